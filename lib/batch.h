@@ -1,0 +1,67 @@
+/* batch.h — a validated batch of observations and its storage as one
+ * transaction with one run record.  Every writer (sheet import,
+ * collectors, commune forms) validates into a batch, then stores it: a
+ * batch with any problem stores nothing. */
+#ifndef DTI_BATCH_H
+#define DTI_BATCH_H
+
+#include <stdbool.h>
+
+#include "err.h"
+#include "framework.h"
+#include "staging.h"
+#include "strmap.h"
+
+typedef struct batch_item {
+	char *commune_code;
+	int year;
+	const fw_variable *variable;
+	char *value; /* canonical */
+	double num;  /* NaN for enums */
+	char *proof_url, *note;
+	char *where; /* "file:line" of the record, for duplicate messages */
+} batch_item;
+
+typedef struct batch {
+	batch_item *items;
+	size_t count, cap;
+	strmap seen; /* commune|year|variable -> item index */
+	run_counts counts;
+} batch;
+
+void batch_init(batch *b);
+void batch_free(batch *b);
+
+/* Validates a raw value of v for a commune and year and appends it.  where
+ * ("file:line:col (column)") prefixes any problem added to p.  A second
+ * value for the same commune, year and variable is a problem naming the
+ * first.  Returns true when the value was added. */
+bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int year,
+	       const char *raw, char decimal_sep, const char *proof_url, const char *note,
+	       const char *where, dti_problems *p);
+
+/* Where and how a batch is stored. */
+typedef struct batch_target {
+	const char *source;      /* source name, e.g. "district-sheet" */
+	const char *source_kind; /* sheet, form, portal, telecom, ... */
+	const char *program;     /* "dti import", "dti-collect-telecom" */
+	int year;
+	const char *input;       /* file or URL read, for the run record */
+	const void *payload;     /* raw bytes to keep (may be NULL) */
+	size_t payload_len;
+	bool forced;             /* stored after the round's deadline */
+} batch_target;
+
+/* Stores the whole batch in one BEGIN IMMEDIATE transaction with one run
+ * record (status ok) and the payload; on any failure nothing is stored.
+ * *run_id receives the run (may be NULL). */
+dti_err batch_store(staging *st, batch *b, const batch_target *t, int64_t *run_id, dti_diag *d);
+
+/* Records a refused batch: a failed run with the error text, no data. */
+dti_err batch_record_failure(staging *st, const batch_target *t, const run_counts *c,
+			     const char *error, dti_diag *d);
+
+/* Joins the first problems into one error text for a run record. */
+char *problems_join(const dti_problems *p, size_t max_items);
+
+#endif

@@ -1,0 +1,158 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+const char *config_default_path(void)
+{
+	const char *env = getenv("DTI_CONFIG");
+
+	if (env && *env)
+		return env;
+	if (access("config/dti.json", R_OK) == 0)
+		return "config/dti.json";
+	return "/etc/dti/dti.json";
+}
+
+char *config_path(const config *c, json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s && *s ? path_relative_to(c->path, s) : NULL;
+}
+
+void config_free(config *c)
+{
+	if (!c)
+		return;
+	json_decref(c->root);
+	free(c->path);
+	free(c->name);
+	free(c->database);
+	free(c->output_dir);
+	free(c->framework);
+	free(c->admin_units);
+	free(c->log_file);
+	commune_list_free(&c->communes);
+	free(c);
+}
+
+static void problems_to_diag(dti_problems *p, dti_diag *d)
+{
+	strbuf sb;
+
+	sb_init(&sb, sizeof d->msg - 1);
+	for (size_t i = 0; i < p->stored; i++)
+		if (sb_appendf(&sb, "%s%s", i ? "\n" : "", p->items[i]))
+			break;
+	if (p->count > p->stored)
+		sb_appendf(&sb, "\n(and %zu more)", p->count - p->stored);
+	diag_set(d, DTI_ECONFIG, "%s", sb.data ? sb.data : "invalid commune list");
+	sb_free(&sb);
+}
+
+static dti_err load_communes(config *c, dti_diag *d)
+{
+	json_t *list = json_object_get(c->root, "communes");
+	json_t *district = json_object_get(c->root, "district");
+	char *csv = config_path(c, c->root, "communes_csv");
+	units *u = NULL;
+	dti_problems p = {0};
+	dti_err rc;
+
+	rc = units_load(c->admin_units, &u, d);
+	if (rc)
+		goto out;
+	if (json_is_array(list)) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(list, i, e) {
+			const char *code = json_string_value(json_object_get(e, "code"));
+			const char *name = json_string_value(json_object_get(e, "name"));
+			if (!code) {
+				problems_add(&p, "%s: communes[%zu] has no \"code\" string", c->path, i);
+				continue;
+			}
+			commune_list_add(&c->communes, code, name);
+		}
+	} else if (csv) {
+		rc = commune_list_read_csv(csv, &c->communes, &p, d);
+		if (rc && !p.count)
+			goto out;
+	} else if (json_is_object(district)) {
+		const char *prov = json_string_value(json_object_get(district, "province_code"));
+		const char *dist = json_string_value(json_object_get(district, "district_code"));
+		if (!prov) {
+			rc = diag_set(d, DTI_ECONFIG,
+				      "%s: no \"communes\", \"communes_csv\" or district.province_code",
+				      c->path);
+			goto out;
+		}
+		commune_list_from_units(&c->communes, u, prov, dist);
+		if (!c->communes.count)
+			problems_add(&p, "%s: no unit of province %s%s%s in the national list", c->path,
+				     prov, dist ? " district " : "", dist ? dist : "");
+	}
+	commune_list_check(&c->communes, u, csv ? csv : c->path, &p);
+	if (p.count) {
+		problems_to_diag(&p, d);
+		rc = DTI_ECONFIG;
+	}
+out:
+	free(csv);
+	units_free(u);
+	problems_free(&p);
+	return rc;
+}
+
+dti_err config_load(const char *path, config **out, dti_diag *d)
+{
+	json_error_t jerr;
+	config *c = xcalloc(1, sizeof *c);
+	json_t *year;
+	const char *name;
+	dti_err rc = DTI_EOK;
+
+	*out = NULL;
+	c->path = xstrdup(path);
+	c->root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!c->root) {
+		rc = diag_set(d, DTI_ECONFIG, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+		goto out;
+	}
+	if (!json_is_object(c->root)) {
+		rc = diag_set(d, DTI_ECONFIG, "%s: the configuration must be a JSON object", path);
+		goto out;
+	}
+	name = json_string_value(json_object_get(c->root, "name"));
+	c->name = xstrdup(name ? name : "");
+	year = json_object_get(c->root, "year");
+	if (!json_is_integer(year) || json_integer_value(year) < 2000 ||
+	    json_integer_value(year) > 2100) {
+		rc = diag_set(d, DTI_ECONFIG, "%s: \"year\" must be a year such as 2024", path);
+		goto out;
+	}
+	c->year = (int)json_integer_value(year);
+	c->database = config_path(c, c->root, "database");
+	c->output_dir = config_path(c, c->root, "output_dir");
+	c->framework = config_path(c, c->root, "framework");
+	c->admin_units = config_path(c, c->root, "admin_units");
+	c->log_file = config_path(c, c->root, "log_file");
+	if (!c->database || !c->output_dir || !c->framework || !c->admin_units) {
+		rc = diag_set(d, DTI_ECONFIG,
+			      "%s: \"database\", \"output_dir\", \"framework\" and \"admin_units\" are required",
+			      path);
+		goto out;
+	}
+	rc = load_communes(c, d);
+out:
+	if (rc) {
+		config_free(c);
+		return rc;
+	}
+	*out = c;
+	return DTI_EOK;
+}

@@ -1,0 +1,257 @@
+#include "csv.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define CSV_BUF 65536
+
+struct csv_reader {
+	FILE *f;
+	const char *name;
+	char delim;
+	bool started, eof;
+	char buf[CSV_BUF];
+	size_t pos, end;
+	unsigned long long offset;
+	long line;        /* current physical line */
+	long record_line; /* line where the current record starts */
+	char *rec;        /* field bytes, each NUL-terminated */
+	size_t rec_len, rec_cap;
+	size_t *starts, *lens;
+	size_t nfields, fields_cap;
+};
+
+csv_reader *csv_open(FILE *f, const char *name, char delim)
+{
+	csv_reader *r = xcalloc(1, sizeof *r);
+
+	r->f = f;
+	r->name = name;
+	r->delim = delim;
+	r->line = 1;
+	return r;
+}
+
+void csv_close(csv_reader *r)
+{
+	if (!r)
+		return;
+	free(r->rec);
+	free(r->starts);
+	free(r->lens);
+	free(r);
+}
+
+static bool fill(csv_reader *r)
+{
+	size_t n;
+
+	if (r->eof)
+		return false;
+	n = fread(r->buf, 1, CSV_BUF, r->f);
+	r->pos = 0;
+	r->end = n;
+	if (n == 0) {
+		r->eof = true;
+		return false;
+	}
+	return true;
+}
+
+/* Skips a BOM and picks the delimiter from the first line: whichever of
+ * ',' and ';' occurs more often outside quotes. */
+static void start(csv_reader *r)
+{
+	size_t commas = 0, semis = 0;
+	bool quoted = false;
+
+	r->started = true;
+	fill(r);
+	if (r->end >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+		r->pos = 3;
+	if (r->delim)
+		return;
+	for (size_t i = r->pos; i < r->end; i++) {
+		char c = r->buf[i];
+		if (c == '"')
+			quoted = !quoted;
+		else if (!quoted && c == '\n')
+			break;
+		else if (!quoted && c == ',')
+			commas++;
+		else if (!quoted && c == ';')
+			semis++;
+	}
+	r->delim = semis > commas ? ';' : ',';
+}
+
+static int push_byte(csv_reader *r, char c, dti_diag *d)
+{
+	if (r->rec_len + 1 >= r->rec_cap) {
+		if (r->rec_cap >= CSV_MAX_RECORD)
+			return diag_set(d, DTI_ELIMIT, "%s:%ld: record longer than %u bytes", r->name,
+					r->record_line, CSV_MAX_RECORD),
+			       -1;
+		r->rec_cap = r->rec_cap ? r->rec_cap * 2 : 1024;
+		r->rec = xrealloc(r->rec, r->rec_cap);
+	}
+	r->rec[r->rec_len++] = c;
+	return 0;
+}
+
+static int end_field(csv_reader *r, size_t field_start, dti_diag *d)
+{
+	if (r->nfields == CSV_MAX_FIELDS)
+		return diag_set(d, DTI_ELIMIT, "%s:%ld: more than %u fields", r->name,
+				r->record_line, CSV_MAX_FIELDS),
+		       -1;
+	if (r->nfields == r->fields_cap) {
+		r->fields_cap = r->fields_cap ? r->fields_cap * 2 : 32;
+		r->starts = xrealloc(r->starts, r->fields_cap * sizeof *r->starts);
+		r->lens = xrealloc(r->lens, r->fields_cap * sizeof *r->lens);
+	}
+	r->starts[r->nfields] = field_start;
+	r->lens[r->nfields] = r->rec_len - field_start;
+	r->nfields++;
+	return push_byte(r, '\0', d);
+}
+
+int csv_next(csv_reader *r, dti_diag *d)
+{
+	enum { FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED } st;
+	size_t field_start;
+
+	if (!r->started)
+		start(r);
+again:
+	r->rec_len = 0;
+	r->nfields = 0;
+	r->record_line = r->line;
+	field_start = 0;
+	st = FIELD_START;
+	for (;;) {
+		char c;
+
+		if (r->pos == r->end && !fill(r)) {
+			if (ferror(r->f))
+				return diag_set(d, DTI_EIO, "%s: read error: %s", r->name, strerror(errno)),
+				       -1;
+			if (st == QUOTED)
+				return diag_set(d, DTI_EPARSE,
+						"%s:%ld: quoted field not closed before end of file",
+						r->name, r->record_line),
+				       -1;
+			if (r->rec_len == 0 && r->nfields == 0 && st == FIELD_START)
+				return 0;
+			if (end_field(r, field_start, d) < 0)
+				return -1;
+			return 1;
+		}
+		c = r->buf[r->pos++];
+		r->offset++;
+		switch (st) {
+		case FIELD_START:
+			if (c == '"') {
+				st = QUOTED;
+				break;
+			}
+			st = UNQUOTED;
+			/* fall through */
+		case UNQUOTED:
+			if (c == r->delim) {
+				if (end_field(r, field_start, d) < 0)
+					return -1;
+				field_start = r->rec_len;
+				st = FIELD_START;
+			} else if (c == '\n') {
+				r->line++;
+				if (r->nfields == 0 && r->rec_len == 0)
+					goto again; /* blank line */
+				if (r->rec_len > field_start && r->rec[r->rec_len - 1] == '\r')
+					r->rec_len--;
+				if (r->nfields == 0 && r->rec_len == 0)
+					goto again; /* blank CRLF line */
+				if (end_field(r, field_start, d) < 0)
+					return -1;
+				return 1;
+			} else if (push_byte(r, c, d) < 0) {
+				return -1;
+			}
+			break;
+		case QUOTED:
+			if (c == '"') {
+				st = QUOTE_IN_QUOTED;
+			} else {
+				if (c == '\n')
+					r->line++;
+				if (push_byte(r, c, d) < 0)
+					return -1;
+			}
+			break;
+		case QUOTE_IN_QUOTED:
+			if (c == '"') {
+				if (push_byte(r, '"', d) < 0)
+					return -1;
+				st = QUOTED;
+			} else if (c == r->delim) {
+				if (end_field(r, field_start, d) < 0)
+					return -1;
+				field_start = r->rec_len;
+				st = FIELD_START;
+			} else if (c == '\n' || c == '\r') {
+				if (c == '\r') {
+					if (r->pos == r->end)
+						fill(r);
+					if (r->pos < r->end && r->buf[r->pos] == '\n') {
+						r->pos++;
+						r->offset++;
+					}
+				}
+				r->line++;
+				if (end_field(r, field_start, d) < 0)
+					return -1;
+				return 1;
+			} else {
+				return diag_set(d, DTI_EPARSE,
+						"%s:%ld: field %zu: unexpected character after closing quote",
+						r->name, r->line, r->nfields + 1),
+				       -1;
+			}
+			break;
+		}
+	}
+}
+
+size_t csv_nfields(const csv_reader *r)
+{
+	return r->nfields;
+}
+
+const char *csv_field(const csv_reader *r, size_t i)
+{
+	return i < r->nfields ? r->rec + r->starts[i] : "";
+}
+
+size_t csv_field_len(const csv_reader *r, size_t i)
+{
+	return i < r->nfields ? r->lens[i] : 0;
+}
+
+long csv_line(const csv_reader *r)
+{
+	return r->record_line;
+}
+
+char csv_delim(const csv_reader *r)
+{
+	return r->delim ? r->delim : ',';
+}
+
+unsigned long long csv_offset(const csv_reader *r)
+{
+	return r->offset;
+}

@@ -1,0 +1,39 @@
+/* csv.h — streaming CSV reader (RFC 4180 plus what spreadsheets write):
+ * UTF-8 with or without BOM, quoted fields with doubled quotes and line
+ * breaks, CRLF or LF, comma or semicolon (detected from the first line).
+ * Memory is bounded by the longest record, whatever the file size. */
+#ifndef DTI_CSV_H
+#define DTI_CSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "err.h"
+
+typedef struct csv_reader csv_reader;
+
+#define CSV_MAX_RECORD (4u << 20) /* bytes in one record */
+#define CSV_MAX_FIELDS 10000u
+
+/* Reads from f, which the reader does not close.  name is used in messages.
+ * delim is ',' or ';', or 0 to detect it from the first line.  Caller frees
+ * with csv_close. */
+csv_reader *csv_open(FILE *f, const char *name, char delim);
+void csv_close(csv_reader *r);
+
+/* Reads the next record, skipping blank lines.  Returns 1 when a record is
+ * available, 0 at end of file, -1 on malformed input or a read error (d
+ * names the file and line).  Fields stay valid until the next call. */
+int csv_next(csv_reader *r, dti_diag *d);
+
+size_t csv_nfields(const csv_reader *r);
+/* Field i of the current record, NUL-terminated (embedded NULs end it). */
+const char *csv_field(const csv_reader *r, size_t i);
+size_t csv_field_len(const csv_reader *r, size_t i);
+/* Line on which the current record starts (1-based). */
+long csv_line(const csv_reader *r);
+char csv_delim(const csv_reader *r);
+/* Bytes consumed so far (for progress). */
+unsigned long long csv_offset(const csv_reader *r);
+
+#endif

@@ -1,0 +1,615 @@
+#include "framework.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "util.h"
+
+#define FRAMEWORK_MAX_BYTES (8u << 20)
+
+static const char *const rule_names[] = {
+#define RULE_KIND_NAME(n, s) s,
+	RULE_KINDS(RULE_KIND_NAME)
+#undef RULE_KIND_NAME
+};
+
+const char *rule_kind_name(rule_kind k)
+{
+	return k < RULE_KIND_COUNT ? rule_names[k] : "?";
+}
+
+const char *var_type_name(var_type t)
+{
+	static const char *const names[] = {"count", "amount", "yesno", "enum"};
+	return names[t];
+}
+
+static char *str_or_empty(json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+	return xstrdup(s ? s : "");
+}
+
+const fw_variable *framework_variable(const framework *fw, const char *name)
+{
+	for (size_t i = 0; i < fw->n_variables; i++)
+		if (strcmp(fw->variables[i].name, name) == 0)
+			return &fw->variables[i];
+	return NULL;
+}
+
+const fw_indicator *framework_indicator(const framework *fw, const char *id)
+{
+	for (size_t i = 0; i < fw->n_indicators; i++)
+		if (strcmp(fw->indicators[i].id, id) == 0)
+			return &fw->indicators[i];
+	return NULL;
+}
+
+void framework_free(framework *fw)
+{
+	if (!fw)
+		return;
+	for (size_t i = 0; i < fw->n_variables; i++) {
+		fw_variable *v = &fw->variables[i];
+		free(v->name);
+		free(v->label);
+		free(v->source);
+		free(v->unit);
+		for (size_t j = 0; j < v->n_values; j++) {
+			free(v->values[j].value);
+			free(v->values[j].label);
+		}
+		free(v->values);
+	}
+	for (size_t i = 0; i < fw->n_indicators; i++) {
+		fw_indicator *ind = &fw->indicators[i];
+		free(ind->id);
+		free(ind->name);
+		free(ind->numerator);
+		free(ind->denominator);
+		for (size_t j = 0; j < ind->n_tiers; j++)
+			free(ind->tiers[j].value);
+		free(ind->tiers);
+		free(ind->bands);
+		free(ind->method);
+		free(ind->proof);
+		free(ind->data_source);
+		free(ind->verifiers);
+	}
+	for (size_t i = 0; i < fw->n_pillars; i++) {
+		free(fw->pillars[i].id);
+		free(fw->pillars[i].name);
+		free(fw->pillars[i].name_en);
+	}
+	free(fw->variables);
+	free(fw->indicators);
+	free(fw->pillars);
+	free(fw->edition);
+	free(fw->title);
+	free(fw->sha256);
+	free(fw->text);
+	free(fw);
+}
+
+static bool get_number(json_t *obj, const char *key, double *out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!json_is_number(v))
+		return false;
+	*out = json_number_value(v);
+	return isfinite(*out);
+}
+
+static dti_err load_variables(framework *fw, json_t *arr, const char *name, dti_diag *d)
+{
+	size_t i;
+	json_t *jv;
+
+	if (!json_is_array(arr) || json_array_size(arr) == 0)
+		return diag_set(d, DTI_EFRAMEWORK, "%s: \"variables\" must be a non-empty array", name);
+	fw->variables = xcalloc(json_array_size(arr), sizeof *fw->variables);
+	json_array_foreach(arr, i, jv) {
+		fw_variable *v = &fw->variables[fw->n_variables];
+		const char *vname = json_string_value(json_object_get(jv, "name"));
+		const char *type = json_string_value(json_object_get(jv, "type"));
+		const char *agg = json_string_value(json_object_get(jv, "aggregate"));
+		const char *unit = json_string_value(json_object_get(jv, "unit"));
+		json_t *values = json_object_get(jv, "values");
+
+		if (!vname || !*vname)
+			return diag_set(d, DTI_EFRAMEWORK, "%s: variable #%zu has no name", name, i + 1);
+		if (framework_variable(fw, vname))
+			return diag_set(d, DTI_EFRAMEWORK, "%s: variable %s is defined twice", name, vname);
+		v->name = xstrdup(vname);
+		fw->n_variables++;
+		if (!type)
+			return diag_set(d, DTI_EFRAMEWORK, "%s: variable %s has no type", name, vname);
+		if (strcmp(type, "count") == 0)
+			v->type = VAR_COUNT;
+		else if (strcmp(type, "amount") == 0)
+			v->type = VAR_AMOUNT;
+		else if (strcmp(type, "yesno") == 0)
+			v->type = VAR_YESNO;
+		else if (strcmp(type, "enum") == 0)
+			v->type = VAR_ENUM;
+		else
+			return diag_set(d, DTI_EFRAMEWORK,
+					"%s: variable %s: unknown type '%s' (count, amount, yesno, enum)",
+					name, vname, type);
+		if (agg && strcmp(agg, "sum") == 0)
+			v->summed = true;
+		else if (agg && strcmp(agg, "latest") != 0)
+			return diag_set(d, DTI_EFRAMEWORK,
+					"%s: variable %s: unknown aggregate '%s' (latest, sum)", name,
+					vname, agg);
+		if (v->summed && (v->type == VAR_YESNO || v->type == VAR_ENUM))
+			return diag_set(d, DTI_EFRAMEWORK,
+					"%s: variable %s: only numbers can be summed over sources", name,
+					vname);
+		v->label = str_or_empty(jv, "label");
+		v->source = str_or_empty(jv, "source");
+		v->unit = unit ? xstrdup(unit) : NULL;
+		if (v->type == VAR_ENUM) {
+			size_t j;
+			json_t *ev;
+			if (!json_is_array(values) || json_array_size(values) == 0)
+				return diag_set(d, DTI_EFRAMEWORK,
+						"%s: variable %s: an enum needs a non-empty \"values\" list",
+						name, vname);
+			v->values = xcalloc(json_array_size(values), sizeof *v->values);
+			json_array_foreach(values, j, ev) {
+				const char *val = json_string_value(json_object_get(ev, "value"));
+				if (!val || !*val)
+					return diag_set(d, DTI_EFRAMEWORK,
+							"%s: variable %s: enum value #%zu has no \"value\"",
+							name, vname, j + 1);
+				for (size_t k = 0; k < v->n_values; k++)
+					if (strcmp(v->values[k].value, val) == 0)
+						return diag_set(d, DTI_EFRAMEWORK,
+								"%s: variable %s: enum value '%s' twice",
+								name, vname, val);
+				v->values[v->n_values].value = xstrdup(val);
+				v->values[v->n_values].label = str_or_empty(ev, "label");
+				v->n_values++;
+			}
+		}
+	}
+	return DTI_EOK;
+}
+
+static dti_err var_list(framework *fw, json_t *rule, const char *key, const fw_variable ***out,
+			size_t *n, const char *where, dti_diag *d)
+{
+	json_t *arr = json_object_get(rule, key);
+	size_t i;
+	json_t *jv;
+
+	if (!json_is_array(arr) || json_array_size(arr) == 0)
+		return diag_set(d, DTI_EFRAMEWORK, "%s: rule needs a non-empty \"%s\" list", where, key);
+	*out = xcalloc(json_array_size(arr), sizeof **out);
+	json_array_foreach(arr, i, jv) {
+		const char *vn = json_string_value(jv);
+		const fw_variable *v = vn ? framework_variable(fw, vn) : NULL;
+		if (!v)
+			return diag_set(d, DTI_EFRAMEWORK, "%s: unknown variable '%s' in \"%s\"", where,
+					vn ? vn : "(not a string)", key);
+		if (v->type != VAR_COUNT && v->type != VAR_AMOUNT)
+			return diag_set(d, DTI_EFRAMEWORK,
+					"%s: variable %s in \"%s\" is a %s, not a number", where,
+					v->name, key, var_type_name(v->type));
+		(*out)[(*n)++] = v;
+	}
+	return DTI_EOK;
+}
+
+static dti_err one_var(framework *fw, json_t *rule, const char *key, var_type want1,
+		       var_type want2, const fw_variable **out, const char *where, dti_diag *d)
+{
+	const char *vn = json_string_value(json_object_get(rule, key));
+	const fw_variable *v = vn ? framework_variable(fw, vn) : NULL;
+
+	if (!vn)
+		return diag_set(d, DTI_EFRAMEWORK, "%s: rule needs \"%s\"", where, key);
+	if (!v)
+		return diag_set(d, DTI_EFRAMEWORK, "%s: unknown variable '%s'", where, vn);
+	if (v->type != want1 && v->type != want2)
+		return diag_set(d, DTI_EFRAMEWORK, "%s: variable %s is a %s, the rule needs a %s",
+				where, vn, var_type_name(v->type), var_type_name(want1));
+	*out = v;
+	return DTI_EOK;
+}
+
+static bool fraction_ok(double f)
+{
+	return f >= 0.0 && f <= 1.0;
+}
+
+static dti_err load_rule(framework *fw, fw_indicator *ind, json_t *rule, const char *where,
+			 dti_diag *d)
+{
+	const char *kind = json_string_value(json_object_get(rule, "kind"));
+	const char *norm;
+	dti_err rc;
+	int k;
+
+	if (!json_is_object(rule))
+		return diag_set(d, DTI_EFRAMEWORK, "%s: no \"rule\" object", where);
+	if (!kind)
+		return diag_set(d, DTI_EFRAMEWORK, "%s: rule has no \"kind\"", where);
+	for (k = 0; k < RULE_KIND_COUNT; k++)
+		if (strcmp(kind, rule_names[k]) == 0)
+			break;
+	if (k == RULE_KIND_COUNT)
+		return diag_set(d, DTI_EFRAMEWORK, "%s: unknown rule kind '%s'", where, kind);
+	ind->kind = (rule_kind)k;
+	switch (ind->kind) {
+	case RULE_YESNO:
+		return one_var(fw, rule, "variable", VAR_YESNO, VAR_YESNO, &ind->variable, where, d);
+	case RULE_TIER: {
+		json_t *fr = json_object_get(rule, "fractions");
+		rc = one_var(fw, rule, "variable", VAR_ENUM, VAR_ENUM, &ind->variable, where, d);
+		if (rc)
+			return rc;
+		if (!json_is_object(fr))
+			return diag_set(d, DTI_EFRAMEWORK, "%s: tier rule needs \"fractions\"", where);
+		ind->tiers = xcalloc(ind->variable->n_values, sizeof *ind->tiers);
+		for (size_t i = 0; i < ind->variable->n_values; i++) {
+			const char *val = ind->variable->values[i].value;
+			double f;
+			if (!get_number(fr, val, &f))
+				return diag_set(d, DTI_EFRAMEWORK,
+						"%s: tier rule gives no fraction for '%s'", where, val);
+			if (!fraction_ok(f))
+				return diag_set(d, DTI_EFRAMEWORK,
+						"%s: fraction for '%s' must be between 0 and 1", where,
+						val);
+			ind->tiers[i].value = xstrdup(val);
+			ind->tiers[i].fraction = f;
+			ind->n_tiers++;
+		}
+		if (json_object_size(fr) != ind->n_tiers)
+			return diag_set(d, DTI_EFRAMEWORK,
+					"%s: tier rule names a value that %s does not have", where,
+					ind->variable->name);
+		return DTI_EOK;
+	}
+	case RULE_COUNT_TIERS: {
+		json_t *bands = json_object_get(rule, "bands");
+		size_t i;
+		json_t *jb;
+		bool has_zero = false;
+		rc = one_var(fw, rule, "variable", VAR_COUNT, VAR_AMOUNT, &ind->variable, where, d);
+		if (rc)
+			return rc;
+		if (json_object_get(rule, "gate")) {
+			rc = one_var(fw, rule, "gate", VAR_YESNO, VAR_YESNO, &ind->gate, where, d);
+			if (rc)
+				return rc;
+		}
+		if (!json_is_array(bands) || json_array_size(bands) == 0)
+			return diag_set(d, DTI_EFRAMEWORK, "%s: count_tiers rule needs \"bands\"", where);
+		ind->bands = xcalloc(json_array_size(bands), sizeof *ind->bands);
+		json_array_foreach(bands, i, jb) {
+			fw_band *b = &ind->bands[ind->n_bands];
+			if (!get_number(jb, "min", &b->min) || !get_number(jb, "fraction", &b->fraction) ||
+			    b->min < 0 || !fraction_ok(b->fraction))
+				return diag_set(d, DTI_EFRAMEWORK,
+						"%s: band #%zu needs \"min\" >= 0 and \"fraction\" in [0, 1]",
+						where, i + 1);
+			if (ind->n_bands && b->min >= ind->bands[ind->n_bands - 1].min)
+				return diag_set(d, DTI_EFRAMEWORK,
+						"%s: bands must be listed from the highest \"min\" down",
+						where);
+			if (b->min == 0)
+				has_zero = true;
+			ind->n_bands++;
+		}
+		if (!has_zero)
+			return diag_set(d, DTI_EFRAMEWORK, "%s: bands must include one with \"min\": 0",
+					where);
+		return DTI_EOK;
+	}
+	case RULE_RATIO:
+	case RULE_RATIO_THRESHOLD:
+	case RULE_RATIO_FLOOR:
+		rc = var_list(fw, rule, "numerator", &ind->numerator, &ind->n_numerator, where, d);
+		if (!rc)
+			rc = var_list(fw, rule, "denominator", &ind->denominator, &ind->n_denominator,
+				      where, d);
+		if (rc)
+			return rc;
+		if (ind->kind == RULE_RATIO_THRESHOLD &&
+		    (!get_number(rule, "threshold", &ind->threshold) || ind->threshold <= 0 ||
+		     ind->threshold > 1))
+			return diag_set(d, DTI_EFRAMEWORK, "%s: \"threshold\" must be in (0, 1]", where);
+		if (ind->kind == RULE_RATIO_FLOOR &&
+		    (!get_number(rule, "floor", &ind->floor) || ind->floor < 0 || ind->floor > 1))
+			return diag_set(d, DTI_EFRAMEWORK, "%s: \"floor\" must be in [0, 1]", where);
+		return DTI_EOK;
+	case RULE_CROSS_COMMUNE:
+		if (json_object_get(rule, "variable")) {
+			if (json_object_get(rule, "numerator"))
+				return diag_set(d, DTI_EFRAMEWORK,
+						"%s: cross_commune takes a \"variable\" or a "
+						"\"numerator\"/\"denominator\", not both",
+						where);
+			rc = one_var(fw, rule, "variable", VAR_AMOUNT, VAR_COUNT, &ind->variable,
+				     where, d);
+		} else {
+			rc = var_list(fw, rule, "numerator", &ind->numerator, &ind->n_numerator, where,
+				      d);
+			if (!rc)
+				rc = var_list(fw, rule, "denominator", &ind->denominator,
+					      &ind->n_denominator, where, d);
+		}
+		if (rc)
+			return rc;
+		norm = json_string_value(json_object_get(rule, "normalisation"));
+		ind->norm = fw->default_norm;
+		if (norm && strcmp(norm, "max") == 0)
+			ind->norm = NORM_MAX;
+		else if (norm && strcmp(norm, "minmax") == 0)
+			ind->norm = NORM_MINMAX;
+		else if (norm)
+			return diag_set(d, DTI_EFRAMEWORK,
+					"%s: unknown normalisation '%s' (max, minmax)", where, norm);
+		return DTI_EOK;
+	case RULE_KIND_COUNT:
+		break;
+	}
+	return diag_set(d, DTI_EFRAMEWORK, "%s: unknown rule kind", where);
+}
+
+static dti_err load_policy(framework *fw, json_t *policy, const char *name, dti_diag *d)
+{
+	static const struct {
+		const char *key, *allowed[3];
+	} fields[] = {
+		{"missing", {"zero_flag", NULL, NULL}},
+		{"zero_denominator", {"zero_flag", NULL, NULL}},
+		{"numerator_above_denominator", {"clamp_flag", "zero_flag", NULL}},
+		{"normalisation", {"max", "minmax", NULL}},
+		{"cross_commune_missing", {"exclude_zero_flag", NULL, NULL}},
+	};
+	const char *over, *norm;
+
+	if (!json_is_object(policy))
+		return diag_set(d, DTI_EFRAMEWORK, "%s: no \"policy\" object", name);
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		const char *v = json_string_value(json_object_get(policy, fields[i].key));
+		bool ok = false;
+		if (!v)
+			return diag_set(d, DTI_EFRAMEWORK, "%s: policy \"%s\" is not set", name,
+					fields[i].key);
+		for (int j = 0; j < 3 && fields[i].allowed[j]; j++)
+			ok = ok || strcmp(v, fields[i].allowed[j]) == 0;
+		if (!ok)
+			return diag_set(d, DTI_EFRAMEWORK, "%s: policy \"%s\": unsupported value '%s'",
+					name, fields[i].key, v);
+	}
+	over = json_string_value(json_object_get(policy, "numerator_above_denominator"));
+	norm = json_string_value(json_object_get(policy, "normalisation"));
+	fw->numerator_above_denominator = strcmp(over, "clamp_flag") == 0 ? OVER_CLAMP : OVER_ZERO;
+	fw->default_norm = strcmp(norm, "minmax") == 0 ? NORM_MINMAX : NORM_MAX;
+	return DTI_EOK;
+}
+
+static dti_err load_pillars(framework *fw, json_t *arr, const char *name, dti_diag *d)
+{
+	size_t i, total_ind = 0;
+	json_t *jp;
+	double sum = 0;
+	dti_err rc;
+
+	if (!json_is_array(arr) || json_array_size(arr) == 0)
+		return diag_set(d, DTI_EFRAMEWORK, "%s: \"pillars\" must be a non-empty array", name);
+	json_array_foreach(arr, i, jp)
+		total_ind += json_array_size(json_object_get(jp, "indicators"));
+	fw->pillars = xcalloc(json_array_size(arr), sizeof *fw->pillars);
+	fw->indicators = xcalloc(total_ind ? total_ind : 1, sizeof *fw->indicators);
+	json_array_foreach(arr, i, jp) {
+		fw_pillar *p = &fw->pillars[fw->n_pillars];
+		const char *pid = json_string_value(json_object_get(jp, "id"));
+		json_t *inds = json_object_get(jp, "indicators");
+		size_t j;
+		json_t *ji;
+		double psum = 0;
+
+		if (!pid || !*pid)
+			return diag_set(d, DTI_EFRAMEWORK, "%s: pillar #%zu has no id", name, i + 1);
+		for (size_t k = 0; k < fw->n_pillars; k++)
+			if (strcmp(fw->pillars[k].id, pid) == 0)
+				return diag_set(d, DTI_EFRAMEWORK, "%s: pillar %s appears twice", name, pid);
+		p->id = xstrdup(pid);
+		p->name = str_or_empty(jp, "name");
+		p->name_en = str_or_empty(jp, "name_en");
+		fw->n_pillars++;
+		if (!get_number(jp, "max", &p->max) || p->max <= 0)
+			return diag_set(d, DTI_EFRAMEWORK, "%s: pillar %s: \"max\" must be a positive number",
+					name, pid);
+		if (!json_is_array(inds) || json_array_size(inds) == 0)
+			return diag_set(d, DTI_EFRAMEWORK, "%s: pillar %s has no indicators", name, pid);
+		p->first = fw->n_indicators;
+		json_array_foreach(inds, j, ji) {
+			fw_indicator *ind = &fw->indicators[fw->n_indicators];
+			const char *id = json_string_value(json_object_get(ji, "id"));
+			char where[128];
+
+			if (!id || !*id)
+				return diag_set(d, DTI_EFRAMEWORK, "%s: pillar %s: indicator #%zu has no id",
+						name, pid, j + 1);
+			if (framework_indicator(fw, id))
+				return diag_set(d, DTI_EFRAMEWORK, "%s: indicator %s appears twice", name, id);
+			ind->id = xstrdup(id);
+			ind->pillar = fw->n_pillars - 1;
+			ind->name = str_or_empty(ji, "name");
+			ind->method = str_or_empty(ji, "method");
+			ind->proof = str_or_empty(ji, "proof");
+			ind->data_source = str_or_empty(ji, "data_source");
+			ind->verifiers = str_or_empty(ji, "verifiers");
+			fw->n_indicators++;
+			snprintf(where, sizeof where, "%s: indicator %s", name, id);
+			if (!get_number(ji, "max", &ind->max) || ind->max <= 0)
+				return diag_set(d, DTI_EFRAMEWORK, "%s: \"max\" must be a positive number",
+						where);
+			rc = load_rule(fw, ind, json_object_get(ji, "rule"), where, d);
+			if (rc)
+				return rc;
+			psum += ind->max;
+		}
+		p->count = fw->n_indicators - p->first;
+		if (fabs(psum - p->max) > 1e-9)
+			return diag_set(d, DTI_EFRAMEWORK,
+					"%s: pillar %s: indicators add up to %g points, the pillar's maximum is %g",
+					name, pid, psum, p->max);
+		sum += p->max;
+	}
+	fw->total = sum;
+	if (fabs(sum - 1000.0) > 1e-9)
+		return diag_set(d, DTI_EFRAMEWORK, "%s: pillars add up to %g points, not 1000", name, sum);
+	return DTI_EOK;
+}
+
+dti_err framework_parse(const char *text, size_t len, const char *name, framework **out,
+			dti_diag *d)
+{
+	json_error_t jerr;
+	json_t *root = NULL;
+	framework *fw = NULL;
+	const char *edition;
+	double total;
+	char sha[65];
+	dti_err rc;
+
+	*out = NULL;
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return diag_set(d, DTI_EFRAMEWORK, "%s:%d:%d: %s", name, jerr.line, jerr.column,
+				jerr.text);
+	fw = xcalloc(1, sizeof *fw);
+	fw->text = xstrndup(text, len);
+	sha256_hex(text, len, sha);
+	fw->sha256 = xstrdup(sha);
+	edition = json_string_value(json_object_get(root, "edition"));
+	if (!edition || !*edition) {
+		rc = diag_set(d, DTI_EFRAMEWORK, "%s: no \"edition\"", name);
+		goto out;
+	}
+	fw->edition = xstrdup(edition);
+	fw->title = str_or_empty(root, "title");
+	rc = load_policy(fw, json_object_get(root, "policy"), name, d);
+	if (!rc)
+		rc = load_variables(fw, json_object_get(root, "variables"), name, d);
+	if (!rc)
+		rc = load_pillars(fw, json_object_get(root, "pillars"), name, d);
+	if (rc)
+		goto out;
+	if (get_number(root, "total", &total) && fabs(total - fw->total) > 1e-9) {
+		rc = diag_set(d, DTI_EFRAMEWORK, "%s: \"total\" is %g but the pillars add up to %g", name,
+			      total, fw->total);
+		goto out;
+	}
+out:
+	json_decref(root);
+	if (rc) {
+		framework_free(fw);
+		return rc;
+	}
+	*out = fw;
+	return DTI_EOK;
+}
+
+dti_err framework_load(const char *path, framework **out, dti_diag *d)
+{
+	char *text = NULL;
+	size_t len = 0;
+	dti_err rc;
+
+	rc = read_file(path, FRAMEWORK_MAX_BYTES, &text, &len, d);
+	if (rc)
+		return rc == DTI_EIO ? DTI_EFRAMEWORK : rc;
+	rc = framework_parse(text, len, path, out, d);
+	free(text);
+	return rc;
+}
+
+dti_err framework_value(const fw_variable *v, const char *raw, char decimal_sep, char *canon,
+			size_t canon_len, double *num, dti_diag *d)
+{
+	char *folded = NULL;
+	dti_err rc = DTI_EOK;
+
+	if (!utf8_valid(raw, strlen(raw)))
+		return diag_set(d, DTI_EINVALID, "value is not valid UTF-8");
+	switch (v->type) {
+	case VAR_COUNT:
+	case VAR_AMOUNT: {
+		double x;
+		if (!parse_nonneg_decimal(raw, decimal_sep, &x)) {
+			const char *p = raw;
+			while (*p == ' ')
+				p++;
+			if (*p == '-')
+				return diag_set(d, DTI_EINVALID, "'%s' is negative; %s must be >= 0", raw,
+						v->name);
+			return diag_set(d, DTI_EINVALID, "'%s' is not a non-negative number", raw);
+		}
+		if (v->type == VAR_COUNT && x != floor(x))
+			return diag_set(d, DTI_EINVALID, "'%s' is not a whole number (%s is a count)", raw,
+					v->name);
+		if (v->type == VAR_COUNT && x > 9007199254740992.0)
+			return diag_set(d, DTI_EINVALID, "'%s' is too large", raw);
+		*num = x;
+		{
+			char buf[64];
+			format_number(buf, x);
+			snprintf(canon, canon_len, "%s", buf);
+		}
+		return DTI_EOK;
+	}
+	case VAR_YESNO: {
+		int yn = text_yesno(raw);
+		if (yn < 0)
+			return diag_set(d, DTI_EINVALID,
+					"'%s' is not a yes/no answer (yes/no, true/false, 1/0, có/không)",
+					raw);
+		snprintf(canon, canon_len, "%s", yn ? "yes" : "no");
+		*num = yn;
+		return DTI_EOK;
+	}
+	case VAR_ENUM:
+		folded = text_fold(raw);
+		if (!folded)
+			return diag_set(d, DTI_EINVALID, "value is not valid UTF-8");
+		for (size_t i = 0; i < v->n_values; i++) {
+			char *fv = text_fold(v->values[i].value);
+			char *fl = text_fold(v->values[i].label);
+			bool match = (fv && strcmp(folded, fv) == 0) ||
+				     (fl && *fl && strcmp(folded, fl) == 0);
+			free(fv);
+			free(fl);
+			if (match) {
+				snprintf(canon, canon_len, "%s", v->values[i].value);
+				*num = NAN;
+				goto out;
+			}
+		}
+		{
+			char allowed[512] = "";
+			size_t n = 0;
+			for (size_t i = 0; i < v->n_values && n < sizeof allowed; i++)
+				n += (size_t)snprintf(allowed + n, sizeof allowed - n, "%s%s",
+						      i ? ", " : "", v->values[i].value);
+			rc = diag_set(d, DTI_EINVALID, "'%s' is not one of %s", raw, allowed);
+		}
+		break;
+	}
+out:
+	free(folded);
+	return rc;
+}

@@ -1,0 +1,134 @@
+/* framework.h — a DTI framework edition loaded from its JSON file and
+ * validated: variables with types, pillars, indicators with their rule kind
+ * and parameters, and the policies for the spec's ambiguous cases.
+ *
+ * The structs are read-only for callers once loaded; every field may be
+ * read.  Strings are owned by the framework and freed by framework_free. */
+#ifndef DTI_FRAMEWORK_H
+#define DTI_FRAMEWORK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+typedef enum { VAR_COUNT, VAR_AMOUNT, VAR_YESNO, VAR_ENUM } var_type;
+
+typedef struct fw_enum_value {
+	char *value; /* canonical word stored in staging, e.g. "chair" */
+	char *label; /* Vietnamese label shown on forms, also accepted as input */
+} fw_enum_value;
+
+typedef struct fw_variable {
+	char *name;
+	var_type type;
+	char *label;  /* Vietnamese question / description */
+	char *source; /* who supplies it: commune, telecom, postal, portal, ... */
+	char *unit;   /* may be NULL */
+	bool summed;  /* aggregate "sum": one figure per source, summed */
+	fw_enum_value *values;
+	size_t n_values;
+} fw_variable;
+
+#define RULE_KINDS(X)                           \
+	X(YESNO, "yesno")                       \
+	X(TIER, "tier")                         \
+	X(COUNT_TIERS, "count_tiers")           \
+	X(RATIO, "ratio")                       \
+	X(RATIO_THRESHOLD, "ratio_threshold")   \
+	X(RATIO_FLOOR, "ratio_floor")           \
+	X(CROSS_COMMUNE, "cross_commune")
+
+typedef enum {
+#define RULE_KIND_ENUM(n, s) RULE_##n,
+	RULE_KINDS(RULE_KIND_ENUM)
+#undef RULE_KIND_ENUM
+	RULE_KIND_COUNT
+} rule_kind;
+
+const char *rule_kind_name(rule_kind k);
+
+typedef enum { NORM_MAX, NORM_MINMAX } norm_method;
+
+typedef struct fw_band {
+	double min;      /* the band holds counts >= min (bands sorted by min, descending) */
+	double fraction;
+} fw_band;
+
+typedef struct fw_tier {
+	char *value;
+	double fraction;
+} fw_tier;
+
+typedef struct fw_indicator {
+	char *id;        /* "1.1" … "8.5" */
+	size_t pillar;   /* index into framework.pillars */
+	char *name;      /* Vietnamese name as the seed words it */
+	double max;
+	rule_kind kind;
+	/* yesno, tier, count_tiers, cross_commune on an amount: */
+	const fw_variable *variable;
+	/* count_tiers: scored only when gate is yes (may be NULL) */
+	const fw_variable *gate;
+	/* ratio kinds, cross_commune on a ratio: sums of variables */
+	const fw_variable **numerator, **denominator;
+	size_t n_numerator, n_denominator;
+	double threshold; /* ratio_threshold T */
+	double floor;     /* ratio_floor F */
+	fw_tier *tiers;
+	size_t n_tiers;
+	fw_band *bands;
+	size_t n_bands;
+	norm_method norm;
+	char *method, *proof, *data_source, *verifiers; /* seed columns, may be "" */
+} fw_indicator;
+
+typedef struct fw_pillar {
+	char *id;   /* "P1" … */
+	char *name; /* Vietnamese */
+	char *name_en;
+	double max;
+	size_t first, count; /* indicators[first .. first+count) */
+} fw_pillar;
+
+typedef enum { OVER_CLAMP, OVER_ZERO } over_policy;
+
+typedef struct framework {
+	char *edition; /* "commune-2024" */
+	char *title;
+	char *sha256;  /* of the file's bytes: identifies the edition scored */
+	char *text;    /* the file's bytes, stored with each scoring run */
+	double total;
+	fw_variable *variables;
+	size_t n_variables;
+	fw_pillar *pillars;
+	size_t n_pillars;
+	fw_indicator *indicators;
+	size_t n_indicators;
+	over_policy numerator_above_denominator;
+	norm_method default_norm;
+} framework;
+
+/* Loads and validates a framework file.  On success *out is owned by the
+ * caller (framework_free).  On a refused file, d names the indicator (or
+ * variable, or pillar) and the problem. */
+dti_err framework_load(const char *path, framework **out, dti_diag *d);
+/* Same from bytes already in memory (name is used in messages). */
+dti_err framework_parse(const char *text, size_t len, const char *name, framework **out,
+			dti_diag *d);
+void framework_free(framework *fw);
+
+const fw_variable *framework_variable(const framework *fw, const char *name);
+const fw_indicator *framework_indicator(const framework *fw, const char *id);
+const char *var_type_name(var_type t);
+
+/* Canonicalises one raw input value for a variable.  On success writes the
+ * canonical text ("yes"/"no", the enum word, the number as written) to
+ * canon (size canon_len) and the numeric value (yes = 1, no = 0; NAN for
+ * enums) to *num.  decimal_sep is ',' when the file uses ';' between fields
+ * (so "12,5" is a number) and '.' otherwise.  On refusal, d says why in
+ * words an officer understands ("'abc' is not a non-negative number"). */
+dti_err framework_value(const fw_variable *v, const char *raw, char decimal_sep, char *canon,
+			size_t canon_len, double *num, dti_diag *d);
+
+#endif

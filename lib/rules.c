@@ -1,0 +1,187 @@
+#include "rules.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void flags_format(unsigned flags, char *buf, size_t len)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {
+#define SCORE_FLAG_NAME(n, bit, s) {bit, s},
+		SCORE_FLAGS(SCORE_FLAG_NAME)
+#undef SCORE_FLAG_NAME
+	};
+	size_t n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (!(flags & names[i].bit) || n >= len)
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "," : "", names[i].name);
+	}
+}
+
+static rule_result missing(unsigned why)
+{
+	rule_result r = {0.0, NAN, FLAG_MISSING | why};
+	return r;
+}
+
+rule_result rule_yesno(rule_value v)
+{
+	rule_result r = {0.0, NAN, 0};
+
+	if (!v.present)
+		return missing(v.why);
+	r.fraction = v.num != 0.0 ? 1.0 : 0.0;
+	return r;
+}
+
+rule_result rule_tier(const fw_indicator *ind, rule_value v)
+{
+	rule_result r = {0.0, NAN, 0};
+
+	if (!v.present || !v.text)
+		return missing(v.why);
+	for (size_t i = 0; i < ind->n_tiers; i++)
+		if (strcmp(ind->tiers[i].value, v.text) == 0) {
+			r.fraction = ind->tiers[i].fraction;
+			return r;
+		}
+	/* A value outside the enum never reaches staging; treat as missing. */
+	return missing(0);
+}
+
+rule_result rule_count_tiers(const fw_indicator *ind, rule_value gate, rule_value count)
+{
+	rule_result r = {0.0, NAN, 0};
+
+	if (ind->gate) {
+		if (!gate.present)
+			return missing(gate.why);
+		if (gate.num == 0.0)
+			return r; /* no section: 0 points, whatever the count */
+	}
+	if (!count.present)
+		return missing(count.why);
+	r.ratio = count.num;
+	for (size_t i = 0; i < ind->n_bands; i++)
+		if (count.num >= ind->bands[i].min) {
+			r.fraction = ind->bands[i].fraction;
+			break;
+		}
+	return r;
+}
+
+rule_result rule_ratio(double num, double den, over_policy over)
+{
+	rule_result r = {0.0, NAN, 0};
+
+	if (!(den > 0.0)) {
+		r.flags = FLAG_NO_DENOMINATOR;
+		return r;
+	}
+	r.ratio = num / den;
+	if (num > den) {
+		r.flags = FLAG_NUM_ABOVE_DEN;
+		r.ratio = over == OVER_CLAMP ? 1.0 : 0.0;
+	}
+	r.fraction = r.ratio;
+	return r;
+}
+
+rule_result rule_ratio_threshold(double num, double den, double threshold, over_policy over)
+{
+	rule_result r = rule_ratio(num, den, over);
+
+	if (isnan(r.ratio))
+		return r;
+	r.fraction = r.ratio >= threshold ? 1.0 : r.ratio / threshold;
+	return r;
+}
+
+rule_result rule_ratio_floor(double num, double den, double floor_, over_policy over)
+{
+	rule_result r = rule_ratio(num, den, over);
+
+	if (isnan(r.ratio))
+		return r;
+	r.fraction = r.ratio >= floor_ ? r.ratio : 0.0;
+	return r;
+}
+
+double rule_normalise(norm_method m, double x, double min, double max)
+{
+	if (m == NORM_MAX)
+		return max > 0.0 ? x / max : 0.0;
+	if (max == min)
+		return max > 0.0 ? 1.0 : 0.0;
+	return (x - min) / (max - min);
+}
+
+/* Sums a list of variables; false (with why) when any is missing. */
+static bool sum_vars(const fw_variable *const *vars, size_t n, rule_lookup lookup, void *ctx,
+		     double *out, unsigned *why)
+{
+	double s = 0.0;
+
+	for (size_t i = 0; i < n; i++) {
+		rule_value v = lookup(ctx, vars[i]);
+		if (!v.present) {
+			*why = v.why;
+			return false;
+		}
+		s += v.num;
+	}
+	*out = s;
+	return true;
+}
+
+rule_result rule_eval(const framework *fw, const fw_indicator *ind, rule_lookup lookup, void *ctx)
+{
+	double num = 0, den = 0;
+	unsigned why = 0;
+	rule_value none = {false, 0.0, NULL, 0};
+
+	switch (ind->kind) {
+	case RULE_YESNO:
+		return rule_yesno(lookup(ctx, ind->variable));
+	case RULE_TIER:
+		return rule_tier(ind, lookup(ctx, ind->variable));
+	case RULE_COUNT_TIERS:
+		return rule_count_tiers(ind, ind->gate ? lookup(ctx, ind->gate) : none,
+					lookup(ctx, ind->variable));
+	case RULE_CROSS_COMMUNE:
+		if (ind->variable) {
+			rule_value v = lookup(ctx, ind->variable);
+			rule_result r = {0.0, v.num, 0};
+			return v.present ? r : missing(v.why);
+		}
+		/* x is the ratio */
+		/* fall through */
+	case RULE_RATIO:
+	case RULE_RATIO_THRESHOLD:
+	case RULE_RATIO_FLOOR:
+		if (!sum_vars(ind->numerator, ind->n_numerator, lookup, ctx, &num, &why) ||
+		    !sum_vars(ind->denominator, ind->n_denominator, lookup, ctx, &den, &why))
+			return missing(why);
+		if (ind->kind == RULE_RATIO_THRESHOLD)
+			return rule_ratio_threshold(num, den, ind->threshold,
+						    fw->numerator_above_denominator);
+		if (ind->kind == RULE_RATIO_FLOOR)
+			return rule_ratio_floor(num, den, ind->floor, fw->numerator_above_denominator);
+		{
+			rule_result r = rule_ratio(num, den, fw->numerator_above_denominator);
+			if (ind->kind == RULE_CROSS_COMMUNE)
+				r.fraction = 0.0;
+			return r;
+		}
+	case RULE_KIND_COUNT:
+		break;
+	}
+	return missing(0);
+}

@@ -1,0 +1,217 @@
+/* schema.sql.h — the staging database's migrations, in order.  Migration N
+ * brings a database from PRAGMA user_version N-1 to N.  Never edit a
+ * migration that has shipped; add the next one.  README "Schema" documents
+ * every table and view for analysts. */
+#ifndef DTI_SCHEMA_SQL_H
+#define DTI_SCHEMA_SQL_H
+
+/* Migration 1: staging, provenance, appraisal, scoring results, views. */
+static const char *const migration_1[] = {
+	"CREATE TABLE meta(\n"
+	"  key TEXT PRIMARY KEY,\n"
+	"  value TEXT NOT NULL\n"
+	") STRICT;\n",
+	"CREATE TABLE commune(\n"
+	"  code TEXT PRIMARY KEY,\n"
+	"  name TEXT NOT NULL,\n"
+	"  district_code TEXT, district_name TEXT,\n"
+	"  province_code TEXT, province_name TEXT,\n"
+	"  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),\n"
+	"  updated_at TEXT NOT NULL\n"
+	") STRICT;\n",
+	"CREATE TABLE variable(\n"
+	"  name TEXT PRIMARY KEY,\n"
+	"  type TEXT NOT NULL CHECK (type IN ('count', 'amount', 'yesno', 'enum')),\n"
+	"  aggregate TEXT NOT NULL CHECK (aggregate IN ('latest', 'sum')),\n"
+	"  source TEXT NOT NULL,\n"
+	"  label TEXT NOT NULL,\n"
+	"  unit TEXT\n"
+	") STRICT;\n",
+	"CREATE TABLE source(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL UNIQUE,\n"
+	"  kind TEXT NOT NULL,\n"
+	"  etag TEXT,\n"
+	"  last_modified TEXT,\n"
+	"  max_age_hours REAL,\n"
+	"  created_at TEXT NOT NULL\n"
+	") STRICT;\n",
+	"CREATE TABLE run(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  source_id INTEGER REFERENCES source(id),\n"
+	"  program TEXT NOT NULL,\n"
+	"  year INTEGER,\n"
+	"  started_at TEXT NOT NULL,\n"
+	"  finished_at TEXT,\n"
+	"  status TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'unchanged', 'dry_run')),\n"
+	"  records_read INTEGER NOT NULL DEFAULT 0,\n"
+	"  records_stored INTEGER NOT NULL DEFAULT 0,\n"
+	"  records_skipped INTEGER NOT NULL DEFAULT 0,\n"
+	"  records_rejected INTEGER NOT NULL DEFAULT 0,\n"
+	"  input TEXT,\n"
+	"  payload_sha256 TEXT,\n"
+	"  forced INTEGER NOT NULL DEFAULT 0,\n"
+	"  user TEXT,\n"
+	"  error TEXT\n"
+	") STRICT;\n",
+	"CREATE INDEX run_source ON run(source_id, id);\n",
+	"CREATE TABLE payload(\n"
+	"  sha256 TEXT PRIMARY KEY,\n"
+	"  size INTEGER NOT NULL,\n"
+	"  bytes BLOB NOT NULL,\n"
+	"  stored_at TEXT NOT NULL\n"
+	") STRICT;\n",
+	"CREATE TABLE observation(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  commune_code TEXT NOT NULL REFERENCES commune(code),\n"
+	"  year INTEGER NOT NULL,\n"
+	"  variable TEXT NOT NULL REFERENCES variable(name),\n"
+	"  value TEXT NOT NULL,\n"
+	"  num REAL,\n"
+	"  source_id INTEGER NOT NULL REFERENCES source(id),\n"
+	"  run_id INTEGER NOT NULL REFERENCES run(id),\n"
+	"  observed_at TEXT NOT NULL,\n"
+	"  proof_url TEXT,\n"
+	"  note TEXT\n"
+	") STRICT;\n",
+	"CREATE INDEX observation_key ON observation(year, commune_code, variable, source_id, observed_at, id);\n",
+	"CREATE INDEX observation_run ON observation(run_id);\n",
+	"CREATE TABLE appraisal(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  observation_id INTEGER NOT NULL REFERENCES observation(id),\n"
+	"  action TEXT NOT NULL CHECK (action IN ('verify', 'reject', 'correct')),\n"
+	"  value TEXT,\n"
+	"  num REAL,\n"
+	"  by TEXT NOT NULL,\n"
+	"  at TEXT NOT NULL,\n"
+	"  reason TEXT\n"
+	") STRICT;\n",
+	"CREATE INDEX appraisal_observation ON appraisal(observation_id, id);\n",
+	"CREATE TABLE framework(\n"
+	"  sha256 TEXT PRIMARY KEY,\n"
+	"  edition TEXT NOT NULL,\n"
+	"  body TEXT NOT NULL,\n"
+	"  loaded_at TEXT NOT NULL\n"
+	") STRICT;\n",
+	"CREATE TABLE scoring_run(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  year INTEGER NOT NULL,\n"
+	"  framework_sha256 TEXT NOT NULL REFERENCES framework(sha256),\n"
+	"  edition TEXT NOT NULL,\n"
+	"  mode TEXT NOT NULL CHECK (mode IN ('provisional', 'official')),\n"
+	"  started_at TEXT NOT NULL,\n"
+	"  finished_at TEXT,\n"
+	"  status TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed')),\n"
+	"  communes INTEGER NOT NULL DEFAULT 0\n"
+	") STRICT;\n",
+	"CREATE TABLE score(\n"
+	"  scoring_run_id INTEGER NOT NULL REFERENCES scoring_run(id),\n"
+	"  commune_code TEXT NOT NULL,\n"
+	"  item TEXT NOT NULL,\n"
+	"  level TEXT NOT NULL CHECK (level IN ('indicator', 'pillar', 'total')),\n"
+	"  points REAL NOT NULL,\n"
+	"  max_points REAL NOT NULL,\n"
+	"  fraction REAL NOT NULL,\n"
+	"  ratio REAL,\n"
+	"  flags TEXT NOT NULL DEFAULT '',\n"
+	"  rank INTEGER,\n"
+	"  PRIMARY KEY (scoring_run_id, commune_code, item)\n"
+	") STRICT, WITHOUT ROWID;\n",
+	"CREATE TABLE score_input(\n"
+	"  scoring_run_id INTEGER NOT NULL REFERENCES scoring_run(id),\n"
+	"  commune_code TEXT NOT NULL,\n"
+	"  variable TEXT NOT NULL,\n"
+	"  value TEXT,\n"
+	"  num REAL,\n"
+	"  state TEXT NOT NULL,\n"
+	"  observation_ids TEXT,\n"
+	"  PRIMARY KEY (scoring_run_id, commune_code, variable)\n"
+	") STRICT, WITHOUT ROWID;\n",
+	/* The value-resolution rule, in one place: observation_state,
+	 * source_value and current_input. */
+	"CREATE VIEW observation_state AS\n"
+	"SELECT o.id, o.year, o.commune_code, o.variable, o.source_id, o.run_id, o.observed_at,\n"
+	"       o.value AS raw_value, o.num AS raw_num, o.proof_url, o.note,\n"
+	"       a.id AS appraisal_id, a.by AS appraised_by, a.at AS appraised_at, a.reason AS appraisal_reason,\n"
+	"       CASE a.action WHEN 'correct' THEN a.value ELSE o.value END AS value,\n"
+	"       CASE a.action WHEN 'correct' THEN a.num ELSE o.num END AS num,\n"
+	"       CASE a.action WHEN 'verify' THEN 'verified' WHEN 'correct' THEN 'corrected'\n"
+	"                     WHEN 'reject' THEN 'rejected' ELSE 'raw' END AS state\n"
+	"FROM observation o\n"
+	"LEFT JOIN appraisal a ON a.id = (SELECT max(x.id) FROM appraisal x WHERE x.observation_id = o.id);\n",
+	"CREATE VIEW source_value AS\n"
+	"SELECT * FROM (\n"
+	"  SELECT s.*, row_number() OVER (PARTITION BY s.year, s.commune_code, s.variable, s.source_id\n"
+	"                                 ORDER BY s.observed_at DESC, s.id DESC) AS rn\n"
+	"  FROM observation_state s)\n"
+	"WHERE rn = 1;\n",
+	"CREATE VIEW current_input AS\n"
+	"WITH sv AS (\n"
+	"  SELECT s.*, v.aggregate,\n"
+	"         CASE s.state WHEN 'rejected' THEN 0 WHEN 'raw' THEN 1 ELSE 2 END AS trust\n"
+	"  FROM source_value s JOIN variable v ON v.name = s.variable),\n"
+	"latest AS (\n"
+	"  SELECT sv.*, row_number() OVER (PARTITION BY year, commune_code, variable\n"
+	"                                  ORDER BY trust DESC, observed_at DESC, id DESC) AS pick\n"
+	"  FROM sv WHERE aggregate = 'latest')\n"
+	"SELECT year, commune_code, variable,\n"
+	"       CASE WHEN trust > 0 THEN value END AS value,\n"
+	"       CASE WHEN trust > 0 THEN num END AS num,\n"
+	"       state, 1 AS sources,\n"
+	"       CASE WHEN trust > 0 THEN CAST(id AS TEXT) END AS observation_ids,\n"
+	"       observed_at\n"
+	"FROM latest WHERE pick = 1\n"
+	"UNION ALL\n"
+	"SELECT year, commune_code, variable,\n"
+	"       CASE WHEN max(trust) > 0 THEN\n"
+	"         CASE WHEN total = CAST(total AS INTEGER) THEN CAST(CAST(total AS INTEGER) AS TEXT)\n"
+	"              ELSE CAST(total AS TEXT) END END AS value,\n"
+	"       total AS num,\n"
+	"       CASE WHEN max(trust) = 0 THEN 'rejected'\n"
+	"            WHEN min(CASE WHEN trust > 0 THEN trust END) = 2 THEN 'verified'\n"
+	"            ELSE 'raw' END AS state,\n"
+	"       count(CASE WHEN trust > 0 THEN 1 END) AS sources,\n"
+	"       group_concat(CASE WHEN trust > 0 THEN id END) AS observation_ids,\n"
+	"       max(observed_at) AS observed_at\n"
+	"FROM (SELECT sv.*, sum(CASE WHEN trust > 0 THEN num END)\n"
+	"                     OVER (PARTITION BY year, commune_code, variable) AS total\n"
+	"      FROM sv WHERE aggregate = 'sum')\n"
+	"GROUP BY year, commune_code, variable;\n",
+	"CREATE VIEW latest_scoring_run AS\n"
+	"SELECT r.* FROM scoring_run r\n"
+	"WHERE r.status = 'ok' AND r.id = (SELECT max(x.id) FROM scoring_run x\n"
+	"                                  WHERE x.year = r.year AND x.status = 'ok');\n",
+	"CREATE VIEW current_score AS\n"
+	"SELECT r.year, r.mode, s.scoring_run_id, s.commune_code, c.name AS commune_name, s.item, s.level,\n"
+	"       s.points, s.max_points, s.fraction, s.ratio, s.flags, s.rank\n"
+	"FROM score s JOIN latest_scoring_run r ON r.id = s.scoring_run_id\n"
+	"LEFT JOIN commune c ON c.code = s.commune_code;\n",
+	"CREATE VIEW current_ranking AS\n"
+	"SELECT year, commune_code, commune_name, points AS total, rank\n"
+	"FROM current_score WHERE level = 'total';\n",
+	"CREATE VIEW missing_input AS\n"
+	"SELECT r.year, i.commune_code, c.name AS commune_name, i.variable, v.source, i.state\n"
+	"FROM score_input i JOIN latest_scoring_run r ON r.id = i.scoring_run_id\n"
+	"LEFT JOIN commune c ON c.code = i.commune_code\n"
+	"LEFT JOIN variable v ON v.name = i.variable\n"
+	"WHERE i.state IN ('missing', 'rejected', 'unverified');\n",
+	"CREATE VIEW source_freshness AS\n"
+	"SELECT s.id AS source_id, s.name AS source, s.kind, s.max_age_hours,\n"
+	"       (SELECT max(r.finished_at) FROM run r WHERE r.source_id = s.id\n"
+	"          AND r.status IN ('ok', 'unchanged')) AS last_success,\n"
+	"       (SELECT r.status FROM run r WHERE r.source_id = s.id AND r.status <> 'dry_run'\n"
+	"          ORDER BY r.id DESC LIMIT 1) AS last_status,\n"
+	"       (SELECT r.error FROM run r WHERE r.source_id = s.id AND r.status = 'failed'\n"
+	"          ORDER BY r.id DESC LIMIT 1) AS last_error,\n"
+	"       round((julianday('now') - julianday((SELECT max(r.finished_at) FROM run r\n"
+	"          WHERE r.source_id = s.id AND r.status IN ('ok', 'unchanged')))) * 24, 2) AS age_hours\n"
+	"FROM source s;\n",
+	NULL,
+};
+
+/* Each migration is a NULL-terminated list of statements. */
+static const char *const *const staging_migrations[] = {
+	migration_1,
+};
+
+#endif

@@ -1,0 +1,178 @@
+#include "sheet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "text.h"
+#include "util.h"
+
+enum { COL_IGNORE = -1, COL_COMMUNE = -2, COL_VARIABLE = -3, COL_VALUE = -4, COL_YEAR = -5,
+       COL_PROOF = -6, COL_NOTE = -7 };
+
+static int column_role(const char *h)
+{
+	static const struct {
+		const char *name;
+		int role;
+	} roles[] = {
+		{"commune_code", COL_COMMUNE}, {"code", COL_COMMUNE}, {"ma_xa", COL_COMMUNE},
+		{"variable", COL_VARIABLE},    {"value", COL_VALUE},  {"year", COL_YEAR},
+		{"proof_url", COL_PROOF},      {"note", COL_NOTE},    {"commune_name", COL_IGNORE},
+		{"name", COL_IGNORE},          {"ten_xa", COL_IGNORE},
+	};
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (strcmp(h, roles[i].name) == 0)
+			return roles[i].role;
+	return 0;
+}
+
+dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framework *fw,
+		       const commune_index *communes, int year, batch *b, dti_problems *p,
+		       dti_diag *d)
+{
+	csv_reader *r = csv_open(f, name, 0);
+	size_t ncols = 0, before = p->count;
+	int *role = NULL;                     /* per column: a COL_ role, or 0 */
+	const fw_variable **colvar = NULL;    /* wide: per column */
+	char **header = NULL;
+	long c_commune = -1, c_var = -1, c_value = -1, c_year = -1, c_proof = -1, c_note = -1;
+	char dec;
+	dti_err rc = DTI_EOK;
+	int got;
+
+	got = csv_next(r, d);
+	if (got < 0) {
+		rc = DTI_EPARSE;
+		goto out;
+	}
+	if (got == 0) {
+		problems_add(p, "%s: the file is empty", name);
+		goto out;
+	}
+	dec = csv_delim(r) == ';' ? ',' : '.';
+	ncols = csv_nfields(r);
+	role = xcalloc(ncols, sizeof *role);
+	colvar = xcalloc(ncols, sizeof *colvar);
+	header = xcalloc(ncols, sizeof *header);
+	for (size_t i = 0; i < ncols; i++) {
+		char *h = text_trim(xstrdup(csv_field(r, i)));
+		header[i] = h;
+		role[i] = column_role(h);
+		switch (role[i]) {
+		case COL_COMMUNE: c_commune = (long)i; break;
+		case COL_VARIABLE: c_var = (long)i; break;
+		case COL_VALUE: c_value = (long)i; break;
+		case COL_YEAR: c_year = (long)i; break;
+		case COL_PROOF: c_proof = (long)i; break;
+		case COL_NOTE: c_note = (long)i; break;
+		default: break;
+		}
+	}
+	if (c_commune < 0) {
+		problems_add(p, "%s:1: no commune_code column in the header", name);
+		goto out;
+	}
+	if (fmt == SHEET_AUTO)
+		fmt = c_var >= 0 && c_value >= 0 ? SHEET_LONG : SHEET_WIDE;
+	if (fmt == SHEET_LONG && (c_var < 0 || c_value < 0)) {
+		problems_add(p, "%s:1: a long sheet needs commune_code, variable and value columns",
+			     name);
+		goto out;
+	}
+	if (fmt == SHEET_WIDE) {
+		for (size_t i = 0; i < ncols; i++) {
+			if (role[i] != 0)
+				continue;
+			colvar[i] = framework_variable(fw, header[i]);
+			if (!colvar[i])
+				problems_add(p, "%s:1:%zu: unknown variable '%s' in the header", name,
+					     i + 1, header[i]);
+		}
+		if (p->count > before)
+			goto out;
+	}
+	while ((got = csv_next(r, d)) > 0) {
+		long line = csv_line(r);
+		const commune_entry *ce;
+		int row_year = year;
+		const char *code;
+		char where[512];
+
+		b->counts.read++;
+		if (csv_nfields(r) != ncols) {
+			problems_add(p, "%s:%ld: %zu fields, the header has %zu", name, line,
+				     csv_nfields(r), ncols);
+			b->counts.rejected++;
+			continue;
+		}
+		code = csv_field(r, (size_t)c_commune);
+		ce = communes->list ? commune_index_code(communes, code) : NULL;
+		if (!ce) {
+			problems_add(p, "%s:%ld:%ld (commune_code): unknown commune '%s'", name, line,
+				     c_commune + 1, code);
+			b->counts.rejected++;
+			continue;
+		}
+		if (c_year >= 0 && *csv_field(r, (size_t)c_year)) {
+			int64_t y;
+			if (!parse_i64(csv_field(r, (size_t)c_year), &y) || y < 2000 || y > 2100) {
+				problems_add(p, "%s:%ld:%ld (year): '%s' is not a year", name, line,
+					     c_year + 1, csv_field(r, (size_t)c_year));
+				b->counts.rejected++;
+				continue;
+			}
+			row_year = (int)y;
+		}
+		if (fmt == SHEET_LONG) {
+			char *vname = text_trim(xstrdup(csv_field(r, (size_t)c_var)));
+			char *value = text_trim(xstrdup(csv_field(r, (size_t)c_value)));
+			const fw_variable *v = framework_variable(fw, vname);
+			if (!v) {
+				problems_add(p, "%s:%ld:%ld (variable): unknown variable '%s'", name,
+					     line, c_var + 1, vname);
+				b->counts.rejected++;
+			} else if (!*value) {
+				b->counts.skipped++;
+			} else {
+				snprintf(where, sizeof where, "%s:%ld:%ld (value)", name, line,
+					 c_value + 1);
+				if (!batch_add(b, v, ce->code, row_year, value, dec,
+					       c_proof >= 0 ? csv_field(r, (size_t)c_proof) : NULL,
+					       c_note >= 0 ? csv_field(r, (size_t)c_note) : NULL, where, p))
+					b->counts.rejected++;
+			}
+			free(vname);
+			free(value);
+			continue;
+		}
+		for (size_t i = 0; i < ncols; i++) {
+			char *value;
+			if (!colvar[i])
+				continue;
+			value = text_trim(xstrdup(csv_field(r, i)));
+			if (!*value) {
+				b->counts.skipped++;
+			} else {
+				snprintf(where, sizeof where, "%s:%ld:%zu (%s)", name, line, i + 1,
+					 header[i]);
+				if (!batch_add(b, colvar[i], ce->code, row_year, value, dec, NULL, NULL,
+					       where, p))
+					b->counts.rejected++;
+			}
+			free(value);
+		}
+	}
+	if (got < 0)
+		rc = DTI_EPARSE;
+out:
+	for (size_t i = 0; header && i < ncols; i++)
+		free(header[i]);
+	free(header);
+	free(role);
+	free(colvar);
+	csv_close(r);
+	if (!rc && p->count > before)
+		rc = DTI_EINVALID;
+	return rc;
+}

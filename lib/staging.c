@@ -1,0 +1,515 @@
+#include "staging.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.sql.h"
+#include "util.h"
+
+struct staging {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *put;
+};
+
+int staging_schema_version(void)
+{
+	return (int)(sizeof staging_migrations / sizeof staging_migrations[0]);
+}
+
+sqlite3 *staging_db(staging *st)
+{
+	return st->db;
+}
+
+const char *staging_path(const staging *st)
+{
+	return st->path;
+}
+
+static dti_err db_error(staging *st, dti_diag *d, const char *what)
+{
+	return diag_set(d, DTI_EDB, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+}
+
+dti_err staging_exec(staging *st, const char *sql, dti_diag *d)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		diag_set(d, DTI_EDB, "%s: %s", st->path, msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return DTI_EDB;
+	}
+	return DTI_EOK;
+}
+
+dti_err staging_begin(staging *st, dti_diag *d)
+{
+	return staging_exec(st, "BEGIN IMMEDIATE", d);
+}
+
+dti_err staging_commit(staging *st, dti_diag *d)
+{
+	return staging_exec(st, "COMMIT", d);
+}
+
+void staging_rollback(staging *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+dti_err staging_prepare(staging *st, const char *sql, sqlite3_stmt **out, dti_diag *d)
+{
+	if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK)
+		return db_error(st, d, "cannot prepare statement");
+	return DTI_EOK;
+}
+
+void staging_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+void staging_bind_num(sqlite3_stmt *s, int i, double v)
+{
+	if (isnan(v))
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_double(s, i, v);
+}
+
+static int user_version(sqlite3 *db)
+{
+	sqlite3_stmt *s = NULL;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static dti_err migrate(staging *st, dti_diag *d)
+{
+	int have = user_version(st->db);
+	int want = staging_schema_version();
+	dti_err rc;
+
+	if (have < 0)
+		return db_error(st, d, "cannot read schema version");
+	if (have > want)
+		return diag_set(d, DTI_ESCHEMA,
+				"%s: database schema version %d is newer than this program's (%d); "
+				"upgrade dti",
+				st->path, have, want);
+	if (have == want)
+		return DTI_EOK;
+	rc = staging_begin(st, d);
+	if (rc)
+		return rc;
+	/* Another process may have migrated while we waited for the lock. */
+	have = user_version(st->db);
+	for (int v = have; v < want; v++) {
+		char pragma[64];
+		for (const char *const *sql = staging_migrations[v]; *sql; sql++) {
+			rc = staging_exec(st, *sql, d);
+			if (rc) {
+				diag_prefix(d, "migration %d", v + 1);
+				goto fail;
+			}
+		}
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+		rc = staging_exec(st, pragma, d);
+		if (rc)
+			goto fail;
+	}
+	return staging_commit(st, d);
+fail:
+	staging_rollback(st);
+	return rc;
+}
+
+dti_err staging_open(const char *path, staging **out, dti_diag *d)
+{
+	staging *st = xcalloc(1, sizeof *st);
+	const char *slash = strrchr(path, '/');
+	dti_err rc;
+
+	*out = NULL;
+	st->path = xstrdup(path);
+	if (slash && slash != path) {
+		char *dir = xstrndup(path, (size_t)(slash - path));
+		rc = make_dirs(dir, d);
+		free(dir);
+		if (rc)
+			goto fail;
+	}
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		rc = diag_set(d, DTI_EDB, "cannot open '%s': %s", path,
+			      st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 30000);
+	rc = staging_exec(st, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
+			      "PRAGMA synchronous = NORMAL;",
+			  d);
+	if (!rc)
+		rc = migrate(st, d);
+	if (rc)
+		goto fail;
+	*out = st;
+	return DTI_EOK;
+fail:
+	staging_close(st);
+	return rc;
+}
+
+void staging_close(staging *st)
+{
+	if (!st)
+		return;
+	sqlite3_finalize(st->put);
+	if (st->db)
+		sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+dti_err staging_sync_framework(staging *st, const framework *fw, dti_diag *d)
+{
+	sqlite3_stmt *var = NULL, *body = NULL;
+	char now[32];
+	dti_err rc;
+
+	now_iso(now);
+	rc = staging_begin(st, d);
+	if (rc)
+		return rc;
+	rc = staging_prepare(st,
+			     "INSERT INTO variable(name, type, aggregate, source, label, unit) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(name) DO UPDATE SET "
+			     "type = ?2, aggregate = ?3, source = ?4, label = ?5, unit = ?6",
+			     &var, d);
+	if (!rc)
+		rc = staging_prepare(st,
+				     "INSERT OR IGNORE INTO framework(sha256, edition, body, loaded_at) "
+				     "VALUES (?1, ?2, ?3, ?4)",
+				     &body, d);
+	for (size_t i = 0; !rc && i < fw->n_variables; i++) {
+		const fw_variable *v = &fw->variables[i];
+		sqlite3_bind_text(var, 1, v->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(var, 2, var_type_name(v->type), -1, SQLITE_STATIC);
+		sqlite3_bind_text(var, 3, v->summed ? "sum" : "latest", -1, SQLITE_STATIC);
+		sqlite3_bind_text(var, 4, v->source, -1, SQLITE_STATIC);
+		sqlite3_bind_text(var, 5, v->label, -1, SQLITE_STATIC);
+		staging_bind_text(var, 6, v->unit);
+		if (sqlite3_step(var) != SQLITE_DONE)
+			rc = db_error(st, d, "cannot store variable");
+		sqlite3_reset(var);
+	}
+	if (!rc) {
+		sqlite3_bind_text(body, 1, fw->sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_text(body, 2, fw->edition, -1, SQLITE_STATIC);
+		sqlite3_bind_text(body, 3, fw->text, -1, SQLITE_STATIC);
+		sqlite3_bind_text(body, 4, now, -1, SQLITE_STATIC);
+		if (sqlite3_step(body) != SQLITE_DONE)
+			rc = db_error(st, d, "cannot store framework");
+	}
+	sqlite3_finalize(var);
+	sqlite3_finalize(body);
+	if (rc) {
+		staging_rollback(st);
+		return rc;
+	}
+	return staging_commit(st, d);
+}
+
+static dti_err upsert_communes(staging *st, const commune_list *l, const units *u, bool others_off,
+			       dti_diag *d)
+{
+	sqlite3_stmt *up = NULL;
+	char now[32];
+	dti_err rc;
+
+	now_iso(now);
+	if (others_off) {
+		rc = staging_exec(st, "UPDATE commune SET active = 0", d);
+		if (rc)
+			return rc;
+	}
+	rc = staging_prepare(st,
+			     "INSERT INTO commune(code, name, district_code, district_name, "
+			     "province_code, province_name, active, updated_at) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7) ON CONFLICT(code) DO UPDATE SET "
+			     "name = ?2, district_code = ?3, district_name = ?4, province_code = ?5, "
+			     "province_name = ?6, active = 1, updated_at = ?7",
+			     &up, d);
+	for (size_t i = 0; !rc && i < l->count; i++) {
+		const admin_unit *a = u ? units_find(u, l->items[i].code) : NULL;
+		sqlite3_bind_text(up, 1, l->items[i].code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 2, l->items[i].name, -1, SQLITE_STATIC);
+		staging_bind_text(up, 3, a ? a->district_code : NULL);
+		staging_bind_text(up, 4, a ? a->district_name : NULL);
+		staging_bind_text(up, 5, a ? a->province_code : NULL);
+		staging_bind_text(up, 6, a ? a->province_name : NULL);
+		sqlite3_bind_text(up, 7, now, -1, SQLITE_STATIC);
+		if (sqlite3_step(up) != SQLITE_DONE)
+			rc = db_error(st, d, "cannot store commune");
+		sqlite3_reset(up);
+	}
+	sqlite3_finalize(up);
+	return rc;
+}
+
+dti_err staging_set_communes(staging *st, const commune_list *l, const units *u, dti_diag *d)
+{
+	dti_err rc = staging_begin(st, d);
+
+	if (rc)
+		return rc;
+	rc = upsert_communes(st, l, u, true, d);
+	if (rc) {
+		staging_rollback(st);
+		return rc;
+	}
+	return staging_commit(st, d);
+}
+
+dti_err staging_seed_communes(staging *st, const commune_list *l, const units *u, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	int have = 0;
+	dti_err rc = staging_begin(st, d);
+
+	if (rc)
+		return rc;
+	rc = staging_prepare(st, "SELECT count(*) FROM commune", &s, d);
+	if (!rc && sqlite3_step(s) == SQLITE_ROW)
+		have = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (!rc && have == 0)
+		rc = upsert_communes(st, l, u, false, d);
+	if (rc) {
+		staging_rollback(st);
+		return rc;
+	}
+	return staging_commit(st, d);
+}
+
+dti_err staging_active_communes(staging *st, commune_list *out, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	dti_err rc;
+	int step;
+
+	rc = staging_prepare(st, "SELECT code, name FROM commune WHERE active = 1 ORDER BY code", &s,
+			     d);
+	if (rc)
+		return rc;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		commune_list_add(out, (const char *)sqlite3_column_text(s, 0),
+				 (const char *)sqlite3_column_text(s, 1));
+	if (step != SQLITE_DONE)
+		rc = db_error(st, d, "cannot read communes");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+dti_err staging_source(staging *st, const char *name, const char *kind, int64_t *id, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	char now[32];
+	dti_err rc;
+
+	now_iso(now);
+	rc = staging_prepare(st,
+			     "INSERT INTO source(name, kind, created_at) VALUES (?1, ?2, ?3) "
+			     "ON CONFLICT(name) DO UPDATE SET kind = kind RETURNING id",
+			     &s, d);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	else
+		rc = db_error(st, d, "cannot store source");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+dti_err staging_run_start(staging *st, int64_t source_id, const char *program, int year,
+			  const char *input, int64_t *run_id, char started_at[32], dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	char now[32];
+	dti_err rc;
+
+	now_iso(now);
+	if (started_at)
+		memcpy(started_at, now, sizeof now);
+	rc = staging_prepare(st,
+			     "INSERT INTO run(source_id, program, year, started_at, status, input, user) "
+			     "VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6) RETURNING id",
+			     &s, d);
+	if (rc)
+		return rc;
+	if (source_id > 0)
+		sqlite3_bind_int64(s, 1, source_id);
+	sqlite3_bind_text(s, 2, program, -1, SQLITE_STATIC);
+	if (year > 0)
+		sqlite3_bind_int(s, 3, year);
+	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+	staging_bind_text(s, 5, input);
+	staging_bind_text(s, 6, getenv("USER"));
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*run_id = sqlite3_column_int64(s, 0);
+	else
+		rc = db_error(st, d, "cannot store run");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+dti_err staging_run_finish(staging *st, int64_t run_id, const char *status, const run_counts *c,
+			   const char *error, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	char now[32];
+	run_counts zero = {0, 0, 0, 0};
+	dti_err rc;
+
+	if (!c)
+		c = &zero;
+	now_iso(now);
+	rc = staging_prepare(st,
+			     "UPDATE run SET status = ?2, finished_at = ?3, records_read = ?4, "
+			     "records_stored = ?5, records_skipped = ?6, records_rejected = ?7, "
+			     "error = ?8 WHERE id = ?1",
+			     &s, d);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, c->read);
+	sqlite3_bind_int64(s, 5, c->stored);
+	sqlite3_bind_int64(s, 6, c->skipped);
+	sqlite3_bind_int64(s, 7, c->rejected);
+	staging_bind_text(s, 8, error);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_error(st, d, "cannot update run");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+dti_err staging_run_failed(staging *st, int64_t source_id, const char *program, int year,
+			   const char *input, const run_counts *c, const char *error, dti_diag *d)
+{
+	int64_t id = 0;
+	dti_err rc = staging_begin(st, d);
+
+	if (rc)
+		return rc;
+	rc = staging_run_start(st, source_id, program, year, input, &id, NULL, d);
+	if (!rc)
+		rc = staging_run_finish(st, id, "failed", c, error, d);
+	if (rc) {
+		staging_rollback(st);
+		return rc;
+	}
+	return staging_commit(st, d);
+}
+
+static dti_err run_set(staging *st, const char *sql, int64_t run_id, const char *text, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	dti_err rc = staging_prepare(st, sql, &s, d);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(s, 1, run_id);
+	staging_bind_text(s, 2, text);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_error(st, d, "cannot update run");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+dti_err staging_run_set_payload(staging *st, int64_t run_id, const char *sha256, dti_diag *d)
+{
+	return run_set(st, "UPDATE run SET payload_sha256 = ?2 WHERE id = ?1", run_id, sha256, d);
+}
+
+dti_err staging_run_set_forced(staging *st, int64_t run_id, const char *user, dti_diag *d)
+{
+	return run_set(st, "UPDATE run SET forced = 1, user = coalesce(?2, user) WHERE id = ?1",
+		       run_id, user, d);
+}
+
+dti_err staging_put_payload(staging *st, const void *bytes, size_t len, char sha[65], dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	char now[32];
+	dti_err rc;
+
+	sha256_hex(bytes, len, sha);
+	now_iso(now);
+	rc = staging_prepare(st,
+			     "INSERT OR IGNORE INTO payload(sha256, size, bytes, stored_at) "
+			     "VALUES (?1, ?2, ?3, ?4)",
+			     &s, d);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)len);
+	sqlite3_bind_blob64(s, 3, bytes, len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_error(st, d, "cannot store payload");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *observed_at,
+		    const observation *o, dti_diag *d)
+{
+	sqlite3_stmt *s;
+	dti_err rc = DTI_EOK;
+
+	if (!st->put) {
+		rc = staging_prepare(st,
+				     "INSERT INTO observation(commune_code, year, variable, value, num, "
+				     "source_id, run_id, observed_at, proof_url, note) "
+				     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+				     &st->put, d);
+		if (rc)
+			return rc;
+	}
+	s = st->put;
+	sqlite3_bind_text(s, 1, o->commune_code, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, o->year);
+	sqlite3_bind_text(s, 3, o->variable, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, o->value, -1, SQLITE_STATIC);
+	staging_bind_num(s, 5, o->num);
+	sqlite3_bind_int64(s, 6, source_id);
+	sqlite3_bind_int64(s, 7, run_id);
+	sqlite3_bind_text(s, 8, observed_at, -1, SQLITE_STATIC);
+	staging_bind_text(s, 9, o->proof_url);
+	staging_bind_text(s, 10, o->note);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = diag_set(d, DTI_EDB, "%s: cannot store %s of %s: %s", st->path, o->variable,
+			      o->commune_code, sqlite3_errmsg(st->db));
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc;
+}

@@ -1,0 +1,96 @@
+/* staging.h — the staging database: one SQLite file holding communes,
+ * sources, runs, observations, appraisal acts and scoring results.
+ * Versioned with PRAGMA user_version; WAL so analysts read while a run
+ * writes.  Which value of a variable is scored is decided by the view
+ * current_input (lib/schema.sql.h), nowhere else. */
+#ifndef DTI_STAGING_H
+#define DTI_STAGING_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "framework.h"
+#include "units.h"
+
+typedef struct staging staging;
+
+/* Schema version this program writes. */
+int staging_schema_version(void);
+
+/* Opens (creating the file and its folder if needed) and migrates.  Refuses
+ * a database whose schema is newer than this program (DTI_ESCHEMA).  Caller
+ * closes with staging_close. */
+dti_err staging_open(const char *path, staging **out, dti_diag *d);
+void staging_close(staging *st);
+/* The connection, for modules that run their own prepared statements. */
+sqlite3 *staging_db(staging *st);
+const char *staging_path(const staging *st);
+
+/* Runs SQL without data in it (schema, pragmas, transactions). */
+dti_err staging_exec(staging *st, const char *sql, dti_diag *d);
+/* BEGIN IMMEDIATE: writers take the write lock up front. */
+dti_err staging_begin(staging *st, dti_diag *d);
+dti_err staging_commit(staging *st, dti_diag *d);
+void staging_rollback(staging *st);
+/* Prepares a statement or fills d with the SQLite message. */
+dti_err staging_prepare(staging *st, const char *sql, sqlite3_stmt **out, dti_diag *d);
+/* Binds text or NULL. */
+void staging_bind_text(sqlite3_stmt *s, int i, const char *v);
+/* Binds a real, or NULL when v is NaN. */
+void staging_bind_num(sqlite3_stmt *s, int i, double v);
+
+/* Variables of a framework into the variable table, and the framework's
+ * bytes into the framework table (idempotent). */
+dti_err staging_sync_framework(staging *st, const framework *fw, dti_diag *d);
+
+/* Makes `l` the set of communes assessed: upserts each (with its district
+ * and province from the catalogue), marks every other commune inactive.
+ * Observations of inactive communes are kept. */
+dti_err staging_set_communes(staging *st, const commune_list *l, const units *u, dti_diag *d);
+/* Seeds the commune set from l only when the database has none yet. */
+dti_err staging_seed_communes(staging *st, const commune_list *l, const units *u, dti_diag *d);
+/* The active communes, ordered by code.  Caller frees with commune_list_free. */
+dti_err staging_active_communes(staging *st, commune_list *out, dti_diag *d);
+
+/* The id of a named source, created with `kind` when new. */
+dti_err staging_source(staging *st, const char *name, const char *kind, int64_t *id, dti_diag *d);
+
+typedef struct run_counts {
+	long read, stored, skipped, rejected;
+} run_counts;
+
+/* Inserts a run record with status 'running'.  started_at (may be NULL)
+ * receives its time stamp, which is also the observed_at of what it
+ * stores. */
+dti_err staging_run_start(staging *st, int64_t source_id, const char *program, int year,
+			  const char *input, int64_t *run_id, char started_at[32], dti_diag *d);
+/* Sets the run's end: status 'ok', 'failed', 'unchanged' or 'dry_run'. */
+dti_err staging_run_finish(staging *st, int64_t run_id, const char *status, const run_counts *c,
+			   const char *error, dti_diag *d);
+/* Records a failed run in its own transaction (for batches refused before
+ * anything was stored). */
+dti_err staging_run_failed(staging *st, int64_t source_id, const char *program, int year,
+			   const char *input, const run_counts *c, const char *error, dti_diag *d);
+dti_err staging_run_set_payload(staging *st, int64_t run_id, const char *sha256, dti_diag *d);
+dti_err staging_run_set_forced(staging *st, int64_t run_id, const char *user, dti_diag *d);
+
+/* Keeps a raw payload, content-addressed; returns its SHA-256 in sha. */
+dti_err staging_put_payload(staging *st, const void *bytes, size_t len, char sha[65], dti_diag *d);
+
+/* One observation to store.  num is NaN for enums. */
+typedef struct observation {
+	const char *commune_code;
+	int year;
+	const char *variable;
+	const char *value;
+	double num;
+	const char *proof_url; /* may be NULL */
+	const char *note;      /* may be NULL */
+} observation;
+
+/* Appends an observation to the run (inside the caller's transaction). */
+dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *observed_at,
+		    const observation *o, dti_diag *d);
+
+#endif

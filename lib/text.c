@@ -1,0 +1,162 @@
+#include "text.h"
+
+#include <string.h>
+#include <utf8proc.h>
+
+#include "util.h"
+
+bool utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+	while (p < end) {
+		unsigned c = *p;
+		size_t len;
+		unsigned cp;
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			len = 2, cp = c & 0x1F;
+		else if (c >= 0xE0 && c <= 0xEF)
+			len = 3, cp = c & 0x0F;
+		else if (c >= 0xF0 && c <= 0xF4)
+			len = 4, cp = c & 0x07;
+		else
+			return false;
+		if ((size_t)(end - p) < len)
+			return false;
+		for (size_t i = 1; i < len; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i] & 0x3F);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		p += len;
+	}
+	return true;
+}
+
+static char *map(const char *s, utf8proc_option_t opts)
+{
+	utf8proc_uint8_t *dst = NULL;
+	utf8proc_ssize_t n;
+	char *copy;
+
+	if (!utf8_valid(s, strlen(s)))
+		return NULL;
+	n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &dst, opts | UTF8PROC_NULLTERM);
+	if (n < 0)
+		return NULL;
+	/* utf8proc allocates with its own malloc; hand back memory of ours. */
+	copy = xstrndup((const char *)dst, (size_t)n);
+	free(dst);
+	return copy;
+}
+
+char *text_trim(char *s)
+{
+	size_t n = strlen(s);
+	size_t start = 0;
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		s[--n] = '\0';
+	while (s[start] == ' ' || s[start] == '\t')
+		start++;
+	if (start)
+		memmove(s, s + start, n - start + 1);
+	return s;
+}
+
+char *text_nfc(const char *s)
+{
+	return map(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+}
+
+char *text_fold(const char *s)
+{
+	char *r = map(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+
+	return r ? text_trim(r) : NULL;
+}
+
+/* Drops diacritics and folds case; đ/Đ (which do not decompose) become d. */
+static char *ascii_fold(const char *s)
+{
+	char *r = map(s, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+				 UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+	char *w, *p;
+
+	if (!r)
+		return NULL;
+	for (p = w = r; *p;) {
+		if ((unsigned char)p[0] == 0xC4 && (unsigned char)p[1] == 0x91) {
+			*w++ = 'd';
+			p += 2;
+		} else {
+			*w++ = *p++;
+		}
+	}
+	*w = '\0';
+	return r;
+}
+
+char *text_name_key(const char *s)
+{
+	static const char *const prefixes[] = {"thi tran ", "tt ", "xa ", "phuong ", "p ", NULL};
+	char *folded = ascii_fold(s);
+	strbuf out;
+	bool space = true;
+
+	if (!folded)
+		return NULL;
+	sb_init(&out, 0);
+	for (const char *p = folded; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+		if (word) {
+			sb_append(&out, p, 1);
+			space = false;
+		} else if (!space) {
+			sb_append(&out, " ", 1);
+			space = true;
+		}
+	}
+	free(folded);
+	if (out.len && out.data[out.len - 1] == ' ')
+		out.data[--out.len] = '\0';
+	sb_append(&out, "", 0);
+	for (int i = 0; prefixes[i]; i++) {
+		size_t n = strlen(prefixes[i]);
+		if (out.len > n && strncmp(out.data, prefixes[i], n) == 0) {
+			memmove(out.data, out.data + n, out.len - n + 1);
+			out.len -= n;
+			break;
+		}
+	}
+	return sb_take(&out);
+}
+
+int text_yesno(const char *s)
+{
+	static const char *const yes[] = {"yes", "true", "1", "co", "y", NULL};
+	static const char *const no[] = {"no", "false", "0", "khong", "n", NULL};
+	char *k = ascii_fold(s);
+	int r = -1;
+
+	if (!k)
+		return -1;
+	text_trim(k);
+	for (int i = 0; yes[i] && r < 0; i++)
+		if (strcmp(k, yes[i]) == 0)
+			r = 1;
+	for (int i = 0; no[i] && r < 0; i++)
+		if (strcmp(k, no[i]) == 0)
+			r = 0;
+	free(k);
+	return r;
+}

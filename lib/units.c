@@ -1,0 +1,333 @@
+#include "units.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "text.h"
+#include "util.h"
+
+struct units {
+	admin_unit *items;
+	size_t count;
+};
+
+static int cmp_unit(const void *a, const void *b)
+{
+	return strcmp(((const admin_unit *)a)->code, ((const admin_unit *)b)->code);
+}
+
+static long header_index(csv_reader *r, const char *const *names)
+{
+	for (size_t i = 0; i < csv_nfields(r); i++)
+		for (int j = 0; names[j]; j++)
+			if (strcmp(csv_field(r, i), names[j]) == 0)
+				return (long)i;
+	return -1;
+}
+
+dti_err units_load(const char *path, units **out, dti_diag *d)
+{
+	static const char *const cols[7][2] = {
+		{"province_code", NULL}, {"province_name", NULL}, {"district_code", NULL},
+		{"district_name", NULL}, {"commune_code", NULL}, {"commune_name", NULL},
+		{"commune_type", NULL}};
+	FILE *f = fopen(path, "rb");
+	csv_reader *r = NULL;
+	units *u = NULL;
+	long idx[7];
+	size_t cap = 0;
+	dti_err rc = DTI_EOK;
+	int got;
+
+	*out = NULL;
+	if (!f)
+		return diag_set(d, DTI_EIO, "cannot open '%s': %s", path, strerror(errno));
+	r = csv_open(f, path, ',');
+	u = xcalloc(1, sizeof *u);
+	got = csv_next(r, d);
+	if (got <= 0) {
+		rc = got < 0 ? DTI_EPARSE : diag_set(d, DTI_EPARSE, "%s: empty file", path);
+		goto out;
+	}
+	for (int i = 0; i < 7; i++) {
+		idx[i] = header_index(r, cols[i]);
+		if (idx[i] < 0) {
+			rc = diag_set(d, DTI_EPARSE, "%s: no column '%s'", path, cols[i][0]);
+			goto out;
+		}
+	}
+	while ((got = csv_next(r, d)) > 0) {
+		admin_unit *a;
+		if (u->count == cap) {
+			cap = cap ? cap * 2 : 1024;
+			u->items = xrealloc(u->items, cap * sizeof *u->items);
+		}
+		a = &u->items[u->count++];
+		a->province_code = xstrdup(csv_field(r, (size_t)idx[0]));
+		a->province_name = xstrdup(csv_field(r, (size_t)idx[1]));
+		a->district_code = xstrdup(csv_field(r, (size_t)idx[2]));
+		a->district_name = xstrdup(csv_field(r, (size_t)idx[3]));
+		a->code = xstrdup(csv_field(r, (size_t)idx[4]));
+		a->name = xstrdup(csv_field(r, (size_t)idx[5]));
+		a->type = xstrdup(csv_field(r, (size_t)idx[6]));
+	}
+	if (got < 0) {
+		rc = DTI_EPARSE;
+		goto out;
+	}
+	qsort(u->items, u->count, sizeof *u->items, cmp_unit);
+out:
+	csv_close(r);
+	fclose(f);
+	if (rc) {
+		units_free(u);
+		return rc;
+	}
+	*out = u;
+	return DTI_EOK;
+}
+
+void units_free(units *u)
+{
+	if (!u)
+		return;
+	for (size_t i = 0; i < u->count; i++) {
+		admin_unit *a = &u->items[i];
+		free(a->code);
+		free(a->name);
+		free(a->type);
+		free(a->district_code);
+		free(a->district_name);
+		free(a->province_code);
+		free(a->province_name);
+	}
+	free(u->items);
+	free(u);
+}
+
+size_t units_count(const units *u)
+{
+	return u->count;
+}
+
+const admin_unit *units_at(const units *u, size_t i)
+{
+	return i < u->count ? &u->items[i] : NULL;
+}
+
+const admin_unit *units_find(const units *u, const char *code)
+{
+	admin_unit key;
+
+	key.code = (char *)code;
+	return bsearch(&key, u->items, u->count, sizeof *u->items, cmp_unit);
+}
+
+void commune_list_add(commune_list *l, const char *code, const char *name)
+{
+	if (l->count == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+	}
+	l->items[l->count].code = xstrdup(code);
+	l->items[l->count].name = xstrdup(name ? name : "");
+	l->count++;
+}
+
+void commune_list_free(commune_list *l)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		free(l->items[i].code);
+		free(l->items[i].name);
+	}
+	free(l->items);
+	l->items = NULL;
+	l->count = l->cap = 0;
+}
+
+const commune_entry *commune_list_find(const commune_list *l, const char *code)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (strcmp(l->items[i].code, code) == 0)
+			return &l->items[i];
+	return NULL;
+}
+
+dti_err commune_list_read_csv(const char *path, commune_list *out, dti_problems *p, dti_diag *d)
+{
+	static const char *const code_names[] = {"code", "commune_code", "ma", "ma_xa", NULL};
+	static const char *const name_names[] = {"name", "commune_name", "ten", "ten_xa", NULL};
+	FILE *f = fopen(path, "rb");
+	csv_reader *r;
+	long ci = 0, ni = 1;
+	size_t before = p->count;
+	int got;
+
+	if (!f)
+		return diag_set(d, DTI_EIO, "cannot open '%s': %s", path, strerror(errno));
+	r = csv_open(f, path, 0);
+	got = csv_next(r, d);
+	if (got > 0) {
+		long hc = header_index(r, code_names), hn = header_index(r, name_names);
+		if (hc >= 0) {
+			ci = hc;
+			ni = hn;
+			got = csv_next(r, d);
+		}
+	}
+	for (; got > 0; got = csv_next(r, d)) {
+		char *code = text_trim(xstrdup(csv_field(r, (size_t)ci)));
+		char *name = ni >= 0 ? text_trim(xstrdup(csv_field(r, (size_t)ni))) : xstrdup("");
+		bool digits = *code != '\0';
+		for (const char *c = code; *c; c++)
+			digits = digits && *c >= '0' && *c <= '9';
+		if (!digits)
+			problems_add(p, "%s:%ld: commune code '%s' is not a number", path, csv_line(r),
+				     code);
+		else if (!utf8_valid(name, strlen(name)))
+			problems_add(p, "%s:%ld: name is not valid UTF-8", path, csv_line(r));
+		else
+			commune_list_add(out, code, name);
+		free(code);
+		free(name);
+	}
+	csv_close(r);
+	fclose(f);
+	if (got < 0)
+		return DTI_EPARSE;
+	return p->count > before ? DTI_EINVALID : DTI_EOK;
+}
+
+dti_err commune_list_check(commune_list *l, const units *u, const char *where, dti_problems *p)
+{
+	size_t before = p->count;
+
+	for (size_t i = 0; i < l->count; i++) {
+		commune_entry *e = &l->items[i];
+		const admin_unit *a;
+		char padded[16];
+
+		if (commune_code_normalise(e->code, padded)) {
+			free(e->code);
+			e->code = xstrdup(padded);
+		}
+		a = units_find(u, e->code);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(l->items[j].code, e->code) == 0) {
+				problems_add(p, "%s: commune %s is listed twice", where, e->code);
+				break;
+			}
+		if (!a) {
+			problems_add(p, "%s: unknown commune code %s (not in the national list)", where,
+				     e->code);
+			continue;
+		}
+		if (!*e->name) {
+			free(e->name);
+			e->name = xstrdup(a->name);
+		} else {
+			char *k1 = text_name_key(e->name), *k2 = text_name_key(a->name);
+			if (!k1 || !k2 || strcmp(k1, k2) != 0)
+				problems_add(p, "%s: commune %s is '%s' in the national list, not '%s'",
+					     where, e->code, a->name, e->name);
+			free(k1);
+			free(k2);
+		}
+	}
+	return p->count > before ? DTI_EINVALID : DTI_EOK;
+}
+
+void commune_list_from_units(commune_list *l, const units *u, const char *province_code,
+			     const char *district_code)
+{
+	for (size_t i = 0; i < u->count; i++) {
+		const admin_unit *a = &u->items[i];
+		if (strcmp(a->province_code, province_code) != 0)
+			continue;
+		if (district_code && strcmp(a->district_code, district_code) != 0)
+			continue;
+		commune_list_add(l, a->code, a->name);
+	}
+}
+
+bool commune_code_normalise(const char *raw, char out[16])
+{
+	char buf[32];
+	size_t n;
+
+	snprintf(buf, sizeof buf, "%s", raw);
+	text_trim(buf);
+	n = strlen(buf);
+	if (n == 0 || n > 10)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] < '0' || buf[i] > '9')
+			return false;
+	if (n < 5)
+		snprintf(out, 16, "%05ld", strtol(buf, NULL, 10));
+	else
+		snprintf(out, 16, "%s", buf);
+	return true;
+}
+
+void commune_index_build(commune_index *ix, const commune_list *l)
+{
+	ix->list = l;
+	strmap_init(&ix->by_code);
+	strmap_init(&ix->by_name);
+	for (size_t i = 0; i < l->count; i++) {
+		char *key = text_name_key(l->items[i].name);
+		intptr_t prev;
+		strmap_put(&ix->by_code, l->items[i].code, (intptr_t)i);
+		if (key && *key) {
+			/* Two communes with one name: the name alone is ambiguous. */
+			if (strmap_get(&ix->by_name, key, &prev) && prev != (intptr_t)i)
+				strmap_put(&ix->by_name, key, -1);
+			else
+				strmap_put(&ix->by_name, key, (intptr_t)i);
+		}
+		free(key);
+	}
+}
+
+void commune_index_free(commune_index *ix)
+{
+	strmap_free(&ix->by_code);
+	strmap_free(&ix->by_name);
+}
+
+void commune_index_alias(commune_index *ix, const char *alias, const char *code)
+{
+	intptr_t i;
+	char *key;
+
+	if (!strmap_get(&ix->by_code, code, &i))
+		return;
+	key = text_name_key(alias);
+	if (key && *key)
+		strmap_put(&ix->by_name, key, i);
+	free(key);
+}
+
+const commune_entry *commune_index_code(const commune_index *ix, const char *raw)
+{
+	char code[16];
+	intptr_t i;
+
+	if (!commune_code_normalise(raw, code) || !strmap_get(&ix->by_code, code, &i))
+		return NULL;
+	return &ix->list->items[i];
+}
+
+const commune_entry *commune_index_name(const commune_index *ix, const char *name)
+{
+	char *key = text_name_key(name);
+	intptr_t i = -1;
+	bool found = key && strmap_get(&ix->by_name, key, &i);
+
+	free(key);
+	return found && i >= 0 ? &ix->list->items[i] : NULL;
+}

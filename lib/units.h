@@ -1,0 +1,85 @@
+/* units.h — the national administrative-unit list (GSO catalogue) and the
+ * commune lists a deployment assesses, checked against it. */
+#ifndef DTI_UNITS_H
+#define DTI_UNITS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "strmap.h"
+
+#include "err.h"
+
+typedef struct admin_unit {
+	char *code; /* 5 digits, text */
+	char *name; /* "Xã Lạc Đạo" */
+	char *type; /* Xã, Phường, Thị trấn */
+	char *district_code, *district_name;
+	char *province_code, *province_name;
+} admin_unit;
+
+typedef struct units units;
+
+/* Loads the catalogue CSV (header: province_code, province_name,
+ * district_code, district_name, commune_code, commune_name, commune_type).
+ * Caller frees with units_free. */
+dti_err units_load(const char *path, units **out, dti_diag *d);
+void units_free(units *u);
+size_t units_count(const units *u);
+const admin_unit *units_at(const units *u, size_t i);
+const admin_unit *units_find(const units *u, const char *code);
+
+/* A commune as a deployment lists it. */
+typedef struct commune_entry {
+	char *code;
+	char *name;
+} commune_entry;
+
+typedef struct commune_list {
+	commune_entry *items;
+	size_t count, cap;
+} commune_list;
+
+void commune_list_add(commune_list *l, const char *code, const char *name);
+void commune_list_free(commune_list *l);
+const commune_entry *commune_list_find(const commune_list *l, const char *code);
+
+/* Reads a `code,name` CSV (header optional; columns may be named code /
+ * commune_code and name / commune_name).  Every problem goes to p with file
+ * and line; returns DTI_EINVALID when there was any. */
+dti_err commune_list_read_csv(const char *path, commune_list *out, dti_problems *p,
+			      dti_diag *d);
+
+/* Checks every entry against the catalogue: the code must exist (else the
+ * problem names the code) and the name must be the catalogue's, compared
+ * without regard to case, diacritics form or the "Xã"/"Phường"/"Thị trấn"
+ * prefix.  An empty name takes the catalogue's.  Duplicates are problems. */
+dti_err commune_list_check(commune_list *l, const units *u, const char *where, dti_problems *p);
+
+/* Appends every unit of a province (district_code NULL) or a district. */
+void commune_list_from_units(commune_list *l, const units *u, const char *province_code,
+			     const char *district_code);
+
+/* Normalises a commune code as written in a sheet: trimmed, digits only,
+ * left-padded with zeros to 5 ("1" is 00001, spreadsheets drop zeros).
+ * Returns false when it is not a code. */
+bool commune_code_normalise(const char *raw, char out[16]);
+
+/* An index of a commune list: by code, and by name key (text_name_key),
+ * plus extra aliases.  Values are indexes into the list. */
+typedef struct commune_index {
+	const commune_list *list;
+	strmap by_code, by_name;
+} commune_index;
+
+void commune_index_build(commune_index *ix, const commune_list *l);
+void commune_index_free(commune_index *ix);
+/* Adds an alias name for a code (e.g. an old spelling). */
+void commune_index_alias(commune_index *ix, const char *alias, const char *code);
+/* Finds by code (normalised) or NULL. */
+const commune_entry *commune_index_code(const commune_index *ix, const char *raw);
+/* Finds by Vietnamese name in any case, diacritics, normalisation form or
+ * prefix; NULL when unknown or when two communes share the key. */
+const commune_entry *commune_index_name(const commune_index *ix, const char *name);
+
+#endif

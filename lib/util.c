@@ -1,0 +1,444 @@
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static void out_of_memory(void)
+{
+	fputs("dti: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		out_of_memory();
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		out_of_memory();
+	p = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void sb_init(strbuf *sb, size_t max)
+{
+	sb->data = NULL;
+	sb->len = sb->cap = 0;
+	sb->max = max;
+}
+
+static dti_err sb_grow(strbuf *sb, size_t extra)
+{
+	size_t need = sb->len + extra + 1;
+	size_t cap;
+
+	if (sb->max && sb->len + extra > sb->max)
+		return DTI_ELIMIT;
+	if (need <= sb->cap)
+		return DTI_EOK;
+	cap = sb->cap ? sb->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	sb->data = xrealloc(sb->data, cap);
+	sb->cap = cap;
+	return DTI_EOK;
+}
+
+dti_err sb_append(strbuf *sb, const void *data, size_t n)
+{
+	dti_err rc = sb_grow(sb, n);
+
+	if (rc)
+		return rc;
+	if (n)
+		memcpy(sb->data + sb->len, data, n);
+	sb->len += n;
+	sb->data[sb->len] = '\0';
+	return DTI_EOK;
+}
+
+dti_err sb_appends(strbuf *sb, const char *s)
+{
+	return sb_append(sb, s, strlen(s));
+}
+
+dti_err sb_appendf(strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	dti_err rc;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return DTI_EINVALID;
+	rc = sb_grow(sb, (size_t)n);
+	if (rc)
+		return rc;
+	va_start(ap, fmt);
+	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
+	return DTI_EOK;
+}
+
+void sb_reset(strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->data)
+		sb->data[0] = '\0';
+}
+
+char *sb_take(strbuf *sb)
+{
+	char *p = sb->data ? sb->data : xstrdup("");
+
+	sb->data = NULL;
+	sb->len = sb->cap = 0;
+	return p;
+}
+
+void sb_free(strbuf *sb)
+{
+	free(sb->data);
+	sb->data = NULL;
+	sb->len = sb->cap = 0;
+}
+
+static const char *skip_spaces(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+static bool only_spaces(const char *s)
+{
+	return *skip_spaces(s) == '\0';
+}
+
+bool parse_i64(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	s = skip_spaces(s);
+	if (!(*s == '-' || (*s >= '0' && *s <= '9')))
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || !only_spaces(end))
+		return false;
+	*out = (int64_t)v;
+	return true;
+}
+
+bool parse_nonneg_decimal(const char *s, char decimal_sep, double *out)
+{
+	char buf[64];
+	size_t n = 0;
+	bool seen_sep = false, digits = false;
+	char *end;
+	double v;
+
+	s = skip_spaces(s);
+	for (; *s && *s != ' ' && *s != '\t'; s++) {
+		if (*s >= '0' && *s <= '9') {
+			digits = true;
+		} else if ((*s == '.' || (decimal_sep == ',' && *s == ',')) && !seen_sep && digits) {
+			seen_sep = true;
+		} else {
+			return false;
+		}
+		if (n + 1 >= sizeof buf)
+			return false;
+		buf[n++] = *s == ',' ? '.' : *s;
+	}
+	if (!digits || !only_spaces(s) || (n && buf[n - 1] == '.'))
+		return false;
+	buf[n] = '\0';
+	errno = 0;
+	v = strtod(buf, &end);
+	if (errno || *end || !isfinite(v))
+		return false;
+	*out = v;
+	return true;
+}
+
+void now_iso(char out[32])
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000L);
+}
+
+double mono_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+dti_err read_file(const char *path, size_t max, char **out, size_t *len, dti_diag *d)
+{
+	FILE *f = NULL;
+	strbuf sb;
+	char chunk[65536];
+	size_t n;
+	dti_err rc = DTI_EOK;
+
+	sb_init(&sb, max);
+	f = fopen(path, "rb");
+	if (!f)
+		return diag_set(d, DTI_EIO, "cannot open '%s': %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		rc = sb_append(&sb, chunk, n);
+		if (rc) {
+			diag_set(d, rc, "'%s' is larger than %zu bytes", path, max);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		rc = diag_set(d, DTI_EIO, "cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (len)
+		*len = sb.len;
+	*out = sb_take(&sb);
+out:
+	fclose(f);
+	if (rc)
+		sb_free(&sb);
+	return rc;
+}
+
+dti_err write_file_atomic(const char *path, const void *data, size_t len, dti_diag *d)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	dti_err rc = DTI_EOK;
+
+	if (!f) {
+		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (fwrite(data, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+		fclose(f);
+		unlink(tmp);
+		goto out;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", path, strerror(errno));
+		unlink(tmp);
+	}
+out:
+	free(tmp);
+	return rc;
+}
+
+dti_err make_dirs(const char *path, dti_diag *d)
+{
+	char *p = xstrdup(path);
+	dti_err rc = DTI_EOK;
+
+	for (char *s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0775) != 0 && errno != EEXIST) {
+				rc = diag_set(d, DTI_EIO, "cannot create folder '%s': %s", p, strerror(errno));
+				break;
+			}
+			*s = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	free(p);
+	return rc;
+}
+
+char *path_relative_to(const char *base_file, const char *path)
+{
+	const char *slash;
+
+	if (path[0] == '/' || !base_file)
+		return xstrdup(path);
+	slash = strrchr(base_file, '/');
+	if (!slash)
+		return xstrdup(path);
+	return xasprintf("%.*s/%s", (int)(slash - base_file), base_file, path);
+}
+
+const char *path_base(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+void format_number(char out[64], double v)
+{
+	size_t n;
+
+	if (fabs(v) < 5e-7)
+		v = 0.0; /* no "-0" */
+	snprintf(out, 64, "%.6f", v);
+	n = strlen(out);
+	while (n > 1 && out[n - 1] == '0')
+		out[--n] = '\0';
+	if (n > 1 && out[n - 1] == '.')
+		out[--n] = '\0';
+}
+
+/* SHA-256 (FIPS 180-4), used for content addresses and framework identity. */
+static const uint32_t sha_k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+	0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+	0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+	0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+	0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+	0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+	0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+	0xc67178f2};
+
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha256_block(sha256_ctx *c, const unsigned char *p)
+{
+	uint32_t w[64], a, b, cc, dd, e, f, g, h;
+
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+	for (int i = 16; i < 64; i++) {
+		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	a = c->h[0], b = c->h[1], cc = c->h[2], dd = c->h[3];
+	e = c->h[4], f = c->h[5], g = c->h[6], h = c->h[7];
+	for (int i = 0; i < 64; i++) {
+		uint32_t t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) +
+			      sha_k[i] + w[i];
+		uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & cc) ^ (b & cc));
+		h = g, g = f, f = e, e = dd + t1, dd = cc, cc = b, b = a, a = t1 + t2;
+	}
+	c->h[0] += a, c->h[1] += b, c->h[2] += cc, c->h[3] += dd;
+	c->h[4] += e, c->h[5] += f, c->h[6] += g, c->h[7] += h;
+}
+
+void sha256_init(sha256_ctx *c)
+{
+	static const uint32_t init[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+					 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+	memcpy(c->h, init, sizeof init);
+	c->bytes = 0;
+	c->used = 0;
+}
+
+void sha256_update(sha256_ctx *c, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	c->bytes += len;
+	while (len) {
+		size_t take = 64 - c->used;
+		if (take > len)
+			take = len;
+		memcpy(c->block + c->used, p, take);
+		c->used += take, p += take, len -= take;
+		if (c->used == 64) {
+			sha256_block(c, c->block);
+			c->used = 0;
+		}
+	}
+}
+
+void sha256_final_hex(sha256_ctx *c, char out[65])
+{
+	uint64_t bits = c->bytes * 8;
+	unsigned char pad = 0x80, zero = 0, len[8];
+
+	sha256_update(c, &pad, 1);
+	while (c->used != 56)
+		sha256_update(c, &zero, 1);
+	for (int i = 0; i < 8; i++)
+		len[i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha256_update(c, len, 8);
+	for (int i = 0; i < 8; i++)
+		snprintf(out + 8 * i, 9, "%08x", c->h[i]);
+}
+
+void sha256_hex(const void *data, size_t len, char out[65])
+{
+	sha256_ctx c;
+
+	sha256_init(&c);
+	sha256_update(&c, data, len);
+	sha256_final_hex(&c, out);
+}

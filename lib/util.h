@@ -1,0 +1,86 @@
+/* util.h — small shared helpers: allocation, bounded buffers, checked
+ * number parsing, time stamps, files and paths. */
+#ifndef DTI_UTIL_H
+#define DTI_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+
+#define DTI_VERSION "0.1.0"
+#define DTI_USER_AGENT "dti/" DTI_VERSION " (commune DTI pipeline)"
+
+/* Allocation that never returns NULL: on exhaustion it prints and aborts
+ * (there is nothing sensible a batch job can do without memory). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a malloc'd formatted string; caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Growable byte buffer with an upper bound.  Fields callers may read: data
+ * (always NUL-terminated when non-NULL), len.  max = 0 means unbounded. */
+typedef struct strbuf {
+	char *data;
+	size_t len, cap, max;
+} strbuf;
+
+void sb_init(strbuf *sb, size_t max);
+/* Returns DTI_ELIMIT (buffer unchanged) when the result would exceed max. */
+dti_err sb_append(strbuf *sb, const void *data, size_t n);
+dti_err sb_appends(strbuf *sb, const char *s);
+dti_err sb_appendf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_reset(strbuf *sb);
+/* Takes ownership of the buffer (caller frees); sb is left empty. */
+char *sb_take(strbuf *sb);
+void sb_free(strbuf *sb);
+
+/* Checked parsing: the whole string must be consumed (surrounding ASCII
+ * spaces allowed); false on junk, sign or overflow. */
+bool parse_i64(const char *s, int64_t *out);
+/* Non-negative decimal number: digits, optional fraction with `decimal_sep`
+ * ('.' always accepted; ',' only when decimal_sep is ','). No exponent, no
+ * thousands separators, no sign. */
+bool parse_nonneg_decimal(const char *s, char decimal_sep, double *out);
+
+/* Current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ". */
+void now_iso(char out[32]);
+/* Monotonic seconds. */
+double mono_seconds(void);
+
+/* Reads a whole file (at most max bytes, else DTI_ELIMIT).  *out is
+ * malloc'd and NUL-terminated; caller frees. */
+dti_err read_file(const char *path, size_t max, char **out, size_t *len, dti_diag *d);
+/* Writes a file atomically (temporary file + rename). */
+dti_err write_file_atomic(const char *path, const void *data, size_t len, dti_diag *d);
+/* mkdir -p. */
+dti_err make_dirs(const char *path, dti_diag *d);
+
+/* Resolves `path` against the directory of `base_file` unless it is
+ * absolute.  Returns a malloc'd string. */
+char *path_relative_to(const char *base_file, const char *path);
+/* Last component of a path (pointer into the argument). */
+const char *path_base(const char *path);
+
+/* Formats a score for files: up to 6 decimals, trailing zeros removed. */
+void format_number(char out[64], double v);
+
+/* Lowercase hex SHA-256 of a buffer (65 bytes with NUL). */
+void sha256_hex(const void *data, size_t len, char out[65]);
+
+typedef struct sha256_ctx {
+	uint32_t h[8];
+	uint64_t bytes;
+	unsigned char block[64];
+	size_t used;
+} sha256_ctx;
+void sha256_init(sha256_ctx *c);
+void sha256_update(sha256_ctx *c, const void *data, size_t len);
+void sha256_final_hex(sha256_ctx *c, char out[65]);
+
+#endif

@@ -1,0 +1,184 @@
+#include "export.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void csv_put(strbuf *sb, const char *field, bool last)
+{
+	bool quote = strpbrk(field, ",;\"\r\n") != NULL;
+
+	if (quote) {
+		sb_append(sb, "\"", 1);
+		for (const char *p = field; *p; p++) {
+			if (*p == '"')
+				sb_append(sb, "\"", 1);
+			sb_append(sb, p, 1);
+		}
+		sb_append(sb, "\"", 1);
+	} else {
+		sb_appends(sb, field);
+	}
+	sb_append(sb, last ? "\n" : ",", 1);
+}
+
+static void put_num(strbuf *sb, double v, bool last)
+{
+	char buf[64];
+
+	format_number(buf, v);
+	csv_put(sb, buf, last);
+}
+
+static const char *item_name(const framework *fw, const char *item)
+{
+	const fw_indicator *ind = framework_indicator(fw, item);
+
+	if (ind)
+		return ind->name;
+	for (size_t i = 0; i < fw->n_pillars; i++)
+		if (strcmp(fw->pillars[i].id, item) == 0)
+			return fw->pillars[i].name;
+	return "Tổng điểm";
+}
+
+static dti_err write_out(const char *dir, const char *name, strbuf *sb, FILE *paths, dti_diag *d)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	dti_err rc = write_file_atomic(path, sb->data ? sb->data : "", sb->len, d);
+
+	if (!rc && paths)
+		fprintf(paths, "%s\n", path);
+	free(path);
+	return rc;
+}
+
+dti_err export_run(staging *st, const scoring_run_info *run, const export_options *o, FILE *paths,
+		   dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	strbuf scores, ranking;
+	char name[64];
+	dti_err rc;
+	int step;
+
+	sb_init(&scores, 0);
+	sb_init(&ranking, 0);
+	rc = make_dirs(o->out_dir, d);
+	if (rc)
+		return rc;
+	if (o->bom) {
+		sb_appends(&scores, "\xEF\xBB\xBF");
+		sb_appends(&ranking, "\xEF\xBB\xBF");
+	}
+	sb_appends(&scores, "year,commune_code,commune_name,indicator,level,name,points,max_points,"
+			    "fraction,flags\n");
+	sb_appends(&ranking, "year,rank,commune_code,commune_name,total\n");
+	/* Rows in framework order: indicators of P1, P1, …, TOTAL. */
+	rc = staging_prepare(st,
+			     "SELECT s.commune_code, coalesce(c.name, ''), s.item, s.level, s.points, "
+			     "s.max_points, s.fraction, s.flags, s.rank FROM score s "
+			     "LEFT JOIN commune c ON c.code = s.commune_code "
+			     "WHERE s.scoring_run_id = ?1 ORDER BY s.commune_code",
+			     &s, d);
+	if (rc)
+		goto out;
+	sqlite3_bind_int64(s, 1, run->id);
+	{
+		/* Collect one commune's rows, then write them in framework order. */
+		const framework *fw = run->fw;
+		size_t nitems = fw->n_indicators + fw->n_pillars + 1;
+		char **lines = xcalloc(nitems, sizeof *lines);
+		char current[16] = "";
+		char year[16];
+		snprintf(year, sizeof year, "%d", run->year);
+		for (;;) {
+			const char *code = NULL;
+			step = sqlite3_step(s);
+			if (step == SQLITE_ROW)
+				code = (const char *)sqlite3_column_text(s, 0);
+			if (*current && (!code || strcmp(code, current) != 0)) {
+				for (size_t i = 0; i < nitems; i++) {
+					if (lines[i])
+						sb_appends(&scores, lines[i]);
+					free(lines[i]);
+					lines[i] = NULL;
+				}
+			}
+			if (step != SQLITE_ROW)
+				break;
+			snprintf(current, sizeof current, "%s", code);
+			{
+				const char *item = (const char *)sqlite3_column_text(s, 2);
+				const char *level = (const char *)sqlite3_column_text(s, 3);
+				const fw_indicator *ind = framework_indicator(fw, item);
+				size_t slot = nitems - 1;
+				strbuf line;
+				sb_init(&line, 0);
+				if (ind) /* after the rows of pillars before its own */
+					slot = (size_t)(ind - fw->indicators) + ind->pillar;
+				else if (strcmp(level, "pillar") == 0) {
+					for (size_t p = 0; p < fw->n_pillars; p++)
+						if (strcmp(fw->pillars[p].id, item) == 0)
+							slot = fw->pillars[p].first + fw->pillars[p].count + p;
+				}
+				csv_put(&line, year, false);
+				csv_put(&line, code, false);
+				csv_put(&line, (const char *)sqlite3_column_text(s, 1), false);
+				csv_put(&line, item, false);
+				csv_put(&line, level, false);
+				csv_put(&line, item_name(fw, item), false);
+				put_num(&line, sqlite3_column_double(s, 4), false);
+				put_num(&line, sqlite3_column_double(s, 5), false);
+				put_num(&line, sqlite3_column_double(s, 6), false);
+				csv_put(&line, (const char *)sqlite3_column_text(s, 7), true);
+				if (slot < nitems) {
+					free(lines[slot]);
+					lines[slot] = sb_take(&line);
+				}
+				sb_free(&line);
+			}
+		}
+		free(lines);
+	}
+	if (step != SQLITE_DONE) {
+		rc = diag_set(d, DTI_EDB, "cannot read scores: %s", sqlite3_errmsg(staging_db(st)));
+		goto out;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	rc = staging_prepare(st,
+			     "SELECT s.rank, s.commune_code, coalesce(c.name, ''), s.points FROM score s "
+			     "LEFT JOIN commune c ON c.code = s.commune_code "
+			     "WHERE s.scoring_run_id = ?1 AND s.level = 'total' "
+			     "ORDER BY s.rank, s.commune_code",
+			     &s, d);
+	if (rc)
+		goto out;
+	sqlite3_bind_int64(s, 1, run->id);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		char year[16];
+		snprintf(year, sizeof year, "%d", run->year);
+		csv_put(&ranking, year, false);
+		csv_put(&ranking, (const char *)sqlite3_column_text(s, 0), false);
+		csv_put(&ranking, (const char *)sqlite3_column_text(s, 1), false);
+		csv_put(&ranking, (const char *)sqlite3_column_text(s, 2), false);
+		put_num(&ranking, sqlite3_column_double(s, 3), true);
+	}
+	if (step != SQLITE_DONE) {
+		rc = diag_set(d, DTI_EDB, "cannot read ranking: %s", sqlite3_errmsg(staging_db(st)));
+		goto out;
+	}
+	snprintf(name, sizeof name, "scores-%d.csv", run->year);
+	rc = write_out(o->out_dir, name, &scores, paths, d);
+	if (rc)
+		goto out;
+	snprintf(name, sizeof name, "ranking-%d.csv", run->year);
+	rc = write_out(o->out_dir, name, &ranking, paths, d);
+out:
+	sqlite3_finalize(s);
+	sb_free(&scores);
+	sb_free(&ranking);
+	return rc;
+}

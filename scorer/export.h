@@ -1,0 +1,26 @@
+/* export.h — a scoring run's results as files for spreadsheets and other
+ * systems. */
+#ifndef DTI_EXPORT_H
+#define DTI_EXPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "score.h"
+
+typedef struct export_options {
+	const char *out_dir;
+	bool bom; /* start CSV files with a UTF-8 BOM (Excel) */
+} export_options;
+
+/* Writes scores-<year>.csv (one row per commune × indicator, pillar and
+ * TOTAL) and ranking-<year>.csv into out_dir, atomically.  Prints each
+ * path written to `paths` (may be NULL). */
+dti_err export_run(staging *st, const scoring_run_info *run, const export_options *o, FILE *paths,
+		   dti_diag *d);
+
+/* Appends a CSV field, quoted when needed. */
+struct strbuf;
+void csv_put(struct strbuf *sb, const char *field, bool last);
+
+#endif

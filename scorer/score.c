@@ -1,0 +1,568 @@
+#include "score.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* One commune's resolved inputs, indexed like fw->variables. */
+typedef struct input_row {
+	rule_value *values;
+	char **texts;    /* value text as resolved (owned) */
+	char **states;   /* state word (owned) */
+	char **obs_ids;  /* observation ids (owned) */
+	size_t n;
+} input_row;
+
+static rule_value row_lookup(void *ctx, const fw_variable *v)
+{
+	const void **c = ctx;
+	const framework *fw = c[0];
+	const input_row *row = c[1];
+
+	return row->values[v - fw->variables];
+}
+
+static void row_reset(input_row *row)
+{
+	for (size_t i = 0; i < row->n; i++) {
+		free(row->texts[i]);
+		free(row->states[i]);
+		free(row->obs_ids[i]);
+		row->texts[i] = row->states[i] = row->obs_ids[i] = NULL;
+		row->values[i].present = false;
+		row->values[i].num = 0.0;
+		row->values[i].text = NULL;
+		row->values[i].why = 0;
+	}
+}
+
+static char *dup_col(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+dti_err score_latest_run(staging *st, int year, int64_t *run_id, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	dti_err rc = staging_prepare(st, "SELECT max(id) FROM scoring_run WHERE year = ?1 AND status = 'ok'",
+				     &s, d);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_int(s, 1, year);
+	*run_id = 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*run_id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return DTI_EOK;
+}
+
+static void describe_sum(const fw_variable *const *vars, size_t n, rule_lookup lookup, void *ctx,
+			 strbuf *sb)
+{
+	char buf[64];
+
+	if (n > 1)
+		sb_appends(sb, "(");
+	for (size_t i = 0; i < n; i++) {
+		rule_value v = lookup(ctx, vars[i]);
+		if (v.present)
+			format_number(buf, v.num);
+		sb_appendf(sb, "%s%s %s", i ? " + " : "", vars[i]->name, v.present ? buf : "?");
+	}
+	if (n > 1)
+		sb_appends(sb, ")");
+}
+
+void score_describe(const framework *fw, const fw_indicator *ind, rule_lookup lookup, void *ctx,
+		    rule_result r, double set_min, double set_max, strbuf *sb)
+{
+	char a[64], b[64], c[64];
+	double pts = r.fraction * ind->max;
+
+	format_number(c, pts);
+	if (r.flags & FLAG_MISSING) {
+		sb_appendf(sb, "an input is missing%s: 0 points",
+			   (r.flags & FLAG_REJECTED)     ? " (rejected by an appraiser)"
+			   : (r.flags & FLAG_UNVERIFIED) ? " (not verified; official scoring)"
+							 : "");
+		return;
+	}
+	switch (ind->kind) {
+	case RULE_YESNO:
+		sb_appendf(sb, "%s = %s: %s × %g = %s", ind->variable->name,
+			   r.fraction > 0 ? "yes" : "no", r.fraction > 0 ? "1" : "0", ind->max, c);
+		return;
+	case RULE_TIER: {
+		rule_value v = lookup(ctx, ind->variable);
+		format_number(a, r.fraction);
+		sb_appendf(sb, "%s = %s: %s × %g = %s", ind->variable->name, v.text ? v.text : "?", a,
+			   ind->max, c);
+		return;
+	}
+	case RULE_COUNT_TIERS: {
+		rule_value v = lookup(ctx, ind->variable);
+		if (ind->gate) {
+			rule_value g = lookup(ctx, ind->gate);
+			if (g.present && g.num == 0.0) {
+				sb_appendf(sb, "%s = no: 0 points whatever %s", ind->gate->name,
+					   ind->variable->name);
+				return;
+			}
+			sb_appendf(sb, "%s = yes; ", ind->gate->name);
+		}
+		format_number(a, v.num);
+		format_number(b, r.fraction);
+		sb_appendf(sb, "%s = %s", ind->variable->name, a);
+		for (size_t i = 0; i < ind->n_bands; i++)
+			if (v.num >= ind->bands[i].min) {
+				sb_appendf(sb, " (band ≥ %g)", ind->bands[i].min);
+				break;
+			}
+		sb_appendf(sb, ": %s × %g = %s", b, ind->max, c);
+		return;
+	}
+	case RULE_CROSS_COMMUNE:
+		if (ind->variable)
+			describe_sum(&ind->variable, 1, lookup, ctx, sb);
+		else {
+			sb_appends(sb, "x = ");
+			describe_sum(ind->numerator, ind->n_numerator, lookup, ctx, sb);
+			sb_appends(sb, " / ");
+			describe_sum(ind->denominator, ind->n_denominator, lookup, ctx, sb);
+		}
+		if (r.flags & FLAG_NO_DENOMINATOR) {
+			sb_appends(sb, ": denominator is 0, 0 points");
+			return;
+		}
+		format_number(a, r.ratio);
+		sb_appendf(sb, " = %s%s; ", a,
+			   (r.flags & FLAG_NUM_ABOVE_DEN) ? " (numerator above denominator, clamped)" : "");
+		format_number(a, set_max);
+		format_number(b, set_min);
+		if (ind->norm == NORM_MAX)
+			sb_appendf(sb, "normalised x / max, max over the communes scored = %s", a);
+		else
+			sb_appendf(sb, "normalised (x - min) / (max - min), min = %s, max = %s", b, a);
+		format_number(a, r.fraction);
+		sb_appendf(sb, ": %s × %g = %s", a, ind->max, c);
+		return;
+	case RULE_RATIO:
+	case RULE_RATIO_THRESHOLD:
+	case RULE_RATIO_FLOOR:
+		sb_appends(sb, "r = ");
+		describe_sum(ind->numerator, ind->n_numerator, lookup, ctx, sb);
+		sb_appends(sb, " / ");
+		describe_sum(ind->denominator, ind->n_denominator, lookup, ctx, sb);
+		if (r.flags & FLAG_NO_DENOMINATOR) {
+			sb_appends(sb, ": denominator is 0, 0 points (no_denominator)");
+			return;
+		}
+		format_number(a, r.ratio);
+		sb_appendf(sb, " = %s", a);
+		if (r.flags & FLAG_NUM_ABOVE_DEN)
+			sb_appendf(sb, " (numerator above denominator: %s)",
+				   fw->numerator_above_denominator == OVER_CLAMP ? "clamped to 1"
+										 : "scored 0");
+		format_number(b, r.fraction);
+		if (ind->kind == RULE_RATIO_THRESHOLD) {
+			if (r.ratio >= ind->threshold)
+				sb_appendf(sb, " ≥ %g: 1 × %g = %s", ind->threshold, ind->max, c);
+			else
+				sb_appendf(sb, " < %g: %s / %g × %g = %s", ind->threshold, a,
+					   ind->threshold, ind->max, c);
+		} else if (ind->kind == RULE_RATIO_FLOOR) {
+			if (r.ratio >= ind->floor)
+				sb_appendf(sb, " ≥ %g: %s × %g = %s", ind->floor, a, ind->max, c);
+			else
+				sb_appendf(sb, " < %g: 0 points", ind->floor);
+		} else {
+			sb_appendf(sb, ": %s × %g = %s", b, ind->max, c);
+		}
+		return;
+	case RULE_KIND_COUNT:
+		break;
+	}
+}
+
+/* Per commune × indicator results kept until the cross-commune pass. */
+typedef struct result_cell {
+	double fraction, ratio;
+	unsigned flags;
+} result_cell;
+
+static dti_err store_inputs(sqlite3_stmt *ins, const framework *fw, const bool *used,
+			    const char *code, const input_row *row, dti_diag *d)
+{
+	for (size_t v = 0; v < fw->n_variables; v++) {
+		if (!used[v])
+			continue;
+		sqlite3_bind_text(ins, 2, code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, fw->variables[v].name, -1, SQLITE_STATIC);
+		staging_bind_text(ins, 4, row->values[v].present ? row->texts[v] : NULL);
+		staging_bind_num(ins, 5, row->values[v].present ? row->values[v].num : NAN);
+		sqlite3_bind_text(ins, 6, row->states[v] ? row->states[v] : "missing", -1,
+				  SQLITE_STATIC);
+		staging_bind_text(ins, 7, row->obs_ids[v]);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			return diag_set(d, DTI_EDB, "cannot store score inputs: %s",
+					sqlite3_errmsg(sqlite3_db_handle(ins)));
+		sqlite3_reset(ins);
+	}
+	return DTI_EOK;
+}
+
+static void apply_state(input_row *row, size_t v, const score_options *o, const framework *fw)
+{
+	const char *state = row->states[v];
+	bool verified = state && (strcmp(state, "verified") == 0 || strcmp(state, "corrected") == 0);
+
+	if (state && strcmp(state, "rejected") == 0) {
+		row->values[v].present = false;
+		row->values[v].why = FLAG_REJECTED;
+		return;
+	}
+	if (o->official && !verified &&
+	    (!o->must_verify || strmap_get(o->must_verify, fw->variables[v].name, NULL))) {
+		row->values[v].present = false;
+		row->values[v].why = FLAG_UNVERIFIED;
+		free(row->states[v]);
+		row->states[v] = xstrdup("unverified");
+	}
+}
+
+static const double *sort_totals;
+
+static int cmp_total(const void *a, const void *b)
+{
+	double x = sort_totals[*(const size_t *)a], y = sort_totals[*(const size_t *)b];
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+
+	if (x != y)
+		return x > y ? -1 : 1;
+	return i < j ? -1 : i > j; /* stable: by code */
+}
+
+static void sort_by_total(size_t *order, size_t n, const double *totals)
+{
+	sort_totals = totals;
+	qsort(order, n, sizeof *order, cmp_total);
+	sort_totals = NULL;
+}
+
+dti_err score_year(staging *st, const framework *fw, const score_options *o, score_summary *out,
+		   dti_diag *d)
+{
+	commune_list communes = {0};
+	input_row row = {0};
+	strmap var_index;
+	bool *used = NULL;
+	result_cell *res = NULL;
+	sqlite3_stmt *q = NULL, *ins_in = NULL, *ins_score = NULL, *ins_run = NULL, *fin = NULL;
+	int64_t run_id = 0;
+	size_t nc, ni = fw->n_indicators;
+	char now[32];
+	double t0 = mono_seconds(), t_compute = 0;
+	int step;
+	dti_err rc;
+	const void *ctx[2] = {fw, &row};
+
+	memset(out, 0, sizeof *out);
+	strmap_init(&var_index);
+	rc = staging_active_communes(st, &communes, d);
+	if (rc)
+		goto out;
+	nc = communes.count;
+	if (nc == 0) {
+		rc = diag_set(d, DTI_ENOTFOUND, "no commune to score: load a commune list first");
+		goto out;
+	}
+	rc = staging_sync_framework(st, fw, d);
+	if (rc)
+		goto out;
+	used = xcalloc(fw->n_variables, sizeof *used);
+	for (size_t v = 0; v < fw->n_variables; v++)
+		strmap_put(&var_index, fw->variables[v].name, (intptr_t)v);
+	for (size_t i = 0; i < ni; i++) {
+		const fw_indicator *ind = &fw->indicators[i];
+		if (ind->variable)
+			used[ind->variable - fw->variables] = true;
+		if (ind->gate)
+			used[ind->gate - fw->variables] = true;
+		for (size_t k = 0; k < ind->n_numerator; k++)
+			used[ind->numerator[k] - fw->variables] = true;
+		for (size_t k = 0; k < ind->n_denominator; k++)
+			used[ind->denominator[k] - fw->variables] = true;
+	}
+	row.n = fw->n_variables;
+	row.values = xcalloc(row.n, sizeof *row.values);
+	row.texts = xcalloc(row.n, sizeof *row.texts);
+	row.states = xcalloc(row.n, sizeof *row.states);
+	row.obs_ids = xcalloc(row.n, sizeof *row.obs_ids);
+	res = xcalloc(nc * ni, sizeof *res);
+
+	rc = staging_begin(st, d);
+	if (rc)
+		goto out;
+	now_iso(now);
+	rc = staging_prepare(st,
+			     "INSERT INTO scoring_run(year, framework_sha256, edition, mode, started_at, "
+			     "status, communes) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6) RETURNING id",
+			     &ins_run, d);
+	if (rc)
+		goto fail;
+	sqlite3_bind_int(ins_run, 1, o->year);
+	sqlite3_bind_text(ins_run, 2, fw->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins_run, 3, fw->edition, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins_run, 4, o->official ? "official" : "provisional", -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins_run, 5, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ins_run, 6, (sqlite3_int64)nc);
+	if (sqlite3_step(ins_run) != SQLITE_ROW) {
+		rc = diag_set(d, DTI_EDB, "cannot store scoring run: %s", sqlite3_errmsg(staging_db(st)));
+		goto fail;
+	}
+	run_id = sqlite3_column_int64(ins_run, 0);
+	sqlite3_reset(ins_run);
+	rc = staging_prepare(st,
+			     "INSERT INTO score_input(scoring_run_id, commune_code, variable, value, num, "
+			     "state, observation_ids) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			     &ins_in, d);
+	if (!rc)
+		rc = staging_prepare(st,
+				     "SELECT commune_code, variable, value, num, state, observation_ids "
+				     "FROM current_input WHERE year = ?1 ORDER BY commune_code",
+				     &q, d);
+	if (rc)
+		goto fail;
+	sqlite3_bind_int64(ins_in, 1, run_id);
+	sqlite3_bind_int(q, 1, o->year);
+	step = sqlite3_step(q);
+	for (size_t c = 0; c < nc; c++) {
+		const char *code = communes.items[c].code;
+		double t1;
+		row_reset(&row);
+		/* Merge-join: both sides are ordered by code. */
+		while (step == SQLITE_ROW) {
+			const char *qc = (const char *)sqlite3_column_text(q, 0);
+			int cmp = strcmp(qc, code);
+			intptr_t v;
+			if (cmp > 0)
+				break;
+			if (cmp == 0 && strmap_get(&var_index, (const char *)sqlite3_column_text(q, 1), &v)) {
+				row.texts[v] = dup_col(q, 2);
+				row.states[v] = dup_col(q, 4);
+				row.obs_ids[v] = dup_col(q, 5);
+				row.values[v].present = sqlite3_column_type(q, 2) != SQLITE_NULL;
+				row.values[v].num = sqlite3_column_double(q, 3);
+				row.values[v].text = row.texts[v];
+				apply_state(&row, (size_t)v, o, fw);
+			}
+			step = sqlite3_step(q);
+		}
+		t1 = mono_seconds();
+		for (size_t i = 0; i < ni; i++) {
+			rule_result r = rule_eval(fw, &fw->indicators[i], row_lookup, ctx);
+			res[c * ni + i].fraction = r.fraction;
+			res[c * ni + i].ratio = r.ratio;
+			res[c * ni + i].flags = r.flags;
+		}
+		t_compute += mono_seconds() - t1;
+		rc = store_inputs(ins_in, fw, used, code, &row, d);
+		if (rc)
+			goto fail;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = diag_set(d, DTI_EDB, "cannot read current_input: %s", sqlite3_errmsg(staging_db(st)));
+		goto fail;
+	}
+	sqlite3_reset(q); /* rows of inactive communes may remain */
+
+	{
+		double t1 = mono_seconds();
+		double *totals = xcalloc(nc, sizeof *totals);
+		size_t *order;
+		/* Cross-commune normalisation over the communes with a usable x. */
+		for (size_t i = 0; i < ni; i++) {
+			const fw_indicator *ind = &fw->indicators[i];
+			double mn = INFINITY, mx = -INFINITY;
+			if (ind->kind != RULE_CROSS_COMMUNE)
+				continue;
+			for (size_t c = 0; c < nc; c++) {
+				result_cell *rc_ = &res[c * ni + i];
+				if (isnan(rc_->ratio))
+					continue;
+				mn = fmin(mn, rc_->ratio);
+				mx = fmax(mx, rc_->ratio);
+			}
+			for (size_t c = 0; c < nc; c++) {
+				result_cell *rc_ = &res[c * ni + i];
+				rc_->fraction = isnan(rc_->ratio) ? 0.0
+								  : rule_normalise(ind->norm, rc_->ratio, mn, mx);
+			}
+		}
+		for (size_t c = 0; c < nc; c++)
+			for (size_t i = 0; i < ni; i++)
+				totals[c] += res[c * ni + i].fraction * fw->indicators[i].max;
+		/* Ranks: by total, descending; equal totals share a rank (1, 2, 2, 4). */
+		order = xcalloc(nc, sizeof *order);
+		for (size_t c = 0; c < nc; c++)
+			order[c] = c;
+		sort_by_total(order, nc, totals);
+		t_compute += mono_seconds() - t1;
+
+		rc = staging_prepare(st,
+				     "INSERT INTO score(scoring_run_id, commune_code, item, level, points, "
+				     "max_points, fraction, ratio, flags, rank) "
+				     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+				     &ins_score, d);
+		if (!rc)
+			sqlite3_bind_int64(ins_score, 1, run_id);
+		for (size_t k = 0; !rc && k < nc; k++) {
+			size_t c = order[k];
+			long rank = (long)k + 1;
+			const char *code = communes.items[c].code;
+			char flags[128];
+			/* Shared rank: the rank of the first commune with this total. */
+			for (size_t j = k; j > 0 && fabs(totals[order[j - 1]] - totals[c]) < 1e-9; j--)
+				rank = (long)j;
+			for (size_t p = 0; !rc && p < fw->n_pillars; p++) {
+				const fw_pillar *pl = &fw->pillars[p];
+				double psum = 0;
+				unsigned pflags = 0;
+				for (size_t i = pl->first; i < pl->first + pl->count; i++) {
+					const result_cell *r = &res[c * ni + i];
+					const fw_indicator *ind = &fw->indicators[i];
+					double pts = r->fraction * ind->max;
+					psum += pts;
+					pflags |= r->flags;
+					if (r->flags & FLAG_MISSING)
+						out->missing++;
+					flags_format(r->flags, flags, sizeof flags);
+					sqlite3_bind_text(ins_score, 2, code, -1, SQLITE_STATIC);
+					sqlite3_bind_text(ins_score, 3, ind->id, -1, SQLITE_STATIC);
+					sqlite3_bind_text(ins_score, 4, "indicator", -1, SQLITE_STATIC);
+					sqlite3_bind_double(ins_score, 5, pts);
+					sqlite3_bind_double(ins_score, 6, ind->max);
+					sqlite3_bind_double(ins_score, 7, r->fraction);
+					staging_bind_num(ins_score, 8, r->ratio);
+					sqlite3_bind_text(ins_score, 9, flags, -1, SQLITE_TRANSIENT);
+					sqlite3_bind_null(ins_score, 10);
+					if (sqlite3_step(ins_score) != SQLITE_DONE)
+						rc = DTI_EDB;
+					sqlite3_reset(ins_score);
+				}
+				flags_format(pflags, flags, sizeof flags);
+				sqlite3_bind_text(ins_score, 3, pl->id, -1, SQLITE_STATIC);
+				sqlite3_bind_text(ins_score, 4, "pillar", -1, SQLITE_STATIC);
+				sqlite3_bind_double(ins_score, 5, psum);
+				sqlite3_bind_double(ins_score, 6, pl->max);
+				sqlite3_bind_double(ins_score, 7, psum / pl->max);
+				sqlite3_bind_null(ins_score, 8);
+				sqlite3_bind_text(ins_score, 9, flags, -1, SQLITE_TRANSIENT);
+				sqlite3_bind_null(ins_score, 10);
+				if (!rc && sqlite3_step(ins_score) != SQLITE_DONE)
+					rc = DTI_EDB;
+				sqlite3_reset(ins_score);
+			}
+			sqlite3_bind_text(ins_score, 3, "TOTAL", -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins_score, 4, "total", -1, SQLITE_STATIC);
+			sqlite3_bind_double(ins_score, 5, totals[c]);
+			sqlite3_bind_double(ins_score, 6, fw->total);
+			sqlite3_bind_double(ins_score, 7, totals[c] / fw->total);
+			sqlite3_bind_null(ins_score, 8);
+			sqlite3_bind_text(ins_score, 9, "", -1, SQLITE_STATIC);
+			sqlite3_bind_int64(ins_score, 10, rank);
+			if (!rc && sqlite3_step(ins_score) != SQLITE_DONE)
+				rc = DTI_EDB;
+			sqlite3_reset(ins_score);
+		}
+		free(totals);
+		free(order);
+		if (rc) {
+			diag_set(d, DTI_EDB, "cannot store scores: %s", sqlite3_errmsg(staging_db(st)));
+			goto fail;
+		}
+	}
+	now_iso(now);
+	rc = staging_prepare(st, "UPDATE scoring_run SET status = 'ok', finished_at = ?2 WHERE id = ?1",
+			     &fin, d);
+	if (rc)
+		goto fail;
+	sqlite3_bind_int64(fin, 1, run_id);
+	sqlite3_bind_text(fin, 2, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(fin) != SQLITE_DONE) {
+		rc = diag_set(d, DTI_EDB, "cannot finish scoring run: %s", sqlite3_errmsg(staging_db(st)));
+		goto fail;
+	}
+	rc = staging_commit(st, d);
+	if (rc)
+		goto fail;
+	out->scoring_run_id = run_id;
+	out->communes = nc;
+	out->seconds_compute = t_compute;
+	out->seconds_total = mono_seconds() - t0;
+	goto out;
+fail:
+	staging_rollback(st);
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins_in);
+	sqlite3_finalize(ins_score);
+	sqlite3_finalize(ins_run);
+	sqlite3_finalize(fin);
+	if (row.values) {
+		row_reset(&row);
+		free(row.values);
+		free(row.texts);
+		free(row.states);
+		free(row.obs_ids);
+	}
+	free(res);
+	free(used);
+	strmap_free(&var_index);
+	commune_list_free(&communes);
+	return rc;
+}
+
+
+dti_err score_run_load(staging *st, int64_t run_id, int year, scoring_run_info *info, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	dti_err rc;
+
+	memset(info, 0, sizeof *info);
+	if (run_id == 0) {
+		rc = score_latest_run(st, year, &run_id, d);
+		if (rc)
+			return rc;
+		if (run_id == 0)
+			return diag_set(d, DTI_ENOTFOUND, "no scoring run for %d: run 'dti score' first",
+					year);
+	}
+	rc = staging_prepare(st,
+			     "SELECT r.id, r.year, r.mode, r.started_at, f.body FROM scoring_run r "
+			     "JOIN framework f ON f.sha256 = r.framework_sha256 "
+			     "WHERE r.id = ?1 AND r.status = 'ok'",
+			     &s, d);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(s, 1, run_id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		rc = diag_set(d, DTI_ENOTFOUND, "no finished scoring run %lld", (long long)run_id);
+		goto out;
+	}
+	info->id = sqlite3_column_int64(s, 0);
+	info->year = sqlite3_column_int(s, 1);
+	snprintf(info->mode, sizeof info->mode, "%s", (const char *)sqlite3_column_text(s, 2));
+	snprintf(info->started_at, sizeof info->started_at, "%s",
+		 (const char *)sqlite3_column_text(s, 3));
+	rc = framework_parse((const char *)sqlite3_column_text(s, 4),
+			     (size_t)sqlite3_column_bytes(s, 4), "stored framework", &info->fw, d);
+out:
+	sqlite3_finalize(s);
+	return rc;
+}

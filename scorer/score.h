@@ -1,0 +1,58 @@
+/* score.h — a scoring run: every active commune of the staging database
+ * scored together for one year under one framework edition, stored with
+ * the inputs and observations each score used. */
+#ifndef DTI_SCORE_H
+#define DTI_SCORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "framework.h"
+#include "rules.h"
+#include "staging.h"
+#include "strmap.h"
+
+typedef struct score_options {
+	int year;
+	bool official;            /* only verified values of the must_verify variables */
+	const strmap *must_verify; /* variable names; NULL = every variable */
+} score_options;
+
+typedef struct score_summary {
+	int64_t scoring_run_id;
+	size_t communes;
+	size_t missing;      /* indicator scores flagged missing */
+	double seconds_compute, seconds_total;
+} score_summary;
+
+/* Scores and stores one run.  A missing input never fails the run: the
+ * indicator gets 0 and a flag.  Fails only on database errors, or when no
+ * commune is active (DTI_ENOTFOUND). */
+dti_err score_year(staging *st, const framework *fw, const score_options *o, score_summary *out,
+		   dti_diag *d);
+
+/* The arithmetic of one indicator in words, from its inputs (lookup) and,
+ * for cross-commune indicators, the set's min and max of x.  Writes into
+ * sb (caller's). */
+struct strbuf;
+void score_describe(const framework *fw, const fw_indicator *ind, rule_lookup lookup, void *ctx,
+		    rule_result r, double set_min, double set_max, struct strbuf *sb);
+
+/* Latest successful scoring run of a year (0 when none). */
+dti_err score_latest_run(staging *st, int year, int64_t *run_id, dti_diag *d);
+
+/* What a stored scoring run is: its year, mode and the framework it used
+ * (parsed from the bytes stored with it).  *fw is the caller's to free. */
+typedef struct scoring_run_info {
+	int64_t id;
+	int year;
+	char mode[16];
+	char started_at[32];
+	framework *fw;
+} scoring_run_info;
+
+/* Loads run `run_id`, or the latest successful run of `year` when run_id is
+ * 0.  DTI_ENOTFOUND when there is none. */
+dti_err score_run_load(staging *st, int64_t run_id, int year, scoring_run_info *info, dti_diag *d);
+
+#endif
