@@ -1,0 +1,67 @@
+#include "cli.h"
+
+#include <stdio.h>
+
+#include "log.h"
+#include "units.h"
+
+int exit_for(dti_err e)
+{
+	switch (e) {
+	case DTI_EOK: return EXIT_OK;
+	case DTI_EINVALID: case DTI_EPARSE: case DTI_ENOTFOUND: case DTI_EDEADLINE: return EXIT_REFUSED;
+	case DTI_EUSAGE: return EXIT_USAGE;
+	case DTI_ECONFIG: case DTI_EFRAMEWORK: return EXIT_CONFIG;
+	default: return EXIT_DB;
+	}
+}
+
+int fail(dti_err e, const dti_diag *d)
+{
+	log_error("%s", d->msg);
+	return exit_for(e);
+}
+
+int usage_error(const char *msg)
+{
+	log_error("%s", msg);
+	fputs("try 'dti --help'\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* Loads configuration, framework and database; seeds communes on first use. */
+int app_open(app *a)
+{
+	dti_diag d;
+	dti_err rc;
+	units *u = NULL;
+
+	rc = config_load(a->config_path, &a->cfg, &d);
+	if (rc)
+		return fail(rc, &d);
+	if (!a->year)
+		a->year = a->cfg->year;
+	rc = framework_load(a->cfg->framework, &a->fw, &d);
+	if (rc)
+		return fail(rc, &d);
+	rc = staging_open(a->db_path ? a->db_path : a->cfg->database, &a->st, &d);
+	if (rc)
+		return fail(rc, &d);
+	rc = staging_sync_framework(a->st, a->fw, &d);
+	if (!rc)
+		rc = units_load(a->cfg->admin_units, &u, &d);
+	if (!rc)
+		rc = staging_seed_communes(a->st, &a->cfg->communes, u, &d);
+	units_free(u);
+	if (rc)
+		return fail(rc, &d);
+	return EXIT_OK;
+}
+
+void app_close(app *a)
+{
+	staging_close(a->st);
+	framework_free(a->fw);
+	config_free(a->cfg);
+}
+

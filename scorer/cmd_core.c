@@ -1,0 +1,298 @@
+/* The core subcommands: init, communes, import, score, export, explain, runs. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "cli.h"
+#include "explain.h"
+#include "export.h"
+#include "log.h"
+#include "score.h"
+#include "sheet.h"
+#include "units.h"
+#include "util.h"
+
+int cmd_init(app *a, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	log_info("database %s ready (schema %d), %zu communes configured, framework %s",
+		 a->db_path ? a->db_path : a->cfg->database, staging_schema_version(),
+		 a->cfg->communes.count, a->fw->edition);
+	return EXIT_OK;
+}
+
+int cmd_communes(app *a, int argc, char **argv)
+{
+	dti_diag d;
+	dti_err rc;
+
+	if (argc < 2)
+		return usage_error("communes: say 'load [FILE]' or 'list'");
+	if (strcmp(argv[1], "list") == 0) {
+		commune_list l = {0};
+		rc = staging_active_communes(a->st, &l, &d);
+		if (rc)
+			return fail(rc, &d);
+		printf("code,name\n");
+		for (size_t i = 0; i < l.count; i++)
+			printf("%s,%s\n", l.items[i].code, l.items[i].name);
+		commune_list_free(&l);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "load") == 0) {
+		commune_list l = {0};
+		dti_problems p = {0};
+		units *u = NULL;
+		const char *file = argc > 2 ? argv[2] : NULL;
+		int code = EXIT_OK;
+
+		rc = units_load(a->cfg->admin_units, &u, &d);
+		if (rc)
+			return fail(rc, &d);
+		if (file) {
+			rc = commune_list_read_csv(file, &l, &p, &d);
+			if (rc == DTI_EIO || rc == DTI_EPARSE) {
+				code = fail(rc, &d);
+				goto done;
+			}
+			commune_list_check(&l, u, file, &p);
+		} else {
+			for (size_t i = 0; i < a->cfg->communes.count; i++)
+				commune_list_add(&l, a->cfg->communes.items[i].code,
+						 a->cfg->communes.items[i].name);
+		}
+		if (p.count) {
+			for (size_t i = 0; i < p.stored; i++)
+				log_error("%s", p.items[i]);
+			log_error("%zu problem%s; the commune list was not changed", p.count,
+				  p.count == 1 ? "" : "s");
+			code = EXIT_REFUSED;
+			goto done;
+		}
+		if (l.count == 0) {
+			log_error("%s: no communes", file ? file : a->config_path);
+			code = EXIT_REFUSED;
+			goto done;
+		}
+		rc = staging_set_communes(a->st, &l, u, &d);
+		if (rc) {
+			code = fail(rc, &d);
+			goto done;
+		}
+		log_info("%zu communes are now assessed", l.count);
+	done:
+		commune_list_free(&l);
+		problems_free(&p);
+		units_free(u);
+		return code;
+	}
+	return usage_error("communes: say 'load [FILE]' or 'list'");
+}
+
+int cmd_import(app *a, int argc, char **argv)
+{
+	static const struct option opts[] = {{"source", required_argument, NULL, 's'},
+					     {"format", required_argument, NULL, 'f'},
+					     {"dry-run", no_argument, NULL, 'n'},
+					     {NULL, 0, NULL, 0}};
+	const char *source = "district-sheet";
+	sheet_format fmt = SHEET_AUTO;
+	bool dry = false;
+	commune_list active = {0};
+	commune_index ix;
+	dti_diag d;
+	dti_err rc;
+	int c, code = EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+s:f:n", opts, NULL)) != -1) {
+		if (c == 's')
+			source = optarg;
+		else if (c == 'f' && strcmp(optarg, "long") == 0)
+			fmt = SHEET_LONG;
+		else if (c == 'f' && strcmp(optarg, "wide") == 0)
+			fmt = SHEET_WIDE;
+		else if (c == 'n')
+			dry = true;
+		else
+			return usage_error("import: unknown option or format (long, wide)");
+	}
+	if (optind >= argc)
+		return usage_error("import: name at least one FILE");
+	rc = staging_active_communes(a->st, &active, &d);
+	if (rc)
+		return fail(rc, &d);
+	commune_index_build(&ix, &active);
+	for (int i = optind; i < argc; i++) {
+		const char *file = argv[i];
+		FILE *f = fopen(file, "rb");
+		batch b;
+		dti_problems p = {0};
+		batch_target t = {source, "sheet", "dti import", a->year, file, NULL, 0, false};
+
+		if (!f) {
+			log_error("cannot open '%s'", file);
+			code = EXIT_DB;
+			continue;
+		}
+		batch_init(&b);
+		rc = sheet_read_csv(f, file, fmt, a->fw, &ix, a->year, &b, &p, &d);
+		fclose(f);
+		if (rc == DTI_EPARSE)
+			problems_add(&p, "%s", d.msg);
+		if (rc) {
+			char *err = problems_join(&p, 50);
+			for (size_t k = 0; k < p.stored; k++)
+				log_error("%s", p.items[k]);
+			log_error("%s: %zu problem%s; nothing of this file was stored", file, p.count,
+				  p.count == 1 ? "" : "s");
+			if (!dry && batch_record_failure(a->st, &t, &b.counts, err, &d))
+				log_error("%s", d.msg);
+			free(err);
+			code = code ? code : EXIT_REFUSED;
+		} else if (dry) {
+			log_info("%s: dry run: %ld records read, %zu values valid, %ld empty; nothing stored",
+				 file, b.counts.read, b.count, b.counts.skipped);
+		} else {
+			int64_t run = 0;
+			rc = batch_store(a->st, &b, &t, &run, &d);
+			if (rc) {
+				log_error("%s", d.msg);
+				code = EXIT_DB;
+			} else {
+				log_info("%s: run %lld stored %zu values (%ld records read, %ld empty)", file,
+					 (long long)run, b.count, b.counts.read, b.counts.skipped);
+			}
+		}
+		batch_free(&b);
+		problems_free(&p);
+	}
+	commune_index_free(&ix);
+	commune_list_free(&active);
+	return code;
+}
+
+int cmd_score(app *a, int argc, char **argv)
+{
+	static const struct option opts[] = {{"official", no_argument, NULL, 'o'},
+					     {NULL, 0, NULL, 0}};
+	score_options o = {a->year, false, NULL};
+	score_summary s;
+	dti_diag d;
+	dti_err rc;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+o", opts, NULL)) != -1) {
+		if (c == 'o')
+			o.official = true;
+		else
+			return usage_error("score: unknown option");
+	}
+	rc = score_year(a->st, a->fw, &o, &s, &d);
+	if (rc)
+		return fail(rc, &d);
+	log_info("scoring run %lld: %zu communes, year %d, %s; %zu indicator scores lack inputs",
+		 (long long)s.scoring_run_id, s.communes, a->year,
+		 o.official ? "official" : "provisional", s.missing);
+	return EXIT_OK;
+}
+
+static bool parse_run(const char *s, int64_t *run)
+{
+	return parse_i64(s, run) && *run > 0;
+}
+
+int cmd_export(app *a, int argc, char **argv)
+{
+	static const struct option opts[] = {{"run", required_argument, NULL, 'r'},
+					     {"out", required_argument, NULL, 'o'},
+					     {"bom", no_argument, NULL, 'b'},
+					     {NULL, 0, NULL, 0}};
+	export_options eo = {a->cfg->output_dir, false};
+	scoring_run_info run;
+	int64_t run_id = 0;
+	dti_diag d;
+	dti_err rc;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+r:o:b", opts, NULL)) != -1) {
+		if (c == 'r' && !parse_run(optarg, &run_id))
+			return usage_error("export: --run takes a scoring run id");
+		else if (c == 'o')
+			eo.out_dir = optarg;
+		else if (c == 'b')
+			eo.bom = true;
+		else if (c != 'r')
+			return usage_error("export: unknown option");
+	}
+	rc = score_run_load(a->st, run_id, a->year, &run, &d);
+	if (!rc)
+		rc = export_run(a->st, &run, &eo, stdout, &d);
+	framework_free(run.fw);
+	return rc ? fail(rc, &d) : EXIT_OK;
+}
+
+int cmd_explain(app *a, int argc, char **argv)
+{
+	static const struct option opts[] = {{"run", required_argument, NULL, 'r'},
+					     {NULL, 0, NULL, 0}};
+	scoring_run_info run;
+	int64_t run_id = 0;
+	char code[16];
+	dti_diag d;
+	dti_err rc;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+r:", opts, NULL)) != -1) {
+		if (c != 'r' || !parse_run(optarg, &run_id))
+			return usage_error("explain: --run takes a scoring run id");
+	}
+	if (argc - optind != 2)
+		return usage_error("explain: name a COMMUNE code and an ITEM (1.1 … 8.5, P1 … P8, TOTAL)");
+	if (!commune_code_normalise(argv[optind], code))
+		return usage_error("explain: COMMUNE is a code such as 11989");
+	rc = score_run_load(a->st, run_id, a->year, &run, &d);
+	if (!rc)
+		rc = explain_score(a->st, &run, code, argv[optind + 1], stdout, &d);
+	framework_free(run.fw);
+	return rc ? fail(rc, &d) : EXIT_OK;
+}
+
+int cmd_runs(app *a, int argc, char **argv)
+{
+	static const struct option opts[] = {{"limit", required_argument, NULL, 'l'},
+					     {NULL, 0, NULL, 0}};
+	int64_t limit = 20;
+	sqlite3_stmt *s = NULL;
+	dti_diag d;
+	dti_err rc;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+l:", opts, NULL)) != -1)
+		if (c != 'l' || !parse_i64(optarg, &limit) || limit <= 0)
+			return usage_error("runs: --limit takes a positive number");
+	rc = staging_prepare(a->st,
+			     "SELECT r.id, coalesce(s.name, ''), r.program, r.status, r.started_at, "
+			     "coalesce(r.finished_at, ''), r.records_read, r.records_stored, "
+			     "r.records_skipped, r.records_rejected, coalesce(r.input, ''), "
+			     "coalesce(replace(r.error, char(10), ' | '), '') "
+			     "FROM run r LEFT JOIN source s ON s.id = r.source_id ORDER BY r.id DESC LIMIT ?1",
+			     &s, &d);
+	if (rc)
+		return fail(rc, &d);
+	sqlite3_bind_int64(s, 1, limit);
+	printf("id\tsource\tprogram\tstatus\tstarted\tfinished\tread\tstored\tskipped\trejected\tinput\terror\n");
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		for (int i = 0; i < 12; i++)
+			printf("%s%s", (const char *)sqlite3_column_text(s, i), i == 11 ? "\n" : "\t");
+	}
+	sqlite3_finalize(s);
+	return EXIT_OK;
+}
+
