@@ -209,9 +209,35 @@ static const char *const migration_1[] = {
 	NULL,
 };
 
+/* Migration 2 (operations): the nightly entry point's own record, and the
+ * fingerprint of the inputs each scoring run used (so an unchanged input
+ * set is not rescored: backfills are idempotent). */
+static const char *const migration_ops[] = {
+	"ALTER TABLE scoring_run ADD COLUMN input_sha256 TEXT;\n",
+	"CREATE TABLE nightly_run(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  year INTEGER NOT NULL,\n"
+	"  only_source TEXT,\n"
+	"  started_at TEXT NOT NULL,\n"
+	"  finished_at TEXT,\n"
+	"  status TEXT NOT NULL CHECK (status IN ('running', 'ok', 'partial', 'failed', 'interrupted')),\n"
+	"  exit_code INTEGER,\n"
+	"  sources_ok INTEGER NOT NULL DEFAULT 0,\n"
+	"  sources_failed INTEGER NOT NULL DEFAULT 0,\n"
+	"  failed_sources TEXT,\n"
+	"  scoring_run_id INTEGER REFERENCES scoring_run(id),\n"
+	"  published_at TEXT,\n"
+	"  publish_program TEXT,\n"
+	"  backup_file TEXT,\n"
+	"  summary TEXT\n"
+	") STRICT;\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 static const char *const *const staging_migrations[] = {
 	migration_1,
+	migration_ops,
 };
 
 #endif

@@ -58,6 +58,18 @@ int app_open(app *a)
 	return EXIT_OK;
 }
 
+int app_open_config(app *a)
+{
+	dti_diag d;
+	dti_err rc = config_load(a->config_path, &a->cfg, &d);
+
+	if (rc)
+		return fail(rc, &d);
+	if (!a->year)
+		a->year = a->cfg->year;
+	return EXIT_OK;
+}
+
 void app_close(app *a)
 {
 	staging_close(a->st);

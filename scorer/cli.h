@@ -26,6 +26,9 @@ typedef struct app {
 /* Loads configuration, framework and database; seeds the communes on first
  * use.  Returns an exit code (EXIT_OK on success) after logging. */
 int app_open(app *a);
+/* Loads the configuration only (commands that never touch the database:
+ * sources, paths).  Returns an exit code after logging. */
+int app_open_config(app *a);
 void app_close(app *a);
 
 /* Exit code for an error. */
@@ -42,5 +45,10 @@ int cmd_score(app *a, int argc, char **argv);
 int cmd_export(app *a, int argc, char **argv);
 int cmd_explain(app *a, int argc, char **argv);
 int cmd_runs(app *a, int argc, char **argv);
+int cmd_sources(app *a, int argc, char **argv);
+int cmd_paths(app *a, int argc, char **argv);
+int cmd_status(app *a, int argc, char **argv);
+int cmd_backup(app *a, int argc, char **argv);
+int cmd_nightly_run(app *a, int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 #include "explain.h"
 #include "export.h"
 #include "log.h"
+#include "rescore.h"
 #include "score.h"
 #include "sheet.h"
 #include "units.h"
@@ -91,15 +92,64 @@ int cmd_communes(app *a, int argc, char **argv)
 	return usage_error("communes: say 'load [FILE]' or 'list'");
 }
 
+/* The raw payload of the latest successful run of a source for a year
+ * ("" when none): an import of identical bytes changes nothing. */
+static dti_err last_payload(staging *st, const char *source, int year, char sha[65], dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	dti_err rc;
+
+	sha[0] = '\0';
+	rc = staging_prepare(st,
+			     "SELECT coalesce(r.payload_sha256, '') FROM run r JOIN source s ON s.id = r.source_id "
+			     "WHERE s.name = ?1 AND r.year = ?2 AND r.status = 'ok' ORDER BY r.id DESC LIMIT 1",
+			     &s, d);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, year);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(sha, 65, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return DTI_EOK;
+}
+
+/* Records a run with status 'unchanged' (nothing stored: the source was
+ * read and holds what was already there). */
+static dti_err record_unchanged(staging *st, const batch_target *t, const char *sha, dti_diag *d)
+{
+	int64_t source_id = 0, run = 0;
+	dti_err rc = staging_begin(st, d);
+
+	if (rc)
+		return rc;
+	rc = staging_source(st, t->source, t->source_kind, &source_id, d);
+	if (!rc)
+		rc = staging_run_start(st, source_id, t->program, t->year, t->input, &run, NULL, d);
+	if (!rc)
+		rc = staging_run_set_payload(st, run, sha, d);
+	if (!rc)
+		rc = staging_run_finish(st, run, "unchanged", NULL, NULL, d);
+	if (!rc)
+		rc = staging_commit(st, d);
+	if (rc)
+		staging_rollback(st);
+	return rc;
+}
+
+/* Sheets read whole for --if-changed are bounded like any input. */
+#define IMPORT_MAX_BYTES ((size_t)256 << 20)
+
 int cmd_import(app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {{"source", required_argument, NULL, 's'},
 					     {"format", required_argument, NULL, 'f'},
 					     {"dry-run", no_argument, NULL, 'n'},
+					     {"if-changed", no_argument, NULL, 'i'},
 					     {NULL, 0, NULL, 0}};
 	const char *source = "district-sheet";
 	sheet_format fmt = SHEET_AUTO;
-	bool dry = false;
+	bool dry = false, if_changed = false;
 	commune_list active = {0};
 	commune_index ix;
 	dti_diag d;
@@ -107,7 +157,7 @@ int cmd_import(app *a, int argc, char **argv)
 	int c, code = EXIT_OK;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+s:f:n", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+s:f:ni", opts, NULL)) != -1) {
 		if (c == 's')
 			source = optarg;
 		else if (c == 'f' && strcmp(optarg, "long") == 0)
@@ -116,6 +166,8 @@ int cmd_import(app *a, int argc, char **argv)
 			fmt = SHEET_WIDE;
 		else if (c == 'n')
 			dry = true;
+		else if (c == 'i')
+			if_changed = true;
 		else
 			return usage_error("import: unknown option or format (long, wide)");
 	}
@@ -127,13 +179,50 @@ int cmd_import(app *a, int argc, char **argv)
 	commune_index_build(&ix, &active);
 	for (int i = optind; i < argc; i++) {
 		const char *file = argv[i];
-		FILE *f = fopen(file, "rb");
+		FILE *f = NULL;
+		char *bytes = NULL;
+		size_t len = 0;
 		batch b;
 		dti_problems p = {0};
 		batch_target t = {source, "sheet", "dti import", a->year, file, NULL, 0, false};
 
+		if (if_changed) {
+			char sha[65], last[65];
+			rc = read_file(file, IMPORT_MAX_BYTES, &bytes, &len, &d);
+			if (!rc) {
+				sha256_hex(bytes, len, sha);
+				rc = last_payload(a->st, source, a->year, last, &d);
+			}
+			if (!rc && strcmp(sha, last) == 0) {
+				if (!dry)
+					rc = record_unchanged(a->st, &t, sha, &d);
+				if (!rc)
+					log_info("%s: unchanged since the last import of %s for %d; nothing stored",
+						 file, source, a->year);
+				free(bytes);
+				if (rc) {
+					log_error("%s", d.msg);
+					code = EXIT_DB;
+				}
+				continue;
+			}
+			if (rc) {
+				log_error("%s", d.msg);
+				free(bytes);
+				code = EXIT_DB;
+				continue;
+			}
+			t.payload = bytes;
+			t.payload_len = len;
+			f = fmemopen(bytes, len ? len : 1, "rb");
+			if (f && len == 0)
+				fseek(f, 0, SEEK_END);
+		} else {
+			f = fopen(file, "rb");
+		}
 		if (!f) {
 			log_error("cannot open '%s'", file);
+			free(bytes);
 			code = EXIT_DB;
 			continue;
 		}
@@ -168,6 +257,7 @@ int cmd_import(app *a, int argc, char **argv)
 		}
 		batch_free(&b);
 		problems_free(&p);
+		free(bytes);
 	}
 	commune_index_free(&ix);
 	commune_list_free(&active);
@@ -177,21 +267,41 @@ int cmd_import(app *a, int argc, char **argv)
 int cmd_score(app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {{"official", no_argument, NULL, 'o'},
+					     {"if-changed", no_argument, NULL, 'i'},
 					     {NULL, 0, NULL, 0}};
 	score_options o = {a->year, false, NULL};
 	score_summary s;
+	bool if_changed = false, last_official = false;
+	char now_sha[65], last_sha[65];
+	int64_t last_run = 0;
 	dti_diag d;
 	dti_err rc;
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+oi", opts, NULL)) != -1) {
 		if (c == 'o')
 			o.official = true;
+		else if (c == 'i')
+			if_changed = true;
 		else
 			return usage_error("score: unknown option");
 	}
+	/* The fingerprint is read before scoring: an import landing in between
+	 * only makes the next --if-changed run score again. */
+	rc = rescore_fingerprint(a->st, a->fw, a->year, o.official, now_sha, &d);
+	if (!rc && if_changed)
+		rc = rescore_latest(a->st, a->year, &last_run, &last_official, last_sha, &d);
+	if (rc)
+		return fail(rc, &d);
+	if (if_changed && last_run && last_official == o.official && strcmp(last_sha, now_sha) == 0) {
+		log_info("inputs of %d unchanged since scoring run %lld; not scored again", a->year,
+			 (long long)last_run);
+		return EXIT_OK;
+	}
 	rc = score_year(a->st, a->fw, &o, &s, &d);
+	if (!rc)
+		rc = rescore_record(a->st, s.scoring_run_id, now_sha, &d);
 	if (rc)
 		return fail(rc, &d);
 	log_info("scoring run %lld: %zu communes, year %d, %s; %zu indicator scores lack inputs",

@@ -25,6 +25,14 @@ static const char usage_text[] =
 	"  explain [--run ID] COMMUNE ITEM\n"
 	"                              inputs, sources, rule and arithmetic of one score\n"
 	"  runs [--limit N]            recent collector and import runs\n"
+	"  sources [--only NAME]       configured sources: name, kind, collector|import, sheet file\n"
+	"  paths                       the configuration's files (key TAB value), for scripts\n"
+	"  status                      each source's last run, age and error, last scoring and\n"
+	"                              publishing; exit 1 when something is stale or failing\n"
+	"  backup [--keep N] [--out DIR]\n"
+	"                              consistent online copy of the database, keeping N copies\n"
+	"  nightly-run start|finish ID ...\n"
+	"                              the nightly entry point's record (used by dti-nightly)\n"
 	"\n"
 	"options:\n"
 	"  --config FILE   configuration (default: $DTI_CONFIG, ./config/dti.json, /etc/dti/dti.json)\n"
@@ -49,7 +57,11 @@ int main(int argc, char **argv)
 		int (*run)(app *, int, char **);
 	} commands[] = {{"init", cmd_init},       {"communes", cmd_communes}, {"import", cmd_import},
 			{"score", cmd_score},     {"export", cmd_export},     {"explain", cmd_explain},
-			{"runs", cmd_runs}};
+			{"runs", cmd_runs},       {"sources", cmd_sources},   {"paths", cmd_paths},
+			{"status", cmd_status},   {"backup", cmd_backup},     {"nightly-run", cmd_nightly_run}};
+	/* Commands that read the configuration only and never open the database
+	 * (the nightly entry point asks them before taking its lock). */
+	static const char *const config_only[] = {"sources", "paths"};
 	app a = {NULL, NULL, 0, NULL, NULL, NULL};
 	int64_t y;
 	int c, code;
@@ -76,10 +88,13 @@ int main(int argc, char **argv)
 		a.config_path = config_default_path();
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		char prog[64];
+		bool cfg_only = false;
 		if (strcmp(argv[optind], commands[i].name) != 0)
 			continue;
 		snprintf(prog, sizeof prog, "dti %s", commands[i].name);
-		code = app_open(&a);
+		for (size_t k = 0; k < sizeof config_only / sizeof config_only[0]; k++)
+			cfg_only = cfg_only || strcmp(commands[i].name, config_only[k]) == 0;
+		code = cfg_only ? app_open_config(&a) : app_open(&a);
 		log_init(prog);
 		if (code == EXIT_OK)
 			code = commands[i].run(&a, argc - optind, argv + optind);

@@ -1,0 +1,743 @@
+/* The operations subcommands: sources, paths, status, backup and
+ * nightly-run (the nightly entry point's record).  README "Operations". */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "backup.h"
+#include "cli.h"
+#include "log.h"
+#include "util.h"
+
+#define SHEET_PREFIX_DEFAULT "district-sheet:"
+#define BACKUP_KEEP_DEFAULT 7
+#define SOURCE_TIMEOUT_DEFAULT 3600
+
+/* One source the nightly run reads: a configured collector block, or a
+ * district office sheet file imported with `dti import`. */
+typedef struct ops_source {
+	char *name, *kind;
+	const char *via; /* "collector" or "import" */
+	char *input;     /* the sheet file for imports, NULL for collectors */
+	double max_age;  /* hours; NaN when not configured */
+} ops_source;
+
+typedef struct ops_sources {
+	ops_source *items;
+	size_t count, cap;
+} ops_sources;
+
+static void sources_free(ops_sources *l)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		free(l->items[i].name);
+		free(l->items[i].kind);
+		free(l->items[i].input);
+	}
+	free(l->items);
+	memset(l, 0, sizeof *l);
+}
+
+static ops_source *sources_add(ops_sources *l)
+{
+	if (l->count == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+	}
+	memset(&l->items[l->count], 0, sizeof l->items[0]);
+	l->items[l->count].max_age = NAN;
+	return &l->items[l->count++];
+}
+
+static const ops_source *sources_find(const ops_sources *l, const char *name)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (strcmp(l->items[i].name, name) == 0)
+			return &l->items[i];
+	return NULL;
+}
+
+/* A source name is printed in tab-separated lines and logs. */
+static bool name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 200)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* A kind names the program dti-collect-<kind>: lowercase letters, digits,
+ * '-' and '_' only, so it can never be a path. */
+static bool kind_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 32)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return false;
+	return true;
+}
+
+static dti_err max_age_of(const config *c, json_t *obj, const char *where, double *out, dti_diag *d)
+{
+	json_t *v = json_object_get(obj, "max_age_hours");
+
+	*out = NAN;
+	if (!v)
+		return DTI_EOK;
+	if (!json_is_number(v) || json_number_value(v) <= 0)
+		return diag_set(d, DTI_ECONFIG, "%s: %s: \"max_age_hours\" must be a positive number",
+				c->path, where);
+	*out = json_number_value(v);
+	return DTI_EOK;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The district office sheets: every *.csv in "district_sheets"."dir". */
+static dti_err load_sheets(const config *c, ops_sources *out, dti_diag *d)
+{
+	json_t *sec = json_object_get(c->root, "district_sheets");
+	json_t *pre;
+	const char *prefix = SHEET_PREFIX_DEFAULT;
+	char *dir = NULL, **files = NULL;
+	size_t n = 0, cap = 0;
+	double max_age;
+	DIR *dh = NULL;
+	struct dirent *e;
+	dti_err rc = DTI_EOK;
+
+	if (!sec)
+		return DTI_EOK;
+	if (!json_is_object(sec))
+		return diag_set(d, DTI_ECONFIG, "%s: \"district_sheets\" must be an object", c->path);
+	pre = json_object_get(sec, "source_prefix");
+	if (pre && !json_is_string(pre))
+		return diag_set(d, DTI_ECONFIG, "%s: \"district_sheets\".\"source_prefix\" must be a string",
+				c->path);
+	if (pre)
+		prefix = json_string_value(pre);
+	rc = max_age_of(c, sec, "\"district_sheets\"", &max_age, d);
+	if (rc)
+		return rc;
+	dir = config_path(c, sec, "dir");
+	if (!dir)
+		return diag_set(d, DTI_ECONFIG, "%s: \"district_sheets\" needs \"dir\"", c->path);
+	dh = opendir(dir);
+	if (!dh) {
+		rc = diag_set(d, DTI_ECONFIG, "%s: \"district_sheets\": cannot read folder '%s': %s",
+			      c->path, dir, strerror(errno));
+		goto out;
+	}
+	while ((e = readdir(dh)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (len < 5 || e->d_name[0] == '.' || strcmp(e->d_name + len - 4, ".csv") != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			files = xrealloc(files, cap * sizeof *files);
+		}
+		files[n++] = xstrdup(e->d_name);
+	}
+	if (files)
+		qsort(files, n, sizeof *files, cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		ops_source *s = sources_add(out);
+		s->name = xasprintf("%s%.*s", prefix, (int)(strlen(files[i]) - 4), files[i]);
+		s->kind = xstrdup("sheet");
+		s->via = "import";
+		s->input = xasprintf("%s/%s", dir, files[i]);
+		s->max_age = max_age;
+		if (!name_ok(s->name)) {
+			rc = diag_set(d, DTI_ECONFIG, "%s: sheet '%s' gives an unusable source name",
+				      c->path, s->input);
+			goto out;
+		}
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	if (dh)
+		closedir(dh);
+	free(dir);
+	return rc;
+}
+
+/* Every source of the configuration, collectors first, then sheets.
+ * Caller frees with sources_free (also on error). */
+static dti_err load_sources(const config *c, ops_sources *out, dti_diag *d)
+{
+	json_t *arr = json_object_get(c->root, "sources");
+	json_t *blk;
+	size_t i;
+	dti_err rc;
+
+	if (arr && !json_is_array(arr))
+		return diag_set(d, DTI_ECONFIG, "%s: \"sources\" must be an array", c->path);
+	json_array_foreach(arr, i, blk) {
+		const char *name = json_string_value(json_object_get(blk, "name"));
+		const char *kind = json_string_value(json_object_get(blk, "kind"));
+		char where[64];
+		ops_source *s;
+
+		snprintf(where, sizeof where, "\"sources\"[%zu]", i);
+		if (!json_is_object(blk) || !name || !kind)
+			return diag_set(d, DTI_ECONFIG, "%s: %s needs \"name\" and \"kind\"", c->path,
+					where);
+		if (!name_ok(name))
+			return diag_set(d, DTI_ECONFIG,
+					"%s: %s: \"name\" must be 1 to 200 characters without control characters",
+					c->path, where);
+		if (!kind_ok(kind))
+			return diag_set(d, DTI_ECONFIG,
+					"%s: %s (%s): \"kind\" must be lowercase letters, digits, '-' or '_'",
+					c->path, where, name);
+		if (sources_find(out, name))
+			return diag_set(d, DTI_ECONFIG, "%s: %s: source name '%s' is used twice", c->path,
+					where, name);
+		s = sources_add(out);
+		s->name = xstrdup(name);
+		s->kind = xstrdup(kind);
+		s->via = "collector";
+		rc = max_age_of(c, blk, where, &s->max_age, d);
+		if (rc)
+			return rc;
+	}
+	i = out->count;
+	rc = load_sheets(c, out, d);
+	if (rc)
+		return rc;
+	for (; i < out->count; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(out->items[i].name, out->items[j].name) == 0)
+				return diag_set(d, DTI_ECONFIG, "%s: sheet source '%s' clashes with a configured source",
+						c->path, out->items[i].name);
+	return DTI_EOK;
+}
+
+int cmd_sources(app *a, int argc, char **argv)
+{
+	static const struct option opts[] = {{"only", required_argument, NULL, 'o'},
+					     {NULL, 0, NULL, 0}};
+	const char *only = NULL;
+	ops_sources l = {0};
+	dti_diag d;
+	dti_err rc;
+	int c, code = EXIT_OK;
+	size_t shown = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+o:", opts, NULL)) != -1) {
+		if (c == 'o')
+			only = optarg;
+		else
+			return usage_error("sources: unknown option");
+	}
+	if (optind < argc)
+		return usage_error("sources: no arguments expected");
+	rc = load_sources(a->cfg, &l, &d);
+	if (rc) {
+		code = fail(rc, &d);
+		goto out;
+	}
+	for (size_t i = 0; i < l.count; i++) {
+		const ops_source *s = &l.items[i];
+		if (only && strcmp(only, s->name) != 0)
+			continue;
+		printf("%s\t%s\t%s\t%s\n", s->name, s->kind, s->via, s->input ? s->input : "-");
+		shown++;
+	}
+	if (only && shown == 0) {
+		log_error("no configured source is named '%s' (see 'dti sources')", only);
+		code = EXIT_USAGE;
+	}
+out:
+	sources_free(&l);
+	return code;
+}
+
+/* dirname(database)/name, or name when the path has no folder. */
+static char *beside_database(const char *db, const char *name)
+{
+	const char *slash = strrchr(db, '/');
+
+	if (!slash)
+		return xstrdup(name);
+	return xasprintf("%.*s/%s", (int)(slash - db), db, name);
+}
+
+static const char *database_of(const app *a)
+{
+	return a->db_path ? a->db_path : a->cfg->database;
+}
+
+static char *lock_file_of(const app *a)
+{
+	char *p = config_path(a->cfg, a->cfg->root, "lock_file");
+
+	return p ? p : beside_database(database_of(a), "dti-nightly.lock");
+}
+
+/* The backup folder and retention: "backup": {"dir", "keep"}.  *dir is NULL
+ * when the configuration has no backup folder. */
+static dti_err backup_config(const app *a, char **dir, int64_t *keep, dti_diag *d)
+{
+	json_t *sec = json_object_get(a->cfg->root, "backup");
+	json_t *k = json_object_get(sec, "keep");
+
+	*dir = NULL;
+	*keep = BACKUP_KEEP_DEFAULT;
+	if (sec && !json_is_object(sec))
+		return diag_set(d, DTI_ECONFIG, "%s: \"backup\" must be an object", a->cfg->path);
+	if (k && (!json_is_integer(k) || json_integer_value(k) < 1 || json_integer_value(k) > 10000))
+		return diag_set(d, DTI_ECONFIG, "%s: \"backup\".\"keep\" must be an integer from 1 to 10000",
+				a->cfg->path);
+	if (k)
+		*keep = json_integer_value(k);
+	*dir = config_path(a->cfg, sec, "dir");
+	return DTI_EOK;
+}
+
+int cmd_paths(app *a, int argc, char **argv)
+{
+	json_t *t = json_object_get(a->cfg->root, "source_timeout_seconds");
+	char *lock = NULL, *bdir = NULL;
+	int64_t keep;
+	dti_diag d;
+	dti_err rc;
+	int code = EXIT_OK;
+
+	(void)argv;
+	if (argc > 1)
+		return usage_error("paths: no arguments expected");
+	if (t && (!json_is_integer(t) || json_integer_value(t) < 1)) {
+		log_error("%s: \"source_timeout_seconds\" must be a positive integer", a->cfg->path);
+		return EXIT_CONFIG;
+	}
+	rc = backup_config(a, &bdir, &keep, &d);
+	if (rc)
+		return fail(rc, &d);
+	lock = lock_file_of(a);
+	printf("config\t%s\n", a->cfg->path);
+	printf("year\t%d\n", a->year);
+	printf("database\t%s\n", database_of(a));
+	printf("output_dir\t%s\n", a->cfg->output_dir);
+	printf("log_file\t%s\n", a->cfg->log_file ? a->cfg->log_file : "");
+	printf("lock_file\t%s\n", lock);
+	printf("backup_dir\t%s\n", bdir ? bdir : "");
+	printf("backup_keep\t%lld\n", (long long)keep);
+	printf("source_timeout_seconds\t%lld\n",
+	       (long long)(t ? json_integer_value(t) : SOURCE_TIMEOUT_DEFAULT));
+	free(lock);
+	free(bdir);
+	return code;
+}
+
+int cmd_backup(app *a, int argc, char **argv)
+{
+	static const struct option opts[] = {{"keep", required_argument, NULL, 'k'},
+					     {"out", required_argument, NULL, 'o'},
+					     {NULL, 0, NULL, 0}};
+	char *dir = NULL;
+	const char *out_dir = NULL;
+	int64_t keep = 0, cfg_keep;
+	backup_result r = {NULL, 0};
+	dti_diag d;
+	dti_err rc;
+	int c, code = EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+k:o:", opts, NULL)) != -1) {
+		if (c == 'k' && (!parse_i64(optarg, &keep) || keep < 1 || keep > 10000))
+			return usage_error("backup: --keep takes a number from 1 to 10000");
+		else if (c == 'o')
+			out_dir = optarg;
+		else if (c != 'k')
+			return usage_error("backup: unknown option");
+	}
+	if (optind < argc)
+		return usage_error("backup: no arguments expected");
+	rc = backup_config(a, &dir, &cfg_keep, &d);
+	if (rc)
+		return fail(rc, &d);
+	if (!keep)
+		keep = cfg_keep;
+	if (out_dir) {
+		free(dir);
+		dir = xstrdup(out_dir);
+	} else if (!dir) {
+		dir = beside_database(database_of(a), "backup");
+	}
+	rc = backup_write(a->st, dir, (int)keep, &r, &d);
+	if (r.path)
+		printf("%s\n", r.path);
+	if (rc) {
+		code = fail(rc, &d);
+	} else {
+		log_info("backup %s written and checked; %d older backup%s removed (keeping %lld)",
+			 r.path, r.removed, r.removed == 1 ? "" : "s", (long long)keep);
+	}
+	backup_result_free(&r);
+	free(dir);
+	return code;
+}
+
+/* Whether a process holds the nightly lock: 1 held, 0 free or absent. */
+static int lock_held(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int held = 0;
+
+	if (fd < 0)
+		return 0;
+	if (flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK)
+		held = 1;
+	close(fd);
+	return held;
+}
+
+static const char *col(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return t ? (const char *)t : "";
+}
+
+/* One line of the status table; returns 1 when the source needs attention. */
+static int status_line(sqlite3_stmt *q, const char *name, const char *kind, double cfg_max,
+		       bool configured, strbuf *problems)
+{
+	const char *state, *last_run = "never", *last_status = "", *last_success = "never", *err = "";
+	char age[32] = "-", max[32] = "-";
+	double max_age = cfg_max, age_h = NAN;
+	bool found;
+	int bad = 0;
+	char *err1 = NULL;
+
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(q) == SQLITE_ROW;
+	if (found) {
+		if (sqlite3_column_type(q, 0) != SQLITE_NULL)
+			last_run = col(q, 0);
+		last_status = col(q, 1);
+		if (sqlite3_column_type(q, 2) != SQLITE_NULL)
+			last_success = col(q, 2);
+		if (sqlite3_column_type(q, 3) != SQLITE_NULL)
+			age_h = sqlite3_column_double(q, 3);
+		if (isnan(max_age) && sqlite3_column_type(q, 4) != SQLITE_NULL)
+			max_age = sqlite3_column_double(q, 4);
+		err = col(q, 5);
+	}
+	if (!isnan(age_h))
+		snprintf(age, sizeof age, "%.1f", age_h);
+	if (!isnan(max_age))
+		snprintf(max, sizeof max, "%g", max_age);
+	if (isnan(age_h)) {
+		state = "stale";
+		bad = 1;
+	} else if (strcmp(last_status, "failed") == 0) {
+		state = !isnan(max_age) && age_h > max_age ? "failing,stale" : "failing";
+		bad = 1;
+	} else if (!isnan(max_age) && age_h > max_age) {
+		state = "stale";
+		bad = 1;
+	} else if (strcmp(last_status, "running") == 0) {
+		state = "running";
+	} else {
+		state = "ok";
+	}
+	if (!configured) {
+		state = bad ? "not-configured" : "ok,not-configured";
+		bad = 0;
+	}
+	/* The last error on one line. */
+	err1 = xstrdup(strcmp(last_status, "failed") == 0 || bad ? err : "");
+	for (char *p = err1; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	if (strlen(err1) > 300)
+		memcpy(err1 + 296, "...", 4);
+	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s/%s\t%s\n", name, kind, state, last_run,
+	       *last_status ? last_status : "-", last_success, age, max, err1);
+	if (bad)
+		sb_appendf(problems, "%s%s (%s)", problems->len ? ", " : "", name, state);
+	free(err1);
+	sqlite3_reset(q);
+	return bad;
+}
+
+int cmd_status(app *a, int argc, char **argv)
+{
+	ops_sources l = {0};
+	sqlite3_stmt *q = NULL, *others = NULL, *sr = NULL, *nr = NULL, *pub = NULL;
+	strbuf problems;
+	char *lock = NULL;
+	int bad = 0, code = EXIT_OK;
+	dti_diag d;
+	dti_err rc;
+
+	(void)argv;
+	sb_init(&problems, 1 << 16);
+	if (argc > 1)
+		return usage_error("status: no arguments expected");
+	rc = load_sources(a->cfg, &l, &d);
+	if (!rc)
+		rc = staging_prepare(
+			a->st,
+			"SELECT (SELECT coalesce(r.finished_at, r.started_at) FROM run r WHERE r.source_id = f.source_id "
+			"          AND r.status <> 'dry_run' ORDER BY r.id DESC LIMIT 1), "
+			"       f.last_status, f.last_success, "
+			"       (julianday('now') - julianday(f.last_success)) * 24, f.max_age_hours, f.last_error "
+			"FROM source_freshness f WHERE f.source = ?1",
+			&q, &d);
+	if (!rc)
+		rc = staging_prepare(a->st, "SELECT name, kind FROM source ORDER BY name", &others, &d);
+	if (!rc)
+		rc = staging_prepare(a->st,
+				     "SELECT id, mode, coalesce(finished_at, started_at), communes FROM scoring_run "
+				     "WHERE year = ?1 AND status = 'ok' ORDER BY id DESC LIMIT 1",
+				     &sr, &d);
+	if (!rc)
+		rc = staging_prepare(a->st,
+				     "SELECT id, status, coalesce(exit_code, -1), started_at, coalesce(finished_at, ''), "
+				     "sources_ok, sources_failed, coalesce(failed_sources, ''), coalesce(only_source, '') "
+				     "FROM nightly_run WHERE year = ?1 ORDER BY id DESC LIMIT 1",
+				     &nr, &d);
+	if (!rc)
+		rc = staging_prepare(a->st,
+				     "SELECT id, published_at, coalesce(publish_program, ''), coalesce(scoring_run_id, 0), "
+				     "coalesce(backup_file, '') FROM nightly_run WHERE year = ?1 AND published_at IS NOT NULL "
+				     "ORDER BY id DESC LIMIT 1",
+				     &pub, &d);
+	if (rc) {
+		code = fail(rc, &d);
+		goto out;
+	}
+	printf("source\tkind\tstate\tlast_run\tlast_status\tlast_success\tage_h/max_h\tlast_error\n");
+	for (size_t i = 0; i < l.count; i++)
+		bad += status_line(q, l.items[i].name, l.items[i].kind, l.items[i].max_age, true,
+				   &problems);
+	while (sqlite3_step(others) == SQLITE_ROW) {
+		const char *name = col(others, 0);
+		if (!sources_find(&l, name))
+			status_line(q, name, col(others, 1), NAN, false, &problems);
+	}
+	printf("\n");
+	sqlite3_bind_int(sr, 1, a->year);
+	if (sqlite3_step(sr) == SQLITE_ROW) {
+		printf("scoring:   run %s (%s), year %d, %s communes, finished %s\n", col(sr, 0), col(sr, 1),
+		       a->year, col(sr, 3), col(sr, 2));
+	} else {
+		printf("scoring:   none for %d\n", a->year);
+		sb_appendf(&problems, "%sno scoring run for %d", problems.len ? ", " : "", a->year);
+		bad++;
+	}
+	sqlite3_bind_int(pub, 1, a->year);
+	if (sqlite3_step(pub) == SQLITE_ROW)
+		printf("published: %s by %s (nightly run %s, scoring run %s)\n", col(pub, 1), col(pub, 2),
+		       col(pub, 0), col(pub, 3));
+	else
+		printf("published: never by the nightly run for %d\n", a->year);
+	sqlite3_bind_int(nr, 1, a->year);
+	if (sqlite3_step(nr) == SQLITE_ROW) {
+		const char *st = col(nr, 1);
+		lock = lock_file_of(a);
+		if (strcmp(st, "running") == 0 && !lock_held(lock)) {
+			st = "interrupted";
+			sb_appendf(&problems, "%slast nightly run was interrupted", problems.len ? ", " : "");
+			bad++;
+		} else if (strcmp(st, "failed") == 0 || strcmp(st, "interrupted") == 0) {
+			sb_appendf(&problems, "%slast nightly run %s", problems.len ? ", " : "", st);
+			bad++;
+		}
+		printf("nightly:   run %s %s (exit %s), started %s, finished %s, %s sources ok, %s failed%s%s%s%s\n",
+		       col(nr, 0), st, col(nr, 2), col(nr, 3), *col(nr, 4) ? col(nr, 4) : "-", col(nr, 5),
+		       col(nr, 6), *col(nr, 7) ? ": " : "", col(nr, 7),
+		       *col(nr, 8) ? ", only " : "", col(nr, 8));
+	} else {
+		printf("nightly:   never run for %d\n", a->year);
+	}
+	sqlite3_reset(pub);
+	if (sqlite3_step(pub) == SQLITE_ROW && *col(pub, 4))
+		printf("backup:    %s\n", col(pub, 4));
+	if (bad) {
+		printf("status:    ATTENTION: %s\n", problems.data);
+		code = EXIT_REFUSED;
+	} else {
+		printf("status:    ok\n");
+	}
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(others);
+	sqlite3_finalize(sr);
+	sqlite3_finalize(nr);
+	sqlite3_finalize(pub);
+	sources_free(&l);
+	sb_free(&problems);
+	free(lock);
+	return code;
+}
+
+static dti_err nightly_start(app *a, const char *only, int64_t *id, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	char now[32];
+	dti_err rc;
+
+	now_iso(now);
+	rc = staging_begin(a->st, d);
+	if (rc)
+		return rc;
+	/* The caller holds the lock: a row still 'running' is a run that died. */
+	rc = staging_prepare(a->st,
+			     "UPDATE nightly_run SET status = 'interrupted' WHERE status = 'running'", &s, d);
+	if (!rc && sqlite3_step(s) != SQLITE_DONE)
+		rc = diag_set(d, DTI_EDB, "%s: %s", staging_path(a->st), sqlite3_errmsg(staging_db(a->st)));
+	sqlite3_finalize(s);
+	s = NULL;
+	if (!rc)
+		rc = staging_prepare(a->st,
+				     "INSERT INTO nightly_run(year, only_source, started_at, status) "
+				     "VALUES (?1, ?2, ?3, 'running') RETURNING id",
+				     &s, d);
+	if (!rc) {
+		sqlite3_bind_int(s, 1, a->year);
+		staging_bind_text(s, 2, only);
+		sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*id = sqlite3_column_int64(s, 0);
+		else
+			rc = diag_set(d, DTI_EDB, "%s: cannot record the nightly run: %s",
+				      staging_path(a->st), sqlite3_errmsg(staging_db(a->st)));
+	}
+	sqlite3_finalize(s);
+	if (!rc)
+		rc = staging_commit(a->st, d);
+	if (rc)
+		staging_rollback(a->st);
+	return rc;
+}
+
+typedef struct nightly_end {
+	int64_t id, exit_code, ok, failed;
+	const char *status, *failed_sources, *published, *backup, *summary;
+} nightly_end;
+
+static dti_err nightly_finish(app *a, const nightly_end *e, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	char now[32];
+	dti_err rc;
+
+	now_iso(now);
+	rc = staging_prepare(
+		a->st,
+		"UPDATE nightly_run SET finished_at = ?2, status = ?3, exit_code = ?4, sources_ok = ?5, "
+		"sources_failed = ?6, failed_sources = ?7, "
+		"scoring_run_id = (SELECT max(id) FROM scoring_run WHERE year = nightly_run.year AND status = 'ok'), "
+		"published_at = CASE WHEN ?8 IS NOT NULL THEN ?2 END, publish_program = ?8, backup_file = ?9, "
+		"summary = ?10 WHERE id = ?1",
+		&s, d);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(s, 1, e->id);
+	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, e->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, e->exit_code);
+	sqlite3_bind_int64(s, 5, e->ok);
+	sqlite3_bind_int64(s, 6, e->failed);
+	staging_bind_text(s, 7, e->failed_sources && *e->failed_sources ? e->failed_sources : NULL);
+	staging_bind_text(s, 8, e->published && *e->published ? e->published : NULL);
+	staging_bind_text(s, 9, e->backup && *e->backup ? e->backup : NULL);
+	staging_bind_text(s, 10, e->summary && *e->summary ? e->summary : NULL);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = diag_set(d, DTI_EDB, "%s: cannot record the nightly run: %s", staging_path(a->st),
+			      sqlite3_errmsg(staging_db(a->st)));
+	else if (sqlite3_changes(staging_db(a->st)) != 1)
+		rc = diag_set(d, DTI_ENOTFOUND, "no nightly run %lld", (long long)e->id);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int cmd_nightly_run(app *a, int argc, char **argv)
+{
+	static const struct option opts[] = {{"only", required_argument, NULL, 'o'},
+					     {"status", required_argument, NULL, 's'},
+					     {"exit", required_argument, NULL, 'e'},
+					     {"ok", required_argument, NULL, 'k'},
+					     {"failed", required_argument, NULL, 'f'},
+					     {"failed-sources", required_argument, NULL, 'F'},
+					     {"published", required_argument, NULL, 'p'},
+					     {"backup", required_argument, NULL, 'b'},
+					     {"summary", required_argument, NULL, 'S'},
+					     {NULL, 0, NULL, 0}};
+	static const char *const statuses[] = {"ok", "partial", "failed", "interrupted"};
+	nightly_end e = {0, -1, 0, 0, NULL, NULL, NULL, NULL, NULL};
+	const char *only = NULL;
+	bool start, status_ok = false;
+	dti_diag d;
+	dti_err rc;
+	int c;
+
+	if (argc < 2 || (strcmp(argv[1], "start") != 0 && strcmp(argv[1], "finish") != 0))
+		return usage_error("nightly-run: say 'start' or 'finish ID'");
+	start = strcmp(argv[1], "start") == 0;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "+o:s:e:k:f:F:p:b:S:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': only = optarg; break;
+		case 's': e.status = optarg; break;
+		case 'e':
+			if (!parse_i64(optarg, &e.exit_code) || e.exit_code > 255)
+				return usage_error("nightly-run: --exit takes an exit code");
+			break;
+		case 'k':
+			if (!parse_i64(optarg, &e.ok))
+				return usage_error("nightly-run: --ok takes a count");
+			break;
+		case 'f':
+			if (!parse_i64(optarg, &e.failed))
+				return usage_error("nightly-run: --failed takes a count");
+			break;
+		case 'F': e.failed_sources = optarg; break;
+		case 'p': e.published = optarg; break;
+		case 'b': e.backup = optarg; break;
+		case 'S': e.summary = optarg; break;
+		default: return usage_error("nightly-run: unknown option");
+		}
+	}
+	if (start) {
+		int64_t id = 0;
+		if (optind != argc)
+			return usage_error("nightly-run start: no arguments expected");
+		rc = nightly_start(a, only, &id, &d);
+		if (rc)
+			return fail(rc, &d);
+		printf("%lld\n", (long long)id);
+		return EXIT_OK;
+	}
+	if (optind + 1 != argc || !parse_i64(argv[optind], &e.id) || e.id <= 0)
+		return usage_error("nightly-run finish: name the run ID that 'start' printed");
+	for (size_t i = 0; e.status && i < sizeof statuses / sizeof statuses[0]; i++)
+		status_ok = status_ok || strcmp(e.status, statuses[i]) == 0;
+	if (!status_ok || e.exit_code < 0)
+		return usage_error("nightly-run finish: --status ok|partial|failed|interrupted and --exit N are required");
+	rc = nightly_finish(a, &e, &d);
+	return rc ? fail(rc, &d) : EXIT_OK;
+}
