@@ -686,21 +686,35 @@ int cmd_nightly_run(app *a, int argc, char **argv)
 					     {"published", required_argument, NULL, 'p'},
 					     {"backup", required_argument, NULL, 'b'},
 					     {"summary", required_argument, NULL, 'S'},
+					     {"source", required_argument, NULL, 'n'},
+					     {"kind", required_argument, NULL, 'K'},
+					     {"error", required_argument, NULL, 'E'},
 					     {NULL, 0, NULL, 0}};
 	static const char *const statuses[] = {"ok", "partial", "failed", "interrupted"};
 	nightly_end e = {0, -1, 0, 0, NULL, NULL, NULL, NULL, NULL};
-	const char *only = NULL;
+	const char *only = NULL, *source = NULL, *kind = NULL, *error = NULL;
 	bool start, status_ok = false;
 	dti_diag d;
 	dti_err rc;
 	int c;
 
-	if (argc < 2 || (strcmp(argv[1], "start") != 0 && strcmp(argv[1], "finish") != 0))
-		return usage_error("nightly-run: say 'start' or 'finish ID'");
+	if (argc < 2 || (strcmp(argv[1], "start") != 0 && strcmp(argv[1], "finish") != 0 &&
+			  strcmp(argv[1], "fail-source") != 0))
+		return usage_error("nightly-run: say 'start', 'finish ID' or 'fail-source'");
 	start = strcmp(argv[1], "start") == 0;
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "+o:s:e:k:f:F:p:b:S:", opts, NULL)) != -1) {
+	if (strcmp(argv[1], "finish") == 0) {
+		/* finish ID [options] */
+		if (argc < 3 || !parse_i64(argv[2], &e.id) || e.id <= 0)
+			return usage_error("nightly-run finish: name the run ID that 'start' printed");
+		optind = 3;
+	} else {
+		optind = 2;
+	}
+	while ((c = getopt_long(argc, argv, "+o:s:e:k:f:F:p:b:S:n:K:E:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'n': source = optarg; break;
+		case 'K': kind = optarg; break;
+		case 'E': error = optarg; break;
 		case 'o': only = optarg; break;
 		case 's': e.status = optarg; break;
 		case 'e':
@@ -722,6 +736,16 @@ int cmd_nightly_run(app *a, int argc, char **argv)
 		default: return usage_error("nightly-run: unknown option");
 		}
 	}
+	if (strcmp(argv[1], "fail-source") == 0) {
+		/* A failure the source's program could not record itself. */
+		int64_t sid = 0;
+		if (!source || !kind || !error || optind != argc)
+			return usage_error("nightly-run fail-source: --source, --kind and --error are required");
+		rc = staging_source(a->st, source, kind, &sid, &d);
+		if (!rc)
+			rc = staging_run_failed(a->st, sid, "dti-nightly", a->year, NULL, NULL, error, &d);
+		return rc ? fail(rc, &d) : EXIT_OK;
+	}
 	if (start) {
 		int64_t id = 0;
 		if (optind != argc)
@@ -732,8 +756,8 @@ int cmd_nightly_run(app *a, int argc, char **argv)
 		printf("%lld\n", (long long)id);
 		return EXIT_OK;
 	}
-	if (optind + 1 != argc || !parse_i64(argv[optind], &e.id) || e.id <= 0)
-		return usage_error("nightly-run finish: name the run ID that 'start' printed");
+	if (optind != argc)
+		return usage_error("nightly-run finish: unexpected argument");
 	for (size_t i = 0; e.status && i < sizeof statuses / sizeof statuses[0]; i++)
 		status_ok = status_ok || strcmp(e.status, statuses[i]) == 0;
 	if (!status_ok || e.exit_code < 0)
