@@ -426,7 +426,7 @@ static int status_line(sqlite3_stmt *q, const char *name, const char *kind, doub
 	const char *state, *last_run = "never", *last_status = "", *last_success = "never", *err = "";
 	char age[32] = "-", max[32] = "-";
 	double max_age = cfg_max, age_h = NAN;
-	bool found;
+	bool found, stale;
 	int bad = 0;
 	char *err1 = NULL;
 
@@ -448,13 +448,11 @@ static int status_line(sqlite3_stmt *q, const char *name, const char *kind, doub
 		snprintf(age, sizeof age, "%.1f", age_h);
 	if (!isnan(max_age))
 		snprintf(max, sizeof max, "%g", max_age);
-	if (isnan(age_h)) {
-		state = "stale";
+	stale = isnan(age_h) || (!isnan(max_age) && age_h > max_age);
+	if (strcmp(last_status, "failed") == 0) {
+		state = stale ? "failing,stale" : "failing";
 		bad = 1;
-	} else if (strcmp(last_status, "failed") == 0) {
-		state = !isnan(max_age) && age_h > max_age ? "failing,stale" : "failing";
-		bad = 1;
-	} else if (!isnan(max_age) && age_h > max_age) {
+	} else if (stale) {
 		state = "stale";
 		bad = 1;
 	} else if (strcmp(last_status, "running") == 0) {

@@ -1,0 +1,83 @@
+#!/bin/sh
+# A nightly run with failing sources: the others are stored and scored, the
+# run exits 1 (partial), the failed sources show as failing/stale in the
+# status (which exits 1) and in the nightly record; every other source is
+# ok.  Then: all sources failing exits 4, a broken configuration exits 3,
+# a bad option exits 2.
+. "$DTI_ROOT/tests/e2e/ops-common.inc"
+
+configure '[{"name": "telecom-fail", "kind": "fake", "url": "file:///nonexistent", "max_age_hours": 36},
+            {"name": "postal-crash", "kind": "fake", "url": "file:///nonexistent", "max_age_hours": 36},
+            {"name": "no-such-kind", "kind": "nokind", "url": "file:///nonexistent"}]'
+# One district office sheet is invalid: refused whole, recorded as failed.
+printf 'commune_code,variable,value\n11986,population,-5\n' >"$dep/samples/sheets/zz-broken.csv"
+
+nightly >"$DTI_TMP/n1.out" 2>"$DTI_TMP/n1.err"
+rc=$?
+cat "$DTI_TMP/n1.err"
+[ "$rc" = 1 ] || fail "nightly with failing sources exited $rc, expected 1"
+grep -q 'summary: .* 4 failed (telecom-fail, postal-crash, no-such-kind, district-sheet:zz-broken, stale)' \
+	"$DTI_TMP/n1.err" || fail "summary does not name the failed sources"
+# Time-stamped lines on stderr and in the log file.
+grep -Eq '^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9:.]+Z dti-nightly: starting' "$DTI_TMP/n1.err" ||
+	fail "stderr lines are not time-stamped"
+grep -Eq '^20[0-9-]+T[0-9:.]+Z dti import: .*bank-branches.csv: run [0-9]+ stored' \
+	"$dep/var/log/dti-nightly.log" || fail "the log file lacks the programs' time-stamped lines"
+grep -q 'summary:' "$dep/var/log/dti-nightly.log" || fail "the log file lacks the summary"
+
+# Scored with the sources that worked, and published.
+[ "$(q "SELECT count(*) FROM current_ranking WHERE year = 2024")" = 11 ] || fail "no ranking of 11 communes"
+[ -s "$dep/var/out/ranking-2024.csv" ] || fail "nothing published"
+ls "$dep"/var/backup/dti-*.db >/dev/null 2>&1 || fail "no backup"
+check_db "after the partial run"
+
+dti status >"$DTI_TMP/status.out"
+src=$?
+cat "$DTI_TMP/status.out"
+[ "$src" = 1 ] || fail "status exited $src with failing sources, expected 1"
+for s in telecom-fail postal-crash no-such-kind district-sheet:zz-broken; do
+	grep -Eq "^$s	[a-z]+	(failing|stale)" "$DTI_TMP/status.out" || fail "status does not flag $s"
+done
+grep -q "^postal-crash	.*dti-collect-fake ended with exit status 7" "$DTI_TMP/status.out" ||
+	fail "status lacks the crash reason"
+grep -q "^no-such-kind	.*no collector program 'dti-collect-nokind'" "$DTI_TMP/status.out" ||
+	fail "status lacks the missing-program reason"
+grep -q "^district-sheet:zz-broken	.*zz-broken.csv:2" "$DTI_TMP/status.out" ||
+	fail "status lacks the sheet's error (file:line)"
+ok=$(grep -c "^district-sheet:[a-z-]*	sheet	ok	" "$DTI_TMP/status.out")
+[ "$ok" = 9 ] || fail "$ok sample sheets ok in status, expected 9"
+grep -q '^nightly:   run 1 partial (exit 1)' "$DTI_TMP/status.out" || fail "status lacks the nightly outcome"
+grep -q '^published: .* by dti ' "$DTI_TMP/status.out" || fail "status lacks the publishing"
+[ "$(q "SELECT status || ' ' || sources_failed FROM nightly_run ORDER BY id DESC LIMIT 1")" = "partial 4" ] ||
+	fail "nightly_run does not record the partial run"
+
+# Every source failing: nothing could run (4).
+nightly --only telecom-fail 2>"$DTI_TMP/n2.err"
+rc=$?
+[ "$rc" = 4 ] || fail "--only a failing source exited $rc, expected 4"
+# An unknown source name is a usage error (2); so is a bad option.
+nightly --only no-such-source 2>/dev/null
+[ $? = 2 ] || fail "--only an unknown source did not exit 2"
+nightly --bogus 2>/dev/null
+[ $? = 2 ] || fail "a bad option did not exit 2"
+nightly --year 19x 2>/dev/null
+[ $? = 2 ] || fail "a bad year did not exit 2"
+# Configuration errors (3) before anything runs: a duplicate source name,
+# a kind that could name a path, a missing file.
+configure '[{"name": "telecom-fail", "kind": "fake"}]'
+nightly 2>"$DTI_TMP/n3.err"
+rc=$?
+[ "$rc" = 3 ] || fail "duplicate source name exited $rc, expected 3"
+grep -q "used twice" "$DTI_TMP/n3.err" || fail "duplicate name not explained"
+python3 - "$dep/config/dti.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["sources"] = [{"name": "x", "kind": "../../bin/sh"}]
+json.dump(c, open(sys.argv[1], "w"))
+PY
+nightly 2>/dev/null
+[ $? = 3 ] || fail "a kind with a path did not exit 3"
+printf '{ "year": ' >"$dep/config/dti.json"
+nightly 2>/dev/null
+[ $? = 3 ] || fail "malformed configuration did not exit 3"
+[ "$(q "SELECT count(*) FROM nightly_run")" = 2 ] || fail "a refused run was recorded"
+echo "partial-run behaviour ok"

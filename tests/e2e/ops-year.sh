@@ -1,0 +1,60 @@
+#!/bin/sh
+# --year backfills a past year idempotently: running it twice gives the
+# same database content (observations, scoring runs, scores) and the same
+# published files; the second run only adds run records saying each source
+# was read and was unchanged.  Another year's run leaves it untouched, and
+# a changed sheet is imported and scored again.
+. "$DTI_ROOT/tests/e2e/ops-common.inc"
+
+configure '[]'
+dump() {
+	q "SELECT * FROM observation WHERE year = 2023 ORDER BY id" >"$1.obs"
+	q "SELECT id, year, framework_sha256, mode, status, communes, input_sha256 FROM scoring_run
+	   WHERE year = 2023 ORDER BY id" >"$1.runs"
+	q "SELECT s.* FROM score s JOIN scoring_run r ON r.id = s.scoring_run_id WHERE r.year = 2023
+	   ORDER BY 1, 2, 3" >"$1.score"
+	cp "$dep/var/out/ranking-2023.csv" "$1.ranking"
+	cp "$dep/var/out/scores-2023.csv" "$1.scores"
+}
+same() {
+	for k in obs runs score ranking scores; do
+		cmp -s "$1.$k" "$2.$k" || fail "$3: $k differs"
+	done
+}
+
+nightly --year 2023 2>"$DTI_TMP/n1.err" || fail "first --year 2023 run failed: $(cat "$DTI_TMP/n1.err")"
+[ "$(q "SELECT count(*) FROM current_ranking WHERE year = 2023")" = 11 ] || fail "2023 not scored"
+[ "$(q "SELECT count(*) FROM observation WHERE year <> 2023")" = 0 ] || fail "a 2023 run stored another year"
+dump "$DTI_TMP/a"
+[ -s "$DTI_TMP/a.obs" ] || fail "nothing stored for 2023"
+runs1=$(q "SELECT count(*) FROM run")
+
+nightly --year 2023 2>"$DTI_TMP/n2.err" || fail "second --year 2023 run failed"
+dump "$DTI_TMP/b"
+same "$DTI_TMP/a" "$DTI_TMP/b" "rerun of 2023"
+grep -q "not scored again" "$DTI_TMP/n2.err" || fail "the rerun scored again"
+[ "$(q "SELECT count(*) FROM run WHERE id > $runs1 AND status <> 'unchanged'")" = 0 ] ||
+	fail "the rerun recorded runs other than 'unchanged'"
+[ "$(q "SELECT count(*) FROM run WHERE id > $runs1")" = 9 ] || fail "expected one unchanged run per sheet"
+dti --year 2023 status >/dev/null || fail "status is not ok after the rerun"
+
+# The current year's run does not touch 2023.
+nightly 2>/dev/null || fail "the 2024 run failed"
+nightly --year 2023 2>/dev/null || fail "third --year 2023 run failed"
+dump "$DTI_TMP/c"
+same "$DTI_TMP/a" "$DTI_TMP/c" "2023 after a 2024 run"
+
+# A changed sheet is stored and scored again; rerunning that is idempotent too.
+sed -i 's/^\(11986,[^,]*\),11885/\1,11886/' \
+	"$dep/samples/sheets/bank-branches.csv"
+nightly --year 2023 2>"$DTI_TMP/n4.err" || fail "run after a change failed"
+grep -q "bank-branches.csv: run [0-9]* stored 11 values" "$DTI_TMP/n4.err" || fail "the changed sheet was not stored"
+grep -q "scoring run [0-9]*: 11 communes, year 2023" "$DTI_TMP/n4.err" || fail "the change was not scored"
+[ "$(q "SELECT value FROM current_input WHERE year = 2023 AND commune_code = '11986'
+        AND variable = 'bank_accounts_15plus'")" = 11886 ] || fail "the changed value is not current"
+dump "$DTI_TMP/d"
+nightly --year 2023 2>/dev/null || fail "rerun after a change failed"
+dump "$DTI_TMP/e"
+same "$DTI_TMP/d" "$DTI_TMP/e" "rerun after a change"
+check_db "after the backfills"
+echo "idempotent backfill ok"
