@@ -87,15 +87,32 @@ check:
 bench: all
 	@sh tests/bench/run.sh
 
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+DATADIR   = $(LOCALSTATEDIR)/lib/dti
+LOGDIR    = $(LOCALSTATEDIR)/log/dti
+DOCS      = $(wildcard README.md docs/*.md)
+# Paths written into the installed units and crontab example.
+INSTALL_PATHS = sed -e 's|/usr/bin/|$(BINDIR)/|g' -e 's|/etc/dti|$(SYSCONFDIR)/dti|g' \
+	  -e 's|/var/lib/dti|$(DATADIR)|g' -e 's|/var/log/dti|$(LOGDIR)|g' \
+	  -e 's|/usr/share/doc/dti|$(DOCDIR)|g'
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/frameworks $(DESTDIR)$(DOCDIR) \
-	  $(DESTDIR)$(SYSCONFDIR)/dti $(DESTDIR)$(LOCALSTATEDIR)/lib/dti
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/frameworks $(DESTDIR)$(DOCDIR)/examples \
+	  $(DESTDIR)$(SYSCONFDIR)/dti $(DESTDIR)$(DATADIR) $(DESTDIR)$(DATADIR)/sheets \
+	  $(DESTDIR)$(LOGDIR) $(DESTDIR)$(UNITDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
 	install -m 755 cron/dti-nightly $(DESTDIR)$(BINDIR)/dti-nightly
 	install -m 644 config/frameworks/*.json $(DESTDIR)$(SHAREDIR)/frameworks/
 	install -m 644 config/admin-units-2025-03-01.csv $(DESTDIR)$(SHAREDIR)/
-	install -m 644 README.md $(DESTDIR)$(DOCDIR)/
-	sh scripts/install-config.sh "$(DESTDIR)" "$(SYSCONFDIR)/dti" "$(SHAREDIR)" "$(LOCALSTATEDIR)/lib/dti"
+	cp -R samples $(DESTDIR)$(SHAREDIR)/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(SHAREDIR)/samples
+	$(if $(DOCS),install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/)
+	for u in dti-nightly.service dti-nightly.timer dti-nightly-failure@.service; do \
+	  $(INSTALL_PATHS) cron/$$u >$(DESTDIR)$(UNITDIR)/$$u && chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	$(INSTALL_PATHS) cron/dti.crontab >$(DESTDIR)$(DOCDIR)/examples/dti.crontab
+	chmod 644 $(DESTDIR)$(DOCDIR)/examples/dti.crontab
+	sh scripts/install-config.sh "$(DESTDIR)" "$(SYSCONFDIR)/dti" "$(SHAREDIR)" "$(DATADIR)" "$(LOGDIR)"
 
 clean:
 	rm -rf build bin
