@@ -160,7 +160,7 @@ dti_err staging_open(const char *path, staging **out, dti_diag *d)
 	}
 	sqlite3_busy_timeout(st->db, 30000);
 	rc = staging_exec(st, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
-			      "PRAGMA synchronous = NORMAL;",
+			      "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;",
 			  d);
 	if (!rc)
 		rc = migrate(st, d);

@@ -145,9 +145,22 @@ int text_yesno(const char *s)
 {
 	static const char *const yes[] = {"yes", "true", "1", "co", "y", NULL};
 	static const char *const no[] = {"no", "false", "0", "khong", "n", NULL};
-	char *k = ascii_fold(s);
+	char small[16];
+	char *k = NULL;
+	size_t n = 0;
 	int r = -1;
 
+	/* Plain ASCII words need no Unicode machinery. */
+	while (*s == ' ')
+		s++;
+	for (; s[n] && n < sizeof small - 1 && (unsigned char)s[n] < 0x80; n++)
+		small[n] = (char)(s[n] >= 'A' && s[n] <= 'Z' ? s[n] + 32 : s[n]);
+	if (s[n] == '\0') {
+		small[n] = '\0';
+		k = xstrdup(small);
+	} else {
+		k = ascii_fold(s);
+	}
 	if (!k)
 		return -1;
 	text_trim(k);
