@@ -1,0 +1,161 @@
+/* The input fingerprint behind `dti score --if-changed`: the same inputs
+ * give the same fingerprint; a new value, an appraisal, another year,
+ * another mode or another commune set change it; a scoring run stores it. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "batch.h"
+#include "framework.h"
+#include "rescore.h"
+#include "score.h"
+#include "staging.h"
+#include "util.h"
+
+typedef struct fixture {
+	char path[64];
+	staging *st;
+	framework *fw;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = xcalloc(1, sizeof *f);
+	commune_list l = {0};
+	dti_diag d;
+	int fd;
+
+	snprintf(f->path, sizeof f->path, "/tmp/dti-test-rescore-XXXXXX");
+	fd = mkstemp(f->path);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	unlink(f->path);
+	if (framework_load("config/frameworks/commune-2024.json", &f->fw, &d) ||
+	    staging_open(f->path, &f->st, &d) || staging_sync_framework(f->st, f->fw, &d))
+		return -1;
+	commune_list_add(&l, "11989", "Xã Lạc Đạo");
+	commune_list_add(&l, "11992", "Xã Chỉ Đạo");
+	if (staging_set_communes(f->st, &l, NULL, &d))
+		return -1;
+	commune_list_free(&l);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	char p[80];
+
+	staging_close(f->st);
+	framework_free(f->fw);
+	unlink(f->path);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+static void put(fixture *f, const char *code, const char *var, const char *raw)
+{
+	batch b;
+	dti_problems p = {0};
+	dti_diag d;
+	batch_target t = {"sheet-a", "test", "test", 2024, NULL, NULL, 0, false};
+
+	batch_init(&b);
+	assert_true(batch_add(&b, framework_variable(f->fw, var), code, 2024, raw, '.', NULL, NULL,
+			      "test", &p));
+	assert_int_equal(batch_store(f->st, &b, &t, NULL, &d), DTI_EOK);
+	batch_free(&b);
+}
+
+static void fp(fixture *f, int year, bool official, char out[65])
+{
+	dti_diag d;
+	assert_int_equal(rescore_fingerprint(f->st, f->fw, year, official, out, &d), DTI_EOK);
+	assert_int_equal(strlen(out), 64);
+}
+
+static void test_fingerprint_follows_inputs(void **state)
+{
+	fixture *f = *state;
+	char a[65], b[65], c[65];
+	dti_diag d;
+
+	fp(f, 2024, false, a);
+	fp(f, 2024, false, b);
+	assert_string_equal(a, b);
+	put(f, "11989", "population", "7799");
+	fp(f, 2024, false, b);
+	assert_string_not_equal(a, b);
+	fp(f, 2024, false, c);
+	assert_string_equal(b, c);
+	/* The same value stored again is a new observation: scored again, so
+	 * that explanations name the observation actually used. */
+	put(f, "11989", "population", "7799");
+	fp(f, 2024, false, c);
+	assert_string_not_equal(b, c);
+	/* Mode and year are part of it; another year's data is not. */
+	fp(f, 2024, true, a);
+	assert_string_not_equal(a, c);
+	fp(f, 2023, false, a);
+	assert_string_not_equal(a, c);
+	/* An appraisal changes the state of an input. */
+	assert_int_equal(staging_exec(f->st,
+				      "INSERT INTO appraisal(observation_id, action, by, at) "
+				      "SELECT max(id), 'verify', 't', '2024-01-01' FROM observation",
+				      &d),
+			 DTI_EOK);
+	fp(f, 2024, false, a);
+	assert_string_not_equal(a, c);
+	/* So does the set of communes assessed. */
+	assert_int_equal(staging_exec(f->st, "UPDATE commune SET active = 0 WHERE code = '11992'", &d),
+			 DTI_EOK);
+	fp(f, 2024, false, b);
+	assert_string_not_equal(a, b);
+}
+
+static void test_scoring_run_records_fingerprint(void **state)
+{
+	fixture *f = *state;
+	score_options o = {2024, false, NULL};
+	score_summary s;
+	char now[65], last[65];
+	int64_t run = 0;
+	bool official = true;
+	dti_diag d;
+
+	assert_int_equal(rescore_latest(f->st, 2024, &run, &official, last, &d), DTI_EOK);
+	assert_int_equal(run, 0);
+	put(f, "11989", "population", "7799");
+	fp(f, 2024, false, now);
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	assert_int_equal(rescore_record(f->st, s.scoring_run_id, now, &d), DTI_EOK);
+	assert_int_equal(rescore_latest(f->st, 2024, &run, &official, last, &d), DTI_EOK);
+	assert_int_equal(run, s.scoring_run_id);
+	assert_false(official);
+	assert_string_equal(last, now);
+	/* Scoring reads inputs, it does not change them. */
+	fp(f, 2024, false, last);
+	assert_string_equal(last, now);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_fingerprint_follows_inputs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scoring_run_records_fingerprint, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
