@@ -110,8 +110,9 @@ install: all
 	for u in dti-nightly.service dti-nightly.timer dti-nightly-failure@.service; do \
 	  $(INSTALL_PATHS) cron/$$u >$(DESTDIR)$(UNITDIR)/$$u && chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
 	done
-	$(INSTALL_PATHS) cron/dti.crontab >$(DESTDIR)$(DOCDIR)/examples/dti.crontab
-	chmod 644 $(DESTDIR)$(DOCDIR)/examples/dti.crontab
+	for e in dti.crontab dti.logrotate; do \
+	  $(INSTALL_PATHS) cron/$$e >$(DESTDIR)$(DOCDIR)/examples/$$e && chmod 644 $(DESTDIR)$(DOCDIR)/examples/$$e || exit 1; \
+	done
 	sh scripts/install-config.sh "$(DESTDIR)" "$(SYSCONFDIR)/dti" "$(SHAREDIR)" "$(DATADIR)" "$(LOGDIR)"
 
 clean:

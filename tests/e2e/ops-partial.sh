@@ -51,6 +51,26 @@ grep -q '^published: .* by dti ' "$DTI_TMP/status.out" || fail "status lacks the
 [ "$(q "SELECT status || ' ' || sources_failed FROM nightly_run ORDER BY id DESC LIMIT 1")" = "partial 4" ] ||
 	fail "nightly_run does not record the partial run"
 
+# A dry run reads everything, stores nothing, does not score or publish.
+before=$(q "SELECT (SELECT count(*) FROM run WHERE status <> 'dry_run') || '/' ||
+                   (SELECT count(*) FROM nightly_run) || '/' || (SELECT count(*) FROM scoring_run)")
+nightly --dry-run 2>"$DTI_TMP/dry.err"
+rc=$?
+[ "$rc" = 1 ] || fail "dry run with failing sources exited $rc, expected 1"
+grep -q "zz-broken.csv: 1 problem" "$DTI_TMP/dry.err" || fail "the dry run did not validate the sheets"
+grep -q "dry run: not scoring" "$DTI_TMP/dry.err" || fail "the dry run did not say it skips scoring"
+after=$(q "SELECT (SELECT count(*) FROM run WHERE status <> 'dry_run') || '/' ||
+                  (SELECT count(*) FROM nightly_run) || '/' || (SELECT count(*) FROM scoring_run)")
+[ "$before" = "$after" ] || fail "the dry run stored something ($before -> $after)"
+
+# --only one good source: that source, then score and publish; exit 0.
+nightly --only district-sheet:bank-branches 2>"$DTI_TMP/only.err"
+rc=$?
+[ "$rc" = 0 ] || fail "--only a good source exited $rc"
+grep -q "summary: 1 of 1 sources ok" "$DTI_TMP/only.err" || fail "--only ran other sources"
+[ "$(q "SELECT only_source FROM nightly_run ORDER BY id DESC LIMIT 1")" = district-sheet:bank-branches ] ||
+	fail "--only not recorded"
+
 # Every source failing: nothing could run (4).
 nightly --only telecom-fail 2>"$DTI_TMP/n2.err"
 rc=$?
@@ -79,5 +99,5 @@ nightly 2>/dev/null
 printf '{ "year": ' >"$dep/config/dti.json"
 nightly 2>/dev/null
 [ $? = 3 ] || fail "malformed configuration did not exit 3"
-[ "$(q "SELECT count(*) FROM nightly_run")" = 2 ] || fail "a refused run was recorded"
+[ "$(q "SELECT count(*) FROM nightly_run")" = 3 ] || fail "a refused run was recorded"
 echo "partial-run behaviour ok"
