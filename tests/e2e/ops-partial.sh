@@ -75,6 +75,17 @@ grep -q "summary: 1 of 1 sources ok" "$DTI_TMP/only.err" || fail "--only ran oth
 nightly --only telecom-fail 2>"$DTI_TMP/n2.err"
 rc=$?
 [ "$rc" = 4 ] || fail "--only a failing source exited $rc, expected 4"
+# A source that hangs is stopped after source_timeout_seconds, recorded as
+# failed with the reason.
+configure '[{"name": "operator-slow", "kind": "fake", "url": "file:///nonexistent"}]' \
+	source_timeout_seconds=1
+t0=$(date +%s)
+FAKE_SLEEP=30 nightly --only operator-slow 2>"$DTI_TMP/slow.err"
+rc=$?
+[ "$rc" = 4 ] || fail "--only a hanging source exited $rc, expected 4"
+[ $(($(date +%s) - t0)) -lt 15 ] || fail "the hanging source was not stopped in time"
+dti status | grep -q "^operator-slow	fake	failing,stale	.*stopped after 1 s" ||
+	fail "status lacks the time-out of operator-slow"
 # An unknown source name is a usage error (2); so is a bad option.
 nightly --only no-such-source 2>/dev/null
 [ $? = 2 ] || fail "--only an unknown source did not exit 2"
@@ -99,5 +110,5 @@ nightly 2>/dev/null
 printf '{ "year": ' >"$dep/config/dti.json"
 nightly 2>/dev/null
 [ $? = 3 ] || fail "malformed configuration did not exit 3"
-[ "$(q "SELECT count(*) FROM nightly_run")" = 3 ] || fail "a refused run was recorded"
+[ "$(q "SELECT count(*) FROM nightly_run")" = 4 ] || fail "a refused run was recorded"
 echo "partial-run behaviour ok"
