@@ -231,6 +231,19 @@ static const char *const migration_ops[] = {
 	"  backup_file TEXT,\n"
 	"  summary TEXT\n"
 	") STRICT;\n",
+	/* Each source's state as dti status and the report show it: stale when
+	 * it never succeeded or its last success is older than max_age_hours
+	 * (kept in step with the configuration by each nightly run), failing
+	 * when its last run failed. */
+	"CREATE VIEW source_status AS\n"
+	"SELECT f.source_id, f.source, f.kind, f.last_success, f.last_status, f.last_error,\n"
+	"       f.age_hours, f.max_age_hours,\n"
+	"       CASE WHEN f.last_status = 'failed' THEN\n"
+	"              CASE WHEN f.stale THEN 'failing,stale' ELSE 'failing' END\n"
+	"            WHEN f.stale THEN 'stale' ELSE 'ok' END AS state\n"
+	"FROM (SELECT x.*, (x.last_success IS NULL OR (x.max_age_hours IS NOT NULL\n"
+	"                   AND x.age_hours > x.max_age_hours)) AS stale\n"
+	"      FROM source_freshness x) f;\n",
 	NULL,
 };
 

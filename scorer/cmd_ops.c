@@ -592,16 +592,48 @@ out:
 	return code;
 }
 
+/* Every configured source into the source table with its maximum age, so
+ * that source_freshness and source_status (and the report) know each one,
+ * including those that never succeeded.  Inside the caller's transaction. */
+static dti_err sync_sources(app *a, const ops_sources *l, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	dti_err rc = staging_prepare(a->st, "UPDATE source SET max_age_hours = ?2 WHERE id = ?1", &s, d);
+
+	for (size_t i = 0; !rc && i < l->count; i++) {
+		int64_t id = 0;
+		rc = staging_source(a->st, l->items[i].name, l->items[i].kind, &id, d);
+		if (rc)
+			break;
+		sqlite3_bind_int64(s, 1, id);
+		staging_bind_num(s, 2, l->items[i].max_age);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = diag_set(d, DTI_EDB, "%s: cannot update source: %s", staging_path(a->st),
+				      sqlite3_errmsg(staging_db(a->st)));
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static dti_err nightly_start(app *a, const char *only, int64_t *id, dti_diag *d)
 {
 	sqlite3_stmt *s = NULL;
+	ops_sources l = {0};
 	char now[32];
 	dti_err rc;
 
 	now_iso(now);
-	rc = staging_begin(a->st, d);
-	if (rc)
+	rc = load_sources(a->cfg, &l, d);
+	if (!rc)
+		rc = staging_begin(a->st, d);
+	if (!rc)
+		rc = sync_sources(a, &l, d);
+	sources_free(&l);
+	if (rc) {
+		staging_rollback(a->st);
 		return rc;
+	}
 	/* The caller holds the lock: a row still 'running' is a run that died. */
 	rc = staging_prepare(a->st,
 			     "UPDATE nightly_run SET status = 'interrupted' WHERE status = 'running'", &s, d);

@@ -50,6 +50,13 @@ grep -q '^nightly:   run 1 partial (exit 1)' "$DTI_TMP/status.out" || fail "stat
 grep -q '^published: .* by dti ' "$DTI_TMP/status.out" || fail "status lacks the publishing"
 [ "$(q "SELECT status || ' ' || sources_failed FROM nightly_run ORDER BY id DESC LIMIT 1")" = "partial 4" ] ||
 	fail "nightly_run does not record the partial run"
+# The same verdicts for analysts and the report, in the view source_status.
+[ "$(q "SELECT group_concat(source || '=' || state, ' ') FROM (SELECT * FROM source_status
+        WHERE state <> 'ok' ORDER BY source)")" = \
+	"district-sheet:zz-broken=failing,stale no-such-kind=failing,stale postal-crash=failing,stale telecom-fail=stale" ] ||
+	fail "source_status: $(q "SELECT source, state FROM source_status")"
+[ "$(q "SELECT count(*) FROM source_status WHERE state = 'ok' AND max_age_hours = 36")" = 9 ] ||
+	fail "source_status lacks the sheets' configured maximum age"
 
 # A dry run reads everything, stores nothing, does not score or publish.
 before=$(q "SELECT (SELECT count(*) FROM run WHERE status <> 'dry_run') || '/' ||
