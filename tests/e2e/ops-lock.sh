@@ -5,9 +5,9 @@
 
 configure '[{"name": "operator-slow", "kind": "fake", "url": "file:///nonexistent"}]'
 start=$(date +%s)
-FAKE_SLEEP=4 nightly >/dev/null 2>"$DTI_TMP/a.err" &
+FAKE_SLEEP=3 nightly >/dev/null 2>"$DTI_TMP/a.err" &
 a=$!
-FAKE_SLEEP=4 nightly >/dev/null 2>"$DTI_TMP/b.err" &
+FAKE_SLEEP=3 nightly >/dev/null 2>"$DTI_TMP/b.err" &
 b=$!
 # Whichever lost the race must be back long before the slow source ends.
 lost=
