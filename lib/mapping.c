@@ -181,11 +181,27 @@ void mapping_add_aliases(commune_index *ix, json_t *block)
 	}
 }
 
+/* The index by name, and again with a prefix put in front: without
+ * diacritics a name such as "Phương Nam" reads like the prefix "Phường"
+ * followed by "Nam", and the key drops one prefix only. */
+static const commune_entry *lookup(const commune_index *ix, const char *text)
+{
+	const commune_entry *e = commune_index_name(ix, text);
+	char *with;
+
+	if (e || !*text)
+		return e;
+	with = xasprintf("Xã %s", text);
+	e = commune_index_name(ix, with);
+	free(with);
+	return e;
+}
+
 /* Drops a leading word of `strip` ("UBND") from a name key. */
 static const commune_entry *find_key_stripped(const commune_index *ix, const char *text,
 					      json_t *strip)
 {
-	const commune_entry *e = commune_index_name(ix, text);
+	const commune_entry *e = lookup(ix, text);
 	char *key;
 	size_t i;
 	json_t *w;
@@ -199,7 +215,7 @@ static const commune_entry *find_key_stripped(const commune_index *ix, const cha
 		char *wk = json_is_string(w) ? text_name_key(json_string_value(w)) : NULL;
 		size_t n = wk ? strlen(wk) : 0;
 		if (n && strncmp(key, wk, n) == 0 && key[n] == ' ')
-			e = commune_index_name(ix, key + n + 1);
+			e = lookup(ix, key + n + 1);
 		free(wk);
 		if (e)
 			break;
