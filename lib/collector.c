@@ -652,7 +652,7 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 			dti_err rc = staging_source(env->st, s->name, s->kind, &sid, &d);
 			if (!rc)
 				rc = staging_run_record(env->st, sid, def->program, env->year, t.input,
-							"unchanged", &b.counts, &d);
+							"unchanged", &b.counts, &run, &d);
 			if (rc) {
 				log_error("%s", d.msg);
 				code = COLLECT_DB;
@@ -674,9 +674,10 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 		log_error("%s", d.msg);
 		code = COLLECT_DB;
 	}
-	printf("%s: %s run=%lld read=%ld stored=%ld skipped=%ld rejected=%ld time=%.2fs%s%s%s%s\n",
-	       s->name, status, (long long)run, b.counts.read,
-	       strcmp(status, "dry_run") == 0 ? (long)b.count : b.counts.stored, b.counts.skipped,
+	printf("%s: %s run=%lld read=%ld values=%zu stored=%ld skipped=%ld rejected=%ld "
+	       "time=%.2fs%s%s%s%s\n",
+	       s->name, status, (long long)run, b.counts.read, b.count, b.counts.stored,
+	       b.counts.skipped,
 	       b.counts.rejected, mono_seconds() - t0, res.note ? " " : "", res.note ? res.note : "",
 	       res.error ? " error=" : "", res.error ? first_line(res.error, line, sizeof line) : "");
 	fflush(stdout);

@@ -577,7 +577,7 @@ dti_err staging_source_set_max_age(staging *st, const char *name, double hours, 
 
 dti_err staging_run_record(staging *st, int64_t source_id, const char *program, int year,
 			   const char *input, const char *status, const run_counts *c,
-			   dti_diag *d)
+			   int64_t *run_id, dti_diag *d)
 {
 	int64_t id = 0;
 	dti_err rc = staging_begin(st, d);
@@ -587,9 +587,13 @@ dti_err staging_run_record(staging *st, int64_t source_id, const char *program, 
 	rc = staging_run_start(st, source_id, program, year, input, &id, NULL, d);
 	if (!rc)
 		rc = staging_run_finish(st, id, status, c, NULL, d);
+	if (!rc)
+		rc = staging_commit(st, d);
 	if (rc) {
 		staging_rollback(st);
 		return rc;
 	}
-	return staging_commit(st, d);
+	if (run_id)
+		*run_id = id;
+	return DTI_EOK;
 }

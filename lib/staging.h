@@ -86,10 +86,10 @@ dti_err staging_source_set_validators(staging *st, const char *name, const char 
 /* Sets the freshness bound shown by the source_freshness view. */
 dti_err staging_source_set_max_age(staging *st, const char *name, double hours, dti_diag *d);
 /* Records a finished run without data ('unchanged', 'dry_run') in its own
- * transaction. */
+ * transaction; *run_id (may be NULL) receives its id. */
 dti_err staging_run_record(staging *st, int64_t source_id, const char *program, int year,
 			   const char *input, const char *status, const run_counts *c,
-			   dti_diag *d);
+			   int64_t *run_id, dti_diag *d);
 
 /* Keeps a raw payload, content-addressed; returns its SHA-256 in sha. */
 dti_err staging_put_payload(staging *st, const void *bytes, size_t len, char sha[65], dti_diag *d);
