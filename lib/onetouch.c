@@ -120,6 +120,7 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 	FILE *f = NULL;
 	csv_reader *r = NULL;
 	long *counts = NULL, col_commune, col_date, rows = 0;
+	char *date_header = NULL, *commune_header = NULL;
 	strmap cache;
 	dti_problems p = {0};
 	dti_diag d;
@@ -191,6 +192,8 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 				       url, col_commune < 0 ? "commune" : "completion date");
 		goto out;
 	}
+	date_header = xstrdup(csv_field(r, (size_t)col_date));
+	commune_header = xstrdup(csv_field(r, (size_t)col_commune));
 	counts = xcalloc(ix->list->count + 1, sizeof *counts);
 	while ((got = csv_next(r, &d)) > 0) {
 		const char *name = (size_t)col_commune < csv_nfields(r) ? csv_field(r, (size_t)col_commune) : "";
@@ -203,14 +206,16 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 			progress(url, r, rows, &last, false);
 		year = onetouch_date_year(date);
 		if (year < 0) {
-			problems_add(&p, "%s:%ld, field date: '%s' is not a date", url, csv_line(r), date);
+			problems_add(&p, "%s:%ld, field %s: '%s' is not a date", url, csv_line(r),
+				     date_header, date);
 			b->counts.rejected++;
 			continue;
 		}
 		if (!strmap_get(&cache, name, &idx)) {
 			const commune_entry *e = NULL;
 			if (!utf8_valid(name, strlen(name))) {
-				problems_add(&p, "%s:%ld, field commune: not valid UTF-8", url, csv_line(r));
+				problems_add(&p, "%s:%ld, field %s: not valid UTF-8", url, csv_line(r),
+					     commune_header);
 				b->counts.rejected++;
 				continue;
 			}
@@ -253,6 +258,8 @@ out:
 	strmap_free(&cache);
 	problems_free(&p);
 	free(counts);
+	free(date_header);
+	free(commune_header);
 	free(path);
 	free(url);
 	free(etag);

@@ -193,6 +193,13 @@ class H(BaseHTTPRequestHandler):
                 return self.send(403, b'{"error":"no group"}')
             return self.send(200, json.dumps({"error_code": "0", "data": rows, "totalPages": 3}).encode())
         if p == "/onetouch.csv":
+            etag = '"ot-bad"' if q.get("bad") else '"ot1"'
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             lines = ["\ufeffSTT,Họ và tên,Xã/Phường,Ngày hoàn thành"]
             k = 0
             for i, name in enumerate(NAMES):
@@ -205,7 +212,7 @@ class H(BaseHTTPRequestHandler):
             if q.get("bad"):
                 lines.append('1000,Sai ngày,Xã Lạc Đạo,31/02/20x4')
             return self.send(200, ("\r\n".join(lines) + "\r\n").encode(), "text/csv; charset=utf-8",
-                             headers=[("ETag", '"ot1"')])
+                             headers=[("ETag", etag)])
         return self.send(404, b'{"error":"not found"}')
 
 class S(ThreadingHTTPServer):
