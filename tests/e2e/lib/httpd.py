@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """A local HTTP server for the collectors' end-to-end tests and benchmarks.
 
-usage: httpd.py PORTFILE [DELAY_MS]
+usage: httpd.py PORTFILE [DELAY_MS [REQUEST_LOG]]
 
 Binds 127.0.0.1 on a free port, writes the port to PORTFILE, and serves
-scenarios chosen by the path (see SCENARIOS below).  GET /stats returns the
-number of requests seen per path as JSON.  Runs until killed."""
+scenarios chosen by the path (see do_GET).  Each request's "path?k" is
+appended to REQUEST_LOG when given; GET /stats returns the counts as JSON.
+Runs until killed."""
 import json, sys, threading, time
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 from urllib.parse import urlparse, parse_qs
@@ -14,6 +15,7 @@ CODES = ["11986", "11989", "11992", "11995", "11998", "12001", "12004", "12007",
 NAMES = ["Thị trấn Như Quỳnh", "Xã Lạc Đạo", "Xã Chỉ Đạo", "Xã Đại Đồng", "Xã Việt Hưng", "Xã Tân Quang",
          "Xã Đình Dù", "Xã Minh Hải", "Xã Lương Tài", "Xã Trưng Trắc", "Xã Lạc Hồng"]
 DELAY = float(sys.argv[2]) / 1000 if len(sys.argv) > 2 else 0.05
+LOG = open(sys.argv[3], "a", buffering=1) if len(sys.argv) > 3 else None
 
 def record(i, bump=0):
     return {"ma_xa": CODES[i], "ten_xa": NAMES[i], "tb_smartphone": 1000 + i + bump,
@@ -56,6 +58,8 @@ class H(BaseHTTPRequestHandler):
         with lock:
             hits[key] = hits.get(key, 0) + 1
             n = hits[key]
+            if LOG:
+                LOG.write(key + "\n")
         if p == "/stats":
             with lock:
                 return self.send(200, json.dumps(hits).encode())
