@@ -23,6 +23,8 @@ struct csv_reader {
 	size_t rec_len, rec_cap;
 	size_t *starts, *lens;
 	size_t nfields, fields_cap;
+	/* Bytes that end a run of ordinary bytes, outside and inside quotes. */
+	unsigned char stop_unquoted[256], stop_quoted[256];
 };
 
 csv_reader *csv_open(FILE *f, const char *name, char delim)
@@ -74,7 +76,7 @@ static void start(csv_reader *r)
 	if (r->end >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
 		r->pos = 3;
 	if (r->delim)
-		return;
+		goto tables;
 	for (size_t i = r->pos; i < r->end; i++) {
 		char c = r->buf[i];
 		if (c == '"')
@@ -87,6 +89,11 @@ static void start(csv_reader *r)
 			semis++;
 	}
 	r->delim = semis > commas ? ';' : ',';
+tables:
+	r->stop_unquoted[(unsigned char)r->delim] = 1;
+	r->stop_unquoted['\n'] = 1;
+	r->stop_quoted['"'] = 1;
+	r->stop_quoted['\n'] = 1;
 }
 
 static int push_byte(csv_reader *r, char c, dti_diag *d)
@@ -100,6 +107,22 @@ static int push_byte(csv_reader *r, char c, dti_diag *d)
 		r->rec = xrealloc(r->rec, r->rec_cap);
 	}
 	r->rec[r->rec_len++] = c;
+	return 0;
+}
+
+/* Appends a run of ordinary bytes (the fast path of csv_next). */
+static int push_bytes(csv_reader *r, const char *p, size_t n, dti_diag *d)
+{
+	while (r->rec_len + n + 1 > r->rec_cap) {
+		if (r->rec_cap >= CSV_MAX_RECORD)
+			return diag_set(d, DTI_ELIMIT, "%s:%ld: record longer than %u bytes", r->name,
+					r->record_line, CSV_MAX_RECORD),
+			       -1;
+		r->rec_cap = r->rec_cap ? r->rec_cap * 2 : 1024;
+		r->rec = xrealloc(r->rec, r->rec_cap);
+	}
+	memcpy(r->rec + r->rec_len, p, n);
+	r->rec_len += n;
 	return 0;
 }
 
@@ -150,6 +173,23 @@ again:
 			if (end_field(r, field_start, d) < 0)
 				return -1;
 			return 1;
+		}
+		if (st == UNQUOTED || st == QUOTED) {
+			/* Fast path: copy the run of bytes that cannot change the
+			 * state in one go; the switch below sees only the byte that
+			 * ends it. */
+			const unsigned char *p = (const unsigned char *)r->buf + r->pos, *q = p;
+			const unsigned char *e = (const unsigned char *)r->buf + r->end;
+			const unsigned char *stop = st == UNQUOTED ? r->stop_unquoted : r->stop_quoted;
+			while (q < e && !stop[*q])
+				q++;
+			if (q > p) {
+				if (push_bytes(r, (const char *)p, (size_t)(q - p), d) < 0)
+					return -1;
+				r->pos += (size_t)(q - p);
+				r->offset += (unsigned long long)(q - p);
+				continue;
+			}
 		}
 		c = r->buf[r->pos++];
 		r->offset++;
