@@ -23,6 +23,9 @@ struct csv_reader {
 	size_t rec_len, rec_cap;
 	size_t *starts, *lens;
 	size_t nfields, fields_cap;
+	/* The current record's fields are in buf (fast path) or in rec. */
+	bool in_buf;
+	char *buf_base;
 	/* Bytes that end a run of ordinary bytes, outside and inside quotes. */
 	unsigned char stop_unquoted[256], stop_quoted[256];
 };
@@ -143,13 +146,96 @@ static int end_field(csv_reader *r, size_t field_start, dti_diag *d)
 	return push_byte(r, '\0', d);
 }
 
+/* Fast path for the common record: a whole line already in the buffer
+ * whose quoted fields (if any) hold no quote and no line break.  Its fields
+ * are split in place (the byte after each becomes a NUL) and point into buf
+ * until the next call.  Returns 1 for a record, 2 for a blank line
+ * consumed, 0 when the slow path must read this record (nothing was
+ * changed), -1 on too many fields. */
+static int fast_record(csv_reader *r, dti_diag *d)
+{
+	char *p = r->buf + r->pos, *s = p, *end;
+	char *nl = memchr(p, '\n', r->end - r->pos);
+	size_t len, n = 0;
+
+	if (!nl)
+		return 0;
+	len = (size_t)(nl - p);
+	if (len && p[len - 1] == '\r')
+		len--;
+	end = p + len;
+	/* Phase 1: find the fields without touching the buffer. */
+	for (;;) {
+		char *q;
+		size_t start;
+		if (s < end && *s == '"') {
+			q = memchr(s + 1, '"', (size_t)(end - s - 1));
+			if (!q || (q + 1 < end && q[1] != r->delim))
+				return 0; /* doubled quote, line break inside, or junk */
+			start = (size_t)(s + 1 - p);
+			s = q + 1; /* at the delimiter or the end */
+		} else {
+			q = memchr(s, r->delim, (size_t)(end - s));
+			if (!q)
+				q = end;
+			start = (size_t)(s - p);
+			s = q;
+		}
+		if (n == CSV_MAX_FIELDS)
+			return diag_set(d, DTI_ELIMIT, "%s:%ld: more than %u fields", r->name,
+					r->line, CSV_MAX_FIELDS),
+			       -1;
+		if (n == r->fields_cap) {
+			r->fields_cap = r->fields_cap ? r->fields_cap * 2 : 32;
+			r->starts = xrealloc(r->starts, r->fields_cap * sizeof *r->starts);
+			r->lens = xrealloc(r->lens, r->fields_cap * sizeof *r->lens);
+		}
+		r->starts[n] = start;
+		r->lens[n] = (size_t)(q - p) - start;
+		n++;
+		if (s >= end)
+			break;
+		s++; /* past the delimiter */
+		if (s == end) {
+			/* a trailing delimiter: one more, empty field */
+			if (n == r->fields_cap) {
+				r->fields_cap *= 2;
+				r->starts = xrealloc(r->starts, r->fields_cap * sizeof *r->starts);
+				r->lens = xrealloc(r->lens, r->fields_cap * sizeof *r->lens);
+			}
+			r->starts[n] = len;
+			r->lens[n] = 0;
+			n++;
+			break;
+		}
+	}
+	r->pos += (size_t)(nl - p) + 1;
+	r->offset += (unsigned long long)(nl - p) + 1;
+	r->record_line = r->line++;
+	if (len == 0)
+		return 2;
+	/* Phase 2: terminate each field in place. */
+	for (size_t i = 0; i < n; i++)
+		p[r->starts[i] + r->lens[i]] = '\0';
+	r->nfields = n;
+	r->in_buf = true;
+	r->buf_base = p;
+	return 1;
+}
+
 int csv_next(csv_reader *r, dti_diag *d)
 {
 	enum { FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED } st;
 	size_t field_start;
+	int fast;
 
 	if (!r->started)
 		start(r);
+	while ((fast = fast_record(r, d)) == 2)
+		;
+	if (fast)
+		return fast;
+	r->in_buf = false;
 again:
 	r->rec_len = 0;
 	r->nfields = 0;
@@ -273,7 +359,9 @@ size_t csv_nfields(const csv_reader *r)
 
 const char *csv_field(const csv_reader *r, size_t i)
 {
-	return i < r->nfields ? r->rec + r->starts[i] : "";
+	if (i >= r->nfields)
+		return "";
+	return (r->in_buf ? r->buf_base : r->rec) + r->starts[i];
 }
 
 size_t csv_field_len(const csv_reader *r, size_t i)

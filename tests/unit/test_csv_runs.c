@@ -65,6 +65,10 @@ static void test_shapes(void **state)
 	check("\"open,x\n", "ERR:t.csv:1: quoted field not closed before end of file", -1);
 	check("\"a\"b,c\n", "ERR:t.csv:1: field 1: unexpected character after closing quote", -1);
 	check("x\r\ny\r", "[x]@1[y\r]@2", 0);
+	check("a,b,\n\"q\",\n", "[a|b|]@1[q|]@2", 0);
+	check("\"a\"\"\",b\n\"c\nd\"\n", "[a\"|b]@1[c\nd]@2", 0);
+	check("x,\"y\"z\n", "ERR:t.csv:1: field 2: unexpected character after closing quote", -1);
+	check("ab\"c,d\n", "[ab\"c|d]@1", 0);
 }
 
 /* Long records across buffer boundaries, quoted and not. */
@@ -93,11 +97,47 @@ static void test_long_records(void **state)
 	sb_free(&want);
 }
 
+/* Plain records (the in-place fast path) across buffer boundaries, with
+ * CRLF, blank lines and a last line without a line break. */
+static void test_plain_records(void **state)
+{
+	strbuf in, want;
+	int st, line = 1;
+	char *got;
+
+	(void)state;
+	sb_init(&in, 0);
+	sb_init(&want, 0);
+	for (int i = 0; i < 20000; i++) {
+		if (i % 5 == 0) {
+			sb_appendf(&in, "\"%d\",\"Xã, Lạc Đạo\",\"\",x%s", i, i % 3 ? "\r\n" : "\n");
+			sb_appendf(&want, "[%d|Xã, Lạc Đạo||x]@%d", i, line++);
+			continue;
+		}
+		sb_appendf(&in, "%d,Xã Lạc Đạo %d,,%0*d%s", i, i % 97, 1 + i % 40, i,
+			   i % 3 ? "\r\n" : "\n");
+		sb_appendf(&want, "[%d|Xã Lạc Đạo %d||%0*d]@%d", i, i % 97, 1 + i % 40, i, line++);
+		if (i % 1000 == 7) {
+			sb_appends(&in, i % 2 ? "\r\n" : "\n");
+			line++;
+		}
+	}
+	sb_appends(&in, "last,x");
+	sb_appendf(&want, "[last|x]@%d", line);
+	got = render(in.data, in.len, &st);
+	assert_int_equal(st, 0);
+	assert_string_equal(got, want.data);
+	free(got);
+	sb_free(&in);
+	sb_free(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shapes),
 		cmocka_unit_test(test_long_records),
+		cmocka_unit_test(test_plain_records),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
