@@ -1,6 +1,7 @@
 #include "onetouch.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,13 +14,55 @@
 #include "text.h"
 #include "util.h"
 
-#define NAME_CACHE_MAX 100000
+#define NAME_CACHE_SLOTS 4096 /* power of two; filled at most half */
 #define DEFAULT_PAYLOAD_MAX ((size_t)64 << 20)
 
 static const char *const commune_headers[] = {"Xã/Phường", "Xã/phường/thị trấn", "Xã, phường",
 					      "Phường/Xã", "Đơn vị", "Xã", "Địa chỉ", NULL};
 static const char *const date_headers[] = {"Ngày hoàn thành", "Ngày hoàn thành khóa học",
 					   "Thời gian hoàn thành", "Ngày cấp chứng nhận", NULL};
+
+/* Commune names as written in the export -> commune index + 1 (0: not an
+ * assessed commune).  Exports repeat a few dozen spellings millions of
+ * times, so each is matched once. */
+typedef struct name_slot {
+	char *text;
+	size_t len;
+	uint64_t hash;
+	intptr_t value;
+} name_slot;
+
+typedef struct name_cache {
+	name_slot *slots;
+	size_t count;
+} name_cache;
+
+static uint64_t name_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of a text: its own, or the empty one where it would go. */
+static name_slot *cache_slot(name_cache *c, const char *s, size_t n, uint64_t h)
+{
+	size_t i = (size_t)h & (NAME_CACHE_SLOTS - 1);
+
+	while (c->slots[i].text && !(c->slots[i].hash == h && c->slots[i].len == n &&
+				     memcmp(c->slots[i].text, s, n) == 0))
+		i = (i + 1) & (NAME_CACHE_SLOTS - 1);
+	return &c->slots[i];
+}
+
+static void cache_free(name_cache *c)
+{
+	for (size_t i = 0; c->slots && i < NAME_CACHE_SLOTS; i++)
+		free(c->slots[i].text);
+	free(c->slots);
+}
 
 /* Reads up to `max` digits; returns the number of digits read. */
 static int digits(const char *s, int max, int *v)
@@ -121,7 +164,7 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 	csv_reader *r = NULL;
 	long *counts = NULL, col_commune, col_date, rows = 0;
 	char *date_header = NULL, *commune_header = NULL;
-	strmap cache;
+	name_cache cache = {xcalloc(NAME_CACHE_SLOTS, sizeof(name_slot)), 0};
 	dti_problems p = {0};
 	dti_diag d;
 	fetch_job j = {0};
@@ -130,7 +173,6 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 	struct stat sb;
 	int got;
 
-	strmap_init(&cache);
 	res->input = xstrdup(url);
 	if (!var) {
 		res->error = xstrdup("the framework has no variable onetouch_learners");
@@ -211,7 +253,12 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 			b->counts.rejected++;
 			continue;
 		}
-		if (!strmap_get(&cache, name, &idx)) {
+		size_t name_len = (size_t)col_commune < csv_nfields(r) ? csv_field_len(r, (size_t)col_commune) : 0;
+		uint64_t h = name_hash(name, name_len);
+		name_slot *slot = cache_slot(&cache, name, name_len, h);
+		if (slot->text) {
+			idx = slot->value;
+		} else {
 			const commune_entry *e = NULL;
 			if (!utf8_valid(name, strlen(name))) {
 				problems_add(&p, "%s:%ld, field %s: not valid UTF-8", url, csv_line(r),
@@ -221,8 +268,13 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 			}
 			e = mapping_find_name(ix, name, strip);
 			idx = e ? (intptr_t)(e - ix->list->items) + 1 : 0;
-			if (cache.count < NAME_CACHE_MAX)
-				strmap_put(&cache, name, idx);
+			if (cache.count < NAME_CACHE_SLOTS / 2) {
+				slot->text = xstrndup(name, name_len);
+				slot->len = name_len;
+				slot->hash = h;
+				slot->value = idx;
+				cache.count++;
+			}
 		}
 		if (idx == 0) {
 			b->counts.skipped++;
@@ -255,7 +307,7 @@ out:
 	if (f)
 		fclose(f);
 	fetch_job_clear(&j);
-	strmap_free(&cache);
+	cache_free(&cache);
 	problems_free(&p);
 	free(counts);
 	free(date_header);
