@@ -13,6 +13,9 @@ write_config "[
  $(telecom_block telecom:unknown "$BASE/feed/unknown"),
  $(telecom_block telecom:each "$BASE/feed/commune/{commune}?k=each" ', "max_host_connections": 4'),
  $(telecom_block telecom:redirected "$BASE/feed/redirect-ok"),
+ $(telecom_block telecom:auth-env "$BASE/feed/auth" ', "auth": {"prefix": "Bearer ", "env": "DTI_TEST_TOKEN"}'),
+ $(telecom_block telecom:auth-file "$BASE/feed/auth" ', "auth": {"header": "Authorization", "prefix": "Bearer ", "file": "token.txt"}'),
+ $(telecom_block telecom:district "$BASE/feed/district/{district}"),
  {\"name\": \"portal:rest\", \"kind\": \"portal\", \"max_age_hours\": 36, \"url\": \"$BASE/portal\",
   \"method\": \"POST\", \"headers\": {\"groupId\": \"35417\"},
   \"form\": {\"params\": \"{\\\"service\\\":\\\"report_tthc_tilexulyhs_service\\\",\\\"p_nam\\\":{year},\\\"pageIndex\\\":{page},\\\"pageSize\\\":4}\"},
@@ -63,6 +66,25 @@ expect_run "ok|11|44|0|0"
 run_collect 10 0 dti-collect-telecom --source telecom:redirected
 expect_run "ok|6|24|0|0"
 
+# Credentials from an environment variable or a file; never printed or stored.
+printf 's3cret-token\n' >"$T/token.txt"
+DTI_TEST_TOKEN=s3cret-token run_collect 10 0 dti-collect-telecom --source telecom:auth-env
+expect_run "ok|11|44|0|0"
+DTI_TEST_TOKEN= run_collect 10 1 dti-collect-telecom --source telecom:auth-env
+expect_error "credential variable DTI_TEST_TOKEN is not set"
+DTI_TEST_TOKEN=wrong run_collect 10 1 dti-collect-telecom --source telecom:auth-env
+expect_error "HTTP status 401"
+[ "$(hits /feed/auth?)" -eq 2 ] || fail "a 401 must not be retried"
+run_collect 10 0 dti-collect-telecom --source telecom:auth-file
+expect_run "ok|11|44|0|0"
+grep -q s3cret "$T/out.txt" "$T/err.txt" && fail "the credential was printed"
+[ "$(sql "select count(*) from run where error like '%s3cret%' or input like '%s3cret%'")" -eq 0 ] || fail "the credential was stored"
+
+# A {district} template: one request per district of the assessed communes.
+run_collect 10 0 dti-collect-telecom --source telecom:district
+expect_run "ok|11|44|0|0"
+[ "$(hits /feed/district/325?)" -eq 1 ] || fail "district 325 not fetched once"
+
 # POST with a form body, a header and page index, like the portal's rest.jsp.
 run_collect 10 0 dti-collect-portal --source portal:rest
 expect_run "ok|11|11|0|0"
@@ -77,6 +99,6 @@ expect_unchanged "$before"
 [ "$(sql "select count(*) from run")" -eq "$runs" ] || fail "dry run wrote a run record"
 
 # Every telecom source at once: one summary line each.
-run_collect 15 0 dti-collect-telecom
-[ "$(grep -c '^telecom:' "$T/out.txt")" -eq 6 ] || fail "not one summary line per telecom source"
+DTI_TEST_TOKEN=s3cret-token run_collect 15 0 dti-collect-telecom
+[ "$(grep -c '^telecom:' "$T/out.txt")" -eq 9 ] || fail "not one summary line per telecom source"
 echo "all ok"

@@ -92,6 +92,15 @@ class H(BaseHTTPRequestHandler):
                 return
             return self.send(200, doc([record(i, bump) for i in range(11)]),
                              headers=[("ETag", etag), ("Last-Modified", "Tue, 31 Dec 2024 10:00:00 GMT")])
+        if p == "/feed/auth":
+            if self.headers.get("Authorization") != "Bearer s3cret-token":
+                return self.send(401, b'{"error":"unauthorized"}')
+            return self.send(200, doc([record(i) for i in range(11)]))
+        if p.startswith("/feed/district/"):
+            # one answer per district: every commune of Văn Lâm (district 325)
+            if p.rsplit("/", 1)[1] == "325":
+                return self.send(200, doc([record(i) for i in range(11)]))
+            return self.send(200, doc([]))
         if p == "/feed/429":
             if n == 1:
                 return self.send(429, b'{"error":"too many requests"}', headers=[("Retry-After", "1")])
