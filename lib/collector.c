@@ -546,10 +546,14 @@ void collector_collect_generic(const collector_env *env, const collector_source 
 	mapping *m = NULL;
 	dti_problems p = {0};
 	dti_diag d;
-	const char *body = json_string_value(json_object_get(s->block, "body"));
-	bool by_commune = strstr(s->url, "{commune") || (body && strstr(body, "{commune"));
-	bool by_district = !by_commune && strstr(s->url, "{district}");
+	char *body = request_body(env, s, "{commune}", "{commune_name}", "{district}", -1);
+	bool by_commune = strstr(s->url, "{commune") || (body && strstr(body, "%7Bcommune")) ||
+			  (body && strstr(body, "{commune"));
+	bool by_district = !by_commune && (strstr(s->url, "{district}") ||
+					   (body && (strstr(body, "{district}") ||
+						     strstr(body, "%7Bdistrict%7D"))));
 
+	free(body);
 	if (mapping_parse(s->block, env->fw, &m, &d)) {
 		res->error = xstrdup(d.msg);
 		return;
@@ -775,7 +779,6 @@ int collector_main(const collector_def *def, int argc, char **argv)
 	int c, code = COLLECT_OK;
 	dti_diag d;
 	dti_err rc;
-	char *dir = NULL;
 
 	memset(&env, 0, sizeof env);
 	env.program = def->program;
@@ -889,7 +892,6 @@ out:
 	framework_free(env.fw);
 	config_free(env.cfg);
 	free(env.config_dir);
-	free(dir);
 	fetch_global_cleanup();
 	return code;
 }

@@ -373,6 +373,10 @@ dti_err fetch_many(fetch_job *jobs, size_t n, const fetch_opts *o)
 			int wait_ms = (int)((next - mono_seconds()) * 1000);
 			if (wait_ms < 0)
 				wait_ms = 0;
+			/* All slots busy: only a finished transfer can start another,
+			 * and curl_multi_poll wakes up for it. */
+			if ((long)active >= max_active)
+				wait_ms = 100;
 			if (active > 0)
 				curl_multi_poll(m, NULL, 0, wait_ms > 100 ? 100 : wait_ms, NULL);
 			else if (wait_ms > 0)
