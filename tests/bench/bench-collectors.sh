@@ -75,19 +75,28 @@ for size in small big; do
 CONF
 	bytes=$(wc -c <"$f")
 	wc -l "$f" >/dev/null # warm the page cache
-	w0=$(date +%s.%N); wc -l "$f" >/dev/null; w1=$(date +%s.%N)
-	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -f "%e %M" -o "$T/time.txt" "$B/dti-collect-onetouch" --config "$T/ot.json" >"$T/ot.txt" 2>&1
-		el=$(cut -d' ' -f1 "$T/time.txt")
-		rss=$(cut -d' ' -f2 "$T/time.txt")
-	else
-		c0=$(date +%s.%N); "$B/dti-collect-onetouch" --config "$T/ot.json" >"$T/ot.txt" 2>&1; c1=$(date +%s.%N)
-		el=$(awk "BEGIN { print $c1 - $c0 }")
-		rss="?"
-	fi
-	grep -q ": ok " "$T/ot.txt" || { cat "$T/ot.txt"; echo "onetouch run failed"; }
-	awk -v b="$bytes" -v w="$(awk "BEGIN { print $w1 - $w0 }")" -v e="$el" -v m="$rss" -v rows="$(sed -n 's/.* read=\([0-9]*\).*/\1/p' "$T/ot.txt")" 'BEGIN {
+	# Best of three for both: the machine is shared, the best run is the
+	# one least disturbed.
+	wbest=999999
+	for i in 1 2 3; do
+		w0=$(date +%s.%N); wc -l "$f" >/dev/null; w1=$(date +%s.%N)
+		wbest=$(awk "BEGIN { w = $w1 - $w0; print (w < $wbest) ? w : $wbest }")
+	done
+	best=999999 rss=0 cpu=0
+	for i in 1 2 3; do
+		if [ -x /usr/bin/time ]; then
+			/usr/bin/time -f "%e %M %U %S" -o "$T/time.txt" "$B/dti-collect-onetouch" --config "$T/ot.json" >"$T/ot.txt" 2>&1
+			set -- $(cat "$T/time.txt")
+		else
+			c0=$(date +%s.%N); "$B/dti-collect-onetouch" --config "$T/ot.json" >"$T/ot.txt" 2>&1; c1=$(date +%s.%N)
+			set -- "$(awk "BEGIN { print $c1 - $c0 }")" 0 0 0
+		fi
+		grep -q ": ok " "$T/ot.txt" || { cat "$T/ot.txt"; echo "onetouch run failed"; }
+		if awk "BEGIN { exit !($1 < $best) }"; then best=$1; cpu=$(awk "BEGIN { print $3 + $4 }"); fi
+		[ "$2" -gt "$rss" ] && rss=$2
+	done
+	awk -v b="$bytes" -v w="$wbest" -v e="$best" -v c="$cpu" -v m="$rss" -v rows="$(sed -n 's/.* read=\([0-9]*\).*/\1/p' "$T/ot.txt")" 'BEGIN {
 		mb = b / 1048576
-		printf "onetouch: %.0f MiB, %d rows: %.2f s (%.0f MiB/s); wc -l %.2f s (%.0f MiB/s); %.0f%% of wc -l; peak memory %s KiB\n", mb, rows, e, mb / e, w, mb / w, 100 * w / e, m }'
+		printf "onetouch: %.0f MiB, %d rows: %.2f s (%.0f MiB/s, %.2f s CPU); wc -l %.2f s (%.0f MiB/s); %.0f%% of wc -l; peak memory %s KiB\n", mb, rows, e, mb / e, c, w, mb / w, 100 * w / e, m }'
 	rm -f "$f"
 done
