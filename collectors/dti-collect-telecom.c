@@ -5,7 +5,8 @@ int main(int argc, char **argv)
 {
 	static const collector_def def = {
 		"dti-collect-telecom", "telecom",
-		"Collects telecom operators' feeds (3.1, 3.2, 7.3, 8.2): one source block per operator; the figures are summed across operators by the current_input view.",
+		"Collects the telecom operators' feeds (3.1, 3.2, 7.3, 8.2), one source\n"
+		"block per operator; current_input sums the operators' figures.",
 		NULL,
 	};
 
