@@ -18,6 +18,14 @@
 
 static const char *const kinds[] = {"portal", "telecom", "postal", "onetouch", "sheet", NULL};
 
+bool collector_kind_known(const char *kind)
+{
+	for (int j = 0; kind && kinds[j]; j++)
+		if (strcmp(kind, kinds[j]) == 0)
+			return true;
+	return false;
+}
+
 /* ---- templates ---------------------------------------------------------- */
 
 static void append_value(strbuf *sb, const char *v, bool esc)
@@ -638,6 +646,16 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 	if (res.payload.len) {
 		t.payload = res.payload.data;
 		t.payload_len = res.payload.len;
+	}
+	/* The same bytes as the source's last successful run for the year hold
+	 * nothing new: recorded as unchanged, like an HTTP 304, so that reruns
+	 * and backfills store nothing twice. */
+	if (!res.error && !res.not_modified && res.payload.len) {
+		char now_sha[65], last_sha[65];
+		sha256_hex(res.payload.data, res.payload.len, now_sha);
+		if (staging_last_payload(env->st, s->name, env->year, last_sha, &d) == DTI_EOK &&
+		    strcmp(now_sha, last_sha) == 0)
+			res.not_modified = true;
 	}
 	if (res.error) {
 		status = "failed";

@@ -16,6 +16,10 @@
 #include "staging.h"
 #include "units.h"
 
+/* Whether `kind` is a source kind with a collector program
+ * (dti-collect-<kind>): portal, telecom, postal, onetouch, sheet. */
+bool collector_kind_known(const char *kind);
+
 /* Exit codes of every collector (README-collectors "Exit codes"). */
 enum {
 	COLLECT_OK = 0,      /* every source ok or unchanged */

@@ -597,3 +597,27 @@ dti_err staging_run_record(staging *st, int64_t source_id, const char *program, 
 		*run_id = id;
 	return DTI_EOK;
 }
+
+dti_err staging_last_payload(staging *st, const char *source, int year, char sha[65], dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	dti_err rc;
+	int step;
+
+	sha[0] = '\0';
+	rc = staging_prepare(st,
+			     "SELECT coalesce(r.payload_sha256, '') FROM run r JOIN source s ON s.id = r.source_id "
+			     "WHERE s.name = ?1 AND r.year = ?2 AND r.status = 'ok' ORDER BY r.id DESC LIMIT 1",
+			     &s, d);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, year);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		snprintf(sha, 65, "%s", (const char *)sqlite3_column_text(s, 0));
+	else if (step != SQLITE_DONE)
+		rc = db_error(st, d, "cannot read runs");
+	sqlite3_finalize(s);
+	return rc;
+}

@@ -91,6 +91,12 @@ dti_err staging_run_record(staging *st, int64_t source_id, const char *program, 
 			   const char *input, const char *status, const run_counts *c,
 			   int64_t *run_id, dti_diag *d);
 
+/* The payload SHA-256 of the latest successful ('ok') run of a source for a
+ * year, "" when there is none or it kept no payload.  A new payload with
+ * the same hash holds nothing new: writers record 'unchanged' instead of
+ * storing it again (reruns and backfills are idempotent). */
+dti_err staging_last_payload(staging *st, const char *source, int year, char sha[65], dti_diag *d);
+
 /* Keeps a raw payload, content-addressed; returns its SHA-256 in sha. */
 dti_err staging_put_payload(staging *st, const void *bytes, size_t len, char sha[65], dti_diag *d);
 

@@ -92,28 +92,6 @@ int cmd_communes(app *a, int argc, char **argv)
 	return usage_error("communes: say 'load [FILE]' or 'list'");
 }
 
-/* The raw payload of the latest successful run of a source for a year
- * ("" when none): an import of identical bytes changes nothing. */
-static dti_err last_payload(staging *st, const char *source, int year, char sha[65], dti_diag *d)
-{
-	sqlite3_stmt *s = NULL;
-	dti_err rc;
-
-	sha[0] = '\0';
-	rc = staging_prepare(st,
-			     "SELECT coalesce(r.payload_sha256, '') FROM run r JOIN source s ON s.id = r.source_id "
-			     "WHERE s.name = ?1 AND r.year = ?2 AND r.status = 'ok' ORDER BY r.id DESC LIMIT 1",
-			     &s, d);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, year);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		snprintf(sha, 65, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	return DTI_EOK;
-}
-
 /* Records a run with status 'unchanged' (nothing stored: the source was
  * read and holds what was already there). */
 static dti_err record_unchanged(staging *st, const batch_target *t, const char *sha, dti_diag *d)
@@ -191,7 +169,7 @@ int cmd_import(app *a, int argc, char **argv)
 			rc = read_file(file, IMPORT_MAX_BYTES, &bytes, &len, &d);
 			if (!rc) {
 				sha256_hex(bytes, len, sha);
-				rc = last_payload(a->st, source, a->year, last, &d);
+				rc = staging_last_payload(a->st, source, a->year, last, &d);
 			}
 			if (!rc && strcmp(sha, last) == 0) {
 				if (!dry)

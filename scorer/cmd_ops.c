@@ -13,6 +13,7 @@
 
 #include "backup.h"
 #include "cli.h"
+#include "collector.h"
 #include "log.h"
 #include "util.h"
 
@@ -73,20 +74,6 @@ static bool name_ok(const char *s)
 		return false;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return false;
-	return true;
-}
-
-/* A kind names the program dti-collect-<kind>: lowercase letters, digits,
- * '-' and '_' only, so it can never be a path. */
-static bool kind_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 32)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
 			return false;
 	return true;
 }
@@ -205,9 +192,11 @@ static dti_err load_sources(const config *c, ops_sources *out, dti_diag *d)
 			return diag_set(d, DTI_ECONFIG,
 					"%s: %s: \"name\" must be 1 to 200 characters without control characters",
 					c->path, where);
-		if (!kind_ok(kind))
+		/* The kind names the program dti-collect-<kind>: only known kinds,
+		 * so it can never be a path. */
+		if (!collector_kind_known(kind))
 			return diag_set(d, DTI_ECONFIG,
-					"%s: %s (%s): \"kind\" must be lowercase letters, digits, '-' or '_'",
+					"%s: %s (%s): \"kind\" must be portal, telecom, postal, onetouch or sheet",
 					c->path, where, name);
 		if (sources_find(out, name))
 			return diag_set(d, DTI_ECONFIG, "%s: %s: source name '%s' is used twice", c->path,

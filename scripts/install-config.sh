@@ -7,7 +7,7 @@
 #   log_file                                      -> LOGDIR (/var/log/dti)
 #   framework, admin_units                        -> SHAREDIR (/usr/share/dti)
 #   communes_csv                                  -> ETCDIR (copied there)
-#   district_sheets.dir, file:// URLs of samples  -> SHAREDIR/samples (the
+#   district_sheets.dir, file: URLs of samples    -> SHAREDIR/samples (the
 #     bundled sample district, so the first run works offline; point them
 #     at DATADIR/sheets and the real feeds when going live)
 # An existing dti.json is never overwritten: the new one is written next
@@ -55,13 +55,13 @@ if isinstance(sheets, dict) and "dir" in sheets:
     sheets["dir"] = share + "/" + d[i:] if i >= 0 else data + "/sheets"
 
 def samples_urls(v):
-    """file:// URLs into the bundled samples now point at SHAREDIR/samples."""
+    """file: URLs into the bundled samples now point at SHAREDIR/samples."""
     if isinstance(v, dict):
         return {k: samples_urls(x) for k, x in v.items()}
     if isinstance(v, list):
         return [samples_urls(x) for x in v]
-    if isinstance(v, str) and v.startswith("file://") and "samples/" in v:
-        return "file://" + share + "/" + v[v.find("samples/"):]
+    if isinstance(v, str) and v.startswith("file:") and "samples/" in v:
+        return "file:" + share + "/" + v[v.find("samples/"):]
     return v
 
 c["sources"] = samples_urls(c.get("sources", []))

@@ -12,7 +12,7 @@
 NIGHTLY_TRIALS=${DTI_KILL_NIGHTLY_TRIALS:-8}
 TRIALS=${DTI_KILL_TRIALS:-30}
 killed=0
-configure '[]'
+configure real '[]'
 sheets=$dep/samples/sheets
 # Alternating line endings gives every sheet a new payload with the same
 # values, so every trial imports all sheets and scores again.
@@ -40,6 +40,7 @@ wait_for() {
 	done
 }
 
+last_sheet=$(ls "$sheets"/*.csv | tail -n 1)
 killed_in=
 i=1
 while [ "$i" -le "$NIGHTLY_TRIALS" ]; do
@@ -53,7 +54,7 @@ while [ "$i" -le "$NIGHTLY_TRIALS" ]; do
 		wait_for "dti-nightly: starting"
 		window=$ms
 	else
-		wait_for "tax-office.csv: "
+		wait_for "$(basename "$last_sheet"): "
 		window=400
 	fi
 	delay=$(awk -v s="$i$$" -v w="$window" 'BEGIN { srand(s); printf "%.3f", rand() * w / 1000 }')

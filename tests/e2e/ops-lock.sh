@@ -3,7 +3,7 @@
 # with 5 (lock held) and does nothing; the lock is free again afterwards.
 . "$DTI_ROOT/tests/e2e/ops-common.inc"
 
-configure '[{"name": "operator-slow", "kind": "fake", "url": "file:///nonexistent"}]'
+configure fake '[{"name": "portal-slow", "kind": "portal"}]'
 start=$(date +%s)
 FAKE_SLEEP=3 nightly >/dev/null 2>"$DTI_TMP/a.err" &
 a=$!

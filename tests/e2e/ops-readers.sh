@@ -6,7 +6,7 @@
 # inputs are all there.
 . "$DTI_ROOT/tests/e2e/ops-common.inc"
 
-configure '[]'
+configure real '[]'
 sheets=$dep/samples/sheets
 nightly 2>/dev/null || fail "the first run failed"
 inputs=$(q "SELECT count(*) FROM current_input WHERE year = 2024")

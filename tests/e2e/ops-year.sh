@@ -6,7 +6,25 @@
 # a changed sheet is imported and scored again.
 . "$DTI_ROOT/tests/e2e/ops-common.inc"
 
-configure '[]'
+configure real '[]'
+# Feeds named by year ({year} in the URL) exist for 2024 only: the same
+# figures serve as 2023's, so that every source can run for 2023.
+python3 - "$dep/config/dti.json" <<'PY'
+import json, os, shutil, sys
+cfg = sys.argv[1]
+base = os.path.dirname(cfg)
+for s in json.load(open(cfg, encoding="utf-8")).get("sources", []):
+    url = s.get("url", "")
+    if "{year}" not in url or not url.startswith("file:"):
+        continue
+    path = url[len("file:"):]
+    while path.startswith("//"):
+        path = path[1:]
+    path = os.path.join(base, path)
+    src, dst = path.replace("{year}", "2024"), path.replace("{year}", "2023")
+    if os.path.exists(src) and not os.path.exists(dst):
+        shutil.copyfile(src, dst)
+PY
 dump() {
 	q "SELECT * FROM observation WHERE year = 2023 ORDER BY id" >"$1.obs"
 	q "SELECT id, year, framework_sha256, mode, status, communes, input_sha256 FROM scoring_run
@@ -35,7 +53,8 @@ same "$DTI_TMP/a" "$DTI_TMP/b" "rerun of 2023"
 grep -q "not scored again" "$DTI_TMP/n2.err" || fail "the rerun scored again"
 [ "$(q "SELECT count(*) FROM run WHERE id > $runs1 AND status <> 'unchanged'")" = 0 ] ||
 	fail "the rerun recorded runs other than 'unchanged'"
-[ "$(q "SELECT count(*) FROM run WHERE id > $runs1")" = 9 ] || fail "expected one unchanged run per sheet"
+[ "$(q "SELECT count(*) FROM run WHERE id > $runs1")" = "$(dti sources | wc -l)" ] ||
+	fail "expected one unchanged run per source"
 dti --year 2023 status >/dev/null || fail "status is not ok after the rerun"
 
 # The current year's run does not touch 2023.
