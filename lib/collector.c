@@ -650,7 +650,7 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 	/* The same bytes as the source's last successful run for the year hold
 	 * nothing new: recorded as unchanged, like an HTTP 304, so that reruns
 	 * and backfills store nothing twice. */
-	if (!res.error && !res.not_modified && res.payload.len) {
+	if (!res.error && !res.not_modified && !env->dry_run && res.payload.len) {
 		char now_sha[65], last_sha[65];
 		sha256_hex(res.payload.data, res.payload.len, now_sha);
 		if (staging_last_payload(env->st, s->name, env->year, last_sha, &d) == DTI_EOK &&
