@@ -551,6 +551,24 @@ static void check_links(reader *rd, const framework *fw, const form_items *items
 	}
 }
 
+/* An enum answer must be one of the labels on the form (or a canonical
+ * word); the problem lists the labels, as the officer reads them. */
+static bool enum_ok(reader *rd, const fw_variable *v, const char *answer)
+{
+	char canon[128];
+	double num;
+	strbuf sb;
+
+	if (v->type != VAR_ENUM || !framework_value(v, answer, '.', canon, sizeof canon, &num, NULL))
+		return true;
+	sb_init(&sb, 0);
+	for (size_t i = 0; i < v->n_values; i++)
+		sb_appendf(&sb, "%s\"%s\"", i ? ", " : "", form_answer_label(v, v->values[i].value));
+	problem(rd, "'%s' is not one of the answers allowed: %s", answer, sb.data);
+	sb_free(&sb);
+	return false;
+}
+
 /* Line number of a problem "name:LINE…" (0 when none). */
 static long problem_line(const char *s, size_t skip)
 {
@@ -793,6 +811,8 @@ dti_err form_read(FILE *f, const char *name, const framework *fw, const form_ite
 			if (*link)
 				problem(&rd, "a proof link is given but no answer");
 			res->unanswered++;
+		} else if (!enum_ok(&rd, it->variable, answer)) {
+			/* reported with the labels the form shows */
 		} else if (res->commune_code[0]) {
 			snprintf(where, sizeof where, "%s:%ld (%s)", name, rd.line, key);
 			if (batch_add(&res->answers, it->variable, res->commune_code, year, answer, dec,
