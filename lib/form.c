@@ -205,7 +205,8 @@ dti_err form_render(const framework *fw, const form_items *items, const form_spe
 		rc = put_row(sb, (const char *const[]){
 				 it->variable->name, q.data, form_answer_label(it->variable, pre),
 				 allowed.data,
-				 it->indicator ? it->indicator->proof : "", "", ""});
+				 it->indicator ? it->indicator->proof : "",
+				 spec->prefill_link ? spec->prefill_link[i] : NULL, ""});
 	}
 	if (!rc)
 		rc = put_row(sb, (const char *const[]){"contact", "Thông tin liên hệ", contact_labels[0],

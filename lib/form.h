@@ -67,6 +67,7 @@ typedef struct form_spec {
 	int year;
 	const char *deadline;         /* may be NULL */
 	const char *const *prefill;   /* per item: canonical answer, or NULL */
+	const char *const *prefill_link; /* per item: proof link, or NULL (may be NULL) */
 	const form_contact *contacts; /* CONTACT_ROLES entries, or NULL */
 } form_spec;
 

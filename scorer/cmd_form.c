@@ -24,7 +24,7 @@ static void form_source(const char *code, char out[32])
 /* ---- generate ---- */
 
 static dti_err load_prefill(app *a, const form_items *items, const char *code, char **prefill,
-			    form_contact *contacts, dti_diag *d)
+			    char **links, form_contact *contacts, dti_diag *d)
 {
 	sqlite3_stmt *s = NULL;
 	char src[32];
@@ -34,10 +34,10 @@ static dti_err load_prefill(app *a, const form_items *items, const char *code, c
 	/* Last year's scored answers first, then this year's own form answers
 	 * over them (a commune re-generating its form sees what it sent). */
 	rc = staging_prepare(a->st,
-			     "SELECT variable, value, 0 AS k FROM current_input "
+			     "SELECT variable, value, 0 AS k, NULL FROM current_input "
 			     "WHERE year = ?1 - 1 AND commune_code = ?2 AND value IS NOT NULL "
 			     "UNION ALL "
-			     "SELECT v.variable, v.value, 1 FROM source_value v JOIN source s ON s.id = v.source_id "
+			     "SELECT v.variable, v.value, 1, v.proof_url FROM source_value v JOIN source s ON s.id = v.source_id "
 			     "WHERE v.year = ?1 AND v.commune_code = ?2 AND s.name = ?3 AND v.state <> 'rejected' "
 			     "ORDER BY k",
 			     &s, d);
@@ -52,6 +52,12 @@ static dti_err load_prefill(app *a, const form_items *items, const char *code, c
 			continue;
 		free(prefill[it - items->items]);
 		prefill[it - items->items] = xstrdup((const char *)sqlite3_column_text(s, 1));
+		/* This year's proof links come back (last year's prove nothing now);
+		 * notes do not: they are free text a spreadsheet might run. */
+		free(links[it - items->items]);
+		links[it - items->items] = sqlite3_column_text(s, 3)
+						   ? xstrdup((const char *)sqlite3_column_text(s, 3))
+						   : NULL;
 	}
 	sqlite3_finalize(s);
 	rc = staging_prepare(a->st,
@@ -131,19 +137,22 @@ static int form_generate(app *a, int argc, char **argv)
 	for (size_t i = 0; i < active.count; i++) {
 		const commune_entry *e = &active.items[i];
 		char **prefill = xcalloc(items.count, sizeof *prefill);
+		char **links = xcalloc(items.count, sizeof *links);
 		form_contact contacts[CONTACT_ROLES];
-		form_spec spec = {e->code, e->name, a->year, deadline, NULL, contacts};
+		form_spec spec = {e->code, e->name, a->year, deadline, NULL, NULL, contacts};
 		strbuf sb;
 		char *path;
 
 		if (only && strcmp(only_code, e->code) != 0) {
 			free(prefill);
+			free(links);
 			continue;
 		}
 		memset(contacts, 0, sizeof contacts);
 		sb_init(&sb, 0);
-		rc = load_prefill(a, &items, e->code, prefill, contacts, &d);
+		rc = load_prefill(a, &items, e->code, prefill, links, contacts, &d);
 		spec.prefill = (const char *const *)prefill;
+		spec.prefill_link = (const char *const *)links;
 		if (!rc)
 			rc = form_render(a->fw, &items, &spec, &sb, &d);
 		path = xasprintf("%s/form-%d-%s.csv", out_dir, a->year, e->code);
@@ -157,9 +166,12 @@ static int form_generate(app *a, int argc, char **argv)
 		}
 		free(path);
 		sb_free(&sb);
-		for (size_t k = 0; k < items.count; k++)
+		for (size_t k = 0; k < items.count; k++) {
 			free(prefill[k]);
+			free(links[k]);
+		}
 		free(prefill);
+		free(links);
 		for (int r = 0; r < CONTACT_ROLES; r++)
 			form_contact_free(&contacts[r]);
 		if (rc)
