@@ -646,11 +646,14 @@ dti_err form_read(FILE *f, const char *name, const framework *fw, const form_ite
 
 		rd.line = csv_line(r);
 		rd.key = NULL;
-		clean = record_clean(&rd, r);
-		if (csv_nfields(r) && !utf8_valid(csv_field(r, 0), csv_field_len(r, 0)))
+		if (csv_nfields(r) && (!utf8_valid(csv_field(r, 0), csv_field_len(r, 0)) ||
+				       strlen(csv_field(r, 0)) != csv_field_len(r, 0))) {
+			record_clean(&rd, r);
 			continue;
+		}
 		key = field(r, C_KEY);
 		rd.key = key;
+		clean = record_clean(&rd, r);
 		if (!*key || key[0] == '#') {
 			free(key);
 			continue;
@@ -814,9 +817,12 @@ dti_err form_read(FILE *f, const char *name, const framework *fw, const form_ite
 			res->unanswered++;
 		} else if (!enum_ok(&rd, it->variable, answer)) {
 			/* reported with the labels the form shows */
-		} else if (res->commune_code[0]) {
+		} else {
+			/* Answers are checked even when the commune is wrong ("?"):
+			 * the officer gets every problem at once. */
+			const char *cc = res->commune_code[0] ? res->commune_code : "?";
 			snprintf(where, sizeof where, "%s:%ld (%s)", name, rd.line, key);
-			if (batch_add(&res->answers, it->variable, res->commune_code, year, answer, dec,
+			if (batch_add(&res->answers, it->variable, cc, year, answer, dec,
 				      link_ok ? link : NULL, note, where, p)) {
 				batch_item *bi = &res->answers.items[res->answers.count - 1];
 				seen[idx].answered = true;
