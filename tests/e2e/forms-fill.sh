@@ -59,4 +59,11 @@ dti --year 2025 form generate --commune 11989 --out "$T/next" > /dev/null
 grep -q '^dx_plan_5year,.*,Có,Có / Không' "$T/next/form-2024-11989.csv" 2>/dev/null && die "wrong file name"
 grep -q '^dx_plan_5year,.*,Có,Có / Không' "$T/next/form-2025-11989.csv" || die "last year's answer not pre-filled"
 grep -q '^year,Năm đánh giá,2025,' "$T/next/form-2025-11989.csv" || die "year row"
+# Saved with semicolons and without BOM (as some spreadsheets do): accepted.
+fill_good "$F" "$T/semi.csv" delim=';' bom=no
+head -c 3 "$T/semi.csv" | od -An -tx1 | grep -q 'ef bb bf' && die "BOM left"
+grep -q '^steering_head;' "$T/semi.csv" || die "not semicolons"
+dti form import --dry-run "$T/semi.csv" 2> "$T/semi.log" || { cat "$T/semi.log"; die "semicolon form refused"; }
+grep -q "dry run: commune 11989, 18 answers valid" "$T/semi.log" || die "dry run summary"
+expect_eq "dry run stores nothing" "$(q "SELECT count(*) FROM observation")" 36
 echo "forms-fill: ok"
