@@ -837,6 +837,7 @@ dti_err form_read(FILE *f, const char *name, const framework *fw, const form_ite
 		free(note);
 		free(key);
 	}
+	rd.key = NULL;
 	if (got < 0) {
 		rc = DTI_EPARSE;
 		goto out;

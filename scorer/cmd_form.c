@@ -274,6 +274,13 @@ static void import_warnings(app *a, const form_items *items, const form_result *
 		const fw_indicator *ind = &a->fw->indicators[k];
 		double num = 0, den = 0;
 		bool ok = ind->n_numerator > 0, from_form = false;
+		/* Only ratios whose numerator this form answers (current_input
+		 * is a view over every observation: query it only when needed). */
+		for (size_t j = 0; j < ind->n_numerator; j++)
+			from_form = from_form || answered(r, ind->numerator[j]);
+		if (!from_form)
+			continue;
+		from_form = false;
 		for (size_t j = 0; ok && j < ind->n_numerator + ind->n_denominator; j++) {
 			bool is_num = j < ind->n_numerator;
 			const fw_variable *v = is_num ? ind->numerator[j] : ind->denominator[j - ind->n_numerator];
@@ -467,28 +474,44 @@ static void current_free(strmap *m)
 	strmap_free(m);
 }
 
-static dti_err load_current(app *a, const char *code, strmap *out, dti_diag *d)
+/* Every current value of the year, keyed "code|variable" (one pass over
+ * the view, not one per commune). */
+static dti_err load_current(app *a, strmap *out, dti_diag *d)
 {
 	sqlite3_stmt *s = NULL;
 	dti_err rc = staging_prepare(a->st,
-				     "SELECT variable, value, state, observation_ids FROM current_input "
-				     "WHERE year = ?1 AND commune_code = ?2",
+				     "SELECT commune_code, variable, value, state, observation_ids "
+				     "FROM current_input WHERE year = ?1",
 				     &s, d);
+	int step;
 
 	if (rc)
 		return rc;
 	sqlite3_bind_int(s, 1, a->year);
-	sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		current *c = xcalloc(1, sizeof *c);
-		const unsigned char *v = sqlite3_column_text(s, 1), *ids = sqlite3_column_text(s, 3);
+		const unsigned char *v = sqlite3_column_text(s, 2), *ids = sqlite3_column_text(s, 4);
+		char *key = xasprintf("%s|%s", (const char *)sqlite3_column_text(s, 0),
+				      (const char *)sqlite3_column_text(s, 1));
 		c->value = v ? xstrdup((const char *)v) : NULL;
-		c->state = xstrdup((const char *)sqlite3_column_text(s, 2));
+		c->state = xstrdup((const char *)sqlite3_column_text(s, 3));
 		c->ids = ids ? xstrdup((const char *)ids) : NULL;
-		strmap_put(out, (const char *)sqlite3_column_text(s, 0), (intptr_t)c);
+		strmap_put(out, key, (intptr_t)c);
+		free(key);
 	}
+	if (step != SQLITE_DONE)
+		rc = diag_set(d, DTI_EDB, "cannot read current_input: %s", sqlite3_errmsg(staging_db(a->st)));
 	sqlite3_finalize(s);
-	return DTI_EOK;
+	return rc;
+}
+
+static current *current_get(const strmap *m, const char *code, const char *variable)
+{
+	char key[256];
+	intptr_t p;
+
+	snprintf(key, sizeof key, "%s|%s", code, variable);
+	return strmap_get(m, key, &p) ? (current *)p : NULL;
 }
 
 static int form_status(app *a, int argc, char **argv)
@@ -499,7 +522,7 @@ static int form_status(app *a, int argc, char **argv)
 	char only_code[16];
 	commune_list active = {0};
 	form_items items;
-	strmap must;
+	strmap must, cur;
 	bool all;
 	sqlite3_stmt *sub = NULL, *con = NULL;
 	size_t shown = 0;
@@ -517,6 +540,7 @@ static int form_status(app *a, int argc, char **argv)
 	if (only && !commune_code_normalise(only, only_code))
 		return usage_error("form status: --commune takes a commune code such as 11989");
 	strmap_init(&must);
+	strmap_init(&cur);
 	form_items_build(a->fw, FORM_SOURCE_WORD, &items);
 	rc = appraisal_must_verify(a->cfg, a->fw, &must, &all, &d);
 	if (!rc)
@@ -540,9 +564,13 @@ static int form_status(app *a, int argc, char **argv)
 	else
 		printf("code\tname\tsubmitted\tlast_submission\tforced\tanswered\tmissing\t"
 		       "awaiting_appraisal\trejected\tcontact\tmissing_items\n");
+	rc = load_current(a, &cur, &d);
+	if (rc) {
+		code = fail(rc, &d);
+		goto out;
+	}
 	for (size_t i = 0; i < active.count; i++) {
 		const commune_entry *e = &active.items[i];
-		strmap cur;
 		char src[32];
 		long subs = 0, forced = 0, contacts = 0;
 		const char *last = "";
@@ -552,16 +580,8 @@ static int form_status(app *a, int argc, char **argv)
 		if (only && strcmp(e->code, only_code) != 0)
 			continue;
 		shown++;
-		strmap_init(&cur);
 		sb_init(&missing, 0);
 		form_source(e->code, src);
-		rc = load_current(a, e->code, &cur, &d);
-		if (rc) {
-			code = fail(rc, &d);
-			current_free(&cur);
-			sb_free(&missing);
-			goto out;
-		}
 		sqlite3_bind_text(sub, 1, src, -1, SQLITE_STATIC);
 		sqlite3_bind_int(sub, 2, a->year);
 		if (sqlite3_step(sub) == SQLITE_ROW) {
@@ -577,8 +597,7 @@ static int form_status(app *a, int argc, char **argv)
 		sqlite3_reset(con);
 		for (size_t k = 0; k < items.count; k++) {
 			const fw_variable *v = items.items[k].variable;
-			intptr_t p;
-			current *cv = strmap_get(&cur, v->name, &p) ? (current *)p : NULL;
+			current *cv = current_get(&cur, e->code, v->name);
 			if (cv && cv->value)
 				n_ans++;
 			else if (cv && strcmp(cv->state, "rejected") == 0)
@@ -594,17 +613,16 @@ static int form_status(app *a, int argc, char **argv)
 		}
 		/* Awaiting appraisal: raw current values of the items official
 		 * scoring needs verified, whatever their source. */
-		for (size_t k = 0; k < cur.cap; k++) {
-			current *cv = (current *)cur.values[k];
-			const fw_variable *v;
-			if (!cur.keys[k] || strcmp(cv->state, "raw") != 0 || !cv->value)
+		for (size_t k = 0; k < a->fw->n_variables; k++) {
+			const fw_variable *v = &a->fw->variables[k];
+			current *cv = current_get(&cur, e->code, v->name);
+			if (!cv || strcmp(cv->state, "raw") != 0 || !cv->value)
 				continue;
-			if (!all && !strmap_get(&must, cur.keys[k], NULL))
+			if (!all && !strmap_get(&must, v->name, NULL))
 				continue;
 			n_wait++;
-			v = framework_variable(a->fw, cur.keys[k]);
-			if (only && (!v || !form_items_find(&items, v->name)))
-				printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e->code, e->name, cur.keys[k],
+			if (only && !form_items_find(&items, v->name))
+				printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e->code, e->name, v->name,
 				       "feed", cv->state, cv->value, cv->ids ? cv->ids : "");
 		}
 		if (!only)
@@ -618,7 +636,6 @@ static int form_status(app *a, int argc, char **argv)
 				 e->code, subs ? "submitted" : "not submitted", n_ans, items.count,
 				 n_wait, n_rej, contacts >= CONTACT_ROLES ? "given" : "missing");
 		sqlite3_reset(sub);
-		current_free(&cur);
 		sb_free(&missing);
 	}
 	if (only && !shown) {
@@ -628,6 +645,7 @@ static int form_status(app *a, int argc, char **argv)
 out:
 	sqlite3_finalize(sub);
 	sqlite3_finalize(con);
+	current_free(&cur);
 	strmap_free(&must);
 	form_items_free(&items);
 	commune_list_free(&active);
