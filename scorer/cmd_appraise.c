@@ -97,6 +97,26 @@ static const char *default_appraiser(void)
 	return pw ? pw->pw_name : NULL;
 }
 
+/* True when the observation is its source's latest (source_value). */
+static bool is_latest(app *a, int64_t id)
+{
+	sqlite3_stmt *s = NULL;
+	dti_diag d;
+	bool yes = true;
+
+	if (staging_prepare(a->st,
+			    "SELECT count(*) FROM source_value v JOIN observation o ON o.id = ?1 "
+			    "WHERE v.id = o.id AND v.year = o.year AND v.commune_code = o.commune_code "
+			    "AND v.variable = o.variable",
+			    &s, &d) == DTI_EOK) {
+		sqlite3_bind_int64(s, 1, id);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			yes = sqlite3_column_int(s, 0) > 0;
+	}
+	sqlite3_finalize(s);
+	return yes;
+}
+
 static int appraise_act(app *a, appraisal_action act, int argc, char **argv)
 {
 	static const struct option opts[] = {{"commune", required_argument, NULL, 'c'},
@@ -169,6 +189,10 @@ static int appraise_act(app *a, appraisal_action act, int argc, char **argv)
 			rcode = fail(rc, &d);
 			break;
 		}
+		if (!is_latest(a, ids[i]))
+			log_warn("observation %lld is not its source's latest value: this act does not "
+				 "change what is scored",
+				 (long long)ids[i]);
 		log_info("observation %lld: %s by %s (appraisal %lld)%s%s", (long long)ids[i], name, by,
 			 (long long)aid, act == APPRAISE_CORRECT ? ", value " : "",
 			 act == APPRAISE_CORRECT ? value : "");

@@ -46,13 +46,22 @@ grep -q '^steering_head,.*,Bí thư/Chủ tịch xã/thị trấn,Bí thư' "$T/
 grep -q '^contact.officer,Chuyên viên cung cấp số liệu,Nguyễn Thị Hương' "$T/again/form-2024-11989.csv" || die "contact not pre-filled"
 fill "$T/again/form-2024-11989.csv" "$T/resubmit.csv" "steering_head=Phó Bí thư/Phó Chủ tịch xã/thị trấn" "dx_meetings_chaired=4" "dx_plan_5year=có|$LINK"
 dti form import "$T/resubmit.csv" 2> "$T/import2.log" || { cat "$T/import2.log"; die "re-submission refused"; }
-expect_eq "observations kept" "$(q "SELECT count(*) FROM observation")" 36
+# 3 answers changed, and the note of online_meeting_all_devices (notes are
+# not pre-filled); the 14 unchanged answers keep their observations.
+expect_eq "observations kept" "$(q "SELECT count(*) FROM observation")" 22
+grep -q "4 answers new or changed, 14 unchanged, 0 left blank" "$T/import2.log" || die "re-submission summary"
 expect_eq "new steering_head" "$(q "SELECT value FROM current_input WHERE commune_code='11989' AND variable='steering_head'")" deputy
 expect_eq "new meetings" "$(q "SELECT value FROM current_input WHERE commune_code='11989' AND variable='dx_meetings_chaired'")" 4
 expect_eq "new 5-year plan" "$(q "SELECT value FROM current_input WHERE commune_code='11989' AND variable='dx_plan_5year'")" yes
 expect_eq "history" "$(q "SELECT group_concat(value, ',') FROM (SELECT value FROM observation WHERE variable='steering_head' ORDER BY id)")" "chair,deputy"
 expect_eq "contact history" "$(q "SELECT count(*) FROM commune_contact")" 4
 expect_eq "form runs" "$(q "SELECT count(*) FROM run WHERE program='dti form import' AND status='ok'")" 2
+
+# Appraising a superseded answer is allowed but said to change nothing.
+OLD=$(q "SELECT min(id) FROM observation WHERE variable = 'steering_head'")
+dti appraise verify "$OLD" --by e2e 2> "$T/old.log" || die "verify of an old answer refused"
+grep -q "observation $OLD is not its source's latest value" "$T/old.log" || die "no warning on a superseded answer"
+expect_eq "still raw" "$(q "SELECT state FROM current_input WHERE commune_code='11989' AND variable='steering_head'")" raw
 
 # Last year's answers pre-fill next year's form.
 dti --year 2025 form generate --commune 11989 --out "$T/next" > /dev/null
@@ -65,5 +74,5 @@ head -c 3 "$T/semi.csv" | od -An -tx1 | grep -q 'ef bb bf' && die "BOM left"
 grep -q '^steering_head;' "$T/semi.csv" || die "not semicolons"
 dti form import --dry-run "$T/semi.csv" 2> "$T/semi.log" || { cat "$T/semi.log"; die "semicolon form refused"; }
 grep -q "dry run: commune 11989, 18 answers valid" "$T/semi.log" || die "dry run summary"
-expect_eq "dry run stores nothing" "$(q "SELECT count(*) FROM observation")" 36
+expect_eq "dry run stores nothing" "$(q "SELECT count(*) FROM observation")" 22
 echo "forms-fill: ok"
