@@ -82,4 +82,10 @@ grep -q "1 answers new or changed, 17 unchanged" "$T/re.log" || die "re-submissi
 expect_eq "verified answer kept" "$(q "SELECT state FROM current_input WHERE commune_code = '11989' AND variable = 'steering_head'")" verified
 expect_eq "rejected answer kept" "$(q "SELECT state FROM current_input WHERE commune_code = '11989' AND variable = 'portal_dx_section'")" rejected
 expect_eq "changed answer raw" "$(q "SELECT state || ' ' || value FROM current_input WHERE commune_code = '11989' AND variable = 'dx_staff'")" "raw no"
+# Words disagree when they differ: a district office says the deputy heads
+# the committee; the verified form answer is still the one scored.
+printf 'commune_code,variable,value\n11989,steering_head,deputy\n' > "$T/office.csv"
+dti import --source district-office "$T/office.csv" 2> /dev/null || die "office import"
+expect_eq "enum disagreement" "$(q "SELECT variable || ' ' || form_value || ' ' || feed_value || ' ' || coalesce(difference, 'words') FROM disagreement")" "steering_head chair deputy words"
+expect_eq "verified beats a newer raw value" "$(q "SELECT value FROM current_input WHERE commune_code = '11989' AND variable = 'steering_head'")" chair
 echo "appraise-flow: ok"
