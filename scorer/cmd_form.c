@@ -455,10 +455,11 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 			code = fail(rc, &d);
 			goto out;
 		}
-		log_info("%s: form of commune %s for %d stored (run %lld, source %s): %zu answers "
+		log_info("%s: form of commune %s for %d stored (run %lld, source %s): %zu answer%s "
 			 "new or changed, %zu unchanged, %zu left blank%s",
-			 file, r.commune_code, a->year, (long long)run, src, r.answers.count, unchanged,
-			 r.unanswered, t.forced ? ", forced after the deadline" : "");
+			 file, r.commune_code, a->year, (long long)run, src, r.answers.count,
+			 r.answers.count == 1 ? "" : "s", unchanged, r.unanswered,
+			 t.forced ? ", forced after the deadline" : "");
 	}
 out:
 	if (f)
