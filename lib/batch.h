@@ -57,6 +57,9 @@ typedef struct batch_target {
 
 /* Stores the whole batch in one BEGIN IMMEDIATE transaction with one run
  * record (status ok) and the payload; on any failure nothing is stored.
+ * A value equal to the source's current figure (value, proof link, note)
+ * is not stored again; it counts as skipped, and b->counts.stored says how
+ * many were stored.
  * *run_id receives the run (may be NULL). */
 dti_err batch_store(staging *st, batch *b, const batch_target *t, int64_t *run_id, dti_diag *d);
 

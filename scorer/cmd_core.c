@@ -163,8 +163,9 @@ int cmd_import(app *a, int argc, char **argv)
 				log_error("%s", d.msg);
 				code = EXIT_DB;
 			} else {
-				log_info("%s: run %lld stored %zu values (%ld records read, %ld empty)", file,
-					 (long long)run, b.count, b.counts.read, b.counts.skipped);
+				log_info("%s: run %lld stored %ld values (%ld records read, %ld empty or "
+					 "unchanged)",
+					 file, (long long)run, b.counts.stored, b.counts.read, b.counts.skipped);
 			}
 		}
 		batch_free(&b);
