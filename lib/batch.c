@@ -61,8 +61,16 @@ bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int yea
 
 dti_err batch_store(staging *st, batch *b, const batch_target *t, int64_t *run_id, dti_diag *d)
 {
+	return batch_store_with(st, b, t, NULL, NULL, run_id, d);
+}
+
+dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra,
+			 void *ctx, int64_t *run_id, dti_diag *d)
+{
 	int64_t source_id = 0, run = 0;
 	char started[32], sha[65];
+	bool known = false;
+	long stored = 0, unchanged = 0;
 	dti_err rc;
 
 	rc = staging_begin(st, d);
@@ -78,14 +86,27 @@ dti_err batch_store(staging *st, batch *b, const batch_target *t, int64_t *run_i
 	}
 	if (!rc && t->forced)
 		rc = staging_run_set_forced(st, run, getenv("USER"), d);
+	if (!rc)
+		rc = staging_source_has_figures(st, source_id, &known, d);
 	for (size_t i = 0; !rc && i < b->count; i++) {
 		batch_item *it = &b->items[i];
 		observation o = {it->commune_code, it->year, it->variable->name, it->value,
 				 it->num, it->proof_url, it->note};
-		rc = staging_put(st, run, source_id, started, &o, d);
+		bool same = false;
+		/* A figure the source already gave is not stored again: its
+		 * appraisal stays valid and a repeated run changes nothing. */
+		if (known)
+			rc = staging_is_current(st, source_id, &o, &same, d);
+		if (!rc && same)
+			unchanged++;
+		else if (!rc && !(rc = staging_put(st, run, source_id, started, &o, d)))
+			stored++;
 	}
+	if (!rc && extra)
+		rc = extra(st, run, ctx, d);
 	if (!rc) {
-		b->counts.stored = (long)b->count;
+		b->counts.stored = stored;
+		b->counts.skipped += unchanged;
 		rc = staging_run_finish(st, run, "ok", &b->counts, NULL, d);
 	}
 	if (!rc)
@@ -93,6 +114,7 @@ dti_err batch_store(staging *st, batch *b, const batch_target *t, int64_t *run_i
 	if (rc) {
 		staging_rollback(st);
 		b->counts.stored = 0;
+		b->counts.skipped -= unchanged;
 		return rc;
 	}
 	if (run_id)

@@ -11,7 +11,7 @@
 struct staging {
 	sqlite3 *db;
 	char *path;
-	sqlite3_stmt *put;
+	sqlite3_stmt *put, *current;
 };
 
 int staging_schema_version(void)
@@ -178,6 +178,7 @@ void staging_close(staging *st)
 	if (!st)
 		return;
 	sqlite3_finalize(st->put);
+	sqlite3_finalize(st->current);
 	if (st->db)
 		sqlite3_close(st->db);
 	free(st->path);
@@ -620,4 +621,54 @@ dti_err staging_last_payload(staging *st, const char *source, int year, char sha
 		rc = db_error(st, d, "cannot read runs");
 	sqlite3_finalize(s);
 	return rc;
+}
+
+dti_err staging_source_has_figures(staging *st, int64_t source_id, bool *has, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	dti_err rc = staging_prepare(st,
+				     "SELECT EXISTS (SELECT 1 FROM run WHERE source_id = ?1 "
+				     "AND status = 'ok' AND records_stored > 0)",
+				     &s, d);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(s, 1, source_id);
+	*has = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return DTI_EOK;
+}
+
+static bool same_text(const unsigned char *stored, const char *v)
+{
+	if (!stored || !v)
+		return !stored && (!v || !*v);
+	return strcmp((const char *)stored, v) == 0;
+}
+
+dti_err staging_is_current(staging *st, int64_t source_id, const observation *o, bool *same,
+			   dti_diag *d)
+{
+	sqlite3_stmt *s;
+	dti_err rc;
+
+	if (!st->current) {
+		rc = staging_prepare(st,
+				     "SELECT value, proof_url, note FROM observation "
+				     "WHERE year = ?1 AND commune_code = ?2 AND variable = ?3 "
+				     "AND source_id = ?4 ORDER BY id DESC LIMIT 1",
+				     &st->current, d);
+		if (rc)
+			return rc;
+	}
+	s = st->current;
+	sqlite3_bind_int(s, 1, o->year);
+	sqlite3_bind_text(s, 2, o->commune_code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, o->variable, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, source_id);
+	*same = sqlite3_step(s) == SQLITE_ROW && same_text(sqlite3_column_text(s, 0), o->value) &&
+		same_text(sqlite3_column_text(s, 1), o->proof_url) &&
+		same_text(sqlite3_column_text(s, 2), o->note);
+	sqlite3_reset(s);
+	return DTI_EOK;
 }

@@ -7,6 +7,7 @@
 #define DTI_STAGING_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -110,6 +111,14 @@ typedef struct observation {
 	const char *proof_url; /* may be NULL */
 	const char *note;      /* may be NULL */
 } observation;
+
+/* Whether a source has stored any figure yet. */
+dti_err staging_source_has_figures(staging *st, int64_t source_id, bool *has, dti_diag *d);
+/* Whether o repeats the source's current figure for its commune, year and
+ * variable (same value, proof link and note): such a figure is not stored
+ * again, so the appraisal of the current one stays valid. */
+dti_err staging_is_current(staging *st, int64_t source_id, const observation *o, bool *same,
+			   dti_diag *d);
 
 /* Appends an observation to the run (inside the caller's transaction). */
 dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *observed_at,

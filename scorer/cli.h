@@ -50,5 +50,7 @@ int cmd_paths(app *a, int argc, char **argv);
 int cmd_status(app *a, int argc, char **argv);
 int cmd_backup(app *a, int argc, char **argv);
 int cmd_nightly_run(app *a, int argc, char **argv);
+int cmd_form(app *a, int argc, char **argv);
+int cmd_appraise(app *a, int argc, char **argv);
 
 #endif

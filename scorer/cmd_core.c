@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appraisal.h"
 #include "batch.h"
 #include "cli.h"
 #include "explain.h"
@@ -229,8 +230,9 @@ int cmd_import(app *a, int argc, char **argv)
 				log_error("%s", d.msg);
 				code = EXIT_DB;
 			} else {
-				log_info("%s: run %lld stored %zu values (%ld records read, %ld empty)", file,
-					 (long long)run, b.count, b.counts.read, b.counts.skipped);
+				log_info("%s: run %lld stored %ld values (%ld records read, %ld empty or "
+					 "unchanged)",
+					 file, (long long)run, b.counts.stored, b.counts.read, b.counts.skipped);
 			}
 		}
 		batch_free(&b);
@@ -248,9 +250,10 @@ int cmd_score(app *a, int argc, char **argv)
 					     {"if-changed", no_argument, NULL, 'i'},
 					     {NULL, 0, NULL, 0}};
 	score_options o = {a->year, false, NULL};
+	strmap must; /* official: the variables that must be verified */
 	score_summary s;
-	bool if_changed = false, last_official = false;
-	char now_sha[65], last_sha[65];
+	bool if_changed = false, last_official = false, skip = false;
+	char now_sha[65], last_sha[65], *policy = NULL;
 	int64_t last_run = 0;
 	dti_diag d;
 	dti_err rc;
@@ -265,21 +268,39 @@ int cmd_score(app *a, int argc, char **argv)
 		else
 			return usage_error("score: unknown option");
 	}
+	if (o.official) {
+		bool all = true;
+		strmap_init(&must);
+		rc = appraisal_must_verify(a->cfg, a->fw, &must, &all, &d);
+		if (rc) {
+			strmap_free(&must);
+			return fail(rc, &d);
+		}
+		o.must_verify = all ? NULL : &must;
+		/* Which variables must be verified is part of what is scored. */
+		policy = json_dumps(json_object_get(a->cfg->root, "official"), JSON_SORT_KEYS | JSON_COMPACT);
+	}
 	/* The fingerprint is read before scoring: an import landing in between
 	 * only makes the next --if-changed run score again. */
-	rc = rescore_fingerprint(a->st, a->fw, a->year, o.official, now_sha, &d);
+	rc = rescore_fingerprint(a->st, a->fw, a->year, o.official, policy, now_sha, &d);
 	if (!rc && if_changed)
 		rc = rescore_latest(a->st, a->year, &last_run, &last_official, last_sha, &d);
-	if (rc)
-		return fail(rc, &d);
-	if (if_changed && last_run && last_official == o.official && strcmp(last_sha, now_sha) == 0) {
+	if (!rc && if_changed && last_run && last_official == o.official &&
+	    strcmp(last_sha, now_sha) == 0) {
 		log_info("inputs of %d unchanged since scoring run %lld; not scored again", a->year,
 			 (long long)last_run);
-		return EXIT_OK;
+		skip = true;
 	}
-	rc = score_year(a->st, a->fw, &o, &s, &d);
-	if (!rc)
-		rc = rescore_record(a->st, s.scoring_run_id, now_sha, &d);
+	if (!rc && !skip) {
+		rc = score_year(a->st, a->fw, &o, &s, &d);
+		if (!rc)
+			rc = rescore_record(a->st, s.scoring_run_id, now_sha, &d);
+	}
+	if (o.official)
+		strmap_free(&must);
+	free(policy);
+	if (!rc && skip)
+		return EXIT_OK;
 	if (rc)
 		return fail(rc, &d);
 	log_info("scoring run %lld: %zu communes, year %d, %s; %zu indicator scores lack inputs "

@@ -22,12 +22,24 @@ static const char usage_text[] =
 	"                              nothing stored when FILE equals the source's last import\n"
 	"  score [--official] [--if-changed]\n"
 	"                              score every commune for the year; store the run;\n"
+	"                              official: only verified values of official.must_verify;\n"
 	"                              --if-changed: only when its inputs changed since then\n"
 	"  export [--run ID] [--out DIR] [--bom]\n"
 	"                              write scores-YEAR.csv and ranking-YEAR.csv\n"
 	"  explain [--run ID] COMMUNE ITEM\n"
 	"                              inputs, sources, rule and arithmetic of one score\n"
 	"  runs [--limit N]            recent collector and import runs\n"
+	"  form generate [--commune CODE] [--out DIR]\n"
+	"                              one CSV form per commune for the year (Vietnamese, BOM)\n"
+	"  form import [--force] [--dry-run] FILE...\n"
+	"                              validate and store filled commune forms\n"
+	"  form status [--commune CODE] which communes submitted, items missing, awaiting appraisal\n"
+	"  appraise list [--commune CODE] [--variable NAME] [--pending]\n"
+	"  appraise verify|reject ID... | --commune CODE --variable NAME [--source NAME]\n"
+	"                              [--reason TEXT] [--by NAME]\n"
+	"  appraise correct ID|--commune CODE --variable NAME VALUE --reason TEXT [--by NAME]\n"
+	"  appraise disagreements [--commune CODE]\n"
+	"                              commune values that differ from a feed beyond the tolerance\n"
 	"  sources [--only NAME]       configured sources: name, kind, collector|import, sheet file\n"
 	"  paths                       the configuration's files (key TAB value), for scripts\n"
 	"  status                      each source's last run, age and error, last scoring and\n"
@@ -60,8 +72,9 @@ int main(int argc, char **argv)
 		int (*run)(app *, int, char **);
 	} commands[] = {{"init", cmd_init},       {"communes", cmd_communes}, {"import", cmd_import},
 			{"score", cmd_score},     {"export", cmd_export},     {"explain", cmd_explain},
-			{"runs", cmd_runs},       {"sources", cmd_sources},   {"paths", cmd_paths},
-			{"status", cmd_status},   {"backup", cmd_backup},     {"nightly-run", cmd_nightly_run}};
+			{"runs", cmd_runs},       {"form", cmd_form},         {"appraise", cmd_appraise},
+			{"sources", cmd_sources}, {"paths", cmd_paths},       {"status", cmd_status},
+			{"backup", cmd_backup},   {"nightly-run", cmd_nightly_run}};
 	/* Commands that read the configuration only and never open the database
 	 * (the nightly entry point asks them before taking its lock). */
 	static const char *const config_only[] = {"sources", "paths"};

@@ -19,7 +19,7 @@ static void put_field(sha256_ctx *c, sqlite3_stmt *s, int i)
 }
 
 dti_err rescore_fingerprint(staging *st, const framework *fw, int year, bool official,
-			    char out[65], dti_diag *d)
+			    const char *policy, char out[65], dti_diag *d)
 {
 	sqlite3_stmt *s = NULL;
 	sha256_ctx c;
@@ -39,6 +39,9 @@ dti_err rescore_fingerprint(staging *st, const framework *fw, int year, bool off
 	snprintf(head, sizeof head, "%s\x1f%d\x1f%s\x1e", fw->sha256, year,
 		 official ? "official" : "provisional");
 	sha256_update(&c, head, strlen(head));
+	if (policy)
+		sha256_update(&c, policy, strlen(policy));
+	sha256_update(&c, "\x1e", 1);
 	sqlite3_bind_int(s, 1, year);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		for (int i = 0; i < 6; i++)

@@ -1,7 +1,7 @@
 /* rescore.h — whether a scoring run would change anything.
  *
  * The fingerprint of a year's inputs is the SHA-256 of the framework file,
- * the year, the mode, the active communes and every row of current_input
+ * the year, the mode (and its policy), the active communes and every row of current_input
  * for them (value, state and the observations used).  A scoring run stores
  * the fingerprint of the inputs read just before it ran; `dti score
  * --if-changed` skips scoring when the latest successful run of the year
@@ -16,9 +16,11 @@
 #include "framework.h"
 #include "staging.h"
 
-/* Fingerprint of the inputs a scoring run of `year` would read now. */
+/* Fingerprint of the inputs a scoring run of `year` would read now.
+ * `policy` (may be NULL) is mixed in: what else decides the scores, such as
+ * the official mode's must-verify configuration. */
 dti_err rescore_fingerprint(staging *st, const framework *fw, int year, bool official,
-			    char out[65], dti_diag *d);
+			    const char *policy, char out[65], dti_diag *d);
 
 /* The latest successful scoring run of `year`: *run_id (0 when none), its
  * mode, and its fingerprint (empty when it has none). */

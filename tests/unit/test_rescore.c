@@ -83,7 +83,7 @@ static void put(fixture *f, const char *code, const char *var, const char *raw)
 static void fp(fixture *f, int year, bool official, char out[65])
 {
 	dti_diag d;
-	assert_int_equal(rescore_fingerprint(f->st, f->fw, year, official, out, &d), DTI_EOK);
+	assert_int_equal(rescore_fingerprint(f->st, f->fw, year, official, NULL, out, &d), DTI_EOK);
 	assert_int_equal(strlen(out), 64);
 }
 
@@ -101,6 +101,14 @@ static void test_fingerprint_follows_inputs(void **state)
 	assert_string_not_equal(a, b);
 	fp(f, 2024, false, c);
 	assert_string_equal(b, c);
+	/* A policy (official.must_verify) is part of it. */
+	{
+		char p1[65], p2[65];
+		dti_diag d2;
+		assert_int_equal(rescore_fingerprint(f->st, f->fw, 2024, true, "{\"a\":1}", p1, &d2), DTI_EOK);
+		assert_int_equal(rescore_fingerprint(f->st, f->fw, 2024, true, "{\"a\":2}", p2, &d2), DTI_EOK);
+		assert_string_not_equal(p1, p2);
+	}
 	/* The same value stored again is a new observation: scored again, so
 	 * that explanations name the observation actually used. */
 	put(f, "11989", "population", "7799");

@@ -238,6 +238,36 @@ static void test_correction_and_rejection(void **state)
 	assert_int_equal(get(f, "11992", "fiber_households").sources, 1);
 }
 
+static void test_repeated_figure_keeps_its_appraisal(void **state)
+{
+	fixture *f = *state;
+	int64_t a = put(f, "telecom:vnpt", "11989", "digital_signature_holders", "300");
+	int before;
+
+	appraise(f, a, "verify", NULL, NAN);
+	before = count(f, "SELECT count(*) FROM observation");
+	/* The same figure again: nothing stored, still verified. */
+	{
+		batch b;
+		dti_problems p = {0};
+		dti_diag d;
+		batch_target t = {"telecom:vnpt", "test", "test", 2024, NULL, NULL, 0, false};
+		batch_init(&b);
+		assert_true(batch_add(&b, framework_variable(f->fw, "digital_signature_holders"), "11989",
+				      2024, "300", '.', NULL, NULL, "again", &p));
+		assert_int_equal(batch_store(f->st, &b, &t, NULL, &d), DTI_EOK);
+		assert_int_equal(b.counts.stored, 0);
+		assert_int_equal(b.counts.skipped, 1);
+		batch_free(&b);
+	}
+	assert_int_equal(count(f, "SELECT count(*) FROM observation"), before);
+	assert_string_equal(get(f, "11989", "digital_signature_holders").state, "verified");
+	/* A different figure is stored and needs appraisal again. */
+	put(f, "telecom:vnpt", "11989", "digital_signature_holders", "310");
+	assert_int_equal(count(f, "SELECT count(*) FROM observation"), before + 1);
+	assert_string_equal(get(f, "11989", "digital_signature_holders").state, "raw");
+}
+
 static void test_failed_batch_stores_nothing(void **state)
 {
 	fixture *f = *state;
@@ -270,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_latest_per_source),
 		cmocka_unit_test(test_verified_above_raw),
 		cmocka_unit_test(test_correction_and_rejection),
+		cmocka_unit_test(test_repeated_figure_keeps_its_appraisal),
 		cmocka_unit_test(test_failed_batch_stores_nothing),
 	};
 	return cmocka_run_group_tests_name("staging", tests, setup, teardown);
