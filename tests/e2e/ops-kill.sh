@@ -14,17 +14,6 @@ TRIALS=${DTI_KILL_TRIALS:-30}
 killed=0
 configure real '[]'
 sheets=$dep/samples/sheets
-# Alternating line endings gives every sheet a new payload with the same
-# values, so every trial imports all sheets and scores again.
-flip() {
-	for f in "$sheets"/*.csv; do
-		if [ $(($1 % 2)) = 0 ]; then
-			sed -i 's/\r$//' "$f"
-		else
-			sed -i 's/\r*$/\r/' "$f"
-		fi
-	done
-}
 
 t0=$(date +%s%N)
 nightly 2>/dev/null || fail "the first run failed"
@@ -42,9 +31,12 @@ wait_for() {
 
 last_sheet=$(ls "$sheets"/*.csv | tail -n 1)
 killed_in=
+pid=
+# A trial left running when this script ends is stopped with it.
+trap '[ -n "$pid" ] && kill -KILL "-$pid" 2>/dev/null' EXIT
 i=1
 while [ "$i" -le "$NIGHTLY_TRIALS" ]; do
-	flip "$i"
+	perturb "$i"
 	: >"$DTI_TMP/k.err"
 	setsid sh "$NIGHTLY" --config "$dep/config/dti.json" >/dev/null 2>"$DTI_TMP/k.err" &
 	pid=$!
@@ -113,7 +105,7 @@ while [ "$i" -le "$TRIALS" ]; do
 done
 echo "$killed of $TRIALS imports and scorings were killed before they ended"
 
-flip 0
+perturb 0
 nightly 2>"$DTI_TMP/final.err"
 rc=$?
 [ "$rc" = 0 ] || fail "the run after the kills exited $rc: $(tail -n 5 "$DTI_TMP/final.err")"

@@ -27,16 +27,16 @@ reader() { # $1: its name
 	done
 	echo "$n" >"$DTI_TMP/$1.count"
 }
+# The readers stop when this script ends, whatever way it ends.
+trap 'touch "$DTI_TMP/stop"' EXIT
 reader r1 &
 p1=$!
 reader r2 &
 p2=$!
 for i in 1 2; do
-	# New payloads with the same values: every sheet is stored again and
-	# the year scored again, while the readers read.
-	for f in "$sheets"/*.csv; do
-		if [ $((i % 2)) = 1 ]; then sed -i 's/\r$//' "$f"; else sed -i 's/\r*$/\r/' "$f"; fi
-	done
+	# New figures: the changed sheets are stored and the year scored again
+	# while the readers read.
+	perturb "$i"
 	nightly 2>"$DTI_TMP/n$i.err" || fail "nightly $i failed: $(tail -n 5 "$DTI_TMP/n$i.err")"
 	grep -q "scoring run [0-9]*: 11 communes" "$DTI_TMP/n$i.err" || fail "nightly $i did not score again"
 done
