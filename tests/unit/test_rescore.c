@@ -1,5 +1,5 @@
 /* The input fingerprint behind `dti score --if-changed`: the same inputs
- * give the same fingerprint; a new value, an appraisal, another year,
+ * give the same fingerprint; a changed value, an appraisal, another year,
  * another mode or another commune set change it; a scoring run stores it. */
 #include <math.h>
 #include <setjmp.h>
@@ -109,9 +109,12 @@ static void test_fingerprint_follows_inputs(void **state)
 		assert_int_equal(rescore_fingerprint(f->st, f->fw, 2024, true, "{\"a\":2}", p2, &d2), DTI_EOK);
 		assert_string_not_equal(p1, p2);
 	}
-	/* The same value stored again is a new observation: scored again, so
-	 * that explanations name the observation actually used. */
+	/* The same figure from the same source is not stored again: nothing
+	 * changes.  Another figure does. */
 	put(f, "11989", "population", "7799");
+	fp(f, 2024, false, c);
+	assert_string_equal(b, c);
+	put(f, "11989", "population", "7800");
 	fp(f, 2024, false, c);
 	assert_string_not_equal(b, c);
 	/* Mode and year are part of it; another year's data is not. */
