@@ -25,6 +25,10 @@ static const char usage_text[] =
 	"  explain [--run ID] COMMUNE ITEM\n"
 	"                              inputs, sources, rule and arithmetic of one score\n"
 	"  runs [--limit N]            recent collector and import runs\n"
+	"  publish [--run ID] [--out DIR]\n"
+	"                              CSV, JSON and the HTML report of the year's latest\n"
+	"                              scoring run into DIR/YEAR/; prints the files, the\n"
+	"                              report's index.html last\n"
 	"\n"
 	"options:\n"
 	"  --config FILE   configuration (default: $DTI_CONFIG, ./config/dti.json, /etc/dti/dti.json)\n"
@@ -49,7 +53,7 @@ int main(int argc, char **argv)
 		int (*run)(app *, int, char **);
 	} commands[] = {{"init", cmd_init},       {"communes", cmd_communes}, {"import", cmd_import},
 			{"score", cmd_score},     {"export", cmd_export},     {"explain", cmd_explain},
-			{"runs", cmd_runs}};
+			{"runs", cmd_runs},       {"publish", cmd_publish}};
 	app a = {NULL, NULL, 0, NULL, NULL, NULL};
 	int64_t y;
 	int c, code;
