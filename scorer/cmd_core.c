@@ -194,9 +194,11 @@ int cmd_score(app *a, int argc, char **argv)
 	rc = score_year(a->st, a->fw, &o, &s, &d);
 	if (rc)
 		return fail(rc, &d);
-	log_info("scoring run %lld: %zu communes, year %d, %s; %zu indicator scores lack inputs",
+	log_info("scoring run %lld: %zu communes, year %d, %s; %zu indicator scores lack inputs "
+		 "(rules %.1f ms, whole run %.1f ms)",
 		 (long long)s.scoring_run_id, s.communes, a->year,
-		 o.official ? "official" : "provisional", s.missing);
+		 o.official ? "official" : "provisional", s.missing, s.seconds_compute * 1e3,
+		 s.seconds_total * 1e3);
 	return EXIT_OK;
 }
 

@@ -1,0 +1,61 @@
+"""Driver of bench-core.sh: builds the national data set, times each step
+and reports wall time and peak memory (max RSS of the child)."""
+import csv, os, random, resource, subprocess, sys, time
+
+root, bindir, tmp = sys.argv[1:4]
+units = list(csv.DictReader(open(f'{root}/config/admin-units-2025-03-01.csv', encoding='utf-8')))
+random.seed(1)
+with open(f'{tmp}/communes.csv', 'w', encoding='utf-8', newline='') as f:
+    w = csv.writer(f); w.writerow(['code', 'name'])
+    for u in units: w.writerow([u['commune_code'], u['commune_name']])
+import json
+fw = json.load(open(f'{root}/config/frameworks/commune-2024.json', encoding='utf-8'))
+used = []
+for p in fw['pillars']:
+    for i in p['indicators']:
+        r = i['rule']
+        for k in ('variable', 'gate'):
+            if k in r and r[k] not in used: used.append(r[k])
+        for k in ('numerator', 'denominator'):
+            for v in r.get(k, []):
+                if v not in used: used.append(v)
+types = {v['name']: v for v in fw['variables']}
+rows = 0
+with open(f'{tmp}/inputs.csv', 'w', encoding='utf-8', newline='') as f:
+    w = csv.writer(f); w.writerow(['commune_code', 'variable', 'value'])
+    for u in units:
+        for v in used:
+            t = types[v]['type']
+            val = (random.choice(['có', 'không', 'yes', '1']) if t == 'yesno' else
+                   random.choice([e['value'] for e in types[v]['values']]) if t == 'enum' else
+                   str(random.randint(0, 20000)) if t == 'count' else f'{random.uniform(0, 900):.1f}')
+            w.writerow([u['commune_code'], v, val]); rows += 1
+
+def run(args, **kw):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    p = subprocess.run(args, capture_output=True, text=True, **kw)
+    dt = time.perf_counter() - t
+    if p.returncode != 0:
+        sys.exit(f'{args[0]} failed: {p.stderr[-2000:]}')
+    # ru_maxrss of children is the max over all children so far
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return dt, rss, p
+
+dti = [f'{bindir}/dti', '--config', f'{root}/config/dti.json', '--db', f'{tmp}/dti.db']
+print(f'data set: {len(units)} units, {rows} observations ({os.path.getsize(tmp + "/inputs.csv") / 1e6:.1f} MB CSV)')
+run(dti + ['communes', 'load', f'{tmp}/communes.csv'])
+t_imp, m1, _ = run(dti + ['import', f'{tmp}/inputs.csv'])
+t_sc, m2, p = run(dti + ['score'])
+t_ex, m3, _ = run(dti + ['export', '--out', f'{tmp}/out'])
+print(f'dti import:  {t_imp * 1000:8.0f} ms')
+print(f'dti score:   {t_sc * 1000:8.0f} ms   ({p.stderr.strip().split("(")[-1].rstrip(")")})')
+print(f'dti export:  {t_ex * 1000:8.0f} ms')
+print(f'dti whole path (import + score + export): {(t_imp + t_sc + t_ex) * 1000:.0f} ms; '
+      f'peak memory of any step: {max(m1, m2, m3) / 1024:.1f} MB')
+t_sq, _, _ = run(['sqlite3', f'{tmp}/plain.db'], input=f'.mode csv\n.import {tmp}/inputs.csv obs\n')
+print(f'sqlite3 .import of the same file: {t_sq * 1000:.0f} ms  -> dti import / sqlite3 = {t_imp / t_sq:.2f}x')
+t_py, _, _ = run(['python3', f'{root}/tests/bench/baseline.py', f'{root}/config/frameworks/commune-2024.json',
+                  f'{tmp}/communes.csv', f'{tmp}/inputs.csv', f'{tmp}/py.db', f'{tmp}/py.csv'])
+print(f'python baseline (CSV -> SQLite -> scores -> CSV): {t_py * 1000:.0f} ms  -> '
+      f'python / dti = {t_py / (t_imp + t_sc + t_ex):.1f}x')

@@ -1,0 +1,235 @@
+/* Sheet import: long and wide CSV, BOM, quotes, semicolons, and every
+ * problem of a bad file reported with file, line and column. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "csv.h"
+#include "sheet.h"
+#include "text.h"
+#include "util.h"
+
+static framework *fw;
+static commune_list communes;
+static commune_index ix;
+
+static int setup(void **state)
+{
+	dti_diag d;
+	(void)state;
+	if (framework_load("config/frameworks/commune-2024.json", &fw, &d))
+		return -1;
+	commune_list_add(&communes, "11989", "Xã Lạc Đạo");
+	commune_list_add(&communes, "00004", "Phường Trúc Bạch");
+	commune_index_build(&ix, &communes);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	commune_index_free(&ix);
+	commune_list_free(&communes);
+	framework_free(fw);
+	return 0;
+}
+
+typedef struct result {
+	dti_err rc;
+	batch b;
+	dti_problems p;
+} result;
+
+static void read_text(const char *text, result *r)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "rb");
+	dti_diag d;
+
+	assert_non_null(f);
+	batch_init(&r->b);
+	memset(&r->p, 0, sizeof r->p);
+	r->rc = sheet_read_csv(f, "t.csv", SHEET_AUTO, fw, &ix, 2024, &r->b, &r->p, &d);
+	fclose(f);
+}
+
+static void done(result *r)
+{
+	batch_free(&r->b);
+	problems_free(&r->p);
+}
+
+static bool has_problem(const result *r, const char *needle)
+{
+	for (size_t i = 0; i < r->p.stored; i++)
+		if (strstr(r->p.items[i], needle))
+			return true;
+	return false;
+}
+
+static void test_long_with_bom_quotes_and_words(void **state)
+{
+	result r;
+	(void)state;
+	read_text("\xEF\xBB\xBF" "commune_code,variable,value\r\n"
+		  "11989,population,9954\r\n"
+		  "\"11989\",\"dx_staff\",\"Có\"\r\n"
+		  "4,steering_head,Deputy\r\n"
+		  "11989,budget_spending_total,\"21307.9\"\r\n"
+		  "11989,villages,\r\n",
+		  &r);
+	assert_int_equal(r.rc, DTI_EOK);
+	assert_int_equal(r.b.count, 4);
+	assert_string_equal(r.b.items[1].value, "yes");
+	assert_string_equal(r.b.items[2].commune_code, "00004"); /* leading zeros restored */
+	assert_string_equal(r.b.items[2].value, "deputy");
+	assert_true(r.b.items[3].num == 21307.9);
+	assert_int_equal(r.b.counts.skipped, 1);
+	done(&r);
+}
+
+static void test_wide_semicolon_decimal_comma(void **state)
+{
+	result r;
+	(void)state;
+	read_text("commune_code;commune_name;population;dx_budget;portal_dx_section\n"
+		  "11989;Xã Lạc Đạo;9954;310,5;không\n"
+		  "00004;\"Phường; Trúc Bạch\";12000;;yes\n",
+		  &r);
+	assert_int_equal(r.rc, DTI_EOK);
+	assert_int_equal(r.b.count, 5);
+	assert_true(r.b.items[1].num == 310.5);
+	assert_string_equal(r.b.items[2].value, "no");
+	assert_int_equal(r.b.counts.skipped, 1);
+	done(&r);
+}
+
+static void test_every_problem_is_reported(void **state)
+{
+	result r;
+	(void)state;
+	read_text("commune_code,variable,value\n"
+		  "11989,population,9954\n"
+		  "99999,population,10\n"        /* line 3: unknown commune */
+		  "11989,populaton,10\n"         /* line 4: unknown variable */
+		  "11989,households,-4\n"        /* line 5: negative */
+		  "11989,villages,many\n"        /* line 6: not a number */
+		  "11989,dx_staff,maybe\n"       /* line 7: not yes/no */
+		  "11989,steering_head,boss\n"   /* line 8: not in the enum */
+		  "11989,population,9955\n"      /* line 9: duplicate of line 2 */
+		  "11989,villages,1.5\n"         /* line 10: a count with a fraction */
+		  "11989,villages\n",            /* line 11: field count */
+		  &r);
+	assert_int_equal(r.rc, DTI_EINVALID);
+	assert_int_equal(r.p.count, 9);
+	assert_true(has_problem(&r, "t.csv:3:1 (commune_code): unknown commune '99999'"));
+	assert_true(has_problem(&r, "t.csv:4:2 (variable): unknown variable 'populaton'"));
+	assert_true(has_problem(&r, "t.csv:5:3 (value): '-4' is negative"));
+	assert_true(has_problem(&r, "t.csv:6:3 (value): 'many' is not a non-negative number"));
+	assert_true(has_problem(&r, "t.csv:7:3 (value): 'maybe' is not a yes/no answer"));
+	assert_true(has_problem(&r, "t.csv:8:3 (value): 'boss' is not one of chair, deputy, none"));
+	assert_true(has_problem(&r, "t.csv:9:3 (value): duplicate"));
+	assert_true(has_problem(&r, "already given at t.csv:2:3"));
+	assert_true(has_problem(&r, "t.csv:10:3 (value): '1.5' is not a whole number"));
+	assert_true(has_problem(&r, "t.csv:11: 2 fields, the header has 3"));
+	done(&r);
+}
+
+static void test_wide_unknown_column_and_missing_key(void **state)
+{
+	result r;
+	(void)state;
+	read_text("commune_code,population,smartphones\n11989,1,2\n", &r);
+	assert_int_equal(r.rc, DTI_EINVALID);
+	assert_true(has_problem(&r, "t.csv:1:3: unknown variable 'smartphones'"));
+	done(&r);
+	read_text("code_xa,population\n11989,1\n", &r);
+	assert_int_equal(r.rc, DTI_EINVALID);
+	assert_true(has_problem(&r, "no commune_code column"));
+	done(&r);
+}
+
+static void test_invalid_utf8_is_refused(void **state)
+{
+	result r;
+	(void)state;
+	read_text("commune_code,variable,value\n11989,dx_staff,c\xff\n", &r);
+	assert_int_equal(r.rc, DTI_EINVALID);
+	assert_true(has_problem(&r, "t.csv:2:3 (value): value is not valid UTF-8"));
+	done(&r);
+}
+
+static void test_unclosed_quote_is_a_parse_error(void **state)
+{
+	FILE *f;
+	const char *text = "commune_code,variable,value\n11989,population,\"12\n";
+	batch b;
+	dti_problems p = {0};
+	dti_diag d;
+	(void)state;
+	f = fmemopen((void *)text, strlen(text), "rb");
+	batch_init(&b);
+	assert_int_equal(sheet_read_csv(f, "q.csv", SHEET_AUTO, fw, &ix, 2024, &b, &p, &d), DTI_EPARSE);
+	assert_non_null(strstr(d.msg, "q.csv:2: quoted field not closed"));
+	fclose(f);
+	batch_free(&b);
+	problems_free(&p);
+}
+
+static void test_csv_multiline_field_keeps_line_numbers(void **state)
+{
+	const char *text = "a,b\n\"x\ny\",2\n\n3,4\n";
+	FILE *f = fmemopen((void *)text, strlen(text), "rb");
+	csv_reader *r = csv_open(f, "m.csv", 0);
+	dti_diag d;
+	(void)state;
+	assert_int_equal(csv_next(r, &d), 1);
+	assert_int_equal(csv_next(r, &d), 1);
+	assert_string_equal(csv_field(r, 0), "x\ny");
+	assert_int_equal(csv_line(r), 2);
+	assert_int_equal(csv_next(r, &d), 1);
+	assert_string_equal(csv_field(r, 1), "4");
+	assert_int_equal(csv_line(r), 5);
+	assert_int_equal(csv_next(r, &d), 0);
+	csv_close(r);
+	fclose(f);
+}
+
+static void test_name_keys(void **state)
+{
+	static const char *const same[] = {"Thị trấn Như Quỳnh", "THỊ TRẤN NHƯ QUỲNH", "Như Quỳnh",
+					   "nhu quynh", "TT. Như Quỳnh",
+					   "Nhu\xcc\x9b Quy\xcc\x80nh" /* decomposed */};
+	char *ref = text_name_key("Thị trấn Như Quỳnh");
+	(void)state;
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+		char *k = text_name_key(same[i]);
+		assert_non_null(k);
+		assert_string_equal(k, ref);
+		free(k);
+	}
+	free(ref);
+	ref = text_name_key("Xã Đình Dù");
+	assert_string_equal(ref, "dinh du");
+	free(ref);
+	assert_null(text_name_key("bad \xc3"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_long_with_bom_quotes_and_words),
+		cmocka_unit_test(test_wide_semicolon_decimal_comma),
+		cmocka_unit_test(test_every_problem_is_reported),
+		cmocka_unit_test(test_wide_unknown_column_and_missing_key),
+		cmocka_unit_test(test_invalid_utf8_is_refused),
+		cmocka_unit_test(test_unclosed_quote_is_a_parse_error),
+		cmocka_unit_test(test_csv_multiline_field_keeps_line_numbers),
+		cmocka_unit_test(test_name_keys),
+	};
+	return cmocka_run_group_tests_name("sheet", tests, setup, teardown);
+}

@@ -1,0 +1,276 @@
+/* The staging store: schema versioning and the value-resolution rule
+ * (sum over sources, latest per source, verified or corrected above raw,
+ * rejected not scored) as analysts see it in current_input. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "batch.h"
+#include "framework.h"
+#include "staging.h"
+#include "util.h"
+
+typedef struct fixture {
+	char path[64];
+	staging *st;
+	framework *fw;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = xcalloc(1, sizeof *f);
+	commune_list l = {0};
+	dti_diag d;
+	int fd;
+
+	snprintf(f->path, sizeof f->path, "/tmp/dti-test-staging-XXXXXX");
+	fd = mkstemp(f->path);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	unlink(f->path);
+	if (framework_load("config/frameworks/commune-2024.json", &f->fw, &d) ||
+	    staging_open(f->path, &f->st, &d) || staging_sync_framework(f->st, f->fw, &d))
+		return -1;
+	commune_list_add(&l, "11989", "Xã Lạc Đạo");
+	commune_list_add(&l, "11992", "Xã Chỉ Đạo");
+	if (staging_set_communes(f->st, &l, NULL, &d))
+		return -1;
+	commune_list_free(&l);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	char wal[80], shm[80];
+	staging_close(f->st);
+	framework_free(f->fw);
+	snprintf(wal, sizeof wal, "%s-wal", f->path);
+	snprintf(shm, sizeof shm, "%s-shm", f->path);
+	unlink(f->path);
+	unlink(wal);
+	unlink(shm);
+	free(f);
+	return 0;
+}
+
+/* Stores one value from a source as its own run; returns the observation id. */
+static int64_t put(fixture *f, const char *source, const char *code, const char *var,
+		   const char *raw)
+{
+	batch b;
+	dti_problems p = {0};
+	dti_diag d;
+	batch_target t = {source, "test", "test", 2024, NULL, NULL, 0, false};
+	int64_t run = 0, id = 0;
+	sqlite3_stmt *s;
+
+	batch_init(&b);
+	assert_true(batch_add(&b, framework_variable(f->fw, var), code, 2024, raw, '.', NULL, NULL,
+			      "test", &p));
+	assert_int_equal(batch_store(f->st, &b, &t, &run, &d), DTI_EOK);
+	batch_free(&b);
+	assert_int_equal(staging_prepare(f->st, "SELECT max(id) FROM observation WHERE run_id = ?1",
+					 &s, &d), 0);
+	sqlite3_bind_int64(s, 1, run);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return id;
+}
+
+static void appraise(fixture *f, int64_t obs, const char *action, const char *value, double num)
+{
+	sqlite3_stmt *s;
+	dti_diag d;
+	char now[32];
+
+	now_iso(now);
+	assert_int_equal(staging_prepare(f->st,
+					 "INSERT INTO appraisal(observation_id, action, value, num, by, at, "
+					 "reason) VALUES (?1, ?2, ?3, ?4, 'tester', ?5, 'test')",
+					 &s, &d), 0);
+	sqlite3_bind_int64(s, 1, obs);
+	sqlite3_bind_text(s, 2, action, -1, SQLITE_STATIC);
+	staging_bind_text(s, 3, value);
+	staging_bind_num(s, 4, num);
+	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+}
+
+typedef struct current {
+	bool found, has_value;
+	double num;
+	char state[16];
+	int sources;
+} current;
+
+static current get(fixture *f, const char *code, const char *var)
+{
+	current c = {false, false, NAN, "", 0};
+	sqlite3_stmt *s;
+	dti_diag d;
+
+	assert_int_equal(staging_prepare(f->st,
+					 "SELECT num, state, sources FROM current_input WHERE year = 2024 "
+					 "AND commune_code = ?1 AND variable = ?2",
+					 &s, &d), 0);
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, var, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		c.found = true;
+		c.has_value = sqlite3_column_type(s, 0) != SQLITE_NULL;
+		c.num = sqlite3_column_double(s, 0);
+		snprintf(c.state, sizeof c.state, "%s", (const char *)sqlite3_column_text(s, 1));
+		c.sources = sqlite3_column_int(s, 2);
+	}
+	assert_int_not_equal(sqlite3_step(s), SQLITE_ROW); /* one row per variable */
+	sqlite3_finalize(s);
+	return c;
+}
+
+static int count(fixture *f, const char *sql)
+{
+	sqlite3_stmt *s;
+	dti_diag d;
+	int n;
+	assert_int_equal(staging_prepare(f->st, sql, &s, &d), 0);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+static void test_schema_version_and_wal(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(count(f, "PRAGMA user_version"), staging_schema_version());
+	assert_int_equal(count(f, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM variable"), (int)f->fw->n_variables);
+}
+
+static void test_refuses_newer_schema(void **state)
+{
+	fixture *f = *state;
+	staging *other = NULL;
+	dti_diag d;
+	assert_int_equal(staging_exec(f->st, "PRAGMA user_version = 999", &d), 0);
+	assert_int_equal(staging_open(f->path, &other, &d), DTI_ESCHEMA);
+	assert_null(other);
+	assert_non_null(strstr(d.msg, "newer"));
+	{
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", staging_schema_version());
+		assert_int_equal(staging_exec(f->st, sql, &d), 0);
+	}
+}
+
+static void test_sum_over_operators(void **state)
+{
+	fixture *f = *state;
+	current c;
+	put(f, "telecom:viettel", "11989", "smartphone_users", "100");
+	put(f, "telecom:vnpt", "11989", "smartphone_users", "50");
+	c = get(f, "11989", "smartphone_users");
+	assert_true(c.num == 150.0);
+	assert_int_equal(c.sources, 2);
+	/* A later figure from one operator replaces only that operator's. */
+	put(f, "telecom:viettel", "11989", "smartphone_users", "120");
+	c = get(f, "11989", "smartphone_users");
+	assert_true(c.num == 170.0);
+	assert_string_equal(c.state, "raw");
+	/* History stays. */
+	assert_int_equal(count(f, "SELECT count(*) FROM observation WHERE variable = 'smartphone_users'"), 3);
+}
+
+static void test_latest_per_source(void **state)
+{
+	fixture *f = *state;
+	put(f, "sheet:statistics", "11989", "population", "1000");
+	put(f, "sheet:statistics", "11989", "population", "1100");
+	assert_true(get(f, "11989", "population").num == 1100.0);
+	/* Another commune is untouched. */
+	assert_false(get(f, "11992", "population").found);
+}
+
+static void test_verified_above_raw(void **state)
+{
+	fixture *f = *state;
+	int64_t a = put(f, "form:11992", "11992", "households", "400");
+	put(f, "sheet:statistics", "11992", "households", "420"); /* later, raw */
+	assert_true(get(f, "11992", "households").num == 420.0);
+	appraise(f, a, "verify", NULL, NAN);
+	assert_true(get(f, "11992", "households").num == 400.0);
+	assert_string_equal(get(f, "11992", "households").state, "verified");
+}
+
+static void test_correction_and_rejection(void **state)
+{
+	fixture *f = *state;
+	int64_t a = put(f, "sheet:culture", "11992", "pcs_total", "30");
+	appraise(f, a, "correct", "28", 28);
+	assert_true(get(f, "11992", "pcs_total").num == 28.0);
+	assert_string_equal(get(f, "11992", "pcs_total").state, "corrected");
+	/* A rejected value is not scored: the row remains, without a value. */
+	a = put(f, "sheet:culture", "11992", "pcs_antivirus", "25");
+	appraise(f, a, "reject", NULL, NAN);
+	{
+		current c = get(f, "11992", "pcs_antivirus");
+		assert_true(c.found);
+		assert_false(c.has_value);
+		assert_string_equal(c.state, "rejected");
+	}
+	/* In a summed variable a rejected operator figure drops out of the sum. */
+	a = put(f, "telecom:viettel", "11992", "fiber_households", "70");
+	put(f, "telecom:vnpt", "11992", "fiber_households", "30");
+	appraise(f, a, "reject", NULL, NAN);
+	assert_true(get(f, "11992", "fiber_households").num == 30.0);
+	assert_int_equal(get(f, "11992", "fiber_households").sources, 1);
+}
+
+static void test_failed_batch_stores_nothing(void **state)
+{
+	fixture *f = *state;
+	batch b;
+	dti_problems p = {0};
+	dti_diag d;
+	batch_target t = {"sheet:bad", "sheet", "test", 2024, "bad.csv", NULL, 0, false};
+	run_counts c = {3, 0, 0, 1};
+	int before = count(f, "SELECT count(*) FROM observation");
+
+	batch_init(&b);
+	assert_false(batch_add(&b, framework_variable(f->fw, "villages"), "11989", 2024, "-3", '.',
+			       NULL, NULL, "bad.csv:2:3 (value)", &p));
+	assert_int_equal(p.count, 1);
+	assert_non_null(strstr(p.items[0], "bad.csv:2:3 (value)"));
+	assert_int_equal(batch_record_failure(f->st, &t, &c, p.items[0], &d), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM observation"), before);
+	assert_int_equal(count(f, "SELECT count(*) FROM run WHERE status = 'failed' AND "
+				  "records_rejected = 1 AND error LIKE '%negative%'"), 1);
+	batch_free(&b);
+	problems_free(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_schema_version_and_wal),
+		cmocka_unit_test(test_refuses_newer_schema),
+		cmocka_unit_test(test_sum_over_operators),
+		cmocka_unit_test(test_latest_per_source),
+		cmocka_unit_test(test_verified_above_raw),
+		cmocka_unit_test(test_correction_and_rejection),
+		cmocka_unit_test(test_failed_batch_stores_nothing),
+	};
+	return cmocka_run_group_tests_name("staging", tests, setup, teardown);
+}
