@@ -165,7 +165,7 @@ static const char css[] =
 	"table{border-collapse:collapse;width:100%;margin:8px 0;font-size:14px}"
 	"th,td{border:1px solid #c9d2dc;padding:4px 7px;vertical-align:top;text-align:left}"
 	"th{background:#eef3f8}"
-	"td.n,th.n{text-align:right;white-space:nowrap}"
+	"td.n,th.n{text-align:right;white-space:nowrap}table.narrow{width:auto;min-width:50%}"
 	"tr.pillar td{background:#f4f7fa;font-weight:bold}"
 	".up{color:#146c2e}.down{color:#b3261e}"
 	".flag{color:#9a4a00}"
@@ -368,7 +368,7 @@ static void chart_heatmap(strbuf *sb, const report_input *in)
 static void chart_pillars(strbuf *sb, const results *r, const res_commune *rc)
 {
 	const framework *fw = r->fw;
-	const double label_w = 300, bar_w = 360, row = 28, top = 8;
+	const double label_w = 290, bar_w = 320, row = 28, top = 8;
 	double h = top + row * (double)fw->n_pillars + 8;
 	char b[64], m[64], q[64], colour[32];
 
@@ -439,7 +439,7 @@ static void district_page(strbuf *sb, const report_input *in)
 	sb_appendf(sb, "Kết quả %s.</p>\n",
 		   strcmp(r->mode, "official") == 0 ? "chính thức (chỉ tính số liệu đã xác minh)"
 						    : "tạm tính (gồm cả số liệu chưa thẩm định)");
-	sb_appends(sb, "<h2>Bảng xếp hạng</h2>\n<table id=\"ranking\">\n<thead><tr><th class=\"n\">Hạng</th>"
+	sb_appends(sb, "<h2>Bảng xếp hạng</h2>\n<table id=\"ranking\" class=\"narrow\">\n<thead><tr><th class=\"n\">Hạng</th>"
 		       "<th>Xã, thị trấn</th><th class=\"n\">Tổng điểm</th>");
 	if (bands)
 		sb_appends(sb, "<th>Xếp loại</th>");
@@ -491,7 +491,7 @@ static void district_page(strbuf *sb, const report_input *in)
 		html_text(sb, r->fw->pillars[p].name);
 		sb_appendf(sb, " (%s)", num(b, r->fw->pillars[p].max));
 	}
-	sb_appends(sb, "</p>\n<h2>Mức độ đầy đủ của số liệu đầu vào</h2>\n<table id=\"coverage\">\n"
+	sb_appends(sb, "</p>\n<h2>Mức độ đầy đủ của số liệu đầu vào</h2>\n<table id=\"coverage\" class=\"narrow\">\n"
 		       "<thead><tr><th>Xã, thị trấn</th><th class=\"n\">Số liệu có</th>"
 		       "<th class=\"n\">Cần có</th><th class=\"n\">Tỷ lệ</th>"
 		       "<th class=\"n\">Chỉ số bị gắn cờ</th></tr></thead>\n<tbody>\n");
