@@ -1,0 +1,154 @@
+#!/bin/sh
+# dti publish on the spec's vector, two years: every number in the long and
+# wide CSV files and in the JSON matches the score table of the run; BOM
+# variants; rating bands from the configuration (and none when absent);
+# year over year; usage and configuration errors.
+set -eu
+V=$DTI_ROOT/tests/fixtures/vectors
+T=$DTI_TMP
+
+# Configurations with absolute paths: with the sample bands, without, and bad.
+python3 - "$DTI_ROOT/config/dti.json" "$T" <<'PY'
+import json, os, sys
+src, t = sys.argv[1], sys.argv[2]
+c = json.load(open(src))
+base = os.path.dirname(os.path.abspath(src))
+for k in ("database", "output_dir", "log_file", "framework", "admin_units", "communes_csv"):
+    if k in c:
+        c[k] = os.path.normpath(os.path.join(base, c[k]))
+c["output_dir"] = os.path.join(t, "out")
+c["rating_bands"] = [{"min": 600, "label": "Khá"}, {"min": 640, "label": "Tốt \"nhất\", <b>"}, {"min": 0, "label": "Yếu"}]
+json.dump(c, open(os.path.join(t, "bands.json"), "w"), ensure_ascii=False)
+del c["rating_bands"]
+json.dump(c, open(os.path.join(t, "nobands.json"), "w"), ensure_ascii=False)
+c["rating_bands"] = [{"min": "high", "label": "Tốt"}]
+json.dump(c, open(os.path.join(t, "badbands.json"), "w"), ensure_ascii=False)
+PY
+dti() { cfg=$1; shift; "$DTI_BIN/dti" --config "$T/$cfg.json" --db "$T/dti.db" "$@"; }
+
+dti bands communes load "$V/communes.csv"
+# 2023: the same communes, some figures lower.
+sed -e 's/^25270,portal_dx_posts,.*/25270,portal_dx_posts,2/' -e 's/^25273,dossiers_online_full,.*/25273,dossiers_online_full,10/' \
+  "$V/inputs.csv" > "$T/inputs-2023.csv"
+dti bands --year 2023 import "$T/inputs-2023.csv"
+dti bands --year 2023 score
+dti bands import "$V/inputs.csv"
+dti bands score
+dti bands publish > "$T/paths"
+last=$(tail -n 1 "$T/paths")
+case "$last" in
+  /*/out/2024/report/index.html) ;;
+  *) echo "last line is not the report's absolute path: $last"; exit 1 ;;
+esac
+test -s "$last"
+for f in scores-2024.csv ranking-2024.csv wide-2024.csv dti-2024.json excel/scores-2024.csv \
+         excel/wide-2024.csv report/data-quality.html report/year-over-year.html \
+         report/commune-25270.html report/commune-25273.html report/commune-25276.html; do
+  test -s "$T/out/2024/$f" || { echo "missing $f"; exit 1; }
+  grep -qx "$T/out/2024/$f" "$T/paths" || { echo "$f not printed"; exit 1; }
+done
+
+python3 - "$T/dti.db" "$T/out/2024" <<'PY'
+import csv, io, json, sqlite3, sys
+db, out = sys.argv[1], sys.argv[2]
+con = sqlite3.connect(db)
+run, edition, sha = con.execute("SELECT id, edition, framework_sha256 FROM scoring_run WHERE year = 2024 AND status = 'ok' ORDER BY id DESC LIMIT 1").fetchone()
+score = {(c, i): (p, m, f, fl, r) for c, i, p, m, f, fl, r in con.execute(
+    "SELECT commune_code, item, points, max_points, fraction, flags, rank FROM score WHERE scoring_run_id = ?", (run,))}
+names = dict(con.execute("SELECT code, name FROM commune"))
+bands = [(640, 'Tốt "nhất", <b>'), (600, "Khá"), (0, "Yếu")]
+def band(t):
+    return next(l for m, l in bands if t >= m)
+def close(a, b, eps=1e-6):
+    return abs(float(a) - float(b)) <= eps
+
+# Wide CSV: UTF-8 without BOM; the Excel copy is the same after its BOM.
+raw = open(out + "/wide-2024.csv", "rb").read()
+excel = open(out + "/excel/wide-2024.csv", "rb").read()
+assert not raw.startswith(b"\xef\xbb\xbf"), "plain wide CSV has a BOM"
+assert excel == b"\xef\xbb\xbf" + raw, "excel wide CSV is not BOM + the plain file"
+rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
+assert len(rows) == 3, rows
+assert [r["rank"] for r in rows] == ["1", "2", "3"], "wide CSV not in rank order"
+for r in rows:
+    c = r["commune_code"]
+    assert r["commune_name"] == names[c], (r["commune_name"], names[c])
+    for p in ["P%d" % k for k in range(1, 9)]:
+        assert close(r[p], score[(c, p)][0]), (c, p, r[p], score[(c, p)])
+    assert close(r["total"], score[(c, "TOTAL")][0])
+    assert int(r["rank"]) == score[(c, "TOTAL")][4]
+    assert r["rating_band"] == band(score[(c, "TOTAL")][0]), (r["rating_band"], score[(c, "TOTAL")][0])
+
+# Long CSV: every row of the run, points and maxima and flags.
+long_raw = open(out + "/scores-2024.csv", "rb").read()
+assert open(out + "/excel/scores-2024.csv", "rb").read() == b"\xef\xbb\xbf" + long_raw
+n = 0
+for r in csv.DictReader(io.StringIO(long_raw.decode("utf-8"))):
+    p, m, f, fl, _ = score[(r["commune_code"], r["indicator"])]
+    assert close(r["points"], p) and close(r["max_points"], m) and r["flags"] == fl, r
+    n += 1
+assert n == len(score) == 3 * (40 + 8 + 1), (n, len(score))
+
+# JSON: the framework edition of the run, and exact numbers.
+j = json.load(open(out + "/dti-2024.json", encoding="utf-8"))
+assert j["year"] == 2024 and j["scoring_run"]["id"] == run
+assert j["framework"]["edition"] == edition and j["framework"]["sha256"] == sha
+assert sum(p["max"] for p in j["framework"]["pillars"]) == 1000
+assert [b["label"] for b in j["rating_bands"]] == [l for _, l in bands]
+assert len(j["communes"]) == 3
+for c in j["communes"]:
+    code = c["code"]
+    assert c["name"] == names[code]
+    assert c["total"] == score[(code, "TOTAL")][0] and c["rank"] == score[(code, "TOTAL")][4]
+    assert c["rating_band"] == band(c["total"])
+    for p in c["pillars"]:
+        assert p["points"] == score[(code, p["id"])][0]
+    assert len(c["indicators"]) == 40
+    for i in c["indicators"]:
+        p, m, f, fl, _ = score[(code, i["id"])]
+        assert i["points"] == p and i["max"] == m and i["fraction"] == f, (code, i)
+        assert ",".join(i["flags"]) == fl, (i["flags"], fl)
+        if p < m - 1e-9:
+            assert abs(i["points_available"] - (m - p)) < 1e-9 and i["advice"], (code, i)
+        else:
+            assert "advice" not in i
+print("wide, long and JSON exports match scoring run", run)
+PY
+
+# The report: bands shown (escaped), year over year against 2023.
+idx=$T/out/2024/report/index.html
+grep -q '<th>Xếp loại</th>' "$idx"
+grep -q 'Tốt &quot;nhất&quot;, &lt;b&gt;' "$idx"
+grep -q 'Thay đổi so với năm 2023' "$idx"
+grep -q 'href="commune-25270.html">Thị trấn Lộc Ninh</a>' "$idx"
+grep -q '<th class="n">Tổng 2023</th><th class="n">Tổng 2024</th>' "$T/out/2024/report/year-over-year.html"
+# 25270 had 2 posts in 2023 (5 points for 1.3); the change shows on its page.
+grep -q 'So với năm 2023' "$T/out/2024/report/commune-25270.html"
+
+# Without bands: no band column in the report, an empty one in the CSV.
+dti nobands publish --out "$T/nb" > /dev/null
+if grep -q 'Xếp loại' "$T/nb/2024/report/index.html"; then echo "bands shown without configuration"; exit 1; fi
+python3 - "$T/nb/2024/wide-2024.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+assert rows and all(r["rating_band"] == "" for r in rows), rows
+PY
+
+# An earlier run by id: its own year's folder, no comparison (nothing before 2023).
+run23=$(sqlite3 "$T/dti.db" "SELECT id FROM scoring_run WHERE year = 2023")
+dti nobands publish --run "$run23" --out "$T/r23" | tail -n 1 | grep -q '/2023/report/index.html$'
+test ! -e "$T/r23/2023/report/year-over-year.html"
+grep -q '"year": 2023' "$T/r23/2023/dti-2023.json"
+
+# Misuse and bad configuration.
+set +e
+dti nobands publish --run abc 2> "$T/err"; rc=$?
+[ $rc -eq 2 ] || { echo "--run abc: exit $rc"; exit 1; }
+dti badbands publish 2> "$T/err"; rc=$?
+[ $rc -eq 3 ] || { echo "bad bands: exit $rc"; cat "$T/err"; exit 1; }
+grep -q 'rating_bands' "$T/err"
+dti nobands --year 2019 publish 2> "$T/err"; rc=$?
+[ $rc -eq 1 ] || { echo "no run: exit $rc"; exit 1; }
+grep -q 'no scoring run for 2019' "$T/err"
+set -e
+echo "publish exports ok"
