@@ -534,7 +534,7 @@ static void where_the_points_are(strbuf *sb, const results *r, size_t c)
 	gap *gaps = xcalloc(fw->n_indicators, sizeof *gaps);
 	size_t n = 0;
 	double total = 0;
-	char b[64], m[64];
+	char b[64], m[64], g[64];
 	strbuf t;
 
 	sb_init(&t, 0);
@@ -566,7 +566,7 @@ static void where_the_points_are(strbuf *sb, const results *r, size_t c)
 		sb_appends(sb, "</a> ");
 		html_text(sb, ind->name);
 		sb_appendf(sb, "</td><td class=\"n\">%s / %s</td><td class=\"n\">%s</td><td>",
-			   num(b, gaps[k].a.points), num(m, ind->max), num(m, gaps[k].a.available));
+			   num(b, gaps[k].a.points), num(m, ind->max), num(g, gaps[k].a.available));
 		sb_reset(&t);
 		advice_text(&gaps[k].a, ind, &t);
 		html_text(sb, t.len ? t.data : "—");

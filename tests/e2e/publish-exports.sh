@@ -125,6 +125,33 @@ grep -q '<th class="n">Tổng 2023</th><th class="n">Tổng 2024</th>' "$T/out/2
 # 25270 had 2 posts in 2023 (5 points for 1.3); the change shows on its page.
 grep -q 'So với năm 2023' "$T/out/2024/report/commune-25270.html"
 
+# The commune pages: scorecard and "where the points are" hold the run's numbers.
+python3 - "$T/dti.db" "$T/out/2024/report" <<'PY'
+import re, sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+run = con.execute("SELECT max(id) FROM scoring_run WHERE year = 2024").fetchone()[0]
+def vn(s):  # "1.234,56" -> 1234.56
+    return float(s.replace(".", "").replace(",", "."))
+for code, in con.execute("SELECT DISTINCT commune_code FROM score WHERE scoring_run_id = ?", (run,)):
+    page = open("%s/commune-%s.html" % (sys.argv[2], code), encoding="utf-8").read()
+    db = {i: (p, m) for i, p, m in con.execute(
+        "SELECT item, points, max_points FROM score WHERE scoring_run_id = ? AND commune_code = ? AND level = 'indicator'", (run, code))}
+    card = dict((i, (vn(p), vn(m))) for i, p, m in re.findall(r'<tr id="i([0-9.]+)">.*?<td class="n">([0-9.,]+) / ([0-9.,]+)</td>', page))
+    assert set(card) == set(db), (code, set(db) - set(card))
+    for i, (p, m) in db.items():
+        assert abs(card[i][0] - round(p, 2)) < 1e-9 and card[i][1] == m, (code, i, card[i], p, m)
+    gaps = re.search(r'<table id="gaps">(.*?)</table>', page, re.S).group(1)
+    rows = re.findall(r'<tr><td><a href="#i([0-9.]+)">.*?<td class="n">([0-9.,]+) / ([0-9.,]+)</td><td class="n">([0-9.,]+)</td><td>(.*?)</td></tr>', gaps)
+    below = {i for i, (p, m) in db.items() if m - p > 0.005}
+    assert {r[0] for r in rows} == below, (code, below ^ {r[0] for r in rows})
+    left = [vn(r[3]) for r in rows]
+    assert left == sorted(left, reverse=True), (code, left)
+    for i, p, m, a, text in rows:
+        assert abs(vn(a) - round(db[i][1] - db[i][0], 2)) < 1e-9, (code, i, a, db[i])
+        assert text.strip() and text != "—", (code, i, "no advice")
+    print("commune %s: %d indicators below their maximum listed, sorted" % (code, len(rows)))
+PY
+
 # Without bands: no band column in the report, an empty one in the CSV.
 dti nobands publish --out "$T/nb" > /dev/null
 if grep -q 'Xếp loại' "$T/nb/2024/report/index.html"; then echo "bands shown without configuration"; exit 1; fi
