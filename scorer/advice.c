@@ -59,6 +59,11 @@ static double eval_points(const framework *fw, const fw_indicator *ind, rule_loo
 	if (isnan(r.ratio))
 		return 0.0;
 	/* As the scorer does: min and max over the communes with an x. */
+	if (set && set->bounds) {
+		mn = fmin(set->others_min, r.ratio);
+		mx = fmax(set->others_max, r.ratio);
+		return rule_normalise(ind->norm, r.ratio, mn, mx) * ind->max;
+	}
 	for (size_t i = 0; set && i < set->n; i++) {
 		double x = i == set->self ? r.ratio : set->x[i];
 		if (isnan(x))
@@ -257,11 +262,18 @@ static void advise_cross(advice *a, const framework *fw, const fw_indicator *ind
 	size_t best = set ? set->self : 0;
 	advice_step s;
 
-	for (size_t i = 0; set && i < set->n; i++) {
-		double xi = i == set->self ? x : set->x[i];
-		if (!isnan(xi) && xi > mx + EPS) {
-			mx = xi;
-			best = i;
+	if (set && set->bounds) {
+		if (set->others_max > mx + EPS) {
+			mx = set->others_max;
+			best = set->best;
+		}
+	} else {
+		for (size_t i = 0; set && i < set->n; i++) {
+			double xi = i == set->self ? x : set->x[i];
+			if (!isnan(xi) && xi > mx + EPS) {
+				mx = xi;
+				best = i;
+			}
 		}
 	}
 	a->best_x = mx;

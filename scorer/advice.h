@@ -65,6 +65,13 @@ typedef struct advice_set {
 	const double *x;
 	const char *const *names;
 	size_t n, self;
+	/* Optional, for advising every commune of a large set without
+	 * scanning it each time: with bounds = true, the min and max of x over
+	 * the other communes (INFINITY / -INFINITY when none has one) and the
+	 * index of the first other commune holding that max. */
+	bool bounds;
+	double others_min, others_max;
+	size_t best;
 } advice_set;
 
 /* Computes the advice for one commune's indicator from its resolved inputs

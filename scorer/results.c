@@ -1,6 +1,7 @@
 #include "results.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,10 @@ void results_free(results *r)
 			input_free(&rc->inputs[v]);
 		free(rc->inputs);
 	}
+	for (size_t i = 0; r->cross_x && i < r->fw->n_indicators; i++)
+		free(r->cross_x[i]);
+	free(r->cross_x);
+	free(r->cross_top);
 	free(r->communes);
 	free(r->names);
 	free(r);
@@ -172,6 +177,41 @@ static void read_score(sqlite3_stmt *s, res_score *sc)
 	sc->flags = results_parse_flags(sc->flags_text);
 }
 
+/* The x of every commune for each cross-commune indicator, and who holds
+ * the extremes, so advising each commune needs no scan of the set. */
+static void index_cross(results *r)
+{
+	const framework *fw = r->fw;
+
+	r->cross_x = xcalloc(fw->n_indicators, sizeof *r->cross_x);
+	r->cross_top = xcalloc(fw->n_indicators, sizeof *r->cross_top);
+	for (size_t i = 0; i < fw->n_indicators; i++) {
+		size_t *t = r->cross_top[i];
+		double *xs;
+		if (fw->indicators[i].kind != RULE_CROSS_COMMUNE)
+			continue;
+		xs = r->cross_x[i] = xcalloc(r->n ? r->n : 1, sizeof *xs);
+		t[0] = t[1] = t[2] = t[3] = SIZE_MAX;
+		for (size_t c = 0; c < r->n; c++) {
+			double x = xs[c] = r->communes[c].indicators[i].ratio;
+			if (isnan(x))
+				continue;
+			if (t[0] == SIZE_MAX || x > xs[t[0]]) {
+				t[1] = t[0];
+				t[0] = c;
+			} else if (t[1] == SIZE_MAX || x > xs[t[1]]) {
+				t[1] = c;
+			}
+			if (t[2] == SIZE_MAX || x < xs[t[2]]) {
+				t[3] = t[2];
+				t[2] = c;
+			} else if (t[3] == SIZE_MAX || x < xs[t[3]]) {
+				t[3] = c;
+			}
+		}
+	}
+}
+
 dti_err results_load(staging *st, const scoring_run_info *run, bool with_inputs, results **out,
 		     dti_diag *d)
 {
@@ -243,6 +283,7 @@ dti_err results_load(staging *st, const scoring_run_info *run, bool with_inputs,
 	r->names = xcalloc(r->n ? r->n : 1, sizeof *r->names);
 	for (size_t c = 0; c < r->n; c++)
 		r->names[c] = r->communes[c].name;
+	index_cross(r);
 	if (with_inputs)
 		rc = load_inputs(st, r, &by_code, d);
 out:
@@ -270,15 +311,25 @@ void results_advice(const results *r, size_t c, size_t i, advice *out)
 {
 	const fw_indicator *ind = &r->fw->indicators[i];
 	lookup_ctx l = {r->fw, &r->communes[c]};
-	double *xs = NULL;
-	advice_set set = {NULL, r->names, r->n, c};
+	advice_set set;
 
-	if (ind->kind == RULE_CROSS_COMMUNE) {
-		xs = xcalloc(r->n, sizeof *xs);
-		for (size_t k = 0; k < r->n; k++)
-			xs[k] = r->communes[k].indicators[i].ratio;
-		set.x = xs;
+	if (ind->kind != RULE_CROSS_COMMUNE) {
+		advice_compute(r->fw, ind, commune_lookup, &l, NULL, out);
+		return;
 	}
-	advice_compute(r->fw, ind, commune_lookup, &l, xs ? &set : NULL, out);
-	free(xs);
+	{
+		const size_t *t = r->cross_top[i];
+		const double *xs = r->cross_x[i];
+		size_t hi = t[0] == c ? t[1] : t[0], lo = t[2] == c ? t[3] : t[2];
+		memset(&set, 0, sizeof set);
+		set.x = xs;
+		set.names = r->names;
+		set.n = r->n;
+		set.self = c;
+		set.bounds = true;
+		set.others_max = hi == SIZE_MAX ? -INFINITY : xs[hi];
+		set.others_min = lo == SIZE_MAX ? INFINITY : xs[lo];
+		set.best = hi == SIZE_MAX ? c : hi;
+	}
+	advice_compute(r->fw, ind, commune_lookup, &l, &set, out);
 }

@@ -55,6 +55,10 @@ typedef struct results {
 	size_t n;
 	const char **names;    /* [n] commune names, for advice_set */
 	bool with_inputs;
+	/* Per cross_commune indicator (NULL otherwise): x of every commune,
+	 * and the communes with the two largest and two smallest x. */
+	double **cross_x;
+	size_t (*cross_top)[4]; /* max1, max2, min1, min2 (SIZE_MAX: none) */
 } results;
 
 /* Reads run `run` (run->fw must outlive the results).  with_inputs also

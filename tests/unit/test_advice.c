@@ -266,7 +266,7 @@ static void test_cross_commune(void **state)
 	const fw_indicator *ind = framework_indicator(fw, "8.4");
 	const char *names[] = {"Xã A", "Xã <B>", "Xã C"};
 	double xs[] = {100, 250, NAN};
-	advice_set set = {xs, names, 3, 0};
+	advice_set set = {xs, names, 3, 0, false, 0, 0, 0};
 	(void)state;
 
 	set_num(&in, "digital_society_investment", 100);
@@ -377,11 +377,37 @@ static void test_random_every_kind(void **state)
 			for (size_t c = 0; c < N; c++)
 				xs[c] = rule_eval(fw, ind, look, &in[c]).ratio;
 			for (size_t c = 0; c < N; c++) {
-				advice_set set = {xs, NULL, N, c};
+				advice_set set = {xs, NULL, N, c, false, 0, 0, 0};
 				advice a;
 				const advice_set *sp = ind->kind == RULE_CROSS_COMMUNE ? &set : NULL;
 				advice_compute(fw, ind, look, &in[c], sp, &a);
 				check_steps(ind, &in[c], &a, sp);
+				if (sp) {
+					/* Precomputed bounds give the same advice as scanning. */
+					advice_set b = set;
+					advice a2;
+					b.bounds = true;
+					b.others_min = INFINITY;
+					b.others_max = -INFINITY;
+					b.best = c;
+					for (size_t k = 0; k < N; k++) {
+						if (k == c || isnan(xs[k]))
+							continue;
+						b.others_min = fmin(b.others_min, xs[k]);
+						if (xs[k] > b.others_max) {
+							b.others_max = xs[k];
+							b.best = k;
+						}
+					}
+					advice_compute(fw, ind, look, &in[c], &b, &a2);
+					assert_int_equal(a2.kind, a.kind);
+					assert_int_equal(a2.n_steps, a.n_steps);
+					assert_true(fabs(a2.points - a.points) < 1e-9);
+					for (size_t k = 0; k < a.n_steps; k++)
+						assert_true(fabs(a2.steps[k].points - a.steps[k].points) < 1e-9);
+					assert_true((isnan(a.best_x) && isnan(a2.best_x)) ||
+						    fabs(a2.best_x - a.best_x) < 1e-9);
+				}
 				if (a.kind == ADVICE_CHANGE) {
 					seen[ind->kind]++;
 					/* the last step earns everything the indicator leaves */
