@@ -152,6 +152,33 @@ for code, in con.execute("SELECT DISTINCT commune_code FROM score WHERE scoring_
     print("commune %s: %d indicators below their maximum listed, sorted" % (code, len(rows)))
 PY
 
+# Every page is balanced HTML (each element closed in order).
+python3 - "$T"/out/2024/report/*.html <<'PY'
+import sys
+from html.parser import HTMLParser
+VOID = {"meta", "br", "img", "input", "link", "hr", "col", "area", "base", "embed", "source", "track", "wbr"}
+class Check(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack, self.errors = [], []
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.stack.append(tag)
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append((tag, self.stack[-3:], self.getpos()))
+        else:
+            self.stack.pop()
+for f in sys.argv[1:]:
+    c = Check()
+    c.feed(open(f, encoding="utf-8").read())
+    if c.errors or c.stack:
+        sys.exit("%s: unbalanced HTML %r, unclosed %r" % (f, c.errors[:3], c.stack))
+print("%d pages balanced" % (len(sys.argv) - 1))
+PY
+
 # Without bands: no band column in the report, an empty one in the CSV.
 dti nobands publish --out "$T/nb" > /dev/null
 if grep -q 'Xếp loại' "$T/nb/2024/report/index.html"; then echo "bands shown without configuration"; exit 1; fi
