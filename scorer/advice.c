@@ -521,7 +521,7 @@ void advice_text(const advice *a, const fw_indicator *ind, strbuf *sb)
 					   a->best_name ? a->best_name : "", a->best_name ? ")" : "", p);
 			}
 		} else {
-			sb_appends(sb, "Chưa xã nào có giá trị; ");
+			sb_appends(sb, "Chưa xã nào có giá trị lớn hơn 0; ");
 		}
 	}
 	for (size_t k = 0; k < a->n_steps; k++) {

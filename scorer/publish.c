@@ -23,12 +23,14 @@ void publish_wide_csv(const results *r, const rating_bands *bands, bool bom, str
 
 	if (bom)
 		sb_appends(sb, "\xEF\xBB\xBF");
-	sb_appends(sb, "year,rank,commune_code,commune_name");
-	for (size_t p = 0; p < fw->n_pillars; p++) {
-		sb_appends(sb, ",");
-		sb_appends(sb, fw->pillars[p].id);
-	}
-	sb_appends(sb, ",total,rating_band\n");
+	csv_put(sb, "year", false);
+	csv_put(sb, "rank", false);
+	csv_put(sb, "commune_code", false);
+	csv_put(sb, "commune_name", false);
+	for (size_t p = 0; p < fw->n_pillars; p++)
+		csv_put(sb, fw->pillars[p].id, false);
+	csv_put(sb, "total", false);
+	csv_put(sb, "rating_band", true);
 	for (size_t c = 0; c < r->n; c++) {
 		const res_commune *rc = &r->communes[c];
 		const char *band = report_band(bands, rc->total);
