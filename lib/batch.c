@@ -15,14 +15,8 @@ void batch_init(batch *b)
 
 void batch_free(batch *b)
 {
-	for (size_t i = 0; i < b->count; i++) {
-		free(b->items[i].commune_code);
-		free(b->items[i].value);
-		free(b->items[i].proof_url);
-		free(b->items[i].note);
-		free(b->items[i].where);
-	}
 	free(b->items);
+	arena_free(&b->strings);
 	strmap_free(&b->seen);
 	memset(b, 0, sizeof *b);
 }
@@ -52,14 +46,14 @@ bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int yea
 		b->items = xrealloc(b->items, b->cap * sizeof *b->items);
 	}
 	it = &b->items[b->count];
-	it->commune_code = xstrdup(commune_code);
+	it->commune_code = arena_strdup(&b->strings, commune_code);
 	it->year = year;
 	it->variable = v;
-	it->value = xstrdup(canon);
+	it->value = arena_strdup(&b->strings, canon);
 	it->num = num;
-	it->proof_url = proof_url && *proof_url ? xstrdup(proof_url) : NULL;
-	it->note = note && *note ? xstrdup(note) : NULL;
-	it->where = xstrdup(where);
+	it->proof_url = proof_url && *proof_url ? arena_strdup(&b->strings, proof_url) : NULL;
+	it->note = note && *note ? arena_strdup(&b->strings, note) : NULL;
+	it->where = arena_strdup(&b->strings, where);
 	strmap_put(&b->seen, key, (intptr_t)b->count);
 	b->count++;
 	return true;

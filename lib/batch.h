@@ -11,7 +11,9 @@
 #include "framework.h"
 #include "staging.h"
 #include "strmap.h"
+#include "util.h"
 
+/* Strings of an item live in the batch's arena. */
 typedef struct batch_item {
 	char *commune_code;
 	int year;
@@ -26,6 +28,7 @@ typedef struct batch {
 	batch_item *items;
 	size_t count, cap;
 	strmap seen; /* commune|year|variable -> item index */
+	arena strings;
 	run_counts counts;
 } batch;
 

@@ -8,12 +8,28 @@
 
 const char *config_default_path(void)
 {
+	static char beside[4096];
 	const char *env = getenv("DTI_CONFIG");
+	char exe[4096];
+	ssize_t n;
 
 	if (env && *env)
 		return env;
 	if (access("config/dti.json", R_OK) == 0)
 		return "config/dti.json";
+	/* A build tree run from elsewhere: bin/../config/dti.json. */
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		char *slash;
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(beside, sizeof beside, "%s/../config/dti.json", exe);
+			if (access(beside, R_OK) == 0)
+				return beside;
+		}
+	}
 	return "/etc/dti/dti.json";
 }
 

@@ -22,7 +22,8 @@ typedef struct config {
 } config;
 
 /* Where the configuration is looked for when no --config is given:
- * $DTI_CONFIG, then ./config/dti.json, then /etc/dti/dti.json. */
+ * $DTI_CONFIG, then ./config/dti.json, then config/dti.json beside the
+ * program's bin/ folder (a build tree), then /etc/dti/dti.json. */
 const char *config_default_path(void);
 
 /* Loads and checks a configuration, including the commune list against the

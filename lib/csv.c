@@ -23,6 +23,11 @@ struct csv_reader {
 	size_t rec_len, rec_cap;
 	size_t *starts, *lens;
 	size_t nfields, fields_cap;
+	/* The current record's fields are in buf (fast path) or in rec. */
+	bool in_buf;
+	char *buf_base;
+	/* Bytes that end a run of ordinary bytes, outside and inside quotes. */
+	unsigned char stop_unquoted[256], stop_quoted[256];
 };
 
 csv_reader *csv_open(FILE *f, const char *name, char delim)
@@ -74,7 +79,7 @@ static void start(csv_reader *r)
 	if (r->end >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
 		r->pos = 3;
 	if (r->delim)
-		return;
+		goto tables;
 	for (size_t i = r->pos; i < r->end; i++) {
 		char c = r->buf[i];
 		if (c == '"')
@@ -87,6 +92,11 @@ static void start(csv_reader *r)
 			semis++;
 	}
 	r->delim = semis > commas ? ';' : ',';
+tables:
+	r->stop_unquoted[(unsigned char)r->delim] = 1;
+	r->stop_unquoted['\n'] = 1;
+	r->stop_quoted['"'] = 1;
+	r->stop_quoted['\n'] = 1;
 }
 
 static int push_byte(csv_reader *r, char c, dti_diag *d)
@@ -100,6 +110,22 @@ static int push_byte(csv_reader *r, char c, dti_diag *d)
 		r->rec = xrealloc(r->rec, r->rec_cap);
 	}
 	r->rec[r->rec_len++] = c;
+	return 0;
+}
+
+/* Appends a run of ordinary bytes (the fast path of csv_next). */
+static int push_bytes(csv_reader *r, const char *p, size_t n, dti_diag *d)
+{
+	while (r->rec_len + n + 1 > r->rec_cap) {
+		if (r->rec_cap >= CSV_MAX_RECORD)
+			return diag_set(d, DTI_ELIMIT, "%s:%ld: record longer than %u bytes", r->name,
+					r->record_line, CSV_MAX_RECORD),
+			       -1;
+		r->rec_cap = r->rec_cap ? r->rec_cap * 2 : 1024;
+		r->rec = xrealloc(r->rec, r->rec_cap);
+	}
+	memcpy(r->rec + r->rec_len, p, n);
+	r->rec_len += n;
 	return 0;
 }
 
@@ -120,13 +146,96 @@ static int end_field(csv_reader *r, size_t field_start, dti_diag *d)
 	return push_byte(r, '\0', d);
 }
 
+/* Fast path for the common record: a whole line already in the buffer
+ * whose quoted fields (if any) hold no quote and no line break.  Its fields
+ * are split in place (the byte after each becomes a NUL) and point into buf
+ * until the next call.  Returns 1 for a record, 2 for a blank line
+ * consumed, 0 when the slow path must read this record (nothing was
+ * changed), -1 on too many fields. */
+static int fast_record(csv_reader *r, dti_diag *d)
+{
+	char *p = r->buf + r->pos, *s = p, *end;
+	char *nl = memchr(p, '\n', r->end - r->pos);
+	size_t len, n = 0;
+
+	if (!nl)
+		return 0;
+	len = (size_t)(nl - p);
+	if (len && p[len - 1] == '\r')
+		len--;
+	end = p + len;
+	/* Phase 1: find the fields without touching the buffer. */
+	for (;;) {
+		char *q;
+		size_t start;
+		if (s < end && *s == '"') {
+			q = memchr(s + 1, '"', (size_t)(end - s - 1));
+			if (!q || (q + 1 < end && q[1] != r->delim))
+				return 0; /* doubled quote, line break inside, or junk */
+			start = (size_t)(s + 1 - p);
+			s = q + 1; /* at the delimiter or the end */
+		} else {
+			q = memchr(s, r->delim, (size_t)(end - s));
+			if (!q)
+				q = end;
+			start = (size_t)(s - p);
+			s = q;
+		}
+		if (n == CSV_MAX_FIELDS)
+			return diag_set(d, DTI_ELIMIT, "%s:%ld: more than %u fields", r->name,
+					r->line, CSV_MAX_FIELDS),
+			       -1;
+		if (n == r->fields_cap) {
+			r->fields_cap = r->fields_cap ? r->fields_cap * 2 : 32;
+			r->starts = xrealloc(r->starts, r->fields_cap * sizeof *r->starts);
+			r->lens = xrealloc(r->lens, r->fields_cap * sizeof *r->lens);
+		}
+		r->starts[n] = start;
+		r->lens[n] = (size_t)(q - p) - start;
+		n++;
+		if (s >= end)
+			break;
+		s++; /* past the delimiter */
+		if (s == end) {
+			/* a trailing delimiter: one more, empty field */
+			if (n == r->fields_cap) {
+				r->fields_cap *= 2;
+				r->starts = xrealloc(r->starts, r->fields_cap * sizeof *r->starts);
+				r->lens = xrealloc(r->lens, r->fields_cap * sizeof *r->lens);
+			}
+			r->starts[n] = len;
+			r->lens[n] = 0;
+			n++;
+			break;
+		}
+	}
+	r->pos += (size_t)(nl - p) + 1;
+	r->offset += (unsigned long long)(nl - p) + 1;
+	r->record_line = r->line++;
+	if (len == 0)
+		return 2;
+	/* Phase 2: terminate each field in place. */
+	for (size_t i = 0; i < n; i++)
+		p[r->starts[i] + r->lens[i]] = '\0';
+	r->nfields = n;
+	r->in_buf = true;
+	r->buf_base = p;
+	return 1;
+}
+
 int csv_next(csv_reader *r, dti_diag *d)
 {
 	enum { FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED } st;
 	size_t field_start;
+	int fast;
 
 	if (!r->started)
 		start(r);
+	while ((fast = fast_record(r, d)) == 2)
+		;
+	if (fast)
+		return fast;
+	r->in_buf = false;
 again:
 	r->rec_len = 0;
 	r->nfields = 0;
@@ -150,6 +259,23 @@ again:
 			if (end_field(r, field_start, d) < 0)
 				return -1;
 			return 1;
+		}
+		if (st == UNQUOTED || st == QUOTED) {
+			/* Fast path: copy the run of bytes that cannot change the
+			 * state in one go; the switch below sees only the byte that
+			 * ends it. */
+			const unsigned char *p = (const unsigned char *)r->buf + r->pos, *q = p;
+			const unsigned char *e = (const unsigned char *)r->buf + r->end;
+			const unsigned char *stop = st == UNQUOTED ? r->stop_unquoted : r->stop_quoted;
+			while (q < e && !stop[*q])
+				q++;
+			if (q > p) {
+				if (push_bytes(r, (const char *)p, (size_t)(q - p), d) < 0)
+					return -1;
+				r->pos += (size_t)(q - p);
+				r->offset += (unsigned long long)(q - p);
+				continue;
+			}
 		}
 		c = r->buf[r->pos++];
 		r->offset++;
@@ -233,7 +359,9 @@ size_t csv_nfields(const csv_reader *r)
 
 const char *csv_field(const csv_reader *r, size_t i)
 {
-	return i < r->nfields ? r->rec + r->starts[i] : "";
+	if (i >= r->nfields)
+		return "";
+	return (r->in_buf ? r->buf_base : r->rec) + r->starts[i];
 }
 
 size_t csv_field_len(const csv_reader *r, size_t i)

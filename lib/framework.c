@@ -35,6 +35,10 @@ static char *str_or_empty(json_t *obj, const char *key)
 
 const fw_variable *framework_variable(const framework *fw, const char *name)
 {
+	intptr_t found;
+
+	if (fw->variable_index.count)
+		return strmap_get(&fw->variable_index, name, &found) ? &fw->variables[found] : NULL;
 	for (size_t i = 0; i < fw->n_variables; i++)
 		if (strcmp(fw->variables[i].name, name) == 0)
 			return &fw->variables[i];
@@ -85,6 +89,7 @@ void framework_free(framework *fw)
 		free(fw->pillars[i].name);
 		free(fw->pillars[i].name_en);
 	}
+	strmap_free(&fw->variable_index);
 	free(fw->variables);
 	free(fw->indicators);
 	free(fw->pillars);
@@ -509,6 +514,8 @@ dti_err framework_parse(const char *text, size_t len, const char *name, framewor
 		rc = load_pillars(fw, json_object_get(root, "pillars"), name, d);
 	if (rc)
 		goto out;
+	for (size_t i = 0; i < fw->n_variables; i++)
+		strmap_put(&fw->variable_index, fw->variables[i].name, (intptr_t)i);
 	if (get_number(root, "total", &total) && fabs(total - fw->total) > 1e-9) {
 		rc = diag_set(d, DTI_EFRAMEWORK, "%s: \"total\" is %g but the pillars add up to %g", name,
 			      total, fw->total);
@@ -565,7 +572,9 @@ dti_err framework_value(const fw_variable *v, const char *raw, char decimal_sep,
 		if (v->type == VAR_COUNT && x > 9007199254740992.0)
 			return diag_set(d, DTI_EINVALID, "'%s' is too large", raw);
 		*num = x;
-		{
+		if (x < 1e15 && x == floor(x)) {
+			snprintf(canon, canon_len, "%lld", (long long)x);
+		} else {
 			char buf[64];
 			format_number(buf, x);
 			snprintf(canon, canon_len, "%s", buf);

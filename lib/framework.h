@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "strmap.h"
 
 typedef enum { VAR_COUNT, VAR_AMOUNT, VAR_YESNO, VAR_ENUM } var_type;
 
@@ -107,6 +108,7 @@ typedef struct framework {
 	size_t n_indicators;
 	over_policy numerator_above_denominator;
 	norm_method default_norm;
+	strmap variable_index; /* name -> index into variables */
 } framework;
 
 /* Loads and validates a framework file.  On success *out is owned by the

@@ -160,7 +160,7 @@ dti_err staging_open(const char *path, staging **out, dti_diag *d)
 	}
 	sqlite3_busy_timeout(st->db, 30000);
 	rc = staging_exec(st, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
-			      "PRAGMA synchronous = NORMAL;",
+			      "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;",
 			  d);
 	if (!rc)
 		rc = migrate(st, d);
@@ -512,4 +512,88 @@ dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return rc;
+}
+
+dti_err staging_source_validators(staging *st, const char *name, char **etag,
+				  char **last_modified, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	dti_err rc;
+
+	*etag = *last_modified = NULL;
+	rc = staging_prepare(st, "SELECT etag, last_modified FROM source WHERE name = ?1", &s, d);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	switch (sqlite3_step(s)) {
+	case SQLITE_ROW:
+		if (sqlite3_column_text(s, 0))
+			*etag = xstrdup((const char *)sqlite3_column_text(s, 0));
+		if (sqlite3_column_text(s, 1))
+			*last_modified = xstrdup((const char *)sqlite3_column_text(s, 1));
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		rc = db_error(st, d, "cannot read source");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+dti_err staging_source_set_validators(staging *st, const char *name, const char *etag,
+				      const char *last_modified, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	dti_err rc = staging_prepare(
+		st, "UPDATE source SET etag = ?2, last_modified = ?3 WHERE name = ?1", &s, d);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	staging_bind_text(s, 2, etag);
+	staging_bind_text(s, 3, last_modified);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_error(st, d, "cannot update source");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+dti_err staging_source_set_max_age(staging *st, const char *name, double hours, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	dti_err rc = staging_prepare(st, "UPDATE source SET max_age_hours = ?2 WHERE name = ?1",
+				     &s, d);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	staging_bind_num(s, 2, hours);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_error(st, d, "cannot update source");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+dti_err staging_run_record(staging *st, int64_t source_id, const char *program, int year,
+			   const char *input, const char *status, const run_counts *c,
+			   int64_t *run_id, dti_diag *d)
+{
+	int64_t id = 0;
+	dti_err rc = staging_begin(st, d);
+
+	if (rc)
+		return rc;
+	rc = staging_run_start(st, source_id, program, year, input, &id, NULL, d);
+	if (!rc)
+		rc = staging_run_finish(st, id, status, c, NULL, d);
+	if (!rc)
+		rc = staging_commit(st, d);
+	if (rc) {
+		staging_rollback(st);
+		return rc;
+	}
+	if (run_id)
+		*run_id = id;
+	return DTI_EOK;
 }

@@ -75,6 +75,22 @@ dti_err staging_run_failed(staging *st, int64_t source_id, const char *program, 
 dti_err staging_run_set_payload(staging *st, int64_t run_id, const char *sha256, dti_diag *d);
 dti_err staging_run_set_forced(staging *st, int64_t run_id, const char *user, dti_diag *d);
 
+/* The conditional-GET validators remembered for a source (ETag and
+ * Last-Modified of its last stored fetch); each malloc'd or NULL (also when
+ * the source is unknown).  Caller frees both. */
+dti_err staging_source_validators(staging *st, const char *name, char **etag,
+				  char **last_modified, dti_diag *d);
+/* Remembers them (NULL clears).  The source must exist. */
+dti_err staging_source_set_validators(staging *st, const char *name, const char *etag,
+				      const char *last_modified, dti_diag *d);
+/* Sets the freshness bound shown by the source_freshness view. */
+dti_err staging_source_set_max_age(staging *st, const char *name, double hours, dti_diag *d);
+/* Records a finished run without data ('unchanged', 'dry_run') in its own
+ * transaction; *run_id (may be NULL) receives its id. */
+dti_err staging_run_record(staging *st, int64_t source_id, const char *program, int year,
+			   const char *input, const char *status, const run_counts *c,
+			   int64_t *run_id, dti_diag *d);
+
 /* Keeps a raw payload, content-addressed; returns its SHA-256 in sha. */
 dti_err staging_put_payload(staging *st, const void *bytes, size_t len, char sha[65], dti_diag *d);
 

@@ -9,6 +9,7 @@
 
 typedef struct strmap {
 	char **keys;
+	uint64_t *hashes; /* compared before the keys */
 	intptr_t *values;
 	size_t count, cap;
 } strmap;

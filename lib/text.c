@@ -105,13 +105,39 @@ static char *ascii_fold(const char *s)
 	return r;
 }
 
+/* Length of an administrative prefix at the start of a case-folded NFC
+ * name, or 0.  Written with diacritics it is unambiguous; written without,
+ * "phuong " might be the name Phương, so ASCII prefixes count only in a name
+ * that has no diacritics at all. */
+static size_t prefix_length(const char *folded)
+{
+	static const char *const marked[] = {"thị trấn ", "xã ", "phường ", "tt. ", "tt ",
+					     "p. ", NULL};
+	static const char *const plain[] = {"thi tran ", "xa ", "phuong ", NULL};
+	bool ascii = true;
+
+	for (const char *p = folded; *p; p++)
+		ascii = ascii && (unsigned char)*p < 0x80;
+	for (int i = 0; marked[i]; i++)
+		if (strncmp(folded, marked[i], strlen(marked[i])) == 0)
+			return strlen(marked[i]);
+	for (int i = 0; ascii && plain[i]; i++)
+		if (strncmp(folded, plain[i], strlen(plain[i])) == 0)
+			return strlen(plain[i]);
+	return 0;
+}
+
 char *text_name_key(const char *s)
 {
-	static const char *const prefixes[] = {"thi tran ", "tt ", "xa ", "phuong ", "p ", NULL};
-	char *folded = ascii_fold(s);
+	char *nfc = text_fold(s);
+	char *folded;
 	strbuf out;
 	bool space = true;
 
+	if (!nfc)
+		return NULL;
+	folded = ascii_fold(nfc + prefix_length(nfc));
+	free(nfc);
 	if (!folded)
 		return NULL;
 	sb_init(&out, 0);
@@ -129,15 +155,6 @@ char *text_name_key(const char *s)
 	free(folded);
 	if (out.len && out.data[out.len - 1] == ' ')
 		out.data[--out.len] = '\0';
-	sb_append(&out, "", 0);
-	for (int i = 0; prefixes[i]; i++) {
-		size_t n = strlen(prefixes[i]);
-		if (out.len > n && strncmp(out.data, prefixes[i], n) == 0) {
-			memmove(out.data, out.data + n, out.len - n + 1);
-			out.len -= n;
-			break;
-		}
-	}
 	return sb_take(&out);
 }
 
@@ -145,9 +162,22 @@ int text_yesno(const char *s)
 {
 	static const char *const yes[] = {"yes", "true", "1", "co", "y", NULL};
 	static const char *const no[] = {"no", "false", "0", "khong", "n", NULL};
-	char *k = ascii_fold(s);
+	char small[16];
+	char *k = NULL;
+	size_t n = 0;
 	int r = -1;
 
+	/* Plain ASCII words need no Unicode machinery. */
+	while (*s == ' ')
+		s++;
+	for (; s[n] && n < sizeof small - 1 && (unsigned char)s[n] < 0x80; n++)
+		small[n] = (char)(s[n] >= 'A' && s[n] <= 'Z' ? s[n] + 32 : s[n]);
+	if (s[n] == '\0') {
+		small[n] = '\0';
+		k = xstrdup(small);
+	} else {
+		k = ascii_fold(s);
+	}
 	if (!k)
 		return -1;
 	text_trim(k);

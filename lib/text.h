@@ -18,7 +18,9 @@ char *text_fold(const char *s);
 
 /* Key for matching Vietnamese unit names: case and diacritics removed
  * (đ → d), any Unicode normalisation form accepted, administrative prefixes
- * ("Xã", "Thị trấn", "Phường", "TT.") dropped, runs of spaces and
+ * ("Xã", "Thị trấn", "Phường", "TT.") dropped (without diacritics only in
+ * a name written wholly without them: "Phương Nam" keeps its first word),
+ * runs of spaces and
  * punctuation collapsed to one space.  "Thị trấn Như Quỳnh", "NHU QUYNH"
  * and "tt. Như Quỳnh" give the same key.  malloc'd; NULL on invalid UTF-8. */
 char *text_name_key(const char *s);

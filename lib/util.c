@@ -75,6 +75,40 @@ char *xasprintf(const char *fmt, ...)
 	return p;
 }
 
+struct arena_chunk {
+	arena_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
+char *arena_strdup(arena *a, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p;
+
+	if (!a->head || a->head->cap - a->head->used < n) {
+		size_t cap = n > 65536 ? n : 65536;
+		arena_chunk *c = xmalloc(sizeof *c + cap);
+		c->next = a->head;
+		c->used = 0;
+		c->cap = cap;
+		a->head = c;
+	}
+	p = a->head->data + a->head->used;
+	memcpy(p, s, n);
+	a->head->used += n;
+	return p;
+}
+
+void arena_free(arena *a)
+{
+	while (a->head) {
+		arena_chunk *next = a->head->next;
+		free(a->head);
+		a->head = next;
+	}
+}
+
 void sb_init(strbuf *sb, size_t max)
 {
 	sb->data = NULL;

@@ -23,6 +23,16 @@ char *xstrndup(const char *s, size_t n);
 /* Returns a malloc'd formatted string; caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Arena for many small strings freed together (a batch's values).  The
+ * strings live until arena_free. */
+typedef struct arena_chunk arena_chunk;
+typedef struct arena {
+	arena_chunk *head;
+} arena;
+
+char *arena_strdup(arena *a, const char *s);
+void arena_free(arena *a);
+
 /* Growable byte buffer with an upper bound.  Fields callers may read: data
  * (always NUL-terminated when non-NULL), len.  max = 0 means unbounded. */
 typedef struct strbuf {

@@ -385,6 +385,7 @@ dti_err score_year(staging *st, const framework *fw, const score_options *o, sco
 		double t1 = mono_seconds();
 		double *totals = xcalloc(nc, sizeof *totals);
 		size_t *order;
+		long *ranks = NULL;
 		/* Cross-commune normalisation over the communes with a usable x. */
 		for (size_t i = 0; i < ni; i++) {
 			const fw_indicator *ind = &fw->indicators[i];
@@ -421,14 +422,19 @@ dti_err score_year(staging *st, const framework *fw, const score_options *o, sco
 				     &ins_score, d);
 		if (!rc)
 			sqlite3_bind_int64(ins_score, 1, run_id);
-		for (size_t k = 0; !rc && k < nc; k++) {
+		/* Shared ranks: the rank of the first commune with an equal total. */
+		ranks = xcalloc(nc, sizeof *ranks);
+		for (size_t k = 0; k < nc; k++) {
 			size_t c = order[k];
-			long rank = (long)k + 1;
+			ranks[c] = k > 0 && fabs(totals[order[k - 1]] - totals[c]) < 1e-9
+					   ? ranks[order[k - 1]]
+					   : (long)k + 1;
+		}
+		/* Rows in key order: the B-tree only appends. */
+		for (size_t c = 0; !rc && c < nc; c++) {
+			long rank = ranks[c];
 			const char *code = communes.items[c].code;
 			char flags[128];
-			/* Shared rank: the rank of the first commune with this total. */
-			for (size_t j = k; j > 0 && fabs(totals[order[j - 1]] - totals[c]) < 1e-9; j--)
-				rank = (long)j;
 			for (size_t p = 0; !rc && p < fw->n_pillars; p++) {
 				const fw_pillar *pl = &fw->pillars[p];
 				double psum = 0;
@@ -482,6 +488,7 @@ dti_err score_year(staging *st, const framework *fw, const score_options *o, sco
 		}
 		free(totals);
 		free(order);
+		free(ranks);
 		if (rc) {
 			diag_set(d, DTI_EDB, "cannot store scores: %s", sqlite3_errmsg(staging_db(st)));
 			goto fail;

@@ -216,6 +216,16 @@ static void test_name_keys(void **state)
 	ref = text_name_key("Xã Đình Dù");
 	assert_string_equal(ref, "dinh du");
 	free(ref);
+	/* "Phương" is a name, "Phường" a prefix: only diacritics tell them apart. */
+	ref = text_name_key("Phương Nam");
+	assert_string_equal(ref, "phuong nam");
+	free(ref);
+	ref = text_name_key("Xã Phương Nam");
+	assert_string_equal(ref, "phuong nam");
+	free(ref);
+	ref = text_name_key("Phường Nam Sơn");
+	assert_string_equal(ref, "nam son");
+	free(ref);
 	assert_null(text_name_key("bad \xc3"));
 }
 

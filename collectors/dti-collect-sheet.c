@@ -1,0 +1,14 @@
+/* dti-collect-sheet — see lib/collector.h and docs/README-collectors.md. */
+#include "collector.h"
+
+int main(int argc, char **argv)
+{
+	static const collector_def def = {
+		"dti-collect-sheet", "sheet",
+		"Collects district office sheets (finance, tax, education, bank,\n"
+		"statistics) in CSV or JSON, long or wide.",
+		NULL,
+	};
+
+	return collector_main(&def, argc, argv);
+}

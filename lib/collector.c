@@ -1,0 +1,897 @@
+#include "collector.h"
+
+#include <curl/curl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mapping.h"
+#include "text.h"
+#include "util.h"
+
+#define MAX_SECRET 65536
+#define DEFAULT_MAX_PAGES 100
+
+static const char *const kinds[] = {"portal", "telecom", "postal", "onetouch", "sheet", NULL};
+
+/* ---- templates ---------------------------------------------------------- */
+
+static void append_value(strbuf *sb, const char *v, bool esc)
+{
+	if (esc) {
+		char *e = curl_easy_escape(NULL, v, 0);
+		if (!e) {
+			fputs("out of memory\n", stderr);
+			abort();
+		}
+		sb_appends(sb, e);
+		curl_free(e);
+	} else {
+		sb_appends(sb, v);
+	}
+}
+
+char *collector_expand(const char *tmpl, int year, const char *commune, const char *commune_name,
+		       const char *district, long page, const char *config_dir, bool url_escape)
+{
+	strbuf sb;
+	char num[32];
+
+	sb_init(&sb, 0);
+	for (const char *p = tmpl; *p;) {
+		const char *v = NULL;
+		size_t skip = 0;
+		bool esc = url_escape;
+		if (*p == '{') {
+			if (strncmp(p, "{year}", 6) == 0 && year > 0) {
+				snprintf(num, sizeof num, "%d", year);
+				v = num, skip = 6;
+			} else if (strncmp(p, "{commune}", 9) == 0 && commune) {
+				v = commune, skip = 9;
+			} else if (strncmp(p, "{commune_name}", 14) == 0 && commune_name) {
+				v = commune_name, skip = 14;
+			} else if (strncmp(p, "{district}", 10) == 0 && district) {
+				v = district, skip = 10;
+			} else if (strncmp(p, "{page}", 6) == 0 && page >= 0) {
+				snprintf(num, sizeof num, "%ld", page);
+				v = num, skip = 6;
+			} else if (strncmp(p, "{config_dir}", 12) == 0 && config_dir) {
+				v = config_dir, skip = 12, esc = false;
+			}
+		}
+		if (v) {
+			append_value(&sb, v, esc);
+			p += skip;
+		} else {
+			sb_append(&sb, p, 1);
+			p++;
+		}
+	}
+	sb_append(&sb, "", 0);
+	return sb_take(&sb);
+}
+
+char *collector_file_path(const char *url)
+{
+	const char *p;
+	char *path, *out;
+	int n = 0;
+
+	if (strncmp(url, "file://", 7) != 0)
+		return NULL;
+	p = url + 7;
+	if (strncmp(p, "localhost/", 10) == 0)
+		p += 9;
+	path = curl_easy_unescape(NULL, p, 0, &n);
+	if (!path)
+		return NULL;
+	out = xstrndup(path, (size_t)n);
+	curl_free(path);
+	return out;
+}
+
+/* ---- source blocks ------------------------------------------------------ */
+
+static bool get_long(json_t *block, json_t *defaults, const char *key, long *out, long min,
+		     dti_diag *d, const char *name, dti_err *rc)
+{
+	json_t *v = json_object_get(block, key);
+
+	if (!v)
+		v = json_object_get(defaults, key);
+	if (!v)
+		return false;
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > LONG_MAX) {
+		*rc = diag_set(d, DTI_ECONFIG, "source '%s': \"%s\" must be a whole number >= %ld",
+			       name, key, min);
+		return false;
+	}
+	*out = (long)json_integer_value(v);
+	return true;
+}
+
+static void source_clear(collector_source *s)
+{
+	free(s->url);
+	for (size_t i = 0; i < s->n_headers; i++)
+		free(s->headers[i]);
+	free(s->headers);
+	free(s->body_template);
+	free(s->auth_error);
+	memset(s, 0, sizeof *s);
+}
+
+static void add_header(collector_source *s, char *line)
+{
+	s->headers = xrealloc(s->headers, (s->n_headers + 1) * sizeof *s->headers);
+	s->headers[s->n_headers++] = line;
+}
+
+/* The credential of an "auth" block, as a header line (never logged). */
+static void resolve_auth(const collector_env *env, collector_source *s, json_t *auth)
+{
+	const char *header = json_string_value(json_object_get(auth, "header"));
+	const char *prefix = json_string_value(json_object_get(auth, "prefix"));
+	const char *var = json_string_value(json_object_get(auth, "env"));
+	const char *file = json_string_value(json_object_get(auth, "file"));
+	char *secret = NULL;
+
+	if (!header)
+		header = "Authorization";
+	if (var) {
+		const char *v = getenv(var);
+		if (!v || !*v) {
+			s->auth_error = xasprintf("credential variable %s is not set", var);
+			return;
+		}
+		secret = xstrdup(v);
+	} else if (file) {
+		char *path = path_relative_to(env->cfg->path, file);
+		size_t len = 0;
+		dti_diag d;
+		if (read_file(path, MAX_SECRET, &secret, &len, &d)) {
+			s->auth_error = xasprintf("cannot read the credential file '%s'", path);
+			free(path);
+			return;
+		}
+		free(path);
+		while (len > 0 && (secret[len - 1] == '\n' || secret[len - 1] == '\r' ||
+				   secret[len - 1] == ' '))
+			secret[--len] = '\0';
+	} else {
+		return;
+	}
+	add_header(s, xasprintf("%s: %s%s", header, prefix ? prefix : "", secret));
+	memset(secret, 0, strlen(secret));
+	free(secret);
+}
+
+static dti_err resolve_url(const collector_env *env, const char *raw, char **out, dti_diag *d,
+			   const char *name)
+{
+	*out = NULL;
+	if (strncmp(raw, "http://", 7) == 0 || strncmp(raw, "https://", 8) == 0) {
+		*out = xstrdup(raw);
+		return DTI_EOK;
+	}
+	if (strncmp(raw, "file:", 5) == 0) {
+		const char *p = raw + 5;
+		char *path, *full;
+		strbuf sb;
+		if (strncmp(p, "//", 2) == 0) {
+			*out = collector_expand(raw, 0, NULL, NULL, NULL, -1, env->config_dir, false);
+			return DTI_EOK;
+		}
+		path = collector_expand(p, 0, NULL, NULL, NULL, -1, env->config_dir, false);
+		full = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", env->config_dir, path);
+		sb_init(&sb, 0);
+		sb_appends(&sb, "file://");
+		for (const char *c = full; *c; c++) {
+			if (*c == ' ')
+				sb_appends(&sb, "%20");
+			else if (*c == '%')
+				sb_appends(&sb, "%25");
+			else
+				sb_append(&sb, c, 1);
+		}
+		*out = sb_take(&sb);
+		free(path);
+		free(full);
+		return DTI_EOK;
+	}
+	return diag_set(d, DTI_ECONFIG,
+			"source '%s': url '%s' is not http://, https:// or file:", name, raw);
+}
+
+static dti_err source_resolve(const collector_env *env, json_t *block, collector_source *s,
+			      dti_diag *d)
+{
+	json_t *defaults = json_object_get(env->cfg->root, "collect");
+	json_t *v, *headers = json_object_get(block, "headers"), *auth = json_object_get(block, "auth");
+	const char *method;
+	dti_err rc = DTI_EOK;
+	long l;
+
+	memset(s, 0, sizeof *s);
+	s->block = block;
+	s->name = json_string_value(json_object_get(block, "name"));
+	s->kind = json_string_value(json_object_get(block, "kind"));
+	if (!s->name || !*s->name)
+		return diag_set(d, DTI_ECONFIG, "%s: a source block has no \"name\"", env->cfg->path);
+	v = json_object_get(block, "url");
+	if (!json_is_string(v))
+		return diag_set(d, DTI_ECONFIG, "source '%s': \"url\" is missing", s->name);
+	rc = resolve_url(env, json_string_value(v), &s->url, d, s->name);
+	if (rc)
+		return rc;
+	v = json_object_get(block, "max_age_hours");
+	if (!json_is_number(v) || json_number_value(v) <= 0)
+		return diag_set(d, DTI_ECONFIG,
+				"source '%s': \"max_age_hours\" must be a number of hours above 0",
+				s->name);
+	s->max_age_hours = json_number_value(v);
+	fetch_opts_default(&s->fetch);
+	if (get_long(block, defaults, "connect_timeout_ms", &l, 1, d, s->name, &rc))
+		s->fetch.connect_timeout_ms = l;
+	if (get_long(block, defaults, "timeout_ms", &l, 1, d, s->name, &rc))
+		s->fetch.timeout_ms = l;
+	if (get_long(block, defaults, "low_speed_bytes", &l, 0, d, s->name, &rc))
+		s->fetch.low_speed_bytes = l;
+	if (get_long(block, defaults, "low_speed_seconds", &l, 0, d, s->name, &rc))
+		s->fetch.low_speed_seconds = l;
+	if (get_long(block, defaults, "max_bytes", &l, 1, d, s->name, &rc))
+		s->fetch.max_bytes = (size_t)l;
+	if (get_long(block, defaults, "retries", &l, 0, d, s->name, &rc))
+		s->fetch.retries = (int)(l > 20 ? 20 : l);
+	if (get_long(block, defaults, "retry_base_ms", &l, 0, d, s->name, &rc))
+		s->fetch.retry_base_ms = l;
+	if (get_long(block, defaults, "retry_after_max_s", &l, 0, d, s->name, &rc))
+		s->fetch.retry_after_max_ms = l * 1000;
+	if (get_long(block, defaults, "max_redirects", &l, 0, d, s->name, &rc))
+		s->fetch.max_redirects = (int)(l > 20 ? 20 : l);
+	if (get_long(block, defaults, "max_host_connections", &l, 1, d, s->name, &rc))
+		s->fetch.max_host_connections = l;
+	if (get_long(block, defaults, "max_connections", &l, 1, d, s->name, &rc))
+		s->fetch.max_connections = l;
+	if (rc)
+		return rc;
+	method = json_string_value(json_object_get(block, "method"));
+	if (method && strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
+		return diag_set(d, DTI_ECONFIG, "source '%s': \"method\" must be GET or POST",
+				s->name);
+	s->fetch.method = method ? method : "GET";
+	if (headers && !json_is_object(headers))
+		return diag_set(d, DTI_ECONFIG, "source '%s': \"headers\" must be an object",
+				s->name);
+	{
+		const char *k;
+		json_object_foreach(headers, k, v) {
+			if (!json_is_string(v) || strpbrk(k, ":\r\n") ||
+			    strpbrk(json_string_value(v), "\r\n"))
+				return diag_set(d, DTI_ECONFIG,
+						"source '%s': header '%s' must be a one-line text",
+						s->name, k);
+			add_header(s, xasprintf("%s: %s", k, json_string_value(v)));
+		}
+	}
+	if (auth && !json_is_object(auth))
+		return diag_set(d, DTI_ECONFIG, "source '%s': \"auth\" must be an object", s->name);
+	if (auth)
+		resolve_auth(env, s, auth);
+	s->fetch.headers = (const char *const *)s->headers;
+	s->fetch.n_headers = s->n_headers;
+	if (json_object_get(block, "pagination") &&
+	    (strstr(s->url, "{commune") || strstr(s->url, "{district}")))
+		return diag_set(d, DTI_ECONFIG,
+				"source '%s': pagination cannot be combined with a {commune} or "
+				"{district} URL template",
+				s->name);
+	return DTI_EOK;
+}
+
+/* ---- the generic run ---------------------------------------------------- */
+
+/* The request body for one request: "form" fields URL-encoded after
+ * expansion, or "body" expanded as it is.  NULL when there is none. */
+static char *request_body(const collector_env *env, const collector_source *s,
+			  const char *commune, const char *name, const char *district, long page)
+{
+	json_t *form = json_object_get(s->block, "form");
+	const char *body = json_string_value(json_object_get(s->block, "body"));
+	strbuf sb;
+	const char *k;
+	json_t *v;
+
+	if (body)
+		return collector_expand(body, env->year, commune, name, district, page, NULL, false);
+	if (!json_is_object(form))
+		return NULL;
+	sb_init(&sb, 0);
+	json_object_foreach(form, k, v) {
+		char *val = collector_expand(json_is_string(v) ? json_string_value(v) : "", env->year,
+					     commune, name, district, page, NULL, false);
+		if (sb.len)
+			sb_appends(&sb, "&");
+		append_value(&sb, k, true);
+		sb_appends(&sb, "=");
+		append_value(&sb, val, true);
+		free(val);
+	}
+	sb_append(&sb, "", 0);
+	return sb_take(&sb);
+}
+
+static void payload_part(collector_result *res, const char *url, const fetch_job *j, bool multi)
+{
+	if (multi)
+		sb_appendf(&res->payload, "==> %s <==\n", url);
+	sb_append(&res->payload, j->data.data ? j->data.data : "", j->data.len);
+	if (multi)
+		sb_appends(&res->payload, "\n");
+}
+
+/* Maps one body; false when the run must stop (parse error in res). */
+static bool map_body(const collector_env *env, const mapping *m, const commune_index *ix,
+		     const fetch_job *j, const char *url, batch *b, dti_problems *p,
+		     collector_result *res, mapping_page *pg)
+{
+	mapping_ctx c = {env->fw, ix, env->year, b, p};
+	dti_diag d;
+	dti_err rc = mapping_apply(m, j->data.data ? j->data.data : "", j->data.len, url,
+				   j->content_type, &c, pg, &d);
+
+	if (rc == DTI_EPARSE || rc == DTI_ENOMEM) {
+		res->error = xstrdup(d.msg);
+		return false;
+	}
+	return true;
+}
+
+/* A template over communes or districts: every URL at once. */
+static void collect_parallel(const collector_env *env, const collector_source *s,
+			     const mapping *m, const commune_index *ix, batch *b, dti_problems *p,
+			     collector_result *res, bool by_district)
+{
+	const commune_list *l = env->active;
+	size_t n = 0;
+	fetch_job *jobs = xcalloc(l->count + 1, sizeof *jobs);
+	char **urls = xcalloc(l->count + 1, sizeof *urls);
+	char **bodies = xcalloc(l->count + 1, sizeof *bodies);
+	strmap seen;
+
+	strmap_init(&seen);
+	for (size_t i = 0; i < l->count; i++) {
+		const char *code = l->items[i].code, *name = l->items[i].name, *district = NULL;
+		if (env->units) {
+			const admin_unit *u = units_find(env->units, code);
+			district = u ? u->district_code : NULL;
+		}
+		if (by_district) {
+			if (!district || !strmap_put(&seen, district, 1))
+				continue;
+			code = name = NULL;
+		}
+		urls[n] = collector_expand(s->url, env->year, code, name, district, -1, NULL, true);
+		bodies[n] = request_body(env, s, code, name, district, -1);
+		jobs[n].url = urls[n];
+		jobs[n].body = bodies[n];
+		n++;
+	}
+	res->input = xasprintf("%s (%zu requests)", s->url, n);
+	fetch_many(jobs, n, &s->fetch);
+	for (size_t i = 0; i < n && !res->error; i++)
+		if (jobs[i].rc)
+			res->error = xstrdup(jobs[i].error);
+	for (size_t i = 0; i < n && !res->error; i++) {
+		mapping_page pg;
+		payload_part(res, urls[i], &jobs[i], n > 1);
+		if (map_body(env, m, ix, &jobs[i], urls[i], b, p, res, &pg))
+			free(pg.next);
+	}
+	for (size_t i = 0; i < n; i++) {
+		fetch_job_clear(&jobs[i]);
+		free(urls[i]);
+		free(bodies[i]);
+	}
+	free(jobs);
+	free(urls);
+	free(bodies);
+	strmap_free(&seen);
+}
+
+/* Resolves a next link against the page it was found on. */
+static char *resolve_link(const char *base, const char *link)
+{
+	CURLU *u = curl_url();
+	char *out = NULL, *r = NULL;
+
+	if (!u)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_URL, link, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &r, 0) == CURLUE_OK) {
+		out = xstrdup(r);
+		curl_free(r);
+	}
+	curl_url_cleanup(u);
+	return out;
+}
+
+/* One URL, possibly paged by number or by next link. */
+static void collect_paged(const collector_env *env, const collector_source *s, const mapping *m,
+			  const commune_index *ix, batch *b, dti_problems *p,
+			  collector_result *res)
+{
+	json_t *pgn = json_object_get(s->block, "pagination");
+	const char *type = json_string_value(json_object_get(pgn, "type"));
+	json_t *jv;
+	long page = 1, max_pages = DEFAULT_MAX_PAGES, page_size = 0;
+	bool by_number = type && strcmp(type, "page") == 0;
+	bool by_link = type && strcmp(type, "next") == 0;
+	char *etag = NULL, *lm = NULL, *url = NULL;
+	strmap seen_urls, seen_bodies;
+	dti_diag d;
+
+	strmap_init(&seen_urls);
+	strmap_init(&seen_bodies);
+	jv = json_object_get(pgn, "first");
+	if (json_is_integer(jv))
+		page = (long)json_integer_value(jv);
+	jv = json_object_get(pgn, "max_pages");
+	if (json_is_integer(jv) && json_integer_value(jv) > 0)
+		max_pages = (long)json_integer_value(jv);
+	jv = json_object_get(pgn, "page_size");
+	if (json_is_integer(jv) && json_integer_value(jv) > 0)
+		page_size = (long)json_integer_value(jv);
+	if (staging_source_validators(env->st, s->name, &etag, &lm, &d)) {
+		res->error = xstrdup(d.msg);
+		goto out;
+	}
+	url = collector_expand(s->url, env->year, NULL, NULL, NULL, by_number ? page : -1, NULL, true);
+	res->input = xstrdup(url);
+	for (long n = 0;; n++) {
+		fetch_opts o = s->fetch;
+		fetch_job j = {0};
+		mapping_page pg = {0};
+		char *body, sha[65];
+		bool more = false;
+
+		if (n >= max_pages) {
+			res->error = xasprintf("%s: pagination did not end after %ld pages "
+					       "(\"max_pages\" bound)", s->url, max_pages);
+			break;
+		}
+		if (n == 0) {
+			o.if_none_match = etag;
+			o.if_modified_since = lm;
+		}
+		body = request_body(env, s, NULL, NULL, NULL, by_number ? page : -1);
+		j.url = url;
+		j.body = body;
+		fetch_one(&j, &o);
+		free(body);
+		if (j.rc) {
+			res->error = xstrdup(j.error);
+			fetch_job_clear(&j);
+			break;
+		}
+		if (j.not_modified) {
+			if (n == 0)
+				res->not_modified = true;
+			else
+				res->error = xasprintf("%s: 304 Not Modified for page %ld", url, n + 1);
+			fetch_job_clear(&j);
+			break;
+		}
+		if (n == 0) {
+			res->etag = j.etag ? xstrdup(j.etag) : NULL;
+			res->last_modified = j.last_modified ? xstrdup(j.last_modified) : NULL;
+		}
+		sha256_hex(j.data.data ? j.data.data : "", j.data.len, sha);
+		if ((by_number || by_link) && !strmap_put(&seen_bodies, sha, n)) {
+			res->error = xasprintf("%s: pagination loop: page %ld repeats an earlier page",
+					       url, n + 1);
+			fetch_job_clear(&j);
+			break;
+		}
+		strmap_put(&seen_urls, url, n);
+		payload_part(res, url, &j, by_number || by_link);
+		if (!map_body(env, m, ix, &j, url, b, p, res, &pg)) {
+			fetch_job_clear(&j);
+			break;
+		}
+		fetch_job_clear(&j);
+		if (by_number) {
+			more = pg.records > 0 && !(pg.total_pages > 0 && page >= pg.total_pages) &&
+			       !(page_size > 0 && (long)pg.records < page_size);
+			if (more) {
+				page++;
+				free(url);
+				url = collector_expand(s->url, env->year, NULL, NULL, NULL, page, NULL,
+						       true);
+			}
+		} else if (by_link && pg.next) {
+			char *next = resolve_link(url, pg.next);
+			if (!next) {
+				res->error = xasprintf("%s: next link '%s' is not a URL", url, pg.next);
+			} else if (strmap_get(&seen_urls, next, NULL)) {
+				res->error = xasprintf("%s: pagination loop: next link '%s' was already read",
+						       url, next);
+				free(next);
+			} else {
+				free(url);
+				url = next;
+				more = true;
+			}
+		}
+		free(pg.next);
+		if (!more)
+			break;
+	}
+out:
+	free(url);
+	free(etag);
+	free(lm);
+	strmap_free(&seen_urls);
+	strmap_free(&seen_bodies);
+}
+
+void collector_collect_generic(const collector_env *env, const collector_source *s,
+			       const commune_index *ix, batch *b, collector_result *res)
+{
+	mapping *m = NULL;
+	dti_problems p = {0};
+	dti_diag d;
+	char *body = request_body(env, s, "{commune}", "{commune_name}", "{district}", -1);
+	bool by_commune = strstr(s->url, "{commune") || (body && strstr(body, "%7Bcommune")) ||
+			  (body && strstr(body, "{commune"));
+	bool by_district = !by_commune && (strstr(s->url, "{district}") ||
+					   (body && (strstr(body, "{district}") ||
+						     strstr(body, "%7Bdistrict%7D"))));
+
+	free(body);
+	if (mapping_parse(s->block, env->fw, &m, &d)) {
+		res->error = xstrdup(d.msg);
+		return;
+	}
+	if (by_commune || by_district)
+		collect_parallel(env, s, m, ix, b, &p, res, by_district);
+	else
+		collect_paged(env, s, m, ix, b, &p, res);
+	if (!res->error && p.count)
+		res->error = problems_join(&p, 20);
+	problems_free(&p);
+	mapping_free(m);
+}
+
+/* ---- running sources ---------------------------------------------------- */
+
+static void usage(const collector_def *def, FILE *f)
+{
+	fprintf(f,
+		"usage: %s [--config FILE] [--db FILE] [--year YEAR] [--source NAME] [--dry-run]\n"
+		"\n%s\n\n"
+		"Runs every block of kind \"%s\" in the configuration's \"sources\" (or only\n"
+		"the one named by --source) and prints one summary line per source.\n"
+		"\n"
+		"  --config FILE   configuration (default $DTI_CONFIG, ./config/dti.json,\n"
+		"                  /etc/dti/dti.json)\n"
+		"  --db FILE       staging database (default: the configuration's)\n"
+		"  --year YEAR     assessment year (default: the configuration's)\n"
+		"  --source NAME   run only this source block\n"
+		"  --dry-run       fetch, parse and validate; store nothing\n"
+		"  --help          this text\n"
+		"\n"
+		"Exit status: 0 every source ok or unchanged, 1 some source failed (its data\n"
+		"untouched), 2 usage error, 3 configuration error, 4 database error.\n",
+		def->program, def->about, def->kind);
+}
+
+static const char *first_line(const char *s, char *buf, size_t n)
+{
+	const char *nl = strchr(s, '\n');
+	size_t k = nl ? (size_t)(nl - s) : strlen(s);
+
+	if (k >= n)
+		k = n - 1;
+	memcpy(buf, s, k);
+	buf[k] = '\0';
+	return buf;
+}
+
+/* Runs one source and stores its outcome.  Returns COLLECT_OK, _FAILED or _DB. */
+static int run_source(const collector_def *def, const collector_env *env, collector_source *s)
+{
+	batch b;
+	commune_index ix;
+	collector_result res;
+	batch_target t;
+	int64_t run = 0;
+	dti_diag d;
+	double t0 = mono_seconds();
+	const char *status = "ok";
+	int code = COLLECT_OK;
+	char line[300];
+
+	batch_init(&b);
+	memset(&res, 0, sizeof res);
+	sb_init(&res.payload, 0);
+	commune_index_build(&ix, env->active);
+	mapping_add_aliases(&ix, s->block);
+	if (s->auth_error)
+		res.error = xasprintf("%s: %s", s->url, s->auth_error);
+	else if (def->collect)
+		def->collect(env, s, &ix, &b, &res);
+	else
+		collector_collect_generic(env, s, &ix, &b, &res);
+
+	memset(&t, 0, sizeof t);
+	t.source = s->name;
+	t.source_kind = s->kind;
+	t.program = def->program;
+	t.year = env->year;
+	t.input = res.input ? res.input : s->url;
+	if (res.payload.len) {
+		t.payload = res.payload.data;
+		t.payload_len = res.payload.len;
+	}
+	if (res.error) {
+		status = "failed";
+		code = COLLECT_FAILED;
+		log_error("source '%s' failed; nothing of it was stored:", s->name);
+		fprintf(stderr, "%s\n", res.error);
+		b.counts.stored = 0;
+		if (!env->dry_run && batch_record_failure(env->st, &t, &b.counts, res.error, &d)) {
+			log_error("%s", d.msg);
+			code = COLLECT_DB;
+		}
+	} else if (res.not_modified) {
+		status = "unchanged";
+		if (!env->dry_run) {
+			int64_t sid = 0;
+			dti_err rc = staging_source(env->st, s->name, s->kind, &sid, &d);
+			if (!rc)
+				rc = staging_run_record(env->st, sid, def->program, env->year, t.input,
+							"unchanged", &b.counts, &run, &d);
+			if (rc) {
+				log_error("%s", d.msg);
+				code = COLLECT_DB;
+			}
+		}
+	} else if (env->dry_run) {
+		status = "dry_run";
+		b.counts.stored = 0;
+	} else if (batch_store(env->st, &b, &t, &run, &d)) {
+		log_error("%s", d.msg);
+		status = "failed";
+		code = COLLECT_DB;
+	} else if (staging_source_set_validators(env->st, s->name, res.etag, res.last_modified, &d)) {
+		log_error("%s", d.msg);
+		code = COLLECT_DB;
+	}
+	if (!env->dry_run && code != COLLECT_DB &&
+	    staging_source_set_max_age(env->st, s->name, s->max_age_hours, &d)) {
+		log_error("%s", d.msg);
+		code = COLLECT_DB;
+	}
+	printf("%s: %s run=%lld read=%ld values=%zu stored=%ld skipped=%ld rejected=%ld "
+	       "time=%.2fs%s%s%s%s\n",
+	       s->name, status, (long long)run, b.counts.read, b.count, b.counts.stored,
+	       b.counts.skipped,
+	       b.counts.rejected, mono_seconds() - t0, res.note ? " " : "", res.note ? res.note : "",
+	       res.error ? " error=" : "", res.error ? first_line(res.error, line, sizeof line) : "");
+	fflush(stdout);
+	commune_index_free(&ix);
+	batch_free(&b);
+	sb_free(&res.payload);
+	free(res.error);
+	free(res.input);
+	free(res.etag);
+	free(res.last_modified);
+	free(res.note);
+	return code;
+}
+
+/* Checks every block: names unique, kinds known.  Collects the blocks of
+ * `kind` (or the one named `only`) into out. */
+static dti_err select_sources(const collector_env *env, const char *kind, const char *only,
+			      json_t **out, size_t *n_out, dti_diag *d)
+{
+	json_t *arr = json_object_get(env->cfg->root, "sources"), *blk;
+	strmap names;
+	size_t i;
+	dti_err rc = DTI_EOK;
+
+	*n_out = 0;
+	strmap_init(&names);
+	if (arr && !json_is_array(arr)) {
+		rc = diag_set(d, DTI_ECONFIG, "%s: \"sources\" must be a list", env->cfg->path);
+		goto out;
+	}
+	json_array_foreach(arr, i, blk) {
+		const char *name = json_string_value(json_object_get(blk, "name"));
+		const char *k = json_string_value(json_object_get(blk, "kind"));
+		bool known = false;
+		if (!json_is_object(blk) || !name || !*name) {
+			rc = diag_set(d, DTI_ECONFIG, "%s: sources[%zu] has no \"name\"",
+				      env->cfg->path, i);
+			goto out;
+		}
+		for (int j = 0; k && kinds[j]; j++)
+			known = known || strcmp(k, kinds[j]) == 0;
+		if (!known) {
+			rc = diag_set(d, DTI_ECONFIG,
+				      "source '%s': \"kind\" must be portal, telecom, postal, onetouch "
+				      "or sheet",
+				      name);
+			goto out;
+		}
+		if (!strmap_put(&names, name, 1)) {
+			rc = diag_set(d, DTI_ECONFIG, "source '%s' is configured twice", name);
+			goto out;
+		}
+		if (only ? strcmp(name, only) == 0 : strcmp(k, kind) == 0) {
+			if (only && strcmp(k, kind) != 0) {
+				rc = diag_set(d, DTI_ECONFIG,
+					      "source '%s' is of kind %s, not %s", name, k, kind);
+				goto out;
+			}
+			out[(*n_out)++] = blk;
+		}
+	}
+	if (only && *n_out == 0)
+		rc = diag_set(d, DTI_ECONFIG, "%s: no source named '%s'", env->cfg->path, only);
+out:
+	strmap_free(&names);
+	return rc;
+}
+
+static int exit_code_for(dti_err rc)
+{
+	switch (rc) {
+	case DTI_ECONFIG: case DTI_EFRAMEWORK: case DTI_EPARSE: case DTI_EINVALID:
+	case DTI_ENOTFOUND: case DTI_EIO:
+		return COLLECT_CONFIG;
+	default:
+		return COLLECT_DB;
+	}
+}
+
+int collector_main(const collector_def *def, int argc, char **argv)
+{
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+					     {"db", required_argument, NULL, 'd'},
+					     {"year", required_argument, NULL, 'y'},
+					     {"source", required_argument, NULL, 's'},
+					     {"dry-run", no_argument, NULL, 'n'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *config_path = NULL, *db_path = NULL, *only = NULL;
+	collector_env env;
+	commune_list active = {0};
+	collector_source *srcs = NULL;
+	json_t **blocks = NULL;
+	size_t n = 0, resolved = 0;
+	int c, code = COLLECT_OK;
+	dti_diag d;
+	dti_err rc;
+
+	memset(&env, 0, sizeof env);
+	env.program = def->program;
+	log_init(def->program);
+	while ((c = getopt_long(argc, argv, "c:d:y:s:nh", opts, NULL)) != -1) {
+		int64_t y;
+		switch (c) {
+		case 'c': config_path = optarg; break;
+		case 'd': db_path = optarg; break;
+		case 's': only = optarg; break;
+		case 'n': env.dry_run = true; break;
+		case 'h': usage(def, stdout); return COLLECT_OK;
+		case 'y':
+			if (!parse_i64(optarg, &y) || y < 2000 || y > 2100) {
+				log_error("--year: '%s' is not a year", optarg);
+				return COLLECT_USAGE;
+			}
+			env.year = (int)y;
+			break;
+		default:
+			fprintf(stderr, "try '%s --help'\n", def->program);
+			return COLLECT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		log_error("unexpected argument '%s'", argv[optind]);
+		fprintf(stderr, "try '%s --help'\n", def->program);
+		return COLLECT_USAGE;
+	}
+	fetch_global_init();
+	if (!config_path)
+		config_path = config_default_path();
+	rc = config_load(config_path, &env.cfg, &d);
+	if (rc) {
+		log_error("%s", d.msg);
+		code = COLLECT_CONFIG;
+		goto out;
+	}
+	if (!env.year)
+		env.year = env.cfg->year;
+	{
+		char *rel = path_relative_to(env.cfg->path, ".");
+		char *abs = realpath(rel, NULL);
+		free(rel);
+		env.config_dir = abs ? abs : xstrdup(".");
+	}
+	rc = framework_load(env.cfg->framework, &env.fw, &d);
+	if (!rc)
+		rc = units_load(env.cfg->admin_units, &env.units, &d);
+	if (rc) {
+		log_error("%s", d.msg);
+		code = COLLECT_CONFIG;
+		goto out;
+	}
+	blocks = xcalloc(json_array_size(json_object_get(env.cfg->root, "sources")) + 1,
+			 sizeof *blocks);
+	rc = select_sources(&env, def->kind, only, blocks, &n, &d);
+	if (rc) {
+		log_error("%s", d.msg);
+		code = exit_code_for(rc);
+		goto out;
+	}
+	srcs = xcalloc(n + 1, sizeof *srcs);
+	for (resolved = 0; resolved < n; resolved++) {
+		rc = source_resolve(&env, blocks[resolved], &srcs[resolved], &d);
+		if (!rc) {
+			mapping *m = NULL;
+			if (!def->collect)
+				rc = mapping_parse(blocks[resolved], env.fw, &m, &d);
+			mapping_free(m);
+		}
+		if (rc) {
+			resolved++;
+			log_error("%s", d.msg);
+			code = COLLECT_CONFIG;
+			goto out;
+		}
+	}
+	rc = staging_open(db_path ? db_path : env.cfg->database, &env.st, &d);
+	if (!rc)
+		rc = staging_sync_framework(env.st, env.fw, &d);
+	if (!rc)
+		rc = staging_seed_communes(env.st, &env.cfg->communes, env.units, &d);
+	if (!rc)
+		rc = staging_active_communes(env.st, &active, &d);
+	if (rc) {
+		log_error("%s", d.msg);
+		code = COLLECT_DB;
+		goto out;
+	}
+	env.active = &active;
+	if (n == 0)
+		log_warn("no source of kind %s in '%s'", def->kind, env.cfg->path);
+	for (size_t i = 0; i < n; i++) {
+		int r = run_source(def, &env, &srcs[i]);
+		if (r == COLLECT_DB) {
+			code = COLLECT_DB;
+			break;
+		}
+		if (r && !code)
+			code = r;
+	}
+out:
+	for (size_t i = 0; srcs && i < resolved; i++)
+		source_clear(&srcs[i]);
+	free(srcs);
+	free(blocks);
+	commune_list_free(&active);
+	staging_close(env.st);
+	units_free(env.units);
+	framework_free(env.fw);
+	config_free(env.cfg);
+	free(env.config_dir);
+	fetch_global_cleanup();
+	return code;
+}

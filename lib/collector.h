@@ -1,0 +1,96 @@
+/* collector.h — what every collector program shares: its options, the
+ * configuration's "sources" blocks of its kind, fetching (lib/fetch.h),
+ * mapping (lib/mapping.h), and storing each source's run as one batch
+ * (lib/batch.h) with its raw payload.  A program is a collector_def and a
+ * call to collector_main. */
+#ifndef DTI_COLLECTOR_H
+#define DTI_COLLECTOR_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "batch.h"
+#include "config.h"
+#include "fetch.h"
+#include "framework.h"
+#include "staging.h"
+#include "units.h"
+
+/* Exit codes of every collector (README-collectors "Exit codes"). */
+enum {
+	COLLECT_OK = 0,      /* every source ok or unchanged */
+	COLLECT_FAILED = 1,  /* some source failed; its data untouched */
+	COLLECT_USAGE = 2,
+	COLLECT_CONFIG = 3,
+	COLLECT_DB = 4
+};
+
+/* A source block, resolved.  Strings are owned by the collector core. */
+typedef struct collector_source {
+	json_t *block;       /* the block (borrowed from the configuration) */
+	const char *name, *kind;
+	char *url;           /* file: paths resolved against the config folder */
+	double max_age_hours;
+	fetch_opts fetch;    /* headers, method, timeouts, caps for this source */
+	char **headers;      /* owned lines behind fetch.headers */
+	size_t n_headers;
+	char *body_template; /* POST body before expansion, or NULL */
+	char *auth_error;    /* why a credential could not be read, or NULL */
+} collector_source;
+
+/* The context a run has. */
+typedef struct collector_env {
+	const char *program;
+	config *cfg;
+	framework *fw;
+	staging *st;
+	units *units;        /* national list, loaded only when {district} is used */
+	const commune_list *active;
+	int year;
+	bool dry_run;
+	char *config_dir;    /* absolute */
+} collector_env;
+
+/* What collecting one source produced.  Every field is owned by the core,
+ * which frees it after storing. */
+typedef struct collector_result {
+	bool not_modified;   /* 304: nothing read */
+	char *error;         /* failure text (fetch, parse or problems), or NULL */
+	strbuf payload;      /* raw bytes kept with the run (may stay empty) */
+	char *input;         /* what was read, for the run record */
+	char *etag, *last_modified; /* validators to remember after storing */
+	char *note;          /* extra words for the summary line, or NULL */
+} collector_result;
+
+/* Collects one source into b (values validated; counts set).  On failure
+ * sets res->error; nothing is stored by the collect function itself. */
+typedef void (*collector_collect_fn)(const collector_env *env, const collector_source *src,
+				     const commune_index *ix, batch *b, collector_result *res);
+
+typedef struct collector_def {
+	const char *program;          /* "dti-collect-telecom" */
+	const char *kind;             /* "telecom" */
+	const char *about;            /* one line for --help */
+	collector_collect_fn collect; /* NULL: the generic fetch-and-map run */
+} collector_def;
+
+/* Parses options, loads configuration, framework and database, runs every
+ * source of def->kind (or the one named by --source), prints one summary
+ * line per source on stdout and returns the exit code. */
+int collector_main(const collector_def *def, int argc, char **argv);
+
+/* The generic run: URL templates over communes/districts fetched in
+ * parallel, pagination, conditional GET, then lib/mapping.h. */
+void collector_collect_generic(const collector_env *env, const collector_source *src,
+			       const commune_index *ix, batch *b, collector_result *res);
+
+/* Expands {year}, {commune}, {commune_name}, {district}, {page} and
+ * {config_dir} in a template; other braces stay as they are.  NULL values
+ * leave their placeholder.  malloc'd. */
+char *collector_expand(const char *tmpl, int year, const char *commune, const char *commune_name,
+		       const char *district, long page, const char *config_dir, bool url_escape);
+
+/* Local path of a file: URL (malloc'd), or NULL for other schemes. */
+char *collector_file_path(const char *url);
+
+#endif

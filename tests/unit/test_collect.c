@@ -1,0 +1,332 @@
+/* Unit tests of the collectors' core: commune name matching with real names
+ * of the national list (composed and decomposed Unicode, upper case, without
+ * diacritics, with and without prefixes), OneTouch dates, URL templates and
+ * record mapping. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <utf8proc.h>
+
+#include "collector.h"
+#include "mapping.h"
+#include "onetouch.h"
+#include "text.h"
+#include "units.h"
+#include "util.h"
+
+static const char *units_path(void)
+{
+	return "config/admin-units-2025-03-01.csv";
+}
+
+static char *map_utf8(const char *s, utf8proc_option_t opts)
+{
+	utf8proc_uint8_t *out = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out, opts);
+
+	assert_true(n >= 0);
+	return (char *)out;
+}
+
+/* Upper case, character by character, in NFC. */
+static char *upper(const char *s)
+{
+	char *nfc = map_utf8(s, UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	strbuf sb;
+	utf8proc_int32_t cp;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)nfc;
+
+	sb_init(&sb, 0);
+	while (*p) {
+		utf8proc_uint8_t buf[4];
+		utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+		assert_true(k > 0);
+		p += k;
+		sb_append(&sb, buf, (size_t)utf8proc_encode_char(utf8proc_toupper(cp), buf));
+	}
+	sb_append(&sb, "", 0);
+	free(nfc);
+	return sb_take(&sb);
+}
+
+/* Without diacritics: NFD, marks dropped, đ → d. */
+static char *no_marks(const char *s)
+{
+	char *m = map_utf8(s, UTF8PROC_NULLTERM | UTF8PROC_STABLE |
+				      UTF8PROC_STRIPMARK | UTF8PROC_COMPOSE);
+	strbuf sb;
+
+	sb_init(&sb, 0);
+	for (const char *p = m; *p; p++) {
+		if (strncmp(p, "đ", strlen("đ")) == 0) {
+			sb_appends(&sb, "d");
+			p += strlen("đ") - 1;
+		} else if (strncmp(p, "Đ", strlen("Đ")) == 0) {
+			sb_appends(&sb, "D");
+			p += strlen("Đ") - 1;
+		} else {
+			sb_append(&sb, p, 1);
+		}
+	}
+	sb_append(&sb, "", 0);
+	free(m);
+	return sb_take(&sb);
+}
+
+static const char *drop_prefix(const char *name)
+{
+	static const char *const prefixes[] = {"Thị trấn ", "Xã ", "Phường ", NULL};
+	for (int i = 0; prefixes[i]; i++)
+		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+			return name + strlen(prefixes[i]);
+	return name;
+}
+
+/* Every commune of Hưng Yên and Hà Nội, written five ways, is found — except
+ * names two communes share, which must give NULL rather than a guess. */
+static void test_real_names_every_form(void **state)
+{
+	units *u = NULL;
+	commune_list l = {0};
+	commune_index ix;
+	strmap keys;
+	dti_diag d;
+	size_t checked = 0, ambiguous = 0;
+
+	(void)state;
+	assert_int_equal(units_load(units_path(), &u, &d), DTI_EOK);
+	commune_list_from_units(&l, u, "33", NULL);
+	commune_list_from_units(&l, u, "01", NULL);
+	assert_true(l.count > 500);
+	commune_index_build(&ix, &l);
+	strmap_init(&keys);
+	for (size_t i = 0; i < l.count; i++) {
+		char *k = text_name_key(l.items[i].name);
+		intptr_t n = 0;
+		strmap_get(&keys, k, &n);
+		strmap_put(&keys, k, n + 1);
+		free(k);
+	}
+	for (size_t i = 0; i < l.count; i++) {
+		const char *name = l.items[i].name;
+		char *k = text_name_key(name);
+		intptr_t n = 0;
+		char *forms[6];
+		strmap_get(&keys, k, &n);
+		free(k);
+		forms[0] = xstrdup(name);
+		forms[1] = map_utf8(name, UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE);
+		forms[2] = upper(name);
+		forms[3] = no_marks(name);
+		forms[4] = xstrdup(drop_prefix(name));
+		forms[5] = xasprintf("  %s, Huyện X, Tỉnh Y ", forms[3]);
+		for (int f = 0; f < 6; f++) {
+			const commune_entry *e = mapping_find_name(&ix, forms[f], NULL);
+			if (n > 1) {
+				if (e)
+					fail_msg("'%s' is shared by %ld communes but matched %s", forms[f],
+						 (long)n, e->code);
+				ambiguous++;
+			} else if (!e || strcmp(e->code, l.items[i].code) != 0) {
+				fail_msg("form %d '%s' of %s %s matched %s", f, forms[f], l.items[i].code,
+					 name, e ? e->code : "nothing");
+			}
+			checked++;
+			free(forms[f]);
+		}
+	}
+	assert_true(checked > 3000);
+	assert_true(ambiguous < checked / 4);
+	strmap_free(&keys);
+	commune_index_free(&ix);
+	commune_list_free(&l);
+	units_free(u);
+}
+
+static void test_van_lam_spellings(void **state)
+{
+	commune_list l = {0};
+	commune_index ix;
+	json_t *strip = json_pack("[s]", "UBND");
+	static const struct {
+		const char *text, *code;
+	} cases[] = {
+		{"Thị trấn Như Quỳnh", "11986"},
+		{"THỊ TRẤN NHƯ QUỲNH", "11986"},
+		{"TT. Như Quỳnh", "11986"},
+		{"nhu quynh", "11986"},
+		{"Thi tran Nhu Quynh", "11986"},
+		{"Xa\xcc\x83 La\xcc\xa3" "c \xc4\x90" "a\xcc\xa3o", "11989"}, /* NFD "Xã Lạc Đạo" */
+		{"LAC DAO", "11989"},
+		{"UBND Xã Lạc Đạo", "11989"},
+		{"Ủy ban nhân dân xã Lạc Đạo", NULL},
+		{"Xã Đình Dù, Huyện Văn Lâm, Tỉnh Hưng Yên", "12004"},
+		{"Đình Dù - Văn Lâm", "12004"},
+		{"Dinh Du", "12004"},
+		{"Lạc Hồng", "12016"},
+		{"Lạc Hồng cũ", "12016"}, /* alias */
+		{"Xã Cẩm Xá", NULL},
+		{"", NULL},
+	};
+
+	(void)state;
+	commune_list_add(&l, "11986", "Thị trấn Như Quỳnh");
+	commune_list_add(&l, "11989", "Xã Lạc Đạo");
+	commune_list_add(&l, "12004", "Xã Đình Dù");
+	commune_list_add(&l, "12016", "Xã Lạc Hồng");
+	commune_index_build(&ix, &l);
+	commune_index_alias(&ix, "Lạc Hồng cũ", "12016");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const commune_entry *e = mapping_find_name(&ix, cases[i].text, strip);
+		if (cases[i].code == NULL) {
+			if (e)
+				fail_msg("'%s' should match nothing, matched %s", cases[i].text, e->code);
+		} else if (!e || strcmp(e->code, cases[i].code) != 0) {
+			fail_msg("'%s' should match %s, matched %s", cases[i].text, cases[i].code,
+				 e ? e->code : "nothing");
+		}
+	}
+	json_decref(strip);
+	commune_index_free(&ix);
+	commune_list_free(&l);
+}
+
+static void test_onetouch_dates(void **state)
+{
+	(void)state;
+	assert_int_equal(onetouch_date_year("15/03/2024"), 2024);
+	assert_int_equal(onetouch_date_year("5/3/2024"), 2024);
+	assert_int_equal(onetouch_date_year("2023-12-31"), 2023);
+	assert_int_equal(onetouch_date_year("2024/01/02"), 2024);
+	assert_int_equal(onetouch_date_year("31-12-2024 23:59:59"), 2024);
+	assert_int_equal(onetouch_date_year("2024-06-01T08:00:00Z"), 2024);
+	assert_int_equal(onetouch_date_year("01.02.2022"), 2022);
+	assert_int_equal(onetouch_date_year(""), 0);
+	assert_int_equal(onetouch_date_year("   "), 0);
+	assert_int_equal(onetouch_date_year("32/01/2024"), -1);
+	assert_int_equal(onetouch_date_year("15/13/2024"), -1);
+	assert_int_equal(onetouch_date_year("2024"), -1);
+	assert_int_equal(onetouch_date_year("15/03/24"), -1);
+	assert_int_equal(onetouch_date_year("hôm qua"), -1);
+	assert_int_equal(onetouch_date_year("15/03-2024"), -1);
+	assert_int_equal(onetouch_date_year("2024-03-15x"), -1);
+}
+
+static void test_expand(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = collector_expand("https://h/x?xa={commune}&nam={year}&p={page}&t={commune_name}", 2024,
+			     "11989", "Xã Lạc Đạo", NULL, 3, NULL, true);
+	assert_string_equal(s, "https://h/x?xa=11989&nam=2024&p=3&t=X%C3%A3%20L%E1%BA%A1c%20%C4%90%E1%BA%A1o");
+	free(s);
+	/* JSON braces and unknown names stay; absent values keep the placeholder. */
+	s = collector_expand("{\"p_nam\":{year},\"x\":\"{other}\",\"h\":\"{district}\"}", 2024, NULL,
+			     NULL, NULL, -1, NULL, false);
+	assert_string_equal(s, "{\"p_nam\":2024,\"x\":\"{other}\",\"h\":\"{district}\"}");
+	free(s);
+	s = collector_file_path("file:///tmp/a%20b.json");
+	assert_string_equal(s, "/tmp/a b.json");
+	free(s);
+	assert_null(collector_file_path("https://example.org/a"));
+}
+
+/* A framework just big enough for mapping. */
+static framework *small_framework(void)
+{
+	framework *fw = NULL;
+	dti_diag d;
+
+	assert_int_equal(framework_load("config/frameworks/commune-2024.json", &fw, &d), DTI_EOK);
+	return fw;
+}
+
+static void test_mapping_records(void **state)
+{
+	framework *fw = small_framework();
+	commune_list l = {0};
+	commune_index ix;
+	json_error_t je;
+	json_t *block = json_loads(
+		"{\"name\":\"t\",\"records\":\"data.items\",\"commune\":{\"code\":\"ma\",\"name\":\"ten\"},"
+		"\"fields\":{\"smartphone_users\":\"sm\",\"ecommerce_orders\":[\"a\",\"b\"]}}",
+		0, &je);
+	const char *good = "{\"data\":{\"items\":["
+			   "{\"ma\":\"11989\",\"sm\":12,\"a\":1,\"b\":\"2\"},"
+			   "{\"ten\":\"XA DINH DU\",\"sm\":\"7\"},"
+			   "{\"ma\":12109,\"sm\":5},"
+			   "{\"ten\":\"Nowhere\",\"sm\":5}]}}";
+	const char *bad = "{\"data\":{\"items\":[{\"ma\":\"11989\",\"sm\":-3},{\"ma\":\"12004\",\"sm\":{}}]}}";
+	mapping *m = NULL;
+	dti_diag d;
+	batch b;
+	dti_problems p = {0};
+	mapping_ctx c;
+	mapping_page pg;
+
+	(void)state;
+	assert_non_null(block);
+	commune_list_add(&l, "11989", "Xã Lạc Đạo");
+	commune_list_add(&l, "12004", "Xã Đình Dù");
+	commune_index_build(&ix, &l);
+	assert_int_equal(mapping_parse(block, fw, &m, &d), DTI_EOK);
+	batch_init(&b);
+	c = (mapping_ctx){fw, &ix, 2024, &b, &p};
+	assert_int_equal(mapping_apply(m, good, strlen(good), "u", NULL, &c, &pg, &d), DTI_EOK);
+	assert_int_equal(b.count, 3);
+	assert_int_equal(b.counts.read, 4);
+	assert_int_equal(b.counts.skipped, 2);
+	assert_string_equal(b.items[1].variable->name, "ecommerce_orders");
+	assert_string_equal(b.items[1].value, "3");
+	assert_string_equal(b.items[2].commune_code, "12004");
+	batch_free(&b);
+
+	batch_init(&b);
+	assert_int_equal(mapping_apply(m, bad, strlen(bad), "u", NULL, &c, &pg, &d), DTI_EINVALID);
+	assert_int_equal(p.count, 2);
+	assert_non_null(strstr(p.items[0], "record 1"));
+	assert_non_null(strstr(p.items[0], "field sm"));
+	assert_non_null(strstr(p.items[1], "record 2"));
+	assert_non_null(strstr(p.items[1], "object"));
+	batch_free(&b);
+	problems_free(&p);
+
+	batch_init(&b);
+	assert_int_equal(mapping_apply(m, "{\"data\":", 8, "u", NULL, &c, &pg, &d), DTI_EPARSE);
+	assert_non_null(strstr(d.msg, "not valid JSON"));
+	assert_int_equal(mapping_apply(m, "<html>", 6, "u", "text/html", &c, &pg, &d), DTI_EPARSE);
+	assert_non_null(strstr(d.msg, "HTML"));
+	assert_int_equal(mapping_apply(m, "{\"\xff\":1}", 7, "u", NULL, &c, &pg, &d), DTI_EPARSE);
+	assert_non_null(strstr(d.msg, "UTF-8"));
+	batch_free(&b);
+	problems_free(&p);
+
+	mapping_free(m);
+	json_decref(block);
+	block = json_loads("{\"name\":\"t\",\"commune\":{\"code\":\"c\"},\"fields\":{\"nope\":\"x\"}}", 0, &je);
+	assert_int_equal(mapping_parse(block, fw, &m, &d), DTI_ECONFIG);
+	assert_non_null(strstr(d.msg, "nope"));
+	json_decref(block);
+	commune_index_free(&ix);
+	commune_list_free(&l);
+	framework_free(fw);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_real_names_every_form),
+		cmocka_unit_test(test_van_lam_spellings),
+		cmocka_unit_test(test_onetouch_dates),
+		cmocka_unit_test(test_expand),
+		cmocka_unit_test(test_mapping_records),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
