@@ -194,6 +194,30 @@ dti nobands publish --run "$run23" --out "$T/r23" | tail -n 1 | grep -q '/2023/r
 test ! -e "$T/r23/2023/report/year-over-year.html"
 grep -q '"year": 2023' "$T/r23/2023/dti-2023.json"
 
+# Data quality: a source past its maximum age is listed as stale, a fresh one
+# is not; a missing input and a flagged score are listed per commune.
+printf 'commune_code,variable,value\n25276,radio_dx_segment,có\n' > "$T/fresh.csv"
+dti nobands import --source fresh-sheet "$T/fresh.csv"
+sqlite3 "$T/dti.db" "UPDATE source SET max_age_hours = 24 WHERE name = 'district-sheet';
+  UPDATE source SET max_age_hours = 1000 WHERE name = 'fresh-sheet';
+  UPDATE run SET finished_at = '2020-01-01T00:00:00.000Z' WHERE source_id = (SELECT id FROM source WHERE name = 'district-sheet');
+  DELETE FROM observation WHERE commune_code = '25270' AND variable = 'villages' AND year = 2024;"
+dti nobands score
+dti nobands publish --out "$T/dq" > /dev/null
+python3 - "$T/dq/2024/report/data-quality.html" <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+stale = re.search(r'<table id="stale-sources">(.*?)</table>', page, re.S)
+assert stale, "no stale-sources table"
+assert "district-sheet" in stale.group(1) and "fresh-sheet" not in stale.group(1), stale.group(1)
+missing = re.search(r'<tr id="c25270">(.*?)</tr>', page, re.S).group(1)
+assert "(villages, thiếu)" in missing and '<td class="n">1</td>' in missing, missing
+flagged = re.search(r'<table id="flagged">(.*?)</table>', page, re.S).group(1)
+assert "4.2" in flagged and "thiếu số liệu" in flagged, "missing villages not flagged on 4.2"
+assert "numerator_above_denominator" in flagged, "clamped ratio not listed"
+print("data quality: stale source, missing input and flags listed")
+PY
+
 # Misuse and bad configuration.
 set +e
 dti nobands publish --run abc 2> "$T/err"; rc=$?
