@@ -54,6 +54,23 @@ render() { # URL NAME
 render "http://127.0.0.1:$port/index.html" district
 render "file://$R/commune-25270.html" commune
 
+# It prints: Chromium's print-to-PDF of a commune page gives a PDF of
+# several pages (the print style sheet hides the navigation).
+rm -rf "$T/profile-pdf"
+timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+  --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage \
+  --user-data-dir="$T/profile-pdf" --no-pdf-header-footer --print-to-pdf="$T/commune.pdf" \
+  "file://$R/commune-25270.html" > "$T/pdf.log" 2>&1 || true
+rm -rf "$T/profile-pdf"
+python3 - "$T/commune.pdf" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+assert data.startswith(b"%PDF"), "print-to-pdf gave no PDF"
+pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+assert pages >= 2, "printed commune page has %d page(s)" % pages
+print("printed: %d pages, %d bytes" % (pages, len(data)))
+PY
+
 # Not blank: the decoded image has many distinct colours.
 python3 - "$T/district.png" "$T/commune.png" <<'PY'
 import struct, sys, zlib
