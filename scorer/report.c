@@ -578,22 +578,57 @@ out:
 	free(gaps);
 }
 
+/* What the rule measured: the ratio, the count, the amount or the answer. */
+static void measure_cell(strbuf *sb, const fw_indicator *ind, const res_score *s,
+			 const res_commune *rc, const framework *fw)
+{
+	char b[64];
+
+	switch (ind->kind) {
+	case RULE_YESNO:
+	case RULE_TIER:
+		value_words(sb, ind->variable, &rc->inputs[ind->variable - fw->variables]);
+		return;
+	case RULE_COUNT_TIERS:
+	case RULE_CROSS_COMMUNE:
+		if (isnan(s->ratio))
+			break;
+		if (ind->kind == RULE_CROSS_COMMUNE && !ind->variable) {
+			sb_appends(sb, pct(b, s->ratio));
+			return;
+		}
+		sb_appends(sb, num(b, s->ratio));
+		if (ind->variable->unit) {
+			sb_appends(sb, " ");
+			html_text(sb, ind->variable->unit);
+		}
+		return;
+	default:
+		if (!isnan(s->ratio)) {
+			sb_appends(sb, pct(b, s->ratio));
+			return;
+		}
+		break;
+	}
+	sb_appends(sb, "—");
+}
+
 static void scorecard(strbuf *sb, const results *r, const res_commune *rc)
 {
 	const framework *fw = r->fw;
-	char b[64], m[64];
+	char b[64], m[64], q[64];
 
 	sb_appends(sb, "<h2>Bảng điểm theo trụ cột và chỉ số</h2>\n<table id=\"scorecard\">\n"
 		       "<thead><tr><th>Chỉ số</th><th>Nội dung</th><th class=\"n\">Điểm / tối đa</th>"
-		       "<th>Ghi chú</th></tr></thead>\n<tbody>\n");
+		       "<th class=\"n\">Tỷ lệ, giá trị</th><th>Ghi chú</th></tr></thead>\n<tbody>\n");
 	for (size_t p = 0; p < fw->n_pillars; p++) {
 		const fw_pillar *pl = &fw->pillars[p];
 		sb_appends(sb, "<tr class=\"pillar\"><td>");
 		html_text(sb, pl->id);
 		sb_appends(sb, "</td><td>");
 		html_text(sb, pl->name);
-		sb_appendf(sb, "</td><td class=\"n\">%s / %s</td><td></td></tr>\n", num(b, rc->pillars[p].points),
-			   num(m, pl->max));
+		sb_appendf(sb, "</td><td class=\"n\">%s / %s</td><td class=\"n\">%s</td><td></td></tr>\n",
+			   num(b, rc->pillars[p].points), num(m, pl->max), pct(q, rc->pillars[p].fraction));
 		for (size_t i = pl->first; i < pl->first + pl->count; i++) {
 			const fw_indicator *ind = &fw->indicators[i];
 			const res_score *s = &rc->indicators[i];
@@ -603,8 +638,10 @@ static void scorecard(strbuf *sb, const results *r, const res_commune *rc)
 			html_text(sb, ind->id);
 			sb_appends(sb, "</td><td>");
 			html_text(sb, ind->name);
-			sb_appendf(sb, "</td><td class=\"n\">%s / %s</td><td class=\"flag\">", num(b, s->points),
+			sb_appendf(sb, "</td><td class=\"n\">%s / %s</td><td class=\"n\">", num(b, s->points),
 				   num(m, ind->max));
+			measure_cell(sb, ind, s, rc, fw);
+			sb_appends(sb, "</td><td class=\"flag\">");
 			flag_words(sb, s->flags, fw->numerator_above_denominator);
 			sb_appends(sb, "</td></tr>\n");
 		}
@@ -612,13 +649,35 @@ static void scorecard(strbuf *sb, const results *r, const res_commune *rc)
 	sb_appends(sb, "</tbody>\n</table>\n");
 }
 
+/* The indicators that use a variable, as links to their scorecard rows. */
+static void used_by(strbuf *sb, const framework *fw, const fw_variable *v)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fw->n_indicators; i++) {
+		const fw_indicator *ind = &fw->indicators[i];
+		bool uses = ind->variable == v || ind->gate == v;
+		for (size_t k = 0; k < ind->n_numerator; k++)
+			uses = uses || ind->numerator[k] == v;
+		for (size_t k = 0; k < ind->n_denominator; k++)
+			uses = uses || ind->denominator[k] == v;
+		if (!uses)
+			continue;
+		sb_appends(sb, n++ ? ", <a href=\"#i" : "<a href=\"#i");
+		html_text(sb, ind->id);
+		sb_appends(sb, "\">");
+		html_text(sb, ind->id);
+		sb_appends(sb, "</a>");
+	}
+}
+
 static void inputs_table(strbuf *sb, const results *r, const res_commune *rc)
 {
 	const framework *fw = r->fw;
 
 	sb_appends(sb, "<h2>Số liệu đầu vào và nguồn</h2>\n<table id=\"inputs\">\n<thead><tr><th>Số liệu</th>"
-		       "<th class=\"n\">Giá trị</th><th>Trạng thái</th><th>Nguồn, thời điểm thu thập</th>"
-		       "<th>Minh chứng, ghi chú</th></tr></thead>\n<tbody>\n");
+		       "<th class=\"n\">Giá trị</th><th>Dùng cho chỉ số</th><th>Trạng thái</th>"
+		       "<th>Nguồn, thời điểm thu thập</th><th>Minh chứng, ghi chú</th></tr></thead>\n<tbody>\n");
 	for (size_t v = 0; v < fw->n_variables; v++) {
 		const fw_variable *var = &fw->variables[v];
 		const res_input *in = &rc->inputs[v];
@@ -631,6 +690,8 @@ static void inputs_table(strbuf *sb, const results *r, const res_commune *rc)
 		sb_appends(sb, var->summed ? ", cộng các nguồn" : "");
 		sb_appends(sb, ")</span></td><td class=\"n\">");
 		value_words(sb, var, in);
+		sb_appends(sb, "</td><td>");
+		used_by(sb, fw, var);
 		sb_appends(sb, "</td><td>");
 		html_text(sb, state_words(in->state));
 		sb_appends(sb, "</td><td>");
