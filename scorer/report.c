@@ -483,7 +483,7 @@ static void district_page(strbuf *sb, const report_input *in)
 	chart_totals(sb, in);
 	sb_appends(sb, "<h2>Điểm theo trụ cột (% điểm tối đa của trụ cột)</h2>\n");
 	chart_heatmap(sb, in);
-	sb_appends(sb, "<p class=\"muted\">");
+	sb_appends(sb, "<p class=\"muted\">Màu: đỏ là 0%, vàng 50%, xanh 100% điểm tối đa của trụ cột. ");
 	for (size_t p = 0; p < r->fw->n_pillars; p++) {
 		sb_appends(sb, p ? " · " : "");
 		html_text(sb, r->fw->pillars[p].id);

@@ -225,6 +225,10 @@ dti nobands publish --run abc 2> "$T/err"; rc=$?
 dti badbands publish 2> "$T/err"; rc=$?
 [ $rc -eq 3 ] || { echo "bad bands: exit $rc"; cat "$T/err"; exit 1; }
 grep -q 'rating_bands' "$T/err"
+: > "$T/not-a-folder"
+dti nobands publish --out "$T/not-a-folder" 2> "$T/err"; rc=$?
+[ $rc -eq 4 ] || { echo "unwritable output: exit $rc"; cat "$T/err"; exit 1; }
+grep -q 'not-a-folder' "$T/err"
 dti nobands --year 2019 publish 2> "$T/err"; rc=$?
 [ $rc -eq 1 ] || { echo "no run: exit $rc"; exit 1; }
 grep -q 'no scoring run for 2019' "$T/err"
