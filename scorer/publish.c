@@ -71,12 +71,58 @@ static json_t *flags_array(unsigned flags)
 	return a;
 }
 
-json_t *publish_json(const results *r, const rating_bands *bands, const char *title)
+/* One commune as a JSON object (the caller decrefs). */
+static json_t *commune_json(const results *r, size_t c, const rating_bands *bands, strbuf *t)
+{
+	const framework *fw = r->fw;
+	const res_commune *rc = &r->communes[c];
+	const char *band = report_band(bands, rc->total);
+	json_t *jc = json_object(), *jp = json_array(), *ji = json_array();
+
+	json_object_set_new(jc, "code", json_string(rc->code));
+	json_object_set_new(jc, "name", json_string(rc->name));
+	json_object_set_new(jc, "rank", json_integer(rc->rank));
+	json_object_set_new(jc, "total", json_real(rc->total));
+	json_object_set_new(jc, "rating_band", band ? json_string(band) : json_null());
+	for (size_t p = 0; p < fw->n_pillars; p++)
+		json_array_append_new(jp, json_pack("{s:s, s:f, s:f, s:o}", "id", fw->pillars[p].id, "points",
+						    rc->pillars[p].points, "max", fw->pillars[p].max,
+						    "flags", flags_array(rc->pillars[p].flags)));
+	for (size_t i = 0; i < fw->n_indicators; i++) {
+		const res_score *s = &rc->indicators[i];
+		json_t *ind = json_pack("{s:s, s:s, s:f, s:f, s:f, s:o, s:o}", "id", fw->indicators[i].id,
+					"pillar", fw->pillars[fw->indicators[i].pillar].id, "points",
+					s->points, "max", s->max, "fraction", s->fraction, "ratio",
+					num_or_null(s->ratio), "flags", flags_array(s->flags));
+		if (r->with_inputs) {
+			advice a;
+			results_advice(r, c, i, &a);
+			if (a.available > 0) {
+				sb_reset(t);
+				advice_text(&a, &fw->indicators[i], t);
+				json_object_set_new(ind, "points_available", json_real(a.available));
+				json_object_set_new(ind, "advice", json_string(t->len ? t->data : ""));
+			}
+		}
+		json_array_append_new(ji, ind);
+	}
+	json_object_set_new(jc, "pillars", jp);
+	json_object_set_new(jc, "indicators", ji);
+	return jc;
+}
+
+#define JSON_FLAGS (JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17))
+
+dti_err publish_json(const results *r, const rating_bands *bands, const char *title, strbuf *out)
 {
 	const framework *fw = r->fw;
 	json_t *root = json_object(), *jfw = json_object(), *pillars = json_array();
-	json_t *communes = json_array(), *jb = json_array();
+	json_t *jb = json_array();
+	static const char tail[] = "[]\n}";
+	char *head = NULL;
+	size_t n;
 	strbuf t;
+	dti_err rc = DTI_EOK;
 
 	sb_init(&t, 0);
 	json_object_set_new(root, "title", json_string(title ? title : ""));
@@ -106,46 +152,36 @@ json_t *publish_json(const results *r, const rating_bands *bands, const char *ti
 		json_array_append_new(jb, json_pack("{s:f, s:s}", "min", bands->items[i].min, "label",
 						    bands->items[i].label));
 	json_object_set_new(root, "rating_bands", jb);
-	for (size_t c = 0; c < r->n; c++) {
-		const res_commune *rc = &r->communes[c];
-		const char *band = report_band(bands, rc->total);
-		json_t *jc = json_object(), *jp = json_array(), *ji = json_array();
-		json_object_set_new(jc, "code", json_string(rc->code));
-		json_object_set_new(jc, "name", json_string(rc->name));
-		json_object_set_new(jc, "rank", json_integer(rc->rank));
-		json_object_set_new(jc, "total", json_real(rc->total));
-		json_object_set_new(jc, "rating_band", band ? json_string(band) : json_null());
-		for (size_t p = 0; p < fw->n_pillars; p++)
-			json_array_append_new(jp, json_pack("{s:s, s:f, s:f, s:o}", "id", fw->pillars[p].id,
-							    "points", rc->pillars[p].points, "max",
-							    fw->pillars[p].max, "flags",
-							    flags_array(rc->pillars[p].flags)));
-		for (size_t i = 0; i < fw->n_indicators; i++) {
-			const res_score *s = &rc->indicators[i];
-			json_t *ind = json_pack("{s:s, s:s, s:f, s:f, s:f, s:o, s:o}", "id",
-						fw->indicators[i].id, "pillar",
-						fw->pillars[fw->indicators[i].pillar].id, "points", s->points,
-						"max", s->max, "fraction", s->fraction, "ratio",
-						num_or_null(s->ratio), "flags", flags_array(s->flags));
-			if (r->with_inputs) {
-				advice a;
-				results_advice(r, c, i, &a);
-				if (a.available > 0) {
-					sb_reset(&t);
-					advice_text(&a, &fw->indicators[i], &t);
-					json_object_set_new(ind, "points_available", json_real(a.available));
-					json_object_set_new(ind, "advice", json_string(t.len ? t.data : ""));
-				}
-			}
-			json_array_append_new(ji, ind);
-		}
-		json_object_set_new(jc, "pillars", jp);
-		json_object_set_new(jc, "indicators", ji);
-		json_array_append_new(communes, jc);
+	/* The communes are written one at a time, one a line, into the place
+	 * of this empty list: a whole tree for thousands of communes would
+	 * take gigabytes. */
+	json_object_set_new(root, "communes", json_array());
+	head = json_dumps(root, JSON_INDENT(1) | JSON_FLAGS);
+	n = head ? strlen(head) : 0;
+	if (!head || n < sizeof tail - 1 || strcmp(head + n - (sizeof tail - 1), tail) != 0) {
+		rc = diag_set(NULL, DTI_ENOMEM, "cannot encode the JSON document");
+		goto out;
 	}
-	json_object_set_new(root, "communes", communes);
+	sb_append(out, head, n - (sizeof tail - 1));
+	sb_appends(out, "[");
+	for (size_t c = 0; c < r->n; c++) {
+		json_t *jc = commune_json(r, c, bands, &t);
+		char *line = json_dumps(jc, JSON_COMPACT | JSON_FLAGS);
+		json_decref(jc);
+		if (!line) {
+			rc = DTI_ENOMEM;
+			goto out;
+		}
+		sb_appends(out, c ? ",\n  " : "\n  ");
+		sb_appends(out, line);
+		free(line);
+	}
+	sb_appends(out, "\n ]\n}\n");
+out:
+	free(head);
+	json_decref(root);
 	sb_free(&t);
-	return root;
+	return rc;
 }
 
 static dti_err write_out(const char *dir, const char *name, const char *data, size_t len,
@@ -190,8 +226,6 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	export_options eo = {dir, false};
 	report_input ri;
 	int64_t prev_id = 0;
-	char *text = NULL;
-	json_t *doc = NULL;
 	strbuf sb;
 	dti_err rc;
 
@@ -223,16 +257,14 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	rc = write_out(excel, wide_name, sb.data, sb.len, paths, d);
 	if (rc)
 		goto out;
-	doc = publish_json(now, o->bands, o->title);
-	text = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-	if (!text) {
-		rc = diag_set(d, DTI_ENOMEM, "cannot encode %s", json_name);
+	sb_reset(&sb);
+	rc = publish_json(now, o->bands, o->title, &sb);
+	if (rc) {
+		diag_set(d, rc, "cannot encode %s", json_name);
 		goto out;
 	}
-	sb_reset(&sb);
-	sb_appends(&sb, text);
-	sb_appends(&sb, "\n");
 	rc = write_out(dir, json_name, sb.data, sb.len, paths, d);
+	sb_free(&sb);
 	if (rc)
 		goto out;
 	rc = previous_run(st, run->year, &prev_id, d);
@@ -257,8 +289,6 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	if (report_index)
 		*report_index = xasprintf("%s/index.html", report_dir);
 out:
-	free(text);
-	json_decref(doc);
 	results_free(now);
 	results_free(prev);
 	framework_free(prev_run.fw);

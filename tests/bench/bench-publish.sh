@@ -39,10 +39,18 @@ dti() { "$DTI_BIN/dti" -q --config "$DTI_ROOT/config/dti.json" --db "$T/dti.db" 
 dti communes load "$T/communes.csv"
 dti import "$T/inputs.csv"
 dti score
-start=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$T/rss" "$DTI_BIN/dti" -q --config "$DTI_ROOT/config/dti.json" --db "$T/dti.db" publish --out "$T/out" > "$T/paths"
-end=$(date +%s.%N)
-files=$(wc -l < "$T/paths")
-bytes=$(du -sb "$T/out" | cut -f1)
-echo "dti publish: $(echo "$end - $start" | bc) s wall, peak RSS $(($(cat "$T/rss") / 1024)) MB, $files files, $((bytes / 1048576)) MB"
+python3 - "$DTI_BIN/dti" "$DTI_ROOT/config/dti.json" "$T" <<'PY'
+import os, resource, subprocess, sys, time
+dti, cfg, t = sys.argv[1:4]
+start = time.perf_counter()
+p = subprocess.run([dti, "-q", "--config", cfg, "--db", t + "/dti.db", "publish", "--out", t + "/out"],
+                   capture_output=True, text=True)
+wall = time.perf_counter() - start
+if p.returncode:
+    sys.exit("dti publish failed: " + p.stderr[-2000:])
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(t + "/out") for f in fs)
+print("dti publish: %.1f s wall (%.1f s user, %.1f s system), peak memory %.0f MB, %d files, %.0f MB written"
+      % (wall, ru.ru_utime, ru.ru_stime, ru.ru_maxrss / 1024, len(p.stdout.splitlines()), size / 1048576))
+PY
 [ -n "${DTI_BENCH_KEEP:-}" ] || rm -rf "$T"
