@@ -61,6 +61,12 @@ bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int yea
 
 dti_err batch_store(staging *st, batch *b, const batch_target *t, int64_t *run_id, dti_diag *d)
 {
+	return batch_store_with(st, b, t, NULL, NULL, run_id, d);
+}
+
+dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra,
+			 void *ctx, int64_t *run_id, dti_diag *d)
+{
 	int64_t source_id = 0, run = 0;
 	char started[32], sha[65];
 	dti_err rc;
@@ -84,6 +90,8 @@ dti_err batch_store(staging *st, batch *b, const batch_target *t, int64_t *run_i
 				 it->num, it->proof_url, it->note};
 		rc = staging_put(st, run, source_id, started, &o, d);
 	}
+	if (!rc && extra)
+		rc = extra(st, run, ctx, d);
 	if (!rc) {
 		b->counts.stored = (long)b->count;
 		rc = staging_run_finish(st, run, "ok", &b->counts, NULL, d);

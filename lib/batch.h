@@ -60,6 +60,15 @@ typedef struct batch_target {
  * *run_id receives the run (may be NULL). */
 dti_err batch_store(staging *st, batch *b, const batch_target *t, int64_t *run_id, dti_diag *d);
 
+/* Work done inside batch_store_with's transaction once the observations
+ * are stored, for writers that keep more than observations.  An error
+ * rolls everything back. */
+typedef dti_err (*batch_extra)(staging *st, int64_t run_id, void *ctx, dti_diag *d);
+
+/* batch_store, plus extra(st, run, ctx, d) in the same transaction. */
+dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra,
+			 void *ctx, int64_t *run_id, dti_diag *d);
+
 /* Records a refused batch: a failed run with the error text, no data. */
 dti_err batch_record_failure(staging *st, const batch_target *t, const run_counts *c,
 			     const char *error, dti_diag *d);

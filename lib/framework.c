@@ -370,6 +370,26 @@ static dti_err load_rule(framework *fw, fw_indicator *ind, json_t *rule, const c
 	return diag_set(d, DTI_EFRAMEWORK, "%s: unknown rule kind", where);
 }
 
+/* "required" or "optional"; absent keeps dflt. */
+static dti_err proof_link_word(json_t *v, bool dflt, bool *out, const char *name, const char *where,
+			       dti_diag *d)
+{
+	const char *w = json_string_value(v);
+
+	*out = dflt;
+	if (!v)
+		return DTI_EOK;
+	if (w && strcmp(w, "required") == 0)
+		*out = true;
+	else if (w && strcmp(w, "optional") == 0)
+		*out = false;
+	else
+		return diag_set(d, DTI_EFRAMEWORK,
+				"%s: %s \"proof_link\" must be \"required\" or \"optional\"", name,
+				where);
+	return DTI_EOK;
+}
+
 static dti_err load_policy(framework *fw, json_t *policy, const char *name, dti_diag *d)
 {
 	static const struct {
@@ -401,7 +421,8 @@ static dti_err load_policy(framework *fw, json_t *policy, const char *name, dti_
 	norm = json_string_value(json_object_get(policy, "normalisation"));
 	fw->numerator_above_denominator = strcmp(over, "clamp_flag") == 0 ? OVER_CLAMP : OVER_ZERO;
 	fw->default_norm = strcmp(norm, "minmax") == 0 ? NORM_MINMAX : NORM_MAX;
-	return DTI_EOK;
+	return proof_link_word(json_object_get(policy, "proof_link"), false,
+			       &fw->proof_link_required, name, "policy", d);
 }
 
 static dti_err load_pillars(framework *fw, json_t *arr, const char *name, dti_diag *d)
@@ -463,6 +484,10 @@ static dti_err load_pillars(framework *fw, json_t *arr, const char *name, dti_di
 				return diag_set(d, DTI_EFRAMEWORK, "%s: \"max\" must be a positive number",
 						where);
 			rc = load_rule(fw, ind, json_object_get(ji, "rule"), where, d);
+			if (!rc)
+				rc = proof_link_word(json_object_get(ji, "proof_link"),
+						     fw->proof_link_required, &ind->proof_link_required,
+						     where, "indicator", d);
 			if (rc)
 				return rc;
 			psum += ind->max;

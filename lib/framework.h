@@ -82,6 +82,9 @@ typedef struct fw_indicator {
 	size_t n_bands;
 	norm_method norm;
 	char *method, *proof, *data_source, *verifiers; /* seed columns, may be "" */
+	/* A commune form must carry a proof link (http/https) for an answer
+	 * that earns points: the indicator's "proof_link", else the policy's. */
+	bool proof_link_required;
 } fw_indicator;
 
 typedef struct fw_pillar {
@@ -108,6 +111,7 @@ typedef struct framework {
 	size_t n_indicators;
 	over_policy numerator_above_denominator;
 	norm_method default_norm;
+	bool proof_link_required; /* policy "proof_link": "required" | "optional" */
 	strmap variable_index; /* name -> index into variables */
 } framework;
 

@@ -209,9 +209,66 @@ static const char *const migration_1[] = {
 	NULL,
 };
 
+/* Migration forms: the contact block of commune forms (history kept: one
+ * row per submission), the current contact, and disagreements between
+ * commune-supplied values and feeds beyond the configured tolerance (kept
+ * in meta by the commands that read the configuration). */
+static const char *const migration_forms[] = {
+	"CREATE TABLE commune_contact(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  commune_code TEXT NOT NULL REFERENCES commune(code),\n"
+	"  year INTEGER NOT NULL,\n"
+	"  role TEXT NOT NULL CHECK (role IN ('officer', 'approver')),\n"
+	"  name TEXT NOT NULL,\n"
+	"  unit TEXT,\n"
+	"  position TEXT,\n"
+	"  phone TEXT,\n"
+	"  email TEXT,\n"
+	"  run_id INTEGER NOT NULL REFERENCES run(id),\n"
+	"  submitted_at TEXT NOT NULL\n"
+	") STRICT;\n",
+	"CREATE INDEX commune_contact_key ON commune_contact(commune_code, year, role, id);\n",
+	"CREATE VIEW current_contact AS\n"
+	"SELECT * FROM commune_contact k\n"
+	"WHERE k.id = (SELECT max(x.id) FROM commune_contact x WHERE x.commune_code = k.commune_code\n"
+	"              AND x.year = k.year AND x.role = k.role);\n",
+	"CREATE VIEW disagreement AS\n"
+	"WITH tol AS (\n"
+	"  SELECT coalesce((SELECT CAST(value AS REAL) FROM meta WHERE key = 'disagreement_absolute'), 0) AS abs_tol,\n"
+	"         coalesce((SELECT CAST(value AS REAL) FROM meta WHERE key = 'disagreement_relative'), 0) AS rel_tol),\n"
+	"sv AS (\n"
+	"  SELECT s.*, src.name AS source, src.kind, v.aggregate\n"
+	"  FROM source_value s JOIN source src ON src.id = s.source_id JOIN variable v ON v.name = s.variable\n"
+	"  WHERE s.state <> 'rejected'),\n"
+	"feed AS (\n"
+	"  SELECT year, commune_code, variable, CAST(id AS TEXT) AS ids, source, value, num, state\n"
+	"  FROM sv WHERE kind <> 'form' AND aggregate = 'latest'\n"
+	"  UNION ALL\n"
+	"  SELECT year, commune_code, variable, group_concat(id), 'sum of ' || count(*) || ' sources',\n"
+	"         CAST(sum(num) AS TEXT), sum(num),\n"
+	"         CASE WHEN min(state) = max(state) THEN min(state) ELSE 'mixed' END\n"
+	"  FROM sv WHERE kind <> 'form' AND aggregate = 'sum'\n"
+	"  GROUP BY year, commune_code, variable)\n"
+	"SELECT f.year, f.commune_code, c.name AS commune_name, f.variable,\n"
+	"       f.id AS form_observation_id, f.source AS form_source, f.value AS form_value,\n"
+	"       f.state AS form_state, x.ids AS feed_observation_ids, x.source AS feed_source,\n"
+	"       x.value AS feed_value, x.state AS feed_state,\n"
+	"       CASE WHEN f.num IS NOT NULL AND x.num IS NOT NULL THEN abs(f.num - x.num) END AS difference\n"
+	"FROM sv f\n"
+	"JOIN feed x ON x.year = f.year AND x.commune_code = f.commune_code AND x.variable = f.variable\n"
+	"CROSS JOIN tol\n"
+	"LEFT JOIN commune c ON c.code = f.commune_code\n"
+	"WHERE f.kind = 'form'\n"
+	"  AND ((f.num IS NULL OR x.num IS NULL) AND f.value IS NOT x.value\n"
+	"       OR (f.num IS NOT NULL AND x.num IS NOT NULL\n"
+	"           AND abs(f.num - x.num) > max(tol.abs_tol, tol.rel_tol * max(abs(f.num), abs(x.num)))));\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 static const char *const *const staging_migrations[] = {
 	migration_1,
+	migration_forms,
 };
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appraisal.h"
 #include "batch.h"
 #include "cli.h"
 #include "explain.h"
@@ -179,6 +180,7 @@ int cmd_score(app *a, int argc, char **argv)
 	static const struct option opts[] = {{"official", no_argument, NULL, 'o'},
 					     {NULL, 0, NULL, 0}};
 	score_options o = {a->year, false, NULL};
+	strmap must; /* official: the variables that must be verified */
 	score_summary s;
 	dti_diag d;
 	dti_err rc;
@@ -191,7 +193,19 @@ int cmd_score(app *a, int argc, char **argv)
 		else
 			return usage_error("score: unknown option");
 	}
+	if (o.official) {
+		bool all = true;
+		strmap_init(&must);
+		rc = appraisal_must_verify(a->cfg, a->fw, &must, &all, &d);
+		if (rc) {
+			strmap_free(&must);
+			return fail(rc, &d);
+		}
+		o.must_verify = all ? NULL : &must;
+	}
 	rc = score_year(a->st, a->fw, &o, &s, &d);
+	if (o.official)
+		strmap_free(&must);
 	if (rc)
 		return fail(rc, &d);
 	log_info("scoring run %lld: %zu communes, year %d, %s; %zu indicator scores lack inputs "

@@ -19,12 +19,24 @@ static const char usage_text[] =
 	"  communes list               the communes assessed\n"
 	"  import [--source NAME] [--format long|wide] [--dry-run] FILE...\n"
 	"                              import district sheets (CSV, long or wide)\n"
-	"  score [--official]          score every commune for the year; store the run\n"
+	"  score [--official]          score every commune for the year; store the run;\n"
+	"                              official: only verified values of official.must_verify\n"
 	"  export [--run ID] [--out DIR] [--bom]\n"
 	"                              write scores-YEAR.csv and ranking-YEAR.csv\n"
 	"  explain [--run ID] COMMUNE ITEM\n"
 	"                              inputs, sources, rule and arithmetic of one score\n"
 	"  runs [--limit N]            recent collector and import runs\n"
+	"  form generate [--commune CODE] [--out DIR]\n"
+	"                              one CSV form per commune for the year (Vietnamese, BOM)\n"
+	"  form import [--force] [--dry-run] FILE...\n"
+	"                              validate and store filled commune forms\n"
+	"  form status [--commune CODE] which communes submitted, items missing, awaiting appraisal\n"
+	"  appraise list [--commune CODE] [--variable NAME] [--pending]\n"
+	"  appraise verify|reject ID... | --commune CODE --variable NAME [--source NAME]\n"
+	"                              [--reason TEXT] [--by NAME]\n"
+	"  appraise correct ID|--commune CODE --variable NAME VALUE --reason TEXT [--by NAME]\n"
+	"  appraise disagreements [--commune CODE]\n"
+	"                              commune values that differ from a feed beyond the tolerance\n"
 	"  publish [--run ID] [--out DIR]\n"
 	"                              CSV, JSON and the HTML report of the year's latest\n"
 	"                              scoring run into DIR/YEAR/; prints the files, the\n"
@@ -53,7 +65,8 @@ int main(int argc, char **argv)
 		int (*run)(app *, int, char **);
 	} commands[] = {{"init", cmd_init},       {"communes", cmd_communes}, {"import", cmd_import},
 			{"score", cmd_score},     {"export", cmd_export},     {"explain", cmd_explain},
-			{"runs", cmd_runs},       {"publish", cmd_publish}};
+			{"runs", cmd_runs},       {"form", cmd_form},         {"appraise", cmd_appraise},
+			{"publish", cmd_publish}};
 	app a = {NULL, NULL, 0, NULL, NULL, NULL};
 	int64_t y;
 	int c, code;

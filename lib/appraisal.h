@@ -1,0 +1,70 @@
+/* appraisal.h — what district officers do with observations (verify,
+ * reject, correct: each act records who, when and why), and the
+ * configuration that governs forms and official scoring: the round
+ * deadline per year, the items that must be verified, the tolerance
+ * beyond which a commune's value and a feed's disagree.
+ *
+ * Configuration (all optional):
+ *   "rounds":    {"2024": {"deadline": "2024-12-31T17:00:00+07:00"}}
+ *   "official":  {"must_verify": ["steering_head", …],
+ *                 "must_verify_sources": ["commune"]}
+ *   "appraisal": {"tolerance": {"absolute": 0, "relative": 0.05}} */
+#ifndef DTI_APPRAISAL_H
+#define DTI_APPRAISAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "config.h"
+#include "err.h"
+#include "framework.h"
+#include "staging.h"
+#include "strmap.h"
+
+typedef enum { APPRAISE_VERIFY, APPRAISE_REJECT, APPRAISE_CORRECT } appraisal_action;
+
+/* "verify", "reject", "correct". */
+const char *appraisal_action_name(appraisal_action a);
+
+/* Records one act on observation obs_id, in its own transaction.  A
+ * correction's raw value is checked against the observation's variable
+ * (framework_value, '.' decimals); reject and correct need a reason; by
+ * must be non-empty.  DTI_ENOTFOUND when there is no such observation,
+ * DTI_EINVALID for a refused value or a missing reason (d says which).
+ * *appraisal_id (may be NULL) receives the new act's id. */
+dti_err appraisal_record(staging *st, const framework *fw, int64_t obs_id, appraisal_action a,
+			 const char *raw_value, const char *by, const char *reason,
+			 int64_t *appraisal_id, dti_diag *d);
+
+/* The observations behind a commune's variable for a year: with source
+ * NULL, those current_input scores (or, when every source was rejected,
+ * the latest of each source); with a source name, that source's latest.
+ * *ids is malloc'd (caller frees); DTI_ENOTFOUND when there is none. */
+dti_err appraisal_find(staging *st, int year, const char *commune_code, const char *variable,
+		       const char *source, int64_t **ids, size_t *n, dti_diag *d);
+
+/* Variables official scoring requires to be verified: the configuration's
+ * "official.must_verify" names plus every variable whose framework source
+ * is in "official.must_verify_sources".  *all is true when there is no
+ * "official" section (every variable must be verified); out is then
+ * empty.  DTI_ECONFIG names an unknown variable or a malformed section.
+ * out must be initialised by the caller (strmap_init) and freed by it. */
+dti_err appraisal_must_verify(const config *c, const framework *fw, strmap *out, bool *all,
+			      dti_diag *d);
+
+typedef struct appraisal_tolerance {
+	double absolute, relative;
+} appraisal_tolerance;
+
+/* "appraisal.tolerance" (both 0 when absent); DTI_ECONFIG when negative. */
+dti_err appraisal_tolerance_load(const config *c, appraisal_tolerance *t, dti_diag *d);
+/* Writes the tolerance into meta, where the view `disagreement` reads it. */
+dti_err appraisal_tolerance_sync(staging *st, const appraisal_tolerance *t, dti_diag *d);
+
+/* The round's deadline for a year: *has is false when none is configured;
+ * *text points into the configuration.  DTI_ECONFIG when malformed. */
+dti_err appraisal_round_deadline(const config *c, int year, bool *has, const char **text,
+				 time_t *deadline, dti_diag *d);
+
+#endif

@@ -1,0 +1,868 @@
+#include "form.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csv.h"
+#include "text.h"
+
+/* Column headers, as the officer sees them. */
+static const char *const header[FORM_COLUMNS] = {
+	"Mã",
+	"Nội dung",
+	"Trả lời",
+	"Câu trả lời hợp lệ",
+	"Tài liệu kiểm chứng",
+	"Đường dẫn tài liệu kiểm chứng (http/https)",
+	"Ghi chú",
+};
+enum { C_KEY, C_TEXT, C_ANSWER, C_ALLOWED, C_PROOF, C_LINK, C_NOTE };
+
+static const char *const role_words[CONTACT_ROLES] = {"officer", "approver"};
+static const char *const role_labels[CONTACT_ROLES] = {"Chuyên viên cung cấp số liệu",
+						       "Lãnh đạo cơ quan duyệt"};
+static const char *const contact_labels[5] = {"Họ tên", "Đơn vị công tác", "Chức vụ",
+					      "Điện thoại liên hệ", "Email"};
+
+const char *form_contact_role(int role)
+{
+	return role >= 0 && role < CONTACT_ROLES ? role_words[role] : "?";
+}
+
+void form_contact_free(form_contact *c)
+{
+	free(c->name);
+	free(c->unit);
+	free(c->position);
+	free(c->phone);
+	free(c->email);
+	memset(c, 0, sizeof *c);
+}
+
+static bool rule_uses(const fw_indicator *ind, const fw_variable *v)
+{
+	if (ind->variable == v || ind->gate == v)
+		return true;
+	for (size_t k = 0; k < ind->n_numerator; k++)
+		if (ind->numerator[k] == v)
+			return true;
+	for (size_t k = 0; k < ind->n_denominator; k++)
+		if (ind->denominator[k] == v)
+			return true;
+	return false;
+}
+
+void form_items_build(const framework *fw, const char *source, form_items *out)
+{
+	memset(out, 0, sizeof *out);
+	out->items = xcalloc(fw->n_variables ? fw->n_variables : 1, sizeof *out->items);
+	for (size_t i = 0; i < fw->n_variables; i++) {
+		const fw_variable *v = &fw->variables[i];
+		form_item *it;
+		size_t n = 0;
+
+		if (strcmp(v->source, source) != 0)
+			continue;
+		it = &out->items[out->count++];
+		it->variable = v;
+		for (size_t k = 0; k < fw->n_indicators; k++) {
+			const fw_indicator *ind = &fw->indicators[k];
+			if (!rule_uses(ind, v))
+				continue;
+			if (!it->indicator)
+				it->indicator = ind;
+			if (n < sizeof it->indicators)
+				n += (size_t)snprintf(it->indicators + n, sizeof it->indicators - n,
+						      "%s%s", n ? ", " : "", ind->id);
+		}
+	}
+}
+
+void form_items_free(form_items *it)
+{
+	free(it->items);
+	memset(it, 0, sizeof *it);
+}
+
+const form_item *form_items_find(const form_items *it, const char *variable)
+{
+	for (size_t i = 0; i < it->count; i++)
+		if (strcmp(it->items[i].variable->name, variable) == 0)
+			return &it->items[i];
+	return NULL;
+}
+
+const char *form_answer_label(const fw_variable *v, const char *canonical)
+{
+	if (!canonical)
+		return "";
+	if (v->type == VAR_YESNO)
+		return strcmp(canonical, "yes") == 0 ? "Có" : strcmp(canonical, "no") == 0 ? "Không" : canonical;
+	if (v->type == VAR_ENUM)
+		for (size_t i = 0; i < v->n_values; i++)
+			if (strcmp(v->values[i].value, canonical) == 0)
+				return *v->values[i].label ? v->values[i].label : v->values[i].value;
+	return canonical;
+}
+
+/* One CSV field, quoted when needed. */
+static dti_err put_field(strbuf *sb, const char *s, bool last)
+{
+	dti_err rc = DTI_EOK;
+
+	if (!s)
+		s = "";
+	if (strpbrk(s, ",;\"\r\n")) {
+		rc = sb_append(sb, "\"", 1);
+		for (const char *p = s; !rc && *p; p++)
+			rc = *p == '"' ? sb_append(sb, "\"\"", 2) : sb_append(sb, p, 1);
+		if (!rc)
+			rc = sb_append(sb, "\"", 1);
+	} else {
+		rc = sb_appends(sb, s);
+	}
+	if (!rc)
+		rc = sb_appends(sb, last ? "\r\n" : ",");
+	return rc;
+}
+
+static dti_err put_row(strbuf *sb, const char *const f[FORM_COLUMNS])
+{
+	dti_err rc = DTI_EOK;
+
+	for (int i = 0; !rc && i < FORM_COLUMNS; i++)
+		rc = put_field(sb, f[i], i == FORM_COLUMNS - 1);
+	return rc;
+}
+
+static void allowed_answers(const fw_variable *v, strbuf *sb)
+{
+	switch (v->type) {
+	case VAR_YESNO: sb_appends(sb, "Có / Không"); break;
+	case VAR_COUNT: sb_appends(sb, "Số nguyên không âm (0, 1, 2, …)"); break;
+	case VAR_AMOUNT: sb_appends(sb, "Số không âm"); break;
+	case VAR_ENUM:
+		for (size_t i = 0; i < v->n_values; i++)
+			sb_appendf(sb, "%s%s", i ? " | " : "",
+				   *v->values[i].label ? v->values[i].label : v->values[i].value);
+		break;
+	}
+	if (v->unit && *v->unit)
+		sb_appendf(sb, " (đơn vị: %s)", v->unit);
+}
+
+dti_err form_render(const framework *fw, const form_items *items, const form_spec *spec,
+		    strbuf *sb, dti_diag *d)
+{
+	char year[16];
+	strbuf q, allowed;
+	dti_err rc;
+
+	snprintf(year, sizeof year, "%d", spec->year);
+	sb_init(&q, 0);
+	sb_init(&allowed, 0);
+	rc = sb_appends(sb, "\xEF\xBB\xBF");
+	if (!rc)
+		rc = put_row(sb, header);
+	sb_appendf(&q, "PHIẾU CUNG CẤP SỐ LIỆU CHUYỂN ĐỔI SỐ CẤP XÃ NĂM %d — %s", spec->year,
+		   fw->title);
+	if (!rc)
+		rc = put_row(sb, (const char *const[]){"#", q.data, "", "", "", "", ""});
+	if (!rc)
+		rc = put_row(sb, (const char *const[]){
+				 "#",
+				 "Điền cột \"Trả lời\" cho từng mục (chọn một câu trả lời hợp lệ); "
+				 "với câu trả lời được tính điểm, ghi đường dẫn (http/https) tới tài "
+				 "liệu kiểm chứng. Không sửa cột \"Mã\".",
+				 "", "", "", "", ""});
+	if (!rc)
+		rc = put_row(sb, (const char *const[]){"framework", "Bộ chỉ số", fw->edition, "", "",
+						       "", ""});
+	if (!rc)
+		rc = put_row(sb, (const char *const[]){"commune", "Mã xã/thị trấn", spec->commune_code,
+						       "", "", "", ""});
+	if (!rc)
+		rc = put_row(sb, (const char *const[]){"commune_name", "Tên xã/thị trấn",
+						       spec->commune_name, "", "", "", ""});
+	if (!rc)
+		rc = put_row(sb, (const char *const[]){"year", "Năm đánh giá", year, "", "", "", ""});
+	if (!rc && spec->deadline)
+		rc = put_row(sb, (const char *const[]){"deadline", "Hạn nộp", spec->deadline, "", "",
+						       "", ""});
+	for (size_t i = 0; !rc && i < items->count; i++) {
+		const form_item *it = &items->items[i];
+		const char *pre = spec->prefill ? spec->prefill[i] : NULL;
+		sb_reset(&q);
+		sb_reset(&allowed);
+		if (it->indicators[0])
+			sb_appendf(&q, "[%s] ", it->indicators);
+		sb_appends(&q, it->variable->label);
+		allowed_answers(it->variable, &allowed);
+		rc = put_row(sb, (const char *const[]){
+				 it->variable->name, q.data, form_answer_label(it->variable, pre),
+				 allowed.data,
+				 it->indicator ? it->indicator->proof : "",
+				 spec->prefill_link ? spec->prefill_link[i] : NULL, ""});
+	}
+	if (!rc)
+		rc = put_row(sb, (const char *const[]){"contact", "Thông tin liên hệ", contact_labels[0],
+						       contact_labels[1], contact_labels[2],
+						       contact_labels[3], contact_labels[4]});
+	for (int r = 0; !rc && r < CONTACT_ROLES; r++) {
+		const form_contact *c = spec->contacts ? &spec->contacts[r] : NULL;
+		char key[32];
+		snprintf(key, sizeof key, "contact.%s", role_words[r]);
+		rc = put_row(sb, (const char *const[]){key, role_labels[r], c ? c->name : "",
+						       c ? c->unit : "", c ? c->position : "",
+						       c ? c->phone : "", c ? c->email : ""});
+	}
+	sb_free(&q);
+	sb_free(&allowed);
+	if (rc)
+		return diag_set(d, rc, "form of %s: too large", spec->commune_code);
+	return DTI_EOK;
+}
+
+void form_result_init(form_result *r)
+{
+	memset(r, 0, sizeof *r);
+	batch_init(&r->answers);
+}
+
+void form_result_free(form_result *r)
+{
+	batch_free(&r->answers);
+	for (int i = 0; i < CONTACT_ROLES; i++)
+		form_contact_free(&r->contacts[i]);
+	memset(r, 0, sizeof *r);
+}
+
+bool form_link_ok(const char *s, const char **why)
+{
+	const char *host;
+	size_t n = strlen(s);
+	const char *w = NULL;
+
+	if (n > FORM_MAX_URL)
+		w = "is longer than 2000 bytes";
+	else if (strncasecmp(s, "https://", 8) == 0)
+		host = s + 8;
+	else if (strncasecmp(s, "http://", 7) == 0)
+		host = s + 7;
+	else
+		w = "is not an http:// or https:// link";
+	if (!w && (!*host || *host == '/' || *host == '?' || *host == '#'))
+		w = "has no host";
+	for (const unsigned char *p = (const unsigned char *)s; !w && *p; p++)
+		if (*p <= 0x20 || *p == 0x7F || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
+			w = "contains a space, a quote, < > or a control character";
+	if (!w && !utf8_valid(s, n))
+		w = "is not valid UTF-8";
+	if (why)
+		*why = w;
+	return w == NULL;
+}
+
+bool form_phone_ok(const char *s)
+{
+	size_t digits = 0;
+
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p == '+' && p == s)
+			continue;
+		else if (!strchr(" .-()", *p))
+			return false;
+	}
+	return digits >= 8 && digits <= 15;
+}
+
+bool form_email_ok(const char *s)
+{
+	const char *at = strchr(s, '@');
+	const char *dot;
+	size_t n = strlen(s);
+
+	if (!at || at == s || strchr(at + 1, '@') || n > 254)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7F || strchr("\"(),:;<>[\\]", *p))
+			return false;
+	dot = strrchr(at + 1, '.');
+	return dot && dot > at + 1 && dot[1] != '\0';
+}
+
+bool form_answer_scores(const fw_indicator *ind, const fw_variable *v, const char *canonical,
+			double num)
+{
+	if (v->type != VAR_ENUM)
+		return num > 0;
+	if (ind && ind->kind == RULE_TIER && ind->variable == v) {
+		for (size_t i = 0; i < ind->n_tiers; i++)
+			if (strcmp(ind->tiers[i].value, canonical) == 0)
+				return ind->tiers[i].fraction > 0;
+	}
+	return true;
+}
+
+static bool two_digits(const char *p, int *out)
+{
+	if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+		return false;
+	*out = (p[0] - '0') * 10 + (p[1] - '0');
+	return true;
+}
+
+bool form_parse_time(const char *s, time_t *out)
+{
+	struct tm tm;
+	int y1, y2, mo, dd, hh = 23, mi = 59, ss = 59, oh = 7, om = 0, sign = 1;
+	const char *p = s;
+	time_t t;
+
+	memset(&tm, 0, sizeof tm);
+	if (!two_digits(p, &y1) || !two_digits(p + 2, &y2) || p[4] != '-' || !two_digits(p + 5, &mo) ||
+	    p[7] != '-' || !two_digits(p + 8, &dd))
+		return false;
+	p += 10;
+	if (*p == 'T' || *p == ' ') {
+		if (!two_digits(p + 1, &hh) || p[3] != ':' || !two_digits(p + 4, &mi))
+			return false;
+		p += 6;
+		ss = 0;
+		if (*p == ':') {
+			if (!two_digits(p + 1, &ss))
+				return false;
+			p += 3;
+		}
+		if (*p == 'Z' || *p == 'z') {
+			oh = om = 0;
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			sign = *p == '-' ? -1 : 1;
+			if (!two_digits(p + 1, &oh))
+				return false;
+			p += 3;
+			if (*p == ':')
+				p++;
+			if (!two_digits(p, &om))
+				return false;
+			p += 2;
+		} else {
+			return false; /* a deadline without a zone is ambiguous */
+		}
+	}
+	if (*p || mo < 1 || mo > 12 || dd < 1 || dd > 31 || hh > 23 || mi > 59 || ss > 60 || oh > 14 ||
+	    om > 59)
+		return false;
+	tm.tm_year = y1 * 100 + y2 - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = dd;
+	tm.tm_hour = hh;
+	tm.tm_min = mi;
+	tm.tm_sec = ss;
+	t = timegm(&tm);
+	if (t == (time_t)-1)
+		return false;
+	*out = t - sign * (oh * 3600 + om * 60);
+	return true;
+}
+
+/* ---- reading a filled form ---- */
+
+typedef struct reader {
+	const char *name;
+	dti_problems *p;
+	long line;
+	const char *key;
+} reader;
+
+static void problem(reader *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void problem(reader *rd, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (rd->key && *rd->key)
+		problems_add(rd->p, "%s:%ld (%s): %s", rd->name, rd->line, rd->key, msg);
+	else
+		problems_add(rd->p, "%s:%ld: %s", rd->name, rd->line, msg);
+}
+
+/* Field i trimmed, or "" when the record is shorter. */
+static char *field(csv_reader *r, size_t i)
+{
+	return text_trim(xstrdup(i < csv_nfields(r) ? csv_field(r, i) : ""));
+}
+
+/* Contact field: NFC, bounded, no formula prefix.  Returns owned or NULL. */
+static char *contact_field(reader *rd, const char *raw, const char *what)
+{
+	char *v;
+
+	if (!*raw)
+		return NULL;
+	if (strlen(raw) > FORM_MAX_CONTACT) {
+		problem(rd, "%s is longer than %u bytes", what, FORM_MAX_CONTACT);
+		return NULL;
+	}
+	if (strchr("=@", raw[0])) {
+		problem(rd, "%s starts with '%c', which a spreadsheet would run as a formula", what,
+			raw[0]);
+		return NULL;
+	}
+	for (const unsigned char *p = (const unsigned char *)raw; *p; p++)
+		if (*p < 0x20 || *p == 0x7F) {
+			problem(rd, "%s contains a control character or a line break", what);
+			return NULL;
+		}
+	v = text_nfc(raw);
+	return v;
+}
+
+static void read_contact(reader *rd, csv_reader *r, form_contact *c)
+{
+	char *f[5];
+
+	for (int i = 0; i < 5; i++)
+		f[i] = field(r, (size_t)C_ANSWER + (size_t)i);
+	form_contact_free(c);
+	c->name = contact_field(rd, f[0], contact_labels[0]);
+	c->unit = contact_field(rd, f[1], contact_labels[1]);
+	c->position = contact_field(rd, f[2], contact_labels[2]);
+	if (*f[3] && !form_phone_ok(f[3]))
+		problem(rd, "'%s' is not a phone number (8 to 15 digits)", f[3]);
+	else
+		c->phone = contact_field(rd, f[3], contact_labels[3]);
+	if (*f[4] && !form_email_ok(f[4]))
+		problem(rd, "'%s' is not an e-mail address", f[4]);
+	else
+		c->email = contact_field(rd, f[4], contact_labels[4]);
+	if (!*f[0])
+		problem(rd, "%s is required", contact_labels[0]);
+	if (!*f[3])
+		problem(rd, "%s is required", contact_labels[3]);
+	for (int i = 0; i < 5; i++)
+		free(f[i]);
+}
+
+/* Per item: the line it was answered on, and its state for cross-item checks. */
+typedef struct item_seen {
+	long line;
+	bool answered;
+	bool scores;
+	bool has_link;
+	double num;
+} item_seen;
+
+static bool record_clean(reader *rd, csv_reader *r)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < csv_nfields(r); i++) {
+		const char *f = csv_field(r, i);
+		size_t n = csv_field_len(r, i);
+		const char *col = i < FORM_COLUMNS ? header[i] : "extra column";
+		if (strlen(f) != n) {
+			problem(rd, "column %zu (%s) contains a NUL byte", i + 1, col);
+			ok = false;
+		} else if (!utf8_valid(f, n)) {
+			problem(rd, "column %zu (%s) is not valid UTF-8 (save the file as UTF-8)", i + 1,
+				col);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static void check_ratios(reader *rd, const framework *fw, const form_items *items,
+			 const item_seen *seen)
+{
+	for (size_t k = 0; k < fw->n_indicators; k++) {
+		const fw_indicator *ind = &fw->indicators[k];
+		double num = 0, den = 0;
+		bool all = ind->n_numerator > 0 && ind->n_denominator > 0;
+		long line = 0;
+
+		for (size_t j = 0; all && j < ind->n_numerator + ind->n_denominator; j++) {
+			const fw_variable *v = j < ind->n_numerator
+						       ? ind->numerator[j]
+						       : ind->denominator[j - ind->n_numerator];
+			const form_item *it = form_items_find(items, v->name);
+			const item_seen *s = it ? &seen[it - items->items] : NULL;
+			if (!s || !s->answered) {
+				all = false;
+				break;
+			}
+			if (j < ind->n_numerator) {
+				num += s->num;
+				if (!line)
+					line = s->line;
+			} else {
+				den += s->num;
+			}
+		}
+		if (all && num > den) {
+			char a[64], b[64];
+			format_number(a, num);
+			format_number(b, den);
+			rd->line = line;
+			rd->key = ind->numerator[0]->name;
+			problem(rd, "indicator %s: the numerator (%s) is above its denominator %s (%s)",
+				ind->id, a, ind->denominator[0]->name, b);
+		}
+	}
+}
+
+static void check_links(reader *rd, const framework *fw, const form_items *items,
+			const item_seen *seen)
+{
+	for (size_t k = 0; k < fw->n_indicators; k++) {
+		const fw_indicator *ind = &fw->indicators[k];
+		long need = 0;
+		bool have = false;
+
+		if (!ind->proof_link_required)
+			continue;
+		for (size_t i = 0; i < items->count; i++) {
+			if (items->items[i].indicator != ind || !seen[i].answered)
+				continue;
+			if (seen[i].scores && !need)
+				need = seen[i].line;
+			have = have || seen[i].has_link;
+		}
+		if (need && !have) {
+			rd->line = need;
+			rd->key = NULL;
+			for (size_t i = 0; i < items->count; i++)
+				if (items->items[i].indicator == ind && seen[i].line == need)
+					rd->key = items->items[i].variable->name;
+			problem(rd, "indicator %s needs a proof link (http/https) to: %s", ind->id,
+				*ind->proof ? ind->proof : "tài liệu kiểm chứng");
+		}
+	}
+}
+
+/* An enum answer must be one of the labels on the form (or a canonical
+ * word); the problem lists the labels, as the officer reads them. */
+static bool enum_ok(reader *rd, const fw_variable *v, const char *answer)
+{
+	char canon[128];
+	double num;
+	strbuf sb;
+
+	if (v->type != VAR_ENUM || !framework_value(v, answer, '.', canon, sizeof canon, &num, NULL))
+		return true;
+	sb_init(&sb, 0);
+	for (size_t i = 0; i < v->n_values; i++)
+		sb_appendf(&sb, "%s\"%s\"", i ? ", " : "", form_answer_label(v, v->values[i].value));
+	problem(rd, "'%s' is not one of the answers allowed: %s", answer, sb.data);
+	sb_free(&sb);
+	return false;
+}
+
+/* Line number of a problem "name:LINE…" (0 when none). */
+static long problem_line(const char *s, size_t skip)
+{
+	long n = 0;
+
+	if (strlen(s) <= skip || s[skip] != ':')
+		return 0;
+	for (const char *q = s + skip + 1; *q >= '0' && *q <= '9' && n < 100000000; q++)
+		n = n * 10 + (*q - '0');
+	return n;
+}
+
+/* Problems in line order (stable: insertion sort, a form has few). */
+static void sort_problems(dti_problems *p, size_t from, const char *name)
+{
+	size_t skip = strlen(name);
+
+	for (size_t i = from + 1; i < p->stored; i++) {
+		char *cur = p->items[i];
+		long line = problem_line(cur, skip);
+		size_t j = i;
+		while (j > from && problem_line(p->items[j - 1], skip) > line) {
+			p->items[j] = p->items[j - 1];
+			j--;
+		}
+		p->items[j] = cur;
+	}
+}
+
+dti_err form_read(FILE *f, const char *name, const framework *fw, const form_items *items,
+		  const commune_index *communes, int year, form_result *res, dti_problems *p,
+		  dti_diag *d)
+{
+	csv_reader *r = csv_open(f, name, 0);
+	reader rd = {name, p, 0, NULL};
+	item_seen *seen = xcalloc(items->count ? items->count : 1, sizeof *seen);
+	strmap keys; /* key -> line first seen */
+	char *code_raw = NULL, *name_raw = NULL, *year_raw = NULL;
+	long code_line = 0, name_line = 0, year_line = 0;
+	long contact_line[CONTACT_ROLES] = {0, 0};
+	char dec;
+	size_t before = p->count;
+	dti_err rc = DTI_EOK;
+	int got;
+
+	strmap_init(&keys);
+	got = csv_next(r, d);
+	if (got < 0) {
+		rc = DTI_EPARSE;
+		goto out;
+	}
+	if (got == 0) {
+		problems_add(p, "%s: the file is empty", name);
+		goto out;
+	}
+	dec = csv_delim(r) == ';' ? ',' : '.';
+	{
+		char *k = field(r, C_KEY);
+		bool ok = strcmp(k, header[C_KEY]) == 0 && csv_nfields(r) >= C_NOTE + 1;
+		free(k);
+		if (!ok) {
+			problems_add(p, "%s:1: not a commune form: the first row must be the header "
+					"starting with \"Mã\" (generate one with 'dti form generate')",
+				     name);
+			goto out;
+		}
+	}
+	/* First pass: everything but the answers, which need the commune. */
+	while ((got = csv_next(r, d)) > 0) {
+		char *key;
+		intptr_t first;
+
+		bool clean;
+
+		rd.line = csv_line(r);
+		rd.key = NULL;
+		if (csv_nfields(r) && (!utf8_valid(csv_field(r, 0), csv_field_len(r, 0)) ||
+				       strlen(csv_field(r, 0)) != csv_field_len(r, 0))) {
+			record_clean(&rd, r);
+			continue;
+		}
+		key = field(r, C_KEY);
+		rd.key = key;
+		clean = record_clean(&rd, r);
+		if (!*key || key[0] == '#') {
+			free(key);
+			continue;
+		}
+		if (strmap_get(&keys, key, &first)) {
+			problem(&rd, "duplicate: already given on line %ld", (long)first);
+			free(key);
+			continue;
+		}
+		strmap_put(&keys, key, (intptr_t)rd.line);
+		if (!clean) {
+			for (int i = 0; i < CONTACT_ROLES; i++)
+				if (strncmp(key, "contact.", 8) == 0 && strcmp(key + 8, role_words[i]) == 0)
+					contact_line[i] = rd.line;
+			free(key);
+			continue;
+		}
+		if (strcmp(key, "framework") == 0) {
+			char *e = field(r, C_ANSWER);
+			if (strcmp(e, fw->edition) != 0)
+				problem(&rd, "the form was made for framework '%s', this round uses '%s'",
+					e, fw->edition);
+			free(e);
+		} else if (strcmp(key, "commune") == 0) {
+			code_raw = field(r, C_ANSWER);
+			code_line = rd.line;
+		} else if (strcmp(key, "commune_name") == 0) {
+			name_raw = field(r, C_ANSWER);
+			name_line = rd.line;
+		} else if (strcmp(key, "year") == 0) {
+			year_raw = field(r, C_ANSWER);
+			year_line = rd.line;
+		} else if (strcmp(key, "deadline") == 0 || strcmp(key, "contact") == 0) {
+			/* shown to the officer only */
+		} else if (strncmp(key, "contact.", 8) == 0) {
+			int role = -1;
+			for (int i = 0; i < CONTACT_ROLES; i++)
+				if (strcmp(key + 8, role_words[i]) == 0)
+					role = i;
+			if (role < 0)
+				problem(&rd, "unknown contact role (contact.officer, contact.approver)");
+			else {
+				contact_line[role] = rd.line;
+				read_contact(&rd, r, &res->contacts[role]);
+			}
+		} else {
+			const form_item *it = form_items_find(items, key);
+			const fw_variable *v = framework_variable(fw, key);
+			if (!it && v)
+				problem(&rd, "not an item of the commune form (its source is %s)",
+					v->source);
+			else if (!it)
+				problem(&rd, "unknown item");
+		}
+		free(key);
+	}
+	if (got < 0) {
+		rc = DTI_EPARSE;
+		goto out;
+	}
+	/* Commune and year. */
+	rd.key = NULL;
+	{
+		const commune_entry *by_code = NULL, *by_name = NULL;
+		if (code_raw && *code_raw) {
+			rd.line = code_line;
+			by_code = commune_index_code(communes, code_raw);
+			if (!by_code)
+				problem(&rd, "commune '%s' is not one of the communes assessed", code_raw);
+		}
+		if (name_raw && *name_raw) {
+			rd.line = name_line;
+			by_name = commune_index_name(communes, name_raw);
+			if (by_code && by_name != by_code)
+				problem(&rd, "'%s' is not the name of commune %s (%s)", name_raw,
+					by_code->code, by_code->name);
+			else if (!by_code && !by_name && !(code_raw && *code_raw))
+				problem(&rd, "commune '%s' is not one of the communes assessed", name_raw);
+		}
+		if (!(code_raw && *code_raw) && !(name_raw && *name_raw)) {
+			rd.line = 1;
+			problem(&rd, "the form names no commune (row \"commune\")");
+		}
+		if (by_code || by_name)
+			snprintf(res->commune_code, sizeof res->commune_code, "%s",
+				 (by_code ? by_code : by_name)->code);
+	}
+	{
+		int64_t y = 0;
+		rd.line = year_line ? year_line : 1;
+		if (!year_raw || !*year_raw)
+			problem(&rd, "the form gives no year (row \"year\")");
+		else if (!parse_i64(year_raw, &y) || y < 2000 || y > 2100)
+			problem(&rd, "'%s' is not a year", year_raw);
+		else if (y != year)
+			problem(&rd, "the form is for %lld but the round open is %d (use --year %lld "
+				     "to import into that year)",
+				(long long)y, year, (long long)y);
+		res->year = year;
+	}
+	for (int i = 0; i < CONTACT_ROLES; i++)
+		if (!contact_line[i]) {
+			rd.line = 1;
+			problem(&rd, "the contact block has no row contact.%s (%s)", role_words[i],
+				role_labels[i]);
+		}
+	/* Second pass: the answers. */
+	if (fseek(f, 0, SEEK_SET) != 0) {
+		rc = diag_set(d, DTI_EIO, "%s: cannot read the file twice", name);
+		goto out;
+	}
+	csv_close(r);
+	r = csv_open(f, name, 0);
+	got = csv_next(r, d); /* header */
+	while (got > 0 && (got = csv_next(r, d)) > 0) {
+		char *key, *answer, *link, *note;
+		const form_item *it;
+		intptr_t first;
+		size_t idx;
+		char where[256];
+		const char *why;
+		bool link_ok = true;
+
+		rd.line = csv_line(r);
+		key = field(r, C_KEY);
+		it = form_items_find(items, key);
+		if (!it || !strmap_get(&keys, key, &first) || first != rd.line ||
+		    csv_nfields(r) == 0 || !utf8_valid(csv_field(r, 0), csv_field_len(r, 0))) {
+			free(key);
+			continue;
+		}
+		{
+			bool clean = true;
+			for (size_t i = 0; i < csv_nfields(r); i++)
+				clean = clean && strlen(csv_field(r, i)) == csv_field_len(r, i) &&
+					utf8_valid(csv_field(r, i), csv_field_len(r, i));
+			if (!clean) { /* already reported */
+				free(key);
+				continue;
+			}
+		}
+		idx = (size_t)(it - items->items);
+		rd.key = key;
+		answer = field(r, C_ANSWER);
+		link = field(r, C_LINK);
+		/* The note is kept as written (not trimmed). */
+		note = xstrdup(C_NOTE < csv_nfields(r) ? csv_field(r, C_NOTE) : "");
+		seen[idx].line = rd.line;
+		if (*link && !form_link_ok(link, &why)) {
+			problem(&rd, "the proof link %s", why);
+			link_ok = false;
+		}
+		if (strlen(note) > FORM_MAX_NOTE) {
+			problem(&rd, "the note is %zu bytes long; at most %u are kept (shorten it)",
+				strlen(note), FORM_MAX_NOTE);
+			note[0] = '\0';
+		}
+		if (!*answer) {
+			if (*link)
+				problem(&rd, "a proof link is given but no answer");
+			res->unanswered++;
+		} else if (!enum_ok(&rd, it->variable, answer)) {
+			/* reported with the labels the form shows */
+		} else {
+			/* Answers are checked even when the commune is wrong ("?"):
+			 * the officer gets every problem at once. */
+			const char *cc = res->commune_code[0] ? res->commune_code : "?";
+			snprintf(where, sizeof where, "%s:%ld (%s)", name, rd.line, key);
+			if (batch_add(&res->answers, it->variable, cc, year, answer, dec,
+				      link_ok ? link : NULL, note, where, p)) {
+				batch_item *bi = &res->answers.items[res->answers.count - 1];
+				seen[idx].answered = true;
+				seen[idx].num = bi->num;
+				seen[idx].has_link = *link && link_ok;
+				seen[idx].scores = form_answer_scores(it->indicator, it->variable,
+								      bi->value, bi->num);
+			}
+		}
+		free(answer);
+		free(link);
+		free(note);
+		free(key);
+	}
+	rd.key = NULL;
+	if (got < 0) {
+		rc = DTI_EPARSE;
+		goto out;
+	}
+	for (size_t i = 0; i < items->count; i++) {
+		if (strmap_get(&keys, items->items[i].variable->name, NULL))
+			continue;
+		rd.line = 1;
+		rd.key = items->items[i].variable->name;
+		problem(&rd, "the item is missing from the form (leave its answer empty instead of "
+			     "deleting the row)");
+	}
+	check_ratios(&rd, fw, items, seen);
+	check_links(&rd, fw, items, seen);
+	res->answers.counts.read = (long)items->count;
+	res->answers.counts.skipped = (long)res->unanswered;
+out:
+	sort_problems(p, before, name);
+	if (!rc && p->count > before)
+		rc = DTI_EINVALID;
+	csv_close(r);
+	strmap_free(&keys);
+	free(seen);
+	free(code_raw);
+	free(name_raw);
+	free(year_raw);
+	return rc;
+}

@@ -1,0 +1,122 @@
+/* form.h — the commune form: the framework's items that a commune supplies
+ * (variables whose "source" is "commune"), the CSV form a commune officer
+ * fills in a spreadsheet (UTF-8 with BOM, Vietnamese), its strict
+ * validation into a batch, and the contact block of appendix I.2.
+ *
+ * The form is a CSV of 7 columns whose first column is a key:
+ *   Mã | Nội dung | Trả lời | Câu trả lời hợp lệ | Tài liệu kiểm chứng |
+ *   Đường dẫn tài liệu kiểm chứng | Ghi chú
+ * Keys: "#…" (title and instructions, ignored), framework, commune,
+ * commune_name, year, deadline, contact (sub-header), contact.officer,
+ * contact.approver, and one row per item named by its variable. */
+#ifndef DTI_FORM_H
+#define DTI_FORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "batch.h"
+#include "err.h"
+#include "framework.h"
+#include "units.h"
+#include "util.h"
+
+#define FORM_SOURCE_WORD "commune" /* the framework's "source" of form items */
+#define FORM_COLUMNS 7
+#define FORM_MAX_NOTE 4000       /* bytes in a note */
+#define FORM_MAX_URL 2000        /* bytes in a proof link */
+#define FORM_MAX_CONTACT 200     /* bytes in a contact field */
+#define FORM_MAX_BYTES (16u << 20) /* a form file */
+
+/* One item of the form.  indicator is the first indicator whose rule uses
+ * the variable (NULL when none); indicators lists all of them ("1.3"). */
+typedef struct form_item {
+	const fw_variable *variable;
+	const fw_indicator *indicator;
+	char indicators[64];
+} form_item;
+
+typedef struct form_items {
+	form_item *items;
+	size_t count;
+} form_items;
+
+/* The items of `source` (normally FORM_SOURCE_WORD) in framework order.
+ * Caller frees with form_items_free. */
+void form_items_build(const framework *fw, const char *source, form_items *out);
+void form_items_free(form_items *it);
+const form_item *form_items_find(const form_items *it, const char *variable);
+
+enum { CONTACT_OFFICER, CONTACT_APPROVER, CONTACT_ROLES };
+
+/* Role word stored in the database ("officer", "approver"). */
+const char *form_contact_role(int role);
+
+/* One person of the contact block; fields are owned (NULL = empty). */
+typedef struct form_contact {
+	char *name, *unit, *position, *phone, *email;
+} form_contact;
+
+void form_contact_free(form_contact *c);
+
+/* What a generated form shows. */
+typedef struct form_spec {
+	const char *commune_code;
+	const char *commune_name;
+	int year;
+	const char *deadline;         /* may be NULL */
+	const char *const *prefill;   /* per item: canonical answer, or NULL */
+	const char *const *prefill_link; /* per item: proof link, or NULL (may be NULL) */
+	const form_contact *contacts; /* CONTACT_ROLES entries, or NULL */
+} form_spec;
+
+/* Renders the form (BOM, CRLF line ends) into sb. */
+dti_err form_render(const framework *fw, const form_items *items, const form_spec *spec,
+		    strbuf *sb, dti_diag *d);
+
+/* An answer as the form shows it: the enum's Vietnamese label, Có/Không,
+ * the number.  Points into the framework or to a static string. */
+const char *form_answer_label(const fw_variable *v, const char *canonical);
+
+/* What an imported form holds once valid. */
+typedef struct form_result {
+	char commune_code[16];
+	int year;
+	batch answers;                   /* one observation per answered item */
+	form_contact contacts[CONTACT_ROLES];
+	size_t unanswered;               /* items left blank */
+} form_result;
+
+void form_result_init(form_result *r);
+void form_result_free(form_result *r);
+
+/* Reads and validates a whole form from f (name for messages).  Every
+ * problem goes to p as "name:LINE (item): problem"; returns DTI_EINVALID
+ * when there was any (r then holds nothing usable), DTI_EPARSE when the
+ * CSV itself is malformed (d says where).  year is the round's year;
+ * communes the communes assessed. */
+dti_err form_read(FILE *f, const char *name, const framework *fw, const form_items *items,
+		  const commune_index *communes, int year, form_result *r, dti_problems *p,
+		  dti_diag *d);
+
+/* Validation rules, exposed for tests and the appraisal command. */
+/* A proof link: http:// or https:// with a host, no spaces or control
+ * characters, at most FORM_MAX_URL bytes.  why (may be NULL) says what is wrong. */
+bool form_link_ok(const char *s, const char **why);
+/* A phone number: digits with spaces . - ( ) and a leading +; 8 to 15 digits. */
+bool form_phone_ok(const char *s);
+/* An e-mail address: local@domain.tld without spaces. */
+bool form_email_ok(const char *s);
+/* True when an answer earns points under the indicator (a yes, a count
+ * above 0, an enum value whose tier fraction is above 0): such an answer
+ * needs a proof link when the indicator requires one. */
+bool form_answer_scores(const fw_indicator *ind, const fw_variable *v, const char *canonical,
+			double num);
+
+/* Parses an ISO 8601 time with a zone ("2024-12-31T17:00:00+07:00",
+ * "…Z"), or a date alone (end of that day, UTC+7, the deadline's usual
+ * sense).  False when malformed. */
+bool form_parse_time(const char *s, time_t *out);
+
+#endif

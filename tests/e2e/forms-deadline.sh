@@ -1,0 +1,27 @@
+#!/bin/sh
+# After the round's deadline a form is refused with a message saying so,
+# and recorded as a failed run; --force stores it and records the force.
+DEADLINE=2020-01-01T17:00:00+07:00
+. "$DTI_ROOT/tests/e2e/forms_env"
+
+dti form generate --commune 11989 --out "$T/forms" > /dev/null
+grep -q '^deadline,Hạn nộp,2020-01-01T17:00:00+07:00,' "$T/forms/form-2024-11989.csv" || die "deadline not shown"
+fill_good "$T/forms/form-2024-11989.csv" "$T/late.csv"
+rc=0; dti form import "$T/late.csv" 2> "$T/err" || rc=$?
+expect_eq "exit status" "$rc" 1
+grep -q "the 2024 round closed at 2020-01-01T17:00:00+07:00; the form was not stored (an administrator may import it with --force)" "$T/err" || { cat "$T/err"; die "deadline message"; }
+expect_eq "nothing stored" "$(q "SELECT count(*) FROM observation")" 0
+expect_eq "refusal recorded" "$(q "SELECT status || ' ' || forced FROM run")" "failed 0"
+
+USER=admin-e2e dti form import --force "$T/late.csv" 2> "$T/err" || { cat "$T/err"; die "forced import refused"; }
+grep -q "stored anyway (--force, recorded on the run)" "$T/err" || die "force warning"
+expect_eq "stored" "$(q "SELECT count(*) FROM observation")" 18
+expect_eq "force recorded" "$(q "SELECT forced || ' ' || user FROM run WHERE status = 'ok'")" "1 admin-e2e"
+dti form status | grep -q "^11989	Xã Lạc Đạo	yes	.*	yes	18	" || die "status shows no force"
+
+# A malformed deadline is a configuration error (exit 3).
+sed -i 's/"deadline": "2020-01-01T17:00:00+07:00"/"deadline": "31\/12\/2024"/' "$T/dti.json"
+rc=0; dti form import "$T/late.csv" 2> "$T/err" || rc=$?
+expect_eq "exit status on a bad deadline" "$rc" 3
+grep -q "rounds.2024.deadline '31/12/2024' is not a time" "$T/err" || die "bad deadline message"
+echo "forms-deadline: ok"

@@ -1,0 +1,279 @@
+/* Unit tests of lib/appraisal.c: appraisal acts on a real staging database,
+ * the configuration's official, tolerance and rounds sections. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "appraisal.h"
+#include "batch.h"
+#include "util.h"
+
+#define FW_PATH "config/frameworks/commune-2024.json"
+
+typedef struct fixture {
+	char dir[64];
+	char *db;
+	framework *fw;
+	staging *st;
+	int64_t obs_staff, obs_head, obs_meet;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = xcalloc(1, sizeof *f);
+	commune_list l = {0};
+	dti_problems p = {0};
+	batch b;
+	batch_target t = {"form:11989", "form", "test", 2024, "mem", NULL, 0, false};
+	dti_diag d;
+	int64_t run = 0;
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/dti-unit-appraisal.XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	f->db = xasprintf("%s/dti.db", f->dir);
+	if (framework_load(FW_PATH, &f->fw, &d) || staging_open(f->db, &f->st, &d) ||
+	    staging_sync_framework(f->st, f->fw, &d))
+		fail_msg("%s", d.msg);
+	commune_list_add(&l, "11989", "Xã Lạc Đạo");
+	if (staging_set_communes(f->st, &l, NULL, &d))
+		fail_msg("%s", d.msg);
+	commune_list_free(&l);
+	batch_init(&b);
+	assert_true(batch_add(&b, framework_variable(f->fw, "dx_staff"), "11989", 2024, "có", '.',
+			      NULL, NULL, "t:1", &p));
+	assert_true(batch_add(&b, framework_variable(f->fw, "steering_head"), "11989", 2024, "deputy",
+			      '.', NULL, NULL, "t:2", &p));
+	assert_true(batch_add(&b, framework_variable(f->fw, "dx_meetings_total"), "11989", 2024, "4",
+			      '.', NULL, NULL, "t:3", &p));
+	if (batch_store(f->st, &b, &t, &run, &d))
+		fail_msg("%s", d.msg);
+	batch_free(&b);
+	f->obs_staff = 1;
+	f->obs_head = 2;
+	f->obs_meet = 3;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	char *wal = xasprintf("%s-wal", f->db), *shm = xasprintf("%s-shm", f->db);
+
+	staging_close(f->st);
+	framework_free(f->fw);
+	unlink(f->db);
+	unlink(wal);
+	unlink(shm);
+	rmdir(f->dir);
+	free(wal);
+	free(shm);
+	free(f->db);
+	free(f);
+	return 0;
+}
+
+/* "state value" of an observation in observation_state. */
+static char *state_of(fixture *f, int64_t id)
+{
+	sqlite3_stmt *s = NULL;
+	dti_diag d;
+	char *r = NULL;
+
+	assert_int_equal(staging_prepare(f->st,
+					 "SELECT state || ' ' || value FROM observation_state WHERE id = ?1",
+					 &s, &d),
+			 DTI_EOK);
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		r = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return r;
+}
+
+static long count_acts(fixture *f)
+{
+	sqlite3_stmt *s = NULL;
+	dti_diag d;
+	long n = -1;
+
+	assert_int_equal(staging_prepare(f->st, "SELECT count(*) FROM appraisal", &s, &d), DTI_EOK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+static void test_acts(void **state)
+{
+	fixture *f = *state;
+	int64_t aid = 0;
+	dti_diag d;
+	char *st;
+
+	/* Refusals store nothing. */
+	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_staff, APPRAISE_REJECT, NULL, "lan", NULL,
+					  &aid, &d),
+			 DTI_EINVALID);
+	assert_non_null(strstr(d.msg, "a rejection needs a reason"));
+	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_staff, APPRAISE_VERIFY, NULL, "", NULL,
+					  &aid, &d),
+			 DTI_EINVALID);
+	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_head, APPRAISE_CORRECT, "president",
+					  "lan", "wrong", &aid, &d),
+			 DTI_EINVALID);
+	assert_non_null(strstr(d.msg, "'president' is not one of chair, deputy, none"));
+	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_meet, APPRAISE_CORRECT, "-1", "lan",
+					  "wrong", &aid, &d),
+			 DTI_EINVALID);
+	assert_int_equal(appraisal_record(f->st, f->fw, 999, APPRAISE_VERIFY, NULL, "lan", NULL, &aid,
+					  &d),
+			 DTI_ENOTFOUND);
+	assert_int_equal(count_acts(f), 0);
+
+	/* Verify, reject, correct (with a Vietnamese label), and the view. */
+	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_staff, APPRAISE_VERIFY, NULL, "lan", NULL,
+					  &aid, &d),
+			 DTI_EOK);
+	assert_int_equal(aid, 1);
+	st = state_of(f, f->obs_staff);
+	assert_string_equal(st, "verified yes");
+	free(st);
+	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_staff, APPRAISE_REJECT, NULL, "lan",
+					  "không có quyết định", &aid, &d),
+			 DTI_EOK);
+	st = state_of(f, f->obs_staff);
+	assert_string_equal(st, "rejected yes"); /* the latest act wins */
+	free(st);
+	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_head, APPRAISE_CORRECT,
+					  "Bí thư/Chủ tịch xã/thị trấn", "lan", "biên bản", &aid, &d),
+			 DTI_EOK);
+	st = state_of(f, f->obs_head);
+	assert_string_equal(st, "corrected chair");
+	free(st);
+	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_meet, APPRAISE_CORRECT, "6", "lan",
+					  "biên bản", &aid, &d),
+			 DTI_EOK);
+	st = state_of(f, f->obs_meet);
+	assert_string_equal(st, "corrected 6");
+	free(st);
+	assert_int_equal(count_acts(f), 4);
+}
+
+static void test_find(void **state)
+{
+	fixture *f = *state;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	dti_diag d;
+
+	assert_int_equal(appraisal_find(f->st, 2024, "11989", "steering_head", NULL, &ids, &n, &d),
+			 DTI_EOK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], f->obs_head);
+	free(ids);
+	assert_int_equal(appraisal_find(f->st, 2024, "11989", "dx_staff", "form:11989", &ids, &n, &d),
+			 DTI_EOK);
+	assert_int_equal(n, 1);
+	free(ids);
+	assert_int_equal(appraisal_find(f->st, 2024, "11989", "dx_staff", "telecom", &ids, &n, &d),
+			 DTI_ENOTFOUND);
+	assert_int_equal(appraisal_find(f->st, 2023, "11989", "dx_staff", NULL, &ids, &n, &d),
+			 DTI_ENOTFOUND);
+	assert_null(ids);
+}
+
+static config *config_of(const char *json)
+{
+	config *c = xcalloc(1, sizeof *c);
+	json_error_t e;
+
+	c->path = xstrdup("test.json");
+	c->root = json_loads(json, 0, &e);
+	if (!c->root)
+		fail_msg("%s", e.text);
+	return c;
+}
+
+static void test_config_sections(void **state)
+{
+	fixture *f = *state;
+	config *c;
+	strmap m;
+	bool all;
+	appraisal_tolerance t;
+	bool has;
+	const char *text;
+	time_t dl;
+	dti_diag d;
+
+	c = config_of("{}");
+	strmap_init(&m);
+	assert_int_equal(appraisal_must_verify(c, f->fw, &m, &all, &d), DTI_EOK);
+	assert_true(all);
+	assert_int_equal(m.count, 0);
+	assert_int_equal(appraisal_tolerance_load(c, &t, &d), DTI_EOK);
+	assert_true(t.absolute == 0 && t.relative == 0);
+	assert_int_equal(appraisal_round_deadline(c, 2024, &has, &text, &dl, &d), DTI_EOK);
+	assert_false(has);
+	config_free(c);
+	strmap_free(&m);
+
+	c = config_of("{\"official\": {\"must_verify\": [\"population\"], \"must_verify_sources\": "
+		      "[\"commune\"]}, \"appraisal\": {\"tolerance\": {\"absolute\": 2, "
+		      "\"relative\": 0.05}}, \"rounds\": {\"2024\": {\"deadline\": "
+		      "\"2024-12-31T17:00:00+07:00\"}}}");
+	strmap_init(&m);
+	assert_int_equal(appraisal_must_verify(c, f->fw, &m, &all, &d), DTI_EOK);
+	assert_false(all);
+	assert_int_equal(m.count, 19); /* 18 commune items and population */
+	assert_true(strmap_get(&m, "population", NULL));
+	assert_true(strmap_get(&m, "steering_head", NULL));
+	assert_false(strmap_get(&m, "smartphone_users", NULL));
+	assert_int_equal(appraisal_tolerance_load(c, &t, &d), DTI_EOK);
+	assert_true(t.absolute == 2 && t.relative == 0.05);
+	assert_int_equal(appraisal_round_deadline(c, 2024, &has, &text, &dl, &d), DTI_EOK);
+	assert_true(has);
+	assert_int_equal((long long)dl, 1735639200LL);
+	assert_int_equal(appraisal_round_deadline(c, 2025, &has, &text, &dl, &d), DTI_EOK);
+	assert_false(has);
+	config_free(c);
+	strmap_free(&m);
+
+	c = config_of("{\"official\": {\"must_verify\": [\"no_such\"]}, \"appraisal\": "
+		      "{\"tolerance\": {\"relative\": -1}}, \"rounds\": {\"2024\": {\"deadline\": "
+		      "\"tomorrow\"}}}");
+	strmap_init(&m);
+	assert_int_equal(appraisal_must_verify(c, f->fw, &m, &all, &d), DTI_ECONFIG);
+	assert_non_null(strstr(d.msg, "'no_such' is not a variable"));
+	assert_int_equal(appraisal_tolerance_load(c, &t, &d), DTI_ECONFIG);
+	assert_int_equal(appraisal_round_deadline(c, 2024, &has, &text, &dl, &d), DTI_ECONFIG);
+	assert_non_null(strstr(d.msg, "'tomorrow' is not a time"));
+	config_free(c);
+	strmap_free(&m);
+
+	c = config_of("{\"official\": {\"must_verify_sources\": [\"satellite\"]}}");
+	strmap_init(&m);
+	assert_int_equal(appraisal_must_verify(c, f->fw, &m, &all, &d), DTI_ECONFIG);
+	assert_non_null(strstr(d.msg, "no variable of commune-2024 has source 'satellite'"));
+	config_free(c);
+	strmap_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_acts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_sections, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
