@@ -694,6 +694,20 @@ static void inputs_table(strbuf *sb, const results *r, const res_commune *rc)
 		used_by(sb, fw, var);
 		sb_appends(sb, "</td><td>");
 		html_text(sb, state_words(in->state));
+		for (size_t k = 0; k < in->n_obs; k++) {
+			const res_obs *o = &in->obs[k];
+			if (!o->appraised_by)
+				continue;
+			sb_appends(sb, "<br><span class=\"muted\">");
+			html_text(sb, state_words(o->state));
+			sb_appends(sb, " bởi ");
+			html_text(sb, o->appraised_by);
+			if (o->appraisal_reason && *o->appraisal_reason) {
+				sb_appends(sb, ": ");
+				html_text(sb, o->appraisal_reason);
+			}
+			sb_appends(sb, "</span>");
+		}
 		sb_appends(sb, "</td><td>");
 		for (size_t k = 0; k < in->n_obs; k++) {
 			const res_obs *o = &in->obs[k];

@@ -60,6 +60,8 @@ static void input_free(res_input *in)
 		free(o->input);
 		free(o->proof_url);
 		free(o->note);
+		free(o->appraised_by);
+		free(o->appraisal_reason);
 	}
 	free(in->obs);
 }
@@ -123,17 +125,30 @@ static dti_err load_inputs(staging *st, results *r, const strmap *by_code, dti_d
 		goto out;
 	}
 	sqlite3_finalize(s);
-	/* The observations behind each input, with their source and run. */
+	/* The observations behind each input, with their source and run; for
+	 * an input rejected by an appraiser, the rejected observations (the
+	 * run scored none). */
 	rc = staging_prepare(
 		st,
 		"SELECT i.commune_code, i.variable, o.id, st.value, st.state, src.name, src.kind, "
-		"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note "
+		"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note, st.appraised_by, "
+		"st.appraisal_reason "
 		"FROM score_input i, json_each('[' || i.observation_ids || ']') j "
 		"JOIN observation o ON o.id = j.value "
 		"JOIN observation_state st ON st.id = o.id "
 		"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "
 		"WHERE i.scoring_run_id = ?1 AND i.observation_ids IS NOT NULL "
-		"ORDER BY i.commune_code, i.variable, o.id",
+		"UNION ALL "
+		"SELECT i.commune_code, i.variable, o.id, st.value, st.state, src.name, src.kind, "
+		"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note, st.appraised_by, "
+		"st.appraisal_reason "
+		"FROM score_input i JOIN scoring_run sr ON sr.id = i.scoring_run_id "
+		"JOIN observation o ON o.year = sr.year AND o.commune_code = i.commune_code "
+		"AND o.variable = i.variable "
+		"JOIN observation_state st ON st.id = o.id AND st.state = 'rejected' "
+		"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "
+		"WHERE i.scoring_run_id = ?1 AND i.observation_ids IS NULL AND i.state = 'rejected' "
+		"ORDER BY 1, 2, 3",
 		&s, d);
 	if (rc)
 		return rc;
@@ -157,6 +172,8 @@ static dti_err load_inputs(staging *st, results *r, const strmap *by_code, dti_d
 		o->input = dup_col(s, 8);
 		o->proof_url = dup_col(s, 9);
 		o->note = dup_col(s, 10);
+		o->appraised_by = dup_col(s, 11);
+		o->appraisal_reason = dup_col(s, 12);
 	}
 	if (step != SQLITE_DONE)
 		rc = diag_set(d, DTI_EDB, "cannot read observations: %s", sqlite3_errmsg(staging_db(st)));

@@ -19,6 +19,7 @@ typedef struct res_obs {
 	char *observed_at;           /* when the run that stored it fetched it */
 	char *input;                 /* file or URL read, may be "" */
 	char *proof_url, *note;      /* as supplied, may be NULL: escape before display */
+	char *appraised_by, *appraisal_reason; /* the latest appraisal act, may be NULL */
 } res_obs;
 
 typedef struct res_input {
@@ -26,7 +27,7 @@ typedef struct res_input {
 	rule_value value; /* as scored */
 	char *text;       /* value as scored; NULL when none */
 	char *state;      /* raw, verified, corrected, rejected, unverified, missing */
-	res_obs *obs;
+	res_obs *obs; /* the observations scored; for a rejected input, the rejected ones */
 	size_t n_obs;
 } res_input;
 

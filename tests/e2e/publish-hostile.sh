@@ -18,6 +18,9 @@ commune_code,variable,value,proof_url,note
 25270,dx_staff,có,"data:text/html;base64,PHNjcmlwdD4=",z
 CSV
 dti import --source '<img src=x onerror=alert(4)>' "$T/proofs.csv"
+# An appraiser's name and reason come from outside too.
+obs=$(sqlite3 "$T/dti.db" "SELECT max(id) FROM observation WHERE commune_code = '25270' AND variable = 'dx_plan_annual'")
+dti appraise reject "$obs" --by '<script>alert(6)</script>' --reason 'thiếu <img src=y onerror=alert(7)>'
 dti score
 # A hostile name in the commune table (as if the catalogue had one).
 sqlite3 "$T/dti.db" "UPDATE commune SET name = 'Xã <b>\"Độc\"</b> & ''hại'', <script>alert(5)</script>' WHERE code = '25273'"
@@ -34,6 +37,7 @@ grep -qF 'Xã &lt;b&gt;&quot;Độc&quot;&lt;/b&gt; &amp; &#39;hại&#39;, &lt;s
 grep -qF '&lt;img src=x onerror=alert(4)&gt;' "$R/commune-25270.html"
 grep -qF '&lt;script&gt;alert(&#39;note&#39;)&lt;/script&gt;' "$R/commune-25270.html"
 grep -qF 'ghi chú &amp; &lt;i&gt;đậm&lt;/i&gt;' "$R/commune-25270.html"
+grep -qF 'bị từ chối bởi &lt;script&gt;alert(6)&lt;/script&gt;: thiếu &lt;img src=y onerror=alert(7)&gt;' "$R/commune-25270.html"
 # Non-http(s) proofs are shown as text, not links; the https one is a link.
 grep -qF 'javascript:alert(1)' "$R/commune-25270.html"
 grep -qF 'href="https://example.org/a?x=1&amp;y=&quot;2&quot;"' "$R/commune-25270.html"
