@@ -44,5 +44,6 @@ int cmd_explain(app *a, int argc, char **argv);
 int cmd_runs(app *a, int argc, char **argv);
 int cmd_form(app *a, int argc, char **argv);
 int cmd_appraise(app *a, int argc, char **argv);
+int cmd_publish(app *a, int argc, char **argv);
 
 #endif

@@ -37,6 +37,10 @@ static const char usage_text[] =
 	"  appraise correct ID|--commune CODE --variable NAME VALUE --reason TEXT [--by NAME]\n"
 	"  appraise disagreements [--commune CODE]\n"
 	"                              commune values that differ from a feed beyond the tolerance\n"
+	"  publish [--run ID] [--out DIR]\n"
+	"                              CSV, JSON and the HTML report of the year's latest\n"
+	"                              scoring run into DIR/YEAR/; prints the files, the\n"
+	"                              report's index.html last\n"
 	"\n"
 	"options:\n"
 	"  --config FILE   configuration (default: $DTI_CONFIG, ./config/dti.json, /etc/dti/dti.json)\n"
@@ -61,7 +65,8 @@ int main(int argc, char **argv)
 		int (*run)(app *, int, char **);
 	} commands[] = {{"init", cmd_init},       {"communes", cmd_communes}, {"import", cmd_import},
 			{"score", cmd_score},     {"export", cmd_export},     {"explain", cmd_explain},
-			{"runs", cmd_runs},       {"form", cmd_form},         {"appraise", cmd_appraise}};
+			{"runs", cmd_runs},       {"form", cmd_form},         {"appraise", cmd_appraise},
+			{"publish", cmd_publish}};
 	app a = {NULL, NULL, 0, NULL, NULL, NULL};
 	int64_t y;
 	int c, code;
