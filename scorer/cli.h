@@ -52,5 +52,6 @@ int cmd_backup(app *a, int argc, char **argv);
 int cmd_nightly_run(app *a, int argc, char **argv);
 int cmd_form(app *a, int argc, char **argv);
 int cmd_appraise(app *a, int argc, char **argv);
+int cmd_publish(app *a, int argc, char **argv);
 
 #endif

@@ -40,6 +40,10 @@ static const char usage_text[] =
 	"  appraise correct ID|--commune CODE --variable NAME VALUE --reason TEXT [--by NAME]\n"
 	"  appraise disagreements [--commune CODE]\n"
 	"                              commune values that differ from a feed beyond the tolerance\n"
+	"  publish [--run ID] [--out DIR]\n"
+	"                              CSV, JSON and the HTML report of the year's latest\n"
+	"                              scoring run into DIR/YEAR/; prints the files, the\n"
+	"                              report's index.html last\n"
 	"  sources [--only NAME]       configured sources: name, kind, collector|import, sheet file\n"
 	"  paths                       the configuration's files (key TAB value), for scripts\n"
 	"  status                      each source's last run, age and error, last scoring and\n"
@@ -73,8 +77,8 @@ int main(int argc, char **argv)
 	} commands[] = {{"init", cmd_init},       {"communes", cmd_communes}, {"import", cmd_import},
 			{"score", cmd_score},     {"export", cmd_export},     {"explain", cmd_explain},
 			{"runs", cmd_runs},       {"form", cmd_form},         {"appraise", cmd_appraise},
-			{"sources", cmd_sources}, {"paths", cmd_paths},       {"status", cmd_status},
-			{"backup", cmd_backup},   {"nightly-run", cmd_nightly_run}};
+			{"publish", cmd_publish}, {"sources", cmd_sources}, {"paths", cmd_paths},
+			{"status", cmd_status},   {"backup", cmd_backup},   {"nightly-run", cmd_nightly_run}};
 	/* Commands that read the configuration only and never open the database
 	 * (the nightly entry point asks them before taking its lock). */
 	static const char *const config_only[] = {"sources", "paths"};

@@ -52,7 +52,7 @@ rc=$?
 grep -q "file:$inst/share/dti/samples/" "$inst/etc/dti/dti.json" ||
 	fail "the installed sources do not read the installed samples"
 [ -s "$inst/var/lib/dti/dti.db" ] || fail "no database in the installed data folder"
-[ -s "$inst/var/lib/dti/out/ranking-2024.csv" ] || fail "nothing published in the installed data folder"
+[ -s "$inst/var/lib/dti/out/2024/report/index.html" ] || fail "nothing published in the installed data folder"
 grep -q "summary:" "$inst/var/log/dti/dti-nightly.log" || fail "no log in the installed log folder"
 ls "$inst"/var/lib/dti/backup/dti-*.db >/dev/null 2>&1 || fail "no backup in the installed data folder"
 "$inst/bin/dti" --config "$inst/etc/dti/dti.json" status >"$DTI_TMP/status.out"

@@ -40,7 +40,14 @@ grep -v '^20[0-9-]*T[0-9:.]*Z ' "$dep/var/log/dti-nightly.log" | grep -v '^/' | 
 
 # Scored with the sources that worked, and published.
 [ "$(q "SELECT count(*) FROM current_ranking WHERE year = 2024")" = 11 ] || fail "no ranking of 11 communes"
-[ -s "$dep/var/out/ranking-2024.csv" ] || fail "nothing published"
+[ -s "$dep/var/out/2024/ranking-2024.csv" ] || fail "nothing published"
+# The report flags the failed sources as stale (its data-quality page).
+dq=$dep/var/out/2024/report/data-quality.html
+stale=$(sed -n '/id="stale"/,/<\/table>/p' "$dq")
+for src in telecom:broken district-sheet:zz-broken; do
+	printf '%s\n' "$stale" | grep -q ">$src<" || fail "the report does not flag $src as stale"
+done
+printf '%s\n' "$stale" | grep -q ">district-sheet:bank-branches<" && fail "the report flags a fresh source"
 ls "$dep"/var/backup/dti-*.db >/dev/null 2>&1 || fail "no backup"
 check_db "after the partial run"
 

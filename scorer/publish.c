@@ -1,0 +1,300 @@
+#include "publish.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export.h"
+#include "util.h"
+
+static void put_num(strbuf *sb, double v, bool last)
+{
+	char buf[64];
+
+	format_number(buf, v);
+	csv_put(sb, buf, last);
+}
+
+void publish_wide_csv(const results *r, const rating_bands *bands, bool bom, strbuf *sb)
+{
+	const framework *fw = r->fw;
+	char buf[64];
+
+	if (bom)
+		sb_appends(sb, "\xEF\xBB\xBF");
+	csv_put(sb, "year", false);
+	csv_put(sb, "rank", false);
+	csv_put(sb, "commune_code", false);
+	csv_put(sb, "commune_name", false);
+	for (size_t p = 0; p < fw->n_pillars; p++)
+		csv_put(sb, fw->pillars[p].id, false);
+	csv_put(sb, "total", false);
+	csv_put(sb, "rating_band", true);
+	for (size_t c = 0; c < r->n; c++) {
+		const res_commune *rc = &r->communes[c];
+		const char *band = report_band(bands, rc->total);
+		snprintf(buf, sizeof buf, "%d", r->year);
+		csv_put(sb, buf, false);
+		snprintf(buf, sizeof buf, "%ld", rc->rank);
+		csv_put(sb, buf, false);
+		csv_put(sb, rc->code, false);
+		csv_put(sb, rc->name, false);
+		for (size_t p = 0; p < fw->n_pillars; p++)
+			put_num(sb, rc->pillars[p].points, false);
+		put_num(sb, rc->total, false);
+		csv_put(sb, band ? band : "", true);
+	}
+}
+
+static json_t *num_or_null(double v)
+{
+	return isnan(v) || isinf(v) ? json_null() : json_real(v);
+}
+
+static json_t *flags_array(unsigned flags)
+{
+	json_t *a = json_array();
+	char buf[128];
+	char *p = buf;
+
+	flags_format(flags, buf, sizeof buf);
+	while (*p) {
+		char *comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		json_array_append_new(a, json_string(p));
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return a;
+}
+
+/* One commune as a JSON object (the caller decrefs). */
+static json_t *commune_json(const results *r, size_t c, const rating_bands *bands, strbuf *t)
+{
+	const framework *fw = r->fw;
+	const res_commune *rc = &r->communes[c];
+	const char *band = report_band(bands, rc->total);
+	json_t *jc = json_object(), *jp = json_array(), *ji = json_array();
+
+	json_object_set_new(jc, "code", json_string(rc->code));
+	json_object_set_new(jc, "name", json_string(rc->name));
+	json_object_set_new(jc, "rank", json_integer(rc->rank));
+	json_object_set_new(jc, "total", json_real(rc->total));
+	json_object_set_new(jc, "rating_band", band ? json_string(band) : json_null());
+	for (size_t p = 0; p < fw->n_pillars; p++)
+		json_array_append_new(jp, json_pack("{s:s, s:f, s:f, s:o}", "id", fw->pillars[p].id, "points",
+						    rc->pillars[p].points, "max", fw->pillars[p].max,
+						    "flags", flags_array(rc->pillars[p].flags)));
+	for (size_t i = 0; i < fw->n_indicators; i++) {
+		const res_score *s = &rc->indicators[i];
+		json_t *ind = json_pack("{s:s, s:s, s:f, s:f, s:f, s:o, s:o}", "id", fw->indicators[i].id,
+					"pillar", fw->pillars[fw->indicators[i].pillar].id, "points",
+					s->points, "max", s->max, "fraction", s->fraction, "ratio",
+					num_or_null(s->ratio), "flags", flags_array(s->flags));
+		if (r->with_inputs) {
+			advice a;
+			results_advice(r, c, i, &a);
+			if (a.available > 0) {
+				sb_reset(t);
+				advice_text(&a, &fw->indicators[i], t);
+				json_object_set_new(ind, "points_available", json_real(a.available));
+				json_object_set_new(ind, "advice", json_string(t->len ? t->data : ""));
+			}
+		}
+		json_array_append_new(ji, ind);
+	}
+	json_object_set_new(jc, "pillars", jp);
+	json_object_set_new(jc, "indicators", ji);
+	return jc;
+}
+
+#define JSON_FLAGS (JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17))
+
+dti_err publish_json(const results *r, const rating_bands *bands, const char *title, strbuf *out)
+{
+	const framework *fw = r->fw;
+	json_t *root = json_object(), *jfw = json_object(), *pillars = json_array();
+	json_t *jb = json_array();
+	static const char tail[] = "[]\n}";
+	char *head = NULL;
+	size_t n;
+	strbuf t;
+	dti_err rc = DTI_EOK;
+
+	sb_init(&t, 0);
+	json_object_set_new(root, "title", json_string(title ? title : ""));
+	json_object_set_new(root, "year", json_integer(r->year));
+	json_object_set_new(root, "scoring_run",
+			    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)r->run_id, "mode", r->mode,
+				      "started_at", r->started_at));
+	json_object_set_new(jfw, "edition", json_string(fw->edition));
+	json_object_set_new(jfw, "title", json_string(fw->title));
+	json_object_set_new(jfw, "sha256", json_string(fw->sha256));
+	json_object_set_new(jfw, "total", json_real(fw->total));
+	for (size_t p = 0; p < fw->n_pillars; p++) {
+		json_t *inds = json_array();
+		const fw_pillar *pl = &fw->pillars[p];
+		for (size_t i = pl->first; i < pl->first + pl->count; i++)
+			json_array_append_new(
+				inds, json_pack("{s:s, s:s, s:f, s:s}", "id", fw->indicators[i].id, "name",
+						fw->indicators[i].name, "max", fw->indicators[i].max, "rule",
+						rule_kind_name(fw->indicators[i].kind)));
+		json_array_append_new(pillars, json_pack("{s:s, s:s, s:s, s:f, s:o}", "id", pl->id, "name",
+							 pl->name, "name_en", pl->name_en ? pl->name_en : "",
+							 "max", pl->max, "indicators", inds));
+	}
+	json_object_set_new(jfw, "pillars", pillars);
+	json_object_set_new(root, "framework", jfw);
+	for (size_t i = 0; bands && i < bands->n; i++)
+		json_array_append_new(jb, json_pack("{s:f, s:s}", "min", bands->items[i].min, "label",
+						    bands->items[i].label));
+	json_object_set_new(root, "rating_bands", jb);
+	/* The communes are written one at a time, one a line, into the place
+	 * of this empty list: a whole tree for thousands of communes would
+	 * take gigabytes. */
+	json_object_set_new(root, "communes", json_array());
+	head = json_dumps(root, JSON_INDENT(1) | JSON_FLAGS);
+	n = head ? strlen(head) : 0;
+	if (!head || n < sizeof tail - 1 || strcmp(head + n - (sizeof tail - 1), tail) != 0) {
+		rc = diag_set(NULL, DTI_ENOMEM, "cannot encode the JSON document");
+		goto out;
+	}
+	sb_append(out, head, n - (sizeof tail - 1));
+	sb_appends(out, "[");
+	for (size_t c = 0; c < r->n; c++) {
+		json_t *jc = commune_json(r, c, bands, &t);
+		char *line = json_dumps(jc, JSON_COMPACT | JSON_FLAGS);
+		json_decref(jc);
+		if (!line) {
+			rc = DTI_ENOMEM;
+			goto out;
+		}
+		sb_appends(out, c ? ",\n  " : "\n  ");
+		sb_appends(out, line);
+		free(line);
+	}
+	sb_appends(out, "\n ]\n}\n");
+out:
+	free(head);
+	json_decref(root);
+	sb_free(&t);
+	return rc;
+}
+
+static dti_err write_out(const char *dir, const char *name, const char *data, size_t len,
+			 FILE *paths, dti_diag *d)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	dti_err rc = write_file_atomic(path, data ? data : "", len, d);
+
+	if (!rc && paths)
+		fprintf(paths, "%s\n", path);
+	free(path);
+	return rc;
+}
+
+/* The latest finished run of the most recent earlier year, or 0. */
+static dti_err previous_run(staging *st, int year, int64_t *id, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	dti_err rc = staging_prepare(st,
+				     "SELECT id FROM latest_scoring_run WHERE year < ?1 "
+				     "ORDER BY year DESC LIMIT 1",
+				     &s, d);
+
+	*id = 0;
+	if (rc)
+		return rc;
+	sqlite3_bind_int(s, 1, year);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return DTI_EOK;
+}
+
+dti_err publish_run(staging *st, const scoring_run_info *run, const publish_options *o, FILE *paths,
+		    char **report_index, dti_diag *d)
+{
+	char *dir = xasprintf("%s/%d", o->out_dir, run->year);
+	char *excel = xasprintf("%s/excel", dir), *report_dir = xasprintf("%s/report", dir);
+	char wide_name[64], json_name[64], scores_name[64], ranking_name[64];
+	results *now = NULL, *prev = NULL;
+	scoring_run_info prev_run = {0};
+	export_options eo = {dir, false};
+	report_input ri;
+	int64_t prev_id = 0;
+	strbuf sb;
+	dti_err rc;
+
+	sb_init(&sb, 0);
+	if (report_index)
+		*report_index = NULL;
+	snprintf(wide_name, sizeof wide_name, "wide-%d.csv", run->year);
+	snprintf(json_name, sizeof json_name, "dti-%d.json", run->year);
+	snprintf(scores_name, sizeof scores_name, "scores-%d.csv", run->year);
+	snprintf(ranking_name, sizeof ranking_name, "ranking-%d.csv", run->year);
+	/* The long CSV (scores-YEAR.csv) and the ranking, plain and for Excel. */
+	rc = export_run(st, run, &eo, paths, d);
+	if (rc)
+		goto out;
+	eo.out_dir = excel;
+	eo.bom = true;
+	rc = export_run(st, run, &eo, paths, d);
+	if (rc)
+		goto out;
+	rc = results_load(st, run, true, &now, d);
+	if (rc)
+		goto out;
+	publish_wide_csv(now, o->bands, false, &sb);
+	rc = write_out(dir, wide_name, sb.data, sb.len, paths, d);
+	if (rc)
+		goto out;
+	sb_reset(&sb);
+	publish_wide_csv(now, o->bands, true, &sb);
+	rc = write_out(excel, wide_name, sb.data, sb.len, paths, d);
+	if (rc)
+		goto out;
+	sb_reset(&sb);
+	rc = publish_json(now, o->bands, o->title, &sb);
+	if (rc) {
+		diag_set(d, rc, "cannot encode %s", json_name);
+		goto out;
+	}
+	rc = write_out(dir, json_name, sb.data, sb.len, paths, d);
+	sb_free(&sb);
+	if (rc)
+		goto out;
+	rc = previous_run(st, run->year, &prev_id, d);
+	if (!rc && prev_id) {
+		rc = score_run_load(st, prev_id, 0, &prev_run, d);
+		if (!rc)
+			rc = results_load(st, &prev_run, false, &prev, d);
+	}
+	if (rc)
+		goto out;
+	memset(&ri, 0, sizeof ri);
+	ri.now = now;
+	ri.prev = prev;
+	ri.bands = o->bands;
+	ri.title = o->title ? o->title : "";
+	ri.exports[0] = wide_name;
+	ri.exports[1] = scores_name;
+	ri.exports[2] = json_name;
+	rc = report_write(st, &ri, report_dir, paths, d);
+	if (rc)
+		goto out;
+	if (report_index)
+		*report_index = xasprintf("%s/index.html", report_dir);
+out:
+	results_free(now);
+	results_free(prev);
+	framework_free(prev_run.fw);
+	sb_free(&sb);
+	free(dir);
+	free(excel);
+	free(report_dir);
+	return rc;
+}

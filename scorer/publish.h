@@ -1,0 +1,37 @@
+/* publish.h — a scoring run published for people and other systems: into
+ * OUT/YEAR/ the long and wide CSV files (UTF-8, and with a BOM for Excel
+ * in OUT/YEAR/excel/), a JSON file with the framework edition, and the
+ * HTML report in OUT/YEAR/report/. */
+#ifndef DTI_PUBLISH_H
+#define DTI_PUBLISH_H
+
+#include <stdio.h>
+
+#include "report.h"
+#include "score.h"
+
+typedef struct publish_options {
+	const char *out_dir;       /* the configuration's output_dir */
+	const char *title;         /* the district, for the report and the JSON */
+	const rating_bands *bands; /* may hold none */
+} publish_options;
+
+/* Writes every file for `run`, and the year-over-year comparison when an
+ * earlier year has a finished scoring run.  Prints each path written to
+ * paths (may be NULL), the report's index.html last.  On success
+ * *report_index (may be NULL) receives that path, malloc'd for the caller.
+ * Files are written atomically one by one; on error d names the file. */
+dti_err publish_run(staging *st, const scoring_run_info *run, const publish_options *o, FILE *paths,
+		    char **report_index, dti_diag *d);
+
+/* The wide CSV (one row per commune: rank, code, name, pillar points,
+ * total, rating band) of loaded results into sb (the caller's). */
+void publish_wide_csv(const results *r, const rating_bands *bands, bool bom, struct strbuf *sb);
+
+/* The JSON document of loaded results, appended to sb (the caller's):
+ * title, year, scoring_run, framework (edition, sha256, pillars),
+ * rating_bands, then communes one a line.  DTI_ENOMEM when jansson fails. */
+dti_err publish_json(const results *r, const rating_bands *bands, const char *title,
+		     struct strbuf *sb);
+
+#endif

@@ -1,0 +1,1051 @@
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+#include "util.h"
+
+/* ---- rating bands ---------------------------------------------------- */
+
+static int cmp_band(const void *a, const void *b)
+{
+	double x = ((const rating_band *)a)->min, y = ((const rating_band *)b)->min;
+	return x > y ? -1 : x < y;
+}
+
+void report_bands_free(rating_bands *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->items[i].label);
+	free(b->items);
+	b->items = NULL;
+	b->n = 0;
+}
+
+dti_err report_bands_load(json_t *root, rating_bands *out, dti_diag *d)
+{
+	json_t *list = json_object_get(root, "rating_bands");
+	size_t i;
+	json_t *e;
+
+	out->items = NULL;
+	out->n = 0;
+	if (!list || json_is_null(list))
+		return DTI_EOK;
+	if (!json_is_array(list))
+		return diag_set(d, DTI_ECONFIG, "\"rating_bands\" must be a list of {\"min\", \"label\"}");
+	out->items = xcalloc(json_array_size(list) + 1, sizeof *out->items);
+	json_array_foreach(list, i, e)
+	{
+		json_t *min = json_object_get(e, "min");
+		const char *label = json_string_value(json_object_get(e, "label"));
+		if (!json_is_number(min) || !label || !*label || json_number_value(min) < 0) {
+			report_bands_free(out);
+			return diag_set(d, DTI_ECONFIG,
+					"\"rating_bands\" entry %zu: needs a \"min\" (a number >= 0) and a "
+					"non-empty \"label\"",
+					i + 1);
+		}
+		out->items[out->n].min = json_number_value(min);
+		out->items[out->n].label = xstrdup(label);
+		out->n++;
+	}
+	qsort(out->items, out->n, sizeof *out->items, cmp_band);
+	for (i = 1; i < out->n; i++)
+		if (out->items[i].min == out->items[i - 1].min) {
+			double m = out->items[i].min;
+			report_bands_free(out);
+			return diag_set(d, DTI_ECONFIG, "\"rating_bands\": two bands start at %g", m);
+		}
+	return DTI_EOK;
+}
+
+const char *report_band(const rating_bands *b, double total)
+{
+	for (size_t i = 0; b && i < b->n; i++)
+		if (total + 1e-9 >= b->items[i].min)
+			return b->items[i].label;
+	return NULL;
+}
+
+/* ---- words and numbers ----------------------------------------------- */
+
+static const char *num(char b[64], double v)
+{
+	advice_number(b, v, 2);
+	return b;
+}
+
+static const char *pct(char b[64], double fraction)
+{
+	advice_number(b, fraction * 100.0, 1);
+	strncat(b, "%", 63 - strlen(b));
+	return b;
+}
+
+static void flag_words(strbuf *sb, unsigned flags, over_policy over)
+{
+	static const struct {
+		unsigned bit;
+		const char *words;
+	} w[] = {{FLAG_MISSING, "thiếu số liệu"},
+		 {FLAG_NO_DENOMINATOR, "mẫu số bằng 0"},
+		 {FLAG_NUM_ABOVE_DEN, NULL},
+		 {FLAG_REJECTED, "số liệu bị từ chối"},
+		 {FLAG_UNVERIFIED, "chưa xác minh"}};
+	bool first = true;
+
+	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+		if (!(flags & w[i].bit))
+			continue;
+		sb_appends(sb, first ? "" : "; ");
+		sb_appends(sb, w[i].words ? w[i].words
+					  : over == OVER_CLAMP ? "tử số lớn hơn mẫu số (đã giới hạn ở 100%)"
+							       : "tử số lớn hơn mẫu số (tính 0 điểm)");
+		first = false;
+	}
+}
+
+static const char *state_words(const char *state)
+{
+	static const char *const map[][2] = {{"raw", "chưa thẩm định"},    {"verified", "đã xác minh"},
+					     {"corrected", "đã hiệu chỉnh"},    {"rejected", "bị từ chối"},
+					     {"unverified", "chưa xác minh"},   {"missing", "thiếu"}};
+	for (size_t i = 0; state && i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(map[i][0], state) == 0)
+			return map[i][1];
+	return state ? state : "thiếu";
+}
+
+/* A value as the commune sees it: enum words by their label, yes/no as
+ * Có/Không, numbers the Vietnamese way. */
+static void value_words(strbuf *sb, const fw_variable *v, const res_input *in)
+{
+	char b[64];
+
+	if (!in->value.present) {
+		sb_appends(sb, "—");
+		return;
+	}
+	if (v->type == VAR_YESNO) {
+		sb_appends(sb, in->value.num != 0 ? "Có" : "Không");
+		return;
+	}
+	if (v->type == VAR_ENUM) {
+		for (size_t i = 0; i < v->n_values; i++)
+			if (in->text && strcmp(v->values[i].value, in->text) == 0) {
+				html_text(sb, v->values[i].label);
+				return;
+			}
+		html_text(sb, in->text);
+		return;
+	}
+	sb_appends(sb, num(b, in->value.num));
+	if (v->unit) {
+		sb_appends(sb, " ");
+		html_text(sb, v->unit);
+	}
+}
+
+/* ---- page frame ------------------------------------------------------ */
+
+static const char css[] =
+	"*{box-sizing:border-box}"
+	"body{font-family:'Noto Sans','DejaVu Sans',Arial,sans-serif;margin:0;color:#1d2530;"
+	"background:#fff;line-height:1.45;font-size:15px}"
+	"header{background:#0b4f8a;color:#fff;padding:14px 24px}"
+	"header .org{margin:0;opacity:.85;font-size:14px}"
+	"header h1{margin:4px 0 6px;font-size:24px}"
+	"nav a{color:#fff;margin-right:16px;font-size:14px}"
+	"main{padding:12px 24px 32px;max-width:1200px}"
+	"h2{font-size:19px;border-bottom:2px solid #0b4f8a;padding-bottom:3px;margin-top:28px}"
+	"h3{font-size:16px;margin:18px 0 6px}"
+	"table{border-collapse:collapse;width:100%;margin:8px 0;font-size:14px}"
+	"th,td{border:1px solid #c9d2dc;padding:4px 7px;vertical-align:top;text-align:left}"
+	"th{background:#eef3f8}"
+	"td.n,th.n{text-align:right;white-space:nowrap}table.narrow{width:auto;min-width:50%}"
+	"tr.pillar td{background:#f4f7fa;font-weight:bold}"
+	".up{color:#146c2e}.down{color:#b3261e}"
+	".flag{color:#9a4a00}"
+	".muted{color:#5b6773;font-size:13px}"
+	".summary{font-size:17px}"
+	".band{display:inline-block;padding:0 8px;border-radius:10px;background:#e5eef7}"
+	"svg{max-width:100%;height:auto;font-family:inherit}"
+	"footer{padding:12px 24px;color:#5b6773;font-size:12px;border-top:1px solid #c9d2dc}"
+	"@media print{header{background:none;color:#000;padding:0}nav{display:none}"
+	"body{font-size:11pt}main{padding:0;max-width:none}a{color:#000;text-decoration:none}"
+	"h2{break-after:avoid}tr,svg{break-inside:avoid}"
+	"th{background:#eee!important;-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+	"rect{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
+
+static void page_start(strbuf *sb, const report_input *in, const char *heading)
+{
+	const results *r = in->now;
+	char y[16];
+
+	snprintf(y, sizeof y, "%d", r->year);
+	sb_appends(sb, "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
+		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	html_text(sb, heading);
+	sb_appends(sb, " — ");
+	html_text(sb, in->title);
+	sb_appends(sb, "</title>\n<style>");
+	sb_appends(sb, css);
+	sb_appends(sb, "</style>\n</head>\n<body>\n<header>\n<p class=\"org\">");
+	html_text(sb, in->title);
+	sb_appendf(sb, " · Chỉ số chuyển đổi số cấp xã năm %s</p>\n<h1>", y);
+	html_text(sb, heading);
+	sb_appends(sb, "</h1>\n<nav><a href=\"index.html\">Bảng xếp hạng</a>"
+		       "<a href=\"data-quality.html\">Chất lượng dữ liệu</a>");
+	if (in->prev)
+		sb_appends(sb, "<a href=\"year-over-year.html\">So sánh với năm trước</a>");
+	for (size_t i = 0; i < sizeof in->exports / sizeof in->exports[0] && in->exports[i]; i++) {
+		sb_appends(sb, "<a href=\"../");
+		html_text(sb, in->exports[i]);
+		sb_appends(sb, "\">");
+		html_text(sb, in->exports[i]);
+		sb_appends(sb, "</a>");
+	}
+	sb_appends(sb, "</nav>\n</header>\n<main>\n");
+}
+
+static void page_end(strbuf *sb, const report_input *in)
+{
+	const results *r = in->now;
+	char now[32];
+
+	now_iso(now);
+	sb_appendf(sb, "</main>\n<footer>Lần chấm điểm số %lld (%s), bắt đầu lúc ", (long long)r->run_id,
+		   strcmp(r->mode, "official") == 0 ? "chính thức" : "tạm tính");
+	html_text(sb, r->started_at);
+	sb_appends(sb, "; bộ chỉ số ");
+	html_text(sb, r->fw->edition);
+	sb_appends(sb, " — ");
+	html_text(sb, r->fw->title);
+	sb_appends(sb, ". Trang tạo lúc ");
+	html_text(sb, now);
+	sb_appends(sb, ". Điểm làm tròn 2 chữ số thập phân khi hiển thị.</footer>\n</body>\n</html>\n");
+}
+
+static dti_err write_page(const char *dir, const char *name, strbuf *sb, FILE *paths, dti_diag *d)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	dti_err rc = write_file_atomic(path, sb->data ? sb->data : "", sb->len, d);
+
+	if (!rc && paths)
+		fprintf(paths, "%s\n", path);
+	free(path);
+	return rc;
+}
+
+/* ---- charts (inline SVG) --------------------------------------------- */
+
+/* Red (0%) through amber to green (100%). */
+static void heat_colour(char out[32], double f)
+{
+	double r, g, b, t;
+
+	if (isnan(f))
+		f = 0;
+	f = fmax(0, fmin(1, f));
+	if (f < 0.5) {
+		t = f / 0.5;
+		r = 226 + (246 - 226) * t;
+		g = 92 + (200 - 92) * t;
+		b = 80 + (90 - 80) * t;
+	} else {
+		t = (f - 0.5) / 0.5;
+		r = 246 + (92 - 246) * t;
+		g = 200 + (178 - 200) * t;
+		b = 90 + (112 - 90) * t;
+	}
+	snprintf(out, 32, "#%02x%02x%02x", (unsigned)lround(r), (unsigned)lround(g),
+		 (unsigned)lround(b));
+}
+
+static void chart_totals(strbuf *sb, const report_input *in)
+{
+	const results *r = in->now;
+	const double label_w = 230, bar_w = 460, row = 26, top = 30;
+	double h = top + row * (double)r->n + 28;
+	char b[64];
+
+	sb_appendf(sb,
+		   "<svg id=\"chart-totals\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
+		   "viewBox=\"0 0 780 %.0f\" width=\"780\" height=\"%.0f\" role=\"img\" "
+		   "aria-label=\"Biểu đồ tổng điểm các xã\">\n",
+		   h, h);
+	/* Scale: 0, 25%, 50%, 75%, 100% of the framework's total. */
+	for (int k = 0; k <= 4; k++) {
+		double x = label_w + bar_w * k / 4.0;
+		sb_appendf(sb,
+			   "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#d5dce3\"/>"
+			   "<text x=\"%.1f\" y=\"18\" font-size=\"11\" text-anchor=\"middle\" "
+			   "fill=\"#5b6773\">%s</text>\n",
+			   x, top - 6, x, h - 24, x, num(b, r->fw->total * k / 4.0));
+	}
+	for (size_t i = 0; in->bands && i < in->bands->n; i++) {
+		double x = label_w + bar_w * fmin(in->bands->items[i].min / r->fw->total, 1.0);
+		sb_appendf(sb,
+			   "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#0b4f8a\" "
+			   "stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" "
+			   "text-anchor=\"middle\" fill=\"#0b4f8a\">",
+			   x, top - 6, x, h - 24, x, h - 8);
+		html_text(sb, in->bands->items[i].label);
+		sb_appends(sb, "</text>\n");
+	}
+	for (size_t c = 0; c < r->n; c++) {
+		const res_commune *rc = &r->communes[c];
+		double y = top + row * (double)c;
+		double w = bar_w * fmax(0, fmin(1, rc->total / r->fw->total));
+		char colour[32];
+		heat_colour(colour, rc->total / r->fw->total);
+		sb_appendf(sb, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" text-anchor=\"end\">",
+			   label_w - 8, y + 17);
+		html_text(sb, rc->name);
+		sb_appendf(sb,
+			   "</text><rect class=\"bar\" x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "
+			   "fill=\"%s\"><title>",
+			   label_w, y + 4, w, row - 8, colour);
+		html_text(sb, rc->name);
+		sb_appendf(sb, ": %s</title></rect><text x=\"%.1f\" y=\"%.1f\" font-size=\"12\">%s</text>\n",
+			   num(b, rc->total), label_w + w + 6, y + 17, num(b, rc->total));
+	}
+	sb_appends(sb, "</svg>\n");
+}
+
+static void chart_heatmap(strbuf *sb, const report_input *in)
+{
+	const results *r = in->now;
+	const framework *fw = r->fw;
+	const double label_w = 230, cell = 64, row = 28, top = 34;
+	double w = label_w + cell * (double)fw->n_pillars + 10, h = top + row * (double)r->n + 10;
+	char b[64], colour[32];
+
+	sb_appendf(sb,
+		   "<svg id=\"chart-heatmap\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
+		   "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
+		   "aria-label=\"Bản đồ nhiệt: điểm từng trụ cột theo %% điểm tối đa\">\n",
+		   w, h, w, h);
+	for (size_t p = 0; p < fw->n_pillars; p++) {
+		sb_appendf(sb, "<text x=\"%.1f\" y=\"22\" font-size=\"12\" font-weight=\"bold\" "
+			       "text-anchor=\"middle\">",
+			   label_w + cell * (double)p + cell / 2);
+		html_text(sb, fw->pillars[p].id);
+		sb_appends(sb, "<title>");
+		html_text(sb, fw->pillars[p].name);
+		sb_appends(sb, "</title></text>\n");
+	}
+	for (size_t c = 0; c < r->n; c++) {
+		const res_commune *rc = &r->communes[c];
+		double y = top + row * (double)c;
+		sb_appendf(sb, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" text-anchor=\"end\">",
+			   label_w - 8, y + 18);
+		html_text(sb, rc->name);
+		sb_appends(sb, "</text>\n");
+		for (size_t p = 0; p < fw->n_pillars; p++) {
+			double f = rc->pillars[p].fraction;
+			heat_colour(colour, f);
+			sb_appendf(sb,
+				   "<rect class=\"cell\" x=\"%.1f\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" "
+				   "fill=\"%s\" stroke=\"#fff\"><title>",
+				   label_w + cell * (double)p, y, cell, row, colour);
+			html_text(sb, rc->name);
+			sb_appends(sb, " — ");
+			html_text(sb, fw->pillars[p].name);
+			sb_appendf(sb, ": %s / ", num(b, rc->pillars[p].points));
+			sb_appendf(sb, "%s</title></rect>", num(b, fw->pillars[p].max));
+			sb_appendf(sb,
+				   "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\">%s</text>\n",
+				   label_w + cell * (double)p + cell / 2, y + 18, pct(b, f));
+		}
+	}
+	sb_appends(sb, "</svg>\n");
+}
+
+static void chart_pillars(strbuf *sb, const results *r, const res_commune *rc)
+{
+	const framework *fw = r->fw;
+	const double label_w = 290, bar_w = 320, row = 28, top = 8;
+	double h = top + row * (double)fw->n_pillars + 8;
+	char b[64], m[64], q[64], colour[32];
+
+	sb_appendf(sb,
+		   "<svg id=\"chart-pillars\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
+		   "viewBox=\"0 0 780 %.0f\" width=\"780\" height=\"%.0f\" role=\"img\" "
+		   "aria-label=\"Điểm 8 trụ cột theo %% điểm tối đa\">\n",
+		   h, h);
+	for (size_t p = 0; p < fw->n_pillars; p++) {
+		double y = top + row * (double)p, f = rc->pillars[p].fraction;
+		heat_colour(colour, f);
+		sb_appendf(sb, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" text-anchor=\"end\">",
+			   label_w - 8, y + 18);
+		html_text(sb, fw->pillars[p].id);
+		sb_appends(sb, " ");
+		html_text(sb, fw->pillars[p].name);
+		sb_appendf(sb,
+			   "</text><rect x=\"%.0f\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" fill=\"#edf1f5\"/>"
+			   "<rect class=\"bar\" x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\"/>",
+			   label_w, y + 5, bar_w, row - 10, label_w, y + 5, bar_w * fmax(0, fmin(1, f)),
+			   row - 10, colour);
+		sb_appendf(sb, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"12\">%s / %s (%s)</text>\n",
+			   label_w + bar_w + 8, y + 18, num(b, rc->pillars[p].points),
+			   num(m, fw->pillars[p].max), pct(q, f));
+	}
+	sb_appends(sb, "</svg>\n");
+}
+
+/* ---- district page --------------------------------------------------- */
+
+static long prev_index(const report_input *in, const res_commune *rc)
+{
+	return in->prev ? results_find(in->prev, rc->code) : -1;
+}
+
+static void change_cell(strbuf *sb, double delta)
+{
+	char b[64];
+
+	if (fabs(delta) < 0.005)
+		sb_appends(sb, "<td class=\"n\">0</td>");
+	else
+		sb_appendf(sb, "<td class=\"n %s\">%s%s</td>", delta > 0 ? "up" : "down",
+			   delta > 0 ? "+" : "", num(b, delta));
+}
+
+static void coverage(const results *r, const res_commune *rc, size_t *have, size_t *used)
+{
+	*have = *used = 0;
+	for (size_t v = 0; v < r->fw->n_variables; v++) {
+		if (!rc->inputs[v].stored)
+			continue;
+		(*used)++;
+		if (rc->inputs[v].value.present)
+			(*have)++;
+	}
+}
+
+static void district_page(strbuf *sb, const report_input *in)
+{
+	const results *r = in->now;
+	bool bands = in->bands && in->bands->n > 0;
+	char b[64], m[64];
+
+	page_start(sb, in, "Kết quả đánh giá chuyển đổi số cấp xã");
+	sb_appendf(sb, "<p class=\"summary\">%zu xã, thị trấn; điểm tối đa %s. ", r->n,
+		   num(b, r->fw->total));
+	sb_appendf(sb, "Kết quả %s.</p>\n",
+		   strcmp(r->mode, "official") == 0 ? "chính thức (chỉ tính số liệu đã xác minh)"
+						    : "tạm tính (gồm cả số liệu chưa thẩm định)");
+	sb_appends(sb, "<h2>Bảng xếp hạng</h2>\n<table id=\"ranking\" class=\"narrow\">\n<thead><tr><th class=\"n\">Hạng</th>"
+		       "<th>Xã, thị trấn</th><th class=\"n\">Tổng điểm</th>");
+	if (bands)
+		sb_appends(sb, "<th>Xếp loại</th>");
+	if (in->prev)
+		sb_appendf(sb, "<th class=\"n\">Thay đổi so với năm %d</th><th class=\"n\">Hạng năm %d</th>",
+			   in->prev->year, in->prev->year);
+	sb_appends(sb, "</tr></thead>\n<tbody>\n");
+	for (size_t c = 0; c < r->n; c++) {
+		const res_commune *rc = &r->communes[c];
+		long p = prev_index(in, rc);
+		sb_appendf(sb, "<tr><td class=\"n\">%ld</td><td><a href=\"commune-", rc->rank);
+		html_text(sb, rc->code);
+		sb_appends(sb, ".html\">");
+		html_text(sb, rc->name);
+		sb_appendf(sb, "</a></td><td class=\"n\">%s</td>", num(b, rc->total));
+		if (bands) {
+			const char *band = report_band(in->bands, rc->total);
+			sb_appends(sb, "<td>");
+			html_text(sb, band ? band : "—");
+			sb_appends(sb, "</td>");
+		}
+		if (in->prev && p >= 0) {
+			change_cell(sb, rc->total - in->prev->communes[p].total);
+			sb_appendf(sb, "<td class=\"n\">%ld</td>", in->prev->communes[p].rank);
+		} else if (in->prev) {
+			sb_appends(sb, "<td class=\"n\">mới</td><td class=\"n\">—</td>");
+		}
+		sb_appends(sb, "</tr>\n");
+	}
+	sb_appends(sb, "</tbody>\n</table>\n");
+	if (bands) {
+		sb_appends(sb, "<p class=\"muted\">Xếp loại theo cấu hình: ");
+		for (size_t i = 0; i < in->bands->n; i++) {
+			sb_appends(sb, i ? "; " : "");
+			html_text(sb, in->bands->items[i].label);
+			sb_appendf(sb, " từ %s điểm", num(b, in->bands->items[i].min));
+		}
+		sb_appends(sb, ". Đây là mức tham khảo, không phải xếp loại chính thức.</p>\n");
+	}
+	sb_appends(sb, "<h2>Tổng điểm</h2>\n");
+	chart_totals(sb, in);
+	sb_appends(sb, "<h2>Điểm theo trụ cột (% điểm tối đa của trụ cột)</h2>\n");
+	chart_heatmap(sb, in);
+	sb_appends(sb, "<p class=\"muted\">Màu: đỏ là 0%, vàng 50%, xanh 100% điểm tối đa của trụ cột. ");
+	for (size_t p = 0; p < r->fw->n_pillars; p++) {
+		sb_appends(sb, p ? " · " : "");
+		html_text(sb, r->fw->pillars[p].id);
+		sb_appends(sb, " ");
+		html_text(sb, r->fw->pillars[p].name);
+		sb_appendf(sb, " (%s)", num(b, r->fw->pillars[p].max));
+	}
+	sb_appends(sb, "</p>\n<h2>Mức độ đầy đủ của số liệu đầu vào</h2>\n<table id=\"coverage\" class=\"narrow\">\n"
+		       "<thead><tr><th>Xã, thị trấn</th><th class=\"n\">Số liệu có</th>"
+		       "<th class=\"n\">Cần có</th><th class=\"n\">Tỷ lệ</th>"
+		       "<th class=\"n\">Chỉ số bị gắn cờ</th></tr></thead>\n<tbody>\n");
+	for (size_t c = 0; c < r->n; c++) {
+		const res_commune *rc = &r->communes[c];
+		size_t have, used, flagged = 0;
+		coverage(r, rc, &have, &used);
+		for (size_t i = 0; i < r->fw->n_indicators; i++)
+			flagged += rc->indicators[i].flags != 0;
+		sb_appends(sb, "<tr><td><a href=\"data-quality.html#c");
+		html_text(sb, rc->code);
+		sb_appends(sb, "\">");
+		html_text(sb, rc->name);
+		sb_appendf(sb, "</a></td><td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%s</td>"
+			       "<td class=\"n\">%zu</td></tr>\n",
+			   have, used, pct(m, used ? (double)have / (double)used : 0), flagged);
+	}
+	sb_appends(sb, "</tbody>\n</table>\n");
+	page_end(sb, in);
+}
+
+/* ---- commune page ---------------------------------------------------- */
+
+typedef struct gap {
+	size_t ind;
+	advice a;
+} gap;
+
+static int cmp_gap(const void *x, const void *y)
+{
+	const gap *a = x, *b = y;
+	if (fabs(a->a.available - b->a.available) > 1e-9)
+		return a->a.available > b->a.available ? -1 : 1;
+	return a->ind < b->ind ? -1 : a->ind > b->ind;
+}
+
+static void where_the_points_are(strbuf *sb, const results *r, size_t c)
+{
+	const framework *fw = r->fw;
+	gap *gaps = xcalloc(fw->n_indicators, sizeof *gaps);
+	size_t n = 0;
+	double total = 0;
+	char b[64], m[64], g[64];
+	strbuf t;
+
+	sb_init(&t, 0);
+	for (size_t i = 0; i < fw->n_indicators; i++) {
+		gaps[n].ind = i;
+		results_advice(r, c, i, &gaps[n].a);
+		if (gaps[n].a.available > 0.005) {
+			total += gaps[n].a.available;
+			n++;
+		}
+	}
+	qsort(gaps, n, sizeof *gaps, cmp_gap);
+	sb_appends(sb, "<h2>Dư địa tăng điểm</h2>\n");
+	if (n == 0) {
+		sb_appends(sb, "<p>Tất cả chỉ số đã đạt điểm tối đa.</p>\n");
+		goto out;
+	}
+	sb_appendf(sb, "<p>%zu chỉ số chưa đạt điểm tối đa, còn %s điểm; sắp xếp theo số điểm còn thiếu. "
+		       "Mỗi thay đổi đề xuất đã được tính lại theo đúng quy tắc chấm điểm.</p>\n",
+		   n, num(b, total));
+	sb_appends(sb, "<table id=\"gaps\">\n<thead><tr><th>Chỉ số</th><th class=\"n\">Điểm hiện tại</th>"
+		       "<th class=\"n\">Còn thiếu</th><th>Thay đổi cần có để đạt điểm</th></tr></thead>\n<tbody>\n");
+	for (size_t k = 0; k < n; k++) {
+		const fw_indicator *ind = &fw->indicators[gaps[k].ind];
+		sb_appends(sb, "<tr><td><a href=\"#i");
+		html_text(sb, ind->id);
+		sb_appends(sb, "\">");
+		html_text(sb, ind->id);
+		sb_appends(sb, "</a> ");
+		html_text(sb, ind->name);
+		sb_appendf(sb, "</td><td class=\"n\">%s / %s</td><td class=\"n\">%s</td><td>",
+			   num(b, gaps[k].a.points), num(m, ind->max), num(g, gaps[k].a.available));
+		sb_reset(&t);
+		advice_text(&gaps[k].a, ind, &t);
+		html_text(sb, t.len ? t.data : "—");
+		sb_appends(sb, "</td></tr>\n");
+	}
+	sb_appends(sb, "</tbody>\n</table>\n");
+out:
+	sb_free(&t);
+	free(gaps);
+}
+
+/* What the rule measured: the ratio, the count, the amount or the answer. */
+static void measure_cell(strbuf *sb, const fw_indicator *ind, const res_score *s,
+			 const res_commune *rc, const framework *fw)
+{
+	char b[64];
+
+	switch (ind->kind) {
+	case RULE_YESNO:
+	case RULE_TIER:
+		value_words(sb, ind->variable, &rc->inputs[ind->variable - fw->variables]);
+		return;
+	case RULE_COUNT_TIERS:
+	case RULE_CROSS_COMMUNE:
+		if (isnan(s->ratio))
+			break;
+		if (ind->kind == RULE_CROSS_COMMUNE && !ind->variable) {
+			sb_appends(sb, pct(b, s->ratio));
+			return;
+		}
+		sb_appends(sb, num(b, s->ratio));
+		if (ind->variable->unit) {
+			sb_appends(sb, " ");
+			html_text(sb, ind->variable->unit);
+		}
+		return;
+	default:
+		if (!isnan(s->ratio)) {
+			sb_appends(sb, pct(b, s->ratio));
+			return;
+		}
+		break;
+	}
+	sb_appends(sb, "—");
+}
+
+static void scorecard(strbuf *sb, const results *r, const res_commune *rc)
+{
+	const framework *fw = r->fw;
+	char b[64], m[64], q[64];
+
+	sb_appends(sb, "<h2>Bảng điểm theo trụ cột và chỉ số</h2>\n<table id=\"scorecard\">\n"
+		       "<thead><tr><th>Chỉ số</th><th>Nội dung</th><th class=\"n\">Điểm / tối đa</th>"
+		       "<th class=\"n\">Tỷ lệ, giá trị</th><th>Ghi chú</th></tr></thead>\n<tbody>\n");
+	for (size_t p = 0; p < fw->n_pillars; p++) {
+		const fw_pillar *pl = &fw->pillars[p];
+		sb_appends(sb, "<tr class=\"pillar\"><td>");
+		html_text(sb, pl->id);
+		sb_appends(sb, "</td><td>");
+		html_text(sb, pl->name);
+		sb_appendf(sb, "</td><td class=\"n\">%s / %s</td><td class=\"n\">%s</td><td></td></tr>\n",
+			   num(b, rc->pillars[p].points), num(m, pl->max), pct(q, rc->pillars[p].fraction));
+		for (size_t i = pl->first; i < pl->first + pl->count; i++) {
+			const fw_indicator *ind = &fw->indicators[i];
+			const res_score *s = &rc->indicators[i];
+			sb_appends(sb, "<tr id=\"i");
+			html_text(sb, ind->id);
+			sb_appends(sb, "\"><td>");
+			html_text(sb, ind->id);
+			sb_appends(sb, "</td><td>");
+			html_text(sb, ind->name);
+			sb_appendf(sb, "</td><td class=\"n\">%s / %s</td><td class=\"n\">", num(b, s->points),
+				   num(m, ind->max));
+			measure_cell(sb, ind, s, rc, fw);
+			sb_appends(sb, "</td><td class=\"flag\">");
+			flag_words(sb, s->flags, fw->numerator_above_denominator);
+			sb_appends(sb, "</td></tr>\n");
+		}
+	}
+	sb_appends(sb, "</tbody>\n</table>\n");
+}
+
+/* The indicators that use a variable, as links to their scorecard rows. */
+static void used_by(strbuf *sb, const framework *fw, const fw_variable *v)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fw->n_indicators; i++) {
+		const fw_indicator *ind = &fw->indicators[i];
+		bool uses = ind->variable == v || ind->gate == v;
+		for (size_t k = 0; k < ind->n_numerator; k++)
+			uses = uses || ind->numerator[k] == v;
+		for (size_t k = 0; k < ind->n_denominator; k++)
+			uses = uses || ind->denominator[k] == v;
+		if (!uses)
+			continue;
+		sb_appends(sb, n++ ? ", <a href=\"#i" : "<a href=\"#i");
+		html_text(sb, ind->id);
+		sb_appends(sb, "\">");
+		html_text(sb, ind->id);
+		sb_appends(sb, "</a>");
+	}
+}
+
+static void inputs_table(strbuf *sb, const results *r, const res_commune *rc)
+{
+	const framework *fw = r->fw;
+
+	sb_appends(sb, "<h2>Số liệu đầu vào và nguồn</h2>\n<table id=\"inputs\">\n<thead><tr><th>Số liệu</th>"
+		       "<th class=\"n\">Giá trị</th><th>Dùng cho chỉ số</th><th>Trạng thái</th>"
+		       "<th>Nguồn, thời điểm thu thập</th><th>Minh chứng, ghi chú</th></tr></thead>\n<tbody>\n");
+	for (size_t v = 0; v < fw->n_variables; v++) {
+		const fw_variable *var = &fw->variables[v];
+		const res_input *in = &rc->inputs[v];
+		if (!in->stored)
+			continue;
+		sb_appends(sb, "<tr><td>");
+		html_text(sb, var->label);
+		sb_appends(sb, " <span class=\"muted\">(");
+		html_text(sb, var->name);
+		sb_appends(sb, var->summed ? ", cộng các nguồn" : "");
+		sb_appends(sb, ")</span></td><td class=\"n\">");
+		value_words(sb, var, in);
+		sb_appends(sb, "</td><td>");
+		used_by(sb, fw, var);
+		sb_appends(sb, "</td><td>");
+		html_text(sb, state_words(in->state));
+		for (size_t k = 0; k < in->n_obs; k++) {
+			const res_obs *o = &in->obs[k];
+			if (!o->appraised_by)
+				continue;
+			sb_appends(sb, "<br><span class=\"muted\">");
+			html_text(sb, state_words(o->state));
+			sb_appends(sb, " bởi ");
+			html_text(sb, o->appraised_by);
+			if (o->appraisal_reason && *o->appraisal_reason) {
+				sb_appends(sb, ": ");
+				html_text(sb, o->appraisal_reason);
+			}
+			sb_appends(sb, "</span>");
+		}
+		sb_appends(sb, "</td><td>");
+		for (size_t k = 0; k < in->n_obs; k++) {
+			const res_obs *o = &in->obs[k];
+			sb_appends(sb, k ? "<br>" : "");
+			html_text(sb, o->source);
+			sb_appends(sb, " (");
+			html_text(sb, o->source_kind);
+			sb_appends(sb, "), ");
+			html_text(sb, o->observed_at);
+			if (in->n_obs > 1) {
+				sb_appends(sb, ": ");
+				html_text(sb, o->value);
+			}
+			if (o->input && *o->input) {
+				sb_appends(sb, " <span class=\"muted\">từ ");
+				html_link(sb, o->input, NULL);
+				sb_appends(sb, "</span>");
+			}
+		}
+		sb_appends(sb, "</td><td>");
+		for (size_t k = 0; k < in->n_obs; k++) {
+			const res_obs *o = &in->obs[k];
+			if (o->proof_url && *o->proof_url) {
+				html_link(sb, o->proof_url, NULL);
+				sb_appends(sb, " ");
+			}
+			if (o->note && *o->note) {
+				sb_appends(sb, "<span class=\"muted\">");
+				html_text(sb, o->note);
+				sb_appends(sb, "</span> ");
+			}
+		}
+		sb_appends(sb, "</td></tr>\n");
+	}
+	sb_appends(sb, "</tbody>\n</table>\n");
+}
+
+static void commune_page(strbuf *sb, const report_input *in, size_t c)
+{
+	const results *r = in->now;
+	const res_commune *rc = &r->communes[c];
+	const char *band = report_band(in->bands, rc->total);
+	long p = prev_index(in, rc);
+	char b[64], m[64];
+
+	page_start(sb, in, rc->name);
+	sb_appendf(sb, "<p class=\"summary\">Hạng <b>%ld</b>/%zu · Tổng điểm <b>%s</b> / %s", rc->rank, r->n,
+		   num(b, rc->total), num(m, r->fw->total));
+	if (band) {
+		sb_appends(sb, " · Xếp loại <span class=\"band\">");
+		html_text(sb, band);
+		sb_appends(sb, "</span>");
+	}
+	if (p >= 0) {
+		double delta = rc->total - in->prev->communes[p].total;
+		sb_appendf(sb, " · So với năm %d: <span class=\"%s\">%s%s</span> (hạng %ld)", in->prev->year,
+			   delta >= 0 ? "up" : "down", delta > 0 ? "+" : "", num(b, delta),
+			   in->prev->communes[p].rank);
+	}
+	sb_appends(sb, "</p>\n<p class=\"muted\">Mã đơn vị hành chính ");
+	html_text(sb, rc->code);
+	sb_appends(sb, ".</p>\n<h2>Điểm 8 trụ cột (% điểm tối đa)</h2>\n");
+	chart_pillars(sb, r, rc);
+	where_the_points_are(sb, r, c);
+	scorecard(sb, r, rc);
+	inputs_table(sb, r, rc);
+	page_end(sb, in);
+}
+
+/* ---- data quality ---------------------------------------------------- */
+
+static dti_err sources_section(strbuf *sb, staging *st, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	strbuf rows, stale;
+	size_t n_stale = 0;
+	int step;
+	dti_err rc = staging_prepare(
+		st,
+		"SELECT source, kind, max_age_hours, last_success, age_hours, last_status, last_error, "
+		"max_age_hours IS NOT NULL AND (age_hours IS NULL OR age_hours > max_age_hours) "
+		"FROM source_freshness ORDER BY source",
+		&s, d);
+
+	if (rc)
+		return rc;
+	sb_init(&rows, 0);
+	sb_init(&stale, 0);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		bool is_stale = sqlite3_column_int(s, 7) != 0;
+		char b[64];
+		strbuf *dst[2] = {&rows, is_stale ? &stale : NULL};
+		n_stale += is_stale;
+		for (int k = 0; k < 2; k++) {
+			strbuf *o = dst[k];
+			if (!o)
+				continue;
+			sb_appends(o, is_stale ? "<tr class=\"down\"><td>" : "<tr><td>");
+			html_text(o, (const char *)sqlite3_column_text(s, 0));
+			sb_appends(o, "</td><td>");
+			html_text(o, (const char *)sqlite3_column_text(s, 1));
+			sb_appends(o, "</td><td class=\"n\">");
+			sb_appends(o, sqlite3_column_type(s, 2) == SQLITE_NULL ? "—"
+									  : num(b, sqlite3_column_double(s, 2)));
+			sb_appends(o, "</td><td>");
+			html_text(o, sqlite3_column_type(s, 3) == SQLITE_NULL
+					     ? "chưa có lần nào thành công"
+					     : (const char *)sqlite3_column_text(s, 3));
+			sb_appends(o, "</td><td class=\"n\">");
+			sb_appends(o, sqlite3_column_type(s, 4) == SQLITE_NULL ? "—"
+									  : num(b, sqlite3_column_double(s, 4)));
+			sb_appends(o, "</td><td>");
+			html_text(o, (const char *)sqlite3_column_text(s, 5));
+			if (sqlite3_column_type(s, 6) != SQLITE_NULL) {
+				sb_appends(o, " <span class=\"muted\">");
+				html_text(o, (const char *)sqlite3_column_text(s, 6));
+				sb_appends(o, "</span>");
+			}
+			sb_appends(o, "</td></tr>\n");
+		}
+	}
+	if (step != SQLITE_DONE) {
+		rc = diag_set(d, DTI_EDB, "cannot read source_freshness: %s", sqlite3_errmsg(staging_db(st)));
+		goto out;
+	}
+	{
+		static const char head[] =
+			"<thead><tr><th>Nguồn</th><th>Loại</th><th class=\"n\">Tuổi tối đa (giờ)</th>"
+			"<th>Lần thu thập thành công gần nhất</th><th class=\"n\">Tuổi (giờ)</th>"
+			"<th>Trạng thái lần gần nhất</th></tr></thead>\n";
+		sb_appends(sb, "<h2 id=\"stale\">Nguồn chưa được cập nhật trong thời hạn</h2>\n");
+		if (n_stale == 0) {
+			sb_appends(sb, "<p>Không có nguồn nào quá thời hạn cập nhật đã cấu hình.</p>\n");
+		} else {
+			sb_appendf(sb, "<table id=\"stale-sources\">\n%s<tbody>\n", head);
+			sb_appends(sb, stale.data);
+			sb_appends(sb, "</tbody>\n</table>\n");
+		}
+		sb_appends(sb, "<h2>Tất cả các nguồn</h2>\n");
+		if (rows.len) {
+			sb_appendf(sb, "<table id=\"sources\">\n%s<tbody>\n", head);
+			sb_appends(sb, rows.data);
+			sb_appends(sb, "</tbody>\n</table>\n");
+		} else {
+			sb_appends(sb, "<p>Chưa có nguồn nào.</p>\n");
+		}
+	}
+out:
+	sqlite3_finalize(s);
+	sb_free(&rows);
+	sb_free(&stale);
+	return rc;
+}
+
+static dti_err quality_page(strbuf *sb, staging *st, const report_input *in, dti_diag *d)
+{
+	const results *r = in->now;
+	const framework *fw = r->fw;
+	size_t n_flagged = 0;
+	char b[64], m[64];
+
+	page_start(sb, in, "Chất lượng dữ liệu");
+	sb_appends(sb, "<h2>Số liệu còn thiếu theo xã</h2>\n<p>Số liệu thiếu, bị từ chối hoặc chưa xác minh "
+		       "được tính 0 điểm ở các chỉ số dùng chúng.</p>\n<table id=\"missing\">\n"
+		       "<thead><tr><th>Xã, thị trấn</th><th class=\"n\">Số lượng</th><th>Số liệu</th></tr></thead>\n"
+		       "<tbody>\n");
+	for (size_t c = 0; c < r->n; c++) {
+		const res_commune *rc = &r->communes[c];
+		size_t have, used, k = 0;
+		coverage(r, rc, &have, &used);
+		sb_appends(sb, "<tr id=\"c");
+		html_text(sb, rc->code);
+		sb_appends(sb, "\"><td><a href=\"commune-");
+		html_text(sb, rc->code);
+		sb_appends(sb, ".html\">");
+		html_text(sb, rc->name);
+		sb_appendf(sb, "</a></td><td class=\"n\">%zu</td><td>", used - have);
+		for (size_t v = 0; v < fw->n_variables; v++) {
+			const res_input *x = &rc->inputs[v];
+			if (!x->stored || x->value.present)
+				continue;
+			sb_appends(sb, k++ ? "; " : "");
+			html_text(sb, fw->variables[v].label);
+			sb_appends(sb, " <span class=\"muted\">(");
+			html_text(sb, fw->variables[v].name);
+			sb_appends(sb, ", ");
+			html_text(sb, state_words(x->state));
+			sb_appends(sb, ")</span>");
+		}
+		sb_appends(sb, k ? "</td></tr>\n" : "đủ</td></tr>\n");
+	}
+	sb_appends(sb, "</tbody>\n</table>\n<h2>Chỉ số bị gắn cờ</h2>\n");
+	for (size_t c = 0; c < r->n; c++)
+		for (size_t i = 0; i < fw->n_indicators; i++)
+			n_flagged += r->communes[c].indicators[i].flags != 0;
+	if (n_flagged == 0) {
+		sb_appends(sb, "<p>Không có chỉ số nào bị gắn cờ.</p>\n");
+	} else {
+		sb_appends(sb, "<table id=\"flagged\">\n<thead><tr><th>Xã, thị trấn</th><th>Chỉ số</th>"
+			       "<th class=\"n\">Điểm</th><th>Cờ</th></tr></thead>\n<tbody>\n");
+		for (size_t c = 0; c < r->n; c++) {
+			const res_commune *rc = &r->communes[c];
+			for (size_t i = 0; i < fw->n_indicators; i++) {
+				const res_score *s = &rc->indicators[i];
+				if (!s->flags)
+					continue;
+				sb_appends(sb, "<tr><td><a href=\"commune-");
+				html_text(sb, rc->code);
+				sb_appends(sb, ".html#i");
+				html_text(sb, fw->indicators[i].id);
+				sb_appends(sb, "\">");
+				html_text(sb, rc->name);
+				sb_appends(sb, "</a></td><td>");
+				html_text(sb, fw->indicators[i].id);
+				sb_appends(sb, " ");
+				html_text(sb, fw->indicators[i].name);
+				sb_appendf(sb, "</td><td class=\"n\">%s / %s</td><td class=\"flag\">", num(b, s->points),
+					   num(m, s->max));
+				flag_words(sb, s->flags, fw->numerator_above_denominator);
+				sb_appends(sb, " <span class=\"muted\">(");
+				html_text(sb, s->flags_text);
+				sb_appends(sb, ")</span></td></tr>\n");
+			}
+		}
+		sb_appends(sb, "</tbody>\n</table>\n");
+	}
+	{
+		dti_err rc = sources_section(sb, st, d);
+		if (rc)
+			return rc;
+	}
+	page_end(sb, in);
+	return DTI_EOK;
+}
+
+/* ---- year over year -------------------------------------------------- */
+
+static void yoy_page(strbuf *sb, const report_input *in)
+{
+	const results *r = in->now, *q = in->prev;
+	const framework *fw = r->fw;
+	char b[64], m[64];
+
+	page_start(sb, in, "So sánh với năm trước");
+	sb_appendf(sb, "<p>Năm %d so với năm %d (lần chấm điểm số %lld, bộ chỉ số ", r->year, q->year,
+		   (long long)q->run_id);
+	html_text(sb, q->fw->edition);
+	sb_appends(sb, "). Thay đổi tính bằng điểm; trụ cột so theo mã.</p>\n<table id=\"yoy\">\n<thead><tr>"
+		       "<th>Xã, thị trấn</th>");
+	sb_appendf(sb, "<th class=\"n\">Tổng %d</th><th class=\"n\">Tổng %d</th><th class=\"n\">Thay đổi</th>"
+		       "<th class=\"n\">Hạng</th>",
+		   q->year, r->year);
+	for (size_t p = 0; p < fw->n_pillars; p++) {
+		sb_appends(sb, "<th class=\"n\" title=\"");
+		html_text(sb, fw->pillars[p].name);
+		sb_appends(sb, "\">");
+		html_text(sb, fw->pillars[p].id);
+		sb_appends(sb, "</th>");
+	}
+	sb_appends(sb, "</tr></thead>\n<tbody>\n");
+	for (size_t c = 0; c < r->n; c++) {
+		const res_commune *rc = &r->communes[c];
+		long k = results_find(q, rc->code);
+		sb_appends(sb, "<tr><td><a href=\"commune-");
+		html_text(sb, rc->code);
+		sb_appends(sb, ".html\">");
+		html_text(sb, rc->name);
+		sb_appends(sb, "</a></td>");
+		if (k < 0) {
+			sb_appendf(sb, "<td class=\"n\">—</td><td class=\"n\">%s</td><td class=\"n\">mới</td>"
+				       "<td class=\"n\">%ld</td>",
+				   num(b, rc->total), rc->rank);
+			for (size_t p = 0; p < fw->n_pillars; p++)
+				sb_appends(sb, "<td class=\"n\">—</td>");
+			sb_appends(sb, "</tr>\n");
+			continue;
+		}
+		sb_appendf(sb, "<td class=\"n\">%s</td><td class=\"n\">%s</td>", num(b, q->communes[k].total),
+			   num(m, rc->total));
+		change_cell(sb, rc->total - q->communes[k].total);
+		sb_appendf(sb, "<td class=\"n\">%ld → %ld</td>", q->communes[k].rank, rc->rank);
+		for (size_t p = 0; p < fw->n_pillars; p++) {
+			bool found = false;
+			for (size_t pp = 0; pp < q->fw->n_pillars; pp++)
+				if (strcmp(q->fw->pillars[pp].id, fw->pillars[p].id) == 0) {
+					change_cell(sb, rc->pillars[p].points - q->communes[k].pillars[pp].points);
+					found = true;
+				}
+			if (!found)
+				sb_appends(sb, "<td class=\"n\">—</td>");
+		}
+		sb_appends(sb, "</tr>\n");
+	}
+	sb_appends(sb, "</tbody>\n</table>\n");
+	page_end(sb, in);
+}
+
+dti_err report_write(staging *st, const report_input *in, const char *dir, FILE *paths, dti_diag *d)
+{
+	strbuf sb;
+	dti_err rc;
+
+	sb_init(&sb, 0);
+	rc = make_dirs(dir, d);
+	if (rc)
+		goto out;
+	/* Commune pages first: index.html, written last, is the report's path. */
+	for (size_t c = 0; c < in->now->n; c++) {
+		const char *code = in->now->communes[c].code;
+		char name[64];
+		if (!*code || strspn(code, "0123456789") != strlen(code) || strlen(code) > 16) {
+			rc = diag_set(d, DTI_EINVALID, "commune code '%s' cannot name a page", code);
+			goto out;
+		}
+		sb_reset(&sb);
+		commune_page(&sb, in, c);
+		snprintf(name, sizeof name, "commune-%s.html", code);
+		rc = write_page(dir, name, &sb, paths, d);
+		if (rc)
+			goto out;
+	}
+	sb_reset(&sb);
+	rc = quality_page(&sb, st, in, d);
+	if (!rc)
+		rc = write_page(dir, "data-quality.html", &sb, paths, d);
+	if (rc)
+		goto out;
+	if (in->prev) {
+		sb_reset(&sb);
+		yoy_page(&sb, in);
+		rc = write_page(dir, "year-over-year.html", &sb, paths, d);
+		if (rc)
+			goto out;
+	}
+	sb_reset(&sb);
+	district_page(&sb, in);
+	rc = write_page(dir, "index.html", &sb, paths, d);
+out:
+	sb_free(&sb);
+	return rc;
+}

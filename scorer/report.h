@@ -1,0 +1,50 @@
+/* report.h — the static HTML report in Vietnamese: a district page
+ * (ranking, totals chart, heat map of pillars, coverage), one page per
+ * commune (scorecard, pillar chart, "where the points are", the inputs with
+ * source and fetch time), a data-quality page and, when an earlier year was
+ * scored, a year-over-year page.  Plain HTML with inline SVG, no script;
+ * everything from outside is escaped. */
+#ifndef DTI_REPORT_H
+#define DTI_REPORT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "results.h"
+
+/* Rating bands (xếp loại) from the configuration: a total >= min gets the
+ * label of the highest such band.  Sorted by min, descending. */
+typedef struct rating_band {
+	double min;
+	char *label;
+} rating_band;
+
+typedef struct rating_bands {
+	rating_band *items;
+	size_t n;
+} rating_bands;
+
+/* Reads "rating_bands" of the configuration document `root` (absent or
+ * empty: no bands).  Refuses (DTI_ECONFIG, naming the entry) a band without
+ * a numeric "min" or a non-empty "label", or two bands with the same min.
+ * Caller frees with report_bands_free. */
+dti_err report_bands_load(json_t *root, rating_bands *out, dti_diag *d);
+void report_bands_free(rating_bands *b);
+/* The band of a total, or NULL when no band holds it (or none configured). */
+const char *report_band(const rating_bands *b, double total);
+
+typedef struct report_input {
+	const results *now;        /* with inputs */
+	const results *prev;       /* the latest run of an earlier year, or NULL */
+	const rating_bands *bands; /* may hold none */
+	const char *title;         /* the district, e.g. "Huyện Văn Lâm, tỉnh Hưng Yên" */
+	const char *exports[8];    /* file names in the folder above the report, NULL-ended */
+} report_input;
+
+/* Writes index.html, commune-CODE.html for each commune, data-quality.html
+ * and (with prev) year-over-year.html into dir (created).  Reads source
+ * freshness from st.  Prints each path written to paths (may be NULL). */
+dti_err report_write(staging *st, const report_input *in, const char *dir, FILE *paths,
+		     dti_diag *d);
+
+#endif

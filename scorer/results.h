@@ -1,0 +1,83 @@
+/* results.h — one stored scoring run read back whole for publishing: every
+ * commune's total, rank, pillar and indicator scores, and (optionally) the
+ * inputs each score used with the observations, sources and fetch times
+ * behind them.  Every field may be read; strings are owned by the results
+ * and freed by results_free. */
+#ifndef DTI_RESULTS_H
+#define DTI_RESULTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "advice.h"
+#include "score.h"
+
+typedef struct res_obs {
+	int64_t id;
+	char *value, *state;         /* value after appraisal; raw/verified/corrected/rejected */
+	char *source, *source_kind;  /* source.name, source.kind */
+	char *observed_at;           /* when the run that stored it fetched it */
+	char *input;                 /* file or URL read, may be "" */
+	char *proof_url, *note;      /* as supplied, may be NULL: escape before display */
+	char *appraised_by, *appraisal_reason; /* the latest appraisal act, may be NULL */
+} res_obs;
+
+typedef struct res_input {
+	bool stored;      /* the run recorded this variable (the framework uses it) */
+	rule_value value; /* as scored */
+	char *text;       /* value as scored; NULL when none */
+	char *state;      /* raw, verified, corrected, rejected, unverified, missing */
+	res_obs *obs; /* the observations scored; for a rejected input, the rejected ones */
+	size_t n_obs;
+} res_input;
+
+typedef struct res_score {
+	double points, max, fraction;
+	double ratio; /* NAN when none */
+	unsigned flags;
+	char flags_text[128];
+} res_score;
+
+typedef struct res_commune {
+	char *code, *name;
+	long rank;
+	double total;
+	res_score *pillars;    /* [fw->n_pillars] */
+	res_score *indicators; /* [fw->n_indicators] */
+	res_input *inputs;     /* [fw->n_variables]; all zero without inputs */
+} res_commune;
+
+typedef struct results {
+	const framework *fw; /* the run's framework (not owned) */
+	int64_t run_id;
+	int year;
+	char mode[16], started_at[32];
+	res_commune *communes; /* by rank, then code */
+	size_t n;
+	const char **names;    /* [n] commune names, for advice_set */
+	bool with_inputs;
+	/* Per cross_commune indicator (NULL otherwise): x of every commune,
+	 * and the communes with the two largest and two smallest x. */
+	double **cross_x;
+	size_t (*cross_top)[4]; /* max1, max2, min1, min2 (SIZE_MAX: none) */
+} results;
+
+/* Reads run `run` (run->fw must outlive the results).  with_inputs also
+ * reads score_input and the observations behind each input.  Caller frees
+ * *out with results_free. */
+dti_err results_load(staging *st, const scoring_run_info *run, bool with_inputs, results **out,
+		     dti_diag *d);
+void results_free(results *r);
+
+/* Index of a commune by code, or -1. */
+long results_find(const results *r, const char *code);
+
+/* Parses a stored flags text ("missing,no_denominator") into FLAG_* bits. */
+unsigned results_parse_flags(const char *text);
+
+/* "Where the points are" for commune c's indicator i, from the stored
+ * inputs (needs with_inputs) and, for cross-commune indicators, the x of
+ * every commune of the run. */
+void results_advice(const results *r, size_t c, size_t i, advice *out);
+
+#endif
