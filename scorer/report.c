@@ -214,9 +214,8 @@ static void page_start(strbuf *sb, const report_input *in, const char *heading)
 static void page_end(strbuf *sb, const report_input *in)
 {
 	const results *r = in->now;
-	char now[32];
 
-	now_iso(now);
+	/* No time of writing: publishing a run again gives the same pages. */
 	sb_appendf(sb, "</main>\n<footer>Lần chấm điểm số %lld (%s), bắt đầu lúc ", (long long)r->run_id,
 		   strcmp(r->mode, "official") == 0 ? "chính thức" : "tạm tính");
 	html_text(sb, r->started_at);
@@ -224,8 +223,6 @@ static void page_end(strbuf *sb, const report_input *in)
 	html_text(sb, r->fw->edition);
 	sb_appends(sb, " — ");
 	html_text(sb, r->fw->title);
-	sb_appends(sb, ". Trang tạo lúc ");
-	html_text(sb, now);
 	sb_appends(sb, ". Điểm làm tròn 2 chữ số thập phân khi hiển thị.</footer>\n</body>\n</html>\n");
 }
 
@@ -788,8 +785,7 @@ static dti_err sources_section(strbuf *sb, staging *st, dti_diag *d)
 	dti_err rc = staging_prepare(
 		st,
 		"SELECT source, kind, max_age_hours, last_success, age_hours, last_status, last_error, "
-		"max_age_hours IS NOT NULL AND (age_hours IS NULL OR age_hours > max_age_hours) "
-		"FROM source_freshness ORDER BY source",
+		"state <> 'ok' FROM source_status ORDER BY source",
 		&s, d);
 
 	if (rc)
@@ -830,7 +826,7 @@ static dti_err sources_section(strbuf *sb, staging *st, dti_diag *d)
 		}
 	}
 	if (step != SQLITE_DONE) {
-		rc = diag_set(d, DTI_EDB, "cannot read source_freshness: %s", sqlite3_errmsg(staging_db(st)));
+		rc = diag_set(d, DTI_EDB, "cannot read source_status: %s", sqlite3_errmsg(staging_db(st)));
 		goto out;
 	}
 	{
