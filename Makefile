@@ -90,7 +90,7 @@ bench: all
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
 DATADIR   = $(LOCALSTATEDIR)/lib/dti
 LOGDIR    = $(LOCALSTATEDIR)/log/dti
-DOCS      = $(wildcard README.md docs/*.md)
+DOCS      = README.md
 # Paths written into the installed units and crontab example.
 INSTALL_PATHS = sed -e 's|/usr/bin/|$(BINDIR)/|g' -e 's|/etc/dti|$(SYSCONFDIR)/dti|g' \
 	  -e 's|/var/lib/dti|$(DATADIR)|g' -e 's|/var/log/dti|$(LOGDIR)|g' \

@@ -1,4 +1,4 @@
-/* dti-collect-onetouch — see lib/onetouch.h and docs/README-collectors.md. */
+/* dti-collect-onetouch — see lib/onetouch.h and README.md "Collectors". */
 #include "onetouch.h"
 
 int main(int argc, char **argv)

@@ -1,4 +1,4 @@
-/* dti-collect-sheet — see lib/collector.h and docs/README-collectors.md. */
+/* dti-collect-sheet — see lib/collector.h and README.md "Collectors". */
 #include "collector.h"
 
 int main(int argc, char **argv)

@@ -20,7 +20,7 @@
  * (dti-collect-<kind>): portal, telecom, postal, onetouch, sheet. */
 bool collector_kind_known(const char *kind);
 
-/* Exit codes of every collector (README-collectors "Exit codes"). */
+/* Exit codes of every collector (README "Collectors"). */
 enum {
 	COLLECT_OK = 0,      /* every source ok or unchanged */
 	COLLECT_FAILED = 1,  /* some source failed; its data untouched */
