@@ -69,6 +69,26 @@ dti_err staging_prepare(staging *st, const char *sql, sqlite3_stmt **out, dti_di
 	return DTI_EOK;
 }
 
+dti_err staging_query_int64(staging *st, const char *sql, int64_t param, int64_t *out,
+			    dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	dti_err rc = staging_prepare(st, sql, &s, d);
+	int step;
+
+	*out = 0;
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(s, 1, param);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	else if (step != SQLITE_DONE)
+		rc = db_error(st, d, "cannot read");
+	sqlite3_finalize(s);
+	return rc;
+}
+
 void staging_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v)
@@ -625,18 +645,14 @@ dti_err staging_last_payload(staging *st, const char *source, int year, char sha
 
 dti_err staging_source_has_figures(staging *st, int64_t source_id, bool *has, dti_diag *d)
 {
-	sqlite3_stmt *s = NULL;
-	dti_err rc = staging_prepare(st,
-				     "SELECT EXISTS (SELECT 1 FROM run WHERE source_id = ?1 "
-				     "AND status = 'ok' AND records_stored > 0)",
-				     &s, d);
+	int64_t n = 0;
+	dti_err rc = staging_query_int64(st,
+					 "SELECT EXISTS (SELECT 1 FROM run WHERE source_id = ?1 "
+					 "AND status = 'ok' AND records_stored > 0)",
+					 source_id, &n, d);
 
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(s, 1, source_id);
-	*has = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return DTI_EOK;
+	*has = n != 0;
+	return rc;
 }
 
 static bool same_text(const unsigned char *stored, const char *v)

@@ -36,6 +36,10 @@ dti_err staging_commit(staging *st, dti_diag *d);
 void staging_rollback(staging *st);
 /* Prepares a statement or fills d with the SQLite message. */
 dti_err staging_prepare(staging *st, const char *sql, sqlite3_stmt **out, dti_diag *d);
+/* Runs a query with one integer parameter (?1) and gives the first column
+ * of its first row as an integer (0 when there is no row or it is NULL). */
+dti_err staging_query_int64(staging *st, const char *sql, int64_t param, int64_t *out,
+			    dti_diag *d);
 /* Binds text or NULL. */
 void staging_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Binds a real, or NULL when v is NaN. */

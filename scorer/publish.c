@@ -199,20 +199,10 @@ static dti_err write_out(const char *dir, const char *name, const char *data, si
 /* The latest finished run of the most recent earlier year, or 0. */
 static dti_err previous_run(staging *st, int year, int64_t *id, dti_diag *d)
 {
-	sqlite3_stmt *s = NULL;
-	dti_err rc = staging_prepare(st,
-				     "SELECT id FROM latest_scoring_run WHERE year < ?1 "
-				     "ORDER BY year DESC LIMIT 1",
-				     &s, d);
-
-	*id = 0;
-	if (rc)
-		return rc;
-	sqlite3_bind_int(s, 1, year);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return DTI_EOK;
+	return staging_query_int64(st,
+				   "SELECT id FROM latest_scoring_run WHERE year < ?1 "
+				   "ORDER BY year DESC LIMIT 1",
+				   year, id, d);
 }
 
 dti_err publish_run(staging *st, const scoring_run_info *run, const publish_options *o, FILE *paths,

@@ -47,18 +47,9 @@ static char *dup_col(sqlite3_stmt *s, int i)
 
 dti_err score_latest_run(staging *st, int year, int64_t *run_id, dti_diag *d)
 {
-	sqlite3_stmt *s = NULL;
-	dti_err rc = staging_prepare(st, "SELECT max(id) FROM scoring_run WHERE year = ?1 AND status = 'ok'",
-				     &s, d);
-
-	if (rc)
-		return rc;
-	sqlite3_bind_int(s, 1, year);
-	*run_id = 0;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*run_id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return DTI_EOK;
+	return staging_query_int64(st,
+				   "SELECT max(id) FROM scoring_run WHERE year = ?1 AND status = 'ok'",
+				   year, run_id, d);
 }
 
 static void describe_sum(const fw_variable *const *vars, size_t n, rule_lookup lookup, void *ctx,
