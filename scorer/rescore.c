@@ -27,11 +27,17 @@ dti_err rescore_fingerprint(staging *st, const framework *fw, int year, bool off
 	dti_err rc;
 	int step;
 
+	/* The active communes, then their inputs: one pass over current_input
+	 * (a join with it would evaluate the view once per commune). */
 	rc = staging_prepare(st,
-			     "SELECT c.code, i.variable, i.value, i.num, i.state, i.observation_ids "
-			     "FROM commune c LEFT JOIN current_input i "
-			     "ON i.commune_code = c.code AND i.year = ?1 "
-			     "WHERE c.active = 1 ORDER BY c.code, i.variable",
+			     "SELECT 0 AS part, code, NULL, NULL, NULL, NULL, NULL FROM commune "
+			     "WHERE active = 1 "
+			     "UNION ALL "
+			     "SELECT 1, i.commune_code, i.variable, i.value, i.num, i.state, "
+			     "i.observation_ids FROM current_input i "
+			     "WHERE i.year = ?1 AND i.commune_code IN "
+			     "(SELECT code FROM commune WHERE active = 1) "
+			     "ORDER BY 1, 2, 3",
 			     &s, d);
 	if (rc)
 		return rc;
@@ -44,7 +50,7 @@ dti_err rescore_fingerprint(staging *st, const framework *fw, int year, bool off
 	sha256_update(&c, "\x1e", 1);
 	sqlite3_bind_int(s, 1, year);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		for (int i = 0; i < 6; i++)
+		for (int i = 1; i < 7; i++)
 			put_field(&c, s, i);
 		sha256_update(&c, "\x1e", 1);
 	}
