@@ -312,57 +312,6 @@ static void import_warnings(app *a, const form_items *items, const form_result *
 	sqlite3_finalize(s);
 }
 
-static bool same_text(const char *a, const unsigned char *b)
-{
-	if (!a || !*a)
-		return !b || !*b;
-	return b && strcmp(a, (const char *)b) == 0;
-}
-
-/* Drops the answers identical (value, proof link, note) to what this
- * commune's form already holds as current for the year: they stay current
- * with their appraisal, so a commune that re-sends its form to fix one item
- * does not send every verified answer back to the appraisers. */
-static dti_err drop_unchanged(app *a, form_result *r, size_t *unchanged, dti_diag *d)
-{
-	sqlite3_stmt *s = NULL;
-	char src[32];
-	size_t kept = 0;
-	dti_err rc;
-
-	*unchanged = 0;
-	form_source(r->commune_code, src);
-	rc = staging_prepare(a->st,
-			     "SELECT v.raw_value, v.proof_url, v.note FROM source_value v "
-			     "JOIN source s ON s.id = v.source_id "
-			     "WHERE v.year = ?1 AND v.commune_code = ?2 AND v.variable = ?3 AND s.name = ?4",
-			     &s, d);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < r->answers.count; i++) {
-		batch_item *it = &r->answers.items[i];
-		bool same = false;
-		sqlite3_bind_int(s, 1, r->year);
-		sqlite3_bind_text(s, 2, r->commune_code, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, it->variable->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, src, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			same = same_text(it->value, sqlite3_column_text(s, 0)) &&
-			       same_text(it->proof_url, sqlite3_column_text(s, 1)) &&
-			       same_text(it->note, sqlite3_column_text(s, 2));
-		sqlite3_reset(s);
-		if (same) { /* its strings live in the batch's arena */
-			(*unchanged)++;
-			continue;
-		}
-		r->answers.items[kept++] = *it;
-	}
-	sqlite3_finalize(s);
-	r->answers.count = kept;
-	r->answers.counts.skipped += (long)*unchanged;
-	return DTI_EOK;
-}
-
 static int import_one(app *a, const form_items *items, const commune_index *ix, const char *file,
 		      bool force, bool dry)
 {
@@ -441,19 +390,21 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 		goto out;
 	}
 	{
+		/* An answer equal to the commune's current one is not stored
+		 * again (batch_store): it keeps its appraisal. */
 		int64_t run = 0;
-		size_t unchanged = 0;
-		rc = drop_unchanged(a, &r, &unchanged, &d);
-		if (!rc)
-			rc = batch_store_with(a->st, &r.answers, &t, store_contacts, &r, &run, &d);
+		long skipped = r.answers.counts.skipped, stored, unchanged;
+		rc = batch_store_with(a->st, &r.answers, &t, store_contacts, &r, &run, &d);
 		if (rc) {
 			code = fail(rc, &d);
 			goto out;
 		}
-		log_info("%s: form of commune %s for %d stored (run %lld, source %s): %zu answer%s "
-			 "new or changed, %zu unchanged, %zu left blank%s",
-			 file, r.commune_code, a->year, (long long)run, src, r.answers.count,
-			 r.answers.count == 1 ? "" : "s", unchanged, r.unanswered,
+		stored = r.answers.counts.stored;
+		unchanged = r.answers.counts.skipped - skipped;
+		log_info("%s: form of commune %s for %d stored (run %lld, source %s): %ld answer%s "
+			 "new or changed, %ld unchanged, %zu left blank%s",
+			 file, r.commune_code, a->year, (long long)run, src, stored,
+			 stored == 1 ? "" : "s", unchanged, r.unanswered,
 			 t.forced ? ", forced after the deadline" : "");
 	}
 out:
