@@ -281,8 +281,12 @@ int cmd_score(app *a, int argc, char **argv)
 		policy = json_dumps(json_object_get(a->cfg->root, "official"), JSON_SORT_KEYS | JSON_COMPACT);
 	}
 	/* The fingerprint is read before scoring: an import landing in between
-	 * only makes the next --if-changed run score again. */
-	rc = rescore_fingerprint(a->st, a->fw, a->year, o.official, policy, now_sha, &d);
+	 * only makes the next --if-changed run score again.  A plain score
+	 * records none (reading every input twice costs seconds at national
+	 * scale), so the next --if-changed run scores again. */
+	now_sha[0] = '\0';
+	if (if_changed)
+		rc = rescore_fingerprint(a->st, a->fw, a->year, o.official, policy, now_sha, &d);
 	if (!rc && if_changed)
 		rc = rescore_latest(a->st, a->year, &last_run, &last_official, last_sha, &d);
 	if (!rc && if_changed && last_run && last_official == o.official &&
@@ -293,7 +297,7 @@ int cmd_score(app *a, int argc, char **argv)
 	}
 	if (!rc && !skip) {
 		rc = score_year(a->st, a->fw, &o, &s, &d);
-		if (!rc)
+		if (!rc && if_changed)
 			rc = rescore_record(a->st, s.scoring_run_id, now_sha, &d);
 	}
 	if (o.official)
