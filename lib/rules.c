@@ -4,24 +4,25 @@
 #include <stdio.h>
 #include <string.h>
 
+static const struct {
+	unsigned bit;
+	const char *name;
+} flag_names[] = {
+#define SCORE_FLAG_NAME(n, bit, s) {bit, s},
+	SCORE_FLAGS(SCORE_FLAG_NAME)
+#undef SCORE_FLAG_NAME
+};
+
 void flags_format(unsigned flags, char *buf, size_t len)
 {
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} names[] = {
-#define SCORE_FLAG_NAME(n, bit, s) {bit, s},
-		SCORE_FLAGS(SCORE_FLAG_NAME)
-#undef SCORE_FLAG_NAME
-	};
 	size_t n = 0;
 
 	if (len)
 		buf[0] = '\0';
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (!(flags & names[i].bit) || n >= len)
+	for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++) {
+		if (!(flags & flag_names[i].bit) || n >= len)
 			continue;
-		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "," : "", names[i].name);
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "," : "", flag_names[i].name);
 	}
 }
 
@@ -184,4 +185,20 @@ rule_result rule_eval(const framework *fw, const fw_indicator *ind, rule_lookup 
 		break;
 	}
 	return missing(0);
+}
+
+unsigned flags_parse(const char *text)
+{
+	unsigned flags = 0;
+	const char *p = text;
+
+	while (p && *p) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
+			if (strlen(flag_names[i].name) == n && strncmp(flag_names[i].name, p, n) == 0)
+				flags |= flag_names[i].bit;
+		p = e ? e + 1 : NULL;
+	}
+	return flags;
 }

@@ -23,6 +23,8 @@ enum {
 
 /* Writes "missing,no_denominator" (or "") into buf. */
 void flags_format(unsigned flags, char *buf, size_t len);
+/* The flags named in such a text (unknown names are ignored). */
+unsigned flags_parse(const char *text);
 
 /* One input as the scorer resolved it.  present = false means no scorable
  * value; why then says more (FLAG_REJECTED, FLAG_UNVERIFIED or 0). */

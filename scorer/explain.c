@@ -147,20 +147,7 @@ dti_err explain_score(staging *st, const scoring_run_info *run, const char *comm
 		fprintf(out, "  proof expected: %s\n", ind->proof);
 	r.fraction = sqlite3_column_double(s, 2);
 	r.ratio = sqlite3_column_type(s, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 3);
-	r.flags = 0;
-	{
-		const char *f = (const char *)sqlite3_column_text(s, 4);
-		if (strstr(f, "missing"))
-			r.flags |= FLAG_MISSING;
-		if (strstr(f, "no_denominator"))
-			r.flags |= FLAG_NO_DENOMINATOR;
-		if (strstr(f, "numerator_above_denominator"))
-			r.flags |= FLAG_NUM_ABOVE_DEN;
-		if (strstr(f, "rejected"))
-			r.flags |= FLAG_REJECTED;
-		if (strstr(f, "unverified"))
-			r.flags |= FLAG_UNVERIFIED;
-	}
+	r.flags = flags_parse((const char *)sqlite3_column_text(s, 4));
 
 	inputs.values = xcalloc(fw->n_variables, sizeof *inputs.values);
 	inputs.texts = xcalloc(fw->n_variables, sizeof *inputs.texts);
@@ -182,12 +169,10 @@ dti_err explain_score(staging *st, const scoring_run_info *run, const char *comm
 		k = (size_t)(v - fw->variables);
 		inputs.values[k].present = sqlite3_column_type(in, 1) != SQLITE_NULL;
 		inputs.values[k].num = sqlite3_column_double(in, 2);
-		if (inputs.values[k].present)
-			inputs.texts[k] = xstrdup((const char *)sqlite3_column_text(in, 1));
+		inputs.texts[k] = staging_column_strdup(in, 1);
 		inputs.values[k].text = inputs.texts[k];
 		states[k] = xstrdup((const char *)sqlite3_column_text(in, 3));
-		if (sqlite3_column_type(in, 4) != SQLITE_NULL)
-			obs[k] = xstrdup((const char *)sqlite3_column_text(in, 4));
+		obs[k] = staging_column_strdup(in, 4);
 	}
 	fprintf(out, "  inputs:\n");
 	for (size_t k = 0; k < fw->n_variables; k++) {

@@ -8,36 +8,6 @@
 
 #include "util.h"
 
-static char *dup_col(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
-unsigned results_parse_flags(const char *text)
-{
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} names[] = {
-#define RESULTS_FLAG_NAME(n, bit, s) {bit, s},
-		SCORE_FLAGS(RESULTS_FLAG_NAME)
-#undef RESULTS_FLAG_NAME
-	};
-	unsigned flags = 0;
-	const char *p = text;
-
-	while (p && *p) {
-		const char *e = strchr(p, ',');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-			if (strlen(names[i].name) == n && strncmp(names[i].name, p, n) == 0)
-				flags |= names[i].bit;
-		p = e ? e + 1 : NULL;
-	}
-	return flags;
-}
-
 long results_find(const results *r, const char *code)
 {
 	for (size_t i = 0; i < r->n; i++)
@@ -110,8 +80,8 @@ static dti_err load_inputs(staging *st, results *r, const strmap *by_code, dti_d
 			continue;
 		in = &r->communes[c].inputs[v - fw->variables];
 		in->stored = true;
-		in->text = dup_col(s, 2);
-		in->state = dup_col(s, 4);
+		in->text = staging_column_strdup(s, 2);
+		in->state = staging_column_strdup(s, 4);
 		in->value.present = in->text != NULL;
 		in->value.num = sqlite3_column_type(s, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 3);
 		in->value.text = in->text;
@@ -164,16 +134,16 @@ static dti_err load_inputs(staging *st, results *r, const strmap *by_code, dti_d
 		in->obs = xrealloc(in->obs, (in->n_obs + 1) * sizeof *in->obs);
 		o = &in->obs[in->n_obs++];
 		o->id = sqlite3_column_int64(s, 2);
-		o->value = dup_col(s, 3);
-		o->state = dup_col(s, 4);
-		o->source = dup_col(s, 5);
-		o->source_kind = dup_col(s, 6);
-		o->observed_at = dup_col(s, 7);
-		o->input = dup_col(s, 8);
-		o->proof_url = dup_col(s, 9);
-		o->note = dup_col(s, 10);
-		o->appraised_by = dup_col(s, 11);
-		o->appraisal_reason = dup_col(s, 12);
+		o->value = staging_column_strdup(s, 3);
+		o->state = staging_column_strdup(s, 4);
+		o->source = staging_column_strdup(s, 5);
+		o->source_kind = staging_column_strdup(s, 6);
+		o->observed_at = staging_column_strdup(s, 7);
+		o->input = staging_column_strdup(s, 8);
+		o->proof_url = staging_column_strdup(s, 9);
+		o->note = staging_column_strdup(s, 10);
+		o->appraised_by = staging_column_strdup(s, 11);
+		o->appraisal_reason = staging_column_strdup(s, 12);
 	}
 	if (step != SQLITE_DONE)
 		rc = diag_set(d, DTI_EDB, "cannot read observations: %s", sqlite3_errmsg(staging_db(st)));
@@ -191,7 +161,7 @@ static void read_score(sqlite3_stmt *s, res_score *sc)
 	sc->fraction = sqlite3_column_double(s, 5);
 	sc->ratio = sqlite3_column_type(s, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 6);
 	snprintf(sc->flags_text, sizeof sc->flags_text, "%s", flags ? flags : "");
-	sc->flags = results_parse_flags(sc->flags_text);
+	sc->flags = flags_parse(sc->flags_text);
 }
 
 /* The x of every commune for each cross-commune indicator, and who holds

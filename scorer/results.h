@@ -72,8 +72,6 @@ void results_free(results *r);
 /* Index of a commune by code, or -1. */
 long results_find(const results *r, const char *code);
 
-/* Parses a stored flags text ("missing,no_denominator") into FLAG_* bits. */
-unsigned results_parse_flags(const char *text);
 
 /* "Where the points are" for commune c's indicator i, from the stored
  * inputs (needs with_inputs) and, for cross-commune indicators, the x of

@@ -39,12 +39,6 @@ static void row_reset(input_row *row)
 	}
 }
 
-static char *dup_col(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
 dti_err score_latest_run(staging *st, int year, int64_t *run_id, dti_diag *d)
 {
 	return staging_query_int64(st,
@@ -344,9 +338,9 @@ dti_err score_year(staging *st, const framework *fw, const score_options *o, sco
 			if (cmp > 0)
 				break;
 			if (cmp == 0 && strmap_get(&var_index, (const char *)sqlite3_column_text(q, 1), &v)) {
-				row.texts[v] = dup_col(q, 2);
-				row.states[v] = dup_col(q, 4);
-				row.obs_ids[v] = dup_col(q, 5);
+				row.texts[v] = staging_column_strdup(q, 2);
+				row.states[v] = staging_column_strdup(q, 4);
+				row.obs_ids[v] = staging_column_strdup(q, 5);
 				row.values[v].present = sqlite3_column_type(q, 2) != SQLITE_NULL;
 				row.values[v].num = sqlite3_column_double(q, 3);
 				row.values[v].text = row.texts[v];

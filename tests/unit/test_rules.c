@@ -199,6 +199,11 @@ static void test_flags_format(void **state)
 	assert_string_equal(buf, "");
 	flags_format(FLAG_NUM_ABOVE_DEN, buf, sizeof buf);
 	assert_string_equal(buf, "numerator_above_denominator");
+	/* Parsing gives back what formatting wrote. */
+	assert_int_equal(flags_parse("missing,rejected"), FLAG_MISSING | FLAG_REJECTED);
+	assert_int_equal(flags_parse("numerator_above_denominator"), FLAG_NUM_ABOVE_DEN);
+	assert_int_equal(flags_parse("no_denominator,unknown"), FLAG_NO_DENOMINATOR);
+	assert_int_equal(flags_parse(""), 0);
 }
 
 int main(void)
