@@ -1,6 +1,7 @@
 #include "batch.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,35 +11,94 @@
 void batch_init(batch *b)
 {
 	memset(b, 0, sizeof *b);
-	strmap_init(&b->seen);
 }
 
 void batch_free(batch *b)
 {
 	free(b->items);
 	arena_free(&b->strings);
-	strmap_free(&b->seen);
+	free(b->seen);
 	memset(b, 0, sizeof *b);
+}
+
+/* A commune's values land in neighbouring slots (the variable's position
+ * is added, not mixed in): a file lists a commune's values together, so
+ * the table is touched one cache line at a time instead of once per value. */
+static uint64_t item_hash(const char *commune_code, int year, const fw_variable *v)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const unsigned char *c = (const unsigned char *)commune_code; *c; c++)
+		h = (h ^ *c) * 1099511628211ULL;
+	h = (h ^ (uint64_t)year) * 0xC2B2AE3D27D4EB4FULL;
+	return (h ^ (h >> 29)) + (uint64_t)((uintptr_t)v / sizeof *v);
+}
+
+/* The slot of the item with this key in b->seen, or the empty one where
+ * it would go.  The hashes are compared first: the items are only read on
+ * a real match. */
+static size_t seen_find(const batch *b, uint64_t h, const char *commune_code, int year,
+			const fw_variable *v)
+{
+	size_t mask = b->seen_cap - 1, i = (size_t)h & mask;
+
+	while (b->seen[i].item) {
+		const batch_item *it = &b->items[b->seen[i].item - 1];
+		if (b->seen[i].hash == h && it->variable == v && it->year == year &&
+		    strcmp(it->commune_code, commune_code) == 0)
+			break;
+		i = (i + 1) & mask;
+	}
+	return i;
+}
+
+bool batch_has(const batch *b, const char *commune_code, int year, const fw_variable *v)
+{
+	return b->seen_cap &&
+	       b->seen[seen_find(b, item_hash(commune_code, year, v), commune_code, year, v)].item;
+}
+
+static void seen_grow(batch *b)
+{
+	struct batch_slot *old = b->seen;
+	size_t old_cap = b->seen_cap, mask;
+
+	b->seen_cap = old_cap ? old_cap * 2 : 1024;
+	b->seen = xcalloc(b->seen_cap, sizeof *b->seen);
+	mask = b->seen_cap - 1;
+	for (size_t i = 0; i < old_cap; i++) {
+		size_t j = (size_t)old[i].hash & mask;
+		if (!old[i].item)
+			continue;
+		while (b->seen[j].item)
+			j = (j + 1) & mask;
+		b->seen[j] = old[i];
+	}
+	free(old);
 }
 
 bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int year,
 	       const char *raw, char decimal_sep, const char *proof_url, const char *note,
 	       const char *where, dti_problems *p)
 {
-	char canon[128], key[256];
+	char canon[128];
 	double num = NAN;
 	dti_diag d;
-	intptr_t prev;
+	struct batch_slot *slot;
+	uint64_t h;
 	batch_item *it;
 
 	if (framework_value(v, raw, decimal_sep, canon, sizeof canon, &num, &d)) {
 		problems_add(p, "%s: %s", where, d.msg);
 		return false;
 	}
-	snprintf(key, sizeof key, "%s|%d|%s", commune_code, year, v->name);
-	if (strmap_get(&b->seen, key, &prev)) {
+	if (2 * (b->count + 1) > b->seen_cap)
+		seen_grow(b);
+	h = item_hash(commune_code, year, v);
+	slot = &b->seen[seen_find(b, h, commune_code, year, v)];
+	if (slot->item) {
 		problems_add(p, "%s: duplicate: %s of commune %s for %d was already given at %s", where,
-			     v->name, commune_code, year, b->items[prev].where);
+			     v->name, commune_code, year, b->items[slot->item - 1].where);
 		return false;
 	}
 	if (b->count == b->cap) {
@@ -54,8 +114,9 @@ bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int yea
 	it->proof_url = proof_url && *proof_url ? arena_strdup(&b->strings, proof_url) : NULL;
 	it->note = note && *note ? arena_strdup(&b->strings, note) : NULL;
 	it->where = arena_strdup(&b->strings, where);
-	strmap_put(&b->seen, key, (intptr_t)b->count);
 	b->count++;
+	slot->hash = h;
+	slot->item = b->count;
 	return true;
 }
 
@@ -64,18 +125,66 @@ dti_err batch_store(staging *st, batch *b, const batch_target *t, int64_t *run_i
 	return batch_store_with(st, b, t, NULL, NULL, run_id, d);
 }
 
+/* The batch's communes and variables are in their tables: the check that
+ * foreign keys would make on every row, made once per commune and
+ * variable. */
+static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
+{
+	const fw_variable **vars = NULL;
+	size_t nvars = 0, cap = 0;
+	const char *last = NULL;
+	dti_err rc = DTI_EOK;
+	bool found;
+
+	for (size_t i = 0; !rc && i < b->count; i++) {
+		const batch_item *it = &b->items[i];
+		size_t k = 0;
+		if (!last || strcmp(last, it->commune_code) != 0) {
+			rc = staging_has_commune(st, it->commune_code, &found, d);
+			if (!rc && !found)
+				rc = diag_set(d, DTI_EINVALID, "%s: commune %s is not in the database",
+					      it->where, it->commune_code);
+			last = it->commune_code;
+		}
+		while (k < nvars && vars[k] != it->variable)
+			k++;
+		if (rc || k < nvars)
+			continue;
+		rc = staging_has_variable(st, it->variable->name, &found, d);
+		if (!rc && !found)
+			rc = diag_set(d, DTI_EINVALID, "%s: variable %s is not in the database",
+				      it->where, it->variable->name);
+		if (nvars == cap) {
+			cap = cap ? cap * 2 : 64;
+			vars = xrealloc(vars, cap * sizeof *vars);
+		}
+		vars[nvars++] = it->variable;
+	}
+	free(vars);
+	return rc;
+}
+
 dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra,
 			 void *ctx, int64_t *run_id, dti_diag *d)
 {
 	int64_t source_id = 0, run = 0;
 	char started[32], sha[65];
 	bool known = false;
+	/* Observations only: their references are checked once each below
+	 * instead of by a foreign-key lookup per row. */
+	bool bulk = extra == NULL;
 	long stored = 0, unchanged = 0;
-	dti_err rc;
+	dti_err rc = DTI_EOK;
 
-	rc = staging_begin(st, d);
-	if (rc)
+	if (bulk)
+		rc = staging_foreign_keys(st, false, d);
+	if (!rc)
+		rc = staging_begin(st, d);
+	if (rc) {
+		if (bulk)
+			staging_foreign_keys(st, true, NULL);
 		return rc;
+	}
 	rc = staging_source(st, t->source, t->source_kind, &source_id, d);
 	if (!rc)
 		rc = staging_run_start(st, source_id, t->program, t->year, t->input, &run, started, d);
@@ -86,6 +195,8 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	}
 	if (!rc && t->forced)
 		rc = staging_run_set_forced(st, run, getenv("USER"), d);
+	if (!rc && bulk)
+		rc = check_refs(st, b, d);
 	if (!rc)
 		rc = staging_source_has_figures(st, source_id, &known, d);
 	for (size_t i = 0; !rc && i < b->count; i++) {
@@ -115,8 +226,18 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 		staging_rollback(st);
 		b->counts.stored = 0;
 		b->counts.skipped -= unchanged;
-		return rc;
 	}
+	if (bulk) {
+		dti_diag fk;
+		dti_err on = staging_foreign_keys(st, true, &fk);
+		if (on && !rc) {
+			rc = on;
+			if (d)
+				*d = fk;
+		}
+	}
+	if (rc)
+		return rc;
 	if (run_id)
 		*run_id = run;
 	return DTI_EOK;

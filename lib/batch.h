@@ -6,12 +6,18 @@
 #define DTI_BATCH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "framework.h"
 #include "staging.h"
-#include "strmap.h"
 #include "util.h"
+
+/* A key's hash and its item's index + 1 (0: empty slot). */
+struct batch_slot {
+	uint64_t hash;
+	size_t item;
+};
 
 /* Strings of an item live in the batch's arena. */
 typedef struct batch_item {
@@ -27,7 +33,8 @@ typedef struct batch_item {
 typedef struct batch {
 	batch_item *items;
 	size_t count, cap;
-	strmap seen; /* commune|year|variable -> item index */
+	struct batch_slot *seen; /* open addressing over the items' keys */
+	size_t seen_cap;         /* a power of two, kept at most half full */
 	arena strings;
 	run_counts counts;
 } batch;
@@ -42,6 +49,9 @@ void batch_free(batch *b);
 bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int year,
 	       const char *raw, char decimal_sep, const char *proof_url, const char *note,
 	       const char *where, dti_problems *p);
+
+/* Whether the batch holds a value for this commune, year and variable. */
+bool batch_has(const batch *b, const char *commune_code, int year, const fw_variable *v);
 
 /* Where and how a batch is stored. */
 typedef struct batch_target {

@@ -27,6 +27,27 @@ static int column_role(const char *h)
 	return 0;
 }
 
+/* Field i without the blanks around it: in buf when it fits, else in a
+ * copy left in *heap for the caller to free. */
+static const char *field_trimmed(const csv_reader *r, size_t i, char *buf, size_t cap,
+				 char **heap)
+{
+	const char *s = csv_field(r, i);
+	size_t n = strlen(s);
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	if (n < cap) {
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		return buf;
+	}
+	*heap = xstrndup(s, n);
+	return *heap;
+}
+
 dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framework *fw,
 		       const commune_index *communes, int year, batch *b, dti_problems *p,
 		       dti_diag *d)
@@ -125,8 +146,10 @@ dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framew
 			row_year = (int)y;
 		}
 		if (fmt == SHEET_LONG) {
-			char *vname = text_trim(xstrdup(csv_field(r, (size_t)c_var)));
-			char *value = text_trim(xstrdup(csv_field(r, (size_t)c_value)));
+			char vbuf[128], valbuf[256], *vheap = NULL, *valheap = NULL;
+			const char *vname = field_trimmed(r, (size_t)c_var, vbuf, sizeof vbuf, &vheap);
+			const char *value =
+				field_trimmed(r, (size_t)c_value, valbuf, sizeof valbuf, &valheap);
 			const fw_variable *v = framework_variable(fw, vname);
 			if (!v) {
 				problems_add(p, "%s:%ld:%ld (variable): unknown variable '%s'", name,
@@ -142,15 +165,16 @@ dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framew
 					       c_note >= 0 ? csv_field(r, (size_t)c_note) : NULL, where, p))
 					b->counts.rejected++;
 			}
-			free(vname);
-			free(value);
+			free(vheap);
+			free(valheap);
 			continue;
 		}
 		for (size_t i = 0; i < ncols; i++) {
-			char *value;
+			char valbuf[256], *valheap = NULL;
+			const char *value;
 			if (!colvar[i])
 				continue;
-			value = text_trim(xstrdup(csv_field(r, i)));
+			value = field_trimmed(r, i, valbuf, sizeof valbuf, &valheap);
 			if (!*value) {
 				b->counts.skipped++;
 			} else {
@@ -160,7 +184,7 @@ dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framew
 					       where, p))
 					b->counts.rejected++;
 			}
-			free(value);
+			free(valheap);
 		}
 	}
 	if (got < 0)

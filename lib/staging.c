@@ -11,7 +11,7 @@
 struct staging {
 	sqlite3 *db;
 	char *path;
-	sqlite3_stmt *put, *current;
+	sqlite3_stmt *put, *current, *has_commune, *has_variable;
 };
 
 int staging_schema_version(void)
@@ -179,8 +179,10 @@ dti_err staging_open(const char *path, staging **out, dti_diag *d)
 		if (rc)
 			goto fail;
 	}
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
+	/* One connection per thread: SQLite's own mutexes are not needed. */
+	if (sqlite3_open_v2(path, &st->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
 		rc = diag_set(d, DTI_EDB, "cannot open '%s': %s", path,
 			      st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
@@ -206,6 +208,8 @@ void staging_close(staging *st)
 		return;
 	sqlite3_finalize(st->put);
 	sqlite3_finalize(st->current);
+	sqlite3_finalize(st->has_commune);
+	sqlite3_finalize(st->has_variable);
 	if (st->db)
 		sqlite3_close(st->db);
 	free(st->path);
@@ -667,6 +671,43 @@ static bool same_text(const unsigned char *stored, const char *v)
 	if (!stored || !v)
 		return !stored && (!v || !*v);
 	return strcmp((const char *)stored, v) == 0;
+}
+
+dti_err staging_foreign_keys(staging *st, bool on, dti_diag *d)
+{
+	return staging_exec(st, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", d);
+}
+
+/* Whether `key` is in the table one cached statement looks it up in. */
+static dti_err has_row(staging *st, sqlite3_stmt **cache, const char *sql, const char *key,
+		       bool *found, dti_diag *d)
+{
+	int step;
+
+	if (!*cache) {
+		dti_err rc = staging_prepare(st, sql, cache, d);
+		if (rc)
+			return rc;
+	}
+	sqlite3_bind_text(*cache, 1, key, -1, SQLITE_STATIC);
+	step = sqlite3_step(*cache);
+	*found = step == SQLITE_ROW;
+	sqlite3_reset(*cache);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_error(st, d, "cannot read");
+	return DTI_EOK;
+}
+
+dti_err staging_has_commune(staging *st, const char *code, bool *found, dti_diag *d)
+{
+	return has_row(st, &st->has_commune, "SELECT 1 FROM commune WHERE code = ?1", code, found,
+		       d);
+}
+
+dti_err staging_has_variable(staging *st, const char *name, bool *found, dti_diag *d)
+{
+	return has_row(st, &st->has_variable, "SELECT 1 FROM variable WHERE name = ?1", name, found,
+		       d);
 }
 
 dti_err staging_is_current(staging *st, int64_t source_id, const observation *o, bool *same,

@@ -42,6 +42,13 @@ dti_err staging_query_int64(staging *st, const char *sql, int64_t param, int64_t
 			    dti_diag *d);
 /* A copy of a text column, or NULL for SQL NULL; caller frees. */
 char *staging_column_strdup(sqlite3_stmt *s, int i);
+/* Foreign-key enforcement of this connection; takes effect only outside a
+ * transaction.  A bulk store that has checked its own references (see
+ * staging_has_commune) turns it off for its transaction and back on. */
+dti_err staging_foreign_keys(staging *st, bool on, dti_diag *d);
+/* Whether a commune code, or a variable name, is in its table. */
+dti_err staging_has_commune(staging *st, const char *code, bool *found, dti_diag *d);
+dti_err staging_has_variable(staging *st, const char *name, bool *found, dti_diag *d);
 /* Binds text or NULL. */
 void staging_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Binds a real, or NULL when v is NaN. */

@@ -249,11 +249,11 @@ int cmd_score(app *a, int argc, char **argv)
 	static const struct option opts[] = {{"official", no_argument, NULL, 'o'},
 					     {"if-changed", no_argument, NULL, 'i'},
 					     {NULL, 0, NULL, 0}};
-	score_options o = {a->year, false, NULL};
+	score_options o = {a->year, false, NULL, false, NULL, NULL, false};
 	strmap must; /* official: the variables that must be verified */
 	score_summary s;
 	bool if_changed = false, last_official = false, skip = false;
-	char now_sha[65], last_sha[65], *policy = NULL;
+	char last_sha[65], *policy = NULL;
 	int64_t last_run = 0;
 	dti_diag d;
 	dti_err rc;
@@ -280,25 +280,20 @@ int cmd_score(app *a, int argc, char **argv)
 		/* Which variables must be verified is part of what is scored. */
 		policy = json_dumps(json_object_get(a->cfg->root, "official"), JSON_SORT_KEYS | JSON_COMPACT);
 	}
-	/* The fingerprint is read before scoring: an import landing in between
-	 * only makes the next --if-changed run score again.  A plain score
-	 * records none (reading every input twice costs seconds at national
-	 * scale), so the next --if-changed run scores again. */
-	now_sha[0] = '\0';
+	/* Every run records the fingerprint of the inputs it read; with
+	 * --if-changed, a run whose inputs have the fingerprint of the latest
+	 * run in the same mode stores nothing. */
+	o.policy = policy;
 	if (if_changed)
-		rc = rescore_fingerprint(a->st, a->fw, a->year, o.official, policy, now_sha, &d);
-	if (!rc && if_changed)
 		rc = rescore_latest(a->st, a->year, &last_run, &last_official, last_sha, &d);
-	if (!rc && if_changed && last_run && last_official == o.official &&
-	    strcmp(last_sha, now_sha) == 0) {
+	if (!rc && if_changed && last_run && last_official == o.official && last_sha[0])
+		o.skip_if = last_sha;
+	if (!rc)
+		rc = score_year(a->st, a->fw, &o, &s, &d);
+	if (!rc && s.unchanged) {
 		log_info("inputs of %d unchanged since scoring run %lld; not scored again", a->year,
 			 (long long)last_run);
 		skip = true;
-	}
-	if (!rc && !skip) {
-		rc = score_year(a->st, a->fw, &o, &s, &d);
-		if (!rc && if_changed)
-			rc = rescore_record(a->st, s.scoring_run_id, now_sha, &d);
 	}
 	if (o.official)
 		strmap_free(&must);

@@ -228,10 +228,7 @@ static dti_err store_contacts(staging *st, int64_t run_id, void *ctx, dti_diag *
 
 static bool answered(const form_result *r, const fw_variable *v)
 {
-	char key[256];
-
-	snprintf(key, sizeof key, "%s|%d|%s", r->commune_code, r->year, v->name);
-	return strmap_get(&r->answers.seen, key, NULL);
+	return batch_has(&r->answers, r->commune_code, r->year, v);
 }
 
 /* Warnings that do not refuse the form: an earlier answer left blank now

@@ -1,8 +1,10 @@
 #include "export.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "strmap.h"
 #include "util.h"
 
 void csv_put(strbuf *sb, const char *field, bool last)
@@ -90,7 +92,22 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 		const framework *fw = run->fw;
 		size_t nitems = fw->n_indicators + fw->n_pillars + 1;
 		char **lines = xcalloc(nitems, sizeof *lines);
+		const char **names = xcalloc(nitems, sizeof *names);
+		strmap slots; /* item -> its line among the commune's */
 		char current[16] = "";
+		strmap_init(&slots);
+		/* Indicators of P1, P1, indicators of P2, P2, …, TOTAL. */
+		for (size_t p = 0; p < fw->n_pillars; p++) {
+			const fw_pillar *pl = &fw->pillars[p];
+			for (size_t i = pl->first; i < pl->first + pl->count; i++) {
+				strmap_put(&slots, fw->indicators[i].id, (intptr_t)(i + p));
+				names[i + p] = fw->indicators[i].name;
+			}
+			strmap_put(&slots, pl->id, (intptr_t)(pl->first + pl->count + p));
+			names[pl->first + pl->count + p] = pl->name;
+		}
+		strmap_put(&slots, "TOTAL", (intptr_t)(nitems - 1));
+		names[nitems - 1] = item_name(fw, "TOTAL");
 		char year[16];
 		snprintf(year, sizeof year, "%d", run->year);
 		for (;;) {
@@ -112,23 +129,18 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 			{
 				const char *item = (const char *)sqlite3_column_text(s, 2);
 				const char *level = (const char *)sqlite3_column_text(s, 3);
-				const fw_indicator *ind = framework_indicator(fw, item);
+				intptr_t at;
 				size_t slot = nitems - 1;
 				strbuf line;
 				sb_init(&line, 0);
-				if (ind) /* after the rows of pillars before its own */
-					slot = (size_t)(ind - fw->indicators) + ind->pillar;
-				else if (strcmp(level, "pillar") == 0) {
-					for (size_t p = 0; p < fw->n_pillars; p++)
-						if (strcmp(fw->pillars[p].id, item) == 0)
-							slot = fw->pillars[p].first + fw->pillars[p].count + p;
-				}
+				if (strmap_get(&slots, item, &at))
+					slot = (size_t)at;
 				csv_put(&line, year, false);
 				csv_put(&line, code, false);
 				csv_put(&line, (const char *)sqlite3_column_text(s, 1), false);
 				csv_put(&line, item, false);
 				csv_put(&line, level, false);
-				csv_put(&line, item_name(fw, item), false);
+				csv_put(&line, slot < nitems ? names[slot] : item_name(fw, item), false);
 				put_num(&line, sqlite3_column_double(s, 4), false);
 				put_num(&line, sqlite3_column_double(s, 5), false);
 				put_num(&line, sqlite3_column_double(s, 6), false);
@@ -141,6 +153,8 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 			}
 		}
 		free(lines);
+		free(names);
+		strmap_free(&slots);
 	}
 	if (step != SQLITE_DONE) {
 		rc = diag_set(d, DTI_EDB, "cannot read scores: %s", sqlite3_errmsg(staging_db(st)));

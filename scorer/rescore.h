@@ -1,11 +1,12 @@
 /* rescore.h — whether a scoring run would change anything.
  *
  * The fingerprint of a year's inputs is the SHA-256 of the framework file,
- * the year, the mode (and its policy), the active communes and every row of current_input
- * for them (value, state and the observations used).  A scoring run stores
- * the fingerprint of the inputs read just before it ran; `dti score
- * --if-changed` skips scoring when the latest successful run of the year
- * has the same mode and fingerprint.  That makes nightly reruns and
+ * the year, the mode (and its policy), and of each active commune its code
+ * and every row of current_input for it that the framework knows (value,
+ * state and the observations used).  Every scoring run computes it while
+ * reading its inputs and stores it; `dti score --if-changed` stores nothing
+ * when the latest successful run of the year has the same mode and
+ * fingerprint.  That makes nightly reruns and
  * backfills idempotent: same inputs, no new scoring run, same report. */
 #ifndef DTI_RESCORE_H
 #define DTI_RESCORE_H
@@ -16,7 +17,8 @@
 #include "framework.h"
 #include "staging.h"
 
-/* Fingerprint of the inputs a scoring run of `year` would read now.
+/* Fingerprint of the inputs a scoring run of `year` would read now (a
+ * scoring pass that stores nothing).
  * `policy` (may be NULL) is mixed in: what else decides the scores, such as
  * the official mode's must-verify configuration. */
 dti_err rescore_fingerprint(staging *st, const framework *fw, int year, bool official,
@@ -26,8 +28,5 @@ dti_err rescore_fingerprint(staging *st, const framework *fw, int year, bool off
  * mode, and its fingerprint (empty when it has none). */
 dti_err rescore_latest(staging *st, int year, int64_t *run_id, bool *official, char sha[65],
 		       dti_diag *d);
-
-/* Stores the fingerprint of scoring run `run_id`. */
-dti_err rescore_record(staging *st, int64_t run_id, const char *sha, dti_diag *d);
 
 #endif

@@ -201,6 +201,59 @@ static dti_err store_inputs(sqlite3_stmt *ins, const framework *fw, const bool *
 	return DTI_EOK;
 }
 
+/* Fields are separated by 0x1f, rows by 0x1e; NULL is 0x1d so that it
+ * differs from an empty string. */
+static void digest_field(sha256_ctx *c, const char *t)
+{
+	if (t)
+		sha256_update(c, t, strlen(t));
+	else
+		sha256_update(c, "\x1d", 1);
+	sha256_update(c, "\x1f", 1);
+}
+
+/* One commune's part of the input fingerprint: its code and, for each
+ * variable current_input has a row for, the value, state and observations. */
+static void commune_digest(const framework *fw, const char *code, const input_row *row,
+			   char out[65])
+{
+	sha256_ctx c;
+
+	sha256_init(&c);
+	digest_field(&c, code);
+	sha256_update(&c, "\x1e", 1);
+	for (size_t v = 0; v < fw->n_variables; v++) {
+		if (!row->states[v])
+			continue;
+		digest_field(&c, fw->variables[v].name);
+		digest_field(&c, row->texts[v]);
+		digest_field(&c, row->states[v]);
+		digest_field(&c, row->obs_ids[v]);
+		sha256_update(&c, "\x1e", 1);
+	}
+	sha256_final_hex(&c, out);
+}
+
+/* The fingerprint: framework, year, mode, policy, then each active commune's
+ * digest in code order. */
+static void input_fingerprint(const framework *fw, const score_options *o, char (*digests)[65],
+			      size_t nc, char out[65])
+{
+	sha256_ctx c;
+	char head[128];
+
+	sha256_init(&c);
+	snprintf(head, sizeof head, "%s\x1f%d\x1f%s\x1e", fw->sha256, o->year,
+		 o->official ? "official" : "provisional");
+	sha256_update(&c, head, strlen(head));
+	if (o->policy)
+		sha256_update(&c, o->policy, strlen(o->policy));
+	sha256_update(&c, "\x1e", 1);
+	for (size_t i = 0; i < nc; i++)
+		sha256_update(&c, digests[i], 64);
+	sha256_final_hex(&c, out);
+}
+
 static void apply_state(input_row *row, size_t v, const score_options *o, const framework *fw)
 {
 	const char *state = row->states[v];
@@ -239,10 +292,18 @@ static void sort_by_total(size_t *order, size_t n, const double *totals)
 	sort_totals = NULL;
 }
 
-dti_err score_year(staging *st, const framework *fw, const score_options *o, score_summary *out,
-		   dti_diag *d)
+/* One scoring pass.  current_input is read in its own order, which in
+ * practice keeps each commune's rows together; asking SQLite to sort them
+ * costs more than the whole scoring.  When a commune's rows turn out not to
+ * be contiguous, the pass is abandoned (*unordered) and the caller runs it
+ * again with the sorted query. */
+static dti_err score_pass(staging *st, const framework *fw, const score_options *o, bool sorted,
+			  bool *unordered, score_summary *out, dti_diag *d)
 {
 	commune_list communes = {0};
+	strmap code_index;
+	bool *seen = NULL;
+	char (*digests)[65] = NULL;
 	input_row row = {0};
 	strmap var_index;
 	bool *used = NULL;
@@ -257,11 +318,17 @@ dti_err score_year(staging *st, const framework *fw, const score_options *o, sco
 	const void *ctx[2] = {fw, &row};
 
 	memset(out, 0, sizeof *out);
+	*unordered = false;
 	strmap_init(&var_index);
+	strmap_init(&code_index);
 	rc = staging_active_communes(st, &communes, d);
 	if (rc)
 		goto out;
 	nc = communes.count;
+	seen = xcalloc(nc ? nc : 1, sizeof *seen);
+	digests = xcalloc(nc ? nc : 1, sizeof *digests);
+	for (size_t c = 0; c < nc; c++)
+		strmap_put(&code_index, communes.items[c].code, (intptr_t)c);
 	if (nc == 0) {
 		rc = diag_set(d, DTI_ENOTFOUND, "no commune to score: load a commune list first");
 		goto out;
@@ -318,26 +385,47 @@ dti_err score_year(staging *st, const framework *fw, const score_options *o, sco
 			     &ins_in, d);
 	if (!rc)
 		rc = staging_prepare(st,
-				     "SELECT commune_code, variable, value, num, state, observation_ids "
-				     "FROM current_input WHERE year = ?1 ORDER BY commune_code",
+				     sorted ? "SELECT commune_code, variable, value, num, state, "
+					      "observation_ids FROM current_input WHERE year = ?1 "
+					      "ORDER BY commune_code"
+					    : "SELECT commune_code, variable, value, num, state, "
+					      "observation_ids FROM current_input WHERE year = ?1",
 				     &q, d);
 	if (rc)
 		goto fail;
 	sqlite3_bind_int64(ins_in, 1, run_id);
 	sqlite3_bind_int(q, 1, o->year);
 	step = sqlite3_step(q);
-	for (size_t c = 0; c < nc; c++) {
-		const char *code = communes.items[c].code;
+	/* Each commune with rows, in the order they come; then the others. */
+	for (size_t next = 0; !rc;) {
+		size_t c;
+		intptr_t ci;
 		double t1;
-		row_reset(&row);
-		/* Merge-join: both sides are ordered by code. */
-		while (step == SQLITE_ROW) {
-			const char *qc = (const char *)sqlite3_column_text(q, 0);
-			int cmp = strcmp(qc, code);
-			intptr_t v;
-			if (cmp > 0)
+		if (step == SQLITE_ROW) {
+			if (!strmap_get(&code_index, (const char *)sqlite3_column_text(q, 0), &ci)) {
+				step = sqlite3_step(q); /* not an assessed commune */
+				continue;
+			}
+			c = (size_t)ci;
+			if (seen[c]) {
+				*unordered = true;
+				rc = diag_set(d, DTI_EDB, "current_input rows of %s are not together",
+					      communes.items[c].code);
+				goto fail;
+			}
+		} else {
+			while (next < nc && seen[next])
+				next++;
+			if (next == nc)
 				break;
-			if (cmp == 0 && strmap_get(&var_index, (const char *)sqlite3_column_text(q, 1), &v)) {
+			c = next;
+		}
+		seen[c] = true;
+		row_reset(&row);
+		while (step == SQLITE_ROW &&
+		       strcmp((const char *)sqlite3_column_text(q, 0), communes.items[c].code) == 0) {
+			intptr_t v;
+			if (strmap_get(&var_index, (const char *)sqlite3_column_text(q, 1), &v)) {
 				row.texts[v] = staging_column_strdup(q, 2);
 				row.states[v] = staging_column_strdup(q, 4);
 				row.obs_ids[v] = staging_column_strdup(q, 5);
@@ -348,6 +436,12 @@ dti_err score_year(staging *st, const framework *fw, const score_options *o, sco
 			}
 			step = sqlite3_step(q);
 		}
+		if (step != SQLITE_ROW && step != SQLITE_DONE) {
+			rc = diag_set(d, DTI_EDB, "cannot read current_input: %s",
+				      sqlite3_errmsg(staging_db(st)));
+			goto fail;
+		}
+		commune_digest(fw, communes.items[c].code, &row, digests[c]);
 		t1 = mono_seconds();
 		for (size_t i = 0; i < ni; i++) {
 			rule_result r = rule_eval(fw, &fw->indicators[i], row_lookup, ctx);
@@ -356,15 +450,11 @@ dti_err score_year(staging *st, const framework *fw, const score_options *o, sco
 			res[c * ni + i].flags = r.flags;
 		}
 		t_compute += mono_seconds() - t1;
-		rc = store_inputs(ins_in, fw, used, code, &row, d);
-		if (rc)
-			goto fail;
+		rc = store_inputs(ins_in, fw, used, communes.items[c].code, &row, d);
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		rc = diag_set(d, DTI_EDB, "cannot read current_input: %s", sqlite3_errmsg(staging_db(st)));
+	if (rc)
 		goto fail;
-	}
-	sqlite3_reset(q); /* rows of inactive communes may remain */
+	sqlite3_reset(q);
 
 	{
 		double t1 = mono_seconds();
@@ -479,13 +569,25 @@ dti_err score_year(staging *st, const framework *fw, const score_options *o, sco
 			goto fail;
 		}
 	}
+	input_fingerprint(fw, o, digests, nc, out->input_sha256);
+	if (o->dry || (o->skip_if && strcmp(o->skip_if, out->input_sha256) == 0)) {
+		staging_rollback(st);
+		out->unchanged = !o->dry;
+		out->communes = nc;
+		out->seconds_compute = t_compute;
+		out->seconds_total = mono_seconds() - t0;
+		goto out;
+	}
 	now_iso(now);
-	rc = staging_prepare(st, "UPDATE scoring_run SET status = 'ok', finished_at = ?2 WHERE id = ?1",
+	rc = staging_prepare(st,
+			     "UPDATE scoring_run SET status = 'ok', finished_at = ?2, input_sha256 = ?3 "
+			     "WHERE id = ?1",
 			     &fin, d);
 	if (rc)
 		goto fail;
 	sqlite3_bind_int64(fin, 1, run_id);
 	sqlite3_bind_text(fin, 2, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(fin, 3, out->input_sha256, -1, SQLITE_STATIC);
 	if (sqlite3_step(fin) != SQLITE_DONE) {
 		rc = diag_set(d, DTI_EDB, "cannot finish scoring run: %s", sqlite3_errmsg(staging_db(st)));
 		goto fail;
@@ -515,8 +617,22 @@ out:
 	}
 	free(res);
 	free(used);
+	free(seen);
+	free(digests);
 	strmap_free(&var_index);
+	strmap_free(&code_index);
 	commune_list_free(&communes);
+	return rc;
+}
+
+dti_err score_year(staging *st, const framework *fw, const score_options *o, score_summary *out,
+		   dti_diag *d)
+{
+	bool unordered = false;
+	dti_err rc = score_pass(st, fw, o, o->sorted_read, &unordered, out, d);
+
+	if (rc && unordered)
+		rc = score_pass(st, fw, o, true, &unordered, out, d);
 	return rc;
 }
 

@@ -16,6 +16,11 @@ typedef struct score_options {
 	int year;
 	bool official;            /* only verified values of the must_verify variables */
 	const strmap *must_verify; /* variable names; NULL = every variable */
+	bool sorted_read;          /* read inputs sorted by commune (slower; the
+				    * fallback when rows come unordered) */
+	const char *policy;        /* mixed into the input fingerprint (may be NULL) */
+	const char *skip_if;       /* a fingerprint: when the inputs have it, store nothing */
+	bool dry;                  /* compute the fingerprint only; store nothing */
 } score_options;
 
 typedef struct score_summary {
@@ -23,11 +28,15 @@ typedef struct score_summary {
 	size_t communes;
 	size_t missing;      /* indicator scores flagged missing */
 	double seconds_compute, seconds_total;
+	char input_sha256[65]; /* fingerprint of the inputs read (rescore.h) */
+	bool unchanged;        /* skip_if matched: nothing was stored */
 } score_summary;
 
-/* Scores and stores one run.  A missing input never fails the run: the
- * indicator gets 0 and a flag.  Fails only on database errors, or when no
- * commune is active (DTI_ENOTFOUND). */
+/* Scores and stores one run with the fingerprint of its inputs (see
+ * rescore.h), unless o->dry or the fingerprint equals o->skip_if (then
+ * nothing is stored and scoring_run_id is 0).  A missing input never fails
+ * the run: the indicator gets 0 and a flag.  Fails only on database errors,
+ * or when no commune is active (DTI_ENOTFOUND). */
 dti_err score_year(staging *st, const framework *fw, const score_options *o, score_summary *out,
 		   dti_diag *d);
 

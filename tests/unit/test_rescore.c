@@ -140,10 +140,10 @@ static void test_fingerprint_follows_inputs(void **state)
 static void test_scoring_run_records_fingerprint(void **state)
 {
 	fixture *f = *state;
-	score_options o = {2024, false, NULL};
+	score_options o = {2024, false, NULL, false, NULL, NULL, false};
 	score_summary s;
 	char now[65], last[65];
-	int64_t run = 0;
+	int64_t run = 0, runs = 0;
 	bool official = true;
 	dti_diag d;
 
@@ -151,8 +151,14 @@ static void test_scoring_run_records_fingerprint(void **state)
 	assert_int_equal(run, 0);
 	put(f, "11989", "population", "7799");
 	fp(f, 2024, false, now);
+	/* A fingerprint pass stores no scoring run. */
+	assert_int_equal(staging_query_int64(f->st, "SELECT count(*) + ?1 FROM scoring_run", 0,
+					     &runs, &d),
+			 DTI_EOK);
+	assert_int_equal(runs, 0);
 	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
-	assert_int_equal(rescore_record(f->st, s.scoring_run_id, now, &d), DTI_EOK);
+	assert_string_equal(s.input_sha256, now);
+	assert_false(s.unchanged);
 	assert_int_equal(rescore_latest(f->st, 2024, &run, &official, last, &d), DTI_EOK);
 	assert_int_equal(run, s.scoring_run_id);
 	assert_false(official);
@@ -160,6 +166,65 @@ static void test_scoring_run_records_fingerprint(void **state)
 	/* Scoring reads inputs, it does not change them. */
 	fp(f, 2024, false, last);
 	assert_string_equal(last, now);
+	/* With the fingerprint of the latest run as skip_if, nothing is stored. */
+	o.skip_if = now;
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	assert_true(s.unchanged);
+	assert_int_equal(s.scoring_run_id, 0);
+	assert_int_equal(staging_query_int64(f->st, "SELECT count(*) + ?1 FROM scoring_run", 0,
+					     &runs, &d),
+			 DTI_EOK);
+	assert_int_equal(runs, 1);
+	/* Another input: scored again. */
+	put(f, "11989", "population", "7800");
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	assert_false(s.unchanged);
+	assert_string_not_equal(s.input_sha256, now);
+	assert_int_equal(staging_query_int64(f->st, "SELECT count(*) + ?1 FROM scoring_run", 0,
+					     &runs, &d),
+			 DTI_EOK);
+	assert_int_equal(runs, 2);
+}
+
+/* The inputs read in the view's own order and sorted by commune give the
+ * same scores, inputs and fingerprint. */
+static void test_sorted_and_unsorted_reads_agree(void **state)
+{
+	fixture *f = *state;
+	score_options o = {2024, false, NULL, false, NULL, NULL, false};
+	score_summary s1, s2;
+	int64_t differ = -1;
+	dti_diag d;
+
+	put(f, "11989", "population", "7799");
+	put(f, "11992", "population", "5120");
+	put(f, "11989", "households", "2100");
+	assert_int_equal(score_year(f->st, f->fw, &o, &s1, &d), DTI_EOK);
+	o.sorted_read = true;
+	assert_int_equal(score_year(f->st, f->fw, &o, &s2, &d), DTI_EOK);
+	assert_string_equal(s1.input_sha256, s2.input_sha256);
+	assert_int_equal(staging_query_int64(f->st,
+					     "SELECT count(*) FROM (SELECT commune_code, item, points, "
+					     "flags, rank FROM score WHERE scoring_run_id = ?1 EXCEPT "
+					     "SELECT commune_code, item, points, flags, rank FROM score "
+					     "WHERE scoring_run_id = ?1 + 1)",
+					     s1.scoring_run_id, &differ, &d),
+			 DTI_EOK);
+	assert_int_equal(differ, 0);
+	assert_int_equal(staging_query_int64(f->st,
+					     "SELECT count(*) FROM (SELECT commune_code, variable, value, "
+					     "state, observation_ids FROM score_input WHERE "
+					     "scoring_run_id = ?1 EXCEPT SELECT commune_code, variable, "
+					     "value, state, observation_ids FROM score_input WHERE "
+					     "scoring_run_id = ?1 + 1)",
+					     s1.scoring_run_id, &differ, &d),
+			 DTI_EOK);
+	assert_int_equal(differ, 0);
+	assert_int_equal(staging_query_int64(f->st,
+					     "SELECT count(*) FROM score_input WHERE scoring_run_id = ?1",
+					     s2.scoring_run_id, &differ, &d),
+			 DTI_EOK);
+	assert_true(differ > 0);
 }
 
 int main(void)
@@ -167,6 +232,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fingerprint_follows_inputs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scoring_run_records_fingerprint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sorted_and_unsorted_reads_agree, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
