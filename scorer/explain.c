@@ -93,6 +93,37 @@ static const char *rule_words(const fw_indicator *ind, char *buf, size_t len)
 	return buf;
 }
 
+/* An input every value of which was rejected has no observation ids: the
+ * rejections made before the scoring run say whose values they were and
+ * who rejected them. */
+static dti_err print_rejected(staging *st, const scoring_run_info *run, const char *commune_code,
+			      const char *variable, FILE *out, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	strbuf ids;
+	dti_err rc = staging_prepare(
+		st,
+		"SELECT DISTINCT o.id FROM observation o JOIN appraisal a ON a.observation_id = o.id "
+		"WHERE o.year = ?1 AND o.commune_code = ?2 AND o.variable = ?3 "
+		"AND a.action = 'reject' AND a.at <= ?4 ORDER BY o.id",
+		&s, d);
+
+	if (rc)
+		return rc;
+	sb_init(&ids, 0);
+	sqlite3_bind_int(s, 1, run->year);
+	sqlite3_bind_text(s, 2, commune_code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, variable, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, run->started_at, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		sb_appendf(&ids, "%s%lld", ids.len ? "," : "", (long long)sqlite3_column_int64(s, 0));
+	sqlite3_finalize(s);
+	if (ids.len)
+		rc = print_observations(st, ids.data, out, d);
+	sb_free(&ids);
+	return rc;
+}
+
 dti_err explain_score(staging *st, const scoring_run_info *run, const char *commune_code,
 		      const char *item, FILE *out, dti_diag *d)
 {
@@ -189,6 +220,8 @@ dti_err explain_score(staging *st, const scoring_run_info *run, const char *comm
 			v->summed ? "  sum over sources" : "");
 		if (obs[k])
 			print_observations(st, obs[k], out, d);
+		else if (states[k] && strcmp(states[k], "rejected") == 0)
+			print_rejected(st, run, commune_code, v->name, out, d);
 	}
 	if (ind->kind == RULE_CROSS_COMMUNE) {
 		rc = staging_prepare(st,

@@ -64,6 +64,10 @@ expect_eq "1.1 official: verified" "$(score official 1.1)" "20.0 "
 expect_eq "1.2 official: corrected and verified" "$(score official 1.2)" "10.0 "
 expect_eq "1.3 official: rejected" "$(score official 1.3)" "0.0 missing,rejected"
 expect_eq "1.4 official: not verified" "$(score official 1.4)" "0.0 missing,unverified"
+# explain names the rejected value, who rejected it and why.
+dti explain 11989 1.3 > "$T/explain" 2> /dev/null || die "explain 1.3"
+grep -q "portal_dx_section = (none)  \[rejected\]" "$T/explain" || { cat "$T/explain"; die "explain: rejected input"; }
+grep -q "observation $SECTION: .*rejected by Phạm Thị Lan: Chuyên mục không tồn tại" "$T/explain" || { cat "$T/explain"; die "explain: who rejected"; }
 expect_eq "score input state" "$(q "SELECT state || ' ' || value FROM score_input WHERE scoring_run_id = (SELECT max(id) FROM scoring_run) AND commune_code = '11989' AND variable = 'dx_meetings_chaired'")" "corrected 2"
 
 # A feed value rejected, a form value verified: status and the pending list.
