@@ -82,9 +82,10 @@ typedef dti_err (*batch_extra)(staging *st, int64_t run_id, void *ctx, dti_diag 
 dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra,
 			 void *ctx, int64_t *run_id, dti_diag *d);
 
-/* Records a refused batch: a failed run with the error text, no data. */
+/* Records a refused batch: a failed run with the error text, no data.
+ * *run_id (may be NULL) receives the run. */
 dti_err batch_record_failure(staging *st, const batch_target *t, const run_counts *c,
-			     const char *error, dti_diag *d);
+			     const char *error, int64_t *run_id, dti_diag *d);
 
 /* Joins the first problems into one error text for a run record. */
 char *problems_join(const dti_problems *p, size_t max_items);

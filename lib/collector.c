@@ -660,10 +660,10 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 	if (res.error) {
 		status = "failed";
 		code = COLLECT_FAILED;
-		log_error("source '%s' failed; nothing of it was stored:", s->name);
-		fprintf(stderr, "%s\n", res.error);
+		log_error("source '%s' failed; nothing of it was stored:\n%s", s->name, res.error);
 		b.counts.stored = 0;
-		if (!env->dry_run && batch_record_failure(env->st, &t, &b.counts, res.error, &d)) {
+		if (!env->dry_run &&
+		    batch_record_failure(env->st, &t, &b.counts, res.error, &run, &d)) {
 			log_error("%s", d.msg);
 			code = COLLECT_DB;
 		}

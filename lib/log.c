@@ -1,6 +1,7 @@
 #include "log.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,18 +26,40 @@ void log_set_quiet(int q)
 	quiet = q;
 }
 
+/* With DTI_LOG_TIME=1 (the nightly job's logs) every line starts with the
+ * time and the program, the continuation lines of a multi-line message
+ * too, so that a log can be filtered by time line by line. */
 static void emit(const char *level, const char *fmt, va_list ap)
 {
 	const char *t = getenv("DTI_LOG_TIME");
+	char now[32], *msg = NULL, *line, *nl;
 
-	if (t && strcmp(t, "1") == 0) {
-		char now[32];
-		now_iso(now);
-		fprintf(stderr, "%s ", now);
+	if (!t || strcmp(t, "1") != 0) {
+		fprintf(stderr, "%s: %s", program, level);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+		return;
 	}
-	fprintf(stderr, "%s: %s", program, level);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	now_iso(now);
+	{
+		va_list again;
+		int n;
+		va_copy(again, ap);
+		n = vsnprintf(NULL, 0, fmt, again);
+		va_end(again);
+		if (n < 0)
+			return;
+		msg = xmalloc((size_t)n + 1);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	}
+	for (line = msg;; line = nl + 1) {
+		nl = strchr(line, '\n');
+		fprintf(stderr, "%s %s: %s%.*s\n", now, program, line == msg ? level : "",
+			(int)(nl ? nl - line : (ptrdiff_t)strlen(line)), line);
+		if (!nl)
+			break;
+	}
+	free(msg);
 }
 
 void log_error(const char *fmt, ...)

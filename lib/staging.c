@@ -445,7 +445,8 @@ dti_err staging_run_finish(staging *st, int64_t run_id, const char *status, cons
 }
 
 dti_err staging_run_failed(staging *st, int64_t source_id, const char *program, int year,
-			   const char *input, const run_counts *c, const char *error, dti_diag *d)
+			   const char *input, const run_counts *c, const char *error,
+			   int64_t *run_id, dti_diag *d)
 {
 	int64_t id = 0;
 	dti_err rc = staging_begin(st, d);
@@ -459,7 +460,10 @@ dti_err staging_run_failed(staging *st, int64_t source_id, const char *program, 
 		staging_rollback(st);
 		return rc;
 	}
-	return staging_commit(st, d);
+	rc = staging_commit(st, d);
+	if (!rc && run_id)
+		*run_id = id;
+	return rc;
 }
 
 static dti_err run_set(staging *st, const char *sql, int64_t run_id, const char *text, dti_diag *d)

@@ -83,9 +83,10 @@ dti_err staging_run_start(staging *st, int64_t source_id, const char *program, i
 dti_err staging_run_finish(staging *st, int64_t run_id, const char *status, const run_counts *c,
 			   const char *error, dti_diag *d);
 /* Records a failed run in its own transaction (for batches refused before
- * anything was stored). */
+ * anything was stored); *run_id (may be NULL) receives its id. */
 dti_err staging_run_failed(staging *st, int64_t source_id, const char *program, int year,
-			   const char *input, const run_counts *c, const char *error, dti_diag *d);
+			   const char *input, const run_counts *c, const char *error,
+			   int64_t *run_id, dti_diag *d);
 dti_err staging_run_set_payload(staging *st, int64_t run_id, const char *sha256, dti_diag *d);
 dti_err staging_run_set_forced(staging *st, int64_t run_id, const char *user, dti_diag *d);
 

@@ -216,7 +216,7 @@ int cmd_import(app *a, int argc, char **argv)
 				log_error("%s", p.items[k]);
 			log_error("%s: %zu problem%s; nothing of this file was stored", file, p.count,
 				  p.count == 1 ? "" : "s");
-			if (!dry && batch_record_failure(a->st, &t, &b.counts, err, &d))
+			if (!dry && batch_record_failure(a->st, &t, &b.counts, err, NULL, &d))
 				log_error("%s", d.msg);
 			free(err);
 			code = code ? code : EXIT_REFUSED;

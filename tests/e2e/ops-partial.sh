@@ -35,8 +35,11 @@ grep -Eq '^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9:.]+Z dti-nightly: starting' "
 grep -Eq '^20[0-9-]+T[0-9:.]+Z dti import: .*bank-branches.csv: run [0-9]+ stored' \
 	"$dep/var/log/dti-nightly.log" || fail "the log file lacks the programs' time-stamped lines"
 grep -q 'summary:' "$dep/var/log/dti-nightly.log" || fail "the log file lacks the summary"
-grep -v '^20[0-9-]*T[0-9:.]*Z ' "$dep/var/log/dti-nightly.log" | grep -v '^/' | grep -q . &&
-	echo "note: lines without a time stamp in the log (continuations of multi-line messages)"
+# Every line, continuations of multi-line messages included.
+if grep -v '^20[0-9-]*T[0-9:.]*Z ' "$dep/var/log/dti-nightly.log" | grep -q .; then
+	grep -v '^20[0-9-]*T[0-9:.]*Z ' "$dep/var/log/dti-nightly.log" | head -5
+	fail "lines without a time stamp in the log"
+fi
 
 # Scored with the sources that worked, and published.
 [ "$(q "SELECT count(*) FROM current_ranking WHERE year = 2024")" = 11 ] || fail "no ranking of 11 communes"

@@ -90,9 +90,15 @@ run_collect() {
 	awk "BEGIN { exit !($ELAPSED <= $max) }" || fail "$prog $*: took ${ELAPSED}s, more than ${max}s"
 }
 
+# The last run has these status and counts, and a single source's summary
+# line names it.
 expect_run() {
 	r=$(last_run)
 	[ "$r" = "$1" ] || fail "last run is '$r', expected '$1'"
+	if [ "$(wc -l <"$T/out.txt")" -eq 1 ]; then
+		id=$(sql "select max(id) from run")
+		grep -q " run=$id " "$T/out.txt" || fail "the summary line does not name run $id"
+	fi
 }
 
 expect_error() {
