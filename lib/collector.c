@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "mapping.h"
@@ -130,6 +131,7 @@ static void source_clear(collector_source *s)
 	free(s->headers);
 	free(s->body_template);
 	free(s->auth_error);
+	free(s->ca_file);
 	memset(s, 0, sizeof *s);
 }
 
@@ -267,6 +269,19 @@ static dti_err source_resolve(const collector_env *env, json_t *block, collector
 		s->fetch.max_connections = l;
 	if (rc)
 		return rc;
+	v = json_object_get(block, "ca_file");
+	if (!v && defaults)
+		v = json_object_get(defaults, "ca_file");
+	if (v && (!json_is_string(v) || !*json_string_value(v)))
+		return diag_set(d, DTI_ECONFIG, "source '%s': \"ca_file\" must be a file name",
+				s->name);
+	if (v) {
+		s->ca_file = path_relative_to(env->cfg->path, json_string_value(v));
+		if (access(s->ca_file, R_OK) != 0)
+			return diag_set(d, DTI_ECONFIG, "source '%s': cannot read the CA file '%s'",
+					s->name, s->ca_file);
+		s->fetch.ca_file = s->ca_file;
+	}
 	method = json_string_value(json_object_get(block, "method"));
 	if (method && strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
 		return diag_set(d, DTI_ECONFIG, "source '%s': \"method\" must be GET or POST",

@@ -40,6 +40,7 @@ typedef struct collector_source {
 	size_t n_headers;
 	char *body_template; /* POST body before expansion, or NULL */
 	char *auth_error;    /* why a credential could not be read, or NULL */
+	char *ca_file;       /* resolved against the config folder, or NULL */
 } collector_source;
 
 /* The context a run has. */

@@ -36,6 +36,8 @@ typedef struct fetch_opts {
 	size_t n_headers;
 	const char *if_none_match;     /* ETag from the last success, or NULL */
 	const char *if_modified_since; /* Last-Modified from the last success, or NULL */
+	const char *ca_file;      /* PEM bundle of the CAs to trust instead of the
+				   * system's (a private CA), or NULL */
 } fetch_opts;
 
 /* Fills o with the defaults above. */

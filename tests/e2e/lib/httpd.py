@@ -4,6 +4,8 @@
 usage: httpd.py PORTFILE [DELAY_MS [REQUEST_LOG]]
 
 Binds 127.0.0.1 on a free port, writes the port to PORTFILE, and serves
+HTTPS instead of HTTP when HTTPD_TLS_CERT and HTTPD_TLS_KEY name PEM files.
+It serves
 scenarios chosen by the path (see do_GET).  Each request's "path?k" is
 appended to REQUEST_LOG when given; GET /stats returns the counts as JSON.
 Runs until killed."""
@@ -234,8 +236,13 @@ class S(ThreadingHTTPServer):
     request_queue_size = 256
 
 srv = S(("127.0.0.1", 0), H)
+import os
+if os.environ.get("HTTPD_TLS_CERT"):
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(os.environ["HTTPD_TLS_CERT"], os.environ["HTTPD_TLS_KEY"])
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
 with open(sys.argv[1] + ".tmp", "w") as f:
     f.write(str(srv.server_address[1]))
-import os
 os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 srv.serve_forever()
