@@ -307,12 +307,6 @@ static dti_err source_resolve(const collector_env *env, json_t *block, collector
 		resolve_auth(env, s, auth);
 	s->fetch.headers = (const char *const *)s->headers;
 	s->fetch.n_headers = s->n_headers;
-	if (json_object_get(block, "pagination") &&
-	    (strstr(s->url, "{commune") || strstr(s->url, "{district}")))
-		return diag_set(d, DTI_ECONFIG,
-				"source '%s': pagination cannot be combined with a {commune} or "
-				"{district} URL template",
-				s->name);
 	return DTI_EOK;
 }
 
@@ -374,58 +368,6 @@ static bool map_body(const collector_env *env, const mapping *m, const commune_i
 	return true;
 }
 
-/* A template over communes or districts: every URL at once. */
-static void collect_parallel(const collector_env *env, const collector_source *s,
-			     const mapping *m, const commune_index *ix, batch *b, dti_problems *p,
-			     collector_result *res, bool by_district)
-{
-	const commune_list *l = env->active;
-	size_t n = 0;
-	fetch_job *jobs = xcalloc(l->count + 1, sizeof *jobs);
-	char **urls = xcalloc(l->count + 1, sizeof *urls);
-	char **bodies = xcalloc(l->count + 1, sizeof *bodies);
-	strmap seen;
-
-	strmap_init(&seen);
-	for (size_t i = 0; i < l->count; i++) {
-		const char *code = l->items[i].code, *name = l->items[i].name, *district = NULL;
-		if (env->units) {
-			const admin_unit *u = units_find(env->units, code);
-			district = u ? u->district_code : NULL;
-		}
-		if (by_district) {
-			if (!district || !strmap_put(&seen, district, 1))
-				continue;
-			code = name = NULL;
-		}
-		urls[n] = collector_expand(s->url, env->year, code, name, district, -1, NULL, true);
-		bodies[n] = request_body(env, s, code, name, district, -1);
-		jobs[n].url = urls[n];
-		jobs[n].body = bodies[n];
-		n++;
-	}
-	res->input = xasprintf("%s (%zu requests)", s->url, n);
-	fetch_many(jobs, n, &s->fetch);
-	for (size_t i = 0; i < n && !res->error; i++)
-		if (jobs[i].rc)
-			res->error = xstrdup(jobs[i].error);
-	for (size_t i = 0; i < n && !res->error; i++) {
-		mapping_page pg;
-		payload_part(res, urls[i], &jobs[i], n > 1);
-		if (map_body(env, m, ix, &jobs[i], urls[i], b, p, res, &pg))
-			free(pg.next);
-	}
-	for (size_t i = 0; i < n; i++) {
-		fetch_job_clear(&jobs[i]);
-		free(urls[i]);
-		free(bodies[i]);
-	}
-	free(jobs);
-	free(urls);
-	free(bodies);
-	strmap_free(&seen);
-}
-
 /* Resolves a next link against the page it was found on. */
 static char *resolve_link(const char *base, const char *link)
 {
@@ -444,123 +386,238 @@ static char *resolve_link(const char *base, const char *link)
 	return out;
 }
 
-/* One URL, possibly paged by number or by next link. */
-static void collect_paged(const collector_env *env, const collector_source *s, const mapping *m,
-			  const commune_index *ix, batch *b, dti_problems *p,
-			  collector_result *res)
+/* How a source pages: by number ({page}), by next link, or not at all. */
+typedef struct paging {
+	bool by_number, by_link;
+	long first, max_pages, page_size;
+} paging;
+
+static void paging_read(const collector_source *s, paging *pg)
 {
 	json_t *pgn = json_object_get(s->block, "pagination");
 	const char *type = json_string_value(json_object_get(pgn, "type"));
 	json_t *jv;
-	long page = 1, max_pages = DEFAULT_MAX_PAGES, page_size = 0;
-	bool by_number = type && strcmp(type, "page") == 0;
-	bool by_link = type && strcmp(type, "next") == 0;
-	char *etag = NULL, *lm = NULL, *url = NULL;
-	strmap seen_urls, seen_bodies;
-	dti_diag d;
 
-	strmap_init(&seen_urls);
-	strmap_init(&seen_bodies);
+	pg->by_number = type && strcmp(type, "page") == 0;
+	pg->by_link = type && strcmp(type, "next") == 0;
+	pg->first = 1;
+	pg->max_pages = DEFAULT_MAX_PAGES;
+	pg->page_size = 0;
 	jv = json_object_get(pgn, "first");
 	if (json_is_integer(jv))
-		page = (long)json_integer_value(jv);
+		pg->first = (long)json_integer_value(jv);
 	jv = json_object_get(pgn, "max_pages");
 	if (json_is_integer(jv) && json_integer_value(jv) > 0)
-		max_pages = (long)json_integer_value(jv);
+		pg->max_pages = (long)json_integer_value(jv);
 	jv = json_object_get(pgn, "page_size");
 	if (json_is_integer(jv) && json_integer_value(jv) > 0)
-		page_size = (long)json_integer_value(jv);
+		pg->page_size = (long)json_integer_value(jv);
+}
+
+/* The pages of one URL (of one commune or district for a template), read
+ * one after another. */
+typedef struct page_chain {
+	const char *code, *name, *district; /* template values, or NULL */
+	char *url;                          /* the page to read next */
+	char *body;                         /* its POST body, or NULL */
+	long page, n;                       /* its number; pages read so far */
+	strmap seen_urls, seen_bodies;      /* against loops */
+	bool active;
+} page_chain;
+
+static void chain_init(page_chain *c, const collector_env *env, const collector_source *s,
+		       const paging *pg, const char *code, const char *name, const char *district)
+{
+	memset(c, 0, sizeof *c);
+	c->code = code;
+	c->name = name;
+	c->district = district;
+	c->page = pg->first;
+	c->url = collector_expand(s->url, env->year, code, name, district,
+				  pg->by_number ? c->page : -1, NULL, true);
+	c->body = request_body(env, s, code, name, district, pg->by_number ? c->page : -1);
+	strmap_init(&c->seen_urls);
+	strmap_init(&c->seen_bodies);
+	c->active = true;
+}
+
+static void chain_clear(page_chain *c)
+{
+	free(c->url);
+	free(c->body);
+	strmap_free(&c->seen_urls);
+	strmap_free(&c->seen_bodies);
+}
+
+/* Takes in a page read without a transport error: refuses a page seen
+ * before, keeps the payload, maps the records, and moves the chain to the
+ * next page or ends it.  False when the run must stop (res->error). */
+static bool chain_take(page_chain *c, const collector_env *env, const collector_source *s,
+		       const paging *pg, const mapping *m, const commune_index *ix,
+		       const fetch_job *j, bool multi, batch *b, dti_problems *p,
+		       collector_result *res)
+{
+	mapping_page mp = {0};
+	char sha[65];
+	bool more = false, paged = pg->by_number || pg->by_link;
+
+	sha256_hex(j->data.data ? j->data.data : "", j->data.len, sha);
+	if (paged && !strmap_put(&c->seen_bodies, sha, c->n)) {
+		res->error = xasprintf("%s: pagination loop: page %ld repeats an earlier page", c->url,
+				       c->n + 1);
+		return false;
+	}
+	strmap_put(&c->seen_urls, c->url, c->n);
+	payload_part(res, c->url, j, multi);
+	if (!map_body(env, m, ix, j, c->url, b, p, res, &mp))
+		return false;
+	c->n++;
+	if (pg->by_number) {
+		more = mp.records > 0 && !(mp.total_pages > 0 && c->page >= mp.total_pages) &&
+		       !(pg->page_size > 0 && (long)mp.records < pg->page_size);
+		if (more) {
+			c->page++;
+			free(c->url);
+			free(c->body);
+			c->url = collector_expand(s->url, env->year, c->code, c->name, c->district,
+						  c->page, NULL, true);
+			c->body = request_body(env, s, c->code, c->name, c->district, c->page);
+		}
+	} else if (pg->by_link && mp.next) {
+		char *next = resolve_link(c->url, mp.next);
+		if (!next) {
+			res->error = xasprintf("%s: next link '%s' is not a URL", c->url, mp.next);
+		} else if (strmap_get(&c->seen_urls, next, NULL)) {
+			res->error = xasprintf("%s: pagination loop: next link '%s' was already read",
+					       c->url, next);
+			free(next);
+		} else {
+			free(c->url);
+			c->url = next;
+			more = true;
+		}
+	}
+	free(mp.next);
+	if (more && c->n >= pg->max_pages) {
+		res->error = xasprintf("%s: pagination did not end after %ld pages "
+				       "(\"max_pages\" bound)", s->url, pg->max_pages);
+		more = false;
+	}
+	c->active = more;
+	return !res->error;
+}
+
+/* A template over communes or districts: every URL at once, then the next
+ * page of each that has one, and so on. */
+static void collect_parallel(const collector_env *env, const collector_source *s,
+			     const mapping *m, const commune_index *ix, batch *b, dti_problems *p,
+			     collector_result *res, bool by_district)
+{
+	const commune_list *l = env->active;
+	size_t n = 0, requests = 0, active;
+	page_chain *chains = xcalloc(l->count + 1, sizeof *chains);
+	fetch_job *jobs = xcalloc(l->count + 1, sizeof *jobs);
+	page_chain **of = xcalloc(l->count + 1, sizeof *of); /* the chain of each job */
+	strmap seen;
+	paging pg;
+
+	paging_read(s, &pg);
+	strmap_init(&seen);
+	for (size_t i = 0; i < l->count; i++) {
+		const char *code = l->items[i].code, *name = l->items[i].name, *district = NULL;
+		if (env->units) {
+			const admin_unit *u = units_find(env->units, code);
+			district = u ? u->district_code : NULL;
+		}
+		if (by_district) {
+			if (!district || !strmap_put(&seen, district, 1))
+				continue;
+			code = name = NULL;
+		}
+		chain_init(&chains[n++], env, s, &pg, code, name, district);
+	}
+	do {
+		active = 0;
+		for (size_t i = 0; i < n; i++)
+			if (chains[i].active) {
+				memset(&jobs[active], 0, sizeof jobs[active]);
+				jobs[active].url = chains[i].url;
+				jobs[active].body = chains[i].body;
+				of[active++] = &chains[i];
+			}
+		if (!active)
+			break;
+		fetch_many(jobs, active, &s->fetch);
+		requests += active;
+		for (size_t i = 0; i < active && !res->error; i++)
+			if (jobs[i].rc)
+				res->error = xstrdup(jobs[i].error);
+		for (size_t i = 0; i < active && !res->error; i++)
+			chain_take(of[i], env, s, &pg, m, ix, &jobs[i], n > 1 || pg.by_number || pg.by_link,
+				   b, p, res);
+		for (size_t i = 0; i < active; i++)
+			fetch_job_clear(&jobs[i]);
+	} while (!res->error);
+	res->input = xasprintf("%s (%zu requests)", s->url, requests);
+	for (size_t i = 0; i < n; i++)
+		chain_clear(&chains[i]);
+	free(chains);
+	free(jobs);
+	free(of);
+	strmap_free(&seen);
+}
+
+/* One URL, possibly paged; its first page is asked conditionally (ETag,
+ * Last-Modified of the last stored fetch). */
+static void collect_paged(const collector_env *env, const collector_source *s, const mapping *m,
+			  const commune_index *ix, batch *b, dti_problems *p,
+			  collector_result *res)
+{
+	char *etag = NULL, *lm = NULL;
+	page_chain c;
+	paging pg;
+	dti_diag d;
+
+	paging_read(s, &pg);
 	if (staging_source_validators(env->st, s->name, &etag, &lm, &d)) {
 		res->error = xstrdup(d.msg);
-		goto out;
+		return;
 	}
-	url = collector_expand(s->url, env->year, NULL, NULL, NULL, by_number ? page : -1, NULL, true);
-	res->input = xstrdup(url);
-	for (long n = 0;; n++) {
+	chain_init(&c, env, s, &pg, NULL, NULL, NULL);
+	res->input = xstrdup(c.url);
+	while (c.active) {
 		fetch_opts o = s->fetch;
 		fetch_job j = {0};
-		mapping_page pg = {0};
-		char *body, sha[65];
-		bool more = false;
-
-		if (n >= max_pages) {
-			res->error = xasprintf("%s: pagination did not end after %ld pages "
-					       "(\"max_pages\" bound)", s->url, max_pages);
-			break;
-		}
-		if (n == 0) {
+		bool stop;
+		if (c.n == 0) {
 			o.if_none_match = etag;
 			o.if_modified_since = lm;
 		}
-		body = request_body(env, s, NULL, NULL, NULL, by_number ? page : -1);
-		j.url = url;
-		j.body = body;
+		j.url = c.url;
+		j.body = c.body;
 		fetch_one(&j, &o);
-		free(body);
 		if (j.rc) {
 			res->error = xstrdup(j.error);
-			fetch_job_clear(&j);
-			break;
-		}
-		if (j.not_modified) {
-			if (n == 0)
+		} else if (j.not_modified) {
+			if (c.n == 0)
 				res->not_modified = true;
 			else
-				res->error = xasprintf("%s: 304 Not Modified for page %ld", url, n + 1);
-			fetch_job_clear(&j);
-			break;
+				res->error = xasprintf("%s: 304 Not Modified for page %ld", c.url, c.n + 1);
+		} else {
+			if (c.n == 0) {
+				res->etag = j.etag ? xstrdup(j.etag) : NULL;
+				res->last_modified = j.last_modified ? xstrdup(j.last_modified) : NULL;
+			}
+			chain_take(&c, env, s, &pg, m, ix, &j, pg.by_number || pg.by_link, b, p, res);
 		}
-		if (n == 0) {
-			res->etag = j.etag ? xstrdup(j.etag) : NULL;
-			res->last_modified = j.last_modified ? xstrdup(j.last_modified) : NULL;
-		}
-		sha256_hex(j.data.data ? j.data.data : "", j.data.len, sha);
-		if ((by_number || by_link) && !strmap_put(&seen_bodies, sha, n)) {
-			res->error = xasprintf("%s: pagination loop: page %ld repeats an earlier page",
-					       url, n + 1);
-			fetch_job_clear(&j);
-			break;
-		}
-		strmap_put(&seen_urls, url, n);
-		payload_part(res, url, &j, by_number || by_link);
-		if (!map_body(env, m, ix, &j, url, b, p, res, &pg)) {
-			fetch_job_clear(&j);
-			break;
-		}
+		stop = j.rc || j.not_modified || res->error;
 		fetch_job_clear(&j);
-		if (by_number) {
-			more = pg.records > 0 && !(pg.total_pages > 0 && page >= pg.total_pages) &&
-			       !(page_size > 0 && (long)pg.records < page_size);
-			if (more) {
-				page++;
-				free(url);
-				url = collector_expand(s->url, env->year, NULL, NULL, NULL, page, NULL,
-						       true);
-			}
-		} else if (by_link && pg.next) {
-			char *next = resolve_link(url, pg.next);
-			if (!next) {
-				res->error = xasprintf("%s: next link '%s' is not a URL", url, pg.next);
-			} else if (strmap_get(&seen_urls, next, NULL)) {
-				res->error = xasprintf("%s: pagination loop: next link '%s' was already read",
-						       url, next);
-				free(next);
-			} else {
-				free(url);
-				url = next;
-				more = true;
-			}
-		}
-		free(pg.next);
-		if (!more)
+		if (stop)
 			break;
 	}
-out:
-	free(url);
+	chain_clear(&c);
 	free(etag);
 	free(lm);
-	strmap_free(&seen_urls);
-	strmap_free(&seen_bodies);
 }
 
 void collector_collect_generic(const collector_env *env, const collector_source *s,

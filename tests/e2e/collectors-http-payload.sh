@@ -1,7 +1,8 @@
 #!/bin/sh
 # Bad payloads: truncated JSON, an HTML error page with status 200, invalid
 # UTF-8, wrong field types and negative numbers, a pagination loop (by next
-# link and by a server ignoring the page number).  Each fails the source with
+# link, in each commune's feed of a template, and by a server ignoring the
+# page number).  Each fails the source with
 # a message naming the record and field where there is one, stores nothing
 # and leaves earlier data intact.
 . "$DTI_ROOT/tests/e2e/lib/collectors.sh"
@@ -14,6 +15,7 @@ write_config "[
  $(telecom_block telecom:badutf8 "$BASE/feed/badutf8"),
  $(telecom_block telecom:types "$BASE/feed/wrongtypes"),
  $(telecom_block telecom:loop "$BASE/feed/loop/1" ', "pagination": {"type": "next", "next": "links.next"}'),
+ $(telecom_block telecom:each-loop "$BASE/feed/commune-pages/{commune}/1?loop=1" ', "pagination": {"type": "next", "next": "links.next"}'),
  $(telecom_block telecom:samepage "$BASE/feed/samepage?p={page}" ', "pagination": {"type": "page", "max_pages": 50}')
 ]"
 
@@ -46,6 +48,13 @@ run_collect 5 1 dti-collect-telecom --source telecom:loop
 expect_run "failed|11|0|0|0"
 expect_error "pagination loop"
 [ "$(hits /feed/loop/1?)" -eq 1 ] || fail "the loop went round"
+expect_unchanged "$good"
+
+# The same loop in the paged feed of each commune of a template.
+run_collect 5 1 dti-collect-telecom --source telecom:each-loop
+expect_error "pagination loop"
+[ "$(hits /feed/commune-pages/11989/1?)" -eq 1 ] || fail "the commune's loop went round"
+[ "$(sql "select status from run order by id desc limit 1")" = failed ] || fail "the looping template did not fail"
 expect_unchanged "$good"
 
 run_collect 5 1 dti-collect-telecom --source telecom:samepage

@@ -16,6 +16,7 @@ write_config "[
  $(telecom_block telecom:auth-env "$BASE/feed/auth" ', "auth": {"prefix": "Bearer ", "env": "DTI_TEST_TOKEN"}'),
  $(telecom_block telecom:auth-file "$BASE/feed/auth" ', "auth": {"header": "Authorization", "prefix": "Bearer ", "file": "token.txt"}'),
  $(telecom_block telecom:district "$BASE/feed/district/{district}"),
+ $(telecom_block telecom:each-paged "$BASE/feed/commune-pages/{commune}/1" ', "pagination": {"type": "next", "next": "links.next"}'),
  {\"name\": \"portal:rest\", \"kind\": \"portal\", \"max_age_hours\": 36, \"url\": \"$BASE/portal\",
   \"method\": \"POST\", \"headers\": {\"groupId\": \"35417\"},
   \"form\": {\"params\": \"{\\\"service\\\":\\\"report_tthc_tilexulyhs_service\\\",\\\"p_nam\\\":{year},\\\"pageIndex\\\":{page},\\\"pageSize\\\":4}\"},
@@ -85,6 +86,17 @@ run_collect 10 0 dti-collect-telecom --source telecom:district
 expect_run "ok|11|44|0|0"
 [ "$(hits /feed/district/325?)" -eq 1 ] || fail "district 325 not fetched once"
 
+# A template over communes whose feeds are paged: page 1 of every commune
+# at once, then page 2 of every commune.
+run_collect 10 0 dti-collect-telecom --source telecom:each-paged
+expect_run "ok|11|44|0|0"
+for c in 11986 11989 12016; do
+	[ "$(hits /feed/commune-pages/$c/1?)" -eq 1 ] && [ "$(hits /feed/commune-pages/$c/2?)" -eq 1 ] ||
+		fail "commune $c: pages not read once each"
+done
+grep -q "(22 requests)" "$T/out.txt" || [ "$(sql "select input from run order by id desc limit 1")" = "$BASE/feed/commune-pages/{commune}/1 (22 requests)" ] ||
+	fail "the run does not record 22 requests"
+
 # POST with a form body, a header and page index, like the portal's rest.jsp.
 run_collect 10 0 dti-collect-portal --source portal:rest
 expect_run "ok|11|11|0|0"
@@ -100,5 +112,5 @@ expect_unchanged "$before"
 
 # Every telecom source at once: one summary line each.
 DTI_TEST_TOKEN=s3cret-token run_collect 15 0 dti-collect-telecom
-[ "$(grep -c '^telecom:' "$T/out.txt")" -eq 9 ] || fail "not one summary line per telecom source"
+[ "$(grep -c '^telecom:' "$T/out.txt")" -eq 10 ] || fail "not one summary line per telecom source"
 echo "all ok"

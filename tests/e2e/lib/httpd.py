@@ -80,6 +80,18 @@ class H(BaseHTTPRequestHandler):
             page = int(p.rsplit("/", 1)[1])
             recs = [record(i) for i in range(11)][(page - 1) * 6: page * 6]
             return self.send(200, doc(recs, links={"next": "/feed/loop/%d" % (2 if page == 1 else 1)}))
+        if p.startswith("/feed/commune-pages/"):
+            # a commune's own feed in two pages linked by "next": its record,
+            # then nothing; with ?loop=1 the second page links back
+            _, _, _, code, page = p.split("/")
+            if code not in CODES:
+                return self.send(404, b'{"error":"no such commune"}')
+            loop = "?loop=1" if q.get("loop") else ""
+            if page == "1":
+                return self.send(200, doc([record(CODES.index(code))],
+                                          links={"next": "/feed/commune-pages/%s/2%s" % (code, loop)}))
+            nxt = "/feed/commune-pages/%s/1%s" % (code, loop) if loop else None
+            return self.send(200, doc([], links={"next": nxt}))
         if p == "/feed/samepage":
             # ignores the page number: every page is the first
             return self.send(200, doc([record(i) for i in range(6)]))
