@@ -312,7 +312,7 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 	int64_t run_id = 0;
 	size_t nc, ni = fw->n_indicators;
 	char now[32];
-	double t0 = mono_seconds(), t_compute = 0;
+	double t0 = mono_seconds(), t_compute = 0, t_store = 0, t2;
 	int step;
 	dti_err rc;
 	const void *ctx[2] = {fw, &row};
@@ -450,7 +450,9 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 			res[c * ni + i].flags = r.flags;
 		}
 		t_compute += mono_seconds() - t1;
+		t2 = mono_seconds();
 		rc = store_inputs(ins_in, fw, used, communes.items[c].code, &row, d);
+		t_store += mono_seconds() - t2;
 	}
 	if (rc)
 		goto fail;
@@ -490,6 +492,7 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 		sort_by_total(order, nc, totals);
 		t_compute += mono_seconds() - t1;
 
+		t2 = mono_seconds();
 		rc = staging_prepare(st,
 				     "INSERT INTO score(scoring_run_id, commune_code, item, level, points, "
 				     "max_points, fraction, ratio, flags, rank) "
@@ -561,6 +564,7 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 				rc = DTI_EDB;
 			sqlite3_reset(ins_score);
 		}
+		t_store += mono_seconds() - t2;
 		free(totals);
 		free(order);
 		free(ranks);
@@ -575,6 +579,7 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 		out->unchanged = !o->dry;
 		out->communes = nc;
 		out->seconds_compute = t_compute;
+		out->seconds_store = t_store;
 		out->seconds_total = mono_seconds() - t0;
 		goto out;
 	}
@@ -592,12 +597,15 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 		rc = diag_set(d, DTI_EDB, "cannot finish scoring run: %s", sqlite3_errmsg(staging_db(st)));
 		goto fail;
 	}
+	t2 = mono_seconds();
 	rc = staging_commit(st, d);
 	if (rc)
 		goto fail;
+	t_store += mono_seconds() - t2;
 	out->scoring_run_id = run_id;
 	out->communes = nc;
 	out->seconds_compute = t_compute;
+	out->seconds_store = t_store;
 	out->seconds_total = mono_seconds() - t0;
 	goto out;
 fail:

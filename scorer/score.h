@@ -27,7 +27,9 @@ typedef struct score_summary {
 	int64_t scoring_run_id;
 	size_t communes;
 	size_t missing;      /* indicator scores flagged missing */
-	double seconds_compute, seconds_total;
+	double seconds_compute;  /* the rules, normalisation and ranks */
+	double seconds_store;    /* writing the scores and their inputs */
+	double seconds_total;    /* the rest is reading the inputs */
 	char input_sha256[65]; /* fingerprint of the inputs read (rescore.h) */
 	bool unchanged;        /* skip_if matched: nothing was stored */
 } score_summary;
