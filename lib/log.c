@@ -32,7 +32,8 @@ void log_set_quiet(int q)
 static void emit(const char *level, const char *fmt, va_list ap)
 {
 	const char *t = getenv("DTI_LOG_TIME");
-	char now[32], *msg = NULL, *line, *nl;
+	char now[32], *msg, *line, *nl;
+	strbuf sb;
 
 	if (!t || strcmp(t, "1") != 0) {
 		fprintf(stderr, "%s: %s", program, level);
@@ -41,17 +42,12 @@ static void emit(const char *level, const char *fmt, va_list ap)
 		return;
 	}
 	now_iso(now);
-	{
-		va_list again;
-		int n;
-		va_copy(again, ap);
-		n = vsnprintf(NULL, 0, fmt, again);
-		va_end(again);
-		if (n < 0)
-			return;
-		msg = xmalloc((size_t)n + 1);
-		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	sb_init(&sb, 0);
+	if (sb_vappendf(&sb, fmt, ap)) {
+		sb_free(&sb);
+		return;
 	}
+	msg = sb_take(&sb);
 	for (line = msg;; line = nl + 1) {
 		nl = strchr(line, '\n');
 		fprintf(stderr, "%s %s: %s%.*s\n", now, program, line == msg ? level : "",

@@ -154,20 +154,29 @@ dti_err sb_appends(strbuf *sb, const char *s)
 dti_err sb_appendf(strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 	dti_err rc;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	rc = sb_vappendf(sb, fmt, ap);
 	va_end(ap);
+	return rc;
+}
+
+dti_err sb_vappendf(strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list again;
+	int n;
+	dti_err rc;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
 	if (n < 0)
 		return DTI_EINVALID;
 	rc = sb_grow(sb, (size_t)n);
 	if (rc)
 		return rc;
-	va_start(ap, fmt);
 	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	sb->len += (size_t)n;
 	return DTI_EOK;
 }

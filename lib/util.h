@@ -3,6 +3,7 @@
 #ifndef DTI_UTIL_H
 #define DTI_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,6 +46,7 @@ void sb_init(strbuf *sb, size_t max);
 dti_err sb_append(strbuf *sb, const void *data, size_t n);
 dti_err sb_appends(strbuf *sb, const char *s);
 dti_err sb_appendf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+dti_err sb_vappendf(strbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void sb_reset(strbuf *sb);
 /* Takes ownership of the buffer (caller frees); sb is left empty. */
 char *sb_take(strbuf *sb);

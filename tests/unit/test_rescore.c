@@ -137,6 +137,17 @@ static void test_fingerprint_follows_inputs(void **state)
 	assert_string_not_equal(a, b);
 }
 
+static int64_t count_runs(fixture *f)
+{
+	int64_t n = -1;
+	dti_diag d;
+
+	assert_int_equal(staging_query_int64(f->st, "SELECT count(*) + ?1 FROM scoring_run", 0, &n,
+					     &d),
+			 DTI_EOK);
+	return n;
+}
+
 static void test_scoring_run_records_fingerprint(void **state)
 {
 	fixture *f = *state;
@@ -152,9 +163,7 @@ static void test_scoring_run_records_fingerprint(void **state)
 	put(f, "11989", "population", "7799");
 	fp(f, 2024, false, now);
 	/* A fingerprint pass stores no scoring run. */
-	assert_int_equal(staging_query_int64(f->st, "SELECT count(*) + ?1 FROM scoring_run", 0,
-					     &runs, &d),
-			 DTI_EOK);
+	runs = count_runs(f);
 	assert_int_equal(runs, 0);
 	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
 	assert_string_equal(s.input_sha256, now);
@@ -171,18 +180,14 @@ static void test_scoring_run_records_fingerprint(void **state)
 	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
 	assert_true(s.unchanged);
 	assert_int_equal(s.scoring_run_id, 0);
-	assert_int_equal(staging_query_int64(f->st, "SELECT count(*) + ?1 FROM scoring_run", 0,
-					     &runs, &d),
-			 DTI_EOK);
+	runs = count_runs(f);
 	assert_int_equal(runs, 1);
 	/* Another input: scored again. */
 	put(f, "11989", "population", "7800");
 	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
 	assert_false(s.unchanged);
 	assert_string_not_equal(s.input_sha256, now);
-	assert_int_equal(staging_query_int64(f->st, "SELECT count(*) + ?1 FROM scoring_run", 0,
-					     &runs, &d),
-			 DTI_EOK);
+	runs = count_runs(f);
 	assert_int_equal(runs, 2);
 }
 
