@@ -1,5 +1,7 @@
 #include "onetouch.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 
 #define NAME_CACHE_SLOTS 4096 /* power of two; filled at most half */
 #define DEFAULT_PAYLOAD_MAX ((size_t)64 << 20)
+#define PARALLEL_MIN_BYTES ((off_t)8 << 20) /* smaller exports take under 10 ms */
 
 static const char *const commune_headers[] = {"Xã/Phường", "Xã/phường/thị trấn", "Xã, phường",
 					      "Phường/Xã", "Đơn vị", "Xã", "Địa chỉ", NULL};
@@ -440,6 +443,7 @@ int onetouch_next_row(onetouch_rows *rs, onetouch_row *row, dti_diag *d)
 		csv_consume(rs->csv, (size_t)(rs->pos - rs->base), rs->lines);
 	got = csv_next(rs->csv, d);
 	rs->base = csv_pending(rs->csv, &n, &rs->line);
+	rs->base_offset = csv_offset(rs->csv);
 	rs->pos = rs->base;
 	rs->lim = rs->base + n;
 	rs->lines = 0;
@@ -453,16 +457,301 @@ int onetouch_next_row(onetouch_rows *rs, onetouch_row *row, dti_diag *d)
 	return 1;
 }
 
-static void progress(const char *name, const csv_reader *r, long rows, double *last, bool end)
+/* Where the next row starts, in bytes after any BOM. */
+static unsigned long long rows_offset(const onetouch_rows *rs)
+{
+	return rs->base_offset + (unsigned long long)(rs->pos - rs->base);
+}
+
+/* What is fixed for a run, shared by the threads that count it. */
+typedef struct count_ctx {
+	const commune_index *ix;
+	json_t *strip;
+	int year;
+	const char *url, *date_header, *commune_header;
+	bool tty;
+} count_ctx;
+
+/* What a part of the export adds up to. */
+typedef struct tally {
+	long *counts; /* by commune index */
+	long rows, skipped, rejected;
+	name_cache cache;
+	dti_problems problems;
+	double last_progress;
+} tally;
+
+static void tally_init(tally *t, size_t communes)
+{
+	memset(t, 0, sizeof *t);
+	t->counts = xcalloc(communes + 1, sizeof *t->counts);
+	t->cache.slots = xcalloc(NAME_CACHE_SLOTS, sizeof(name_slot));
+	t->last_progress = mono_seconds();
+}
+
+static void tally_free(tally *t)
+{
+	free(t->counts);
+	cache_free(&t->cache);
+	problems_free(&t->problems);
+}
+
+/* The second half of a big export, counted by a thread of its own from
+ * the first line break after the middle.  It only helps when its start is
+ * a row start (a quoted line break may straddle the middle) and it has
+ * nothing to report: at the first problem it stops, and the first half's
+ * reader goes on through the whole export as if it had not run. */
+typedef struct second_half {
+	const count_ctx *c;
+	unsigned long long start; /* in the file */
+	unsigned long long bom;   /* 3 when the file starts with one */
+	FILE *f;
+	csv_reader *r;
+	onetouch_rows rs;
+	tally t;
+	int got;               /* count_rows' outcome */
+	atomic_bool cancel;    /* set by the first half: give up */
+	atomic_long rows;      /* for the progress line */
+	atomic_ullong bytes;
+	pthread_t thread;
+} second_half;
+
+static void progress(const count_ctx *c, tally *t, unsigned long long bytes, long rows,
+		     const second_half *h, bool end)
 {
 	double now = mono_seconds();
 
-	if (!end && now - *last < 1.0)
+	if (!end && now - t->last_progress < 1.0)
 		return;
-	*last = now;
-	fprintf(stderr, "\r%s: %s: %.0f MB read, %ld learners%s", log_program(), name,
-		(double)csv_offset(r) / 1e6, rows, end ? "\n" : "");
+	t->last_progress = now;
+	if (h) {
+		bytes += atomic_load(&h->bytes);
+		rows += atomic_load(&h->rows);
+	}
+	fprintf(stderr, "\r%s: %s: %.0f MB read, %ld learners%s", log_program(), c->url,
+		(double)bytes / 1e6, rows, end ? "\n" : "");
 	fflush(stderr);
+}
+
+/* Counts one row into t.  A bad date or a name that is not UTF-8 is a
+ * problem: recorded (naming the line and field) unless `quiet`, and the
+ * result is false. */
+static bool count_row(const count_ctx *c, tally *t, const onetouch_row *row, bool quiet)
+{
+	int year = date_year_n(row->date, row->date_len);
+	uint64_t hash;
+	name_slot *slot;
+	intptr_t idx;
+
+	if (year < 0) {
+		if (!quiet) {
+			char *text = xstrndup(row->date, row->date_len);
+			problems_add(&t->problems, "%s:%ld, field %s: '%s' is not a date", c->url,
+				     row->line, c->date_header, text);
+			free(text);
+			t->rejected++;
+		}
+		return false;
+	}
+	hash = name_hash(row->commune, row->commune_len);
+	slot = cache_slot(&t->cache, row->commune, row->commune_len, hash);
+	if (slot->text) {
+		idx = slot->value;
+	} else {
+		const commune_entry *e = NULL;
+		char *name = xstrndup(row->commune, row->commune_len);
+		if (!utf8_valid(name, strlen(name))) {
+			free(name);
+			if (!quiet) {
+				problems_add(&t->problems, "%s:%ld, field %s: not valid UTF-8", c->url,
+					     row->line, c->commune_header);
+				t->rejected++;
+			}
+			return false;
+		}
+		e = mapping_find_name(c->ix, name, c->strip);
+		free(name);
+		idx = e ? (intptr_t)(e - c->ix->list->items) + 1 : 0;
+		if (t->cache.count < NAME_CACHE_SLOTS / 2) {
+			/* All the bytes, NULs included: lookups compare len bytes. */
+			slot->text = xmalloc(row->commune_len + 1);
+			memcpy(slot->text, row->commune, row->commune_len);
+			slot->text[row->commune_len] = '\0';
+			slot->len = row->commune_len;
+			slot->hash = hash;
+			slot->value = idx;
+			t->cache.count++;
+		}
+	}
+	if (idx == 0)
+		t->skipped++;
+	else if (year == c->year)
+		t->counts[idx - 1]++;
+	return true;
+}
+
+enum { COUNT_END, COUNT_ERROR, COUNT_STOP, COUNT_PROBLEM };
+
+/* Counts the rows of rs into t: to the end of the export (COUNT_END), to a
+ * malformed record (COUNT_ERROR, d set), or until the next row starts at
+ * or past byte `stop` (COUNT_STOP; 0: no stop).  The first half passes its
+ * running second half (or NULL) for the progress line; the second half
+ * passes itself with `second` set, and stops at the first problem
+ * (COUNT_PROBLEM) or when cancelled (COUNT_STOP). */
+static int count_rows(const count_ctx *c, onetouch_rows *rs, tally *t, unsigned long long stop,
+		      second_half *h, bool second, dti_diag *d)
+{
+	onetouch_row row;
+	int got;
+
+	while ((got = onetouch_next_row(rs, &row, d)) > 0) {
+		t->rows++;
+		if ((t->rows & 0xfff) == 0) {
+			if (second) {
+				atomic_store(&h->rows, t->rows);
+				atomic_store(&h->bytes, rows_offset(rs));
+				if (atomic_load(&h->cancel))
+					return COUNT_STOP;
+			} else if (c->tty && (t->rows & 0xffff) == 0) {
+				progress(c, t, rows_offset(rs), t->rows, h, false);
+			}
+		}
+		if (!count_row(c, t, &row, second) && second)
+			return COUNT_PROBLEM;
+		if (stop && rows_offset(rs) >= stop)
+			return COUNT_STOP;
+	}
+	return got < 0 ? COUNT_ERROR : COUNT_END;
+}
+
+static void *count_second_half(void *arg)
+{
+	second_half *h = arg;
+	dti_diag d;
+
+	h->got = count_rows(h->c, &h->rs, &h->t, 0, h, true, &d);
+	atomic_store(&h->rows, h->t.rows);
+	atomic_store(&h->bytes, rows_offset(&h->rs));
+	return NULL;
+}
+
+/* Starts counting the second half of the export at path in a thread, when
+ * it is big enough to be worth it; NULL when not started. */
+static second_half *second_half_start(const count_ctx *c, const char *path,
+				      const csv_reader *first, size_t col_commune,
+				      size_t col_date, size_t communes)
+{
+	second_half *h = NULL;
+	struct stat sb;
+	char buf[4096];
+	size_t n, nl;
+	FILE *f = fopen(path, "rb");
+	bool bom;
+	off_t mid;
+
+	if (!f || fstat(fileno(f), &sb) != 0 || sb.st_size < PARALLEL_MIN_BYTES)
+		goto fail;
+	bom = fread(buf, 1, 3, f) == 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0;
+	/* The first line break after the middle; a BOM there would be skipped
+	 * by a new reader, so no second half then. */
+	mid = sb.st_size / 2;
+	if (fseeko(f, mid, SEEK_SET) != 0)
+		goto fail;
+	n = fread(buf, 1, sizeof buf, f);
+	for (nl = 0; nl < n && buf[nl] != '\n'; nl++)
+		;
+	if (nl + 4 > n || memcmp(buf + nl + 1, "\xEF\xBB\xBF", 3) == 0)
+		goto fail;
+	if (fseeko(f, mid + (off_t)nl + 1, SEEK_SET) != 0)
+		goto fail;
+	h = xcalloc(1, sizeof *h);
+	h->c = c;
+	h->start = (unsigned long long)mid + nl + 1;
+	h->bom = bom ? 3 : 0;
+	h->f = f;
+	h->r = csv_open(f, c->url, csv_delim(first));
+	h->rs.csv = h->r;
+	h->rs.col_commune = col_commune;
+	h->rs.col_date = col_date;
+	tally_init(&h->t, communes);
+	atomic_init(&h->cancel, false);
+	atomic_init(&h->rows, 0);
+	atomic_init(&h->bytes, 0);
+	if (pthread_create(&h->thread, NULL, count_second_half, h) != 0) {
+		tally_free(&h->t);
+		csv_close(h->r);
+		free(h);
+		h = NULL;
+		goto fail;
+	}
+	return h;
+fail:
+	if (f)
+		fclose(f);
+	return NULL;
+}
+
+/* Waits for the second half (cancelled first unless `wanted`); true when
+ * its count stands. */
+static bool second_half_join(second_half *h, bool wanted)
+{
+	if (!wanted)
+		atomic_store(&h->cancel, true);
+	pthread_join(h->thread, NULL);
+	return wanted && h->got == COUNT_END;
+}
+
+static void second_half_free(second_half *h)
+{
+	if (!h)
+		return;
+	tally_free(&h->t);
+	csv_close(h->r);
+	fclose(h->f);
+	free(h);
+}
+
+/* Counts the rows after the header into t: the first half here (to the
+ * end when the second half's count does not stand), and the second in a
+ * thread when path names a big enough file and `parallel`; *halves says
+ * whether the second half's count was used.  Returns count_rows' outcome. */
+static int count_export(const count_ctx *c, const char *path, csv_reader *r, size_t col_commune,
+			size_t col_date, size_t communes, bool parallel, tally *t, bool *halves,
+			dti_diag *d)
+{
+	onetouch_rows rs = {0};
+	second_half *h = NULL;
+	unsigned long long stop = 0;
+	bool merged = false;
+	int got;
+
+	rs.csv = r;
+	rs.col_commune = col_commune;
+	rs.col_date = col_date;
+	if (parallel && path)
+		h = second_half_start(c, path, r, col_commune, col_date, communes);
+	if (h)
+		stop = h->start - h->bom; /* csv_offset does not count a BOM */
+	got = count_rows(c, &rs, t, stop, h, false, d);
+	if (h) {
+		bool meets = got == COUNT_STOP && rows_offset(&rs) == stop;
+		merged = second_half_join(h, meets);
+		if (merged) {
+			for (size_t i = 0; i < communes; i++)
+				t->counts[i] += h->t.counts[i];
+			t->rows += h->t.rows;
+			t->skipped += h->t.skipped;
+			got = COUNT_END;
+		} else if (got == COUNT_STOP) {
+			got = count_rows(c, &rs, t, 0, NULL, false, d);
+		}
+	}
+	if (c->tty)
+		progress(c, t, rows_offset(&rs), t->rows - (merged ? h->t.rows : 0),
+			 merged ? h : NULL, true);
+	second_half_free(h);
+	*halves = merged;
+	return got;
 }
 
 void onetouch_collect(const collector_env *env, const collector_source *src,
@@ -475,21 +764,21 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 	const fw_variable *var = framework_variable(env->fw, "onetouch_learners");
 	char *url = collector_expand(src->url, env->year, NULL, NULL, NULL, -1, NULL, true);
 	char *path = collector_file_path(url), *etag = NULL, *lm = NULL;
+	json_t *par = json_object_get(src->block, "parallel");
 	FILE *f = NULL;
 	csv_reader *r = NULL;
-	onetouch_rows rs = {0};
-	onetouch_row row;
-	long *counts = NULL, col_commune, col_date, rows = 0;
+	long col_commune, col_date;
 	char *date_header = NULL, *commune_header = NULL;
-	name_cache cache = {xcalloc(NAME_CACHE_SLOTS, sizeof(name_slot)), 0};
+	count_ctx c = {ix, strip, env->year, url, NULL, NULL, isatty(STDERR_FILENO)};
+	tally t;
 	dti_problems p = {0};
 	dti_diag d;
 	fetch_job j = {0};
-	bool tty = isatty(STDERR_FILENO);
-	double last = mono_seconds();
 	struct stat sb;
+	bool halves = false;
 	int got;
 
+	tally_init(&t, ix->list->count);
 	res->input = xstrdup(url);
 	if (!var) {
 		res->error = xstrdup("the framework has no variable onetouch_learners");
@@ -553,75 +842,30 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 	}
 	date_header = xstrdup(csv_field(r, (size_t)col_date));
 	commune_header = xstrdup(csv_field(r, (size_t)col_commune));
-	counts = xcalloc(ix->list->count + 1, sizeof *counts);
-	rs.csv = r;
-	rs.col_commune = (size_t)col_commune;
-	rs.col_date = (size_t)col_date;
-	while ((got = onetouch_next_row(&rs, &row, &d)) > 0) {
-		intptr_t idx = 0;
-		int year;
-
-		rows++;
-		if (tty && (rows & 0xffff) == 0)
-			progress(url, r, rows, &last, false);
-		year = date_year_n(row.date, row.date_len);
-		if (year < 0) {
-			char *text = xstrndup(row.date, row.date_len);
-			problems_add(&p, "%s:%ld, field %s: '%s' is not a date", url, row.line,
-				     date_header, text);
-			free(text);
-			b->counts.rejected++;
-			continue;
-		}
-		uint64_t h = name_hash(row.commune, row.commune_len);
-		name_slot *slot = cache_slot(&cache, row.commune, row.commune_len, h);
-		if (slot->text) {
-			idx = slot->value;
-		} else {
-			const commune_entry *e = NULL;
-			char *name = xstrndup(row.commune, row.commune_len);
-			if (!utf8_valid(name, strlen(name))) {
-				problems_add(&p, "%s:%ld, field %s: not valid UTF-8", url, row.line,
-					     commune_header);
-				free(name);
-				b->counts.rejected++;
-				continue;
-			}
-			e = mapping_find_name(ix, name, strip);
-			free(name);
-			idx = e ? (intptr_t)(e - ix->list->items) + 1 : 0;
-			if (cache.count < NAME_CACHE_SLOTS / 2) {
-				/* All the bytes, NULs included: lookups compare len bytes. */
-				slot->text = xmalloc(row.commune_len + 1);
-				memcpy(slot->text, row.commune, row.commune_len);
-				slot->text[row.commune_len] = '\0';
-				slot->len = row.commune_len;
-				slot->hash = h;
-				slot->value = idx;
-				cache.count++;
-			}
-		}
-		if (idx == 0) {
-			b->counts.skipped++;
-			continue;
-		}
-		if (year == env->year)
-			counts[idx - 1]++;
+	c.date_header = date_header;
+	c.commune_header = commune_header;
+	got = count_export(&c, path, r, (size_t)col_commune, (size_t)col_date, ix->list->count,
+			   !json_is_false(par), &t, &halves, &d);
+	if (halves) {
+		char *note = xasprintf("%s%shalves=2", res->note ? res->note : "",
+				       res->note ? " " : "");
+		free(res->note);
+		res->note = note;
 	}
-	if (tty)
-		progress(url, r, rows, &last, true);
-	b->counts.read = rows;
-	if (got < 0) {
+	b->counts.read = t.rows;
+	b->counts.skipped += t.skipped;
+	b->counts.rejected += t.rejected;
+	if (got == COUNT_ERROR) {
 		res->error = xstrdup(d.msg);
 		goto out;
 	}
-	if (p.count) {
-		res->error = problems_join(&p, 20);
+	if (t.problems.count) {
+		res->error = problems_join(&t.problems, 20);
 		goto out;
 	}
 	for (size_t i = 0; i < ix->list->count; i++) {
 		char raw[32], where[64];
-		snprintf(raw, sizeof raw, "%ld", counts[i]);
+		snprintf(raw, sizeof raw, "%ld", t.counts[i]);
 		snprintf(where, sizeof where, "commune %s", ix->list->items[i].code);
 		batch_add(b, var, ix->list->items[i].code, env->year, raw, '.', NULL, NULL, where, &p);
 	}
@@ -632,9 +876,8 @@ out:
 	if (f)
 		fclose(f);
 	fetch_job_clear(&j);
-	cache_free(&cache);
+	tally_free(&t);
 	problems_free(&p);
-	free(counts);
 	free(date_header);
 	free(commune_header);
 	free(path);
