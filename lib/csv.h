@@ -33,7 +33,7 @@ size_t csv_field_len(const csv_reader *r, size_t i);
 /* Line on which the current record starts (1-based). */
 long csv_line(const csv_reader *r);
 char csv_delim(const csv_reader *r);
-/* Bytes consumed so far (for progress). */
+/* Bytes consumed so far, not counting a BOM (for progress). */
 unsigned long long csv_offset(const csv_reader *r);
 
 /* For callers that split simple lines themselves and leave the rest to
