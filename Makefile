@@ -18,7 +18,7 @@ OPT      ?= -O2 -g
 SAN      ?=
 CFLAGS_ALL = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) $(SAN) \
              -Ilib -Iscorer $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CFLAGS)
-LIBS_ALL = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm $(LDLIBS)
+LIBS_ALL = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -pthread $(LDLIBS)
 
 # B is the build folder: build/ for the normal build, build/san/ for sanitizers.
 B        ?= build

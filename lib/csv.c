@@ -1,5 +1,6 @@
 #include "csv.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -382,4 +383,24 @@ char csv_delim(const csv_reader *r)
 unsigned long long csv_offset(const csv_reader *r)
 {
 	return r->offset;
+}
+
+const char *csv_pending(const csv_reader *r, size_t *n, long *line)
+{
+	*n = r->started ? r->end - r->pos : 0;
+	*line = r->line;
+	return r->buf + r->pos;
+}
+
+void csv_consume(csv_reader *r, size_t n, long lines)
+{
+	assert(r->started && n <= r->end - r->pos && (lines > 0 || n == 0));
+	r->pos += n;
+	r->offset += n;
+	if (lines > 0) {
+		r->line += lines;
+		r->record_line = r->line - 1;
+	}
+	r->nfields = 0;
+	r->in_buf = false;
 }

@@ -33,7 +33,17 @@ size_t csv_field_len(const csv_reader *r, size_t i);
 /* Line on which the current record starts (1-based). */
 long csv_line(const csv_reader *r);
 char csv_delim(const csv_reader *r);
-/* Bytes consumed so far (for progress). */
+/* Bytes consumed so far, not counting a BOM (for progress). */
 unsigned long long csv_offset(const csv_reader *r);
+
+/* For callers that split simple lines themselves and leave the rest to
+ * csv_next: the bytes already read from the file that no record has used
+ * yet (*n of them, none before the first csv_next), the first of which is
+ * the start of a record on line *line.  Valid until the next call on r. */
+const char *csv_pending(const csv_reader *r, size_t *n, long *line);
+/* Marks the first n pending bytes, holding `lines` whole lines each ended
+ * by a line feed, as read; the current record is gone and csv_line names
+ * the last of those lines. */
+void csv_consume(csv_reader *r, size_t n, long lines);
 
 #endif

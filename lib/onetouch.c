@@ -1,12 +1,17 @@
 #include "onetouch.h"
 
-#include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "csv.h"
 #include "log.h"
@@ -16,6 +21,7 @@
 
 #define NAME_CACHE_SLOTS 4096 /* power of two; filled at most half */
 #define DEFAULT_PAYLOAD_MAX ((size_t)64 << 20)
+#define PARALLEL_MIN_BYTES ((off_t)8 << 20) /* smaller exports take under 10 ms */
 
 static const char *const commune_headers[] = {"Xã/Phường", "Xã/phường/thị trấn", "Xã, phường",
 					      "Phường/Xã", "Đơn vị", "Xã", "Địa chỉ", NULL};
@@ -38,30 +44,51 @@ typedef struct name_cache {
 } name_cache;
 
 /* Length, first and last 8 bytes, mixed: spellings of commune names differ
- * there, and a collision only costs a memcmp. */
-static uint64_t name_hash(const char *s, size_t n)
+ * there, and a collision only costs a comparison. */
+static inline uint64_t name_hash(const char *s, size_t n)
 {
 	uint64_t a = 0, b = 0, h;
 
-	if (n < 16) {
-		h = 1469598103934665603ULL;
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+	} else {
 		for (size_t i = 0; i < n; i++)
-			h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-		return h;
+			a = a << 8 | (unsigned char)s[i];
 	}
-	memcpy(&a, s, 8);
-	memcpy(&b, s + n - 8, 8);
 	h = (a ^ (b * 0x9E3779B97F4A7C15ULL) ^ n) * 0xC2B2AE3D27D4EB4FULL;
 	return h ^ (h >> 29);
 }
 
+/* memcmp(a, b, n) == 0 for the short texts of names, without a call. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return false;
+		return true;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
+
 /* The slot of a text: its own, or the empty one where it would go. */
-static name_slot *cache_slot(name_cache *c, const char *s, size_t n, uint64_t h)
+static inline name_slot *cache_slot(name_cache *c, const char *s, size_t n, uint64_t h)
 {
 	size_t i = (size_t)h & (NAME_CACHE_SLOTS - 1);
 
 	while (c->slots[i].text && !(c->slots[i].hash == h && c->slots[i].len == n &&
-				     memcmp(c->slots[i].text, s, n) == 0))
+				     same_bytes(c->slots[i].text, s, n)))
 		i = (i + 1) & (NAME_CACHE_SLOTS - 1);
 	return &c->slots[i];
 }
@@ -73,20 +100,31 @@ static void cache_free(name_cache *c)
 	free(c->slots);
 }
 
+static inline bool is_digit(char c)
+{
+	return (unsigned)(c - '0') < 10;
+}
+
+static inline int two_digits(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
 /* Reads up to `max` digits; returns the number of digits read. */
 static int digits(const char *s, int max, int *v)
 {
 	int n = 0;
 
 	*v = 0;
-	while (n < max && isdigit((unsigned char)s[n])) {
+	while (n < max && is_digit(s[n])) {
 		*v = *v * 10 + (s[n] - '0');
 		n++;
 	}
 	return n;
 }
 
-int onetouch_date_year(const char *s)
+/* The whole grammar of onetouch_date_year, on a NUL-terminated text. */
+static int date_year_text(const char *s)
 {
 	int a, b, c, na, nb, nc;
 	int day, month, year;
@@ -129,6 +167,52 @@ int onetouch_date_year(const char *s)
 	return year;
 }
 
+/* onetouch_date_year on n bytes.  "dd/mm/yyyy" and "yyyy-mm-dd" (any of
+ * the separators, maybe with a time) are read in place; anything else is
+ * left to date_year_text, which looks at most 13 bytes past the leading
+ * spaces, so those are copied and terminated. */
+static int date_year_n(const char *s, size_t n)
+{
+	char tmp[16];
+	size_t k;
+
+	while (n && *s == ' ')
+		s++, n--;
+	if (n >= 10 && (n == 10 || s[10] == ' ' || s[10] == 'T' || s[10] == '\0')) {
+		int day = -1, month = 0, year = 0;
+		char sep = s[2];
+		if ((sep == '/' || sep == '-' || sep == '.') && s[5] == sep && is_digit(s[0]) &&
+		    is_digit(s[1]) && is_digit(s[3]) && is_digit(s[4]) && is_digit(s[6]) &&
+		    is_digit(s[7]) && is_digit(s[8]) && is_digit(s[9])) {
+			day = two_digits(s);
+			month = two_digits(s + 3);
+			year = two_digits(s + 6) * 100 + two_digits(s + 8);
+		}
+		sep = s[4];
+		if ((sep == '/' || sep == '-' || sep == '.') && s[7] == sep && is_digit(s[0]) &&
+		    is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) && is_digit(s[5]) &&
+		    is_digit(s[6]) && is_digit(s[8]) && is_digit(s[9])) {
+			year = two_digits(s) * 100 + two_digits(s + 2);
+			month = two_digits(s + 5);
+			day = two_digits(s + 8);
+		}
+		if (day >= 0) {
+			bool ok = month >= 1 && month <= 12 && day >= 1 && day <= 31 &&
+				  year >= 1900 && year <= 2100;
+			return ok ? year : -1;
+		}
+	}
+	k = n < sizeof tmp - 1 ? n : sizeof tmp - 1;
+	memcpy(tmp, s, k);
+	tmp[k] = '\0';
+	return date_year_text(tmp);
+}
+
+int onetouch_date_year(const char *s)
+{
+	return date_year_n(s, strlen(s));
+}
+
 /* Index of the header among the candidates (or the configured name). */
 static long find_column(const csv_reader *r, const char *configured, const char *const *defaults)
 {
@@ -147,16 +231,527 @@ static long find_column(const csv_reader *r, const char *configured, const char 
 	return found;
 }
 
-static void progress(const char *name, const csv_reader *r, long rows, double *last, bool end)
+#ifdef __SSE2__
+static inline void scan16(const char *s, __m128i delim, uint64_t *all, uint64_t *rare, unsigned at)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i r = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+				 _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+	*rare |= (uint64_t)(unsigned)_mm_movemask_epi8(r) << at;
+	*all |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(r, _mm_cmpeq_epi8(v, delim)))
+		<< at;
+}
+#endif
+
+/* Bits of the first n bytes at s (at most 64) that matter when splitting a
+ * simple line: in *all the delimiters, quotes and line feeds; in *rare the
+ * quotes and line feeds alone (a few a line, where delimiters are many). */
+static inline void scan_block(const char *s, size_t n, char delim, uint64_t *all, uint64_t *rare)
+{
+	size_t i = 0;
+
+	*all = *rare = 0;
+#ifdef __SSE2__
+	__m128i d = _mm_set1_epi8(delim);
+	if (n >= 64) {
+		scan16(s, d, all, rare, 0);
+		scan16(s + 16, d, all, rare, 16);
+		scan16(s + 32, d, all, rare, 32);
+		scan16(s + 48, d, all, rare, 48);
+		return;
+	}
+	for (; i + 16 <= n; i += 16)
+		scan16(s + i, d, all, rare, (unsigned)i);
+#endif
+	for (; i < n && i < 64; i++) {
+		if (s[i] == '"' || s[i] == '\n')
+			*rare |= (uint64_t)1 << i;
+		if (s[i] == delim || s[i] == '"' || s[i] == '\n')
+			*all |= (uint64_t)1 << i;
+	}
+}
+
+static inline unsigned lowest_bit(uint64_t m)
+{
+#ifdef __GNUC__
+	return (unsigned)__builtin_ctzll(m);
+#else
+	unsigned i = 0;
+	while (!(m & 1u))
+		m >>= 1, i++;
+	return i;
+#endif
+}
+
+static inline unsigned bit_count(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+	return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* The bits below bit i. */
+static inline uint64_t below(unsigned i)
+{
+	return i >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << i) - 1;
+}
+
+enum { LINE_SLOW, LINE_RECORD, LINE_BLANK };
+
+/* Field k of a split line, from the positions of the delimiters that start
+ * and end it (NULL: the line has fewer). */
+static inline void line_field(const char *p, size_t k, const char *before, const char *after,
+			      const char *line_end, const char **text, size_t *len)
+{
+	const char *start = k == 0 ? p : before ? before + 1 : NULL, *end = after;
+
+	if (!start) {
+		*text = "";
+		*len = 0;
+		return;
+	}
+	if (!end) {
+		end = line_end;
+		if (end > start && end[-1] == '\r')
+			end--;
+	}
+	if (end - start >= 2 && *start == '"')
+		start++, end--;
+	*text = start;
+	*len = (size_t)(end - start);
+}
+
+/* Splits the line at p if it is simple: every quote opens a field and is
+ * closed on the line by a quote followed by the delimiter or the line end.
+ * Only the delimiters around the two wanted fields are looked for, so the
+ * work is by 64-byte block, plus a little for each quote.  Returns
+ * LINE_SLOW, without touching row, for anything else, including a line not
+ * ended before lim and a line with more fields than csv_next allows. */
+static int split_line(const onetouch_rows *rs, const char *p, onetouch_row *row, size_t *used)
+{
+	const char *lim = rs->lim, *line_end = NULL, *at[4] = {NULL, NULL, NULL, NULL};
+	const char delim = rs->delim;
+	size_t delims = 0, w = 0; /* delimiters before the block; wanted ones found */
+	bool quoted = false;
+
+	for (const char *blk = p; !line_end; blk += 64) {
+		uint64_t all, rare, d, x;
+		unsigned from = 0, count, cleared = 0; /* quoted from bit `from` on */
+
+		if (blk >= lim)
+			return LINE_SLOW;
+		scan_block(blk, (size_t)(lim - blk), delim, &all, &rare);
+		d = all & ~rare;
+		while (rare) {
+			unsigned i = lowest_bit(rare);
+			const char *s = blk + i;
+			rare &= rare - 1;
+			if (*s == '\n') {
+				if (quoted)
+					return LINE_SLOW;
+				d &= below(i);
+				line_end = s;
+				break;
+			}
+			if (!quoted) {
+				/* A quote inside an unquoted field: csv_next's case. */
+				if (s != p && s[-1] != delim)
+					return LINE_SLOW;
+				quoted = true;
+				from = i;
+				continue;
+			}
+			/* The closing quote: a delimiter or the line end must follow,
+			 * else it is a doubled quote or junk. */
+			if (!(s + 1 < lim && (s[1] == delim || s[1] == '\n')) &&
+			    !(s + 2 < lim && s[1] == '\r' && s[2] == '\n'))
+				return LINE_SLOW;
+			quoted = false;
+			d &= ~(below(i) & ~below(from));
+		}
+		if (quoted)
+			d &= below(from);
+		count = bit_count(d);
+		x = d;
+		while (w < rs->nwant && rs->want[w] <= delims + count) {
+			for (; cleared + 1 < rs->want[w] - delims; cleared++)
+				x &= x - 1;
+			at[w++] = blk + lowest_bit(x);
+		}
+		delims += count;
+		if (delims >= CSV_MAX_FIELDS)
+			return LINE_SLOW;
+	}
+	*used = (size_t)(line_end + 1 - p);
+	if (delims == 0 && (line_end == p || (line_end == p + 1 && *p == '\r')))
+		return LINE_BLANK;
+	line_field(p, rs->col_commune, rs->col_commune ? at[rs->slot[0]] : NULL, at[rs->slot[1]],
+		   line_end, &row->commune, &row->commune_len);
+	line_field(p, rs->col_date, rs->col_date ? at[rs->slot[2]] : NULL, at[rs->slot[3]], line_end,
+		   &row->date, &row->date_len);
+	return LINE_RECORD;
+}
+
+/* The delimiters split_line looks for: the ones before and after each of
+ * the two fields (delimiter k, counted from 1, starts field k). */
+static void plan_split(onetouch_rows *rs)
+{
+	size_t ord[4] = {rs->col_commune, rs->col_commune + 1, rs->col_date, rs->col_date + 1};
+
+	rs->nwant = 0;
+	for (size_t i = 0; i < 4; i++) {
+		size_t k = 0;
+		while (k < rs->nwant && rs->want[k] < ord[i])
+			k++;
+		if (ord[i] == 0 || (k < rs->nwant && rs->want[k] == ord[i]))
+			continue;
+		memmove(rs->want + k + 1, rs->want + k, (rs->nwant - k) * sizeof *rs->want);
+		rs->want[k] = ord[i];
+		rs->nwant++;
+	}
+	for (size_t i = 0; i < 4; i++)
+		for (size_t k = 0; k < rs->nwant; k++)
+			if (rs->want[k] == ord[i])
+				rs->slot[i] = (unsigned char)k;
+}
+
+int onetouch_next_row(onetouch_rows *rs, onetouch_row *row, dti_diag *d)
+{
+	size_t n, used;
+	int got;
+
+	if (!rs->started) {
+		rs->delim = csv_delim(rs->csv);
+		plan_split(rs);
+		rs->started = 1;
+	}
+	for (;;) {
+		int k = rs->pos ? split_line(rs, rs->pos, row, &used) : LINE_SLOW;
+		if (k == LINE_SLOW)
+			break;
+		rs->pos += used;
+		rs->lines++;
+		if (k == LINE_RECORD) {
+			row->line = rs->line + rs->lines - 1;
+			return 1;
+		}
+	}
+	/* Hand what was split here back, let csv_next read one record, and
+	 * go on from what it leaves in its buffer. */
+	if (rs->pos)
+		csv_consume(rs->csv, (size_t)(rs->pos - rs->base), rs->lines);
+	got = csv_next(rs->csv, d);
+	rs->base = csv_pending(rs->csv, &n, &rs->line);
+	rs->base_offset = csv_offset(rs->csv);
+	rs->pos = rs->base;
+	rs->lim = rs->base + n;
+	rs->lines = 0;
+	if (got <= 0)
+		return got;
+	row->commune = csv_field(rs->csv, rs->col_commune);
+	row->commune_len = csv_field_len(rs->csv, rs->col_commune);
+	row->date = csv_field(rs->csv, rs->col_date);
+	row->date_len = csv_field_len(rs->csv, rs->col_date);
+	row->line = csv_line(rs->csv);
+	return 1;
+}
+
+/* Where the next row starts, in bytes after any BOM. */
+static unsigned long long rows_offset(const onetouch_rows *rs)
+{
+	return rs->base_offset + (unsigned long long)(rs->pos - rs->base);
+}
+
+/* What is fixed for a run, shared by the threads that count it. */
+typedef struct count_ctx {
+	const commune_index *ix;
+	json_t *strip;
+	int year;
+	const char *url, *date_header, *commune_header;
+	bool tty;
+} count_ctx;
+
+/* What a part of the export adds up to. */
+typedef struct tally {
+	long *counts; /* by commune index */
+	long rows, skipped, rejected;
+	name_cache cache;
+	dti_problems problems;
+	double last_progress;
+} tally;
+
+static void tally_init(tally *t, size_t communes)
+{
+	memset(t, 0, sizeof *t);
+	t->counts = xcalloc(communes + 1, sizeof *t->counts);
+	t->cache.slots = xcalloc(NAME_CACHE_SLOTS, sizeof(name_slot));
+	t->last_progress = mono_seconds();
+}
+
+static void tally_free(tally *t)
+{
+	free(t->counts);
+	cache_free(&t->cache);
+	problems_free(&t->problems);
+}
+
+/* The second half of a big export, counted by a thread of its own from
+ * the first line break after the middle.  It only helps when its start is
+ * a row start (a quoted line break may straddle the middle) and it has
+ * nothing to report: at the first problem it stops, and the first half's
+ * reader goes on through the whole export as if it had not run. */
+typedef struct second_half {
+	const count_ctx *c;
+	unsigned long long start; /* in the file */
+	unsigned long long bom;   /* 3 when the file starts with one */
+	FILE *f;
+	csv_reader *r;
+	onetouch_rows rs;
+	tally t;
+	int got;               /* count_rows' outcome */
+	atomic_bool cancel;    /* set by the first half: give up */
+	atomic_long rows;      /* for the progress line */
+	atomic_ullong bytes;
+	pthread_t thread;
+} second_half;
+
+static void progress(const count_ctx *c, tally *t, unsigned long long bytes, long rows,
+		     const second_half *h, bool end)
 {
 	double now = mono_seconds();
 
-	if (!end && now - *last < 1.0)
+	if (!end && now - t->last_progress < 1.0)
 		return;
-	*last = now;
-	fprintf(stderr, "\r%s: %s: %.0f MB read, %ld learners%s", log_program(), name,
-		(double)csv_offset(r) / 1e6, rows, end ? "\n" : "");
+	t->last_progress = now;
+	if (h) {
+		bytes += atomic_load(&h->bytes);
+		rows += atomic_load(&h->rows);
+	}
+	fprintf(stderr, "\r%s: %s: %.0f MB read, %ld learners%s", log_program(), c->url,
+		(double)bytes / 1e6, rows, end ? "\n" : "");
 	fflush(stderr);
+}
+
+/* Counts one row into t.  A bad date or a name that is not UTF-8 is a
+ * problem: recorded (naming the line and field) unless `quiet`, and the
+ * result is false. */
+static bool count_row(const count_ctx *c, tally *t, const onetouch_row *row, bool quiet)
+{
+	int year = date_year_n(row->date, row->date_len);
+	uint64_t hash;
+	name_slot *slot;
+	intptr_t idx;
+
+	if (year < 0) {
+		if (!quiet) {
+			char *text = xstrndup(row->date, row->date_len);
+			problems_add(&t->problems, "%s:%ld, field %s: '%s' is not a date", c->url,
+				     row->line, c->date_header, text);
+			free(text);
+			t->rejected++;
+		}
+		return false;
+	}
+	hash = name_hash(row->commune, row->commune_len);
+	slot = cache_slot(&t->cache, row->commune, row->commune_len, hash);
+	if (slot->text) {
+		idx = slot->value;
+	} else {
+		const commune_entry *e = NULL;
+		char *name = xstrndup(row->commune, row->commune_len);
+		if (!utf8_valid(name, strlen(name))) {
+			free(name);
+			if (!quiet) {
+				problems_add(&t->problems, "%s:%ld, field %s: not valid UTF-8", c->url,
+					     row->line, c->commune_header);
+				t->rejected++;
+			}
+			return false;
+		}
+		e = mapping_find_name(c->ix, name, c->strip);
+		free(name);
+		idx = e ? (intptr_t)(e - c->ix->list->items) + 1 : 0;
+		if (t->cache.count < NAME_CACHE_SLOTS / 2) {
+			/* All the bytes, NULs included: lookups compare len bytes. */
+			slot->text = xmalloc(row->commune_len + 1);
+			memcpy(slot->text, row->commune, row->commune_len);
+			slot->text[row->commune_len] = '\0';
+			slot->len = row->commune_len;
+			slot->hash = hash;
+			slot->value = idx;
+			t->cache.count++;
+		}
+	}
+	if (idx == 0)
+		t->skipped++;
+	else if (year == c->year)
+		t->counts[idx - 1]++;
+	return true;
+}
+
+enum { COUNT_END, COUNT_ERROR, COUNT_STOP, COUNT_PROBLEM };
+
+/* Counts the rows of rs into t: to the end of the export (COUNT_END), to a
+ * malformed record (COUNT_ERROR, d set), or until the next row starts at
+ * or past byte `stop` (COUNT_STOP; 0: no stop).  The first half passes its
+ * running second half (or NULL) for the progress line; the second half
+ * passes itself with `second` set, and stops at the first problem
+ * (COUNT_PROBLEM) or when cancelled (COUNT_STOP). */
+static int count_rows(const count_ctx *c, onetouch_rows *rs, tally *t, unsigned long long stop,
+		      second_half *h, bool second, dti_diag *d)
+{
+	onetouch_row row;
+	int got;
+
+	while ((got = onetouch_next_row(rs, &row, d)) > 0) {
+		t->rows++;
+		if ((t->rows & 0xfff) == 0) {
+			if (second) {
+				atomic_store(&h->rows, t->rows);
+				atomic_store(&h->bytes, rows_offset(rs));
+				if (atomic_load(&h->cancel))
+					return COUNT_STOP;
+			} else if (c->tty && (t->rows & 0xffff) == 0) {
+				progress(c, t, rows_offset(rs), t->rows, h, false);
+			}
+		}
+		if (!count_row(c, t, &row, second) && second)
+			return COUNT_PROBLEM;
+		if (stop && rows_offset(rs) >= stop)
+			return COUNT_STOP;
+	}
+	return got < 0 ? COUNT_ERROR : COUNT_END;
+}
+
+static void *count_second_half(void *arg)
+{
+	second_half *h = arg;
+	dti_diag d;
+
+	h->got = count_rows(h->c, &h->rs, &h->t, 0, h, true, &d);
+	atomic_store(&h->rows, h->t.rows);
+	atomic_store(&h->bytes, rows_offset(&h->rs));
+	return NULL;
+}
+
+/* Starts counting the second half of the export at path in a thread, when
+ * it is big enough to be worth it; NULL when not started. */
+static second_half *second_half_start(const count_ctx *c, const char *path,
+				      const csv_reader *first, size_t col_commune,
+				      size_t col_date, size_t communes)
+{
+	second_half *h = NULL;
+	struct stat sb;
+	char buf[4096];
+	size_t n, nl;
+	FILE *f = fopen(path, "rb");
+	bool bom;
+	off_t mid;
+
+	if (!f || fstat(fileno(f), &sb) != 0 || sb.st_size < PARALLEL_MIN_BYTES)
+		goto fail;
+	bom = fread(buf, 1, 3, f) == 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0;
+	/* The first line break after the middle; a BOM there would be skipped
+	 * by a new reader, so no second half then. */
+	mid = sb.st_size / 2;
+	if (fseeko(f, mid, SEEK_SET) != 0)
+		goto fail;
+	n = fread(buf, 1, sizeof buf, f);
+	for (nl = 0; nl < n && buf[nl] != '\n'; nl++)
+		;
+	if (nl + 4 > n || memcmp(buf + nl + 1, "\xEF\xBB\xBF", 3) == 0)
+		goto fail;
+	if (fseeko(f, mid + (off_t)nl + 1, SEEK_SET) != 0)
+		goto fail;
+	h = xcalloc(1, sizeof *h);
+	h->c = c;
+	h->start = (unsigned long long)mid + nl + 1;
+	h->bom = bom ? 3 : 0;
+	h->f = f;
+	h->r = csv_open(f, c->url, csv_delim(first));
+	h->rs.csv = h->r;
+	h->rs.col_commune = col_commune;
+	h->rs.col_date = col_date;
+	tally_init(&h->t, communes);
+	atomic_init(&h->cancel, false);
+	atomic_init(&h->rows, 0);
+	atomic_init(&h->bytes, 0);
+	if (pthread_create(&h->thread, NULL, count_second_half, h) != 0) {
+		tally_free(&h->t);
+		csv_close(h->r);
+		free(h);
+		h = NULL;
+		goto fail;
+	}
+	return h;
+fail:
+	if (f)
+		fclose(f);
+	return NULL;
+}
+
+/* Waits for the second half (cancelled first unless `wanted`); true when
+ * its count stands. */
+static bool second_half_join(second_half *h, bool wanted)
+{
+	if (!wanted)
+		atomic_store(&h->cancel, true);
+	pthread_join(h->thread, NULL);
+	return wanted && h->got == COUNT_END;
+}
+
+static void second_half_free(second_half *h)
+{
+	if (!h)
+		return;
+	tally_free(&h->t);
+	csv_close(h->r);
+	fclose(h->f);
+	free(h);
+}
+
+/* Counts the rows after the header into t: the first half here (to the
+ * end when the second half's count does not stand), and the second in a
+ * thread when path names a big enough file and `parallel`; *halves says
+ * whether the second half's count was used.  Returns count_rows' outcome. */
+static int count_export(const count_ctx *c, const char *path, csv_reader *r, size_t col_commune,
+			size_t col_date, size_t communes, bool parallel, tally *t, bool *halves,
+			dti_diag *d)
+{
+	onetouch_rows rs = {0};
+	second_half *h = NULL;
+	unsigned long long stop = 0;
+	bool merged = false;
+	int got;
+
+	rs.csv = r;
+	rs.col_commune = col_commune;
+	rs.col_date = col_date;
+	if (parallel && path)
+		h = second_half_start(c, path, r, col_commune, col_date, communes);
+	if (h)
+		stop = h->start - h->bom; /* csv_offset does not count a BOM */
+	got = count_rows(c, &rs, t, stop, h, false, d);
+	if (h) {
+		bool meets = got == COUNT_STOP && rows_offset(&rs) == stop;
+		merged = second_half_join(h, meets);
+		if (merged) {
+			for (size_t i = 0; i < communes; i++)
+				t->counts[i] += h->t.counts[i];
+			t->rows += h->t.rows;
+			t->skipped += h->t.skipped;
+			got = COUNT_END;
+		} else if (got == COUNT_STOP) {
+			got = count_rows(c, &rs, t, 0, NULL, false, d);
+		}
+	}
+	if (c->tty)
+		progress(c, t, rows_offset(&rs), t->rows - (merged ? h->t.rows : 0),
+			 merged ? h : NULL, true);
+	second_half_free(h);
+	*halves = merged;
+	return got;
 }
 
 void onetouch_collect(const collector_env *env, const collector_source *src,
@@ -169,19 +764,21 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 	const fw_variable *var = framework_variable(env->fw, "onetouch_learners");
 	char *url = collector_expand(src->url, env->year, NULL, NULL, NULL, -1, NULL, true);
 	char *path = collector_file_path(url), *etag = NULL, *lm = NULL;
+	json_t *par = json_object_get(src->block, "parallel");
 	FILE *f = NULL;
 	csv_reader *r = NULL;
-	long *counts = NULL, col_commune, col_date, rows = 0;
+	long col_commune, col_date;
 	char *date_header = NULL, *commune_header = NULL;
-	name_cache cache = {xcalloc(NAME_CACHE_SLOTS, sizeof(name_slot)), 0};
+	count_ctx c = {ix, strip, env->year, url, NULL, NULL, isatty(STDERR_FILENO)};
+	tally t;
 	dti_problems p = {0};
 	dti_diag d;
 	fetch_job j = {0};
-	bool tty = isatty(STDERR_FILENO);
-	double last = mono_seconds();
 	struct stat sb;
+	bool halves = false;
 	int got;
 
+	tally_init(&t, ix->list->count);
 	res->input = xstrdup(url);
 	if (!var) {
 		res->error = xstrdup("the framework has no variable onetouch_learners");
@@ -245,67 +842,30 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 	}
 	date_header = xstrdup(csv_field(r, (size_t)col_date));
 	commune_header = xstrdup(csv_field(r, (size_t)col_commune));
-	counts = xcalloc(ix->list->count + 1, sizeof *counts);
-	while ((got = csv_next(r, &d)) > 0) {
-		const char *name = (size_t)col_commune < csv_nfields(r) ? csv_field(r, (size_t)col_commune) : "";
-		const char *date = (size_t)col_date < csv_nfields(r) ? csv_field(r, (size_t)col_date) : "";
-		intptr_t idx = 0;
-		int year;
-
-		rows++;
-		if (tty && (rows & 0xffff) == 0)
-			progress(url, r, rows, &last, false);
-		year = onetouch_date_year(date);
-		if (year < 0) {
-			problems_add(&p, "%s:%ld, field %s: '%s' is not a date", url, csv_line(r),
-				     date_header, date);
-			b->counts.rejected++;
-			continue;
-		}
-		size_t name_len = (size_t)col_commune < csv_nfields(r) ? csv_field_len(r, (size_t)col_commune) : 0;
-		uint64_t h = name_hash(name, name_len);
-		name_slot *slot = cache_slot(&cache, name, name_len, h);
-		if (slot->text) {
-			idx = slot->value;
-		} else {
-			const commune_entry *e = NULL;
-			if (!utf8_valid(name, strlen(name))) {
-				problems_add(&p, "%s:%ld, field %s: not valid UTF-8", url, csv_line(r),
-					     commune_header);
-				b->counts.rejected++;
-				continue;
-			}
-			e = mapping_find_name(ix, name, strip);
-			idx = e ? (intptr_t)(e - ix->list->items) + 1 : 0;
-			if (cache.count < NAME_CACHE_SLOTS / 2) {
-				slot->text = xstrndup(name, name_len);
-				slot->len = name_len;
-				slot->hash = h;
-				slot->value = idx;
-				cache.count++;
-			}
-		}
-		if (idx == 0) {
-			b->counts.skipped++;
-			continue;
-		}
-		if (year == env->year)
-			counts[idx - 1]++;
+	c.date_header = date_header;
+	c.commune_header = commune_header;
+	got = count_export(&c, path, r, (size_t)col_commune, (size_t)col_date, ix->list->count,
+			   !json_is_false(par), &t, &halves, &d);
+	if (halves) {
+		char *note = xasprintf("%s%shalves=2", res->note ? res->note : "",
+				       res->note ? " " : "");
+		free(res->note);
+		res->note = note;
 	}
-	if (tty)
-		progress(url, r, rows, &last, true);
-	b->counts.read = rows;
-	if (got < 0) {
+	b->counts.read = t.rows;
+	b->counts.skipped += t.skipped;
+	b->counts.rejected += t.rejected;
+	if (got == COUNT_ERROR) {
 		res->error = xstrdup(d.msg);
 		goto out;
 	}
-	if (p.count) {
-		res->error = problems_join(&p, 20);
+	if (t.problems.count) {
+		res->error = problems_join(&t.problems, 20);
 		goto out;
 	}
 	for (size_t i = 0; i < ix->list->count; i++) {
 		char raw[32], where[64];
-		snprintf(raw, sizeof raw, "%ld", counts[i]);
+		snprintf(raw, sizeof raw, "%ld", t.counts[i]);
 		snprintf(where, sizeof where, "commune %s", ix->list->items[i].code);
 		batch_add(b, var, ix->list->items[i].code, env->year, raw, '.', NULL, NULL, where, &p);
 	}
@@ -316,9 +876,8 @@ out:
 	if (f)
 		fclose(f);
 	fetch_job_clear(&j);
-	cache_free(&cache);
+	tally_free(&t);
 	problems_free(&p);
-	free(counts);
 	free(date_header);
 	free(commune_header);
 	free(path);
