@@ -312,12 +312,53 @@ static const char *const migration_lean[] = {
 	NULL,
 };
 
+/* Migration 5 (input sets): the inputs of a scoring run are kept as one
+ * JSON document per commune, shared by the runs that read the same inputs
+ * (the key is the commune's input digest; migrated runs get a key of their
+ * own).  score_input, the table of earlier versions, becomes a view with
+ * the same columns. */
+static const char *const migration_input_sets[] = {
+	"CREATE TABLE input_set(\n"
+	"  sha256 TEXT PRIMARY KEY,\n"
+	"  inputs TEXT NOT NULL CHECK (json_valid(inputs))\n"
+	") STRICT;\n",
+	"CREATE TABLE scoring_input(\n"
+	"  scoring_run_id INTEGER NOT NULL REFERENCES scoring_run(id),\n"
+	"  commune_code TEXT NOT NULL,\n"
+	"  input_set TEXT NOT NULL REFERENCES input_set(sha256),\n"
+	"  PRIMARY KEY (scoring_run_id, commune_code)\n"
+	") STRICT, WITHOUT ROWID;\n",
+	"INSERT INTO input_set(sha256, inputs)\n"
+	"SELECT 'run ' || scoring_run_id || ' ' || commune_code,\n"
+	"       json_group_object(variable, json_array(value, num, state, observation_ids))\n"
+	"FROM (SELECT * FROM score_input ORDER BY scoring_run_id, commune_code, variable)\n"
+	"GROUP BY scoring_run_id, commune_code;\n",
+	"INSERT INTO scoring_input(scoring_run_id, commune_code, input_set)\n"
+	"SELECT scoring_run_id, commune_code, 'run ' || scoring_run_id || ' ' || commune_code\n"
+	"FROM score_input GROUP BY scoring_run_id, commune_code;\n",
+	"DROP VIEW missing_input;\n",
+	"DROP TABLE score_input;\n",
+	"CREATE VIEW score_input AS\n"
+	"SELECT s.scoring_run_id, s.commune_code, j.key AS variable,\n"
+	"       j.value ->> 0 AS value, CAST(j.value ->> 1 AS REAL) AS num,\n"
+	"       j.value ->> 2 AS state, j.value ->> 3 AS observation_ids\n"
+	"FROM scoring_input s JOIN input_set i ON i.sha256 = s.input_set, json_each(i.inputs) j;\n",
+	"CREATE VIEW missing_input AS\n"
+	"SELECT r.year, i.commune_code, c.name AS commune_name, i.variable, v.source, i.state\n"
+	"FROM score_input i JOIN latest_scoring_run r ON r.id = i.scoring_run_id\n"
+	"LEFT JOIN commune c ON c.code = i.commune_code\n"
+	"LEFT JOIN variable v ON v.name = i.variable\n"
+	"WHERE i.state IN ('missing', 'rejected', 'unverified');\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 static const char *const *const staging_migrations[] = {
 	migration_1,
 	migration_forms,
 	migration_ops,
 	migration_lean,
+	migration_input_sets,
 };
 
 #endif

@@ -171,6 +171,9 @@ dti_err staging_open(const char *path, staging **out, dti_diag *d)
 	dti_err rc;
 
 	*out = NULL;
+	/* No memory statistics: they cost a global mutex on every allocation.
+	 * Only possible before SQLite's first use; later it is a harmless no-op. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	st->path = xstrdup(path);
 	if (slash && slash != path) {
 		char *dir = xstrndup(path, (size_t)(slash - path));

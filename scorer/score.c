@@ -1,5 +1,6 @@
 #include "score.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,24 +181,89 @@ typedef struct result_cell {
 	unsigned flags;
 } result_cell;
 
-static dti_err store_inputs(sqlite3_stmt *ins, const framework *fw, const bool *used,
-			    const char *code, const input_row *row, dti_diag *d)
+/* The inputs of a scoring run are stored as one JSON document per commune
+ * (variable -> [value, num, state, observation_ids]) in input_set, under
+ * the commune's input digest, so that a commune whose inputs did not change
+ * shares the document of an earlier run; scoring_input names each
+ * commune's document.  The score_input view shows them as rows. */
+typedef struct input_store {
+	sqlite3_stmt *has, *put_set, *put_link;
+} input_store;
+
+static dti_err input_store_open(staging *st, input_store *is, int64_t run_id, dti_diag *d)
 {
-	for (size_t v = 0; v < fw->n_variables; v++) {
-		if (!used[v])
-			continue;
-		sqlite3_bind_text(ins, 2, code, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 3, fw->variables[v].name, -1, SQLITE_STATIC);
-		staging_bind_text(ins, 4, row->values[v].present ? row->texts[v] : NULL);
-		staging_bind_num(ins, 5, row->values[v].present ? row->values[v].num : NAN);
-		sqlite3_bind_text(ins, 6, row->states[v] ? row->states[v] : "missing", -1,
-				  SQLITE_STATIC);
-		staging_bind_text(ins, 7, row->obs_ids[v]);
-		if (sqlite3_step(ins) != SQLITE_DONE)
-			return diag_set(d, DTI_EDB, "cannot store score inputs: %s",
-					sqlite3_errmsg(sqlite3_db_handle(ins)));
-		sqlite3_reset(ins);
+	dti_err rc = staging_prepare(st, "SELECT 1 FROM input_set WHERE sha256 = ?1", &is->has, d);
+
+	if (!rc)
+		rc = staging_prepare(st, "INSERT INTO input_set(sha256, inputs) VALUES (?1, ?2)",
+				     &is->put_set, d);
+	if (!rc)
+		rc = staging_prepare(st,
+				     "INSERT INTO scoring_input(scoring_run_id, commune_code, input_set) "
+				     "VALUES (?1, ?2, ?3)",
+				     &is->put_link, d);
+	if (!rc)
+		sqlite3_bind_int64(is->put_link, 1, run_id);
+	return rc;
+}
+
+static void input_store_close(input_store *is)
+{
+	sqlite3_finalize(is->has);
+	sqlite3_finalize(is->put_set);
+	sqlite3_finalize(is->put_link);
+}
+
+static json_t *json_text_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static dti_err store_inputs(input_store *is, const framework *fw, const bool *used,
+			    const char *code, const input_row *row, const char *digest,
+			    dti_diag *d)
+{
+	int step;
+
+	sqlite3_bind_text(is->has, 1, digest, -1, SQLITE_STATIC);
+	step = sqlite3_step(is->has);
+	sqlite3_reset(is->has);
+	if (step == SQLITE_DONE) {
+		json_t *doc = json_object();
+		char *text;
+		for (size_t v = 0; v < fw->n_variables; v++) {
+			bool present = row->values[v].present;
+			if (!used[v])
+				continue;
+			json_object_set_new(
+				doc, fw->variables[v].name,
+				json_pack("[o, o, s, o]", json_text_or_null(present ? row->texts[v] : NULL),
+					  present && !isnan(row->values[v].num)
+						  ? json_real(row->values[v].num)
+						  : json_null(),
+					  row->states[v] ? row->states[v] : "missing",
+					  json_text_or_null(row->obs_ids[v])));
+		}
+		text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
+		json_decref(doc);
+		if (!text)
+			return diag_set(d, DTI_ENOMEM, "cannot write the inputs of %s", code);
+		sqlite3_bind_text(is->put_set, 1, digest, -1, SQLITE_STATIC);
+		sqlite3_bind_text(is->put_set, 2, text, -1, free);
+		step = sqlite3_step(is->put_set);
+		sqlite3_reset(is->put_set);
+	} else if (step == SQLITE_ROW) {
+		step = SQLITE_DONE;
 	}
+	if (step == SQLITE_DONE) {
+		sqlite3_bind_text(is->put_link, 2, code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(is->put_link, 3, digest, -1, SQLITE_STATIC);
+		step = sqlite3_step(is->put_link);
+		sqlite3_reset(is->put_link);
+	}
+	if (step != SQLITE_DONE)
+		return diag_set(d, DTI_EDB, "cannot store score inputs: %s",
+				sqlite3_errmsg(sqlite3_db_handle(is->put_link)));
 	return DTI_EOK;
 }
 
@@ -308,7 +374,8 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 	strmap var_index;
 	bool *used = NULL;
 	result_cell *res = NULL;
-	sqlite3_stmt *q = NULL, *ins_in = NULL, *ins_score = NULL, *ins_run = NULL, *fin = NULL;
+	sqlite3_stmt *q = NULL, *ins_score = NULL, *ins_run = NULL, *fin = NULL;
+	input_store ins_in = {NULL, NULL, NULL};
 	int64_t run_id = 0;
 	size_t nc, ni = fw->n_indicators;
 	char now[32];
@@ -379,10 +446,7 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 	}
 	run_id = sqlite3_column_int64(ins_run, 0);
 	sqlite3_reset(ins_run);
-	rc = staging_prepare(st,
-			     "INSERT INTO score_input(scoring_run_id, commune_code, variable, value, num, "
-			     "state, observation_ids) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-			     &ins_in, d);
+	rc = input_store_open(st, &ins_in, run_id, d);
 	if (!rc)
 		rc = staging_prepare(st,
 				     sorted ? "SELECT commune_code, variable, value, num, state, "
@@ -393,7 +457,6 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 				     &q, d);
 	if (rc)
 		goto fail;
-	sqlite3_bind_int64(ins_in, 1, run_id);
 	sqlite3_bind_int(q, 1, o->year);
 	step = sqlite3_step(q);
 	/* Each commune with rows, in the order they come; then the others. */
@@ -451,7 +514,7 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 		}
 		t_compute += mono_seconds() - t1;
 		t2 = mono_seconds();
-		rc = store_inputs(ins_in, fw, used, communes.items[c].code, &row, d);
+		rc = store_inputs(&ins_in, fw, used, communes.items[c].code, &row, digests[c], d);
 		t_store += mono_seconds() - t2;
 	}
 	if (rc)
@@ -612,7 +675,7 @@ fail:
 	staging_rollback(st);
 out:
 	sqlite3_finalize(q);
-	sqlite3_finalize(ins_in);
+	input_store_close(&ins_in);
 	sqlite3_finalize(ins_score);
 	sqlite3_finalize(ins_run);
 	sqlite3_finalize(fin);

@@ -230,6 +230,26 @@ static void test_sorted_and_unsorted_reads_agree(void **state)
 					     s2.scoring_run_id, &differ, &d),
 			 DTI_EOK);
 	assert_true(differ > 0);
+	/* The two runs read the same inputs: they share the two communes'
+	 * input sets.  A changed input makes one more. */
+	assert_int_equal(staging_query_int64(f->st, "SELECT count(*) + ?1 FROM input_set", 0,
+					     &differ, &d),
+			 DTI_EOK);
+	assert_int_equal(differ, 2);
+	put(f, "11992", "population", "5121");
+	o.sorted_read = false;
+	assert_int_equal(score_year(f->st, f->fw, &o, &s2, &d), DTI_EOK);
+	assert_int_equal(staging_query_int64(f->st, "SELECT count(*) + ?1 FROM input_set", 0,
+					     &differ, &d),
+			 DTI_EOK);
+	assert_int_equal(differ, 3);
+	assert_int_equal(staging_query_int64(f->st,
+					     "SELECT count(*) FROM score_input WHERE scoring_run_id = ?1 "
+					     "AND commune_code = '11992' AND variable = 'population' "
+					     "AND value = '5121' AND num = 5121.0 AND state = 'raw'",
+					     s2.scoring_run_id, &differ, &d),
+			 DTI_EOK);
+	assert_int_equal(differ, 1);
 }
 
 int main(void)

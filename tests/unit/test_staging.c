@@ -14,6 +14,7 @@
 
 #include "batch.h"
 #include "framework.h"
+#include "schema.sql.h"
 #include "staging.h"
 #include "util.h"
 
@@ -175,6 +176,75 @@ static void test_refuses_newer_schema(void **state)
 	}
 }
 
+/* A database of schema 4 (score inputs as rows of a table) is migrated to
+ * input sets; score_input shows the same rows, values and types. */
+static void test_migrates_score_inputs(void **state)
+{
+	fixture *f = *state;
+	char path[80], *got;
+	sqlite3 *db;
+	staging *st = NULL;
+	dti_diag d;
+	sqlite3_stmt *s;
+	strbuf sb;
+
+	(void)f;
+	snprintf(path, sizeof path, "/tmp/dti-test-migrate-%d.db", (int)getpid());
+	unlink(path);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (size_t m = 0; m < 4; m++)
+		for (const char *const *q = staging_migrations[m]; *q; q++)
+			assert_int_equal(sqlite3_exec(db, *q, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db,
+			     "PRAGMA user_version = 4;"
+			     "INSERT INTO framework VALUES ('f', 'e', '{}', 't');"
+			     "INSERT INTO scoring_run(id, year, framework_sha256, edition, mode, started_at, "
+			     "status) VALUES (7, 2024, 'f', 'e', 'provisional', 't', 'ok');"
+			     "INSERT INTO score_input VALUES (7, '11989', 'population', '7799', 7799.0, "
+			     "'raw', '12'), (7, '11989', 'households', NULL, NULL, 'missing', NULL), "
+			     "(7, '11992', 'portal_dx_section', 'yes', 1.0, 'verified', '3,4'), "
+			     "(7, '11992', 'population', '5120.5', 5120.5, 'corrected', '5');",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(staging_open(path, &st, &d), DTI_EOK);
+	assert_int_equal(staging_prepare(st,
+					 "SELECT scoring_run_id || '|' || commune_code || '|' || variable "
+					 "|| '|' || coalesce(value, '-') || '|' || typeof(num) || ':' || "
+					 "coalesce(num, '-') || '|' || state || '|' || "
+					 "coalesce(observation_ids, '-') FROM score_input "
+					 "ORDER BY commune_code, variable",
+					 &s, &d),
+			 DTI_EOK);
+	sb_init(&sb, 0);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		sb_appendf(&sb, "%s\n", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	got = sb_take(&sb);
+	assert_string_equal(got, "7|11989|households|-|null:-|missing|-\n"
+				 "7|11989|population|7799|real:7799.0|raw|12\n"
+				 "7|11992|population|5120.5|real:5120.5|corrected|5\n"
+				 "7|11992|portal_dx_section|yes|real:1.0|verified|3,4\n");
+	free(got);
+	{
+		int64_t v = 0;
+		assert_int_equal(staging_query_int64(st, "SELECT ?1 + user_version FROM pragma_user_version",
+						     0, &v, &d),
+				 DTI_EOK);
+		assert_int_equal(v, staging_schema_version());
+		assert_int_equal(staging_query_int64(st, "SELECT count(*) + ?1 FROM missing_input", 0, &v,
+						     &d),
+				 DTI_EOK);
+		assert_int_equal(v, 1);
+	}
+	staging_close(st);
+	unlink(path);
+	snprintf(path + strlen(path), sizeof path - strlen(path), "-wal");
+	unlink(path);
+}
+
 static void test_sum_over_operators(void **state)
 {
 	fixture *f = *state;
@@ -296,6 +366,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_schema_version_and_wal),
 		cmocka_unit_test(test_refuses_newer_schema),
+		cmocka_unit_test(test_migrates_score_inputs),
 		cmocka_unit_test(test_sum_over_operators),
 		cmocka_unit_test(test_latest_per_source),
 		cmocka_unit_test(test_verified_above_raw),
