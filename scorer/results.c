@@ -100,6 +100,13 @@ static dti_err load_inputs(staging *st, results *r, const strmap *by_code, dti_d
 	 * run scored none). */
 	rc = staging_prepare(
 		st,
+		/* The few inputs every value of which was rejected, first: the
+		 * planner would otherwise expand every input for each
+		 * observation of the year. */
+		"WITH rejected AS MATERIALIZED ("
+		"SELECT i.commune_code, i.variable, sr.year FROM score_input i "
+		"JOIN scoring_run sr ON sr.id = i.scoring_run_id "
+		"WHERE i.scoring_run_id = ?1 AND i.observation_ids IS NULL AND i.state = 'rejected') "
 		"SELECT i.commune_code, i.variable, o.id, st.value, st.state, src.name, src.kind, "
 		"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note, st.appraised_by, "
 		"st.appraisal_reason "
@@ -112,12 +119,11 @@ static dti_err load_inputs(staging *st, results *r, const strmap *by_code, dti_d
 		"SELECT i.commune_code, i.variable, o.id, st.value, st.state, src.name, src.kind, "
 		"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note, st.appraised_by, "
 		"st.appraisal_reason "
-		"FROM score_input i JOIN scoring_run sr ON sr.id = i.scoring_run_id "
-		"JOIN observation o ON o.year = sr.year AND o.commune_code = i.commune_code "
+		"FROM rejected i "
+		"JOIN observation o ON o.year = i.year AND o.commune_code = i.commune_code "
 		"AND o.variable = i.variable "
 		"JOIN observation_state st ON st.id = o.id AND st.state = 'rejected' "
 		"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "
-		"WHERE i.scoring_run_id = ?1 AND i.observation_ids IS NULL AND i.state = 'rejected' "
 		"ORDER BY 1, 2, 3",
 		&s, d);
 	if (rc)
