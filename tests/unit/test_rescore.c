@@ -137,15 +137,19 @@ static void test_fingerprint_follows_inputs(void **state)
 	assert_string_not_equal(a, b);
 }
 
-static int64_t count_runs(fixture *f)
+/* The number a query with one parameter (?1 = param) gives. */
+static int64_t query(fixture *f, const char *sql, int64_t param)
 {
 	int64_t n = -1;
 	dti_diag d;
 
-	assert_int_equal(staging_query_int64(f->st, "SELECT count(*) + ?1 FROM scoring_run", 0, &n,
-					     &d),
-			 DTI_EOK);
+	assert_int_equal(staging_query_int64(f->st, sql, param, &n, &d), DTI_EOK);
 	return n;
+}
+
+static int64_t count_runs(fixture *f)
+{
+	return query(f, "SELECT count(*) + ?1 FROM scoring_run", 0);
 }
 
 static void test_scoring_run_records_fingerprint(void **state)
@@ -198,7 +202,6 @@ static void test_sorted_and_unsorted_reads_agree(void **state)
 	fixture *f = *state;
 	score_options o = {2024, false, NULL, false, NULL, NULL, false};
 	score_summary s1, s2;
-	int64_t differ = -1;
 	dti_diag d;
 
 	put(f, "11989", "population", "7799");
@@ -208,48 +211,34 @@ static void test_sorted_and_unsorted_reads_agree(void **state)
 	o.sorted_read = true;
 	assert_int_equal(score_year(f->st, f->fw, &o, &s2, &d), DTI_EOK);
 	assert_string_equal(s1.input_sha256, s2.input_sha256);
-	assert_int_equal(staging_query_int64(f->st,
-					     "SELECT count(*) FROM (SELECT commune_code, item, points, "
-					     "flags, rank FROM score WHERE scoring_run_id = ?1 EXCEPT "
-					     "SELECT commune_code, item, points, flags, rank FROM score "
-					     "WHERE scoring_run_id = ?1 + 1)",
-					     s1.scoring_run_id, &differ, &d),
-			 DTI_EOK);
-	assert_int_equal(differ, 0);
-	assert_int_equal(staging_query_int64(f->st,
-					     "SELECT count(*) FROM (SELECT commune_code, variable, value, "
-					     "state, observation_ids FROM score_input WHERE "
-					     "scoring_run_id = ?1 EXCEPT SELECT commune_code, variable, "
-					     "value, state, observation_ids FROM score_input WHERE "
-					     "scoring_run_id = ?1 + 1)",
-					     s1.scoring_run_id, &differ, &d),
-			 DTI_EOK);
-	assert_int_equal(differ, 0);
-	assert_int_equal(staging_query_int64(f->st,
-					     "SELECT count(*) FROM score_input WHERE scoring_run_id = ?1",
-					     s2.scoring_run_id, &differ, &d),
-			 DTI_EOK);
-	assert_true(differ > 0);
+	assert_int_equal(query(f,
+			       "SELECT count(*) FROM (SELECT commune_code, item, points, flags, rank "
+			       "FROM score WHERE scoring_run_id = ?1 EXCEPT SELECT commune_code, item, "
+			       "points, flags, rank FROM score WHERE scoring_run_id = ?1 + 1)",
+			       s1.scoring_run_id),
+			 0);
+	assert_int_equal(query(f,
+			       "SELECT count(*) FROM (SELECT commune_code, variable, value, state, "
+			       "observation_ids FROM score_input WHERE scoring_run_id = ?1 EXCEPT "
+			       "SELECT commune_code, variable, value, state, observation_ids FROM "
+			       "score_input WHERE scoring_run_id = ?1 + 1)",
+			       s1.scoring_run_id),
+			 0);
+	assert_true(query(f, "SELECT count(*) FROM score_input WHERE scoring_run_id = ?1",
+			  s2.scoring_run_id) > 0);
 	/* The two runs read the same inputs: they share the two communes'
 	 * input sets.  A changed input makes one more. */
-	assert_int_equal(staging_query_int64(f->st, "SELECT count(*) + ?1 FROM input_set", 0,
-					     &differ, &d),
-			 DTI_EOK);
-	assert_int_equal(differ, 2);
+	assert_int_equal(query(f, "SELECT count(*) + ?1 FROM input_set", 0), 2);
 	put(f, "11992", "population", "5121");
 	o.sorted_read = false;
 	assert_int_equal(score_year(f->st, f->fw, &o, &s2, &d), DTI_EOK);
-	assert_int_equal(staging_query_int64(f->st, "SELECT count(*) + ?1 FROM input_set", 0,
-					     &differ, &d),
-			 DTI_EOK);
-	assert_int_equal(differ, 3);
-	assert_int_equal(staging_query_int64(f->st,
-					     "SELECT count(*) FROM score_input WHERE scoring_run_id = ?1 "
-					     "AND commune_code = '11992' AND variable = 'population' "
-					     "AND value = '5121' AND num = 5121.0 AND state = 'raw'",
-					     s2.scoring_run_id, &differ, &d),
-			 DTI_EOK);
-	assert_int_equal(differ, 1);
+	assert_int_equal(query(f, "SELECT count(*) + ?1 FROM input_set", 0), 3);
+	assert_int_equal(query(f,
+			       "SELECT count(*) FROM score_input WHERE scoring_run_id = ?1 AND "
+			       "commune_code = '11992' AND variable = 'population' AND value = '5121' "
+			       "AND num = 5121.0 AND state = 'raw'",
+			       s2.scoring_run_id),
+			 1);
 }
 
 int main(void)
