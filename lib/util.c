@@ -341,6 +341,18 @@ out:
 	return rc;
 }
 
+dti_err write_output(const char *dir, const char *name, const strbuf *sb, FILE *paths,
+		     dti_diag *d)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	dti_err rc = write_file_atomic(path, sb->data ? sb->data : "", sb->len, d);
+
+	if (!rc && paths)
+		fprintf(paths, "%s\n", path);
+	free(path);
+	return rc;
+}
+
 dti_err make_dirs(const char *path, dti_diag *d)
 {
 	char *p = xstrdup(path);

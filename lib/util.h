@@ -70,6 +70,10 @@ double mono_seconds(void);
 dti_err read_file(const char *path, size_t max, char **out, size_t *len, dti_diag *d);
 /* Writes a file atomically (temporary file + rename). */
 dti_err write_file_atomic(const char *path, const void *data, size_t len, dti_diag *d);
+/* Writes sb into dir/name atomically and, when paths is not NULL, lists
+ * the path written there (one per line). */
+dti_err write_output(const char *dir, const char *name, const strbuf *sb, FILE *paths,
+		     dti_diag *d);
 /* mkdir -p. */
 dti_err make_dirs(const char *path, dti_diag *d);
 

@@ -45,17 +45,6 @@ static const char *item_name(const framework *fw, const char *item)
 	return "Tổng điểm";
 }
 
-static dti_err write_out(const char *dir, const char *name, strbuf *sb, FILE *paths, dti_diag *d)
-{
-	char *path = xasprintf("%s/%s", dir, name);
-	dti_err rc = write_file_atomic(path, sb->data ? sb->data : "", sb->len, d);
-
-	if (!rc && paths)
-		fprintf(paths, "%s\n", path);
-	free(path);
-	return rc;
-}
-
 dti_err export_run(staging *st, const scoring_run_info *run, const export_options *o, FILE *paths,
 		   dti_diag *d)
 {
@@ -185,11 +174,11 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 		goto out;
 	}
 	snprintf(name, sizeof name, "scores-%d.csv", run->year);
-	rc = write_out(o->out_dir, name, &scores, paths, d);
+	rc = write_output(o->out_dir, name, &scores, paths, d);
 	if (rc)
 		goto out;
 	snprintf(name, sizeof name, "ranking-%d.csv", run->year);
-	rc = write_out(o->out_dir, name, &ranking, paths, d);
+	rc = write_output(o->out_dir, name, &ranking, paths, d);
 out:
 	sqlite3_finalize(s);
 	sb_free(&scores);

@@ -184,18 +184,6 @@ out:
 	return rc;
 }
 
-static dti_err write_out(const char *dir, const char *name, const char *data, size_t len,
-			 FILE *paths, dti_diag *d)
-{
-	char *path = xasprintf("%s/%s", dir, name);
-	dti_err rc = write_file_atomic(path, data ? data : "", len, d);
-
-	if (!rc && paths)
-		fprintf(paths, "%s\n", path);
-	free(path);
-	return rc;
-}
-
 /* The latest finished run of the most recent earlier year, or 0. */
 static dti_err previous_run(staging *st, int year, int64_t *id, dti_diag *d)
 {
@@ -239,12 +227,12 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	if (rc)
 		goto out;
 	publish_wide_csv(now, o->bands, false, &sb);
-	rc = write_out(dir, wide_name, sb.data, sb.len, paths, d);
+	rc = write_output(dir, wide_name, &sb, paths, d);
 	if (rc)
 		goto out;
 	sb_reset(&sb);
 	publish_wide_csv(now, o->bands, true, &sb);
-	rc = write_out(excel, wide_name, sb.data, sb.len, paths, d);
+	rc = write_output(excel, wide_name, &sb, paths, d);
 	if (rc)
 		goto out;
 	sb_reset(&sb);
@@ -253,7 +241,7 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 		diag_set(d, rc, "cannot encode %s", json_name);
 		goto out;
 	}
-	rc = write_out(dir, json_name, sb.data, sb.len, paths, d);
+	rc = write_output(dir, json_name, &sb, paths, d);
 	sb_free(&sb);
 	if (rc)
 		goto out;

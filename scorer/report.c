@@ -226,17 +226,6 @@ static void page_end(strbuf *sb, const report_input *in)
 	sb_appends(sb, ". Điểm làm tròn 2 chữ số thập phân khi hiển thị.</footer>\n</body>\n</html>\n");
 }
 
-static dti_err write_page(const char *dir, const char *name, strbuf *sb, FILE *paths, dti_diag *d)
-{
-	char *path = xasprintf("%s/%s", dir, name);
-	dti_err rc = write_file_atomic(path, sb->data ? sb->data : "", sb->len, d);
-
-	if (!rc && paths)
-		fprintf(paths, "%s\n", path);
-	free(path);
-	return rc;
-}
-
 /* ---- charts (inline SVG) --------------------------------------------- */
 
 /* Red (0%) through amber to green (100%). */
@@ -1021,26 +1010,26 @@ dti_err report_write(staging *st, const report_input *in, const char *dir, FILE 
 		sb_reset(&sb);
 		commune_page(&sb, in, c);
 		snprintf(name, sizeof name, "commune-%s.html", code);
-		rc = write_page(dir, name, &sb, paths, d);
+		rc = write_output(dir, name, &sb, paths, d);
 		if (rc)
 			goto out;
 	}
 	sb_reset(&sb);
 	rc = quality_page(&sb, st, in, d);
 	if (!rc)
-		rc = write_page(dir, "data-quality.html", &sb, paths, d);
+		rc = write_output(dir, "data-quality.html", &sb, paths, d);
 	if (rc)
 		goto out;
 	if (in->prev) {
 		sb_reset(&sb);
 		yoy_page(&sb, in);
-		rc = write_page(dir, "year-over-year.html", &sb, paths, d);
+		rc = write_output(dir, "year-over-year.html", &sb, paths, d);
 		if (rc)
 			goto out;
 	}
 	sb_reset(&sb);
 	district_page(&sb, in);
-	rc = write_page(dir, "index.html", &sb, paths, d);
+	rc = write_output(dir, "index.html", &sb, paths, d);
 out:
 	sb_free(&sb);
 	return rc;
