@@ -243,15 +243,17 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	return DTI_EOK;
 }
 
-dti_err batch_record_failure(staging *st, const batch_target *t, const run_counts *c,
-			     const char *error, int64_t *run_id, dti_diag *d)
+dti_err batch_record_run(staging *st, const batch_target *t, const char *status,
+			 const run_counts *c, const char *error, const char *payload_sha,
+			 int64_t *run_id, dti_diag *d)
 {
 	int64_t source_id = 0;
 	dti_err rc = staging_source(st, t->source, t->source_kind, &source_id, d);
 
 	if (rc)
 		return rc;
-	return staging_run_failed(st, source_id, t->program, t->year, t->input, c, error, run_id, d);
+	return staging_run_record(st, source_id, t->program, t->year, t->input, status, c, error,
+				  payload_sha, run_id, d);
 }
 
 char *problems_join(const dti_problems *p, size_t max_items)

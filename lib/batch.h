@@ -82,10 +82,13 @@ typedef dti_err (*batch_extra)(staging *st, int64_t run_id, void *ctx, dti_diag 
 dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra,
 			 void *ctx, int64_t *run_id, dti_diag *d);
 
-/* Records a refused batch: a failed run with the error text, no data.
+/* Records a run of t's source that stored nothing: 'failed' (a refused
+ * batch, with the error text) or 'unchanged' (with the hash of the payload
+ * read, which an earlier run kept).  c, error and payload_sha may be NULL;
  * *run_id (may be NULL) receives the run. */
-dti_err batch_record_failure(staging *st, const batch_target *t, const run_counts *c,
-			     const char *error, int64_t *run_id, dti_diag *d);
+dti_err batch_record_run(staging *st, const batch_target *t, const char *status,
+			 const run_counts *c, const char *error, const char *payload_sha,
+			 int64_t *run_id, dti_diag *d);
 
 /* Joins the first problems into one error text for a run record. */
 char *problems_join(const dti_problems *p, size_t max_items);

@@ -735,22 +735,16 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 		log_error("source '%s' failed; nothing of it was stored:\n%s", s->name, res.error);
 		b.counts.stored = 0;
 		if (!env->dry_run &&
-		    batch_record_failure(env->st, &t, &b.counts, res.error, &run, &d)) {
+		    batch_record_run(env->st, &t, "failed", &b.counts, res.error, NULL, &run, &d)) {
 			log_error("%s", d.msg);
 			code = COLLECT_DB;
 		}
 	} else if (res.not_modified) {
 		status = "unchanged";
-		if (!env->dry_run) {
-			int64_t sid = 0;
-			dti_err rc = staging_source(env->st, s->name, s->kind, &sid, &d);
-			if (!rc)
-				rc = staging_run_record(env->st, sid, def->program, env->year, t.input,
-							"unchanged", &b.counts, &run, &d);
-			if (rc) {
-				log_error("%s", d.msg);
-				code = COLLECT_DB;
-			}
+		if (!env->dry_run &&
+		    batch_record_run(env->st, &t, "unchanged", &b.counts, NULL, NULL, &run, &d)) {
+			log_error("%s", d.msg);
+			code = COLLECT_DB;
 		}
 	} else if (env->dry_run) {
 		status = "dry_run";

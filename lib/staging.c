@@ -447,28 +447,6 @@ dti_err staging_run_finish(staging *st, int64_t run_id, const char *status, cons
 	return rc;
 }
 
-dti_err staging_run_failed(staging *st, int64_t source_id, const char *program, int year,
-			   const char *input, const run_counts *c, const char *error,
-			   int64_t *run_id, dti_diag *d)
-{
-	int64_t id = 0;
-	dti_err rc = staging_begin(st, d);
-
-	if (rc)
-		return rc;
-	rc = staging_run_start(st, source_id, program, year, input, &id, NULL, d);
-	if (!rc)
-		rc = staging_run_finish(st, id, "failed", c, error, d);
-	if (rc) {
-		staging_rollback(st);
-		return rc;
-	}
-	rc = staging_commit(st, d);
-	if (!rc && run_id)
-		*run_id = id;
-	return rc;
-}
-
 static dti_err run_set(staging *st, const char *sql, int64_t run_id, const char *text, dti_diag *d)
 {
 	sqlite3_stmt *s = NULL;
@@ -616,7 +594,8 @@ dti_err staging_source_set_max_age(staging *st, const char *name, double hours, 
 
 dti_err staging_run_record(staging *st, int64_t source_id, const char *program, int year,
 			   const char *input, const char *status, const run_counts *c,
-			   int64_t *run_id, dti_diag *d)
+			   const char *error, const char *payload_sha, int64_t *run_id,
+			   dti_diag *d)
 {
 	int64_t id = 0;
 	dti_err rc = staging_begin(st, d);
@@ -624,8 +603,10 @@ dti_err staging_run_record(staging *st, int64_t source_id, const char *program, 
 	if (rc)
 		return rc;
 	rc = staging_run_start(st, source_id, program, year, input, &id, NULL, d);
+	if (!rc && payload_sha)
+		rc = staging_run_set_payload(st, id, payload_sha, d);
 	if (!rc)
-		rc = staging_run_finish(st, id, status, c, NULL, d);
+		rc = staging_run_finish(st, id, status, c, error, d);
 	if (!rc)
 		rc = staging_commit(st, d);
 	if (rc) {

@@ -82,11 +82,6 @@ dti_err staging_run_start(staging *st, int64_t source_id, const char *program, i
 /* Sets the run's end: status 'ok', 'failed', 'unchanged' or 'dry_run'. */
 dti_err staging_run_finish(staging *st, int64_t run_id, const char *status, const run_counts *c,
 			   const char *error, dti_diag *d);
-/* Records a failed run in its own transaction (for batches refused before
- * anything was stored); *run_id (may be NULL) receives its id. */
-dti_err staging_run_failed(staging *st, int64_t source_id, const char *program, int year,
-			   const char *input, const run_counts *c, const char *error,
-			   int64_t *run_id, dti_diag *d);
 dti_err staging_run_set_payload(staging *st, int64_t run_id, const char *sha256, dti_diag *d);
 dti_err staging_run_set_forced(staging *st, int64_t run_id, const char *user, dti_diag *d);
 
@@ -100,11 +95,13 @@ dti_err staging_source_set_validators(staging *st, const char *name, const char 
 				      const char *last_modified, dti_diag *d);
 /* Sets the freshness bound shown by the source_freshness view. */
 dti_err staging_source_set_max_age(staging *st, const char *name, double hours, dti_diag *d);
-/* Records a finished run without data ('unchanged', 'dry_run') in its own
- * transaction; *run_id (may be NULL) receives its id. */
+/* Records a finished run that stored no figures ('failed', 'unchanged') in
+ * its own transaction, with its counts, error text and payload hash (each
+ * may be NULL); *run_id (may be NULL) receives its id. */
 dti_err staging_run_record(staging *st, int64_t source_id, const char *program, int year,
 			   const char *input, const char *status, const run_counts *c,
-			   int64_t *run_id, dti_diag *d);
+			   const char *error, const char *payload_sha, int64_t *run_id,
+			   dti_diag *d);
 
 /* The payload SHA-256 of the latest successful ('ok') run of a source for a
  * year, "" when there is none or it kept no payload.  A new payload with

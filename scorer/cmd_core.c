@@ -95,27 +95,6 @@ int cmd_communes(app *a, int argc, char **argv)
 
 /* Records a run with status 'unchanged' (nothing stored: the source was
  * read and holds what was already there). */
-static dti_err record_unchanged(staging *st, const batch_target *t, const char *sha, dti_diag *d)
-{
-	int64_t source_id = 0, run = 0;
-	dti_err rc = staging_begin(st, d);
-
-	if (rc)
-		return rc;
-	rc = staging_source(st, t->source, t->source_kind, &source_id, d);
-	if (!rc)
-		rc = staging_run_start(st, source_id, t->program, t->year, t->input, &run, NULL, d);
-	if (!rc)
-		rc = staging_run_set_payload(st, run, sha, d);
-	if (!rc)
-		rc = staging_run_finish(st, run, "unchanged", NULL, NULL, d);
-	if (!rc)
-		rc = staging_commit(st, d);
-	if (rc)
-		staging_rollback(st);
-	return rc;
-}
-
 /* Sheets read whole for --if-changed are bounded like any input. */
 #define IMPORT_MAX_BYTES ((size_t)256 << 20)
 
@@ -174,7 +153,7 @@ int cmd_import(app *a, int argc, char **argv)
 			}
 			if (!rc && strcmp(sha, last) == 0) {
 				if (!dry)
-					rc = record_unchanged(a->st, &t, sha, &d);
+					rc = batch_record_run(a->st, &t, "unchanged", NULL, NULL, sha, NULL, &d);
 				if (!rc)
 					log_info("%s: unchanged since the last import of %s for %d; nothing stored",
 						 file, source, a->year);
@@ -216,7 +195,7 @@ int cmd_import(app *a, int argc, char **argv)
 				log_error("%s", p.items[k]);
 			log_error("%s: %zu problem%s; nothing of this file was stored", file, p.count,
 				  p.count == 1 ? "" : "s");
-			if (!dry && batch_record_failure(a->st, &t, &b.counts, err, NULL, &d))
+			if (!dry && batch_record_run(a->st, &t, "failed", &b.counts, err, NULL, NULL, &d))
 				log_error("%s", d.msg);
 			free(err);
 			code = code ? code : EXIT_REFUSED;

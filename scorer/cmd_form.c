@@ -357,7 +357,7 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 		log_error("%s: %zu problem%s; nothing of this form was stored", file, p.count,
 			  p.count == 1 ? "" : "s");
 		t.payload = NULL;
-		if (!dry && batch_record_failure(a->st, &t, &r.answers.counts, err, NULL, &d))
+		if (!dry && batch_record_run(a->st, &t, "failed", &r.answers.counts, err, NULL, NULL, &d))
 			log_error("%s", d.msg);
 		free(err);
 		code = EXIT_REFUSED;
@@ -370,7 +370,7 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 					      a->year, deadline);
 			log_error("%s: %s", file, err);
 			t.payload = NULL;
-			if (!dry && batch_record_failure(a->st, &t, &r.answers.counts, err, NULL, &d))
+			if (!dry && batch_record_run(a->st, &t, "failed", &r.answers.counts, err, NULL, NULL, &d))
 				log_error("%s", d.msg);
 			free(err);
 			code = EXIT_REFUSED;

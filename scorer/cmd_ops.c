@@ -762,8 +762,8 @@ int cmd_nightly_run(app *a, int argc, char **argv)
 			return usage_error("nightly-run fail-source: --source, --kind and --error are required");
 		rc = staging_source(a->st, source, kind, &sid, &d);
 		if (!rc)
-			rc = staging_run_failed(a->st, sid, "dti-nightly", a->year, NULL, NULL, error, NULL,
-						&d);
+			rc = staging_run_record(a->st, sid, "dti-nightly", a->year, NULL, "failed", NULL,
+						error, NULL, NULL, &d);
 		return rc ? fail(rc, &d) : EXIT_OK;
 	}
 	if (start) {

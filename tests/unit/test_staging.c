@@ -353,7 +353,7 @@ static void test_failed_batch_stores_nothing(void **state)
 			       NULL, NULL, "bad.csv:2:3 (value)", &p));
 	assert_int_equal(p.count, 1);
 	assert_non_null(strstr(p.items[0], "bad.csv:2:3 (value)"));
-	assert_int_equal(batch_record_failure(f->st, &t, &c, p.items[0], NULL, &d), 0);
+	assert_int_equal(batch_record_run(f->st, &t, "failed", &c, p.items[0], NULL, NULL, &d), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM observation"), before);
 	assert_int_equal(count(f, "SELECT count(*) FROM run WHERE status = 'failed' AND "
 				  "records_rejected = 1 AND error LIKE '%negative%'"), 1);
