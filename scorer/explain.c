@@ -93,9 +93,9 @@ static const char *rule_words(const fw_indicator *ind, char *buf, size_t len)
 	return buf;
 }
 
-/* An input every value of which was rejected has no observation ids: the
- * rejections made before the scoring run say whose values they were and
- * who rejected them. */
+/* An input every value of which was rejected has no observation ids: its
+ * rejected observations (as the report shows them, results.c) say whose
+ * values they were and who rejected them. */
 static dti_err print_rejected(staging *st, const scoring_run_info *run, const char *commune_code,
 			      const char *variable, FILE *out, dti_diag *d)
 {
@@ -103,9 +103,8 @@ static dti_err print_rejected(staging *st, const scoring_run_info *run, const ch
 	strbuf ids;
 	dti_err rc = staging_prepare(
 		st,
-		"SELECT DISTINCT o.id FROM observation o JOIN appraisal a ON a.observation_id = o.id "
-		"WHERE o.year = ?1 AND o.commune_code = ?2 AND o.variable = ?3 "
-		"AND a.action = 'reject' AND a.at <= ?4 ORDER BY o.id",
+		"SELECT id FROM observation_state WHERE year = ?1 AND commune_code = ?2 "
+		"AND variable = ?3 AND state = 'rejected' ORDER BY id",
 		&s, d);
 
 	if (rc)
@@ -114,7 +113,6 @@ static dti_err print_rejected(staging *st, const scoring_run_info *run, const ch
 	sqlite3_bind_int(s, 1, run->year);
 	sqlite3_bind_text(s, 2, commune_code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, variable, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, run->started_at, -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW)
 		sb_appendf(&ids, "%s%lld", ids.len ? "," : "", (long long)sqlite3_column_int64(s, 0));
 	sqlite3_finalize(s);
