@@ -30,7 +30,7 @@ PROG_SRC = scorer/dti.c $(wildcard collectors/dti-*.c)
 PROGS    = $(foreach p,$(PROG_SRC),$(BIN)/$(basename $(notdir $(p))))
 TEST_SRC = $(wildcard tests/unit/test_*.c)
 TESTS    = $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
-HDRS     = $(wildcard lib/*.h scorer/*.h)
+HDRS     = $(wildcard lib/*.h scorer/*.h tests/unit/*.h)
 
 all: $(PROGS)
 

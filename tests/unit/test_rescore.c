@@ -17,67 +17,12 @@
 #include "rescore.h"
 #include "score.h"
 #include "staging.h"
+#include "staging_fixture.h"
 #include "util.h"
-
-typedef struct fixture {
-	char path[64];
-	staging *st;
-	framework *fw;
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = xcalloc(1, sizeof *f);
-	commune_list l = {0};
-	dti_diag d;
-	int fd;
-
-	snprintf(f->path, sizeof f->path, "/tmp/dti-test-rescore-XXXXXX");
-	fd = mkstemp(f->path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	unlink(f->path);
-	if (framework_load("config/frameworks/commune-2024.json", &f->fw, &d) ||
-	    staging_open(f->path, &f->st, &d) || staging_sync_framework(f->st, f->fw, &d))
-		return -1;
-	commune_list_add(&l, "11989", "Xã Lạc Đạo");
-	commune_list_add(&l, "11992", "Xã Chỉ Đạo");
-	if (staging_set_communes(f->st, &l, NULL, &d))
-		return -1;
-	commune_list_free(&l);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	char p[80];
-
-	staging_close(f->st);
-	framework_free(f->fw);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
-	free(f);
-	return 0;
-}
 
 static void put(fixture *f, const char *code, const char *var, const char *raw)
 {
-	batch b;
-	dti_problems p = {0};
-	dti_diag d;
-	batch_target t = {"sheet-a", "test", "test", 2024, NULL, NULL, 0, false};
-
-	batch_init(&b);
-	assert_true(batch_add(&b, framework_variable(f->fw, var), code, 2024, raw, '.', NULL, NULL,
-			      "test", &p));
-	assert_int_equal(batch_store(f->st, &b, &t, NULL, &d), DTI_EOK);
-	batch_free(&b);
+	put_value(f, "sheet-a", code, var, raw);
 }
 
 static void fp(fixture *f, int year, bool official, char out[65])

@@ -16,76 +16,19 @@
 #include "framework.h"
 #include "schema.sql.h"
 #include "staging.h"
+#include "staging_fixture.h"
 #include "util.h"
-
-typedef struct fixture {
-	char path[64];
-	staging *st;
-	framework *fw;
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = xcalloc(1, sizeof *f);
-	commune_list l = {0};
-	dti_diag d;
-	int fd;
-
-	snprintf(f->path, sizeof f->path, "/tmp/dti-test-staging-XXXXXX");
-	fd = mkstemp(f->path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	unlink(f->path);
-	if (framework_load("config/frameworks/commune-2024.json", &f->fw, &d) ||
-	    staging_open(f->path, &f->st, &d) || staging_sync_framework(f->st, f->fw, &d))
-		return -1;
-	commune_list_add(&l, "11989", "Xã Lạc Đạo");
-	commune_list_add(&l, "11992", "Xã Chỉ Đạo");
-	if (staging_set_communes(f->st, &l, NULL, &d))
-		return -1;
-	commune_list_free(&l);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	char wal[80], shm[80];
-	staging_close(f->st);
-	framework_free(f->fw);
-	snprintf(wal, sizeof wal, "%s-wal", f->path);
-	snprintf(shm, sizeof shm, "%s-shm", f->path);
-	unlink(f->path);
-	unlink(wal);
-	unlink(shm);
-	free(f);
-	return 0;
-}
 
 /* Stores one value from a source as its own run; returns the observation id. */
 static int64_t put(fixture *f, const char *source, const char *code, const char *var,
 		   const char *raw)
 {
-	batch b;
-	dti_problems p = {0};
+	int64_t id = -1;
 	dti_diag d;
-	batch_target t = {source, "test", "test", 2024, NULL, NULL, 0, false};
-	int64_t run = 0, id = 0;
-	sqlite3_stmt *s;
 
-	batch_init(&b);
-	assert_true(batch_add(&b, framework_variable(f->fw, var), code, 2024, raw, '.', NULL, NULL,
-			      "test", &p));
-	assert_int_equal(batch_store(f->st, &b, &t, &run, &d), DTI_EOK);
-	batch_free(&b);
-	assert_int_equal(staging_prepare(f->st, "SELECT max(id) FROM observation WHERE run_id = ?1",
-					 &s, &d), 0);
-	sqlite3_bind_int64(s, 1, run);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	assert_int_equal(staging_query_int64(f->st, "SELECT max(id) FROM observation WHERE run_id = ?1",
+					     put_value(f, source, code, var, raw), &id, &d),
+			 DTI_EOK);
 	return id;
 }
 
