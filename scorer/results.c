@@ -59,9 +59,20 @@ void results_free(results *r)
 	free(r);
 }
 
+/* The input of the row's commune (column 0) and variable (column 1), or
+ * NULL for a commune or variable the results do not have. */
+static res_input *row_input(results *r, const strmap *by_code, sqlite3_stmt *s)
+{
+	const fw_variable *v = framework_variable(r->fw, (const char *)sqlite3_column_text(s, 1));
+	intptr_t c;
+
+	if (!v || !strmap_get(by_code, (const char *)sqlite3_column_text(s, 0), &c))
+		return NULL;
+	return &r->communes[c].inputs[v - r->fw->variables];
+}
+
 static dti_err load_inputs(staging *st, results *r, const strmap *by_code, dti_diag *d)
 {
-	const framework *fw = r->fw;
 	sqlite3_stmt *s = NULL;
 	int step;
 	dti_err rc = staging_prepare(st,
@@ -73,12 +84,9 @@ static dti_err load_inputs(staging *st, results *r, const strmap *by_code, dti_d
 		return rc;
 	sqlite3_bind_int64(s, 1, r->run_id);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		intptr_t c;
-		const fw_variable *v = framework_variable(fw, (const char *)sqlite3_column_text(s, 1));
-		res_input *in;
-		if (!v || !strmap_get(by_code, (const char *)sqlite3_column_text(s, 0), &c))
+		res_input *in = row_input(r, by_code, s);
+		if (!in)
 			continue;
-		in = &r->communes[c].inputs[v - fw->variables];
 		in->stored = true;
 		in->text = staging_column_strdup(s, 2);
 		in->state = staging_column_strdup(s, 4);
@@ -130,13 +138,10 @@ static dti_err load_inputs(staging *st, results *r, const strmap *by_code, dti_d
 		return rc;
 	sqlite3_bind_int64(s, 1, r->run_id);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		intptr_t c;
-		const fw_variable *v = framework_variable(fw, (const char *)sqlite3_column_text(s, 1));
-		res_input *in;
+		res_input *in = row_input(r, by_code, s);
 		res_obs *o;
-		if (!v || !strmap_get(by_code, (const char *)sqlite3_column_text(s, 0), &c))
+		if (!in)
 			continue;
-		in = &r->communes[c].inputs[v - fw->variables];
 		in->obs = xrealloc(in->obs, (in->n_obs + 1) * sizeof *in->obs);
 		o = &in->obs[in->n_obs++];
 		o->id = sqlite3_column_int64(s, 2);
