@@ -352,6 +352,18 @@ static const char *const migration_input_sets[] = {
 	NULL,
 };
 
+/* Migration 6 (speed): the resolution index keys on year, commune,
+ * variable and source only.  Its implicit last column, the observation id,
+ * is the order the rule uses ("the last one stored"), so "the latest of a
+ * source" is one step down the index instead of a sort of the source's
+ * rows by time; the index is a third smaller and a national import spends
+ * less on it. */
+static const char *const migration_key[] = {
+	"DROP INDEX observation_key;\n",
+	"CREATE INDEX observation_key ON observation(year, commune_code, variable, source_id);\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 static const char *const *const staging_migrations[] = {
 	migration_1,
@@ -359,6 +371,7 @@ static const char *const *const staging_migrations[] = {
 	migration_ops,
 	migration_lean,
 	migration_input_sets,
+	migration_key,
 };
 
 #endif

@@ -103,6 +103,35 @@ static void test_schema_version_and_wal(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM variable"), (int)f->fw->n_variables);
 }
 
+/* The resolution index ends with the source: its implicit last column,
+ * the observation id, orders a source's figures, so the latest one needs
+ * no sort. */
+static void test_resolution_index(void **state)
+{
+	fixture *f = *state;
+	sqlite3_stmt *s;
+	strbuf plan;
+	dti_diag d;
+
+	assert_int_equal(count(f, "SELECT count(*) FROM pragma_index_info('observation_key')"), 4);
+	assert_int_equal(count(f, "SELECT count(*) FROM pragma_index_info('observation_key') "
+				  "WHERE seqno = 3 AND name = 'source_id'"),
+			 1);
+	assert_int_equal(staging_prepare(f->st,
+					 "EXPLAIN QUERY PLAN SELECT value FROM observation "
+					 "WHERE year = 2024 AND commune_code = '11989' AND variable = "
+					 "'population' AND source_id = 1 ORDER BY id DESC LIMIT 1",
+					 &s, &d),
+			 DTI_EOK);
+	sb_init(&plan, 0);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		sb_appendf(&plan, "%s\n", (const char *)sqlite3_column_text(s, 3));
+	sqlite3_finalize(s);
+	assert_non_null(strstr(plan.data, "observation_key"));
+	assert_null(strstr(plan.data, "TEMP B-TREE"));
+	sb_free(&plan);
+}
+
 static void test_refuses_newer_schema(void **state)
 {
 	fixture *f = *state;
@@ -177,6 +206,11 @@ static void test_migrates_score_inputs(void **state)
 						     0, &v, &d),
 				 DTI_EOK);
 		assert_int_equal(v, staging_schema_version());
+		assert_int_equal(staging_query_int64(st,
+						     "SELECT count(*) + ?1 FROM pragma_index_info('observation_key')",
+						     0, &v, &d),
+				 DTI_EOK);
+		assert_int_equal(v, 4);
 		assert_int_equal(staging_query_int64(st, "SELECT count(*) + ?1 FROM missing_input", 0, &v,
 						     &d),
 				 DTI_EOK);
@@ -308,6 +342,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_schema_version_and_wal),
+		cmocka_unit_test(test_resolution_index),
 		cmocka_unit_test(test_refuses_newer_schema),
 		cmocka_unit_test(test_migrates_score_inputs),
 		cmocka_unit_test(test_sum_over_operators),
