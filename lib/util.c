@@ -204,6 +204,81 @@ void sb_free(strbuf *sb)
 	sb->len = sb->cap = 0;
 }
 
+dti_err sb_json_string(strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *run = s;
+	dti_err rc = sb_append(sb, "\"", 1);
+
+	for (; !rc && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[7] = {'\\', 0};
+		size_t n = 2;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			n = 6;
+		}
+		rc = sb_append(sb, run, (size_t)(s - run));
+		if (!rc)
+			rc = sb_append(sb, esc, n);
+		run = s + 1;
+	}
+	if (!rc)
+		rc = sb_append(sb, run, (size_t)(s - run));
+	return rc ? rc : sb_append(sb, "\"", 1);
+}
+
+dti_err sb_json_number(strbuf *sb, double x)
+{
+	char buf[48];
+	int n;
+
+	if (x == floor(x) && fabs(x) < 1e15) {
+		/* Whole numbers, the common case, without printf. */
+		char *p = buf + sizeof buf;
+		long long v = (long long)fabs(x);
+		*--p = '0';
+		*--p = '.';
+		do
+			*--p = (char)('0' + v % 10);
+		while ((v /= 10) > 0);
+		if (signbit(x) && x != 0.0)
+			*--p = '-';
+		return sb_append(sb, p, (size_t)(buf + sizeof buf - p));
+	}
+	n = snprintf(buf, sizeof buf, "%.17g", x);
+	if (!strpbrk(buf, ".eEni")) {
+		buf[n++] = '.', buf[n++] = '0', buf[n] = '\0';
+	} else {
+		/* jansson's exponent: no '+' and no leading zeros ("1e17", "2.5e-7"). */
+		char *e = strchr(buf, 'e'), *w, *r;
+		if (e) {
+			w = r = e + 1;
+			if (*r == '-')
+				w++, r++;
+			else if (*r == '+')
+				r++;
+			while (*r == '0' && r[1])
+				r++;
+			memmove(w, r, strlen(r) + 1);
+			n = (int)strlen(buf);
+		}
+	}
+	return sb_append(sb, buf, (size_t)n);
+}
+
 static const char *skip_spaces(const char *s)
 {
 	while (*s == ' ' || *s == '\t')

@@ -52,6 +52,13 @@ void sb_reset(strbuf *sb);
 char *sb_take(strbuf *sb);
 void sb_free(strbuf *sb);
 
+/* JSON texts as jansson writes them: a string literal with the escapes
+ * RFC 8259 requires (" \\ and control characters; UTF-8 as it is), and a
+ * finite number that reads back as the same double (17 significant digits,
+ * ".0" on whole numbers). */
+dti_err sb_json_string(strbuf *sb, const char *s);
+dti_err sb_json_number(strbuf *sb, double x);
+
 /* Checked parsing: the whole string must be consumed (surrounding ASCII
  * spaces allowed); false on junk, sign or overflow. */
 bool parse_i64(const char *s, int64_t *out);
