@@ -391,39 +391,91 @@ out:
 	return rc;
 }
 
-dti_err write_file_atomic(const char *path, const void *data, size_t len, dti_diag *d)
+dti_err output_open(output_file *o, const char *path, dti_diag *d)
 {
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
+	o->path = xstrdup(path);
+	o->tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	o->f = fopen(o->tmp, "wb");
+	if (!o->f) {
+		dti_err rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
+		output_abort(o);
+		return rc;
+	}
+	return DTI_EOK;
+}
+
+dti_err output_write(output_file *o, const void *data, size_t len, dti_diag *d)
+{
+	if (len && fwrite(data, 1, len, o->f) != len)
+		return diag_set(d, DTI_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
+	return DTI_EOK;
+}
+
+dti_err output_flush(output_file *o, strbuf *sb, dti_diag *d)
+{
+	dti_err rc = output_write(o, sb->data, sb->len, d);
+
+	sb_reset(sb);
+	return rc;
+}
+
+dti_err output_commit(output_file *o, FILE *paths, dti_diag *d)
+{
 	dti_err rc = DTI_EOK;
 
-	if (!f) {
-		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (fwrite(data, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", tmp, strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		goto out;
-	}
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", path, strerror(errno));
-		unlink(tmp);
-	}
-out:
-	free(tmp);
+	if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)
+		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
+	if (fclose(o->f) != 0 && !rc)
+		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
+	o->f = NULL;
+	if (!rc && rename(o->tmp, o->path) != 0)
+		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->path, strerror(errno));
+	if (!rc && paths)
+		fprintf(paths, "%s\n", o->path);
+	if (rc)
+		unlink(o->tmp);
+	free(o->path);
+	free(o->tmp);
+	o->path = o->tmp = NULL;
 	return rc;
+}
+
+void output_abort(output_file *o)
+{
+	if (o->f) {
+		fclose(o->f);
+		unlink(o->tmp);
+	}
+	free(o->path);
+	free(o->tmp);
+	memset(o, 0, sizeof *o);
+}
+
+static dti_err write_whole(const char *path, const void *data, size_t len, FILE *paths,
+			   dti_diag *d)
+{
+	output_file o;
+	dti_err rc = output_open(&o, path, d);
+
+	if (!rc)
+		rc = output_write(&o, data, len, d);
+	if (!rc)
+		return output_commit(&o, paths, d);
+	output_abort(&o);
+	return rc;
+}
+
+dti_err write_file_atomic(const char *path, const void *data, size_t len, dti_diag *d)
+{
+	return write_whole(path, data, len, NULL, d);
 }
 
 dti_err write_output(const char *dir, const char *name, const strbuf *sb, FILE *paths,
 		     dti_diag *d)
 {
 	char *path = xasprintf("%s/%s", dir, name);
-	dti_err rc = write_file_atomic(path, sb->data ? sb->data : "", sb->len, d);
+	dti_err rc = write_whole(path, sb->data ? sb->data : "", sb->len, paths, d);
 
-	if (!rc && paths)
-		fprintf(paths, "%s\n", path);
 	free(path);
 	return rc;
 }
@@ -475,6 +527,11 @@ void format_number(char out[64], double v)
 
 	if (fabs(v) < 5e-7)
 		v = 0.0; /* no "-0" */
+	if (v == floor(v) && fabs(v) < 1e15) {
+		/* Whole numbers, most scores, as "%.6f" trimmed would give them. */
+		snprintf(out, 64, "%lld", (long long)v);
+		return;
+	}
 	snprintf(out, 64, "%.6f", v);
 	n = strlen(out);
 	while (n > 1 && out[n - 1] == '0')

@@ -77,6 +77,21 @@ double mono_seconds(void);
 dti_err read_file(const char *path, size_t max, char **out, size_t *len, dti_diag *d);
 /* Writes a file atomically (temporary file + rename). */
 dti_err write_file_atomic(const char *path, const void *data, size_t len, dti_diag *d);
+/* A file written in pieces and put in place at the end: the pieces go to a
+ * temporary file beside it, which output_commit syncs and renames to path
+ * (listing path in paths when not NULL).  After an error, output_abort
+ * removes the temporary file; output_commit cleans up itself. */
+typedef struct output_file {
+	char *path, *tmp;
+	FILE *f;
+} output_file;
+
+dti_err output_open(output_file *o, const char *path, dti_diag *d);
+dti_err output_write(output_file *o, const void *data, size_t len, dti_diag *d);
+/* Writes sb's bytes and empties sb. */
+dti_err output_flush(output_file *o, strbuf *sb, dti_diag *d);
+dti_err output_commit(output_file *o, FILE *paths, dti_diag *d);
+void output_abort(output_file *o);
 /* Writes sb into dir/name atomically and, when paths is not NULL, lists
  * the path written there (one per line). */
 dti_err write_output(const char *dir, const char *name, const strbuf *sb, FILE *paths,

@@ -45,18 +45,32 @@ static const char *item_name(const framework *fw, const char *item)
 	return "Tổng điểm";
 }
 
+/* The scores file is written as it is built, a commune at a time, so that
+ * a national export needs neither its size in memory nor the copies of a
+ * growing buffer. */
+enum { EXPORT_FLUSH = 1 << 20 };
+
 dti_err export_run(staging *st, const scoring_run_info *run, const export_options *o, FILE *paths,
 		   dti_diag *d)
 {
 	sqlite3_stmt *s = NULL;
 	strbuf scores, ranking;
-	char name[64];
+	output_file out = {0};
+	char name[64], year[16];
+	char *path;
 	dti_err rc;
 	int step;
 
 	sb_init(&scores, 0);
 	sb_init(&ranking, 0);
+	snprintf(year, sizeof year, "%d", run->year);
 	rc = make_dirs(o->out_dir, d);
+	if (rc)
+		return rc;
+	snprintf(name, sizeof name, "scores-%d.csv", run->year);
+	path = xasprintf("%s/%s", o->out_dir, name);
+	rc = output_open(&out, path, d);
+	free(path);
 	if (rc)
 		return rc;
 	if (o->bom) {
@@ -80,11 +94,13 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 		/* Collect one commune's rows, then write them in framework order. */
 		const framework *fw = run->fw;
 		size_t nitems = fw->n_indicators + fw->n_pillars + 1;
-		char **lines = xcalloc(nitems, sizeof *lines);
+		strbuf *lines = xcalloc(nitems, sizeof *lines); /* empty: no row */
 		const char **names = xcalloc(nitems, sizeof *names);
 		strmap slots; /* item -> its line among the commune's */
 		char current[16] = "";
 		strmap_init(&slots);
+		for (size_t i = 0; i < nitems; i++)
+			sb_init(&lines[i], 0);
 		/* Indicators of P1, P1, indicators of P2, P2, …, TOTAL. */
 		for (size_t p = 0; p < fw->n_pillars; p++) {
 			const fw_pillar *pl = &fw->pillars[p];
@@ -97,8 +113,6 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 		}
 		strmap_put(&slots, "TOTAL", (intptr_t)(nitems - 1));
 		names[nitems - 1] = item_name(fw, "TOTAL");
-		char year[16];
-		snprintf(year, sizeof year, "%d", run->year);
 		for (;;) {
 			const char *code = NULL;
 			step = sqlite3_step(s);
@@ -106,11 +120,11 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 				code = (const char *)sqlite3_column_text(s, 0);
 			if (*current && (!code || strcmp(code, current) != 0)) {
 				for (size_t i = 0; i < nitems; i++) {
-					if (lines[i])
-						sb_appends(&scores, lines[i]);
-					free(lines[i]);
-					lines[i] = NULL;
+					sb_append(&scores, lines[i].data, lines[i].len);
+					sb_reset(&lines[i]);
 				}
+				if (scores.len >= EXPORT_FLUSH && (rc = output_flush(&out, &scores, d)))
+					break;
 			}
 			if (step != SQLITE_ROW)
 				break;
@@ -120,31 +134,31 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 				const char *level = (const char *)sqlite3_column_text(s, 3);
 				intptr_t at;
 				size_t slot = nitems - 1;
-				strbuf line;
-				sb_init(&line, 0);
+				strbuf *line;
 				if (strmap_get(&slots, item, &at))
 					slot = (size_t)at;
-				csv_put(&line, year, false);
-				csv_put(&line, code, false);
-				csv_put(&line, (const char *)sqlite3_column_text(s, 1), false);
-				csv_put(&line, item, false);
-				csv_put(&line, level, false);
-				csv_put(&line, slot < nitems ? names[slot] : item_name(fw, item), false);
-				put_num(&line, sqlite3_column_double(s, 4), false);
-				put_num(&line, sqlite3_column_double(s, 5), false);
-				put_num(&line, sqlite3_column_double(s, 6), false);
-				csv_put(&line, (const char *)sqlite3_column_text(s, 7), true);
-				if (slot < nitems) {
-					free(lines[slot]);
-					lines[slot] = sb_take(&line);
-				}
-				sb_free(&line);
+				line = &lines[slot];
+				sb_reset(line);
+				csv_put(line, year, false);
+				csv_put(line, code, false);
+				csv_put(line, (const char *)sqlite3_column_text(s, 1), false);
+				csv_put(line, item, false);
+				csv_put(line, level, false);
+				csv_put(line, names[slot], false);
+				put_num(line, sqlite3_column_double(s, 4), false);
+				put_num(line, sqlite3_column_double(s, 5), false);
+				put_num(line, sqlite3_column_double(s, 6), false);
+				csv_put(line, (const char *)sqlite3_column_text(s, 7), true);
 			}
 		}
+		for (size_t i = 0; i < nitems; i++)
+			sb_free(&lines[i]);
 		free(lines);
 		free(names);
 		strmap_free(&slots);
 	}
+	if (rc)
+		goto out;
 	if (step != SQLITE_DONE) {
 		rc = diag_set(d, DTI_EDB, "cannot read scores: %s", sqlite3_errmsg(staging_db(st)));
 		goto out;
@@ -161,8 +175,6 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 		goto out;
 	sqlite3_bind_int64(s, 1, run->id);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		char year[16];
-		snprintf(year, sizeof year, "%d", run->year);
 		csv_put(&ranking, year, false);
 		csv_put(&ranking, (const char *)sqlite3_column_text(s, 0), false);
 		csv_put(&ranking, (const char *)sqlite3_column_text(s, 1), false);
@@ -173,13 +185,16 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 		rc = diag_set(d, DTI_EDB, "cannot read ranking: %s", sqlite3_errmsg(staging_db(st)));
 		goto out;
 	}
-	snprintf(name, sizeof name, "scores-%d.csv", run->year);
-	rc = write_output(o->out_dir, name, &scores, paths, d);
+	rc = output_flush(&out, &scores, d);
+	if (!rc)
+		rc = output_commit(&out, paths, d);
 	if (rc)
 		goto out;
 	snprintf(name, sizeof name, "ranking-%d.csv", run->year);
 	rc = write_output(o->out_dir, name, &ranking, paths, d);
 out:
+	if (out.f)
+		output_abort(&out);
 	sqlite3_finalize(s);
 	sb_free(&scores);
 	sb_free(&ranking);

@@ -1,6 +1,6 @@
-/* The JSON writers of util.c against jansson: the scorer writes its input
- * documents with them, and those documents must be what jansson would
- * write and read back to the same values. */
+/* Helpers of util.c: the JSON writers against jansson (the scorer writes
+ * its input documents with them; they must be what jansson would write and
+ * read back to the same values), and files written in pieces. */
 #include <float.h>
 #include <math.h>
 #include <setjmp.h>
@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <dirent.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -78,12 +81,82 @@ static void test_bounded(void **state)
 	sb_free(&sb);
 }
 
+static size_t files_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* A file written in pieces appears whole under its name at commit, and
+ * not at all after an abort; no temporary file stays behind. */
+static void test_output_file(void **state)
+{
+	char dir[] = "/tmp/dti-test-output-XXXXXX", *path, *text = NULL;
+	output_file o = {0};
+	strbuf sb;
+	size_t len = 0;
+	dti_diag d;
+	FILE *paths;
+	char listed[256] = "";
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/out.csv", dir);
+	assert_int_equal(output_open(&o, path, &d), DTI_EOK);
+	sb_init(&sb, 0);
+	sb_appends(&sb, "a,b\n");
+	assert_int_equal(output_flush(&o, &sb, &d), DTI_EOK);
+	assert_int_equal(sb.len, 0);
+	assert_int_equal(access(path, F_OK), -1); /* not there before commit */
+	sb_appends(&sb, "1,2\n");
+	assert_int_equal(output_flush(&o, &sb, &d), DTI_EOK);
+	paths = tmpfile();
+	assert_int_equal(output_commit(&o, paths, &d), DTI_EOK);
+	rewind(paths);
+	assert_non_null(fgets(listed, sizeof listed, paths));
+	fclose(paths);
+	assert_int_equal(strncmp(listed, path, strlen(path)), 0);
+	assert_int_equal(read_file(path, 1024, &text, &len, &d), DTI_EOK);
+	assert_string_equal(text, "a,b\n1,2\n");
+	free(text);
+	assert_int_equal(files_in(dir), 1);
+
+	/* An aborted rewrite leaves the old file as it was. */
+	assert_int_equal(output_open(&o, path, &d), DTI_EOK);
+	sb_appends(&sb, "half");
+	assert_int_equal(output_flush(&o, &sb, &d), DTI_EOK);
+	output_abort(&o);
+	assert_int_equal(read_file(path, 1024, &text, &len, &d), DTI_EOK);
+	assert_string_equal(text, "a,b\n1,2\n");
+	free(text);
+	assert_int_equal(files_in(dir), 1);
+	unlink(path);
+	free(path);
+
+	/* A folder that does not exist: an error naming the file. */
+	path = xasprintf("%s/missing/out.csv", dir);
+	assert_int_equal(output_open(&o, path, &d), DTI_EIO);
+	assert_non_null(strstr(d.msg, "missing/out.csv"));
+	assert_null(o.f);
+	free(path);
+	sb_free(&sb);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_output_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
