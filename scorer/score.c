@@ -617,7 +617,7 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 					   ? ranks[order[k - 1]]
 					   : (long)k + 1;
 		}
-		/* Rows in key order: the B-tree only appends. */
+		/* Commune after commune, in code order: the B-tree grows at its end. */
 		for (size_t c = 0; !rc && c < nc; c++) {
 			long rank = ranks[c];
 			const char *code = communes.items[c].code;
