@@ -77,6 +77,25 @@ static void seen_grow(batch *b)
 	free(old);
 }
 
+void batch_reserve(batch *b, size_t n)
+{
+	size_t cap = b->seen_cap ? b->seen_cap : 1024;
+
+	if (n > (1u << 26))
+		n = 1u << 26; /* an estimate, not a promise: growth covers the rest */
+	if (n > b->cap) {
+		b->items = xrealloc(b->items, n * sizeof *b->items);
+		b->cap = n;
+	}
+	while (cap < 2 * n)
+		cap *= 2;
+	if (cap > b->seen_cap && b->count == 0) {
+		free(b->seen);
+		b->seen = xcalloc(cap, sizeof *b->seen);
+		b->seen_cap = cap;
+	}
+}
+
 bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int year,
 	       const char *raw, char decimal_sep, const char *proof_url, const char *note,
 	       const char *where, dti_problems *p)
@@ -106,7 +125,11 @@ bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int yea
 		b->items = xrealloc(b->items, b->cap * sizeof *b->items);
 	}
 	it = &b->items[b->count];
-	it->commune_code = arena_strdup(&b->strings, commune_code);
+	/* Values of one commune come together: their items share its code. */
+	if (b->count && strcmp(b->items[b->count - 1].commune_code, commune_code) == 0)
+		it->commune_code = b->items[b->count - 1].commune_code;
+	else
+		it->commune_code = arena_strdup(&b->strings, commune_code);
 	it->year = year;
 	it->variable = v;
 	it->value = arena_strdup(&b->strings, canon);

@@ -42,6 +42,11 @@ typedef struct batch {
 void batch_init(batch *b);
 void batch_free(batch *b);
 
+/* Makes room for about n values at once (n is an estimate, e.g. from a
+ * file's size): the batch then grows without copying and rehashing for
+ * each doubling. */
+void batch_reserve(batch *b, size_t n);
+
 /* Validates a raw value of v for a commune and year and appends it.  where
  * ("file:line:col (column)") prefixes any problem added to p.  A second
  * value for the same commune, year and variable is a problem naming the

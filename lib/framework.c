@@ -110,6 +110,35 @@ static bool get_number(json_t *obj, const char *key, double *out)
 	return isfinite(*out);
 }
 
+/* An answer is read by folding case, accents and blanks and comparing
+ * with each value and label folded alike: two values must not read the
+ * same, or an answer would pick one of them by position. */
+static bool enum_ambiguous(const fw_variable *v, const char *name, dti_diag *d)
+{
+	size_t n = 2 * v->n_values;
+	char **keys = xcalloc(n, sizeof *keys);
+	bool bad = false;
+
+	for (size_t i = 0; i < v->n_values; i++) {
+		keys[2 * i] = text_fold(v->values[i].value);
+		keys[2 * i + 1] = text_fold(v->values[i].label);
+	}
+	for (size_t a = 0; a < n && !bad; a++)
+		for (size_t b = a + 1; b < n && !bad; b++) {
+			if (a / 2 == b / 2 || !keys[a] || !keys[b] || !*keys[a] ||
+			    strcmp(keys[a], keys[b]) != 0)
+				continue;
+			diag_set(d, DTI_EFRAMEWORK,
+				 "%s: variable %s: enum values '%s' and '%s' read the same ('%s')", name,
+				 v->name, v->values[a / 2].value, v->values[b / 2].value, keys[a]);
+			bad = true;
+		}
+	for (size_t i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	return bad;
+}
+
 static dti_err load_variables(framework *fw, json_t *arr, const char *name, dti_diag *d)
 {
 	size_t i;
@@ -182,6 +211,8 @@ static dti_err load_variables(framework *fw, json_t *arr, const char *name, dti_
 				v->values[v->n_values].label = str_or_empty(ev, "label");
 				v->n_values++;
 			}
+			if (enum_ambiguous(v, name, d))
+				return DTI_EFRAMEWORK;
 		}
 	}
 	return DTI_EOK;
@@ -617,6 +648,14 @@ dti_err framework_value(const fw_variable *v, const char *raw, char decimal_sep,
 		return DTI_EOK;
 	}
 	case VAR_ENUM:
+		/* The value as the framework writes it, the usual case, needs
+		 * no folding. */
+		for (size_t i = 0; i < v->n_values; i++)
+			if (strcmp(raw, v->values[i].value) == 0) {
+				snprintf(canon, canon_len, "%s", v->values[i].value);
+				*num = NAN;
+				return DTI_EOK;
+			}
 		folded = text_fold(raw);
 		if (!folded)
 			return diag_set(d, DTI_EINVALID, "value is not valid UTF-8");

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "csv.h"
 #include "text.h"
@@ -48,6 +49,42 @@ static const char *field_trimmed(const csv_reader *r, size_t i, char *buf, size_
 	return *heap;
 }
 
+/* "name:line:column (label)" for a value's messages, without printf: it
+ * is written for every value of a sheet. */
+static void sheet_where(char *out, size_t cap, const char *name, long line, long column,
+			const char *label)
+{
+	char num[2][24];
+	const char *parts[] = {name, ":", num[0], ":", num[1], " (", label, ")"};
+	size_t n = 0;
+
+	for (int k = 0; k < 2; k++) {
+		long v = k ? column : line;
+		char *p = num[k] + sizeof num[k];
+		*--p = '\0';
+		do
+			*--p = (char)('0' + v % 10);
+		while ((v /= 10) > 0);
+		memmove(num[k], p, strlen(p) + 1);
+	}
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0] && n + 1 < cap; i++) {
+		size_t len = strlen(parts[i]);
+		if (len > cap - 1 - n)
+			len = cap - 1 - n;
+		memcpy(out + n, parts[i], len);
+		n += len;
+	}
+	out[n] = '\0';
+}
+
+/* Size of a regular file, 0 when unknown (a pipe). */
+static size_t file_size(FILE *f)
+{
+	struct stat st;
+
+	return fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+}
+
 dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framework *fw,
 		       const commune_index *communes, int year, batch *b, dti_problems *p,
 		       dti_diag *d)
@@ -58,6 +95,8 @@ dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framew
 	const fw_variable **colvar = NULL;    /* wide: per column */
 	char **header = NULL;
 	long c_commune = -1, c_var = -1, c_value = -1, c_year = -1, c_proof = -1, c_note = -1;
+	const commune_entry *last_ce = NULL;
+	char last_code[32] = "";
 	char dec;
 	dti_err rc = DTI_EOK;
 	int got;
@@ -113,6 +152,7 @@ dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framew
 		if (p->count > before)
 			goto out;
 	}
+	batch_reserve(b, file_size(f) / 24);
 	while ((got = csv_next(r, d)) > 0) {
 		long line = csv_line(r);
 		const commune_entry *ce;
@@ -128,7 +168,16 @@ dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framew
 			continue;
 		}
 		code = csv_field(r, (size_t)c_commune);
-		ce = communes->list ? commune_index_code(communes, code) : NULL;
+		/* A sheet lists a commune's values together: one lookup per run
+		 * of rows with the same code as written. */
+		if (last_ce && strcmp(code, last_code) == 0) {
+			ce = last_ce;
+		} else {
+			ce = communes->list ? commune_index_code(communes, code) : NULL;
+			last_ce = ce && strlen(code) < sizeof last_code ? ce : NULL;
+			if (last_ce)
+				strcpy(last_code, code);
+		}
 		if (!ce) {
 			problems_add(p, "%s:%ld:%ld (commune_code): unknown commune '%s'", name, line,
 				     c_commune + 1, code);
@@ -158,8 +207,7 @@ dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framew
 			} else if (!*value) {
 				b->counts.skipped++;
 			} else {
-				snprintf(where, sizeof where, "%s:%ld:%ld (value)", name, line,
-					 c_value + 1);
+				sheet_where(where, sizeof where, name, line, c_value + 1, "value");
 				if (!batch_add(b, v, ce->code, row_year, value, dec,
 					       c_proof >= 0 ? csv_field(r, (size_t)c_proof) : NULL,
 					       c_note >= 0 ? csv_field(r, (size_t)c_note) : NULL, where, p))
@@ -178,8 +226,7 @@ dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framew
 			if (!*value) {
 				b->counts.skipped++;
 			} else {
-				snprintf(where, sizeof where, "%s:%ld:%zu (%s)", name, line, i + 1,
-					 header[i]);
+				sheet_where(where, sizeof where, name, line, (long)i + 1, header[i]);
 				if (!batch_add(b, colvar[i], ce->code, row_year, value, dec, NULL, NULL,
 					       where, p))
 					b->counts.rejected++;

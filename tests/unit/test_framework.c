@@ -164,6 +164,21 @@ static void test_duplicate_variable(void **state)
 	expect_refusal(root, "variable population", "twice");
 }
 
+/* Two enum values that read the same once case and accents are folded
+ * would make an answer's meaning depend on their order. */
+static void test_ambiguous_enum(void **state)
+{
+	json_t *root = original();
+	json_t *vars = json_object_get(root, "variables"), *v;
+	size_t i;
+	(void)state;
+	json_array_foreach(vars, i, v)
+		if (strcmp(json_string_value(json_object_get(v, "name")), "steering_head") == 0)
+			json_object_set_new(json_array_get(json_object_get(v, "values"), 1), "label",
+					    json_string("Chair"));
+	expect_refusal(root, "variable steering_head", "'chair' and 'deputy' read the same");
+}
+
 static void test_minmax_policy_applies(void **state)
 {
 	json_t *root = original();
@@ -238,6 +253,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shipped_file_loads),
+		cmocka_unit_test(test_ambiguous_enum),
 		cmocka_unit_test(test_pillar_sum),
 		cmocka_unit_test(test_total_not_1000),
 		cmocka_unit_test(test_unknown_rule_kind),

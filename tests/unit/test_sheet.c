@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -139,6 +140,57 @@ static void test_every_problem_is_reported(void **state)
 	done(&r);
 }
 
+/* From a real file the batch is sized from the file first; values of a
+ * commune that come back later, after another commune or an unknown code,
+ * still carry their own code and still meet their duplicates. */
+static void test_file_sized_batch(void **state)
+{
+	char path[] = "/tmp/dti-test-sheet-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w+b");
+	result r;
+	dti_diag d;
+	size_t n11989 = 0, n00004 = 0;
+
+	(void)state;
+	assert_non_null(f);
+	fputs("commune_code,variable,value\n", f);
+	for (int i = 0; i < 3000; i++) /* a long file (the estimate is in bytes) of empty values */
+		fputs("11989,population,\n", f);
+	fputs("11989,population,8\n"
+	      "99999,population,1\n"
+	      "11989,households,10\n"
+	      "00004,households,20\n"
+	      "4,villages,3\n"      /* the same commune written without its zeros */
+	      "11989,villages,5\n"
+	      "00004,population,7\n"
+	      "11989,households,11\n", f); /* duplicate of the 11989 households above */
+	rewind(f);
+	batch_init(&r.b);
+	memset(&r.p, 0, sizeof r.p);
+	r.rc = sheet_read_csv(f, "t.csv", SHEET_AUTO, fw, &ix, 2024, &r.b, &r.p, &d);
+	fclose(f);
+	unlink(path);
+	assert_int_equal(r.rc, DTI_EINVALID);
+	assert_int_equal(r.p.count, 2);
+	assert_true(has_problem(&r, "t.csv:3003:1 (commune_code): unknown commune '99999'"));
+	assert_true(has_problem(&r, "t.csv:3009:3 (value): duplicate: households of commune 11989 "
+				    "for 2024 was already given at t.csv:3004:3 (value)"));
+	for (size_t i = 0; i < r.b.count; i++) {
+		const batch_item *it = &r.b.items[i];
+		if (strcmp(it->commune_code, "11989") == 0)
+			n11989++;
+		else if (strcmp(it->commune_code, "00004") == 0)
+			n00004++;
+		else
+			fail_msg("item %zu has commune '%s'", i, it->commune_code);
+	}
+	assert_int_equal(n11989, 3);  /* population, households, villages */
+	assert_int_equal(n00004, 3);  /* households, villages, population */
+	assert_true(batch_has(&r.b, "00004", 2024, framework_variable(fw, "villages")));
+	done(&r);
+}
+
 static void test_wide_unknown_column_and_missing_key(void **state)
 {
 	result r;
@@ -235,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_long_with_bom_quotes_and_words),
 		cmocka_unit_test(test_wide_semicolon_decimal_comma),
 		cmocka_unit_test(test_every_problem_is_reported),
+		cmocka_unit_test(test_file_sized_batch),
 		cmocka_unit_test(test_wide_unknown_column_and_missing_key),
 		cmocka_unit_test(test_invalid_utf8_is_refused),
 		cmocka_unit_test(test_unclosed_quote_is_a_parse_error),
