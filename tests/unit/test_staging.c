@@ -100,6 +100,7 @@ static void test_schema_version_and_wal(void **state)
 	fixture *f = *state;
 	assert_int_equal(count(f, "PRAGMA user_version"), staging_schema_version());
 	assert_int_equal(count(f, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
+	assert_int_equal(count(f, "PRAGMA page_size"), 16384); /* a new file */
 	assert_int_equal(count(f, "SELECT count(*) FROM variable"), (int)f->fw->n_variables);
 }
 
@@ -206,6 +207,11 @@ static void test_migrates_score_inputs(void **state)
 						     0, &v, &d),
 				 DTI_EOK);
 		assert_int_equal(v, staging_schema_version());
+		/* An existing file keeps its page size. */
+		assert_int_equal(staging_query_int64(st, "SELECT page_size + ?1 FROM pragma_page_size",
+						     0, &v, &d),
+				 DTI_EOK);
+		assert_int_equal(v, 4096);
 		assert_int_equal(staging_query_int64(st,
 						     "SELECT count(*) + ?1 FROM pragma_index_info('observation_key')",
 						     0, &v, &d),
