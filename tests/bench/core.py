@@ -58,6 +58,9 @@ print(f'dti import:  {t_imp * 1000:8.0f} ms, peak {m1 / 1024:6.1f} MB')
 print(f'dti score:   {t_sc * 1000:8.0f} ms, peak {m2 / 1024:6.1f} MB  ({p.stderr.strip().split("(")[-1].rstrip(")")})')
 print(f'dti export:  {t_ex * 1000:8.0f} ms, peak {m3 / 1024:6.1f} MB')
 print(f'dti whole path (import + score + export): {(t_imp + t_sc + t_ex) * 1000:.0f} ms')
+t_re, m4, _ = run(dti + ['import', f'{tmp}/inputs.csv'])
+print(f'dti import of the same file again (every value unchanged, nothing stored): '
+      f'{t_re * 1000:.0f} ms, peak {m4 / 1024:.1f} MB')
 t_sq, _, _ = run(['sqlite3', f'{tmp}/plain.db'], input=f'.mode csv\n.import {tmp}/inputs.csv obs\n')
 print(f'sqlite3 .import of the same file: {t_sq * 1000:.0f} ms  -> dti import / sqlite3 = {t_imp / t_sq:.2f}x')
 t_py, _, _ = run(['python3', f'{root}/tests/bench/baseline.py', f'{root}/config/frameworks/commune-2024.json',
