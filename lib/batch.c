@@ -81,8 +81,8 @@ void batch_reserve(batch *b, size_t n)
 {
 	size_t cap = b->seen_cap ? b->seen_cap : 1024;
 
-	if (n > (1u << 26))
-		n = 1u << 26; /* an estimate, not a promise: growth covers the rest */
+	if (n > (1u << 20))
+		n = 1u << 20; /* an estimate, not a promise: growth covers the rest */
 	if (n > b->cap) {
 		b->items = xrealloc(b->items, n * sizeof *b->items);
 		b->cap = n;

@@ -110,9 +110,11 @@ static bool get_number(json_t *obj, const char *key, double *out)
 	return isfinite(*out);
 }
 
-/* An answer is read by folding case, accents and blanks and comparing
- * with each value and label folded alike: two values must not read the
- * same, or an answer would pick one of them by position. */
+/* An answer is read by folding it (text_fold: NFC, case folded, outer
+ * blanks trimmed) and comparing it with each value and label folded alike:
+ * two values must not read the same, or an answer would pick one of them
+ * by position.  An empty label reads as nothing; an empty value is an
+ * answer like any other. */
 static bool enum_ambiguous(const fw_variable *v, const char *name, dti_diag *d)
 {
 	size_t n = 2 * v->n_values;
@@ -123,10 +125,13 @@ static bool enum_ambiguous(const fw_variable *v, const char *name, dti_diag *d)
 		keys[2 * i] = text_fold(v->values[i].value);
 		keys[2 * i + 1] = text_fold(v->values[i].label);
 	}
+	for (size_t i = 0; i < n; i++)
+		if (!keys[i]) /* not UTF-8: compared as it is */
+			keys[i] = xstrdup(i % 2 ? v->values[i / 2].label : v->values[i / 2].value);
 	for (size_t a = 0; a < n && !bad; a++)
 		for (size_t b = a + 1; b < n && !bad; b++) {
-			if (a / 2 == b / 2 || !keys[a] || !keys[b] || !*keys[a] ||
-			    strcmp(keys[a], keys[b]) != 0)
+			bool empty_label = (a % 2 && !*keys[a]) || (b % 2 && !*keys[b]);
+			if (a / 2 == b / 2 || empty_label || strcmp(keys[a], keys[b]) != 0)
 				continue;
 			diag_set(d, DTI_EFRAMEWORK,
 				 "%s: variable %s: enum values '%s' and '%s' read the same ('%s')", name,

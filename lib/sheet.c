@@ -174,9 +174,10 @@ dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framew
 			ce = last_ce;
 		} else {
 			ce = communes->list ? commune_index_code(communes, code) : NULL;
-			last_ce = ce && strlen(code) < sizeof last_code ? ce : NULL;
+			size_t len = strlen(code);
+			last_ce = ce && len < sizeof last_code ? ce : NULL;
 			if (last_ce)
-				strcpy(last_code, code);
+				memcpy(last_code, code, len + 1);
 		}
 		if (!ce) {
 			problems_add(p, "%s:%ld:%ld (commune_code): unknown commune '%s'", name, line,

@@ -191,10 +191,20 @@ dti_err staging_open(const char *path, staging **out, dti_diag *d)
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 30000);
-	/* 16 KiB pages for a new file (an existing one keeps its own): a
-	 * national import writes a quarter faster than with 4 KiB pages.  It
-	 * has to come before WAL mode, which creates the file. */
-	rc = staging_exec(st, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; "
+	/* 16 KiB pages for a new file: a national import writes a quarter
+	 * faster than with 4 KiB pages.  It has to come before WAL mode, which
+	 * creates the file.  An existing file keeps its own, and so do its
+	 * backups (VACUUM INTO would take a size set on the connection). */
+	{
+		int64_t pages = 0;
+		rc = staging_query_int64(st, "SELECT page_count + ?1 FROM pragma_page_count", 0,
+					 &pages, d);
+		if (!rc && pages == 0)
+			rc = staging_exec(st, "PRAGMA page_size = 16384", d);
+		if (rc)
+			goto fail;
+	}
+	rc = staging_exec(st, "PRAGMA journal_mode = WAL; "
 			      "PRAGMA foreign_keys = ON; "
 			      "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;",
 			  d);

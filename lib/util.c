@@ -208,6 +208,7 @@ dti_err sb_json_string(strbuf *sb, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const char *run = s;
+	size_t start = sb->len;
 	dti_err rc = sb_append(sb, "\"", 1);
 
 	for (; !rc && *s; s++) {
@@ -237,7 +238,13 @@ dti_err sb_json_string(strbuf *sb, const char *s)
 	}
 	if (!rc)
 		rc = sb_append(sb, run, (size_t)(s - run));
-	return rc ? rc : sb_append(sb, "\"", 1);
+	if (!rc)
+		rc = sb_append(sb, "\"", 1);
+	if (rc && sb->data) { /* all or nothing, as every strbuf append */
+		sb->len = start;
+		sb->data[start] = '\0';
+	}
+	return rc;
 }
 
 dti_err sb_json_number(strbuf *sb, double x)
@@ -245,6 +252,8 @@ dti_err sb_json_number(strbuf *sb, double x)
 	char buf[48];
 	int n;
 
+	if (!isfinite(x))
+		return DTI_EINVALID; /* JSON has no such number */
 	if (x == floor(x) && fabs(x) < 1e15) {
 		/* Whole numbers, the common case, without printf. */
 		char *p = buf + sizeof buf;
@@ -254,7 +263,7 @@ dti_err sb_json_number(strbuf *sb, double x)
 		do
 			*--p = (char)('0' + v % 10);
 		while ((v /= 10) > 0);
-		if (signbit(x) && x != 0.0)
+		if (signbit(x))
 			*--p = '-';
 		return sb_append(sb, p, (size_t)(buf + sizeof buf - p));
 	}

@@ -55,7 +55,8 @@ void sb_free(strbuf *sb);
 /* JSON texts as jansson writes them: a string literal with the escapes
  * RFC 8259 requires (" \\ and control characters; UTF-8 as it is), and a
  * finite number that reads back as the same double (17 significant digits,
- * ".0" on whole numbers). */
+ * ".0" on whole numbers; DTI_EINVALID, nothing written, for NaN and
+ * infinities).  Like every append, all or nothing. */
 dti_err sb_json_string(strbuf *sb, const char *s);
 dti_err sb_json_number(strbuf *sb, double x);
 

@@ -66,13 +66,13 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 	snprintf(year, sizeof year, "%d", run->year);
 	rc = make_dirs(o->out_dir, d);
 	if (rc)
-		return rc;
+		goto out;
 	snprintf(name, sizeof name, "scores-%d.csv", run->year);
 	path = xasprintf("%s/%s", o->out_dir, name);
 	rc = output_open(&out, path, d);
 	free(path);
 	if (rc)
-		return rc;
+		goto out;
 	if (o->bom) {
 		sb_appends(&scores, "\xEF\xBB\xBF");
 		sb_appends(&ranking, "\xEF\xBB\xBF");
@@ -123,7 +123,9 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 					sb_append(&scores, lines[i].data, lines[i].len);
 					sb_reset(&lines[i]);
 				}
-				if (scores.len >= EXPORT_FLUSH && (rc = output_flush(&out, &scores, d)))
+				if (scores.len >= EXPORT_FLUSH)
+					rc = output_flush(&out, &scores, d);
+				if (rc)
 					break;
 			}
 			if (step != SQLITE_ROW)

@@ -289,9 +289,7 @@ static dti_err store_inputs(input_store *is, const framework *fw, const size_t *
 	step = sqlite3_step(is->has);
 	sqlite3_reset(is->has);
 	if (step == SQLITE_DONE) {
-		inputs_document(&is->doc, fw, order, n, row);
-		if (!is->doc.data)
-			return diag_set(d, DTI_ENOMEM, "cannot write the inputs of %s", code);
+		inputs_document(&is->doc, fw, order, n, row); /* unbounded: cannot fail */
 		sqlite3_bind_text(is->put_set, 1, digest, -1, SQLITE_STATIC);
 		sqlite3_bind_text(is->put_set, 2, is->doc.data, (int)is->doc.len, SQLITE_STATIC);
 		step = sqlite3_step(is->put_set);

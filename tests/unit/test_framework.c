@@ -164,8 +164,8 @@ static void test_duplicate_variable(void **state)
 	expect_refusal(root, "variable population", "twice");
 }
 
-/* Two enum values that read the same once case and accents are folded
- * would make an answer's meaning depend on their order. */
+/* Two enum values that read the same once folded (case, Unicode form,
+ * outer blanks) would make an answer's meaning depend on their order. */
 static void test_ambiguous_enum(void **state)
 {
 	json_t *root = original();

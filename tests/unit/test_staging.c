@@ -212,6 +212,25 @@ static void test_migrates_score_inputs(void **state)
 						     0, &v, &d),
 				 DTI_EOK);
 		assert_int_equal(v, 4096);
+		/* ... and so do its copies (dti backup writes them with VACUUM INTO). */
+		{
+			char copy[96];
+			sqlite3 *c;
+			sqlite3_stmt *q;
+			snprintf(copy, sizeof copy, "%s-copy", path);
+			unlink(copy);
+			assert_int_equal(staging_prepare(st, "VACUUM INTO ?1", &q, &d), DTI_EOK);
+			sqlite3_bind_text(q, 1, copy, -1, SQLITE_STATIC);
+			assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+			sqlite3_finalize(q);
+			assert_int_equal(sqlite3_open(copy, &c), SQLITE_OK);
+			assert_int_equal(sqlite3_prepare_v2(c, "PRAGMA page_size", -1, &q, NULL), SQLITE_OK);
+			assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+			assert_int_equal(sqlite3_column_int(q, 0), 4096);
+			sqlite3_finalize(q);
+			sqlite3_close(c);
+			unlink(copy);
+		}
 		assert_int_equal(staging_query_int64(st,
 						     "SELECT count(*) + ?1 FROM pragma_index_info('observation_key')",
 						     0, &v, &d),

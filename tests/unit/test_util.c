@@ -49,7 +49,7 @@ static void test_numbers(void **state)
 	static const double cases[] = {
 		0.0,   1.0,       7799.0,  16557.0,     5120.5, 0.1,       794.2,  1.0 / 3.0,
 		1e14,  999999999999999.0,  1e15,        1e16,   123456789012345678.0, 2.5e-7,
-		1e-300, DBL_MAX,  -3.0,    -0.25,       4503599627370497.0,
+		1e-300, DBL_MAX,  -3.0,    -0.25,       4503599627370497.0, -0.0,
 	};
 
 	(void)state;
@@ -61,6 +61,7 @@ static void test_numbers(void **state)
 		back = json_loads(sb.data, JSON_DECODE_ANY, NULL);
 		assert_non_null(back);
 		assert_true(json_number_value(back) == cases[i]);
+		assert_int_equal(signbit(json_number_value(back)) != 0, signbit(cases[i]) != 0);
 		json_decref(back);
 		expect_like_jansson(json_real(cases[i]), &sb);
 		sb_free(&sb);
@@ -77,7 +78,13 @@ static void test_bounded(void **state)
 	assert_int_equal(sb_json_string(&sb, "abc"), DTI_EOK);
 	assert_string_equal(sb.data, "\"abc\"");
 	assert_int_equal(sb_json_string(&sb, "too long"), DTI_ELIMIT);
-	assert_int_equal(strncmp(sb.data, "\"abc\"", 5), 0);
+	assert_string_equal(sb.data, "\"abc\"");
+	assert_int_equal(sb.len, 5);
+	assert_int_equal(sb_json_string(&sb, "\n"), DTI_ELIMIT); /* 4 bytes: would reach 9 */
+	assert_string_equal(sb.data, "\"abc\"");
+	assert_int_equal(sb_json_number(&sb, NAN), DTI_EINVALID);
+	assert_int_equal(sb_json_number(&sb, INFINITY), DTI_EINVALID);
+	assert_string_equal(sb.data, "\"abc\"");
 	sb_free(&sb);
 }
 
