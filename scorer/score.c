@@ -381,6 +381,62 @@ static void apply_state(input_row *row, size_t v, const score_options *o, const 
 	}
 }
 
+/* Score rows go into the score table `per` at a time: one INSERT of many
+ * rows costs SQLite much less than as many INSERTs of one row. */
+enum { SCORE_COLS = 9 }; /* parameters per row; the run is bound once, as ?1 */
+
+static dti_err prepare_score_insert(staging *st, size_t per, int64_t run_id, sqlite3_stmt **out,
+				    dti_diag *d)
+{
+	strbuf sql;
+	dti_err rc;
+
+	sb_init(&sql, 0);
+	sb_appends(&sql, "INSERT INTO score(scoring_run_id, commune_code, item, level, points, "
+			 "max_points, fraction, ratio, flags, rank) VALUES ");
+	for (size_t r = 0; r < per; r++)
+		sb_appends(&sql, r ? ",(?1,?,?,?,?,?,?,?,?,?)" : "(?1,?,?,?,?,?,?,?,?,?)");
+	rc = staging_prepare(st, sql.data, out, d);
+	sb_free(&sql);
+	if (!rc)
+		sqlite3_bind_int64(*out, 1, run_id);
+	return rc;
+}
+
+typedef struct score_row_sink {
+	sqlite3_stmt *ins;
+	size_t per, k; /* rows per statement, rows bound so far */
+	const char *code;
+	dti_err rc;
+} score_row_sink;
+
+static void score_row_put(score_row_sink *s, const char *item, const char *level, double points,
+			  double max, double fraction, double ratio, unsigned flags, long rank)
+{
+	int at = 2 + (int)(s->k * SCORE_COLS);
+	char words[128];
+
+	flags_format(flags, words, sizeof words);
+	sqlite3_bind_text(s->ins, at, s->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->ins, at + 1, item, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->ins, at + 2, level, -1, SQLITE_STATIC);
+	sqlite3_bind_double(s->ins, at + 3, points);
+	sqlite3_bind_double(s->ins, at + 4, max);
+	sqlite3_bind_double(s->ins, at + 5, fraction);
+	staging_bind_num(s->ins, at + 6, ratio);
+	sqlite3_bind_text(s->ins, at + 7, words, -1, SQLITE_TRANSIENT);
+	if (rank)
+		sqlite3_bind_int64(s->ins, at + 8, rank);
+	else
+		sqlite3_bind_null(s->ins, at + 8);
+	if (++s->k < s->per)
+		return;
+	if (!s->rc && sqlite3_step(s->ins) != SQLITE_DONE)
+		s->rc = DTI_EDB;
+	sqlite3_reset(s->ins);
+	s->k = 0;
+}
+
 static const double *sort_totals;
 
 static int cmp_total(const void *a, const void *b)
@@ -568,6 +624,7 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 	{
 		double t1 = mono_seconds();
 		double *totals = xcalloc(nc, sizeof *totals);
+		size_t per_stmt;
 		size_t *order;
 		long *ranks = NULL;
 		/* Cross-commune normalisation over the communes with a usable x. */
@@ -600,13 +657,11 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 		t_compute += mono_seconds() - t1;
 
 		t2 = mono_seconds();
-		rc = staging_prepare(st,
-				     "INSERT INTO score(scoring_run_id, commune_code, item, level, points, "
-				     "max_points, fraction, ratio, flags, rank) "
-				     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-				     &ins_score, d);
-		if (!rc)
-			sqlite3_bind_int64(ins_score, 1, run_id);
+		per_stmt = ni + fw->n_pillars + 1;
+		if (per_stmt * SCORE_COLS >
+		    (size_t)sqlite3_limit(staging_db(st), SQLITE_LIMIT_VARIABLE_NUMBER, -1))
+			per_stmt = 1;
+		rc = prepare_score_insert(st, per_stmt, run_id, &ins_score, d);
 		/* Shared ranks: the rank of the first commune with an equal total. */
 		ranks = xcalloc(nc, sizeof *ranks);
 		for (size_t k = 0; k < nc; k++) {
@@ -615,12 +670,12 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 					   ? ranks[order[k - 1]]
 					   : (long)k + 1;
 		}
-		/* Commune after commune, in code order: the B-tree grows at its end. */
+		/* Commune after commune, in code order: the B-tree grows at its end.
+		 * A commune's rows go in one statement (as many as the framework
+		 * has items, when SQLite takes that many parameters). */
 		for (size_t c = 0; !rc && c < nc; c++) {
-			long rank = ranks[c];
-			const char *code = communes.items[c].code;
-			char flags[128];
-			for (size_t p = 0; !rc && p < fw->n_pillars; p++) {
+			score_row_sink sink = {ins_score, per_stmt, 0, communes.items[c].code, DTI_EOK};
+			for (size_t p = 0; p < fw->n_pillars; p++) {
 				const fw_pillar *pl = &fw->pillars[p];
 				double psum = 0;
 				unsigned pflags = 0;
@@ -632,44 +687,15 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 					pflags |= r->flags;
 					if (r->flags & FLAG_MISSING)
 						out->missing++;
-					flags_format(r->flags, flags, sizeof flags);
-					sqlite3_bind_text(ins_score, 2, code, -1, SQLITE_STATIC);
-					sqlite3_bind_text(ins_score, 3, ind->id, -1, SQLITE_STATIC);
-					sqlite3_bind_text(ins_score, 4, "indicator", -1, SQLITE_STATIC);
-					sqlite3_bind_double(ins_score, 5, pts);
-					sqlite3_bind_double(ins_score, 6, ind->max);
-					sqlite3_bind_double(ins_score, 7, r->fraction);
-					staging_bind_num(ins_score, 8, r->ratio);
-					sqlite3_bind_text(ins_score, 9, flags, -1, SQLITE_TRANSIENT);
-					sqlite3_bind_null(ins_score, 10);
-					if (sqlite3_step(ins_score) != SQLITE_DONE)
-						rc = DTI_EDB;
-					sqlite3_reset(ins_score);
+					score_row_put(&sink, ind->id, "indicator", pts, ind->max, r->fraction,
+						      r->ratio, r->flags, 0);
 				}
-				flags_format(pflags, flags, sizeof flags);
-				sqlite3_bind_text(ins_score, 3, pl->id, -1, SQLITE_STATIC);
-				sqlite3_bind_text(ins_score, 4, "pillar", -1, SQLITE_STATIC);
-				sqlite3_bind_double(ins_score, 5, psum);
-				sqlite3_bind_double(ins_score, 6, pl->max);
-				sqlite3_bind_double(ins_score, 7, psum / pl->max);
-				sqlite3_bind_null(ins_score, 8);
-				sqlite3_bind_text(ins_score, 9, flags, -1, SQLITE_TRANSIENT);
-				sqlite3_bind_null(ins_score, 10);
-				if (!rc && sqlite3_step(ins_score) != SQLITE_DONE)
-					rc = DTI_EDB;
-				sqlite3_reset(ins_score);
+				score_row_put(&sink, pl->id, "pillar", psum, pl->max, psum / pl->max, NAN,
+					      pflags, 0);
 			}
-			sqlite3_bind_text(ins_score, 3, "TOTAL", -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins_score, 4, "total", -1, SQLITE_STATIC);
-			sqlite3_bind_double(ins_score, 5, totals[c]);
-			sqlite3_bind_double(ins_score, 6, fw->total);
-			sqlite3_bind_double(ins_score, 7, totals[c] / fw->total);
-			sqlite3_bind_null(ins_score, 8);
-			sqlite3_bind_text(ins_score, 9, "", -1, SQLITE_STATIC);
-			sqlite3_bind_int64(ins_score, 10, rank);
-			if (!rc && sqlite3_step(ins_score) != SQLITE_DONE)
-				rc = DTI_EDB;
-			sqlite3_reset(ins_score);
+			score_row_put(&sink, "TOTAL", "total", totals[c], fw->total, totals[c] / fw->total,
+				      NAN, 0, ranks[c]);
+			rc = sink.rc;
 		}
 		t_store += mono_seconds() - t2;
 		free(totals);

@@ -140,6 +140,41 @@ static void test_scoring_run_records_fingerprint(void **state)
 	assert_int_equal(runs, 2);
 }
 
+/* A commune's score rows go in one INSERT; where SQLite takes fewer
+ * parameters than that needs, one row per INSERT: the same scores. */
+static void test_score_rows_one_by_one_agree(void **state)
+{
+	fixture *f = *state;
+	score_options o = {2024, false, NULL, false, NULL, NULL, false};
+	score_summary s1, s2;
+	sqlite3 *db = staging_db(f->st);
+	int limit;
+	dti_diag d;
+
+	put(f, "11989", "population", "7799");
+	put(f, "11992", "population", "5120");
+	put(f, "11989", "dx_staff", "có");
+	assert_int_equal(score_year(f->st, f->fw, &o, &s1, &d), DTI_EOK);
+	limit = sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, 12);
+	assert_int_equal(score_year(f->st, f->fw, &o, &s2, &d), DTI_EOK);
+	sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, limit);
+	assert_int_equal(s2.scoring_run_id, s1.scoring_run_id + 1);
+	assert_int_equal(query(f, "SELECT count(*) + ?1 * 0 FROM score WHERE scoring_run_id = ?1",
+			       s1.scoring_run_id),
+			 2 * (int)(f->fw->n_indicators + f->fw->n_pillars + 1));
+	assert_int_equal(query(f,
+			       "SELECT count(*) FROM (SELECT commune_code, item, level, points, "
+			       "max_points, fraction, ratio, flags, rank FROM score WHERE "
+			       "scoring_run_id = ?1 EXCEPT SELECT commune_code, item, level, points, "
+			       "max_points, fraction, ratio, flags, rank FROM score WHERE "
+			       "scoring_run_id = ?1 + 1)",
+			       s1.scoring_run_id),
+			 0);
+	assert_int_equal(query(f, "SELECT count(*) + ?1 * 0 FROM score WHERE scoring_run_id = ?1",
+			       s2.scoring_run_id),
+			 2 * (int)(f->fw->n_indicators + f->fw->n_pillars + 1));
+}
+
 /* The inputs read in the view's own order and sorted by commune give the
  * same scores, inputs and fingerprint. */
 static void test_sorted_and_unsorted_reads_agree(void **state)
@@ -192,6 +227,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fingerprint_follows_inputs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scoring_run_records_fingerprint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sorted_and_unsorted_reads_agree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_score_rows_one_by_one_agree, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
