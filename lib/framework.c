@@ -66,6 +66,8 @@ void framework_free(framework *fw)
 		for (size_t j = 0; j < v->n_values; j++) {
 			free(v->values[j].value);
 			free(v->values[j].label);
+			free(v->values[j].key[0]);
+			free(v->values[j].key[1]);
 		}
 		free(v->values);
 	}
@@ -111,37 +113,34 @@ static bool get_number(json_t *obj, const char *key, double *out)
 }
 
 /* An answer is read by folding it (text_fold: NFC, case folded, outer
- * blanks trimmed) and comparing it with each value and label folded alike:
- * two values must not read the same, or an answer would pick one of them
- * by position.  An empty label reads as nothing; an empty value is an
- * answer like any other. */
+ * blanks trimmed) and comparing it with each value's keys, its value and
+ * label folded alike at load: two values must not read the same, or an
+ * answer would pick one of them by position.  An empty key (a missing
+ * label, or a value of blanks) matches nothing. */
 static bool enum_ambiguous(const fw_variable *v, const char *name, dti_diag *d)
 {
 	size_t n = 2 * v->n_values;
-	char **keys = xcalloc(n, sizeof *keys);
-	bool bad = false;
 
-	for (size_t i = 0; i < v->n_values; i++) {
-		keys[2 * i] = text_fold(v->values[i].value);
-		keys[2 * i + 1] = text_fold(v->values[i].label);
-	}
-	for (size_t i = 0; i < n; i++)
-		if (!keys[i]) /* not UTF-8: compared as it is */
-			keys[i] = xstrdup(i % 2 ? v->values[i / 2].label : v->values[i / 2].value);
-	for (size_t a = 0; a < n && !bad; a++)
-		for (size_t b = a + 1; b < n && !bad; b++) {
-			bool empty_label = (a % 2 && !*keys[a]) || (b % 2 && !*keys[b]);
-			if (a / 2 == b / 2 || empty_label || strcmp(keys[a], keys[b]) != 0)
+	for (size_t a = 0; a < n; a++)
+		for (size_t b = a + 1; b < n; b++) {
+			const char *ka = v->values[a / 2].key[a % 2], *kb = v->values[b / 2].key[b % 2];
+			if (a / 2 == b / 2 || !*ka || !*kb || strcmp(ka, kb) != 0)
 				continue;
 			diag_set(d, DTI_EFRAMEWORK,
 				 "%s: variable %s: enum values '%s' and '%s' read the same ('%s')", name,
-				 v->name, v->values[a / 2].value, v->values[b / 2].value, keys[a]);
-			bad = true;
+				 v->name, v->values[a / 2].value, v->values[b / 2].value, ka);
+			return true;
 		}
-	for (size_t i = 0; i < n; i++)
-		free(keys[i]);
-	free(keys);
-	return bad;
+	return false;
+}
+
+/* An enum value's or label's key: folded as answers are, or as it is
+ * when folding fails (not UTF-8; jansson strings always are). */
+static char *answer_key(const char *s)
+{
+	char *k = text_fold(s);
+
+	return k ? k : xstrdup(s);
 }
 
 static dti_err load_variables(framework *fw, json_t *arr, const char *name, dti_diag *d)
@@ -214,6 +213,9 @@ static dti_err load_variables(framework *fw, json_t *arr, const char *name, dti_
 								name, vname, val);
 				v->values[v->n_values].value = xstrdup(val);
 				v->values[v->n_values].label = str_or_empty(ev, "label");
+				v->values[v->n_values].key[0] = answer_key(val);
+				v->values[v->n_values].key[1] =
+					answer_key(v->values[v->n_values].label);
 				v->n_values++;
 			}
 			if (enum_ambiguous(v, name, d))
@@ -665,13 +667,9 @@ dti_err framework_value(const fw_variable *v, const char *raw, char decimal_sep,
 		if (!folded)
 			return diag_set(d, DTI_EINVALID, "value is not valid UTF-8");
 		for (size_t i = 0; i < v->n_values; i++) {
-			char *fv = text_fold(v->values[i].value);
-			char *fl = text_fold(v->values[i].label);
-			bool match = (fv && strcmp(folded, fv) == 0) ||
-				     (fl && *fl && strcmp(folded, fl) == 0);
-			free(fv);
-			free(fl);
-			if (match) {
+			const fw_enum_value *e = &v->values[i];
+			if ((*e->key[0] && strcmp(folded, e->key[0]) == 0) ||
+			    (*e->key[1] && strcmp(folded, e->key[1]) == 0)) {
 				snprintf(canon, canon_len, "%s", v->values[i].value);
 				*num = NAN;
 				goto out;
