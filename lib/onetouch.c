@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #ifdef __SSE2__
@@ -21,7 +20,7 @@
 
 #define NAME_CACHE_SLOTS 4096 /* power of two; filled at most half */
 #define DEFAULT_PAYLOAD_MAX ((size_t)64 << 20)
-#define PARALLEL_MIN_BYTES ((off_t)8 << 20) /* smaller exports take under 10 ms */
+#define PARALLEL_MIN_BYTES ((size_t)8 << 20) /* smaller exports take under 10 ms */
 
 static const char *const commune_headers[] = {"Xã/Phường", "Xã/phường/thị trấn", "Xã, phường",
 					      "Phường/Xã", "Đơn vị", "Xã", "Địa chỉ", NULL};
@@ -642,19 +641,22 @@ static second_half *second_half_start(const count_ctx *c, const char *path,
 				      size_t col_date, size_t communes)
 {
 	second_half *h = NULL;
-	struct stat sb;
+	size_t size;
 	char buf[4096];
 	size_t n, nl;
 	FILE *f = fopen(path, "rb");
 	bool bom;
 	off_t mid;
 
-	if (!f || fstat(fileno(f), &sb) != 0 || sb.st_size < PARALLEL_MIN_BYTES)
+	if (!f)
+		goto fail;
+	size = file_size(f);
+	if (size < PARALLEL_MIN_BYTES)
 		goto fail;
 	bom = fread(buf, 1, 3, f) == 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0;
 	/* The first line break after the middle; a BOM there would be skipped
 	 * by a new reader, so no second half then. */
-	mid = sb.st_size / 2;
+	mid = (off_t)(size / 2);
 	if (fseeko(f, mid, SEEK_SET) != 0)
 		goto fail;
 	n = fread(buf, 1, sizeof buf, f);
@@ -774,7 +776,7 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 	dti_problems p = {0};
 	dti_diag d;
 	fetch_job j = {0};
-	struct stat sb;
+	size_t size;
 	bool halves = false;
 	int got;
 
@@ -818,14 +820,15 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 		fflush(f);
 		rewind(f);
 	}
-	if (fstat(fileno(f), &sb) == 0 && (size_t)sb.st_size <= payload_max) {
+	size = file_size(f);
+	if (size <= payload_max) {
 		char buf[65536];
 		size_t n;
 		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
 			sb_append(&res->payload, buf, n);
 		rewind(f);
 	} else {
-		res->note = xasprintf("payload_not_kept=%lld_bytes", (long long)sb.st_size);
+		res->note = xasprintf("payload_not_kept=%zu_bytes", size);
 	}
 	r = csv_open(f, url, 0);
 	got = csv_next(r, &d);

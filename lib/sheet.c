@@ -2,7 +2,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "csv.h"
 #include "text.h"
@@ -58,15 +57,8 @@ static void sheet_where(char *out, size_t cap, const char *name, long line, long
 	const char *parts[] = {name, ":", num[0], ":", num[1], " (", label, ")"};
 	size_t n = 0;
 
-	for (int k = 0; k < 2; k++) {
-		long v = k ? column : line;
-		char *p = num[k] + sizeof num[k];
-		*--p = '\0';
-		do
-			*--p = (char)('0' + v % 10);
-		while ((v /= 10) > 0);
-		memmove(num[k], p, strlen(p) + 1);
-	}
+	format_whole(num[0], line);
+	format_whole(num[1], column);
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0] && n + 1 < cap; i++) {
 		size_t len = strlen(parts[i]);
 		if (len > cap - 1 - n)
@@ -75,14 +67,6 @@ static void sheet_where(char *out, size_t cap, const char *name, long line, long
 		n += len;
 	}
 	out[n] = '\0';
-}
-
-/* Size of a regular file, 0 when unknown (a pipe). */
-static size_t file_size(FILE *f)
-{
-	struct stat st;
-
-	return fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
 }
 
 dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framework *fw,

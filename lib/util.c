@@ -204,6 +204,30 @@ void sb_free(strbuf *sb)
 	sb->len = sb->cap = 0;
 }
 
+size_t format_whole(char out[24], long long v)
+{
+	char digits[24];
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	size_t n = 0, len = 0;
+
+	do
+		digits[n++] = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		out[len++] = '-';
+	while (n > 0)
+		out[len++] = digits[--n];
+	out[len] = '\0';
+	return len;
+}
+
+size_t file_size(FILE *f)
+{
+	struct stat st;
+
+	return fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+}
+
 dti_err sb_json_string(strbuf *sb, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -256,16 +280,11 @@ dti_err sb_json_number(strbuf *sb, double x)
 		return DTI_EINVALID; /* JSON has no such number */
 	if (x == floor(x) && fabs(x) < 1e15) {
 		/* Whole numbers, the common case, without printf. */
-		char *p = buf + sizeof buf;
-		long long v = (long long)fabs(x);
-		*--p = '0';
-		*--p = '.';
-		do
-			*--p = (char)('0' + v % 10);
-		while ((v /= 10) > 0);
-		if (signbit(x))
-			*--p = '-';
-		return sb_append(sb, p, (size_t)(buf + sizeof buf - p));
+		size_t len = signbit(x) ? 1 : 0;
+		buf[0] = '-';
+		len += format_whole(buf + len, (long long)fabs(x));
+		memcpy(buf + len, ".0", 2);
+		return sb_append(sb, buf, len + 2);
 	}
 	n = snprintf(buf, sizeof buf, "%.17g", x);
 	if (!strpbrk(buf, ".eEni")) {
@@ -538,7 +557,7 @@ void format_number(char out[64], double v)
 		v = 0.0; /* no "-0" */
 	if (v == floor(v) && fabs(v) < 1e15) {
 		/* Whole numbers, most scores, as "%.6f" trimmed would give them. */
-		snprintf(out, 64, "%lld", (long long)v);
+		format_whole(out, (long long)v);
 		return;
 	}
 	snprintf(out, 64, "%.6f", v);

@@ -52,6 +52,11 @@ void sb_reset(strbuf *sb);
 char *sb_take(strbuf *sb);
 void sb_free(strbuf *sb);
 
+/* A whole number in decimal ("-12"), without printf; returns its length. */
+size_t format_whole(char out[24], long long v);
+/* Size of a regular file, 0 when it is not one or is unknown (a pipe). */
+size_t file_size(FILE *f);
+
 /* JSON texts as jansson writes them: a string literal with the escapes
  * RFC 8259 requires (" \\ and control characters; UTF-8 as it is), and a
  * finite number that reads back as the same double (17 significant digits,

@@ -2,6 +2,7 @@
  * its input documents with them; they must be what jansson would write and
  * read back to the same values), and files written in pieces. */
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -66,6 +67,21 @@ static void test_numbers(void **state)
 		expect_like_jansson(json_real(cases[i]), &sb);
 		sb_free(&sb);
 	}
+}
+
+static void test_format_whole(void **state)
+{
+	char buf[24];
+
+	(void)state;
+	assert_int_equal(format_whole(buf, 0), 1);
+	assert_string_equal(buf, "0");
+	assert_int_equal(format_whole(buf, -12), 3);
+	assert_string_equal(buf, "-12");
+	format_whole(buf, 9007199254740993LL);
+	assert_string_equal(buf, "9007199254740993");
+	format_whole(buf, LLONG_MIN);
+	assert_string_equal(buf, "-9223372036854775808");
 }
 
 /* A bounded buffer refuses what does not fit and keeps what it had. */
@@ -162,6 +178,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_format_whole),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_output_file),
 	};
