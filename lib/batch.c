@@ -58,42 +58,40 @@ bool batch_has(const batch *b, const char *commune_code, int year, const fw_vari
 	       b->seen[seen_find(b, item_hash(commune_code, year, v), commune_code, year, v)].item;
 }
 
-static void seen_grow(batch *b)
+/* Room for n items: the item array and the key table (kept at most half
+ * full, a power of two) grow, at least doubling, and the keys are placed
+ * again in the larger table. */
+static void make_room(batch *b, size_t n)
 {
 	struct batch_slot *old = b->seen;
-	size_t old_cap = b->seen_cap, mask;
+	size_t old_cap = b->seen_cap, cap = old_cap ? old_cap : 1024, mask;
 
-	b->seen_cap = old_cap ? old_cap * 2 : 1024;
-	b->seen = xcalloc(b->seen_cap, sizeof *b->seen);
-	mask = b->seen_cap - 1;
+	if (n > b->cap) {
+		b->cap = b->cap * 2 > n ? b->cap * 2 : n;
+		b->items = xrealloc(b->items, b->cap * sizeof *b->items);
+	}
+	while (cap < 2 * n)
+		cap *= 2;
+	if (cap == old_cap)
+		return;
+	b->seen_cap = cap;
+	b->seen = xcalloc(cap, sizeof *b->seen);
+	mask = cap - 1;
 	for (size_t i = 0; i < old_cap; i++) {
-		size_t j = (size_t)old[i].hash & mask;
+		size_t k = (size_t)old[i].hash & mask;
 		if (!old[i].item)
 			continue;
-		while (b->seen[j].item)
-			j = (j + 1) & mask;
-		b->seen[j] = old[i];
+		while (b->seen[k].item)
+			k = (k + 1) & mask;
+		b->seen[k] = old[i];
 	}
 	free(old);
 }
 
 void batch_reserve(batch *b, size_t n)
 {
-	size_t cap = b->seen_cap ? b->seen_cap : 1024;
-
-	if (n > (1u << 20))
-		n = 1u << 20; /* an estimate, not a promise: growth covers the rest */
-	if (n > b->cap) {
-		b->items = xrealloc(b->items, n * sizeof *b->items);
-		b->cap = n;
-	}
-	while (cap < 2 * n)
-		cap *= 2;
-	if (cap > b->seen_cap && b->count == 0) {
-		free(b->seen);
-		b->seen = xcalloc(cap, sizeof *b->seen);
-		b->seen_cap = cap;
-	}
+	/* An estimate, not a promise: growth covers the rest. */
+	make_room(b, n < (1u << 20) ? n : 1u << 20);
 }
 
 bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int year,
@@ -111,18 +109,13 @@ bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int yea
 		problems_add(p, "%s: %s", where, d.msg);
 		return false;
 	}
-	if (2 * (b->count + 1) > b->seen_cap)
-		seen_grow(b);
+	make_room(b, b->count + 1);
 	h = item_hash(commune_code, year, v);
 	slot = &b->seen[seen_find(b, h, commune_code, year, v)];
 	if (slot->item) {
 		problems_add(p, "%s: duplicate: %s of commune %s for %d was already given at %s", where,
 			     v->name, commune_code, year, b->items[slot->item - 1].where);
 		return false;
-	}
-	if (b->count == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 256;
-		b->items = xrealloc(b->items, b->cap * sizeof *b->items);
 	}
 	it = &b->items[b->count];
 	/* Values of one commune come together: their items share its code. */
