@@ -33,18 +33,6 @@ static void put_num(strbuf *sb, double v, bool last)
 	csv_put(sb, buf, last);
 }
 
-static const char *item_name(const framework *fw, const char *item)
-{
-	const fw_indicator *ind = framework_indicator(fw, item);
-
-	if (ind)
-		return ind->name;
-	for (size_t i = 0; i < fw->n_pillars; i++)
-		if (strcmp(fw->pillars[i].id, item) == 0)
-			return fw->pillars[i].name;
-	return "Tổng điểm";
-}
-
 /* The scores file is written as it is built, a commune at a time, so that
  * a national export needs neither its size in memory nor the copies of a
  * growing buffer. */
@@ -112,7 +100,7 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 			names[pl->first + pl->count + p] = pl->name;
 		}
 		strmap_put(&slots, "TOTAL", (intptr_t)(nitems - 1));
-		names[nitems - 1] = item_name(fw, "TOTAL");
+		names[nitems - 1] = "Tổng điểm";
 		for (;;) {
 			const char *code = NULL;
 			step = sqlite3_step(s);
