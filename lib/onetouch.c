@@ -212,6 +212,11 @@ int onetouch_date_year(const char *s)
 	return date_year_n(s, strlen(s));
 }
 
+int onetouch_date_year_grammar(const char *s)
+{
+	return date_year_text(s);
+}
+
 /* Index of the header among the candidates (or the configured name). */
 static long find_column(const csv_reader *r, const char *configured, const char *const *defaults)
 {

@@ -15,6 +15,9 @@
  * "dd.mm.yyyy", "yyyy-mm-dd" or "yyyy/mm/dd", each optionally followed by a
  * time.  Returns the year, 0 for an empty text, -1 when it is not a date. */
 int onetouch_date_year(const char *s);
+/* The same by the whole grammar alone, without reading the usual shapes in
+ * place: the reference the fast reading is tested against. */
+int onetouch_date_year_grammar(const char *s);
 
 /* The two fields of a learner row that the count needs.  The bytes are
  * not NUL-terminated (a NUL inside ends the text, as in csv_field) and stay
