@@ -95,6 +95,21 @@ static int count(fixture *f, const char *sql)
 	return n;
 }
 
+/* Column col of every row of a query, a line each (caller frees). */
+static char *lines_of(staging *st, const char *sql, int col)
+{
+	sqlite3_stmt *s;
+	strbuf sb;
+	dti_diag d;
+
+	assert_int_equal(staging_prepare(st, sql, &s, &d), DTI_EOK);
+	sb_init(&sb, 0);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		sb_appendf(&sb, "%s\n", (const char *)sqlite3_column_text(s, col));
+	sqlite3_finalize(s);
+	return sb_take(&sb);
+}
+
 static void test_schema_version_and_wal(void **state)
 {
 	fixture *f = *state;
@@ -110,27 +125,20 @@ static void test_schema_version_and_wal(void **state)
 static void test_resolution_index(void **state)
 {
 	fixture *f = *state;
-	sqlite3_stmt *s;
-	strbuf plan;
-	dti_diag d;
+	char *plan;
 
 	assert_int_equal(count(f, "SELECT count(*) FROM pragma_index_info('observation_key')"), 4);
 	assert_int_equal(count(f, "SELECT count(*) FROM pragma_index_info('observation_key') "
 				  "WHERE seqno = 3 AND name = 'source_id'"),
 			 1);
-	assert_int_equal(staging_prepare(f->st,
-					 "EXPLAIN QUERY PLAN SELECT value FROM observation "
-					 "WHERE year = 2024 AND commune_code = '11989' AND variable = "
-					 "'population' AND source_id = 1 ORDER BY id DESC LIMIT 1",
-					 &s, &d),
-			 DTI_EOK);
-	sb_init(&plan, 0);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		sb_appendf(&plan, "%s\n", (const char *)sqlite3_column_text(s, 3));
-	sqlite3_finalize(s);
-	assert_non_null(strstr(plan.data, "observation_key"));
-	assert_null(strstr(plan.data, "TEMP B-TREE"));
-	sb_free(&plan);
+	plan = lines_of(f->st,
+			"EXPLAIN QUERY PLAN SELECT value FROM observation "
+			"WHERE year = 2024 AND commune_code = '11989' AND variable = "
+			"'population' AND source_id = 1 ORDER BY id DESC LIMIT 1",
+			3);
+	assert_non_null(strstr(plan, "observation_key"));
+	assert_null(strstr(plan, "TEMP B-TREE"));
+	free(plan);
 }
 
 static void test_refuses_newer_schema(void **state)
@@ -158,8 +166,6 @@ static void test_migrates_score_inputs(void **state)
 	sqlite3 *db;
 	staging *st = NULL;
 	dti_diag d;
-	sqlite3_stmt *s;
-	strbuf sb;
 
 	(void)f;
 	snprintf(path, sizeof path, "/tmp/dti-test-migrate-%d.db", (int)getpid());
@@ -183,19 +189,13 @@ static void test_migrates_score_inputs(void **state)
 	sqlite3_close(db);
 
 	assert_int_equal(staging_open(path, &st, &d), DTI_EOK);
-	assert_int_equal(staging_prepare(st,
-					 "SELECT scoring_run_id || '|' || commune_code || '|' || variable "
-					 "|| '|' || coalesce(value, '-') || '|' || typeof(num) || ':' || "
-					 "coalesce(num, '-') || '|' || state || '|' || "
-					 "coalesce(observation_ids, '-') FROM score_input "
-					 "ORDER BY commune_code, variable",
-					 &s, &d),
-			 DTI_EOK);
-	sb_init(&sb, 0);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		sb_appendf(&sb, "%s\n", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	got = sb_take(&sb);
+	got = lines_of(st,
+		       "SELECT scoring_run_id || '|' || commune_code || '|' || variable "
+		       "|| '|' || coalesce(value, '-') || '|' || typeof(num) || ':' || "
+		       "coalesce(num, '-') || '|' || state || '|' || "
+		       "coalesce(observation_ids, '-') FROM score_input "
+		       "ORDER BY commune_code, variable",
+		       0);
 	assert_string_equal(got, "7|11989|households|-|null:-|missing|-\n"
 				 "7|11989|population|7799|real:7799.0|raw|12\n"
 				 "7|11992|population|5120.5|real:5120.5|corrected|5\n"
