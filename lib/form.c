@@ -43,19 +43,6 @@ void form_contact_free(form_contact *c)
 	memset(c, 0, sizeof *c);
 }
 
-static bool rule_uses(const fw_indicator *ind, const fw_variable *v)
-{
-	if (ind->variable == v || ind->gate == v)
-		return true;
-	for (size_t k = 0; k < ind->n_numerator; k++)
-		if (ind->numerator[k] == v)
-			return true;
-	for (size_t k = 0; k < ind->n_denominator; k++)
-		if (ind->denominator[k] == v)
-			return true;
-	return false;
-}
-
 void form_items_build(const framework *fw, const char *source, form_items *out)
 {
 	memset(out, 0, sizeof *out);
@@ -71,7 +58,7 @@ void form_items_build(const framework *fw, const char *source, form_items *out)
 		it->variable = v;
 		for (size_t k = 0; k < fw->n_indicators; k++) {
 			const fw_indicator *ind = &fw->indicators[k];
-			if (!rule_uses(ind, v))
+			if (!framework_indicator_uses(ind, v))
 				continue;
 			if (!it->indicator)
 				it->indicator = ind;

@@ -33,6 +33,19 @@ static char *str_or_empty(json_t *obj, const char *key)
 	return xstrdup(s ? s : "");
 }
 
+bool framework_indicator_uses(const fw_indicator *ind, const fw_variable *v)
+{
+	if (ind->variable == v || ind->gate == v)
+		return true;
+	for (size_t k = 0; k < ind->n_numerator; k++)
+		if (ind->numerator[k] == v)
+			return true;
+	for (size_t k = 0; k < ind->n_denominator; k++)
+		if (ind->denominator[k] == v)
+			return true;
+	return false;
+}
+
 const fw_variable *framework_variable(const framework *fw, const char *name)
 {
 	intptr_t found;

@@ -127,6 +127,9 @@ void framework_free(framework *fw);
 
 const fw_variable *framework_variable(const framework *fw, const char *name);
 const fw_indicator *framework_indicator(const framework *fw, const char *id);
+/* Whether the indicator's rule reads v (as its variable, gate, or a term of
+ * its numerator or denominator). */
+bool framework_indicator_uses(const fw_indicator *ind, const fw_variable *v);
 const char *var_type_name(var_type t);
 
 /* Canonicalises one raw input value for a variable.  On success writes the

@@ -206,12 +206,7 @@ dti_err explain_score(staging *st, const scoring_run_info *run, const char *comm
 	fprintf(out, "  inputs:\n");
 	for (size_t k = 0; k < fw->n_variables; k++) {
 		const fw_variable *v = &fw->variables[k];
-		bool uses = ind->variable == v || ind->gate == v;
-		for (size_t j = 0; j < ind->n_numerator; j++)
-			uses = uses || ind->numerator[j] == v;
-		for (size_t j = 0; j < ind->n_denominator; j++)
-			uses = uses || ind->denominator[j] == v;
-		if (!uses)
+		if (!framework_indicator_uses(ind, v))
 			continue;
 		fprintf(out, "    %s = %s  [%s]%s\n", v->name,
 			inputs.texts[k] ? inputs.texts[k] : "(none)", states[k] ? states[k] : "missing",

@@ -642,12 +642,7 @@ static void used_by(strbuf *sb, const framework *fw, const fw_variable *v)
 
 	for (size_t i = 0; i < fw->n_indicators; i++) {
 		const fw_indicator *ind = &fw->indicators[i];
-		bool uses = ind->variable == v || ind->gate == v;
-		for (size_t k = 0; k < ind->n_numerator; k++)
-			uses = uses || ind->numerator[k] == v;
-		for (size_t k = 0; k < ind->n_denominator; k++)
-			uses = uses || ind->denominator[k] == v;
-		if (!uses)
+		if (!framework_indicator_uses(ind, v))
 			continue;
 		sb_appends(sb, n++ ? ", <a href=\"#i" : "<a href=\"#i");
 		html_text(sb, ind->id);

@@ -261,17 +261,20 @@ static int cmp_variable_name(const void *a, const void *b)
 	return strcmp((*(const fw_variable *const *)a)->name, (*(const fw_variable *const *)b)->name);
 }
 
-/* The indexes of the variables in use, ordered by name (the documents'
- * key order); *n receives their number. */
-static size_t *used_by_name(const framework *fw, const bool *used, size_t *n)
+/* The indexes of the variables some indicator reads, ordered by name (the
+ * documents' key order); *n receives their number. */
+static size_t *used_by_name(const framework *fw, size_t *n)
 {
 	const fw_variable **vars = xcalloc(fw->n_variables + 1, sizeof *vars);
 	size_t *order = xcalloc(fw->n_variables + 1, sizeof *order);
 
 	*n = 0;
 	for (size_t v = 0; v < fw->n_variables; v++)
-		if (used[v])
-			vars[(*n)++] = &fw->variables[v];
+		for (size_t i = 0; i < fw->n_indicators; i++)
+			if (framework_indicator_uses(&fw->indicators[i], &fw->variables[v])) {
+				vars[(*n)++] = &fw->variables[v];
+				break;
+			}
 	qsort(vars, *n, sizeof *vars, cmp_variable_name);
 	for (size_t k = 0; k < *n; k++)
 		order[k] = (size_t)(vars[k] - fw->variables);
@@ -470,7 +473,6 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 	char (*digests)[65] = NULL;
 	input_row row = {0};
 	strmap var_index;
-	bool *used = NULL;
 	result_cell *res = NULL;
 	sqlite3_stmt *q = NULL, *ins_score = NULL, *ins_run = NULL, *fin = NULL;
 	input_store ins_in = {0};
@@ -502,21 +504,9 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 	rc = staging_sync_framework(st, fw, d);
 	if (rc)
 		goto out;
-	used = xcalloc(fw->n_variables, sizeof *used);
 	for (size_t v = 0; v < fw->n_variables; v++)
 		strmap_put(&var_index, fw->variables[v].name, (intptr_t)v);
-	for (size_t i = 0; i < ni; i++) {
-		const fw_indicator *ind = &fw->indicators[i];
-		if (ind->variable)
-			used[ind->variable - fw->variables] = true;
-		if (ind->gate)
-			used[ind->gate - fw->variables] = true;
-		for (size_t k = 0; k < ind->n_numerator; k++)
-			used[ind->numerator[k] - fw->variables] = true;
-		for (size_t k = 0; k < ind->n_denominator; k++)
-			used[ind->denominator[k] - fw->variables] = true;
-	}
-	by_name = used_by_name(fw, used, &n_used);
+	by_name = used_by_name(fw, &n_used);
 	row.n = fw->n_variables;
 	row.values = xcalloc(row.n, sizeof *row.values);
 	row.texts = xcalloc(row.n, sizeof *row.texts);
@@ -757,7 +747,6 @@ out:
 		free(row.obs_ids);
 	}
 	free(res);
-	free(used);
 	free(by_name);
 	free(seen);
 	free(digests);
