@@ -276,7 +276,8 @@ static dti_err source_resolve(const collector_env *env, json_t *block, collector
 		return diag_set(d, DTI_ECONFIG, "source '%s': \"ca_file\" must be a file name",
 				s->name);
 	if (v) {
-		s->ca_file = path_relative_to(env->cfg->path, json_string_value(v));
+		s->ca_file = config_path(env->cfg, json_object_get(block, "ca_file") ? block : defaults,
+					 "ca_file");
 		if (access(s->ca_file, R_OK) != 0)
 			return diag_set(d, DTI_ECONFIG, "source '%s': cannot read the CA file '%s'",
 					s->name, s->ca_file);

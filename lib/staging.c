@@ -197,7 +197,7 @@ dti_err staging_open(const char *path, staging **out, dti_diag *d)
 	 * backups (VACUUM INTO would take a size set on the connection). */
 	{
 		int64_t pages = 0;
-		rc = staging_query_int64(st, "SELECT page_count + ?1 FROM pragma_page_count", 0,
+		rc = staging_query_int64(st, "SELECT page_count FROM pragma_page_count", 0,
 					 &pages, d);
 		if (!rc && pages == 0)
 			rc = staging_exec(st, "PRAGMA page_size = 16384", d);

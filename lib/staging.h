@@ -36,8 +36,9 @@ dti_err staging_commit(staging *st, dti_diag *d);
 void staging_rollback(staging *st);
 /* Prepares a statement or fills d with the SQLite message. */
 dti_err staging_prepare(staging *st, const char *sql, sqlite3_stmt **out, dti_diag *d);
-/* Runs a query with one integer parameter (?1) and gives the first column
- * of its first row as an integer (0 when there is no row or it is NULL). */
+/* Runs a query with at most one integer parameter (?1; ignored by a query
+ * without one) and gives the first column of its first row as an integer
+ * (0 when there is no row or it is NULL). */
 dti_err staging_query_int64(staging *st, const char *sql, int64_t param, int64_t *out,
 			    dti_diag *d);
 /* A copy of a text column, or NULL for SQL NULL; caller frees. */
