@@ -122,6 +122,11 @@ static int digits(const char *s, int max, int *v)
 	return n;
 }
 
+static bool date_in_range(int day, int month, int year)
+{
+	return month >= 1 && month <= 12 && day >= 1 && day <= 31 && year >= 1900 && year <= 2100;
+}
+
 /* The whole grammar of onetouch_date_year, on a NUL-terminated text. */
 static int date_year_text(const char *s)
 {
@@ -161,9 +166,7 @@ static int date_year_text(const char *s)
 	/* What follows must be a time (or nothing). */
 	if (*p && *p != ' ' && *p != 'T')
 		return -1;
-	if (month < 1 || month > 12 || day < 1 || day > 31 || year < 1900 || year > 2100)
-		return -1;
-	return year;
+	return date_in_range(day, month, year) ? year : -1;
 }
 
 /* onetouch_date_year on n bytes.  "dd/mm/yyyy" and "yyyy-mm-dd" (any of
@@ -195,11 +198,8 @@ static int date_year_n(const char *s, size_t n)
 			month = two_digits(s + 5);
 			day = two_digits(s + 8);
 		}
-		if (day >= 0) {
-			bool ok = month >= 1 && month <= 12 && day >= 1 && day <= 31 &&
-				  year >= 1900 && year <= 2100;
-			return ok ? year : -1;
-		}
+		if (day >= 0)
+			return date_in_range(day, month, year) ? year : -1;
 	}
 	k = n < sizeof tmp - 1 ? n : sizeof tmp - 1;
 	memcpy(tmp, s, k);
