@@ -421,7 +421,7 @@ typedef struct page_chain {
 	const char *code, *name, *district; /* template values, or NULL */
 	char *url;                          /* the page to read next */
 	char *body;                         /* its POST body, or NULL */
-	long page, n;                       /* its number; pages read so far */
+	long n;                             /* pages read so far (the next is number first + n) */
 	strmap seen_urls, seen_bodies;      /* against loops */
 	bool active;
 } page_chain;
@@ -433,10 +433,9 @@ static void chain_init(page_chain *c, const collector_env *env, const collector_
 	c->code = code;
 	c->name = name;
 	c->district = district;
-	c->page = pg->first;
 	c->url = collector_expand(s->url, env->year, code, name, district,
-				  pg->by_number ? c->page : -1, NULL, true);
-	c->body = request_body(env, s, code, name, district, pg->by_number ? c->page : -1);
+				  pg->by_number ? pg->first : -1, NULL, true);
+	c->body = request_body(env, s, code, name, district, pg->by_number ? pg->first : -1);
 	strmap_init(&c->seen_urls);
 	strmap_init(&c->seen_bodies);
 	c->active = true;
@@ -451,38 +450,43 @@ static void chain_clear(page_chain *c)
 }
 
 /* Takes in a page read without a transport error: refuses a page seen
- * before, keeps the payload, maps the records, and moves the chain to the
- * next page or ends it.  False when the run must stop (res->error). */
-static bool chain_take(page_chain *c, const collector_env *env, const collector_source *s,
+ * before (paged sources only), keeps the payload (marked with its URL when
+ * the run reads more than one: many_urls, or pages), maps the records, and
+ * moves the chain to the next page or ends it; res->error says when the
+ * run must stop. */
+static void chain_take(page_chain *c, const collector_env *env, const collector_source *s,
 		       const paging *pg, const mapping *m, const commune_index *ix,
-		       const fetch_job *j, bool multi, batch *b, dti_problems *p,
+		       const fetch_job *j, bool many_urls, batch *b, dti_problems *p,
 		       collector_result *res)
 {
 	mapping_page mp = {0};
-	char sha[65];
 	bool more = false, paged = pg->by_number || pg->by_link;
 
-	sha256_hex(j->data.data ? j->data.data : "", j->data.len, sha);
-	if (paged && !strmap_put(&c->seen_bodies, sha, c->n)) {
-		res->error = xasprintf("%s: pagination loop: page %ld repeats an earlier page", c->url,
-				       c->n + 1);
-		return false;
+	if (paged) {
+		char sha[65];
+		sha256_hex(j->data.data ? j->data.data : "", j->data.len, sha);
+		if (!strmap_put(&c->seen_bodies, sha, c->n)) {
+			res->error = xasprintf("%s: pagination loop: page %ld repeats an earlier page",
+					       c->url, c->n + 1);
+			return;
+		}
 	}
-	strmap_put(&c->seen_urls, c->url, c->n);
-	payload_part(res, c->url, j, multi);
+	if (pg->by_link)
+		strmap_put(&c->seen_urls, c->url, c->n);
+	payload_part(res, c->url, j, many_urls || paged);
 	if (!map_body(env, m, ix, j, c->url, b, p, res, &mp))
-		return false;
+		return;
 	c->n++;
 	if (pg->by_number) {
-		more = mp.records > 0 && !(mp.total_pages > 0 && c->page >= mp.total_pages) &&
+		long read = pg->first + c->n - 1, next = read + 1;
+		more = mp.records > 0 && !(mp.total_pages > 0 && read >= mp.total_pages) &&
 		       !(pg->page_size > 0 && (long)mp.records < pg->page_size);
 		if (more) {
-			c->page++;
 			free(c->url);
 			free(c->body);
 			c->url = collector_expand(s->url, env->year, c->code, c->name, c->district,
-						  c->page, NULL, true);
-			c->body = request_body(env, s, c->code, c->name, c->district, c->page);
+						  next, NULL, true);
+			c->body = request_body(env, s, c->code, c->name, c->district, next);
 		}
 	} else if (pg->by_link && mp.next) {
 		char *next = resolve_link(c->url, mp.next);
@@ -505,7 +509,6 @@ static bool chain_take(page_chain *c, const collector_env *env, const collector_
 		more = false;
 	}
 	c->active = more;
-	return !res->error;
 }
 
 /* A template over communes or districts: every URL at once, then the next
@@ -554,8 +557,7 @@ static void collect_parallel(const collector_env *env, const collector_source *s
 			if (jobs[i].rc)
 				res->error = xstrdup(jobs[i].error);
 		for (size_t i = 0; i < active && !res->error; i++)
-			chain_take(of[i], env, s, &pg, m, ix, &jobs[i], n > 1 || pg.by_number || pg.by_link,
-				   b, p, res);
+			chain_take(of[i], env, s, &pg, m, ix, &jobs[i], n > 1, b, p, res);
 		for (size_t i = 0; i < active; i++)
 			fetch_job_clear(&jobs[i]);
 	} while (!res->error);
@@ -609,7 +611,7 @@ static void collect_paged(const collector_env *env, const collector_source *s, c
 				res->etag = j.etag ? xstrdup(j.etag) : NULL;
 				res->last_modified = j.last_modified ? xstrdup(j.last_modified) : NULL;
 			}
-			chain_take(&c, env, s, &pg, m, ix, &j, pg.by_number || pg.by_link, b, p, res);
+			chain_take(&c, env, s, &pg, m, ix, &j, false, b, p, res);
 		}
 		stop = j.rc || j.not_modified || res->error;
 		fetch_job_clear(&j);
