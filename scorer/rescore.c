@@ -3,20 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "score.h"
 #include "util.h"
-
-dti_err rescore_fingerprint(staging *st, const framework *fw, int year, bool official,
-			    const char *policy, char out[65], dti_diag *d)
-{
-	score_options o = {year, official, NULL, false, policy, NULL, true};
-	score_summary s;
-	dti_err rc = score_year(st, fw, &o, &s, d);
-
-	if (!rc)
-		memcpy(out, s.input_sha256, 65);
-	return rc;
-}
 
 dti_err rescore_latest(staging *st, int year, int64_t *run_id, bool *official, char sha[65],
 		       dti_diag *d)

@@ -17,13 +17,6 @@
 #include "framework.h"
 #include "staging.h"
 
-/* Fingerprint of the inputs a scoring run of `year` would read now (a
- * scoring pass that stores nothing).
- * `policy` (may be NULL) is mixed in: what else decides the scores, such as
- * the official mode's must-verify configuration. */
-dti_err rescore_fingerprint(staging *st, const framework *fw, int year, bool official,
-			    const char *policy, char out[65], dti_diag *d);
-
 /* The latest successful scoring run of `year`: *run_id (0 when none), its
  * mode, and its fingerprint (empty when it has none). */
 dti_err rescore_latest(staging *st, int year, int64_t *run_id, bool *official, char sha[65],
