@@ -507,8 +507,7 @@ static void tally_free(tally *t)
  * reader goes on through the whole export as if it had not run. */
 typedef struct second_half {
 	const count_ctx *c;
-	unsigned long long start; /* in the file */
-	unsigned long long bom;   /* 3 when the file starts with one */
+	unsigned long long stop; /* where it starts, as csv_offset counts (no BOM) */
 	FILE *f;
 	csv_reader *r;
 	onetouch_rows rs;
@@ -673,8 +672,7 @@ static second_half *second_half_start(const count_ctx *c, const char *path,
 		goto fail;
 	h = xcalloc(1, sizeof *h);
 	h->c = c;
-	h->start = (unsigned long long)mid + nl + 1;
-	h->bom = bom ? 3 : 0;
+	h->stop = (unsigned long long)mid + nl + 1 - (bom ? 3 : 0);
 	h->f = f;
 	h->r = csv_open(f, c->url, csv_delim(first));
 	h->rs.csv = h->r;
@@ -738,7 +736,7 @@ static int count_export(const count_ctx *c, const char *path, csv_reader *r, siz
 	if (parallel && path)
 		h = second_half_start(c, path, r, col_commune, col_date, communes);
 	if (h)
-		stop = h->start - h->bom; /* csv_offset does not count a BOM */
+		stop = h->stop;
 	got = count_rows(c, &rs, t, stop, h, false, d);
 	if (h) {
 		bool meets = got == COUNT_STOP && rows_offset(&rs) == stop;
