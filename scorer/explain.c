@@ -18,19 +18,40 @@ static rule_value lookup(void *ctx, const fw_variable *v)
 	return in->values[v - in->fw->variables];
 }
 
+/* An observation as explain shows it: the columns of OBSERVATION_ROW,
+ * then a WHERE on o (the observation) or st (its state). */
+#define OBSERVATION_ROW                                                                            \
+	"SELECT o.id, o.value, src.name, src.kind, o.run_id, o.observed_at, "                      \
+	"coalesce(r.input, ''), st.state, coalesce(st.appraised_by, ''), "                         \
+	"coalesce(st.appraisal_reason, ''), st.value, coalesce(o.proof_url, '') "                  \
+	"FROM observation o JOIN source src ON src.id = o.source_id "                              \
+	"JOIN run r ON r.id = o.run_id JOIN observation_state st ON st.id = o.id "
+
+static void print_observation(sqlite3_stmt *s, FILE *out)
+{
+	fprintf(out, "      observation %lld: %s from source '%s' (%s), run %lld, %s",
+		(long long)sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+		(const char *)sqlite3_column_text(s, 2), (const char *)sqlite3_column_text(s, 3),
+		(long long)sqlite3_column_int64(s, 4), (const char *)sqlite3_column_text(s, 5));
+	if (*(const char *)sqlite3_column_text(s, 6))
+		fprintf(out, ", read from %s", (const char *)sqlite3_column_text(s, 6));
+	if (strcmp((const char *)sqlite3_column_text(s, 7), "raw") != 0)
+		fprintf(out, "; %s by %s%s%s (value %s)", (const char *)sqlite3_column_text(s, 7),
+			(const char *)sqlite3_column_text(s, 8),
+			*(const char *)sqlite3_column_text(s, 9) ? ": " : "",
+			(const char *)sqlite3_column_text(s, 9), (const char *)sqlite3_column_text(s, 10));
+	if (*(const char *)sqlite3_column_text(s, 11))
+		fprintf(out, "; proof %s", (const char *)sqlite3_column_text(s, 11));
+	fputc('\n', out);
+}
+
+/* The observations of a comma-separated id list (an input's
+ * observation_ids), in its order. */
 static dti_err print_observations(staging *st, const char *ids, FILE *out, dti_diag *d)
 {
 	sqlite3_stmt *s = NULL;
 	char *copy = xstrdup(ids), *p = copy;
-	dti_err rc = staging_prepare(
-		st,
-		"SELECT o.id, o.value, src.name, src.kind, o.run_id, o.observed_at, "
-		"coalesce(r.input, ''), st.state, coalesce(st.appraised_by, ''), "
-		"coalesce(st.appraisal_reason, ''), st.value, coalesce(o.proof_url, '') "
-		"FROM observation o JOIN source src ON src.id = o.source_id "
-		"JOIN run r ON r.id = o.run_id JOIN observation_state st ON st.id = o.id "
-		"WHERE o.id = ?1",
-		&s, d);
+	dti_err rc = staging_prepare(st, OBSERVATION_ROW "WHERE o.id = ?1", &s, d);
 
 	while (!rc && p && *p) {
 		char *comma = strchr(p, ',');
@@ -39,27 +60,8 @@ static dti_err print_observations(staging *st, const char *ids, FILE *out, dti_d
 			*comma = '\0';
 		if (parse_i64(p, &id)) {
 			sqlite3_bind_int64(s, 1, id);
-			if (sqlite3_step(s) == SQLITE_ROW) {
-				fprintf(out, "      observation %lld: %s from source '%s' (%s), run %lld, %s",
-					(long long)sqlite3_column_int64(s, 0),
-					(const char *)sqlite3_column_text(s, 1),
-					(const char *)sqlite3_column_text(s, 2),
-					(const char *)sqlite3_column_text(s, 3),
-					(long long)sqlite3_column_int64(s, 4),
-					(const char *)sqlite3_column_text(s, 5));
-				if (*(const char *)sqlite3_column_text(s, 6))
-					fprintf(out, ", read from %s", (const char *)sqlite3_column_text(s, 6));
-				if (strcmp((const char *)sqlite3_column_text(s, 7), "raw") != 0)
-					fprintf(out, "; %s by %s%s%s (value %s)",
-						(const char *)sqlite3_column_text(s, 7),
-						(const char *)sqlite3_column_text(s, 8),
-						*(const char *)sqlite3_column_text(s, 9) ? ": " : "",
-						(const char *)sqlite3_column_text(s, 9),
-						(const char *)sqlite3_column_text(s, 10));
-				if (*(const char *)sqlite3_column_text(s, 11))
-					fprintf(out, "; proof %s", (const char *)sqlite3_column_text(s, 11));
-				fputc('\n', out);
-			}
+			if (sqlite3_step(s) == SQLITE_ROW)
+				print_observation(s, out);
 			sqlite3_reset(s);
 		}
 		p = comma ? comma + 1 : NULL;
@@ -100,26 +102,21 @@ static dti_err print_rejected(staging *st, const scoring_run_info *run, const ch
 			      const char *variable, FILE *out, dti_diag *d)
 {
 	sqlite3_stmt *s = NULL;
-	strbuf ids;
-	dti_err rc = staging_prepare(
-		st,
-		"SELECT id FROM observation_state WHERE year = ?1 AND commune_code = ?2 "
-		"AND variable = ?3 AND state = 'rejected' ORDER BY id",
-		&s, d);
+	dti_err rc = staging_prepare(st,
+				     OBSERVATION_ROW "WHERE st.year = ?1 AND st.commune_code = ?2 "
+						     "AND st.variable = ?3 AND st.state = 'rejected' "
+						     "ORDER BY o.id",
+				     &s, d);
 
 	if (rc)
 		return rc;
-	sb_init(&ids, 0);
 	sqlite3_bind_int(s, 1, run->year);
 	sqlite3_bind_text(s, 2, commune_code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, variable, -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW)
-		sb_appendf(&ids, "%s%lld", ids.len ? "," : "", (long long)sqlite3_column_int64(s, 0));
+		print_observation(s, out);
 	sqlite3_finalize(s);
-	if (ids.len)
-		rc = print_observations(st, ids.data, out, d);
-	sb_free(&ids);
-	return rc;
+	return DTI_EOK;
 }
 
 dti_err explain_score(staging *st, const scoring_run_info *run, const char *commune_code,
