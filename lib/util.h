@@ -114,17 +114,7 @@ const char *path_base(const char *path);
 /* Formats a score for files: up to 6 decimals, trailing zeros removed. */
 void format_number(char out[64], double v);
 
-/* Lowercase hex SHA-256 of a buffer (65 bytes with NUL). */
-void sha256_hex(const void *data, size_t len, char out[65]);
-
-typedef struct sha256_ctx {
-	uint32_t h[8];
-	uint64_t bytes;
-	unsigned char block[64];
-	size_t used;
-} sha256_ctx;
-void sha256_init(sha256_ctx *c);
-void sha256_update(sha256_ctx *c, const void *data, size_t len);
-void sha256_final_hex(sha256_ctx *c, char out[65]);
+/* SHA-256 lives in digest.h (libcrypto). */
+#include "digest.h"
 
 #endif
