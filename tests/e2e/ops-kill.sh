@@ -11,6 +11,10 @@
 
 NIGHTLY_TRIALS=${DTI_KILL_NIGHTLY_TRIALS:-8}
 TRIALS=${DTI_KILL_TRIALS:-30}
+# The kill points are random from one seed, printed so that a failure can be
+# replayed: DTI_KILL_SEED=N sh tests/e2e/ops-kill.sh.
+SEED=${DTI_KILL_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+echo "seed $SEED (replay with DTI_KILL_SEED=$SEED)"
 killed=0
 configure real '[]'
 sheets=$dep/samples/sheets
@@ -24,6 +28,33 @@ echo "a full nightly run takes ${ms} ms; killing $NIGHTLY_TRIALS runs at random 
 wait_for() {
 	n=0
 	while ! grep -q "$1" "$DTI_TMP/k.err" 2>/dev/null && [ "$n" -lt 500 ]; do
+		sleep 0.02
+		n=$((n + 1))
+	done
+}
+
+# random_delay TRIAL WINDOW_MS: seconds into the run at which trial TRIAL kills.
+random_delay() {
+	awk -v s="$SEED" -v i="$1" -v w="$2" 'BEGIN { srand(s * 1000 + i); printf "%.3f", rand() * w / 1000 }'
+}
+
+# group_gone: waits until no live process (zombies aside) of group $pgid is
+# left.  kill -KILL -PGID only sends the signal: each process of the group
+# still has to be scheduled to die and close its files (and with them the
+# lock), and `wait` reaps only the group's leader.  Gives up after 10 s,
+# naming what is left.
+group_gone() {
+	n=0
+	while :; do
+		left=
+		for st in /proc/[0-9]*/stat; do
+			{ read -r line <"$st"; } 2>/dev/null || continue
+			# "PID (COMM) STATE PPID PGRP ...": COMM may hold spaces.
+			set -- ${line##*) }
+			[ "$3" = "$pgid" ] && [ "$1" != Z ] && left="$left ${st#/proc/}"
+		done
+		[ -z "$left" ] && return 0
+		[ "$n" -ge 500 ] && fail "processes of the killed run still alive after 10 s:$left"
 		sleep 0.02
 		n=$((n + 1))
 	done
@@ -49,10 +80,12 @@ while [ "$i" -le "$NIGHTLY_TRIALS" ]; do
 		wait_for "$(basename "$last_sheet"): "
 		window=400
 	fi
-	delay=$(awk -v s="$i$$" -v w="$window" 'BEGIN { srand(s); printf "%.3f", rand() * w / 1000 }')
+	delay=$(random_delay "$i" "$window")
 	sleep "$delay"
 	kill -KILL "-$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	pgid=$pid
+	group_gone
 	# What the run was doing when it died (its last log line).
 	last=$(tail -n 1 "$DTI_TMP/k.err" | sed 's/^[^ ]* //; s/: .*//; s/^/after /')
 	[ "$last" = "after " ] && last="before its first line"
@@ -94,7 +127,7 @@ while [ "$i" -le "$TRIALS" ]; do
 		w=$score_ms what=score
 		set -- "$DTI_BIN/dti" --config "$dep/config/dti.json" score
 	fi
-	delay=$(awk -v s="$i$$" -v w="$w" 'BEGIN { srand(s); printf "%.3f", rand() * w / 1000 }')
+	delay=$(random_delay $((100 + i)) "$w")
 	"$@" 2>/dev/null &
 	pid=$!
 	sleep "$delay"
