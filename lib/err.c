@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "alloc.h"
 
 static const char *const messages[] = {
 #define DTI_ERR_MSG(name, msg) msg,

@@ -1,4 +1,4 @@
-/* util.h — small shared helpers: allocation, bounded buffers, checked
+/* util.h — small shared helpers: arenas, bounded buffers, checked
  * number parsing, time stamps, files and paths. */
 #ifndef DTI_UTIL_H
 #define DTI_UTIL_H
@@ -9,20 +9,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "alloc.h"
 #include "err.h"
 
 #define DTI_VERSION "0.1.0"
 #define DTI_USER_AGENT "dti/" DTI_VERSION " (commune DTI pipeline)"
-
-/* Allocation that never returns NULL: on exhaustion it prints and aborts
- * (there is nothing sensible a batch job can do without memory). */
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
-/* Returns a malloc'd formatted string; caller frees. */
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Arena for many small strings freed together (a batch's values).  The
  * strings live until arena_free. */
