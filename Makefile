@@ -16,50 +16,91 @@ WARN     = -Wall -Wextra -Werror -pedantic -Wmissing-prototypes -Wstrict-prototy
            -Wwrite-strings -Wvla -Wformat-security -Wshadow -Wpointer-arith -Wno-format-truncation
 OPT      ?= -O2 -g
 SAN      ?=
-CFLAGS_ALL = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) $(SAN) \
-             -Ilib -Iscorer $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CFLAGS)
+# Each layer sees only its own headers and those below it: lib/ (the shared
+# core) sees lib/; scorer/ (scoring and publishing) sees scorer/ and lib/;
+# the programs see everything.  Arrows run one way, and the build proves it.
+CFLAGS_BASE = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) $(SAN) \
+             $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CFLAGS)
+INC_lib    = -Ilib
+INC_scorer = -Iscorer -Ilib
+INC_prog   = -Idti -Iscorer -Ilib
 LIBS_ALL = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -pthread $(LDLIBS)
 
 # B is the build folder: build/ for the normal build, build/san/ for sanitizers.
 B        ?= build
 BIN      ?= bin
 
-LIB_SRC  = $(wildcard lib/*.c) $(filter-out scorer/dti.c,$(wildcard scorer/*.c))
-LIB_OBJ  = $(LIB_SRC:%.c=$(B)/obj/%.o)
-PROG_SRC = scorer/dti.c $(wildcard collectors/dti-*.c)
+CORE_SRC   = $(wildcard lib/*.c)
+SCORER_SRC = $(wildcard scorer/*.c)
+DTI_SRC    = $(filter-out dti/dti.c,$(wildcard dti/*.c))
+CORE_LIB   = $(B)/libdti-core.a
+SCORER_LIB = $(B)/libdti-scorer.a
+DTI_LIB    = $(B)/libdti-cmd.a
+PROG_SRC = dti/dti.c $(wildcard collectors/dti-*.c)
 PROGS    = $(foreach p,$(PROG_SRC),$(BIN)/$(basename $(notdir $(p))))
 TEST_SRC = $(wildcard tests/unit/test_*.c)
 TESTS    = $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
-HDRS     = $(wildcard lib/*.h scorer/*.h tests/unit/*.h)
+CORE_HDRS   = $(wildcard lib/*.h)
+SCORER_HDRS = $(CORE_HDRS) $(wildcard scorer/*.h)
+ALL_HDRS    = $(SCORER_HDRS) $(wildcard dti/*.h tests/unit/*.h)
 
 all: $(PROGS)
 
-$(B)/obj/%.o: %.c $(HDRS)
+$(B)/obj/lib/%.o: lib/%.c $(CORE_HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"
-	@$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	@$(CC) $(CFLAGS_BASE) $(INC_lib) -c -o $@ $<
 
-$(B)/libdti.a: $(LIB_OBJ)
+$(B)/obj/scorer/%.o: scorer/%.c $(SCORER_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS_BASE) $(INC_scorer) -c -o $@ $<
+
+$(B)/obj/dti/%.o: dti/%.c $(ALL_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS_BASE) $(INC_prog) -c -o $@ $<
+
+# Collectors stand on the core alone.
+$(B)/obj/collectors/%.o: collectors/%.c $(CORE_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS_BASE) $(INC_lib) -c -o $@ $<
+
+$(CORE_LIB): $(CORE_SRC:%.c=$(B)/obj/%.o)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
-$(BIN)/%: $(B)/obj/scorer/%.o $(B)/libdti.a
+$(SCORER_LIB): $(SCORER_SRC:%.c=$(B)/obj/%.o)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(DTI_LIB): $(DTI_SRC:%.c=$(B)/obj/%.o)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(BIN)/dti: $(B)/obj/dti/dti.o $(DTI_LIB) $(SCORER_LIB) $(CORE_LIB)
 	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+	@echo "  LD  $@"
+	@$(CC) $(CFLAGS_BASE) -o $@ $^ $(LIBS_ALL)
 
-$(BIN)/%: $(B)/obj/collectors/%.o $(B)/libdti.a
+$(BIN)/%: $(B)/obj/collectors/%.o $(CORE_LIB)
 	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+	@echo "  LD  $@"
+	@$(CC) $(CFLAGS_BASE) -o $@ $^ $(LIBS_ALL)
 
-$(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/libdti.a
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(DTI_LIB) $(SCORER_LIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(shell $(PKG_CONFIG) --libs cmocka) $(LIBS_ALL)
+	@echo "  LD  $@"
+	@$(CC) $(CFLAGS_BASE) -o $@ $^ $(shell $(PKG_CONFIG) --libs cmocka) $(LIBS_ALL)
 
-$(B)/obj/tests/unit/%.o: tests/unit/%.c $(HDRS)
+$(B)/obj/tests/unit/%.o: tests/unit/%.c $(ALL_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(shell $(PKG_CONFIG) --cflags cmocka) -c -o $@ $<
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS_BASE) $(INC_prog) $(shell $(PKG_CONFIG) --cflags cmocka) -c -o $@ $<
 
-.PRECIOUS: $(B)/obj/%.o $(B)/obj/tests/unit/%.o
+# Objects are kept: a rebuild after an edit recompiles only what changed.
+.SECONDARY:
 
 deps:
 	@sh scripts/install-deps.sh

@@ -1,35 +1,10 @@
 """Driver of bench-core.sh: builds the national data set, times each step
 and reports wall time and peak memory (max RSS of the child)."""
-import csv, os, random, subprocess, sys
+import os, subprocess, sys
+import national
 
 root, bindir, tmp = sys.argv[1:4]
-units = list(csv.DictReader(open(f'{root}/config/admin-units-2025-03-01.csv', encoding='utf-8')))
-random.seed(1)
-with open(f'{tmp}/communes.csv', 'w', encoding='utf-8', newline='') as f:
-    w = csv.writer(f); w.writerow(['code', 'name'])
-    for u in units: w.writerow([u['commune_code'], u['commune_name']])
-import json
-fw = json.load(open(f'{root}/config/frameworks/commune-2024.json', encoding='utf-8'))
-used = []
-for p in fw['pillars']:
-    for i in p['indicators']:
-        r = i['rule']
-        for k in ('variable', 'gate'):
-            if k in r and r[k] not in used: used.append(r[k])
-        for k in ('numerator', 'denominator'):
-            for v in r.get(k, []):
-                if v not in used: used.append(v)
-types = {v['name']: v for v in fw['variables']}
-rows = 0
-with open(f'{tmp}/inputs.csv', 'w', encoding='utf-8', newline='') as f:
-    w = csv.writer(f); w.writerow(['commune_code', 'variable', 'value'])
-    for u in units:
-        for v in used:
-            t = types[v]['type']
-            val = (random.choice(['có', 'không', 'yes', '1']) if t == 'yesno' else
-                   random.choice([e['value'] for e in types[v]['values']]) if t == 'enum' else
-                   str(random.randint(0, 20000)) if t == 'count' else f'{random.uniform(0, 900):.1f}')
-            w.writerow([u['commune_code'], v, val]); rows += 1
+units, rows = national.build(root, tmp)
 
 MEASURE = """
 import resource, subprocess, sys, time

@@ -1,0 +1,64 @@
+"""Prints everything a dti run leaves behind that must not change with a
+refactor: every table's rows without its time columns, and every output file
+with its time stamps masked.  Used by tests/compare-behaviour.sh."""
+import os, re, sqlite3, sys
+
+# Columns that hold a time, a duration or a process detail: they differ from
+# one run to the next by nature.
+TIME_COL = re.compile(r'(_at|^at|time|duration|_ms|elapsed|pid|host|^detail)$')
+# Times written into text: ISO 8601, Vietnamese d/m/y h:m, seconds and durations.
+TIME_TXT = [re.compile(p) for p in (
+    r'\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?',
+    r'\d\d?:\d\d(:\d\d)? (ngày )?\d\d?/\d\d?/\d{4}',
+    r'\d\d?/\d\d?/\d{4} \d\d?:\d\d(:\d\d)?',
+    r'\b\d+(\.\d+)? ?(ms|s)\b',
+)]
+
+
+def mask(text):
+    for p in TIME_TXT:
+        text = p.sub('<T>', text)
+    return text
+
+
+def dump_db(path, out):
+    db = sqlite3.connect(f'file:{path}?mode=ro', uri=True)
+    out.write(f'user_version {db.execute("PRAGMA user_version").fetchone()[0]}\n')
+    # The schema (views included: with the same tables and the same
+    # definitions, every view reads the same), then every table's rows.
+    for kind, name, sql in db.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"):
+        out.write(f'{kind} {name}: {sql}\n')
+    tables = [r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    for t in tables:
+        cols = [r[1] for r in db.execute(f'PRAGMA table_info("{t}")') if not TIME_COL.search(r[1])]
+        if not cols:
+            continue
+        q = ', '.join(f'"{c}"' for c in cols)
+        out.write(f'== {t} ({", ".join(cols)})\n')
+        n = 0
+        for r in db.execute(f'SELECT {q} FROM "{t}" ORDER BY {q}'):
+            line = '\t'.join('' if v is None else str(v) for v in r)
+            out.write((mask(line) if any(isinstance(v, str) for v in r) else line) + '\n')
+            n += 1
+        out.write(f'({n} rows)\n')
+
+
+def dump_files(top, out):
+    for d, dirs, files in sorted(os.walk(top)):
+        dirs.sort()
+        for f in sorted(files):
+            p = os.path.join(d, f)
+            rel = os.path.relpath(p, top)
+            data = open(p, 'rb').read()
+            try:
+                text = mask(data.decode('utf-8'))
+            except UnicodeDecodeError:
+                text = f'<{len(data)} bytes of binary>'
+            out.write(f'== file {rel}\n{text}\n')
+
+
+if __name__ == '__main__':
+    kind, path = sys.argv[1:3]
+    (dump_db if kind == 'db' else dump_files)(path, sys.stdout)
