@@ -6,13 +6,10 @@
 #include <string.h>
 
 #include "schema.sql.h"
+#include "staging_int.h"
+#include "store.h"
 #include "util.h"
 
-struct staging {
-	sqlite3 *db;
-	char *path;
-	sqlite3_stmt *put, *current, *has_commune, *has_variable;
-};
 
 int staging_schema_version(void)
 {
@@ -31,7 +28,7 @@ const char *staging_path(const staging *st)
 
 static dti_err db_error(staging *st, dti_diag *d, const char *what)
 {
-	return diag_set(d, DTI_EDB, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	return store_db_error(st, d, what);
 }
 
 dti_err staging_exec(staging *st, const char *sql, dti_diag *d)
@@ -227,6 +224,7 @@ void staging_close(staging *st)
 	sqlite3_finalize(st->current);
 	sqlite3_finalize(st->has_commune);
 	sqlite3_finalize(st->has_variable);
+	store_cache_free(st);
 	if (st->db)
 		sqlite3_close(st->db);
 	free(st->path);
