@@ -9,7 +9,6 @@
 #include "text.h"
 #include "util.h"
 
-#define APPRAISAL_MAX_REASON 4000
 
 const char *appraisal_action_name(appraisal_action a)
 {
@@ -23,7 +22,7 @@ dti_err appraisal_record(staging *st, const framework *fw, int64_t obs_id, appra
 {
 	sqlite3_stmt *q = NULL, *ins = NULL;
 	const fw_variable *v;
-	char canon[128], now[32];
+	char canon[128], now[32], why[TEXT_WHY];
 	double num = NAN;
 	dti_err rc;
 
@@ -32,11 +31,13 @@ dti_err appraisal_record(staging *st, const framework *fw, int64_t obs_id, appra
 	if ((a == APPRAISE_REJECT || a == APPRAISE_CORRECT) && (!reason || !*reason))
 		return diag_set(d, DTI_EINVALID, "a %s needs a reason (--reason TEXT)",
 				a == APPRAISE_REJECT ? "rejection" : "correction");
-	if (reason && (strlen(reason) > APPRAISAL_MAX_REASON || !utf8_valid(reason, strlen(reason))))
-		return diag_set(d, DTI_EINVALID, "the reason must be UTF-8 text of at most %d bytes",
-				APPRAISAL_MAX_REASON);
-	if (!utf8_valid(by, strlen(by)) || strlen(by) > 200)
-		return diag_set(d, DTI_EINVALID, "the appraiser's name must be UTF-8 text of at most 200 bytes");
+	/* A reason is shown to the commune and in the report: a note's rules. */
+	if (reason && !text_note_ok(reason, why))
+		return diag_set(d, DTI_EINVALID, "the reason %s", why);
+	if (strlen(by) > 200)
+		return diag_set(d, DTI_EINVALID, "the appraiser's name is longer than 200 bytes");
+	if (!text_check(by, strlen(by), TEXT_LINE, why))
+		return diag_set(d, DTI_EINVALID, "the appraiser's name %s", why);
 	rc = staging_begin(st, d);
 	if (rc)
 		return rc;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
 
 void batch_init(batch *b)
@@ -101,10 +102,21 @@ bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int yea
 	char canon[128];
 	double num = NAN;
 	dti_diag d;
+	char why[TEXT_WHY];
 	struct batch_slot *slot;
 	uint64_t h;
 	batch_item *it;
 
+	/* Readers name the link's or note's own column first; this is the
+	 * net under every writer. */
+	if (proof_url && *proof_url && !text_link_ok(proof_url, why)) {
+		problems_add(p, "%s: the proof link %s", where, why);
+		return false;
+	}
+	if (note && !text_note_ok(note, why)) {
+		problems_add(p, "%s: the note %s", where, why);
+		return false;
+	}
 	if (framework_value(v, raw, decimal_sep, canon, sizeof canon, &num, &d)) {
 		problems_add(p, "%s: %s", where, d.msg);
 		return false;

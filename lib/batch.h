@@ -47,8 +47,9 @@ void batch_free(batch *b);
  * each doubling. */
 void batch_reserve(batch *b, size_t n);
 
-/* Validates a raw value of v for a commune and year and appends it.  where
- * ("file:line:col (column)") prefixes any problem added to p.  A second
+/* Validates a raw value of v for a commune and year and appends it, with
+ * its proof link (text_link_ok) and note (text_note_ok), either may be
+ * NULL.  where ("file:line:col (column)") prefixes any problem added to p.  A second
  * value for the same commune, year and variable is a problem naming the
  * first.  Returns true when the value was added. */
 bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int year,

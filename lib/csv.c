@@ -96,8 +96,10 @@ static void start(csv_reader *r)
 tables:
 	r->stop_unquoted[(unsigned char)r->delim] = 1;
 	r->stop_unquoted['\n'] = 1;
+	r->stop_unquoted['\0'] = 1;
 	r->stop_quoted['"'] = 1;
 	r->stop_quoted['\n'] = 1;
+	r->stop_quoted['\0'] = 1;
 }
 
 static int push_byte(csv_reader *r, char c, dti_diag *d)
@@ -165,6 +167,9 @@ static int fast_record(csv_reader *r, dti_diag *d)
 	if (len && p[len - 1] == '\r')
 		len--;
 	end = p + len;
+	/* A NUL would silently cut its field: the slow path names its column. */
+	if (memchr(p, '\0', len))
+		return 0;
 	/* Phase 1: find the fields without touching the buffer. */
 	for (;;) {
 		char *q;
@@ -280,6 +285,10 @@ again:
 		}
 		c = r->buf[r->pos++];
 		r->offset++;
+		if (c == '\0')
+			return diag_set(d, DTI_EPARSE, "%s:%ld: column %zu contains a NUL byte", r->name,
+					r->line, r->nfields + 1),
+			       -1;
 		switch (st) {
 		case FIELD_START:
 			if (c == '"') {

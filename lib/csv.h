@@ -1,6 +1,7 @@
 /* csv.h — streaming CSV reader (RFC 4180 plus what spreadsheets write):
  * UTF-8 with or without BOM, quoted fields with doubled quotes and line
  * breaks, CRLF or LF, comma or semicolon (detected from the first line).
+ * A NUL byte anywhere is malformed input (it would cut its field short).
  * Memory is bounded by the longest record, whatever the file size. */
 #ifndef DTI_CSV_H
 #define DTI_CSV_H
@@ -27,7 +28,7 @@ void csv_close(csv_reader *r);
 int csv_next(csv_reader *r, dti_diag *d);
 
 size_t csv_nfields(const csv_reader *r);
-/* Field i of the current record, NUL-terminated (embedded NULs end it). */
+/* Field i of the current record, NUL-terminated (it holds no other NUL). */
 const char *csv_field(const csv_reader *r, size_t i);
 size_t csv_field_len(const csv_reader *r, size_t i);
 /* Line on which the current record starts (1-based). */

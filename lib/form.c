@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "csv.h"
 #include "text.h"
@@ -228,32 +227,6 @@ void form_result_free(form_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-bool form_link_ok(const char *s, const char **why)
-{
-	const char *host;
-	size_t n = strlen(s);
-	const char *w = NULL;
-
-	if (n > FORM_MAX_URL)
-		w = "is longer than 2000 bytes";
-	else if (strncasecmp(s, "https://", 8) == 0)
-		host = s + 8;
-	else if (strncasecmp(s, "http://", 7) == 0)
-		host = s + 7;
-	else
-		w = "is not an http:// or https:// link";
-	if (!w && (!*host || *host == '/' || *host == '?' || *host == '#'))
-		w = "has no host";
-	for (const unsigned char *p = (const unsigned char *)s; !w && *p; p++)
-		if (*p <= 0x20 || *p == 0x7F || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
-			w = "contains a space, a quote, < > or a control character";
-	if (!w && !utf8_valid(s, n))
-		w = "is not valid UTF-8";
-	if (why)
-		*why = w;
-	return w == NULL;
-}
-
 bool form_phone_ok(const char *s)
 {
 	size_t digits = 0;
@@ -261,8 +234,6 @@ bool form_phone_ok(const char *s)
 	for (const char *p = s; *p; p++) {
 		if (*p >= '0' && *p <= '9')
 			digits++;
-		else if (*p == '+' && p == s)
-			continue;
 		else if (!strchr(" .-()", *p))
 			return false;
 	}
@@ -391,10 +362,12 @@ static char *field(csv_reader *r, size_t i)
 	return text_trim(xstrdup(i < csv_nfields(r) ? csv_field(r, i) : ""));
 }
 
-/* Contact field: NFC, bounded, no formula prefix.  Returns owned or NULL. */
+/* Contact field: NFC, bounded, one line of clean text (text_check), not
+ * starting with a character that makes a spreadsheet run it as a formula
+ * (the form goes back to the officer's spreadsheet).  Returns owned or NULL. */
 static char *contact_field(reader *rd, const char *raw, const char *what)
 {
-	char *v;
+	char why[TEXT_WHY];
 
 	if (!*raw)
 		return NULL;
@@ -402,18 +375,16 @@ static char *contact_field(reader *rd, const char *raw, const char *what)
 		problem(rd, "%s is longer than %u bytes", what, FORM_MAX_CONTACT);
 		return NULL;
 	}
-	if (strchr("=@", raw[0])) {
+	if (strchr("=+-@", raw[0])) {
 		problem(rd, "%s starts with '%c', which a spreadsheet would run as a formula", what,
 			raw[0]);
 		return NULL;
 	}
-	for (const unsigned char *p = (const unsigned char *)raw; *p; p++)
-		if (*p < 0x20 || *p == 0x7F) {
-			problem(rd, "%s contains a control character or a line break", what);
-			return NULL;
-		}
-	v = text_nfc(raw);
-	return v;
+	if (!text_check(raw, strlen(raw), TEXT_LINE, why)) {
+		problem(rd, "%s %s", what, why);
+		return NULL;
+	}
+	return text_nfc(raw);
 }
 
 static void read_contact(reader *rd, csv_reader *r, form_contact *c)
@@ -426,7 +397,12 @@ static void read_contact(reader *rd, csv_reader *r, form_contact *c)
 	c->name = contact_field(rd, f[0], contact_labels[0]);
 	c->unit = contact_field(rd, f[1], contact_labels[1]);
 	c->position = contact_field(rd, f[2], contact_labels[2]);
-	if (*f[3] && !form_phone_ok(f[3]))
+	/* A leading + would make the spreadsheet compute the number. */
+	if (f[3][0] == '+')
+		problem(rd, "%s '%s' starts with '+', which a spreadsheet would run as a formula: "
+			    "write the number as 0… or 84…",
+			contact_labels[3], f[3]);
+	else if (*f[3] && !form_phone_ok(f[3]))
 		problem(rd, "'%s' is not a phone number (8 to 15 digits)", f[3]);
 	else
 		c->phone = contact_field(rd, f[3], contact_labels[3]);
@@ -459,10 +435,7 @@ static bool record_clean(reader *rd, csv_reader *r)
 		const char *f = csv_field(r, i);
 		size_t n = csv_field_len(r, i);
 		const char *col = i < FORM_COLUMNS ? header[i] : "extra column";
-		if (strlen(f) != n) {
-			problem(rd, "column %zu (%s) contains a NUL byte", i + 1, col);
-			ok = false;
-		} else if (!utf8_valid(f, n)) {
+		if (!utf8_valid(f, n)) {
 			problem(rd, "column %zu (%s) is not valid UTF-8 (save the file as UTF-8)", i + 1,
 				col);
 			ok = false;
@@ -633,8 +606,7 @@ dti_err form_read(FILE *f, const char *name, const framework *fw, const form_ite
 
 		rd.line = csv_line(r);
 		rd.key = NULL;
-		if (csv_nfields(r) && (!utf8_valid(csv_field(r, 0), csv_field_len(r, 0)) ||
-				       strlen(csv_field(r, 0)) != csv_field_len(r, 0))) {
+		if (csv_nfields(r) && !utf8_valid(csv_field(r, 0), csv_field_len(r, 0))) {
 			record_clean(&rd, r);
 			continue;
 		}
@@ -761,7 +733,7 @@ dti_err form_read(FILE *f, const char *name, const framework *fw, const form_ite
 		intptr_t first;
 		size_t idx;
 		char where[256];
-		const char *why;
+		char why[TEXT_WHY];
 		bool link_ok = true;
 
 		rd.line = csv_line(r);
@@ -775,8 +747,7 @@ dti_err form_read(FILE *f, const char *name, const framework *fw, const form_ite
 		{
 			bool clean = true;
 			for (size_t i = 0; i < csv_nfields(r); i++)
-				clean = clean && strlen(csv_field(r, i)) == csv_field_len(r, i) &&
-					utf8_valid(csv_field(r, i), csv_field_len(r, i));
+				clean = clean && utf8_valid(csv_field(r, i), csv_field_len(r, i));
 			if (!clean) { /* already reported */
 				free(key);
 				continue;
@@ -789,13 +760,12 @@ dti_err form_read(FILE *f, const char *name, const framework *fw, const form_ite
 		/* The note is kept as written (not trimmed). */
 		note = xstrdup(C_NOTE < csv_nfields(r) ? csv_field(r, C_NOTE) : "");
 		seen[idx].line = rd.line;
-		if (*link && !form_link_ok(link, &why)) {
+		if (*link && !text_link_ok(link, why)) {
 			problem(&rd, "the proof link %s", why);
 			link_ok = false;
 		}
-		if (strlen(note) > FORM_MAX_NOTE) {
-			problem(&rd, "the note is %zu bytes long; at most %u are kept (shorten it)",
-				strlen(note), FORM_MAX_NOTE);
+		if (!text_note_ok(note, why)) {
+			problem(&rd, "the note %s", why);
 			note[0] = '\0';
 		}
 		if (!*answer) {

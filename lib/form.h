@@ -19,13 +19,14 @@
 #include "batch.h"
 #include "err.h"
 #include "framework.h"
+#include "text.h"
 #include "units.h"
 #include "util.h"
 
 #define FORM_SOURCE_WORD "commune" /* the framework's "source" of form items */
 #define FORM_COLUMNS 7
-#define FORM_MAX_NOTE 4000       /* bytes in a note */
-#define FORM_MAX_URL 2000        /* bytes in a proof link */
+#define FORM_MAX_NOTE TEXT_MAX_NOTE /* bytes in a note */
+#define FORM_MAX_URL TEXT_MAX_LINK  /* bytes in a proof link */
 #define FORM_MAX_CONTACT 200     /* bytes in a contact field */
 #define FORM_MAX_BYTES (16u << 20) /* a form file */
 
@@ -100,11 +101,10 @@ dti_err form_read(FILE *f, const char *name, const framework *fw, const form_ite
 		  const commune_index *communes, int year, form_result *r, dti_problems *p,
 		  dti_diag *d);
 
-/* Validation rules, exposed for tests and the appraisal command. */
-/* A proof link: http:// or https:// with a host, no spaces or control
- * characters, at most FORM_MAX_URL bytes.  why (may be NULL) says what is wrong. */
-bool form_link_ok(const char *s, const char **why);
-/* A phone number: digits with spaces . - ( ) and a leading +; 8 to 15 digits. */
+/* Validation rules, exposed for tests.  Proof links and notes are checked
+ * by text_link_ok and text_note_ok (text.h), as every way in checks them. */
+/* A phone number: digits with spaces . - ( ); 8 to 15 digits.  No leading
+ * +: a spreadsheet takes it for a formula (write 0… or 84…). */
 bool form_phone_ok(const char *s);
 /* An e-mail address: local@domain.tld without spaces. */
 bool form_email_ok(const char *s);

@@ -239,8 +239,9 @@ static long find_column(const csv_reader *r, const char *configured, const char 
 static inline void scan16(const char *s, __m128i delim, uint64_t *all, uint64_t *rare, unsigned at)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-	__m128i r = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-				 _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+	__m128i r = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+					      _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
+				 _mm_cmpeq_epi8(v, _mm_setzero_si128()));
 	*rare |= (uint64_t)(unsigned)_mm_movemask_epi8(r) << at;
 	*all |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(r, _mm_cmpeq_epi8(v, delim)))
 		<< at;
@@ -248,8 +249,9 @@ static inline void scan16(const char *s, __m128i delim, uint64_t *all, uint64_t 
 #endif
 
 /* Bits of the first n bytes at s (at most 64) that matter when splitting a
- * simple line: in *all the delimiters, quotes and line feeds; in *rare the
- * quotes and line feeds alone (a few a line, where delimiters are many). */
+ * simple line: in *all the delimiters, quotes, line feeds and NULs; in
+ * *rare the quotes, line feeds and NULs alone (a few a line, where
+ * delimiters are many).  A NUL sends the line to csv_next, which refuses it. */
 static inline void scan_block(const char *s, size_t n, char delim, uint64_t *all, uint64_t *rare)
 {
 	size_t i = 0;
@@ -268,9 +270,9 @@ static inline void scan_block(const char *s, size_t n, char delim, uint64_t *all
 		scan16(s + i, d, all, rare, (unsigned)i);
 #endif
 	for (; i < n && i < 64; i++) {
-		if (s[i] == '"' || s[i] == '\n')
+		if (s[i] == '"' || s[i] == '\n' || s[i] == '\0')
 			*rare |= (uint64_t)1 << i;
-		if (s[i] == delim || s[i] == '"' || s[i] == '\n')
+		if (s[i] == delim || s[i] == '"' || s[i] == '\n' || s[i] == '\0')
 			*all |= (uint64_t)1 << i;
 	}
 }
@@ -351,6 +353,8 @@ static int split_line(const onetouch_rows *rs, const char *p, onetouch_row *row,
 			unsigned i = lowest_bit(rare);
 			const char *s = blk + i;
 			rare &= rare - 1;
+			if (*s == '\0')
+				return LINE_SLOW;
 			if (*s == '\n') {
 				if (quoted)
 					return LINE_SLOW;

@@ -180,12 +180,32 @@ dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framew
 			row_year = (int)y;
 		}
 		if (fmt == SHEET_LONG) {
-			char vbuf[128], valbuf[256], *vheap = NULL, *valheap = NULL;
+			char vbuf[128], valbuf[256], lbuf[256], *vheap = NULL, *valheap = NULL,
+								 *lheap = NULL;
 			const char *vname = field_trimmed(r, (size_t)c_var, vbuf, sizeof vbuf, &vheap);
 			const char *value =
 				field_trimmed(r, (size_t)c_value, valbuf, sizeof valbuf, &valheap);
+			const char *link = c_proof >= 0 ? field_trimmed(r, (size_t)c_proof, lbuf,
+									sizeof lbuf, &lheap)
+							: "";
+			/* The note is kept as written, as on the form. */
+			const char *note = c_note >= 0 ? csv_field(r, (size_t)c_note) : "";
 			const fw_variable *v = framework_variable(fw, vname);
-			if (!v) {
+			char why[TEXT_WHY];
+			bool clean = true;
+			if (*link && !text_link_ok(link, why)) {
+				problems_add(p, "%s:%ld:%ld (proof_url): the proof link %s", name, line,
+					     c_proof + 1, why);
+				clean = false;
+			}
+			if (!text_note_ok(note, why)) {
+				problems_add(p, "%s:%ld:%ld (note): the note %s", name, line, c_note + 1,
+					     why);
+				clean = false;
+			}
+			if (!clean) {
+				b->counts.rejected++;
+			} else if (!v) {
 				problems_add(p, "%s:%ld:%ld (variable): unknown variable '%s'", name,
 					     line, c_var + 1, vname);
 				b->counts.rejected++;
@@ -193,13 +213,13 @@ dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framew
 				b->counts.skipped++;
 			} else {
 				sheet_where(where, sizeof where, name, line, c_value + 1, "value");
-				if (!batch_add(b, v, ce->code, row_year, value, dec,
-					       c_proof >= 0 ? csv_field(r, (size_t)c_proof) : NULL,
-					       c_note >= 0 ? csv_field(r, (size_t)c_note) : NULL, where, p))
+				if (!batch_add(b, v, ce->code, row_year, value, dec, link, note, where,
+					       p))
 					b->counts.rejected++;
 			}
 			free(vheap);
 			free(valheap);
+			free(lheap);
 			continue;
 		}
 		for (size_t i = 0; i < ncols; i++) {

@@ -1,6 +1,8 @@
 #include "text.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 
 #include "util.h"
@@ -39,6 +41,86 @@ bool utf8_valid(const char *s, size_t n)
 		p += len;
 	}
 	return true;
+}
+
+bool text_check(const char *s, size_t n, int flags, char why[TEXT_WHY])
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+	if (memchr(s, '\0', n)) {
+		snprintf(why, TEXT_WHY, "contains a NUL byte");
+		return false;
+	}
+	if (!utf8_valid(s, n)) {
+		snprintf(why, TEXT_WHY, "is not valid UTF-8");
+		return false;
+	}
+	/* Valid UTF-8: C1 controls are C2 80–9F, the bidirectional controls
+	 * E2 80 AA–AE and E2 81 A6–A9. */
+	for (; p < end; p++) {
+		unsigned cp = 0;
+		bool bidi = false;
+
+		if (*p < 0x20 || *p == 0x7F) {
+			if ((flags & TEXT_MULTILINE) && (*p == '\t' || *p == '\n' || *p == '\r'))
+				continue;
+			cp = *p;
+		} else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+			cp = p[1];
+		} else if (p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
+					    (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9))) {
+			cp = 0x2000u | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+			bidi = true;
+		} else {
+			continue;
+		}
+		snprintf(why, TEXT_WHY, "contains a %scontrol character (U+%04X)",
+			 bidi ? "bidirectional " : "", cp);
+		return false;
+	}
+	return true;
+}
+
+bool text_link_ok(const char *s, char why[TEXT_WHY])
+{
+	const char *host = NULL;
+	size_t n = strlen(s);
+
+	if (n > TEXT_MAX_LINK) {
+		snprintf(why, TEXT_WHY, "is longer than %d bytes", TEXT_MAX_LINK);
+		return false;
+	}
+	if (!text_check(s, n, TEXT_LINE, why))
+		return false;
+	if (strncasecmp(s, "https://", 8) == 0)
+		host = s + 8;
+	else if (strncasecmp(s, "http://", 7) == 0)
+		host = s + 7;
+	if (!host) {
+		snprintf(why, TEXT_WHY, "is not an http:// or https:// link");
+		return false;
+	}
+	if (!*host || *host == '/' || *host == '?' || *host == '#') {
+		snprintf(why, TEXT_WHY, "has no host");
+		return false;
+	}
+	if (strpbrk(s, " \"<>\\")) {
+		snprintf(why, TEXT_WHY, "contains a space, a quote, < > or a backslash");
+		return false;
+	}
+	return true;
+}
+
+bool text_note_ok(const char *s, char why[TEXT_WHY])
+{
+	size_t n = strlen(s);
+
+	if (n > TEXT_MAX_NOTE) {
+		snprintf(why, TEXT_WHY, "is %zu bytes long; at most %d are kept (shorten it)", n,
+			 TEXT_MAX_NOTE);
+		return false;
+	}
+	return text_check(s, n, TEXT_MULTILINE, why);
 }
 
 static char *map(const char *s, utf8proc_option_t opts)

@@ -9,6 +9,31 @@
 /* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool utf8_valid(const char *s, size_t n);
 
+/* What text_check lets through besides ordinary text. */
+#define TEXT_LINE 0      /* one line: no control character at all */
+#define TEXT_MULTILINE 1 /* a note: tab, line feed and carriage return allowed */
+
+#define TEXT_MAX_LINK 2000 /* bytes in a proof link */
+#define TEXT_MAX_NOTE 4000 /* bytes in a note or an appraisal reason */
+#define TEXT_WHY 96        /* room for what text_check and friends say */
+
+/* The one check of free text at input (names, notes, links, contacts,
+ * reasons): s[0..n) is valid UTF-8 without a NUL, without a control
+ * character (C0 — but tab, LF and CR under TEXT_MULTILINE —, DEL, C1) and
+ * without a bidirectional embedding, override or isolate (U+202A–U+202E,
+ * U+2066–U+2069), which would let a name or a note reorder what a reader
+ * of the ranking sees.  On a problem writes what is wrong into why
+ * ("contains a bidirectional control character (U+202E)"; the caller
+ * names the field) and returns false. */
+bool text_check(const char *s, size_t n, int flags, char why[TEXT_WHY]);
+
+/* A proof link: http:// or https:// with a host, no spaces, quotes, < > \
+ * or control characters, at most TEXT_MAX_LINK bytes, and text_check. */
+bool text_link_ok(const char *s, char why[TEXT_WHY]);
+
+/* A note: at most TEXT_MAX_NOTE bytes and text_check(TEXT_MULTILINE). */
+bool text_note_ok(const char *s, char why[TEXT_WHY]);
+
 /* NFC form of s; malloc'd, caller frees; NULL when s is not valid UTF-8. */
 char *text_nfc(const char *s);
 

@@ -61,6 +61,15 @@ dti_err units_load(const char *path, units **out, dti_diag *d)
 	}
 	while ((got = csv_next(r, d)) > 0) {
 		admin_unit *a;
+		char why[TEXT_WHY];
+		for (int i = 0; i < 7; i++) {
+			const char *v = csv_field(r, (size_t)idx[i]);
+			if (!text_check(v, strlen(v), TEXT_LINE, why)) {
+				rc = diag_set(d, DTI_EINVALID, "%s:%ld: column '%s': %s", path,
+					      csv_line(r), cols[i][0], why);
+				goto out;
+			}
+		}
 		if (u->count == cap) {
 			cap = cap ? cap * 2 : 1024;
 			u->items = xrealloc(u->items, cap * sizeof *u->items);
@@ -181,14 +190,15 @@ dti_err commune_list_read_csv(const char *path, commune_list *out, dti_problems 
 	for (; got > 0; got = csv_next(r, d)) {
 		char *code = text_trim(xstrdup(csv_field(r, (size_t)ci)));
 		char *name = ni >= 0 ? text_trim(xstrdup(csv_field(r, (size_t)ni))) : xstrdup("");
+		char why[TEXT_WHY];
 		bool digits = *code != '\0';
 		for (const char *c = code; *c; c++)
 			digits = digits && *c >= '0' && *c <= '9';
 		if (!digits)
 			problems_add(p, "%s:%ld: commune code '%s' is not a number", path, csv_line(r),
 				     code);
-		else if (!utf8_valid(name, strlen(name)))
-			problems_add(p, "%s:%ld: name is not valid UTF-8", path, csv_line(r));
+		else if (!text_check(name, strlen(name), TEXT_LINE, why))
+			problems_add(p, "%s:%ld: column 'name': %s", path, csv_line(r), why);
 		else
 			commune_list_add(out, code, name);
 		free(code);
@@ -208,7 +218,7 @@ dti_err commune_list_check(commune_list *l, const units *u, const char *where, d
 	for (size_t i = 0; i < l->count; i++) {
 		commune_entry *e = &l->items[i];
 		const admin_unit *a;
-		char padded[16];
+		char padded[16], why[TEXT_WHY];
 
 		if (commune_code_normalise(e->code, padded)) {
 			free(e->code);
@@ -225,7 +235,9 @@ dti_err commune_list_check(commune_list *l, const units *u, const char *where, d
 				     e->code);
 			continue;
 		}
-		if (!*e->name) {
+		if (!text_check(e->name, strlen(e->name), TEXT_LINE, why)) {
+			problems_add(p, "%s: commune %s: the name %s", where, e->code, why);
+		} else if (!*e->name) {
 			free(e->name);
 			e->name = xstrdup(a->name);
 		} else {

@@ -44,7 +44,7 @@ for r in rows:
         r[2:7] = ["Nguyễn Thị Hương", "Văn phòng - Thống kê xã", "Công chức", "0912 345 678",
                   "huong.nt@example.vn"]
     if k == "contact.approver" and opts.get("contact") == "default":
-        r[2:7] = ["Trần Văn Đức", "UBND xã", "Phó Chủ tịch UBND xã", "+84 221 3987 654", ""]
+        r[2:7] = ["Trần Văn Đức", "UBND xã", "Phó Chủ tịch UBND xã", "84 221 3987 654", ""]
     if k == "commune_name" and opts.get("name") == "nfd":
         r[2] = unicodedata.normalize("NFD", r[2])
 rows.extend(extra)

@@ -36,7 +36,8 @@ fill_good "$F" "$T/bytes.csv" "dx_staff.note@=$T/latin.note" "infosec_doc.note@=
 dti form import "$T/bytes.csv" 2> "$T/err" && die "invalid UTF-8 accepted"
 cat "$T/err"
 grep -q "bytes.csv:24 (dx_staff): column 7 (Ghi chú) is not valid UTF-8" "$T/err" || die "invalid UTF-8 message"
-grep -q "bytes.csv:25 (infosec_doc): column 7 (Ghi chú) contains a NUL byte" "$T/err" || die "NUL message"
+# The CSV reader refuses a NUL byte for every reader, naming line and column.
+grep -q "bytes.csv:25: column 7 contains a NUL byte" "$T/err" || die "NUL message"
 
 # A 1 MB note: refused, with the size.
 python3 -c "import sys; sys.stdout.write('Đ' * 524288)" > "$T/big.note"
@@ -55,11 +56,14 @@ grep -q "nothing of this form was stored" "$T/err" || die "5 MB record not refus
 # Contact fields a spreadsheet would run as formulas, a bad phone and e-mail.
 fill_good "$F" "$T/contact.csv"
 sed -i 's/^contact.officer,\([^,]*\),Nguyễn Thị Hương,/contact.officer,\1,=HYPERLINK("http:\/\/evil"),/' "$T/contact.csv"
-sed -i 's/+84 221 3987 654,/call me maybe,not-an-email/' "$T/contact.csv"
+sed -i 's/,84 221 3987 654,/,call me maybe,not-an-email/' "$T/contact.csv"
+sed -i 's/,0912 345 678,/,+84 912 345 678,/; s/,Văn phòng - Thống kê xã,/,-1+2,/' "$T/contact.csv"
 dti form import "$T/contact.csv" 2> "$T/err" && die "formula contact accepted"
 cat "$T/err"
 grep -q "(contact.officer): Họ tên starts with '=', which a spreadsheet would run as a formula" "$T/err" || die "formula"
 grep -q "(contact.approver): 'call me maybe' is not a phone number" "$T/err" || die "phone"
+grep -q "(contact.officer): Điện thoại liên hệ '+84 912 345 678' starts with '+', which a spreadsheet would run as a formula: write the number as 0… or 84…" "$T/err" || die "phone +"
+grep -q "(contact.officer): Đơn vị công tác starts with '-', which a spreadsheet would run as a formula" "$T/err" || die "unit -"
 grep -q "(contact.approver): 'not-an-email' is not an e-mail address" "$T/err" || die "email"
 
 expect_eq "only the first form stored" "$(q "SELECT count(*) FROM observation")" 18

@@ -134,6 +134,15 @@ static void test_acts(void **state)
 	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_meet, APPRAISE_CORRECT, "-1", "lan",
 					  "wrong", &aid, &d),
 			 DTI_EINVALID);
+	/* A reason or a name that could spoof what readers see (#11). */
+	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_meet, APPRAISE_CORRECT, "6", "lan",
+					  "bi\xe2\x80\xaeên bản", &aid, &d),
+			 DTI_EINVALID);
+	assert_non_null(strstr(d.msg, "the reason contains a bidirectional control character (U+202E)"));
+	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_staff, APPRAISE_VERIFY, NULL,
+					  "lan\x1b[2J", NULL, &aid, &d),
+			 DTI_EINVALID);
+	assert_non_null(strstr(d.msg, "the appraiser's name contains a control character (U+001B)"));
 	assert_int_equal(appraisal_record(f->st, f->fw, 999, APPRAISE_VERIFY, NULL, "lan", NULL, &aid,
 					  &d),
 			 DTI_ENOTFOUND);

@@ -12,6 +12,7 @@
 
 #include "form.h"
 #include "framework.h"
+#include "text.h"
 #include "util.h"
 
 #define FW_PATH "config/frameworks/commune-2024.json"
@@ -29,32 +30,35 @@ static framework *load_fw(void)
 
 static void test_links(void **state)
 {
-	const char *why = NULL;
+	char why[TEXT_WHY] = "";
 	char big[FORM_MAX_URL + 32];
 
 	(void)state;
-	assert_true(form_link_ok("https://xa.example.vn/van-ban/qd-1.pdf", &why));
-	assert_null(why);
-	assert_true(form_link_ok("HTTP://example.vn/a?b=c#d", NULL));
-	assert_true(form_link_ok("https://example.vn/Quyết-định", NULL));
-	assert_false(form_link_ok("javascript:alert(1)", &why));
+	assert_true(text_link_ok("https://xa.example.vn/van-ban/qd-1.pdf", why));
+	assert_string_equal(why, "");
+	assert_true(text_link_ok("HTTP://example.vn/a?b=c#d", why));
+	assert_true(text_link_ok("https://example.vn/Quyết-định", why));
+	assert_false(text_link_ok("javascript:alert(1)", why));
 	assert_string_equal(why, "is not an http:// or https:// link");
-	assert_false(form_link_ok("JAVASCRIPT://%0aalert(1)", NULL));
-	assert_false(form_link_ok("data:text/html,<script>", NULL));
-	assert_false(form_link_ok("ftp://example.vn/x", NULL));
-	assert_false(form_link_ok("example.vn/x", NULL));
-	assert_false(form_link_ok("https://", &why));
+	assert_false(text_link_ok("JAVASCRIPT://%0aalert(1)", why));
+	assert_false(text_link_ok("data:text/html,<script>", why));
+	assert_false(text_link_ok("ftp://example.vn/x", why));
+	assert_false(text_link_ok("example.vn/x", why));
+	assert_false(text_link_ok("https://", why));
 	assert_string_equal(why, "has no host");
-	assert_false(form_link_ok("https:///path", NULL));
-	assert_false(form_link_ok("https://example.vn/a b", NULL));
-	assert_false(form_link_ok("https://example.vn/\"><script>", NULL));
-	assert_false(form_link_ok("https://example.vn/\x01", NULL));
-	assert_false(form_link_ok("https://example.vn/\xff\xfe", &why));
+	assert_false(text_link_ok("https:///path", why));
+	assert_false(text_link_ok("https://example.vn/a b", why));
+	assert_false(text_link_ok("https://example.vn/\"><script>", why));
+	assert_false(text_link_ok("https://example.vn/\x01", why));
+	assert_string_equal(why, "contains a control character (U+0001)");
+	assert_false(text_link_ok("https://example.vn/\xe2\x80\xae", why));
+	assert_string_equal(why, "contains a bidirectional control character (U+202E)");
+	assert_false(text_link_ok("https://example.vn/\xff\xfe", why));
 	assert_string_equal(why, "is not valid UTF-8");
 	memcpy(big, "https://e.vn/", 13);
 	memset(big + 13, 'a', sizeof big - 14);
 	big[sizeof big - 1] = '\0';
-	assert_false(form_link_ok(big, &why));
+	assert_false(text_link_ok(big, why));
 	assert_string_equal(why, "is longer than 2000 bytes");
 }
 
@@ -62,7 +66,8 @@ static void test_phone_email(void **state)
 {
 	(void)state;
 	assert_true(form_phone_ok("0912 345 678"));
-	assert_true(form_phone_ok("+84 221 3987 654"));
+	assert_false(form_phone_ok("+84 221 3987 654")); /* a formula in a spreadsheet */
+	assert_true(form_phone_ok("84 221 3987 654"));
 	assert_true(form_phone_ok("(0221) 3.987-654"));
 	assert_false(form_phone_ok("1234567"));          /* 7 digits */
 	assert_false(form_phone_ok("1234567890123456")); /* 16 digits */
@@ -240,6 +245,14 @@ static char *render(read_case *c, const char *const *prefill, const char *const 
 	return sb_take(&sb);
 }
 
+static bool has_problem(const read_case *c, const char *needle)
+{
+	for (size_t i = 0; i < c->p.stored; i++)
+		if (strstr(c->p.items[i], needle))
+			return true;
+	return false;
+}
+
 static void test_round_trip(void **state)
 {
 	read_case c;
@@ -376,6 +389,62 @@ static void test_hostile_fields(void **state)
 	case_free(&c);
 }
 
+/* text with the first `from` replaced by `to`; frees text. */
+static char *replaced(char *text, const char *from, const char *to)
+{
+	char *at = strstr(text, from), *out;
+
+	assert_non_null(at);
+	out = xasprintf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	free(text);
+	return out;
+}
+
+/* text with the row starting with key replaced by row; frees text. */
+static char *replaced_row(char *text, const char *key, const char *row)
+{
+	char *at = strstr(text, key), *end, *out;
+
+	assert_non_null(at);
+	end = strstr(at, "\r\n");
+	assert_non_null(end);
+	out = xasprintf("%.*s%s%s", (int)(at - text), text, row, end);
+	free(text);
+	return out;
+}
+
+/* Contact fields that a spreadsheet would run as a formula, and text that
+ * could spoof the ranking (bidirectional overrides, C1 controls), are
+ * refused at input with the line and the field (#11 items 3 and 11). */
+static void test_contact_formulas_and_spoofing(void **state)
+{
+	read_case c;
+	const char *pre[18] = {NULL};
+	char *text;
+
+	(void)state;
+	case_init(&c);
+	text = render(&c, pre, NULL);
+	text = replaced(text, "0912 345 678", "+84 912 345 678");
+	text = replaced(text, "UBND xã,Công chức", "-UBND xã,+Công chức");
+	text = replaced(text, "Trần Văn Đức", "Trần \xe2\x80\xae Đức");
+	text = replaced_row(text, "dx_staff,", "dx_staff,q,có,,,https://e.vn/qd,\"ghi \xc2\x85 chú\"");
+	text = replaced_row(text, "dx_plan_annual,", "dx_plan_annual,q,có,,,https://e.vn/\xe2\x80\xabx,");
+	assert_int_equal(read_text(&c, text), DTI_EINVALID);
+	for (size_t i = 0; i < c.p.stored; i++)
+		print_message("  %s\n", c.p.items[i]);
+	assert_true(has_problem(&c, "(contact.officer): Điện thoại liên hệ '+84 912 345 678' starts with '+', "
+				    "which a spreadsheet would run as a formula: write the number as 0… or 84…"));
+	assert_true(has_problem(&c, "(contact.officer): Đơn vị công tác starts with '-', which a spreadsheet"));
+	assert_true(has_problem(&c, "(contact.officer): Chức vụ starts with '+', which a spreadsheet"));
+	assert_true(has_problem(&c, "(contact.approver): Họ tên contains a bidirectional control character (U+202E)"));
+	assert_true(has_problem(&c, "(dx_staff): the note contains a control character (U+0085)"));
+	assert_true(has_problem(&c, "(dx_plan_annual): the proof link contains a bidirectional control character (U+202B)"));
+	assert_int_equal(c.p.count, 7); /* the six, and 2.3 left without a link */
+	free(text);
+	case_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_problems_in_line_order),
 		cmocka_unit_test(test_hostile_fields),
+		cmocka_unit_test(test_contact_formulas_and_spoofing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,18 +44,24 @@ typedef struct result {
 	dti_err rc;
 	batch b;
 	dti_problems p;
+	dti_diag d;
 } result;
 
-static void read_text(const char *text, result *r)
+static void read_bytes(const char *text, size_t len, result *r)
 {
-	FILE *f = fmemopen((void *)text, strlen(text), "rb");
-	dti_diag d;
+	FILE *f = fmemopen((void *)text, len, "rb");
 
 	assert_non_null(f);
 	batch_init(&r->b);
 	memset(&r->p, 0, sizeof r->p);
-	r->rc = sheet_read_csv(f, "t.csv", SHEET_AUTO, fw, &ix, 2024, &r->b, &r->p, &d);
+	r->d.msg[0] = '\0';
+	r->rc = sheet_read_csv(f, "t.csv", SHEET_AUTO, fw, &ix, 2024, &r->b, &r->p, &r->d);
 	fclose(f);
+}
+
+static void read_text(const char *text, result *r)
+{
+	read_bytes(text, strlen(text), r);
 }
 
 static void done(result *r)
@@ -215,6 +221,89 @@ static void test_invalid_utf8_is_refused(void **state)
 	done(&r);
 }
 
+/* The proof links and notes of a sheet pass the form's checks (#11). */
+static void test_hostile_links_and_notes_are_refused(void **state)
+{
+	strbuf sb;
+	result r;
+	(void)state;
+	sb_init(&sb, 0);
+	sb_appends(&sb, "commune_code,variable,value,proof_url,note\n"
+			"11989,dx_staff,yes,javascript:alert(1),\n"
+			"11989,population,100,data:text/html;base64;PHNjcmlwdD4,\n"
+			"11989,households,10,\"https://e.vn/\"\"><script>alert(1)</script>\",\n"
+			"11989,villages,3,https://e.vn/ok,\"c\xff\"\n"
+			"11989,agencies,3,https://e.vn/ok,\"Lạc \xe2\x80\xae Đạo\"\n"
+			"11989,enterprises,3,https://e.vn/\xe2\x81\xa6x,\n"
+			"11989,smes,3,,\"a\x07" "b\"\n"
+			"11989,civil_servants,3,,");
+	for (int i = 0; i < 1 << 20; i++)
+		sb_append(&sb, "x", 1);
+	sb_appends(&sb, "\n11989,workstations,3,https://e.vn/fine,\"two\nlines\tand a tab\"\n");
+	read_text(sb.data, &r);
+	for (size_t i = 0; i < r.p.stored; i++)
+		print_message("  %s\n", r.p.items[i]);
+	assert_int_equal(r.rc, DTI_EINVALID);
+	assert_int_equal(r.p.count, 8);
+	assert_true(has_problem(&r, "t.csv:2:4 (proof_url): the proof link is not an http:// or https:// link"));
+	assert_true(has_problem(&r, "t.csv:3:4 (proof_url): the proof link is not an http"));
+	assert_true(has_problem(&r, "t.csv:4:4 (proof_url): the proof link contains a space, a quote"));
+	assert_true(has_problem(&r, "t.csv:5:5 (note): the note is not valid UTF-8"));
+	assert_true(has_problem(&r, "t.csv:6:5 (note): the note contains a bidirectional control character (U+202E)"));
+	assert_true(has_problem(&r, "t.csv:7:4 (proof_url): the proof link contains a bidirectional control character (U+2066)"));
+	assert_true(has_problem(&r, "t.csv:8:5 (note): the note contains a control character (U+0007)"));
+	assert_true(has_problem(&r, "t.csv:9:5 (note): the note is 1048576 bytes long; at most 4000"));
+	done(&r);
+	sb_free(&sb);
+}
+
+/* A NUL byte does not cut a field short: the file is refused (#11 item 5),
+ * on the fast path (a plain line) and the slow one (a quoted line break). */
+static void test_nul_byte_is_refused(void **state)
+{
+	static const char plain[] = "commune_code,variable,value\n11989,population,5\0" "999\n";
+	static const char quoted[] = "commune_code,variable,value,note\n"
+				     "11989,population,5,\"a\nb\0\"\n";
+	result r;
+	(void)state;
+	read_bytes(plain, sizeof plain - 1, &r);
+	assert_int_equal(r.rc, DTI_EPARSE);
+	assert_int_equal(r.b.count, 0);
+	assert_non_null(strstr(r.d.msg, "t.csv:2: column 3 contains a NUL byte"));
+	done(&r);
+	read_bytes(quoted, sizeof quoted - 1, &r);
+	assert_int_equal(r.rc, DTI_EPARSE);
+	assert_non_null(strstr(r.d.msg, "t.csv:3: column 4 contains a NUL byte"));
+	done(&r);
+}
+
+/* Unit names with a bidirectional override or a control character are
+ * refused where a commune list is read (#11 item 11). */
+static void test_commune_names_refuse_spoofing(void **state)
+{
+	char path[] = "/tmp/dti-names-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	commune_list l = {0};
+	dti_problems p = {0};
+	dti_diag d;
+	(void)state;
+	assert_non_null(f);
+	fputs("code,name\n11989,Xã Lạc \xe2\x80\xae Đạo\n12004,Xã Đình\x7f Dù\n"
+	      "12016,Xã \xc2\x9b Lạc Hồng\n11986,Thị trấn Như Quỳnh\n", f);
+	fclose(f);
+	assert_int_equal(commune_list_read_csv(path, &l, &p, &d), DTI_EINVALID);
+	for (size_t i = 0; i < p.stored; i++)
+		print_message("  %s\n", p.items[i]);
+	assert_int_equal(p.count, 3);
+	assert_non_null(strstr(p.items[0], ":2: column 'name': contains a bidirectional control character (U+202E)"));
+	assert_non_null(strstr(p.items[1], ":3: column 'name': contains a control character (U+007F)"));
+	assert_non_null(strstr(p.items[2], ":4: column 'name': contains a control character (U+009B)"));
+	problems_free(&p);
+	commune_list_free(&l);
+	unlink(path);
+}
+
 static void test_unclosed_quote_is_a_parse_error(void **state)
 {
 	FILE *f;
@@ -290,6 +379,9 @@ int main(void)
 		cmocka_unit_test(test_file_sized_batch),
 		cmocka_unit_test(test_wide_unknown_column_and_missing_key),
 		cmocka_unit_test(test_invalid_utf8_is_refused),
+		cmocka_unit_test(test_hostile_links_and_notes_are_refused),
+		cmocka_unit_test(test_nul_byte_is_refused),
+		cmocka_unit_test(test_commune_names_refuse_spoofing),
 		cmocka_unit_test(test_unclosed_quote_is_a_parse_error),
 		cmocka_unit_test(test_csv_multiline_field_keeps_line_numbers),
 		cmocka_unit_test(test_name_keys),
