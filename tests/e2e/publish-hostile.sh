@@ -17,7 +17,29 @@ commune_code,variable,value,proof_url,note
 25270,tslcd_connected,có,"http://example.org/"" onmouseover=""alert(3)",y
 25270,dx_staff,có,"data:text/html;base64,PHNjcmlwdD4=",z
 CSV
-dti import --source '<img src=x onerror=alert(4)>' "$T/proofs.csv"
+# Such links are refused at import (core-import-hostile.sh) ...
+if dti import --source '<img src=x onerror=alert(4)>' "$T/proofs.csv" 2>/dev/null; then
+  echo "hostile proof links were accepted at import"; exit 1
+fi
+# ... but a database may hold them (stored before that check, or by hand):
+# the report escapes whatever is stored.  Imported with a harmless link,
+# then given the hostile one.
+cat > "$T/proofs-ok.csv" <<'CSV'
+commune_code,variable,value,proof_url,note
+25270,radio_dx_segment,có,https://example.org/1,"<script>alert('note')</script>"
+25270,dx_plan_5year,có,https://example.org/2,ghi chú & <i>đậm</i>
+25270,infosec_doc,có,https://example.org/3,x
+25270,tslcd_connected,có,https://example.org/4,y
+25270,dx_staff,có,https://example.org/5,z
+CSV
+dti import --source '<img src=x onerror=alert(4)>' "$T/proofs-ok.csv"
+sqlite3 "$T/dti.db" "UPDATE observation SET proof_url = CASE variable
+  WHEN 'radio_dx_segment' THEN 'javascript:alert(1)'
+  WHEN 'dx_plan_5year' THEN 'https://example.org/a?x=1&y=\"2\"'
+  WHEN 'infosec_doc' THEN 'JaVaScRiPt:alert(2)'
+  WHEN 'tslcd_connected' THEN 'http://example.org/\" onmouseover=\"alert(3)'
+  WHEN 'dx_staff' THEN 'data:text/html;base64,PHNjcmlwdD4=' END
+  WHERE run_id = (SELECT max(id) FROM run)"
 # An appraiser's name and reason come from outside too.
 obs=$(sqlite3 "$T/dti.db" "SELECT max(id) FROM observation WHERE commune_code = '25270' AND variable = 'dx_plan_annual'")
 dti appraise reject "$obs" --by '<script>alert(6)</script>' --reason 'thiếu <img src=y onerror=alert(7)>'
