@@ -24,7 +24,7 @@ t = sys.argv[1]
 codes = ["11986", "11989", "11992", "11995", "11998", "12001", "12004", "12007", "12010", "12013", "12016"]
 def doc(r, nxt):
     return json.dumps({"du_lieu": [{"ma_xa": codes[i], "tb_smartphone": 7000 + i} for i in r], "links": {"next": nxt}})
-open(t + "/local.json", "w").write(doc(range(11), None))
+open(t + "/local.json", "w").write(doc(range(6, 11), None))
 open(t + "/feeds/ok1.json", "w").write(doc(range(6), "page2.json"))
 open(t + "/feeds/page2.json", "w").write(doc(range(6, 11), None))
 open(t + "/feeds/up1.json", "w").write(doc(range(6), "../local.json"))
