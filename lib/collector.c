@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -86,21 +87,7 @@ char *collector_expand(const char *tmpl, int year, const char *commune, const ch
 
 char *collector_file_path(const char *url)
 {
-	const char *p;
-	char *path, *out;
-	int n = 0;
-
-	if (strncmp(url, "file://", 7) != 0)
-		return NULL;
-	p = url + 7;
-	if (strncmp(p, "localhost/", 10) == 0)
-		p += 9;
-	path = curl_easy_unescape(NULL, p, 0, &n);
-	if (!path)
-		return NULL;
-	out = xstrndup(path, (size_t)n);
-	curl_free(path);
-	return out;
+	return fetch_file_path(url);
 }
 
 /* ---- source blocks ------------------------------------------------------ */
@@ -283,6 +270,15 @@ static dti_err source_resolve(const collector_env *env, json_t *block, collector
 					s->name, s->ca_file);
 		s->fetch.ca_file = s->ca_file;
 	}
+	v = json_object_get(block, "cross_origin");
+	if (!v && defaults)
+		v = json_object_get(defaults, "cross_origin");
+	if (v && (!json_is_string(v) || (strcmp(json_string_value(v), "strip") != 0 &&
+					 strcmp(json_string_value(v), "refuse") != 0)))
+		return diag_set(d, DTI_ECONFIG,
+				"source '%s': \"cross_origin\" must be \"strip\" or \"refuse\"",
+				s->name);
+	s->fetch.cross_origin_refuse = v && strcmp(json_string_value(v), "refuse") == 0;
 	method = json_string_value(json_object_get(block, "method"));
 	if (method && strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
 		return diag_set(d, DTI_ECONFIG, "source '%s': \"method\" must be GET or POST",
@@ -387,6 +383,54 @@ static char *resolve_link(const char *base, const char *link)
 	return out;
 }
 
+/* A file: link stays in the folder of the configured file (its real path,
+ * so neither ".." nor a symbolic link leads out) and names a regular file. */
+static bool file_link_allowed(const char *origin, const char *link, char *why, size_t n)
+{
+	char *op = fetch_file_path(origin), *lp = fetch_file_path(link);
+	char *slash = op ? strrchr(op, '/') : NULL, *dir = NULL, *real = NULL;
+	struct stat st;
+	size_t k;
+	bool ok = false;
+
+	if (slash)
+		*slash = '\0';
+	if (op && lp) {
+		dir = realpath(*op ? op : "/", NULL);
+		real = realpath(lp, NULL);
+	}
+	k = dir ? strlen(dir) : 0;
+	if (!dir || !real)
+		snprintf(why, n, "no such file");
+	else if (strcmp(dir, "/") != 0 && (strncmp(real, dir, k) != 0 || real[k] != '/'))
+		snprintf(why, n, "outside the folder of the configured file");
+	else if (stat(real, &st) != 0 || !S_ISREG(st.st_mode))
+		snprintf(why, n, "not a regular file");
+	else
+		ok = true;
+	free(op);
+	free(lp);
+	free(dir);
+	free(real);
+	return ok;
+}
+
+/* A URL taken from a fetched document reaches no further than the
+ * configured one: the same scheme, and for file: the same folder. */
+static bool link_allowed(const char *origin, const char *link, char *why, size_t n)
+{
+	char *os = fetch_scheme(origin), *ls = fetch_scheme(link);
+	bool ok = os && ls && strcmp(os, ls) == 0;
+
+	if (!ok)
+		snprintf(why, n, "its scheme is not the configured URL's (%s:)", os ? os : "?");
+	else if (strcmp(ls, "file") == 0)
+		ok = file_link_allowed(origin, link, why, n);
+	free(os);
+	free(ls);
+	return ok;
+}
+
 /* How a source pages: by number ({page}), by next link, or not at all. */
 typedef struct paging {
 	bool by_number, by_link;
@@ -420,6 +464,9 @@ static void paging_read(const collector_source *s, paging *pg)
 typedef struct page_chain {
 	const char *code, *name, *district; /* template values, or NULL */
 	char *url;                          /* the page to read next */
+	char *origin;                       /* the first page's URL: links from
+					     * pages go no further, credentials
+					     * only to its origin */
 	char *body;                         /* its POST body, or NULL */
 	long n;                             /* pages read so far (the next is number first + n) */
 	strmap seen_urls, seen_bodies;      /* against loops */
@@ -435,6 +482,7 @@ static void chain_init(page_chain *c, const collector_env *env, const collector_
 	c->district = district;
 	c->url = collector_expand(s->url, env->year, code, name, district,
 				  pg->by_number ? pg->first : -1, NULL, true);
+	c->origin = xstrdup(c->url);
 	c->body = request_body(env, s, code, name, district, pg->by_number ? pg->first : -1);
 	strmap_init(&c->seen_urls);
 	strmap_init(&c->seen_bodies);
@@ -444,6 +492,7 @@ static void chain_init(page_chain *c, const collector_env *env, const collector_
 static void chain_clear(page_chain *c)
 {
 	free(c->url);
+	free(c->origin);
 	free(c->body);
 	strmap_free(&c->seen_urls);
 	strmap_free(&c->seen_bodies);
@@ -489,9 +538,12 @@ static void chain_take(page_chain *c, const collector_env *env, const collector_
 			c->body = request_body(env, s, c->code, c->name, c->district, next);
 		}
 	} else if (pg->by_link && mp.next) {
-		char *next = resolve_link(c->url, mp.next);
+		char *next = resolve_link(c->url, mp.next), why[128];
 		if (!next) {
 			res->error = xasprintf("%s: next link '%s' is not a URL", c->url, mp.next);
+		} else if (!link_allowed(c->origin, next, why, sizeof why)) {
+			res->error = xasprintf("%s: next link '%s' refused: %s", c->url, next, why);
+			free(next);
 		} else if (strmap_get(&c->seen_urls, next, NULL)) {
 			res->error = xasprintf("%s: pagination loop: next link '%s' was already read",
 					       c->url, next);
@@ -546,6 +598,7 @@ static void collect_parallel(const collector_env *env, const collector_source *s
 			if (chains[i].active) {
 				memset(&jobs[active], 0, sizeof jobs[active]);
 				jobs[active].url = chains[i].url;
+				jobs[active].origin = chains[i].origin;
 				jobs[active].body = chains[i].body;
 				of[active++] = &chains[i];
 			}
@@ -597,6 +650,7 @@ static void collect_paged(const collector_env *env, const collector_source *s, c
 			o.if_modified_since = lm;
 		}
 		j.url = c.url;
+		j.origin = c.origin;
 		j.body = c.body;
 		fetch_one(&j, &o);
 		if (j.rc) {

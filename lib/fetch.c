@@ -5,11 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #define MAX_HEADER_VALUE 512
 #define MAX_BACKOFF_MS 30000L
+#define MAX_HEADER_BYTES (256u << 10) /* all response headers of one reply */
 
 /* One job's transfer state across its attempts. */
 typedef struct xfer {
@@ -19,8 +21,19 @@ typedef struct xfer {
 	struct curl_slist *hdrs;
 	char curl_err[CURL_ERROR_SIZE];
 	double next_at; /* monotonic time of the next attempt */
-	bool active, done, over_cap;
+	char *hop;      /* URL a redirect led to (malloc'd), NULL: job->url */
+	int hops;       /* redirects followed in this attempt */
+	size_t header_bytes;
+	bool active, done, over_cap, header_too_large;
+	bool redirected; /* the next start is a redirect's, not a new attempt */
+	bool as_get;     /* a 301/302/303 turned the POST into a GET */
 } xfer;
+
+/* The URL the transfer asks for now. */
+static const char *xfer_url(const xfer *x)
+{
+	return x->hop ? x->hop : x->job->url;
+}
 
 static unsigned int jitter_seed;
 
@@ -108,6 +121,11 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata)
 	fetch_job *j = x->job;
 	size_t n = size * nmemb;
 
+	x->header_bytes += n;
+	if (x->header_bytes > MAX_HEADER_BYTES) {
+		x->header_too_large = true;
+		return 0;
+	}
 	if (n >= 5 && memcmp(line, "HTTP/", 5) == 0) {
 		/* A new response (after a redirect): forget the previous one's. */
 		free(j->etag);
@@ -140,7 +158,8 @@ static void reset_attempt(xfer *x)
 		if (ftruncate(fileno(j->sink), 0) == 0)
 			rewind(j->sink);
 	}
-	x->over_cap = false;
+	x->over_cap = x->header_too_large = false;
+	x->header_bytes = 0;
 	x->curl_err[0] = '\0';
 }
 
@@ -155,6 +174,114 @@ static void append_header(xfer *x, const char *line)
 	x->hdrs = n;
 }
 
+/* One part of a URL (malloc'd), or NULL when it is not a URL or lacks it. */
+static char *url_part(const char *url, CURLUPart what, unsigned int flags)
+{
+	CURLU *u = curl_url();
+	char *v = NULL, *out = NULL;
+
+	if (!u)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, what, &v, flags) == CURLUE_OK) {
+		out = xstrdup(v);
+		curl_free(v);
+	}
+	curl_url_cleanup(u);
+	return out;
+}
+
+char *fetch_scheme(const char *url)
+{
+	char *s = url_part(url, CURLUPART_SCHEME, 0);
+
+	for (char *c = s; c && *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return s;
+}
+
+bool fetch_same_origin(const char *a, const char *b)
+{
+	char *sa = fetch_scheme(a), *sb = fetch_scheme(b);
+	char *ha = url_part(a, CURLUPART_HOST, 0), *hb = url_part(b, CURLUPART_HOST, 0);
+	char *pa = url_part(a, CURLUPART_PORT, CURLU_DEFAULT_PORT);
+	char *pb = url_part(b, CURLUPART_PORT, CURLU_DEFAULT_PORT);
+	bool same = sa && sb && strcmp(sa, sb) == 0 &&
+		    ((!ha && !hb) || (ha && hb && strcasecmp(ha, hb) == 0)) &&
+		    ((!pa && !pb) || (pa && pb && strcmp(pa, pb) == 0));
+
+	free(sa);
+	free(sb);
+	free(ha);
+	free(hb);
+	free(pa);
+	free(pb);
+	return same;
+}
+
+char *fetch_file_path(const char *url)
+{
+	const char *p;
+	char *path, *out;
+	int n = 0;
+
+	if (strncmp(url, "file://", 7) != 0)
+		return NULL;
+	p = url + 7;
+	if (strncmp(p, "localhost/", 10) == 0)
+		p += 9;
+	path = curl_easy_unescape(NULL, p, 0, &n);
+	if (!path)
+		return NULL;
+	out = xstrndup(path, (size_t)n);
+	curl_free(path);
+	return out;
+}
+
+static const char *method_of(const xfer *x)
+{
+	return !x->as_get && x->o->method && strcmp(x->o->method, "POST") == 0 ? "POST" : "GET";
+}
+
+/* Whether the configured headers may go to the URL asked for now. */
+static bool headers_allowed(const xfer *x)
+{
+	const fetch_job *j = x->job;
+
+	if (!x->hop && !j->origin)
+		return true;
+	return fetch_same_origin(xfer_url(x), j->origin ? j->origin : j->url);
+}
+
+/* Refuses, before anything is sent, what must not be fetched: another
+ * origin when the source refuses those, a file: URL that is not a
+ * regular file (a FIFO would block the run).  False with j->error set. */
+static bool may_start(xfer *x)
+{
+	fetch_job *j = x->job;
+	const char *url = xfer_url(x);
+	char *path = fetch_file_path(url);
+	struct stat st;
+	bool ok = true;
+
+	if (path && (stat(path, &st) != 0 || !S_ISREG(st.st_mode))) {
+		snprintf(j->error, sizeof j->error, "%s %s: not a readable regular file",
+			 method_of(x), url);
+		ok = false;
+	} else if (!path && x->o->cross_origin_refuse && !headers_allowed(x)) {
+		snprintf(j->error, sizeof j->error,
+			 "%s %s: refused: another origin than the configured URL's "
+			 "(\"cross_origin\": \"refuse\")",
+			 method_of(x), url);
+		ok = false;
+	}
+	free(path);
+	if (!ok)
+		j->rc = DTI_EFETCH;
+	return ok;
+}
+
 static CURL *make_handle(xfer *x)
 {
 	const fetch_opts *o = x->o;
@@ -163,11 +290,10 @@ static CURL *make_handle(xfer *x)
 
 	if (!h)
 		return NULL;
-	curl_easy_setopt(h, CURLOPT_URL, j->url);
+	curl_easy_setopt(h, CURLOPT_URL, xfer_url(x));
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https,file");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, (long)o->max_redirects);
+	/* Redirects are followed by follow_redirect, hop by hop. */
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (o->ca_file)
@@ -186,11 +312,11 @@ static CURL *make_handle(xfer *x)
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->curl_err);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, x);
-	if (o->method && strcmp(o->method, "POST") == 0)
+	if (strcmp(method_of(x), "POST") == 0)
 		curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, j->body ? j->body : "");
 	curl_slist_free_all(x->hdrs);
 	x->hdrs = NULL;
-	for (size_t i = 0; i < o->n_headers; i++)
+	for (size_t i = 0; headers_allowed(x) && i < o->n_headers; i++)
 		append_header(x, o->headers[i]);
 	if (o->if_none_match && *o->if_none_match) {
 		char *l = xasprintf("If-None-Match: %s", o->if_none_match);
@@ -238,8 +364,49 @@ static long backoff_ms(const fetch_opts *o, int attempt)
 	return (long)ms;
 }
 
-/* Decides what a finished attempt means: done (ok or failed) or retry at
- * x->next_at. */
+static bool is_redirect(long status)
+{
+	return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+/* A 3xx with a Location: checks the hop (count, scheme, origin) and
+ * either sets the transfer to start again at once at the new URL (true)
+ * or fails the job (false, j->error set). */
+static bool follow_redirect(xfer *x, const char *where, const char *method)
+{
+	fetch_job *j = x->job;
+	char *scheme = fetch_scheme(where);
+	bool web = scheme && (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0);
+	const char *from = xfer_url(x);
+
+	free(scheme);
+	j->rc = DTI_EFETCH;
+	if (x->hops >= x->o->max_redirects) {
+		snprintf(j->error, sizeof j->error, "%s %s: more than %d redirects", method,
+			 j->url, x->o->max_redirects);
+		return false;
+	}
+	if (!web) {
+		snprintf(j->error, sizeof j->error,
+			 "%s %s: redirect to '%s' refused: scheme not allowed (redirects only to "
+			 "http, https)",
+			 method, from, where);
+		return false;
+	}
+	j->rc = DTI_EOK;
+	/* Like browsers: only 307 and 308 repeat a POST. */
+	if (j->status != 307 && j->status != 308)
+		x->as_get = true;
+	free(x->hop);
+	x->hop = xstrdup(where);
+	x->hops++;
+	x->redirected = true;
+	x->next_at = 0;
+	return true;
+}
+
+/* Decides what a finished attempt means: done (ok or failed), a redirect
+ * to follow, or retry at x->next_at. */
 static void finish_attempt(xfer *x, CURLcode res)
 {
 	fetch_job *j = x->job;
@@ -247,9 +414,16 @@ static void finish_attempt(xfer *x, CURLcode res)
 	bool retry = false;
 	long wait = 0;
 	curl_off_t ra = 0;
-	const char *method = o->method && strcmp(o->method, "POST") == 0 ? "POST" : "GET";
+	const char *method = method_of(x);
+	char *where = NULL;
 
 	curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &j->status);
+	if (res == CURLE_OK && is_redirect(j->status) &&
+	    curl_easy_getinfo(x->h, CURLINFO_REDIRECT_URL, &where) == CURLE_OK && where) {
+		if (!follow_redirect(x, where, method))
+			x->done = true;
+		return;
+	}
 	if (res == CURLE_OK) {
 		if (strncmp(j->url, "file:", 5) == 0 || (j->status >= 200 && j->status < 300)) {
 			j->rc = DTI_EOK;
@@ -266,13 +440,19 @@ static void finish_attempt(xfer *x, CURLcode res)
 		j->rc = DTI_ELIMIT;
 		snprintf(j->error, sizeof j->error, "%s %s: body larger than the cap of %zu bytes",
 			 method, j->url, o->max_bytes);
+	} else if (x->header_too_large || res == CURLE_OUT_OF_MEMORY) {
+		/* curl reports a header over its own bound as out of memory. */
+		j->rc = DTI_ELIMIT;
+		snprintf(j->error, sizeof j->error, "%s %s: a response header is too large",
+			 method, xfer_url(x));
+	} else if (res == CURLE_UNSUPPORTED_PROTOCOL && strstr(x->curl_err, "HTTP/0.9")) {
+		j->rc = DTI_EFETCH;
+		snprintf(j->error, sizeof j->error, "%s %s: the server's reply is not HTTP/1.x",
+			 method, xfer_url(x));
 	} else if (res == CURLE_UNSUPPORTED_PROTOCOL) {
-		char *where = NULL;
-		curl_easy_getinfo(x->h, CURLINFO_REDIRECT_URL, &where);
 		j->rc = DTI_EFETCH;
 		snprintf(j->error, sizeof j->error,
-			 "%s %s: scheme not allowed (only http, https, file; redirects only http, https)%s%s",
-			 method, j->url, where ? ": redirect to " : "", where ? where : "");
+			 "%s %s: scheme not allowed (only http, https, file)", method, xfer_url(x));
 	} else {
 		j->rc = DTI_EFETCH;
 		snprintf(j->error, sizeof j->error, "%s %s: %s", method, j->url,
@@ -297,7 +477,12 @@ static void finish_attempt(xfer *x, CURLcode res)
 		retry = false;
 	}
 	if (retry) {
+		/* A new attempt starts again from the job's own URL. */
 		x->next_at = mono_seconds() + (double)wait / 1000.0;
+		free(x->hop);
+		x->hop = NULL;
+		x->hops = 0;
+		x->as_get = false;
 	} else {
 		x->done = true;
 		if (j->rc && j->attempts > 1) {
@@ -344,7 +529,14 @@ dti_err fetch_many(fetch_job *jobs, size_t n, const fetch_opts *o)
 			if (x->done || x->active || x->next_at > now)
 				continue;
 			reset_attempt(x);
-			x->job->attempts++;
+			if (!x->redirected)
+				x->job->attempts++;
+			x->redirected = false;
+			if (!may_start(x)) {
+				x->done = true;
+				left--;
+				continue;
+			}
 			x->h = make_handle(x);
 			if (!x->h || curl_multi_add_handle(m, x->h) != CURLM_OK) {
 				fputs("cannot start a transfer\n", stderr);
@@ -387,6 +579,7 @@ dti_err fetch_many(fetch_job *jobs, size_t n, const fetch_opts *o)
 	}
 	for (size_t i = 0; i < n; i++) {
 		curl_slist_free_all(xs[i].hdrs);
+		free(xs[i].hop);
 		if (!rc && jobs[i].rc)
 			rc = jobs[i].rc;
 	}

@@ -1,7 +1,12 @@
 /* fetch.h — bounded HTTP(S)/file fetching on libcurl for the collectors.
  *
- * Only http, https and file URLs are fetched (redirects: http and https
- * only, at most max_redirects); TLS peer and host verification is always on;
+ * Only http, https and file URLs are fetched, a file: URL only when it
+ * names a regular file.  Redirects are followed here, not by curl: to
+ * http and https only, at most max_redirects.  The configured headers
+ * (credentials among them) go only to the origin (scheme, host, port) of
+ * the job's `origin` URL: a request or redirect to another origin is sent
+ * without them, or refused with cross_origin_refuse; TLS peer and host
+ * verification is always on;
  * connect, total and low-speed timeouts; the body is capped while it is
  * received; network errors, 429 and 5xx are retried with exponential
  * backoff and jitter, honouring Retry-After up to a bound; conditional GET
@@ -38,6 +43,8 @@ typedef struct fetch_opts {
 	const char *if_modified_since; /* Last-Modified from the last success, or NULL */
 	const char *ca_file;      /* PEM bundle of the CAs to trust instead of the
 				   * system's (a private CA), or NULL */
+	bool cross_origin_refuse; /* another origin than the job's: refuse it
+				   * instead of fetching it without headers */
 } fetch_opts;
 
 /* Fills o with the defaults above. */
@@ -48,6 +55,8 @@ void fetch_opts_default(fetch_opts *o);
  * rest.  Free with fetch_job_clear. */
 typedef struct fetch_job {
 	const char *url;       /* borrowed */
+	const char *origin;    /* borrowed: the configured URL whose origin may
+				* receive o->headers; NULL: url's own */
 	const char *body;      /* POST body, borrowed; NULL for none */
 	FILE *sink;            /* when set, the body goes there, not to `data` */
 	/* results */
@@ -71,6 +80,18 @@ dti_err fetch_many(fetch_job *jobs, size_t n, const fetch_opts *o);
 
 /* One URL (fetch_many of one job). */
 dti_err fetch_one(fetch_job *j, const fetch_opts *o);
+
+/* Whether two URLs have the same origin: scheme, host (any case) and port
+ * (default ports filled in).  False when either is not a URL. */
+bool fetch_same_origin(const char *a, const char *b);
+
+/* The scheme of a URL in lower case (malloc'd), or NULL when it is not a
+ * URL. */
+char *fetch_scheme(const char *url);
+
+/* Local path of a file: URL (malloc'd, %-escapes decoded), or NULL for
+ * other schemes. */
+char *fetch_file_path(const char *url);
 
 /* Global libcurl set-up; call once from main before anything else. */
 void fetch_global_init(void);

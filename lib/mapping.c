@@ -478,11 +478,16 @@ static dti_err apply_json(const mapping *m, const char *bytes, size_t len, const
 			  const char *content_type, mapping_ctx *c, mapping_page *pg, dti_diag *d)
 {
 	json_error_t je;
-	json_t *root = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &je);
-	json_t *arr, *rec, *nx, *tp;
+	json_t *root, *arr, *rec, *nx, *tp;
 	size_t i;
 	dti_err rc = DTI_EOK;
 
+	/* A byte order mark, as spreadsheets and some exporters write it. */
+	if (len >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0) {
+		bytes += 3;
+		len -= 3;
+	}
+	root = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		size_t k = 0;
 		while (k < len && (bytes[k] == ' ' || bytes[k] == '\n' || bytes[k] == '\r' || bytes[k] == '\t'))
@@ -514,8 +519,15 @@ static dti_err apply_json(const mapping *m, const char *bytes, size_t len, const
 	}
 	pg->records = json_array_size(arr);
 	nx = m->next_path ? json_path(root, m->next_path) : NULL;
-	if (json_is_string(nx) && *json_string_value(nx))
+	if (json_is_string(nx) && *json_string_value(nx)) {
 		pg->next = xstrdup(json_string_value(nx));
+	} else if (nx && !json_is_string(nx) && !json_is_null(nx)) {
+		char *text = json_dumps(nx, JSON_ENCODE_ANY | JSON_COMPACT);
+		rc = diag_set(d, DTI_EPARSE, "%s: next link at \"%s\" is %.60s, not a URL text",
+			      name, m->next_path, text ? text : "?");
+		free(text);
+		goto out;
+	}
 	tp = m->total_pages_path ? json_path(root, m->total_pages_path) : NULL;
 	if (json_is_integer(tp))
 		pg->total_pages = (long)json_integer_value(tp);
@@ -531,6 +543,7 @@ static dti_err apply_csv(const mapping *m, const char *bytes, size_t len, const 
 	csv_reader *r = NULL;
 	strmap cols;
 	dti_err rc = DTI_EOK;
+	size_t n_header;
 	int got;
 
 	strmap_init(&cols);
@@ -542,7 +555,8 @@ static dti_err apply_csv(const mapping *m, const char *bytes, size_t len, const 
 		rc = got < 0 ? DTI_EPARSE : diag_set(d, DTI_EPARSE, "%s: empty CSV, no header", name);
 		goto out;
 	}
-	for (size_t i = 0; i < csv_nfields(r); i++) {
+	n_header = csv_nfields(r);
+	for (size_t i = 0; i < n_header; i++) {
 		char *h = text_fold(csv_field(r, i));
 		if (h)
 			strmap_put(&cols, h, (intptr_t)i);
@@ -551,6 +565,11 @@ static dti_err apply_csv(const mapping *m, const char *bytes, size_t len, const 
 	while ((got = csv_next(r, d)) > 0) {
 		char where[300];
 		record rec = {NULL, r, &cols};
+		if (csv_nfields(r) != n_header) {
+			rc = diag_set(d, DTI_EPARSE, "%s:%ld: %zu fields where the header has %zu",
+				      name, csv_line(r), csv_nfields(r), n_header);
+			goto out;
+		}
 		snprintf(where, sizeof where, "%s:%ld", name, csv_line(r));
 		map_record(m, c, &rec, where);
 		pg->records++;

@@ -15,7 +15,9 @@
  *   "decimal_sep": "," for CSV with decimal commas.
  *
  * A record of a commune outside the index is skipped and counted; a bad
- * value is a problem naming the record and field. */
+ * value is a problem naming the record and field.  A JSON document may
+ * start with a UTF-8 BOM; a CSV row with another number of fields than the
+ * header, or a next link that is neither text nor null, is malformed. */
 #ifndef DTI_MAPPING_H
 #define DTI_MAPPING_H
 

@@ -319,6 +319,90 @@ static void test_mapping_records(void **state)
 	framework_free(fw);
 }
 
+/* Documents a feed must not get through quietly (issue #11): a CSV row
+ * with more or fewer fields than the header, a "next" that is not text,
+ * and the byte order mark a JSON exporter may put in front. */
+static void test_mapping_hostile(void **state)
+{
+	framework *fw = small_framework();
+	commune_list l = {0};
+	commune_index ix;
+	json_error_t je;
+	json_t *csv_block = json_loads(
+		"{\"name\":\"t\",\"format\":\"csv\",\"commune\":{\"code\":\"ma\"},"
+		"\"fields\":{\"smartphone_users\":\"sm\"}}", 0, &je);
+	json_t *json_block = json_loads(
+		"{\"name\":\"t\",\"records\":\"items\",\"commune\":{\"code\":\"ma\"},"
+		"\"fields\":{\"smartphone_users\":\"sm\"},"
+		"\"pagination\":{\"type\":\"next\",\"next\":\"links.next\"}}", 0, &je);
+	const char *longer = "ma,sm\n11989,12\n12004,7,9\n";
+	const char *shorter = "ma,sm\n11989,12\n12004\n";
+	const char *numeric = "{\"items\":[{\"ma\":\"11989\",\"sm\":1}],\"links\":{\"next\":12}}";
+	const char *bom = "\xEF\xBB\xBF{\"items\":[{\"ma\":\"11989\",\"sm\":1}],\"links\":{\"next\":null}}";
+	mapping *mc = NULL, *mj = NULL;
+	dti_diag d;
+	batch b;
+	dti_problems p = {0};
+	mapping_ctx c;
+	mapping_page pg;
+
+	(void)state;
+	assert_non_null(csv_block);
+	assert_non_null(json_block);
+	commune_list_add(&l, "11989", "Xã Lạc Đạo");
+	commune_list_add(&l, "12004", "Xã Đình Dù");
+	commune_index_build(&ix, &l);
+	assert_int_equal(mapping_parse(csv_block, fw, &mc, &d), DTI_EOK);
+	assert_int_equal(mapping_parse(json_block, fw, &mj, &d), DTI_EOK);
+	batch_init(&b);
+	c = (mapping_ctx){fw, &ix, 2024, &b, &p};
+
+	assert_int_equal(mapping_apply(mc, longer, strlen(longer), "feed.csv", NULL, &c, &pg, &d),
+			 DTI_EPARSE);
+	assert_non_null(strstr(d.msg, "feed.csv:3: 3 fields where the header has 2"));
+	assert_int_equal(mapping_apply(mc, shorter, strlen(shorter), "feed.csv", NULL, &c, &pg, &d),
+			 DTI_EPARSE);
+	assert_non_null(strstr(d.msg, "feed.csv:3: 1 fields where the header has 2"));
+
+	assert_int_equal(mapping_apply(mj, numeric, strlen(numeric), "u", NULL, &c, &pg, &d),
+			 DTI_EPARSE);
+	assert_non_null(strstr(d.msg, "u: next link at \"links.next\" is 12"));
+	free(pg.next);
+
+	batch_free(&b);
+	batch_init(&b);
+	assert_int_equal(mapping_apply(mj, bom, strlen(bom), "u", NULL, &c, &pg, &d), DTI_EOK);
+	assert_int_equal(b.count, 1);
+	assert_null(pg.next);
+
+	batch_free(&b);
+	problems_free(&p);
+	mapping_free(mc);
+	mapping_free(mj);
+	json_decref(csv_block);
+	json_decref(json_block);
+	commune_index_free(&ix);
+	commune_list_free(&l);
+	framework_free(fw);
+}
+
+/* Origins for credentials: scheme, host in any case, port with defaults. */
+static void test_same_origin(void **state)
+{
+	char *s;
+
+	(void)state;
+	assert_true(fetch_same_origin("http://a.vn/x?y", "HTTP://A.VN:80/z"));
+	assert_true(fetch_same_origin("https://a.vn/x", "https://a.vn:443/"));
+	assert_false(fetch_same_origin("http://a.vn/x", "https://a.vn/x"));
+	assert_false(fetch_same_origin("http://a.vn/x", "http://a.vn:8080/x"));
+	assert_false(fetch_same_origin("http://a.vn/x", "http://b.vn/x"));
+	assert_false(fetch_same_origin("http://a.vn/x", "not a url"));
+	s = fetch_scheme("FILE:///etc/passwd");
+	assert_string_equal(s, "file");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +411,8 @@ int main(void)
 		cmocka_unit_test(test_onetouch_dates),
 		cmocka_unit_test(test_expand),
 		cmocka_unit_test(test_mapping_records),
+		cmocka_unit_test(test_mapping_hostile),
+		cmocka_unit_test(test_same_origin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

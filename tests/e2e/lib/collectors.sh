@@ -14,14 +14,38 @@ fail() {
 	exit 1
 }
 
+OTHER_PID=""
+
 stop_httpd() {
 	[ -n "$HTTPD_PID" ] && kill "$HTTPD_PID" 2>/dev/null
+	[ -n "$OTHER_PID" ] && kill "$OTHER_PID" 2>/dev/null
 	HTTPD_PID=""
+	OTHER_PID=""
+}
+
+# start_other_httpd: a second server, another origin (its own port), for
+# links and redirects that leave the configured one.  Sets OTHER; what it
+# received is in $T/other.log and $T/other.log.headers.
+start_other_httpd() {
+	rm -f "$T/other-port"
+	: >"$T/other.log"
+	: >"$T/other.log.headers"
+	python3 "$R/tests/e2e/lib/httpd.py" "$T/other-port" 0 "$T/other.log" >"$T/other-httpd.log" 2>&1 &
+	OTHER_PID=$!
+	trap stop_httpd EXIT
+	i=0
+	while [ ! -s "$T/other-port" ]; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && fail "the second test HTTP server did not start"
+		sleep 0.05
+	done
+	OTHER=http://127.0.0.1:$(cat "$T/other-port")
 }
 
 start_httpd() {
 	rm -f "$T/port"
 	: >"$T/requests.log"
+	: >"$T/requests.log.headers"
 	python3 "$R/tests/e2e/lib/httpd.py" "$T/port" "${1:-50}" "$T/requests.log" >"$T/httpd.log" 2>&1 &
 	HTTPD_PID=$!
 	trap stop_httpd EXIT

@@ -7,7 +7,9 @@ Binds 127.0.0.1 on a free port, writes the port to PORTFILE, and serves
 HTTPS instead of HTTP when HTTPD_TLS_CERT and HTTPD_TLS_KEY name PEM files.
 It serves
 scenarios chosen by the path (see do_GET).  Each request's "path?k" is
-appended to REQUEST_LOG when given; GET /stats returns the counts as JSON.
+appended to REQUEST_LOG when given, and "path?k Authorization=... X-Api-Key=..."
+(the credentials it carried, "-" for none) to REQUEST_LOG.headers; GET
+/stats returns the counts as JSON.
 Runs until killed."""
 import json, sys, threading, time
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
@@ -18,6 +20,7 @@ NAMES = ["Thị trấn Như Quỳnh", "Xã Lạc Đạo", "Xã Chỉ Đạo", "X
          "Xã Đình Dù", "Xã Minh Hải", "Xã Lương Tài", "Xã Trưng Trắc", "Xã Lạc Hồng"]
 DELAY = float(sys.argv[2]) / 1000 if len(sys.argv) > 2 else 0.05
 LOG = open(sys.argv[3], "a", buffering=1) if len(sys.argv) > 3 else None
+HLOG = open(sys.argv[3] + ".headers", "a", buffering=1) if len(sys.argv) > 3 else None
 
 def record(i, bump=0):
     return {"ma_xa": CODES[i], "ten_xa": NAMES[i], "tb_smartphone": 1000 + i + bump,
@@ -63,6 +66,8 @@ class H(BaseHTTPRequestHandler):
             n = hits[key]
             if LOG:
                 LOG.write(key + "\n")
+                HLOG.write("%s Authorization=%s X-Api-Key=%s\n" % (
+                    key, self.headers.get("Authorization", "-"), self.headers.get("X-Api-Key", "-")))
         if p == "/stats":
             with lock:
                 return self.send(200, json.dumps(hits).encode())
@@ -191,6 +196,35 @@ class H(BaseHTTPRequestHandler):
         if p == "/feed/redirect-file":
             self.send_response(302)
             self.send_header("Location", "file:///etc/passwd")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if p == "/feed/next-to":
+            # the first six records, and a next link taken from ?to=
+            return self.send(200, doc([record(i) for i in range(6)], links={"next": q["to"][0]}))
+        if p == "/feed/rest":
+            # the last five records, no next link
+            return self.send(200, doc([record(i) for i in range(6, 11)], links={"next": None}))
+        if p == "/feed/next-number":
+            return self.send(200, doc([record(i) for i in range(11)], links={"next": 12}))
+        if p == "/feed/bom":
+            return self.send(200, b"\xef\xbb\xbf" + doc([record(i) for i in range(11)]))
+        if p == "/feed/ragged.csv":
+            rows = ["ma_xa,ten_xa,tb_smartphone"] + ["%s,%s,%d" % (CODES[i], NAMES[i], 1000 + i) for i in range(11)]
+            rows[4] += ",99"
+            rows[7] = CODES[6]
+            return self.send(200, ("\n".join(rows) + "\n").encode(), "text/csv; charset=utf-8")
+        if p == "/feed/http09":
+            # no status line, no headers: an HTTP/0.9 answer
+            self.wfile.write(doc([record(0)]))
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if p == "/feed/bigheader":
+            return self.send(200, doc([record(0)]), headers=[("X-Padding", "x" * (2 << 20))])
+        if p == "/feed/redirect-to":
+            self.send_response(int(q.get("status", ["302"])[0]))
+            self.send_header("Location", q["to"][0])
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
