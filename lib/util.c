@@ -419,6 +419,33 @@ out:
 	return rc;
 }
 
+bool sheet_text_is_formula(const char *s)
+{
+	return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
+const char *sheet_text_unguard(const char *s)
+{
+	return s[0] == '\'' && sheet_text_is_formula(s + 1) ? s + 1 : s;
+}
+
+dti_err sb_csv_field(strbuf *sb, const char *s, bool text)
+{
+	const char *guard = text && sheet_text_is_formula(s) ? "'" : "";
+	dti_err rc = DTI_EOK;
+
+	if (!strpbrk(s, ",;\"\r\n")) {
+		rc = sb_appends(sb, guard);
+		return rc ? rc : sb_appends(sb, s);
+	}
+	rc = sb_appends(sb, "\"");
+	if (!rc)
+		rc = sb_appends(sb, guard);
+	for (const char *p = s; !rc && *p; p++)
+		rc = *p == '"' ? sb_append(sb, "\"\"", 2) : sb_append(sb, p, 1);
+	return rc ? rc : sb_appends(sb, "\"");
+}
+
 dti_err output_open(output_file *o, const char *path, dti_diag *d)
 {
 	o->path = xstrdup(path);

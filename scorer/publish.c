@@ -8,18 +8,9 @@
 #include "export.h"
 #include "util.h"
 
-static void put_num(strbuf *sb, double v, bool last)
-{
-	char buf[64];
-
-	format_number(buf, v);
-	csv_put(sb, buf, last);
-}
-
 void publish_wide_csv(const results *r, const rating_bands *bands, bool bom, strbuf *sb)
 {
 	const framework *fw = r->fw;
-	char buf[64];
 
 	if (bom)
 		sb_appends(sb, "\xEF\xBB\xBF");
@@ -34,15 +25,13 @@ void publish_wide_csv(const results *r, const rating_bands *bands, bool bom, str
 	for (size_t c = 0; c < r->n; c++) {
 		const res_commune *rc = &r->communes[c];
 		const char *band = report_band(bands, rc->total);
-		snprintf(buf, sizeof buf, "%d", r->year);
-		csv_put(sb, buf, false);
-		snprintf(buf, sizeof buf, "%ld", rc->rank);
-		csv_put(sb, buf, false);
+		csv_put_number(sb, r->year, false);
+		csv_put_number(sb, (double)rc->rank, false);
 		csv_put(sb, rc->code, false);
 		csv_put(sb, rc->name, false);
 		for (size_t p = 0; p < fw->n_pillars; p++)
-			put_num(sb, rc->pillars[p].points, false);
-		put_num(sb, rc->total, false);
+			csv_put_number(sb, rc->pillars[p].points, false);
+		csv_put_number(sb, rc->total, false);
 		csv_put(sb, band ? band : "", true);
 	}
 }
