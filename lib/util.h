@@ -117,6 +117,15 @@ void output_abort(output_file *o);
  * the path written there (one per line). */
 dti_err write_output(const char *dir, const char *name, const strbuf *sb, FILE *paths,
 		     dti_diag *d);
+/* Puts the folder new_dir in the place of path whole: its files and
+ * folders synced, then swapped in one rename (renameat2 RENAME_EXCHANGE;
+ * a plain rename when path does not exist) and the old folder removed, so
+ * a reader of path sees the old set or the new one, never a mix.  Where
+ * the file system cannot exchange, the old folder is moved aside first.
+ * On error path is as it was and new_dir is left for the caller. */
+dti_err dir_replace(const char *new_dir, const char *path, dti_diag *d);
+/* rm -r, best effort; symbolic links are removed, not followed. */
+void dir_remove(const char *path);
 /* mkdir -p. */
 dti_err make_dirs(const char *path, dti_diag *d);
 
