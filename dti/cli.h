@@ -26,6 +26,12 @@ typedef struct app {
 /* Loads configuration, framework and database; seeds the communes on first
  * use.  Returns an exit code (EXIT_OK on success) after logging. */
 int app_open(app *a);
+/* Like app_open, but the database read-only (commands that only read it:
+ * status, runs, explain, export, communes list, form status): never takes
+ * the write lock, so it never waits behind a writer.  Opens read-write
+ * (app_open) only when the database does not exist yet or needs
+ * migrating.  The communes and framework stored are the last writer's. */
+int app_open_reader(app *a);
 /* Loads the configuration only (commands that never touch the database:
  * sources, paths).  Returns an exit code after logging. */
 int app_open_config(app *a);

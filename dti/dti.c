@@ -82,6 +82,12 @@ int main(int argc, char **argv)
 	/* Commands that read the configuration only and never open the database
 	 * (the nightly entry point asks them before taking its lock). */
 	static const char *const config_only[] = {"sources", "paths"};
+	/* Commands that only read the database: they open it read-only and so
+	 * never wait behind a writer (monitoring during the nightly run).  A
+	 * second word names the subcommand that only reads. */
+	static const char *const readers[][2] = {{"status", NULL},     {"runs", NULL},
+						 {"explain", NULL},    {"export", NULL},
+						 {"communes", "list"}, {"form", "status"}};
 	app a = {NULL, NULL, 0, NULL, NULL, NULL};
 	int64_t y;
 	int c, code;
@@ -108,13 +114,17 @@ int main(int argc, char **argv)
 		a.config_path = config_default_path();
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		char prog[64];
-		bool cfg_only = false;
+		const char *sub = optind + 1 < argc ? argv[optind + 1] : "";
+		bool cfg_only = false, reader = false;
 		if (strcmp(argv[optind], commands[i].name) != 0)
 			continue;
 		snprintf(prog, sizeof prog, "dti %s", commands[i].name);
 		for (size_t k = 0; k < sizeof config_only / sizeof config_only[0]; k++)
 			cfg_only = cfg_only || strcmp(commands[i].name, config_only[k]) == 0;
-		code = cfg_only ? app_open_config(&a) : app_open(&a);
+		for (size_t k = 0; k < sizeof readers / sizeof readers[0]; k++)
+			reader = reader || (strcmp(commands[i].name, readers[k][0]) == 0 &&
+					    (!readers[k][1] || strcmp(sub, readers[k][1]) == 0));
+		code = cfg_only ? app_open_config(&a) : reader ? app_open_reader(&a) : app_open(&a);
 		log_init(prog);
 		if (code == EXIT_OK)
 			code = commands[i].run(&a, argc - optind, argv + optind);

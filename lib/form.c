@@ -95,25 +95,12 @@ const char *form_answer_label(const fw_variable *v, const char *canonical)
 	return canonical;
 }
 
-/* One CSV field, quoted when needed. */
+/* One CSV field: quoted when needed, text guarded against formulas. */
 static dti_err put_field(strbuf *sb, const char *s, bool last)
 {
-	dti_err rc = DTI_EOK;
+	dti_err rc = sb_csv_field(sb, s ? s : "", true);
 
-	if (!s)
-		s = "";
-	if (strpbrk(s, ",;\"\r\n")) {
-		rc = sb_append(sb, "\"", 1);
-		for (const char *p = s; !rc && *p; p++)
-			rc = *p == '"' ? sb_append(sb, "\"\"", 2) : sb_append(sb, p, 1);
-		if (!rc)
-			rc = sb_append(sb, "\"", 1);
-	} else {
-		rc = sb_appends(sb, s);
-	}
-	if (!rc)
-		rc = sb_appends(sb, last ? "\r\n" : ",");
-	return rc;
+	return rc ? rc : sb_appends(sb, last ? "\r\n" : ",");
 }
 
 static dti_err put_row(strbuf *sb, const char *const f[FORM_COLUMNS])
@@ -356,10 +343,12 @@ static void problem(reader *rd, const char *fmt, ...)
 		problems_add(rd->p, "%s:%ld: %s", rd->name, rd->line, msg);
 }
 
-/* Field i trimmed, or "" when the record is shorter. */
+/* Field i trimmed, or "" when the record is shorter; without the
+ * apostrophe put_field put before a formula character (the form given
+ * back as generated reads as it was filled). */
 static char *field(csv_reader *r, size_t i)
 {
-	return text_trim(xstrdup(i < csv_nfields(r) ? csv_field(r, i) : ""));
+	return text_trim(xstrdup(sheet_text_unguard(i < csv_nfields(r) ? csv_field(r, i) : "")));
 }
 
 /* Contact field: NFC, bounded, one line of clean text (text_check), not

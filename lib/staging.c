@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "schema.sql.h"
 #include "staging_int.h"
@@ -121,6 +122,13 @@ static int user_version(sqlite3 *db)
 	return v;
 }
 
+static dti_err schema_newer(const staging *st, int have, dti_diag *d)
+{
+	return diag_set(d, DTI_ESCHEMA,
+			"%s: database schema version %d is newer than this program's (%d); upgrade dti",
+			st->path, have, staging_schema_version());
+}
+
 static dti_err migrate(staging *st, dti_diag *d)
 {
 	int have = user_version(st->db);
@@ -130,10 +138,7 @@ static dti_err migrate(staging *st, dti_diag *d)
 	if (have < 0)
 		return db_error(st, d, "cannot read schema version");
 	if (have > want)
-		return diag_set(d, DTI_ESCHEMA,
-				"%s: database schema version %d is newer than this program's (%d); "
-				"upgrade dti",
-				st->path, have, want);
+		return schema_newer(st, have, d);
 	if (have == want)
 		return DTI_EOK;
 	rc = staging_begin(st, d);
@@ -209,6 +214,55 @@ dti_err staging_open(const char *path, staging **out, dti_diag *d)
 		rc = migrate(st, d);
 	if (rc)
 		goto fail;
+	*out = st;
+	return DTI_EOK;
+fail:
+	staging_close(st);
+	return rc;
+}
+
+dti_err staging_open_readonly(const char *path, staging **out, dti_diag *d)
+{
+	staging *st = xcalloc(1, sizeof *st);
+	int have;
+	dti_err rc;
+
+	*out = NULL;
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	st->path = xstrdup(path);
+	if (access(path, F_OK) != 0) {
+		rc = diag_set(d, DTI_ENOTFOUND, "'%s' does not exist yet", path);
+		goto fail;
+	}
+	/* Read-only: no write lock, no migration, no journal-mode change; in
+	 * WAL mode such a reader sees the last commit and never waits for a
+	 * writer.  The busy timeout covers the brief locks of a checkpoint or
+	 * of WAL recovery, not a writer's transaction. */
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		rc = diag_set(d, DTI_EDB, "cannot open '%s': %s", path,
+			      st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 30000);
+	rc = staging_exec(st, "PRAGMA query_only = ON; PRAGMA foreign_keys = ON; "
+			      "PRAGMA cache_size = -16384;",
+			  d);
+	if (rc)
+		goto fail;
+	have = user_version(st->db);
+	if (have < 0) {
+		rc = db_error(st, d, "cannot read schema version");
+		goto fail;
+	}
+	if (have > staging_schema_version()) {
+		rc = schema_newer(st, have, d);
+		goto fail;
+	}
+	if (have < staging_schema_version()) {
+		rc = diag_set(d, DTI_ENOTFOUND, "'%s' needs migrating first", path);
+		goto fail;
+	}
 	*out = st;
 	return DTI_EOK;
 fail:

@@ -23,6 +23,12 @@ int staging_schema_version(void);
  * a database whose schema is newer than this program (DTI_ESCHEMA).  Caller
  * closes with staging_close. */
 dti_err staging_open(const char *path, staging **out, dti_diag *d);
+/* Opens an existing database for reading only: no write lock is ever
+ * taken, so a reader never waits behind a writer's transaction (WAL).
+ * DTI_ENOTFOUND when the file does not exist or its schema is older than
+ * this program's (staging_open creates or migrates it); DTI_ESCHEMA when
+ * newer.  Caller closes with staging_close. */
+dti_err staging_open_readonly(const char *path, staging **out, dti_diag *d);
 void staging_close(staging *st);
 /* The connection, for modules that run their own prepared statements. */
 sqlite3 *staging_db(staging *st);

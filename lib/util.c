@@ -6,7 +6,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -354,6 +356,33 @@ out:
 	return rc;
 }
 
+bool sheet_text_is_formula(const char *s)
+{
+	return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
+const char *sheet_text_unguard(const char *s)
+{
+	return s[0] == '\'' && sheet_text_is_formula(s + 1) ? s + 1 : s;
+}
+
+dti_err sb_csv_field(strbuf *sb, const char *s, bool text)
+{
+	const char *guard = text && sheet_text_is_formula(s) ? "'" : "";
+	dti_err rc = DTI_EOK;
+
+	if (!strpbrk(s, ",;\"\r\n")) {
+		rc = sb_appends(sb, guard);
+		return rc ? rc : sb_appends(sb, s);
+	}
+	rc = sb_appends(sb, "\"");
+	if (!rc)
+		rc = sb_appends(sb, guard);
+	for (const char *p = s; !rc && *p; p++)
+		rc = *p == '"' ? sb_append(sb, "\"\"", 2) : sb_append(sb, p, 1);
+	return rc ? rc : sb_appends(sb, "\"");
+}
+
 dti_err output_open(output_file *o, const char *path, dti_diag *d)
 {
 	o->path = xstrdup(path);
@@ -462,6 +491,100 @@ dti_err make_dirs(const char *path, dti_diag *d)
 		}
 	}
 	free(p);
+	return rc;
+}
+
+/* Removes a tree (remove) or fsyncs each of its folders (!remove),
+ * depth first; symbolic links are not followed.  False on the first
+ * folder that cannot be read or synced. */
+static bool tree_apply(const char *path, bool remove)
+{
+	DIR *dir = opendir(path);
+	struct dirent *e;
+	bool ok = dir != NULL;
+
+	while (dir && (e = readdir(dir)) != NULL) {
+		char *sub;
+		struct stat sb;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		sub = xasprintf("%s/%s", path, e->d_name);
+		if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
+			ok = tree_apply(sub, remove) && ok;
+		else if (remove)
+			unlink(sub);
+		free(sub);
+	}
+	if (dir && !remove && fsync(dirfd(dir)) != 0)
+		ok = false;
+	if (dir)
+		closedir(dir);
+	if (remove)
+		rmdir(path);
+	return ok;
+}
+
+void dir_remove(const char *path)
+{
+	tree_apply(path, true);
+}
+
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+/* Swaps two existing paths in one step (Linux renameat2), or fails with
+ * errno (ENOSYS, EINVAL where the file system cannot). */
+static int rename_exchange(const char *a, const char *b)
+{
+#ifdef SYS_renameat2
+	return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+dti_err dir_replace(const char *new_dir, const char *path, dti_diag *d)
+{
+	char *parent = xstrdup(path), *slash = strrchr(parent, '/'), *old = NULL;
+	struct stat sb;
+	dti_err rc = DTI_EOK;
+
+	if (!tree_apply(new_dir, false)) {
+		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", new_dir, strerror(errno));
+		goto out;
+	}
+	if (lstat(path, &sb) != 0) {
+		if (rename(new_dir, path) != 0)
+			rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", path, strerror(errno));
+	} else if (rename_exchange(new_dir, path) == 0) {
+		dir_remove(new_dir); /* which now holds the old folder */
+	} else {
+		/* No exchange on this file system: the old folder is moved aside
+		 * first, leaving a moment without one (never a mixed one). */
+		old = xasprintf("%s.old.%ld", path, (long)getpid());
+		if (rename(path, old) != 0) {
+			rc = diag_set(d, DTI_EIO, "cannot replace '%s': %s", path, strerror(errno));
+		} else if (rename(new_dir, path) != 0) {
+			rc = diag_set(d, DTI_EIO, "cannot replace '%s': %s", path, strerror(errno));
+			rename(old, path);
+		} else {
+			dir_remove(old);
+		}
+	}
+	if (!rc && slash) {
+		int fd;
+		*slash = '\0';
+		fd = open(*parent ? parent : "/", O_RDONLY | O_DIRECTORY);
+		if (fd >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+	}
+out:
+	free(parent);
+	free(old);
 	return rc;
 }
 

@@ -56,6 +56,21 @@ size_t file_size(FILE *f);
 dti_err sb_json_string(strbuf *sb, const char *s);
 dti_err sb_json_number(strbuf *sb, double x);
 
+/* Spreadsheet-bound text (exports, forms).  A text that a spreadsheet
+ * would take for a formula starts with = + - @, or with a tab or a CR
+ * before one (OWASP "CSV injection").  sb_csv_field appends one CSV field,
+ * quoted when it holds , ; " CR or LF; when `text` is true and the field
+ * is such a text, a leading apostrophe makes it a text cell ("'=1+1",
+ * "'+84 912 345 678").  Numbers are written with text = false and stay as
+ * they are ("-3.5").  No separator is written.  Like every append, all or
+ * nothing per piece; DTI_ELIMIT when sb is full. */
+bool sheet_text_is_formula(const char *s);
+dti_err sb_csv_field(strbuf *sb, const char *s, bool text);
+/* The inverse, for a file of ours read back (a commune form): s without
+ * the apostrophe when one precedes a formula's first character, else s.
+ * Points into s. */
+const char *sheet_text_unguard(const char *s);
+
 /* Checked parsing: the whole string must be consumed (surrounding ASCII
  * spaces allowed); false on junk, sign or overflow. */
 bool parse_i64(const char *s, int64_t *out);
@@ -93,6 +108,15 @@ void output_abort(output_file *o);
  * the path written there (one per line). */
 dti_err write_output(const char *dir, const char *name, const strbuf *sb, FILE *paths,
 		     dti_diag *d);
+/* Puts the folder new_dir in the place of path whole: its files and
+ * folders synced, then swapped in one rename (renameat2 RENAME_EXCHANGE;
+ * a plain rename when path does not exist) and the old folder removed, so
+ * a reader of path sees the old set or the new one, never a mix.  Where
+ * the file system cannot exchange, the old folder is moved aside first.
+ * On error path is as it was and new_dir is left for the caller. */
+dti_err dir_replace(const char *new_dir, const char *path, dti_diag *d);
+/* rm -r, best effort; symbolic links are removed, not followed. */
+void dir_remove(const char *path);
 /* mkdir -p. */
 dti_err make_dirs(const char *path, dti_diag *d);
 

@@ -9,28 +9,17 @@
 
 void csv_put(strbuf *sb, const char *field, bool last)
 {
-	bool quote = strpbrk(field, ",;\"\r\n") != NULL;
-
-	if (quote) {
-		sb_append(sb, "\"", 1);
-		for (const char *p = field; *p; p++) {
-			if (*p == '"')
-				sb_append(sb, "\"", 1);
-			sb_append(sb, p, 1);
-		}
-		sb_append(sb, "\"", 1);
-	} else {
-		sb_appends(sb, field);
-	}
+	sb_csv_field(sb, field, true);
 	sb_append(sb, last ? "\n" : ",", 1);
 }
 
-static void put_num(strbuf *sb, double v, bool last)
+void csv_put_number(strbuf *sb, double v, bool last)
 {
 	char buf[64];
 
 	format_number(buf, v);
-	csv_put(sb, buf, last);
+	sb_csv_field(sb, buf, false);
+	sb_append(sb, last ? "\n" : ",", 1);
 }
 
 /* The scores file is written as it is built, a commune at a time, so that
@@ -135,9 +124,9 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 				csv_put(line, item, false);
 				csv_put(line, level, false);
 				csv_put(line, names[slot], false);
-				put_num(line, sqlite3_column_double(s, 4), false);
-				put_num(line, sqlite3_column_double(s, 5), false);
-				put_num(line, sqlite3_column_double(s, 6), false);
+				csv_put_number(line, sqlite3_column_double(s, 4), false);
+				csv_put_number(line, sqlite3_column_double(s, 5), false);
+				csv_put_number(line, sqlite3_column_double(s, 6), false);
 				csv_put(line, (const char *)sqlite3_column_text(s, 7), true);
 			}
 		}
@@ -169,7 +158,7 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 		csv_put(&ranking, (const char *)sqlite3_column_text(s, 0), false);
 		csv_put(&ranking, (const char *)sqlite3_column_text(s, 1), false);
 		csv_put(&ranking, (const char *)sqlite3_column_text(s, 2), false);
-		put_num(&ranking, sqlite3_column_double(s, 3), true);
+		csv_put_number(&ranking, sqlite3_column_double(s, 3), true);
 	}
 	if (step != SQLITE_DONE) {
 		rc = diag_set(d, DTI_EDB, "cannot read ranking: %s", sqlite3_errmsg(staging_db(st)));

@@ -19,8 +19,11 @@ typedef struct export_options {
 dti_err export_run(staging *st, const scoring_run_info *run, const export_options *o, FILE *paths,
 		   dti_diag *d);
 
-/* Appends a CSV field, quoted when needed. */
+/* Appends a text CSV field and its separator (a newline when last):
+ * quoted when needed, guarded against formulas (sb_csv_field). */
 struct strbuf;
 void csv_put(struct strbuf *sb, const char *field, bool last);
+/* Appends a number as format_number writes it, never guarded ("-3.5"). */
+void csv_put_number(struct strbuf *sb, double v, bool last);
 
 #endif

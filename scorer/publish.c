@@ -4,22 +4,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "export.h"
 #include "util.h"
 
-static void put_num(strbuf *sb, double v, bool last)
-{
-	char buf[64];
-
-	format_number(buf, v);
-	csv_put(sb, buf, last);
-}
-
 void publish_wide_csv(const results *r, const rating_bands *bands, bool bom, strbuf *sb)
 {
 	const framework *fw = r->fw;
-	char buf[64];
 
 	if (bom)
 		sb_appends(sb, "\xEF\xBB\xBF");
@@ -34,15 +26,13 @@ void publish_wide_csv(const results *r, const rating_bands *bands, bool bom, str
 	for (size_t c = 0; c < r->n; c++) {
 		const res_commune *rc = &r->communes[c];
 		const char *band = report_band(bands, rc->total);
-		snprintf(buf, sizeof buf, "%d", r->year);
-		csv_put(sb, buf, false);
-		snprintf(buf, sizeof buf, "%ld", rc->rank);
-		csv_put(sb, buf, false);
+		csv_put_number(sb, r->year, false);
+		csv_put_number(sb, (double)rc->rank, false);
 		csv_put(sb, rc->code, false);
 		csv_put(sb, rc->name, false);
 		for (size_t p = 0; p < fw->n_pillars; p++)
-			put_num(sb, rc->pillars[p].points, false);
-		put_num(sb, rc->total, false);
+			csv_put_number(sb, rc->pillars[p].points, false);
+		csv_put_number(sb, rc->total, false);
 		csv_put(sb, band ? band : "", true);
 	}
 }
@@ -193,10 +183,10 @@ static dti_err previous_run(staging *st, int year, int64_t *id, dti_diag *d)
 				   year, id, d);
 }
 
-dti_err publish_run(staging *st, const scoring_run_info *run, const publish_options *o, FILE *paths,
-		    char **report_index, dti_diag *d)
+/* Every file of the publication into dir, listed in paths. */
+static dti_err publish_into(staging *st, const scoring_run_info *run, const publish_options *o,
+			    const char *dir, FILE *paths, dti_diag *d)
 {
-	char *dir = xasprintf("%s/%d", o->out_dir, run->year);
 	char *excel = xasprintf("%s/excel", dir), *report_dir = xasprintf("%s/report", dir);
 	char wide_name[64], json_name[64], scores_name[64], ranking_name[64];
 	results *now = NULL, *prev = NULL;
@@ -208,8 +198,6 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	dti_err rc;
 
 	sb_init(&sb, 0);
-	if (report_index)
-		*report_index = NULL;
 	snprintf(wide_name, sizeof wide_name, "wide-%d.csv", run->year);
 	snprintf(json_name, sizeof json_name, "dti-%d.json", run->year);
 	snprintf(scores_name, sizeof scores_name, "scores-%d.csv", run->year);
@@ -262,17 +250,65 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	ri.exports[1] = scores_name;
 	ri.exports[2] = json_name;
 	rc = report_write(st, &ri, report_dir, paths, d);
-	if (rc)
-		goto out;
-	if (report_index)
-		*report_index = xasprintf("%s/index.html", report_dir);
 out:
 	results_free(now);
 	results_free(prev);
 	framework_free(prev_run.fw);
 	sb_free(&sb);
-	free(dir);
 	free(excel);
 	free(report_dir);
+	return rc;
+}
+
+dti_err publish_run(staging *st, const scoring_run_info *run, const publish_options *o, FILE *paths,
+		    char **report_index, dti_diag *d)
+{
+	char *dir = xasprintf("%s/%d", o->out_dir, run->year);
+	char *stage = xasprintf("%s/.%d.new.%ld", o->out_dir, run->year, (long)getpid());
+	char *listing = NULL, *line;
+	size_t listing_len = 0, n = strlen(stage);
+	FILE *staged = open_memstream(&listing, &listing_len);
+	dti_err rc;
+
+	if (report_index)
+		*report_index = NULL;
+	if (!staged) {
+		rc = diag_set(d, DTI_ENOMEM, "cannot list the files of '%s'", dir);
+		goto out;
+	}
+	/* The whole publication goes into a new folder beside OUT/YEAR, which
+	 * then takes its place in one rename: readers see the old set or the
+	 * new one, and a failure part-way leaves the old one untouched. */
+	dir_remove(stage);
+	rc = make_dirs(stage, d);
+	if (!rc)
+		rc = publish_into(st, run, o, stage, staged, d);
+	if (fclose(staged) != 0 && !rc)
+		rc = diag_set(d, DTI_ENOMEM, "cannot list the files of '%s'", dir);
+	staged = NULL;
+	if (!rc)
+		rc = dir_replace(stage, dir, d);
+	if (rc) {
+		dir_remove(stage);
+		goto out;
+	}
+	/* The paths as they are now, under OUT/YEAR. */
+	for (line = listing; paths && line && *line; ) {
+		char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		if (len >= n && strncmp(line, stage, n) == 0)
+			fprintf(paths, "%s%.*s\n", dir, (int)(len - n), line + n);
+		else
+			fprintf(paths, "%.*s\n", (int)len, line);
+		line = end ? end + 1 : NULL;
+	}
+	if (report_index)
+		*report_index = xasprintf("%s/report/index.html", dir);
+out:
+	if (staged)
+		fclose(staged);
+	free(listing);
+	free(stage);
+	free(dir);
 	return rc;
 }

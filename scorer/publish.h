@@ -20,7 +20,9 @@ typedef struct publish_options {
  * earlier year has a finished scoring run.  Prints each path written to
  * paths (may be NULL), the report's index.html last.  On success
  * *report_index (may be NULL) receives that path, malloc'd for the caller.
- * Files are written atomically one by one; on error d names the file. */
+ * Whole or nothing: everything is written into a new folder beside
+ * OUT/YEAR that then replaces it (dir_replace); on error OUT/YEAR is as
+ * it was, nothing is printed and d names the file. */
 dti_err publish_run(staging *st, const scoring_run_info *run, const publish_options *o, FILE *paths,
 		    char **report_index, dti_diag *d);
 
