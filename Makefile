@@ -143,6 +143,7 @@ install: all
 	  $(DESTDIR)$(LOGDIR) $(DESTDIR)$(UNITDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
 	install -m 755 cron/dti-nightly $(DESTDIR)$(BINDIR)/dti-nightly
+	install -m 755 cron/dti-nightly-notify $(DESTDIR)$(BINDIR)/dti-nightly-notify
 	install -m 644 config/frameworks/*.json $(DESTDIR)$(SHAREDIR)/frameworks/
 	install -m 644 config/admin-units-2025-03-01.csv $(DESTDIR)$(SHAREDIR)/
 	cp -R samples $(DESTDIR)$(SHAREDIR)/
@@ -151,7 +152,7 @@ install: all
 	for u in dti-nightly.service dti-nightly.timer dti-nightly-failure@.service; do \
 	  $(INSTALL_PATHS) cron/$$u >$(DESTDIR)$(UNITDIR)/$$u && chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
 	done
-	for e in dti.crontab dti.logrotate; do \
+	for e in dti.crontab dti.logrotate dti-nightly-failure-local-mta.conf; do \
 	  $(INSTALL_PATHS) cron/$$e >$(DESTDIR)$(DOCDIR)/examples/$$e && chmod 644 $(DESTDIR)$(DOCDIR)/examples/$$e || exit 1; \
 	done
 	sh scripts/install-config.sh "$(DESTDIR)" "$(SYSCONFDIR)/dti" "$(SHAREDIR)" "$(DATADIR)" "$(LOGDIR)"

@@ -24,6 +24,8 @@ for d in var/lib/dti var/lib/dti/sheets var/log/dti; do
 	[ -d "$root/$d" ] || fail "make install did not create /$d"
 done
 [ -x "$root/usr/bin/dti-nightly" ] || fail "dti-nightly is not executable"
+[ -x "$root/usr/bin/dti-nightly-notify" ] || fail "dti-nightly-notify is not installed"
+[ -f "$root/usr/share/doc/dti/examples/dti-nightly-failure-local-mta.conf" ] || fail "the local-MTA drop-in example is not installed"
 cfg=$root/etc/dti/dti.json
 for want in '"database": "/var/lib/dti/dti.db"' '"log_file": "/var/log/dti/dti-nightly.log"' \
 	'"framework": "/usr/share/dti/frameworks/commune-2024.json"' \
