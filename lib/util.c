@@ -526,7 +526,14 @@ static bool tree_apply(const char *path, bool remove)
 
 void dir_remove(const char *path)
 {
-	tree_apply(path, true);
+	struct stat sb;
+
+	/* path itself may be a symbolic link (OUT/YEAR was one before a swap):
+	 * the link goes, never what it points to. */
+	if (lstat(path, &sb) == 0 && !S_ISDIR(sb.st_mode))
+		unlink(path);
+	else
+		tree_apply(path, true);
 }
 
 #ifndef RENAME_EXCHANGE
@@ -555,7 +562,13 @@ dti_err dir_replace(const char *new_dir, const char *path, dti_diag *d)
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", new_dir, strerror(errno));
 		goto out;
 	}
-	if (lstat(path, &sb) != 0) {
+	if (lstat(path, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+		/* A symbolic link or a file there is not a folder of ours. */
+		rc = diag_set(d, DTI_EIO,
+			      "cannot replace '%s': it is %s, not a folder; remove it or publish "
+			      "elsewhere",
+			      path, S_ISLNK(sb.st_mode) ? "a symbolic link" : "a file");
+	} else if (lstat(path, &sb) != 0) {
 		if (rename(new_dir, path) != 0)
 			rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", path, strerror(errno));
 	} else if (rename_exchange(new_dir, path) == 0) {

@@ -113,9 +113,12 @@ dti_err write_output(const char *dir, const char *name, const strbuf *sb, FILE *
  * a plain rename when path does not exist) and the old folder removed, so
  * a reader of path sees the old set or the new one, never a mix.  Where
  * the file system cannot exchange, the old folder is moved aside first.
- * On error path is as it was and new_dir is left for the caller. */
+ * A path that is a symbolic link or a file is refused (DTI_EIO), never
+ * followed or removed.  On error path is as it was and new_dir is left
+ * for the caller. */
 dti_err dir_replace(const char *new_dir, const char *path, dti_diag *d);
-/* rm -r, best effort; symbolic links are removed, not followed. */
+/* rm -r, best effort; symbolic links (path itself too) are removed, not
+ * followed. */
 void dir_remove(const char *path);
 /* mkdir -p. */
 dti_err make_dirs(const char *path, dti_diag *d);
