@@ -192,6 +192,10 @@ static dti_err resolve_url(const collector_env *env, const char *raw, char **out
 				sb_appends(&sb, "%20");
 			else if (*c == '%')
 				sb_appends(&sb, "%25");
+			else if (*c == '#') /* a file name's, not a fragment */
+				sb_appends(&sb, "%23");
+			else if (*c == '?')
+				sb_appends(&sb, "%3F");
 			else
 				sb_append(&sb, c, 1);
 		}

@@ -222,21 +222,19 @@ bool fetch_same_origin(const char *a, const char *b)
 
 char *fetch_file_path(const char *url)
 {
-	const char *p;
-	char *path, *out;
-	int n = 0;
+	char *scheme = fetch_scheme(url), *path = NULL;
+	bool file = scheme && strcmp(scheme, "file") == 0;
 
-	if (strncmp(url, "file://", 7) != 0)
-		return NULL;
-	p = url + 7;
-	if (strncmp(p, "localhost/", 10) == 0)
-		p += 9;
-	path = curl_easy_unescape(NULL, p, 0, &n);
-	if (!path)
-		return NULL;
-	out = xstrndup(path, (size_t)n);
-	curl_free(path);
-	return out;
+	free(scheme);
+	/* The path as curl's file: protocol opens it: without a query or a
+	 * fragment ("a#/b" opens "a"), %-escapes decoded. */
+	if (file)
+		path = url_part(url, CURLUPART_PATH, CURLU_URLDECODE);
+	if (path && !*path) {
+		free(path);
+		path = NULL;
+	}
+	return path;
 }
 
 static const char *method_of(const xfer *x)
@@ -265,7 +263,11 @@ static bool may_start(xfer *x)
 	struct stat st;
 	bool ok = true;
 
-	if (path && (stat(path, &st) != 0 || !S_ISREG(st.st_mode))) {
+	if (!path && strncasecmp(url, "file:", 5) == 0) {
+		snprintf(j->error, sizeof j->error, "%s %s: not a file: URL dti can read", method_of(x),
+			 url);
+		ok = false;
+	} else if (path && (stat(path, &st) != 0 || !S_ISREG(st.st_mode))) {
 		snprintf(j->error, sizeof j->error, "%s %s: not a readable regular file",
 			 method_of(x), url);
 		ok = false;

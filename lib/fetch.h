@@ -89,8 +89,8 @@ bool fetch_same_origin(const char *a, const char *b);
  * URL. */
 char *fetch_scheme(const char *url);
 
-/* Local path of a file: URL (malloc'd, %-escapes decoded), or NULL for
- * other schemes. */
+/* Local path of a file: URL as curl opens it (malloc'd, %-escapes decoded,
+ * no query or fragment), or NULL for other schemes and broken URLs. */
 char *fetch_file_path(const char *url);
 
 /* Global libcurl set-up; call once from main before anything else. */
