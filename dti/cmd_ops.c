@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "collector.h"
 #include "log.h"
+#include "text.h"
 #include "util.h"
 
 #define SHEET_PREFIX_DEFAULT "district-sheet:"
@@ -455,11 +456,16 @@ static int status_line(sqlite3_stmt *q, const char *name, const char *kind, doub
 	}
 	/* The last error on one line. */
 	err1 = xstrdup(strcmp(last_status, "failed") == 0 || bad ? err : "");
+	text_printable(err1); /* errors stored by an older dti */
 	for (char *p = err1; *p; p++)
-		if (*p == '\n' || *p == '\t')
+		if (*p == '\n')
 			*p = ' ';
-	if (strlen(err1) > 300)
-		memcpy(err1 + 296, "...", 4);
+	if (strlen(err1) > 300) {
+		size_t k = 296;
+		while (k > 0 && ((unsigned char)err1[k] & 0xC0) == 0x80)
+			k--; /* not inside a UTF-8 character */
+		memcpy(err1 + k, "...", 4);
+	}
 	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s/%s\t%s\n", name, kind, state, last_run,
 	       *last_status ? last_status : "-", last_success, age, max, err1);
 	if (bad)

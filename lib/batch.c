@@ -276,12 +276,15 @@ dti_err batch_record_run(staging *st, const batch_target *t, const char *status,
 			 int64_t *run_id, dti_diag *d)
 {
 	int64_t source_id = 0;
+	char *shown = error ? text_printable(xstrdup(error)) : NULL;
 	dti_err rc = staging_source(st, t->source, t->source_kind, &source_id, d);
 
-	if (rc)
-		return rc;
-	return staging_run_record(st, source_id, t->program, t->year, t->input, status, c, error,
-				  payload_sha, run_id, d);
+	/* The error quotes what a server or a sheet sent: stored printable. */
+	if (!rc)
+		rc = staging_run_record(st, source_id, t->program, t->year, t->input, status, c,
+					shown, payload_sha, run_id, d);
+	free(shown);
+	return rc;
 }
 
 char *problems_join(const dti_problems *p, size_t max_items)

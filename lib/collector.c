@@ -791,6 +791,7 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 			res.not_modified = true;
 	}
 	if (res.error) {
+		text_printable(res.error); /* it quotes what the server sent */
 		status = "failed";
 		code = COLLECT_FAILED;
 		log_error("source '%s' failed; nothing of it was stored:\n%s", s->name, res.error);

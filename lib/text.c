@@ -81,6 +81,47 @@ bool text_check(const char *s, size_t n, int flags, char why[TEXT_WHY])
 	return true;
 }
 
+/* Length of the valid UTF-8 sequence at p (1 to 4), 0 when there is none. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	size_t n = 0;
+
+	for (size_t len = 1; len <= 4 && !n; len++) {
+		size_t i = 0;
+		while (i < len && p[i])
+			i++;
+		if (i == len && utf8_valid((const char *)p, len))
+			n = len;
+		if (i < len)
+			break;
+	}
+	return n;
+}
+
+char *text_printable(char *s)
+{
+	unsigned char *r = (unsigned char *)s, *w = r;
+
+	while (*r) {
+		size_t n = utf8_seq(r);
+		bool bad = n == 0 || (n == 1 && (*r < 0x20 || *r == 0x7F) && *r != '\n') ||
+			   (n == 2 && r[0] == 0xC2 && r[1] <= 0x9F) ||
+			   (n == 3 && r[0] == 0xE2 &&
+			    ((r[1] == 0x80 && r[2] >= 0xAA && r[2] <= 0xAE) ||
+			     (r[1] == 0x81 && r[2] >= 0xA6 && r[2] <= 0xA9)));
+		if (bad) {
+			*w++ = *r == '\t' ? ' ' : '?';
+			r += n ? n : 1;
+		} else {
+			memmove(w, r, n);
+			w += n;
+			r += n;
+		}
+	}
+	*w = '\0';
+	return s;
+}
+
 bool text_link_ok(const char *s, char why[TEXT_WHY])
 {
 	const char *host = NULL;

@@ -34,6 +34,14 @@ bool text_link_ok(const char *s, char why[TEXT_WHY]);
 /* A note: at most TEXT_MAX_NOTE bytes and text_check(TEXT_MULTILINE). */
 bool text_note_ok(const char *s, char why[TEXT_WHY]);
 
+/* Makes a message that quotes what others sent (a server's next link, a
+ * sheet's header) safe to print and store, in place: every control
+ * character but line feed (ESC, BEL, CR, tab — a tab becomes a space),
+ * DEL, C1, bidirectional control (as text_check) and byte that is not
+ * part of valid UTF-8 (a message cut in the middle of a character)
+ * becomes '?'.  Returns s. */
+char *text_printable(char *s);
+
 /* NFC form of s; malloc'd, caller frees; NULL when s is not valid UTF-8. */
 char *text_nfc(const char *s);
 
