@@ -149,6 +149,22 @@ bool text_link_ok(const char *s, char why[TEXT_WHY])
 		snprintf(why, TEXT_WHY, "contains a space, a quote, < > or a backslash");
 		return false;
 	}
+	/* Unicode spaces and zero-width characters: a link that reads as
+	 * another, or as two. */
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		unsigned cp = *p;
+		size_t len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
+		for (size_t i = 1; i < len; i++)
+			cp = (i == 1 ? cp & (0xFFu >> (len + 1)) : cp) << 6 | (p[i] & 0x3Fu);
+		if (cp == 0xA0 || cp == 0x1680 || cp == 0x180E || (cp >= 0x2000 && cp <= 0x200D) ||
+		    cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x2060 ||
+		    cp == 0x3000 || cp == 0xFEFF) {
+			snprintf(why, TEXT_WHY,
+				 "contains a space or an invisible character (U+%04X)", cp);
+			return false;
+		}
+		p += len;
+	}
 	return true;
 }
 

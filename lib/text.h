@@ -27,7 +27,8 @@ bool utf8_valid(const char *s, size_t n);
  * names the field) and returns false. */
 bool text_check(const char *s, size_t n, int flags, char why[TEXT_WHY]);
 
-/* A proof link: http:// or https:// with a host, no spaces, quotes, < > \
+/* A proof link: http:// or https:// with a host, no spaces (Unicode and
+ * zero-width ones too), quotes, < > \
  * or control characters, at most TEXT_MAX_LINK bytes, and text_check. */
 bool text_link_ok(const char *s, char why[TEXT_WHY]);
 
