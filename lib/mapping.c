@@ -308,6 +308,16 @@ static const char *json_type_word(json_t *v)
 	}
 }
 
+/* Whether a folded header map has the column `field` is written as. */
+static bool has_column(const strmap *cols, const char *field)
+{
+	char *key = text_fold(field);
+	bool found = key && strmap_get(cols, key, NULL);
+
+	free(key);
+	return found;
+}
+
 /* Accessor over either a JSON record or a CSV row. */
 typedef struct record {
 	json_t *obj;            /* JSON record, or NULL for CSV */
@@ -536,6 +546,30 @@ out:
 	return rc;
 }
 
+/* A CSV feed whose header lacks a column the block maps has changed shape
+ * (or is not the CSV it claims to be, such as one read as a single line):
+ * storing nothing from it as an ok run would hide that.  Fails naming the
+ * first missing column. */
+static dti_err check_csv_columns(const mapping *m, const strmap *cols, const char *name,
+				 dti_diag *d)
+{
+	const char *fixed[] = {m->code_field, m->name_field, m->year_field, m->long_var,
+			       m->long_value};
+	const char *missing = NULL, *what = NULL;
+
+	for (size_t i = 0; !missing && i < sizeof fixed / sizeof fixed[0]; i++)
+		if (fixed[i] && !has_column(cols, fixed[i]))
+			missing = fixed[i], what = "a key of the source block";
+	for (size_t i = 0; !missing && i < m->n_maps; i++)
+		for (size_t j = 0; !missing && j < m->maps[i].n_fields; j++)
+			if (!has_column(cols, m->maps[i].fields[j]))
+				missing = m->maps[i].fields[j], what = m->maps[i].var->name;
+	if (!missing)
+		return DTI_EOK;
+	return diag_set(d, DTI_EPARSE, "%s: the header has no column '%s' (%s)", name, missing,
+			what);
+}
+
 static dti_err apply_csv(const mapping *m, const char *bytes, size_t len, const char *name,
 			 mapping_ctx *c, mapping_page *pg, dti_diag *d)
 {
@@ -562,6 +596,9 @@ static dti_err apply_csv(const mapping *m, const char *bytes, size_t len, const 
 			strmap_put(&cols, h, (intptr_t)i);
 		free(h);
 	}
+	rc = check_csv_columns(m, &cols, name, d);
+	if (rc)
+		goto out;
 	while ((got = csv_next(r, d)) > 0) {
 		char where[300];
 		record rec = {NULL, r, &cols};

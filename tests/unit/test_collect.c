@@ -337,6 +337,10 @@ static void test_mapping_hostile(void **state)
 		"\"pagination\":{\"type\":\"next\",\"next\":\"links.next\"}}", 0, &je);
 	const char *longer = "ma,sm\n11989,12\n12004,7,9\n";
 	const char *shorter = "ma,sm\n11989,12\n12004\n";
+	/* Old Mac line ends: one line, so the header is "ma,sm11989,1212004,7". */
+	const char *cr_only = "ma,sm\r11989,12\r12004,7\r";
+	const char *renamed = "ma,smartphones\n11989,12\n";
+	const char *no_code = "code,sm\n11989,12\n";
 	const char *numeric = "{\"items\":[{\"ma\":\"11989\",\"sm\":1}],\"links\":{\"next\":12}}";
 	const char *bom = "\xEF\xBB\xBF{\"items\":[{\"ma\":\"11989\",\"sm\":1}],\"links\":{\"next\":null}}";
 	mapping *mc = NULL, *mj = NULL;
@@ -363,6 +367,16 @@ static void test_mapping_hostile(void **state)
 	assert_int_equal(mapping_apply(mc, shorter, strlen(shorter), "feed.csv", NULL, &c, &pg, &d),
 			 DTI_EPARSE);
 	assert_non_null(strstr(d.msg, "feed.csv:3: 1 fields where the header has 2"));
+	/* A header without a mapped column fails the run, whatever the rows. */
+	assert_int_equal(mapping_apply(mc, cr_only, strlen(cr_only), "feed.csv", NULL, &c, &pg, &d),
+			 DTI_EPARSE);
+	assert_string_equal(d.msg, "feed.csv: the header has no column 'sm' (smartphone_users)");
+	assert_int_equal(mapping_apply(mc, renamed, strlen(renamed), "feed.csv", NULL, &c, &pg, &d),
+			 DTI_EPARSE);
+	assert_string_equal(d.msg, "feed.csv: the header has no column 'sm' (smartphone_users)");
+	assert_int_equal(mapping_apply(mc, no_code, strlen(no_code), "feed.csv", NULL, &c, &pg, &d),
+			 DTI_EPARSE);
+	assert_string_equal(d.msg, "feed.csv: the header has no column 'ma' (a key of the source block)");
 
 	assert_int_equal(mapping_apply(mj, numeric, strlen(numeric), "u", NULL, &c, &pg, &d),
 			 DTI_EPARSE);
