@@ -147,29 +147,31 @@ static dti_err parse_ratio(framework *fw, fw_indicator *ind, json_t *rule, const
 	return rc;
 }
 
-static dti_err parse_ratio_threshold(framework *fw, fw_indicator *ind, json_t *rule,
-				     const char *where, dti_diag *d)
+/* A ratio with its parameter under key, a fraction (0 allowed or not). */
+static dti_err parse_ratio_param(framework *fw, fw_indicator *ind, json_t *rule,
+				 const char *where, dti_diag *d, const char *key, double *out,
+				 bool zero_ok)
 {
 	dti_err rc = parse_ratio(fw, ind, rule, where, d);
 
 	if (rc)
 		return rc;
-	if (!fw_json_number(rule, "threshold", &ind->threshold) || ind->threshold <= 0 ||
-	    ind->threshold > 1)
-		return diag_set(d, DTI_EFRAMEWORK, "%s: \"threshold\" must be in (0, 1]", where);
+	if (!fw_json_number(rule, key, out) || *out < 0 || (!zero_ok && *out == 0) || *out > 1)
+		return diag_set(d, DTI_EFRAMEWORK, "%s: \"%s\" must be in %s", where, key,
+				zero_ok ? "[0, 1]" : "(0, 1]");
 	return DTI_EOK;
+}
+
+static dti_err parse_ratio_threshold(framework *fw, fw_indicator *ind, json_t *rule,
+				     const char *where, dti_diag *d)
+{
+	return parse_ratio_param(fw, ind, rule, where, d, "threshold", &ind->threshold, false);
 }
 
 static dti_err parse_ratio_floor(framework *fw, fw_indicator *ind, json_t *rule,
 				 const char *where, dti_diag *d)
 {
-	dti_err rc = parse_ratio(fw, ind, rule, where, d);
-
-	if (rc)
-		return rc;
-	if (!fw_json_number(rule, "floor", &ind->floor) || ind->floor < 0 || ind->floor > 1)
-		return diag_set(d, DTI_EFRAMEWORK, "%s: \"floor\" must be in [0, 1]", where);
-	return DTI_EOK;
+	return parse_ratio_param(fw, ind, rule, where, d, "floor", &ind->floor, true);
 }
 
 static dti_err parse_cross_commune(framework *fw, fw_indicator *ind, json_t *rule,
@@ -261,37 +263,42 @@ static rule_result eval_count_tiers(const framework *fw, const fw_indicator *ind
 				lookup(ctx, ind->variable));
 }
 
-static rule_result eval_ratio(const framework *fw, const fw_indicator *ind, rule_lookup lookup,
-			      void *ctx)
+/* A ratio kind's shape on r = num / den, with its parameter (T, F). */
+typedef rule_result (*ratio_shape)(double num, double den, double param, over_policy over);
+
+static rule_result shape_plain(double num, double den, double param, over_policy over)
+{
+	(void)param;
+	return rule_ratio(num, den, over);
+}
+
+static rule_result eval_terms(const framework *fw, const fw_indicator *ind, rule_lookup lookup,
+			      void *ctx, ratio_shape shape, double param)
 {
 	double num = 0, den = 0;
 	unsigned why = 0;
 
 	if (!ratio_terms(ind, lookup, ctx, &num, &den, &why))
 		return missing(why);
-	return rule_ratio(num, den, fw->numerator_above_denominator);
+	return shape(num, den, param, fw->numerator_above_denominator);
+}
+
+static rule_result eval_ratio(const framework *fw, const fw_indicator *ind, rule_lookup lookup,
+			      void *ctx)
+{
+	return eval_terms(fw, ind, lookup, ctx, shape_plain, 0.0);
 }
 
 static rule_result eval_ratio_threshold(const framework *fw, const fw_indicator *ind,
 					rule_lookup lookup, void *ctx)
 {
-	double num = 0, den = 0;
-	unsigned why = 0;
-
-	if (!ratio_terms(ind, lookup, ctx, &num, &den, &why))
-		return missing(why);
-	return rule_ratio_threshold(num, den, ind->threshold, fw->numerator_above_denominator);
+	return eval_terms(fw, ind, lookup, ctx, rule_ratio_threshold, ind->threshold);
 }
 
 static rule_result eval_ratio_floor(const framework *fw, const fw_indicator *ind,
 				    rule_lookup lookup, void *ctx)
 {
-	double num = 0, den = 0;
-	unsigned why = 0;
-
-	if (!ratio_terms(ind, lookup, ctx, &num, &den, &why))
-		return missing(why);
-	return rule_ratio_floor(num, den, ind->floor, fw->numerator_above_denominator);
+	return eval_terms(fw, ind, lookup, ctx, rule_ratio_floor, ind->floor);
 }
 
 /* The commune's raw x (an amount, or a ratio) in .ratio, fraction 0: the
@@ -360,6 +367,16 @@ static void describe_sum(const fw_variable *const *vars, size_t n, rule_lookup l
 		sb_appends(sb, ")");
 }
 
+/* "r = (a 1 + b 2) / c 4": the ratio's terms with their values. */
+static void describe_terms(const char *name, const fw_indicator *ind, rule_lookup lookup,
+			   void *ctx, strbuf *sb)
+{
+	sb_appendf(sb, "%s = ", name);
+	describe_sum(ind->numerator, ind->n_numerator, lookup, ctx, sb);
+	sb_appends(sb, " / ");
+	describe_sum(ind->denominator, ind->n_denominator, lookup, ctx, sb);
+}
+
 static void arith_yesno(const framework *fw, const fw_indicator *ind, rule_lookup lookup,
 			void *ctx, rule_result r, double set_min, double set_max, strbuf *sb)
 {
@@ -413,16 +430,12 @@ static void arith_count_tiers(const framework *fw, const fw_indicator *ind, rule
 }
 
 /* "r = num / den = 0.75" with what became of a numerator above its
- * denominator; false (having said so) when the denominator is 0. */
+ * denominator, the ratio formatted in a and the points in c; false
+ * (having said so) when the denominator is 0. */
 static bool arith_ratio_head(const framework *fw, const fw_indicator *ind, rule_lookup lookup,
-			     void *ctx, rule_result r, strbuf *sb)
+			     void *ctx, rule_result r, strbuf *sb, char a[64], char c[64])
 {
-	char a[64];
-
-	sb_appends(sb, "r = ");
-	describe_sum(ind->numerator, ind->n_numerator, lookup, ctx, sb);
-	sb_appends(sb, " / ");
-	describe_sum(ind->denominator, ind->n_denominator, lookup, ctx, sb);
+	describe_terms("r", ind, lookup, ctx, sb);
 	if (r.flags & FLAG_NO_DENOMINATOR) {
 		sb_appends(sb, ": denominator is 0, 0 points (no_denominator)");
 		return false;
@@ -432,19 +445,19 @@ static bool arith_ratio_head(const framework *fw, const fw_indicator *ind, rule_
 	if (r.flags & FLAG_NUM_ABOVE_DEN)
 		sb_appendf(sb, " (numerator above denominator: %s)",
 			   fw->numerator_above_denominator == OVER_CLAMP ? "clamped to 1" : "scored 0");
+	format_number(c, r.fraction * ind->max);
 	return true;
 }
 
 static void arith_ratio(const framework *fw, const fw_indicator *ind, rule_lookup lookup,
 			void *ctx, rule_result r, double set_min, double set_max, strbuf *sb)
 {
-	char b[64], c[64];
+	char a[64], b[64], c[64];
 
 	(void)set_min, (void)set_max;
-	if (!arith_ratio_head(fw, ind, lookup, ctx, r, sb))
+	if (!arith_ratio_head(fw, ind, lookup, ctx, r, sb, a, c))
 		return;
 	format_number(b, r.fraction);
-	format_number(c, r.fraction * ind->max);
 	sb_appendf(sb, ": %s × %g = %s", b, ind->max, c);
 }
 
@@ -455,10 +468,8 @@ static void arith_ratio_threshold(const framework *fw, const fw_indicator *ind,
 	char a[64], c[64];
 
 	(void)set_min, (void)set_max;
-	if (!arith_ratio_head(fw, ind, lookup, ctx, r, sb))
+	if (!arith_ratio_head(fw, ind, lookup, ctx, r, sb, a, c))
 		return;
-	format_number(a, r.ratio);
-	format_number(c, r.fraction * ind->max);
 	if (r.ratio >= ind->threshold)
 		sb_appendf(sb, " ≥ %g: 1 × %g = %s", ind->threshold, ind->max, c);
 	else
@@ -472,10 +483,8 @@ static void arith_ratio_floor(const framework *fw, const fw_indicator *ind, rule
 	char a[64], c[64];
 
 	(void)set_min, (void)set_max;
-	if (!arith_ratio_head(fw, ind, lookup, ctx, r, sb))
+	if (!arith_ratio_head(fw, ind, lookup, ctx, r, sb, a, c))
 		return;
-	format_number(a, r.ratio);
-	format_number(c, r.fraction * ind->max);
 	if (r.ratio >= ind->floor)
 		sb_appendf(sb, " ≥ %g: %s × %g = %s", ind->floor, a, ind->max, c);
 	else
@@ -493,10 +502,7 @@ static void arith_cross_commune(const framework *fw, const fw_indicator *ind, ru
 	if (ind->variable) {
 		describe_sum(&ind->variable, 1, lookup, ctx, sb);
 	} else {
-		sb_appends(sb, "x = ");
-		describe_sum(ind->numerator, ind->n_numerator, lookup, ctx, sb);
-		sb_appends(sb, " / ");
-		describe_sum(ind->denominator, ind->n_denominator, lookup, ctx, sb);
+		describe_terms("x", ind, lookup, ctx, sb);
 	}
 	if (r.flags & FLAG_NO_DENOMINATOR) {
 		sb_appends(sb, ": denominator is 0, 0 points");
