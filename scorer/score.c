@@ -66,6 +66,31 @@ typedef struct result_cell {
 	unsigned flags;
 } result_cell;
 
+/* Cross-commune normalisation of the normalised kinds over the nc
+ * communes of res (nc × indicators) with a usable x. */
+static void normalise_set(const framework *fw, result_cell *res, size_t nc)
+{
+	size_t ni = fw->n_indicators;
+
+	for (size_t i = 0; i < ni; i++) {
+		const fw_indicator *ind = &fw->indicators[i];
+		double mn = INFINITY, mx = -INFINITY;
+		if (!rule_kind_of(ind)->normalised)
+			continue;
+		for (size_t c = 0; c < nc; c++) {
+			result_cell *rc_ = &res[c * ni + i];
+			if (isnan(rc_->ratio))
+				continue;
+			mn = fmin(mn, rc_->ratio);
+			mx = fmax(mx, rc_->ratio);
+		}
+		for (size_t c = 0; c < nc; c++) {
+			result_cell *rc_ = &res[c * ni + i];
+			rc_->fraction = isnan(rc_->ratio) ? 0.0 : rule_normalise(ind->norm, rc_->ratio, mn, mx);
+		}
+	}
+}
+
 /* The inputs of a scoring run are stored as one JSON document per commune
  * (variable -> [value, num, state, observation_ids]) in input_set, under
  * the commune's input digest, so that a commune whose inputs did not change
@@ -503,25 +528,7 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 		size_t per_stmt;
 		size_t *order;
 		long *ranks = NULL;
-		/* Cross-commune normalisation over the communes with a usable x. */
-		for (size_t i = 0; i < ni; i++) {
-			const fw_indicator *ind = &fw->indicators[i];
-			double mn = INFINITY, mx = -INFINITY;
-			if (!rule_kind_of(ind)->normalised)
-				continue;
-			for (size_t c = 0; c < nc; c++) {
-				result_cell *rc_ = &res[c * ni + i];
-				if (isnan(rc_->ratio))
-					continue;
-				mn = fmin(mn, rc_->ratio);
-				mx = fmax(mx, rc_->ratio);
-			}
-			for (size_t c = 0; c < nc; c++) {
-				result_cell *rc_ = &res[c * ni + i];
-				rc_->fraction = isnan(rc_->ratio) ? 0.0
-								  : rule_normalise(ind->norm, rc_->ratio, mn, mx);
-			}
-		}
+		normalise_set(fw, res, nc);
 		for (size_t c = 0; c < nc; c++)
 			for (size_t i = 0; i < ni; i++)
 				totals[c] += res[c * ni + i].fraction * fw->indicators[i].max;
