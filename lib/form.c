@@ -247,7 +247,7 @@ bool form_answer_scores(const fw_indicator *ind, const fw_variable *v, const cha
 {
 	if (v->type != VAR_ENUM)
 		return num > 0;
-	if (ind && ind->kind == RULE_TIER && ind->variable == v) {
+	if (ind && ind->variable == v && ind->n_tiers) { /* only a tier rule has tiers */
 		for (size_t i = 0; i < ind->n_tiers; i++)
 			if (strcmp(ind->tiers[i].value, canonical) == 0)
 				return ind->tiers[i].fraction > 0;

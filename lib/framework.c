@@ -5,21 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "framework_int.h"
+#include "rule_kinds.h"
 #include "text.h"
 #include "util.h"
 
 #define FRAMEWORK_MAX_BYTES (8u << 20)
-
-static const char *const rule_names[] = {
-#define RULE_KIND_NAME(n, s) s,
-	RULE_KINDS(RULE_KIND_NAME)
-#undef RULE_KIND_NAME
-};
-
-const char *rule_kind_name(rule_kind k)
-{
-	return k < RULE_KIND_COUNT ? rule_names[k] : "?";
-}
 
 const char *var_type_name(var_type t)
 {
@@ -115,7 +106,7 @@ void framework_free(framework *fw)
 	free(fw);
 }
 
-static bool get_number(json_t *obj, const char *key, double *out)
+bool fw_json_number(json_t *obj, const char *key, double *out)
 {
 	json_t *v = json_object_get(obj, key);
 
@@ -238,187 +229,18 @@ static dti_err load_variables(framework *fw, json_t *arr, const char *name, dti_
 	return DTI_EOK;
 }
 
-static dti_err var_list(framework *fw, json_t *rule, const char *key, const fw_variable ***out,
-			size_t *n, const char *where, dti_diag *d)
-{
-	json_t *arr = json_object_get(rule, key);
-	size_t i;
-	json_t *jv;
-
-	if (!json_is_array(arr) || json_array_size(arr) == 0)
-		return diag_set(d, DTI_EFRAMEWORK, "%s: rule needs a non-empty \"%s\" list", where, key);
-	*out = xcalloc(json_array_size(arr), sizeof **out);
-	json_array_foreach(arr, i, jv) {
-		const char *vn = json_string_value(jv);
-		const fw_variable *v = vn ? framework_variable(fw, vn) : NULL;
-		if (!v)
-			return diag_set(d, DTI_EFRAMEWORK, "%s: unknown variable '%s' in \"%s\"", where,
-					vn ? vn : "(not a string)", key);
-		if (v->type != VAR_COUNT && v->type != VAR_AMOUNT)
-			return diag_set(d, DTI_EFRAMEWORK,
-					"%s: variable %s in \"%s\" is a %s, not a number", where,
-					v->name, key, var_type_name(v->type));
-		(*out)[(*n)++] = v;
-	}
-	return DTI_EOK;
-}
-
-static dti_err one_var(framework *fw, json_t *rule, const char *key, var_type want1,
-		       var_type want2, const fw_variable **out, const char *where, dti_diag *d)
-{
-	const char *vn = json_string_value(json_object_get(rule, key));
-	const fw_variable *v = vn ? framework_variable(fw, vn) : NULL;
-
-	if (!vn)
-		return diag_set(d, DTI_EFRAMEWORK, "%s: rule needs \"%s\"", where, key);
-	if (!v)
-		return diag_set(d, DTI_EFRAMEWORK, "%s: unknown variable '%s'", where, vn);
-	if (v->type != want1 && v->type != want2)
-		return diag_set(d, DTI_EFRAMEWORK, "%s: variable %s is a %s, the rule needs a %s",
-				where, vn, var_type_name(v->type), var_type_name(want1));
-	*out = v;
-	return DTI_EOK;
-}
-
-static bool fraction_ok(double f)
-{
-	return f >= 0.0 && f <= 1.0;
-}
-
 static dti_err load_rule(framework *fw, fw_indicator *ind, json_t *rule, const char *where,
 			 dti_diag *d)
 {
 	const char *kind = json_string_value(json_object_get(rule, "kind"));
-	const char *norm;
-	dti_err rc;
-	int k;
 
 	if (!json_is_object(rule))
 		return diag_set(d, DTI_EFRAMEWORK, "%s: no \"rule\" object", where);
 	if (!kind)
 		return diag_set(d, DTI_EFRAMEWORK, "%s: rule has no \"kind\"", where);
-	for (k = 0; k < RULE_KIND_COUNT; k++)
-		if (strcmp(kind, rule_names[k]) == 0)
-			break;
-	if (k == RULE_KIND_COUNT)
+	if (!rule_kind_from_name(kind, &ind->kind))
 		return diag_set(d, DTI_EFRAMEWORK, "%s: unknown rule kind '%s'", where, kind);
-	ind->kind = (rule_kind)k;
-	switch (ind->kind) {
-	case RULE_YESNO:
-		return one_var(fw, rule, "variable", VAR_YESNO, VAR_YESNO, &ind->variable, where, d);
-	case RULE_TIER: {
-		json_t *fr = json_object_get(rule, "fractions");
-		rc = one_var(fw, rule, "variable", VAR_ENUM, VAR_ENUM, &ind->variable, where, d);
-		if (rc)
-			return rc;
-		if (!json_is_object(fr))
-			return diag_set(d, DTI_EFRAMEWORK, "%s: tier rule needs \"fractions\"", where);
-		ind->tiers = xcalloc(ind->variable->n_values, sizeof *ind->tiers);
-		for (size_t i = 0; i < ind->variable->n_values; i++) {
-			const char *val = ind->variable->values[i].value;
-			double f;
-			if (!get_number(fr, val, &f))
-				return diag_set(d, DTI_EFRAMEWORK,
-						"%s: tier rule gives no fraction for '%s'", where, val);
-			if (!fraction_ok(f))
-				return diag_set(d, DTI_EFRAMEWORK,
-						"%s: fraction for '%s' must be between 0 and 1", where,
-						val);
-			ind->tiers[i].value = xstrdup(val);
-			ind->tiers[i].fraction = f;
-			ind->n_tiers++;
-		}
-		if (json_object_size(fr) != ind->n_tiers)
-			return diag_set(d, DTI_EFRAMEWORK,
-					"%s: tier rule names a value that %s does not have", where,
-					ind->variable->name);
-		return DTI_EOK;
-	}
-	case RULE_COUNT_TIERS: {
-		json_t *bands = json_object_get(rule, "bands");
-		size_t i;
-		json_t *jb;
-		bool has_zero = false;
-		rc = one_var(fw, rule, "variable", VAR_COUNT, VAR_AMOUNT, &ind->variable, where, d);
-		if (rc)
-			return rc;
-		if (json_object_get(rule, "gate")) {
-			rc = one_var(fw, rule, "gate", VAR_YESNO, VAR_YESNO, &ind->gate, where, d);
-			if (rc)
-				return rc;
-		}
-		if (!json_is_array(bands) || json_array_size(bands) == 0)
-			return diag_set(d, DTI_EFRAMEWORK, "%s: count_tiers rule needs \"bands\"", where);
-		ind->bands = xcalloc(json_array_size(bands), sizeof *ind->bands);
-		json_array_foreach(bands, i, jb) {
-			fw_band *b = &ind->bands[ind->n_bands];
-			if (!get_number(jb, "min", &b->min) || !get_number(jb, "fraction", &b->fraction) ||
-			    b->min < 0 || !fraction_ok(b->fraction))
-				return diag_set(d, DTI_EFRAMEWORK,
-						"%s: band #%zu needs \"min\" >= 0 and \"fraction\" in [0, 1]",
-						where, i + 1);
-			if (ind->n_bands && b->min >= ind->bands[ind->n_bands - 1].min)
-				return diag_set(d, DTI_EFRAMEWORK,
-						"%s: bands must be listed from the highest \"min\" down",
-						where);
-			if (b->min == 0)
-				has_zero = true;
-			ind->n_bands++;
-		}
-		if (!has_zero)
-			return diag_set(d, DTI_EFRAMEWORK, "%s: bands must include one with \"min\": 0",
-					where);
-		return DTI_EOK;
-	}
-	case RULE_RATIO:
-	case RULE_RATIO_THRESHOLD:
-	case RULE_RATIO_FLOOR:
-		rc = var_list(fw, rule, "numerator", &ind->numerator, &ind->n_numerator, where, d);
-		if (!rc)
-			rc = var_list(fw, rule, "denominator", &ind->denominator, &ind->n_denominator,
-				      where, d);
-		if (rc)
-			return rc;
-		if (ind->kind == RULE_RATIO_THRESHOLD &&
-		    (!get_number(rule, "threshold", &ind->threshold) || ind->threshold <= 0 ||
-		     ind->threshold > 1))
-			return diag_set(d, DTI_EFRAMEWORK, "%s: \"threshold\" must be in (0, 1]", where);
-		if (ind->kind == RULE_RATIO_FLOOR &&
-		    (!get_number(rule, "floor", &ind->floor) || ind->floor < 0 || ind->floor > 1))
-			return diag_set(d, DTI_EFRAMEWORK, "%s: \"floor\" must be in [0, 1]", where);
-		return DTI_EOK;
-	case RULE_CROSS_COMMUNE:
-		if (json_object_get(rule, "variable")) {
-			if (json_object_get(rule, "numerator"))
-				return diag_set(d, DTI_EFRAMEWORK,
-						"%s: cross_commune takes a \"variable\" or a "
-						"\"numerator\"/\"denominator\", not both",
-						where);
-			rc = one_var(fw, rule, "variable", VAR_AMOUNT, VAR_COUNT, &ind->variable,
-				     where, d);
-		} else {
-			rc = var_list(fw, rule, "numerator", &ind->numerator, &ind->n_numerator, where,
-				      d);
-			if (!rc)
-				rc = var_list(fw, rule, "denominator", &ind->denominator,
-					      &ind->n_denominator, where, d);
-		}
-		if (rc)
-			return rc;
-		norm = json_string_value(json_object_get(rule, "normalisation"));
-		ind->norm = fw->default_norm;
-		if (norm && strcmp(norm, "max") == 0)
-			ind->norm = NORM_MAX;
-		else if (norm && strcmp(norm, "minmax") == 0)
-			ind->norm = NORM_MINMAX;
-		else if (norm)
-			return diag_set(d, DTI_EFRAMEWORK,
-					"%s: unknown normalisation '%s' (max, minmax)", where, norm);
-		return DTI_EOK;
-	case RULE_KIND_COUNT:
-		break;
-	}
-	return diag_set(d, DTI_EFRAMEWORK, "%s: unknown rule kind", where);
+	return rule_kind_of(ind)->parse(fw, ind, rule, where, d);
 }
 
 /* "required" or "optional"; absent keeps dflt. */
@@ -506,7 +328,7 @@ static dti_err load_pillars(framework *fw, json_t *arr, const char *name, dti_di
 		p->name = str_or_empty(jp, "name");
 		p->name_en = str_or_empty(jp, "name_en");
 		fw->n_pillars++;
-		if (!get_number(jp, "max", &p->max) || p->max <= 0)
+		if (!fw_json_number(jp, "max", &p->max) || p->max <= 0)
 			return diag_set(d, DTI_EFRAMEWORK, "%s: pillar %s: \"max\" must be a positive number",
 					name, pid);
 		if (!json_is_array(inds) || json_array_size(inds) == 0)
@@ -531,7 +353,7 @@ static dti_err load_pillars(framework *fw, json_t *arr, const char *name, dti_di
 			ind->verifiers = str_or_empty(ji, "verifiers");
 			fw->n_indicators++;
 			snprintf(where, sizeof where, "%s: indicator %s", name, id);
-			if (!get_number(ji, "max", &ind->max) || ind->max <= 0)
+			if (!fw_json_number(ji, "max", &ind->max) || ind->max <= 0)
 				return diag_set(d, DTI_EFRAMEWORK, "%s: \"max\" must be a positive number",
 						where);
 			rc = load_rule(fw, ind, json_object_get(ji, "rule"), where, d);
@@ -550,9 +372,22 @@ static dti_err load_pillars(framework *fw, json_t *arr, const char *name, dti_di
 					name, pid, psum, p->max);
 		sum += p->max;
 	}
-	fw->total = sum;
-	if (fabs(sum - 1000.0) > 1e-9)
-		return diag_set(d, DTI_EFRAMEWORK, "%s: pillars add up to %g points, not 1000", name, sum);
+	if (fabs(sum - fw->total) > 1e-9)
+		return diag_set(d, DTI_EFRAMEWORK,
+				"%s: pillars add up to %g points, not %g (the file's \"total\")", name,
+				sum, fw->total);
+	return DTI_EOK;
+}
+
+/* The edition's points, stated by the file: the pillars must add up to it
+ * (load_pillars).  Refused when absent rather than taken from the pillars,
+ * which would accept any pillar typo as the edition's total. */
+static dti_err load_total(framework *fw, json_t *root, const char *name, dti_diag *d)
+{
+	if (!fw_json_number(root, "total", &fw->total) || fw->total <= 0)
+		return diag_set(d, DTI_EFRAMEWORK,
+				"%s: \"total\" must be a positive number, the points the pillars add up to",
+				name);
 	return DTI_EOK;
 }
 
@@ -563,7 +398,6 @@ dti_err framework_parse(const char *text, size_t len, const char *name, framewor
 	json_t *root = NULL;
 	framework *fw = NULL;
 	const char *edition;
-	double total;
 	char sha[65];
 	dti_err rc;
 
@@ -587,16 +421,13 @@ dti_err framework_parse(const char *text, size_t len, const char *name, framewor
 	if (!rc)
 		rc = load_variables(fw, json_object_get(root, "variables"), name, d);
 	if (!rc)
+		rc = load_total(fw, root, name, d);
+	if (!rc)
 		rc = load_pillars(fw, json_object_get(root, "pillars"), name, d);
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < fw->n_variables; i++)
 		strmap_put(&fw->variable_index, fw->variables[i].name, (intptr_t)i);
-	if (get_number(root, "total", &total) && fabs(total - fw->total) > 1e-9) {
-		rc = diag_set(d, DTI_EFRAMEWORK, "%s: \"total\" is %g but the pillars add up to %g", name,
-			      total, fw->total);
-		goto out;
-	}
 out:
 	json_decref(root);
 	if (rc) {

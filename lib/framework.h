@@ -32,22 +32,22 @@ typedef struct fw_variable {
 	size_t n_values;
 } fw_variable;
 
-#define RULE_KINDS(X)                           \
-	X(YESNO, "yesno")                       \
-	X(TIER, "tier")                         \
-	X(COUNT_TIERS, "count_tiers")           \
-	X(RATIO, "ratio")                       \
-	X(RATIO_THRESHOLD, "ratio_threshold")   \
-	X(RATIO_FLOOR, "ratio_floor")           \
-	X(CROSS_COMMUNE, "cross_commune")
-
+/* The kinds of rule an indicator may use.  What each one means (its word
+ * in framework files, how it is read, evaluated and described) is one
+ * entry of the table in rule_kinds.c: a new kind is a value here and an
+ * entry there. */
 typedef enum {
-#define RULE_KIND_ENUM(n, s) RULE_##n,
-	RULE_KINDS(RULE_KIND_ENUM)
-#undef RULE_KIND_ENUM
+	RULE_YESNO,
+	RULE_TIER,
+	RULE_COUNT_TIERS,
+	RULE_RATIO,
+	RULE_RATIO_THRESHOLD,
+	RULE_RATIO_FLOOR,
+	RULE_CROSS_COMMUNE,
 	RULE_KIND_COUNT
 } rule_kind;
 
+/* The kind's word in framework files ("?" when k is not a kind). */
 const char *rule_kind_name(rule_kind k);
 
 typedef enum { NORM_MAX, NORM_MINMAX } norm_method;

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rule_kinds.h"
+
 static const struct {
 	unsigned bit;
 	const char *name;
@@ -124,67 +126,11 @@ double rule_normalise(norm_method m, double x, double min, double max)
 	return (x - min) / (max - min);
 }
 
-/* Sums a list of variables; false (with why) when any is missing. */
-static bool sum_vars(const fw_variable *const *vars, size_t n, rule_lookup lookup, void *ctx,
-		     double *out, unsigned *why)
-{
-	double s = 0.0;
-
-	for (size_t i = 0; i < n; i++) {
-		rule_value v = lookup(ctx, vars[i]);
-		if (!v.present) {
-			*why = v.why;
-			return false;
-		}
-		s += v.num;
-	}
-	*out = s;
-	return true;
-}
-
 rule_result rule_eval(const framework *fw, const fw_indicator *ind, rule_lookup lookup, void *ctx)
 {
-	double num = 0, den = 0;
-	unsigned why = 0;
-	rule_value none = {false, 0.0, NULL, 0};
+	const rule_kind_def *kind = rule_kind_of(ind);
 
-	switch (ind->kind) {
-	case RULE_YESNO:
-		return rule_yesno(lookup(ctx, ind->variable));
-	case RULE_TIER:
-		return rule_tier(ind, lookup(ctx, ind->variable));
-	case RULE_COUNT_TIERS:
-		return rule_count_tiers(ind, ind->gate ? lookup(ctx, ind->gate) : none,
-					lookup(ctx, ind->variable));
-	case RULE_CROSS_COMMUNE:
-		if (ind->variable) {
-			rule_value v = lookup(ctx, ind->variable);
-			rule_result r = {0.0, v.num, 0};
-			return v.present ? r : missing(v.why);
-		}
-		/* x is the ratio */
-		/* fall through */
-	case RULE_RATIO:
-	case RULE_RATIO_THRESHOLD:
-	case RULE_RATIO_FLOOR:
-		if (!sum_vars(ind->numerator, ind->n_numerator, lookup, ctx, &num, &why) ||
-		    !sum_vars(ind->denominator, ind->n_denominator, lookup, ctx, &den, &why))
-			return missing(why);
-		if (ind->kind == RULE_RATIO_THRESHOLD)
-			return rule_ratio_threshold(num, den, ind->threshold,
-						    fw->numerator_above_denominator);
-		if (ind->kind == RULE_RATIO_FLOOR)
-			return rule_ratio_floor(num, den, ind->floor, fw->numerator_above_denominator);
-		{
-			rule_result r = rule_ratio(num, den, fw->numerator_above_denominator);
-			if (ind->kind == RULE_CROSS_COMMUNE)
-				r.fraction = 0.0;
-			return r;
-		}
-	case RULE_KIND_COUNT:
-		break;
-	}
-	return missing(0);
+	return kind ? kind->evaluate(fw, ind, lookup, ctx) : missing(0);
 }
 
 unsigned flags_parse(const char *text)

@@ -89,6 +89,9 @@ double advice_rescore(const framework *fw, const fw_indicator *ind, rule_lookup 
 double advice_points(const framework *fw, const fw_indicator *ind, rule_lookup lookup, void *ctx,
 		     const advice_set *set);
 
+/* Whether kind k has its own advice (every kind must: test_advice). */
+bool advice_covers(rule_kind k);
+
 /* The advice in Vietnamese words, plain text (escape it for HTML),
  * appended to sb (the caller's). */
 struct strbuf;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rule_kinds.h"
 #include "util.h"
 
 typedef struct explain_inputs {
@@ -73,25 +74,7 @@ static dti_err print_observations(staging *st, const char *ids, FILE *out, dti_d
 
 static const char *rule_words(const fw_indicator *ind, char *buf, size_t len)
 {
-	switch (ind->kind) {
-	case RULE_RATIO_THRESHOLD:
-		snprintf(buf, len, "ratio_threshold: r = min(a/b, 1); 1 if r ≥ %g, else r / %g",
-			 ind->threshold, ind->threshold);
-		break;
-	case RULE_RATIO_FLOOR:
-		snprintf(buf, len, "ratio_floor: r = min(a/b, 1) if r ≥ %g, else 0", ind->floor);
-		break;
-	case RULE_RATIO:
-		snprintf(buf, len, "ratio: r = min(a/b, 1)");
-		break;
-	case RULE_CROSS_COMMUNE:
-		snprintf(buf, len, "cross_commune (%s) over the communes scored together",
-			 ind->norm == NORM_MAX ? "x / max" : "(x - min) / (max - min)");
-		break;
-	default:
-		snprintf(buf, len, "%s", rule_kind_name(ind->kind));
-		break;
-	}
+	rule_kind_of(ind)->describe(ind, buf, len);
 	return buf;
 }
 
@@ -213,7 +196,7 @@ dti_err explain_score(staging *st, const scoring_run_info *run, const char *comm
 		else if (states[k] && strcmp(states[k], "rejected") == 0)
 			print_rejected(st, run, commune_code, v->name, out, d);
 	}
-	if (ind->kind == RULE_CROSS_COMMUNE) {
+	if (rule_kind_of(ind)->normalised) {
 		rc = staging_prepare(st,
 				     "SELECT min(ratio), max(ratio) FROM score WHERE scoring_run_id = ?1 "
 				     "AND item = ?2 AND ratio IS NOT NULL",

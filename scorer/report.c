@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "html.h"
+#include "rule_kinds.h"
 #include "util.h"
 
 /* ---- rating bands ---------------------------------------------------- */
@@ -570,31 +571,24 @@ static void measure_cell(strbuf *sb, const fw_indicator *ind, const res_score *s
 {
 	char b[64];
 
-	switch (ind->kind) {
-	case RULE_YESNO:
-	case RULE_TIER:
+	switch (rule_kind_measures(ind)) {
+	case RULE_MEASURES_ANSWER:
 		value_words(sb, ind->variable, &rc->inputs[ind->variable - fw->variables]);
 		return;
-	case RULE_COUNT_TIERS:
-	case RULE_CROSS_COMMUNE:
+	case RULE_MEASURES_VALUE:
 		if (isnan(s->ratio))
 			break;
-		if (ind->kind == RULE_CROSS_COMMUNE && !ind->variable) {
-			sb_appends(sb, pct(b, s->ratio));
-			return;
-		}
 		sb_appends(sb, num(b, s->ratio));
 		if (ind->variable->unit) {
 			sb_appends(sb, " ");
 			html_text(sb, ind->variable->unit);
 		}
 		return;
-	default:
-		if (!isnan(s->ratio)) {
-			sb_appends(sb, pct(b, s->ratio));
-			return;
-		}
-		break;
+	case RULE_MEASURES_RATIO:
+		if (isnan(s->ratio))
+			break;
+		sb_appends(sb, pct(b, s->ratio));
+		return;
 	}
 	sb_appends(sb, "—");
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rule_kinds.h"
 #include "util.h"
 
 long results_find(const results *r, const char *code)
@@ -186,7 +187,7 @@ static void index_cross(results *r)
 	for (size_t i = 0; i < fw->n_indicators; i++) {
 		size_t *t = r->cross_top[i];
 		double *xs;
-		if (fw->indicators[i].kind != RULE_CROSS_COMMUNE)
+		if (!rule_kind_of(&fw->indicators[i])->normalised)
 			continue;
 		xs = r->cross_x[i] = xcalloc(r->n ? r->n : 1, sizeof *xs);
 		t[0] = t[1] = t[2] = t[3] = SIZE_MAX;
@@ -311,7 +312,7 @@ void results_advice(const results *r, size_t c, size_t i, advice *out)
 	lookup_ctx l = {r->fw, &r->communes[c]};
 	advice_set set;
 
-	if (ind->kind != RULE_CROSS_COMMUNE) {
+	if (!rule_kind_of(ind)->normalised) {
 		advice_compute(r->fw, ind, commune_lookup, &l, NULL, out);
 		return;
 	}

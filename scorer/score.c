@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rule_kinds.h"
 #include "util.h"
 
 /* One commune's resolved inputs, indexed like fw->variables. */
@@ -46,30 +47,9 @@ dti_err score_latest_run(staging *st, int year, int64_t *run_id, dti_diag *d)
 				   year, run_id, d);
 }
 
-static void describe_sum(const fw_variable *const *vars, size_t n, rule_lookup lookup, void *ctx,
-			 strbuf *sb)
-{
-	char buf[64];
-
-	if (n > 1)
-		sb_appends(sb, "(");
-	for (size_t i = 0; i < n; i++) {
-		rule_value v = lookup(ctx, vars[i]);
-		if (v.present)
-			format_number(buf, v.num);
-		sb_appendf(sb, "%s%s %s", i ? " + " : "", vars[i]->name, v.present ? buf : "?");
-	}
-	if (n > 1)
-		sb_appends(sb, ")");
-}
-
 void score_describe(const framework *fw, const fw_indicator *ind, rule_lookup lookup, void *ctx,
 		    rule_result r, double set_min, double set_max, strbuf *sb)
 {
-	char a[64], b[64], c[64];
-	double pts = r.fraction * ind->max;
-
-	format_number(c, pts);
 	if (r.flags & FLAG_MISSING) {
 		sb_appendf(sb, "an input is missing%s: 0 points",
 			   (r.flags & FLAG_REJECTED)     ? " (rejected by an appraiser)"
@@ -77,101 +57,7 @@ void score_describe(const framework *fw, const fw_indicator *ind, rule_lookup lo
 							 : "");
 		return;
 	}
-	switch (ind->kind) {
-	case RULE_YESNO:
-		sb_appendf(sb, "%s = %s: %s × %g = %s", ind->variable->name,
-			   r.fraction > 0 ? "yes" : "no", r.fraction > 0 ? "1" : "0", ind->max, c);
-		return;
-	case RULE_TIER: {
-		rule_value v = lookup(ctx, ind->variable);
-		format_number(a, r.fraction);
-		sb_appendf(sb, "%s = %s: %s × %g = %s", ind->variable->name, v.text ? v.text : "?", a,
-			   ind->max, c);
-		return;
-	}
-	case RULE_COUNT_TIERS: {
-		rule_value v = lookup(ctx, ind->variable);
-		if (ind->gate) {
-			rule_value g = lookup(ctx, ind->gate);
-			if (g.present && g.num == 0.0) {
-				sb_appendf(sb, "%s = no: 0 points whatever %s", ind->gate->name,
-					   ind->variable->name);
-				return;
-			}
-			sb_appendf(sb, "%s = yes; ", ind->gate->name);
-		}
-		format_number(a, v.num);
-		format_number(b, r.fraction);
-		sb_appendf(sb, "%s = %s", ind->variable->name, a);
-		for (size_t i = 0; i < ind->n_bands; i++)
-			if (v.num >= ind->bands[i].min) {
-				sb_appendf(sb, " (band ≥ %g)", ind->bands[i].min);
-				break;
-			}
-		sb_appendf(sb, ": %s × %g = %s", b, ind->max, c);
-		return;
-	}
-	case RULE_CROSS_COMMUNE:
-		if (ind->variable)
-			describe_sum(&ind->variable, 1, lookup, ctx, sb);
-		else {
-			sb_appends(sb, "x = ");
-			describe_sum(ind->numerator, ind->n_numerator, lookup, ctx, sb);
-			sb_appends(sb, " / ");
-			describe_sum(ind->denominator, ind->n_denominator, lookup, ctx, sb);
-		}
-		if (r.flags & FLAG_NO_DENOMINATOR) {
-			sb_appends(sb, ": denominator is 0, 0 points");
-			return;
-		}
-		format_number(a, r.ratio);
-		sb_appendf(sb, " = %s%s; ", a,
-			   (r.flags & FLAG_NUM_ABOVE_DEN) ? " (numerator above denominator, clamped)" : "");
-		format_number(a, set_max);
-		format_number(b, set_min);
-		if (ind->norm == NORM_MAX)
-			sb_appendf(sb, "normalised x / max, max over the communes scored = %s", a);
-		else
-			sb_appendf(sb, "normalised (x - min) / (max - min), min = %s, max = %s", b, a);
-		format_number(a, r.fraction);
-		sb_appendf(sb, ": %s × %g = %s", a, ind->max, c);
-		return;
-	case RULE_RATIO:
-	case RULE_RATIO_THRESHOLD:
-	case RULE_RATIO_FLOOR:
-		sb_appends(sb, "r = ");
-		describe_sum(ind->numerator, ind->n_numerator, lookup, ctx, sb);
-		sb_appends(sb, " / ");
-		describe_sum(ind->denominator, ind->n_denominator, lookup, ctx, sb);
-		if (r.flags & FLAG_NO_DENOMINATOR) {
-			sb_appends(sb, ": denominator is 0, 0 points (no_denominator)");
-			return;
-		}
-		format_number(a, r.ratio);
-		sb_appendf(sb, " = %s", a);
-		if (r.flags & FLAG_NUM_ABOVE_DEN)
-			sb_appendf(sb, " (numerator above denominator: %s)",
-				   fw->numerator_above_denominator == OVER_CLAMP ? "clamped to 1"
-										 : "scored 0");
-		format_number(b, r.fraction);
-		if (ind->kind == RULE_RATIO_THRESHOLD) {
-			if (r.ratio >= ind->threshold)
-				sb_appendf(sb, " ≥ %g: 1 × %g = %s", ind->threshold, ind->max, c);
-			else
-				sb_appendf(sb, " < %g: %s / %g × %g = %s", ind->threshold, a,
-					   ind->threshold, ind->max, c);
-		} else if (ind->kind == RULE_RATIO_FLOOR) {
-			if (r.ratio >= ind->floor)
-				sb_appendf(sb, " ≥ %g: %s × %g = %s", ind->floor, a, ind->max, c);
-			else
-				sb_appendf(sb, " < %g: 0 points", ind->floor);
-		} else {
-			sb_appendf(sb, ": %s × %g = %s", b, ind->max, c);
-		}
-		return;
-	case RULE_KIND_COUNT:
-		break;
-	}
+	rule_kind_of(ind)->arithmetic(fw, ind, lookup, ctx, r, set_min, set_max, sb);
 }
 
 /* Per commune × indicator results kept until the cross-commune pass. */
@@ -179,6 +65,31 @@ typedef struct result_cell {
 	double fraction, ratio;
 	unsigned flags;
 } result_cell;
+
+/* Cross-commune normalisation of the normalised kinds over the nc
+ * communes of res (nc × indicators) with a usable x. */
+static void normalise_set(const framework *fw, result_cell *res, size_t nc)
+{
+	size_t ni = fw->n_indicators;
+
+	for (size_t i = 0; i < ni; i++) {
+		const fw_indicator *ind = &fw->indicators[i];
+		double mn = INFINITY, mx = -INFINITY;
+		if (!rule_kind_of(ind)->normalised)
+			continue;
+		for (size_t c = 0; c < nc; c++) {
+			result_cell *rc_ = &res[c * ni + i];
+			if (isnan(rc_->ratio))
+				continue;
+			mn = fmin(mn, rc_->ratio);
+			mx = fmax(mx, rc_->ratio);
+		}
+		for (size_t c = 0; c < nc; c++) {
+			result_cell *rc_ = &res[c * ni + i];
+			rc_->fraction = isnan(rc_->ratio) ? 0.0 : rule_normalise(ind->norm, rc_->ratio, mn, mx);
+		}
+	}
+}
 
 /* The inputs of a scoring run are stored as one JSON document per commune
  * (variable -> [value, num, state, observation_ids]) in input_set, under
@@ -617,25 +528,7 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 		size_t per_stmt;
 		size_t *order;
 		long *ranks = NULL;
-		/* Cross-commune normalisation over the communes with a usable x. */
-		for (size_t i = 0; i < ni; i++) {
-			const fw_indicator *ind = &fw->indicators[i];
-			double mn = INFINITY, mx = -INFINITY;
-			if (ind->kind != RULE_CROSS_COMMUNE)
-				continue;
-			for (size_t c = 0; c < nc; c++) {
-				result_cell *rc_ = &res[c * ni + i];
-				if (isnan(rc_->ratio))
-					continue;
-				mn = fmin(mn, rc_->ratio);
-				mx = fmax(mx, rc_->ratio);
-			}
-			for (size_t c = 0; c < nc; c++) {
-				result_cell *rc_ = &res[c * ni + i];
-				rc_->fraction = isnan(rc_->ratio) ? 0.0
-								  : rule_normalise(ind->norm, rc_->ratio, mn, mx);
-			}
-		}
+		normalise_set(fw, res, nc);
 		for (size_t c = 0; c < nc; c++)
 			for (size_t i = 0; i < ni; i++)
 				totals[c] += res[c * ni + i].fraction * fw->indicators[i].max;

@@ -435,6 +435,16 @@ static void test_random_every_kind(void **state)
 			fail_msg("no advice seen for rule kind %s", rule_kind_name((rule_kind)k));
 }
 
+/* advice's own table, indexed like the table of rule kinds, has no hole. */
+static void test_every_kind_advised(void **state)
+{
+	(void)state;
+	for (int k = 0; k < RULE_KIND_COUNT; k++)
+		if (!advice_covers((rule_kind)k))
+			fail_msg("no adviser for rule kind %s", rule_kind_name((rule_kind)k));
+	assert_false(advice_covers(RULE_KIND_COUNT));
+}
+
 static void test_number(void **state)
 {
 	char b[64];
@@ -460,7 +470,8 @@ int main(void)
 		cmocka_unit_test(test_count_tiers),      cmocka_unit_test(test_ratio_threshold),
 		cmocka_unit_test(test_ratio_floor),      cmocka_unit_test(test_yesno_tier_ratio),
 		cmocka_unit_test(test_cross_commune),    cmocka_unit_test(test_supply_and_check),
-		cmocka_unit_test(test_random_every_kind), cmocka_unit_test(test_number),
+		cmocka_unit_test(test_random_every_kind), cmocka_unit_test(test_every_kind_advised),
+		cmocka_unit_test(test_number),
 	};
 	int rc;
 

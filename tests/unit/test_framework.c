@@ -93,6 +93,42 @@ static void test_total_not_1000(void **state)
 	expect_refusal(root, "1005", "not 1000");
 }
 
+/* The edition's points are the file's own "total", not a number in the code. */
+static void test_total_from_file(void **state)
+{
+	json_t *root = original();
+	json_t *p8 = json_array_get(json_object_get(root, "pillars"), 7);
+	char *text;
+	framework *fw = NULL;
+	dti_diag d = {""};
+	(void)state;
+	json_object_set_new(root, "total", json_integer(1100));
+	json_object_set_new(p8, "max", json_integer(250));
+	json_object_set_new(indicator(root, "8.5"), "max", json_integer(130));
+	text = json_dumps(root, 0);
+	assert_int_equal(framework_parse(text, strlen(text), "fw.json", &fw, &d), DTI_EOK);
+	assert_true(fw->total == 1100.0);
+	framework_free(fw);
+	free(text);
+	json_decref(root);
+}
+
+static void test_total_not_the_files(void **state)
+{
+	json_t *root = original();
+	(void)state;
+	json_object_set_new(root, "total", json_integer(900));
+	expect_refusal(root, "add up to 1000 points", "not 900");
+}
+
+static void test_total_absent(void **state)
+{
+	json_t *root = original();
+	(void)state;
+	json_object_del(root, "total");
+	expect_refusal(root, "fw.json: \"total\" must be a positive number", NULL);
+}
+
 static void test_unknown_rule_kind(void **state)
 {
 	json_t *root = original();
@@ -256,6 +292,9 @@ int main(void)
 		cmocka_unit_test(test_ambiguous_enum),
 		cmocka_unit_test(test_pillar_sum),
 		cmocka_unit_test(test_total_not_1000),
+		cmocka_unit_test(test_total_from_file),
+		cmocka_unit_test(test_total_not_the_files),
+		cmocka_unit_test(test_total_absent),
 		cmocka_unit_test(test_unknown_rule_kind),
 		cmocka_unit_test(test_unknown_variable),
 		cmocka_unit_test(test_duplicate_indicator),

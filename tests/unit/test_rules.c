@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "framework.h"
+#include "rule_kinds.h"
 #include "rules.h"
 
 static framework *fw;
@@ -206,6 +207,50 @@ static void test_flags_format(void **state)
 	assert_int_equal(flags_parse(""), 0);
 }
 
+/* The table of rule kinds: every kind of the enum has a whole entry, names
+ * round-trip and are distinct, and only cross_commune is normalised. */
+static void test_kind_table(void **state)
+{
+	rule_kind back;
+	(void)state;
+	for (int k = 0; k < RULE_KIND_COUNT; k++) {
+		const rule_kind_def *def = rule_kind_get((rule_kind)k);
+		assert_non_null(def);
+		assert_non_null(def->name);
+		assert_true(def->name[0] != '\0');
+		assert_non_null(def->parse);
+		assert_non_null(def->evaluate);
+		assert_non_null(def->describe);
+		assert_non_null(def->arithmetic);
+		assert_string_equal(rule_kind_name((rule_kind)k), def->name);
+		assert_true(rule_kind_from_name(def->name, &back));
+		assert_int_equal(back, k);
+		for (int j = 0; j < k; j++)
+			assert_string_not_equal(rule_kind_name((rule_kind)j), def->name);
+		assert_int_equal(def->normalised, k == RULE_CROSS_COMMUNE);
+	}
+	assert_null(rule_kind_get(RULE_KIND_COUNT));
+	assert_string_equal(rule_kind_name(RULE_KIND_COUNT), "?");
+	assert_false(rule_kind_from_name("fancy", &back));
+	assert_false(rule_kind_from_name("", &back));
+	/* The shipped file's indicators each reach their kind's entry. */
+	for (size_t i = 0; i < fw->n_indicators; i++)
+		assert_ptr_equal(rule_kind_of(&fw->indicators[i]),
+				 rule_kind_get(fw->indicators[i].kind));
+}
+
+/* What the report shows: the answer, the value or the ratio. */
+static void test_kind_measures(void **state)
+{
+	(void)state;
+	assert_int_equal(rule_kind_measures(framework_indicator(fw, "1.1")), RULE_MEASURES_ANSWER);
+	assert_int_equal(rule_kind_measures(framework_indicator(fw, "1.4")), RULE_MEASURES_ANSWER);
+	assert_int_equal(rule_kind_measures(framework_indicator(fw, "1.3")), RULE_MEASURES_VALUE);
+	assert_int_equal(rule_kind_measures(framework_indicator(fw, "8.4")), RULE_MEASURES_VALUE);
+	assert_int_equal(rule_kind_measures(framework_indicator(fw, "4.6")), RULE_MEASURES_RATIO);
+	assert_int_equal(rule_kind_measures(framework_indicator(fw, "6.5")), RULE_MEASURES_RATIO);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +263,8 @@ int main(void)
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_eval_sums_and_missing),
 		cmocka_unit_test(test_flags_format),
+		cmocka_unit_test(test_kind_table),
+		cmocka_unit_test(test_kind_measures),
 	};
 	return cmocka_run_group_tests_name("rules", tests, setup, teardown);
 }
