@@ -11,7 +11,8 @@ TIME_TXT = [re.compile(p) for p in (
     r'\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?',
     r'\d\d?:\d\d(:\d\d)? (ngày )?\d\d?/\d\d?/\d{4}',
     r'\d\d?/\d\d?/\d{4} \d\d?:\d\d(:\d\d)?',
-    r'\b\d+(\.\d+)? ?(ms|s)\b',
+    r'\d{8}T\d+Z?',
+    r'\b\d+([.,]\d+)? ?(ms|s|giây)\b',
 )]
 
 
