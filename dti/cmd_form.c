@@ -200,13 +200,12 @@ static void warn_blanks(app *a, const form_items *items, const form_result *r, c
 	for (size_t i = 0; i < items->count; i++) {
 		const fw_variable *v = items->items[i].variable;
 		char *value = NULL;
-		bool found = false;
 		if (answered(r, v))
 			continue;
 		if (store_form_source_value(a->st, r->year, r->commune_code, v->name, src, &value,
-					    &found, &d) != DTI_EOK)
+					    &d) != DTI_EOK)
 			break;
-		if (found)
+		if (value)
 			log_warn("%s: %s is left blank; the earlier answer '%s' stays current", file,
 				 v->name, value);
 		free(value);

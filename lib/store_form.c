@@ -96,44 +96,16 @@ dti_err store_form_put_contacts(staging *st, int64_t run_id, const char *commune
 	return rc;
 }
 
-typedef struct first_text {
-	char *value;
-	bool found;
-} first_text;
-
-static dti_err take_first_text(void *ctx, const store_row *r, dti_diag *d)
-{
-	first_text *t = ctx;
-
-	(void)d;
-	if (!t->found) {
-		t->value = store_text_dup(r, 0);
-		t->found = true;
-	}
-	return DTI_EOK;
-}
-
 dti_err store_form_source_value(staging *st, int year, const char *commune_code,
-				const char *variable, const char *source, char **value,
-				bool *found, dti_diag *d)
+				const char *variable, const char *source, char **value, dti_diag *d)
 {
-	first_text t = {NULL, false};
-	dti_err rc = store_each(
+	return store_text1(
 		st, d,
 		"SELECT v.value FROM source_value v JOIN source s ON s.id = v.source_id "
 		"WHERE v.year = ?1 AND v.commune_code = ?2 AND v.variable = ?3 AND s.name = ?4",
-		take_first_text, &t, NULL,
+		value,
 		STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code), STORE_TEXT(variable),
 			   STORE_TEXT(source)));
-
-	if (rc) {
-		free(t.value);
-		t.value = NULL;
-		t.found = false;
-	}
-	*value = t.value;
-	*found = t.found;
-	return rc;
 }
 
 typedef struct first_num {

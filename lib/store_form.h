@@ -45,11 +45,11 @@ dti_err store_form_put_contacts(staging *st, int64_t run_id, const char *commune
 				dti_diag *d);
 
 /* The latest value of `variable` from source `source` (whatever its
- * appraisal state) as a malloc'd text the caller frees; *found says
- * whether there is one (*value may still be NULL for an SQL NULL). */
+ * appraisal state) as a malloc'd text the caller frees; NULL when there is
+ * none (a stored value is never NULL). */
 dti_err store_form_source_value(staging *st, int year, const char *commune_code,
 				const char *variable, const char *source, char **value,
-				bool *found, dti_diag *d);
+				dti_diag *d);
 
 /* The number current_input scores for a commune's variable; *found is
  * false when it has none (no value, or not a number). */
