@@ -42,6 +42,7 @@ int csv_header_read(csv_reader *r, const char *file, const csv_header_name *name
 		    size_t n_names, unsigned flags, csv_header *h, dti_problems *p, dti_diag *d);
 /* The last column with that role (a later column overrides), or -1. */
 long csv_header_column(const csv_header *h, int role);
+/* Frees what h owns and zeroes it (safe on a zeroed or freed h). */
 void csv_header_free(csv_header *h);
 
 #endif

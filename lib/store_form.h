@@ -80,6 +80,7 @@ typedef struct store_form_submissions {
  * frees with store_form_submissions_free (also on error). */
 dti_err store_form_submissions_get(staging *st, const char *source, int year,
 				   store_form_submissions *out, dti_diag *d);
+/* Frees s->last and zeroes s. */
 void store_form_submissions_free(store_form_submissions *s);
 
 /* How many roles of a commune's contact block were given for `year`. */
