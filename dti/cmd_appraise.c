@@ -10,13 +10,38 @@
 #include "appraisal.h"
 #include "cli.h"
 #include "log.h"
+#include "store_appraisal.h"
 #include "units.h"
 #include "util.h"
 
-static const char *col(sqlite3_stmt *s, int i)
+/* Prints a free-text field on one line (reasons may hold tabs and line
+ * breaks: keep one record per line), then sep. */
+static void put_flat(const char *t, char sep)
 {
-	const unsigned char *t = sqlite3_column_text(s, i);
-	return t ? (const char *)t : "";
+	for (const char *p = t; *p; p++)
+		putchar(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p);
+	putchar(sep);
+}
+
+typedef struct list_walk {
+	bool pending, all;
+	const strmap *must;
+	long n;
+} list_walk;
+
+static dti_err list_one(void *ctx, const store_appraisal_item *it)
+{
+	list_walk *w = ctx;
+	const char *f[10] = {it->id_text, it->commune_code, it->variable,   it->source,
+			     it->value,   it->state,        it->observed_at, it->proof_url,
+			     it->appraised_by, it->reason};
+
+	if (w->pending && !w->all && !strmap_get(w->must, it->variable, NULL))
+		return DTI_EOK;
+	w->n++;
+	for (int i = 0; i < 10; i++)
+		put_flat(f[i], i == 9 ? '\n' : '\t');
+	return DTI_EOK;
 }
 
 static int appraise_list(app *a, int argc, char **argv)
@@ -29,11 +54,10 @@ static int appraise_list(app *a, int argc, char **argv)
 	char code[16] = "";
 	bool pending = false, all;
 	strmap must;
-	sqlite3_stmt *s = NULL;
+	list_walk w = {false, false, NULL, 0};
 	dti_diag d;
 	dti_err rc;
 	int c, code_rc = EXIT_OK;
-	long n = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+c:v:p", opts, NULL)) != -1) {
@@ -48,39 +72,21 @@ static int appraise_list(app *a, int argc, char **argv)
 	}
 	strmap_init(&must);
 	rc = appraisal_must_verify(a->cfg, a->fw, &must, &all, &d);
-	if (!rc)
-		rc = staging_prepare(a->st,
-				     "SELECT v.id, v.commune_code, v.variable, s.name, v.value, v.state, "
-				     "v.observed_at, v.proof_url, v.appraised_by, v.appraisal_reason "
-				     "FROM source_value v JOIN source s ON s.id = v.source_id "
-				     "WHERE v.year = ?1 AND (?2 = '' OR v.commune_code = ?2) "
-				     "AND (?3 IS NULL OR v.variable = ?3) AND (?4 = 0 OR v.state = 'raw') "
-				     "ORDER BY v.commune_code, v.variable, s.name",
-				     &s, &d);
 	if (rc) {
 		code_rc = fail(rc, &d);
 		goto out;
 	}
-	sqlite3_bind_int(s, 1, a->year);
-	sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
-	staging_bind_text(s, 3, variable);
-	sqlite3_bind_int(s, 4, pending);
+	w.pending = pending;
+	w.all = all;
+	w.must = &must;
 	printf("id\tcommune\tvariable\tsource\tvalue\tstate\tobserved_at\tproof_url\tappraised_by\treason\n");
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		if (pending && !all && !strmap_get(&must, col(s, 2), NULL))
-			continue;
-		n++;
-		for (int i = 0; i < 10; i++) {
-			/* Reasons are free text: keep one record per line. */
-			const char *t = col(s, i);
-			for (const char *p = t; *p; p++)
-				putchar(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p);
-			putchar(i == 9 ? '\n' : '\t');
-		}
+	rc = store_appraisal_each(a->st, a->year, code, variable, pending, list_one, &w, &d);
+	if (rc) {
+		code_rc = fail(rc, &d);
+		goto out;
 	}
-	log_info("%ld observation%s%s", n, n == 1 ? "" : "s", pending ? " awaiting appraisal" : "");
+	log_info("%ld observation%s%s", w.n, w.n == 1 ? "" : "s", pending ? " awaiting appraisal" : "");
 out:
-	sqlite3_finalize(s);
 	strmap_free(&must);
 	return code_rc;
 }
@@ -97,23 +103,14 @@ static const char *default_appraiser(void)
 	return pw ? pw->pw_name : NULL;
 }
 
-/* True when the observation is its source's latest (source_value). */
+/* True when the observation is its source's latest (source_value), or
+ * when that cannot be told. */
 static bool is_latest(app *a, int64_t id)
 {
-	sqlite3_stmt *s = NULL;
 	dti_diag d;
 	bool yes = true;
 
-	if (staging_prepare(a->st,
-			    "SELECT count(*) FROM source_value v JOIN observation o ON o.id = ?1 "
-			    "WHERE v.id = o.id AND v.year = o.year AND v.commune_code = o.commune_code "
-			    "AND v.variable = o.variable",
-			    &s, &d) == DTI_EOK) {
-		sqlite3_bind_int64(s, 1, id);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			yes = sqlite3_column_int(s, 0) > 0;
-	}
-	sqlite3_finalize(s);
+	store_observation_is_latest(a->st, id, &yes, &d);
 	return yes;
 }
 
@@ -201,13 +198,26 @@ static int appraise_act(app *a, appraisal_action act, int argc, char **argv)
 	return rcode;
 }
 
+static dti_err print_disagreement(void *ctx, const store_disagreement *it)
+{
+	long *n = ctx;
+	const char *f[11] = {it->commune_code,      it->commune_name, it->variable,
+			     it->form_observation_id, it->form_value, it->form_state,
+			     it->feed_source,       it->feed_observation_ids, it->feed_value,
+			     it->feed_state,        it->difference};
+
+	(*n)++;
+	for (int i = 0; i < 11; i++)
+		printf("%s%s", f[i], i == 10 ? "\n" : "\t");
+	return DTI_EOK;
+}
+
 static int appraise_disagreements(app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {{"commune", required_argument, NULL, 'c'},
 					     {NULL, 0, NULL, 0}};
 	char code[16] = "";
 	appraisal_tolerance tol;
-	sqlite3_stmt *s = NULL;
 	dti_diag d;
 	dti_err rc;
 	long n = 0;
@@ -220,26 +230,13 @@ static int appraise_disagreements(app *a, int argc, char **argv)
 	rc = appraisal_tolerance_load(a->cfg, &tol, &d);
 	if (!rc)
 		rc = appraisal_tolerance_sync(a->st, &tol, &d);
-	if (!rc)
-		rc = staging_prepare(a->st,
-				     "SELECT commune_code, coalesce(commune_name, ''), variable, "
-				     "form_observation_id, form_value, form_state, feed_source, "
-				     "feed_observation_ids, feed_value, feed_state, difference "
-				     "FROM disagreement WHERE year = ?1 AND (?2 = '' OR commune_code = ?2) "
-				     "ORDER BY commune_code, variable, feed_source",
-				     &s, &d);
 	if (rc)
 		return fail(rc, &d);
-	sqlite3_bind_int(s, 1, a->year);
-	sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
 	printf("commune\tname\tvariable\tform_observation\tform_value\tform_state\tfeed_source\t"
 	       "feed_observations\tfeed_value\tfeed_state\tdifference\n");
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		n++;
-		for (int i = 0; i < 11; i++)
-			printf("%s%s", col(s, i), i == 10 ? "\n" : "\t");
-	}
-	sqlite3_finalize(s);
+	rc = store_disagreement_each(a->st, a->year, code, print_disagreement, &n, &d);
+	if (rc)
+		return fail(rc, &d);
 	{
 		char x[64], y[64];
 		format_number(x, tol.absolute);

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "form.h"
+#include "store_appraisal.h"
 #include "text.h"
 #include "util.h"
-
 
 const char *appraisal_action_name(appraisal_action a)
 {
@@ -16,15 +16,10 @@ const char *appraisal_action_name(appraisal_action a)
 	return names[a];
 }
 
-dti_err appraisal_record(staging *st, const framework *fw, int64_t obs_id, appraisal_action a,
-			 const char *raw_value, const char *by, const char *reason,
-			 int64_t *appraisal_id, dti_diag *d)
+/* The checks of an act that need no database: who, why. */
+static dti_err check_act(appraisal_action a, const char *by, const char *reason, dti_diag *d)
 {
-	sqlite3_stmt *q = NULL, *ins = NULL;
-	const fw_variable *v;
-	char canon[128], now[32], why[TEXT_WHY];
-	double num = NAN;
-	dti_err rc;
+	char why[TEXT_WHY];
 
 	if (!by || !*by)
 		return diag_set(d, DTI_EINVALID, "say who appraises (--by NAME or $USER)");
@@ -38,119 +33,75 @@ dti_err appraisal_record(staging *st, const framework *fw, int64_t obs_id, appra
 		return diag_set(d, DTI_EINVALID, "the appraiser's name is longer than 200 bytes");
 	if (!text_check(by, strlen(by), TEXT_LINE, why))
 		return diag_set(d, DTI_EINVALID, "the appraiser's name %s", why);
+	return DTI_EOK;
+}
+
+/* A correction's value checked against the observation's variable. */
+static dti_err check_correction(const framework *fw, int64_t obs_id, const char *variable,
+				const char *raw_value, char canon[128], double *num, dti_diag *d)
+{
+	const fw_variable *v = framework_variable(fw, variable);
+	dti_err rc;
+
+	if (!v)
+		return diag_set(d, DTI_EINVALID,
+				"observation %lld is of variable %s, which the framework does not have",
+				(long long)obs_id, variable);
+	if (!raw_value || !*raw_value)
+		return diag_set(d, DTI_EINVALID, "a correction needs the corrected value");
+	rc = framework_value(v, raw_value, '.', canon, 128, num, d);
+	if (rc)
+		diag_prefix(d, "observation %lld (%s)", (long long)obs_id, v->name);
+	return rc;
+}
+
+dti_err appraisal_record(staging *st, const framework *fw, int64_t obs_id, appraisal_action a,
+			 const char *raw_value, const char *by, const char *reason,
+			 int64_t *appraisal_id, dti_diag *d)
+{
+	char *variable = NULL;
+	char canon[128], now[32];
+	double num = NAN;
+	dti_err rc = check_act(a, by, reason, d);
+
+	if (rc)
+		return rc;
 	rc = staging_begin(st, d);
 	if (rc)
 		return rc;
-	rc = staging_prepare(st, "SELECT variable FROM observation WHERE id = ?1", &q, d);
-	if (rc)
-		goto fail;
-	sqlite3_bind_int64(q, 1, obs_id);
-	if (sqlite3_step(q) != SQLITE_ROW) {
+	rc = store_observation_variable(st, obs_id, &variable, d);
+	if (!rc && !variable)
 		rc = diag_set(d, DTI_ENOTFOUND, "no observation %lld", (long long)obs_id);
-		goto fail;
+	if (!rc && a == APPRAISE_CORRECT)
+		rc = check_correction(fw, obs_id, variable, raw_value, canon, &num, d);
+	if (!rc) {
+		store_appraisal_act act = {obs_id,
+					   appraisal_action_name(a),
+					   a == APPRAISE_CORRECT ? canon : NULL,
+					   a == APPRAISE_CORRECT ? num : NAN,
+					   by,
+					   now,
+					   reason && *reason ? reason : NULL};
+		now_iso(now);
+		rc = store_appraisal_add(st, &act, appraisal_id, d);
 	}
-	v = framework_variable(fw, (const char *)sqlite3_column_text(q, 0));
-	if (a == APPRAISE_CORRECT) {
-		if (!v) {
-			rc = diag_set(d, DTI_EINVALID,
-				      "observation %lld is of variable %s, which the framework does not have",
-				      (long long)obs_id, (const char *)sqlite3_column_text(q, 0));
-			goto fail;
-		}
-		if (!raw_value || !*raw_value) {
-			rc = diag_set(d, DTI_EINVALID, "a correction needs the corrected value");
-			goto fail;
-		}
-		rc = framework_value(v, raw_value, '.', canon, sizeof canon, &num, d);
-		if (rc) {
-			diag_prefix(d, "observation %lld (%s)", (long long)obs_id, v->name);
-			goto fail;
-		}
+	free(variable);
+	if (rc) {
+		staging_rollback(st);
+		return rc;
 	}
-	now_iso(now);
-	rc = staging_prepare(st,
-			     "INSERT INTO appraisal(observation_id, action, value, num, by, at, reason) "
-			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
-			     &ins, d);
-	if (rc)
-		goto fail;
-	sqlite3_bind_int64(ins, 1, obs_id);
-	sqlite3_bind_text(ins, 2, appraisal_action_name(a), -1, SQLITE_STATIC);
-	staging_bind_text(ins, 3, a == APPRAISE_CORRECT ? canon : NULL);
-	staging_bind_num(ins, 4, a == APPRAISE_CORRECT ? num : NAN);
-	sqlite3_bind_text(ins, 5, by, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 6, now, -1, SQLITE_STATIC);
-	staging_bind_text(ins, 7, reason && *reason ? reason : NULL);
-	if (sqlite3_step(ins) != SQLITE_ROW) {
-		rc = diag_set(d, DTI_EDB, "cannot store the appraisal: %s",
-			      sqlite3_errmsg(staging_db(st)));
-		goto fail;
-	}
-	if (appraisal_id)
-		*appraisal_id = sqlite3_column_int64(ins, 0);
-	sqlite3_finalize(q);
-	sqlite3_finalize(ins);
 	return staging_commit(st, d);
-fail:
-	sqlite3_finalize(q);
-	sqlite3_finalize(ins);
-	staging_rollback(st);
-	return rc;
 }
 
 dti_err appraisal_find(staging *st, int year, const char *commune_code, const char *variable,
 		       const char *source, int64_t **ids, size_t *n, dti_diag *d)
 {
-	sqlite3_stmt *s = NULL;
-	dti_err rc;
-	size_t cap = 0;
-	int step;
+	dti_err rc = store_appraisal_find(st, year, commune_code, variable, source, ids, n, d);
 
-	*ids = NULL;
-	*n = 0;
-	if (source)
-		rc = staging_prepare(st,
-				     "SELECT v.id FROM source_value v JOIN source s ON s.id = v.source_id "
-				     "WHERE v.year = ?1 AND v.commune_code = ?2 AND v.variable = ?3 "
-				     "AND s.name = ?4",
-				     &s, d);
-	else
-		/* The ids current_input scores; when every source is rejected
-		 * it scores none, and the latest of each source is meant. */
-		rc = staging_prepare(st,
-				     "WITH c AS (SELECT observation_ids AS ids FROM current_input "
-				     "WHERE year = ?1 AND commune_code = ?2 AND variable = ?3) "
-				     "SELECT v.id FROM source_value v, c "
-				     "WHERE v.year = ?1 AND v.commune_code = ?2 AND v.variable = ?3 "
-				     "AND (c.ids IS NULL OR instr(',' || c.ids || ',', ',' || v.id || ',') > 0) "
-				     "ORDER BY v.id",
-				     &s, d);
-	if (rc)
-		return rc;
-	sqlite3_bind_int(s, 1, year);
-	sqlite3_bind_text(s, 2, commune_code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, variable, -1, SQLITE_STATIC);
-	if (source)
-		sqlite3_bind_text(s, 4, source, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 4;
-			*ids = xrealloc(*ids, cap * sizeof **ids);
-		}
-		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
-	}
-	if (step != SQLITE_DONE)
-		rc = diag_set(d, DTI_EDB, "cannot read observations: %s", sqlite3_errmsg(staging_db(st)));
-	else if (*n == 0)
+	if (!rc && *n == 0)
 		rc = diag_set(d, DTI_ENOTFOUND, "no observation of %s for commune %s in %d%s%s",
 			      variable, commune_code, year, source ? " from source " : "",
 			      source ? source : "");
-	sqlite3_finalize(s);
-	if (rc) {
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
-	}
 	return rc;
 }
 
@@ -239,26 +190,11 @@ dti_err appraisal_tolerance_load(const config *c, appraisal_tolerance *t, dti_di
 
 dti_err appraisal_tolerance_sync(staging *st, const appraisal_tolerance *t, dti_diag *d)
 {
-	sqlite3_stmt *s = NULL;
 	char a[64], r[64];
-	dti_err rc;
 
 	format_number(a, t->absolute);
 	format_number(r, t->relative);
-	rc = staging_prepare(st,
-			     "INSERT INTO meta(key, value) VALUES ('disagreement_absolute', ?1), "
-			     "('disagreement_relative', ?2) "
-			     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-			     &s, d);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, r, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = diag_set(d, DTI_EDB, "cannot store the tolerance: %s",
-			      sqlite3_errmsg(staging_db(st)));
-	sqlite3_finalize(s);
-	return rc;
+	return store_disagreement_tolerance_set(st, a, r, d);
 }
 
 dti_err appraisal_round_deadline(const config *c, int year, bool *has, const char **text,

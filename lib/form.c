@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "csv_header.h"
 #include "text.h"
 
 /* Column headers, as the officer sees them. */
@@ -548,267 +549,333 @@ static void sort_problems(dti_problems *p, size_t from, const char *name)
 	}
 }
 
+/* A form being read: the problems' place, the CSV, and what the first
+ * pass found for the checks and the second pass. */
+typedef struct form_reader {
+	reader rd;
+	csv_reader *r;
+	char dec;
+	strmap keys; /* key -> line first seen */
+	char *code_raw, *name_raw, *year_raw;
+	long code_line, name_line, year_line;
+	long contact_line[CONTACT_ROLES];
+	item_seen *seen;
+} form_reader;
+
+/* The header row, as the shared header reader finds it: 1 when it is a
+ * commune form's, 0 when not (with a problem) or empty, -1 when malformed. */
+static int form_header(form_reader *fr, dti_diag *d)
+{
+	const csv_header_name names[] = {{header[C_KEY], C_KEY + 1}};
+	csv_header h;
+	int got = csv_header_read(fr->r, fr->rd.name, names, sizeof names / sizeof names[0],
+				  CSV_HEADER_UNGUARD, &h, fr->rd.p, d);
+
+	if (got > 0 && !(h.n >= FORM_COLUMNS && h.role[C_KEY] == C_KEY + 1)) {
+		problems_add(fr->rd.p,
+			     "%s:1: not a commune form: the first row must be the header "
+			     "starting with \"Mã\" (generate one with 'dti form generate')",
+			     fr->rd.name);
+		got = 0;
+	}
+	fr->dec = h.dec;
+	csv_header_free(&h);
+	return got;
+}
+
+/* A row of the first pass that is clean and not seen before: the form's
+ * own rows (framework, commune, year, contact block) are read, an item is
+ * only checked to be one. */
+static void meta_row(form_reader *fr, const char *key, const framework *fw,
+		     const form_items *items, form_result *res)
+{
+	reader *rd = &fr->rd;
+
+	if (strcmp(key, "framework") == 0) {
+		char *e = field(fr->r, C_ANSWER);
+		if (strcmp(e, fw->edition) != 0)
+			problem(rd, "the form was made for framework '%s', this round uses '%s'", e,
+				fw->edition);
+		free(e);
+	} else if (strcmp(key, "commune") == 0) {
+		fr->code_raw = field(fr->r, C_ANSWER);
+		fr->code_line = rd->line;
+	} else if (strcmp(key, "commune_name") == 0) {
+		fr->name_raw = field(fr->r, C_ANSWER);
+		fr->name_line = rd->line;
+	} else if (strcmp(key, "year") == 0) {
+		fr->year_raw = field(fr->r, C_ANSWER);
+		fr->year_line = rd->line;
+	} else if (strcmp(key, "deadline") == 0 || strcmp(key, "contact") == 0) {
+		/* shown to the officer only */
+	} else if (strncmp(key, "contact.", 8) == 0) {
+		int role = -1;
+		for (int i = 0; i < CONTACT_ROLES; i++)
+			if (strcmp(key + 8, role_words[i]) == 0)
+				role = i;
+		if (role < 0) {
+			problem(rd, "unknown contact role (contact.officer, contact.approver)");
+		} else {
+			fr->contact_line[role] = rd->line;
+			read_contact(rd, fr->r, &res->contacts[role]);
+		}
+	} else {
+		const form_item *it = form_items_find(items, key);
+		const fw_variable *v = framework_variable(fw, key);
+		if (!it && v)
+			problem(rd, "not an item of the commune form (its source is %s)", v->source);
+		else if (!it)
+			problem(rd, "unknown item");
+	}
+}
+
+/* First pass: everything but the answers, which need the commune.
+ * Returns 0 at the end of the file, -1 on malformed CSV. */
+static int first_pass(form_reader *fr, const framework *fw, const form_items *items,
+		      form_result *res, dti_diag *d)
+{
+	csv_reader *r = fr->r;
+	int got;
+
+	while ((got = csv_next(r, d)) > 0) {
+		char *key;
+		intptr_t first;
+		bool clean;
+
+		fr->rd.line = csv_line(r);
+		fr->rd.key = NULL;
+		if (csv_nfields(r) && !utf8_valid(csv_field(r, 0), csv_field_len(r, 0))) {
+			record_clean(&fr->rd, r);
+			continue;
+		}
+		key = field(r, C_KEY);
+		fr->rd.key = key;
+		clean = record_clean(&fr->rd, r);
+		if (!*key || key[0] == '#') {
+			/* title and instructions */
+		} else if (strmap_get(&fr->keys, key, &first)) {
+			problem(&fr->rd, "duplicate: already given on line %ld", (long)first);
+		} else {
+			strmap_put(&fr->keys, key, (intptr_t)fr->rd.line);
+			if (clean)
+				meta_row(fr, key, fw, items, res);
+			else
+				for (int i = 0; i < CONTACT_ROLES; i++)
+					if (strncmp(key, "contact.", 8) == 0 &&
+					    strcmp(key + 8, role_words[i]) == 0)
+						fr->contact_line[i] = fr->rd.line;
+		}
+		free(key);
+	}
+	return got;
+}
+
+/* The commune the form names, by code and by name: into res when known. */
+static void check_commune(form_reader *fr, const commune_index *communes, form_result *res)
+{
+	reader *rd = &fr->rd;
+	const commune_entry *by_code = NULL, *by_name = NULL;
+	bool has_code = fr->code_raw && *fr->code_raw, has_name = fr->name_raw && *fr->name_raw;
+
+	rd->key = NULL;
+	if (has_code) {
+		rd->line = fr->code_line;
+		by_code = commune_index_code(communes, fr->code_raw);
+		if (!by_code)
+			problem(rd, "commune '%s' is not one of the communes assessed", fr->code_raw);
+	}
+	if (has_name) {
+		rd->line = fr->name_line;
+		by_name = commune_index_name(communes, fr->name_raw);
+		if (by_code && by_name != by_code)
+			problem(rd, "'%s' is not the name of commune %s (%s)", fr->name_raw,
+				by_code->code, by_code->name);
+		else if (!by_code && !by_name && !has_code)
+			problem(rd, "commune '%s' is not one of the communes assessed", fr->name_raw);
+	}
+	if (!has_code && !has_name) {
+		rd->line = 1;
+		problem(rd, "the form names no commune (row \"commune\")");
+	}
+	if (by_code || by_name)
+		snprintf(res->commune_code, sizeof res->commune_code, "%s",
+			 (by_code ? by_code : by_name)->code);
+}
+
+/* The year the form gives against the round's, and the contact rows. */
+static void check_year_contacts(form_reader *fr, int year, form_result *res)
+{
+	reader *rd = &fr->rd;
+	int64_t y = 0;
+
+	rd->line = fr->year_line ? fr->year_line : 1;
+	if (!fr->year_raw || !*fr->year_raw)
+		problem(rd, "the form gives no year (row \"year\")");
+	else if (!parse_i64(fr->year_raw, &y) || y < 2000 || y > 2100)
+		problem(rd, "'%s' is not a year", fr->year_raw);
+	else if (y != year)
+		problem(rd, "the form is for %lld but the round open is %d (use --year %lld "
+			    "to import into that year)",
+			(long long)y, year, (long long)y);
+	res->year = year;
+	for (int i = 0; i < CONTACT_ROLES; i++)
+		if (!fr->contact_line[i]) {
+			rd->line = 1;
+			problem(rd, "the contact block has no row contact.%s (%s)", role_words[i],
+				role_labels[i]);
+		}
+}
+
+/* Whether the current row is an item's answer to read in the second pass:
+ * an item, on the line it was first given, clean UTF-8 (else reported). */
+static const form_item *answer_item(form_reader *fr, const form_items *items, const char *key)
+{
+	csv_reader *r = fr->r;
+	const form_item *it = form_items_find(items, key);
+	intptr_t first;
+
+	if (!it || !strmap_get(&fr->keys, key, &first) || first != fr->rd.line ||
+	    csv_nfields(r) == 0 || !utf8_valid(csv_field(r, 0), csv_field_len(r, 0)))
+		return NULL;
+	for (size_t i = 0; i < csv_nfields(r); i++)
+		if (!utf8_valid(csv_field(r, i), csv_field_len(r, i)))
+			return NULL; /* already reported */
+	return it;
+}
+
+/* One item's answer, link and note, checked and added to res. */
+static void answer_row(form_reader *fr, const form_item *it, size_t idx, int year,
+		       form_result *res)
+{
+	csv_reader *r = fr->r;
+	reader *rd = &fr->rd;
+	char *answer = field(r, C_ANSWER), *link = field(r, C_LINK);
+	/* The note is kept as written (not trimmed). */
+	char *note = xstrdup(C_NOTE < csv_nfields(r) ? csv_field(r, C_NOTE) : "");
+	char where[256], why[TEXT_WHY];
+	bool link_ok = true;
+
+	fr->seen[idx].line = rd->line;
+	if (*link && !text_link_ok(link, why)) {
+		problem(rd, "the proof link %s", why);
+		link_ok = false;
+	}
+	if (!text_note_ok(note, why)) {
+		problem(rd, "the note %s", why);
+		note[0] = '\0';
+	}
+	if (!*answer) {
+		if (*link)
+			problem(rd, "a proof link is given but no answer");
+		res->unanswered++;
+	} else if (!enum_ok(rd, it->variable, answer)) {
+		/* reported with the labels the form shows */
+	} else {
+		/* Answers are checked even when the commune is wrong ("?"):
+		 * the officer gets every problem at once. */
+		const char *cc = res->commune_code[0] ? res->commune_code : "?";
+		snprintf(where, sizeof where, "%s:%ld (%s)", rd->name, rd->line, rd->key);
+		if (batch_add(&res->answers, it->variable, cc, year, answer, fr->dec,
+			      link_ok ? link : NULL, note, where, rd->p)) {
+			batch_item *bi = &res->answers.items[res->answers.count - 1];
+			item_seen *s = &fr->seen[idx];
+			s->answered = true;
+			s->num = bi->num;
+			s->has_link = *link && link_ok;
+			s->scores = form_answer_scores(it->indicator, it->variable, bi->value, bi->num);
+		}
+	}
+	free(answer);
+	free(link);
+	free(note);
+}
+
+/* Second pass: the answers.  Returns 0 at the end, -1 on malformed CSV. */
+static int second_pass(form_reader *fr, const form_items *items, int year, form_result *res,
+		       dti_diag *d)
+{
+	int got = csv_next(fr->r, d); /* header */
+
+	while (got > 0 && (got = csv_next(fr->r, d)) > 0) {
+		const form_item *it;
+		char *key;
+
+		fr->rd.line = csv_line(fr->r);
+		key = field(fr->r, C_KEY);
+		it = answer_item(fr, items, key);
+		if (it) {
+			fr->rd.key = key;
+			answer_row(fr, it, (size_t)(it - items->items), year, res);
+		}
+		free(key);
+	}
+	fr->rd.key = NULL;
+	return got;
+}
+
+/* The checks across items, once every answer is read. */
+static void check_items(form_reader *fr, const framework *fw, const form_items *items,
+			form_result *res)
+{
+	for (size_t i = 0; i < items->count; i++) {
+		if (strmap_get(&fr->keys, items->items[i].variable->name, NULL))
+			continue;
+		fr->rd.line = 1;
+		fr->rd.key = items->items[i].variable->name;
+		problem(&fr->rd, "the item is missing from the form (leave its answer empty instead "
+				 "of deleting the row)");
+	}
+	check_ratios(&fr->rd, fw, items, fr->seen);
+	check_links(&fr->rd, fw, items, fr->seen);
+	res->answers.counts.read = (long)items->count;
+	res->answers.counts.skipped = (long)res->unanswered;
+}
+
 dti_err form_read(FILE *f, const char *name, const framework *fw, const form_items *items,
 		  const commune_index *communes, int year, form_result *res, dti_problems *p,
 		  dti_diag *d)
 {
-	csv_reader *r = csv_open(f, name, 0);
-	reader rd = {name, p, 0, NULL};
-	item_seen *seen = xcalloc(items->count ? items->count : 1, sizeof *seen);
-	strmap keys; /* key -> line first seen */
-	char *code_raw = NULL, *name_raw = NULL, *year_raw = NULL;
-	long code_line = 0, name_line = 0, year_line = 0;
-	long contact_line[CONTACT_ROLES] = {0, 0};
-	char dec;
+	form_reader fr;
 	size_t before = p->count;
 	dti_err rc = DTI_EOK;
 	int got;
 
-	strmap_init(&keys);
-	got = csv_next(r, d);
+	memset(&fr, 0, sizeof fr);
+	fr.rd = (reader){name, p, 0, NULL};
+	fr.r = csv_open(f, name, 0);
+	fr.seen = xcalloc(items->count ? items->count : 1, sizeof *fr.seen);
+	strmap_init(&fr.keys);
+	got = form_header(&fr, d);
+	if (got > 0)
+		got = first_pass(&fr, fw, items, res, d);
+	else if (got == 0)
+		goto out;
 	if (got < 0) {
 		rc = DTI_EPARSE;
 		goto out;
 	}
-	if (got == 0) {
-		problems_add(p, "%s: the file is empty", name);
-		goto out;
-	}
-	dec = csv_delim(r) == ';' ? ',' : '.';
-	{
-		char *k = field(r, C_KEY);
-		bool ok = strcmp(k, header[C_KEY]) == 0 && csv_nfields(r) >= C_NOTE + 1;
-		free(k);
-		if (!ok) {
-			problems_add(p, "%s:1: not a commune form: the first row must be the header "
-					"starting with \"Mã\" (generate one with 'dti form generate')",
-				     name);
-			goto out;
-		}
-	}
-	/* First pass: everything but the answers, which need the commune. */
-	while ((got = csv_next(r, d)) > 0) {
-		char *key;
-		intptr_t first;
-
-		bool clean;
-
-		rd.line = csv_line(r);
-		rd.key = NULL;
-		if (csv_nfields(r) && !utf8_valid(csv_field(r, 0), csv_field_len(r, 0))) {
-			record_clean(&rd, r);
-			continue;
-		}
-		key = field(r, C_KEY);
-		rd.key = key;
-		clean = record_clean(&rd, r);
-		if (!*key || key[0] == '#') {
-			free(key);
-			continue;
-		}
-		if (strmap_get(&keys, key, &first)) {
-			problem(&rd, "duplicate: already given on line %ld", (long)first);
-			free(key);
-			continue;
-		}
-		strmap_put(&keys, key, (intptr_t)rd.line);
-		if (!clean) {
-			for (int i = 0; i < CONTACT_ROLES; i++)
-				if (strncmp(key, "contact.", 8) == 0 && strcmp(key + 8, role_words[i]) == 0)
-					contact_line[i] = rd.line;
-			free(key);
-			continue;
-		}
-		if (strcmp(key, "framework") == 0) {
-			char *e = field(r, C_ANSWER);
-			if (strcmp(e, fw->edition) != 0)
-				problem(&rd, "the form was made for framework '%s', this round uses '%s'",
-					e, fw->edition);
-			free(e);
-		} else if (strcmp(key, "commune") == 0) {
-			code_raw = field(r, C_ANSWER);
-			code_line = rd.line;
-		} else if (strcmp(key, "commune_name") == 0) {
-			name_raw = field(r, C_ANSWER);
-			name_line = rd.line;
-		} else if (strcmp(key, "year") == 0) {
-			year_raw = field(r, C_ANSWER);
-			year_line = rd.line;
-		} else if (strcmp(key, "deadline") == 0 || strcmp(key, "contact") == 0) {
-			/* shown to the officer only */
-		} else if (strncmp(key, "contact.", 8) == 0) {
-			int role = -1;
-			for (int i = 0; i < CONTACT_ROLES; i++)
-				if (strcmp(key + 8, role_words[i]) == 0)
-					role = i;
-			if (role < 0)
-				problem(&rd, "unknown contact role (contact.officer, contact.approver)");
-			else {
-				contact_line[role] = rd.line;
-				read_contact(&rd, r, &res->contacts[role]);
-			}
-		} else {
-			const form_item *it = form_items_find(items, key);
-			const fw_variable *v = framework_variable(fw, key);
-			if (!it && v)
-				problem(&rd, "not an item of the commune form (its source is %s)",
-					v->source);
-			else if (!it)
-				problem(&rd, "unknown item");
-		}
-		free(key);
-	}
-	if (got < 0) {
-		rc = DTI_EPARSE;
-		goto out;
-	}
-	/* Commune and year. */
-	rd.key = NULL;
-	{
-		const commune_entry *by_code = NULL, *by_name = NULL;
-		if (code_raw && *code_raw) {
-			rd.line = code_line;
-			by_code = commune_index_code(communes, code_raw);
-			if (!by_code)
-				problem(&rd, "commune '%s' is not one of the communes assessed", code_raw);
-		}
-		if (name_raw && *name_raw) {
-			rd.line = name_line;
-			by_name = commune_index_name(communes, name_raw);
-			if (by_code && by_name != by_code)
-				problem(&rd, "'%s' is not the name of commune %s (%s)", name_raw,
-					by_code->code, by_code->name);
-			else if (!by_code && !by_name && !(code_raw && *code_raw))
-				problem(&rd, "commune '%s' is not one of the communes assessed", name_raw);
-		}
-		if (!(code_raw && *code_raw) && !(name_raw && *name_raw)) {
-			rd.line = 1;
-			problem(&rd, "the form names no commune (row \"commune\")");
-		}
-		if (by_code || by_name)
-			snprintf(res->commune_code, sizeof res->commune_code, "%s",
-				 (by_code ? by_code : by_name)->code);
-	}
-	{
-		int64_t y = 0;
-		rd.line = year_line ? year_line : 1;
-		if (!year_raw || !*year_raw)
-			problem(&rd, "the form gives no year (row \"year\")");
-		else if (!parse_i64(year_raw, &y) || y < 2000 || y > 2100)
-			problem(&rd, "'%s' is not a year", year_raw);
-		else if (y != year)
-			problem(&rd, "the form is for %lld but the round open is %d (use --year %lld "
-				     "to import into that year)",
-				(long long)y, year, (long long)y);
-		res->year = year;
-	}
-	for (int i = 0; i < CONTACT_ROLES; i++)
-		if (!contact_line[i]) {
-			rd.line = 1;
-			problem(&rd, "the contact block has no row contact.%s (%s)", role_words[i],
-				role_labels[i]);
-		}
-	/* Second pass: the answers. */
+	check_commune(&fr, communes, res);
+	check_year_contacts(&fr, year, res);
 	if (fseek(f, 0, SEEK_SET) != 0) {
 		rc = diag_set(d, DTI_EIO, "%s: cannot read the file twice", name);
 		goto out;
 	}
-	csv_close(r);
-	r = csv_open(f, name, 0);
-	got = csv_next(r, d); /* header */
-	while (got > 0 && (got = csv_next(r, d)) > 0) {
-		char *key, *answer, *link, *note;
-		const form_item *it;
-		intptr_t first;
-		size_t idx;
-		char where[256];
-		char why[TEXT_WHY];
-		bool link_ok = true;
-
-		rd.line = csv_line(r);
-		key = field(r, C_KEY);
-		it = form_items_find(items, key);
-		if (!it || !strmap_get(&keys, key, &first) || first != rd.line ||
-		    csv_nfields(r) == 0 || !utf8_valid(csv_field(r, 0), csv_field_len(r, 0))) {
-			free(key);
-			continue;
-		}
-		{
-			bool clean = true;
-			for (size_t i = 0; i < csv_nfields(r); i++)
-				clean = clean && utf8_valid(csv_field(r, i), csv_field_len(r, i));
-			if (!clean) { /* already reported */
-				free(key);
-				continue;
-			}
-		}
-		idx = (size_t)(it - items->items);
-		rd.key = key;
-		answer = field(r, C_ANSWER);
-		link = field(r, C_LINK);
-		/* The note is kept as written (not trimmed). */
-		note = xstrdup(C_NOTE < csv_nfields(r) ? csv_field(r, C_NOTE) : "");
-		seen[idx].line = rd.line;
-		if (*link && !text_link_ok(link, why)) {
-			problem(&rd, "the proof link %s", why);
-			link_ok = false;
-		}
-		if (!text_note_ok(note, why)) {
-			problem(&rd, "the note %s", why);
-			note[0] = '\0';
-		}
-		if (!*answer) {
-			if (*link)
-				problem(&rd, "a proof link is given but no answer");
-			res->unanswered++;
-		} else if (!enum_ok(&rd, it->variable, answer)) {
-			/* reported with the labels the form shows */
-		} else {
-			/* Answers are checked even when the commune is wrong ("?"):
-			 * the officer gets every problem at once. */
-			const char *cc = res->commune_code[0] ? res->commune_code : "?";
-			snprintf(where, sizeof where, "%s:%ld (%s)", name, rd.line, key);
-			if (batch_add(&res->answers, it->variable, cc, year, answer, dec,
-				      link_ok ? link : NULL, note, where, p)) {
-				batch_item *bi = &res->answers.items[res->answers.count - 1];
-				seen[idx].answered = true;
-				seen[idx].num = bi->num;
-				seen[idx].has_link = *link && link_ok;
-				seen[idx].scores = form_answer_scores(it->indicator, it->variable,
-								      bi->value, bi->num);
-			}
-		}
-		free(answer);
-		free(link);
-		free(note);
-		free(key);
-	}
-	rd.key = NULL;
-	if (got < 0) {
+	csv_close(fr.r);
+	fr.r = csv_open(f, name, 0);
+	if (second_pass(&fr, items, year, res, d) < 0) {
 		rc = DTI_EPARSE;
 		goto out;
 	}
-	for (size_t i = 0; i < items->count; i++) {
-		if (strmap_get(&keys, items->items[i].variable->name, NULL))
-			continue;
-		rd.line = 1;
-		rd.key = items->items[i].variable->name;
-		problem(&rd, "the item is missing from the form (leave its answer empty instead of "
-			     "deleting the row)");
-	}
-	check_ratios(&rd, fw, items, seen);
-	check_links(&rd, fw, items, seen);
-	res->answers.counts.read = (long)items->count;
-	res->answers.counts.skipped = (long)res->unanswered;
+	check_items(&fr, fw, items, res);
 out:
 	sort_problems(p, before, name);
 	if (!rc && p->count > before)
 		rc = DTI_EINVALID;
-	csv_close(r);
-	strmap_free(&keys);
-	free(seen);
-	free(code_raw);
-	free(name_raw);
-	free(year_raw);
+	csv_close(fr.r);
+	strmap_free(&fr.keys);
+	free(fr.seen);
+	free(fr.code_raw);
+	free(fr.name_raw);
+	free(fr.year_raw);
 	return rc;
 }

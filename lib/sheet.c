@@ -4,28 +4,19 @@
 #include <string.h>
 
 #include "csv.h"
+#include "csv_header.h"
 #include "text.h"
 #include "util.h"
 
 enum { COL_IGNORE = -1, COL_COMMUNE = -2, COL_VARIABLE = -3, COL_VALUE = -4, COL_YEAR = -5,
        COL_PROOF = -6, COL_NOTE = -7 };
 
-static int column_role(const char *h)
-{
-	static const struct {
-		const char *name;
-		int role;
-	} roles[] = {
-		{"commune_code", COL_COMMUNE}, {"code", COL_COMMUNE}, {"ma_xa", COL_COMMUNE},
-		{"variable", COL_VARIABLE},    {"value", COL_VALUE},  {"year", COL_YEAR},
-		{"proof_url", COL_PROOF},      {"note", COL_NOTE},    {"commune_name", COL_IGNORE},
-		{"name", COL_IGNORE},          {"ten_xa", COL_IGNORE},
-	};
-	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-		if (strcmp(h, roles[i].name) == 0)
-			return roles[i].role;
-	return 0;
-}
+static const csv_header_name column_names[] = {
+	{"commune_code", COL_COMMUNE}, {"code", COL_COMMUNE}, {"ma_xa", COL_COMMUNE},
+	{"variable", COL_VARIABLE},    {"value", COL_VALUE},  {"year", COL_YEAR},
+	{"proof_url", COL_PROOF},      {"note", COL_NOTE},    {"commune_name", COL_IGNORE},
+	{"name", COL_IGNORE},          {"ten_xa", COL_IGNORE},
+};
 
 /* Field i without the blanks around it: in buf when it fits, else in a
  * copy left in *heap for the caller to free. */
@@ -69,185 +60,227 @@ static void sheet_where(char *out, size_t cap, const char *name, long line, long
 	out[n] = '\0';
 }
 
+/* One sheet being read: its header, its columns and where rows go. */
+typedef struct sheet_reader {
+	const char *name;
+	csv_reader *r;
+	csv_header h;
+	const fw_variable **colvar; /* wide: per column */
+	long c_commune, c_var, c_value, c_year, c_proof, c_note;
+	const framework *fw;
+	const commune_index *communes;
+	int year;
+	batch *b;
+	dti_problems *p;
+	const commune_entry *last_ce;
+	char last_code[32];
+} sheet_reader;
+
+/* The columns of the header and the format they make; false (with a
+ * problem) when the header does not make a sheet. */
+static bool sheet_columns(sheet_reader *sr, sheet_format *fmt)
+{
+	size_t before = sr->p->count;
+
+	sr->c_commune = csv_header_column(&sr->h, COL_COMMUNE);
+	sr->c_var = csv_header_column(&sr->h, COL_VARIABLE);
+	sr->c_value = csv_header_column(&sr->h, COL_VALUE);
+	sr->c_year = csv_header_column(&sr->h, COL_YEAR);
+	sr->c_proof = csv_header_column(&sr->h, COL_PROOF);
+	sr->c_note = csv_header_column(&sr->h, COL_NOTE);
+	sr->colvar = xcalloc(sr->h.n ? sr->h.n : 1, sizeof *sr->colvar);
+	if (sr->c_commune < 0) {
+		problems_add(sr->p, "%s:1: no commune_code column in the header", sr->name);
+		return false;
+	}
+	if (*fmt == SHEET_AUTO)
+		*fmt = sr->c_var >= 0 && sr->c_value >= 0 ? SHEET_LONG : SHEET_WIDE;
+	if (*fmt == SHEET_LONG && (sr->c_var < 0 || sr->c_value < 0)) {
+		problems_add(sr->p,
+			     "%s:1: a long sheet needs commune_code, variable and value columns",
+			     sr->name);
+		return false;
+	}
+	if (*fmt == SHEET_WIDE)
+		for (size_t i = 0; i < sr->h.n; i++) {
+			if (sr->h.role[i] != 0)
+				continue;
+			sr->colvar[i] = framework_variable(sr->fw, sr->h.names[i]);
+			if (!sr->colvar[i])
+				problems_add(sr->p, "%s:1:%zu: unknown variable '%s' in the header",
+					     sr->name, i + 1, sr->h.names[i]);
+		}
+	return sr->p->count == before;
+}
+
+/* The commune of the current row, or NULL (with a problem).  A sheet lists
+ * a commune's values together: one lookup per run of rows with the same
+ * code as written. */
+static const commune_entry *row_commune(sheet_reader *sr, long line)
+{
+	const char *code = csv_field(sr->r, (size_t)sr->c_commune);
+	const commune_entry *ce;
+	size_t len;
+
+	if (sr->last_ce && strcmp(code, sr->last_code) == 0)
+		return sr->last_ce;
+	ce = sr->communes->list ? commune_index_code(sr->communes, code) : NULL;
+	len = strlen(code);
+	sr->last_ce = ce && len < sizeof sr->last_code ? ce : NULL;
+	if (sr->last_ce)
+		memcpy(sr->last_code, code, len + 1);
+	if (!ce)
+		problems_add(sr->p, "%s:%ld:%ld (commune_code): unknown commune '%s'", sr->name,
+			     line, sr->c_commune + 1, code);
+	return ce;
+}
+
+/* The year of the current row into *year (the round's when the row gives
+ * none); false (with a problem) when it is not a year. */
+static bool row_year(sheet_reader *sr, long line, int *year)
+{
+	const char *text = sr->c_year >= 0 ? csv_field(sr->r, (size_t)sr->c_year) : "";
+	int64_t y;
+
+	*year = sr->year;
+	if (!*text)
+		return true;
+	if (!parse_i64(text, &y) || y < 2000 || y > 2100) {
+		problems_add(sr->p, "%s:%ld:%ld (year): '%s' is not a year", sr->name, line,
+			     sr->c_year + 1, text);
+		return false;
+	}
+	*year = (int)y;
+	return true;
+}
+
+/* A long row: one value with its variable, proof link and note. */
+static void long_row(sheet_reader *sr, long line, const commune_entry *ce, int year)
+{
+	csv_reader *r = sr->r;
+	char vbuf[128], valbuf[256], lbuf[256], *vheap = NULL, *valheap = NULL, *lheap = NULL;
+	const char *vname = field_trimmed(r, (size_t)sr->c_var, vbuf, sizeof vbuf, &vheap);
+	const char *value = field_trimmed(r, (size_t)sr->c_value, valbuf, sizeof valbuf, &valheap);
+	const char *link =
+		sr->c_proof >= 0 ? field_trimmed(r, (size_t)sr->c_proof, lbuf, sizeof lbuf, &lheap)
+				 : "";
+	/* The note is kept as written, as on the form. */
+	const char *note = sr->c_note >= 0 ? csv_field(r, (size_t)sr->c_note) : "";
+	const fw_variable *v = framework_variable(sr->fw, vname);
+	char why[TEXT_WHY], where[512];
+	bool clean = true;
+
+	if (*link && !text_link_ok(link, why)) {
+		problems_add(sr->p, "%s:%ld:%ld (proof_url): the proof link %s", sr->name, line,
+			     sr->c_proof + 1, why);
+		clean = false;
+	}
+	if (!text_note_ok(note, why)) {
+		problems_add(sr->p, "%s:%ld:%ld (note): the note %s", sr->name, line, sr->c_note + 1,
+			     why);
+		clean = false;
+	}
+	if (!clean) {
+		sr->b->counts.rejected++;
+	} else if (!v) {
+		problems_add(sr->p, "%s:%ld:%ld (variable): unknown variable '%s'", sr->name, line,
+			     sr->c_var + 1, vname);
+		sr->b->counts.rejected++;
+	} else if (!*value) {
+		sr->b->counts.skipped++;
+	} else {
+		sheet_where(where, sizeof where, sr->name, line, sr->c_value + 1, "value");
+		if (!batch_add(sr->b, v, ce->code, year, value, sr->h.dec, link, note, where, sr->p))
+			sr->b->counts.rejected++;
+	}
+	free(vheap);
+	free(valheap);
+	free(lheap);
+}
+
+/* A wide row: one value per variable column. */
+static void wide_row(sheet_reader *sr, long line, const commune_entry *ce, int year)
+{
+	char where[512];
+
+	for (size_t i = 0; i < sr->h.n; i++) {
+		char valbuf[256], *valheap = NULL;
+		const char *value;
+		if (!sr->colvar[i])
+			continue;
+		value = field_trimmed(sr->r, i, valbuf, sizeof valbuf, &valheap);
+		if (!*value) {
+			sr->b->counts.skipped++;
+		} else {
+			sheet_where(where, sizeof where, sr->name, line, (long)i + 1, sr->h.names[i]);
+			if (!batch_add(sr->b, sr->colvar[i], ce->code, year, value, sr->h.dec, NULL,
+				       NULL, where, sr->p))
+				sr->b->counts.rejected++;
+		}
+		free(valheap);
+	}
+}
+
+/* Reads every row after the header: 1 at the end, -1 on malformed CSV. */
+static int sheet_rows(sheet_reader *sr, sheet_format fmt, dti_diag *d)
+{
+	int got;
+
+	while ((got = csv_next(sr->r, d)) > 0) {
+		long line = csv_line(sr->r);
+		const commune_entry *ce;
+		int row_y;
+
+		sr->b->counts.read++;
+		if (csv_nfields(sr->r) != sr->h.n) {
+			problems_add(sr->p, "%s:%ld: %zu fields, the header has %zu", sr->name, line,
+				     csv_nfields(sr->r), sr->h.n);
+			sr->b->counts.rejected++;
+			continue;
+		}
+		ce = row_commune(sr, line);
+		if (!ce || !row_year(sr, line, &row_y)) {
+			sr->b->counts.rejected++;
+			continue;
+		}
+		if (fmt == SHEET_LONG)
+			long_row(sr, line, ce, row_y);
+		else
+			wide_row(sr, line, ce, row_y);
+	}
+	return got < 0 ? -1 : 1;
+}
+
 dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framework *fw,
 		       const commune_index *communes, int year, batch *b, dti_problems *p,
 		       dti_diag *d)
 {
-	csv_reader *r = csv_open(f, name, 0);
-	size_t ncols = 0, before = p->count;
-	int *role = NULL;                     /* per column: a COL_ role, or 0 */
-	const fw_variable **colvar = NULL;    /* wide: per column */
-	char **header = NULL;
-	long c_commune = -1, c_var = -1, c_value = -1, c_year = -1, c_proof = -1, c_note = -1;
-	const commune_entry *last_ce = NULL;
-	char last_code[32] = "";
-	char dec;
+	sheet_reader sr;
+	size_t before = p->count;
 	dti_err rc = DTI_EOK;
 	int got;
 
-	got = csv_next(r, d);
-	if (got < 0) {
-		rc = DTI_EPARSE;
-		goto out;
-	}
-	if (got == 0) {
-		problems_add(p, "%s: the file is empty", name);
-		goto out;
-	}
-	dec = csv_delim(r) == ';' ? ',' : '.';
-	ncols = csv_nfields(r);
-	role = xcalloc(ncols, sizeof *role);
-	colvar = xcalloc(ncols, sizeof *colvar);
-	header = xcalloc(ncols, sizeof *header);
-	for (size_t i = 0; i < ncols; i++) {
-		char *h = text_trim(xstrdup(csv_field(r, i)));
-		header[i] = h;
-		role[i] = column_role(h);
-		switch (role[i]) {
-		case COL_COMMUNE: c_commune = (long)i; break;
-		case COL_VARIABLE: c_var = (long)i; break;
-		case COL_VALUE: c_value = (long)i; break;
-		case COL_YEAR: c_year = (long)i; break;
-		case COL_PROOF: c_proof = (long)i; break;
-		case COL_NOTE: c_note = (long)i; break;
-		default: break;
-		}
-	}
-	if (c_commune < 0) {
-		problems_add(p, "%s:1: no commune_code column in the header", name);
-		goto out;
-	}
-	if (fmt == SHEET_AUTO)
-		fmt = c_var >= 0 && c_value >= 0 ? SHEET_LONG : SHEET_WIDE;
-	if (fmt == SHEET_LONG && (c_var < 0 || c_value < 0)) {
-		problems_add(p, "%s:1: a long sheet needs commune_code, variable and value columns",
-			     name);
-		goto out;
-	}
-	if (fmt == SHEET_WIDE) {
-		for (size_t i = 0; i < ncols; i++) {
-			if (role[i] != 0)
-				continue;
-			colvar[i] = framework_variable(fw, header[i]);
-			if (!colvar[i])
-				problems_add(p, "%s:1:%zu: unknown variable '%s' in the header", name,
-					     i + 1, header[i]);
-		}
-		if (p->count > before)
-			goto out;
-	}
-	batch_reserve(b, file_size(f) / 24);
-	while ((got = csv_next(r, d)) > 0) {
-		long line = csv_line(r);
-		const commune_entry *ce;
-		int row_year = year;
-		const char *code;
-		char where[512];
-
-		b->counts.read++;
-		if (csv_nfields(r) != ncols) {
-			problems_add(p, "%s:%ld: %zu fields, the header has %zu", name, line,
-				     csv_nfields(r), ncols);
-			b->counts.rejected++;
-			continue;
-		}
-		code = csv_field(r, (size_t)c_commune);
-		/* A sheet lists a commune's values together: one lookup per run
-		 * of rows with the same code as written. */
-		if (last_ce && strcmp(code, last_code) == 0) {
-			ce = last_ce;
-		} else {
-			ce = communes->list ? commune_index_code(communes, code) : NULL;
-			size_t len = strlen(code);
-			last_ce = ce && len < sizeof last_code ? ce : NULL;
-			if (last_ce)
-				memcpy(last_code, code, len + 1);
-		}
-		if (!ce) {
-			problems_add(p, "%s:%ld:%ld (commune_code): unknown commune '%s'", name, line,
-				     c_commune + 1, code);
-			b->counts.rejected++;
-			continue;
-		}
-		if (c_year >= 0 && *csv_field(r, (size_t)c_year)) {
-			int64_t y;
-			if (!parse_i64(csv_field(r, (size_t)c_year), &y) || y < 2000 || y > 2100) {
-				problems_add(p, "%s:%ld:%ld (year): '%s' is not a year", name, line,
-					     c_year + 1, csv_field(r, (size_t)c_year));
-				b->counts.rejected++;
-				continue;
-			}
-			row_year = (int)y;
-		}
-		if (fmt == SHEET_LONG) {
-			char vbuf[128], valbuf[256], lbuf[256], *vheap = NULL, *valheap = NULL,
-								 *lheap = NULL;
-			const char *vname = field_trimmed(r, (size_t)c_var, vbuf, sizeof vbuf, &vheap);
-			const char *value =
-				field_trimmed(r, (size_t)c_value, valbuf, sizeof valbuf, &valheap);
-			const char *link = c_proof >= 0 ? field_trimmed(r, (size_t)c_proof, lbuf,
-									sizeof lbuf, &lheap)
-							: "";
-			/* The note is kept as written, as on the form. */
-			const char *note = c_note >= 0 ? csv_field(r, (size_t)c_note) : "";
-			const fw_variable *v = framework_variable(fw, vname);
-			char why[TEXT_WHY];
-			bool clean = true;
-			if (*link && !text_link_ok(link, why)) {
-				problems_add(p, "%s:%ld:%ld (proof_url): the proof link %s", name, line,
-					     c_proof + 1, why);
-				clean = false;
-			}
-			if (!text_note_ok(note, why)) {
-				problems_add(p, "%s:%ld:%ld (note): the note %s", name, line, c_note + 1,
-					     why);
-				clean = false;
-			}
-			if (!clean) {
-				b->counts.rejected++;
-			} else if (!v) {
-				problems_add(p, "%s:%ld:%ld (variable): unknown variable '%s'", name,
-					     line, c_var + 1, vname);
-				b->counts.rejected++;
-			} else if (!*value) {
-				b->counts.skipped++;
-			} else {
-				sheet_where(where, sizeof where, name, line, c_value + 1, "value");
-				if (!batch_add(b, v, ce->code, row_year, value, dec, link, note, where,
-					       p))
-					b->counts.rejected++;
-			}
-			free(vheap);
-			free(valheap);
-			free(lheap);
-			continue;
-		}
-		for (size_t i = 0; i < ncols; i++) {
-			char valbuf[256], *valheap = NULL;
-			const char *value;
-			if (!colvar[i])
-				continue;
-			value = field_trimmed(r, i, valbuf, sizeof valbuf, &valheap);
-			if (!*value) {
-				b->counts.skipped++;
-			} else {
-				sheet_where(where, sizeof where, name, line, (long)i + 1, header[i]);
-				if (!batch_add(b, colvar[i], ce->code, row_year, value, dec, NULL, NULL,
-					       where, p))
-					b->counts.rejected++;
-			}
-			free(valheap);
-		}
-	}
+	memset(&sr, 0, sizeof sr);
+	sr.name = name;
+	sr.r = csv_open(f, name, 0);
+	sr.fw = fw;
+	sr.communes = communes;
+	sr.year = year;
+	sr.b = b;
+	sr.p = p;
+	got = csv_header_read(sr.r, name, column_names, sizeof column_names / sizeof column_names[0],
+			      0, &sr.h, p, d);
 	if (got < 0)
 		rc = DTI_EPARSE;
+	if (got <= 0 || !sheet_columns(&sr, &fmt))
+		goto out;
+	batch_reserve(b, file_size(f) / 24);
+	if (sheet_rows(&sr, fmt, d) < 0)
+		rc = DTI_EPARSE;
 out:
-	for (size_t i = 0; header && i < ncols; i++)
-		free(header[i]);
-	free(header);
-	free(role);
-	free(colvar);
-	csv_close(r);
+	csv_header_free(&sr.h);
+	free(sr.colvar);
+	csv_close(sr.r);
 	if (!rc && p->count > before)
 		rc = DTI_EINVALID;
 	return rc;

@@ -13,6 +13,8 @@
 
 #include "appraisal.h"
 #include "batch.h"
+#include "store_appraisal.h"
+#include "store_form.h"
 #include "util.h"
 
 #define FW_PATH "config/frameworks/commune-2024.json"
@@ -200,6 +202,104 @@ static void test_find(void **state)
 	assert_null(ids);
 }
 
+static dti_err count_item(void *ctx, const store_appraisal_item *it)
+{
+	size_t *n = ctx;
+
+	assert_string_equal(it->commune_code, "11989");
+	assert_string_equal(it->source, "form:11989");
+	assert_string_equal(it->state, "raw");
+	assert_string_equal(it->reason, ""); /* NULL reads as "" */
+	(*n)++;
+	return DTI_EOK;
+}
+
+/* The appraisal store: the queue, latest values, an act's variable. */
+static void test_store_appraisal(void **state)
+{
+	fixture *f = *state;
+	char *variable = NULL;
+	bool latest = false;
+	size_t n = 0;
+	dti_diag d;
+
+	assert_int_equal(store_appraisal_each(f->st, 2024, "", NULL, true, count_item, &n, &d),
+			 DTI_EOK);
+	assert_int_equal(n, 3);
+	n = 0;
+	assert_int_equal(store_appraisal_each(f->st, 2024, "11989", "dx_staff", false, count_item,
+					      &n, &d),
+			 DTI_EOK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_observation_is_latest(f->st, f->obs_head, &latest, &d), DTI_EOK);
+	assert_true(latest);
+	assert_int_equal(store_observation_variable(f->st, f->obs_meet, &variable, &d), DTI_EOK);
+	assert_string_equal(variable, "dx_meetings_total");
+	free(variable);
+	assert_int_equal(store_observation_variable(f->st, 999, &variable, &d), DTI_EOK);
+	assert_null(variable);
+}
+
+/* The form store: contact blocks round-trip, submissions, stored values. */
+static void test_store_form(void **state)
+{
+	fixture *f = *state;
+	form_contact in[CONTACT_ROLES] = {{0}}, out[CONTACT_ROLES] = {{0}};
+	store_form_submissions sub;
+	char *value = NULL;
+	double num = 0;
+	bool found = false;
+	long roles = 0;
+	dti_diag d;
+
+	in[CONTACT_OFFICER].name = xstrdup("Nguyễn Văn A");
+	in[CONTACT_OFFICER].phone = xstrdup("0912345678");
+	in[CONTACT_APPROVER].name = xstrdup("Trần Thị B");
+	assert_int_equal(store_form_put_contacts(f->st, 1, "11989", 2024, in, "2024-10-01T00:00:00Z",
+						 &d),
+			 DTI_EOK);
+	assert_int_equal(store_form_contacts(f->st, "11989", 2025, out, &d), DTI_EOK);
+	assert_string_equal(out[CONTACT_OFFICER].name, "Nguyễn Văn A");
+	assert_string_equal(out[CONTACT_OFFICER].phone, "0912345678");
+	assert_null(out[CONTACT_OFFICER].email);
+	assert_string_equal(out[CONTACT_APPROVER].name, "Trần Thị B");
+	assert_int_equal(store_form_contact_count(f->st, "11989", 2024, &roles, &d), DTI_EOK);
+	assert_int_equal(roles, CONTACT_ROLES);
+	assert_int_equal(store_form_contact_count(f->st, "11989", 2025, &roles, &d), DTI_EOK);
+	assert_int_equal(roles, 0);
+	assert_int_equal(store_form_submissions_get(f->st, "form:11989", 2024, &sub, &d), DTI_EOK);
+	assert_int_equal(sub.count, 1);
+	assert_non_null(sub.last);
+	assert_false(sub.forced);
+	store_form_submissions_free(&sub);
+	assert_int_equal(store_form_submissions_get(f->st, "form:11989", 2023, &sub, &d), DTI_EOK);
+	assert_int_equal(sub.count, 0);
+	assert_null(sub.last);
+	store_form_submissions_free(&sub);
+	assert_int_equal(store_form_source_value(f->st, 2024, "11989", "dx_meetings_total",
+						 "form:11989", &value, &d),
+			 DTI_EOK);
+	assert_string_equal(value, "4");
+	free(value);
+	assert_int_equal(store_form_source_value(f->st, 2024, "11989", "dx_meetings_total",
+						 "telecom", &value, &d),
+			 DTI_EOK);
+	assert_null(value);
+	assert_int_equal(store_current_num(f->st, 2024, "11989", "dx_meetings_total", &num, &found,
+					   &d),
+			 DTI_EOK);
+	assert_true(found);
+	assert_true(num == 4);
+	assert_int_equal(store_current_num(f->st, 2023, "11989", "dx_meetings_total", &num, &found,
+					   &d),
+			 DTI_EOK);
+	assert_false(found);
+	for (int i = 0; i < CONTACT_ROLES; i++) {
+		form_contact_free(&in[i]);
+		form_contact_free(&out[i]);
+	}
+}
+
 static config *config_of(const char *json)
 {
 	config *c = xcalloc(1, sizeof *c);
@@ -282,6 +382,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_acts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_appraisal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_form, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_sections, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "csv.h"
+#include "csv_header.h"
 #include "sheet.h"
 #include "text.h"
 #include "util.h"
@@ -370,6 +371,49 @@ static void test_name_keys(void **state)
 	assert_null(text_name_key("bad \xc3"));
 }
 
+/* The header reader shared with the form: roles, trimming, the last
+ * column of a role, the decimal separator, an empty file, unguarding. */
+static void test_csv_header(void **state)
+{
+	static const csv_header_name names[] = {{"code", 1}, {"value", 2}, {"=x", 3}};
+	static const char text[] = " code ;value;'=x;value;other\n";
+	csv_header h;
+	dti_problems p = {0};
+	dti_diag d;
+	FILE *f;
+	csv_reader *r;
+
+	(void)state;
+	f = fmemopen((void *)text, sizeof text - 1, "rb");
+	r = csv_open(f, "h.csv", 0);
+	assert_int_equal(csv_header_read(r, "h.csv", names, 3, 0, &h, &p, &d), 1);
+	assert_int_equal(h.n, 5);
+	assert_string_equal(h.names[0], "code");
+	assert_int_equal(h.dec, ',');
+	assert_int_equal(csv_header_column(&h, 1), 0);
+	assert_int_equal(csv_header_column(&h, 2), 3);
+	assert_int_equal(csv_header_column(&h, 3), -1); /* "'=x" as written */
+	assert_int_equal(h.role[4], 0);
+	csv_header_free(&h);
+	csv_close(r);
+	rewind(f);
+	r = csv_open(f, "h.csv", 0);
+	assert_int_equal(csv_header_read(r, "h.csv", names, 3, CSV_HEADER_UNGUARD, &h, &p, &d), 1);
+	assert_int_equal(csv_header_column(&h, 3), 2);
+	csv_header_free(&h);
+	csv_close(r);
+	fclose(f);
+	f = fmemopen((void *)"\n", 1, "rb");
+	r = csv_open(f, "e.csv", 0);
+	assert_int_equal(csv_header_read(r, "e.csv", names, 3, 0, &h, &p, &d), 0);
+	assert_int_equal(p.count, 1);
+	assert_string_equal(p.items[0], "e.csv: the file is empty");
+	csv_header_free(&h);
+	csv_close(r);
+	fclose(f);
+	problems_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_unclosed_quote_is_a_parse_error),
 		cmocka_unit_test(test_csv_multiline_field_keeps_line_numbers),
 		cmocka_unit_test(test_name_keys),
+		cmocka_unit_test(test_csv_header),
 	};
 	return cmocka_run_group_tests_name("sheet", tests, setup, teardown);
 }

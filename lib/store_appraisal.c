@@ -1,0 +1,194 @@
+/* store_appraisal.c — appraisal acts, the appraisal queue and the
+ * disagreements in the staging database (see store_appraisal.h). */
+#include "store_appraisal.h"
+
+#include <stdlib.h>
+
+#include "alloc.h"
+#include "staging_int.h"
+
+/* d as "WHAT: SQLite's message", the wording these writers always used. */
+static dti_err db_failed(staging *st, dti_diag *d, const char *what)
+{
+	return diag_set(d, DTI_EDB, "%s: %s", what, sqlite3_errmsg(st->db));
+}
+
+dti_err store_observation_variable(staging *st, int64_t obs_id, char **variable, dti_diag *d)
+{
+	return store_text1(st, d, "SELECT variable FROM observation WHERE id = ?1", variable,
+			   STORE_ARGS(STORE_INT(obs_id)));
+}
+
+dti_err store_appraisal_add(staging *st, const store_appraisal_act *act, int64_t *id,
+			    dti_diag *d)
+{
+	int64_t new_id = 0;
+	bool found = false;
+	dti_err rc = store_int64(
+		st, d,
+		"INSERT INTO appraisal(observation_id, action, value, num, by, at, reason) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+		&new_id, &found,
+		STORE_ARGS(STORE_INT(act->observation_id), STORE_TEXT(act->action),
+			   STORE_TEXT(act->value), STORE_NUM(act->num), STORE_TEXT(act->by),
+			   STORE_TEXT(act->at), STORE_TEXT(act->reason)));
+
+	if (rc || !found)
+		return db_failed(st, d, "cannot store the appraisal");
+	if (id)
+		*id = new_id;
+	return DTI_EOK;
+}
+
+dti_err store_observation_is_latest(staging *st, int64_t id, bool *latest, dti_diag *d)
+{
+	int64_t n = 0;
+	bool found = false;
+	dti_err rc = store_int64(
+		st, d,
+		"SELECT count(*) FROM source_value v JOIN observation o ON o.id = ?1 "
+		"WHERE v.id = o.id AND v.year = o.year AND v.commune_code = o.commune_code "
+		"AND v.variable = o.variable",
+		&n, &found, STORE_ARGS(STORE_INT(id)));
+
+	*latest = rc || !found || n > 0;
+	return rc;
+}
+
+typedef struct id_list {
+	int64_t *ids;
+	size_t n, cap;
+} id_list;
+
+static dti_err take_id(void *ctx, const store_row *r, dti_diag *d)
+{
+	id_list *l = ctx;
+
+	(void)d;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 4;
+		l->ids = xrealloc(l->ids, l->cap * sizeof *l->ids);
+	}
+	l->ids[l->n++] = store_int(r, 0);
+	return DTI_EOK;
+}
+
+dti_err store_appraisal_find(staging *st, int year, const char *commune_code,
+			     const char *variable, const char *source, int64_t **ids, size_t *n,
+			     dti_diag *d)
+{
+	id_list l = {NULL, 0, 0};
+	dti_err rc;
+
+	if (source)
+		rc = store_each(st, d,
+				"SELECT v.id FROM source_value v JOIN source s ON s.id = v.source_id "
+				"WHERE v.year = ?1 AND v.commune_code = ?2 AND v.variable = ?3 "
+				"AND s.name = ?4",
+				take_id, &l, NULL,
+				STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code),
+					   STORE_TEXT(variable), STORE_TEXT(source)));
+	else
+		/* The ids current_input scores; when every source is rejected
+		 * it scores none, and the latest of each source is meant. */
+		rc = store_each(st, d,
+				"WITH c AS (SELECT observation_ids AS ids FROM current_input "
+				"WHERE year = ?1 AND commune_code = ?2 AND variable = ?3) "
+				"SELECT v.id FROM source_value v, c "
+				"WHERE v.year = ?1 AND v.commune_code = ?2 AND v.variable = ?3 "
+				"AND (c.ids IS NULL OR instr(',' || c.ids || ',', ',' || v.id || ',') > 0) "
+				"ORDER BY v.id",
+				take_id, &l, NULL,
+				STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code),
+					   STORE_TEXT(variable)));
+	if (rc) {
+		free(l.ids);
+		l.ids = NULL;
+		l.n = 0;
+		rc = db_failed(st, d, "cannot read observations");
+	}
+	*ids = l.ids;
+	*n = l.n;
+	return rc;
+}
+
+dti_err store_disagreement_tolerance_set(staging *st, const char *absolute,
+					 const char *relative, dti_diag *d)
+{
+	dti_err rc = store_run(st, d,
+			       "INSERT INTO meta(key, value) VALUES ('disagreement_absolute', ?1), "
+			       "('disagreement_relative', ?2) "
+			       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			       STORE_ARGS(STORE_TEXT(absolute), STORE_TEXT(relative)));
+
+	return rc ? db_failed(st, d, "cannot store the tolerance") : DTI_EOK;
+}
+
+typedef struct item_walk {
+	store_appraisal_item_fn fn;
+	void *ctx;
+} item_walk;
+
+static dti_err each_item(void *ctx, const store_row *r, dti_diag *d)
+{
+	const item_walk *w = ctx;
+	store_appraisal_item it = {
+		store_text(r, 0), store_text(r, 1), store_text(r, 2), store_text(r, 3),
+		store_text(r, 4), store_text(r, 5), store_text(r, 6), store_text(r, 7),
+		store_text(r, 8), store_text(r, 9),
+	};
+
+	(void)d;
+	return w->fn(w->ctx, &it);
+}
+
+dti_err store_appraisal_each(staging *st, int year, const char *commune_code,
+			     const char *variable, bool pending, store_appraisal_item_fn fn,
+			     void *ctx, dti_diag *d)
+{
+	item_walk w = {fn, ctx};
+
+	return store_each(st, d,
+			  "SELECT v.id, v.commune_code, v.variable, s.name, v.value, v.state, "
+			  "v.observed_at, v.proof_url, v.appraised_by, v.appraisal_reason "
+			  "FROM source_value v JOIN source s ON s.id = v.source_id "
+			  "WHERE v.year = ?1 AND (?2 = '' OR v.commune_code = ?2) "
+			  "AND (?3 IS NULL OR v.variable = ?3) AND (?4 = 0 OR v.state = 'raw') "
+			  "ORDER BY v.commune_code, v.variable, s.name",
+			  each_item, &w, NULL,
+			  STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code), STORE_TEXT(variable),
+				     STORE_INT(pending)));
+}
+
+typedef struct disagreement_walk {
+	store_disagreement_fn fn;
+	void *ctx;
+} disagreement_walk;
+
+static dti_err each_disagreement(void *ctx, const store_row *r, dti_diag *d)
+{
+	const disagreement_walk *w = ctx;
+	store_disagreement it = {
+		store_text(r, 0), store_text(r, 1), store_text(r, 2), store_text(r, 3),
+		store_text(r, 4), store_text(r, 5), store_text(r, 6), store_text(r, 7),
+		store_text(r, 8), store_text(r, 9), store_text(r, 10),
+	};
+
+	(void)d;
+	return w->fn(w->ctx, &it);
+}
+
+dti_err store_disagreement_each(staging *st, int year, const char *commune_code,
+				store_disagreement_fn fn, void *ctx, dti_diag *d)
+{
+	disagreement_walk w = {fn, ctx};
+
+	return store_each(st, d,
+			  "SELECT commune_code, coalesce(commune_name, ''), variable, "
+			  "form_observation_id, form_value, form_state, feed_source, "
+			  "feed_observation_ids, feed_value, feed_state, difference "
+			  "FROM disagreement WHERE year = ?1 AND (?2 = '' OR commune_code = ?2) "
+			  "ORDER BY commune_code, variable, feed_source",
+			  each_disagreement, &w, NULL,
+			  STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code)));
+}
