@@ -7,13 +7,7 @@
 
 int exit_for(dti_err e)
 {
-	switch (e) {
-	case DTI_EOK: return EXIT_OK;
-	case DTI_EINVALID: case DTI_EPARSE: case DTI_ENOTFOUND: case DTI_EDEADLINE: return EXIT_REFUSED;
-	case DTI_EUSAGE: return EXIT_USAGE;
-	case DTI_ECONFIG: case DTI_EFRAMEWORK: return EXIT_CONFIG;
-	default: return EXIT_DB;
-	}
+	return (int)dti_exit_code(e, PROGRAM_DTI);
 }
 
 int fail(dti_err e, const dti_diag *d)

@@ -11,9 +11,6 @@
 #include "framework.h"
 #include "staging.h"
 
-/* Exit codes (README "Exit codes"). */
-enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_CONFIG = 3, EXIT_DB = 4 };
-
 typedef struct app {
 	const char *config_path;
 	const char *db_path;

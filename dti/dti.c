@@ -98,7 +98,7 @@ int main(int argc, char **argv)
 		case 'c': a.config_path = optarg; break;
 		case 'd': a.db_path = optarg; break;
 		case 'y':
-			if (!parse_i64(optarg, &y) || y < 2000 || y > 2100)
+			if (!year_parse(optarg, &y))
 				return usage_error("--year takes a year such as 2024");
 			a.year = (int)y;
 			break;

@@ -740,7 +740,7 @@ static const char *first_line(const char *s, char *buf, size_t n)
 	return buf;
 }
 
-/* Runs one source and stores its outcome.  Returns COLLECT_OK, _FAILED or _DB. */
+/* Runs one source and stores its outcome.  Returns EXIT_OK, _FAILED or _DB. */
 static int run_source(const collector_def *def, const collector_env *env, collector_source *s)
 {
 	batch b;
@@ -751,7 +751,7 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 	dti_diag d;
 	double t0 = mono_seconds();
 	const char *status = "ok";
-	int code = COLLECT_OK;
+	int code = EXIT_OK;
 	char line[300];
 
 	batch_init(&b);
@@ -788,20 +788,20 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 	}
 	if (res.error) {
 		status = "failed";
-		code = COLLECT_FAILED;
+		code = EXIT_SOURCE_FAILED;
 		log_error("source '%s' failed; nothing of it was stored:\n%s", s->name, res.error);
 		b.counts.stored = 0;
 		if (!env->dry_run &&
 		    batch_record_run(env->st, &t, "failed", &b.counts, res.error, NULL, &run, &d)) {
 			log_error("%s", d.msg);
-			code = COLLECT_DB;
+			code = EXIT_DB;
 		}
 	} else if (res.not_modified) {
 		status = "unchanged";
 		if (!env->dry_run &&
 		    batch_record_run(env->st, &t, "unchanged", &b.counts, NULL, NULL, &run, &d)) {
 			log_error("%s", d.msg);
-			code = COLLECT_DB;
+			code = EXIT_DB;
 		}
 	} else if (env->dry_run) {
 		status = "dry_run";
@@ -809,15 +809,15 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 	} else if (batch_store(env->st, &b, &t, &run, &d)) {
 		log_error("%s", d.msg);
 		status = "failed";
-		code = COLLECT_DB;
+		code = EXIT_DB;
 	} else if (staging_source_set_validators(env->st, s->name, res.etag, res.last_modified, &d)) {
 		log_error("%s", d.msg);
-		code = COLLECT_DB;
+		code = EXIT_DB;
 	}
-	if (!env->dry_run && code != COLLECT_DB &&
+	if (!env->dry_run && code != EXIT_DB &&
 	    staging_source_set_max_age(env->st, s->name, s->max_age_hours, &d)) {
 		log_error("%s", d.msg);
-		code = COLLECT_DB;
+		code = EXIT_DB;
 	}
 	printf("%s: %s run=%lld read=%ld values=%zu stored=%ld skipped=%ld rejected=%ld "
 	       "time=%.2fs%s%s%s%s\n",
@@ -891,17 +891,6 @@ out:
 	return rc;
 }
 
-static int exit_code_for(dti_err rc)
-{
-	switch (rc) {
-	case DTI_ECONFIG: case DTI_EFRAMEWORK: case DTI_EPARSE: case DTI_EINVALID:
-	case DTI_ENOTFOUND: case DTI_EIO:
-		return COLLECT_CONFIG;
-	default:
-		return COLLECT_DB;
-	}
-}
-
 int collector_main(const collector_def *def, int argc, char **argv)
 {
 	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
@@ -917,7 +906,7 @@ int collector_main(const collector_def *def, int argc, char **argv)
 	collector_source *srcs = NULL;
 	json_t **blocks = NULL;
 	size_t n = 0, resolved = 0;
-	int c, code = COLLECT_OK;
+	int c, code = EXIT_OK;
 	dti_diag d;
 	dti_err rc;
 
@@ -931,23 +920,23 @@ int collector_main(const collector_def *def, int argc, char **argv)
 		case 'd': db_path = optarg; break;
 		case 's': only = optarg; break;
 		case 'n': env.dry_run = true; break;
-		case 'h': usage(def, stdout); return COLLECT_OK;
+		case 'h': usage(def, stdout); return EXIT_OK;
 		case 'y':
-			if (!parse_i64(optarg, &y) || y < 2000 || y > 2100) {
+			if (!year_parse(optarg, &y)) {
 				log_error("--year: '%s' is not a year", optarg);
-				return COLLECT_USAGE;
+				return EXIT_USAGE;
 			}
 			env.year = (int)y;
 			break;
 		default:
 			fprintf(stderr, "try '%s --help'\n", def->program);
-			return COLLECT_USAGE;
+			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		log_error("unexpected argument '%s'", argv[optind]);
 		fprintf(stderr, "try '%s --help'\n", def->program);
-		return COLLECT_USAGE;
+		return EXIT_USAGE;
 	}
 	fetch_global_init();
 	if (!config_path)
@@ -955,7 +944,7 @@ int collector_main(const collector_def *def, int argc, char **argv)
 	rc = config_load(config_path, &env.cfg, &d);
 	if (rc) {
 		log_error("%s", d.msg);
-		code = COLLECT_CONFIG;
+		code = EXIT_CONFIG;
 		goto out;
 	}
 	if (!env.year)
@@ -971,7 +960,7 @@ int collector_main(const collector_def *def, int argc, char **argv)
 		rc = units_load(env.cfg->admin_units, &env.units, &d);
 	if (rc) {
 		log_error("%s", d.msg);
-		code = COLLECT_CONFIG;
+		code = EXIT_CONFIG;
 		goto out;
 	}
 	blocks = xcalloc(json_array_size(json_object_get(env.cfg->root, "sources")) + 1,
@@ -979,7 +968,7 @@ int collector_main(const collector_def *def, int argc, char **argv)
 	rc = select_sources(&env, def->kind, only, blocks, &n, &d);
 	if (rc) {
 		log_error("%s", d.msg);
-		code = exit_code_for(rc);
+		code = (int)dti_exit_code(rc, PROGRAM_COLLECTOR);
 		goto out;
 	}
 	srcs = xcalloc(n + 1, sizeof *srcs);
@@ -994,7 +983,7 @@ int collector_main(const collector_def *def, int argc, char **argv)
 		if (rc) {
 			resolved++;
 			log_error("%s", d.msg);
-			code = COLLECT_CONFIG;
+			code = EXIT_CONFIG;
 			goto out;
 		}
 	}
@@ -1007,7 +996,7 @@ int collector_main(const collector_def *def, int argc, char **argv)
 		rc = staging_active_communes(env.st, &active, &d);
 	if (rc) {
 		log_error("%s", d.msg);
-		code = COLLECT_DB;
+		code = EXIT_DB;
 		goto out;
 	}
 	env.active = &active;
@@ -1015,8 +1004,8 @@ int collector_main(const collector_def *def, int argc, char **argv)
 		log_warn("no source of kind %s in '%s'", def->kind, env.cfg->path);
 	for (size_t i = 0; i < n; i++) {
 		int r = run_source(def, &env, &srcs[i]);
-		if (r == COLLECT_DB) {
-			code = COLLECT_DB;
+		if (r == EXIT_DB) {
+			code = EXIT_DB;
 			break;
 		}
 		if (r && !code)

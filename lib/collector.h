@@ -20,15 +20,6 @@
  * (dti-collect-<kind>): portal, telecom, postal, onetouch, sheet. */
 bool collector_kind_known(const char *kind);
 
-/* Exit codes of every collector (README "Collectors"). */
-enum {
-	COLLECT_OK = 0,      /* every source ok or unchanged */
-	COLLECT_FAILED = 1,  /* some source failed; its data untouched */
-	COLLECT_USAGE = 2,
-	COLLECT_CONFIG = 3,
-	COLLECT_DB = 4
-};
-
 /* A source block, resolved.  Strings are owned by the collector core. */
 typedef struct collector_source {
 	json_t *block;       /* the block (borrowed from the configuration) */

@@ -146,8 +146,7 @@ dti_err config_load(const char *path, config **out, dti_diag *d)
 	name = json_string_value(json_object_get(c->root, "name"));
 	c->name = xstrdup(name ? name : "");
 	year = json_object_get(c->root, "year");
-	if (!json_is_integer(year) || json_integer_value(year) < 2000 ||
-	    json_integer_value(year) > 2100) {
+	if (!json_is_integer(year) || !year_valid(json_integer_value(year))) {
 		rc = diag_set(d, DTI_ECONFIG, "%s: \"year\" must be a year such as 2024", path);
 		goto out;
 	}

@@ -694,7 +694,7 @@ dti_err form_read(FILE *f, const char *name, const framework *fw, const form_ite
 		rd.line = year_line ? year_line : 1;
 		if (!year_raw || !*year_raw)
 			problem(&rd, "the form gives no year (row \"year\")");
-		else if (!parse_i64(year_raw, &y) || y < 2000 || y > 2100)
+		else if (!year_parse(year_raw, &y))
 			problem(&rd, "'%s' is not a year", year_raw);
 		else if (y != year)
 			problem(&rd, "the form is for %lld but the round open is %d (use --year %lld "

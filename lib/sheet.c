@@ -171,7 +171,7 @@ dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framew
 		}
 		if (c_year >= 0 && *csv_field(r, (size_t)c_year)) {
 			int64_t y;
-			if (!parse_i64(csv_field(r, (size_t)c_year), &y) || y < 2000 || y > 2100) {
+			if (!year_parse(csv_field(r, (size_t)c_year), &y)) {
 				problems_add(p, "%s:%ld:%ld (year): '%s' is not a year", name, line,
 					     c_year + 1, csv_field(r, (size_t)c_year));
 				b->counts.rejected++;
