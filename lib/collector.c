@@ -807,7 +807,65 @@ static const char *first_line(const char *s, char *buf, size_t n)
 	return buf;
 }
 
-/* Runs one source and stores its outcome.  Returns EXIT_OK, _FAILED or _DB. */
+/* Stores what collecting produced (or its failure) as the source's run;
+ * *status says which.  Returns EXIT_OK, EXIT_SOURCE_FAILED or EXIT_DB. */
+static int store_outcome(const collector_env *env, const collector_source *s, batch *b,
+			 collector_result *res, const batch_target *t, int64_t *run,
+			 const char **status)
+{
+	dti_diag d;
+	int code = EXIT_OK;
+
+	*status = "ok";
+	/* The same bytes as the source's last successful run for the year hold
+	 * nothing new: recorded as unchanged, like an HTTP 304, so that reruns
+	 * and backfills store nothing twice. */
+	if (!res->error && !res->not_modified && !env->dry_run && res->payload.len) {
+		char now_sha[65], last_sha[65];
+		sha256_hex(res->payload.data, res->payload.len, now_sha);
+		if (staging_last_payload(env->st, s->name, env->year, last_sha, &d) == DTI_EOK &&
+		    strcmp(now_sha, last_sha) == 0)
+			res->not_modified = true;
+	}
+	if (res->error) {
+		*status = "failed";
+		code = EXIT_SOURCE_FAILED;
+		log_error("source '%s' failed; nothing of it was stored:\n%s", s->name, res->error);
+		b->counts.stored = 0;
+		if (!env->dry_run &&
+		    batch_record_run(env->st, t, "failed", &b->counts, res->error, NULL, run, &d)) {
+			log_error("%s", d.msg);
+			code = EXIT_DB;
+		}
+	} else if (res->not_modified) {
+		*status = "unchanged";
+		if (!env->dry_run &&
+		    batch_record_run(env->st, t, "unchanged", &b->counts, NULL, NULL, run, &d)) {
+			log_error("%s", d.msg);
+			code = EXIT_DB;
+		}
+	} else if (env->dry_run) {
+		*status = "dry_run";
+		b->counts.stored = 0;
+	} else if (batch_store(env->st, b, t, run, &d)) {
+		log_error("%s", d.msg);
+		*status = "failed";
+		code = EXIT_DB;
+	} else if (staging_source_set_validators(env->st, s->name, res->etag, res->last_modified,
+						 &d)) {
+		log_error("%s", d.msg);
+		code = EXIT_DB;
+	}
+	if (!env->dry_run && code != EXIT_DB &&
+	    staging_source_set_max_age(env->st, s->name, s->max_age_hours, &d)) {
+		log_error("%s", d.msg);
+		code = EXIT_DB;
+	}
+	return code;
+}
+
+/* Runs one source, stores its outcome and prints its summary line.
+ * Returns EXIT_OK, EXIT_SOURCE_FAILED or EXIT_DB. */
 static int run_source(const collector_def *def, const collector_env *env, collector_source *s)
 {
 	batch b;
@@ -815,10 +873,9 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 	collector_result res;
 	batch_target t;
 	int64_t run = 0;
-	dti_diag d;
 	double t0 = mono_seconds();
-	const char *status = "ok";
-	int code = EXIT_OK;
+	const char *status;
+	int code;
 	char line[300];
 
 	batch_init(&b);
@@ -843,49 +900,7 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 		t.payload = res.payload.data;
 		t.payload_len = res.payload.len;
 	}
-	/* The same bytes as the source's last successful run for the year hold
-	 * nothing new: recorded as unchanged, like an HTTP 304, so that reruns
-	 * and backfills store nothing twice. */
-	if (!res.error && !res.not_modified && !env->dry_run && res.payload.len) {
-		char now_sha[65], last_sha[65];
-		sha256_hex(res.payload.data, res.payload.len, now_sha);
-		if (staging_last_payload(env->st, s->name, env->year, last_sha, &d) == DTI_EOK &&
-		    strcmp(now_sha, last_sha) == 0)
-			res.not_modified = true;
-	}
-	if (res.error) {
-		status = "failed";
-		code = EXIT_SOURCE_FAILED;
-		log_error("source '%s' failed; nothing of it was stored:\n%s", s->name, res.error);
-		b.counts.stored = 0;
-		if (!env->dry_run &&
-		    batch_record_run(env->st, &t, "failed", &b.counts, res.error, NULL, &run, &d)) {
-			log_error("%s", d.msg);
-			code = EXIT_DB;
-		}
-	} else if (res.not_modified) {
-		status = "unchanged";
-		if (!env->dry_run &&
-		    batch_record_run(env->st, &t, "unchanged", &b.counts, NULL, NULL, &run, &d)) {
-			log_error("%s", d.msg);
-			code = EXIT_DB;
-		}
-	} else if (env->dry_run) {
-		status = "dry_run";
-		b.counts.stored = 0;
-	} else if (batch_store(env->st, &b, &t, &run, &d)) {
-		log_error("%s", d.msg);
-		status = "failed";
-		code = EXIT_DB;
-	} else if (staging_source_set_validators(env->st, s->name, res.etag, res.last_modified, &d)) {
-		log_error("%s", d.msg);
-		code = EXIT_DB;
-	}
-	if (!env->dry_run && code != EXIT_DB &&
-	    staging_source_set_max_age(env->st, s->name, s->max_age_hours, &d)) {
-		log_error("%s", d.msg);
-		code = EXIT_DB;
-	}
+	code = store_outcome(env, s, &b, &res, &t, &run, &status);
 	printf("%s: %s run=%lld read=%ld values=%zu stored=%ld skipped=%ld rejected=%ld "
 	       "time=%.2fs%s%s%s%s\n",
 	       s->name, status, (long long)run, b.counts.read, b.count, b.counts.stored,
