@@ -39,9 +39,9 @@ dti_err config_load(const char *path, config **out, dti_diag *d);
 void config_free(config *c);
 
 /* The national administrative-unit list ("admin_units"), read on the first
- * call and kept by c: the result is borrowed, valid until config_free.  An
- * error (the file unreadable or malformed) is returned again by every later
- * call. */
+ * call and kept by c: the result is borrowed, valid until config_free.  On
+ * error (the file unreadable or malformed) *out is NULL, nothing is kept
+ * and a later call reads the file again. */
 dti_err config_units(config *c, const units **out, dti_diag *d);
 
 /* The communes the configuration assesses ("communes", "communes_csv" or
