@@ -1,43 +1,19 @@
-/* cli.h — what every `dti` subcommand shares: the loaded configuration,
- * framework and database, error reporting and the exit codes.  Each
- * subcommand lives in scorer/cmd_*.c and is listed in scorer/dti.c. */
+/* cli.h — what every `dti` subcommand shares: the program's start-up
+ * (lib/app.h: configuration, framework, database), error reporting and the
+ * exit codes (lib/err.h).  Each subcommand lives in dti/cmd_*.c and is
+ * listed in dti/dti.c with what it needs opened. */
 #ifndef DTI_CLI_H
 #define DTI_CLI_H
 
 #include <stdbool.h>
 
+#include "app.h"
 #include "config.h"
 #include "err.h"
 #include "framework.h"
 #include "staging.h"
 
-/* Exit codes (README "Exit codes"). */
-enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_CONFIG = 3, EXIT_DB = 4 };
-
-typedef struct app {
-	const char *config_path;
-	const char *db_path;
-	int year;
-	config *cfg;
-	framework *fw;
-	staging *st;
-} app;
-
-/* Loads configuration, framework and database; seeds the communes on first
- * use.  Returns an exit code (EXIT_OK on success) after logging. */
-int app_open(app *a);
-/* Like app_open, but the database read-only (commands that only read it:
- * status, runs, explain, export, communes list, form status): never takes
- * the write lock, so it never waits behind a writer.  Opens read-write
- * (app_open) only when the database does not exist yet or needs
- * migrating.  The communes and framework stored are the last writer's. */
-int app_open_reader(app *a);
-/* Loads the configuration only (commands that never touch the database:
- * sources, paths).  Returns an exit code after logging. */
-int app_open_config(app *a);
-void app_close(app *a);
-
-/* Exit code for an error. */
+/* Exit code of dti for an error (dti_exit_code, the dti column). */
 int exit_for(dti_err e);
 /* Logs d->msg and returns exit_for(e). */
 int fail(dti_err e, const dti_diag *d);

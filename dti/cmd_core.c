@@ -46,11 +46,11 @@ int cmd_communes(app *a, int argc, char **argv)
 	if (strcmp(argv[1], "load") == 0) {
 		commune_list l = {0};
 		dti_problems p = {0};
-		units *u = NULL;
+		const units *u = NULL;
 		const char *file = argc > 2 ? argv[2] : NULL;
 		int code = EXIT_OK;
 
-		rc = units_load(a->cfg->admin_units, &u, &d);
+		rc = config_units(a->cfg, &u, &d);
 		if (rc)
 			return fail(rc, &d);
 		if (file) {
@@ -87,7 +87,6 @@ int cmd_communes(app *a, int argc, char **argv)
 	done:
 		commune_list_free(&l);
 		problems_free(&p);
-		units_free(u);
 		return code;
 	}
 	return usage_error("communes: say 'load [FILE]' or 'list'");

@@ -62,7 +62,54 @@ static const char usage_text[] =
 	"\n"
 	"exit status: 0 success, 1 input refused, 2 usage, 3 configuration, 4 database or file\n";
 
-int main(int argc, char **argv)
+/* The commands and what each needs opened (lib/app.h).  Commands that
+ * only read the database open it read-only and so never wait behind a
+ * writer (monitoring during the nightly run); sources and paths read the
+ * configuration only (the nightly entry point asks them before taking its
+ * lock); init and communes load use the configured commune list. */
+static const struct command {
+	const char *name;
+	int (*run)(app *, int, char **);
+	unsigned needs;
+} commands[] = {
+	{"init", cmd_init, APP_DATABASE | APP_COMMUNES},
+	{"communes", cmd_communes, APP_DATABASE},
+	{"import", cmd_import, APP_DATABASE},
+	{"score", cmd_score, APP_DATABASE},
+	{"export", cmd_export, APP_READ_ONLY},
+	{"explain", cmd_explain, APP_READ_ONLY},
+	{"runs", cmd_runs, APP_READ_ONLY},
+	{"form", cmd_form, APP_DATABASE},
+	{"appraise", cmd_appraise, APP_DATABASE},
+	{"publish", cmd_publish, APP_DATABASE},
+	{"sources", cmd_sources, APP_CONFIG},
+	{"paths", cmd_paths, APP_CONFIG},
+	{"status", cmd_status, APP_READ_ONLY},
+	{"backup", cmd_backup, APP_DATABASE},
+	{"nightly-run", cmd_nightly_run, APP_DATABASE},
+};
+
+/* Subcommands that need otherwise than their command. */
+static const struct {
+	const char *name, *sub;
+	unsigned needs;
+} subcommands[] = {
+	{"communes", "list", APP_READ_ONLY},
+	{"communes", "load", APP_DATABASE | APP_COMMUNES},
+	{"form", "status", APP_READ_ONLY},
+};
+
+static unsigned needs_of(const struct command *c, const char *sub)
+{
+	for (size_t k = 0; k < sizeof subcommands / sizeof subcommands[0]; k++)
+		if (strcmp(c->name, subcommands[k].name) == 0 && strcmp(sub, subcommands[k].sub) == 0)
+			return subcommands[k].needs;
+	return c->needs;
+}
+
+/* Parses the global options into a.  Returns -1 to go on, else the exit
+ * code (--help, --version, misuse). */
+static int parse_options(app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
 					     {"db", required_argument, NULL, 'd'},
@@ -71,36 +118,17 @@ int main(int argc, char **argv)
 					     {"help", no_argument, NULL, 'h'},
 					     {"version", no_argument, NULL, 'V'},
 					     {NULL, 0, NULL, 0}};
-	static const struct {
-		const char *name;
-		int (*run)(app *, int, char **);
-	} commands[] = {{"init", cmd_init},       {"communes", cmd_communes}, {"import", cmd_import},
-			{"score", cmd_score},     {"export", cmd_export},     {"explain", cmd_explain},
-			{"runs", cmd_runs},       {"form", cmd_form},         {"appraise", cmd_appraise},
-			{"publish", cmd_publish}, {"sources", cmd_sources}, {"paths", cmd_paths},
-			{"status", cmd_status},   {"backup", cmd_backup},   {"nightly-run", cmd_nightly_run}};
-	/* Commands that read the configuration only and never open the database
-	 * (the nightly entry point asks them before taking its lock). */
-	static const char *const config_only[] = {"sources", "paths"};
-	/* Commands that only read the database: they open it read-only and so
-	 * never wait behind a writer (monitoring during the nightly run).  A
-	 * second word names the subcommand that only reads. */
-	static const char *const readers[][2] = {{"status", NULL},     {"runs", NULL},
-						 {"explain", NULL},    {"export", NULL},
-						 {"communes", "list"}, {"form", "status"}};
-	app a = {NULL, NULL, 0, NULL, NULL, NULL};
 	int64_t y;
-	int c, code;
+	int c;
 
-	log_init("dti");
 	while ((c = getopt_long(argc, argv, "+c:d:y:qhV", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': a.config_path = optarg; break;
-		case 'd': a.db_path = optarg; break;
+		case 'c': a->config_path = optarg; break;
+		case 'd': a->db_path = optarg; break;
 		case 'y':
-			if (!parse_i64(optarg, &y) || y < 2000 || y > 2100)
+			if (!year_parse(optarg, &y))
 				return usage_error("--year takes a year such as 2024");
-			a.year = (int)y;
+			a->year = (int)y;
 			break;
 		case 'q': log_set_quiet(1); break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
@@ -110,25 +138,32 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("name a command");
-	if (!a.config_path)
-		a.config_path = config_default_path();
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	app a = {NULL, NULL, 0, NULL, NULL, NULL};
+	int code;
+
+	log_init("dti");
+	code = parse_options(&a, argc, argv);
+	if (code >= 0)
+		return code;
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		char prog[64];
 		const char *sub = optind + 1 < argc ? argv[optind + 1] : "";
-		bool cfg_only = false, reader = false;
+		char prog[64];
+		dti_diag d;
+		dti_err rc;
 		if (strcmp(argv[optind], commands[i].name) != 0)
 			continue;
 		snprintf(prog, sizeof prog, "dti %s", commands[i].name);
-		for (size_t k = 0; k < sizeof config_only / sizeof config_only[0]; k++)
-			cfg_only = cfg_only || strcmp(commands[i].name, config_only[k]) == 0;
-		for (size_t k = 0; k < sizeof readers / sizeof readers[0]; k++)
-			reader = reader || (strcmp(commands[i].name, readers[k][0]) == 0 &&
-					    (!readers[k][1] || strcmp(sub, readers[k][1]) == 0));
-		code = cfg_only ? app_open_config(&a) : reader ? app_open_reader(&a) : app_open(&a);
+		rc = app_start(&a, needs_of(&commands[i], sub), &d);
+		code = rc ? fail(rc, &d) : EXIT_OK;
 		log_init(prog);
 		if (code == EXIT_OK)
 			code = commands[i].run(&a, argc - optind, argv + optind);
-		app_close(&a);
+		app_stop(&a);
 		return code;
 	}
 	return usage_error("unknown command");

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "log.h"
 #include "mapping.h"
 #include "text.h"
@@ -129,7 +130,7 @@ static void add_header(collector_source *s, char *line)
 }
 
 /* The credential of an "auth" block, as a header line (never logged). */
-static void resolve_auth(const collector_env *env, collector_source *s, json_t *auth)
+static void resolve_auth(const config *cfg, collector_source *s, json_t *auth)
 {
 	const char *header = json_string_value(json_object_get(auth, "header"));
 	const char *prefix = json_string_value(json_object_get(auth, "prefix"));
@@ -147,7 +148,7 @@ static void resolve_auth(const collector_env *env, collector_source *s, json_t *
 		}
 		secret = xstrdup(v);
 	} else if (file) {
-		char *path = path_relative_to(env->cfg->path, file);
+		char *path = path_relative_to(cfg->path, file);
 		size_t len = 0;
 		dti_diag d;
 		if (read_file(path, MAX_SECRET, &secret, &len, &d)) {
@@ -167,107 +168,92 @@ static void resolve_auth(const collector_env *env, collector_source *s, json_t *
 	free(secret);
 }
 
-static dti_err resolve_url(const collector_env *env, const char *raw, char **out, dti_diag *d,
-			   const char *name)
+static bool url_scheme_known(const char *raw)
 {
-	*out = NULL;
-	if (strncmp(raw, "http://", 7) == 0 || strncmp(raw, "https://", 8) == 0) {
-		*out = xstrdup(raw);
-		return DTI_EOK;
-	}
-	if (strncmp(raw, "file:", 5) == 0) {
-		const char *p = raw + 5;
-		char *path, *full;
-		strbuf sb;
-		if (strncmp(p, "//", 2) == 0) {
-			*out = collector_expand(raw, 0, NULL, NULL, NULL, -1, env->config_dir, false);
-			return DTI_EOK;
-		}
-		path = collector_expand(p, 0, NULL, NULL, NULL, -1, env->config_dir, false);
-		full = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", env->config_dir, path);
-		sb_init(&sb, 0);
-		sb_appends(&sb, "file://");
-		for (const char *c = full; *c; c++) {
-			if (*c == ' ')
-				sb_appends(&sb, "%20");
-			else if (*c == '%')
-				sb_appends(&sb, "%25");
-			else if (*c == '#') /* a file name's, not a fragment */
-				sb_appends(&sb, "%23");
-			else if (*c == '?')
-				sb_appends(&sb, "%3F");
-			else
-				sb_append(&sb, c, 1);
-		}
-		*out = sb_take(&sb);
-		free(path);
-		free(full);
-		return DTI_EOK;
-	}
-	return diag_set(d, DTI_ECONFIG,
-			"source '%s': url '%s' is not http://, https:// or file:", name, raw);
+	return strncmp(raw, "http://", 7) == 0 || strncmp(raw, "https://", 8) == 0 ||
+	       strncmp(raw, "file:", 5) == 0;
 }
 
-static dti_err source_resolve(const collector_env *env, json_t *block, collector_source *s,
-			      dti_diag *d)
+/* A file: URL with its path resolved against the configuration's folder
+ * (and its spaces and percent signs escaped); other URLs as they are. */
+static char *resolve_url(const char *config_dir, const char *raw)
 {
-	json_t *defaults = json_object_get(env->cfg->root, "collect");
-	json_t *v, *headers = json_object_get(block, "headers"), *auth = json_object_get(block, "auth");
-	const char *method;
+	const char *p = raw + 5;
+	char *path, *full;
+	strbuf sb;
+
+	if (strncmp(raw, "file:", 5) != 0)
+		return xstrdup(raw);
+	if (strncmp(p, "//", 2) == 0)
+		return collector_expand(raw, 0, NULL, NULL, NULL, -1, config_dir, false);
+	path = collector_expand(p, 0, NULL, NULL, NULL, -1, config_dir, false);
+	full = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", config_dir, path);
+	sb_init(&sb, 0);
+	sb_appends(&sb, "file://");
+	for (const char *c = full; *c; c++) {
+		if (*c == ' ')
+			sb_appends(&sb, "%20");
+		else if (*c == '%')
+			sb_appends(&sb, "%25");
+		else if (*c == '#') /* a file name's, not a fragment */
+			sb_appends(&sb, "%23");
+		else if (*c == '?')
+			sb_appends(&sb, "%3F");
+		else
+			sb_append(&sb, c, 1);
+	}
+	free(path);
+	free(full);
+	return sb_take(&sb);
+}
+
+/* The fetch limits of a block, each from the block or else the "collect"
+ * defaults.  Every bad value is checked; d names the last one. */
+static dti_err source_limits(json_t *block, json_t *defaults, fetch_opts *f, const char *name,
+			     dti_diag *d)
+{
 	dti_err rc = DTI_EOK;
 	long l;
 
-	memset(s, 0, sizeof *s);
-	s->block = block;
-	s->name = json_string_value(json_object_get(block, "name"));
-	s->kind = json_string_value(json_object_get(block, "kind"));
-	if (!s->name || !*s->name)
-		return diag_set(d, DTI_ECONFIG, "%s: a source block has no \"name\"", env->cfg->path);
-	v = json_object_get(block, "url");
-	if (!json_is_string(v))
-		return diag_set(d, DTI_ECONFIG, "source '%s': \"url\" is missing", s->name);
-	rc = resolve_url(env, json_string_value(v), &s->url, d, s->name);
-	if (rc)
-		return rc;
-	v = json_object_get(block, "max_age_hours");
-	if (!json_is_number(v) || json_number_value(v) <= 0)
-		return diag_set(d, DTI_ECONFIG,
-				"source '%s': \"max_age_hours\" must be a number of hours above 0",
-				s->name);
-	s->max_age_hours = json_number_value(v);
-	fetch_opts_default(&s->fetch);
-	if (get_long(block, defaults, "connect_timeout_ms", &l, 1, d, s->name, &rc))
-		s->fetch.connect_timeout_ms = l;
-	if (get_long(block, defaults, "timeout_ms", &l, 1, d, s->name, &rc))
-		s->fetch.timeout_ms = l;
-	if (get_long(block, defaults, "low_speed_bytes", &l, 0, d, s->name, &rc))
-		s->fetch.low_speed_bytes = l;
-	if (get_long(block, defaults, "low_speed_seconds", &l, 0, d, s->name, &rc))
-		s->fetch.low_speed_seconds = l;
-	if (get_long(block, defaults, "max_bytes", &l, 1, d, s->name, &rc))
-		s->fetch.max_bytes = (size_t)l;
-	if (get_long(block, defaults, "retries", &l, 0, d, s->name, &rc))
-		s->fetch.retries = (int)(l > 20 ? 20 : l);
-	if (get_long(block, defaults, "retry_base_ms", &l, 0, d, s->name, &rc))
-		s->fetch.retry_base_ms = l;
-	if (get_long(block, defaults, "retry_after_max_s", &l, 0, d, s->name, &rc))
-		s->fetch.retry_after_max_ms = l * 1000;
-	if (get_long(block, defaults, "max_redirects", &l, 0, d, s->name, &rc))
-		s->fetch.max_redirects = (int)(l > 20 ? 20 : l);
-	if (get_long(block, defaults, "max_host_connections", &l, 1, d, s->name, &rc))
-		s->fetch.max_host_connections = l;
-	if (get_long(block, defaults, "max_connections", &l, 1, d, s->name, &rc))
-		s->fetch.max_connections = l;
-	if (rc)
-		return rc;
-	v = json_object_get(block, "ca_file");
+	if (get_long(block, defaults, "connect_timeout_ms", &l, 1, d, name, &rc))
+		f->connect_timeout_ms = l;
+	if (get_long(block, defaults, "timeout_ms", &l, 1, d, name, &rc))
+		f->timeout_ms = l;
+	if (get_long(block, defaults, "low_speed_bytes", &l, 0, d, name, &rc))
+		f->low_speed_bytes = l;
+	if (get_long(block, defaults, "low_speed_seconds", &l, 0, d, name, &rc))
+		f->low_speed_seconds = l;
+	if (get_long(block, defaults, "max_bytes", &l, 1, d, name, &rc))
+		f->max_bytes = (size_t)l;
+	if (get_long(block, defaults, "retries", &l, 0, d, name, &rc))
+		f->retries = (int)(l > 20 ? 20 : l);
+	if (get_long(block, defaults, "retry_base_ms", &l, 0, d, name, &rc))
+		f->retry_base_ms = l;
+	if (get_long(block, defaults, "retry_after_max_s", &l, 0, d, name, &rc))
+		f->retry_after_max_ms = l * 1000;
+	if (get_long(block, defaults, "max_redirects", &l, 0, d, name, &rc))
+		f->max_redirects = (int)(l > 20 ? 20 : l);
+	if (get_long(block, defaults, "max_host_connections", &l, 1, d, name, &rc))
+		f->max_host_connections = l;
+	if (get_long(block, defaults, "max_connections", &l, 1, d, name, &rc))
+		f->max_connections = l;
+	return rc;
+}
+
+/* "ca_file" and "cross_origin", from the block or the defaults.  Only a
+ * source about to run (checking false) needs its CA file readable. */
+static dti_err source_tls(const config *cfg, json_t *block, json_t *defaults, collector_source *s,
+			  bool checking, dti_diag *d)
+{
+	json_t *v = json_object_get(block, "ca_file");
+
 	if (!v && defaults)
 		v = json_object_get(defaults, "ca_file");
 	if (v && (!json_is_string(v) || !*json_string_value(v)))
 		return diag_set(d, DTI_ECONFIG, "source '%s': \"ca_file\" must be a file name",
 				s->name);
-	if (v) {
-		s->ca_file = config_path(env->cfg, json_object_get(block, "ca_file") ? block : defaults,
+	if (v && !checking) {
+		s->ca_file = config_path(cfg, json_object_get(block, "ca_file") ? block : defaults,
 					 "ca_file");
 		if (access(s->ca_file, R_OK) != 0)
 			return diag_set(d, DTI_ECONFIG, "source '%s': cannot read the CA file '%s'",
@@ -283,7 +269,18 @@ static dti_err source_resolve(const collector_env *env, json_t *block, collector
 				"source '%s': \"cross_origin\" must be \"strip\" or \"refuse\"",
 				s->name);
 	s->fetch.cross_origin_refuse = v && strcmp(json_string_value(v), "refuse") == 0;
-	method = json_string_value(json_object_get(block, "method"));
+	return DTI_EOK;
+}
+
+/* "method", "headers" and "auth" (its credential read only when the source
+ * is about to run). */
+static dti_err source_request(const config *cfg, json_t *block, collector_source *s,
+			      bool checking, dti_diag *d)
+{
+	json_t *v, *headers = json_object_get(block, "headers"), *auth = json_object_get(block, "auth");
+	const char *method = json_string_value(json_object_get(block, "method"));
+	const char *k;
+
 	if (method && strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
 		return diag_set(d, DTI_ECONFIG, "source '%s': \"method\" must be GET or POST",
 				s->name);
@@ -291,24 +288,94 @@ static dti_err source_resolve(const collector_env *env, json_t *block, collector
 	if (headers && !json_is_object(headers))
 		return diag_set(d, DTI_ECONFIG, "source '%s': \"headers\" must be an object",
 				s->name);
-	{
-		const char *k;
-		json_object_foreach(headers, k, v) {
-			if (!json_is_string(v) || strpbrk(k, ":\r\n") ||
-			    strpbrk(json_string_value(v), "\r\n"))
-				return diag_set(d, DTI_ECONFIG,
-						"source '%s': header '%s' must be a one-line text",
-						s->name, k);
-			add_header(s, xasprintf("%s: %s", k, json_string_value(v)));
-		}
+	json_object_foreach(headers, k, v) {
+		if (!json_is_string(v) || strpbrk(k, ":\r\n") || strpbrk(json_string_value(v), "\r\n"))
+			return diag_set(d, DTI_ECONFIG,
+					"source '%s': header '%s' must be a one-line text", s->name, k);
+		add_header(s, xasprintf("%s: %s", k, json_string_value(v)));
 	}
 	if (auth && !json_is_object(auth))
 		return diag_set(d, DTI_ECONFIG, "source '%s': \"auth\" must be an object", s->name);
-	if (auth)
-		resolve_auth(env, s, auth);
+	if (auth && !checking)
+		resolve_auth(cfg, s, auth);
 	s->fetch.headers = (const char *const *)s->headers;
 	s->fetch.n_headers = s->n_headers;
 	return DTI_EOK;
+}
+
+/* The values of a block that must be well formed whenever they are given:
+ * the URL's scheme, fetch limits, TLS, method, headers, auth. */
+static dti_err source_options(const config *cfg, json_t *block, collector_source *s,
+			      bool checking, dti_diag *d)
+{
+	json_t *defaults = json_object_get(cfg->root, "collect");
+	json_t *url = json_object_get(block, "url");
+	dti_err rc;
+
+	if (url && !json_is_string(url))
+		return diag_set(d, DTI_ECONFIG, "source '%s': \"url\" is missing", s->name);
+	if (url && !url_scheme_known(json_string_value(url)))
+		return diag_set(d, DTI_ECONFIG,
+				"source '%s': url '%s' is not http://, https:// or file:", s->name,
+				json_string_value(url));
+	if (!checking) {
+		json_t *v = json_object_get(block, "max_age_hours");
+		if (!json_is_number(v) || json_number_value(v) <= 0)
+			return diag_set(d, DTI_ECONFIG,
+					"source '%s': \"max_age_hours\" must be a number of hours above 0",
+					s->name);
+		s->max_age_hours = json_number_value(v);
+	}
+	fetch_opts_default(&s->fetch);
+	rc = source_limits(block, defaults, &s->fetch, s->name, d);
+	if (!rc)
+		rc = source_tls(cfg, block, defaults, s, checking, d);
+	if (!rc)
+		rc = source_request(cfg, block, s, checking, d);
+	return rc;
+}
+
+/* A block about to run, resolved: every value checked, the URL and files
+ * resolved against the configuration's folder, the credential read.  On
+ * error s still needs source_clear. */
+static dti_err source_resolve(const collector_env *env, json_t *block, collector_source *s,
+			      dti_diag *d)
+{
+	json_t *url = json_object_get(block, "url");
+
+	memset(s, 0, sizeof *s);
+	s->block = block;
+	s->name = json_string_value(json_object_get(block, "name"));
+	s->kind = json_string_value(json_object_get(block, "kind"));
+	if (!s->name || !*s->name)
+		return diag_set(d, DTI_ECONFIG, "%s: a source block has no \"name\"", env->cfg->path);
+	if (!json_is_string(url))
+		return diag_set(d, DTI_ECONFIG, "source '%s': \"url\" is missing", s->name);
+	if (url_scheme_known(json_string_value(url)))
+		s->url = resolve_url(env->config_dir, json_string_value(url));
+	return source_options(env->cfg, block, s, false, d);
+}
+
+dti_err collector_check_sources(const config *c, dti_diag *d)
+{
+	json_t *arr = json_object_get(c->root, "sources"), *blk;
+	size_t i;
+	dti_err rc = DTI_EOK;
+
+	json_array_foreach(arr, i, blk) {
+		collector_source s;
+		memset(&s, 0, sizeof s);
+		s.block = blk;
+		s.name = json_string_value(json_object_get(blk, "name"));
+		/* A block without a name is its consumer's to refuse, in its words. */
+		if (!json_is_object(blk) || !s.name || !*s.name)
+			continue;
+		rc = source_options(c, blk, &s, true, d);
+		source_clear(&s);
+		if (rc)
+			break;
+	}
+	return rc;
 }
 
 /* ---- the generic run ---------------------------------------------------- */
@@ -744,7 +811,66 @@ static const char *first_line(const char *s, char *buf, size_t n)
 	return buf;
 }
 
-/* Runs one source and stores its outcome.  Returns COLLECT_OK, _FAILED or _DB. */
+/* Stores what collecting produced (or its failure) as the source's run;
+ * *status says which.  Returns EXIT_OK, EXIT_SOURCE_FAILED or EXIT_DB. */
+static int store_outcome(const collector_env *env, const collector_source *s, batch *b,
+			 collector_result *res, const batch_target *t, int64_t *run,
+			 const char **status)
+{
+	dti_diag d;
+	int code = EXIT_OK;
+
+	*status = "ok";
+	/* The same bytes as the source's last successful run for the year hold
+	 * nothing new: recorded as unchanged, like an HTTP 304, so that reruns
+	 * and backfills store nothing twice. */
+	if (!res->error && !res->not_modified && !env->dry_run && res->payload.len) {
+		char now_sha[65], last_sha[65];
+		sha256_hex(res->payload.data, res->payload.len, now_sha);
+		if (staging_last_payload(env->st, s->name, env->year, last_sha, &d) == DTI_EOK &&
+		    strcmp(now_sha, last_sha) == 0)
+			res->not_modified = true;
+	}
+	if (res->error) {
+		text_printable(res->error); /* it quotes what the server sent */
+		*status = "failed";
+		code = EXIT_SOURCE_FAILED;
+		log_error("source '%s' failed; nothing of it was stored:\n%s", s->name, res->error);
+		b->counts.stored = 0;
+		if (!env->dry_run &&
+		    batch_record_run(env->st, t, "failed", &b->counts, res->error, NULL, run, &d)) {
+			log_error("%s", d.msg);
+			code = EXIT_DB;
+		}
+	} else if (res->not_modified) {
+		*status = "unchanged";
+		if (!env->dry_run &&
+		    batch_record_run(env->st, t, "unchanged", &b->counts, NULL, NULL, run, &d)) {
+			log_error("%s", d.msg);
+			code = EXIT_DB;
+		}
+	} else if (env->dry_run) {
+		*status = "dry_run";
+		b->counts.stored = 0;
+	} else if (batch_store(env->st, b, t, run, &d)) {
+		log_error("%s", d.msg);
+		*status = "failed";
+		code = EXIT_DB;
+	} else if (staging_source_set_validators(env->st, s->name, res->etag, res->last_modified,
+						 &d)) {
+		log_error("%s", d.msg);
+		code = EXIT_DB;
+	}
+	if (!env->dry_run && code != EXIT_DB &&
+	    staging_source_set_max_age(env->st, s->name, s->max_age_hours, &d)) {
+		log_error("%s", d.msg);
+		code = EXIT_DB;
+	}
+	return code;
+}
+
+/* Runs one source, stores its outcome and prints its summary line.
+ * Returns EXIT_OK, EXIT_SOURCE_FAILED or EXIT_DB. */
 static int run_source(const collector_def *def, const collector_env *env, collector_source *s)
 {
 	batch b;
@@ -752,10 +878,9 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 	collector_result res;
 	batch_target t;
 	int64_t run = 0;
-	dti_diag d;
 	double t0 = mono_seconds();
-	const char *status = "ok";
-	int code = COLLECT_OK;
+	const char *status;
+	int code;
 	char line[300];
 
 	batch_init(&b);
@@ -780,50 +905,7 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 		t.payload = res.payload.data;
 		t.payload_len = res.payload.len;
 	}
-	/* The same bytes as the source's last successful run for the year hold
-	 * nothing new: recorded as unchanged, like an HTTP 304, so that reruns
-	 * and backfills store nothing twice. */
-	if (!res.error && !res.not_modified && !env->dry_run && res.payload.len) {
-		char now_sha[65], last_sha[65];
-		sha256_hex(res.payload.data, res.payload.len, now_sha);
-		if (staging_last_payload(env->st, s->name, env->year, last_sha, &d) == DTI_EOK &&
-		    strcmp(now_sha, last_sha) == 0)
-			res.not_modified = true;
-	}
-	if (res.error) {
-		text_printable(res.error); /* it quotes what the server sent */
-		status = "failed";
-		code = COLLECT_FAILED;
-		log_error("source '%s' failed; nothing of it was stored:\n%s", s->name, res.error);
-		b.counts.stored = 0;
-		if (!env->dry_run &&
-		    batch_record_run(env->st, &t, "failed", &b.counts, res.error, NULL, &run, &d)) {
-			log_error("%s", d.msg);
-			code = COLLECT_DB;
-		}
-	} else if (res.not_modified) {
-		status = "unchanged";
-		if (!env->dry_run &&
-		    batch_record_run(env->st, &t, "unchanged", &b.counts, NULL, NULL, &run, &d)) {
-			log_error("%s", d.msg);
-			code = COLLECT_DB;
-		}
-	} else if (env->dry_run) {
-		status = "dry_run";
-		b.counts.stored = 0;
-	} else if (batch_store(env->st, &b, &t, &run, &d)) {
-		log_error("%s", d.msg);
-		status = "failed";
-		code = COLLECT_DB;
-	} else if (staging_source_set_validators(env->st, s->name, res.etag, res.last_modified, &d)) {
-		log_error("%s", d.msg);
-		code = COLLECT_DB;
-	}
-	if (!env->dry_run && code != COLLECT_DB &&
-	    staging_source_set_max_age(env->st, s->name, s->max_age_hours, &d)) {
-		log_error("%s", d.msg);
-		code = COLLECT_DB;
-	}
+	code = store_outcome(env, s, &b, &res, &t, &run, &status);
 	printf("%s: %s run=%lld read=%ld values=%zu stored=%ld skipped=%ld rejected=%ld "
 	       "time=%.2fs%s%s%s%s\n",
 	       s->name, status, (long long)run, b.counts.read, b.count, b.counts.stored,
@@ -896,18 +978,16 @@ out:
 	return rc;
 }
 
-static int exit_code_for(dti_err rc)
-{
-	switch (rc) {
-	case DTI_ECONFIG: case DTI_EFRAMEWORK: case DTI_EPARSE: case DTI_EINVALID:
-	case DTI_ENOTFOUND: case DTI_EIO:
-		return COLLECT_CONFIG;
-	default:
-		return COLLECT_DB;
-	}
-}
+/* What a collector's command line asked. */
+typedef struct collector_opts {
+	const char *config_path, *db_path, *only;
+	int year;
+	bool dry_run;
+} collector_opts;
 
-int collector_main(const collector_def *def, int argc, char **argv)
+/* Parses the options into o.  Returns -1 to go on, else the exit code
+ * (--help, misuse). */
+static int parse_options(const collector_def *def, int argc, char **argv, collector_opts *o)
 {
 	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
 					     {"db", required_argument, NULL, 'd'},
@@ -916,128 +996,194 @@ int collector_main(const collector_def *def, int argc, char **argv)
 					     {"dry-run", no_argument, NULL, 'n'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
-	const char *config_path = NULL, *db_path = NULL, *only = NULL;
-	collector_env env;
-	commune_list active = {0};
-	collector_source *srcs = NULL;
-	json_t **blocks = NULL;
-	size_t n = 0, resolved = 0;
-	int c, code = COLLECT_OK;
-	dti_diag d;
-	dti_err rc;
+	int64_t y;
+	int c;
 
-	memset(&env, 0, sizeof env);
-	env.program = def->program;
-	log_init(def->program);
+	memset(o, 0, sizeof *o);
 	while ((c = getopt_long(argc, argv, "c:d:y:s:nh", opts, NULL)) != -1) {
-		int64_t y;
 		switch (c) {
-		case 'c': config_path = optarg; break;
-		case 'd': db_path = optarg; break;
-		case 's': only = optarg; break;
-		case 'n': env.dry_run = true; break;
-		case 'h': usage(def, stdout); return COLLECT_OK;
+		case 'c': o->config_path = optarg; break;
+		case 'd': o->db_path = optarg; break;
+		case 's': o->only = optarg; break;
+		case 'n': o->dry_run = true; break;
+		case 'h': usage(def, stdout); return EXIT_OK;
 		case 'y':
-			if (!parse_i64(optarg, &y) || y < 2000 || y > 2100) {
+			if (!year_parse(optarg, &y)) {
 				log_error("--year: '%s' is not a year", optarg);
-				return COLLECT_USAGE;
+				return EXIT_USAGE;
 			}
-			env.year = (int)y;
+			o->year = (int)y;
 			break;
 		default:
 			fprintf(stderr, "try '%s --help'\n", def->program);
-			return COLLECT_USAGE;
+			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		log_error("unexpected argument '%s'", argv[optind]);
 		fprintf(stderr, "try '%s --help'\n", def->program);
-		return COLLECT_USAGE;
+		return EXIT_USAGE;
 	}
-	fetch_global_init();
-	if (!config_path)
-		config_path = config_default_path();
-	rc = config_load(config_path, &env.cfg, &d);
-	if (rc) {
-		log_error("%s", d.msg);
-		code = COLLECT_CONFIG;
-		goto out;
-	}
-	if (!env.year)
-		env.year = env.cfg->year;
-	{
-		char *rel = path_relative_to(env.cfg->path, ".");
-		char *abs = realpath(rel, NULL);
-		free(rel);
-		env.config_dir = abs ? abs : xstrdup(".");
-	}
-	rc = framework_load(env.cfg->framework, &env.fw, &d);
-	if (!rc)
-		rc = units_load(env.cfg->admin_units, &env.units, &d);
-	if (rc) {
-		log_error("%s", d.msg);
-		code = COLLECT_CONFIG;
-		goto out;
-	}
-	blocks = xcalloc(json_array_size(json_object_get(env.cfg->root, "sources")) + 1,
-			 sizeof *blocks);
-	rc = select_sources(&env, def->kind, only, blocks, &n, &d);
-	if (rc) {
-		log_error("%s", d.msg);
-		code = exit_code_for(rc);
-		goto out;
-	}
-	srcs = xcalloc(n + 1, sizeof *srcs);
-	for (resolved = 0; resolved < n; resolved++) {
-		rc = source_resolve(&env, blocks[resolved], &srcs[resolved], &d);
-		if (!rc) {
+	return -1;
+}
+
+/* Everything a collector run holds, released by run_stop. */
+typedef struct collector_run {
+	app a;
+	collector_env env;
+	commune_list active;
+	json_t **blocks;          /* the blocks to run */
+	collector_source *srcs;   /* resolved blocks[0 .. resolved) */
+	size_t n, resolved;
+} collector_run;
+
+/* Whether a source's URL or request body names {district}: it then needs
+ * the national unit list (the district of each commune). */
+static bool source_uses_district(const collector_env *env, const collector_source *s)
+{
+	char *body = request_body(env, s, "{commune}", "{commune_name}", "{district}", -1);
+	bool uses = strstr(s->url, "{district}") ||
+		    (body && (strstr(body, "{district}") || strstr(body, "%7Bdistrict%7D")));
+
+	free(body);
+	return uses;
+}
+
+/* The blocks of the program's kind (or --source), each resolved and, for
+ * the generic run, its mapping checked against the framework. */
+static dti_err resolve_sources(const collector_def *def, const char *only, collector_run *r,
+			       dti_diag *d)
+{
+	json_t *arr = json_object_get(r->env.cfg->root, "sources");
+	dti_err rc;
+
+	r->blocks = xcalloc(json_array_size(arr) + 1, sizeof *r->blocks);
+	rc = select_sources(&r->env, def->kind, only, r->blocks, &r->n, d);
+	if (rc)
+		return rc;
+	r->srcs = xcalloc(r->n + 1, sizeof *r->srcs);
+	for (r->resolved = 0; r->resolved < r->n; r->resolved++) {
+		json_t *blk = r->blocks[r->resolved];
+		rc = source_resolve(&r->env, blk, &r->srcs[r->resolved], d);
+		if (!rc && !def->collect) {
 			mapping *m = NULL;
-			if (!def->collect)
-				rc = mapping_parse(blocks[resolved], env.fw, &m, &d);
+			rc = mapping_parse(blk, r->env.fw, &m, d);
 			mapping_free(m);
 		}
 		if (rc) {
-			resolved++;
-			log_error("%s", d.msg);
-			code = COLLECT_CONFIG;
-			goto out;
+			r->resolved++;
+			return rc;
 		}
 	}
-	rc = staging_open(db_path ? db_path : env.cfg->database, &env.st, &d);
+	return DTI_EOK;
+}
+
+/* The national unit list, when a generic source templates on {district}. */
+static dti_err load_units_if_needed(const collector_def *def, collector_run *r, dti_diag *d)
+{
+	const units *u = NULL;
+	dti_err rc = DTI_EOK;
+
+	for (size_t i = 0; !def->collect && i < r->n && !r->env.units; i++)
+		if (source_uses_district(&r->env, &r->srcs[i])) {
+			rc = config_units(r->a.cfg, &u, d);
+			r->env.units = u; /* borrowed from the configuration */
+			if (rc)
+				return rc;
+		}
+	return DTI_EOK;
+}
+
+/* The start-up (lib/app.h): configuration and framework, the sources
+ * checked, then the database and the communes assessed.  Nothing is opened
+ * in the database before every selected source is known good. */
+static dti_err run_start(const collector_def *def, const collector_opts *o, collector_run *r,
+			 dti_diag *d)
+{
+	dti_err rc;
+
+	r->a.config_path = o->config_path;
+	r->a.db_path = o->db_path;
+	r->a.year = o->year;
+	rc = app_start(&r->a, APP_FRAMEWORK, d);
+	if (rc)
+		return rc;
+	r->env.program = def->program;
+	r->env.cfg = r->a.cfg;
+	r->env.fw = r->a.fw;
+	r->env.year = r->a.year;
+	r->env.dry_run = o->dry_run;
+	{
+		char *rel = path_relative_to(r->a.cfg->path, ".");
+		char *abs = realpath(rel, NULL);
+		free(rel);
+		r->env.config_dir = abs ? abs : xstrdup(".");
+	}
+	rc = resolve_sources(def, o->only, r, d);
 	if (!rc)
-		rc = staging_sync_framework(env.st, env.fw, &d);
+		rc = load_units_if_needed(def, r, d);
 	if (!rc)
-		rc = staging_seed_communes(env.st, &env.cfg->communes, env.units, &d);
-	if (!rc)
-		rc = staging_active_communes(env.st, &active, &d);
+		rc = app_open_database(&r->a, false, d);
+	if (rc)
+		return rc;
+	r->env.st = r->a.st;
+	if (staging_active_communes(r->env.st, &r->active, d))
+		return DTI_EDB;
+	r->env.active = &r->active;
+	return DTI_EOK;
+}
+
+/* Every source, one after the other; a failed one does not stop the
+ * others, a database error stops all. */
+static int run_sources(const collector_def *def, collector_run *r)
+{
+	int code = EXIT_OK;
+
+	if (r->n == 0)
+		log_warn("no source of kind %s in '%s'", def->kind, r->a.cfg->path);
+	for (size_t i = 0; i < r->n; i++) {
+		int one = run_source(def, &r->env, &r->srcs[i]);
+		if (one == EXIT_DB)
+			return EXIT_DB;
+		if (one && !code)
+			code = one;
+	}
+	return code;
+}
+
+static void run_stop(collector_run *r)
+{
+	for (size_t i = 0; r->srcs && i < r->resolved; i++)
+		source_clear(&r->srcs[i]);
+	free(r->srcs);
+	free(r->blocks);
+	commune_list_free(&r->active);
+	free(r->env.config_dir);
+	app_stop(&r->a);
+}
+
+int collector_main(const collector_def *def, int argc, char **argv)
+{
+	collector_opts o;
+	collector_run r;
+	dti_diag d;
+	dti_err rc;
+	int code;
+
+	memset(&r, 0, sizeof r);
+	log_init(def->program);
+	code = parse_options(def, argc, argv, &o);
+	if (code >= 0)
+		return code;
+	fetch_global_init();
+	rc = run_start(def, &o, &r, &d);
 	if (rc) {
 		log_error("%s", d.msg);
-		code = COLLECT_DB;
-		goto out;
+		code = (int)dti_exit_code(rc, PROGRAM_COLLECTOR);
+	} else {
+		code = run_sources(def, &r);
 	}
-	env.active = &active;
-	if (n == 0)
-		log_warn("no source of kind %s in '%s'", def->kind, env.cfg->path);
-	for (size_t i = 0; i < n; i++) {
-		int r = run_source(def, &env, &srcs[i]);
-		if (r == COLLECT_DB) {
-			code = COLLECT_DB;
-			break;
-		}
-		if (r && !code)
-			code = r;
-	}
-out:
-	for (size_t i = 0; srcs && i < resolved; i++)
-		source_clear(&srcs[i]);
-	free(srcs);
-	free(blocks);
-	commune_list_free(&active);
-	staging_close(env.st);
-	units_free(env.units);
-	framework_free(env.fw);
-	config_free(env.cfg);
-	free(env.config_dir);
+	run_stop(&r);
 	fetch_global_cleanup();
 	return code;
 }

@@ -20,14 +20,15 @@
  * (dti-collect-<kind>): portal, telecom, postal, onetouch, sheet. */
 bool collector_kind_known(const char *kind);
 
-/* Exit codes of every collector (README "Collectors"). */
-enum {
-	COLLECT_OK = 0,      /* every source ok or unchanged */
-	COLLECT_FAILED = 1,  /* some source failed; its data untouched */
-	COLLECT_USAGE = 2,
-	COLLECT_CONFIG = 3,
-	COLLECT_DB = 4
-};
+/* Checks every named block of the configuration's "sources" for the values
+ * that must be well formed whenever they are given (URL scheme, fetch
+ * limits of the block and of "collect", ca_file, cross_origin, method,
+ * headers, auth), as every program's start-up does (lib/app.h): a typo in
+ * any block is refused by any command.  What only a run needs (a "url",
+ * "max_age_hours", a readable CA file or credential, a mapping the
+ * framework accepts) is checked when the source runs; names and kinds by
+ * each consumer.  d names the first bad block; DTI_ECONFIG. */
+dti_err collector_check_sources(const config *c, dti_diag *d);
 
 /* A source block, resolved.  Strings are owned by the collector core. */
 typedef struct collector_source {
@@ -49,7 +50,7 @@ typedef struct collector_env {
 	config *cfg;
 	framework *fw;
 	staging *st;
-	units *units;        /* national list, loaded only when {district} is used */
+	const units *units;  /* national list, loaded only when a {district} template needs it */
 	const commune_list *active;
 	int year;
 	bool dry_run;

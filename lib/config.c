@@ -53,6 +53,7 @@ void config_free(config *c)
 	free(c->admin_units);
 	free(c->log_file);
 	commune_list_free(&c->communes);
+	units_free(c->units_cache);
 	free(c);
 }
 
@@ -70,16 +71,26 @@ static void problems_to_diag(dti_problems *p, dti_diag *d)
 	sb_free(&sb);
 }
 
+dti_err config_units(config *c, const units **out, dti_diag *d)
+{
+	dti_err rc = DTI_EOK;
+
+	if (!c->units_cache)
+		rc = units_load(c->admin_units, &c->units_cache, d);
+	*out = c->units_cache;
+	return rc;
+}
+
 static dti_err load_communes(config *c, dti_diag *d)
 {
 	json_t *list = json_object_get(c->root, "communes");
 	json_t *district = json_object_get(c->root, "district");
 	char *csv = config_path(c, c->root, "communes_csv");
-	units *u = NULL;
+	const units *u = NULL;
 	dti_problems p = {0};
 	dti_err rc;
 
-	rc = units_load(c->admin_units, &u, d);
+	rc = config_units(c, &u, d);
 	if (rc)
 		goto out;
 	if (json_is_array(list)) {
@@ -119,8 +130,21 @@ static dti_err load_communes(config *c, dti_diag *d)
 	}
 out:
 	free(csv);
-	units_free(u);
 	problems_free(&p);
+	return rc;
+}
+
+dti_err config_communes(config *c, const commune_list **out, dti_diag *d)
+{
+	dti_err rc = DTI_EOK;
+
+	if (!c->communes_ready) {
+		rc = load_communes(c, d);
+		if (rc)
+			commune_list_free(&c->communes);
+		c->communes_ready = !rc;
+	}
+	*out = &c->communes;
 	return rc;
 }
 
@@ -146,8 +170,7 @@ dti_err config_load(const char *path, config **out, dti_diag *d)
 	name = json_string_value(json_object_get(c->root, "name"));
 	c->name = xstrdup(name ? name : "");
 	year = json_object_get(c->root, "year");
-	if (!json_is_integer(year) || json_integer_value(year) < 2000 ||
-	    json_integer_value(year) > 2100) {
+	if (!json_is_integer(year) || !year_valid(json_integer_value(year))) {
 		rc = diag_set(d, DTI_ECONFIG, "%s: \"year\" must be a year such as 2024", path);
 		goto out;
 	}
@@ -163,7 +186,6 @@ dti_err config_load(const char *path, config **out, dti_diag *d)
 			      path);
 		goto out;
 	}
-	rc = load_communes(c, d);
 out:
 	if (rc) {
 		config_free(c);

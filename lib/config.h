@@ -4,6 +4,7 @@
 #define DTI_CONFIG_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "err.h"
 #include "units.h"
@@ -18,7 +19,10 @@ typedef struct config {
 	char *framework;     /* framework file */
 	char *admin_units;   /* national administrative-unit list */
 	char *log_file;      /* may be NULL */
-	commune_list communes; /* checked against the national list */
+	commune_list communes; /* empty until config_communes resolved it */
+	/* Private to config.c: what config_units and config_communes read. */
+	units *units_cache;
+	bool communes_ready;
 } config;
 
 /* Where the configuration is looked for when no --config is given:
@@ -26,11 +30,26 @@ typedef struct config {
  * program's bin/ folder (a build tree), then /etc/dti/dti.json. */
 const char *config_default_path(void);
 
-/* Loads and checks a configuration, including the commune list against the
- * national list (every bad code or name is listed in d, one per line).
- * Caller frees with config_free. */
+/* Loads and checks a configuration file: JSON, the year, the required
+ * files.  The national unit list is not read (config_units), nor the
+ * commune list resolved (config_communes); the sections of other modules
+ * are checked by the start-up (lib/app.h).  On success the caller owns *out
+ * and frees it with config_free; on error *out is NULL and d says why. */
 dti_err config_load(const char *path, config **out, dti_diag *d);
 void config_free(config *c);
+
+/* The national administrative-unit list ("admin_units"), read on the first
+ * call and kept by c: the result is borrowed, valid until config_free.  On
+ * error (the file unreadable or malformed) *out is NULL, nothing is kept
+ * and a later call reads the file again. */
+dti_err config_units(config *c, const units **out, dti_diag *d);
+
+/* The communes the configuration assesses ("communes", "communes_csv" or
+ * "district"), checked against the national list (config_units; every bad
+ * code or name is listed in d, one per line, DTI_ECONFIG), resolved on the
+ * first call into c->communes.  The result is borrowed (it is
+ * &c->communes), valid until config_free. */
+dti_err config_communes(config *c, const commune_list **out, dti_diag *d);
 
 /* A path from the configuration's section object, resolved relative to the
  * configuration file; NULL when absent.  Caller frees. */

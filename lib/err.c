@@ -8,9 +8,15 @@
 #include "alloc.h"
 
 static const char *const messages[] = {
-#define DTI_ERR_MSG(name, msg) msg,
+#define DTI_ERR_MSG(name, msg, dti_code, collector_code) msg,
 	DTI_ERRORS(DTI_ERR_MSG)
 #undef DTI_ERR_MSG
+};
+
+static const dti_exit exit_codes[][2] = {
+#define DTI_ERR_EXIT(name, msg, dti_code, collector_code) {dti_code, collector_code},
+	DTI_ERRORS(DTI_ERR_EXIT)
+#undef DTI_ERR_EXIT
 };
 
 const char *dti_strerror(dti_err e)
@@ -18,6 +24,13 @@ const char *dti_strerror(dti_err e)
 	if ((int)e < 0 || e >= DTI_E_COUNT)
 		return "unknown error";
 	return messages[e];
+}
+
+dti_exit dti_exit_code(dti_err e, dti_program p)
+{
+	if ((int)e < 0 || e >= DTI_E_COUNT || (p != PROGRAM_DTI && p != PROGRAM_COLLECTOR))
+		return EXIT_DB;
+	return exit_codes[e][p == PROGRAM_COLLECTOR];
 }
 
 dti_err diag_set(dti_diag *d, dti_err e, const char *fmt, ...)

@@ -8,25 +8,45 @@
 
 #include <stddef.h>
 
-#define DTI_ERRORS(X)                                             \
-	X(OK, "success")                                          \
-	X(NOMEM, "out of memory")                                 \
-	X(IO, "input/output error")                               \
-	X(PARSE, "malformed input")                               \
-	X(INVALID, "invalid data")                                \
-	X(CONFIG, "configuration error")                          \
-	X(FRAMEWORK, "framework file refused")                    \
-	X(DB, "database error")                                   \
-	X(SCHEMA, "database schema is newer than this program")   \
-	X(NOTFOUND, "not found")                                  \
-	X(FETCH, "fetch failed")                                  \
-	X(LIMIT, "limit exceeded")                                \
-	X(LOCKED, "locked by another run")                        \
-	X(DEADLINE, "round deadline passed")                      \
-	X(USAGE, "usage error")
+/* Exit codes of every program (dti, the collectors, dti-web): the one table
+ * of README "Exit codes".  A program's main returns one of these. */
+typedef enum {
+	EXIT_OK = 0,
+	EXIT_REFUSED = 1,       /* dti: input refused (bad file, unknown commune, nothing to score) */
+	EXIT_SOURCE_FAILED = 1, /* a collector: some source failed; its failed run records why */
+	EXIT_USAGE = 2,
+	EXIT_CONFIG = 3,        /* configuration, framework or commune list refused: nothing was run */
+	EXIT_DB = 4             /* database (or, for dti, file) error */
+} dti_exit;
+
+/* The kinds of program, one column each in the exit table below. */
+typedef enum { PROGRAM_DTI, PROGRAM_COLLECTOR } dti_program;
+
+/* Every error: its name, its message, and the exit code it ends a program
+ * with, by kind of program.  The columns differ where cron/dti-nightly
+ * relies on it: a collector's 1 means "a source failed and its run says
+ * why", so a collector refusing to start (any error before its database is
+ * opened: a malformed framework, an unreadable unit list) exits 3, where
+ * dti says 1 for input refused and 4 for a file it cannot read. */
+#define DTI_ERRORS(X)                                                                     \
+	X(OK, "success", EXIT_OK, EXIT_OK)                                                \
+	X(NOMEM, "out of memory", EXIT_DB, EXIT_CONFIG)                                   \
+	X(IO, "input/output error", EXIT_DB, EXIT_CONFIG)                                 \
+	X(PARSE, "malformed input", EXIT_REFUSED, EXIT_CONFIG)                            \
+	X(INVALID, "invalid data", EXIT_REFUSED, EXIT_CONFIG)                             \
+	X(CONFIG, "configuration error", EXIT_CONFIG, EXIT_CONFIG)                        \
+	X(FRAMEWORK, "framework file refused", EXIT_CONFIG, EXIT_CONFIG)                  \
+	X(DB, "database error", EXIT_DB, EXIT_DB)                                         \
+	X(SCHEMA, "database schema is newer than this program", EXIT_DB, EXIT_DB)         \
+	X(NOTFOUND, "not found", EXIT_REFUSED, EXIT_CONFIG)                               \
+	X(FETCH, "fetch failed", EXIT_DB, EXIT_CONFIG)                                    \
+	X(LIMIT, "limit exceeded", EXIT_DB, EXIT_CONFIG)                                  \
+	X(LOCKED, "locked by another run", EXIT_DB, EXIT_DB)                              \
+	X(DEADLINE, "round deadline passed", EXIT_REFUSED, EXIT_CONFIG)                   \
+	X(USAGE, "usage error", EXIT_USAGE, EXIT_USAGE)
 
 typedef enum {
-#define DTI_ERR_ENUM(name, msg) DTI_E##name,
+#define DTI_ERR_ENUM(name, msg, dti_code, collector_code) DTI_E##name,
 	DTI_ERRORS(DTI_ERR_ENUM)
 #undef DTI_ERR_ENUM
 	DTI_E_COUNT
@@ -34,6 +54,10 @@ typedef enum {
 
 /* Static string describing an error code; never NULL. */
 const char *dti_strerror(dti_err e);
+
+/* The exit code a program of kind p ends with after error e (the table
+ * above); EXIT_DB for a value outside the enum. */
+dti_exit dti_exit_code(dti_err e, dti_program p);
 
 /* Detail of the last error.  Callers may touch msg (always NUL-terminated). */
 typedef struct dti_diag {

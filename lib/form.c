@@ -711,7 +711,7 @@ static void check_year_contacts(form_reader *fr, int year, form_result *res)
 	rd->line = fr->year_line ? fr->year_line : 1;
 	if (!fr->year_raw || !*fr->year_raw)
 		problem(rd, "the form gives no year (row \"year\")");
-	else if (!parse_i64(fr->year_raw, &y) || y < 2000 || y > 2100)
+	else if (!year_parse(fr->year_raw, &y))
 		problem(rd, "'%s' is not a year", fr->year_raw);
 	else if (y != year)
 		problem(rd, "the form is for %lld but the round open is %d (use --year %lld "

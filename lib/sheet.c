@@ -145,7 +145,7 @@ static bool row_year(sheet_reader *sr, long line, int *year)
 	*year = sr->year;
 	if (!*text)
 		return true;
-	if (!parse_i64(text, &y) || y < 2000 || y > 2100) {
+	if (!year_parse(text, &y)) {
 		problems_add(sr->p, "%s:%ld:%ld (year): '%s' is not a year", sr->name, line,
 			     sr->c_year + 1, text);
 		return false;

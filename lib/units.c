@@ -214,7 +214,9 @@ dti_err commune_list_read_csv(const char *path, commune_list *out, dti_problems 
 dti_err commune_list_check(commune_list *l, const units *u, const char *where, dti_problems *p)
 {
 	size_t before = p->count;
+	strmap seen; /* the codes of the entries before, normalised: one look-up each */
 
+	strmap_init(&seen);
 	for (size_t i = 0; i < l->count; i++) {
 		commune_entry *e = &l->items[i];
 		const admin_unit *a;
@@ -225,11 +227,8 @@ dti_err commune_list_check(commune_list *l, const units *u, const char *where, d
 			e->code = xstrdup(padded);
 		}
 		a = units_find(u, e->code);
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(l->items[j].code, e->code) == 0) {
-				problems_add(p, "%s: commune %s is listed twice", where, e->code);
-				break;
-			}
+		if (!strmap_put(&seen, e->code, (intptr_t)i))
+			problems_add(p, "%s: commune %s is listed twice", where, e->code);
 		if (!a) {
 			problems_add(p, "%s: unknown commune code %s (not in the national list)", where,
 				     e->code);
@@ -249,6 +248,7 @@ dti_err commune_list_check(commune_list *l, const units *u, const char *where, d
 			free(k2);
 		}
 	}
+	strmap_free(&seen);
 	return p->count > before ? DTI_EINVALID : DTI_EOK;
 }
 

@@ -53,7 +53,10 @@ dti_err commune_list_read_csv(const char *path, commune_list *out, dti_problems 
 /* Checks every entry against the catalogue: the code must exist (else the
  * problem names the code) and the name must be the catalogue's, compared
  * without regard to case, diacritics form or the "Xã"/"Phường"/"Thị trấn"
- * prefix.  An empty name takes the catalogue's.  Duplicates are problems. */
+ * prefix.  An empty name takes the catalogue's.  Duplicates are problems
+ * (found with a hash set: linear in the list).  Codes are normalised in
+ * place (commune_code_normalise); problems are appended to p, which the
+ * caller frees.  Returns DTI_EINVALID when any problem was added. */
 dti_err commune_list_check(commune_list *l, const units *u, const char *where, dti_problems *p);
 
 /* Appends every unit of a province (district_code NULL) or a district. */

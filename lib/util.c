@@ -272,6 +272,21 @@ bool parse_i64(const char *s, int64_t *out)
 	return true;
 }
 
+bool year_valid(int64_t y)
+{
+	return y >= YEAR_MIN && y <= YEAR_MAX;
+}
+
+bool year_parse(const char *s, int64_t *out)
+{
+	int64_t y;
+
+	if (!parse_i64(s, &y) || !year_valid(y))
+		return false;
+	*out = y;
+	return true;
+}
+
 bool parse_nonneg_decimal(const char *s, char decimal_sep, double *out)
 {
 	char buf[64];

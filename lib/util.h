@@ -74,6 +74,14 @@ const char *sheet_text_unguard(const char *s);
 /* Checked parsing: the whole string must be consumed (surrounding ASCII
  * spaces allowed); false on junk, sign or overflow. */
 bool parse_i64(const char *s, int64_t *out);
+/* The assessment years every program accepts: 2000 to 2100. */
+#define YEAR_MIN 2000
+#define YEAR_MAX 2100
+bool year_valid(int64_t y);
+/* Parses a year (parse_i64, then year_valid): false when s is not a whole
+ * number from YEAR_MIN to YEAR_MAX.  *out is set only on success.  Each
+ * caller words its own message (it names the option, cell or row). */
+bool year_parse(const char *s, int64_t *out);
 /* Non-negative decimal number: digits, optional fraction with `decimal_sep`
  * ('.' always accepted; ',' only when decimal_sep is ','). No exponent, no
  * thousands separators, no sign. */

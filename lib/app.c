@@ -1,0 +1,110 @@
+#include "app.h"
+
+#include <unistd.h>
+
+#include "collector.h"
+#include "store_commune.h"
+#include "units.h"
+
+/* The configuration, validated whole.  A section is checked here when the
+ * core knows it; the scorer's sections are checked by their commands. */
+static dti_err load_config(app *a, dti_diag *d)
+{
+	dti_err rc;
+
+	if (!a->config_path)
+		a->config_path = config_default_path();
+	rc = config_load(a->config_path, &a->cfg, d);
+
+	if (!rc)
+		rc = collector_check_sources(a->cfg, d);
+	if (!rc && !a->year)
+		a->year = a->cfg->year;
+	return rc;
+}
+
+static const char *database_path(const app *a)
+{
+	return a->db_path ? a->db_path : a->cfg->database;
+}
+
+/* The configured communes into a database that has none yet; the unit
+ * list is read only then.  staging_seed_communes counts again inside its
+ * transaction, so two first runs at once seed once. */
+static dti_err seed_communes(app *a, dti_diag *d)
+{
+	const commune_list *l = NULL;
+	const units *u = NULL;
+	int64_t have = 0;
+	dti_err rc = store_commune_count(a->st, &have, d);
+
+	if (rc || have > 0)
+		return rc ? DTI_EDB : DTI_EOK;
+	rc = config_communes(a->cfg, &l, d);
+	if (!rc)
+		rc = config_units(a->cfg, &u, d);
+	if (rc)
+		return rc;
+	rc = staging_seed_communes(a->st, l, u, d);
+	return rc ? DTI_EDB : DTI_EOK;
+}
+
+/* Read-write: created or migrated, the framework synced, communes seeded.
+ * A database about to be created will need the communes: they are checked
+ * first, so that a refused list leaves no database behind. */
+static dti_err open_writer(app *a, dti_diag *d)
+{
+	const commune_list *l;
+	dti_err rc;
+
+	if (access(database_path(a), F_OK) != 0) {
+		rc = config_communes(a->cfg, &l, d);
+		if (rc)
+			return rc;
+	}
+	rc = staging_open(database_path(a), &a->st, d);
+
+	if (!rc)
+		rc = staging_sync_framework(a->st, a->fw, d);
+	if (rc)
+		return rc == DTI_ESCHEMA ? rc : DTI_EDB;
+	return seed_communes(a, d);
+}
+
+dti_err app_open_database(app *a, bool read_only, dti_diag *d)
+{
+	dti_err rc;
+
+	if (!read_only)
+		return open_writer(a, d);
+	rc = staging_open_readonly(database_path(a), &a->st, d);
+	if (rc == DTI_ENOTFOUND)
+		return open_writer(a, d); /* first use: create and migrate once */
+	if (rc)
+		return rc == DTI_ESCHEMA ? rc : DTI_EDB;
+	return DTI_EOK;
+}
+
+dti_err app_start(app *a, unsigned needs, dti_diag *d)
+{
+	const commune_list *l;
+	dti_err rc = load_config(a, d);
+
+	if (!rc && (needs & APP_FRAMEWORK))
+		rc = framework_load(a->cfg->framework, &a->fw, d);
+	if (!rc && (needs & APP_COMMUNES))
+		rc = config_communes(a->cfg, &l, d);
+	if (!rc && (needs & APP_DATABASE) == APP_DATABASE)
+		rc = app_open_database(a, (needs & APP_READ_ONLY) == APP_READ_ONLY, d);
+	return rc;
+}
+
+void app_stop(app *a)
+{
+	staging_close(a->st);
+	framework_free(a->fw);
+	config_free(a->cfg);
+	a->st = NULL;
+	a->fw = NULL;
+	a->cfg = NULL;
+}

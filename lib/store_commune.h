@@ -1,0 +1,16 @@
+/* store_commune.h — the store's reads of the commune aggregate that the
+ * start-up needs (lib/app.c).  The writes (staging_seed_communes,
+ * staging_set_communes) are still in lib/staging.h. */
+#ifndef DTI_STORE_COMMUNE_H
+#define DTI_STORE_COMMUNE_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "staging.h"
+
+/* How many communes the database holds, assessed or not (0 before the
+ * first seeding).  *n is set on success. */
+dti_err store_commune_count(staging *st, int64_t *n, dti_diag *d);
+
+#endif
