@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_score.h"
 #include "util.h"
 
 /* One commune's resolved inputs, indexed like fw->variables. */
@@ -41,9 +42,12 @@ static void row_reset(input_row *row)
 
 dti_err score_latest_run(staging *st, int year, int64_t *run_id, dti_diag *d)
 {
-	return staging_query_int64(st,
-				   "SELECT max(id) FROM scoring_run WHERE year = ?1 AND status = 'ok'",
-				   year, run_id, d);
+	store_scoring_run run;
+	bool found;
+	dti_err rc = store_latest_scoring_run(st, year, &run, &found, d);
+
+	*run_id = found ? run.id : 0;
+	return rc;
 }
 
 static void describe_sum(const fw_variable *const *vars, size_t n, rule_lookup lookup, void *ctx,
@@ -770,7 +774,9 @@ dti_err score_year(staging *st, const framework *fw, const score_options *o, sco
 
 dti_err score_run_load(staging *st, int64_t run_id, int year, scoring_run_info *info, dti_diag *d)
 {
-	sqlite3_stmt *s = NULL;
+	store_scoring_run run;
+	char *body = NULL;
+	bool found;
 	dti_err rc;
 
 	memset(info, 0, sizeof *info);
@@ -782,26 +788,20 @@ dti_err score_run_load(staging *st, int64_t run_id, int year, scoring_run_info *
 			return diag_set(d, DTI_ENOTFOUND, "no scoring run for %d: run 'dti score' first",
 					year);
 	}
-	rc = staging_prepare(st,
-			     "SELECT r.id, r.year, r.mode, r.started_at, f.body FROM scoring_run r "
-			     "JOIN framework f ON f.sha256 = r.framework_sha256 "
-			     "WHERE r.id = ?1 AND r.status = 'ok'",
-			     &s, d);
+	rc = store_scoring_run_by_id(st, run_id, &run, &body, &found, d);
 	if (rc)
-		return rc;
-	sqlite3_bind_int64(s, 1, run_id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
+		goto out;
+	if (!found) {
 		rc = diag_set(d, DTI_ENOTFOUND, "no finished scoring run %lld", (long long)run_id);
 		goto out;
 	}
-	info->id = sqlite3_column_int64(s, 0);
-	info->year = sqlite3_column_int(s, 1);
-	snprintf(info->mode, sizeof info->mode, "%s", (const char *)sqlite3_column_text(s, 2));
-	snprintf(info->started_at, sizeof info->started_at, "%s",
-		 (const char *)sqlite3_column_text(s, 3));
-	rc = framework_parse((const char *)sqlite3_column_text(s, 4),
-			     (size_t)sqlite3_column_bytes(s, 4), "stored framework", &info->fw, d);
+	info->id = run.id;
+	info->year = run.year;
+	snprintf(info->mode, sizeof info->mode, "%s", run.mode);
+	snprintf(info->started_at, sizeof info->started_at, "%s", run.started_at);
+	rc = framework_parse(body ? body : "", body ? strlen(body) : 0, "stored framework", &info->fw,
+			     d);
 out:
-	sqlite3_finalize(s);
+	free(body);
 	return rc;
 }
