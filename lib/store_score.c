@@ -328,8 +328,8 @@ static dti_err take_observation(void *ctx, const store_row *r, dti_diag *d)
 	const observation_read *orr = ctx;
 	store_input_observation o;
 
-	o.commune_code = store_text_or_null(r, 0);
-	o.variable = store_text_or_null(r, 1);
+	o.commune_code = store_text(r, 0);
+	o.variable = store_text(r, 1);
 	o.id = store_int(r, 2);
 	o.value = store_text_or_null(r, 3);
 	o.state = store_text_or_null(r, 4);

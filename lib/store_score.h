@@ -131,7 +131,7 @@ dti_err store_score_inputs_each(staging *st, int64_t run_id, store_score_input_f
 
 /* An observation behind an input of a scoring run, with its appraisal,
  * source and fetching run.  Pointers are valid during the callback only;
- * each is NULL for SQL NULL. */
+ * each but the commune code and variable is NULL for SQL NULL. */
 typedef struct store_input_observation {
 	const char *commune_code, *variable;
 	int64_t id;
