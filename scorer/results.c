@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rule_kinds.h"
+#include "store_score.h"
 #include "util.h"
 
 long results_find(const results *r, const char *code)
@@ -60,119 +61,94 @@ void results_free(results *r)
 	free(r);
 }
 
-/* The input of the row's commune (column 0) and variable (column 1), or
- * NULL for a commune or variable the results do not have. */
-static res_input *row_input(results *r, const strmap *by_code, sqlite3_stmt *s)
+/* The input of commune `code` and variable `var`, or NULL for a commune or
+ * variable the results do not have. */
+static res_input *find_input(results *r, const strmap *by_code, const char *code, const char *var)
 {
-	const fw_variable *v = framework_variable(r->fw, (const char *)sqlite3_column_text(s, 1));
+	const fw_variable *v = framework_variable(r->fw, var);
 	intptr_t c;
 
-	if (!v || !strmap_get(by_code, (const char *)sqlite3_column_text(s, 0), &c))
+	if (!v || !strmap_get(by_code, code, &c))
 		return NULL;
 	return &r->communes[c].inputs[v - r->fw->variables];
 }
 
-static dti_err load_inputs(staging *st, results *r, const strmap *by_code, dti_diag *d)
+static char *dup_or_null(const char *s)
 {
-	sqlite3_stmt *s = NULL;
-	int step;
-	dti_err rc = staging_prepare(st,
-				     "SELECT commune_code, variable, value, num, state FROM score_input "
-				     "WHERE scoring_run_id = ?1",
-				     &s, d);
+	return s ? xstrdup(s) : NULL;
+}
 
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(s, 1, r->run_id);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		res_input *in = row_input(r, by_code, s);
-		if (!in)
-			continue;
-		in->stored = true;
-		in->text = staging_column_strdup(s, 2);
-		in->state = staging_column_strdup(s, 4);
-		in->value.present = in->text != NULL;
-		in->value.num = sqlite3_column_type(s, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 3);
-		in->value.text = in->text;
-		if (!in->value.present && in->state)
-			in->value.why = strcmp(in->state, "rejected") == 0     ? FLAG_REJECTED
-					: strcmp(in->state, "unverified") == 0 ? FLAG_UNVERIFIED
-									       : 0;
-	}
-	if (step != SQLITE_DONE) {
-		rc = diag_set(d, DTI_EDB, "cannot read score inputs: %s", sqlite3_errmsg(staging_db(st)));
-		goto out;
-	}
-	sqlite3_finalize(s);
-	/* The observations behind each input, with their source and run; for
-	 * an input rejected by an appraiser, the rejected observations (the
-	 * run scored none). */
-	rc = staging_prepare(
-		st,
-		/* The few inputs every value of which was rejected, first: the
-		 * planner would otherwise expand every input for each
-		 * observation of the year. */
-		"WITH rejected AS MATERIALIZED ("
-		"SELECT i.commune_code, i.variable, sr.year FROM score_input i "
-		"JOIN scoring_run sr ON sr.id = i.scoring_run_id "
-		"WHERE i.scoring_run_id = ?1 AND i.observation_ids IS NULL AND i.state = 'rejected') "
-		"SELECT i.commune_code, i.variable, o.id, st.value, st.state, src.name, src.kind, "
-		"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note, st.appraised_by, "
-		"st.appraisal_reason "
-		"FROM score_input i, json_each('[' || i.observation_ids || ']') j "
-		"JOIN observation o ON o.id = j.value "
-		"JOIN observation_state st ON st.id = o.id "
-		"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "
-		"WHERE i.scoring_run_id = ?1 AND i.observation_ids IS NOT NULL "
-		"UNION ALL "
-		"SELECT i.commune_code, i.variable, o.id, st.value, st.state, src.name, src.kind, "
-		"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note, st.appraised_by, "
-		"st.appraisal_reason "
-		"FROM rejected i "
-		"JOIN observation o ON o.year = i.year AND o.commune_code = i.commune_code "
-		"AND o.variable = i.variable "
-		"JOIN observation_state st ON st.id = o.id AND st.state = 'rejected' "
-		"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "
-		"ORDER BY 1, 2, 3",
-		&s, d);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(s, 1, r->run_id);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		res_input *in = row_input(r, by_code, s);
-		res_obs *o;
-		if (!in)
-			continue;
-		in->obs = xrealloc(in->obs, (in->n_obs + 1) * sizeof *in->obs);
-		o = &in->obs[in->n_obs++];
-		o->id = sqlite3_column_int64(s, 2);
-		o->value = staging_column_strdup(s, 3);
-		o->state = staging_column_strdup(s, 4);
-		o->source = staging_column_strdup(s, 5);
-		o->source_kind = staging_column_strdup(s, 6);
-		o->observed_at = staging_column_strdup(s, 7);
-		o->input = staging_column_strdup(s, 8);
-		o->proof_url = staging_column_strdup(s, 9);
-		o->note = staging_column_strdup(s, 10);
-		o->appraised_by = staging_column_strdup(s, 11);
-		o->appraisal_reason = staging_column_strdup(s, 12);
-	}
-	if (step != SQLITE_DONE)
-		rc = diag_set(d, DTI_EDB, "cannot read observations: %s", sqlite3_errmsg(staging_db(st)));
-out:
-	sqlite3_finalize(s);
+/* Where the rows read go: the results and their index of codes. */
+typedef struct load_ctx {
+	results *r;
+	strmap *by_code;
+	size_t cap; /* communes allocated */
+} load_ctx;
+
+static dti_err take_input(void *ctx, const store_score_input *si, dti_diag *d)
+{
+	load_ctx *l = ctx;
+	res_input *in = find_input(l->r, l->by_code, si->commune_code, si->variable);
+
+	(void)d;
+	if (!in)
+		return DTI_EOK;
+	in->stored = true;
+	in->text = dup_or_null(si->value);
+	in->state = dup_or_null(si->state);
+	in->value.present = in->text != NULL;
+	in->value.num = si->num;
+	in->value.text = in->text;
+	if (!in->value.present && in->state)
+		in->value.why = strcmp(in->state, "rejected") == 0     ? FLAG_REJECTED
+				: strcmp(in->state, "unverified") == 0 ? FLAG_UNVERIFIED
+								       : 0;
+	return DTI_EOK;
+}
+
+static dti_err take_observation(void *ctx, const store_input_observation *so, dti_diag *d)
+{
+	load_ctx *l = ctx;
+	res_input *in = find_input(l->r, l->by_code, so->commune_code, so->variable);
+	res_obs *o;
+
+	(void)d;
+	if (!in)
+		return DTI_EOK;
+	in->obs = xrealloc(in->obs, (in->n_obs + 1) * sizeof *in->obs);
+	o = &in->obs[in->n_obs++];
+	o->id = so->id;
+	o->value = dup_or_null(so->value);
+	o->state = dup_or_null(so->state);
+	o->source = dup_or_null(so->source);
+	o->source_kind = dup_or_null(so->source_kind);
+	o->observed_at = dup_or_null(so->observed_at);
+	o->input = dup_or_null(so->input);
+	o->proof_url = dup_or_null(so->proof_url);
+	o->note = dup_or_null(so->note);
+	o->appraised_by = dup_or_null(so->appraised_by);
+	o->appraisal_reason = dup_or_null(so->appraisal_reason);
+	return DTI_EOK;
+}
+
+/* The inputs of the run, then the observations behind each of them. */
+static dti_err load_inputs(staging *st, results *r, strmap *by_code, dti_diag *d)
+{
+	load_ctx l = {r, by_code, 0};
+	dti_err rc = store_score_inputs_each(st, r->run_id, take_input, &l, d);
+
+	if (!rc)
+		rc = store_input_observations_each(st, r->run_id, take_observation, &l, d);
 	return rc;
 }
 
-static void read_score(sqlite3_stmt *s, res_score *sc)
+static void read_score(const store_score *s, res_score *sc)
 {
-	const char *flags = (const char *)sqlite3_column_text(s, 7);
-
-	sc->points = sqlite3_column_double(s, 3);
-	sc->max = sqlite3_column_double(s, 4);
-	sc->fraction = sqlite3_column_double(s, 5);
-	sc->ratio = sqlite3_column_type(s, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 6);
-	snprintf(sc->flags_text, sizeof sc->flags_text, "%s", flags ? flags : "");
+	sc->points = s->points;
+	sc->max = s->max_points;
+	sc->fraction = s->fraction;
+	sc->ratio = s->ratio;
+	snprintf(sc->flags_text, sizeof sc->flags_text, "%s", s->flags);
 	sc->flags = flags_parse(sc->flags_text);
 }
 
@@ -211,74 +187,72 @@ static void index_cross(results *r)
 	}
 }
 
+/* The commune of a score row, added to the results when first met. */
+static res_commune *row_commune(load_ctx *l, const store_score *s)
+{
+	results *r = l->r;
+	const framework *fw = r->fw;
+	res_commune *c;
+	intptr_t ci;
+
+	if (strmap_get(l->by_code, s->commune_code, &ci))
+		return &r->communes[ci];
+	if (r->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		r->communes = xrealloc(r->communes, l->cap * sizeof *r->communes);
+	}
+	ci = (intptr_t)r->n++;
+	c = &r->communes[ci];
+	memset(c, 0, sizeof *c);
+	c->code = xstrdup(s->commune_code);
+	c->name = xstrdup(s->commune_name);
+	c->pillars = xcalloc(fw->n_pillars, sizeof *c->pillars);
+	c->indicators = xcalloc(fw->n_indicators, sizeof *c->indicators);
+	c->inputs = xcalloc(fw->n_variables, sizeof *c->inputs);
+	strmap_put(l->by_code, s->commune_code, ci);
+	return c;
+}
+
+static dti_err take_score(void *ctx, const store_score *s, dti_diag *d)
+{
+	load_ctx *l = ctx;
+	const framework *fw = l->r->fw;
+	res_commune *c = row_commune(l, s);
+	const fw_indicator *ind = framework_indicator(fw, s->item);
+
+	(void)d;
+	if (strcmp(s->level, "total") == 0) {
+		c->total = s->points;
+		c->rank = (long)s->rank;
+	} else if (ind) {
+		read_score(s, &c->indicators[ind - fw->indicators]);
+	} else {
+		for (size_t p = 0; p < fw->n_pillars; p++)
+			if (strcmp(fw->pillars[p].id, s->item) == 0)
+				read_score(s, &c->pillars[p]);
+	}
+	return DTI_EOK;
+}
+
 dti_err results_load(staging *st, const scoring_run_info *run, bool with_inputs, results **out,
 		     dti_diag *d)
 {
-	const framework *fw = run->fw;
 	results *r = xcalloc(1, sizeof *r);
-	sqlite3_stmt *s = NULL;
 	strmap by_code;
-	size_t cap = 0;
-	int step;
+	load_ctx l = {r, &by_code, 0};
 	dti_err rc;
 
 	*out = NULL;
 	strmap_init(&by_code);
-	r->fw = fw;
+	r->fw = run->fw;
 	r->run_id = run->id;
 	r->year = run->year;
 	r->with_inputs = with_inputs;
 	snprintf(r->mode, sizeof r->mode, "%s", run->mode);
 	snprintf(r->started_at, sizeof r->started_at, "%s", run->started_at);
-	rc = staging_prepare(st,
-			     "SELECT s.commune_code, coalesce(c.name, s.commune_code), s.item, s.points, "
-			     "s.max_points, s.fraction, s.ratio, s.flags, s.rank, s.level FROM score s "
-			     "LEFT JOIN commune c ON c.code = s.commune_code WHERE s.scoring_run_id = ?1 "
-			     "ORDER BY (SELECT t.rank FROM score t WHERE t.scoring_run_id = s.scoring_run_id "
-			     "AND t.commune_code = s.commune_code AND t.level = 'total'), s.commune_code",
-			     &s, d);
+	rc = store_scores_each(st, run->id, take_score, &l, d);
 	if (rc)
 		goto out;
-	sqlite3_bind_int64(s, 1, run->id);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(s, 0);
-		const char *item = (const char *)sqlite3_column_text(s, 2);
-		const char *level = (const char *)sqlite3_column_text(s, 9);
-		const fw_indicator *ind;
-		res_commune *c;
-		intptr_t ci;
-		if (!strmap_get(&by_code, code, &ci)) {
-			if (r->n == cap) {
-				cap = cap ? cap * 2 : 16;
-				r->communes = xrealloc(r->communes, cap * sizeof *r->communes);
-			}
-			ci = (intptr_t)r->n++;
-			c = &r->communes[ci];
-			memset(c, 0, sizeof *c);
-			c->code = xstrdup(code);
-			c->name = xstrdup((const char *)sqlite3_column_text(s, 1));
-			c->pillars = xcalloc(fw->n_pillars, sizeof *c->pillars);
-			c->indicators = xcalloc(fw->n_indicators, sizeof *c->indicators);
-			c->inputs = xcalloc(fw->n_variables, sizeof *c->inputs);
-			strmap_put(&by_code, code, ci);
-		}
-		c = &r->communes[ci];
-		ind = framework_indicator(fw, item);
-		if (strcmp(level, "total") == 0) {
-			c->total = sqlite3_column_double(s, 3);
-			c->rank = sqlite3_column_int(s, 8);
-		} else if (ind) {
-			read_score(s, &c->indicators[ind - fw->indicators]);
-		} else {
-			for (size_t p = 0; p < fw->n_pillars; p++)
-				if (strcmp(fw->pillars[p].id, item) == 0)
-					read_score(s, &c->pillars[p]);
-		}
-	}
-	if (step != SQLITE_DONE) {
-		rc = diag_set(d, DTI_EDB, "cannot read scores: %s", sqlite3_errmsg(staging_db(st)));
-		goto out;
-	}
 	r->names = xcalloc(r->n ? r->n : 1, sizeof *r->names);
 	for (size_t c = 0; c < r->n; c++)
 		r->names[c] = r->communes[c].name;
@@ -286,7 +260,6 @@ dti_err results_load(staging *st, const scoring_run_info *run, bool with_inputs,
 	if (with_inputs)
 		rc = load_inputs(st, r, &by_code, d);
 out:
-	sqlite3_finalize(s);
 	strmap_free(&by_code);
 	if (rc)
 		results_free(r);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rule_kinds.h"
+#include "store_score.h"
 #include "util.h"
 
 /* One commune's resolved inputs, indexed like fw->variables. */
@@ -42,9 +43,12 @@ static void row_reset(input_row *row)
 
 dti_err score_latest_run(staging *st, int year, int64_t *run_id, dti_diag *d)
 {
-	return staging_query_int64(st,
-				   "SELECT max(id) FROM scoring_run WHERE year = ?1 AND status = 'ok'",
-				   year, run_id, d);
+	store_scoring_run run;
+	bool found;
+	dti_err rc = store_latest_scoring_run(st, year, &run, &found, d);
+
+	*run_id = found ? run.id : 0;
+	return rc;
 }
 
 void score_describe(const framework *fw, const fw_indicator *ind, rule_lookup lookup, void *ctx,
@@ -96,38 +100,6 @@ static void normalise_set(const framework *fw, result_cell *res, size_t nc)
  * the commune's input digest, so that a commune whose inputs did not change
  * shares the document of an earlier run; scoring_input names each
  * commune's document.  The score_input view shows them as rows. */
-typedef struct input_store {
-	sqlite3_stmt *has, *put_set, *put_link;
-	strbuf doc; /* the document being written */
-} input_store;
-
-static dti_err input_store_open(staging *st, input_store *is, int64_t run_id, dti_diag *d)
-{
-	dti_err rc = staging_prepare(st, "SELECT 1 FROM input_set WHERE sha256 = ?1", &is->has, d);
-
-	sb_init(&is->doc, 0);
-
-	if (!rc)
-		rc = staging_prepare(st, "INSERT INTO input_set(sha256, inputs) VALUES (?1, ?2)",
-				     &is->put_set, d);
-	if (!rc)
-		rc = staging_prepare(st,
-				     "INSERT INTO scoring_input(scoring_run_id, commune_code, input_set) "
-				     "VALUES (?1, ?2, ?3)",
-				     &is->put_link, d);
-	if (!rc)
-		sqlite3_bind_int64(is->put_link, 1, run_id);
-	return rc;
-}
-
-static void input_store_close(input_store *is)
-{
-	sqlite3_finalize(is->has);
-	sqlite3_finalize(is->put_set);
-	sqlite3_finalize(is->put_link);
-	sb_free(&is->doc);
-}
-
 static void json_text_or_null(strbuf *sb, const char *s)
 {
 	if (s)
@@ -191,36 +163,6 @@ static size_t *used_by_name(const framework *fw, size_t *n)
 		order[k] = (size_t)(vars[k] - fw->variables);
 	free(vars);
 	return order;
-}
-
-static dti_err store_inputs(input_store *is, const framework *fw, const size_t *order, size_t n,
-			    const char *code, const input_row *row, const char *digest,
-			    dti_diag *d)
-{
-	int step;
-
-	sqlite3_bind_text(is->has, 1, digest, -1, SQLITE_STATIC);
-	step = sqlite3_step(is->has);
-	sqlite3_reset(is->has);
-	if (step == SQLITE_DONE) {
-		inputs_document(&is->doc, fw, order, n, row); /* unbounded: cannot fail */
-		sqlite3_bind_text(is->put_set, 1, digest, -1, SQLITE_STATIC);
-		sqlite3_bind_text(is->put_set, 2, is->doc.data, (int)is->doc.len, SQLITE_STATIC);
-		step = sqlite3_step(is->put_set);
-		sqlite3_reset(is->put_set);
-	} else if (step == SQLITE_ROW) {
-		step = SQLITE_DONE;
-	}
-	if (step == SQLITE_DONE) {
-		sqlite3_bind_text(is->put_link, 2, code, -1, SQLITE_STATIC);
-		sqlite3_bind_text(is->put_link, 3, digest, -1, SQLITE_STATIC);
-		step = sqlite3_step(is->put_link);
-		sqlite3_reset(is->put_link);
-	}
-	if (step != SQLITE_DONE)
-		return diag_set(d, DTI_EDB, "cannot store score inputs: %s",
-				sqlite3_errmsg(sqlite3_db_handle(is->put_link)));
-	return DTI_EOK;
 }
 
 /* Fields are separated by 0x1f, rows by 0x1e; NULL is 0x1d so that it
@@ -295,62 +237,6 @@ static void apply_state(input_row *row, size_t v, const score_options *o, const 
 	}
 }
 
-/* Score rows go into the score table `per` at a time: one INSERT of many
- * rows costs SQLite much less than as many INSERTs of one row. */
-enum { SCORE_COLS = 9 }; /* parameters per row; the run is bound once, as ?1 */
-
-static dti_err prepare_score_insert(staging *st, size_t per, int64_t run_id, sqlite3_stmt **out,
-				    dti_diag *d)
-{
-	strbuf sql;
-	dti_err rc;
-
-	sb_init(&sql, 0);
-	sb_appends(&sql, "INSERT INTO score(scoring_run_id, commune_code, item, level, points, "
-			 "max_points, fraction, ratio, flags, rank) VALUES ");
-	for (size_t r = 0; r < per; r++)
-		sb_appends(&sql, r ? ",(?1,?,?,?,?,?,?,?,?,?)" : "(?1,?,?,?,?,?,?,?,?,?)");
-	rc = staging_prepare(st, sql.data, out, d);
-	sb_free(&sql);
-	if (!rc)
-		sqlite3_bind_int64(*out, 1, run_id);
-	return rc;
-}
-
-typedef struct score_row_sink {
-	sqlite3_stmt *ins;
-	size_t per, k; /* rows per statement, rows bound so far */
-	const char *code;
-	dti_err rc;
-} score_row_sink;
-
-static void score_row_put(score_row_sink *s, const char *item, const char *level, double points,
-			  double max, double fraction, double ratio, unsigned flags, long rank)
-{
-	int at = 2 + (int)(s->k * SCORE_COLS);
-	char words[128];
-
-	flags_format(flags, words, sizeof words);
-	sqlite3_bind_text(s->ins, at, s->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s->ins, at + 1, item, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s->ins, at + 2, level, -1, SQLITE_STATIC);
-	sqlite3_bind_double(s->ins, at + 3, points);
-	sqlite3_bind_double(s->ins, at + 4, max);
-	sqlite3_bind_double(s->ins, at + 5, fraction);
-	staging_bind_num(s->ins, at + 6, ratio);
-	sqlite3_bind_text(s->ins, at + 7, words, -1, SQLITE_TRANSIENT);
-	if (rank)
-		sqlite3_bind_int64(s->ins, at + 8, rank);
-	else
-		sqlite3_bind_null(s->ins, at + 8);
-	if (++s->k < s->per)
-		return;
-	if (!s->rc && sqlite3_step(s->ins) != SQLITE_DONE)
-		s->rc = DTI_EDB;
-	sqlite3_reset(s->ins);
-	s->k = 0;
-}
-
 static const double *sort_totals;
 
 static int cmp_total(const void *a, const void *b)
@@ -370,282 +256,357 @@ static void sort_by_total(size_t *order, size_t n, const double *totals)
 	sort_totals = NULL;
 }
 
-/* One scoring pass.  current_input is read in its own order, which in
- * practice keeps each commune's rows together; asking SQLite to sort them
- * costs more than the whole scoring.  When a commune's rows turn out not to
- * be contiguous, the pass is abandoned (*unordered) and the caller runs it
- * again with the sorted query. */
+enum { NO_COMMUNE = SIZE_MAX };
+
+/* One scoring pass: what it reads, what it computes, what it stores. */
+typedef struct score_pass_state {
+	staging *st;
+	const framework *fw;
+	const score_options *o;
+	commune_list communes; /* active, by code */
+	strmap code_index;     /* code -> index in communes */
+	strmap var_index;      /* variable name -> index in fw->variables */
+	size_t nc, ni;         /* communes, indicators */
+	size_t *by_name, n_used; /* the variables the documents hold, by name */
+	input_row row;         /* the inputs of the commune being read */
+	size_t cur;            /* that commune, or NO_COMMUNE */
+	bool *seen;            /* [nc] the commune's rows have been read */
+	bool unordered;        /* a commune's rows came apart */
+	char (*digests)[65];   /* [nc] each commune's input digest */
+	result_cell *res;      /* [nc * ni] */
+	double *totals;        /* [nc] */
+	long *ranks;           /* [nc] */
+	char (*words)[128];    /* flag words of one commune's score rows */
+	strbuf doc;            /* the input document being written */
+	int64_t run_id;
+	size_t missing;
+	double t_compute, t_store;
+} score_pass_state;
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* Reading, set up: the active communes and the indexes of codes and
+ * variables.  DTI_ENOTFOUND when no commune is active. */
+static dti_err pass_open(score_pass_state *p, staging *st, const framework *fw,
+			 const score_options *o, dti_diag *d)
+{
+	dti_err rc;
+
+	memset(p, 0, sizeof *p);
+	p->st = st;
+	p->fw = fw;
+	p->o = o;
+	p->cur = NO_COMMUNE;
+	p->ni = fw->n_indicators;
+	strmap_init(&p->code_index);
+	strmap_init(&p->var_index);
+	sb_init(&p->doc, 0);
+	rc = staging_active_communes(st, &p->communes, d);
+	if (rc)
+		return rc;
+	p->nc = p->communes.count;
+	p->seen = xcalloc(p->nc ? p->nc : 1, sizeof *p->seen);
+	p->digests = xcalloc(p->nc ? p->nc : 1, sizeof *p->digests);
+	for (size_t c = 0; c < p->nc; c++)
+		strmap_put(&p->code_index, p->communes.items[c].code, (intptr_t)c);
+	if (p->nc == 0)
+		return diag_set(d, DTI_ENOTFOUND, "no commune to score: load a commune list first");
+	rc = staging_sync_framework(st, fw, d);
+	if (rc)
+		return rc;
+	for (size_t v = 0; v < fw->n_variables; v++)
+		strmap_put(&p->var_index, fw->variables[v].name, (intptr_t)v);
+	p->by_name = used_by_name(fw, &p->n_used);
+	p->row.n = fw->n_variables;
+	p->row.values = xcalloc(p->row.n, sizeof *p->row.values);
+	p->row.texts = xcalloc(p->row.n, sizeof *p->row.texts);
+	p->row.states = xcalloc(p->row.n, sizeof *p->row.states);
+	p->row.obs_ids = xcalloc(p->row.n, sizeof *p->row.obs_ids);
+	p->res = xcalloc(p->nc * p->ni, sizeof *p->res);
+	p->totals = xcalloc(p->nc ? p->nc : 1, sizeof *p->totals);
+	p->ranks = xcalloc(p->nc ? p->nc : 1, sizeof *p->ranks);
+	p->words = xcalloc(p->ni + fw->n_pillars + 1, sizeof *p->words);
+	return DTI_EOK;
+}
+
+static void pass_close(score_pass_state *p)
+{
+	if (p->row.values) {
+		row_reset(&p->row);
+		free(p->row.values);
+		free(p->row.texts);
+		free(p->row.states);
+		free(p->row.obs_ids);
+	}
+	free(p->res);
+	free(p->totals);
+	free(p->ranks);
+	free(p->words);
+	free(p->by_name);
+	free(p->seen);
+	free(p->digests);
+	sb_free(&p->doc);
+	strmap_free(&p->var_index);
+	strmap_free(&p->code_index);
+	commune_list_free(&p->communes);
+}
+
+/* Storing: commune c's inputs, as a document shared with every run whose
+ * inputs for it had the same digest. */
+static dti_err store_commune_inputs(score_pass_state *p, size_t c, dti_diag *d)
+{
+	bool found = false;
+	dti_err rc = store_input_set_has(p->st, p->digests[c], &found, d);
+
+	if (!rc && !found) {
+		inputs_document(&p->doc, p->fw, p->by_name, p->n_used, &p->row); /* cannot fail */
+		rc = store_input_set_put(p->st, p->digests[c], p->doc.data, d);
+	}
+	if (!rc)
+		rc = store_scoring_input_put(p->st, p->run_id, p->communes.items[c].code,
+					     p->digests[c], d);
+	return rc;
+}
+
+/* Computing: every indicator of commune c from the inputs read (the
+ * cross-commune ones are normalised later). */
+static void score_commune(score_pass_state *p, size_t c)
+{
+	const void *ctx[2] = {p->fw, &p->row};
+
+	for (size_t i = 0; i < p->ni; i++) {
+		rule_result r = rule_eval(p->fw, &p->fw->indicators[i], row_lookup, ctx);
+		p->res[c * p->ni + i].fraction = r.fraction;
+		p->res[c * p->ni + i].ratio = r.ratio;
+		p->res[c * p->ni + i].flags = r.flags;
+	}
+}
+
+/* Commune c's inputs are all read: its digest, scores and stored inputs. */
+static dti_err commune_read(score_pass_state *p, size_t c, dti_diag *d)
+{
+	double t1;
+	dti_err rc;
+
+	commune_digest(p->fw, p->communes.items[c].code, &p->row, p->digests[c]);
+	t1 = mono_seconds();
+	score_commune(p, c);
+	p->t_compute += mono_seconds() - t1;
+	t1 = mono_seconds();
+	rc = store_commune_inputs(p, c, d);
+	p->t_store += mono_seconds() - t1;
+	return rc;
+}
+
+/* Reading: one row of current_input.  A row of another commune ends the
+ * current one; a commune met again means the rows are not together. */
+static dti_err take_input(void *ctx, const store_input *in, dti_diag *d)
+{
+	score_pass_state *p = ctx;
+	intptr_t ci, v;
+	dti_err rc;
+
+	if (p->cur != NO_COMMUNE && strcmp(in->commune_code, p->communes.items[p->cur].code) != 0) {
+		rc = commune_read(p, p->cur, d);
+		p->cur = NO_COMMUNE;
+		if (rc)
+			return rc;
+	}
+	if (p->cur == NO_COMMUNE) {
+		if (!strmap_get(&p->code_index, in->commune_code, &ci))
+			return DTI_EOK; /* not an assessed commune */
+		if (p->seen[ci]) {
+			p->unordered = true;
+			return diag_set(d, DTI_EDB, "current_input rows of %s are not together",
+					p->communes.items[ci].code);
+		}
+		p->seen[ci] = true;
+		p->cur = (size_t)ci;
+		row_reset(&p->row);
+	}
+	if (!strmap_get(&p->var_index, in->variable, &v))
+		return DTI_EOK;
+	free(p->row.texts[v]);
+	free(p->row.states[v]);
+	free(p->row.obs_ids[v]);
+	p->row.texts[v] = dup_or_null(in->value);
+	p->row.states[v] = dup_or_null(in->state);
+	p->row.obs_ids[v] = dup_or_null(in->observation_ids);
+	p->row.values[v].present = in->value != NULL;
+	p->row.values[v].num = in->num;
+	p->row.values[v].text = p->row.texts[v];
+	apply_state(&p->row, (size_t)v, p->o, p->fw);
+	return DTI_EOK;
+}
+
+/* Reading, whole: every commune with rows in current_input, in the order
+ * they come (in practice the view keeps each commune's rows together, and
+ * asking SQLite to sort them costs more than the whole scoring), then the
+ * communes without any. */
+static dti_err read_inputs(score_pass_state *p, bool sorted, dti_diag *d)
+{
+	dti_err rc = store_current_inputs(p->st, p->o->year, sorted, take_input, p, d);
+
+	if (!rc && p->cur != NO_COMMUNE)
+		rc = commune_read(p, p->cur, d);
+	p->cur = NO_COMMUNE;
+	for (size_t c = 0; !rc && c < p->nc; c++) {
+		if (p->seen[c])
+			continue;
+		p->seen[c] = true;
+		row_reset(&p->row);
+		rc = commune_read(p, c, d);
+	}
+	return rc;
+}
+
+/* Computing: cross-commune normalisation over the communes with a usable x. */
+
+/* Computing: each commune's total and rank — by total, descending; equal
+ * totals share the rank of the first of them (1, 2, 2, 4). */
+static void rank_communes(score_pass_state *p)
+{
+	size_t nc = p->nc, ni = p->ni;
+	size_t *order = xcalloc(nc ? nc : 1, sizeof *order);
+
+	for (size_t c = 0; c < nc; c++)
+		for (size_t i = 0; i < ni; i++)
+			p->totals[c] += p->res[c * ni + i].fraction * p->fw->indicators[i].max;
+	for (size_t c = 0; c < nc; c++)
+		order[c] = c;
+	sort_by_total(order, nc, p->totals);
+	for (size_t k = 0; k < nc; k++) {
+		size_t c = order[k];
+		p->ranks[c] = k > 0 && fabs(p->totals[order[k - 1]] - p->totals[c]) < 1e-9
+				      ? p->ranks[order[k - 1]]
+				      : (long)k + 1;
+	}
+	free(order);
+}
+
+static void score_row(store_score *s, char *words, const char *code, const char *item,
+		      const char *level, double points, double max, double fraction, double ratio,
+		      unsigned flags, long rank)
+{
+	flags_format(flags, words, 128);
+	s->commune_code = code;
+	s->commune_name = NULL;
+	s->item = item;
+	s->level = level;
+	s->points = points;
+	s->max_points = max;
+	s->fraction = fraction;
+	s->ratio = ratio;
+	s->flags = words;
+	s->rank = rank;
+}
+
+/* Storing: the rows of commune c — each indicator, each pillar after its
+ * indicators, then the total. */
+static void fill_scores(void *ctx, size_t c, store_score *rows)
+{
+	score_pass_state *p = ctx;
+	const framework *fw = p->fw;
+	const char *code = p->communes.items[c].code;
+	size_t k = 0;
+
+	for (size_t pi = 0; pi < fw->n_pillars; pi++) {
+		const fw_pillar *pl = &fw->pillars[pi];
+		double psum = 0;
+		unsigned pflags = 0;
+		for (size_t i = pl->first; i < pl->first + pl->count; i++) {
+			const result_cell *r = &p->res[c * p->ni + i];
+			const fw_indicator *ind = &fw->indicators[i];
+			double pts = r->fraction * ind->max;
+			psum += pts;
+			pflags |= r->flags;
+			if (r->flags & FLAG_MISSING)
+				p->missing++;
+			score_row(&rows[k], p->words[k], code, ind->id, "indicator", pts, ind->max,
+				  r->fraction, r->ratio, r->flags, 0);
+			k++;
+		}
+		score_row(&rows[k], p->words[k], code, pl->id, "pillar", psum, pl->max,
+			  psum / pl->max, NAN, pflags, 0);
+		k++;
+	}
+	score_row(&rows[k], p->words[k], code, "TOTAL", "total", p->totals[c], fw->total,
+		  p->totals[c] / fw->total, NAN, 0, p->ranks[c]);
+}
+
+static void summarise(const score_pass_state *p, double t0, score_summary *out)
+{
+	out->communes = p->nc;
+	out->missing = p->missing;
+	out->seconds_compute = p->t_compute;
+	out->seconds_store = p->t_store;
+	out->seconds_total = mono_seconds() - t0;
+}
+
+/* One scoring pass in one transaction: reads the inputs (scoring each
+ * commune and storing its inputs as it is read), normalises and ranks,
+ * stores the scores, and finishes the run — or rolls back for a dry run, an
+ * unchanged fingerprint or an error.  *unordered says that a commune's rows
+ * were not together: the caller runs it again with the sorted read. */
 static dti_err score_pass(staging *st, const framework *fw, const score_options *o, bool sorted,
 			  bool *unordered, score_summary *out, dti_diag *d)
 {
-	commune_list communes = {0};
-	strmap code_index;
-	bool *seen = NULL;
-	char (*digests)[65] = NULL;
-	input_row row = {0};
-	strmap var_index;
-	result_cell *res = NULL;
-	sqlite3_stmt *q = NULL, *ins_score = NULL, *ins_run = NULL, *fin = NULL;
-	input_store ins_in = {0};
-	size_t *by_name = NULL, n_used = 0;
-	int64_t run_id = 0;
-	size_t nc, ni = fw->n_indicators;
+	score_pass_state p;
 	char now[32];
-	double t0 = mono_seconds(), t_compute = 0, t_store = 0, t2;
-	int step;
+	double t0 = mono_seconds(), t1;
 	dti_err rc;
-	const void *ctx[2] = {fw, &row};
 
 	memset(out, 0, sizeof *out);
 	*unordered = false;
-	strmap_init(&var_index);
-	strmap_init(&code_index);
-	rc = staging_active_communes(st, &communes, d);
+	rc = pass_open(&p, st, fw, o, d);
 	if (rc)
 		goto out;
-	nc = communes.count;
-	seen = xcalloc(nc ? nc : 1, sizeof *seen);
-	digests = xcalloc(nc ? nc : 1, sizeof *digests);
-	for (size_t c = 0; c < nc; c++)
-		strmap_put(&code_index, communes.items[c].code, (intptr_t)c);
-	if (nc == 0) {
-		rc = diag_set(d, DTI_ENOTFOUND, "no commune to score: load a commune list first");
-		goto out;
-	}
-	rc = staging_sync_framework(st, fw, d);
-	if (rc)
-		goto out;
-	for (size_t v = 0; v < fw->n_variables; v++)
-		strmap_put(&var_index, fw->variables[v].name, (intptr_t)v);
-	by_name = used_by_name(fw, &n_used);
-	row.n = fw->n_variables;
-	row.values = xcalloc(row.n, sizeof *row.values);
-	row.texts = xcalloc(row.n, sizeof *row.texts);
-	row.states = xcalloc(row.n, sizeof *row.states);
-	row.obs_ids = xcalloc(row.n, sizeof *row.obs_ids);
-	res = xcalloc(nc * ni, sizeof *res);
-
 	rc = staging_begin(st, d);
 	if (rc)
 		goto out;
 	now_iso(now);
-	rc = staging_prepare(st,
-			     "INSERT INTO scoring_run(year, framework_sha256, edition, mode, started_at, "
-			     "status, communes) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6) RETURNING id",
-			     &ins_run, d);
-	if (rc)
-		goto fail;
-	sqlite3_bind_int(ins_run, 1, o->year);
-	sqlite3_bind_text(ins_run, 2, fw->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins_run, 3, fw->edition, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins_run, 4, o->official ? "official" : "provisional", -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins_run, 5, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(ins_run, 6, (sqlite3_int64)nc);
-	if (sqlite3_step(ins_run) != SQLITE_ROW) {
-		rc = diag_set(d, DTI_EDB, "cannot store scoring run: %s", sqlite3_errmsg(staging_db(st)));
-		goto fail;
-	}
-	run_id = sqlite3_column_int64(ins_run, 0);
-	sqlite3_reset(ins_run);
-	rc = input_store_open(st, &ins_in, run_id, d);
+	rc = store_scoring_run_start(st, o->year, fw->sha256, fw->edition,
+				     o->official ? "official" : "provisional", now, p.nc, &p.run_id, d);
 	if (!rc)
-		rc = staging_prepare(st,
-				     sorted ? "SELECT commune_code, variable, value, num, state, "
-					      "observation_ids FROM current_input WHERE year = ?1 "
-					      "ORDER BY commune_code"
-					    : "SELECT commune_code, variable, value, num, state, "
-					      "observation_ids FROM current_input WHERE year = ?1",
-				     &q, d);
+		rc = read_inputs(&p, sorted, d);
+	*unordered = p.unordered;
 	if (rc)
 		goto fail;
-	sqlite3_bind_int(q, 1, o->year);
-	step = sqlite3_step(q);
-	/* Each commune with rows, in the order they come; then the others. */
-	for (size_t next = 0; !rc;) {
-		size_t c;
-		intptr_t ci;
-		double t1;
-		if (step == SQLITE_ROW) {
-			if (!strmap_get(&code_index, (const char *)sqlite3_column_text(q, 0), &ci)) {
-				step = sqlite3_step(q); /* not an assessed commune */
-				continue;
-			}
-			c = (size_t)ci;
-			if (seen[c]) {
-				*unordered = true;
-				rc = diag_set(d, DTI_EDB, "current_input rows of %s are not together",
-					      communes.items[c].code);
-				goto fail;
-			}
-		} else {
-			while (next < nc && seen[next])
-				next++;
-			if (next == nc)
-				break;
-			c = next;
-		}
-		seen[c] = true;
-		row_reset(&row);
-		while (step == SQLITE_ROW &&
-		       strcmp((const char *)sqlite3_column_text(q, 0), communes.items[c].code) == 0) {
-			intptr_t v;
-			if (strmap_get(&var_index, (const char *)sqlite3_column_text(q, 1), &v)) {
-				row.texts[v] = staging_column_strdup(q, 2);
-				row.states[v] = staging_column_strdup(q, 4);
-				row.obs_ids[v] = staging_column_strdup(q, 5);
-				row.values[v].present = sqlite3_column_type(q, 2) != SQLITE_NULL;
-				row.values[v].num = sqlite3_column_double(q, 3);
-				row.values[v].text = row.texts[v];
-				apply_state(&row, (size_t)v, o, fw);
-			}
-			step = sqlite3_step(q);
-		}
-		if (step != SQLITE_ROW && step != SQLITE_DONE) {
-			rc = diag_set(d, DTI_EDB, "cannot read current_input: %s",
-				      sqlite3_errmsg(staging_db(st)));
-			goto fail;
-		}
-		commune_digest(fw, communes.items[c].code, &row, digests[c]);
-		t1 = mono_seconds();
-		for (size_t i = 0; i < ni; i++) {
-			rule_result r = rule_eval(fw, &fw->indicators[i], row_lookup, ctx);
-			res[c * ni + i].fraction = r.fraction;
-			res[c * ni + i].ratio = r.ratio;
-			res[c * ni + i].flags = r.flags;
-		}
-		t_compute += mono_seconds() - t1;
-		t2 = mono_seconds();
-		rc = store_inputs(&ins_in, fw, by_name, n_used, communes.items[c].code, &row, digests[c], d);
-		t_store += mono_seconds() - t2;
-	}
+	t1 = mono_seconds();
+	normalise_set(fw, p.res, p.nc);
+	rank_communes(&p);
+	p.t_compute += mono_seconds() - t1;
+	t1 = mono_seconds();
+	rc = store_scores_put(st, p.run_id, p.nc, p.ni + fw->n_pillars + 1, fill_scores, &p, d);
+	p.t_store += mono_seconds() - t1;
 	if (rc)
 		goto fail;
-	sqlite3_reset(q);
-
-	{
-		double t1 = mono_seconds();
-		double *totals = xcalloc(nc, sizeof *totals);
-		size_t per_stmt;
-		size_t *order;
-		long *ranks = NULL;
-		normalise_set(fw, res, nc);
-		for (size_t c = 0; c < nc; c++)
-			for (size_t i = 0; i < ni; i++)
-				totals[c] += res[c * ni + i].fraction * fw->indicators[i].max;
-		/* Ranks: by total, descending; equal totals share a rank (1, 2, 2, 4). */
-		order = xcalloc(nc, sizeof *order);
-		for (size_t c = 0; c < nc; c++)
-			order[c] = c;
-		sort_by_total(order, nc, totals);
-		t_compute += mono_seconds() - t1;
-
-		t2 = mono_seconds();
-		per_stmt = ni + fw->n_pillars + 1;
-		if (per_stmt * SCORE_COLS >
-		    (size_t)sqlite3_limit(staging_db(st), SQLITE_LIMIT_VARIABLE_NUMBER, -1))
-			per_stmt = 1;
-		rc = prepare_score_insert(st, per_stmt, run_id, &ins_score, d);
-		/* Shared ranks: the rank of the first commune with an equal total. */
-		ranks = xcalloc(nc, sizeof *ranks);
-		for (size_t k = 0; k < nc; k++) {
-			size_t c = order[k];
-			ranks[c] = k > 0 && fabs(totals[order[k - 1]] - totals[c]) < 1e-9
-					   ? ranks[order[k - 1]]
-					   : (long)k + 1;
-		}
-		/* Commune after commune, in code order: the B-tree grows at its end.
-		 * A commune's rows go in one statement (as many as the framework
-		 * has items, when SQLite takes that many parameters). */
-		for (size_t c = 0; !rc && c < nc; c++) {
-			score_row_sink sink = {ins_score, per_stmt, 0, communes.items[c].code, DTI_EOK};
-			for (size_t p = 0; p < fw->n_pillars; p++) {
-				const fw_pillar *pl = &fw->pillars[p];
-				double psum = 0;
-				unsigned pflags = 0;
-				for (size_t i = pl->first; i < pl->first + pl->count; i++) {
-					const result_cell *r = &res[c * ni + i];
-					const fw_indicator *ind = &fw->indicators[i];
-					double pts = r->fraction * ind->max;
-					psum += pts;
-					pflags |= r->flags;
-					if (r->flags & FLAG_MISSING)
-						out->missing++;
-					score_row_put(&sink, ind->id, "indicator", pts, ind->max, r->fraction,
-						      r->ratio, r->flags, 0);
-				}
-				score_row_put(&sink, pl->id, "pillar", psum, pl->max, psum / pl->max, NAN,
-					      pflags, 0);
-			}
-			score_row_put(&sink, "TOTAL", "total", totals[c], fw->total, totals[c] / fw->total,
-				      NAN, 0, ranks[c]);
-			rc = sink.rc;
-		}
-		t_store += mono_seconds() - t2;
-		free(totals);
-		free(order);
-		free(ranks);
-		if (rc) {
-			diag_set(d, DTI_EDB, "cannot store scores: %s", sqlite3_errmsg(staging_db(st)));
-			goto fail;
-		}
-	}
-	input_fingerprint(fw, o, digests, nc, out->input_sha256);
+	input_fingerprint(fw, o, p.digests, p.nc, out->input_sha256);
 	if (o->dry || (o->skip_if && strcmp(o->skip_if, out->input_sha256) == 0)) {
 		staging_rollback(st);
 		out->unchanged = !o->dry;
-		out->communes = nc;
-		out->seconds_compute = t_compute;
-		out->seconds_store = t_store;
-		out->seconds_total = mono_seconds() - t0;
+		summarise(&p, t0, out);
 		goto out;
 	}
 	now_iso(now);
-	rc = staging_prepare(st,
-			     "UPDATE scoring_run SET status = 'ok', finished_at = ?2, input_sha256 = ?3 "
-			     "WHERE id = ?1",
-			     &fin, d);
+	rc = store_scoring_run_finish(st, p.run_id, now, out->input_sha256, d);
 	if (rc)
 		goto fail;
-	sqlite3_bind_int64(fin, 1, run_id);
-	sqlite3_bind_text(fin, 2, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(fin, 3, out->input_sha256, -1, SQLITE_STATIC);
-	if (sqlite3_step(fin) != SQLITE_DONE) {
-		rc = diag_set(d, DTI_EDB, "cannot finish scoring run: %s", sqlite3_errmsg(staging_db(st)));
-		goto fail;
-	}
-	t2 = mono_seconds();
+	t1 = mono_seconds();
 	rc = staging_commit(st, d);
 	if (rc)
 		goto fail;
-	t_store += mono_seconds() - t2;
-	out->scoring_run_id = run_id;
-	out->communes = nc;
-	out->seconds_compute = t_compute;
-	out->seconds_store = t_store;
-	out->seconds_total = mono_seconds() - t0;
+	p.t_store += mono_seconds() - t1;
+	out->scoring_run_id = p.run_id;
+	summarise(&p, t0, out);
 	goto out;
 fail:
 	staging_rollback(st);
 out:
-	sqlite3_finalize(q);
-	input_store_close(&ins_in);
-	sqlite3_finalize(ins_score);
-	sqlite3_finalize(ins_run);
-	sqlite3_finalize(fin);
-	if (row.values) {
-		row_reset(&row);
-		free(row.values);
-		free(row.texts);
-		free(row.states);
-		free(row.obs_ids);
-	}
-	free(res);
-	free(by_name);
-	free(seen);
-	free(digests);
-	strmap_free(&var_index);
-	strmap_free(&code_index);
-	commune_list_free(&communes);
+	pass_close(&p);
 	return rc;
 }
 
@@ -660,10 +621,11 @@ dti_err score_year(staging *st, const framework *fw, const score_options *o, sco
 	return rc;
 }
 
-
 dti_err score_run_load(staging *st, int64_t run_id, int year, scoring_run_info *info, dti_diag *d)
 {
-	sqlite3_stmt *s = NULL;
+	store_scoring_run run;
+	char *body = NULL;
+	bool found;
 	dti_err rc;
 
 	memset(info, 0, sizeof *info);
@@ -675,26 +637,20 @@ dti_err score_run_load(staging *st, int64_t run_id, int year, scoring_run_info *
 			return diag_set(d, DTI_ENOTFOUND, "no scoring run for %d: run 'dti score' first",
 					year);
 	}
-	rc = staging_prepare(st,
-			     "SELECT r.id, r.year, r.mode, r.started_at, f.body FROM scoring_run r "
-			     "JOIN framework f ON f.sha256 = r.framework_sha256 "
-			     "WHERE r.id = ?1 AND r.status = 'ok'",
-			     &s, d);
+	rc = store_scoring_run_by_id(st, run_id, &run, &body, &found, d);
 	if (rc)
-		return rc;
-	sqlite3_bind_int64(s, 1, run_id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
+		goto out;
+	if (!found) {
 		rc = diag_set(d, DTI_ENOTFOUND, "no finished scoring run %lld", (long long)run_id);
 		goto out;
 	}
-	info->id = sqlite3_column_int64(s, 0);
-	info->year = sqlite3_column_int(s, 1);
-	snprintf(info->mode, sizeof info->mode, "%s", (const char *)sqlite3_column_text(s, 2));
-	snprintf(info->started_at, sizeof info->started_at, "%s",
-		 (const char *)sqlite3_column_text(s, 3));
-	rc = framework_parse((const char *)sqlite3_column_text(s, 4),
-			     (size_t)sqlite3_column_bytes(s, 4), "stored framework", &info->fw, d);
+	info->id = run.id;
+	info->year = run.year;
+	snprintf(info->mode, sizeof info->mode, "%s", run.mode);
+	snprintf(info->started_at, sizeof info->started_at, "%s", run.started_at);
+	rc = framework_parse(body ? body : "", body ? strlen(body) : 0, "stored framework", &info->fw,
+			     d);
 out:
-	sqlite3_finalize(s);
+	free(body);
 	return rc;
 }

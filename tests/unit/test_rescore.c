@@ -18,6 +18,7 @@
 #include "score.h"
 #include "staging.h"
 #include "staging_fixture.h"
+#include "store_score.h"
 #include "util.h"
 
 static void put(fixture *f, const char *code, const char *var, const char *raw)
@@ -230,6 +231,61 @@ static void test_sorted_and_unsorted_reads_agree(void **state)
 			 1);
 }
 
+/* store_latest_scoring_run: the latest 'ok' run of the year asked, not a
+ * running one nor another year's; store_scoring_run_by_id gives a finished
+ * run with the framework file it used. */
+static void test_latest_scoring_run(void **state)
+{
+	fixture *f = *state;
+	score_options o = {2024, true, NULL, false, NULL, NULL, false};
+	score_summary s;
+	store_scoring_run run;
+	char *body = NULL;
+	bool found = true;
+	dti_diag d;
+
+	assert_int_equal(store_latest_scoring_run(f->st, 2024, &run, &found, &d), DTI_EOK);
+	assert_false(found);
+	assert_int_equal(run.id, 0);
+	put(f, "11989", "population", "7799");
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	o.year = 2023;
+	o.official = false;
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	assert_int_equal(staging_exec(f->st,
+				      "INSERT INTO scoring_run(year, framework_sha256, edition, mode, "
+				      "started_at, status) SELECT 2024, framework_sha256, edition, mode, "
+				      "started_at, 'running' FROM scoring_run WHERE id = 1",
+				      &d),
+			 DTI_EOK);
+	assert_int_equal(store_latest_scoring_run(f->st, 2024, &run, &found, &d), DTI_EOK);
+	assert_true(found);
+	assert_int_equal(run.id, 1);
+	assert_int_equal(run.year, 2024);
+	assert_string_equal(run.mode, "official");
+	assert_string_equal(run.status, "ok");
+	assert_int_equal(run.communes, 2);
+	assert_string_equal(run.framework_sha256, f->fw->sha256);
+	assert_int_equal(strlen(run.input_sha256), 64);
+	assert_true(run.finished_at[0] != '\0');
+	assert_int_equal(store_latest_scoring_run(f->st, 2023, &run, &found, &d), DTI_EOK);
+	assert_true(found);
+	assert_int_equal(run.id, 2);
+	assert_string_equal(run.mode, "provisional");
+	assert_int_equal(store_scoring_run_by_id(f->st, 2, &run, &body, &found, &d), DTI_EOK);
+	assert_true(found);
+	assert_int_equal(run.year, 2023);
+	assert_non_null(body);
+	assert_non_null(strstr(body, f->fw->edition));
+	free(body);
+	/* The running run is not a finished one. */
+	assert_int_equal(store_scoring_run_by_id(f->st, 3, &run, &body, &found, &d), DTI_EOK);
+	assert_false(found);
+	assert_null(body);
+	assert_int_equal(store_scoring_run_by_id(f->st, 99, &run, NULL, &found, &d), DTI_EOK);
+	assert_false(found);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +293,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scoring_run_records_fingerprint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sorted_and_unsorted_reads_agree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_score_rows_one_by_one_agree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_latest_scoring_run, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,378 @@
+/* store_score.c — scoring runs, their inputs and their scores in the
+ * database (see store_score.h). */
+#include "store_score.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "staging_int.h"
+#include "util.h"
+
+/* ---- scoring runs ---- */
+
+#define RUN_COLUMNS                                                                                \
+	"r.id, r.year, r.mode, r.status, r.started_at, coalesce(r.finished_at, ''), r.communes, "  \
+	"r.framework_sha256, coalesce(r.input_sha256, '')"
+
+typedef struct run_read {
+	store_scoring_run *out;
+	char **body; /* NULL: not wanted */
+	bool found;
+} run_read;
+
+static dti_err take_run(void *ctx, const store_row *r, dti_diag *d)
+{
+	run_read *rr = ctx;
+	store_scoring_run *o = rr->out;
+
+	(void)d;
+	if (rr->found)
+		return DTI_EOK;
+	rr->found = true;
+	o->id = store_int(r, 0);
+	o->year = (int)store_int(r, 1);
+	snprintf(o->mode, sizeof o->mode, "%s", store_text(r, 2));
+	snprintf(o->status, sizeof o->status, "%s", store_text(r, 3));
+	snprintf(o->started_at, sizeof o->started_at, "%s", store_text(r, 4));
+	snprintf(o->finished_at, sizeof o->finished_at, "%s", store_text(r, 5));
+	o->communes = store_int(r, 6);
+	snprintf(o->framework_sha256, sizeof o->framework_sha256, "%s", store_text(r, 7));
+	snprintf(o->input_sha256, sizeof o->input_sha256, "%s", store_text(r, 8));
+	if (rr->body)
+		*rr->body = store_text_dup(r, 9);
+	return DTI_EOK;
+}
+
+dti_err store_latest_scoring_run(staging *st, int year, store_scoring_run *out, bool *found,
+				 dti_diag *d)
+{
+	static const char sql[] = "SELECT " RUN_COLUMNS " FROM scoring_run r "
+				  "WHERE r.year = ?1 AND r.status = 'ok' ORDER BY r.id DESC LIMIT 1";
+	run_read rr = {out, NULL, false};
+	dti_err rc;
+
+	memset(out, 0, sizeof *out);
+	rc = store_each(st, d, sql, take_run, &rr, NULL, STORE_ARGS(STORE_INT(year)));
+	if (rc || !rr.found)
+		memset(out, 0, sizeof *out);
+	*found = !rc && rr.found;
+	return rc;
+}
+
+dti_err store_scoring_run_by_id(staging *st, int64_t id, store_scoring_run *out,
+				char **framework_body, bool *found, dti_diag *d)
+{
+	static const char sql[] = "SELECT " RUN_COLUMNS ", f.body FROM scoring_run r "
+				  "JOIN framework f ON f.sha256 = r.framework_sha256 "
+				  "WHERE r.id = ?1 AND r.status = 'ok'";
+	run_read rr = {out, framework_body, false};
+	dti_err rc;
+
+	memset(out, 0, sizeof *out);
+	if (framework_body)
+		*framework_body = NULL;
+	rc = store_each(st, d, sql, take_run, &rr, NULL, STORE_ARGS(STORE_INT(id)));
+	if (rc || !rr.found) {
+		memset(out, 0, sizeof *out);
+		if (framework_body) {
+			free(*framework_body);
+			*framework_body = NULL;
+		}
+	}
+	*found = !rc && rr.found;
+	return rc;
+}
+
+dti_err store_scoring_run_start(staging *st, int year, const char *framework_sha256,
+				const char *edition, const char *mode, const char *started_at,
+				size_t communes, int64_t *id, dti_diag *d)
+{
+	static const char sql[] =
+		"INSERT INTO scoring_run(year, framework_sha256, edition, mode, started_at, "
+		"status, communes) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6) RETURNING id";
+	bool found = false;
+	dti_err rc = store_int64(st, d, sql, id, &found,
+				 STORE_ARGS(STORE_INT(year), STORE_TEXT(framework_sha256),
+					    STORE_TEXT(edition), STORE_TEXT(mode),
+					    STORE_TEXT(started_at), STORE_INT((int64_t)communes)));
+
+	if (!rc && !found)
+		rc = diag_set(d, DTI_EDB, "%s: cannot store scoring run", st->path);
+	return rc;
+}
+
+dti_err store_scoring_run_finish(staging *st, int64_t id, const char *finished_at,
+				 const char *input_sha256, dti_diag *d)
+{
+	return store_run(st, d,
+			 "UPDATE scoring_run SET status = 'ok', finished_at = ?2, input_sha256 = ?3 "
+			 "WHERE id = ?1",
+			 STORE_ARGS(STORE_INT(id), STORE_TEXT(finished_at), STORE_TEXT(input_sha256)));
+}
+
+/* ---- the inputs a run reads ---- */
+
+typedef struct input_read {
+	store_input_fn fn;
+	void *ctx;
+} input_read;
+
+static dti_err take_input(void *ctx, const store_row *r, dti_diag *d)
+{
+	const input_read *ir = ctx;
+	store_input in;
+
+	in.commune_code = store_text(r, 0);
+	in.variable = store_text(r, 1);
+	in.value = store_text_or_null(r, 2);
+	in.num = store_is_null(r, 3) ? 0.0 : store_num(r, 3);
+	in.state = store_text_or_null(r, 4);
+	in.observation_ids = store_text_or_null(r, 5);
+	return ir->fn(ir->ctx, &in, d);
+}
+
+dti_err store_current_inputs(staging *st, int year, bool sorted, store_input_fn fn, void *ctx,
+			     dti_diag *d)
+{
+	static const char in_order[] = "SELECT commune_code, variable, value, num, state, "
+				       "observation_ids FROM current_input WHERE year = ?1";
+	static const char by_code[] = "SELECT commune_code, variable, value, num, state, "
+				      "observation_ids FROM current_input WHERE year = ?1 "
+				      "ORDER BY commune_code";
+	input_read ir = {fn, ctx};
+
+	return store_each(st, d, sorted ? by_code : in_order, take_input, &ir, NULL,
+			  STORE_ARGS(STORE_INT(year)));
+}
+
+/* ---- input sets ---- */
+
+dti_err store_input_set_has(staging *st, const char *sha256, bool *found, dti_diag *d)
+{
+	int64_t one;
+
+	return store_int64(st, d, "SELECT 1 FROM input_set WHERE sha256 = ?1", &one, found,
+			   STORE_ARGS(STORE_TEXT(sha256)));
+}
+
+dti_err store_input_set_put(staging *st, const char *sha256, const char *inputs, dti_diag *d)
+{
+	return store_run(st, d, "INSERT INTO input_set(sha256, inputs) VALUES (?1, ?2)",
+			 STORE_ARGS(STORE_TEXT(sha256), STORE_TEXT(inputs)));
+}
+
+dti_err store_scoring_input_put(staging *st, int64_t run_id, const char *code, const char *sha256,
+				dti_diag *d)
+{
+	return store_run(st, d,
+			 "INSERT INTO scoring_input(scoring_run_id, commune_code, input_set) "
+			 "VALUES (?1, ?2, ?3)",
+			 STORE_ARGS(STORE_INT(run_id), STORE_TEXT(code), STORE_TEXT(sha256)));
+}
+
+/* ---- scores ---- */
+
+enum { SCORE_COLS = 9 }; /* parameters per row; the run is bound once, as ?1 */
+
+/* INSERT of `per` rows: one INSERT of many rows costs SQLite much less than
+ * as many INSERTs of one row.  Its own statement (the text depends on the
+ * framework), finalised by the caller. */
+static dti_err prepare_score_insert(staging *st, size_t per, int64_t run_id, sqlite3_stmt **out,
+				    dti_diag *d)
+{
+	strbuf sql;
+	dti_err rc = DTI_EOK;
+
+	sb_init(&sql, 0);
+	sb_appends(&sql, "INSERT INTO score(scoring_run_id, commune_code, item, level, points, "
+			 "max_points, fraction, ratio, flags, rank) VALUES ");
+	for (size_t r = 0; r < per; r++)
+		sb_appends(&sql, r ? ",(?1,?,?,?,?,?,?,?,?,?)" : "(?1,?,?,?,?,?,?,?,?,?)");
+	if (sqlite3_prepare_v2(st->db, sql.data, -1, out, NULL) != SQLITE_OK)
+		rc = store_db_error(st, d, "cannot prepare statement");
+	sb_free(&sql);
+	if (!rc)
+		sqlite3_bind_int64(*out, 1, run_id);
+	return rc;
+}
+
+static void bind_score(sqlite3_stmt *s, size_t k, const store_score *r)
+{
+	int at = 2 + (int)(k * SCORE_COLS);
+
+	sqlite3_bind_text(s, at, r->commune_code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, at + 1, r->item, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, at + 2, r->level, -1, SQLITE_STATIC);
+	sqlite3_bind_double(s, at + 3, r->points);
+	sqlite3_bind_double(s, at + 4, r->max_points);
+	sqlite3_bind_double(s, at + 5, r->fraction);
+	if (isnan(r->ratio))
+		sqlite3_bind_null(s, at + 6);
+	else
+		sqlite3_bind_double(s, at + 6, r->ratio);
+	sqlite3_bind_text(s, at + 7, r->flags, -1, SQLITE_STATIC);
+	if (r->rank)
+		sqlite3_bind_int64(s, at + 8, r->rank);
+	else
+		sqlite3_bind_null(s, at + 8);
+}
+
+dti_err store_scores_put(staging *st, int64_t run_id, size_t n_communes, size_t per,
+			 store_score_fill_fn fill, void *ctx, dti_diag *d)
+{
+	sqlite3_stmt *ins = NULL;
+	store_score *rows = xcalloc(per ? per : 1, sizeof *rows);
+	size_t per_stmt = per;
+	dti_err rc;
+
+	if (per_stmt * SCORE_COLS >
+	    (size_t)sqlite3_limit(st->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1))
+		per_stmt = 1;
+	rc = prepare_score_insert(st, per_stmt, run_id, &ins, d);
+	/* Commune after commune, in the caller's order (code order keeps the
+	 * B-tree growing at its end). */
+	for (size_t c = 0; !rc && c < n_communes; c++) {
+		fill(ctx, c, rows);
+		for (size_t k = 0; !rc && k < per; k++) {
+			bind_score(ins, k % per_stmt, &rows[k]);
+			if ((k + 1) % per_stmt)
+				continue;
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				rc = store_db_error(st, d, "cannot store scores");
+			sqlite3_reset(ins);
+		}
+	}
+	sqlite3_finalize(ins);
+	free(rows);
+	return rc;
+}
+
+typedef struct score_read {
+	store_score_fn fn;
+	void *ctx;
+} score_read;
+
+static dti_err take_score(void *ctx, const store_row *r, dti_diag *d)
+{
+	const score_read *sr = ctx;
+	store_score s;
+
+	s.commune_code = store_text(r, 0);
+	s.commune_name = store_text(r, 1);
+	s.item = store_text(r, 2);
+	s.points = store_num(r, 3);
+	s.max_points = store_num(r, 4);
+	s.fraction = store_num(r, 5);
+	s.ratio = store_num(r, 6);
+	s.flags = store_text(r, 7);
+	s.rank = store_int(r, 8);
+	s.level = store_text(r, 9);
+	return sr->fn(sr->ctx, &s, d);
+}
+
+dti_err store_scores_each(staging *st, int64_t run_id, store_score_fn fn, void *ctx,
+			  dti_diag *d)
+{
+	static const char sql[] =
+		"SELECT s.commune_code, coalesce(c.name, s.commune_code), s.item, s.points, "
+		"s.max_points, s.fraction, s.ratio, s.flags, s.rank, s.level FROM score s "
+		"LEFT JOIN commune c ON c.code = s.commune_code WHERE s.scoring_run_id = ?1 "
+		"ORDER BY (SELECT t.rank FROM score t WHERE t.scoring_run_id = s.scoring_run_id "
+		"AND t.commune_code = s.commune_code AND t.level = 'total'), s.commune_code";
+	score_read sr = {fn, ctx};
+
+	return store_each(st, d, sql, take_score, &sr, NULL, STORE_ARGS(STORE_INT(run_id)));
+}
+
+/* ---- a run's inputs read back ---- */
+
+typedef struct score_input_read {
+	store_score_input_fn fn;
+	void *ctx;
+} score_input_read;
+
+static dti_err take_score_input(void *ctx, const store_row *r, dti_diag *d)
+{
+	const score_input_read *sr = ctx;
+	store_score_input in;
+
+	in.commune_code = store_text(r, 0);
+	in.variable = store_text(r, 1);
+	in.value = store_text_or_null(r, 2);
+	in.num = store_num(r, 3);
+	in.state = store_text_or_null(r, 4);
+	return sr->fn(sr->ctx, &in, d);
+}
+
+dti_err store_score_inputs_each(staging *st, int64_t run_id, store_score_input_fn fn, void *ctx,
+				dti_diag *d)
+{
+	score_input_read sr = {fn, ctx};
+
+	return store_each(st, d,
+			  "SELECT commune_code, variable, value, num, state FROM score_input "
+			  "WHERE scoring_run_id = ?1",
+			  take_score_input, &sr, NULL, STORE_ARGS(STORE_INT(run_id)));
+}
+
+typedef struct observation_read {
+	store_input_observation_fn fn;
+	void *ctx;
+} observation_read;
+
+static dti_err take_observation(void *ctx, const store_row *r, dti_diag *d)
+{
+	const observation_read *orr = ctx;
+	store_input_observation o;
+
+	o.commune_code = store_text(r, 0);
+	o.variable = store_text(r, 1);
+	o.id = store_int(r, 2);
+	o.value = store_text_or_null(r, 3);
+	o.state = store_text_or_null(r, 4);
+	o.source = store_text_or_null(r, 5);
+	o.source_kind = store_text_or_null(r, 6);
+	o.observed_at = store_text_or_null(r, 7);
+	o.input = store_text_or_null(r, 8);
+	o.proof_url = store_text_or_null(r, 9);
+	o.note = store_text_or_null(r, 10);
+	o.appraised_by = store_text_or_null(r, 11);
+	o.appraisal_reason = store_text_or_null(r, 12);
+	return orr->fn(orr->ctx, &o, d);
+}
+
+dti_err store_input_observations_each(staging *st, int64_t run_id, store_input_observation_fn fn,
+				      void *ctx, dti_diag *d)
+{
+	/* The few inputs every value of which was rejected, first: the planner
+	 * would otherwise expand every input for each observation of the year. */
+	static const char sql[] =
+		"WITH rejected AS MATERIALIZED ("
+		"SELECT i.commune_code, i.variable, sr.year FROM score_input i "
+		"JOIN scoring_run sr ON sr.id = i.scoring_run_id "
+		"WHERE i.scoring_run_id = ?1 AND i.observation_ids IS NULL AND i.state = 'rejected') "
+		"SELECT i.commune_code, i.variable, o.id, st.value, st.state, src.name, src.kind, "
+		"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note, st.appraised_by, "
+		"st.appraisal_reason "
+		"FROM score_input i, json_each('[' || i.observation_ids || ']') j "
+		"JOIN observation o ON o.id = j.value "
+		"JOIN observation_state st ON st.id = o.id "
+		"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "
+		"WHERE i.scoring_run_id = ?1 AND i.observation_ids IS NOT NULL "
+		"UNION ALL "
+		"SELECT i.commune_code, i.variable, o.id, st.value, st.state, src.name, src.kind, "
+		"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note, st.appraised_by, "
+		"st.appraisal_reason "
+		"FROM rejected i "
+		"JOIN observation o ON o.year = i.year AND o.commune_code = i.commune_code "
+		"AND o.variable = i.variable "
+		"JOIN observation_state st ON st.id = o.id AND st.state = 'rejected' "
+		"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "
+		"ORDER BY 1, 2, 3";
+	observation_read orr = {fn, ctx};
+
+	return store_each(st, d, sql, take_observation, &orr, NULL, STORE_ARGS(STORE_INT(run_id)));
+}

@@ -1,0 +1,155 @@
+/* store_score.h — the scoring aggregate in the store: scoring runs, the
+ * resolved inputs a run reads (current_input), the input sets and links it
+ * writes, and its score rows.
+ *
+ * Reads come back as plain value structs.  A struct handed to a callback
+ * points into the row being read: its strings are valid only until the
+ * callback returns (copy what you keep).  Structs filled for the caller
+ * (store_scoring_run) own nothing and need no _free.
+ *
+ * "The latest successful scoring run of a year" is asked here and nowhere
+ * else: store_latest_scoring_run. */
+#ifndef DTI_STORE_SCORE_H
+#define DTI_STORE_SCORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "store.h"
+
+/* One row of scoring_run.  Every field may be read; nothing is owned. */
+typedef struct store_scoring_run {
+	int64_t id;
+	int year;
+	char mode[16];             /* "provisional" or "official" */
+	char status[16];           /* "running", "ok" or "failed" */
+	char started_at[32];
+	char finished_at[32];      /* "" while running */
+	int64_t communes;          /* communes scored */
+	char framework_sha256[65];
+	char input_sha256[65];     /* fingerprint of its inputs; "" when none */
+} store_scoring_run;
+
+/* The latest successful ('ok') scoring run of `year` into *out; *found says
+ * whether there is one (when not, *out is zeroed).  Fails only on database
+ * errors. */
+dti_err store_latest_scoring_run(staging *st, int year, store_scoring_run *out, bool *found,
+				 dti_diag *d);
+
+/* The successful ('ok') scoring run `id` into *out, and, when
+ * framework_body is not NULL, a malloc'd copy of the framework file it
+ * used (caller frees; NULL when not found).  *found says whether there is
+ * such a run. */
+dti_err store_scoring_run_by_id(staging *st, int64_t id, store_scoring_run *out,
+				char **framework_body, bool *found, dti_diag *d);
+
+/* Inserts a scoring run with status 'running' (inside the caller's
+ * transaction); *id receives its id. */
+dti_err store_scoring_run_start(staging *st, int year, const char *framework_sha256,
+				const char *edition, const char *mode, const char *started_at,
+				size_t communes, int64_t *id, dti_diag *d);
+/* Marks run `id` 'ok' with its end time and input fingerprint. */
+dti_err store_scoring_run_finish(staging *st, int64_t id, const char *finished_at,
+				 const char *input_sha256, dti_diag *d);
+
+/* One row of current_input (the resolved value of a variable for a
+ * commune and year).  Pointers are valid during the callback only. */
+typedef struct store_input {
+	const char *commune_code;
+	const char *variable;
+	const char *value;           /* NULL when there is none */
+	double num;                  /* 0 when NULL (an enum, or no value) */
+	const char *state;           /* NULL when NULL */
+	const char *observation_ids; /* comma-separated; NULL when none */
+} store_input;
+
+typedef dti_err (*store_input_fn)(void *ctx, const store_input *in, dti_diag *d);
+
+/* Calls fn for every row of current_input of `year`: in the view's own
+ * order, or, when sorted, ordered by commune code (slower).  A non-zero
+ * return of fn stops the read and is returned. */
+dti_err store_current_inputs(staging *st, int year, bool sorted, store_input_fn fn, void *ctx,
+			     dti_diag *d);
+
+/* Whether input_set holds a document under digest `sha256`. */
+dti_err store_input_set_has(staging *st, const char *sha256, bool *found, dti_diag *d);
+/* Stores the JSON document `inputs` under `sha256` (inside the caller's
+ * transaction); the digest must be new. */
+dti_err store_input_set_put(staging *st, const char *sha256, const char *inputs, dti_diag *d);
+/* Names input set `sha256` as the inputs of commune `code` in run `run_id`. */
+dti_err store_scoring_input_put(staging *st, int64_t run_id, const char *code, const char *sha256,
+				dti_diag *d);
+
+/* One row of the score table.  When read, the pointers are valid during
+ * the callback only. */
+typedef struct store_score {
+	const char *commune_code;
+	const char *commune_name; /* read only: the commune's name, or its code */
+	const char *item;         /* indicator or pillar id, or "TOTAL" */
+	const char *level;        /* "indicator", "pillar" or "total" */
+	double points, max_points, fraction;
+	double ratio;             /* NaN: NULL */
+	const char *flags;        /* flag words; "" for none */
+	int64_t rank;             /* 0: NULL (only totals have one) */
+} store_score;
+
+/* Fills rows[0 .. per-1] with the scores of the run's commune number
+ * `commune` (the strings must stay valid until the next call). */
+typedef void (*store_score_fill_fn)(void *ctx, size_t commune, store_score *rows);
+
+/* Stores the scores of run `run_id` for communes 0 .. n_communes-1, each
+ * with `per` rows filled by fill, in that order (inside the caller's
+ * transaction).  A commune's rows go in one multi-row INSERT when SQLite
+ * takes that many parameters, else one row at a time. */
+dti_err store_scores_put(staging *st, int64_t run_id, size_t n_communes, size_t per,
+			 store_score_fill_fn fill, void *ctx, dti_diag *d);
+
+typedef dti_err (*store_score_fn)(void *ctx, const store_score *s, dti_diag *d);
+
+/* Calls fn for every score row of run `run_id`, communes by rank then code
+ * (commune_name filled). */
+dti_err store_scores_each(staging *st, int64_t run_id, store_score_fn fn, void *ctx,
+			  dti_diag *d);
+
+/* One input of a scoring run as the score_input view shows it.  Pointers
+ * are valid during the callback only. */
+typedef struct store_score_input {
+	const char *commune_code;
+	const char *variable;
+	const char *value; /* NULL when none */
+	double num;        /* NaN: NULL */
+	const char *state; /* NULL when NULL */
+} store_score_input;
+
+typedef dti_err (*store_score_input_fn)(void *ctx, const store_score_input *in, dti_diag *d);
+
+/* Calls fn for every input of run `run_id`. */
+dti_err store_score_inputs_each(staging *st, int64_t run_id, store_score_input_fn fn, void *ctx,
+				dti_diag *d);
+
+/* An observation behind an input of a scoring run, with its appraisal,
+ * source and fetching run.  Pointers are valid during the callback only;
+ * each but the commune code and variable is NULL for SQL NULL. */
+typedef struct store_input_observation {
+	const char *commune_code, *variable;
+	int64_t id;
+	const char *value, *state;        /* after appraisal */
+	const char *source, *source_kind; /* source.name, source.kind */
+	const char *observed_at;
+	const char *input;                /* file or URL read; "" when none */
+	const char *proof_url, *note;
+	const char *appraised_by, *appraisal_reason;
+} store_input_observation;
+
+typedef dti_err (*store_input_observation_fn)(void *ctx, const store_input_observation *o,
+					      dti_diag *d);
+
+/* Calls fn for the observations behind every input of run `run_id` — for
+ * an input rejected by an appraiser, the rejected observations (the run
+ * scored none) — ordered by commune, variable and observation id. */
+dti_err store_input_observations_each(staging *st, int64_t run_id, store_input_observation_fn fn,
+				      void *ctx, dti_diag *d);
+
+#endif
