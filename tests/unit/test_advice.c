@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -348,8 +349,11 @@ static void test_random_every_kind(void **state)
 	enum { N = 4 };
 	static inputs in[N];
 	unsigned seen[RULE_KIND_COUNT] = {0};
-	unsigned long seed = 12345;
+	/* The seed is printed; DTI_TEST_SEED=N replays a failure. */
+	const char *given = getenv("DTI_TEST_SEED");
+	unsigned long seed = given && *given ? strtoul(given, NULL, 10) : (unsigned long)time(NULL);
 	(void)state;
+	printf("test_random_every_kind: seed %lu (replay with DTI_TEST_SEED=%lu)\n", seed, seed);
 
 	for (int round = 0; round < 300; round++) {
 		for (size_t c = 0; c < N; c++)
