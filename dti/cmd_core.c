@@ -13,6 +13,7 @@
 #include "rescore.h"
 #include "score.h"
 #include "sheet.h"
+#include "store_status.h"
 #include "units.h"
 #include "util.h"
 
@@ -358,7 +359,7 @@ int cmd_runs(app *a, int argc, char **argv)
 	static const struct option opts[] = {{"limit", required_argument, NULL, 'l'},
 					     {NULL, 0, NULL, 0}};
 	int64_t limit = 20;
-	sqlite3_stmt *s = NULL;
+	store_run_rows runs = {0};
 	dti_diag d;
 	dti_err rc;
 	int c;
@@ -367,22 +368,20 @@ int cmd_runs(app *a, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+l:", opts, NULL)) != -1)
 		if (c != 'l' || !parse_i64(optarg, &limit) || limit <= 0)
 			return usage_error("runs: --limit takes a positive number");
-	rc = staging_prepare(a->st,
-			     "SELECT r.id, coalesce(s.name, ''), r.program, r.status, r.started_at, "
-			     "coalesce(r.finished_at, ''), r.records_read, r.records_stored, "
-			     "r.records_skipped, r.records_rejected, coalesce(r.input, ''), "
-			     "coalesce(replace(r.error, char(10), ' | '), '') "
-			     "FROM run r LEFT JOIN source s ON s.id = r.source_id ORDER BY r.id DESC LIMIT ?1",
-			     &s, &d);
-	if (rc)
+	rc = store_runs_latest(a->st, limit, &runs, &d);
+	if (rc) {
+		store_run_rows_free(&runs);
 		return fail(rc, &d);
-	sqlite3_bind_int64(s, 1, limit);
-	printf("id\tsource\tprogram\tstatus\tstarted\tfinished\tread\tstored\tskipped\trejected\tinput\terror\n");
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		for (int i = 0; i < 12; i++)
-			printf("%s%s", (const char *)sqlite3_column_text(s, i), i == 11 ? "\n" : "\t");
 	}
-	sqlite3_finalize(s);
+	printf("id\tsource\tprogram\tstatus\tstarted\tfinished\tread\tstored\tskipped\trejected\tinput\terror\n");
+	for (size_t i = 0; i < runs.n; i++) {
+		const store_run_row *r = &runs.items[i];
+		printf("%lld\t%s\t%s\t%s\t%s\t%s\t%lld\t%lld\t%lld\t%lld\t%s\t%s\n", (long long)r->id,
+		       r->source, r->program, r->status, r->started_at, r->finished_at,
+		       (long long)r->read, (long long)r->stored, (long long)r->skipped,
+		       (long long)r->rejected, r->input, r->error);
+	}
+	store_run_rows_free(&runs);
 	return EXIT_OK;
 }
 
