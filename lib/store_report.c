@@ -219,6 +219,47 @@ dti_err store_report_ratio_range(staging *st, int64_t run_id, const char *item, 
 	return rc;
 }
 
+static dti_err take_total(void *ctx, const store_row *r, dti_diag *d)
+{
+	store_report_totals *l = ctx;
+	store_report_total *t;
+
+	(void)d;
+	l->items = xrealloc(l->items, (l->n + 1) * sizeof *l->items);
+	t = &l->items[l->n++];
+	t->code = xstrdup(store_text(r, 0));
+	t->name = xstrdup(store_text(r, 1));
+	t->max_points = store_num(r, 2);
+	t->fraction = store_num(r, 3);
+	t->flags = xstrdup(store_text(r, 4));
+	return DTI_EOK;
+}
+
+dti_err store_report_totals_of(staging *st, int64_t run_id, store_report_totals *out,
+			       dti_diag *d)
+{
+	static const char sql[] =
+		"SELECT s.commune_code, coalesce(c.name, ''), s.max_points, s.fraction, s.flags "
+		"FROM score s LEFT JOIN commune c ON c.code = s.commune_code "
+		"WHERE s.scoring_run_id = ?1 AND s.level = 'total' ORDER BY s.commune_code";
+
+	memset(out, 0, sizeof *out);
+	return store_each(st, d, sql, take_total, out, NULL, STORE_ARGS(STORE_INT(run_id)));
+}
+
+void store_report_totals_free(store_report_totals *l)
+{
+	for (size_t i = 0; l && i < l->n; i++) {
+		free(l->items[i].code);
+		free(l->items[i].name);
+		free(l->items[i].flags);
+	}
+	if (l) {
+		free(l->items);
+		memset(l, 0, sizeof *l);
+	}
+}
+
 dti_err store_report_previous_run(staging *st, int year, int64_t *id, dti_diag *d)
 {
 	return store_int64(st, d,

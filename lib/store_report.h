@@ -89,6 +89,27 @@ void store_report_obs_list_free(store_report_obs_list *l);
 dti_err store_report_ratio_range(staging *st, int64_t run_id, const char *item, double *min,
 				 double *max, dti_diag *d);
 
+/* What the exports show of a commune's TOTAL row beyond the loaded results
+ * (scorer/results.h carries only its points and rank): its maximum,
+ * fraction and flags, and the commune's name as the exports write it. */
+typedef struct store_report_total {
+	char *code;
+	char *name; /* "" for a commune not in the commune table */
+	double max_points, fraction;
+	char *flags;
+} store_report_total;
+
+typedef struct store_report_totals {
+	store_report_total *items; /* by commune code */
+	size_t n;
+} store_report_totals;
+
+/* The TOTAL row of every commune of a scoring run, by code.  Caller frees
+ * *out with store_report_totals_free, also on error. */
+dti_err store_report_totals_of(staging *st, int64_t run_id, store_report_totals *out,
+			       dti_diag *d);
+void store_report_totals_free(store_report_totals *l);
+
 /* The latest 'ok' scoring run of the most recent year before `year`, or
  * 0 (view latest_scoring_run). */
 dti_err store_report_previous_run(staging *st, int year, int64_t *id, dti_diag *d);
