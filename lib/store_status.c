@@ -20,6 +20,18 @@ static void *grow(void *items, size_t n, size_t size)
 	return p;
 }
 
+/* Runs a query whose first row (if any) fn reads; *found says whether
+ * there was one. */
+static dti_err first_row(staging *st, const char *sql, store_row_fn fn, void *ctx, bool *found,
+			 const store_arg *args, size_t n, dti_diag *d)
+{
+	size_t rows = 0;
+	dti_err rc = store_each(st, d, sql, fn, ctx, &rows, args, n);
+
+	*found = !rc && rows > 0;
+	return rc;
+}
+
 /* ---- source freshness ------------------------------------------------ */
 
 static dti_err take_freshness(void *ctx, const store_row *r, dti_diag *d)
@@ -45,14 +57,10 @@ dti_err store_source_freshness(staging *st, const char *name, store_freshness *o
 		"       f.last_status, f.last_success, "
 		"       (julianday('now') - julianday(f.last_success)) * 24, f.max_age_hours, f.last_error "
 		"FROM source_freshness f WHERE f.source = ?1 LIMIT 1";
-	size_t rows = 0;
-	dti_err rc;
 
 	memset(out, 0, sizeof *out);
 	out->age_hours = out->max_age_hours = NAN;
-	rc = store_each(st, d, sql, take_freshness, out, &rows, STORE_ARGS(STORE_TEXT(name)));
-	*found = !rc && rows > 0;
-	return rc;
+	return first_row(st, sql, take_freshness, out, found, STORE_ARGS(STORE_TEXT(name)), d);
 }
 
 void store_freshness_free(store_freshness *f)
@@ -226,13 +234,9 @@ dti_err store_scoring_status_of(staging *st, int year, store_scoring_status *out
 	static const char sql[] =
 		"SELECT id, mode, coalesce(finished_at, started_at), communes FROM scoring_run "
 		"WHERE year = ?1 AND status = 'ok' ORDER BY id DESC LIMIT 1";
-	size_t rows = 0;
-	dti_err rc;
 
 	memset(out, 0, sizeof *out);
-	rc = store_each(st, d, sql, take_scoring, out, &rows, STORE_ARGS(STORE_INT(year)));
-	*found = !rc && rows > 0;
-	return rc;
+	return first_row(st, sql, take_scoring, out, found, STORE_ARGS(STORE_INT(year)), d);
 }
 
 /* ---- the nightly run's record ---------------------------------------- */
@@ -261,13 +265,9 @@ dti_err store_nightly_latest(staging *st, int year, store_nightly *out, bool *fo
 		"SELECT id, status, coalesce(exit_code, -1), started_at, coalesce(finished_at, ''), "
 		"sources_ok, sources_failed, coalesce(failed_sources, ''), coalesce(only_source, '') "
 		"FROM nightly_run WHERE year = ?1 ORDER BY id DESC LIMIT 1";
-	size_t rows = 0;
-	dti_err rc;
 
 	memset(out, 0, sizeof *out);
-	rc = store_each(st, d, sql, take_nightly, out, &rows, STORE_ARGS(STORE_INT(year)));
-	*found = !rc && rows > 0;
-	return rc;
+	return first_row(st, sql, take_nightly, out, found, STORE_ARGS(STORE_INT(year)), d);
 }
 
 void store_nightly_free(store_nightly *n)
@@ -302,13 +302,9 @@ dti_err store_nightly_published(staging *st, int year, store_published *out, boo
 		"SELECT id, published_at, coalesce(publish_program, ''), coalesce(scoring_run_id, 0), "
 		"coalesce(backup_file, '') FROM nightly_run WHERE year = ?1 AND published_at IS NOT NULL "
 		"ORDER BY id DESC LIMIT 1";
-	size_t rows = 0;
-	dti_err rc;
 
 	memset(out, 0, sizeof *out);
-	rc = store_each(st, d, sql, take_published, out, &rows, STORE_ARGS(STORE_INT(year)));
-	*found = !rc && rows > 0;
-	return rc;
+	return first_row(st, sql, take_published, out, found, STORE_ARGS(STORE_INT(year)), d);
 }
 
 void store_published_free(store_published *p)
