@@ -19,6 +19,18 @@
 #include "store_backup.h"
 #include "util.h"
 
+/* Removes a database file with its WAL and shared-memory files. */
+static void remove_db(const char *db)
+{
+	char p[128];
+
+	snprintf(p, sizeof p, "%s-wal", db);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", db);
+	unlink(p);
+	unlink(db);
+}
+
 static void test_name_pattern(void **state)
 {
 	(void)state;
@@ -129,14 +141,7 @@ static void test_backup_and_retention(void **state)
 	staging_close(st);
 	unlink(other);
 	rmdir(bdir);
-	{
-		char p[128];
-		snprintf(p, sizeof p, "%s-wal", db);
-		unlink(p);
-		snprintf(p, sizeof p, "%s-shm", db);
-		unlink(p);
-	}
-	unlink(db);
+	remove_db(db);
 	rmdir(dir);
 }
 
@@ -171,14 +176,7 @@ static void test_quick_check(void **state)
 	staging_close(st);
 	unlink(copy);
 	unlink(junk);
-	{
-		char p[128];
-		snprintf(p, sizeof p, "%s-wal", db);
-		unlink(p);
-		snprintf(p, sizeof p, "%s-shm", db);
-		unlink(p);
-	}
-	unlink(db);
+	remove_db(db);
 	rmdir(dir);
 }
 
