@@ -185,7 +185,8 @@ typedef struct publication {
 	store_source_states sources; /* for the data-quality page */
 } publication;
 
-/* Reads the run, the earlier year's and the sources' state.  Caller frees
+/* Reads the run and the earlier year's (the sources' state is read later,
+ * publish_into).  Caller frees
  * with publication_free, also on error. */
 static dti_err publication_load(staging *st, const scoring_run_info *run, publication *p,
 				dti_diag *d)
@@ -202,8 +203,6 @@ static dti_err publication_load(staging *st, const scoring_run_info *run, public
 		if (!rc)
 			rc = results_load(st, &p->prev_run, false, &p->prev, d);
 	}
-	if (!rc)
-		rc = store_source_states_list(st, &p->sources, d);
 	return rc;
 }
 
@@ -282,7 +281,13 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	ri.exports[1] = scores_name;
 	ri.exports[2] = json_name;
 	ri.sources = &p.sources;
-	rc = report_write(&ri, report_dir, paths, d);
+	/* The sources' ages are as of after the commune pages, as they always
+	 * were: the age is that of the data when the quality page is made. */
+	rc = report_write_communes(&ri, report_dir, paths, d);
+	if (!rc)
+		rc = store_source_states_list(st, &p.sources, d);
+	if (!rc)
+		rc = report_write_summary(&ri, report_dir, paths, d);
 out:
 	publication_free(&p);
 	sb_free(&sb);

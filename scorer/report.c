@@ -954,46 +954,55 @@ static void yoy_page(strbuf *sb, const report_input *in)
 	page_end(sb, in);
 }
 
-dti_err report_write(const report_input *in, const char *dir, FILE *paths, dti_diag *d)
+dti_err report_write_communes(const report_input *in, const char *dir, FILE *paths, dti_diag *d)
 {
 	strbuf sb;
 	dti_err rc;
 
 	sb_init(&sb, 0);
 	rc = make_dirs(dir, d);
-	if (rc)
-		goto out;
-	/* Commune pages first: index.html, written last, is the report's path. */
-	for (size_t c = 0; c < in->now->n; c++) {
+	for (size_t c = 0; !rc && c < in->now->n; c++) {
 		const char *code = in->now->communes[c].code;
 		char name[64];
 		if (!*code || strspn(code, "0123456789") != strlen(code) || strlen(code) > 16) {
 			rc = diag_set(d, DTI_EINVALID, "commune code '%s' cannot name a page", code);
-			goto out;
+			break;
 		}
 		sb_reset(&sb);
 		commune_page(&sb, in, c);
 		snprintf(name, sizeof name, "commune-%s.html", code);
 		rc = write_output(dir, name, &sb, paths, d);
-		if (rc)
-			goto out;
 	}
-	sb_reset(&sb);
+	sb_free(&sb);
+	return rc;
+}
+
+dti_err report_write_summary(const report_input *in, const char *dir, FILE *paths, dti_diag *d)
+{
+	strbuf sb;
+	dti_err rc;
+
+	sb_init(&sb, 0);
 	quality_page(&sb, in);
 	rc = write_output(dir, "data-quality.html", &sb, paths, d);
-	if (rc)
-		goto out;
-	if (in->prev) {
+	if (!rc && in->prev) {
 		sb_reset(&sb);
 		yoy_page(&sb, in);
 		rc = write_output(dir, "year-over-year.html", &sb, paths, d);
-		if (rc)
-			goto out;
 	}
-	sb_reset(&sb);
-	district_page(&sb, in);
-	rc = write_output(dir, "index.html", &sb, paths, d);
-out:
+	if (!rc) {
+		sb_reset(&sb);
+		district_page(&sb, in);
+		rc = write_output(dir, "index.html", &sb, paths, d);
+	}
 	sb_free(&sb);
 	return rc;
+}
+
+dti_err report_write(const report_input *in, const char *dir, FILE *paths, dti_diag *d)
+{
+	/* Commune pages first: index.html, written last, is the report's path. */
+	dti_err rc = report_write_communes(in, dir, paths, d);
+
+	return rc ? rc : report_write_summary(in, dir, paths, d);
 }

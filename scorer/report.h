@@ -48,5 +48,10 @@ typedef struct report_input {
  * the report reads nothing itself.  Prints each path written to paths
  * (may be NULL). */
 dti_err report_write(const report_input *in, const char *dir, FILE *paths, dti_diag *d);
+/* report_write in its two steps: the commune pages (creating dir), then
+ * data-quality.html, year-over-year.html and index.html; in->sources is
+ * read only by the second. */
+dti_err report_write_communes(const report_input *in, const char *dir, FILE *paths, dti_diag *d);
+dti_err report_write_summary(const report_input *in, const char *dir, FILE *paths, dti_diag *d);
 
 #endif
