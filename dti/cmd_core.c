@@ -13,6 +13,7 @@
 #include "rescore.h"
 #include "score.h"
 #include "sheet.h"
+#include "store_status.h"
 #include "units.h"
 #include "util.h"
 
@@ -97,6 +98,123 @@ int cmd_communes(app *a, int argc, char **argv)
 /* Sheets read whole for --if-changed are bounded like any input. */
 #define IMPORT_MAX_BYTES ((size_t)256 << 20)
 
+typedef struct import_opts {
+	const char *source;
+	sheet_format fmt;
+	bool dry, if_changed;
+} import_opts;
+
+/* For --if-changed: the file read whole into *bytes (the caller frees);
+ * *unchanged when it is what the source's last import stored, in which
+ * case the 'unchanged' run is recorded (unless a dry run) and logged.
+ * Returns EXIT_OK or EXIT_DB (logged). */
+static int import_read_whole(app *a, const import_opts *io, const batch_target *t, char **bytes,
+			     size_t *len, bool *unchanged)
+{
+	char sha[65], last[65];
+	dti_diag d;
+	dti_err rc = read_file(t->input, IMPORT_MAX_BYTES, bytes, len, &d);
+
+	*unchanged = false;
+	if (!rc) {
+		sha256_hex(*bytes, *len, sha);
+		rc = staging_last_payload(a->st, io->source, a->year, last, &d);
+	}
+	if (!rc && strcmp(sha, last) == 0) {
+		*unchanged = true;
+		if (!io->dry)
+			rc = batch_record_run(a->st, t, "unchanged", NULL, NULL, sha, NULL, &d);
+		if (!rc)
+			log_info("%s: unchanged since the last import of %s for %d; nothing stored",
+				 t->input, io->source, a->year);
+	}
+	if (rc) {
+		log_error("%s", d.msg);
+		return EXIT_DB;
+	}
+	return EXIT_OK;
+}
+
+/* Reads one sheet from f (consumed) and stores it whole, or records why
+ * not.  Returns EXIT_OK, EXIT_REFUSED (bad sheet) or EXIT_DB, logged. */
+static int import_sheet(app *a, const import_opts *io, commune_index *ix, FILE *f,
+			const batch_target *t)
+{
+	const char *file = t->input;
+	dti_problems p = {0};
+	batch b;
+	dti_diag d;
+	dti_err rc;
+	int code = EXIT_OK;
+
+	batch_init(&b);
+	rc = sheet_read_csv(f, file, io->fmt, a->fw, ix, a->year, &b, &p, &d);
+	fclose(f);
+	if (rc == DTI_EPARSE)
+		problems_add(&p, "%s", d.msg);
+	if (rc) {
+		char *err = problems_join(&p, 50);
+		for (size_t k = 0; k < p.stored; k++)
+			log_error("%s", p.items[k]);
+		log_error("%s: %zu problem%s; nothing of this file was stored", file, p.count,
+			  p.count == 1 ? "" : "s");
+		if (!io->dry && batch_record_run(a->st, t, "failed", &b.counts, err, NULL, NULL, &d))
+			log_error("%s", d.msg);
+		free(err);
+		code = EXIT_REFUSED;
+	} else if (io->dry) {
+		log_info("%s: dry run: %ld records read, %zu values valid, %ld empty; nothing stored",
+			 file, b.counts.read, b.count, b.counts.skipped);
+	} else {
+		int64_t run = 0;
+		rc = batch_store(a->st, &b, t, &run, &d);
+		if (rc) {
+			log_error("%s", d.msg);
+			code = EXIT_DB;
+		} else {
+			log_info("%s: run %lld stored %ld values (%ld records read, %ld empty or "
+				 "unchanged)",
+				 file, (long long)run, b.counts.stored, b.counts.read, b.counts.skipped);
+		}
+	}
+	batch_free(&b);
+	problems_free(&p);
+	return code;
+}
+
+/* One file of `dti import`: EXIT_OK, EXIT_REFUSED or EXIT_DB, logged. */
+static int import_file(app *a, const import_opts *io, commune_index *ix, const char *file)
+{
+	batch_target t = {io->source, "sheet", "dti import", a->year, file, NULL, 0, false};
+	char *bytes = NULL;
+	size_t len = 0;
+	bool unchanged = false;
+	FILE *f = NULL;
+	int code = EXIT_OK;
+
+	if (io->if_changed) {
+		code = import_read_whole(a, io, &t, &bytes, &len, &unchanged);
+		if (code || unchanged)
+			goto out;
+		t.payload = bytes;
+		t.payload_len = len;
+		f = fmemopen(bytes, len ? len : 1, "rb");
+		if (f && len == 0)
+			fseek(f, 0, SEEK_END);
+	} else {
+		f = fopen(file, "rb");
+	}
+	if (!f) {
+		log_error("cannot open '%s'", file);
+		code = EXIT_DB;
+		goto out;
+	}
+	code = import_sheet(a, io, ix, f, &t);
+out:
+	free(bytes);
+	return code;
+}
+
 int cmd_import(app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {{"source", required_argument, NULL, 's'},
@@ -104,9 +222,7 @@ int cmd_import(app *a, int argc, char **argv)
 					     {"dry-run", no_argument, NULL, 'n'},
 					     {"if-changed", no_argument, NULL, 'i'},
 					     {NULL, 0, NULL, 0}};
-	const char *source = "district-sheet";
-	sheet_format fmt = SHEET_AUTO;
-	bool dry = false, if_changed = false;
+	import_opts io = {"district-sheet", SHEET_AUTO, false, false};
 	commune_list active = {0};
 	commune_index ix;
 	dti_diag d;
@@ -116,15 +232,15 @@ int cmd_import(app *a, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+s:f:ni", opts, NULL)) != -1) {
 		if (c == 's')
-			source = optarg;
+			io.source = optarg;
 		else if (c == 'f' && strcmp(optarg, "long") == 0)
-			fmt = SHEET_LONG;
+			io.fmt = SHEET_LONG;
 		else if (c == 'f' && strcmp(optarg, "wide") == 0)
-			fmt = SHEET_WIDE;
+			io.fmt = SHEET_WIDE;
 		else if (c == 'n')
-			dry = true;
+			io.dry = true;
 		else if (c == 'i')
-			if_changed = true;
+			io.if_changed = true;
 		else
 			return usage_error("import: unknown option or format (long, wide)");
 	}
@@ -135,87 +251,12 @@ int cmd_import(app *a, int argc, char **argv)
 		return fail(rc, &d);
 	commune_index_build(&ix, &active);
 	for (int i = optind; i < argc; i++) {
-		const char *file = argv[i];
-		FILE *f = NULL;
-		char *bytes = NULL;
-		size_t len = 0;
-		batch b;
-		dti_problems p = {0};
-		batch_target t = {source, "sheet", "dti import", a->year, file, NULL, 0, false};
-
-		if (if_changed) {
-			char sha[65], last[65];
-			rc = read_file(file, IMPORT_MAX_BYTES, &bytes, &len, &d);
-			if (!rc) {
-				sha256_hex(bytes, len, sha);
-				rc = staging_last_payload(a->st, source, a->year, last, &d);
-			}
-			if (!rc && strcmp(sha, last) == 0) {
-				if (!dry)
-					rc = batch_record_run(a->st, &t, "unchanged", NULL, NULL, sha, NULL, &d);
-				if (!rc)
-					log_info("%s: unchanged since the last import of %s for %d; nothing stored",
-						 file, source, a->year);
-				free(bytes);
-				if (rc) {
-					log_error("%s", d.msg);
-					code = EXIT_DB;
-				}
-				continue;
-			}
-			if (rc) {
-				log_error("%s", d.msg);
-				free(bytes);
-				code = EXIT_DB;
-				continue;
-			}
-			t.payload = bytes;
-			t.payload_len = len;
-			f = fmemopen(bytes, len ? len : 1, "rb");
-			if (f && len == 0)
-				fseek(f, 0, SEEK_END);
-		} else {
-			f = fopen(file, "rb");
-		}
-		if (!f) {
-			log_error("cannot open '%s'", file);
-			free(bytes);
+		int one = import_file(a, &io, &ix, argv[i]);
+		/* A database failure wins over a refused sheet, which wins over ok. */
+		if (one == EXIT_DB)
 			code = EXIT_DB;
-			continue;
-		}
-		batch_init(&b);
-		rc = sheet_read_csv(f, file, fmt, a->fw, &ix, a->year, &b, &p, &d);
-		fclose(f);
-		if (rc == DTI_EPARSE)
-			problems_add(&p, "%s", d.msg);
-		if (rc) {
-			char *err = problems_join(&p, 50);
-			for (size_t k = 0; k < p.stored; k++)
-				log_error("%s", p.items[k]);
-			log_error("%s: %zu problem%s; nothing of this file was stored", file, p.count,
-				  p.count == 1 ? "" : "s");
-			if (!dry && batch_record_run(a->st, &t, "failed", &b.counts, err, NULL, NULL, &d))
-				log_error("%s", d.msg);
-			free(err);
+		else if (one == EXIT_REFUSED)
 			code = code ? code : EXIT_REFUSED;
-		} else if (dry) {
-			log_info("%s: dry run: %ld records read, %zu values valid, %ld empty; nothing stored",
-				 file, b.counts.read, b.count, b.counts.skipped);
-		} else {
-			int64_t run = 0;
-			rc = batch_store(a->st, &b, &t, &run, &d);
-			if (rc) {
-				log_error("%s", d.msg);
-				code = EXIT_DB;
-			} else {
-				log_info("%s: run %lld stored %ld values (%ld records read, %ld empty or "
-					 "unchanged)",
-					 file, (long long)run, b.counts.stored, b.counts.read, b.counts.skipped);
-			}
-		}
-		batch_free(&b);
-		problems_free(&p);
-		free(bytes);
 	}
 	commune_index_free(&ix);
 	commune_list_free(&active);
@@ -357,7 +398,7 @@ int cmd_runs(app *a, int argc, char **argv)
 	static const struct option opts[] = {{"limit", required_argument, NULL, 'l'},
 					     {NULL, 0, NULL, 0}};
 	int64_t limit = 20;
-	sqlite3_stmt *s = NULL;
+	store_run_rows runs = {0};
 	dti_diag d;
 	dti_err rc;
 	int c;
@@ -366,22 +407,20 @@ int cmd_runs(app *a, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+l:", opts, NULL)) != -1)
 		if (c != 'l' || !parse_i64(optarg, &limit) || limit <= 0)
 			return usage_error("runs: --limit takes a positive number");
-	rc = staging_prepare(a->st,
-			     "SELECT r.id, coalesce(s.name, ''), r.program, r.status, r.started_at, "
-			     "coalesce(r.finished_at, ''), r.records_read, r.records_stored, "
-			     "r.records_skipped, r.records_rejected, coalesce(r.input, ''), "
-			     "coalesce(replace(r.error, char(10), ' | '), '') "
-			     "FROM run r LEFT JOIN source s ON s.id = r.source_id ORDER BY r.id DESC LIMIT ?1",
-			     &s, &d);
-	if (rc)
+	rc = store_runs_latest(a->st, limit, &runs, &d);
+	if (rc) {
+		store_run_rows_free(&runs);
 		return fail(rc, &d);
-	sqlite3_bind_int64(s, 1, limit);
-	printf("id\tsource\tprogram\tstatus\tstarted\tfinished\tread\tstored\tskipped\trejected\tinput\terror\n");
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		for (int i = 0; i < 12; i++)
-			printf("%s%s", (const char *)sqlite3_column_text(s, i), i == 11 ? "\n" : "\t");
 	}
-	sqlite3_finalize(s);
+	printf("id\tsource\tprogram\tstatus\tstarted\tfinished\tread\tstored\tskipped\trejected\tinput\terror\n");
+	for (size_t i = 0; i < runs.n; i++) {
+		const store_run_row *r = &runs.items[i];
+		printf("%lld\t%s\t%s\t%s\t%s\t%s\t%lld\t%lld\t%lld\t%lld\t%s\t%s\n", (long long)r->id,
+		       r->source, r->program, r->status, r->started_at, r->finished_at,
+		       (long long)r->read, (long long)r->stored, (long long)r->skipped,
+		       (long long)r->rejected, r->input, r->error);
+	}
+	store_run_rows_free(&runs);
 	return EXIT_OK;
 }
 

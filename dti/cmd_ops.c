@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "collector.h"
 #include "log.h"
+#include "store_status.h"
 #include "text.h"
 #include "util.h"
 
@@ -403,59 +404,67 @@ static int lock_held(const char *path)
 	return held;
 }
 
-static const char *col(sqlite3_stmt *s, int i)
+/* The state of one source from its freshness: failing, stale, running or
+ * ok (not-configured for a source the configuration no longer has);
+ * *bad says whether it needs attention. */
+static const char *source_state(const char *last_status, double age_h, double max_age,
+				bool configured, int *bad)
 {
-	const unsigned char *t = sqlite3_column_text(s, i);
-	return t ? (const char *)t : "";
-}
+	bool stale = isnan(age_h) || (!isnan(max_age) && age_h > max_age);
+	const char *state;
 
-/* One line of the status table; returns 1 when the source needs attention. */
-static int status_line(sqlite3_stmt *q, const char *name, const char *kind, double cfg_max,
-		       bool configured, strbuf *problems)
-{
-	const char *state, *last_run = "never", *last_status = "", *last_success = "never", *err = "";
-	char age[32] = "-", max[32] = "-";
-	double max_age = cfg_max, age_h = NAN;
-	bool found, stale;
-	int bad = 0;
-	char *err1 = NULL;
-
-	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-	found = sqlite3_step(q) == SQLITE_ROW;
-	if (found) {
-		if (sqlite3_column_type(q, 0) != SQLITE_NULL)
-			last_run = col(q, 0);
-		last_status = col(q, 1);
-		if (sqlite3_column_type(q, 2) != SQLITE_NULL)
-			last_success = col(q, 2);
-		if (sqlite3_column_type(q, 3) != SQLITE_NULL)
-			age_h = sqlite3_column_double(q, 3);
-		if (isnan(max_age) && sqlite3_column_type(q, 4) != SQLITE_NULL)
-			max_age = sqlite3_column_double(q, 4);
-		err = col(q, 5);
-	}
-	if (!isnan(age_h))
-		snprintf(age, sizeof age, "%.1f", age_h);
-	if (!isnan(max_age))
-		snprintf(max, sizeof max, "%g", max_age);
-	stale = isnan(age_h) || (!isnan(max_age) && age_h > max_age);
+	*bad = 0;
 	if (strcmp(last_status, "failed") == 0) {
 		state = stale ? "failing,stale" : "failing";
-		bad = 1;
+		*bad = 1;
 	} else if (stale) {
 		state = "stale";
-		bad = 1;
+		*bad = 1;
 	} else if (strcmp(last_status, "running") == 0) {
 		state = "running";
 	} else {
 		state = "ok";
 	}
 	if (!configured) {
-		state = bad ? "not-configured" : "ok,not-configured";
-		bad = 0;
+		state = *bad ? "not-configured" : "ok,not-configured";
+		*bad = 0;
 	}
+	return state;
+}
+
+/* One line of the status table; *bad is 1 when the source needs attention. */
+static dti_err status_line(staging *st, const char *name, const char *kind, double cfg_max,
+			   bool configured, strbuf *problems, int *bad, dti_diag *d)
+{
+	const char *state, *last_run = "never", *last_status = "", *last_success = "never", *err = "";
+	char age[32] = "-", max[32] = "-";
+	double max_age = cfg_max, age_h = NAN;
+	store_freshness f;
+	bool found = false;
+	char *err1 = NULL;
+	dti_err rc = store_source_freshness(st, name, &f, &found, d);
+
+	*bad = 0;
+	if (rc)
+		goto out;
+	if (found) {
+		if (f.last_run)
+			last_run = f.last_run;
+		last_status = f.last_status ? f.last_status : "";
+		if (f.last_success)
+			last_success = f.last_success;
+		age_h = f.age_hours;
+		if (isnan(max_age))
+			max_age = f.max_age_hours;
+		err = f.last_error ? f.last_error : "";
+	}
+	if (!isnan(age_h))
+		snprintf(age, sizeof age, "%.1f", age_h);
+	if (!isnan(max_age))
+		snprintf(max, sizeof max, "%g", max_age);
+	state = source_state(last_status, age_h, max_age, configured, bad);
 	/* The last error on one line. */
-	err1 = xstrdup(strcmp(last_status, "failed") == 0 || bad ? err : "");
+	err1 = xstrdup(strcmp(last_status, "failed") == 0 || *bad ? err : "");
 	text_printable(err1); /* errors stored by an older dti */
 	for (char *p = err1; *p; p++)
 		if (*p == '\n')
@@ -468,19 +477,106 @@ static int status_line(sqlite3_stmt *q, const char *name, const char *kind, doub
 	}
 	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s/%s\t%s\n", name, kind, state, last_run,
 	       *last_status ? last_status : "-", last_success, age, max, err1);
-	if (bad)
+	if (*bad)
 		sb_appendf(problems, "%s%s (%s)", problems->len ? ", " : "", name, state);
+out:
 	free(err1);
-	sqlite3_reset(q);
-	return bad;
+	store_freshness_free(&f);
+	return rc;
+}
+
+/* The table of sources: the configured ones in order, then those the
+ * database knows that the configuration no longer has.  *bad counts those
+ * needing attention. */
+static dti_err status_sources(app *a, const ops_sources *l, strbuf *problems, int *bad,
+			      dti_diag *d)
+{
+	store_source_names known = {0};
+	dti_err rc = DTI_EOK;
+	int one;
+
+	printf("source\tkind\tstate\tlast_run\tlast_status\tlast_success\tage_h/max_h\tlast_error\n");
+	for (size_t i = 0; !rc && i < l->count; i++) {
+		rc = status_line(a->st, l->items[i].name, l->items[i].kind, l->items[i].max_age, true,
+				 problems, &one, d);
+		*bad += one;
+	}
+	if (!rc)
+		rc = store_source_names_list(a->st, &known, d);
+	for (size_t i = 0; !rc && i < known.n; i++)
+		if (!sources_find(l, known.names[i]))
+			rc = status_line(a->st, known.names[i], known.kinds[i], NAN, false, problems,
+					 &one, d);
+	store_source_names_free(&known);
+	return rc;
+}
+
+/* The scoring, published and nightly lines; *bad counts the problems. */
+static dti_err status_runs(app *a, strbuf *problems, int *bad, dti_diag *d)
+{
+	store_scoring_status sr;
+	store_published pub = {0};
+	store_nightly nr = {0};
+	bool found = false, published = false;
+	char *lock = NULL;
+	dti_err rc = store_scoring_status_of(a->st, a->year, &sr, &found, d);
+
+	if (rc)
+		goto out;
+	if (found) {
+		printf("scoring:   run %lld (%s), year %d, %lld communes, finished %s\n",
+		       (long long)sr.id, sr.mode, a->year, (long long)sr.communes, sr.finished_at);
+	} else {
+		printf("scoring:   none for %d\n", a->year);
+		sb_appendf(problems, "%sno scoring run for %d", problems->len ? ", " : "", a->year);
+		(*bad)++;
+	}
+	rc = store_nightly_published(a->st, a->year, &pub, &published, d);
+	if (rc)
+		goto out;
+	if (published)
+		printf("published: %s by %s (nightly run %lld, scoring run %lld)\n", pub.published_at,
+		       pub.program, (long long)pub.nightly_id, (long long)pub.scoring_run_id);
+	else
+		printf("published: never by the nightly run for %d\n", a->year);
+	rc = store_nightly_latest(a->st, a->year, &nr, &found, d);
+	if (rc)
+		goto out;
+	if (found) {
+		const char *st = nr.status;
+		lock = lock_file_of(a);
+		if (strcmp(st, "running") == 0 && !lock_held(lock)) {
+			st = "interrupted";
+			sb_appendf(problems, "%slast nightly run was interrupted", problems->len ? ", " : "");
+			(*bad)++;
+		} else if (strcmp(st, "failed") == 0 || strcmp(st, "interrupted") == 0) {
+			sb_appendf(problems, "%slast nightly run %s", problems->len ? ", " : "", st);
+			(*bad)++;
+		}
+		printf("nightly:   run %lld %s (exit %lld), started %s, finished %s, %lld sources ok, %lld failed%s%s%s%s\n",
+		       (long long)nr.id, st, (long long)nr.exit_code, nr.started_at,
+		       *nr.finished_at ? nr.finished_at : "-", (long long)nr.sources_ok,
+		       (long long)nr.sources_failed, *nr.failed_sources ? ": " : "", nr.failed_sources,
+		       *nr.only_source ? ", only " : "", nr.only_source);
+	} else {
+		printf("nightly:   never run for %d\n", a->year);
+	}
+	/* Read again: the nightly run may have published in the meantime. */
+	store_published_free(&pub);
+	rc = store_nightly_published(a->st, a->year, &pub, &published, d);
+	if (!rc && published && *pub.backup_file)
+		printf("backup:    %s\n", pub.backup_file);
+out:
+	store_published_free(&pub);
+	store_nightly_free(&nr);
+	free(lock);
+	return rc;
 }
 
 int cmd_status(app *a, int argc, char **argv)
 {
 	ops_sources l = {0};
-	sqlite3_stmt *q = NULL, *others = NULL, *sr = NULL, *nr = NULL, *pub = NULL;
 	strbuf problems;
-	char *lock = NULL;
 	int bad = 0, code = EXIT_OK;
 	dti_diag d;
 	dti_err rc;
@@ -491,84 +587,15 @@ int cmd_status(app *a, int argc, char **argv)
 		return usage_error("status: no arguments expected");
 	rc = load_sources(a->cfg, &l, &d);
 	if (!rc)
-		rc = staging_prepare(
-			a->st,
-			"SELECT (SELECT coalesce(r.finished_at, r.started_at) FROM run r WHERE r.source_id = f.source_id "
-			"          AND r.status <> 'dry_run' ORDER BY r.id DESC LIMIT 1), "
-			"       f.last_status, f.last_success, "
-			"       (julianday('now') - julianday(f.last_success)) * 24, f.max_age_hours, f.last_error "
-			"FROM source_freshness f WHERE f.source = ?1",
-			&q, &d);
-	if (!rc)
-		rc = staging_prepare(a->st, "SELECT name, kind FROM source ORDER BY name", &others, &d);
-	if (!rc)
-		rc = staging_prepare(a->st,
-				     "SELECT id, mode, coalesce(finished_at, started_at), communes FROM scoring_run "
-				     "WHERE year = ?1 AND status = 'ok' ORDER BY id DESC LIMIT 1",
-				     &sr, &d);
-	if (!rc)
-		rc = staging_prepare(a->st,
-				     "SELECT id, status, coalesce(exit_code, -1), started_at, coalesce(finished_at, ''), "
-				     "sources_ok, sources_failed, coalesce(failed_sources, ''), coalesce(only_source, '') "
-				     "FROM nightly_run WHERE year = ?1 ORDER BY id DESC LIMIT 1",
-				     &nr, &d);
-	if (!rc)
-		rc = staging_prepare(a->st,
-				     "SELECT id, published_at, coalesce(publish_program, ''), coalesce(scoring_run_id, 0), "
-				     "coalesce(backup_file, '') FROM nightly_run WHERE year = ?1 AND published_at IS NOT NULL "
-				     "ORDER BY id DESC LIMIT 1",
-				     &pub, &d);
+		rc = status_sources(a, &l, &problems, &bad, &d);
+	if (!rc) {
+		printf("\n");
+		rc = status_runs(a, &problems, &bad, &d);
+	}
 	if (rc) {
 		code = fail(rc, &d);
 		goto out;
 	}
-	printf("source\tkind\tstate\tlast_run\tlast_status\tlast_success\tage_h/max_h\tlast_error\n");
-	for (size_t i = 0; i < l.count; i++)
-		bad += status_line(q, l.items[i].name, l.items[i].kind, l.items[i].max_age, true,
-				   &problems);
-	while (sqlite3_step(others) == SQLITE_ROW) {
-		const char *name = col(others, 0);
-		if (!sources_find(&l, name))
-			status_line(q, name, col(others, 1), NAN, false, &problems);
-	}
-	printf("\n");
-	sqlite3_bind_int(sr, 1, a->year);
-	if (sqlite3_step(sr) == SQLITE_ROW) {
-		printf("scoring:   run %s (%s), year %d, %s communes, finished %s\n", col(sr, 0), col(sr, 1),
-		       a->year, col(sr, 3), col(sr, 2));
-	} else {
-		printf("scoring:   none for %d\n", a->year);
-		sb_appendf(&problems, "%sno scoring run for %d", problems.len ? ", " : "", a->year);
-		bad++;
-	}
-	sqlite3_bind_int(pub, 1, a->year);
-	if (sqlite3_step(pub) == SQLITE_ROW)
-		printf("published: %s by %s (nightly run %s, scoring run %s)\n", col(pub, 1), col(pub, 2),
-		       col(pub, 0), col(pub, 3));
-	else
-		printf("published: never by the nightly run for %d\n", a->year);
-	sqlite3_bind_int(nr, 1, a->year);
-	if (sqlite3_step(nr) == SQLITE_ROW) {
-		const char *st = col(nr, 1);
-		lock = lock_file_of(a);
-		if (strcmp(st, "running") == 0 && !lock_held(lock)) {
-			st = "interrupted";
-			sb_appendf(&problems, "%slast nightly run was interrupted", problems.len ? ", " : "");
-			bad++;
-		} else if (strcmp(st, "failed") == 0 || strcmp(st, "interrupted") == 0) {
-			sb_appendf(&problems, "%slast nightly run %s", problems.len ? ", " : "", st);
-			bad++;
-		}
-		printf("nightly:   run %s %s (exit %s), started %s, finished %s, %s sources ok, %s failed%s%s%s%s\n",
-		       col(nr, 0), st, col(nr, 2), col(nr, 3), *col(nr, 4) ? col(nr, 4) : "-", col(nr, 5),
-		       col(nr, 6), *col(nr, 7) ? ": " : "", col(nr, 7),
-		       *col(nr, 8) ? ", only " : "", col(nr, 8));
-	} else {
-		printf("nightly:   never run for %d\n", a->year);
-	}
-	sqlite3_reset(pub);
-	if (sqlite3_step(pub) == SQLITE_ROW && *col(pub, 4))
-		printf("backup:    %s\n", col(pub, 4));
 	if (bad) {
 		printf("status:    ATTENTION: %s\n", problems.data);
 		code = EXIT_REFUSED;
@@ -576,14 +603,8 @@ int cmd_status(app *a, int argc, char **argv)
 		printf("status:    ok\n");
 	}
 out:
-	sqlite3_finalize(q);
-	sqlite3_finalize(others);
-	sqlite3_finalize(sr);
-	sqlite3_finalize(nr);
-	sqlite3_finalize(pub);
 	sources_free(&l);
 	sb_free(&problems);
-	free(lock);
 	return code;
 }
 
@@ -592,28 +613,19 @@ out:
  * including those that never succeeded.  Inside the caller's transaction. */
 static dti_err sync_sources(app *a, const ops_sources *l, dti_diag *d)
 {
-	sqlite3_stmt *s = NULL;
-	dti_err rc = staging_prepare(a->st, "UPDATE source SET max_age_hours = ?2 WHERE id = ?1", &s, d);
+	dti_err rc = DTI_EOK;
 
 	for (size_t i = 0; !rc && i < l->count; i++) {
 		int64_t id = 0;
 		rc = staging_source(a->st, l->items[i].name, l->items[i].kind, &id, d);
-		if (rc)
-			break;
-		sqlite3_bind_int64(s, 1, id);
-		staging_bind_num(s, 2, l->items[i].max_age);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			rc = diag_set(d, DTI_EDB, "%s: cannot update source: %s", staging_path(a->st),
-				      sqlite3_errmsg(staging_db(a->st)));
-		sqlite3_reset(s);
+		if (!rc)
+			rc = staging_source_set_max_age(a->st, l->items[i].name, l->items[i].max_age, d);
 	}
-	sqlite3_finalize(s);
 	return rc;
 }
 
 static dti_err nightly_start(app *a, const char *only, int64_t *id, dti_diag *d)
 {
-	sqlite3_stmt *s = NULL;
 	ops_sources l = {0};
 	char now[32];
 	dti_err rc;
@@ -625,33 +637,8 @@ static dti_err nightly_start(app *a, const char *only, int64_t *id, dti_diag *d)
 	if (!rc)
 		rc = sync_sources(a, &l, d);
 	sources_free(&l);
-	if (rc) {
-		staging_rollback(a->st);
-		return rc;
-	}
-	/* The caller holds the lock: a row still 'running' is a run that died. */
-	rc = staging_prepare(a->st,
-			     "UPDATE nightly_run SET status = 'interrupted' WHERE status = 'running'", &s, d);
-	if (!rc && sqlite3_step(s) != SQLITE_DONE)
-		rc = diag_set(d, DTI_EDB, "%s: %s", staging_path(a->st), sqlite3_errmsg(staging_db(a->st)));
-	sqlite3_finalize(s);
-	s = NULL;
 	if (!rc)
-		rc = staging_prepare(a->st,
-				     "INSERT INTO nightly_run(year, only_source, started_at, status) "
-				     "VALUES (?1, ?2, ?3, 'running') RETURNING id",
-				     &s, d);
-	if (!rc) {
-		sqlite3_bind_int(s, 1, a->year);
-		staging_bind_text(s, 2, only);
-		sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			*id = sqlite3_column_int64(s, 0);
-		else
-			rc = diag_set(d, DTI_EDB, "%s: cannot record the nightly run: %s",
-				      staging_path(a->st), sqlite3_errmsg(staging_db(a->st)));
-	}
-	sqlite3_finalize(s);
+		rc = store_nightly_open(a->st, a->year, only, now, id, d);
 	if (!rc)
 		rc = staging_commit(a->st, d);
 	if (rc)
@@ -659,45 +646,12 @@ static dti_err nightly_start(app *a, const char *only, int64_t *id, dti_diag *d)
 	return rc;
 }
 
-typedef struct nightly_end {
-	int64_t id, exit_code, ok, failed;
-	const char *status, *failed_sources, *published, *backup, *summary;
-} nightly_end;
-
-static dti_err nightly_finish(app *a, const nightly_end *e, dti_diag *d)
+static dti_err nightly_finish(app *a, const store_nightly_end *e, dti_diag *d)
 {
-	sqlite3_stmt *s = NULL;
 	char now[32];
-	dti_err rc;
 
 	now_iso(now);
-	rc = staging_prepare(
-		a->st,
-		"UPDATE nightly_run SET finished_at = ?2, status = ?3, exit_code = ?4, sources_ok = ?5, "
-		"sources_failed = ?6, failed_sources = ?7, "
-		"scoring_run_id = (SELECT max(id) FROM scoring_run WHERE year = nightly_run.year AND status = 'ok'), "
-		"published_at = CASE WHEN ?8 IS NOT NULL THEN ?2 END, publish_program = ?8, backup_file = ?9, "
-		"summary = ?10 WHERE id = ?1",
-		&s, d);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(s, 1, e->id);
-	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, e->status, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, e->exit_code);
-	sqlite3_bind_int64(s, 5, e->ok);
-	sqlite3_bind_int64(s, 6, e->failed);
-	staging_bind_text(s, 7, e->failed_sources && *e->failed_sources ? e->failed_sources : NULL);
-	staging_bind_text(s, 8, e->published && *e->published ? e->published : NULL);
-	staging_bind_text(s, 9, e->backup && *e->backup ? e->backup : NULL);
-	staging_bind_text(s, 10, e->summary && *e->summary ? e->summary : NULL);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = diag_set(d, DTI_EDB, "%s: cannot record the nightly run: %s", staging_path(a->st),
-			      sqlite3_errmsg(staging_db(a->st)));
-	else if (sqlite3_changes(staging_db(a->st)) != 1)
-		rc = diag_set(d, DTI_ENOTFOUND, "no nightly run %lld", (long long)e->id);
-	sqlite3_finalize(s);
-	return rc;
+	return store_nightly_close(a->st, e, now, d);
 }
 
 int cmd_nightly_run(app *a, int argc, char **argv)
@@ -716,7 +670,7 @@ int cmd_nightly_run(app *a, int argc, char **argv)
 					     {"error", required_argument, NULL, 'E'},
 					     {NULL, 0, NULL, 0}};
 	static const char *const statuses[] = {"ok", "partial", "failed", "interrupted"};
-	nightly_end e = {0, -1, 0, 0, NULL, NULL, NULL, NULL, NULL};
+	store_nightly_end e = {0, -1, 0, 0, NULL, NULL, NULL, NULL, NULL};
 	const char *only = NULL, *source = NULL, *kind = NULL, *error = NULL;
 	bool start, status_ok = false;
 	dti_diag d;

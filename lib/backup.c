@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store_backup.h"
 #include "util.h"
 
 void backup_result_free(backup_result *r)
@@ -105,38 +106,11 @@ static dti_err prune(const char *dir, const char *stem, int keep, const char *sk
 	return rc;
 }
 
-static dti_err quick_check(const char *path, dti_diag *d)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *s = NULL;
-	dti_err rc = DTI_EOK;
-	const char *res;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &s, NULL) != SQLITE_OK) {
-		rc = diag_set(d, DTI_EDB, "%s: cannot check backup: %s", path,
-			      db ? sqlite3_errmsg(db) : "out of memory");
-		goto out;
-	}
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		rc = diag_set(d, DTI_EDB, "%s: cannot check backup: %s", path, sqlite3_errmsg(db));
-		goto out;
-	}
-	res = (const char *)sqlite3_column_text(s, 0);
-	if (!res || strcmp(res, "ok") != 0)
-		rc = diag_set(d, DTI_EDB, "%s: backup fails quick_check: %s", path, res ? res : "?");
-out:
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return rc;
-}
-
 dti_err backup_write(staging *st, const char *dir, int keep, backup_result *out, dti_diag *d)
 {
 	char now[32], stamp[32];
 	char *stem = db_stem(staging_path(st));
 	char *final = NULL, *tmp = NULL, *tmp_base = NULL;
-	sqlite3_stmt *s = NULL;
 	size_t j = 0;
 	dti_err rc;
 
@@ -163,16 +137,9 @@ dti_err backup_write(staging *st, const char *dir, int keep, backup_result *out,
 		goto out;
 	}
 	unlink(tmp);
-	rc = staging_prepare(st, "VACUUM INTO ?1", &s, d);
-	if (rc)
-		goto out;
-	sqlite3_bind_text(s, 1, tmp, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		rc = diag_set(d, DTI_EDB, "%s: cannot write backup '%s': %s", staging_path(st), tmp,
-			      sqlite3_errmsg(staging_db(st)));
-		goto out;
-	}
-	rc = quick_check(tmp, d);
+	rc = store_backup_vacuum_into(st, tmp, d);
+	if (!rc)
+		rc = store_backup_quick_check(tmp, d);
 	if (rc)
 		goto out;
 	if (rename(tmp, final) != 0) {
@@ -183,7 +150,6 @@ dti_err backup_write(staging *st, const char *dir, int keep, backup_result *out,
 	final = NULL;
 	rc = prune(dir, stem, keep, tmp_base, &out->removed, d);
 out:
-	sqlite3_finalize(s);
 	if (rc && tmp)
 		unlink(tmp);
 	free(tmp_base);

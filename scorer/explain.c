@@ -5,12 +5,15 @@
 #include <string.h>
 
 #include "rule_kinds.h"
+#include "store_report.h"
 #include "util.h"
 
 typedef struct explain_inputs {
 	const framework *fw;
 	rule_value *values;
 	char **texts;
+	char **obs;    /* observation ids per variable, NULL when none */
+	char **states; /* NULL when not stored */
 } explain_inputs;
 
 static rule_value lookup(void *ctx, const fw_variable *v)
@@ -19,30 +22,17 @@ static rule_value lookup(void *ctx, const fw_variable *v)
 	return in->values[v - in->fw->variables];
 }
 
-/* An observation as explain shows it: the columns of OBSERVATION_ROW,
- * then a WHERE on o (the observation) or st (its state). */
-#define OBSERVATION_ROW                                                                            \
-	"SELECT o.id, o.value, src.name, src.kind, o.run_id, o.observed_at, "                      \
-	"coalesce(r.input, ''), st.state, coalesce(st.appraised_by, ''), "                         \
-	"coalesce(st.appraisal_reason, ''), st.value, coalesce(o.proof_url, '') "                  \
-	"FROM observation o JOIN source src ON src.id = o.source_id "                              \
-	"JOIN run r ON r.id = o.run_id JOIN observation_state st ON st.id = o.id "
-
-static void print_observation(sqlite3_stmt *s, FILE *out)
+static void print_observation(const store_report_obs *o, FILE *out)
 {
-	fprintf(out, "      observation %lld: %s from source '%s' (%s), run %lld, %s",
-		(long long)sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
-		(const char *)sqlite3_column_text(s, 2), (const char *)sqlite3_column_text(s, 3),
-		(long long)sqlite3_column_int64(s, 4), (const char *)sqlite3_column_text(s, 5));
-	if (*(const char *)sqlite3_column_text(s, 6))
-		fprintf(out, ", read from %s", (const char *)sqlite3_column_text(s, 6));
-	if (strcmp((const char *)sqlite3_column_text(s, 7), "raw") != 0)
-		fprintf(out, "; %s by %s%s%s (value %s)", (const char *)sqlite3_column_text(s, 7),
-			(const char *)sqlite3_column_text(s, 8),
-			*(const char *)sqlite3_column_text(s, 9) ? ": " : "",
-			(const char *)sqlite3_column_text(s, 9), (const char *)sqlite3_column_text(s, 10));
-	if (*(const char *)sqlite3_column_text(s, 11))
-		fprintf(out, "; proof %s", (const char *)sqlite3_column_text(s, 11));
+	fprintf(out, "      observation %lld: %s from source '%s' (%s), run %lld, %s", (long long)o->id,
+		o->value, o->source, o->source_kind, (long long)o->run_id, o->observed_at);
+	if (*o->input)
+		fprintf(out, ", read from %s", o->input);
+	if (strcmp(o->state, "raw") != 0)
+		fprintf(out, "; %s by %s%s%s (value %s)", o->state, o->appraised_by,
+			*o->reason ? ": " : "", o->reason, o->state_value);
+	if (*o->proof_url)
+		fprintf(out, "; proof %s", o->proof_url);
 	fputc('\n', out);
 }
 
@@ -50,24 +40,24 @@ static void print_observation(sqlite3_stmt *s, FILE *out)
  * observation_ids), in its order. */
 static dti_err print_observations(staging *st, const char *ids, FILE *out, dti_diag *d)
 {
-	sqlite3_stmt *s = NULL;
 	char *copy = xstrdup(ids), *p = copy;
-	dti_err rc = staging_prepare(st, OBSERVATION_ROW "WHERE o.id = ?1", &s, d);
+	dti_err rc = DTI_EOK;
 
 	while (!rc && p && *p) {
 		char *comma = strchr(p, ',');
+		store_report_obs o;
+		bool found = false;
 		int64_t id;
 		if (comma)
 			*comma = '\0';
 		if (parse_i64(p, &id)) {
-			sqlite3_bind_int64(s, 1, id);
-			if (sqlite3_step(s) == SQLITE_ROW)
-				print_observation(s, out);
-			sqlite3_reset(s);
+			rc = store_report_observation(st, id, &o, &found, d);
+			if (!rc && found)
+				print_observation(&o, out);
+			store_report_obs_free(&o);
 		}
 		p = comma ? comma + 1 : NULL;
 	}
-	sqlite3_finalize(s);
 	free(copy);
 	return rc;
 }
@@ -84,22 +74,106 @@ static const char *rule_words(const fw_indicator *ind, char *buf, size_t len)
 static dti_err print_rejected(staging *st, const scoring_run_info *run, const char *commune_code,
 			      const char *variable, FILE *out, dti_diag *d)
 {
-	sqlite3_stmt *s = NULL;
-	dti_err rc = staging_prepare(st,
-				     OBSERVATION_ROW "WHERE st.year = ?1 AND st.commune_code = ?2 "
-						     "AND st.variable = ?3 AND st.state = 'rejected' "
-						     "ORDER BY o.id",
-				     &s, d);
+	store_report_obs_list l;
+	dti_err rc = store_report_rejected(st, run->year, commune_code, variable, &l, d);
 
-	if (rc)
-		return rc;
-	sqlite3_bind_int(s, 1, run->year);
-	sqlite3_bind_text(s, 2, commune_code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, variable, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		print_observation(s, out);
-	sqlite3_finalize(s);
-	return DTI_EOK;
+	for (size_t i = 0; !rc && i < l.n; i++)
+		print_observation(&l.items[i], out);
+	store_report_obs_list_free(&l);
+	return rc;
+}
+
+/* The lines about the score itself; for a pillar or TOTAL (ind NULL) the
+ * whole explanation. */
+static void print_score(const scoring_run_info *run, const char *commune_code, const char *item,
+			const fw_indicator *ind, const store_report_score *sc, FILE *out)
+{
+	char buf[256], a[64], b[64];
+
+	format_number(a, sc->points);
+	format_number(b, sc->max_points);
+	fprintf(out, "commune %s %s, year %d, scoring run %lld (%s, %s, %s)\n", commune_code,
+		sc->commune_name, run->year, (long long)run->id, run->mode, run->fw->edition,
+		run->started_at);
+	if (!ind) {
+		fprintf(out, "%s: %s / %s points", item, a, b);
+		if (sc->has_rank)
+			fprintf(out, ", rank %d", (int)sc->rank);
+		fprintf(out, "\n%s is the sum of its indicators' points; explain each with its id.\n",
+			item);
+		return;
+	}
+	fprintf(out, "%s %s\n", ind->id, ind->name);
+	fprintf(out, "  points: %s / %s%s%s\n", a, b, *sc->flags ? "  flags: " : "", sc->flags);
+	fprintf(out, "  rule: %s\n", rule_words(ind, buf, sizeof buf));
+	if (*ind->method)
+		fprintf(out, "  method (seed): %s\n", ind->method);
+	if (*ind->proof)
+		fprintf(out, "  proof expected: %s\n", ind->proof);
+}
+
+/* The commune's stored inputs into in (arrays of fw->n_variables, the
+ * caller's). */
+static dti_err read_inputs(staging *st, const scoring_run_info *run, const char *commune_code,
+			   explain_inputs *in, dti_diag *d)
+{
+	const framework *fw = run->fw;
+	store_report_inputs l;
+	dti_err rc = store_report_inputs_of(st, run->id, commune_code, &l, d);
+
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		const store_report_input *x = &l.items[i];
+		const fw_variable *v = framework_variable(fw, x->variable);
+		size_t k;
+		if (!v)
+			continue;
+		k = (size_t)(v - fw->variables);
+		in->values[k].present = x->value != NULL;
+		/* A number read from SQL NULL was always 0 here. */
+		in->values[k].num = isnan(x->num) ? 0 : x->num;
+		in->texts[k] = x->value ? xstrdup(x->value) : NULL;
+		in->values[k].text = in->texts[k];
+		in->states[k] = xstrdup(x->state);
+		in->obs[k] = x->observation_ids ? xstrdup(x->observation_ids) : NULL;
+	}
+	store_report_inputs_free(&l);
+	return rc;
+}
+
+/* The inputs the indicator uses, each with the observations behind it. */
+static dti_err print_inputs(staging *st, const scoring_run_info *run, const char *commune_code,
+			    const fw_indicator *ind, const explain_inputs *in, FILE *out,
+			    dti_diag *d)
+{
+	const framework *fw = run->fw;
+	dti_err rc = DTI_EOK;
+
+	fprintf(out, "  inputs:\n");
+	for (size_t k = 0; !rc && k < fw->n_variables; k++) {
+		const fw_variable *v = &fw->variables[k];
+		if (!framework_indicator_uses(ind, v))
+			continue;
+		fprintf(out, "    %s = %s  [%s]%s\n", v->name, in->texts[k] ? in->texts[k] : "(none)",
+			in->states[k] ? in->states[k] : "missing", v->summed ? "  sum over sources" : "");
+		if (in->obs[k])
+			rc = print_observations(st, in->obs[k], out, d);
+		else if (in->states[k] && strcmp(in->states[k], "rejected") == 0)
+			rc = print_rejected(st, run, commune_code, v->name, out, d);
+	}
+	return rc;
+}
+
+static void inputs_free(explain_inputs *in, size_t n)
+{
+	for (size_t k = 0; in->values && k < n; k++) {
+		free(in->texts[k]);
+		free(in->obs[k]);
+		free(in->states[k]);
+	}
+	free(in->values);
+	free(in->texts);
+	free(in->obs);
+	free(in->states);
 }
 
 dti_err explain_score(staging *st, const scoring_run_info *run, const char *commune_code,
@@ -107,124 +181,51 @@ dti_err explain_score(staging *st, const scoring_run_info *run, const char *comm
 {
 	const framework *fw = run->fw;
 	const fw_indicator *ind = framework_indicator(fw, item);
-	sqlite3_stmt *s = NULL, *in = NULL, *mm = NULL;
-	explain_inputs inputs = {fw, NULL, NULL};
-	char **obs = NULL, **states = NULL;
+	explain_inputs inputs = {fw, NULL, NULL, NULL, NULL};
+	store_report_score sc;
 	rule_result r;
 	double set_min = NAN, set_max = NAN;
-	char buf[256], a[64], b[64];
+	bool found = false;
 	strbuf sb;
 	dti_err rc;
 
 	sb_init(&sb, 0);
-	rc = staging_prepare(st,
-			     "SELECT s.points, s.max_points, s.fraction, s.ratio, s.flags, s.rank, "
-			     "coalesce(c.name, '') FROM score s LEFT JOIN commune c ON c.code = s.commune_code "
-			     "WHERE s.scoring_run_id = ?1 AND s.commune_code = ?2 AND s.item = ?3",
-			     &s, d);
+	rc = store_report_score_of(st, run->id, commune_code, item, &sc, &found, d);
 	if (rc)
-		return rc;
-	sqlite3_bind_int64(s, 1, run->id);
-	sqlite3_bind_text(s, 2, commune_code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, item, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_ROW) {
+		goto out;
+	if (!found) {
 		rc = diag_set(d, DTI_ENOTFOUND, "no score '%s' for commune %s in scoring run %lld", item,
 			      commune_code, (long long)run->id);
 		goto out;
 	}
-	format_number(a, sqlite3_column_double(s, 0));
-	format_number(b, sqlite3_column_double(s, 1));
-	fprintf(out, "commune %s %s, year %d, scoring run %lld (%s, %s, %s)\n", commune_code,
-		(const char *)sqlite3_column_text(s, 6), run->year, (long long)run->id, run->mode,
-		fw->edition, run->started_at);
-	if (!ind) {
-		fprintf(out, "%s: %s / %s points", item, a, b);
-		if (sqlite3_column_type(s, 5) != SQLITE_NULL)
-			fprintf(out, ", rank %d", sqlite3_column_int(s, 5));
-		fprintf(out, "\n%s is the sum of its indicators' points; explain each with its id.\n",
-			item);
+	print_score(run, commune_code, item, ind, &sc, out);
+	if (!ind)
 		goto out;
-	}
-	fprintf(out, "%s %s\n", ind->id, ind->name);
-	fprintf(out, "  points: %s / %s%s%s\n", a, b,
-		*(const char *)sqlite3_column_text(s, 4) ? "  flags: " : "",
-		(const char *)sqlite3_column_text(s, 4));
-	fprintf(out, "  rule: %s\n", rule_words(ind, buf, sizeof buf));
-	if (*ind->method)
-		fprintf(out, "  method (seed): %s\n", ind->method);
-	if (*ind->proof)
-		fprintf(out, "  proof expected: %s\n", ind->proof);
-	r.fraction = sqlite3_column_double(s, 2);
-	r.ratio = sqlite3_column_type(s, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 3);
-	r.flags = flags_parse((const char *)sqlite3_column_text(s, 4));
-
+	r.fraction = sc.fraction;
+	r.ratio = sc.ratio;
+	r.flags = flags_parse(sc.flags);
 	inputs.values = xcalloc(fw->n_variables, sizeof *inputs.values);
 	inputs.texts = xcalloc(fw->n_variables, sizeof *inputs.texts);
-	obs = xcalloc(fw->n_variables, sizeof *obs);
-	states = xcalloc(fw->n_variables, sizeof *states);
-	rc = staging_prepare(st,
-			     "SELECT variable, value, num, state, observation_ids FROM score_input "
-			     "WHERE scoring_run_id = ?1 AND commune_code = ?2",
-			     &in, d);
+	inputs.obs = xcalloc(fw->n_variables, sizeof *inputs.obs);
+	inputs.states = xcalloc(fw->n_variables, sizeof *inputs.states);
+	rc = read_inputs(st, run, commune_code, &inputs, d);
+	if (!rc)
+		rc = print_inputs(st, run, commune_code, ind, &inputs, out, d);
+	if (!rc && rule_kind_of(ind)->normalised) {
+		rc = store_report_ratio_range(st, run->id, item, &set_min, &set_max, d);
+		/* min and max of no ratio at all were always read as 0 here. */
+		if (isnan(set_min))
+			set_min = 0;
+		if (isnan(set_max))
+			set_max = 0;
+	}
 	if (rc)
 		goto out;
-	sqlite3_bind_int64(in, 1, run->id);
-	sqlite3_bind_text(in, 2, commune_code, -1, SQLITE_STATIC);
-	while (sqlite3_step(in) == SQLITE_ROW) {
-		const fw_variable *v = framework_variable(fw, (const char *)sqlite3_column_text(in, 0));
-		size_t k;
-		if (!v)
-			continue;
-		k = (size_t)(v - fw->variables);
-		inputs.values[k].present = sqlite3_column_type(in, 1) != SQLITE_NULL;
-		inputs.values[k].num = sqlite3_column_double(in, 2);
-		inputs.texts[k] = staging_column_strdup(in, 1);
-		inputs.values[k].text = inputs.texts[k];
-		states[k] = xstrdup((const char *)sqlite3_column_text(in, 3));
-		obs[k] = staging_column_strdup(in, 4);
-	}
-	fprintf(out, "  inputs:\n");
-	for (size_t k = 0; k < fw->n_variables; k++) {
-		const fw_variable *v = &fw->variables[k];
-		if (!framework_indicator_uses(ind, v))
-			continue;
-		fprintf(out, "    %s = %s  [%s]%s\n", v->name,
-			inputs.texts[k] ? inputs.texts[k] : "(none)", states[k] ? states[k] : "missing",
-			v->summed ? "  sum over sources" : "");
-		if (obs[k])
-			print_observations(st, obs[k], out, d);
-		else if (states[k] && strcmp(states[k], "rejected") == 0)
-			print_rejected(st, run, commune_code, v->name, out, d);
-	}
-	if (rule_kind_of(ind)->normalised) {
-		rc = staging_prepare(st,
-				     "SELECT min(ratio), max(ratio) FROM score WHERE scoring_run_id = ?1 "
-				     "AND item = ?2 AND ratio IS NOT NULL",
-				     &mm, d);
-		if (rc)
-			goto out;
-		sqlite3_bind_int64(mm, 1, run->id);
-		sqlite3_bind_text(mm, 2, item, -1, SQLITE_STATIC);
-		if (sqlite3_step(mm) == SQLITE_ROW) {
-			set_min = sqlite3_column_double(mm, 0);
-			set_max = sqlite3_column_double(mm, 1);
-		}
-	}
 	score_describe(fw, ind, lookup, &inputs, r, set_min, set_max, &sb);
 	fprintf(out, "  arithmetic: %s\n", sb.data ? sb.data : "");
 out:
-	for (size_t k = 0; inputs.values && k < fw->n_variables; k++) {
-		free(inputs.texts[k]);
-		free(obs[k]);
-		free(states[k]);
-	}
-	free(inputs.values);
-	free(inputs.texts);
-	free(obs);
-	free(states);
-	sqlite3_finalize(s);
-	sqlite3_finalize(in);
-	sqlite3_finalize(mm);
+	inputs_free(&inputs, fw->n_variables);
+	store_report_score_free(&sc);
 	sb_free(&sb);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_report.h"
 #include "strmap.h"
 #include "util.h"
 
@@ -27,155 +28,145 @@ void csv_put_number(strbuf *sb, double v, bool last)
  * growing buffer. */
 enum { EXPORT_FLUSH = 1 << 20 };
 
+static void score_line(strbuf *sb, const char *year, const char *code, const char *name,
+		       const char *item, const char *level, const char *item_name, double points,
+		       double max, double fraction, const char *flags)
+{
+	csv_put(sb, year, false);
+	csv_put(sb, code, false);
+	csv_put(sb, name, false);
+	csv_put(sb, item, false);
+	csv_put(sb, level, false);
+	csv_put(sb, item_name, false);
+	csv_put_number(sb, points, false);
+	csv_put_number(sb, max, false);
+	csv_put_number(sb, fraction, false);
+	csv_put(sb, flags, true);
+}
+
+/* One commune's rows in framework order: indicators of P1, P1, indicators
+ * of P2, P2, …, TOTAL. */
+static void commune_lines(strbuf *sb, const results *r, const res_commune *c,
+			  const store_report_total *t, const char *year)
+{
+	const framework *fw = r->fw;
+
+	for (size_t p = 0; p < fw->n_pillars; p++) {
+		const fw_pillar *pl = &fw->pillars[p];
+		const res_score *ps = &c->pillars[p];
+		for (size_t i = pl->first; i < pl->first + pl->count; i++) {
+			const res_score *s = &c->indicators[i];
+			score_line(sb, year, c->code, t->name, fw->indicators[i].id, "indicator",
+				   fw->indicators[i].name, s->points, s->max, s->fraction, s->flags_text);
+		}
+		score_line(sb, year, c->code, t->name, pl->id, "pillar", pl->name, ps->points, ps->max,
+			   ps->fraction, ps->flags_text);
+	}
+	score_line(sb, year, c->code, t->name, "TOTAL", "total", "Tổng điểm", c->total,
+		   t->max_points, t->fraction, t->flags);
+}
+
+/* scores-YEAR.csv: the communes by code.  names[k] receives the name the
+ * exports give results commune k (NULL for one without a TOTAL row). */
+static dti_err write_scores(const results *r, const store_report_totals *totals,
+			    const export_options *o, const char **names, FILE *paths, dti_diag *d)
+{
+	output_file out = {0};
+	char year[16];
+	char *path = xasprintf("%s/scores-%d.csv", o->out_dir, r->year);
+	strbuf sb;
+	strmap by_code;
+	dti_err rc;
+
+	sb_init(&sb, 0);
+	strmap_init(&by_code);
+	snprintf(year, sizeof year, "%d", r->year);
+	for (size_t c = 0; c < r->n; c++)
+		strmap_put(&by_code, r->communes[c].code, (intptr_t)c);
+	rc = output_open(&out, path, d);
+	if (rc)
+		goto out;
+	if (o->bom)
+		sb_appends(&sb, "\xEF\xBB\xBF");
+	sb_appends(&sb, "year,commune_code,commune_name,indicator,level,name,points,max_points,"
+			"fraction,flags\n");
+	for (size_t k = 0; !rc && k < totals->n; k++) {
+		intptr_t c;
+		if (!strmap_get(&by_code, totals->items[k].code, &c))
+			continue;
+		names[c] = totals->items[k].name;
+		commune_lines(&sb, r, &r->communes[c], &totals->items[k], year);
+		if (sb.len >= EXPORT_FLUSH)
+			rc = output_flush(&out, &sb, d);
+	}
+	if (!rc)
+		rc = output_flush(&out, &sb, d);
+	if (!rc)
+		rc = output_commit(&out, paths, d);
+out:
+	if (rc && out.f)
+		output_abort(&out);
+	strmap_free(&by_code);
+	sb_free(&sb);
+	free(path);
+	return rc;
+}
+
+/* ranking-YEAR.csv: the communes by rank, then code (the results' order). */
+static dti_err write_ranking(const results *r, const export_options *o, const char **names,
+			     FILE *paths, dti_diag *d)
+{
+	char name[64], year[16], rank[32];
+	strbuf sb;
+	dti_err rc;
+
+	sb_init(&sb, 0);
+	snprintf(year, sizeof year, "%d", r->year);
+	if (o->bom)
+		sb_appends(&sb, "\xEF\xBB\xBF");
+	sb_appends(&sb, "year,rank,commune_code,commune_name,total\n");
+	for (size_t c = 0; c < r->n; c++) {
+		if (!names[c])
+			continue;
+		snprintf(rank, sizeof rank, "%ld", r->communes[c].rank);
+		csv_put(&sb, year, false);
+		csv_put(&sb, rank, false);
+		csv_put(&sb, r->communes[c].code, false);
+		csv_put(&sb, names[c], false);
+		csv_put_number(&sb, r->communes[c].total, true);
+	}
+	snprintf(name, sizeof name, "ranking-%d.csv", r->year);
+	rc = write_output(o->out_dir, name, &sb, paths, d);
+	sb_free(&sb);
+	return rc;
+}
+
+dti_err export_results(const results *r, const store_report_totals *totals,
+		       const export_options *o, FILE *paths, dti_diag *d)
+{
+	const char **names = xcalloc(r->n ? r->n : 1, sizeof *names);
+	dti_err rc = make_dirs(o->out_dir, d);
+
+	if (!rc)
+		rc = write_scores(r, totals, o, names, paths, d);
+	if (!rc)
+		rc = write_ranking(r, o, names, paths, d);
+	free(names);
+	return rc;
+}
+
 dti_err export_run(staging *st, const scoring_run_info *run, const export_options *o, FILE *paths,
 		   dti_diag *d)
 {
-	sqlite3_stmt *s = NULL;
-	strbuf scores, ranking;
-	output_file out = {0};
-	char name[64], year[16];
-	char *path;
-	dti_err rc;
-	int step;
+	store_report_totals totals = {0};
+	results *r = NULL;
+	dti_err rc = results_load(st, run, false, &r, d);
 
-	sb_init(&scores, 0);
-	sb_init(&ranking, 0);
-	snprintf(year, sizeof year, "%d", run->year);
-	rc = make_dirs(o->out_dir, d);
-	if (rc)
-		goto out;
-	snprintf(name, sizeof name, "scores-%d.csv", run->year);
-	path = xasprintf("%s/%s", o->out_dir, name);
-	rc = output_open(&out, path, d);
-	free(path);
-	if (rc)
-		goto out;
-	if (o->bom) {
-		sb_appends(&scores, "\xEF\xBB\xBF");
-		sb_appends(&ranking, "\xEF\xBB\xBF");
-	}
-	sb_appends(&scores, "year,commune_code,commune_name,indicator,level,name,points,max_points,"
-			    "fraction,flags\n");
-	sb_appends(&ranking, "year,rank,commune_code,commune_name,total\n");
-	/* Rows in framework order: indicators of P1, P1, …, TOTAL. */
-	rc = staging_prepare(st,
-			     "SELECT s.commune_code, coalesce(c.name, ''), s.item, s.level, s.points, "
-			     "s.max_points, s.fraction, s.flags, s.rank FROM score s "
-			     "LEFT JOIN commune c ON c.code = s.commune_code "
-			     "WHERE s.scoring_run_id = ?1 ORDER BY s.commune_code",
-			     &s, d);
-	if (rc)
-		goto out;
-	sqlite3_bind_int64(s, 1, run->id);
-	{
-		/* Collect one commune's rows, then write them in framework order. */
-		const framework *fw = run->fw;
-		size_t nitems = fw->n_indicators + fw->n_pillars + 1;
-		strbuf *lines = xcalloc(nitems, sizeof *lines); /* empty: no row */
-		const char **names = xcalloc(nitems, sizeof *names);
-		strmap slots; /* item -> its line among the commune's */
-		char current[16] = "";
-		strmap_init(&slots);
-		for (size_t i = 0; i < nitems; i++)
-			sb_init(&lines[i], 0);
-		/* Indicators of P1, P1, indicators of P2, P2, …, TOTAL. */
-		for (size_t p = 0; p < fw->n_pillars; p++) {
-			const fw_pillar *pl = &fw->pillars[p];
-			for (size_t i = pl->first; i < pl->first + pl->count; i++) {
-				strmap_put(&slots, fw->indicators[i].id, (intptr_t)(i + p));
-				names[i + p] = fw->indicators[i].name;
-			}
-			strmap_put(&slots, pl->id, (intptr_t)(pl->first + pl->count + p));
-			names[pl->first + pl->count + p] = pl->name;
-		}
-		strmap_put(&slots, "TOTAL", (intptr_t)(nitems - 1));
-		names[nitems - 1] = "Tổng điểm";
-		for (;;) {
-			const char *code = NULL;
-			step = sqlite3_step(s);
-			if (step == SQLITE_ROW)
-				code = (const char *)sqlite3_column_text(s, 0);
-			if (*current && (!code || strcmp(code, current) != 0)) {
-				for (size_t i = 0; i < nitems; i++) {
-					sb_append(&scores, lines[i].data, lines[i].len);
-					sb_reset(&lines[i]);
-				}
-				if (scores.len >= EXPORT_FLUSH)
-					rc = output_flush(&out, &scores, d);
-				if (rc)
-					break;
-			}
-			if (step != SQLITE_ROW)
-				break;
-			snprintf(current, sizeof current, "%s", code);
-			{
-				const char *item = (const char *)sqlite3_column_text(s, 2);
-				const char *level = (const char *)sqlite3_column_text(s, 3);
-				intptr_t at;
-				size_t slot = nitems - 1;
-				strbuf *line;
-				if (strmap_get(&slots, item, &at))
-					slot = (size_t)at;
-				line = &lines[slot];
-				sb_reset(line);
-				csv_put(line, year, false);
-				csv_put(line, code, false);
-				csv_put(line, (const char *)sqlite3_column_text(s, 1), false);
-				csv_put(line, item, false);
-				csv_put(line, level, false);
-				csv_put(line, names[slot], false);
-				csv_put_number(line, sqlite3_column_double(s, 4), false);
-				csv_put_number(line, sqlite3_column_double(s, 5), false);
-				csv_put_number(line, sqlite3_column_double(s, 6), false);
-				csv_put(line, (const char *)sqlite3_column_text(s, 7), true);
-			}
-		}
-		for (size_t i = 0; i < nitems; i++)
-			sb_free(&lines[i]);
-		free(lines);
-		free(names);
-		strmap_free(&slots);
-	}
-	if (rc)
-		goto out;
-	if (step != SQLITE_DONE) {
-		rc = diag_set(d, DTI_EDB, "cannot read scores: %s", sqlite3_errmsg(staging_db(st)));
-		goto out;
-	}
-	sqlite3_finalize(s);
-	s = NULL;
-	rc = staging_prepare(st,
-			     "SELECT s.rank, s.commune_code, coalesce(c.name, ''), s.points FROM score s "
-			     "LEFT JOIN commune c ON c.code = s.commune_code "
-			     "WHERE s.scoring_run_id = ?1 AND s.level = 'total' "
-			     "ORDER BY s.rank, s.commune_code",
-			     &s, d);
-	if (rc)
-		goto out;
-	sqlite3_bind_int64(s, 1, run->id);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		csv_put(&ranking, year, false);
-		csv_put(&ranking, (const char *)sqlite3_column_text(s, 0), false);
-		csv_put(&ranking, (const char *)sqlite3_column_text(s, 1), false);
-		csv_put(&ranking, (const char *)sqlite3_column_text(s, 2), false);
-		csv_put_number(&ranking, sqlite3_column_double(s, 3), true);
-	}
-	if (step != SQLITE_DONE) {
-		rc = diag_set(d, DTI_EDB, "cannot read ranking: %s", sqlite3_errmsg(staging_db(st)));
-		goto out;
-	}
-	rc = output_flush(&out, &scores, d);
 	if (!rc)
-		rc = output_commit(&out, paths, d);
-	if (rc)
-		goto out;
-	snprintf(name, sizeof name, "ranking-%d.csv", run->year);
-	rc = write_output(o->out_dir, name, &ranking, paths, d);
-out:
-	if (out.f)
-		output_abort(&out);
-	sqlite3_finalize(s);
-	sb_free(&scores);
-	sb_free(&ranking);
+		rc = store_report_totals_of(st, run->id, &totals, d);
+	if (!rc)
+		rc = export_results(r, &totals, o, paths, d);
+	store_report_totals_free(&totals);
+	results_free(r);
 	return rc;
 }

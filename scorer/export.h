@@ -6,7 +6,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "results.h"
 #include "score.h"
+#include "store_report.h"
 
 typedef struct export_options {
 	const char *out_dir;
@@ -15,9 +17,16 @@ typedef struct export_options {
 
 /* Writes scores-<year>.csv (one row per commune × indicator, pillar and
  * TOTAL) and ranking-<year>.csv into out_dir, atomically.  Prints each
- * path written to `paths` (may be NULL). */
+ * path written to `paths` (may be NULL).  Reads the run's results and
+ * the TOTAL rows (export_results). */
 dti_err export_run(staging *st, const scoring_run_info *run, const export_options *o, FILE *paths,
 		   dti_diag *d);
+
+/* The same from a run already read: r (results_load, inputs not needed)
+ * and totals (store_report_totals_of of the same run), both the
+ * caller's. */
+dti_err export_results(const results *r, const store_report_totals *totals,
+		       const export_options *o, FILE *paths, dti_diag *d);
 
 /* Appends a text CSV field and its separator (a newline when last):
  * quoted when needed, guarded against formulas (sb_csv_field). */

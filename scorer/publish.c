@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "store_report.h"
+#include "store_status.h"
 #include "util.h"
 
 void publish_wide_csv(const results *r, const rating_bands *bands, bool bom, strbuf *sb)
@@ -174,13 +176,71 @@ out:
 	return rc;
 }
 
-/* The latest finished run of the most recent earlier year, or 0. */
-static dti_err previous_run(staging *st, int year, int64_t *id, dti_diag *d)
+/* A run read once for every file of the publication. */
+typedef struct publication {
+	results *now;                /* with inputs */
+	store_report_totals totals;  /* the TOTAL rows, for the long CSV */
+	results *prev;               /* the latest run of an earlier year, or NULL */
+	scoring_run_info prev_run;   /* owns prev's framework */
+	store_source_states sources; /* for the data-quality page */
+} publication;
+
+/* Reads the run and the earlier year's (the sources' state is read later,
+ * publish_into).  Caller frees
+ * with publication_free, also on error. */
+static dti_err publication_load(staging *st, const scoring_run_info *run, publication *p,
+				dti_diag *d)
 {
-	return staging_query_int64(st,
-				   "SELECT id FROM latest_scoring_run WHERE year < ?1 "
-				   "ORDER BY year DESC LIMIT 1",
-				   year, id, d);
+	int64_t prev_id = 0;
+	dti_err rc = results_load(st, run, true, &p->now, d);
+
+	if (!rc)
+		rc = store_report_totals_of(st, run->id, &p->totals, d);
+	if (!rc)
+		rc = store_report_previous_run(st, run->year, &prev_id, d);
+	if (!rc && prev_id) {
+		rc = score_run_load(st, prev_id, 0, &p->prev_run, d);
+		if (!rc)
+			rc = results_load(st, &p->prev_run, false, &p->prev, d);
+	}
+	return rc;
+}
+
+static void publication_free(publication *p)
+{
+	results_free(p->now);
+	results_free(p->prev);
+	framework_free(p->prev_run.fw);
+	store_report_totals_free(&p->totals);
+	store_source_states_free(&p->sources);
+}
+
+/* The long CSV (scores-YEAR.csv), the ranking and the wide CSV, plain in
+ * dir and with a BOM in excel. */
+static dti_err publish_csv(const publication *p, const publish_options *o, const char *dir,
+			   const char *excel, const char *wide_name, FILE *paths, dti_diag *d)
+{
+	export_options eo = {dir, false};
+	strbuf sb;
+	dti_err rc = export_results(p->now, &p->totals, &eo, paths, d);
+
+	sb_init(&sb, 0);
+	eo.out_dir = excel;
+	eo.bom = true;
+	if (!rc)
+		rc = export_results(p->now, &p->totals, &eo, paths, d);
+	if (rc)
+		goto out;
+	publish_wide_csv(p->now, o->bands, false, &sb);
+	rc = write_output(dir, wide_name, &sb, paths, d);
+	if (rc)
+		goto out;
+	sb_reset(&sb);
+	publish_wide_csv(p->now, o->bands, true, &sb);
+	rc = write_output(excel, wide_name, &sb, paths, d);
+out:
+	sb_free(&sb);
+	return rc;
 }
 
 /* Every file of the publication into dir, listed in paths. */
@@ -188,72 +248,48 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 			    const char *dir, FILE *paths, dti_diag *d)
 {
 	char *excel = xasprintf("%s/excel", dir), *report_dir = xasprintf("%s/report", dir);
-	char wide_name[64], json_name[64], scores_name[64], ranking_name[64];
-	results *now = NULL, *prev = NULL;
-	scoring_run_info prev_run = {0};
-	export_options eo = {dir, false};
+	char wide_name[64], json_name[64], scores_name[64];
+	publication p;
 	report_input ri;
-	int64_t prev_id = 0;
 	strbuf sb;
 	dti_err rc;
 
+	memset(&p, 0, sizeof p);
 	sb_init(&sb, 0);
 	snprintf(wide_name, sizeof wide_name, "wide-%d.csv", run->year);
 	snprintf(json_name, sizeof json_name, "dti-%d.json", run->year);
 	snprintf(scores_name, sizeof scores_name, "scores-%d.csv", run->year);
-	snprintf(ranking_name, sizeof ranking_name, "ranking-%d.csv", run->year);
-	/* The long CSV (scores-YEAR.csv) and the ranking, plain and for Excel. */
-	rc = export_run(st, run, &eo, paths, d);
+	rc = publication_load(st, run, &p, d);
+	if (!rc)
+		rc = publish_csv(&p, o, dir, excel, wide_name, paths, d);
 	if (rc)
 		goto out;
-	eo.out_dir = excel;
-	eo.bom = true;
-	rc = export_run(st, run, &eo, paths, d);
-	if (rc)
-		goto out;
-	rc = results_load(st, run, true, &now, d);
-	if (rc)
-		goto out;
-	publish_wide_csv(now, o->bands, false, &sb);
-	rc = write_output(dir, wide_name, &sb, paths, d);
-	if (rc)
-		goto out;
-	sb_reset(&sb);
-	publish_wide_csv(now, o->bands, true, &sb);
-	rc = write_output(excel, wide_name, &sb, paths, d);
-	if (rc)
-		goto out;
-	sb_reset(&sb);
-	rc = publish_json(now, o->bands, o->title, &sb);
+	rc = publish_json(p.now, o->bands, o->title, &sb);
 	if (rc) {
 		diag_set(d, rc, "cannot encode %s", json_name);
 		goto out;
 	}
 	rc = write_output(dir, json_name, &sb, paths, d);
-	sb_free(&sb);
-	if (rc)
-		goto out;
-	rc = previous_run(st, run->year, &prev_id, d);
-	if (!rc && prev_id) {
-		rc = score_run_load(st, prev_id, 0, &prev_run, d);
-		if (!rc)
-			rc = results_load(st, &prev_run, false, &prev, d);
-	}
 	if (rc)
 		goto out;
 	memset(&ri, 0, sizeof ri);
-	ri.now = now;
-	ri.prev = prev;
+	ri.now = p.now;
+	ri.prev = p.prev;
 	ri.bands = o->bands;
 	ri.title = o->title ? o->title : "";
 	ri.exports[0] = wide_name;
 	ri.exports[1] = scores_name;
 	ri.exports[2] = json_name;
-	rc = report_write(st, &ri, report_dir, paths, d);
+	ri.sources = &p.sources;
+	/* The sources' ages are as of after the commune pages, as they always
+	 * were: the age is that of the data when the quality page is made. */
+	rc = report_write_communes(&ri, report_dir, paths, d);
+	if (!rc)
+		rc = store_source_states_list(st, &p.sources, d);
+	if (!rc)
+		rc = report_write_summary(&ri, report_dir, paths, d);
 out:
-	results_free(now);
-	results_free(prev);
-	framework_free(prev_run.fw);
+	publication_free(&p);
 	sb_free(&sb);
 	free(excel);
 	free(report_dir);

@@ -754,89 +754,63 @@ static void commune_page(strbuf *sb, const report_input *in, size_t c)
 
 /* ---- data quality ---------------------------------------------------- */
 
-static dti_err sources_section(strbuf *sb, staging *st, dti_diag *d)
+/* One source's row of the sources tables. */
+static void source_row(strbuf *o, const store_source_state *x)
 {
-	sqlite3_stmt *s = NULL;
-	strbuf rows, stale;
-	size_t n_stale = 0;
-	int step;
-	dti_err rc = staging_prepare(
-		st,
-		"SELECT source, kind, max_age_hours, last_success, age_hours, last_status, last_error, "
-		"state <> 'ok' FROM source_status ORDER BY source",
-		&s, d);
+	char b[64];
 
-	if (rc)
-		return rc;
-	sb_init(&rows, 0);
-	sb_init(&stale, 0);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		bool is_stale = sqlite3_column_int(s, 7) != 0;
-		char b[64];
-		strbuf *dst[2] = {&rows, is_stale ? &stale : NULL};
-		n_stale += is_stale;
-		for (int k = 0; k < 2; k++) {
-			strbuf *o = dst[k];
-			if (!o)
-				continue;
-			sb_appends(o, is_stale ? "<tr class=\"down\"><td>" : "<tr><td>");
-			html_text(o, (const char *)sqlite3_column_text(s, 0));
-			sb_appends(o, "</td><td>");
-			html_text(o, (const char *)sqlite3_column_text(s, 1));
-			sb_appends(o, "</td><td class=\"n\">");
-			sb_appends(o, sqlite3_column_type(s, 2) == SQLITE_NULL ? "—"
-									  : num(b, sqlite3_column_double(s, 2)));
-			sb_appends(o, "</td><td>");
-			html_text(o, sqlite3_column_type(s, 3) == SQLITE_NULL
-					     ? "chưa có lần nào thành công"
-					     : (const char *)sqlite3_column_text(s, 3));
-			sb_appends(o, "</td><td class=\"n\">");
-			sb_appends(o, sqlite3_column_type(s, 4) == SQLITE_NULL ? "—"
-									  : num(b, sqlite3_column_double(s, 4)));
-			sb_appends(o, "</td><td>");
-			html_text(o, (const char *)sqlite3_column_text(s, 5));
-			if (sqlite3_column_type(s, 6) != SQLITE_NULL) {
-				sb_appends(o, " <span class=\"muted\">");
-				html_text(o, (const char *)sqlite3_column_text(s, 6));
-				sb_appends(o, "</span>");
-			}
-			sb_appends(o, "</td></tr>\n");
-		}
+	sb_appends(o, x->stale ? "<tr class=\"down\"><td>" : "<tr><td>");
+	html_text(o, x->source);
+	sb_appends(o, "</td><td>");
+	html_text(o, x->kind);
+	sb_appends(o, "</td><td class=\"n\">");
+	sb_appends(o, isnan(x->max_age_hours) ? "—" : num(b, x->max_age_hours));
+	sb_appends(o, "</td><td>");
+	html_text(o, x->last_success ? x->last_success : "chưa có lần nào thành công");
+	sb_appends(o, "</td><td class=\"n\">");
+	sb_appends(o, isnan(x->age_hours) ? "—" : num(b, x->age_hours));
+	sb_appends(o, "</td><td>");
+	html_text(o, x->last_status);
+	if (x->last_error) {
+		sb_appends(o, " <span class=\"muted\">");
+		html_text(o, x->last_error);
+		sb_appends(o, "</span>");
 	}
-	if (step != SQLITE_DONE) {
-		rc = diag_set(d, DTI_EDB, "cannot read source_status: %s", sqlite3_errmsg(staging_db(st)));
-		goto out;
-	}
-	{
-		static const char head[] =
-			"<thead><tr><th>Nguồn</th><th>Loại</th><th class=\"n\">Tuổi tối đa (giờ)</th>"
-			"<th>Lần thu thập thành công gần nhất</th><th class=\"n\">Tuổi (giờ)</th>"
-			"<th>Trạng thái lần gần nhất</th></tr></thead>\n";
-		sb_appends(sb, "<h2 id=\"stale\">Nguồn chưa được cập nhật trong thời hạn</h2>\n");
-		if (n_stale == 0) {
-			sb_appends(sb, "<p>Không có nguồn nào quá thời hạn cập nhật đã cấu hình.</p>\n");
-		} else {
-			sb_appendf(sb, "<table id=\"stale-sources\">\n%s<tbody>\n", head);
-			sb_appends(sb, stale.data);
-			sb_appends(sb, "</tbody>\n</table>\n");
-		}
-		sb_appends(sb, "<h2>Tất cả các nguồn</h2>\n");
-		if (rows.len) {
-			sb_appendf(sb, "<table id=\"sources\">\n%s<tbody>\n", head);
-			sb_appends(sb, rows.data);
-			sb_appends(sb, "</tbody>\n</table>\n");
-		} else {
-			sb_appends(sb, "<p>Chưa có nguồn nào.</p>\n");
-		}
-	}
-out:
-	sqlite3_finalize(s);
-	sb_free(&rows);
-	sb_free(&stale);
-	return rc;
+	sb_appends(o, "</td></tr>\n");
 }
 
-static dti_err quality_page(strbuf *sb, staging *st, const report_input *in, dti_diag *d)
+static void sources_section(strbuf *sb, const store_source_states *sources)
+{
+	static const char head[] =
+		"<thead><tr><th>Nguồn</th><th>Loại</th><th class=\"n\">Tuổi tối đa (giờ)</th>"
+		"<th>Lần thu thập thành công gần nhất</th><th class=\"n\">Tuổi (giờ)</th>"
+		"<th>Trạng thái lần gần nhất</th></tr></thead>\n";
+	size_t n_stale = 0, n = sources ? sources->n : 0;
+
+	for (size_t i = 0; i < n; i++)
+		n_stale += sources->items[i].stale;
+	sb_appends(sb, "<h2 id=\"stale\">Nguồn chưa được cập nhật trong thời hạn</h2>\n");
+	if (n_stale == 0) {
+		sb_appends(sb, "<p>Không có nguồn nào quá thời hạn cập nhật đã cấu hình.</p>\n");
+	} else {
+		sb_appendf(sb, "<table id=\"stale-sources\">\n%s<tbody>\n", head);
+		for (size_t i = 0; i < n; i++)
+			if (sources->items[i].stale)
+				source_row(sb, &sources->items[i]);
+		sb_appends(sb, "</tbody>\n</table>\n");
+	}
+	sb_appends(sb, "<h2>Tất cả các nguồn</h2>\n");
+	if (n) {
+		sb_appendf(sb, "<table id=\"sources\">\n%s<tbody>\n", head);
+		for (size_t i = 0; i < n; i++)
+			source_row(sb, &sources->items[i]);
+		sb_appends(sb, "</tbody>\n</table>\n");
+	} else {
+		sb_appends(sb, "<p>Chưa có nguồn nào.</p>\n");
+	}
+}
+
+static void quality_page(strbuf *sb, const report_input *in)
 {
 	const results *r = in->now;
 	const framework *fw = r->fw;
@@ -908,13 +882,8 @@ static dti_err quality_page(strbuf *sb, staging *st, const report_input *in, dti
 		}
 		sb_appends(sb, "</tbody>\n</table>\n");
 	}
-	{
-		dti_err rc = sources_section(sb, st, d);
-		if (rc)
-			return rc;
-	}
+	sources_section(sb, in->sources);
 	page_end(sb, in);
-	return DTI_EOK;
 }
 
 /* ---- year over year -------------------------------------------------- */
@@ -979,47 +948,55 @@ static void yoy_page(strbuf *sb, const report_input *in)
 	page_end(sb, in);
 }
 
-dti_err report_write(staging *st, const report_input *in, const char *dir, FILE *paths, dti_diag *d)
+dti_err report_write_communes(const report_input *in, const char *dir, FILE *paths, dti_diag *d)
 {
 	strbuf sb;
 	dti_err rc;
 
 	sb_init(&sb, 0);
 	rc = make_dirs(dir, d);
-	if (rc)
-		goto out;
-	/* Commune pages first: index.html, written last, is the report's path. */
-	for (size_t c = 0; c < in->now->n; c++) {
+	for (size_t c = 0; !rc && c < in->now->n; c++) {
 		const char *code = in->now->communes[c].code;
 		char name[64];
 		if (!*code || strspn(code, "0123456789") != strlen(code) || strlen(code) > 16) {
 			rc = diag_set(d, DTI_EINVALID, "commune code '%s' cannot name a page", code);
-			goto out;
+			break;
 		}
 		sb_reset(&sb);
 		commune_page(&sb, in, c);
 		snprintf(name, sizeof name, "commune-%s.html", code);
 		rc = write_output(dir, name, &sb, paths, d);
-		if (rc)
-			goto out;
 	}
-	sb_reset(&sb);
-	rc = quality_page(&sb, st, in, d);
-	if (!rc)
-		rc = write_output(dir, "data-quality.html", &sb, paths, d);
-	if (rc)
-		goto out;
-	if (in->prev) {
+	sb_free(&sb);
+	return rc;
+}
+
+dti_err report_write_summary(const report_input *in, const char *dir, FILE *paths, dti_diag *d)
+{
+	strbuf sb;
+	dti_err rc;
+
+	sb_init(&sb, 0);
+	quality_page(&sb, in);
+	rc = write_output(dir, "data-quality.html", &sb, paths, d);
+	if (!rc && in->prev) {
 		sb_reset(&sb);
 		yoy_page(&sb, in);
 		rc = write_output(dir, "year-over-year.html", &sb, paths, d);
-		if (rc)
-			goto out;
 	}
-	sb_reset(&sb);
-	district_page(&sb, in);
-	rc = write_output(dir, "index.html", &sb, paths, d);
-out:
+	if (!rc) {
+		sb_reset(&sb);
+		district_page(&sb, in);
+		rc = write_output(dir, "index.html", &sb, paths, d);
+	}
 	sb_free(&sb);
 	return rc;
+}
+
+dti_err report_write(const report_input *in, const char *dir, FILE *paths, dti_diag *d)
+{
+	/* Commune pages first: index.html, written last, is the report's path. */
+	dti_err rc = report_write_communes(in, dir, paths, d);
+
+	return rc ? rc : report_write_summary(in, dir, paths, d);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "results.h"
+#include "store_status.h"
 
 /* Rating bands (xếp loại) from the configuration: a total >= min gets the
  * label of the highest such band.  Sorted by min, descending. */
@@ -39,12 +40,18 @@ typedef struct report_input {
 	const rating_bands *bands; /* may hold none */
 	const char *title;         /* the district, e.g. "Huyện Văn Lâm, tỉnh Hưng Yên" */
 	const char *exports[8];    /* file names in the folder above the report, NULL-ended */
+	const store_source_states *sources; /* store_source_states_list; NULL: none */
 } report_input;
 
 /* Writes index.html, commune-CODE.html for each commune, data-quality.html
- * and (with prev) year-over-year.html into dir (created).  Reads source
- * freshness from st.  Prints each path written to paths (may be NULL). */
-dti_err report_write(staging *st, const report_input *in, const char *dir, FILE *paths,
-		     dti_diag *d);
+ * and (with prev) year-over-year.html into dir (created), from `in` alone:
+ * the report reads nothing itself.  Prints each path written to paths
+ * (may be NULL). */
+dti_err report_write(const report_input *in, const char *dir, FILE *paths, dti_diag *d);
+/* report_write in its two steps: the commune pages (creating dir), then
+ * data-quality.html, year-over-year.html and index.html; in->sources is
+ * read only by the second. */
+dti_err report_write_communes(const report_input *in, const char *dir, FILE *paths, dti_diag *d);
+dti_err report_write_summary(const report_input *in, const char *dir, FILE *paths, dti_diag *d);
 
 #endif

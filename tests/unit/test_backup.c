@@ -16,7 +16,20 @@
 
 #include "backup.h"
 #include "staging.h"
+#include "store_backup.h"
 #include "util.h"
+
+/* Removes a database file with its WAL and shared-memory files. */
+static void remove_db(const char *db)
+{
+	char p[128];
+
+	snprintf(p, sizeof p, "%s-wal", db);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", db);
+	unlink(p);
+	unlink(db);
+}
 
 static void test_name_pattern(void **state)
 {
@@ -128,14 +141,42 @@ static void test_backup_and_retention(void **state)
 	staging_close(st);
 	unlink(other);
 	rmdir(bdir);
-	{
-		char p[128];
-		snprintf(p, sizeof p, "%s-wal", db);
-		unlink(p);
-		snprintf(p, sizeof p, "%s-shm", db);
-		unlink(p);
-	}
-	unlink(db);
+	remove_db(db);
+	rmdir(dir);
+}
+
+/* The check refuses a file that is not a database, naming it, and passes
+ * a copy written by VACUUM INTO. */
+static void test_quick_check(void **state)
+{
+	char dir[] = "/tmp/dti-test-qcheck-XXXXXX";
+	char db[96], junk[96], copy[96];
+	staging *st = NULL;
+	dti_diag d;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof db, "%s/live.db", dir);
+	snprintf(junk, sizeof junk, "%s/junk.db", dir);
+	snprintf(copy, sizeof copy, "%s/copy.db", dir);
+	f = fopen(junk, "wb");
+	assert_non_null(f);
+	fputs("this is not a database, only text long enough to have a header.............\n", f);
+	fclose(f);
+	assert_int_equal(store_backup_quick_check(junk, &d), DTI_EDB);
+	assert_non_null(strstr(d.msg, "junk.db"));
+
+	assert_int_equal(staging_open(db, &st, &d), DTI_EOK);
+	assert_int_equal(store_backup_vacuum_into(st, copy, &d), DTI_EOK);
+	assert_int_equal(store_backup_quick_check(copy, &d), DTI_EOK);
+	/* VACUUM INTO refuses to write over a file. */
+	assert_int_equal(store_backup_vacuum_into(st, copy, &d), DTI_EDB);
+	assert_non_null(strstr(d.msg, "cannot write backup"));
+	staging_close(st);
+	unlink(copy);
+	unlink(junk);
+	remove_db(db);
 	rmdir(dir);
 }
 
@@ -144,6 +185,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_name_pattern),
 		cmocka_unit_test(test_backup_and_retention),
+		cmocka_unit_test(test_quick_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

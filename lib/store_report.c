@@ -1,0 +1,272 @@
+/* store_report.c — the reads of explain, export and the report beyond the
+ * loaded results (see store_report.h). */
+#include "store_report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "store.h"
+
+/* Runs a query whose first row (if any) fn reads; *found says whether
+ * there was one. */
+static dti_err first_row(staging *st, const char *sql, store_row_fn fn, void *ctx, bool *found,
+			 const store_arg *args, size_t n, dti_diag *d)
+{
+	size_t rows = 0;
+	dti_err rc = store_each(st, d, sql, fn, ctx, &rows, args, n);
+
+	*found = !rc && rows > 0;
+	return rc;
+}
+
+static dti_err take_score(void *ctx, const store_row *r, dti_diag *d)
+{
+	store_report_score *s = ctx;
+
+	(void)d;
+	if (s->flags)
+		return DTI_EOK; /* the first row; the key admits one */
+	s->points = store_num(r, 0);
+	s->max_points = store_num(r, 1);
+	s->fraction = store_num(r, 2);
+	s->ratio = store_num(r, 3);
+	s->flags = xstrdup(store_text(r, 4));
+	s->has_rank = !store_is_null(r, 5);
+	s->rank = store_int(r, 5);
+	s->commune_name = xstrdup(store_text(r, 6));
+	return DTI_EOK;
+}
+
+dti_err store_report_score_of(staging *st, int64_t run_id, const char *commune_code,
+			      const char *item, store_report_score *out, bool *found, dti_diag *d)
+{
+	static const char sql[] =
+		"SELECT s.points, s.max_points, s.fraction, s.ratio, s.flags, s.rank, "
+		"coalesce(c.name, '') FROM score s LEFT JOIN commune c ON c.code = s.commune_code "
+		"WHERE s.scoring_run_id = ?1 AND s.commune_code = ?2 AND s.item = ?3";
+
+	memset(out, 0, sizeof *out);
+	return first_row(st, sql, take_score, out, found,
+			 STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code), STORE_TEXT(item)), d);
+}
+
+void store_report_score_free(store_report_score *s)
+{
+	if (!s)
+		return;
+	free(s->flags);
+	free(s->commune_name);
+	memset(s, 0, sizeof *s);
+}
+
+static dti_err take_input(void *ctx, const store_row *r, dti_diag *d)
+{
+	store_report_inputs *l = ctx;
+	store_report_input *in;
+
+	(void)d;
+	l->items = xrealloc(l->items, (l->n + 1) * sizeof *l->items);
+	in = &l->items[l->n++];
+	in->variable = xstrdup(store_text(r, 0));
+	in->value = store_text_dup(r, 1);
+	in->num = store_num(r, 2);
+	in->state = xstrdup(store_text(r, 3));
+	in->observation_ids = store_text_dup(r, 4);
+	return DTI_EOK;
+}
+
+dti_err store_report_inputs_of(staging *st, int64_t run_id, const char *commune_code,
+			       store_report_inputs *out, dti_diag *d)
+{
+	static const char sql[] =
+		"SELECT variable, value, num, state, observation_ids FROM score_input "
+		"WHERE scoring_run_id = ?1 AND commune_code = ?2";
+
+	memset(out, 0, sizeof *out);
+	return store_each(st, d, sql, take_input, out, NULL,
+			  STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)));
+}
+
+void store_report_inputs_free(store_report_inputs *l)
+{
+	for (size_t i = 0; l && i < l->n; i++) {
+		free(l->items[i].variable);
+		free(l->items[i].value);
+		free(l->items[i].state);
+		free(l->items[i].observation_ids);
+	}
+	if (l) {
+		free(l->items);
+		memset(l, 0, sizeof *l);
+	}
+}
+
+/* An observation as explain shows it: the columns of OBSERVATION_ROW,
+ * then a WHERE on o (the observation) or st (its state). */
+#define OBSERVATION_ROW                                                                            \
+	"SELECT o.id, o.value, src.name, src.kind, o.run_id, o.observed_at, "                      \
+	"coalesce(r.input, ''), st.state, coalesce(st.appraised_by, ''), "                         \
+	"coalesce(st.appraisal_reason, ''), st.value, coalesce(o.proof_url, '') "                  \
+	"FROM observation o JOIN source src ON src.id = o.source_id "                              \
+	"JOIN run r ON r.id = o.run_id JOIN observation_state st ON st.id = o.id "
+
+static void read_obs(const store_row *r, store_report_obs *o)
+{
+	o->id = store_int(r, 0);
+	o->value = store_text_dup(r, 1);
+	o->source = store_text_dup(r, 2);
+	o->source_kind = store_text_dup(r, 3);
+	o->run_id = store_int(r, 4);
+	o->observed_at = store_text_dup(r, 5);
+	o->input = store_text_dup(r, 6);
+	o->state = store_text_dup(r, 7);
+	o->appraised_by = store_text_dup(r, 8);
+	o->reason = store_text_dup(r, 9);
+	o->state_value = store_text_dup(r, 10);
+	o->proof_url = store_text_dup(r, 11);
+}
+
+static dti_err take_obs(void *ctx, const store_row *r, dti_diag *d)
+{
+	store_report_obs *o = ctx;
+
+	(void)d;
+	if (!o->input) /* the first row; ids are unique */
+		read_obs(r, o);
+	return DTI_EOK;
+}
+
+dti_err store_report_observation(staging *st, int64_t id, store_report_obs *out, bool *found,
+				 dti_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	return first_row(st, OBSERVATION_ROW "WHERE o.id = ?1", take_obs, out, found,
+			 STORE_ARGS(STORE_INT(id)), d);
+}
+
+void store_report_obs_free(store_report_obs *o)
+{
+	if (!o)
+		return;
+	free(o->value);
+	free(o->source);
+	free(o->source_kind);
+	free(o->observed_at);
+	free(o->input);
+	free(o->state);
+	free(o->appraised_by);
+	free(o->reason);
+	free(o->state_value);
+	free(o->proof_url);
+	memset(o, 0, sizeof *o);
+}
+
+static dti_err take_obs_item(void *ctx, const store_row *r, dti_diag *d)
+{
+	store_report_obs_list *l = ctx;
+
+	(void)d;
+	l->items = xrealloc(l->items, (l->n + 1) * sizeof *l->items);
+	read_obs(r, &l->items[l->n++]);
+	return DTI_EOK;
+}
+
+dti_err store_report_rejected(staging *st, int year, const char *commune_code,
+			      const char *variable, store_report_obs_list *out, dti_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	return store_each(st, d,
+			  OBSERVATION_ROW "WHERE st.year = ?1 AND st.commune_code = ?2 "
+					  "AND st.variable = ?3 AND st.state = 'rejected' ORDER BY o.id",
+			  take_obs_item, out, NULL,
+			  STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code), STORE_TEXT(variable)));
+}
+
+void store_report_obs_list_free(store_report_obs_list *l)
+{
+	for (size_t i = 0; l && i < l->n; i++)
+		store_report_obs_free(&l->items[i]);
+	if (l) {
+		free(l->items);
+		memset(l, 0, sizeof *l);
+	}
+}
+
+typedef struct range {
+	double min, max;
+} range;
+
+static dti_err take_range(void *ctx, const store_row *r, dti_diag *d)
+{
+	range *g = ctx;
+
+	(void)d;
+	g->min = store_num(r, 0);
+	g->max = store_num(r, 1);
+	return DTI_EOK;
+}
+
+dti_err store_report_ratio_range(staging *st, int64_t run_id, const char *item, double *min,
+				 double *max, dti_diag *d)
+{
+	range g = {NAN, NAN};
+	dti_err rc = store_each(st, d,
+				"SELECT min(ratio), max(ratio) FROM score WHERE scoring_run_id = ?1 "
+				"AND item = ?2 AND ratio IS NOT NULL",
+				take_range, &g, NULL, STORE_ARGS(STORE_INT(run_id), STORE_TEXT(item)));
+
+	*min = g.min;
+	*max = g.max;
+	return rc;
+}
+
+static dti_err take_total(void *ctx, const store_row *r, dti_diag *d)
+{
+	store_report_totals *l = ctx;
+	store_report_total *t;
+
+	(void)d;
+	l->items = xrealloc(l->items, (l->n + 1) * sizeof *l->items);
+	t = &l->items[l->n++];
+	t->code = xstrdup(store_text(r, 0));
+	t->name = xstrdup(store_text(r, 1));
+	t->max_points = store_num(r, 2);
+	t->fraction = store_num(r, 3);
+	t->flags = xstrdup(store_text(r, 4));
+	return DTI_EOK;
+}
+
+dti_err store_report_totals_of(staging *st, int64_t run_id, store_report_totals *out,
+			       dti_diag *d)
+{
+	static const char sql[] =
+		"SELECT s.commune_code, coalesce(c.name, ''), s.max_points, s.fraction, s.flags "
+		"FROM score s LEFT JOIN commune c ON c.code = s.commune_code "
+		"WHERE s.scoring_run_id = ?1 AND s.level = 'total' ORDER BY s.commune_code";
+
+	memset(out, 0, sizeof *out);
+	return store_each(st, d, sql, take_total, out, NULL, STORE_ARGS(STORE_INT(run_id)));
+}
+
+void store_report_totals_free(store_report_totals *l)
+{
+	for (size_t i = 0; l && i < l->n; i++) {
+		free(l->items[i].code);
+		free(l->items[i].name);
+		free(l->items[i].flags);
+	}
+	if (l) {
+		free(l->items);
+		memset(l, 0, sizeof *l);
+	}
+}
+
+dti_err store_report_previous_run(staging *st, int year, int64_t *id, dti_diag *d)
+{
+	return store_int64(st, d,
+			   "SELECT id FROM latest_scoring_run WHERE year < ?1 "
+			   "ORDER BY year DESC LIMIT 1",
+			   id, NULL, STORE_ARGS(STORE_INT(year)));
+}

@@ -1,0 +1,117 @@
+/* store_report.h — what explain, export and the report read of a stored
+ * scoring run beyond the results themselves (scorer/results.c): one score,
+ * one commune's inputs, the observations behind them, the range of a
+ * cross-commune ratio, and the earlier year's run.  Value structs; the
+ * strings in them are owned by the struct and freed by its _free
+ * function. */
+#ifndef DTI_STORE_REPORT_H
+#define DTI_STORE_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+typedef struct staging staging;
+
+/* One row of the score table with its commune's name. */
+typedef struct store_report_score {
+	double points, max_points, fraction;
+	double ratio; /* NaN when none */
+	char *flags;  /* "" when none */
+	bool has_rank;
+	int64_t rank;
+	char *commune_name; /* "" for a commune not in the commune table */
+} store_report_score;
+
+/* The score of `item` (indicator id, pillar id or TOTAL) of a commune in a
+ * scoring run; *found false when there is none.  Caller frees *out with
+ * store_report_score_free, also on error. */
+dti_err store_report_score_of(staging *st, int64_t run_id, const char *commune_code,
+			      const char *item, store_report_score *out, bool *found, dti_diag *d);
+void store_report_score_free(store_report_score *s);
+
+/* One stored input of a commune in a scoring run. */
+typedef struct store_report_input {
+	char *variable;
+	char *value;           /* NULL when none */
+	double num;            /* NaN when none */
+	char *state;
+	char *observation_ids; /* comma-separated, in the order scored; NULL when none */
+} store_report_input;
+
+typedef struct store_report_inputs {
+	store_report_input *items;
+	size_t n;
+} store_report_inputs;
+
+/* Every stored input of a commune in a scoring run.  Caller frees *out with
+ * store_report_inputs_free, also on error. */
+dti_err store_report_inputs_of(staging *st, int64_t run_id, const char *commune_code,
+			       store_report_inputs *out, dti_diag *d);
+void store_report_inputs_free(store_report_inputs *l);
+
+/* An observation with its source, run and latest appraisal. */
+typedef struct store_report_obs {
+	int64_t id;
+	char *value; /* as supplied */
+	char *source, *source_kind;
+	int64_t run_id;
+	char *observed_at;
+	char *input;         /* file or URL read, "" when none */
+	char *state;         /* raw, verified, corrected, rejected */
+	char *appraised_by;  /* "" when none */
+	char *reason;        /* "" when none */
+	char *state_value;   /* value after appraisal */
+	char *proof_url;     /* "" when none; escape before display */
+} store_report_obs;
+
+typedef struct store_report_obs_list {
+	store_report_obs *items;
+	size_t n;
+} store_report_obs_list;
+
+/* Observation `id`; *found false when there is none.  Caller frees *out
+ * with store_report_obs_free, also on error. */
+dti_err store_report_observation(staging *st, int64_t id, store_report_obs *out, bool *found,
+				 dti_diag *d);
+void store_report_obs_free(store_report_obs *o);
+
+/* The rejected observations of a commune's variable in a year, by id.
+ * Caller frees *out with store_report_obs_list_free, also on error. */
+dti_err store_report_rejected(staging *st, int year, const char *commune_code,
+			      const char *variable, store_report_obs_list *out, dti_diag *d);
+void store_report_obs_list_free(store_report_obs_list *l);
+
+/* The smallest and largest ratio of `item` over the communes of a scoring
+ * run; NaN when none has one. */
+dti_err store_report_ratio_range(staging *st, int64_t run_id, const char *item, double *min,
+				 double *max, dti_diag *d);
+
+/* What the exports show of a commune's TOTAL row beyond the loaded results
+ * (scorer/results.h carries only its points and rank): its maximum,
+ * fraction and flags, and the commune's name as the exports write it. */
+typedef struct store_report_total {
+	char *code;
+	char *name; /* "" for a commune not in the commune table */
+	double max_points, fraction;
+	char *flags;
+} store_report_total;
+
+typedef struct store_report_totals {
+	store_report_total *items; /* by commune code */
+	size_t n;
+} store_report_totals;
+
+/* The TOTAL row of every commune of a scoring run, by code.  Caller frees
+ * *out with store_report_totals_free, also on error. */
+dti_err store_report_totals_of(staging *st, int64_t run_id, store_report_totals *out,
+			       dti_diag *d);
+void store_report_totals_free(store_report_totals *l);
+
+/* The latest 'ok' scoring run of the most recent year before `year`, or
+ * 0 (view latest_scoring_run). */
+dti_err store_report_previous_run(staging *st, int year, int64_t *id, dti_diag *d);
+
+#endif

@@ -1,0 +1,369 @@
+/* store_status.c — source freshness, runs, the year's scoring run and the
+ * nightly run's record (see store_status.h). */
+#include "store_status.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "staging_int.h"
+#include "store.h"
+
+/* items (n of `size` bytes) grown by one zeroed item at the end. */
+static void *grow(void *items, size_t n, size_t size)
+{
+	char *p = xrealloc(items, (n + 1) * size);
+
+	memset(p + n * size, 0, size);
+	return p;
+}
+
+/* Runs a query whose first row (if any) fn reads; *found says whether
+ * there was one. */
+static dti_err first_row(staging *st, const char *sql, store_row_fn fn, void *ctx, bool *found,
+			 const store_arg *args, size_t n, dti_diag *d)
+{
+	size_t rows = 0;
+	dti_err rc = store_each(st, d, sql, fn, ctx, &rows, args, n);
+
+	*found = !rc && rows > 0;
+	return rc;
+}
+
+/* ---- source freshness ------------------------------------------------ */
+
+static dti_err take_freshness(void *ctx, const store_row *r, dti_diag *d)
+{
+	store_freshness *f = ctx;
+
+	(void)d;
+	f->last_run = store_text_dup(r, 0);
+	f->last_status = store_text_dup(r, 1);
+	f->last_success = store_text_dup(r, 2);
+	f->age_hours = store_num(r, 3);
+	f->max_age_hours = store_num(r, 4);
+	f->last_error = store_text_dup(r, 5);
+	return DTI_EOK;
+}
+
+dti_err store_source_freshness(staging *st, const char *name, store_freshness *out, bool *found,
+			       dti_diag *d)
+{
+	static const char sql[] =
+		"SELECT (SELECT coalesce(r.finished_at, r.started_at) FROM run r WHERE r.source_id = f.source_id "
+		"          AND r.status <> 'dry_run' ORDER BY r.id DESC LIMIT 1), "
+		"       f.last_status, f.last_success, "
+		"       (julianday('now') - julianday(f.last_success)) * 24, f.max_age_hours, f.last_error "
+		"FROM source_freshness f WHERE f.source = ?1 LIMIT 1";
+
+	memset(out, 0, sizeof *out);
+	out->age_hours = out->max_age_hours = NAN;
+	return first_row(st, sql, take_freshness, out, found, STORE_ARGS(STORE_TEXT(name)), d);
+}
+
+void store_freshness_free(store_freshness *f)
+{
+	if (!f)
+		return;
+	free(f->last_run);
+	free(f->last_status);
+	free(f->last_success);
+	free(f->last_error);
+	memset(f, 0, sizeof *f);
+}
+
+static dti_err take_name(void *ctx, const store_row *r, dti_diag *d)
+{
+	store_source_names *l = ctx;
+
+	(void)d;
+	l->names = xrealloc(l->names, (l->n + 1) * sizeof *l->names);
+	l->kinds = xrealloc(l->kinds, (l->n + 1) * sizeof *l->kinds);
+	l->names[l->n] = xstrdup(store_text(r, 0));
+	l->kinds[l->n] = xstrdup(store_text(r, 1));
+	l->n++;
+	return DTI_EOK;
+}
+
+dti_err store_source_names_list(staging *st, store_source_names *out, dti_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	return store_each(st, d, "SELECT name, kind FROM source ORDER BY name", take_name, out, NULL,
+			  STORE_NOARGS);
+}
+
+void store_source_names_free(store_source_names *l)
+{
+	for (size_t i = 0; l && i < l->n; i++) {
+		free(l->names[i]);
+		free(l->kinds[i]);
+	}
+	if (l) {
+		free(l->names);
+		free(l->kinds);
+		memset(l, 0, sizeof *l);
+	}
+}
+
+static dti_err take_state(void *ctx, const store_row *r, dti_diag *d)
+{
+	store_source_states *l = ctx;
+	store_source_state *s;
+
+	l->items = grow(l->items, l->n, sizeof *l->items);
+	s = &l->items[l->n++];
+
+	(void)d;
+	s->source = store_text_dup(r, 0);
+	s->kind = store_text_dup(r, 1);
+	s->max_age_hours = store_num(r, 2);
+	s->last_success = store_text_dup(r, 3);
+	s->age_hours = store_num(r, 4);
+	s->last_status = store_text_dup(r, 5);
+	s->last_error = store_text_dup(r, 6);
+	s->stale = store_int(r, 7) != 0;
+	return DTI_EOK;
+}
+
+dti_err store_source_states_list(staging *st, store_source_states *out, dti_diag *d)
+{
+	static const char sql[] =
+		"SELECT source, kind, max_age_hours, last_success, age_hours, last_status, last_error, "
+		"state <> 'ok' FROM source_status ORDER BY source";
+	dti_err rc;
+
+	memset(out, 0, sizeof *out);
+	rc = store_each(st, d, sql, take_state, out, NULL, STORE_NOARGS);
+	if (rc)
+		diag_set(d, DTI_EDB, "cannot read source_status: %s", sqlite3_errmsg(st->db));
+	return rc;
+}
+
+void store_source_states_free(store_source_states *l)
+{
+	for (size_t i = 0; l && i < l->n; i++) {
+		store_source_state *s = &l->items[i];
+		free(s->source);
+		free(s->kind);
+		free(s->last_success);
+		free(s->last_status);
+		free(s->last_error);
+	}
+	if (l) {
+		free(l->items);
+		memset(l, 0, sizeof *l);
+	}
+}
+
+/* ---- collector runs -------------------------------------------------- */
+
+static dti_err take_run(void *ctx, const store_row *r, dti_diag *d)
+{
+	store_run_rows *l = ctx;
+	store_run_row *x;
+
+	l->items = grow(l->items, l->n, sizeof *l->items);
+	x = &l->items[l->n++];
+
+	(void)d;
+	x->id = store_int(r, 0);
+	x->source = xstrdup(store_text(r, 1));
+	x->program = xstrdup(store_text(r, 2));
+	x->status = xstrdup(store_text(r, 3));
+	x->started_at = xstrdup(store_text(r, 4));
+	x->finished_at = xstrdup(store_text(r, 5));
+	x->read = store_int(r, 6);
+	x->stored = store_int(r, 7);
+	x->skipped = store_int(r, 8);
+	x->rejected = store_int(r, 9);
+	x->input = xstrdup(store_text(r, 10));
+	x->error = xstrdup(store_text(r, 11));
+	return DTI_EOK;
+}
+
+dti_err store_runs_latest(staging *st, int64_t limit, store_run_rows *out, dti_diag *d)
+{
+	static const char sql[] =
+		"SELECT r.id, coalesce(s.name, ''), r.program, r.status, r.started_at, "
+		"coalesce(r.finished_at, ''), r.records_read, r.records_stored, "
+		"r.records_skipped, r.records_rejected, coalesce(r.input, ''), "
+		"coalesce(replace(r.error, char(10), ' | '), '') "
+		"FROM run r LEFT JOIN source s ON s.id = r.source_id ORDER BY r.id DESC LIMIT ?1";
+
+	memset(out, 0, sizeof *out);
+	return store_each(st, d, sql, take_run, out, NULL, STORE_ARGS(STORE_INT(limit)));
+}
+
+void store_run_rows_free(store_run_rows *l)
+{
+	for (size_t i = 0; l && i < l->n; i++) {
+		store_run_row *x = &l->items[i];
+		free(x->source);
+		free(x->program);
+		free(x->status);
+		free(x->started_at);
+		free(x->finished_at);
+		free(x->input);
+		free(x->error);
+	}
+	if (l) {
+		free(l->items);
+		memset(l, 0, sizeof *l);
+	}
+}
+
+/* ---- scoring --------------------------------------------------------- */
+
+static dti_err take_scoring(void *ctx, const store_row *r, dti_diag *d)
+{
+	store_scoring_status *s = ctx;
+
+	(void)d;
+	s->id = store_int(r, 0);
+	snprintf(s->mode, sizeof s->mode, "%s", store_text(r, 1));
+	snprintf(s->finished_at, sizeof s->finished_at, "%s", store_text(r, 2));
+	s->communes = store_int(r, 3);
+	return DTI_EOK;
+}
+
+dti_err store_scoring_status_of(staging *st, int year, store_scoring_status *out, bool *found,
+				dti_diag *d)
+{
+	static const char sql[] =
+		"SELECT id, mode, coalesce(finished_at, started_at), communes FROM scoring_run "
+		"WHERE year = ?1 AND status = 'ok' ORDER BY id DESC LIMIT 1";
+
+	memset(out, 0, sizeof *out);
+	return first_row(st, sql, take_scoring, out, found, STORE_ARGS(STORE_INT(year)), d);
+}
+
+/* ---- the nightly run's record ---------------------------------------- */
+
+static dti_err take_nightly(void *ctx, const store_row *r, dti_diag *d)
+{
+	store_nightly *n = ctx;
+
+	(void)d;
+	n->id = store_int(r, 0);
+	n->status = xstrdup(store_text(r, 1));
+	n->exit_code = store_int(r, 2);
+	n->started_at = xstrdup(store_text(r, 3));
+	n->finished_at = xstrdup(store_text(r, 4));
+	n->sources_ok = store_int(r, 5);
+	n->sources_failed = store_int(r, 6);
+	n->failed_sources = xstrdup(store_text(r, 7));
+	n->only_source = xstrdup(store_text(r, 8));
+	return DTI_EOK;
+}
+
+dti_err store_nightly_latest(staging *st, int year, store_nightly *out, bool *found,
+			     dti_diag *d)
+{
+	static const char sql[] =
+		"SELECT id, status, coalesce(exit_code, -1), started_at, coalesce(finished_at, ''), "
+		"sources_ok, sources_failed, coalesce(failed_sources, ''), coalesce(only_source, '') "
+		"FROM nightly_run WHERE year = ?1 ORDER BY id DESC LIMIT 1";
+
+	memset(out, 0, sizeof *out);
+	return first_row(st, sql, take_nightly, out, found, STORE_ARGS(STORE_INT(year)), d);
+}
+
+void store_nightly_free(store_nightly *n)
+{
+	if (!n)
+		return;
+	free(n->status);
+	free(n->started_at);
+	free(n->finished_at);
+	free(n->failed_sources);
+	free(n->only_source);
+	memset(n, 0, sizeof *n);
+}
+
+static dti_err take_published(void *ctx, const store_row *r, dti_diag *d)
+{
+	store_published *p = ctx;
+
+	(void)d;
+	p->nightly_id = store_int(r, 0);
+	p->published_at = xstrdup(store_text(r, 1));
+	p->program = xstrdup(store_text(r, 2));
+	p->scoring_run_id = store_int(r, 3);
+	p->backup_file = xstrdup(store_text(r, 4));
+	return DTI_EOK;
+}
+
+dti_err store_nightly_published(staging *st, int year, store_published *out, bool *found,
+				dti_diag *d)
+{
+	static const char sql[] =
+		"SELECT id, published_at, coalesce(publish_program, ''), coalesce(scoring_run_id, 0), "
+		"coalesce(backup_file, '') FROM nightly_run WHERE year = ?1 AND published_at IS NOT NULL "
+		"ORDER BY id DESC LIMIT 1";
+
+	memset(out, 0, sizeof *out);
+	return first_row(st, sql, take_published, out, found, STORE_ARGS(STORE_INT(year)), d);
+}
+
+void store_published_free(store_published *p)
+{
+	if (!p)
+		return;
+	free(p->published_at);
+	free(p->program);
+	free(p->backup_file);
+	memset(p, 0, sizeof *p);
+}
+
+dti_err store_nightly_open(staging *st, int year, const char *only, const char *now, int64_t *id,
+			   dti_diag *d)
+{
+	bool found = false;
+	dti_err rc = store_run(st, d,
+			       "UPDATE nightly_run SET status = 'interrupted' WHERE status = 'running'",
+			       STORE_NOARGS);
+
+	if (rc)
+		return diag_set(d, DTI_EDB, "%s: %s", st->path, sqlite3_errmsg(st->db));
+	rc = store_int64(st, d,
+			 "INSERT INTO nightly_run(year, only_source, started_at, status) "
+			 "VALUES (?1, ?2, ?3, 'running') RETURNING id",
+			 id, &found, STORE_ARGS(STORE_INT(year), STORE_TEXT(only), STORE_TEXT(now)));
+	if (rc || !found)
+		return diag_set(d, DTI_EDB, "%s: cannot record the nightly run: %s", st->path,
+				sqlite3_errmsg(st->db));
+	return DTI_EOK;
+}
+
+/* s, or NULL when s is empty. */
+static const char *or_null(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+dti_err store_nightly_close(staging *st, const store_nightly_end *e, const char *now,
+			    dti_diag *d)
+{
+	static const char sql[] =
+		"UPDATE nightly_run SET finished_at = ?2, status = ?3, exit_code = ?4, sources_ok = ?5, "
+		"sources_failed = ?6, failed_sources = ?7, "
+		"scoring_run_id = (SELECT max(id) FROM scoring_run WHERE year = nightly_run.year AND status = 'ok'), "
+		"published_at = CASE WHEN ?8 IS NOT NULL THEN ?2 END, publish_program = ?8, backup_file = ?9, "
+		"summary = ?10 WHERE id = ?1";
+	dti_err rc = store_run(st, d, sql,
+			       STORE_ARGS(STORE_INT(e->id), STORE_TEXT(now), STORE_TEXT(e->status),
+					  STORE_INT(e->exit_code), STORE_INT(e->ok),
+					  STORE_INT(e->failed), STORE_TEXT(or_null(e->failed_sources)),
+					  STORE_TEXT(or_null(e->published)),
+					  STORE_TEXT(or_null(e->backup)),
+					  STORE_TEXT(or_null(e->summary))));
+
+	if (rc)
+		return diag_set(d, DTI_EDB, "%s: cannot record the nightly run: %s", st->path,
+				sqlite3_errmsg(st->db));
+	if (store_changes(st) != 1)
+		return diag_set(d, DTI_ENOTFOUND, "no nightly run %lld", (long long)e->id);
+	return DTI_EOK;
+}
