@@ -6,7 +6,6 @@
 #ifndef DTI_STAGING_H
 #define DTI_STAGING_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -30,8 +29,6 @@ dti_err staging_open(const char *path, staging **out, dti_diag *d);
  * newer.  Caller closes with staging_close. */
 dti_err staging_open_readonly(const char *path, staging **out, dti_diag *d);
 void staging_close(staging *st);
-/* The connection, for modules that run their own prepared statements. */
-sqlite3 *staging_db(staging *st);
 const char *staging_path(const staging *st);
 
 /* Runs SQL without data in it (schema, pragmas, transactions). */
@@ -40,15 +37,6 @@ dti_err staging_exec(staging *st, const char *sql, dti_diag *d);
 dti_err staging_begin(staging *st, dti_diag *d);
 dti_err staging_commit(staging *st, dti_diag *d);
 void staging_rollback(staging *st);
-/* Prepares a statement or fills d with the SQLite message. */
-dti_err staging_prepare(staging *st, const char *sql, sqlite3_stmt **out, dti_diag *d);
-/* Runs a query with at most one integer parameter (?1; ignored by a query
- * without one) and gives the first column of its first row as an integer
- * (0 when there is no row or it is NULL). */
-dti_err staging_query_int64(staging *st, const char *sql, int64_t param, int64_t *out,
-			    dti_diag *d);
-/* A copy of a text column, or NULL for SQL NULL; caller frees. */
-char *staging_column_strdup(sqlite3_stmt *s, int i);
 /* Foreign-key enforcement of this connection; takes effect only outside a
  * transaction.  A bulk store that has checked its own references (see
  * staging_has_commune) turns it off for its transaction and back on. */
@@ -56,10 +44,6 @@ dti_err staging_foreign_keys(staging *st, bool on, dti_diag *d);
 /* Whether a commune code, or a variable name, is in its table. */
 dti_err staging_has_commune(staging *st, const char *code, bool *found, dti_diag *d);
 dti_err staging_has_variable(staging *st, const char *name, bool *found, dti_diag *d);
-/* Binds text or NULL. */
-void staging_bind_text(sqlite3_stmt *s, int i, const char *v);
-/* Binds a real, or NULL when v is NaN. */
-void staging_bind_num(sqlite3_stmt *s, int i, double v);
 
 /* Variables of a framework into the variable table, and the framework's
  * bytes into the framework table (idempotent). */

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "staging.h"
@@ -23,6 +24,24 @@ struct staging {
 	store_stmt *cache;
 	size_t n_cache, cap_cache;
 };
+
+/* The raw connection and statement helpers: for the store files (and the
+ * unit tests that look under the store) only. */
+/* The connection. */
+sqlite3 *staging_db(staging *st);
+/* Prepares a statement or fills d with the SQLite message. */
+dti_err staging_prepare(staging *st, const char *sql, sqlite3_stmt **out, dti_diag *d);
+/* Runs a query with at most one integer parameter (?1; ignored by a query
+ * without one) and gives the first column of its first row as an integer
+ * (0 when there is no row or it is NULL). */
+dti_err staging_query_int64(staging *st, const char *sql, int64_t param, int64_t *out,
+			    dti_diag *d);
+/* A copy of a text column, or NULL for SQL NULL; caller frees. */
+char *staging_column_strdup(sqlite3_stmt *s, int i);
+/* Binds text or NULL. */
+void staging_bind_text(sqlite3_stmt *s, int i, const char *v);
+/* Binds a real, or NULL when v is NaN. */
+void staging_bind_num(sqlite3_stmt *s, int i, double v);
 
 /* Fills d with "PATH: WHAT: SQLite's message"; returns DTI_EDB. */
 dti_err store_db_error(staging *st, dti_diag *d, const char *what);

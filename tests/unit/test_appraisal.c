@@ -13,6 +13,7 @@
 
 #include "appraisal.h"
 #include "batch.h"
+#include "staging_int.h" /* looks under the store: raw statements */
 #include "store_appraisal.h"
 #include "store_form.h"
 #include "util.h"

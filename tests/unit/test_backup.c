@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h> /* reads the copies with SQLite itself */
 
 #include "backup.h"
 #include "staging.h"

@@ -17,6 +17,7 @@
 #include "rescore.h"
 #include "score.h"
 #include "staging.h"
+#include "staging_int.h" /* looks under the store: raw statements */
 #include "staging_fixture.h"
 #include "store_score.h"
 #include "util.h"

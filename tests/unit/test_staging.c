@@ -16,6 +16,7 @@
 #include "framework.h"
 #include "schema.sql.h"
 #include "staging.h"
+#include "staging_int.h" /* looks under the store: raw statements */
 #include "staging_fixture.h"
 #include "util.h"
 
