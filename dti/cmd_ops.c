@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "collector.h"
 #include "log.h"
+#include "store_score.h"
 #include "store_status.h"
 #include "text.h"
 #include "util.h"
@@ -514,18 +515,19 @@ static dti_err status_sources(app *a, const ops_sources *l, strbuf *problems, in
 /* The scoring, published and nightly lines; *bad counts the problems. */
 static dti_err status_runs(app *a, strbuf *problems, int *bad, dti_diag *d)
 {
-	store_scoring_status sr;
+	store_scoring_run sr;
 	store_published pub = {0};
 	store_nightly nr = {0};
 	bool found = false, published = false;
 	char *lock = NULL;
-	dti_err rc = store_scoring_status_of(a->st, a->year, &sr, &found, d);
+	dti_err rc = store_latest_scoring_run(a->st, a->year, &sr, &found, d);
 
 	if (rc)
 		goto out;
 	if (found) {
 		printf("scoring:   run %lld (%s), year %d, %lld communes, finished %s\n",
-		       (long long)sr.id, sr.mode, a->year, (long long)sr.communes, sr.finished_at);
+		       (long long)sr.id, sr.mode, a->year, (long long)sr.communes,
+		       *sr.finished_at ? sr.finished_at : sr.started_at);
 	} else {
 		printf("scoring:   none for %d\n", a->year);
 		sb_appendf(problems, "%sno scoring run for %d", problems->len ? ", " : "", a->year);

@@ -45,6 +45,8 @@ void staging_bind_num(sqlite3_stmt *s, int i, double v);
 
 /* Fills d with "PATH: WHAT: SQLite's message"; returns DTI_EDB. */
 dti_err store_db_error(staging *st, dti_diag *d, const char *what);
+/* Fills d with "WHAT: SQLite's message" (no path); returns DTI_EDB. */
+dti_err store_db_failed(staging *st, dti_diag *d, const char *what);
 /* Finalises every cached statement (staging_close). */
 void store_cache_free(staging *st);
 

@@ -18,6 +18,11 @@ dti_err store_db_error(staging *st, dti_diag *d, const char *what)
 	return diag_set(d, DTI_EDB, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
 }
 
+dti_err store_db_failed(staging *st, dti_diag *d, const char *what)
+{
+	return diag_set(d, DTI_EDB, "%s: %s", what, sqlite3_errmsg(st->db));
+}
+
 void store_cache_free(staging *st)
 {
 	for (size_t i = 0; i < st->n_cache; i++)
@@ -127,6 +132,32 @@ dti_err store_each(staging *st, dti_diag *d, const char *sql, store_row_fn fn, v
 dti_err store_run(staging *st, dti_diag *d, const char *sql, const store_arg *args, size_t n)
 {
 	return store_each(st, d, sql, NULL, NULL, NULL, args, n);
+}
+
+typedef struct first_row {
+	store_row_fn fn;
+	void *ctx;
+	bool found;
+} first_row;
+
+static dti_err take_first(void *ctx, const store_row *r, dti_diag *d)
+{
+	first_row *f = ctx;
+
+	if (f->found)
+		return DTI_EOK;
+	f->found = true;
+	return f->fn(f->ctx, r, d);
+}
+
+dti_err store_first(staging *st, dti_diag *d, const char *sql, store_row_fn fn, void *ctx,
+		    bool *found, const store_arg *args, size_t n)
+{
+	first_row f = {fn, ctx, false};
+	dti_err rc = store_each(st, d, sql, take_first, &f, NULL, args, n);
+
+	*found = !rc && f.found;
+	return rc;
 }
 
 typedef struct first_int {

@@ -70,6 +70,10 @@ dti_err store_run(staging *st, dti_diag *d, const char *sql, const store_arg *ar
  * receives the number of rows read. */
 dti_err store_each(staging *st, dti_diag *d, const char *sql, store_row_fn fn, void *ctx,
 		   size_t *rows, const store_arg *args, size_t n);
+/* Runs a query and has fn read its first row only; *found says whether
+ * there was a row.  For lookups by key. */
+dti_err store_first(staging *st, dti_diag *d, const char *sql, store_row_fn fn, void *ctx,
+		    bool *found, const store_arg *args, size_t n);
 /* The first column of the first row as an integer; 0 when there is no row
  * or it is NULL.  *found (may be NULL) says whether there was a row. */
 dti_err store_int64(staging *st, dti_diag *d, const char *sql, int64_t *out, bool *found,

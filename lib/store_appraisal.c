@@ -8,11 +8,6 @@
 #include "staging_int.h"
 
 /* d as "WHAT: SQLite's message", the wording these writers always used. */
-static dti_err db_failed(staging *st, dti_diag *d, const char *what)
-{
-	return diag_set(d, DTI_EDB, "%s: %s", what, sqlite3_errmsg(st->db));
-}
-
 dti_err store_observation_variable(staging *st, int64_t obs_id, char **variable, dti_diag *d)
 {
 	return store_text1(st, d, "SELECT variable FROM observation WHERE id = ?1", variable,
@@ -34,7 +29,7 @@ dti_err store_appraisal_add(staging *st, const store_appraisal_act *act, int64_t
 			   STORE_TEXT(act->at), STORE_TEXT(act->reason)));
 
 	if (rc || !found)
-		return db_failed(st, d, "cannot store the appraisal");
+		return store_db_failed(st, d, "cannot store the appraisal");
 	if (id)
 		*id = new_id;
 	return DTI_EOK;
@@ -105,7 +100,7 @@ dti_err store_appraisal_find(staging *st, int year, const char *commune_code,
 		free(l.ids);
 		l.ids = NULL;
 		l.n = 0;
-		rc = db_failed(st, d, "cannot read observations");
+		rc = store_db_failed(st, d, "cannot read observations");
 	}
 	*ids = l.ids;
 	*n = l.n;
@@ -121,7 +116,7 @@ dti_err store_disagreement_tolerance_set(staging *st, const char *absolute,
 			       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 			       STORE_ARGS(STORE_TEXT(absolute), STORE_TEXT(relative)));
 
-	return rc ? db_failed(st, d, "cannot store the tolerance") : DTI_EOK;
+	return rc ? store_db_failed(st, d, "cannot store the tolerance") : DTI_EOK;
 }
 
 typedef struct item_walk {

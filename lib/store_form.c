@@ -9,11 +9,6 @@
 #include "staging_int.h"
 
 /* d as "WHAT: SQLite's message", the wording these callers always used. */
-static dti_err db_failed(staging *st, dti_diag *d, const char *what)
-{
-	return diag_set(d, DTI_EDB, "%s: %s", what, sqlite3_errmsg(st->db));
-}
-
 typedef struct value_walk {
 	store_form_value_fn fn;
 	void *ctx;
@@ -91,7 +86,7 @@ dti_err store_form_put_contacts(staging *st, int64_t run_id, const char *commune
 					  STORE_TEXT(c->phone), STORE_TEXT(c->email), STORE_INT(run_id),
 					  STORE_TEXT(at)));
 		if (rc)
-			rc = db_failed(st, d, "cannot store the contact block");
+			rc = store_db_failed(st, d, "cannot store the contact block");
 	}
 	return rc;
 }
@@ -164,7 +159,7 @@ dti_err store_current_each(staging *st, int year, store_current_fn fn, void *ctx
 				"FROM current_input WHERE year = ?1",
 				each_current, &w, NULL, STORE_ARGS(STORE_INT(year)));
 
-	return rc == DTI_EDB ? db_failed(st, d, "cannot read current_input") : rc;
+	return rc == DTI_EDB ? store_db_failed(st, d, "cannot read current_input") : rc;
 }
 
 static dti_err take_submissions(void *ctx, const store_row *r, dti_diag *d)

@@ -9,18 +9,6 @@
 #include "alloc.h"
 #include "store.h"
 
-/* Runs a query whose first row (if any) fn reads; *found says whether
- * there was one. */
-static dti_err first_row(staging *st, const char *sql, store_row_fn fn, void *ctx, bool *found,
-			 const store_arg *args, size_t n, dti_diag *d)
-{
-	size_t rows = 0;
-	dti_err rc = store_each(st, d, sql, fn, ctx, &rows, args, n);
-
-	*found = !rc && rows > 0;
-	return rc;
-}
-
 static dti_err take_score(void *ctx, const store_row *r, dti_diag *d)
 {
 	store_report_score *s = ctx;
@@ -48,8 +36,7 @@ dti_err store_report_score_of(staging *st, int64_t run_id, const char *commune_c
 		"WHERE s.scoring_run_id = ?1 AND s.commune_code = ?2 AND s.item = ?3";
 
 	memset(out, 0, sizeof *out);
-	return first_row(st, sql, take_score, out, found,
-			 STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code), STORE_TEXT(item)), d);
+	return store_first(st, d, sql, take_score, out, found, STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code), STORE_TEXT(item)));
 }
 
 void store_report_score_free(store_report_score *s)
@@ -142,8 +129,7 @@ dti_err store_report_observation(staging *st, int64_t id, store_report_obs *out,
 				 dti_diag *d)
 {
 	memset(out, 0, sizeof *out);
-	return first_row(st, OBSERVATION_ROW "WHERE o.id = ?1", take_obs, out, found,
-			 STORE_ARGS(STORE_INT(id)), d);
+	return store_first(st, d, OBSERVATION_ROW "WHERE o.id = ?1", take_obs, out, found, STORE_ARGS(STORE_INT(id)));
 }
 
 void store_report_obs_free(store_report_obs *o)

@@ -20,18 +20,6 @@ static void *grow(void *items, size_t n, size_t size)
 	return p;
 }
 
-/* Runs a query whose first row (if any) fn reads; *found says whether
- * there was one. */
-static dti_err first_row(staging *st, const char *sql, store_row_fn fn, void *ctx, bool *found,
-			 const store_arg *args, size_t n, dti_diag *d)
-{
-	size_t rows = 0;
-	dti_err rc = store_each(st, d, sql, fn, ctx, &rows, args, n);
-
-	*found = !rc && rows > 0;
-	return rc;
-}
-
 /* ---- source freshness ------------------------------------------------ */
 
 static dti_err take_freshness(void *ctx, const store_row *r, dti_diag *d)
@@ -60,7 +48,7 @@ dti_err store_source_freshness(staging *st, const char *name, store_freshness *o
 
 	memset(out, 0, sizeof *out);
 	out->age_hours = out->max_age_hours = NAN;
-	return first_row(st, sql, take_freshness, out, found, STORE_ARGS(STORE_TEXT(name)), d);
+	return store_first(st, d, sql, take_freshness, out, found, STORE_ARGS(STORE_TEXT(name)));
 }
 
 void store_freshness_free(store_freshness *f)
@@ -216,29 +204,6 @@ void store_run_rows_free(store_run_rows *l)
 
 /* ---- scoring --------------------------------------------------------- */
 
-static dti_err take_scoring(void *ctx, const store_row *r, dti_diag *d)
-{
-	store_scoring_status *s = ctx;
-
-	(void)d;
-	s->id = store_int(r, 0);
-	snprintf(s->mode, sizeof s->mode, "%s", store_text(r, 1));
-	snprintf(s->finished_at, sizeof s->finished_at, "%s", store_text(r, 2));
-	s->communes = store_int(r, 3);
-	return DTI_EOK;
-}
-
-dti_err store_scoring_status_of(staging *st, int year, store_scoring_status *out, bool *found,
-				dti_diag *d)
-{
-	static const char sql[] =
-		"SELECT id, mode, coalesce(finished_at, started_at), communes FROM scoring_run "
-		"WHERE year = ?1 AND status = 'ok' ORDER BY id DESC LIMIT 1";
-
-	memset(out, 0, sizeof *out);
-	return first_row(st, sql, take_scoring, out, found, STORE_ARGS(STORE_INT(year)), d);
-}
-
 /* ---- the nightly run's record ---------------------------------------- */
 
 static dti_err take_nightly(void *ctx, const store_row *r, dti_diag *d)
@@ -267,7 +232,7 @@ dti_err store_nightly_latest(staging *st, int year, store_nightly *out, bool *fo
 		"FROM nightly_run WHERE year = ?1 ORDER BY id DESC LIMIT 1";
 
 	memset(out, 0, sizeof *out);
-	return first_row(st, sql, take_nightly, out, found, STORE_ARGS(STORE_INT(year)), d);
+	return store_first(st, d, sql, take_nightly, out, found, STORE_ARGS(STORE_INT(year)));
 }
 
 void store_nightly_free(store_nightly *n)
@@ -304,7 +269,7 @@ dti_err store_nightly_published(staging *st, int year, store_published *out, boo
 		"ORDER BY id DESC LIMIT 1";
 
 	memset(out, 0, sizeof *out);
-	return first_row(st, sql, take_published, out, found, STORE_ARGS(STORE_INT(year)), d);
+	return store_first(st, d, sql, take_published, out, found, STORE_ARGS(STORE_INT(year)));
 }
 
 void store_published_free(store_published *p)
@@ -349,7 +314,7 @@ dti_err store_nightly_close(staging *st, const store_nightly_end *e, const char 
 	static const char sql[] =
 		"UPDATE nightly_run SET finished_at = ?2, status = ?3, exit_code = ?4, sources_ok = ?5, "
 		"sources_failed = ?6, failed_sources = ?7, "
-		"scoring_run_id = (SELECT max(id) FROM scoring_run WHERE year = nightly_run.year AND status = 'ok'), "
+		"scoring_run_id = (SELECT id FROM latest_scoring_run WHERE year = nightly_run.year), "
 		"published_at = CASE WHEN ?8 IS NOT NULL THEN ?2 END, publish_program = ?8, backup_file = ?9, "
 		"summary = ?10 WHERE id = ?1";
 	dti_err rc = store_run(st, d, sql,

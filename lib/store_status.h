@@ -87,21 +87,6 @@ typedef struct store_run_rows {
 dti_err store_runs_latest(staging *st, int64_t limit, store_run_rows *out, dti_diag *d);
 void store_run_rows_free(store_run_rows *l);
 
-/* ---- scoring --------------------------------------------------------- */
-
-/* The latest 'ok' scoring run of a year, as status shows it. */
-typedef struct store_scoring_status {
-	int64_t id;
-	char mode[16];
-	char finished_at[32]; /* or started_at when it has no end */
-	int64_t communes;
-} store_scoring_status;
-
-/* *found false when the year has no 'ok' scoring run.  (The one question
- * "latest ok scoring run of a year" — store_latest_scoring_run of
- * lib/store_score.h once it exists.) */
-dti_err store_scoring_status_of(staging *st, int year, store_scoring_status *out, bool *found,
-				dti_diag *d);
 
 /* ---- the nightly run's record ---------------------------------------- */
 

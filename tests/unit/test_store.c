@@ -227,6 +227,35 @@ static void test_cached_many_times(void **state)
 	assert_int_equal(n, 1000);
 }
 
+static dti_err count_calls(void *ctx, const store_row *r, dti_diag *d)
+{
+	int64_t *seen = ctx;
+
+	(void)d;
+	seen[0]++;
+	seen[1] = store_int(r, 0);
+	return DTI_EOK;
+}
+
+static void test_first_row_only(void **state)
+{
+	fixture *f = *state;
+	int64_t seen[2] = {0, 0};
+	bool found = false;
+	dti_diag d;
+
+	assert_int_equal(store_first(f->st, &d, ten_rows, count_calls, seen, &found, STORE_NOARGS),
+			 DTI_EOK);
+	assert_true(found);
+	assert_int_equal(seen[0], 1);
+	assert_int_equal(seen[1], 1);
+	assert_int_equal(store_first(f->st, &d, "SELECT 1 WHERE 0", count_calls, seen, &found,
+				     STORE_NOARGS),
+			 DTI_EOK);
+	assert_false(found);
+	assert_int_equal(seen[0], 1);
+}
+
 static void test_errors_name_the_database(void **state)
 {
 	fixture *f = *state;
@@ -250,6 +279,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_callback_stops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nested_same_statement, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cached_many_times, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_first_row_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_name_the_database, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
