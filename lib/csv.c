@@ -229,10 +229,183 @@ static int fast_record(csv_reader *r, dti_diag *d)
 	return 1;
 }
 
+/* Where the slow path is within the record it reads. */
+typedef enum { FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED } field_state;
+
+typedef struct record_parse {
+	field_state st;
+	size_t field_start; /* in rec, of the field being read */
+} record_parse;
+
+/* The slow path's steps return 0 to go on, 1 for a record, -1 on error. */
+
+static inline void begin_record(csv_reader *r, record_parse *s)
+{
+	r->rec_len = 0;
+	r->nfields = 0;
+	r->record_line = r->line;
+	s->field_start = 0;
+	s->st = FIELD_START;
+}
+
+/* The input ran out (or failed) in the middle of state s. */
+static int end_of_input(csv_reader *r, const record_parse *s, dti_diag *d)
+{
+	if (ferror(r->f))
+		return diag_set(d, DTI_EIO, "%s: read error: %s", r->name, strerror(errno)), -1;
+	if (s->st == QUOTED)
+		return diag_set(d, DTI_EPARSE, "%s:%ld: quoted field not closed before end of file",
+				r->name, r->record_line),
+		       -1;
+	if (r->rec_len == 0 && r->nfields == 0 && s->st == FIELD_START)
+		return 0;
+	if (end_field(r, s->field_start, d) < 0)
+		return -1;
+	return 1;
+}
+
+/* Copies the run of bytes at pos that cannot change state st in one go,
+ * so that the byte-by-byte steps see only the byte that ends it.  Returns
+ * 1 when bytes were copied, 0 when the next byte ends the run, -1 on
+ * error. */
+static inline int copy_run(csv_reader *r, field_state st, dti_diag *d)
+{
+	const unsigned char *p = (const unsigned char *)r->buf + r->pos, *q = p;
+	const unsigned char *e = (const unsigned char *)r->buf + r->end;
+	const unsigned char *stop = st == UNQUOTED ? r->stop_unquoted : r->stop_quoted;
+
+	while (q < e && !stop[*q])
+		q++;
+	if (q == p)
+		return 0;
+	if (push_bytes(r, (const char *)p, (size_t)(q - p), d) < 0)
+		return -1;
+	r->pos += (size_t)(q - p);
+	r->offset += (unsigned long long)(q - p);
+	return 1;
+}
+
+/* A delimiter: the field ends and the next one starts. */
+static inline int next_field(csv_reader *r, record_parse *s, dti_diag *d)
+{
+	if (end_field(r, s->field_start, d) < 0)
+		return -1;
+	s->field_start = r->rec_len;
+	s->st = FIELD_START;
+	return 0;
+}
+
+static inline int unquoted_byte(csv_reader *r, record_parse *s, char c, dti_diag *d)
+{
+	if (c == r->delim)
+		return next_field(r, s, d);
+	if (c != '\n')
+		return push_byte(r, c, d);
+	r->line++;
+	if (r->nfields == 0 && r->rec_len == 0) {
+		begin_record(r, s); /* blank line */
+		return 0;
+	}
+	if (r->rec_len > s->field_start && r->rec[r->rec_len - 1] == '\r')
+		r->rec_len--;
+	if (r->nfields == 0 && r->rec_len == 0) {
+		begin_record(r, s); /* blank CRLF line */
+		return 0;
+	}
+	if (end_field(r, s->field_start, d) < 0)
+		return -1;
+	return 1;
+}
+
+/* The byte after a quote inside a quoted field. */
+static inline int after_quote(csv_reader *r, record_parse *s, char c, dti_diag *d)
+{
+	if (c == '"') {
+		if (push_byte(r, '"', d) < 0)
+			return -1;
+		s->st = QUOTED;
+		return 0;
+	}
+	if (c == r->delim)
+		return next_field(r, s, d);
+	if (c != '\n' && c != '\r')
+		return diag_set(d, DTI_EPARSE,
+				"%s:%ld: field %zu: unexpected character after closing quote",
+				r->name, r->line, r->nfields + 1),
+		       -1;
+	if (c == '\r') {
+		if (r->pos == r->end)
+			fill(r);
+		if (r->pos < r->end && r->buf[r->pos] == '\n') {
+			r->pos++;
+			r->offset++;
+		}
+	}
+	r->line++;
+	if (end_field(r, s->field_start, d) < 0)
+		return -1;
+	return 1;
+}
+
+static inline int step(csv_reader *r, record_parse *s, char c, dti_diag *d)
+{
+	switch (s->st) {
+	case FIELD_START:
+		if (c == '"') {
+			s->st = QUOTED;
+			return 0;
+		}
+		s->st = UNQUOTED;
+		return unquoted_byte(r, s, c, d);
+	case UNQUOTED:
+		return unquoted_byte(r, s, c, d);
+	case QUOTED:
+		if (c == '"') {
+			s->st = QUOTE_IN_QUOTED;
+			return 0;
+		}
+		if (c == '\n')
+			r->line++;
+		return push_byte(r, c, d);
+	case QUOTE_IN_QUOTED:
+		return after_quote(r, s, c, d);
+	}
+	return 0;
+}
+
+/* Reads a record byte by byte into rec: the records fast_record leaves. */
+static int slow_record(csv_reader *r, dti_diag *d)
+{
+	record_parse s;
+
+	begin_record(r, &s);
+	for (;;) {
+		int got;
+		char c;
+
+		if (r->pos == r->end && !fill(r))
+			return end_of_input(r, &s, d);
+		if (s.st == UNQUOTED || s.st == QUOTED) {
+			got = copy_run(r, s.st, d);
+			if (got < 0)
+				return -1;
+			if (got)
+				continue;
+		}
+		c = r->buf[r->pos++];
+		r->offset++;
+		if (c == '\0')
+			return diag_set(d, DTI_EPARSE, "%s:%ld: column %zu contains a NUL byte", r->name,
+					r->line, r->nfields + 1),
+			       -1;
+		got = step(r, &s, c, d);
+		if (got)
+			return got;
+	}
+}
+
 int csv_next(csv_reader *r, dti_diag *d)
 {
-	enum { FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED } st;
-	size_t field_start;
 	int fast;
 
 	if (!r->started)
@@ -242,124 +415,7 @@ int csv_next(csv_reader *r, dti_diag *d)
 	if (fast)
 		return fast;
 	r->in_buf = false;
-again:
-	r->rec_len = 0;
-	r->nfields = 0;
-	r->record_line = r->line;
-	field_start = 0;
-	st = FIELD_START;
-	for (;;) {
-		char c;
-
-		if (r->pos == r->end && !fill(r)) {
-			if (ferror(r->f))
-				return diag_set(d, DTI_EIO, "%s: read error: %s", r->name, strerror(errno)),
-				       -1;
-			if (st == QUOTED)
-				return diag_set(d, DTI_EPARSE,
-						"%s:%ld: quoted field not closed before end of file",
-						r->name, r->record_line),
-				       -1;
-			if (r->rec_len == 0 && r->nfields == 0 && st == FIELD_START)
-				return 0;
-			if (end_field(r, field_start, d) < 0)
-				return -1;
-			return 1;
-		}
-		if (st == UNQUOTED || st == QUOTED) {
-			/* Fast path: copy the run of bytes that cannot change the
-			 * state in one go; the switch below sees only the byte that
-			 * ends it. */
-			const unsigned char *p = (const unsigned char *)r->buf + r->pos, *q = p;
-			const unsigned char *e = (const unsigned char *)r->buf + r->end;
-			const unsigned char *stop = st == UNQUOTED ? r->stop_unquoted : r->stop_quoted;
-			while (q < e && !stop[*q])
-				q++;
-			if (q > p) {
-				if (push_bytes(r, (const char *)p, (size_t)(q - p), d) < 0)
-					return -1;
-				r->pos += (size_t)(q - p);
-				r->offset += (unsigned long long)(q - p);
-				continue;
-			}
-		}
-		c = r->buf[r->pos++];
-		r->offset++;
-		if (c == '\0')
-			return diag_set(d, DTI_EPARSE, "%s:%ld: column %zu contains a NUL byte", r->name,
-					r->line, r->nfields + 1),
-			       -1;
-		switch (st) {
-		case FIELD_START:
-			if (c == '"') {
-				st = QUOTED;
-				break;
-			}
-			st = UNQUOTED;
-			/* fall through */
-		case UNQUOTED:
-			if (c == r->delim) {
-				if (end_field(r, field_start, d) < 0)
-					return -1;
-				field_start = r->rec_len;
-				st = FIELD_START;
-			} else if (c == '\n') {
-				r->line++;
-				if (r->nfields == 0 && r->rec_len == 0)
-					goto again; /* blank line */
-				if (r->rec_len > field_start && r->rec[r->rec_len - 1] == '\r')
-					r->rec_len--;
-				if (r->nfields == 0 && r->rec_len == 0)
-					goto again; /* blank CRLF line */
-				if (end_field(r, field_start, d) < 0)
-					return -1;
-				return 1;
-			} else if (push_byte(r, c, d) < 0) {
-				return -1;
-			}
-			break;
-		case QUOTED:
-			if (c == '"') {
-				st = QUOTE_IN_QUOTED;
-			} else {
-				if (c == '\n')
-					r->line++;
-				if (push_byte(r, c, d) < 0)
-					return -1;
-			}
-			break;
-		case QUOTE_IN_QUOTED:
-			if (c == '"') {
-				if (push_byte(r, '"', d) < 0)
-					return -1;
-				st = QUOTED;
-			} else if (c == r->delim) {
-				if (end_field(r, field_start, d) < 0)
-					return -1;
-				field_start = r->rec_len;
-				st = FIELD_START;
-			} else if (c == '\n' || c == '\r') {
-				if (c == '\r') {
-					if (r->pos == r->end)
-						fill(r);
-					if (r->pos < r->end && r->buf[r->pos] == '\n') {
-						r->pos++;
-						r->offset++;
-					}
-				}
-				r->line++;
-				if (end_field(r, field_start, d) < 0)
-					return -1;
-				return 1;
-			} else {
-				return diag_set(d, DTI_EPARSE,
-						"%s:%ld: field %zu: unexpected character after closing quote",
-						r->name, r->line, r->nfields + 1),
-				       -1;
-			}
-			break;
-		}
-	}
+	return slow_record(r, d);
 }
 
 size_t csv_nfields(const csv_reader *r)

@@ -42,14 +42,109 @@ static const char *opt_string(json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* "format": json (the default), csv or sheet. */
+static dti_err parse_format(mapping *m, const char *fmt, const char *name, dti_diag *d)
+{
+	if (!fmt || strcmp(fmt, "json") == 0)
+		m->format = FMT_JSON;
+	else if (strcmp(fmt, "csv") == 0)
+		m->format = FMT_CSV;
+	else if (strcmp(fmt, "sheet") == 0)
+		m->format = FMT_SHEET;
+	else
+		return diag_set(d, DTI_ECONFIG,
+				"source '%s': format '%s' is not json, csv or sheet", name, fmt);
+	return DTI_EOK;
+}
+
+/* The "long" layout: one record per value, its variable named in a field. */
+static dti_err parse_long(mapping *m, json_t *lng, const char *name, dti_diag *d)
+{
+	m->long_var = opt_string(lng, "variable");
+	m->long_value = opt_string(lng, "value");
+	m->long_codes = json_object_get(lng, "codes");
+	if (!m->long_var || !m->long_value)
+		return diag_set(d, DTI_ECONFIG,
+				"source '%s': \"long\" needs \"variable\" and \"value\" fields",
+				name);
+	return DTI_EOK;
+}
+
+/* One entry of "fields": variable var read from the field (or the sum of
+ * the fields) f. */
+static dti_err parse_field_map(field_map *fm, const framework *fw, const char *var, json_t *f,
+			       const char *name, dti_diag *d)
+{
+	fm->var = framework_variable(fw, var);
+	if (!fm->var)
+		return diag_set(d, DTI_ECONFIG,
+				"source '%s': \"fields\": '%s' is not a variable of the framework",
+				name, var);
+	if (json_is_string(f)) {
+		fm->fields[fm->n_fields++] = json_string_value(f);
+	} else if (json_is_array(f) && json_array_size(f) > 0 && json_array_size(f) <= MAX_SUMMED) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(f, i, e) {
+			if (!json_is_string(e))
+				break;
+			fm->fields[fm->n_fields++] = json_string_value(e);
+		}
+	}
+	if (fm->n_fields == 0 || (json_is_array(f) && fm->n_fields != json_array_size(f)))
+		return diag_set(d, DTI_ECONFIG,
+				"source '%s': \"fields\": '%s' must be a field name or a list "
+				"of up to %d field names",
+				name, var, MAX_SUMMED);
+	if (fm->n_fields > 1 && fm->var->type != VAR_COUNT && fm->var->type != VAR_AMOUNT)
+		return diag_set(d, DTI_ECONFIG,
+				"source '%s': \"fields\": only numbers can be summed ('%s')", name,
+				var);
+	return DTI_EOK;
+}
+
+/* The "fields" object: variable -> field name or list of field names. */
+static dti_err parse_fields(mapping *m, json_t *fields, const framework *fw, const char *name,
+			    dti_diag *d)
+{
+	const char *var;
+	json_t *f;
+	dti_err rc;
+
+	if (!json_is_object(fields))
+		return diag_set(d, DTI_ECONFIG, "source '%s': \"fields\" must be an object", name);
+	m->maps = xcalloc(json_object_size(fields) + 1, sizeof *m->maps);
+	json_object_foreach(fields, var, f) {
+		rc = parse_field_map(&m->maps[m->n_maps], fw, var, f, name, d);
+		if (rc)
+			return rc;
+		m->n_maps++;
+	}
+	return DTI_EOK;
+}
+
+/* What says which fields are read: "long", "fields" or, for JSON, neither
+ * (keys named as variables). */
+static dti_err parse_values(mapping *m, const framework *fw, const char *name, dti_diag *d)
+{
+	json_t *fields = json_object_get(m->block, "fields");
+	json_t *lng = json_object_get(m->block, "long");
+
+	if (json_is_object(lng))
+		return parse_long(m, lng, name, d);
+	if (fields)
+		return parse_fields(m, fields, fw, name, d);
+	if (m->format == FMT_CSV)
+		return diag_set(d, DTI_ECONFIG, "source '%s': a csv source needs \"fields\"", name);
+	m->all_variables = true;
+	return DTI_EOK;
+}
+
 dti_err mapping_parse(json_t *block, const framework *fw, mapping **out, dti_diag *d)
 {
 	mapping *m = xcalloc(1, sizeof *m);
 	json_t *commune = json_object_get(block, "commune");
-	json_t *fields = json_object_get(block, "fields");
-	json_t *lng = json_object_get(block, "long");
 	json_t *pg = json_object_get(block, "pagination");
-	const char *fmt = opt_string(block, "format");
 	const char *name = opt_string(block, "name");
 	const char *dec = opt_string(block, "decimal_sep");
 	dti_err rc = DTI_EOK;
@@ -57,17 +152,9 @@ dti_err mapping_parse(json_t *block, const framework *fw, mapping **out, dti_dia
 	*out = NULL;
 	m->block = json_incref(block);
 	m->decimal_sep = dec && strcmp(dec, ",") == 0 ? ',' : '.';
-	if (!fmt || strcmp(fmt, "json") == 0) {
-		m->format = FMT_JSON;
-	} else if (strcmp(fmt, "csv") == 0) {
-		m->format = FMT_CSV;
-	} else if (strcmp(fmt, "sheet") == 0) {
-		m->format = FMT_SHEET;
-	} else {
-		rc = diag_set(d, DTI_ECONFIG, "source '%s': format '%s' is not json, csv or sheet",
-			      name, fmt);
+	rc = parse_format(m, opt_string(block, "format"), name, d);
+	if (rc)
 		goto out;
-	}
 	m->records = opt_string(block, "records");
 	m->year_field = opt_string(block, "year_field");
 	if (json_is_object(commune)) {
@@ -86,70 +173,7 @@ dti_err mapping_parse(json_t *block, const framework *fw, mapping **out, dti_dia
 			      "source '%s': \"commune\" must name a \"code\" or \"name\" field", name);
 		goto out;
 	}
-	if (json_is_object(lng)) {
-		m->long_var = opt_string(lng, "variable");
-		m->long_value = opt_string(lng, "value");
-		m->long_codes = json_object_get(lng, "codes");
-		if (!m->long_var || !m->long_value) {
-			rc = diag_set(d, DTI_ECONFIG,
-				      "source '%s': \"long\" needs \"variable\" and \"value\" fields", name);
-			goto out;
-		}
-		goto out;
-	}
-	if (!fields) {
-		if (m->format == FMT_CSV) {
-			rc = diag_set(d, DTI_ECONFIG, "source '%s': a csv source needs \"fields\"", name);
-			goto out;
-		}
-		m->all_variables = true;
-		goto out;
-	}
-	if (!json_is_object(fields)) {
-		rc = diag_set(d, DTI_ECONFIG, "source '%s': \"fields\" must be an object", name);
-		goto out;
-	}
-	m->maps = xcalloc(json_object_size(fields) + 1, sizeof *m->maps);
-	{
-		const char *var;
-		json_t *f;
-		json_object_foreach(fields, var, f) {
-			field_map *fm = &m->maps[m->n_maps];
-			fm->var = framework_variable(fw, var);
-			if (!fm->var) {
-				rc = diag_set(d, DTI_ECONFIG,
-					      "source '%s': \"fields\": '%s' is not a variable of the framework",
-					      name, var);
-				goto out;
-			}
-			if (json_is_string(f)) {
-				fm->fields[fm->n_fields++] = json_string_value(f);
-			} else if (json_is_array(f) && json_array_size(f) > 0 &&
-				   json_array_size(f) <= MAX_SUMMED) {
-				size_t i;
-				json_t *e;
-				json_array_foreach(f, i, e) {
-					if (!json_is_string(e))
-						break;
-					fm->fields[fm->n_fields++] = json_string_value(e);
-				}
-			}
-			if (fm->n_fields == 0 || (json_is_array(f) && fm->n_fields != json_array_size(f))) {
-				rc = diag_set(d, DTI_ECONFIG,
-					      "source '%s': \"fields\": '%s' must be a field name or a list "
-					      "of up to %d field names",
-					      name, var, MAX_SUMMED);
-				goto out;
-			}
-			if (fm->n_fields > 1 && fm->var->type != VAR_COUNT && fm->var->type != VAR_AMOUNT) {
-				rc = diag_set(d, DTI_ECONFIG,
-					      "source '%s': \"fields\": only numbers can be summed ('%s')",
-					      name, var);
-				goto out;
-			}
-			m->n_maps++;
-		}
-	}
+	rc = parse_values(m, fw, name, d);
 out:
 	if (rc) {
 		mapping_free(m);

@@ -763,6 +763,142 @@ static int count_export(const count_ctx *c, const char *path, csv_reader *r, siz
 	return got;
 }
 
+/* Fetches the export at url into a temporary file, conditionally (the
+ * validators of the last stored fetch), and rewinds it.  NULL when there
+ * is nothing to read: res->error set, or res->not_modified. */
+static FILE *fetch_export(const collector_env *env, const collector_source *src, const char *url,
+			  collector_result *res)
+{
+	fetch_opts o = src->fetch;
+	fetch_job j = {0};
+	char *etag = NULL, *lm = NULL;
+	dti_diag d;
+	FILE *f = NULL;
+	bool ok = false;
+
+	if (staging_source_validators(env->st, src->name, &etag, &lm, &d)) {
+		res->error = xstrdup(d.msg);
+		goto out;
+	}
+	o.if_none_match = etag;
+	o.if_modified_since = lm;
+	f = tmpfile();
+	if (!f) {
+		res->error = xasprintf("%s: cannot create a temporary file", url);
+		goto out;
+	}
+	j.url = url;
+	j.sink = f;
+	if (fetch_one(&j, &o)) {
+		res->error = xstrdup(j.error);
+		goto out;
+	}
+	if (j.not_modified) {
+		res->not_modified = true;
+		goto out;
+	}
+	res->etag = j.etag ? xstrdup(j.etag) : NULL;
+	res->last_modified = j.last_modified ? xstrdup(j.last_modified) : NULL;
+	fflush(f);
+	rewind(f);
+	ok = true;
+out:
+	if (!ok && f) {
+		fclose(f);
+		f = NULL;
+	}
+	fetch_job_clear(&j);
+	free(etag);
+	free(lm);
+	return f;
+}
+
+/* The export to read: the file at path, or else fetched from url.  NULL as
+ * fetch_export says. */
+static FILE *open_export(const collector_env *env, const collector_source *src, const char *url,
+			 const char *path, collector_result *res)
+{
+	FILE *f;
+
+	if (!path)
+		return fetch_export(env, src, url, res);
+	f = fopen(path, "rb");
+	if (!f)
+		res->error = xasprintf("%s: cannot open '%s'", url, path);
+	return f;
+}
+
+/* Keeps the export as the run's payload when it is at most payload_max
+ * bytes, else notes its size; f is rewound. */
+static void keep_payload(FILE *f, size_t payload_max, collector_result *res)
+{
+	size_t size = file_size(f);
+	char buf[65536];
+	size_t n;
+
+	if (size > payload_max) {
+		res->note = xasprintf("payload_not_kept=%zu_bytes", size);
+		return;
+	}
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_append(&res->payload, buf, n);
+	rewind(f);
+}
+
+/* Reads the header of r and finds the commune and completion date columns
+ * (named in "columns" or else by the usual headers).  False with
+ * res->error set when there is no header or a column is missing. */
+static bool read_header(csv_reader *r, const char *url, json_t *cols, long *col_commune,
+			long *col_date, collector_result *res)
+{
+	dti_diag d;
+	int got = csv_next(r, &d);
+
+	if (got <= 0) {
+		res->error = got < 0 ? xstrdup(d.msg)
+				     : xasprintf("%s: empty export, no header", url);
+		return false;
+	}
+	*col_commune = find_column(r, json_string_value(json_object_get(cols, "commune")),
+				   commune_headers);
+	*col_date = find_column(r, json_string_value(json_object_get(cols, "date")), date_headers);
+	if (*col_commune < 0 || *col_date < 0) {
+		res->error = xasprintf(
+			"%s: header has no %s column (set \"columns\" in the source block)", url,
+			*col_commune < 0 ? "commune" : "completion date");
+		return false;
+	}
+	return true;
+}
+
+/* Adds a word to the summary line's note. */
+static void add_note(collector_result *res, const char *word)
+{
+	char *note = xasprintf("%s%s%s", res->note ? res->note : "", res->note ? " " : "", word);
+
+	free(res->note);
+	res->note = note;
+}
+
+/* One value of var for each commune, from the counts of t; problems in
+ * res->error. */
+static void add_counts(const collector_env *env, const commune_index *ix, const fw_variable *var,
+		       const tally *t, batch *b, collector_result *res)
+{
+	dti_problems p = {0};
+
+	for (size_t i = 0; i < ix->list->count; i++) {
+		char raw[32], where[64];
+		snprintf(raw, sizeof raw, "%ld", t->counts[i]);
+		snprintf(where, sizeof where, "commune %s", ix->list->items[i].code);
+		batch_add(b, var, ix->list->items[i].code, env->year, raw, '.', NULL, NULL, where,
+			  &p);
+	}
+	if (p.count)
+		res->error = problems_join(&p, 20);
+	problems_free(&p);
+}
+
 void onetouch_collect(const collector_env *env, const collector_source *src,
 		      const commune_index *ix, batch *b, collector_result *res)
 {
@@ -772,7 +908,7 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 	size_t payload_max = json_is_integer(pmax) ? (size_t)json_integer_value(pmax) : DEFAULT_PAYLOAD_MAX;
 	const fw_variable *var = framework_variable(env->fw, "onetouch_learners");
 	char *url = collector_expand(src->url, env->year, NULL, NULL, NULL, -1, NULL, true);
-	char *path = collector_file_path(url), *etag = NULL, *lm = NULL;
+	char *path = collector_file_path(url);
 	json_t *par = json_object_get(src->block, "parallel");
 	FILE *f = NULL;
 	csv_reader *r = NULL;
@@ -780,10 +916,7 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 	char *date_header = NULL, *commune_header = NULL;
 	count_ctx c = {ix, strip, env->year, url, NULL, NULL, isatty(STDERR_FILENO)};
 	tally t;
-	dti_problems p = {0};
 	dti_diag d;
-	fetch_job j = {0};
-	size_t size;
 	bool halves = false;
 	int got;
 
@@ -793,75 +926,21 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 		res->error = xstrdup("the framework has no variable onetouch_learners");
 		goto out;
 	}
-	if (path) {
-		f = fopen(path, "rb");
-		if (!f) {
-			res->error = xasprintf("%s: cannot open '%s'", url, path);
-			goto out;
-		}
-	} else {
-		fetch_opts o = src->fetch;
-		if (staging_source_validators(env->st, src->name, &etag, &lm, &d)) {
-			res->error = xstrdup(d.msg);
-			goto out;
-		}
-		o.if_none_match = etag;
-		o.if_modified_since = lm;
-		f = tmpfile();
-		if (!f) {
-			res->error = xasprintf("%s: cannot create a temporary file", url);
-			goto out;
-		}
-		j.url = url;
-		j.sink = f;
-		if (fetch_one(&j, &o)) {
-			res->error = xstrdup(j.error);
-			goto out;
-		}
-		if (j.not_modified) {
-			res->not_modified = true;
-			goto out;
-		}
-		res->etag = j.etag ? xstrdup(j.etag) : NULL;
-		res->last_modified = j.last_modified ? xstrdup(j.last_modified) : NULL;
-		fflush(f);
-		rewind(f);
-	}
-	size = file_size(f);
-	if (size <= payload_max) {
-		char buf[65536];
-		size_t n;
-		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-			sb_append(&res->payload, buf, n);
-		rewind(f);
-	} else {
-		res->note = xasprintf("payload_not_kept=%zu_bytes", size);
-	}
+	f = open_export(env, src, url, path, res);
+	if (!f)
+		goto out;
+	keep_payload(f, payload_max, res);
 	r = csv_open(f, url, 0);
-	got = csv_next(r, &d);
-	if (got <= 0) {
-		res->error = got < 0 ? xstrdup(d.msg) : xasprintf("%s: empty export, no header", url);
+	if (!read_header(r, url, cols, &col_commune, &col_date, res))
 		goto out;
-	}
-	col_commune = find_column(r, json_string_value(json_object_get(cols, "commune")), commune_headers);
-	col_date = find_column(r, json_string_value(json_object_get(cols, "date")), date_headers);
-	if (col_commune < 0 || col_date < 0) {
-		res->error = xasprintf("%s: header has no %s column (set \"columns\" in the source block)",
-				       url, col_commune < 0 ? "commune" : "completion date");
-		goto out;
-	}
 	date_header = xstrdup(csv_field(r, (size_t)col_date));
 	commune_header = xstrdup(csv_field(r, (size_t)col_commune));
 	c.date_header = date_header;
 	c.commune_header = commune_header;
 	got = count_export(&c, path, r, (size_t)col_commune, (size_t)col_date, ix->list->count,
 			   !json_is_false(par), &t, &halves, &d);
-	if (halves) {
-		char *note = xasprintf("%s%shalves=2", res->note ? res->note : "",
-				       res->note ? " " : "");
-		free(res->note);
-		res->note = note;
-	}
+	if (halves)
+		add_note(res, "halves=2");
 	b->counts.read = t.rows;
 	b->counts.skipped += t.skipped;
 	b->counts.rejected += t.rejected;
@@ -873,25 +952,14 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 		res->error = problems_join(&t.problems, 20);
 		goto out;
 	}
-	for (size_t i = 0; i < ix->list->count; i++) {
-		char raw[32], where[64];
-		snprintf(raw, sizeof raw, "%ld", t.counts[i]);
-		snprintf(where, sizeof where, "commune %s", ix->list->items[i].code);
-		batch_add(b, var, ix->list->items[i].code, env->year, raw, '.', NULL, NULL, where, &p);
-	}
-	if (p.count)
-		res->error = problems_join(&p, 20);
+	add_counts(env, ix, var, &t, b, res);
 out:
 	csv_close(r);
 	if (f)
 		fclose(f);
-	fetch_job_clear(&j);
 	tally_free(&t);
-	problems_free(&p);
 	free(date_header);
 	free(commune_header);
 	free(path);
 	free(url);
-	free(etag);
-	free(lm);
 }
