@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "log.h"
+#include "util.h"
 
 int exit_for(dti_err e)
 {
@@ -20,4 +21,9 @@ int usage_error(const char *msg)
 	log_error("%s", msg);
 	fputs("try 'dti --help'\n", stderr);
 	return EXIT_USAGE;
+}
+
+bool parse_run_id(const char *s, int64_t *run)
+{
+	return parse_i64(s, run) && *run > 0;
 }

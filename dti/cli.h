@@ -6,6 +6,7 @@
 #define DTI_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "app.h"
 #include "config.h"
@@ -19,6 +20,9 @@ int exit_for(dti_err e);
 int fail(dti_err e, const dti_diag *d);
 /* Logs msg with a hint to --help; returns EXIT_USAGE. */
 int usage_error(const char *msg);
+/* Parses a --run argument, a scoring run id: false unless s is a whole
+ * number above 0. */
+bool parse_run_id(const char *s, int64_t *run);
 
 int cmd_init(app *a, int argc, char **argv);
 int cmd_communes(app *a, int argc, char **argv);

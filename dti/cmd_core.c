@@ -330,11 +330,6 @@ int cmd_score(app *a, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static bool parse_run(const char *s, int64_t *run)
-{
-	return parse_i64(s, run) && *run > 0;
-}
-
 int cmd_export(app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {{"run", required_argument, NULL, 'r'},
@@ -350,7 +345,7 @@ int cmd_export(app *a, int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+r:o:b", opts, NULL)) != -1) {
-		if (c == 'r' && !parse_run(optarg, &run_id))
+		if (c == 'r' && !parse_run_id(optarg, &run_id))
 			return usage_error("export: --run takes a scoring run id");
 		else if (c == 'o')
 			eo.out_dir = optarg;
@@ -379,7 +374,7 @@ int cmd_explain(app *a, int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+r:", opts, NULL)) != -1) {
-		if (c != 'r' || !parse_run(optarg, &run_id))
+		if (c != 'r' || !parse_run_id(optarg, &run_id))
 			return usage_error("explain: --run takes a scoring run id");
 	}
 	if (argc - optind != 2)

@@ -28,7 +28,7 @@ int cmd_publish(app *a, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+r:o:", opts, NULL)) != -1) {
 		if (c == 'r') {
-			if (!parse_i64(optarg, &run_id) || run_id <= 0)
+			if (!parse_run_id(optarg, &run_id))
 				return usage_error("publish: --run takes a scoring run id");
 		} else if (c == 'o') {
 			out = optarg;

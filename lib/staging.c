@@ -563,21 +563,25 @@ dti_err staging_put_payload(staging *st, const void *bytes, size_t len, char sha
 	return rc;
 }
 
+/* *slot, prepared from sql on first use and kept for the connection's life
+ * (finalised by staging_close): the statements of the per-record paths. */
+static dti_err kept(staging *st, sqlite3_stmt **slot, const char *sql, dti_diag *d)
+{
+	return *slot ? DTI_EOK : staging_prepare(st, sql, slot, d);
+}
+
 dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *observed_at,
 		    const observation *o, dti_diag *d)
 {
 	sqlite3_stmt *s;
-	dti_err rc = DTI_EOK;
+	dti_err rc = kept(st, &st->put,
+			  "INSERT INTO observation(commune_code, year, variable, value, num, "
+			  "source_id, run_id, observed_at, proof_url, note) "
+			  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+			  d);
 
-	if (!st->put) {
-		rc = staging_prepare(st,
-				     "INSERT INTO observation(commune_code, year, variable, value, num, "
-				     "source_id, run_id, observed_at, proof_url, note) "
-				     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-				     &st->put, d);
-		if (rc)
-			return rc;
-	}
+	if (rc)
+		return rc;
 	s = st->put;
 	sqlite3_bind_text(s, 1, o->commune_code, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, o->year);
@@ -736,13 +740,11 @@ dti_err staging_foreign_keys(staging *st, bool on, dti_diag *d)
 static dti_err has_row(staging *st, sqlite3_stmt **cache, const char *sql, const char *key,
 		       bool *found, dti_diag *d)
 {
+	dti_err rc = kept(st, cache, sql, d);
 	int step;
 
-	if (!*cache) {
-		dti_err rc = staging_prepare(st, sql, cache, d);
-		if (rc)
-			return rc;
-	}
+	if (rc)
+		return rc;
 	sqlite3_bind_text(*cache, 1, key, -1, SQLITE_STATIC);
 	step = sqlite3_step(*cache);
 	*found = step == SQLITE_ROW;
@@ -768,17 +770,14 @@ dti_err staging_is_current(staging *st, int64_t source_id, const observation *o,
 			   dti_diag *d)
 {
 	sqlite3_stmt *s;
-	dti_err rc;
+	dti_err rc = kept(st, &st->current,
+			  "SELECT value, proof_url, note FROM observation "
+			  "WHERE year = ?1 AND commune_code = ?2 AND variable = ?3 "
+			  "AND source_id = ?4 ORDER BY id DESC LIMIT 1",
+			  d);
 
-	if (!st->current) {
-		rc = staging_prepare(st,
-				     "SELECT value, proof_url, note FROM observation "
-				     "WHERE year = ?1 AND commune_code = ?2 AND variable = ?3 "
-				     "AND source_id = ?4 ORDER BY id DESC LIMIT 1",
-				     &st->current, d);
-		if (rc)
-			return rc;
-	}
+	if (rc)
+		return rc;
 	s = st->current;
 	sqlite3_bind_int(s, 1, o->year);
 	sqlite3_bind_text(s, 2, o->commune_code, -1, SQLITE_STATIC);

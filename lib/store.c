@@ -160,32 +160,57 @@ dti_err store_first(staging *st, dti_diag *d, const char *sql, store_row_fn fn, 
 	return rc;
 }
 
-typedef struct first_int {
-	int64_t v;
+/* The first column of the first row, read as asked. */
+typedef struct first_value {
+	bool as_num;
+	int64_t i;
+	double num;
 	bool found;
-} first_int;
+} first_value;
 
-static dti_err take_int(void *ctx, const store_row *r, dti_diag *d)
+static dti_err take_value(void *ctx, const store_row *r, dti_diag *d)
 {
-	first_int *f = ctx;
+	first_value *f = ctx;
 
 	(void)d;
 	if (!f->found) {
-		f->v = store_int(r, 0);
+		if (f->as_num)
+			f->num = store_num(r, 0);
+		else
+			f->i = store_int(r, 0);
 		f->found = true;
 	}
 	return DTI_EOK;
 }
 
+/* Runs sql for its first value into f; *found (may be NULL) as documented. */
+static dti_err first_value_of(staging *st, dti_diag *d, const char *sql, const store_arg *args,
+			      size_t n, first_value *f, bool *found)
+{
+	dti_err rc = store_each(st, d, sql, take_value, f, NULL, args, n);
+
+	if (found)
+		*found = f->found;
+	return rc;
+}
+
 dti_err store_int64(staging *st, dti_diag *d, const char *sql, int64_t *out, bool *found,
 		    const store_arg *args, size_t n)
 {
-	first_int f = {0, false};
-	dti_err rc = store_each(st, d, sql, take_int, &f, NULL, args, n);
+	first_value f = {false, 0, NAN, false};
+	dti_err rc = first_value_of(st, d, sql, args, n, &f, found);
 
-	*out = f.v;
-	if (found)
-		*found = f.found;
+	*out = f.i;
+	return rc;
+}
+
+dti_err store_double(staging *st, dti_diag *d, const char *sql, double *out, bool *found,
+		     const store_arg *args, size_t n)
+{
+	first_value f = {true, 0, NAN, false};
+	dti_err rc = first_value_of(st, d, sql, args, n, &f, found);
+
+	*out = f.num;
 	return rc;
 }
 
@@ -211,6 +236,14 @@ dti_err store_text1(staging *st, dti_diag *d, const char *sql, char **out,
 		*out = NULL;
 	}
 	return rc;
+}
+
+void *store_grow(void *items, size_t n, size_t size)
+{
+	char *p = xrealloc(items, (n + 1) * size);
+
+	memset(p + n * size, 0, size);
+	return p;
 }
 
 int64_t store_last_id(staging *st)

@@ -78,10 +78,24 @@ dti_err store_first(staging *st, dti_diag *d, const char *sql, store_row_fn fn, 
  * or it is NULL.  *found (may be NULL) says whether there was a row. */
 dti_err store_int64(staging *st, dti_diag *d, const char *sql, int64_t *out, bool *found,
 		    const store_arg *args, size_t n);
+/* The first column of the first row as a number; NaN when there is no row
+ * or it is NULL.  *found (may be NULL) says whether there was a row. */
+dti_err store_double(staging *st, dti_diag *d, const char *sql, double *out, bool *found,
+		     const store_arg *args, size_t n);
 /* The first column of the first row as a malloc'd text; NULL when there is
  * no row or it is NULL.  Caller frees. */
 dti_err store_text1(staging *st, dti_diag *d, const char *sql, char **out,
 		    const store_arg *args, size_t n);
+/* The lists the store hands out, {T *items; size_t n;}, grow a row at a
+ * time from their row callbacks.  store_grow returns items (n of `size`
+ * bytes, or NULL when n is 0) with one zeroed item more at the end; like
+ * xrealloc it never returns NULL.  STORE_PUSH(list) grows list by one and
+ * yields the new item's address (list is evaluated more than once). */
+void *store_grow(void *items, size_t n, size_t size);
+#define STORE_PUSH(list)                                                                           \
+	((list)->items = store_grow((list)->items, (list)->n, sizeof *(list)->items),              \
+	 &(list)->items[(list)->n++])
+
 /* The id of the last row inserted on this connection. */
 int64_t store_last_id(staging *st);
 /* Rows changed by the last statement. */

@@ -4,10 +4,8 @@
 
 #include <stdlib.h>
 
-#include "alloc.h"
 #include "staging_int.h"
 
-/* d as "WHAT: SQLite's message", the wording these writers always used. */
 dti_err store_observation_variable(staging *st, int64_t obs_id, char **variable, dti_diag *d)
 {
 	return store_text1(st, d, "SELECT variable FROM observation WHERE id = ?1", variable,
@@ -51,8 +49,8 @@ dti_err store_observation_is_latest(staging *st, int64_t id, bool *latest, dti_d
 }
 
 typedef struct id_list {
-	int64_t *ids;
-	size_t n, cap;
+	int64_t *items;
+	size_t n;
 } id_list;
 
 static dti_err take_id(void *ctx, const store_row *r, dti_diag *d)
@@ -60,11 +58,7 @@ static dti_err take_id(void *ctx, const store_row *r, dti_diag *d)
 	id_list *l = ctx;
 
 	(void)d;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 4;
-		l->ids = xrealloc(l->ids, l->cap * sizeof *l->ids);
-	}
-	l->ids[l->n++] = store_int(r, 0);
+	*STORE_PUSH(l) = store_int(r, 0);
 	return DTI_EOK;
 }
 
@@ -72,7 +66,7 @@ dti_err store_appraisal_find(staging *st, int year, const char *commune_code,
 			     const char *variable, const char *source, int64_t **ids, size_t *n,
 			     dti_diag *d)
 {
-	id_list l = {NULL, 0, 0};
+	id_list l = {NULL, 0};
 	dti_err rc;
 
 	if (source)
@@ -97,12 +91,12 @@ dti_err store_appraisal_find(staging *st, int year, const char *commune_code,
 				STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code),
 					   STORE_TEXT(variable)));
 	if (rc) {
-		free(l.ids);
-		l.ids = NULL;
+		free(l.items);
+		l.items = NULL;
 		l.n = 0;
 		rc = store_db_failed(st, d, "cannot read observations");
 	}
-	*ids = l.ids;
+	*ids = l.items;
 	*n = l.n;
 	return rc;
 }

@@ -5,10 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
 #include "staging_int.h"
 
-/* d as "WHAT: SQLite's message", the wording these callers always used. */
 typedef struct value_walk {
 	store_form_value_fn fn;
 	void *ctx;
@@ -103,36 +101,20 @@ dti_err store_form_source_value(staging *st, int year, const char *commune_code,
 			   STORE_TEXT(source)));
 }
 
-typedef struct first_num {
-	double num;
-	bool found;
-} first_num;
-
-static dti_err take_first_num(void *ctx, const store_row *r, dti_diag *d)
-{
-	first_num *n = ctx;
-
-	(void)d;
-	if (!n->found) {
-		n->num = store_num(r, 0);
-		n->found = true;
-	}
-	return DTI_EOK;
-}
-
 dti_err store_current_num(staging *st, int year, const char *commune_code, const char *variable,
 			  double *num, bool *found, dti_diag *d)
 {
-	first_num n = {0, false};
-	dti_err rc = store_each(st, d,
-				"SELECT num FROM current_input WHERE year = ?1 AND commune_code = ?2 "
-				"AND variable = ?3 AND num IS NOT NULL",
-				take_first_num, &n, NULL,
-				STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code),
-					   STORE_TEXT(variable)));
+	double v = 0;
+	bool got = false;
+	dti_err rc = store_double(st, d,
+				  "SELECT num FROM current_input WHERE year = ?1 AND commune_code = ?2 "
+				  "AND variable = ?3 AND num IS NOT NULL",
+				  &v, &got,
+				  STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code),
+					     STORE_TEXT(variable)));
 
-	*num = rc ? 0 : n.num;
-	*found = !rc && n.found;
+	*num = rc || !got ? 0 : v;
+	*found = !rc && got;
 	return rc;
 }
 

@@ -51,11 +51,9 @@ void store_report_score_free(store_report_score *s)
 static dti_err take_input(void *ctx, const store_row *r, dti_diag *d)
 {
 	store_report_inputs *l = ctx;
-	store_report_input *in;
+	store_report_input *in = STORE_PUSH(l);
 
 	(void)d;
-	l->items = xrealloc(l->items, (l->n + 1) * sizeof *l->items);
-	in = &l->items[l->n++];
 	in->variable = xstrdup(store_text(r, 0));
 	in->value = store_text_dup(r, 1);
 	in->num = store_num(r, 2);
@@ -154,8 +152,7 @@ static dti_err take_obs_item(void *ctx, const store_row *r, dti_diag *d)
 	store_report_obs_list *l = ctx;
 
 	(void)d;
-	l->items = xrealloc(l->items, (l->n + 1) * sizeof *l->items);
-	read_obs(r, &l->items[l->n++]);
+	read_obs(r, STORE_PUSH(l));
 	return DTI_EOK;
 }
 
@@ -211,11 +208,9 @@ dti_err store_report_ratio_range(staging *st, int64_t run_id, const char *item, 
 static dti_err take_total(void *ctx, const store_row *r, dti_diag *d)
 {
 	store_report_totals *l = ctx;
-	store_report_total *t;
+	store_report_total *t = STORE_PUSH(l);
 
 	(void)d;
-	l->items = xrealloc(l->items, (l->n + 1) * sizeof *l->items);
-	t = &l->items[l->n++];
 	t->code = xstrdup(store_text(r, 0));
 	t->name = xstrdup(store_text(r, 1));
 	t->max_points = store_num(r, 2);

@@ -11,15 +11,6 @@
 #include "staging_int.h"
 #include "store.h"
 
-/* items (n of `size` bytes) grown by one zeroed item at the end. */
-static void *grow(void *items, size_t n, size_t size)
-{
-	char *p = xrealloc(items, (n + 1) * size);
-
-	memset(p + n * size, 0, size);
-	return p;
-}
-
 /* ---- source freshness ------------------------------------------------ */
 
 static dti_err take_freshness(void *ctx, const store_row *r, dti_diag *d)
@@ -67,8 +58,8 @@ static dti_err take_name(void *ctx, const store_row *r, dti_diag *d)
 	store_source_names *l = ctx;
 
 	(void)d;
-	l->names = xrealloc(l->names, (l->n + 1) * sizeof *l->names);
-	l->kinds = xrealloc(l->kinds, (l->n + 1) * sizeof *l->kinds);
+	l->names = store_grow(l->names, l->n, sizeof *l->names);
+	l->kinds = store_grow(l->kinds, l->n, sizeof *l->kinds);
 	l->names[l->n] = xstrdup(store_text(r, 0));
 	l->kinds[l->n] = xstrdup(store_text(r, 1));
 	l->n++;
@@ -98,10 +89,7 @@ void store_source_names_free(store_source_names *l)
 static dti_err take_state(void *ctx, const store_row *r, dti_diag *d)
 {
 	store_source_states *l = ctx;
-	store_source_state *s;
-
-	l->items = grow(l->items, l->n, sizeof *l->items);
-	s = &l->items[l->n++];
+	store_source_state *s = STORE_PUSH(l);
 
 	(void)d;
 	s->source = store_text_dup(r, 0);
@@ -150,10 +138,7 @@ void store_source_states_free(store_source_states *l)
 static dti_err take_run(void *ctx, const store_row *r, dti_diag *d)
 {
 	store_run_rows *l = ctx;
-	store_run_row *x;
-
-	l->items = grow(l->items, l->n, sizeof *l->items);
-	x = &l->items[l->n++];
+	store_run_row *x = STORE_PUSH(l);
 
 	(void)d;
 	x->id = store_int(r, 0);
