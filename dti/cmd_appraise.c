@@ -32,8 +32,8 @@ typedef struct list_walk {
 static dti_err list_one(void *ctx, const store_appraisal_item *it)
 {
 	list_walk *w = ctx;
-	const char *f[10] = {it->id_text, it->commune_code, it->variable,   it->source,
-			     it->value,   it->state,        it->observed_at, it->proof_url,
+	const char *f[10] = {it->id_text,      it->commune_code, it->variable,    it->source,
+			     it->value,        it->state,        it->observed_at, it->proof_url,
 			     it->appraised_by, it->reason};
 
 	if (w->pending && !w->all && !strmap_get(w->must, it->variable, NULL))
@@ -62,7 +62,8 @@ static int appraise_list(app *a, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+c:v:p", opts, NULL)) != -1) {
 		if (c == 'c' && !commune_code_normalise(optarg, code))
-			return usage_error("appraise list: --commune takes a commune code such as 11989");
+			return usage_error(
+				"appraise list: --commune takes a commune code such as 11989");
 		else if (c == 'v')
 			variable = optarg;
 		else if (c == 'p')
@@ -85,7 +86,8 @@ static int appraise_list(app *a, int argc, char **argv)
 		code_rc = fail(rc, &d);
 		goto out;
 	}
-	log_info("%ld observation%s%s", w.n, w.n == 1 ? "" : "s", pending ? " awaiting appraisal" : "");
+	log_info("%ld observation%s%s", w.n, w.n == 1 ? "" : "s",
+		 pending ? " awaiting appraisal" : "");
 out:
 	strmap_free(&must);
 	return code_rc;
@@ -137,7 +139,8 @@ static int appraise_act(app *a, appraisal_action act, int argc, char **argv)
 		switch (c) {
 		case 'c':
 			if (!commune_code_normalise(optarg, code))
-				return usage_error("appraise: --commune takes a commune code such as 11989");
+				return usage_error(
+					"appraise: --commune takes a commune code such as 11989");
 			break;
 		case 'v': variable = optarg; break;
 		case 's': source = optarg; break;
@@ -157,19 +160,22 @@ static int appraise_act(app *a, appraisal_action act, int argc, char **argv)
 			return usage_error("appraise: name observation IDs, or --commune CODE and "
 					   "--variable NAME, not both");
 		if (!framework_variable(a->fw, variable))
-			return usage_error("appraise: --variable is not a variable of the framework");
+			return usage_error(
+				"appraise: --variable is not a variable of the framework");
 		rc = appraisal_find(a->st, a->year, code, variable, source, &ids, &n, &d);
 		if (rc)
 			return fail(rc, &d);
 	} else {
 		if (optind >= argc)
-			return usage_error("appraise: name observation IDs (see 'dti appraise list') or "
-					   "--commune and --variable");
+			return usage_error(
+				"appraise: name observation IDs (see 'dti appraise list') or "
+				"--commune and --variable");
 		ids = xcalloc((size_t)(argc - optind), sizeof *ids);
 		for (int i = optind; i < argc; i++) {
 			if (!parse_i64(argv[i], &ids[n]) || ids[n] <= 0) {
 				free(ids);
-				return usage_error("appraise: an observation ID is a positive number");
+				return usage_error(
+					"appraise: an observation ID is a positive number");
 			}
 			n++;
 		}
@@ -187,11 +193,12 @@ static int appraise_act(app *a, appraisal_action act, int argc, char **argv)
 			break;
 		}
 		if (!is_latest(a, ids[i]))
-			log_warn("observation %lld is not its source's latest value: this act does not "
-				 "change what is scored",
-				 (long long)ids[i]);
-		log_info("observation %lld: %s by %s (appraisal %lld)%s%s", (long long)ids[i], name, by,
-			 (long long)aid, act == APPRAISE_CORRECT ? ", value " : "",
+			log_warn(
+				"observation %lld is not its source's latest value: this act does not "
+				"change what is scored",
+				(long long)ids[i]);
+		log_info("observation %lld: %s by %s (appraisal %lld)%s%s", (long long)ids[i], name,
+			 by, (long long)aid, act == APPRAISE_CORRECT ? ", value " : "",
 			 act == APPRAISE_CORRECT ? value : "");
 	}
 	free(ids);
@@ -201,10 +208,10 @@ static int appraise_act(app *a, appraisal_action act, int argc, char **argv)
 static dti_err print_disagreement(void *ctx, const store_disagreement *it)
 {
 	long *n = ctx;
-	const char *f[11] = {it->commune_code,      it->commune_name, it->variable,
-			     it->form_observation_id, it->form_value, it->form_state,
-			     it->feed_source,       it->feed_observation_ids, it->feed_value,
-			     it->feed_state,        it->difference};
+	const char *f[11] = {
+		it->commune_code, it->commune_name, it->variable,    it->form_observation_id,
+		it->form_value,   it->form_state,   it->feed_source, it->feed_observation_ids,
+		it->feed_value,   it->feed_state,   it->difference};
 
 	(*n)++;
 	for (int i = 0; i < 11; i++)
@@ -226,7 +233,8 @@ static int appraise_disagreements(app *a, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+c:", opts, NULL)) != -1)
 		if (c != 'c' || !commune_code_normalise(optarg, code))
-			return usage_error("appraise disagreements: --commune takes a commune code");
+			return usage_error(
+				"appraise disagreements: --commune takes a commune code");
 	rc = appraisal_tolerance_load(a->cfg, &tol, &d);
 	if (!rc)
 		rc = appraisal_tolerance_sync(a->st, &tol, &d);
@@ -261,5 +269,6 @@ int cmd_appraise(app *a, int argc, char **argv)
 		return appraise_act(a, APPRAISE_CORRECT, argc - 1, argv + 1);
 	if (strcmp(sub, "disagreements") == 0)
 		return appraise_disagreements(a, argc - 1, argv + 1);
-	return usage_error("appraise: say 'list', 'verify', 'reject', 'correct' or 'disagreements'");
+	return usage_error(
+		"appraise: say 'list', 'verify', 'reject', 'correct' or 'disagreements'");
 }

@@ -158,13 +158,15 @@ static int import_sheet(app *a, const import_opts *io, commune_index *ix, FILE *
 			log_error("%s", p.items[k]);
 		log_error("%s: %zu problem%s; nothing of this file was stored", file, p.count,
 			  p.count == 1 ? "" : "s");
-		if (!io->dry && batch_record_run(a->st, t, "failed", &b.counts, err, NULL, NULL, &d))
+		if (!io->dry &&
+		    batch_record_run(a->st, t, "failed", &b.counts, err, NULL, NULL, &d))
 			log_error("%s", d.msg);
 		free(err);
 		code = EXIT_REFUSED;
 	} else if (io->dry) {
-		log_info("%s: dry run: %ld records read, %zu values valid, %ld empty; nothing stored",
-			 file, b.counts.read, b.count, b.counts.skipped);
+		log_info(
+			"%s: dry run: %ld records read, %zu values valid, %ld empty; nothing stored",
+			file, b.counts.read, b.count, b.counts.skipped);
 	} else {
 		int64_t run = 0;
 		rc = batch_store(a->st, &b, t, &run, &d);
@@ -174,7 +176,8 @@ static int import_sheet(app *a, const import_opts *io, commune_index *ix, FILE *
 		} else {
 			log_info("%s: run %lld stored %ld values (%ld records read, %ld empty or "
 				 "unchanged)",
-				 file, (long long)run, b.counts.stored, b.counts.read, b.counts.skipped);
+				 file, (long long)run, b.counts.stored, b.counts.read,
+				 b.counts.skipped);
 		}
 	}
 	batch_free(&b);
@@ -297,7 +300,8 @@ int cmd_score(app *a, int argc, char **argv)
 		}
 		o.must_verify = all ? NULL : &must;
 		/* Which variables must be verified is part of what is scored. */
-		policy = json_dumps(json_object_get(a->cfg->root, "official"), JSON_SORT_KEYS | JSON_COMPACT);
+		policy = json_dumps(json_object_get(a->cfg->root, "official"),
+				    JSON_SORT_KEYS | JSON_COMPACT);
 	}
 	/* Every run records the fingerprint of the inputs it read; with
 	 * --if-changed, a run whose inputs have the fingerprint of the latest
@@ -325,8 +329,8 @@ int cmd_score(app *a, int argc, char **argv)
 		 "(rules %.1f ms, reading inputs %.1f ms, storing %.1f ms, whole run %.1f ms)",
 		 (long long)s.scoring_run_id, s.communes, a->year,
 		 o.official ? "official" : "provisional", s.missing, s.seconds_compute * 1e3,
-		 (s.seconds_total - s.seconds_compute - s.seconds_store) * 1e3, s.seconds_store * 1e3,
-		 s.seconds_total * 1e3);
+		 (s.seconds_total - s.seconds_compute - s.seconds_store) * 1e3,
+		 s.seconds_store * 1e3, s.seconds_total * 1e3);
 	return EXIT_OK;
 }
 
@@ -378,7 +382,8 @@ int cmd_explain(app *a, int argc, char **argv)
 			return usage_error("explain: --run takes a scoring run id");
 	}
 	if (argc - optind != 2)
-		return usage_error("explain: name a COMMUNE code and an ITEM (1.1 … 8.5, P1 … P8, TOTAL)");
+		return usage_error(
+			"explain: name a COMMUNE code and an ITEM (1.1 … 8.5, P1 … P8, TOTAL)");
 	if (!commune_code_normalise(argv[optind], code))
 		return usage_error("explain: COMMUNE is a code such as 11989");
 	rc = score_run_load(a->st, run_id, a->year, &run, &d);
@@ -410,12 +415,11 @@ int cmd_runs(app *a, int argc, char **argv)
 	printf("id\tsource\tprogram\tstatus\tstarted\tfinished\tread\tstored\tskipped\trejected\tinput\terror\n");
 	for (size_t i = 0; i < runs.n; i++) {
 		const store_run_row *r = &runs.items[i];
-		printf("%lld\t%s\t%s\t%s\t%s\t%s\t%lld\t%lld\t%lld\t%lld\t%s\t%s\n", (long long)r->id,
-		       r->source, r->program, r->status, r->started_at, r->finished_at,
-		       (long long)r->read, (long long)r->stored, (long long)r->skipped,
-		       (long long)r->rejected, r->input, r->error);
+		printf("%lld\t%s\t%s\t%s\t%s\t%s\t%lld\t%lld\t%lld\t%lld\t%s\t%s\n",
+		       (long long)r->id, r->source, r->program, r->status, r->started_at,
+		       r->finished_at, (long long)r->read, (long long)r->stored,
+		       (long long)r->skipped, (long long)r->rejected, r->input, r->error);
 	}
 	store_run_rows_free(&runs);
 	return EXIT_OK;
 }
-

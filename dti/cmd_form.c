@@ -206,8 +206,8 @@ static void warn_blanks(app *a, const form_items *items, const form_result *r, c
 					    &d) != DTI_EOK)
 			break;
 		if (value)
-			log_warn("%s: %s is left blank; the earlier answer '%s' stays current", file,
-				 v->name, value);
+			log_warn("%s: %s is left blank; the earlier answer '%s' stays current",
+				 file, v->name, value);
 		free(value);
 	}
 }
@@ -225,7 +225,8 @@ static bool ratio_terms(app *a, const fw_indicator *ind, const form_result *r, d
 	*from_form = false;
 	for (size_t j = 0; j < ind->n_numerator + ind->n_denominator; j++) {
 		bool is_num = j < ind->n_numerator, found = false;
-		const fw_variable *v = is_num ? ind->numerator[j] : ind->denominator[j - ind->n_numerator];
+		const fw_variable *v =
+			is_num ? ind->numerator[j] : ind->denominator[j - ind->n_numerator];
 		double x = 0;
 		if (answered(r, v)) {
 			for (size_t i = 0; i < r->answers.count; i++)
@@ -259,9 +260,11 @@ static void warn_ratios(app *a, const form_result *r, const char *file)
 			char x[64], y[64];
 			format_number(x, num);
 			format_number(y, den);
-			log_warn("%s: indicator %s: %s = %s is above %s = %s as staged from another "
-				 "source; the appraiser will see it",
-				 file, ind->id, ind->numerator[0]->name, x, ind->denominator[0]->name, y);
+			log_warn(
+				"%s: indicator %s: %s = %s is above %s = %s as staged from another "
+				"source; the appraiser will see it",
+				file, ind->id, ind->numerator[0]->name, x,
+				ind->denominator[0]->name, y);
 		}
 	}
 }
@@ -269,8 +272,7 @@ static void warn_ratios(app *a, const form_result *r, const char *file)
 /* Warnings that do not refuse the form: an earlier answer left blank now
  * (it stays current), a numerator above a denominator another source
  * supplies. */
-static void import_warnings(app *a, const form_items *items, const form_result *r,
-			    const char *file)
+static void import_warnings(app *a, const form_items *items, const form_result *r, const char *file)
 {
 	warn_blanks(a, items, r, file);
 	warn_ratios(a, r, file);
@@ -278,8 +280,7 @@ static void import_warnings(app *a, const form_items *items, const form_result *
 
 /* Records a refused form as a failed run, without its payload (a dry run
  * records nothing). */
-static void record_refusal(app *a, batch_target *t, const form_result *r, const char *err,
-			   bool dry)
+static void record_refusal(app *a, batch_target *t, const form_result *r, const char *err, bool dry)
 {
 	dti_diag d;
 
@@ -289,8 +290,8 @@ static void record_refusal(app *a, batch_target *t, const form_result *r, const 
 }
 
 /* Logs every problem of a refused form and records the refusal. */
-static void refuse_problems(app *a, batch_target *t, const form_result *r,
-			    const dti_problems *p, const char *file, bool dry)
+static void refuse_problems(app *a, batch_target *t, const form_result *r, const dti_problems *p,
+			    const char *file, bool dry)
 {
 	char *err = problems_join(p, 50);
 
@@ -381,14 +382,16 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 			code = EXIT_REFUSED;
 			goto out;
 		}
-		log_warn("%s: the %d round closed at %s; stored anyway (--force, recorded on the run)",
-			 file, a->year, deadline);
+		log_warn(
+			"%s: the %d round closed at %s; stored anyway (--force, recorded on the run)",
+			file, a->year, deadline);
 		t.forced = true;
 	}
 	import_warnings(a, items, &r, file);
 	if (dry)
-		log_info("%s: dry run: commune %s, %zu answers valid, %zu left blank; nothing stored",
-			 file, r.commune_code, r.answers.count, r.unanswered);
+		log_info(
+			"%s: dry run: commune %s, %zu answers valid, %zu left blank; nothing stored",
+			file, r.commune_code, r.answers.count, r.unanswered);
 	else
 		code = store_answers(a, &r, &t, file);
 out:
@@ -497,7 +500,7 @@ static current *current_get(const strmap *m, const char *code, const char *varia
 /* What form status reads once and uses for every commune. */
 typedef struct status_ctx {
 	app *a;
-	const char *only;   /* a commune code, or NULL for the summary of all */
+	const char *only; /* a commune code, or NULL for the summary of all */
 	form_items items;
 	strmap must, cur;
 	bool all;
@@ -572,8 +575,8 @@ static dti_err status_commune(const status_ctx *x, const commune_entry *e, dti_d
 	status_waiting(x, e, &n);
 	if (!x->only)
 		printf("%s\t%s\t%s\t%s\t%s\t%zu\t%zu\t%zu\t%zu\t%s\t%s\n", e->code, e->name,
-		       sub.count ? "yes" : "no", sub.last ? sub.last : "", sub.forced ? "yes" : "no",
-		       n.answered, n.missing, n.waiting, n.rejected,
+		       sub.count ? "yes" : "no", sub.last ? sub.last : "",
+		       sub.forced ? "yes" : "no", n.answered, n.missing, n.waiting, n.rejected,
 		       contacts >= CONTACT_ROLES ? "yes" : "no",
 		       n.missing_names.data ? n.missing_names.data : "");
 	else

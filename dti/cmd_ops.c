@@ -89,8 +89,9 @@ static dti_err max_age_of(const config *c, json_t *obj, const char *where, doubl
 	if (!v)
 		return DTI_EOK;
 	if (!json_is_number(v) || json_number_value(v) <= 0)
-		return diag_set(d, DTI_ECONFIG, "%s: %s: \"max_age_hours\" must be a positive number",
-				c->path, where);
+		return diag_set(d, DTI_ECONFIG,
+				"%s: %s: \"max_age_hours\" must be a positive number", c->path,
+				where);
 	*out = json_number_value(v);
 	return DTI_EOK;
 }
@@ -116,10 +117,12 @@ static dti_err load_sheets(const config *c, ops_sources *out, dti_diag *d)
 	if (!sec)
 		return DTI_EOK;
 	if (!json_is_object(sec))
-		return diag_set(d, DTI_ECONFIG, "%s: \"district_sheets\" must be an object", c->path);
+		return diag_set(d, DTI_ECONFIG, "%s: \"district_sheets\" must be an object",
+				c->path);
 	pre = json_object_get(sec, "source_prefix");
 	if (pre && !json_is_string(pre))
-		return diag_set(d, DTI_ECONFIG, "%s: \"district_sheets\".\"source_prefix\" must be a string",
+		return diag_set(d, DTI_ECONFIG,
+				"%s: \"district_sheets\".\"source_prefix\" must be a string",
 				c->path);
 	if (pre)
 		prefix = json_string_value(pre);
@@ -131,8 +134,9 @@ static dti_err load_sheets(const config *c, ops_sources *out, dti_diag *d)
 		return diag_set(d, DTI_ECONFIG, "%s: \"district_sheets\" needs \"dir\"", c->path);
 	dh = opendir(dir);
 	if (!dh) {
-		rc = diag_set(d, DTI_ECONFIG, "%s: \"district_sheets\": cannot read folder '%s': %s",
-			      c->path, dir, strerror(errno));
+		rc = diag_set(d, DTI_ECONFIG,
+			      "%s: \"district_sheets\": cannot read folder '%s': %s", c->path, dir,
+			      strerror(errno));
 		goto out;
 	}
 	while ((e = readdir(dh)) != NULL) {
@@ -155,8 +159,9 @@ static dti_err load_sheets(const config *c, ops_sources *out, dti_diag *d)
 		s->input = xasprintf("%s/%s", dir, files[i]);
 		s->max_age = max_age;
 		if (!name_ok(s->name)) {
-			rc = diag_set(d, DTI_ECONFIG, "%s: sheet '%s' gives an unusable source name",
-				      c->path, s->input);
+			rc = diag_set(d, DTI_ECONFIG,
+				      "%s: sheet '%s' gives an unusable source name", c->path,
+				      s->input);
 			goto out;
 		}
 	}
@@ -181,7 +186,8 @@ static dti_err load_sources(const config *c, ops_sources *out, dti_diag *d)
 
 	if (arr && !json_is_array(arr))
 		return diag_set(d, DTI_ECONFIG, "%s: \"sources\" must be an array", c->path);
-	json_array_foreach(arr, i, blk) {
+	json_array_foreach(arr, i, blk)
+	{
 		const char *name = json_string_value(json_object_get(blk, "name"));
 		const char *kind = json_string_value(json_object_get(blk, "kind"));
 		char where[64];
@@ -189,21 +195,23 @@ static dti_err load_sources(const config *c, ops_sources *out, dti_diag *d)
 
 		snprintf(where, sizeof where, "\"sources\"[%zu]", i);
 		if (!json_is_object(blk) || !name || !kind)
-			return diag_set(d, DTI_ECONFIG, "%s: %s needs \"name\" and \"kind\"", c->path,
-					where);
-		if (!name_ok(name))
-			return diag_set(d, DTI_ECONFIG,
-					"%s: %s: \"name\" must be 1 to 200 characters without control characters",
+			return diag_set(d, DTI_ECONFIG, "%s: %s needs \"name\" and \"kind\"",
 					c->path, where);
+		if (!name_ok(name))
+			return diag_set(
+				d, DTI_ECONFIG,
+				"%s: %s: \"name\" must be 1 to 200 characters without control characters",
+				c->path, where);
 		/* The kind names the program dti-collect-<kind>: only known kinds,
 		 * so it can never be a path. */
 		if (!collector_kind_known(kind))
-			return diag_set(d, DTI_ECONFIG,
-					"%s: %s (%s): \"kind\" must be portal, telecom, postal, onetouch or sheet",
-					c->path, where, name);
+			return diag_set(
+				d, DTI_ECONFIG,
+				"%s: %s (%s): \"kind\" must be portal, telecom, postal, onetouch or sheet",
+				c->path, where, name);
 		if (sources_find(out, name))
-			return diag_set(d, DTI_ECONFIG, "%s: %s: source name '%s' is used twice", c->path,
-					where, name);
+			return diag_set(d, DTI_ECONFIG, "%s: %s: source name '%s' is used twice",
+					c->path, where, name);
 		s = sources_add(out);
 		s->name = xstrdup(name);
 		s->kind = xstrdup(kind);
@@ -219,8 +227,10 @@ static dti_err load_sources(const config *c, ops_sources *out, dti_diag *d)
 	for (; i < out->count; i++)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(out->items[i].name, out->items[j].name) == 0)
-				return diag_set(d, DTI_ECONFIG, "%s: sheet source '%s' clashes with a configured source",
-						c->path, out->items[i].name);
+				return diag_set(
+					d, DTI_ECONFIG,
+					"%s: sheet source '%s' clashes with a configured source",
+					c->path, out->items[i].name);
 	return DTI_EOK;
 }
 
@@ -298,8 +308,10 @@ static dti_err backup_config(const app *a, char **dir, int64_t *keep, dti_diag *
 	*keep = BACKUP_KEEP_DEFAULT;
 	if (sec && !json_is_object(sec))
 		return diag_set(d, DTI_ECONFIG, "%s: \"backup\" must be an object", a->cfg->path);
-	if (k && (!json_is_integer(k) || json_integer_value(k) < 1 || json_integer_value(k) > 10000))
-		return diag_set(d, DTI_ECONFIG, "%s: \"backup\".\"keep\" must be an integer from 1 to 10000",
+	if (k &&
+	    (!json_is_integer(k) || json_integer_value(k) < 1 || json_integer_value(k) > 10000))
+		return diag_set(d, DTI_ECONFIG,
+				"%s: \"backup\".\"keep\" must be an integer from 1 to 10000",
 				a->cfg->path);
 	if (k)
 		*keep = json_integer_value(k);
@@ -320,7 +332,8 @@ int cmd_paths(app *a, int argc, char **argv)
 	if (argc > 1)
 		return usage_error("paths: no arguments expected");
 	if (t && (!json_is_integer(t) || json_integer_value(t) < 1)) {
-		log_error("%s: \"source_timeout_seconds\" must be a positive integer", a->cfg->path);
+		log_error("%s: \"source_timeout_seconds\" must be a positive integer",
+			  a->cfg->path);
 		return EXIT_CONFIG;
 	}
 	rc = backup_config(a, &bdir, &keep, &d);
@@ -437,7 +450,8 @@ static const char *source_state(const char *last_status, double age_h, double ma
 static dti_err status_line(staging *st, const char *name, const char *kind, double cfg_max,
 			   bool configured, strbuf *problems, int *bad, dti_diag *d)
 {
-	const char *state, *last_run = "never", *last_status = "", *last_success = "never", *err = "";
+	const char *state, *last_run = "never", *last_status = "", *last_success = "never",
+			   *err = "";
 	char age[32] = "-", max[32] = "-";
 	double max_age = cfg_max, age_h = NAN;
 	store_freshness f;
@@ -489,8 +503,7 @@ out:
 /* The table of sources: the configured ones in order, then those the
  * database knows that the configuration no longer has.  *bad counts those
  * needing attention. */
-static dti_err status_sources(app *a, const ops_sources *l, strbuf *problems, int *bad,
-			      dti_diag *d)
+static dti_err status_sources(app *a, const ops_sources *l, strbuf *problems, int *bad, dti_diag *d)
 {
 	store_source_names known = {0};
 	dti_err rc = DTI_EOK;
@@ -498,16 +511,16 @@ static dti_err status_sources(app *a, const ops_sources *l, strbuf *problems, in
 
 	printf("source\tkind\tstate\tlast_run\tlast_status\tlast_success\tage_h/max_h\tlast_error\n");
 	for (size_t i = 0; !rc && i < l->count; i++) {
-		rc = status_line(a->st, l->items[i].name, l->items[i].kind, l->items[i].max_age, true,
-				 problems, &one, d);
+		rc = status_line(a->st, l->items[i].name, l->items[i].kind, l->items[i].max_age,
+				 true, problems, &one, d);
 		*bad += one;
 	}
 	if (!rc)
 		rc = store_source_names_list(a->st, &known, d);
 	for (size_t i = 0; !rc && i < known.n; i++)
 		if (!sources_find(l, known.names[i]))
-			rc = status_line(a->st, known.names[i], known.kinds[i], NAN, false, problems,
-					 &one, d);
+			rc = status_line(a->st, known.names[i], known.kinds[i], NAN, false,
+					 problems, &one, d);
 	store_source_names_free(&known);
 	return rc;
 }
@@ -537,8 +550,9 @@ static dti_err status_runs(app *a, strbuf *problems, int *bad, dti_diag *d)
 	if (rc)
 		goto out;
 	if (published)
-		printf("published: %s by %s (nightly run %lld, scoring run %lld)\n", pub.published_at,
-		       pub.program, (long long)pub.nightly_id, (long long)pub.scoring_run_id);
+		printf("published: %s by %s (nightly run %lld, scoring run %lld)\n",
+		       pub.published_at, pub.program, (long long)pub.nightly_id,
+		       (long long)pub.scoring_run_id);
 	else
 		printf("published: never by the nightly run for %d\n", a->year);
 	rc = store_nightly_latest(a->st, a->year, &nr, &found, d);
@@ -549,17 +563,19 @@ static dti_err status_runs(app *a, strbuf *problems, int *bad, dti_diag *d)
 		lock = lock_file_of(a);
 		if (strcmp(st, "running") == 0 && !lock_held(lock)) {
 			st = "interrupted";
-			sb_appendf(problems, "%slast nightly run was interrupted", problems->len ? ", " : "");
+			sb_appendf(problems, "%slast nightly run was interrupted",
+				   problems->len ? ", " : "");
 			(*bad)++;
 		} else if (strcmp(st, "failed") == 0 || strcmp(st, "interrupted") == 0) {
-			sb_appendf(problems, "%slast nightly run %s", problems->len ? ", " : "", st);
+			sb_appendf(problems, "%slast nightly run %s", problems->len ? ", " : "",
+				   st);
 			(*bad)++;
 		}
 		printf("nightly:   run %lld %s (exit %lld), started %s, finished %s, %lld sources ok, %lld failed%s%s%s%s\n",
 		       (long long)nr.id, st, (long long)nr.exit_code, nr.started_at,
 		       *nr.finished_at ? nr.finished_at : "-", (long long)nr.sources_ok,
-		       (long long)nr.sources_failed, *nr.failed_sources ? ": " : "", nr.failed_sources,
-		       *nr.only_source ? ", only " : "", nr.only_source);
+		       (long long)nr.sources_failed, *nr.failed_sources ? ": " : "",
+		       nr.failed_sources, *nr.only_source ? ", only " : "", nr.only_source);
 	} else {
 		printf("nightly:   never run for %d\n", a->year);
 	}
@@ -621,7 +637,8 @@ static dti_err sync_sources(app *a, const ops_sources *l, dti_diag *d)
 		int64_t id = 0;
 		rc = staging_source(a->st, l->items[i].name, l->items[i].kind, &id, d);
 		if (!rc)
-			rc = staging_source_set_max_age(a->st, l->items[i].name, l->items[i].max_age, d);
+			rc = staging_source_set_max_age(a->st, l->items[i].name,
+							l->items[i].max_age, d);
 	}
 	return rc;
 }
@@ -680,13 +697,14 @@ int cmd_nightly_run(app *a, int argc, char **argv)
 	int c;
 
 	if (argc < 2 || (strcmp(argv[1], "start") != 0 && strcmp(argv[1], "finish") != 0 &&
-			  strcmp(argv[1], "fail-source") != 0))
+			 strcmp(argv[1], "fail-source") != 0))
 		return usage_error("nightly-run: say 'start', 'finish ID' or 'fail-source'");
 	start = strcmp(argv[1], "start") == 0;
 	if (strcmp(argv[1], "finish") == 0) {
 		/* finish ID [options] */
 		if (argc < 3 || !parse_i64(argv[2], &e.id) || e.id <= 0)
-			return usage_error("nightly-run finish: name the run ID that 'start' printed");
+			return usage_error(
+				"nightly-run finish: name the run ID that 'start' printed");
 		optind = 3;
 	} else {
 		optind = 2;
@@ -721,11 +739,12 @@ int cmd_nightly_run(app *a, int argc, char **argv)
 		/* A failure the source's program could not record itself. */
 		int64_t sid = 0;
 		if (!source || !kind || !error || optind != argc)
-			return usage_error("nightly-run fail-source: --source, --kind and --error are required");
+			return usage_error(
+				"nightly-run fail-source: --source, --kind and --error are required");
 		rc = staging_source(a->st, source, kind, &sid, &d);
 		if (!rc)
-			rc = staging_run_record(a->st, sid, "dti-nightly", a->year, NULL, "failed", NULL,
-						error, NULL, NULL, &d);
+			rc = staging_run_record(a->st, sid, "dti-nightly", a->year, NULL, "failed",
+						NULL, error, NULL, NULL, &d);
 		return rc ? fail(rc, &d) : EXIT_OK;
 	}
 	if (start) {
@@ -743,7 +762,8 @@ int cmd_nightly_run(app *a, int argc, char **argv)
 	for (size_t i = 0; e.status && i < sizeof statuses / sizeof statuses[0]; i++)
 		status_ok = status_ok || strcmp(e.status, statuses[i]) == 0;
 	if (!status_ok || e.exit_code < 0)
-		return usage_error("nightly-run finish: --status ok|partial|failed|interrupted and --exit N are required");
+		return usage_error(
+			"nightly-run finish: --status ok|partial|failed|interrupted and --exit N are required");
 	rc = nightly_finish(a, &e, &d);
 	return rc ? fail(rc, &d) : EXIT_OK;
 }

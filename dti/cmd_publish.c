@@ -56,7 +56,8 @@ int cmd_publish(app *a, int argc, char **argv)
 		goto out;
 	rc = publish_run(a->st, &run, &po, stdout, &index, &d);
 	if (!rc)
-		log_info("scoring run %lld (%d) published; report: %s", (long long)run.id, run.year, index);
+		log_info("scoring run %lld (%d) published; report: %s", (long long)run.id, run.year,
+			 index);
 out:
 	free(index);
 	free(abs);

@@ -102,7 +102,8 @@ static const struct {
 static unsigned needs_of(const struct command *c, const char *sub)
 {
 	for (size_t k = 0; k < sizeof subcommands / sizeof subcommands[0]; k++)
-		if (strcmp(c->name, subcommands[k].name) == 0 && strcmp(sub, subcommands[k].sub) == 0)
+		if (strcmp(c->name, subcommands[k].name) == 0 &&
+		    strcmp(sub, subcommands[k].sub) == 0)
 			return subcommands[k].needs;
 	return c->needs;
 }

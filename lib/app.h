@@ -32,8 +32,8 @@ typedef struct app {
 	const char *db_path;     /* in: NULL for the configuration's "database" */
 	int year;                /* in: 0 for the configuration's "year"; out: the year */
 	config *cfg;
-	framework *fw;           /* with APP_FRAMEWORK */
-	staging *st;             /* with APP_DATABASE */
+	framework *fw; /* with APP_FRAMEWORK */
+	staging *st;   /* with APP_DATABASE */
 } app;
 
 /* What a program needs (an or of these; APP_CONFIG alone: the configuration). */

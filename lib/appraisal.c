@@ -44,9 +44,10 @@ static dti_err check_correction(const framework *fw, int64_t obs_id, const char 
 	dti_err rc;
 
 	if (!v)
-		return diag_set(d, DTI_EINVALID,
-				"observation %lld is of variable %s, which the framework does not have",
-				(long long)obs_id, variable);
+		return diag_set(
+			d, DTI_EINVALID,
+			"observation %lld is of variable %s, which the framework does not have",
+			(long long)obs_id, variable);
 	if (!raw_value || !*raw_value)
 		return diag_set(d, DTI_EINVALID, "a correction needs the corrected value");
 	rc = framework_value(v, raw_value, '.', canon, 128, num, d);
@@ -125,31 +126,35 @@ dti_err appraisal_must_verify(const config *c, const framework *fw, strmap *out,
 				"%s: \"official\" must be an object with arrays \"must_verify\" "
 				"(variable names) and \"must_verify_sources\" (framework sources)",
 				c->path);
-	json_array_foreach(names, i, e) {
+	json_array_foreach(names, i, e)
+	{
 		const char *n = json_string_value(e);
 		if (!n || !framework_variable(fw, n))
-			return diag_set(d, DTI_ECONFIG,
-					"%s: official.must_verify[%zu]: '%s' is not a variable of %s",
-					c->path, i, n ? n : "(not a string)", fw->edition);
+			return diag_set(
+				d, DTI_ECONFIG,
+				"%s: official.must_verify[%zu]: '%s' is not a variable of %s",
+				c->path, i, n ? n : "(not a string)", fw->edition);
 		strmap_put(out, n, 1);
 	}
-	json_array_foreach(sources, i, e) {
+	json_array_foreach(sources, i, e)
+	{
 		const char *src = json_string_value(e);
 		bool any = false;
 		if (!src)
 			return diag_set(d, DTI_ECONFIG,
-					"%s: official.must_verify_sources[%zu] is not a string", c->path,
-					i);
+					"%s: official.must_verify_sources[%zu] is not a string",
+					c->path, i);
 		for (size_t k = 0; k < fw->n_variables; k++)
 			if (strcmp(fw->variables[k].source, src) == 0) {
 				strmap_put(out, fw->variables[k].name, 1);
 				any = true;
 			}
 		if (!any)
-			return diag_set(d, DTI_ECONFIG,
-					"%s: official.must_verify_sources[%zu]: no variable of %s has "
-					"source '%s'",
-					c->path, i, fw->edition, src);
+			return diag_set(
+				d, DTI_ECONFIG,
+				"%s: official.must_verify_sources[%zu]: no variable of %s has "
+				"source '%s'",
+				c->path, i, fw->edition, src);
 	}
 	return DTI_EOK;
 }
@@ -164,7 +169,8 @@ static dti_err tolerance_number(const config *c, json_t *tol, const char *key, d
 		return DTI_EOK;
 	if (!json_is_number(v) || json_number_value(v) < 0 || !isfinite(json_number_value(v)))
 		return diag_set(d, DTI_ECONFIG,
-				"%s: appraisal.tolerance.%s must be a non-negative number", c->path, key);
+				"%s: appraisal.tolerance.%s must be a non-negative number", c->path,
+				key);
 	*out = json_number_value(v);
 	return DTI_EOK;
 }
@@ -179,9 +185,10 @@ dti_err appraisal_tolerance_load(const config *c, appraisal_tolerance *t, dti_di
 	if (!tol)
 		return DTI_EOK;
 	if (!json_is_object(tol))
-		return diag_set(d, DTI_ECONFIG,
-				"%s: appraisal.tolerance must be an object {\"absolute\": N, \"relative\": F}",
-				c->path);
+		return diag_set(
+			d, DTI_ECONFIG,
+			"%s: appraisal.tolerance must be an object {\"absolute\": N, \"relative\": F}",
+			c->path);
 	rc = tolerance_number(c, tol, "absolute", &t->absolute, d);
 	if (!rc)
 		rc = tolerance_number(c, tol, "relative", &t->relative, d);
@@ -209,17 +216,18 @@ dti_err appraisal_round_deadline(const config *c, int year, bool *has, const cha
 	if (!rounds)
 		return DTI_EOK;
 	if (!json_is_object(rounds))
-		return diag_set(d, DTI_ECONFIG,
-				"%s: \"rounds\" must be an object keyed by year: {\"%d\": {\"deadline\": …}}",
-				c->path, year);
+		return diag_set(
+			d, DTI_ECONFIG,
+			"%s: \"rounds\" must be an object keyed by year: {\"%d\": {\"deadline\": …}}",
+			c->path, year);
 	snprintf(key, sizeof key, "%d", year);
 	round = json_object_get(rounds, key);
 	if (!round)
 		return DTI_EOK;
 	dl = json_object_get(round, "deadline");
 	if (!json_is_object(round) || (dl && !json_is_string(dl)))
-		return diag_set(d, DTI_ECONFIG, "%s: rounds.%s must be {\"deadline\": \"ISO time\"}",
-				c->path, key);
+		return diag_set(d, DTI_ECONFIG,
+				"%s: rounds.%s must be {\"deadline\": \"ISO time\"}", c->path, key);
 	if (!dl)
 		return DTI_EOK;
 	if (!form_parse_time(json_string_value(dl), deadline))

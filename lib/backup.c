@@ -97,7 +97,8 @@ static dti_err prune(const char *dir, const char *stem, int keep, const char *sk
 		if (unlink(p) == 0)
 			(*removed)++;
 		else if (!rc)
-			rc = diag_set(d, DTI_EIO, "cannot delete old backup '%s': %s", p, strerror(errno));
+			rc = diag_set(d, DTI_EIO, "cannot delete old backup '%s': %s", p,
+				      strerror(errno));
 		free(p);
 	}
 	for (size_t i = 0; i < count; i++)
@@ -143,7 +144,8 @@ dti_err backup_write(staging *st, const char *dir, int keep, backup_result *out,
 	if (rc)
 		goto out;
 	if (rename(tmp, final) != 0) {
-		rc = diag_set(d, DTI_EIO, "cannot rename '%s' to '%s': %s", tmp, final, strerror(errno));
+		rc = diag_set(d, DTI_EIO, "cannot rename '%s' to '%s': %s", tmp, final,
+			      strerror(errno));
 		goto out;
 	}
 	out->path = final;

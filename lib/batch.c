@@ -95,9 +95,9 @@ void batch_reserve(batch *b, size_t n)
 	make_room(b, n < (1u << 20) ? n : 1u << 20);
 }
 
-bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int year,
-	       const char *raw, char decimal_sep, const char *proof_url, const char *note,
-	       const char *where, dti_problems *p)
+bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int year, const char *raw,
+	       char decimal_sep, const char *proof_url, const char *note, const char *where,
+	       dti_problems *p)
 {
 	char canon[128];
 	double num = NAN;
@@ -125,8 +125,8 @@ bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int yea
 	h = item_hash(commune_code, year, v);
 	slot = &b->seen[seen_find(b, h, commune_code, year, v)];
 	if (slot->item) {
-		problems_add(p, "%s: duplicate: %s of commune %s for %d was already given at %s", where,
-			     v->name, commune_code, year, b->items[slot->item - 1].where);
+		problems_add(p, "%s: duplicate: %s of commune %s for %d was already given at %s",
+			     where, v->name, commune_code, year, b->items[slot->item - 1].where);
 		return false;
 	}
 	it = &b->items[b->count];
@@ -170,8 +170,9 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 		if (!last || strcmp(last, it->commune_code) != 0) {
 			rc = staging_has_commune(st, it->commune_code, &found, d);
 			if (!rc && !found)
-				rc = diag_set(d, DTI_EINVALID, "%s: commune %s is not in the database",
-					      it->where, it->commune_code);
+				rc = diag_set(d, DTI_EINVALID,
+					      "%s: commune %s is not in the database", it->where,
+					      it->commune_code);
 			last = it->commune_code;
 		}
 		while (k < nvars && vars[k] != it->variable)
@@ -192,8 +193,8 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 	return rc;
 }
 
-dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra,
-			 void *ctx, int64_t *run_id, dti_diag *d)
+dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra, void *ctx,
+			 int64_t *run_id, dti_diag *d)
 {
 	int64_t source_id = 0, run = 0;
 	char started[32], sha[65];
@@ -215,7 +216,8 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	}
 	rc = staging_source(st, t->source, t->source_kind, &source_id, d);
 	if (!rc)
-		rc = staging_run_start(st, source_id, t->program, t->year, t->input, &run, started, d);
+		rc = staging_run_start(st, source_id, t->program, t->year, t->input, &run, started,
+				       d);
 	if (!rc && t->payload) {
 		rc = staging_put_payload(st, t->payload, t->payload_len, sha, d);
 		if (!rc)
@@ -229,8 +231,8 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 		rc = staging_source_has_figures(st, source_id, &known, d);
 	for (size_t i = 0; !rc && i < b->count; i++) {
 		batch_item *it = &b->items[i];
-		observation o = {it->commune_code, it->year, it->variable->name, it->value,
-				 it->num, it->proof_url, it->note};
+		observation o = {it->commune_code, it->year, it->variable->name, it->value, it->num,
+				 it->proof_url,    it->note};
 		bool same = false;
 		/* A figure the source already gave is not stored again: its
 		 * appraisal stays valid and a repeated run changes nothing. */

@@ -52,9 +52,9 @@ void batch_reserve(batch *b, size_t n);
  * NULL.  where ("file:line:col (column)") prefixes any problem added to p.  A second
  * value for the same commune, year and variable is a problem naming the
  * first.  Returns true when the value was added. */
-bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int year,
-	       const char *raw, char decimal_sep, const char *proof_url, const char *note,
-	       const char *where, dti_problems *p);
+bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int year, const char *raw,
+	       char decimal_sep, const char *proof_url, const char *note, const char *where,
+	       dti_problems *p);
 
 /* Whether the batch holds a value for this commune, year and variable. */
 bool batch_has(const batch *b, const char *commune_code, int year, const fw_variable *v);
@@ -65,10 +65,10 @@ typedef struct batch_target {
 	const char *source_kind; /* sheet, form, portal, telecom, ... */
 	const char *program;     /* "dti import", "dti-collect-telecom" */
 	int year;
-	const char *input;       /* file or URL read, for the run record */
-	const void *payload;     /* raw bytes to keep (may be NULL) */
+	const char *input;   /* file or URL read, for the run record */
+	const void *payload; /* raw bytes to keep (may be NULL) */
 	size_t payload_len;
-	bool forced;             /* stored after the round's deadline */
+	bool forced; /* stored after the round's deadline */
 } batch_target;
 
 /* Stores the whole batch in one BEGIN IMMEDIATE transaction with one run
@@ -85,8 +85,8 @@ dti_err batch_store(staging *st, batch *b, const batch_target *t, int64_t *run_i
 typedef dti_err (*batch_extra)(staging *st, int64_t run_id, void *ctx, dti_diag *d);
 
 /* batch_store, plus extra(st, run, ctx, d) in the same transaction. */
-dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra,
-			 void *ctx, int64_t *run_id, dti_diag *d);
+dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra, void *ctx,
+			 int64_t *run_id, dti_diag *d);
 
 /* Records a run of t's source that stored nothing: 'failed' (a refused
  * batch, with the error text) or 'unchanged' (with the hash of the payload

@@ -102,7 +102,8 @@ static bool get_long(json_t *block, json_t *defaults, const char *key, long *out
 		v = json_object_get(defaults, key);
 	if (!v)
 		return false;
-	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > LONG_MAX) {
+	if (!json_is_integer(v) || json_integer_value(v) < min ||
+	    json_integer_value(v) > LONG_MAX) {
 		*rc = diag_set(d, DTI_ECONFIG, "source '%s': \"%s\" must be a whole number >= %ld",
 			       name, key, min);
 		return false;
@@ -274,10 +275,11 @@ static dti_err source_tls(const config *cfg, json_t *block, json_t *defaults, co
 
 /* "method", "headers" and "auth" (its credential read only when the source
  * is about to run). */
-static dti_err source_request(const config *cfg, json_t *block, collector_source *s,
-			      bool checking, dti_diag *d)
+static dti_err source_request(const config *cfg, json_t *block, collector_source *s, bool checking,
+			      dti_diag *d)
 {
-	json_t *v, *headers = json_object_get(block, "headers"), *auth = json_object_get(block, "auth");
+	json_t *v, *headers = json_object_get(block, "headers"),
+		   *auth = json_object_get(block, "auth");
 	const char *method = json_string_value(json_object_get(block, "method"));
 	const char *k;
 
@@ -288,10 +290,13 @@ static dti_err source_request(const config *cfg, json_t *block, collector_source
 	if (headers && !json_is_object(headers))
 		return diag_set(d, DTI_ECONFIG, "source '%s': \"headers\" must be an object",
 				s->name);
-	json_object_foreach(headers, k, v) {
-		if (!json_is_string(v) || strpbrk(k, ":\r\n") || strpbrk(json_string_value(v), "\r\n"))
+	json_object_foreach(headers, k, v)
+	{
+		if (!json_is_string(v) || strpbrk(k, ":\r\n") ||
+		    strpbrk(json_string_value(v), "\r\n"))
 			return diag_set(d, DTI_ECONFIG,
-					"source '%s': header '%s' must be a one-line text", s->name, k);
+					"source '%s': header '%s' must be a one-line text", s->name,
+					k);
 		add_header(s, xasprintf("%s: %s", k, json_string_value(v)));
 	}
 	if (auth && !json_is_object(auth))
@@ -305,8 +310,8 @@ static dti_err source_request(const config *cfg, json_t *block, collector_source
 
 /* The values of a block that must be well formed whenever they are given:
  * the URL's scheme, fetch limits, TLS, method, headers, auth. */
-static dti_err source_options(const config *cfg, json_t *block, collector_source *s,
-			      bool checking, dti_diag *d)
+static dti_err source_options(const config *cfg, json_t *block, collector_source *s, bool checking,
+			      dti_diag *d)
 {
 	json_t *defaults = json_object_get(cfg->root, "collect");
 	json_t *url = json_object_get(block, "url");
@@ -321,9 +326,10 @@ static dti_err source_options(const config *cfg, json_t *block, collector_source
 	if (!checking) {
 		json_t *v = json_object_get(block, "max_age_hours");
 		if (!json_is_number(v) || json_number_value(v) <= 0)
-			return diag_set(d, DTI_ECONFIG,
-					"source '%s': \"max_age_hours\" must be a number of hours above 0",
-					s->name);
+			return diag_set(
+				d, DTI_ECONFIG,
+				"source '%s': \"max_age_hours\" must be a number of hours above 0",
+				s->name);
 		s->max_age_hours = json_number_value(v);
 	}
 	fetch_opts_default(&s->fetch);
@@ -348,7 +354,8 @@ static dti_err source_resolve(const collector_env *env, json_t *block, collector
 	s->name = json_string_value(json_object_get(block, "name"));
 	s->kind = json_string_value(json_object_get(block, "kind"));
 	if (!s->name || !*s->name)
-		return diag_set(d, DTI_ECONFIG, "%s: a source block has no \"name\"", env->cfg->path);
+		return diag_set(d, DTI_ECONFIG, "%s: a source block has no \"name\"",
+				env->cfg->path);
 	if (!json_is_string(url))
 		return diag_set(d, DTI_ECONFIG, "source '%s': \"url\" is missing", s->name);
 	if (url_scheme_known(json_string_value(url)))
@@ -362,7 +369,8 @@ dti_err collector_check_sources(const config *c, dti_diag *d)
 	size_t i;
 	dti_err rc = DTI_EOK;
 
-	json_array_foreach(arr, i, blk) {
+	json_array_foreach(arr, i, blk)
+	{
 		collector_source s;
 		memset(&s, 0, sizeof s);
 		s.block = blk;
@@ -382,8 +390,8 @@ dti_err collector_check_sources(const config *c, dti_diag *d)
 
 /* The request body for one request: "form" fields URL-encoded after
  * expansion, or "body" expanded as it is.  NULL when there is none. */
-static char *request_body(const collector_env *env, const collector_source *s,
-			  const char *commune, const char *name, const char *district, long page)
+static char *request_body(const collector_env *env, const collector_source *s, const char *commune,
+			  const char *name, const char *district, long page)
 {
 	json_t *form = json_object_get(s->block, "form");
 	const char *body = json_string_value(json_object_get(s->block, "body"));
@@ -392,13 +400,15 @@ static char *request_body(const collector_env *env, const collector_source *s,
 	json_t *v;
 
 	if (body)
-		return collector_expand(body, env->year, commune, name, district, page, NULL, false);
+		return collector_expand(body, env->year, commune, name, district, page, NULL,
+					false);
 	if (!json_is_object(form))
 		return NULL;
 	sb_init(&sb, 0);
-	json_object_foreach(form, k, v) {
-		char *val = collector_expand(json_is_string(v) ? json_string_value(v) : "", env->year,
-					     commune, name, district, page, NULL, false);
+	json_object_foreach(form, k, v)
+	{
+		char *val = collector_expand(json_is_string(v) ? json_string_value(v) : "",
+					     env->year, commune, name, district, page, NULL, false);
 		if (sb.len)
 			sb_appends(&sb, "&");
 		append_value(&sb, k, true);
@@ -586,8 +596,9 @@ static void chain_take(page_chain *c, const collector_env *env, const collector_
 		char sha[65];
 		sha256_hex(j->data.data ? j->data.data : "", j->data.len, sha);
 		if (!strmap_put(&c->seen_bodies, sha, c->n)) {
-			res->error = xasprintf("%s: pagination loop: page %ld repeats an earlier page",
-					       c->url, c->n + 1);
+			res->error =
+				xasprintf("%s: pagination loop: page %ld repeats an earlier page",
+					  c->url, c->n + 1);
 			return;
 		}
 	}
@@ -616,8 +627,9 @@ static void chain_take(page_chain *c, const collector_env *env, const collector_
 			res->error = xasprintf("%s: next link '%s' refused: %s", c->url, next, why);
 			free(next);
 		} else if (strmap_get(&c->seen_urls, next, NULL)) {
-			res->error = xasprintf("%s: pagination loop: next link '%s' was already read",
-					       c->url, next);
+			res->error =
+				xasprintf("%s: pagination loop: next link '%s' was already read",
+					  c->url, next);
 			free(next);
 		} else {
 			free(c->url);
@@ -628,7 +640,8 @@ static void chain_take(page_chain *c, const collector_env *env, const collector_
 	free(mp.next);
 	if (more && c->n >= pg->max_pages) {
 		res->error = xasprintf("%s: pagination did not end after %ld pages "
-				       "(\"max_pages\" bound)", s->url, pg->max_pages);
+				       "(\"max_pages\" bound)",
+				       s->url, pg->max_pages);
 		more = false;
 	}
 	c->active = more;
@@ -636,8 +649,8 @@ static void chain_take(page_chain *c, const collector_env *env, const collector_
 
 /* A template over communes or districts: every URL at once, then the next
  * page of each that has one, and so on. */
-static void collect_parallel(const collector_env *env, const collector_source *s,
-			     const mapping *m, const commune_index *ix, batch *b, dti_problems *p,
+static void collect_parallel(const collector_env *env, const collector_source *s, const mapping *m,
+			     const commune_index *ix, batch *b, dti_problems *p,
 			     collector_result *res, bool by_district)
 {
 	const commune_list *l = env->active;
@@ -697,8 +710,7 @@ static void collect_parallel(const collector_env *env, const collector_source *s
 /* One URL, possibly paged; its first page is asked conditionally (ETag,
  * Last-Modified of the last stored fetch). */
 static void collect_paged(const collector_env *env, const collector_source *s, const mapping *m,
-			  const commune_index *ix, batch *b, dti_problems *p,
-			  collector_result *res)
+			  const commune_index *ix, batch *b, dti_problems *p, collector_result *res)
 {
 	char *etag = NULL, *lm = NULL;
 	page_chain c;
@@ -730,11 +742,13 @@ static void collect_paged(const collector_env *env, const collector_source *s, c
 			if (c.n == 0)
 				res->not_modified = true;
 			else
-				res->error = xasprintf("%s: 304 Not Modified for page %ld", c.url, c.n + 1);
+				res->error = xasprintf("%s: 304 Not Modified for page %ld", c.url,
+						       c.n + 1);
 		} else {
 			if (c.n == 0) {
 				res->etag = j.etag ? xstrdup(j.etag) : NULL;
-				res->last_modified = j.last_modified ? xstrdup(j.last_modified) : NULL;
+				res->last_modified =
+					j.last_modified ? xstrdup(j.last_modified) : NULL;
 			}
 			chain_take(&c, env, s, &pg, m, ix, &j, false, b, p, res);
 		}
@@ -757,9 +771,10 @@ void collector_collect_generic(const collector_env *env, const collector_source 
 	char *body = request_body(env, s, "{commune}", "{commune_name}", "{district}", -1);
 	bool by_commune = strstr(s->url, "{commune") || (body && strstr(body, "%7Bcommune")) ||
 			  (body && strstr(body, "{commune"));
-	bool by_district = !by_commune && (strstr(s->url, "{district}") ||
-					   (body && (strstr(body, "{district}") ||
-						     strstr(body, "%7Bdistrict%7D"))));
+	bool by_district =
+		!by_commune &&
+		(strstr(s->url, "{district}") ||
+		 (body && (strstr(body, "{district}") || strstr(body, "%7Bdistrict%7D"))));
 
 	free(body);
 	if (mapping_parse(s->block, env->fw, &m, &d)) {
@@ -909,9 +924,9 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 	printf("%s: %s run=%lld read=%ld values=%zu stored=%ld skipped=%ld rejected=%ld "
 	       "time=%.2fs%s%s%s%s\n",
 	       s->name, status, (long long)run, b.counts.read, b.count, b.counts.stored,
-	       b.counts.skipped,
-	       b.counts.rejected, mono_seconds() - t0, res.note ? " " : "", res.note ? res.note : "",
-	       res.error ? " error=" : "", res.error ? first_line(res.error, line, sizeof line) : "");
+	       b.counts.skipped, b.counts.rejected, mono_seconds() - t0, res.note ? " " : "",
+	       res.note ? res.note : "", res.error ? " error=" : "",
+	       res.error ? first_line(res.error, line, sizeof line) : "");
 	fflush(stdout);
 	commune_index_free(&ix);
 	batch_free(&b);
@@ -940,7 +955,8 @@ static dti_err select_sources(const collector_env *env, const char *kind, const 
 		rc = diag_set(d, DTI_ECONFIG, "%s: \"sources\" must be a list", env->cfg->path);
 		goto out;
 	}
-	json_array_foreach(arr, i, blk) {
+	json_array_foreach(arr, i, blk)
+	{
 		const char *name = json_string_value(json_object_get(blk, "name"));
 		const char *k = json_string_value(json_object_get(blk, "kind"));
 		bool known = false;
@@ -952,10 +968,11 @@ static dti_err select_sources(const collector_env *env, const char *kind, const 
 		for (int j = 0; k && kinds[j]; j++)
 			known = known || strcmp(k, kinds[j]) == 0;
 		if (!known) {
-			rc = diag_set(d, DTI_ECONFIG,
-				      "source '%s': \"kind\" must be portal, telecom, postal, onetouch "
-				      "or sheet",
-				      name);
+			rc = diag_set(
+				d, DTI_ECONFIG,
+				"source '%s': \"kind\" must be portal, telecom, postal, onetouch "
+				"or sheet",
+				name);
 			goto out;
 		}
 		if (!strmap_put(&names, name, 1)) {
@@ -964,8 +981,8 @@ static dti_err select_sources(const collector_env *env, const char *kind, const 
 		}
 		if (only ? strcmp(name, only) == 0 : strcmp(k, kind) == 0) {
 			if (only && strcmp(k, kind) != 0) {
-				rc = diag_set(d, DTI_ECONFIG,
-					      "source '%s' is of kind %s, not %s", name, k, kind);
+				rc = diag_set(d, DTI_ECONFIG, "source '%s' is of kind %s, not %s",
+					      name, k, kind);
 				goto out;
 			}
 			out[(*n_out)++] = blk;
@@ -1014,9 +1031,7 @@ static int parse_options(const collector_def *def, int argc, char **argv, collec
 			}
 			o->year = (int)y;
 			break;
-		default:
-			fprintf(stderr, "try '%s --help'\n", def->program);
-			return EXIT_USAGE;
+		default: fprintf(stderr, "try '%s --help'\n", def->program); return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
@@ -1032,8 +1047,8 @@ typedef struct collector_run {
 	app a;
 	collector_env env;
 	commune_list active;
-	json_t **blocks;          /* the blocks to run */
-	collector_source *srcs;   /* resolved blocks[0 .. resolved) */
+	json_t **blocks;        /* the blocks to run */
+	collector_source *srcs; /* resolved blocks[0 .. resolved) */
 	size_t n, resolved;
 } collector_run;
 

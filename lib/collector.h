@@ -32,12 +32,12 @@ dti_err collector_check_sources(const config *c, dti_diag *d);
 
 /* A source block, resolved.  Strings are owned by the collector core. */
 typedef struct collector_source {
-	json_t *block;       /* the block (borrowed from the configuration) */
+	json_t *block; /* the block (borrowed from the configuration) */
 	const char *name, *kind;
-	char *url;           /* file: paths resolved against the config folder */
+	char *url; /* file: paths resolved against the config folder */
 	double max_age_hours;
-	fetch_opts fetch;    /* headers, method, timeouts, caps for this source */
-	char **headers;      /* owned lines behind fetch.headers */
+	fetch_opts fetch; /* headers, method, timeouts, caps for this source */
+	char **headers;   /* owned lines behind fetch.headers */
 	size_t n_headers;
 	char *body_template; /* POST body before expansion, or NULL */
 	char *auth_error;    /* why a credential could not be read, or NULL */
@@ -50,22 +50,22 @@ typedef struct collector_env {
 	config *cfg;
 	framework *fw;
 	staging *st;
-	const units *units;  /* national list, loaded only when a {district} template needs it */
+	const units *units; /* national list, loaded only when a {district} template needs it */
 	const commune_list *active;
 	int year;
 	bool dry_run;
-	char *config_dir;    /* absolute */
+	char *config_dir; /* absolute */
 } collector_env;
 
 /* What collecting one source produced.  Every field is owned by the core,
  * which frees it after storing. */
 typedef struct collector_result {
-	bool not_modified;   /* 304: nothing read */
-	char *error;         /* failure text (fetch, parse or problems), or NULL */
-	strbuf payload;      /* raw bytes kept with the run (may stay empty) */
-	char *input;         /* what was read, for the run record */
+	bool not_modified;          /* 304: nothing read */
+	char *error;                /* failure text (fetch, parse or problems), or NULL */
+	strbuf payload;             /* raw bytes kept with the run (may stay empty) */
+	char *input;                /* what was read, for the run record */
 	char *etag, *last_modified; /* validators to remember after storing */
-	char *note;          /* extra words for the summary line, or NULL */
+	char *note;                 /* extra words for the summary line, or NULL */
 } collector_result;
 
 /* Collects one source into b (values validated; counts set).  On failure

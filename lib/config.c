@@ -96,11 +96,13 @@ static dti_err load_communes(config *c, dti_diag *d)
 	if (json_is_array(list)) {
 		size_t i;
 		json_t *e;
-		json_array_foreach(list, i, e) {
+		json_array_foreach(list, i, e)
+		{
 			const char *code = json_string_value(json_object_get(e, "code"));
 			const char *name = json_string_value(json_object_get(e, "name"));
 			if (!code) {
-				problems_add(&p, "%s: communes[%zu] has no \"code\" string", c->path, i);
+				problems_add(&p, "%s: communes[%zu] has no \"code\" string",
+					     c->path, i);
 				continue;
 			}
 			commune_list_add(&c->communes, code, name);
@@ -113,15 +115,16 @@ static dti_err load_communes(config *c, dti_diag *d)
 		const char *prov = json_string_value(json_object_get(district, "province_code"));
 		const char *dist = json_string_value(json_object_get(district, "district_code"));
 		if (!prov) {
-			rc = diag_set(d, DTI_ECONFIG,
-				      "%s: no \"communes\", \"communes_csv\" or district.province_code",
-				      c->path);
+			rc = diag_set(
+				d, DTI_ECONFIG,
+				"%s: no \"communes\", \"communes_csv\" or district.province_code",
+				c->path);
 			goto out;
 		}
 		commune_list_from_units(&c->communes, u, prov, dist);
 		if (!c->communes.count)
-			problems_add(&p, "%s: no unit of province %s%s%s in the national list", c->path,
-				     prov, dist ? " district " : "", dist ? dist : "");
+			problems_add(&p, "%s: no unit of province %s%s%s in the national list",
+				     c->path, prov, dist ? " district " : "", dist ? dist : "");
 	}
 	commune_list_check(&c->communes, u, csv ? csv : c->path, &p);
 	if (p.count) {
@@ -160,7 +163,8 @@ dti_err config_load(const char *path, config **out, dti_diag *d)
 	c->path = xstrdup(path);
 	c->root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!c->root) {
-		rc = diag_set(d, DTI_ECONFIG, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+		rc = diag_set(d, DTI_ECONFIG, "%s:%d:%d: %s", path, jerr.line, jerr.column,
+			      jerr.text);
 		goto out;
 	}
 	if (!json_is_object(c->root)) {
@@ -181,9 +185,10 @@ dti_err config_load(const char *path, config **out, dti_diag *d)
 	c->admin_units = config_path(c, c->root, "admin_units");
 	c->log_file = config_path(c, c->root, "log_file");
 	if (!c->database || !c->output_dir || !c->framework || !c->admin_units) {
-		rc = diag_set(d, DTI_ECONFIG,
-			      "%s: \"database\", \"output_dir\", \"framework\" and \"admin_units\" are required",
-			      path);
+		rc = diag_set(
+			d, DTI_ECONFIG,
+			"%s: \"database\", \"output_dir\", \"framework\" and \"admin_units\" are required",
+			path);
 		goto out;
 	}
 out:

@@ -10,15 +10,15 @@
 #include "units.h"
 
 typedef struct config {
-	char *path;          /* the file read */
-	json_t *root;        /* whole document, for modules with their own sections */
-	char *name;          /* the district or set assessed, for titles */
-	int year;            /* assessment year */
-	char *database;      /* staging database file */
-	char *output_dir;    /* exports and report */
-	char *framework;     /* framework file */
-	char *admin_units;   /* national administrative-unit list */
-	char *log_file;      /* may be NULL */
+	char *path;            /* the file read */
+	json_t *root;          /* whole document, for modules with their own sections */
+	char *name;            /* the district or set assessed, for titles */
+	int year;              /* assessment year */
+	char *database;        /* staging database file */
+	char *output_dir;      /* exports and report */
+	char *framework;       /* framework file */
+	char *admin_units;     /* national administrative-unit list */
+	char *log_file;        /* may be NULL */
 	commune_list communes; /* empty until config_communes resolved it */
 	/* Private to config.c: what config_units and config_communes read. */
 	units *units_cache;

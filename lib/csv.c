@@ -106,8 +106,8 @@ static int push_byte(csv_reader *r, char c, dti_diag *d)
 {
 	if (r->rec_len + 1 >= r->rec_cap) {
 		if (r->rec_cap >= CSV_MAX_RECORD)
-			return diag_set(d, DTI_ELIMIT, "%s:%ld: record longer than %u bytes", r->name,
-					r->record_line, CSV_MAX_RECORD),
+			return diag_set(d, DTI_ELIMIT, "%s:%ld: record longer than %u bytes",
+					r->name, r->record_line, CSV_MAX_RECORD),
 			       -1;
 		r->rec_cap = r->rec_cap ? r->rec_cap * 2 : 1024;
 		r->rec = xrealloc(r->rec, r->rec_cap);
@@ -121,8 +121,8 @@ static int push_bytes(csv_reader *r, const char *p, size_t n, dti_diag *d)
 {
 	while (r->rec_len + n + 1 > r->rec_cap) {
 		if (r->rec_cap >= CSV_MAX_RECORD)
-			return diag_set(d, DTI_ELIMIT, "%s:%ld: record longer than %u bytes", r->name,
-					r->record_line, CSV_MAX_RECORD),
+			return diag_set(d, DTI_ELIMIT, "%s:%ld: record longer than %u bytes",
+					r->name, r->record_line, CSV_MAX_RECORD),
 			       -1;
 		r->rec_cap = r->rec_cap ? r->rec_cap * 2 : 1024;
 		r->rec = xrealloc(r->rec, r->rec_cap);
@@ -357,8 +357,7 @@ static inline int step(csv_reader *r, record_parse *s, char c, dti_diag *d)
 		}
 		s->st = UNQUOTED;
 		return unquoted_byte(r, s, c, d);
-	case UNQUOTED:
-		return unquoted_byte(r, s, c, d);
+	case UNQUOTED: return unquoted_byte(r, s, c, d);
 	case QUOTED:
 		if (c == '"') {
 			s->st = QUOTE_IN_QUOTED;
@@ -367,8 +366,7 @@ static inline int step(csv_reader *r, record_parse *s, char c, dti_diag *d)
 		if (c == '\n')
 			r->line++;
 		return push_byte(r, c, d);
-	case QUOTE_IN_QUOTED:
-		return after_quote(r, s, c, d);
+	case QUOTE_IN_QUOTED: return after_quote(r, s, c, d);
 	}
 	return 0;
 }
@@ -395,8 +393,8 @@ static int slow_record(csv_reader *r, dti_diag *d)
 		c = r->buf[r->pos++];
 		r->offset++;
 		if (c == '\0')
-			return diag_set(d, DTI_EPARSE, "%s:%ld: column %zu contains a NUL byte", r->name,
-					r->line, r->nfields + 1),
+			return diag_set(d, DTI_EPARSE, "%s:%ld: column %zu contains a NUL byte",
+					r->name, r->line, r->nfields + 1),
 			       -1;
 		got = step(r, &s, c, d);
 		if (got)

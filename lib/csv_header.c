@@ -8,8 +8,8 @@
 #include "text.h"
 #include "util.h"
 
-int csv_header_read(csv_reader *r, const char *file, const csv_header_name *names,
-		    size_t n_names, unsigned flags, csv_header *h, dti_problems *p, dti_diag *d)
+int csv_header_read(csv_reader *r, const char *file, const csv_header_name *names, size_t n_names,
+		    unsigned flags, csv_header *h, dti_problems *p, dti_diag *d)
 {
 	int got = csv_next(r, d);
 
@@ -26,8 +26,8 @@ int csv_header_read(csv_reader *r, const char *file, const csv_header_name *name
 	h->role = xcalloc(h->n ? h->n : 1, sizeof *h->role);
 	for (size_t i = 0; i < h->n; i++) {
 		const char *raw = csv_field(r, i);
-		h->names[i] = text_trim(xstrdup(flags & CSV_HEADER_UNGUARD ? sheet_text_unguard(raw)
-									    : raw));
+		h->names[i] = text_trim(
+			xstrdup(flags & CSV_HEADER_UNGUARD ? sheet_text_unguard(raw) : raw));
 		for (size_t k = 0; k < n_names && !h->role[i]; k++)
 			if (strcmp(h->names[i], names[k].name) == 0)
 				h->role[i] = names[k].role;

@@ -38,8 +38,8 @@ typedef struct csv_header {
  * problem "FILE: the file is empty" added to p; -1 for malformed CSV (d
  * says where).  file names the input in the problem.  The caller frees h
  * with csv_header_free whatever the return. */
-int csv_header_read(csv_reader *r, const char *file, const csv_header_name *names,
-		    size_t n_names, unsigned flags, csv_header *h, dti_problems *p, dti_diag *d);
+int csv_header_read(csv_reader *r, const char *file, const csv_header_name *names, size_t n_names,
+		    unsigned flags, csv_header *h, dti_problems *p, dti_diag *d);
 /* The last column with that role (a later column overrides), or -1. */
 long csv_header_column(const csv_header *h, int role);
 /* Frees what h owns and zeroes it (safe on a zeroed or freed h). */

@@ -12,11 +12,11 @@
  * of README "Exit codes".  A program's main returns one of these. */
 typedef enum {
 	EXIT_OK = 0,
-	EXIT_REFUSED = 1,       /* dti: input refused (bad file, unknown commune, nothing to score) */
+	EXIT_REFUSED = 1, /* dti: input refused (bad file, unknown commune, nothing to score) */
 	EXIT_SOURCE_FAILED = 1, /* a collector: some source failed; its failed run records why */
 	EXIT_USAGE = 2,
-	EXIT_CONFIG = 3,        /* configuration, framework or commune list refused: nothing was run */
-	EXIT_DB = 4             /* database (or, for dti, file) error */
+	EXIT_CONFIG = 3, /* configuration, framework or commune list refused: nothing was run */
+	EXIT_DB = 4      /* database (or, for dti, file) error */
 } dti_exit;
 
 /* The kinds of program, one column each in the exit table below. */
@@ -28,28 +28,28 @@ typedef enum { PROGRAM_DTI, PROGRAM_COLLECTOR } dti_program;
  * why", so a collector refusing to start (any error before its database is
  * opened: a malformed framework, an unreadable unit list) exits 3, where
  * dti says 1 for input refused and 4 for a file it cannot read. */
-#define DTI_ERRORS(X)                                                                     \
-	X(OK, "success", EXIT_OK, EXIT_OK)                                                \
-	X(NOMEM, "out of memory", EXIT_DB, EXIT_CONFIG)                                   \
-	X(IO, "input/output error", EXIT_DB, EXIT_CONFIG)                                 \
-	X(PARSE, "malformed input", EXIT_REFUSED, EXIT_CONFIG)                            \
-	X(INVALID, "invalid data", EXIT_REFUSED, EXIT_CONFIG)                             \
-	X(CONFIG, "configuration error", EXIT_CONFIG, EXIT_CONFIG)                        \
-	X(FRAMEWORK, "framework file refused", EXIT_CONFIG, EXIT_CONFIG)                  \
-	X(DB, "database error", EXIT_DB, EXIT_DB)                                         \
-	X(SCHEMA, "database schema is newer than this program", EXIT_DB, EXIT_DB)         \
-	X(NOTFOUND, "not found", EXIT_REFUSED, EXIT_CONFIG)                               \
-	X(FETCH, "fetch failed", EXIT_DB, EXIT_CONFIG)                                    \
-	X(LIMIT, "limit exceeded", EXIT_DB, EXIT_CONFIG)                                  \
-	X(LOCKED, "locked by another run", EXIT_DB, EXIT_DB)                              \
-	X(DEADLINE, "round deadline passed", EXIT_REFUSED, EXIT_CONFIG)                   \
+#define DTI_ERRORS(X)                                                             \
+	X(OK, "success", EXIT_OK, EXIT_OK)                                        \
+	X(NOMEM, "out of memory", EXIT_DB, EXIT_CONFIG)                           \
+	X(IO, "input/output error", EXIT_DB, EXIT_CONFIG)                         \
+	X(PARSE, "malformed input", EXIT_REFUSED, EXIT_CONFIG)                    \
+	X(INVALID, "invalid data", EXIT_REFUSED, EXIT_CONFIG)                     \
+	X(CONFIG, "configuration error", EXIT_CONFIG, EXIT_CONFIG)                \
+	X(FRAMEWORK, "framework file refused", EXIT_CONFIG, EXIT_CONFIG)          \
+	X(DB, "database error", EXIT_DB, EXIT_DB)                                 \
+	X(SCHEMA, "database schema is newer than this program", EXIT_DB, EXIT_DB) \
+	X(NOTFOUND, "not found", EXIT_REFUSED, EXIT_CONFIG)                       \
+	X(FETCH, "fetch failed", EXIT_DB, EXIT_CONFIG)                            \
+	X(LIMIT, "limit exceeded", EXIT_DB, EXIT_CONFIG)                          \
+	X(LOCKED, "locked by another run", EXIT_DB, EXIT_DB)                      \
+	X(DEADLINE, "round deadline passed", EXIT_REFUSED, EXIT_CONFIG)           \
 	X(USAGE, "usage error", EXIT_USAGE, EXIT_USAGE)
 
 typedef enum {
 #define DTI_ERR_ENUM(name, msg, dti_code, collector_code) DTI_E##name,
 	DTI_ERRORS(DTI_ERR_ENUM)
 #undef DTI_ERR_ENUM
-	DTI_E_COUNT
+		DTI_E_COUNT
 } dti_err;
 
 /* Static string describing an error code; never NULL. */
@@ -74,9 +74,9 @@ void diag_prefix(dti_diag *d, const char *fmt, ...) __attribute__((format(printf
 
 /* A growable list of problems (all problems of an input, not just the first). */
 typedef struct dti_problems {
-	char **items;  /* the first `stored` problems */
+	char **items; /* the first `stored` problems */
 	size_t stored, cap;
-	size_t count;  /* all problems seen, stored or not */
+	size_t count; /* all problems seen, stored or not */
 	size_t limit; /* stop storing after this many (0 = 1000); count keeps going */
 } dti_problems;
 

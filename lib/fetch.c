@@ -264,8 +264,8 @@ static bool may_start(xfer *x)
 	bool ok = true;
 
 	if (!path && strncasecmp(url, "file:", 5) == 0) {
-		snprintf(j->error, sizeof j->error, "%s %s: not a file: URL dti can read", method_of(x),
-			 url);
+		snprintf(j->error, sizeof j->error, "%s %s: not a file: URL dti can read",
+			 method_of(x), url);
 		ok = false;
 	} else if (path && (stat(path, &st) != 0 || !S_ISREG(st.st_mode))) {
 		snprintf(j->error, sizeof j->error, "%s %s: not a readable regular file",
@@ -346,10 +346,8 @@ static bool retryable_curl(CURLcode c)
 	case CURLE_SEND_ERROR:
 	case CURLE_GOT_NOTHING:
 	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-		return true;
-	default:
-		return false;
+	case CURLE_HTTP2_STREAM: return true;
+	default: return false;
 	}
 }
 
@@ -384,8 +382,8 @@ static bool follow_redirect(xfer *x, const char *where, const char *method)
 	free(scheme);
 	j->rc = DTI_EFETCH;
 	if (x->hops >= x->o->max_redirects) {
-		snprintf(j->error, sizeof j->error, "%s %s: more than %d redirects", method,
-			 j->url, x->o->max_redirects);
+		snprintf(j->error, sizeof j->error, "%s %s: more than %d redirects", method, j->url,
+			 x->o->max_redirects);
 		return false;
 	}
 	if (!web) {
@@ -434,8 +432,8 @@ static void finish_attempt(xfer *x, CURLcode res)
 			j->not_modified = true;
 		} else {
 			j->rc = DTI_EFETCH;
-			snprintf(j->error, sizeof j->error, "%s %s: HTTP status %ld", method, j->url,
-				 j->status);
+			snprintf(j->error, sizeof j->error, "%s %s: HTTP status %ld", method,
+				 j->url, j->status);
 			retry = j->status == 429 || j->status >= 500;
 		}
 	} else if (x->over_cap || res == CURLE_FILESIZE_EXCEEDED) {
@@ -445,8 +443,8 @@ static void finish_attempt(xfer *x, CURLcode res)
 	} else if (x->header_too_large || res == CURLE_OUT_OF_MEMORY) {
 		/* curl reports a header over its own bound as out of memory. */
 		j->rc = DTI_ELIMIT;
-		snprintf(j->error, sizeof j->error, "%s %s: a response header is too large",
-			 method, xfer_url(x));
+		snprintf(j->error, sizeof j->error, "%s %s: a response header is too large", method,
+			 xfer_url(x));
 	} else if (res == CURLE_UNSUPPORTED_PROTOCOL && strstr(x->curl_err, "HTTP/0.9")) {
 		j->rc = DTI_EFETCH;
 		snprintf(j->error, sizeof j->error, "%s %s: the server's reply is not HTTP/1.x",
@@ -465,9 +463,10 @@ static void finish_attempt(xfer *x, CURLcode res)
 		if (curl_easy_getinfo(x->h, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0) {
 			if ((double)ra * 1000 > (double)o->retry_after_max_ms) {
 				size_t k = strlen(j->error);
-				snprintf(j->error + k, sizeof j->error - k,
-					 "; server asks to retry after %lld s, more than the %ld s allowed",
-					 (long long)ra, o->retry_after_max_ms / 1000);
+				snprintf(
+					j->error + k, sizeof j->error - k,
+					"; server asks to retry after %lld s, more than the %ld s allowed",
+					(long long)ra, o->retry_after_max_ms / 1000);
 				retry = false;
 			} else {
 				wait = (long)ra * 1000;
@@ -489,7 +488,8 @@ static void finish_attempt(xfer *x, CURLcode res)
 		x->done = true;
 		if (j->rc && j->attempts > 1) {
 			size_t k = strlen(j->error);
-			snprintf(j->error + k, sizeof j->error - k, " (after %d attempts)", j->attempts);
+			snprintf(j->error + k, sizeof j->error - k, " (after %d attempts)",
+				 j->attempts);
 		}
 	}
 }

@@ -25,25 +25,25 @@
 /* How to fetch.  Every field is read by the caller-owned struct; strings are
  * borrowed for the duration of the call. */
 typedef struct fetch_opts {
-	long connect_timeout_ms;  /* default 10000 */
-	long timeout_ms;          /* whole transfer; default 120000 */
-	long low_speed_bytes;     /* abort below this many bytes/s ... */
-	long low_speed_seconds;   /* ... for this many seconds; defaults 100, 30 */
-	size_t max_bytes;         /* body cap; default 64 MiB */
-	int retries;              /* extra attempts after the first; default 3 */
-	long retry_base_ms;       /* first backoff; default 500, doubled each time */
-	long retry_after_max_ms;  /* longest Retry-After honoured; default 60000 */
-	int max_redirects;        /* default 3 */
-	long max_host_connections;/* parallel connections per host; default 4 */
-	long max_connections;     /* parallel transfers in all; default 16 */
-	const char *method;       /* "GET" (default) or "POST" */
+	long connect_timeout_ms;    /* default 10000 */
+	long timeout_ms;            /* whole transfer; default 120000 */
+	long low_speed_bytes;       /* abort below this many bytes/s ... */
+	long low_speed_seconds;     /* ... for this many seconds; defaults 100, 30 */
+	size_t max_bytes;           /* body cap; default 64 MiB */
+	int retries;                /* extra attempts after the first; default 3 */
+	long retry_base_ms;         /* first backoff; default 500, doubled each time */
+	long retry_after_max_ms;    /* longest Retry-After honoured; default 60000 */
+	int max_redirects;          /* default 3 */
+	long max_host_connections;  /* parallel connections per host; default 4 */
+	long max_connections;       /* parallel transfers in all; default 16 */
+	const char *method;         /* "GET" (default) or "POST" */
 	const char *const *headers; /* "Name: value" lines, n_headers of them */
 	size_t n_headers;
 	const char *if_none_match;     /* ETag from the last success, or NULL */
 	const char *if_modified_since; /* Last-Modified from the last success, or NULL */
-	const char *ca_file;      /* PEM bundle of the CAs to trust instead of the
+	const char *ca_file;           /* PEM bundle of the CAs to trust instead of the
 				   * system's (a private CA), or NULL */
-	bool cross_origin_refuse; /* another origin than the job's: refuse it
+	bool cross_origin_refuse;      /* another origin than the job's: refuse it
 				   * instead of fetching it without headers */
 } fetch_opts;
 
@@ -54,20 +54,20 @@ void fetch_opts_default(fetch_opts *o);
  * stream the body into a file instead of memory); fetch_many fills the
  * rest.  Free with fetch_job_clear. */
 typedef struct fetch_job {
-	const char *url;       /* borrowed */
-	const char *origin;    /* borrowed: the configured URL whose origin may
+	const char *url;    /* borrowed */
+	const char *origin; /* borrowed: the configured URL whose origin may
 				* receive o->headers; NULL: url's own */
-	const char *body;      /* POST body, borrowed; NULL for none */
-	FILE *sink;            /* when set, the body goes there, not to `data` */
+	const char *body;   /* POST body, borrowed; NULL for none */
+	FILE *sink;         /* when set, the body goes there, not to `data` */
 	/* results */
-	dti_err rc;            /* DTI_EOK, DTI_EFETCH, DTI_ELIMIT */
-	long status;           /* HTTP status of the last attempt (0 for file) */
-	bool not_modified;     /* 304 */
-	strbuf data;           /* body when sink is NULL (NUL-terminated) */
-	size_t bytes;          /* body bytes received */
+	dti_err rc;        /* DTI_EOK, DTI_EFETCH, DTI_ELIMIT */
+	long status;       /* HTTP status of the last attempt (0 for file) */
+	bool not_modified; /* 304 */
+	strbuf data;       /* body when sink is NULL (NUL-terminated) */
+	size_t bytes;      /* body bytes received */
 	char *etag, *last_modified, *content_type; /* malloc'd or NULL */
 	int attempts;
-	char error[512];       /* why it failed, naming the URL; no credentials */
+	char error[512]; /* why it failed, naming the URL; no credentials */
 } fetch_job;
 
 void fetch_job_clear(fetch_job *j);

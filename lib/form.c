@@ -88,11 +88,14 @@ const char *form_answer_label(const fw_variable *v, const char *canonical)
 	if (!canonical)
 		return "";
 	if (v->type == VAR_YESNO)
-		return strcmp(canonical, "yes") == 0 ? "Có" : strcmp(canonical, "no") == 0 ? "Không" : canonical;
+		return strcmp(canonical, "yes") == 0  ? "Có"
+		       : strcmp(canonical, "no") == 0 ? "Không"
+						      : canonical;
 	if (v->type == VAR_ENUM)
 		for (size_t i = 0; i < v->n_values; i++)
 			if (strcmp(v->values[i].value, canonical) == 0)
-				return *v->values[i].label ? v->values[i].label : v->values[i].value;
+				return *v->values[i].label ? v->values[i].label
+							   : v->values[i].value;
 	return canonical;
 }
 
@@ -129,8 +132,8 @@ static void allowed_answers(const fw_variable *v, strbuf *sb)
 		sb_appendf(sb, " (đơn vị: %s)", v->unit);
 }
 
-dti_err form_render(const framework *fw, const form_items *items, const form_spec *spec,
-		    strbuf *sb, dti_diag *d)
+dti_err form_render(const framework *fw, const form_items *items, const form_spec *spec, strbuf *sb,
+		    dti_diag *d)
 {
 	char year[16];
 	strbuf q, allowed;
@@ -147,26 +150,29 @@ dti_err form_render(const framework *fw, const form_items *items, const form_spe
 	if (!rc)
 		rc = put_row(sb, (const char *const[]){"#", q.data, "", "", "", "", ""});
 	if (!rc)
-		rc = put_row(sb, (const char *const[]){
-				 "#",
-				 "Điền cột \"Trả lời\" cho từng mục (chọn một câu trả lời hợp lệ); "
-				 "với câu trả lời được tính điểm, ghi đường dẫn (http/https) tới tài "
-				 "liệu kiểm chứng. Không sửa cột \"Mã\".",
-				 "", "", "", "", ""});
+		rc = put_row(
+			sb,
+			(const char *const[]){
+				"#",
+				"Điền cột \"Trả lời\" cho từng mục (chọn một câu trả lời hợp lệ); "
+				"với câu trả lời được tính điểm, ghi đường dẫn (http/https) tới tài "
+				"liệu kiểm chứng. Không sửa cột \"Mã\".",
+				"", "", "", "", ""});
 	if (!rc)
-		rc = put_row(sb, (const char *const[]){"framework", "Bộ chỉ số", fw->edition, "", "",
-						       "", ""});
+		rc = put_row(sb, (const char *const[]){"framework", "Bộ chỉ số", fw->edition, "",
+						       "", "", ""});
 	if (!rc)
-		rc = put_row(sb, (const char *const[]){"commune", "Mã xã/thị trấn", spec->commune_code,
-						       "", "", "", ""});
+		rc = put_row(sb, (const char *const[]){"commune", "Mã xã/thị trấn",
+						       spec->commune_code, "", "", "", ""});
 	if (!rc)
 		rc = put_row(sb, (const char *const[]){"commune_name", "Tên xã/thị trấn",
 						       spec->commune_name, "", "", "", ""});
 	if (!rc)
-		rc = put_row(sb, (const char *const[]){"year", "Năm đánh giá", year, "", "", "", ""});
+		rc = put_row(sb,
+			     (const char *const[]){"year", "Năm đánh giá", year, "", "", "", ""});
 	if (!rc && spec->deadline)
-		rc = put_row(sb, (const char *const[]){"deadline", "Hạn nộp", spec->deadline, "", "",
-						       "", ""});
+		rc = put_row(sb, (const char *const[]){"deadline", "Hạn nộp", spec->deadline, "",
+						       "", "", ""});
 	for (size_t i = 0; !rc && i < items->count; i++) {
 		const form_item *it = &items->items[i];
 		const char *pre = spec->prefill ? spec->prefill[i] : NULL;
@@ -177,15 +183,16 @@ dti_err form_render(const framework *fw, const form_items *items, const form_spe
 		sb_appends(&q, it->variable->label);
 		allowed_answers(it->variable, &allowed);
 		rc = put_row(sb, (const char *const[]){
-				 it->variable->name, q.data, form_answer_label(it->variable, pre),
-				 allowed.data,
-				 it->indicator ? it->indicator->proof : "",
-				 spec->prefill_link ? spec->prefill_link[i] : NULL, ""});
+					 it->variable->name, q.data,
+					 form_answer_label(it->variable, pre), allowed.data,
+					 it->indicator ? it->indicator->proof : "",
+					 spec->prefill_link ? spec->prefill_link[i] : NULL, ""});
 	}
 	if (!rc)
-		rc = put_row(sb, (const char *const[]){"contact", "Thông tin liên hệ", contact_labels[0],
-						       contact_labels[1], contact_labels[2],
-						       contact_labels[3], contact_labels[4]});
+		rc = put_row(sb, (const char *const[]){"contact", "Thông tin liên hệ",
+						       contact_labels[0], contact_labels[1],
+						       contact_labels[2], contact_labels[3],
+						       contact_labels[4]});
 	for (int r = 0; !rc && r < CONTACT_ROLES; r++) {
 		const form_contact *c = spec->contacts ? &spec->contacts[r] : NULL;
 		char key[32];
@@ -272,8 +279,8 @@ bool form_parse_time(const char *s, time_t *out)
 	time_t t;
 
 	memset(&tm, 0, sizeof tm);
-	if (!two_digits(p, &y1) || !two_digits(p + 2, &y2) || p[4] != '-' || !two_digits(p + 5, &mo) ||
-	    p[7] != '-' || !two_digits(p + 8, &dd))
+	if (!two_digits(p, &y1) || !two_digits(p + 2, &y2) || p[4] != '-' ||
+	    !two_digits(p + 5, &mo) || p[7] != '-' || !two_digits(p + 8, &dd))
 		return false;
 	p += 10;
 	if (*p == 'T' || *p == ' ') {
@@ -303,8 +310,8 @@ bool form_parse_time(const char *s, time_t *out)
 			return false; /* a deadline without a zone is ambiguous */
 		}
 	}
-	if (*p || mo < 1 || mo > 12 || dd < 1 || dd > 31 || hh > 23 || mi > 59 || ss > 60 || oh > 14 ||
-	    om > 59)
+	if (*p || mo < 1 || mo > 12 || dd < 1 || dd > 31 || hh > 23 || mi > 59 || ss > 60 ||
+	    oh > 14 || om > 59)
 		return false;
 	tm.tm_year = y1 * 100 + y2 - 1900;
 	tm.tm_mon = mo - 1;
@@ -389,8 +396,9 @@ static void read_contact(reader *rd, csv_reader *r, form_contact *c)
 	c->position = contact_field(rd, f[2], contact_labels[2]);
 	/* A leading + would make the spreadsheet compute the number. */
 	if (f[3][0] == '+')
-		problem(rd, "%s '%s' starts with '+', which a spreadsheet would run as a formula: "
-			    "write the number as 0… or 84…",
+		problem(rd,
+			"%s '%s' starts with '+', which a spreadsheet would run as a formula: "
+			"write the number as 0… or 84…",
 			contact_labels[3], f[3]);
 	else if (*f[3] && !form_phone_ok(f[3]))
 		problem(rd, "'%s' is not a phone number (8 to 15 digits)", f[3]);
@@ -426,8 +434,8 @@ static bool record_clean(reader *rd, csv_reader *r)
 		size_t n = csv_field_len(r, i);
 		const char *col = i < FORM_COLUMNS ? header[i] : "extra column";
 		if (!utf8_valid(f, n)) {
-			problem(rd, "column %zu (%s) is not valid UTF-8 (save the file as UTF-8)", i + 1,
-				col);
+			problem(rd, "column %zu (%s) is not valid UTF-8 (save the file as UTF-8)",
+				i + 1, col);
 			ok = false;
 		}
 	}
@@ -467,7 +475,8 @@ static void check_ratios(reader *rd, const framework *fw, const form_items *item
 			format_number(b, den);
 			rd->line = line;
 			rd->key = ind->numerator[0]->name;
-			problem(rd, "indicator %s: the numerator (%s) is above its denominator %s (%s)",
+			problem(rd,
+				"indicator %s: the numerator (%s) is above its denominator %s (%s)",
 				ind->id, a, ind->denominator[0]->name, b);
 		}
 	}
@@ -510,11 +519,13 @@ static bool enum_ok(reader *rd, const fw_variable *v, const char *answer)
 	double num;
 	strbuf sb;
 
-	if (v->type != VAR_ENUM || !framework_value(v, answer, '.', canon, sizeof canon, &num, NULL))
+	if (v->type != VAR_ENUM ||
+	    !framework_value(v, answer, '.', canon, sizeof canon, &num, NULL))
 		return true;
 	sb_init(&sb, 0);
 	for (size_t i = 0; i < v->n_values; i++)
-		sb_appendf(&sb, "%s\"%s\"", i ? ", " : "", form_answer_label(v, v->values[i].value));
+		sb_appendf(&sb, "%s\"%s\"", i ? ", " : "",
+			   form_answer_label(v, v->values[i].value));
 	problem(rd, "'%s' is not one of the answers allowed: %s", answer, sb.data);
 	sb_free(&sb);
 	return false;
@@ -586,8 +597,8 @@ static int form_header(form_reader *fr, dti_diag *d)
 /* A row of the first pass that is clean and not seen before: the form's
  * own rows (framework, commune, year, contact block) are read, an item is
  * only checked to be one. */
-static void meta_row(form_reader *fr, const char *key, const framework *fw,
-		     const form_items *items, form_result *res)
+static void meta_row(form_reader *fr, const char *key, const framework *fw, const form_items *items,
+		     form_result *res)
 {
 	reader *rd = &fr->rd;
 
@@ -623,7 +634,8 @@ static void meta_row(form_reader *fr, const char *key, const framework *fw,
 		const form_item *it = form_items_find(items, key);
 		const fw_variable *v = framework_variable(fw, key);
 		if (!it && v)
-			problem(rd, "not an item of the commune form (its source is %s)", v->source);
+			problem(rd, "not an item of the commune form (its source is %s)",
+				v->source);
 		else if (!it)
 			problem(rd, "unknown item");
 	}
@@ -682,7 +694,8 @@ static void check_commune(form_reader *fr, const commune_index *communes, form_r
 		rd->line = fr->code_line;
 		by_code = commune_index_code(communes, fr->code_raw);
 		if (!by_code)
-			problem(rd, "commune '%s' is not one of the communes assessed", fr->code_raw);
+			problem(rd, "commune '%s' is not one of the communes assessed",
+				fr->code_raw);
 	}
 	if (has_name) {
 		rd->line = fr->name_line;
@@ -691,7 +704,8 @@ static void check_commune(form_reader *fr, const commune_index *communes, form_r
 			problem(rd, "'%s' is not the name of commune %s (%s)", fr->name_raw,
 				by_code->code, by_code->name);
 		else if (!by_code && !by_name && !has_code)
-			problem(rd, "commune '%s' is not one of the communes assessed", fr->name_raw);
+			problem(rd, "commune '%s' is not one of the communes assessed",
+				fr->name_raw);
 	}
 	if (!has_code && !has_name) {
 		rd->line = 1;
@@ -714,8 +728,9 @@ static void check_year_contacts(form_reader *fr, int year, form_result *res)
 	else if (!year_parse(fr->year_raw, &y))
 		problem(rd, "'%s' is not a year", fr->year_raw);
 	else if (y != year)
-		problem(rd, "the form is for %lld but the round open is %d (use --year %lld "
-			    "to import into that year)",
+		problem(rd,
+			"the form is for %lld but the round open is %d (use --year %lld "
+			"to import into that year)",
 			(long long)y, year, (long long)y);
 	res->year = year;
 	for (int i = 0; i < CONTACT_ROLES; i++)
@@ -744,8 +759,7 @@ static const form_item *answer_item(form_reader *fr, const form_items *items, co
 }
 
 /* One item's answer, link and note, checked and added to res. */
-static void answer_row(form_reader *fr, const form_item *it, size_t idx, int year,
-		       form_result *res)
+static void answer_row(form_reader *fr, const form_item *it, size_t idx, int year, form_result *res)
 {
 	csv_reader *r = fr->r;
 	reader *rd = &fr->rd;
@@ -782,7 +796,8 @@ static void answer_row(form_reader *fr, const form_item *it, size_t idx, int yea
 			s->answered = true;
 			s->num = bi->num;
 			s->has_link = *link && link_ok;
-			s->scores = form_answer_scores(it->indicator, it->variable, bi->value, bi->num);
+			s->scores =
+				form_answer_scores(it->indicator, it->variable, bi->value, bi->num);
 		}
 	}
 	free(answer);
@@ -822,8 +837,9 @@ static void check_items(form_reader *fr, const framework *fw, const form_items *
 			continue;
 		fr->rd.line = 1;
 		fr->rd.key = items->items[i].variable->name;
-		problem(&fr->rd, "the item is missing from the form (leave its answer empty instead "
-				 "of deleting the row)");
+		problem(&fr->rd,
+			"the item is missing from the form (leave its answer empty instead "
+			"of deleting the row)");
 	}
 	check_ratios(&fr->rd, fw, items, fr->seen);
 	check_links(&fr->rd, fw, items, fr->seen);

@@ -27,8 +27,8 @@
 #define FORM_COLUMNS 7
 #define FORM_MAX_NOTE TEXT_MAX_NOTE /* bytes in a note */
 #define FORM_MAX_URL TEXT_MAX_LINK  /* bytes in a proof link */
-#define FORM_MAX_CONTACT 200     /* bytes in a contact field */
-#define FORM_MAX_BYTES (16u << 20) /* a form file */
+#define FORM_MAX_CONTACT 200        /* bytes in a contact field */
+#define FORM_MAX_BYTES (16u << 20)  /* a form file */
 
 /* One item of the form.  indicator is the first indicator whose rule uses
  * the variable (NULL when none); indicators lists all of them ("1.3"). */
@@ -66,15 +66,15 @@ typedef struct form_spec {
 	const char *commune_code;
 	const char *commune_name;
 	int year;
-	const char *deadline;         /* may be NULL */
-	const char *const *prefill;   /* per item: canonical answer, or NULL */
+	const char *deadline;            /* may be NULL */
+	const char *const *prefill;      /* per item: canonical answer, or NULL */
 	const char *const *prefill_link; /* per item: proof link, or NULL (may be NULL) */
-	const form_contact *contacts; /* CONTACT_ROLES entries, or NULL */
+	const form_contact *contacts;    /* CONTACT_ROLES entries, or NULL */
 } form_spec;
 
 /* Renders the form (BOM, CRLF line ends) into sb. */
-dti_err form_render(const framework *fw, const form_items *items, const form_spec *spec,
-		    strbuf *sb, dti_diag *d);
+dti_err form_render(const framework *fw, const form_items *items, const form_spec *spec, strbuf *sb,
+		    dti_diag *d);
 
 /* An answer as the form shows it: the enum's Vietnamese label, Có/Không,
  * the number.  Points into the framework or to a static string. */
@@ -84,9 +84,9 @@ const char *form_answer_label(const fw_variable *v, const char *canonical);
 typedef struct form_result {
 	char commune_code[16];
 	int year;
-	batch answers;                   /* one observation per answered item */
+	batch answers; /* one observation per answered item */
 	form_contact contacts[CONTACT_ROLES];
-	size_t unanswered;               /* items left blank */
+	size_t unanswered; /* items left blank */
 } form_result;
 
 void form_result_init(form_result *r);

@@ -127,12 +127,13 @@ static bool enum_ambiguous(const fw_variable *v, const char *name, dti_diag *d)
 
 	for (size_t a = 0; a < n; a++)
 		for (size_t b = a + 1; b < n; b++) {
-			const char *ka = v->values[a / 2].key[a % 2], *kb = v->values[b / 2].key[b % 2];
+			const char *ka = v->values[a / 2].key[a % 2],
+				   *kb = v->values[b / 2].key[b % 2];
 			if (a / 2 == b / 2 || !*ka || !*kb || strcmp(ka, kb) != 0)
 				continue;
 			diag_set(d, DTI_EFRAMEWORK,
-				 "%s: variable %s: enum values '%s' and '%s' read the same ('%s')", name,
-				 v->name, v->values[a / 2].value, v->values[b / 2].value, ka);
+				 "%s: variable %s: enum values '%s' and '%s' read the same ('%s')",
+				 name, v->name, v->values[a / 2].value, v->values[b / 2].value, ka);
 			return true;
 		}
 	return false;
@@ -153,9 +154,11 @@ static dti_err load_variables(framework *fw, json_t *arr, const char *name, dti_
 	json_t *jv;
 
 	if (!json_is_array(arr) || json_array_size(arr) == 0)
-		return diag_set(d, DTI_EFRAMEWORK, "%s: \"variables\" must be a non-empty array", name);
+		return diag_set(d, DTI_EFRAMEWORK, "%s: \"variables\" must be a non-empty array",
+				name);
 	fw->variables = xcalloc(json_array_size(arr), sizeof *fw->variables);
-	json_array_foreach(arr, i, jv) {
+	json_array_foreach(arr, i, jv)
+	{
 		fw_variable *v = &fw->variables[fw->n_variables];
 		const char *vname = json_string_value(json_object_get(jv, "name"));
 		const char *type = json_string_value(json_object_get(jv, "type"));
@@ -164,13 +167,16 @@ static dti_err load_variables(framework *fw, json_t *arr, const char *name, dti_
 		json_t *values = json_object_get(jv, "values");
 
 		if (!vname || !*vname)
-			return diag_set(d, DTI_EFRAMEWORK, "%s: variable #%zu has no name", name, i + 1);
+			return diag_set(d, DTI_EFRAMEWORK, "%s: variable #%zu has no name", name,
+					i + 1);
 		if (framework_variable(fw, vname))
-			return diag_set(d, DTI_EFRAMEWORK, "%s: variable %s is defined twice", name, vname);
+			return diag_set(d, DTI_EFRAMEWORK, "%s: variable %s is defined twice", name,
+					vname);
 		v->name = xstrdup(vname);
 		fw->n_variables++;
 		if (!type)
-			return diag_set(d, DTI_EFRAMEWORK, "%s: variable %s has no type", name, vname);
+			return diag_set(d, DTI_EFRAMEWORK, "%s: variable %s has no type", name,
+					vname);
 		if (strcmp(type, "count") == 0)
 			v->type = VAR_COUNT;
 		else if (strcmp(type, "amount") == 0)
@@ -180,19 +186,20 @@ static dti_err load_variables(framework *fw, json_t *arr, const char *name, dti_
 		else if (strcmp(type, "enum") == 0)
 			v->type = VAR_ENUM;
 		else
-			return diag_set(d, DTI_EFRAMEWORK,
-					"%s: variable %s: unknown type '%s' (count, amount, yesno, enum)",
-					name, vname, type);
+			return diag_set(
+				d, DTI_EFRAMEWORK,
+				"%s: variable %s: unknown type '%s' (count, amount, yesno, enum)",
+				name, vname, type);
 		if (agg && strcmp(agg, "sum") == 0)
 			v->summed = true;
 		else if (agg && strcmp(agg, "latest") != 0)
 			return diag_set(d, DTI_EFRAMEWORK,
-					"%s: variable %s: unknown aggregate '%s' (latest, sum)", name,
-					vname, agg);
+					"%s: variable %s: unknown aggregate '%s' (latest, sum)",
+					name, vname, agg);
 		if (v->summed && (v->type == VAR_YESNO || v->type == VAR_ENUM))
 			return diag_set(d, DTI_EFRAMEWORK,
-					"%s: variable %s: only numbers can be summed over sources", name,
-					vname);
+					"%s: variable %s: only numbers can be summed over sources",
+					name, vname);
 		v->label = str_or_empty(jv, "label");
 		v->source = str_or_empty(jv, "source");
 		v->unit = unit ? xstrdup(unit) : NULL;
@@ -200,21 +207,25 @@ static dti_err load_variables(framework *fw, json_t *arr, const char *name, dti_
 			size_t j;
 			json_t *ev;
 			if (!json_is_array(values) || json_array_size(values) == 0)
-				return diag_set(d, DTI_EFRAMEWORK,
-						"%s: variable %s: an enum needs a non-empty \"values\" list",
-						name, vname);
+				return diag_set(
+					d, DTI_EFRAMEWORK,
+					"%s: variable %s: an enum needs a non-empty \"values\" list",
+					name, vname);
 			v->values = xcalloc(json_array_size(values), sizeof *v->values);
-			json_array_foreach(values, j, ev) {
+			json_array_foreach(values, j, ev)
+			{
 				const char *val = json_string_value(json_object_get(ev, "value"));
 				if (!val || !*val)
-					return diag_set(d, DTI_EFRAMEWORK,
-							"%s: variable %s: enum value #%zu has no \"value\"",
-							name, vname, j + 1);
+					return diag_set(
+						d, DTI_EFRAMEWORK,
+						"%s: variable %s: enum value #%zu has no \"value\"",
+						name, vname, j + 1);
 				for (size_t k = 0; k < v->n_values; k++)
 					if (strcmp(v->values[k].value, val) == 0)
-						return diag_set(d, DTI_EFRAMEWORK,
-								"%s: variable %s: enum value '%s' twice",
-								name, vname, val);
+						return diag_set(
+							d, DTI_EFRAMEWORK,
+							"%s: variable %s: enum value '%s' twice",
+							name, vname, val);
 				v->values[v->n_values].value = xstrdup(val);
 				v->values[v->n_values].label = str_or_empty(ev, "label");
 				v->values[v->n_values].key[0] = answer_key(val);
@@ -287,8 +298,9 @@ static dti_err load_policy(framework *fw, json_t *policy, const char *name, dti_
 		for (int j = 0; j < 3 && fields[i].allowed[j]; j++)
 			ok = ok || strcmp(v, fields[i].allowed[j]) == 0;
 		if (!ok)
-			return diag_set(d, DTI_EFRAMEWORK, "%s: policy \"%s\": unsupported value '%s'",
-					name, fields[i].key, v);
+			return diag_set(d, DTI_EFRAMEWORK,
+					"%s: policy \"%s\": unsupported value '%s'", name,
+					fields[i].key, v);
 	}
 	over = json_string_value(json_object_get(policy, "numerator_above_denominator"));
 	norm = json_string_value(json_object_get(policy, "normalisation"));
@@ -306,12 +318,14 @@ static dti_err load_pillars(framework *fw, json_t *arr, const char *name, dti_di
 	dti_err rc;
 
 	if (!json_is_array(arr) || json_array_size(arr) == 0)
-		return diag_set(d, DTI_EFRAMEWORK, "%s: \"pillars\" must be a non-empty array", name);
-	json_array_foreach(arr, i, jp)
-		total_ind += json_array_size(json_object_get(jp, "indicators"));
+		return diag_set(d, DTI_EFRAMEWORK, "%s: \"pillars\" must be a non-empty array",
+				name);
+	json_array_foreach(arr, i, jp) total_ind +=
+		json_array_size(json_object_get(jp, "indicators"));
 	fw->pillars = xcalloc(json_array_size(arr), sizeof *fw->pillars);
 	fw->indicators = xcalloc(total_ind ? total_ind : 1, sizeof *fw->indicators);
-	json_array_foreach(arr, i, jp) {
+	json_array_foreach(arr, i, jp)
+	{
 		fw_pillar *p = &fw->pillars[fw->n_pillars];
 		const char *pid = json_string_value(json_object_get(jp, "id"));
 		json_t *inds = json_object_get(jp, "indicators");
@@ -320,30 +334,37 @@ static dti_err load_pillars(framework *fw, json_t *arr, const char *name, dti_di
 		double psum = 0;
 
 		if (!pid || !*pid)
-			return diag_set(d, DTI_EFRAMEWORK, "%s: pillar #%zu has no id", name, i + 1);
+			return diag_set(d, DTI_EFRAMEWORK, "%s: pillar #%zu has no id", name,
+					i + 1);
 		for (size_t k = 0; k < fw->n_pillars; k++)
 			if (strcmp(fw->pillars[k].id, pid) == 0)
-				return diag_set(d, DTI_EFRAMEWORK, "%s: pillar %s appears twice", name, pid);
+				return diag_set(d, DTI_EFRAMEWORK, "%s: pillar %s appears twice",
+						name, pid);
 		p->id = xstrdup(pid);
 		p->name = str_or_empty(jp, "name");
 		p->name_en = str_or_empty(jp, "name_en");
 		fw->n_pillars++;
 		if (!fw_json_number(jp, "max", &p->max) || p->max <= 0)
-			return diag_set(d, DTI_EFRAMEWORK, "%s: pillar %s: \"max\" must be a positive number",
-					name, pid);
+			return diag_set(d, DTI_EFRAMEWORK,
+					"%s: pillar %s: \"max\" must be a positive number", name,
+					pid);
 		if (!json_is_array(inds) || json_array_size(inds) == 0)
-			return diag_set(d, DTI_EFRAMEWORK, "%s: pillar %s has no indicators", name, pid);
+			return diag_set(d, DTI_EFRAMEWORK, "%s: pillar %s has no indicators", name,
+					pid);
 		p->first = fw->n_indicators;
-		json_array_foreach(inds, j, ji) {
+		json_array_foreach(inds, j, ji)
+		{
 			fw_indicator *ind = &fw->indicators[fw->n_indicators];
 			const char *id = json_string_value(json_object_get(ji, "id"));
 			char where[128];
 
 			if (!id || !*id)
-				return diag_set(d, DTI_EFRAMEWORK, "%s: pillar %s: indicator #%zu has no id",
-						name, pid, j + 1);
+				return diag_set(d, DTI_EFRAMEWORK,
+						"%s: pillar %s: indicator #%zu has no id", name,
+						pid, j + 1);
 			if (framework_indicator(fw, id))
-				return diag_set(d, DTI_EFRAMEWORK, "%s: indicator %s appears twice", name, id);
+				return diag_set(d, DTI_EFRAMEWORK, "%s: indicator %s appears twice",
+						name, id);
 			ind->id = xstrdup(id);
 			ind->pillar = fw->n_pillars - 1;
 			ind->name = str_or_empty(ji, "name");
@@ -354,28 +375,29 @@ static dti_err load_pillars(framework *fw, json_t *arr, const char *name, dti_di
 			fw->n_indicators++;
 			snprintf(where, sizeof where, "%s: indicator %s", name, id);
 			if (!fw_json_number(ji, "max", &ind->max) || ind->max <= 0)
-				return diag_set(d, DTI_EFRAMEWORK, "%s: \"max\" must be a positive number",
-						where);
+				return diag_set(d, DTI_EFRAMEWORK,
+						"%s: \"max\" must be a positive number", where);
 			rc = load_rule(fw, ind, json_object_get(ji, "rule"), where, d);
 			if (!rc)
-				rc = proof_link_word(json_object_get(ji, "proof_link"),
-						     fw->proof_link_required, &ind->proof_link_required,
-						     where, "indicator", d);
+				rc = proof_link_word(
+					json_object_get(ji, "proof_link"), fw->proof_link_required,
+					&ind->proof_link_required, where, "indicator", d);
 			if (rc)
 				return rc;
 			psum += ind->max;
 		}
 		p->count = fw->n_indicators - p->first;
 		if (fabs(psum - p->max) > 1e-9)
-			return diag_set(d, DTI_EFRAMEWORK,
-					"%s: pillar %s: indicators add up to %g points, the pillar's maximum is %g",
-					name, pid, psum, p->max);
+			return diag_set(
+				d, DTI_EFRAMEWORK,
+				"%s: pillar %s: indicators add up to %g points, the pillar's maximum is %g",
+				name, pid, psum, p->max);
 		sum += p->max;
 	}
 	if (fabs(sum - fw->total) > 1e-9)
 		return diag_set(d, DTI_EFRAMEWORK,
-				"%s: pillars add up to %g points, not %g (the file's \"total\")", name,
-				sum, fw->total);
+				"%s: pillars add up to %g points, not %g (the file's \"total\")",
+				name, sum, fw->total);
 	return DTI_EOK;
 }
 
@@ -385,9 +407,10 @@ static dti_err load_pillars(framework *fw, json_t *arr, const char *name, dti_di
 static dti_err load_total(framework *fw, json_t *root, const char *name, dti_diag *d)
 {
 	if (!fw_json_number(root, "total", &fw->total) || fw->total <= 0)
-		return diag_set(d, DTI_EFRAMEWORK,
-				"%s: \"total\" must be a positive number, the points the pillars add up to",
-				name);
+		return diag_set(
+			d, DTI_EFRAMEWORK,
+			"%s: \"total\" must be a positive number, the points the pillars add up to",
+			name);
 	return DTI_EOK;
 }
 
@@ -469,13 +492,13 @@ dti_err framework_value(const fw_variable *v, const char *raw, char decimal_sep,
 			while (*p == ' ')
 				p++;
 			if (*p == '-')
-				return diag_set(d, DTI_EINVALID, "'%s' is negative; %s must be >= 0", raw,
-						v->name);
+				return diag_set(d, DTI_EINVALID,
+						"'%s' is negative; %s must be >= 0", raw, v->name);
 			return diag_set(d, DTI_EINVALID, "'%s' is not a non-negative number", raw);
 		}
 		if (v->type == VAR_COUNT && x != floor(x))
-			return diag_set(d, DTI_EINVALID, "'%s' is not a whole number (%s is a count)", raw,
-					v->name);
+			return diag_set(d, DTI_EINVALID,
+					"'%s' is not a whole number (%s is a count)", raw, v->name);
 		if (v->type == VAR_COUNT && x > 9007199254740992.0)
 			return diag_set(d, DTI_EINVALID, "'%s' is too large", raw);
 		*num = x;
@@ -491,9 +514,10 @@ dti_err framework_value(const fw_variable *v, const char *raw, char decimal_sep,
 	case VAR_YESNO: {
 		int yn = text_yesno(raw);
 		if (yn < 0)
-			return diag_set(d, DTI_EINVALID,
-					"'%s' is not a yes/no answer (yes/no, true/false, 1/0, có/không)",
-					raw);
+			return diag_set(
+				d, DTI_EINVALID,
+				"'%s' is not a yes/no answer (yes/no, true/false, 1/0, có/không)",
+				raw);
 		snprintf(canon, canon_len, "%s", yn ? "yes" : "no");
 		*num = yn;
 		return DTI_EOK;

@@ -16,8 +16,8 @@
 typedef enum { VAR_COUNT, VAR_AMOUNT, VAR_YESNO, VAR_ENUM } var_type;
 
 typedef struct fw_enum_value {
-	char *value; /* canonical word stored in staging, e.g. "chair" */
-	char *label; /* Vietnamese label shown on forms, also accepted as input */
+	char *value;  /* canonical word stored in staging, e.g. "chair" */
+	char *label;  /* Vietnamese label shown on forms, also accepted as input */
 	char *key[2]; /* value and label as answers are compared (text_fold) */
 } fw_enum_value;
 
@@ -53,7 +53,7 @@ const char *rule_kind_name(rule_kind k);
 typedef enum { NORM_MAX, NORM_MINMAX } norm_method;
 
 typedef struct fw_band {
-	double min;      /* the band holds counts >= min (bands sorted by min, descending) */
+	double min; /* the band holds counts >= min (bands sorted by min, descending) */
 	double fraction;
 } fw_band;
 
@@ -63,9 +63,9 @@ typedef struct fw_tier {
 } fw_tier;
 
 typedef struct fw_indicator {
-	char *id;        /* "1.1" … "8.5" */
-	size_t pillar;   /* index into framework.pillars */
-	char *name;      /* Vietnamese name as the seed words it */
+	char *id;      /* "1.1" … "8.5" */
+	size_t pillar; /* index into framework.pillars */
+	char *name;    /* Vietnamese name as the seed words it */
 	double max;
 	rule_kind kind;
 	/* yesno, tier, count_tiers, cross_commune on an amount: */
@@ -101,8 +101,8 @@ typedef enum { OVER_CLAMP, OVER_ZERO } over_policy;
 typedef struct framework {
 	char *edition; /* "commune-2024" */
 	char *title;
-	char *sha256;  /* of the file's bytes: identifies the edition scored */
-	char *text;    /* the file's bytes, stored with each scoring run */
+	char *sha256; /* of the file's bytes: identifies the edition scored */
+	char *text;   /* the file's bytes, stored with each scoring run */
 	double total;
 	fw_variable *variables;
 	size_t n_variables;
@@ -113,7 +113,7 @@ typedef struct framework {
 	over_policy numerator_above_denominator;
 	norm_method default_norm;
 	bool proof_link_required; /* policy "proof_link": "required" | "optional" */
-	strmap variable_index; /* name -> index into variables */
+	strmap variable_index;    /* name -> index into variables */
 } framework;
 
 /* Loads and validates a framework file.  On success *out is owned by the

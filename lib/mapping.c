@@ -24,12 +24,12 @@ typedef struct field_map {
 struct mapping {
 	json_t *block;
 	doc_format format;
-	const char *records;      /* path or NULL */
+	const char *records; /* path or NULL */
 	const char *code_field, *name_field, *year_field;
-	json_t *strip;            /* array of words or NULL */
+	json_t *strip; /* array of words or NULL */
 	field_map *maps;
 	size_t n_maps;
-	bool all_variables;       /* JSON without "fields": keys named as variables */
+	bool all_variables; /* JSON without "fields": keys named as variables */
 	const char *long_var, *long_value;
 	json_t *long_codes;
 	const char *next_path, *total_pages_path;
@@ -85,7 +85,8 @@ static dti_err parse_field_map(field_map *fm, const framework *fw, const char *v
 	} else if (json_is_array(f) && json_array_size(f) > 0 && json_array_size(f) <= MAX_SUMMED) {
 		size_t i;
 		json_t *e;
-		json_array_foreach(f, i, e) {
+		json_array_foreach(f, i, e)
+		{
 			if (!json_is_string(e))
 				break;
 			fm->fields[fm->n_fields++] = json_string_value(e);
@@ -114,7 +115,8 @@ static dti_err parse_fields(mapping *m, json_t *fields, const framework *fw, con
 	if (!json_is_object(fields))
 		return diag_set(d, DTI_ECONFIG, "source '%s': \"fields\" must be an object", name);
 	m->maps = xcalloc(json_object_size(fields) + 1, sizeof *m->maps);
-	json_object_foreach(fields, var, f) {
+	json_object_foreach(fields, var, f)
+	{
 		rc = parse_field_map(&m->maps[m->n_maps], fw, var, f, name, d);
 		if (rc)
 			return rc;
@@ -170,7 +172,8 @@ dti_err mapping_parse(json_t *block, const framework *fw, mapping **out, dti_dia
 		goto out;
 	if (!m->code_field && !m->name_field) {
 		rc = diag_set(d, DTI_ECONFIG,
-			      "source '%s': \"commune\" must name a \"code\" or \"name\" field", name);
+			      "source '%s': \"commune\" must name a \"code\" or \"name\" field",
+			      name);
 		goto out;
 	}
 	rc = parse_values(m, fw, name, d);
@@ -199,7 +202,8 @@ void mapping_add_aliases(commune_index *ix, json_t *block)
 
 	if (!json_is_object(a))
 		return;
-	json_object_foreach(a, k, v) {
+	json_object_foreach(a, k, v)
+	{
 		if (json_is_string(v))
 			commune_index_alias(ix, k, json_string_value(v));
 	}
@@ -235,7 +239,8 @@ static const commune_entry *find_key_stripped(const commune_index *ix, const cha
 	key = text_name_key(text);
 	if (!key)
 		return NULL;
-	json_array_foreach(strip, i, w) {
+	json_array_foreach(strip, i, w)
+	{
 		char *wk = json_is_string(w) ? text_name_key(json_string_value(w)) : NULL;
 		size_t n = wk ? strlen(wk) : 0;
 		if (n && strncmp(key, wk, n) == 0 && key[n] == ' ')
@@ -327,7 +332,8 @@ static const char *json_type_word(json_t *v)
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: return "an object";
 	case JSON_ARRAY: return "a list";
-	case JSON_TRUE: case JSON_FALSE: return "true/false";
+	case JSON_TRUE:
+	case JSON_FALSE: return "true/false";
 	default: return "a value of the wrong type";
 	}
 }
@@ -344,9 +350,9 @@ static bool has_column(const strmap *cols, const char *field)
 
 /* Accessor over either a JSON record or a CSV row. */
 typedef struct record {
-	json_t *obj;            /* JSON record, or NULL for CSV */
+	json_t *obj; /* JSON record, or NULL for CSV */
 	const csv_reader *csv;
-	const strmap *columns;  /* CSV: folded header -> column index */
+	const strmap *columns; /* CSV: folded header -> column index */
 } record;
 
 /* Raw text of a field into out; false when the type cannot be a value
@@ -358,7 +364,8 @@ static bool record_text(const record *r, const char *field, const fw_variable *v
 	if (r->obj) {
 		json_t *v = json_path(r->obj, field);
 		if (!json_scalar_text(v, var, out, n)) {
-			snprintf(why, why_n, "expected a number or text, got %s", json_type_word(v));
+			snprintf(why, why_n, "expected a number or text, got %s",
+				 json_type_word(v));
 			return false;
 		}
 	} else {
@@ -426,7 +433,8 @@ static void map_record(const mapping *m, mapping_ctx *c, const record *r, const 
 		int64_t y;
 		if (!record_text(r, m->year_field, NULL, text, sizeof text, why, sizeof why) ||
 		    !parse_i64(text, &y)) {
-			problems_add(c->p, "%s, field %s: '%s' is not a year", where0, m->year_field, text);
+			problems_add(c->p, "%s, field %s: '%s' is not a year", where0,
+				     m->year_field, text);
 			c->b->counts.rejected++;
 			return;
 		}
@@ -480,11 +488,11 @@ static void map_record(const mapping *m, mapping_ctx *c, const record *r, const 
 			problems_add(c->p, "%s, field %s: %s", where, m->long_var, why);
 		} else {
 			json_t *mapped = json_object_get(m->long_codes, var);
-			v = framework_variable(c->fw, json_is_string(mapped) ? json_string_value(mapped)
-									    : var);
+			v = framework_variable(
+				c->fw, json_is_string(mapped) ? json_string_value(mapped) : var);
 			if (!v && !(json_is_null(mapped)))
-				problems_add(c->p, "%s, field %s: '%s' is not a known variable", where,
-					     m->long_var, var);
+				problems_add(c->p, "%s, field %s: '%s' is not a known variable",
+					     where, m->long_var, var);
 		}
 		if (v) {
 			field_map fm = {v, {m->long_value}, 1};
@@ -493,7 +501,8 @@ static void map_record(const mapping *m, mapping_ctx *c, const record *r, const 
 	} else if (m->all_variables && r->obj) {
 		const char *k;
 		json_t *val;
-		json_object_foreach(r->obj, k, val) {
+		json_object_foreach(r->obj, k, val)
+		{
 			const fw_variable *v = framework_variable(c->fw, k);
 			if (v) {
 				field_map fm = {v, {k}, 1};
@@ -524,12 +533,14 @@ static dti_err apply_json(const mapping *m, const char *bytes, size_t len, const
 	root = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		size_t k = 0;
-		while (k < len && (bytes[k] == ' ' || bytes[k] == '\n' || bytes[k] == '\r' || bytes[k] == '\t'))
+		while (k < len && (bytes[k] == ' ' || bytes[k] == '\n' || bytes[k] == '\r' ||
+				   bytes[k] == '\t'))
 			k++;
 		if ((content_type && strstr(content_type, "html")) || (k < len && bytes[k] == '<'))
-			return diag_set(d, DTI_EPARSE,
-					"%s: the server sent an HTML page (content type %s), not JSON",
-					name, content_type ? content_type : "unknown");
+			return diag_set(
+				d, DTI_EPARSE,
+				"%s: the server sent an HTML page (content type %s), not JSON",
+				name, content_type ? content_type : "unknown");
 		return diag_set(d, DTI_EPARSE, "%s: not valid JSON: %s at line %d, column %d", name,
 				je.text, je.line, je.column);
 	}
@@ -539,7 +550,8 @@ static dti_err apply_json(const mapping *m, const char *bytes, size_t len, const
 			      m->records ? m->records : "(document)");
 		goto out;
 	}
-	json_array_foreach(arr, i, rec) {
+	json_array_foreach(arr, i, rec)
+	{
 		char where[300];
 		record r = {rec, NULL, NULL};
 		snprintf(where, sizeof where, "%s: record %zu", name, i + 1);
@@ -610,7 +622,8 @@ static dti_err apply_csv(const mapping *m, const char *bytes, size_t len, const 
 	r = csv_open(f, name, 0);
 	got = csv_next(r, d);
 	if (got <= 0) {
-		rc = got < 0 ? DTI_EPARSE : diag_set(d, DTI_EPARSE, "%s: empty CSV, no header", name);
+		rc = got < 0 ? DTI_EPARSE
+			     : diag_set(d, DTI_EPARSE, "%s: empty CSV, no header", name);
 		goto out;
 	}
 	n_header = csv_nfields(r);

@@ -42,8 +42,8 @@ typedef struct mapping_ctx {
 	const framework *fw;
 	const commune_index *ix;
 	int year;
-	batch *b;         /* receives the values; b->counts read/skipped/rejected */
-	dti_problems *p;  /* receives every problem */
+	batch *b;        /* receives the values; b->counts read/skipped/rejected */
+	dti_problems *p; /* receives every problem */
 } mapping_ctx;
 
 /* What one document says about paging.  next is malloc'd or NULL. */
@@ -63,8 +63,7 @@ dti_err mapping_apply(const mapping *m, const char *bytes, size_t len, const cha
  * normalisation form or prefix; words of `strip` (e.g. "UBND") dropped in
  * front; and, when the whole text is not a name, its first part before a
  * comma or " - " ("Xã Lạc Đạo, huyện Văn Lâm, Hưng Yên").  NULL when none. */
-const commune_entry *mapping_find_name(const commune_index *ix, const char *name,
-				       json_t *strip);
+const commune_entry *mapping_find_name(const commune_index *ix, const char *name, json_t *strip);
 
 /* Adds the "aliases" object of a block ({"name": "code"}) to ix. */
 void mapping_add_aliases(commune_index *ix, json_t *block);

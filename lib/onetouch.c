@@ -22,8 +22,9 @@
 #define DEFAULT_PAYLOAD_MAX ((size_t)64 << 20)
 #define PARALLEL_MIN_BYTES ((size_t)8 << 20) /* smaller exports take under 10 ms */
 
-static const char *const commune_headers[] = {"Xã/Phường", "Xã/phường/thị trấn", "Xã, phường",
-					      "Phường/Xã", "Đơn vị", "Xã", "Địa chỉ", NULL};
+static const char *const commune_headers[] = {
+	"Xã/Phường", "Xã/phường/thị trấn", "Xã, phường", "Phường/Xã", "Đơn vị", "Xã", "Địa chỉ",
+	NULL};
 static const char *const date_headers[] = {"Ngày hoàn thành", "Ngày hoàn thành khóa học",
 					   "Thời gian hoàn thành", "Ngày cấp chứng nhận", NULL};
 
@@ -224,7 +225,8 @@ static long find_column(const csv_reader *r, const char *configured, const char 
 
 	for (size_t i = 0; i < csv_nfields(r) && found < 0; i++) {
 		char *h = text_fold(csv_field(r, i));
-		for (size_t k = 0; h && found < 0 && (configured ? k < 1 : defaults[k] != NULL); k++) {
+		for (size_t k = 0; h && found < 0 && (configured ? k < 1 : defaults[k] != NULL);
+		     k++) {
 			char *want = text_fold(configured ? configured : defaults[k]);
 			if (want && strcmp(h, want) == 0)
 				found = (long)i;
@@ -396,8 +398,8 @@ static int split_line(const onetouch_rows *rs, const char *p, onetouch_row *row,
 		return LINE_BLANK;
 	line_field(p, rs->col_commune, rs->col_commune ? at[rs->slot[0]] : NULL, at[rs->slot[1]],
 		   line_end, &row->commune, &row->commune_len);
-	line_field(p, rs->col_date, rs->col_date ? at[rs->slot[2]] : NULL, at[rs->slot[3]], line_end,
-		   &row->date, &row->date_len);
+	line_field(p, rs->col_date, rs->col_date ? at[rs->slot[2]] : NULL, at[rs->slot[3]],
+		   line_end, &row->date, &row->date_len);
 	return LINE_RECORD;
 }
 
@@ -516,9 +518,9 @@ typedef struct second_half {
 	csv_reader *r;
 	onetouch_rows rs;
 	tally t;
-	int got;               /* count_rows' outcome */
-	atomic_bool cancel;    /* set by the first half: give up */
-	atomic_long rows;      /* for the progress line */
+	int got;            /* count_rows' outcome */
+	atomic_bool cancel; /* set by the first half: give up */
+	atomic_long rows;   /* for the progress line */
 	atomic_ullong bytes;
 	pthread_t thread;
 } second_half;
@@ -570,8 +572,8 @@ static bool count_row(const count_ctx *c, tally *t, const onetouch_row *row, boo
 		if (!utf8_valid(name, strlen(name))) {
 			free(name);
 			if (!quiet) {
-				problems_add(&t->problems, "%s:%ld, field %s: not valid UTF-8", c->url,
-					     row->line, c->commune_header);
+				problems_add(&t->problems, "%s:%ld, field %s: not valid UTF-8",
+					     c->url, row->line, c->commune_header);
 				t->rejected++;
 			}
 			return false;
@@ -644,9 +646,8 @@ static void *count_second_half(void *arg)
 
 /* Starts counting the second half of the export at path in a thread, when
  * it is big enough to be worth it; NULL when not started. */
-static second_half *second_half_start(const count_ctx *c, const char *path,
-				      const csv_reader *first, size_t col_commune,
-				      size_t col_date, size_t communes)
+static second_half *second_half_start(const count_ctx *c, const char *path, const csv_reader *first,
+				      size_t col_commune, size_t col_date, size_t communes)
 {
 	second_half *h = NULL;
 	size_t size;
@@ -855,8 +856,8 @@ static bool read_header(csv_reader *r, const char *url, json_t *cols, long *col_
 	int got = csv_next(r, &d);
 
 	if (got <= 0) {
-		res->error = got < 0 ? xstrdup(d.msg)
-				     : xasprintf("%s: empty export, no header", url);
+		res->error =
+			got < 0 ? xstrdup(d.msg) : xasprintf("%s: empty export, no header", url);
 		return false;
 	}
 	*col_commune = find_column(r, json_string_value(json_object_get(cols, "commune")),
@@ -905,7 +906,8 @@ void onetouch_collect(const collector_env *env, const collector_source *src,
 	json_t *cols = json_object_get(src->block, "columns");
 	json_t *strip = json_object_get(json_object_get(src->block, "commune"), "strip");
 	json_t *pmax = json_object_get(src->block, "payload_max_bytes");
-	size_t payload_max = json_is_integer(pmax) ? (size_t)json_integer_value(pmax) : DEFAULT_PAYLOAD_MAX;
+	size_t payload_max =
+		json_is_integer(pmax) ? (size_t)json_integer_value(pmax) : DEFAULT_PAYLOAD_MAX;
 	const fw_variable *var = framework_variable(env->fw, "onetouch_learners");
 	char *url = collector_expand(src->url, env->year, NULL, NULL, NULL, -1, NULL, true);
 	char *path = collector_file_path(url);

@@ -17,14 +17,16 @@ static dti_err var_list(framework *fw, json_t *rule, const char *key, const fw_v
 	json_t *jv;
 
 	if (!json_is_array(arr) || json_array_size(arr) == 0)
-		return diag_set(d, DTI_EFRAMEWORK, "%s: rule needs a non-empty \"%s\" list", where, key);
+		return diag_set(d, DTI_EFRAMEWORK, "%s: rule needs a non-empty \"%s\" list", where,
+				key);
 	*out = xcalloc(json_array_size(arr), sizeof **out);
-	json_array_foreach(arr, i, jv) {
+	json_array_foreach(arr, i, jv)
+	{
 		const char *vn = json_string_value(jv);
 		const fw_variable *v = vn ? framework_variable(fw, vn) : NULL;
 		if (!v)
-			return diag_set(d, DTI_EFRAMEWORK, "%s: unknown variable '%s' in \"%s\"", where,
-					vn ? vn : "(not a string)", key);
+			return diag_set(d, DTI_EFRAMEWORK, "%s: unknown variable '%s' in \"%s\"",
+					where, vn ? vn : "(not a string)", key);
 		if (v->type != VAR_COUNT && v->type != VAR_AMOUNT)
 			return diag_set(d, DTI_EFRAMEWORK,
 					"%s: variable %s in \"%s\" is a %s, not a number", where,
@@ -34,8 +36,8 @@ static dti_err var_list(framework *fw, json_t *rule, const char *key, const fw_v
 	return DTI_EOK;
 }
 
-static dti_err one_var(framework *fw, json_t *rule, const char *key, var_type want1,
-		       var_type want2, const fw_variable **out, const char *where, dti_diag *d)
+static dti_err one_var(framework *fw, json_t *rule, const char *key, var_type want1, var_type want2,
+		       const fw_variable **out, const char *where, dti_diag *d)
 {
 	const char *vn = json_string_value(json_object_get(rule, key));
 	const fw_variable *v = vn ? framework_variable(fw, vn) : NULL;
@@ -77,18 +79,20 @@ static dti_err parse_tier(framework *fw, fw_indicator *ind, json_t *rule, const 
 		const char *val = ind->variable->values[i].value;
 		double f;
 		if (!fw_json_number(fr, val, &f))
-			return diag_set(d, DTI_EFRAMEWORK, "%s: tier rule gives no fraction for '%s'",
-					where, val);
+			return diag_set(d, DTI_EFRAMEWORK,
+					"%s: tier rule gives no fraction for '%s'", where, val);
 		if (!fraction_ok(f))
 			return diag_set(d, DTI_EFRAMEWORK,
-					"%s: fraction for '%s' must be between 0 and 1", where, val);
+					"%s: fraction for '%s' must be between 0 and 1", where,
+					val);
 		ind->tiers[i].value = xstrdup(val);
 		ind->tiers[i].fraction = f;
 		ind->n_tiers++;
 	}
 	if (json_object_size(fr) != ind->n_tiers)
-		return diag_set(d, DTI_EFRAMEWORK, "%s: tier rule names a value that %s does not have",
-				where, ind->variable->name);
+		return diag_set(d, DTI_EFRAMEWORK,
+				"%s: tier rule names a value that %s does not have", where,
+				ind->variable->name);
 	return DTI_EOK;
 }
 
@@ -102,27 +106,32 @@ static dti_err parse_bands(fw_indicator *ind, json_t *bands, const char *where, 
 	if (!json_is_array(bands) || json_array_size(bands) == 0)
 		return diag_set(d, DTI_EFRAMEWORK, "%s: count_tiers rule needs \"bands\"", where);
 	ind->bands = xcalloc(json_array_size(bands), sizeof *ind->bands);
-	json_array_foreach(bands, i, jb) {
+	json_array_foreach(bands, i, jb)
+	{
 		fw_band *b = &ind->bands[ind->n_bands];
-		if (!fw_json_number(jb, "min", &b->min) || !fw_json_number(jb, "fraction", &b->fraction) ||
-		    b->min < 0 || !fraction_ok(b->fraction))
-			return diag_set(d, DTI_EFRAMEWORK,
-					"%s: band #%zu needs \"min\" >= 0 and \"fraction\" in [0, 1]",
-					where, i + 1);
+		if (!fw_json_number(jb, "min", &b->min) ||
+		    !fw_json_number(jb, "fraction", &b->fraction) || b->min < 0 ||
+		    !fraction_ok(b->fraction))
+			return diag_set(
+				d, DTI_EFRAMEWORK,
+				"%s: band #%zu needs \"min\" >= 0 and \"fraction\" in [0, 1]",
+				where, i + 1);
 		if (ind->n_bands && b->min >= ind->bands[ind->n_bands - 1].min)
 			return diag_set(d, DTI_EFRAMEWORK,
-					"%s: bands must be listed from the highest \"min\" down", where);
+					"%s: bands must be listed from the highest \"min\" down",
+					where);
 		if (b->min == 0)
 			has_zero = true;
 		ind->n_bands++;
 	}
 	if (!has_zero)
-		return diag_set(d, DTI_EFRAMEWORK, "%s: bands must include one with \"min\": 0", where);
+		return diag_set(d, DTI_EFRAMEWORK, "%s: bands must include one with \"min\": 0",
+				where);
 	return DTI_EOK;
 }
 
-static dti_err parse_count_tiers(framework *fw, fw_indicator *ind, json_t *rule,
-				 const char *where, dti_diag *d)
+static dti_err parse_count_tiers(framework *fw, fw_indicator *ind, json_t *rule, const char *where,
+				 dti_diag *d)
 {
 	dti_err rc = one_var(fw, rule, "variable", VAR_COUNT, VAR_AMOUNT, &ind->variable, where, d);
 
@@ -142,15 +151,14 @@ static dti_err parse_ratio(framework *fw, fw_indicator *ind, json_t *rule, const
 	dti_err rc = var_list(fw, rule, "numerator", &ind->numerator, &ind->n_numerator, where, d);
 
 	if (!rc)
-		rc = var_list(fw, rule, "denominator", &ind->denominator, &ind->n_denominator, where,
-			      d);
+		rc = var_list(fw, rule, "denominator", &ind->denominator, &ind->n_denominator,
+			      where, d);
 	return rc;
 }
 
 /* A ratio with its parameter under key, a fraction (0 allowed or not). */
-static dti_err parse_ratio_param(framework *fw, fw_indicator *ind, json_t *rule,
-				 const char *where, dti_diag *d, const char *key, double *out,
-				 bool zero_ok)
+static dti_err parse_ratio_param(framework *fw, fw_indicator *ind, json_t *rule, const char *where,
+				 dti_diag *d, const char *key, double *out, bool zero_ok)
 {
 	dti_err rc = parse_ratio(fw, ind, rule, where, d);
 
@@ -168,8 +176,8 @@ static dti_err parse_ratio_threshold(framework *fw, fw_indicator *ind, json_t *r
 	return parse_ratio_param(fw, ind, rule, where, d, "threshold", &ind->threshold, false);
 }
 
-static dti_err parse_ratio_floor(framework *fw, fw_indicator *ind, json_t *rule,
-				 const char *where, dti_diag *d)
+static dti_err parse_ratio_floor(framework *fw, fw_indicator *ind, json_t *rule, const char *where,
+				 dti_diag *d)
 {
 	return parse_ratio_param(fw, ind, rule, where, d, "floor", &ind->floor, true);
 }
@@ -368,8 +376,8 @@ static void describe_sum(const fw_variable *const *vars, size_t n, rule_lookup l
 }
 
 /* "r = (a 1 + b 2) / c 4": the ratio's terms with their values. */
-static void describe_terms(const char *name, const fw_indicator *ind, rule_lookup lookup,
-			   void *ctx, strbuf *sb)
+static void describe_terms(const char *name, const fw_indicator *ind, rule_lookup lookup, void *ctx,
+			   strbuf *sb)
 {
 	sb_appendf(sb, "%s = ", name);
 	describe_sum(ind->numerator, ind->n_numerator, lookup, ctx, sb);
@@ -377,8 +385,8 @@ static void describe_terms(const char *name, const fw_indicator *ind, rule_looku
 	describe_sum(ind->denominator, ind->n_denominator, lookup, ctx, sb);
 }
 
-static void arith_yesno(const framework *fw, const fw_indicator *ind, rule_lookup lookup,
-			void *ctx, rule_result r, double set_min, double set_max, strbuf *sb)
+static void arith_yesno(const framework *fw, const fw_indicator *ind, rule_lookup lookup, void *ctx,
+			rule_result r, double set_min, double set_max, strbuf *sb)
 {
 	char c[64];
 
@@ -388,8 +396,8 @@ static void arith_yesno(const framework *fw, const fw_indicator *ind, rule_looku
 		   r.fraction > 0 ? "1" : "0", ind->max, c);
 }
 
-static void arith_tier(const framework *fw, const fw_indicator *ind, rule_lookup lookup,
-		       void *ctx, rule_result r, double set_min, double set_max, strbuf *sb)
+static void arith_tier(const framework *fw, const fw_indicator *ind, rule_lookup lookup, void *ctx,
+		       rule_result r, double set_min, double set_max, strbuf *sb)
 {
 	rule_value v = lookup(ctx, ind->variable);
 	char a[64], c[64];
@@ -444,13 +452,14 @@ static bool arith_ratio_head(const framework *fw, const fw_indicator *ind, rule_
 	sb_appendf(sb, " = %s", a);
 	if (r.flags & FLAG_NUM_ABOVE_DEN)
 		sb_appendf(sb, " (numerator above denominator: %s)",
-			   fw->numerator_above_denominator == OVER_CLAMP ? "clamped to 1" : "scored 0");
+			   fw->numerator_above_denominator == OVER_CLAMP ? "clamped to 1"
+									 : "scored 0");
 	format_number(c, r.fraction * ind->max);
 	return true;
 }
 
-static void arith_ratio(const framework *fw, const fw_indicator *ind, rule_lookup lookup,
-			void *ctx, rule_result r, double set_min, double set_max, strbuf *sb)
+static void arith_ratio(const framework *fw, const fw_indicator *ind, rule_lookup lookup, void *ctx,
+			rule_result r, double set_min, double set_max, strbuf *sb)
 {
 	char a[64], b[64], c[64];
 
@@ -461,9 +470,9 @@ static void arith_ratio(const framework *fw, const fw_indicator *ind, rule_looku
 	sb_appendf(sb, ": %s × %g = %s", b, ind->max, c);
 }
 
-static void arith_ratio_threshold(const framework *fw, const fw_indicator *ind,
-				  rule_lookup lookup, void *ctx, rule_result r, double set_min,
-				  double set_max, strbuf *sb)
+static void arith_ratio_threshold(const framework *fw, const fw_indicator *ind, rule_lookup lookup,
+				  void *ctx, rule_result r, double set_min, double set_max,
+				  strbuf *sb)
 {
 	char a[64], c[64];
 

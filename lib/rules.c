@@ -142,7 +142,8 @@ unsigned flags_parse(const char *text)
 		const char *e = strchr(p, ',');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
 		for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
-			if (strlen(flag_names[i].name) == n && strncmp(flag_names[i].name, p, n) == 0)
+			if (strlen(flag_names[i].name) == n &&
+			    strncmp(flag_names[i].name, p, n) == 0)
 				flags |= flag_names[i].bit;
 		p = e ? e + 1 : NULL;
 	}

@@ -8,11 +8,11 @@
 
 #include "framework.h"
 
-#define SCORE_FLAGS(X)                                          \
-	X(MISSING, 1u, "missing")                               \
-	X(NO_DENOMINATOR, 2u, "no_denominator")                 \
-	X(NUM_ABOVE_DEN, 4u, "numerator_above_denominator")     \
-	X(REJECTED, 8u, "rejected")                             \
+#define SCORE_FLAGS(X)                                      \
+	X(MISSING, 1u, "missing")                           \
+	X(NO_DENOMINATOR, 2u, "no_denominator")             \
+	X(NUM_ABOVE_DEN, 4u, "numerator_above_denominator") \
+	X(REJECTED, 8u, "rejected")                         \
 	X(UNVERIFIED, 16u, "unverified")
 
 enum {

@@ -365,6 +365,8 @@ static const char *const migration_key[] = {
 };
 
 /* Each migration is a NULL-terminated list of statements. */
+/* One migration a line, in order. */
+/* clang-format off */
 static const char *const *const staging_migrations[] = {
 	migration_1,
 	migration_forms,
@@ -373,5 +375,6 @@ static const char *const *const staging_migrations[] = {
 	migration_input_sets,
 	migration_key,
 };
+/* clang-format on */
 
 #endif

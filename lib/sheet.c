@@ -8,25 +8,32 @@
 #include "text.h"
 #include "util.h"
 
-enum { COL_IGNORE = -1, COL_COMMUNE = -2, COL_VARIABLE = -3, COL_VALUE = -4, COL_YEAR = -5,
-       COL_PROOF = -6, COL_NOTE = -7 };
+enum {
+	COL_IGNORE = -1,
+	COL_COMMUNE = -2,
+	COL_VARIABLE = -3,
+	COL_VALUE = -4,
+	COL_YEAR = -5,
+	COL_PROOF = -6,
+	COL_NOTE = -7
+};
 
 static const csv_header_name column_names[] = {
-	{"commune_code", COL_COMMUNE}, {"code", COL_COMMUNE}, {"ma_xa", COL_COMMUNE},
-	{"variable", COL_VARIABLE},    {"value", COL_VALUE},  {"year", COL_YEAR},
-	{"proof_url", COL_PROOF},      {"note", COL_NOTE},    {"commune_name", COL_IGNORE},
+	{"commune_code", COL_COMMUNE}, {"code", COL_COMMUNE},  {"ma_xa", COL_COMMUNE},
+	{"variable", COL_VARIABLE},    {"value", COL_VALUE},   {"year", COL_YEAR},
+	{"proof_url", COL_PROOF},      {"note", COL_NOTE},     {"commune_name", COL_IGNORE},
 	{"name", COL_IGNORE},          {"ten_xa", COL_IGNORE},
 };
 
 /* Field i without the blanks around it: in buf when it fits, else in a
  * copy left in *heap for the caller to free. */
-static const char *field_trimmed(const csv_reader *r, size_t i, char *buf, size_t cap,
-				 char **heap)
+static const char *field_trimmed(const csv_reader *r, size_t i, char *buf, size_t cap, char **heap)
 {
 	const char *s = csv_field(r, i);
 	size_t n = strlen(s);
 
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+	while (n > 0 &&
+	       (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
 		n--;
 	while (n > 0 && (*s == ' ' || *s == '\t'))
 		s++, n--;
@@ -176,8 +183,8 @@ static void long_row(sheet_reader *sr, long line, const commune_entry *ce, int y
 		clean = false;
 	}
 	if (!text_note_ok(note, why)) {
-		problems_add(sr->p, "%s:%ld:%ld (note): the note %s", sr->name, line, sr->c_note + 1,
-			     why);
+		problems_add(sr->p, "%s:%ld:%ld (note): the note %s", sr->name, line,
+			     sr->c_note + 1, why);
 		clean = false;
 	}
 	if (!clean) {
@@ -190,7 +197,8 @@ static void long_row(sheet_reader *sr, long line, const commune_entry *ce, int y
 		sr->b->counts.skipped++;
 	} else {
 		sheet_where(where, sizeof where, sr->name, line, sr->c_value + 1, "value");
-		if (!batch_add(sr->b, v, ce->code, year, value, sr->h.dec, link, note, where, sr->p))
+		if (!batch_add(sr->b, v, ce->code, year, value, sr->h.dec, link, note, where,
+			       sr->p))
 			sr->b->counts.rejected++;
 	}
 	free(vheap);
@@ -212,7 +220,8 @@ static void wide_row(sheet_reader *sr, long line, const commune_entry *ce, int y
 		if (!*value) {
 			sr->b->counts.skipped++;
 		} else {
-			sheet_where(where, sizeof where, sr->name, line, (long)i + 1, sr->h.names[i]);
+			sheet_where(where, sizeof where, sr->name, line, (long)i + 1,
+				    sr->h.names[i]);
 			if (!batch_add(sr->b, sr->colvar[i], ce->code, year, value, sr->h.dec, NULL,
 				       NULL, where, sr->p))
 				sr->b->counts.rejected++;
@@ -233,8 +242,8 @@ static int sheet_rows(sheet_reader *sr, sheet_format fmt, dti_diag *d)
 
 		sr->b->counts.read++;
 		if (csv_nfields(sr->r) != sr->h.n) {
-			problems_add(sr->p, "%s:%ld: %zu fields, the header has %zu", sr->name, line,
-				     csv_nfields(sr->r), sr->h.n);
+			problems_add(sr->p, "%s:%ld: %zu fields, the header has %zu", sr->name,
+				     line, csv_nfields(sr->r), sr->h.n);
 			sr->b->counts.rejected++;
 			continue;
 		}
@@ -268,8 +277,8 @@ dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framew
 	sr.year = year;
 	sr.b = b;
 	sr.p = p;
-	got = csv_header_read(sr.r, name, column_names, sizeof column_names / sizeof column_names[0],
-			      0, &sr.h, p, d);
+	got = csv_header_read(sr.r, name, column_names,
+			      sizeof column_names / sizeof column_names[0], 0, &sr.h, p, d);
 	if (got < 0)
 		rc = DTI_EPARSE;
 	if (got <= 0 || !sheet_columns(&sr, &fmt))

@@ -11,7 +11,6 @@
 #include "store.h"
 #include "util.h"
 
-
 int staging_schema_version(void)
 {
 	return (int)(sizeof staging_migrations / sizeof staging_migrations[0]);
@@ -67,8 +66,7 @@ dti_err staging_prepare(staging *st, const char *sql, sqlite3_stmt **out, dti_di
 	return DTI_EOK;
 }
 
-dti_err staging_query_int64(staging *st, const char *sql, int64_t param, int64_t *out,
-			    dti_diag *d)
+dti_err staging_query_int64(staging *st, const char *sql, int64_t param, int64_t *out, dti_diag *d)
 {
 	sqlite3_stmt *s = NULL;
 	dti_err rc = staging_prepare(st, sql, &s, d);
@@ -124,9 +122,10 @@ static int user_version(sqlite3 *db)
 
 static dti_err schema_newer(const staging *st, int have, dti_diag *d)
 {
-	return diag_set(d, DTI_ESCHEMA,
-			"%s: database schema version %d is newer than this program's (%d); upgrade dti",
-			st->path, have, staging_schema_version());
+	return diag_set(
+		d, DTI_ESCHEMA,
+		"%s: database schema version %d is newer than this program's (%d); upgrade dti",
+		st->path, have, staging_schema_version());
 }
 
 static dti_err migrate(staging *st, dti_diag *d)
@@ -199,16 +198,17 @@ dti_err staging_open(const char *path, staging **out, dti_diag *d)
 	 * backups (VACUUM INTO would take a size set on the connection). */
 	{
 		int64_t pages = 0;
-		rc = staging_query_int64(st, "SELECT page_count FROM pragma_page_count", 0,
-					 &pages, d);
+		rc = staging_query_int64(st, "SELECT page_count FROM pragma_page_count", 0, &pages,
+					 d);
 		if (!rc && pages == 0)
 			rc = staging_exec(st, "PRAGMA page_size = 16384", d);
 		if (rc)
 			goto fail;
 	}
-	rc = staging_exec(st, "PRAGMA journal_mode = WAL; "
-			      "PRAGMA foreign_keys = ON; "
-			      "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;",
+	rc = staging_exec(st,
+			  "PRAGMA journal_mode = WAL; "
+			  "PRAGMA foreign_keys = ON; "
+			  "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;",
 			  d);
 	if (!rc)
 		rc = migrate(st, d);
@@ -245,8 +245,9 @@ dti_err staging_open_readonly(const char *path, staging **out, dti_diag *d)
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 30000);
-	rc = staging_exec(st, "PRAGMA query_only = ON; PRAGMA foreign_keys = ON; "
-			      "PRAGMA cache_size = -16384;",
+	rc = staging_exec(st,
+			  "PRAGMA query_only = ON; PRAGMA foreign_keys = ON; "
+			  "PRAGMA cache_size = -16384;",
 			  d);
 	if (rc)
 		goto fail;
@@ -301,10 +302,11 @@ dti_err staging_sync_framework(staging *st, const framework *fw, dti_diag *d)
 			     "type = ?2, aggregate = ?3, source = ?4, label = ?5, unit = ?6",
 			     &var, d);
 	if (!rc)
-		rc = staging_prepare(st,
-				     "INSERT OR IGNORE INTO framework(sha256, edition, body, loaded_at) "
-				     "VALUES (?1, ?2, ?3, ?4)",
-				     &body, d);
+		rc = staging_prepare(
+			st,
+			"INSERT OR IGNORE INTO framework(sha256, edition, body, loaded_at) "
+			"VALUES (?1, ?2, ?3, ?4)",
+			&body, d);
 	for (size_t i = 0; !rc && i < fw->n_variables; i++) {
 		const fw_variable *v = &fw->variables[i];
 		sqlite3_bind_text(var, 1, v->name, -1, SQLITE_STATIC);
@@ -347,13 +349,14 @@ static dti_err upsert_communes(staging *st, const commune_list *l, const units *
 		if (rc)
 			return rc;
 	}
-	rc = staging_prepare(st,
-			     "INSERT INTO commune(code, name, district_code, district_name, "
-			     "province_code, province_name, active, updated_at) "
-			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7) ON CONFLICT(code) DO UPDATE SET "
-			     "name = ?2, district_code = ?3, district_name = ?4, province_code = ?5, "
-			     "province_name = ?6, active = 1, updated_at = ?7",
-			     &up, d);
+	rc = staging_prepare(
+		st,
+		"INSERT INTO commune(code, name, district_code, district_name, "
+		"province_code, province_name, active, updated_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7) ON CONFLICT(code) DO UPDATE SET "
+		"name = ?2, district_code = ?3, district_name = ?4, province_code = ?5, "
+		"province_name = ?6, active = 1, updated_at = ?7",
+		&up, d);
 	for (size_t i = 0; !rc && i < l->count; i++) {
 		const admin_unit *a = u ? units_find(u, l->items[i].code) : NULL;
 		sqlite3_bind_text(up, 1, l->items[i].code, -1, SQLITE_STATIC);
@@ -412,8 +415,8 @@ dti_err staging_active_communes(staging *st, commune_list *out, dti_diag *d)
 	dti_err rc;
 	int step;
 
-	rc = staging_prepare(st, "SELECT code, name FROM commune WHERE active = 1 ORDER BY code", &s,
-			     d);
+	rc = staging_prepare(st, "SELECT code, name FROM commune WHERE active = 1 ORDER BY code",
+			     &s, d);
 	if (rc)
 		return rc;
 	while ((step = sqlite3_step(s)) == SQLITE_ROW)
@@ -459,10 +462,11 @@ dti_err staging_run_start(staging *st, int64_t source_id, const char *program, i
 	now_iso(now);
 	if (started_at)
 		memcpy(started_at, now, sizeof now);
-	rc = staging_prepare(st,
-			     "INSERT INTO run(source_id, program, year, started_at, status, input, user) "
-			     "VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6) RETURNING id",
-			     &s, d);
+	rc = staging_prepare(
+		st,
+		"INSERT INTO run(source_id, program, year, started_at, status, input, user) "
+		"VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6) RETURNING id",
+		&s, d);
 	if (rc)
 		return rc;
 	if (source_id > 0)
@@ -601,8 +605,8 @@ dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *
 	return rc;
 }
 
-dti_err staging_source_validators(staging *st, const char *name, char **etag,
-				  char **last_modified, dti_diag *d)
+dti_err staging_source_validators(staging *st, const char *name, char **etag, char **last_modified,
+				  dti_diag *d)
 {
 	sqlite3_stmt *s = NULL;
 	dti_err rc;
@@ -619,10 +623,8 @@ dti_err staging_source_validators(staging *st, const char *name, char **etag,
 		if (sqlite3_column_text(s, 1))
 			*last_modified = xstrdup((const char *)sqlite3_column_text(s, 1));
 		break;
-	case SQLITE_DONE:
-		break;
-	default:
-		rc = db_error(st, d, "cannot read source");
+	case SQLITE_DONE: break;
+	default: rc = db_error(st, d, "cannot read source");
 	}
 	sqlite3_finalize(s);
 	return rc;
@@ -649,8 +651,8 @@ dti_err staging_source_set_validators(staging *st, const char *name, const char 
 dti_err staging_source_set_max_age(staging *st, const char *name, double hours, dti_diag *d)
 {
 	sqlite3_stmt *s = NULL;
-	dti_err rc = staging_prepare(st, "UPDATE source SET max_age_hours = ?2 WHERE name = ?1",
-				     &s, d);
+	dti_err rc =
+		staging_prepare(st, "UPDATE source SET max_age_hours = ?2 WHERE name = ?1", &s, d);
 
 	if (rc)
 		return rc;
@@ -664,8 +666,7 @@ dti_err staging_source_set_max_age(staging *st, const char *name, double hours, 
 
 dti_err staging_run_record(staging *st, int64_t source_id, const char *program, int year,
 			   const char *input, const char *status, const run_counts *c,
-			   const char *error, const char *payload_sha, int64_t *run_id,
-			   dti_diag *d)
+			   const char *error, const char *payload_sha, int64_t *run_id, dti_diag *d)
 {
 	int64_t id = 0;
 	dti_err rc = staging_begin(st, d);
@@ -695,10 +696,11 @@ dti_err staging_last_payload(staging *st, const char *source, int year, char sha
 	int step;
 
 	sha[0] = '\0';
-	rc = staging_prepare(st,
-			     "SELECT coalesce(r.payload_sha256, '') FROM run r JOIN source s ON s.id = r.source_id "
-			     "WHERE s.name = ?1 AND r.year = ?2 AND r.status = 'ok' ORDER BY r.id DESC LIMIT 1",
-			     &s, d);
+	rc = staging_prepare(
+		st,
+		"SELECT coalesce(r.payload_sha256, '') FROM run r JOIN source s ON s.id = r.source_id "
+		"WHERE s.name = ?1 AND r.year = ?2 AND r.status = 'ok' ORDER BY r.id DESC LIMIT 1",
+		&s, d);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);

@@ -79,8 +79,8 @@ dti_err staging_run_set_forced(staging *st, int64_t run_id, const char *user, dt
 /* The conditional-GET validators remembered for a source (ETag and
  * Last-Modified of its last stored fetch); each malloc'd or NULL (also when
  * the source is unknown).  Caller frees both. */
-dti_err staging_source_validators(staging *st, const char *name, char **etag,
-				  char **last_modified, dti_diag *d);
+dti_err staging_source_validators(staging *st, const char *name, char **etag, char **last_modified,
+				  dti_diag *d);
 /* Remembers them (NULL clears).  The source must exist. */
 dti_err staging_source_set_validators(staging *st, const char *name, const char *etag,
 				      const char *last_modified, dti_diag *d);

@@ -14,7 +14,7 @@
 typedef struct store_stmt {
 	const char *sql; /* the caller's text, compared by pointer first */
 	sqlite3_stmt *stmt;
-	bool busy;       /* being stepped: a nested use of the same SQL prepares its own */
+	bool busy; /* being stepped: a nested use of the same SQL prepares its own */
 } store_stmt;
 
 struct staging {
@@ -34,8 +34,7 @@ dti_err staging_prepare(staging *st, const char *sql, sqlite3_stmt **out, dti_di
 /* Runs a query with at most one integer parameter (?1; ignored by a query
  * without one) and gives the first column of its first row as an integer
  * (0 when there is no row or it is NULL). */
-dti_err staging_query_int64(staging *st, const char *sql, int64_t param, int64_t *out,
-			    dti_diag *d);
+dti_err staging_query_int64(staging *st, const char *sql, int64_t param, int64_t *out, dti_diag *d);
 /* A copy of a text column, or NULL for SQL NULL; caller frees. */
 char *staging_column_strdup(sqlite3_stmt *s, int i);
 /* Binds text or NULL. */

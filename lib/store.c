@@ -224,8 +224,8 @@ static dti_err take_text(void *ctx, const store_row *r, dti_diag *d)
 	return DTI_EOK;
 }
 
-dti_err store_text1(staging *st, dti_diag *d, const char *sql, char **out,
-		    const store_arg *args, size_t n)
+dti_err store_text1(staging *st, dti_diag *d, const char *sql, char **out, const store_arg *args,
+		    size_t n)
 {
 	dti_err rc;
 
@@ -283,7 +283,7 @@ int64_t store_int(const store_row *r, int i)
 double store_num(const store_row *r, int i)
 {
 	return sqlite3_column_type(r->stmt, i) == SQLITE_NULL ? NAN
-							       : sqlite3_column_double(r->stmt, i);
+							      : sqlite3_column_double(r->stmt, i);
 }
 
 bool store_is_null(const store_row *r, int i)

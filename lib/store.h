@@ -40,8 +40,8 @@ typedef struct store_arg {
 #define STORE_TEXT(x) ((store_arg){.type = STORE_T_TEXT, .v.t = (x)})
 #define STORE_NULL ((store_arg){.type = STORE_T_NULL})
 /* The parameters ?1, ?2 … in order, as the two arguments (array, count). */
-#define STORE_ARGS(...)                                                                            \
-	(const store_arg[]){__VA_ARGS__},                                                          \
+#define STORE_ARGS(...)                   \
+	(const store_arg[]){__VA_ARGS__}, \
 		sizeof((const store_arg[]){__VA_ARGS__}) / sizeof(store_arg)
 #define STORE_NOARGS NULL, 0
 
@@ -84,16 +84,16 @@ dti_err store_double(staging *st, dti_diag *d, const char *sql, double *out, boo
 		     const store_arg *args, size_t n);
 /* The first column of the first row as a malloc'd text; NULL when there is
  * no row or it is NULL.  Caller frees. */
-dti_err store_text1(staging *st, dti_diag *d, const char *sql, char **out,
-		    const store_arg *args, size_t n);
+dti_err store_text1(staging *st, dti_diag *d, const char *sql, char **out, const store_arg *args,
+		    size_t n);
 /* The lists the store hands out, {T *items; size_t n;}, grow a row at a
  * time from their row callbacks.  store_grow returns items (n of `size`
  * bytes, or NULL when n is 0) with one zeroed item more at the end; like
  * xrealloc it never returns NULL.  STORE_PUSH(list) grows list by one and
  * yields the new item's address (list is evaluated more than once). */
 void *store_grow(void *items, size_t n, size_t size);
-#define STORE_PUSH(list)                                                                           \
-	((list)->items = store_grow((list)->items, (list)->n, sizeof *(list)->items),              \
+#define STORE_PUSH(list)                                                              \
+	((list)->items = store_grow((list)->items, (list)->n, sizeof *(list)->items), \
 	 &(list)->items[(list)->n++])
 
 /* The id of the last row inserted on this connection. */

@@ -12,8 +12,7 @@ dti_err store_observation_variable(staging *st, int64_t obs_id, char **variable,
 			   STORE_ARGS(STORE_INT(obs_id)));
 }
 
-dti_err store_appraisal_add(staging *st, const store_appraisal_act *act, int64_t *id,
-			    dti_diag *d)
+dti_err store_appraisal_add(staging *st, const store_appraisal_act *act, int64_t *id, dti_diag *d)
 {
 	int64_t new_id = 0;
 	bool found = false;
@@ -62,34 +61,35 @@ static dti_err take_id(void *ctx, const store_row *r, dti_diag *d)
 	return DTI_EOK;
 }
 
-dti_err store_appraisal_find(staging *st, int year, const char *commune_code,
-			     const char *variable, const char *source, int64_t **ids, size_t *n,
-			     dti_diag *d)
+dti_err store_appraisal_find(staging *st, int year, const char *commune_code, const char *variable,
+			     const char *source, int64_t **ids, size_t *n, dti_diag *d)
 {
 	id_list l = {NULL, 0};
 	dti_err rc;
 
 	if (source)
-		rc = store_each(st, d,
-				"SELECT v.id FROM source_value v JOIN source s ON s.id = v.source_id "
-				"WHERE v.year = ?1 AND v.commune_code = ?2 AND v.variable = ?3 "
-				"AND s.name = ?4",
-				take_id, &l, NULL,
-				STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code),
-					   STORE_TEXT(variable), STORE_TEXT(source)));
+		rc = store_each(
+			st, d,
+			"SELECT v.id FROM source_value v JOIN source s ON s.id = v.source_id "
+			"WHERE v.year = ?1 AND v.commune_code = ?2 AND v.variable = ?3 "
+			"AND s.name = ?4",
+			take_id, &l, NULL,
+			STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code), STORE_TEXT(variable),
+				   STORE_TEXT(source)));
 	else
 		/* The ids current_input scores; when every source is rejected
 		 * it scores none, and the latest of each source is meant. */
-		rc = store_each(st, d,
-				"WITH c AS (SELECT observation_ids AS ids FROM current_input "
-				"WHERE year = ?1 AND commune_code = ?2 AND variable = ?3) "
-				"SELECT v.id FROM source_value v, c "
-				"WHERE v.year = ?1 AND v.commune_code = ?2 AND v.variable = ?3 "
-				"AND (c.ids IS NULL OR instr(',' || c.ids || ',', ',' || v.id || ',') > 0) "
-				"ORDER BY v.id",
-				take_id, &l, NULL,
-				STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code),
-					   STORE_TEXT(variable)));
+		rc = store_each(
+			st, d,
+			"WITH c AS (SELECT observation_ids AS ids FROM current_input "
+			"WHERE year = ?1 AND commune_code = ?2 AND variable = ?3) "
+			"SELECT v.id FROM source_value v, c "
+			"WHERE v.year = ?1 AND v.commune_code = ?2 AND v.variable = ?3 "
+			"AND (c.ids IS NULL OR instr(',' || c.ids || ',', ',' || v.id || ',') > 0) "
+			"ORDER BY v.id",
+			take_id, &l, NULL,
+			STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code),
+				   STORE_TEXT(variable)));
 	if (rc) {
 		free(l.items);
 		l.items = NULL;
@@ -101,8 +101,8 @@ dti_err store_appraisal_find(staging *st, int year, const char *commune_code,
 	return rc;
 }
 
-dti_err store_disagreement_tolerance_set(staging *st, const char *absolute,
-					 const char *relative, dti_diag *d)
+dti_err store_disagreement_tolerance_set(staging *st, const char *absolute, const char *relative,
+					 dti_diag *d)
 {
 	dti_err rc = store_run(st, d,
 			       "INSERT INTO meta(key, value) VALUES ('disagreement_absolute', ?1), "
@@ -131,9 +131,8 @@ static dti_err each_item(void *ctx, const store_row *r, dti_diag *d)
 	return w->fn(w->ctx, &it);
 }
 
-dti_err store_appraisal_each(staging *st, int year, const char *commune_code,
-			     const char *variable, bool pending, store_appraisal_item_fn fn,
-			     void *ctx, dti_diag *d)
+dti_err store_appraisal_each(staging *st, int year, const char *commune_code, const char *variable,
+			     bool pending, store_appraisal_item_fn fn, void *ctx, dti_diag *d)
 {
 	item_walk w = {fn, ctx};
 
@@ -145,8 +144,8 @@ dti_err store_appraisal_each(staging *st, int year, const char *commune_code,
 			  "AND (?3 IS NULL OR v.variable = ?3) AND (?4 = 0 OR v.state = 'raw') "
 			  "ORDER BY v.commune_code, v.variable, s.name",
 			  each_item, &w, NULL,
-			  STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code), STORE_TEXT(variable),
-				     STORE_INT(pending)));
+			  STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code),
+				     STORE_TEXT(variable), STORE_INT(pending)));
 }
 
 typedef struct disagreement_walk {
@@ -158,8 +157,8 @@ static dti_err each_disagreement(void *ctx, const store_row *r, dti_diag *d)
 {
 	const disagreement_walk *w = ctx;
 	store_disagreement it = {
-		store_text(r, 0), store_text(r, 1), store_text(r, 2), store_text(r, 3),
-		store_text(r, 4), store_text(r, 5), store_text(r, 6), store_text(r, 7),
+		store_text(r, 0), store_text(r, 1), store_text(r, 2),  store_text(r, 3),
+		store_text(r, 4), store_text(r, 5), store_text(r, 6),  store_text(r, 7),
 		store_text(r, 8), store_text(r, 9), store_text(r, 10),
 	};
 

@@ -32,8 +32,7 @@ dti_err store_observation_variable(staging *st, int64_t obs_id, char **variable,
 
 /* Inserts one act (inside the caller's transaction); *id (may be NULL)
  * receives its id.  On error d reads "cannot store the appraisal: …". */
-dti_err store_appraisal_add(staging *st, const store_appraisal_act *act, int64_t *id,
-			    dti_diag *d);
+dti_err store_appraisal_add(staging *st, const store_appraisal_act *act, int64_t *id, dti_diag *d);
 
 /* Whether observation id is its source's latest value (source_value);
  * *latest is true when it cannot be told (no such observation row). */
@@ -44,14 +43,13 @@ dti_err store_observation_is_latest(staging *st, int64_t id, bool *latest, dti_d
  * the latest of each source), in id order; with a source name, that
  * source's latest.  *ids is malloc'd (caller frees; NULL when *n is 0).
  * On error *ids is NULL and d reads "cannot read observations: …". */
-dti_err store_appraisal_find(staging *st, int year, const char *commune_code,
-			     const char *variable, const char *source, int64_t **ids, size_t *n,
-			     dti_diag *d);
+dti_err store_appraisal_find(staging *st, int year, const char *commune_code, const char *variable,
+			     const char *source, int64_t **ids, size_t *n, dti_diag *d);
 
 /* Writes the disagreement tolerance (as the texts the view casts) into
  * meta.  On error d reads "cannot store the tolerance: …". */
-dti_err store_disagreement_tolerance_set(staging *st, const char *absolute,
-					 const char *relative, dti_diag *d);
+dti_err store_disagreement_tolerance_set(staging *st, const char *absolute, const char *relative,
+					 dti_diag *d);
 
 /* One row of the appraisal queue: a source's latest value of a variable.
  * Every text is "" for SQL NULL; id_text is the id as SQLite writes it.
@@ -67,9 +65,8 @@ typedef dti_err (*store_appraisal_item_fn)(void *ctx, const store_appraisal_item
  * commune, variable and source; commune_code "" for every commune,
  * variable NULL for every variable, pending for only those still 'raw'.
  * A non-zero return of fn stops the walk and is returned. */
-dti_err store_appraisal_each(staging *st, int year, const char *commune_code,
-			     const char *variable, bool pending, store_appraisal_item_fn fn,
-			     void *ctx, dti_diag *d);
+dti_err store_appraisal_each(staging *st, int year, const char *commune_code, const char *variable,
+			     bool pending, store_appraisal_item_fn fn, void *ctx, dti_diag *d);
 
 /* One row of the view `disagreement`, every column as the text SQLite
  * gives ("" for NULL).  Borrowed: valid only inside the callback. */

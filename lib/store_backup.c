@@ -44,7 +44,8 @@ dti_err store_backup_quick_check(const char *path, dti_diag *d)
 	}
 	res = (const char *)sqlite3_column_text(s, 0);
 	if (!res || strcmp(res, "ok") != 0)
-		rc = diag_set(d, DTI_EDB, "%s: backup fails quick_check: %s", path, res ? res : "?");
+		rc = diag_set(d, DTI_EDB, "%s: backup fails quick_check: %s", path,
+			      res ? res : "?");
 out:
 	sqlite3_finalize(s);
 	sqlite3_close(db);

@@ -21,9 +21,8 @@ static dti_err each_value(void *ctx, const store_row *r, dti_diag *d)
 	return w->fn(w->ctx, &v);
 }
 
-dti_err store_form_prefill_each(staging *st, int year, const char *commune_code,
-				const char *source, store_form_value_fn fn, void *ctx,
-				dti_diag *d)
+dti_err store_form_prefill_each(staging *st, int year, const char *commune_code, const char *source,
+				store_form_value_fn fn, void *ctx, dti_diag *d)
 {
 	value_walk w = {fn, ctx};
 
@@ -75,14 +74,15 @@ dti_err store_form_put_contacts(staging *st, int64_t run_id, const char *commune
 
 	for (int i = 0; !rc && i < CONTACT_ROLES; i++) {
 		const form_contact *c = &contacts[i];
-		rc = store_run(st, d,
-			       "INSERT INTO commune_contact(commune_code, year, role, name, unit, position, "
-			       "phone, email, run_id, submitted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-			       STORE_ARGS(STORE_TEXT(commune_code), STORE_INT(year),
-					  STORE_TEXT(form_contact_role(i)), STORE_TEXT(c->name),
-					  STORE_TEXT(c->unit), STORE_TEXT(c->position),
-					  STORE_TEXT(c->phone), STORE_TEXT(c->email), STORE_INT(run_id),
-					  STORE_TEXT(at)));
+		rc = store_run(
+			st, d,
+			"INSERT INTO commune_contact(commune_code, year, role, name, unit, position, "
+			"phone, email, run_id, submitted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+			STORE_ARGS(STORE_TEXT(commune_code), STORE_INT(year),
+				   STORE_TEXT(form_contact_role(i)), STORE_TEXT(c->name),
+				   STORE_TEXT(c->unit), STORE_TEXT(c->position),
+				   STORE_TEXT(c->phone), STORE_TEXT(c->email), STORE_INT(run_id),
+				   STORE_TEXT(at)));
 		if (rc)
 			rc = store_db_failed(st, d, "cannot store the contact block");
 	}
@@ -106,12 +106,12 @@ dti_err store_current_num(staging *st, int year, const char *commune_code, const
 {
 	double v = 0;
 	bool got = false;
-	dti_err rc = store_double(st, d,
-				  "SELECT num FROM current_input WHERE year = ?1 AND commune_code = ?2 "
-				  "AND variable = ?3 AND num IS NOT NULL",
-				  &v, &got,
-				  STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code),
-					     STORE_TEXT(variable)));
+	dti_err rc = store_double(
+		st, d,
+		"SELECT num FROM current_input WHERE year = ?1 AND commune_code = ?2 "
+		"AND variable = ?3 AND num IS NOT NULL",
+		&v, &got,
+		STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code), STORE_TEXT(variable)));
 
 	*num = rc || !got ? 0 : v;
 	*found = !rc && got;

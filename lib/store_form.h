@@ -26,9 +26,8 @@ typedef dti_err (*store_form_value_fn)(void *ctx, const store_form_value *v);
  * this year's form source `source` that were not rejected, so that a later
  * call for the same variable overrides an earlier one.  A non-zero return
  * of fn stops the walk and is returned. */
-dti_err store_form_prefill_each(staging *st, int year, const char *commune_code,
-				const char *source, store_form_value_fn fn, void *ctx,
-				dti_diag *d);
+dti_err store_form_prefill_each(staging *st, int year, const char *commune_code, const char *source,
+				store_form_value_fn fn, void *ctx, dti_diag *d);
 
 /* The contact block in force for a commune in `year`: for each role, the
  * latest given in that year or before.  out[] must be zeroed or hold owned
@@ -71,9 +70,9 @@ dti_err store_current_each(staging *st, int year, store_current_fn fn, void *ctx
 
 /* What a commune's form source holds for a year. */
 typedef struct store_form_submissions {
-	long count;           /* 'ok' runs */
-	char *last;           /* latest finished_at, malloc'd; NULL when none */
-	bool forced;          /* any stored after the deadline */
+	long count;  /* 'ok' runs */
+	char *last;  /* latest finished_at, malloc'd; NULL when none */
+	bool forced; /* any stored after the deadline */
 } store_form_submissions;
 
 /* The 'ok' runs of source `source` for `year` into *out, which the caller

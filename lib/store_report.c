@@ -36,7 +36,9 @@ dti_err store_report_score_of(staging *st, int64_t run_id, const char *commune_c
 		"WHERE s.scoring_run_id = ?1 AND s.commune_code = ?2 AND s.item = ?3";
 
 	memset(out, 0, sizeof *out);
-	return store_first(st, d, sql, take_score, out, found, STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code), STORE_TEXT(item)));
+	return store_first(
+		st, d, sql, take_score, out, found,
+		STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code), STORE_TEXT(item)));
 }
 
 void store_report_score_free(store_report_score *s)
@@ -90,11 +92,11 @@ void store_report_inputs_free(store_report_inputs *l)
 
 /* An observation as explain shows it: the columns of OBSERVATION_ROW,
  * then a WHERE on o (the observation) or st (its state). */
-#define OBSERVATION_ROW                                                                            \
-	"SELECT o.id, o.value, src.name, src.kind, o.run_id, o.observed_at, "                      \
-	"coalesce(r.input, ''), st.state, coalesce(st.appraised_by, ''), "                         \
-	"coalesce(st.appraisal_reason, ''), st.value, coalesce(o.proof_url, '') "                  \
-	"FROM observation o JOIN source src ON src.id = o.source_id "                              \
+#define OBSERVATION_ROW                                                           \
+	"SELECT o.id, o.value, src.name, src.kind, o.run_id, o.observed_at, "     \
+	"coalesce(r.input, ''), st.state, coalesce(st.appraised_by, ''), "        \
+	"coalesce(st.appraisal_reason, ''), st.value, coalesce(o.proof_url, '') " \
+	"FROM observation o JOIN source src ON src.id = o.source_id "             \
 	"JOIN run r ON r.id = o.run_id JOIN observation_state st ON st.id = o.id "
 
 static void read_obs(const store_row *r, store_report_obs *o)
@@ -127,7 +129,8 @@ dti_err store_report_observation(staging *st, int64_t id, store_report_obs *out,
 				 dti_diag *d)
 {
 	memset(out, 0, sizeof *out);
-	return store_first(st, d, OBSERVATION_ROW "WHERE o.id = ?1", take_obs, out, found, STORE_ARGS(STORE_INT(id)));
+	return store_first(st, d, OBSERVATION_ROW "WHERE o.id = ?1", take_obs, out, found,
+			   STORE_ARGS(STORE_INT(id)));
 }
 
 void store_report_obs_free(store_report_obs *o)
@@ -156,15 +159,16 @@ static dti_err take_obs_item(void *ctx, const store_row *r, dti_diag *d)
 	return DTI_EOK;
 }
 
-dti_err store_report_rejected(staging *st, int year, const char *commune_code,
-			      const char *variable, store_report_obs_list *out, dti_diag *d)
+dti_err store_report_rejected(staging *st, int year, const char *commune_code, const char *variable,
+			      store_report_obs_list *out, dti_diag *d)
 {
 	memset(out, 0, sizeof *out);
-	return store_each(st, d,
-			  OBSERVATION_ROW "WHERE st.year = ?1 AND st.commune_code = ?2 "
-					  "AND st.variable = ?3 AND st.state = 'rejected' ORDER BY o.id",
-			  take_obs_item, out, NULL,
-			  STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code), STORE_TEXT(variable)));
+	return store_each(
+		st, d,
+		OBSERVATION_ROW "WHERE st.year = ?1 AND st.commune_code = ?2 "
+				"AND st.variable = ?3 AND st.state = 'rejected' ORDER BY o.id",
+		take_obs_item, out, NULL,
+		STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code), STORE_TEXT(variable)));
 }
 
 void store_report_obs_list_free(store_report_obs_list *l)
@@ -195,10 +199,11 @@ dti_err store_report_ratio_range(staging *st, int64_t run_id, const char *item, 
 				 double *max, dti_diag *d)
 {
 	range g = {NAN, NAN};
-	dti_err rc = store_each(st, d,
-				"SELECT min(ratio), max(ratio) FROM score WHERE scoring_run_id = ?1 "
-				"AND item = ?2 AND ratio IS NOT NULL",
-				take_range, &g, NULL, STORE_ARGS(STORE_INT(run_id), STORE_TEXT(item)));
+	dti_err rc =
+		store_each(st, d,
+			   "SELECT min(ratio), max(ratio) FROM score WHERE scoring_run_id = ?1 "
+			   "AND item = ?2 AND ratio IS NOT NULL",
+			   take_range, &g, NULL, STORE_ARGS(STORE_INT(run_id), STORE_TEXT(item)));
 
 	*min = g.min;
 	*max = g.max;
@@ -219,8 +224,7 @@ static dti_err take_total(void *ctx, const store_row *r, dti_diag *d)
 	return DTI_EOK;
 }
 
-dti_err store_report_totals_of(staging *st, int64_t run_id, store_report_totals *out,
-			       dti_diag *d)
+dti_err store_report_totals_of(staging *st, int64_t run_id, store_report_totals *out, dti_diag *d)
 {
 	static const char sql[] =
 		"SELECT s.commune_code, coalesce(c.name, ''), s.max_points, s.fraction, s.flags "

@@ -35,8 +35,8 @@ void store_report_score_free(store_report_score *s);
 /* One stored input of a commune in a scoring run. */
 typedef struct store_report_input {
 	char *variable;
-	char *value;           /* NULL when none */
-	double num;            /* NaN when none */
+	char *value; /* NULL when none */
+	double num;  /* NaN when none */
 	char *state;
 	char *observation_ids; /* comma-separated, in the order scored; NULL when none */
 } store_report_input;
@@ -59,12 +59,12 @@ typedef struct store_report_obs {
 	char *source, *source_kind;
 	int64_t run_id;
 	char *observed_at;
-	char *input;         /* file or URL read, "" when none */
-	char *state;         /* raw, verified, corrected, rejected */
-	char *appraised_by;  /* "" when none */
-	char *reason;        /* "" when none */
-	char *state_value;   /* value after appraisal */
-	char *proof_url;     /* "" when none; escape before display */
+	char *input;        /* file or URL read, "" when none */
+	char *state;        /* raw, verified, corrected, rejected */
+	char *appraised_by; /* "" when none */
+	char *reason;       /* "" when none */
+	char *state_value;  /* value after appraisal */
+	char *proof_url;    /* "" when none; escape before display */
 } store_report_obs;
 
 typedef struct store_report_obs_list {
@@ -80,8 +80,8 @@ void store_report_obs_free(store_report_obs *o);
 
 /* The rejected observations of a commune's variable in a year, by id.
  * Caller frees *out with store_report_obs_list_free, also on error. */
-dti_err store_report_rejected(staging *st, int year, const char *commune_code,
-			      const char *variable, store_report_obs_list *out, dti_diag *d);
+dti_err store_report_rejected(staging *st, int year, const char *commune_code, const char *variable,
+			      store_report_obs_list *out, dti_diag *d);
 void store_report_obs_list_free(store_report_obs_list *l);
 
 /* The smallest and largest ratio of `item` over the communes of a scoring
@@ -106,8 +106,7 @@ typedef struct store_report_totals {
 
 /* The TOTAL row of every commune of a scoring run, by code.  Caller frees
  * *out with store_report_totals_free, also on error. */
-dti_err store_report_totals_of(staging *st, int64_t run_id, store_report_totals *out,
-			       dti_diag *d);
+dti_err store_report_totals_of(staging *st, int64_t run_id, store_report_totals *out, dti_diag *d);
 void store_report_totals_free(store_report_totals *l);
 
 /* The latest 'ok' scoring run of the most recent year before `year`, or

@@ -13,8 +13,8 @@
 
 /* ---- scoring runs ---- */
 
-#define RUN_COLUMNS                                                                                \
-	"r.id, r.year, r.mode, r.status, r.started_at, coalesce(r.finished_at, ''), r.communes, "  \
+#define RUN_COLUMNS                                                                               \
+	"r.id, r.year, r.mode, r.status, r.started_at, coalesce(r.finished_at, ''), r.communes, " \
 	"r.framework_sha256, coalesce(r.input_sha256, '')"
 
 typedef struct run_read {
@@ -108,10 +108,11 @@ dti_err store_scoring_run_start(staging *st, int year, const char *framework_sha
 dti_err store_scoring_run_finish(staging *st, int64_t id, const char *finished_at,
 				 const char *input_sha256, dti_diag *d)
 {
-	return store_run(st, d,
-			 "UPDATE scoring_run SET status = 'ok', finished_at = ?2, input_sha256 = ?3 "
-			 "WHERE id = ?1",
-			 STORE_ARGS(STORE_INT(id), STORE_TEXT(finished_at), STORE_TEXT(input_sha256)));
+	return store_run(
+		st, d,
+		"UPDATE scoring_run SET status = 'ok', finished_at = ?2, input_sha256 = ?3 "
+		"WHERE id = ?1",
+		STORE_ARGS(STORE_INT(id), STORE_TEXT(finished_at), STORE_TEXT(input_sha256)));
 }
 
 /* ---- the inputs a run reads ---- */
@@ -229,8 +230,7 @@ dti_err store_scores_put(staging *st, int64_t run_id, size_t n_communes, size_t 
 	size_t per_stmt = per;
 	dti_err rc;
 
-	if (per_stmt * SCORE_COLS >
-	    (size_t)sqlite3_limit(st->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1))
+	if (per_stmt * SCORE_COLS > (size_t)sqlite3_limit(st->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1))
 		per_stmt = 1;
 	rc = prepare_score_insert(st, per_stmt, run_id, &ins, d);
 	/* Commune after commune, in the caller's order (code order keeps the
@@ -274,8 +274,7 @@ static dti_err take_score(void *ctx, const store_row *r, dti_diag *d)
 	return sr->fn(sr->ctx, &s, d);
 }
 
-dti_err store_scores_each(staging *st, int64_t run_id, store_score_fn fn, void *ctx,
-			  dti_diag *d)
+dti_err store_scores_each(staging *st, int64_t run_id, store_score_fn fn, void *ctx, dti_diag *d)
 {
 	static const char sql[] =
 		"SELECT s.commune_code, coalesce(c.name, s.commune_code), s.item, s.points, "

@@ -23,13 +23,13 @@
 typedef struct store_scoring_run {
 	int64_t id;
 	int year;
-	char mode[16];             /* "provisional" or "official" */
-	char status[16];           /* "running", "ok" or "failed" */
+	char mode[16];   /* "provisional" or "official" */
+	char status[16]; /* "running", "ok" or "failed" */
 	char started_at[32];
-	char finished_at[32];      /* "" while running */
-	int64_t communes;          /* communes scored */
+	char finished_at[32]; /* "" while running */
+	int64_t communes;     /* communes scored */
 	char framework_sha256[65];
-	char input_sha256[65];     /* fingerprint of its inputs; "" when none */
+	char input_sha256[65]; /* fingerprint of its inputs; "" when none */
 } store_scoring_run;
 
 /* The latest successful ('ok') scoring run of `year` into *out; *found says
@@ -90,9 +90,9 @@ typedef struct store_score {
 	const char *item;         /* indicator or pillar id, or "TOTAL" */
 	const char *level;        /* "indicator", "pillar" or "total" */
 	double points, max_points, fraction;
-	double ratio;             /* NaN: NULL */
-	const char *flags;        /* flag words; "" for none */
-	int64_t rank;             /* 0: NULL (only totals have one) */
+	double ratio;      /* NaN: NULL */
+	const char *flags; /* flag words; "" for none */
+	int64_t rank;      /* 0: NULL (only totals have one) */
 } store_score;
 
 /* Fills rows[0 .. per-1] with the scores of the run's commune number
@@ -110,8 +110,7 @@ typedef dti_err (*store_score_fn)(void *ctx, const store_score *s, dti_diag *d);
 
 /* Calls fn for every score row of run `run_id`, communes by rank then code
  * (commune_name filled). */
-dti_err store_scores_each(staging *st, int64_t run_id, store_score_fn fn, void *ctx,
-			  dti_diag *d);
+dti_err store_scores_each(staging *st, int64_t run_id, store_score_fn fn, void *ctx, dti_diag *d);
 
 /* One input of a scoring run as the score_input view shows it.  Pointers
  * are valid during the callback only. */
@@ -138,7 +137,7 @@ typedef struct store_input_observation {
 	const char *value, *state;        /* after appraisal */
 	const char *source, *source_kind; /* source.name, source.kind */
 	const char *observed_at;
-	const char *input;                /* file or URL read; "" when none */
+	const char *input; /* file or URL read; "" when none */
 	const char *proof_url, *note;
 	const char *appraised_by, *appraisal_reason;
 } store_input_observation;

@@ -69,8 +69,8 @@ static dti_err take_name(void *ctx, const store_row *r, dti_diag *d)
 dti_err store_source_names_list(staging *st, store_source_names *out, dti_diag *d)
 {
 	memset(out, 0, sizeof *out);
-	return store_each(st, d, "SELECT name, kind FROM source ORDER BY name", take_name, out, NULL,
-			  STORE_NOARGS);
+	return store_each(st, d, "SELECT name, kind FROM source ORDER BY name", take_name, out,
+			  NULL, STORE_NOARGS);
 }
 
 void store_source_names_free(store_source_names *l)
@@ -208,8 +208,7 @@ static dti_err take_nightly(void *ctx, const store_row *r, dti_diag *d)
 	return DTI_EOK;
 }
 
-dti_err store_nightly_latest(staging *st, int year, store_nightly *out, bool *found,
-			     dti_diag *d)
+dti_err store_nightly_latest(staging *st, int year, store_nightly *out, bool *found, dti_diag *d)
 {
 	static const char sql[] =
 		"SELECT id, status, coalesce(exit_code, -1), started_at, coalesce(finished_at, ''), "
@@ -271,16 +270,17 @@ dti_err store_nightly_open(staging *st, int year, const char *only, const char *
 			   dti_diag *d)
 {
 	bool found = false;
-	dti_err rc = store_run(st, d,
-			       "UPDATE nightly_run SET status = 'interrupted' WHERE status = 'running'",
-			       STORE_NOARGS);
+	dti_err rc = store_run(
+		st, d, "UPDATE nightly_run SET status = 'interrupted' WHERE status = 'running'",
+		STORE_NOARGS);
 
 	if (rc)
 		return diag_set(d, DTI_EDB, "%s: %s", st->path, sqlite3_errmsg(st->db));
 	rc = store_int64(st, d,
 			 "INSERT INTO nightly_run(year, only_source, started_at, status) "
 			 "VALUES (?1, ?2, ?3, 'running') RETURNING id",
-			 id, &found, STORE_ARGS(STORE_INT(year), STORE_TEXT(only), STORE_TEXT(now)));
+			 id, &found,
+			 STORE_ARGS(STORE_INT(year), STORE_TEXT(only), STORE_TEXT(now)));
 	if (rc || !found)
 		return diag_set(d, DTI_EDB, "%s: cannot record the nightly run: %s", st->path,
 				sqlite3_errmsg(st->db));
@@ -293,8 +293,7 @@ static const char *or_null(const char *s)
 	return s && *s ? s : NULL;
 }
 
-dti_err store_nightly_close(staging *st, const store_nightly_end *e, const char *now,
-			    dti_diag *d)
+dti_err store_nightly_close(staging *st, const store_nightly_end *e, const char *now, dti_diag *d)
 {
 	static const char sql[] =
 		"UPDATE nightly_run SET finished_at = ?2, status = ?3, exit_code = ?4, sources_ok = ?5, "
@@ -302,13 +301,13 @@ dti_err store_nightly_close(staging *st, const store_nightly_end *e, const char 
 		"scoring_run_id = (SELECT id FROM latest_scoring_run WHERE year = nightly_run.year), "
 		"published_at = CASE WHEN ?8 IS NOT NULL THEN ?2 END, publish_program = ?8, backup_file = ?9, "
 		"summary = ?10 WHERE id = ?1";
-	dti_err rc = store_run(st, d, sql,
-			       STORE_ARGS(STORE_INT(e->id), STORE_TEXT(now), STORE_TEXT(e->status),
-					  STORE_INT(e->exit_code), STORE_INT(e->ok),
-					  STORE_INT(e->failed), STORE_TEXT(or_null(e->failed_sources)),
-					  STORE_TEXT(or_null(e->published)),
-					  STORE_TEXT(or_null(e->backup)),
-					  STORE_TEXT(or_null(e->summary))));
+	dti_err rc = store_run(
+		st, d, sql,
+		STORE_ARGS(STORE_INT(e->id), STORE_TEXT(now), STORE_TEXT(e->status),
+			   STORE_INT(e->exit_code), STORE_INT(e->ok), STORE_INT(e->failed),
+			   STORE_TEXT(or_null(e->failed_sources)),
+			   STORE_TEXT(or_null(e->published)), STORE_TEXT(or_null(e->backup)),
+			   STORE_TEXT(or_null(e->summary))));
 
 	if (rc)
 		return diag_set(d, DTI_EDB, "%s: cannot record the nightly run: %s", st->path,

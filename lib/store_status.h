@@ -24,7 +24,7 @@ typedef struct store_freshness {
 	char *last_success; /* finished time of its latest 'ok' or 'unchanged' run */
 	double age_hours;   /* hours since last_success, unrounded */
 	double max_age_hours;
-	char *last_error;   /* error of its latest failed run */
+	char *last_error; /* error of its latest failed run */
 } store_freshness;
 
 /* The freshness of source `name`; *found false (and *out all NULL/NaN) for a
@@ -69,7 +69,7 @@ void store_source_states_free(store_source_states *l);
 
 typedef struct store_run_row {
 	int64_t id;
-	char *source;   /* "" for a run without a source */
+	char *source; /* "" for a run without a source */
 	char *program, *status, *started_at;
 	char *finished_at; /* "" while running */
 	int64_t read, stored, skipped, rejected;
@@ -87,7 +87,6 @@ typedef struct store_run_rows {
 dti_err store_runs_latest(staging *st, int64_t limit, store_run_rows *out, dti_diag *d);
 void store_run_rows_free(store_run_rows *l);
 
-
 /* ---- the nightly run's record ---------------------------------------- */
 
 typedef struct store_nightly {
@@ -102,8 +101,7 @@ typedef struct store_nightly {
 
 /* The latest nightly run of a year; *found false when none.  Caller frees
  * *out with store_nightly_free, also on error. */
-dti_err store_nightly_latest(staging *st, int year, store_nightly *out, bool *found,
-			     dti_diag *d);
+dti_err store_nightly_latest(staging *st, int year, store_nightly *out, bool *found, dti_diag *d);
 void store_nightly_free(store_nightly *n);
 
 typedef struct store_published {
@@ -136,7 +134,6 @@ typedef struct store_nightly_end {
 /* Records the end at `now`, with the year's latest 'ok' scoring run, and
  * the publication time when e->published names the program that
  * published.  DTI_ENOTFOUND when there is no nightly run e->id. */
-dti_err store_nightly_close(staging *st, const store_nightly_end *e, const char *now,
-			    dti_diag *d);
+dti_err store_nightly_close(staging *st, const store_nightly_end *e, const char *now, dti_diag *d);
 
 #endif

@@ -202,7 +202,8 @@ char *text_trim(char *s)
 	size_t n = strlen(s);
 	size_t start = 0;
 
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+	while (n > 0 &&
+	       (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
 		s[--n] = '\0';
 	while (s[start] == ' ' || s[start] == '\t')
 		start++;
@@ -250,8 +251,8 @@ static char *ascii_fold(const char *s)
  * that has no diacritics at all. */
 static size_t prefix_length(const char *folded)
 {
-	static const char *const marked[] = {"thị trấn ", "xã ", "phường ", "tt. ", "tt ",
-					     "p. ", NULL};
+	static const char *const marked[] = {"thị trấn ", "xã ", "phường ", "tt. ",
+					     "tt ",       "p. ", NULL};
 	static const char *const plain[] = {"thi tran ", "xa ", "phuong ", NULL};
 	bool ascii = true;
 

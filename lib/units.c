@@ -30,10 +30,10 @@ static long header_index(csv_reader *r, const char *const *names)
 
 dti_err units_load(const char *path, units **out, dti_diag *d)
 {
-	static const char *const cols[7][2] = {
-		{"province_code", NULL}, {"province_name", NULL}, {"district_code", NULL},
-		{"district_name", NULL}, {"commune_code", NULL}, {"commune_name", NULL},
-		{"commune_type", NULL}};
+	static const char *const cols[7][2] = {{"province_code", NULL}, {"province_name", NULL},
+					       {"district_code", NULL}, {"district_name", NULL},
+					       {"commune_code", NULL},  {"commune_name", NULL},
+					       {"commune_type", NULL}};
 	FILE *f = fopen(path, "rb");
 	csv_reader *r = NULL;
 	units *u = NULL;
@@ -195,8 +195,8 @@ dti_err commune_list_read_csv(const char *path, commune_list *out, dti_problems 
 		for (const char *c = code; *c; c++)
 			digits = digits && *c >= '0' && *c <= '9';
 		if (!digits)
-			problems_add(p, "%s:%ld: commune code '%s' is not a number", path, csv_line(r),
-				     code);
+			problems_add(p, "%s:%ld: commune code '%s' is not a number", path,
+				     csv_line(r), code);
 		else if (!text_check(name, strlen(name), TEXT_LINE, why))
 			problems_add(p, "%s:%ld: column 'name': %s", path, csv_line(r), why);
 		else
@@ -230,8 +230,8 @@ dti_err commune_list_check(commune_list *l, const units *u, const char *where, d
 		if (!strmap_put(&seen, e->code, (intptr_t)i))
 			problems_add(p, "%s: commune %s is listed twice", where, e->code);
 		if (!a) {
-			problems_add(p, "%s: unknown commune code %s (not in the national list)", where,
-				     e->code);
+			problems_add(p, "%s: unknown commune code %s (not in the national list)",
+				     where, e->code);
 			continue;
 		}
 		if (!text_check(e->name, strlen(e->name), TEXT_LINE, why)) {
@@ -242,8 +242,9 @@ dti_err commune_list_check(commune_list *l, const units *u, const char *where, d
 		} else {
 			char *k1 = text_name_key(e->name), *k2 = text_name_key(a->name);
 			if (!k1 || !k2 || strcmp(k1, k2) != 0)
-				problems_add(p, "%s: commune %s is '%s' in the national list, not '%s'",
-					     where, e->code, a->name, e->name);
+				problems_add(
+					p, "%s: commune %s is '%s' in the national list, not '%s'",
+					where, e->code, a->name, e->name);
 			free(k1);
 			free(k2);
 		}

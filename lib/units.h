@@ -47,8 +47,7 @@ const commune_entry *commune_list_find(const commune_list *l, const char *code);
 /* Reads a `code,name` CSV (header optional; columns may be named code /
  * commune_code and name / commune_name).  Every problem goes to p with file
  * and line; returns DTI_EINVALID when there was any. */
-dti_err commune_list_read_csv(const char *path, commune_list *out, dti_problems *p,
-			      dti_diag *d);
+dti_err commune_list_read_csv(const char *path, commune_list *out, dti_problems *p, dti_diag *d);
 
 /* Checks every entry against the catalogue: the code must exist (else the
  * problem names the code) and the name must be the catalogue's, compared

@@ -299,7 +299,8 @@ bool parse_nonneg_decimal(const char *s, char decimal_sep, double *out)
 	for (; *s && *s != ' ' && *s != '\t'; s++) {
 		if (*s >= '0' && *s <= '9') {
 			digits = true;
-		} else if ((*s == '.' || (decimal_sep == ',' && *s == ',')) && !seen_sep && digits) {
+		} else if ((*s == '.' || (decimal_sep == ',' && *s == ',')) && !seen_sep &&
+			   digits) {
 			seen_sep = true;
 		} else {
 			return false;
@@ -458,8 +459,7 @@ void output_abort(output_file *o)
 	memset(o, 0, sizeof *o);
 }
 
-static dti_err write_whole(const char *path, const void *data, size_t len, FILE *paths,
-			   dti_diag *d)
+static dti_err write_whole(const char *path, const void *data, size_t len, FILE *paths, dti_diag *d)
 {
 	output_file o;
 	dti_err rc = output_open(&o, path, d);
@@ -477,8 +477,7 @@ dti_err write_file_atomic(const char *path, const void *data, size_t len, dti_di
 	return write_whole(path, data, len, NULL, d);
 }
 
-dti_err write_output(const char *dir, const char *name, const strbuf *sb, FILE *paths,
-		     dti_diag *d)
+dti_err write_output(const char *dir, const char *name, const strbuf *sb, FILE *paths, dti_diag *d)
 {
 	char *path = xasprintf("%s/%s", dir, name);
 	dti_err rc = write_whole(path, sb->data ? sb->data : "", sb->len, paths, d);
@@ -492,12 +491,13 @@ dti_err make_dirs(const char *path, dti_diag *d)
 	char *p = xstrdup(path);
 	dti_err rc = DTI_EOK;
 
-	for (char *s = p + 1; ; s++) {
+	for (char *s = p + 1;; s++) {
 		if (*s == '/' || *s == '\0') {
 			char c = *s;
 			*s = '\0';
 			if (mkdir(p, 0775) != 0 && errno != EEXIST) {
-				rc = diag_set(d, DTI_EIO, "cannot create folder '%s': %s", p, strerror(errno));
+				rc = diag_set(d, DTI_EIO, "cannot create folder '%s': %s", p,
+					      strerror(errno));
 				break;
 			}
 			*s = c;

@@ -114,8 +114,7 @@ dti_err output_commit(output_file *o, FILE *paths, dti_diag *d);
 void output_abort(output_file *o);
 /* Writes sb into dir/name atomically and, when paths is not NULL, lists
  * the path written there (one per line). */
-dti_err write_output(const char *dir, const char *name, const strbuf *sb, FILE *paths,
-		     dti_diag *d);
+dti_err write_output(const char *dir, const char *name, const strbuf *sb, FILE *paths, dti_diag *d);
 /* Puts the folder new_dir in the place of path whole: its files and
  * folders synced, then swapped in one rename (renameat2 RENAME_EXCHANGE;
  * a plain rename when path does not exist) and the old folder removed, so

@@ -176,8 +176,8 @@ static void numeric_change(advice_change *c, const fw_variable *const *vars, siz
 
 /* Each kind's advice: the steps that earn what the indicator leaves, from
  * its inputs (lookup) and its result now (r, neither missing nor unusable). */
-typedef void (*adviser)(advice *a, const framework *fw, const fw_indicator *ind,
-			rule_lookup lookup, void *ctx, const advice_set *set, rule_result r);
+typedef void (*adviser)(advice *a, const framework *fw, const fw_indicator *ind, rule_lookup lookup,
+			void *ctx, const advice_set *set, rule_result r);
 
 static void advise_yesno(advice *a, const framework *fw, const fw_indicator *ind,
 			 rule_lookup lookup, void *ctx, const advice_set *set, rule_result r)
@@ -191,8 +191,8 @@ static void advise_yesno(advice *a, const framework *fw, const fw_indicator *ind
 	push_step(a, fw, ind, lookup, ctx, NULL, &s);
 }
 
-static void advise_tier(advice *a, const framework *fw, const fw_indicator *ind,
-			rule_lookup lookup, void *ctx, const advice_set *set, rule_result r)
+static void advise_tier(advice *a, const framework *fw, const fw_indicator *ind, rule_lookup lookup,
+			void *ctx, const advice_set *set, rule_result r)
 {
 	rule_value v = lookup(ctx, ind->variable);
 	double last = r.fraction;
@@ -253,8 +253,8 @@ static void advise_count_tiers(advice *a, const framework *fw, const fw_indicato
 
 /* One step per target ratio (increasing): the smallest numerator that
  * reaches it. */
-static void ratio_steps(advice *a, const framework *fw, const fw_indicator *ind,
-			rule_lookup lookup, void *ctx, const double *targets, size_t nt)
+static void ratio_steps(advice *a, const framework *fw, const fw_indicator *ind, rule_lookup lookup,
+			void *ctx, const double *targets, size_t nt)
 {
 	double num = 0, den = 0;
 	bool counts = all_counts(ind->numerator, ind->n_numerator);
@@ -336,7 +336,8 @@ static void advise_cross(advice *a, const framework *fw, const fw_indicator *ind
 		sum_present(ind->numerator, ind->n_numerator, lookup, ctx, &num);
 		sum_present(ind->denominator, ind->n_denominator, lookup, ctx, &den);
 		if (mx > 0)
-			n = smallest_numerator(mx, den, all_counts(ind->numerator, ind->n_numerator));
+			n = smallest_numerator(mx, den,
+					       all_counts(ind->numerator, ind->n_numerator));
 		else
 			n = num + 1.0;
 		numeric_change(&s.changes[0], ind->numerator, ind->n_numerator, num, n);
@@ -476,7 +477,8 @@ static const char *enum_label(const fw_variable *v, const char *word)
 		return "chưa có";
 	for (size_t i = 0; i < v->n_values; i++)
 		if (strcmp(v->values[i].value, word) == 0)
-			return v->values[i].label && *v->values[i].label ? v->values[i].label : word;
+			return v->values[i].label && *v->values[i].label ? v->values[i].label
+									 : word;
 	return word;
 }
 
@@ -487,7 +489,8 @@ static void put_change(strbuf *sb, const advice_change *c)
 
 	if (c->to_text) {
 		put_label(sb, v);
-		sb_appendf(sb, ": “%s” → “%s”", enum_label(v, c->from_text), enum_label(v, c->to_text));
+		sb_appendf(sb, ": “%s” → “%s”", enum_label(v, c->from_text),
+			   enum_label(v, c->to_text));
 		return;
 	}
 	if (c->n_vars == 1 && v->type == VAR_YESNO) {
@@ -517,8 +520,7 @@ void advice_text(const advice *a, const fw_indicator *ind, strbuf *sb)
 	char p[64], q[64];
 
 	switch (a->kind) {
-	case ADVICE_NONE:
-		return;
+	case ADVICE_NONE: return;
 	case ADVICE_SUPPLY:
 		if (a->flags & FLAG_REJECTED)
 			sb_appends(sb, "Số liệu bị từ chối khi thẩm định, cần nộp lại: ");
@@ -545,21 +547,23 @@ void advice_text(const advice *a, const fw_indicator *ind, strbuf *sb)
 			put_label(sb, a->vars[i]);
 		}
 		return;
-	case ADVICE_CHANGE:
-		break;
+	case ADVICE_CHANGE: break;
 	}
 	if (rule_kind_of(ind)->normalised && !isnan(a->best_x)) {
 		if (a->best_x > 0) {
 			if (ind->variable) {
 				advice_number(p, a->best_x, 2);
-				sb_appendf(sb, "Xã dẫn đầu%s%s%s có %s%s%s; ", a->best_name ? " (" : "",
-					   a->best_name ? a->best_name : "", a->best_name ? ")" : "", p,
-					   ind->variable->unit ? " " : "",
-					   ind->variable->unit ? ind->variable->unit : "");
+				sb_appendf(
+					sb, "Xã dẫn đầu%s%s%s có %s%s%s; ",
+					a->best_name ? " (" : "", a->best_name ? a->best_name : "",
+					a->best_name ? ")" : "", p, ind->variable->unit ? " " : "",
+					ind->variable->unit ? ind->variable->unit : "");
 			} else {
 				advice_number(p, a->best_x * 100.0, 1);
-				sb_appendf(sb, "Xã dẫn đầu%s%s%s đạt tỷ lệ %s%%; ", a->best_name ? " (" : "",
-					   a->best_name ? a->best_name : "", a->best_name ? ")" : "", p);
+				sb_appendf(sb, "Xã dẫn đầu%s%s%s đạt tỷ lệ %s%%; ",
+					   a->best_name ? " (" : "",
+					   a->best_name ? a->best_name : "",
+					   a->best_name ? ")" : "", p);
 			}
 		} else {
 			sb_appends(sb, "Chưa xã nào có giá trị lớn hơn 0; ");

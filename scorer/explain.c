@@ -24,8 +24,9 @@ static rule_value lookup(void *ctx, const fw_variable *v)
 
 static void print_observation(const store_report_obs *o, FILE *out)
 {
-	fprintf(out, "      observation %lld: %s from source '%s' (%s), run %lld, %s", (long long)o->id,
-		o->value, o->source, o->source_kind, (long long)o->run_id, o->observed_at);
+	fprintf(out, "      observation %lld: %s from source '%s' (%s), run %lld, %s",
+		(long long)o->id, o->value, o->source, o->source_kind, (long long)o->run_id,
+		o->observed_at);
 	if (*o->input)
 		fprintf(out, ", read from %s", o->input);
 	if (strcmp(o->state, "raw") != 0)
@@ -99,7 +100,8 @@ static void print_score(const scoring_run_info *run, const char *commune_code, c
 		fprintf(out, "%s: %s / %s points", item, a, b);
 		if (sc->has_rank)
 			fprintf(out, ", rank %d", (int)sc->rank);
-		fprintf(out, "\n%s is the sum of its indicators' points; explain each with its id.\n",
+		fprintf(out,
+			"\n%s is the sum of its indicators' points; explain each with its id.\n",
 			item);
 		return;
 	}
@@ -153,8 +155,10 @@ static dti_err print_inputs(staging *st, const scoring_run_info *run, const char
 		const fw_variable *v = &fw->variables[k];
 		if (!framework_indicator_uses(ind, v))
 			continue;
-		fprintf(out, "    %s = %s  [%s]%s\n", v->name, in->texts[k] ? in->texts[k] : "(none)",
-			in->states[k] ? in->states[k] : "missing", v->summed ? "  sum over sources" : "");
+		fprintf(out, "    %s = %s  [%s]%s\n", v->name,
+			in->texts[k] ? in->texts[k] : "(none)",
+			in->states[k] ? in->states[k] : "missing",
+			v->summed ? "  sum over sources" : "");
 		if (in->obs[k])
 			rc = print_observations(st, in->obs[k], out, d);
 		else if (in->states[k] && strcmp(in->states[k], "rejected") == 0)
@@ -194,8 +198,8 @@ dti_err explain_score(staging *st, const scoring_run_info *run, const char *comm
 	if (rc)
 		goto out;
 	if (!found) {
-		rc = diag_set(d, DTI_ENOTFOUND, "no score '%s' for commune %s in scoring run %lld", item,
-			      commune_code, (long long)run->id);
+		rc = diag_set(d, DTI_ENOTFOUND, "no score '%s' for commune %s in scoring run %lld",
+			      item, commune_code, (long long)run->id);
 		goto out;
 	}
 	print_score(run, commune_code, item, ind, &sc, out);

@@ -57,10 +57,11 @@ static void commune_lines(strbuf *sb, const results *r, const res_commune *c,
 		for (size_t i = pl->first; i < pl->first + pl->count; i++) {
 			const res_score *s = &c->indicators[i];
 			score_line(sb, year, c->code, t->name, fw->indicators[i].id, "indicator",
-				   fw->indicators[i].name, s->points, s->max, s->fraction, s->flags_text);
+				   fw->indicators[i].name, s->points, s->max, s->fraction,
+				   s->flags_text);
 		}
-		score_line(sb, year, c->code, t->name, pl->id, "pillar", pl->name, ps->points, ps->max,
-			   ps->fraction, ps->flags_text);
+		score_line(sb, year, c->code, t->name, pl->id, "pillar", pl->name, ps->points,
+			   ps->max, ps->fraction, ps->flags_text);
 	}
 	score_line(sb, year, c->code, t->name, "TOTAL", "total", "Tổng điểm", c->total,
 		   t->max_points, t->fraction, t->flags);
@@ -141,8 +142,8 @@ static dti_err write_ranking(const results *r, const export_options *o, const ch
 	return rc;
 }
 
-dti_err export_results(const results *r, const store_report_totals *totals,
-		       const export_options *o, FILE *paths, dti_diag *d)
+dti_err export_results(const results *r, const store_report_totals *totals, const export_options *o,
+		       FILE *paths, dti_diag *d)
 {
 	const char **names = xcalloc(r->n ? r->n : 1, sizeof *names);
 	dti_err rc = make_dirs(o->out_dir, d);

@@ -77,23 +77,27 @@ static json_t *commune_json(const results *r, size_t c, const rating_bands *band
 	json_object_set_new(jc, "total", json_real(rc->total));
 	json_object_set_new(jc, "rating_band", band ? json_string(band) : json_null());
 	for (size_t p = 0; p < fw->n_pillars; p++)
-		json_array_append_new(jp, json_pack("{s:s, s:f, s:f, s:o}", "id", fw->pillars[p].id, "points",
-						    rc->pillars[p].points, "max", fw->pillars[p].max,
-						    "flags", flags_array(rc->pillars[p].flags)));
+		json_array_append_new(jp, json_pack("{s:s, s:f, s:f, s:o}", "id", fw->pillars[p].id,
+						    "points", rc->pillars[p].points, "max",
+						    fw->pillars[p].max, "flags",
+						    flags_array(rc->pillars[p].flags)));
 	for (size_t i = 0; i < fw->n_indicators; i++) {
 		const res_score *s = &rc->indicators[i];
-		json_t *ind = json_pack("{s:s, s:s, s:f, s:f, s:f, s:o, s:o}", "id", fw->indicators[i].id,
-					"pillar", fw->pillars[fw->indicators[i].pillar].id, "points",
-					s->points, "max", s->max, "fraction", s->fraction, "ratio",
-					num_or_null(s->ratio), "flags", flags_array(s->flags));
+		json_t *ind =
+			json_pack("{s:s, s:s, s:f, s:f, s:f, s:o, s:o}", "id", fw->indicators[i].id,
+				  "pillar", fw->pillars[fw->indicators[i].pillar].id, "points",
+				  s->points, "max", s->max, "fraction", s->fraction, "ratio",
+				  num_or_null(s->ratio), "flags", flags_array(s->flags));
 		if (r->with_inputs) {
 			advice a;
 			results_advice(r, c, i, &a);
 			if (a.available > 0) {
 				sb_reset(t);
 				advice_text(&a, &fw->indicators[i], t);
-				json_object_set_new(ind, "points_available", json_real(a.available));
-				json_object_set_new(ind, "advice", json_string(t->len ? t->data : ""));
+				json_object_set_new(ind, "points_available",
+						    json_real(a.available));
+				json_object_set_new(ind, "advice",
+						    json_string(t->len ? t->data : ""));
 			}
 		}
 		json_array_append_new(ji, ind);
@@ -120,8 +124,8 @@ dti_err publish_json(const results *r, const rating_bands *bands, const char *ti
 	json_object_set_new(root, "title", json_string(title ? title : ""));
 	json_object_set_new(root, "year", json_integer(r->year));
 	json_object_set_new(root, "scoring_run",
-			    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)r->run_id, "mode", r->mode,
-				      "started_at", r->started_at));
+			    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)r->run_id, "mode",
+				      r->mode, "started_at", r->started_at));
 	json_object_set_new(jfw, "edition", json_string(fw->edition));
 	json_object_set_new(jfw, "title", json_string(fw->title));
 	json_object_set_new(jfw, "sha256", json_string(fw->sha256));
@@ -131,18 +135,20 @@ dti_err publish_json(const results *r, const rating_bands *bands, const char *ti
 		const fw_pillar *pl = &fw->pillars[p];
 		for (size_t i = pl->first; i < pl->first + pl->count; i++)
 			json_array_append_new(
-				inds, json_pack("{s:s, s:s, s:f, s:s}", "id", fw->indicators[i].id, "name",
-						fw->indicators[i].name, "max", fw->indicators[i].max, "rule",
+				inds, json_pack("{s:s, s:s, s:f, s:s}", "id", fw->indicators[i].id,
+						"name", fw->indicators[i].name, "max",
+						fw->indicators[i].max, "rule",
 						rule_kind_name(fw->indicators[i].kind)));
-		json_array_append_new(pillars, json_pack("{s:s, s:s, s:s, s:f, s:o}", "id", pl->id, "name",
-							 pl->name, "name_en", pl->name_en ? pl->name_en : "",
-							 "max", pl->max, "indicators", inds));
+		json_array_append_new(pillars,
+				      json_pack("{s:s, s:s, s:s, s:f, s:o}", "id", pl->id, "name",
+						pl->name, "name_en", pl->name_en ? pl->name_en : "",
+						"max", pl->max, "indicators", inds));
 	}
 	json_object_set_new(jfw, "pillars", pillars);
 	json_object_set_new(root, "framework", jfw);
 	for (size_t i = 0; bands && i < bands->n; i++)
-		json_array_append_new(jb, json_pack("{s:f, s:s}", "min", bands->items[i].min, "label",
-						    bands->items[i].label));
+		json_array_append_new(jb, json_pack("{s:f, s:s}", "min", bands->items[i].min,
+						    "label", bands->items[i].label));
 	json_object_set_new(root, "rating_bands", jb);
 	/* The communes are written one at a time, one a line, into the place
 	 * of this empty list: a whole tree for thousands of communes would
@@ -329,7 +335,7 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 		goto out;
 	}
 	/* The paths as they are now, under OUT/YEAR. */
-	for (line = listing; paths && line && *line; ) {
+	for (line = listing; paths && line && *line;) {
 		char *end = strchr(line, '\n');
 		size_t len = end ? (size_t)(end - line) : strlen(line);
 		if (len >= n && strncmp(line, stage, n) == 0)

@@ -36,7 +36,8 @@ dti_err report_bands_load(json_t *root, rating_bands *out, dti_diag *d)
 	if (!list || json_is_null(list))
 		return DTI_EOK;
 	if (!json_is_array(list))
-		return diag_set(d, DTI_ECONFIG, "\"rating_bands\" must be a list of {\"min\", \"label\"}");
+		return diag_set(d, DTI_ECONFIG,
+				"\"rating_bands\" must be a list of {\"min\", \"label\"}");
 	out->items = xcalloc(json_array_size(list) + 1, sizeof *out->items);
 	json_array_foreach(list, i, e)
 	{
@@ -44,10 +45,11 @@ dti_err report_bands_load(json_t *root, rating_bands *out, dti_diag *d)
 		const char *label = json_string_value(json_object_get(e, "label"));
 		if (!json_is_number(min) || !label || !*label || json_number_value(min) < 0) {
 			report_bands_free(out);
-			return diag_set(d, DTI_ECONFIG,
-					"\"rating_bands\" entry %zu: needs a \"min\" (a number >= 0) and a "
-					"non-empty \"label\"",
-					i + 1);
+			return diag_set(
+				d, DTI_ECONFIG,
+				"\"rating_bands\" entry %zu: needs a \"min\" (a number >= 0) and a "
+				"non-empty \"label\"",
+				i + 1);
 		}
 		out->items[out->n].min = json_number_value(min);
 		out->items[out->n].label = xstrdup(label);
@@ -58,7 +60,8 @@ dti_err report_bands_load(json_t *root, rating_bands *out, dti_diag *d)
 		if (out->items[i].min == out->items[i - 1].min) {
 			double m = out->items[i].min;
 			report_bands_free(out);
-			return diag_set(d, DTI_ECONFIG, "\"rating_bands\": two bands start at %g", m);
+			return diag_set(d, DTI_ECONFIG, "\"rating_bands\": two bands start at %g",
+					m);
 		}
 	return DTI_EOK;
 }
@@ -103,17 +106,18 @@ static void flag_words(strbuf *sb, unsigned flags, over_policy over)
 			continue;
 		sb_appends(sb, first ? "" : "; ");
 		sb_appends(sb, w[i].words ? w[i].words
-					  : over == OVER_CLAMP ? "tử số lớn hơn mẫu số (đã giới hạn ở 100%)"
-							       : "tử số lớn hơn mẫu số (tính 0 điểm)");
+			       : over == OVER_CLAMP ? "tử số lớn hơn mẫu số (đã giới hạn ở 100%)"
+						    : "tử số lớn hơn mẫu số (tính 0 điểm)");
 		first = false;
 	}
 }
 
 static const char *state_words(const char *state)
 {
-	static const char *const map[][2] = {{"raw", "chưa thẩm định"},    {"verified", "đã xác minh"},
-					     {"corrected", "đã hiệu chỉnh"},    {"rejected", "bị từ chối"},
-					     {"unverified", "chưa xác minh"},   {"missing", "thiếu"}};
+	static const char *const map[][2] = {
+		{"raw", "chưa thẩm định"},       {"verified", "đã xác minh"},
+		{"corrected", "đã hiệu chỉnh"},  {"rejected", "bị từ chối"},
+		{"unverified", "chưa xác minh"}, {"missing", "thiếu"}};
 	for (size_t i = 0; state && i < sizeof map / sizeof map[0]; i++)
 		if (strcmp(map[i][0], state) == 0)
 			return map[i][1];
@@ -187,8 +191,10 @@ static void page_start(strbuf *sb, const report_input *in, const char *heading)
 	char y[16];
 
 	snprintf(y, sizeof y, "%d", r->year);
-	sb_appends(sb, "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
-		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	sb_appends(
+		sb,
+		"<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
 	html_text(sb, heading);
 	sb_appends(sb, " — ");
 	html_text(sb, in->title);
@@ -217,14 +223,16 @@ static void page_end(strbuf *sb, const report_input *in)
 	const results *r = in->now;
 
 	/* No time of writing: publishing a run again gives the same pages. */
-	sb_appendf(sb, "</main>\n<footer>Lần chấm điểm số %lld (%s), bắt đầu lúc ", (long long)r->run_id,
+	sb_appendf(sb, "</main>\n<footer>Lần chấm điểm số %lld (%s), bắt đầu lúc ",
+		   (long long)r->run_id,
 		   strcmp(r->mode, "official") == 0 ? "chính thức" : "tạm tính");
 	html_text(sb, r->started_at);
 	sb_appends(sb, "; bộ chỉ số ");
 	html_text(sb, r->fw->edition);
 	sb_appends(sb, " — ");
 	html_text(sb, r->fw->title);
-	sb_appends(sb, ". Điểm làm tròn 2 chữ số thập phân khi hiển thị.</footer>\n</body>\n</html>\n");
+	sb_appends(sb,
+		   ". Điểm làm tròn 2 chữ số thập phân khi hiển thị.</footer>\n</body>\n</html>\n");
 }
 
 /* ---- charts (inline SVG) --------------------------------------------- */
@@ -267,19 +275,21 @@ static void chart_totals(strbuf *sb, const report_input *in)
 	/* Scale: 0, 25%, 50%, 75%, 100% of the framework's total. */
 	for (int k = 0; k <= 4; k++) {
 		double x = label_w + bar_w * k / 4.0;
-		sb_appendf(sb,
-			   "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#d5dce3\"/>"
-			   "<text x=\"%.1f\" y=\"18\" font-size=\"11\" text-anchor=\"middle\" "
-			   "fill=\"#5b6773\">%s</text>\n",
-			   x, top - 6, x, h - 24, x, num(b, r->fw->total * k / 4.0));
+		sb_appendf(
+			sb,
+			"<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#d5dce3\"/>"
+			"<text x=\"%.1f\" y=\"18\" font-size=\"11\" text-anchor=\"middle\" "
+			"fill=\"#5b6773\">%s</text>\n",
+			x, top - 6, x, h - 24, x, num(b, r->fw->total * k / 4.0));
 	}
 	for (size_t i = 0; in->bands && i < in->bands->n; i++) {
 		double x = label_w + bar_w * fmin(in->bands->items[i].min / r->fw->total, 1.0);
-		sb_appendf(sb,
-			   "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#0b4f8a\" "
-			   "stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" "
-			   "text-anchor=\"middle\" fill=\"#0b4f8a\">",
-			   x, top - 6, x, h - 24, x, h - 8);
+		sb_appendf(
+			sb,
+			"<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#0b4f8a\" "
+			"stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" "
+			"text-anchor=\"middle\" fill=\"#0b4f8a\">",
+			x, top - 6, x, h - 24, x, h - 8);
 		html_text(sb, in->bands->items[i].label);
 		sb_appends(sb, "</text>\n");
 	}
@@ -292,13 +302,16 @@ static void chart_totals(strbuf *sb, const report_input *in)
 		sb_appendf(sb, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" text-anchor=\"end\">",
 			   label_w - 8, y + 17);
 		html_text(sb, rc->name);
-		sb_appendf(sb,
-			   "</text><rect class=\"bar\" x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "
-			   "fill=\"%s\"><title>",
-			   label_w, y + 4, w, row - 8, colour);
+		sb_appendf(
+			sb,
+			"</text><rect class=\"bar\" x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "
+			"fill=\"%s\"><title>",
+			label_w, y + 4, w, row - 8, colour);
 		html_text(sb, rc->name);
-		sb_appendf(sb, ": %s</title></rect><text x=\"%.1f\" y=\"%.1f\" font-size=\"12\">%s</text>\n",
-			   num(b, rc->total), label_w + w + 6, y + 17, num(b, rc->total));
+		sb_appendf(
+			sb,
+			": %s</title></rect><text x=\"%.1f\" y=\"%.1f\" font-size=\"12\">%s</text>\n",
+			num(b, rc->total), label_w + w + 6, y + 17, num(b, rc->total));
 	}
 	sb_appends(sb, "</svg>\n");
 }
@@ -317,8 +330,9 @@ static void chart_heatmap(strbuf *sb, const report_input *in)
 		   "aria-label=\"Bản đồ nhiệt: điểm từng trụ cột theo %% điểm tối đa\">\n",
 		   w, h, w, h);
 	for (size_t p = 0; p < fw->n_pillars; p++) {
-		sb_appendf(sb, "<text x=\"%.1f\" y=\"22\" font-size=\"12\" font-weight=\"bold\" "
-			       "text-anchor=\"middle\">",
+		sb_appendf(sb,
+			   "<text x=\"%.1f\" y=\"22\" font-size=\"12\" font-weight=\"bold\" "
+			   "text-anchor=\"middle\">",
 			   label_w + cell * (double)p + cell / 2);
 		html_text(sb, fw->pillars[p].id);
 		sb_appends(sb, "<title>");
@@ -335,18 +349,20 @@ static void chart_heatmap(strbuf *sb, const report_input *in)
 		for (size_t p = 0; p < fw->n_pillars; p++) {
 			double f = rc->pillars[p].fraction;
 			heat_colour(colour, f);
-			sb_appendf(sb,
-				   "<rect class=\"cell\" x=\"%.1f\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" "
-				   "fill=\"%s\" stroke=\"#fff\"><title>",
-				   label_w + cell * (double)p, y, cell, row, colour);
+			sb_appendf(
+				sb,
+				"<rect class=\"cell\" x=\"%.1f\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" "
+				"fill=\"%s\" stroke=\"#fff\"><title>",
+				label_w + cell * (double)p, y, cell, row, colour);
 			html_text(sb, rc->name);
 			sb_appends(sb, " — ");
 			html_text(sb, fw->pillars[p].name);
 			sb_appendf(sb, ": %s / ", num(b, rc->pillars[p].points));
 			sb_appendf(sb, "%s</title></rect>", num(b, fw->pillars[p].max));
-			sb_appendf(sb,
-				   "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\">%s</text>\n",
-				   label_w + cell * (double)p + cell / 2, y + 18, pct(b, f));
+			sb_appendf(
+				sb,
+				"<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\">%s</text>\n",
+				label_w + cell * (double)p + cell / 2, y + 18, pct(b, f));
 		}
 	}
 	sb_appends(sb, "</svg>\n");
@@ -372,11 +388,12 @@ static void chart_pillars(strbuf *sb, const results *r, const res_commune *rc)
 		html_text(sb, fw->pillars[p].id);
 		sb_appends(sb, " ");
 		html_text(sb, fw->pillars[p].name);
-		sb_appendf(sb,
-			   "</text><rect x=\"%.0f\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" fill=\"#edf1f5\"/>"
-			   "<rect class=\"bar\" x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\"/>",
-			   label_w, y + 5, bar_w, row - 10, label_w, y + 5, bar_w * fmax(0, fmin(1, f)),
-			   row - 10, colour);
+		sb_appendf(
+			sb,
+			"</text><rect x=\"%.0f\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" fill=\"#edf1f5\"/>"
+			"<rect class=\"bar\" x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\"/>",
+			label_w, y + 5, bar_w, row - 10, label_w, y + 5,
+			bar_w * fmax(0, fmin(1, f)), row - 10, colour);
 		sb_appendf(sb, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"12\">%s / %s (%s)</text>\n",
 			   label_w + bar_w + 8, y + 18, num(b, rc->pillars[p].points),
 			   num(m, fw->pillars[p].max), pct(q, f));
@@ -426,13 +443,17 @@ static void district_page(strbuf *sb, const report_input *in)
 	sb_appendf(sb, "Kết quả %s.</p>\n",
 		   strcmp(r->mode, "official") == 0 ? "chính thức (chỉ tính số liệu đã xác minh)"
 						    : "tạm tính (gồm cả số liệu chưa thẩm định)");
-	sb_appends(sb, "<h2>Bảng xếp hạng</h2>\n<table id=\"ranking\" class=\"narrow\">\n<thead><tr><th class=\"n\">Hạng</th>"
-		       "<th>Xã, thị trấn</th><th class=\"n\">Tổng điểm</th>");
+	sb_appends(
+		sb,
+		"<h2>Bảng xếp hạng</h2>\n<table id=\"ranking\" class=\"narrow\">\n<thead><tr><th class=\"n\">Hạng</th>"
+		"<th>Xã, thị trấn</th><th class=\"n\">Tổng điểm</th>");
 	if (bands)
 		sb_appends(sb, "<th>Xếp loại</th>");
 	if (in->prev)
-		sb_appendf(sb, "<th class=\"n\">Thay đổi so với năm %d</th><th class=\"n\">Hạng năm %d</th>",
-			   in->prev->year, in->prev->year);
+		sb_appendf(
+			sb,
+			"<th class=\"n\">Thay đổi so với năm %d</th><th class=\"n\">Hạng năm %d</th>",
+			in->prev->year, in->prev->year);
 	sb_appends(sb, "</tr></thead>\n<tbody>\n");
 	for (size_t c = 0; c < r->n; c++) {
 		const res_commune *rc = &r->communes[c];
@@ -470,7 +491,9 @@ static void district_page(strbuf *sb, const report_input *in)
 	chart_totals(sb, in);
 	sb_appends(sb, "<h2>Điểm theo trụ cột (% điểm tối đa của trụ cột)</h2>\n");
 	chart_heatmap(sb, in);
-	sb_appends(sb, "<p class=\"muted\">Màu: đỏ là 0%, vàng 50%, xanh 100% điểm tối đa của trụ cột. ");
+	sb_appends(
+		sb,
+		"<p class=\"muted\">Màu: đỏ là 0%, vàng 50%, xanh 100% điểm tối đa của trụ cột. ");
 	for (size_t p = 0; p < r->fw->n_pillars; p++) {
 		sb_appends(sb, p ? " · " : "");
 		html_text(sb, r->fw->pillars[p].id);
@@ -478,10 +501,12 @@ static void district_page(strbuf *sb, const report_input *in)
 		html_text(sb, r->fw->pillars[p].name);
 		sb_appendf(sb, " (%s)", num(b, r->fw->pillars[p].max));
 	}
-	sb_appends(sb, "</p>\n<h2>Mức độ đầy đủ của số liệu đầu vào</h2>\n<table id=\"coverage\" class=\"narrow\">\n"
-		       "<thead><tr><th>Xã, thị trấn</th><th class=\"n\">Số liệu có</th>"
-		       "<th class=\"n\">Cần có</th><th class=\"n\">Tỷ lệ</th>"
-		       "<th class=\"n\">Chỉ số bị gắn cờ</th></tr></thead>\n<tbody>\n");
+	sb_appends(
+		sb,
+		"</p>\n<h2>Mức độ đầy đủ của số liệu đầu vào</h2>\n<table id=\"coverage\" class=\"narrow\">\n"
+		"<thead><tr><th>Xã, thị trấn</th><th class=\"n\">Số liệu có</th>"
+		"<th class=\"n\">Cần có</th><th class=\"n\">Tỷ lệ</th>"
+		"<th class=\"n\">Chỉ số bị gắn cờ</th></tr></thead>\n<tbody>\n");
 	for (size_t c = 0; c < r->n; c++) {
 		const res_commune *rc = &r->communes[c];
 		size_t have, used, flagged = 0;
@@ -492,9 +517,11 @@ static void district_page(strbuf *sb, const report_input *in)
 		html_text(sb, rc->code);
 		sb_appends(sb, "\">");
 		html_text(sb, rc->name);
-		sb_appendf(sb, "</a></td><td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%s</td>"
-			       "<td class=\"n\">%zu</td></tr>\n",
-			   have, used, pct(m, used ? (double)have / (double)used : 0), flagged);
+		sb_appendf(
+			sb,
+			"</a></td><td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%s</td>"
+			"<td class=\"n\">%zu</td></tr>\n",
+			have, used, pct(m, used ? (double)have / (double)used : 0), flagged);
 	}
 	sb_appends(sb, "</tbody>\n</table>\n");
 	page_end(sb, in);
@@ -539,11 +566,15 @@ static void where_the_points_are(strbuf *sb, const results *r, size_t c)
 		sb_appends(sb, "<p>Tất cả chỉ số đã đạt điểm tối đa.</p>\n");
 		goto out;
 	}
-	sb_appendf(sb, "<p>%zu chỉ số chưa đạt điểm tối đa, còn %s điểm; sắp xếp theo số điểm còn thiếu. "
-		       "Mỗi thay đổi đề xuất đã được tính lại theo đúng quy tắc chấm điểm.</p>\n",
-		   n, num(b, total));
-	sb_appends(sb, "<table id=\"gaps\">\n<thead><tr><th>Chỉ số</th><th class=\"n\">Điểm hiện tại</th>"
-		       "<th class=\"n\">Còn thiếu</th><th>Thay đổi cần có để đạt điểm</th></tr></thead>\n<tbody>\n");
+	sb_appendf(
+		sb,
+		"<p>%zu chỉ số chưa đạt điểm tối đa, còn %s điểm; sắp xếp theo số điểm còn thiếu. "
+		"Mỗi thay đổi đề xuất đã được tính lại theo đúng quy tắc chấm điểm.</p>\n",
+		n, num(b, total));
+	sb_appends(
+		sb,
+		"<table id=\"gaps\">\n<thead><tr><th>Chỉ số</th><th class=\"n\">Điểm hiện tại</th>"
+		"<th class=\"n\">Còn thiếu</th><th>Thay đổi cần có để đạt điểm</th></tr></thead>\n<tbody>\n");
 	for (size_t k = 0; k < n; k++) {
 		const fw_indicator *ind = &fw->indicators[gaps[k].ind];
 		sb_appends(sb, "<tr><td><a href=\"#i");
@@ -598,17 +629,21 @@ static void scorecard(strbuf *sb, const results *r, const res_commune *rc)
 	const framework *fw = r->fw;
 	char b[64], m[64], q[64];
 
-	sb_appends(sb, "<h2>Bảng điểm theo trụ cột và chỉ số</h2>\n<table id=\"scorecard\">\n"
-		       "<thead><tr><th>Chỉ số</th><th>Nội dung</th><th class=\"n\">Điểm / tối đa</th>"
-		       "<th class=\"n\">Tỷ lệ, giá trị</th><th>Ghi chú</th></tr></thead>\n<tbody>\n");
+	sb_appends(sb,
+		   "<h2>Bảng điểm theo trụ cột và chỉ số</h2>\n<table id=\"scorecard\">\n"
+		   "<thead><tr><th>Chỉ số</th><th>Nội dung</th><th class=\"n\">Điểm / tối đa</th>"
+		   "<th class=\"n\">Tỷ lệ, giá trị</th><th>Ghi chú</th></tr></thead>\n<tbody>\n");
 	for (size_t p = 0; p < fw->n_pillars; p++) {
 		const fw_pillar *pl = &fw->pillars[p];
 		sb_appends(sb, "<tr class=\"pillar\"><td>");
 		html_text(sb, pl->id);
 		sb_appends(sb, "</td><td>");
 		html_text(sb, pl->name);
-		sb_appendf(sb, "</td><td class=\"n\">%s / %s</td><td class=\"n\">%s</td><td></td></tr>\n",
-			   num(b, rc->pillars[p].points), num(m, pl->max), pct(q, rc->pillars[p].fraction));
+		sb_appendf(
+			sb,
+			"</td><td class=\"n\">%s / %s</td><td class=\"n\">%s</td><td></td></tr>\n",
+			num(b, rc->pillars[p].points), num(m, pl->max),
+			pct(q, rc->pillars[p].fraction));
 		for (size_t i = pl->first; i < pl->first + pl->count; i++) {
 			const fw_indicator *ind = &fw->indicators[i];
 			const res_score *s = &rc->indicators[i];
@@ -618,8 +653,8 @@ static void scorecard(strbuf *sb, const results *r, const res_commune *rc)
 			html_text(sb, ind->id);
 			sb_appends(sb, "</td><td>");
 			html_text(sb, ind->name);
-			sb_appendf(sb, "</td><td class=\"n\">%s / %s</td><td class=\"n\">", num(b, s->points),
-				   num(m, ind->max));
+			sb_appendf(sb, "</td><td class=\"n\">%s / %s</td><td class=\"n\">",
+				   num(b, s->points), num(m, ind->max));
 			measure_cell(sb, ind, s, rc, fw);
 			sb_appends(sb, "</td><td class=\"flag\">");
 			flag_words(sb, s->flags, fw->numerator_above_denominator);
@@ -650,9 +685,11 @@ static void inputs_table(strbuf *sb, const results *r, const res_commune *rc)
 {
 	const framework *fw = r->fw;
 
-	sb_appends(sb, "<h2>Số liệu đầu vào và nguồn</h2>\n<table id=\"inputs\">\n<thead><tr><th>Số liệu</th>"
-		       "<th class=\"n\">Giá trị</th><th>Dùng cho chỉ số</th><th>Trạng thái</th>"
-		       "<th>Nguồn, thời điểm thu thập</th><th>Minh chứng, ghi chú</th></tr></thead>\n<tbody>\n");
+	sb_appends(
+		sb,
+		"<h2>Số liệu đầu vào và nguồn</h2>\n<table id=\"inputs\">\n<thead><tr><th>Số liệu</th>"
+		"<th class=\"n\">Giá trị</th><th>Dùng cho chỉ số</th><th>Trạng thái</th>"
+		"<th>Nguồn, thời điểm thu thập</th><th>Minh chứng, ghi chú</th></tr></thead>\n<tbody>\n");
 	for (size_t v = 0; v < fw->n_variables; v++) {
 		const fw_variable *var = &fw->variables[v];
 		const res_input *in = &rc->inputs[v];
@@ -729,8 +766,8 @@ static void commune_page(strbuf *sb, const report_input *in, size_t c)
 	char b[64], m[64];
 
 	page_start(sb, in, rc->name);
-	sb_appendf(sb, "<p class=\"summary\">Hạng <b>%ld</b>/%zu · Tổng điểm <b>%s</b> / %s", rc->rank, r->n,
-		   num(b, rc->total), num(m, r->fw->total));
+	sb_appendf(sb, "<p class=\"summary\">Hạng <b>%ld</b>/%zu · Tổng điểm <b>%s</b> / %s",
+		   rc->rank, r->n, num(b, rc->total), num(m, r->fw->total));
 	if (band) {
 		sb_appends(sb, " · Xếp loại <span class=\"band\">");
 		html_text(sb, band);
@@ -738,9 +775,9 @@ static void commune_page(strbuf *sb, const report_input *in, size_t c)
 	}
 	if (p >= 0) {
 		double delta = rc->total - in->prev->communes[p].total;
-		sb_appendf(sb, " · So với năm %d: <span class=\"%s\">%s%s</span> (hạng %ld)", in->prev->year,
-			   delta >= 0 ? "up" : "down", delta > 0 ? "+" : "", num(b, delta),
-			   in->prev->communes[p].rank);
+		sb_appendf(sb, " · So với năm %d: <span class=\"%s\">%s%s</span> (hạng %ld)",
+			   in->prev->year, delta >= 0 ? "up" : "down", delta > 0 ? "+" : "",
+			   num(b, delta), in->prev->communes[p].rank);
 	}
 	sb_appends(sb, "</p>\n<p class=\"muted\">Mã đơn vị hành chính ");
 	html_text(sb, rc->code);
@@ -818,10 +855,12 @@ static void quality_page(strbuf *sb, const report_input *in)
 	char b[64], m[64];
 
 	page_start(sb, in, "Chất lượng dữ liệu");
-	sb_appends(sb, "<h2>Số liệu còn thiếu theo xã</h2>\n<p>Số liệu thiếu, bị từ chối hoặc chưa xác minh "
-		       "được tính 0 điểm ở các chỉ số dùng chúng.</p>\n<table id=\"missing\">\n"
-		       "<thead><tr><th>Xã, thị trấn</th><th class=\"n\">Số lượng</th><th>Số liệu</th></tr></thead>\n"
-		       "<tbody>\n");
+	sb_appends(
+		sb,
+		"<h2>Số liệu còn thiếu theo xã</h2>\n<p>Số liệu thiếu, bị từ chối hoặc chưa xác minh "
+		"được tính 0 điểm ở các chỉ số dùng chúng.</p>\n<table id=\"missing\">\n"
+		"<thead><tr><th>Xã, thị trấn</th><th class=\"n\">Số lượng</th><th>Số liệu</th></tr></thead>\n"
+		"<tbody>\n");
 	for (size_t c = 0; c < r->n; c++) {
 		const res_commune *rc = &r->communes[c];
 		size_t have, used, k = 0;
@@ -854,8 +893,9 @@ static void quality_page(strbuf *sb, const report_input *in)
 	if (n_flagged == 0) {
 		sb_appends(sb, "<p>Không có chỉ số nào bị gắn cờ.</p>\n");
 	} else {
-		sb_appends(sb, "<table id=\"flagged\">\n<thead><tr><th>Xã, thị trấn</th><th>Chỉ số</th>"
-			       "<th class=\"n\">Điểm</th><th>Cờ</th></tr></thead>\n<tbody>\n");
+		sb_appends(sb,
+			   "<table id=\"flagged\">\n<thead><tr><th>Xã, thị trấn</th><th>Chỉ số</th>"
+			   "<th class=\"n\">Điểm</th><th>Cờ</th></tr></thead>\n<tbody>\n");
 		for (size_t c = 0; c < r->n; c++) {
 			const res_commune *rc = &r->communes[c];
 			for (size_t i = 0; i < fw->n_indicators; i++) {
@@ -872,8 +912,9 @@ static void quality_page(strbuf *sb, const report_input *in)
 				html_text(sb, fw->indicators[i].id);
 				sb_appends(sb, " ");
 				html_text(sb, fw->indicators[i].name);
-				sb_appendf(sb, "</td><td class=\"n\">%s / %s</td><td class=\"flag\">", num(b, s->points),
-					   num(m, s->max));
+				sb_appendf(sb,
+					   "</td><td class=\"n\">%s / %s</td><td class=\"flag\">",
+					   num(b, s->points), num(m, s->max));
 				flag_words(sb, s->flags, fw->numerator_above_denominator);
 				sb_appends(sb, " <span class=\"muted\">(");
 				html_text(sb, s->flags_text);
@@ -895,14 +936,18 @@ static void yoy_page(strbuf *sb, const report_input *in)
 	char b[64], m[64];
 
 	page_start(sb, in, "So sánh với năm trước");
-	sb_appendf(sb, "<p>Năm %d so với năm %d (lần chấm điểm số %lld, bộ chỉ số ", r->year, q->year,
-		   (long long)q->run_id);
+	sb_appendf(sb, "<p>Năm %d so với năm %d (lần chấm điểm số %lld, bộ chỉ số ", r->year,
+		   q->year, (long long)q->run_id);
 	html_text(sb, q->fw->edition);
-	sb_appends(sb, "). Thay đổi tính bằng điểm; trụ cột so theo mã.</p>\n<table id=\"yoy\">\n<thead><tr>"
-		       "<th>Xã, thị trấn</th>");
-	sb_appendf(sb, "<th class=\"n\">Tổng %d</th><th class=\"n\">Tổng %d</th><th class=\"n\">Thay đổi</th>"
-		       "<th class=\"n\">Hạng</th>",
-		   q->year, r->year);
+	sb_appends(
+		sb,
+		"). Thay đổi tính bằng điểm; trụ cột so theo mã.</p>\n<table id=\"yoy\">\n<thead><tr>"
+		"<th>Xã, thị trấn</th>");
+	sb_appendf(
+		sb,
+		"<th class=\"n\">Tổng %d</th><th class=\"n\">Tổng %d</th><th class=\"n\">Thay đổi</th>"
+		"<th class=\"n\">Hạng</th>",
+		q->year, r->year);
 	for (size_t p = 0; p < fw->n_pillars; p++) {
 		sb_appends(sb, "<th class=\"n\" title=\"");
 		html_text(sb, fw->pillars[p].name);
@@ -920,23 +965,26 @@ static void yoy_page(strbuf *sb, const report_input *in)
 		html_text(sb, rc->name);
 		sb_appends(sb, "</a></td>");
 		if (k < 0) {
-			sb_appendf(sb, "<td class=\"n\">—</td><td class=\"n\">%s</td><td class=\"n\">mới</td>"
-				       "<td class=\"n\">%ld</td>",
-				   num(b, rc->total), rc->rank);
+			sb_appendf(
+				sb,
+				"<td class=\"n\">—</td><td class=\"n\">%s</td><td class=\"n\">mới</td>"
+				"<td class=\"n\">%ld</td>",
+				num(b, rc->total), rc->rank);
 			for (size_t p = 0; p < fw->n_pillars; p++)
 				sb_appends(sb, "<td class=\"n\">—</td>");
 			sb_appends(sb, "</tr>\n");
 			continue;
 		}
-		sb_appendf(sb, "<td class=\"n\">%s</td><td class=\"n\">%s</td>", num(b, q->communes[k].total),
-			   num(m, rc->total));
+		sb_appendf(sb, "<td class=\"n\">%s</td><td class=\"n\">%s</td>",
+			   num(b, q->communes[k].total), num(m, rc->total));
 		change_cell(sb, rc->total - q->communes[k].total);
 		sb_appendf(sb, "<td class=\"n\">%ld → %ld</td>", q->communes[k].rank, rc->rank);
 		for (size_t p = 0; p < fw->n_pillars; p++) {
 			bool found = false;
 			for (size_t pp = 0; pp < q->fw->n_pillars; pp++)
 				if (strcmp(q->fw->pillars[pp].id, fw->pillars[p].id) == 0) {
-					change_cell(sb, rc->pillars[p].points - q->communes[k].pillars[pp].points);
+					change_cell(sb, rc->pillars[p].points -
+								q->communes[k].pillars[pp].points);
 					found = true;
 				}
 			if (!found)
@@ -959,7 +1007,8 @@ dti_err report_write_communes(const report_input *in, const char *dir, FILE *pat
 		const char *code = in->now->communes[c].code;
 		char name[64];
 		if (!*code || strspn(code, "0123456789") != strlen(code) || strlen(code) > 16) {
-			rc = diag_set(d, DTI_EINVALID, "commune code '%s' cannot name a page", code);
+			rc = diag_set(d, DTI_EINVALID, "commune code '%s' cannot name a page",
+				      code);
 			break;
 		}
 		sb_reset(&sb);

@@ -14,11 +14,11 @@
 
 typedef struct res_obs {
 	int64_t id;
-	char *value, *state;         /* value after appraisal; raw/verified/corrected/rejected */
-	char *source, *source_kind;  /* source.name, source.kind */
-	char *observed_at;           /* when the run that stored it fetched it */
-	char *input;                 /* file or URL read, may be "" */
-	char *proof_url, *note;      /* as supplied, may be NULL: escape before display */
+	char *value, *state;        /* value after appraisal; raw/verified/corrected/rejected */
+	char *source, *source_kind; /* source.name, source.kind */
+	char *observed_at;          /* when the run that stored it fetched it */
+	char *input;                /* file or URL read, may be "" */
+	char *proof_url, *note;     /* as supplied, may be NULL: escape before display */
 	char *appraised_by, *appraisal_reason; /* the latest appraisal act, may be NULL */
 } res_obs;
 
@@ -27,7 +27,7 @@ typedef struct res_input {
 	rule_value value; /* as scored */
 	char *text;       /* value as scored; NULL when none */
 	char *state;      /* raw, verified, corrected, rejected, unverified, missing */
-	res_obs *obs; /* the observations scored; for a rejected input, the rejected ones */
+	res_obs *obs;     /* the observations scored; for a rejected input, the rejected ones */
 	size_t n_obs;
 } res_input;
 
@@ -54,7 +54,7 @@ typedef struct results {
 	char mode[16], started_at[32];
 	res_commune *communes; /* by rank, then code */
 	size_t n;
-	const char **names;    /* [n] commune names, for advice_set */
+	const char **names; /* [n] commune names, for advice_set */
 	bool with_inputs;
 	/* Per cross_commune indicator (NULL otherwise): x of every commune,
 	 * and the communes with the two largest and two smallest x. */
@@ -71,7 +71,6 @@ void results_free(results *r);
 
 /* Index of a commune by code, or -1. */
 long results_find(const results *r, const char *code);
-
 
 /* "Where the points are" for commune c's indicator i, from the stored
  * inputs (needs with_inputs) and, for cross-commune indicators, the x of

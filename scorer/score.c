@@ -12,9 +12,9 @@
 /* One commune's resolved inputs, indexed like fw->variables. */
 typedef struct input_row {
 	rule_value *values;
-	char **texts;    /* value text as resolved (owned) */
-	char **states;   /* state word (owned) */
-	char **obs_ids;  /* observation ids (owned) */
+	char **texts;   /* value text as resolved (owned) */
+	char **states;  /* state word (owned) */
+	char **obs_ids; /* observation ids (owned) */
 	size_t n;
 } input_row;
 
@@ -90,7 +90,9 @@ static void normalise_set(const framework *fw, result_cell *res, size_t nc)
 		}
 		for (size_t c = 0; c < nc; c++) {
 			result_cell *rc_ = &res[c * ni + i];
-			rc_->fraction = isnan(rc_->ratio) ? 0.0 : rule_normalise(ind->norm, rc_->ratio, mn, mx);
+			rc_->fraction = isnan(rc_->ratio)
+						? 0.0
+						: rule_normalise(ind->norm, rc_->ratio, mn, mx);
 		}
 	}
 }
@@ -141,7 +143,8 @@ static void inputs_document(strbuf *sb, const framework *fw, const size_t *order
 
 static int cmp_variable_name(const void *a, const void *b)
 {
-	return strcmp((*(const fw_variable *const *)a)->name, (*(const fw_variable *const *)b)->name);
+	return strcmp((*(const fw_variable *const *)a)->name,
+		      (*(const fw_variable *const *)b)->name);
 }
 
 /* The indexes of the variables some indicator reads, ordered by name (the
@@ -221,7 +224,8 @@ static void input_fingerprint(const framework *fw, const score_options *o, char 
 static void apply_state(input_row *row, size_t v, const score_options *o, const framework *fw)
 {
 	const char *state = row->states[v];
-	bool verified = state && (strcmp(state, "verified") == 0 || strcmp(state, "corrected") == 0);
+	bool verified =
+		state && (strcmp(state, "verified") == 0 || strcmp(state, "corrected") == 0);
 
 	if (state && strcmp(state, "rejected") == 0) {
 		row->values[v].present = false;
@@ -263,21 +267,21 @@ typedef struct score_pass_state {
 	staging *st;
 	const framework *fw;
 	const score_options *o;
-	commune_list communes; /* active, by code */
-	strmap code_index;     /* code -> index in communes */
-	strmap var_index;      /* variable name -> index in fw->variables */
-	size_t nc, ni;         /* communes, indicators */
+	commune_list communes;   /* active, by code */
+	strmap code_index;       /* code -> index in communes */
+	strmap var_index;        /* variable name -> index in fw->variables */
+	size_t nc, ni;           /* communes, indicators */
 	size_t *by_name, n_used; /* the variables the documents hold, by name */
-	input_row row;         /* the inputs of the commune being read */
-	size_t cur;            /* that commune, or NO_COMMUNE */
-	bool *seen;            /* [nc] the commune's rows have been read */
-	bool unordered;        /* a commune's rows came apart */
-	char (*digests)[65];   /* [nc] each commune's input digest */
-	result_cell *res;      /* [nc * ni] */
-	double *totals;        /* [nc] */
-	long *ranks;           /* [nc] */
-	char (*words)[128];    /* flag words of one commune's score rows */
-	strbuf doc;            /* the input document being written */
+	input_row row;           /* the inputs of the commune being read */
+	size_t cur;              /* that commune, or NO_COMMUNE */
+	bool *seen;              /* [nc] the commune's rows have been read */
+	bool unordered;          /* a commune's rows came apart */
+	char (*digests)[65];     /* [nc] each commune's input digest */
+	result_cell *res;        /* [nc * ni] */
+	double *totals;          /* [nc] */
+	long *ranks;             /* [nc] */
+	char (*words)[128];      /* flag words of one commune's score rows */
+	strbuf doc;              /* the input document being written */
 	int64_t run_id;
 	size_t missing;
 	double t_compute, t_store;
@@ -569,7 +573,8 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 		goto out;
 	now_iso(now);
 	rc = store_scoring_run_start(st, o->year, fw->sha256, fw->edition,
-				     o->official ? "official" : "provisional", now, p.nc, &p.run_id, d);
+				     o->official ? "official" : "provisional", now, p.nc, &p.run_id,
+				     d);
 	if (!rc)
 		rc = read_inputs(&p, sorted, d);
 	*unordered = p.unordered;
@@ -634,8 +639,8 @@ dti_err score_run_load(staging *st, int64_t run_id, int year, scoring_run_info *
 		if (rc)
 			return rc;
 		if (run_id == 0)
-			return diag_set(d, DTI_ENOTFOUND, "no scoring run for %d: run 'dti score' first",
-					year);
+			return diag_set(d, DTI_ENOTFOUND,
+					"no scoring run for %d: run 'dti score' first", year);
 	}
 	rc = store_scoring_run_by_id(st, run_id, &run, &body, &found, d);
 	if (rc)
@@ -648,8 +653,8 @@ dti_err score_run_load(staging *st, int64_t run_id, int year, scoring_run_info *
 	info->year = run.year;
 	snprintf(info->mode, sizeof info->mode, "%s", run.mode);
 	snprintf(info->started_at, sizeof info->started_at, "%s", run.started_at);
-	rc = framework_parse(body ? body : "", body ? strlen(body) : 0, "stored framework", &info->fw,
-			     d);
+	rc = framework_parse(body ? body : "", body ? strlen(body) : 0, "stored framework",
+			     &info->fw, d);
 out:
 	free(body);
 	return rc;

@@ -14,7 +14,7 @@
 
 typedef struct score_options {
 	int year;
-	bool official;            /* only verified values of the must_verify variables */
+	bool official;             /* only verified values of the must_verify variables */
 	const strmap *must_verify; /* variable names; NULL = every variable */
 	bool sorted_read;          /* read inputs sorted by commune (slower; the
 				    * fallback when rows come unordered) */
@@ -26,12 +26,12 @@ typedef struct score_options {
 typedef struct score_summary {
 	int64_t scoring_run_id;
 	size_t communes;
-	size_t missing;      /* indicator scores flagged missing */
-	double seconds_compute;  /* the rules, normalisation and ranks */
-	double seconds_store;    /* writing the scores and their inputs */
-	double seconds_total;    /* the rest is reading the inputs */
-	char input_sha256[65]; /* fingerprint of the inputs read (rescore.h) */
-	bool unchanged;        /* skip_if matched: nothing was stored */
+	size_t missing;         /* indicator scores flagged missing */
+	double seconds_compute; /* the rules, normalisation and ranks */
+	double seconds_store;   /* writing the scores and their inputs */
+	double seconds_total;   /* the rest is reading the inputs */
+	char input_sha256[65];  /* fingerprint of the inputs read (rescore.h) */
+	bool unchanged;         /* skip_if matched: nothing was stored */
 } score_summary;
 
 /* Scores and stores one run with the fingerprint of its inputs (see

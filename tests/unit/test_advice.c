@@ -70,7 +70,8 @@ static double apply_and_rescore(const fw_indicator *ind, const inputs *base, con
 				sum += w.present ? w.num : 0.0;
 			}
 			assert_true(fabs(sum - c->from) < 1e-9);
-			*v = (rule_value){true, (v->present ? v->num : 0.0) + c->to - c->from, NULL, 0};
+			*v = (rule_value){true, (v->present ? v->num : 0.0) + c->to - c->from, NULL,
+					  0};
 		}
 	}
 	r = rule_eval(fw, ind, look, &in);
@@ -96,8 +97,8 @@ static void check_steps(const fw_indicator *ind, const inputs *in, const advice 
 		double got = apply_and_rescore(ind, in, &a->steps[k], set ? set->x : NULL,
 					       set ? set->n : 0, set ? set->self : 0);
 		if (fabs(got - a->steps[k].points) > 1e-9)
-			fail_msg("%s step %zu: promised %g, rescored %g", ind->id, k, a->steps[k].points,
-				 got);
+			fail_msg("%s step %zu: promised %g, rescored %g", ind->id, k,
+				 a->steps[k].points, got);
 		assert_true(a->steps[k].points > prev);
 		prev = a->steps[k].points;
 	}
@@ -383,7 +384,8 @@ static void test_random_every_kind(void **state)
 			for (size_t c = 0; c < N; c++) {
 				advice_set set = {xs, NULL, N, c, false, 0, 0, 0};
 				advice a;
-				const advice_set *sp = ind->kind == RULE_CROSS_COMMUNE ? &set : NULL;
+				const advice_set *sp =
+					ind->kind == RULE_CROSS_COMMUNE ? &set : NULL;
 				advice_compute(fw, ind, look, &in[c], sp, &a);
 				check_steps(ind, &in[c], &a, sp);
 				if (sp) {
@@ -408,7 +410,8 @@ static void test_random_every_kind(void **state)
 					assert_int_equal(a2.n_steps, a.n_steps);
 					assert_true(fabs(a2.points - a.points) < 1e-9);
 					for (size_t k = 0; k < a.n_steps; k++)
-						assert_true(fabs(a2.steps[k].points - a.steps[k].points) < 1e-9);
+						assert_true(fabs(a2.steps[k].points -
+								 a.steps[k].points) < 1e-9);
 					assert_true((isnan(a.best_x) && isnan(a2.best_x)) ||
 						    fabs(a2.best_x - a.best_x) < 1e-9);
 				}
@@ -425,9 +428,11 @@ static void test_random_every_kind(void **state)
 				if (a.kind == ADVICE_CHANGE && ind->kind == RULE_RATIO_THRESHOLD) {
 					advice_step s = a.steps[0];
 					const fw_variable *nv = s.changes[0].vars[0];
-					if (nv->type == VAR_COUNT && s.changes[0].to - 1 >= s.changes[0].from) {
+					if (nv->type == VAR_COUNT &&
+					    s.changes[0].to - 1 >= s.changes[0].from) {
 						s.changes[0].to -= 1;
-						assert_true(apply_and_rescore(ind, &in[c], &s, NULL, 0, 0) <
+						assert_true(apply_and_rescore(ind, &in[c], &s, NULL,
+									      0, 0) <
 							    a.steps[0].points - 1e-9);
 					}
 				}
@@ -471,10 +476,14 @@ int main(void)
 {
 	dti_diag d;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_count_tiers),      cmocka_unit_test(test_ratio_threshold),
-		cmocka_unit_test(test_ratio_floor),      cmocka_unit_test(test_yesno_tier_ratio),
-		cmocka_unit_test(test_cross_commune),    cmocka_unit_test(test_supply_and_check),
-		cmocka_unit_test(test_random_every_kind), cmocka_unit_test(test_every_kind_advised),
+		cmocka_unit_test(test_count_tiers),
+		cmocka_unit_test(test_ratio_threshold),
+		cmocka_unit_test(test_ratio_floor),
+		cmocka_unit_test(test_yesno_tier_ratio),
+		cmocka_unit_test(test_cross_commune),
+		cmocka_unit_test(test_supply_and_check),
+		cmocka_unit_test(test_random_every_kind),
+		cmocka_unit_test(test_every_kind_advised),
 		cmocka_unit_test(test_number),
 	};
 	int rc;

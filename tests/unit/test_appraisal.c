@@ -52,10 +52,10 @@ static int setup(void **state)
 	batch_init(&b);
 	assert_true(batch_add(&b, framework_variable(f->fw, "dx_staff"), "11989", 2024, "có", '.',
 			      NULL, NULL, "t:1", &p));
-	assert_true(batch_add(&b, framework_variable(f->fw, "steering_head"), "11989", 2024, "deputy",
-			      '.', NULL, NULL, "t:2", &p));
-	assert_true(batch_add(&b, framework_variable(f->fw, "dx_meetings_total"), "11989", 2024, "4",
-			      '.', NULL, NULL, "t:3", &p));
+	assert_true(batch_add(&b, framework_variable(f->fw, "steering_head"), "11989", 2024,
+			      "deputy", '.', NULL, NULL, "t:2", &p));
+	assert_true(batch_add(&b, framework_variable(f->fw, "dx_meetings_total"), "11989", 2024,
+			      "4", '.', NULL, NULL, "t:3", &p));
 	if (batch_store(f->st, &b, &t, &run, &d))
 		fail_msg("%s", d.msg);
 	batch_free(&b);
@@ -91,10 +91,11 @@ static char *state_of(fixture *f, int64_t id)
 	dti_diag d;
 	char *r = NULL;
 
-	assert_int_equal(staging_prepare(f->st,
-					 "SELECT state || ' ' || value FROM observation_state WHERE id = ?1",
-					 &s, &d),
-			 DTI_EOK);
+	assert_int_equal(
+		staging_prepare(f->st,
+				"SELECT state || ' ' || value FROM observation_state WHERE id = ?1",
+				&s, &d),
+		DTI_EOK);
 	sqlite3_bind_int64(s, 1, id);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		r = xstrdup((const char *)sqlite3_column_text(s, 0));
@@ -123,12 +124,12 @@ static void test_acts(void **state)
 	char *st;
 
 	/* Refusals store nothing. */
-	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_staff, APPRAISE_REJECT, NULL, "lan", NULL,
-					  &aid, &d),
+	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_staff, APPRAISE_REJECT, NULL, "lan",
+					  NULL, &aid, &d),
 			 DTI_EINVALID);
 	assert_non_null(strstr(d.msg, "a rejection needs a reason"));
-	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_staff, APPRAISE_VERIFY, NULL, "", NULL,
-					  &aid, &d),
+	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_staff, APPRAISE_VERIFY, NULL, "",
+					  NULL, &aid, &d),
 			 DTI_EINVALID);
 	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_head, APPRAISE_CORRECT, "president",
 					  "lan", "wrong", &aid, &d),
@@ -141,19 +142,21 @@ static void test_acts(void **state)
 	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_meet, APPRAISE_CORRECT, "6", "lan",
 					  "bi\xe2\x80\xaeên bản", &aid, &d),
 			 DTI_EINVALID);
-	assert_non_null(strstr(d.msg, "the reason contains a bidirectional control character (U+202E)"));
+	assert_non_null(
+		strstr(d.msg, "the reason contains a bidirectional control character (U+202E)"));
 	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_staff, APPRAISE_VERIFY, NULL,
 					  "lan\x1b[2J", NULL, &aid, &d),
 			 DTI_EINVALID);
-	assert_non_null(strstr(d.msg, "the appraiser's name contains a control character (U+001B)"));
-	assert_int_equal(appraisal_record(f->st, f->fw, 999, APPRAISE_VERIFY, NULL, "lan", NULL, &aid,
-					  &d),
-			 DTI_ENOTFOUND);
+	assert_non_null(
+		strstr(d.msg, "the appraiser's name contains a control character (U+001B)"));
+	assert_int_equal(
+		appraisal_record(f->st, f->fw, 999, APPRAISE_VERIFY, NULL, "lan", NULL, &aid, &d),
+		DTI_ENOTFOUND);
 	assert_int_equal(count_acts(f), 0);
 
 	/* Verify, reject, correct (with a Vietnamese label), and the view. */
-	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_staff, APPRAISE_VERIFY, NULL, "lan", NULL,
-					  &aid, &d),
+	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_staff, APPRAISE_VERIFY, NULL, "lan",
+					  NULL, &aid, &d),
 			 DTI_EOK);
 	assert_int_equal(aid, 1);
 	st = state_of(f, f->obs_staff);
@@ -166,7 +169,8 @@ static void test_acts(void **state)
 	assert_string_equal(st, "rejected yes"); /* the latest act wins */
 	free(st);
 	assert_int_equal(appraisal_record(f->st, f->fw, f->obs_head, APPRAISE_CORRECT,
-					  "Bí thư/Chủ tịch xã/thị trấn", "lan", "biên bản", &aid, &d),
+					  "Bí thư/Chủ tịch xã/thị trấn", "lan", "biên bản", &aid,
+					  &d),
 			 DTI_EOK);
 	st = state_of(f, f->obs_head);
 	assert_string_equal(st, "corrected chair");
@@ -192,8 +196,9 @@ static void test_find(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(ids[0], f->obs_head);
 	free(ids);
-	assert_int_equal(appraisal_find(f->st, 2024, "11989", "dx_staff", "form:11989", &ids, &n, &d),
-			 DTI_EOK);
+	assert_int_equal(
+		appraisal_find(f->st, 2024, "11989", "dx_staff", "form:11989", &ids, &n, &d),
+		DTI_EOK);
 	assert_int_equal(n, 1);
 	free(ids);
 	assert_int_equal(appraisal_find(f->st, 2024, "11989", "dx_staff", "telecom", &ids, &n, &d),
@@ -228,9 +233,9 @@ static void test_store_appraisal(void **state)
 			 DTI_EOK);
 	assert_int_equal(n, 3);
 	n = 0;
-	assert_int_equal(store_appraisal_each(f->st, 2024, "11989", "dx_staff", false, count_item,
-					      &n, &d),
-			 DTI_EOK);
+	assert_int_equal(
+		store_appraisal_each(f->st, 2024, "11989", "dx_staff", false, count_item, &n, &d),
+		DTI_EOK);
 	assert_int_equal(n, 1);
 	assert_int_equal(store_observation_is_latest(f->st, f->obs_head, &latest, &d), DTI_EOK);
 	assert_true(latest);
@@ -256,9 +261,9 @@ static void test_store_form(void **state)
 	in[CONTACT_OFFICER].name = xstrdup("Nguyễn Văn A");
 	in[CONTACT_OFFICER].phone = xstrdup("0912345678");
 	in[CONTACT_APPROVER].name = xstrdup("Trần Thị B");
-	assert_int_equal(store_form_put_contacts(f->st, 1, "11989", 2024, in, "2024-10-01T00:00:00Z",
-						 &d),
-			 DTI_EOK);
+	assert_int_equal(
+		store_form_put_contacts(f->st, 1, "11989", 2024, in, "2024-10-01T00:00:00Z", &d),
+		DTI_EOK);
 	assert_int_equal(store_form_contacts(f->st, "11989", 2025, out, &d), DTI_EOK);
 	assert_string_equal(out[CONTACT_OFFICER].name, "Nguyễn Văn A");
 	assert_string_equal(out[CONTACT_OFFICER].phone, "0912345678");
@@ -286,14 +291,14 @@ static void test_store_form(void **state)
 						 "telecom", &value, &d),
 			 DTI_EOK);
 	assert_null(value);
-	assert_int_equal(store_current_num(f->st, 2024, "11989", "dx_meetings_total", &num, &found,
-					   &d),
-			 DTI_EOK);
+	assert_int_equal(
+		store_current_num(f->st, 2024, "11989", "dx_meetings_total", &num, &found, &d),
+		DTI_EOK);
 	assert_true(found);
 	assert_true(num == 4);
-	assert_int_equal(store_current_num(f->st, 2023, "11989", "dx_meetings_total", &num, &found,
-					   &d),
-			 DTI_EOK);
+	assert_int_equal(
+		store_current_num(f->st, 2023, "11989", "dx_meetings_total", &num, &found, &d),
+		DTI_EOK);
 	assert_false(found);
 	for (int i = 0; i < CONTACT_ROLES; i++) {
 		form_contact_free(&in[i]);

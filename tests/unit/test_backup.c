@@ -77,8 +77,9 @@ static void test_backup_and_retention(void **state)
 	snprintf(db, sizeof db, "%s/live.db", dir);
 	snprintf(bdir, sizeof bdir, "%s/backups", dir);
 	assert_int_equal(staging_open(db, &st, &d), DTI_EOK);
-	assert_int_equal(staging_exec(st, "INSERT INTO meta(key, value) VALUES ('probe', 'kept')", &d),
-			 DTI_EOK);
+	assert_int_equal(
+		staging_exec(st, "INSERT INTO meta(key, value) VALUES ('probe', 'kept')", &d),
+		DTI_EOK);
 	/* A file that only looks similar, and a leftover of a killed backup. */
 	assert_int_equal(make_dirs(bdir, &d), DTI_EOK);
 	snprintf(other, sizeof other, "%s/live-notes.db", bdir);
@@ -108,11 +109,13 @@ static void test_backup_and_retention(void **state)
 
 	/* The copy is a complete database with the schema and the data. */
 	assert_int_equal(sqlite3_open_v2(r[3].path, &copy, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(copy,
-					    "SELECT (SELECT value FROM meta WHERE key = 'probe'), "
-					    "(SELECT count(*) FROM sqlite_schema WHERE name = 'current_input')",
-					    -1, &s, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(
+			copy,
+			"SELECT (SELECT value FROM meta WHERE key = 'probe'), "
+			"(SELECT count(*) FROM sqlite_schema WHERE name = 'current_input')",
+			-1, &s, NULL),
+		SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(s, 0), "kept");
 	assert_int_equal(sqlite3_column_int(s, 1), 1);

@@ -58,8 +58,8 @@ static char *upper(const char *s)
 /* Without diacritics: NFD, marks dropped, đ → d. */
 static char *no_marks(const char *s)
 {
-	char *m = map_utf8(s, UTF8PROC_NULLTERM | UTF8PROC_STABLE |
-				      UTF8PROC_STRIPMARK | UTF8PROC_COMPOSE);
+	char *m = map_utf8(s, UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_STRIPMARK |
+				      UTF8PROC_COMPOSE);
 	strbuf sb;
 
 	sb_init(&sb, 0);
@@ -130,12 +130,12 @@ static void test_real_names_every_form(void **state)
 			const commune_entry *e = mapping_find_name(&ix, forms[f], NULL);
 			if (n > 1) {
 				if (e)
-					fail_msg("'%s' is shared by %ld communes but matched %s", forms[f],
-						 (long)n, e->code);
+					fail_msg("'%s' is shared by %ld communes but matched %s",
+						 forms[f], (long)n, e->code);
 				ambiguous++;
 			} else if (!e || strcmp(e->code, l.items[i].code) != 0) {
-				fail_msg("form %d '%s' of %s %s matched %s", f, forms[f], l.items[i].code,
-					 name, e ? e->code : "nothing");
+				fail_msg("form %d '%s' of %s %s matched %s", f, forms[f],
+					 l.items[i].code, name, e ? e->code : "nothing");
 			}
 			checked++;
 			free(forms[f]);
@@ -162,7 +162,10 @@ static void test_van_lam_spellings(void **state)
 		{"TT. Như Quỳnh", "11986"},
 		{"nhu quynh", "11986"},
 		{"Thi tran Nhu Quynh", "11986"},
-		{"Xa\xcc\x83 La\xcc\xa3" "c \xc4\x90" "a\xcc\xa3o", "11989"}, /* NFD "Xã Lạc Đạo" */
+		{"Xa\xcc\x83 La\xcc\xa3"
+		 "c \xc4\x90"
+		 "a\xcc\xa3o",
+		 "11989"}, /* NFD "Xã Lạc Đạo" */
 		{"LAC DAO", "11989"},
 		{"UBND Xã Lạc Đạo", "11989"},
 		{"Ủy ban nhân dân xã Lạc Đạo", NULL},
@@ -186,7 +189,8 @@ static void test_van_lam_spellings(void **state)
 		const commune_entry *e = mapping_find_name(&ix, cases[i].text, strip);
 		if (cases[i].code == NULL) {
 			if (e)
-				fail_msg("'%s' should match nothing, matched %s", cases[i].text, e->code);
+				fail_msg("'%s' should match nothing, matched %s", cases[i].text,
+					 e->code);
 		} else if (!e || strcmp(e->code, cases[i].code) != 0) {
 			fail_msg("'%s' should match %s, matched %s", cases[i].text, cases[i].code,
 				 e ? e->code : "nothing");
@@ -225,11 +229,12 @@ static void test_expand(void **state)
 	(void)state;
 	s = collector_expand("https://h/x?xa={commune}&nam={year}&p={page}&t={commune_name}", 2024,
 			     "11989", "Xã Lạc Đạo", NULL, 3, NULL, true);
-	assert_string_equal(s, "https://h/x?xa=11989&nam=2024&p=3&t=X%C3%A3%20L%E1%BA%A1c%20%C4%90%E1%BA%A1o");
+	assert_string_equal(
+		s, "https://h/x?xa=11989&nam=2024&p=3&t=X%C3%A3%20L%E1%BA%A1c%20%C4%90%E1%BA%A1o");
 	free(s);
 	/* JSON braces and unknown names stay; absent values keep the placeholder. */
-	s = collector_expand("{\"p_nam\":{year},\"x\":\"{other}\",\"h\":\"{district}\"}", 2024, NULL,
-			     NULL, NULL, -1, NULL, false);
+	s = collector_expand("{\"p_nam\":{year},\"x\":\"{other}\",\"h\":\"{district}\"}", 2024,
+			     NULL, NULL, NULL, -1, NULL, false);
 	assert_string_equal(s, "{\"p_nam\":2024,\"x\":\"{other}\",\"h\":\"{district}\"}");
 	free(s);
 	s = collector_file_path("file:///tmp/a%20b.json");
@@ -263,7 +268,8 @@ static void test_mapping_records(void **state)
 			   "{\"ten\":\"XA DINH DU\",\"sm\":\"7\"},"
 			   "{\"ma\":12109,\"sm\":5},"
 			   "{\"ten\":\"Nowhere\",\"sm\":5}]}}";
-	const char *bad = "{\"data\":{\"items\":[{\"ma\":\"11989\",\"sm\":-3},{\"ma\":\"12004\",\"sm\":{}}]}}";
+	const char *bad =
+		"{\"data\":{\"items\":[{\"ma\":\"11989\",\"sm\":-3},{\"ma\":\"12004\",\"sm\":{}}]}}";
 	mapping *m = NULL;
 	dti_diag d;
 	batch b;
@@ -310,7 +316,9 @@ static void test_mapping_records(void **state)
 
 	mapping_free(m);
 	json_decref(block);
-	block = json_loads("{\"name\":\"t\",\"commune\":{\"code\":\"c\"},\"fields\":{\"nope\":\"x\"}}", 0, &je);
+	block = json_loads(
+		"{\"name\":\"t\",\"commune\":{\"code\":\"c\"},\"fields\":{\"nope\":\"x\"}}", 0,
+		&je);
 	assert_int_equal(mapping_parse(block, fw, &m, &d), DTI_ECONFIG);
 	assert_non_null(strstr(d.msg, "nope"));
 	json_decref(block);
@@ -328,13 +336,15 @@ static void test_mapping_hostile(void **state)
 	commune_list l = {0};
 	commune_index ix;
 	json_error_t je;
-	json_t *csv_block = json_loads(
-		"{\"name\":\"t\",\"format\":\"csv\",\"commune\":{\"code\":\"ma\"},"
-		"\"fields\":{\"smartphone_users\":\"sm\"}}", 0, &je);
-	json_t *json_block = json_loads(
-		"{\"name\":\"t\",\"records\":\"items\",\"commune\":{\"code\":\"ma\"},"
-		"\"fields\":{\"smartphone_users\":\"sm\"},"
-		"\"pagination\":{\"type\":\"next\",\"next\":\"links.next\"}}", 0, &je);
+	json_t *csv_block =
+		json_loads("{\"name\":\"t\",\"format\":\"csv\",\"commune\":{\"code\":\"ma\"},"
+			   "\"fields\":{\"smartphone_users\":\"sm\"}}",
+			   0, &je);
+	json_t *json_block =
+		json_loads("{\"name\":\"t\",\"records\":\"items\",\"commune\":{\"code\":\"ma\"},"
+			   "\"fields\":{\"smartphone_users\":\"sm\"},"
+			   "\"pagination\":{\"type\":\"next\",\"next\":\"links.next\"}}",
+			   0, &je);
 	const char *longer = "ma,sm\n11989,12\n12004,7,9\n";
 	const char *shorter = "ma,sm\n11989,12\n12004\n";
 	/* Old Mac line ends: one line, so the header is "ma,sm11989,1212004,7". */
@@ -342,7 +352,8 @@ static void test_mapping_hostile(void **state)
 	const char *renamed = "ma,smartphones\n11989,12\n";
 	const char *no_code = "code,sm\n11989,12\n";
 	const char *numeric = "{\"items\":[{\"ma\":\"11989\",\"sm\":1}],\"links\":{\"next\":12}}";
-	const char *bom = "\xEF\xBB\xBF{\"items\":[{\"ma\":\"11989\",\"sm\":1}],\"links\":{\"next\":null}}";
+	const char *bom =
+		"\xEF\xBB\xBF{\"items\":[{\"ma\":\"11989\",\"sm\":1}],\"links\":{\"next\":null}}";
 	mapping *mc = NULL, *mj = NULL;
 	dti_diag d;
 	batch b;
@@ -376,7 +387,8 @@ static void test_mapping_hostile(void **state)
 	assert_string_equal(d.msg, "feed.csv: the header has no column 'sm' (smartphone_users)");
 	assert_int_equal(mapping_apply(mc, no_code, strlen(no_code), "feed.csv", NULL, &c, &pg, &d),
 			 DTI_EPARSE);
-	assert_string_equal(d.msg, "feed.csv: the header has no column 'ma' (a key of the source block)");
+	assert_string_equal(d.msg,
+			    "feed.csv: the header has no column 'ma' (a key of the source block)");
 
 	assert_int_equal(mapping_apply(mj, numeric, strlen(numeric), "u", NULL, &c, &pg, &d),
 			 DTI_EPARSE);

@@ -47,7 +47,8 @@ static void check(const char *text, const char *want, int want_status)
 	char *got = render(text, strlen(text), &st);
 
 	if (strcmp(got, want) != 0 || st != want_status)
-		fail_msg("input '%s':\n got  %s (%d)\n want %s (%d)", text, got, st, want, want_status);
+		fail_msg("input '%s':\n got  %s (%d)\n want %s (%d)", text, got, st, want,
+			 want_status);
 	free(got);
 }
 
@@ -110,7 +111,8 @@ static void test_plain_records(void **state)
 	sb_init(&want, 0);
 	for (int i = 0; i < 20000; i++) {
 		if (i % 5 == 0) {
-			sb_appendf(&in, "\"%d\",\"Xã, Lạc Đạo\",\"\",x%s", i, i % 3 ? "\r\n" : "\n");
+			sb_appendf(&in, "\"%d\",\"Xã, Lạc Đạo\",\"\",x%s", i,
+				   i % 3 ? "\r\n" : "\n");
 			sb_appendf(&want, "[%d|Xã, Lạc Đạo||x]@%d", i, line++);
 			continue;
 		}

@@ -46,12 +46,14 @@ static void test_million_a_in_pieces(void **state)
 		left -= n;
 	}
 	sha256_final_hex(&c, out);
-	assert_string_equal(out, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	assert_string_equal(out,
+			    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 static void test_incremental_equals_one_shot(void **state)
 {
-	const char *msg = "Phường Như Quỳnh, 2024: một chuỗi dài hơn một khối 64 byte để thử mọi chỗ cắt.";
+	const char *msg =
+		"Phường Như Quỳnh, 2024: một chuỗi dài hơn một khối 64 byte để thử mọi chỗ cắt.";
 	size_t len = strlen(msg);
 	char whole[65], split[65];
 

@@ -132,10 +132,12 @@ static void test_items_and_scores(void **state)
 	it = form_items_find(&items, "villages_with_team");
 	assert_string_equal(it->indicators, "4.2");
 	assert_false(form_answer_scores(it->indicator, it->variable, "0", 0));
-	assert_string_equal(form_answer_label(form_items_find(&items, "dx_staff")->variable, "yes"), "Có");
-	assert_string_equal(form_answer_label(form_items_find(&items, "radio_dx_frequency")->variable,
-					      "weekly"),
-			    "Từ 1 lần/1 tuần trở lên");
+	assert_string_equal(form_answer_label(form_items_find(&items, "dx_staff")->variable, "yes"),
+			    "Có");
+	assert_string_equal(
+		form_answer_label(form_items_find(&items, "radio_dx_frequency")->variable,
+				  "weekly"),
+		"Từ 1 lần/1 tuần trở lên");
 	form_items_free(&items);
 	framework_free(fw);
 }
@@ -154,12 +156,15 @@ static void test_proof_link_policy(void **state)
 	at = strstr(text, needle);
 	assert_non_null(at);
 	/* A bad word is refused. */
-	edited = xasprintf("%.*s\"proof_link\": \"maybe\"%s", (int)(at - text), text, at + strlen(needle));
-	assert_int_equal(framework_parse(edited, strlen(edited), "edited", &fw, &d), DTI_EFRAMEWORK);
+	edited = xasprintf("%.*s\"proof_link\": \"maybe\"%s", (int)(at - text), text,
+			   at + strlen(needle));
+	assert_int_equal(framework_parse(edited, strlen(edited), "edited", &fw, &d),
+			 DTI_EFRAMEWORK);
 	assert_non_null(strstr(d.msg, "\"proof_link\" must be \"required\" or \"optional\""));
 	free(edited);
 	/* Without the policy, links are optional. */
-	edited = xasprintf("%.*s\"proof_link\": \"optional\"%s", (int)(at - text), text, at + strlen(needle));
+	edited = xasprintf("%.*s\"proof_link\": \"optional\"%s", (int)(at - text), text,
+			   at + strlen(needle));
 	assert_int_equal(framework_parse(edited, strlen(edited), "edited", &fw, &d), DTI_EOK);
 	assert_false(framework_indicator(fw, "1.1")->proof_link_required);
 	assert_false(fw->proof_link_required);
@@ -168,8 +173,8 @@ static void test_proof_link_policy(void **state)
 	/* An indicator may override the policy. */
 	at = strstr(text, "\"id\": \"1.1\",");
 	assert_non_null(at);
-	edited = xasprintf("%.*s\"id\": \"1.1\", \"proof_link\": \"optional\",%s", (int)(at - text), text,
-			   at + strlen("\"id\": \"1.1\","));
+	edited = xasprintf("%.*s\"id\": \"1.1\", \"proof_link\": \"optional\",%s", (int)(at - text),
+			   text, at + strlen("\"id\": \"1.1\","));
 	assert_int_equal(framework_parse(edited, strlen(edited), "edited", &fw, &d), DTI_EOK);
 	assert_false(framework_indicator(fw, "1.1")->proof_link_required);
 	assert_true(framework_indicator(fw, "1.2")->proof_link_required);
@@ -233,8 +238,8 @@ static char *render(read_case *c, const char *const *prefill, const char *const 
 		 xstrdup("0912 345 678"), xstrdup("h@example.vn")},
 		{xstrdup("Trần Văn Đức"), NULL, NULL, xstrdup("0221 3987 654"), NULL},
 	};
-	form_spec spec = {"11989", "Xã Lạc Đạo", 2024, "2024-12-31T17:00:00+07:00", prefill, links,
-			  contacts};
+	form_spec spec = {"11989", "Xã Lạc Đạo", 2024,    "2024-12-31T17:00:00+07:00",
+			  prefill, links,        contacts};
 	strbuf sb;
 	dti_diag d;
 
@@ -256,8 +261,8 @@ static bool has_problem(const read_case *c, const char *needle)
 static void test_round_trip(void **state)
 {
 	read_case c;
-	const char *pre[18] = {"chair", "3", "4", "yes", "12", "no", "rarely", "yes", "no", "yes",
-			       "no", "no", "yes", "yes", "5", "no", "no", "yes"};
+	const char *pre[18] = {"chair", "3",  "4",  "yes", "12",  "no", "rarely", "yes", "no",
+			       "yes",   "no", "no", "yes", "yes", "5",  "no",     "no",  "yes"};
 	const char *links[18];
 	char *text;
 
@@ -267,7 +272,10 @@ static void test_round_trip(void **state)
 	for (size_t i = 0; i < 18; i++)
 		links[i] = "https://example.vn/proof";
 	text = render(&c, pre, links);
-	assert_memory_equal(text, "\xEF\xBB\xBF" "Mã,Nội dung,", 3 + strlen("Mã,Nội dung,"));
+	assert_memory_equal(text,
+			    "\xEF\xBB\xBF"
+			    "Mã,Nội dung,",
+			    3 + strlen("Mã,Nội dung,"));
 	assert_int_equal(read_text(&c, text), DTI_EOK);
 	assert_int_equal(c.p.count, 0);
 	assert_string_equal(c.res.commune_code, "11989");
@@ -289,7 +297,9 @@ static void test_round_trip(void **state)
 		text = render(&c, none, one_link);
 		assert_int_equal(read_text(&c, text), DTI_EINVALID);
 		assert_int_equal(c.p.count, 1);
-		assert_non_null(strstr(c.p.items[0], "t.csv:14 (radio_dx_segment): a proof link is given but no answer"));
+		assert_non_null(
+			strstr(c.p.items[0],
+			       "t.csv:14 (radio_dx_segment): a proof link is given but no answer"));
 		free(text);
 	}
 	case_free(&c);
@@ -314,7 +324,8 @@ static void test_problems_in_line_order(void **state)
 	bad = strstr(text, "Xã Lạc Đạo");
 	assert_non_null(bad);
 	{
-		char *edited = xasprintf("%.*sXã Đình Dù%s", (int)(bad - text), text, bad + strlen("Xã Lạc Đạo"));
+		char *edited = xasprintf("%.*sXã Đình Dù%s", (int)(bad - text), text,
+					 bad + strlen("Xã Lạc Đạo"));
 		free(text);
 		text = edited;
 	}
@@ -322,11 +333,15 @@ static void test_problems_in_line_order(void **state)
 	for (size_t i = 0; i < c.p.stored; i++)
 		print_message("  %s\n", c.p.items[i]);
 	assert_int_equal(c.p.count, 5);
-	assert_non_null(strstr(c.p.items[0], "t.csv:6: 'Xã Đình Dù' is not the name of commune 11989"));
+	assert_non_null(
+		strstr(c.p.items[0], "t.csv:6: 'Xã Đình Dù' is not the name of commune 11989"));
 	assert_non_null(strstr(c.p.items[1], "t.csv:7: the form is for 2023"));
 	/* 1.2: 5 chaired of 4 meetings, with a score and no link. */
-	assert_non_null(strstr(c.p.items[2], "t.csv:10 (dx_meetings_chaired): indicator 1.2: the numerator (5) is above"));
-	assert_non_null(strstr(c.p.items[3], "t.csv:10 (dx_meetings_chaired): indicator 1.2 needs a proof link"));
+	assert_non_null(strstr(
+		c.p.items[2],
+		"t.csv:10 (dx_meetings_chaired): indicator 1.2: the numerator (5) is above"));
+	assert_non_null(strstr(c.p.items[3],
+			       "t.csv:10 (dx_meetings_chaired): indicator 1.2 needs a proof link"));
 	assert_non_null(strstr(c.p.items[4], "(bogus): unknown item"));
 	/* steering_head = none scores nothing: no link needed for 1.1. */
 	for (size_t i = 0; i < c.p.stored; i++)
@@ -372,7 +387,8 @@ static void test_hostile_fields(void **state)
 				   (int)(row_start - text), text, big, at);
 		assert_int_equal(read_text(&c, edited), DTI_EINVALID);
 		assert_int_equal(c.p.count, 1);
-		assert_non_null(strstr(c.p.items[0], "(dx_staff): the note is 4001 bytes long; at most 4000"));
+		assert_non_null(strstr(c.p.items[0],
+				       "(dx_staff): the note is 4001 bytes long; at most 4000"));
 		free(edited);
 		free(big);
 	}
@@ -381,7 +397,8 @@ static void test_hostile_fields(void **state)
 		const char *row_start = strstr(text, "dx_staff,");
 		edited = xasprintf("%.*sdx_staff,q,c\xf3,,,,%s", (int)(row_start - text), text, at);
 		assert_int_equal(read_text(&c, edited), DTI_EINVALID);
-		assert_non_null(strstr(c.p.items[0], "(dx_staff): column 3 (Trả lời) is not valid UTF-8"));
+		assert_non_null(
+			strstr(c.p.items[0], "(dx_staff): column 3 (Trả lời) is not valid UTF-8"));
 		free(edited);
 	}
 	free(note);
@@ -428,18 +445,27 @@ static void test_contact_formulas_and_spoofing(void **state)
 	text = replaced(text, "0912 345 678", "+84 912 345 678");
 	text = replaced(text, "UBND xã,Công chức", "-UBND xã,+Công chức");
 	text = replaced(text, "Trần Văn Đức", "Trần \xe2\x80\xae Đức");
-	text = replaced_row(text, "dx_staff,", "dx_staff,q,có,,,https://e.vn/qd,\"ghi \xc2\x85 chú\"");
-	text = replaced_row(text, "dx_plan_annual,", "dx_plan_annual,q,có,,,https://e.vn/\xe2\x80\xabx,");
+	text = replaced_row(text, "dx_staff,",
+			    "dx_staff,q,có,,,https://e.vn/qd,\"ghi \xc2\x85 chú\"");
+	text = replaced_row(text, "dx_plan_annual,",
+			    "dx_plan_annual,q,có,,,https://e.vn/\xe2\x80\xabx,");
 	assert_int_equal(read_text(&c, text), DTI_EINVALID);
 	for (size_t i = 0; i < c.p.stored; i++)
 		print_message("  %s\n", c.p.items[i]);
-	assert_true(has_problem(&c, "(contact.officer): Điện thoại liên hệ '+84 912 345 678' starts with '+', "
-				    "which a spreadsheet would run as a formula: write the number as 0… or 84…"));
-	assert_true(has_problem(&c, "(contact.officer): Đơn vị công tác starts with '-', which a spreadsheet"));
-	assert_true(has_problem(&c, "(contact.officer): Chức vụ starts with '+', which a spreadsheet"));
-	assert_true(has_problem(&c, "(contact.approver): Họ tên contains a bidirectional control character (U+202E)"));
+	assert_true(has_problem(
+		&c, "(contact.officer): Điện thoại liên hệ '+84 912 345 678' starts with '+', "
+		    "which a spreadsheet would run as a formula: write the number as 0… or 84…"));
+	assert_true(has_problem(
+		&c, "(contact.officer): Đơn vị công tác starts with '-', which a spreadsheet"));
+	assert_true(
+		has_problem(&c, "(contact.officer): Chức vụ starts with '+', which a spreadsheet"));
+	assert_true(has_problem(
+		&c,
+		"(contact.approver): Họ tên contains a bidirectional control character (U+202E)"));
 	assert_true(has_problem(&c, "(dx_staff): the note contains a control character (U+0085)"));
-	assert_true(has_problem(&c, "(dx_plan_annual): the proof link contains a bidirectional control character (U+202B)"));
+	assert_true(has_problem(
+		&c,
+		"(dx_plan_annual): the proof link contains a bidirectional control character (U+202B)"));
 	assert_int_equal(c.p.count, 7); /* the six, and 2.3 left without a link */
 	free(text);
 	case_free(&c);

@@ -26,10 +26,9 @@ static json_t *indicator(json_t *root, const char *id)
 {
 	size_t i, j;
 	json_t *p, *ind;
-	json_array_foreach(json_object_get(root, "pillars"), i, p)
-		json_array_foreach(json_object_get(p, "indicators"), j, ind)
-			if (strcmp(json_string_value(json_object_get(ind, "id")), id) == 0)
-				return ind;
+	json_array_foreach(json_object_get(root, "pillars"), i, p) json_array_foreach(
+		json_object_get(p, "indicators"), j,
+		ind) if (strcmp(json_string_value(json_object_get(ind, "id")), id) == 0) return ind;
 	fail_msg("no indicator %s", id);
 	return NULL;
 }
@@ -169,8 +168,9 @@ static void test_tier_without_fraction(void **state)
 {
 	json_t *root = original();
 	(void)state;
-	json_object_del(json_object_get(json_object_get(indicator(root, "1.1"), "rule"), "fractions"),
-			"deputy");
+	json_object_del(
+		json_object_get(json_object_get(indicator(root, "1.1"), "rule"), "fractions"),
+		"deputy");
 	expect_refusal(root, "indicator 1.1", "no fraction for 'deputy'");
 }
 
@@ -187,7 +187,8 @@ static void test_unknown_policy_value(void **state)
 {
 	json_t *root = original();
 	(void)state;
-	json_object_set_new(json_object_get(root, "policy"), "normalisation", json_string("zscore"));
+	json_object_set_new(json_object_get(root, "policy"), "normalisation",
+			    json_string("zscore"));
 	expect_refusal(root, "normalisation", "zscore");
 }
 
@@ -208,10 +209,10 @@ static void test_ambiguous_enum(void **state)
 	json_t *vars = json_object_get(root, "variables"), *v;
 	size_t i;
 	(void)state;
-	json_array_foreach(vars, i, v)
-		if (strcmp(json_string_value(json_object_get(v, "name")), "steering_head") == 0)
-			json_object_set_new(json_array_get(json_object_get(v, "values"), 1), "label",
-					    json_string("Chair"));
+	json_array_foreach(vars, i, v) if (strcmp(json_string_value(json_object_get(v, "name")),
+						  "steering_head") == 0)
+		json_object_set_new(json_array_get(json_object_get(v, "values"), 1), "label",
+				    json_string("Chair"));
 	expect_refusal(root, "variable steering_head", "'chair' and 'deputy' read the same");
 }
 
@@ -222,7 +223,8 @@ static void test_minmax_policy_applies(void **state)
 	framework *fw = NULL;
 	dti_diag d;
 	(void)state;
-	json_object_set_new(json_object_get(root, "policy"), "normalisation", json_string("minmax"));
+	json_object_set_new(json_object_get(root, "policy"), "normalisation",
+			    json_string("minmax"));
 	json_object_del(json_object_get(indicator(root, "8.4"), "rule"), "normalisation");
 	text = json_dumps(root, 0);
 	assert_int_equal(framework_parse(text, strlen(text), "fw.json", &fw, &d), DTI_EOK);
@@ -238,7 +240,8 @@ static void test_syntax_error_has_position(void **state)
 	framework *fw = NULL;
 	dti_diag d;
 	(void)state;
-	assert_int_equal(framework_parse("{\"edition\": ", 12, "bad.json", &fw, &d), DTI_EFRAMEWORK);
+	assert_int_equal(framework_parse("{\"edition\": ", 12, "bad.json", &fw, &d),
+			 DTI_EFRAMEWORK);
 	assert_non_null(strstr(d.msg, "bad.json:1:"));
 }
 
@@ -254,34 +257,44 @@ static void test_value_words(void **state)
 	const fw_variable *en = framework_variable(fw, "steering_head");
 	const fw_variable *ct = framework_variable(fw, "population");
 	const fw_variable *am = framework_variable(fw, "budget_spending_total");
-	static const char *const yes_words[] = {"yes", "YES", "true", "1", "có", "Có", "CÓ",
-						"co\xcc\x81", "co"};
+	static const char *const yes_words[] = {"yes", "YES", "true",       "1", "có",
+						"Có",  "CÓ",  "co\xcc\x81", "co"};
 	for (size_t i = 0; i < sizeof yes_words / sizeof yes_words[0]; i++) {
-		assert_int_equal(framework_value(yn, yes_words[i], '.', canon, sizeof canon, &num, &d), 0);
+		assert_int_equal(
+			framework_value(yn, yes_words[i], '.', canon, sizeof canon, &num, &d), 0);
 		assert_string_equal(canon, "yes");
 		assert_true(num == 1.0);
 	}
 	assert_int_equal(framework_value(yn, "Không", '.', canon, sizeof canon, &num, &d), 0);
 	assert_string_equal(canon, "no");
-	assert_int_equal(framework_value(yn, "maybe", '.', canon, sizeof canon, &num, &d), DTI_EINVALID);
+	assert_int_equal(framework_value(yn, "maybe", '.', canon, sizeof canon, &num, &d),
+			 DTI_EINVALID);
 	assert_int_equal(framework_value(en, "Deputy", '.', canon, sizeof canon, &num, &d), 0);
 	assert_string_equal(canon, "deputy");
-	assert_int_equal(framework_value(en, "Bí thư/Chủ tịch xã/thị trấn", '.', canon, sizeof canon,
-					 &num, &d), 0);
+	assert_int_equal(framework_value(en, "Bí thư/Chủ tịch xã/thị trấn", '.', canon,
+					 sizeof canon, &num, &d),
+			 0);
 	assert_string_equal(canon, "chair");
-	assert_int_equal(framework_value(en, "boss", '.', canon, sizeof canon, &num, &d), DTI_EINVALID);
+	assert_int_equal(framework_value(en, "boss", '.', canon, sizeof canon, &num, &d),
+			 DTI_EINVALID);
 	assert_non_null(strstr(d.msg, "chair, deputy, none"));
-	assert_int_equal(framework_value(ct, "-5", '.', canon, sizeof canon, &num, &d), DTI_EINVALID);
+	assert_int_equal(framework_value(ct, "-5", '.', canon, sizeof canon, &num, &d),
+			 DTI_EINVALID);
 	assert_non_null(strstr(d.msg, "negative"));
-	assert_int_equal(framework_value(ct, "12.5", '.', canon, sizeof canon, &num, &d), DTI_EINVALID);
-	assert_int_equal(framework_value(ct, "12abc", '.', canon, sizeof canon, &num, &d), DTI_EINVALID);
-	assert_int_equal(framework_value(ct, "1e3", '.', canon, sizeof canon, &num, &d), DTI_EINVALID);
+	assert_int_equal(framework_value(ct, "12.5", '.', canon, sizeof canon, &num, &d),
+			 DTI_EINVALID);
+	assert_int_equal(framework_value(ct, "12abc", '.', canon, sizeof canon, &num, &d),
+			 DTI_EINVALID);
+	assert_int_equal(framework_value(ct, "1e3", '.', canon, sizeof canon, &num, &d),
+			 DTI_EINVALID);
 	assert_int_equal(framework_value(ct, " 9954 ", '.', canon, sizeof canon, &num, &d), 0);
 	assert_true(num == 9954.0);
 	assert_int_equal(framework_value(am, "21307,9", ',', canon, sizeof canon, &num, &d), 0);
 	assert_true(num == 21307.9);
-	assert_int_equal(framework_value(am, "21307,9", '.', canon, sizeof canon, &num, &d), DTI_EINVALID);
-	assert_int_equal(framework_value(am, "\xff\xfe", '.', canon, sizeof canon, &num, &d), DTI_EINVALID);
+	assert_int_equal(framework_value(am, "21307,9", '.', canon, sizeof canon, &num, &d),
+			 DTI_EINVALID);
+	assert_int_equal(framework_value(am, "\xff\xfe", '.', canon, sizeof canon, &num, &d),
+			 DTI_EINVALID);
 	framework_free(fw);
 }
 

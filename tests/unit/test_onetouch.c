@@ -88,36 +88,37 @@ static void expect_rows(const char *text, size_t col_commune, size_t col_date, c
 static void test_simple_and_quoted_rows(void **state)
 {
 	(void)state;
-	expect_rows("STT,Họ tên,Xã/Phường,Ngày hoàn thành\r\n"
-		    "1,An,\"Xã Lương Tài\",19-08-2024 10:58:43\r\n"
-		    "2,Bình,Lạc Đạo,28/11/2024\n"
-		    "3,Chi,\"Xã Chỉ Đạo, Huyện Văn Lâm\",2024-10-15\r\n"
-		    "4,Dũng,\"Xã \"\"Đại\"\" Đồng\",\"01/01/2024\"\r\n"
-		    "5,\"Hà\nNội\",Xã Việt Hưng,31/12/2023\r\n"
-		    "6,Hùng,\"Như\r\nQuỳnh\",\r\n"
-		    "\r\n"
-		    "\n"
-		    "7,Lan\r\n"
-		    "8,Mai,Tân Quang,\"\"\n"
-		    "9,Nam,5\"A,02/01/2024,\n"
-		    "10,Oanh,\"\",15/03/2024\n"
-		    "11,Phương,Xã 5\"A,B\",2023-12-31\n"
-		    "12,\"Quang, Quảng, Quán, Quân, Quý, Quyết, Quyên, Quỳnh, Quế\",\"Xã A, B\","
-		    "\"Ngày, tháng, năm: 01/01/2024, 02/01/2024, 03/01/2024, 04/01/2024\"",
-		    2, 3,
-		    "[Xã Lương Tài|19-08-2024 10:58:43]@2\n"
-		    "[Lạc Đạo|28/11/2024]@3\n"
-		    "[Xã Chỉ Đạo, Huyện Văn Lâm|2024-10-15]@4\n"
-		    "[Xã \"Đại\" Đồng|01/01/2024]@5\n"
-		    "[Xã Việt Hưng|31/12/2023]@6\n"
-		    "[Như\r\nQuỳnh|]@8\n"
-		    "[|]@12\n"
-		    "[Tân Quang|]@13\n"
-		    "[5\"A|02/01/2024]@14\n"
-		    "[|15/03/2024]@15\n"
-		    "[Xã 5\"A|B\"]@16\n"
-		    "[Xã A, B|Ngày, tháng, năm: 01/01/2024, 02/01/2024, 03/01/2024, 04/01/2024]@17\n"
-		    "END:0");
+	expect_rows(
+		"STT,Họ tên,Xã/Phường,Ngày hoàn thành\r\n"
+		"1,An,\"Xã Lương Tài\",19-08-2024 10:58:43\r\n"
+		"2,Bình,Lạc Đạo,28/11/2024\n"
+		"3,Chi,\"Xã Chỉ Đạo, Huyện Văn Lâm\",2024-10-15\r\n"
+		"4,Dũng,\"Xã \"\"Đại\"\" Đồng\",\"01/01/2024\"\r\n"
+		"5,\"Hà\nNội\",Xã Việt Hưng,31/12/2023\r\n"
+		"6,Hùng,\"Như\r\nQuỳnh\",\r\n"
+		"\r\n"
+		"\n"
+		"7,Lan\r\n"
+		"8,Mai,Tân Quang,\"\"\n"
+		"9,Nam,5\"A,02/01/2024,\n"
+		"10,Oanh,\"\",15/03/2024\n"
+		"11,Phương,Xã 5\"A,B\",2023-12-31\n"
+		"12,\"Quang, Quảng, Quán, Quân, Quý, Quyết, Quyên, Quỳnh, Quế\",\"Xã A, B\","
+		"\"Ngày, tháng, năm: 01/01/2024, 02/01/2024, 03/01/2024, 04/01/2024\"",
+		2, 3,
+		"[Xã Lương Tài|19-08-2024 10:58:43]@2\n"
+		"[Lạc Đạo|28/11/2024]@3\n"
+		"[Xã Chỉ Đạo, Huyện Văn Lâm|2024-10-15]@4\n"
+		"[Xã \"Đại\" Đồng|01/01/2024]@5\n"
+		"[Xã Việt Hưng|31/12/2023]@6\n"
+		"[Như\r\nQuỳnh|]@8\n"
+		"[|]@12\n"
+		"[Tân Quang|]@13\n"
+		"[5\"A|02/01/2024]@14\n"
+		"[|15/03/2024]@15\n"
+		"[Xã 5\"A|B\"]@16\n"
+		"[Xã A, B|Ngày, tháng, năm: 01/01/2024, 02/01/2024, 03/01/2024, 04/01/2024]@17\n"
+		"END:0");
 	/* The same columns asked in the other order, and one twice. */
 	same_rows("a,b,c\n1,\"x,y\",3\r\n4,5,\"6\"\n", strlen("a,b,c\n1,\"x,y\",3\r\n4,5,\"6\"\n"),
 		  2, 1);
@@ -139,14 +140,26 @@ static void test_errors_as_csv_next(void **state)
 /* A deterministic mix of every kind of row, about `size` bytes. */
 static char *mixed_export(unsigned seed, size_t size, char delim, size_t *len)
 {
-	static const char *const communes[] = {
-		"Xã Lương Tài", "\"Xã Lương Tài\"", "\"Xã Chỉ Đạo, Huyện Văn Lâm\"",
-		"\"Xã \"\"Đình\"\" Dù\"", "\"Như\nQuỳnh\"", "\"Lạc\r\nĐạo\"", "Xã 5\"B",
-		"\"\"", "", "   ", "Mỹ Hào\r", "\"x\"\"\"", "\"Tân;Quang\"", "\"Việt, Hưng\"",
-		"Xã 5\"A,B\"", "Xã 5\"A;B\""};
+	static const char *const communes[] = {"Xã Lương Tài",
+					       "\"Xã Lương Tài\"",
+					       "\"Xã Chỉ Đạo, Huyện Văn Lâm\"",
+					       "\"Xã \"\"Đình\"\" Dù\"",
+					       "\"Như\nQuỳnh\"",
+					       "\"Lạc\r\nĐạo\"",
+					       "Xã 5\"B",
+					       "\"\"",
+					       "",
+					       "   ",
+					       "Mỹ Hào\r",
+					       "\"x\"\"\"",
+					       "\"Tân;Quang\"",
+					       "\"Việt, Hưng\"",
+					       "Xã 5\"A,B\"",
+					       "Xã 5\"A;B\""};
 	static const char *const dates[] = {
-		"15/03/2024", "31/12/2023", "01/01/2024", "2024-01-01T00:00:00",
-		"19-08-2024 10:58:43", "", "\"2023-12-31\"", "\"01.01.2025\"", "hôm qua",
+		"15/03/2024",          "31/12/2023",          "01/01/2024",
+		"2024-01-01T00:00:00", "19-08-2024 10:58:43", "",
+		"\"2023-12-31\"",      "\"01.01.2025\"",      "hôm qua",
 		"\"31/12/2024\r\n\""};
 	strbuf sb;
 	uint32_t x = seed * 2654435761u + 1;
@@ -167,7 +180,8 @@ static char *mixed_export(unsigned seed, size_t size, char delim, size_t *len)
 			sb_appendf(&sb, "%ld%cShort", i, delim);
 		} else {
 			sb_appendf(&sb, "%ld%cNgười %u%c%s%c", i, delim, x % 1000, delim,
-				   communes[(x >> 4) % (sizeof communes / sizeof *communes)], delim);
+				   communes[(x >> 4) % (sizeof communes / sizeof *communes)],
+				   delim);
 			if (course == 0)
 				sb_appends(&sb, "\"Kỹ năng số\ncơ bản\"");
 			else if (course == 1)
@@ -179,10 +193,10 @@ static char *mixed_export(unsigned seed, size_t size, char delim, size_t *len)
 				for (unsigned k = 0; k < 5 + (x % 70); k++)
 					sb_appendf(&sb, "dài%c ", k % 2 ? ',' : ';');
 				sb_appends(&sb, "\"");
-			}
-			else
+			} else
 				sb_appends(&sb, "An toàn thông tin");
-			sb_appendf(&sb, "%c%s", delim, dates[(x >> 12) % (sizeof dates / sizeof *dates)]);
+			sb_appendf(&sb, "%c%s", delim,
+				   dates[(x >> 12) % (sizeof dates / sizeof *dates)]);
 			if (kind == 2)
 				sb_append(&sb, &delim, 1);
 		}

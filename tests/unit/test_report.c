@@ -36,7 +36,8 @@ static void test_escape(void **state)
 	char *s;
 	(void)state;
 	s = render_text("<script>alert('x')</script> & \"Độc\"");
-	assert_string_equal(s, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Độc&quot;");
+	assert_string_equal(
+		s, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Độc&quot;");
 	free(s);
 	s = render_text("Xã Lạc Đạo");
 	assert_string_equal(s, "Xã Lạc Đạo");
@@ -68,17 +69,20 @@ static void test_links(void **state)
 	assert_string_equal(s, "javascript:alert(1)");
 	free(s);
 	s = render_link("https://a.example/?q=\"><script>", "xem <minh chứng>");
-	assert_string_equal(s, "<a rel=\"noopener noreferrer nofollow\" "
-			       "href=\"https://a.example/?q=&quot;&gt;&lt;script&gt;\">xem &lt;minh chứng&gt;</a>");
+	assert_string_equal(
+		s,
+		"<a rel=\"noopener noreferrer nofollow\" "
+		"href=\"https://a.example/?q=&quot;&gt;&lt;script&gt;\">xem &lt;minh chứng&gt;</a>");
 	free(s);
 }
 
 static void test_bands(void **state)
 {
 	json_error_t e;
-	json_t *cfg = json_loads("{\"rating_bands\": [{\"min\": 500, \"label\": \"Trung bình\"},"
-				 "{\"min\": 800, \"label\": \"Tốt\"}, {\"min\": 650, \"label\": \"Khá\"}]}",
-				 0, &e);
+	json_t *cfg = json_loads(
+		"{\"rating_bands\": [{\"min\": 500, \"label\": \"Trung bình\"},"
+		"{\"min\": 800, \"label\": \"Tốt\"}, {\"min\": 650, \"label\": \"Khá\"}]}",
+		0, &e);
 	rating_bands b;
 	dti_diag d;
 	(void)state;
@@ -102,15 +106,17 @@ static void test_bands(void **state)
 	json_decref(cfg);
 
 	/* refused: no label, bad min, duplicate min, not a list */
-	cfg = json_loads("{\"rating_bands\": [{\"min\": 1, \"label\": \"A\"}, {\"min\": 2}]}", 0, &e);
+	cfg = json_loads("{\"rating_bands\": [{\"min\": 1, \"label\": \"A\"}, {\"min\": 2}]}", 0,
+			 &e);
 	assert_int_equal(report_bands_load(cfg, &b, &d), DTI_ECONFIG);
 	assert_non_null(strstr(d.msg, "entry 2"));
 	json_decref(cfg);
 	cfg = json_loads("{\"rating_bands\": [{\"min\": -5, \"label\": \"A\"}]}", 0, &e);
 	assert_int_equal(report_bands_load(cfg, &b, &d), DTI_ECONFIG);
 	json_decref(cfg);
-	cfg = json_loads("{\"rating_bands\": [{\"min\": 5, \"label\": \"A\"}, {\"min\": 5, \"label\": \"B\"}]}",
-			 0, &e);
+	cfg = json_loads(
+		"{\"rating_bands\": [{\"min\": 5, \"label\": \"A\"}, {\"min\": 5, \"label\": \"B\"}]}",
+		0, &e);
 	assert_int_equal(report_bands_load(cfg, &b, &d), DTI_ECONFIG);
 	json_decref(cfg);
 	cfg = json_loads("{\"rating_bands\": {\"min\": 5}}", 0, &e);

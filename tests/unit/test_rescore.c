@@ -79,16 +79,18 @@ static void test_fingerprint_follows_inputs(void **state)
 	fp(f, 2023, false, a);
 	assert_string_not_equal(a, c);
 	/* An appraisal changes the state of an input. */
-	assert_int_equal(staging_exec(f->st,
-				      "INSERT INTO appraisal(observation_id, action, by, at) "
-				      "SELECT max(id), 'verify', 't', '2024-01-01' FROM observation",
-				      &d),
-			 DTI_EOK);
+	assert_int_equal(
+		staging_exec(f->st,
+			     "INSERT INTO appraisal(observation_id, action, by, at) "
+			     "SELECT max(id), 'verify', 't', '2024-01-01' FROM observation",
+			     &d),
+		DTI_EOK);
 	fp(f, 2024, false, a);
 	assert_string_not_equal(a, c);
 	/* So does the set of communes assessed. */
-	assert_int_equal(staging_exec(f->st, "UPDATE commune SET active = 0 WHERE code = '11992'", &d),
-			 DTI_EOK);
+	assert_int_equal(
+		staging_exec(f->st, "UPDATE commune SET active = 0 WHERE code = '11992'", &d),
+		DTI_EOK);
 	fp(f, 2024, false, b);
 	assert_string_not_equal(a, b);
 }
@@ -170,20 +172,21 @@ static void test_score_rows_one_by_one_agree(void **state)
 	assert_int_equal(score_year(f->st, f->fw, &o, &s2, &d), DTI_EOK);
 	sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, limit);
 	assert_int_equal(s2.scoring_run_id, s1.scoring_run_id + 1);
-	assert_int_equal(query(f, "SELECT count(*) FROM score WHERE scoring_run_id = ?1",
-			       s1.scoring_run_id),
-			 2 * (int)(f->fw->n_indicators + f->fw->n_pillars + 1));
-	assert_int_equal(query(f,
-			       "SELECT count(*) FROM (SELECT commune_code, item, level, points, "
-			       "max_points, fraction, ratio, flags, rank FROM score WHERE "
-			       "scoring_run_id = ?1 EXCEPT SELECT commune_code, item, level, points, "
-			       "max_points, fraction, ratio, flags, rank FROM score WHERE "
-			       "scoring_run_id = ?1 + 1)",
-			       s1.scoring_run_id),
-			 0);
-	assert_int_equal(query(f, "SELECT count(*) FROM score WHERE scoring_run_id = ?1",
-			       s2.scoring_run_id),
-			 2 * (int)(f->fw->n_indicators + f->fw->n_pillars + 1));
+	assert_int_equal(
+		query(f, "SELECT count(*) FROM score WHERE scoring_run_id = ?1", s1.scoring_run_id),
+		2 * (int)(f->fw->n_indicators + f->fw->n_pillars + 1));
+	assert_int_equal(
+		query(f,
+		      "SELECT count(*) FROM (SELECT commune_code, item, level, points, "
+		      "max_points, fraction, ratio, flags, rank FROM score WHERE "
+		      "scoring_run_id = ?1 EXCEPT SELECT commune_code, item, level, points, "
+		      "max_points, fraction, ratio, flags, rank FROM score WHERE "
+		      "scoring_run_id = ?1 + 1)",
+		      s1.scoring_run_id),
+		0);
+	assert_int_equal(
+		query(f, "SELECT count(*) FROM score WHERE scoring_run_id = ?1", s2.scoring_run_id),
+		2 * (int)(f->fw->n_indicators + f->fw->n_pillars + 1));
 }
 
 /* The inputs read in the view's own order and sorted by commune give the
@@ -202,12 +205,13 @@ static void test_sorted_and_unsorted_reads_agree(void **state)
 	o.sorted_read = true;
 	assert_int_equal(score_year(f->st, f->fw, &o, &s2, &d), DTI_EOK);
 	assert_string_equal(s1.input_sha256, s2.input_sha256);
-	assert_int_equal(query(f,
-			       "SELECT count(*) FROM (SELECT commune_code, item, points, flags, rank "
-			       "FROM score WHERE scoring_run_id = ?1 EXCEPT SELECT commune_code, item, "
-			       "points, flags, rank FROM score WHERE scoring_run_id = ?1 + 1)",
-			       s1.scoring_run_id),
-			 0);
+	assert_int_equal(
+		query(f,
+		      "SELECT count(*) FROM (SELECT commune_code, item, points, flags, rank "
+		      "FROM score WHERE scoring_run_id = ?1 EXCEPT SELECT commune_code, item, "
+		      "points, flags, rank FROM score WHERE scoring_run_id = ?1 + 1)",
+		      s1.scoring_run_id),
+		0);
 	assert_int_equal(query(f,
 			       "SELECT count(*) FROM (SELECT commune_code, variable, value, state, "
 			       "observation_ids FROM score_input WHERE scoring_run_id = ?1 EXCEPT "
@@ -224,12 +228,13 @@ static void test_sorted_and_unsorted_reads_agree(void **state)
 	o.sorted_read = false;
 	assert_int_equal(score_year(f->st, f->fw, &o, &s2, &d), DTI_EOK);
 	assert_int_equal(query(f, "SELECT count(*) FROM input_set", 0), 3);
-	assert_int_equal(query(f,
-			       "SELECT count(*) FROM score_input WHERE scoring_run_id = ?1 AND "
-			       "commune_code = '11992' AND variable = 'population' AND value = '5121' "
-			       "AND num = 5121.0 AND state = 'raw'",
-			       s2.scoring_run_id),
-			 1);
+	assert_int_equal(
+		query(f,
+		      "SELECT count(*) FROM score_input WHERE scoring_run_id = ?1 AND "
+		      "commune_code = '11992' AND variable = 'population' AND value = '5121' "
+		      "AND num = 5121.0 AND state = 'raw'",
+		      s2.scoring_run_id),
+		1);
 }
 
 /* store_latest_scoring_run: the latest 'ok' run of the year asked, not a
@@ -253,12 +258,13 @@ static void test_latest_scoring_run(void **state)
 	o.year = 2023;
 	o.official = false;
 	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
-	assert_int_equal(staging_exec(f->st,
-				      "INSERT INTO scoring_run(year, framework_sha256, edition, mode, "
-				      "started_at, status) SELECT 2024, framework_sha256, edition, mode, "
-				      "started_at, 'running' FROM scoring_run WHERE id = 1",
-				      &d),
-			 DTI_EOK);
+	assert_int_equal(
+		staging_exec(f->st,
+			     "INSERT INTO scoring_run(year, framework_sha256, edition, mode, "
+			     "started_at, status) SELECT 2024, framework_sha256, edition, mode, "
+			     "started_at, 'running' FROM scoring_run WHERE id = 1",
+			     &d),
+		DTI_EOK);
 	assert_int_equal(store_latest_scoring_run(f->st, 2024, &run, &found, &d), DTI_EOK);
 	assert_true(found);
 	assert_int_equal(run.id, 1);
@@ -291,8 +297,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fingerprint_follows_inputs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_scoring_run_records_fingerprint, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sorted_and_unsorted_reads_agree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scoring_run_records_fingerprint, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sorted_and_unsorted_reads_agree, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_score_rows_one_by_one_agree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latest_scoring_run, setup, teardown),
 	};

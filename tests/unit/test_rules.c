@@ -111,11 +111,12 @@ static void test_ratio_threshold(void **state)
 	const fw_indicator *i = framework_indicator(fw, "6.3");
 	(void)state;
 	/* Worked example: 750 of 1000 with T = 0.8 gives 37.5 of 40. */
-	assert_true(fabs(rule_ratio_threshold(500 + 250, 1000, 0.8, OVER_CLAMP).fraction * i->max - 37.5) <
-		    1e-12);
+	assert_true(fabs(rule_ratio_threshold(500 + 250, 1000, 0.8, OVER_CLAMP).fraction * i->max -
+			 37.5) < 1e-12);
 	assert_true(rule_ratio_threshold(800, 1000, 0.8, OVER_CLAMP).fraction == 1.0);
 	assert_true(rule_ratio_threshold(799, 1000, 0.8, OVER_CLAMP).fraction < 1.0);
-	assert_true(fabs(rule_ratio_threshold(799, 1000, 0.8, OVER_CLAMP).fraction - 0.99875) < 1e-12);
+	assert_true(fabs(rule_ratio_threshold(799, 1000, 0.8, OVER_CLAMP).fraction - 0.99875) <
+		    1e-12);
 	assert_true(rule_ratio_threshold(801, 1000, 0.8, OVER_CLAMP).fraction == 1.0);
 	assert_true(rule_ratio_threshold(1200, 1000, 0.8, OVER_CLAMP).fraction == 1.0);
 	assert_true(rule_ratio_threshold(0, 1000, 0.8, OVER_CLAMP).fraction == 0.0);
@@ -132,7 +133,8 @@ static void test_ratio_floor(void **state)
 	(void)state;
 	/* Worked example: 590 of 1000 gives 0; 600 of 1000 gives 0.6 × 40 = 24. */
 	assert_true(rule_ratio_floor(590, 1000, 0.6, OVER_CLAMP).fraction == 0.0);
-	assert_true(fabs(rule_ratio_floor(600, 1000, 0.6, OVER_CLAMP).fraction * i->max - 24.0) < 1e-12);
+	assert_true(fabs(rule_ratio_floor(600, 1000, 0.6, OVER_CLAMP).fraction * i->max - 24.0) <
+		    1e-12);
 	assert_true(rule_ratio_floor(599, 1000, 0.6, OVER_CLAMP).fraction == 0.0);
 	assert_true(rule_ratio_floor(1000, 1000, 0.6, OVER_CLAMP).fraction == 1.0);
 	assert_true(rule_ratio_floor(1100, 1000, 0.6, OVER_CLAMP).fraction == 1.0);

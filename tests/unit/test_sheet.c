@@ -83,7 +83,8 @@ static void test_long_with_bom_quotes_and_words(void **state)
 {
 	result r;
 	(void)state;
-	read_text("\xEF\xBB\xBF" "commune_code,variable,value\r\n"
+	read_text("\xEF\xBB\xBF"
+		  "commune_code,variable,value\r\n"
 		  "11989,population,9954\r\n"
 		  "\"11989\",\"dx_staff\",\"Có\"\r\n"
 		  "4,steering_head,Deputy\r\n"
@@ -122,15 +123,15 @@ static void test_every_problem_is_reported(void **state)
 	(void)state;
 	read_text("commune_code,variable,value\n"
 		  "11989,population,9954\n"
-		  "99999,population,10\n"        /* line 3: unknown commune */
-		  "11989,populaton,10\n"         /* line 4: unknown variable */
-		  "11989,households,-4\n"        /* line 5: negative */
-		  "11989,villages,many\n"        /* line 6: not a number */
-		  "11989,dx_staff,maybe\n"       /* line 7: not yes/no */
-		  "11989,steering_head,boss\n"   /* line 8: not in the enum */
-		  "11989,population,9955\n"      /* line 9: duplicate of line 2 */
-		  "11989,villages,1.5\n"         /* line 10: a count with a fraction */
-		  "11989,villages\n",            /* line 11: field count */
+		  "99999,population,10\n"      /* line 3: unknown commune */
+		  "11989,populaton,10\n"       /* line 4: unknown variable */
+		  "11989,households,-4\n"      /* line 5: negative */
+		  "11989,villages,many\n"      /* line 6: not a number */
+		  "11989,dx_staff,maybe\n"     /* line 7: not yes/no */
+		  "11989,steering_head,boss\n" /* line 8: not in the enum */
+		  "11989,population,9955\n"    /* line 9: duplicate of line 2 */
+		  "11989,villages,1.5\n"       /* line 10: a count with a fraction */
+		  "11989,villages\n",          /* line 11: field count */
 		  &r);
 	assert_int_equal(r.rc, DTI_EINVALID);
 	assert_int_equal(r.p.count, 9);
@@ -168,10 +169,11 @@ static void test_file_sized_batch(void **state)
 	      "99999,population,1\n"
 	      "11989,households,10\n"
 	      "00004,households,20\n"
-	      "4,villages,3\n"      /* the same commune written without its zeros */
+	      "4,villages,3\n" /* the same commune written without its zeros */
 	      "11989,villages,5\n"
 	      "00004,population,7\n"
-	      "11989,households,11\n", f); /* duplicate of the 11989 households above */
+	      "11989,households,11\n",
+	      f); /* duplicate of the 11989 households above */
 	rewind(f);
 	batch_init(&r.b);
 	memset(&r.p, 0, sizeof r.p);
@@ -192,8 +194,8 @@ static void test_file_sized_batch(void **state)
 		else
 			fail_msg("item %zu has commune '%s'", i, it->commune_code);
 	}
-	assert_int_equal(n11989, 3);  /* population, households, villages */
-	assert_int_equal(n00004, 3);  /* households, villages, population */
+	assert_int_equal(n11989, 3); /* population, households, villages */
+	assert_int_equal(n00004, 3); /* households, villages, population */
 	assert_true(batch_has(&r.b, "00004", 2024, framework_variable(fw, "villages")));
 	done(&r);
 }
@@ -236,7 +238,8 @@ static void test_hostile_links_and_notes_are_refused(void **state)
 			"11989,villages,3,https://e.vn/ok,\"c\xff\"\n"
 			"11989,agencies,3,https://e.vn/ok,\"Lạc \xe2\x80\xae Đạo\"\n"
 			"11989,enterprises,3,https://e.vn/\xe2\x81\xa6x,\n"
-			"11989,smes,3,,\"a\x07" "b\"\n"
+			"11989,smes,3,,\"a\x07"
+			"b\"\n"
 			"11989,civil_servants,3,,");
 	for (int i = 0; i < 1 << 20; i++)
 		sb_append(&sb, "x", 1);
@@ -246,14 +249,22 @@ static void test_hostile_links_and_notes_are_refused(void **state)
 		print_message("  %s\n", r.p.items[i]);
 	assert_int_equal(r.rc, DTI_EINVALID);
 	assert_int_equal(r.p.count, 8);
-	assert_true(has_problem(&r, "t.csv:2:4 (proof_url): the proof link is not an http:// or https:// link"));
+	assert_true(has_problem(
+		&r, "t.csv:2:4 (proof_url): the proof link is not an http:// or https:// link"));
 	assert_true(has_problem(&r, "t.csv:3:4 (proof_url): the proof link is not an http"));
-	assert_true(has_problem(&r, "t.csv:4:4 (proof_url): the proof link contains a space, a quote"));
+	assert_true(
+		has_problem(&r, "t.csv:4:4 (proof_url): the proof link contains a space, a quote"));
 	assert_true(has_problem(&r, "t.csv:5:5 (note): the note is not valid UTF-8"));
-	assert_true(has_problem(&r, "t.csv:6:5 (note): the note contains a bidirectional control character (U+202E)"));
-	assert_true(has_problem(&r, "t.csv:7:4 (proof_url): the proof link contains a bidirectional control character (U+2066)"));
-	assert_true(has_problem(&r, "t.csv:8:5 (note): the note contains a control character (U+0007)"));
-	assert_true(has_problem(&r, "t.csv:9:5 (note): the note is 1048576 bytes long; at most 4000"));
+	assert_true(has_problem(
+		&r,
+		"t.csv:6:5 (note): the note contains a bidirectional control character (U+202E)"));
+	assert_true(has_problem(
+		&r,
+		"t.csv:7:4 (proof_url): the proof link contains a bidirectional control character (U+2066)"));
+	assert_true(has_problem(
+		&r, "t.csv:8:5 (note): the note contains a control character (U+0007)"));
+	assert_true(
+		has_problem(&r, "t.csv:9:5 (note): the note is 1048576 bytes long; at most 4000"));
 	done(&r);
 	sb_free(&sb);
 }
@@ -262,7 +273,8 @@ static void test_hostile_links_and_notes_are_refused(void **state)
  * on the fast path (a plain line) and the slow one (a quoted line break). */
 static void test_nul_byte_is_refused(void **state)
 {
-	static const char plain[] = "commune_code,variable,value\n11989,population,5\0" "999\n";
+	static const char plain[] = "commune_code,variable,value\n11989,population,5\0"
+				    "999\n";
 	static const char quoted[] = "commune_code,variable,value,note\n"
 				     "11989,population,5,\"a\nb\0\"\n";
 	result r;
@@ -291,15 +303,20 @@ static void test_commune_names_refuse_spoofing(void **state)
 	(void)state;
 	assert_non_null(f);
 	fputs("code,name\n11989,Xã Lạc \xe2\x80\xae Đạo\n12004,Xã Đình\x7f Dù\n"
-	      "12016,Xã \xc2\x9b Lạc Hồng\n11986,Thị trấn Như Quỳnh\n", f);
+	      "12016,Xã \xc2\x9b Lạc Hồng\n11986,Thị trấn Như Quỳnh\n",
+	      f);
 	fclose(f);
 	assert_int_equal(commune_list_read_csv(path, &l, &p, &d), DTI_EINVALID);
 	for (size_t i = 0; i < p.stored; i++)
 		print_message("  %s\n", p.items[i]);
 	assert_int_equal(p.count, 3);
-	assert_non_null(strstr(p.items[0], ":2: column 'name': contains a bidirectional control character (U+202E)"));
-	assert_non_null(strstr(p.items[1], ":3: column 'name': contains a control character (U+007F)"));
-	assert_non_null(strstr(p.items[2], ":4: column 'name': contains a control character (U+009B)"));
+	assert_non_null(
+		strstr(p.items[0],
+		       ":2: column 'name': contains a bidirectional control character (U+202E)"));
+	assert_non_null(
+		strstr(p.items[1], ":3: column 'name': contains a control character (U+007F)"));
+	assert_non_null(
+		strstr(p.items[2], ":4: column 'name': contains a control character (U+009B)"));
 	problems_free(&p);
 	commune_list_free(&l);
 	unlink(path);
@@ -315,7 +332,8 @@ static void test_unclosed_quote_is_a_parse_error(void **state)
 	(void)state;
 	f = fmemopen((void *)text, strlen(text), "rb");
 	batch_init(&b);
-	assert_int_equal(sheet_read_csv(f, "q.csv", SHEET_AUTO, fw, &ix, 2024, &b, &p, &d), DTI_EPARSE);
+	assert_int_equal(sheet_read_csv(f, "q.csv", SHEET_AUTO, fw, &ix, 2024, &b, &p, &d),
+			 DTI_EPARSE);
 	assert_non_null(strstr(d.msg, "q.csv:2: quoted field not closed"));
 	fclose(f);
 	batch_free(&b);
@@ -343,9 +361,9 @@ static void test_csv_multiline_field_keeps_line_numbers(void **state)
 
 static void test_name_keys(void **state)
 {
-	static const char *const same[] = {"Thị trấn Như Quỳnh", "THỊ TRẤN NHƯ QUỲNH", "Như Quỳnh",
-					   "nhu quynh", "TT. Như Quỳnh",
-					   "Nhu\xcc\x9b Quy\xcc\x80nh" /* decomposed */};
+	static const char *const same[] = {
+		"Thị trấn Như Quỳnh", "THỊ TRẤN NHƯ QUỲNH",       "Như Quỳnh", "nhu quynh",
+		"TT. Như Quỳnh",      "Nhu\xcc\x9b Quy\xcc\x80nh" /* decomposed */};
 	char *ref = text_name_key("Thị trấn Như Quỳnh");
 	(void)state;
 	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {

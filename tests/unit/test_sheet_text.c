@@ -43,7 +43,8 @@ static void test_guard(void **state)
 	assert_false(sheet_text_is_formula("a=b"));
 	assert_false(sheet_text_is_formula("'=quoted already"));
 
-	expect_csv("=HYPERLINK(\"http://x\",\"y\")", true, "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+	expect_csv("=HYPERLINK(\"http://x\",\"y\")", true,
+		   "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
 	expect_csv("+84 912 345 678", true, "'+84 912 345 678");
 	expect_csv("-3.5", true, "'-3.5");
 	expect_csv("@cmd", true, "'@cmd");
@@ -73,7 +74,8 @@ static void test_export_cells(void **state)
 	csv_put(&sb, "=HYPERLINK(\"http://evil\",\"x\")", false);
 	csv_put(&sb, "-cmd", false);
 	csv_put(&sb, "Xã Lạc Đạo", true);
-	assert_string_equal(sb.data, "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",'-cmd,Xã Lạc Đạo\n");
+	assert_string_equal(sb.data,
+			    "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",'-cmd,Xã Lạc Đạo\n");
 	sb_free(&sb);
 }
 
@@ -98,8 +100,9 @@ static void test_form_contacts(void **state)
 	form_items_build(fw, FORM_SOURCE_WORD, &items);
 	sb_init(&sb, 0);
 	assert_int_equal(form_render(fw, &items, &spec, &sb, &d), DTI_EOK);
-	assert_non_null(strstr(sb.data, ",'=cmd|' /C calc'!A0,'-UBND xã,'@Công chức,'+84 912 345 678,"
-					 "h@example.vn\r\n"));
+	assert_non_null(strstr(sb.data,
+			       ",'=cmd|' /C calc'!A0,'-UBND xã,'@Công chức,'+84 912 345 678,"
+			       "h@example.vn\r\n"));
 	assert_non_null(strstr(sb.data, ",Trần Văn Đức,,,0221 3987 654,\r\n"));
 	assert_non_null(strstr(sb.data, "commune_name,Tên xã/thị trấn,'=Xã Lạc Đạo,"));
 	for (const char *p = sb.data; (p = strstr(p, "\n")) != NULL; p++)

@@ -27,7 +27,8 @@ static int64_t put(fixture *f, const char *source, const char *code, const char 
 	int64_t id = -1;
 	dti_diag d;
 
-	assert_int_equal(staging_query_int64(f->st, "SELECT max(id) FROM observation WHERE run_id = ?1",
+	assert_int_equal(staging_query_int64(f->st,
+					     "SELECT max(id) FROM observation WHERE run_id = ?1",
 					     put_value(f, source, code, var, raw), &id, &d),
 			 DTI_EOK);
 	return id;
@@ -40,10 +41,12 @@ static void appraise(fixture *f, int64_t obs, const char *action, const char *va
 	char now[32];
 
 	now_iso(now);
-	assert_int_equal(staging_prepare(f->st,
-					 "INSERT INTO appraisal(observation_id, action, value, num, by, at, "
-					 "reason) VALUES (?1, ?2, ?3, ?4, 'tester', ?5, 'test')",
-					 &s, &d), 0);
+	assert_int_equal(
+		staging_prepare(f->st,
+				"INSERT INTO appraisal(observation_id, action, value, num, by, at, "
+				"reason) VALUES (?1, ?2, ?3, ?4, 'tester', ?5, 'test')",
+				&s, &d),
+		0);
 	sqlite3_bind_int64(s, 1, obs);
 	sqlite3_bind_text(s, 2, action, -1, SQLITE_STATIC);
 	staging_bind_text(s, 3, value);
@@ -66,10 +69,12 @@ static current get(fixture *f, const char *code, const char *var)
 	sqlite3_stmt *s;
 	dti_diag d;
 
-	assert_int_equal(staging_prepare(f->st,
-					 "SELECT num, state, sources FROM current_input WHERE year = 2024 "
-					 "AND commune_code = ?1 AND variable = ?2",
-					 &s, &d), 0);
+	assert_int_equal(
+		staging_prepare(f->st,
+				"SELECT num, state, sources FROM current_input WHERE year = 2024 "
+				"AND commune_code = ?1 AND variable = ?2",
+				&s, &d),
+		0);
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, var, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW) {
@@ -115,7 +120,8 @@ static void test_schema_version_and_wal(void **state)
 {
 	fixture *f = *state;
 	assert_int_equal(count(f, "PRAGMA user_version"), staging_schema_version());
-	assert_int_equal(count(f, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
+	assert_int_equal(
+		count(f, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
 	assert_int_equal(count(f, "PRAGMA page_size"), 16384); /* a new file */
 	assert_int_equal(count(f, "SELECT count(*) FROM variable"), (int)f->fw->n_variables);
 }
@@ -176,16 +182,17 @@ static void test_migrates_score_inputs(void **state)
 		for (const char *const *q = staging_migrations[m]; *q; q++)
 			assert_int_equal(sqlite3_exec(db, *q, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(
-		sqlite3_exec(db,
-			     "PRAGMA user_version = 4;"
-			     "INSERT INTO framework VALUES ('f', 'e', '{}', 't');"
-			     "INSERT INTO scoring_run(id, year, framework_sha256, edition, mode, started_at, "
-			     "status) VALUES (7, 2024, 'f', 'e', 'provisional', 't', 'ok');"
-			     "INSERT INTO score_input VALUES (7, '11989', 'population', '7799', 7799.0, "
-			     "'raw', '12'), (7, '11989', 'households', NULL, NULL, 'missing', NULL), "
-			     "(7, '11992', 'portal_dx_section', 'yes', 1.0, 'verified', '3,4'), "
-			     "(7, '11992', 'population', '5120.5', 5120.5, 'corrected', '5');",
-			     NULL, NULL, NULL),
+		sqlite3_exec(
+			db,
+			"PRAGMA user_version = 4;"
+			"INSERT INTO framework VALUES ('f', 'e', '{}', 't');"
+			"INSERT INTO scoring_run(id, year, framework_sha256, edition, mode, started_at, "
+			"status) VALUES (7, 2024, 'f', 'e', 'provisional', 't', 'ok');"
+			"INSERT INTO score_input VALUES (7, '11989', 'population', '7799', 7799.0, "
+			"'raw', '12'), (7, '11989', 'households', NULL, NULL, 'missing', NULL), "
+			"(7, '11992', 'portal_dx_section', 'yes', 1.0, 'verified', '3,4'), "
+			"(7, '11992', 'population', '5120.5', 5120.5, 'corrected', '5');",
+			NULL, NULL, NULL),
 		SQLITE_OK);
 	sqlite3_close(db);
 
@@ -204,7 +211,8 @@ static void test_migrates_score_inputs(void **state)
 	free(got);
 	{
 		int64_t v = 0;
-		assert_int_equal(staging_query_int64(st, "SELECT user_version FROM pragma_user_version",
+		assert_int_equal(staging_query_int64(st,
+						     "SELECT user_version FROM pragma_user_version",
 						     0, &v, &d),
 				 DTI_EOK);
 		assert_int_equal(v, staging_schema_version());
@@ -225,21 +233,23 @@ static void test_migrates_score_inputs(void **state)
 			assert_int_equal(sqlite3_step(q), SQLITE_DONE);
 			sqlite3_finalize(q);
 			assert_int_equal(sqlite3_open(copy, &c), SQLITE_OK);
-			assert_int_equal(sqlite3_prepare_v2(c, "PRAGMA page_size", -1, &q, NULL), SQLITE_OK);
+			assert_int_equal(sqlite3_prepare_v2(c, "PRAGMA page_size", -1, &q, NULL),
+					 SQLITE_OK);
 			assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 			assert_int_equal(sqlite3_column_int(q, 0), 4096);
 			sqlite3_finalize(q);
 			sqlite3_close(c);
 			unlink(copy);
 		}
-		assert_int_equal(staging_query_int64(st,
-						     "SELECT count(*) FROM pragma_index_info('observation_key')",
-						     0, &v, &d),
-				 DTI_EOK);
+		assert_int_equal(
+			staging_query_int64(
+				st, "SELECT count(*) FROM pragma_index_info('observation_key')", 0,
+				&v, &d),
+			DTI_EOK);
 		assert_int_equal(v, 4);
-		assert_int_equal(staging_query_int64(st, "SELECT count(*) FROM missing_input", 0, &v,
-						     &d),
-				 DTI_EOK);
+		assert_int_equal(
+			staging_query_int64(st, "SELECT count(*) FROM missing_input", 0, &v, &d),
+			DTI_EOK);
 		assert_int_equal(v, 1);
 	}
 	staging_close(st);
@@ -263,7 +273,9 @@ static void test_sum_over_operators(void **state)
 	assert_true(c.num == 170.0);
 	assert_string_equal(c.state, "raw");
 	/* History stays. */
-	assert_int_equal(count(f, "SELECT count(*) FROM observation WHERE variable = 'smartphone_users'"), 3);
+	assert_int_equal(
+		count(f, "SELECT count(*) FROM observation WHERE variable = 'smartphone_users'"),
+		3);
 }
 
 static void test_latest_per_source(void **state)
@@ -326,8 +338,8 @@ static void test_repeated_figure_keeps_its_appraisal(void **state)
 		dti_diag d;
 		batch_target t = {"telecom:vnpt", "test", "test", 2024, NULL, NULL, 0, false};
 		batch_init(&b);
-		assert_true(batch_add(&b, framework_variable(f->fw, "digital_signature_holders"), "11989",
-				      2024, "300", '.', NULL, NULL, "again", &p));
+		assert_true(batch_add(&b, framework_variable(f->fw, "digital_signature_holders"),
+				      "11989", 2024, "300", '.', NULL, NULL, "again", &p));
 		assert_int_equal(batch_store(f->st, &b, &t, NULL, &d), DTI_EOK);
 		assert_int_equal(b.counts.stored, 0);
 		assert_int_equal(b.counts.skipped, 1);
@@ -359,7 +371,8 @@ static void test_failed_batch_stores_nothing(void **state)
 	assert_int_equal(batch_record_run(f->st, &t, "failed", &c, p.items[0], NULL, NULL, &d), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM observation"), before);
 	assert_int_equal(count(f, "SELECT count(*) FROM run WHERE status = 'failed' AND "
-				  "records_rejected = 1 AND error LIKE '%negative%'"), 1);
+				  "records_rejected = 1 AND error LIKE '%negative%'"),
+			 1);
 	batch_free(&b);
 	problems_free(&p);
 }

@@ -76,13 +76,15 @@ static void test_exit_table_documented(void **state)
 				continue;
 			seen[e]++;
 			assert_int_equal(dti_exit_code((dti_err)e, PROGRAM_DTI), dti_code);
-			assert_int_equal(dti_exit_code((dti_err)e, PROGRAM_COLLECTOR), collector_code);
+			assert_int_equal(dti_exit_code((dti_err)e, PROGRAM_COLLECTOR),
+					 collector_code);
 		}
 		p = end + 1;
 	}
 	for (int e = 1; e < DTI_E_COUNT; e++) {
 		if (seen[e] != 1)
-			fail_msg("error %s is in %d rows of the README's table", error_names[e], seen[e]);
+			fail_msg("error %s is in %d rows of the README's table", error_names[e],
+				 seen[e]);
 	}
 	free(text);
 }
@@ -90,8 +92,8 @@ static void test_exit_table_documented(void **state)
 static void test_year_parse(void **state)
 {
 	static const char *const good[] = {"2000", "2024", "2100", " 2024 "};
-	static const char *const bad[] = {"1999", "2101", "", "20x4", "-2024", "2024.0", "+2024",
-					  "99999999999999999999"};
+	static const char *const bad[] = {"1999",  "2101",   "",      "20x4",
+					  "-2024", "2024.0", "+2024", "99999999999999999999"};
 	int64_t y = 7;
 
 	(void)state;
@@ -123,7 +125,8 @@ static void write_units(const char *dir, char *path, size_t n)
 	      "commune_type\n",
 	      f);
 	for (int i = 0; i < MANY; i++)
-		fprintf(f, "01,Tỉnh A,%03d,Huyện %d,%05d,Xã %d,Xã\n", i / 100, i / 100, 10000 + i, i);
+		fprintf(f, "01,Tỉnh A,%03d,Huyện %d,%05d,Xã %d,Xã\n", i / 100, i / 100, 10000 + i,
+			i);
 	fclose(f);
 }
 
@@ -218,8 +221,9 @@ static void test_source_typo_refused_at_load(void **state)
 	{
 		app a = {path, NULL, 0, NULL, NULL, NULL};
 		const commune_list *l;
-		write_config(dir, path, sizeof path,
-			     "[{\"name\": \"t\", \"kind\": \"telecom\", \"ca_file\": \"none.pem\"}]");
+		write_config(
+			dir, path, sizeof path,
+			"[{\"name\": \"t\", \"kind\": \"telecom\", \"ca_file\": \"none.pem\"}]");
 		assert_int_equal(app_start(&a, APP_CONFIG, &d), DTI_EOK);
 		assert_int_equal(a.year, 2024);
 		assert_int_equal(a.cfg->communes.count, 0);

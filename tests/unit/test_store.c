@@ -80,9 +80,10 @@ static void test_bind_and_read(void **state)
 	dti_diag d;
 
 	assert_int_equal(store_run(f->st, &d, make_table, STORE_NOARGS), DTI_EOK);
-	assert_int_equal(store_run(f->st, &d, insert,
-				   STORE_ARGS(STORE_INT(2), STORE_TEXT("Như Quỳnh"), STORE_NUM(2.5))),
-			 DTI_EOK);
+	assert_int_equal(
+		store_run(f->st, &d, insert,
+			  STORE_ARGS(STORE_INT(2), STORE_TEXT("Như Quỳnh"), STORE_NUM(2.5))),
+		DTI_EOK);
 	assert_int_equal(store_last_id(f->st), 2);
 	assert_int_equal(store_run(f->st, &d, insert,
 				   STORE_ARGS(STORE_INT(1), STORE_TEXT(NULL), STORE_NUM(NAN))),
@@ -147,15 +148,13 @@ static void test_callback_stops(void **state)
 	int seen = 0;
 	dti_diag d;
 
-	assert_int_equal(store_each(f->st, &d, ten_rows,
-				    stop_at_second, &seen, NULL, STORE_NOARGS),
+	assert_int_equal(store_each(f->st, &d, ten_rows, stop_at_second, &seen, NULL, STORE_NOARGS),
 			 DTI_EINVALID);
 	assert_int_equal(seen, 2);
 	assert_string_equal(d.msg, "stopped at row 2");
 	/* The statement was reset: it runs again from its first row. */
 	seen = 0;
-	assert_int_equal(store_each(f->st, &d, ten_rows,
-				    stop_at_second, &seen, NULL, STORE_NOARGS),
+	assert_int_equal(store_each(f->st, &d, ten_rows, stop_at_second, &seen, NULL, STORE_NOARGS),
 			 DTI_EINVALID);
 	assert_int_equal(seen, 2);
 }
@@ -196,9 +195,9 @@ static void test_nested_same_statement(void **state)
 		assert_int_equal(store_run(f->st, &d, insert,
 					   STORE_ARGS(STORE_INT(k), STORE_TEXT("x"), STORE_NUM(k))),
 				 DTI_EOK);
-	assert_int_equal(store_each(f->st, &d, nested_sql, outer, &o, NULL,
-				    STORE_ARGS(STORE_INT(4))),
-			 DTI_EOK);
+	assert_int_equal(
+		store_each(f->st, &d, nested_sql, outer, &o, NULL, STORE_ARGS(STORE_INT(4))),
+		DTI_EOK);
 	/* 1 + (1+2) + (1+2+3) + (1+2+3+4) */
 	assert_int_equal(o.sum, 20);
 }
@@ -249,9 +248,9 @@ static void test_first_row_only(void **state)
 	assert_true(found);
 	assert_int_equal(seen[0], 1);
 	assert_int_equal(seen[1], 1);
-	assert_int_equal(store_first(f->st, &d, "SELECT 1 WHERE 0", count_calls, seen, &found,
-				     STORE_NOARGS),
-			 DTI_EOK);
+	assert_int_equal(
+		store_first(f->st, &d, "SELECT 1 WHERE 0", count_calls, seen, &found, STORE_NOARGS),
+		DTI_EOK);
 	assert_false(found);
 	assert_int_equal(seen[0], 1);
 }

@@ -31,8 +31,17 @@ static void expect_like_jansson(json_t *j, const strbuf *mine)
 static void test_strings(void **state)
 {
 	static const char *const cases[] = {
-		"", "plain", "Phường Như Quỳnh", "say \"có\"", "back\\slash", "tab\there",
-		"line\nbreak\r\n", "\b\f", "\x01\x1f end", "/ slash", "ký tự 'đ' và €",
+		"",
+		"plain",
+		"Phường Như Quỳnh",
+		"say \"có\"",
+		"back\\slash",
+		"tab\there",
+		"line\nbreak\r\n",
+		"\b\f",
+		"\x01\x1f end",
+		"/ slash",
+		"ký tự 'đ' và €",
 	};
 
 	(void)state;
@@ -48,9 +57,26 @@ static void test_strings(void **state)
 static void test_numbers(void **state)
 {
 	static const double cases[] = {
-		0.0,   1.0,       7799.0,  16557.0,     5120.5, 0.1,       794.2,  1.0 / 3.0,
-		1e14,  999999999999999.0,  1e15,        1e16,   123456789012345678.0, 2.5e-7,
-		1e-300, DBL_MAX,  -3.0,    -0.25,       4503599627370497.0, -0.0,
+		0.0,
+		1.0,
+		7799.0,
+		16557.0,
+		5120.5,
+		0.1,
+		794.2,
+		1.0 / 3.0,
+		1e14,
+		999999999999999.0,
+		1e15,
+		1e16,
+		123456789012345678.0,
+		2.5e-7,
+		1e-300,
+		DBL_MAX,
+		-3.0,
+		-0.25,
+		4503599627370497.0,
+		-0.0,
 	};
 
 	(void)state;
@@ -176,10 +202,8 @@ static void test_output_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_strings),
-		cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_format_whole),
-		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_strings),      cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_format_whole), cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_output_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
