@@ -16,10 +16,15 @@ TIME_TXT = [re.compile(p) for p in (
 )]
 
 
+# A source's age in hours on the report's data-quality page: the time
+# between the import and the publish, which no two runs share.
+AGE_CELL = re.compile(r'<td class="n">\d+([.,]\d+)?</td>(<td>[^<]*</td></tr>)')
+
+
 def mask(text):
     for p in TIME_TXT:
         text = p.sub('<T>', text)
-    return text
+    return AGE_CELL.sub(r'<td class="n"><AGE></td>\2', text)
 
 
 def dump_db(path, out):
