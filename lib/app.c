@@ -77,12 +77,10 @@ dti_err app_open_database(app *a, bool read_only, dti_diag *d)
 
 	if (!read_only)
 		return open_writer(a, d);
+	/* A reader creates and migrates nothing: a missing or older database
+	 * is an error that names the command that sets it up. */
 	rc = staging_open_readonly(database_path(a), &a->st, d);
-	if (rc == DTI_ENOTFOUND)
-		return open_writer(a, d); /* first use: create and migrate once */
-	if (rc)
-		return rc == DTI_ESCHEMA ? rc : DTI_EDB;
-	return DTI_EOK;
+	return rc == DTI_EOK || rc == DTI_ESCHEMA ? rc : DTI_EDB;
 }
 
 dti_err app_start(app *a, unsigned needs, dti_diag *d)

@@ -24,9 +24,10 @@ int staging_schema_version(void);
 dti_err staging_open(const char *path, staging **out, dti_diag *d);
 /* Opens an existing database for reading only: no write lock is ever
  * taken, so a reader never waits behind a writer's transaction (WAL).
- * DTI_ENOTFOUND when the file does not exist or its schema is older than
- * this program's (staging_open creates or migrates it); DTI_ESCHEMA when
- * newer.  Caller closes with staging_close. */
+ * Creates nothing and never migrates: DTI_EDB, with the message naming
+ * 'dti init', when the file does not exist or its schema is older than
+ * this program's; DTI_ESCHEMA when newer.  Caller closes with
+ * staging_close. */
 dti_err staging_open_readonly(const char *path, staging **out, dti_diag *d);
 void staging_close(staging *st);
 const char *staging_path(const staging *st);
