@@ -7,6 +7,8 @@
  *                  by any command
  *   framework      the framework file (APP_FRAMEWORK)
  *   communes       the configured commune list resolved (APP_COMMUNES)
+ *                  and, with APP_SAME_COMMUNES, the database's set checked
+ *                  against it once the database is open
  *   database       opened, migrated, the framework synced, the configured
  *                  communes seeded when the database has none
  *                  (APP_DATABASE); or opened read-only, as it is
@@ -48,6 +50,13 @@ enum {
 	 * message naming 'dti init'. */
 	APP_READ_ONLY = 1 << 2 | APP_DATABASE,
 	APP_COMMUNES = 1 << 3,
+	/* The database's commune set must be the configuration's, unless the
+	 * operator loaded it from a file: else DTI_ECONFIG naming the
+	 * difference and 'dti communes load' (commands that score or
+	 * publish). */
+	APP_SAME_COMMUNES = 1 << 4 | APP_DATABASE | APP_COMMUNES,
+	/* The same comparison, a warning only (read-only monitoring). */
+	APP_WARN_COMMUNES = 1 << 5 | APP_READ_ONLY,
 };
 
 /* Opens what `needs` says, in the order above.  On error what was opened

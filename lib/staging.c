@@ -392,13 +392,33 @@ static dti_err upsert_communes(staging *st, const commune_list *l, const units *
 	return rc;
 }
 
-dti_err staging_set_communes(staging *st, const commune_list *l, const units *u, dti_diag *d)
+/* Where the set assessed came from, in the same transaction as the set:
+ * meta 'communes_file' names the operator's file, and is absent when the
+ * set is the configuration's (lib/app.c compares only then). */
+static dti_err record_communes_origin(staging *st, const char *from_file, dti_diag *d)
+{
+	dti_err rc;
+
+	if (from_file)
+		rc = store_run(st, d,
+			       "INSERT INTO meta(key, value) VALUES ('communes_file', ?1) "
+			       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			       STORE_ARGS(STORE_TEXT(from_file)));
+	else
+		rc = store_run(st, d, "DELETE FROM meta WHERE key = 'communes_file'", STORE_NOARGS);
+	return rc ? db_error(st, d, "cannot record where the communes came from") : DTI_EOK;
+}
+
+dti_err staging_set_communes(staging *st, const commune_list *l, const units *u,
+			     const char *from_file, dti_diag *d)
 {
 	dti_err rc = staging_begin(st, d);
 
 	if (rc)
 		return rc;
 	rc = upsert_communes(st, l, u, true, d);
+	if (!rc)
+		rc = record_communes_origin(st, from_file, d);
 	if (rc) {
 		staging_rollback(st);
 		return rc;

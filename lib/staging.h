@@ -52,8 +52,11 @@ dti_err staging_sync_framework(staging *st, const framework *fw, dti_diag *d);
 
 /* Makes `l` the set of communes assessed: upserts each (with its district
  * and province from the catalogue), marks every other commune inactive.
- * Observations of inactive communes are kept. */
-dti_err staging_set_communes(staging *st, const commune_list *l, const units *u, dti_diag *d);
+ * Observations of inactive communes are kept.  from_file names the file
+ * the operator loaded, NULL for the configuration's list; it is recorded
+ * with the set (store_commune_file). */
+dti_err staging_set_communes(staging *st, const commune_list *l, const units *u,
+			     const char *from_file, dti_diag *d);
 /* Seeds the commune set from l only when the database has none yet. */
 dti_err staging_seed_communes(staging *st, const commune_list *l, const units *u, dti_diag *d);
 /* The active communes, ordered by code.  Caller frees with commune_list_free. */
