@@ -79,7 +79,7 @@ int cmd_communes(app *a, int argc, char **argv)
 			code = EXIT_REFUSED;
 			goto done;
 		}
-		rc = staging_set_communes(a->st, &l, u, &d);
+		rc = staging_set_communes(a->st, &l, u, file, &d);
 		if (rc) {
 			code = fail(rc, &d);
 			goto done;

@@ -54,7 +54,8 @@ static const char usage_text[] =
 	"                              the nightly entry point's record (used by dti-nightly)\n"
 	"\n"
 	"options:\n"
-	"  --config FILE   configuration (default: $DTI_CONFIG, ./config/dti.json, /etc/dti/dti.json)\n"
+	"  --config FILE   configuration (default: $DTI_CONFIG, else the build tree's\n"
+	"                  config/dti.json when run from one, else /etc/dti/dti.json)\n"
 	"  --db FILE       database (default: the configuration's \"database\")\n"
 	"  --year YEAR     assessment year (default: the configuration's \"year\")\n"
 	"  -q, --quiet     no progress messages\n"
@@ -66,7 +67,9 @@ static const char usage_text[] =
  * only read the database open it read-only and so never wait behind a
  * writer (monitoring during the nightly run); sources and paths read the
  * configuration only (the nightly entry point asks them before taking its
- * lock); init and communes load use the configured commune list. */
+ * lock); init and communes load use the configured commune list; score
+ * and publish refuse a database whose communes are not the configured
+ * ones, status warns (lib/app.h APP_SAME_COMMUNES). */
 static const struct command {
 	const char *name;
 	int (*run)(app *, int, char **);
@@ -75,16 +78,16 @@ static const struct command {
 	{"init", cmd_init, APP_DATABASE | APP_COMMUNES},
 	{"communes", cmd_communes, APP_DATABASE},
 	{"import", cmd_import, APP_DATABASE},
-	{"score", cmd_score, APP_DATABASE},
+	{"score", cmd_score, APP_SAME_COMMUNES},
 	{"export", cmd_export, APP_READ_ONLY},
 	{"explain", cmd_explain, APP_READ_ONLY},
 	{"runs", cmd_runs, APP_READ_ONLY},
 	{"form", cmd_form, APP_DATABASE},
 	{"appraise", cmd_appraise, APP_DATABASE},
-	{"publish", cmd_publish, APP_DATABASE},
+	{"publish", cmd_publish, APP_SAME_COMMUNES},
 	{"sources", cmd_sources, APP_CONFIG},
 	{"paths", cmd_paths, APP_CONFIG},
-	{"status", cmd_status, APP_READ_ONLY},
+	{"status", cmd_status, APP_WARN_COMMUNES},
 	{"backup", cmd_backup, APP_DATABASE},
 	{"nightly-run", cmd_nightly_run, APP_DATABASE},
 };

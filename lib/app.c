@@ -1,9 +1,13 @@
 #include "app.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "collector.h"
+#include "log.h"
 #include "store_commune.h"
+#include "strmap.h"
 #include "units.h"
 
 /* The configuration, validated whole.  A section is checked here when the
@@ -71,18 +75,79 @@ static dti_err open_writer(app *a, dti_diag *d)
 	return seed_communes(a, d);
 }
 
+/* How many codes of `from` are not in `in`; the first few, comma-separated,
+ * into buf (cap > 0). */
+static size_t codes_missing(const commune_list *from, const commune_list *in, char *buf, size_t cap)
+{
+	enum { SHOWN = 5 };
+	strmap codes;
+	size_t n = 0, len = 0;
+
+	strmap_init(&codes);
+	for (size_t i = 0; i < in->count; i++)
+		strmap_put(&codes, in->items[i].code, 0);
+	buf[0] = '\0';
+	for (size_t i = 0; i < from->count; i++) {
+		if (strmap_get(&codes, from->items[i].code, NULL))
+			continue;
+		if (n <= SHOWN) {
+			int w = snprintf(buf + len, cap - len, "%s%s", n ? ", " : "",
+					 n < SHOWN ? from->items[i].code : "...");
+			len = w < 0 || (size_t)w >= cap - len ? cap - 1 : len + (size_t)w;
+		}
+		n++;
+	}
+	strmap_free(&codes);
+	return n;
+}
+
+/* The database's communes against the configuration's (APP_SAME_COMMUNES).
+ * A set the operator loaded from a file (`dti communes load FILE`) is the
+ * operator's choice and is not compared; the configuration's set is, so a
+ * changed "district" or list stops scoring and publishing until `dti
+ * communes load` makes it the one assessed.  DTI_ECONFIG naming the
+ * difference (DTI_EDB when the database cannot be read). */
+static dti_err check_communes(app *a, dti_diag *d)
+{
+	const commune_list *want = NULL;
+	commune_list have = {0};
+	char *file = NULL, added[128], removed[128];
+	size_t n_added, n_removed;
+	dti_err rc = store_commune_file(a->st, &file, d);
+
+	if (rc || file) {
+		free(file);
+		return rc ? DTI_EDB : DTI_EOK;
+	}
+	rc = config_communes(a->cfg, &want, d);
+	if (rc)
+		return rc;
+	if (staging_active_communes(a->st, &have, d))
+		return DTI_EDB;
+	n_added = codes_missing(want, &have, added, sizeof added);
+	n_removed = codes_missing(&have, want, removed, sizeof removed);
+	commune_list_free(&have);
+	if (n_added == 0 && n_removed == 0)
+		return DTI_EOK;
+	return diag_set(d, DTI_ECONFIG,
+			"'%s' lists other communes than database '%s' assesses: %zu added%s%s%s, "
+			"%zu removed%s%s%s; run 'dti communes load' to assess the "
+			"configuration's communes",
+			a->cfg->path, database_path(a), n_added, n_added ? " (" : "", added,
+			n_added ? ")" : "", n_removed, n_removed ? " (" : "", removed,
+			n_removed ? ")" : "");
+}
+
 dti_err app_open_database(app *a, bool read_only, dti_diag *d)
 {
 	dti_err rc;
 
 	if (!read_only)
 		return open_writer(a, d);
+	/* A reader creates and migrates nothing: a missing or older database
+	 * is an error that names the command that sets it up. */
 	rc = staging_open_readonly(database_path(a), &a->st, d);
-	if (rc == DTI_ENOTFOUND)
-		return open_writer(a, d); /* first use: create and migrate once */
-	if (rc)
-		return rc == DTI_ESCHEMA ? rc : DTI_EDB;
-	return DTI_EOK;
+	return rc == DTI_EOK || rc == DTI_ESCHEMA ? rc : DTI_EDB;
 }
 
 dti_err app_start(app *a, unsigned needs, dti_diag *d)
@@ -96,6 +161,13 @@ dti_err app_start(app *a, unsigned needs, dti_diag *d)
 		rc = config_communes(a->cfg, &l, d);
 	if (!rc && (needs & APP_DATABASE) == APP_DATABASE)
 		rc = app_open_database(a, (needs & APP_READ_ONLY) == APP_READ_ONLY, d);
+	if (!rc && (needs & APP_SAME_COMMUNES) == APP_SAME_COMMUNES)
+		rc = check_communes(a, d);
+	else if (!rc && (needs & APP_WARN_COMMUNES) == APP_WARN_COMMUNES) {
+		dti_diag w;
+		if (check_communes(a, &w))
+			log_warn("%s", w.msg);
+	}
 	return rc;
 }
 

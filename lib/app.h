@@ -7,9 +7,12 @@
  *                  by any command
  *   framework      the framework file (APP_FRAMEWORK)
  *   communes       the configured commune list resolved (APP_COMMUNES)
- *   database       opened (read-only with APP_READ_ONLY), migrated, the
- *                  framework synced, the configured communes seeded when
- *                  the database has none (APP_DATABASE)
+ *                  and, with APP_SAME_COMMUNES, the database's set checked
+ *                  against it once the database is open
+ *   database       opened, migrated, the framework synced, the configured
+ *                  communes seeded when the database has none
+ *                  (APP_DATABASE); or opened read-only, as it is
+ *                  (APP_READ_ONLY)
  *
  * The national unit list (10,048 lines) is read only when something needs
  * it: seeding, APP_COMMUNES, or a later config_units / config_communes.
@@ -42,10 +45,18 @@ enum {
 	APP_FRAMEWORK = 1 << 0,
 	APP_DATABASE = 1 << 1 | APP_FRAMEWORK,
 	/* The database read-only: never takes the write lock, so it never
-	 * waits behind a writer.  It is opened read-write once, to create or
-	 * migrate it, when it does not exist yet or needs migrating. */
+	 * waits behind a writer, and creates or migrates nothing: a database
+	 * that does not exist or is older than this program is DTI_EDB, the
+	 * message naming 'dti init'. */
 	APP_READ_ONLY = 1 << 2 | APP_DATABASE,
 	APP_COMMUNES = 1 << 3,
+	/* The database's commune set must be the configuration's, unless the
+	 * operator loaded it from a file: else DTI_ECONFIG naming the
+	 * difference and 'dti communes load' (commands that score or
+	 * publish). */
+	APP_SAME_COMMUNES = 1 << 4 | APP_DATABASE | APP_COMMUNES,
+	/* The same comparison, a warning only (read-only monitoring). */
+	APP_WARN_COMMUNES = 1 << 5 | APP_READ_ONLY,
 };
 
 /* Opens what `needs` says, in the order above.  On error what was opened

@@ -6,31 +6,43 @@
 
 #include "util.h"
 
+/* The build tree's own configuration, for a program run from the tree:
+ * the program is <tree>/bin/NAME and <tree>/config/dti.json exists.  An
+ * installed program (/usr/bin/dti) has no config/ beside its bin/.  Never
+ * the current folder: a program run inside some other tree must not pick
+ * up that tree's configuration. */
+static const char *build_tree_config(void)
+{
+	static char path[4096];
+	char exe[4096];
+	char *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0'; /* exe: the program's folder */
+	slash = strrchr(exe, '/');
+	if (!slash || strcmp(slash, "/bin") != 0)
+		return NULL;
+	*slash = '\0'; /* exe: the tree */
+	if (snprintf(path, sizeof path, "%s/config/dti.json", exe) >= (int)sizeof path)
+		return NULL;
+	return access(path, R_OK) == 0 ? path : NULL;
+}
+
 const char *config_default_path(void)
 {
-	static char beside[4096];
 	const char *env = getenv("DTI_CONFIG");
-	char exe[4096];
-	ssize_t n;
+	const char *tree;
 
 	if (env && *env)
 		return env;
-	if (access("config/dti.json", R_OK) == 0)
-		return "config/dti.json";
-	/* A build tree run from elsewhere: bin/../config/dti.json. */
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		char *slash;
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(beside, sizeof beside, "%s/../config/dti.json", exe);
-			if (access(beside, R_OK) == 0)
-				return beside;
-		}
-	}
-	return "/etc/dti/dti.json";
+	tree = build_tree_config();
+	return tree ? tree : "/etc/dti/dti.json";
 }
 
 char *config_path(const config *c, json_t *obj, const char *key)

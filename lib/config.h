@@ -26,8 +26,9 @@ typedef struct config {
 } config;
 
 /* Where the configuration is looked for when no --config is given:
- * $DTI_CONFIG, then ./config/dti.json, then config/dti.json beside the
- * program's bin/ folder (a build tree), then /etc/dti/dti.json. */
+ * $DTI_CONFIG, else the build tree's config/dti.json for a program run
+ * from a build tree (<tree>/bin/NAME), else /etc/dti/dti.json.  Never the
+ * current folder.  The result is static or the environment's. */
 const char *config_default_path(void);
 
 /* Loads and checks a configuration file: JSON, the year, the required

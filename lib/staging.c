@@ -1,5 +1,6 @@
 #include "staging.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,17 +222,45 @@ fail:
 	return rc;
 }
 
+/* A reader's schema check: the same version as this program, else why not
+ * and the command that upgrades it (a reader never migrates). */
+static dti_err readonly_schema(staging *st, dti_diag *d)
+{
+	int have = user_version(st->db), want = staging_schema_version();
+
+	if (have < 0)
+		return db_error(st, d, "cannot read schema version");
+	if (have > want)
+		return schema_newer(st, have, d);
+	if (have == 0)
+		return diag_set(d, DTI_EDB,
+				"database '%s' is not set up yet: run 'dti init' to create it",
+				st->path);
+	if (have < want)
+		return diag_set(d, DTI_EDB,
+				"database '%s' has schema version %d, older than this "
+				"program's (%d): run 'dti init' to upgrade it",
+				st->path, have, want);
+	return DTI_EOK;
+}
+
 dti_err staging_open_readonly(const char *path, staging **out, dti_diag *d)
 {
 	staging *st = xcalloc(1, sizeof *st);
-	int have;
 	dti_err rc;
 
 	*out = NULL;
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	st->path = xstrdup(path);
+	/* Checked first: SQLite would create nothing read-only either, but
+	 * the message should say what to do. */
 	if (access(path, F_OK) != 0) {
-		rc = diag_set(d, DTI_ENOTFOUND, "'%s' does not exist yet", path);
+		if (errno == ENOENT)
+			rc = diag_set(d, DTI_EDB,
+				      "database '%s' does not exist: run 'dti init' to create it",
+				      path);
+		else
+			rc = diag_set(d, DTI_EDB, "cannot open '%s': %s", path, strerror(errno));
 		goto fail;
 	}
 	/* Read-only: no write lock, no migration, no journal-mode change; in
@@ -249,21 +278,10 @@ dti_err staging_open_readonly(const char *path, staging **out, dti_diag *d)
 			  "PRAGMA query_only = ON; PRAGMA foreign_keys = ON; "
 			  "PRAGMA cache_size = -16384;",
 			  d);
+	if (!rc)
+		rc = readonly_schema(st, d);
 	if (rc)
 		goto fail;
-	have = user_version(st->db);
-	if (have < 0) {
-		rc = db_error(st, d, "cannot read schema version");
-		goto fail;
-	}
-	if (have > staging_schema_version()) {
-		rc = schema_newer(st, have, d);
-		goto fail;
-	}
-	if (have < staging_schema_version()) {
-		rc = diag_set(d, DTI_ENOTFOUND, "'%s' needs migrating first", path);
-		goto fail;
-	}
 	*out = st;
 	return DTI_EOK;
 fail:
@@ -374,13 +392,33 @@ static dti_err upsert_communes(staging *st, const commune_list *l, const units *
 	return rc;
 }
 
-dti_err staging_set_communes(staging *st, const commune_list *l, const units *u, dti_diag *d)
+/* Where the set assessed came from, in the same transaction as the set:
+ * meta 'communes_file' names the operator's file, and is absent when the
+ * set is the configuration's (lib/app.c compares only then). */
+static dti_err record_communes_origin(staging *st, const char *from_file, dti_diag *d)
+{
+	dti_err rc;
+
+	if (from_file)
+		rc = store_run(st, d,
+			       "INSERT INTO meta(key, value) VALUES ('communes_file', ?1) "
+			       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			       STORE_ARGS(STORE_TEXT(from_file)));
+	else
+		rc = store_run(st, d, "DELETE FROM meta WHERE key = 'communes_file'", STORE_NOARGS);
+	return rc ? db_error(st, d, "cannot record where the communes came from") : DTI_EOK;
+}
+
+dti_err staging_set_communes(staging *st, const commune_list *l, const units *u,
+			     const char *from_file, dti_diag *d)
 {
 	dti_err rc = staging_begin(st, d);
 
 	if (rc)
 		return rc;
 	rc = upsert_communes(st, l, u, true, d);
+	if (!rc)
+		rc = record_communes_origin(st, from_file, d);
 	if (rc) {
 		staging_rollback(st);
 		return rc;

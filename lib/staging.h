@@ -24,9 +24,10 @@ int staging_schema_version(void);
 dti_err staging_open(const char *path, staging **out, dti_diag *d);
 /* Opens an existing database for reading only: no write lock is ever
  * taken, so a reader never waits behind a writer's transaction (WAL).
- * DTI_ENOTFOUND when the file does not exist or its schema is older than
- * this program's (staging_open creates or migrates it); DTI_ESCHEMA when
- * newer.  Caller closes with staging_close. */
+ * Creates nothing and never migrates: DTI_EDB, with the message naming
+ * 'dti init', when the file does not exist or its schema is older than
+ * this program's; DTI_ESCHEMA when newer.  Caller closes with
+ * staging_close. */
 dti_err staging_open_readonly(const char *path, staging **out, dti_diag *d);
 void staging_close(staging *st);
 const char *staging_path(const staging *st);
@@ -51,8 +52,11 @@ dti_err staging_sync_framework(staging *st, const framework *fw, dti_diag *d);
 
 /* Makes `l` the set of communes assessed: upserts each (with its district
  * and province from the catalogue), marks every other commune inactive.
- * Observations of inactive communes are kept. */
-dti_err staging_set_communes(staging *st, const commune_list *l, const units *u, dti_diag *d);
+ * Observations of inactive communes are kept.  from_file names the file
+ * the operator loaded, NULL for the configuration's list; it is recorded
+ * with the set (store_commune_file). */
+dti_err staging_set_communes(staging *st, const commune_list *l, const units *u,
+			     const char *from_file, dti_diag *d);
 /* Seeds the commune set from l only when the database has none yet. */
 dti_err staging_seed_communes(staging *st, const commune_list *l, const units *u, dti_diag *d);
 /* The active communes, ordered by code.  Caller frees with commune_list_free. */

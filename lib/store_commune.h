@@ -13,4 +13,9 @@
  * first seeding).  *n is set on success. */
 dti_err store_commune_count(staging *st, int64_t *n, dti_diag *d);
 
+/* The file the set assessed was loaded from (`dti communes load FILE`),
+ * in *file (caller frees), or NULL when the set is the configuration's
+ * (seeded, or `dti communes load` without a file). */
+dti_err store_commune_file(staging *st, char **file, dti_diag *d);
+
 #endif

@@ -38,7 +38,7 @@ static int setup(void **state)
 		return -1;
 	commune_list_add(&l, "11989", "Xã Lạc Đạo");
 	commune_list_add(&l, "11992", "Xã Chỉ Đạo");
-	if (staging_set_communes(f->st, &l, NULL, &d))
+	if (staging_set_communes(f->st, &l, NULL, NULL, &d))
 		return -1;
 	commune_list_free(&l);
 	*state = f;

@@ -46,7 +46,7 @@ static int setup(void **state)
 	    staging_sync_framework(f->st, f->fw, &d))
 		fail_msg("%s", d.msg);
 	commune_list_add(&l, "11989", "Xã Lạc Đạo");
-	if (staging_set_communes(f->st, &l, NULL, &d))
+	if (staging_set_communes(f->st, &l, NULL, NULL, &d))
 		fail_msg("%s", d.msg);
 	commune_list_free(&l);
 	batch_init(&b);
