@@ -238,7 +238,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strings),      cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_format_whole), cmocka_unit_test(test_bounded),
-		cmocka_unit_test(test_output_file), cmocka_unit_test(test_time_vn),
+		cmocka_unit_test(test_output_file),  cmocka_unit_test(test_time_vn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
