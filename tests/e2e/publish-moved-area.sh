@@ -10,21 +10,10 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 head -n 4 "$V/communes.csv" >"$T/three.csv"
 head -n 3 "$V/communes.csv" >"$T/two.csv"
-# Two configurations (absolute paths): the first area, then the second.
-python3 - "$DTI_ROOT/config/dti.json" "$T" <<'PY'
-import json, os, sys
-src, t = sys.argv[1], sys.argv[2]
-c = json.load(open(src))
-base = os.path.dirname(os.path.abspath(src))
-for k in ("database", "output_dir", "log_file", "framework", "admin_units", "communes_csv"):
-    if k in c:
-        c[k] = os.path.normpath(os.path.join(base, c[k]))
-c["output_dir"] = os.path.join(t, "out")
-for name, title, communes in (("first", "Huyện Thử <Một>", "three.csv"), ("second", "Tỉnh Hai", "two.csv")):
-    c["name"] = title
-    c["communes_csv"] = os.path.join(t, communes)
-    json.dump(c, open(os.path.join(t, name + ".json"), "w"), ensure_ascii=False)
-PY
+# Two configurations: the first area, then the second.
+conf() { python3 "$DTI_ROOT/tests/e2e/lib/config_abs.py" "$DTI_ROOT/config/dti.json" "$@"; }
+conf "$T/first.json" output_dir="\"$T/out\"" name='"Huyện Thử <Một>"' communes_csv="\"$T/three.csv\""
+conf "$T/second.json" output_dir="\"$T/out\"" name='"Tỉnh Hai"' communes_csv="\"$T/two.csv\""
 dti() { cfg=$1; shift; "$DTI_BIN/dti" --config "$T/$cfg.json" --db "$T/dti.db" "$@"; }
 title_of() { sed -n 's:.*<p class="org">\(.*\) · Chỉ số.*:\1:p' "$1"; }
 
