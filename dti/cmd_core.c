@@ -271,7 +271,8 @@ int cmd_score(app *a, int argc, char **argv)
 	static const struct option opts[] = {{"official", no_argument, NULL, 'o'},
 					     {"if-changed", no_argument, NULL, 'i'},
 					     {NULL, 0, NULL, 0}};
-	score_options o = {a->year, false, NULL, false, NULL, NULL, false};
+	/* The run keeps the name its report is titled with. */
+	score_options o = {.year = a->year, .area_name = a->cfg->name};
 	strmap must; /* official: the variables that must be verified */
 	score_summary s;
 	bool if_changed = false, last_official = false, skip = false;

@@ -263,67 +263,16 @@ bool form_answer_scores(const fw_indicator *ind, const fw_variable *v, const cha
 	return true;
 }
 
-static bool two_digits(const char *p, int *out)
-{
-	if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
-		return false;
-	*out = (p[0] - '0') * 10 + (p[1] - '0');
-	return true;
-}
-
 bool form_parse_time(const char *s, time_t *out)
 {
-	struct tm tm;
-	int y1, y2, mo, dd, hh = 23, mi = 59, ss = 59, oh = 7, om = 0, sign = 1;
-	const char *p = s;
-	time_t t;
+	char end_of_day[32];
 
-	memset(&tm, 0, sizeof tm);
-	if (!two_digits(p, &y1) || !two_digits(p + 2, &y2) || p[4] != '-' ||
-	    !two_digits(p + 5, &mo) || p[7] != '-' || !two_digits(p + 8, &dd))
-		return false;
-	p += 10;
-	if (*p == 'T' || *p == ' ') {
-		if (!two_digits(p + 1, &hh) || p[3] != ':' || !two_digits(p + 4, &mi))
-			return false;
-		p += 6;
-		ss = 0;
-		if (*p == ':') {
-			if (!two_digits(p + 1, &ss))
-				return false;
-			p += 3;
-		}
-		if (*p == 'Z' || *p == 'z') {
-			oh = om = 0;
-			p++;
-		} else if (*p == '+' || *p == '-') {
-			sign = *p == '-' ? -1 : 1;
-			if (!two_digits(p + 1, &oh))
-				return false;
-			p += 3;
-			if (*p == ':')
-				p++;
-			if (!two_digits(p, &om))
-				return false;
-			p += 2;
-		} else {
-			return false; /* a deadline without a zone is ambiguous */
-		}
+	/* A date alone: the end of that day in Vietnam, a deadline's usual sense. */
+	if (s && strlen(s) == 10) {
+		snprintf(end_of_day, sizeof end_of_day, "%sT23:59:59+07:00", s);
+		return time_parse_iso(end_of_day, out);
 	}
-	if (*p || mo < 1 || mo > 12 || dd < 1 || dd > 31 || hh > 23 || mi > 59 || ss > 60 ||
-	    oh > 14 || om > 59)
-		return false;
-	tm.tm_year = y1 * 100 + y2 - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = dd;
-	tm.tm_hour = hh;
-	tm.tm_min = mi;
-	tm.tm_sec = ss;
-	t = timegm(&tm);
-	if (t == (time_t)-1)
-		return false;
-	*out = t - sign * (oh * 3600 + om * 60);
-	return true;
+	return time_parse_iso(s, out);
 }
 
 /* ---- reading a filled form ---- */

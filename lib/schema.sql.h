@@ -364,6 +364,15 @@ static const char *const migration_key[] = {
 	NULL,
 };
 
+/* Migration 7 (run area): the name of the area a scoring run assessed
+ * ("Huyện Văn Lâm, tỉnh Hưng Yên"), as configured when it ran.  Its report
+ * and JSON are titled with it, whatever the configuration says later; NULL
+ * for the runs scored before (they are titled with today's name). */
+static const char *const migration_run_area[] = {
+	"ALTER TABLE scoring_run ADD COLUMN area_name TEXT;\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 /* One migration a line, in order. */
 /* clang-format off */
@@ -374,6 +383,7 @@ static const char *const *const staging_migrations[] = {
 	migration_lean,
 	migration_input_sets,
 	migration_key,
+	migration_run_area,
 };
 /* clang-format on */
 

@@ -89,16 +89,18 @@ dti_err store_scoring_run_by_id(staging *st, int64_t id, store_scoring_run *out,
 
 dti_err store_scoring_run_start(staging *st, int year, const char *framework_sha256,
 				const char *edition, const char *mode, const char *started_at,
-				size_t communes, int64_t *id, dti_diag *d)
+				size_t communes, const char *area_name, int64_t *id, dti_diag *d)
 {
 	static const char sql[] =
 		"INSERT INTO scoring_run(year, framework_sha256, edition, mode, started_at, "
-		"status, communes) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6) RETURNING id";
+		"status, communes, area_name) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7) "
+		"RETURNING id";
 	bool found = false;
-	dti_err rc = store_int64(st, d, sql, id, &found,
-				 STORE_ARGS(STORE_INT(year), STORE_TEXT(framework_sha256),
-					    STORE_TEXT(edition), STORE_TEXT(mode),
-					    STORE_TEXT(started_at), STORE_INT((int64_t)communes)));
+	dti_err rc = store_int64(
+		st, d, sql, id, &found,
+		STORE_ARGS(STORE_INT(year), STORE_TEXT(framework_sha256), STORE_TEXT(edition),
+			   STORE_TEXT(mode), STORE_TEXT(started_at), STORE_INT((int64_t)communes),
+			   STORE_TEXT(area_name && *area_name ? area_name : NULL)));
 
 	if (!rc && !found)
 		rc = diag_set(d, DTI_EDB, "%s: cannot store scoring run", st->path);

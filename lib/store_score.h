@@ -46,10 +46,11 @@ dti_err store_scoring_run_by_id(staging *st, int64_t id, store_scoring_run *out,
 				char **framework_body, bool *found, dti_diag *d);
 
 /* Inserts a scoring run with status 'running' (inside the caller's
- * transaction); *id receives its id. */
+ * transaction); *id receives its id.  area_name (NULL or "": none) is the
+ * configured name of the area assessed, kept to title the run's report. */
 dti_err store_scoring_run_start(staging *st, int year, const char *framework_sha256,
 				const char *edition, const char *mode, const char *started_at,
-				size_t communes, int64_t *id, dti_diag *d);
+				size_t communes, const char *area_name, int64_t *id, dti_diag *d);
 /* Marks run `id` 'ok' with its end time and input fingerprint. */
 dti_err store_scoring_run_finish(staging *st, int64_t id, const char *finished_at,
 				 const char *input_sha256, dti_diag *d);

@@ -331,6 +331,102 @@ void now_iso(char out[32])
 		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000L);
 }
 
+static bool digits(const char *p, int n, int *out)
+{
+	*out = 0;
+	for (int i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+		*out = *out * 10 + (p[i] - '0');
+	}
+	return true;
+}
+
+/* The zone of an ISO time: Z, or +HH:MM / -HH:MM (the colon optional), in
+ * seconds east of UTC.  Returns the rest of the text, or NULL. */
+static const char *iso_zone(const char *p, long *east)
+{
+	int oh, om;
+	long sign = *p == '-' ? -1 : 1;
+
+	if (*p == 'Z' || *p == 'z') {
+		*east = 0;
+		return p + 1;
+	}
+	if ((*p != '+' && *p != '-') || !digits(p + 1, 2, &oh))
+		return NULL;
+	p += 3;
+	if (*p == ':')
+		p++;
+	if (!digits(p, 2, &om) || oh > 14 || om > 59)
+		return NULL;
+	*east = sign * ((long)oh * 3600 + (long)om * 60);
+	return p + 2;
+}
+
+bool time_parse_iso(const char *s, time_t *out)
+{
+	struct tm tm;
+	int y, mo, dd, hh, mi, ss = 0;
+	long east;
+	const char *p = s;
+	time_t t;
+
+	if (!s || !digits(p, 4, &y) || p[4] != '-' || !digits(p + 5, 2, &mo) || p[7] != '-' ||
+	    !digits(p + 8, 2, &dd) || (p[10] != 'T' && p[10] != ' ') || !digits(p + 11, 2, &hh) ||
+	    p[13] != ':' || !digits(p + 14, 2, &mi))
+		return false;
+	p += 16;
+	if (*p == ':') {
+		if (!digits(p + 1, 2, &ss))
+			return false;
+		p += 3;
+		if (*p == '.' || *p == ',')
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+	}
+	p = iso_zone(p, &east);
+	if (!p || *p || mo < 1 || mo > 12 || dd < 1 || dd > 31 || hh > 23 || mi > 59 || ss > 60)
+		return false;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = dd;
+	tm.tm_hour = hh;
+	tm.tm_min = mi;
+	tm.tm_sec = ss;
+	t = timegm(&tm);
+	if (t == (time_t)-1)
+		return false;
+	*out = t - east;
+	return true;
+}
+
+bool time_vn(const char *iso, char out[TIME_VN_MAX])
+{
+	time_t t;
+	struct tm tm;
+	size_t n;
+
+	if (time_parse_iso(iso, &t)) {
+		t += 7 * 3600; /* Vietnam keeps UTC+7 all year */
+		gmtime_r(&t, &tm);
+		snprintf(out, TIME_VN_MAX, "%02d:%02d ngày %02d/%02d/%04d (giờ Việt Nam)",
+			 tm.tm_hour, tm.tm_min, tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+		return true;
+	}
+	/* Not a time: the text itself, cut on a character boundary. */
+	n = iso ? strlen(iso) : 0;
+	if (n >= TIME_VN_MAX) {
+		n = TIME_VN_MAX - 1;
+		while (n > 0 && ((unsigned char)iso[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(out, iso ? iso : "", n);
+	out[n] = '\0';
+	return false;
+}
+
 double mono_seconds(void)
 {
 	struct timespec ts;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "err.h"
@@ -89,6 +90,18 @@ bool parse_nonneg_decimal(const char *s, char decimal_sep, double *out);
 
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ". */
 void now_iso(char out[32]);
+/* An ISO 8601 time with a zone, as now_iso writes it and as a person
+ * writes one ("2024-12-31T17:00:00+07:00", "…:05.123Z", a space for the
+ * T, seconds optional), into seconds since the epoch.  False, *out
+ * untouched, when s is NULL, malformed or has no zone. */
+bool time_parse_iso(const char *s, time_t *out);
+/* A stored time as the Vietnamese pages show it: Vietnam time (UTC+7),
+ * "14:05 ngày 01/12/2026 (giờ Việt Nam)".  The database keeps UTC; every
+ * page that shows a time goes through here.  A text that is not a time
+ * (time_parse_iso) is copied as it is, cut to fit on a character
+ * boundary, and false returned; NULL gives "". */
+#define TIME_VN_MAX 64
+bool time_vn(const char *iso, char out[TIME_VN_MAX]);
 /* Monotonic seconds. */
 double mono_seconds(void);
 

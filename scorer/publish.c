@@ -255,6 +255,8 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 {
 	char *excel = xasprintf("%s/excel", dir), *report_dir = xasprintf("%s/report", dir);
 	char wide_name[64], json_name[64], scores_name[64];
+	char *area = NULL;
+	const char *title;
 	publication p;
 	report_input ri;
 	strbuf sb;
@@ -267,10 +269,14 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	snprintf(scores_name, sizeof scores_name, "scores-%d.csv", run->year);
 	rc = publication_load(st, run, &p, d);
 	if (!rc)
+		rc = store_report_run_area(st, run->id, &area, d);
+	if (!rc)
 		rc = publish_csv(&p, o, dir, excel, wide_name, paths, d);
 	if (rc)
 		goto out;
-	rc = publish_json(p.now, o->bands, o->title, &sb);
+	/* Titled with the area the run assessed, not today's configuration. */
+	title = area ? area : o->title ? o->title : "";
+	rc = publish_json(p.now, o->bands, title, &sb);
 	if (rc) {
 		diag_set(d, rc, "cannot encode %s", json_name);
 		goto out;
@@ -282,7 +288,7 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	ri.now = p.now;
 	ri.prev = p.prev;
 	ri.bands = o->bands;
-	ri.title = o->title ? o->title : "";
+	ri.title = title;
 	ri.exports[0] = wide_name;
 	ri.exports[1] = scores_name;
 	ri.exports[2] = json_name;
@@ -297,6 +303,7 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 out:
 	publication_free(&p);
 	sb_free(&sb);
+	free(area);
 	free(excel);
 	free(report_dir);
 	return rc;

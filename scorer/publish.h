@@ -12,7 +12,8 @@
 
 typedef struct publish_options {
 	const char *out_dir;       /* the configuration's output_dir */
-	const char *title;         /* the district, for the report and the JSON */
+	const char *title;         /* today's configured name: the title of a run stored
+				    * without its own (scoring_run.area_name) */
 	const rating_bands *bands; /* may hold none */
 } publish_options;
 

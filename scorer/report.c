@@ -124,6 +124,37 @@ static const char *state_words(const char *state)
 	return state ? state : "thiếu";
 }
 
+/* Who appraised, as readers may see it: the person or unit named with
+ * --by.  A system login (what $USER gives when --by is left out: one word
+ * of ASCII letters, digits, '.', '_' and '-') is nobody's name: the
+ * report says "cán bộ thẩm định" instead. */
+static const char *appraiser_words(const char *by)
+{
+	static const char login_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					  "0123456789._-";
+	size_t n = strspn(by, login_chars);
+
+	if (by[n] == '$')
+		n++;
+	return by[n] == '\0' ? "cán bộ thẩm định" : by;
+}
+
+/* A collector run's status in words.  A failed run's error is not shown:
+ * it names files and URLs of the server (dti status shows it). */
+static const char *run_status_words(const char *status)
+{
+	static const char *const map[][2] = {
+		{"ok", "thành công"},
+		{"unchanged", "thành công, số liệu không đổi"},
+		{"failed", "lỗi (quản trị viên xem chi tiết bằng lệnh dti status)"},
+		{"running", "đang chạy"},
+		{"dry_run", "chạy thử"}};
+	for (size_t i = 0; status && i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(map[i][0], status) == 0)
+			return map[i][1];
+	return status ? status : "—";
+}
+
 /* A value as the commune sees it: enum words by their label, yes/no as
  * Có/Không, numbers the Vietnamese way. */
 static void value_words(strbuf *sb, const fw_variable *v, const res_input *in)
@@ -221,12 +252,14 @@ static void page_start(strbuf *sb, const report_input *in, const char *heading)
 static void page_end(strbuf *sb, const report_input *in)
 {
 	const results *r = in->now;
+	char at[TIME_VN_MAX];
 
 	/* No time of writing: publishing a run again gives the same pages. */
 	sb_appendf(sb, "</main>\n<footer>Lần chấm điểm số %lld (%s), bắt đầu lúc ",
 		   (long long)r->run_id,
 		   strcmp(r->mode, "official") == 0 ? "chính thức" : "tạm tính");
-	html_text(sb, r->started_at);
+	time_vn(r->started_at, at);
+	html_text(sb, at);
 	sb_appends(sb, "; bộ chỉ số ");
 	html_text(sb, r->fw->edition);
 	sb_appends(sb, " — ");
@@ -713,7 +746,7 @@ static void inputs_table(strbuf *sb, const results *r, const res_commune *rc)
 			sb_appends(sb, "<br><span class=\"muted\">");
 			html_text(sb, state_words(o->state));
 			sb_appends(sb, " bởi ");
-			html_text(sb, o->appraised_by);
+			html_text(sb, appraiser_words(o->appraised_by));
 			if (o->appraisal_reason && *o->appraisal_reason) {
 				sb_appends(sb, ": ");
 				html_text(sb, o->appraisal_reason);
@@ -721,22 +754,20 @@ static void inputs_table(strbuf *sb, const results *r, const res_commune *rc)
 			sb_appends(sb, "</span>");
 		}
 		sb_appends(sb, "</td><td>");
+		/* The source by its name, never the file or URL read. */
 		for (size_t k = 0; k < in->n_obs; k++) {
 			const res_obs *o = &in->obs[k];
+			char at[TIME_VN_MAX];
 			sb_appends(sb, k ? "<br>" : "");
 			html_text(sb, o->source);
 			sb_appends(sb, " (");
 			html_text(sb, o->source_kind);
 			sb_appends(sb, "), ");
-			html_text(sb, o->observed_at);
+			time_vn(o->observed_at, at);
+			html_text(sb, at);
 			if (in->n_obs > 1) {
 				sb_appends(sb, ": ");
 				html_text(sb, o->value);
-			}
-			if (o->input && *o->input) {
-				sb_appends(sb, " <span class=\"muted\">từ ");
-				html_link(sb, o->input, NULL);
-				sb_appends(sb, "</span>");
 			}
 		}
 		sb_appends(sb, "</td><td>");
@@ -794,7 +825,7 @@ static void commune_page(strbuf *sb, const report_input *in, size_t c)
 /* One source's row of the sources tables. */
 static void source_row(strbuf *o, const store_source_state *x)
 {
-	char b[64];
+	char b[64], at[TIME_VN_MAX];
 
 	sb_appends(o, x->stale ? "<tr class=\"down\"><td>" : "<tr><td>");
 	html_text(o, x->source);
@@ -803,16 +834,13 @@ static void source_row(strbuf *o, const store_source_state *x)
 	sb_appends(o, "</td><td class=\"n\">");
 	sb_appends(o, isnan(x->max_age_hours) ? "—" : num(b, x->max_age_hours));
 	sb_appends(o, "</td><td>");
-	html_text(o, x->last_success ? x->last_success : "chưa có lần nào thành công");
+	if (x->last_success)
+		time_vn(x->last_success, at);
+	html_text(o, x->last_success ? at : "chưa có lần nào thành công");
 	sb_appends(o, "</td><td class=\"n\">");
 	sb_appends(o, isnan(x->age_hours) ? "—" : num(b, x->age_hours));
 	sb_appends(o, "</td><td>");
-	html_text(o, x->last_status);
-	if (x->last_error) {
-		sb_appends(o, " <span class=\"muted\">");
-		html_text(o, x->last_error);
-		sb_appends(o, "</span>");
-	}
+	html_text(o, run_status_words(x->last_status));
 	sb_appends(o, "</td></tr>\n");
 }
 

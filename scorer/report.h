@@ -38,7 +38,7 @@ typedef struct report_input {
 	const results *now;        /* with inputs */
 	const results *prev;       /* the latest run of an earlier year, or NULL */
 	const rating_bands *bands; /* may hold none */
-	const char *title;         /* the district, e.g. "Huyện Văn Lâm, tỉnh Hưng Yên" */
+	const char *title;         /* the run's area, e.g. "Huyện Văn Lâm, tỉnh Hưng Yên" */
 	const char *exports[8];    /* file names in the folder above the report, NULL-ended */
 	const store_source_states *sources; /* store_source_states_list; NULL: none */
 } report_input;

@@ -29,7 +29,6 @@ static void input_free(res_input *in)
 		free(o->source);
 		free(o->source_kind);
 		free(o->observed_at);
-		free(o->input);
 		free(o->proof_url);
 		free(o->note);
 		free(o->appraised_by);
@@ -123,7 +122,6 @@ static dti_err take_observation(void *ctx, const store_input_observation *so, dt
 	o->source = dup_or_null(so->source);
 	o->source_kind = dup_or_null(so->source_kind);
 	o->observed_at = dup_or_null(so->observed_at);
-	o->input = dup_or_null(so->input);
 	o->proof_url = dup_or_null(so->proof_url);
 	o->note = dup_or_null(so->note);
 	o->appraised_by = dup_or_null(so->appraised_by);

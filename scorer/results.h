@@ -16,8 +16,7 @@ typedef struct res_obs {
 	int64_t id;
 	char *value, *state;        /* value after appraisal; raw/verified/corrected/rejected */
 	char *source, *source_kind; /* source.name, source.kind */
-	char *observed_at;          /* when the run that stored it fetched it */
-	char *input;                /* file or URL read, may be "" */
+	char *observed_at;          /* when the run that stored it fetched it (UTC) */
 	char *proof_url, *note;     /* as supplied, may be NULL: escape before display */
 	char *appraised_by, *appraisal_reason; /* the latest appraisal act, may be NULL */
 } res_obs;

@@ -573,8 +573,8 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 		goto out;
 	now_iso(now);
 	rc = store_scoring_run_start(st, o->year, fw->sha256, fw->edition,
-				     o->official ? "official" : "provisional", now, p.nc, &p.run_id,
-				     d);
+				     o->official ? "official" : "provisional", now, p.nc,
+				     o->area_name, &p.run_id, d);
 	if (!rc)
 		rc = read_inputs(&p, sorted, d);
 	*unordered = p.unordered;

@@ -21,6 +21,8 @@ typedef struct score_options {
 	const char *policy;        /* mixed into the input fingerprint (may be NULL) */
 	const char *skip_if;       /* a fingerprint: when the inputs have it, store nothing */
 	bool dry;                  /* compute the fingerprint only; store nothing */
+	const char *area_name;     /* the configured name of the area, stored with the
+				    * run to title its report (may be NULL) */
 } score_options;
 
 typedef struct score_summary {

@@ -8,22 +8,11 @@ V=$DTI_ROOT/tests/fixtures/vectors
 T=$DTI_TMP
 
 # Configurations with absolute paths: with the sample bands, without, and bad.
-python3 - "$DTI_ROOT/config/dti.json" "$T" <<'PY'
-import json, os, sys
-src, t = sys.argv[1], sys.argv[2]
-c = json.load(open(src))
-base = os.path.dirname(os.path.abspath(src))
-for k in ("database", "output_dir", "log_file", "framework", "admin_units", "communes_csv"):
-    if k in c:
-        c[k] = os.path.normpath(os.path.join(base, c[k]))
-c["output_dir"] = os.path.join(t, "out")
-c["rating_bands"] = [{"min": 600, "label": "Khá"}, {"min": 640, "label": "Tốt \"nhất\", <b>"}, {"min": 0, "label": "Yếu"}]
-json.dump(c, open(os.path.join(t, "bands.json"), "w"), ensure_ascii=False)
-del c["rating_bands"]
-json.dump(c, open(os.path.join(t, "nobands.json"), "w"), ensure_ascii=False)
-c["rating_bands"] = [{"min": "high", "label": "Tốt"}]
-json.dump(c, open(os.path.join(t, "badbands.json"), "w"), ensure_ascii=False)
-PY
+conf() { python3 "$DTI_ROOT/tests/e2e/lib/config_abs.py" "$DTI_ROOT/config/dti.json" "$@"; }
+conf "$T/bands.json" output_dir="\"$T/out\"" \
+	rating_bands='[{"min": 600, "label": "Khá"}, {"min": 640, "label": "Tốt \"nhất\", <b>"}, {"min": 0, "label": "Yếu"}]'
+conf "$T/nobands.json" output_dir="\"$T/out\"" rating_bands=
+conf "$T/badbands.json" output_dir="\"$T/out\"" rating_bands='[{"min": "high", "label": "Tốt"}]'
 dti() { cfg=$1; shift; "$DTI_BIN/dti" --config "$T/$cfg.json" --db "$T/dti.db" "$@"; }
 
 dti bands communes load "$V/communes.csv"

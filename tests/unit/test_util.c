@@ -199,12 +199,46 @@ static void test_output_file(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* Stored times (UTC) shown in Vietnam time, the Vietnamese way. */
+static void test_time_vn(void **state)
+{
+	char out[TIME_VN_MAX], long_text[200];
+	time_t t = 0;
+
+	(void)state;
+	assert_true(time_vn("2026-12-01T07:05:59.123Z", out));
+	assert_string_equal(out, "14:05 ngày 01/12/2026 (giờ Việt Nam)");
+	/* Past midnight in Vietnam: the next day, month and year. */
+	assert_true(time_vn("2025-12-31T17:30:00Z", out));
+	assert_string_equal(out, "00:30 ngày 01/01/2026 (giờ Việt Nam)");
+	/* A time given with its own zone means the same instant. */
+	assert_true(time_vn("2024-12-31T17:00:00+07:00", out));
+	assert_string_equal(out, "17:00 ngày 31/12/2024 (giờ Việt Nam)");
+	assert_true(time_vn("2024-03-01 10:00-00:30", out));
+	assert_string_equal(out, "17:30 ngày 01/03/2024 (giờ Việt Nam)");
+	assert_true(time_parse_iso("1970-01-01T00:01Z", &t));
+	assert_int_equal((long long)t, 60);
+	/* Not a time: no zone, junk, NULL — shown as it is, never invented. */
+	assert_false(time_parse_iso("2024-12-31T17:00:00", &t));
+	assert_false(time_parse_iso("2024-13-01T00:00Z", &t));
+	assert_false(time_parse_iso("2024-12-31T17:00:00Zjunk", &t));
+	assert_false(time_vn("chưa có", out));
+	assert_string_equal(out, "chưa có");
+	assert_false(time_vn(NULL, out));
+	assert_string_equal(out, "");
+	memset(long_text, 0, sizeof long_text);
+	for (size_t i = 0; i + 3 < sizeof long_text; i += 3)
+		memcpy(long_text + i, "ạ", 3);
+	assert_false(time_vn(long_text, out));
+	assert_true(strlen(out) < TIME_VN_MAX && strlen(out) % 3 == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strings),      cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_format_whole), cmocka_unit_test(test_bounded),
-		cmocka_unit_test(test_output_file),
+		cmocka_unit_test(test_output_file),  cmocka_unit_test(test_time_vn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
