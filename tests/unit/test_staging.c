@@ -336,7 +336,8 @@ static void test_repeated_figure_keeps_its_appraisal(void **state)
 		batch b;
 		dti_problems p = {0};
 		dti_diag d;
-		batch_target t = {"telecom:vnpt", "test", "test", 2024, NULL, NULL, 0, false};
+		batch_target t = {"telecom:vnpt", "test", "test", 2024, NULL,
+				  NULL,           0,      false,  NULL, NULL};
 		batch_init(&b);
 		assert_true(batch_add(&b, framework_variable(f->fw, "digital_signature_holders"),
 				      "11989", 2024, "300", '.', NULL, NULL, "again", &p));
@@ -359,7 +360,8 @@ static void test_failed_batch_stores_nothing(void **state)
 	batch b;
 	dti_problems p = {0};
 	dti_diag d;
-	batch_target t = {"sheet:bad", "sheet", "test", 2024, "bad.csv", NULL, 0, false};
+	batch_target t = {"sheet:bad", "sheet", "test", 2024, "bad.csv",
+			  NULL,        0,       false,  NULL, NULL};
 	run_counts c = {3, 0, 0, 1};
 	int before = count(f, "SELECT count(*) FROM observation");
 
