@@ -102,6 +102,7 @@ typedef struct import_opts {
 	const char *source;
 	sheet_format fmt;
 	bool dry, if_changed;
+	char basis[65]; /* batch_basis: the communes assessed, the format, the framework */
 } import_opts;
 
 /* For --if-changed: the file read whole into *bytes (the caller frees);
@@ -111,16 +112,16 @@ typedef struct import_opts {
 static int import_read_whole(app *a, const import_opts *io, const batch_target *t, char **bytes,
 			     size_t *len, bool *unchanged)
 {
-	char sha[65], last[65];
+	char sha[65], last[65], last_basis[65];
 	dti_diag d;
 	dti_err rc = read_file(t->input, IMPORT_MAX_BYTES, bytes, len, &d);
 
 	*unchanged = false;
 	if (!rc) {
 		sha256_hex(*bytes, *len, sha);
-		rc = staging_last_payload(a->st, io->source, a->year, last, &d);
+		rc = staging_last_payload(a->st, io->source, a->year, last, last_basis, &d);
 	}
-	if (!rc && strcmp(sha, last) == 0) {
+	if (!rc && strcmp(sha, last) == 0 && strcmp(t->basis, last_basis) == 0) {
 		*unchanged = true;
 		if (!io->dry)
 			rc = batch_record_run(a->st, t, "unchanged", NULL, NULL, sha, NULL, &d);
@@ -188,13 +189,15 @@ static int import_sheet(app *a, const import_opts *io, commune_index *ix, FILE *
 /* One file of `dti import`: EXIT_OK, EXIT_REFUSED or EXIT_DB, logged. */
 static int import_file(app *a, const import_opts *io, commune_index *ix, const char *file)
 {
-	batch_target t = {io->source, "sheet", "dti import", a->year, file, NULL, 0, false};
+	batch_target t = {io->source, "sheet", "dti import", a->year, file,
+			  NULL,       0,       false,        NULL,    NULL};
 	char *bytes = NULL;
 	size_t len = 0;
 	bool unchanged = false;
 	FILE *f = NULL;
 	int code = EXIT_OK;
 
+	t.basis = io->basis;
 	if (io->if_changed) {
 		code = import_read_whole(a, io, &t, &bytes, &len, &unchanged);
 		if (code || unchanged)
@@ -225,7 +228,8 @@ int cmd_import(app *a, int argc, char **argv)
 					     {"dry-run", no_argument, NULL, 'n'},
 					     {"if-changed", no_argument, NULL, 'i'},
 					     {NULL, 0, NULL, 0}};
-	import_opts io = {"district-sheet", SHEET_AUTO, false, false};
+	static const char *const formats[] = {"auto", "long", "wide"};
+	import_opts io = {"district-sheet", SHEET_AUTO, false, false, ""};
 	commune_list active = {0};
 	commune_index ix;
 	dti_diag d;
@@ -253,6 +257,11 @@ int cmd_import(app *a, int argc, char **argv)
 	if (rc)
 		return fail(rc, &d);
 	commune_index_build(&ix, &active);
+	{
+		char *how = xasprintf("sheet format %s", formats[io.fmt]);
+		batch_basis(&active, how, a->fw->sha256, io.basis);
+		free(how);
+	}
 	for (int i = optind; i < argc; i++) {
 		int one = import_file(a, &io, &ix, argv[i]);
 		/* A database failure wins over a refused sheet, which wins over ok. */

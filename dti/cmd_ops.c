@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -418,48 +419,92 @@ static int lock_held(const char *path)
 	return held;
 }
 
-/* The state of one source from its freshness: failing, stale, running or
- * ok (not-configured for a source the configuration no longer has);
- * *bad says whether it needs attention. */
-static const char *source_state(const char *last_status, double age_h, double max_age,
-				bool configured, int *bad)
-{
-	bool stale = isnan(age_h) || (!isnan(max_age) && age_h > max_age);
-	const char *state;
+/* A source's state: the one vocabulary of `dti status`, its --summary and
+ * the nightly summary (README "Source states"; the view source_status
+ * says the same but running, which it does not know).  In the order the
+ * summary counts them. */
+enum source_state {
+	STATE_OK,
+	STATE_RUNNING,
+	STATE_WARNING,
+	STATE_STALE,
+	STATE_FAILING,
+	STATE_FAILING_STALE,
+	N_STATES
+};
+static const char *const state_words[N_STATES] = {"ok",    "running", "warning",
+						  "stale", "failing", "failing,stale"};
 
-	*bad = 0;
-	if (strcmp(last_status, "failed") == 0) {
-		state = stale ? "failing,stale" : "failing";
-		*bad = 1;
-	} else if (stale) {
-		state = "stale";
-		*bad = 1;
-	} else if (strcmp(last_status, "running") == 0) {
-		state = "running";
-	} else {
-		state = "ok";
-	}
-	if (!configured) {
-		state = *bad ? "not-configured" : "ok,not-configured";
-		*bad = 0;
-	}
-	return state;
+/* What `dti status` gathers: the sources by state and what needs
+ * attention. */
+typedef struct status_ctx {
+	staging *st;
+	bool summary;             /* --summary: the one line only */
+	size_t count[N_STATES];   /* configured sources in each state */
+	strbuf names[N_STATES];   /* their names, ", " between */
+	strbuf problems, retired; /* what needs attention; sources no longer configured */
+	strbuf scoring;           /* the scoring phrase */
+	int bad;                  /* how many problems */
+} status_ctx;
+
+static void problem(status_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(status_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	sb_appends(&c->problems, c->problems.len ? ", " : "");
+	va_start(ap, fmt);
+	sb_vappendf(&c->problems, fmt, ap);
+	va_end(ap);
+	c->bad++;
 }
 
-/* One line of the status table; *bad is 1 when the source needs attention. */
-static dti_err status_line(staging *st, const char *name, const char *kind, double cfg_max,
-			   bool configured, strbuf *problems, int *bad, dti_diag *d)
+/* The state of one source from its latest run and its last success. */
+static enum source_state source_state(const char *last_status, double age_h, double max_age,
+				      bool warned)
 {
-	const char *state, *last_run = "never", *last_status = "", *last_success = "never",
-			   *err = "";
+	bool stale = isnan(age_h) || (!isnan(max_age) && age_h > max_age);
+
+	if (strcmp(last_status, "failed") == 0)
+		return stale ? STATE_FAILING_STALE : STATE_FAILING;
+	if (stale)
+		return STATE_STALE;
+	if (strcmp(last_status, "running") == 0)
+		return STATE_RUNNING;
+	return warned ? STATE_WARNING : STATE_OK;
+}
+
+/* text on one line, printable, at most about 300 bytes (malloc'd). */
+static char *one_line(const char *text)
+{
+	char *t = text_printable(xstrdup(text)); /* errors stored by an older dti */
+
+	for (char *p = t; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	if (strlen(t) > 300) {
+		size_t k = 296;
+		while (k > 0 && ((unsigned char)t[k] & 0xC0) == 0x80)
+			k--; /* not inside a UTF-8 character */
+		memcpy(t + k, "...", 4);
+	}
+	return t;
+}
+
+/* One configured source: its line of the table (unless --summary), its
+ * state counted. */
+static dti_err status_line(status_ctx *c, const char *name, const char *kind, double cfg_max,
+			   dti_diag *d)
+{
+	const char *last_run = "never", *last_status = "", *last_success = "never", *why = "";
 	char age[32] = "-", max[32] = "-";
 	double max_age = cfg_max, age_h = NAN;
 	store_freshness f;
 	bool found = false;
-	char *err1 = NULL;
-	dti_err rc = store_source_freshness(st, name, &f, &found, d);
+	enum source_state state;
+	char *why1;
+	dti_err rc = store_source_freshness(c->st, name, &f, &found, d);
 
-	*bad = 0;
 	if (rc)
 		goto out;
 	if (found) {
@@ -471,82 +516,114 @@ static dti_err status_line(staging *st, const char *name, const char *kind, doub
 		age_h = f.age_hours;
 		if (isnan(max_age))
 			max_age = f.max_age_hours;
-		err = f.last_error ? f.last_error : "";
 	}
 	if (!isnan(age_h))
 		snprintf(age, sizeof age, "%.1f", age_h);
 	if (!isnan(max_age))
 		snprintf(max, sizeof max, "%g", max_age);
-	state = source_state(last_status, age_h, max_age, configured, bad);
-	/* The last error on one line. */
-	err1 = xstrdup(strcmp(last_status, "failed") == 0 || *bad ? err : "");
-	text_printable(err1); /* errors stored by an older dti */
-	for (char *p = err1; *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-	if (strlen(err1) > 300) {
-		size_t k = 296;
-		while (k > 0 && ((unsigned char)err1[k] & 0xC0) == 0x80)
-			k--; /* not inside a UTF-8 character */
-		memcpy(err1 + k, "...", 4);
-	}
-	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s/%s\t%s\n", name, kind, state, last_run,
-	       *last_status ? last_status : "-", last_success, age, max, err1);
-	if (*bad)
-		sb_appendf(problems, "%s%s (%s)", problems->len ? ", " : "", name, state);
+	state = source_state(last_status, age_h, max_age, f.last_warning != NULL);
+	if (state == STATE_WARNING)
+		why = f.last_warning;
+	else if (state != STATE_OK && state != STATE_RUNNING && f.last_error)
+		why = f.last_error;
+	why1 = one_line(why);
+	if (!c->summary)
+		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s/%s\t%s\n", name, kind, state_words[state],
+		       last_run, *last_status ? last_status : "-", last_success, age, max, why1);
+	free(why1);
+	c->count[state]++;
+	sb_appendf(&c->names[state], "%s%s", c->names[state].len ? ", " : "", name);
+	if (state != STATE_OK && state != STATE_RUNNING)
+		problem(c, "%s (%s)", name, state_words[state]);
 out:
-	free(err1);
 	store_freshness_free(&f);
 	return rc;
 }
 
-/* The table of sources: the configured ones in order, then those the
- * database knows that the configuration no longer has.  *bad counts those
- * needing attention. */
-static dti_err status_sources(app *a, const ops_sources *l, strbuf *problems, int *bad, dti_diag *d)
+/* The configured sources in order, then, apart, the names of those the
+ * database knows that the configuration no longer has: they are no
+ * sources any more, their runs and values are kept. */
+static dti_err status_sources(status_ctx *c, const ops_sources *l, dti_diag *d)
 {
 	store_source_names known = {0};
 	dti_err rc = DTI_EOK;
-	int one;
 
-	printf("source\tkind\tstate\tlast_run\tlast_status\tlast_success\tage_h/max_h\tlast_error\n");
-	for (size_t i = 0; !rc && i < l->count; i++) {
-		rc = status_line(a->st, l->items[i].name, l->items[i].kind, l->items[i].max_age,
-				 true, problems, &one, d);
-		*bad += one;
-	}
+	if (!c->summary)
+		printf("source\tkind\tstate\tlast_run\tlast_status\tlast_success\tage_h/max_h\t"
+		       "problem\n");
+	for (size_t i = 0; !rc && i < l->count; i++)
+		rc = status_line(c, l->items[i].name, l->items[i].kind, l->items[i].max_age, d);
 	if (!rc)
-		rc = store_source_names_list(a->st, &known, d);
+		rc = store_source_names_list(c->st, &known, d);
 	for (size_t i = 0; !rc && i < known.n; i++)
 		if (!sources_find(l, known.names[i]))
-			rc = status_line(a->st, known.names[i], known.kinds[i], NAN, false,
-					 problems, &one, d);
+			sb_appendf(&c->retired, "%s%s", c->retired.len ? ", " : "", known.names[i]);
 	store_source_names_free(&known);
 	return rc;
 }
 
-/* The scoring, published and nightly lines; *bad counts the problems. */
-static dti_err status_runs(app *a, strbuf *problems, int *bad, dti_diag *d)
+/* "13 ok, 1 warning (telecom:vnpt), 1 failing (portal:dvc)" into out. */
+static void sources_phrase(const status_ctx *c, strbuf *out)
+{
+	size_t n = 0;
+
+	for (int k = 0; k < N_STATES; k++) {
+		if (!c->count[k])
+			continue;
+		sb_appendf(out, "%s%zu %s", n ? ", " : "", c->count[k], state_words[k]);
+		if (k != STATE_OK)
+			sb_appendf(out, " (%s)", c->names[k].data);
+		n += c->count[k];
+	}
+	if (n == 0)
+		sb_appends(out, "none configured");
+}
+
+/* The year's latest scoring run as a phrase in c->scoring (its line of
+ * the status unless --summary): most of its inputs missing is a problem. */
+static dti_err status_scoring(app *a, status_ctx *c, dti_diag *d)
 {
 	store_scoring_run sr;
+	int64_t missing = 0, total = 0;
+	bool found = false;
+	dti_err rc = store_latest_scoring_run(a->st, a->year, &sr, &found, d);
+
+	if (!rc && found)
+		rc = store_scoring_missing(a->st, sr.id, &missing, &total, d);
+	if (rc)
+		return rc;
+	if (!found) {
+		sb_appendf(&c->scoring, "none for %d", a->year);
+		problem(c, "no scoring run for %d", a->year);
+	} else {
+		int pct = total ? (int)(100.0 * (double)missing / (double)total + 0.5) : 0;
+		sb_appendf(&c->scoring, "run %lld (%s, %lld communes)", (long long)sr.id, sr.mode,
+			   (long long)sr.communes);
+		if (2 * missing > total) {
+			sb_appendf(&c->scoring, " scored with %d%% of inputs missing", pct);
+			problem(c, "scoring run %lld scored with %d%% of inputs missing",
+				(long long)sr.id, pct);
+		} else if (missing) {
+			sb_appendf(&c->scoring, ", %d%% of inputs missing", pct);
+		}
+	}
+	if (!c->summary && found)
+		printf("scoring:   %s, year %d, finished %s\n", c->scoring.data, a->year,
+		       *sr.finished_at ? sr.finished_at : sr.started_at);
+	else if (!c->summary)
+		printf("scoring:   %s\n", c->scoring.data);
+	return DTI_EOK;
+}
+
+/* The published, nightly and backup lines. */
+static dti_err status_runs(app *a, status_ctx *c, dti_diag *d)
+{
 	store_published pub = {0};
 	store_nightly nr = {0};
 	bool found = false, published = false;
 	char *lock = NULL;
-	dti_err rc = store_latest_scoring_run(a->st, a->year, &sr, &found, d);
+	dti_err rc = store_nightly_published(a->st, a->year, &pub, &published, d);
 
-	if (rc)
-		goto out;
-	if (found) {
-		printf("scoring:   run %lld (%s), year %d, %lld communes, finished %s\n",
-		       (long long)sr.id, sr.mode, a->year, (long long)sr.communes,
-		       *sr.finished_at ? sr.finished_at : sr.started_at);
-	} else {
-		printf("scoring:   none for %d\n", a->year);
-		sb_appendf(problems, "%sno scoring run for %d", problems->len ? ", " : "", a->year);
-		(*bad)++;
-	}
-	rc = store_nightly_published(a->st, a->year, &pub, &published, d);
 	if (rc)
 		goto out;
 	if (published)
@@ -563,15 +640,12 @@ static dti_err status_runs(app *a, strbuf *problems, int *bad, dti_diag *d)
 		lock = lock_file_of(a);
 		if (strcmp(st, "running") == 0 && !lock_held(lock)) {
 			st = "interrupted";
-			sb_appendf(problems, "%slast nightly run was interrupted",
-				   problems->len ? ", " : "");
-			(*bad)++;
+			problem(c, "last nightly run was %s", st);
 		} else if (strcmp(st, "failed") == 0 || strcmp(st, "interrupted") == 0) {
-			sb_appendf(problems, "%slast nightly run %s", problems->len ? ", " : "",
-				   st);
-			(*bad)++;
+			problem(c, "last nightly run %s", st);
 		}
-		printf("nightly:   run %lld %s (exit %lld), started %s, finished %s, %lld sources ok, %lld failed%s%s%s%s\n",
+		printf("nightly:   run %lld %s (exit %lld), started %s, finished %s, %lld sources "
+		       "collected, %lld failed%s%s%s%s\n",
 		       (long long)nr.id, st, (long long)nr.exit_code, nr.started_at,
 		       *nr.finished_at ? nr.finished_at : "-", (long long)nr.sources_ok,
 		       (long long)nr.sources_failed, *nr.failed_sources ? ": " : "",
@@ -591,38 +665,80 @@ out:
 	return rc;
 }
 
+static void status_ctx_free(status_ctx *c)
+{
+	for (int k = 0; k < N_STATES; k++)
+		sb_free(&c->names[k]);
+	sb_free(&c->problems);
+	sb_free(&c->retired);
+	sb_free(&c->scoring);
+}
+
+/* The sources and scoring lines (or, with --summary, the one line the
+ * nightly summary quotes). */
+static void status_print_summary(const status_ctx *c)
+{
+	strbuf sources;
+
+	sb_init(&sources, 1 << 16);
+	sources_phrase(c, &sources);
+	if (c->summary) {
+		printf("sources %s; scoring %s\n", sources.data, c->scoring.data);
+	} else {
+		printf("sources:   %s\n", sources.data);
+		if (c->retired.len)
+			printf("retired:   %s (no longer configured; their runs and values are "
+			       "kept)\n",
+			       c->retired.data);
+	}
+	sb_free(&sources);
+}
+
 int cmd_status(app *a, int argc, char **argv)
 {
 	ops_sources l = {0};
-	strbuf problems;
-	int bad = 0, code = EXIT_OK;
+	status_ctx c;
+	int code = EXIT_OK;
 	dti_diag d;
 	dti_err rc;
 
-	(void)argv;
-	sb_init(&problems, 1 << 16);
-	if (argc > 1)
-		return usage_error("status: no arguments expected");
+	memset(&c, 0, sizeof c);
+	c.st = a->st;
+	if (argc == 2 && strcmp(argv[1], "--summary") == 0)
+		c.summary = true;
+	else if (argc > 1)
+		return usage_error("status: the one option is --summary");
+	for (int k = 0; k < N_STATES; k++)
+		sb_init(&c.names[k], 1 << 16);
+	sb_init(&c.problems, 1 << 16);
+	sb_init(&c.retired, 1 << 16);
+	sb_init(&c.scoring, 4096);
 	rc = load_sources(a->cfg, &l, &d);
 	if (!rc)
-		rc = status_sources(a, &l, &problems, &bad, &d);
-	if (!rc) {
+		rc = status_sources(&c, &l, &d);
+	if (!rc && !c.summary) {
 		printf("\n");
-		rc = status_runs(a, &problems, &bad, &d);
+		status_print_summary(&c);
 	}
+	if (!rc)
+		rc = status_scoring(a, &c, &d);
+	if (!rc && !c.summary)
+		rc = status_runs(a, &c, &d);
 	if (rc) {
 		code = fail(rc, &d);
 		goto out;
 	}
-	if (bad) {
-		printf("status:    ATTENTION: %s\n", problems.data);
-		code = EXIT_REFUSED;
-	} else {
+	if (c.summary)
+		status_print_summary(&c);
+	else if (c.bad)
+		printf("status:    ATTENTION: %s\n", c.problems.data);
+	else
 		printf("status:    ok\n");
-	}
+	if (c.bad)
+		code = EXIT_REFUSED;
 out:
 	sources_free(&l);
-	sb_free(&problems);
+	status_ctx_free(&c);
 	return code;
 }
 

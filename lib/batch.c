@@ -225,6 +225,8 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	}
 	if (!rc && t->forced)
 		rc = staging_run_set_forced(st, run, getenv("USER"), d);
+	if (!rc && (t->basis || t->warning))
+		rc = staging_run_set_basis(st, run, t->basis, t->warning, d);
 	if (!rc && bulk)
 		rc = check_refs(st, b, d);
 	if (!rc)
@@ -271,6 +273,30 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	if (run_id)
 		*run_id = run;
 	return DTI_EOK;
+}
+
+/* A text and its NUL: texts hashed one after the other cannot run together. */
+static void hash_text(sha256_ctx *c, const char *s)
+{
+	sha256_update(c, s ? s : "", strlen(s ? s : "") + 1);
+}
+
+void batch_basis(const commune_list *active, const char *how, const char *framework_sha256,
+		 char out[65])
+{
+	sha256_ctx c;
+	char n[32];
+
+	snprintf(n, sizeof n, "%zu", active ? active->count : 0);
+	sha256_init(&c);
+	hash_text(&c, n);
+	for (size_t i = 0; active && i < active->count; i++) {
+		hash_text(&c, active->items[i].code);
+		hash_text(&c, active->items[i].name);
+	}
+	hash_text(&c, how);
+	hash_text(&c, framework_sha256);
+	sha256_final_hex(&c, out);
 }
 
 dti_err batch_record_run(staging *st, const batch_target *t, const char *status,

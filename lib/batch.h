@@ -68,11 +68,23 @@ typedef struct batch_target {
 	const char *input;   /* file or URL read, for the run record */
 	const void *payload; /* raw bytes to keep (may be NULL) */
 	size_t payload_len;
-	bool forced; /* stored after the round's deadline */
+	bool forced;         /* stored although refused otherwise: after the round's
+		      * deadline, or a collector's --force over an unchanged payload */
+	const char *basis;   /* batch_basis of what the payload was read with (may be NULL) */
+	const char *warning; /* why a stored run gave no value (may be NULL) */
 } batch_target;
 
+/* The basis of a payload: what the values read from it depend on besides
+ * its bytes — the communes assessed (code and name, in order), how the
+ * source reads it (`how`: its configuration block as sorted compact JSON,
+ * a sheet's format) and the framework edition (its file's SHA-256) — as a
+ * SHA-256 in hex.  A payload is unchanged only when both its hash and its
+ * basis are those of the source's last stored run. */
+void batch_basis(const commune_list *active, const char *how, const char *framework_sha256,
+		 char out[65]);
+
 /* Stores the whole batch in one BEGIN IMMEDIATE transaction with one run
- * record (status ok) and the payload; on any failure nothing is stored.
+ * record (status ok, with t's basis and warning) and the payload; on any failure nothing is stored.
  * A value equal to the source's current figure (value, proof link, note)
  * is not stored again; it counts as skipped, and b->counts.stored says how
  * many were stored.

@@ -707,6 +707,15 @@ static void collect_parallel(const collector_env *env, const collector_source *s
 	strmap_free(&seen);
 }
 
+dti_err collector_validators(const collector_env *env, const collector_source *src, char **etag,
+			     char **last_modified, dti_diag *d)
+{
+	*etag = *last_modified = NULL;
+	if (src->refetch)
+		return DTI_EOK;
+	return staging_source_validators(env->st, src->name, etag, last_modified, d);
+}
+
 /* One URL, possibly paged; its first page is asked conditionally (ETag,
  * Last-Modified of the last stored fetch). */
 static void collect_paged(const collector_env *env, const collector_source *s, const mapping *m,
@@ -718,7 +727,7 @@ static void collect_paged(const collector_env *env, const collector_source *s, c
 	dti_diag d;
 
 	paging_read(s, &pg);
-	if (staging_source_validators(env->st, s->name, &etag, &lm, &d)) {
+	if (collector_validators(env, s, &etag, &lm, &d)) {
 		res->error = xstrdup(d.msg);
 		return;
 	}
@@ -797,6 +806,7 @@ static void usage(const collector_def *def, FILE *f)
 {
 	fprintf(f,
 		"usage: %s [--config FILE] [--db FILE] [--year YEAR] [--source NAME] [--dry-run]\n"
+		"          [--force]\n"
 		"\n%s\n\n"
 		"Runs every block of kind \"%s\" in the configuration's \"sources\" (or only\n"
 		"the one named by --source) and prints one summary line per source.\n"
@@ -807,6 +817,8 @@ static void usage(const collector_def *def, FILE *f)
 		"  --year YEAR     assessment year (default: the configuration's)\n"
 		"  --source NAME   run only this source block\n"
 		"  --dry-run       fetch, parse and validate; store nothing\n"
+		"  --force         store what was read even when it is unchanged (the run\n"
+		"                  is recorded as forced)\n"
 		"  --help          this text\n"
 		"\n"
 		"Exit status: 0 every source ok or unchanged, 1 some source failed (its data\n"
@@ -836,14 +848,15 @@ static int store_outcome(const collector_env *env, const collector_source *s, ba
 	int code = EXIT_OK;
 
 	*status = "ok";
-	/* The same bytes as the source's last successful run for the year hold
+	/* The same bytes read on the same basis (communes assessed, source
+	 * block, framework) as the source's last stored run of the year hold
 	 * nothing new: recorded as unchanged, like an HTTP 304, so that reruns
-	 * and backfills store nothing twice. */
-	if (!res->error && !res->not_modified && !env->dry_run && res->payload.len) {
-		char now_sha[65], last_sha[65];
+	 * and backfills store nothing twice.  --force stores them again. */
+	if (!res->error && !res->not_modified && !env->dry_run && !env->force && res->payload.len &&
+	    strcmp(s->basis, s->last_basis) == 0) {
+		char now_sha[65];
 		sha256_hex(res->payload.data, res->payload.len, now_sha);
-		if (staging_last_payload(env->st, s->name, env->year, last_sha, &d) == DTI_EOK &&
-		    strcmp(now_sha, last_sha) == 0)
+		if (strcmp(now_sha, s->last_sha) == 0)
 			res->not_modified = true;
 	}
 	if (res->error) {
@@ -884,6 +897,37 @@ static int store_outcome(const collector_env *env, const collector_source *s, ba
 	return code;
 }
 
+/* What this run of s reads with and what its last stored run read:
+ * s->basis, s->last_sha, s->last_basis and s->refetch. */
+static dti_err source_basis(const collector_env *env, collector_source *s, dti_diag *d)
+{
+	char *how = json_dumps(s->block, JSON_SORT_KEYS | JSON_COMPACT);
+	dti_err rc;
+
+	if (!how) {
+		fputs("out of memory\n", stderr);
+		abort();
+	}
+	batch_basis(env->active, how, env->fw->sha256, s->basis);
+	free(how);
+	rc = staging_last_payload(env->st, s->name, env->year, s->last_sha, s->last_basis, d);
+	s->refetch = env->force || strcmp(s->basis, s->last_basis) != 0;
+	return rc;
+}
+
+/* Why a run that read its source gave no value for a commune assessed
+ * (malloc'd), or NULL when it gave values. */
+static char *run_warning(const collector_env *env, const batch *b)
+{
+	if (b->count > 0)
+		return NULL;
+	if (b->counts.read == 0)
+		return xstrdup("no records read");
+	return xasprintf("none of the %ld records read gave a value for the %zu communes "
+			 "assessed in %d",
+			 b->counts.read, env->active ? env->active->count : 0, env->year);
+}
+
 /* Runs one source, stores its outcome and prints its summary line.
  * Returns EXIT_OK, EXIT_SOURCE_FAILED or EXIT_DB. */
 static int run_source(const collector_def *def, const collector_env *env, collector_source *s)
@@ -895,14 +939,21 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 	int64_t run = 0;
 	double t0 = mono_seconds();
 	const char *status;
+	char *warning = NULL;
 	int code;
 	char line[300];
+	dti_diag d;
 
 	batch_init(&b);
 	memset(&res, 0, sizeof res);
 	sb_init(&res.payload, 0);
 	commune_index_build(&ix, env->active);
 	mapping_add_aliases(&ix, s->block);
+	if (source_basis(env, s, &d)) {
+		log_error("%s", d.msg);
+		code = EXIT_DB;
+		goto out;
+	}
 	if (s->auth_error)
 		res.error = xasprintf("%s: %s", s->url, s->auth_error);
 	else if (def->collect)
@@ -920,14 +971,23 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 		t.payload = res.payload.data;
 		t.payload_len = res.payload.len;
 	}
+	t.basis = s->basis;
+	t.forced = env->force;
+	warning = res.error ? NULL : run_warning(env, &b);
+	t.warning = warning;
 	code = store_outcome(env, s, &b, &res, &t, &run, &status);
+	if (warning)
+		log_warn("source '%s': %s", s->name, warning);
 	printf("%s: %s run=%lld read=%ld values=%zu stored=%ld skipped=%ld rejected=%ld "
-	       "time=%.2fs%s%s%s%s\n",
+	       "time=%.2fs%s%s%s%s%s%s\n",
 	       s->name, status, (long long)run, b.counts.read, b.count, b.counts.stored,
 	       b.counts.skipped, b.counts.rejected, mono_seconds() - t0, res.note ? " " : "",
 	       res.note ? res.note : "", res.error ? " error=" : "",
-	       res.error ? first_line(res.error, line, sizeof line) : "");
+	       res.error ? first_line(res.error, line, sizeof line) : "",
+	       warning ? " warning=" : "", warning ? warning : "");
 	fflush(stdout);
+out:
+	free(warning);
 	commune_index_free(&ix);
 	batch_free(&b);
 	sb_free(&res.payload);
@@ -999,30 +1059,29 @@ out:
 typedef struct collector_opts {
 	const char *config_path, *db_path, *only;
 	int year;
-	bool dry_run;
+	bool dry_run, force;
 } collector_opts;
 
 /* Parses the options into o.  Returns -1 to go on, else the exit code
  * (--help, misuse). */
 static int parse_options(const collector_def *def, int argc, char **argv, collector_opts *o)
 {
-	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-					     {"db", required_argument, NULL, 'd'},
-					     {"year", required_argument, NULL, 'y'},
-					     {"source", required_argument, NULL, 's'},
-					     {"dry-run", no_argument, NULL, 'n'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, 'd'},
+		{"year", required_argument, NULL, 'y'},   {"source", required_argument, NULL, 's'},
+		{"dry-run", no_argument, NULL, 'n'},      {"force", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
 	int64_t y;
 	int c;
 
 	memset(o, 0, sizeof *o);
-	while ((c = getopt_long(argc, argv, "c:d:y:s:nh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:d:y:s:nfh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config_path = optarg; break;
 		case 'd': o->db_path = optarg; break;
 		case 's': o->only = optarg; break;
 		case 'n': o->dry_run = true; break;
+		case 'f': o->force = true; break;
 		case 'h': usage(def, stdout); return EXIT_OK;
 		case 'y':
 			if (!year_parse(optarg, &y)) {
@@ -1128,6 +1187,7 @@ static dti_err run_start(const collector_def *def, const collector_opts *o, coll
 	r->env.fw = r->a.fw;
 	r->env.year = r->a.year;
 	r->env.dry_run = o->dry_run;
+	r->env.force = o->force;
 	{
 		char *rel = path_relative_to(r->a.cfg->path, ".");
 		char *abs = realpath(rel, NULL);

@@ -42,6 +42,12 @@ typedef struct collector_source {
 	char *body_template; /* POST body before expansion, or NULL */
 	char *auth_error;    /* why a credential could not be read, or NULL */
 	char *ca_file;       /* resolved against the config folder, or NULL */
+	/* Set before collecting: the batch_basis of this run, the payload hash
+	 * and basis of the last stored run ("" when none), and whether to read
+	 * the whole source again (--force, or a basis other than the last
+	 * stored run's: the remembered validators no longer apply). */
+	char basis[65], last_sha[65], last_basis[65];
+	bool refetch;
 } collector_source;
 
 /* The context a run has. */
@@ -54,6 +60,7 @@ typedef struct collector_env {
 	const commune_list *active;
 	int year;
 	bool dry_run;
+	bool force;       /* --force: store even what is unchanged */
 	char *config_dir; /* absolute */
 } collector_env;
 
@@ -79,6 +86,11 @@ typedef struct collector_def {
 	const char *about;            /* one line for --help */
 	collector_collect_fn collect; /* NULL: the generic fetch-and-map run */
 } collector_def;
+
+/* The conditional-GET validators to send for src (staging_source_validators),
+ * or none when src->refetch.  Caller frees both. */
+dti_err collector_validators(const collector_env *env, const collector_source *src, char **etag,
+			     char **last_modified, dti_diag *d);
 
 /* Parses options, loads configuration, framework and database, runs every
  * source of def->kind (or the one named by --source), prints one summary

@@ -777,7 +777,7 @@ static FILE *fetch_export(const collector_env *env, const collector_source *src,
 	FILE *f = NULL;
 	bool ok = false;
 
-	if (staging_source_validators(env->st, src->name, &etag, &lm, &d)) {
+	if (collector_validators(env, src, &etag, &lm, &d)) {
 		res->error = xstrdup(d.msg);
 		goto out;
 	}

@@ -373,6 +373,46 @@ static const char *const migration_run_area[] = {
 	NULL,
 };
 
+/* Migration 8 (run basis): what a collector run's values were
+ * read with, and the warning of a run that stored without a value.
+ * basis_sha256 hashes the communes assessed, the source's configuration
+ * block (or a sheet's format) and the framework edition: a payload is
+ * "unchanged" only when its bytes and its basis are the last stored run's.
+ * warning says why an 'ok' run gave no value for a commune assessed (every
+ * record outside the set, or none read); source_status shows such a source
+ * as 'warning' until a run gives values again. */
+static const char *const migration_run_basis[] = {
+	"ALTER TABLE run ADD COLUMN basis_sha256 TEXT;\n",
+	"ALTER TABLE run ADD COLUMN warning TEXT;\n",
+	"DROP VIEW source_status;\n",
+	"DROP VIEW source_freshness;\n",
+	"CREATE VIEW source_freshness AS\n"
+	"SELECT s.id AS source_id, s.name AS source, s.kind, s.max_age_hours,\n"
+	"       (SELECT max(r.finished_at) FROM run r WHERE r.source_id = s.id\n"
+	"          AND r.status IN ('ok', 'unchanged')) AS last_success,\n"
+	"       (SELECT r.status FROM run r WHERE r.source_id = s.id AND r.status <> 'dry_run'\n"
+	"          ORDER BY r.id DESC LIMIT 1) AS last_status,\n"
+	"       (SELECT r.error FROM run r WHERE r.source_id = s.id AND r.status = 'failed'\n"
+	"          ORDER BY r.id DESC LIMIT 1) AS last_error,\n"
+	"       round((julianday('now') - julianday((SELECT max(r.finished_at) FROM run r\n"
+	"          WHERE r.source_id = s.id AND r.status IN ('ok', 'unchanged')))) * 24, 2) AS age_hours,\n"
+	"       (SELECT r.warning FROM run r WHERE r.source_id = s.id AND r.status = 'ok'\n"
+	"          ORDER BY r.id DESC LIMIT 1) AS last_warning\n"
+	"FROM source s;\n",
+	"CREATE VIEW source_status AS\n"
+	"SELECT f.source_id, f.source, f.kind, f.last_success, f.last_status, f.last_error,\n"
+	"       f.age_hours, f.max_age_hours,\n"
+	"       CASE WHEN f.last_status = 'failed' THEN\n"
+	"              CASE WHEN f.stale THEN 'failing,stale' ELSE 'failing' END\n"
+	"            WHEN f.stale THEN 'stale'\n"
+	"            WHEN f.last_warning IS NOT NULL THEN 'warning' ELSE 'ok' END AS state,\n"
+	"       f.last_warning\n"
+	"FROM (SELECT x.*, (x.last_success IS NULL OR (x.max_age_hours IS NOT NULL\n"
+	"                   AND x.age_hours > x.max_age_hours)) AS stale\n"
+	"      FROM source_freshness x) f;\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 /* One migration a line, in order. */
 /* clang-format off */
@@ -384,6 +424,7 @@ static const char *const *const staging_migrations[] = {
 	migration_input_sets,
 	migration_key,
 	migration_run_area,
+	migration_run_basis,
 };
 /* clang-format on */
 

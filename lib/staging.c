@@ -581,6 +581,16 @@ dti_err staging_run_set_forced(staging *st, int64_t run_id, const char *user, dt
 		       run_id, user, d);
 }
 
+dti_err staging_run_set_basis(staging *st, int64_t run_id, const char *basis, const char *warning,
+			      dti_diag *d)
+{
+	dti_err rc =
+		run_set(st, "UPDATE run SET basis_sha256 = ?2 WHERE id = ?1", run_id, basis, d);
+
+	return rc ? rc
+		  : run_set(st, "UPDATE run SET warning = ?2 WHERE id = ?1", run_id, warning, d);
+}
+
 dti_err staging_put_payload(staging *st, const void *bytes, size_t len, char sha[65], dti_diag *d)
 {
 	sqlite3_stmt *s = NULL;
@@ -727,28 +737,29 @@ dti_err staging_run_record(staging *st, int64_t source_id, const char *program, 
 	return DTI_EOK;
 }
 
-dti_err staging_last_payload(staging *st, const char *source, int year, char sha[65], dti_diag *d)
+static dti_err take_last_payload(void *ctx, const store_row *r, dti_diag *d)
 {
-	sqlite3_stmt *s = NULL;
-	dti_err rc;
-	int step;
+	char(*sha)[65] = ctx;
 
-	sha[0] = '\0';
-	rc = staging_prepare(
-		st,
-		"SELECT coalesce(r.payload_sha256, '') FROM run r JOIN source s ON s.id = r.source_id "
+	(void)d;
+	snprintf(sha[0], 65, "%s", store_text(r, 0));
+	snprintf(sha[1], 65, "%s", store_text(r, 1));
+	return DTI_EOK;
+}
+
+dti_err staging_last_payload(staging *st, const char *source, int year, char sha[65],
+			     char basis[65], dti_diag *d)
+{
+	char both[2][65] = {"", ""};
+	dti_err rc = store_each(
+		st, d,
+		"SELECT coalesce(r.payload_sha256, ''), coalesce(r.basis_sha256, '') FROM run r "
+		"JOIN source s ON s.id = r.source_id "
 		"WHERE s.name = ?1 AND r.year = ?2 AND r.status = 'ok' ORDER BY r.id DESC LIMIT 1",
-		&s, d);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, year);
-	step = sqlite3_step(s);
-	if (step == SQLITE_ROW)
-		snprintf(sha, 65, "%s", (const char *)sqlite3_column_text(s, 0));
-	else if (step != SQLITE_DONE)
-		rc = db_error(st, d, "cannot read runs");
-	sqlite3_finalize(s);
+		take_last_payload, both, NULL, STORE_ARGS(STORE_TEXT(source), STORE_INT(year)));
+
+	memcpy(sha, both[0], 65);
+	memcpy(basis, both[1], 65);
 	return rc;
 }
 

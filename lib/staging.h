@@ -79,6 +79,10 @@ dti_err staging_run_finish(staging *st, int64_t run_id, const char *status, cons
 			   const char *error, dti_diag *d);
 dti_err staging_run_set_payload(staging *st, int64_t run_id, const char *sha256, dti_diag *d);
 dti_err staging_run_set_forced(staging *st, int64_t run_id, const char *user, dti_diag *d);
+/* Records what the run's values were read with (batch_basis) and its
+ * warning (why an 'ok' run gave no value); either may be NULL. */
+dti_err staging_run_set_basis(staging *st, int64_t run_id, const char *basis, const char *warning,
+			      dti_diag *d);
 
 /* The conditional-GET validators remembered for a source (ETag and
  * Last-Modified of its last stored fetch); each malloc'd or NULL (also when
@@ -98,11 +102,13 @@ dti_err staging_run_record(staging *st, int64_t source_id, const char *program, 
 			   const char *error, const char *payload_sha, int64_t *run_id,
 			   dti_diag *d);
 
-/* The payload SHA-256 of the latest successful ('ok') run of a source for a
- * year, "" when there is none or it kept no payload.  A new payload with
- * the same hash holds nothing new: writers record 'unchanged' instead of
- * storing it again (reruns and backfills are idempotent). */
-dti_err staging_last_payload(staging *st, const char *source, int year, char sha[65], dti_diag *d);
+/* The payload SHA-256 and the basis (batch_basis) of the latest successful
+ * ('ok') run of a source for a year, each "" when there is none or it kept
+ * none.  A new payload with the same hash read on the same basis holds
+ * nothing new: writers record 'unchanged' instead of storing it again
+ * (reruns and backfills are idempotent). */
+dti_err staging_last_payload(staging *st, const char *source, int year, char sha[65],
+			     char basis[65], dti_diag *d);
 
 /* Keeps a raw payload, content-addressed; returns its SHA-256 in sha. */
 dti_err staging_put_payload(staging *st, const void *bytes, size_t len, char sha[65], dti_diag *d);

@@ -24,6 +24,7 @@ static dti_err take_freshness(void *ctx, const store_row *r, dti_diag *d)
 	f->age_hours = store_num(r, 3);
 	f->max_age_hours = store_num(r, 4);
 	f->last_error = store_text_dup(r, 5);
+	f->last_warning = store_text_dup(r, 6);
 	return DTI_EOK;
 }
 
@@ -34,7 +35,8 @@ dti_err store_source_freshness(staging *st, const char *name, store_freshness *o
 		"SELECT (SELECT coalesce(r.finished_at, r.started_at) FROM run r WHERE r.source_id = f.source_id "
 		"          AND r.status <> 'dry_run' ORDER BY r.id DESC LIMIT 1), "
 		"       f.last_status, f.last_success, "
-		"       (julianday('now') - julianday(f.last_success)) * 24, f.max_age_hours, f.last_error "
+		"       (julianday('now') - julianday(f.last_success)) * 24, f.max_age_hours, f.last_error, "
+		"       f.last_warning "
 		"FROM source_freshness f WHERE f.source = ?1 LIMIT 1";
 
 	memset(out, 0, sizeof *out);
@@ -50,6 +52,7 @@ void store_freshness_free(store_freshness *f)
 	free(f->last_status);
 	free(f->last_success);
 	free(f->last_error);
+	free(f->last_warning);
 	memset(f, 0, sizeof *f);
 }
 
@@ -188,6 +191,30 @@ void store_run_rows_free(store_run_rows *l)
 }
 
 /* ---- scoring --------------------------------------------------------- */
+
+static dti_err take_missing(void *ctx, const store_row *r, dti_diag *d)
+{
+	int64_t *n = ctx;
+
+	(void)d;
+	n[0] = store_int(r, 0);
+	n[1] = store_int(r, 1);
+	return DTI_EOK;
+}
+
+dti_err store_scoring_missing(staging *st, int64_t id, int64_t *missing, int64_t *total,
+			      dti_diag *d)
+{
+	static const char sql[] =
+		"SELECT count(*), coalesce(sum(state IN ('missing', 'rejected', 'unverified')), 0) "
+		"FROM score_input WHERE scoring_run_id = ?1";
+	int64_t n[2] = {0, 0};
+	dti_err rc = store_each(st, d, sql, take_missing, n, NULL, STORE_ARGS(STORE_INT(id)));
+
+	*total = n[0];
+	*missing = n[1];
+	return rc;
+}
 
 /* ---- the nightly run's record ---------------------------------------- */
 

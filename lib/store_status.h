@@ -24,7 +24,8 @@ typedef struct store_freshness {
 	char *last_success; /* finished time of its latest 'ok' or 'unchanged' run */
 	double age_hours;   /* hours since last_success, unrounded */
 	double max_age_hours;
-	char *last_error; /* error of its latest failed run */
+	char *last_error;   /* error of its latest failed run */
+	char *last_warning; /* warning of its latest 'ok' run (no value for a commune assessed) */
 } store_freshness;
 
 /* The freshness of source `name`; *found false (and *out all NULL/NaN) for a
@@ -64,6 +65,14 @@ typedef struct store_source_states {
  * store_source_states_free, also on error. */
 dti_err store_source_states_list(staging *st, store_source_states *out, dti_diag *d);
 void store_source_states_free(store_source_states *l);
+
+/* ---- scoring --------------------------------------------------------- */
+
+/* How many inputs (commune and variable) scoring run `id` read, and how
+ * many of them were missing (state missing, rejected or unverified, as the
+ * view missing_input counts them). */
+dti_err store_scoring_missing(staging *st, int64_t id, int64_t *missing, int64_t *total,
+			      dti_diag *d);
 
 /* ---- collector runs -------------------------------------------------- */
 

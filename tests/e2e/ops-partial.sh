@@ -27,7 +27,7 @@ nightly >"$DTI_TMP/n1.out" 2>"$DTI_TMP/n1.err"
 rc=$?
 cat "$DTI_TMP/n1.err"
 [ "$rc" = 1 ] || fail "nightly with failing sources exited $rc, expected 1"
-grep -q "summary: $((all - 2)) of $all sources ok, 2 failed (telecom:broken, district-sheet:zz-broken, stale)" \
+grep -q "summary: sources $((all - 2)) ok, 2 failing,stale (telecom:broken, district-sheet:zz-broken); scoring run 1 " \
 	"$DTI_TMP/n1.err" || fail "summary does not name exactly the failed sources"
 # Time-stamped lines on stderr and in the log file.
 grep -Eq '^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9:.]+Z dti-nightly: starting' "$DTI_TMP/n1.err" ||
@@ -90,7 +90,7 @@ configure fake '[{"name": "telecom-fail", "kind": "telecom", "max_age_hours": 36
 nightly 2>"$DTI_TMP/f.err"
 rc=$?
 [ "$rc" = 1 ] || fail "nightly with fake failures exited $rc, expected 1"
-grep -q "4 failed (telecom-fail, postal-crash, onetouch-missing, district-sheet:zz-broken, stale)" "$DTI_TMP/f.err" ||
+grep -q "summary: sources 5 ok, 1 stale (telecom-fail), 3 failing,stale (postal-crash, onetouch-missing, district-sheet:zz-broken); " "$DTI_TMP/f.err" ||
 	fail "summary of the fake failures"
 dti status >"$DTI_TMP/status2.out"
 cat "$DTI_TMP/status2.out"
@@ -116,7 +116,7 @@ after=$(q "SELECT (SELECT count(*) FROM run WHERE status <> 'dry_run') || '/' ||
 nightly --only district-sheet:bank-branches 2>"$DTI_TMP/only.err"
 rc=$?
 [ "$rc" = 0 ] || fail "--only a good source exited $rc"
-grep -q "summary: 1 of 1 sources ok" "$DTI_TMP/only.err" || fail "--only ran other sources"
+[ "$(grep -c 'dti import: \|: [a-z_]* run=[0-9]' "$DTI_TMP/only.err")" = 1 ] || fail "--only ran other sources"
 [ "$(q "SELECT only_source FROM nightly_run ORDER BY id DESC LIMIT 1")" = district-sheet:bank-branches ] ||
 	fail "--only not recorded"
 

@@ -61,7 +61,11 @@ grep -q "not scored again" "$DTI_TMP/n2.err" || fail "the rerun scored again"
 	fail "the rerun recorded runs other than 'unchanged'"
 [ "$(q "SELECT count(*) FROM run WHERE id > $runs1")" = "$(dti sources | wc -l)" ] ||
 	fail "expected one unchanged run per source"
-dti --year 2023 status >/dev/null || fail "status is not ok after the rerun"
+# Fresh, none failing or stale; the feeds whose records name their year
+# (2024 only) gave nothing for 2023: each is a warning, nothing else is.
+dti --year 2023 status >"$DTI_TMP/st.out"
+grep -q '^status:    ATTENTION: portal:dvc (warning), telecom:viettel (warning), postal:vnpost (warning)$' \
+	"$DTI_TMP/st.out" || { cat "$DTI_TMP/st.out"; fail "status after the rerun"; }
 
 # The current year's run does not touch 2023.
 nightly 2>/dev/null || fail "the 2024 run failed"

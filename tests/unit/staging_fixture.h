@@ -68,7 +68,7 @@ static int64_t put_value(fixture *f, const char *source, const char *code, const
 	batch b;
 	dti_problems p = {0};
 	dti_diag d;
-	batch_target t = {source, "test", "test", 2024, NULL, NULL, 0, false};
+	batch_target t = {source, "test", "test", 2024, NULL, NULL, 0, false, NULL, NULL};
 	int64_t run = 0;
 
 	batch_init(&b);

@@ -34,7 +34,7 @@ static int setup(void **state)
 	commune_list l = {0};
 	dti_problems p = {0};
 	batch b;
-	batch_target t = {"form:11989", "form", "test", 2024, "mem", NULL, 0, false};
+	batch_target t = {"form:11989", "form", "test", 2024, "mem", NULL, 0, false, NULL, NULL};
 	dti_diag d;
 	int64_t run = 0;
 

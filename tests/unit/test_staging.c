@@ -336,7 +336,8 @@ static void test_repeated_figure_keeps_its_appraisal(void **state)
 		batch b;
 		dti_problems p = {0};
 		dti_diag d;
-		batch_target t = {"telecom:vnpt", "test", "test", 2024, NULL, NULL, 0, false};
+		batch_target t = {"telecom:vnpt", "test", "test", 2024, NULL,
+				  NULL,           0,      false,  NULL, NULL};
 		batch_init(&b);
 		assert_true(batch_add(&b, framework_variable(f->fw, "digital_signature_holders"),
 				      "11989", 2024, "300", '.', NULL, NULL, "again", &p));
@@ -359,7 +360,8 @@ static void test_failed_batch_stores_nothing(void **state)
 	batch b;
 	dti_problems p = {0};
 	dti_diag d;
-	batch_target t = {"sheet:bad", "sheet", "test", 2024, "bad.csv", NULL, 0, false};
+	batch_target t = {"sheet:bad", "sheet", "test", 2024, "bad.csv",
+			  NULL,        0,       false,  NULL, NULL};
 	run_counts c = {3, 0, 0, 1};
 	int before = count(f, "SELECT count(*) FROM observation");
 
@@ -377,10 +379,37 @@ static void test_failed_batch_stores_nothing(void **state)
 	problems_free(&p);
 }
 
+/* The basis of a payload changes with each thing its values depend on. */
+static void test_basis_of_a_payload(void **state)
+{
+	commune_list l = {0};
+	char a[65], b[65];
+
+	(void)state;
+	commune_list_add(&l, "11986", "Thị trấn Như Quỳnh");
+	batch_basis(&l, "{\"name\":\"x\"}", "f1", a);
+	batch_basis(&l, "{\"name\":\"x\"}", "f1", b);
+	assert_string_equal(a, b);
+	commune_list_add(&l, "12016", "Xã Trưng Trắc");
+	batch_basis(&l, "{\"name\":\"x\"}", "f1", b);
+	assert_string_not_equal(a, b); /* a commune added */
+	batch_basis(&l, "{\"name\":\"x\"}", "f1", a);
+	batch_basis(&l, "{\"name\":\"y\"}", "f1", b);
+	assert_string_not_equal(a, b); /* the source block */
+	batch_basis(&l, "{\"name\":\"x\"}", "f2", b);
+	assert_string_not_equal(a, b); /* the framework edition */
+	free(l.items[1].name);
+	l.items[1].name = xstrdup("Xã Trưng Trắc mới");
+	batch_basis(&l, "{\"name\":\"x\"}", "f1", b);
+	assert_string_not_equal(a, b); /* a commune renamed */
+	commune_list_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_schema_version_and_wal),
+		cmocka_unit_test(test_basis_of_a_payload),
 		cmocka_unit_test(test_resolution_index),
 		cmocka_unit_test(test_refuses_newer_schema),
 		cmocka_unit_test(test_migrates_score_inputs),
