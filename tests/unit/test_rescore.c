@@ -31,7 +31,7 @@ static void put(fixture *f, const char *code, const char *var, const char *raw)
  * dry pass, which stores nothing (policy: may be NULL). */
 static void fp_policy(fixture *f, int year, bool official, const char *policy, char out[65])
 {
-	score_options o = {year, official, NULL, false, policy, NULL, true};
+	score_options o = {year, official, NULL, false, policy, NULL, true, false};
 	score_summary s;
 	dti_diag d;
 	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
@@ -113,7 +113,7 @@ static int64_t count_runs(fixture *f)
 static void test_scoring_run_records_fingerprint(void **state)
 {
 	fixture *f = *state;
-	score_options o = {2024, false, NULL, false, NULL, NULL, false};
+	score_options o = {2024, false, NULL, false, NULL, NULL, false, false};
 	score_summary s;
 	char now[65], last[65];
 	int64_t run = 0, runs = 0;
@@ -158,7 +158,7 @@ static void test_scoring_run_records_fingerprint(void **state)
 static void test_score_rows_one_by_one_agree(void **state)
 {
 	fixture *f = *state;
-	score_options o = {2024, false, NULL, false, NULL, NULL, false};
+	score_options o = {2024, false, NULL, false, NULL, NULL, false, false};
 	score_summary s1, s2;
 	sqlite3 *db = staging_db(f->st);
 	int limit;
@@ -194,7 +194,7 @@ static void test_score_rows_one_by_one_agree(void **state)
 static void test_sorted_and_unsorted_reads_agree(void **state)
 {
 	fixture *f = *state;
-	score_options o = {2024, false, NULL, false, NULL, NULL, false};
+	score_options o = {2024, false, NULL, false, NULL, NULL, false, false};
 	score_summary s1, s2;
 	dti_diag d;
 
@@ -243,7 +243,7 @@ static void test_sorted_and_unsorted_reads_agree(void **state)
 static void test_latest_scoring_run(void **state)
 {
 	fixture *f = *state;
-	score_options o = {2024, true, NULL, false, NULL, NULL, false};
+	score_options o = {2024, true, NULL, false, NULL, NULL, false, false};
 	score_summary s;
 	store_scoring_run run;
 	char *body = NULL;
