@@ -97,8 +97,8 @@ int cmd_approve(app *a, int argc, char **argv)
 	dti_err rc;
 	int c, code;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	optind = 0; /* 0, not 1: getopt forgets dti's "+" and takes RUN anywhere */
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'D': decision = optarg; break;
 		case 't': date = optarg; break;
@@ -150,8 +150,8 @@ int cmd_runs_void(app *a, int argc, char **argv)
 	dti_err rc;
 	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	optind = 0; /* 0, not 1: getopt forgets dti's "+" and takes RUN anywhere */
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'r')
 			reason = optarg;
 		else if (c == 'b')
