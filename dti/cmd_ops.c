@@ -525,6 +525,21 @@ static dti_err status_sources(app *a, const ops_sources *l, strbuf *problems, in
 	return rc;
 }
 
+/* The official line: the year's approved run, or none yet (not a problem). */
+static dti_err status_official(app *a, dti_diag *d)
+{
+	store_approval ap;
+	bool found = false;
+	dti_err rc = store_approval_current(a->st, a->year, &ap, &found, d);
+
+	if (!rc && found)
+		printf("official:  run %lld, decision %s of %s, approved by %s at %s\n",
+		       (long long)ap.scoring_run_id, ap.decision, ap.decision_date, ap.by, ap.at);
+	else if (!rc)
+		printf("official:  none for %d\n", a->year);
+	return rc;
+}
+
 /* The scoring, published and nightly lines; *bad counts the problems. */
 static dti_err status_runs(app *a, strbuf *problems, int *bad, dti_diag *d)
 {
@@ -546,7 +561,9 @@ static dti_err status_runs(app *a, strbuf *problems, int *bad, dti_diag *d)
 		sb_appendf(problems, "%sno scoring run for %d", problems->len ? ", " : "", a->year);
 		(*bad)++;
 	}
-	rc = store_nightly_published(a->st, a->year, &pub, &published, d);
+	rc = status_official(a, d);
+	if (!rc)
+		rc = store_nightly_published(a->st, a->year, &pub, &published, d);
 	if (rc)
 		goto out;
 	if (published)

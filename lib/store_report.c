@@ -247,11 +247,3 @@ void store_report_totals_free(store_report_totals *l)
 		memset(l, 0, sizeof *l);
 	}
 }
-
-dti_err store_report_previous_run(staging *st, int year, int64_t *id, dti_diag *d)
-{
-	return store_int64(st, d,
-			   "SELECT id FROM latest_scoring_run WHERE year < ?1 "
-			   "ORDER BY year DESC LIMIT 1",
-			   id, NULL, STORE_ARGS(STORE_INT(year)));
-}

@@ -109,8 +109,4 @@ typedef struct store_report_totals {
 dti_err store_report_totals_of(staging *st, int64_t run_id, store_report_totals *out, dti_diag *d);
 void store_report_totals_free(store_report_totals *l);
 
-/* The latest 'ok' scoring run of the most recent year before `year`, or
- * 0 (view latest_scoring_run). */
-dti_err store_report_previous_run(staging *st, int year, int64_t *id, dti_diag *d);
-
 #endif
