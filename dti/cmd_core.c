@@ -279,6 +279,7 @@ int cmd_score(app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {{"official", no_argument, NULL, 'o'},
 					     {"if-changed", no_argument, NULL, 'i'},
+					     {"force", no_argument, NULL, 'f'},
 					     {NULL, 0, NULL, 0}};
 	/* The run keeps the name its report is titled with. */
 	score_options o = {.year = a->year, .area_name = a->cfg->name};
@@ -292,11 +293,13 @@ int cmd_score(app *a, int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+oi", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+oif", opts, NULL)) != -1) {
 		if (c == 'o')
 			o.official = true;
 		else if (c == 'i')
 			if_changed = true;
+		else if (c == 'f')
+			o.force = true;
 		else
 			return usage_error("score: unknown option");
 	}
@@ -413,6 +416,8 @@ int cmd_runs(app *a, int argc, char **argv)
 	dti_err rc;
 	int c;
 
+	if (argc > 1 && strcmp(argv[1], "void") == 0)
+		return cmd_runs_void(a, argc - 1, argv + 1);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+l:", opts, NULL)) != -1)
 		if (c != 'l' || !parse_i64(optarg, &limit) || limit <= 0)

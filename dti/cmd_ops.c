@@ -562,6 +562,21 @@ static dti_err status_sources(status_ctx *c, const ops_sources *l, dti_diag *d)
 	return rc;
 }
 
+/* The official line: the year's approved run, or none yet (not a problem). */
+static dti_err status_official(app *a, dti_diag *d)
+{
+	store_approval ap;
+	bool found = false;
+	dti_err rc = store_approval_current(a->st, a->year, &ap, &found, d);
+
+	if (!rc && found)
+		printf("official:  run %lld, decision %s of %s, approved by %s at %s\n",
+		       (long long)ap.scoring_run_id, ap.decision, ap.decision_date, ap.by, ap.at);
+	else if (!rc)
+		printf("official:  none for %d\n", a->year);
+	return rc;
+}
+
 /* "13 ok, 1 warning (telecom:vnpt), 1 failing (portal:dvc)" into out. */
 static void sources_phrase(const status_ctx *c, strbuf *out)
 {
@@ -624,6 +639,9 @@ static dti_err status_runs(app *a, status_ctx *c, dti_diag *d)
 	char *lock = NULL;
 	dti_err rc = store_nightly_published(a->st, a->year, &pub, &published, d);
 
+	if (rc)
+		goto out;
+	rc = status_official(a, d);
 	if (rc)
 		goto out;
 	if (published)

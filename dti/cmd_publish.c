@@ -1,4 +1,5 @@
-/* dti publish: exports and the HTML report of a year's latest scoring run. */
+/* dti publish: exports and the HTML report of a year's latest scoring run,
+ * or of its official result. */
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -8,40 +9,35 @@
 #include "cli.h"
 #include "log.h"
 #include "publish.h"
+#include "store_score.h"
 #include "util.h"
 
-int cmd_publish(app *a, int argc, char **argv)
+int cli_publish(app *a, const char *out, int64_t run_id, bool official)
 {
-	static const struct option opts[] = {{"run", required_argument, NULL, 'r'},
-					     {"out", required_argument, NULL, 'o'},
-					     {NULL, 0, NULL, 0}};
-	const char *out = a->cfg->output_dir;
 	scoring_run_info run = {0};
 	rating_bands bands = {NULL, 0};
 	publish_options po;
 	char *index = NULL, *abs = NULL;
-	int64_t run_id = 0;
 	dti_diag d;
 	dti_err rc;
-	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+r:o:", opts, NULL)) != -1) {
-		if (c == 'r') {
-			if (!parse_run_id(optarg, &run_id))
-				return usage_error("publish: --run takes a scoring run id");
-		} else if (c == 'o') {
-			out = optarg;
-		} else {
-			return usage_error("publish: unknown option");
-		}
-	}
-	if (optind < argc)
-		return usage_error("publish: takes no arguments besides --run and --out");
 	rc = report_bands_load(a->cfg->root, &bands, &d);
 	if (rc) {
 		diag_prefix(&d, "%s", a->config_path);
 		return fail(rc, &d);
+	}
+	if (official && !run_id) {
+		store_approval ap;
+		bool found = false;
+		rc = store_approval_current(a->st, a->year, &ap, &found, &d);
+		if (!rc && !found)
+			rc = diag_set(&d, DTI_ENOTFOUND,
+				      "no official result for %d: approve a run with 'dti approve "
+				      "RUN --decision …' first",
+				      a->year);
+		if (rc)
+			goto out;
+		run_id = ap.scoring_run_id;
 	}
 	rc = make_dirs(out, &d);
 	if (rc)
@@ -51,17 +47,49 @@ int cmd_publish(app *a, int argc, char **argv)
 	po.out_dir = abs ? abs : out;
 	po.title = a->cfg->name ? a->cfg->name : "";
 	po.bands = &bands;
+	po.official = official;
 	rc = score_run_load(a->st, run_id, a->year, &run, &d);
 	if (rc)
 		goto out;
 	rc = publish_run(a->st, &run, &po, stdout, &index, &d);
 	if (!rc)
-		log_info("scoring run %lld (%d) published; report: %s", (long long)run.id, run.year,
-			 index);
+		log_info("scoring run %lld (%d) published%s; report: %s", (long long)run.id,
+			 run.year, official ? " as the official result" : "", index);
 out:
 	free(index);
 	free(abs);
 	framework_free(run.fw);
 	report_bands_free(&bands);
 	return rc ? fail(rc, &d) : EXIT_OK;
+}
+
+int cmd_publish(app *a, int argc, char **argv)
+{
+	static const struct option opts[] = {{"run", required_argument, NULL, 'r'},
+					     {"out", required_argument, NULL, 'o'},
+					     {"official", no_argument, NULL, 'O'},
+					     {NULL, 0, NULL, 0}};
+	const char *out = a->cfg->output_dir;
+	int64_t run_id = 0;
+	bool official = false;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+r:o:", opts, NULL)) != -1) {
+		if (c == 'r') {
+			if (!parse_run_id(optarg, &run_id))
+				return usage_error("publish: --run takes a scoring run id");
+		} else if (c == 'o') {
+			out = optarg;
+		} else if (c == 'O') {
+			official = true;
+		} else {
+			return usage_error("publish: unknown option");
+		}
+	}
+	if (optind < argc)
+		return usage_error("publish: takes no arguments besides --run and --out");
+	if (official && run_id)
+		return usage_error("publish: --official publishes the approved run; no --run");
+	return cli_publish(a, out, run_id, official);
 }

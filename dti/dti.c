@@ -20,15 +20,17 @@ static const char usage_text[] =
 	"  import [--source NAME] [--format long|wide] [--dry-run] [--if-changed] FILE...\n"
 	"                              import district sheets (CSV, long or wide); --if-changed:\n"
 	"                              nothing stored when FILE equals the source's last import\n"
-	"  score [--official] [--if-changed]\n"
+	"  score [--official] [--if-changed] [--force]\n"
 	"                              score every commune for the year; store the run;\n"
 	"                              official: only verified values of official.must_verify;\n"
 	"                              --if-changed: only when its inputs changed since then\n"
+	"                              --force: store it even when the year has no input\n"
 	"  export [--run ID] [--out DIR] [--bom]\n"
 	"                              write scores-YEAR.csv and ranking-YEAR.csv\n"
 	"  explain [--run ID] COMMUNE ITEM\n"
 	"                              inputs, sources, rule and arithmetic of one score\n"
 	"  runs [--limit N]            recent collector and import runs\n"
+	"  runs void RUN --reason TEXT --by NAME  void a scoring run (kept; counts nowhere)\n"
 	"  form generate [--commune CODE] [--out DIR]\n"
 	"                              one CSV form per commune for the year (Vietnamese, BOM)\n"
 	"  form import [--force] [--dry-run] FILE...\n"
@@ -40,10 +42,12 @@ static const char usage_text[] =
 	"  appraise correct ID|--commune CODE --variable NAME VALUE --reason TEXT [--by NAME]\n"
 	"  appraise disagreements [--commune CODE]\n"
 	"                              commune values that differ from a feed beyond the tolerance\n"
-	"  publish [--run ID] [--out DIR]\n"
+	"  publish [--run ID | --official] [--out DIR]\n"
 	"                              CSV, JSON and the HTML report of the year's latest\n"
 	"                              scoring run into DIR/YEAR/; prints the files, the\n"
 	"                              report's index.html last\n"
+	"  approve RUN --decision TEXT --decision-date YYYY-MM-DD --by NAME [--out DIR]\n"
+	"                              make RUN the year's official result; publish it\n"
 	"  sources [--only NAME]       configured sources: name, kind, collector|import, sheet file\n"
 	"  paths                       the configuration's files (key TAB value), for scripts\n"
 	"  status [--summary]          each source's state, last run, age and problem, last\n"
@@ -85,6 +89,7 @@ static const struct command {
 	{"form", cmd_form, APP_DATABASE},
 	{"appraise", cmd_appraise, APP_DATABASE},
 	{"publish", cmd_publish, APP_SAME_COMMUNES},
+	{"approve", cmd_approve, APP_DATABASE},
 	{"sources", cmd_sources, APP_CONFIG},
 	{"paths", cmd_paths, APP_CONFIG},
 	{"status", cmd_status, APP_WARN_COMMUNES},
@@ -100,6 +105,7 @@ static const struct {
 	{"communes", "list", APP_READ_ONLY},
 	{"communes", "load", APP_DATABASE | APP_COMMUNES},
 	{"form", "status", APP_READ_ONLY},
+	{"runs", "void", APP_DATABASE},
 };
 
 static unsigned needs_of(const struct command *c, const char *sub)

@@ -413,6 +413,45 @@ static const char *const migration_run_basis[] = {
 	NULL,
 };
 
+/* Migration 9 (the official result): a scoring run can be voided (kept,
+ * with who voided it, when and why; a voided run counts nowhere), and the
+ * province approves one run as the year's official result by a decision.
+ * One current approval a year (approval_current); approving another run
+ * ends the current one, which is kept with the approval that superseded
+ * it.  latest_scoring_run leaves voided runs out, and with it every view
+ * built on it. */
+static const char *const migration_official[] = {
+	"CREATE TABLE scoring_run_void(\n"
+	"  scoring_run_id INTEGER PRIMARY KEY REFERENCES scoring_run(id),\n"
+	"  reason TEXT NOT NULL CHECK (reason <> ''),\n"
+	"  by TEXT NOT NULL,\n"
+	"  at TEXT NOT NULL\n"
+	") STRICT;\n",
+	"CREATE TABLE approval(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  scoring_run_id INTEGER NOT NULL REFERENCES scoring_run(id),\n"
+	"  year INTEGER NOT NULL,\n"
+	"  decision TEXT NOT NULL CHECK (decision <> ''),\n"
+	"  decision_date TEXT NOT NULL,\n"
+	"  by TEXT NOT NULL,\n"
+	"  at TEXT NOT NULL,\n"
+	"  ended_at TEXT,\n"
+	"  superseded_by INTEGER REFERENCES approval(id)\n"
+	") STRICT;\n",
+	"CREATE UNIQUE INDEX approval_current ON approval(year) WHERE ended_at IS NULL;\n",
+	"DROP VIEW latest_scoring_run;\n",
+	"CREATE VIEW latest_scoring_run AS\n"
+	"SELECT r.* FROM scoring_run r\n"
+	"WHERE r.id = (SELECT max(x.id) FROM scoring_run x\n"
+	"              WHERE x.year = r.year AND x.status = 'ok'\n"
+	"                AND x.id NOT IN (SELECT v.scoring_run_id FROM scoring_run_void v));\n",
+	"CREATE VIEW official_result AS\n"
+	"SELECT a.year, a.scoring_run_id, a.id AS approval_id, a.decision, a.decision_date,\n"
+	"       a.by AS approved_by, a.at AS approved_at\n"
+	"FROM approval a WHERE a.ended_at IS NULL;\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 /* One migration a line, in order. */
 /* clang-format off */
@@ -425,6 +464,7 @@ static const char *const *const staging_migrations[] = {
 	migration_key,
 	migration_run_area,
 	migration_run_basis,
+	migration_official,
 };
 /* clang-format on */
 

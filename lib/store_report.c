@@ -253,11 +253,3 @@ dti_err store_report_run_area(staging *st, int64_t run_id, char **area_name, dti
 	return store_text1(st, d, "SELECT area_name FROM scoring_run WHERE id = ?1", area_name,
 			   STORE_ARGS(STORE_INT(run_id)));
 }
-
-dti_err store_report_previous_run(staging *st, int year, int64_t *id, dti_diag *d)
-{
-	return store_int64(st, d,
-			   "SELECT id FROM latest_scoring_run WHERE year < ?1 "
-			   "ORDER BY year DESC LIMIT 1",
-			   id, NULL, STORE_ARGS(STORE_INT(year)));
-}

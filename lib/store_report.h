@@ -113,8 +113,4 @@ void store_report_totals_free(store_report_totals *l);
  * ran: malloc'd (caller frees), NULL for a run stored without one. */
 dti_err store_report_run_area(staging *st, int64_t run_id, char **area_name, dti_diag *d);
 
-/* The latest 'ok' scoring run of the most recent year before `year`, or
- * 0 (view latest_scoring_run). */
-dti_err store_report_previous_run(staging *st, int year, int64_t *id, dti_diag *d);
-
 #endif

@@ -15,7 +15,8 @@
 
 #define RUN_COLUMNS                                                                               \
 	"r.id, r.year, r.mode, r.status, r.started_at, coalesce(r.finished_at, ''), r.communes, " \
-	"r.framework_sha256, coalesce(r.input_sha256, '')"
+	"r.framework_sha256, coalesce(r.input_sha256, ''), "                                      \
+	"r.id IN (SELECT v.scoring_run_id FROM scoring_run_void v)"
 
 typedef struct run_read {
 	store_scoring_run *out;
@@ -41,8 +42,9 @@ static dti_err take_run(void *ctx, const store_row *r, dti_diag *d)
 	o->communes = store_int(r, 6);
 	snprintf(o->framework_sha256, sizeof o->framework_sha256, "%s", store_text(r, 7));
 	snprintf(o->input_sha256, sizeof o->input_sha256, "%s", store_text(r, 8));
+	o->voided = store_int(r, 9) != 0;
 	if (rr->body)
-		*rr->body = store_text_dup(r, 9);
+		*rr->body = store_text_dup(r, 10);
 	return DTI_EOK;
 }
 
@@ -59,6 +61,19 @@ dti_err store_latest_scoring_run(staging *st, int year, store_scoring_run *out, 
 	rc = store_each(st, d, sql, take_run, &rr, NULL, STORE_ARGS(STORE_INT(year)));
 	if (rc || !rr.found)
 		memset(out, 0, sizeof *out);
+	*found = !rc && rr.found;
+	return rc;
+}
+
+dti_err store_scoring_run_get(staging *st, int64_t id, store_scoring_run *out, bool *found,
+			      dti_diag *d)
+{
+	static const char sql[] = "SELECT " RUN_COLUMNS " FROM scoring_run r WHERE r.id = ?1";
+	run_read rr = {out, NULL, false};
+	dti_err rc;
+
+	memset(out, 0, sizeof *out);
+	rc = store_each(st, d, sql, take_run, &rr, NULL, STORE_ARGS(STORE_INT(id)));
 	*found = !rc && rr.found;
 	return rc;
 }
@@ -115,6 +130,108 @@ dti_err store_scoring_run_finish(staging *st, int64_t id, const char *finished_a
 		"UPDATE scoring_run SET status = 'ok', finished_at = ?2, input_sha256 = ?3 "
 		"WHERE id = ?1",
 		STORE_ARGS(STORE_INT(id), STORE_TEXT(finished_at), STORE_TEXT(input_sha256)));
+}
+
+dti_err store_scoring_run_void(staging *st, int64_t id, const char *reason, const char *by,
+			       const char *at, dti_diag *d)
+{
+	return store_run(
+		st, d,
+		"INSERT INTO scoring_run_void(scoring_run_id, reason, by, at) "
+		"VALUES (?1, ?2, ?3, ?4)",
+		STORE_ARGS(STORE_INT(id), STORE_TEXT(reason), STORE_TEXT(by), STORE_TEXT(at)));
+}
+
+/* ---- the official result ---- */
+
+static dti_err take_approval(void *ctx, const store_row *r, dti_diag *d)
+{
+	store_approval *a = ctx;
+
+	(void)d;
+	a->id = store_int(r, 0);
+	a->scoring_run_id = store_int(r, 1);
+	a->year = (int)store_int(r, 2);
+	snprintf(a->decision, sizeof a->decision, "%s", store_text(r, 3));
+	snprintf(a->decision_date, sizeof a->decision_date, "%s", store_text(r, 4));
+	snprintf(a->by, sizeof a->by, "%s", store_text(r, 5));
+	snprintf(a->at, sizeof a->at, "%s", store_text(r, 6));
+	return DTI_EOK;
+}
+
+dti_err store_approval_current(staging *st, int year, store_approval *out, bool *found, dti_diag *d)
+{
+	dti_err rc;
+
+	memset(out, 0, sizeof *out);
+	rc = store_first(st, d,
+			 "SELECT approval_id, scoring_run_id, year, decision, decision_date, "
+			 "approved_by, approved_at FROM official_result WHERE year = ?1",
+			 take_approval, out, found, STORE_ARGS(STORE_INT(year)));
+	if (rc || !*found)
+		memset(out, 0, sizeof *out);
+	*found = !rc && *found;
+	return rc;
+}
+
+dti_err store_approval_put(staging *st, store_approval *a, dti_diag *d)
+{
+	int64_t old = 0;
+	bool found = false;
+	dti_err rc =
+		store_int64(st, d, "SELECT id FROM approval WHERE year = ?1 AND ended_at IS NULL",
+			    &old, NULL, STORE_ARGS(STORE_INT(a->year)));
+
+	/* The current approval ends first: approval_current allows one. */
+	if (!rc && old)
+		rc = store_run(st, d, "UPDATE approval SET ended_at = ?2 WHERE id = ?1",
+			       STORE_ARGS(STORE_INT(old), STORE_TEXT(a->at)));
+	if (!rc)
+		rc = store_int64(st, d,
+				 "INSERT INTO approval(scoring_run_id, year, decision, "
+				 "decision_date, by, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+				 "RETURNING id",
+				 &a->id, &found,
+				 STORE_ARGS(STORE_INT(a->scoring_run_id), STORE_INT(a->year),
+					    STORE_TEXT(a->decision), STORE_TEXT(a->decision_date),
+					    STORE_TEXT(a->by), STORE_TEXT(a->at)));
+	if (!rc && !found)
+		rc = diag_set(d, DTI_EDB, "%s: cannot store the approval", st->path);
+	if (!rc && old)
+		rc = store_run(st, d, "UPDATE approval SET superseded_by = ?2 WHERE id = ?1",
+			       STORE_ARGS(STORE_INT(old), STORE_INT(a->id)));
+	return rc;
+}
+
+typedef struct year_before {
+	int64_t id;
+	bool official;
+} year_before;
+
+static dti_err take_year_before(void *ctx, const store_row *r, dti_diag *d)
+{
+	year_before *y = ctx;
+
+	(void)d;
+	y->id = store_int(r, 0);
+	y->official = store_int(r, 1) != 0;
+	return DTI_EOK;
+}
+
+dti_err store_year_before(staging *st, int year, int64_t *id, bool *official, dti_diag *d)
+{
+	static const char sql[] =
+		"SELECT coalesce(o.scoring_run_id, l.id), o.scoring_run_id IS NOT NULL "
+		"FROM latest_scoring_run l LEFT JOIN official_result o ON o.year = l.year "
+		"WHERE l.year < ?1 ORDER BY l.year DESC LIMIT 1";
+	year_before y = {0, false};
+	bool found = false;
+	dti_err rc =
+		store_first(st, d, sql, take_year_before, &y, &found, STORE_ARGS(STORE_INT(year)));
+
+	*id = rc ? 0 : y.id;
+	*official = !rc && y.official;
+	return rc;
 }
 
 /* ---- the inputs a run reads ---- */

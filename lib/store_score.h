@@ -8,7 +8,9 @@
  * (store_scoring_run) own nothing and need no _free.
  *
  * "The latest successful scoring run of a year" is asked here and nowhere
- * else: store_latest_scoring_run. */
+ * else: store_latest_scoring_run (a voided run never counts).  So are a
+ * year's official result (store_approval_current) and the run an earlier
+ * year is compared by (store_year_before). */
 #ifndef DTI_STORE_SCORE_H
 #define DTI_STORE_SCORE_H
 
@@ -30,6 +32,7 @@ typedef struct store_scoring_run {
 	int64_t communes;     /* communes scored */
 	char framework_sha256[65];
 	char input_sha256[65]; /* fingerprint of its inputs; "" when none */
+	bool voided;           /* voided (store_scoring_run_void): counts nowhere */
 } store_scoring_run;
 
 /* The latest successful ('ok') scoring run of `year` into *out; *found says
@@ -38,7 +41,13 @@ typedef struct store_scoring_run {
 dti_err store_latest_scoring_run(staging *st, int year, store_scoring_run *out, bool *found,
 				 dti_diag *d);
 
-/* The successful ('ok') scoring run `id` into *out, and, when
+/* The scoring run `id` into *out, whatever its status; *found says
+ * whether there is one. */
+dti_err store_scoring_run_get(staging *st, int64_t id, store_scoring_run *out, bool *found,
+			      dti_diag *d);
+
+/* The successful ('ok') scoring run `id` (voided or not: see ->voided)
+ * into *out, and, when
  * framework_body is not NULL, a malloc'd copy of the framework file it
  * used (caller frees; NULL when not found).  *found says whether there is
  * such a run. */
@@ -54,6 +63,36 @@ dti_err store_scoring_run_start(staging *st, int year, const char *framework_sha
 /* Marks run `id` 'ok' with its end time and input fingerprint. */
 dti_err store_scoring_run_finish(staging *st, int64_t id, const char *finished_at,
 				 const char *input_sha256, dti_diag *d);
+
+/* Voids run `id`, recording why, who and when (at, UTC).  The run stays,
+ * with its scores; the run must not be voided already. */
+dti_err store_scoring_run_void(staging *st, int64_t id, const char *reason, const char *by,
+			       const char *at, dti_diag *d);
+
+/* The approval of a run as its year's official result.  Every field may be
+ * read; nothing is owned. */
+typedef struct store_approval {
+	int64_t id, scoring_run_id;
+	int year;
+	char decision[256];     /* the decision's number, e.g. "123/QĐ-UBND" */
+	char decision_date[16]; /* YYYY-MM-DD */
+	char by[256];
+	char at[32]; /* UTC */
+} store_approval;
+
+/* The current approval of `year` (the official result) into *out; *found
+ * says whether the year has one (when not, *out is zeroed). */
+dti_err store_approval_current(staging *st, int year, store_approval *out, bool *found,
+			       dti_diag *d);
+/* Records the approval a->scoring_run_id of a->year (inside the caller's
+ * transaction): the year's current approval, if any, ends at a->at and
+ * names the new one as superseding it.  a->id receives the new id. */
+dti_err store_approval_put(staging *st, store_approval *a, dti_diag *d);
+
+/* The run an earlier year is compared by: the latest year before `year`
+ * with a scoring run, and its official result, else its latest run.
+ * *id is 0 when no earlier year was scored; *official says which. */
+dti_err store_year_before(staging *st, int year, int64_t *id, bool *official, dti_diag *d);
 
 /* One row of current_input (the resolved value of a variable for a
  * commune and year).  Pointers are valid during the callback only. */

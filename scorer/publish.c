@@ -8,6 +8,7 @@
 
 #include "export.h"
 #include "store_report.h"
+#include "store_score.h"
 #include "store_status.h"
 #include "util.h"
 
@@ -186,8 +187,10 @@ out:
 typedef struct publication {
 	results *now;                /* with inputs */
 	store_report_totals totals;  /* the TOTAL rows, for the long CSV */
-	results *prev;               /* the latest run of an earlier year, or NULL */
+	results *prev;               /* an earlier year's (store_year_before), or NULL */
+	bool prev_official;          /* prev is that year's official result */
 	scoring_run_info prev_run;   /* owns prev's framework */
+	store_approval official;     /* the year's official result; id 0: none */
 	store_source_states sources; /* for the data-quality page */
 } publication;
 
@@ -198,12 +201,15 @@ static dti_err publication_load(staging *st, const scoring_run_info *run, public
 				dti_diag *d)
 {
 	int64_t prev_id = 0;
+	bool official = false;
 	dti_err rc = results_load(st, run, true, &p->now, d);
 
 	if (!rc)
 		rc = store_report_totals_of(st, run->id, &p->totals, d);
 	if (!rc)
-		rc = store_report_previous_run(st, run->year, &prev_id, d);
+		rc = store_approval_current(st, run->year, &p->official, &official, d);
+	if (!rc)
+		rc = store_year_before(st, run->year, &prev_id, &p->prev_official, d);
 	if (!rc && prev_id) {
 		rc = score_run_load(st, prev_id, 0, &p->prev_run, d);
 		if (!rc)
@@ -253,6 +259,7 @@ out:
 static dti_err publish_into(staging *st, const scoring_run_info *run, const publish_options *o,
 			    const char *dir, FILE *paths, dti_diag *d)
 {
+	char official_href[64];
 	char *excel = xasprintf("%s/excel", dir), *report_dir = xasprintf("%s/report", dir);
 	char wide_name[64], json_name[64], scores_name[64];
 	char *area = NULL;
@@ -267,6 +274,9 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	snprintf(wide_name, sizeof wide_name, "wide-%d.csv", run->year);
 	snprintf(json_name, sizeof json_name, "dti-%d.json", run->year);
 	snprintf(scores_name, sizeof scores_name, "scores-%d.csv", run->year);
+	/* From OUT/YEAR/report/ or OUT/official-YEAR/report/ alike. */
+	snprintf(official_href, sizeof official_href, "../../official-%d/report/index.html",
+		 run->year);
 	rc = publication_load(st, run, &p, d);
 	if (!rc)
 		rc = store_report_run_area(st, run->id, &area, d);
@@ -293,6 +303,11 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	ri.exports[1] = scores_name;
 	ri.exports[2] = json_name;
 	ri.sources = &p.sources;
+	ri.prev_official = p.prev_official;
+	ri.official.run_id = p.official.scoring_run_id;
+	ri.official.decision = p.official.decision;
+	ri.official.decision_date = p.official.decision_date;
+	ri.official.href = o->official ? NULL : official_href;
 	/* The sources' ages are as of after the commune pages, as they always
 	 * were: the age is that of the data when the quality page is made. */
 	rc = report_write_communes(&ri, report_dir, paths, d);
@@ -309,11 +324,27 @@ out:
 	return rc;
 }
 
+/* Only the year's official result is published as official. */
+static dti_err official_check(staging *st, const scoring_run_info *run, dti_diag *d)
+{
+	store_approval a;
+	bool found = false;
+	dti_err rc = store_approval_current(st, run->year, &a, &found, d);
+
+	if (!rc && (!found || a.scoring_run_id != run->id))
+		rc = diag_set(d, DTI_ENOTFOUND,
+			      "scoring run %lld is not the official result of %d: approve it "
+			      "with 'dti approve %lld --decision …' first",
+			      (long long)run->id, run->year, (long long)run->id);
+	return rc;
+}
+
 dti_err publish_run(staging *st, const scoring_run_info *run, const publish_options *o, FILE *paths,
 		    char **report_index, dti_diag *d)
 {
-	char *dir = xasprintf("%s/%d", o->out_dir, run->year);
-	char *stage = xasprintf("%s/.%d.new.%ld", o->out_dir, run->year, (long)getpid());
+	const char *kind = o->official ? "official-" : "";
+	char *dir = xasprintf("%s/%s%d", o->out_dir, kind, run->year);
+	char *stage = xasprintf("%s/.%s%d.new.%ld", o->out_dir, kind, run->year, (long)getpid());
 	char *listing = NULL, *line;
 	size_t listing_len = 0, n = strlen(stage);
 	FILE *staged = open_memstream(&listing, &listing_len);
@@ -321,6 +352,11 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 
 	if (report_index)
 		*report_index = NULL;
+	if (o->official) {
+		rc = official_check(st, run, d);
+		if (rc)
+			goto out;
+	}
 	if (!staged) {
 		rc = diag_set(d, DTI_ENOMEM, "cannot list the files of '%s'", dir);
 		goto out;

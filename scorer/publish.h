@@ -1,5 +1,6 @@
 /* publish.h — a scoring run published for people and other systems: into
- * OUT/YEAR/ the long and wide CSV files (UTF-8, and with a BOM for Excel
+ * OUT/YEAR/ (the year's official result: OUT/official-YEAR/, which
+ * publishing OUT/YEAR never touches) the long and wide CSV files (UTF-8, and with a BOM for Excel
  * in OUT/YEAR/excel/), a JSON file with the framework edition, and the
  * HTML report in OUT/YEAR/report/. */
 #ifndef DTI_PUBLISH_H
@@ -15,10 +16,13 @@ typedef struct publish_options {
 	const char *title;         /* today's configured name: the title of a run stored
 				    * without its own (scoring_run.area_name) */
 	const rating_bands *bands; /* may hold none */
+	bool official;             /* the run is the year's official result: into
+				    * OUT/official-YEAR/ (refused for another run) */
 } publish_options;
 
 /* Writes every file for `run`, and the year-over-year comparison when an
- * earlier year has a finished scoring run.  Prints each path written to
+ * earlier year has a finished scoring run (its official result where it
+ * has one).  Prints each path written to
  * paths (may be NULL), the report's index.html last.  On success
  * *report_index (may be NULL) receives that path, malloc'd for the caller.
  * Whole or nothing: everything is written into a new folder beside

@@ -185,6 +185,67 @@ static void value_words(strbuf *sb, const fw_variable *v, const res_input *in)
 	}
 }
 
+/* ---- the official result (a run approved by a decision) ------------- */
+
+static bool is_official(const report_input *in)
+{
+	return in->official.run_id && in->official.run_id == in->now->run_id;
+}
+
+/* "Quyết định số X ngày DD/MM/YYYY" of the year's official result. */
+static void official_decision(strbuf *sb, const report_input *in)
+{
+	const char *iso = in->official.decision_date ? in->official.decision_date : "";
+	char date[16];
+
+	sb_appends(sb, "Quyết định số ");
+	html_text(sb, in->official.decision ? in->official.decision : "");
+	if (strlen(iso) == 10) {
+		snprintf(date, sizeof date, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+		sb_appends(sb, " ngày ");
+		html_text(sb, date);
+	}
+}
+
+/* The lines of the index on the year's official result. */
+static void official_summary(strbuf *sb, const report_input *in, const char *verified)
+{
+	if (is_official(in)) {
+		sb_appends(sb, "Kết quả chính thức theo ");
+		official_decision(sb, in);
+		sb_appends(sb, ".</p>\n");
+		return;
+	}
+	sb_appendf(sb, "Kết quả tạm tính (%s).</p>\n", verified);
+	if (!in->official.run_id) {
+		sb_appendf(sb, "<p id=\"official\">Năm %d chưa có kết quả chính thức.</p>\n",
+			   in->now->year);
+		return;
+	}
+	sb_appendf(sb, "<p id=\"official\">Năm %d đã có kết quả chính thức theo ", in->now->year);
+	official_decision(sb, in);
+	sb_appendf(sb, " (lần chấm điểm số %lld)", (long long)in->official.run_id);
+	if (in->official.href) {
+		sb_appends(sb, ": <a href=\"");
+		html_text(sb, in->official.href);
+		sb_appends(sb, "\">xem kết quả chính thức</a>");
+	}
+	sb_appends(sb, ".</p>\n");
+}
+
+/* What the earlier year's figures are. */
+static void prev_basis(strbuf *sb, const report_input *in)
+{
+	if (in->prev_official)
+		sb_appendf(sb, "<p class=\"muted\">Năm %d: so với kết quả chính thức.</p>\n",
+			   in->prev->year);
+	else
+		sb_appendf(sb,
+			   "<p class=\"muted\">Năm %d chưa có kết quả chính thức: so với lần "
+			   "chấm điểm gần nhất (số %lld).</p>\n",
+			   in->prev->year, (long long)in->prev->run_id);
+}
+
 /* ---- page frame ------------------------------------------------------ */
 
 static const char css[] =
@@ -256,8 +317,7 @@ static void page_end(strbuf *sb, const report_input *in)
 
 	/* No time of writing: publishing a run again gives the same pages. */
 	sb_appendf(sb, "</main>\n<footer>Lần chấm điểm số %lld (%s), bắt đầu lúc ",
-		   (long long)r->run_id,
-		   strcmp(r->mode, "official") == 0 ? "chính thức" : "tạm tính");
+		   (long long)r->run_id, is_official(in) ? "chính thức" : "tạm tính");
 	time_vn(r->started_at, at);
 	html_text(sb, at);
 	sb_appends(sb, "; bộ chỉ số ");
@@ -473,13 +533,15 @@ static void district_page(strbuf *sb, const report_input *in)
 	page_start(sb, in, "Kết quả đánh giá chuyển đổi số cấp xã");
 	sb_appendf(sb, "<p class=\"summary\">%zu xã, thị trấn; điểm tối đa %s. ", r->n,
 		   num(b, r->fw->total));
-	sb_appendf(sb, "Kết quả %s.</p>\n",
-		   strcmp(r->mode, "official") == 0 ? "chính thức (chỉ tính số liệu đã xác minh)"
-						    : "tạm tính (gồm cả số liệu chưa thẩm định)");
-	sb_appends(
-		sb,
-		"<h2>Bảng xếp hạng</h2>\n<table id=\"ranking\" class=\"narrow\">\n<thead><tr><th class=\"n\">Hạng</th>"
-		"<th>Xã, thị trấn</th><th class=\"n\">Tổng điểm</th>");
+	official_summary(sb, in,
+			 strcmp(r->mode, "official") == 0 ? "chỉ tính số liệu đã xác minh"
+							  : "gồm cả số liệu chưa thẩm định");
+	sb_appends(sb, "<h2>Bảng xếp hạng</h2>\n");
+	if (in->prev)
+		prev_basis(sb, in);
+	sb_appends(sb,
+		   "<table id=\"ranking\" class=\"narrow\">\n<thead><tr><th class=\"n\">Hạng</th>"
+		   "<th>Xã, thị trấn</th><th class=\"n\">Tổng điểm</th>");
 	if (bands)
 		sb_appends(sb, "<th>Xếp loại</th>");
 	if (in->prev)
@@ -967,10 +1029,10 @@ static void yoy_page(strbuf *sb, const report_input *in)
 	sb_appendf(sb, "<p>Năm %d so với năm %d (lần chấm điểm số %lld, bộ chỉ số ", r->year,
 		   q->year, (long long)q->run_id);
 	html_text(sb, q->fw->edition);
-	sb_appends(
-		sb,
-		"). Thay đổi tính bằng điểm; trụ cột so theo mã.</p>\n<table id=\"yoy\">\n<thead><tr>"
-		"<th>Xã, thị trấn</th>");
+	sb_appends(sb, "). Thay đổi tính bằng điểm; trụ cột so theo mã.</p>\n");
+	prev_basis(sb, in);
+	sb_appends(sb, "<table id=\"yoy\">\n<thead><tr>"
+		       "<th>Xã, thị trấn</th>");
 	sb_appendf(
 		sb,
 		"<th class=\"n\">Tổng %d</th><th class=\"n\">Tổng %d</th><th class=\"n\">Thay đổi</th>"

@@ -36,11 +36,17 @@ const char *report_band(const rating_bands *b, double total);
 
 typedef struct report_input {
 	const results *now;        /* with inputs */
-	const results *prev;       /* the latest run of an earlier year, or NULL */
+	const results *prev;       /* an earlier year's run, or NULL */
+	bool prev_official;        /* prev is that year's official result, not its latest run */
 	const rating_bands *bands; /* may hold none */
 	const char *title;         /* the run's area, e.g. "Huyện Văn Lâm, tỉnh Hưng Yên" */
 	const char *exports[8];    /* file names in the folder above the report, NULL-ended */
 	const store_source_states *sources; /* store_source_states_list; NULL: none */
+	struct {
+		int64_t run_id;                       /* the year's approved run; 0: none */
+		const char *decision, *decision_date; /* its decision's number and date */
+		const char *href; /* its report's index.html, relative to this report */
+	} official;
 } report_input;
 
 /* Writes index.html, commune-CODE.html for each commune, data-quality.html

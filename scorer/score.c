@@ -284,6 +284,7 @@ typedef struct score_pass_state {
 	strbuf doc;              /* the input document being written */
 	int64_t run_id;
 	size_t missing;
+	size_t inputs; /* rows of current_input read for the set */
 	double t_compute, t_store;
 } score_pass_state;
 
@@ -433,6 +434,7 @@ static dti_err take_input(void *ctx, const store_input *in, dti_diag *d)
 	}
 	if (!strmap_get(&p->var_index, in->variable, &v))
 		return DTI_EOK;
+	p->inputs++;
 	free(p->row.texts[v]);
 	free(p->row.states[v]);
 	free(p->row.obs_ids[v]);
@@ -578,6 +580,13 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 	if (!rc)
 		rc = read_inputs(&p, sorted, d);
 	*unordered = p.unordered;
+	/* A year nothing was collected or imported for would store a run of
+	 * zeros that every later year is then compared with. */
+	if (!rc && p.inputs == 0 && !o->force && !o->dry)
+		rc = diag_set(d, DTI_ENOTFOUND,
+			      "no input for %d: nothing was collected or imported for that year "
+			      "(use --force to store a run of zeros)",
+			      o->year);
 	if (rc)
 		goto fail;
 	t1 = mono_seconds();
@@ -647,6 +656,10 @@ dti_err score_run_load(staging *st, int64_t run_id, int year, scoring_run_info *
 		goto out;
 	if (!found) {
 		rc = diag_set(d, DTI_ENOTFOUND, "no finished scoring run %lld", (long long)run_id);
+		goto out;
+	}
+	if (run.voided) {
+		rc = diag_set(d, DTI_ENOTFOUND, "scoring run %lld was voided", (long long)run_id);
 		goto out;
 	}
 	info->id = run.id;

@@ -23,6 +23,7 @@ typedef struct score_options {
 	bool dry;                  /* compute the fingerprint only; store nothing */
 	const char *area_name;     /* the configured name of the area, stored with the
 				    * run to title its report (may be NULL) */
+	bool force;                /* store a run even when no input was read */
 } score_options;
 
 typedef struct score_summary {
@@ -39,8 +40,9 @@ typedef struct score_summary {
 /* Scores and stores one run with the fingerprint of its inputs (see
  * rescore.h), unless o->dry or the fingerprint equals o->skip_if (then
  * nothing is stored and scoring_run_id is 0).  A missing input never fails
- * the run: the indicator gets 0 and a flag.  Fails only on database errors,
- * or when no commune is active (DTI_ENOTFOUND). */
+ * the run: the indicator gets 0 and a flag.  Fails on database errors,
+ * when no commune is active, or, unless o->force, when the year has no
+ * input at all (DTI_ENOTFOUND). */
 dti_err score_year(staging *st, const framework *fw, const score_options *o, score_summary *out,
 		   dti_diag *d);
 
@@ -65,7 +67,7 @@ typedef struct scoring_run_info {
 } scoring_run_info;
 
 /* Loads run `run_id`, or the latest successful run of `year` when run_id is
- * 0.  DTI_ENOTFOUND when there is none. */
+ * 0.  DTI_ENOTFOUND when there is none, or when run_id was voided. */
 dti_err score_run_load(staging *st, int64_t run_id, int year, scoring_run_info *info, dti_diag *d);
 
 #endif

@@ -257,6 +257,7 @@ static void test_latest_scoring_run(void **state)
 	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
 	o.year = 2023;
 	o.official = false;
+	o.force = true; /* 2023 has no input */
 	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
 	assert_int_equal(
 		staging_exec(f->st,
@@ -293,6 +294,104 @@ static void test_latest_scoring_run(void **state)
 	assert_false(found);
 }
 
+/* A year without any input is not scored unless forced; nothing is stored. */
+static void test_empty_year_refused(void **state)
+{
+	fixture *f = *state;
+	score_options o = {2023, false, NULL, false, NULL, NULL, false, false};
+	score_summary s;
+	dti_diag d;
+
+	put(f, "11989", "population", "7799"); /* 2024's */
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_ENOTFOUND);
+	assert_non_null(strstr(d.msg, "no input for 2023"));
+	assert_int_equal(query(f, "SELECT count(*) FROM scoring_run", 0), 0);
+	o.force = true;
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	assert_int_equal(query(f, "SELECT count(*) FROM scoring_run WHERE status = 'ok'", 0), 1);
+}
+
+static int64_t scored(fixture *f, int year)
+{
+	score_options o = {year, false, NULL, false, NULL, NULL, false, true};
+	score_summary s;
+	dti_diag d;
+
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	return s.scoring_run_id;
+}
+
+static int64_t approved(fixture *f, int64_t run, int year, const char *decision)
+{
+	store_approval a;
+	dti_diag d;
+
+	memset(&a, 0, sizeof a);
+	a.scoring_run_id = run;
+	a.year = year;
+	snprintf(a.decision, sizeof a.decision, "%s", decision);
+	snprintf(a.decision_date, sizeof a.decision_date, "2025-01-15");
+	snprintf(a.by, sizeof a.by, "UBND");
+	now_iso(a.at);
+	assert_int_equal(store_approval_put(f->st, &a, &d), DTI_EOK);
+	return a.id;
+}
+
+/* A voided run counts nowhere: not the latest run, not in current_score,
+ * not loadable by id; the run before it is the latest again.  One current
+ * approval a year: another supersedes it (both kept).  An earlier year is
+ * compared by its official result, else by its latest run. */
+static void test_void_and_official(void **state)
+{
+	fixture *f = *state;
+	int64_t a1, a2, b1, b2, id = 0, first;
+	store_scoring_run run;
+	store_approval ap;
+	bool found = false, official = true;
+	dti_diag d;
+
+	a1 = scored(f, 2023);
+	a2 = scored(f, 2023);
+	b1 = scored(f, 2024);
+	b2 = scored(f, 2024);
+	assert_int_equal(
+		store_scoring_run_void(f->st, b2, "mistake", "admin", "2025-01-01T00:00:00Z", &d),
+		DTI_EOK);
+	assert_int_not_equal(store_scoring_run_void(f->st, b2, "again", "admin", "x", &d), DTI_EOK);
+	assert_int_equal(store_latest_scoring_run(f->st, 2024, &run, &found, &d), DTI_EOK);
+	assert_true(found);
+	assert_int_equal(run.id, b1);
+	assert_int_equal(
+		query(f, "SELECT count(*) FROM current_score WHERE scoring_run_id = ?1", b2), 0);
+	assert_int_equal(store_scoring_run_by_id(f->st, b2, &run, NULL, &found, &d), DTI_EOK);
+	assert_true(found && run.voided);
+	/* No approval: 2024 is compared with 2023's latest run. */
+	assert_int_equal(store_year_before(f->st, 2024, &id, &official, &d), DTI_EOK);
+	assert_int_equal(id, a2);
+	assert_false(official);
+	first = approved(f, a1, 2023, "1/QĐ");
+	assert_int_equal(store_year_before(f->st, 2024, &id, &official, &d), DTI_EOK);
+	assert_int_equal(id, a1);
+	assert_true(official);
+	approved(f, a2, 2023, "2/QĐ");
+	assert_int_equal(store_approval_current(f->st, 2023, &ap, &found, &d), DTI_EOK);
+	assert_true(found);
+	assert_int_equal(ap.scoring_run_id, a2);
+	assert_string_equal(ap.decision, "2/QĐ");
+	assert_int_equal(query(f, "SELECT count(*) FROM approval WHERE year = 2023", 0), 2);
+	assert_int_equal(
+		query(f, "SELECT superseded_by = ?1 + 1 FROM approval WHERE id = ?1", first), 1);
+	assert_int_equal(store_approval_current(f->st, 2024, &ap, &found, &d), DTI_EOK);
+	assert_false(found);
+	/* The database keeps one current approval a year whatever the caller. */
+	assert_int_not_equal(
+		staging_exec(f->st,
+			     "INSERT INTO approval(scoring_run_id, year, decision, "
+			     "decision_date, by, at) VALUES (1, 2023, 'x', 'd', 'b', 'a')",
+			     &d),
+		DTI_EOK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +402,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_score_rows_one_by_one_agree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latest_scoring_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_year_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_void_and_official, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
