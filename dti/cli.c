@@ -68,7 +68,8 @@ int option_error(const struct option *opts, char **argv)
 	for (size_t i = 0; opts[i].name && n < MAX_OPTIONS; i++) {
 		if (strcmp(opts[i].name, name) == 0) {
 			snprintf(msg, sizeof msg, "option '--%s' %s", name,
-				 opts[i].has_arg == no_argument ? "takes no value" : "needs a value");
+				 opts[i].has_arg == no_argument ? "takes no value"
+								: "needs a value");
 			return usage_error(msg);
 		}
 		names[n++] = opts[i].name;

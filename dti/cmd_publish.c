@@ -29,15 +29,15 @@ int cmd_publish(app *a, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+r:o:", opts, NULL)) != -1) {
 		if (c == 'r') {
 			if (!parse_run_id(optarg, &run_id))
-				return usage_error("publish: --run takes a scoring run id");
+				return usage_error("--run takes a scoring run id");
 		} else if (c == 'o') {
 			out = optarg;
 		} else {
-			return usage_error("publish: unknown option");
+			return option_error(opts, argv);
 		}
 	}
 	if (optind < argc)
-		return usage_error("publish: takes no arguments besides --run and --out");
+		return usage_error("takes no arguments besides --run and --out");
 	rc = report_bands_load(a->cfg->root, &bands, &d);
 	if (rc) {
 		diag_prefix(&d, "%s", a->config_path);

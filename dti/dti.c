@@ -107,8 +107,8 @@ static int subcommand_of(const struct command *c, int n, char **args, const char
 			snprintf(key, 96, "dti %s %s", c->name, words[i]);
 			return -1;
 		}
-	if (count == 0 || help_text(key) || (n > 0 && (strcmp(args[0], "--help") == 0 ||
-							  strcmp(args[0], "-h") == 0)))
+	if (count == 0 || help_text(key) ||
+	    (n > 0 && (strcmp(args[0], "--help") == 0 || strcmp(args[0], "-h") == 0)))
 		return -1;
 	if (n == 0 || args[0][0] == '-') {
 		strbuf sb;

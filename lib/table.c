@@ -117,7 +117,8 @@ void table_close(table *t)
 			const char *c = t->cells[r * t->ncols + i];
 			fputs(c, t->out);
 			if (i + 1 < last)
-				fprintf(t->out, "%*s", (int)(t->width[i] - display_width(c) + 2), "");
+				fprintf(t->out, "%*s", (int)(t->width[i] - display_width(c) + 2),
+					"");
 		}
 		fputc('\n', t->out);
 	}

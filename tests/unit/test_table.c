@@ -86,8 +86,8 @@ static void test_distance(void **state)
 
 static void test_nearest(void **state)
 {
-	static const char *const commands[] = {"init", "communes", "import", "score",
-					       "export", "status", "sources"};
+	static const char *const commands[] = {"init",   "communes", "import", "score",
+					       "export", "status",   "sources"};
 	static const char *const sources[] = {"portal-bac-ninh", "telecom-viettel"};
 
 	(void)state;
@@ -95,7 +95,7 @@ static void test_nearest(void **state)
 	assert_string_equal(text_nearest("exprot", commands, 7), "export");
 	assert_string_equal(text_nearest("statsu", commands, 7), "status");
 	assert_string_equal(text_nearest("portal-bac-nin", sources, 2), "portal-bac-ninh");
-	assert_null(text_nearest("score", commands, 7));  /* it is one */
+	assert_null(text_nearest("score", commands, 7));      /* it is one */
 	assert_null(text_nearest("frobnicate", commands, 7)); /* nothing near */
 	assert_null(text_nearest("x", commands, 7));
 }
