@@ -159,7 +159,11 @@ static int help(int argc, char **argv)
 		printf("help\n");
 		return EXIT_OK;
 	}
-	if (strcmp(argv[1], "help") == 0) {
+	if (asks(argc - 1, argv + 1, "--version", NULL)) {
+		printf("dti %s\n", DTI_VERSION);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "help") == 0 || asks(argc - 1, argv + 1, "--help", "-h")) {
 		help_print(stdout, "dti help");
 		return EXIT_OK;
 	}

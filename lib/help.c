@@ -24,10 +24,12 @@ static const char *word_below(const help_entry *e, const char *key)
 bool help_print(FILE *f, const char *key)
 {
 	const char *t = help_text(key);
-	bool any = t != NULL;
+	bool any = false;
 
-	if (t)
+	if (t) {
 		fputs(t, f);
+		return true;
+	}
 	for (size_t i = 0; i < help_entry_count; i++) {
 		if (!word_below(&help_entries[i], key))
 			continue;

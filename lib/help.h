@@ -26,7 +26,7 @@ extern const size_t help_entry_count;
 /* The text of exactly key, or NULL. */
 const char *help_text(const char *key);
 
-/* Prints the help of key: its own text, then the texts of every key one
+/* Prints the help of key: its own text, else the texts of every key one
  * word below it ("dti form": generate, import, status), a blank line
  * between them.  False, nothing printed, when there is none. */
 bool help_print(FILE *f, const char *key);
