@@ -152,6 +152,11 @@ bench: all
 	@sh tests/bench/run.sh
 
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
+MANDIR   ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# Programs completed by completion/dti: links to it, so that bash-completion
+# finds it under each program's name.
+COMPLETED = $(filter-out dti,$(notdir $(PROGS))) dti-nightly
 DATADIR   = $(LOCALSTATEDIR)/lib/dti
 LOGDIR    = $(LOCALSTATEDIR)/log/dti
 DOCS      = README.md
@@ -163,7 +168,13 @@ INSTALL_PATHS = sed -e 's|/usr/bin/|$(BINDIR)/|g' -e 's|/etc/dti|$(SYSCONFDIR)/d
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/frameworks $(DESTDIR)$(DOCDIR)/examples \
 	  $(DESTDIR)$(SYSCONFDIR)/dti $(DESTDIR)$(DATADIR) $(DESTDIR)$(DATADIR)/sheets \
-	  $(DESTDIR)$(LOGDIR) $(DESTDIR)$(UNITDIR)
+	  $(DESTDIR)$(LOGDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 644 $(B)/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(B)/man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 $(B)/man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 completion/dti $(DESTDIR)$(BASHCOMPDIR)/dti
+	for p in $(COMPLETED); do ln -sf dti $(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; done
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
 	install -m 755 cron/dti-nightly $(DESTDIR)$(BINDIR)/dti-nightly
 	install -m 755 cron/dti-nightly-notify $(DESTDIR)$(BINDIR)/dti-nightly-notify
