@@ -31,6 +31,12 @@ B        ?= build
 BIN      ?= bin
 
 CORE_SRC   = $(wildcard lib/*.c)
+# The --help texts and the man pages come from one source, man/*.md
+# (scripts/gen-man.py): the texts are compiled into the core, the pages
+# made by `make man` and installed by `make install`.
+MAN_SRC    = $(wildcard man/*.md)
+HELP_C     = $(B)/gen/help_text.c
+VERSION   := $(shell sed -n 's/^\#define DTI_VERSION "\(.*\)"/\1/p' lib/util.h)
 SCORER_SRC = $(wildcard scorer/*.c)
 DTI_SRC    = $(filter-out dti/dti.c,$(wildcard dti/*.c))
 CORE_LIB   = $(B)/libdti-core.a
@@ -44,7 +50,7 @@ CORE_HDRS   = $(wildcard lib/*.h)
 SCORER_HDRS = $(CORE_HDRS) $(wildcard scorer/*.h)
 ALL_HDRS    = $(SCORER_HDRS) $(wildcard dti/*.h tests/unit/*.h)
 
-all: $(PROGS)
+all: $(PROGS) man
 
 $(B)/obj/lib/%.o: lib/%.c $(CORE_HDRS)
 	@mkdir -p $(dir $@)
@@ -67,7 +73,24 @@ $(B)/obj/collectors/%.o: collectors/%.c $(CORE_HDRS)
 	@echo "  CC  $<"
 	@$(CC) $(CFLAGS_BASE) $(INC_lib) -c -o $@ $<
 
-$(CORE_LIB): $(CORE_SRC:%.c=$(B)/obj/%.o)
+$(HELP_C): $(MAN_SRC) scripts/gen-man.py
+	@mkdir -p $(dir $@)
+	@echo "  GEN $@"
+	@python3 scripts/gen-man.py --c $@ $(MAN_SRC)
+
+$(B)/obj/gen/help_text.o: $(HELP_C) lib/help.h
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS_BASE) $(INC_lib) -c -o $@ $<
+
+$(B)/man/.made: $(MAN_SRC) scripts/gen-man.py lib/util.h
+	@echo "  GEN $(B)/man"
+	@python3 scripts/gen-man.py --version "$(VERSION)" --man $(B)/man $(MAN_SRC)
+	@touch $@
+
+man: $(B)/man/.made
+
+$(CORE_LIB): $(CORE_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/help_text.o
 	@rm -f $@
 	@ar rcs $@ $^
 
@@ -129,6 +152,11 @@ bench: all
 	@sh tests/bench/run.sh
 
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
+MANDIR   ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# Programs completed by completion/dti: links to it, so that bash-completion
+# finds it under each program's name.
+COMPLETED = $(filter-out dti,$(notdir $(PROGS))) dti-nightly
 DATADIR   = $(LOCALSTATEDIR)/lib/dti
 LOGDIR    = $(LOCALSTATEDIR)/log/dti
 DOCS      = README.md
@@ -140,7 +168,13 @@ INSTALL_PATHS = sed -e 's|/usr/bin/|$(BINDIR)/|g' -e 's|/etc/dti|$(SYSCONFDIR)/d
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/frameworks $(DESTDIR)$(DOCDIR)/examples \
 	  $(DESTDIR)$(SYSCONFDIR)/dti $(DESTDIR)$(DATADIR) $(DESTDIR)$(DATADIR)/sheets \
-	  $(DESTDIR)$(LOGDIR) $(DESTDIR)$(UNITDIR)
+	  $(DESTDIR)$(LOGDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 644 $(B)/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(B)/man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 $(B)/man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 completion/dti $(DESTDIR)$(BASHCOMPDIR)/dti
+	for p in $(COMPLETED); do ln -sf dti $(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; done
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
 	install -m 755 cron/dti-nightly $(DESTDIR)$(BINDIR)/dti-nightly
 	install -m 755 cron/dti-nightly-notify $(DESTDIR)$(BINDIR)/dti-nightly-notify
@@ -171,4 +205,4 @@ format-check:
 clean:
 	rm -rf build bin
 
-.PHONY: all deps run test unit e2e check bench install clean format format-check
+.PHONY: all man deps run test unit e2e check bench install clean format format-check

@@ -6,8 +6,6 @@ int main(int argc, char **argv)
 	static const collector_def def = {
 		"dti-collect-sheet",
 		"sheet",
-		"Collects district office sheets (finance, tax, education, bank,\n"
-		"statistics) in CSV or JSON, long or wide.",
 		NULL,
 	};
 

@@ -5,7 +5,9 @@
 #ifndef DTI_CLI_H
 #define DTI_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "app.h"
@@ -18,8 +20,16 @@
 int exit_for(dti_err e);
 /* Logs d->msg and returns exit_for(e). */
 int fail(dti_err e, const dti_diag *d);
-/* Logs msg with a hint to --help; returns EXIT_USAGE. */
+/* Logs msg with a hint to the command's --help; returns EXIT_USAGE.  The
+ * program's name (log_init) names the command: msg does not repeat it. */
 int usage_error(const char *msg);
+/* Logs "unknown WHAT 'word'", with "; did you mean 'X'?" when one of
+ * choices[0 .. n) is near (text_nearest), and the hint; EXIT_USAGE. */
+int usage_unknown(const char *what, const char *word, const char *const *choices, size_t n);
+/* For getopt_long's '?' (opterr is 0 in dti): says what is wrong with the
+ * option just read, argv[optind - 1] — unknown (with the nearest of opts)
+ * or missing its value — and the hint; EXIT_USAGE. */
+int option_error(const struct option *opts, char **argv);
 /* Parses a --run argument, a scoring run id: false unless s is a whole
  * number above 0. */
 bool parse_run_id(const char *s, int64_t *run);

@@ -11,21 +11,16 @@
 #include "cli.h"
 #include "log.h"
 #include "store_appraisal.h"
+#include "table.h"
 #include "units.h"
 #include "util.h"
 
-/* Prints a free-text field on one line (reasons may hold tabs and line
- * breaks: keep one record per line), then sep. */
-static void put_flat(const char *t, char sep)
-{
-	for (const char *p = t; *p; p++)
-		putchar(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p);
-	putchar(sep);
-}
-
+/* A list's rows go to t (reasons may hold tabs and line breaks: the table
+ * keeps one record per line); n counts them. */
 typedef struct list_walk {
 	bool pending, all;
 	const strmap *must;
+	table *t;
 	long n;
 } list_walk;
 
@@ -39,8 +34,7 @@ static dti_err list_one(void *ctx, const store_appraisal_item *it)
 	if (w->pending && !w->all && !strmap_get(w->must, it->variable, NULL))
 		return DTI_EOK;
 	w->n++;
-	for (int i = 0; i < 10; i++)
-		put_flat(f[i], i == 9 ? '\n' : '\t');
+	table_row(w->t, f);
 	return DTI_EOK;
 }
 
@@ -54,7 +48,7 @@ static int appraise_list(app *a, int argc, char **argv)
 	char code[16] = "";
 	bool pending = false, all;
 	strmap must;
-	list_walk w = {false, false, NULL, 0};
+	list_walk w = {false, false, NULL, NULL, 0};
 	dti_diag d;
 	dti_err rc;
 	int c, code_rc = EXIT_OK;
@@ -62,14 +56,13 @@ static int appraise_list(app *a, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+c:v:p", opts, NULL)) != -1) {
 		if (c == 'c' && !commune_code_normalise(optarg, code))
-			return usage_error(
-				"appraise list: --commune takes a commune code such as 11989");
+			return usage_error("--commune takes a commune code such as 11989");
 		else if (c == 'v')
 			variable = optarg;
 		else if (c == 'p')
 			pending = true;
 		else if (c != 'c')
-			return usage_error("appraise list: unknown option");
+			return option_error(opts, argv);
 	}
 	strmap_init(&must);
 	rc = appraisal_must_verify(a->cfg, a->fw, &must, &all, &d);
@@ -80,8 +73,11 @@ static int appraise_list(app *a, int argc, char **argv)
 	w.pending = pending;
 	w.all = all;
 	w.must = &must;
-	printf("id\tcommune\tvariable\tsource\tvalue\tstate\tobserved_at\tproof_url\tappraised_by\treason\n");
+	w.t = table_open(stdout, 10);
+	table_rowv(w.t, "id", "commune", "variable", "source", "value", "state", "observed_at",
+		   "proof_url", "appraised_by", "reason");
 	rc = store_appraisal_each(a->st, a->year, code, variable, pending, list_one, &w, &d);
+	table_close(w.t);
 	if (rc) {
 		code_rc = fail(rc, &d);
 		goto out;
@@ -139,50 +135,50 @@ static int appraise_act(app *a, appraisal_action act, int argc, char **argv)
 		switch (c) {
 		case 'c':
 			if (!commune_code_normalise(optarg, code))
-				return usage_error(
-					"appraise: --commune takes a commune code such as 11989");
+				return usage_error("--commune takes a commune code such as 11989");
 			break;
 		case 'v': variable = optarg; break;
 		case 's': source = optarg; break;
 		case 'r': reason = optarg; break;
 		case 'b': by = optarg; break;
-		default: return usage_error("appraise: unknown option");
+		default: return option_error(opts, argv);
 		}
 	}
 	if (act == APPRAISE_CORRECT) {
 		/* The corrected value is the last argument. */
 		if (optind >= argc)
-			return usage_error("appraise correct: give the corrected VALUE");
+			return usage_error("give the corrected VALUE");
 		value = argv[--argc];
 	}
 	if (code[0] || variable) {
-		if (!code[0] || !variable || optind < argc)
-			return usage_error("appraise: name observation IDs, or --commune CODE and "
+		if (!variable)
+			return usage_error("--commune needs --variable NAME");
+		if (!code[0])
+			return usage_error("--variable needs --commune CODE");
+		if (optind < argc)
+			return usage_error("name observation IDs, or --commune CODE and "
 					   "--variable NAME, not both");
 		if (!framework_variable(a->fw, variable))
-			return usage_error(
-				"appraise: --variable is not a variable of the framework");
+			return usage_error("--variable is not a variable of the framework");
 		rc = appraisal_find(a->st, a->year, code, variable, source, &ids, &n, &d);
 		if (rc)
 			return fail(rc, &d);
 	} else {
 		if (optind >= argc)
-			return usage_error(
-				"appraise: name observation IDs (see 'dti appraise list') or "
-				"--commune and --variable");
+			return usage_error("name observation IDs (see 'dti appraise list') or "
+					   "--commune and --variable");
 		ids = xcalloc((size_t)(argc - optind), sizeof *ids);
 		for (int i = optind; i < argc; i++) {
 			if (!parse_i64(argv[i], &ids[n]) || ids[n] <= 0) {
 				free(ids);
-				return usage_error(
-					"appraise: an observation ID is a positive number");
+				return usage_error("an observation ID is a positive number");
 			}
 			n++;
 		}
 	}
 	if (act == APPRAISE_CORRECT && n != 1) {
 		free(ids);
-		log_error("appraise correct: %zu observations match; name one observation id", n);
+		log_error("%zu observations match; name one observation id", n);
 		return EXIT_REFUSED;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -207,15 +203,14 @@ static int appraise_act(app *a, appraisal_action act, int argc, char **argv)
 
 static dti_err print_disagreement(void *ctx, const store_disagreement *it)
 {
-	long *n = ctx;
+	list_walk *w = ctx;
 	const char *f[11] = {
 		it->commune_code, it->commune_name, it->variable,    it->form_observation_id,
 		it->form_value,   it->form_state,   it->feed_source, it->feed_observation_ids,
 		it->feed_value,   it->feed_state,   it->difference};
 
-	(*n)++;
-	for (int i = 0; i < 11; i++)
-		printf("%s%s", f[i], i == 10 ? "\n" : "\t");
+	w->n++;
+	table_row(w->t, f);
 	return DTI_EOK;
 }
 
@@ -227,30 +222,35 @@ static int appraise_disagreements(app *a, int argc, char **argv)
 	appraisal_tolerance tol;
 	dti_diag d;
 	dti_err rc;
-	long n = 0;
+	list_walk w = {false, false, NULL, NULL, 0};
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+c:", opts, NULL)) != -1)
-		if (c != 'c' || !commune_code_normalise(optarg, code))
-			return usage_error(
-				"appraise disagreements: --commune takes a commune code");
+	while ((c = getopt_long(argc, argv, "+c:", opts, NULL)) != -1) {
+		if (c != 'c')
+			return option_error(opts, argv);
+		if (!commune_code_normalise(optarg, code))
+			return usage_error("--commune takes a commune code such as 11989");
+	}
 	rc = appraisal_tolerance_load(a->cfg, &tol, &d);
 	if (!rc)
 		rc = appraisal_tolerance_sync(a->st, &tol, &d);
 	if (rc)
 		return fail(rc, &d);
-	printf("commune\tname\tvariable\tform_observation\tform_value\tform_state\tfeed_source\t"
-	       "feed_observations\tfeed_value\tfeed_state\tdifference\n");
-	rc = store_disagreement_each(a->st, a->year, code, print_disagreement, &n, &d);
+	w.t = table_open(stdout, 11);
+	table_rowv(w.t, "commune", "name", "variable", "form_observation", "form_value",
+		   "form_state", "feed_source", "feed_observations", "feed_value", "feed_state",
+		   "difference");
+	rc = store_disagreement_each(a->st, a->year, code, print_disagreement, &w, &d);
+	table_close(w.t);
 	if (rc)
 		return fail(rc, &d);
 	{
 		char x[64], y[64];
 		format_number(x, tol.absolute);
 		format_number(y, tol.relative);
-		log_info("%ld disagreement%s beyond the tolerance (absolute %s, relative %s)", n,
-			 n == 1 ? "" : "s", x, y);
+		log_info("%ld disagreement%s beyond the tolerance (absolute %s, relative %s)", w.n,
+			 w.n == 1 ? "" : "s", x, y);
 	}
 	return EXIT_OK;
 }
@@ -269,6 +269,5 @@ int cmd_appraise(app *a, int argc, char **argv)
 		return appraise_act(a, APPRAISE_CORRECT, argc - 1, argv + 1);
 	if (strcmp(sub, "disagreements") == 0)
 		return appraise_disagreements(a, argc - 1, argv + 1);
-	return usage_error(
-		"appraise: say 'list', 'verify', 'reject', 'correct' or 'disagreements'");
+	return usage_error("say 'list', 'verify', 'reject', 'correct' or 'disagreements'");
 }

@@ -1,4 +1,5 @@
 /* The core subcommands: init, communes, import, score, export, explain, runs. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "score.h"
 #include "sheet.h"
 #include "store_status.h"
+#include "table.h"
 #include "units.h"
 #include "util.h"
 
@@ -32,15 +34,18 @@ int cmd_communes(app *a, int argc, char **argv)
 	dti_err rc;
 
 	if (argc < 2)
-		return usage_error("communes: say 'load [FILE]' or 'list'");
+		return usage_error("say 'load [FILE]' or 'list'");
 	if (strcmp(argv[1], "list") == 0) {
 		commune_list l = {0};
+		table *t;
 		rc = staging_active_communes(a->st, &l, &d);
 		if (rc)
 			return fail(rc, &d);
-		printf("code,name\n");
+		t = table_open(stdout, 2);
+		table_rowv(t, "code", "name");
 		for (size_t i = 0; i < l.count; i++)
-			printf("%s,%s\n", l.items[i].code, l.items[i].name);
+			table_rowv(t, l.items[i].code, l.items[i].name);
+		table_close(t);
 		commune_list_free(&l);
 		return EXIT_OK;
 	}
@@ -90,7 +95,7 @@ int cmd_communes(app *a, int argc, char **argv)
 		problems_free(&p);
 		return code;
 	}
-	return usage_error("communes: say 'load [FILE]' or 'list'");
+	return usage_error("say 'load [FILE]' or 'list'");
 }
 
 /* Records a run with status 'unchanged' (nothing stored: the source was
@@ -211,7 +216,7 @@ static int import_file(app *a, const import_opts *io, commune_index *ix, const c
 		f = fopen(file, "rb");
 	}
 	if (!f) {
-		log_error("cannot open '%s'", file);
+		log_error("cannot open '%s': %s", file, strerror(errno));
 		code = EXIT_DB;
 		goto out;
 	}
@@ -248,11 +253,13 @@ int cmd_import(app *a, int argc, char **argv)
 			io.dry = true;
 		else if (c == 'i')
 			io.if_changed = true;
+		else if (c == 'f')
+			return usage_error("--format takes long or wide");
 		else
-			return usage_error("import: unknown option or format (long, wide)");
+			return option_error(opts, argv);
 	}
 	if (optind >= argc)
-		return usage_error("import: name at least one FILE");
+		return usage_error("name at least one FILE");
 	rc = staging_active_communes(a->st, &active, &d);
 	if (rc)
 		return fail(rc, &d);
@@ -301,7 +308,7 @@ int cmd_score(app *a, int argc, char **argv)
 		else if (c == 'f')
 			o.force = true;
 		else
-			return usage_error("score: unknown option");
+			return option_error(opts, argv);
 	}
 	if (o.official) {
 		bool all = true;
@@ -363,13 +370,13 @@ int cmd_export(app *a, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+r:o:b", opts, NULL)) != -1) {
 		if (c == 'r' && !parse_run_id(optarg, &run_id))
-			return usage_error("export: --run takes a scoring run id");
+			return usage_error("--run takes a scoring run id");
 		else if (c == 'o')
 			eo.out_dir = optarg;
 		else if (c == 'b')
 			eo.bom = true;
 		else if (c != 'r')
-			return usage_error("export: unknown option");
+			return option_error(opts, argv);
 	}
 	rc = score_run_load(a->st, run_id, a->year, &run, &d);
 	if (!rc)
@@ -391,14 +398,15 @@ int cmd_explain(app *a, int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+r:", opts, NULL)) != -1) {
-		if (c != 'r' || !parse_run_id(optarg, &run_id))
-			return usage_error("explain: --run takes a scoring run id");
+		if (c != 'r')
+			return option_error(opts, argv);
+		if (!parse_run_id(optarg, &run_id))
+			return usage_error("--run takes a scoring run id");
 	}
 	if (argc - optind != 2)
-		return usage_error(
-			"explain: name a COMMUNE code and an ITEM (1.1 … 8.5, P1 … P8, TOTAL)");
+		return usage_error("name a COMMUNE code and an ITEM (1.1 … 8.5, P1 … P8, TOTAL)");
 	if (!commune_code_normalise(argv[optind], code))
-		return usage_error("explain: COMMUNE is a code such as 11989");
+		return usage_error("COMMUNE is a code such as 11989");
 	rc = score_run_load(a->st, run_id, a->year, &run, &d);
 	if (!rc)
 		rc = explain_score(a->st, &run, code, argv[optind + 1], stdout, &d);
@@ -412,6 +420,7 @@ int cmd_runs(app *a, int argc, char **argv)
 					     {NULL, 0, NULL, 0}};
 	int64_t limit = 20;
 	store_run_rows runs = {0};
+	table *t;
 	dti_diag d;
 	dti_err rc;
 	int c;
@@ -419,22 +428,32 @@ int cmd_runs(app *a, int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "void") == 0)
 		return cmd_runs_void(a, argc - 1, argv + 1);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+l:", opts, NULL)) != -1)
-		if (c != 'l' || !parse_i64(optarg, &limit) || limit <= 0)
-			return usage_error("runs: --limit takes a positive number");
+	while ((c = getopt_long(argc, argv, "+l:", opts, NULL)) != -1) {
+		if (c != 'l')
+			return option_error(opts, argv);
+		if (!parse_i64(optarg, &limit) || limit <= 0)
+			return usage_error("--limit takes a positive number");
+	}
 	rc = store_runs_latest(a->st, limit, &runs, &d);
 	if (rc) {
 		store_run_rows_free(&runs);
 		return fail(rc, &d);
 	}
-	printf("id\tsource\tprogram\tstatus\tstarted\tfinished\tread\tstored\tskipped\trejected\tinput\terror\n");
+	t = table_open(stdout, 12);
+	table_rowv(t, "id", "source", "program", "status", "started", "finished", "read", "stored",
+		   "skipped", "rejected", "input", "error");
 	for (size_t i = 0; i < runs.n; i++) {
 		const store_run_row *r = &runs.items[i];
-		printf("%lld\t%s\t%s\t%s\t%s\t%s\t%lld\t%lld\t%lld\t%lld\t%s\t%s\n",
-		       (long long)r->id, r->source, r->program, r->status, r->started_at,
-		       r->finished_at, (long long)r->read, (long long)r->stored,
-		       (long long)r->skipped, (long long)r->rejected, r->input, r->error);
+		char id[24], read[24], stored[24], skipped[24], rejected[24];
+		format_whole(id, r->id);
+		format_whole(read, r->read);
+		format_whole(stored, r->stored);
+		format_whole(skipped, r->skipped);
+		format_whole(rejected, r->rejected);
+		table_rowv(t, id, r->source, r->program, r->status, r->started_at, r->finished_at,
+			   read, stored, skipped, rejected, r->input, r->error);
 	}
+	table_close(t);
 	store_run_rows_free(&runs);
 	return EXIT_OK;
 }

@@ -1,4 +1,5 @@
 /* dti form generate | import | status — commune forms and the round. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "form.h"
 #include "log.h"
 #include "store_form.h"
+#include "table.h"
 #include "units.h"
 #include "util.h"
 
@@ -125,12 +127,12 @@ static int form_generate(app *a, int argc, char **argv)
 		else if (c == 'o')
 			out_dir = optarg;
 		else
-			return usage_error("form generate: unknown option");
+			return option_error(opts, argv);
 	}
 	if (optind < argc)
-		return usage_error("form generate: takes no FILE (see --out)");
+		return usage_error("takes no FILE (see --out)");
 	if (only && !commune_code_normalise(only, only_code))
-		return usage_error("form generate: --commune takes a commune code such as 11989");
+		return usage_error("--commune takes a commune code such as 11989");
 	rc = appraisal_round_deadline(a->cfg, a->year, &has_dl, &deadline, &dl, &d);
 	if (rc)
 		return fail(rc, &d);
@@ -356,7 +358,7 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 	}
 	f = fmemopen(bytes, len ? len : 1, "rb");
 	if (!f) {
-		log_error("%s: cannot read", file);
+		log_error("%s: cannot read: %s", file, strerror(errno));
 		code = EXIT_DB;
 		goto out;
 	}
@@ -425,10 +427,10 @@ static int form_import(app *a, int argc, char **argv)
 		else if (c == 'n')
 			dry = true;
 		else
-			return usage_error("form import: unknown option");
+			return option_error(opts, argv);
 	}
 	if (optind >= argc)
-		return usage_error("form import: name at least one FILE");
+		return usage_error("name at least one FILE");
 	rc = appraisal_tolerance_load(a->cfg, &tol, &d);
 	if (!rc)
 		rc = appraisal_tolerance_sync(a->st, &tol, &d);
@@ -505,6 +507,7 @@ typedef struct status_ctx {
 	form_items items;
 	strmap must, cur;
 	bool all;
+	table *t;
 } status_ctx;
 
 /* A commune's answers to the form's items: counts, the names missing, and
@@ -529,9 +532,9 @@ static void status_items(const status_ctx *x, const commune_entry *e, status_cou
 				   v->name);
 		}
 		if (x->only)
-			printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e->code, e->name, v->name, "commune",
-			       cv ? cv->state : "missing", cv && cv->value ? cv->value : "",
-			       cv && cv->ids ? cv->ids : "");
+			table_rowv(x->t, e->code, e->name, v->name, "commune",
+				   cv ? cv->state : "missing", cv && cv->value ? cv->value : "",
+				   cv && cv->ids ? cv->ids : "");
 	}
 }
 
@@ -550,8 +553,8 @@ static void status_waiting(const status_ctx *x, const commune_entry *e, status_c
 			continue;
 		n->waiting++;
 		if (x->only && !form_items_find(&x->items, v->name))
-			printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e->code, e->name, v->name, "feed",
-			       cv->state, cv->value, cv->ids ? cv->ids : "");
+			table_rowv(x->t, e->code, e->name, v->name, "feed", cv->state, cv->value,
+				   cv->ids ? cv->ids : "");
 	}
 }
 
@@ -574,13 +577,17 @@ static dti_err status_commune(const status_ctx *x, const commune_entry *e, dti_d
 	sb_init(&n.missing_names, 0);
 	status_items(x, e, &n);
 	status_waiting(x, e, &n);
-	if (!x->only)
-		printf("%s\t%s\t%s\t%s\t%s\t%zu\t%zu\t%zu\t%zu\t%s\t%s\n", e->code, e->name,
-		       sub.count ? "yes" : "no", sub.last ? sub.last : "",
-		       sub.forced ? "yes" : "no", n.answered, n.missing, n.waiting, n.rejected,
-		       contacts >= CONTACT_ROLES ? "yes" : "no",
-		       n.missing_names.data ? n.missing_names.data : "");
-	else
+	if (!x->only) {
+		char answered[24], missing[24], waiting[24], rejected[24];
+		format_whole(answered, (long long)n.answered);
+		format_whole(missing, (long long)n.missing);
+		format_whole(waiting, (long long)n.waiting);
+		format_whole(rejected, (long long)n.rejected);
+		table_rowv(x->t, e->code, e->name, sub.count ? "yes" : "no",
+			   sub.last ? sub.last : "", sub.forced ? "yes" : "no", answered, missing,
+			   waiting, rejected, contacts >= CONTACT_ROLES ? "yes" : "no",
+			   n.missing_names.data ? n.missing_names.data : "");
+	} else
 		log_info("commune %s: %s, %zu of %zu items answered, %zu awaiting appraisal, "
 			 "%zu rejected, contact block %s",
 			 e->code, sub.count ? "submitted" : "not submitted", n.answered,
@@ -596,7 +603,7 @@ static int form_status(app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {{"commune", required_argument, NULL, 'c'},
 					     {NULL, 0, NULL, 0}};
-	status_ctx x = {a, NULL, {NULL, 0}, {0}, {0}, false};
+	status_ctx x = {a, NULL, {NULL, 0}, {0}, {0}, false, NULL};
 	char only_code[16];
 	commune_list active = {0};
 	size_t shown = 0;
@@ -609,10 +616,10 @@ static int form_status(app *a, int argc, char **argv)
 		if (c == 'c')
 			x.only = optarg;
 		else
-			return usage_error("form status: unknown option");
+			return option_error(opts, argv);
 	}
 	if (x.only && !commune_code_normalise(x.only, only_code))
-		return usage_error("form status: --commune takes a commune code such as 11989");
+		return usage_error("--commune takes a commune code such as 11989");
 	if (x.only)
 		x.only = only_code;
 	strmap_init(&x.must);
@@ -625,11 +632,16 @@ static int form_status(app *a, int argc, char **argv)
 		code = fail(rc, &d);
 		goto out;
 	}
-	if (x.only)
-		printf("code\tname\tvariable\tsource\tstate\tvalue\tobservation_ids\n");
-	else
-		printf("code\tname\tsubmitted\tlast_submission\tforced\tanswered\tmissing\t"
-		       "awaiting_appraisal\trejected\tcontact\tmissing_items\n");
+	if (x.only) {
+		x.t = table_open(stdout, 7);
+		table_rowv(x.t, "code", "name", "variable", "source", "state", "value",
+			   "observation_ids");
+	} else {
+		x.t = table_open(stdout, 11);
+		table_rowv(x.t, "code", "name", "submitted", "last_submission", "forced",
+			   "answered", "missing", "awaiting_appraisal", "rejected", "contact",
+			   "missing_items");
+	}
 	rc = load_current(a, &x.cur, &d);
 	for (size_t i = 0; !rc && i < active.count; i++) {
 		if (x.only && strcmp(active.items[i].code, x.only) != 0)
@@ -637,6 +649,7 @@ static int form_status(app *a, int argc, char **argv)
 		shown++;
 		rc = status_commune(&x, &active.items[i], &d);
 	}
+	table_close(x.t);
 	if (rc) {
 		code = fail(rc, &d);
 	} else if (x.only && !shown) {
@@ -659,5 +672,5 @@ int cmd_form(app *a, int argc, char **argv)
 		return form_import(a, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "status") == 0)
 		return form_status(a, argc - 1, argv + 1);
-	return usage_error("form: say 'generate', 'import' or 'status'");
+	return usage_error("say 'generate', 'import' or 'status'");
 }

@@ -104,16 +104,15 @@ int cmd_approve(app *a, int argc, char **argv)
 		case 't': date = optarg; break;
 		case 'b': by = optarg; break;
 		case 'o': out = optarg; break;
-		default: return usage_error("approve: unknown option");
+		default: return option_error(opts, argv);
 		}
 	}
 	if (argc - optind != 1 || !parse_run_id(argv[optind], &run_id))
-		return usage_error("approve: name one scoring RUN id");
-	if (!line_ok(decision, "approve: --decision", msg) || !line_ok(by, "approve: --by", msg))
+		return usage_error("name one scoring RUN id");
+	if (!line_ok(decision, "--decision", msg) || !line_ok(by, "--by", msg))
 		return usage_error(msg);
 	if (!date_ok(date))
-		return usage_error(
-			"approve: --decision-date takes the decision's date as YYYY-MM-DD");
+		return usage_error("--decision-date takes the decision's date as YYYY-MM-DD");
 	memset(&ap, 0, sizeof ap);
 	snprintf(ap.decision, sizeof ap.decision, "%s", decision);
 	snprintf(ap.decision_date, sizeof ap.decision_date, "%s", date);
@@ -157,17 +156,17 @@ int cmd_runs_void(app *a, int argc, char **argv)
 		else if (c == 'b')
 			by = optarg;
 		else
-			return usage_error("runs void: unknown option");
+			return option_error(opts, argv);
 	}
 	if (argc - optind != 1 || !parse_run_id(argv[optind], &run_id))
-		return usage_error("runs void: name one scoring RUN id");
+		return usage_error("name one scoring RUN id");
 	if (!reason || strspn(reason, " ") == strlen(reason))
-		return usage_error("runs void: --reason says why the run is voided");
+		return usage_error("--reason says why the run is voided");
 	if (!text_note_ok(reason, why)) {
-		snprintf(msg, sizeof msg, "runs void: --reason %s", why);
+		snprintf(msg, sizeof msg, "--reason %s", why);
 		return usage_error(msg);
 	}
-	if (!line_ok(by, "runs void: --by", msg))
+	if (!line_ok(by, "--by", msg))
 		return usage_error(msg);
 	rc = store_scoring_run_get(a->st, run_id, &run, &found, &d);
 	if (!rc && !found)

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "store_score.h"
 #include "store_status.h"
+#include "table.h"
 #include "text.h"
 #include "util.h"
 
@@ -235,12 +236,32 @@ static dti_err load_sources(const config *c, ops_sources *out, dti_diag *d)
 	return DTI_EOK;
 }
 
+/* "no configured source is named 'x'", with the nearest name. */
+static int no_such_source(const ops_sources *l, const char *name)
+{
+	const char **names = xcalloc(l->count + 1, sizeof *names);
+	const char *near;
+	char *shown = text_printable(xstrdup(name));
+
+	for (size_t i = 0; i < l->count; i++)
+		names[i] = l->items[i].name;
+	near = text_nearest(name, names, l->count);
+	if (near)
+		log_error("no configured source is named '%s'; did you mean '%s'?", shown, near);
+	else
+		log_error("no configured source is named '%s' (see 'dti sources')", shown);
+	free(shown);
+	free(names);
+	return EXIT_USAGE;
+}
+
 int cmd_sources(app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {{"only", required_argument, NULL, 'o'},
 					     {NULL, 0, NULL, 0}};
 	const char *only = NULL;
 	ops_sources l = {0};
+	table *t;
 	dti_diag d;
 	dti_err rc;
 	int c, code = EXIT_OK;
@@ -251,25 +272,26 @@ int cmd_sources(app *a, int argc, char **argv)
 		if (c == 'o')
 			only = optarg;
 		else
-			return usage_error("sources: unknown option");
+			return option_error(opts, argv);
 	}
 	if (optind < argc)
-		return usage_error("sources: no arguments expected");
+		return usage_error("no arguments expected");
 	rc = load_sources(a->cfg, &l, &d);
 	if (rc) {
 		code = fail(rc, &d);
 		goto out;
 	}
+	t = table_open(stdout, 4);
 	for (size_t i = 0; i < l.count; i++) {
 		const ops_source *s = &l.items[i];
 		if (only && strcmp(only, s->name) != 0)
 			continue;
-		printf("%s\t%s\t%s\t%s\n", s->name, s->kind, s->via, s->input ? s->input : "-");
+		table_rowv(t, s->name, s->kind, s->via, s->input ? s->input : "-");
 		shown++;
 	}
+	table_close(t);
 	if (only && shown == 0) {
-		log_error("no configured source is named '%s' (see 'dti sources')", only);
-		code = EXIT_USAGE;
+		code = no_such_source(&l, only);
 	}
 out:
 	sources_free(&l);
@@ -323,15 +345,16 @@ static dti_err backup_config(const app *a, char **dir, int64_t *keep, dti_diag *
 int cmd_paths(app *a, int argc, char **argv)
 {
 	json_t *t = json_object_get(a->cfg->root, "source_timeout_seconds");
-	char *lock = NULL, *bdir = NULL;
+	char *lock = NULL, *bdir = NULL, year[24], keep_s[24], timeout[24];
 	int64_t keep;
+	table *tab;
 	dti_diag d;
 	dti_err rc;
 	int code = EXIT_OK;
 
 	(void)argv;
 	if (argc > 1)
-		return usage_error("paths: no arguments expected");
+		return usage_error("no arguments expected");
 	if (t && (!json_is_integer(t) || json_integer_value(t) < 1)) {
 		log_error("%s: \"source_timeout_seconds\" must be a positive integer",
 			  a->cfg->path);
@@ -341,16 +364,20 @@ int cmd_paths(app *a, int argc, char **argv)
 	if (rc)
 		return fail(rc, &d);
 	lock = lock_file_of(a);
-	printf("config\t%s\n", a->cfg->path);
-	printf("year\t%d\n", a->year);
-	printf("database\t%s\n", database_of(a));
-	printf("output_dir\t%s\n", a->cfg->output_dir);
-	printf("log_file\t%s\n", a->cfg->log_file ? a->cfg->log_file : "");
-	printf("lock_file\t%s\n", lock);
-	printf("backup_dir\t%s\n", bdir ? bdir : "");
-	printf("backup_keep\t%lld\n", (long long)keep);
-	printf("source_timeout_seconds\t%lld\n",
-	       (long long)(t ? json_integer_value(t) : SOURCE_TIMEOUT_DEFAULT));
+	format_whole(year, a->year);
+	format_whole(keep_s, keep);
+	format_whole(timeout, t ? json_integer_value(t) : SOURCE_TIMEOUT_DEFAULT);
+	tab = table_open(stdout, 2);
+	table_rowv(tab, "config", a->cfg->path);
+	table_rowv(tab, "year", year);
+	table_rowv(tab, "database", database_of(a));
+	table_rowv(tab, "output_dir", a->cfg->output_dir);
+	table_rowv(tab, "log_file", a->cfg->log_file ? a->cfg->log_file : "");
+	table_rowv(tab, "lock_file", lock);
+	table_rowv(tab, "backup_dir", bdir ? bdir : "");
+	table_rowv(tab, "backup_keep", keep_s);
+	table_rowv(tab, "source_timeout_seconds", timeout);
+	table_close(tab);
 	free(lock);
 	free(bdir);
 	return code;
@@ -372,14 +399,14 @@ int cmd_backup(app *a, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+k:o:", opts, NULL)) != -1) {
 		if (c == 'k' && (!parse_i64(optarg, &keep) || keep < 1 || keep > 10000))
-			return usage_error("backup: --keep takes a number from 1 to 10000");
+			return usage_error("--keep takes a number from 1 to 10000");
 		else if (c == 'o')
 			out_dir = optarg;
 		else if (c != 'k')
-			return usage_error("backup: unknown option");
+			return option_error(opts, argv);
 	}
 	if (optind < argc)
-		return usage_error("backup: no arguments expected");
+		return usage_error("no arguments expected");
 	rc = backup_config(a, &dir, &cfg_keep, &d);
 	if (rc)
 		return fail(rc, &d);
@@ -445,6 +472,7 @@ typedef struct status_ctx {
 	strbuf problems, retired; /* what needs attention; sources no longer configured */
 	strbuf scoring;           /* the scoring phrase */
 	int bad;                  /* how many problems */
+	table *t;                 /* the sources table while it is printed */
 } status_ctx;
 
 static void problem(status_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -527,9 +555,12 @@ static dti_err status_line(status_ctx *c, const char *name, const char *kind, do
 	else if (state != STATE_OK && state != STATE_RUNNING && f.last_error)
 		why = f.last_error;
 	why1 = one_line(why);
-	if (!c->summary)
-		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s/%s\t%s\n", name, kind, state_words[state],
-		       last_run, *last_status ? last_status : "-", last_success, age, max, why1);
+	if (c->t) {
+		char age_max[72];
+		snprintf(age_max, sizeof age_max, "%s/%s", age, max);
+		table_rowv(c->t, name, kind, state_words[state], last_run,
+			   *last_status ? last_status : "-", last_success, age_max, why1);
+	}
 	free(why1);
 	c->count[state]++;
 	sb_appendf(&c->names[state], "%s%s", c->names[state].len ? ", " : "", name);
@@ -548,11 +579,15 @@ static dti_err status_sources(status_ctx *c, const ops_sources *l, dti_diag *d)
 	store_source_names known = {0};
 	dti_err rc = DTI_EOK;
 
-	if (!c->summary)
-		printf("source\tkind\tstate\tlast_run\tlast_status\tlast_success\tage_h/max_h\t"
-		       "problem\n");
+	if (!c->summary) {
+		c->t = table_open(stdout, 8);
+		table_rowv(c->t, "source", "kind", "state", "last_run", "last_status",
+			   "last_success", "age_h/max_h", "problem");
+	}
 	for (size_t i = 0; !rc && i < l->count; i++)
 		rc = status_line(c, l->items[i].name, l->items[i].kind, l->items[i].max_age, d);
+	table_close(c->t);
+	c->t = NULL;
 	if (!rc)
 		rc = store_source_names_list(c->st, &known, d);
 	for (size_t i = 0; !rc && i < known.n; i++)
@@ -725,7 +760,7 @@ int cmd_status(app *a, int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "--summary") == 0)
 		c.summary = true;
 	else if (argc > 1)
-		return usage_error("status: the one option is --summary");
+		return usage_error("the one option is --summary");
 	for (int k = 0; k < N_STATES; k++)
 		sb_init(&c.names[k], 1 << 16);
 	sb_init(&c.problems, 1 << 16);
@@ -832,13 +867,12 @@ int cmd_nightly_run(app *a, int argc, char **argv)
 
 	if (argc < 2 || (strcmp(argv[1], "start") != 0 && strcmp(argv[1], "finish") != 0 &&
 			 strcmp(argv[1], "fail-source") != 0))
-		return usage_error("nightly-run: say 'start', 'finish ID' or 'fail-source'");
+		return usage_error("say 'start', 'finish ID' or 'fail-source'");
 	start = strcmp(argv[1], "start") == 0;
 	if (strcmp(argv[1], "finish") == 0) {
 		/* finish ID [options] */
 		if (argc < 3 || !parse_i64(argv[2], &e.id) || e.id <= 0)
-			return usage_error(
-				"nightly-run finish: name the run ID that 'start' printed");
+			return usage_error("name the run ID that 'start' printed");
 		optind = 3;
 	} else {
 		optind = 2;
@@ -852,29 +886,28 @@ int cmd_nightly_run(app *a, int argc, char **argv)
 		case 's': e.status = optarg; break;
 		case 'e':
 			if (!parse_i64(optarg, &e.exit_code) || e.exit_code > 255)
-				return usage_error("nightly-run: --exit takes an exit code");
+				return usage_error("--exit takes an exit code");
 			break;
 		case 'k':
 			if (!parse_i64(optarg, &e.ok))
-				return usage_error("nightly-run: --ok takes a count");
+				return usage_error("--ok takes a count");
 			break;
 		case 'f':
 			if (!parse_i64(optarg, &e.failed))
-				return usage_error("nightly-run: --failed takes a count");
+				return usage_error("--failed takes a count");
 			break;
 		case 'F': e.failed_sources = optarg; break;
 		case 'p': e.published = optarg; break;
 		case 'b': e.backup = optarg; break;
 		case 'S': e.summary = optarg; break;
-		default: return usage_error("nightly-run: unknown option");
+		default: return option_error(opts, argv);
 		}
 	}
 	if (strcmp(argv[1], "fail-source") == 0) {
 		/* A failure the source's program could not record itself. */
 		int64_t sid = 0;
 		if (!source || !kind || !error || optind != argc)
-			return usage_error(
-				"nightly-run fail-source: --source, --kind and --error are required");
+			return usage_error("--source, --kind and --error are required");
 		rc = staging_source(a->st, source, kind, &sid, &d);
 		if (!rc)
 			rc = staging_run_record(a->st, sid, "dti-nightly", a->year, NULL, "failed",
@@ -884,7 +917,7 @@ int cmd_nightly_run(app *a, int argc, char **argv)
 	if (start) {
 		int64_t id = 0;
 		if (optind != argc)
-			return usage_error("nightly-run start: no arguments expected");
+			return usage_error("no arguments expected");
 		rc = nightly_start(a, only, &id, &d);
 		if (rc)
 			return fail(rc, &d);
@@ -892,12 +925,12 @@ int cmd_nightly_run(app *a, int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (optind != argc)
-		return usage_error("nightly-run finish: unexpected argument");
+		return usage_error("unexpected argument");
 	for (size_t i = 0; e.status && i < sizeof statuses / sizeof statuses[0]; i++)
 		status_ok = status_ok || strcmp(e.status, statuses[i]) == 0;
 	if (!status_ok || e.exit_code < 0)
 		return usage_error(
-			"nightly-run finish: --status ok|partial|failed|interrupted and --exit N are required");
+			"--status ok|partial|failed|interrupted and --exit N are required");
 	rc = nightly_finish(a, &e, &d);
 	return rc ? fail(rc, &d) : EXIT_OK;
 }

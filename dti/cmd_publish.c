@@ -78,18 +78,18 @@ int cmd_publish(app *a, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+r:o:", opts, NULL)) != -1) {
 		if (c == 'r') {
 			if (!parse_run_id(optarg, &run_id))
-				return usage_error("publish: --run takes a scoring run id");
+				return usage_error("--run takes a scoring run id");
 		} else if (c == 'o') {
 			out = optarg;
 		} else if (c == 'O') {
 			official = true;
 		} else {
-			return usage_error("publish: unknown option");
+			return option_error(opts, argv);
 		}
 	}
 	if (optind < argc)
-		return usage_error("publish: takes no arguments besides --run and --out");
+		return usage_error("takes no arguments besides --run, --out and --official");
 	if (official && run_id)
-		return usage_error("publish: --official publishes the approved run; no --run");
+		return usage_error("--official publishes the approved run; no --run");
 	return cli_publish(a, out, run_id, official);
 }

@@ -1,71 +1,21 @@
 /* dti — the operator's command: database, communes, sheet import, scoring,
- * export, explanation.  Collectors are separate programs (dti-collect-*). */
+ * export, explanation.  Collectors are separate programs (dti-collect-*).
+ *
+ * The command table below says what each command runs and needs; its help
+ * text (dti COMMAND --help, dti help COMMAND, the overview) and its man
+ * page section are one block in man/dti.1.md (lib/help.h).  A command with
+ * subcommands has one block per subcommand ("dti communes load"). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "help.h"
 #include "log.h"
 #include "util.h"
 
-static const char usage_text[] =
-	"usage: dti [--config FILE] [--db FILE] [--year YEAR] COMMAND [ARGS]\n"
-	"\n"
-	"commands:\n"
-	"  init                        create or upgrade the database, load the configured communes\n"
-	"  communes load [FILE.csv]    make FILE's communes (code,name) the set assessed;\n"
-	"                              without FILE, the configuration's list\n"
-	"  communes list               the communes assessed\n"
-	"  import [--source NAME] [--format long|wide] [--dry-run] [--if-changed] FILE...\n"
-	"                              import district sheets (CSV, long or wide); --if-changed:\n"
-	"                              nothing stored when FILE equals the source's last import\n"
-	"  score [--official] [--if-changed] [--force]\n"
-	"                              score every commune for the year; store the run;\n"
-	"                              official: only verified values of official.must_verify;\n"
-	"                              --if-changed: only when its inputs changed since then\n"
-	"                              --force: store it even when the year has no input\n"
-	"  export [--run ID] [--out DIR] [--bom]\n"
-	"                              write scores-YEAR.csv and ranking-YEAR.csv\n"
-	"  explain [--run ID] COMMUNE ITEM\n"
-	"                              inputs, sources, rule and arithmetic of one score\n"
-	"  runs [--limit N]            recent collector and import runs\n"
-	"  runs void RUN --reason TEXT --by NAME  void a scoring run (kept; counts nowhere)\n"
-	"  form generate [--commune CODE] [--out DIR]\n"
-	"                              one CSV form per commune for the year (Vietnamese, BOM)\n"
-	"  form import [--force] [--dry-run] FILE...\n"
-	"                              validate and store filled commune forms\n"
-	"  form status [--commune CODE] which communes submitted, items missing, awaiting appraisal\n"
-	"  appraise list [--commune CODE] [--variable NAME] [--pending]\n"
-	"  appraise verify|reject ID... | --commune CODE --variable NAME [--source NAME]\n"
-	"                              [--reason TEXT] [--by NAME]\n"
-	"  appraise correct ID|--commune CODE --variable NAME VALUE --reason TEXT [--by NAME]\n"
-	"  appraise disagreements [--commune CODE]\n"
-	"                              commune values that differ from a feed beyond the tolerance\n"
-	"  publish [--run ID | --official] [--out DIR]\n"
-	"                              CSV, JSON and the HTML report of the year's latest\n"
-	"                              scoring run into DIR/YEAR/; prints the files, the\n"
-	"                              report's index.html last\n"
-	"  approve RUN --decision TEXT --decision-date YYYY-MM-DD --by NAME [--out DIR]\n"
-	"                              make RUN the year's official result; publish it\n"
-	"  sources [--only NAME]       configured sources: name, kind, collector|import, sheet file\n"
-	"  paths                       the configuration's files (key TAB value), for scripts\n"
-	"  status [--summary]          each source's state, last run, age and problem, last\n"
-	"                              scoring and publishing; exit 1 when something needs attention\n"
-	"  backup [--keep N] [--out DIR]\n"
-	"                              consistent online copy of the database, keeping N copies\n"
-	"  nightly-run start|finish ID ...\n"
-	"                              the nightly entry point's record (used by dti-nightly)\n"
-	"\n"
-	"options:\n"
-	"  --config FILE   configuration (default: $DTI_CONFIG, else the build tree's\n"
-	"                  config/dti.json when run from one, else /etc/dti/dti.json)\n"
-	"  --db FILE       database (default: the configuration's \"database\")\n"
-	"  --year YEAR     assessment year (default: the configuration's \"year\")\n"
-	"  -q, --quiet     no progress messages\n"
-	"  -h, --help      this text;  --version  the version\n"
-	"\n"
-	"exit status: 0 success, 1 input refused, 2 usage, 3 configuration, 4 database or file\n";
+#define MAX_WORDS 32 /* commands, or subcommands of one command */
 
 /* The commands and what each needs opened (lib/app.h).  Commands that
  * only read the database open it read-only and so never wait behind a
@@ -96,6 +46,7 @@ static const struct command {
 	{"backup", cmd_backup, APP_DATABASE},
 	{"nightly-run", cmd_nightly_run, APP_DATABASE},
 };
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 /* Subcommands that need otherwise than their command. */
 static const struct {
@@ -110,11 +61,127 @@ static const struct {
 
 static unsigned needs_of(const struct command *c, const char *sub)
 {
-	for (size_t k = 0; k < sizeof subcommands / sizeof subcommands[0]; k++)
+	for (size_t k = 0; sub && k < sizeof subcommands / sizeof subcommands[0]; k++)
 		if (strcmp(c->name, subcommands[k].name) == 0 &&
 		    strcmp(sub, subcommands[k].sub) == 0)
 			return subcommands[k].needs;
 	return c->needs;
+}
+
+static const struct command *command_find(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* The command named name, or NULL having said so (with the nearest). */
+static const struct command *command_named(const char *name)
+{
+	const char *names[N_COMMANDS + 1];
+	const struct command *c = command_find(name);
+
+	if (c)
+		return c;
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		names[i] = commands[i].name;
+	names[N_COMMANDS] = "help";
+	usage_unknown("command", name, names, N_COMMANDS + 1);
+	return NULL;
+}
+
+/* What follows command c in args[0 .. n): the subcommand into *sub (NULL
+ * for a command without, or one that also runs alone, as `runs`) and the
+ * help key into key.  Returns -1 to go on, else EXIT_USAGE (said). */
+static int subcommand_of(const struct command *c, int n, char **args, const char **sub,
+			 char key[96])
+{
+	const char *words[MAX_WORDS];
+	size_t count;
+
+	snprintf(key, 96, "dti %s", c->name);
+	*sub = NULL;
+	count = help_below(key, words, MAX_WORDS);
+	if (count > MAX_WORDS)
+		count = MAX_WORDS;
+	for (size_t i = 0; n > 0 && i < count; i++)
+		if (strcmp(args[0], words[i]) == 0) {
+			*sub = words[i];
+			snprintf(key, 96, "dti %s %s", c->name, words[i]);
+			return -1;
+		}
+	if (count == 0 || help_text(key) ||
+	    (n > 0 && (strcmp(args[0], "--help") == 0 || strcmp(args[0], "-h") == 0)))
+		return -1;
+	if (n == 0 || args[0][0] == '-') {
+		strbuf sb;
+		sb_init(&sb, 0);
+		for (size_t i = 0; i < count; i++)
+			sb_appendf(&sb, "%s%s", i ? ", " : "", words[i]);
+		log_error("name a subcommand: %s", sb.data);
+		sb_free(&sb);
+		fprintf(stderr, "try '%s --help'\n", key);
+		return EXIT_USAGE;
+	}
+	return usage_unknown("subcommand", args[0], words, count);
+}
+
+/* Whether args[0 .. n) ask for --help (or -h) or --version, before a "--". */
+static bool asks(int n, char **args, const char *a, const char *b)
+{
+	for (int i = 0; i < n && strcmp(args[i], "--") != 0; i++)
+		if (strcmp(args[i], a) == 0 || (b && strcmp(args[i], b) == 0))
+			return true;
+	return false;
+}
+
+/* dti help [COMMAND [SUBCOMMAND]] | --commands. */
+static int help(int argc, char **argv)
+{
+	const struct command *c;
+	const char *sub;
+	char key[96];
+	int code;
+
+	log_init("dti help");
+	if (argc < 2) {
+		help_print(stdout, "dti");
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--commands") == 0) {
+		for (size_t i = 0; i < N_COMMANDS; i++) {
+			const char *words[MAX_WORDS];
+			size_t n;
+			snprintf(key, sizeof key, "dti %s", commands[i].name);
+			n = help_below(key, words, MAX_WORDS);
+			if (n == 0 || help_text(key))
+				printf("%s\n", commands[i].name);
+			for (size_t k = 0; k < n && k < MAX_WORDS; k++)
+				printf("%s %s\n", commands[i].name, words[k]);
+		}
+		printf("help\n");
+		return EXIT_OK;
+	}
+	if (asks(argc - 1, argv + 1, "--version", NULL)) {
+		printf("dti %s\n", DTI_VERSION);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "help") == 0 || asks(argc - 1, argv + 1, "--help", "-h")) {
+		help_print(stdout, "dti help");
+		return EXIT_OK;
+	}
+	c = command_named(argv[1]);
+	if (!c)
+		return EXIT_USAGE;
+	snprintf(key, sizeof key, "dti %s", c->name);
+	if (argc > 2) {
+		code = subcommand_of(c, argc - 2, argv + 2, &sub, key);
+		if (code >= 0)
+			return code;
+	}
+	help_print(stdout, key); /* `dti help form`: every subcommand's */
+	return EXIT_OK;
 }
 
 /* Parses the global options into a.  Returns -1 to go on, else the exit
@@ -131,6 +198,7 @@ static int parse_options(app *a, int argc, char **argv)
 	int64_t y;
 	int c;
 
+	opterr = 0; /* every option error is said by option_error */
 	while ((c = getopt_long(argc, argv, "+c:d:y:qhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': a->config_path = optarg; break;
@@ -141,9 +209,9 @@ static int parse_options(app *a, int argc, char **argv)
 			a->year = (int)y;
 			break;
 		case 'q': log_set_quiet(1); break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		case 'h': help_print(stdout, "dti"); return EXIT_OK;
 		case 'V': printf("dti %s\n", DTI_VERSION); return EXIT_OK;
-		default: fputs("try 'dti --help'\n", stderr); return EXIT_USAGE;
+		default: return option_error(opts, argv);
 		}
 	}
 	if (optind >= argc)
@@ -154,27 +222,43 @@ static int parse_options(app *a, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	app a = {NULL, NULL, 0, NULL, NULL, NULL};
-	int code;
+	static char prog[96];
+	const struct command *c;
+	const char *sub;
+	dti_diag d;
+	dti_err rc;
+	int code, n;
+	char **args;
 
 	log_init("dti");
 	code = parse_options(&a, argc, argv);
 	if (code >= 0)
 		return code;
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		const char *sub = optind + 1 < argc ? argv[optind + 1] : "";
-		char prog[64];
-		dti_diag d;
-		dti_err rc;
-		if (strcmp(argv[optind], commands[i].name) != 0)
-			continue;
-		snprintf(prog, sizeof prog, "dti %s", commands[i].name);
-		rc = app_start(&a, needs_of(&commands[i], sub), &d);
-		code = rc ? fail(rc, &d) : EXIT_OK;
-		log_init(prog);
-		if (code == EXIT_OK)
-			code = commands[i].run(&a, argc - optind, argv + optind);
-		app_stop(&a);
+	args = argv + optind + 1;
+	n = argc - optind - 1;
+	if (strcmp(argv[optind], "help") == 0)
+		return help(argc - optind, argv + optind);
+	c = command_named(argv[optind]);
+	if (!c)
+		return EXIT_USAGE;
+	snprintf(prog, sizeof prog, "dti %s", c->name);
+	log_init(prog);
+	code = subcommand_of(c, n, args, &sub, prog);
+	if (code >= 0)
 		return code;
+	if (asks(n, args, "--help", "-h")) {
+		help_print(stdout, prog);
+		return EXIT_OK;
 	}
-	return usage_error("unknown command");
+	if (asks(n, args, "--version", NULL)) {
+		printf("dti %s\n", DTI_VERSION);
+		return EXIT_OK;
+	}
+	log_init(prog); /* messages name the command: "dti communes load: ..." */
+	rc = app_start(&a, needs_of(c, sub), &d);
+	code = rc ? fail(rc, &d) : EXIT_OK;
+	if (code == EXIT_OK)
+		code = c->run(&a, argc - optind, argv + optind);
+	app_stop(&a);
+	return code;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "help.h"
 #include "log.h"
 #include "mapping.h"
 #include "text.h"
@@ -802,28 +803,13 @@ void collector_collect_generic(const collector_env *env, const collector_source 
 
 /* ---- running sources ---------------------------------------------------- */
 
+/* The program's help (man/dti-collect.1.md): what it collects, then the
+ * options every collector has. */
 static void usage(const collector_def *def, FILE *f)
 {
-	fprintf(f,
-		"usage: %s [--config FILE] [--db FILE] [--year YEAR] [--source NAME] [--dry-run]\n"
-		"          [--force]\n"
-		"\n%s\n\n"
-		"Runs every block of kind \"%s\" in the configuration's \"sources\" (or only\n"
-		"the one named by --source) and prints one summary line per source.\n"
-		"\n"
-		"  --config FILE   configuration (default: $DTI_CONFIG, else the build tree's\n"
-		"                  config/dti.json when run from one, else /etc/dti/dti.json)\n"
-		"  --db FILE       staging database (default: the configuration's)\n"
-		"  --year YEAR     assessment year (default: the configuration's)\n"
-		"  --source NAME   run only this source block\n"
-		"  --dry-run       fetch, parse and validate; store nothing\n"
-		"  --force         store what was read even when it is unchanged (the run\n"
-		"                  is recorded as forced)\n"
-		"  --help          this text\n"
-		"\n"
-		"Exit status: 0 every source ok or unchanged, 1 some source failed (its data\n"
-		"untouched), 2 usage error, 3 configuration error, 4 database error.\n",
-		def->program, def->about, def->kind);
+	if (help_print(f, def->program))
+		fputc('\n', f);
+	help_print(f, "dti-collect");
 }
 
 static const char *first_line(const char *s, char *buf, size_t n)
@@ -1005,8 +991,9 @@ static dti_err select_sources(const collector_env *env, const char *kind, const 
 			      json_t **out, size_t *n_out, dti_diag *d)
 {
 	json_t *arr = json_object_get(env->cfg->root, "sources"), *blk;
+	const char **mine = xcalloc(json_array_size(arr) + 1, sizeof *mine); /* of kind */
+	size_t i, n_mine = 0;
 	strmap names;
-	size_t i;
 	dti_err rc = DTI_EOK;
 
 	*n_out = 0;
@@ -1039,6 +1026,8 @@ static dti_err select_sources(const collector_env *env, const char *kind, const 
 			rc = diag_set(d, DTI_ECONFIG, "source '%s' is configured twice", name);
 			goto out;
 		}
+		if (strcmp(k, kind) == 0)
+			mine[n_mine++] = name;
 		if (only ? strcmp(name, only) == 0 : strcmp(k, kind) == 0) {
 			if (only && strcmp(k, kind) != 0) {
 				rc = diag_set(d, DTI_ECONFIG, "source '%s' is of kind %s, not %s",
@@ -1048,9 +1037,16 @@ static dti_err select_sources(const collector_env *env, const char *kind, const 
 			out[(*n_out)++] = blk;
 		}
 	}
-	if (only && *n_out == 0)
-		rc = diag_set(d, DTI_ECONFIG, "%s: no source named '%s'", env->cfg->path, only);
+	if (only && *n_out == 0) {
+		const char *near = text_nearest(only, mine, n_mine);
+		char *shown = text_printable(xstrdup(only));
+		rc = diag_set(d, DTI_ECONFIG, "%s: no source named '%s'%s%s%s", env->cfg->path,
+			      shown, near ? "; did you mean '" : "", near ? near : "",
+			      near ? "'?" : "");
+		free(shown);
+	}
 out:
+	free(mine);
 	strmap_free(&names);
 	return rc;
 }
@@ -1066,16 +1062,20 @@ typedef struct collector_opts {
  * (--help, misuse). */
 static int parse_options(const collector_def *def, int argc, char **argv, collector_opts *o)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, 'd'},
-		{"year", required_argument, NULL, 'y'},   {"source", required_argument, NULL, 's'},
-		{"dry-run", no_argument, NULL, 'n'},      {"force", no_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+					     {"db", required_argument, NULL, 'd'},
+					     {"year", required_argument, NULL, 'y'},
+					     {"source", required_argument, NULL, 's'},
+					     {"dry-run", no_argument, NULL, 'n'},
+					     {"force", no_argument, NULL, 'f'},
+					     {"help", no_argument, NULL, 'h'},
+					     {"version", no_argument, NULL, 'V'},
+					     {NULL, 0, NULL, 0}};
 	int64_t y;
 	int c;
 
 	memset(o, 0, sizeof *o);
-	while ((c = getopt_long(argc, argv, "c:d:y:s:nfh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:d:y:s:nfhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config_path = optarg; break;
 		case 'd': o->db_path = optarg; break;
@@ -1083,6 +1083,7 @@ static int parse_options(const collector_def *def, int argc, char **argv, collec
 		case 'n': o->dry_run = true; break;
 		case 'f': o->force = true; break;
 		case 'h': usage(def, stdout); return EXIT_OK;
+		case 'V': printf("%s %s\n", def->program, DTI_VERSION); return EXIT_OK;
 		case 'y':
 			if (!year_parse(optarg, &y)) {
 				log_error("--year: '%s' is not a year", optarg);

@@ -80,10 +80,11 @@ typedef struct collector_result {
 typedef void (*collector_collect_fn)(const collector_env *env, const collector_source *src,
 				     const commune_index *ix, batch *b, collector_result *res);
 
+/* A collector program.  Its --help is the help text of its program name
+ * and the collectors' common one, in man/dti-collect.1.md (lib/help.h). */
 typedef struct collector_def {
 	const char *program;          /* "dti-collect-telecom" */
 	const char *kind;             /* "telecom" */
-	const char *about;            /* one line for --help */
 	collector_collect_fn collect; /* NULL: the generic fetch-and-map run */
 } collector_def;
 

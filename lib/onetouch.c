@@ -1,5 +1,6 @@
 #include "onetouch.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -825,7 +826,7 @@ static FILE *open_export(const collector_env *env, const collector_source *src, 
 		return fetch_export(env, src, url, res);
 	f = fopen(path, "rb");
 	if (!f)
-		res->error = xasprintf("%s: cannot open '%s'", url, path);
+		res->error = xasprintf("%s: cannot open '%s': %s", url, path, strerror(errno));
 	return f;
 }
 

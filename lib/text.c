@@ -1,5 +1,6 @@
 #include "text.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -329,4 +330,49 @@ int text_yesno(const char *s)
 			r = 0;
 	free(k);
 	return r;
+}
+
+size_t text_distance(const char *a, const char *b)
+{
+	size_t rows[3][TEXT_WORD_MAX + 1], n = strlen(a), m = strlen(b);
+	size_t *two = rows[0], *one = rows[1], *cur = rows[2];
+
+	if (n > TEXT_WORD_MAX || m > TEXT_WORD_MAX)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= m; j++)
+		one[j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		size_t *t;
+		cur[0] = i;
+		for (size_t j = 1; j <= m; j++) {
+			size_t best = one[j - 1] + (a[i - 1] != b[j - 1]);
+			if (one[j] + 1 < best)
+				best = one[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    two[j - 2] + 1 < best)
+				best = two[j - 2] + 1;
+			cur[j] = best;
+		}
+		t = two, two = one, one = cur, cur = t;
+	}
+	return one[m];
+}
+
+const char *text_nearest(const char *word, const char *const *choices, size_t n)
+{
+	size_t len = strlen(word), limit = len <= 4 ? 1 : 2, best = SIZE_MAX;
+	const char *found = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t dist = text_distance(word, choices[i]);
+		if (dist == 0)
+			return NULL;
+		if (dist < best) {
+			best = dist;
+			found = choices[i];
+		}
+	}
+	return best <= limit && 2 * best < len ? found : NULL;
 }

@@ -67,4 +67,17 @@ int text_yesno(const char *s);
 /* Trims ASCII spaces in place at both ends; returns s. */
 char *text_trim(char *s);
 
+/* Edit distance of two words: insertions, deletions, substitutions and
+ * swaps of two neighbouring bytes each count 1 ("scroe" is 1 from
+ * "score").  Words longer than TEXT_WORD_MAX bytes are as far as their
+ * lengths allow: SIZE_MAX. */
+#define TEXT_WORD_MAX 64
+size_t text_distance(const char *a, const char *b);
+
+/* The word of choices[0 .. n) nearest to `word` when it is near enough to
+ * be what was meant (one edit for a word of up to 4 bytes, two beyond,
+ * and less than half the word), for "did you mean 'score'?"; NULL when
+ * none is, or when word is one of them.  Points into choices. */
+const char *text_nearest(const char *word, const char *const *choices, size_t n);
+
 #endif

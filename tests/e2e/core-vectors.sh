@@ -6,7 +6,7 @@ V=$DTI_ROOT/tests/fixtures/vectors
 dti() { "$DTI_BIN/dti" --config "$DTI_ROOT/config/dti.json" --db "$DTI_TMP/dti.db" "$@"; }
 
 dti communes load "$V/communes.csv"
-dti communes list | grep -q '^25273,Xã Lộc Hòa$'
+dti communes list | grep -q "^25273$(printf '\t')Xã Lộc Hòa$"
 dti import "$V/inputs.csv"
 dti score
 dti export --out "$DTI_TMP/out" > "$DTI_TMP/paths"

@@ -20,6 +20,26 @@ for f in usr/bin/dti usr/bin/dti-nightly etc/dti/dti.json etc/dti/communes-van-l
 	usr/share/doc/dti/examples/dti.crontab; do
 	[ -f "$root/$f" ] || fail "make install did not install /$f"
 done
+# The man pages (one page for the collectors, linked under each name) and
+# the bash completion, linked under each program it completes.
+for f in usr/share/man/man1/dti.1 usr/share/man/man1/dti-collect.1 usr/share/man/man5/dti.json.5 \
+	usr/share/man/man8/dti-nightly.8 usr/share/man/man8/dti-nightly-notify.8 \
+	usr/share/bash-completion/completions/dti; do
+	[ -s "$root/$f" ] || fail "make install did not install /$f"
+done
+for p in portal telecom postal onetouch sheet; do
+	grep -qx '.so man1/dti-collect.1' "$root/usr/share/man/man1/dti-collect-$p.1" ||
+		fail "dti-collect-$p.1 does not lead to dti-collect.1"
+	[ "$(readlink "$root/usr/share/bash-completion/completions/dti-collect-$p")" = dti ] ||
+		fail "no completion for dti-collect-$p"
+done
+[ "$(readlink "$root/usr/share/bash-completion/completions/dti-nightly")" = dti ] ||
+	fail "no completion for dti-nightly"
+grep -q '^\.TH DTI 1 ' "$root/usr/share/man/man1/dti.1" || fail "dti.1 is not a man page"
+if command -v man >/dev/null 2>&1; then
+	MANWIDTH=80 man -M "$root/usr/share/man" dti-collect-telecom 2>&1 | grep -q -- "--source NAME" ||
+		fail "man dti-collect-telecom does not show the collectors' page"
+fi
 for d in var/lib/dti var/lib/dti/sheets var/log/dti; do
 	[ -d "$root/$d" ] || fail "make install did not create /$d"
 done
