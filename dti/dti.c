@@ -54,6 +54,8 @@ static const char usage_text[] =
 	"                              scoring and publishing; exit 1 when something needs attention\n"
 	"  backup [--keep N] [--out DIR]\n"
 	"                              consistent online copy of the database, keeping N copies\n"
+	"  units check [--notes] | units history [--list ID] CODE\n"
+	"                              the unit lists and the conversion table between them\n"
 	"  nightly-run start|finish ID ...\n"
 	"                              the nightly entry point's record (used by dti-nightly)\n"
 	"\n"
@@ -95,6 +97,7 @@ static const struct command {
 	{"status", cmd_status, APP_WARN_COMMUNES},
 	{"backup", cmd_backup, APP_DATABASE},
 	{"nightly-run", cmd_nightly_run, APP_DATABASE},
+	{"units", cmd_units, APP_CONFIG},
 };
 
 /* Subcommands that need otherwise than their command. */
