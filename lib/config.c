@@ -135,13 +135,15 @@ dti_err config_edition(config *c, const struct unit_edition **out, dti_diag *d)
 	return rc;
 }
 
-/* Which unit list: "unit_list" (an edition id or a file), "admin_units"
- * (a file; with an id in "unit_list", the id is checked against the file
- * when it is read), else the assessment year's edition. */
+/* Which unit list: "unit_list" (an edition id, its file found by
+ * config_data_file: beside the configuration, else beside "admin_units";
+ * or a file), else "admin_units" (a file), else the assessment year's
+ * edition. */
 static dti_err resolve_unit_list(config *c, dti_diag *d)
 {
 	json_t *v = json_object_get(c->root, "unit_list");
 	const char *list = json_string_value(v);
+	char *file;
 
 	if (v && (!list || !*list))
 		return diag_set(
@@ -150,17 +152,23 @@ static dti_err resolve_unit_list(config *c, dti_diag *d)
 			c->path);
 	c->admin_units = config_path(c, c->root, "admin_units");
 	c->edition = list ? edition_find(list) : NULL;
-	if (list && !c->edition && !c->admin_units)
+	if (list && !c->edition) {
+		free(c->admin_units);
 		c->admin_units = config_path(c, c->root, "unit_list");
-	else if (!list && !c->admin_units)
+		return DTI_EOK; /* its edition: the file's (config_units) */
+	}
+	if (!c->edition && c->admin_units) {
+		/* A file named as an edition is that edition; another is read. */
+		if (edition_for_file(c->admin_units, true) ==
+		    edition_for_file(c->admin_units, false))
+			c->edition = edition_for_file(c->admin_units, true);
+		return DTI_EOK;
+	}
+	if (!c->edition)
 		c->edition = edition_for_year(c->year);
-	if (!c->admin_units)
-		c->admin_units = config_data_file(c, c->edition->file);
-	else if (!list)
-		c->edition = edition_for_file(c->admin_units, true) ==
-					     edition_for_file(c->admin_units, false)
-				     ? edition_for_file(c->admin_units, true)
-				     : NULL;
+	file = config_data_file(c, c->edition->file);
+	free(c->admin_units);
+	c->admin_units = file;
 	return DTI_EOK;
 }
 
