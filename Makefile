@@ -179,7 +179,8 @@ install: all
 	install -m 755 cron/dti-nightly $(DESTDIR)$(BINDIR)/dti-nightly
 	install -m 755 cron/dti-nightly-notify $(DESTDIR)$(BINDIR)/dti-nightly-notify
 	install -m 644 config/frameworks/*.json $(DESTDIR)$(SHAREDIR)/frameworks/
-	install -m 644 config/admin-units-2025-03-01.csv $(DESTDIR)$(SHAREDIR)/
+	install -m 644 config/admin-units-2025-03-01.csv config/admin-units-2026-04-30.csv \
+	  config/admin-crosswalk-2025-07-01.csv $(DESTDIR)$(SHAREDIR)/
 	cp -R samples $(DESTDIR)$(SHAREDIR)/
 	chmod -R u=rwX,go=rX $(DESTDIR)$(SHAREDIR)/samples
 	$(if $(DOCS),install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/)

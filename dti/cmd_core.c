@@ -65,7 +65,7 @@ int cmd_communes(app *a, int argc, char **argv)
 				code = fail(rc, &d);
 				goto done;
 			}
-			commune_list_check(&l, u, file, &p);
+			config_check_communes(a->cfg, &l, file, &p);
 		} else {
 			for (size_t i = 0; i < a->cfg->communes.count; i++)
 				commune_list_add(&l, a->cfg->communes.items[i].code,

@@ -45,6 +45,7 @@ static const struct command {
 	{"status", cmd_status, APP_WARN_COMMUNES},
 	{"backup", cmd_backup, APP_DATABASE},
 	{"nightly-run", cmd_nightly_run, APP_DATABASE},
+	{"units", cmd_units, APP_CONFIG},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

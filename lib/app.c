@@ -2,9 +2,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "collector.h"
+#include "editions.h"
 #include "log.h"
 #include "store_commune.h"
 #include "strmap.h"
@@ -53,6 +55,33 @@ static dti_err seed_communes(app *a, dti_diag *d)
 	return rc ? DTI_EDB : DTI_EOK;
 }
 
+/* The database's unit list against the configuration's: one database holds
+ * the codes of one edition (a code means another unit in another), so a
+ * database keyed to another list is refused, naming both.  A writer
+ * records the configuration's on first use; a reader only compares. */
+static dti_err check_unit_list(app *a, bool writer, dti_diag *d)
+{
+	const unit_edition *want = NULL;
+	char *have = NULL;
+	dti_err rc = config_edition(a->cfg, &want, d);
+
+	if (rc)
+		return rc;
+	rc = writer ? store_commune_record_unit_list(a->st, want->id, &have, d)
+		    : store_commune_unit_list(a->st, &have, d);
+	if (rc)
+		rc = DTI_EDB;
+	else if (have && strcmp(have, want->id) != 0)
+		rc = diag_set(
+			d, DTI_ECONFIG,
+			"database '%s' holds codes of the unit list %s but '%s' uses the unit "
+			"list %s: a code means another unit in the other list; give this "
+			"configuration a database of its own",
+			database_path(a), have, a->cfg->path, want->id);
+	free(have);
+	return rc;
+}
+
 /* Read-write: created or migrated, the framework synced, communes seeded.
  * A database about to be created will need the communes: they are checked
  * first, so that a refused list leaves no database behind. */
@@ -72,7 +101,8 @@ static dti_err open_writer(app *a, dti_diag *d)
 		rc = staging_sync_framework(a->st, a->fw, d);
 	if (rc)
 		return rc == DTI_ESCHEMA ? rc : DTI_EDB;
-	return seed_communes(a, d);
+	rc = check_unit_list(a, true, d);
+	return rc ? rc : seed_communes(a, d);
 }
 
 /* How many codes of `from` are not in `in`; the first few, comma-separated,
@@ -147,7 +177,9 @@ dti_err app_open_database(app *a, bool read_only, dti_diag *d)
 	/* A reader creates and migrates nothing: a missing or older database
 	 * is an error that names the command that sets it up. */
 	rc = staging_open_readonly(database_path(a), &a->st, d);
-	return rc == DTI_EOK || rc == DTI_ESCHEMA ? rc : DTI_EDB;
+	if (rc)
+		return rc == DTI_ESCHEMA ? rc : DTI_EDB;
+	return check_unit_list(a, false, d);
 }
 
 dti_err app_start(app *a, unsigned needs, dti_diag *d)

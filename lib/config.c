@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "editions.h"
 #include "util.h"
 
 /* The build tree's own configuration, for a program run from the tree:
@@ -83,14 +84,142 @@ static void problems_to_diag(dti_problems *p, dti_diag *d)
 	sb_free(&sb);
 }
 
+char *config_data_file(const config *c, const char *name)
+{
+	char *here = path_relative_to(c->path, name);
+	char *beside;
+
+	if (access(here, F_OK) == 0 || !c->admin_units || strchr(name, '/'))
+		return here;
+	beside = path_relative_to(c->admin_units, name);
+	if (access(beside, F_OK) != 0) {
+		free(beside);
+		return here;
+	}
+	free(here);
+	return beside;
+}
+
 dti_err config_units(config *c, const units **out, dti_diag *d)
 {
+	const struct unit_edition *file_edition;
 	dti_err rc = DTI_EOK;
 
+	*out = NULL;
 	if (!c->units_cache)
 		rc = units_load(c->admin_units, &c->units_cache, d);
+	if (rc)
+		return rc;
+	file_edition = units_edition(c->units_cache);
+	if (c->edition && c->edition != file_edition) {
+		rc = diag_set(d, DTI_ECONFIG,
+			      "%s: \"unit_list\" is %s but '%s' is the unit list %s", c->path,
+			      c->edition->id, c->admin_units, file_edition->id);
+		units_free(c->units_cache);
+		c->units_cache = NULL;
+		return rc;
+	}
+	c->edition = file_edition;
 	*out = c->units_cache;
+	return DTI_EOK;
+}
+
+dti_err config_edition(config *c, const struct unit_edition **out, dti_diag *d)
+{
+	const units *u;
+	dti_err rc = DTI_EOK;
+
+	if (!c->edition)
+		rc = config_units(c, &u, d);
+	*out = c->edition;
 	return rc;
+}
+
+/* Which unit list: "unit_list" (an edition id, its file found by
+ * config_data_file: beside the configuration, else beside "admin_units";
+ * or a file), else "admin_units" (a file), else the assessment year's
+ * edition. */
+static dti_err resolve_unit_list(config *c, dti_diag *d)
+{
+	json_t *v = json_object_get(c->root, "unit_list");
+	const char *list = json_string_value(v);
+	char *file;
+
+	if (v && (!list || !*list))
+		return diag_set(
+			d, DTI_ECONFIG,
+			"%s: \"unit_list\" must be an edition such as \"2026-04-30\" or a file",
+			c->path);
+	c->admin_units = config_path(c, c->root, "admin_units");
+	c->edition = list ? edition_find(list) : NULL;
+	if (list && !c->edition) {
+		free(c->admin_units);
+		c->admin_units = config_path(c, c->root, "unit_list");
+		return DTI_EOK; /* its edition: the file's (config_units) */
+	}
+	if (!c->edition && c->admin_units) {
+		/* A file named as an edition is that edition; another is read. */
+		if (edition_for_file(c->admin_units, true) ==
+		    edition_for_file(c->admin_units, false))
+			c->edition = edition_for_file(c->admin_units, true);
+		return DTI_EOK;
+	}
+	if (!c->edition)
+		c->edition = edition_for_year(c->year);
+	file = config_data_file(c, c->edition->file);
+	free(c->admin_units);
+	c->admin_units = file;
+	return DTI_EOK;
+}
+
+/* True when every entry of l is a unit of the list of edition e with its
+ * name (the list read from the deployment's copy; false when absent). */
+static bool keyed_to(const config *c, const commune_list *l, const struct unit_edition *e)
+{
+	char *path = config_data_file(c, e->file);
+	commune_list copy = {0};
+	dti_problems p = {0};
+	units *u = NULL;
+	dti_diag d;
+	bool yes = false;
+
+	if (units_load(path, &u, &d) == DTI_EOK) {
+		for (size_t i = 0; i < l->count; i++)
+			commune_list_add(&copy, l->items[i].code, l->items[i].name);
+		yes = commune_list_check(&copy, u, "", &p) == DTI_EOK;
+	}
+	units_free(u);
+	commune_list_free(&copy);
+	problems_free(&p);
+	free(path);
+	return yes;
+}
+
+dti_err config_check_communes(config *c, commune_list *l, const char *where, dti_problems *p)
+{
+	const struct unit_edition *other[2];
+	const units *u = NULL;
+	dti_diag d;
+	size_t before = p->count;
+
+	if (config_units(c, &u, &d)) {
+		problems_add(p, "%s", d.msg);
+		return DTI_EINVALID;
+	}
+	if (commune_list_check(l, u, where, p) == DTI_EOK)
+		return DTI_EOK;
+	other[0] = c->edition->predecessor ? edition_find(c->edition->predecessor) : NULL;
+	other[1] = edition_successor(c->edition);
+	for (int i = 0; i < 2; i++)
+		if (other[i] && keyed_to(c, l, other[i])) {
+			problems_add(
+				p,
+				"%s: the codes and names are those of the unit list %s, not of "
+				"the unit list %s that '%s' uses",
+				where, other[i]->id, c->edition->id, c->path);
+			break;
+		}
+	return p->count > before ? DTI_EINVALID : DTI_EOK;
 }
 
 static dti_err load_communes(config *c, dti_diag *d)
@@ -138,7 +267,7 @@ static dti_err load_communes(config *c, dti_diag *d)
 			problems_add(&p, "%s: no unit of province %s%s%s in the national list",
 				     c->path, prov, dist ? " district " : "", dist ? dist : "");
 	}
-	commune_list_check(&c->communes, u, csv ? csv : c->path, &p);
+	config_check_communes(c, &c->communes, csv ? csv : c->path, &p);
 	if (p.count) {
 		problems_to_diag(&p, d);
 		rc = DTI_ECONFIG;
@@ -194,15 +323,14 @@ dti_err config_load(const char *path, config **out, dti_diag *d)
 	c->database = config_path(c, c->root, "database");
 	c->output_dir = config_path(c, c->root, "output_dir");
 	c->framework = config_path(c, c->root, "framework");
-	c->admin_units = config_path(c, c->root, "admin_units");
 	c->log_file = config_path(c, c->root, "log_file");
-	if (!c->database || !c->output_dir || !c->framework || !c->admin_units) {
-		rc = diag_set(
-			d, DTI_ECONFIG,
-			"%s: \"database\", \"output_dir\", \"framework\" and \"admin_units\" are required",
-			path);
+	if (!c->database || !c->output_dir || !c->framework) {
+		rc = diag_set(d, DTI_ECONFIG,
+			      "%s: \"database\", \"output_dir\" and \"framework\" are required",
+			      path);
 		goto out;
 	}
+	rc = resolve_unit_list(c, d);
 out:
 	if (rc) {
 		config_free(c);

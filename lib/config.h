@@ -10,14 +10,16 @@
 #include "units.h"
 
 typedef struct config {
-	char *path;            /* the file read */
-	json_t *root;          /* whole document, for modules with their own sections */
-	char *name;            /* the district or set assessed, for titles */
-	int year;              /* assessment year */
-	char *database;        /* staging database file */
-	char *output_dir;      /* exports and report */
-	char *framework;       /* framework file */
-	char *admin_units;     /* national administrative-unit list */
+	char *path;       /* the file read */
+	json_t *root;     /* whole document, for modules with their own sections */
+	char *name;       /* the district or set assessed, for titles */
+	int year;         /* assessment year */
+	char *database;   /* staging database file */
+	char *output_dir; /* exports and report */
+	char *framework;  /* framework file */
+	char *admin_units; /* the national unit list's file ("unit_list", "admin_units" or the year's) */
+	const struct unit_edition
+		*edition;      /* its edition; NULL until the file's layout says (config_edition) */
 	char *log_file;        /* may be NULL */
 	commune_list communes; /* empty until config_communes resolved it */
 	/* Private to config.c: what config_units and config_communes read. */
@@ -39,7 +41,19 @@ const char *config_default_path(void);
 dti_err config_load(const char *path, config **out, dti_diag *d);
 void config_free(config *c);
 
-/* The national administrative-unit list ("admin_units"), read on the first
+/* The edition of the unit list the deployment uses (README "Unit lists"):
+ * "unit_list" (an edition id such as "2026-04-30", or a file), else
+ * "admin_units" (a file), else the year's (edition_for_year).  A file not
+ * named like an edition is read to tell it by its layout.  *out is static;
+ * DTI_ECONFIG when "unit_list" and "admin_units" disagree. */
+dti_err config_edition(config *c, const struct unit_edition **out, dti_diag *d);
+
+/* The file `name` (a unit list or conversion table shipped with dti)
+ * where the deployment keeps them: beside the configuration file, else
+ * beside its "admin_units".  Caller frees. */
+char *config_data_file(const config *c, const char *name);
+
+/* The national administrative-unit list (config_edition), read on the first
  * call and kept by c: the result is borrowed, valid until config_free.  On
  * error (the file unreadable or malformed) *out is NULL, nothing is kept
  * and a later call reads the file again. */
@@ -51,6 +65,12 @@ dti_err config_units(config *c, const units **out, dti_diag *d);
  * first call into c->communes.  The result is borrowed (it is
  * &c->communes), valid until config_free. */
 dti_err config_communes(config *c, const commune_list **out, dti_diag *d);
+
+/* commune_list_check against the deployment's list (config_units); when
+ * refused, and the entries are all units of another edition's list, one
+ * more problem names both lists.  Problems appended to p; DTI_EINVALID
+ * when any. */
+dti_err config_check_communes(config *c, commune_list *l, const char *where, dti_problems *p);
 
 /* A path from the configuration's section object, resolved relative to the
  * configuration file; NULL when absent.  Caller frees. */

@@ -452,6 +452,17 @@ static const char *const migration_official[] = {
 	NULL,
 };
 
+/* Migration 10 (unit lists as editions): meta 'unit_list' names the
+ * edition of the national unit list the database's commune codes belong to
+ * (lib/editions.h), recorded at the first start-up and compared at every
+ * one after (lib/app.c).  A database made before knew one list only, the
+ * one of 1 March 2025. */
+static const char *const migration_unit_list[] = {
+	"INSERT INTO meta(key, value) SELECT 'unit_list', '2025-03-01'\n"
+	"WHERE EXISTS (SELECT 1 FROM commune) AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'unit_list');\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 /* One migration a line, in order. */
 /* clang-format off */
@@ -465,6 +476,7 @@ static const char *const *const staging_migrations[] = {
 	migration_run_area,
 	migration_run_basis,
 	migration_official,
+	migration_unit_list,
 };
 /* clang-format on */
 

@@ -18,4 +18,14 @@ dti_err store_commune_count(staging *st, int64_t *n, dti_diag *d);
  * (seeded, or `dti communes load` without a file). */
 dti_err store_commune_file(staging *st, char **file, dti_diag *d);
 
+/* The edition of the unit list the database is keyed to (meta
+ * 'unit_list'): recorded as `edition` when the database has none yet
+ * (its first start-up), and in any case the database's in *have (caller
+ * frees).  Writers only. */
+dti_err store_commune_record_unit_list(staging *st, const char *edition, char **have, dti_diag *d);
+
+/* The database's unit list edition in *have (caller frees), NULL when not
+ * recorded yet. */
+dti_err store_commune_unit_list(staging *st, char **have, dti_diag *d);
+
 #endif

@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include "csv.h"
+#include "editions.h"
 #include "text.h"
 #include "util.h"
 
 struct units {
 	admin_unit *items;
 	size_t count;
+	const unit_edition *edition;
 };
 
 static int cmp_unit(const void *a, const void *b)
@@ -28,16 +30,69 @@ static long header_index(csv_reader *r, const char *const *names)
 	return -1;
 }
 
+/* The columns of a unit list; the district ones are absent from the list
+ * after the reorganisation. */
+enum {
+	COL_PROVINCE,
+	COL_PROVINCE_NAME,
+	COL_DISTRICT,
+	COL_DISTRICT_NAME,
+	COL_CODE,
+	COL_NAME,
+	COL_TYPE,
+	UNIT_COLS
+};
+
+static const char *const unit_cols[UNIT_COLS][2] = {
+	{"province_code", NULL}, {"province_name", NULL}, {"district_code", NULL},
+	{"district_name", NULL}, {"commune_code", NULL},  {"commune_name", NULL},
+	{"commune_type", NULL}};
+
+static bool optional_col(int i)
+{
+	return i == COL_DISTRICT || i == COL_DISTRICT_NAME;
+}
+
+static char *field_dup(csv_reader *r, long idx)
+{
+	return idx < 0 ? NULL : xstrdup(csv_field(r, (size_t)idx));
+}
+
+/* One row into u; DTI_EINVALID (d set) for a field that is not a line of
+ * text. */
+static dti_err add_unit(units *u, size_t *cap, csv_reader *r, const long *idx, const char *path,
+			dti_diag *d)
+{
+	admin_unit *a;
+	char why[TEXT_WHY];
+
+	for (int i = 0; i < UNIT_COLS; i++) {
+		const char *v = idx[i] < 0 ? "" : csv_field(r, (size_t)idx[i]);
+		if (!text_check(v, strlen(v), TEXT_LINE, why))
+			return diag_set(d, DTI_EINVALID, "%s:%ld: column '%s': %s", path,
+					csv_line(r), unit_cols[i][0], why);
+	}
+	if (u->count == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		u->items = xrealloc(u->items, *cap * sizeof *u->items);
+	}
+	a = &u->items[u->count++];
+	a->province_code = field_dup(r, idx[COL_PROVINCE]);
+	a->province_name = field_dup(r, idx[COL_PROVINCE_NAME]);
+	a->district_code = field_dup(r, idx[COL_DISTRICT]);
+	a->district_name = field_dup(r, idx[COL_DISTRICT_NAME]);
+	a->code = field_dup(r, idx[COL_CODE]);
+	a->name = field_dup(r, idx[COL_NAME]);
+	a->type = field_dup(r, idx[COL_TYPE]);
+	return DTI_EOK;
+}
+
 dti_err units_load(const char *path, units **out, dti_diag *d)
 {
-	static const char *const cols[7][2] = {{"province_code", NULL}, {"province_name", NULL},
-					       {"district_code", NULL}, {"district_name", NULL},
-					       {"commune_code", NULL},  {"commune_name", NULL},
-					       {"commune_type", NULL}};
 	FILE *f = fopen(path, "rb");
 	csv_reader *r = NULL;
 	units *u = NULL;
-	long idx[7];
+	long idx[UNIT_COLS];
 	size_t cap = 0;
 	dti_err rc = DTI_EOK;
 	int got;
@@ -52,42 +107,25 @@ dti_err units_load(const char *path, units **out, dti_diag *d)
 		rc = got < 0 ? DTI_EPARSE : diag_set(d, DTI_EPARSE, "%s: empty file", path);
 		goto out;
 	}
-	for (int i = 0; i < 7; i++) {
-		idx[i] = header_index(r, cols[i]);
-		if (idx[i] < 0) {
-			rc = diag_set(d, DTI_EPARSE, "%s: no column '%s'", path, cols[i][0]);
+	for (int i = 0; i < UNIT_COLS; i++) {
+		idx[i] = header_index(r, unit_cols[i]);
+		if (idx[i] < 0 && !optional_col(i)) {
+			rc = diag_set(d, DTI_EPARSE, "%s: no column '%s'", path, unit_cols[i][0]);
 			goto out;
 		}
 	}
-	while ((got = csv_next(r, d)) > 0) {
-		admin_unit *a;
-		char why[TEXT_WHY];
-		for (int i = 0; i < 7; i++) {
-			const char *v = csv_field(r, (size_t)idx[i]);
-			if (!text_check(v, strlen(v), TEXT_LINE, why)) {
-				rc = diag_set(d, DTI_EINVALID, "%s:%ld: column '%s': %s", path,
-					      csv_line(r), cols[i][0], why);
-				goto out;
-			}
-		}
-		if (u->count == cap) {
-			cap = cap ? cap * 2 : 1024;
-			u->items = xrealloc(u->items, cap * sizeof *u->items);
-		}
-		a = &u->items[u->count++];
-		a->province_code = xstrdup(csv_field(r, (size_t)idx[0]));
-		a->province_name = xstrdup(csv_field(r, (size_t)idx[1]));
-		a->district_code = xstrdup(csv_field(r, (size_t)idx[2]));
-		a->district_name = xstrdup(csv_field(r, (size_t)idx[3]));
-		a->code = xstrdup(csv_field(r, (size_t)idx[4]));
-		a->name = xstrdup(csv_field(r, (size_t)idx[5]));
-		a->type = xstrdup(csv_field(r, (size_t)idx[6]));
-	}
-	if (got < 0) {
-		rc = DTI_EPARSE;
+	if ((idx[COL_DISTRICT] < 0) != (idx[COL_DISTRICT_NAME] < 0)) {
+		rc = diag_set(d, DTI_EPARSE, "%s: 'district_code' and 'district_name' go together",
+			      path);
 		goto out;
 	}
-	qsort(u->items, u->count, sizeof *u->items, cmp_unit);
+	u->edition = edition_for_file(path, idx[COL_DISTRICT] >= 0);
+	while (!rc && (got = csv_next(r, d)) > 0)
+		rc = add_unit(u, &cap, r, idx, path, d);
+	if (!rc && got < 0)
+		rc = DTI_EPARSE;
+	if (!rc)
+		qsort(u->items, u->count, sizeof *u->items, cmp_unit);
 out:
 	csv_close(r);
 	fclose(f);
@@ -97,6 +135,33 @@ out:
 	}
 	*out = u;
 	return DTI_EOK;
+}
+
+const unit_edition *units_edition(const units *u)
+{
+	return u->edition;
+}
+
+const admin_unit *units_find_named(const units *u, const char *province_code,
+				   const char *district_code, const char *name)
+{
+	char *want = text_name_key(name);
+	const admin_unit *found = NULL;
+
+	for (size_t i = 0; want && !found && i < u->count; i++) {
+		const admin_unit *a = &u->items[i];
+		char *k;
+		if (province_code && strcmp(a->province_code, province_code) != 0)
+			continue;
+		if (district_code && (!a->district_code || strcmp(a->district_code, district_code)))
+			continue;
+		k = text_name_key(a->name);
+		if (k && strcmp(k, want) == 0)
+			found = a;
+		free(k);
+	}
+	free(want);
+	return found;
 }
 
 void units_free(units *u)
@@ -230,8 +295,8 @@ dti_err commune_list_check(commune_list *l, const units *u, const char *where, d
 		if (!strmap_put(&seen, e->code, (intptr_t)i))
 			problems_add(p, "%s: commune %s is listed twice", where, e->code);
 		if (!a) {
-			problems_add(p, "%s: unknown commune code %s (not in the national list)",
-				     where, e->code);
+			problems_add(p, "%s: unknown commune code %s (not in the national list %s)",
+				     where, e->code, u->edition->id);
 			continue;
 		}
 		if (!text_check(e->name, strlen(e->name), TEXT_LINE, why)) {
@@ -243,8 +308,9 @@ dti_err commune_list_check(commune_list *l, const units *u, const char *where, d
 			char *k1 = text_name_key(e->name), *k2 = text_name_key(a->name);
 			if (!k1 || !k2 || strcmp(k1, k2) != 0)
 				problems_add(
-					p, "%s: commune %s is '%s' in the national list, not '%s'",
-					where, e->code, a->name, e->name);
+					p,
+					"%s: commune %s is '%s' in the national list %s, not '%s'",
+					where, e->code, a->name, u->edition->id, e->name);
 			free(k1);
 			free(k2);
 		}
@@ -260,7 +326,7 @@ void commune_list_from_units(commune_list *l, const units *u, const char *provin
 		const admin_unit *a = &u->items[i];
 		if (strcmp(a->province_code, province_code) != 0)
 			continue;
-		if (district_code && strcmp(a->district_code, district_code) != 0)
+		if (district_code && (!a->district_code || strcmp(a->district_code, district_code)))
 			continue;
 		commune_list_add(l, a->code, a->name);
 	}

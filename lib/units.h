@@ -10,24 +10,34 @@
 
 #include "err.h"
 
+struct unit_edition;
+
 typedef struct admin_unit {
-	char *code; /* 5 digits, text */
-	char *name; /* "Xã Lạc Đạo" */
-	char *type; /* Xã, Phường, Thị trấn */
-	char *district_code, *district_name;
+	char *code;                          /* 5 digits, text */
+	char *name;                          /* "Xã Lạc Đạo" */
+	char *type;                          /* Xã, Phường, Thị trấn, Đặc khu */
+	char *district_code, *district_name; /* NULL in a list without districts */
 	char *province_code, *province_name;
 } admin_unit;
 
 typedef struct units units;
 
 /* Loads the catalogue CSV (header: province_code, province_name,
- * district_code, district_name, commune_code, commune_name, commune_type).
- * Caller frees with units_free. */
+ * district_code, district_name, commune_code, commune_name, commune_type;
+ * the two district columns absent from the list after 1 July 2025).  Its
+ * edition is the file's (edition_for_file, lib/editions.h).  Caller frees
+ * with units_free. */
 dti_err units_load(const char *path, units **out, dti_diag *d);
 void units_free(units *u);
 size_t units_count(const units *u);
 const admin_unit *units_at(const units *u, size_t i);
 const admin_unit *units_find(const units *u, const char *code);
+/* The list's edition (static). */
+const struct unit_edition *units_edition(const units *u);
+/* The first unit of the province (NULL: any) and district (NULL: any)
+ * whose name is `name` as text_name_key compares names; NULL when none. */
+const admin_unit *units_find_named(const units *u, const char *province_code,
+				   const char *district_code, const char *name);
 
 /* A commune as a deployment lists it. */
 typedef struct commune_entry {
@@ -52,7 +62,8 @@ dti_err commune_list_read_csv(const char *path, commune_list *out, dti_problems 
 /* Checks every entry against the catalogue: the code must exist (else the
  * problem names the code) and the name must be the catalogue's, compared
  * without regard to case, diacritics form or the "Xã"/"Phường"/"Thị trấn"
- * prefix.  An empty name takes the catalogue's.  Duplicates are problems
+ * prefix; problems name the list's edition.  An empty name takes the
+ * catalogue's.  Duplicates are problems
  * (found with a hash set: linear in the list).  Codes are normalised in
  * place (commune_code_normalise); problems are appended to p, which the
  * caller frees.  Returns DTI_EINVALID when any problem was added. */
