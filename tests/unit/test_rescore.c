@@ -298,7 +298,7 @@ static void test_latest_scoring_run(void **state)
 static void test_empty_year_refused(void **state)
 {
 	fixture *f = *state;
-	score_options o = {2023, false, NULL, false, NULL, NULL, false, false};
+	score_options o = {.year = 2023};
 	score_summary s;
 	dti_diag d;
 
@@ -313,7 +313,7 @@ static void test_empty_year_refused(void **state)
 
 static int64_t scored(fixture *f, int year)
 {
-	score_options o = {year, false, NULL, false, NULL, NULL, false, true};
+	score_options o = {.year = year, .force = true};
 	score_summary s;
 	dti_diag d;
 
