@@ -1,4 +1,4 @@
-# dti — build, test, install.  See README.md.
+# dti — build, test, install.  See README.md and docs/administrator.md.
 .SUFFIXES:
 
 PREFIX    ?= /usr/local
@@ -160,13 +160,15 @@ COMPLETED = $(filter-out dti,$(notdir $(PROGS))) dti-nightly
 DATADIR   = $(LOCALSTATEDIR)/lib/dti
 LOGDIR    = $(LOCALSTATEDIR)/log/dti
 DOCS      = README.md
+# The pages by reader, under DOCDIR/docs/ so that the README's links hold.
+DOC_PAGES = $(wildcard docs/*.md)
 # Paths written into the installed units and crontab example.
 INSTALL_PATHS = sed -e 's|/usr/bin/|$(BINDIR)/|g' -e 's|/etc/dti|$(SYSCONFDIR)/dti|g' \
 	  -e 's|/var/lib/dti|$(DATADIR)|g' -e 's|/var/log/dti|$(LOGDIR)|g' \
 	  -e 's|/usr/share/doc/dti|$(DOCDIR)|g'
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/frameworks $(DESTDIR)$(DOCDIR)/examples \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/frameworks $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)/docs \
 	  $(DESTDIR)$(SYSCONFDIR)/dti $(DESTDIR)$(DATADIR) $(DESTDIR)$(DATADIR)/sheets \
 	  $(DESTDIR)$(LOGDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	  $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
@@ -184,6 +186,7 @@ install: all
 	cp -R samples $(DESTDIR)$(SHAREDIR)/
 	chmod -R u=rwX,go=rX $(DESTDIR)$(SHAREDIR)/samples
 	$(if $(DOCS),install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/)
+	$(if $(DOC_PAGES),install -m 644 $(DOC_PAGES) $(DESTDIR)$(DOCDIR)/docs/)
 	for u in dti-nightly.service dti-nightly.timer dti-nightly-failure@.service; do \
 	  $(INSTALL_PATHS) cron/$$u >$(DESTDIR)$(UNITDIR)/$$u && chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
 	done

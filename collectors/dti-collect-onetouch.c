@@ -1,4 +1,4 @@
-/* dti-collect-onetouch — see lib/onetouch.h and README.md "Collectors". */
+/* dti-collect-onetouch — see lib/onetouch.h and docs/administrator.md "Collectors". */
 #include "onetouch.h"
 
 int main(int argc, char **argv)

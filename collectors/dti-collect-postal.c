@@ -1,4 +1,4 @@
-/* dti-collect-postal — see lib/collector.h and README.md "Collectors". */
+/* dti-collect-postal — see lib/collector.h and docs/administrator.md "Collectors". */
 #include "collector.h"
 
 int main(int argc, char **argv)

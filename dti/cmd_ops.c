@@ -1,5 +1,5 @@
 /* The operations subcommands: sources, paths, status, backup and
- * nightly-run (the nightly entry point's record).  README "Operations". */
+ * nightly-run (the nightly entry point's record).  docs/administrator.md "Operations". */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -447,7 +447,7 @@ static int lock_held(const char *path)
 }
 
 /* A source's state: the one vocabulary of `dti status`, its --summary and
- * the nightly summary (README "Source states"; the view source_status
+ * the nightly summary (docs/administrator.md "Source states"; the view source_status
  * says the same but running, which it does not know).  In the order the
  * summary counts them. */
 enum source_state {

@@ -17,7 +17,7 @@
  * The national unit list (10,048 lines) is read only when something needs
  * it: seeding, APP_COMMUNES, or a later config_units / config_communes.
  * An error is returned with d set; the program logs d->msg and ends with
- * dti_exit_code(rc, its kind) (lib/err.h, README "Exit codes"). */
+ * dti_exit_code(rc, its kind) (lib/err.h, docs/administrator.md "Exit codes"). */
 #ifndef DTI_APP_H
 #define DTI_APP_H
 

@@ -1,5 +1,5 @@
 /* config.h — the deployment's configuration file (JSON).  Paths in the file
- * are relative to the file's own folder.  See README "Configuration". */
+ * are relative to the file's own folder.  See docs/administrator.md "Configuration reference". */
 #ifndef DTI_CONFIG_H
 #define DTI_CONFIG_H
 

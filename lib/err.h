@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 /* Exit codes of every program (dti, the collectors, dti-web): the one table
- * of README "Exit codes".  A program's main returns one of these. */
+ * of docs/administrator.md "Exit codes".  A program's main returns one of these. */
 typedef enum {
 	EXIT_OK = 0,
 	EXIT_REFUSED = 1, /* dti: input refused (bad file, unknown commune, nothing to score) */

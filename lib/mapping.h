@@ -1,5 +1,5 @@
 /* mapping.h — turning a fetched document into observations, as a source
- * block of the configuration describes it (README "Collectors"):
+ * block of the configuration describes it (docs/administrator.md "Source blocks"):
  *
  *   "format":   "json" (default), "csv" (rows by header name) or "sheet"
  *               (a district sheet of framework variables, long or wide);

@@ -1,6 +1,6 @@
 /* schema.sql.h — the staging database's migrations, in order.  Migration N
  * brings a database from PRAGMA user_version N-1 to N.  Never edit a
- * migration that has shipped; add the next one.  README "Schema" documents
+ * migration that has shipped; add the next one.  docs/analyst.md "The staging database" documents
  * every table and view for analysts. */
 #ifndef DTI_SCHEMA_SQL_H
 #define DTI_SCHEMA_SQL_H

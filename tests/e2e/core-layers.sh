@@ -1,5 +1,5 @@
 #!/bin/sh
-# The shape the design promises (README "Design"), checked on the source:
+# The shape the design promises (docs/developer.md "Design"), checked on the source:
 # SQL only in the store files; lib/ includes nothing of scorer/ or dti/, and
 # scorer/ nothing of dti/; no function over 100 lines outside the tests.
 set -eu

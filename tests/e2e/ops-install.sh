@@ -20,6 +20,14 @@ for f in usr/bin/dti usr/bin/dti-nightly etc/dti/dti.json etc/dti/communes-van-l
 	usr/share/doc/dti/examples/dti.crontab; do
 	[ -f "$root/$f" ] || fail "make install did not install /$f"
 done
+# The documentation: the README and every page of docs/, where its links lead.
+[ -f "$root/usr/share/doc/dti/README.md" ] || fail "make install did not install the README"
+for page in "$DTI_ROOT"/docs/*.md; do
+	cmp -s "$page" "$root/usr/share/doc/dti/docs/${page##*/}" ||
+		fail "make install did not install docs/${page##*/}"
+done
+grep -q '^Documentation=file:///usr/share/doc/dti/docs/administrator.md' \
+	"$root/usr/lib/systemd/system/dti-nightly.service" || fail "the unit's Documentation= is not the administrator's page"
 # The man pages (one page for the collectors, linked under each name) and
 # the bash completion, linked under each program it completes.
 for f in usr/share/man/man1/dti.1 usr/share/man/man1/dti-collect.1 usr/share/man/man5/dti.json.5 \

@@ -1,7 +1,7 @@
 /* The start-up every program shares (lib/app.c) and what it stands on: the
  * one exit table (every error has a code for every kind of program, as the
- * README's table says), year_parse, the duplicate check of a commune list
- * (linear: 30,000 codes in well under a second), and a configuration
+ * table of docs/administrator.md says), year_parse, the duplicate check of a
+ * commune list (linear: 30,000 codes in well under a second), and a configuration
  * refused at load for a typo in any source block, without the national
  * unit list being read. */
 #include <setjmp.h>
@@ -47,7 +47,8 @@ static void test_exit_table(void **state)
 	assert_int_equal(dti_exit_code(DTI_E_COUNT, PROGRAM_DTI), EXIT_DB);
 }
 
-/* The README's error table: one row per group of errors, "| `A`, `B` | 4 | 3 |".
+/* The error table of docs/administrator.md "Exit codes": one row per group of
+ * errors, "| `A`, `B` | 4 | 3 |".
  * Every error but OK is in exactly one row, with the codes of the table. */
 static void test_exit_table_documented(void **state)
 {
@@ -57,7 +58,7 @@ static void test_exit_table_documented(void **state)
 	dti_diag d;
 
 	(void)state;
-	assert_int_equal(read_file("README.md", 1 << 22, &text, &len, &d), DTI_EOK);
+	assert_int_equal(read_file("docs/administrator.md", 1 << 22, &text, &len, &d), DTI_EOK);
 	p = strstr(text, "| error | `dti` | `dti-collect-*` (at start-up) |");
 	assert_non_null(p);
 	p = strchr(p, '\n') + 1;
@@ -83,8 +84,8 @@ static void test_exit_table_documented(void **state)
 	}
 	for (int e = 1; e < DTI_E_COUNT; e++) {
 		if (seen[e] != 1)
-			fail_msg("error %s is in %d rows of the README's table", error_names[e],
-				 seen[e]);
+			fail_msg("error %s is in %d rows of docs/administrator.md's table",
+				 error_names[e], seen[e]);
 	}
 	free(text);
 }
