@@ -318,8 +318,9 @@ static CURL *make_handle(xfer *x)
 		curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, j->body ? j->body : "");
 	curl_slist_free_all(x->hdrs);
 	x->hdrs = NULL;
-	for (size_t i = 0; headers_allowed(x) && i < o->n_headers; i++)
-		append_header(x, o->headers[i]);
+	if (headers_allowed(x))
+		for (size_t i = 0; i < o->n_headers; i++)
+			append_header(x, o->headers[i]);
 	if (o->if_none_match && *o->if_none_match) {
 		char *l = xasprintf("If-None-Match: %s", o->if_none_match);
 		append_header(x, l);
