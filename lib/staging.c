@@ -86,13 +86,6 @@ dti_err staging_query_int64(staging *st, const char *sql, int64_t param, int64_t
 	return rc;
 }
 
-char *staging_column_strdup(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
 void staging_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v)

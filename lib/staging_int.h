@@ -35,8 +35,6 @@ dti_err staging_prepare(staging *st, const char *sql, sqlite3_stmt **out, dti_di
  * without one) and gives the first column of its first row as an integer
  * (0 when there is no row or it is NULL). */
 dti_err staging_query_int64(staging *st, const char *sql, int64_t param, int64_t *out, dti_diag *d);
-/* A copy of a text column, or NULL for SQL NULL; caller frees. */
-char *staging_column_strdup(sqlite3_stmt *s, int i);
 /* Binds text or NULL. */
 void staging_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Binds a real, or NULL when v is NaN. */
