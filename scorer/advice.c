@@ -77,12 +77,6 @@ static double eval_points(const framework *fw, const fw_indicator *ind, rule_loo
 	return rule_normalise(ind->norm, r.ratio, mn, mx) * ind->max;
 }
 
-double advice_points(const framework *fw, const fw_indicator *ind, rule_lookup lookup, void *ctx,
-		     const advice_set *set)
-{
-	return eval_points(fw, ind, lookup, ctx, set);
-}
-
 double advice_rescore(const framework *fw, const fw_indicator *ind, rule_lookup lookup, void *ctx,
 		      const advice_set *set, const advice_step *step)
 {

@@ -85,10 +85,6 @@ void advice_compute(const framework *fw, const fw_indicator *ind, rule_lookup lo
 double advice_rescore(const framework *fw, const fw_indicator *ind, rule_lookup lookup, void *ctx,
 		      const advice_set *set, const advice_step *step);
 
-/* The points of the indicator now (cross_commune normalised over the set). */
-double advice_points(const framework *fw, const fw_indicator *ind, rule_lookup lookup, void *ctx,
-		     const advice_set *set);
-
 /* Whether kind k has its own advice (every kind must: test_advice). */
 bool advice_covers(rule_kind k);
 

@@ -1131,11 +1131,3 @@ dti_err report_write_summary(const report_input *in, const char *dir, FILE *path
 	sb_free(&sb);
 	return rc;
 }
-
-dti_err report_write(const report_input *in, const char *dir, FILE *paths, dti_diag *d)
-{
-	/* Commune pages first: index.html, written last, is the report's path. */
-	dti_err rc = report_write_communes(in, dir, paths, d);
-
-	return rc ? rc : report_write_summary(in, dir, paths, d);
-}

@@ -49,14 +49,11 @@ typedef struct report_input {
 	} official;
 } report_input;
 
-/* Writes index.html, commune-CODE.html for each commune, data-quality.html
- * and (with prev) year-over-year.html into dir (created), from `in` alone:
- * the report reads nothing itself.  Prints each path written to paths
- * (may be NULL). */
-dti_err report_write(const report_input *in, const char *dir, FILE *paths, dti_diag *d);
-/* report_write in its two steps: the commune pages (creating dir), then
- * data-quality.html, year-over-year.html and index.html; in->sources is
- * read only by the second. */
+/* The report, from `in` alone (it reads nothing itself), into dir in two
+ * steps: commune-CODE.html for each commune (creating dir), then
+ * data-quality.html, (with prev) year-over-year.html and index.html, last,
+ * as the report's path; in->sources is read only by the second.  Each
+ * prints the paths it writes to paths (may be NULL). */
 dti_err report_write_communes(const report_input *in, const char *dir, FILE *paths, dti_diag *d);
 dti_err report_write_summary(const report_input *in, const char *dir, FILE *paths, dti_diag *d);
 
