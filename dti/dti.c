@@ -243,6 +243,8 @@ int main(int argc, char **argv)
 	if (!c)
 		return EXIT_USAGE;
 	snprintf(prog, sizeof prog, "dti %s", c->name);
+	/* log_init keeps the pointer: once subcommand_of adds the subcommand
+	 * to prog, messages name it ("dti communes load: ..."). */
 	log_init(prog);
 	code = subcommand_of(c, n, args, &sub, prog);
 	if (code >= 0)
@@ -255,7 +257,6 @@ int main(int argc, char **argv)
 		printf("dti %s\n", DTI_VERSION);
 		return EXIT_OK;
 	}
-	log_init(prog); /* messages name the command: "dti communes load: ..." */
 	rc = app_start(&a, needs_of(c, sub), &d);
 	code = rc ? fail(rc, &d) : EXIT_OK;
 	if (code == EXIT_OK)

@@ -51,20 +51,40 @@ static long column_of(csv_reader *r, const char *name)
 	return -1;
 }
 
-/* The header's columns into idx; DTI_EPARSE naming the first missing. */
-static dti_err read_header(csv_reader *r, const char *path, const char *const *names, int n,
-			   long *idx, dti_diag *d)
+/* Opens path and reads its header's columns into idx: DTI_EIO when it
+ * cannot be opened, DTI_EPARSE naming the first missing column.  *f and
+ * *r are set whatever the return; table_close closes them. */
+static dti_err table_open(const char *path, const char *const *names, int n, long *idx, FILE **f,
+			  csv_reader **r, dti_diag *d)
 {
-	int got = csv_next(r, d);
+	int got;
 
+	*r = NULL;
+	*f = fopen(path, "rb");
+	if (!*f)
+		return diag_set(d, DTI_EIO, "cannot open '%s': %s", path, strerror(errno));
+	*r = csv_open(*f, path, ',');
+	got = csv_next(*r, d);
 	if (got <= 0)
 		return got < 0 ? DTI_EPARSE : diag_set(d, DTI_EPARSE, "%s: empty file", path);
 	for (int i = 0; i < n; i++) {
-		idx[i] = column_of(r, names[i]);
+		idx[i] = column_of(*r, names[i]);
 		if (idx[i] < 0)
 			return diag_set(d, DTI_EPARSE, "%s: no column '%s'", path, names[i]);
 	}
 	return DTI_EOK;
+}
+
+/* Closes what table_open opened; rc, or DTI_EPARSE when the rows ended in
+ * a read error (got < 0). */
+static dti_err table_close(FILE *f, csv_reader *r, int got, dti_err rc)
+{
+	if (!rc && got < 0)
+		rc = DTI_EPARSE;
+	csv_close(r);
+	if (f)
+		fclose(f);
+	return rc;
 }
 
 /* A field as one line of checked text (the table's change words may run
@@ -104,16 +124,12 @@ static char **row_field(crosswalk_row *w, int col)
 
 static dti_err load_table(const char *path, crosswalk *x, dti_diag *d)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f;
 	csv_reader *r;
 	long idx[X_COLS];
-	dti_err rc;
 	int got = 0;
+	dti_err rc = table_open(path, table_cols, X_COLS, idx, &f, &r, d);
 
-	if (!f)
-		return diag_set(d, DTI_EIO, "cannot open '%s': %s", path, strerror(errno));
-	r = csv_open(f, path, ',');
-	rc = read_header(r, path, table_cols, X_COLS, idx, d);
 	while (!rc && (got = csv_next(r, d)) > 0) {
 		crosswalk_row *w = add_row(x);
 		char why[TEXT_WHY];
@@ -125,11 +141,7 @@ static dti_err load_table(const char *path, crosswalk *x, dti_diag *d)
 					      w->line, table_cols[i], why);
 		}
 	}
-	if (!rc && got < 0)
-		rc = DTI_EPARSE;
-	csv_close(r);
-	fclose(f);
-	return rc;
+	return table_close(f, r, got, rc);
 }
 
 void crosswalk_free(crosswalk *x)
@@ -356,16 +368,12 @@ static void apply_one(crosswalk *x, char *const *c, const char *origin, const un
 static dti_err apply_corrections(crosswalk *x, const char *path, const units *old, const units *new,
 				 crosswalk_report *rep, dti_diag *d)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f;
 	csv_reader *r;
 	long idx[C_COLS];
-	dti_err rc;
 	int got = 0;
+	dti_err rc = table_open(path, correction_cols, C_COLS, idx, &f, &r, d);
 
-	if (!f)
-		return diag_set(d, DTI_EIO, "cannot open '%s': %s", path, strerror(errno));
-	r = csv_open(f, path, ',');
-	rc = read_header(r, path, correction_cols, C_COLS, idx, d);
 	while (!rc && (got = csv_next(r, d)) > 0) {
 		char *c[C_COLS] = {NULL};
 		char why[TEXT_WHY], origin[512], code[16];
@@ -388,11 +396,7 @@ static dti_err apply_corrections(crosswalk *x, const char *path, const units *ol
 		for (int i = 0; i < C_COLS; i++)
 			free(c[i]);
 	}
-	if (!rc && got < 0)
-		rc = DTI_EPARSE;
-	csv_close(r);
-	fclose(f);
-	return rc;
+	return table_close(f, r, got, rc);
 }
 
 /* The errors of the first check that the check after the corrections no

@@ -124,6 +124,8 @@ def help_texts(pages):
                 continue
             prefix = m.group(1) + " "
             below = [(k[len(prefix):], texts[k][0]) for k in order if k.startswith(prefix)]
+            if not below:
+                sys.exit(f"gen-man: help text '{key}': '{line}' has no help texts below it")
             width = max(len(w) for w, _ in below) + 2
             for words, s in below:
                 lines.append(f"  {words.ljust(width)}{s}".rstrip())
