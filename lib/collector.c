@@ -176,6 +176,21 @@ static bool url_scheme_known(const char *raw)
 	       strncmp(raw, "file:", 5) == 0;
 }
 
+/* Whether an http(s) URL names a user or password before its host
+ * (https://user:secret@host/): a credential in the URL would be printed in
+ * every message naming the URL, and sent wherever the URL goes. */
+static bool url_has_userinfo(const char *raw)
+{
+	const char *host = strstr(raw, "://");
+	size_t n;
+
+	if (!host || strncmp(raw, "file:", 5) == 0)
+		return false;
+	host += 3;
+	n = strcspn(host, "/?#");
+	return memchr(host, '@', n) != NULL;
+}
+
 /* A file: URL with its path resolved against the configuration's folder
  * (and its spaces and percent signs escaped); other URLs as they are. */
 static char *resolve_url(const char *config_dir, const char *raw)
@@ -324,6 +339,12 @@ static dti_err source_options(const config *cfg, json_t *block, collector_source
 		return diag_set(d, DTI_ECONFIG,
 				"source '%s': url '%s' is not http://, https:// or file:", s->name,
 				json_string_value(url));
+	if (url && url_has_userinfo(json_string_value(url)))
+		return diag_set(d, DTI_ECONFIG,
+				"source '%s': the url carries a user name or password; give the "
+				"credential with \"auth\" (a variable or a file), which keeps it "
+				"out of every message",
+				s->name);
 	if (!checking) {
 		json_t *v = json_object_get(block, "max_age_hours");
 		if (!json_is_number(v) || json_number_value(v) <= 0)

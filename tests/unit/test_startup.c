@@ -203,6 +203,9 @@ static void test_source_typo_refused_at_load(void **state)
 		 "source 't': header 'X-A' must be a one-line text"},
 		{"[{\"name\": \"t\", \"kind\": \"telecom\", \"auth\": \"token\"}]",
 		 "source 't': \"auth\" must be an object"},
+		{"[{\"name\": \"t\", \"kind\": \"telecom\", \"url\": \"https://u:s3cret@x/f?a=b@c\"}]",
+		 "source 't': the url carries a user name or password; give the credential with "
+		 "\"auth\" (a variable or a file), which keeps it out of every message"},
 	};
 	char dir[64], path[128];
 	dti_diag d;
