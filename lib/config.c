@@ -222,16 +222,85 @@ dti_err config_check_communes(config *c, commune_list *l, const char *where, dti
 	return p->count > before ? DTI_EINVALID : DTI_EOK;
 }
 
+/* The area assessed: "area" (or its older name "district"), an object
+ * with "province_code" and, for a list with districts only, "district_code".
+ * NULL with *key NULL when neither is given.  The shape is checked here;
+ * whether districts exist needs the edition (area_check_edition). */
+static dti_err area_block(const config *c, json_t **out, const char **key, dti_diag *d)
+{
+	json_t *area = json_object_get(c->root, "area");
+	json_t *district = json_object_get(c->root, "district");
+	json_t *v;
+	const char *k;
+
+	*out = NULL;
+	*key = NULL;
+	if (area && district)
+		return diag_set(d, DTI_ECONFIG,
+				"%s: give \"area\" or its older name \"district\", not both",
+				c->path);
+	*out = area ? area : district;
+	*key = area ? "area" : district ? "district" : NULL;
+	if (!*out)
+		return DTI_EOK;
+	if (!json_is_object(*out))
+		return diag_set(d, DTI_ECONFIG,
+				"%s: \"%s\" must be an object such as {\"province_code\": \"33\"}",
+				c->path, *key);
+	json_object_foreach(*out, k, v)
+	{
+		if (strcmp(k, "province_code") != 0 && strcmp(k, "district_code") != 0)
+			return diag_set(d, DTI_ECONFIG,
+					"%s: \"%s\": unknown key \"%s\" (\"province_code\" and, "
+					"for the unit list 2025-03-01, \"district_code\")",
+					c->path, *key, k);
+		if (!json_is_string(v) || !*json_string_value(v))
+			return diag_set(d, DTI_ECONFIG,
+					"%s: \"%s\".%s must be a code such as \"%s\"", c->path,
+					*key, k, strcmp(k, "province_code") == 0 ? "33" : "325");
+	}
+	if (!json_object_get(*out, "province_code"))
+		return diag_set(d, DTI_ECONFIG, "%s: \"%s\" needs \"province_code\"", c->path,
+				*key);
+	return DTI_EOK;
+}
+
+/* Since 1 July 2025 the province assesses its communes: a list without
+ * districts refuses a district_code, naming the edition. */
+static dti_err area_check_edition(const config *c, dti_diag *d)
+{
+	json_t *area;
+	const char *key, *dist;
+	dti_err rc = area_block(c, &area, &key, d);
+
+	if (rc || !area || !c->edition || c->edition->districts)
+		return rc;
+	dist = json_string_value(json_object_get(area, "district_code"));
+	if (!dist)
+		return DTI_EOK;
+	return diag_set(d, DTI_ECONFIG,
+			"%s: \"%s\".district_code %s: districts no longer exist in the unit list "
+			"%s (in force from %s); the province assesses its communes: "
+			"\"area\": {\"province_code\": \"%s\"}",
+			c->path, key, dist, c->edition->id, c->edition->valid_from,
+			json_string_value(json_object_get(area, "province_code")));
+}
+
 static dti_err load_communes(config *c, dti_diag *d)
 {
 	json_t *list = json_object_get(c->root, "communes");
-	json_t *district = json_object_get(c->root, "district");
+	json_t *area = NULL;
+	const char *area_key = NULL;
 	char *csv = config_path(c, c->root, "communes_csv");
 	const units *u = NULL;
 	dti_problems p = {0};
 	dti_err rc;
 
 	rc = config_units(c, &u, d);
+	if (!rc)
+		rc = area_check_edition(c, d);
+	if (!rc)
+		rc = area_block(c, &area, &area_key, d);
 	if (rc)
 		goto out;
 	if (json_is_array(list)) {
@@ -252,20 +321,16 @@ static dti_err load_communes(config *c, dti_diag *d)
 		rc = commune_list_read_csv(csv, &c->communes, &p, d);
 		if (rc && !p.count)
 			goto out;
-	} else if (json_is_object(district)) {
-		const char *prov = json_string_value(json_object_get(district, "province_code"));
-		const char *dist = json_string_value(json_object_get(district, "district_code"));
-		if (!prov) {
-			rc = diag_set(
-				d, DTI_ECONFIG,
-				"%s: no \"communes\", \"communes_csv\" or district.province_code",
-				c->path);
-			goto out;
-		}
+	} else if (area) {
+		const char *prov = json_string_value(json_object_get(area, "province_code"));
+		const char *dist = json_string_value(json_object_get(area, "district_code"));
 		commune_list_from_units(&c->communes, u, prov, dist);
 		if (!c->communes.count)
-			problems_add(&p, "%s: no unit of province %s%s%s in the national list",
-				     c->path, prov, dist ? " district " : "", dist ? dist : "");
+			problems_add(
+				&p,
+				"%s: \"%s\": no unit of province %s%s%s in the national list %s",
+				c->path, area_key, prov, dist ? " district " : "", dist ? dist : "",
+				c->edition->id);
 	}
 	config_check_communes(c, &c->communes, csv ? csv : c->path, &p);
 	if (p.count) {
@@ -331,6 +396,9 @@ dti_err config_load(const char *path, config **out, dti_diag *d)
 		goto out;
 	}
 	rc = resolve_unit_list(c, d);
+	if (!rc)
+		rc = area_check_edition(
+			c, d); /* the shape always, districts when the edition is known */
 out:
 	if (rc) {
 		config_free(c);

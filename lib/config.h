@@ -60,7 +60,10 @@ char *config_data_file(const config *c, const char *name);
 dti_err config_units(config *c, const units **out, dti_diag *d);
 
 /* The communes the configuration assesses ("communes", "communes_csv" or
- * "district"), checked against the national list (config_units; every bad
+ * the area: "area", or its older name "district", {"province_code": "33"}
+ * for a whole province, with "district_code" for a district of the list
+ * 2025-03-01 only — a list without districts refuses one, naming the
+ * edition; config_load checks the area's shape), checked against the national list (config_units; every bad
  * code or name is listed in d, one per line, DTI_ECONFIG), resolved on the
  * first call into c->communes.  The result is borrowed (it is
  * &c->communes), valid until config_free. */
