@@ -194,8 +194,8 @@ static int import_sheet(app *a, const import_opts *io, commune_index *ix, FILE *
 /* One file of `dti import`: EXIT_OK, EXIT_REFUSED or EXIT_DB, logged. */
 static int import_file(app *a, const import_opts *io, commune_index *ix, const char *file)
 {
-	batch_target t = {io->source, "sheet", "dti import", a->year, file,
-			  NULL,       0,       false,        NULL,    NULL};
+	batch_target t = {io->source, "sheet", "dti import", a->year, file, NULL,
+			  0,          false,   NULL,         NULL,    NULL};
 	char *bytes = NULL;
 	size_t len = 0;
 	bool unchanged = false;
@@ -439,9 +439,9 @@ int cmd_runs(app *a, int argc, char **argv)
 		store_run_rows_free(&runs);
 		return fail(rc, &d);
 	}
-	t = table_open(stdout, 12);
+	t = table_open(stdout, 13);
 	table_rowv(t, "id", "source", "program", "status", "started", "finished", "read", "stored",
-		   "skipped", "rejected", "input", "error");
+		   "skipped", "rejected", "input", "error", "old_codes");
 	for (size_t i = 0; i < runs.n; i++) {
 		const store_run_row *r = &runs.items[i];
 		char id[24], read[24], stored[24], skipped[24], rejected[24];
@@ -451,7 +451,7 @@ int cmd_runs(app *a, int argc, char **argv)
 		format_whole(skipped, r->skipped);
 		format_whole(rejected, r->rejected);
 		table_rowv(t, id, r->source, r->program, r->status, r->started_at, r->finished_at,
-			   read, stored, skipped, rejected, r->input, r->error);
+			   read, stored, skipped, rejected, r->input, r->error, r->old_codes);
 	}
 	table_close(t);
 	store_run_rows_free(&runs);

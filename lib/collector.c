@@ -13,7 +13,9 @@
 #include "app.h"
 #include "help.h"
 #include "log.h"
+#include "editions.h"
 #include "mapping.h"
+#include "oldcodes.h"
 #include "text.h"
 #include "util.h"
 
@@ -344,6 +346,12 @@ static dti_err source_options(const config *cfg, json_t *block, collector_source
 				"source '%s': the url carries a user name or password; give the "
 				"credential with \"auth\" (a variable or a file), which keeps it "
 				"out of every message",
+				s->name);
+	if (json_object_get(block, "unit_list") &&
+	    !edition_find(json_string_value(json_object_get(block, "unit_list"))))
+		return diag_set(d, DTI_ECONFIG,
+				"source '%s': \"unit_list\" must be an edition of the unit list "
+				"(\"2025-03-01\" or \"2026-04-30\")",
 				s->name);
 	if (!checking) {
 		json_t *v = json_object_get(block, "max_age_hours");
@@ -935,12 +943,53 @@ static char *run_warning(const collector_env *env, const batch *b)
 			 b->counts.read, env->active ? env->active->count : 0, env->year);
 }
 
+/* Collects s into b through an index of the communes assessed; a source
+ * keyed to the older list (lib/oldcodes.h) through an index of their old
+ * units, by code alone, into a batch keyed by old codes, which is then
+ * folded into b (res->note: how). */
+static void collect_source(const collector_def *def, const collector_env *env,
+			   const collector_source *s, batch *b, collector_result *res)
+{
+	collector_env old_env = *env;
+	const collector_env *use = env;
+	oldcodes_summary sum = {0};
+	dti_problems p = {0};
+	commune_index ix;
+	batch ob;
+
+	batch_init(&ob);
+	if (s->old_codes) {
+		old_env.active = oldcodes_units(env->oldcodes);
+		old_env.units = oldcodes_old_list(env->oldcodes);
+		use = &old_env;
+	}
+	commune_index_build(&ix, use->active);
+	if (!s->old_codes)
+		mapping_add_aliases(&ix, s->block);
+	if (def->collect)
+		def->collect(use, s, &ix, s->old_codes ? &ob : b, res);
+	else
+		collector_collect_generic(use, s, &ix, s->old_codes ? &ob : b, res);
+	if (s->old_codes && !res->error && !res->not_modified) {
+		oldcodes_fold(env->oldcodes, &ob, json_object_get(s->block, "combine"), b, &p,
+			      &sum);
+		if (p.count)
+			res->error = problems_join(&p, 20);
+		free(res->note);
+		res->note = sum.text;
+	} else if (s->old_codes) {
+		b->counts = ob.counts;
+	}
+	problems_free(&p);
+	commune_index_free(&ix);
+	batch_free(&ob);
+}
+
 /* Runs one source, stores its outcome and prints its summary line.
  * Returns EXIT_OK, EXIT_SOURCE_FAILED or EXIT_DB. */
 static int run_source(const collector_def *def, const collector_env *env, collector_source *s)
 {
 	batch b;
-	commune_index ix;
 	collector_result res;
 	batch_target t;
 	int64_t run = 0;
@@ -954,8 +1003,6 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 	batch_init(&b);
 	memset(&res, 0, sizeof res);
 	sb_init(&res.payload, 0);
-	commune_index_build(&ix, env->active);
-	mapping_add_aliases(&ix, s->block);
 	if (source_basis(env, s, &d)) {
 		log_error("%s", d.msg);
 		code = EXIT_DB;
@@ -963,10 +1010,8 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 	}
 	if (s->auth_error)
 		res.error = xasprintf("%s: %s", s->url, s->auth_error);
-	else if (def->collect)
-		def->collect(env, s, &ix, &b, &res);
 	else
-		collector_collect_generic(env, s, &ix, &b, &res);
+		collect_source(def, env, s, &b, &res);
 
 	memset(&t, 0, sizeof t);
 	t.source = s->name;
@@ -982,9 +1027,12 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 	t.forced = env->force;
 	warning = res.error ? NULL : run_warning(env, &b);
 	t.warning = warning;
+	t.old_codes = s->old_codes && !res.error ? res.note : NULL;
 	code = store_outcome(env, s, &b, &res, &t, &run, &status);
 	if (warning)
 		log_warn("source '%s': %s", s->name, warning);
+	if (t.old_codes && strstr(t.old_codes, "not stored"))
+		log_warn("source '%s': %s", s->name, t.old_codes);
 	printf("%s: %s run=%lld read=%ld values=%zu stored=%ld skipped=%ld rejected=%ld "
 	       "time=%.2fs%s%s%s%s%s%s\n",
 	       s->name, status, (long long)run, b.counts.read, b.count, b.counts.stored,
@@ -995,7 +1043,6 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 	fflush(stdout);
 out:
 	free(warning);
-	commune_index_free(&ix);
 	batch_free(&b);
 	sb_free(&res.payload);
 	free(res.error);
@@ -1131,6 +1178,7 @@ typedef struct collector_run {
 	json_t **blocks;        /* the blocks to run */
 	collector_source *srcs; /* resolved blocks[0 .. resolved) */
 	size_t n, resolved;
+	oldcodes *oc; /* when a source is keyed to the older list */
 } collector_run;
 
 /* Whether a source's URL or request body names {district}: it then needs
@@ -1174,6 +1222,50 @@ static dti_err resolve_sources(const collector_def *def, const char *only, colle
 	return DTI_EOK;
 }
 
+/* Which list each source is keyed to ("unit_list"): the deployment's, or
+ * its predecessor's (s->old_codes), whose records are then found by code
+ * alone — names are matched against the deployment's own list only.
+ * Any other list, or a block that finds communes by name, is DTI_ECONFIG. */
+static dti_err sources_keyed(const collector_def *def, collector_run *r, bool *any_old, dti_diag *d)
+{
+	const unit_edition *mine = NULL;
+	dti_err rc = DTI_EOK;
+
+	*any_old = false;
+	for (size_t i = 0; !rc && i < r->n; i++) {
+		collector_source *s = &r->srcs[i];
+		const char *id = json_string_value(json_object_get(s->block, "unit_list"));
+		json_t *commune = json_object_get(s->block, "commune");
+		if (!id)
+			continue;
+		rc = config_edition(r->a.cfg, &mine, d);
+		if (rc || strcmp(id, mine->id) == 0)
+			continue;
+		if (!mine->predecessor || strcmp(id, mine->predecessor) != 0)
+			return diag_set(
+				d, DTI_ECONFIG,
+				"source '%s': \"unit_list\" is %s, but the deployment's list "
+				"is %s: only a feed keyed to the list before it%s%s%s is "
+				"converted",
+				s->name, id, mine->id, mine->predecessor ? " (" : "",
+				mine->predecessor ? mine->predecessor : "",
+				mine->predecessor ? ")" : "");
+		if (def->collect || json_object_get(commune, "name") ||
+		    json_object_get(s->block, "aliases"))
+			return diag_set(
+				d, DTI_ECONFIG,
+				"source '%s' is keyed to the unit list %s: its records are "
+				"found by code (\"commune\": {\"code\": FIELD}, no \"name\" "
+				"nor \"aliases\"); names are matched against the deployment's "
+				"own list %s only",
+				s->name, id, mine->id);
+		rc = oldcodes_check_combine(s->block, r->env.fw, d);
+		s->old_codes = true;
+		*any_old = true;
+	}
+	return rc;
+}
+
 /* The national unit list, when a generic source templates on {district}. */
 static dti_err load_units_if_needed(const collector_def *def, collector_run *r, dti_diag *d)
 {
@@ -1196,6 +1288,7 @@ static dti_err load_units_if_needed(const collector_def *def, collector_run *r, 
 static dti_err run_start(const collector_def *def, const collector_opts *o, collector_run *r,
 			 dti_diag *d)
 {
+	bool any_old = false;
 	dti_err rc;
 
 	r->a.config_path = o->config_path;
@@ -1218,6 +1311,8 @@ static dti_err run_start(const collector_def *def, const collector_opts *o, coll
 	}
 	rc = resolve_sources(def, o->only, r, d);
 	if (!rc)
+		rc = sources_keyed(def, r, &any_old, d);
+	if (!rc)
 		rc = load_units_if_needed(def, r, d);
 	if (!rc)
 		rc = app_open_database(&r->a, false, d);
@@ -1227,7 +1322,11 @@ static dti_err run_start(const collector_def *def, const collector_opts *o, coll
 	if (staging_active_communes(r->env.st, &r->active, d))
 		return DTI_EDB;
 	r->env.active = &r->active;
-	return DTI_EOK;
+	if (any_old) {
+		rc = oldcodes_open(r->a.cfg, &r->active, &r->oc, d);
+		r->env.oldcodes = r->oc;
+	}
+	return rc;
 }
 
 /* Every source, one after the other; a failed one does not stop the
@@ -1254,6 +1353,7 @@ static void run_stop(collector_run *r)
 		source_clear(&r->srcs[i]);
 	free(r->srcs);
 	free(r->blocks);
+	oldcodes_free(r->oc);
 	commune_list_free(&r->active);
 	free(r->env.config_dir);
 	app_stop(&r->a);

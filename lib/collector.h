@@ -48,6 +48,7 @@ typedef struct collector_source {
 	 * stored run's: the remembered validators no longer apply). */
 	char basis[65], last_sha[65], last_basis[65];
 	bool refetch;
+	bool old_codes; /* keyed to the list before the deployment's (lib/oldcodes.h) */
 } collector_source;
 
 /* The context a run has. */
@@ -58,6 +59,7 @@ typedef struct collector_env {
 	staging *st;
 	const units *units; /* national list, loaded only when a {district} template needs it */
 	const commune_list *active;
+	const struct oldcodes *oldcodes; /* when a source is keyed to the older list */
 	int year;
 	bool dry_run;
 	bool force;       /* --force: store even what is unchanged */

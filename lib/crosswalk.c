@@ -204,16 +204,6 @@ void crosswalk_report_free(crosswalk_report *rep)
 	memset(rep, 0, sizeof *rep);
 }
 
-static bool same_name(const char *a, const char *b)
-{
-	char *ka = text_name_key(a), *kb = text_name_key(b);
-	bool same = ka && kb && strcmp(ka, kb) == 0;
-
-	free(ka);
-	free(kb);
-	return same;
-}
-
 /* One side of a row (old or new) against its list.  scope_province and
  * scope_district bound the search for the unit the row names (the
  * district for the old list, the province for the new). */
@@ -234,7 +224,7 @@ static void check_side(const side *s, long line, crosswalk_report *rep)
 	snprintf(key, sizeof key, "L%ld:%s", line, s->what);
 	if (a && strcmp(a->name, s->name) == 0)
 		return;
-	if (a && same_name(a->name, s->name)) {
+	if (a && text_same_name(a->name, s->name)) {
 		report_add(rep, CROSSWALK_NOTE, key,
 			   "line %ld: %s unit %s is '%s' in the unit list %s, the table writes "
 			   "'%s' (accents)",
@@ -318,10 +308,10 @@ static void apply_one(crosswalk *x, char *const *c, const char *origin, const un
 
 	for (size_t i = 0; i < x->count; i++) {
 		crosswalk_row *w = &x->rows[i];
-		if (!same_name(w->old_name, c[C_OLD_NAME]))
+		if (!text_same_name(w->old_name, c[C_OLD_NAME]))
 			continue;
 		if (strcmp(w->new_code, c[C_NEW_CODE]) != 0 &&
-		    !same_name(w->new_name, c[C_NEW_NAME]))
+		    !text_same_name(w->new_name, c[C_NEW_NAME]))
 			continue;
 		report_add(
 			rep, CROSSWALK_APPLIED, origin,

@@ -463,6 +463,16 @@ static const char *const migration_unit_list[] = {
 	NULL,
 };
 
+/* Migration 11 (feeds keyed to old codes): run.old_codes says how a run
+ * of a source keyed to the unit list before the deployment's converted its
+ * codes (lib/oldcodes.h): how many old units were mapped into how many
+ * communes, and which communes got no value and why.  NULL for the runs of
+ * every other source. */
+static const char *const migration_old_codes[] = {
+	"ALTER TABLE run ADD COLUMN old_codes TEXT;\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 /* One migration a line, in order. */
 /* clang-format off */
@@ -477,6 +487,7 @@ static const char *const *const staging_migrations[] = {
 	migration_run_basis,
 	migration_official,
 	migration_unit_list,
+	migration_old_codes,
 };
 /* clang-format on */
 

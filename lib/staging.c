@@ -584,6 +584,11 @@ dti_err staging_run_set_basis(staging *st, int64_t run_id, const char *basis, co
 		  : run_set(st, "UPDATE run SET warning = ?2 WHERE id = ?1", run_id, warning, d);
 }
 
+dti_err staging_run_set_old_codes(staging *st, int64_t run_id, const char *text, dti_diag *d)
+{
+	return run_set(st, "UPDATE run SET old_codes = ?2 WHERE id = ?1", run_id, text, d);
+}
+
 dti_err staging_put_payload(staging *st, const void *bytes, size_t len, char sha[65], dti_diag *d)
 {
 	sqlite3_stmt *s = NULL;

@@ -79,6 +79,9 @@ dti_err staging_run_finish(staging *st, int64_t run_id, const char *status, cons
 			   const char *error, dti_diag *d);
 dti_err staging_run_set_payload(staging *st, int64_t run_id, const char *sha256, dti_diag *d);
 dti_err staging_run_set_forced(staging *st, int64_t run_id, const char *user, dti_diag *d);
+/* Records how a run of a source keyed to the old unit list converted its
+ * codes (lib/oldcodes.h: the summary line); text may be NULL. */
+dti_err staging_run_set_old_codes(staging *st, int64_t run_id, const char *text, dti_diag *d);
 /* Records what the run's values were read with (batch_basis) and its
  * warning (why an 'ok' run gave no value); either may be NULL. */
 dti_err staging_run_set_basis(staging *st, int64_t run_id, const char *basis, const char *warning,

@@ -156,6 +156,7 @@ static dti_err take_run(void *ctx, const store_row *r, dti_diag *d)
 	x->rejected = store_int(r, 9);
 	x->input = xstrdup(store_text(r, 10));
 	x->error = xstrdup(store_text(r, 11));
+	x->old_codes = xstrdup(store_text(r, 12));
 	return DTI_EOK;
 }
 
@@ -165,7 +166,7 @@ dti_err store_runs_latest(staging *st, int64_t limit, store_run_rows *out, dti_d
 		"SELECT r.id, coalesce(s.name, ''), r.program, r.status, r.started_at, "
 		"coalesce(r.finished_at, ''), r.records_read, r.records_stored, "
 		"r.records_skipped, r.records_rejected, coalesce(r.input, ''), "
-		"coalesce(replace(r.error, char(10), ' | '), '') "
+		"coalesce(replace(r.error, char(10), ' | '), ''), coalesce(r.old_codes, '') "
 		"FROM run r LEFT JOIN source s ON s.id = r.source_id ORDER BY r.id DESC LIMIT ?1";
 
 	memset(out, 0, sizeof *out);
@@ -183,6 +184,7 @@ void store_run_rows_free(store_run_rows *l)
 		free(x->finished_at);
 		free(x->input);
 		free(x->error);
+		free(x->old_codes);
 	}
 	if (l) {
 		free(l->items);

@@ -82,8 +82,9 @@ typedef struct store_run_row {
 	char *program, *status, *started_at;
 	char *finished_at; /* "" while running */
 	int64_t read, stored, skipped, rejected;
-	char *input; /* "" when none */
-	char *error; /* on one line (newlines as " | "), "" when none */
+	char *input;     /* "" when none */
+	char *error;     /* on one line (newlines as " | "), "" when none */
+	char *old_codes; /* how old codes were converted (lib/oldcodes.h), "" for none */
 } store_run_row;
 
 typedef struct store_run_rows {

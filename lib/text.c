@@ -376,3 +376,13 @@ const char *text_nearest(const char *word, const char *const *choices, size_t n)
 	}
 	return best <= limit && 2 * best < len ? found : NULL;
 }
+
+bool text_same_name(const char *a, const char *b)
+{
+	char *ka = text_name_key(a), *kb = text_name_key(b);
+	bool same = ka && kb && strcmp(ka, kb) == 0;
+
+	free(ka);
+	free(kb);
+	return same;
+}

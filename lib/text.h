@@ -59,6 +59,10 @@ char *text_fold(const char *s);
  * and "tt. Như Quỳnh" give the same key.  malloc'd; NULL on invalid UTF-8. */
 char *text_name_key(const char *s);
 
+/* Whether two unit names have the same text_name_key (false when either is
+ * not valid UTF-8). */
+bool text_same_name(const char *a, const char *b);
+
 /* Parses a yes/no answer: yes/no, true/false, 1/0, có/không (any case,
  * any normalisation form, with or without diacritics).  Returns 1 for yes,
  * 0 for no, -1 when the word is not one of those. */
