@@ -35,6 +35,8 @@ struct oldcodes {
 	old_unit *olds;
 	size_t n_olds;
 	strmap by_old; /* old code -> index in olds */
+	strmap errors;  /* keys of the table's errors that remain ("L12:old") */
+	strmap bad_new; /* new codes whose side of a row is such an error */
 	new_unit *news;
 	commune_list area_olds; /* olds with a target assessed */
 	const char *old_id, *new_id;
@@ -75,19 +77,26 @@ void oldcodes_free(oldcodes *o)
 	free(o->olds);
 	free(o->news);
 	strmap_free(&o->by_old);
+	strmap_free(&o->errors);
+	strmap_free(&o->bad_new);
 	strmap_free(&o->active_ix);
 	commune_list_free(&o->area_olds);
 	crosswalk_env_close(&o->env);
 	free(o);
 }
 
-/* The unit of `code` in list u when its name is `name` (any accents,
- * prefix); NULL when the row does not check. */
-static const admin_unit *checked(const units *u, const char *code, const char *name)
+/* The unit of `code` in list u, unless the check of the table found an
+ * error in this side of the row that no correction removed (a spelling
+ * or accent note is no error: "Xã An Quí" and "Xã An Quý" are one unit). */
+static const admin_unit *checked(const oldcodes *o, const units *u, const crosswalk_row *w,
+				 const char *side, const char *code)
 {
-	const admin_unit *a = units_find(u, code);
+	char key[64];
 
-	return a && text_same_name(a->name, name) ? a : NULL;
+	snprintf(key, sizeof key, "L%ld:%s", w->line, side);
+	if (strmap_get(&o->errors, key, NULL))
+		return NULL;
+	return units_find(u, code);
 }
 
 static void why_not(new_unit *n, char *why)
@@ -121,8 +130,10 @@ static size_t old_of(oldcodes *o, const admin_unit *a)
  * new unit cannot be given a value from old codes. */
 static void take_row(oldcodes *o, const crosswalk_row *w)
 {
-	const admin_unit *old = *w->old_code ? checked(o->env.old, w->old_code, w->old_name) : NULL;
-	const admin_unit *new = checked(o->env.new, w->new_code, w->new_name);
+	const admin_unit *old = *w->old_code ? checked(o, o->env.old, w, "old", w->old_code) : NULL;
+	const admin_unit *new = strmap_get(&o->bad_new, w->new_code, NULL)
+					? NULL
+					: checked(o, o->env.new, w, "new", w->new_code);
 	intptr_t ni = -1;
 	size_t oi;
 	old_unit *u;
@@ -188,6 +199,8 @@ dti_err oldcodes_open(config *c, const commune_list *active, oldcodes **out, dti
 	o->active = active;
 	strmap_init(&o->active_ix);
 	strmap_init(&o->by_old);
+	strmap_init(&o->errors);
+	strmap_init(&o->bad_new);
 	rc = crosswalk_env_open(c, &o->env, d);
 	if (!rc && c->edition != units_edition(o->env.new))
 		rc = diag_set(d, DTI_ECONFIG,
@@ -203,6 +216,18 @@ dti_err oldcodes_open(config *c, const commune_list *active, oldcodes **out, dti
 	o->news = xcalloc(active->count + 1, sizeof *o->news);
 	for (size_t i = 0; i < active->count; i++)
 		strmap_put(&o->active_ix, active->items[i].code, (intptr_t)i);
+	for (size_t i = 0; i < o->env.rep.n; i++) {
+		const crosswalk_finding *f = &o->env.rep.items[i];
+		if (f->level == CROSSWALK_ERROR && !f->corrected)
+			strmap_put(&o->errors, f->key, 1);
+	}
+	for (size_t i = 0; i < crosswalk_count(o->env.x); i++) {
+		const crosswalk_row *w = crosswalk_at(o->env.x, i);
+		char key[64];
+		snprintf(key, sizeof key, "L%ld:new", w->line);
+		if (strmap_get(&o->errors, key, NULL))
+			strmap_put(&o->bad_new, w->new_code, 1);
+	}
 	for (size_t i = 0; i < crosswalk_count(o->env.x); i++)
 		take_row(o, crosswalk_at(o->env.x, i));
 	settle_area(o);
