@@ -34,7 +34,7 @@ struct oldcodes {
 	strmap active_ix; /* code -> index in active */
 	old_unit *olds;
 	size_t n_olds;
-	strmap by_old; /* old code -> index in olds */
+	strmap by_old;  /* old code -> index in olds */
 	strmap errors;  /* keys of the table's errors that remain ("L12:old") */
 	strmap bad_new; /* new codes whose side of a row is such an error */
 	new_unit *news;
@@ -291,11 +291,11 @@ typedef struct fold {
 	dti_problems *p;
 	acc *accs;
 	size_t n_accs;
-	strmap acc_ix;             /* "commune\tyear\tvariable" -> index in accs */
-	strmap refused;            /* old codes refused as split (once each) */
-	strmap mapped_olds;        /* old codes stored under a commune */
-	strmap stored, not_stored; /* communes (index) */
-	strbuf why;                /* the communes not stored and why, the first few */
+	strmap acc_ix;      /* "commune\tyear\tvariable" -> index in accs */
+	strmap refused;     /* old codes refused as split (once each) */
+	strmap mapped_olds; /* old codes stored under a commune */
+	strmap stored;      /* communes given a value (index) */
+	char **why_not;     /* by commune: why a value of it was not stored, or NULL */
 } fold;
 
 /* A split old unit: refused once, naming where it went. */
@@ -352,14 +352,8 @@ static bool summed(const fold *f, const fw_variable *v)
 
 static void not_stored(fold *f, size_t ni, const char *why)
 {
-	char key[32];
-
-	snprintf(key, sizeof key, "%zu", ni);
-	if (!strmap_put(&f->not_stored, key, 1))
-		return;
-	if (f->not_stored.count <= 5)
-		sb_appendf(&f->why, "%s%s (%s)", f->why.len ? ", " : "",
-			   f->o->active->items[ni].code, why);
+	if (!f->why_not[ni])
+		f->why_not[ni] = xstrdup(why);
 }
 
 /* The old units of a commune that gave no value for it (malloc'd). */
@@ -421,7 +415,7 @@ void oldcodes_fold(const oldcodes *o, const batch *from, json_t *combine, batch 
 		   dti_problems *p, oldcodes_summary *s)
 {
 	fold f;
-	strbuf text;
+	strbuf text, why;
 
 	memset(&f, 0, sizeof f);
 	f.o = o;
@@ -432,8 +426,7 @@ void oldcodes_fold(const oldcodes *o, const batch *from, json_t *combine, batch 
 	strmap_init(&f.refused);
 	strmap_init(&f.mapped_olds);
 	strmap_init(&f.stored);
-	strmap_init(&f.not_stored);
-	sb_init(&f.why, 0);
+	f.why_not = xcalloc(o->active->count + 1, sizeof *f.why_not);
 	to->counts = from->counts;
 	for (size_t i = 0; i < from->count; i++)
 		gather(&f, &from->items[i]);
@@ -441,23 +434,32 @@ void oldcodes_fold(const oldcodes *o, const batch *from, json_t *combine, batch 
 		settle_acc(&f, from, &f.accs[i]);
 	s->mapped = (long)f.mapped_olds.count;
 	s->communes = (long)f.stored.count;
-	s->incomplete = (long)f.not_stored.count;
+	s->incomplete = 0;
+	sb_init(&why, 0);
+	for (size_t i = 0; i < o->active->count; i++) {
+		if (!f.why_not[i])
+			continue;
+		if (++s->incomplete <= 5)
+			sb_appendf(&why, "%s%s (%s)", why.len ? ", " : "", o->active->items[i].code,
+				   f.why_not[i]);
+		free(f.why_not[i]);
+	}
 	sb_init(&text, 0);
 	sb_appendf(&text, "old codes (unit list %s): %ld old unit%s mapped into %ld commune%s",
 		   o->old_id, s->mapped, s->mapped == 1 ? "" : "s", s->communes,
 		   s->communes == 1 ? "" : "s");
 	if (s->incomplete)
 		sb_appendf(&text, "; values of %ld commune%s not stored: %s%s", s->incomplete,
-			   s->incomplete == 1 ? "" : "s", f.why.data,
+			   s->incomplete == 1 ? "" : "s", why.data,
 			   s->incomplete > 5 ? ", ..." : "");
 	s->text = sb_take(&text);
 	for (size_t i = 0; i < f.n_accs; i++)
 		sb_free(&f.accs[i].codes);
 	free(f.accs);
+	free(f.why_not);
 	strmap_free(&f.acc_ix);
 	strmap_free(&f.refused);
 	strmap_free(&f.mapped_olds);
 	strmap_free(&f.stored);
-	strmap_free(&f.not_stored);
-	sb_free(&f.why);
+	sb_free(&why);
 }
