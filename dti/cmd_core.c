@@ -194,8 +194,8 @@ static int import_sheet(app *a, const import_opts *io, commune_index *ix, FILE *
 /* One file of `dti import`: EXIT_OK, EXIT_REFUSED or EXIT_DB, logged. */
 static int import_file(app *a, const import_opts *io, commune_index *ix, const char *file)
 {
-	batch_target t = {io->source, "sheet", "dti import", a->year, file, NULL,
-			  0,          false,   NULL,         NULL,    NULL};
+	batch_target t = {io->source, "sheet", "dti import", a->year, file,
+			  NULL,       0,       false,        NULL,    NULL};
 	char *bytes = NULL;
 	size_t len = 0;
 	bool unchanged = false;

@@ -338,7 +338,7 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 	form_result r;
 	dti_problems p = {0};
 	char src[32] = "form";
-	batch_target t = {src,  "form", "dti form import", a->year, file, NULL, 0, false, NULL,
+	batch_target t = {src,  "form", "dti form import", a->year, file, NULL, 0, false,
 			  NULL, NULL};
 	const char *deadline;
 	time_t dl;

@@ -227,8 +227,6 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 		rc = staging_run_set_forced(st, run, getenv("USER"), d);
 	if (!rc && (t->basis || t->warning))
 		rc = staging_run_set_basis(st, run, t->basis, t->warning, d);
-	if (!rc && t->old_codes)
-		rc = staging_run_set_old_codes(st, run, t->old_codes, d);
 	if (!rc && bulk)
 		rc = check_refs(st, b, d);
 	if (!rc)

@@ -68,11 +68,10 @@ typedef struct batch_target {
 	const char *input;   /* file or URL read, for the run record */
 	const void *payload; /* raw bytes to keep (may be NULL) */
 	size_t payload_len;
-	bool forced;           /* stored although refused otherwise: after the round's
+	bool forced;         /* stored although refused otherwise: after the round's
 		      * deadline, or a collector's --force over an unchanged payload */
-	const char *basis;     /* batch_basis of what the payload was read with (may be NULL) */
-	const char *warning;   /* why a stored run gave no value (may be NULL) */
-	const char *old_codes; /* how old codes were converted (lib/oldcodes.h; may be NULL) */
+	const char *basis;   /* batch_basis of what the payload was read with (may be NULL) */
+	const char *warning; /* why a stored run gave no value (may be NULL) */
 } batch_target;
 
 /* The basis of a payload: what the values read from it depend on besides

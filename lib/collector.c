@@ -853,6 +853,13 @@ static const char *first_line(const char *s, char *buf, size_t n)
 	return buf;
 }
 
+/* In the run's transaction: how a source keyed to the older list
+ * converted its codes (ctx: the summary line). */
+static dti_err record_old_codes(staging *st, int64_t run_id, void *ctx, dti_diag *d)
+{
+	return staging_run_set_old_codes(st, run_id, ctx, d);
+}
+
 /* Stores what collecting produced (or its failure) as the source's run;
  * *status says which.  Returns EXIT_OK, EXIT_SOURCE_FAILED or EXIT_DB. */
 static int store_outcome(const collector_env *env, const collector_source *s, batch *b,
@@ -895,7 +902,8 @@ static int store_outcome(const collector_env *env, const collector_source *s, ba
 	} else if (env->dry_run) {
 		*status = "dry_run";
 		b->counts.stored = 0;
-	} else if (batch_store(env->st, b, t, run, &d)) {
+	} else if (batch_store_with(env->st, b, t, s->old_codes ? record_old_codes : NULL,
+				    res->note, run, &d)) {
 		log_error("%s", d.msg);
 		*status = "failed";
 		code = EXIT_DB;
@@ -1027,12 +1035,11 @@ static int run_source(const collector_def *def, const collector_env *env, collec
 	t.forced = env->force;
 	warning = res.error ? NULL : run_warning(env, &b);
 	t.warning = warning;
-	t.old_codes = s->old_codes && !res.error ? res.note : NULL;
 	code = store_outcome(env, s, &b, &res, &t, &run, &status);
 	if (warning)
 		log_warn("source '%s': %s", s->name, warning);
-	if (t.old_codes && strstr(t.old_codes, "not stored"))
-		log_warn("source '%s': %s", s->name, t.old_codes);
+	if (s->old_codes && !res.error && res.note && strstr(res.note, "not stored"))
+		log_warn("source '%s': %s", s->name, res.note);
 	printf("%s: %s run=%lld read=%ld values=%zu stored=%ld skipped=%ld rejected=%ld "
 	       "time=%.2fs%s%s%s%s%s%s\n",
 	       s->name, status, (long long)run, b.counts.read, b.count, b.counts.stored,
