@@ -324,7 +324,8 @@ static void gather(fold *f, const batch_item *it)
 		refuse_split(f, u, it);
 		return;
 	}
-	strmap_get(&f->o->active_ix, u->targets[0], &ai);
+	if (!strmap_get(&f->o->active_ix, u->targets[0], &ai))
+		return; /* whole into a unit not assessed: never in the index */
 	ni = (size_t)ai;
 	snprintf(key, sizeof key, "%zu\t%d\t%s", ni, it->year, it->variable->name);
 	if (!strmap_get(&f->acc_ix, key, &ai)) {
