@@ -238,8 +238,8 @@ static char *render(read_case *c, const char *const *prefill, const char *const 
 		 xstrdup("0912 345 678"), xstrdup("h@example.vn")},
 		{xstrdup("Trần Văn Đức"), NULL, NULL, xstrdup("0221 3987 654"), NULL},
 	};
-	form_spec spec = {"11989", "Xã Lạc Đạo", 2024,    "2024-12-31T17:00:00+07:00",
-			  prefill, links,        contacts};
+	form_spec spec = {"11989", "Xã Lạc Đạo", 2024,     "2024-12-31T17:00:00+07:00",
+			  prefill, links,        contacts, NULL};
 	strbuf sb;
 	dti_diag d;
 
@@ -297,9 +297,10 @@ static void test_round_trip(void **state)
 		text = render(&c, none, one_link);
 		assert_int_equal(read_text(&c, text), DTI_EINVALID);
 		assert_int_equal(c.p.count, 1);
-		assert_non_null(
-			strstr(c.p.items[0],
-			       "t.csv:14 (radio_dx_segment): a proof link is given but no answer"));
+		assert_non_null(strstr(
+			c.p.items[0],
+			"t.csv:14 (radio_dx_segment), cột \"Trả lời\": có đường dẫn nhưng chưa có "
+			"câu trả lời: điền cột \"Trả lời\" hoặc xoá đường dẫn"));
 		free(text);
 	}
 	case_free(&c);
@@ -334,18 +335,20 @@ static void test_problems_in_line_order(void **state)
 		print_message("  %s\n", c.p.items[i]);
 	assert_int_equal(c.p.count, 5);
 	assert_non_null(
-		strstr(c.p.items[0], "t.csv:6: 'Xã Đình Dù' is not the name of commune 11989"));
-	assert_non_null(strstr(c.p.items[1], "t.csv:7: the form is for 2023"));
+		strstr(c.p.items[0],
+		       "t.csv:6, cột \"Trả lời\": 'Xã Đình Dù' không phải tên của xã 11989"));
+	assert_non_null(strstr(c.p.items[1], "t.csv:7, cột \"Trả lời\": phiếu của năm 2023"));
 	/* 1.2: 5 chaired of 4 meetings, with a score and no link. */
 	assert_non_null(strstr(
 		c.p.items[2],
-		"t.csv:10 (dx_meetings_chaired): indicator 1.2: the numerator (5) is above"));
-	assert_non_null(strstr(c.p.items[3],
-			       "t.csv:10 (dx_meetings_chaired): indicator 1.2 needs a proof link"));
-	assert_non_null(strstr(c.p.items[4], "(bogus): unknown item"));
+		"t.csv:10 (dx_meetings_chaired), cột \"Trả lời\": chỉ số 1.2: tử số (5) lớn hơn"));
+	assert_non_null(strstr(c.p.items[3], "t.csv:10 (dx_meetings_chaired), cột \"Đường dẫn "
+					     "tài liệu kiểm chứng (http/https)\": chỉ số 1.2 cần "
+					     "đường dẫn"));
+	assert_non_null(strstr(c.p.items[4], "(bogus), cột \"Mã\": mục không có trong phiếu"));
 	/* steering_head = none scores nothing: no link needed for 1.1. */
 	for (size_t i = 0; i < c.p.stored; i++)
-		assert_null(strstr(c.p.items[i], "indicator 1.1"));
+		assert_null(strstr(c.p.items[i], "chỉ số 1.1"));
 	free(text);
 	case_free(&c);
 }
@@ -388,7 +391,8 @@ static void test_hostile_fields(void **state)
 		assert_int_equal(read_text(&c, edited), DTI_EINVALID);
 		assert_int_equal(c.p.count, 1);
 		assert_non_null(strstr(c.p.items[0],
-				       "(dx_staff): the note is 4001 bytes long; at most 4000"));
+				       "(dx_staff), cột \"Ghi chú\": ghi chú dài 4001 byte; chỉ "
+				       "giữ tối đa 4000 byte"));
 		free(edited);
 		free(big);
 	}
@@ -398,7 +402,7 @@ static void test_hostile_fields(void **state)
 		edited = xasprintf("%.*sdx_staff,q,c\xf3,,,,%s", (int)(row_start - text), text, at);
 		assert_int_equal(read_text(&c, edited), DTI_EINVALID);
 		assert_non_null(
-			strstr(c.p.items[0], "(dx_staff): column 3 (Trả lời) is not valid UTF-8"));
+			strstr(c.p.items[0], "(dx_staff), cột \"Trả lời\": không phải UTF-8"));
 		free(edited);
 	}
 	free(note);
@@ -453,19 +457,19 @@ static void test_contact_formulas_and_spoofing(void **state)
 	for (size_t i = 0; i < c.p.stored; i++)
 		print_message("  %s\n", c.p.items[i]);
 	assert_true(has_problem(
-		&c, "(contact.officer): Điện thoại liên hệ '+84 912 345 678' starts with '+', "
-		    "which a spreadsheet would run as a formula: write the number as 0… or 84…"));
+		&c, "(contact.officer), cột \"Điện thoại liên hệ\": '+84 912 345 678' bắt đầu bằng "
+		    "'+', bảng tính sẽ coi là công thức: ghi số dạng 0… hoặc 84…"));
+	assert_true(has_problem(&c, "(contact.officer), cột \"Đơn vị công tác\": bắt đầu bằng "
+				    "'-', bảng tính sẽ coi là công thức"));
 	assert_true(has_problem(
-		&c, "(contact.officer): Đơn vị công tác starts with '-', which a spreadsheet"));
-	assert_true(
-		has_problem(&c, "(contact.officer): Chức vụ starts with '+', which a spreadsheet"));
+		&c, "(contact.officer), cột \"Chức vụ\": bắt đầu bằng '+', bảng tính sẽ coi"));
+	assert_true(has_problem(&c, "(contact.approver), cột \"Họ tên\": chứa ký tự đảo chiều "
+				    "văn bản (U+202E)"));
 	assert_true(has_problem(
-		&c,
-		"(contact.approver): Họ tên contains a bidirectional control character (U+202E)"));
-	assert_true(has_problem(&c, "(dx_staff): the note contains a control character (U+0085)"));
-	assert_true(has_problem(
-		&c,
-		"(dx_plan_annual): the proof link contains a bidirectional control character (U+202B)"));
+		&c, "(dx_staff), cột \"Ghi chú\": ghi chú chứa ký tự điều khiển (U+0085)"));
+	assert_true(has_problem(&c,
+				"(dx_plan_annual), cột \"Đường dẫn tài liệu kiểm chứng "
+				"(http/https)\": đường dẫn chứa ký tự đảo chiều văn bản (U+202B)"));
 	assert_int_equal(c.p.count, 7); /* the six, and 2.3 left without a link */
 	free(text);
 	case_free(&c);
