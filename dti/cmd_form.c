@@ -334,7 +334,7 @@ static int store_answers(app *a, form_result *r, const batch_target *t, const ch
 static void log_notes(app *a, const form_result *r)
 {
 	for (size_t k = 0; k < r->notes.stored; k++)
-		log_warn(msg_text(MSG_IMPORT_NOTE, a->cfg->language), r->notes.items[k]);
+		log_info(msg_text(MSG_IMPORT_NOTE, a->cfg->language), r->notes.items[k]);
 }
 
 /* The round closed at deadline (dl): a problem of the form unless forced
