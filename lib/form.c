@@ -154,17 +154,18 @@ static const char *prefill_source(const form_spec *spec, size_t i, const char *l
 
 void form_deadline_text(const char *iso, msg_lang lang, char out[FORM_DEADLINE_TEXT])
 {
-	time_t t;
-	struct tm tm;
+	char end_of_day[32];
 
-	if (lang != LANG_VI || !form_parse_time(iso, &t)) {
+	if (lang != LANG_VI) {
 		snprintf(out, FORM_DEADLINE_TEXT, "%s", iso);
 		return;
 	}
-	t += 7 * 3600; /* Vietnam: UTC+7, no daylight saving */
-	gmtime_r(&t, &tm);
-	snprintf(out, FORM_DEADLINE_TEXT, "%02d:%02d ngày %02d/%02d/%04d (giờ Việt Nam)",
-		 tm.tm_hour, tm.tm_min, tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+	/* A date alone is the end of that day (form_parse_time). */
+	if (strlen(iso) == 10) {
+		snprintf(end_of_day, sizeof end_of_day, "%sT23:59:59+07:00", iso);
+		iso = end_of_day;
+	}
+	time_vn(iso, out);
 }
 
 dti_err form_render(const framework *fw, const form_items *items, const form_spec *spec, strbuf *sb,

@@ -76,9 +76,9 @@ typedef struct form_spec {
 } form_spec;
 
 /* The deadline as an officer reads it: in LANG_VI "17:00 ngày 31/12/2024
- * (giờ Việt Nam)" (the time in UTC+7), else iso as it is (also when it is
- * not a time form_parse_time reads). */
-#define FORM_DEADLINE_TEXT 64
+ * (giờ Việt Nam)" (time_vn; a date alone is the end of that day), else iso
+ * as it is (also when it is not a time). */
+#define FORM_DEADLINE_TEXT TIME_VN_MAX
 void form_deadline_text(const char *iso, msg_lang lang, char out[FORM_DEADLINE_TEXT]);
 
 /* Renders the form (BOM, CRLF line ends) into sb. */
