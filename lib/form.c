@@ -818,30 +818,29 @@ static void answer_row(form_reader *fr, const form_item *it, size_t idx, int yea
 	char *note = xstrdup(C_NOTE < csv_nfields(r) ? csv_field(r, C_NOTE) : "");
 	char where[256], why[TEXT_WHY], canon[ANSWER_MAX];
 	bool link_ok;
+	answer_status st;
 	strbuf said;
 
 	sb_init(&said, 0);
 	s->line = rd->line;
+	/* Said in the order of the columns: answer, link, note. */
+	st = *answer ? answer_read(it->variable, answer, fr->dec, rd->lang, canon, &said)
+		     : ANSWER_OK;
+	if (st != ANSWER_OK)
+		place(rd, st == ANSWER_REFUSED ? rd->p : rd->notes, header[C_ANSWER], said.data);
 	link = row_link(rd, r, &link_ok);
 	s->has_link = *link && link_ok;
+	if (!*answer && *link)
+		problem(rd, header[C_ANSWER], MSG_LINK_NO_ANSWER);
 	if (!text_note_ok(note, why)) {
 		problem_why(rd, header[C_NOTE], MSG_NOTE_BAD, why);
 		note[0] = '\0';
 	}
-	if (!*answer) {
-		if (*link)
-			problem(rd, header[C_ANSWER], MSG_LINK_NO_ANSWER);
+	if (!*answer)
 		res->unanswered++;
+	s->refused = *answer && st == ANSWER_REFUSED;
+	if (!*answer || st == ANSWER_REFUSED)
 		goto out;
-	}
-	switch (answer_read(it->variable, answer, fr->dec, rd->lang, canon, &said)) {
-	case ANSWER_REFUSED:
-		place(rd, rd->p, header[C_ANSWER], said.data);
-		s->refused = true;
-		goto out;
-	case ANSWER_READ_AS: place(rd, rd->notes, header[C_ANSWER], said.data); break;
-	case ANSWER_OK: break;
-	}
 	/* Answers are checked even when the commune is wrong ("?"): the
 	 * officer gets every problem at once. */
 	snprintf(where, sizeof where, "%s:%ld (%s)", rd->name, rd->line, rd->key);

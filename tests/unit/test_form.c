@@ -475,6 +475,117 @@ static void test_contact_formulas_and_spoofing(void **state)
 	case_free(&c);
 }
 
+/* An answer refused still tells that its indicator needs a link; answers
+ * read otherwise than written and links given https:// are notes; the
+ * language chosen says it all in English. */
+static void test_one_pass_notes_and_language(void **state)
+{
+	read_case c;
+	const char *pre[18] = {NULL};
+	char *text;
+	FILE *f;
+	dti_diag d;
+
+	(void)state;
+	case_init(&c);
+	text = render(&c, pre, NULL);
+	text = replaced_row(text, "portal_dx_section,", "portal_dx_section,q,Đang làm,,,,");
+	text = replaced_row(text, "steering_head,",
+			    "steering_head,q,Chủ tịch xã,,,xa.example.vn/qd-1.pdf,");
+	text = replaced_row(text, "villages_with_team,",
+			    "villages_with_team,q,1.234,,,https://e.vn/qd,");
+	assert_int_equal(read_text(&c, text), DTI_EINVALID);
+	for (size_t i = 0; i < c.p.stored; i++)
+		print_message("  %s\n", c.p.items[i]);
+	assert_int_equal(c.p.count, 2);
+	assert_non_null(strstr(c.p.items[0], "t.csv:12 (portal_dx_section), cột \"Trả lời\": "
+					     "'Đang làm' không phải câu trả lời Có/Không"));
+	assert_non_null(
+		strstr(c.p.items[1],
+		       "t.csv:12 (portal_dx_section), cột \"Đường dẫn tài liệu kiểm chứng "
+		       "(http/https)\": chỉ số 1.3: nếu câu trả lời được tính điểm thì cần"));
+	/* The notes, in line order. */
+	assert_int_equal(c.res.notes.count, 2);
+	assert_non_null(
+		strstr(c.res.notes.items[0],
+		       "t.csv:9 (steering_head), cột \"Trả lời\": 'Chủ tịch xã' được đọc là "
+		       "\"Bí thư/Chủ tịch xã/thị trấn\""));
+	assert_non_null(strstr(c.res.notes.items[1],
+			       "đường dẫn 'xa.example.vn/qd-1.pdf' chưa có https://: đã đọc là "
+			       "https://xa.example.vn/qd-1.pdf"));
+	/* Fixed, the form is read: the link stored with its scheme. */
+	text = replaced_row(text, "portal_dx_section,", "portal_dx_section,q,Chưa,,,,");
+	assert_int_equal(read_text(&c, text), DTI_EOK);
+	assert_int_equal(c.res.answers.count, 3);
+	assert_string_equal(c.res.answers.items[0].value, "chair");
+	assert_string_equal(c.res.answers.items[0].proof_url, "https://xa.example.vn/qd-1.pdf");
+	assert_string_equal(c.res.answers.items[1].value, "no");
+	assert_string_equal(c.res.answers.items[2].value, "1234");
+	/* In English. */
+	text = replaced_row(text, "portal_dx_section,", "portal_dx_section,q,maybe,,,,");
+	f = fmemopen((void *)text, strlen(text), "rb");
+	form_result_free(&c.res);
+	form_result_init(&c.res);
+	problems_free(&c.p);
+	assert_int_equal(
+		form_read_lang(f, "t.csv", c.fw, &c.items, &c.ix, 2024, LANG_EN, &c.res, &c.p, &d),
+		DTI_EINVALID);
+	fclose(f);
+	assert_true(has_problem(&c, "t.csv:12 (portal_dx_section), column \"Trả lời\": 'maybe' is "
+				    "not a yes/no answer: write Có or Không"));
+	assert_true(
+		has_problem(&c, "indicator 1.3: an answer that earns points needs a proof link"));
+	free(text);
+	case_free(&c);
+}
+
+/* A phone number a spreadsheet read as a number has lost its 0. */
+static void test_phone_lost_zero(void **state)
+{
+	read_case c;
+	const char *pre[18] = {NULL};
+	char *text;
+
+	(void)state;
+	assert_true(form_phone_lost_zero("912345678"));
+	assert_true(form_phone_lost_zero("221 3987 654"));
+	assert_false(form_phone_lost_zero("0912345678"));
+	assert_false(form_phone_lost_zero("84 912 345 678"));
+	assert_false(form_phone_lost_zero("1234567")); /* too short to tell */
+	assert_false(form_phone_lost_zero("call me"));
+	assert_false(form_phone_ok("912345678"));
+	assert_false(form_phone_ok("845123456")); /* 0845 123 456 without its 0 */
+	assert_true(form_phone_ok("84845123456"));
+	case_init(&c);
+	text = render(&c, pre, NULL);
+	text = replaced(text, "0912 345 678", "912345678");
+	assert_int_equal(read_text(&c, text), DTI_EINVALID);
+	assert_int_equal(c.p.count, 1);
+	assert_non_null(
+		strstr(c.p.items[0],
+		       "(contact.officer), cột \"Điện thoại liên hệ\": '912345678' đã mất số "
+		       "0 ở đầu (bảng tính đọc nó là một số): ghi 0912345678"));
+	assert_null(c.res.contacts[CONTACT_OFFICER].phone);
+	free(text);
+	case_free(&c);
+}
+
+/* The deadline as the form shows it. */
+static void test_deadline_text(void **state)
+{
+	char out[FORM_DEADLINE_TEXT];
+
+	(void)state;
+	form_deadline_text("2024-12-31T17:00:00+07:00", LANG_VI, out);
+	assert_string_equal(out, "17:00 ngày 31/12/2024 (giờ Việt Nam)");
+	form_deadline_text("2024-12-31T10:00:00Z", LANG_VI, out);
+	assert_string_equal(out, "17:00 ngày 31/12/2024 (giờ Việt Nam)");
+	form_deadline_text("2024-12-31", LANG_VI, out);
+	assert_string_equal(out, "23:59 ngày 31/12/2024 (giờ Việt Nam)");
+	form_deadline_text("2024-12-31T17:00:00+07:00", LANG_EN, out);
+	assert_string_equal(out, "2024-12-31T17:00:00+07:00");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +598,9 @@ int main(void)
 		cmocka_unit_test(test_problems_in_line_order),
 		cmocka_unit_test(test_hostile_fields),
 		cmocka_unit_test(test_contact_formulas_and_spoofing),
+		cmocka_unit_test(test_one_pass_notes_and_language),
+		cmocka_unit_test(test_phone_lost_zero),
+		cmocka_unit_test(test_deadline_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
