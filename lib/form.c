@@ -360,20 +360,26 @@ typedef struct reader {
 	dti_problems *notes; /* how answers were read */
 } reader;
 
-/* "name:LINE (key), cột "col": msg" into to, the parts the reader has. */
+/* "name:LINE (key), cột "col": msg" into to, the parts the reader has;
+ * printable (text_printable): msg quotes what the officer wrote, and it
+ * goes to a terminal and a run record. */
 static void place(const reader *rd, dti_problems *to, const char *col, const char *msg)
 {
 	bool key = rd->key && *rd->key;
+	char buf[1024];
 
 	if (key && col)
-		problems_add(to, msg_text(MSG_AT_ITEM_COLUMN, rd->lang), rd->name, rd->line,
-			     rd->key, col, msg);
+		snprintf(buf, sizeof buf, msg_text(MSG_AT_ITEM_COLUMN, rd->lang), rd->name,
+			 rd->line, rd->key, col, msg);
 	else if (key)
-		problems_add(to, msg_text(MSG_AT_ITEM, rd->lang), rd->name, rd->line, rd->key, msg);
+		snprintf(buf, sizeof buf, msg_text(MSG_AT_ITEM, rd->lang), rd->name, rd->line,
+			 rd->key, msg);
 	else if (col)
-		problems_add(to, msg_text(MSG_AT_COLUMN, rd->lang), rd->name, rd->line, col, msg);
+		snprintf(buf, sizeof buf, msg_text(MSG_AT_COLUMN, rd->lang), rd->name, rd->line,
+			 col, msg);
 	else
-		problems_add(to, msg_text(MSG_AT, rd->lang), rd->name, rd->line, msg);
+		snprintf(buf, sizeof buf, msg_text(MSG_AT, rd->lang), rd->name, rd->line, msg);
+	problems_add(to, "%s", text_printable(buf));
 }
 
 /* A problem of the current line in column col (a heading, or NULL): the
@@ -823,10 +829,16 @@ static void answer_row(form_reader *fr, const form_item *it, size_t idx, int yea
 
 	sb_init(&said, 0);
 	s->line = rd->line;
-	/* Said in the order of the columns: answer, link, note. */
-	st = *answer ? answer_read(it->variable, answer, fr->dec, rd->lang, canon, &said)
-		     : ANSWER_OK;
-	if (st != ANSWER_OK)
+	/* Said in the order of the columns: answer, link, note.  An answer
+	 * is one line of clean text before it is read. */
+	st = ANSWER_OK;
+	if (*answer && !text_check(answer, strlen(answer), TEXT_LINE, why)) {
+		problem_why(rd, header[C_ANSWER], MSG_ANSWER_TEXT, why);
+		st = ANSWER_REFUSED;
+	} else if (*answer) {
+		st = answer_read(it->variable, answer, fr->dec, rd->lang, canon, &said);
+	}
+	if (st != ANSWER_OK && said.len)
 		place(rd, st == ANSWER_REFUSED ? rd->p : rd->notes, header[C_ANSWER], said.data);
 	link = row_link(rd, r, &link_ok);
 	s->has_link = *link && link_ok;

@@ -86,6 +86,7 @@ typedef enum { LANG_VI, LANG_EN, LANG_COUNT } msg_lang;
 	/* answers, links and notes */                                                             \
 	X(MSG_LINK_BAD, "đường dẫn %s", "the proof link %s")                                       \
 	X(MSG_NOTE_BAD, "ghi chú %s", "the note %s")                                               \
+	X(MSG_ANSWER_TEXT, "câu trả lời %s", "the answer %s")                                      \
 	X(MSG_LINK_NO_ANSWER,                                                                      \
 	  "có đường dẫn nhưng chưa có câu trả lời: điền cột \"Trả lời\" hoặc xoá đường dẫn",       \
 	  "a proof link is given but no answer")                                                   \

@@ -193,7 +193,7 @@ typedef struct read_case {
 	dti_problems p;
 } read_case;
 
-static dti_err read_text(read_case *c, const char *text)
+static dti_err read_text_lang(read_case *c, const char *text, msg_lang lang)
 {
 	FILE *f = fmemopen((void *)text, strlen(text), "rb");
 	dti_diag d;
@@ -204,9 +204,14 @@ static dti_err read_text(read_case *c, const char *text)
 	form_result_init(&c->res);
 	problems_free(&c->p);
 	memset(&c->p, 0, sizeof c->p);
-	rc = form_read(f, "t.csv", c->fw, &c->items, &c->ix, 2024, &c->res, &c->p, &d);
+	rc = form_read_lang(f, "t.csv", c->fw, &c->items, &c->ix, 2024, lang, &c->res, &c->p, &d);
 	fclose(f);
 	return rc;
+}
+
+static dti_err read_text(read_case *c, const char *text)
+{
+	return read_text_lang(c, text, LANG_VI);
 }
 
 static void case_init(read_case *c)
@@ -483,8 +488,6 @@ static void test_one_pass_notes_and_language(void **state)
 	read_case c;
 	const char *pre[18] = {NULL};
 	char *text;
-	FILE *f;
-	dti_diag d;
 
 	(void)state;
 	case_init(&c);
@@ -523,18 +526,41 @@ static void test_one_pass_notes_and_language(void **state)
 	assert_string_equal(c.res.answers.items[2].value, "1234");
 	/* In English. */
 	text = replaced_row(text, "portal_dx_section,", "portal_dx_section,q,maybe,,,,");
-	f = fmemopen((void *)text, strlen(text), "rb");
-	form_result_free(&c.res);
-	form_result_init(&c.res);
-	problems_free(&c.p);
-	assert_int_equal(
-		form_read_lang(f, "t.csv", c.fw, &c.items, &c.ix, 2024, LANG_EN, &c.res, &c.p, &d),
-		DTI_EINVALID);
-	fclose(f);
+	assert_int_equal(read_text_lang(&c, text, LANG_EN), DTI_EINVALID);
 	assert_true(has_problem(&c, "t.csv:12 (portal_dx_section), column \"Trả lời\": 'maybe' is "
 				    "not a yes/no answer: write Có or Không"));
 	assert_true(
 		has_problem(&c, "indicator 1.3: an answer that earns points needs a proof link"));
+	free(text);
+	case_free(&c);
+}
+
+/* What the officer wrote is shown back printable: a control character in
+ * an answer is refused before it is read, and never reaches the terminal. */
+static void test_control_characters_shown_printable(void **state)
+{
+	read_case c;
+	const char *pre[18] = {NULL};
+	char *text;
+
+	(void)state;
+	case_init(&c);
+	text = render(&c, pre, NULL);
+	text = replaced_row(text, "steering_head,", "steering_head,q,Chủ tịch xã\x1b[2J,,,,");
+	text = replaced_row(text, "dx_staff,", "dx_staff,q,có,,,xa.vn/\x1b[2J,");
+	assert_int_equal(read_text(&c, text), DTI_EINVALID);
+	for (size_t i = 0; i < c.p.stored; i++) {
+		print_message("  %s\n", c.p.items[i]);
+		assert_null(strchr(c.p.items[i], '\x1b'));
+	}
+	for (size_t i = 0; i < c.res.notes.stored; i++)
+		assert_null(strchr(c.res.notes.items[i], '\x1b'));
+	assert_true(has_problem(&c, "(steering_head), cột \"Trả lời\": câu trả lời chứa ký tự "
+				    "điều khiển (U+001B)"));
+	assert_true(has_problem(&c, "(dx_staff), cột \"Đường dẫn tài liệu kiểm chứng "
+				    "(http/https)\": đường dẫn chứa ký tự điều khiển (U+001B)"));
+	assert_int_equal(c.res.answers.count, 1); /* dx_staff's "có"; steering_head refused */
+	assert_string_equal(c.res.answers.items[0].variable->name, "dx_staff");
 	free(text);
 	case_free(&c);
 }
@@ -600,6 +626,7 @@ int main(void)
 		cmocka_unit_test(test_contact_formulas_and_spoofing),
 		cmocka_unit_test(test_one_pass_notes_and_language),
 		cmocka_unit_test(test_phone_lost_zero),
+		cmocka_unit_test(test_control_characters_shown_printable),
 		cmocka_unit_test(test_deadline_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
