@@ -107,4 +107,9 @@ check "twelve.csv:30 (bogus_item), cột \"Mã\": mục không có trong phiếu
 check "twelve.csv: 12 lỗi; không lưu gì từ phiếu này"
 expect_eq "problem lines" "$(grep -c '^dti form import: .*twelve.csv:[0-9]' "$T/twelve.err")" 12
 expect_eq "nothing stored" "$(q "SELECT count(*) FROM observation")" 18
+# The language is "vi" or "en"; another word is a configuration error (exit 3).
+sed -i 's/"year": 2024,/"year": 2024, "language": "fr",/' "$T/dti.json"
+rc=0; dti form import "$T/ok.csv" 2> "$T/lang.err" || rc=$?
+expect_eq "exit status on a bad language" "$rc" 3
+grep -q '"language" must be "vi" or "en"' "$T/lang.err" || { cat "$T/lang.err"; die "bad language message"; }
 echo "forms-answers: ok ($n checks of the 12-problem form)"
