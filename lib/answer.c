@@ -202,9 +202,9 @@ static void list_labels(const fw_variable *v, const bool *pick, strbuf *out)
 static size_t enum_candidates(const fw_variable *v, const char *key, bool *pick)
 {
 	size_t hits = 0, starts = 0;
-	bool start[64] = {false};
+	bool start[ANSWER_PARTS] = {false};
 
-	for (size_t i = 0; i < v->n_values && i < 64; i++) {
+	for (size_t i = 0; i < v->n_values && i < ANSWER_PARTS; i++) {
 		char *lk = text_name_key(label_of(&v->values[i]));
 		pick[i] = lk && *key && words_in(lk, key, false);
 		free(lk);
@@ -216,7 +216,7 @@ static size_t enum_candidates(const fw_variable *v, const char *key, bool *pick)
 	}
 	if (hits <= 1 || starts != 1)
 		return hits;
-	for (size_t i = 0; i < v->n_values && i < 64; i++)
+	for (size_t i = 0; i < v->n_values && i < ANSWER_PARTS; i++)
 		pick[i] = start[i];
 	return 1;
 }
@@ -224,7 +224,7 @@ static size_t enum_candidates(const fw_variable *v, const char *key, bool *pick)
 static answer_status read_enum(const fw_variable *v, const char *raw, msg_lang lang,
 			       char canon[ANSWER_MAX], strbuf *why)
 {
-	bool pick[64] = {false};
+	bool pick[ANSWER_PARTS] = {false};
 	char *key;
 	size_t hits;
 	double num;
@@ -237,7 +237,7 @@ static answer_status read_enum(const fw_variable *v, const char *raw, msg_lang l
 	free(key);
 	sb_init(&list, 0);
 	if (hits == 1) {
-		for (size_t i = 0; i < v->n_values && i < 64; i++)
+		for (size_t i = 0; i < v->n_values && i < ANSWER_PARTS; i++)
 			if (pick[i]) {
 				snprintf(canon, ANSWER_MAX, "%s", v->values[i].value);
 				say(why, lang, MSG_ENUM_READ_AS, raw, label_of(&v->values[i]));

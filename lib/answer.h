@@ -30,7 +30,8 @@ typedef enum {
 	ANSWER_REFUSED, /* why says what is wrong and what to write instead */
 } answer_status;
 
-#define ANSWER_MAX 128 /* bytes of a canonical value */
+#define ANSWER_MAX 128  /* bytes of a canonical value */
+#define ANSWER_PARTS 64 /* enum values a part of a label is matched against (the first) */
 
 /* Reads raw (trimmed, valid UTF-8, not empty) as an answer to v.  dec is
  * the decimal separator of the file ('.' or ','), used for amounts alone.

@@ -295,6 +295,9 @@ bool form_phone_ok(const char *s)
 	if (!phone_digits(s, d))
 		return false;
 	n = strlen(d);
+	/* 1800 and 1900 numbers (hotlines) have no leading 0. */
+	if ((strncmp(d, "1800", 4) == 0 || strncmp(d, "1900", 4) == 0) && (n == 8 || n == 10))
+		return true;
 	return n >= 8 && n <= 15 && (d[0] == '0' || (strncmp(d, "84", 2) == 0 && n >= 11));
 }
 

@@ -122,7 +122,7 @@ dti_err form_read(FILE *f, const char *name, const framework *fw, const form_ite
 /* Validation rules, exposed for tests.  Proof links and notes are checked
  * by text_link_ok and text_note_ok (text.h), as every way in checks them. */
 /* A phone number: digits with spaces . - ( ); 8 to 15 digits, the first
- * 0 or the first two 84.  No leading +: a spreadsheet takes it for a
+ * 0 or the first two 84 (or a 1800/1900 number of 8 or 10 digits).  No leading +: a spreadsheet takes it for a
  * formula (write 0… or 84…). */
 bool form_phone_ok(const char *s);
 /* A phone number that is one but for the leading zero a spreadsheet

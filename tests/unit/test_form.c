@@ -582,6 +582,9 @@ static void test_phone_lost_zero(void **state)
 	assert_false(form_phone_ok("912345678"));
 	assert_false(form_phone_ok("845123456")); /* 0845 123 456 without its 0 */
 	assert_true(form_phone_ok("84845123456"));
+	assert_true(form_phone_ok("1900 1234")); /* a hotline has no 0 */
+	assert_false(form_phone_lost_zero("1900 1234"));
+	assert_true(form_phone_ok("1800 1234 56"));
 	case_init(&c);
 	text = render(&c, pre, NULL);
 	text = replaced(text, "0912 345 678", "912345678");
