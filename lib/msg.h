@@ -45,13 +45,13 @@ typedef enum { LANG_VI, LANG_EN, LANG_COUNT } msg_lang;
 	X(MSG_FRAMEWORK,                                                                           \
 	  "phiếu làm theo bộ chỉ số '%s', đợt đánh giá này dùng '%s': dùng phiếu mới của đợt này", \
 	  "the form was made for framework '%s', this round uses '%s'")                            \
-	X(MSG_COMMUNE_UNKNOWN, "xã '%s' không thuộc các xã được đánh giá",                         \
+	X(MSG_COMMUNE_UNKNOWN, "xã '%s' không thuộc các xã được đánh giá: dùng phiếu huyện gửi cho xã, không sửa mã xã", \
 	  "commune '%s' is not one of the communes assessed")                                      \
-	X(MSG_COMMUNE_NAME, "'%s' không phải tên của xã %s (%s)",                                  \
+	X(MSG_COMMUNE_NAME, "'%s' không phải tên của xã %s (%s): để nguyên tên xã như khi nhận phiếu", \
 	  "'%s' is not the name of commune %s (%s)")                                               \
-	X(MSG_NO_COMMUNE, "phiếu không ghi xã nào (dòng \"commune\")",                             \
+	X(MSG_NO_COMMUNE, "phiếu không ghi xã nào (dòng \"commune\"): dùng phiếu huyện gửi cho xã", \
 	  "the form names no commune (row \"commune\")")                                           \
-	X(MSG_NO_YEAR, "phiếu không ghi năm đánh giá (dòng \"year\")",                             \
+	X(MSG_NO_YEAR, "phiếu không ghi năm đánh giá (dòng \"year\"): dùng phiếu huyện gửi cho xã", \
 	  "the form gives no year (row \"year\")")                                                 \
 	X(MSG_NOT_YEAR, "'%s' không phải là năm: ghi năm như 2024", "'%s' is not a year")          \
 	X(MSG_YEAR_MISMATCH,                                                                       \
@@ -63,9 +63,9 @@ typedef enum { LANG_VI, LANG_EN, LANG_COUNT } msg_lang;
 	  "vai trò liên hệ không có trong phiếu (contact.officer, contact.approver): không sửa cột " \
 	  "\"Mã\"",                                                                                \
 	  "unknown contact role (contact.officer, contact.approver)")                              \
-	X(MSG_CONTACT_ROW, "phần thông tin liên hệ thiếu dòng contact.%s (%s)",                    \
+	X(MSG_CONTACT_ROW, "phần thông tin liên hệ thiếu dòng contact.%s (%s): thêm lại dòng này như trong phiếu gốc", \
 	  "the contact block has no row contact.%s (%s)")                                          \
-	X(MSG_REQUIRED, "chưa điền (bắt buộc)", "is required")                                     \
+	X(MSG_REQUIRED, "chưa điền (bắt buộc): điền ô này", "is required")                         \
 	X(MSG_TOO_LONG, "dài quá %u byte: hãy rút gọn", "is longer than %u bytes")                 \
 	X(MSG_FORMULA, "bắt đầu bằng '%c', bảng tính sẽ coi là công thức: bỏ ký tự '%c' ở đầu",    \
 	  "starts with '%c', which a spreadsheet would run as a formula: remove the leading '%c'") \
@@ -120,7 +120,7 @@ typedef enum { LANG_VI, LANG_EN, LANG_COUNT } msg_lang;
 	  "'%s' is not a number: write a whole number such as 0, 1, 2")                            \
 	X(MSG_NOT_AMOUNT, "'%s' không phải số: ghi số không âm, ví dụ 1.234,5",                    \
 	  "'%s' is not a number: write a non-negative number such as 1.234,5")                     \
-	X(MSG_TOO_LARGE, "'%s' quá lớn", "'%s' is too large")                                      \
+	X(MSG_TOO_LARGE, "'%s' quá lớn: kiểm tra lại số này", "'%s' is too large")                 \
 	/* dti form import and dti form status */                                                  \
 	X(MSG_IMPORT_REFUSED, "%s: %zu lỗi%.0s; không lưu gì từ phiếu này",                        \
 	  "%s: %zu problem%s; nothing of this form was stored")                                    \
