@@ -89,6 +89,13 @@ static answer_status canonical(const fw_variable *v, const char *number, msg_lan
 	return ANSWER_OK;
 }
 
+/* Whether c may begin the words after a number: a space, a letter, or a
+ * byte of a letter beyond ASCII ("cuộc", "bài"). */
+static bool word_start(char c)
+{
+	return c == ' ' || (unsigned char)c >= 0x80 || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
 static answer_status read_count(const fw_variable *v, const char *raw, msg_lang lang,
 				char canon[ANSWER_MAX], strbuf *why)
 {
@@ -108,10 +115,10 @@ static answer_status read_count(const fw_variable *v, const char *raw, msg_lang 
 		say(why, lang, MSG_NOT_WHOLE, raw);
 		return ANSWER_REFUSED;
 	}
-	/* "5 cuộc": a number, then words. */
+	/* "5 cuộc", "5cuộc": a number, then words. */
 	while (lead < n && (is_digit(raw[lead]) || raw[lead] == '.'))
 		lead++;
-	if (lead > 0 && raw[lead] == ' ' && whole_digits(raw, lead, digits, sizeof digits)) {
+	if (lead > 0 && word_start(raw[lead]) && whole_digits(raw, lead, digits, sizeof digits)) {
 		say(why, lang, MSG_WITH_WORDS, raw, digits);
 		return ANSWER_REFUSED;
 	}

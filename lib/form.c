@@ -844,7 +844,8 @@ static void answer_row(form_reader *fr, const form_item *it, size_t idx, int yea
 	if (st != ANSWER_OK && said.len)
 		place(rd, st == ANSWER_REFUSED ? rd->p : rd->notes, header[C_ANSWER], said.data);
 	link = row_link(rd, r, &link_ok);
-	s->has_link = *link && link_ok;
+	/* A link on a row without an answer is a problem of its own, not a proof. */
+	s->has_link = *link && link_ok && *answer;
 	if (!*answer && *link)
 		problem(rd, header[C_ANSWER], MSG_LINK_NO_ANSWER);
 	if (!text_note_ok(note, why)) {

@@ -132,6 +132,9 @@ static void test_counts(void **state)
 	refuses("portal_dx_posts", "5 cuộc", LANG_VI,
 		"'5 cuộc' có chữ kèm theo số: chỉ ghi số, ví dụ 5");
 	refuses("portal_dx_posts", "1.200 tin", LANG_VI, "chỉ ghi số, ví dụ 1200");
+	refuses("portal_dx_posts", "12bài", LANG_VI,
+		"'12bài' có chữ kèm theo số: chỉ ghi số, ví dụ 12");
+	refuses("portal_dx_posts", "5,5 cuộc", LANG_VI, "'5,5 cuộc' không phải số:");
 	refuses("portal_dx_posts", "5 cuộc", LANG_EN,
 		"'5 cuộc' has words with the number: write the number alone, such as 5");
 	refuses("portal_dx_posts", "năm", LANG_VI, "'năm' không phải số");
