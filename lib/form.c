@@ -142,6 +142,19 @@ static void allowed_answers(const fw_variable *v, strbuf *sb)
 		sb_appendf(sb, " (đơn vị: %s)", v->unit);
 }
 
+/* A phone number as the form shows it: one of digits alone gets a space
+ * after its fourth digit ("0912 345678"), so that a spreadsheet opening the
+ * CSV keeps it as text and its leading 0 with it. */
+static void phone_shown(const char *phone, char out[FORM_MAX_CONTACT + 2])
+{
+	size_t n = phone ? strlen(phone) : 0;
+
+	if (n >= 8 && n <= FORM_MAX_CONTACT && strspn(phone, "0123456789") == n)
+		snprintf(out, FORM_MAX_CONTACT + 2, "%.4s %s", phone, phone + 4);
+	else
+		snprintf(out, FORM_MAX_CONTACT + 2, "%s", phone ? phone : "");
+}
+
 /* Where item i's prefilled answer comes from, as the form says it. */
 static const char *prefill_source(const form_spec *spec, size_t i, const char *last_year)
 {
@@ -240,11 +253,12 @@ dti_err form_render(const framework *fw, const form_items *items, const form_spe
 						       contact_labels[4]});
 	for (int r = 0; !rc && r < CONTACT_ROLES; r++) {
 		const form_contact *c = spec->contacts ? &spec->contacts[r] : NULL;
-		char key[32];
+		char key[32], phone[FORM_MAX_CONTACT + 2];
 		snprintf(key, sizeof key, "contact.%s", role_words[r]);
+		phone_shown(c ? c->phone : NULL, phone);
 		rc = put_row(sb, (const char *const[]){key, role_labels[r], c ? c->name : "",
 						       c ? c->unit : "", c ? c->position : "",
-						       c ? c->phone : "", c ? c->email : ""});
+						       phone, c ? c->email : ""});
 	}
 	sb_free(&q);
 	sb_free(&allowed);
