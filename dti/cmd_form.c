@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "form.h"
 #include "log.h"
+#include "msg.h"
 #include "store_form.h"
 #include "table.h"
 #include "units.h"
@@ -30,6 +31,7 @@ static void form_source(const char *code, char out[32])
 typedef struct prefill {
 	const form_items *items;
 	char **answers, **links;
+	bool *last_year;
 } prefill;
 
 static dti_err take_prefill(void *ctx, const store_form_value *v)
@@ -47,20 +49,20 @@ static dti_err take_prefill(void *ctx, const store_form_value *v)
 	 * notes do not: they are free text a spreadsheet might run. */
 	free(pf->links[i]);
 	pf->links[i] = v->proof_url ? xstrdup(v->proof_url) : NULL;
+	pf->last_year[i] = v->last_year;
 	return DTI_EOK;
 }
 
-static dti_err load_prefill(app *a, const form_items *items, const char *code, char **answers,
-			    char **links, form_contact *contacts, dti_diag *d)
+static dti_err load_prefill(app *a, const char *code, prefill *pf, form_contact *contacts,
+			    dti_diag *d)
 {
-	prefill pf = {items, answers, links};
 	char src[32];
 	dti_err rc;
 
 	form_source(code, src);
 	/* Last year's scored answers first, then this year's own form answers
 	 * over them (a commune re-generating its form sees what it sent). */
-	rc = store_form_prefill_each(a->st, a->year, code, src, take_prefill, &pf, d);
+	rc = store_form_prefill_each(a->st, a->year, code, src, take_prefill, pf, d);
 	if (!rc)
 		rc = store_form_contacts(a->st, code, a->year, contacts, d);
 	return rc;
@@ -72,15 +74,17 @@ static dti_err generate_one(app *a, const form_items *items, const commune_entry
 {
 	char **answers = xcalloc(items->count, sizeof *answers);
 	char **links = xcalloc(items->count, sizeof *links);
+	bool *last_year = xcalloc(items->count, sizeof *last_year);
+	prefill pf = {items, answers, links, last_year};
 	form_contact contacts[CONTACT_ROLES];
-	form_spec spec = {e->code, e->name, a->year, deadline, NULL, NULL, contacts};
+	form_spec spec = {e->code, e->name, a->year, deadline, NULL, NULL, contacts, last_year};
 	strbuf sb;
 	char *path;
 	dti_err rc;
 
 	memset(contacts, 0, sizeof contacts);
 	sb_init(&sb, 0);
-	rc = load_prefill(a, items, e->code, answers, links, contacts, d);
+	rc = load_prefill(a, e->code, &pf, contacts, d);
 	spec.prefill = (const char *const *)answers;
 	spec.prefill_link = (const char *const *)links;
 	if (!rc)
@@ -98,6 +102,7 @@ static dti_err generate_one(app *a, const form_items *items, const commune_entry
 	}
 	free(answers);
 	free(links);
+	free(last_year);
 	for (int r = 0; r < CONTACT_ROLES; r++)
 		form_contact_free(&contacts[r]);
 	return rc;
@@ -208,8 +213,7 @@ static void warn_blanks(app *a, const form_items *items, const form_result *r, c
 					    &d) != DTI_EOK)
 			break;
 		if (value)
-			log_warn("%s: %s is left blank; the earlier answer '%s' stays current",
-				 file, v->name, value);
+			log_warn(msg_text(MSG_WARN_BLANK, a->cfg->language), file, v->name, value);
 		free(value);
 	}
 }
@@ -262,11 +266,8 @@ static void warn_ratios(app *a, const form_result *r, const char *file)
 			char x[64], y[64];
 			format_number(x, num);
 			format_number(y, den);
-			log_warn(
-				"%s: indicator %s: %s = %s is above %s = %s as staged from another "
-				"source; the appraiser will see it",
-				file, ind->id, ind->numerator[0]->name, x,
-				ind->denominator[0]->name, y);
+			log_warn(msg_text(MSG_WARN_RATIO, a->cfg->language), file, ind->id,
+				 ind->numerator[0]->name, x, ind->denominator[0]->name, y);
 		}
 	}
 }
@@ -296,13 +297,13 @@ static void refuse_problems(app *a, batch_target *t, const form_result *r, const
 			    const char *file, bool dry)
 {
 	char *err = problems_join(p, 50);
+	msg_lang lang = a->cfg->language;
 
 	for (size_t k = 0; k < p->stored; k++)
 		log_error("%s", p->items[k]);
 	if (p->count > p->stored)
-		log_error("(%zu more problems not shown)", p->count - p->stored);
-	log_error("%s: %zu problem%s; nothing of this form was stored", file, p->count,
-		  p->count == 1 ? "" : "s");
+		log_error(msg_text(MSG_IMPORT_MORE, lang), p->count - p->stored);
+	log_error(msg_text(MSG_IMPORT_REFUSED, lang), file, p->count, p->count == 1 ? "" : "s");
 	record_refusal(a, t, r, err, dry);
 	free(err);
 }
@@ -321,12 +322,39 @@ static int store_answers(app *a, form_result *r, const batch_target *t, const ch
 		return fail(rc, &d);
 	stored = r->answers.counts.stored;
 	unchanged = r->answers.counts.skipped - skipped;
-	log_info("%s: form of commune %s for %d stored (run %lld, source %s): %ld answer%s "
-		 "new or changed, %ld unchanged, %zu left blank%s",
-		 file, r->commune_code, a->year, (long long)run, t->source, stored,
-		 stored == 1 ? "" : "s", unchanged, r->unanswered,
-		 t->forced ? ", forced after the deadline" : "");
+	log_info(msg_text(MSG_IMPORT_STORED, a->cfg->language), file, r->commune_code, a->year,
+		 (long long)run, t->source, stored, stored == 1 ? "" : "s", unchanged,
+		 r->unanswered,
+		 t->forced ? msg_text(MSG_IMPORT_FORCED_TAIL, a->cfg->language) : "");
 	return EXIT_OK;
+}
+
+/* The notes of a form: how answers were read, said whether the form is
+ * stored or refused. */
+static void log_notes(app *a, const form_result *r)
+{
+	for (size_t k = 0; k < r->notes.stored; k++)
+		log_info(msg_text(MSG_IMPORT_NOTE, a->cfg->language), r->notes.items[k]);
+}
+
+/* The round closed at deadline (dl): a problem of the form unless forced
+ * (said then). */
+static void check_closed(app *a, const char *file, const char *deadline, time_t dl, bool force,
+			 batch_target *t, dti_problems *p)
+{
+	msg_lang lang = a->cfg->language;
+	char when[FORM_DEADLINE_TEXT], msg[512];
+
+	if (time(NULL) <= dl)
+		return;
+	form_deadline_text(deadline, lang, when);
+	if (force) {
+		log_warn(msg_text(MSG_IMPORT_FORCED, lang), file, a->year, when);
+		t->forced = true;
+		return;
+	}
+	snprintf(msg, sizeof msg, msg_text(MSG_IMPORT_CLOSED, lang), a->year, when);
+	problems_add(p, "%s: %s", file, msg);
 }
 
 static int import_one(app *a, const form_items *items, const commune_index *ix, const char *file,
@@ -362,39 +390,27 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 		code = EXIT_DB;
 		goto out;
 	}
-	rc = form_read(f, file, a->fw, items, ix, a->year, &r, &p, &d);
+	/* The round's deadline is one problem among the form's: one pass. */
+	if (has_dl)
+		check_closed(a, file, deadline, dl, force, &t, &p);
+	rc = form_read_lang(f, file, a->fw, items, ix, a->year, a->cfg->language, &r, &p, &d);
 	if (rc == DTI_EPARSE)
 		problems_add(&p, "%s", d.msg);
 	if (r.commune_code[0])
 		form_source(r.commune_code, src);
 	t.payload = bytes;
 	t.payload_len = len;
-	if (rc) {
+	log_notes(a, &r);
+	if (rc || p.count) {
+		t.forced = false;
 		refuse_problems(a, &t, &r, &p, file, dry);
 		code = EXIT_REFUSED;
 		goto out;
 	}
-	if (has_dl && time(NULL) > dl) {
-		if (!force) {
-			char *err = xasprintf("the %d round closed at %s; the form was not stored "
-					      "(an administrator may import it with --force)",
-					      a->year, deadline);
-			log_error("%s: %s", file, err);
-			record_refusal(a, &t, &r, err, dry);
-			free(err);
-			code = EXIT_REFUSED;
-			goto out;
-		}
-		log_warn(
-			"%s: the %d round closed at %s; stored anyway (--force, recorded on the run)",
-			file, a->year, deadline);
-		t.forced = true;
-	}
 	import_warnings(a, items, &r, file);
 	if (dry)
-		log_info(
-			"%s: dry run: commune %s, %zu answers valid, %zu left blank; nothing stored",
-			file, r.commune_code, r.answers.count, r.unanswered);
+		log_info(msg_text(MSG_IMPORT_DRY, a->cfg->language), file, r.commune_code,
+			 r.answers.count, r.unanswered);
 	else
 		code = store_answers(a, &r, &t, file);
 out:
@@ -564,6 +580,7 @@ static dti_err status_commune(const status_ctx *x, const commune_entry *e, dti_d
 {
 	store_form_submissions sub;
 	status_counts n = {0, 0, 0, 0, {0}};
+	msg_lang lang = x->a->cfg->language;
 	long contacts = 0;
 	char src[32];
 	dti_err rc;
@@ -588,11 +605,12 @@ static dti_err status_commune(const status_ctx *x, const commune_entry *e, dti_d
 			   waiting, rejected, contacts >= CONTACT_ROLES ? "yes" : "no",
 			   n.missing_names.data ? n.missing_names.data : "");
 	} else
-		log_info("commune %s: %s, %zu of %zu items answered, %zu awaiting appraisal, "
-			 "%zu rejected, contact block %s",
-			 e->code, sub.count ? "submitted" : "not submitted", n.answered,
-			 x->items.count, n.waiting, n.rejected,
-			 contacts >= CONTACT_ROLES ? "given" : "missing");
+		log_info(
+			msg_text(MSG_STATUS, lang), e->code,
+			msg_text(sub.count ? MSG_STATUS_SUBMITTED : MSG_STATUS_NOT_SUBMITTED, lang),
+			n.answered, x->items.count, n.waiting, n.rejected,
+			msg_text(contacts >= CONTACT_ROLES ? MSG_STATUS_GIVEN : MSG_STATUS_MISSING,
+				 lang));
 	sb_free(&n.missing_names);
 out:
 	store_form_submissions_free(&sub);
@@ -653,7 +671,7 @@ static int form_status(app *a, int argc, char **argv)
 	if (rc) {
 		code = fail(rc, &d);
 	} else if (x.only && !shown) {
-		log_error("commune %s is not one of the communes assessed", only_code);
+		log_error(msg_text(MSG_NOT_ASSESSED, a->cfg->language), only_code);
 		code = EXIT_REFUSED;
 	}
 out:

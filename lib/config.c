@@ -361,7 +361,7 @@ dti_err config_load(const char *path, config **out, dti_diag *d)
 {
 	json_error_t jerr;
 	config *c = xcalloc(1, sizeof *c);
-	json_t *year;
+	json_t *year, *lang;
 	const char *name;
 	dti_err rc = DTI_EOK;
 
@@ -385,6 +385,12 @@ dti_err config_load(const char *path, config **out, dti_diag *d)
 		goto out;
 	}
 	c->year = (int)json_integer_value(year);
+	lang = json_object_get(c->root, "language");
+	c->language = LANG_VI;
+	if (lang && !msg_lang_parse(json_string_value(lang), &c->language)) {
+		rc = diag_set(d, DTI_ECONFIG, "%s: \"language\" must be \"vi\" or \"en\"", path);
+		goto out;
+	}
 	c->database = config_path(c, c->root, "database");
 	c->output_dir = config_path(c, c->root, "output_dir");
 	c->framework = config_path(c, c->root, "framework");

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "err.h"
+#include "msg.h"
 #include "units.h"
 
 typedef struct config {
@@ -19,8 +20,9 @@ typedef struct config {
 	char *framework;  /* framework file */
 	char *admin_units; /* the national unit list's file ("unit_list", "admin_units" or the year's) */
 	const struct unit_edition
-		*edition;      /* its edition; NULL until the file's layout says (config_edition) */
-	char *log_file;        /* may be NULL */
+		*edition;  /* its edition; NULL until the file's layout says (config_edition) */
+	char *log_file;    /* may be NULL */
+	msg_lang language; /* of what commune officers read ("language": vi, the default, or en) */
 	commune_list communes; /* empty until config_communes resolved it */
 	/* Private to config.c: what config_units and config_communes read. */
 	units *units_cache;

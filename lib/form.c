@@ -6,12 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
 #include "csv.h"
 #include "csv_header.h"
 #include "text.h"
 
 /* Column headers, as the officer sees them. */
-static const char *const header[FORM_COLUMNS] = {
+static const char *const header[FORM_COLUMNS_WRITTEN] = {
 	"Mã",
 	"Nội dung",
 	"Trả lời",
@@ -19,8 +20,9 @@ static const char *const header[FORM_COLUMNS] = {
 	"Tài liệu kiểm chứng",
 	"Đường dẫn tài liệu kiểm chứng (http/https)",
 	"Ghi chú",
+	"Nguồn câu trả lời điền sẵn",
 };
-enum { C_KEY, C_TEXT, C_ANSWER, C_ALLOWED, C_PROOF, C_LINK, C_NOTE };
+enum { C_KEY, C_TEXT, C_ANSWER, C_ALLOWED, C_PROOF, C_LINK, C_NOTE, C_SOURCE };
 
 static const char *const role_words[CONTACT_ROLES] = {"officer", "approver"};
 static const char *const role_labels[CONTACT_ROLES] = {"Chuyên viên cung cấp số liệu",
@@ -107,13 +109,21 @@ static dti_err put_field(strbuf *sb, const char *s, bool last)
 	return rc ? rc : sb_appends(sb, last ? "\r\n" : ",");
 }
 
-static dti_err put_row(strbuf *sb, const char *const f[FORM_COLUMNS])
+/* A row of the form: FORM_COLUMNS fields, then the shown-only column
+ * (f[FORM_COLUMNS] when more is true, else empty). */
+static dti_err put_row_more(strbuf *sb, const char *const *f, bool more)
 {
 	dti_err rc = DTI_EOK;
 
-	for (int i = 0; !rc && i < FORM_COLUMNS; i++)
-		rc = put_field(sb, f[i], i == FORM_COLUMNS - 1);
+	for (int i = 0; !rc && i < FORM_COLUMNS_WRITTEN; i++)
+		rc = put_field(sb, i < FORM_COLUMNS || more ? f[i] : "",
+			       i == FORM_COLUMNS_WRITTEN - 1);
 	return rc;
+}
+
+static dti_err put_row(strbuf *sb, const char *const f[FORM_COLUMNS])
+{
+	return put_row_more(sb, f, false);
 }
 
 static void allowed_answers(const fw_variable *v, strbuf *sb)
@@ -132,19 +142,59 @@ static void allowed_answers(const fw_variable *v, strbuf *sb)
 		sb_appendf(sb, " (đơn vị: %s)", v->unit);
 }
 
+/* A phone number as the form shows it: one of digits alone gets a space
+ * after its fourth digit ("0912 345678"), so that a spreadsheet opening the
+ * CSV keeps it as text and its leading 0 with it. */
+static void phone_shown(const char *phone, char out[FORM_MAX_CONTACT + 2])
+{
+	size_t n = phone ? strlen(phone) : 0;
+
+	if (n >= 8 && n <= FORM_MAX_CONTACT && strspn(phone, "0123456789") == n)
+		snprintf(out, FORM_MAX_CONTACT + 2, "%.4s %s", phone, phone + 4);
+	else
+		snprintf(out, FORM_MAX_CONTACT + 2, "%s", phone ? phone : "");
+}
+
+/* Where item i's prefilled answer comes from, as the form says it. */
+static const char *prefill_source(const form_spec *spec, size_t i, const char *last_year)
+{
+	if (!spec->prefill || !spec->prefill[i])
+		return "";
+	if (spec->prefill_last_year && spec->prefill_last_year[i])
+		return last_year;
+	return "Đã nộp năm nay";
+}
+
+void form_deadline_text(const char *iso, msg_lang lang, char out[FORM_DEADLINE_TEXT])
+{
+	char end_of_day[32];
+
+	if (lang != LANG_VI) {
+		snprintf(out, FORM_DEADLINE_TEXT, "%s", iso);
+		return;
+	}
+	/* A date alone is the end of that day (form_parse_time). */
+	if (strlen(iso) == 10) {
+		snprintf(end_of_day, sizeof end_of_day, "%sT23:59:59+07:00", iso);
+		iso = end_of_day;
+	}
+	time_vn(iso, out);
+}
+
 dti_err form_render(const framework *fw, const form_items *items, const form_spec *spec, strbuf *sb,
 		    dti_diag *d)
 {
-	char year[16];
+	char year[16], last_year[64];
 	strbuf q, allowed;
 	dti_err rc;
 
 	snprintf(year, sizeof year, "%d", spec->year);
+	snprintf(last_year, sizeof last_year, "Năm trước (%d): kiểm tra lại", spec->year - 1);
 	sb_init(&q, 0);
 	sb_init(&allowed, 0);
 	rc = sb_appends(sb, "\xEF\xBB\xBF");
 	if (!rc)
-		rc = put_row(sb, header);
+		rc = put_row_more(sb, header, true);
 	sb_appendf(&q, "PHIẾU CUNG CẤP SỐ LIỆU CHUYỂN ĐỔI SỐ CẤP XÃ NĂM %d — %s", spec->year,
 		   fw->title);
 	if (!rc)
@@ -156,7 +206,9 @@ dti_err form_render(const framework *fw, const form_items *items, const form_spe
 				"#",
 				"Điền cột \"Trả lời\" cho từng mục (chọn một câu trả lời hợp lệ); "
 				"với câu trả lời được tính điểm, ghi đường dẫn (http/https) tới tài "
-				"liệu kiểm chứng. Không sửa cột \"Mã\".",
+				"liệu kiểm chứng. Không sửa cột \"Mã\". Câu trả lời có ghi \"Năm "
+				"trước\" ở cột \"Nguồn câu trả lời điền sẵn\" là số liệu năm trước: "
+				"kiểm tra và sửa lại cho năm nay.",
 				"", "", "", "", ""});
 	if (!rc)
 		rc = put_row(sb, (const char *const[]){"framework", "Bộ chỉ số", fw->edition, "",
@@ -170,9 +222,12 @@ dti_err form_render(const framework *fw, const form_items *items, const form_spe
 	if (!rc)
 		rc = put_row(sb,
 			     (const char *const[]){"year", "Năm đánh giá", year, "", "", "", ""});
-	if (!rc && spec->deadline)
-		rc = put_row(sb, (const char *const[]){"deadline", "Hạn nộp", spec->deadline, "",
-						       "", "", ""});
+	if (!rc && spec->deadline) {
+		char when[FORM_DEADLINE_TEXT];
+		form_deadline_text(spec->deadline, LANG_VI, when);
+		rc = put_row(sb,
+			     (const char *const[]){"deadline", "Hạn nộp", when, "", "", "", ""});
+	}
 	for (size_t i = 0; !rc && i < items->count; i++) {
 		const form_item *it = &items->items[i];
 		const char *pre = spec->prefill ? spec->prefill[i] : NULL;
@@ -182,11 +237,14 @@ dti_err form_render(const framework *fw, const form_items *items, const form_spe
 			sb_appendf(&q, "[%s] ", it->indicators);
 		sb_appends(&q, it->variable->label);
 		allowed_answers(it->variable, &allowed);
-		rc = put_row(sb, (const char *const[]){
-					 it->variable->name, q.data,
-					 form_answer_label(it->variable, pre), allowed.data,
-					 it->indicator ? it->indicator->proof : "",
-					 spec->prefill_link ? spec->prefill_link[i] : NULL, ""});
+		rc = put_row_more(
+			sb,
+			(const char *const[]){it->variable->name, q.data,
+					      form_answer_label(it->variable, pre), allowed.data,
+					      it->indicator ? it->indicator->proof : "",
+					      spec->prefill_link ? spec->prefill_link[i] : NULL, "",
+					      prefill_source(spec, i, last_year)},
+			true);
 	}
 	if (!rc)
 		rc = put_row(sb, (const char *const[]){"contact", "Thông tin liên hệ",
@@ -195,11 +253,12 @@ dti_err form_render(const framework *fw, const form_items *items, const form_spe
 						       contact_labels[4]});
 	for (int r = 0; !rc && r < CONTACT_ROLES; r++) {
 		const form_contact *c = spec->contacts ? &spec->contacts[r] : NULL;
-		char key[32];
+		char key[32], phone[FORM_MAX_CONTACT + 2];
 		snprintf(key, sizeof key, "contact.%s", role_words[r]);
+		phone_shown(c ? c->phone : NULL, phone);
 		rc = put_row(sb, (const char *const[]){key, role_labels[r], c ? c->name : "",
 						       c ? c->unit : "", c ? c->position : "",
-						       c ? c->phone : "", c ? c->email : ""});
+						       phone, c ? c->email : ""});
 	}
 	sb_free(&q);
 	sb_free(&allowed);
@@ -217,22 +276,54 @@ void form_result_init(form_result *r)
 void form_result_free(form_result *r)
 {
 	batch_free(&r->answers);
+	problems_free(&r->notes);
 	for (int i = 0; i < CONTACT_ROLES; i++)
 		form_contact_free(&r->contacts[i]);
 	memset(r, 0, sizeof *r);
 }
 
-bool form_phone_ok(const char *s)
+/* The digits of a phone number into out (at most 16 and a NUL); false
+ * when it holds anything but digits and spaces . - ( ) or too many digits. */
+static bool phone_digits(const char *s, char out[17])
 {
-	size_t digits = 0;
+	size_t n = 0;
 
 	for (const char *p = s; *p; p++) {
-		if (*p >= '0' && *p <= '9')
-			digits++;
-		else if (!strchr(" .-()", *p))
+		if (*p >= '0' && *p <= '9') {
+			if (n == 16)
+				return false;
+			out[n++] = *p;
+		} else if (!strchr(" .-()", *p)) {
 			return false;
+		}
 	}
-	return digits >= 8 && digits <= 15;
+	out[n] = '\0';
+	return true;
+}
+
+bool form_phone_ok(const char *s)
+{
+	char d[17];
+	size_t n;
+
+	if (!phone_digits(s, d))
+		return false;
+	n = strlen(d);
+	/* 1800 and 1900 numbers (hotlines) have no leading 0. */
+	if ((strncmp(d, "1800", 4) == 0 || strncmp(d, "1900", 4) == 0) && (n == 8 || n == 10))
+		return true;
+	return n >= 8 && n <= 15 && (d[0] == '0' || (strncmp(d, "84", 2) == 0 && n >= 11));
+}
+
+bool form_phone_lost_zero(const char *s)
+{
+	char d[17];
+	size_t n;
+
+	if (!phone_digits(s, d) || form_phone_ok(s))
+		return false;
+	n = strlen(d);
+	return n >= 8 && n <= 14 && d[0] != '0';
 }
 
 bool form_email_ok(const char *s)
@@ -282,22 +373,53 @@ typedef struct reader {
 	dti_problems *p;
 	long line;
 	const char *key;
+	msg_lang lang;
+	dti_problems *notes; /* how answers were read */
 } reader;
 
-static void problem(reader *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "name:LINE (key), cột "col": msg" into to, the parts the reader has;
+ * printable (text_printable): msg quotes what the officer wrote, and it
+ * goes to a terminal and a run record. */
+static void place(const reader *rd, dti_problems *to, const char *col, const char *msg)
+{
+	bool key = rd->key && *rd->key;
+	char buf[1024];
 
-static void problem(reader *rd, const char *fmt, ...)
+	if (key && col)
+		snprintf(buf, sizeof buf, msg_text(MSG_AT_ITEM_COLUMN, rd->lang), rd->name,
+			 rd->line, rd->key, col, msg);
+	else if (key)
+		snprintf(buf, sizeof buf, msg_text(MSG_AT_ITEM, rd->lang), rd->name, rd->line,
+			 rd->key, msg);
+	else if (col)
+		snprintf(buf, sizeof buf, msg_text(MSG_AT_COLUMN, rd->lang), rd->name, rd->line,
+			 col, msg);
+	else
+		snprintf(buf, sizeof buf, msg_text(MSG_AT, rd->lang), rd->name, rd->line, msg);
+	problems_add(to, "%s", text_printable(buf));
+}
+
+/* A problem of the current line in column col (a heading, or NULL): the
+ * text of id in the reader's language, formatted with the arguments. */
+static void problem(reader *rd, const char *col, msg_id id, ...)
 {
 	char msg[768];
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_start(ap, id);
+	vsnprintf(msg, sizeof msg, msg_text(id, rd->lang), ap);
 	va_end(ap);
-	if (rd->key && *rd->key)
-		problems_add(rd->p, "%s:%ld (%s): %s", rd->name, rd->line, rd->key, msg);
-	else
-		problems_add(rd->p, "%s:%ld: %s", rd->name, rd->line, msg);
+	place(rd, rd->p, col, msg);
+}
+
+/* A problem whose text is what text_check and friends said (why), after
+ * the words of id ("đường dẫn %s"). */
+static void problem_why(reader *rd, const char *col, msg_id id, const char *why)
+{
+	char said[TEXT_WHY * 2];
+
+	msg_why(why, rd->lang, said);
+	problem(rd, col, id, said);
 }
 
 /* Field i trimmed, or "" when the record is shorter; without the
@@ -313,21 +435,21 @@ static char *field(csv_reader *r, size_t i)
  * (the form goes back to the officer's spreadsheet).  Returns owned or NULL. */
 static char *contact_field(reader *rd, const char *raw, const char *what)
 {
-	char why[TEXT_WHY];
+	char why[TEXT_WHY], said[TEXT_WHY * 2];
 
 	if (!*raw)
 		return NULL;
 	if (strlen(raw) > FORM_MAX_CONTACT) {
-		problem(rd, "%s is longer than %u bytes", what, FORM_MAX_CONTACT);
+		problem(rd, what, MSG_TOO_LONG, FORM_MAX_CONTACT);
 		return NULL;
 	}
 	if (strchr("=+-@", raw[0])) {
-		problem(rd, "%s starts with '%c', which a spreadsheet would run as a formula", what,
-			raw[0]);
+		problem(rd, what, MSG_FORMULA, raw[0], raw[0]);
 		return NULL;
 	}
 	if (!text_check(raw, strlen(raw), TEXT_LINE, why)) {
-		problem(rd, "%s %s", what, why);
+		msg_why(why, rd->lang, said);
+		place(rd, rd->p, what, said);
 		return NULL;
 	}
 	return text_nfc(raw);
@@ -343,24 +465,24 @@ static void read_contact(reader *rd, csv_reader *r, form_contact *c)
 	c->name = contact_field(rd, f[0], contact_labels[0]);
 	c->unit = contact_field(rd, f[1], contact_labels[1]);
 	c->position = contact_field(rd, f[2], contact_labels[2]);
-	/* A leading + would make the spreadsheet compute the number. */
+	/* A leading + would make the spreadsheet compute the number; a
+	 * spreadsheet that read the number as a number dropped its 0. */
 	if (f[3][0] == '+')
-		problem(rd,
-			"%s '%s' starts with '+', which a spreadsheet would run as a formula: "
-			"write the number as 0… or 84…",
-			contact_labels[3], f[3]);
+		problem(rd, contact_labels[3], MSG_PHONE_PLUS, f[3]);
+	else if (*f[3] && form_phone_lost_zero(f[3]))
+		problem(rd, contact_labels[3], MSG_PHONE_ZERO, f[3], f[3]);
 	else if (*f[3] && !form_phone_ok(f[3]))
-		problem(rd, "'%s' is not a phone number (8 to 15 digits)", f[3]);
+		problem(rd, contact_labels[3], MSG_PHONE_BAD, f[3]);
 	else
 		c->phone = contact_field(rd, f[3], contact_labels[3]);
 	if (*f[4] && !form_email_ok(f[4]))
-		problem(rd, "'%s' is not an e-mail address", f[4]);
+		problem(rd, contact_labels[4], MSG_EMAIL_BAD, f[4]);
 	else
 		c->email = contact_field(rd, f[4], contact_labels[4]);
 	if (!*f[0])
-		problem(rd, "%s is required", contact_labels[0]);
+		problem(rd, contact_labels[0], MSG_REQUIRED);
 	if (!*f[3])
-		problem(rd, "%s is required", contact_labels[3]);
+		problem(rd, contact_labels[3], MSG_REQUIRED);
 	for (int i = 0; i < 5; i++)
 		free(f[i]);
 }
@@ -369,6 +491,7 @@ static void read_contact(reader *rd, csv_reader *r, form_contact *c)
 typedef struct item_seen {
 	long line;
 	bool answered;
+	bool refused; /* an answer was given but not read: it may score */
 	bool scores;
 	bool has_link;
 	double num;
@@ -381,10 +504,14 @@ static bool record_clean(reader *rd, csv_reader *r)
 	for (size_t i = 0; i < csv_nfields(r); i++) {
 		const char *f = csv_field(r, i);
 		size_t n = csv_field_len(r, i);
-		const char *col = i < FORM_COLUMNS ? header[i] : "extra column";
+		char extra[48];
+		const char *col = header[i < FORM_COLUMNS_WRITTEN ? i : 0];
+		if (i >= FORM_COLUMNS_WRITTEN) {
+			snprintf(extra, sizeof extra, msg_text(MSG_EXTRA_COLUMN, rd->lang), i + 1);
+			col = extra;
+		}
 		if (!utf8_valid(f, n)) {
-			problem(rd, "column %zu (%s) is not valid UTF-8 (save the file as UTF-8)",
-				i + 1, col);
+			problem(rd, col, MSG_NOT_UTF8);
 			ok = false;
 		}
 	}
@@ -424,60 +551,45 @@ static void check_ratios(reader *rd, const framework *fw, const form_items *item
 			format_number(b, den);
 			rd->line = line;
 			rd->key = ind->numerator[0]->name;
-			problem(rd,
-				"indicator %s: the numerator (%s) is above its denominator %s (%s)",
-				ind->id, a, ind->denominator[0]->name, b);
+			problem(rd, header[C_ANSWER], MSG_RATIO, ind->id, a,
+				ind->denominator[0]->name, b);
 		}
 	}
 }
 
+/* Indicators that need a proof link and have none: those with an answer
+ * that scores, and — so that the officer learns it in the same pass —
+ * those whose only scoring candidates are answers refused above (the link
+ * is needed if the corrected answer earns points). */
 static void check_links(reader *rd, const framework *fw, const form_items *items,
 			const item_seen *seen)
 {
 	for (size_t k = 0; k < fw->n_indicators; k++) {
 		const fw_indicator *ind = &fw->indicators[k];
-		long need = 0;
+		long need = 0, maybe = 0;
 		bool have = false;
 
 		if (!ind->proof_link_required)
 			continue;
 		for (size_t i = 0; i < items->count; i++) {
-			if (items->items[i].indicator != ind || !seen[i].answered)
+			if (items->items[i].indicator != ind || !seen[i].line)
 				continue;
-			if (seen[i].scores && !need)
+			if (seen[i].answered && seen[i].scores && !need)
 				need = seen[i].line;
+			if (seen[i].refused && !maybe)
+				maybe = seen[i].line;
 			have = have || seen[i].has_link;
 		}
-		if (need && !have) {
-			rd->line = need;
-			rd->key = NULL;
-			for (size_t i = 0; i < items->count; i++)
-				if (items->items[i].indicator == ind && seen[i].line == need)
-					rd->key = items->items[i].variable->name;
-			problem(rd, "indicator %s needs a proof link (http/https) to: %s", ind->id,
-				*ind->proof ? ind->proof : "tài liệu kiểm chứng");
-		}
+		if ((!need && !maybe) || have)
+			continue;
+		rd->line = need ? need : maybe;
+		rd->key = NULL;
+		for (size_t i = 0; i < items->count; i++)
+			if (items->items[i].indicator == ind && seen[i].line == rd->line)
+				rd->key = items->items[i].variable->name;
+		problem(rd, header[C_LINK], need ? MSG_LINK_NEEDED : MSG_LINK_NEEDED_IF, ind->id,
+			*ind->proof ? ind->proof : "tài liệu kiểm chứng");
 	}
-}
-
-/* An enum answer must be one of the labels on the form (or a canonical
- * word); the problem lists the labels, as the officer reads them. */
-static bool enum_ok(reader *rd, const fw_variable *v, const char *answer)
-{
-	char canon[128];
-	double num;
-	strbuf sb;
-
-	if (v->type != VAR_ENUM ||
-	    !framework_value(v, answer, '.', canon, sizeof canon, &num, NULL))
-		return true;
-	sb_init(&sb, 0);
-	for (size_t i = 0; i < v->n_values; i++)
-		sb_appendf(&sb, "%s\"%s\"", i ? ", " : "",
-			   form_answer_label(v, v->values[i].value));
-	problem(rd, "'%s' is not one of the answers allowed: %s", answer, sb.data);
-	sb_free(&sb);
-	return false;
 }
 
 /* Line number of a problem "name:LINE…" (0 when none). */
@@ -532,10 +644,8 @@ static int form_header(form_reader *fr, dti_diag *d)
 				  CSV_HEADER_UNGUARD, &h, fr->rd.p, d);
 
 	if (got > 0 && !(h.n >= FORM_COLUMNS && h.role[C_KEY] == C_KEY + 1)) {
-		problems_add(fr->rd.p,
-			     "%s:1: not a commune form: the first row must be the header "
-			     "starting with \"Mã\" (generate one with 'dti form generate')",
-			     fr->rd.name);
+		fr->rd.line = 1;
+		problem(&fr->rd, NULL, MSG_NOT_A_FORM);
 		got = 0;
 	}
 	fr->dec = h.dec;
@@ -554,8 +664,7 @@ static void meta_row(form_reader *fr, const char *key, const framework *fw, cons
 	if (strcmp(key, "framework") == 0) {
 		char *e = field(fr->r, C_ANSWER);
 		if (strcmp(e, fw->edition) != 0)
-			problem(rd, "the form was made for framework '%s', this round uses '%s'", e,
-				fw->edition);
+			problem(rd, header[C_ANSWER], MSG_FRAMEWORK, e, fw->edition);
 		free(e);
 	} else if (strcmp(key, "commune") == 0) {
 		fr->code_raw = field(fr->r, C_ANSWER);
@@ -574,7 +683,7 @@ static void meta_row(form_reader *fr, const char *key, const framework *fw, cons
 			if (strcmp(key + 8, role_words[i]) == 0)
 				role = i;
 		if (role < 0) {
-			problem(rd, "unknown contact role (contact.officer, contact.approver)");
+			problem(rd, header[C_KEY], MSG_CONTACT_ROLE);
 		} else {
 			fr->contact_line[role] = rd->line;
 			read_contact(rd, fr->r, &res->contacts[role]);
@@ -583,10 +692,9 @@ static void meta_row(form_reader *fr, const char *key, const framework *fw, cons
 		const form_item *it = form_items_find(items, key);
 		const fw_variable *v = framework_variable(fw, key);
 		if (!it && v)
-			problem(rd, "not an item of the commune form (its source is %s)",
-				v->source);
+			problem(rd, header[C_KEY], MSG_NOT_COMMUNE_ITEM, v->source);
 		else if (!it)
-			problem(rd, "unknown item");
+			problem(rd, header[C_KEY], MSG_UNKNOWN_ITEM);
 	}
 }
 
@@ -615,7 +723,7 @@ static int first_pass(form_reader *fr, const framework *fw, const form_items *it
 		if (!*key || key[0] == '#') {
 			/* title and instructions */
 		} else if (strmap_get(&fr->keys, key, &first)) {
-			problem(&fr->rd, "duplicate: already given on line %ld", (long)first);
+			problem(&fr->rd, header[C_KEY], MSG_DUPLICATE, (long)first);
 		} else {
 			strmap_put(&fr->keys, key, (intptr_t)fr->rd.line);
 			if (clean)
@@ -643,22 +751,20 @@ static void check_commune(form_reader *fr, const commune_index *communes, form_r
 		rd->line = fr->code_line;
 		by_code = commune_index_code(communes, fr->code_raw);
 		if (!by_code)
-			problem(rd, "commune '%s' is not one of the communes assessed",
-				fr->code_raw);
+			problem(rd, header[C_ANSWER], MSG_COMMUNE_UNKNOWN, fr->code_raw);
 	}
 	if (has_name) {
 		rd->line = fr->name_line;
 		by_name = commune_index_name(communes, fr->name_raw);
 		if (by_code && by_name != by_code)
-			problem(rd, "'%s' is not the name of commune %s (%s)", fr->name_raw,
-				by_code->code, by_code->name);
+			problem(rd, header[C_ANSWER], MSG_COMMUNE_NAME, fr->name_raw, by_code->code,
+				by_code->name);
 		else if (!by_code && !by_name && !has_code)
-			problem(rd, "commune '%s' is not one of the communes assessed",
-				fr->name_raw);
+			problem(rd, header[C_ANSWER], MSG_COMMUNE_UNKNOWN, fr->name_raw);
 	}
 	if (!has_code && !has_name) {
 		rd->line = 1;
-		problem(rd, "the form names no commune (row \"commune\")");
+		problem(rd, NULL, MSG_NO_COMMUNE);
 	}
 	if (by_code || by_name)
 		snprintf(res->commune_code, sizeof res->commune_code, "%s",
@@ -673,20 +779,16 @@ static void check_year_contacts(form_reader *fr, int year, form_result *res)
 
 	rd->line = fr->year_line ? fr->year_line : 1;
 	if (!fr->year_raw || !*fr->year_raw)
-		problem(rd, "the form gives no year (row \"year\")");
+		problem(rd, NULL, MSG_NO_YEAR);
 	else if (!year_parse(fr->year_raw, &y))
-		problem(rd, "'%s' is not a year", fr->year_raw);
+		problem(rd, header[C_ANSWER], MSG_NOT_YEAR, fr->year_raw);
 	else if (y != year)
-		problem(rd,
-			"the form is for %lld but the round open is %d (use --year %lld "
-			"to import into that year)",
-			(long long)y, year, (long long)y);
+		problem(rd, header[C_ANSWER], MSG_YEAR_MISMATCH, (long long)y, year, (long long)y);
 	res->year = year;
 	for (int i = 0; i < CONTACT_ROLES; i++)
 		if (!fr->contact_line[i]) {
 			rd->line = 1;
-			problem(rd, "the contact block has no row contact.%s (%s)", role_words[i],
-				role_labels[i]);
+			problem(rd, NULL, MSG_CONTACT_ROW, role_words[i], role_labels[i]);
 		}
 }
 
@@ -707,48 +809,80 @@ static const form_item *answer_item(form_reader *fr, const form_items *items, co
 	return it;
 }
 
+/* The row's proof link, checked: one without a scheme is given https://
+ * and said so in a note.  Returns the link to store (owned, "" when none)
+ * and whether it is usable in *ok. */
+static char *row_link(reader *rd, csv_reader *r, bool *ok)
+{
+	char *link = field(r, C_LINK), *fixed = answer_link_scheme(link);
+	char why[TEXT_WHY];
+
+	if (fixed) {
+		char said[TEXT_MAX_LINK * 2 + 128];
+		snprintf(said, sizeof said, msg_text(MSG_LINK_SCHEME, rd->lang), link, fixed);
+		place(rd, rd->notes, header[C_LINK], said);
+		free(link);
+		link = fixed;
+	}
+	*ok = !*link || text_link_ok(link, why);
+	if (!*ok)
+		problem_why(rd, header[C_LINK], MSG_LINK_BAD, why);
+	return link;
+}
+
 /* One item's answer, link and note, checked and added to res. */
 static void answer_row(form_reader *fr, const form_item *it, size_t idx, int year, form_result *res)
 {
 	csv_reader *r = fr->r;
 	reader *rd = &fr->rd;
-	char *answer = field(r, C_ANSWER), *link = field(r, C_LINK);
+	item_seen *s = &fr->seen[idx];
+	char *answer = field(r, C_ANSWER), *link;
 	/* The note is kept as written (not trimmed). */
 	char *note = xstrdup(C_NOTE < csv_nfields(r) ? csv_field(r, C_NOTE) : "");
-	char where[256], why[TEXT_WHY];
-	bool link_ok = true;
+	char where[256], why[TEXT_WHY], canon[ANSWER_MAX];
+	bool link_ok;
+	answer_status st;
+	strbuf said;
 
-	fr->seen[idx].line = rd->line;
-	if (*link && !text_link_ok(link, why)) {
-		problem(rd, "the proof link %s", why);
-		link_ok = false;
+	sb_init(&said, 0);
+	s->line = rd->line;
+	/* Said in the order of the columns: answer, link, note.  An answer
+	 * is one line of clean text before it is read. */
+	st = ANSWER_OK;
+	if (*answer && !text_check(answer, strlen(answer), TEXT_LINE, why)) {
+		problem_why(rd, header[C_ANSWER], MSG_ANSWER_TEXT, why);
+		st = ANSWER_REFUSED;
+	} else if (*answer) {
+		st = answer_read(it->variable, answer, fr->dec, rd->lang, canon, &said);
 	}
+	if (st != ANSWER_OK && said.len)
+		place(rd, st == ANSWER_REFUSED ? rd->p : rd->notes, header[C_ANSWER], said.data);
+	link = row_link(rd, r, &link_ok);
+	/* A link on a row without an answer is a problem of its own, not a proof. */
+	s->has_link = *link && link_ok && *answer;
+	if (!*answer && *link)
+		problem(rd, header[C_ANSWER], MSG_LINK_NO_ANSWER);
 	if (!text_note_ok(note, why)) {
-		problem(rd, "the note %s", why);
+		problem_why(rd, header[C_NOTE], MSG_NOTE_BAD, why);
 		note[0] = '\0';
 	}
-	if (!*answer) {
-		if (*link)
-			problem(rd, "a proof link is given but no answer");
+	if (!*answer)
 		res->unanswered++;
-	} else if (!enum_ok(rd, it->variable, answer)) {
-		/* reported with the labels the form shows */
-	} else {
-		/* Answers are checked even when the commune is wrong ("?"):
-		 * the officer gets every problem at once. */
-		const char *cc = res->commune_code[0] ? res->commune_code : "?";
-		snprintf(where, sizeof where, "%s:%ld (%s)", rd->name, rd->line, rd->key);
-		if (batch_add(&res->answers, it->variable, cc, year, answer, fr->dec,
-			      link_ok ? link : NULL, note, where, rd->p)) {
-			batch_item *bi = &res->answers.items[res->answers.count - 1];
-			item_seen *s = &fr->seen[idx];
-			s->answered = true;
-			s->num = bi->num;
-			s->has_link = *link && link_ok;
-			s->scores =
-				form_answer_scores(it->indicator, it->variable, bi->value, bi->num);
-		}
+	s->refused = *answer && st == ANSWER_REFUSED;
+	if (!*answer || st == ANSWER_REFUSED)
+		goto out;
+	/* Answers are checked even when the commune is wrong ("?"): the
+	 * officer gets every problem at once. */
+	snprintf(where, sizeof where, "%s:%ld (%s)", rd->name, rd->line, rd->key);
+	if (batch_add(&res->answers, it->variable, res->commune_code[0] ? res->commune_code : "?",
+		      year, canon, '.', link_ok ? link : NULL, note, where, rd->p)) {
+		batch_item *bi = &res->answers.items[res->answers.count - 1];
+		s->answered = true;
+		s->num = bi->num;
+		s->scores = form_answer_scores(it->indicator, it->variable, bi->value, bi->num);
 	}
+out:
+	sb_free(&said);
 	free(answer);
 	free(link);
 	free(note);
@@ -786,9 +920,7 @@ static void check_items(form_reader *fr, const framework *fw, const form_items *
 			continue;
 		fr->rd.line = 1;
 		fr->rd.key = items->items[i].variable->name;
-		problem(&fr->rd,
-			"the item is missing from the form (leave its answer empty instead "
-			"of deleting the row)");
+		problem(&fr->rd, NULL, MSG_ITEM_MISSING);
 	}
 	check_ratios(&fr->rd, fw, items, fr->seen);
 	check_links(&fr->rd, fw, items, fr->seen);
@@ -800,13 +932,20 @@ dti_err form_read(FILE *f, const char *name, const framework *fw, const form_ite
 		  const commune_index *communes, int year, form_result *res, dti_problems *p,
 		  dti_diag *d)
 {
+	return form_read_lang(f, name, fw, items, communes, year, LANG_VI, res, p, d);
+}
+
+dti_err form_read_lang(FILE *f, const char *name, const framework *fw, const form_items *items,
+		       const commune_index *communes, int year, msg_lang lang, form_result *res,
+		       dti_problems *p, dti_diag *d)
+{
 	form_reader fr;
-	size_t before = p->count;
+	size_t before = p->count, notes_before = res->notes.count;
 	dti_err rc = DTI_EOK;
 	int got;
 
 	memset(&fr, 0, sizeof fr);
-	fr.rd = (reader){name, p, 0, NULL};
+	fr.rd = (reader){name, p, 0, NULL, lang, &res->notes};
 	fr.r = csv_open(f, name, 0);
 	fr.seen = xcalloc(items->count ? items->count : 1, sizeof *fr.seen);
 	strmap_init(&fr.keys);
@@ -834,6 +973,7 @@ dti_err form_read(FILE *f, const char *name, const framework *fw, const form_ite
 	check_items(&fr, fw, items, res);
 out:
 	sort_problems(p, before, name);
+	sort_problems(&res->notes, notes_before, name);
 	if (!rc && p->count > before)
 		rc = DTI_EINVALID;
 	csv_close(fr.r);

@@ -19,12 +19,14 @@
 #include "batch.h"
 #include "err.h"
 #include "framework.h"
+#include "msg.h"
 #include "text.h"
 #include "units.h"
 #include "util.h"
 
-#define FORM_SOURCE_WORD "commune" /* the framework's "source" of form items */
-#define FORM_COLUMNS 7
+#define FORM_SOURCE_WORD "commune"  /* the framework's "source" of form items */
+#define FORM_COLUMNS 7              /* the columns read back */
+#define FORM_COLUMNS_WRITTEN 8      /* and where a prefilled answer comes from, shown only */
 #define FORM_MAX_NOTE TEXT_MAX_NOTE /* bytes in a note */
 #define FORM_MAX_URL TEXT_MAX_LINK  /* bytes in a proof link */
 #define FORM_MAX_CONTACT 200        /* bytes in a contact field */
@@ -70,7 +72,14 @@ typedef struct form_spec {
 	const char *const *prefill;      /* per item: canonical answer, or NULL */
 	const char *const *prefill_link; /* per item: proof link, or NULL (may be NULL) */
 	const form_contact *contacts;    /* CONTACT_ROLES entries, or NULL */
+	const bool *prefill_last_year;   /* per item: the prefill is last year's (may be NULL) */
 } form_spec;
+
+/* The deadline as an officer reads it: in LANG_VI "17:00 ngày 31/12/2024
+ * (giờ Việt Nam)" (time_vn; a date alone is the end of that day), else iso
+ * as it is (also when it is not a time). */
+#define FORM_DEADLINE_TEXT TIME_VN_MAX
+void form_deadline_text(const char *iso, msg_lang lang, char out[FORM_DEADLINE_TEXT]);
 
 /* Renders the form (BOM, CRLF line ends) into sb. */
 dti_err form_render(const framework *fw, const form_items *items, const form_spec *spec, strbuf *sb,
@@ -86,26 +95,40 @@ typedef struct form_result {
 	int year;
 	batch answers; /* one observation per answered item */
 	form_contact contacts[CONTACT_ROLES];
-	size_t unanswered; /* items left blank */
+	size_t unanswered;  /* items left blank */
+	dti_problems notes; /* how answers were read, not problems ("'x' read as …") */
 } form_result;
 
 void form_result_init(form_result *r);
 void form_result_free(form_result *r);
 
-/* Reads and validates a whole form from f (name for messages).  Every
- * problem goes to p as "name:LINE (item): problem"; returns DTI_EINVALID
- * when there was any (r then holds nothing usable), DTI_EPARSE when the
+/* Reads and validates a whole form from f (name for messages), answers
+ * read as people write them (answer.h).  Every problem goes to p as
+ * "name:LINE (item), cột "heading": problem" in lang (the texts of msg.h),
+ * all of them in one pass; how an answer was read when it was not written
+ * as the form shows it goes to r->notes alike.  Returns DTI_EINVALID when
+ * there was any problem (r then holds nothing usable), DTI_EPARSE when the
  * CSV itself is malformed (d says where).  year is the round's year;
  * communes the communes assessed. */
+dti_err form_read_lang(FILE *f, const char *name, const framework *fw, const form_items *items,
+		       const commune_index *communes, int year, msg_lang lang, form_result *r,
+		       dti_problems *p, dti_diag *d);
+
+/* form_read_lang in Vietnamese. */
 dti_err form_read(FILE *f, const char *name, const framework *fw, const form_items *items,
 		  const commune_index *communes, int year, form_result *r, dti_problems *p,
 		  dti_diag *d);
 
 /* Validation rules, exposed for tests.  Proof links and notes are checked
  * by text_link_ok and text_note_ok (text.h), as every way in checks them. */
-/* A phone number: digits with spaces . - ( ); 8 to 15 digits.  No leading
- * +: a spreadsheet takes it for a formula (write 0… or 84…). */
+/* A phone number: digits with spaces . - ( ); 8 to 15 digits, the first
+ * 0 or the first two 84 (or a 1800/1900 number of 8 or 10 digits).  No leading +: a spreadsheet takes it for a
+ * formula (write 0… or 84…). */
 bool form_phone_ok(const char *s);
+/* A phone number that is one but for the leading zero a spreadsheet
+ * dropped when it read "0912345678" as a number: 8 to 14 digits, the
+ * first not 0. */
+bool form_phone_lost_zero(const char *s);
 /* An e-mail address: local@domain.tld without spaces. */
 bool form_email_ok(const char *s);
 /* True when an answer earns points under the indicator (a yes, a count

@@ -72,6 +72,9 @@ void framework_free(framework *fw)
 			free(v->values[j].label);
 			free(v->values[j].key[0]);
 			free(v->values[j].key[1]);
+			for (size_t k = 0; k < v->values[j].n_aliases; k++)
+				free(v->values[j].aliases[k]);
+			free(v->values[j].aliases);
 		}
 		free(v->values);
 	}
@@ -117,25 +120,32 @@ bool fw_json_number(json_t *obj, const char *key, double *out)
 }
 
 /* An answer is read by folding it (text_fold: NFC, case folded, outer
- * blanks trimmed) and comparing it with each value's keys, its value and
- * label folded alike at load: two values must not read the same, or an
- * answer would pick one of them by position.  An empty key (a missing
- * label, or a value of blanks) matches nothing. */
+ * blanks trimmed) and comparing it with each value's keys, its value,
+ * label and aliases folded alike at load: two values must not read the
+ * same, or an answer would pick one of them by position.  An empty key (a
+ * missing label, or a value of blanks) matches nothing. */
+static const char *enum_key(const fw_enum_value *e, size_t k)
+{
+	return k < 2 ? e->key[k] : e->aliases[k - 2];
+}
+
 static bool enum_ambiguous(const fw_variable *v, const char *name, dti_diag *d)
 {
-	size_t n = 2 * v->n_values;
-
-	for (size_t a = 0; a < n; a++)
-		for (size_t b = a + 1; b < n; b++) {
-			const char *ka = v->values[a / 2].key[a % 2],
-				   *kb = v->values[b / 2].key[b % 2];
-			if (a / 2 == b / 2 || !*ka || !*kb || strcmp(ka, kb) != 0)
-				continue;
-			diag_set(d, DTI_EFRAMEWORK,
-				 "%s: variable %s: enum values '%s' and '%s' read the same ('%s')",
-				 name, v->name, v->values[a / 2].value, v->values[b / 2].value, ka);
-			return true;
-		}
+	for (size_t a = 0; a < v->n_values; a++)
+		for (size_t b = a + 1; b < v->n_values; b++)
+			for (size_t i = 0; i < 2 + v->values[a].n_aliases; i++)
+				for (size_t j = 0; j < 2 + v->values[b].n_aliases; j++) {
+					const char *ka = enum_key(&v->values[a], i),
+						   *kb = enum_key(&v->values[b], j);
+					if (!*ka || !*kb || strcmp(ka, kb) != 0)
+						continue;
+					diag_set(d, DTI_EFRAMEWORK,
+						 "%s: variable %s: enum values '%s' and '%s' read "
+						 "the same ('%s')",
+						 name, v->name, v->values[a].value,
+						 v->values[b].value, ka);
+					return true;
+				}
 	return false;
 }
 
@@ -146,6 +156,33 @@ static char *answer_key(const char *s)
 	char *k = text_fold(s);
 
 	return k ? k : xstrdup(s);
+}
+
+/* An enum value's "aliases": a list of strings, each folded as answers are. */
+static dti_err load_aliases(fw_enum_value *e, json_t *ev, const char *name, const char *vname,
+			    dti_diag *d)
+{
+	json_t *list = json_object_get(ev, "aliases"), *a;
+	size_t i;
+
+	if (!list)
+		return DTI_EOK;
+	if (!json_is_array(list))
+		return diag_set(d, DTI_EFRAMEWORK,
+				"%s: variable %s: enum value '%s': \"aliases\" must be a list of "
+				"strings",
+				name, vname, e->value);
+	e->aliases = xcalloc(json_array_size(list) + 1, sizeof *e->aliases);
+	json_array_foreach(list, i, a)
+	{
+		if (!json_is_string(a) || !*json_string_value(a))
+			return diag_set(d, DTI_EFRAMEWORK,
+					"%s: variable %s: enum value '%s': alias #%zu is not a "
+					"non-empty string",
+					name, vname, e->value, i + 1);
+		e->aliases[e->n_aliases++] = answer_key(json_string_value(a));
+	}
+	return DTI_EOK;
 }
 
 static dti_err load_variables(framework *fw, json_t *arr, const char *name, dti_diag *d)
@@ -231,7 +268,8 @@ static dti_err load_variables(framework *fw, json_t *arr, const char *name, dti_
 				v->values[v->n_values].key[0] = answer_key(val);
 				v->values[v->n_values].key[1] =
 					answer_key(v->values[v->n_values].label);
-				v->n_values++;
+				if (load_aliases(&v->values[v->n_values++], ev, name, vname, d))
+					return DTI_EFRAMEWORK;
 			}
 			if (enum_ambiguous(v, name, d))
 				return DTI_EFRAMEWORK;
@@ -536,8 +574,11 @@ dti_err framework_value(const fw_variable *v, const char *raw, char decimal_sep,
 			return diag_set(d, DTI_EINVALID, "value is not valid UTF-8");
 		for (size_t i = 0; i < v->n_values; i++) {
 			const fw_enum_value *e = &v->values[i];
+			bool alias = false;
+			for (size_t k = 0; k < e->n_aliases; k++)
+				alias = alias || strcmp(folded, e->aliases[k]) == 0;
 			if ((*e->key[0] && strcmp(folded, e->key[0]) == 0) ||
-			    (*e->key[1] && strcmp(folded, e->key[1]) == 0)) {
+			    (*e->key[1] && strcmp(folded, e->key[1]) == 0) || alias) {
 				snprintf(canon, canon_len, "%s", v->values[i].value);
 				*num = NAN;
 				goto out;

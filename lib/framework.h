@@ -16,9 +16,11 @@
 typedef enum { VAR_COUNT, VAR_AMOUNT, VAR_YESNO, VAR_ENUM } var_type;
 
 typedef struct fw_enum_value {
-	char *value;  /* canonical word stored in staging, e.g. "chair" */
-	char *label;  /* Vietnamese label shown on forms, also accepted as input */
-	char *key[2]; /* value and label as answers are compared (text_fold) */
+	char *value;    /* canonical word stored in staging, e.g. "chair" */
+	char *label;    /* Vietnamese label shown on forms, also accepted as input */
+	char *key[2];   /* value and label as answers are compared (text_fold) */
+	char **aliases; /* other answers read as this value ("Hàng tuần"), folded alike */
+	size_t n_aliases;
 } fw_enum_value;
 
 typedef struct fw_variable {

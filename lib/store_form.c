@@ -15,7 +15,8 @@ typedef struct value_walk {
 static dti_err each_value(void *ctx, const store_row *r, dti_diag *d)
 {
 	const value_walk *w = ctx;
-	store_form_value v = {store_text(r, 0), store_text(r, 1), store_text_or_null(r, 3)};
+	store_form_value v = {store_text(r, 0), store_text(r, 1), store_text_or_null(r, 3),
+			      store_int(r, 2) == 0};
 
 	(void)d;
 	return w->fn(w->ctx, &v);

@@ -17,6 +17,7 @@
  * the callback that receives it.  proof_url is NULL for none. */
 typedef struct store_form_value {
 	const char *variable, *value, *proof_url;
+	bool last_year; /* last year's scored value, not this year's answer */
 } store_form_value;
 
 typedef dti_err (*store_form_value_fn)(void *ctx, const store_form_value *v);

@@ -82,7 +82,7 @@ grep -q "	steering_head	" "$T/pending" && die "a verified value is pending"
 # answers keep their appraisal, the changed one awaits appraisal again.
 fill_good "$T/forms/form-2024-11989.csv" "$T/form2.csv" "dx_staff=không"
 dti form import "$T/form2.csv" 2> "$T/re.log" || { cat "$T/re.log"; die "re-submission refused"; }
-grep -q "1 answer new or changed, 17 unchanged" "$T/re.log" || die "re-submission summary"
+grep -q "1 câu trả lời mới hoặc thay đổi, 17 không đổi" "$T/re.log" || die "re-submission summary"
 expect_eq "verified answer kept" "$(q "SELECT state FROM current_input WHERE commune_code = '11989' AND variable = 'steering_head'")" verified
 expect_eq "rejected answer kept" "$(q "SELECT state FROM current_input WHERE commune_code = '11989' AND variable = 'portal_dx_section'")" rejected
 expect_eq "changed answer raw" "$(q "SELECT state || ' ' || value FROM current_input WHERE commune_code = '11989' AND variable = 'dx_staff'")" "raw no"

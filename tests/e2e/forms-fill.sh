@@ -19,7 +19,7 @@ expect_eq "items on the form" "$(grep -c -E '^[a-z_0-9]+,"?\[[0-9]' "$F")" 18
 
 fill_good "$F" "$T/filled.csv" name=nfd
 dti form import "$T/filled.csv" 2> "$T/import.log" || { cat "$T/import.log"; die "import refused"; }
-grep -q 'form of commune 11989 for 2024 stored' "$T/import.log" || die "no summary"
+grep -q 'đã lưu phiếu của xã 11989 năm 2024' "$T/import.log" || die "no summary"
 
 expect_eq "observations" "$(q "SELECT count(*) FROM observation")" 18
 expect_eq "steering_head" "$(q "SELECT value FROM current_input WHERE commune_code='11989' AND variable='steering_head'")" chair
@@ -49,7 +49,7 @@ dti form import "$T/resubmit.csv" 2> "$T/import2.log" || { cat "$T/import2.log";
 # 3 answers changed, and the note of online_meeting_all_devices (notes are
 # not pre-filled); the 14 unchanged answers keep their observations.
 expect_eq "observations kept" "$(q "SELECT count(*) FROM observation")" 22
-grep -q "4 answers new or changed, 14 unchanged, 0 left blank" "$T/import2.log" || die "re-submission summary"
+grep -q "4 câu trả lời mới hoặc thay đổi, 14 không đổi, 0 để trống" "$T/import2.log" || die "re-submission summary"
 expect_eq "new steering_head" "$(q "SELECT value FROM current_input WHERE commune_code='11989' AND variable='steering_head'")" deputy
 expect_eq "new meetings" "$(q "SELECT value FROM current_input WHERE commune_code='11989' AND variable='dx_meetings_chaired'")" 4
 expect_eq "new 5-year plan" "$(q "SELECT value FROM current_input WHERE commune_code='11989' AND variable='dx_plan_5year'")" yes
@@ -73,6 +73,6 @@ fill_good "$F" "$T/semi.csv" delim=';' bom=no
 head -c 3 "$T/semi.csv" | od -An -tx1 | grep -q 'ef bb bf' && die "BOM left"
 grep -q '^steering_head;' "$T/semi.csv" || die "not semicolons"
 dti form import --dry-run "$T/semi.csv" 2> "$T/semi.log" || { cat "$T/semi.log"; die "semicolon form refused"; }
-grep -q "dry run: commune 11989, 18 answers valid" "$T/semi.log" || die "dry run summary"
+grep -q "chạy thử: xã 11989, 18 câu trả lời hợp lệ" "$T/semi.log" || die "dry run summary"
 expect_eq "dry run stores nothing" "$(q "SELECT count(*) FROM observation")" 22
 echo "forms-fill: ok"

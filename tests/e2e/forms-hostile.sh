@@ -23,11 +23,12 @@ fill_good "$F" "$T/links.csv" "dx_staff=có|javascript:alert(document.cookie)" \
   "dx_plan_annual=có|https://example.vn/a b" "dvc_promotion_doc=có|https://"
 dti form import "$T/links.csv" 2> "$T/err" && die "bad links accepted"
 cat "$T/err"
+L='cột "Đường dẫn tài liệu kiểm chứng (http/https)"'
 for item in dx_staff community_tech_team tslcd_connected; do
-  grep -q "($item): the proof link is not an http:// or https:// link" "$T/err" || die "link of $item"
+  grep -q "($item), $L: đường dẫn không bắt đầu bằng http:// hoặc https://: ghi dạng https://…" "$T/err" || die "link of $item"
 done
-grep -q "(dx_plan_annual): the proof link contains a space" "$T/err" || die "link with a space"
-grep -q "(dvc_promotion_doc): the proof link has no host" "$T/err" || die "link without host"
+grep -q "(dx_plan_annual), $L: đường dẫn chứa dấu cách, dấu nháy" "$T/err" || die "link with a space"
+grep -q "(dvc_promotion_doc), $L: đường dẫn thiếu tên trang web" "$T/err" || die "link without host"
 
 # Invalid UTF-8 and a NUL byte in notes.
 printf 'ghi ch\377\376 sai' > "$T/latin.note"
@@ -35,7 +36,7 @@ printf 'a\000b' > "$T/nul.note"
 fill_good "$F" "$T/bytes.csv" "dx_staff.note@=$T/latin.note" "infosec_doc.note@=$T/nul.note"
 dti form import "$T/bytes.csv" 2> "$T/err" && die "invalid UTF-8 accepted"
 cat "$T/err"
-grep -q "bytes.csv:24 (dx_staff): column 7 (Ghi chú) is not valid UTF-8" "$T/err" || die "invalid UTF-8 message"
+grep -q "bytes.csv:24 (dx_staff), cột \"Ghi chú\": không phải UTF-8: lưu lại tệp dạng \"CSV UTF-8\"" "$T/err" || die "invalid UTF-8 message"
 # The CSV reader refuses a NUL byte for every reader, naming line and column.
 grep -q "bytes.csv:25: column 7 contains a NUL byte" "$T/err" || die "NUL message"
 
@@ -43,7 +44,7 @@ grep -q "bytes.csv:25: column 7 contains a NUL byte" "$T/err" || die "NUL messag
 python3 -c "import sys; sys.stdout.write('Đ' * 524288)" > "$T/big.note"
 fill_good "$F" "$T/big.csv" "dx_staff.note@=$T/big.note"
 dti form import "$T/big.csv" 2> "$T/err" && die "a 1 MB note was accepted"
-grep -q "big.csv:24 (dx_staff): the note is 1048576 bytes long; at most 4000 are kept" "$T/err" || { cat "$T/err"; die "1 MB note message"; }
+grep -q "big.csv:24 (dx_staff), cột \"Ghi chú\": ghi chú dài 1048576 byte; chỉ giữ tối đa 4000 byte: hãy rút gọn" "$T/err" || { cat "$T/err"; die "1 MB note message"; }
 
 # A 5 MB field: the CSV reader refuses the record (limit 4 MB) and says where.
 python3 -c "import sys; sys.stdout.write('x' * (5 << 20))" > "$T/huge.note"
@@ -51,7 +52,7 @@ fill_good "$F" "$T/huge.csv" "dx_staff.note@=$T/huge.note"
 dti form import "$T/huge.csv" 2> "$T/err" && die "a 5 MB record was accepted"
 cat "$T/err" | cut -c1-300
 grep -q "huge.csv" "$T/err" || die "5 MB record message names no file"
-grep -q "nothing of this form was stored" "$T/err" || die "5 MB record not refused"
+grep -q "không lưu gì từ phiếu này" "$T/err" || die "5 MB record not refused"
 
 # Contact fields a spreadsheet would run as formulas, a bad phone and e-mail.
 fill_good "$F" "$T/contact.csv"
@@ -60,11 +61,11 @@ sed -i 's/,84 221 3987 654,/,call me maybe,not-an-email/' "$T/contact.csv"
 sed -i 's/,0912 345 678,/,+84 912 345 678,/; s/,Văn phòng - Thống kê xã,/,-1+2,/' "$T/contact.csv"
 dti form import "$T/contact.csv" 2> "$T/err" && die "formula contact accepted"
 cat "$T/err"
-grep -q "(contact.officer): Họ tên starts with '=', which a spreadsheet would run as a formula" "$T/err" || die "formula"
-grep -q "(contact.approver): 'call me maybe' is not a phone number" "$T/err" || die "phone"
-grep -q "(contact.officer): Điện thoại liên hệ '+84 912 345 678' starts with '+', which a spreadsheet would run as a formula: write the number as 0… or 84…" "$T/err" || die "phone +"
-grep -q "(contact.officer): Đơn vị công tác starts with '-', which a spreadsheet would run as a formula" "$T/err" || die "unit -"
-grep -q "(contact.approver): 'not-an-email' is not an e-mail address" "$T/err" || die "email"
+grep -q "(contact.officer), cột \"Họ tên\": bắt đầu bằng '=', bảng tính sẽ coi là công thức: bỏ ký tự '=' ở đầu" "$T/err" || die "formula"
+grep -q "(contact.approver), cột \"Điện thoại liên hệ\": 'call me maybe' không phải số điện thoại" "$T/err" || die "phone"
+grep -q "(contact.officer), cột \"Điện thoại liên hệ\": '+84 912 345 678' bắt đầu bằng '+', bảng tính sẽ coi là công thức: ghi số dạng 0… hoặc 84…" "$T/err" || die "phone +"
+grep -q "(contact.officer), cột \"Đơn vị công tác\": bắt đầu bằng '-', bảng tính sẽ coi là công thức" "$T/err" || die "unit -"
+grep -q "(contact.approver), cột \"Email\": 'not-an-email' không phải địa chỉ email" "$T/err" || die "email"
 
 expect_eq "only the first form stored" "$(q "SELECT count(*) FROM observation")" 18
 expect_eq "refused runs" "$(q "SELECT count(*) FROM run WHERE status = 'failed'")" 5

@@ -193,7 +193,7 @@ typedef struct read_case {
 	dti_problems p;
 } read_case;
 
-static dti_err read_text(read_case *c, const char *text)
+static dti_err read_text_lang(read_case *c, const char *text, msg_lang lang)
 {
 	FILE *f = fmemopen((void *)text, strlen(text), "rb");
 	dti_diag d;
@@ -204,9 +204,14 @@ static dti_err read_text(read_case *c, const char *text)
 	form_result_init(&c->res);
 	problems_free(&c->p);
 	memset(&c->p, 0, sizeof c->p);
-	rc = form_read(f, "t.csv", c->fw, &c->items, &c->ix, 2024, &c->res, &c->p, &d);
+	rc = form_read_lang(f, "t.csv", c->fw, &c->items, &c->ix, 2024, lang, &c->res, &c->p, &d);
 	fclose(f);
 	return rc;
+}
+
+static dti_err read_text(read_case *c, const char *text)
+{
+	return read_text_lang(c, text, LANG_VI);
 }
 
 static void case_init(read_case *c)
@@ -238,8 +243,8 @@ static char *render(read_case *c, const char *const *prefill, const char *const 
 		 xstrdup("0912 345 678"), xstrdup("h@example.vn")},
 		{xstrdup("Trần Văn Đức"), NULL, NULL, xstrdup("0221 3987 654"), NULL},
 	};
-	form_spec spec = {"11989", "Xã Lạc Đạo", 2024,    "2024-12-31T17:00:00+07:00",
-			  prefill, links,        contacts};
+	form_spec spec = {"11989", "Xã Lạc Đạo", 2024,     "2024-12-31T17:00:00+07:00",
+			  prefill, links,        contacts, NULL};
 	strbuf sb;
 	dti_diag d;
 
@@ -297,9 +302,10 @@ static void test_round_trip(void **state)
 		text = render(&c, none, one_link);
 		assert_int_equal(read_text(&c, text), DTI_EINVALID);
 		assert_int_equal(c.p.count, 1);
-		assert_non_null(
-			strstr(c.p.items[0],
-			       "t.csv:14 (radio_dx_segment): a proof link is given but no answer"));
+		assert_non_null(strstr(
+			c.p.items[0],
+			"t.csv:14 (radio_dx_segment), cột \"Trả lời\": có đường dẫn nhưng chưa có "
+			"câu trả lời: điền cột \"Trả lời\" hoặc xoá đường dẫn"));
 		free(text);
 	}
 	case_free(&c);
@@ -334,18 +340,20 @@ static void test_problems_in_line_order(void **state)
 		print_message("  %s\n", c.p.items[i]);
 	assert_int_equal(c.p.count, 5);
 	assert_non_null(
-		strstr(c.p.items[0], "t.csv:6: 'Xã Đình Dù' is not the name of commune 11989"));
-	assert_non_null(strstr(c.p.items[1], "t.csv:7: the form is for 2023"));
+		strstr(c.p.items[0],
+		       "t.csv:6, cột \"Trả lời\": 'Xã Đình Dù' không phải tên của xã 11989"));
+	assert_non_null(strstr(c.p.items[1], "t.csv:7, cột \"Trả lời\": phiếu của năm 2023"));
 	/* 1.2: 5 chaired of 4 meetings, with a score and no link. */
 	assert_non_null(strstr(
 		c.p.items[2],
-		"t.csv:10 (dx_meetings_chaired): indicator 1.2: the numerator (5) is above"));
-	assert_non_null(strstr(c.p.items[3],
-			       "t.csv:10 (dx_meetings_chaired): indicator 1.2 needs a proof link"));
-	assert_non_null(strstr(c.p.items[4], "(bogus): unknown item"));
+		"t.csv:10 (dx_meetings_chaired), cột \"Trả lời\": chỉ số 1.2: tử số (5) lớn hơn"));
+	assert_non_null(strstr(c.p.items[3], "t.csv:10 (dx_meetings_chaired), cột \"Đường dẫn "
+					     "tài liệu kiểm chứng (http/https)\": chỉ số 1.2 cần "
+					     "đường dẫn"));
+	assert_non_null(strstr(c.p.items[4], "(bogus), cột \"Mã\": mục không có trong phiếu"));
 	/* steering_head = none scores nothing: no link needed for 1.1. */
 	for (size_t i = 0; i < c.p.stored; i++)
-		assert_null(strstr(c.p.items[i], "indicator 1.1"));
+		assert_null(strstr(c.p.items[i], "chỉ số 1.1"));
 	free(text);
 	case_free(&c);
 }
@@ -388,7 +396,8 @@ static void test_hostile_fields(void **state)
 		assert_int_equal(read_text(&c, edited), DTI_EINVALID);
 		assert_int_equal(c.p.count, 1);
 		assert_non_null(strstr(c.p.items[0],
-				       "(dx_staff): the note is 4001 bytes long; at most 4000"));
+				       "(dx_staff), cột \"Ghi chú\": ghi chú dài 4001 byte; chỉ "
+				       "giữ tối đa 4000 byte"));
 		free(edited);
 		free(big);
 	}
@@ -398,7 +407,7 @@ static void test_hostile_fields(void **state)
 		edited = xasprintf("%.*sdx_staff,q,c\xf3,,,,%s", (int)(row_start - text), text, at);
 		assert_int_equal(read_text(&c, edited), DTI_EINVALID);
 		assert_non_null(
-			strstr(c.p.items[0], "(dx_staff): column 3 (Trả lời) is not valid UTF-8"));
+			strstr(c.p.items[0], "(dx_staff), cột \"Trả lời\": không phải UTF-8"));
 		free(edited);
 	}
 	free(note);
@@ -453,22 +462,157 @@ static void test_contact_formulas_and_spoofing(void **state)
 	for (size_t i = 0; i < c.p.stored; i++)
 		print_message("  %s\n", c.p.items[i]);
 	assert_true(has_problem(
-		&c, "(contact.officer): Điện thoại liên hệ '+84 912 345 678' starts with '+', "
-		    "which a spreadsheet would run as a formula: write the number as 0… or 84…"));
+		&c, "(contact.officer), cột \"Điện thoại liên hệ\": '+84 912 345 678' bắt đầu bằng "
+		    "'+', bảng tính sẽ coi là công thức: ghi số dạng 0… hoặc 84…"));
+	assert_true(has_problem(&c, "(contact.officer), cột \"Đơn vị công tác\": bắt đầu bằng "
+				    "'-', bảng tính sẽ coi là công thức"));
 	assert_true(has_problem(
-		&c, "(contact.officer): Đơn vị công tác starts with '-', which a spreadsheet"));
-	assert_true(
-		has_problem(&c, "(contact.officer): Chức vụ starts with '+', which a spreadsheet"));
+		&c, "(contact.officer), cột \"Chức vụ\": bắt đầu bằng '+', bảng tính sẽ coi"));
+	assert_true(has_problem(&c, "(contact.approver), cột \"Họ tên\": chứa ký tự đảo chiều "
+				    "văn bản (U+202E)"));
 	assert_true(has_problem(
-		&c,
-		"(contact.approver): Họ tên contains a bidirectional control character (U+202E)"));
-	assert_true(has_problem(&c, "(dx_staff): the note contains a control character (U+0085)"));
-	assert_true(has_problem(
-		&c,
-		"(dx_plan_annual): the proof link contains a bidirectional control character (U+202B)"));
+		&c, "(dx_staff), cột \"Ghi chú\": ghi chú chứa ký tự điều khiển (U+0085)"));
+	assert_true(has_problem(&c,
+				"(dx_plan_annual), cột \"Đường dẫn tài liệu kiểm chứng "
+				"(http/https)\": đường dẫn chứa ký tự đảo chiều văn bản (U+202B)"));
 	assert_int_equal(c.p.count, 7); /* the six, and 2.3 left without a link */
 	free(text);
 	case_free(&c);
+}
+
+/* An answer refused still tells that its indicator needs a link; answers
+ * read otherwise than written and links given https:// are notes; the
+ * language chosen says it all in English. */
+static void test_one_pass_notes_and_language(void **state)
+{
+	read_case c;
+	const char *pre[18] = {NULL};
+	char *text;
+
+	(void)state;
+	case_init(&c);
+	text = render(&c, pre, NULL);
+	text = replaced_row(text, "portal_dx_section,", "portal_dx_section,q,Đang làm,,,,");
+	text = replaced_row(text, "steering_head,",
+			    "steering_head,q,Chủ tịch xã,,,xa.example.vn/qd-1.pdf,");
+	text = replaced_row(text, "villages_with_team,",
+			    "villages_with_team,q,1.234,,,https://e.vn/qd,");
+	assert_int_equal(read_text(&c, text), DTI_EINVALID);
+	for (size_t i = 0; i < c.p.stored; i++)
+		print_message("  %s\n", c.p.items[i]);
+	assert_int_equal(c.p.count, 2);
+	assert_non_null(strstr(c.p.items[0], "t.csv:12 (portal_dx_section), cột \"Trả lời\": "
+					     "'Đang làm' không phải câu trả lời Có/Không"));
+	assert_non_null(
+		strstr(c.p.items[1],
+		       "t.csv:12 (portal_dx_section), cột \"Đường dẫn tài liệu kiểm chứng "
+		       "(http/https)\": chỉ số 1.3: nếu câu trả lời được tính điểm thì cần"));
+	/* The notes, in line order. */
+	assert_int_equal(c.res.notes.count, 2);
+	assert_non_null(
+		strstr(c.res.notes.items[0],
+		       "t.csv:9 (steering_head), cột \"Trả lời\": 'Chủ tịch xã' được đọc là "
+		       "\"Bí thư/Chủ tịch xã/thị trấn\""));
+	assert_non_null(strstr(c.res.notes.items[1],
+			       "đường dẫn 'xa.example.vn/qd-1.pdf' chưa có https://: đã đọc là "
+			       "https://xa.example.vn/qd-1.pdf"));
+	/* Fixed, the form is read: the link stored with its scheme. */
+	text = replaced_row(text, "portal_dx_section,", "portal_dx_section,q,Chưa,,,,");
+	assert_int_equal(read_text(&c, text), DTI_EOK);
+	assert_int_equal(c.res.answers.count, 3);
+	assert_string_equal(c.res.answers.items[0].value, "chair");
+	assert_string_equal(c.res.answers.items[0].proof_url, "https://xa.example.vn/qd-1.pdf");
+	assert_string_equal(c.res.answers.items[1].value, "no");
+	assert_string_equal(c.res.answers.items[2].value, "1234");
+	/* In English. */
+	text = replaced_row(text, "portal_dx_section,", "portal_dx_section,q,maybe,,,,");
+	assert_int_equal(read_text_lang(&c, text, LANG_EN), DTI_EINVALID);
+	assert_true(has_problem(&c, "t.csv:12 (portal_dx_section), column \"Trả lời\": 'maybe' is "
+				    "not a yes/no answer: write Có or Không"));
+	assert_true(
+		has_problem(&c, "indicator 1.3: an answer that earns points needs a proof link"));
+	free(text);
+	case_free(&c);
+}
+
+/* What the officer wrote is shown back printable: a control character in
+ * an answer is refused before it is read, and never reaches the terminal. */
+static void test_control_characters_shown_printable(void **state)
+{
+	read_case c;
+	const char *pre[18] = {NULL};
+	char *text;
+
+	(void)state;
+	case_init(&c);
+	text = render(&c, pre, NULL);
+	text = replaced_row(text, "steering_head,", "steering_head,q,Chủ tịch xã\x1b[2J,,,,");
+	text = replaced_row(text, "dx_staff,", "dx_staff,q,có,,,xa.vn/\x1b[2J,");
+	assert_int_equal(read_text(&c, text), DTI_EINVALID);
+	for (size_t i = 0; i < c.p.stored; i++) {
+		print_message("  %s\n", c.p.items[i]);
+		assert_null(strchr(c.p.items[i], '\x1b'));
+	}
+	for (size_t i = 0; i < c.res.notes.stored; i++)
+		assert_null(strchr(c.res.notes.items[i], '\x1b'));
+	assert_true(has_problem(&c, "(steering_head), cột \"Trả lời\": câu trả lời chứa ký tự "
+				    "điều khiển (U+001B)"));
+	assert_true(has_problem(&c, "(dx_staff), cột \"Đường dẫn tài liệu kiểm chứng "
+				    "(http/https)\": đường dẫn chứa ký tự điều khiển (U+001B)"));
+	assert_int_equal(c.res.answers.count, 1); /* dx_staff's "có"; steering_head refused */
+	assert_string_equal(c.res.answers.items[0].variable->name, "dx_staff");
+	free(text);
+	case_free(&c);
+}
+
+/* A phone number a spreadsheet read as a number has lost its 0. */
+static void test_phone_lost_zero(void **state)
+{
+	read_case c;
+	const char *pre[18] = {NULL};
+	char *text;
+
+	(void)state;
+	assert_true(form_phone_lost_zero("912345678"));
+	assert_true(form_phone_lost_zero("221 3987 654"));
+	assert_false(form_phone_lost_zero("0912345678"));
+	assert_false(form_phone_lost_zero("84 912 345 678"));
+	assert_false(form_phone_lost_zero("1234567")); /* too short to tell */
+	assert_false(form_phone_lost_zero("call me"));
+	assert_false(form_phone_ok("912345678"));
+	assert_false(form_phone_ok("845123456")); /* 0845 123 456 without its 0 */
+	assert_true(form_phone_ok("84845123456"));
+	assert_true(form_phone_ok("1900 1234")); /* a hotline has no 0 */
+	assert_false(form_phone_lost_zero("1900 1234"));
+	assert_true(form_phone_ok("1800 1234 56"));
+	case_init(&c);
+	text = render(&c, pre, NULL);
+	text = replaced(text, "0912 345 678", "912345678");
+	assert_int_equal(read_text(&c, text), DTI_EINVALID);
+	assert_int_equal(c.p.count, 1);
+	assert_non_null(
+		strstr(c.p.items[0],
+		       "(contact.officer), cột \"Điện thoại liên hệ\": '912345678' đã mất số "
+		       "0 ở đầu (bảng tính đọc nó là một số): ghi 0912345678"));
+	assert_null(c.res.contacts[CONTACT_OFFICER].phone);
+	free(text);
+	case_free(&c);
+}
+
+/* The deadline as the form shows it. */
+static void test_deadline_text(void **state)
+{
+	char out[FORM_DEADLINE_TEXT];
+
+	(void)state;
+	form_deadline_text("2024-12-31T17:00:00+07:00", LANG_VI, out);
+	assert_string_equal(out, "17:00 ngày 31/12/2024 (giờ Việt Nam)");
+	form_deadline_text("2024-12-31T10:00:00Z", LANG_VI, out);
+	assert_string_equal(out, "17:00 ngày 31/12/2024 (giờ Việt Nam)");
+	form_deadline_text("2024-12-31", LANG_VI, out);
+	assert_string_equal(out, "23:59 ngày 31/12/2024 (giờ Việt Nam)");
+	form_deadline_text("2024-12-31T17:00:00+07:00", LANG_EN, out);
+	assert_string_equal(out, "2024-12-31T17:00:00+07:00");
 }
 
 int main(void)
@@ -483,6 +627,10 @@ int main(void)
 		cmocka_unit_test(test_problems_in_line_order),
 		cmocka_unit_test(test_hostile_fields),
 		cmocka_unit_test(test_contact_formulas_and_spoofing),
+		cmocka_unit_test(test_one_pass_notes_and_language),
+		cmocka_unit_test(test_phone_lost_zero),
+		cmocka_unit_test(test_control_characters_shown_printable),
+		cmocka_unit_test(test_deadline_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

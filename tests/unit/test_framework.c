@@ -216,6 +216,34 @@ static void test_ambiguous_enum(void **state)
 	expect_refusal(root, "variable steering_head", "'chair' and 'deputy' read the same");
 }
 
+/* An alias of one enum value may not read as another value's label or
+ * alias, and must be a list of non-empty strings. */
+static void test_enum_aliases(void **state)
+{
+	json_t *root = original();
+	json_t *vars = json_object_get(root, "variables"), *v, *values = NULL;
+	size_t i;
+	(void)state;
+	json_array_foreach(vars, i, v) if (strcmp(json_string_value(json_object_get(v, "name")),
+						  "radio_dx_frequency") == 0) values =
+		json_object_get(v, "values");
+	assert_non_null(values);
+	/* "rarely" also called "Hàng tuần" (weekly's alias): refused. */
+	json_object_set_new(json_array_get(values, 2), "aliases", json_pack("[s]", "HÀNG TUẦN"));
+	expect_refusal(json_deep_copy(root), "variable radio_dx_frequency",
+		       "'weekly' and 'rarely' read the same ('hàng tuần')");
+	/* An alias that is another value's label: refused. */
+	json_object_set_new(json_array_get(values, 2), "aliases",
+			    json_pack("[s]", "Từ 1 lần/1 tuần trở lên"));
+	expect_refusal(json_deep_copy(root), "variable radio_dx_frequency",
+		       "'weekly' and 'rarely' read the same");
+	json_object_set_new(json_array_get(values, 2), "aliases", json_pack("[i]", 3));
+	expect_refusal(json_deep_copy(root),
+		       "enum value 'rarely': alias #1 is not a non-empty string", "alias #1");
+	json_object_set_new(json_array_get(values, 2), "aliases", json_string("Hiếm khi"));
+	expect_refusal(root, "enum value 'rarely'", "\"aliases\" must be a list of strings");
+}
+
 static void test_minmax_policy_applies(void **state)
 {
 	json_t *root = original();
@@ -303,6 +331,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shipped_file_loads),
 		cmocka_unit_test(test_ambiguous_enum),
+		cmocka_unit_test(test_enum_aliases),
 		cmocka_unit_test(test_pillar_sum),
 		cmocka_unit_test(test_total_not_1000),
 		cmocka_unit_test(test_total_from_file),
