@@ -27,8 +27,10 @@ typedef struct area_groups {
 
 /* The known types in the order shown, with their pages' names; another
  * type comes after them, its page ranking-loai-N.html. */
-static const char *const type_slugs[][2] = {
-	{"Xã", "xa"}, {"Phường", "phuong"}, {"Đặc khu", "dac-khu"}, {"Thị trấn", "thi-tran"}};
+static const char *const type_slugs[][2] = {{"Xã", "xa"},
+					    {"Phường", "phuong"},
+					    {"Đặc khu tại hải đảo", "dac-khu"},
+					    {"Thị trấn", "thi-tran"}};
 enum { KNOWN_TYPES = sizeof type_slugs / sizeof type_slugs[0] };
 
 static size_t type_order(const char *type)
