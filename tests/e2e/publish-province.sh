@@ -18,8 +18,13 @@ conf "$T/old.json" "database=\"$T/old.db\"" "output_dir=\"$T/outold\""
 p33() { "$DTI_BIN/dti" --config "$T/p33.json" "$@"; }
 
 # Figures that differ from commune to commune, so that the ranks do.
-awk -F, 'NR > 1 && $1 == "33" { n++; print $3 ",portal_dx_posts," (n % 13) ; print $3 ",population," (5000 + 37 * n) }
-	BEGIN { print "commune_code,variable,value" }' "$R/config/admin-units-2026-04-30.csv" >"$T/in33.csv"
+# Yes/no answers in a pattern (with ties), and a steering head.
+awk -F, 'BEGIN { print "commune_code,variable,value"; split("none deputy chair", head, " ") }
+	NR > 1 && $1 == "33" { n++
+		print $3 ",dx_plan_annual," (n % 2 ? "yes" : "no")
+		print $3 ",party_dx_resolution," (n % 3 ? "yes" : "no")
+		print $3 ",radio_dx_segment," (n % 5 ? "no" : "yes")
+		print $3 ",steering_head," head[n % 3 + 1] }' "$R/config/admin-units-2026-04-30.csv" >"$T/in33.csv"
 p33 import "$T/in33.csv" >/dev/null 2>&1 || fail "import"
 p33 score >/dev/null 2>&1 || fail "score"
 p33 publish >"$T/paths" 2>"$T/err" || fail "publish: $(cat "$T/err")"
@@ -78,6 +83,7 @@ for d in districts:
     links = ['href="ranking-huyen-%s.html">%s (%d)</a>' % (d, html.escape(n, quote=False), len(districts[d])) for n in names[d]]
     assert any(l in page for l in links), links
 # One page per type and per former district, with exactly their communes.
+assert len(set(total.values())) > 4, "the totals hardly differ: the ranks test nothing"
 check_group(rep + "/ranking-xa.html", {c for c, t in types.items() if t == "Xã"}, "xã")
 check_group(rep + "/ranking-phuong.html", {c for c, t in types.items() if t == "Phường"}, "phường")
 for d, members in districts.items():
