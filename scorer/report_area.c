@@ -136,13 +136,13 @@ static void groups_links(strbuf *sb, const char *words, const area_group *g, siz
 			 const area_group *current)
 {
 	sb_appendf(sb, "<p class=\"filters\">%s: ", words);
-	sb_appends(sb, current ? "<a href=\"index.html\">tất cả</a>" : "<b>tất cả</b>");
+	sb_appends(sb, current ? "<a href=\"index.html\">tất cả</a>" : "<strong>tất cả</strong>");
 	for (size_t i = 0; i < n; i++) {
 		sb_appends(sb, " · ");
 		if (&g[i] == current) {
-			sb_appends(sb, "<b>");
+			sb_appends(sb, "<strong>");
 			html_text(sb, g[i].name);
-			sb_appendf(sb, " (%zu)</b>", g[i].n);
+			sb_appendf(sb, " (%zu)</strong>", g[i].n);
 			continue;
 		}
 		sb_appendf(sb, "<a href=\"%s\">", g[i].file);
@@ -556,7 +556,7 @@ dti_err report_commune_past(strbuf *sb, const report_input *in, const res_commun
 		if (isnan(cmp.figure))
 			sb_appends(sb, "Chưa có điểm so sánh");
 		else
-			sb_appendf(sb, "Điểm so sánh năm %d: <b>%s</b>", y,
+			sb_appendf(sb, "Điểm so sánh năm %d: <strong>%s</strong>", y,
 				   report_num(b, cmp.figure));
 		sb_appends(sb, " (");
 		basis_words(sb, &cmp, y);

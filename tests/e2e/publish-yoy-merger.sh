@@ -99,7 +99,7 @@ for new_code, preds in want_preds.items():
         assert abs(vn(re.search(r'class="pop">([0-9.,]+)<', m.group(1)).group(1)) - pop[c]) < 0.006
     # The same figure on the commune's page and in the ranking.
     cp = open("%s/commune-%s.html" % (report, new_code), encoding="utf-8").read()
-    assert re.search(r"Điểm so sánh năm 2024: <b>%s</b>" % re.escape(shown), cp), new_code
+    assert re.search(r"Điểm so sánh năm 2024: <strong>%s</strong>" % re.escape(shown), cp), new_code
     idx = open(report + "/index.html", encoding="utf-8").read()
     assert re.search(r'commune-%s\.html">.*?<td class="n">%s(?: <span|</td>)' % (new_code, re.escape(shown)), idx), new_code
 # Identity is (list, code): 11992 is not compared with old 11992 Chỉ Đạo alone.
