@@ -534,8 +534,8 @@ static dti_err district_page(strbuf *sb, const report_input *in, dti_diag *d)
 	dti_err err;
 
 	page_start(sb, in, "Kết quả đánh giá chuyển đổi số cấp xã");
-	sb_appendf(sb, "<p class=\"summary\">%zu xã, thị trấn; điểm tối đa %s. ", r->n,
-		   num(b, r->fw->total));
+	sb_appendf(sb, "<p class=\"summary\">%zu %s; điểm tối đa %s. ", r->n,
+		   report_units_words(in, false), num(b, r->fw->total));
 	official_summary(sb, in,
 			 strcmp(r->mode, "official") == 0 ? "chỉ tính số liệu đã xác minh"
 							  : "gồm cả số liệu chưa thẩm định");
@@ -828,6 +828,7 @@ static dti_err commune_page(strbuf *sb, const report_input *in, size_t c, dti_di
 	const char *band = report_band(in->bands, rc->total);
 	long p = prev_index(in, rc);
 	char b[64], m[64];
+	history_cmp past = {0};
 	dti_err err = DTI_EOK;
 
 	page_start(sb, in, rc->name);
@@ -845,17 +846,20 @@ static dti_err commune_page(strbuf *sb, const report_input *in, size_t c, dti_di
 			   num(b, delta), in->prev->communes[p].rank);
 	}
 	if (in->past)
-		err = report_commune_past(sb, in, rc, true, d);
+		err = history_compare(in->history, rc->code, &past, d);
+	if (in->past && !err)
+		report_past_summary(sb, in, rc, &past);
 	sb_appends(sb, "</p>\n<p class=\"muted\">Mã đơn vị hành chính ");
 	html_text(sb, rc->code);
 	sb_appends(sb, ".</p>\n<h2>Điểm 8 trụ cột (% điểm tối đa)</h2>\n");
 	chart_pillars(sb, r, rc);
 	if (in->past && !err)
-		err = report_commune_past(sb, in, rc, false, d);
+		report_past_section(sb, in, &past);
 	where_the_points_are(sb, r, c);
 	scorecard(sb, r, rc);
 	inputs_table(sb, r, rc);
 	page_end(sb, in);
+	history_cmp_free(&past);
 	return err;
 }
 

@@ -124,12 +124,13 @@ static void groups_free(area_groups *g)
 	free(g->districts);
 }
 
-/* The words for the communes of the run's list. */
-static const char *units_words(const report_input *in)
+const char *report_units_words(const report_input *in, bool heading)
 {
 	const unit_edition *e = in->history ? edition_find(history_list(in->history)) : NULL;
 
-	return e && e->predecessor ? "Xã, phường, đặc khu" : "Xã, thị trấn";
+	if (e && e->predecessor)
+		return heading ? "Xã, phường, đặc khu" : "xã, phường, đặc khu";
+	return heading ? "Xã, thị trấn" : "xã, thị trấn";
 }
 
 static void groups_links(strbuf *sb, const char *words, const area_group *g, size_t n,
@@ -208,7 +209,7 @@ static void ranking_head(strbuf *sb, const report_input *in, const ranking_view 
 	sb_appends(sb,
 		   v->only ? "<th class=\"n\">Hạng trong nhóm</th><th class=\"n\">Hạng chung</th>"
 			   : "<th class=\"n\">Hạng</th>");
-	sb_appendf(sb, "<th>%s</th>", units_words(in));
+	sb_appendf(sb, "<th>%s</th>", report_units_words(in, true));
 	if (v->groups->n_types)
 		sb_appends(sb, "<th>Loại</th>");
 	if (v->groups->n_districts > 1)
@@ -492,7 +493,7 @@ dti_err report_past_page(strbuf *sb, const report_input *in, dti_diag *d)
 		   "<table id=\"yoy-past\">\n<thead><tr><th>%s</th><th class=\"n\">Tổng %d</th>"
 		   "<th class=\"n\">Điểm so sánh %d</th><th class=\"n\">Thay đổi</th>"
 		   "<th>Cách tính</th><th>Đơn vị năm %d</th></tr></thead>\n<tbody>\n",
-		   units_words(in), r->year, y, y);
+		   report_units_words(in, true), r->year, y, y);
 	for (size_t c = 0; !rc && c < r->n; c++) {
 		const res_commune *x = &r->communes[c];
 		history_cmp cmp;
@@ -516,8 +517,10 @@ dti_err report_past_page(strbuf *sb, const report_input *in, dti_diag *d)
 			basis_words(sb, &cmp, y);
 			sb_appends(sb, "</td><td>");
 			for (size_t i = 0; i < cmp.n; i++) {
-				sb_appendf(sb, "%s<span class=\"pred\" id=\"p%s-", i ? "<br>" : "",
-					   x->code);
+				sb_appends(sb, i ? "<br><span class=\"pred\" id=\"p"
+						 : "<span class=\"pred\" id=\"p");
+				html_text(sb, x->code);
+				sb_appends(sb, "-");
 				html_text(sb, cmp.preds[i].code);
 				sb_appends(sb, "\">");
 				pred_words(sb, &cmp.preds[i]);
@@ -533,44 +536,42 @@ dti_err report_past_page(strbuf *sb, const report_input *in, dti_diag *d)
 	return rc;
 }
 
-dti_err report_commune_past(strbuf *sb, const report_input *in, const res_commune *rc, bool summary,
-			    dti_diag *d)
+void report_past_summary(strbuf *sb, const report_input *in, const res_commune *rc,
+			 const history_cmp *cmp)
 {
 	int y = history_prev_year(in->history);
-	history_cmp cmp;
+	double delta = rc->total - cmp->figure;
 	char b[64];
-	dti_err err = history_compare(in->history, rc->code, &cmp, d);
 
-	if (err) {
-		history_cmp_free(&cmp);
-		return err;
+	if (isnan(cmp->figure))
+		return;
+	sb_appendf(sb, " · So với năm %d: <span class=\"%s\">%s%s</span> (", y,
+		   delta >= 0 ? "up" : "down", delta > 0 ? "+" : "", report_num(b, delta));
+	basis_words(sb, cmp, y);
+	sb_appends(sb, ")");
+}
+
+void report_past_section(strbuf *sb, const report_input *in, const history_cmp *cmp)
+{
+	int y = history_prev_year(in->history);
+	char b[64];
+
+	sb_appendf(sb, "<h2>So với năm %d</h2>\n<p id=\"past\">", y);
+	if (isnan(cmp->figure))
+		sb_appends(sb, "Chưa có điểm so sánh");
+	else
+		sb_appendf(sb, "Điểm so sánh năm %d: <strong>%s</strong>", y,
+			   report_num(b, cmp->figure));
+	sb_appends(sb, " (");
+	basis_words(sb, cmp, y);
+	sb_appends(sb, cmp->n ? "). Đơn vị năm trước:</p>\n<ul>\n"
+			      : "). Không có trong bảng chuyển đổi.</p>\n");
+	for (size_t i = 0; i < cmp->n; i++) {
+		sb_appends(sb, "<li>");
+		pred_words(sb, &cmp->preds[i]);
+		sb_appends(sb, "</li>\n");
 	}
-	if (summary && !isnan(cmp.figure)) {
-		double delta = rc->total - cmp.figure;
-		sb_appendf(sb, " · So với năm %d: <span class=\"%s\">%s%s</span> (", y,
-			   delta >= 0 ? "up" : "down", delta > 0 ? "+" : "", report_num(b, delta));
-		basis_words(sb, &cmp, y);
-		sb_appends(sb, ")");
-	} else if (!summary) {
-		sb_appendf(sb, "<h2>So với năm %d</h2>\n<p id=\"past\">", y);
-		if (isnan(cmp.figure))
-			sb_appends(sb, "Chưa có điểm so sánh");
-		else
-			sb_appendf(sb, "Điểm so sánh năm %d: <strong>%s</strong>", y,
-				   report_num(b, cmp.figure));
-		sb_appends(sb, " (");
-		basis_words(sb, &cmp, y);
-		sb_appends(sb, cmp.n ? "). Đơn vị năm trước:</p>\n<ul>\n"
-				     : "). Không có trong bảng chuyển đổi.</p>\n");
-		for (size_t i = 0; i < cmp.n; i++) {
-			sb_appends(sb, "<li>");
-			pred_words(sb, &cmp.preds[i]);
-			sb_appends(sb, "</li>\n");
-		}
-		sb_appends(sb, cmp.n ? "</ul>\n<p class=\"muted\"><a href=\"year-over-year.html\">"
-				       "Cách tính điểm so sánh</a>.</p>\n"
-				     : "");
-	}
-	history_cmp_free(&cmp);
-	return DTI_EOK;
+	if (cmp->n)
+		sb_appends(sb, "</ul>\n<p class=\"muted\"><a href=\"year-over-year.html\">Cách "
+			       "tính điểm so sánh</a>.</p>\n");
 }

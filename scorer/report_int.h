@@ -27,9 +27,14 @@ dti_err report_write_groups(const report_input *in, const char *dir, FILE *paths
 /* year-over-year.html with in->past: each commune's comparison figure
  * and its predecessors' official results. */
 dti_err report_past_page(strbuf *sb, const report_input *in, dti_diag *d);
-/* The commune page's part: its change in the summary line (summary true),
- * or its section on its predecessors. */
-dti_err report_commune_past(strbuf *sb, const report_input *in, const res_commune *rc, bool summary,
-			    dti_diag *d);
+/* The commune page's parts with in->past, from its comparison
+ * (history_compare): its change in the summary line, and its section on
+ * its predecessors. */
+void report_past_summary(strbuf *sb, const report_input *in, const res_commune *rc,
+			 const history_cmp *cmp);
+void report_past_section(strbuf *sb, const report_input *in, const history_cmp *cmp);
+/* What the run's units are called: "xã, phường, đặc khu" on the list after
+ * 1 July 2025, else "xã, thị trấn"; capitalised for a heading. */
+const char *report_units_words(const report_input *in, bool heading);
 
 #endif

@@ -17,6 +17,10 @@ r2024=$(q "SELECT id FROM latest_scoring_run WHERE year = 2024")
 # 2025: the new list, three new communes, a database of its own that names
 # the 2024 one as "previous".
 printf 'code,name\n11992,Xã Lạc Đạo\n11995,Xã Đại Đồng\n12004,Xã Như Quỳnh\n' >"$dep/config/new-communes.csv"
+# A local correction of the table whose words are shown back escaped.
+{ cat "$DTI_ROOT/config/crosswalk-corrections.csv"
+  echo '12007,Xã Minh Hải,11992,Xã Lạc Đạo,"Nhập toàn bộ <i>x</i>",test: shown escaped'
+} >"$dep/config/crosswalk-corrections.csv"
 python3 - "$dep/config/dti.json" "$dep/config/y2025.json" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1], encoding="utf-8"))
@@ -104,6 +108,8 @@ for new_code, preds in want_preds.items():
     assert re.search(r'commune-%s\.html">.*?<td class="n">%s(?: <span|</td>)' % (new_code, re.escape(shown)), idx), new_code
 # Identity is (list, code): 11992 is not compared with old 11992 Chỉ Đạo alone.
 assert "Xã Chỉ Đạo" in text and "Xã Minh Hải" in text
+# What came from outside is escaped.
+assert "Nhập toàn bộ &lt;i&gt;x&lt;/i&gt;" in text and "<i>" not in text
 print("year over year across the merger follows the rule")
 PY
 [ $? = 0 ] || fail "the figures do not follow the rule"
