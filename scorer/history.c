@@ -253,6 +253,7 @@ void history_place_of(const history *h, const char *code, history_place *out)
 	if (!u)
 		return;
 	out->type = u->type;
+	out->province = u->province_code;
 	if (!h->edition->predecessor) {
 		place_add(out, u->district_code, u->district_name);
 		return;

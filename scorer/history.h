@@ -33,7 +33,8 @@ typedef struct history history;
 
 /* Where a commune sits.  Strings are borrowed from the history. */
 typedef struct history_place {
-	const char *type; /* the unit list's commune_type; NULL when not in the list */
+	const char *type;     /* the unit list's commune_type; NULL when not in the list */
+	const char *province; /* its province's code; NULL when not in the list */
 	size_t n_districts;
 	const char *district_code[HISTORY_DISTRICTS_MAX];
 	const char *district_name[HISTORY_DISTRICTS_MAX];

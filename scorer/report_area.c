@@ -73,10 +73,14 @@ static int cmp_group_key(const void *a, const void *b)
 	return strcmp(((const area_group *)a)->key, ((const area_group *)b)->key);
 }
 
-/* The groups of the run's communes.  A district code that could not name
- * a file (not digits) has no page. */
+/* The groups of the run's communes.  Former districts group the communes
+ * of one province, the assessing body: a run over several provinces (the
+ * national list) has none.  A district code that could not name a file
+ * (not digits) has no page. */
 static void groups_collect(const report_input *in, area_groups *g)
 {
+	const char *province = NULL;
+	bool one_province = true;
 	strmap seen;
 
 	memset(g, 0, sizeof *g);
@@ -87,6 +91,10 @@ static void groups_collect(const report_input *in, area_groups *g)
 		history_place pl;
 		size_t t;
 		history_place_of(in->history, in->now->communes[c].code, &pl);
+		if (pl.province && province && strcmp(pl.province, province) != 0)
+			one_province = false;
+		if (pl.province)
+			province = pl.province;
 		for (t = 0; pl.type && t < g->n_types; t++)
 			if (strcmp(g->types[t].key, pl.type) == 0)
 				break;
@@ -114,6 +122,11 @@ static void groups_collect(const report_input *in, area_groups *g)
 		}
 	}
 	strmap_free(&seen);
+	if (!one_province) {
+		free(g->districts);
+		g->districts = NULL;
+		g->n_districts = 0;
+	}
 	qsort(g->types, g->n_types, sizeof *g->types, cmp_type);
 	qsort(g->districts, g->n_districts, sizeof *g->districts, cmp_group_key);
 }
@@ -153,13 +166,24 @@ static void groups_links(strbuf *sb, const char *words, const area_group *g, siz
 	sb_appends(sb, "</p>\n");
 }
 
+/* The most former districts whose links every group page repeats (a
+ * province had up to 30); beyond, as for the national list, a group page
+ * links the index, which lists them all, so the pages stay small. */
+#define NAV_DISTRICTS_MAX 60
+
 static void groups_nav(strbuf *sb, const area_groups *g, const area_group *current)
 {
 	if (g->n_types > 1)
 		groups_links(sb, "Xem theo loại đơn vị", g->types, g->n_types, current);
-	if (g->n_districts > 1)
+	if (g->n_districts > 1 && (!current || g->n_districts <= NAV_DISTRICTS_MAX))
 		groups_links(sb, "Xem theo huyện cũ (trước ngày 01/07/2025)", g->districts,
 			     g->n_districts, current);
+	else if (g->n_districts > 1)
+		sb_appendf(
+			sb,
+			"<p class=\"filters\">Xem theo huyện cũ (trước ngày 01/07/2025): %zu "
+			"huyện, danh sách ở <a href=\"index.html\">bảng xếp hạng chung</a></p>\n",
+			g->n_districts);
 }
 
 /* ---- the comparison in words ------------------------------------------ */
@@ -183,36 +207,17 @@ static void basis_words(strbuf *sb, const history_cmp *c, int year)
 
 /* ---- the ranking -------------------------------------------------------- */
 
-typedef struct ranking_view {
-	const area_groups *groups;
-	const area_group *only; /* a group's page: its communes, their rank in it */
-	bool type_group;        /* only is a type (else a district) */
-} ranking_view;
-
-static bool in_view(const ranking_view *v, const history_place *pl)
-{
-	if (!v->only)
-		return true;
-	if (v->type_group)
-		return pl->type && strcmp(pl->type, v->only->key) == 0;
-	for (size_t k = 0; k < pl->n_districts; k++)
-		if (strcmp(pl->district_code[k], v->only->key) == 0)
-			return true;
-	return false;
-}
-
-static void ranking_head(strbuf *sb, const report_input *in, const ranking_view *v)
+static void ranking_head(strbuf *sb, const report_input *in, const area_groups *g, bool group)
 {
 	int y = in->prev ? in->prev->year : history_prev_year(in->history);
 
 	sb_appends(sb, "<table id=\"ranking\" class=\"narrow\">\n<thead><tr>");
-	sb_appends(sb,
-		   v->only ? "<th class=\"n\">Hạng trong nhóm</th><th class=\"n\">Hạng chung</th>"
-			   : "<th class=\"n\">Hạng</th>");
+	sb_appends(sb, group ? "<th class=\"n\">Hạng trong nhóm</th><th class=\"n\">Hạng chung</th>"
+			     : "<th class=\"n\">Hạng</th>");
 	sb_appendf(sb, "<th>%s</th>", report_units_words(in, true));
-	if (v->groups->n_types)
+	if (g->n_types)
 		sb_appends(sb, "<th>Loại</th>");
-	if (v->groups->n_districts > 1)
+	if (g->n_districts > 1)
 		sb_appends(sb, "<th>Huyện cũ</th>");
 	sb_appends(sb, "<th class=\"n\">Tổng điểm</th>");
 	if (in->bands && in->bands->n)
@@ -237,7 +242,7 @@ static dti_err ranking_before(strbuf *sb, const report_input *in, const res_comm
 {
 	char b[64];
 	history_cmp cmp;
-	dti_err rc_;
+	dti_err err;
 
 	if (in->prev) {
 		long p = results_find(in->prev, rc->code);
@@ -251,26 +256,37 @@ static dti_err ranking_before(strbuf *sb, const report_input *in, const res_comm
 	}
 	if (!in->past)
 		return DTI_EOK;
-	rc_ = history_compare(in->history, rc->code, &cmp, d);
-	if (!rc_ && isnan(cmp.figure)) {
+	err = history_compare(in->history, rc->code, &cmp, d);
+	if (!err && isnan(cmp.figure)) {
 		sb_appends(sb, "<td class=\"n\">—</td><td class=\"n\">—</td>");
-	} else if (!rc_) {
+	} else if (!err) {
 		report_change_cell(sb, rc->total - cmp.figure);
 		sb_appendf(sb, "<td class=\"n\">%s%s</td>", report_num(b, cmp.figure),
 			   cmp.partial ? " <span class=\"flag\">(nhập một phần)</span>" : "");
 	}
 	history_cmp_free(&cmp);
-	return rc_;
+	return err;
 }
 
-static void place_cells(strbuf *sb, const ranking_view *v, const history_place *pl)
+/* A commune's cells after its rank(s), the same in every ranking: name,
+ * type, former districts, total, band, the year before.  Into sb (reset). */
+static dti_err commune_cells(strbuf *sb, const report_input *in, const area_groups *g,
+			     const res_commune *x, const history_place *pl, dti_diag *d)
 {
-	if (v->groups->n_types) {
+	char b[64];
+
+	sb_reset(sb);
+	sb_appends(sb, "<td><a href=\"commune-");
+	html_text(sb, x->code);
+	sb_appends(sb, ".html\">");
+	html_text(sb, x->name);
+	sb_appends(sb, "</a></td>");
+	if (g->n_types) {
 		sb_appends(sb, "<td>");
 		html_text(sb, pl->type ? pl->type : "—");
 		sb_appends(sb, "</td>");
 	}
-	if (v->groups->n_districts > 1) {
+	if (g->n_districts > 1) {
 		sb_appends(sb, "<td>");
 		for (size_t k = 0; k < pl->n_districts; k++) {
 			sb_appends(sb, k ? "; " : "");
@@ -278,85 +294,157 @@ static void place_cells(strbuf *sb, const ranking_view *v, const history_place *
 		}
 		sb_appends(sb, pl->n_districts ? "</td>" : "—</td>");
 	}
+	sb_appendf(sb, "<td class=\"n\">%s</td>", report_num(b, x->total));
+	if (in->bands && in->bands->n) {
+		const char *band = report_band(in->bands, x->total);
+		sb_appends(sb, "<td>");
+		html_text(sb, band ? band : "—");
+		sb_appends(sb, "</td>");
+	}
+	return ranking_before(sb, in, x, d);
 }
 
-static dti_err ranking_table(strbuf *sb, const report_input *in, const ranking_view *v, dti_diag *d)
-{
-	const results *r = in->now;
-	long group_rank = 0, last_rank = 0;
-	size_t k = 0;
-	char b[64];
-	dti_err rc = DTI_EOK;
+/* The rows of one ranking being written, and the rank in it. */
+typedef struct ranking {
+	strbuf rows;
+	size_t k;
+	long last_rank, rank;
+} ranking;
 
-	ranking_head(sb, in, v);
-	for (size_t c = 0; !rc && c < r->n; c++) {
-		const res_commune *x = &r->communes[c];
-		history_place pl = {0};
-		if (in->history)
-			history_place_of(in->history, x->code, &pl);
-		if (!in_view(v, &pl))
-			continue;
-		/* Equal totals share a rank in the group as in the whole. */
-		k++;
-		if (x->rank != last_rank)
-			group_rank = (long)k;
-		last_rank = x->rank;
-		sb_appends(sb, "<tr>");
-		if (v->only)
-			sb_appendf(sb, "<td class=\"n\">%ld</td>", group_rank);
-		sb_appendf(sb, "<td class=\"n\">%ld</td><td><a href=\"commune-", x->rank);
-		html_text(sb, x->code);
-		sb_appends(sb, ".html\">");
-		html_text(sb, x->name);
-		sb_appends(sb, "</a></td>");
-		place_cells(sb, v, &pl);
-		sb_appendf(sb, "<td class=\"n\">%s</td>", report_num(b, x->total));
-		if (in->bands && in->bands->n) {
-			const char *band = report_band(in->bands, x->total);
-			sb_appends(sb, "<td>");
-			html_text(sb, band ? band : "—");
-			sb_appends(sb, "</td>");
-		}
-		rc = ranking_before(sb, in, x, d);
-		sb_appends(sb, "</tr>\n");
-	}
-	sb_appends(sb, "</tbody>\n</table>\n");
-	return rc;
+/* A commune's row, in rank order; in a group its rank in the group first:
+ * equal totals share a rank in the group as in the whole. */
+static void ranking_add(ranking *r, bool group, const res_commune *x, const strbuf *cells)
+{
+	r->k++;
+	if (x->rank != r->last_rank)
+		r->rank = (long)r->k;
+	r->last_rank = x->rank;
+	sb_appends(&r->rows, "<tr>");
+	if (group)
+		sb_appendf(&r->rows, "<td class=\"n\">%ld</td>", r->rank);
+	sb_appendf(&r->rows, "<td class=\"n\">%ld</td>", x->rank);
+	sb_append(&r->rows, cells->data, cells->len);
+	sb_appends(&r->rows, "</tr>\n");
+}
+
+static void past_basis(strbuf *sb, const report_input *in)
+{
+	const char *decision, *date;
+	int y = history_prev_year(in->history);
+
+	if (history_prev_official(in->history, &decision, &date))
+		sb_appendf(sb,
+			   "<p class=\"muted\">Năm %d: so với điểm so sánh tính từ kết quả chính "
+			   "thức của các đơn vị năm %d (<a href=\"year-over-year.html\">cách "
+			   "tính</a>).</p>\n",
+			   y, y);
+	else
+		sb_appendf(sb, "<p class=\"muted\">Năm %d chưa có kết quả chính thức.</p>\n", y);
 }
 
 dti_err report_ranking(strbuf *sb, const report_input *in, dti_diag *d)
 {
 	area_groups g;
-	ranking_view v = {&g, NULL, false};
-	dti_err rc;
+	ranking all;
+	strbuf cells;
+	dti_err rc = DTI_EOK;
 
+	memset(&all, 0, sizeof all);
+	sb_init(&all.rows, 0);
+	sb_init(&cells, 0);
 	groups_collect(in, &g);
 	groups_nav(sb, &g, NULL);
-	if (in->past) {
-		const char *decision, *date;
-		int y = history_prev_year(in->history);
-		if (history_prev_official(in->history, &decision, &date))
-			sb_appendf(sb,
-				   "<p class=\"muted\">Năm %d: so với điểm so sánh tính từ kết quả "
-				   "chính thức của các đơn vị năm %d (<a "
-				   "href=\"year-over-year.html\">cách tính</a>).</p>\n",
-				   y, y);
-		else
-			sb_appendf(sb,
-				   "<p class=\"muted\">Năm %d chưa có kết quả chính thức.</p>\n",
-				   y);
+	if (in->past)
+		past_basis(sb, in);
+	for (size_t c = 0; !rc && c < in->now->n; c++) {
+		const res_commune *x = &in->now->communes[c];
+		history_place pl = {0};
+		if (in->history)
+			history_place_of(in->history, x->code, &pl);
+		rc = commune_cells(&cells, in, &g, x, &pl, d);
+		if (!rc)
+			ranking_add(&all, false, x, &cells);
 	}
-	rc = ranking_table(sb, in, &v, d);
+	ranking_head(sb, in, &g, false);
+	if (all.rows.len)
+		sb_append(sb, all.rows.data, all.rows.len);
+	sb_appends(sb, "</tbody>\n</table>\n");
+	sb_free(&cells);
+	sb_free(&all.rows);
 	groups_free(&g);
 	return rc;
 }
 
-static dti_err group_page(strbuf *sb, const report_input *in, const area_groups *g,
-			  const area_group *only, bool type_group, dti_diag *d)
+/* The groups with pages: the types when more than one, then the
+ * districts when more than one. */
+typedef struct group_pages {
+	area_group **group; /* [n] */
+	bool *is_type;      /* [n] */
+	ranking *r;         /* [n] */
+	size_t n, n_types;
+	strmap district_at; /* district code -> index in group */
+} group_pages;
+
+static void pages_init(group_pages *p, area_groups *g)
 {
-	ranking_view v = {g, only, type_group};
+	size_t types = g->n_types > 1 ? g->n_types : 0;
+	size_t districts = g->n_districts > 1 ? g->n_districts : 0;
+
+	memset(p, 0, sizeof *p);
+	strmap_init(&p->district_at);
+	p->n = types + districts;
+	p->n_types = types;
+	p->group = xcalloc(p->n + 1, sizeof *p->group);
+	p->is_type = xcalloc(p->n + 1, sizeof *p->is_type);
+	p->r = xcalloc(p->n + 1, sizeof *p->r);
+	for (size_t i = 0; i < p->n; i++) {
+		p->is_type[i] = i < types;
+		p->group[i] = i < types ? &g->types[i] : &g->districts[i - types];
+		sb_init(&p->r[i].rows, 0);
+		if (!p->is_type[i])
+			strmap_put(&p->district_at, p->group[i]->key, (intptr_t)i);
+	}
+}
+
+static void pages_free(group_pages *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		sb_free(&p->r[i].rows);
+	free(p->group);
+	free(p->is_type);
+	free(p->r);
+	strmap_free(&p->district_at);
+}
+
+/* Every commune's row into the rankings of its groups, in one pass. */
+static dti_err pages_fill(group_pages *p, const report_input *in, const area_groups *g, dti_diag *d)
+{
+	strbuf cells;
+	dti_err rc = DTI_EOK;
+
+	sb_init(&cells, 0);
+	for (size_t c = 0; !rc && c < in->now->n; c++) {
+		const res_commune *x = &in->now->communes[c];
+		history_place pl;
+		history_place_of(in->history, x->code, &pl);
+		rc = commune_cells(&cells, in, g, x, &pl, d);
+		for (size_t t = 0; !rc && pl.type && t < p->n_types; t++)
+			if (strcmp(p->group[t]->key, pl.type) == 0)
+				ranking_add(&p->r[t], true, x, &cells);
+		for (size_t k = 0; !rc && k < pl.n_districts; k++) {
+			intptr_t at;
+			if (strmap_get(&p->district_at, pl.district_code[k], &at))
+				ranking_add(&p->r[at], true, x, &cells);
+		}
+	}
+	sb_free(&cells);
+	return rc;
+}
+
+static void group_page(strbuf *sb, const report_input *in, const area_groups *g,
+		       const area_group *only, bool type_group, const ranking *r)
+{
 	strbuf h;
-	dti_err rc;
 
 	sb_init(&h, 0);
 	sb_appends(&h, type_group ? "Bảng xếp hạng: " : "Bảng xếp hạng: các đơn vị từ ");
@@ -373,33 +461,34 @@ static dti_err group_page(strbuf *sb, const report_input *in, const area_groups 
 	groups_nav(sb, g, only);
 	if (in->prev)
 		report_prev_basis(sb, in);
-	rc = ranking_table(sb, in, &v, d);
+	else if (in->past)
+		past_basis(sb, in);
+	ranking_head(sb, in, g, true);
+	if (r->rows.len)
+		sb_append(sb, r->rows.data, r->rows.len);
+	sb_appends(sb, "</tbody>\n</table>\n");
 	report_page_end(sb, in);
 	sb_free(&h);
-	return rc;
 }
 
 dti_err report_write_groups(const report_input *in, const char *dir, FILE *paths, dti_diag *d)
 {
 	area_groups g;
+	group_pages p;
 	strbuf sb;
-	dti_err rc = DTI_EOK;
+	dti_err rc;
 
 	groups_collect(in, &g);
+	pages_init(&p, &g);
 	sb_init(&sb, 0);
-	for (size_t i = 0; !rc && g.n_types > 1 && i < g.n_types; i++) {
+	rc = p.n ? pages_fill(&p, in, &g, d) : DTI_EOK;
+	for (size_t i = 0; !rc && i < p.n; i++) {
 		sb_reset(&sb);
-		rc = group_page(&sb, in, &g, &g.types[i], true, d);
-		if (!rc)
-			rc = write_output(dir, g.types[i].file, &sb, paths, d);
-	}
-	for (size_t i = 0; !rc && g.n_districts > 1 && i < g.n_districts; i++) {
-		sb_reset(&sb);
-		rc = group_page(&sb, in, &g, &g.districts[i], false, d);
-		if (!rc)
-			rc = write_output(dir, g.districts[i].file, &sb, paths, d);
+		group_page(&sb, in, &g, p.group[i], p.is_type[i], &p.r[i]);
+		rc = write_output(dir, p.group[i]->file, &sb, paths, d);
 	}
 	sb_free(&sb);
+	pages_free(&p);
 	groups_free(&g);
 	return rc;
 }

@@ -106,6 +106,17 @@ dk=$T/out22/2025/report/ranking-dac-khu.html
 	fail "the đặc khu page does not list Quảng Ninh's đặc khu"
 grep -q 'Đặc khu Vân Đồn' "$dk" || fail "Vân Đồn"
 
+# Communes of two provinces: types, but no former districts (they group a
+# province's communes).
+printf 'code,name\n11992,Xã Lạc Đạo\n11995,Xã Đại Đồng\n11953,Phường Phố Hiến\n06994,Đặc khu Vân Đồn\n' >"$T/two.csv"
+conf "$T/two.json" 'unit_list="2026-04-30"' "communes_csv=\"$T/two.csv\"" \
+	"database=\"$T/two.db\"" "output_dir=\"$T/outtwo\"" year=2025
+"$DTI_BIN/dti" --config "$T/two.json" score --force >/dev/null 2>&1 || fail "score two"
+"$DTI_BIN/dti" --config "$T/two.json" publish >/dev/null 2>&1 || fail "publish two"
+[ "$(ls "$T/outtwo/2025/report" | grep '^ranking-' | tr '\n' ' ')" = "ranking-dac-khu.html ranking-phuong.html ranking-xa.html " ] ||
+	fail "two provinces: $(ls "$T/outtwo/2025/report" | grep '^ranking-' | tr '\n' ' ')"
+grep -q 'Huyện cũ' "$T/outtwo/2025/report/index.html" && fail "former districts across two provinces"
+
 # The old list's district: one district, so no district pages.
 "$DTI_BIN/dti" --config "$T/old.json" score --force >/dev/null 2>&1 || fail "score old"
 "$DTI_BIN/dti" --config "$T/old.json" publish >/dev/null 2>&1 || fail "publish old"
