@@ -526,6 +526,11 @@ static void past_intro(strbuf *sb, const report_input *in)
 		sb_appendf(sb, " ngày %s", vn);
 	}
 	sb_appendf(sb, " (lần chấm điểm số %lld).</p>\n", (long long)run);
+	if (strcmp(history_list(h), history_prev_list(h)) == 0) {
+		sb_appends(sb, "<p id=\"rule\">Cùng một danh mục đơn vị hành chính: mỗi đơn vị so "
+			       "với tổng điểm chính thức của chính nó.</p>\n");
+		return;
+	}
 	sb_appendf(
 		sb,
 		"<p id=\"rule\">Điểm so sánh của một đơn vị mới là trung bình tổng điểm chính thức "

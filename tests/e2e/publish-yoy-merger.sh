@@ -114,6 +114,39 @@ print("year over year across the merger follows the rule")
 PY
 [ $? = 0 ] || fail "the figures do not follow the rule"
 
+# The same list on both sides (2026 against the 2025 database): each
+# commune is compared directly with its own official total of 2025.
+r2025=$(sqlite3 "$dep/var/dti-2025.db" "SELECT id FROM latest_scoring_run WHERE year = 2025")
+new approve "$r2025" --decision 7/QĐ-UBND --decision-date 2026-01-20 --by "Sở KH&CN" >/dev/null 2>&1 ||
+	fail "approve 2025"
+python3 - "$dep/config/y2025.json" "$dep/config/y2026.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1], encoding="utf-8"))
+c.update({"year": 2026, "database": "../var/dti-2026.db", "output_dir": "../var/out-2026",
+          "previous": {"database": "../var/dti-2025.db"}})
+json.dump(c, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+y26() { "$DTI_BIN/dti" --config "$dep/config/y2026.json" "$@"; }
+sed 's/^11992,portal_dx_posts,14$/11992,portal_dx_posts,30/' "$DTI_TMP/in2025.csv" >"$DTI_TMP/in2026.csv"
+y26 import "$DTI_TMP/in2026.csv" >/dev/null 2>&1 || fail "2026 import"
+y26 score >/dev/null 2>&1 || fail "2026 score"
+y26 publish >/dev/null 2>"$DTI_TMP/p.err" || fail "2026 publish: $(cat "$DTI_TMP/p.err")"
+python3 - "$dep/var/dti-2025.db" "$dep/var/out-2026/2026/report/year-over-year.html" <<'PY'
+import re, sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+run = con.execute("SELECT scoring_run_id FROM official_result WHERE year = 2025").fetchone()[0]
+text = open(sys.argv[2], encoding="utf-8").read()
+assert "danh mục đơn vị hành chính 2026-04-30) so với năm 2025 (danh mục 2026-04-30)" in text
+assert "Cùng một danh mục" in text
+for code, total in con.execute("SELECT commune_code, points FROM score WHERE scoring_run_id = ? AND item = 'TOTAL'", (run,)):
+    row = re.search(r'<tr id="c%s">(.*?)</tr>' % code, text, re.S).group(1)
+    shown = re.search(r'<td class="n figure">([0-9.,]+)</td>', row).group(1)
+    assert abs(float(shown.replace(".", "").replace(",", ".")) - total) < 0.006, (code, shown, total)
+    assert "cùng đơn vị" in row and "Nhập một phần" not in row, row
+print("the same list compares directly")
+PY
+[ $? = 0 ] || fail "the same list does not compare directly"
+
 # A "previous" that is not an earlier year, or has no database, is refused.
 python3 - "$dep/config/y2025.json" "$dep/config/bad.json" <<'PY'
 import json, sys
