@@ -161,8 +161,10 @@ static dti_err open_previous(history *h, const char *db, dti_diag *d)
 	bool found = false;
 	dti_err rc = staging_open_readonly(db, &h->prev, d);
 
-	if (rc)
+	if (rc) {
+		diag_prefix(d, "\"previous\" of the year %d", h->prev_year);
 		return rc == DTI_ESCHEMA ? rc : DTI_EDB;
+	}
 	if (store_commune_unit_list(h->prev, &h->prev_list, d))
 		return DTI_EDB;
 	if (!h->prev_list)

@@ -158,4 +158,14 @@ if "$DTI_BIN/dti" --config "$dep/config/bad.json" publish >/dev/null 2>"$DTI_TMP
 	fail "a previous year that is not before accepted"
 fi
 grep -q '"previous": "year" must be a year before 2025' "$DTI_TMP/bad.err" || fail "bad previous: $(cat "$DTI_TMP/bad.err")"
+# A previous database that does not exist: an error naming the key, and
+# nothing published over the last report.
+sed 's|"../var/dti-2025.db"|"../var/none.db"|' "$dep/config/y2026.json" >"$dep/config/nodb.json"
+before=$(cat "$dep/var/out-2026/2026/report/year-over-year.html" | cksum)
+if "$DTI_BIN/dti" --config "$dep/config/nodb.json" publish >/dev/null 2>"$DTI_TMP/nodb.err"; then
+	fail "a missing previous database accepted"
+fi
+grep -q '"previous" of the year 2025: .*none.db' "$DTI_TMP/nodb.err" || fail "missing previous: $(cat "$DTI_TMP/nodb.err")"
+[ "$(cat "$dep/var/out-2026/2026/report/year-over-year.html" | cksum)" = "$before" ] || fail "the report changed"
+[ -e "$dep/var/none.db" ] && fail "the missing previous database was created"
 echo "publish-yoy-merger: ok"
