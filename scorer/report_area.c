@@ -127,8 +127,10 @@ static void groups_collect(const report_input *in, area_groups *g)
 		g->districts = NULL;
 		g->n_districts = 0;
 	}
-	qsort(g->types, g->n_types, sizeof *g->types, cmp_type);
-	qsort(g->districts, g->n_districts, sizeof *g->districts, cmp_group_key);
+	if (g->n_types > 1)
+		qsort(g->types, g->n_types, sizeof *g->types, cmp_type);
+	if (g->n_districts > 1)
+		qsort(g->districts, g->n_districts, sizeof *g->districts, cmp_group_key);
 }
 
 static void groups_free(area_groups *g)
