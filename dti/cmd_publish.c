@@ -16,6 +16,7 @@ int cli_publish(app *a, const char *out, int64_t run_id, bool official)
 {
 	scoring_run_info run = {0};
 	rating_bands bands = {NULL, 0};
+	history *hist = NULL;
 	publish_options po;
 	char *index = NULL, *abs = NULL;
 	dti_diag d;
@@ -49,13 +50,17 @@ int cli_publish(app *a, const char *out, int64_t run_id, bool official)
 	po.bands = &bands;
 	po.official = official;
 	rc = score_run_load(a->st, run_id, a->year, &run, &d);
+	if (!rc)
+		rc = history_open(a->cfg, run.year, &hist, &d);
 	if (rc)
 		goto out;
+	po.history = hist;
 	rc = publish_run(a->st, &run, &po, stdout, &index, &d);
 	if (!rc)
 		log_info("scoring run %lld (%d) published%s; report: %s", (long long)run.id,
 			 run.year, official ? " as the official result" : "", index);
 out:
+	history_close(hist);
 	free(index);
 	free(abs);
 	framework_free(run.fw);

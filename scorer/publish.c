@@ -192,16 +192,18 @@ typedef struct publication {
 	scoring_run_info prev_run;   /* owns prev's framework */
 	store_approval official;     /* the year's official result; id 0: none */
 	store_source_states sources; /* for the data-quality page */
+	bool past;                   /* compare through the history instead of prev */
 } publication;
 
 /* Reads the run and the earlier year's (the sources' state is read later,
  * publish_into).  Caller frees
  * with publication_free, also on error. */
-static dti_err publication_load(staging *st, const scoring_run_info *run, publication *p,
-				dti_diag *d)
+static dti_err publication_load(staging *st, const scoring_run_info *run, history *h,
+				publication *p, dti_diag *d)
 {
 	int64_t prev_id = 0;
 	bool official = false;
+	int configured = history_prev_year(h);
 	dti_err rc = results_load(st, run, true, &p->now, d);
 
 	if (!rc)
@@ -214,6 +216,14 @@ static dti_err publication_load(staging *st, const scoring_run_info *run, public
 		rc = score_run_load(st, prev_id, 0, &p->prev_run, d);
 		if (!rc)
 			rc = results_load(st, &p->prev_run, false, &p->prev, d);
+	}
+	/* The most recent earlier year is compared: this database's, unless
+	 * the configured earlier database holds a later one. */
+	if (!rc && configured && configured < run->year &&
+	    (!p->prev || p->prev->year < configured)) {
+		results_free(p->prev);
+		p->prev = NULL;
+		p->past = true;
 	}
 	return rc;
 }
@@ -277,7 +287,7 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	/* From OUT/YEAR/report/ or OUT/official-YEAR/report/ alike. */
 	snprintf(official_href, sizeof official_href, "../../official-%d/report/index.html",
 		 run->year);
-	rc = publication_load(st, run, &p, d);
+	rc = publication_load(st, run, o->history, &p, d);
 	if (!rc)
 		rc = store_report_run_area(st, run->id, &area, d);
 	if (!rc)
@@ -308,6 +318,8 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	ri.official.decision = p.official.decision;
 	ri.official.decision_date = p.official.decision_date;
 	ri.official.href = o->official ? NULL : official_href;
+	ri.history = o->history;
+	ri.past = p.past;
 	/* The sources' ages are as of after the commune pages, as they always
 	 * were: the age is that of the data when the quality page is made. */
 	rc = report_write_communes(&ri, report_dir, paths, d);

@@ -18,11 +18,15 @@ typedef struct publish_options {
 	const rating_bands *bands; /* may hold none */
 	bool official;             /* the run is the year's official result: into
 				    * OUT/official-YEAR/ (refused for another run) */
+	history *history;          /* places and the configured earlier year
+				    * (history_open); NULL: none */
 } publish_options;
 
 /* Writes every file for `run`, and the year-over-year comparison when an
  * earlier year has a finished scoring run (its official result where it
- * has one).  Prints each path written to
+ * has one), in this database or, when o->history names a later one than
+ * this database has, in the configured earlier database (its official
+ * result only, through the conversion table).  Prints each path written to
  * paths (may be NULL), the report's index.html last.  On success
  * *report_index (may be NULL) receives that path, malloc'd for the caller.
  * Whole or nothing: everything is written into a new folder beside

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "html.h"
+#include "report_int.h"
 #include "rule_kinds.h"
 #include "util.h"
 
@@ -269,9 +270,10 @@ static const char css[] =
 	".muted{color:#5b6773;font-size:13px}"
 	".summary{font-size:17px}"
 	".band{display:inline-block;padding:0 8px;border-radius:10px;background:#e5eef7}"
+	".filters a{margin-right:4px;white-space:nowrap}"
 	"svg{max-width:100%;height:auto;font-family:inherit}"
 	"footer{padding:12px 24px;color:#5b6773;font-size:12px;border-top:1px solid #c9d2dc}"
-	"@media print{header{background:none;color:#000;padding:0}nav{display:none}"
+	"@media print{header{background:none;color:#000;padding:0}nav,.filters{display:none}"
 	"body{font-size:11pt}main{padding:0;max-width:none}a{color:#000;text-decoration:none}"
 	"h2{break-after:avoid}tr,svg{break-inside:avoid}"
 	"th{background:#eee!important;-webkit-print-color-adjust:exact;print-color-adjust:exact}"
@@ -298,7 +300,7 @@ static void page_start(strbuf *sb, const report_input *in, const char *heading)
 	html_text(sb, heading);
 	sb_appends(sb, "</h1>\n<nav><a href=\"index.html\">Bảng xếp hạng</a>"
 		       "<a href=\"data-quality.html\">Chất lượng dữ liệu</a>");
-	if (in->prev)
+	if (in->prev || in->past)
 		sb_appends(sb, "<a href=\"year-over-year.html\">So sánh với năm trước</a>");
 	for (size_t i = 0; i < sizeof in->exports / sizeof in->exports[0] && in->exports[i]; i++) {
 		sb_appends(sb, "<a href=\"../");
@@ -524,55 +526,23 @@ static void coverage(const results *r, const res_commune *rc, size_t *have, size
 	}
 }
 
-static void district_page(strbuf *sb, const report_input *in)
+static dti_err district_page(strbuf *sb, const report_input *in, dti_diag *d)
 {
 	const results *r = in->now;
 	bool bands = in->bands && in->bands->n > 0;
 	char b[64], m[64];
+	dti_err err;
 
 	page_start(sb, in, "Kết quả đánh giá chuyển đổi số cấp xã");
-	sb_appendf(sb, "<p class=\"summary\">%zu xã, thị trấn; điểm tối đa %s. ", r->n,
-		   num(b, r->fw->total));
+	sb_appendf(sb, "<p class=\"summary\">%zu %s; điểm tối đa %s. ", r->n,
+		   report_units_words(in, false), num(b, r->fw->total));
 	official_summary(sb, in,
 			 strcmp(r->mode, "official") == 0 ? "chỉ tính số liệu đã xác minh"
 							  : "gồm cả số liệu chưa thẩm định");
 	sb_appends(sb, "<h2>Bảng xếp hạng</h2>\n");
 	if (in->prev)
 		prev_basis(sb, in);
-	sb_appends(sb,
-		   "<table id=\"ranking\" class=\"narrow\">\n<thead><tr><th class=\"n\">Hạng</th>"
-		   "<th>Xã, thị trấn</th><th class=\"n\">Tổng điểm</th>");
-	if (bands)
-		sb_appends(sb, "<th>Xếp loại</th>");
-	if (in->prev)
-		sb_appendf(
-			sb,
-			"<th class=\"n\">Thay đổi so với năm %d</th><th class=\"n\">Hạng năm %d</th>",
-			in->prev->year, in->prev->year);
-	sb_appends(sb, "</tr></thead>\n<tbody>\n");
-	for (size_t c = 0; c < r->n; c++) {
-		const res_commune *rc = &r->communes[c];
-		long p = prev_index(in, rc);
-		sb_appendf(sb, "<tr><td class=\"n\">%ld</td><td><a href=\"commune-", rc->rank);
-		html_text(sb, rc->code);
-		sb_appends(sb, ".html\">");
-		html_text(sb, rc->name);
-		sb_appendf(sb, "</a></td><td class=\"n\">%s</td>", num(b, rc->total));
-		if (bands) {
-			const char *band = report_band(in->bands, rc->total);
-			sb_appends(sb, "<td>");
-			html_text(sb, band ? band : "—");
-			sb_appends(sb, "</td>");
-		}
-		if (in->prev && p >= 0) {
-			change_cell(sb, rc->total - in->prev->communes[p].total);
-			sb_appendf(sb, "<td class=\"n\">%ld</td>", in->prev->communes[p].rank);
-		} else if (in->prev) {
-			sb_appends(sb, "<td class=\"n\">mới</td><td class=\"n\">—</td>");
-		}
-		sb_appends(sb, "</tr>\n");
-	}
-	sb_appends(sb, "</tbody>\n</table>\n");
+	err = report_ranking(sb, in, d);
 	if (bands) {
 		sb_appends(sb, "<p class=\"muted\">Xếp loại theo cấu hình: ");
 		for (size_t i = 0; i < in->bands->n; i++) {
@@ -620,6 +590,7 @@ static void district_page(strbuf *sb, const report_input *in)
 	}
 	sb_appends(sb, "</tbody>\n</table>\n");
 	page_end(sb, in);
+	return err;
 }
 
 /* ---- commune page ---------------------------------------------------- */
@@ -850,13 +821,15 @@ static void inputs_table(strbuf *sb, const results *r, const res_commune *rc)
 	sb_appends(sb, "</tbody>\n</table>\n");
 }
 
-static void commune_page(strbuf *sb, const report_input *in, size_t c)
+static dti_err commune_page(strbuf *sb, const report_input *in, size_t c, dti_diag *d)
 {
 	const results *r = in->now;
 	const res_commune *rc = &r->communes[c];
 	const char *band = report_band(in->bands, rc->total);
 	long p = prev_index(in, rc);
 	char b[64], m[64];
+	history_cmp past = {0};
+	dti_err err = DTI_EOK;
 
 	page_start(sb, in, rc->name);
 	sb_appendf(sb, "<p class=\"summary\">Hạng <b>%ld</b>/%zu · Tổng điểm <b>%s</b> / %s",
@@ -872,14 +845,22 @@ static void commune_page(strbuf *sb, const report_input *in, size_t c)
 			   in->prev->year, delta >= 0 ? "up" : "down", delta > 0 ? "+" : "",
 			   num(b, delta), in->prev->communes[p].rank);
 	}
+	if (in->past)
+		err = history_compare(in->history, rc->code, &past, d);
+	if (in->past && !err)
+		report_past_summary(sb, in, rc, &past);
 	sb_appends(sb, "</p>\n<p class=\"muted\">Mã đơn vị hành chính ");
 	html_text(sb, rc->code);
 	sb_appends(sb, ".</p>\n<h2>Điểm 8 trụ cột (% điểm tối đa)</h2>\n");
 	chart_pillars(sb, r, rc);
+	if (in->past && !err)
+		report_past_section(sb, in, &past);
 	where_the_points_are(sb, r, c);
 	scorecard(sb, r, rc);
 	inputs_table(sb, r, rc);
 	page_end(sb, in);
+	history_cmp_free(&past);
+	return err;
 }
 
 /* ---- data quality ---------------------------------------------------- */
@@ -1102,9 +1083,10 @@ dti_err report_write_communes(const report_input *in, const char *dir, FILE *pat
 			break;
 		}
 		sb_reset(&sb);
-		commune_page(&sb, in, c);
+		rc = commune_page(&sb, in, c, d);
 		snprintf(name, sizeof name, "commune-%s.html", code);
-		rc = write_output(dir, name, &sb, paths, d);
+		if (!rc)
+			rc = write_output(dir, name, &sb, paths, d);
 	}
 	sb_free(&sb);
 	return rc;
@@ -1122,12 +1104,47 @@ dti_err report_write_summary(const report_input *in, const char *dir, FILE *path
 		sb_reset(&sb);
 		yoy_page(&sb, in);
 		rc = write_output(dir, "year-over-year.html", &sb, paths, d);
+	} else if (!rc && in->past) {
+		sb_reset(&sb);
+		rc = report_past_page(&sb, in, d);
+		if (!rc)
+			rc = write_output(dir, "year-over-year.html", &sb, paths, d);
 	}
+	if (!rc)
+		rc = report_write_groups(in, dir, paths, d);
 	if (!rc) {
 		sb_reset(&sb);
-		district_page(&sb, in);
-		rc = write_output(dir, "index.html", &sb, paths, d);
+		rc = district_page(&sb, in, d);
+		if (!rc)
+			rc = write_output(dir, "index.html", &sb, paths, d);
 	}
 	sb_free(&sb);
 	return rc;
+}
+
+/* ---- shared with report_area.c (report_int.h) ------------------------ */
+
+void report_page_start(strbuf *sb, const report_input *in, const char *heading)
+{
+	page_start(sb, in, heading);
+}
+
+void report_page_end(strbuf *sb, const report_input *in)
+{
+	page_end(sb, in);
+}
+
+const char *report_num(char b[64], double v)
+{
+	return num(b, v);
+}
+
+void report_change_cell(strbuf *sb, double delta)
+{
+	change_cell(sb, delta);
+}
+
+void report_prev_basis(strbuf *sb, const report_input *in)
+{
+	prev_basis(sb, in);
 }

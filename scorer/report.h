@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "history.h"
 #include "results.h"
 #include "store_status.h"
 
@@ -47,11 +48,19 @@ typedef struct report_input {
 		const char *decision, *decision_date; /* its decision's number and date */
 		const char *href; /* its report's index.html, relative to this report */
 	} official;
+	/* The communes' places (unit type, former districts: the ranking by
+	 * group) and, with past, the earlier year read through it instead of
+	 * prev (which is then NULL); NULL: neither.  Read per commune as each
+	 * row or page is written (history.h). */
+	history *history;
+	bool past;
 } report_input;
 
-/* The report, from `in` alone (it reads nothing itself), into dir in two
+/* The report, from `in` alone (it reads nothing itself but through
+ * in->history), into dir in two
  * steps: commune-CODE.html for each commune (creating dir), then
- * data-quality.html, (with prev) year-over-year.html and index.html, last,
+ * data-quality.html, (with prev or past) year-over-year.html, the rankings
+ * of each group (ranking-*.html, report_area.c) and index.html, last,
  * as the report's path; in->sources is read only by the second.  Each
  * prints the paths it writes to paths (may be NULL). */
 dti_err report_write_communes(const report_input *in, const char *dir, FILE *paths, dti_diag *d);

@@ -1,0 +1,40 @@
+/* report_int.h — what the report's files share (report.c, report_area.c):
+ * the page frame, numbers the Vietnamese way, and the pages of a
+ * province's groups and of the earlier year across the reorganisation.
+ * Not for other modules: they use report.h. */
+#ifndef DTI_REPORT_INT_H
+#define DTI_REPORT_INT_H
+
+#include "report.h"
+#include "util.h"
+
+/* report.c */
+void report_page_start(strbuf *sb, const report_input *in, const char *heading);
+void report_page_end(strbuf *sb, const report_input *in);
+const char *report_num(char b[64], double v);
+void report_change_cell(strbuf *sb, double delta);
+/* "Năm …: so với kết quả chính thức" of in->prev. */
+void report_prev_basis(strbuf *sb, const report_input *in);
+
+/* report_area.c */
+/* The ranking of the index: links to each group's ranking (when the run
+ * has more than one unit type or former district), then every commune
+ * with its type and former districts, its change from the year before
+ * (in->prev or, with in->past, the comparison figure). */
+dti_err report_ranking(strbuf *sb, const report_input *in, dti_diag *d);
+/* ranking-TYPE.html and ranking-huyen-CODE.html, one per group. */
+dti_err report_write_groups(const report_input *in, const char *dir, FILE *paths, dti_diag *d);
+/* year-over-year.html with in->past: each commune's comparison figure
+ * and its predecessors' official results. */
+dti_err report_past_page(strbuf *sb, const report_input *in, dti_diag *d);
+/* The commune page's parts with in->past, from its comparison
+ * (history_compare): its change in the summary line, and its section on
+ * its predecessors. */
+void report_past_summary(strbuf *sb, const report_input *in, const res_commune *rc,
+			 const history_cmp *cmp);
+void report_past_section(strbuf *sb, const report_input *in, const history_cmp *cmp);
+/* What the run's units are called: "xã, phường, đặc khu" on the list after
+ * 1 July 2025, else "xã, thị trấn"; capitalised for a heading. */
+const char *report_units_words(const report_input *in, bool heading);
+
+#endif
