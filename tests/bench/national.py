@@ -1,15 +1,16 @@
 """The national data set of the benchmarks and the behaviour comparison:
 every unit of the shipped list with a random value (seed 1) for every
 variable the framework reads.  Writes TMP/communes.csv and TMP/inputs.csv.
+LIST is the unit-list file in ROOT/config (default: the list of 1 March 2025).
 
-    python3 tests/bench/national.py ROOT TMP"""
+    python3 tests/bench/national.py ROOT TMP [LIST]"""
 import csv, json, os, random, sys
 
 
-def build(root, tmp):
+def build(root, tmp, list_file='admin-units-2025-03-01.csv'):
     """Returns (units, number of observation rows written)."""
     os.makedirs(tmp, exist_ok=True)
-    units = list(csv.DictReader(open(f'{root}/config/admin-units-2025-03-01.csv', encoding='utf-8')))
+    units = list(csv.DictReader(open(f'{root}/config/{list_file}', encoding='utf-8')))
     random.seed(1)
     with open(f'{tmp}/communes.csv', 'w', encoding='utf-8', newline='') as f:
         w = csv.writer(f); w.writerow(['code', 'name'])
@@ -39,5 +40,5 @@ def build(root, tmp):
 
 
 if __name__ == '__main__':
-    units, rows = build(*sys.argv[1:3])
+    units, rows = build(*sys.argv[1:4])
     print(f'national data set: {len(units)} units, {rows} observations')
