@@ -10,6 +10,8 @@
 #include "batch.h"
 #include "cli.h"
 #include "form.h"
+#include "form_file.h"
+#include "form_xlsx.h"
 #include "log.h"
 #include "store_form.h"
 #include "table.h"
@@ -68,7 +70,7 @@ static dti_err load_prefill(app *a, const form_items *items, const char *code, c
 
 /* Writes one commune's form into out_dir and prints its path. */
 static dti_err generate_one(app *a, const form_items *items, const commune_entry *e,
-			    const char *deadline, const char *out_dir, dti_diag *d)
+			    const char *deadline, const char *out_dir, bool xlsx, dti_diag *d)
 {
 	char **answers = xcalloc(items->count, sizeof *answers);
 	char **links = xcalloc(items->count, sizeof *links);
@@ -83,10 +85,12 @@ static dti_err generate_one(app *a, const form_items *items, const commune_entry
 	rc = load_prefill(a, items, e->code, answers, links, contacts, d);
 	spec.prefill = (const char *const *)answers;
 	spec.prefill_link = (const char *const *)links;
-	if (!rc)
+	path = xasprintf("%s/form-%d-%s.%s", out_dir, a->year, e->code, xlsx ? "xlsx" : "csv");
+	if (!rc && xlsx)
+		rc = form_xlsx_write(a->fw, items, &spec, path, d);
+	else if (!rc)
 		rc = form_render(a->fw, items, &spec, &sb, d);
-	path = xasprintf("%s/form-%d-%s.csv", out_dir, a->year, e->code);
-	if (!rc)
+	if (!rc && !xlsx)
 		rc = write_file_atomic(path, sb.data, sb.len, d);
 	if (!rc)
 		printf("%s\n", path);
@@ -107,8 +111,10 @@ static int form_generate(app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {{"commune", required_argument, NULL, 'c'},
 					     {"out", required_argument, NULL, 'o'},
+					     {"format", required_argument, NULL, 'F'},
 					     {NULL, 0, NULL, 0}};
-	const char *only = NULL;
+	const char *only = NULL, *format = "csv";
+	char deadline_vn[TIME_VN_MAX];
 	char *out_dir = NULL, only_code[16];
 	commune_list active = {0};
 	form_items items;
@@ -126,16 +132,23 @@ static int form_generate(app *a, int argc, char **argv)
 			only = optarg;
 		else if (c == 'o')
 			out_dir = optarg;
+		else if (c == 'F')
+			format = optarg;
 		else
 			return option_error(opts, argv);
 	}
 	if (optind < argc)
 		return usage_error("takes no FILE (see --out)");
+	if (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0)
+		return usage_error("--format takes csv or xlsx");
 	if (only && !commune_code_normalise(only, only_code))
 		return usage_error("--commune takes a commune code such as 11989");
 	rc = appraisal_round_deadline(a->cfg, a->year, &has_dl, &deadline, &dl, &d);
 	if (rc)
 		return fail(rc, &d);
+	/* The officer reads the deadline as "17:00 ngày 31/12/2024 (giờ Việt Nam)". */
+	if (deadline && time_vn(deadline, deadline_vn))
+		deadline = deadline_vn;
 	form_items_build(a->fw, FORM_SOURCE_WORD, &items);
 	out_dir = out_dir ? xstrdup(out_dir) : xasprintf("%s/forms", a->cfg->output_dir);
 	if (items.count == 0) {
@@ -155,7 +168,7 @@ static int form_generate(app *a, int argc, char **argv)
 		const commune_entry *e = &active.items[i];
 		if (only && strcmp(only_code, e->code) != 0)
 			continue;
-		rc = generate_one(a, &items, e, deadline, out_dir, &d);
+		rc = generate_one(a, &items, e, deadline, out_dir, strcmp(format, "xlsx") == 0, &d);
 		if (rc) {
 			code = fail(rc, &d);
 			break;
@@ -329,12 +342,29 @@ static int store_answers(app *a, form_result *r, const batch_target *t, const ch
 	return EXIT_OK;
 }
 
+/* The refused form with its problems beside the cells, as
+ * DIR/NAME-loi.xlsx, to send back to the commune. */
+static void write_annotated(const workbook *grid, const dti_problems *p, const char *file,
+			    const char *dir)
+{
+	const char *base = path_base(file), *dot = strrchr(base, '.');
+	char *path = xasprintf("%s/%.*s-loi.xlsx", dir,
+			       (int)(dot && dot != base ? dot - base : (long)strlen(base)), base);
+	dti_diag d;
+
+	if (make_dirs(dir, &d) || form_file_annotate(grid, p, file, path, &d))
+		log_error("%s", d.msg);
+	else
+		log_info("%s: the form with its problems marked is in %s", file, path);
+	free(path);
+}
+
 static int import_one(app *a, const form_items *items, const commune_index *ix, const char *file,
-		      bool force, bool dry)
+		      bool force, bool dry, const char *annotate)
 {
 	char *bytes = NULL;
 	size_t len = 0;
-	FILE *f = NULL;
+	workbook *grid = NULL;
 	form_result r;
 	dti_problems p = {0};
 	char src[32] = "form";
@@ -356,13 +386,11 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 		code = fail(rc, &d);
 		goto out;
 	}
-	f = fmemopen(bytes, len ? len : 1, "rb");
-	if (!f) {
-		log_error("%s: cannot read: %s", file, strerror(errno));
-		code = EXIT_DB;
+	rc = form_file_read(bytes, len, file, a->fw, items, ix, a->year, &r, &p, &grid, &d);
+	if (rc == DTI_EIO) {
+		code = fail(rc, &d);
 		goto out;
 	}
-	rc = form_read(f, file, a->fw, items, ix, a->year, &r, &p, &d);
 	if (rc == DTI_EPARSE)
 		problems_add(&p, "%s", d.msg);
 	if (r.commune_code[0])
@@ -371,6 +399,8 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 	t.payload_len = len;
 	if (rc) {
 		refuse_problems(a, &t, &r, &p, file, dry);
+		if (annotate && grid)
+			write_annotated(grid, &p, file, annotate);
 		code = EXIT_REFUSED;
 		goto out;
 	}
@@ -398,8 +428,7 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 	else
 		code = store_answers(a, &r, &t, file);
 out:
-	if (f)
-		fclose(f);
+	workbook_free(grid);
 	free(bytes);
 	problems_free(&p);
 	form_result_free(&r);
@@ -410,8 +439,10 @@ static int form_import(app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
 					     {"dry-run", no_argument, NULL, 'n'},
+					     {"annotate", required_argument, NULL, 'a'},
 					     {NULL, 0, NULL, 0}};
 	bool force = false, dry = false;
+	const char *annotate = NULL;
 	commune_list active = {0};
 	commune_index ix;
 	form_items items;
@@ -426,6 +457,8 @@ static int form_import(app *a, int argc, char **argv)
 			force = true;
 		else if (c == 'n')
 			dry = true;
+		else if (c == 'a')
+			annotate = optarg;
 		else
 			return option_error(opts, argv);
 	}
@@ -441,7 +474,7 @@ static int form_import(app *a, int argc, char **argv)
 	commune_index_build(&ix, &active);
 	form_items_build(a->fw, FORM_SOURCE_WORD, &items);
 	for (int i = optind; i < argc; i++) {
-		int one = import_one(a, &items, &ix, argv[i], force, dry);
+		int one = import_one(a, &items, &ix, argv[i], force, dry, annotate);
 		if (one != EXIT_OK && (code == EXIT_OK || one > code))
 			code = one;
 	}
