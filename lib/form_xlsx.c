@@ -12,7 +12,7 @@ enum { C_KEY, C_TEXT, C_ANSWER, C_ALLOWED, C_PROOF, C_LINK, C_NOTE };
 
 /* Column widths, in characters: the question wide, the whole A4
  * landscape page wide once fitted. */
-static const double widths[FORM_COLUMNS] = {14, 55, 22, 24, 24, 24, 18};
+static const double widths[FORM_COLUMNS] = {20, 55, 22, 24, 24, 24, 18};
 
 #define LEGEND                                                                                                                       \
 	"Ô màu vàng: ô cần điền. Ô màu cam: câu trả lời điền sẵn từ năm trước (hoặc lần gửi "       \
@@ -179,6 +179,34 @@ static void item_row(form_sheet *s, const form_item *it, const char *const f[FOR
 	worksheet_write_string(s->ws, s->row, C_NOTE, f[C_NOTE], s->f.in);
 }
 
+/* Lines text of n characters wraps to in a column of width w. */
+static double lines_of(const char *text, double w)
+{
+	double n = xlsx_width(text, 0, 1e9) - 2, lines = 1;
+
+	for (const char *s = text; *s; s++)
+		lines += *s == '\n';
+	return lines + (double)(long)(n / (w - 1));
+}
+
+/* A row tall enough for its wrapped text: spreadsheets do not grow a row
+ * written with wrapped text by themselves (Calc keeps the default). */
+static void row_height(form_sheet *s, const char *const f[FORM_COLUMNS], bool merged)
+{
+	double most = 1, total = 0;
+
+	for (int c = C_TEXT; c < FORM_COLUMNS; c++) {
+		double n = merged ? 1 : lines_of(f[c], widths[c]);
+		total += widths[c];
+		if (!merged && n > most)
+			most = n;
+	}
+	if (merged)
+		most = lines_of(f[C_TEXT], total);
+	if (most > 1)
+		worksheet_set_row(s->ws, s->row, 13.5 * most, NULL);
+}
+
 /* One row of the rendered CSV form into the sheet. */
 static void form_row(form_sheet *s, const char *const f[FORM_COLUMNS])
 {
@@ -186,6 +214,7 @@ static void form_row(form_sheet *s, const char *const f[FORM_COLUMNS])
 	const form_item *it = form_items_find(s->items, key);
 	lxw_worksheet *ws = s->ws;
 
+	row_height(s, f, key[0] == '#');
 	if (s->row == 0) {
 		for (int c = 0; c < FORM_COLUMNS; c++)
 			worksheet_write_string(ws, 0, (lxw_col_t)c, f[c], s->f.head);
@@ -245,6 +274,7 @@ static dti_err fill_sheet(form_sheet *s, const strbuf *csv, dti_diag *d)
 			fields[i] = sheet_text_unguard(i < csv_nfields(r) ? csv_field(r, i) : "");
 		form_row(s, fields);
 		if (s->row == 3) { /* after the instructions */
+			worksheet_set_row(s->ws, s->row, 27, NULL);
 			worksheet_write_string(s->ws, s->row, C_KEY, "#", s->f.key);
 			worksheet_merge_range(s->ws, s->row, C_TEXT, s->row, C_NOTE, LEGEND,
 					      s->f.note);
