@@ -299,7 +299,7 @@ dti_err form_xlsx_write(const framework *fw, const form_items *items, const form
 	sb_init(&csv, 0);
 	rc = form_render(fw, items, spec, &csv, d);
 	if (!rc)
-		rc = xlsx_open(&x, path, d);
+		rc = xlsx_open(&x, path, false, d);
 	if (rc)
 		goto out;
 	snprintf(name, sizeof name, "Phiếu %s", spec->commune_code);
@@ -348,7 +348,7 @@ dti_err form_xlsx_annotate(const workbook *wb, const char *const *row_problems, 
 	xlsx_out x;
 	formats f;
 	lxw_worksheet *ws;
-	dti_err rc = xlsx_open(&x, path, d);
+	dti_err rc = xlsx_open(&x, path, false, d);
 
 	if (rc)
 		return rc;

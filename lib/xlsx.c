@@ -7,13 +7,16 @@
 
 #include "util.h"
 
-dti_err xlsx_open(xlsx_out *x, const char *path, dti_diag *d)
+dti_err xlsx_open(xlsx_out *x, const char *path, bool streaming, dti_diag *d)
 {
+	lxw_workbook_options opt = {0};
+
 	memset(x, 0, sizeof *x);
 	x->path = xstrdup(path);
 	/* As output_open names its temporary file (util.h). */
 	x->tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	x->wb = workbook_new(x->tmp);
+	opt.constant_memory = streaming ? LXW_TRUE : LXW_FALSE;
+	x->wb = workbook_new_opt(x->tmp, &opt);
 	if (!x->wb) {
 		free(x->path);
 		free(x->tmp);

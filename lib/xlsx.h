@@ -4,6 +4,7 @@
 #ifndef DTI_XLSX_H
 #define DTI_XLSX_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <xlsxwriter.h>
 
@@ -14,8 +15,10 @@ typedef struct xlsx_out {
 	char *path, *tmp;
 } xlsx_out;
 
-/* Starts a workbook for path.  On error nothing is left to free. */
-dti_err xlsx_open(xlsx_out *x, const char *path, dti_diag *d);
+/* Starts a workbook for path; streaming writes each row as it is done
+ * (rows in order, strings inline: memory stays flat for a national
+ * export).  On error nothing is left to free. */
+dti_err xlsx_open(xlsx_out *x, const char *path, bool streaming, dti_diag *d);
 /* Closes the workbook and renames it to its path (listed in paths when not
  * NULL).  Frees x whatever happens; on error the temporary file is gone. */
 dti_err xlsx_commit(xlsx_out *x, FILE *paths, dti_diag *d);
