@@ -61,20 +61,22 @@ static workbook *csv_grid(const char *bytes, size_t len, const char *name)
 
 /* ---- the file's own checks ---- */
 
-/* The line of the first byte that is not UTF-8. */
-static long first_bad_line(const char *s, size_t len)
+/* The line of the first byte that is not UTF-8, when the file is in
+ * another encoding: its header line, or more than one line, is not UTF-8
+ * (0 otherwise: one odd cell is the CSV reader's to name). */
+static long not_utf8_line(const char *s, size_t len)
 {
-	long line = 1;
+	long line = 1, first = 0, bad = 0;
 	size_t start = 0;
 
 	for (size_t i = 0; i <= len; i++)
 		if (i == len || s[i] == '\n') {
-			if (!utf8_valid(s + start, i - start))
-				return line;
+			if (!utf8_valid(s + start, i - start) && !bad++)
+				first = line;
 			line++;
 			start = i + 1;
 		}
-	return line;
+	return first == 1 || bad > 1 ? first : 0;
 }
 
 /* A file of the wrong kind, or a CSV not in UTF-8: one problem, true. */
@@ -99,7 +101,8 @@ static bool wrong_file(const char *bytes, size_t len, const char *name, file_kin
 			     len >= 5 && memcmp(bytes, "%PDF-", 5) == 0 ? "; đây là tệp PDF" : "");
 		return true;
 	}
-	if (k == FILE_KIND_TEXT && !utf8_valid(bytes + bom, len - bom)) {
+	if (k == FILE_KIND_TEXT && !utf8_valid(bytes + bom, len - bom) &&
+	    not_utf8_line(bytes + bom, len - bom)) {
 		problems_add(
 			p,
 			"%s:%ld: tệp CSV không ở bảng mã UTF-8 (có lẽ được lưu bằng "
@@ -107,7 +110,7 @@ static bool wrong_file(const char *bytes, size_t len, const char *name, file_kin
 			"Excel chọn Lưu thành › \"CSV UTF-8 (Comma delimited)\"; trong "
 			"LibreOffice chọn Lưu thành, đánh dấu \"Sửa thiết lập bộ lọc\" và chọn "
 			"bộ ký tự \"Unicode (UTF-8)\"; hoặc gửi tệp .xlsx",
-			name, first_bad_line(bytes, len));
+			name, not_utf8_line(bytes + bom, len - bom));
 		return true;
 	}
 	return false;

@@ -72,8 +72,10 @@ file_kind file_kind_of(const void *bytes, size_t len)
 		return zip_kind(bytes, len);
 	if (len >= 8 && memcmp(b, ole2, 8) == 0)
 		return FILE_KIND_XLS;
+	/* Binary formats hold NUL bytes from their start; a CSV with one NUL
+	 * in a cell further on is a CSV, and the CSV reader names the cell. */
 	if ((len >= 5 && memcmp(b, "%PDF-", 5) == 0) || (len >= 2 && memcmp(b, "PK", 2) == 0) ||
-	    memchr(b, 0, len))
+	    memchr(b, 0, len < 1024 ? len : 1024))
 		return FILE_KIND_OTHER;
 	return FILE_KIND_TEXT;
 }

@@ -19,7 +19,7 @@
 
 /* What a file is, by its first bytes (and, for a zip, its entries). */
 typedef enum {
-	FILE_KIND_TEXT,  /* no NUL byte: a CSV candidate (maybe not UTF-8) */
+	FILE_KIND_TEXT,  /* no NUL byte in its first kB: a CSV candidate (maybe not UTF-8) */
 	FILE_KIND_XLSX,  /* Office Open XML workbook */
 	FILE_KIND_ODS,   /* OpenDocument spreadsheet */
 	FILE_KIND_XLS,   /* an old binary Excel (or Word) file, OLE2 */

@@ -23,14 +23,19 @@ typedef struct sheet {
 
 static dti_err sheet_open(sheet *s, const char *dir, const char *file, const char *title,
 			  const char *const *heads, const double *widths, lxw_col_t cols,
-			  dti_diag *d)
+			  time_t created, dti_diag *d)
 {
+	lxw_doc_properties props = {0};
 	char *path = xasprintf("%s/%s", dir, file);
 	dti_err rc = xlsx_open(&s->x, path, true, d);
 
 	free(path);
 	if (rc)
 		return rc;
+	/* The run's time, not now: a publication of the same run is the same
+	 * bytes (the zip's entries are dated from it too). */
+	props.created = created;
+	workbook_set_properties(s->x.wb, &props);
 	s->ws = workbook_add_worksheet(s->x.wb, title);
 	s->head = workbook_add_format(s->x.wb);
 	format_set_bold(s->head);
@@ -53,6 +58,15 @@ static dti_err sheet_open(sheet *s, const char *dir, const char *file, const cha
 	worksheet_freeze_panes(s->ws, 1, 0);
 	s->row = 1;
 	return DTI_EOK;
+}
+
+/* When the run started (1 January 2000 when unreadable). */
+static time_t run_time(const results *r)
+{
+	time_t t = 946684800;
+
+	time_parse_iso(r->started_at, &t);
+	return t;
 }
 
 static dti_err sheet_close(sheet *s, FILE *paths, dti_diag *d)
@@ -109,7 +123,7 @@ static dti_err write_scores(const results *r, const store_report_totals *totals,
 	dti_err rc;
 
 	snprintf(file, sizeof file, "scores-%d.xlsx", r->year);
-	rc = sheet_open(&s, dir, file, "Điểm", heads, widths, 10, d);
+	rc = sheet_open(&s, dir, file, "Điểm", heads, widths, 10, run_time(r), d);
 	if (rc)
 		return rc;
 	strmap_init(&by_code);
@@ -165,7 +179,7 @@ static dti_err write_wide(const results *r, const rating_bands *bands, const cha
 	heads[cols - 2] = "Tổng điểm", widths[cols - 2] = 11;
 	heads[cols - 1] = "Xếp loại", widths[cols - 1] = 14;
 	snprintf(file, sizeof file, "wide-%d.xlsx", r->year);
-	rc = sheet_open(&s, dir, file, "Xếp hạng", heads, widths, cols, d);
+	rc = sheet_open(&s, dir, file, "Xếp hạng", heads, widths, cols, run_time(r), d);
 	for (size_t c = 0; !rc && c < r->n && s.row < LXW_ROW_MAX; c++) {
 		const res_commune *rc_ = &r->communes[c];
 		put_num(&s, 0, r->year, s.whole);
