@@ -208,77 +208,17 @@ static bool formulas(const workbook *wb, const char *name, dti_problems *p)
 	return any;
 }
 
-/* ---- the grid as the CSV form_read reads, with each line's row ---- */
-
-typedef struct grid_csv {
-	strbuf sb;
-	size_t *row_of; /* per CSV line (1-based): the sheet's row */
-	size_t lines;
-} grid_csv;
-
-static void line_row(grid_csv *g, size_t row)
-{
-	g->row_of = xrealloc(g->row_of, (g->lines + 2) * sizeof *g->row_of);
-	g->row_of[++g->lines] = row;
-}
-
-static dti_err grid_to_csv(const workbook *wb, size_t hr, grid_csv *g)
-{
-	dti_err rc = DTI_EOK;
-
-	for (size_t r = hr; !rc && r <= wb->n_rows; r++) {
-		const wb_row *row = &wb->rows[r - 1];
-		size_t n = row->n;
-		while (n > 0 && !*row->cells[n - 1].text)
-			n--;
-		line_row(g, r);
-		for (size_t c = 0; !rc && c < n; c++) {
-			const wb_cell *cell = &row->cells[c];
-			const char *t = cell->type == WB_FORMULA ? "" : cell->text;
-			for (const char *q = t; *q; q++)
-				if (*q == '\n')
-					line_row(g, r);
-			rc = sb_csv_field(&g->sb, t, false);
-			if (!rc && c + 1 < n)
-				rc = sb_appends(&g->sb, ",");
-		}
-		if (!rc)
-			rc = sb_appends(&g->sb, "\r\n");
-	}
-	return rc;
-}
-
-/* "name:LINE…" → "name:ROW…" from `from` on. */
-static void problems_to_rows(dti_problems *p, size_t from, const char *name, const grid_csv *g)
-{
-	size_t skip = strlen(name);
-
-	for (size_t i = from; i < p->stored; i++) {
-		char *s = p->items[i], *end;
-		unsigned long line;
-		if (strncmp(s, name, skip) != 0 || s[skip] != ':' || s[skip + 1] < '0' ||
-		    s[skip + 1] > '9')
-			continue;
-		errno = 0;
-		line = strtoul(s + skip + 1, &end, 10);
-		if (errno || line == 0 || line > g->lines)
-			continue;
-		p->items[i] = xasprintf("%s:%zu%s", name, g->row_of[line], end);
-		free(s);
-	}
-}
+/* ---- the grid read as the CSV form_read reads ---- */
 
 static dti_err read_grid(const workbook *wb, size_t hr, const char *name, const framework *fw,
 			 const form_items *items, const commune_index *communes, int year,
 			 form_result *r, dti_problems *p, dti_diag *d)
 {
-	grid_csv g = {{0}, NULL, 0};
+	workbook_csv g;
 	size_t before = p->count;
 	FILE *f = NULL;
-	dti_err rc;
+	dti_err rc = workbook_to_csv(wb, hr, FORM_MAX_BYTES * 2u, WB_CSV_NO_FORMULAS, &g);
 
-	sb_init(&g.sb, FORM_MAX_BYTES * 2u);
-	rc = grid_to_csv(wb, hr, &g);
 	if (rc) {
 		problems_add(p, "%s: phiếu quá lớn", name);
 		rc = DTI_EINVALID;
@@ -291,12 +231,11 @@ static dti_err read_grid(const workbook *wb, size_t hr, const char *name, const 
 	}
 	rc = form_read(f, name, fw, items, communes, year, r, p, d);
 	if (p->count > before)
-		problems_to_rows(p, before, name, &g);
+		workbook_csv_problems(&g, p, before, name);
 out:
 	if (f)
 		fclose(f);
-	sb_free(&g.sb);
-	free(g.row_of);
+	workbook_csv_free(&g);
 	return rc;
 }
 

@@ -1,5 +1,6 @@
 #include "workbook.h"
 
+#include <errno.h>
 #include <expat.h>
 #include <math.h>
 #include <stdint.h>
@@ -126,6 +127,82 @@ void workbook_column_name(size_t col, char out[8])
 	while (n > 0)
 		out[k++] = tmp[--n];
 	out[k] = '\0';
+}
+
+static void line_row(workbook_csv *g, size_t row)
+{
+	g->row_of = xrealloc(g->row_of, (g->lines + 2) * sizeof *g->row_of);
+	g->row_of[++g->lines] = row;
+}
+
+/* Cells of a row up to its last non-empty one. */
+static size_t row_width(const wb_row *row)
+{
+	size_t n = row->n;
+
+	while (n > 0 && !*row->cells[n - 1].text)
+		n--;
+	return n;
+}
+
+dti_err workbook_to_csv(const workbook *wb, size_t first, size_t max, unsigned flags,
+			workbook_csv *g)
+{
+	size_t width = 0;
+	dti_err rc = DTI_EOK;
+
+	memset(g, 0, sizeof *g);
+	sb_init(&g->sb, max);
+	first = first ? first : 1;
+	if ((flags & WB_CSV_PAD) && first <= wb->n_rows)
+		width = row_width(&wb->rows[first - 1]);
+	for (size_t r = first; !rc && r <= wb->n_rows; r++) {
+		const wb_row *row = &wb->rows[r - 1];
+		size_t n = row_width(row), out = n > width || n == 0 ? n : width;
+		line_row(g, r);
+		for (size_t c = 0; !rc && c < out; c++) {
+			const wb_cell *cell = c < n ? &row->cells[c] : NULL;
+			const char *t =
+				!cell || ((flags & WB_CSV_NO_FORMULAS) && cell->type == WB_FORMULA)
+					? ""
+					: cell->text;
+			for (const char *q = t; *q; q++)
+				if (*q == '\n')
+					line_row(g, r);
+			rc = sb_csv_field(&g->sb, t, false);
+			if (!rc && c + 1 < out)
+				rc = sb_appends(&g->sb, ",");
+		}
+		if (!rc)
+			rc = sb_appends(&g->sb, "\r\n");
+	}
+	return rc;
+}
+
+void workbook_csv_free(workbook_csv *g)
+{
+	sb_free(&g->sb);
+	free(g->row_of);
+	memset(g, 0, sizeof *g);
+}
+
+void workbook_csv_problems(const workbook_csv *g, dti_problems *p, size_t from, const char *name)
+{
+	size_t skip = strlen(name);
+
+	for (size_t i = from; i < p->stored; i++) {
+		char *s = p->items[i], *end;
+		unsigned long line;
+		if (strncmp(s, name, skip) != 0 || s[skip] != ':' || s[skip + 1] < '0' ||
+		    s[skip + 1] > '9')
+			continue;
+		errno = 0;
+		line = strtoul(s + skip + 1, &end, 10);
+		if (errno || line == 0 || line > g->lines)
+			continue;
+		p->items[i] = xasprintf("%s:%zu%s", name, g->row_of[line], end);
+		free(s);
+	}
 }
 
 /* ---- parsing ---- */

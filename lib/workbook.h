@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "util.h"
 
 /* What a file is, by its first bytes (and, for a zip, its entries). */
 typedef enum {
@@ -82,6 +83,30 @@ void workbook_free(workbook *wb);
 
 /* The cell at 1-based row and column, or NULL when beyond the sheet. */
 const wb_cell *workbook_cell(const workbook *wb, size_t row, size_t col);
+
+/* The sheet from row `first` on as CSV (comma, CRLF, fields quoted as
+ * needed, never guarded: a cell's text is the value), for the readers of
+ * CSV: a row per record, an empty row as an empty line, so that a record
+ * starts on the line of its row unless a cell above holds a line break;
+ * row_of[LINE] says the row of each line (1 to lines).  Flags:
+ * WB_CSV_NO_FORMULAS writes a formula's cell empty; WB_CSV_PAD gives each
+ * non-empty row as many fields as row `first` (a header) has.
+ * DTI_ELIMIT past max bytes.  The caller frees with workbook_csv_free
+ * whatever the return. */
+#define WB_CSV_NO_FORMULAS 1u
+#define WB_CSV_PAD 2u
+typedef struct workbook_csv {
+	strbuf sb;
+	size_t *row_of;
+	size_t lines;
+} workbook_csv;
+
+dti_err workbook_to_csv(const workbook *wb, size_t first, size_t max, unsigned flags,
+			workbook_csv *out);
+void workbook_csv_free(workbook_csv *c);
+/* Rewrites the problems of p from index `from` on that start "name:LINE"
+ * (a line of c) to "name:ROW", the sheet's row as the person sees it. */
+void workbook_csv_problems(const workbook_csv *c, dti_problems *p, size_t from, const char *name);
 
 /* "A", "B", … "AA" for a 1-based column. */
 void workbook_column_name(size_t col, char out[8]);
