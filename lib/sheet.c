@@ -389,9 +389,13 @@ dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framew
 		       dti_diag *d)
 {
 	char magic[4];
-	size_t n = fread(magic, 1, sizeof magic, f);
+	size_t n;
 
-	/* A zip is a workbook, told by its first bytes (never by its name). */
+	/* A zip is a workbook, told by its first bytes (never by its name);
+	 * a pipe, which cannot be read twice, is CSV. */
+	if (fseek(f, 0, SEEK_SET) != 0)
+		return sheet_read_text(f, name, fmt, fw, communes, year, b, p, d);
+	n = fread(magic, 1, sizeof magic, f);
 	if (fseek(f, 0, SEEK_SET) != 0)
 		return diag_set(d, DTI_EIO, "%s: cannot read the file twice", name);
 	if (n == 4 && memcmp(magic, "PK\x03\x04", 4) == 0)
