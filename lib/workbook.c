@@ -633,7 +633,7 @@ static dti_err parse_entry(wb_parse *p, zip_t *z, const char *entry, part_kind p
 {
 	char buf[65536];
 	size_t got = 0;
-	zip_int64_t n;
+	zip_int64_t n = 0;
 	zip_int64_t idx = zip_name_locate(z, entry, 0);
 	zip_file_t *f;
 

@@ -136,6 +136,46 @@ static void test_kinds(void **state)
 	assert_null(wb);
 }
 
+/* The sheet as CSV: a row per record, a line break in a cell counted, the
+ * problems' lines turned into the sheet's rows; a header's width padded. */
+static void test_to_csv(void **state)
+{
+	workbook wb = {0};
+	wb_row rows[4];
+	char ma[] = "Mã", x[] = "x", a[] = "a", two[] = "two\nlines", b[] = "b", one[] = "=1";
+	wb_cell r1[2] = {{ma, WB_TEXT}, {x, WB_TEXT}};
+	wb_cell r2[2] = {{a, WB_TEXT}, {two, WB_TEXT}};
+	wb_cell r4[2] = {{b, WB_TEXT}, {one, WB_FORMULA}};
+	dti_problems p = {0};
+	workbook_csv c;
+
+	(void)state;
+	rows[0] = (wb_row){r1, 2};
+	rows[1] = (wb_row){r2, 2};
+	rows[2] = (wb_row){NULL, 0};
+	rows[3] = (wb_row){r4, 1};
+	wb.rows = rows;
+	wb.n_rows = 4;
+	assert_int_equal(workbook_to_csv(&wb, 1, 0, WB_CSV_PAD, &c), DTI_EOK);
+	assert_string_equal(c.sb.data, "Mã,x\r\na,\"two\nlines\"\r\n\r\nb,\r\n");
+	assert_int_equal(c.lines, 5);
+	problems_add(&p, "f.xlsx:5 (b): bad");
+	problems_add(&p, "f.xlsx:1: header");
+	problems_add(&p, "other:5: untouched");
+	workbook_csv_problems(&c, &p, 0, "f.xlsx");
+	assert_string_equal(p.items[0], "f.xlsx:4 (b): bad");
+	assert_string_equal(p.items[1], "f.xlsx:1: header");
+	assert_string_equal(p.items[2], "other:5: untouched");
+	workbook_csv_free(&c);
+	rows[3] = (wb_row){r4, 2};
+	assert_int_equal(workbook_to_csv(&wb, 2, 0, WB_CSV_NO_FORMULAS, &c), DTI_EOK);
+	assert_string_equal(c.sb.data, "a,\"two\nlines\"\r\n\r\nb,\r\n");
+	workbook_csv_free(&c);
+	assert_int_equal(workbook_to_csv(&wb, 1, 8, 0, &c), DTI_ELIMIT);
+	workbook_csv_free(&c);
+	problems_free(&p);
+}
+
 static void test_column_names(void **state)
 {
 	char c[8];
@@ -154,9 +194,8 @@ static void test_column_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cells),
-		cmocka_unit_test(test_caps),
-		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_cells),        cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_kinds),        cmocka_unit_test(test_to_csv),
 		cmocka_unit_test(test_column_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
