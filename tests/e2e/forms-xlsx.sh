@@ -105,7 +105,8 @@ printf '\320\317\021\340\241\261\032\341rest' > "$T/old.xls"
 dti form import "$T/old.xls" 2> "$T/err" && die "an .xls accepted"
 grep -q "old.xls: tệp là bảng tính Excel 97-2003 (.xls), định dạng cũ không đọc được" "$T/err" || { cat "$T/err"; die ".xls message"; }
 # A CSV saved in Windows-1252 (Excel's "CSV (Comma delimited)").
-fill_good "$T/forms/../form.csv" "$T/ok.csv" 2>/dev/null || { dti form generate --commune 11989 --out "$T/csvf" > /dev/null; fill_good "$T/csvf/form-2024-11989.csv" "$T/ok.csv"; }
+dti form generate --commune 11989 --out "$T/csvf" > /dev/null
+fill_good "$T/csvf/form-2024-11989.csv" "$T/ok.csv"
 python3 -c 'import sys; t = open(sys.argv[1], encoding="utf-8-sig").read(); open(sys.argv[2], "wb").write(t.encode("cp1252", "replace"))' "$T/ok.csv" "$T/ansi.csv"
 dti form import "$T/ansi.csv" 2> "$T/err" && die "a Windows-1252 CSV accepted"
 grep -q "ansi.csv:1: tệp CSV không ở bảng mã UTF-8 (có lẽ được lưu bằng Windows-1258 hoặc Windows-1252/ANSI" "$T/err" || { cat "$T/err"; die "encoding message"; }
