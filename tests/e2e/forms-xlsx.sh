@@ -15,7 +15,9 @@ mkdir -p "$T/unz"
 S=$T/unz/xl/worksheets/sheet1.xml
 grep -q '<sheetProtection' "$S" || die "sheet not protected"
 grep -q 'password=' "$S" && die "the protection has a password"
-grep -q 'type="list"' "$S" || die "no drop-down list"
+# Every one of the 18 items is checked: 14 lists (yes/no, enums), 4 counts.
+expect_eq "drop-down lists" "$(grep -o '<dataValidation type="list"' "$S" | wc -l | tr -d ' ')" 14
+expect_eq "whole-number checks" "$(grep -o '<dataValidation type="whole"' "$S" | wc -l | tr -d ' ')" 4
 grep -q 'type="whole" operator="greaterThanOrEqual"' "$S" || die "counts not whole numbers from 0"
 # fitToWidth is 1 unless written otherwise.
 grep -q 'fitToPage="1"' "$S" && grep -q 'fitToHeight="0"' "$S" || die "not one page wide"
