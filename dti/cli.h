@@ -47,6 +47,7 @@ int cmd_status(app *a, int argc, char **argv);
 int cmd_backup(app *a, int argc, char **argv);
 int cmd_nightly_run(app *a, int argc, char **argv);
 int cmd_form(app *a, int argc, char **argv);
+int cmd_sheet(app *a, int argc, char **argv);
 int cmd_appraise(app *a, int argc, char **argv);
 int cmd_publish(app *a, int argc, char **argv);
 int cmd_approve(app *a, int argc, char **argv);

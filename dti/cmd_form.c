@@ -10,6 +10,8 @@
 #include "batch.h"
 #include "cli.h"
 #include "form.h"
+#include "form_file.h"
+#include "form_xlsx.h"
 #include "log.h"
 #include "msg.h"
 #include "store_form.h"
@@ -70,7 +72,7 @@ static dti_err load_prefill(app *a, const char *code, prefill *pf, form_contact 
 
 /* Writes one commune's form into out_dir and prints its path. */
 static dti_err generate_one(app *a, const form_items *items, const commune_entry *e,
-			    const char *deadline, const char *out_dir, dti_diag *d)
+			    const char *deadline, const char *out_dir, bool xlsx, dti_diag *d)
 {
 	char **answers = xcalloc(items->count, sizeof *answers);
 	char **links = xcalloc(items->count, sizeof *links);
@@ -87,10 +89,12 @@ static dti_err generate_one(app *a, const form_items *items, const commune_entry
 	rc = load_prefill(a, e->code, &pf, contacts, d);
 	spec.prefill = (const char *const *)answers;
 	spec.prefill_link = (const char *const *)links;
-	if (!rc)
+	path = xasprintf("%s/form-%d-%s.%s", out_dir, a->year, e->code, xlsx ? "xlsx" : "csv");
+	if (!rc && xlsx)
+		rc = form_xlsx_write(a->fw, items, &spec, path, d);
+	else if (!rc)
 		rc = form_render(a->fw, items, &spec, &sb, d);
-	path = xasprintf("%s/form-%d-%s.csv", out_dir, a->year, e->code);
-	if (!rc)
+	if (!rc && !xlsx)
 		rc = write_file_atomic(path, sb.data, sb.len, d);
 	if (!rc)
 		printf("%s\n", path);
@@ -112,8 +116,10 @@ static int form_generate(app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {{"commune", required_argument, NULL, 'c'},
 					     {"out", required_argument, NULL, 'o'},
+					     {"format", required_argument, NULL, 'F'},
 					     {NULL, 0, NULL, 0}};
-	const char *only = NULL;
+	const char *only = NULL, *format = "csv";
+	char deadline_vn[TIME_VN_MAX];
 	char *out_dir = NULL, only_code[16];
 	commune_list active = {0};
 	form_items items;
@@ -131,16 +137,23 @@ static int form_generate(app *a, int argc, char **argv)
 			only = optarg;
 		else if (c == 'o')
 			out_dir = optarg;
+		else if (c == 'F')
+			format = optarg;
 		else
 			return option_error(opts, argv);
 	}
 	if (optind < argc)
 		return usage_error("takes no FILE (see --out)");
+	if (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0)
+		return usage_error("--format takes csv or xlsx");
 	if (only && !commune_code_normalise(only, only_code))
 		return usage_error("--commune takes a commune code such as 11989");
 	rc = appraisal_round_deadline(a->cfg, a->year, &has_dl, &deadline, &dl, &d);
 	if (rc)
 		return fail(rc, &d);
+	/* The officer reads the deadline as "17:00 ngày 31/12/2024 (giờ Việt Nam)". */
+	if (deadline && time_vn(deadline, deadline_vn))
+		deadline = deadline_vn;
 	form_items_build(a->fw, FORM_SOURCE_WORD, &items);
 	out_dir = out_dir ? xstrdup(out_dir) : xasprintf("%s/forms", a->cfg->output_dir);
 	if (items.count == 0) {
@@ -160,7 +173,7 @@ static int form_generate(app *a, int argc, char **argv)
 		const commune_entry *e = &active.items[i];
 		if (only && strcmp(only_code, e->code) != 0)
 			continue;
-		rc = generate_one(a, &items, e, deadline, out_dir, &d);
+		rc = generate_one(a, &items, e, deadline, out_dir, strcmp(format, "xlsx") == 0, &d);
 		if (rc) {
 			code = fail(rc, &d);
 			break;
@@ -357,12 +370,29 @@ static void check_closed(app *a, const char *file, const char *deadline, time_t 
 	problems_add(p, "%s: %s", file, msg);
 }
 
+/* The refused form with its problems beside the cells, as
+ * DIR/NAME-loi.xlsx, to send back to the commune. */
+static void write_annotated(app *a, const workbook *grid, const dti_problems *p, const char *file,
+			    const char *dir)
+{
+	const char *base = path_base(file), *dot = strrchr(base, '.');
+	char *path = xasprintf("%s/%.*s-loi.xlsx", dir,
+			       (int)(dot && dot != base ? dot - base : (long)strlen(base)), base);
+	dti_diag d;
+
+	if (make_dirs(dir, &d) || form_file_annotate(grid, p, file, path, &d))
+		log_error("%s", d.msg);
+	else
+		log_info(msg_text(MSG_IMPORT_ANNOTATED, a->cfg->language), file, path);
+	free(path);
+}
+
 static int import_one(app *a, const form_items *items, const commune_index *ix, const char *file,
-		      bool force, bool dry)
+		      bool force, bool dry, const char *annotate)
 {
 	char *bytes = NULL;
 	size_t len = 0;
-	FILE *f = NULL;
+	workbook *grid = NULL;
 	form_result r;
 	dti_problems p = {0};
 	char src[32] = "form";
@@ -384,16 +414,15 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 		code = fail(rc, &d);
 		goto out;
 	}
-	f = fmemopen(bytes, len ? len : 1, "rb");
-	if (!f) {
-		log_error("%s: cannot read: %s", file, strerror(errno));
-		code = EXIT_DB;
-		goto out;
-	}
 	/* The round's deadline is one problem among the form's: one pass. */
 	if (has_dl)
 		check_closed(a, file, deadline, dl, force, &t, &p);
-	rc = form_read_lang(f, file, a->fw, items, ix, a->year, a->cfg->language, &r, &p, &d);
+	rc = form_file_read(bytes, len, file, a->fw, items, ix, a->year, a->cfg->language, &r, &p,
+			    &grid, &d);
+	if (rc == DTI_EIO) {
+		code = fail(rc, &d);
+		goto out;
+	}
 	if (rc == DTI_EPARSE)
 		problems_add(&p, "%s", d.msg);
 	if (r.commune_code[0])
@@ -404,6 +433,8 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 	if (rc || p.count) {
 		t.forced = false;
 		refuse_problems(a, &t, &r, &p, file, dry);
+		if (annotate && grid)
+			write_annotated(a, grid, &p, file, annotate);
 		code = EXIT_REFUSED;
 		goto out;
 	}
@@ -414,8 +445,7 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 	else
 		code = store_answers(a, &r, &t, file);
 out:
-	if (f)
-		fclose(f);
+	workbook_free(grid);
 	free(bytes);
 	problems_free(&p);
 	form_result_free(&r);
@@ -426,8 +456,10 @@ static int form_import(app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
 					     {"dry-run", no_argument, NULL, 'n'},
+					     {"annotate", required_argument, NULL, 'a'},
 					     {NULL, 0, NULL, 0}};
 	bool force = false, dry = false;
+	const char *annotate = NULL;
 	commune_list active = {0};
 	commune_index ix;
 	form_items items;
@@ -442,6 +474,8 @@ static int form_import(app *a, int argc, char **argv)
 			force = true;
 		else if (c == 'n')
 			dry = true;
+		else if (c == 'a')
+			annotate = optarg;
 		else
 			return option_error(opts, argv);
 	}
@@ -457,7 +491,7 @@ static int form_import(app *a, int argc, char **argv)
 	commune_index_build(&ix, &active);
 	form_items_build(a->fw, FORM_SOURCE_WORD, &items);
 	for (int i = optind; i < argc; i++) {
-		int one = import_one(a, &items, &ix, argv[i], force, dry);
+		int one = import_one(a, &items, &ix, argv[i], force, dry, annotate);
 		if (one != EXIT_OK && (code == EXIT_OK || one > code))
 			code = one;
 	}

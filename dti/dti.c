@@ -37,6 +37,7 @@ static const struct command {
 	{"explain", cmd_explain, APP_READ_ONLY},
 	{"runs", cmd_runs, APP_READ_ONLY},
 	{"form", cmd_form, APP_DATABASE},
+	{"sheet", cmd_sheet, APP_READ_ONLY},
 	{"appraise", cmd_appraise, APP_DATABASE},
 	{"publish", cmd_publish, APP_SAME_COMMUNES},
 	{"approve", cmd_approve, APP_DATABASE},

@@ -30,6 +30,11 @@ static const char *const role_labels[CONTACT_ROLES] = {"Chuyên viên cung cấp
 static const char *const contact_labels[5] = {"Họ tên", "Đơn vị công tác", "Chức vụ",
 					      "Điện thoại liên hệ", "Email"};
 
+const char *form_column_name(int i)
+{
+	return i >= 0 && i < FORM_COLUMNS ? header[i] : "";
+}
+
 const char *form_contact_role(int role)
 {
 	return role >= 0 && role < CONTACT_ROLES ? role_words[role] : "?";

@@ -53,6 +53,10 @@ const form_item *form_items_find(const form_items *it, const char *variable);
 
 enum { CONTACT_OFFICER, CONTACT_APPROVER, CONTACT_ROLES };
 
+/* Heading of column i (0 to FORM_COLUMNS - 1) as the form shows it; ""
+ * beyond.  The .xlsx form and the import's column check use them. */
+const char *form_column_name(int i);
+
 /* Role word stored in the database ("officer", "approver"). */
 const char *form_contact_role(int role);
 

@@ -143,6 +143,8 @@ typedef enum { LANG_VI, LANG_EN, LANG_COUNT } msg_lang;
 	  "%s: chạy thử: xã %s, %zu câu trả lời hợp lệ, %zu để trống; không lưu gì",               \
 	  "%s: dry run: commune %s, %zu answers valid, %zu left blank; nothing stored")            \
 	X(MSG_IMPORT_NOTE, "%s (ghi nhận, không phải lỗi)", "%s (a note, not a problem)")          \
+	X(MSG_IMPORT_ANNOTATED, "%s: phiếu có đánh dấu các lỗi đã ghi ở %s để gửi lại xã",          \
+	  "%s: the form with its problems marked is in %s")                                        \
 	X(MSG_WARN_BLANK, "%s: %s để trống; câu trả lời trước '%s' vẫn được dùng",                 \
 	  "%s: %s is left blank; the earlier answer '%s' stays current")                           \
 	X(MSG_WARN_RATIO,                                                                          \

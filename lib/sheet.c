@@ -7,6 +7,7 @@
 #include "csv_header.h"
 #include "text.h"
 #include "util.h"
+#include "workbook.h"
 
 enum {
 	COL_IGNORE = -1,
@@ -18,12 +19,61 @@ enum {
 	COL_NOTE = -7
 };
 
+/* The columns by name: the English words, and the Vietnamese headings the
+ * templates carry (sheet_template.h), as an office's staff reads them. */
 static const csv_header_name column_names[] = {
-	{"commune_code", COL_COMMUNE}, {"code", COL_COMMUNE},  {"ma_xa", COL_COMMUNE},
-	{"variable", COL_VARIABLE},    {"value", COL_VALUE},   {"year", COL_YEAR},
-	{"proof_url", COL_PROOF},      {"note", COL_NOTE},     {"commune_name", COL_IGNORE},
-	{"name", COL_IGNORE},          {"ten_xa", COL_IGNORE},
+	{"commune_code", COL_COMMUNE},
+	{"code", COL_COMMUNE},
+	{"ma_xa", COL_COMMUNE},
+	{SHEET_HEAD_CODE, COL_COMMUNE},
+	{"variable", COL_VARIABLE},
+	{SHEET_HEAD_VARIABLE, COL_VARIABLE},
+	{"value", COL_VALUE},
+	{SHEET_HEAD_VALUE, COL_VALUE},
+	{"year", COL_YEAR},
+	{SHEET_HEAD_YEAR, COL_YEAR},
+	{"proof_url", COL_PROOF},
+	{SHEET_HEAD_PROOF, COL_PROOF},
+	{"note", COL_NOTE},
+	{SHEET_HEAD_NOTE, COL_NOTE},
+	{"commune_name", COL_IGNORE},
+	{"name", COL_IGNORE},
+	{"ten_xa", COL_IGNORE},
+	{SHEET_HEAD_NAME, COL_IGNORE},
 };
+
+void sheet_heading(const framework *fw, const fw_variable *v, strbuf *out)
+{
+	bool shared = false;
+
+	for (size_t i = 0; i < fw->n_variables && !shared; i++)
+		shared = &fw->variables[i] != v && strcmp(fw->variables[i].label, v->label) == 0;
+	if (!*v->label) {
+		sb_appends(out, v->name);
+		return;
+	}
+	sb_appends(out, v->label);
+	if (v->unit && *v->unit)
+		sb_appendf(out, " (%s)", v->unit);
+	if (shared)
+		sb_appendf(out, " [%s]", v->name);
+}
+
+const fw_variable *sheet_heading_variable(const framework *fw, const char *heading)
+{
+	const fw_variable *v = framework_variable(fw, heading);
+	strbuf sb;
+
+	sb_init(&sb, 0);
+	for (size_t i = 0; !v && i < fw->n_variables; i++) {
+		sb_reset(&sb);
+		sheet_heading(fw, &fw->variables[i], &sb);
+		if (sb.data && strcmp(sb.data, heading) == 0)
+			v = &fw->variables[i];
+	}
+	sb_free(&sb);
+	return v;
+}
 
 /* Field i without the blanks around it: in buf when it fits, else in a
  * copy left in *heap for the caller to free. */
@@ -112,7 +162,7 @@ static bool sheet_columns(sheet_reader *sr, sheet_format *fmt)
 		for (size_t i = 0; i < sr->h.n; i++) {
 			if (sr->h.role[i] != 0)
 				continue;
-			sr->colvar[i] = framework_variable(sr->fw, sr->h.names[i]);
+			sr->colvar[i] = sheet_heading_variable(sr->fw, sr->h.names[i]);
 			if (!sr->colvar[i])
 				problems_add(sr->p, "%s:1:%zu: unknown variable '%s' in the header",
 					     sr->name, i + 1, sr->h.names[i]);
@@ -260,9 +310,9 @@ static int sheet_rows(sheet_reader *sr, sheet_format fmt, dti_diag *d)
 	return got < 0 ? -1 : 1;
 }
 
-dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framework *fw,
-		       const commune_index *communes, int year, batch *b, dti_problems *p,
-		       dti_diag *d)
+static dti_err sheet_read_text(FILE *f, const char *name, sheet_format fmt, const framework *fw,
+			       const commune_index *communes, int year, batch *b, dti_problems *p,
+			       dti_diag *d)
 {
 	sheet_reader sr;
 	size_t before = p->count;
@@ -293,4 +343,62 @@ out:
 	if (!rc && p->count > before)
 		rc = DTI_EINVALID;
 	return rc;
+}
+
+/* A workbook (.xlsx, .ods) read through its cells as the CSV they make,
+ * the problems naming the sheet's rows. */
+static dti_err sheet_read_book(FILE *f, const char *name, sheet_format fmt, const framework *fw,
+			       const commune_index *communes, int year, batch *b, dti_problems *p,
+			       dti_diag *d)
+{
+	char *bytes = xmalloc(SHEET_MAX_BOOK + 1);
+	size_t len = fread(bytes, 1, SHEET_MAX_BOOK + 1, f), before = p->count;
+	workbook *wb = NULL;
+	workbook_csv c = {{0}, NULL, 0};
+	FILE *csv = NULL;
+	dti_err rc;
+
+	if (len > SHEET_MAX_BOOK)
+		rc = diag_set(d, DTI_ELIMIT, "%s: bảng tính lớn hơn %u MB", name,
+			      SHEET_MAX_BOOK >> 20);
+	else
+		rc = workbook_read(bytes, len, name, NULL, &wb, d);
+	if (!rc)
+		rc = workbook_to_csv(wb, 1, 4 * (size_t)SHEET_MAX_BOOK, WB_CSV_PAD, &c);
+	if (!rc) {
+		csv = fmemopen(c.sb.data ? c.sb.data : (char *)"", c.sb.len ? c.sb.len : 1, "rb");
+		if (!csv)
+			rc = diag_set(d, DTI_ENOMEM, "%s: cannot read from memory", name);
+	}
+	if (!rc) {
+		rc = sheet_read_text(csv, name, fmt, fw, communes, year, b, p, d);
+		workbook_csv_problems(&c, p, before, name);
+	} else if (rc == DTI_ELIMIT) {
+		rc = DTI_EPARSE; /* said in d, like a malformed CSV */
+	}
+	if (csv)
+		fclose(csv);
+	workbook_csv_free(&c);
+	workbook_free(wb);
+	free(bytes);
+	return rc;
+}
+
+dti_err sheet_read_csv(FILE *f, const char *name, sheet_format fmt, const framework *fw,
+		       const commune_index *communes, int year, batch *b, dti_problems *p,
+		       dti_diag *d)
+{
+	char magic[4];
+	size_t n;
+
+	/* A zip is a workbook, told by its first bytes (never by its name);
+	 * a pipe, which cannot be read twice, is CSV. */
+	if (fseek(f, 0, SEEK_SET) != 0)
+		return sheet_read_text(f, name, fmt, fw, communes, year, b, p, d);
+	n = fread(magic, 1, sizeof magic, f);
+	if (fseek(f, 0, SEEK_SET) != 0)
+		return diag_set(d, DTI_EIO, "%s: cannot read the file twice", name);
+	if (n == 4 && memcmp(magic, "PK\x03\x04", 4) == 0)
+		return sheet_read_book(f, name, fmt, fw, communes, year, b, p, d);
+	return sheet_read_text(f, name, fmt, fw, communes, year, b, p, d);
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "export_xlsx.h"
 #include "store_report.h"
 #include "store_score.h"
 #include "store_status.h"
@@ -260,6 +261,8 @@ static dti_err publish_csv(const publication *p, const publish_options *o, const
 	sb_reset(&sb);
 	publish_wide_csv(p->now, o->bands, true, &sb);
 	rc = write_output(excel, wide_name, &sb, paths, d);
+	if (!rc)
+		rc = export_xlsx(p->now, &p->totals, o->bands, excel, paths, d);
 out:
 	sb_free(&sb);
 	return rc;

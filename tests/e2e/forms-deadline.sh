@@ -5,7 +5,7 @@ DEADLINE=2020-01-01T17:00:00+07:00
 . "$DTI_ROOT/tests/e2e/forms_env"
 
 dti form generate --commune 11989 --out "$T/forms" > /dev/null
-grep -q '^deadline,Hạn nộp,17:00 ngày 01/01/2020 (giờ Việt Nam),' "$T/forms/form-2024-11989.csv" || die "deadline not shown"
+grep -q '^deadline,Hạn nộp,17:00 ngày 01/01/2020 (giờ Việt Nam),' "$T/forms/form-2024-11989.csv" || die "deadline not shown in Vietnamese"
 fill_good "$T/forms/form-2024-11989.csv" "$T/late.csv"
 rc=0; dti form import "$T/late.csv" 2> "$T/err" || rc=$?
 expect_eq "exit status" "$rc" 1
