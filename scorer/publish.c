@@ -28,7 +28,7 @@ void publish_wide_csv(const results *r, const rating_bands *bands, bool bom, str
 	csv_put(sb, "rating_band", true);
 	for (size_t c = 0; c < r->n; c++) {
 		const res_commune *rc = &r->communes[c];
-		const char *band = report_band(bands, rc->total);
+		const char *band = report_commune_band(bands, r, rc);
 		csv_put_number(sb, r->year, false);
 		csv_put_number(sb, (double)rc->rank, false);
 		csv_put(sb, rc->code, false);
@@ -75,7 +75,7 @@ static json_t *commune_json(const results *r, size_t c, const rating_bands *band
 {
 	const framework *fw = r->fw;
 	const res_commune *rc = &r->communes[c];
-	const char *band = report_band(bands, rc->total);
+	const char *band = report_commune_band(bands, r, rc);
 	json_t *jc = json_object(), *jp = json_array(), *ji = json_array();
 
 	json_object_set_new(jc, "code", json_string(rc->code));

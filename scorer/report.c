@@ -74,6 +74,15 @@ const char *report_band(const rating_bands *b, double total)
 	return NULL;
 }
 
+const char *report_commune_band(const rating_bands *b, const results *r, const res_commune *rc)
+{
+	double total = rc->total;
+
+	if (rc->max > 0 && rc->max < r->fw->total - 1e-9)
+		total = rc->total / rc->max * r->fw->total;
+	return report_band(b, total);
+}
+
 /* ---- words and numbers ----------------------------------------------- */
 
 static const char *num(char b[64], double v)
@@ -548,7 +557,7 @@ static void ranking_basis(strbuf *sb, const results *r)
 	sb_appends(sb, "<p class=\"muted\" id=\"ranking-basis\">Có chỉ số không áp dụng cho một "
 		       "số loại đơn vị (xã, phường, đặc khu) nên điểm tối đa của các đơn vị khác "
 		       "nhau; hạng được xếp theo tỷ lệ điểm đạt được trên điểm tối đa của từng "
-		       "đơn vị.</p>\n");
+		       "đơn vị; xếp loại theo cùng tỷ lệ đó trên thang điểm của bộ chỉ số.</p>\n");
 }
 
 /* After a commune's total: what its maximum leaves out. */
@@ -614,7 +623,7 @@ static void district_page(strbuf *sb, const report_input *in)
 		sb_appends(sb, "</a></td>");
 		total_cell(sb, r, rc);
 		if (bands) {
-			const char *band = report_band(in->bands, rc->total);
+			const char *band = report_commune_band(in->bands, in->now, rc);
 			sb_appends(sb, "<td>");
 			html_text(sb, band ? band : "—");
 			sb_appends(sb, "</td>");
@@ -914,7 +923,7 @@ static void commune_page(strbuf *sb, const report_input *in, size_t c)
 {
 	const results *r = in->now;
 	const res_commune *rc = &r->communes[c];
-	const char *band = report_band(in->bands, rc->total);
+	const char *band = report_commune_band(in->bands, in->now, rc);
 	long p = prev_index(in, rc);
 	char b[64], m[64];
 
