@@ -55,6 +55,27 @@ static dti_err seed_communes(app *a, dti_diag *d)
 	return rc ? DTI_EDB : DTI_EOK;
 }
 
+/* A framework that scores some indicators for some unit types only needs
+ * the type of every commune assessed: communes stored before the type was
+ * recorded get it from the unit list, read only then. */
+static dti_err fill_unit_types(app *a, dti_diag *d)
+{
+	const units *u = NULL;
+	int64_t untyped = 0;
+	dti_err rc;
+
+	if (!a->fw || !a->fw->by_unit_type)
+		return DTI_EOK;
+	rc = store_commune_untyped(a->st, &untyped, d);
+	if (rc || untyped == 0)
+		return rc ? DTI_EDB : DTI_EOK;
+	rc = config_units(a->cfg, &u, d);
+	if (rc)
+		return rc;
+	rc = store_commune_fill_unit_types(a->st, u, d);
+	return rc ? DTI_EDB : DTI_EOK;
+}
+
 /* The database's unit list against the configuration's: one database holds
  * the codes of one edition (a code means another unit in another), so a
  * database keyed to another list is refused, naming both.  A writer
@@ -102,7 +123,9 @@ static dti_err open_writer(app *a, dti_diag *d)
 	if (rc)
 		return rc == DTI_ESCHEMA ? rc : DTI_EDB;
 	rc = check_unit_list(a, true, d);
-	return rc ? rc : seed_communes(a, d);
+	if (!rc)
+		rc = seed_communes(a, d);
+	return rc ? rc : fill_unit_types(a, d);
 }
 
 /* How many codes of `from` are not in `in`; the first few, comma-separated,

@@ -8,6 +8,7 @@
 #include "framework_int.h"
 #include "rule_kinds.h"
 #include "text.h"
+#include "units.h"
 #include "util.h"
 
 #define FRAMEWORK_MAX_BYTES (8u << 20)
@@ -22,6 +23,26 @@ static char *str_or_empty(json_t *obj, const char *key)
 {
 	const char *s = json_string_value(json_object_get(obj, key));
 	return xstrdup(s ? s : "");
+}
+
+bool framework_applies(const fw_indicator *ind, int unit_type)
+{
+	if (!ind->applies_to)
+		return true;
+	return unit_type >= 0 && unit_type < UNIT_TYPE_COUNT &&
+	       (ind->applies_to & (1u << unit_type));
+}
+
+const char *framework_applies_words(const fw_indicator *ind, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	snprintf(buf, len, "%s", ind->applies_to ? "" : "every unit");
+	for (int t = 0; ind->applies_to && t < UNIT_TYPE_COUNT && n < len; t++)
+		if (ind->applies_to & (1u << t))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+					      unit_type_name(t));
+	return buf;
 }
 
 bool framework_indicator_uses(const fw_indicator *ind, const fw_variable *v)
@@ -348,6 +369,79 @@ static dti_err load_policy(framework *fw, json_t *policy, const char *name, dti_
 			       &fw->proof_link_required, name, "policy", d);
 }
 
+/* "applies_to": the unit types an indicator is scored for, a non-empty
+ * list of unit_type_of words; absent: every unit (ind->applies_to 0). */
+static dti_err load_applies_to(framework *fw, fw_indicator *ind, json_t *v, const char *where,
+			       dti_diag *d)
+{
+	char known[64];
+	size_t i;
+	json_t *jt;
+
+	if (!v)
+		return DTI_EOK;
+	snprintf(known, sizeof known, "%s, %s, %s, %s", unit_type_name(UNIT_TYPE_XA),
+		 unit_type_name(UNIT_TYPE_PHUONG), unit_type_name(UNIT_TYPE_THI_TRAN),
+		 unit_type_name(UNIT_TYPE_DAC_KHU));
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		return diag_set(d, DTI_EFRAMEWORK,
+				"%s: \"applies_to\" must be a non-empty list of unit types (%s)",
+				where, known);
+	json_array_foreach(v, i, jt)
+	{
+		const char *word = json_string_value(jt);
+		int t = unit_type_of(word);
+		if (!word)
+			return diag_set(d, DTI_EFRAMEWORK,
+					"%s: \"applies_to\" #%zu is not a unit type in quotes (%s)",
+					where, i + 1, known);
+		if (t < 0)
+			return diag_set(d, DTI_EFRAMEWORK,
+					"%s: \"applies_to\": unknown unit type '%s' (%s)", where,
+					word, known);
+		if (ind->applies_to & (1u << t))
+			return diag_set(d, DTI_EFRAMEWORK, "%s: \"applies_to\" names %s twice",
+					where, unit_type_name(t));
+		ind->applies_to |= 1u << t;
+	}
+	fw->by_unit_type = true;
+	return DTI_EOK;
+}
+
+/* Indicator #j (0-based) of pillar pid, appended to fw->indicators. */
+static dti_err load_indicator(framework *fw, json_t *ji, const char *pid, size_t j,
+			      const char *name, dti_diag *d)
+{
+	fw_indicator *ind = &fw->indicators[fw->n_indicators];
+	const char *id = json_string_value(json_object_get(ji, "id"));
+	char where[128];
+	dti_err rc;
+
+	if (!id || !*id)
+		return diag_set(d, DTI_EFRAMEWORK, "%s: pillar %s: indicator #%zu has no id", name,
+				pid, j + 1);
+	if (framework_indicator(fw, id))
+		return diag_set(d, DTI_EFRAMEWORK, "%s: indicator %s appears twice", name, id);
+	ind->id = xstrdup(id);
+	ind->pillar = fw->n_pillars - 1;
+	ind->name = str_or_empty(ji, "name");
+	ind->method = str_or_empty(ji, "method");
+	ind->proof = str_or_empty(ji, "proof");
+	ind->data_source = str_or_empty(ji, "data_source");
+	ind->verifiers = str_or_empty(ji, "verifiers");
+	fw->n_indicators++;
+	snprintf(where, sizeof where, "%s: indicator %s", name, id);
+	if (!fw_json_number(ji, "max", &ind->max) || ind->max <= 0)
+		return diag_set(d, DTI_EFRAMEWORK, "%s: \"max\" must be a positive number", where);
+	rc = load_rule(fw, ind, json_object_get(ji, "rule"), where, d);
+	if (!rc)
+		rc = proof_link_word(json_object_get(ji, "proof_link"), fw->proof_link_required,
+				     &ind->proof_link_required, where, "indicator", d);
+	if (!rc)
+		rc = load_applies_to(fw, ind, json_object_get(ji, "applies_to"), where, d);
+	return rc;
+}
+
 static dti_err load_pillars(framework *fw, json_t *arr, const char *name, dti_diag *d)
 {
 	size_t i, total_ind = 0;
@@ -392,37 +486,10 @@ static dti_err load_pillars(framework *fw, json_t *arr, const char *name, dti_di
 		p->first = fw->n_indicators;
 		json_array_foreach(inds, j, ji)
 		{
-			fw_indicator *ind = &fw->indicators[fw->n_indicators];
-			const char *id = json_string_value(json_object_get(ji, "id"));
-			char where[128];
-
-			if (!id || !*id)
-				return diag_set(d, DTI_EFRAMEWORK,
-						"%s: pillar %s: indicator #%zu has no id", name,
-						pid, j + 1);
-			if (framework_indicator(fw, id))
-				return diag_set(d, DTI_EFRAMEWORK, "%s: indicator %s appears twice",
-						name, id);
-			ind->id = xstrdup(id);
-			ind->pillar = fw->n_pillars - 1;
-			ind->name = str_or_empty(ji, "name");
-			ind->method = str_or_empty(ji, "method");
-			ind->proof = str_or_empty(ji, "proof");
-			ind->data_source = str_or_empty(ji, "data_source");
-			ind->verifiers = str_or_empty(ji, "verifiers");
-			fw->n_indicators++;
-			snprintf(where, sizeof where, "%s: indicator %s", name, id);
-			if (!fw_json_number(ji, "max", &ind->max) || ind->max <= 0)
-				return diag_set(d, DTI_EFRAMEWORK,
-						"%s: \"max\" must be a positive number", where);
-			rc = load_rule(fw, ind, json_object_get(ji, "rule"), where, d);
-			if (!rc)
-				rc = proof_link_word(
-					json_object_get(ji, "proof_link"), fw->proof_link_required,
-					&ind->proof_link_required, where, "indicator", d);
+			rc = load_indicator(fw, ji, pid, j, name, d);
 			if (rc)
 				return rc;
-			psum += ind->max;
+			psum += fw->indicators[fw->n_indicators - 1].max;
 		}
 		p->count = fw->n_indicators - p->first;
 		if (fabs(psum - p->max) > 1e-9)

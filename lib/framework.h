@@ -88,6 +88,10 @@ typedef struct fw_indicator {
 	/* A commune form must carry a proof link (http/https) for an answer
 	 * that earns points: the indicator's "proof_link", else the policy's. */
 	bool proof_link_required;
+	/* The unit types it is scored for, bits 1 << UNIT_TYPE_* (units.h),
+	 * from "applies_to"; 0 (no key) is every unit.  For another unit it
+	 * is not applicable: not scored, not in its maximum. */
+	unsigned applies_to;
 } fw_indicator;
 
 typedef struct fw_pillar {
@@ -116,6 +120,7 @@ typedef struct framework {
 	norm_method default_norm;
 	bool proof_link_required; /* policy "proof_link": "required" | "optional" */
 	strmap variable_index;    /* name -> index into variables */
+	bool by_unit_type;        /* some indicator has "applies_to" */
 } framework;
 
 /* Loads and validates a framework file.  On success *out is owned by the
@@ -129,6 +134,13 @@ void framework_free(framework *fw);
 
 const fw_variable *framework_variable(const framework *fw, const char *name);
 const fw_indicator *framework_indicator(const framework *fw, const char *id);
+/* Whether the indicator is scored for a unit of type unit_type
+ * (UNIT_TYPE_*, units.h; -1 when unknown: then only an indicator for
+ * every unit is). */
+bool framework_applies(const fw_indicator *ind, int unit_type);
+/* The unit types the indicator is scored for, in words ("Phường, Đặc
+ * khu"; "every unit" without "applies_to"), into buf; returns buf. */
+const char *framework_applies_words(const fw_indicator *ind, char *buf, size_t len);
 /* Whether the indicator's rule reads v (as its variable, gate, or a term of
  * its numerator or denominator). */
 bool framework_indicator_uses(const fw_indicator *ind, const fw_variable *v);

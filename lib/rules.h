@@ -13,7 +13,8 @@
 	X(NO_DENOMINATOR, 2u, "no_denominator")             \
 	X(NUM_ABOVE_DEN, 4u, "numerator_above_denominator") \
 	X(REJECTED, 8u, "rejected")                         \
-	X(UNVERIFIED, 16u, "unverified")
+	X(UNVERIFIED, 16u, "unverified")                    \
+	X(NOT_APPLICABLE, 32u, "not_applicable")
 
 enum {
 #define SCORE_FLAG_ENUM(n, bit, s) FLAG_##n = bit,

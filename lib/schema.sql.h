@@ -473,6 +473,16 @@ static const char *const migration_old_codes[] = {
 	NULL,
 };
 
+/* Migration 12 (applicability): the commune's unit type as its unit list
+ * writes it (Xã, Phường, Thị trấn, Đặc khu tại hải đảo), written with
+ * the commune, for the indicators a framework scores for some types only
+ * ("applies_to").  NULL for a commune stored before, until the set is
+ * stored again (lib/app.c fills it when a framework needs it). */
+static const char *const migration_unit_type[] = {
+	"ALTER TABLE commune ADD COLUMN unit_type TEXT;\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 /* One migration a line, in order. */
 /* clang-format off */
@@ -488,6 +498,7 @@ static const char *const *const staging_migrations[] = {
 	migration_official,
 	migration_unit_list,
 	migration_old_codes,
+	migration_unit_type,
 };
 /* clang-format on */
 

@@ -363,10 +363,11 @@ static dti_err upsert_communes(staging *st, const commune_list *l, const units *
 	rc = staging_prepare(
 		st,
 		"INSERT INTO commune(code, name, district_code, district_name, "
-		"province_code, province_name, active, updated_at) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7) ON CONFLICT(code) DO UPDATE SET "
+		"province_code, province_name, active, updated_at, unit_type) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8) ON CONFLICT(code) DO UPDATE SET "
 		"name = ?2, district_code = ?3, district_name = ?4, province_code = ?5, "
-		"province_name = ?6, active = 1, updated_at = ?7",
+		"province_name = ?6, active = 1, updated_at = ?7, "
+		"unit_type = coalesce(?8, unit_type)",
 		&up, d);
 	for (size_t i = 0; !rc && i < l->count; i++) {
 		const admin_unit *a = u ? units_find(u, l->items[i].code) : NULL;
@@ -377,6 +378,7 @@ static dti_err upsert_communes(staging *st, const commune_list *l, const units *
 		staging_bind_text(up, 5, a ? a->province_code : NULL);
 		staging_bind_text(up, 6, a ? a->province_name : NULL);
 		sqlite3_bind_text(up, 7, now, -1, SQLITE_STATIC);
+		staging_bind_text(up, 8, a ? a->type : NULL);
 		if (sqlite3_step(up) != SQLITE_DONE)
 			rc = db_error(st, d, "cannot store commune");
 		sqlite3_reset(up);

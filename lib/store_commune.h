@@ -8,6 +8,8 @@
 
 #include "err.h"
 #include "staging.h"
+#include "strmap.h"
+#include "units.h"
 
 /* How many communes the database holds, assessed or not (0 before the
  * first seeding).  *n is set on success. */
@@ -27,5 +29,19 @@ dti_err store_commune_record_unit_list(staging *st, const char *edition, char **
 /* The database's unit list edition in *have (caller frees), NULL when not
  * recorded yet. */
 dti_err store_commune_unit_list(staging *st, char **have, dti_diag *d);
+
+/* The unit type of every commune assessed, into type_of (the caller's,
+ * initialised): code -> UNIT_TYPE_* (units.h), -1 when the database has
+ * no type for it or the list's word is none of them. */
+dti_err store_commune_unit_types(staging *st, strmap *type_of, dti_diag *d);
+
+/* How many communes assessed have no unit type recorded (stored before
+ * the column existed). */
+dti_err store_commune_untyped(staging *st, int64_t *n, dti_diag *d);
+
+/* Records the unit type of every commune assessed that has none, as the
+ * unit list u writes it, in one transaction; a commune u does not hold
+ * keeps none. */
+dti_err store_commune_fill_unit_types(staging *st, const units *u, dti_diag *d);
 
 #endif

@@ -192,6 +192,34 @@ const admin_unit *units_at(const units *u, size_t i)
 	return i < u->count ? &u->items[i] : NULL;
 }
 
+static const char *const unit_type_words[UNIT_TYPE_COUNT] = {
+	[UNIT_TYPE_XA] = "Xã",
+	[UNIT_TYPE_PHUONG] = "Phường",
+	[UNIT_TYPE_THI_TRAN] = "Thị trấn",
+	[UNIT_TYPE_DAC_KHU] = "Đặc khu",
+};
+
+const char *unit_type_name(int t)
+{
+	return t >= 0 && t < UNIT_TYPE_COUNT ? unit_type_words[t] : "?";
+}
+
+int unit_type_of(const char *s)
+{
+	char *folded = s ? text_fold(s) : NULL;
+	int found = -1;
+
+	for (int t = 0; folded && found < 0 && t < UNIT_TYPE_COUNT; t++) {
+		char *word = text_fold(unit_type_words[t]);
+		size_t n = strlen(word);
+		if (strncmp(folded, word, n) == 0 && (folded[n] == '\0' || folded[n] == ' '))
+			found = t;
+		free(word);
+	}
+	free(folded);
+	return found;
+}
+
 const admin_unit *units_find(const units *u, const char *code)
 {
 	admin_unit key;

@@ -22,6 +22,19 @@ typedef struct admin_unit {
 
 typedef struct units units;
 
+/* The kinds of unit a framework may restrict an indicator to
+ * (fw_indicator.applies_to), one bit each.  The lists write the type in
+ * their own words ("Đặc khu tại hải đảo"); unit_type_of reads them. */
+enum { UNIT_TYPE_XA, UNIT_TYPE_PHUONG, UNIT_TYPE_THI_TRAN, UNIT_TYPE_DAC_KHU, UNIT_TYPE_COUNT };
+
+/* The type's Vietnamese word ("Xã", "Phường", "Thị trấn", "Đặc khu");
+ * "?" when t is not a type.  Static. */
+const char *unit_type_name(int t);
+/* The type a list or a framework writes: one of the words above in any
+ * case or normalisation form, or such a word followed by more words
+ * ("Đặc khu tại hải đảo"); -1 when it is none (or s is NULL). */
+int unit_type_of(const char *s);
+
 /* Loads the catalogue CSV (header: province_code, province_name,
  * district_code, district_name, commune_code, commune_name, commune_type;
  * the two district columns absent from the list after 1 July 2025).  Its

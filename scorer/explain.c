@@ -190,6 +190,7 @@ dti_err explain_score(staging *st, const scoring_run_info *run, const char *comm
 	rule_result r;
 	double set_min = NAN, set_max = NAN;
 	bool found = false;
+	char buf[128];
 	strbuf sb;
 	dti_err rc;
 
@@ -205,6 +206,13 @@ dti_err explain_score(staging *st, const scoring_run_info *run, const char *comm
 	print_score(run, commune_code, item, ind, &sc, out);
 	if (!ind)
 		goto out;
+	if (flags_parse(sc.flags) & FLAG_NOT_APPLICABLE) {
+		fprintf(out,
+			"  not applicable: the framework scores it for %s only; not scored, and not "
+			"in the commune's maximum\n",
+			framework_applies_words(ind, buf, sizeof buf));
+		goto out;
+	}
 	r.fraction = sc.fraction;
 	r.ratio = sc.ratio;
 	r.flags = flags_parse(sc.flags);

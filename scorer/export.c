@@ -125,16 +125,25 @@ static dti_err write_ranking(const results *r, const export_options *o, const ch
 	snprintf(year, sizeof year, "%d", r->year);
 	if (o->bom)
 		sb_appends(&sb, "\xEF\xBB\xBF");
-	sb_appends(&sb, "year,rank,commune_code,commune_name,total\n");
+	/* An edition with "applies_to" gives communes different maxima: the
+	 * rank is by the share of each one's own, written beside it. */
+	sb_appends(&sb, r->fw->by_unit_type
+				? "year,rank,commune_code,commune_name,total,max_points,share\n"
+				: "year,rank,commune_code,commune_name,total\n");
 	for (size_t c = 0; c < r->n; c++) {
+		const res_commune *cm = &r->communes[c];
 		if (!names[c])
 			continue;
-		snprintf(rank, sizeof rank, "%ld", r->communes[c].rank);
+		snprintf(rank, sizeof rank, "%ld", cm->rank);
 		csv_put(&sb, year, false);
 		csv_put(&sb, rank, false);
-		csv_put(&sb, r->communes[c].code, false);
+		csv_put(&sb, cm->code, false);
 		csv_put(&sb, names[c], false);
-		csv_put_number(&sb, r->communes[c].total, true);
+		csv_put_number(&sb, cm->total, !r->fw->by_unit_type);
+		if (r->fw->by_unit_type) {
+			csv_put_number(&sb, cm->max, false);
+			csv_put_number(&sb, cm->max > 0 ? cm->total / cm->max : 0, true);
+		}
 	}
 	snprintf(name, sizeof name, "ranking-%d.csv", r->year);
 	rc = write_output(o->out_dir, name, &sb, paths, d);

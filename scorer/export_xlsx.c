@@ -189,7 +189,7 @@ static dti_err write_wide(const results *r, const rating_bands *bands, const cha
 		for (size_t p = 0; p < fw->n_pillars; p++)
 			put_num(&s, (lxw_col_t)(4 + p), rc_->pillars[p].points, s.points);
 		put_num(&s, cols - 2, rc_->total, s.points);
-		put_text(&s, cols - 1, report_band(bands, rc_->total));
+		put_text(&s, cols - 1, report_commune_band(bands, r, rc_));
 		s.row++;
 	}
 	if (!rc)

@@ -29,7 +29,7 @@ void publish_wide_csv(const results *r, const rating_bands *bands, bool bom, str
 	csv_put(sb, "rating_band", true);
 	for (size_t c = 0; c < r->n; c++) {
 		const res_commune *rc = &r->communes[c];
-		const char *band = report_band(bands, rc->total);
+		const char *band = report_commune_band(bands, r, rc);
 		csv_put_number(sb, r->year, false);
 		csv_put_number(sb, (double)rc->rank, false);
 		csv_put(sb, rc->code, false);
@@ -65,31 +65,39 @@ static json_t *flags_array(unsigned flags)
 	return a;
 }
 
+/* A score's flags as stored, "not_applicable" included. */
+static unsigned score_flags(const res_score *s)
+{
+	return s->flags | (s->not_applicable ? FLAG_NOT_APPLICABLE : 0u);
+}
+
 /* One commune as a JSON object (the caller decrefs). */
 static json_t *commune_json(const results *r, size_t c, const rating_bands *bands, strbuf *t)
 {
 	const framework *fw = r->fw;
 	const res_commune *rc = &r->communes[c];
-	const char *band = report_band(bands, rc->total);
+	const char *band = report_commune_band(bands, r, rc);
 	json_t *jc = json_object(), *jp = json_array(), *ji = json_array();
 
 	json_object_set_new(jc, "code", json_string(rc->code));
 	json_object_set_new(jc, "name", json_string(rc->name));
 	json_object_set_new(jc, "rank", json_integer(rc->rank));
 	json_object_set_new(jc, "total", json_real(rc->total));
+	if (fw->by_unit_type) /* the edition's maximum is not every commune's */
+		json_object_set_new(jc, "max", json_real(rc->max));
 	json_object_set_new(jc, "rating_band", band ? json_string(band) : json_null());
 	for (size_t p = 0; p < fw->n_pillars; p++)
 		json_array_append_new(jp, json_pack("{s:s, s:f, s:f, s:o}", "id", fw->pillars[p].id,
 						    "points", rc->pillars[p].points, "max",
-						    fw->pillars[p].max, "flags",
-						    flags_array(rc->pillars[p].flags)));
+						    rc->pillars[p].max, "flags",
+						    flags_array(score_flags(&rc->pillars[p]))));
 	for (size_t i = 0; i < fw->n_indicators; i++) {
 		const res_score *s = &rc->indicators[i];
 		json_t *ind =
 			json_pack("{s:s, s:s, s:f, s:f, s:f, s:o, s:o}", "id", fw->indicators[i].id,
 				  "pillar", fw->pillars[fw->indicators[i].pillar].id, "points",
 				  s->points, "max", s->max, "fraction", s->fraction, "ratio",
-				  num_or_null(s->ratio), "flags", flags_array(s->flags));
+				  num_or_null(s->ratio), "flags", flags_array(score_flags(s)));
 		if (r->with_inputs) {
 			advice a;
 			results_advice(r, c, i, &a);

@@ -75,6 +75,15 @@ const char *report_band(const rating_bands *b, double total)
 	return NULL;
 }
 
+const char *report_commune_band(const rating_bands *b, const results *r, const res_commune *rc)
+{
+	double total = rc->total;
+
+	if (rc->max > 0 && rc->max < r->fw->total - 1e-9)
+		total = rc->total / rc->max * r->fw->total;
+	return report_band(b, total);
+}
+
 /* ---- words and numbers ----------------------------------------------- */
 
 static const char *num(char b[64], double v)
@@ -526,6 +535,58 @@ static void coverage(const results *r, const res_commune *rc, size_t *have, size
 	}
 }
 
+/* ---- applicability: indicators some unit types are not scored for ---- */
+
+void report_total_cell(strbuf *sb, const results *r, const res_commune *rc)
+{
+	char b[64], m[64], q[64];
+
+	if (!r->maxima_differ) {
+		sb_appendf(sb, "<td class=\"n\">%s</td>", num(b, rc->total));
+		return;
+	}
+	sb_appendf(sb, "<td class=\"n\">%s / %s (%s)</td>", num(b, rc->total), num(m, rc->max),
+		   pct(q, rc->max > 0 ? rc->total / rc->max : 0));
+}
+
+/* How the ranking reads when the maxima differ. */
+static void ranking_basis(strbuf *sb, const results *r)
+{
+	if (!r->maxima_differ)
+		return;
+	sb_appends(sb, "<p class=\"muted\" id=\"ranking-basis\">Có chỉ số không áp dụng cho một "
+		       "số loại đơn vị (xã, phường, đặc khu) nên điểm tối đa của các đơn vị khác "
+		       "nhau; hạng được xếp theo tỷ lệ điểm đạt được trên điểm tối đa của từng "
+		       "đơn vị; xếp loại theo cùng tỷ lệ đó trên thang điểm của bộ chỉ số.</p>\n");
+}
+
+/* After a commune's total: what its maximum leaves out. */
+static void commune_max_words(strbuf *sb, const results *r, const res_commune *rc)
+{
+	char b[64], q[64];
+
+	if (rc->max >= r->fw->total - 1e-9)
+		return;
+	sb_appendf(sb,
+		   " (%s điểm tối đa của đơn vị; %s điểm của các chỉ số không áp dụng không "
+		   "được tính)",
+		   pct(q, rc->max > 0 ? rc->total / rc->max : 0), num(b, r->fw->total - rc->max));
+}
+
+/* A scorecard row of an indicator not scored for the commune's type. */
+static void not_applicable_row(strbuf *sb, const fw_indicator *ind)
+{
+	sb_appends(sb, "<tr id=\"i");
+	html_text(sb, ind->id);
+	sb_appends(sb, "\" class=\"na\"><td>");
+	html_text(sb, ind->id);
+	sb_appends(sb, "</td><td>");
+	html_text(sb, ind->name);
+	sb_appends(sb, "</td><td class=\"n\">Không áp dụng</td><td class=\"n\">—</td>"
+		       "<td class=\"flag\">không áp dụng cho loại đơn vị này, không tính vào "
+		       "điểm tối đa</td></tr>\n");
+}
+
 static dti_err district_page(strbuf *sb, const report_input *in, dti_diag *d)
 {
 	const results *r = in->now;
@@ -543,6 +604,7 @@ static dti_err district_page(strbuf *sb, const report_input *in, dti_diag *d)
 	if (in->prev)
 		prev_basis(sb, in);
 	err = report_ranking(sb, in, d);
+	ranking_basis(sb, r);
 	if (bands) {
 		sb_appends(sb, "<p class=\"muted\">Xếp loại theo cấu hình: ");
 		for (size_t i = 0; i < in->bands->n; i++) {
@@ -708,11 +770,15 @@ static void scorecard(strbuf *sb, const results *r, const res_commune *rc)
 		sb_appendf(
 			sb,
 			"</td><td class=\"n\">%s / %s</td><td class=\"n\">%s</td><td></td></tr>\n",
-			num(b, rc->pillars[p].points), num(m, pl->max),
+			num(b, rc->pillars[p].points), num(m, rc->pillars[p].max),
 			pct(q, rc->pillars[p].fraction));
 		for (size_t i = pl->first; i < pl->first + pl->count; i++) {
 			const fw_indicator *ind = &fw->indicators[i];
 			const res_score *s = &rc->indicators[i];
+			if (s->not_applicable) {
+				not_applicable_row(sb, ind);
+				continue;
+			}
 			sb_appends(sb, "<tr id=\"i");
 			html_text(sb, ind->id);
 			sb_appends(sb, "\"><td>");
@@ -825,7 +891,7 @@ static dti_err commune_page(strbuf *sb, const report_input *in, size_t c, dti_di
 {
 	const results *r = in->now;
 	const res_commune *rc = &r->communes[c];
-	const char *band = report_band(in->bands, rc->total);
+	const char *band = report_commune_band(in->bands, in->now, rc);
 	long p = prev_index(in, rc);
 	char b[64], m[64];
 	history_cmp past = {0};
@@ -833,7 +899,8 @@ static dti_err commune_page(strbuf *sb, const report_input *in, size_t c, dti_di
 
 	page_start(sb, in, rc->name);
 	sb_appendf(sb, "<p class=\"summary\">Hạng <b>%ld</b>/%zu · Tổng điểm <b>%s</b> / %s",
-		   rc->rank, r->n, num(b, rc->total), num(m, r->fw->total));
+		   rc->rank, r->n, num(b, rc->total), num(m, rc->max));
+	commune_max_words(sb, r, rc);
 	if (band) {
 		sb_appends(sb, " · Xếp loại <span class=\"band\">");
 		html_text(sb, band);

@@ -34,6 +34,11 @@ dti_err report_bands_load(json_t *root, rating_bands *out, dti_diag *d);
 void report_bands_free(rating_bands *b);
 /* The band of a total, or NULL when no band holds it (or none configured). */
 const char *report_band(const rating_bands *b, double total);
+/* The band of a commune: its total, or, when its maximum is below the
+ * framework's (indicators that do not apply to its unit type), the same
+ * share of the framework's total, since bands are written in the
+ * framework's points. */
+const char *report_commune_band(const rating_bands *b, const results *r, const res_commune *rc);
 
 typedef struct report_input {
 	const results *now;        /* with inputs */

@@ -275,8 +275,6 @@ static dti_err ranking_before(strbuf *sb, const report_input *in, const res_comm
 static dti_err commune_cells(strbuf *sb, const report_input *in, const area_groups *g,
 			     const res_commune *x, const history_place *pl, dti_diag *d)
 {
-	char b[64];
-
 	sb_reset(sb);
 	sb_appends(sb, "<td><a href=\"commune-");
 	html_text(sb, x->code);
@@ -296,9 +294,9 @@ static dti_err commune_cells(strbuf *sb, const report_input *in, const area_grou
 		}
 		sb_appends(sb, pl->n_districts ? "</td>" : "—</td>");
 	}
-	sb_appendf(sb, "<td class=\"n\">%s</td>", report_num(b, x->total));
+	report_total_cell(sb, in->now, x);
 	if (in->bands && in->bands->n) {
-		const char *band = report_band(in->bands, x->total);
+		const char *band = report_commune_band(in->bands, in->now, x);
 		sb_appends(sb, "<td>");
 		html_text(sb, band ? band : "—");
 		sb_appends(sb, "</td>");

@@ -13,6 +13,9 @@ void report_page_start(strbuf *sb, const report_input *in, const char *heading);
 void report_page_end(strbuf *sb, const report_input *in);
 const char *report_num(char b[64], double v);
 void report_change_cell(strbuf *sb, double delta);
+/* A ranking cell: the total, and when the communes' maxima differ (a
+ * framework with "applies_to") its maximum and the share ranked by. */
+void report_total_cell(strbuf *sb, const results *r, const res_commune *rc);
 /* "Năm …: so với kết quả chính thức" of in->prev. */
 void report_prev_basis(strbuf *sb, const report_input *in);
 

@@ -148,6 +148,8 @@ static void read_score(const store_score *s, res_score *sc)
 	sc->ratio = s->ratio;
 	snprintf(sc->flags_text, sizeof sc->flags_text, "%s", s->flags);
 	sc->flags = flags_parse(sc->flags_text);
+	sc->not_applicable = sc->flags & FLAG_NOT_APPLICABLE;
+	sc->flags &= ~FLAG_NOT_APPLICABLE;
 }
 
 /* The x of every commune for each cross-commune indicator, and who holds
@@ -221,6 +223,7 @@ static dti_err take_score(void *ctx, const store_score *s, dti_diag *d)
 	(void)d;
 	if (strcmp(s->level, "total") == 0) {
 		c->total = s->points;
+		c->max = s->max_points;
 		c->rank = (long)s->rank;
 	} else if (ind) {
 		read_score(s, &c->indicators[ind - fw->indicators]);
@@ -230,6 +233,24 @@ static dti_err take_score(void *ctx, const store_score *s, dti_diag *d)
 				read_score(s, &c->pillars[p]);
 	}
 	return DTI_EOK;
+}
+
+/* An input that only indicators not applicable to the commune read is not
+ * one it needs: not counted as missing, not listed among its inputs. */
+static void drop_unneeded_inputs(results *r)
+{
+	const framework *fw = r->fw;
+
+	for (size_t c = 0; c < r->n; c++)
+		for (size_t v = 0; v < fw->n_variables; v++) {
+			bool needed = false;
+			for (size_t i = 0; !needed && i < fw->n_indicators; i++)
+				needed = !r->communes[c].indicators[i].not_applicable &&
+					 framework_indicator_uses(&fw->indicators[i],
+								  &fw->variables[v]);
+			if (!needed)
+				r->communes[c].inputs[v].stored = false;
+		}
 }
 
 dti_err results_load(staging *st, const scoring_run_info *run, bool with_inputs, results **out,
@@ -252,11 +273,16 @@ dti_err results_load(staging *st, const scoring_run_info *run, bool with_inputs,
 	if (rc)
 		goto out;
 	r->names = xcalloc(r->n ? r->n : 1, sizeof *r->names);
-	for (size_t c = 0; c < r->n; c++)
+	for (size_t c = 0; c < r->n; c++) {
 		r->names[c] = r->communes[c].name;
+		if (fabs(r->communes[c].max - r->communes[0].max) > 1e-9)
+			r->maxima_differ = true;
+	}
 	index_cross(r);
 	if (with_inputs)
 		rc = load_inputs(st, r, &by_code, d);
+	if (!rc && with_inputs && r->fw->by_unit_type)
+		drop_unneeded_inputs(r);
 out:
 	strmap_free(&by_code);
 	if (rc)
@@ -283,6 +309,11 @@ void results_advice(const results *r, size_t c, size_t i, advice *out)
 	lookup_ctx l = {r->fw, &r->communes[c]};
 	advice_set set;
 
+	if (r->communes[c].indicators[i].not_applicable) {
+		memset(out, 0, sizeof *out); /* ADVICE_NONE: no point to win */
+		out->best_x = NAN;
+		return;
+	}
 	if (!rule_kind_of(ind)->normalised) {
 		advice_compute(r->fw, ind, commune_lookup, &l, NULL, out);
 		return;

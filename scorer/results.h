@@ -32,15 +32,17 @@ typedef struct res_input {
 
 typedef struct res_score {
 	double points, max, fraction;
-	double ratio; /* NAN when none */
-	unsigned flags;
+	double ratio;   /* NAN when none */
+	unsigned flags; /* FLAG_NOT_APPLICABLE is not among them: */
 	char flags_text[128];
+	bool not_applicable; /* not scored for the commune's unit type (max 0) */
 } res_score;
 
 typedef struct res_commune {
 	char *code, *name;
 	long rank;
 	double total;
+	double max;            /* its maximum: the framework's total less what does not apply */
 	res_score *pillars;    /* [fw->n_pillars] */
 	res_score *indicators; /* [fw->n_indicators] */
 	res_input *inputs;     /* [fw->n_variables]; all zero without inputs */
@@ -55,6 +57,7 @@ typedef struct results {
 	size_t n;
 	const char **names; /* [n] commune names, for advice_set */
 	bool with_inputs;
+	bool maxima_differ; /* the communes' maxima differ: ranked by share of it */
 	/* Per cross_commune indicator (NULL otherwise): x of every commune,
 	 * and the communes with the two largest and two smallest x. */
 	double **cross_x;

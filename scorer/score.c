@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "rule_kinds.h"
+#include "store_commune.h"
 #include "store_score.h"
+#include "units.h"
 #include "util.h"
 
 /* One commune's resolved inputs, indexed like fw->variables. */
@@ -179,15 +181,19 @@ static void digest_field(sha256_ctx *c, const char *t)
 	sha256_update(c, "\x1f", 1);
 }
 
-/* One commune's part of the input fingerprint: its code and, for each
- * variable current_input has a row for, the value, state and observations. */
-static void commune_digest(const framework *fw, const char *code, const input_row *row,
-			   char out[65])
+/* One commune's part of the input fingerprint: its code, its unit type
+ * when the framework scores by type (unit_type >= 0; a commune that
+ * becomes a ward is scored anew) and, for each variable current_input has
+ * a row for, the value, state and observations. */
+static void commune_digest(const framework *fw, const char *code, int unit_type,
+			   const input_row *row, char out[65])
 {
 	sha256_ctx c;
 
 	sha256_init(&c);
 	digest_field(&c, code);
+	if (unit_type >= 0)
+		digest_field(&c, unit_type_name(unit_type));
 	sha256_update(&c, "\x1e", 1);
 	for (size_t v = 0; v < fw->n_variables; v++) {
 		if (!row->states[v])
@@ -280,6 +286,9 @@ typedef struct score_pass_state {
 	result_cell *res;        /* [nc * ni] */
 	double *totals;          /* [nc] */
 	long *ranks;             /* [nc] */
+	int *unit_type;          /* [nc] UNIT_TYPE_* (by_unit_type frameworks; else -1) */
+	double *maxima;          /* [nc] the points of the indicators it is scored for */
+	bool maxima_differ;      /* some commune's maximum is not another's */
 	char (*words)[128];      /* flag words of one commune's score rows */
 	strbuf doc;              /* the input document being written */
 	int64_t run_id;
@@ -291,6 +300,57 @@ typedef struct score_pass_state {
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
+}
+
+/* The points of pillar pl (NULL: of the framework) that a unit of type t
+ * is scored for: the file's own figure when every indicator applies, so
+ * that an edition without "applies_to" stores exactly what it states. */
+static double applicable_max(const framework *fw, const fw_pillar *pl, int t)
+{
+	size_t first = pl ? pl->first : 0, n = pl ? pl->count : fw->n_indicators;
+	double sum = 0;
+	bool all = true;
+
+	for (size_t i = first; i < first + n; i++) {
+		if (framework_applies(&fw->indicators[i], t))
+			sum += fw->indicators[i].max;
+		else
+			all = false;
+	}
+	return all ? (pl ? pl->max : fw->total) : sum;
+}
+
+/* Reading, set up: each commune's unit type, when the framework scores
+ * some indicators for some types only, and its maximum.  A commune whose
+ * type the database does not know cannot be scored under such a
+ * framework (DTI_ECONFIG naming it). */
+static dti_err read_unit_types(score_pass_state *p, dti_diag *d)
+{
+	strmap types;
+	dti_err rc = DTI_EOK;
+
+	p->unit_type = xcalloc(p->nc ? p->nc : 1, sizeof *p->unit_type);
+	p->maxima = xcalloc(p->nc ? p->nc : 1, sizeof *p->maxima);
+	strmap_init(&types);
+	if (p->fw->by_unit_type)
+		rc = store_commune_unit_types(p->st, &types, d);
+	for (size_t c = 0; !rc && c < p->nc; c++) {
+		const commune_entry *e = &p->communes.items[c];
+		intptr_t t = -1;
+		if (p->fw->by_unit_type && (!strmap_get(&types, e->code, &t) || t < 0))
+			rc = diag_set(d, DTI_ECONFIG,
+				      "commune %s (%s) has no known unit type (Xã, Phường, Thị "
+				      "trấn, Đặc khu) in the database, and framework %s scores "
+				      "some indicators for some unit types only: run 'dti communes "
+				      "load' with the unit list that holds it",
+				      e->code, e->name, p->fw->edition);
+		p->unit_type[c] = (int)t;
+		p->maxima[c] = applicable_max(p->fw, NULL, (int)t);
+		if (c && p->maxima[c] != p->maxima[0])
+			p->maxima_differ = true;
+	}
+	strmap_free(&types);
+	return rc;
 }
 
 /* Reading, set up: the active communes and the indexes of codes and
@@ -334,7 +394,7 @@ static dti_err pass_open(score_pass_state *p, staging *st, const framework *fw,
 	p->totals = xcalloc(p->nc ? p->nc : 1, sizeof *p->totals);
 	p->ranks = xcalloc(p->nc ? p->nc : 1, sizeof *p->ranks);
 	p->words = xcalloc(p->ni + fw->n_pillars + 1, sizeof *p->words);
-	return DTI_EOK;
+	return read_unit_types(p, d);
 }
 
 static void pass_close(score_pass_state *p)
@@ -349,6 +409,8 @@ static void pass_close(score_pass_state *p)
 	free(p->res);
 	free(p->totals);
 	free(p->ranks);
+	free(p->unit_type);
+	free(p->maxima);
 	free(p->words);
 	free(p->by_name);
 	free(p->seen);
@@ -383,7 +445,9 @@ static void score_commune(score_pass_state *p, size_t c)
 	const void *ctx[2] = {p->fw, &p->row};
 
 	for (size_t i = 0; i < p->ni; i++) {
-		rule_result r = rule_eval(p->fw, &p->fw->indicators[i], row_lookup, ctx);
+		rule_result r = {0.0, NAN, FLAG_NOT_APPLICABLE};
+		if (framework_applies(&p->fw->indicators[i], p->unit_type[c]))
+			r = rule_eval(p->fw, &p->fw->indicators[i], row_lookup, ctx);
 		p->res[c * p->ni + i].fraction = r.fraction;
 		p->res[c * p->ni + i].ratio = r.ratio;
 		p->res[c * p->ni + i].flags = r.flags;
@@ -396,7 +460,7 @@ static dti_err commune_read(score_pass_state *p, size_t c, dti_diag *d)
 	double t1;
 	dti_err rc;
 
-	commune_digest(p->fw, p->communes.items[c].code, &p->row, p->digests[c]);
+	commune_digest(p->fw, p->communes.items[c].code, p->unit_type[c], &p->row, p->digests[c]);
 	t1 = mono_seconds();
 	score_commune(p, c);
 	p->t_compute += mono_seconds() - t1;
@@ -472,24 +536,36 @@ static dti_err read_inputs(score_pass_state *p, bool sorted, dti_diag *d)
 /* Computing: cross-commune normalisation over the communes with a usable x. */
 
 /* Computing: each commune's total and rank — by total, descending; equal
- * totals share the rank of the first of them (1, 2, 2, 4). */
+ * totals share the rank of the first of them (1, 2, 2, 4).  When the
+ * communes' maxima differ (a framework with "applies_to" over a set of
+ * several unit types) the rank is by the share of its own maximum each
+ * commune earned, so that no commune gains or loses places for points it
+ * could not earn; with equal maxima that is the order of the totals. */
 static void rank_communes(score_pass_state *p)
 {
 	size_t nc = p->nc, ni = p->ni;
 	size_t *order = xcalloc(nc ? nc : 1, sizeof *order);
+	double *key = p->totals;
 
 	for (size_t c = 0; c < nc; c++)
 		for (size_t i = 0; i < ni; i++)
 			p->totals[c] += p->res[c * ni + i].fraction * p->fw->indicators[i].max;
+	if (p->maxima_differ) {
+		key = xcalloc(nc, sizeof *key);
+		for (size_t c = 0; c < nc; c++)
+			key[c] = p->maxima[c] > 0 ? p->totals[c] / p->maxima[c] : 0.0;
+	}
 	for (size_t c = 0; c < nc; c++)
 		order[c] = c;
-	sort_by_total(order, nc, p->totals);
+	sort_by_total(order, nc, key);
 	for (size_t k = 0; k < nc; k++) {
 		size_t c = order[k];
-		p->ranks[c] = k > 0 && fabs(p->totals[order[k - 1]] - p->totals[c]) < 1e-9
+		p->ranks[c] = k > 0 && fabs(key[order[k - 1]] - key[c]) < 1e-9
 				      ? p->ranks[order[k - 1]]
 				      : (long)k + 1;
 	}
+	if (key != p->totals)
+		free(key);
 	free(order);
 }
 
@@ -521,26 +597,29 @@ static void fill_scores(void *ctx, size_t c, store_score *rows)
 
 	for (size_t pi = 0; pi < fw->n_pillars; pi++) {
 		const fw_pillar *pl = &fw->pillars[pi];
-		double psum = 0;
+		double psum = 0, pmax = applicable_max(fw, pl, p->unit_type[c]);
 		unsigned pflags = 0;
 		for (size_t i = pl->first; i < pl->first + pl->count; i++) {
 			const result_cell *r = &p->res[c * p->ni + i];
 			const fw_indicator *ind = &fw->indicators[i];
+			bool na = r->flags & FLAG_NOT_APPLICABLE;
 			double pts = r->fraction * ind->max;
 			psum += pts;
-			pflags |= r->flags;
+			pflags |= r->flags & ~FLAG_NOT_APPLICABLE;
 			if (r->flags & FLAG_MISSING)
 				p->missing++;
-			score_row(&rows[k], p->words[k], code, ind->id, "indicator", pts, ind->max,
-				  r->fraction, r->ratio, r->flags, 0);
+			score_row(&rows[k], p->words[k], code, ind->id, "indicator", pts,
+				  na ? 0.0 : ind->max, r->fraction, r->ratio, r->flags, 0);
 			k++;
 		}
-		score_row(&rows[k], p->words[k], code, pl->id, "pillar", psum, pl->max,
-			  psum / pl->max, NAN, pflags, 0);
+		/* A pillar none of whose indicators applies is marked like them. */
+		score_row(&rows[k], p->words[k], code, pl->id, "pillar", psum, pmax,
+			  pmax > 0 ? psum / pmax : 0.0, NAN,
+			  pmax > 0 ? pflags : FLAG_NOT_APPLICABLE, 0);
 		k++;
 	}
-	score_row(&rows[k], p->words[k], code, "TOTAL", "total", p->totals[c], fw->total,
-		  p->totals[c] / fw->total, NAN, 0, p->ranks[c]);
+	score_row(&rows[k], p->words[k], code, "TOTAL", "total", p->totals[c], p->maxima[c],
+		  p->maxima[c] > 0 ? p->totals[c] / p->maxima[c] : 0.0, NAN, 0, p->ranks[c]);
 }
 
 static void summarise(const score_pass_state *p, double t0, score_summary *out)
