@@ -162,6 +162,7 @@ static void req_free(req_ctx *x)
 	sb_free(&r->body);
 	free(r->location);
 	free(r->etag);
+	free(r->csp);
 	free(x);
 }
 
@@ -285,7 +286,10 @@ static enum MHD_Result respond(struct MHD_Connection *c, req_ctx *x)
 	if (!resp)
 		return MHD_NO;
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
-		MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+		MHD_add_response_header(resp, security_headers[i][0],
+					i == 0 && r->csp ? r->csp : security_headers[i][1]);
+	if (r->disposition)
+		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
 	MHD_add_response_header(resp, "Content-Type",
 				r->content_type ? r->content_type : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control",
