@@ -166,6 +166,21 @@ static void req_free(req_ctx *x)
 	free(x);
 }
 
+/* Removes the uploads no handler took, before the answer goes out. */
+static void uploads_drop(web_req *r)
+{
+	for (size_t i = 0; i < r->n_uploads; i++) {
+		web_upload *u = &r->uploads[i];
+		if (u->fd >= 0)
+			close(u->fd);
+		u->fd = -1;
+		if (u->path)
+			unlink(u->path);
+		free(u->path);
+		u->path = NULL;
+	}
+}
+
 static bool param_add(web_req *r, const char *name, const char *value, size_t n, bool form)
 {
 	if (r->n_params >= WEB_MAX_PARAMS)
@@ -428,6 +443,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return respond(c, x);
 	}
 	web_dispatch(r);
+	uploads_drop(r);
 	return respond(c, x);
 }
 
