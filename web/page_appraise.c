@@ -12,6 +12,7 @@
 #include "html.h"
 #include "log.h"
 #include "store_appraisal.h"
+#include "units.h"
 #include "verifiers.h"
 #include "web.h"
 
@@ -53,11 +54,13 @@ static void state_cell(web_req *r, const char *state)
 	PAGE(r, "</span></td>");
 }
 
+#define QUEUE_MAX 1000 /* rows a queue page shows; the commune filter narrows it */
+
 typedef struct queue_walk {
 	web_req *r;
 	const strmap *must;
 	bool all;
-	long n;
+	long n, shown;
 	char commune[16]; /* of the rows so far, for the "verify all" button */
 } queue_walk;
 
@@ -83,11 +86,13 @@ static dti_err queue_row(void *ctx, const store_appraisal_item *it)
 		return DTI_EOK;
 	if (!mine(r, it->variable))
 		return DTI_EOK;
+	if (w->n++ >= QUEUE_MAX)
+		return DTI_EOK;
+	w->shown++;
 	if (w->commune[0] && strcmp(w->commune, it->commune_code) != 0 &&
 	    strcmp(r->acct.role, "appraiser") == 0)
 		commune_button(r, w->commune);
 	snprintf(w->commune, sizeof w->commune, "%s", it->commune_code);
-	w->n++;
 	PAGE(r, "<tr><td data-label=\"Xã\">");
 	page_text(r, it->commune_code);
 	PAGE(r,
@@ -110,7 +115,9 @@ static dti_err queue_row(void *ctx, const store_appraisal_item *it)
 int page_appraise_queue(web_req *r)
 {
 	strmap must;
-	queue_walk w = {r, &must, false, 0, ""};
+	queue_walk w = {r, &must, false, 0, 0, ""};
+	char only[16] = "";
+	const char *filter = web_arg(r, "commune");
 	dti_diag d;
 	dti_err rc;
 
@@ -126,17 +133,30 @@ int page_appraise_queue(web_req *r)
 		}
 		PAGE(r, ". <a href=\"/appraise/history\">Lịch sử thẩm định</a></p>");
 	}
+	if (filter && *filter && !commune_code_normalise(filter, only))
+		only[0] = '\0';
+	PAGE(r, "<form method=\"get\" action=\"/appraise\" id=\"queue-filter\" class=\"narrow\">"
+		"<label for=\"commune\">Mã xã (để trống: mọi xã)</label><input id=\"commune\" "
+		"name=\"commune\" inputmode=\"numeric\" maxlength=\"5\" value=\"");
+	page_text(r, only);
+	PAGE(r, "\"><button type=\"submit\">Lọc</button></form>");
 	PAGE(r, "<div class=\"table-wrap\"><table class=\"stack\" id=\"queue\"><thead><tr>"
 		"<th>Xã</th><th>Chỉ tiêu</th><th>Nguồn</th><th>Giá trị</th><th>Trạng thái</th>"
 		"<th>Lúc</th></tr></thead><tbody>");
 	if (!rc)
-		rc = store_appraisal_each(r->st, r->app->core.year, "", NULL, true, queue_row, &w,
+		rc = store_appraisal_each(r->st, r->app->core.year, only, NULL, true, queue_row, &w,
 					  &d);
 	if (w.commune[0] && strcmp(r->acct.role, "appraiser") == 0)
 		commune_button(r, w.commune);
 	PAGE(r, "</tbody></table></div><p id=\"queue-count\">");
 	page_int(r, w.n);
-	PAGE(r, " mục chờ thẩm định.</p>");
+	PAGE(r, " mục chờ thẩm định");
+	if (w.shown < w.n) {
+		PAGE(r, "; trang này hiện ");
+		page_int(r, w.shown);
+		PAGE(r, " mục đầu: hãy lọc theo xã");
+	}
+	PAGE(r, ".</p>");
 	page_end(r);
 	strmap_free(&must);
 	if (rc) {
