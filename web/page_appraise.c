@@ -348,8 +348,14 @@ int page_appraise_act(web_req *r)
 	rc = appraisal_record(r->st, r->app->core.fw, id, a, value, r->acct.name, reason, NULL, &d);
 	if (rc == DTI_EINVALID) {
 		char msg[1200];
-		snprintf(msg, sizeof msg, "Không lưu được: %s.",
-			 (a != APPRAISE_VERIFY && (!reason || !*reason)) ? "cần ghi lý do" : d.msg);
+		if (a != APPRAISE_VERIFY && (!reason || !*reason))
+			snprintf(msg, sizeof msg, "Không lưu được: cần ghi lý do.");
+		else if (a == APPRAISE_CORRECT)
+			snprintf(msg, sizeof msg, "Không lưu được: giá trị sửa không hợp lệ (%s).",
+				 d.msg);
+		else
+			snprintf(msg, sizeof msg, "Không lưu được: lý do không hợp lệ (%s).",
+				 d.msg);
 		return page_message(r, 400, "Không thẩm định được", msg);
 	}
 	if (rc) {
