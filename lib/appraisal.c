@@ -281,9 +281,11 @@ dti_err appraisal_round_deadline(staging *st, const config *c, int year, bool *h
 	if (rc)
 		return rc;
 	if (r.closed) {
+		/* Closed at T: nothing is taken from T on, in the same second
+		 * too (callers refuse what comes after the deadline). */
 		*has = true;
 		*text = r.closed_at;
-		*deadline = r.closed_at_t;
+		*deadline = r.closed_at_t - 1;
 	} else if (r.has_deadline) {
 		*has = true;
 		*text = r.deadline;
