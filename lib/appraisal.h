@@ -81,9 +81,10 @@ dti_err appraisal_round_get(staging *st, const config *c, int year, appraisal_ro
 			    dti_diag *d);
 
 /* The one deadline forms and dti-web obey (appraisal_round_get): a closed
- * round's is the second before it was closed (nothing from then on).  *has is false when there is none;
- * *text points into the configuration or into a buffer of the calling
- * thread, valid until its next call.  DTI_ECONFIG when malformed. */
+ * round's is the second before it was closed (nothing from then on).
+ * *has is false when there is none; *text points into the configuration
+ * or into a buffer of the calling thread, valid until its next call.
+ * DTI_ECONFIG when malformed. */
 dti_err appraisal_round_deadline(staging *st, const config *c, int year, bool *has,
 				 const char **text, time_t *deadline, dti_diag *d);
 
