@@ -11,7 +11,8 @@ LOCALSTATEDIR ?= /var
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS     = libcurl jansson sqlite3 libutf8proc libcrypto xlsxwriter libzip expat
+PKGS     = libcurl jansson sqlite3 libutf8proc libcrypto xlsxwriter libzip expat libsodium \
+           libmicrohttpd
 WARN     = -Wall -Wextra -Werror -pedantic -Wmissing-prototypes -Wstrict-prototypes \
            -Wwrite-strings -Wvla -Wformat-security -Wshadow -Wpointer-arith -Wno-format-truncation
 OPT      ?= -O2 -g
@@ -43,7 +44,13 @@ CORE_LIB   = $(B)/libdti-core.a
 SCORER_LIB = $(B)/libdti-scorer.a
 DTI_LIB    = $(B)/libdti-cmd.a
 PROG_SRC = dti/dti.c $(wildcard collectors/dti-*.c)
-PROGS    = $(foreach p,$(PROG_SRC),$(BIN)/$(basename $(notdir $(p))))
+PROGS    = $(foreach p,$(PROG_SRC),$(BIN)/$(basename $(notdir $(p)))) $(BIN)/dti-web
+# dti-web (web/): its pages, the route table and the server, with its style
+# sheet compiled in (scripts/gen-static.py).
+WEB_SRC  = $(wildcard web/*.c)
+WEB_CSS  = web/static/dti.css
+WEB_CSS_C = $(B)/gen/web_static.c
+INC_web  = -Iweb -Iscorer -Ilib
 TEST_SRC = $(wildcard tests/unit/test_*.c)
 TESTS    = $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 CORE_HDRS   = $(wildcard lib/*.h)
@@ -77,6 +84,26 @@ $(HELP_C): $(MAN_SRC) scripts/gen-man.py
 	@mkdir -p $(dir $@)
 	@echo "  GEN $@"
 	@python3 scripts/gen-man.py --c $@ $(MAN_SRC)
+
+$(B)/obj/web/%.o: web/%.c $(SCORER_HDRS) $(wildcard web/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS_BASE) $(INC_web) -c -o $@ $<
+
+$(WEB_CSS_C): $(WEB_CSS) scripts/gen-static.py
+	@mkdir -p $(dir $@)
+	@echo "  GEN $@"
+	@python3 scripts/gen-static.py $@ $(WEB_CSS)
+
+$(B)/obj/gen/web_static.o: $(WEB_CSS_C)
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS_BASE) -c -o $@ $<
+
+$(BIN)/dti-web: $(WEB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/web_static.o $(SCORER_LIB) $(CORE_LIB)
+	@mkdir -p $(BIN)
+	@echo "  LD  $@"
+	@$(CC) $(CFLAGS_BASE) -o $@ $^ $(LIBS_ALL)
 
 $(B)/obj/gen/help_text.o: $(HELP_C) lib/help.h
 	@mkdir -p $(dir $@)
@@ -151,6 +178,10 @@ check:
 bench: all
 	@sh tests/bench/run.sh
 
+# dti-web on the sample district with demo accounts (README).
+web-demo: all
+	@sh scripts/web-demo.sh
+
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
 MANDIR   ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
@@ -187,9 +218,10 @@ install: all
 	chmod -R u=rwX,go=rX $(DESTDIR)$(SHAREDIR)/samples
 	$(if $(DOCS),install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/)
 	$(if $(DOC_PAGES),install -m 644 $(DOC_PAGES) $(DESTDIR)$(DOCDIR)/docs/)
-	for u in dti-nightly.service dti-nightly.timer dti-nightly-failure@.service; do \
-	  $(INSTALL_PATHS) cron/$$u >$(DESTDIR)$(UNITDIR)/$$u && chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	for u in cron/dti-nightly.service cron/dti-nightly.timer cron/dti-nightly-failure@.service web/dti-web.service; do \
+	  $(INSTALL_PATHS) $$u >$(DESTDIR)$(UNITDIR)/$$(basename $$u) && chmod 644 $(DESTDIR)$(UNITDIR)/$$(basename $$u) || exit 1; \
 	done
+	$(INSTALL_PATHS) web/nginx-dti.conf >$(DESTDIR)$(DOCDIR)/examples/nginx-dti.conf && chmod 644 $(DESTDIR)$(DOCDIR)/examples/nginx-dti.conf
 	for e in dti.crontab dti.logrotate dti-nightly-failure-local-mta.conf; do \
 	  $(INSTALL_PATHS) cron/$$e >$(DESTDIR)$(DOCDIR)/examples/$$e && chmod 644 $(DESTDIR)$(DOCDIR)/examples/$$e || exit 1; \
 	done
@@ -197,7 +229,7 @@ install: all
 
 # The tree's layout is .clang-format's: `make format` applies it, and
 # `make format-check` (run by CI) fails on any file that differs.
-FORMAT_SRC = $(wildcard lib/*.[ch] scorer/*.[ch] dti/*.[ch] collectors/*.c tests/unit/*.[ch])
+FORMAT_SRC = $(wildcard lib/*.[ch] scorer/*.[ch] dti/*.[ch] collectors/*.c web/*.[ch] tests/unit/*.[ch])
 CLANG_FORMAT ?= clang-format
 
 format:
@@ -209,4 +241,4 @@ format-check:
 clean:
 	rm -rf build bin
 
-.PHONY: all man deps run test unit e2e check bench install clean format format-check
+.PHONY: all man deps run test unit e2e check bench web-demo install clean format format-check

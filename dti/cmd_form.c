@@ -148,7 +148,7 @@ static int form_generate(app *a, int argc, char **argv)
 		return usage_error("--format takes csv or xlsx");
 	if (only && !commune_code_normalise(only, only_code))
 		return usage_error("--commune takes a commune code such as 11989");
-	rc = appraisal_round_deadline(a->cfg, a->year, &has_dl, &deadline, &dl, &d);
+	rc = appraisal_round_deadline(a->st, a->cfg, a->year, &has_dl, &deadline, &dl, &d);
 	if (rc)
 		return fail(rc, &d);
 	/* The officer reads the deadline as "17:00 ngày 31/12/2024 (giờ Việt Nam)". */
@@ -406,7 +406,7 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 	int code = EXIT_OK;
 
 	form_result_init(&r);
-	rc = appraisal_round_deadline(a->cfg, a->year, &has_dl, &deadline, &dl, &d);
+	rc = appraisal_round_deadline(a->st, a->cfg, a->year, &has_dl, &deadline, &dl, &d);
 	if (rc)
 		return fail(rc, &d);
 	rc = read_file(file, FORM_MAX_BYTES, &bytes, &len, &d);

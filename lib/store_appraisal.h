@@ -29,6 +29,8 @@ typedef struct store_appraisal_act {
 /* The variable of observation obs_id as a malloc'd string the caller frees;
  * *variable is NULL when there is no such observation (not an error). */
 dti_err store_observation_variable(staging *st, int64_t obs_id, char **variable, dti_diag *d);
+/* Its commune's code, likewise (NULL when there is no such observation). */
+dti_err store_observation_commune(staging *st, int64_t obs_id, char **commune_code, dti_diag *d);
 
 /* Inserts one act (inside the caller's transaction); *id (may be NULL)
  * receives its id.  On error d reads "cannot store the appraisal: …". */
@@ -83,5 +85,20 @@ typedef dti_err (*store_disagreement_fn)(void *ctx, const store_disagreement *it
  * stops the walk and is returned. */
 dti_err store_disagreement_each(staging *st, int year, const char *commune_code,
 				store_disagreement_fn fn, void *ctx, dti_diag *d);
+
+/* One appraisal act with its observation's commune and variable; texts
+ * "" for NULL.  Borrowed: valid only inside the callback. */
+typedef struct store_appraisal_act_row {
+	int64_t id, observation_id;
+	const char *commune_code, *variable, *action, *value, *by, *at, *reason;
+} store_appraisal_act_row;
+
+typedef dti_err (*store_appraisal_act_fn)(void *ctx, const store_appraisal_act_row *a);
+
+/* The acts of a year, newest first, at most limit: of observation obs_id
+ * (0 for every one) and by `by` (NULL for anyone).  A non-zero return of
+ * fn stops the walk and is returned. */
+dti_err store_appraisal_acts_each(staging *st, int year, int64_t obs_id, const char *by,
+				  int64_t limit, store_appraisal_act_fn fn, void *ctx, dti_diag *d);
 
 #endif

@@ -94,7 +94,11 @@ for p in dti-nightly dti-nightly-notify; do
 	check_help "$p --help" "$T/want" sh "$R/cron/$p" --help
 	[ "$(PATH=$B:$PATH sh "$R/cron/$p" --version)" = "$p $version" ] || fail "$p --version"
 done
-for page in dti.1 dti-collect.1 dti-nightly.8 dti.json.5; do
+# The web application.
+section dti-web >"$T/want" || fail "no section for dti-web"
+check_help "dti-web --help" "$T/want" "$B/dti-web" --help
+[ "$("$B/dti-web" --version)" = "dti-web $version" ] || fail "dti-web --version"
+for page in dti.1 dti-collect.1 dti-nightly.8 dti-web.8 dti.json.5; do
 	[ -s "$T/man/$page" ] || fail "no man page $page"
 done
 if command -v man >/dev/null 2>&1; then

@@ -337,7 +337,7 @@ static void test_config_sections(void **state)
 	assert_int_equal(m.count, 0);
 	assert_int_equal(appraisal_tolerance_load(c, &t, &d), DTI_EOK);
 	assert_true(t.absolute == 0 && t.relative == 0);
-	assert_int_equal(appraisal_round_deadline(c, 2024, &has, &text, &dl, &d), DTI_EOK);
+	assert_int_equal(appraisal_round_deadline(NULL, c, 2024, &has, &text, &dl, &d), DTI_EOK);
 	assert_false(has);
 	config_free(c);
 	strmap_free(&m);
@@ -355,10 +355,10 @@ static void test_config_sections(void **state)
 	assert_false(strmap_get(&m, "smartphone_users", NULL));
 	assert_int_equal(appraisal_tolerance_load(c, &t, &d), DTI_EOK);
 	assert_true(t.absolute == 2 && t.relative == 0.05);
-	assert_int_equal(appraisal_round_deadline(c, 2024, &has, &text, &dl, &d), DTI_EOK);
+	assert_int_equal(appraisal_round_deadline(NULL, c, 2024, &has, &text, &dl, &d), DTI_EOK);
 	assert_true(has);
 	assert_int_equal((long long)dl, 1735639200LL);
-	assert_int_equal(appraisal_round_deadline(c, 2025, &has, &text, &dl, &d), DTI_EOK);
+	assert_int_equal(appraisal_round_deadline(NULL, c, 2025, &has, &text, &dl, &d), DTI_EOK);
 	assert_false(has);
 	config_free(c);
 	strmap_free(&m);
@@ -370,7 +370,8 @@ static void test_config_sections(void **state)
 	assert_int_equal(appraisal_must_verify(c, f->fw, &m, &all, &d), DTI_ECONFIG);
 	assert_non_null(strstr(d.msg, "'no_such' is not a variable"));
 	assert_int_equal(appraisal_tolerance_load(c, &t, &d), DTI_ECONFIG);
-	assert_int_equal(appraisal_round_deadline(c, 2024, &has, &text, &dl, &d), DTI_ECONFIG);
+	assert_int_equal(appraisal_round_deadline(NULL, c, 2024, &has, &text, &dl, &d),
+			 DTI_ECONFIG);
 	assert_non_null(strstr(d.msg, "'tomorrow' is not a time"));
 	config_free(c);
 	strmap_free(&m);
@@ -383,6 +384,61 @@ static void test_config_sections(void **state)
 	strmap_free(&m);
 }
 
+/* The round an admin sets in dti-web comes before the configuration's,
+ * through the one function forms obey; a closed round's deadline is when
+ * it closed; a reopening needs a deadline after now. */
+static void test_round_in_database(void **state)
+{
+	fixture *f = *state;
+	config *c = config_of("{\"rounds\": {\"2024\": {\"deadline\": "
+			      "\"2024-12-31T17:00:00+07:00\"}}}");
+	appraisal_round r;
+	const char *text;
+	time_t dl, before = time(NULL);
+	bool has;
+	dti_diag d;
+
+	assert_int_equal(appraisal_round_get(f->st, c, 2024, &r, &d), DTI_EOK);
+	assert_false(r.from_database);
+	assert_string_equal(r.deadline, "2024-12-31T17:00:00+07:00");
+	assert_int_equal(appraisal_round_change_apply(f->st, c, 2024, ROUND_SET_DEADLINE,
+						      "2099-06-30T17:00:00+07:00", "admin", &d),
+			 DTI_EOK);
+	assert_int_equal(appraisal_round_deadline(f->st, c, 2024, &has, &text, &dl, &d), DTI_EOK);
+	assert_true(has);
+	assert_string_equal(text, "2099-06-30T17:00:00+07:00");
+	/* Without the database, the configuration's. */
+	assert_int_equal(appraisal_round_deadline(NULL, c, 2024, &has, &text, &dl, &d), DTI_EOK);
+	assert_string_equal(text, "2024-12-31T17:00:00+07:00");
+	/* Closed: the deadline is now. */
+	assert_int_equal(
+		appraisal_round_change_apply(f->st, c, 2024, ROUND_CLOSE, NULL, "admin", &d),
+		DTI_EOK);
+	assert_int_equal(appraisal_round_deadline(f->st, c, 2024, &has, &text, &dl, &d), DTI_EOK);
+	assert_true(has);
+	assert_true(dl >= before - 1 && dl < time(NULL));
+	assert_int_equal(
+		appraisal_round_change_apply(f->st, c, 2024, ROUND_CLOSE, NULL, "admin", &d),
+		DTI_EINVALID);
+	/* Reopened: into the past refused, into the future open again. */
+	assert_int_equal(appraisal_round_change_apply(f->st, c, 2024, ROUND_REOPEN,
+						      "2020-01-01T00:00:00+07:00", "admin", &d),
+			 DTI_EINVALID);
+	assert_int_equal(
+		appraisal_round_change_apply(f->st, c, 2024, ROUND_REOPEN, "tomorrow", "admin", &d),
+		DTI_EINVALID);
+	assert_int_equal(appraisal_round_change_apply(f->st, c, 2024, ROUND_REOPEN,
+						      "2099-01-01T00:00:00+07:00", "admin", &d),
+			 DTI_EOK);
+	assert_int_equal(appraisal_round_get(f->st, c, 2024, &r, &d), DTI_EOK);
+	assert_true(r.from_database && !r.closed && r.has_deadline);
+	assert_string_equal(r.deadline, "2099-01-01T00:00:00+07:00");
+	/* Another year still reads the configuration (none there). */
+	assert_int_equal(appraisal_round_deadline(f->st, c, 2025, &has, &text, &dl, &d), DTI_EOK);
+	assert_false(has);
+	config_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +447,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_appraisal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_form, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_sections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_in_database, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
