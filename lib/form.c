@@ -294,7 +294,9 @@ static void problem(reader *rd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (rd->key && *rd->key)
+	if (!rd->name) /* off a file (form_answer_check…): where is in key */
+		problems_add(rd->p, "%s%s%s", rd->key ? rd->key : "", rd->key ? ": " : "", msg);
+	else if (rd->key && *rd->key)
 		problems_add(rd->p, "%s:%ld (%s): %s", rd->name, rd->line, rd->key, msg);
 	else
 		problems_add(rd->p, "%s:%ld: %s", rd->name, rd->line, msg);
@@ -333,12 +335,9 @@ static char *contact_field(reader *rd, const char *raw, const char *what)
 	return text_nfc(raw);
 }
 
-static void read_contact(reader *rd, csv_reader *r, form_contact *c)
+/* The five fields of a contact person checked into c (what was valid). */
+static void check_contact(reader *rd, const char *const f[5], form_contact *c)
 {
-	char *f[5];
-
-	for (int i = 0; i < 5; i++)
-		f[i] = field(r, (size_t)C_ANSWER + (size_t)i);
 	form_contact_free(c);
 	c->name = contact_field(rd, f[0], contact_labels[0]);
 	c->unit = contact_field(rd, f[1], contact_labels[1]);
@@ -361,18 +360,29 @@ static void read_contact(reader *rd, csv_reader *r, form_contact *c)
 		problem(rd, "%s is required", contact_labels[0]);
 	if (!*f[3])
 		problem(rd, "%s is required", contact_labels[3]);
+}
+
+void form_contact_check(const char *const fields[5], const char *where, form_contact *c,
+			dti_problems *p)
+{
+	reader rd = {NULL, p, 0, where};
+
+	check_contact(&rd, fields, c);
+}
+
+static void read_contact(reader *rd, csv_reader *r, form_contact *c)
+{
+	char *f[5];
+
+	for (int i = 0; i < 5; i++)
+		f[i] = field(r, (size_t)C_ANSWER + (size_t)i);
+	check_contact(rd, (const char *const *)f, c);
 	for (int i = 0; i < 5; i++)
 		free(f[i]);
 }
 
 /* Per item: the line it was answered on, and its state for cross-item checks. */
-typedef struct item_seen {
-	long line;
-	bool answered;
-	bool scores;
-	bool has_link;
-	double num;
-} item_seen;
+typedef form_answer_state item_seen;
 
 static bool record_clean(reader *rd, csv_reader *r)
 {
@@ -458,6 +468,15 @@ static void check_links(reader *rd, const framework *fw, const form_items *items
 				*ind->proof ? ind->proof : "tài liệu kiểm chứng");
 		}
 	}
+}
+
+void form_check_across(const framework *fw, const form_items *items, const form_answer_state *seen,
+		       const char *name, dti_problems *p)
+{
+	reader rd = {name, p, 0, NULL};
+
+	check_ratios(&rd, fw, items, seen);
+	check_links(&rd, fw, items, seen);
 }
 
 /* An enum answer must be one of the labels on the form (or a canonical
@@ -707,18 +726,18 @@ static const form_item *answer_item(form_reader *fr, const form_items *items, co
 	return it;
 }
 
-/* One item's answer, link and note, checked and added to res. */
-static void answer_row(form_reader *fr, const form_item *it, size_t idx, int year, form_result *res)
+/* One item's answer (trimmed), link (trimmed) and note (as written)
+ * checked; a valid answer goes into answers under commune_code and *st
+ * says what it was.  Problems go through rd; where prefixes batch_add's. */
+static void check_answer(reader *rd, const form_item *it, const char *commune_code, int year,
+			 const char *answer, const char *link, const char *note_in, char dec,
+			 const char *where, batch *answers, size_t *unanswered,
+			 form_answer_state *st)
 {
-	csv_reader *r = fr->r;
-	reader *rd = &fr->rd;
-	char *answer = field(r, C_ANSWER), *link = field(r, C_LINK);
-	/* The note is kept as written (not trimmed). */
-	char *note = xstrdup(C_NOTE < csv_nfields(r) ? csv_field(r, C_NOTE) : "");
-	char where[256], why[TEXT_WHY];
+	char *note = xstrdup(note_in);
+	char why[TEXT_WHY];
 	bool link_ok = true;
 
-	fr->seen[idx].line = rd->line;
 	if (*link && !text_link_ok(link, why)) {
 		problem(rd, "the proof link %s", why);
 		link_ok = false;
@@ -730,28 +749,49 @@ static void answer_row(form_reader *fr, const form_item *it, size_t idx, int yea
 	if (!*answer) {
 		if (*link)
 			problem(rd, "a proof link is given but no answer");
-		res->unanswered++;
+		(*unanswered)++;
 	} else if (!enum_ok(rd, it->variable, answer)) {
 		/* reported with the labels the form shows */
-	} else {
-		/* Answers are checked even when the commune is wrong ("?"):
-		 * the officer gets every problem at once. */
-		const char *cc = res->commune_code[0] ? res->commune_code : "?";
-		snprintf(where, sizeof where, "%s:%ld (%s)", rd->name, rd->line, rd->key);
-		if (batch_add(&res->answers, it->variable, cc, year, answer, fr->dec,
-			      link_ok ? link : NULL, note, where, rd->p)) {
-			batch_item *bi = &res->answers.items[res->answers.count - 1];
-			item_seen *s = &fr->seen[idx];
-			s->answered = true;
-			s->num = bi->num;
-			s->has_link = *link && link_ok;
-			s->scores =
-				form_answer_scores(it->indicator, it->variable, bi->value, bi->num);
-		}
+	} else if (batch_add(answers, it->variable, commune_code, year, answer, dec,
+			     link_ok ? link : NULL, note, where, rd->p)) {
+		batch_item *bi = &answers->items[answers->count - 1];
+		st->answered = true;
+		st->num = bi->num;
+		st->has_link = *link && link_ok;
+		st->scores = form_answer_scores(it->indicator, it->variable, bi->value, bi->num);
 	}
+	free(note);
+}
+
+void form_answer_check(const form_item *it, const char *commune_code, int year, const char *answer,
+		       const char *link, const char *note, char dec, const char *where,
+		       batch *answers, size_t *unanswered, form_answer_state *st, dti_problems *p)
+{
+	reader rd = {NULL, p, 0, where};
+
+	check_answer(&rd, it, commune_code, year, answer, link, note, dec, where, answers,
+		     unanswered, st);
+}
+
+/* One item's answer, link and note, checked and added to res. */
+static void answer_row(form_reader *fr, const form_item *it, size_t idx, int year, form_result *res)
+{
+	csv_reader *r = fr->r;
+	reader *rd = &fr->rd;
+	char *answer = field(r, C_ANSWER), *link = field(r, C_LINK);
+	/* Answers are checked even when the commune is wrong ("?"): the
+	 * officer gets every problem at once. */
+	const char *cc = res->commune_code[0] ? res->commune_code : "?";
+	char where[256];
+
+	fr->seen[idx].line = rd->line;
+	snprintf(where, sizeof where, "%s:%ld (%s)", rd->name, rd->line, rd->key);
+	/* The note is kept as written (not trimmed). */
+	check_answer(rd, it, cc, year, answer, link,
+		     C_NOTE < csv_nfields(r) ? csv_field(r, C_NOTE) : "", fr->dec, where,
+		     &res->answers, &res->unanswered, &fr->seen[idx]);
 	free(answer);
 	free(link);
-	free(note);
 }
 
 /* Second pass: the answers.  Returns 0 at the end, -1 on malformed CSV. */
@@ -790,8 +830,7 @@ static void check_items(form_reader *fr, const framework *fw, const form_items *
 			"the item is missing from the form (leave its answer empty instead "
 			"of deleting the row)");
 	}
-	check_ratios(&fr->rd, fw, items, fr->seen);
-	check_links(&fr->rd, fw, items, fr->seen);
+	form_check_across(fw, items, fr->seen, fr->rd.name, fr->rd.p);
 	res->answers.counts.read = (long)items->count;
 	res->answers.counts.skipped = (long)res->unanswered;
 }
