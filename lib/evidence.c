@@ -303,6 +303,8 @@ void evidence_disposition(const char *name, char *out, size_t n)
 	sb_init(&sb, n ? n - 1 : 0);
 	sb_appends(&sb, "attachment; filename=\"");
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if ((*p & 0xC0) == 0x80)
+			continue; /* one '_' for a whole character */
 		char c = (*p < 0x80 &&
 			  (*p == '.' || *p == '-' || *p == '_' || (*p >= '0' && *p <= '9') ||
 			   ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')))

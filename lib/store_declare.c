@@ -174,12 +174,13 @@ dti_err store_declare_last_submission(staging *st, const char *commune_code, int
 				      char **account, char **at, dti_diag *d)
 {
 	last_submission l = {account, at};
+	bool found = false;
 
 	*account = *at = NULL;
 	return store_first(st, d,
 			   "SELECT account, submitted_at FROM declaration_submission "
 			   "WHERE commune_code = ?1 AND year = ?2 ORDER BY run_id DESC LIMIT 1",
-			   take_last, &l, NULL,
+			   take_last, &l, &found,
 			   STORE_ARGS(STORE_TEXT(commune_code), STORE_INT(year)));
 }
 
