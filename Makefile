@@ -11,7 +11,7 @@ LOCALSTATEDIR ?= /var
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS     = libcurl jansson sqlite3 libutf8proc libcrypto
+PKGS     = libcurl jansson sqlite3 libutf8proc libcrypto libsodium libmicrohttpd
 WARN     = -Wall -Wextra -Werror -pedantic -Wmissing-prototypes -Wstrict-prototypes \
            -Wwrite-strings -Wvla -Wformat-security -Wshadow -Wpointer-arith -Wno-format-truncation
 OPT      ?= -O2 -g
@@ -43,7 +43,13 @@ CORE_LIB   = $(B)/libdti-core.a
 SCORER_LIB = $(B)/libdti-scorer.a
 DTI_LIB    = $(B)/libdti-cmd.a
 PROG_SRC = dti/dti.c $(wildcard collectors/dti-*.c)
-PROGS    = $(foreach p,$(PROG_SRC),$(BIN)/$(basename $(notdir $(p))))
+PROGS    = $(foreach p,$(PROG_SRC),$(BIN)/$(basename $(notdir $(p)))) $(BIN)/dti-web
+# dti-web (web/): its pages, the route table and the server, with its style
+# sheet compiled in (scripts/gen-static.py).
+WEB_SRC  = $(wildcard web/*.c)
+WEB_CSS  = web/static/dti.css
+WEB_CSS_C = $(B)/gen/web_static.c
+INC_web  = -Iweb -Iscorer -Ilib
 TEST_SRC = $(wildcard tests/unit/test_*.c)
 TESTS    = $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 CORE_HDRS   = $(wildcard lib/*.h)
@@ -77,6 +83,26 @@ $(HELP_C): $(MAN_SRC) scripts/gen-man.py
 	@mkdir -p $(dir $@)
 	@echo "  GEN $@"
 	@python3 scripts/gen-man.py --c $@ $(MAN_SRC)
+
+$(B)/obj/web/%.o: web/%.c $(SCORER_HDRS) $(wildcard web/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS_BASE) $(INC_web) -c -o $@ $<
+
+$(WEB_CSS_C): $(WEB_CSS) scripts/gen-static.py
+	@mkdir -p $(dir $@)
+	@echo "  GEN $@"
+	@python3 scripts/gen-static.py $@ $(WEB_CSS)
+
+$(B)/obj/gen/web_static.o: $(WEB_CSS_C)
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS_BASE) -c -o $@ $<
+
+$(BIN)/dti-web: $(WEB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/web_static.o $(SCORER_LIB) $(CORE_LIB)
+	@mkdir -p $(BIN)
+	@echo "  LD  $@"
+	@$(CC) $(CFLAGS_BASE) -o $@ $^ $(LIBS_ALL)
 
 $(B)/obj/gen/help_text.o: $(HELP_C) lib/help.h
 	@mkdir -p $(dir $@)
@@ -197,7 +223,7 @@ install: all
 
 # The tree's layout is .clang-format's: `make format` applies it, and
 # `make format-check` (run by CI) fails on any file that differs.
-FORMAT_SRC = $(wildcard lib/*.[ch] scorer/*.[ch] dti/*.[ch] collectors/*.c tests/unit/*.[ch])
+FORMAT_SRC = $(wildcard lib/*.[ch] scorer/*.[ch] dti/*.[ch] collectors/*.c web/*.[ch] tests/unit/*.[ch])
 CLANG_FORMAT ?= clang-format
 
 format:

@@ -46,6 +46,7 @@ static const struct command {
 	{"backup", cmd_backup, APP_DATABASE},
 	{"nightly-run", cmd_nightly_run, APP_DATABASE},
 	{"units", cmd_units, APP_CONFIG},
+	{"user", cmd_user, APP_DATABASE},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -54,10 +55,9 @@ static const struct {
 	const char *name, *sub;
 	unsigned needs;
 } subcommands[] = {
-	{"communes", "list", APP_READ_ONLY},
-	{"communes", "load", APP_DATABASE | APP_COMMUNES},
-	{"form", "status", APP_READ_ONLY},
-	{"runs", "void", APP_DATABASE},
+	{"communes", "list", APP_READ_ONLY}, {"communes", "load", APP_DATABASE | APP_COMMUNES},
+	{"form", "status", APP_READ_ONLY},   {"runs", "void", APP_DATABASE},
+	{"user", "list", APP_READ_ONLY},
 };
 
 static unsigned needs_of(const struct command *c, const char *sub)

@@ -463,6 +463,68 @@ static const char *const migration_unit_list[] = {
 	NULL,
 };
 
+/* Migration 11 (dti-web accounts): the people who sign in to dti-web and
+ * what they did.  account: a name, one role, a commune for a commune
+ * officer, verifying units for an appraiser (account_unit, as the
+ * framework's "verifiers" name them); a password hash (Argon2id, libsodium's
+ * crypto_pwhash_str) or NULL until an invitation is taken.  session and
+ * invite keep only the SHA-256 of their tokens; times there are seconds
+ * since the epoch.  login_attempt counts failed logins per account and per
+ * address, one row a key (lib/auth.c bounds the table).  audit: every write
+ * of dti-web and `dti user`, with the account that made it.  round: a
+ * year's round as the admin set it (lib/appraisal.c appraisal_round_deadline
+ * reads it before the configuration's "rounds"). */
+static const char *const migration_accounts[] = {
+	"CREATE TABLE account(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL UNIQUE CHECK (name <> ''),\n"
+	"  role TEXT NOT NULL CHECK (role IN ('commune', 'appraiser', 'viewer', 'admin')),\n"
+	"  commune_code TEXT REFERENCES commune(code),\n"
+	"  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),\n"
+	"  password_hash TEXT,\n"
+	"  created TEXT NOT NULL,\n"
+	"  CHECK ((role = 'commune') = (commune_code IS NOT NULL))\n"
+	") STRICT;\n",
+	"CREATE TABLE account_unit(\n"
+	"  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,\n"
+	"  unit TEXT NOT NULL CHECK (unit <> ''),\n"
+	"  PRIMARY KEY (account_id, unit)\n"
+	") STRICT;\n",
+	"CREATE TABLE session(\n"
+	"  token_hash TEXT PRIMARY KEY,\n"
+	"  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,\n"
+	"  created INTEGER NOT NULL,\n"
+	"  last_seen INTEGER NOT NULL\n"
+	") STRICT;\n",
+	"CREATE INDEX session_account ON session(account_id);\n",
+	"CREATE TABLE invite(\n"
+	"  token_hash TEXT PRIMARY KEY,\n"
+	"  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,\n"
+	"  expires INTEGER NOT NULL\n"
+	") STRICT;\n",
+	"CREATE TABLE login_attempt(\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('account', 'address')),\n"
+	"  key TEXT NOT NULL,\n"
+	"  failures INTEGER NOT NULL,\n"
+	"  first_at INTEGER NOT NULL,\n"
+	"  last_at INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (kind, key)\n"
+	") STRICT;\n",
+	"CREATE INDEX login_attempt_last ON login_attempt(last_at);\n",
+	"CREATE TABLE audit(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  account TEXT NOT NULL,\n"
+	"  action TEXT NOT NULL,\n"
+	"  what TEXT NOT NULL,\n"
+	"  at TEXT NOT NULL\n"
+	") STRICT;\n",
+	"CREATE TABLE round(\n"
+	"  year INTEGER PRIMARY KEY,\n"
+	"  deadline TEXT,\n"
+	"  closed_at TEXT,\n"
+	"  by TEXT NOT NULL,\n"
+	"  at TEXT NOT NULL\n"
+	") STRICT;\n",
 /* Migration (the web declaration): what a commune declares online
  * between submissions, and its evidence.  declaration_item holds the
  * working answer of each item (canonical, '' for an answer cleared) and
@@ -540,6 +602,7 @@ static const char *const *const staging_migrations[] = {
 	migration_run_basis,
 	migration_official,
 	migration_unit_list,
+	migration_accounts,
 	migration_declaration,
 };
 /* clang-format on */

@@ -12,6 +12,12 @@ dti_err store_observation_variable(staging *st, int64_t obs_id, char **variable,
 			   STORE_ARGS(STORE_INT(obs_id)));
 }
 
+dti_err store_observation_commune(staging *st, int64_t obs_id, char **commune_code, dti_diag *d)
+{
+	return store_text1(st, d, "SELECT commune_code FROM observation WHERE id = ?1",
+			   commune_code, STORE_ARGS(STORE_INT(obs_id)));
+}
+
 dti_err store_appraisal_add(staging *st, const store_appraisal_act *act, int64_t *id, dti_diag *d)
 {
 	int64_t new_id = 0;

@@ -29,6 +29,8 @@ typedef struct store_appraisal_act {
 /* The variable of observation obs_id as a malloc'd string the caller frees;
  * *variable is NULL when there is no such observation (not an error). */
 dti_err store_observation_variable(staging *st, int64_t obs_id, char **variable, dti_diag *d);
+/* Its commune's code, likewise (NULL when there is no such observation). */
+dti_err store_observation_commune(staging *st, int64_t obs_id, char **commune_code, dti_diag *d);
 
 /* Inserts one act (inside the caller's transaction); *id (may be NULL)
  * receives its id.  On error d reads "cannot store the appraisal: …". */

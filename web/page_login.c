@@ -1,0 +1,162 @@
+/* page_login.c — the visitor's pages: home, the style sheet, login,
+ * logout, taking an invitation. */
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "web.h"
+
+extern const unsigned char web_css[];
+extern const size_t web_css_len;
+extern const char web_css_etag[];
+
+int page_home(web_req *r)
+{
+	const char *role = r->authed ? r->acct.role : "";
+
+	if (!r->authed)
+		return web_redirect(r, "/login");
+	if (strcmp(role, "admin") == 0)
+		return web_redirect(r, "/admin/status");
+	if (strcmp(role, "appraiser") == 0)
+		return web_redirect(r, "/appraise");
+	if (strcmp(role, "viewer") == 0)
+		return web_redirect(r, "/report");
+	/* A commune officer's pages are the declaration's (web/page_commune.c). */
+	return web_redirect(r, "/commune");
+}
+
+int page_css(web_req *r)
+{
+	r->content_type = "text/css; charset=utf-8";
+	r->cacheable = true;
+	r->etag = xstrdup(web_css_etag);
+	if (r->if_none_match && strcmp(r->if_none_match, web_css_etag) == 0)
+		return 304;
+	sb_append(&r->body, web_css, web_css_len);
+	return 200;
+}
+
+static int login_form(web_req *r, int status, const char *problem, const char *name)
+{
+	page_begin(r, "Đăng nhập");
+	if (problem) {
+		PAGE(r, "<p class=\"problem\" id=\"login-problem\" role=\"alert\">");
+		page_text(r, problem);
+		PAGE(r, "</p>");
+	}
+	PAGE(r, "<form method=\"post\" action=\"/login\" id=\"login-form\" class=\"narrow\">");
+	page_csrf(r);
+	PAGE(r, "<label for=\"username\">Tên đăng nhập</label><input id=\"username\" "
+		"name=\"username\" autocomplete=\"username\" required maxlength=\"64\" value=\"");
+	page_text(r, name ? name : "");
+	PAGE(r, "\"><label for=\"password\">Mật khẩu</label><input id=\"password\" "
+		"name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
+		"<button type=\"submit\" id=\"login-submit\">Đăng nhập</button></form>");
+	page_end(r);
+	return status;
+}
+
+int page_login_form(web_req *r)
+{
+	if (r->authed)
+		return web_redirect(r, "/");
+	return login_form(r, 200, NULL, NULL);
+}
+
+int page_login(web_req *r)
+{
+	const char *name = web_form_arg(r, "username");
+	const char *password = web_form_arg(r, "password");
+	auth_login_result result;
+	store_account acct;
+	char token[AUTH_TOKEN_HEX];
+	dti_diag d;
+	dti_err rc;
+
+	if (r->authed) /* a new login replaces the session it came with */
+		auth_logout(r->st, r->token, NULL);
+	rc = auth_login(r->st, &r->app->policy, name ? name : "", password ? password : "",
+			r->address, (int64_t)time(NULL), &result, &acct, token, &d);
+	if (rc) {
+		store_account_free(&acct);
+		log_error("login: %s", d.msg);
+		return page_message(r, 500, "Lỗi máy chủ", "Không đăng nhập được; hãy thử lại.");
+	}
+	if (result == AUTH_LOGIN_THROTTLED) {
+		store_account_free(&acct);
+		return login_form(
+			r, 429, "Đăng nhập sai quá nhiều lần. Hãy đợi 15 phút rồi thử lại.", name);
+	}
+	if (result != AUTH_LOGIN_OK) {
+		store_account_free(&acct);
+		return login_form(r, 401, "Tên đăng nhập hoặc mật khẩu không đúng.", name);
+	}
+	store_account_free(&r->acct);
+	r->acct = acct;
+	r->authed = true;
+	web_audit(r, "login", r->address);
+	web_set_cookie(r, "dti_session", token, r->app->policy.absolute_seconds);
+	web_set_cookie(r, "dti_pre", "", 0);
+	return web_redirect(r, "/");
+}
+
+int page_logout(web_req *r)
+{
+	dti_diag d;
+
+	if (auth_logout(r->st, r->token, &d))
+		log_error("logout: %s", d.msg);
+	web_audit(r, "logout", "");
+	web_set_cookie(r, "dti_session", "", 0);
+	return web_redirect(r, "/login");
+}
+
+static int invite_form(web_req *r, int status, const char *problem)
+{
+	const char *token = web_arg(r, "token");
+
+	page_begin(r, "Đặt mật khẩu");
+	if (problem) {
+		PAGE(r, "<p class=\"problem\" id=\"invite-problem\" role=\"alert\">");
+		page_text(r, problem);
+		PAGE(r, "</p>");
+	}
+	PAGE(r, "<form method=\"post\" action=\"/invite\" id=\"invite-form\" class=\"narrow\">");
+	page_csrf(r);
+	PAGE(r, "<input type=\"hidden\" name=\"token\" value=\"");
+	page_text(r, token ? token : "");
+	PAGE(r, "\"><label for=\"password\">Mật khẩu mới (ít nhất 8 ký tự)</label>"
+		"<input id=\"password\" name=\"password\" type=\"password\" "
+		"autocomplete=\"new-password\" required minlength=\"8\">"
+		"<button type=\"submit\" id=\"invite-submit\">Đặt mật khẩu</button></form>");
+	page_end(r);
+	return status;
+}
+
+int page_invite_form(web_req *r)
+{
+	return invite_form(r, 200, NULL);
+}
+
+int page_invite(web_req *r)
+{
+	bool ok = false;
+	dti_diag d;
+	dti_err rc = auth_invite_accept(r->st, web_form_arg(r, "token"),
+					web_form_arg(r, "password"), (int64_t)time(NULL), &ok, &d);
+
+	if (rc == DTI_EINVALID)
+		return invite_form(r, 400, "Mật khẩu phải có từ 8 đến 1024 ký tự.");
+	if (rc) {
+		log_error("invitation: %s", d.msg);
+		return page_message(r, 500, "Lỗi máy chủ", "Không đặt được mật khẩu; hãy thử lại.");
+	}
+	if (!ok)
+		return page_message(r, 400, "Liên kết không dùng được",
+				    "Liên kết mời đã dùng, đã hết hạn hoặc không đúng. Hãy xin "
+				    "quản trị viên một liên kết mới.");
+	web_audit(r, "invite accepted", "");
+	return page_message(r, 200, "Đã đặt mật khẩu",
+			    "Mật khẩu đã được đặt. Hãy đăng nhập bằng tên đăng nhập của bạn.");
+}

@@ -1,0 +1,70 @@
+/* routes.c — every page of dti-web, one row each: who may reach it is
+ * this table's business alone (web_dispatch checks it before any handler
+ * runs; tests/e2e/web-access.sh tries every row with every role). */
+#include <stdio.h>
+#include <string.h>
+
+#include "web.h"
+
+#define STAFF (WEB_APPRAISER | WEB_VIEWER | WEB_ADMIN)
+
+/* clang-format off */
+const web_route web_routes[] = {
+	/* method  path                       roles                    scope                  writes handler */
+	{"GET",  "/",                          0,                       WEB_SCOPE_NONE,        false, page_home},
+	{"GET",  "/static/dti.css",            0,                       WEB_SCOPE_NONE,        false, page_css},
+	{"GET",  "/login",                     0,                       WEB_SCOPE_NONE,        false, page_login_form},
+	{"POST", "/login",                     0,                       WEB_SCOPE_NONE,        true,  page_login},
+	{"POST", "/logout",                    WEB_ANY_ROLE,            WEB_SCOPE_NONE,        true,  page_logout},
+	{"GET",  "/invite",                    0,                       WEB_SCOPE_NONE,        false, page_invite_form},
+	{"POST", "/invite",                    0,                       WEB_SCOPE_NONE,        true,  page_invite},
+	{"GET",  "/admin/status",              WEB_ADMIN,               WEB_SCOPE_NONE,        false, page_admin_status},
+	{"GET",  "/admin/accounts",            WEB_ADMIN,               WEB_SCOPE_NONE,        false, page_admin_accounts},
+	{"POST", "/admin/accounts/add",        WEB_ADMIN,               WEB_SCOPE_NONE,        true,  page_admin_account_add},
+	{"POST", "/admin/accounts/disable",    WEB_ADMIN,               WEB_SCOPE_NONE,        true,  page_admin_account_disable},
+	{"GET",  "/admin/rounds",              WEB_ADMIN,               WEB_SCOPE_NONE,        false, page_admin_rounds},
+	{"POST", "/admin/rounds",              WEB_ADMIN,               WEB_SCOPE_NONE,        true,  page_admin_round_set},
+	{"GET",  "/admin/approve",             WEB_ADMIN,               WEB_SCOPE_NONE,        false, page_admin_approve_form},
+	{"POST", "/admin/approve",             WEB_ADMIN,               WEB_SCOPE_NONE,        true,  page_admin_approve},
+	{"GET",  "/admin/audit",               WEB_ADMIN,               WEB_SCOPE_NONE,        false, page_admin_audit},
+	{"GET",  "/appraise",                  WEB_APPRAISER | WEB_ADMIN, WEB_SCOPE_NONE,      false, page_appraise_queue},
+	{"GET",  "/appraise/item",             WEB_APPRAISER | WEB_ADMIN, WEB_SCOPE_OBSERVATION, false, page_appraise_item},
+	{"POST", "/appraise/item",             WEB_APPRAISER,           WEB_SCOPE_OBSERVATION, true,  page_appraise_act},
+	{"POST", "/appraise/commune",          WEB_APPRAISER,           WEB_SCOPE_COMMUNE,     true,  page_appraise_commune},
+	{"GET",  "/appraise/history",          WEB_APPRAISER | WEB_ADMIN, WEB_SCOPE_NONE,      false, page_appraise_history},
+	{"GET",  "/report",                    STAFF,                   WEB_SCOPE_NONE,        false, page_report},
+};
+/* clang-format on */
+const size_t web_n_routes = sizeof web_routes / sizeof web_routes[0];
+
+const web_route *web_route_find(const char *method, const char *path, bool *path_known)
+{
+	*path_known = false;
+	for (size_t i = 0; i < web_n_routes; i++) {
+		if (strcmp(web_routes[i].path, path) != 0)
+			continue;
+		*path_known = true;
+		if (strcmp(web_routes[i].method, method) == 0)
+			return &web_routes[i];
+	}
+	return NULL;
+}
+
+void web_routes_print(FILE *out)
+{
+	static const char *const scopes[] = {"none", "commune", "observation"};
+
+	fprintf(out, "method\tpath\troles\tscope\twrites\n");
+	for (size_t i = 0; i < web_n_routes; i++) {
+		const web_route *rt = &web_routes[i];
+		fprintf(out, "%s\t%s\t", rt->method, rt->path);
+		if (!rt->roles)
+			fputs("public", out);
+		for (int k = 0, first = 1; k < AUTH_ROLE_COUNT; k++)
+			if (rt->roles & WEB_ROLE(k)) {
+				fprintf(out, "%s%s", first ? "" : ",", auth_role_name(k));
+				first = 0;
+			}
+		fprintf(out, "\t%s\t%s\n", scopes[rt->scope], rt->writes ? "yes" : "no");
+	}
+}
