@@ -525,6 +525,9 @@ static const char *const migration_accounts[] = {
 	"  by TEXT NOT NULL,\n"
 	"  at TEXT NOT NULL\n"
 	") STRICT;\n",
+	NULL,
+};
+
 /* Migration (the web declaration): what a commune declares online
  * between submissions, and its evidence.  declaration_item holds the
  * working answer of each item (canonical, '' for an answer cleared) and
