@@ -33,6 +33,11 @@ const web_route web_routes[] = {
 	{"POST", "/appraise/commune",          WEB_APPRAISER,           WEB_SCOPE_COMMUNE,     true,  page_appraise_commune},
 	{"GET",  "/appraise/history",          WEB_APPRAISER | WEB_ADMIN, WEB_SCOPE_NONE,      false, page_appraise_history},
 	{"GET",  "/report",                    STAFF,                   WEB_SCOPE_NONE,        false, page_report},
+	{"GET",  "/commune",                   WEB_COMMUNE | STAFF,     WEB_SCOPE_COMMUNE,     false, page_commune},
+	{"POST", "/commune/save",              WEB_COMMUNE,             WEB_SCOPE_COMMUNE,     true,  page_commune_save},
+	{"POST", "/commune/submit",            WEB_COMMUNE,             WEB_SCOPE_COMMUNE,     true,  page_commune_submit},
+	{"POST", "/commune/evidence",          WEB_COMMUNE,             WEB_SCOPE_COMMUNE,     true,  page_commune_upload},
+	{"GET",  "/commune/evidence",          WEB_COMMUNE | STAFF,     WEB_SCOPE_COMMUNE,     false, page_commune_evidence},
 };
 /* clang-format on */
 const size_t web_n_routes = sizeof web_routes / sizeof web_routes[0];

@@ -162,6 +162,7 @@ static void req_free(req_ctx *x)
 	sb_free(&r->body);
 	free(r->location);
 	free(r->etag);
+	free(r->disposition);
 	free(x);
 }
 
@@ -294,6 +295,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, req_ctx *x)
 		MHD_add_response_header(resp, "ETag", r->etag);
 	if (r->location)
 		MHD_add_response_header(resp, "Location", r->location);
+	if (r->disposition)
+		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
 	for (size_t i = 0; i < r->n_cookies; i++)
 		MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
 	ok = MHD_queue_response(c, (unsigned)status, resp);
