@@ -570,7 +570,11 @@ static void declaration_page(decl_page *p)
 	sb_free(&title);
 	round_block(p);
 	problems_block(p);
-	score_block(p);
+	PAGE(r, "<p>Điểm tạm tính: <strong>");
+	page_number(r, round(p->prov.total * 100) / 100);
+	PAGE(r, "</strong> / ");
+	page_number(r, p->prov.max);
+	PAGE(r, " — <a href=\"#provisional\">điểm nằm ở đâu</a></p>");
 	PAGE(r, "<form method=\"post\" action=\"/commune/save\" id=\"declaration\">");
 	page_csrf(r);
 	hidden(r, "commune", p->code);
@@ -588,6 +592,7 @@ static void declaration_page(decl_page *p)
 		     "phiếu</button>");
 	PAGE(r, "</form>");
 	upload_forms(p);
+	score_block(p);
 	page_end(r);
 }
 
