@@ -133,7 +133,7 @@ static int form_generate(app *a, int argc, char **argv)
 		return usage_error("takes no FILE (see --out)");
 	if (only && !commune_code_normalise(only, only_code))
 		return usage_error("--commune takes a commune code such as 11989");
-	rc = appraisal_round_deadline(a->cfg, a->year, &has_dl, &deadline, &dl, &d);
+	rc = appraisal_round_deadline(a->st, a->cfg, a->year, &has_dl, &deadline, &dl, &d);
 	if (rc)
 		return fail(rc, &d);
 	form_items_build(a->fw, FORM_SOURCE_WORD, &items);
@@ -348,7 +348,7 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 	int code = EXIT_OK;
 
 	form_result_init(&r);
-	rc = appraisal_round_deadline(a->cfg, a->year, &has_dl, &deadline, &dl, &d);
+	rc = appraisal_round_deadline(a->st, a->cfg, a->year, &has_dl, &deadline, &dl, &d);
 	if (rc)
 		return fail(rc, &d);
 	rc = read_file(file, FORM_MAX_BYTES, &bytes, &len, &d);

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "form.h"
 #include "log.h"
+#include "official.h"
 #include "store_score.h"
 #include "text.h"
 #include "util.h"
@@ -51,33 +52,6 @@ static bool date_ok(const char *s)
 		return false;
 	strftime(back, sizeof back, "%Y-%m-%d", &tm);
 	return strcmp(back, s) == 0;
-}
-
-/* Records the approval of `run` by a decision, in one transaction. */
-static dti_err approve_run(app *a, const store_scoring_run *run, store_approval *ap, dti_diag *d)
-{
-	dti_err rc;
-
-	if (strcmp(run->status, "ok") != 0)
-		return diag_set(
-			d, DTI_EINVALID,
-			"scoring run %lld is %s: only a finished ('ok') run can be approved",
-			(long long)run->id, run->status);
-	if (run->voided)
-		return diag_set(d, DTI_EINVALID,
-				"scoring run %lld was voided: it cannot be approved",
-				(long long)run->id);
-	ap->scoring_run_id = run->id;
-	ap->year = run->year;
-	now_iso(ap->at);
-	rc = staging_begin(a->st, d);
-	if (!rc)
-		rc = store_approval_put(a->st, ap, d);
-	if (!rc)
-		rc = staging_commit(a->st, d);
-	if (rc)
-		staging_rollback(a->st);
-	return rc;
 }
 
 int cmd_approve(app *a, int argc, char **argv)
@@ -121,7 +95,7 @@ int cmd_approve(app *a, int argc, char **argv)
 	if (!rc && !found)
 		rc = diag_set(&d, DTI_ENOTFOUND, "no scoring run %lld", (long long)run_id);
 	if (!rc)
-		rc = approve_run(a, &run, &ap, &d);
+		rc = official_approve(a->st, &run, &ap, &d);
 	if (rc)
 		return fail(rc, &d);
 	log_info("scoring run %lld approved as the official result of %d by '%s' (decision '%s' "

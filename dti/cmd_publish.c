@@ -8,58 +8,22 @@
 
 #include "cli.h"
 #include "log.h"
-#include "publish.h"
+#include "official.h"
 #include "store_score.h"
 #include "util.h"
 
 int cli_publish(app *a, const char *out, int64_t run_id, bool official)
 {
-	scoring_run_info run = {0};
-	rating_bands bands = {NULL, 0};
-	publish_options po;
-	char *index = NULL, *abs = NULL;
+	official_published run = {0, 0};
+	char *index = NULL;
 	dti_diag d;
-	dti_err rc;
+	dti_err rc = official_publish(a->st, a->cfg, a->year, out, run_id, official, stdout, &index,
+				      &run, &d);
 
-	rc = report_bands_load(a->cfg->root, &bands, &d);
-	if (rc) {
-		diag_prefix(&d, "%s", a->config_path);
-		return fail(rc, &d);
-	}
-	if (official && !run_id) {
-		store_approval ap;
-		bool found = false;
-		rc = store_approval_current(a->st, a->year, &ap, &found, &d);
-		if (!rc && !found)
-			rc = diag_set(&d, DTI_ENOTFOUND,
-				      "no official result for %d: approve a run with 'dti approve "
-				      "RUN --decision …' first",
-				      a->year);
-		if (rc)
-			goto out;
-		run_id = ap.scoring_run_id;
-	}
-	rc = make_dirs(out, &d);
-	if (rc)
-		goto out;
-	/* Absolute paths, so the report's path opens from anywhere. */
-	abs = realpath(out, NULL);
-	po.out_dir = abs ? abs : out;
-	po.title = a->cfg->name ? a->cfg->name : "";
-	po.bands = &bands;
-	po.official = official;
-	rc = score_run_load(a->st, run_id, a->year, &run, &d);
-	if (rc)
-		goto out;
-	rc = publish_run(a->st, &run, &po, stdout, &index, &d);
 	if (!rc)
-		log_info("scoring run %lld (%d) published%s; report: %s", (long long)run.id,
+		log_info("scoring run %lld (%d) published%s; report: %s", (long long)run.run_id,
 			 run.year, official ? " as the official result" : "", index);
-out:
 	free(index);
-	free(abs);
-	framework_free(run.fw);
-	report_bands_free(&bands);
 	return rc ? fail(rc, &d) : EXIT_OK;
 }
 

@@ -7,6 +7,7 @@
 
 #include "form.h"
 #include "store_appraisal.h"
+#include "store_user.h"
 #include "text.h"
 #include "util.h"
 
@@ -204,15 +205,13 @@ dti_err appraisal_tolerance_sync(staging *st, const appraisal_tolerance *t, dti_
 	return store_disagreement_tolerance_set(st, a, r, d);
 }
 
-dti_err appraisal_round_deadline(const config *c, int year, bool *has, const char **text,
-				 time_t *deadline, dti_diag *d)
+/* The configuration's round of a year into out. */
+static dti_err round_configured(const config *c, int year, appraisal_round *out, dti_diag *d)
 {
 	json_t *rounds = json_object_get(c->root, "rounds");
 	json_t *round, *dl;
 	char key[16];
 
-	*has = false;
-	*text = NULL;
 	if (!rounds)
 		return DTI_EOK;
 	if (!json_is_object(rounds))
@@ -230,12 +229,93 @@ dti_err appraisal_round_deadline(const config *c, int year, bool *has, const cha
 				"%s: rounds.%s must be {\"deadline\": \"ISO time\"}", c->path, key);
 	if (!dl)
 		return DTI_EOK;
-	if (!form_parse_time(json_string_value(dl), deadline))
+	if (!form_parse_time(json_string_value(dl), &out->deadline_at) ||
+	    strlen(json_string_value(dl)) >= sizeof out->deadline)
 		return diag_set(d, DTI_ECONFIG,
 				"%s: rounds.%s.deadline '%s' is not a time such as "
 				"2024-12-31T17:00:00+07:00",
 				c->path, key, json_string_value(dl));
-	*has = true;
-	*text = json_string_value(dl);
+	out->has_deadline = true;
+	snprintf(out->deadline, sizeof out->deadline, "%s", json_string_value(dl));
 	return DTI_EOK;
+}
+
+dti_err appraisal_round_get(staging *st, const config *c, int year, appraisal_round *out,
+			    dti_diag *d)
+{
+	char *deadline = NULL, *closed_at = NULL;
+	bool found = false;
+	dti_err rc;
+
+	memset(out, 0, sizeof *out);
+	rc = st ? store_round_get(st, year, &deadline, &closed_at, &found, d) : DTI_EOK;
+	if (rc || !found) {
+		free(deadline);
+		free(closed_at);
+		return rc ? rc : round_configured(c, year, out, d);
+	}
+	out->from_database = true;
+	if (deadline && strlen(deadline) < sizeof out->deadline &&
+	    form_parse_time(deadline, &out->deadline_at)) {
+		out->has_deadline = true;
+		snprintf(out->deadline, sizeof out->deadline, "%s", deadline);
+	}
+	if (closed_at && strlen(closed_at) < sizeof out->closed_at &&
+	    time_parse_iso(closed_at, &out->closed_at_t)) {
+		out->closed = true;
+		snprintf(out->closed_at, sizeof out->closed_at, "%s", closed_at);
+	}
+	free(deadline);
+	free(closed_at);
+	return DTI_EOK;
+}
+
+dti_err appraisal_round_deadline(staging *st, const config *c, int year, bool *has,
+				 const char **text, time_t *deadline, dti_diag *d)
+{
+	static _Thread_local appraisal_round r;
+	dti_err rc = appraisal_round_get(st, c, year, &r, d);
+
+	*has = false;
+	*text = NULL;
+	if (rc)
+		return rc;
+	if (r.closed) {
+		*has = true;
+		*text = r.closed_at;
+		*deadline = r.closed_at_t;
+	} else if (r.has_deadline) {
+		*has = true;
+		*text = r.deadline;
+		*deadline = r.deadline_at;
+	}
+	return DTI_EOK;
+}
+
+dti_err appraisal_round_change_apply(staging *st, const config *c, int year,
+				     appraisal_round_change change, const char *deadline,
+				     const char *by, dti_diag *d)
+{
+	appraisal_round now_round;
+	time_t at;
+	char now[32];
+	dti_err rc = appraisal_round_get(st, c, year, &now_round, d);
+
+	if (rc)
+		return rc;
+	now_iso(now);
+	if (change == ROUND_CLOSE) {
+		if (now_round.closed)
+			return diag_set(d, DTI_EINVALID, "the round of %d is closed already", year);
+		return store_round_set(st, year, now_round.has_deadline ? now_round.deadline : NULL,
+				       now, by, d);
+	}
+	if (!deadline || strlen(deadline) >= sizeof now_round.deadline ||
+	    !form_parse_time(deadline, &at))
+		return diag_set(d, DTI_EINVALID,
+				"'%s' is not a time with a zone such as 2024-12-31T17:00:00+07:00",
+				deadline ? deadline : "");
+	if (change == ROUND_REOPEN && at <= time(NULL))
+		return diag_set(d, DTI_EINVALID, "a reopened round needs a deadline after now");
+	return store_round_set(st, year, deadline, NULL, by, d);
 }

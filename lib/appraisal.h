@@ -62,9 +62,40 @@ dti_err appraisal_tolerance_load(const config *c, appraisal_tolerance *t, dti_di
 /* Writes the tolerance into meta, where the view `disagreement` reads it. */
 dti_err appraisal_tolerance_sync(staging *st, const appraisal_tolerance *t, dti_diag *d);
 
-/* The round's deadline for a year: *has is false when none is configured;
- * *text points into the configuration.  DTI_ECONFIG when malformed. */
-dti_err appraisal_round_deadline(const config *c, int year, bool *has, const char **text,
-				 time_t *deadline, dti_diag *d);
+/* A year's round: its deadline, and whether an admin closed it.  What an
+ * admin set in dti-web (the table `round`) comes first; without it, the
+ * configuration's "rounds".  Every field may be read. */
+typedef struct appraisal_round {
+	bool has_deadline;
+	char deadline[48]; /* as set: "2024-12-31T17:00:00+07:00"; "" when none */
+	time_t deadline_at;
+	bool closed;        /* closed by an admin at closed_at */
+	char closed_at[32]; /* UTC */
+	time_t closed_at_t;
+	bool from_database; /* set by an admin, not by the configuration */
+} appraisal_round;
+
+/* The round of a year (st may be NULL: the configuration alone).
+ * DTI_ECONFIG when the configuration's is malformed. */
+dti_err appraisal_round_get(staging *st, const config *c, int year, appraisal_round *out,
+			    dti_diag *d);
+
+/* The one deadline forms and dti-web obey (appraisal_round_get): a closed
+ * round's is the time it was closed.  *has is false when there is none;
+ * *text points into the configuration or into a buffer of the calling
+ * thread, valid until its next call.  DTI_ECONFIG when malformed. */
+dti_err appraisal_round_deadline(staging *st, const config *c, int year, bool *has,
+				 const char **text, time_t *deadline, dti_diag *d);
+
+typedef enum { ROUND_SET_DEADLINE, ROUND_CLOSE, ROUND_REOPEN } appraisal_round_change;
+
+/* An admin's change of a year's round, by `by`: a new deadline (reopening
+ * a closed round too: deadline must be a time with a zone, such as
+ * "2024-12-31T17:00:00+07:00", and for a reopening later than now), or
+ * closing it now.  DTI_EINVALID, nothing stored, for a refused deadline
+ * (d says why) or closing a closed round. */
+dti_err appraisal_round_change_apply(staging *st, const config *c, int year,
+				     appraisal_round_change change, const char *deadline,
+				     const char *by, dti_diag *d);
 
 #endif

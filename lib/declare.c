@@ -18,14 +18,15 @@ void declare_source(const char *commune_code, char out[32])
 	snprintf(out, 32, "form:%s", commune_code);
 }
 
-dti_err declare_round_get(const config *c, int year, time_t now, declare_round *out, dti_diag *d)
+dti_err declare_round_get(staging *st, const config *c, int year, time_t now, declare_round *out,
+			  dti_diag *d)
 {
 	const char *text = NULL;
 	dti_err rc;
 
 	memset(out, 0, sizeof *out);
 	out->year = year;
-	rc = appraisal_round_deadline(c, year, &out->has_deadline, &text, &out->deadline, d);
+	rc = appraisal_round_deadline(st, c, year, &out->has_deadline, &text, &out->deadline, d);
 	if (rc)
 		return rc;
 	if (out->has_deadline) {

@@ -41,9 +41,11 @@ typedef struct declare_round {
 	bool closed;            /* the deadline passed */
 } declare_round;
 
-/* The round from the configuration (appraisal_round_deadline), closed as
- * of `now`.  DTI_ECONFIG when malformed. */
-dti_err declare_round_get(const config *c, int year, time_t now, declare_round *out, dti_diag *d);
+/* The round as forms obey it (appraisal_round_deadline: an admin's in the
+ * database st, else the configuration's), closed as of `now`.  DTI_ECONFIG
+ * when malformed. */
+dti_err declare_round_get(staging *st, const config *c, int year, time_t now, declare_round *out,
+			  dti_diag *d);
 
 /* Where an item stands after its last submission. */
 typedef enum {

@@ -186,3 +186,35 @@ dti_err store_disagreement_each(staging *st, int year, const char *commune_code,
 			  each_disagreement, &w, NULL,
 			  STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code)));
 }
+
+typedef struct act_walk {
+	store_appraisal_act_fn fn;
+	void *ctx;
+} act_walk;
+
+static dti_err act_row(void *ctx, const store_row *r, dti_diag *d)
+{
+	act_walk *w = ctx;
+	store_appraisal_act_row a = {store_int(r, 0),  store_int(r, 1),  store_text(r, 2),
+				     store_text(r, 3), store_text(r, 4), store_text(r, 5),
+				     store_text(r, 6), store_text(r, 7), store_text(r, 8)};
+
+	(void)d;
+	return w->fn(w->ctx, &a);
+}
+
+dti_err store_appraisal_acts_each(staging *st, int year, int64_t obs_id, const char *by,
+				  int64_t limit, store_appraisal_act_fn fn, void *ctx, dti_diag *d)
+{
+	act_walk w = {fn, ctx};
+
+	return store_each(
+		st, d,
+		"SELECT a.id, a.observation_id, o.commune_code, o.variable, a.action, "
+		"a.value, a.by, a.at, a.reason FROM appraisal a "
+		"JOIN observation o ON o.id = a.observation_id "
+		"WHERE o.year = ?1 AND (?2 = 0 OR a.observation_id = ?2) "
+		"AND (?3 IS NULL OR a.by = ?3) ORDER BY a.id DESC LIMIT ?4",
+		act_row, &w, NULL,
+		STORE_ARGS(STORE_INT(year), STORE_INT(obs_id), STORE_TEXT(by), STORE_INT(limit)));
+}

@@ -86,4 +86,19 @@ typedef dti_err (*store_disagreement_fn)(void *ctx, const store_disagreement *it
 dti_err store_disagreement_each(staging *st, int year, const char *commune_code,
 				store_disagreement_fn fn, void *ctx, dti_diag *d);
 
+/* One appraisal act with its observation's commune and variable; texts
+ * "" for NULL.  Borrowed: valid only inside the callback. */
+typedef struct store_appraisal_act_row {
+	int64_t id, observation_id;
+	const char *commune_code, *variable, *action, *value, *by, *at, *reason;
+} store_appraisal_act_row;
+
+typedef dti_err (*store_appraisal_act_fn)(void *ctx, const store_appraisal_act_row *a);
+
+/* The acts of a year, newest first, at most limit: of observation obs_id
+ * (0 for every one) and by `by` (NULL for anyone).  A non-zero return of
+ * fn stops the walk and is returned. */
+dti_err store_appraisal_acts_each(staging *st, int year, int64_t obs_id, const char *by,
+				  int64_t limit, store_appraisal_act_fn fn, void *ctx, dti_diag *d);
+
 #endif

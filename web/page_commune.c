@@ -110,7 +110,7 @@ static dti_err page_load(decl_page *p, web_req *r, dti_diag *d)
 	form_items_build(a->fw, FORM_SOURCE_WORD, &p->items);
 	if (!commune_name(r->st, p->code, p->name, d))
 		return diag_set(d, DTI_ENOTFOUND, "commune %s is not assessed", p->code);
-	rc = declare_round_get(a->cfg, a->year, time(NULL), &p->rnd, d);
+	rc = declare_round_get(r->st, a->cfg, a->year, time(NULL), &p->rnd, d);
 	if (!rc)
 		rc = declare_load(r->st, &p->items, p->code, a->year, &p->dc, d);
 	if (!rc)
@@ -759,7 +759,7 @@ int page_commune_save(web_req *r)
 	if (!r->commune[0])
 		return page_message(r, 400, "Thiếu xã", "Yêu cầu không nêu xã.");
 	form_items_build(a->fw, FORM_SOURCE_WORD, &items);
-	rc = declare_round_get(a->cfg, a->year, time(NULL), &rnd, &d);
+	rc = declare_round_get(r->st, a->cfg, a->year, time(NULL), &rnd, &d);
 	if (!rc)
 		rc = save_posted(r, &items, &rnd, &o, &d);
 	if (!rc) {
@@ -793,7 +793,7 @@ int page_commune_submit(web_req *r)
 	if (!rev_text || !parse_i64(rev_text, &rev))
 		rev = -1; /* a page without one cannot be current */
 	form_items_build(a->fw, FORM_SOURCE_WORD, &items);
-	rc = declare_round_get(a->cfg, a->year, time(NULL), &rnd, &d);
+	rc = declare_round_get(r->st, a->cfg, a->year, time(NULL), &rnd, &d);
 	/* What the page shows is saved first (its own versions checked), then
 	 * the declaration at that revision is submitted. */
 	if (!rc)
@@ -876,7 +876,7 @@ int page_commune_upload(web_req *r)
 		return page_message(r, 400, "Thiếu xã", "Yêu cầu không nêu xã.");
 	form_items_build(a->fw, FORM_SOURCE_WORD, &items);
 	it = form_items_find(&items, var ? var : "");
-	if (declare_round_get(a->cfg, a->year, time(NULL), &rnd, &d) ||
+	if (declare_round_get(r->st, a->cfg, a->year, time(NULL), &rnd, &d) ||
 	    evidence_store_get(a->cfg, &es, &d)) {
 		log_error("%s", d.msg);
 		status = page_message(r, 500, "Lỗi", "Cấu hình không đọc được.");

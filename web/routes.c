@@ -18,21 +18,22 @@ const web_route web_routes[] = {
 	{"POST", "/logout",                    WEB_ANY_ROLE,            WEB_SCOPE_NONE,        true,  page_logout},
 	{"GET",  "/invite",                    0,                       WEB_SCOPE_NONE,        false, page_invite_form},
 	{"POST", "/invite",                    0,                       WEB_SCOPE_NONE,        true,  page_invite},
-	{"GET",  "/admin/status",              WEB_ADMIN,               WEB_SCOPE_NONE,        false, page_admin_status},
+	{"GET",  "/admin/status",              WEB_ADMIN | WEB_VIEWER,               WEB_SCOPE_NONE,        false, page_admin_status},
 	{"GET",  "/admin/accounts",            WEB_ADMIN,               WEB_SCOPE_NONE,        false, page_admin_accounts},
 	{"POST", "/admin/accounts/add",        WEB_ADMIN,               WEB_SCOPE_NONE,        true,  page_admin_account_add},
 	{"POST", "/admin/accounts/disable",    WEB_ADMIN,               WEB_SCOPE_NONE,        true,  page_admin_account_disable},
-	{"GET",  "/admin/rounds",              WEB_ADMIN,               WEB_SCOPE_NONE,        false, page_admin_rounds},
+	{"GET",  "/admin/rounds",              WEB_ADMIN | WEB_VIEWER,               WEB_SCOPE_NONE,        false, page_admin_rounds},
 	{"POST", "/admin/rounds",              WEB_ADMIN,               WEB_SCOPE_NONE,        true,  page_admin_round_set},
-	{"GET",  "/admin/approve",             WEB_ADMIN,               WEB_SCOPE_NONE,        false, page_admin_approve_form},
+	{"GET",  "/admin/approve",             WEB_ADMIN | WEB_VIEWER,               WEB_SCOPE_NONE,        false, page_admin_approve_form},
 	{"POST", "/admin/approve",             WEB_ADMIN,               WEB_SCOPE_NONE,        true,  page_admin_approve},
 	{"GET",  "/admin/audit",               WEB_ADMIN,               WEB_SCOPE_NONE,        false, page_admin_audit},
-	{"GET",  "/appraise",                  WEB_APPRAISER | WEB_ADMIN, WEB_SCOPE_NONE,      false, page_appraise_queue},
-	{"GET",  "/appraise/item",             WEB_APPRAISER | WEB_ADMIN, WEB_SCOPE_OBSERVATION, false, page_appraise_item},
+	{"GET",  "/appraise",                  STAFF, WEB_SCOPE_NONE,      false, page_appraise_queue},
+	{"GET",  "/appraise/item",             STAFF, WEB_SCOPE_OBSERVATION, false, page_appraise_item},
 	{"POST", "/appraise/item",             WEB_APPRAISER,           WEB_SCOPE_OBSERVATION, true,  page_appraise_act},
 	{"POST", "/appraise/commune",          WEB_APPRAISER,           WEB_SCOPE_COMMUNE,     true,  page_appraise_commune},
-	{"GET",  "/appraise/history",          WEB_APPRAISER | WEB_ADMIN, WEB_SCOPE_NONE,      false, page_appraise_history},
+	{"GET",  "/appraise/history",          STAFF, WEB_SCOPE_NONE,      false, page_appraise_history},
 	{"GET",  "/report",                    STAFF,                   WEB_SCOPE_NONE,        false, page_report},
+	{"GET",  "/report/*",                  STAFF,                   WEB_SCOPE_NONE,        false, page_report_file},
 	{"GET",  "/commune",                   WEB_COMMUNE | STAFF,     WEB_SCOPE_COMMUNE,     false, page_commune},
 	{"POST", "/commune/save",              WEB_COMMUNE,             WEB_SCOPE_COMMUNE,     true,  page_commune_save},
 	{"POST", "/commune/submit",            WEB_COMMUNE,             WEB_SCOPE_COMMUNE,     true,  page_commune_submit},
@@ -46,7 +47,10 @@ const web_route *web_route_find(const char *method, const char *path, bool *path
 {
 	*path_known = false;
 	for (size_t i = 0; i < web_n_routes; i++) {
-		if (strcmp(web_routes[i].path, path) != 0)
+		const char *rp = web_routes[i].path;
+		size_t n = strlen(rp);
+		bool below = n >= 2 && strcmp(rp + n - 2, "/*") == 0;
+		if (below ? strncmp(rp, path, n - 1) != 0 || !path[n - 1] : strcmp(rp, path) != 0)
 			continue;
 		*path_known = true;
 		if (strcmp(web_routes[i].method, method) == 0)

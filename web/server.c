@@ -163,6 +163,7 @@ static void req_free(req_ctx *x)
 	free(r->location);
 	free(r->etag);
 	free(r->disposition);
+	free(r->csp);
 	free(x);
 }
 
@@ -286,7 +287,10 @@ static enum MHD_Result respond(struct MHD_Connection *c, req_ctx *x)
 	if (!resp)
 		return MHD_NO;
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
-		MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+		MHD_add_response_header(resp, security_headers[i][0],
+					i == 0 && r->csp ? r->csp : security_headers[i][1]);
+	if (r->disposition)
+		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
 	MHD_add_response_header(resp, "Content-Type",
 				r->content_type ? r->content_type : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control",
@@ -295,8 +299,6 @@ static enum MHD_Result respond(struct MHD_Connection *c, req_ctx *x)
 		MHD_add_response_header(resp, "ETag", r->etag);
 	if (r->location)
 		MHD_add_response_header(resp, "Location", r->location);
-	if (r->disposition)
-		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
 	for (size_t i = 0; i < r->n_cookies; i++)
 		MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
 	ok = MHD_queue_response(c, (unsigned)status, resp);

@@ -72,7 +72,7 @@ typedef int (*web_handler)(web_req *r);
 
 typedef struct web_route {
 	const char *method; /* "GET" or "POST" */
-	const char *path;   /* exact; parameters go in the query or the form */
+	const char *path;   /* exact, or ending in a slash and a star: every path below */
 	unsigned roles;     /* WEB_ROLE bits; 0: public, no session needed */
 	web_scope scope;
 	bool writes; /* changes state: POST, checked for the form's "csrf" */
@@ -121,6 +121,7 @@ struct web_req {
 	char *cookies[WEB_MAX_COOKIES];
 	size_t n_cookies;
 	bool cacheable; /* static assets only; else Cache-Control: no-store */
+	char *csp;      /* a Content-Security-Policy of its own (malloc'd); NULL: the strict one */
 	char *etag;
 	char *disposition; /* Content-Disposition (a file served back); malloc'd */
 };
@@ -193,5 +194,6 @@ int page_commune_save(web_req *r);
 int page_commune_submit(web_req *r);
 int page_commune_upload(web_req *r);
 int page_commune_evidence(web_req *r);
+int page_report_file(web_req *r);
 
 #endif

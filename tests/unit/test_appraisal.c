@@ -337,7 +337,7 @@ static void test_config_sections(void **state)
 	assert_int_equal(m.count, 0);
 	assert_int_equal(appraisal_tolerance_load(c, &t, &d), DTI_EOK);
 	assert_true(t.absolute == 0 && t.relative == 0);
-	assert_int_equal(appraisal_round_deadline(c, 2024, &has, &text, &dl, &d), DTI_EOK);
+	assert_int_equal(appraisal_round_deadline(NULL, c, 2024, &has, &text, &dl, &d), DTI_EOK);
 	assert_false(has);
 	config_free(c);
 	strmap_free(&m);
@@ -355,10 +355,10 @@ static void test_config_sections(void **state)
 	assert_false(strmap_get(&m, "smartphone_users", NULL));
 	assert_int_equal(appraisal_tolerance_load(c, &t, &d), DTI_EOK);
 	assert_true(t.absolute == 2 && t.relative == 0.05);
-	assert_int_equal(appraisal_round_deadline(c, 2024, &has, &text, &dl, &d), DTI_EOK);
+	assert_int_equal(appraisal_round_deadline(NULL, c, 2024, &has, &text, &dl, &d), DTI_EOK);
 	assert_true(has);
 	assert_int_equal((long long)dl, 1735639200LL);
-	assert_int_equal(appraisal_round_deadline(c, 2025, &has, &text, &dl, &d), DTI_EOK);
+	assert_int_equal(appraisal_round_deadline(NULL, c, 2025, &has, &text, &dl, &d), DTI_EOK);
 	assert_false(has);
 	config_free(c);
 	strmap_free(&m);
@@ -370,7 +370,8 @@ static void test_config_sections(void **state)
 	assert_int_equal(appraisal_must_verify(c, f->fw, &m, &all, &d), DTI_ECONFIG);
 	assert_non_null(strstr(d.msg, "'no_such' is not a variable"));
 	assert_int_equal(appraisal_tolerance_load(c, &t, &d), DTI_ECONFIG);
-	assert_int_equal(appraisal_round_deadline(c, 2024, &has, &text, &dl, &d), DTI_ECONFIG);
+	assert_int_equal(appraisal_round_deadline(NULL, c, 2024, &has, &text, &dl, &d),
+			 DTI_ECONFIG);
 	assert_non_null(strstr(d.msg, "'tomorrow' is not a time"));
 	config_free(c);
 	strmap_free(&m);

@@ -1,0 +1,150 @@
+/* page_report.c — the leaders' report: the pages `dti publish` wrote
+ * (the year's provisional result in OUT/YEAR/, the official one in
+ * OUT/official-YEAR/), served as they are to signed-in staff, so what a
+ * viewer reads is what was published, number for number.  The report
+ * styles itself with one inline <style>: its page gets a policy that
+ * allows that style by its hash and nothing else. */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "web.h"
+
+#define REPORT_MAX (32 * 1024 * 1024)
+
+/* Whether OUT/<rel> is a regular file (not a link). */
+static bool published(const web_req *r, const char *rel)
+{
+	char *path = xasprintf("%s/%s", r->app->core.cfg->output_dir, rel);
+	struct stat sb;
+	bool ok = lstat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+
+	free(path);
+	return ok;
+}
+
+int page_report(web_req *r)
+{
+	char prov[64], off[64];
+	int year = r->app->core.year;
+	bool has_prov, has_off;
+
+	snprintf(prov, sizeof prov, "%d/report/index.html", year);
+	snprintf(off, sizeof off, "official-%d/report/index.html", year);
+	has_prov = published(r, prov);
+	has_off = published(r, off);
+	page_begin(r, "Báo cáo");
+	PAGE(r, "<ul id=\"reports\">");
+	if (has_off) {
+		PAGE(r, "<li><a id=\"report-official\" href=\"/report/");
+		page_text(r, off);
+		PAGE(r, "\">Kết quả chính thức năm ");
+		page_int(r, year);
+		PAGE(r, "</a></li>");
+	}
+	if (has_prov) {
+		PAGE(r, "<li><a id=\"report-provisional\" href=\"/report/");
+		page_text(r, prov);
+		PAGE(r, "\">Kết quả tạm tính năm ");
+		page_int(r, year);
+		PAGE(r, " (bản công bố gần nhất)</a></li>");
+	}
+	PAGE(r, "</ul>");
+	if (!has_prov && !has_off)
+		PAGE(r, "<p id=\"no-report\">Chưa có báo cáo nào được công bố cho năm này.</p>");
+	page_end(r);
+	return 200;
+}
+
+static bool name_chars(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+/* rel is YEAR/ or official-YEAR/, then report/NAME.html, NAME.csv,
+ * NAME.json or excel/NAME.csv; *ext receives the extension. */
+static bool report_path_ok(const char *rel, const char **ext)
+{
+	const char *p = rel, *dot;
+
+	if (strncmp(p, "official-", 9) == 0)
+		p += 9;
+	for (int i = 0; i < 4; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	if (p[4] != '/')
+		return false;
+	p += 5;
+	if (strncmp(p, "report/", 7) == 0)
+		p += 7;
+	else if (strncmp(p, "excel/", 6) == 0)
+		p += 6;
+	dot = strchr(p, '.');
+	if (!dot || !name_chars(p, (size_t)(dot - p)))
+		return false;
+	*ext = dot + 1;
+	if (strcmp(*ext, "html") == 0)
+		return strstr(rel, "/report/") != NULL;
+	return (strcmp(*ext, "csv") == 0 || strcmp(*ext, "json") == 0) &&
+	       strstr(rel, "/report/") == NULL;
+}
+
+/* The policy of a report page: its inline styles by their SHA-256. */
+static char *report_csp(const char *html)
+{
+	strbuf sb;
+	const char *p = html;
+
+	sb_init(&sb, 0);
+	sb_appends(&sb, "default-src 'none'; style-src");
+	while ((p = strstr(p, "<style>")) != NULL) {
+		const char *end = strstr(p + 7, "</style>");
+		unsigned char h[crypto_hash_sha256_BYTES];
+		char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES,
+						   sodium_base64_VARIANT_ORIGINAL)];
+		if (!end)
+			break;
+		crypto_hash_sha256(h, (const unsigned char *)p + 7, (size_t)(end - p - 7));
+		sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_ORIGINAL);
+		sb_appendf(&sb, " 'sha256-%s'", b64);
+		p = end;
+	}
+	sb_appends(&sb, "; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
+			"base-uri 'none'");
+	return sb_take(&sb);
+}
+
+int page_report_file(web_req *r)
+{
+	const char *rel = r->path + strlen("/report/"), *ext = NULL;
+	char *path = NULL, *data = NULL;
+	size_t len = 0;
+	dti_diag d;
+
+	if (!report_path_ok(rel, &ext) || !published(r, rel))
+		return page_message(r, 404, "Không tìm thấy", "Không có trang báo cáo này.");
+	path = xasprintf("%s/%s", r->app->core.cfg->output_dir, rel);
+	if (read_file(path, REPORT_MAX, &data, &len, &d)) {
+		log_error("report: %s", d.msg);
+		free(path);
+		return page_message(r, 404, "Không tìm thấy", "Không đọc được trang báo cáo này.");
+	}
+	free(path);
+	if (strcmp(ext, "html") == 0) {
+		r->csp = report_csp(data);
+	} else {
+		r->content_type =
+			strcmp(ext, "csv") == 0 ? "text/csv; charset=utf-8" : "application/json";
+		r->disposition = xstrdup("attachment");
+	}
+	sb_append(&r->body, data, len);
+	free(data);
+	return 200;
+}
