@@ -142,4 +142,36 @@ PY
 [ $? -eq 0 ] || die "answering a rejected item again"
 expect_eq "answered again" "$(q "SELECT state FROM source_value WHERE variable = 'radio_dx_segment'")" raw
 expect_eq "runs" "$(q "SELECT count(*) FROM run WHERE program = 'dti-web' AND status = 'ok'")" 2
+
+# The admin closes the round: the declaration is read-only, every write refused.
+add_user quantri admin
+python3 - "$PORT" <<'PY'
+import sys
+from web_client import Client, page_fields, with_answers
+port = int(sys.argv[1])
+def check(cond, what):
+    if not cond:
+        raise SystemExit("FAIL: " + what)
+adm = Client(port)
+adm.login("quantri", "correct-horse-battery-9")
+adm.get("/admin/rounds")
+r = adm.post("/admin/rounds", {"change": "close"})
+check(r.status in (200, 303), f"the admin closes the round: {r.status} {r.text[:300]}")
+a = Client(port)
+a.login("laodao.cb", "correct-horse-battery-9")
+html = a.get("/commune").text
+check('id="closed"' in html and 'id="save"' not in html, "the page says closed, no buttons")
+check(not any(k.startswith(("answer-", "link-", "note-", "contact-")) for k, _ in page_fields(html)),
+      "no field is editable")
+r = a.post("/commune/save", [("commune", "11989"), ("version-steering_head", "99"), ("answer-steering_head", "none")])
+check(r.status == 403 and "hết hạn" in r.text, f"save after the deadline: {r.status}")
+r = a.post("/commune/submit", [("commune", "11989"), ("revision", "99")])
+check(r.status == 403, f"submit after the deadline: {r.status}")
+r = a.upload("/commune/evidence", {"commune": "11989", "variable": "steering_head"}, "x.pdf",
+             b"%PDF-1.4\n%%EOF\n")
+check(r.status == 403, f"upload after the deadline: {r.status}")
+PY
+[ $? -eq 0 ] || die "after the deadline"
+expect_eq "nothing more stored" "$(q "SELECT count(*) FROM run WHERE program = 'dti-web'")" 2
+expect_eq "no more evidence" "$(q "SELECT count(*) FROM evidence")" 1
 echo ok
