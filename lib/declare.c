@@ -21,17 +21,21 @@ void declare_source(const char *commune_code, char out[32])
 dti_err declare_round_get(staging *st, const config *c, int year, time_t now, declare_round *out,
 			  dti_diag *d)
 {
+	appraisal_round ar;
 	const char *text = NULL;
 	dti_err rc;
 
 	memset(out, 0, sizeof *out);
 	out->year = year;
 	rc = appraisal_round_deadline(st, c, year, &out->has_deadline, &text, &out->deadline, d);
+	if (!rc)
+		rc = appraisal_round_get(st, c, year, &ar, d);
 	if (rc)
 		return rc;
 	if (out->has_deadline) {
 		snprintf(out->deadline_text, sizeof out->deadline_text, "%s", text);
-		out->closed = now > out->deadline;
+		/* A round an admin closed is closed from that second on. */
+		out->closed = ar.closed || now > out->deadline;
 	}
 	return DTI_EOK;
 }

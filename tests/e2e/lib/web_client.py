@@ -107,8 +107,9 @@ def page_fields(html):
         if a.get("type") == "radio" and " checked" not in m.group(1):
             continue
         fields.append((h.unescape(a["name"]), h.unescape(a.get("value", ""))))
-    for m in re.finditer(r'<textarea name="([^"]*)"[^>]*>(.*?)</textarea>', body, re.S):
-        fields.append((h.unescape(m.group(1)), h.unescape(m.group(2))))
+    for m in re.finditer(r'<textarea name="([^"]*)"([^>]*)>(.*?)</textarea>', body, re.S):
+        if "disabled" not in m.group(2):
+            fields.append((h.unescape(m.group(1)), h.unescape(m.group(3))))
     return [(k, v) for k, v in fields if k != "csrf"]
 
 
