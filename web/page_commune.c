@@ -480,10 +480,70 @@ static void score_block(decl_page *p)
 	PAGE(r, "</tbody></table></div></section>");
 }
 
+/* The checks shared with the CSV form speak English (the CSV import's
+ * messages); the officer reads them in Vietnamese: the phrases they use,
+ * longest first, translated as the page shows them.  A phrase not here
+ * shows as it is. */
+static const char *const vi_phrases[][2] = {
+	{"is not one of the answers allowed:", "không phải là câu trả lời hợp lệ; chọn một trong:"},
+	{"starts with '+', which a spreadsheet would run as a formula: write the number as 0… or "
+	 "84…",
+	 "bắt đầu bằng '+': hãy viết số dạng 0… hoặc 84…"},
+	{"which a spreadsheet would run as a formula", "mà bảng tính sẽ chạy như công thức"},
+	{"is not a yes/no answer", "không phải câu trả lời Có/Không"},
+	{"is not a whole number", "không phải số nguyên"},
+	{"is a count", "là số đếm"},
+	{"is not a non-negative number", "không phải số không âm"},
+	{"is too large", "quá lớn"},
+	{"is not a phone number (8 to 15 digits)", "không phải số điện thoại (8 đến 15 chữ số)"},
+	{"is not an e-mail address", "không phải địa chỉ email"},
+	{"a proof link is given but no answer", "có đường dẫn tài liệu nhưng chưa có câu trả lời"},
+	{"needs a proof link (http/https) to:",
+	 "cần đường dẫn tài liệu kiểm chứng (http/https) tới:"},
+	{"is not an http:// or https:// link", "không phải đường dẫn http:// hoặc https://"},
+	{"contains a space, a quote, < > or a backslash", "chứa dấu cách, dấu nháy, < > hoặc \\"},
+	{"contains a bidirectional control character", "chứa ký tự điều khiển hướng chữ"},
+	{"contains a control character", "chứa ký tự điều khiển"},
+	{"is above its denominator", "lớn hơn mẫu số"},
+	{"the numerator", "tử số"},
+	{"the proof link", "đường dẫn tài liệu"},
+	{"has no host", "không có tên trang"},
+	{"the note", "ghi chú"},
+	{"is longer than", "dài hơn"},
+	{"is required", "là bắt buộc"},
+	{"is not valid UTF-8", "không phải UTF-8 hợp lệ"},
+	{"indicator", "chỉ tiêu"},
+	{"starts with", "bắt đầu bằng"},
+	{"bytes", "byte"},
+};
+
+/* A problem in the officer's words into out (the caller's). */
+static void vi_problem(const char *msg, strbuf *out)
+{
+	const size_t n = sizeof vi_phrases / sizeof vi_phrases[0];
+
+	sb_reset(out);
+	while (*msg) {
+		size_t k = 0, len = 0;
+		for (; k < n; k++) {
+			len = strlen(vi_phrases[k][0]);
+			if (strncmp(msg, vi_phrases[k][0], len) == 0)
+				break;
+		}
+		if (k < n) {
+			sb_appends(out, vi_phrases[k][1]);
+			msg += len;
+		} else {
+			sb_append(out, msg++, 1);
+		}
+	}
+}
+
 static void problems_block(decl_page *p)
 {
 	web_req *r = p->r;
 	const dti_problems *pr = p->outcome ? &p->outcome->problems : NULL;
+	strbuf vi;
 
 	if (!pr || !pr->count)
 		return;
@@ -491,11 +551,14 @@ static void problems_block(decl_page *p)
 	page_text(r, p->outcome->conflict ? "Người khác đã sửa phiếu này:"
 					  : "Phiếu chưa được lưu vì:");
 	PAGE(r, "</p><ul>");
+	sb_init(&vi, 0);
 	for (size_t i = 0; i < pr->stored; i++) {
+		vi_problem(pr->items[i], &vi);
 		PAGE(r, "<li>");
-		page_text(r, pr->items[i]);
+		page_text(r, vi.data ? vi.data : "");
 		PAGE(r, "</li>");
 	}
+	sb_free(&vi);
 	PAGE(r, "</ul></div>");
 }
 

@@ -94,7 +94,14 @@ check(r.status == 403, f"save without csrf refused: {r.status}")
 # Submit refused without the contact block, then with it.
 html = a.get("/commune").text
 r = a.post("/commune/submit", page_fields(html))
-check(r.status == 400 and "Họ tên is required" in r.text, f"submit without contacts: {r.status}")
+check(r.status == 400 and "Họ tên là bắt buộc" in r.text, f"submit without contacts, said in Vietnamese: {r.status}")
+# A refused answer: said in Vietnamese, the posted answers shown back to correct, nothing saved.
+f = with_answers(page_fields(a.get("/commune").text), answer__portal_dx_posts="mười hai",
+                 note__portal_dx_posts="giữ lại ghi chú này")
+r = a.post("/commune/save", f)
+check(r.status == 400 and "Mục 1.3 (portal_dx_posts): &#39;mười hai&#39; không phải số không âm" in r.text,
+      f"a refused answer in Vietnamese: {r.status} {r.text[:300]}")
+check("giữ lại ghi chú này</textarea>" in r.text, "the posted note shown back")
 f = with_answers(page_fields(a.get("/commune").text),
                  **{"contact-officer-name": "Nguyễn Thị Hương", "contact-officer-phone": "0912 345 678",
                     "contact-officer-email": "huong@example.vn", "contact-approver-name": "Trần Văn Đức",
