@@ -250,9 +250,8 @@ static void conflict_problem(declare_outcome *out, const char *where, const char
 /* One edit checked against the working declaration and, when it changes
  * the item, stored at version v.  Returns DTI_EDB only; refusals go to
  * out's problems. */
-static dti_err save_item(staging *st, const form_items *items, declaration *dc,
-			 const declare_edit *e, const char *account, int64_t v, const char *now,
-			 declare_outcome *out, dti_diag *d)
+static dti_err save_item(staging *st, declaration *dc, const declare_edit *e, const char *account,
+			 int64_t v, const char *now, declare_outcome *out, dti_diag *d)
 {
 	declare_item *it = find_mut(dc, e->variable ? e->variable : "");
 	char *answer = NULL, *link = NULL, where[128];
@@ -262,7 +261,6 @@ static dti_err save_item(staging *st, const form_items *items, declaration *dc,
 	batch b;
 	dti_err rc = DTI_EOK;
 
-	(void)items;
 	if (!it) {
 		problems_add(&out->problems, "'%.60s' không phải là một mục của phiếu",
 			     e->variable ? e->variable : "");
@@ -403,7 +401,7 @@ dti_err declare_save(staging *st, const form_items *items, const declare_round *
 	v = dc.revision + 1;
 	now_iso(now);
 	for (size_t i = 0; !rc && i < n_edits; i++)
-		rc = save_item(st, items, &dc, &edits[i], account, v, now, out, d);
+		rc = save_item(st, &dc, &edits[i], account, v, now, out, d);
 	for (size_t i = 0; !rc && i < n_contacts; i++)
 		rc = save_contact(st, &dc, &contacts[i], account, v, now, out, d);
 	if (!rc && out->problems.count)

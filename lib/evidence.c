@@ -39,6 +39,17 @@ dti_err evidence_store_get(const config *c, evidence_store *out, dti_diag *d)
 		size_t n = (size_t)(base - c->database);
 		dir = n ? xasprintf("%.*sevidence", (int)n, c->database) : xstrdup("evidence");
 	}
+	/* The published report is served (dti-web's /report/…, a web server):
+	 * evidence never lives under it. */
+	if (c->output_dir && strncmp(dir, c->output_dir, strlen(c->output_dir)) == 0 &&
+	    (dir[strlen(c->output_dir)] == '/' || dir[strlen(c->output_dir)] == '\0')) {
+		dti_err rc = diag_set(d, DTI_ECONFIG,
+				      "%s: web.evidence_dir '%s' is inside output_dir, which is "
+				      "published: keep evidence outside it",
+				      c->path, dir);
+		free(dir);
+		return rc;
+	}
 	out->dir = dir;
 	out->max_bytes = max ? (size_t)json_integer_value(max) : EVIDENCE_MAX_DEFAULT;
 	return DTI_EOK;

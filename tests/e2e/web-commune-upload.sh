@@ -55,4 +55,22 @@ PY
 expect_eq "one evidence row" "$(q "SELECT count(*) || '|' || min(original_name) || '|' || min(type) FROM evidence")" "1|evil.pdf|application/pdf"
 expect_eq "one file" "$(find "$T/evidence" -type f | wc -l | tr -d ' ')" 1
 expect_eq "evidence folder private" "$(stat -c %a "$T/evidence")" 700
+
+# Evidence inside the published folder, or a size out of bounds: dti-web
+# refuses to start (exit 3), naming the key.
+web_stop
+for web in '{"evidence_dir": "out/evidence"}' '{"evidence_max_bytes": 12}'; do
+  python3 - "$T/dti.json" "$T/bad.json" "$web" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["web"] = json.loads(sys.argv[3])
+json.dump(c, open(sys.argv[2], "w"))
+PY
+  set +e
+  "$DTI_BIN/dti-web" --config "$T/bad.json" --listen 127.0.0.1:1 2> "$T/bad.log"
+  code=$?
+  set -e
+  expect_eq "exit for $web" "$code" 3
+  grep -q "web.evidence_" "$T/bad.log" || { cat "$T/bad.log"; die "the key is not named"; }
+done
 echo ok
