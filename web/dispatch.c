@@ -35,6 +35,14 @@ const char *web_form_arg(const web_req *r, const char *name)
 	return NULL;
 }
 
+bool web_arg_id(const web_req *r, const char *name, int64_t *out)
+{
+	const char *v = web_arg(r, name);
+
+	*out = 0;
+	return v && parse_i64(v, out) && *out > 0;
+}
+
 web_upload *web_upload_get(web_req *r, const char *name)
 {
 	for (size_t i = 0; i < r->n_uploads; i++)
@@ -116,13 +124,12 @@ static bool commune_allowed(web_req *r)
 /* WEB_SCOPE_OBSERVATION: 0 when allowed, else the status to answer. */
 static int observation_allowed(web_req *r)
 {
-	const char *raw = web_arg(r, "id");
 	char *commune = NULL, *variable = NULL;
 	int64_t id;
 	int status = 0;
 	dti_diag d;
 
-	if (!raw || !parse_i64(raw, &id) || id <= 0)
+	if (!web_arg_id(r, "id", &id))
 		return 404;
 	if (store_observation_commune(r->st, id, &commune, &d) ||
 	    store_observation_variable(r->st, id, &variable, &d)) {
@@ -183,6 +190,11 @@ void web_dispatch(web_req *r)
 	bool path_known = false;
 	dti_diag d;
 
+	if (find_session(r, &d)) {
+		log_error("%s", d.msg);
+		page_message(r, 500, "Lỗi máy chủ", "Không đọc được phiên làm việc; hãy thử lại.");
+		return;
+	}
 	r->route = web_route_find(r->method, r->path, &path_known);
 	if (!r->route) {
 		if (path_known)
@@ -190,11 +202,6 @@ void web_dispatch(web_req *r)
 				     "Phương thức này không dùng được ở đây.");
 		else
 			page_message(r, 404, "Không tìm thấy", "Không có trang này.");
-		return;
-	}
-	if (find_session(r, &d)) {
-		log_error("%s", d.msg);
-		page_message(r, 500, "Lỗi máy chủ", "Không đọc được phiên làm việc; hãy thử lại.");
 		return;
 	}
 	if (decide(r))

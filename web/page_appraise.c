@@ -264,7 +264,7 @@ int page_appraise_item(web_req *r)
 	dti_diag d;
 	dti_err rc;
 
-	parse_i64(id_text, &id);
+	web_arg_id(r, "id", &id);
 	rc = store_observation_variable(r->st, id, &variable, &d);
 	if (rc || !variable) {
 		free(variable);
@@ -313,7 +313,7 @@ int page_appraise_act(web_req *r)
 	dti_diag d;
 	dti_err rc;
 
-	parse_i64(web_arg(r, "id"), &id);
+	web_arg_id(r, "id", &id);
 	if (action && strcmp(action, "verify") == 0)
 		a = APPRAISE_VERIFY;
 	else if (action && strcmp(action, "reject") == 0)

@@ -215,8 +215,7 @@ int page_admin_approve(web_req *r)
 	dti_diag d;
 	dti_err rc;
 
-	if (!parse_i64(web_form_arg(r, "run"), &run_id) || run_id <= 0 || !decision_ok(decision) ||
-	    !date_ok(date))
+	if (!web_arg_id(r, "run", &run_id) || !decision_ok(decision) || !date_ok(date))
 		return page_message(r, 400, "Không phê duyệt được",
 				    "Cần số lần chấm, số quyết định (một dòng, tối đa 200 byte) và "
 				    "ngày quyết định hợp lệ.");

@@ -130,6 +130,9 @@ struct web_req {
  * absent.  web_form_arg looks in the body only. */
 const char *web_arg(const web_req *r, const char *name);
 const char *web_form_arg(const web_req *r, const char *name);
+/* A parameter as a whole number above 0 (web_arg); false when absent or
+ * not one. */
+bool web_arg_id(const web_req *r, const char *name, int64_t *out);
 /* The upload of field name, or NULL. */
 web_upload *web_upload_get(web_req *r, const char *name);
 /* Takes the upload's temporary file: the caller now owns the returned

@@ -40,7 +40,7 @@ lock = threading.Lock()
 go = threading.Barrier(len(codes))
 def officer(code):
     try:
-        c = Client(port, timeout=120)
+        c = Client(port)
         c.login(f"cb{code}", "bench-pw-123456")
         f = with_answers(page_fields(c.get("/commune").text), answer__steering_head="chair",
                          link__steering_head=L, answer__portal_dx_section="yes", link__portal_dx_section=L,

@@ -3,7 +3,7 @@
 # page, the first saves, the second's save (from the page drawn before) is
 # refused with 409 naming who changed what, and nothing of it is stored;
 # a submission from a page older than the declaration is refused too.
-. "$DTI_ROOT/tests/e2e/web_env"
+. "$DTI_ROOT/tests/e2e/web_commune_env"
 
 add_user cb.mot commune --commune 11989
 add_user cb.hai commune --commune 11989

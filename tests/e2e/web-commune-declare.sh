@@ -6,7 +6,7 @@
 # a CSV form import, by the account.  An appraiser rejects one; the officer
 # sees why and answers it again.  No cross-commune read or write, no staff
 # write; what is shown back is escaped.
-. "$DTI_ROOT/tests/e2e/web_env"
+. "$DTI_ROOT/tests/e2e/web_commune_env"
 
 add_user laodao.cb commune --commune 11989
 add_user chidao.cb commune --commune 11992

@@ -5,7 +5,7 @@
 # its answers, its contact block and who submitted it, or nothing).
 # The moment of the kill is random: the seed is printed, and
 # DTI_KILL_SEED=N replays it.
-. "$DTI_ROOT/tests/e2e/web_env"
+. "$DTI_ROOT/tests/e2e/web_commune_env"
 
 SEED=${DTI_KILL_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
 echo "seed $SEED (DTI_KILL_SEED=$SEED replays it)"
@@ -24,7 +24,7 @@ acked, lock = [], threading.Lock()
 contact = {"contact-officer-name": "Nguyễn Văn A", "contact-officer-phone": "0912345678",
            "contact-approver-name": "Trần Thị B", "contact-approver-phone": "0987654321"}
 def officer(k, code):
-    c = Client(port, timeout=5)
+    c = Client(port)
     try:
         c.login(f"cb.{code}", "correct-horse-battery-9")
         for i in range(1, 100000):

@@ -5,7 +5,7 @@
 # (stored under its SHA-256, the name kept as display text only); a hash
 # that is a path reads nothing; an upload without CSRF is refused.
 EVIDENCE_MAX=4096
-. "$DTI_ROOT/tests/e2e/web_env"
+. "$DTI_ROOT/tests/e2e/web_commune_env"
 
 add_user laodao.cb commune --commune 11989
 mkdir -p "$T/outside"
