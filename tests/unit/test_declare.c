@@ -425,6 +425,54 @@ static void test_provisional(void **state)
 	provisional_free(&p);
 }
 
+/* The shared checks off a file: the same rules and words as the CSV form,
+ * prefixed with where the caller says. */
+static void test_shared_checks(void **state)
+{
+	fixture *f = *state;
+	form_items items;
+	form_answer_state seen[64];
+	const form_item *chaired, *total, *head;
+	form_contact c = {0};
+	const char *contact[5] = {"Nguyễn Văn A", "", "", "+84 912 345 678", "not-an-email"};
+	dti_problems p = {0};
+	size_t blank = 0;
+	batch b;
+
+	form_items_build(f->fw, FORM_SOURCE_WORD, &items);
+	assert_true(items.count <= 64);
+	memset(seen, 0, sizeof seen);
+	batch_init(&b);
+	head = form_items_find(&items, "steering_head");
+	chaired = form_items_find(&items, "dx_meetings_chaired");
+	total = form_items_find(&items, "dx_meetings_total");
+	form_answer_check(head, CODE, 2024, "maybe", "", "", '.', "Mục 1.1", &b, &blank,
+			  &seen[head - items.items], &p);
+	assert_int_equal(p.count, 1);
+	assert_non_null(strstr(p.items[0], "Mục 1.1: 'maybe' is not one of the answers allowed: "));
+	form_answer_check(chaired, CODE, 2024, "5", LINK, "", '.', "x", &b, &blank,
+			  &seen[chaired - items.items], &p);
+	form_answer_check(total, CODE, 2024, "3", "", "", '.', "y", &b, &blank,
+			  &seen[total - items.items], &p);
+	assert_int_equal(p.count, 1);
+	assert_int_equal(b.count, 2);
+	form_check_across(f->fw, &items, seen, NULL, &p);
+	assert_int_equal(p.count, 2);
+	assert_string_equal(p.items[1], "dx_meetings_chaired: indicator 1.2: the numerator (5) is "
+					"above its denominator dx_meetings_total (3)");
+	form_contact_check(contact, "Liên hệ", &c, &p);
+	assert_int_equal(p.count, 4);
+	assert_non_null(strstr(p.items[2], "Liên hệ: Điện thoại liên hệ '+84 912 345 678' starts "
+					   "with '+'"));
+	assert_string_equal(p.items[3], "Liên hệ: 'not-an-email' is not an e-mail address");
+	assert_string_equal(c.name, "Nguyễn Văn A");
+	assert_null(c.phone);
+	form_contact_free(&c);
+	problems_free(&p);
+	batch_free(&b);
+	form_items_free(&items);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +480,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_submit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rejected_and_deadline, setup, teardown),
 		cmocka_unit_test(test_sniff_and_names),
+		cmocka_unit_test_setup_teardown(test_shared_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_provisional, setup, teardown),
 	};
