@@ -177,6 +177,10 @@ check:
 bench: all
 	@sh tests/bench/run.sh
 
+# dti-web on the sample district with demo accounts (README).
+web-demo: all
+	@sh scripts/web-demo.sh
+
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
 MANDIR   ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
@@ -213,9 +217,10 @@ install: all
 	chmod -R u=rwX,go=rX $(DESTDIR)$(SHAREDIR)/samples
 	$(if $(DOCS),install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/)
 	$(if $(DOC_PAGES),install -m 644 $(DOC_PAGES) $(DESTDIR)$(DOCDIR)/docs/)
-	for u in dti-nightly.service dti-nightly.timer dti-nightly-failure@.service; do \
-	  $(INSTALL_PATHS) cron/$$u >$(DESTDIR)$(UNITDIR)/$$u && chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	for u in cron/dti-nightly.service cron/dti-nightly.timer cron/dti-nightly-failure@.service web/dti-web.service; do \
+	  $(INSTALL_PATHS) $$u >$(DESTDIR)$(UNITDIR)/$$(basename $$u) && chmod 644 $(DESTDIR)$(UNITDIR)/$$(basename $$u) || exit 1; \
 	done
+	$(INSTALL_PATHS) web/nginx-dti.conf >$(DESTDIR)$(DOCDIR)/examples/nginx-dti.conf && chmod 644 $(DESTDIR)$(DOCDIR)/examples/nginx-dti.conf
 	for e in dti.crontab dti.logrotate dti-nightly-failure-local-mta.conf; do \
 	  $(INSTALL_PATHS) cron/$$e >$(DESTDIR)$(DOCDIR)/examples/$$e && chmod 644 $(DESTDIR)$(DOCDIR)/examples/$$e || exit 1; \
 	done
@@ -235,4 +240,4 @@ format-check:
 clean:
 	rm -rf build bin
 
-.PHONY: all man deps run test unit e2e check bench install clean format format-check
+.PHONY: all man deps run test unit e2e check bench web-demo install clean format format-check

@@ -397,8 +397,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (*upload_size) {
 		x->body_bytes += *upload_size;
+		/* libmicrohttpd answers only once the body is read: what is past
+		 * the cap is read and dropped (the watchdog bounds how long), and
+		 * a body far past it ends the connection. */
 		if (x->body_bytes > s->app->max_body)
-			return refuse(c, x, 413);
+			x->refuse = 413;
+		if (x->body_bytes / 4 > s->app->max_body)
+			return MHD_NO;
 		if (!x->refuse && x->pp &&
 		    MHD_post_process(x->pp, upload, *upload_size) != MHD_YES && !x->refuse)
 			x->refuse = 400;
