@@ -260,6 +260,16 @@ dti_err evidence_put(staging *st, const evidence_store *es, const framework *fw,
 	if (len > es->max_bytes)
 		return diag_set(d, DTI_ELIMIT, "tệp lớn hơn giới hạn %zu byte (%zu MiB)",
 				es->max_bytes, es->max_bytes >> 20);
+	{
+		int64_t files = 0, total = 0;
+		rc = store_evidence_usage(st, commune_code, year, &files, &total, d);
+		if (rc)
+			return rc;
+		if (files >= EVIDENCE_MAX_FILES)
+			return diag_set(d, DTI_ELIMIT,
+					"xã đã tải lên %lld tệp trong năm %d, tối đa là %d",
+					(long long)files, year, EVIDENCE_MAX_FILES);
+	}
 	out->type = evidence_sniff(bytes, len, why);
 	if (!out->type)
 		return diag_set(d, DTI_EINVALID, "%s", why);

@@ -26,6 +26,7 @@
 
 #define EVIDENCE_MAX_DEFAULT (10u << 20) /* bytes of one file: 10 MiB */
 #define EVIDENCE_MAX_NAME 120            /* bytes of a display name */
+#define EVIDENCE_MAX_FILES 500           /* uploads of one commune in a year */
 
 /* Where evidence is kept.  Fields may be read. */
 typedef struct evidence_store {
@@ -66,7 +67,9 @@ typedef struct evidence_meta {
  * checked by content, the size against es->max_bytes, the file written to
  * a temporary file in the store's folder, synced and renamed to its
  * SHA-256 (an identical file already there is kept), then the row
- * recorded.  DTI_ELIMIT when too large, DTI_EINVALID when not a PDF, JPEG
+ * recorded.  DTI_ELIMIT when too large or when the commune's year already
+ * holds EVIDENCE_MAX_FILES uploads (a disk cannot be filled by one
+ * account), DTI_EINVALID when not a PDF, JPEG
  * or PNG or not an item of the commune (d says why in Vietnamese), DTI_EIO
  * or DTI_EDB. */
 dti_err evidence_put(staging *st, const evidence_store *es, const framework *fw,

@@ -66,3 +66,31 @@ dti_err store_evidence_find(staging *st, const char *commune_code, const char *s
 			   each_evidence, &w, found,
 			   STORE_ARGS(STORE_TEXT(commune_code), STORE_TEXT(sha256)));
 }
+
+typedef struct usage {
+	int64_t *files, *bytes;
+} usage;
+
+static dti_err take_usage(void *ctx, const store_row *r, dti_diag *d)
+{
+	const usage *u = ctx;
+
+	(void)d;
+	*u->files = store_int(r, 0);
+	*u->bytes = store_int(r, 1);
+	return DTI_EOK;
+}
+
+dti_err store_evidence_usage(staging *st, const char *commune_code, int year, int64_t *files,
+			     int64_t *bytes, dti_diag *d)
+{
+	usage u = {files, bytes};
+	bool found = false;
+
+	*files = *bytes = 0;
+	return store_first(st, d,
+			   "SELECT count(*), coalesce(sum(size), 0) FROM evidence "
+			   "WHERE commune_code = ?1 AND year = ?2",
+			   take_usage, &u, &found,
+			   STORE_ARGS(STORE_TEXT(commune_code), STORE_INT(year)));
+}

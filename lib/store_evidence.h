@@ -33,4 +33,8 @@ dti_err store_evidence_each(staging *st, const char *commune_code, int year, sto
 dti_err store_evidence_find(staging *st, const char *commune_code, const char *sha256,
 			    store_evidence_fn fn, void *ctx, bool *found, dti_diag *d);
 
+/* How many files and bytes a commune's year holds (one row per upload). */
+dti_err store_evidence_usage(staging *st, const char *commune_code, int year, int64_t *files,
+			     int64_t *bytes, dti_diag *d);
+
 #endif

@@ -374,6 +374,24 @@ static void test_evidence_store(void **state)
 				      "x.pdf", "officer1", &m, &d),
 			 DTI_EINVALID);
 	assert_int_equal(count(f, "SELECT count(*) FROM evidence"), 2);
+	/* A commune's year holds at most EVIDENCE_MAX_FILES uploads. */
+	assert_int_equal(
+		store_run(
+			f->st, &d,
+			"WITH RECURSIVE n(i) AS (SELECT 3 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) "
+			"INSERT INTO evidence(commune_code, year, variable, sha256, size, type, "
+			"original_name, uploaded_by, uploaded_at) SELECT '11989', 2024, "
+			"'steering_head', printf('%064d', i), 1, 'image/png', 'x.png', 'test', 'now' "
+			"FROM n",
+			STORE_ARGS(STORE_INT(EVIDENCE_MAX_FILES))),
+		DTI_EOK);
+	assert_int_equal(evidence_put(f->st, &es, f->fw, CODE, 2024, "steering_head", png,
+				      sizeof png, "c.png", "officer1", &m, &d),
+			 DTI_ELIMIT);
+	assert_non_null(strstr(d.msg, "tối đa"));
+	assert_int_equal(evidence_put(f->st, &es, f->fw, "11992", 2024, "steering_head", png,
+				      sizeof png, "c.png", "officer1", &m, &d),
+			 DTI_EOK);
 	dir_remove(dir);
 }
 
