@@ -390,7 +390,12 @@ static void place(const reader *rd, dti_problems *to, const char *col, const cha
 	bool key = rd->key && *rd->key;
 	char buf[1024];
 
-	if (key && col)
+	if (!to)
+		return;
+	if (!rd->name) /* off a file (form_answer_check…): where is in key */
+		snprintf(buf, sizeof buf, "%s%s%s%s%s", key ? rd->key : "", key && col ? ", " : "",
+			 col ? col : "", key || col ? ": " : "", msg);
+	else if (key && col)
 		snprintf(buf, sizeof buf, msg_text(MSG_AT_ITEM_COLUMN, rd->lang), rd->name,
 			 rd->line, rd->key, col, msg);
 	else if (key)
@@ -460,12 +465,10 @@ static char *contact_field(reader *rd, const char *raw, const char *what)
 	return text_nfc(raw);
 }
 
-static void read_contact(reader *rd, csv_reader *r, form_contact *c)
+/* One person of the contact block: f is name, unit, position, phone,
+ * email (trimmed). */
+static void check_contact(reader *rd, const char *const f[5], form_contact *c)
 {
-	char *f[5];
-
-	for (int i = 0; i < 5; i++)
-		f[i] = field(r, (size_t)C_ANSWER + (size_t)i);
 	form_contact_free(c);
 	c->name = contact_field(rd, f[0], contact_labels[0]);
 	c->unit = contact_field(rd, f[1], contact_labels[1]);
@@ -488,19 +491,29 @@ static void read_contact(reader *rd, csv_reader *r, form_contact *c)
 		problem(rd, contact_labels[0], MSG_REQUIRED);
 	if (!*f[3])
 		problem(rd, contact_labels[3], MSG_REQUIRED);
+}
+
+void form_contact_check(const char *const fields[5], const char *where, form_contact *c,
+			dti_problems *p)
+{
+	reader rd = {NULL, p, 0, where, LANG_VI, NULL};
+
+	check_contact(&rd, fields, c);
+}
+
+static void read_contact(reader *rd, csv_reader *r, form_contact *c)
+{
+	char *f[5];
+
+	for (int i = 0; i < 5; i++)
+		f[i] = field(r, (size_t)C_ANSWER + (size_t)i);
+	check_contact(rd, (const char *const *)f, c);
 	for (int i = 0; i < 5; i++)
 		free(f[i]);
 }
 
 /* Per item: the line it was answered on, and its state for cross-item checks. */
-typedef struct item_seen {
-	long line;
-	bool answered;
-	bool refused; /* an answer was given but not read: it may score */
-	bool scores;
-	bool has_link;
-	double num;
-} item_seen;
+typedef form_answer_state item_seen;
 
 static bool record_clean(reader *rd, csv_reader *r)
 {
@@ -595,6 +608,15 @@ static void check_links(reader *rd, const framework *fw, const form_items *items
 		problem(rd, header[C_LINK], need ? MSG_LINK_NEEDED : MSG_LINK_NEEDED_IF, ind->id,
 			*ind->proof ? ind->proof : "tài liệu kiểm chứng");
 	}
+}
+
+void form_check_across(const framework *fw, const form_items *items, const form_answer_state *seen,
+		       const char *name, dti_problems *p)
+{
+	reader rd = {name, p, 0, NULL, LANG_VI, NULL};
+
+	check_ratios(&rd, fw, items, seen);
+	check_links(&rd, fw, items, seen);
 }
 
 /* Line number of a problem "name:LINE…" (0 when none). */
@@ -817,9 +839,9 @@ static const form_item *answer_item(form_reader *fr, const form_items *items, co
 /* The row's proof link, checked: one without a scheme is given https://
  * and said so in a note.  Returns the link to store (owned, "" when none)
  * and whether it is usable in *ok. */
-static char *row_link(reader *rd, csv_reader *r, bool *ok)
+static char *row_link(reader *rd, const char *raw, bool *ok)
 {
-	char *link = field(r, C_LINK), *fixed = answer_link_scheme(link);
+	char *link = xstrdup(raw), *fixed = answer_link_scheme(link);
 	char why[TEXT_WHY];
 
 	if (fixed) {
@@ -835,22 +857,20 @@ static char *row_link(reader *rd, csv_reader *r, bool *ok)
 	return link;
 }
 
-/* One item's answer, link and note, checked and added to res. */
-static void answer_row(form_reader *fr, const form_item *it, size_t idx, int year, form_result *res)
+/* One item's answer (trimmed), link (trimmed) and note (as written)
+ * checked; a valid answer goes into answers under commune_code and *s
+ * says what it gave.  Problems go through rd; where prefixes batch_add's. */
+static void check_answer(reader *rd, const form_item *it, const char *commune_code, int year,
+			 const char *answer, const char *raw_link, const char *note_in, char dec,
+			 const char *where, batch *answers, size_t *unanswered, item_seen *s)
 {
-	csv_reader *r = fr->r;
-	reader *rd = &fr->rd;
-	item_seen *s = &fr->seen[idx];
-	char *answer = field(r, C_ANSWER), *link;
-	/* The note is kept as written (not trimmed). */
-	char *note = xstrdup(C_NOTE < csv_nfields(r) ? csv_field(r, C_NOTE) : "");
-	char where[256], why[TEXT_WHY], canon[ANSWER_MAX];
+	char *note = xstrdup(note_in), *link;
+	char why[TEXT_WHY], canon[ANSWER_MAX];
 	bool link_ok;
 	answer_status st;
 	strbuf said;
 
 	sb_init(&said, 0);
-	s->line = rd->line;
 	/* Said in the order of the columns: answer, link, note.  An answer
 	 * is one line of clean text before it is read. */
 	st = ANSWER_OK;
@@ -858,11 +878,11 @@ static void answer_row(form_reader *fr, const form_item *it, size_t idx, int yea
 		problem_why(rd, header[C_ANSWER], MSG_ANSWER_TEXT, why);
 		st = ANSWER_REFUSED;
 	} else if (*answer) {
-		st = answer_read(it->variable, answer, fr->dec, rd->lang, canon, &said);
+		st = answer_read(it->variable, answer, dec, rd->lang, canon, &said);
 	}
 	if (st != ANSWER_OK && said.len)
 		place(rd, st == ANSWER_REFUSED ? rd->p : rd->notes, header[C_ANSWER], said.data);
-	link = row_link(rd, r, &link_ok);
+	link = row_link(rd, raw_link, &link_ok);
 	/* A link on a row without an answer is a problem of its own, not a proof. */
 	s->has_link = *link && link_ok && *answer;
 	if (!*answer && *link)
@@ -872,25 +892,52 @@ static void answer_row(form_reader *fr, const form_item *it, size_t idx, int yea
 		note[0] = '\0';
 	}
 	if (!*answer)
-		res->unanswered++;
+		(*unanswered)++;
 	s->refused = *answer && st == ANSWER_REFUSED;
 	if (!*answer || st == ANSWER_REFUSED)
 		goto out;
-	/* Answers are checked even when the commune is wrong ("?"): the
-	 * officer gets every problem at once. */
-	snprintf(where, sizeof where, "%s:%ld (%s)", rd->name, rd->line, rd->key);
-	if (batch_add(&res->answers, it->variable, res->commune_code[0] ? res->commune_code : "?",
-		      year, canon, '.', link_ok ? link : NULL, note, where, rd->p)) {
-		batch_item *bi = &res->answers.items[res->answers.count - 1];
+	if (batch_add(answers, it->variable, commune_code, year, canon, '.', link_ok ? link : NULL,
+		      note, where, rd->p)) {
+		batch_item *bi = &answers->items[answers->count - 1];
 		s->answered = true;
 		s->num = bi->num;
 		s->scores = form_answer_scores(it->indicator, it->variable, bi->value, bi->num);
 	}
 out:
 	sb_free(&said);
-	free(answer);
 	free(link);
 	free(note);
+}
+
+void form_answer_check(const form_item *it, const char *commune_code, int year, const char *answer,
+		       const char *link, const char *note, char dec, const char *where,
+		       batch *answers, size_t *unanswered, form_answer_state *st, dti_problems *p)
+{
+	reader rd = {NULL, p, 0, where, LANG_VI, NULL};
+
+	check_answer(&rd, it, commune_code, year, answer, link, note, dec, where, answers,
+		     unanswered, st);
+}
+
+/* One item's answer, link and note, checked and added to res. */
+static void answer_row(form_reader *fr, const form_item *it, size_t idx, int year, form_result *res)
+{
+	csv_reader *r = fr->r;
+	reader *rd = &fr->rd;
+	char *answer = field(r, C_ANSWER), *link = field(r, C_LINK);
+	/* Answers are checked even when the commune is wrong ("?"): the
+	 * officer gets every problem at once. */
+	const char *cc = res->commune_code[0] ? res->commune_code : "?";
+	char where[256];
+
+	fr->seen[idx].line = rd->line;
+	snprintf(where, sizeof where, "%s:%ld (%s)", rd->name, rd->line, rd->key);
+	/* The note is kept as written (not trimmed). */
+	check_answer(rd, it, cc, year, answer, link,
+		     C_NOTE < csv_nfields(r) ? csv_field(r, C_NOTE) : "", fr->dec, where,
+		     &res->answers, &res->unanswered, &fr->seen[idx]);
+	free(answer);
+	free(link);
 }
 
 /* Second pass: the answers.  Returns 0 at the end, -1 on malformed CSV. */

@@ -123,6 +123,40 @@ dti_err form_read(FILE *f, const char *name, const framework *fw, const form_ite
 		  const commune_index *communes, int year, form_result *r, dti_problems *p,
 		  dti_diag *d);
 
+/* The checks of one item's answer, shared by every way in (the CSV form,
+ * the web declaration): what it gave, for the checks across items.
+ * Zeroed: not answered.  line is the form's line (0 off a file). */
+typedef struct form_answer_state {
+	long line;
+	bool answered, scores, has_link;
+	bool refused; /* an answer was given but not read: it may score */
+	double num;
+} form_answer_state;
+
+/* Checks one item's answer and proof link (both trimmed, "" for none) and
+ * note (as written, "" for none) as a form row is checked; a valid answer
+ * is added to answers (batch_add: canonical) for commune_code and year,
+ * *st says what it gave, a blank answer counts in *unanswered.  Every
+ * problem goes to p as "WHERE: problem", in Vietnamese (lib/msg.h).  dec
+ * is the decimal separator ('.' or ','). */
+void form_answer_check(const form_item *it, const char *commune_code, int year, const char *answer,
+		       const char *link, const char *note, char dec, const char *where,
+		       batch *answers, size_t *unanswered, form_answer_state *st, dti_problems *p);
+
+/* The checks across items once each is checked (a ratio's numerator not
+ * above its denominator, the proof link an indicator requires): seen is
+ * indexed like items.  Problems go to p as "name:LINE (item): problem", or
+ * "item: problem" when name is NULL (off a file). */
+void form_check_across(const framework *fw, const form_items *items, const form_answer_state *seen,
+		       const char *name, dti_problems *p);
+
+/* One person of the contact block checked as the form's contact rows are:
+ * fields are name, unit, position, phone, email (trimmed, "" for none);
+ * *c (zeroed or owned) receives the valid ones (NFC).  Problems go to p as
+ * "WHERE: problem". */
+void form_contact_check(const char *const fields[5], const char *where, form_contact *c,
+			dti_problems *p);
+
 /* Validation rules, exposed for tests.  Proof links and notes are checked
  * by text_link_ok and text_note_ok (text.h), as every way in checks them. */
 /* A phone number: digits with spaces . - ( ); 8 to 15 digits, the first

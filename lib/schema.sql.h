@@ -548,6 +548,69 @@ static const char *const migration_accounts[] = {
 	NULL,
 };
 
+/* Migration (the web declaration): what a commune declares online
+ * between submissions, and its evidence.  declaration_item holds the
+ * working answer of each item (canonical, '' for an answer cleared) and
+ * declaration_contact the working contact block; each row carries the
+ * version it was saved at (the commune's declaration revision is the
+ * largest), so a save made from an older page is refused instead of
+ * overwriting.  A submission stores the answers as a form import does
+ * (observations of source form:CODE, the contact block in
+ * commune_contact) and marks the rows it submitted with its run; the
+ * account that submitted is in declaration_submission.  evidence is the
+ * metadata of each file uploaded: the bytes are kept outside the database,
+ * content-addressed by their SHA-256. */
+static const char *const migration_declaration[] = {
+	"CREATE TABLE declaration_item(\n"
+	"  commune_code TEXT NOT NULL REFERENCES commune(code),\n"
+	"  year INTEGER NOT NULL,\n"
+	"  variable TEXT NOT NULL REFERENCES variable(name),\n"
+	"  answer TEXT NOT NULL,\n"
+	"  proof_url TEXT,\n"
+	"  note TEXT,\n"
+	"  version INTEGER NOT NULL CHECK (version > 0),\n"
+	"  saved_by TEXT NOT NULL,\n"
+	"  saved_at TEXT NOT NULL,\n"
+	"  submitted_run_id INTEGER REFERENCES run(id),\n"
+	"  PRIMARY KEY (commune_code, year, variable)\n"
+	") STRICT;\n",
+	"CREATE TABLE declaration_contact(\n"
+	"  commune_code TEXT NOT NULL REFERENCES commune(code),\n"
+	"  year INTEGER NOT NULL,\n"
+	"  role TEXT NOT NULL CHECK (role IN ('officer', 'approver')),\n"
+	"  name TEXT, unit TEXT, position TEXT, phone TEXT, email TEXT,\n"
+	"  version INTEGER NOT NULL CHECK (version > 0),\n"
+	"  saved_by TEXT NOT NULL,\n"
+	"  saved_at TEXT NOT NULL,\n"
+	"  submitted_run_id INTEGER REFERENCES run(id),\n"
+	"  PRIMARY KEY (commune_code, year, role)\n"
+	") STRICT;\n",
+	"CREATE TABLE declaration_submission(\n"
+	"  run_id INTEGER PRIMARY KEY REFERENCES run(id),\n"
+	"  commune_code TEXT NOT NULL REFERENCES commune(code),\n"
+	"  year INTEGER NOT NULL,\n"
+	"  account TEXT NOT NULL,\n"
+	"  revision INTEGER NOT NULL,\n"
+	"  submitted_at TEXT NOT NULL\n"
+	") STRICT;\n",
+	"CREATE INDEX declaration_submission_key ON declaration_submission(commune_code, year, run_id);\n",
+	"CREATE TABLE evidence(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  commune_code TEXT NOT NULL REFERENCES commune(code),\n"
+	"  year INTEGER NOT NULL,\n"
+	"  variable TEXT NOT NULL REFERENCES variable(name),\n"
+	"  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),\n"
+	"  size INTEGER NOT NULL CHECK (size > 0),\n"
+	"  type TEXT NOT NULL CHECK (type IN ('application/pdf', 'image/jpeg', 'image/png')),\n"
+	"  original_name TEXT NOT NULL,\n"
+	"  uploaded_by TEXT NOT NULL,\n"
+	"  uploaded_at TEXT NOT NULL\n"
+	") STRICT;\n",
+	"CREATE INDEX evidence_key ON evidence(commune_code, year, variable, id);\n",
+	"CREATE INDEX evidence_sha ON evidence(commune_code, sha256);\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 /* One migration a line, in order. */
 /* clang-format off */
@@ -565,6 +628,7 @@ static const char *const *const staging_migrations[] = {
 	migration_old_codes,
 	migration_unit_type,
 	migration_accounts,
+	migration_declaration,
 };
 /* clang-format on */
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "evidence.h"
 #include "help.h"
 #include "log.h"
 #include "server.h"
@@ -44,6 +45,11 @@ static dti_err web_app_start(web_app *a, dti_diag *d)
 		rc = auth_init(d);
 	if (!rc)
 		rc = auth_policy_load(a->core.cfg, &a->policy, d);
+	if (!rc) { /* the evidence settings refused at start, not at the first upload */
+		evidence_store es;
+		rc = evidence_store_get(a->core.cfg, &es, d);
+		evidence_store_free(&es);
+	}
 	if (rc)
 		return rc;
 	web = json_object_get(a->core.cfg->root, "web");

@@ -142,7 +142,7 @@ int page_report_file(web_req *r)
 	} else {
 		r->content_type =
 			strcmp(ext, "csv") == 0 ? "text/csv; charset=utf-8" : "application/json";
-		r->disposition = "attachment";
+		r->disposition = xstrdup("attachment");
 	}
 	sb_append(&r->body, data, len);
 	free(data);

@@ -34,6 +34,11 @@ const web_route web_routes[] = {
 	{"GET",  "/appraise/history",          STAFF, WEB_SCOPE_NONE,      false, page_appraise_history},
 	{"GET",  "/report",                    STAFF,                   WEB_SCOPE_NONE,        false, page_report},
 	{"GET",  "/report/*",                  STAFF,                   WEB_SCOPE_NONE,        false, page_report_file},
+	{"GET",  "/commune",                   WEB_COMMUNE | STAFF,     WEB_SCOPE_COMMUNE,     false, page_commune},
+	{"POST", "/commune/save",              WEB_COMMUNE,             WEB_SCOPE_COMMUNE,     true,  page_commune_save},
+	{"POST", "/commune/submit",            WEB_COMMUNE,             WEB_SCOPE_COMMUNE,     true,  page_commune_submit},
+	{"POST", "/commune/evidence",          WEB_COMMUNE,             WEB_SCOPE_COMMUNE,     true,  page_commune_upload},
+	{"GET",  "/commune/evidence",          WEB_COMMUNE | STAFF,     WEB_SCOPE_COMMUNE,     false, page_commune_evidence},
 };
 /* clang-format on */
 const size_t web_n_routes = sizeof web_routes / sizeof web_routes[0];

@@ -162,6 +162,7 @@ static void req_free(req_ctx *x)
 	sb_free(&r->body);
 	free(r->location);
 	free(r->etag);
+	free(r->disposition);
 	free(r->csp);
 	free(x);
 }

@@ -122,8 +122,8 @@ struct web_req {
 	size_t n_cookies;
 	bool cacheable; /* static assets only; else Cache-Control: no-store */
 	char *csp;      /* a Content-Security-Policy of its own (malloc'd); NULL: the strict one */
-	const char *disposition; /* Content-Disposition, e.g. attachment; may be NULL */
 	char *etag;
+	char *disposition; /* Content-Disposition (a file served back); malloc'd */
 };
 
 /* A parameter: from the body first, then the query string; NULL when
@@ -192,6 +192,11 @@ int page_appraise_act(web_req *r);
 int page_appraise_commune(web_req *r);
 int page_appraise_history(web_req *r);
 int page_report(web_req *r);
+int page_commune(web_req *r);
+int page_commune_save(web_req *r);
+int page_commune_submit(web_req *r);
+int page_commune_upload(web_req *r);
+int page_commune_evidence(web_req *r);
 int page_report_file(web_req *r);
 
 #endif

@@ -1,0 +1,200 @@
+/* provisional.c — one commune scored from current values and its working
+ * answers, nothing stored (see provisional.h). */
+#include "provisional.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rule_kinds.h"
+#include "store_score.h"
+#include "strmap.h"
+#include "util.h"
+
+/* Every active commune's resolved inputs, as the scorer resolves them in
+ * provisional mode (a rejected value is no value). */
+typedef struct input_grid {
+	const framework *fw;
+	commune_list communes;
+	strmap code_index, var_index;
+	rule_value *values; /* [nc * nv] */
+	char **texts;       /* [nc * nv], owned */
+	size_t nc, nv;
+} input_grid;
+
+typedef struct grid_lookup {
+	const input_grid *g;
+	size_t c;
+} grid_lookup;
+
+static rule_value grid_get(void *ctx, const fw_variable *v)
+{
+	const grid_lookup *l = ctx;
+
+	return l->g->values[l->c * l->g->nv + (size_t)(v - l->g->fw->variables)];
+}
+
+static void grid_set(input_grid *g, size_t c, size_t v, const char *text, double num, bool present,
+		     unsigned why)
+{
+	size_t k = c * g->nv + v;
+
+	free(g->texts[k]);
+	g->texts[k] = text ? xstrdup(text) : NULL;
+	g->values[k].present = present;
+	g->values[k].num = num;
+	g->values[k].text = g->fw->variables[v].type == VAR_ENUM ? g->texts[k] : NULL;
+	g->values[k].why = why;
+}
+
+static dti_err take_input(void *ctx, const store_input *in, dti_diag *d)
+{
+	input_grid *g = ctx;
+	intptr_t c, v;
+	bool rejected = in->state && strcmp(in->state, "rejected") == 0;
+
+	(void)d;
+	if (!strmap_get(&g->code_index, in->commune_code, &c) ||
+	    !strmap_get(&g->var_index, in->variable, &v))
+		return DTI_EOK;
+	grid_set(g, (size_t)c, (size_t)v, in->value, in->num, in->value && !rejected,
+		 rejected ? FLAG_REJECTED : 0);
+	return DTI_EOK;
+}
+
+static dti_err grid_load(input_grid *g, staging *st, const framework *fw, int year, dti_diag *d)
+{
+	dti_err rc;
+
+	memset(g, 0, sizeof *g);
+	g->fw = fw;
+	g->nv = fw->n_variables;
+	strmap_init(&g->code_index);
+	strmap_init(&g->var_index);
+	rc = staging_active_communes(st, &g->communes, d);
+	if (rc)
+		return rc;
+	g->nc = g->communes.count;
+	g->values = xcalloc(g->nc * g->nv + 1, sizeof *g->values);
+	g->texts = xcalloc(g->nc * g->nv + 1, sizeof *g->texts);
+	for (size_t c = 0; c < g->nc; c++)
+		strmap_put(&g->code_index, g->communes.items[c].code, (intptr_t)c);
+	for (size_t v = 0; v < g->nv; v++)
+		strmap_put(&g->var_index, fw->variables[v].name, (intptr_t)v);
+	return store_current_inputs(st, year, false, take_input, g, d);
+}
+
+static void grid_free(input_grid *g)
+{
+	for (size_t k = 0; g->texts && k < g->nc * g->nv; k++)
+		free(g->texts[k]);
+	free(g->texts);
+	free(g->values);
+	strmap_free(&g->code_index);
+	strmap_free(&g->var_index);
+	commune_list_free(&g->communes);
+}
+
+/* The working answers over commune c's current values. */
+static void overlay(input_grid *g, size_t c, const provisional_answer *answers, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		intptr_t v;
+		char canon[128];
+		double num = NAN;
+		if (!answers[i].variable || !answers[i].value || !*answers[i].value ||
+		    !strmap_get(&g->var_index, answers[i].variable, &v))
+			continue;
+		if (framework_value(&g->fw->variables[v], answers[i].value, '.', canon,
+				    sizeof canon, &num, NULL) != DTI_EOK)
+			continue;
+		grid_set(g, c, (size_t)v, canon, num, true, 0);
+	}
+}
+
+/* A normalised indicator: x of every commune, then commune self's
+ * fraction over the set's bounds, and its advice against the set. */
+static void score_normalised(const input_grid *g, const fw_indicator *ind, size_t self,
+			     provisional_indicator *out)
+{
+	double *xs = xcalloc(g->nc, sizeof *xs), mn = INFINITY, mx = -INFINITY;
+	const char **names = xcalloc(g->nc, sizeof *names);
+	grid_lookup l = {g, 0};
+	advice_set set;
+
+	for (size_t c = 0; c < g->nc; c++) {
+		l.c = c;
+		xs[c] = rule_eval(g->fw, ind, grid_get, &l).ratio;
+		names[c] = g->communes.items[c].name;
+		if (!isnan(xs[c])) {
+			mn = fmin(mn, xs[c]);
+			mx = fmax(mx, xs[c]);
+		}
+	}
+	l.c = self;
+	out->flags = rule_eval(g->fw, ind, grid_get, &l).flags;
+	out->fraction = isnan(xs[self]) ? 0.0 : rule_normalise(ind->norm, xs[self], mn, mx);
+	memset(&set, 0, sizeof set);
+	set.x = xs;
+	set.names = names;
+	set.n = g->nc;
+	set.self = self;
+	advice_compute(g->fw, ind, grid_get, &l, &set, &out->advice);
+	free(xs);
+	free(names);
+}
+
+dti_err provisional_score(staging *st, const framework *fw, int year, const char *commune_code,
+			  const provisional_answer *answers, size_t n, provisional *out,
+			  dti_diag *d)
+{
+	input_grid g;
+	intptr_t self;
+	dti_err rc;
+
+	memset(out, 0, sizeof *out);
+	rc = grid_load(&g, st, fw, year, d);
+	if (rc)
+		goto out;
+	if (!strmap_get(&g.code_index, commune_code, &self)) {
+		rc = diag_set(d, DTI_ENOTFOUND, "commune %s is not one of the communes assessed",
+			      commune_code);
+		goto out;
+	}
+	overlay(&g, (size_t)self, answers, n);
+	out->n_pillars = fw->n_pillars;
+	out->n_indicators = fw->n_indicators;
+	out->pillars = xcalloc(fw->n_pillars + 1, sizeof *out->pillars);
+	out->indicators = xcalloc(fw->n_indicators + 1, sizeof *out->indicators);
+	out->max = fw->total;
+	for (size_t p = 0; p < fw->n_pillars; p++)
+		for (size_t i = fw->pillars[p].first;
+		     i < fw->pillars[p].first + fw->pillars[p].count; i++) {
+			const fw_indicator *ind = &fw->indicators[i];
+			provisional_indicator *pi = &out->indicators[i];
+			grid_lookup l = {&g, (size_t)self};
+			pi->ind = ind;
+			pi->max = ind->max;
+			if (rule_kind_of(ind)->normalised) {
+				score_normalised(&g, ind, (size_t)self, pi);
+			} else {
+				rule_result r = rule_eval(fw, ind, grid_get, &l);
+				pi->fraction = r.fraction;
+				pi->flags = r.flags;
+				advice_compute(fw, ind, grid_get, &l, NULL, &pi->advice);
+			}
+			pi->points = pi->fraction * ind->max;
+			out->pillars[p] += pi->points;
+			out->total += pi->points;
+		}
+out:
+	grid_free(&g);
+	return rc;
+}
+
+void provisional_free(provisional *p)
+{
+	free(p->pillars);
+	free(p->indicators);
+	memset(p, 0, sizeof *p);
+}
