@@ -298,20 +298,39 @@ static void check_rows(const crosswalk *x, const units *old, const units *new,
 	strmap_free(&old_seen);
 }
 
-/* A correction replaces the rows of its old unit (by name, any accents)
- * that go to its new unit (by code or by name); when there is none it is
- * added, its province and district taken from the lists. */
+/* Whether row w is of the correction's old unit o and goes to its new
+ * unit n.  A name means a unit only where it is: the old side by name
+ * within o's district (its code may be the mistyped one), the new side by
+ * code or by name within n's province.  Names alone would take every
+ * "Xã Tân Thành" of the country (accents and prefixes aside). */
+static bool correction_row(const crosswalk_row *w, char *const *c, const admin_unit *o,
+			   const admin_unit *n)
+{
+	bool old_side = o ? strcmp(w->old_province, o->province_code) == 0 &&
+					strcmp(w->old_district,
+					       o->district_code ? o->district_code : "") == 0
+			  : strcmp(w->old_code, c[C_OLD_CODE]) == 0;
+	bool new_side = strcmp(w->new_code, c[C_NEW_CODE]) == 0 ||
+			(n && strcmp(w->new_province, n->province_code) == 0 &&
+			 text_same_name(w->new_name, c[C_NEW_NAME]));
+
+	return old_side && new_side && text_same_name(w->old_name, c[C_OLD_NAME]);
+}
+
+/* A correction replaces the rows of its old unit (by name, any accents,
+ * in its district) that go to its new unit (by code, or by name in its
+ * province); when there is none it is added, its province and district
+ * taken from the lists. */
 static void apply_one(crosswalk *x, char *const *c, const char *origin, const units *old,
 		      const units *new, crosswalk_report *rep)
 {
+	const admin_unit *o = units_find(old, c[C_OLD_CODE]);
+	const admin_unit *n = units_find(new, c[C_NEW_CODE]);
 	size_t hits = 0;
 
 	for (size_t i = 0; i < x->count; i++) {
 		crosswalk_row *w = &x->rows[i];
-		if (!text_same_name(w->old_name, c[C_OLD_NAME]))
-			continue;
-		if (strcmp(w->new_code, c[C_NEW_CODE]) != 0 &&
-		    !text_same_name(w->new_name, c[C_NEW_NAME]))
+		if (!correction_row(w, c, o, n))
 			continue;
 		report_add(
 			rep, CROSSWALK_APPLIED, origin,
@@ -332,8 +351,6 @@ static void apply_one(crosswalk *x, char *const *c, const char *origin, const un
 		hits++;
 	}
 	if (hits == 0) {
-		const admin_unit *o = units_find(old, c[C_OLD_CODE]);
-		const admin_unit *n = units_find(new, c[C_NEW_CODE]);
 		crosswalk_row *w = add_row(x);
 		w->new_province = xstrdup(n ? n->province_code : "");
 		w->new_code = xstrdup(c[C_NEW_CODE]);
@@ -379,6 +396,10 @@ static dti_err apply_corrections(crosswalk *x, const char *path, const units *ol
 				 !commune_code_normalise(c[i], code))
 				rc = diag_set(d, DTI_EINVALID, "%s:%ld: '%s' is not a commune code",
 					      path, csv_line(r), c[i]);
+			else if (i == C_OLD_CODE || i == C_NEW_CODE) {
+				free(c[i]);
+				c[i] = xstrdup(code); /* "6978" is 06978 */
+			}
 		}
 		snprintf(origin, sizeof origin, "%s:%ld", path, csv_line(r));
 		if (!rc)
