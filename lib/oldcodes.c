@@ -17,6 +17,7 @@ typedef struct old_unit {
 	const char **targets;    /* new codes, each once (borrowed from the table) */
 	size_t n_targets;
 	bool partial; /* a row says "một phần" (in part) */
+	bool unsure;  /* a row of it goes to a unit the lists do not confirm */
 	strbuf went;  /* "11992 Xã Lạc Đạo, 11995 Xã Đại Đồng", for messages */
 } old_unit;
 
@@ -139,6 +140,16 @@ static void take_row(oldcodes *o, const crosswalk_row *w)
 	old_unit *u;
 
 	strmap_get(&o->active_ix, w->new_code, &ni);
+	if (old && !new) {
+		/* Its old unit went (also) somewhere unknown: none of its
+		 * figures can be given wholly to the units its other rows name. */
+		u = &o->olds[old_of(o, old)];
+		u->unsure = true;
+		sb_appendf(&u->went,
+			   "%sthe unit of line %ld of the conversion table, which does "
+			   "not check against the lists",
+			   u->went.len ? ", " : "", w->line);
+	}
 	if (!old || !new) {
 		if (ni >= 0)
 			why_not(&o->news[ni],
@@ -169,7 +180,7 @@ static void take_row(oldcodes *o, const crosswalk_row *w)
 
 static bool split(const old_unit *u)
 {
-	return u->partial || u->n_targets > 1;
+	return u->partial || u->unsure || u->n_targets > 1;
 }
 
 /* After every row: the old units of the area, and the communes one of
