@@ -152,9 +152,23 @@ void crosswalk_free(crosswalk *x)
 		for (int c = 0; c < X_COLS; c++)
 			free(*row_field(&x->rows[i], c));
 		free(x->rows[i].corrected);
+		free(x->rows[i].added_by);
 	}
 	free(x->rows);
 	free(x);
+}
+
+void crosswalk_row_key(const crosswalk_row *w, const char *side, char out[64])
+{
+	snprintf(out, 64, "L%ld:%s", w->line, side);
+}
+
+void crosswalk_row_where(const crosswalk_row *w, char out[600])
+{
+	if (w->added_by)
+		snprintf(out, 600, "the row added by %s", w->added_by);
+	else
+		snprintf(out, 600, "line %ld", w->line);
 }
 
 size_t crosswalk_count(const crosswalk *x)
@@ -214,19 +228,20 @@ typedef struct side {
 	const units *list;
 } side;
 
-static void check_side(const side *s, long line, crosswalk_report *rep)
+static void check_side(const side *s, const crosswalk_row *w, crosswalk_report *rep)
 {
 	const char *list_id = units_edition(s->list)->id;
 	const admin_unit *a = units_find(s->list, s->code);
 	const admin_unit *named;
-	char key[64];
+	char key[64], line[600];
 
-	snprintf(key, sizeof key, "L%ld:%s", line, s->what);
+	crosswalk_row_key(w, s->what, key);
+	crosswalk_row_where(w, line);
 	if (a && strcmp(a->name, s->name) == 0)
 		return;
 	if (a && text_same_name(a->name, s->name)) {
 		report_add(rep, CROSSWALK_NOTE, key,
-			   "line %ld: %s unit %s is '%s' in the unit list %s, the table writes "
+			   "%s: %s unit %s is '%s' in the unit list %s, the table writes "
 			   "'%s' (accents)",
 			   line, s->what, s->code, a->name, list_id, s->name);
 		return;
@@ -234,22 +249,22 @@ static void check_side(const side *s, long line, crosswalk_report *rep)
 	named = units_find_named(s->list, s->province, s->district, s->name);
 	if (!a && named)
 		report_add(rep, CROSSWALK_ERROR, key,
-			   "line %ld: %s code %s ('%s') is not in the unit list %s; '%s' is %s "
+			   "%s: %s code %s ('%s') is not in the unit list %s; '%s' is %s "
 			   "there",
 			   line, s->what, s->code, s->name, list_id, named->name, named->code);
 	else if (!a)
 		report_add(rep, CROSSWALK_ERROR, key,
-			   "line %ld: %s code %s ('%s') is not in the unit list %s", line, s->what,
+			   "%s: %s code %s ('%s') is not in the unit list %s", line, s->what,
 			   s->code, s->name, list_id);
 	else if (named && strcmp(named->code, s->code) != 0)
 		report_add(rep, CROSSWALK_ERROR, key,
-			   "line %ld: %s code %s is '%s' in the unit list %s, not '%s'; '%s' is "
+			   "%s: %s code %s is '%s' in the unit list %s, not '%s'; '%s' is "
 			   "%s there (mistyped code?)",
 			   line, s->what, s->code, a->name, list_id, s->name, named->name,
 			   named->code);
 	else
 		report_add(rep, CROSSWALK_NOTE, key,
-			   "line %ld: %s unit %s is '%s' in the unit list %s, the table writes "
+			   "%s: %s unit %s is '%s' in the unit list %s, the table writes "
 			   "'%s' (spelling)",
 			   line, s->what, s->code, a->name, list_id, s->name);
 }
@@ -269,16 +284,18 @@ static void check_rows(const crosswalk *x, const units *old, const units *new,
 		side o = {"old", w->old_code, w->old_name, w->old_province, w->old_district, old};
 		side n = {"new", w->new_code, w->new_name, w->new_province, NULL, new};
 		char key[64];
+		char where[600];
 		if (strmap_put(&new_seen, w->new_code, 0))
-			check_side(&n, w->line, rep);
+			check_side(&n, w, rep);
 		if (*w->old_code) {
 			strmap_put(&old_seen, w->old_code, 0);
-			check_side(&o, w->line, rep);
+			check_side(&o, w, rep);
 			continue;
 		}
-		snprintf(key, sizeof key, "L%ld:old", w->line);
-		report_add(rep, CROSSWALK_NOTE, key, "line %ld: no old code (%s%s%s): '%s'",
-			   w->line, *w->old_name ? w->old_name : w->old_district_name,
+		crosswalk_row_key(w, "old", key);
+		crosswalk_row_where(w, where);
+		report_add(rep, CROSSWALK_NOTE, key, "%s: no old code (%s%s%s): '%s'", where,
+			   *w->old_name ? w->old_name : w->old_district_name,
 			   *w->old_name ? ", " : "", *w->old_name ? w->old_district_name : "",
 			   w->change);
 	}
@@ -321,7 +338,7 @@ static bool correction_row(const crosswalk_row *w, char *const *c, const admin_u
  * in its district) that go to its new unit (by code, or by name in its
  * province); when there is none it is added, its province and district
  * taken from the lists. */
-static void apply_one(crosswalk *x, char *const *c, const char *origin, const units *old,
+static void apply_one(crosswalk *x, char *const *c, const char *origin, long at, const units *old,
 		      const units *new, crosswalk_report *rep)
 {
 	const admin_unit *o = units_find(old, c[C_OLD_CODE]);
@@ -330,14 +347,15 @@ static void apply_one(crosswalk *x, char *const *c, const char *origin, const un
 
 	for (size_t i = 0; i < x->count; i++) {
 		crosswalk_row *w = &x->rows[i];
+		char where[600];
 		if (!correction_row(w, c, o, n))
 			continue;
-		report_add(
-			rep, CROSSWALK_APPLIED, origin,
-			"%s: line %ld corrected: old %s '%s' -> new %s '%s' (was old %s, new %s): "
-			"%s",
-			origin, w->line, c[C_OLD_CODE], c[C_OLD_NAME], c[C_NEW_CODE], c[C_NEW_NAME],
-			w->old_code, w->new_code, c[C_REASON]);
+		crosswalk_row_where(w, where);
+		report_add(rep, CROSSWALK_APPLIED, origin,
+			   "%s: %s corrected: old %s '%s' -> new %s '%s' (was old %s, new %s): "
+			   "%s",
+			   origin, where, c[C_OLD_CODE], c[C_OLD_NAME], c[C_NEW_CODE],
+			   c[C_NEW_NAME], w->old_code, w->new_code, c[C_REASON]);
 		free(w->old_code);
 		free(w->new_code);
 		w->old_code = xstrdup(c[C_OLD_CODE]);
@@ -352,6 +370,8 @@ static void apply_one(crosswalk *x, char *const *c, const char *origin, const un
 	}
 	if (hits == 0) {
 		crosswalk_row *w = add_row(x);
+		w->line = -at;
+		w->added_by = xstrdup(origin);
 		w->new_province = xstrdup(n ? n->province_code : "");
 		w->new_code = xstrdup(c[C_NEW_CODE]);
 		w->new_name = xstrdup(c[C_NEW_NAME]);
@@ -403,7 +423,7 @@ static dti_err apply_corrections(crosswalk *x, const char *path, const units *ol
 		}
 		snprintf(origin, sizeof origin, "%s:%ld", path, csv_line(r));
 		if (!rc)
-			apply_one(x, c, origin, old, new, rep);
+			apply_one(x, c, origin, csv_line(r), old, new, rep);
 		for (int i = 0; i < C_COLS; i++)
 			free(c[i]);
 	}

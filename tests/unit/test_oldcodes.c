@@ -262,6 +262,37 @@ static void test_unsure_row(void **state)
 	close_fixture(&f);
 }
 
+/* Rows added by corrections are each their own: a bad one (07693 to
+ * 99999, in no list) does not make a good one (25186 Phù Mỹ, in no row of
+ * the table, to Hồng Châu 11980) unconfirmed. */
+static void test_added_rows(void **state)
+{
+	fixture f;
+	batch from, to;
+	dti_problems p = {0};
+	oldcodes_summary s = {0};
+
+	(void)state;
+	open_fixture_with(&f, NULL,
+			  "25186,Xã Phù Mỹ,11980,Phường Hồng Châu,Nhập toàn bộ,test\n"
+			  "07693,Xã Tân An,99999,Xã Không Có,Nhập toàn bộ,test");
+	batch_init(&from);
+	batch_init(&to);
+	add(&from, &f, "smartphone_users", "11968", "100");
+	add(&from, &f, "smartphone_users", "11980", "250");
+	add(&from, &f, "smartphone_users", "12388", "7");
+	add(&from, &f, "smartphone_users", "25186", "1");
+	oldcodes_fold(f.o, &from, NULL, &to, &p, &s);
+	assert_int_equal(p.count, 0);
+	assert_non_null(value_of(&to, "11980", "smartphone_users"));
+	assert_string_equal(value_of(&to, "11980", "smartphone_users"), "358");
+	free(s.text);
+	problems_free(&p);
+	batch_free(&from);
+	batch_free(&to);
+	close_fixture(&f);
+}
+
 static void test_check_combine(void **state)
 {
 	fixture f;
@@ -288,9 +319,8 @@ static void test_check_combine(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_van_lam),
-		cmocka_unit_test(test_sum_whole),
-		cmocka_unit_test(test_unsure_row),
+		cmocka_unit_test(test_van_lam),       cmocka_unit_test(test_sum_whole),
+		cmocka_unit_test(test_unsure_row),    cmocka_unit_test(test_added_rows),
 		cmocka_unit_test(test_check_combine),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
