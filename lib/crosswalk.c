@@ -262,6 +262,10 @@ static void check_side(const side *s, const crosswalk_row *w, crosswalk_report *
 			   "%s there (mistyped code?)",
 			   line, s->what, s->code, a->name, list_id, s->name, named->name,
 			   named->code);
+	else if (w->added_by) /* the province's own words: no spelling of the table's */
+		report_add(rep, CROSSWALK_ERROR, key,
+			   "%s: %s unit %s is '%s' in the unit list %s, not '%s'", line, s->what,
+			   s->code, a->name, list_id, s->name);
 	else
 		report_add(rep, CROSSWALK_NOTE, key,
 			   "%s: %s unit %s is '%s' in the unit list %s, the table writes "
@@ -269,8 +273,9 @@ static void check_side(const side *s, const crosswalk_row *w, crosswalk_report *
 			   line, s->what, s->code, a->name, list_id, s->name);
 }
 
-/* Every row against both lists; the new side once per new unit (a new
- * unit has a row for each of its old units); then the old units no row
+/* Every row against both lists; the new side once per new unit and name
+ * as written (a new unit has a row for each of its old units, and a row a
+ * correction added may name it otherwise); then the old units no row
  * names. */
 static void check_rows(const crosswalk *x, const units *old, const units *new,
 		       crosswalk_report *rep)
@@ -284,9 +289,10 @@ static void check_rows(const crosswalk *x, const units *old, const units *new,
 		side o = {"old", w->old_code, w->old_name, w->old_province, w->old_district, old};
 		side n = {"new", w->new_code, w->new_name, w->new_province, NULL, new};
 		char key[64];
-		char where[600];
-		if (strmap_put(&new_seen, w->new_code, 0))
+		char where[600], *seen = xasprintf("%s\t%s", w->new_code, w->new_name);
+		if (strmap_put(&new_seen, seen, 0))
 			check_side(&n, w, rep);
+		free(seen);
 		if (*w->old_code) {
 			strmap_put(&old_seen, w->old_code, 0);
 			check_side(&o, w, rep);
