@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "crosswalk.h"
 #include "editions.h"
@@ -159,8 +160,16 @@ static dti_err previous_config(config *c, int *year, char **db, dti_diag *d)
 static dti_err open_previous(history *h, const char *db, dti_diag *d)
 {
 	bool found = false;
-	dti_err rc = staging_open_readonly(db, &h->prev, d);
+	struct stat st;
+	dti_err rc;
 
+	/* A FIFO or a device would be waited on, never read: only a file. */
+	if (stat(db, &st) == 0 && !S_ISREG(st.st_mode))
+		return diag_set(d, DTI_ECONFIG,
+				"\"previous\" of the year %d: '%s' is not a regular file: name the "
+				"earlier year's database file",
+				h->prev_year, db);
+	rc = staging_open_readonly(db, &h->prev, d);
 	if (rc) {
 		diag_prefix(d, "\"previous\" of the year %d", h->prev_year);
 		return rc == DTI_ESCHEMA ? rc : DTI_EDB;
