@@ -163,6 +163,18 @@ void crosswalk_row_key(const crosswalk_row *w, const char *side, char out[64])
 	snprintf(out, 64, "L%ld:%s", w->line, side);
 }
 
+bool crosswalk_side_error(const crosswalk_report *rep, const crosswalk_row *w, const char *side)
+{
+	char key[64];
+
+	crosswalk_row_key(w, side, key);
+	for (size_t i = 0; i < rep->n; i++)
+		if (rep->items[i].level == CROSSWALK_ERROR && !rep->items[i].corrected &&
+		    strcmp(rep->items[i].key, key) == 0)
+			return true;
+	return false;
+}
+
 void crosswalk_row_where(const crosswalk_row *w, char out[600])
 {
 	if (w->added_by)

@@ -71,6 +71,9 @@ const crosswalk_row *crosswalk_at(const crosswalk *x, size_t i);
 /* The key of a side ("old" or "new") of row w in a finding
  * (crosswalk_finding.key): "L12:old".  out holds 64 bytes. */
 void crosswalk_row_key(const crosswalk_row *w, const char *side, char out[64]);
+/* Whether side ("old" or "new") of row w is an error of rep that no
+ * correction removed. */
+bool crosswalk_side_error(const crosswalk_report *rep, const crosswalk_row *w, const char *side);
 /* Where row w is, for a message: "line 12", or "the row added by
  * FILE:LINE".  out holds 600 bytes. */
 void crosswalk_row_where(const crosswalk_row *w, char out[600]);

@@ -340,6 +340,7 @@ static void preds_from_table(const history *h, const char *code, history_cmp *c)
 			continue;
 		strmap_get(&h->old_rows, w->old_code, &n);
 		p->split = n > 1 || strstr(w->change, "một phần") || strstr(w->change, "Một phần");
+		p->unchecked = crosswalk_side_error(&h->x.rep, w, "old");
 		c->partial = c->partial || p->split;
 	}
 }
@@ -351,8 +352,11 @@ static dti_err preds_scores(history *h, history_cmp *c, dti_diag *d)
 		history_pred *p = &c->preds[i];
 		store_history_unit u;
 		bool found = false;
-		dti_err rc = store_history_unit_of(h->prev, h->official.scoring_run_id, p->code, &u,
-						   &found, d);
+		dti_err rc;
+		if (p->unchecked)
+			continue; /* the code is another unit's: its result is not this one's */
+		rc = store_history_unit_of(h->prev, h->official.scoring_run_id, p->code, &u, &found,
+					   d);
 		if (rc) {
 			store_history_unit_free(&u);
 			return DTI_EDB;
