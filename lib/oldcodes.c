@@ -145,7 +145,8 @@ static void take_row(oldcodes *o, const crosswalk_row *w)
 	if (old && !new) {
 		/* Its old unit went (also) somewhere unknown: none of its
 		 * figures can be given wholly to the units its other rows name. */
-		u = &o->olds[old_of(o, old)];
+		oi = old_of(o, old); /* it may move o->olds */
+		u = &o->olds[oi];
 		u->unsure = true;
 		sb_appendf(&u->went,
 			   "%sthe unit of %s of the conversion table, which does not check "
