@@ -152,9 +152,35 @@ void crosswalk_free(crosswalk *x)
 		for (int c = 0; c < X_COLS; c++)
 			free(*row_field(&x->rows[i], c));
 		free(x->rows[i].corrected);
+		free(x->rows[i].added_by);
 	}
 	free(x->rows);
 	free(x);
+}
+
+void crosswalk_row_key(const crosswalk_row *w, const char *side, char out[64])
+{
+	snprintf(out, 64, "L%ld:%s", w->line, side);
+}
+
+bool crosswalk_side_error(const crosswalk_report *rep, const crosswalk_row *w, const char *side)
+{
+	char key[64];
+
+	crosswalk_row_key(w, side, key);
+	for (size_t i = 0; i < rep->n; i++)
+		if (rep->items[i].level == CROSSWALK_ERROR && !rep->items[i].corrected &&
+		    strcmp(rep->items[i].key, key) == 0)
+			return true;
+	return false;
+}
+
+void crosswalk_row_where(const crosswalk_row *w, char out[600])
+{
+	if (w->added_by)
+		snprintf(out, 600, "the row added by %s", w->added_by);
+	else
+		snprintf(out, 600, "line %ld", w->line);
 }
 
 size_t crosswalk_count(const crosswalk *x)
@@ -214,19 +240,20 @@ typedef struct side {
 	const units *list;
 } side;
 
-static void check_side(const side *s, long line, crosswalk_report *rep)
+static void check_side(const side *s, const crosswalk_row *w, crosswalk_report *rep)
 {
 	const char *list_id = units_edition(s->list)->id;
 	const admin_unit *a = units_find(s->list, s->code);
 	const admin_unit *named;
-	char key[64];
+	char key[64], line[600];
 
-	snprintf(key, sizeof key, "L%ld:%s", line, s->what);
+	crosswalk_row_key(w, s->what, key);
+	crosswalk_row_where(w, line);
 	if (a && strcmp(a->name, s->name) == 0)
 		return;
 	if (a && text_same_name(a->name, s->name)) {
 		report_add(rep, CROSSWALK_NOTE, key,
-			   "line %ld: %s unit %s is '%s' in the unit list %s, the table writes "
+			   "%s: %s unit %s is '%s' in the unit list %s, the table writes "
 			   "'%s' (accents)",
 			   line, s->what, s->code, a->name, list_id, s->name);
 		return;
@@ -234,28 +261,33 @@ static void check_side(const side *s, long line, crosswalk_report *rep)
 	named = units_find_named(s->list, s->province, s->district, s->name);
 	if (!a && named)
 		report_add(rep, CROSSWALK_ERROR, key,
-			   "line %ld: %s code %s ('%s') is not in the unit list %s; '%s' is %s "
+			   "%s: %s code %s ('%s') is not in the unit list %s; '%s' is %s "
 			   "there",
 			   line, s->what, s->code, s->name, list_id, named->name, named->code);
 	else if (!a)
 		report_add(rep, CROSSWALK_ERROR, key,
-			   "line %ld: %s code %s ('%s') is not in the unit list %s", line, s->what,
+			   "%s: %s code %s ('%s') is not in the unit list %s", line, s->what,
 			   s->code, s->name, list_id);
 	else if (named && strcmp(named->code, s->code) != 0)
 		report_add(rep, CROSSWALK_ERROR, key,
-			   "line %ld: %s code %s is '%s' in the unit list %s, not '%s'; '%s' is "
+			   "%s: %s code %s is '%s' in the unit list %s, not '%s'; '%s' is "
 			   "%s there (mistyped code?)",
 			   line, s->what, s->code, a->name, list_id, s->name, named->name,
 			   named->code);
+	else if (w->added_by) /* the province's own words: no spelling of the table's */
+		report_add(rep, CROSSWALK_ERROR, key,
+			   "%s: %s unit %s is '%s' in the unit list %s, not '%s'", line, s->what,
+			   s->code, a->name, list_id, s->name);
 	else
 		report_add(rep, CROSSWALK_NOTE, key,
-			   "line %ld: %s unit %s is '%s' in the unit list %s, the table writes "
+			   "%s: %s unit %s is '%s' in the unit list %s, the table writes "
 			   "'%s' (spelling)",
 			   line, s->what, s->code, a->name, list_id, s->name);
 }
 
-/* Every row against both lists; the new side once per new unit (a new
- * unit has a row for each of its old units); then the old units no row
+/* Every row against both lists; the new side once per new unit and name
+ * as written (a new unit has a row for each of its old units, and a row a
+ * correction added may name it otherwise); then the old units no row
  * names. */
 static void check_rows(const crosswalk *x, const units *old, const units *new,
 		       crosswalk_report *rep)
@@ -269,16 +301,19 @@ static void check_rows(const crosswalk *x, const units *old, const units *new,
 		side o = {"old", w->old_code, w->old_name, w->old_province, w->old_district, old};
 		side n = {"new", w->new_code, w->new_name, w->new_province, NULL, new};
 		char key[64];
-		if (strmap_put(&new_seen, w->new_code, 0))
-			check_side(&n, w->line, rep);
+		char where[600], *seen = xasprintf("%s\t%s", w->new_code, w->new_name);
+		if (strmap_put(&new_seen, seen, 0))
+			check_side(&n, w, rep);
+		free(seen);
 		if (*w->old_code) {
 			strmap_put(&old_seen, w->old_code, 0);
-			check_side(&o, w->line, rep);
+			check_side(&o, w, rep);
 			continue;
 		}
-		snprintf(key, sizeof key, "L%ld:old", w->line);
-		report_add(rep, CROSSWALK_NOTE, key, "line %ld: no old code (%s%s%s): '%s'",
-			   w->line, *w->old_name ? w->old_name : w->old_district_name,
+		crosswalk_row_key(w, "old", key);
+		crosswalk_row_where(w, where);
+		report_add(rep, CROSSWALK_NOTE, key, "%s: no old code (%s%s%s): '%s'", where,
+			   *w->old_name ? w->old_name : w->old_district_name,
 			   *w->old_name ? ", " : "", *w->old_name ? w->old_district_name : "",
 			   w->change);
 	}
@@ -298,27 +333,47 @@ static void check_rows(const crosswalk *x, const units *old, const units *new,
 	strmap_free(&old_seen);
 }
 
-/* A correction replaces the rows of its old unit (by name, any accents)
- * that go to its new unit (by code or by name); when there is none it is
- * added, its province and district taken from the lists. */
-static void apply_one(crosswalk *x, char *const *c, const char *origin, const units *old,
+/* Whether row w is of the correction's old unit o and goes to its new
+ * unit n.  A name means a unit only where it is: the old side by name
+ * within o's district (its code may be the mistyped one), the new side by
+ * code or by name within n's province.  Names alone would take every
+ * "Xã Tân Thành" of the country (accents and prefixes aside). */
+static bool correction_row(const crosswalk_row *w, char *const *c, const admin_unit *o,
+			   const admin_unit *n)
+{
+	bool old_side = o ? strcmp(w->old_province, o->province_code) == 0 &&
+					strcmp(w->old_district,
+					       o->district_code ? o->district_code : "") == 0
+			  : strcmp(w->old_code, c[C_OLD_CODE]) == 0;
+	bool new_side = strcmp(w->new_code, c[C_NEW_CODE]) == 0 ||
+			(n && strcmp(w->new_province, n->province_code) == 0 &&
+			 text_same_name(w->new_name, c[C_NEW_NAME]));
+
+	return old_side && new_side && text_same_name(w->old_name, c[C_OLD_NAME]);
+}
+
+/* A correction replaces the rows of its old unit (by name, any accents,
+ * in its district) that go to its new unit (by code, or by name in its
+ * province); when there is none it is added, its province and district
+ * taken from the lists. */
+static void apply_one(crosswalk *x, char *const *c, const char *origin, long at, const units *old,
 		      const units *new, crosswalk_report *rep)
 {
+	const admin_unit *o = units_find(old, c[C_OLD_CODE]);
+	const admin_unit *n = units_find(new, c[C_NEW_CODE]);
 	size_t hits = 0;
 
 	for (size_t i = 0; i < x->count; i++) {
 		crosswalk_row *w = &x->rows[i];
-		if (!text_same_name(w->old_name, c[C_OLD_NAME]))
+		char where[600];
+		if (!correction_row(w, c, o, n))
 			continue;
-		if (strcmp(w->new_code, c[C_NEW_CODE]) != 0 &&
-		    !text_same_name(w->new_name, c[C_NEW_NAME]))
-			continue;
-		report_add(
-			rep, CROSSWALK_APPLIED, origin,
-			"%s: line %ld corrected: old %s '%s' -> new %s '%s' (was old %s, new %s): "
-			"%s",
-			origin, w->line, c[C_OLD_CODE], c[C_OLD_NAME], c[C_NEW_CODE], c[C_NEW_NAME],
-			w->old_code, w->new_code, c[C_REASON]);
+		crosswalk_row_where(w, where);
+		report_add(rep, CROSSWALK_APPLIED, origin,
+			   "%s: %s corrected: old %s '%s' -> new %s '%s' (was old %s, new %s): "
+			   "%s",
+			   origin, where, c[C_OLD_CODE], c[C_OLD_NAME], c[C_NEW_CODE],
+			   c[C_NEW_NAME], w->old_code, w->new_code, c[C_REASON]);
 		free(w->old_code);
 		free(w->new_code);
 		w->old_code = xstrdup(c[C_OLD_CODE]);
@@ -332,9 +387,9 @@ static void apply_one(crosswalk *x, char *const *c, const char *origin, const un
 		hits++;
 	}
 	if (hits == 0) {
-		const admin_unit *o = units_find(old, c[C_OLD_CODE]);
-		const admin_unit *n = units_find(new, c[C_NEW_CODE]);
 		crosswalk_row *w = add_row(x);
+		w->line = -at;
+		w->added_by = xstrdup(origin);
 		w->new_province = xstrdup(n ? n->province_code : "");
 		w->new_code = xstrdup(c[C_NEW_CODE]);
 		w->new_name = xstrdup(c[C_NEW_NAME]);
@@ -379,10 +434,14 @@ static dti_err apply_corrections(crosswalk *x, const char *path, const units *ol
 				 !commune_code_normalise(c[i], code))
 				rc = diag_set(d, DTI_EINVALID, "%s:%ld: '%s' is not a commune code",
 					      path, csv_line(r), c[i]);
+			else if (i == C_OLD_CODE || i == C_NEW_CODE) {
+				free(c[i]);
+				c[i] = xstrdup(code); /* "6978" is 06978 */
+			}
 		}
 		snprintf(origin, sizeof origin, "%s:%ld", path, csv_line(r));
 		if (!rc)
-			apply_one(x, c, origin, old, new, rep);
+			apply_one(x, c, origin, csv_line(r), old, new, rep);
 		for (int i = 0; i < C_COLS; i++)
 			free(c[i]);
 	}

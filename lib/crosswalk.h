@@ -25,7 +25,9 @@
 /* One (new unit, old unit) pair.  Every field is text, "" when empty (the
  * six rows without an old code). */
 typedef struct crosswalk_row {
-	long line; /* in the table, 0 for a row a correction added */
+	long line;      /* in the table; for a row a correction added, minus the
+		    * correction's line (each row its own line) */
+	char *added_by; /* "FILE:LINE" of the correction that added it, or NULL */
 	char *new_province, *new_code, *new_name;
 	char *old_province, *old_district, *old_district_name, *old_code, *old_name;
 	char *change;    /* the table's words: "Nhập toàn bộ", "Nhập một phần", ... */
@@ -65,6 +67,16 @@ void crosswalk_report_free(crosswalk_report *rep);
 
 size_t crosswalk_count(const crosswalk *x);
 const crosswalk_row *crosswalk_at(const crosswalk *x, size_t i);
+
+/* The key of a side ("old" or "new") of row w in a finding
+ * (crosswalk_finding.key): "L12:old".  out holds 64 bytes. */
+void crosswalk_row_key(const crosswalk_row *w, const char *side, char out[64]);
+/* Whether side ("old" or "new") of row w is an error of rep that no
+ * correction removed. */
+bool crosswalk_side_error(const crosswalk_report *rep, const crosswalk_row *w, const char *side);
+/* Where row w is, for a message: "line 12", or "the row added by
+ * FILE:LINE".  out holds 600 bytes. */
+void crosswalk_row_where(const crosswalk_row *w, char out[600]);
 
 /* The deployment's conversion table: both lists (the configuration's,
  * config_units, and the other edition's from config_data_file), the table

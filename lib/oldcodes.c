@@ -17,6 +17,7 @@ typedef struct old_unit {
 	const char **targets;    /* new codes, each once (borrowed from the table) */
 	size_t n_targets;
 	bool partial; /* a row says "một phần" (in part) */
+	bool unsure;  /* a row of it goes to a unit the lists do not confirm */
 	strbuf went;  /* "11992 Xã Lạc Đạo, 11995 Xã Đại Đồng", for messages */
 } old_unit;
 
@@ -93,7 +94,7 @@ static const admin_unit *checked(const oldcodes *o, const units *u, const crossw
 {
 	char key[64];
 
-	snprintf(key, sizeof key, "L%ld:%s", w->line, side);
+	crosswalk_row_key(w, side, key);
 	if (strmap_get(&o->errors, key, NULL))
 		return NULL;
 	return units_find(u, code);
@@ -137,17 +138,31 @@ static void take_row(oldcodes *o, const crosswalk_row *w)
 	intptr_t ni = -1;
 	size_t oi;
 	old_unit *u;
+	char where[600];
 
 	strmap_get(&o->active_ix, w->new_code, &ni);
+	crosswalk_row_where(w, where);
+	if (old && !new) {
+		/* Its old unit went (also) somewhere unknown: none of its
+		 * figures can be given wholly to the units its other rows name. */
+		oi = old_of(o, old); /* it may move o->olds */
+		u = &o->olds[oi];
+		u->unsure = true;
+		sb_appendf(&u->went,
+			   "%sthe unit of %s of the conversion table, which does not check "
+			   "against the lists",
+			   u->went.len ? ", " : "", where);
+	}
 	if (!old || !new) {
 		if (ni >= 0)
 			why_not(&o->news[ni],
-				*w->old_code ? xasprintf("line %ld of the conversion table does "
-							 "not check against the lists",
-							 w->line)
-					     : xasprintf("it has a part without an old code (%s)",
-							 *w->old_name ? w->old_name
-								      : w->old_district_name));
+				*w->old_code
+					? xasprintf("%s of the conversion table does not check "
+						    "against the lists",
+						    where)
+					: xasprintf("it has a part without an old code (%s)",
+						    *w->old_name ? w->old_name
+								 : w->old_district_name));
 		return;
 	}
 	oi = old_of(o, old);
@@ -169,7 +184,7 @@ static void take_row(oldcodes *o, const crosswalk_row *w)
 
 static bool split(const old_unit *u)
 {
-	return u->partial || u->n_targets > 1;
+	return u->partial || u->unsure || u->n_targets > 1;
 }
 
 /* After every row: the old units of the area, and the communes one of
@@ -224,7 +239,7 @@ dti_err oldcodes_open(config *c, const commune_list *active, oldcodes **out, dti
 	for (size_t i = 0; i < crosswalk_count(o->env.x); i++) {
 		const crosswalk_row *w = crosswalk_at(o->env.x, i);
 		char key[64];
-		snprintf(key, sizeof key, "L%ld:new", w->line);
+		crosswalk_row_key(w, "new", key);
 		if (strmap_get(&o->errors, key, NULL))
 			strmap_put(&o->bad_new, w->new_code, 1);
 	}

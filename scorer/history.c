@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "crosswalk.h"
 #include "editions.h"
@@ -159,8 +160,16 @@ static dti_err previous_config(config *c, int *year, char **db, dti_diag *d)
 static dti_err open_previous(history *h, const char *db, dti_diag *d)
 {
 	bool found = false;
-	dti_err rc = staging_open_readonly(db, &h->prev, d);
+	struct stat st;
+	dti_err rc;
 
+	/* A FIFO or a device would be waited on, never read: only a file. */
+	if (stat(db, &st) == 0 && !S_ISREG(st.st_mode))
+		return diag_set(d, DTI_ECONFIG,
+				"\"previous\" of the year %d: '%s' is not a regular file: name the "
+				"earlier year's database file",
+				h->prev_year, db);
+	rc = staging_open_readonly(db, &h->prev, d);
 	if (rc) {
 		diag_prefix(d, "\"previous\" of the year %d", h->prev_year);
 		return rc == DTI_ESCHEMA ? rc : DTI_EDB;
@@ -331,6 +340,7 @@ static void preds_from_table(const history *h, const char *code, history_cmp *c)
 			continue;
 		strmap_get(&h->old_rows, w->old_code, &n);
 		p->split = n > 1 || strstr(w->change, "một phần") || strstr(w->change, "Một phần");
+		p->unchecked = crosswalk_side_error(&h->x.rep, w, "old");
 		c->partial = c->partial || p->split;
 	}
 }
@@ -342,8 +352,11 @@ static dti_err preds_scores(history *h, history_cmp *c, dti_diag *d)
 		history_pred *p = &c->preds[i];
 		store_history_unit u;
 		bool found = false;
-		dti_err rc = store_history_unit_of(h->prev, h->official.scoring_run_id, p->code, &u,
-						   &found, d);
+		dti_err rc;
+		if (p->unchecked)
+			continue; /* the code is another unit's: its result is not this one's */
+		rc = store_history_unit_of(h->prev, h->official.scoring_run_id, p->code, &u, &found,
+					   d);
 		if (rc) {
 			store_history_unit_free(&u);
 			return DTI_EDB;

@@ -48,6 +48,8 @@ typedef struct history_pred {
 	char *district;    /* its district's name, "" when none */
 	char *change;      /* the conversion table's words, "" on the same list */
 	bool split;        /* it went to more than one new unit ("Nhập một phần") */
+	bool unchecked;    /* its row's old code is not the named unit's (an error of
+			    * the table no correction removed): its result unused */
 	bool scored;       /* the earlier official result has it */
 	double total;      /* its official total; NaN when not scored */
 	long rank;         /* its rank then; 0 when not scored */

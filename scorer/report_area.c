@@ -561,6 +561,11 @@ static void pred_words(strbuf *sb, const history_pred *p)
 		html_text(sb, p->change);
 		sb_appends(sb, p->split ? "</span>" : "");
 	}
+	if (p->unchecked) {
+		sb_appends(sb, ": <span class=\"flag\">mã cũ trong bảng chuyển đổi không khớp tên "
+			       "(dti units check), không dùng</span>");
+		return;
+	}
 	if (!p->scored) {
 		sb_appends(sb, ": không có kết quả");
 		return;

@@ -168,4 +168,16 @@ fi
 grep -q '"previous" of the year 2025: .*none.db' "$DTI_TMP/nodb.err" || fail "missing previous: $(cat "$DTI_TMP/nodb.err")"
 [ "$(cat "$dep/var/out-2026/2026/report/year-over-year.html" | cksum)" = "$before" ] || fail "the report changed"
 [ -e "$dep/var/none.db" ] && fail "the missing previous database was created"
+# A "previous" that is a FIFO (or a link to one) is refused at once, not
+# waited on: the nightly run would hang on it.
+mkfifo "$dep/var/fifo.db"
+ln -s fifo.db "$dep/var/link.db"
+for f in fifo.db link.db; do
+	sed "s|\"../var/dti-2025.db\"|\"../var/$f\"|" "$dep/config/y2026.json" >"$dep/config/fifo.json"
+	if timeout 60 "$DTI_BIN/dti" --config "$dep/config/fifo.json" publish >/dev/null 2>"$DTI_TMP/fifo.err"; then
+		fail "a FIFO as previous database accepted"
+	fi
+	grep -qF "\"previous\" of the year 2025: '$dep/config/../var/$f' is not a regular file" "$DTI_TMP/fifo.err" ||
+		fail "previous $f: $(cat "$DTI_TMP/fifo.err")"
+done
 echo "publish-yoy-merger: ok"

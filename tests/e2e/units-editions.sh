@@ -80,6 +80,33 @@ python3 "$R/tests/e2e/lib/config_abs.py" "$R/config/dti.json" "$T/fixed.json" \
 	"crosswalk_corrections=\"$T/corrections.csv\""
 "$DTI_BIN/dti" --config "$T/fixed.json" units check >"$T/check2" ||
 	fail "check failed with every error corrected: $(grep -v '^note' "$T/check2" | grep -v corrected)"
+# A correction is of one unit: "Xã Tân Thành" of Hữu Lũng (Lạng Sơn) is
+# one of 16 old units of that name (accents and prefixes aside) that the
+# table sends to a new one of that name; only its own row is replaced, and
+# a code written without its leading 0 is the code.
+{ cat "$R/config/crosswalk-corrections.csv"
+  echo "6442,Xã Tân Thành,6445,Xã Tân Thành,Nhập toàn bộ,confirmed by Lạng Sơn"
+} >"$T/one.csv"
+python3 "$R/tests/e2e/lib/config_abs.py" "$R/config/dti.json" "$T/one.json" \
+	"crosswalk_corrections=\"$T/one.csv\""
+"$DTI_BIN/dti" --config "$T/one.json" units check >"$T/check3" || true
+[ "$(grep -c 'confirmed by Lạng Sơn' "$T/check3")" = 1 ] ||
+	fail "one correction replaced other units' rows: $(grep 'confirmed by' "$T/check3")"
+grep -q "^corrected: .*:9: line [0-9]* corrected: old 06442 'Xã Tân Thành' -> new 06445 'Xã Tân Thành' (was old 06442, new 06445)" "$T/check3" ||
+	fail "the correction of Hữu Lũng's Tân Thành: $(grep 'confirmed by' "$T/check3")"
+grep -q "after the corrections" "$T/check3" && fail "a correction broke other rows: $(grep 'after the corrections' "$T/check3")"
+"$DTI_BIN/dti" --config "$T/one.json" units history 05923 2>/dev/null | grep -q '^05923,Xã Tân Thành,05923,Xã Tân Thành,Huyện Phú Bình,' ||
+	fail "Thái Nguyên's Tân Thành lost its row to Lạng Sơn's correction"
+# A row a correction adds is checked like every row, its names the lists'
+# own: 11992 is Xã Lạc Đạo, which other rows already name.
+{ cat "$R/config/crosswalk-corrections.csv"
+  echo "12388,Xã Hoàng Hanh,11992,Xã Không Có,Nhập toàn bộ,test"
+} >"$T/wrong.csv"
+python3 "$R/tests/e2e/lib/config_abs.py" "$R/config/dti.json" "$T/wrong.json" \
+	"crosswalk_corrections=\"$T/wrong.csv\""
+if "$DTI_BIN/dti" --config "$T/wrong.json" units check >"$T/check4"; then fail "a correction naming 11992 otherwise passed"; fi
+grep -q "^error: after the corrections: the row added by .*wrong.csv:9: new unit 11992 is 'Xã Lạc Đạo' in the unit list 2026-04-30, not 'Xã Không Có'$" "$T/check4" ||
+	fail "a correction's wrong name not an error naming its line: $(grep -v '^note' "$T/check4")"
 # A malformed correction names its line.
 printf 'old_commune_code,old_commune_name,new_commune_code,new_commune_name,change,reason\nx,Xã A,00004,Phường Ba Đình,,r\n' >"$T/bad.csv"
 python3 "$R/tests/e2e/lib/config_abs.py" "$R/config/dti.json" "$T/bad.json" \

@@ -30,10 +30,11 @@ typedef struct fixture {
 	oldcodes *o;
 } fixture;
 
-/* A deployment on the list 2026-04-30 assessing `codes` (NULL: province 33). */
-static void open_fixture(fixture *f, const char *const *codes)
+/* A deployment on the list 2026-04-30 assessing `codes` (NULL: province 33),
+ * the shipped corrections and the line `extra` (NULL: none) after them. */
+static void open_fixture_with(fixture *f, const char *const *codes, const char *extra)
 {
-	char cwd[4096], path[128];
+	char cwd[4096], path[128], corrections[4200];
 	FILE *out;
 	dti_diag d;
 
@@ -41,6 +42,20 @@ static void open_fixture(fixture *f, const char *const *codes)
 	assert_non_null(getcwd(cwd, sizeof cwd));
 	snprintf(f->dir, sizeof f->dir, "/tmp/dti-oldcodes-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
+	snprintf(corrections, sizeof corrections, "%s/config/crosswalk-corrections.csv", cwd);
+	if (extra) {
+		FILE *in = fopen(corrections, "r");
+		int ch;
+		snprintf(corrections, sizeof corrections, "%s/corrections.csv", f->dir);
+		out = fopen(corrections, "w");
+		assert_non_null(in);
+		assert_non_null(out);
+		while ((ch = fgetc(in)) != EOF)
+			fputc(ch, out);
+		fprintf(out, "%s\n", extra);
+		fclose(in);
+		fclose(out);
+	}
 	snprintf(path, sizeof path, "%s/dti.json", f->dir);
 	out = fopen(path, "w");
 	assert_non_null(out);
@@ -49,8 +64,8 @@ static void open_fixture(fixture *f, const char *const *codes)
 		"\"framework\": \"%s/config/frameworks/commune-2024.json\", "
 		"\"unit_list\": \"2026-04-30\", "
 		"\"admin_units\": \"%s/config/admin-units-2026-04-30.csv\", "
-		"\"crosswalk_corrections\": \"%s/config/crosswalk-corrections.csv\"}\n",
-		cwd, cwd, cwd);
+		"\"crosswalk_corrections\": \"%s\"}\n",
+		cwd, cwd, corrections);
 	fclose(out);
 	assert_int_equal(config_load(path, &f->cfg, &d), DTI_EOK);
 	assert_int_equal(framework_load(f->cfg->framework, &f->fw, &d), DTI_EOK);
@@ -66,6 +81,11 @@ static void open_fixture(fixture *f, const char *const *codes)
 	assert_int_equal(oldcodes_open(f->cfg, &f->active, &f->o, &d), DTI_EOK);
 }
 
+static void open_fixture(fixture *f, const char *const *codes)
+{
+	open_fixture_with(f, codes, NULL);
+}
+
 static void close_fixture(fixture *f)
 {
 	char path[128];
@@ -75,6 +95,8 @@ static void close_fixture(fixture *f)
 	commune_list_free(&f->active);
 	config_free(f->cfg);
 	snprintf(path, sizeof path, "%s/dti.json", f->dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/corrections.csv", f->dir);
 	unlink(path);
 	rmdir(f->dir);
 }
@@ -209,6 +231,68 @@ static void test_sum_whole(void **state)
 	close_fixture(&f);
 }
 
+/* An old unit one of whose rows goes to a unit the lists do not confirm
+ * (here a correction naming 99999 'Xã Không Có', in no list) went somewhere unknown as
+ * well: its figures are not given wholly to the unit its other row names
+ * (Hoàng Hanh 12388 to Hồng Châu 11980), and the refusal says why. */
+static void test_unsure_row(void **state)
+{
+	fixture f;
+	batch from, to;
+	dti_problems p = {0};
+	oldcodes_summary s = {0};
+
+	(void)state;
+	open_fixture_with(&f, NULL, "12388,Xã Hoàng Hanh,99999,Xã Không Có,Nhập toàn bộ,test");
+	batch_init(&from);
+	batch_init(&to);
+	add(&from, &f, "smartphone_users", "11968", "100");
+	add(&from, &f, "smartphone_users", "11980", "250");
+	add(&from, &f, "smartphone_users", "12388", "7");
+	oldcodes_fold(f.o, &from, NULL, &to, &p, &s);
+	assert_null(value_of(&to, "11980", "smartphone_users"));
+	assert_true(problems_have(&p, "old code 12388 'Xã Hoàng Hanh' of the unit list 2025-03-01 "
+				      "was split"));
+	assert_true(problems_have(&p, "which does not check against the lists"));
+	assert_non_null(strstr(s.text, "11980 (old 12388 Xã Hoàng Hanh was split)"));
+	free(s.text);
+	problems_free(&p);
+	batch_free(&from);
+	batch_free(&to);
+	close_fixture(&f);
+}
+
+/* Rows added by corrections are each their own: a bad one (07693 to
+ * 99999, in no list) does not make a good one (25186 Phù Mỹ, in no row of
+ * the table, to Hồng Châu 11980) unconfirmed. */
+static void test_added_rows(void **state)
+{
+	fixture f;
+	batch from, to;
+	dti_problems p = {0};
+	oldcodes_summary s = {0};
+
+	(void)state;
+	open_fixture_with(&f, NULL,
+			  "25186,Xã Phù Mỹ,11980,Phường Hồng Châu,Nhập toàn bộ,test\n"
+			  "07693,Xã Tân An,99999,Xã Không Có,Nhập toàn bộ,test");
+	batch_init(&from);
+	batch_init(&to);
+	add(&from, &f, "smartphone_users", "11968", "100");
+	add(&from, &f, "smartphone_users", "11980", "250");
+	add(&from, &f, "smartphone_users", "12388", "7");
+	add(&from, &f, "smartphone_users", "25186", "1");
+	oldcodes_fold(f.o, &from, NULL, &to, &p, &s);
+	assert_int_equal(p.count, 0);
+	assert_non_null(value_of(&to, "11980", "smartphone_users"));
+	assert_string_equal(value_of(&to, "11980", "smartphone_users"), "358");
+	free(s.text);
+	problems_free(&p);
+	batch_free(&from);
+	batch_free(&to);
+	close_fixture(&f);
+}
+
 static void test_check_combine(void **state)
 {
 	fixture f;
@@ -235,8 +319,8 @@ static void test_check_combine(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_van_lam),
-		cmocka_unit_test(test_sum_whole),
+		cmocka_unit_test(test_van_lam),       cmocka_unit_test(test_sum_whole),
+		cmocka_unit_test(test_unsure_row),    cmocka_unit_test(test_added_rows),
 		cmocka_unit_test(test_check_combine),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
