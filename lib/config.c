@@ -303,6 +303,14 @@ static dti_err load_communes(config *c, dti_diag *d)
 		rc = area_block(c, &area, &area_key, d);
 	if (rc)
 		goto out;
+	/* One way to say the communes: a list wins over an area silently
+	 * otherwise, and the report would be titled for an area it is not. */
+	if (area && (list || csv)) {
+		rc = diag_set(d, DTI_ECONFIG,
+			      "%s: give the communes as \"%s\" or as \"%s\", not both", c->path,
+			      list ? "communes" : "communes_csv", area_key);
+		goto out;
+	}
 	if (json_is_array(list)) {
 		size_t i;
 		json_t *e;

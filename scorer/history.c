@@ -43,7 +43,11 @@ double history_weighted_mean(const history_pred *p, size_t n, history_basis *bas
 			continue;
 		scored++;
 		sum += p[i].total;
-		if (isnan(p[i].population) || !(p[i].population > 0)) {
+		/* A weight must be a count of people: none, 0, negative, infinite
+		 * or past any commune's (a hostile earlier database) gives the
+		 * plain mean rather than inf/inf. */
+		if (!isfinite(p[i].population) || !(p[i].population > 0) ||
+		    p[i].population > HISTORY_MAX_POPULATION) {
 			weighable = false;
 			continue;
 		}
@@ -54,7 +58,7 @@ double history_weighted_mean(const history_pred *p, size_t n, history_basis *bas
 		*basis = HISTORY_NONE;
 		return NAN;
 	}
-	if (weighable && weights > 0) {
+	if (weighable && weights > 0 && isfinite(weighted / weights)) {
 		*basis = HISTORY_WEIGHTED;
 		return weighted / weights;
 	}

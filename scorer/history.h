@@ -79,6 +79,9 @@ typedef struct history_cmp {
  * (*basis HISTORY_PLAIN), NaN when none is scored (HISTORY_NONE).  A split
  * predecessor counts with its whole population: the table says nothing of
  * how its people were divided.  Pure. */
+/* The largest population taken as a weight: above it (no commune has a
+ * hundred million people) the figure is the plain mean. */
+#define HISTORY_MAX_POPULATION 1e8
 double history_weighted_mean(const history_pred *p, size_t n, history_basis *basis);
 
 /* Opens what the report of a run of `year` needs of the deployment c: its

@@ -34,6 +34,10 @@ refused "a district on the new list" \
 conf "$T/both.json" 'area={"province_code":"33"}' 'district={"province_code":"33"}'
 refused "area and district together" 'give "area" or its older name "district", not both' \
 	"$DTI_BIN/dti" --config "$T/both.json" status
+conf "$T/list.json" 'area={"province_code":"33"}' "communes_csv=\"$R/config/communes-van-lam.csv\""
+refused "a commune list and an area together" 'give the communes as "communes_csv" or as "area", not both' \
+	"$DTI_BIN/dti" --config "$T/list.json" init
+[ -e "$T/new.db" ] && fail "a refused configuration created the database"
 conf "$T/key.json" 'area={"province":"33"}'
 refused "an unknown key of area" '"area": unknown key "province"' "$DTI_BIN/dti" --config "$T/key.json" status
 # The old list: a district and the province both work, either key.

@@ -84,6 +84,20 @@ static void test_population_missing(void **state)
 	assert_int_equal(b, HISTORY_WEIGHTED);
 }
 
+static void test_population_absurd(void **state)
+{
+	/* A hostile earlier database: an enormous or infinite population is
+	 * no weight; the figure stays a number, the plain mean. */
+	history_pred p[] = {pred(true, 600, 1e308, false), pred(true, 700, 1e308, false),
+			    pred(true, 800, INFINITY, false)};
+	history_basis b = HISTORY_NONE;
+	double got = history_weighted_mean(p, 3, &b);
+
+	(void)state;
+	assert_int_equal(b, HISTORY_PLAIN);
+	assert_true(fabs(got - 700) < 1e-9);
+}
+
 static void test_unscored(void **state)
 {
 	/* A predecessor without an official total is left out, its population
@@ -105,9 +119,8 @@ static void test_unscored(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_weighted),
-		cmocka_unit_test(test_one_predecessor),
-		cmocka_unit_test(test_population_missing),
+		cmocka_unit_test(test_weighted),           cmocka_unit_test(test_one_predecessor),
+		cmocka_unit_test(test_population_missing), cmocka_unit_test(test_population_absurd),
 		cmocka_unit_test(test_unscored),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
