@@ -46,6 +46,7 @@ static const struct command {
 	{"backup", cmd_backup, APP_DATABASE},
 	{"nightly-run", cmd_nightly_run, APP_DATABASE},
 	{"units", cmd_units, APP_CONFIG},
+	{"check", cmd_check, APP_READ_ONLY},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_current.h"
 #include "text.h"
 #include "util.h"
 
@@ -203,6 +204,7 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	 * instead of by a foreign-key lookup per row. */
 	bool bulk = extra == NULL;
 	long stored = 0, unchanged = 0;
+	int64_t first_id = 0, last_id = 0;
 	dti_err rc = DTI_EOK;
 
 	if (bulk)
@@ -242,9 +244,15 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 			rc = staging_is_current(st, source_id, &o, &same, d);
 		if (!rc && same)
 			unchanged++;
-		else if (!rc && !(rc = staging_put(st, run, source_id, started, &o, d)))
+		else if (!rc && !(rc = staging_put(st, run, source_id, started, &o, &last_id, d))) {
+			if (!first_id)
+				first_id = last_id;
 			stored++;
+		}
 	}
+	/* In the same transaction: which value is scored. */
+	if (!rc && stored)
+		rc = store_current_stored(st, first_id, last_id, d);
 	if (!rc && extra)
 		rc = extra(st, run, ctx, d);
 	if (!rc) {

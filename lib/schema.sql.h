@@ -463,6 +463,67 @@ static const char *const migration_unit_list[] = {
 	NULL,
 };
 
+/* Migration 11 (current values): which value is scored is resolved when it
+ * is written.  Every writer that can change it (an import, a collector run,
+ * a form, an appraisal act, a framework that changes a variable's
+ * aggregate) calls the store's one resolution function
+ * (store_current_resolve, lib/store_current.h) in its own transaction, and
+ * the function writes the key's row of current_value from the history as
+ * current_input_resolved reads it.  current_input, the view analysts know,
+ * keeps its columns and reads the table; the full reasoning over the
+ * history, current_input's body until now, is current_input_resolved, and
+ * `dti check` compares the two. */
+static const char *const migration_current[] = {
+	"DROP VIEW current_input;\n",
+	"CREATE VIEW current_input_resolved AS\n"
+	"SELECT year, commune_code, variable,\n"
+	"       CASE WHEN aggregate = 'sum' THEN\n"
+	"              CASE WHEN n_ok > 0 THEN\n"
+	"                CASE WHEN total = CAST(total AS INTEGER) THEN CAST(CAST(total AS INTEGER) AS TEXT)\n"
+	"                     ELSE CAST(total AS TEXT) END END\n"
+	"            WHEN state <> 'rejected' THEN value END AS value,\n"
+	"       CASE WHEN aggregate = 'sum' THEN total\n"
+	"            WHEN state <> 'rejected' THEN num END AS num,\n"
+	"       CASE WHEN aggregate = 'sum' THEN\n"
+	"              CASE WHEN n_ok = 0 THEN 'rejected' WHEN n_raw = 0 THEN 'verified' ELSE 'raw' END\n"
+	"            ELSE state END AS state,\n"
+	"       CASE WHEN aggregate = 'sum' THEN n_ok ELSE 1 END AS sources,\n"
+	"       CASE WHEN aggregate = 'sum' THEN ids\n"
+	"            WHEN state <> 'rejected' THEN CAST(id AS TEXT) END AS observation_ids,\n"
+	"       observed_at\n"
+	"FROM (\n"
+	"  SELECT s.year, s.commune_code, s.variable, s.id, s.value, s.num, s.state, s.observed_at,\n"
+	"         v.aggregate,\n"
+	"         count(CASE WHEN s.state <> 'rejected' THEN 1 END) AS n_ok,\n"
+	"         count(CASE WHEN s.state = 'raw' THEN 1 END) AS n_raw,\n"
+	"         sum(CASE WHEN s.state <> 'rejected' THEN s.num END) AS total,\n"
+	"         group_concat(CASE WHEN s.state <> 'rejected' THEN s.id END) AS ids,\n"
+	"         max((CASE s.state WHEN 'rejected' THEN 0 WHEN 'raw' THEN 1 ELSE 2 END)\n"
+	"             * 1125899906842624 + s.id) AS pick\n"
+	"  FROM source_value s JOIN variable v ON v.name = s.variable\n"
+	"  GROUP BY s.year, s.commune_code, s.variable);\n",
+	"CREATE TABLE current_value(\n"
+	"  year INTEGER NOT NULL,\n"
+	"  commune_code TEXT NOT NULL,\n"
+	"  variable TEXT NOT NULL,\n"
+	"  value TEXT,\n"
+	"  num REAL,\n"
+	"  state TEXT NOT NULL,\n"
+	"  sources INTEGER NOT NULL,\n"
+	"  observation_ids TEXT,\n"
+	"  observed_at TEXT,\n"
+	"  PRIMARY KEY (year, commune_code, variable)\n"
+	") STRICT, WITHOUT ROWID;\n",
+	"INSERT INTO current_value(year, commune_code, variable, value, num, state, sources,\n"
+	"                          observation_ids, observed_at)\n"
+	"SELECT year, commune_code, variable, value, num, state, sources, observation_ids, observed_at\n"
+	"FROM current_input_resolved;\n",
+	"CREATE VIEW current_input AS\n"
+	"SELECT year, commune_code, variable, value, num, state, sources, observation_ids, observed_at\n"
+	"FROM current_value;\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 /* One migration a line, in order. */
 /* clang-format off */
@@ -477,6 +538,7 @@ static const char *const *const staging_migrations[] = {
 	migration_run_basis,
 	migration_official,
 	migration_unit_list,
+	migration_current,
 };
 /* clang-format on */
 

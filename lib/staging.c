@@ -10,6 +10,7 @@
 #include "schema.sql.h"
 #include "staging_int.h"
 #include "store.h"
+#include "store_current.h"
 #include "util.h"
 
 int staging_schema_version(void)
@@ -297,6 +298,17 @@ void staging_close(staging *st)
 	free(st);
 }
 
+/* The variable's row stored with its new aggregate, then its current
+ * values resolved again; the caller's loop stores the row once more. */
+static dti_err aggregate_changed(staging *st, const fw_variable *v, const char *aggregate,
+				 dti_diag *d)
+{
+	dti_err rc = store_run(st, d, "UPDATE variable SET aggregate = ?2 WHERE name = ?1",
+			       STORE_ARGS(STORE_TEXT(v->name), STORE_TEXT(aggregate)));
+
+	return rc ? rc : store_current_resolve_variable(st, v->name, d);
+}
+
 dti_err staging_sync_framework(staging *st, const framework *fw, dti_diag *d)
 {
 	sqlite3_stmt *var = NULL, *body = NULL;
@@ -320,9 +332,20 @@ dti_err staging_sync_framework(staging *st, const framework *fw, dti_diag *d)
 			&body, d);
 	for (size_t i = 0; !rc && i < fw->n_variables; i++) {
 		const fw_variable *v = &fw->variables[i];
+		const char *aggregate = v->summed ? "sum" : "latest";
+		char *had = NULL;
+		/* A variable summed before and not now (or the reverse) has every
+		 * current value of its resolved again, in this transaction. */
+		rc = store_text1(st, d, "SELECT aggregate FROM variable WHERE name = ?1", &had,
+				 STORE_ARGS(STORE_TEXT(v->name)));
+		if (!rc && had && strcmp(had, aggregate) != 0)
+			rc = aggregate_changed(st, v, aggregate, d);
+		free(had);
+		if (rc)
+			break;
 		sqlite3_bind_text(var, 1, v->name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(var, 2, var_type_name(v->type), -1, SQLITE_STATIC);
-		sqlite3_bind_text(var, 3, v->summed ? "sum" : "latest", -1, SQLITE_STATIC);
+		sqlite3_bind_text(var, 3, aggregate, -1, SQLITE_STATIC);
 		sqlite3_bind_text(var, 4, v->source, -1, SQLITE_STATIC);
 		sqlite3_bind_text(var, 5, v->label, -1, SQLITE_STATIC);
 		staging_bind_text(var, 6, v->unit);
@@ -616,7 +639,7 @@ static dti_err kept(staging *st, sqlite3_stmt **slot, const char *sql, dti_diag 
 }
 
 dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *observed_at,
-		    const observation *o, dti_diag *d)
+		    const observation *o, int64_t *id, dti_diag *d)
 {
 	sqlite3_stmt *s;
 	dti_err rc = kept(st, &st->put,
@@ -643,6 +666,8 @@ dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *
 			      o->commune_code, sqlite3_errmsg(st->db));
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
+	if (!rc && id)
+		*id = sqlite3_last_insert_rowid(st->db);
 	return rc;
 }
 

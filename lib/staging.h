@@ -132,8 +132,10 @@ dti_err staging_source_has_figures(staging *st, int64_t source_id, bool *has, dt
 dti_err staging_is_current(staging *st, int64_t source_id, const observation *o, bool *same,
 			   dti_diag *d);
 
-/* Appends an observation to the run (inside the caller's transaction). */
+/* Appends an observation to the run (inside the caller's transaction);
+ * *id (may be NULL) is its id.  The caller resolves the current values of
+ * what it stored before it commits (store_current_stored). */
 dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *observed_at,
-		    const observation *o, dti_diag *d);
+		    const observation *o, int64_t *id, dti_diag *d);
 
 #endif
