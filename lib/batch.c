@@ -194,6 +194,80 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 	return rc;
 }
 
+/* The batch's items in key order (year, commune, variable), as SQLite's
+ * BINARY collation orders the texts. */
+static int cmp_item(const void *a, const void *b)
+{
+	const batch_item *x = *(const batch_item *const *)a, *y = *(const batch_item *const *)b;
+	int c;
+
+	if (x->year != y->year)
+		return x->year < y->year ? -1 : 1;
+	c = strcmp(x->commune_code, y->commune_code);
+	return c ? c : strcmp(x->variable->name, y->variable->name);
+}
+
+static bool same_text(const char *stored, const char *v)
+{
+	if (!stored || !v)
+		return !stored && (!v || !*v);
+	return strcmp(stored, v) == 0;
+}
+
+/* The merge of the sorted items with the source's stored figures. */
+typedef struct current_merge {
+	batch_item **sorted;
+	size_t n, at;
+	bool *same; /* by item index in the batch */
+	const batch_item *base;
+} current_merge;
+
+static dti_err merge_stored(void *ctx, const observation *o, dti_diag *d)
+{
+	current_merge *m = ctx;
+	int c = 1;
+
+	(void)d;
+	while (m->at < m->n) {
+		const batch_item *it = m->sorted[m->at];
+		c = it->year != o->year ? (it->year < o->year ? -1 : 1)
+					: strcmp(it->commune_code, o->commune_code);
+		if (!c)
+			c = strcmp(it->variable->name, o->variable);
+		if (c >= 0)
+			break;
+		m->at++;
+	}
+	/* Rows of one key come oldest first: the last one decides. */
+	if (m->at < m->n && c == 0) {
+		const batch_item *it = m->sorted[m->at];
+		m->same[it - m->base] = same_text(o->value, it->value) &&
+					same_text(o->proof_url, it->proof_url) &&
+					same_text(o->note, it->note);
+	}
+	return DTI_EOK;
+}
+
+/* same[i]: item i is what source_id stores for its key now.  One ordered
+ * pass over the source's figures of the batch's years. */
+static dti_err mark_current(staging *st, int64_t source_id, const batch *b, bool *same, dti_diag *d)
+{
+	current_merge m = {xcalloc(b->count ? b->count : 1, sizeof *m.sorted), b->count, 0, same,
+			   b->items};
+	int lo = 0, hi = 0;
+	dti_err rc;
+
+	for (size_t i = 0; i < b->count; i++) {
+		m.sorted[i] = &b->items[i];
+		lo = i == 0 || b->items[i].year < lo ? b->items[i].year : lo;
+		hi = i == 0 || b->items[i].year > hi ? b->items[i].year : hi;
+	}
+	qsort(m.sorted, m.n, sizeof *m.sorted, cmp_item);
+	rc = staging_source_values(st, source_id, lo, hi, merge_stored, &m, d);
+	free(m.sorted);
+	return rc;
+}
+
 dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra, void *ctx,
 			 int64_t *run_id, dti_diag *d)
 {
@@ -205,6 +279,7 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	bool bulk = extra == NULL;
 	long stored = 0, unchanged = 0;
 	int64_t first_id = 0, last_id = 0;
+	bool *same = NULL;
 	dti_err rc = DTI_EOK;
 
 	if (bulk)
@@ -233,16 +308,16 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 		rc = check_refs(st, b, d);
 	if (!rc)
 		rc = staging_source_has_figures(st, source_id, &known, d);
+	/* A figure the source already gave is not stored again: its
+	 * appraisal stays valid and a repeated run changes nothing. */
+	same = xcalloc(b->count ? b->count : 1, sizeof *same);
+	if (!rc && known)
+		rc = mark_current(st, source_id, b, same, d);
 	for (size_t i = 0; !rc && i < b->count; i++) {
 		batch_item *it = &b->items[i];
 		observation o = {it->commune_code, it->year, it->variable->name, it->value, it->num,
 				 it->proof_url,    it->note};
-		bool same = false;
-		/* A figure the source already gave is not stored again: its
-		 * appraisal stays valid and a repeated run changes nothing. */
-		if (known)
-			rc = staging_is_current(st, source_id, &o, &same, d);
-		if (!rc && same)
+		if (same[i])
 			unchanged++;
 		else if (!rc && !(rc = staging_put(st, run, source_id, started, &o, &last_id, d))) {
 			if (!first_id)
@@ -262,6 +337,7 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	}
 	if (!rc)
 		rc = staging_commit(st, d);
+	free(same);
 	if (rc) {
 		staging_rollback(st);
 		b->counts.stored = 0;

@@ -288,7 +288,6 @@ void staging_close(staging *st)
 	if (!st)
 		return;
 	sqlite3_finalize(st->put);
-	sqlite3_finalize(st->current);
 	sqlite3_finalize(st->has_commune);
 	sqlite3_finalize(st->has_variable);
 	store_cache_free(st);
@@ -793,13 +792,6 @@ dti_err staging_source_has_figures(staging *st, int64_t source_id, bool *has, dt
 	return rc;
 }
 
-static bool same_text(const unsigned char *stored, const char *v)
-{
-	if (!stored || !v)
-		return !stored && (!v || !*v);
-	return strcmp((const char *)stored, v) == 0;
-}
-
 dti_err staging_foreign_keys(staging *st, bool on, dti_diag *d)
 {
 	return staging_exec(st, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", d);
@@ -835,26 +827,36 @@ dti_err staging_has_variable(staging *st, const char *name, bool *found, dti_dia
 		       d);
 }
 
-dti_err staging_is_current(staging *st, int64_t source_id, const observation *o, bool *same,
-			   dti_diag *d)
-{
-	sqlite3_stmt *s;
-	dti_err rc = kept(st, &st->current,
-			  "SELECT value, proof_url, note FROM observation "
-			  "WHERE year = ?1 AND commune_code = ?2 AND variable = ?3 "
-			  "AND source_id = ?4 ORDER BY id DESC LIMIT 1",
-			  d);
+typedef struct source_values_read {
+	staging_value_fn fn;
+	void *ctx;
+} source_values_read;
 
-	if (rc)
-		return rc;
-	s = st->current;
-	sqlite3_bind_int(s, 1, o->year);
-	sqlite3_bind_text(s, 2, o->commune_code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, o->variable, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, source_id);
-	*same = sqlite3_step(s) == SQLITE_ROW && same_text(sqlite3_column_text(s, 0), o->value) &&
-		same_text(sqlite3_column_text(s, 1), o->proof_url) &&
-		same_text(sqlite3_column_text(s, 2), o->note);
-	sqlite3_reset(s);
-	return DTI_EOK;
+static dti_err take_source_value(void *ctx, const store_row *r, dti_diag *d)
+{
+	source_values_read *sv = ctx;
+	observation o = {store_text(r, 1),
+			 (int)store_int(r, 0),
+			 store_text(r, 2),
+			 store_text(r, 3),
+			 NAN,
+			 store_text_or_null(r, 4),
+			 store_text_or_null(r, 5)};
+
+	return sv->fn(sv->ctx, &o, d);
+}
+
+dti_err staging_source_values(staging *st, int64_t source_id, int year_from, int year_to,
+			      staging_value_fn fn, void *ctx, dti_diag *d)
+{
+	source_values_read sv = {fn, ctx};
+
+	/* The order of observation_key: no sort, one pass. */
+	return store_each(
+		st, d,
+		"SELECT year, commune_code, variable, value, proof_url, note "
+		"FROM observation WHERE year BETWEEN ?2 AND ?3 AND source_id = ?1 "
+		"ORDER BY year, commune_code, variable, source_id, id",
+		take_source_value, &sv, NULL,
+		STORE_ARGS(STORE_INT(source_id), STORE_INT(year_from), STORE_INT(year_to)));
 }

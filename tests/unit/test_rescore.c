@@ -125,7 +125,7 @@ static void test_scoring_run_records_fingerprint(void **state)
 	bool official = true;
 	dti_diag d;
 
-	assert_int_equal(rescore_latest(f->st, 2024, &run, &official, last, &d), DTI_EOK);
+	assert_int_equal(rescore_latest(f->st, 2024, &run, &official, last, NULL, &d), DTI_EOK);
 	assert_int_equal(run, 0);
 	put(f, "11989", "population", "7799");
 	fp(f, 2024, false, now);
@@ -135,7 +135,7 @@ static void test_scoring_run_records_fingerprint(void **state)
 	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
 	assert_string_equal(s.input_sha256, now);
 	assert_false(s.unchanged);
-	assert_int_equal(rescore_latest(f->st, 2024, &run, &official, last, &d), DTI_EOK);
+	assert_int_equal(rescore_latest(f->st, 2024, &run, &official, last, NULL, &d), DTI_EOK);
 	assert_int_equal(run, s.scoring_run_id);
 	assert_false(official);
 	assert_string_equal(last, now);
