@@ -287,6 +287,26 @@ static void test_sum_over_operators(void **state)
 		3);
 }
 
+/* A framework that sums a variable it took the latest of (or the reverse)
+ * has its current values resolved again when it is synced. */
+static void test_aggregate_change_resolves_again(void **state)
+{
+	fixture *f = *state;
+	fw_variable *v = (fw_variable *)framework_variable(f->fw, "smartphone_users");
+	dti_diag d;
+
+	put(f, "telecom:viettel", "11989", "smartphone_users", "100");
+	put(f, "telecom:vnpt", "11989", "smartphone_users", "60");
+	assert_true(get(f, "11989", "smartphone_users").num == 160.0);
+	v->summed = false;
+	assert_int_equal(staging_sync_framework(f->st, f->fw, &d), DTI_EOK);
+	assert_true(get(f, "11989", "smartphone_users").num == 60.0); /* the last stored */
+	assert_int_equal(get(f, "11989", "smartphone_users").sources, 1);
+	v->summed = true;
+	assert_int_equal(staging_sync_framework(f->st, f->fw, &d), DTI_EOK);
+	assert_true(get(f, "11989", "smartphone_users").num == 160.0);
+}
+
 static void test_latest_per_source(void **state)
 {
 	fixture *f = *state;
@@ -423,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_refuses_newer_schema),
 		cmocka_unit_test(test_migrates_score_inputs),
 		cmocka_unit_test(test_sum_over_operators),
+		cmocka_unit_test(test_aggregate_change_resolves_again),
 		cmocka_unit_test(test_latest_per_source),
 		cmocka_unit_test(test_verified_above_raw),
 		cmocka_unit_test(test_correction_and_rejection),
