@@ -33,7 +33,10 @@ def mask(text):
 # read them (current_input, score_input, score), not row by row, so that a
 # change of storage that keeps every view's rows shows as the same.
 STORAGE = {'current_value', 'current_input_resolved', 'input_set', 'scoring_input',
-           'score_result', 'score_rows'}
+           'score_set', 'score_rows', 'score_result'}
+# Columns added on purpose and documented (docs/analyst.md): the marker of
+# what a scoring run's inputs were as of (a digest, not a score).
+ADDED_COL = {'marker'}
 # A view's age in hours: the time since a run, which no two runs share.
 AGE_COL = re.compile(r'age_hours$')
 
@@ -47,7 +50,7 @@ def dump_db(path, out):
         "AND name NOT LIKE 'sqlite_%' ORDER BY name") if r[0] not in STORAGE]
     for t, kind in names:
         cols = [r[1] for r in db.execute(f'PRAGMA table_info("{t}")')
-                if not TIME_COL.search(r[1]) and not AGE_COL.search(r[1])]
+                if not TIME_COL.search(r[1]) and not AGE_COL.search(r[1]) and r[1] not in ADDED_COL]
         if not cols:
             continue
         q = ', '.join(f'"{c}"' for c in cols)
