@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store_current.h"
+#include "strmap.h"
 #include "text.h"
 #include "util.h"
 
@@ -194,19 +195,6 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 	return rc;
 }
 
-/* The batch's items in key order (year, commune, variable), as SQLite's
- * BINARY collation orders the texts. */
-static int cmp_item(const void *a, const void *b)
-{
-	const batch_item *x = *(const batch_item *const *)a, *y = *(const batch_item *const *)b;
-	int c;
-
-	if (x->year != y->year)
-		return x->year < y->year ? -1 : 1;
-	c = strcmp(x->commune_code, y->commune_code);
-	return c ? c : strcmp(x->variable->name, y->variable->name);
-}
-
 static bool same_text(const char *stored, const char *v)
 {
 	if (!stored || !v)
@@ -214,57 +202,58 @@ static bool same_text(const char *stored, const char *v)
 	return strcmp(stored, v) == 0;
 }
 
-/* The merge of the sorted items with the source's stored figures. */
+/* The source's stored figures against the batch's items. */
 typedef struct current_merge {
-	batch_item **sorted;
-	size_t n, at;
-	bool *same; /* by item index in the batch */
-	const batch_item *base;
+	const batch *b;
+	strmap variables; /* name -> the items' fw_variable */
+	bool *same;       /* by item index */
+	int64_t *seen;    /* by item index: the id of the stored figure compared */
 } current_merge;
 
-static dti_err merge_stored(void *ctx, const observation *o, dti_diag *d)
+static dti_err merge_stored(void *ctx, const observation *o, int64_t id, dti_diag *d)
 {
 	current_merge *m = ctx;
-	int c = 1;
+	intptr_t v = 0;
+	size_t slot, i;
 
 	(void)d;
-	while (m->at < m->n) {
-		const batch_item *it = m->sorted[m->at];
-		c = it->year != o->year ? (it->year < o->year ? -1 : 1)
-					: strcmp(it->commune_code, o->commune_code);
-		if (!c)
-			c = strcmp(it->variable->name, o->variable);
-		if (c >= 0)
-			break;
-		m->at++;
-	}
-	/* Rows of one key come oldest first: the last one decides. */
-	if (m->at < m->n && c == 0) {
-		const batch_item *it = m->sorted[m->at];
-		m->same[it - m->base] = same_text(o->value, it->value) &&
-					same_text(o->proof_url, it->proof_url) &&
-					same_text(o->note, it->note);
-	}
+	if (!strmap_get(&m->variables, o->variable, &v))
+		return DTI_EOK;
+	slot = seen_find(m->b, item_hash(o->commune_code, o->year, (const fw_variable *)v),
+			 o->commune_code, o->year, (const fw_variable *)v);
+	if (!m->b->seen[slot].item)
+		return DTI_EOK;
+	i = m->b->seen[slot].item - 1;
+	/* The source's current figure is its last one stored. */
+	if (id < m->seen[i])
+		return DTI_EOK;
+	m->seen[i] = id;
+	m->same[i] = same_text(o->value, m->b->items[i].value) &&
+		     same_text(o->proof_url, m->b->items[i].proof_url) &&
+		     same_text(o->note, m->b->items[i].note);
 	return DTI_EOK;
 }
 
-/* same[i]: item i is what source_id stores for its key now.  One ordered
- * pass over the source's figures of the batch's years. */
+/* same[i]: item i is what source_id stores for its key now.  One pass over
+ * the source's figures of the batch's years, each found in the batch's key
+ * table. */
 static dti_err mark_current(staging *st, int64_t source_id, const batch *b, bool *same, dti_diag *d)
 {
-	current_merge m = {xcalloc(b->count ? b->count : 1, sizeof *m.sorted), b->count, 0, same,
-			   b->items};
+	current_merge m = {b, {0}, same, xcalloc(b->count ? b->count : 1, sizeof *m.seen)};
 	int lo = 0, hi = 0;
-	dti_err rc;
+	dti_err rc = DTI_EOK;
 
+	strmap_init(&m.variables);
 	for (size_t i = 0; i < b->count; i++) {
-		m.sorted[i] = &b->items[i];
+		strmap_put(&m.variables, b->items[i].variable->name,
+			   (intptr_t)b->items[i].variable);
 		lo = i == 0 || b->items[i].year < lo ? b->items[i].year : lo;
 		hi = i == 0 || b->items[i].year > hi ? b->items[i].year : hi;
 	}
-	qsort(m.sorted, m.n, sizeof *m.sorted, cmp_item);
-	rc = staging_source_values(st, source_id, lo, hi, merge_stored, &m, d);
-	free(m.sorted);
+	if (b->count && b->seen_cap)
+		rc = staging_source_values(st, source_id, lo, hi, merge_stored, &m, d);
+	strmap_free(&m.variables);
+	free(m.seen);
 	return rc;
 }
 

@@ -843,7 +843,7 @@ static dti_err take_source_value(void *ctx, const store_row *r, dti_diag *d)
 			 store_text_or_null(r, 4),
 			 store_text_or_null(r, 5)};
 
-	return sv->fn(sv->ctx, &o, d);
+	return sv->fn(sv->ctx, &o, store_int(r, 6), d);
 }
 
 dti_err staging_source_values(staging *st, int64_t source_id, int year_from, int year_to,
@@ -851,7 +851,7 @@ dti_err staging_source_values(staging *st, int64_t source_id, int year_from, int
 {
 	source_values_read sv = {fn, ctx};
 
-	/* The order of observation_key: no sort, one pass. */
+	/* One pass down observation_key. */
 	return store_each(
 		st, d,
 		"SELECT year, commune_code, variable, value, proof_url, note "

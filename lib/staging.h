@@ -127,13 +127,12 @@ typedef struct observation {
 /* Whether a source has stored any figure yet. */
 dti_err staging_source_has_figures(staging *st, int64_t source_id, bool *has, dti_diag *d);
 /* Calls fn with every observation of source_id for the years year_from ..
- * year_to, ordered by year, commune and variable and, for one variable, in
- * the order stored (the last one is the source's current figure).  o->num
- * is NaN; the strings are borrowed for the call.  A writer compares what
- * it would store with them in one ordered pass: a figure equal to the
- * source's current one (same value, proof link and note) is not stored
- * again, so the appraisal of the current one stays valid. */
-typedef dti_err (*staging_value_fn)(void *ctx, const observation *o, dti_diag *d);
+ * year_to and its id (the last one stored for a key is the source's
+ * current figure); o->num is NaN; the strings are borrowed for the call.
+ * A writer compares what it would store with them in one pass: a figure
+ * equal to the source's current one (same value, proof link and note) is
+ * not stored again, so the appraisal of the current one stays valid. */
+typedef dti_err (*staging_value_fn)(void *ctx, const observation *o, int64_t id, dti_diag *d);
 dti_err staging_source_values(staging *st, int64_t source_id, int year_from, int year_to,
 			      staging_value_fn fn, void *ctx, dti_diag *d);
 
