@@ -54,6 +54,7 @@ int cmd_approve(app *a, int argc, char **argv);
 int cmd_runs_void(app *a, int argc, char **argv);
 int cmd_units(app *a, int argc, char **argv);
 int cmd_user(app *a, int argc, char **argv);
+int cmd_check(app *a, int argc, char **argv);
 /* Publishes run_id (0: the year's latest, or with official its approved
  * run) into out; official: as the year's official result, into
  * out/official-YEAR/.  Returns the exit code, having logged any error. */

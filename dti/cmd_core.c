@@ -293,7 +293,7 @@ int cmd_score(app *a, int argc, char **argv)
 	strmap must; /* official: the variables that must be verified */
 	score_summary s;
 	bool if_changed = false, last_official = false, skip = false;
-	char last_sha[65], *policy = NULL;
+	char last_sha[65] = "", last_marker[65] = "", marker[65] = "", *policy = NULL;
 	int64_t last_run = 0;
 	dti_diag d;
 	dti_err rc;
@@ -323,17 +323,25 @@ int cmd_score(app *a, int argc, char **argv)
 		policy = json_dumps(json_object_get(a->cfg->root, "official"),
 				    JSON_SORT_KEYS | JSON_COMPACT);
 	}
-	/* Every run records the fingerprint of the inputs it read; with
-	 * --if-changed, a run whose inputs have the fingerprint of the latest
-	 * run in the same mode stores nothing. */
+	/* Every run records the fingerprint of the inputs it read and the
+	 * marker of what they were as of; with --if-changed, the latest run
+	 * in the same mode with the same marker means nothing to read, and a
+	 * run whose inputs have its fingerprint stores nothing. */
 	o.policy = policy;
-	if (if_changed)
-		rc = rescore_latest(a->st, a->year, &last_run, &last_official, last_sha, &d);
-	if (!rc && if_changed && last_run && last_official == o.official && last_sha[0])
-		o.skip_if = last_sha;
-	if (!rc)
+	rc = rescore_marker(a->st, a->fw, a->year, o.official, policy, marker, &d);
+	o.marker = marker;
+	if (!rc && if_changed)
+		rc = rescore_latest(a->st, a->year, &last_run, &last_official, last_sha,
+				    last_marker, &d);
+	if (!rc && if_changed && last_run && last_official == o.official) {
+		o.skip_if = last_sha[0] ? last_sha : NULL;
+		skip = strcmp(last_marker, marker) == 0;
+	}
+	if (!rc && !skip)
 		rc = score_year(a->st, a->fw, &o, &s, &d);
-	if (!rc && s.unchanged) {
+	if (!rc && !skip && s.unchanged)
+		rc = rescore_mark(a->st, last_run, marker, &d);
+	if (!rc && (skip || s.unchanged)) {
 		log_info("inputs of %d unchanged since scoring run %lld; not scored again", a->year,
 			 (long long)last_run);
 		skip = true;

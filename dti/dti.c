@@ -48,6 +48,7 @@ static const struct command {
 	{"nightly-run", cmd_nightly_run, APP_DATABASE},
 	{"units", cmd_units, APP_CONFIG},
 	{"user", cmd_user, APP_DATABASE},
+	{"check", cmd_check, APP_READ_ONLY},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

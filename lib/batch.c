@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_current.h"
+#include "strmap.h"
 #include "text.h"
 #include "util.h"
 
@@ -193,6 +195,68 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 	return rc;
 }
 
+static bool same_text(const char *stored, const char *v)
+{
+	if (!stored || !v)
+		return !stored && (!v || !*v);
+	return strcmp(stored, v) == 0;
+}
+
+/* The source's stored figures against the batch's items. */
+typedef struct current_merge {
+	const batch *b;
+	strmap variables; /* name -> the items' fw_variable */
+	bool *same;       /* by item index */
+	int64_t *seen;    /* by item index: the id of the stored figure compared */
+} current_merge;
+
+static dti_err merge_stored(void *ctx, const observation *o, int64_t id, dti_diag *d)
+{
+	current_merge *m = ctx;
+	intptr_t v = 0;
+	size_t slot, i;
+
+	(void)d;
+	if (!strmap_get(&m->variables, o->variable, &v))
+		return DTI_EOK;
+	slot = seen_find(m->b, item_hash(o->commune_code, o->year, (const fw_variable *)v),
+			 o->commune_code, o->year, (const fw_variable *)v);
+	if (!m->b->seen[slot].item)
+		return DTI_EOK;
+	i = m->b->seen[slot].item - 1;
+	/* The source's current figure is its last one stored. */
+	if (id < m->seen[i])
+		return DTI_EOK;
+	m->seen[i] = id;
+	m->same[i] = same_text(o->value, m->b->items[i].value) &&
+		     same_text(o->proof_url, m->b->items[i].proof_url) &&
+		     same_text(o->note, m->b->items[i].note);
+	return DTI_EOK;
+}
+
+/* same[i]: item i is what source_id stores for its key now.  One pass over
+ * the source's figures of the batch's years, each found in the batch's key
+ * table. */
+static dti_err mark_current(staging *st, int64_t source_id, const batch *b, bool *same, dti_diag *d)
+{
+	current_merge m = {b, {0}, same, xcalloc(b->count ? b->count : 1, sizeof *m.seen)};
+	int lo = 0, hi = 0;
+	dti_err rc = DTI_EOK;
+
+	strmap_init(&m.variables);
+	for (size_t i = 0; i < b->count; i++) {
+		strmap_put(&m.variables, b->items[i].variable->name,
+			   (intptr_t)b->items[i].variable);
+		lo = i == 0 || b->items[i].year < lo ? b->items[i].year : lo;
+		hi = i == 0 || b->items[i].year > hi ? b->items[i].year : hi;
+	}
+	if (b->count && b->seen_cap)
+		rc = staging_source_values(st, source_id, lo, hi, merge_stored, &m, d);
+	strmap_free(&m.variables);
+	free(m.seen);
+	return rc;
+}
+
 dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra, void *ctx,
 			 int64_t *run_id, dti_diag *d)
 {
@@ -203,6 +267,8 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	 * instead of by a foreign-key lookup per row. */
 	bool bulk = extra == NULL;
 	long stored = 0, unchanged = 0;
+	int64_t first_id = 0, last_id = 0;
+	bool *same = NULL;
 	dti_err rc = DTI_EOK;
 
 	if (bulk)
@@ -231,20 +297,26 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 		rc = check_refs(st, b, d);
 	if (!rc)
 		rc = staging_source_has_figures(st, source_id, &known, d);
+	/* A figure the source already gave is not stored again: its
+	 * appraisal stays valid and a repeated run changes nothing. */
+	same = xcalloc(b->count ? b->count : 1, sizeof *same);
+	if (!rc && known)
+		rc = mark_current(st, source_id, b, same, d);
 	for (size_t i = 0; !rc && i < b->count; i++) {
 		batch_item *it = &b->items[i];
 		observation o = {it->commune_code, it->year, it->variable->name, it->value, it->num,
 				 it->proof_url,    it->note};
-		bool same = false;
-		/* A figure the source already gave is not stored again: its
-		 * appraisal stays valid and a repeated run changes nothing. */
-		if (known)
-			rc = staging_is_current(st, source_id, &o, &same, d);
-		if (!rc && same)
+		if (same[i])
 			unchanged++;
-		else if (!rc && !(rc = staging_put(st, run, source_id, started, &o, d)))
+		else if (!rc && !(rc = staging_put(st, run, source_id, started, &o, &last_id, d))) {
+			if (!first_id)
+				first_id = last_id;
 			stored++;
+		}
 	}
+	/* In the same transaction: which value is scored. */
+	if (!rc && stored)
+		rc = store_current_stored(st, first_id, last_id, d);
 	if (!rc && extra)
 		rc = extra(st, run, ctx, d);
 	if (!rc) {
@@ -254,6 +326,7 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	}
 	if (!rc)
 		rc = staging_commit(st, d);
+	free(same);
 	if (rc) {
 		staging_rollback(st);
 		b->counts.stored = 0;

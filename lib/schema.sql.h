@@ -548,7 +548,7 @@ static const char *const migration_accounts[] = {
 	NULL,
 };
 
-/* Migration (the web declaration): what a commune declares online
+/* Migration 14 (the web declaration): what a commune declares online
  * between submissions, and its evidence.  declaration_item holds the
  * working answer of each item (canonical, '' for an answer cleared) and
  * declaration_contact the working contact block; each row carries the
@@ -611,6 +611,127 @@ static const char *const migration_declaration[] = {
 	NULL,
 };
 
+/* Migration 15 (current values): which value is scored is resolved when it
+ * is written, and a scoring run keeps a marker of what it read.  Every writer that can change it (an import, a collector run,
+ * a form, an appraisal act, a framework that changes a variable's
+ * aggregate) calls the store's one resolution function
+ * (store_current_resolve, lib/store_current.h) in its own transaction, and
+ * the function writes the key's row of current_value from the history as
+ * current_input_resolved reads it.  current_input, the view analysts know,
+ * keeps its columns and reads the table; the full reasoning over the
+ * history, current_input's body until now, is current_input_resolved, and
+ * `dti check` compares the two. */
+static const char *const migration_current[] = {
+	"DROP VIEW current_input;\n",
+	"CREATE VIEW current_input_resolved AS\n"
+	"SELECT year, commune_code, variable,\n"
+	"       CASE WHEN aggregate = 'sum' THEN\n"
+	"              CASE WHEN n_ok > 0 THEN\n"
+	"                CASE WHEN total = CAST(total AS INTEGER) THEN CAST(CAST(total AS INTEGER) AS TEXT)\n"
+	"                     ELSE CAST(total AS TEXT) END END\n"
+	"            WHEN state <> 'rejected' THEN value END AS value,\n"
+	"       CASE WHEN aggregate = 'sum' THEN total\n"
+	"            WHEN state <> 'rejected' THEN num END AS num,\n"
+	"       CASE WHEN aggregate = 'sum' THEN\n"
+	"              CASE WHEN n_ok = 0 THEN 'rejected' WHEN n_raw = 0 THEN 'verified' ELSE 'raw' END\n"
+	"            ELSE state END AS state,\n"
+	"       CASE WHEN aggregate = 'sum' THEN n_ok ELSE 1 END AS sources,\n"
+	"       CASE WHEN aggregate = 'sum' THEN ids\n"
+	"            WHEN state <> 'rejected' THEN CAST(id AS TEXT) END AS observation_ids,\n"
+	"       observed_at\n"
+	"FROM (\n"
+	"  SELECT s.year, s.commune_code, s.variable, s.id, s.value, s.num, s.state, s.observed_at,\n"
+	"         v.aggregate,\n"
+	"         count(CASE WHEN s.state <> 'rejected' THEN 1 END) AS n_ok,\n"
+	"         count(CASE WHEN s.state = 'raw' THEN 1 END) AS n_raw,\n"
+	"         sum(CASE WHEN s.state <> 'rejected' THEN s.num END) AS total,\n"
+	"         group_concat(CASE WHEN s.state <> 'rejected' THEN s.id END) AS ids,\n"
+	"         max((CASE s.state WHEN 'rejected' THEN 0 WHEN 'raw' THEN 1 ELSE 2 END)\n"
+	"             * 1125899906842624 + s.id) AS pick\n"
+	"  FROM source_value s JOIN variable v ON v.name = s.variable\n"
+	"  GROUP BY s.year, s.commune_code, s.variable);\n",
+	"CREATE TABLE current_value(\n"
+	"  year INTEGER NOT NULL,\n"
+	"  commune_code TEXT NOT NULL,\n"
+	"  variable TEXT NOT NULL,\n"
+	"  value TEXT,\n"
+	"  num REAL,\n"
+	"  state TEXT NOT NULL,\n"
+	"  sources INTEGER NOT NULL,\n"
+	"  observation_ids TEXT,\n"
+	"  observed_at TEXT,\n"
+	"  PRIMARY KEY (year, commune_code, variable)\n"
+	") STRICT, WITHOUT ROWID;\n",
+	"INSERT INTO current_value(year, commune_code, variable, value, num, state, sources,\n"
+	"                          observation_ids, observed_at)\n"
+	"SELECT year, commune_code, variable, value, num, state, sources, observation_ids, observed_at\n"
+	"FROM current_input_resolved;\n",
+	"CREATE VIEW current_input AS\n"
+	"SELECT year, commune_code, variable, value, num, state, sources, observation_ids, observed_at\n"
+	"FROM current_value;\n",
+	/* What a scoring run's inputs were as of, cheaply: the last
+	 * observation and appraisal ids, the communes assessed, the framework,
+	 * the unit list, the year and mode (scorer/rescore.h).  NULL for the
+	 * runs before. */
+	"ALTER TABLE scoring_run ADD COLUMN marker TEXT;\n",
+	/* A commune's scores are kept once for the runs that gave it the
+	 * same scores: score_rows holds a set of rows, score_set names it by
+	 * the digest of its rows (migrated runs get a key of their own),
+	 * score_result says which set each commune had in a run, with its
+	 * rank.  score, the table of earlier versions, becomes a view with the
+	 * same columns. */
+	"CREATE TABLE score_set(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  sha256 TEXT NOT NULL UNIQUE\n"
+	") STRICT;\n",
+	"CREATE TABLE score_rows(\n"
+	"  score_set INTEGER NOT NULL REFERENCES score_set(id),\n"
+	"  item TEXT NOT NULL,\n"
+	"  level TEXT NOT NULL CHECK (level IN ('indicator', 'pillar', 'total')),\n"
+	"  points REAL NOT NULL,\n"
+	"  max_points REAL NOT NULL,\n"
+	"  fraction REAL NOT NULL,\n"
+	"  ratio REAL,\n"
+	"  flags TEXT NOT NULL DEFAULT '',\n"
+	"  PRIMARY KEY (score_set, item)\n"
+	") STRICT, WITHOUT ROWID;\n",
+	"CREATE TABLE score_result(\n"
+	"  scoring_run_id INTEGER NOT NULL REFERENCES scoring_run(id),\n"
+	"  commune_code TEXT NOT NULL,\n"
+	"  score_set INTEGER NOT NULL REFERENCES score_set(id),\n"
+	"  rank INTEGER,\n"
+	"  PRIMARY KEY (scoring_run_id, commune_code)\n"
+	") STRICT, WITHOUT ROWID;\n",
+	"INSERT INTO score_set(id, sha256)\n"
+	"SELECT row_number() OVER (ORDER BY scoring_run_id, commune_code),\n"
+	"       'run ' || scoring_run_id || ' ' || commune_code\n"
+	"FROM (SELECT DISTINCT scoring_run_id, commune_code FROM score);\n",
+	"INSERT INTO score_result(scoring_run_id, commune_code, score_set, rank)\n"
+	"SELECT s.scoring_run_id, s.commune_code, x.id, max(s.rank)\n"
+	"FROM score s JOIN score_set x ON x.sha256 = 'run ' || s.scoring_run_id || ' ' || s.commune_code\n"
+	"GROUP BY s.scoring_run_id, s.commune_code;\n",
+	"INSERT INTO score_rows(score_set, item, level, points, max_points, fraction, ratio, flags)\n"
+	"SELECT r.score_set, s.item, s.level, s.points, s.max_points, s.fraction, s.ratio, s.flags\n"
+	"FROM score s JOIN score_result r ON r.scoring_run_id = s.scoring_run_id\n"
+	"  AND r.commune_code = s.commune_code;\n",
+	"DROP VIEW current_ranking;\n",
+	"DROP VIEW current_score;\n",
+	"DROP TABLE score;\n",
+	"CREATE VIEW score AS\n"
+	"SELECT r.scoring_run_id, r.commune_code, s.item, s.level, s.points, s.max_points,\n"
+	"       s.fraction, s.ratio, s.flags, CASE WHEN s.level = 'total' THEN r.rank END AS rank\n"
+	"FROM score_result r JOIN score_rows s ON s.score_set = r.score_set;\n",
+	"CREATE VIEW current_score AS\n"
+	"SELECT r.year, r.mode, s.scoring_run_id, s.commune_code, c.name AS commune_name, s.item, s.level,\n"
+	"       s.points, s.max_points, s.fraction, s.ratio, s.flags, s.rank\n"
+	"FROM score s JOIN latest_scoring_run r ON r.id = s.scoring_run_id\n"
+	"LEFT JOIN commune c ON c.code = s.commune_code;\n",
+	"CREATE VIEW current_ranking AS\n"
+	"SELECT year, commune_code, commune_name, points AS total, rank\n"
+	"FROM current_score WHERE level = 'total';\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 /* One migration a line, in order. */
 /* clang-format off */
@@ -629,6 +750,7 @@ static const char *const *const staging_migrations[] = {
 	migration_unit_type,
 	migration_accounts,
 	migration_declaration,
+	migration_current,
 };
 /* clang-format on */
 

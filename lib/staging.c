@@ -10,6 +10,7 @@
 #include "schema.sql.h"
 #include "staging_int.h"
 #include "store.h"
+#include "store_current.h"
 #include "util.h"
 
 int staging_schema_version(void)
@@ -287,7 +288,6 @@ void staging_close(staging *st)
 	if (!st)
 		return;
 	sqlite3_finalize(st->put);
-	sqlite3_finalize(st->current);
 	sqlite3_finalize(st->has_commune);
 	sqlite3_finalize(st->has_variable);
 	store_cache_free(st);
@@ -295,6 +295,17 @@ void staging_close(staging *st)
 		sqlite3_close(st->db);
 	free(st->path);
 	free(st);
+}
+
+/* The variable's row stored with its new aggregate, then its current
+ * values resolved again; the caller's loop stores the row once more. */
+static dti_err aggregate_changed(staging *st, const fw_variable *v, const char *aggregate,
+				 dti_diag *d)
+{
+	dti_err rc = store_run(st, d, "UPDATE variable SET aggregate = ?2 WHERE name = ?1",
+			       STORE_ARGS(STORE_TEXT(v->name), STORE_TEXT(aggregate)));
+
+	return rc ? rc : store_current_resolve_variable(st, v->name, d);
 }
 
 dti_err staging_sync_framework(staging *st, const framework *fw, dti_diag *d)
@@ -320,9 +331,20 @@ dti_err staging_sync_framework(staging *st, const framework *fw, dti_diag *d)
 			&body, d);
 	for (size_t i = 0; !rc && i < fw->n_variables; i++) {
 		const fw_variable *v = &fw->variables[i];
+		const char *aggregate = v->summed ? "sum" : "latest";
+		char *had = NULL;
+		/* A variable summed before and not now (or the reverse) has every
+		 * current value of its resolved again, in this transaction. */
+		rc = store_text1(st, d, "SELECT aggregate FROM variable WHERE name = ?1", &had,
+				 STORE_ARGS(STORE_TEXT(v->name)));
+		if (!rc && had && strcmp(had, aggregate) != 0)
+			rc = aggregate_changed(st, v, aggregate, d);
+		free(had);
+		if (rc)
+			break;
 		sqlite3_bind_text(var, 1, v->name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(var, 2, var_type_name(v->type), -1, SQLITE_STATIC);
-		sqlite3_bind_text(var, 3, v->summed ? "sum" : "latest", -1, SQLITE_STATIC);
+		sqlite3_bind_text(var, 3, aggregate, -1, SQLITE_STATIC);
 		sqlite3_bind_text(var, 4, v->source, -1, SQLITE_STATIC);
 		sqlite3_bind_text(var, 5, v->label, -1, SQLITE_STATIC);
 		staging_bind_text(var, 6, v->unit);
@@ -623,7 +645,7 @@ static dti_err kept(staging *st, sqlite3_stmt **slot, const char *sql, dti_diag 
 }
 
 dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *observed_at,
-		    const observation *o, dti_diag *d)
+		    const observation *o, int64_t *id, dti_diag *d)
 {
 	sqlite3_stmt *s;
 	dti_err rc = kept(st, &st->put,
@@ -650,6 +672,8 @@ dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *
 			      o->commune_code, sqlite3_errmsg(st->db));
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
+	if (!rc && id)
+		*id = sqlite3_last_insert_rowid(st->db);
 	return rc;
 }
 
@@ -775,13 +799,6 @@ dti_err staging_source_has_figures(staging *st, int64_t source_id, bool *has, dt
 	return rc;
 }
 
-static bool same_text(const unsigned char *stored, const char *v)
-{
-	if (!stored || !v)
-		return !stored && (!v || !*v);
-	return strcmp((const char *)stored, v) == 0;
-}
-
 dti_err staging_foreign_keys(staging *st, bool on, dti_diag *d)
 {
 	return staging_exec(st, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", d);
@@ -817,26 +834,36 @@ dti_err staging_has_variable(staging *st, const char *name, bool *found, dti_dia
 		       d);
 }
 
-dti_err staging_is_current(staging *st, int64_t source_id, const observation *o, bool *same,
-			   dti_diag *d)
-{
-	sqlite3_stmt *s;
-	dti_err rc = kept(st, &st->current,
-			  "SELECT value, proof_url, note FROM observation "
-			  "WHERE year = ?1 AND commune_code = ?2 AND variable = ?3 "
-			  "AND source_id = ?4 ORDER BY id DESC LIMIT 1",
-			  d);
+typedef struct source_values_read {
+	staging_value_fn fn;
+	void *ctx;
+} source_values_read;
 
-	if (rc)
-		return rc;
-	s = st->current;
-	sqlite3_bind_int(s, 1, o->year);
-	sqlite3_bind_text(s, 2, o->commune_code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, o->variable, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, source_id);
-	*same = sqlite3_step(s) == SQLITE_ROW && same_text(sqlite3_column_text(s, 0), o->value) &&
-		same_text(sqlite3_column_text(s, 1), o->proof_url) &&
-		same_text(sqlite3_column_text(s, 2), o->note);
-	sqlite3_reset(s);
-	return DTI_EOK;
+static dti_err take_source_value(void *ctx, const store_row *r, dti_diag *d)
+{
+	source_values_read *sv = ctx;
+	observation o = {store_text(r, 1),
+			 (int)store_int(r, 0),
+			 store_text(r, 2),
+			 store_text(r, 3),
+			 NAN,
+			 store_text_or_null(r, 4),
+			 store_text_or_null(r, 5)};
+
+	return sv->fn(sv->ctx, &o, store_int(r, 6), d);
+}
+
+dti_err staging_source_values(staging *st, int64_t source_id, int year_from, int year_to,
+			      staging_value_fn fn, void *ctx, dti_diag *d)
+{
+	source_values_read sv = {fn, ctx};
+
+	/* One pass down observation_key. */
+	return store_each(
+		st, d,
+		"SELECT year, commune_code, variable, value, proof_url, note "
+		"FROM observation WHERE year BETWEEN ?2 AND ?3 AND source_id = ?1 "
+		"ORDER BY year, commune_code, variable, source_id, id",
+		take_source_value, &sv, NULL,
+		STORE_ARGS(STORE_INT(source_id), STORE_INT(year_from), STORE_INT(year_to)));
 }

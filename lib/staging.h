@@ -129,14 +129,20 @@ typedef struct observation {
 
 /* Whether a source has stored any figure yet. */
 dti_err staging_source_has_figures(staging *st, int64_t source_id, bool *has, dti_diag *d);
-/* Whether o repeats the source's current figure for its commune, year and
- * variable (same value, proof link and note): such a figure is not stored
- * again, so the appraisal of the current one stays valid. */
-dti_err staging_is_current(staging *st, int64_t source_id, const observation *o, bool *same,
-			   dti_diag *d);
+/* Calls fn with every observation of source_id for the years year_from ..
+ * year_to and its id (the last one stored for a key is the source's
+ * current figure); o->num is NaN; the strings are borrowed for the call.
+ * A writer compares what it would store with them in one pass: a figure
+ * equal to the source's current one (same value, proof link and note) is
+ * not stored again, so the appraisal of the current one stays valid. */
+typedef dti_err (*staging_value_fn)(void *ctx, const observation *o, int64_t id, dti_diag *d);
+dti_err staging_source_values(staging *st, int64_t source_id, int year_from, int year_to,
+			      staging_value_fn fn, void *ctx, dti_diag *d);
 
-/* Appends an observation to the run (inside the caller's transaction). */
+/* Appends an observation to the run (inside the caller's transaction);
+ * *id (may be NULL) is its id.  The caller resolves the current values of
+ * what it stored before it commits (store_current_stored). */
 dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *observed_at,
-		    const observation *o, dti_diag *d);
+		    const observation *o, int64_t *id, dti_diag *d);
 
 #endif

@@ -20,7 +20,7 @@ typedef struct store_stmt {
 struct staging {
 	sqlite3 *db;
 	char *path;
-	sqlite3_stmt *put, *current, *has_commune, *has_variable;
+	sqlite3_stmt *put, *has_commune, *has_variable;
 	store_stmt *cache;
 	size_t n_cache, cap_cache;
 };

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "staging_int.h"
+#include "store_current.h"
 
 dti_err store_observation_variable(staging *st, int64_t obs_id, char **variable, dti_diag *d)
 {
@@ -33,6 +34,9 @@ dti_err store_appraisal_add(staging *st, const store_appraisal_act *act, int64_t
 
 	if (rc || !found)
 		return store_db_failed(st, d, "cannot store the appraisal");
+	rc = store_current_resolve_observation(st, act->observation_id, d);
+	if (rc)
+		return rc;
 	if (id)
 		*id = new_id;
 	return DTI_EOK;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "digest.h"
 #include "staging_int.h"
 #include "util.h"
 
@@ -16,7 +17,7 @@
 #define RUN_COLUMNS                                                                               \
 	"r.id, r.year, r.mode, r.status, r.started_at, coalesce(r.finished_at, ''), r.communes, " \
 	"r.framework_sha256, coalesce(r.input_sha256, ''), "                                      \
-	"r.id IN (SELECT v.scoring_run_id FROM scoring_run_void v)"
+	"r.id IN (SELECT v.scoring_run_id FROM scoring_run_void v), coalesce(r.marker, '')"
 
 typedef struct run_read {
 	store_scoring_run *out;
@@ -43,8 +44,9 @@ static dti_err take_run(void *ctx, const store_row *r, dti_diag *d)
 	snprintf(o->framework_sha256, sizeof o->framework_sha256, "%s", store_text(r, 7));
 	snprintf(o->input_sha256, sizeof o->input_sha256, "%s", store_text(r, 8));
 	o->voided = store_int(r, 9) != 0;
+	snprintf(o->marker, sizeof o->marker, "%s", store_text(r, 10));
 	if (rr->body)
-		*rr->body = store_text_dup(r, 10);
+		*rr->body = store_text_dup(r, 11);
 	return DTI_EOK;
 }
 
@@ -130,6 +132,48 @@ dti_err store_scoring_run_finish(staging *st, int64_t id, const char *finished_a
 		"UPDATE scoring_run SET status = 'ok', finished_at = ?2, input_sha256 = ?3 "
 		"WHERE id = ?1",
 		STORE_ARGS(STORE_INT(id), STORE_TEXT(finished_at), STORE_TEXT(input_sha256)));
+}
+
+dti_err store_scoring_run_set_marker(staging *st, int64_t id, const char *marker, dti_diag *d)
+{
+	return store_run(st, d, "UPDATE scoring_run SET marker = ?2 WHERE id = ?1",
+			 STORE_ARGS(STORE_INT(id), STORE_TEXT(marker)));
+}
+
+typedef struct marker_read {
+	store_marker_fn fn;
+	void *ctx;
+} marker_read;
+
+static dti_err take_marker_commune(void *ctx, const store_row *r, dti_diag *d)
+{
+	marker_read *m = ctx;
+
+	(void)d;
+	m->fn(m->ctx, store_text(r, 0), store_text_or_null(r, 1));
+	return DTI_EOK;
+}
+
+dti_err store_marker_parts(staging *st, int64_t *last_observation, int64_t *last_appraisal,
+			   store_marker_fn fn, void *ctx, dti_diag *d)
+{
+	marker_read m = {fn, ctx};
+	dti_err rc = store_int64(st, d, "SELECT coalesce(max(id), 0) FROM observation",
+				 last_observation, NULL, STORE_NOARGS);
+
+	if (!rc)
+		rc = store_int64(st, d, "SELECT coalesce(max(id), 0) FROM appraisal",
+				 last_appraisal, NULL, STORE_NOARGS);
+	if (!rc)
+		rc = store_each(st, d,
+				"SELECT code, name FROM commune WHERE active = 1 ORDER BY code",
+				take_marker_commune, &m, NULL, STORE_NOARGS);
+	if (!rc)
+		rc = store_each(st, d,
+				"SELECT coalesce((SELECT value FROM meta WHERE key = 'unit_list'), "
+				"''), NULL",
+				take_marker_commune, &m, NULL, STORE_NOARGS);
+	return rc;
 }
 
 dti_err store_scoring_run_void(staging *st, int64_t id, const char *reason, const char *by,
@@ -296,27 +340,24 @@ dti_err store_scoring_input_put(staging *st, int64_t run_id, const char *code, c
 
 /* ---- scores ---- */
 
-enum { SCORE_COLS = 9 }; /* parameters per row; the run is bound once, as ?1 */
+enum { SCORE_COLS = 7 }; /* parameters per row; the set is bound once, as ?1 */
 
-/* INSERT of `per` rows: one INSERT of many rows costs SQLite much less than
- * as many INSERTs of one row.  Its own statement (the text depends on the
- * framework), finalised by the caller. */
-static dti_err prepare_score_insert(staging *st, size_t per, int64_t run_id, sqlite3_stmt **out,
-				    dti_diag *d)
+/* INSERT of `per` rows of a score set: one INSERT of many rows costs
+ * SQLite much less than as many INSERTs of one row.  Its own statement (the
+ * text depends on the framework), finalised by the caller. */
+static dti_err prepare_score_insert(staging *st, size_t per, sqlite3_stmt **out, dti_diag *d)
 {
 	strbuf sql;
 	dti_err rc = DTI_EOK;
 
 	sb_init(&sql, 0);
-	sb_appends(&sql, "INSERT INTO score(scoring_run_id, commune_code, item, level, points, "
-			 "max_points, fraction, ratio, flags, rank) VALUES ");
+	sb_appends(&sql, "INSERT INTO score_rows(score_set, item, level, points, max_points, "
+			 "fraction, ratio, flags) VALUES ");
 	for (size_t r = 0; r < per; r++)
-		sb_appends(&sql, r ? ",(?1,?,?,?,?,?,?,?,?,?)" : "(?1,?,?,?,?,?,?,?,?,?)");
+		sb_appends(&sql, r ? ",(?1,?,?,?,?,?,?,?)" : "(?1,?,?,?,?,?,?,?)");
 	if (sqlite3_prepare_v2(st->db, sql.data, -1, out, NULL) != SQLITE_OK)
 		rc = store_db_error(st, d, "cannot prepare statement");
 	sb_free(&sql);
-	if (!rc)
-		sqlite3_bind_int64(*out, 1, run_id);
 	return rc;
 }
 
@@ -324,21 +365,87 @@ static void bind_score(sqlite3_stmt *s, size_t k, const store_score *r)
 {
 	int at = 2 + (int)(k * SCORE_COLS);
 
-	sqlite3_bind_text(s, at, r->commune_code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, at + 1, r->item, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, at + 2, r->level, -1, SQLITE_STATIC);
-	sqlite3_bind_double(s, at + 3, r->points);
-	sqlite3_bind_double(s, at + 4, r->max_points);
-	sqlite3_bind_double(s, at + 5, r->fraction);
+	sqlite3_bind_text(s, at, r->item, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, at + 1, r->level, -1, SQLITE_STATIC);
+	sqlite3_bind_double(s, at + 2, r->points);
+	sqlite3_bind_double(s, at + 3, r->max_points);
+	sqlite3_bind_double(s, at + 4, r->fraction);
 	if (isnan(r->ratio))
-		sqlite3_bind_null(s, at + 6);
+		sqlite3_bind_null(s, at + 5);
 	else
-		sqlite3_bind_double(s, at + 6, r->ratio);
-	sqlite3_bind_text(s, at + 7, r->flags, -1, SQLITE_STATIC);
-	if (r->rank)
-		sqlite3_bind_int64(s, at + 8, r->rank);
+		sqlite3_bind_double(s, at + 5, r->ratio);
+	sqlite3_bind_text(s, at + 6, r->flags, -1, SQLITE_STATIC);
+}
+
+static void hash_text(sha256_ctx *c, const char *s)
+{
+	sha256_update(c, s, strlen(s) + 1);
+}
+
+static void hash_num(sha256_ctx *c, double v)
+{
+	unsigned char none = 0xff;
+
+	if (isnan(v))
+		sha256_update(c, &none, 1); /* NULL: a byte no double is */
 	else
-		sqlite3_bind_null(s, at + 8);
+		sha256_update(c, &v, sizeof v);
+}
+
+/* The digest of a commune's rows as score_rows keeps them (every column
+ * but the commune and the rank, numbers bit for bit). */
+static void score_set_digest(const store_score *rows, size_t per, char out[65])
+{
+	sha256_ctx c;
+
+	sha256_init(&c);
+	for (size_t k = 0; k < per; k++) {
+		hash_text(&c, rows[k].item);
+		hash_text(&c, rows[k].level);
+		hash_num(&c, rows[k].points);
+		hash_num(&c, rows[k].max_points);
+		hash_num(&c, rows[k].fraction);
+		hash_num(&c, rows[k].ratio);
+		hash_text(&c, rows[k].flags);
+	}
+	sha256_final_hex(&c, out);
+}
+
+/* The score set of rows: found by its digest, or stored. */
+static dti_err score_set_of(staging *st, sqlite3_stmt *ins, size_t per, size_t per_stmt,
+			    const store_score *rows, int64_t *set, dti_diag *d)
+{
+	char sha[65];
+	bool found = false;
+	dti_err rc;
+
+	score_set_digest(rows, per, sha);
+	rc = store_int64(st, d, "SELECT id FROM score_set WHERE sha256 = ?1", set, &found,
+			 STORE_ARGS(STORE_TEXT(sha)));
+	if (rc || found)
+		return rc;
+	rc = store_int64(st, d, "INSERT INTO score_set(sha256) VALUES (?1) RETURNING id", set,
+			 &found, STORE_ARGS(STORE_TEXT(sha)));
+	if (!rc && !found)
+		rc = diag_set(d, DTI_EDB, "%s: cannot store a score set", st->path);
+	for (size_t k = 0; !rc && k < per; k++) {
+		sqlite3_bind_int64(ins, 1, *set);
+		bind_score(ins, k % per_stmt, &rows[k]);
+		if ((k + 1) % per_stmt)
+			continue;
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			rc = store_db_error(st, d, "cannot store scores");
+		sqlite3_reset(ins);
+	}
+	return rc;
+}
+
+static int64_t rank_of(const store_score *rows, size_t per)
+{
+	for (size_t k = 0; k < per; k++)
+		if (rows[k].rank)
+			return rows[k].rank;
+	return 0;
 }
 
 dti_err store_scores_put(staging *st, int64_t run_id, size_t n_communes, size_t per,
@@ -346,24 +453,27 @@ dti_err store_scores_put(staging *st, int64_t run_id, size_t n_communes, size_t 
 {
 	sqlite3_stmt *ins = NULL;
 	store_score *rows = xcalloc(per ? per : 1, sizeof *rows);
-	size_t per_stmt = per;
+	size_t per_stmt = per ? per : 1;
+	int64_t set = 0, rank;
 	dti_err rc;
 
-	if (per_stmt * SCORE_COLS > (size_t)sqlite3_limit(st->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1))
+	if (per_stmt * SCORE_COLS + 1 >
+	    (size_t)sqlite3_limit(st->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1))
 		per_stmt = 1;
-	rc = prepare_score_insert(st, per_stmt, run_id, &ins, d);
+	rc = prepare_score_insert(st, per_stmt, &ins, d);
 	/* Commune after commune, in the caller's order (code order keeps the
-	 * B-tree growing at its end). */
+	 * B-trees growing at their end). */
 	for (size_t c = 0; !rc && c < n_communes; c++) {
 		fill(ctx, c, rows);
-		for (size_t k = 0; !rc && k < per; k++) {
-			bind_score(ins, k % per_stmt, &rows[k]);
-			if ((k + 1) % per_stmt)
-				continue;
-			if (sqlite3_step(ins) != SQLITE_DONE)
-				rc = store_db_error(st, d, "cannot store scores");
-			sqlite3_reset(ins);
-		}
+		rc = score_set_of(st, ins, per, per_stmt, rows, &set, d);
+		rank = rank_of(rows, per);
+		if (!rc)
+			rc = store_run(st, d,
+				       "INSERT INTO score_result(scoring_run_id, commune_code, "
+				       "score_set, rank) VALUES (?1, ?2, ?3, ?4)",
+				       STORE_ARGS(STORE_INT(run_id),
+						  STORE_TEXT(rows[0].commune_code), STORE_INT(set),
+						  rank ? STORE_INT(rank) : STORE_NULL));
 	}
 	sqlite3_finalize(ins);
 	free(rows);
@@ -396,11 +506,12 @@ static dti_err take_score(void *ctx, const store_row *r, dti_diag *d)
 dti_err store_scores_each(staging *st, int64_t run_id, store_score_fn fn, void *ctx, dti_diag *d)
 {
 	static const char sql[] =
-		"SELECT s.commune_code, coalesce(c.name, s.commune_code), s.item, s.points, "
-		"s.max_points, s.fraction, s.ratio, s.flags, s.rank, s.level FROM score s "
-		"LEFT JOIN commune c ON c.code = s.commune_code WHERE s.scoring_run_id = ?1 "
-		"ORDER BY (SELECT t.rank FROM score t WHERE t.scoring_run_id = s.scoring_run_id "
-		"AND t.commune_code = s.commune_code AND t.level = 'total'), s.commune_code";
+		"SELECT r.commune_code, coalesce(c.name, r.commune_code), s.item, s.points, "
+		"s.max_points, s.fraction, s.ratio, s.flags, "
+		"CASE WHEN s.level = 'total' THEN r.rank END, s.level "
+		"FROM score_result r JOIN score_rows s ON s.score_set = r.score_set "
+		"LEFT JOIN commune c ON c.code = r.commune_code WHERE r.scoring_run_id = ?1 "
+		"ORDER BY r.rank, r.commune_code, s.item";
 	score_read sr = {fn, ctx};
 
 	return store_each(st, d, sql, take_score, &sr, NULL, STORE_ARGS(STORE_INT(run_id)));

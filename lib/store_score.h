@@ -33,6 +33,7 @@ typedef struct store_scoring_run {
 	char framework_sha256[65];
 	char input_sha256[65]; /* fingerprint of its inputs; "" when none */
 	bool voided;           /* voided (store_scoring_run_void): counts nowhere */
+	char marker[65];       /* what its inputs were as of (rescore.h); "" when none */
 } store_scoring_run;
 
 /* The latest successful ('ok') scoring run of `year` into *out; *found says
@@ -63,6 +64,18 @@ dti_err store_scoring_run_start(staging *st, int year, const char *framework_sha
 /* Marks run `id` 'ok' with its end time and input fingerprint. */
 dti_err store_scoring_run_finish(staging *st, int64_t id, const char *finished_at,
 				 const char *input_sha256, dti_diag *d);
+
+/* Records on run `id` the marker of what its inputs were as of (a run of
+ * the same inputs found unchanged takes the newer marker). */
+dti_err store_scoring_run_set_marker(staging *st, int64_t id, const char *marker, dti_diag *d);
+
+/* What the marker of the inputs is made of, besides the framework, year
+ * and mode: the last observation and appraisal ids (0 when none), and fn
+ * called with each active commune's code and name, in code order, then
+ * with the unit list edition (name NULL). */
+typedef void (*store_marker_fn)(void *ctx, const char *code, const char *name);
+dti_err store_marker_parts(staging *st, int64_t *last_observation, int64_t *last_appraisal,
+			   store_marker_fn fn, void *ctx, dti_diag *d);
 
 /* Voids run `id`, recording why, who and when (at, UTC).  The run stays,
  * with its scores; the run must not be voided already. */
@@ -141,8 +154,10 @@ typedef void (*store_score_fill_fn)(void *ctx, size_t commune, store_score *rows
 
 /* Stores the scores of run `run_id` for communes 0 .. n_communes-1, each
  * with `per` rows filled by fill, in that order (inside the caller's
- * transaction).  A commune's rows go in one multi-row INSERT when SQLite
- * takes that many parameters, else one row at a time. */
+ * transaction).  A commune whose rows (all but its rank) are those of a
+ * set already stored, by an earlier run, links to that set; else its rows
+ * go in as a new set, in one multi-row INSERT when SQLite takes that many
+ * parameters, else one row at a time. */
 dti_err store_scores_put(staging *st, int64_t run_id, size_t n_communes, size_t per,
 			 store_score_fill_fn fill, void *ctx, dti_diag *d);
 

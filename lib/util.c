@@ -523,11 +523,27 @@ dti_err output_flush(output_file *o, strbuf *sb, dti_diag *d)
 	return rc;
 }
 
+static char *sync_later_dir; /* output_sync_later */
+
+void output_sync_later(const char *dir)
+{
+	free(sync_later_dir);
+	sync_later_dir = dir ? xstrdup(dir) : NULL;
+}
+
+/* Whether path is under the folder output_sync_later named. */
+static bool synced_later(const char *path)
+{
+	size_t n = sync_later_dir ? strlen(sync_later_dir) : 0;
+
+	return n && strncmp(path, sync_later_dir, n) == 0 && path[n] == '/';
+}
+
 dti_err output_commit(output_file *o, FILE *paths, dti_diag *d)
 {
 	dti_err rc = DTI_EOK;
 
-	if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)
+	if (fflush(o->f) != 0 || (!synced_later(o->path) && fsync(fileno(o->f)) != 0))
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
 	if (fclose(o->f) != 0 && !rc)
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
@@ -663,13 +679,36 @@ static int rename_exchange(const char *a, const char *b)
 #endif
 }
 
+/* Every file of the file system holding dir on disk: one syncfs instead
+ * of an fsync per file (sync where there is no syncfs). */
+static bool sync_file_system(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	bool ok = fd >= 0;
+
+#ifdef SYS_syncfs
+	if (ok && syscall(SYS_syncfs, fd) != 0) {
+		if (errno == ENOSYS)
+			sync();
+		else
+			ok = false;
+	}
+#else
+	if (ok)
+		sync();
+#endif
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 dti_err dir_replace(const char *new_dir, const char *path, dti_diag *d)
 {
 	char *parent = xstrdup(path), *slash = strrchr(parent, '/'), *old = NULL;
 	struct stat sb;
 	dti_err rc = DTI_EOK;
 
-	if (!tree_apply(new_dir, false)) {
+	if (!sync_file_system(new_dir) || !tree_apply(new_dir, false)) {
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", new_dir, strerror(errno));
 		goto out;
 	}

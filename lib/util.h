@@ -125,11 +125,16 @@ dti_err output_write(output_file *o, const void *data, size_t len, dti_diag *d);
 dti_err output_flush(output_file *o, strbuf *sb, dti_diag *d);
 dti_err output_commit(output_file *o, FILE *paths, dti_diag *d);
 void output_abort(output_file *o);
+/* Files committed under folder dir (a copy is kept; NULL ends it) are not
+ * synced one by one: dir_replace of that folder syncs its file system
+ * once, before the swap.  For a publication of thousands of files. */
+void output_sync_later(const char *dir);
 /* Writes sb into dir/name atomically and, when paths is not NULL, lists
  * the path written there (one per line). */
 dti_err write_output(const char *dir, const char *name, const strbuf *sb, FILE *paths, dti_diag *d);
-/* Puts the folder new_dir in the place of path whole: its files and
- * folders synced, then swapped in one rename (renameat2 RENAME_EXCHANGE;
+/* Puts the folder new_dir in the place of path whole: its file system
+ * synced once (syncfs; the files output_sync_later left) and its folders,
+ * then swapped in one rename (renameat2 RENAME_EXCHANGE;
  * a plain rename when path does not exist) and the old folder removed, so
  * a reader of path sees the old set or the new one, never a mix.  Where
  * the file system cannot exchange, the old folder is moved aside first.

@@ -389,8 +389,11 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	 * new one, and a failure part-way leaves the old one untouched. */
 	dir_remove(stage);
 	rc = make_dirs(stage, d);
+	/* Its thousands of files are synced once, by dir_replace. */
+	output_sync_later(stage);
 	if (!rc)
 		rc = publish_into(st, run, o, stage, staged, d);
+	output_sync_later(NULL);
 	if (fclose(staged) != 0 && !rc)
 		rc = diag_set(d, DTI_ENOMEM, "cannot list the files of '%s'", dir);
 	staged = NULL;

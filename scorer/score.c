@@ -686,6 +686,8 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 	}
 	now_iso(now);
 	rc = store_scoring_run_finish(st, p.run_id, now, out->input_sha256, d);
+	if (!rc && o->marker)
+		rc = store_scoring_run_set_marker(st, p.run_id, o->marker, d);
 	if (rc)
 		goto fail;
 	t1 = mono_seconds();

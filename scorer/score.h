@@ -24,6 +24,7 @@ typedef struct score_options {
 	const char *area_name;     /* the configured name of the area, stored with the
 				    * run to title its report (may be NULL) */
 	bool force;                /* store a run even when no input was read */
+	const char *marker;        /* stored with the run (rescore_marker; may be NULL) */
 } score_options;
 
 typedef struct score_summary {

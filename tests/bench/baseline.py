@@ -1,14 +1,13 @@
 """A straightforward Python implementation of the same path, for comparison:
-read the long CSV, stage it in SQLite, score with the framework file's rules,
-write the scores CSV.  Used only by bench-core.sh."""
+read the long CSV, stage it in SQLite (or, with DB '-', in memory only: the
+plain script), score with the framework file's rules, write the scores CSV.
+Used only by bench-core.sh."""
 import csv, json, sqlite3, sys
 
 fw_path, communes_path, inputs_path, db_path, out_path = sys.argv[1:6]
 fw = json.load(open(fw_path, encoding='utf-8'))
 types = {v['name']: v['type'] for v in fw['variables']}
 communes = [r['code'] for r in csv.DictReader(open(communes_path, encoding='utf-8'))]
-db = sqlite3.connect(db_path)
-db.execute('CREATE TABLE obs(code TEXT, variable TEXT, value TEXT, num REAL)')
 rows = []
 for r in csv.DictReader(open(inputs_path, encoding='utf-8-sig')):
     v, t = r['value'].strip(), types[r['variable']]
@@ -21,10 +20,15 @@ for r in csv.DictReader(open(inputs_path, encoding='utf-8-sig')):
         if num < 0:
             sys.exit('negative')
     rows.append((r['commune_code'], r['variable'], v, num))
-db.executemany('INSERT INTO obs VALUES (?, ?, ?, ?)', rows)
-db.commit()
+# DB '-': the plain script, no database: the values straight from the CSV.
+if db_path != '-':
+    db = sqlite3.connect(db_path)
+    db.execute('CREATE TABLE obs(code TEXT, variable TEXT, value TEXT, num REAL)')
+    db.executemany('INSERT INTO obs VALUES (?, ?, ?, ?)', rows)
+    db.commit()
+    rows = db.execute('SELECT code, variable, value, num FROM obs')
 vals = {}
-for code, var, value, num in db.execute('SELECT code, variable, value, num FROM obs'):
+for code, var, value, num in rows:
     vals.setdefault(code, {})[var] = (value, num)
 
 def ratio(c, rule):

@@ -1,6 +1,8 @@
 """Prints everything a dti run leaves behind that must not change with a
-refactor: every table's rows without its time columns, and every output file
-with its time stamps masked.  Used by tests/compare-behaviour.sh."""
+refactor: the rows of every table and view analysts read, without time
+columns (the store's own storage tables are compared through the views that
+read them), and every output file with its time stamps masked.  Used by
+tests/compare-behaviour.sh."""
 import os, re, sqlite3, sys
 
 # Columns that hold a time, a duration or a process detail: they differ from
@@ -27,18 +29,28 @@ def mask(text):
     return AGE_CELL.sub(r'<td class="n"><AGE></td>\2', text)
 
 
+# How the store keeps what analysts read: compared through the views that
+# read them (current_input, score_input, score), not row by row, so that a
+# change of storage that keeps every view's rows shows as the same.
+STORAGE = {'current_value', 'current_input_resolved', 'input_set', 'scoring_input',
+           'score_set', 'score_rows', 'score_result'}
+# Columns added on purpose and documented (docs/analyst.md): the marker of
+# what a scoring run's inputs were as of (a digest, not a score).
+ADDED_COL = {'marker'}
+# A view's age in hours: the time since a run, which no two runs share.
+AGE_COL = re.compile(r'age_hours$')
+
+
 def dump_db(path, out):
     db = sqlite3.connect(f'file:{path}?mode=ro', uri=True)
-    out.write(f'user_version {db.execute("PRAGMA user_version").fetchone()[0]}\n')
-    # The schema (views included: with the same tables and the same
-    # definitions, every view reads the same), then every table's rows.
-    for kind, name, sql in db.execute(
-            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"):
-        out.write(f'{kind} {name}: {sql}\n')
-    tables = [r[0] for r in db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-    for t in tables:
-        cols = [r[1] for r in db.execute(f'PRAGMA table_info("{t}")') if not TIME_COL.search(r[1])]
+    # Every table and view analysts read (docs/analyst.md), by name, and
+    # every row of each: what the schema says is in what the rows say.
+    names = [r for r in db.execute(
+        "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') "
+        "AND name NOT LIKE 'sqlite_%' ORDER BY name") if r[0] not in STORAGE]
+    for t, kind in names:
+        cols = [r[1] for r in db.execute(f'PRAGMA table_info("{t}")')
+                if not TIME_COL.search(r[1]) and not AGE_COL.search(r[1]) and r[1] not in ADDED_COL]
         if not cols:
             continue
         q = ', '.join(f'"{c}"' for c in cols)

@@ -190,7 +190,8 @@ dti nobands import --source fresh-sheet "$T/fresh.csv"
 sqlite3 "$T/dti.db" "UPDATE source SET max_age_hours = 24 WHERE name = 'district-sheet';
   UPDATE source SET max_age_hours = 1000 WHERE name = 'fresh-sheet';
   UPDATE run SET finished_at = '2020-01-01T00:00:00.000Z' WHERE source_id = (SELECT id FROM source WHERE name = 'district-sheet');
-  DELETE FROM observation WHERE commune_code = '25270' AND variable = 'villages' AND year = 2024;"
+  DELETE FROM observation WHERE commune_code = '25270' AND variable = 'villages' AND year = 2024;
+  DELETE FROM current_value WHERE commune_code = '25270' AND variable = 'villages' AND year = 2024;"
 dti nobands score
 dti nobands publish --out "$T/dq" > /dev/null
 python3 - "$T/dq/2024/report/data-quality.html" <<'PY'

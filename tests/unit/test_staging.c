@@ -18,6 +18,8 @@
 #include "staging.h"
 #include "staging_int.h" /* looks under the store: raw statements */
 #include "staging_fixture.h"
+#include "store_appraisal.h"
+#include "store_current.h"
 #include "util.h"
 
 /* Stores one value from a source as its own run; returns the observation id. */
@@ -34,26 +36,31 @@ static int64_t put(fixture *f, const char *source, const char *code, const char 
 	return id;
 }
 
+/* Through the store, as dti appraise does: the act and its current value. */
 static void appraise(fixture *f, int64_t obs, const char *action, const char *value, double num)
 {
-	sqlite3_stmt *s;
 	dti_diag d;
 	char now[32];
+	store_appraisal_act act = {obs, action, value, num, "tester", now, "test"};
 
 	now_iso(now);
-	assert_int_equal(
-		staging_prepare(f->st,
-				"INSERT INTO appraisal(observation_id, action, value, num, by, at, "
-				"reason) VALUES (?1, ?2, ?3, ?4, 'tester', ?5, 'test')",
-				&s, &d),
-		0);
-	sqlite3_bind_int64(s, 1, obs);
-	sqlite3_bind_text(s, 2, action, -1, SQLITE_STATIC);
-	staging_bind_text(s, 3, value);
-	staging_bind_num(s, 4, num);
-	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
-	sqlite3_finalize(s);
+	assert_int_equal(staging_begin(f->st, &d), 0);
+	assert_int_equal(store_appraisal_add(f->st, &act, NULL, &d), 0);
+	assert_int_equal(staging_commit(f->st, &d), 0);
+}
+
+static int count(fixture *f, const char *sql);
+
+/* current_value is what the history resolves to (dti check), after
+ * whatever the test wrote last. */
+static void assert_current_checks(fixture *f)
+{
+	int64_t keys = -1, diffs = -1;
+	dti_diag d;
+
+	assert_int_equal(store_current_check(f->st, NULL, NULL, &keys, &diffs, &d), 0);
+	assert_int_equal(diffs, 0);
+	assert_int_equal(keys, count(f, "SELECT count(*) FROM current_value"));
 }
 
 typedef struct current {
@@ -68,6 +75,8 @@ static current get(fixture *f, const char *code, const char *var)
 	current c = {false, false, NAN, "", 0};
 	sqlite3_stmt *s;
 	dti_diag d;
+
+	assert_current_checks(f);
 
 	assert_int_equal(
 		staging_prepare(f->st,
@@ -278,6 +287,26 @@ static void test_sum_over_operators(void **state)
 		3);
 }
 
+/* A framework that sums a variable it took the latest of (or the reverse)
+ * has its current values resolved again when it is synced. */
+static void test_aggregate_change_resolves_again(void **state)
+{
+	fixture *f = *state;
+	fw_variable *v = (fw_variable *)framework_variable(f->fw, "smartphone_users");
+	dti_diag d;
+
+	put(f, "telecom:viettel", "11989", "smartphone_users", "100");
+	put(f, "telecom:vnpt", "11989", "smartphone_users", "60");
+	assert_true(get(f, "11989", "smartphone_users").num == 160.0);
+	v->summed = false;
+	assert_int_equal(staging_sync_framework(f->st, f->fw, &d), DTI_EOK);
+	assert_true(get(f, "11989", "smartphone_users").num == 60.0); /* the last stored */
+	assert_int_equal(get(f, "11989", "smartphone_users").sources, 1);
+	v->summed = true;
+	assert_int_equal(staging_sync_framework(f->st, f->fw, &d), DTI_EOK);
+	assert_true(get(f, "11989", "smartphone_users").num == 160.0);
+}
+
 static void test_latest_per_source(void **state)
 {
 	fixture *f = *state;
@@ -414,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_refuses_newer_schema),
 		cmocka_unit_test(test_migrates_score_inputs),
 		cmocka_unit_test(test_sum_over_operators),
+		cmocka_unit_test(test_aggregate_change_resolves_again),
 		cmocka_unit_test(test_latest_per_source),
 		cmocka_unit_test(test_verified_above_raw),
 		cmocka_unit_test(test_correction_and_rejection),

@@ -1,0 +1,250 @@
+/* store_current.c — current values resolved at write time (see
+ * store_current.h). */
+#include "store_current.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "staging_int.h"
+#include "store.h"
+#include "util.h"
+
+dti_err store_current_resolve(staging *st, int year, const char *commune_code, const char *variable,
+			      dti_diag *d)
+{
+	/* The view's WHERE on its GROUP BY columns is pushed down: one key's
+	 * sources are read, through observation_key. */
+	dti_err rc = store_run(
+		st, d,
+		"INSERT OR REPLACE INTO current_value(year, commune_code, variable, value, num, "
+		"state, sources, observation_ids, observed_at) "
+		"SELECT year, commune_code, variable, value, num, state, sources, observation_ids, "
+		"observed_at FROM current_input_resolved "
+		"WHERE year = ?1 AND commune_code = ?2 AND variable = ?3",
+		STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code), STORE_TEXT(variable)));
+
+	if (!rc && store_changes(st) == 0)
+		rc = store_run(st, d,
+			       "DELETE FROM current_value WHERE year = ?1 AND commune_code = ?2 "
+			       "AND variable = ?3",
+			       STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code),
+					  STORE_TEXT(variable)));
+	if (rc)
+		diag_prefix(d, "cannot resolve %s of commune %s for %d", variable, commune_code,
+			    year);
+	return rc;
+}
+
+typedef struct key {
+	int year;
+	char *commune_code, *variable;
+} key;
+
+typedef struct key_list {
+	key *items;
+	size_t n;
+} key_list;
+
+static dti_err take_key(void *ctx, const store_row *r, dti_diag *d)
+{
+	key_list *l = ctx;
+	key *k = STORE_PUSH(l);
+
+	(void)d;
+	k->year = (int)store_int(r, 0);
+	k->commune_code = xstrdup(store_text(r, 1));
+	k->variable = xstrdup(store_text(r, 2));
+	return DTI_EOK;
+}
+
+/* Resolves the keys a query gives (year, commune, variable), read whole
+ * first: the resolution writes the table the query may read. */
+static dti_err resolve_keys(staging *st, const char *sql, const store_arg *args, size_t n,
+			    dti_diag *d)
+{
+	key_list l = {NULL, 0};
+	dti_err rc = store_each(st, d, sql, take_key, &l, NULL, args, n);
+
+	for (size_t i = 0; !rc && i < l.n; i++)
+		rc = store_current_resolve(st, l.items[i].year, l.items[i].commune_code,
+					   l.items[i].variable, d);
+	for (size_t i = 0; i < l.n; i++) {
+		free(l.items[i].commune_code);
+		free(l.items[i].variable);
+	}
+	free(l.items);
+	return rc;
+}
+
+dti_err store_current_resolve_observation(staging *st, int64_t obs_id, dti_diag *d)
+{
+	return resolve_keys(st,
+			    "SELECT year, commune_code, variable FROM observation WHERE id = ?1",
+			    STORE_ARGS(STORE_INT(obs_id)), d);
+}
+
+/* Whether any year of observations first_id .. last_id has current values:
+ * when none has, every key of the range is new (a first import). */
+static dti_err years_have_values(staging *st, int64_t first_id, int64_t last_id, bool *have,
+				 dti_diag *d)
+{
+	int64_t n = 0;
+	dti_err rc =
+		store_int64(st, d,
+			    "SELECT EXISTS (SELECT 1 FROM current_value WHERE year IN "
+			    "(SELECT DISTINCT year FROM observation WHERE id BETWEEN ?1 AND ?2))",
+			    &n, NULL, STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id)));
+
+	*have = n != 0;
+	return rc;
+}
+
+dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, dti_diag *d)
+{
+	bool have = false;
+	dti_err rc = years_have_values(st, first_id, last_id, &have, d);
+
+	if (!rc && have)
+		rc = resolve_keys(st,
+				  "SELECT o.year, o.commune_code, o.variable FROM observation o "
+				  "WHERE o.id BETWEEN ?1 AND ?2 AND EXISTS (SELECT 1 FROM "
+				  "current_value c WHERE c.year = o.year AND c.commune_code = "
+				  "o.commune_code AND c.variable = o.variable)",
+				  STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id)), d);
+	/* current_input_resolved for one raw source: a summed variable's
+	 * value is its number written as SQL writes a sum.  The keys just
+	 * resolved are left alone (DO NOTHING). */
+	if (!rc)
+		rc = store_run(
+			st, d,
+			"INSERT INTO current_value(year, commune_code, variable, value, num, state, "
+			"sources, observation_ids, observed_at) "
+			"SELECT o.year, o.commune_code, o.variable, "
+			"CASE WHEN v.aggregate = 'sum' THEN CASE WHEN o.num = CAST(o.num AS INTEGER) "
+			"THEN CAST(CAST(o.num AS INTEGER) AS TEXT) ELSE CAST(o.num AS TEXT) END "
+			"ELSE o.value END, o.num, 'raw', 1, CAST(o.id AS TEXT), o.observed_at "
+			"FROM observation o JOIN variable v ON v.name = o.variable "
+			"WHERE o.id BETWEEN ?1 AND ?2 ON CONFLICT DO NOTHING",
+			STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id)));
+	if (rc)
+		diag_prefix(d, "cannot resolve the values of observations %lld to %lld",
+			    (long long)first_id, (long long)last_id);
+	return rc;
+}
+
+dti_err store_current_resolve_variable(staging *st, const char *name, dti_diag *d)
+{
+	return resolve_keys(
+		st,
+		"SELECT DISTINCT year, commune_code, variable FROM observation "
+		"WHERE variable = ?1 UNION "
+		"SELECT year, commune_code, variable FROM current_value WHERE variable = ?1",
+		STORE_ARGS(STORE_TEXT(name)), d);
+}
+
+#define CURRENT_COLUMNS                                                               \
+	"year, commune_code, variable, value, num, state, sources, observation_ids, " \
+	"observed_at"
+
+/* Key order of two rows (year, commune, variable); a finished side is
+ * after every row. */
+static int key_cmp(sqlite3_stmt *a, bool a_done, sqlite3_stmt *b, bool b_done)
+{
+	int c;
+
+	if (a_done || b_done)
+		return a_done - b_done;
+	if (sqlite3_column_int(a, 0) != sqlite3_column_int(b, 0))
+		return sqlite3_column_int(a, 0) < sqlite3_column_int(b, 0) ? -1 : 1;
+	c = strcmp((const char *)sqlite3_column_text(a, 1),
+		   (const char *)sqlite3_column_text(b, 1));
+	return c ? c
+		 : strcmp((const char *)sqlite3_column_text(a, 2),
+			  (const char *)sqlite3_column_text(b, 2));
+}
+
+/* Whether column i holds the same in both rows (NULL equals NULL). */
+static bool same_column(sqlite3_stmt *a, sqlite3_stmt *b, int i)
+{
+	int ta = sqlite3_column_type(a, i), tb = sqlite3_column_type(b, i);
+
+	if (ta == SQLITE_NULL || tb == SQLITE_NULL)
+		return ta == tb;
+	if (ta == SQLITE_TEXT || tb == SQLITE_TEXT)
+		return ta == tb && strcmp((const char *)sqlite3_column_text(a, i),
+					  (const char *)sqlite3_column_text(b, i)) == 0;
+	return sqlite3_column_double(a, i) == sqlite3_column_double(b, i);
+}
+
+static const char *text_or_null(sqlite3_stmt *s, bool has, int i)
+{
+	return has ? (const char *)sqlite3_column_text(s, i) : NULL;
+}
+
+/* One difference given to fn: stored is the table's row or NULL, resolved
+ * the history's or NULL. */
+static dti_err report(store_current_diff_fn fn, void *ctx, sqlite3_stmt *stored,
+		      sqlite3_stmt *resolved, dti_diag *d)
+{
+	sqlite3_stmt *k = stored ? stored : resolved;
+	store_current_diff x = {sqlite3_column_int(k, 0),
+				(const char *)sqlite3_column_text(k, 1),
+				(const char *)sqlite3_column_text(k, 2),
+				text_or_null(stored, stored, 3),
+				text_or_null(stored, stored, 5),
+				text_or_null(stored, stored, 7),
+				text_or_null(resolved, resolved, 3),
+				text_or_null(resolved, resolved, 5),
+				text_or_null(resolved, resolved, 7)};
+
+	return fn ? fn(ctx, &x, d) : DTI_EOK;
+}
+
+/* The two sides are read in key order, one pass each, and merged. */
+dti_err store_current_check(staging *st, store_current_diff_fn fn, void *ctx, int64_t *keys,
+			    int64_t *diffs, dti_diag *d)
+{
+	sqlite3_stmt *r = NULL, *c = NULL;
+	int64_t n = 0, nd = 0;
+	int sr = SQLITE_DONE, sc = SQLITE_DONE;
+	dti_err rc = staging_prepare(st,
+				     "SELECT " CURRENT_COLUMNS " FROM current_input_resolved "
+				     "ORDER BY year, commune_code, variable",
+				     &r, d);
+
+	if (!rc)
+		rc = staging_prepare(st,
+				     "SELECT " CURRENT_COLUMNS " FROM current_value "
+				     "ORDER BY year, commune_code, variable",
+				     &c, d);
+	if (!rc) {
+		sr = sqlite3_step(r);
+		sc = sqlite3_step(c);
+	}
+	while (!rc && (sr == SQLITE_ROW || sc == SQLITE_ROW)) {
+		int k = key_cmp(r, sr != SQLITE_ROW, c, sc != SQLITE_ROW);
+		bool same = k == 0;
+		for (int i = 3; same && i < 9; i++)
+			same = same_column(r, c, i);
+		if (!same) {
+			nd++;
+			rc = report(fn, ctx, k < 0 ? NULL : c, k > 0 ? NULL : r, d);
+		}
+		if (k <= 0) {
+			n++;
+			sr = sqlite3_step(r);
+		}
+		if (k >= 0)
+			sc = sqlite3_step(c);
+	}
+	if (!rc && (sr != SQLITE_DONE || sc != SQLITE_DONE))
+		rc = store_db_error(st, d, "cannot read the current values");
+	sqlite3_finalize(r);
+	sqlite3_finalize(c);
+	if (keys)
+		*keys = n;
+	if (diffs)
+		*diffs = nd;
+	return rc;
+}
