@@ -19,6 +19,7 @@ const workbook_limits workbook_limits_default = {
 	.max_string_bytes = 65536,
 	.max_rows = 100000,
 	.max_cols = 1024,
+	.max_grid_bytes = 64u << 20,
 };
 
 /* Cell slots allocated in all rows: rows grow to their last cell, so this
@@ -216,7 +217,7 @@ typedef struct wb_parse {
 	part_kind part;
 	dti_err fail;
 	dti_diag *d;
-	size_t total, slots;
+	size_t total, slots, grid_bytes;
 	/* text being collected (a string, a value, a cell's paragraphs) */
 	strbuf text;
 	int collect;    /* > 0 while inside an element whose text is wanted */
@@ -328,6 +329,14 @@ static void set_cell(wb_parse *p, size_t row, size_t col, wb_type type, const ch
 		for (size_t c = r->n; c < col; c++)
 			r->cells[c] = (wb_cell){xstrdup(""), WB_EMPTY};
 		r->n = col;
+	}
+	/* A shared string or a repeated cell is stored once per cell: counted
+	 * here, or a small file fills the memory with copies of one text. */
+	p->grid_bytes += strlen(text);
+	if (p->grid_bytes > p->lim->max_grid_bytes) {
+		fail(p, DTI_ELIMIT, "các ô của bảng tính chứa hơn %zu MB chữ",
+		     p->lim->max_grid_bytes >> 20);
+		return;
 	}
 	free(r->cells[col - 1].text);
 	r->cells[col - 1] = (wb_cell){xstrdup(text), type};

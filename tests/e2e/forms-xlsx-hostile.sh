@@ -2,7 +2,9 @@
 # Hostile workbooks sent as commune forms are refused with a Vietnamese
 # message, quickly and in bounded memory: a zip bomb, a huge shared-strings
 # table, XML entity expansion (billion laughs), too many entries, a cell
-# repeated a million times (.ods).  The files are made here (python zipfile).
+# repeated a million times (.ods), one text stored in a million cells (a
+# shared string, a repeated .ods cell: a small file, a gigabyte of cells).
+# The files are made here (python zipfile).
 . "$DTI_ROOT/tests/e2e/forms_env"
 mkdir -p "$T/h"
 python3 - "$T/h" <<'PY'
@@ -42,17 +44,38 @@ content = ('<?xml version="1.0"?><office:document-content %s><office:body><offic
            '<table:table><table:table-row><table:table-cell table:number-columns-repeated="1000000" '
            'office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
            '</table:table></office:spreadsheet></office:body></office:document-content>' % TNS)
-with zipfile.ZipFile(d + "/repeat.ods", "w", zipfile.ZIP_DEFLATED) as z:
-    z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
-    z.writestr("content.xml", content)
+def ods(name, content):
+    with zipfile.ZipFile(d + "/" + name, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        z.writestr("content.xml", content)
+ods("repeat.ods", content)
+# 6: a 1 kB shared string in 1,000 x 1,000 cells (20 MB of sheet XML).
+one = '<?xml version="1.0"?><sst %s><si><t>%s</t></si></sst>' % (NS, "a" * 1000)
+row = "<row>" + '<c t="s"><v>0</v></c>' * 1000 + "</row>"
+many = '<?xml version="1.0"?><worksheet %s><sheetData>%s</sheetData></worksheet>' % (NS, row * 1000)
+xlsx("copies.xlsx", {"xl/sharedStrings.xml": one, "xl/worksheets/sheet1.xml": many})
+# 7: a 1 kB .ods cell repeated 1,000 times in a row repeated 1,000 times.
+ods("copies.ods", ('<?xml version="1.0"?><office:document-content %s><office:body><office:spreadsheet>'
+    '<table:table><table:table-row table:number-rows-repeated="1000"><table:table-cell '
+    'table:number-columns-repeated="1000" office:value-type="string"><text:p>%s</text:p>'
+    '</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>'
+    '</office:document-content>' % (TNS, "b" * 1000)))
 PY
+# Outside the sanitizer build (which maps terabytes of shadow memory), the
+# address space is capped, so a regression fails here, not on the machine.
+AS_CAP=0
+ldd "$DTI_BIN/dti" | grep -q libasan || AS_CAP=$((1536 << 20))
 # refused FILE MESSAGE: refused with MESSAGE, in under 20 s and 400 MB.
 refused() {
-  python3 - "$DTI_BIN/dti" "$T/dti.json" "$T/h/$1" "$2" <<'PY' || die "$1"
+  python3 - "$DTI_BIN/dti" "$T/dti.json" "$T/h/$1" "$2" "$AS_CAP" <<'PY' || die "$1"
 import resource, subprocess, sys, time
-dti, cfg, path, want = sys.argv[1:]
+dti, cfg, path, want, cap = sys.argv[1:]
+def limit():
+    if int(cap):
+        resource.setrlimit(resource.RLIMIT_AS, (int(cap), int(cap)))
 t = time.monotonic()
-p = subprocess.run([dti, "--config", cfg, "form", "import", path], capture_output=True, timeout=20)
+p = subprocess.run([dti, "--config", cfg, "form", "import", path], capture_output=True, timeout=20,
+                   preexec_fn=limit)
 took = time.monotonic() - t
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
 err = p.stderr.decode()
@@ -68,4 +91,6 @@ refused strings.xlsx "strings.xlsx: bảng tính có quá nhiều chuỗi văn b
 refused laughs.xlsx "laughs.xlsx: xl/sharedStrings.xml có khai báo DOCTYPE (thực thể XML)"
 refused entries.xlsx "entries.xlsx: bảng tính có 5003 phần, quá 1000"
 refused repeat.ods "repeat.ods: có ô ngoài giới hạn 100000 dòng × 1024 cột"
+refused copies.xlsx "copies.xlsx: các ô của bảng tính chứa hơn 64 MB chữ"
+refused copies.ods "copies.ods: các ô của bảng tính chứa hơn 64 MB chữ"
 echo "forms-xlsx-hostile: ok"
