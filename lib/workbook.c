@@ -26,6 +26,10 @@ const workbook_limits workbook_limits_default = {
  * bounds the grid's memory whatever the cells' places. */
 #define WB_MAX_SLOTS 2000000u
 #define NS_SEP '\x01' /* expat's separator between a namespace and a name */
+/* Elements open at once: a sheet nests about ten deep, and expat keeps
+ * each open element, so a file of nested tags would cost memory without
+ * bound (3 million levels: 20 kB deflated, 500 MB). */
+#define WB_MAX_DEPTH 256
 
 /* ---- what a file is ---- */
 
@@ -222,6 +226,7 @@ typedef struct wb_parse {
 	strbuf text;
 	int collect;    /* > 0 while inside an element whose text is wanted */
 	int skip;       /* > 0 inside phonetic runs and comments */
+	int depth;      /* elements open */
 	char **strings; /* shared strings */
 	size_t n_strings, cap_strings;
 	workbook *wb;
@@ -596,6 +601,11 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 
 	if (p->fail)
 		return;
+	if (++p->depth > WB_MAX_DEPTH) {
+		fail(p, DTI_ELIMIT, "phần %s của bảng tính lồng nhau quá %d tầng", p->entry,
+		     WB_MAX_DEPTH);
+		return;
+	}
 	if (p->part == PART_STRINGS)
 		strings_start(p, el);
 	else if (p->part == PART_XLSX_SHEET)
@@ -611,6 +621,7 @@ static void on_end(void *ud, const XML_Char *name)
 
 	if (p->fail)
 		return;
+	p->depth--;
 	if (p->part == PART_STRINGS)
 		strings_end(p, el);
 	else if (p->part == PART_XLSX_SHEET)
