@@ -697,6 +697,24 @@ static dti_err parse_entry(wb_parse *p, zip_t *z, const char *entry, part_kind p
 	return p->fail;
 }
 
+/* Entries of one name, case aside (the parts of a workbook are named
+ * without case): the reader would take one, another program the other, so
+ * the officer's spreadsheet would show what dti does not read. */
+static dti_err check_names(wb_parse *p, zip_t *z)
+{
+	zip_int64_t n = zip_get_num_entries(z, 0);
+
+	for (zip_int64_t i = 0; i < n; i++) {
+		const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
+		if (name && zip_name_locate(z, name, ZIP_FL_NOCASE) != i)
+			return diag_set(p->d, DTI_EPARSE,
+					"%s: bảng tính có hai phần cùng tên %s (tệp đã bị sửa bên "
+					"ngoài Excel hay LibreOffice): tệp bị từ chối",
+					p->name, name);
+	}
+	return DTI_EOK;
+}
+
 static dti_err read_parts(wb_parse *p, zip_t *z, file_kind kind)
 {
 	dti_err rc;
@@ -751,7 +769,9 @@ dti_err workbook_read(const void *bytes, size_t len, const char *name, const wor
 	}
 	sb_init(&p.text, p.lim->max_string_bytes);
 	p.wb = xcalloc(1, sizeof *p.wb);
-	rc = read_parts(&p, z, kind);
+	rc = check_names(&p, z);
+	if (!rc)
+		rc = read_parts(&p, z, kind);
 out:
 	if (z)
 		zip_discard(z);

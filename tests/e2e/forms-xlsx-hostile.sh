@@ -4,7 +4,7 @@
 # table, XML entity expansion (billion laughs), too many entries, a cell
 # repeated a million times (.ods), one text stored in a million cells (a
 # shared string, a repeated .ods cell: a small file, a gigabyte of cells),
-# elements nested millions deep.
+# elements nested millions deep, two entries of one name.
 # The files are made here (python zipfile).
 . "$DTI_ROOT/tests/e2e/forms_env"
 mkdir -p "$T/h"
@@ -64,6 +64,11 @@ ods("copies.ods", ('<?xml version="1.0"?><office:document-content %s><office:bod
 # 8: 3 million nested elements (20 kB deflated; expat keeps each open one).
 xlsx("deep.xlsx", {"xl/worksheets/sheet1.xml": "<worksheet %s>" % NS + "<a>" * 3000000 +
                    "</a>" * 3000000 + "</worksheet>"})
+# 9: two sheets of one name (case aside): Calc would show one, dti read another.
+import warnings
+warnings.simplefilter("ignore")
+other = sheet.replace("Mã", "Mã khác")
+xlsx("twice.xlsx", {"xl/worksheets/sheet1.xml": sheet, "xl/worksheets/Sheet1.xml": other})
 PY
 # Outside the sanitizer build (which maps terabytes of shadow memory), the
 # address space is capped, so a regression fails here, not on the machine.
@@ -97,5 +102,6 @@ refused entries.xlsx "entries.xlsx: bảng tính có 5003 phần, quá 1000"
 refused repeat.ods "repeat.ods: có ô ngoài giới hạn 100000 dòng × 1024 cột"
 refused copies.xlsx "copies.xlsx: các ô của bảng tính chứa hơn 64 MB chữ"
 refused copies.ods "copies.ods: các ô của bảng tính chứa hơn 64 MB chữ"
+refused twice.xlsx "twice.xlsx: bảng tính có hai phần cùng tên xl/worksheets/Sheet1.xml"
 refused deep.xlsx "deep.xlsx: phần xl/worksheets/sheet1.xml của bảng tính lồng nhau quá 256 tầng"
 echo "forms-xlsx-hostile: ok"
