@@ -196,7 +196,7 @@ static void list_labels(const fw_variable *v, const bool *pick, strbuf *out)
 	bool first = true;
 
 	for (size_t i = 0; i < v->n_values; i++) {
-		if (pick && !pick[i])
+		if (pick && (i >= ANSWER_PARTS || !pick[i]))
 			continue;
 		sb_appendf(out, "%s\"%s\"", first ? "" : ", ", label_of(&v->values[i]));
 		first = false;

@@ -182,6 +182,46 @@ static void test_enum_parts(void **state)
 	refuses("steering_head", "Chủ tị", LANG_VI, "không phải câu trả lời hợp lệ");
 }
 
+/* An enum of more values than ANSWER_PARTS: a part is matched against the
+ * first ANSWER_PARTS alone, and the candidates named are among those (the
+ * sanitizer build reads past the matches otherwise). */
+static void test_enum_many_values(void **state)
+{
+	enum { N = ANSWER_PARTS + 6 };
+	fw_enum_value vals[N];
+	char value[N][16], label[N][32], canon[ANSWER_MAX];
+	fw_variable v;
+	strbuf why;
+
+	(void)state;
+	memset(&v, 0, sizeof v);
+	for (int i = 0; i < N; i++) {
+		snprintf(value[i], sizeof value[i], "v%d", i);
+		snprintf(label[i], sizeof label[i], "Khác %d", i);
+		vals[i] = (fw_enum_value){value[i], label[i], {NULL, NULL}, NULL, 0};
+	}
+	snprintf(label[1], sizeof label[1], "Mục chung một");
+	snprintf(label[2], sizeof label[2], "Mục chung hai");
+	snprintf(label[N - 1], sizeof label[N - 1], "Mục chung ba");
+	for (int i = 0; i < N; i++) {
+		vals[i].key[0] = text_fold(value[i]);
+		vals[i].key[1] = text_fold(label[i]);
+	}
+	v.name = value[0];
+	v.type = VAR_ENUM;
+	v.values = vals;
+	v.n_values = N;
+	sb_init(&why, 0);
+	assert_int_equal(answer_read(&v, "Mục chung", ',', LANG_VI, canon, &why), ANSWER_REFUSED);
+	assert_string_equal(why.data, "'Mục chung' khớp với nhiều câu trả lời: \"Mục chung một\", "
+				      "\"Mục chung hai\"; ghi đầy đủ một câu");
+	sb_free(&why);
+	for (int i = 0; i < N; i++) {
+		free(vals[i].key[0]);
+		free(vals[i].key[1]);
+	}
+}
+
 static void test_link_scheme(void **state)
 {
 	char *l;
@@ -296,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_yesno_words),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_enum_parts),
+		cmocka_unit_test(test_enum_many_values),
 		cmocka_unit_test(test_link_scheme),
 		cmocka_unit_test(test_table_formats_agree),
 		cmocka_unit_test(test_why_in_vietnamese),
