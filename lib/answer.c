@@ -257,13 +257,34 @@ static answer_status read_enum(const fw_variable *v, const char *raw, msg_lang l
 	return hits == 1 ? ANSWER_READ_AS : ANSWER_REFUSED;
 }
 
-answer_status answer_read(const fw_variable *v, const char *raw, char dec, msg_lang lang,
-			  char canon[ANSWER_MAX], strbuf *why)
+/* raw with the no-break spaces a spreadsheet or a web page puts in a number
+ * ("1 234" as French Excel writes it, "5 " pasted) as plain spaces,
+ * trimmed.  malloc'd. */
+static char *plain_spaces(const char *raw)
+{
+	static const char *const nbsp[] = {"\xC2\xA0", "\xE2\x80\xAF", "\xE2\x80\x87", NULL};
+	char *s = xstrdup(raw), *w = s;
+
+	for (const char *r = raw; *r;) {
+		size_t k = 0;
+		while (nbsp[k] && strncmp(r, nbsp[k], strlen(nbsp[k])) != 0)
+			k++;
+		if (nbsp[k]) {
+			*w++ = ' ';
+			r += strlen(nbsp[k]);
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return text_trim(s);
+}
+
+static answer_status read_plain(const fw_variable *v, const char *raw, char dec, msg_lang lang,
+				char canon[ANSWER_MAX], strbuf *why)
 {
 	int yn;
 
-	sb_reset(why);
-	canon[0] = '\0';
 	switch (v->type) {
 	case VAR_COUNT: return read_count(v, raw, lang, canon, why);
 	case VAR_AMOUNT: return read_amount(v, raw, dec, lang, canon, why);
@@ -278,6 +299,19 @@ answer_status answer_read(const fw_variable *v, const char *raw, char dec, msg_l
 	case VAR_ENUM: return read_enum(v, raw, lang, canon, why);
 	}
 	return ANSWER_REFUSED;
+}
+
+answer_status answer_read(const fw_variable *v, const char *raw, char dec, msg_lang lang,
+			  char canon[ANSWER_MAX], strbuf *why)
+{
+	char *plain = plain_spaces(raw);
+	answer_status st;
+
+	sb_reset(why);
+	canon[0] = '\0';
+	st = read_plain(v, *plain ? plain : raw, dec, lang, canon, why);
+	free(plain);
+	return st;
 }
 
 char *answer_link_scheme(const char *link)

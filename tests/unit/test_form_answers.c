@@ -123,6 +123,21 @@ static void test_counts(void **state)
 	accepts("portal_dx_posts", "1.234.567", "1234567", ANSWER_OK);
 	accepts("portal_dx_posts", "12 345", "12345", ANSWER_OK);
 	accepts("portal_dx_posts", "0", "0", ANSWER_OK);
+	/* No-break spaces, as French-locale Excel groups digits or a web page
+	 * pads a cell: spaces. */
+	accepts("portal_dx_posts",
+		"1\xC2\xA0"
+		"234",
+		"1234", ANSWER_OK);
+	accepts("portal_dx_posts",
+		"12\xE2\x80\xAF"
+		"345",
+		"12345", ANSWER_OK);
+	accepts("portal_dx_posts",
+		"\xC2\xA0"
+		"5\xC2\xA0",
+		"5", ANSWER_OK);
+	accepts("portal_dx_section", "Có\xC2\xA0", "yes", ANSWER_OK);
 	refuses("portal_dx_posts", "1,5", LANG_VI, "'1,5' không phải số nguyên");
 	refuses("portal_dx_posts", "1.5", LANG_VI, "'1.5' không phải số nguyên");
 	refuses("portal_dx_posts", "1,234", LANG_VI, "'1,234' không phải số nguyên");
