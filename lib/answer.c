@@ -115,10 +115,12 @@ static answer_status read_count(const fw_variable *v, const char *raw, msg_lang 
 		say(why, lang, MSG_NOT_WHOLE, raw);
 		return ANSWER_REFUSED;
 	}
-	/* "5 cuộc", "5cuộc": a number, then words. */
+	/* "5 cuộc", "5cuộc": a number, then words (without digits: "1e3" and
+	 * "0x10" are not 1 and 0 with a word). */
 	while (lead < n && (is_digit(raw[lead]) || raw[lead] == '.'))
 		lead++;
-	if (lead > 0 && word_start(raw[lead]) && whole_digits(raw, lead, digits, sizeof digits)) {
+	if (lead > 0 && word_start(raw[lead]) && !strpbrk(raw + lead, "0123456789") &&
+	    whole_digits(raw, lead, digits, sizeof digits)) {
 		say(why, lang, MSG_WITH_WORDS, raw, digits);
 		return ANSWER_REFUSED;
 	}

@@ -153,6 +153,13 @@ static void test_counts(void **state)
 	refuses("portal_dx_posts", "5 cuộc", LANG_EN,
 		"'5 cuộc' has words with the number: write the number alone, such as 5");
 	refuses("portal_dx_posts", "năm", LANG_VI, "'năm' không phải số");
+	/* Digits after the letters: not a number with its unit, so no "write 1". */
+	refuses("portal_dx_posts", "1e3", LANG_VI, "'1e3' không phải số:");
+	refuses("portal_dx_posts", "0x10", LANG_VI, "'0x10' không phải số:");
+	refuses("portal_dx_posts", "12abc3", LANG_VI, "'12abc3' không phải số:");
+	refuses("portal_dx_posts", "\xD9\xA3", LANG_VI, "không phải số:");
+	refuses("portal_dx_posts", "\xEF\xBC\x91\xEF\xBC\x92", LANG_VI, "không phải số:");
+	refuses("portal_dx_posts", "-0", LANG_VI, "là số âm");
 	refuses("portal_dx_posts", "99999999999999999999", LANG_VI, "quá lớn");
 }
 
