@@ -123,12 +123,14 @@ static const char *cell_text(const workbook *wb, size_t row, size_t col)
 	return c ? c->text : "";
 }
 
-/* Whether cell text equals a heading, trimmed and unguarded. */
+/* Whether cell text equals a heading, trimmed, unguarded and in NFC (a
+ * heading saved decomposed is the same heading). */
 static bool heading_is(const char *text, const char *want)
 {
-	char *t = text_trim(xstrdup(sheet_text_unguard(text)));
-	bool same = strcmp(t, want) == 0;
+	char *t = text_trim(xstrdup(sheet_text_unguard(text))), *nfc = text_nfc(t);
+	bool same = strcmp(nfc ? nfc : t, want) == 0;
 
+	free(nfc);
 	free(t);
 	return same;
 }
