@@ -4,7 +4,9 @@
 # table, XML entity expansion (billion laughs), too many entries, a cell
 # repeated a million times (.ods), one text stored in a million cells (a
 # shared string, a repeated .ods cell: a small file, a gigabyte of cells),
-# elements nested millions deep, two entries of one name.
+# elements nested millions deep, two entries of one name.  And the
+# annotated copy of a form with formulas written in its cells keeps them as
+# text.
 # The files are made here (python zipfile).
 . "$DTI_ROOT/tests/e2e/forms_env"
 mkdir -p "$T/h"
@@ -105,4 +107,30 @@ refused copies.xlsx "copies.xlsx: các ô của bảng tính chứa hơn 64 MB c
 refused copies.ods "copies.ods: các ô của bảng tính chứa hơn 64 MB chữ"
 refused twice.xlsx "twice.xlsx: bảng tính có hai phần cùng tên xl/worksheets/Sheet1.xml"
 refused deep.xlsx "deep.xlsx: phần xl/worksheets/sheet1.xml của bảng tính lồng nhau quá 256 tầng"
+
+# The annotated copy of a refused CSV form holds what the officer wrote as
+# text, never as a live formula: no <f> in the sheet, the texts as strings.
+dti form generate --commune 11989 --out "$T/csv" > /dev/null
+python3 - "$T/csv/form-2024-11989.csv" "$T/h/evil.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+for r in rows:
+    if r and r[0] == "portal_dx_posts":
+        r[2] = "=cmd|' /C calc'!A0"
+        r[6] = '=HYPERLINK("http://evil.example/","bấm")'
+with open(sys.argv[2], "w", encoding="utf-8-sig", newline="") as f:
+    csv.writer(f).writerows(rows)
+PY
+dti form import --annotate "$T/back" "$T/h/evil.csv" 2> "$T/err" && die "evil.csv accepted"
+[ -s "$T/back/evil-loi.xlsx" ] || { cat "$T/err"; die "no annotated copy of evil.csv"; }
+python3 - "$T/back/evil-loi.xlsx" <<'PY' || die "annotated copy of evil.csv"
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+sheet = z.read("xl/worksheets/sheet1.xml").decode()
+strings = z.read("xl/sharedStrings.xml").decode()
+assert "<f>" not in sheet and "<f " not in sheet, "a live formula in the annotated copy"
+assert "=cmd|' /C calc'!A0" in strings, "the answer as written is lost"
+assert "=HYPERLINK(&quot;http://evil.example/&quot;,&quot;bấm&quot;)" in strings or \
+       '=HYPERLINK("http://evil.example/","bấm")' in strings, "the note as written is lost"
+PY
 echo "forms-xlsx-hostile: ok"
