@@ -103,7 +103,26 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The district office sheets: every *.csv in "district_sheets"."dir". */
+/* The length of a district office sheet's extension (.csv, .xlsx, .ods:
+ * what dti import reads), 0 for another file.  "~$x.xlsx" is the lock
+ * file Excel leaves beside a workbook it has open, not a sheet. */
+static size_t sheet_ext(const char *name)
+{
+	static const char *const ext[] = {".csv", ".xlsx", ".ods", NULL};
+	size_t len = strlen(name);
+
+	if (name[0] == '.' || strncmp(name, "~$", 2) == 0)
+		return 0;
+	for (size_t i = 0; ext[i]; i++) {
+		size_t n = strlen(ext[i]);
+		if (len > n && strcmp(name + len - n, ext[i]) == 0)
+			return n;
+	}
+	return 0;
+}
+
+/* The district office sheets: every *.csv, *.xlsx and *.ods in
+ * "district_sheets"."dir". */
 static dti_err load_sheets(const config *c, ops_sources *out, dti_diag *d)
 {
 	json_t *sec = json_object_get(c->root, "district_sheets");
@@ -142,8 +161,7 @@ static dti_err load_sheets(const config *c, ops_sources *out, dti_diag *d)
 		goto out;
 	}
 	while ((e = readdir(dh)) != NULL) {
-		size_t len = strlen(e->d_name);
-		if (len < 5 || e->d_name[0] == '.' || strcmp(e->d_name + len - 4, ".csv") != 0)
+		if (!sheet_ext(e->d_name))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -155,7 +173,8 @@ static dti_err load_sheets(const config *c, ops_sources *out, dti_diag *d)
 		qsort(files, n, sizeof *files, cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		ops_source *s = sources_add(out);
-		s->name = xasprintf("%s%.*s", prefix, (int)(strlen(files[i]) - 4), files[i]);
+		s->name = xasprintf("%s%.*s", prefix, (int)(strlen(files[i]) - sheet_ext(files[i])),
+				    files[i]);
 		s->kind = xstrdup("sheet");
 		s->via = "import";
 		s->input = xasprintf("%s/%s", dir, files[i]);

@@ -115,10 +115,12 @@ static answer_status read_count(const fw_variable *v, const char *raw, msg_lang 
 		say(why, lang, MSG_NOT_WHOLE, raw);
 		return ANSWER_REFUSED;
 	}
-	/* "5 cuộc", "5cuộc": a number, then words. */
+	/* "5 cuộc", "5cuộc": a number, then words (without digits: "1e3" and
+	 * "0x10" are not 1 and 0 with a word). */
 	while (lead < n && (is_digit(raw[lead]) || raw[lead] == '.'))
 		lead++;
-	if (lead > 0 && word_start(raw[lead]) && whole_digits(raw, lead, digits, sizeof digits)) {
+	if (lead > 0 && word_start(raw[lead]) && !strpbrk(raw + lead, "0123456789") &&
+	    whole_digits(raw, lead, digits, sizeof digits)) {
 		say(why, lang, MSG_WITH_WORDS, raw, digits);
 		return ANSWER_REFUSED;
 	}
@@ -196,7 +198,7 @@ static void list_labels(const fw_variable *v, const bool *pick, strbuf *out)
 	bool first = true;
 
 	for (size_t i = 0; i < v->n_values; i++) {
-		if (pick && !pick[i])
+		if (pick && (i >= ANSWER_PARTS || !pick[i]))
 			continue;
 		sb_appendf(out, "%s\"%s\"", first ? "" : ", ", label_of(&v->values[i]));
 		first = false;
@@ -257,13 +259,34 @@ static answer_status read_enum(const fw_variable *v, const char *raw, msg_lang l
 	return hits == 1 ? ANSWER_READ_AS : ANSWER_REFUSED;
 }
 
-answer_status answer_read(const fw_variable *v, const char *raw, char dec, msg_lang lang,
-			  char canon[ANSWER_MAX], strbuf *why)
+/* raw with the no-break spaces a spreadsheet or a web page puts in a number
+ * ("1 234" as French Excel writes it, "5 " pasted) as plain spaces,
+ * trimmed.  malloc'd. */
+static char *plain_spaces(const char *raw)
+{
+	static const char *const nbsp[] = {"\xC2\xA0", "\xE2\x80\xAF", "\xE2\x80\x87", NULL};
+	char *s = xstrdup(raw), *w = s;
+
+	for (const char *r = raw; *r;) {
+		size_t k = 0;
+		while (nbsp[k] && strncmp(r, nbsp[k], strlen(nbsp[k])) != 0)
+			k++;
+		if (nbsp[k]) {
+			*w++ = ' ';
+			r += strlen(nbsp[k]);
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return text_trim(s);
+}
+
+static answer_status read_plain(const fw_variable *v, const char *raw, char dec, msg_lang lang,
+				char canon[ANSWER_MAX], strbuf *why)
 {
 	int yn;
 
-	sb_reset(why);
-	canon[0] = '\0';
 	switch (v->type) {
 	case VAR_COUNT: return read_count(v, raw, lang, canon, why);
 	case VAR_AMOUNT: return read_amount(v, raw, dec, lang, canon, why);
@@ -278,6 +301,19 @@ answer_status answer_read(const fw_variable *v, const char *raw, char dec, msg_l
 	case VAR_ENUM: return read_enum(v, raw, lang, canon, why);
 	}
 	return ANSWER_REFUSED;
+}
+
+answer_status answer_read(const fw_variable *v, const char *raw, char dec, msg_lang lang,
+			  char canon[ANSWER_MAX], strbuf *why)
+{
+	char *plain = plain_spaces(raw);
+	answer_status st;
+
+	sb_reset(why);
+	canon[0] = '\0';
+	st = read_plain(v, *plain ? plain : raw, dec, lang, canon, why);
+	free(plain);
+	return st;
 }
 
 char *answer_link_scheme(const char *link)

@@ -16,6 +16,7 @@
  *     ("1.234", "1 234"); "1,5", "1.5" and "1,234" are not whole;
  *   - an amount: a count, or a decimal with a comma ("1.234,5", "0,5") or
  *     with the sheet's separator.
+ * No-break spaces (U+00A0, U+202F, U+2007) count as spaces everywhere.
  * Texts come from the message table (msg.h). */
 #ifndef DTI_ANSWER_H
 #define DTI_ANSWER_H

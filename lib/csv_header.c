@@ -26,8 +26,13 @@ int csv_header_read(csv_reader *r, const char *file, const csv_header_name *name
 	h->role = xcalloc(h->n ? h->n : 1, sizeof *h->role);
 	for (size_t i = 0; i < h->n; i++) {
 		const char *raw = csv_field(r, i);
-		h->names[i] = text_trim(
+		char *name = text_trim(
 			xstrdup(flags & CSV_HEADER_UNGUARD ? sheet_text_unguard(raw) : raw));
+		/* "Mã xã" saved decomposed (NFD, as a Mac does) is "Mã xã". */
+		char *nfc = text_nfc(name);
+		h->names[i] = nfc ? nfc : name;
+		if (nfc)
+			free(name);
 		for (size_t k = 0; k < n_names && !h->role[i]; k++)
 			if (strcmp(h->names[i], names[k].name) == 0)
 				h->role[i] = names[k].role;

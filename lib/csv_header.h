@@ -24,7 +24,7 @@ typedef struct csv_header_name {
 /* The header once read.  Fields may be read; csv_header_free frees it. */
 typedef struct csv_header {
 	size_t n;     /* columns */
-	char **names; /* per column: its text, trimmed (owned) */
+	char **names; /* per column: its text, trimmed, in NFC when UTF-8 (owned) */
 	int *role;    /* per column: its role in the table, or 0 */
 	char dec;     /* decimal separator: ',' in a ';'-separated file, else '.' */
 } csv_header;

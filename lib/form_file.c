@@ -93,6 +93,17 @@ static bool wrong_file(const char *bytes, size_t len, const char *name, file_kin
 			     name);
 		return true;
 	}
+	if (k == FILE_KIND_OTHER && len >= 2 &&
+	    (memcmp(bytes, "\xFF\xFE", 2) == 0 || memcmp(bytes, "\xFE\xFF", 2) == 0)) {
+		/* Excel's "Unicode Text" and some "CSV" exports: UTF-16, with
+		 * its byte order mark. */
+		problems_add(p,
+			     "%s: tệp văn bản ở bảng mã UTF-16 (Excel gọi là \"Unicode Text\"), "
+			     "không phải CSV UTF-8: trong Excel chọn Lưu thành › \"CSV UTF-8 "
+			     "(Comma delimited)\"; hoặc gửi tệp .xlsx",
+			     name);
+		return true;
+	}
 	if (k == FILE_KIND_OTHER) {
 		problems_add(p,
 			     "%s: tệp không phải phiếu của xã (không phải bảng tính .xlsx, .ods "
@@ -123,12 +134,14 @@ static const char *cell_text(const workbook *wb, size_t row, size_t col)
 	return c ? c->text : "";
 }
 
-/* Whether cell text equals a heading, trimmed and unguarded. */
+/* Whether cell text equals a heading, trimmed, unguarded and in NFC (a
+ * heading saved decomposed is the same heading). */
 static bool heading_is(const char *text, const char *want)
 {
-	char *t = text_trim(xstrdup(sheet_text_unguard(text)));
-	bool same = strcmp(t, want) == 0;
+	char *t = text_trim(xstrdup(sheet_text_unguard(text))), *nfc = text_nfc(t);
+	bool same = strcmp(nfc ? nfc : t, want) == 0;
 
+	free(nfc);
 	free(t);
 	return same;
 }

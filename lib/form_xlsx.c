@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "text.h"
 #include "util.h"
 #include "xlsx.h"
 
@@ -331,10 +332,17 @@ static void annotate_row(lxw_worksheet *ws, const formats *f, const workbook *wb
 		bool bad = problems && c >= C_ANSWER && (c == C_ANSWER || *cell->text);
 		lxw_format *fm = bad ? f->bad : c < C_ANSWER ? f->text : f->in;
 		double x;
-		if (cell->type == WB_NUMBER && parse_nonneg_decimal(cell->text, '.', &x))
+		if (cell->type == WB_NUMBER && parse_nonneg_decimal(cell->text, '.', &x)) {
 			worksheet_write_number(ws, (lxw_row_t)r, (lxw_col_t)c, x, fm);
-		else
+		} else if (utf8_valid(cell->text, strlen(cell->text))) {
 			worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)c, cell->text, fm);
+		} else {
+			/* A CSV cell in another encoding: its bytes would make the
+			 * workbook's XML unreadable (Excel calls the file damaged). */
+			char *shown = text_printable(xstrdup(cell->text));
+			worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)c, shown, fm);
+			free(shown);
+		}
 	}
 	if (problems && row->n <= C_ANSWER)
 		worksheet_write_string(ws, (lxw_row_t)r, C_ANSWER, "", f->bad);

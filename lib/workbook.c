@@ -19,12 +19,17 @@ const workbook_limits workbook_limits_default = {
 	.max_string_bytes = 65536,
 	.max_rows = 100000,
 	.max_cols = 1024,
+	.max_grid_bytes = 64u << 20,
 };
 
 /* Cell slots allocated in all rows: rows grow to their last cell, so this
  * bounds the grid's memory whatever the cells' places. */
 #define WB_MAX_SLOTS 2000000u
 #define NS_SEP '\x01' /* expat's separator between a namespace and a name */
+/* Elements open at once: a sheet nests about ten deep, and expat keeps
+ * each open element, so a file of nested tags would cost memory without
+ * bound (3 million levels: 20 kB deflated, 500 MB). */
+#define WB_MAX_DEPTH 256
 
 /* ---- what a file is ---- */
 
@@ -216,11 +221,12 @@ typedef struct wb_parse {
 	part_kind part;
 	dti_err fail;
 	dti_diag *d;
-	size_t total, slots;
+	size_t total, slots, grid_bytes;
 	/* text being collected (a string, a value, a cell's paragraphs) */
 	strbuf text;
 	int collect;    /* > 0 while inside an element whose text is wanted */
 	int skip;       /* > 0 inside phonetic runs and comments */
+	int depth;      /* elements open */
 	char **strings; /* shared strings */
 	size_t n_strings, cap_strings;
 	workbook *wb;
@@ -328,6 +334,14 @@ static void set_cell(wb_parse *p, size_t row, size_t col, wb_type type, const ch
 		for (size_t c = r->n; c < col; c++)
 			r->cells[c] = (wb_cell){xstrdup(""), WB_EMPTY};
 		r->n = col;
+	}
+	/* A shared string or a repeated cell is stored once per cell: counted
+	 * here, or a small file fills the memory with copies of one text. */
+	p->grid_bytes += strlen(text);
+	if (p->grid_bytes > p->lim->max_grid_bytes) {
+		fail(p, DTI_ELIMIT, "các ô của bảng tính chứa hơn %zu MB chữ",
+		     p->lim->max_grid_bytes >> 20);
+		return;
 	}
 	free(r->cells[col - 1].text);
 	r->cells[col - 1] = (wb_cell){xstrdup(text), type};
@@ -587,6 +601,11 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 
 	if (p->fail)
 		return;
+	if (++p->depth > WB_MAX_DEPTH) {
+		fail(p, DTI_ELIMIT, "phần %s của bảng tính lồng nhau quá %d tầng", p->entry,
+		     WB_MAX_DEPTH);
+		return;
+	}
 	if (p->part == PART_STRINGS)
 		strings_start(p, el);
 	else if (p->part == PART_XLSX_SHEET)
@@ -602,6 +621,7 @@ static void on_end(void *ud, const XML_Char *name)
 
 	if (p->fail)
 		return;
+	p->depth--;
 	if (p->part == PART_STRINGS)
 		strings_end(p, el);
 	else if (p->part == PART_XLSX_SHEET)
@@ -677,6 +697,24 @@ static dti_err parse_entry(wb_parse *p, zip_t *z, const char *entry, part_kind p
 	return p->fail;
 }
 
+/* Entries of one name, case aside (the parts of a workbook are named
+ * without case): the reader would take one, another program the other, so
+ * the officer's spreadsheet would show what dti does not read. */
+static dti_err check_names(wb_parse *p, zip_t *z)
+{
+	zip_int64_t n = zip_get_num_entries(z, 0);
+
+	for (zip_int64_t i = 0; i < n; i++) {
+		const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
+		if (name && zip_name_locate(z, name, ZIP_FL_NOCASE) != i)
+			return diag_set(p->d, DTI_EPARSE,
+					"%s: bảng tính có hai phần cùng tên %s (tệp đã bị sửa bên "
+					"ngoài Excel hay LibreOffice): tệp bị từ chối",
+					p->name, name);
+	}
+	return DTI_EOK;
+}
+
 static dti_err read_parts(wb_parse *p, zip_t *z, file_kind kind)
 {
 	dti_err rc;
@@ -731,7 +769,9 @@ dti_err workbook_read(const void *bytes, size_t len, const char *name, const wor
 	}
 	sb_init(&p.text, p.lim->max_string_bytes);
 	p.wb = xcalloc(1, sizeof *p.wb);
-	rc = read_parts(&p, z, kind);
+	rc = check_names(&p, z);
+	if (!rc)
+		rc = read_parts(&p, z, kind);
 out:
 	if (z)
 		zip_discard(z);

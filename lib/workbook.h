@@ -5,7 +5,7 @@
  * The reader is bounded for hostile files: the archive's entry count, each
  * entry's and the total uncompressed size (counted as it is inflated, not
  * taken from the headers), the shared strings' count and length, rows,
- * columns and cell length are capped; the XML parser (expat) refuses any
+ * columns, cell length and the text of all cells together are capped; the XML parser (expat) refuses any
  * document type declaration, so no entity is ever defined or expanded and
  * nothing external is read.  Messages are in Vietnamese: they reach the
  * commune officer who sent the file. */
@@ -40,6 +40,8 @@ typedef struct workbook_limits {
 	size_t max_strings;      /* shared strings (.xlsx) */
 	size_t max_string_bytes; /* one string or cell */
 	size_t max_rows, max_cols;
+	size_t max_grid_bytes; /* the text of every cell together (a shared string
+				* or a repeated cell counts once per cell) */
 } workbook_limits;
 
 extern const workbook_limits workbook_limits_default;

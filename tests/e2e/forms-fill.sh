@@ -20,6 +20,16 @@ expect_eq "items on the form" "$(grep -c -E '^[a-z_0-9]+,"?\[[0-9]' "$F")" 18
 fill_good "$F" "$T/filled.csv" name=nfd
 dti form import "$T/filled.csv" 2> "$T/import.log" || { cat "$T/import.log"; die "import refused"; }
 grep -q 'đã lưu phiếu của xã 11989 năm 2024' "$T/import.log" || die "no summary"
+# Headings after the first saved decomposed (NFD, as a Mac does): the same form.
+python3 - "$T/filled.csv" "$T/nfd-head.csv" <<'PY'
+import sys, unicodedata
+lines = open(sys.argv[1], encoding="utf-8-sig", newline="").read().split("\n")
+key, rest = lines[0].split(",", 1)
+lines[0] = key + "," + unicodedata.normalize("NFD", rest)
+assert lines[0] != unicodedata.normalize("NFC", lines[0])
+open(sys.argv[2], "w", encoding="utf-8-sig", newline="").write("\n".join(lines))
+PY
+dti form import --dry-run "$T/nfd-head.csv" 2> "$T/err" || { cat "$T/err"; die "NFD headings refused"; }
 
 expect_eq "observations" "$(q "SELECT count(*) FROM observation")" 18
 expect_eq "steering_head" "$(q "SELECT value FROM current_input WHERE commune_code='11989' AND variable='steering_head'")" chair

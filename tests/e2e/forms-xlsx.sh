@@ -113,6 +113,10 @@ python3 -c 'import sys; t = open(sys.argv[1], encoding="utf-8-sig").read(); open
 dti form import "$T/ansi.csv" 2> "$T/err" && die "a Windows-1252 CSV accepted"
 grep -q "ansi.csv:1: tệp CSV không ở bảng mã UTF-8 (có lẽ được lưu bằng Windows-1258 hoặc Windows-1252/ANSI" "$T/err" || { cat "$T/err"; die "encoding message"; }
 grep -q 'CSV UTF-8 (Comma delimited)' "$T/err" || die "how to save as UTF-8 not said"
+# The same form as Excel's "Unicode Text" (UTF-16 with its byte order mark).
+python3 -c 'import sys; t = open(sys.argv[1], encoding="utf-8-sig").read(); open(sys.argv[2], "wb").write(t.encode("utf-16"))' "$T/ok.csv" "$T/utf16.csv"
+dti form import "$T/utf16.csv" 2> "$T/err" && die "a UTF-16 CSV accepted"
+grep -q 'utf16.csv: tệp văn bản ở bảng mã UTF-16 (Excel gọi là "Unicode Text"), không phải CSV UTF-8' "$T/err" || { cat "$T/err"; die "UTF-16 message"; }
 # A form with its answer column deleted.
 python3 -c 'import csv, sys; rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline=""))); csv.writer(open(sys.argv[2], "w", encoding="utf-8", newline="")).writerows([r[:2] + r[3:] for r in rows])' "$T/ok.csv" "$T/nocol.csv"
 dti form import "$T/nocol.csv" 2> "$T/err" && die "a form without its answer column accepted"

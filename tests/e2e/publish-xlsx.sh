@@ -1,8 +1,8 @@
 #!/bin/sh
 # dti publish writes .xlsx copies of the exports beside the Excel CSVs; read
 # back through LibreOffice Calc, the numbers are number cells (shown with a
-# decimal comma) and the commune codes text cells with their zeros, under
-# Vietnamese headings.  Skips when soffice is absent (a failure in CI).
+# decimal comma) and the commune codes text cells with their zeros (a
+# commune coded 00004), under Vietnamese headings.  Skips when soffice is absent (a failure in CI).
 set -eu
 V=$DTI_ROOT/tests/fixtures/vectors
 T=$DTI_TMP
@@ -13,8 +13,13 @@ if ! command -v soffice >/dev/null 2>&1; then
   exit 0
 fi
 dti() { "$DTI_BIN/dti" --config "$DTI_ROOT/config/dti.json" --db "$T/dti.db" "$@"; }
-dti communes load "$V/communes.csv"
-dti import "$V/inputs.csv"
+# One commune of the vectors given a code of Hà Nội's, with its leading zero.
+mkdir -p "$T/v"
+sed 's/^25276,.*/00004,Phường Trúc Bạch/' "$V/communes.csv" > "$T/v/communes.csv"
+sed 's/^25276,/00004,/' "$V/inputs.csv" > "$T/v/inputs.csv"
+grep -q '^00004,' "$T/v/inputs.csv" || die "no 00004 in the inputs"
+dti communes load "$T/v/communes.csv"
+dti import "$T/v/inputs.csv"
 dti score
 dti publish --out "$T/out" > "$T/paths"
 E=$T/out/2024/excel
@@ -65,12 +70,14 @@ for r in wide[1:]:
         assert "," in t[2] and "." not in t[2], ("not a decimal comma", t)
     seen += 1
 assert seen == len(want), (seen, len(want))
-# A code is a text cell, so "01969" stays "01969" (the vectors' codes have
-# no leading zero; the type is what keeps one).
+# A code is a text cell, so "00004" keeps its zeros.
+assert "00004" in want and any(r[2][2] == "00004" for r in wide[1:]), "00004 lost in wide"
 scores = rows(sys.argv[3])
 assert [c[2] for c in scores[0]][:3] == ["Năm", "Mã xã", "Tên xã"], scores[0]
 for r in scores[1:]:
     assert r[1][0] == "string" and r[6][0] == "float", r
+codes = {r[1][2] for r in scores[1:]}
+assert codes == set(want), ("codes of the scores", sorted(codes), sorted(want))
 print("publish-xlsx: %d communes, %d score rows" % (seen, len(scores) - 1))
 PY
 echo "publish-xlsx: ok"

@@ -123,6 +123,21 @@ static void test_counts(void **state)
 	accepts("portal_dx_posts", "1.234.567", "1234567", ANSWER_OK);
 	accepts("portal_dx_posts", "12 345", "12345", ANSWER_OK);
 	accepts("portal_dx_posts", "0", "0", ANSWER_OK);
+	/* No-break spaces, as French-locale Excel groups digits or a web page
+	 * pads a cell: spaces. */
+	accepts("portal_dx_posts",
+		"1\xC2\xA0"
+		"234",
+		"1234", ANSWER_OK);
+	accepts("portal_dx_posts",
+		"12\xE2\x80\xAF"
+		"345",
+		"12345", ANSWER_OK);
+	accepts("portal_dx_posts",
+		"\xC2\xA0"
+		"5\xC2\xA0",
+		"5", ANSWER_OK);
+	accepts("portal_dx_section", "Có\xC2\xA0", "yes", ANSWER_OK);
 	refuses("portal_dx_posts", "1,5", LANG_VI, "'1,5' không phải số nguyên");
 	refuses("portal_dx_posts", "1.5", LANG_VI, "'1.5' không phải số nguyên");
 	refuses("portal_dx_posts", "1,234", LANG_VI, "'1,234' không phải số nguyên");
@@ -138,6 +153,13 @@ static void test_counts(void **state)
 	refuses("portal_dx_posts", "5 cuộc", LANG_EN,
 		"'5 cuộc' has words with the number: write the number alone, such as 5");
 	refuses("portal_dx_posts", "năm", LANG_VI, "'năm' không phải số");
+	/* Digits after the letters: not a number with its unit, so no "write 1". */
+	refuses("portal_dx_posts", "1e3", LANG_VI, "'1e3' không phải số:");
+	refuses("portal_dx_posts", "0x10", LANG_VI, "'0x10' không phải số:");
+	refuses("portal_dx_posts", "12abc3", LANG_VI, "'12abc3' không phải số:");
+	refuses("portal_dx_posts", "\xD9\xA3", LANG_VI, "không phải số:");
+	refuses("portal_dx_posts", "\xEF\xBC\x91\xEF\xBC\x92", LANG_VI, "không phải số:");
+	refuses("portal_dx_posts", "-0", LANG_VI, "là số âm");
 	refuses("portal_dx_posts", "99999999999999999999", LANG_VI, "quá lớn");
 }
 
@@ -180,6 +202,46 @@ static void test_enum_parts(void **state)
 	refuses("radio_dx_frequency", "2.5", LANG_VI, "không phải câu trả lời hợp lệ");
 	/* Part of a word is not a word. */
 	refuses("steering_head", "Chủ tị", LANG_VI, "không phải câu trả lời hợp lệ");
+}
+
+/* An enum of more values than ANSWER_PARTS: a part is matched against the
+ * first ANSWER_PARTS alone, and the candidates named are among those (the
+ * sanitizer build reads past the matches otherwise). */
+static void test_enum_many_values(void **state)
+{
+	enum { N = ANSWER_PARTS + 6 };
+	fw_enum_value vals[N];
+	char value[N][16], label[N][32], canon[ANSWER_MAX];
+	fw_variable v;
+	strbuf why;
+
+	(void)state;
+	memset(&v, 0, sizeof v);
+	for (int i = 0; i < N; i++) {
+		snprintf(value[i], sizeof value[i], "v%d", i);
+		snprintf(label[i], sizeof label[i], "Khác %d", i);
+		vals[i] = (fw_enum_value){value[i], label[i], {NULL, NULL}, NULL, 0};
+	}
+	snprintf(label[1], sizeof label[1], "Mục chung một");
+	snprintf(label[2], sizeof label[2], "Mục chung hai");
+	snprintf(label[N - 1], sizeof label[N - 1], "Mục chung ba");
+	for (int i = 0; i < N; i++) {
+		vals[i].key[0] = text_fold(value[i]);
+		vals[i].key[1] = text_fold(label[i]);
+	}
+	v.name = value[0];
+	v.type = VAR_ENUM;
+	v.values = vals;
+	v.n_values = N;
+	sb_init(&why, 0);
+	assert_int_equal(answer_read(&v, "Mục chung", ',', LANG_VI, canon, &why), ANSWER_REFUSED);
+	assert_string_equal(why.data, "'Mục chung' khớp với nhiều câu trả lời: \"Mục chung một\", "
+				      "\"Mục chung hai\"; ghi đầy đủ một câu");
+	sb_free(&why);
+	for (int i = 0; i < N; i++) {
+		free(vals[i].key[0]);
+		free(vals[i].key[1]);
+	}
 }
 
 static void test_link_scheme(void **state)
@@ -296,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_yesno_words),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_enum_parts),
+		cmocka_unit_test(test_enum_many_values),
 		cmocka_unit_test(test_link_scheme),
 		cmocka_unit_test(test_table_formats_agree),
 		cmocka_unit_test(test_why_in_vietnamese),

@@ -391,6 +391,23 @@ static void test_name_keys(void **state)
 
 /* The header reader shared with the form: roles, trimming, the last
  * column of a role, the decimal separator, an empty file, unguarding. */
+/* The Vietnamese headings in decomposed Unicode (NFD, as a Mac saves
+ * them) are the same headings. */
+static void test_headings_nfd(void **state)
+{
+	result r;
+
+	(void)state;
+	read_text("Ma\xCC\x83 xa\xCC\x83,Chi\xCC\x89 tie\xCC\x82u,Gia\xCC\x81 tri\xCC\xA3\r\n"
+		  "11989,population,9954\r\n",
+		  &r);
+	assert_int_equal(r.rc, DTI_EOK);
+	assert_int_equal(r.b.count, 1);
+	assert_string_equal(r.b.items[0].commune_code, "11989");
+	assert_true(r.b.items[0].num == 9954);
+	done(&r);
+}
+
 static void test_csv_header(void **state)
 {
 	static const csv_header_name names[] = {{"code", 1}, {"value", 2}, {"=x", 3}};
@@ -448,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_csv_multiline_field_keeps_line_numbers),
 		cmocka_unit_test(test_name_keys),
 		cmocka_unit_test(test_csv_header),
+		cmocka_unit_test(test_headings_nfd),
 	};
 	return cmocka_run_group_tests_name("sheet", tests, setup, teardown);
 }

@@ -116,6 +116,14 @@ static void test_caps(void **state)
 	lim = workbook_limits_default;
 	lim.max_total_bytes = 1000;
 	assert_int_equal(workbook_read(bytes, len, "t.xlsx", &lim, &wb, &d), DTI_ELIMIT);
+	/* The cells hold 3 + 11 + 4 + 3 + 1 + 10 * 2 = 42 bytes of text. */
+	lim = workbook_limits_default;
+	lim.max_grid_bytes = 41;
+	assert_int_equal(workbook_read(bytes, len, "t.xlsx", &lim, &wb, &d), DTI_ELIMIT);
+	assert_non_null(strstr(d.msg, "các ô của bảng tính chứa hơn"));
+	lim.max_grid_bytes = 42;
+	assert_int_equal(workbook_read(bytes, len, "t.xlsx", &lim, &wb, &d), DTI_EOK);
+	workbook_free(wb);
 }
 
 static void test_kinds(void **state)
