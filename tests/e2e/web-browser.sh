@@ -12,8 +12,9 @@
 # run on the approval page; the viewer opens the official report, whose
 # score of Lạc Đạo is the one `dti explain` and the published ranking
 # give.  The commune form and the queue are photographed at 1280 and 390
-# px and checked (size, no sideways scroll, key elements in view); the
-# PNGs stay in $DTI_TMP and their paths are printed.
+# px, the appraiser's item page at 390, and checked (size, no sideways
+# scroll, key elements in view); the PNGs stay in $DTI_TMP and their
+# paths are printed.
 # Skips without Chromium, chromedriver or selenium, unless
 # DTI_REQUIRE_BROWSER=1 (CI sets it).
 set -eu
@@ -183,9 +184,10 @@ def queue_item(b, var):
     b.type("#queue-filter #commune", "11989")
     b.click("#queue-filter button[type=submit]")
     b.find("table#queue")
-    row = b.find_xpath(f"//table[@id='queue']//a[@class='item-link'][normalize-space()="
-                       f"'{label[var]}']", f"{var} in the queue")
-    b.click(row)
+    links = [a for a in b.d.find_elements("css selector", "table#queue a.item-link")
+             if a.text.strip() == label[var]]
+    check(len(links) == 1, f"{var} ({label[var]!r}) once in the queue: {len(links)}")
+    b.click(links[0])
     b.wait_text("#item-commune", "11989")
 
 
@@ -201,6 +203,10 @@ def appraiser_rejects(b):
                       ('form[action="/appraise/commune"] button', "the verify-the-rest button")])
     b.viewport(1280, 900)
     queue_item(b, REJECTED)
+    b.screenshot("appraise-item", 390, 844,
+                 [("table#values", "the values table"), ("#reject-reason", "the reason field"),
+                  ("#reject", "the reject button")])
+    b.viewport(1280, 900)
     b.type("#reject-reason", REASON)
     b.click("#reject")
     b.wait_text("tr.this-item", "bị từ chối")
@@ -240,7 +246,9 @@ def appraiser_verifies(b):
     n = len(b.d.find_elements("css selector", "table#queue a.item-link"))
     check(n == len(ANSWERS) - 1, f"the remaining items in the queue: {n}")
     b.click(b.find('form[action="/appraise/commune"] button', "the verify-the-rest button"))
-    b.wait_text("#queue-count", "0 mục")
+    left = b.text("#queue-count")
+    check(left.startswith("0 mục"), f"nothing of Lạc Đạo left in the queue: {left!r}")
+    check(not b.d.find_elements("css selector", "table#queue a.item-link"), "queue rows left")
     b.logout()
 
 
@@ -287,14 +295,16 @@ try:
     check(f"scoring run {run}" in out and "official" in out, f"dti score: {out!r}")
     admin_approves(b, run)
     shown = viewer_reads(b)
+    # The page writes numbers the Vietnamese way (1.000,5); dti and the CSV 1000.5.
+    page = float(shown.replace(".", "").replace(",", "."))
     said = re.search(r"^TOTAL: (\S+) / 1000 points", dti("explain", "--run", str(run), "11989", "TOTAL"),
                      re.M)
-    check(said and said.group(1) == shown, f"the viewer reads {shown}, dti explain says {said and said.group(1)}")
+    check(said and float(said.group(1)) == page, f"the viewer reads {shown}, dti explain says "
+          f"{said and said.group(1)}")
     ranking = {r["commune_code"]: r["total"] for r in
                csv.DictReader(open(f"{T}/out/official-2024/ranking-2024.csv", encoding="utf-8"))}
-    check(ranking["11989"] == shown.replace(".", "").replace(",", "."),
-          f"the published ranking says {ranking['11989']}, the page {shown}")
-    check(float(ranking["11989"]) > 0, "Lạc Đạo scores points")
+    check(float(ranking["11989"]) == page, f"the published ranking says {ranking['11989']}, the page {shown}")
+    check(page > 0, "Lạc Đạo scores points")
     print(f"official score of 11989: {shown} (run {run})")
 except (Failure, WebDriverException) as e:
     print(f"FAIL: {e}", file=sys.stderr)
@@ -307,10 +317,14 @@ except (Failure, WebDriverException) as e:
     sys.exit(1)
 finally:
     b.quit()
-for p in b.shots:
-    print(f"screenshot: {p}")
+    for p in b.shots:
+        print(f"screenshot: {p}")
 PY
 
+# The evidence was a real PDF (poppler reads it, where installed: CI).
+if command -v pdfinfo >/dev/null 2>&1; then
+	pdfinfo "$T/quyet-dinh-ban-chi-dao.pdf" | grep -q '^Pages: *1$' || die "the evidence is not a PDF of one page"
+fi
 # What the pages did is in the store, by the accounts.
 expect_eq "runs of the declaration" "$(q "SELECT count(*) || ' ' || group_concat(DISTINCT user) FROM run WHERE program = 'dti-web' AND status = 'ok'")" "2 lacdao.cb"
 expect_eq "the rejection" "$(q "SELECT by FROM appraisal WHERE action = 'reject'")" thamdinh
