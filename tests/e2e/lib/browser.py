@@ -150,8 +150,9 @@ class Browser:
         """From the site's first page: the login form, then the role's page."""
         self.open("/")
         self.find("#login-form")
-        self.type("#username", name)
-        self.type("#password", password)
+        check(self.d.current_url == self.base + "/login", f"/ led to {self.d.current_url}")
+        self.type('#login-form input[name="username"]', name)
+        self.type('#login-form input[name="password"][type="password"]', password)
         self.click("#login-form button[type=submit]")
         self.wait_text("#account-name", name)
 
