@@ -52,7 +52,7 @@ add_user thamdinh appraiser --unit "$UNIT1" --unit "$UNIT2"
 add_user quantri admin
 add_user lanhdao viewer
 web_start
-export PORT T PW LINK DB UNIT1 UNIT2
+export PORT T PW LINK DB
 export DTI_CONFIG_FILE="$T/dti.json" FRAMEWORK="$R/config/frameworks/commune-2024.json"
 
 "$PYB" - <<'PY' || die "the flow in the browser"
