@@ -16,12 +16,12 @@ if [ $# -gt 0 ]; then
 	for t in "$@"; do printf '%s\n' "$t"; done
 else
 	# The longest first, so that two cores stay busy to the end.
-	for t in ops-kill core-differential publish-browser forms-libreoffice publish-libreoffice; do
+	for t in ops-kill core-differential publish-browser web-browser forms-libreoffice publish-libreoffice; do
 		[ -e "$here/e2e/$t.sh" ] && printf '%s\n' "$here/e2e/$t.sh"
 	done
 	for t in "$here"/e2e/*.sh; do
 		case $(basename "$t" .sh) in
-		ops-kill | core-differential | publish-browser | forms-libreoffice | publish-libreoffice) ;;
+		ops-kill | core-differential | publish-browser | web-browser | forms-libreoffice | publish-libreoffice) ;;
 		*) [ -e "$t" ] && printf '%s\n' "$t" ;;
 		esac
 	done
