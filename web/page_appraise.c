@@ -458,14 +458,17 @@ int page_appraise_commune(web_req *r)
 	if (!rc)
 		rc = store_appraisal_each(r->st, r->app->core.year, r->commune, NULL, true,
 					  rest_row, &w, &d);
-	for (size_t i = 0; !rc && i < w.n; i++)
-		rc = appraisal_record(r->st, r->app->core.fw, w.ids[i], APPRAISE_VERIFY, NULL,
-				      r->acct.name, NULL, NULL, &d);
+	/* All or nothing: a failure midway leaves every item as it was. */
+	if (!rc && w.n)
+		rc = appraisal_record_all(r->st, r->app->core.fw, w.ids, w.n, APPRAISE_VERIFY, NULL,
+					  r->acct.name, NULL, NULL, &d);
 	strmap_free(&must);
 	free(w.ids);
 	if (rc) {
 		log_error("verify commune: %s", d.msg);
-		return page_message(r, 500, "Lỗi máy chủ", "Không xác nhận được các mục còn lại.");
+		return page_message(r, 500, "Lỗi máy chủ",
+				    "Không xác nhận được các mục còn lại; không mục nào được lưu, "
+				    "hãy thử lại.");
 	}
 	snprintf(what, sizeof what, "commune=%s items=%zu", r->commune, w.n);
 	web_audit(r, "verify commune", what);
