@@ -98,6 +98,16 @@ dti_err store_attempt_clear(staging *st, const char *kind, const char *key, dti_
 dti_err store_audit_add(staging *st, const char *account, const char *action, const char *what,
 			dti_diag *d);
 
+/* Records a failed login (action "login failed" or "login throttled") of
+ * the name as typed from address (what: "address ADDRESS", then note when
+ * not NULL), bounded, in one transaction: nothing when the same action,
+ * name and address has a row in this minute already (*recorded false);
+ * past max_rows rows of both actions, the oldest are removed.  name and
+ * address are stored as given: the caller cuts them to size. */
+dti_err store_audit_login_failure(staging *st, const char *action, const char *name,
+				  const char *address, const char *note, int64_t max_rows,
+				  bool *recorded, dti_diag *d);
+
 /* One audit row; borrowed, valid inside the callback only. */
 typedef struct store_audit_row {
 	int64_t id;

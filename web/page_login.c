@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "text.h"
 #include "web.h"
 
 extern const unsigned char web_css[];
@@ -64,6 +65,33 @@ int page_login_form(web_req *r)
 	return login_form(r, 200, NULL, NULL);
 }
 
+/* A failed or throttled login in the audit trail: the name as typed (cut
+ * to AUTH_NAME_MAX bytes on a character boundary, what cannot be shown
+ * as '?'; the audit page escapes it) and the address, at most one row a
+ * (name, address) a minute and the policy's max_attempt_rows rows in all
+ * (lib/store_user.c store_audit_login_failure). */
+static void audit_failure(web_req *r, const char *action, const char *name, const char *note)
+{
+	char typed[AUTH_NAME_MAX + 1];
+	size_t n = strlen(name);
+	bool recorded;
+	dti_diag d;
+
+	if (n > AUTH_NAME_MAX) {
+		n = AUTH_NAME_MAX;
+		while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80)
+			n--;
+	}
+	snprintf(typed, sizeof typed, "%.*s", (int)n, name);
+	text_printable(typed);
+	for (char *p = typed; *p; p++)
+		if (*p == '\n')
+			*p = '?';
+	if (store_audit_login_failure(r->st, action, typed, r->address, note,
+				      r->app->policy.max_attempt_rows, &recorded, &d))
+		log_error("cannot record '%s' in the audit trail: %s", action, d.msg);
+}
+
 int page_login(web_req *r)
 {
 	const char *name = web_form_arg(r, "username");
@@ -83,6 +111,11 @@ int page_login(web_req *r)
 		log_error("login: %s", d.msg);
 		return page_message(r, 500, "Lỗi máy chủ", "Không đăng nhập được; hãy thử lại.");
 	}
+	if (result != AUTH_LOGIN_OK)
+		audit_failure(r,
+			      result == AUTH_LOGIN_THROTTLED ? "login throttled" : "login failed",
+			      name ? name : "",
+			      result == AUTH_LOGIN_DISABLED ? "account disabled" : NULL);
 	if (result == AUTH_LOGIN_THROTTLED) {
 		store_account_free(&acct);
 		return login_form(
