@@ -278,6 +278,24 @@ dti_err store_invite_take(staging *st, const char *token_hash, int64_t now, int6
 	return rc;
 }
 
+static dti_err name_row(void *ctx, const store_row *r, dti_diag *d)
+{
+	(void)d;
+	*(char **)ctx = store_text_dup(r, 0);
+	return DTI_EOK;
+}
+
+dti_err store_invite_account_name(staging *st, const char *token_hash, char **name, dti_diag *d)
+{
+	bool found = false;
+
+	*name = NULL;
+	return store_first(st, d,
+			   "SELECT a.name FROM invite i JOIN account a ON a.id = i.account_id "
+			   "WHERE i.token_hash = ?1",
+			   name_row, name, &found, STORE_ARGS(STORE_TEXT(token_hash)));
+}
+
 dti_err store_attempt_failures(staging *st, const char *kind, const char *key, int64_t window_start,
 			       int64_t *failures, dti_diag *d)
 {

@@ -79,6 +79,11 @@ dti_err store_invite_add(staging *st, const char *token_hash, int64_t account_id
 dti_err store_invite_take(staging *st, const char *token_hash, int64_t now, int64_t *account_id,
 			  bool *found, dti_diag *d);
 
+/* The name of the account an invitation (token_hash) is for, malloc'd;
+ * NULL when there is no such invitation.  Reads only: the invitation
+ * stays (store_invite_take takes it). */
+dti_err store_invite_account_name(staging *st, const char *token_hash, char **name, dti_diag *d);
+
 /* ---- failed logins ----------------------------------------------------- */
 
 /* Failures counted for (kind, key) since window_start: *failures 0 when

@@ -1,5 +1,6 @@
 /* page_login.c — the visitor's pages: home, the style sheet, login,
  * logout, taking an invitation. */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -172,24 +173,49 @@ int page_invite_form(web_req *r)
 	return invite_form(r, 200, NULL);
 }
 
+/* The account an invitation token is for (NULL when none), read before
+ * the invitation is taken, for the audit trail. */
+static char *invited_account(web_req *r, const char *token)
+{
+	char hash[AUTH_TOKEN_HEX], *name = NULL;
+	dti_diag d;
+
+	if (!token || strlen(token) != AUTH_TOKEN_HEX - 1)
+		return NULL;
+	auth_token_hash(token, hash);
+	if (store_invite_account_name(r->st, hash, &name, &d))
+		log_error("invitation: %s", d.msg);
+	return name;
+}
+
 int page_invite(web_req *r)
 {
+	const char *token = web_form_arg(r, "token");
+	char *who = invited_account(r, token);
 	bool ok = false;
 	dti_diag d;
-	dti_err rc = auth_invite_accept(r->st, web_form_arg(r, "token"),
-					web_form_arg(r, "password"), (int64_t)time(NULL), &ok, &d);
+	dti_err rc = auth_invite_accept(r->st, token, web_form_arg(r, "password"),
+					(int64_t)time(NULL), &ok, &d);
 
-	if (rc == DTI_EINVALID)
+	if (rc == DTI_EINVALID) {
+		free(who);
 		return invite_form(r, 400, "Mật khẩu phải có từ 8 đến 1024 ký tự.");
+	}
 	if (rc) {
+		free(who);
 		log_error("invitation: %s", d.msg);
 		return page_message(r, 500, "Lỗi máy chủ", "Không đặt được mật khẩu; hãy thử lại.");
 	}
-	if (!ok)
+	if (!ok) {
+		free(who);
 		return page_message(r, 400, "Liên kết không dùng được",
 				    "Liên kết mời đã dùng, đã hết hạn hoặc không đúng. Hãy xin "
 				    "quản trị viên một liên kết mới.");
-	web_audit(r, "invite accepted", "");
+	}
+	/* No session yet: the account is the invitation's. */
+	if (store_audit_add(r->st, who ? who : "", "invite accepted", "", &d))
+		log_error("cannot record 'invite accepted' in the audit trail: %s", d.msg);
+	free(who);
 	return page_message(r, 200, "Đã đặt mật khẩu",
 			    "Mật khẩu đã được đặt. Hãy đăng nhập bằng tên đăng nhập của bạn.");
 }
