@@ -123,7 +123,7 @@ static int appraise_act(app *a, appraisal_action act, int argc, char **argv)
 	const char *variable = NULL, *source = NULL, *reason = NULL, *by = default_appraiser();
 	const char *value = NULL;
 	char code[16] = "";
-	int64_t *ids = NULL;
+	int64_t *ids = NULL, *aids = NULL;
 	size_t n = 0;
 	dti_diag d;
 	dti_err rc = DTI_EOK;
@@ -181,13 +181,13 @@ static int appraise_act(app *a, appraisal_action act, int argc, char **argv)
 		log_error("%zu observations match; name one observation id", n);
 		return EXIT_REFUSED;
 	}
-	for (size_t i = 0; i < n; i++) {
-		int64_t aid = 0;
-		rc = appraisal_record(a->st, a->fw, ids[i], act, value, by, reason, &aid, &d);
-		if (rc) {
-			rcode = fail(rc, &d);
-			break;
-		}
+	/* Every observation named, or none: one transaction. */
+	aids = xcalloc(n, sizeof *aids);
+	rc = appraisal_record_all(a->st, a->fw, ids, n, act, value, by, reason, aids, &d);
+	if (rc)
+		rcode = fail(rc, &d);
+	for (size_t i = 0; !rc && i < n; i++) {
+		int64_t aid = aids[i];
 		if (!is_latest(a, ids[i]))
 			log_warn(
 				"observation %lld is not its source's latest value: this act does not "
@@ -197,6 +197,7 @@ static int appraise_act(app *a, appraisal_action act, int argc, char **argv)
 			 by, (long long)aid, act == APPRAISE_CORRECT ? ", value " : "",
 			 act == APPRAISE_CORRECT ? value : "");
 	}
+	free(aids);
 	free(ids);
 	return rcode;
 }

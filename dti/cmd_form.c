@@ -196,15 +196,6 @@ out:
 
 /* ---- import ---- */
 
-static dti_err store_contacts(staging *st, int64_t run_id, void *ctx, dti_diag *d)
-{
-	const form_result *r = ctx;
-	char now[32];
-
-	now_iso(now);
-	return store_form_put_contacts(st, run_id, r->commune_code, r->year, r->contacts, now, d);
-}
-
 static bool answered(const form_result *r, const fw_variable *v)
 {
 	return batch_has(&r->answers, r->commune_code, r->year, v);
@@ -321,16 +312,66 @@ static void refuse_problems(app *a, batch_target *t, const form_result *r, const
 	free(err);
 }
 
+/* What is stored with a form's answers, in their transaction. */
+typedef struct import_store {
+	app *a;
+	const form_result *r;
+	const char *file;
+	bool force; /* --force */
+} import_store;
+
+/* Inside the answers' transaction, which holds the database's write lock:
+ * the round as it is now (an admin may have closed it since the form was
+ * read: a closed round refuses the form, all of it, unless forced), then
+ * the contact block. */
+static dti_err store_extra(staging *st, int64_t run_id, void *ctx, dti_diag *d)
+{
+	const import_store *x = ctx;
+	msg_lang lang = x->a->cfg->language;
+	const char *deadline = NULL;
+	char when[FORM_DEADLINE_TEXT], msg[512], now[32];
+	time_t dl = 0;
+	bool has = false;
+	dti_err rc = appraisal_round_deadline(st, x->a->cfg, x->a->year, &has, &deadline, &dl, d);
+
+	if (rc)
+		return rc;
+	if (has && time(NULL) > dl) {
+		form_deadline_text(deadline, lang, when);
+		if (!x->force) {
+			snprintf(msg, sizeof msg, msg_text(MSG_IMPORT_CLOSED, lang), x->a->year,
+				 when);
+			return diag_set(d, DTI_EDEADLINE, "%s: %s", x->file, msg);
+		}
+		/* Closed since the form was read: the run says it was forced. */
+		rc = staging_run_set_forced(st, run_id, getenv("USER"), d);
+		if (rc)
+			return rc;
+	}
+	now_iso(now);
+	return store_form_put_contacts(st, run_id, x->r->commune_code, x->r->year, x->r->contacts,
+				       now, d);
+}
+
 /* Stores a valid form's answers and contact block in one transaction.  An
  * answer equal to the commune's current one is not stored again
- * (batch_store): it keeps its appraisal. */
-static int store_answers(app *a, form_result *r, const batch_target *t, const char *file)
+ * (batch_store): it keeps its appraisal.  A round closed meanwhile refuses
+ * it (recorded as a failed run, like a form refused when read). */
+static int store_answers(app *a, form_result *r, const batch_target *t, const char *file,
+			 bool force)
 {
+	import_store x = {a, r, file, force};
 	int64_t run = 0;
 	long skipped = r->answers.counts.skipped, stored, unchanged;
 	dti_diag d;
-	dti_err rc = batch_store_with(a->st, &r->answers, t, store_contacts, r, &run, &d);
+	dti_err rc = batch_store_with(a->st, &r->answers, t, store_extra, &x, &run, &d);
 
+	if (rc == DTI_EDEADLINE) {
+		batch_target refused = *t;
+		log_error("%s", d.msg);
+		record_refusal(a, &refused, r, d.msg, false);
+		return EXIT_REFUSED;
+	}
 	if (rc)
 		return fail(rc, &d);
 	stored = r->answers.counts.stored;
@@ -443,7 +484,7 @@ static int import_one(app *a, const form_items *items, const commune_index *ix, 
 		log_info(msg_text(MSG_IMPORT_DRY, a->cfg->language), file, r.commune_code,
 			 r.answers.count, r.unanswered);
 	else
-		code = store_answers(a, &r, &t, file);
+		code = store_answers(a, &r, &t, file, force);
 out:
 	workbook_free(grid);
 	free(bytes);

@@ -57,21 +57,16 @@ static dti_err check_correction(const framework *fw, int64_t obs_id, const char 
 	return rc;
 }
 
-dti_err appraisal_record(staging *st, const framework *fw, int64_t obs_id, appraisal_action a,
-			 const char *raw_value, const char *by, const char *reason,
-			 int64_t *appraisal_id, dti_diag *d)
+/* One act inside the caller's transaction. */
+static dti_err record_one(staging *st, const framework *fw, int64_t obs_id, appraisal_action a,
+			  const char *raw_value, const char *by, const char *reason,
+			  int64_t *appraisal_id, dti_diag *d)
 {
 	char *variable = NULL;
 	char canon[128], now[32];
 	double num = NAN;
-	dti_err rc = check_act(a, by, reason, d);
+	dti_err rc = store_observation_variable(st, obs_id, &variable, d);
 
-	if (rc)
-		return rc;
-	rc = staging_begin(st, d);
-	if (rc)
-		return rc;
-	rc = store_observation_variable(st, obs_id, &variable, d);
 	if (!rc && !variable)
 		rc = diag_set(d, DTI_ENOTFOUND, "no observation %lld", (long long)obs_id);
 	if (!rc && a == APPRAISE_CORRECT)
@@ -88,6 +83,30 @@ dti_err appraisal_record(staging *st, const framework *fw, int64_t obs_id, appra
 		rc = store_appraisal_add(st, &act, appraisal_id, d);
 	}
 	free(variable);
+	return rc;
+}
+
+dti_err appraisal_record(staging *st, const framework *fw, int64_t obs_id, appraisal_action a,
+			 const char *raw_value, const char *by, const char *reason,
+			 int64_t *appraisal_id, dti_diag *d)
+{
+	return appraisal_record_all(st, fw, &obs_id, 1, a, raw_value, by, reason, appraisal_id, d);
+}
+
+dti_err appraisal_record_all(staging *st, const framework *fw, const int64_t *obs_ids, size_t n,
+			     appraisal_action a, const char *raw_value, const char *by,
+			     const char *reason, int64_t *appraisal_ids, dti_diag *d)
+{
+	dti_err rc = check_act(a, by, reason, d);
+
+	if (rc)
+		return rc;
+	rc = staging_begin(st, d);
+	if (rc)
+		return rc;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = record_one(st, fw, obs_ids[i], a, raw_value, by, reason,
+				appraisal_ids ? &appraisal_ids[i] : NULL, d);
 	if (rc) {
 		staging_rollback(st);
 		return rc;

@@ -37,6 +37,14 @@ dti_err appraisal_record(staging *st, const framework *fw, int64_t obs_id, appra
 			 const char *raw_value, const char *by, const char *reason,
 			 int64_t *appraisal_id, dti_diag *d);
 
+/* The same act on every observation of obs_ids[0..n), all or nothing:
+ * one transaction, and on any error (the first is returned, d naming its
+ * observation) none of them is stored.  appraisal_ids (may be NULL) has
+ * room for n and receives each act's id. */
+dti_err appraisal_record_all(staging *st, const framework *fw, const int64_t *obs_ids, size_t n,
+			     appraisal_action a, const char *raw_value, const char *by,
+			     const char *reason, int64_t *appraisal_ids, dti_diag *d);
+
 /* The observations behind a commune's variable for a year: with source
  * NULL, those current_input scores (or, when every source was rejected,
  * the latest of each source); with a source name, that source's latest.

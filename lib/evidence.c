@@ -2,6 +2,7 @@
  * content-addressed outside any served folder (see evidence.h). */
 #include "evidence.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -238,6 +239,76 @@ static dti_err keep_file(const evidence_store *es, const char *sha, const void *
 out:
 	free(sub);
 	free(path);
+	return rc;
+}
+
+/* Sweeps the temporary files of one folder, open as fd (consumed). */
+static dti_err sweep_folder(int fd, const char *path, time_t before, size_t *removed, dti_diag *d)
+{
+	DIR *dir = fdopendir(fd);
+	struct dirent *e;
+	struct stat sb;
+	dti_err rc = DTI_EOK;
+
+	if (!dir) {
+		close(fd);
+		return diag_set(d, DTI_EIO, "cannot read folder '%s': %s", path, strerror(errno));
+	}
+	while (!rc && (e = readdir(dir)) != NULL) {
+		if (strncmp(e->d_name, ".upload-", 8) != 0 ||
+		    fstatat(dirfd(dir), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(sb.st_mode) || sb.st_mtime >= before)
+			continue;
+		if (unlinkat(dirfd(dir), e->d_name, 0) != 0 && errno != ENOENT)
+			rc = diag_set(d, DTI_EIO, "cannot remove '%s/%s': %s", path, e->d_name,
+				      strerror(errno));
+		else
+			(*removed)++;
+	}
+	closedir(dir);
+	return rc;
+}
+
+/* The folder name of a store's subfolder: two lowercase hex digits. */
+static bool is_sub(const char *name)
+{
+	return strlen(name) == 2 && strspn(name, "0123456789abcdef") == 2;
+}
+
+dti_err evidence_sweep(const evidence_store *es, time_t before, size_t *removed, dti_diag *d)
+{
+	size_t n = 0;
+	int top = open(es->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+	DIR *dir;
+	struct dirent *e;
+	dti_err rc = DTI_EOK;
+
+	if (removed)
+		*removed = 0;
+	if (top < 0 && errno == ENOENT)
+		return DTI_EOK;
+	dir = top < 0 ? NULL : fdopendir(top);
+	if (!dir) {
+		if (top >= 0)
+			close(top);
+		return diag_set(d, DTI_EIO, "cannot read folder '%s': %s", es->dir,
+				strerror(errno));
+	}
+	while (!rc && (e = readdir(dir)) != NULL) {
+		char *sub;
+		int fd;
+		if (!is_sub(e->d_name))
+			continue;
+		fd = openat(dirfd(dir), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+		if (fd < 0)
+			continue; /* not a folder (or a link to one): never the store's */
+		sub = xasprintf("%s/%s", es->dir, e->d_name);
+		rc = sweep_folder(fd, sub, before, &n, d);
+		free(sub);
+	}
+	closedir(dir);
+	if (removed)
+		*removed = n;
 	return rc;
 }
 

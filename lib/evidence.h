@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "config.h"
 #include "err.h"
@@ -52,6 +53,16 @@ void evidence_display_name(const char *client_name, char out[EVIDENCE_MAX_NAME +
 
 /* Whether s is a SHA-256 as evidence names them: 64 lowercase hex digits. */
 bool evidence_sha_ok(const char *s);
+
+#define EVIDENCE_SWEEP_SECONDS 3600 /* a temporary file older than this is a crash's */
+
+/* Removes the temporary files (".upload-*", regular files only, never
+ * through a symbolic link) that a crash between writing and renaming left
+ * in the store's folders, those last changed before `before`.  *removed
+ * (may be NULL) counts them.  A store folder that does not exist yet has
+ * nothing to sweep; DTI_EIO when one cannot be read or a file not removed
+ * (d names it). */
+dti_err evidence_sweep(const evidence_store *es, time_t before, size_t *removed, dti_diag *d);
 
 /* What an upload stored. */
 typedef struct evidence_meta {

@@ -732,6 +732,14 @@ static const char *const migration_current[] = {
 	NULL,
 };
 
+/* Migration 16: failed and throttled logins in the audit trail (lib/store_user.c
+ * store_audit_login_failure): found by action and time, at most one row a
+ * (name, address) a minute, the oldest removed past a cap. */
+static const char *const migration_audit_login[] = {
+	"CREATE INDEX audit_action_at ON audit(action, at);\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 /* One migration a line, in order. */
 /* clang-format off */
@@ -751,6 +759,7 @@ static const char *const *const staging_migrations[] = {
 	migration_accounts,
 	migration_declaration,
 	migration_current,
+	migration_audit_login,
 };
 /* clang-format on */
 

@@ -1,5 +1,6 @@
 #include "store_user.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -277,6 +278,24 @@ dti_err store_invite_take(staging *st, const char *token_hash, int64_t now, int6
 	return rc;
 }
 
+static dti_err name_row(void *ctx, const store_row *r, dti_diag *d)
+{
+	(void)d;
+	*(char **)ctx = store_text_dup(r, 0);
+	return DTI_EOK;
+}
+
+dti_err store_invite_account_name(staging *st, const char *token_hash, char **name, dti_diag *d)
+{
+	bool found = false;
+
+	*name = NULL;
+	return store_first(st, d,
+			   "SELECT a.name FROM invite i JOIN account a ON a.id = i.account_id "
+			   "WHERE i.token_hash = ?1",
+			   name_row, name, &found, STORE_ARGS(STORE_TEXT(token_hash)));
+}
+
 dti_err store_attempt_failures(staging *st, const char *kind, const char *key, int64_t window_start,
 			       int64_t *failures, dti_diag *d)
 {
@@ -325,6 +344,66 @@ dti_err store_audit_add(staging *st, const char *account, const char *action, co
 			 "INSERT INTO audit(account, action, what, at) VALUES (?1, ?2, ?3, ?4)",
 			 STORE_ARGS(STORE_TEXT(account), STORE_TEXT(action),
 				    STORE_TEXT(what ? what : ""), STORE_TEXT(now)));
+}
+
+/* Keeps the failed-login rows of the audit within max_rows: past it, a
+ * tenth more than the excess goes, so the trim runs now and then. */
+static dti_err trim_login_failures(staging *st, int64_t max_rows, dti_diag *d)
+{
+	int64_t n = 0;
+	dti_err rc = store_int64(st, d,
+				 "SELECT count(*) FROM audit "
+				 "WHERE action IN ('login failed', 'login throttled')",
+				 &n, NULL, STORE_NOARGS);
+
+	if (rc || n <= max_rows)
+		return rc;
+	return store_run(st, d,
+			 "DELETE FROM audit WHERE id IN (SELECT id FROM audit "
+			 "WHERE action IN ('login failed', 'login throttled') "
+			 "ORDER BY at, id LIMIT ?1)",
+			 STORE_ARGS(STORE_INT(n - max_rows + max_rows / 10)));
+}
+
+dti_err store_audit_login_failure(staging *st, const char *action, const char *name,
+				  const char *address, const char *note, int64_t max_rows,
+				  bool *recorded, dti_diag *d)
+{
+	char now[32], minute[17], *what = NULL;
+	bool seen = false;
+	int64_t one = 0;
+	dti_err rc;
+
+	*recorded = false;
+	now_iso(now);
+	snprintf(minute, sizeof minute, "%.16s", now); /* YYYY-MM-DDTHH:MM */
+	what = xasprintf("address %s%s%s", address, note ? "; " : "", note ? note : "");
+	rc = staging_begin(st, d);
+	if (rc)
+		goto out;
+	rc = store_int64(st, d,
+			 "SELECT 1 FROM audit WHERE action = ?1 AND at >= ?2 AND account = ?3 "
+			 "AND what = ?4 LIMIT 1",
+			 &one, &seen,
+			 STORE_ARGS(STORE_TEXT(action), STORE_TEXT(minute), STORE_TEXT(name),
+				    STORE_TEXT(what)));
+	if (!rc && !seen)
+		rc = store_run(
+			st, d,
+			"INSERT INTO audit(account, action, what, at) VALUES (?1, ?2, ?3, ?4)",
+			STORE_ARGS(STORE_TEXT(name), STORE_TEXT(action), STORE_TEXT(what),
+				   STORE_TEXT(now)));
+	if (!rc && !seen)
+		rc = trim_login_failures(st, max_rows, d);
+	if (!rc)
+		rc = staging_commit(st, d);
+	if (rc)
+		staging_rollback(st);
+	else
+		*recorded = !seen;
+out:
+	free(what);
+	return rc;
 }
 
 typedef struct audit_walk {

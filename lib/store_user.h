@@ -79,6 +79,11 @@ dti_err store_invite_add(staging *st, const char *token_hash, int64_t account_id
 dti_err store_invite_take(staging *st, const char *token_hash, int64_t now, int64_t *account_id,
 			  bool *found, dti_diag *d);
 
+/* The name of the account an invitation (token_hash) is for, malloc'd;
+ * NULL when there is no such invitation.  Reads only: the invitation
+ * stays (store_invite_take takes it). */
+dti_err store_invite_account_name(staging *st, const char *token_hash, char **name, dti_diag *d);
+
 /* ---- failed logins ----------------------------------------------------- */
 
 /* Failures counted for (kind, key) since window_start: *failures 0 when
@@ -97,6 +102,16 @@ dti_err store_attempt_clear(staging *st, const char *kind, const char *key, dti_
 /* Records who did what, now (inside or outside a transaction). */
 dti_err store_audit_add(staging *st, const char *account, const char *action, const char *what,
 			dti_diag *d);
+
+/* Records a failed login (action "login failed" or "login throttled") of
+ * the name as typed from address (what: "address ADDRESS", then note when
+ * not NULL), bounded, in one transaction: nothing when the same action,
+ * name and address has a row in this minute already (*recorded false);
+ * past max_rows rows of both actions, the oldest are removed.  name and
+ * address are stored as given: the caller cuts them to size. */
+dti_err store_audit_login_failure(staging *st, const char *action, const char *name,
+				  const char *address, const char *note, int64_t max_rows,
+				  bool *recorded, dti_diag *d);
 
 /* One audit row; borrowed, valid inside the callback only. */
 typedef struct store_audit_row {

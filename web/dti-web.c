@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auth.h"
@@ -35,6 +36,28 @@ static dti_err make_upload_dir(web_app *a, dti_diag *d)
 	return DTI_EOK;
 }
 
+/* The evidence settings, and the temporary files a crash left in its
+ * folder (older than EVIDENCE_SWEEP_SECONDS: an upload being written by
+ * another dti-web on the same folder is younger) removed.  A folder that
+ * cannot be swept is said and serving goes on. */
+static dti_err sweep_evidence(web_app *a, dti_diag *d)
+{
+	evidence_store es;
+	size_t removed = 0;
+	dti_diag sd;
+	dti_err rc = evidence_store_get(a->core.cfg, &es, d);
+
+	if (rc)
+		return rc;
+	if (evidence_sweep(&es, time(NULL) - EVIDENCE_SWEEP_SECONDS, &removed, &sd))
+		log_warn("%s", sd.msg);
+	if (removed)
+		log_info("removed %zu temporary file%s left in '%s' by an interrupted upload",
+			 removed, removed == 1 ? "" : "s", es.dir);
+	evidence_store_free(&es);
+	return DTI_EOK;
+}
+
 static dti_err web_app_start(web_app *a, dti_diag *d)
 {
 	json_t *web;
@@ -45,11 +68,8 @@ static dti_err web_app_start(web_app *a, dti_diag *d)
 		rc = auth_init(d);
 	if (!rc)
 		rc = auth_policy_load(a->core.cfg, &a->policy, d);
-	if (!rc) { /* the evidence settings refused at start, not at the first upload */
-		evidence_store es;
-		rc = evidence_store_get(a->core.cfg, &es, d);
-		evidence_store_free(&es);
-	}
+	if (!rc) /* the evidence settings refused at start, not at the first upload */
+		rc = sweep_evidence(a, d);
 	if (rc)
 		return rc;
 	web = json_object_get(a->core.cfg->root, "web");

@@ -1,6 +1,7 @@
 /* page_appraise.c — the appraiser's pages: the queue of what awaits their
- * units across communes, one item beside every feed's value for the same
- * variable and the disagreement, the acts (verify, reject with a reason,
+ * units across communes, one item (the commune's answer and the evidence
+ * it uploaded) beside every feed's value for the same variable and the
+ * disagreement, the acts (verify, reject with a reason,
  * correct with a value and a reason, verify a commune's remaining items)
  * and the history of acts.  Every act is recorded with the account's name
  * (lib/appraisal.c appraisal_record), which the route table has already
@@ -12,6 +13,7 @@
 #include "html.h"
 #include "log.h"
 #include "store_appraisal.h"
+#include "store_evidence.h"
 #include "units.h"
 #include "verifiers.h"
 #include "web.h"
@@ -229,6 +231,55 @@ static dti_err disagree_row(void *ctx, const store_disagreement *x)
 	return DTI_EOK;
 }
 
+typedef struct evidence_walk {
+	web_req *r;
+	const char *variable;
+	long n;
+} evidence_walk;
+
+/* One file the commune uploaded for the item's variable: a link to it
+ * (served as an attachment, web/page_commune.c page_commune_evidence). */
+static dti_err evidence_row(void *ctx, const store_evidence *e)
+{
+	evidence_walk *w = ctx;
+	web_req *r = w->r;
+
+	if (strcmp(e->variable, w->variable) != 0)
+		return DTI_EOK;
+	if (w->n++ == 0)
+		PAGE(r, "<ul id=\"evidence\">");
+	PAGE(r, "<li><a class=\"evidence-file\" href=\"/commune/evidence?commune=");
+	page_text(r, e->commune_code);
+	PAGE(r, "&amp;sha=");
+	page_text(r, e->sha256);
+	PAGE(r, "\">");
+	page_text(r, e->original_name);
+	PAGE(r, "</a> <span class=\"muted\">(");
+	page_int(r, (e->size + 1023) / 1024);
+	PAGE(r, " KiB, ");
+	page_text(r, e->uploaded_by);
+	PAGE(r, ", ");
+	page_time(r, e->uploaded_at);
+	PAGE(r, ")</span></li>");
+	return DTI_EOK;
+}
+
+/* The commune's evidence for the variable, or a line saying there is none. */
+static dti_err item_evidence(web_req *r, const char *variable, dti_diag *d)
+{
+	evidence_walk w = {r, variable, 0};
+	dti_err rc;
+
+	PAGE(r, "<h2>Tệp minh chứng của xã</h2>");
+	rc = store_evidence_each(r->st, r->commune, r->app->core.year, evidence_row, &w, d);
+	if (w.n)
+		PAGE(r, "</ul>");
+	else
+		PAGE(r,
+		     "<p id=\"no-evidence\">Xã chưa tải lên tệp minh chứng nào cho mục này.</p>");
+	return rc;
+}
+
 static void act_head(web_req *r, int i)
 {
 	if (i == 0)
@@ -304,6 +355,8 @@ int page_appraise_item(web_req *r)
 	rc = store_appraisal_each(r->st, r->app->core.year, r->commune, variable, false, item_row,
 				  &w, &d);
 	PAGE(r, "</tbody></table></div>");
+	if (!rc)
+		rc = item_evidence(r, variable, &d);
 	dw.variable = variable;
 	if (!rc)
 		rc = store_disagreement_each(r->st, r->app->core.year, r->commune, disagree_row,
@@ -405,14 +458,17 @@ int page_appraise_commune(web_req *r)
 	if (!rc)
 		rc = store_appraisal_each(r->st, r->app->core.year, r->commune, NULL, true,
 					  rest_row, &w, &d);
-	for (size_t i = 0; !rc && i < w.n; i++)
-		rc = appraisal_record(r->st, r->app->core.fw, w.ids[i], APPRAISE_VERIFY, NULL,
-				      r->acct.name, NULL, NULL, &d);
+	/* All or nothing: a failure midway leaves every item as it was. */
+	if (!rc && w.n)
+		rc = appraisal_record_all(r->st, r->app->core.fw, w.ids, w.n, APPRAISE_VERIFY, NULL,
+					  r->acct.name, NULL, NULL, &d);
 	strmap_free(&must);
 	free(w.ids);
 	if (rc) {
 		log_error("verify commune: %s", d.msg);
-		return page_message(r, 500, "Lỗi máy chủ", "Không xác nhận được các mục còn lại.");
+		return page_message(r, 500, "Lỗi máy chủ",
+				    "Không xác nhận được các mục còn lại; không mục nào được lưu, "
+				    "hãy thử lại.");
 	}
 	snprintf(what, sizeof what, "commune=%s items=%zu", r->commune, w.n);
 	web_audit(r, "verify commune", what);

@@ -1,9 +1,11 @@
 /* page_login.c — the visitor's pages: home, the style sheet, login,
  * logout, taking an invitation. */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "log.h"
+#include "text.h"
 #include "web.h"
 
 extern const unsigned char web_css[];
@@ -64,6 +66,33 @@ int page_login_form(web_req *r)
 	return login_form(r, 200, NULL, NULL);
 }
 
+/* A failed or throttled login in the audit trail: the name as typed (cut
+ * to AUTH_NAME_MAX bytes on a character boundary, what cannot be shown
+ * as '?'; the audit page escapes it) and the address, at most one row a
+ * (name, address) a minute and the policy's max_attempt_rows rows in all
+ * (lib/store_user.c store_audit_login_failure). */
+static void audit_failure(web_req *r, const char *action, const char *name, const char *note)
+{
+	char typed[AUTH_NAME_MAX + 1];
+	size_t n = strlen(name);
+	bool recorded;
+	dti_diag d;
+
+	if (n > AUTH_NAME_MAX) {
+		n = AUTH_NAME_MAX;
+		while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80)
+			n--;
+	}
+	snprintf(typed, sizeof typed, "%.*s", (int)n, name);
+	text_printable(typed);
+	for (char *p = typed; *p; p++)
+		if (*p == '\n')
+			*p = '?';
+	if (store_audit_login_failure(r->st, action, typed, r->address, note,
+				      r->app->policy.max_attempt_rows, &recorded, &d))
+		log_error("cannot record '%s' in the audit trail: %s", action, d.msg);
+}
+
 int page_login(web_req *r)
 {
 	const char *name = web_form_arg(r, "username");
@@ -83,6 +112,11 @@ int page_login(web_req *r)
 		log_error("login: %s", d.msg);
 		return page_message(r, 500, "Lỗi máy chủ", "Không đăng nhập được; hãy thử lại.");
 	}
+	if (result != AUTH_LOGIN_OK)
+		audit_failure(r,
+			      result == AUTH_LOGIN_THROTTLED ? "login throttled" : "login failed",
+			      name ? name : "",
+			      result == AUTH_LOGIN_DISABLED ? "account disabled" : NULL);
 	if (result == AUTH_LOGIN_THROTTLED) {
 		store_account_free(&acct);
 		return login_form(
@@ -139,24 +173,49 @@ int page_invite_form(web_req *r)
 	return invite_form(r, 200, NULL);
 }
 
+/* The account an invitation token is for (NULL when none), read before
+ * the invitation is taken, for the audit trail. */
+static char *invited_account(web_req *r, const char *token)
+{
+	char hash[AUTH_TOKEN_HEX], *name = NULL;
+	dti_diag d;
+
+	if (!token || strlen(token) != AUTH_TOKEN_HEX - 1)
+		return NULL;
+	auth_token_hash(token, hash);
+	if (store_invite_account_name(r->st, hash, &name, &d))
+		log_error("invitation: %s", d.msg);
+	return name;
+}
+
 int page_invite(web_req *r)
 {
+	const char *token = web_form_arg(r, "token");
+	char *who = invited_account(r, token);
 	bool ok = false;
 	dti_diag d;
-	dti_err rc = auth_invite_accept(r->st, web_form_arg(r, "token"),
-					web_form_arg(r, "password"), (int64_t)time(NULL), &ok, &d);
+	dti_err rc = auth_invite_accept(r->st, token, web_form_arg(r, "password"),
+					(int64_t)time(NULL), &ok, &d);
 
-	if (rc == DTI_EINVALID)
+	if (rc == DTI_EINVALID) {
+		free(who);
 		return invite_form(r, 400, "Mật khẩu phải có từ 8 đến 1024 ký tự.");
+	}
 	if (rc) {
+		free(who);
 		log_error("invitation: %s", d.msg);
 		return page_message(r, 500, "Lỗi máy chủ", "Không đặt được mật khẩu; hãy thử lại.");
 	}
-	if (!ok)
+	if (!ok) {
+		free(who);
 		return page_message(r, 400, "Liên kết không dùng được",
 				    "Liên kết mời đã dùng, đã hết hạn hoặc không đúng. Hãy xin "
 				    "quản trị viên một liên kết mới.");
-	web_audit(r, "invite accepted", "");
+	}
+	/* No session yet: the account is the invitation's. */
+	if (store_audit_add(r->st, who ? who : "", "invite accepted", "", &d))
+		log_error("cannot record 'invite accepted' in the audit trail: %s", d.msg);
+	free(who);
 	return page_message(r, 200, "Đã đặt mật khẩu",
 			    "Mật khẩu đã được đặt. Hãy đăng nhập bằng tên đăng nhập của bạn.");
 }

@@ -184,6 +184,53 @@ static void test_acts(void **state)
 	assert_int_equal(count_acts(f), 4);
 }
 
+/* Several acts at once are all or nothing: an unknown id, or the store
+ * failing on the third act, leaves none stored. */
+static void test_record_all(void **state)
+{
+	fixture *f = *state;
+	int64_t bad[] = {f->obs_staff, f->obs_head, 999, f->obs_meet};
+	int64_t good[] = {f->obs_staff, f->obs_head, f->obs_meet};
+	int64_t aids[4] = {0};
+	dti_diag d;
+	char *st;
+
+	assert_int_equal(appraisal_record_all(f->st, f->fw, bad, 4, APPRAISE_VERIFY, NULL, "lan",
+					      NULL, aids, &d),
+			 DTI_ENOTFOUND);
+	assert_non_null(strstr(d.msg, "no observation 999"));
+	assert_int_equal(count_acts(f), 0);
+	/* A failure of the store itself midway (the third insert refused). */
+	assert_int_equal(staging_exec(f->st,
+				      "CREATE TEMP TRIGGER refuse_third BEFORE INSERT ON appraisal "
+				      "WHEN NEW.observation_id = 3 BEGIN "
+				      "SELECT RAISE(ABORT, 'injected failure'); END",
+				      &d),
+			 DTI_EOK);
+	assert_int_equal(appraisal_record_all(f->st, f->fw, good, 3, APPRAISE_VERIFY, NULL, "lan",
+					      NULL, aids, &d),
+			 DTI_EDB);
+	assert_non_null(strstr(d.msg, "injected failure"));
+	assert_int_equal(count_acts(f), 0);
+	st = state_of(f, f->obs_staff);
+	assert_string_equal(st, "raw yes");
+	free(st);
+	assert_int_equal(staging_exec(f->st, "DROP TRIGGER temp.refuse_third", &d), DTI_EOK);
+	/* A refused reason refuses them all before anything starts. */
+	assert_int_equal(appraisal_record_all(f->st, f->fw, good, 3, APPRAISE_REJECT, NULL, "lan",
+					      NULL, aids, &d),
+			 DTI_EINVALID);
+	assert_int_equal(count_acts(f), 0);
+	assert_int_equal(appraisal_record_all(f->st, f->fw, good, 3, APPRAISE_VERIFY, NULL, "lan",
+					      NULL, aids, &d),
+			 DTI_EOK);
+	assert_int_equal(count_acts(f), 3);
+	assert_true(aids[0] > 0 && aids[1] == aids[0] + 1 && aids[2] == aids[1] + 1);
+	st = state_of(f, f->obs_meet);
+	assert_string_equal(st, "verified 4");
+	free(st);
+}
+
 static void test_find(void **state)
 {
 	fixture *f = *state;
@@ -443,6 +490,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_acts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_appraisal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_form, setup, teardown),

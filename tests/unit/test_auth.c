@@ -360,6 +360,68 @@ static void test_accounts_and_units(void **state)
 	assert_false(verifiers_cover(f->fw, unit_list, 1, "no_such_variable"));
 }
 
+static dti_err count_audit(void *ctx, const store_audit_row *r)
+{
+	long *n = ctx;
+
+	n[0]++;
+	if (strcmp(r->action, "login failed") == 0 || strcmp(r->action, "login throttled") == 0)
+		n[1]++;
+	return DTI_EOK;
+}
+
+/* Failed logins in the audit trail, bounded: one row a (name, address) a
+ * minute, the failure rows kept to the cap (the oldest going first), the
+ * other rows of the audit never removed. */
+static void test_audit_login_failures(void **state)
+{
+	fixture *f = *state;
+	long n[2];
+	bool recorded = false;
+	char name[32];
+	dti_diag d;
+
+	assert_int_equal(store_audit_add(f->st, "admin", "account.add", "lan", &d), DTI_EOK);
+	assert_int_equal(store_audit_login_failure(f->st, "login failed", "lan", "10.0.0.1", NULL,
+						   5, &recorded, &d),
+			 DTI_EOK);
+	assert_true(recorded);
+	/* The same name and address within the minute: not again (once more
+	 * at most, when the minute turned meanwhile). */
+	for (int i = 0, again = 0; i < 20; i++) {
+		assert_int_equal(store_audit_login_failure(f->st, "login failed", "lan", "10.0.0.1",
+							   NULL, 5, &recorded, &d),
+				 DTI_EOK);
+		again += recorded;
+		assert_true(again <= 1);
+	}
+	assert_int_equal(store_audit_login_failure(f->st, "login throttled", "lan", "10.0.0.1",
+						   NULL, 5, &recorded, &d),
+			 DTI_EOK);
+	assert_true(recorded); /* another action */
+	assert_int_equal(store_audit_login_failure(f->st, "login failed", "lan", "10.0.0.2",
+						   "account disabled", 5, &recorded, &d),
+			 DTI_EOK);
+	assert_true(recorded); /* another address */
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof name, "guess%d", i);
+		assert_int_equal(store_audit_login_failure(f->st, "login failed", name, "10.0.0.3",
+							   NULL, 5, &recorded, &d),
+				 DTI_EOK);
+		assert_true(recorded);
+		n[0] = n[1] = 0;
+		assert_int_equal(store_audit_each(f->st, "", 1000, count_audit, n, &d), DTI_EOK);
+		assert_true(n[1] <= 5);
+		assert_int_equal(n[0] - n[1], 1); /* the account.add row stays */
+	}
+	n[0] = n[1] = 0;
+	assert_int_equal(store_audit_each(f->st, "guess39", 10, count_audit, n, &d), DTI_EOK);
+	assert_int_equal(n[1], 1); /* the newest kept */
+	n[0] = n[1] = 0;
+	assert_int_equal(store_audit_each(f->st, "guess0", 10, count_audit, n, &d), DTI_EOK);
+	assert_int_equal(n[1], 0); /* the oldest gone */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +433,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_throttle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invitation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_accounts_and_units, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_login_failures, setup, teardown),
 	};
 
 	(void)put_value; /* the fixture's, for the tests that store values */
