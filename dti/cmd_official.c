@@ -41,19 +41,6 @@ static bool line_ok(const char *s, const char *what, char msg[256])
 	return true;
 }
 
-/* YYYY-MM-DD naming a day of the calendar (no 2025-02-30). */
-static bool date_ok(const char *s)
-{
-	time_t t;
-	struct tm tm;
-	char back[16];
-
-	if (!s || strlen(s) != 10 || !form_parse_time(s, &t) || !gmtime_r(&t, &tm))
-		return false;
-	strftime(back, sizeof back, "%Y-%m-%d", &tm);
-	return strcmp(back, s) == 0;
-}
-
 int cmd_approve(app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {{"decision", required_argument, NULL, 'D'},
@@ -85,7 +72,7 @@ int cmd_approve(app *a, int argc, char **argv)
 		return usage_error("name one scoring RUN id");
 	if (!line_ok(decision, "--decision", msg) || !line_ok(by, "--by", msg))
 		return usage_error(msg);
-	if (!date_ok(date))
+	if (!form_date_ok(date))
 		return usage_error("--decision-date takes the decision's date as YYYY-MM-DD");
 	memset(&ap, 0, sizeof ap);
 	snprintf(ap.decision, sizeof ap.decision, "%s", decision);

@@ -371,6 +371,18 @@ bool form_parse_time(const char *s, time_t *out)
 	return time_parse_iso(s, out);
 }
 
+bool form_date_ok(const char *s)
+{
+	time_t t;
+	struct tm tm;
+	char back[16];
+
+	if (!s || strlen(s) != 10 || !form_parse_time(s, &t) || !gmtime_r(&t, &tm))
+		return false;
+	strftime(back, sizeof back, "%Y-%m-%d", &tm);
+	return strcmp(back, s) == 0;
+}
+
 /* ---- reading a filled form ---- */
 
 typedef struct reader {

@@ -179,5 +179,7 @@ bool form_answer_scores(const fw_indicator *ind, const fw_variable *v, const cha
  * "…Z"), or a date alone (end of that day, UTC+7, the deadline's usual
  * sense).  False when malformed. */
 bool form_parse_time(const char *s, time_t *out);
+/* A date YYYY-MM-DD naming a day of the calendar (not 2025-02-30). */
+bool form_date_ok(const char *s);
 
 #endif

@@ -178,19 +178,6 @@ int page_admin_approve_form(web_req *r)
 	return 200;
 }
 
-/* YYYY-MM-DD naming a day of the calendar. */
-static bool date_ok(const char *s)
-{
-	time_t t;
-	struct tm tm;
-	char back[16];
-
-	if (!s || strlen(s) != 10 || !form_parse_time(s, &t) || !gmtime_r(&t, &tm))
-		return false;
-	strftime(back, sizeof back, "%Y-%m-%d", &tm);
-	return strcmp(back, s) == 0;
-}
-
 static bool decision_ok(const char *s)
 {
 	char why[TEXT_WHY];
@@ -215,7 +202,7 @@ int page_admin_approve(web_req *r)
 	dti_diag d;
 	dti_err rc;
 
-	if (!web_arg_id(r, "run", &run_id) || !decision_ok(decision) || !date_ok(date))
+	if (!web_arg_id(r, "run", &run_id) || !decision_ok(decision) || !form_date_ok(date))
 		return page_message(r, 400, "Không phê duyệt được",
 				    "Cần số lần chấm, số quyết định (một dòng, tối đa 200 byte) và "
 				    "ngày quyết định hợp lệ.");

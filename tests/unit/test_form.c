@@ -89,6 +89,13 @@ static void test_times(void **state)
 	time_t t;
 
 	(void)state;
+	/* A decision date: a day of the calendar, written YYYY-MM-DD. */
+	assert_true(form_date_ok("2025-01-15"));
+	assert_true(form_date_ok("2024-02-29"));
+	assert_false(form_date_ok("2025-02-29"));
+	assert_false(form_date_ok("2025-1-15"));
+	assert_false(form_date_ok("15/01/2025"));
+	assert_false(form_date_ok(NULL));
 	assert_true(form_parse_time("2024-12-31T17:00:00+07:00", &t));
 	assert_int_equal((long long)t, 1735639200LL); /* 2024-12-31T10:00:00Z */
 	assert_true(form_parse_time("2024-12-31T10:00:00Z", &t));
