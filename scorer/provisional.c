@@ -148,20 +148,20 @@ dti_err provisional_score(staging *st, const framework *fw, int year, const char
 			  const provisional_answer *answers, size_t n, provisional *out,
 			  dti_diag *d)
 {
-	input_grid g;
+	input_grid *g = xcalloc(1, sizeof *g);
 	intptr_t self;
 	dti_err rc;
 
 	memset(out, 0, sizeof *out);
-	rc = grid_load(&g, st, fw, year, d);
+	rc = grid_load(g, st, fw, year, d);
 	if (rc)
 		goto out;
-	if (!strmap_get(&g.code_index, commune_code, &self)) {
+	if (!strmap_get(&g->code_index, commune_code, &self)) {
 		rc = diag_set(d, DTI_ENOTFOUND, "commune %s is not one of the communes assessed",
 			      commune_code);
 		goto out;
 	}
-	overlay(&g, (size_t)self, answers, n);
+	overlay(g, (size_t)self, answers, n);
 	out->n_pillars = fw->n_pillars;
 	out->n_indicators = fw->n_indicators;
 	out->pillars = xcalloc(fw->n_pillars + 1, sizeof *out->pillars);
@@ -172,11 +172,11 @@ dti_err provisional_score(staging *st, const framework *fw, int year, const char
 		     i < fw->pillars[p].first + fw->pillars[p].count; i++) {
 			const fw_indicator *ind = &fw->indicators[i];
 			provisional_indicator *pi = &out->indicators[i];
-			grid_lookup l = {&g, (size_t)self};
+			grid_lookup l = {g, (size_t)self};
 			pi->ind = ind;
 			pi->max = ind->max;
 			if (rule_kind_of(ind)->normalised) {
-				score_normalised(&g, ind, (size_t)self, pi);
+				score_normalised(g, ind, (size_t)self, pi);
 			} else {
 				rule_result r = rule_eval(fw, ind, grid_get, &l);
 				pi->fraction = r.fraction;
@@ -188,12 +188,20 @@ dti_err provisional_score(staging *st, const framework *fw, int year, const char
 			out->total += pi->points;
 		}
 out:
-	grid_free(&g);
+	if (rc) {
+		grid_free(g);
+		free(g);
+	} else {
+		out->inputs = g;
+	}
 	return rc;
 }
 
 void provisional_free(provisional *p)
 {
+	if (p->inputs)
+		grid_free(p->inputs);
+	free(p->inputs);
 	free(p->pillars);
 	free(p->indicators);
 	memset(p, 0, sizeof *p);

@@ -27,12 +27,17 @@ typedef struct provisional_indicator {
 	advice advice;
 } provisional_indicator;
 
-/* The commune's score.  Arrays are owned; free with provisional_free. */
+struct input_grid;
+
+/* The commune's score.  Arrays are owned; free with provisional_free.
+ * The advice quotes values of the inputs it was computed from (an enum's
+ * current answer), so those inputs live as long as the score does. */
 typedef struct provisional {
 	double total, max;
 	double *pillars;                   /* [fw->n_pillars] points */
 	provisional_indicator *indicators; /* [fw->n_indicators] */
 	size_t n_pillars, n_indicators;
+	struct input_grid *inputs; /* owned: what the advice points into */
 } provisional;
 
 /* Scores commune_code for `year` from the current values and answers[0..n)

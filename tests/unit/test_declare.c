@@ -421,6 +421,16 @@ static void test_provisional(void **state)
 	assert_int_equal(provisional_score(f->st, f->fw, 2024, CODE, NULL, 0, &p, &d), DTI_EOK);
 	assert_true(indicator_points(&p, "1.1") == 10.0);
 	assert_int_equal(p.indicators[0].advice.kind, ADVICE_CHANGE);
+	/* The advice is read after provisional_score returns (as the page
+	 * does): the current answer it quotes, "deputy", is still there. */
+	{
+		strbuf sb;
+		sb_init(&sb, 0);
+		advice_text(&p.indicators[0].advice, p.indicators[0].ind, &sb);
+		assert_non_null(sb.data);
+		assert_true(sb.len > 0);
+		sb_free(&sb);
+	}
 	provisional_free(&p);
 	assert_int_equal(provisional_score(f->st, f->fw, 2024, CODE, a, 5, &p, &d), DTI_EOK);
 	assert_true(indicator_points(&p, "1.1") == 20.0);
