@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -132,6 +133,7 @@ typedef struct req_ctx {
 	size_t body_bytes;
 	int refuse; /* a status to answer instead of dispatching (413, 415, 400) */
 	bool answered;
+	bool close; /* answer with Connection: close (a body of doubtful framing) */
 	char *names[WEB_MAX_PARAMS];
 } req_ctx;
 
@@ -316,6 +318,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, req_ctx *x)
 		MHD_add_response_header(resp, "Location", r->location);
 	for (size_t i = 0; i < r->n_cookies; i++)
 		MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
+	if (x->close)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	ok = MHD_queue_response(c, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	x->answered = true;
@@ -366,6 +370,31 @@ static void client_address(struct MHD_Connection *c, web_req *r, bool trust_prox
 			  r->address, sizeof r->address);
 }
 
+static enum MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		++*(int *)cls;
+	return MHD_YES;
+}
+
+/* Whether the body's framing is one a proxy in front could read otherwise
+ * (request smuggling): Content-Length twice, or beside Transfer-Encoding.
+ * libmicrohttpd takes the first length, or the chunks, and keeps the
+ * connection; such a request is refused and the connection closed
+ * (RFC 9112 section 6.3). */
+static bool framing_doubtful(struct MHD_Connection *c)
+{
+	int lengths = 0;
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_length, &lengths);
+	return lengths > 1 ||
+	       (lengths &&
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING));
+}
+
 /* The first call of a request: its limits and its body's parser. */
 static enum MHD_Result request_begin(const web_server *s, struct MHD_Connection *c,
 				     const char *method, req_ctx *x)
@@ -376,6 +405,10 @@ static enum MHD_Result request_begin(const web_server *s, struct MHD_Connection 
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
 	    strcmp(method, "POST") != 0)
 		return refuse(c, x, 405);
+	if (framing_doubtful(c)) {
+		x->close = true;
+		return refuse(c, x, 400);
+	}
 	if (len && (!parse_i64(len, &n) || n < 0))
 		return refuse(c, x, 400);
 	if ((uint64_t)n > s->app->max_body)
