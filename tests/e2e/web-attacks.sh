@@ -50,4 +50,41 @@ r = raw(b"POST /login HTTP/1.1\r\nHost: x\r\n" + form + b"Content-Length: 5\r\n\
         b"GET /no-such-page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 check(re.findall(rb"HTTP/1\.1 (\d{3})", r) == [b"403", b"404"], f"a plain body: {r[:200]!r}")
 PY
+
+# ---- a link inside the published output -----------------------------------
+dti score >/dev/null 2>&1 || die "score"
+dti publish >/dev/null 2>&1 || die "publish"
+[ -f "$T/out/2024/report/index.html" ] || die "no report published"
+mkdir -p "$T/private"
+printf '<html>private-page</html>' >"$T/private/index.html"
+printf 'private,csv\n' >"$T/private/x.csv"
+csv=$(cd "$T/out/2024/excel" && ls *.csv | head -n 1)
+[ -n "$csv" ] || die "no workbook sheet published"
+export CSV_NAME=$csv
+py <<'PY'
+import os
+from webclient import Client, check
+b = Client()
+check(b.login("boss", "boss-pass-1").status == 303, "viewer login")
+for path in ("/report/2024/report/index.html", "/report/2024/excel/" + os.environ["CSV_NAME"]):
+    r = b.get(path)
+    check(r.status == 200, f"{path}, published: {r.status}")
+PY
+mv "$T/out/2024/report" "$T/out/2024/report.real"
+mv "$T/out/2024/excel" "$T/out/2024/excel.real"
+ln -s "$T/private" "$T/out/2024/report"
+ln -s "$T/private" "$T/out/2024/excel"
+py <<'PY'
+from webclient import Client, check
+b = Client()
+b.login("boss", "boss-pass-1")
+for path in ("/report/2024/report/index.html", "/report/2024/excel/x.csv"):
+    r = b.get(path)
+    check(r.status == 404 and "private" not in r.text, f"{path} through a link: {r.status}")
+check('id="report-provisional"' not in b.get("/report").text, "a linked report listed")
+PY
+rm "$T/out/2024/report" "$T/out/2024/excel"
+mv "$T/out/2024/report.real" "$T/out/2024/report"
+mv "$T/out/2024/excel.real" "$T/out/2024/excel"
+
 echo "web-attacks: ok"
