@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -133,7 +134,8 @@ typedef struct req_ctx {
 	size_t body_bytes;
 	int refuse; /* a status to answer instead of dispatching (413, 415, 400) */
 	bool answered;
-	bool close; /* answer with Connection: close (a body of doubtful framing) */
+	bool close;    /* answer with Connection: close (a body of doubtful framing) */
+	bool files_ok; /* the request came with a session: its file fields are kept */
 	char *names[WEB_MAX_PARAMS];
 } req_ctx;
 
@@ -256,6 +258,8 @@ static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char
 	(void)kind;
 	(void)transfer_encoding;
 	if (filename) {
+		if (!x->files_ok)
+			return MHD_YES; /* no session, no file reaches a disk */
 		if (!upload_piece(x, key, filename, content_type, data, size, off))
 			x->refuse = 400;
 		return x->refuse ? MHD_NO : MHD_YES;
@@ -395,6 +399,25 @@ static bool framing_doubtful(struct MHD_Connection *c)
 		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING));
 }
 
+/* Whether the request's session cookie is a session: only then are the
+ * file fields of its body written to disk (a visitor's never reach a
+ * handler that takes one, and would fill the upload folder for nothing).
+ * The access decision itself is web_dispatch's, once the body is read. */
+static bool has_session(const web_server *s, struct MHD_Connection *c)
+{
+	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "dti_session");
+	store_account acct;
+	bool valid = false;
+	dti_diag d;
+	staging *st = cookie ? thread_db(s->app, &d) : NULL;
+
+	if (st && auth_session(st, &s->app->policy, cookie, (int64_t)time(NULL), &acct, &valid, &d))
+		valid = false;
+	if (st)
+		store_account_free(&acct);
+	return valid;
+}
+
 /* The first call of a request: its limits and its body's parser. */
 static enum MHD_Result request_begin(const web_server *s, struct MHD_Connection *c,
 				     const char *method, req_ctx *x)
@@ -414,6 +437,7 @@ static enum MHD_Result request_begin(const web_server *s, struct MHD_Connection 
 	if ((uint64_t)n > s->app->max_body)
 		return refuse(c, x, 413);
 	if (strcmp(method, "POST") == 0) {
+		x->files_ok = has_session(s, c);
 		x->pp = MHD_create_post_processor(c, 16 * 1024, post_field, x);
 		if (!x->pp && n > 0)
 			x->refuse = 415;

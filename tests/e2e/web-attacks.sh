@@ -10,6 +10,11 @@
 #     (the session's last use, noted once a minute, waited 30 s for the
 #     lock and then failed the page: now noted without waiting, when it
 #     can).
+#   - file fields of a visitor without a session streamed to the upload
+#     folder (20 MiB a request, 512 connections) before any check: now
+#     dropped as they arrive.
+export TMPDIR="$DTI_TMP/tmp"
+mkdir -p "$TMPDIR"
 . "$DTI_ROOT/tests/e2e/web_env"
 
 # ---- request smuggling ----------------------------------------------------
@@ -136,5 +141,46 @@ check(c.get("/report").status == 200, "after the lock")
 PY
 [ "$(q "SELECT count(*) FROM session WHERE last_seen >= strftime('%s','now') - 30")" -ge 1 ] ||
 	die "the last use is not noted once the lock is gone"
+
+# ---- a visitor's file fields ------------------------------------------------
+py <<'PY'
+import glob, os, socket, time
+from webclient import Client, PORT, check
+folder = glob.glob(os.path.join(os.environ["TMPDIR"], "dti-web-*"))
+check(len(folder) == 1, f"upload folders: {folder}")
+
+def half_sent(cookie):
+    """Sends a multipart body with a 40 KB file field but not its end;
+    returns the files in the upload folder meanwhile, then the status."""
+    b = "dtib"
+    head = (f"--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.pdf\"\r\n"
+            f"Content-Type: application/pdf\r\n\r\n%PDF-1.4\n").encode() + b"x" * 40000
+    tail = f"\n%%EOF\r\n--{b}--\r\n".encode()
+    s = socket.create_connection(("127.0.0.1", PORT), timeout=8)
+    s.sendall(b"POST /commune/evidence HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
+              (b"Cookie: dti_session=%s\r\n" % cookie.encode() if cookie else b"") +
+              b"Content-Type: multipart/form-data; boundary=%s\r\n" % b.encode() +
+              b"Content-Length: %d\r\n\r\n" % (len(head) + len(tail)) + head)
+    time.sleep(1)
+    files = os.listdir(folder[0])
+    s.sendall(tail)
+    status = s.recv(100).split(b" ")[1]
+    s.close()
+    return files, status
+
+files, status = half_sent(None)
+check(files == [], f"a visitor's file written to the upload folder: {files}")
+check(status == b"403", f"a visitor's upload: {status}")
+files, status = half_sent("f" * 64)
+check(files == [], f"a made-up session's file written: {files}")
+# Signed in, the file streams to disk as before (so the test can see one).
+c = Client()
+check(c.login("lacdao", "lacdao-pass-1").status == 303, "officer login")
+files, status = half_sent(c.cookies["dti_session"])
+check(len(files) == 1, f"a signed-in upload is not streamed: {files}")
+check(status == b"403", f"an upload without its token: {status}")
+time.sleep(0.3)
+check(os.listdir(folder[0]) == [], "the upload outlived its request")
+PY
 
 echo "web-attacks: ok"
