@@ -10,6 +10,9 @@
 #     (the session's last use, noted once a minute, waited 30 s for the
 #     lock and then failed the page: now noted without waiting, when it
 #     can).
+#   - (a defence kept, tried here) stored XSS through what a commune
+#     officer types: notes, the contact block, an evidence file's name —
+#     on the officer's page, the staff's view of it, the appraiser's item;
 #   - (a defence kept, tried here) the login throttle is not bypassed by
 #     the case of the name nor by X-Real-IP / X-Forwarded-For when
 #     "trust_proxy" is off;
@@ -185,6 +188,53 @@ check(status == b"403", f"an upload without its token: {status}")
 time.sleep(0.3)
 check(os.listdir(folder[0]) == [], "the upload outlived its request")
 PY
+
+# ---- stored XSS through the commune's fields -------------------------------
+py <<'PY'
+import re
+from web_client import Client, page_fields, with_answers
+from webclient import check
+P = ['<script>alert(1)</script>', '"><img src=x onerror=alert(2)>', "'><svg onload=alert(3)>",
+     '</textarea><b>x</b>']
+BAD = ("<script>alert", "<img src=x", "<svg onload", "<b>x</b>")
+def clean(html, where):
+    for b in BAD:
+        check(b not in html, f"{where}: {b} came back raw")
+o = Client()
+o.login("nhuquynh", "nhuquynh-pass-1")
+html = o.get("/commune").text
+f = with_answers(page_fields(html), note__dx_meetings_total=P[0] + P[3],
+                 contact__officer__name=P[1], contact__officer__unit=P[2],
+                 contact__officer__position=P[0])
+r = o.post("/commune/save", f)
+check(r.status == 303, f"save with payloads: {r.status} {re.findall(r'<li>([^<]*)</li>', r.text)[:3]}")
+for i, p in enumerate(P):
+    r = o.upload("/commune/evidence", {"commune": "11986", "variable": "dx_meetings_total"},
+                 p + ".pdf", b"%PDF-1.4\n" + str(i).encode() + b"\n%%EOF\n")
+    check(r.status == 303, f"upload named {p!r}: {r.status}")
+html = o.get("/commune").text
+clean(html, "officer's page")
+check(html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 2, "the payloads are not shown, escaped")
+# A file's name: its last part (after a '/'), escaped.
+check("&#39;&gt;&lt;svg onload=alert(3)&gt;.pdf" in html, "the file name is not shown, escaped")
+for sha in re.findall(r'sha=([0-9a-f]{64})', html):
+    r = o.get("/commune/evidence?commune=11986&sha=" + sha)
+    cd = r.header("content-disposition")
+    check(r.status == 200 and cd.startswith("attachment; filename=\"") and '<' not in cd
+          and cd.count('"') == 2 and "\r" not in cd and "\n" not in cd, f"disposition {cd!r}")
+for who, pw in (("boss", "boss-pass-1"), ("admin", "admin-pass-1"), ("appr", "appr-pass-1")):
+    s = Client()
+    s.login(who, pw)
+    clean(s.get("/commune?commune=11986").text, f"{who}'s view of the commune")
+    queue = s.get("/appraise?commune=11986").text
+    clean(queue, f"{who}'s queue")
+    for i in re.findall(r'/appraise/item\?id=(\d+)', queue)[:5]:
+        clean(s.get("/appraise/item?id=" + i).text, f"{who}'s item {i}")
+    if who == "admin":
+        clean(s.get("/admin/audit").text, "the audit")
+PY
+[ "$(q "SELECT count(*) FROM declaration_item WHERE note = '<script>alert(1)</script></textarea><b>x</b>'")" = 1 ] ||
+	die "the note was not stored as typed"
 
 # ---- the login throttle, tried around -------------------------------------
 q "DELETE FROM login_attempt"
