@@ -320,7 +320,9 @@ static enum MHD_Result respond(struct MHD_Connection *c, req_ctx *x)
 		MHD_add_response_header(resp, "ETag", r->etag);
 	if (r->location)
 		MHD_add_response_header(resp, "Location", r->location);
-	for (size_t i = 0; i < r->n_cookies; i++)
+	/* A response a shared cache may keep carries no cookie: it would hand
+	 * one visitor's pre-login token (and so its CSRF token) to the next. */
+	for (size_t i = 0; !r->cacheable && i < r->n_cookies; i++)
 		MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
 	if (x->close)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");

@@ -4,6 +4,8 @@
 #   - request smuggling basics: Content-Length twice, or beside
 #     Transfer-Encoding, is refused with 400 and the connection closed, so
 #     no request hidden in the body is answered;
+#   - the style sheet, which a shared cache may keep ("public"), carried a
+#     new pre-login cookie (a cache would give every visitor one token);
 #   - a report served through a symbolic link to a folder inside the
 #     published output (only the last part used to be checked);
 #   - a page read while another program holds the database's write lock
@@ -64,6 +66,17 @@ for what, rest in cases.items():
 r = raw(b"POST /login HTTP/1.1\r\nHost: x\r\n" + form + b"Content-Length: 5\r\n\r\nabcde" +
         b"GET /no-such-page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 check(re.findall(rb"HTTP/1\.1 (\d{3})", r) == [b"403", b"404"], f"a plain body: {r[:200]!r}")
+PY
+
+# ---- no cookie on a response a cache keeps -----------------------------------
+py <<'PY'
+from webclient import Client, check
+c = Client()
+r = c.get("/static/dti.css")
+check(r.status == 200 and r.header("cache-control").startswith("public"), "the style sheet is cached")
+check(r.all("set-cookie") == [], f"a cookie on a public response: {r.all('set-cookie')}")
+r = c.get("/login")
+check(r.header("cache-control") == "no-store" and r.all("set-cookie"), "the login page sets its cookie")
 PY
 
 # ---- a link inside the published output -----------------------------------
