@@ -326,6 +326,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, req_ctx *x)
 		MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
 	if (x->close)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	if (status == 405 && r->allow[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
 	ok = MHD_queue_response(c, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	x->answered = true;
@@ -336,6 +338,7 @@ static enum MHD_Result refuse(struct MHD_Connection *c, req_ctx *x, int status)
 {
 	static const char *const words[][2] = {
 		{"400", "Yêu cầu không hợp lệ."},
+		{"404", "Không có trang này."},
 		{"405", "Phương thức này không dùng được ở đây."},
 		{"413", "Dữ liệu gửi lên quá lớn."},
 		{"415",
@@ -421,15 +424,17 @@ static bool has_session(const web_server *s, struct MHD_Connection *c)
 }
 
 /* The first call of a request: its limits and its body's parser. */
-static enum MHD_Result request_begin(const web_server *s, struct MHD_Connection *c,
+static enum MHD_Result request_begin(const web_server *s, struct MHD_Connection *c, const char *url,
 				     const char *method, req_ctx *x)
 {
 	const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 	int64_t n = 0;
 
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
-	    strcmp(method, "POST") != 0)
-		return refuse(c, x, 405);
+	    strcmp(method, "POST") != 0) {
+		web_route_allow(url, x->r.allow);
+		return refuse(c, x, x->r.allow[0] ? 405 : 404);
+	}
 	if (framing_doubtful(c)) {
 		x->close = true;
 		return refuse(c, x, 400);
@@ -462,7 +467,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		x->r.app = s->app;
 		sb_init(&x->r.body, 0);
 		*con_cls = x;
-		return request_begin(s, c, method, x);
+		return request_begin(s, c, url, method, x);
 	}
 	r = &x->r;
 	if (x->answered) {

@@ -4,6 +4,9 @@
 #   - request smuggling basics: Content-Length twice, or beside
 #     Transfer-Encoding, is refused with 400 and the connection closed, so
 #     no request hidden in the body is answered;
+#   - a 405 (OPTIONS, PUT, DELETE, a GET of a form's target) without the
+#     Allow header RFC 9110 requires; a method on a path that has none is
+#     404;
 #   - the style sheet, which a shared cache may keep ("public"), carried a
 #     new pre-login cookie (a cache would give every visitor one token);
 #   - a report served through a symbolic link to a folder inside the
@@ -66,6 +69,45 @@ for what, rest in cases.items():
 r = raw(b"POST /login HTTP/1.1\r\nHost: x\r\n" + form + b"Content-Length: 5\r\n\r\nabcde" +
         b"GET /no-such-page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 check(re.findall(rb"HTTP/1\.1 (\d{3})", r) == [b"403", b"404"], f"a plain body: {r[:200]!r}")
+PY
+
+# ---- methods ----------------------------------------------------------------
+py <<'PY'
+import socket
+from webclient import PORT, check
+
+def ask(method, path):
+    s = socket.create_connection(("127.0.0.1", PORT), timeout=8)
+    s.sendall(b"%s %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+              % (method.encode(), path.encode()))
+    out = b""
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        out += b
+    s.close()
+    head, _, body = out.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    hdrs = {}
+    for l in lines[1:]:
+        k, _, v = l.partition(": ")
+        hdrs[k.lower()] = v
+    return int(lines[0].split()[1]), hdrs, body
+
+for method, path, status, allow in [
+        ("OPTIONS", "/login", 405, "GET, HEAD, POST"), ("PUT", "/commune/save", 405, "POST"),
+        ("DELETE", "/commune/evidence", 405, "GET, HEAD, POST"), ("GET", "/logout", 405, "POST"),
+        ("PATCH", "/admin/status", 405, "GET, HEAD"), ("HEAD", "/logout", 405, "POST"),
+        ("OPTIONS", "/no-such-page", 404, None), ("TRACE", "/", 405, "GET, HEAD"),
+        ("OPTIONS", "/report/2024/report/index.html", 405, "GET, HEAD")]:
+    got, h, body = ask(method, path)
+    check(got == status, f"{method} {path}: {got}, want {status}")
+    check(h.get("allow") == allow, f"{method} {path}: Allow {h.get('allow')!r}, want {allow!r}")
+    check(h.get("content-security-policy", "").startswith("default-src 'none'"), f"{method} {path}: CSP")
+    check(h.get("cache-control") == "no-store", f"{method} {path}: cache")
+got, h, body = ask("HEAD", "/login")
+check(got == 200 and body == b"" and int(h["content-length"]) > 0, f"HEAD /login: {got} {body[:40]!r}")
 PY
 
 # ---- no cookie on a response a cache keeps -----------------------------------
