@@ -523,6 +523,22 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	slot_restart(c);
 }
 
+/* %HH escapes of the path and query decoded as libmicrohttpd does, but an
+ * escaped NUL ("%00") becomes DEL: the C string of "/login%00x" would
+ * otherwise be "/login", a page that was not asked for, and no route,
+ * commune code or hash takes a DEL. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	size_t n = MHD_http_unescape(s);
+
+	(void)cls;
+	(void)c;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\0')
+			s[i] = 0x7f;
+	return n;
+}
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
@@ -560,7 +576,7 @@ int web_server_run(web_server *s, dti_diag *d)
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->idle_seconds,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION,
-		on_connection, NULL, MHD_OPTION_END);
+		on_connection, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
 	if (!daemon) {
 		free(watch.slots);
 		return diag_set(d, DTI_EIO, "cannot listen on %s: %s", s->listen, strerror(errno));

@@ -7,6 +7,8 @@
 #   - a 405 (OPTIONS, PUT, DELETE, a GET of a form's target) without the
 #     Allow header RFC 9110 requires; a method on a path that has none is
 #     404;
+#   - an escaped NUL in the path ("/login%00x") cut the path there, so
+#     another page than the one asked for answered;
 #   - the style sheet, which a shared cache may keep ("public"), carried a
 #     new pre-login cookie (a cache would give every visitor one token);
 #   - a report served through a symbolic link to a folder inside the
@@ -106,6 +108,11 @@ for method, path, status, allow in [
     check(h.get("allow") == allow, f"{method} {path}: Allow {h.get('allow')!r}, want {allow!r}")
     check(h.get("content-security-policy", "").startswith("default-src 'none'"), f"{method} {path}: CSP")
     check(h.get("cache-control") == "no-store", f"{method} {path}: cache")
+for path in ("/login%00x", "/static/dti.css%00.png", "/report/2024/report/index.html%00.png",
+             "/%00", "/login?x=%00"):
+    got, h, body = ask("GET", path)
+    want = (200,) if "?" in path else (404, 303)  # 303: /report/… wants a session first
+    check(got in want, f"GET {path}: {got}")
 got, h, body = ask("HEAD", "/login")
 check(got == 200 and body == b"" and int(h["content-length"]) > 0, f"HEAD /login: {got} {body[:40]!r}")
 PY
@@ -139,6 +146,8 @@ check(b.login("boss", "boss-pass-1").status == 303, "viewer login")
 for path in ("/report/2024/report/index.html", "/report/2024/excel/" + os.environ["CSV_NAME"]):
     r = b.get(path)
     check(r.status == 200, f"{path}, published: {r.status}")
+    r = b.get(path + "%00.png")
+    check(r.status == 404, f"{path} with an escaped NUL after it: {r.status}")
 PY
 mv "$T/out/2024/report" "$T/out/2024/report.real"
 mv "$T/out/2024/excel" "$T/out/2024/excel.real"
