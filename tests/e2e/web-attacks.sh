@@ -22,6 +22,10 @@
 #   - (a defence kept, tried here) stored XSS through what a commune
 #     officer types: notes, the contact block, an evidence file's name —
 #     on the officer's page, the staff's view of it, the appraiser's item;
+#   - (a defence kept, tried here) the commune's writes without their token,
+#     with another session's, by a viewer, and by another commune's officer
+#     (the code in the form, in the query, in both, twice), and its evidence
+#     read by another commune's officer: 403 or 404, and nothing stored;
 #   - (a defence kept, tried here) the login throttle is not bypassed by
 #     the case of the name nor by X-Real-IP / X-Forwarded-For when
 #     "trust_proxy" is off;
@@ -329,6 +333,70 @@ for who, pw in (("boss", "boss-pass-2"), ("admin", "admin-pass-1"), ("appr", "ap
 PY
 [ "$(q "SELECT count(*) FROM declaration_item WHERE note = '<script>alert(1)</script></textarea><b>x</b>'")" = 1 ] ||
 	die "the note was not stored as typed"
+
+# ---- the commune's routes, tampered with ----------------------------------
+stored() { q "SELECT (SELECT count(*) || '/' || coalesce(max(version), 0) FROM declaration_item) || ' ' || (SELECT count(*) FROM declaration_contact) || ' ' || (SELECT count(*) FROM declaration_submission) || ' ' || (SELECT count(*) FROM evidence) || ' ' || (SELECT count(*) FROM observation) || ' ' || (SELECT count(*) FROM run)"; }
+before=$(stored)
+py <<'PY'
+import re
+from web_client import Client, page_fields, with_answers
+from webclient import check
+lac, nq, boss = Client(), Client(), Client()
+lac.login("lacdao", "lacdao-pass-1")
+nq.login("nhuquynh", "nhuquynh-pass-2")
+boss.login("boss", "boss-pass-2")
+own = lac.get("/commune").text
+theirs = nq.get("/commune").text
+sha = re.search(r"sha=([0-9a-f]{64})", theirs).group(1)
+pdf = b"%PDF-1.4\n9\n%%EOF\n"
+mine = with_answers(page_fields(own), answer__dx_meetings_total="77")
+other = with_answers(page_fields(theirs), answer__dx_meetings_total="77")
+def no_commune(fields):
+    return [(k, v) for k, v in fields if k != "commune"]
+for path in ("/commune/save", "/commune/submit"):
+    for label, client, url, fields, csrf in [
+            ("no token", lac, path, mine, False),
+            ("another session's token", lac, path, mine, nq.csrf),
+            ("a forged token", lac, path, mine, "0" * 64),
+            ("a viewer", boss, path, other, True),
+            ("another commune in the form", lac, path, other, True),
+            ("another commune in the query", lac, path + "?commune=11986", no_commune(other), True),
+            ("another commune in the query, own in the form", lac, path + "?commune=11986&commune=11986",
+             other, True),
+            ("another commune twice in the form", lac, path, other + [("commune", "11989")], True),
+            ("another commune written otherwise", lac, path,
+             [(k, " 011986 " if k == "commune" else v) for k, v in other], True),
+            ("another commune without zeros", lac, path,
+             [(k, "11986" if k == "commune" else v) for k, v in other], True)]:
+        r = client.post(url, fields, csrf=csrf)
+        check(r.status == 403, f"{path}, {label}: {r.status}")
+item = {"commune": "11986", "variable": "dx_meetings_total"}
+r = lac.upload("/commune/evidence", item, "x.pdf", pdf)
+check(r.status == 403, f"upload to another commune: {r.status}")
+r = lac.upload("/commune/evidence?commune=11986", {"variable": "dx_meetings_total"}, "x.pdf", pdf)
+check(r.status == 403, f"upload to another commune in the query: {r.status}")
+r = boss.upload("/commune/evidence", item, "x.pdf", pdf)
+check(r.status == 403, f"a viewer's upload: {r.status}")
+for url in (f"/commune/evidence?commune=11986&sha={sha}", f"/commune/evidence?sha={sha}",
+            f"/commune/evidence?commune=11989&sha={sha}", f"/commune/evidence?commune=11989&commune=11986&sha={sha}"):
+    r = lac.get(url)
+    check(r.status in (403, 404) and r.header("content-disposition") is None,
+          f"{url} read by another commune's officer: {r.status}")
+check(nq.get(f"/commune/evidence?commune=11986&sha={sha}").status == 200, "the owner reads it")
+PY
+[ "$(stored)" = "$before" ] || die "something was stored: $before -> $(stored)"
+# The same save with its token, by its officer, stores: the refusals above
+# were the tampering's doing.
+py <<'PY'
+from web_client import Client, page_fields, with_answers
+from webclient import check
+lac = Client()
+lac.login("lacdao", "lacdao-pass-1")
+r = lac.post("/commune/save", with_answers(page_fields(lac.get("/commune").text), answer__dx_meetings_total="77"))
+check(r.status == 303, f"the untampered save: {r.status}")
+PY
+[ "$(q "SELECT answer FROM declaration_item WHERE commune_code = '11989' AND variable = 'dx_meetings_total'")" = 77 ] ||
+	die "the untampered save stored nothing"
 
 # ---- the login throttle, tried around -------------------------------------
 q "DELETE FROM login_attempt"
