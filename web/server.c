@@ -1,7 +1,7 @@
 /* server.c — dti-web's HTTP on libmicrohttpd: limits, request bodies,
  * response headers, one database connection a thread, and the watchdog
  * that ends a request taking longer than "web"."request_seconds" (a client
- * sending a byte a second).  What a request may reach is web/dispatch.c's. */
+ * sending a byte a second; the time its handler runs is not counted).  What a request may reach is web/dispatch.c's. */
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -58,8 +58,10 @@ static staging *thread_db(const web_app *a, dti_diag *d)
 
 typedef struct conn_slot {
 	int fd;
-	double since; /* start of the current request (or of the wait for one) */
+	double since; /* start of the current request (or of the wait for one);
+		       * INFINITY while its handler runs */
 	bool used;
+	bool cut; /* shut down by the watchdog */
 } conn_slot;
 
 static struct {
@@ -82,7 +84,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 		for (size_t i = 0; ci && i < watch.n; i++)
 			if (!watch.slots[i].used) {
-				watch.slots[i] = (conn_slot){ci->connect_fd, mono_seconds(), true};
+				watch.slots[i] =
+					(conn_slot){ci->connect_fd, mono_seconds(), true, false};
 				*socket_context = &watch.slots[i];
 				break;
 			}
@@ -105,24 +108,29 @@ static void *watchdog(void *arg)
 		}
 		for (size_t i = 0; i < watch.n; i++) {
 			conn_slot *s = &watch.slots[i];
-			if (s->used && mono_seconds() - s->since > watch.request_seconds) {
+			if (s->used && !s->cut &&
+			    mono_seconds() - s->since > watch.request_seconds) {
 				shutdown(s->fd, SHUT_RDWR);
-				s->since = INFINITY;
+				s->cut = true;
 			}
 		}
 		pthread_mutex_unlock(&watch.lock);
 	}
 }
 
-static void slot_restart(struct MHD_Connection *c)
+/* The watchdog's clock of a connection: restarted (a request ended, or its
+ * handler did and the answer goes out), or stopped while a handler runs —
+ * the time a client takes is bounded, not the server's own (a write
+ * waiting for another program's lock answers, however long it waited). */
+static void slot_clock(struct MHD_Connection *c, bool running)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	conn_slot *slot = ci ? ci->socket_context : NULL;
 
 	pthread_mutex_lock(&watch.lock);
-	if (slot && slot->used && isfinite(slot->since))
-		slot->since = mono_seconds();
+	if (slot && slot->used && !slot->cut)
+		slot->since = running ? mono_seconds() : INFINITY;
 	pthread_mutex_unlock(&watch.lock);
 }
 
@@ -507,8 +515,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			     "Không mở được cơ sở dữ liệu; hãy thử lại sau.");
 		return respond(c, x);
 	}
+	slot_clock(c, false);
 	web_dispatch(r);
 	uploads_drop(r);
+	slot_clock(c, true);
 	return respond(c, x);
 }
 
@@ -520,7 +530,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (*con_cls)
 		req_free(*con_cls);
 	*con_cls = NULL;
-	slot_restart(c);
+	slot_clock(c, true);
 }
 
 /* %HH escapes of the path and query decoded as libmicrohttpd does, but an

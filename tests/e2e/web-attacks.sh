@@ -16,7 +16,9 @@
 #   - a page read while another program holds the database's write lock
 #     (the session's last use, noted once a minute, waited 30 s for the
 #     lock and then failed the page: now noted without waiting, when it
-#     can).
+#     can); and a write waiting for that lock was cut by the watchdog of
+#     slow clients, the officer answered nothing though the save went on:
+#     the time a handler runs is no longer the client's.
 #   - (a defence kept, tried here) a session after `dti user passwd`, and
 #     after a new password set through an invitation, is over;
 #   - (a defence kept, tried here) stored XSS through what a commune
@@ -210,6 +212,32 @@ finally:
     lock.stdin.write("ROLLBACK;\n.quit\n")
     lock.stdin.flush()
     lock.wait()
+# A save waits for a lock held 6 s (past request_seconds, 4) and answers.
+lock = subprocess.Popen(["sqlite3", os.environ["DBFILE"]], stdin=subprocess.PIPE, text=True)
+lock.stdin.write("BEGIN IMMEDIATE; UPDATE account SET created = created;\n")
+lock.stdin.flush()
+time.sleep(0.5)
+import threading
+def release():
+    time.sleep(6)
+    lock.stdin.write("ROLLBACK;\n.quit\n")
+    lock.stdin.flush()
+threading.Thread(target=release).start()
+from web_client import page_fields, with_answers
+o = Client()
+for line in open(os.environ["SESSIONS"]):
+    if line.startswith("lacdao "):
+        o.cookies["dti_session"] = line.split()[1]
+page = o.get("/commune").text
+t0 = time.time()
+try:
+    r = o.post("/commune/save", with_answers(page_fields(page), note__dx_meetings_total="sau khoá"))
+    got = r.status
+except Exception as e:
+    got = repr(e)
+lock.wait()
+check(got == 303, f"a save that waited for the lock: {got} after {time.time() - t0:.1f} s")
+check(time.time() - t0 > 4, "the save did not wait for the lock")
 # The lock gone, the last use is noted again.
 c = Client()
 c.cookies["dti_session"] = open(os.environ["SESSIONS"]).readline().split()[1]
