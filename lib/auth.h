@@ -111,7 +111,8 @@ dti_err auth_login(staging *st, const auth_policy *p, const char *name, const ch
 
 /* The account of a session token at now: *valid false (and the session
  * deleted) when it has no session, idled out, is too old, or its account
- * is disabled.  A valid session's last use becomes now.  Caller frees
+ * is disabled.  A valid session's last use becomes now (when no other
+ * connection holds the write lock: a read is never refused for it).  Caller frees
  * *acct, also on error. */
 dti_err auth_session(staging *st, const auth_policy *p, const char *token, int64_t now,
 		     store_account *acct, bool *valid, dti_diag *d);

@@ -392,7 +392,7 @@ void evidence_disposition(const char *name, char *out, size_t n)
 	static const char hex[] = "0123456789ABCDEF";
 	strbuf sb;
 
-	sb_init(&sb, n ? n - 1 : 0);
+	sb_init(&sb, 0);
 	sb_appends(&sb, "attachment; filename=\"");
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
 		if ((*p & 0xC0) == 0x80)
@@ -411,10 +411,9 @@ void evidence_disposition(const char *name, char *out, size_t n)
 			sb_append(&sb, p, 1);
 		} else {
 			char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-			if (sb_append(&sb, e, 3))
-				break;
+			sb_append(&sb, e, 3);
 		}
 	}
-	snprintf(out, n, "%s", sb.data ? sb.data : "attachment");
+	snprintf(out, n, "%s", sb.data && sb.len < n ? sb.data : "attachment");
 	sb_free(&sb);
 }

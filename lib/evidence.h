@@ -107,7 +107,11 @@ void evidence_file_free(evidence_file *f);
 
 /* A Content-Disposition value that makes a browser save the file:
  * attachment, an ASCII fallback name and the UTF-8 name (RFC 6266 /
- * RFC 5987), written into out (size n). */
+ * RFC 5987), written into out (size n).  EVIDENCE_DISPOSITION_MAX holds
+ * the value of any display name (each byte at most 4 characters: its '_'
+ * and its %XX); a value that does not fit in n is "attachment" alone,
+ * never a parameter cut short. */
+#define EVIDENCE_DISPOSITION_MAX (4 * EVIDENCE_MAX_NAME + 64)
 void evidence_disposition(const char *name, char *out, size_t n);
 
 #endif

@@ -186,7 +186,7 @@ dti_err staging_open(const char *path, staging **out, dti_diag *d)
 			      st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, 30000);
+	sqlite3_busy_timeout(st->db, STAGING_BUSY_MS);
 	/* 16 KiB pages for a new file: a national import writes a quarter
 	 * faster than with 4 KiB pages.  It has to come before WAL mode, which
 	 * creates the file.  An existing file keeps its own, and so do its
@@ -267,7 +267,7 @@ dti_err staging_open_readonly(const char *path, staging **out, dti_diag *d)
 			      st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, 30000);
+	sqlite3_busy_timeout(st->db, STAGING_BUSY_MS);
 	rc = staging_exec(st,
 			  "PRAGMA query_only = ON; PRAGMA foreign_keys = ON; "
 			  "PRAGMA cache_size = -16384;",

@@ -10,6 +10,9 @@
 #include "err.h"
 #include "staging.h"
 
+/* How long a connection waits for another's write lock (sqlite3_busy_timeout). */
+#define STAGING_BUSY_MS 30000
+
 /* A statement prepared once and kept for the connection's life. */
 typedef struct store_stmt {
 	const char *sql; /* the caller's text, compared by pointer first */

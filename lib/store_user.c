@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "staging.h"
+#include "staging_int.h"
 #include "store.h"
 #include "util.h"
 
@@ -224,8 +225,14 @@ dti_err store_session_get(staging *st, const char *token_hash, int64_t *account_
 
 dti_err store_session_touch(staging *st, const char *token_hash, int64_t now, dti_diag *d)
 {
-	return store_run(st, d, "UPDATE session SET last_seen = ?2 WHERE token_hash = ?1",
-			 STORE_ARGS(STORE_TEXT(token_hash), STORE_INT(now)));
+	dti_err rc;
+
+	/* Never waits for another writer: a page view must not hang on it. */
+	sqlite3_busy_timeout(st->db, 0);
+	rc = store_run(st, d, "UPDATE session SET last_seen = ?2 WHERE token_hash = ?1",
+		       STORE_ARGS(STORE_TEXT(token_hash), STORE_INT(now)));
+	sqlite3_busy_timeout(st->db, STAGING_BUSY_MS);
+	return rc;
 }
 
 dti_err store_session_delete(staging *st, const char *token_hash, dti_diag *d)

@@ -63,6 +63,8 @@ dti_err store_session_add(staging *st, const char *token_hash, int64_t account_i
  * *found false when there is none. */
 dti_err store_session_get(staging *st, const char *token_hash, int64_t *account_id,
 			  int64_t *created, int64_t *last_seen, bool *found, dti_diag *d);
+/* Notes the session's last use at now; does not wait for another
+ * connection's write lock (DTI_EDB at once while one holds it). */
 dti_err store_session_touch(staging *st, const char *token_hash, int64_t now, dti_diag *d);
 dti_err store_session_delete(staging *st, const char *token_hash, dti_diag *d);
 /* Deletes sessions idle since before idle_before or created before

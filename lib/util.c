@@ -435,18 +435,16 @@ double mono_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-dti_err read_file(const char *path, size_t max, char **out, size_t *len, dti_diag *d)
+/* The rest of f (at most max bytes) into *out; closes f. */
+static dti_err read_stream(FILE *f, const char *path, size_t max, char **out, size_t *len,
+			   dti_diag *d)
 {
-	FILE *f = NULL;
 	strbuf sb;
 	char chunk[65536];
 	size_t n;
 	dti_err rc = DTI_EOK;
 
 	sb_init(&sb, max);
-	f = fopen(path, "rb");
-	if (!f)
-		return diag_set(d, DTI_EIO, "cannot open '%s': %s", path, strerror(errno));
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		rc = sb_append(&sb, chunk, n);
 		if (rc) {
@@ -466,6 +464,70 @@ out:
 	if (rc)
 		sb_free(&sb);
 	return rc;
+}
+
+dti_err read_file(const char *path, size_t max, char **out, size_t *len, dti_diag *d)
+{
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return diag_set(d, DTI_EIO, "cannot open '%s': %s", path, strerror(errno));
+	return read_stream(f, path, max, out, len, d);
+}
+
+dti_err open_below(const char *dir, const char *rel, int *fd, dti_diag *d)
+{
+	int at = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	const char *p = rel;
+	struct stat sb;
+
+	*fd = -1;
+	if (at < 0)
+		return diag_set(d, DTI_ENOTFOUND, "cannot open '%s': %s", dir, strerror(errno));
+	while (at >= 0) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		char part[256];
+		int next;
+		if (n == 0 || n >= sizeof part || (n <= 2 && strncmp(p, "..", n) == 0)) {
+			close(at);
+			return diag_set(d, DTI_ENOTFOUND, "'%s' is not a file name below '%s'", rel,
+					dir);
+		}
+		memcpy(part, p, n);
+		part[n] = '\0';
+		next = openat(at, part,
+			      O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+				      (slash ? O_DIRECTORY : O_NONBLOCK));
+		close(at);
+		if (next < 0)
+			return diag_set(d, DTI_ENOTFOUND,
+					"cannot open '%s/%s' (a link is not followed): %s", dir,
+					rel, strerror(errno));
+		if (!slash) {
+			if (fstat(next, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+				close(next);
+				return diag_set(d, DTI_ENOTFOUND, "'%s/%s' is not a regular file",
+						dir, rel);
+			}
+			*fd = next;
+			return DTI_EOK;
+		}
+		at = next;
+		p = slash + 1;
+	}
+	return DTI_EOK;
+}
+
+dti_err read_fd(int fd, const char *name, size_t max, char **out, size_t *len, dti_diag *d)
+{
+	FILE *f = fdopen(fd, "rb");
+
+	if (!f) {
+		close(fd);
+		return diag_set(d, DTI_EIO, "cannot read '%s': %s", name, strerror(errno));
+	}
+	return read_stream(f, name, max, out, len, d);
 }
 
 bool sheet_text_is_formula(const char *s)

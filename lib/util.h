@@ -108,6 +108,14 @@ double mono_seconds(void);
 /* Reads a whole file (at most max bytes, else DTI_ELIMIT).  *out is
  * malloc'd and NUL-terminated; caller frees. */
 dti_err read_file(const char *path, size_t max, char **out, size_t *len, dti_diag *d);
+/* Opens dir/rel for reading one part of rel at a time (openat with
+ * O_NOFOLLOW), so that no symbolic link anywhere in rel is followed and
+ * nothing outside dir is reached: a link, "." or "..", a missing file or
+ * one that is not regular is DTI_ENOTFOUND.  The descriptor goes to *fd;
+ * the caller closes it (or gives it to read_fd). */
+dti_err open_below(const char *dir, const char *rel, int *fd, dti_diag *d);
+/* read_file of an open descriptor, which it closes; name for messages. */
+dti_err read_fd(int fd, const char *name, size_t max, char **out, size_t *len, dti_diag *d);
 /* Writes a file atomically (temporary file + rename). */
 dti_err write_file_atomic(const char *path, const void *data, size_t len, dti_diag *d);
 /* A file written in pieces and put in place at the end: the pieces go to a

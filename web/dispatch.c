@@ -197,10 +197,11 @@ void web_dispatch(web_req *r)
 	}
 	r->route = web_route_find(r->method, r->path, &path_known);
 	if (!r->route) {
-		if (path_known)
+		if (path_known) {
+			web_route_allow(r->path, r->allow);
 			page_message(r, 405, "Không hỗ trợ",
 				     "Phương thức này không dùng được ở đây.");
-		else
+		} else
 			page_message(r, 404, "Không tìm thấy", "Không có trang này.");
 		return;
 	}

@@ -915,7 +915,7 @@ int page_commune_evidence(web_req *r)
 	const app *a = &r->app->core;
 	evidence_store es = {0};
 	evidence_file f = {0};
-	char *bytes = NULL, cd[512];
+	char *bytes = NULL, cd[EVIDENCE_DISPOSITION_MAX];
 	size_t len = 0;
 	bool found = false;
 	dti_diag d;

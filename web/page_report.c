@@ -7,22 +7,24 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "web.h"
 
 #define REPORT_MAX (32 * 1024 * 1024)
 
-/* Whether OUT/<rel> is a regular file (not a link). */
+/* Whether OUT/<rel> is a regular file reached through no link, in any of
+ * its parts (open_below). */
 static bool published(const web_req *r, const char *rel)
 {
-	char *path = xasprintf("%s/%s", r->app->core.cfg->output_dir, rel);
-	struct stat sb;
-	bool ok = lstat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	dti_diag d;
+	int fd;
 
-	free(path);
-	return ok;
+	if (open_below(r->app->core.cfg->output_dir, rel, &fd, &d))
+		return false;
+	close(fd);
+	return true;
 }
 
 int page_report(web_req *r)
@@ -124,19 +126,19 @@ static char *report_csp(const char *html)
 int page_report_file(web_req *r)
 {
 	const char *rel = r->path + strlen("/report/"), *ext = NULL;
-	char *path = NULL, *data = NULL;
+	char *data = NULL;
 	size_t len = 0;
 	dti_diag d;
+	int fd = -1;
 
-	if (!report_path_ok(rel, &ext) || !published(r, rel))
+	/* Read through the descriptor checked: no link in any part of rel. */
+	if (!report_path_ok(rel, &ext) ||
+	    open_below(r->app->core.cfg->output_dir, rel, &fd, &d) != DTI_EOK)
 		return page_message(r, 404, "Không tìm thấy", "Không có trang báo cáo này.");
-	path = xasprintf("%s/%s", r->app->core.cfg->output_dir, rel);
-	if (read_file(path, REPORT_MAX, &data, &len, &d)) {
+	if (read_fd(fd, rel, REPORT_MAX, &data, &len, &d)) {
 		log_error("report: %s", d.msg);
-		free(path);
 		return page_message(r, 404, "Không tìm thấy", "Không đọc được trang báo cáo này.");
 	}
-	free(path);
 	if (strcmp(ext, "html") == 0) {
 		r->csp = report_csp(data);
 	} else {

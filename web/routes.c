@@ -59,6 +59,15 @@ const web_route *web_route_find(const char *method, const char *path, bool *path
 	return NULL;
 }
 
+void web_route_allow(const char *path, char out[WEB_ALLOW_MAX])
+{
+	bool known;
+	bool get = web_route_find("GET", path, &known) != NULL;
+	bool post = web_route_find("POST", path, &known) != NULL;
+	snprintf(out, WEB_ALLOW_MAX, "%s%s%s", get ? "GET, HEAD" : "", get && post ? ", " : "",
+		 post ? "POST" : "");
+}
+
 void web_routes_print(FILE *out)
 {
 	static const char *const scopes[] = {"none", "commune", "observation"};

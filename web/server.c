@@ -1,7 +1,7 @@
 /* server.c — dti-web's HTTP on libmicrohttpd: limits, request bodies,
  * response headers, one database connection a thread, and the watchdog
  * that ends a request taking longer than "web"."request_seconds" (a client
- * sending a byte a second).  What a request may reach is web/dispatch.c's. */
+ * sending a byte a second; the time its handler runs is not counted).  What a request may reach is web/dispatch.c's. */
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -14,7 +14,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -56,8 +58,10 @@ static staging *thread_db(const web_app *a, dti_diag *d)
 
 typedef struct conn_slot {
 	int fd;
-	double since; /* start of the current request (or of the wait for one) */
+	double since; /* start of the current request (or of the wait for one);
+		       * INFINITY while its handler runs */
 	bool used;
+	bool cut; /* shut down by the watchdog */
 } conn_slot;
 
 static struct {
@@ -80,7 +84,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 		for (size_t i = 0; ci && i < watch.n; i++)
 			if (!watch.slots[i].used) {
-				watch.slots[i] = (conn_slot){ci->connect_fd, mono_seconds(), true};
+				watch.slots[i] =
+					(conn_slot){ci->connect_fd, mono_seconds(), true, false};
 				*socket_context = &watch.slots[i];
 				break;
 			}
@@ -103,24 +108,29 @@ static void *watchdog(void *arg)
 		}
 		for (size_t i = 0; i < watch.n; i++) {
 			conn_slot *s = &watch.slots[i];
-			if (s->used && mono_seconds() - s->since > watch.request_seconds) {
+			if (s->used && !s->cut &&
+			    mono_seconds() - s->since > watch.request_seconds) {
 				shutdown(s->fd, SHUT_RDWR);
-				s->since = INFINITY;
+				s->cut = true;
 			}
 		}
 		pthread_mutex_unlock(&watch.lock);
 	}
 }
 
-static void slot_restart(struct MHD_Connection *c)
+/* The watchdog's clock of a connection: restarted (a request ended, or its
+ * handler did and the answer goes out), or stopped while a handler runs —
+ * the time a client takes is bounded, not the server's own (a write
+ * waiting for another program's lock answers, however long it waited). */
+static void slot_clock(struct MHD_Connection *c, bool running)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	conn_slot *slot = ci ? ci->socket_context : NULL;
 
 	pthread_mutex_lock(&watch.lock);
-	if (slot && slot->used && isfinite(slot->since))
-		slot->since = mono_seconds();
+	if (slot && slot->used && !slot->cut)
+		slot->since = running ? mono_seconds() : INFINITY;
 	pthread_mutex_unlock(&watch.lock);
 }
 
@@ -132,6 +142,8 @@ typedef struct req_ctx {
 	size_t body_bytes;
 	int refuse; /* a status to answer instead of dispatching (413, 415, 400) */
 	bool answered;
+	bool close;    /* answer with Connection: close (a body of doubtful framing) */
+	bool files_ok; /* the request came with a session: its file fields are kept */
 	char *names[WEB_MAX_PARAMS];
 } req_ctx;
 
@@ -254,6 +266,8 @@ static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char
 	(void)kind;
 	(void)transfer_encoding;
 	if (filename) {
+		if (!x->files_ok)
+			return MHD_YES; /* no session, no file reaches a disk */
 		if (!upload_piece(x, key, filename, content_type, data, size, off))
 			x->refuse = 400;
 		return x->refuse ? MHD_NO : MHD_YES;
@@ -314,8 +328,14 @@ static enum MHD_Result respond(struct MHD_Connection *c, req_ctx *x)
 		MHD_add_response_header(resp, "ETag", r->etag);
 	if (r->location)
 		MHD_add_response_header(resp, "Location", r->location);
-	for (size_t i = 0; i < r->n_cookies; i++)
+	/* A response a shared cache may keep carries no cookie: it would hand
+	 * one visitor's pre-login token (and so its CSRF token) to the next. */
+	for (size_t i = 0; !r->cacheable && i < r->n_cookies; i++)
 		MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
+	if (x->close)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	if (status == 405 && r->allow[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
 	ok = MHD_queue_response(c, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	x->answered = true;
@@ -326,6 +346,7 @@ static enum MHD_Result refuse(struct MHD_Connection *c, req_ctx *x, int status)
 {
 	static const char *const words[][2] = {
 		{"400", "Yêu cầu không hợp lệ."},
+		{"404", "Không có trang này."},
 		{"405", "Phương thức này không dùng được ở đây."},
 		{"413", "Dữ liệu gửi lên quá lớn."},
 		{"415",
@@ -366,21 +387,72 @@ static void client_address(struct MHD_Connection *c, web_req *r, bool trust_prox
 			  r->address, sizeof r->address);
 }
 
+static enum MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		++*(int *)cls;
+	return MHD_YES;
+}
+
+/* Whether the body's framing is one a proxy in front could read otherwise
+ * (request smuggling): Content-Length twice, or beside Transfer-Encoding.
+ * libmicrohttpd takes the first length, or the chunks, and keeps the
+ * connection; such a request is refused and the connection closed
+ * (RFC 9112 section 6.3). */
+static bool framing_doubtful(struct MHD_Connection *c)
+{
+	int lengths = 0;
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_length, &lengths);
+	return lengths > 1 ||
+	       (lengths &&
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING));
+}
+
+/* Whether the request's session cookie is a session: only then are the
+ * file fields of its body written to disk (a visitor's never reach a
+ * handler that takes one, and would fill the upload folder for nothing).
+ * The access decision itself is web_dispatch's, once the body is read. */
+static bool has_session(const web_server *s, struct MHD_Connection *c)
+{
+	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "dti_session");
+	store_account acct;
+	bool valid = false;
+	dti_diag d;
+	staging *st = cookie ? thread_db(s->app, &d) : NULL;
+
+	if (st && auth_session(st, &s->app->policy, cookie, (int64_t)time(NULL), &acct, &valid, &d))
+		valid = false;
+	if (st)
+		store_account_free(&acct);
+	return valid;
+}
+
 /* The first call of a request: its limits and its body's parser. */
-static enum MHD_Result request_begin(const web_server *s, struct MHD_Connection *c,
+static enum MHD_Result request_begin(const web_server *s, struct MHD_Connection *c, const char *url,
 				     const char *method, req_ctx *x)
 {
 	const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 	int64_t n = 0;
 
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
-	    strcmp(method, "POST") != 0)
-		return refuse(c, x, 405);
+	    strcmp(method, "POST") != 0) {
+		web_route_allow(url, x->r.allow);
+		return refuse(c, x, x->r.allow[0] ? 405 : 404);
+	}
+	if (framing_doubtful(c)) {
+		x->close = true;
+		return refuse(c, x, 400);
+	}
 	if (len && (!parse_i64(len, &n) || n < 0))
 		return refuse(c, x, 400);
 	if ((uint64_t)n > s->app->max_body)
 		return refuse(c, x, 413);
 	if (strcmp(method, "POST") == 0) {
+		x->files_ok = has_session(s, c);
 		x->pp = MHD_create_post_processor(c, 16 * 1024, post_field, x);
 		if (!x->pp && n > 0)
 			x->refuse = 415;
@@ -403,7 +475,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		x->r.app = s->app;
 		sb_init(&x->r.body, 0);
 		*con_cls = x;
-		return request_begin(s, c, method, x);
+		return request_begin(s, c, url, method, x);
 	}
 	r = &x->r;
 	if (x->answered) {
@@ -443,8 +515,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			     "Không mở được cơ sở dữ liệu; hãy thử lại sau.");
 		return respond(c, x);
 	}
+	slot_clock(c, false);
 	web_dispatch(r);
 	uploads_drop(r);
+	slot_clock(c, true);
 	return respond(c, x);
 }
 
@@ -456,7 +530,23 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (*con_cls)
 		req_free(*con_cls);
 	*con_cls = NULL;
-	slot_restart(c);
+	slot_clock(c, true);
+}
+
+/* %HH escapes of the path and query decoded as libmicrohttpd does, but an
+ * escaped NUL ("%00") becomes DEL: the C string of "/login%00x" would
+ * otherwise be "/login", a page that was not asked for, and no route,
+ * commune code or hash takes a DEL. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	size_t n = MHD_http_unescape(s);
+
+	(void)cls;
+	(void)c;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\0')
+			s[i] = 0x7f;
+	return n;
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -496,7 +586,7 @@ int web_server_run(web_server *s, dti_diag *d)
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->idle_seconds,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION,
-		on_connection, NULL, MHD_OPTION_END);
+		on_connection, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
 	if (!daemon) {
 		free(watch.slots);
 		return diag_set(d, DTI_EIO, "cannot listen on %s: %s", s->listen, strerror(errno));

@@ -85,6 +85,10 @@ extern const size_t web_n_routes;
 /* The route of method and path; NULL when none (404), *path_known true
  * when the path exists for another method (405). */
 const web_route *web_route_find(const char *method, const char *path, bool *path_known);
+/* The methods a path has, for the Allow header of a 405 ("GET, HEAD",
+ * "POST", "GET, HEAD, POST"; "" for a path that has none). */
+#define WEB_ALLOW_MAX 32
+void web_route_allow(const char *path, char out[WEB_ALLOW_MAX]);
 /* The table as text, one route a line: method, path, roles (comma
  * separated, "public"), scope (none|commune|observation), writes (yes|no),
  * tab-separated, for dti-web --routes and the access-matrix test. */
@@ -123,7 +127,8 @@ struct web_req {
 	bool cacheable; /* static assets only; else Cache-Control: no-store */
 	char *csp;      /* a Content-Security-Policy of its own (malloc'd); NULL: the strict one */
 	char *etag;
-	char *disposition; /* Content-Disposition (a file served back); malloc'd */
+	char *disposition;         /* Content-Disposition (a file served back); malloc'd */
+	char allow[WEB_ALLOW_MAX]; /* a 405's Allow header ("": none) */
 };
 
 /* A parameter: from the body first, then the query string; NULL when

@@ -285,7 +285,8 @@ static const char html[] = "<html><script>alert(1)</script></html>";
 
 static void test_sniff_and_names(void **state)
 {
-	char why[TEXT_WHY * 2], name[EVIDENCE_MAX_NAME + 1], cd[512];
+	char why[TEXT_WHY * 2], name[EVIDENCE_MAX_NAME + 1], cd[512],
+		big_cd[EVIDENCE_DISPOSITION_MAX];
 
 	(void)state;
 	assert_string_equal(evidence_sniff(png, sizeof png, why), "image/png");
@@ -309,6 +310,15 @@ static void test_sniff_and_names(void **state)
 	evidence_disposition("Biên bản \"x\".pdf", cd, sizeof cd);
 	assert_string_equal(cd, "attachment; filename=\"Bi_n_b_n__x_.pdf\"; "
 				"filename*=UTF-8''Bi%C3%AAn%20b%E1%BA%A3n%20%22x%22.pdf");
+	/* The longest name of characters that are each encoded: whole in
+	 * EVIDENCE_DISPOSITION_MAX; in a buffer too small, no cut parameter. */
+	memset(name, '(', EVIDENCE_MAX_NAME);
+	name[EVIDENCE_MAX_NAME] = '\0';
+	evidence_disposition(name, big_cd, sizeof big_cd);
+	assert_int_equal(strlen(big_cd), 22 + EVIDENCE_MAX_NAME + 20 + 3 * EVIDENCE_MAX_NAME);
+	assert_int_equal(strcmp(big_cd + strlen(big_cd) - 6, "%28%28"), 0);
+	evidence_disposition(name, cd, 100);
+	assert_string_equal(cd, "attachment");
 	assert_true(evidence_sha_ok(
 		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
 	assert_false(evidence_sha_ok("../../../../etc/passwd"));

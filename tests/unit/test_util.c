@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -233,12 +234,57 @@ static void test_time_vn(void **state)
 	assert_true(strlen(out) < TIME_VN_MAX && strlen(out) % 3 == 0);
 }
 
+/* open_below reaches a file below its folder through no link: a linked
+ * folder or file, "..", "." and a folder named as a file are refused. */
+static void test_open_below(void **state)
+{
+	char dir[] = "/tmp/dti-test-below-XXXXXX", *p, *text = NULL;
+	const char *refused[] = {"link/f.txt",  "sub/link.txt", "../x",       "sub/../sub/f.txt",
+				 "./sub/f.txt", "sub",          "sub//f.txt", "sub/missing.txt"};
+	size_t len = 0;
+	dti_diag d;
+	int fd = -1;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	p = xasprintf("%s/sub", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	free(p);
+	p = xasprintf("%s/sub/f.txt", dir);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs("inside", f);
+	fclose(f);
+	free(p);
+	p = xasprintf("%s/link", dir);
+	assert_int_equal(symlink("sub", p), 0);
+	free(p);
+	p = xasprintf("%s/sub/link.txt", dir);
+	assert_int_equal(symlink("f.txt", p), 0);
+	free(p);
+
+	assert_int_equal(open_below(dir, "sub/f.txt", &fd, &d), DTI_EOK);
+	assert_int_equal(read_fd(fd, "sub/f.txt", 1024, &text, &len, &d), DTI_EOK);
+	assert_string_equal(text, "inside");
+	free(text);
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		fd = -1;
+		assert_int_equal(open_below(dir, refused[i], &fd, &d), DTI_ENOTFOUND);
+		assert_int_equal(fd, -1);
+	}
+	p = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(p), 0);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strings),      cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_format_whole), cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_output_file),  cmocka_unit_test(test_time_vn),
+		cmocka_unit_test(test_open_below),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
