@@ -523,11 +523,19 @@ dti_err output_flush(output_file *o, strbuf *sb, dti_diag *d)
 	return rc;
 }
 
+/* Set while a whole folder is written that dir_replace syncs at once. */
+static bool sync_deferred;
+
+void output_defer_sync(bool defer)
+{
+	sync_deferred = defer;
+}
+
 dti_err output_commit(output_file *o, FILE *paths, dti_diag *d)
 {
 	dti_err rc = DTI_EOK;
 
-	if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)
+	if (fflush(o->f) != 0 || (!sync_deferred && fsync(fileno(o->f)) != 0))
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
 	if (fclose(o->f) != 0 && !rc)
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
@@ -663,13 +671,31 @@ static int rename_exchange(const char *a, const char *b)
 #endif
 }
 
+/* The data of every file written on new_dir's file system reaches the
+ * disk in one call (syncfs), not one fsync per file. */
+static bool sync_file_system(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	bool ok = fd >= 0;
+
+#ifdef SYS_syncfs
+	if (ok && syscall(SYS_syncfs, fd) != 0)
+		ok = false;
+#else
+	sync();
+#endif
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 dti_err dir_replace(const char *new_dir, const char *path, dti_diag *d)
 {
 	char *parent = xstrdup(path), *slash = strrchr(parent, '/'), *old = NULL;
 	struct stat sb;
 	dti_err rc = DTI_EOK;
 
-	if (!tree_apply(new_dir, false)) {
+	if (!sync_file_system(new_dir) || !tree_apply(new_dir, false)) {
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", new_dir, strerror(errno));
 		goto out;
 	}

@@ -124,12 +124,16 @@ dti_err output_write(output_file *o, const void *data, size_t len, dti_diag *d);
 /* Writes sb's bytes and empties sb. */
 dti_err output_flush(output_file *o, strbuf *sb, dti_diag *d);
 dti_err output_commit(output_file *o, FILE *paths, dti_diag *d);
+/* While defer is true, output_commit does not sync each file: the caller
+ * writes them into a new folder that dir_replace syncs whole, once
+ * (publish).  Process-wide; set it back to false when done. */
+void output_defer_sync(bool defer);
 void output_abort(output_file *o);
 /* Writes sb into dir/name atomically and, when paths is not NULL, lists
  * the path written there (one per line). */
 dti_err write_output(const char *dir, const char *name, const strbuf *sb, FILE *paths, dti_diag *d);
-/* Puts the folder new_dir in the place of path whole: its files and
- * folders synced, then swapped in one rename (renameat2 RENAME_EXCHANGE;
+/* Puts the folder new_dir in the place of path whole: its files (one
+ * syncfs of their file system) and folders synced, then swapped in one rename (renameat2 RENAME_EXCHANGE;
  * a plain rename when path does not exist) and the old folder removed, so
  * a reader of path sees the old set or the new one, never a mix.  Where
  * the file system cannot exchange, the old folder is moved aside first.

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "store_report.h"
-#include "strmap.h"
 #include "util.h"
 
 void csv_put(strbuf *sb, const char *field, bool last)
@@ -69,21 +68,17 @@ static void commune_lines(strbuf *sb, const results *r, const res_commune *c,
 
 /* scores-YEAR.csv: the communes by code.  names[k] receives the name the
  * exports give results commune k (NULL for one without a TOTAL row). */
-static dti_err write_scores(const results *r, const store_report_totals *totals,
+static dti_err write_scores(staging *st, results *r, const store_report_totals *totals,
 			    const export_options *o, const char **names, FILE *paths, dti_diag *d)
 {
 	output_file out = {0};
 	char year[16];
 	char *path = xasprintf("%s/scores-%d.csv", o->out_dir, r->year);
 	strbuf sb;
-	strmap by_code;
 	dti_err rc;
 
 	sb_init(&sb, 0);
-	strmap_init(&by_code);
 	snprintf(year, sizeof year, "%d", r->year);
-	for (size_t c = 0; c < r->n; c++)
-		strmap_put(&by_code, r->communes[c].code, (intptr_t)c);
 	rc = output_open(&out, path, d);
 	if (rc)
 		goto out;
@@ -91,12 +86,17 @@ static dti_err write_scores(const results *r, const store_report_totals *totals,
 		sb_appends(&sb, "\xEF\xBB\xBF");
 	sb_appends(&sb, "year,commune_code,commune_name,indicator,level,name,points,max_points,"
 			"fraction,flags\n");
+	/* One commune's scores read at a time. */
 	for (size_t k = 0; !rc && k < totals->n; k++) {
-		intptr_t c;
-		if (!strmap_get(&by_code, totals->items[k].code, &c))
+		long c = results_find(r, totals->items[k].code);
+		if (c < 0)
 			continue;
 		names[c] = totals->items[k].name;
+		rc = results_detail(st, r, (size_t)c, false, d);
+		if (rc)
+			break;
 		commune_lines(&sb, r, &r->communes[c], &totals->items[k], year);
+		results_detail_drop(r, (size_t)c);
 		if (sb.len >= EXPORT_FLUSH)
 			rc = output_flush(&out, &sb, d);
 	}
@@ -107,7 +107,6 @@ static dti_err write_scores(const results *r, const store_report_totals *totals,
 out:
 	if (rc && out.f)
 		output_abort(&out);
-	strmap_free(&by_code);
 	sb_free(&sb);
 	free(path);
 	return rc;
@@ -142,14 +141,14 @@ static dti_err write_ranking(const results *r, const export_options *o, const ch
 	return rc;
 }
 
-dti_err export_results(const results *r, const store_report_totals *totals, const export_options *o,
-		       FILE *paths, dti_diag *d)
+dti_err export_results(staging *st, results *r, const store_report_totals *totals,
+		       const export_options *o, FILE *paths, dti_diag *d)
 {
 	const char **names = xcalloc(r->n ? r->n : 1, sizeof *names);
 	dti_err rc = make_dirs(o->out_dir, d);
 
 	if (!rc)
-		rc = write_scores(r, totals, o, names, paths, d);
+		rc = write_scores(st, r, totals, o, names, paths, d);
 	if (!rc)
 		rc = write_ranking(r, o, names, paths, d);
 	free(names);
@@ -166,7 +165,7 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 	if (!rc)
 		rc = store_report_totals_of(st, run->id, &totals, d);
 	if (!rc)
-		rc = export_results(r, &totals, o, paths, d);
+		rc = export_results(st, r, &totals, o, paths, d);
 	store_report_totals_free(&totals);
 	results_free(r);
 	return rc;
