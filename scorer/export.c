@@ -66,24 +66,29 @@ static void commune_lines(strbuf *sb, const results *r, const res_commune *c,
 		   t->max_points, t->fraction, t->flags);
 }
 
-/* scores-YEAR.csv: the communes by code.  names[k] receives the name the
- * exports give results commune k (NULL for one without a TOTAL row). */
+/* scores-YEAR.csv into o->out_dir and, with o->bom_dir, the same with a
+ * BOM there: the communes by code, each read once for both.  names[k]
+ * receives the name the exports give results commune k (NULL for one
+ * without a TOTAL row).  The paths are the caller's to list. */
 static dti_err write_scores(staging *st, results *r, const store_report_totals *totals,
-			    const export_options *o, const char **names, FILE *paths, dti_diag *d)
+			    const export_options *o, const char **names, char *path[2], dti_diag *d)
 {
-	output_file out = {0};
+	output_file out[2] = {{0}, {0}};
+	size_t n_out = o->bom_dir ? 2 : 1;
 	char year[16];
-	char *path = xasprintf("%s/scores-%d.csv", o->out_dir, r->year);
 	strbuf sb;
-	dti_err rc;
+	dti_err rc = DTI_EOK;
 
 	sb_init(&sb, 0);
 	snprintf(year, sizeof year, "%d", r->year);
-	rc = output_open(&out, path, d);
+	for (size_t k = 0; !rc && k < n_out; k++)
+		rc = output_open(&out[k], path[k], d);
 	if (rc)
 		goto out;
-	if (o->bom)
+	if (o->bom && !o->bom_dir)
 		sb_appends(&sb, "\xEF\xBB\xBF");
+	if (o->bom_dir)
+		rc = output_write(&out[1], "\xEF\xBB\xBF", 3, d);
 	sb_appends(&sb, "year,commune_code,commune_name,indicator,level,name,points,max_points,"
 			"fraction,flags\n");
 	/* One commune's scores read at a time. */
@@ -97,23 +102,27 @@ static dti_err write_scores(staging *st, results *r, const store_report_totals *
 			break;
 		commune_lines(&sb, r, &r->communes[c], &totals->items[k], year);
 		results_detail_drop(r, (size_t)c);
-		if (sb.len >= EXPORT_FLUSH)
-			rc = output_flush(&out, &sb, d);
+		if (sb.len >= EXPORT_FLUSH && n_out == 2)
+			rc = output_write(&out[1], sb.data, sb.len, d);
+		if (!rc && sb.len >= EXPORT_FLUSH)
+			rc = output_flush(&out[0], &sb, d);
 	}
+	if (!rc && n_out == 2)
+		rc = output_write(&out[1], sb.data, sb.len, d);
 	if (!rc)
-		rc = output_flush(&out, &sb, d);
-	if (!rc)
-		rc = output_commit(&out, paths, d);
+		rc = output_flush(&out[0], &sb, d);
+	for (size_t k = 0; !rc && k < n_out; k++)
+		rc = output_commit(&out[k], NULL, d);
 out:
-	if (rc && out.f)
-		output_abort(&out);
+	for (size_t k = 0; k < n_out; k++)
+		if (out[k].f || out[k].path)
+			output_abort(&out[k]);
 	sb_free(&sb);
-	free(path);
 	return rc;
 }
 
 /* ranking-YEAR.csv: the communes by rank, then code (the results' order). */
-static dti_err write_ranking(const results *r, const export_options *o, const char **names,
+static dti_err write_ranking(const results *r, const char *dir, bool bom, const char **names,
 			     FILE *paths, dti_diag *d)
 {
 	char name[64], year[16], rank[32];
@@ -122,7 +131,7 @@ static dti_err write_ranking(const results *r, const export_options *o, const ch
 
 	sb_init(&sb, 0);
 	snprintf(year, sizeof year, "%d", r->year);
-	if (o->bom)
+	if (bom)
 		sb_appends(&sb, "\xEF\xBB\xBF");
 	sb_appends(&sb, "year,rank,commune_code,commune_name,total\n");
 	for (size_t c = 0; c < r->n; c++) {
@@ -136,7 +145,7 @@ static dti_err write_ranking(const results *r, const export_options *o, const ch
 		csv_put_number(&sb, r->communes[c].total, true);
 	}
 	snprintf(name, sizeof name, "ranking-%d.csv", r->year);
-	rc = write_output(o->out_dir, name, &sb, paths, d);
+	rc = write_output(dir, name, &sb, paths, d);
 	sb_free(&sb);
 	return rc;
 }
@@ -145,12 +154,25 @@ dti_err export_results(staging *st, results *r, const store_report_totals *total
 		       const export_options *o, FILE *paths, dti_diag *d)
 {
 	const char **names = xcalloc(r->n ? r->n : 1, sizeof *names);
+	char *path[2] = {xasprintf("%s/scores-%d.csv", o->out_dir, r->year),
+			 o->bom_dir ? xasprintf("%s/scores-%d.csv", o->bom_dir, r->year) : NULL};
 	dti_err rc = make_dirs(o->out_dir, d);
 
+	if (!rc && o->bom_dir)
+		rc = make_dirs(o->bom_dir, d);
 	if (!rc)
-		rc = write_scores(st, r, totals, o, names, paths, d);
+		rc = write_scores(st, r, totals, o, names, path, d);
+	/* Listed as when each folder was written in turn. */
+	if (!rc && paths)
+		fprintf(paths, "%s\n", path[0]);
 	if (!rc)
-		rc = write_ranking(r, o, names, paths, d);
+		rc = write_ranking(r, o->out_dir, o->bom && !o->bom_dir, names, paths, d);
+	if (!rc && o->bom_dir && paths)
+		fprintf(paths, "%s\n", path[1]);
+	if (!rc && o->bom_dir)
+		rc = write_ranking(r, o->bom_dir, true, names, paths, d);
+	free(path[0]);
+	free(path[1]);
 	free(names);
 	return rc;
 }

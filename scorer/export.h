@@ -13,6 +13,9 @@
 typedef struct export_options {
 	const char *out_dir;
 	bool bom; /* start CSV files with a UTF-8 BOM (Excel) */
+	/* Also the same files with a BOM (Excel) into this folder, each
+	 * commune read once for both; NULL: none. */
+	const char *bom_dir;
 } export_options;
 
 /* Writes scores-<year>.csv (one row per commune × indicator, pillar and

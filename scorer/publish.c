@@ -284,15 +284,11 @@ static dti_err publish_csv(staging *st, const publication *p, const publish_opti
 			   const char *dir, const char *excel, const char *wide_name, FILE *paths,
 			   dti_diag *d)
 {
-	export_options eo = {dir, false};
+	export_options eo = {dir, false, excel};
 	strbuf sb;
 	dti_err rc = export_results(st, p->now, &p->totals, &eo, paths, d);
 
 	sb_init(&sb, 0);
-	eo.out_dir = excel;
-	eo.bom = true;
-	if (!rc)
-		rc = export_results(st, p->now, &p->totals, &eo, paths, d);
 	if (rc)
 		goto out;
 	publish_wide_csv(p->now, o->bands, false, &sb);
