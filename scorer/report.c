@@ -331,6 +331,26 @@ static void page_end(strbuf *sb, const report_input *in)
 		   ". Điểm làm tròn 2 chữ số thập phân khi hiển thị.</footer>\n</body>\n</html>\n");
 }
 
+/* ---- a page written as it goes ---------------------------------------- */
+
+/* A page too large to hold (the index at national scale): its text goes
+ * to the file past PAGE_FLUSH bytes, at the end of a row; the first error
+ * is kept in rc. */
+typedef struct page_out {
+	strbuf *sb;
+	output_file f;
+	dti_err rc;
+	dti_diag *d;
+} page_out;
+
+enum { PAGE_FLUSH = 1 << 20 };
+
+static void page_flush(page_out *po)
+{
+	if (!po->rc && po->sb->len >= PAGE_FLUSH)
+		po->rc = output_flush(&po->f, po->sb, po->d);
+}
+
 /* ---- charts (inline SVG) --------------------------------------------- */
 
 /* Red (0%) through amber to green (100%). */
@@ -356,8 +376,9 @@ static void heat_colour(char out[32], double f)
 		 (unsigned)lround(b));
 }
 
-static void chart_totals(strbuf *sb, const report_input *in)
+static void chart_totals(page_out *po, const report_input *in)
 {
+	strbuf *sb = po->sb;
 	const results *r = in->now;
 	const double label_w = 230, bar_w = 460, row = 26, top = 30;
 	double h = top + row * (double)r->n + 28;
@@ -408,12 +429,14 @@ static void chart_totals(strbuf *sb, const report_input *in)
 			sb,
 			": %s</title></rect><text x=\"%.1f\" y=\"%.1f\" font-size=\"12\">%s</text>\n",
 			num(b, rc->total), label_w + w + 6, y + 17, num(b, rc->total));
+		page_flush(po);
 	}
 	sb_appends(sb, "</svg>\n");
 }
 
-static void chart_heatmap(strbuf *sb, const report_input *in)
+static void chart_heatmap(page_out *po, const report_input *in)
 {
+	strbuf *sb = po->sb;
 	const results *r = in->now;
 	const framework *fw = r->fw;
 	const double label_w = 230, cell = 64, row = 28, top = 34;
@@ -460,6 +483,7 @@ static void chart_heatmap(strbuf *sb, const report_input *in)
 				"<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\">%s</text>\n",
 				label_w + cell * (double)p + cell / 2, y + 18, pct(b, f));
 		}
+		page_flush(po);
 	}
 	sb_appends(sb, "</svg>\n");
 }
@@ -515,8 +539,9 @@ static void change_cell(strbuf *sb, double delta)
 			   delta > 0 ? "+" : "", num(b, delta));
 }
 
-static dti_err district_page(strbuf *sb, const report_input *in, dti_diag *d)
+static dti_err district_page(page_out *po, const report_input *in, dti_diag *d)
 {
+	strbuf *sb = po->sb;
 	const results *r = in->now;
 	bool bands = in->bands && in->bands->n > 0;
 	char b[64], m[64];
@@ -542,9 +567,10 @@ static dti_err district_page(strbuf *sb, const report_input *in, dti_diag *d)
 		sb_appends(sb, ". Đây là mức tham khảo, không phải xếp loại chính thức.</p>\n");
 	}
 	sb_appends(sb, "<h2>Tổng điểm</h2>\n");
-	chart_totals(sb, in);
+	page_flush(po);
+	chart_totals(po, in);
 	sb_appends(sb, "<h2>Điểm theo trụ cột (% điểm tối đa của trụ cột)</h2>\n");
-	chart_heatmap(sb, in);
+	chart_heatmap(po, in);
 	sb_appends(
 		sb,
 		"<p class=\"muted\">Màu: đỏ là 0%, vàng 50%, xanh 100% điểm tối đa của trụ cột. ");
@@ -573,6 +599,7 @@ static dti_err district_page(strbuf *sb, const report_input *in, dti_diag *d)
 			"</a></td><td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%s</td>"
 			"<td class=\"n\">%zu</td></tr>\n",
 			have, used, pct(m, used ? (double)have / (double)used : 0), flagged);
+		page_flush(po);
 	}
 	sb_appends(sb, "</tbody>\n</table>\n");
 	page_end(sb, in);
@@ -1178,6 +1205,29 @@ dti_err report_pass_commune(report_pass *p, size_t c, FILE *paths, dti_diag *d)
 	return err;
 }
 
+/* index.html, written as it goes. */
+static dti_err index_page(const report_input *in, const char *dir, strbuf *sb, FILE *paths,
+			  dti_diag *d)
+{
+	char *path = xasprintf("%s/index.html", dir);
+	page_out po = {sb, {0}, DTI_EOK, d};
+	dti_err rc = output_open(&po.f, path, d);
+
+	sb_reset(sb);
+	if (!rc)
+		rc = district_page(&po, in, d);
+	if (!rc)
+		rc = po.rc;
+	if (!rc)
+		rc = output_flush(&po.f, sb, d);
+	if (!rc)
+		rc = output_commit(&po.f, paths, d);
+	if (rc && po.f.f)
+		output_abort(&po.f);
+	free(path);
+	return rc;
+}
+
 dti_err report_write_summary(const report_input *in, report_pass *pass, FILE *paths, dti_diag *d)
 {
 	const char *dir = pass->dir;
@@ -1198,12 +1248,8 @@ dti_err report_write_summary(const report_input *in, report_pass *pass, FILE *pa
 	}
 	if (!rc)
 		rc = report_write_groups(in, dir, paths, d);
-	if (!rc) {
-		sb_reset(&sb);
-		rc = district_page(&sb, in, d);
-		if (!rc)
-			rc = write_output(dir, "index.html", &sb, paths, d);
-	}
+	if (!rc)
+		rc = index_page(in, dir, &sb, paths, d);
 	sb_free(&sb);
 	return rc;
 }
