@@ -253,3 +253,144 @@ dti_err store_report_run_area(staging *st, int64_t run_id, char **area_name, dti
 	return store_text1(st, d, "SELECT area_name FROM scoring_run WHERE id = ?1", area_name,
 			   STORE_ARGS(STORE_INT(run_id)));
 }
+
+/* ---- a run read commune by commune ---- */
+
+typedef struct scores_read {
+	store_score_fn fn;
+	void *ctx;
+} scores_read;
+
+static dti_err take_score_row(void *ctx, const store_row *r, dti_diag *d)
+{
+	const scores_read *sr = ctx;
+	store_score s;
+
+	s.commune_code = store_text(r, 0);
+	s.commune_name = store_text(r, 1);
+	s.item = store_text(r, 2);
+	s.points = store_num(r, 3);
+	s.max_points = store_num(r, 4);
+	s.fraction = store_num(r, 5);
+	s.ratio = store_num(r, 6);
+	s.flags = store_text(r, 7);
+	s.rank = store_int(r, 8);
+	s.level = store_text(r, 9);
+	return sr->fn(sr->ctx, &s, d);
+}
+
+#define SCORE_COLUMNS                                                                 \
+	"SELECT s.commune_code, coalesce(c.name, s.commune_code), s.item, s.points, " \
+	"s.max_points, s.fraction, s.ratio, s.flags, s.rank, s.level FROM score s "   \
+	"LEFT JOIN commune c ON c.code = s.commune_code WHERE s.scoring_run_id = ?1 "
+
+dti_err store_report_scores_by_code(staging *st, int64_t run_id, store_score_fn fn, void *ctx,
+				    dti_diag *d)
+{
+	scores_read sr = {fn, ctx};
+
+	return store_each(st, d, SCORE_COLUMNS "ORDER BY s.commune_code, s.item", take_score_row,
+			  &sr, NULL, STORE_ARGS(STORE_INT(run_id)));
+}
+
+dti_err store_report_commune_scores(staging *st, int64_t run_id, const char *commune_code,
+				    store_score_fn fn, void *ctx, dti_diag *d)
+{
+	scores_read sr = {fn, ctx};
+
+	return store_each(st, d, SCORE_COLUMNS "AND s.commune_code = ?2", take_score_row, &sr, NULL,
+			  STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)));
+}
+
+typedef struct inputs_read {
+	store_score_input_fn fn;
+	void *ctx;
+} inputs_read;
+
+static dti_err take_input_row(void *ctx, const store_row *r, dti_diag *d)
+{
+	const inputs_read *ir = ctx;
+	store_score_input in;
+
+	in.commune_code = store_text(r, 0);
+	in.variable = store_text(r, 1);
+	in.value = store_text_or_null(r, 2);
+	in.num = store_num(r, 3);
+	in.state = store_text_or_null(r, 4);
+	return ir->fn(ir->ctx, &in, d);
+}
+
+dti_err store_report_commune_inputs(staging *st, int64_t run_id, const char *commune_code,
+				    store_score_input_fn fn, void *ctx, dti_diag *d)
+{
+	inputs_read ir = {fn, ctx};
+
+	return store_each(st, d,
+			  "SELECT commune_code, variable, value, num, state FROM score_input "
+			  "WHERE scoring_run_id = ?1 AND commune_code = ?2",
+			  take_input_row, &ir, NULL,
+			  STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)));
+}
+
+typedef struct observations_read {
+	store_input_observation_fn fn;
+	void *ctx;
+} observations_read;
+
+static dti_err take_observation_row(void *ctx, const store_row *r, dti_diag *d)
+{
+	const observations_read *orr = ctx;
+	store_input_observation o;
+
+	o.commune_code = store_text(r, 0);
+	o.variable = store_text(r, 1);
+	o.id = store_int(r, 2);
+	o.value = store_text_or_null(r, 3);
+	o.state = store_text_or_null(r, 4);
+	o.source = store_text_or_null(r, 5);
+	o.source_kind = store_text_or_null(r, 6);
+	o.observed_at = store_text_or_null(r, 7);
+	o.input = store_text_or_null(r, 8);
+	o.proof_url = store_text_or_null(r, 9);
+	o.note = store_text_or_null(r, 10);
+	o.appraised_by = store_text_or_null(r, 11);
+	o.appraisal_reason = store_text_or_null(r, 12);
+	return orr->fn(orr->ctx, &o, d);
+}
+
+dti_err store_report_commune_observations(staging *st, int64_t run_id, const char *commune_code,
+					  store_input_observation_fn fn, void *ctx, dti_diag *d)
+{
+	/* store_input_observations_each's statement for one commune: the
+	 * inputs every value of which was rejected first, so that the planner
+	 * does not expand the inputs for each observation. */
+	static const char sql[] =
+		"WITH rejected AS MATERIALIZED ("
+		"SELECT i.commune_code, i.variable, sr.year FROM score_input i "
+		"JOIN scoring_run sr ON sr.id = i.scoring_run_id "
+		"WHERE i.scoring_run_id = ?1 AND i.commune_code = ?2 "
+		"AND i.observation_ids IS NULL AND i.state = 'rejected') "
+		"SELECT i.commune_code, i.variable, o.id, st.value, st.state, src.name, src.kind, "
+		"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note, st.appraised_by, "
+		"st.appraisal_reason "
+		"FROM score_input i, json_each('[' || i.observation_ids || ']') j "
+		"JOIN observation o ON o.id = j.value "
+		"JOIN observation_state st ON st.id = o.id "
+		"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "
+		"WHERE i.scoring_run_id = ?1 AND i.commune_code = ?2 "
+		"AND i.observation_ids IS NOT NULL "
+		"UNION ALL "
+		"SELECT i.commune_code, i.variable, o.id, st.value, st.state, src.name, src.kind, "
+		"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note, st.appraised_by, "
+		"st.appraisal_reason "
+		"FROM rejected i "
+		"JOIN observation o ON o.year = i.year AND o.commune_code = i.commune_code "
+		"AND o.variable = i.variable "
+		"JOIN observation_state st ON st.id = o.id AND st.state = 'rejected' "
+		"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "
+		"ORDER BY 2, 3";
+	observations_read orr = {fn, ctx};
+
+	return store_each(st, d, sql, take_observation_row, &orr, NULL,
+			  STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)));
+}

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "store_score.h"
 
 typedef struct staging staging;
 
@@ -112,5 +113,25 @@ void store_report_totals_free(store_report_totals *l);
 /* The name of the area scoring run `run_id` assessed, as configured when it
  * ran: malloc'd (caller frees), NULL for a run stored without one. */
 dti_err store_report_run_area(staging *st, int64_t run_id, char **area_name, dti_diag *d);
+
+/* ---- a run read commune by commune (publish) ----
+ * The rows are those of store_scores_each, store_score_inputs_each and
+ * store_input_observations_each (store_score.h), pointers valid during the
+ * callback only. */
+
+/* Every score row of run `run_id` by commune code then item (the table's
+ * own order: no sort), commune_name filled as store_scores_each does. */
+dti_err store_report_scores_by_code(staging *st, int64_t run_id, store_score_fn fn, void *ctx,
+				    dti_diag *d);
+/* The score rows of one commune of run `run_id`. */
+dti_err store_report_commune_scores(staging *st, int64_t run_id, const char *commune_code,
+				    store_score_fn fn, void *ctx, dti_diag *d);
+/* The inputs of one commune of run `run_id`. */
+dti_err store_report_commune_inputs(staging *st, int64_t run_id, const char *commune_code,
+				    store_score_input_fn fn, void *ctx, dti_diag *d);
+/* The observations behind the inputs of one commune of run `run_id`, as
+ * store_input_observations_each gives them, by variable and id. */
+dti_err store_report_commune_observations(staging *st, int64_t run_id, const char *commune_code,
+					  store_input_observation_fn fn, void *ctx, dti_diag *d);
 
 #endif

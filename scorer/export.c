@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "store_report.h"
-#include "strmap.h"
 #include "util.h"
 
 void csv_put(strbuf *sb, const char *field, bool last)
@@ -67,54 +66,63 @@ static void commune_lines(strbuf *sb, const results *r, const res_commune *c,
 		   t->max_points, t->fraction, t->flags);
 }
 
-/* scores-YEAR.csv: the communes by code.  names[k] receives the name the
- * exports give results commune k (NULL for one without a TOTAL row). */
-static dti_err write_scores(const results *r, const store_report_totals *totals,
-			    const export_options *o, const char **names, FILE *paths, dti_diag *d)
+/* scores-YEAR.csv into o->out_dir and, with o->bom_dir, the same with a
+ * BOM there: the communes by code, each read once for both.  names[k]
+ * receives the name the exports give results commune k (NULL for one
+ * without a TOTAL row).  The paths are the caller's to list. */
+static dti_err write_scores(staging *st, results *r, const store_report_totals *totals,
+			    const export_options *o, const char **names, char *path[2], dti_diag *d)
 {
-	output_file out = {0};
+	output_file out[2] = {{0}, {0}};
+	size_t n_out = o->bom_dir ? 2 : 1;
 	char year[16];
-	char *path = xasprintf("%s/scores-%d.csv", o->out_dir, r->year);
 	strbuf sb;
-	strmap by_code;
-	dti_err rc;
+	dti_err rc = DTI_EOK;
 
 	sb_init(&sb, 0);
-	strmap_init(&by_code);
 	snprintf(year, sizeof year, "%d", r->year);
-	for (size_t c = 0; c < r->n; c++)
-		strmap_put(&by_code, r->communes[c].code, (intptr_t)c);
-	rc = output_open(&out, path, d);
+	for (size_t k = 0; !rc && k < n_out; k++)
+		rc = output_open(&out[k], path[k], d);
 	if (rc)
 		goto out;
-	if (o->bom)
+	if (o->bom && !o->bom_dir)
 		sb_appends(&sb, "\xEF\xBB\xBF");
+	if (o->bom_dir)
+		rc = output_write(&out[1], "\xEF\xBB\xBF", 3, d);
 	sb_appends(&sb, "year,commune_code,commune_name,indicator,level,name,points,max_points,"
 			"fraction,flags\n");
+	/* One commune's scores read at a time. */
 	for (size_t k = 0; !rc && k < totals->n; k++) {
-		intptr_t c;
-		if (!strmap_get(&by_code, totals->items[k].code, &c))
+		long c = results_find(r, totals->items[k].code);
+		if (c < 0)
 			continue;
 		names[c] = totals->items[k].name;
+		rc = results_detail(st, r, (size_t)c, false, d);
+		if (rc)
+			break;
 		commune_lines(&sb, r, &r->communes[c], &totals->items[k], year);
-		if (sb.len >= EXPORT_FLUSH)
-			rc = output_flush(&out, &sb, d);
+		results_detail_drop(r, (size_t)c);
+		if (sb.len >= EXPORT_FLUSH && n_out == 2)
+			rc = output_write(&out[1], sb.data, sb.len, d);
+		if (!rc && sb.len >= EXPORT_FLUSH)
+			rc = output_flush(&out[0], &sb, d);
 	}
+	if (!rc && n_out == 2)
+		rc = output_write(&out[1], sb.data, sb.len, d);
 	if (!rc)
-		rc = output_flush(&out, &sb, d);
-	if (!rc)
-		rc = output_commit(&out, paths, d);
+		rc = output_flush(&out[0], &sb, d);
+	for (size_t k = 0; !rc && k < n_out; k++)
+		rc = output_commit(&out[k], NULL, d);
 out:
-	if (rc && out.f)
-		output_abort(&out);
-	strmap_free(&by_code);
+	for (size_t k = 0; k < n_out; k++)
+		if (out[k].f || out[k].path)
+			output_abort(&out[k]);
 	sb_free(&sb);
-	free(path);
 	return rc;
 }
 
 /* ranking-YEAR.csv: the communes by rank, then code (the results' order). */
-static dti_err write_ranking(const results *r, const export_options *o, const char **names,
+static dti_err write_ranking(const results *r, const char *dir, bool bom, const char **names,
 			     FILE *paths, dti_diag *d)
 {
 	char name[64], year[16], rank[32];
@@ -123,7 +131,7 @@ static dti_err write_ranking(const results *r, const export_options *o, const ch
 
 	sb_init(&sb, 0);
 	snprintf(year, sizeof year, "%d", r->year);
-	if (o->bom)
+	if (bom)
 		sb_appends(&sb, "\xEF\xBB\xBF");
 	/* An edition with "applies_to" gives communes different maxima: the
 	 * rank is by the share of each one's own, written beside it. */
@@ -146,21 +154,34 @@ static dti_err write_ranking(const results *r, const export_options *o, const ch
 		}
 	}
 	snprintf(name, sizeof name, "ranking-%d.csv", r->year);
-	rc = write_output(o->out_dir, name, &sb, paths, d);
+	rc = write_output(dir, name, &sb, paths, d);
 	sb_free(&sb);
 	return rc;
 }
 
-dti_err export_results(const results *r, const store_report_totals *totals, const export_options *o,
-		       FILE *paths, dti_diag *d)
+dti_err export_results(staging *st, results *r, const store_report_totals *totals,
+		       const export_options *o, FILE *paths, dti_diag *d)
 {
 	const char **names = xcalloc(r->n ? r->n : 1, sizeof *names);
+	char *path[2] = {xasprintf("%s/scores-%d.csv", o->out_dir, r->year),
+			 o->bom_dir ? xasprintf("%s/scores-%d.csv", o->bom_dir, r->year) : NULL};
 	dti_err rc = make_dirs(o->out_dir, d);
 
+	if (!rc && o->bom_dir)
+		rc = make_dirs(o->bom_dir, d);
 	if (!rc)
-		rc = write_scores(r, totals, o, names, paths, d);
+		rc = write_scores(st, r, totals, o, names, path, d);
+	/* Listed as when each folder was written in turn. */
+	if (!rc && paths)
+		fprintf(paths, "%s\n", path[0]);
 	if (!rc)
-		rc = write_ranking(r, o, names, paths, d);
+		rc = write_ranking(r, o->out_dir, o->bom && !o->bom_dir, names, paths, d);
+	if (!rc && o->bom_dir && paths)
+		fprintf(paths, "%s\n", path[1]);
+	if (!rc && o->bom_dir)
+		rc = write_ranking(r, o->bom_dir, true, names, paths, d);
+	free(path[0]);
+	free(path[1]);
 	free(names);
 	return rc;
 }
@@ -175,7 +196,7 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 	if (!rc)
 		rc = store_report_totals_of(st, run->id, &totals, d);
 	if (!rc)
-		rc = export_results(r, &totals, o, paths, d);
+		rc = export_results(st, r, &totals, o, paths, d);
 	store_report_totals_free(&totals);
 	results_free(r);
 	return rc;

@@ -13,6 +13,9 @@
 typedef struct export_options {
 	const char *out_dir;
 	bool bom; /* start CSV files with a UTF-8 BOM (Excel) */
+	/* Also the same files with a BOM (Excel) into this folder, each
+	 * commune read once for both; NULL: none. */
+	const char *bom_dir;
 } export_options;
 
 /* Writes scores-<year>.csv (one row per commune × indicator, pillar and
@@ -22,11 +25,11 @@ typedef struct export_options {
 dti_err export_run(staging *st, const scoring_run_info *run, const export_options *o, FILE *paths,
 		   dti_diag *d);
 
-/* The same from a run already read: r (results_load, inputs not needed)
- * and totals (store_report_totals_of of the same run), both the
- * caller's. */
-dti_err export_results(const results *r, const store_report_totals *totals, const export_options *o,
-		       FILE *paths, dti_diag *d);
+/* The same from a run already read: r (results_load, inputs not needed;
+ * each commune's detail is read in turn, results_detail, and dropped) and
+ * totals (store_report_totals_of of the same run), both the caller's. */
+dti_err export_results(staging *st, results *r, const store_report_totals *totals,
+		       const export_options *o, FILE *paths, dti_diag *d);
 
 /* Appends a text CSV field and its separator (a newline when last):
  * quoted when needed, guarded against formulas (sb_csv_field). */

@@ -110,8 +110,8 @@ static void score_row(sheet *s, int year, const char *code, const char *name, co
 	s->row++;
 }
 
-static dti_err write_scores(const results *r, const store_report_totals *totals, const char *dir,
-			    FILE *paths, dti_diag *d)
+static dti_err write_scores(staging *st, results *r, const store_report_totals *totals,
+			    const char *dir, FILE *paths, dti_diag *d)
 {
 	static const char *const heads[] = {"Năm", "Mã xã", "Tên xã",      "Mã",    "Cấp",
 					    "Tên", "Điểm",  "Điểm tối đa", "Tỷ lệ", "Cờ"};
@@ -129,13 +129,16 @@ static dti_err write_scores(const results *r, const store_report_totals *totals,
 	strmap_init(&by_code);
 	for (size_t c = 0; c < r->n; c++)
 		strmap_put(&by_code, r->communes[c].code, (intptr_t)c);
-	for (size_t k = 0; k < totals->n && s.row < LXW_ROW_MAX; k++) {
+	for (size_t k = 0; !rc && k < totals->n && s.row < LXW_ROW_MAX; k++) {
 		const store_report_total *t = &totals->items[k];
 		const res_commune *c;
 		intptr_t ci;
 		res_score total;
 		if (!strmap_get(&by_code, t->code, &ci))
 			continue;
+		rc = results_detail(st, r, (size_t)ci, false, d); /* one commune at a time */
+		if (rc)
+			break;
 		c = &r->communes[ci];
 		for (size_t p = 0; p < fw->n_pillars; p++) {
 			const fw_pillar *pl = &fw->pillars[p];
@@ -149,10 +152,15 @@ static dti_err write_scores(const results *r, const store_report_totals *totals,
 		total.points = c->total;
 		total.max = t->max_points;
 		total.fraction = t->fraction;
-		snprintf(total.flags_text, sizeof total.flags_text, "%s", t->flags ? t->flags : "");
+		total.flags_text = t->flags ? t->flags : "";
 		score_row(&s, r->year, c->code, t->name, "TOTAL", "total", "Tổng điểm", &total);
+		results_detail_drop(r, (size_t)ci);
 	}
 	strmap_free(&by_code);
+	if (rc) {
+		xlsx_abort(&s.x);
+		return rc;
+	}
 	return sheet_close(&s, paths, d);
 }
 
@@ -202,10 +210,10 @@ static dti_err write_wide(const results *r, const rating_bands *bands, const cha
 	return rc;
 }
 
-dti_err export_xlsx(const results *r, const store_report_totals *totals, const rating_bands *bands,
-		    const char *dir, FILE *paths, dti_diag *d)
+dti_err export_xlsx(staging *st, results *r, const store_report_totals *totals,
+		    const rating_bands *bands, const char *dir, FILE *paths, dti_diag *d)
 {
-	dti_err rc = write_scores(r, totals, dir, paths, d);
+	dti_err rc = write_scores(st, r, totals, dir, paths, d);
 
 	if (!rc)
 		rc = write_wide(r, bands, dir, paths, d);

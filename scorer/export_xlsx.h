@@ -15,8 +15,9 @@
 /* Writes scores-YEAR.xlsx (every commune's scorecard: indicators, pillars,
  * total), and wide-YEAR.xlsx (its rank column is the ranking) into dir, each atomically,
  * listing their paths in paths (may be NULL).  r, totals and bands are the
- * caller's, as for export_results and publish_wide_csv. */
-dti_err export_xlsx(const results *r, const store_report_totals *totals, const rating_bands *bands,
-		    const char *dir, FILE *paths, dti_diag *d);
+ * caller's, as for export_results and publish_wide_csv; the scorecards are
+ * read from st one commune's detail at a time (results_detail). */
+dti_err export_xlsx(staging *st, results *r, const store_report_totals *totals,
+		    const rating_bands *bands, const char *dir, FILE *paths, dti_diag *d);
 
 #endif

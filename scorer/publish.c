@@ -119,18 +119,23 @@ static json_t *commune_json(const results *r, size_t c, const rating_bands *band
 
 #define JSON_FLAGS (JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17))
 
-dti_err publish_json(const results *r, const rating_bands *bands, const char *title, strbuf *out)
+/* The JSON document, written as it goes: its head (everything but the
+ * communes) encoded by jansson, then each commune's object one a line as
+ * the publication reaches it. */
+typedef struct json_out {
+	output_file f;
+	strbuf sb, t;
+	size_t n; /* communes written */
+} json_out;
+
+enum { JSON_FLUSH = 1 << 20 };
+
+static json_t *json_head(const results *r, const rating_bands *bands, const char *title)
 {
 	const framework *fw = r->fw;
 	json_t *root = json_object(), *jfw = json_object(), *pillars = json_array();
 	json_t *jb = json_array();
-	static const char tail[] = "[]\n}";
-	char *head = NULL;
-	size_t n;
-	strbuf t;
-	dti_err rc = DTI_EOK;
 
-	sb_init(&t, 0);
 	json_object_set_new(root, "title", json_string(title ? title : ""));
 	json_object_set_new(root, "year", json_integer(r->year));
 	json_object_set_new(root, "scoring_run",
@@ -160,35 +165,71 @@ dti_err publish_json(const results *r, const rating_bands *bands, const char *ti
 		json_array_append_new(jb, json_pack("{s:f, s:s}", "min", bands->items[i].min,
 						    "label", bands->items[i].label));
 	json_object_set_new(root, "rating_bands", jb);
-	/* The communes are written one at a time, one a line, into the place
-	 * of this empty list: a whole tree for thousands of communes would
-	 * take gigabytes. */
+	/* The communes go one a line into the place of this empty list. */
 	json_object_set_new(root, "communes", json_array());
-	head = json_dumps(root, JSON_INDENT(1) | JSON_FLAGS);
-	n = head ? strlen(head) : 0;
-	if (!head || n < sizeof tail - 1 || strcmp(head + n - (sizeof tail - 1), tail) != 0) {
-		rc = diag_set(NULL, DTI_ENOMEM, "cannot encode the JSON document");
-		goto out;
-	}
-	sb_append(out, head, n - (sizeof tail - 1));
-	sb_appends(out, "[");
-	for (size_t c = 0; c < r->n; c++) {
-		json_t *jc = commune_json(r, c, bands, &t);
-		char *line = json_dumps(jc, JSON_COMPACT | JSON_FLAGS);
-		json_decref(jc);
-		if (!line) {
-			rc = DTI_ENOMEM;
-			goto out;
-		}
-		sb_appends(out, c ? ",\n  " : "\n  ");
-		sb_appends(out, line);
-		free(line);
-	}
-	sb_appends(out, "\n ]\n}\n");
-out:
-	free(head);
+	return root;
+}
+
+/* Opens dir/name and writes the document's head.  The caller ends it with
+ * json_out_close, also on error. */
+static dti_err json_out_open(json_out *j, const char *path, const results *r,
+			     const rating_bands *bands, const char *title, dti_diag *d)
+{
+	static const char tail[] = "[]\n}";
+	json_t *root = json_head(r, bands, title);
+	char *head = json_dumps(root, JSON_INDENT(1) | JSON_FLAGS);
+	size_t n = head ? strlen(head) : 0;
+	dti_err rc;
+
+	memset(j, 0, sizeof *j);
+	sb_init(&j->sb, 0);
+	sb_init(&j->t, 0);
 	json_decref(root);
-	sb_free(&t);
+	if (!head || n < sizeof tail - 1 || strcmp(head + n - (sizeof tail - 1), tail) != 0) {
+		free(head);
+		return diag_set(d, DTI_ENOMEM, "cannot encode '%s'", path);
+	}
+	rc = output_open(&j->f, path, d);
+	if (!rc) {
+		sb_append(&j->sb, head, n - (sizeof tail - 1));
+		sb_appends(&j->sb, "[");
+	}
+	free(head);
+	return rc;
+}
+
+/* Commune c (its detail read) as the document's next line. */
+static dti_err json_out_commune(json_out *j, const results *r, size_t c, const rating_bands *bands,
+				dti_diag *d)
+{
+	json_t *jc = commune_json(r, c, bands, &j->t);
+	char *line = json_dumps(jc, JSON_COMPACT | JSON_FLAGS);
+
+	json_decref(jc);
+	if (!line)
+		return diag_set(d, DTI_ENOMEM, "cannot encode commune '%s' in '%s'",
+				r->communes[c].code, j->f.path);
+	sb_appends(&j->sb, j->n++ ? ",\n  " : "\n  ");
+	sb_appends(&j->sb, line);
+	free(line);
+	return j->sb.len >= JSON_FLUSH ? output_flush(&j->f, &j->sb, d) : DTI_EOK;
+}
+
+/* Ends the document and puts it in place (commit), or removes it. */
+static dti_err json_out_close(json_out *j, bool commit, dti_diag *d)
+{
+	dti_err rc = DTI_EOK;
+
+	if (commit) {
+		sb_appends(&j->sb, "\n ]\n}\n");
+		rc = output_flush(&j->f, &j->sb, d);
+		if (!rc)
+			rc = output_commit(&j->f, NULL, d);
+	}
+	if (j->f.f)
+		output_abort(&j->f);
+	sb_free(&j->sb);
+	sb_free(&j->t);
 	return rc;
 }
 
@@ -248,18 +289,15 @@ static void publication_free(publication *p)
 
 /* The long CSV (scores-YEAR.csv), the ranking and the wide CSV, plain in
  * dir and with a BOM in excel. */
-static dti_err publish_csv(const publication *p, const publish_options *o, const char *dir,
-			   const char *excel, const char *wide_name, FILE *paths, dti_diag *d)
+static dti_err publish_csv(staging *st, const publication *p, const publish_options *o,
+			   const char *dir, const char *excel, const char *wide_name, FILE *paths,
+			   dti_diag *d)
 {
-	export_options eo = {dir, false};
+	export_options eo = {dir, false, excel};
 	strbuf sb;
-	dti_err rc = export_results(p->now, &p->totals, &eo, paths, d);
+	dti_err rc = export_results(st, p->now, &p->totals, &eo, paths, d);
 
 	sb_init(&sb, 0);
-	eo.out_dir = excel;
-	eo.bom = true;
-	if (!rc)
-		rc = export_results(p->now, &p->totals, &eo, paths, d);
 	if (rc)
 		goto out;
 	publish_wide_csv(p->now, o->bands, false, &sb);
@@ -270,10 +308,39 @@ static dti_err publish_csv(const publication *p, const publish_options *o, const
 	publish_wide_csv(p->now, o->bands, true, &sb);
 	rc = write_output(excel, wide_name, &sb, paths, d);
 	if (!rc)
-		rc = export_xlsx(p->now, &p->totals, o->bands, excel, paths, d);
+		rc = export_xlsx(st, p->now, &p->totals, o->bands, excel, paths, d);
 out:
 	sb_free(&sb);
 	return rc;
+}
+
+/* The JSON document and the commune pages, one commune's detail read at a
+ * time; the pass is left open for the summary pages. */
+static dti_err publish_communes(staging *st, const publication *p, const publish_options *o,
+				const report_input *ri, const char *json_path,
+				const char *report_dir, report_pass **pass, FILE *paths,
+				dti_diag *d)
+{
+	json_out j;
+	dti_err rc = json_out_open(&j, json_path, p->now, o->bands, ri->title, d), end;
+
+	/* Listed in its place, before the pages, though it is put in place
+	 * after them: the listing is printed only when all is written. */
+	if (!rc && paths)
+		fprintf(paths, "%s\n", json_path);
+	if (!rc)
+		rc = report_pass_open(ri, report_dir, pass, d);
+	for (size_t c = 0; !rc && c < p->now->n; c++) {
+		rc = results_detail(st, p->now, c, true, d);
+		if (rc)
+			break;
+		rc = json_out_commune(&j, p->now, c, o->bands, d);
+		if (!rc)
+			rc = report_pass_commune(*pass, c, paths, d);
+		results_detail_drop(p->now, c);
+	}
+	end = json_out_close(&j, !rc, d);
+	return rc ? rc : end;
 }
 
 /* Every file of the publication into dir, listed in paths. */
@@ -283,15 +350,14 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	char official_href[64];
 	char *excel = xasprintf("%s/excel", dir), *report_dir = xasprintf("%s/report", dir);
 	char wide_name[64], json_name[64], scores_name[64];
-	char *area = NULL;
+	char *area = NULL, *json_path = NULL;
 	const char *title;
 	publication p;
 	report_input ri;
-	strbuf sb;
+	report_pass *pass = NULL;
 	dti_err rc;
 
 	memset(&p, 0, sizeof p);
-	sb_init(&sb, 0);
 	snprintf(wide_name, sizeof wide_name, "wide-%d.csv", run->year);
 	snprintf(json_name, sizeof json_name, "dti-%d.json", run->year);
 	snprintf(scores_name, sizeof scores_name, "scores-%d.csv", run->year);
@@ -302,19 +368,11 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	if (!rc)
 		rc = store_report_run_area(st, run->id, &area, d);
 	if (!rc)
-		rc = publish_csv(&p, o, dir, excel, wide_name, paths, d);
+		rc = publish_csv(st, &p, o, dir, excel, wide_name, paths, d);
 	if (rc)
 		goto out;
 	/* Titled with the area the run assessed, not today's configuration. */
 	title = area ? area : o->title ? o->title : "";
-	rc = publish_json(p.now, o->bands, title, &sb);
-	if (rc) {
-		diag_set(d, rc, "cannot encode %s", json_name);
-		goto out;
-	}
-	rc = write_output(dir, json_name, &sb, paths, d);
-	if (rc)
-		goto out;
 	memset(&ri, 0, sizeof ri);
 	ri.now = p.now;
 	ri.prev = p.prev;
@@ -331,16 +389,18 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	ri.official.href = o->official ? NULL : official_href;
 	ri.history = o->history;
 	ri.past = p.past;
+	json_path = xasprintf("%s/%s", dir, json_name);
+	rc = publish_communes(st, &p, o, &ri, json_path, report_dir, &pass, paths, d);
 	/* The sources' ages are as of after the commune pages, as they always
 	 * were: the age is that of the data when the quality page is made. */
-	rc = report_write_communes(&ri, report_dir, paths, d);
 	if (!rc)
 		rc = store_source_states_list(st, &p.sources, d);
 	if (!rc)
-		rc = report_write_summary(&ri, report_dir, paths, d);
+		rc = report_write_summary(&ri, pass, paths, d);
 out:
+	report_pass_close(pass);
 	publication_free(&p);
-	sb_free(&sb);
+	free(json_path);
 	free(area);
 	free(excel);
 	free(report_dir);

@@ -39,10 +39,4 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
  * total, rating band) of loaded results into sb (the caller's). */
 void publish_wide_csv(const results *r, const rating_bands *bands, bool bom, struct strbuf *sb);
 
-/* The JSON document of loaded results, appended to sb (the caller's):
- * title, year, scoring_run, framework (edition, sha256, pillars),
- * rating_bands, then communes one a line.  DTI_ENOMEM when jansson fails. */
-dti_err publish_json(const results *r, const rating_bands *bands, const char *title,
-		     struct strbuf *sb);
-
 #endif

@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,6 +340,26 @@ static void page_end(strbuf *sb, const report_input *in)
 		   ". Điểm làm tròn 2 chữ số thập phân khi hiển thị.</footer>\n</body>\n</html>\n");
 }
 
+/* ---- a page written as it goes ---------------------------------------- */
+
+/* A page too large to hold (the index at national scale): its text goes
+ * to the file past PAGE_FLUSH bytes, at the end of a row; the first error
+ * is kept in rc. */
+typedef struct page_out {
+	strbuf *sb;
+	output_file f;
+	dti_err rc;
+	dti_diag *d;
+} page_out;
+
+enum { PAGE_FLUSH = 1 << 20 };
+
+static void page_flush(page_out *po)
+{
+	if (!po->rc && po->sb->len >= PAGE_FLUSH)
+		po->rc = output_flush(&po->f, po->sb, po->d);
+}
+
 /* ---- charts (inline SVG) --------------------------------------------- */
 
 /* Red (0%) through amber to green (100%). */
@@ -364,8 +385,9 @@ static void heat_colour(char out[32], double f)
 		 (unsigned)lround(b));
 }
 
-static void chart_totals(strbuf *sb, const report_input *in)
+static void chart_totals(page_out *po, const report_input *in)
 {
+	strbuf *sb = po->sb;
 	const results *r = in->now;
 	const double label_w = 230, bar_w = 460, row = 26, top = 30;
 	double h = top + row * (double)r->n + 28;
@@ -416,12 +438,14 @@ static void chart_totals(strbuf *sb, const report_input *in)
 			sb,
 			": %s</title></rect><text x=\"%.1f\" y=\"%.1f\" font-size=\"12\">%s</text>\n",
 			num(b, rc->total), label_w + w + 6, y + 17, num(b, rc->total));
+		page_flush(po);
 	}
 	sb_appends(sb, "</svg>\n");
 }
 
-static void chart_heatmap(strbuf *sb, const report_input *in)
+static void chart_heatmap(page_out *po, const report_input *in)
 {
+	strbuf *sb = po->sb;
 	const results *r = in->now;
 	const framework *fw = r->fw;
 	const double label_w = 230, cell = 64, row = 28, top = 34;
@@ -468,6 +492,7 @@ static void chart_heatmap(strbuf *sb, const report_input *in)
 				"<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\">%s</text>\n",
 				label_w + cell * (double)p + cell / 2, y + 18, pct(b, f));
 		}
+		page_flush(po);
 	}
 	sb_appends(sb, "</svg>\n");
 }
@@ -523,18 +548,6 @@ static void change_cell(strbuf *sb, double delta)
 			   delta > 0 ? "+" : "", num(b, delta));
 }
 
-static void coverage(const results *r, const res_commune *rc, size_t *have, size_t *used)
-{
-	*have = *used = 0;
-	for (size_t v = 0; v < r->fw->n_variables; v++) {
-		if (!rc->inputs[v].stored)
-			continue;
-		(*used)++;
-		if (rc->inputs[v].value.present)
-			(*have)++;
-	}
-}
-
 /* ---- applicability: indicators some unit types are not scored for ---- */
 
 void report_total_cell(strbuf *sb, const results *r, const res_commune *rc)
@@ -587,8 +600,9 @@ static void not_applicable_row(strbuf *sb, const fw_indicator *ind)
 		       "điểm tối đa</td></tr>\n");
 }
 
-static dti_err district_page(strbuf *sb, const report_input *in, dti_diag *d)
+static dti_err district_page(page_out *po, const report_input *in, dti_diag *d)
 {
+	strbuf *sb = po->sb;
 	const results *r = in->now;
 	bool bands = in->bands && in->bands->n > 0;
 	char b[64], m[64];
@@ -615,9 +629,10 @@ static dti_err district_page(strbuf *sb, const report_input *in, dti_diag *d)
 		sb_appends(sb, ". Đây là mức tham khảo, không phải xếp loại chính thức.</p>\n");
 	}
 	sb_appends(sb, "<h2>Tổng điểm</h2>\n");
-	chart_totals(sb, in);
+	page_flush(po);
+	chart_totals(po, in);
 	sb_appends(sb, "<h2>Điểm theo trụ cột (% điểm tối đa của trụ cột)</h2>\n");
-	chart_heatmap(sb, in);
+	chart_heatmap(po, in);
 	sb_appends(
 		sb,
 		"<p class=\"muted\">Màu: đỏ là 0%, vàng 50%, xanh 100% điểm tối đa của trụ cột. ");
@@ -636,10 +651,7 @@ static dti_err district_page(strbuf *sb, const report_input *in, dti_diag *d)
 		"<th class=\"n\">Chỉ số bị gắn cờ</th></tr></thead>\n<tbody>\n");
 	for (size_t c = 0; c < r->n; c++) {
 		const res_commune *rc = &r->communes[c];
-		size_t have, used, flagged = 0;
-		coverage(r, rc, &have, &used);
-		for (size_t i = 0; i < r->fw->n_indicators; i++)
-			flagged += rc->indicators[i].flags != 0;
+		size_t have = rc->n_have, used = rc->n_used, flagged = rc->n_flagged;
 		sb_appends(sb, "<tr><td><a href=\"data-quality.html#c");
 		html_text(sb, rc->code);
 		sb_appends(sb, "\">");
@@ -649,6 +661,7 @@ static dti_err district_page(strbuf *sb, const report_input *in, dti_diag *d)
 			"</a></td><td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%s</td>"
 			"<td class=\"n\">%zu</td></tr>\n",
 			have, used, pct(m, used ? (double)have / (double)used : 0), flagged);
+		page_flush(po);
 	}
 	sb_appends(sb, "</tbody>\n</table>\n");
 	page_end(sb, in);
@@ -985,13 +998,113 @@ static void sources_section(strbuf *sb, const store_source_states *sources)
 	}
 }
 
-static void quality_page(strbuf *sb, const report_input *in)
+/* One commune's row of the data-quality page's missing inputs. */
+static void missing_row(strbuf *sb, const results *r, const res_commune *rc)
 {
-	const results *r = in->now;
 	const framework *fw = r->fw;
-	size_t n_flagged = 0;
-	char b[64], m[64];
+	size_t k = 0;
 
+	sb_appends(sb, "<tr id=\"c");
+	html_text(sb, rc->code);
+	sb_appends(sb, "\"><td><a href=\"commune-");
+	html_text(sb, rc->code);
+	sb_appends(sb, ".html\">");
+	html_text(sb, rc->name);
+	sb_appendf(sb, "</a></td><td class=\"n\">%zu</td><td>", rc->n_used - rc->n_have);
+	for (size_t v = 0; v < fw->n_variables; v++) {
+		const res_input *x = &rc->inputs[v];
+		if (!x->stored || x->value.present)
+			continue;
+		sb_appends(sb, k++ ? "; " : "");
+		html_text(sb, fw->variables[v].label);
+		sb_appends(sb, " <span class=\"muted\">(");
+		html_text(sb, fw->variables[v].name);
+		sb_appends(sb, ", ");
+		html_text(sb, state_words(x->state));
+		sb_appends(sb, ")</span>");
+	}
+	sb_appends(sb, k ? "</td></tr>\n" : "đủ</td></tr>\n");
+}
+
+/* One commune's rows of the data-quality page's flagged indicators. */
+static size_t flagged_rows(strbuf *sb, const results *r, const res_commune *rc)
+{
+	const framework *fw = r->fw;
+	char b[64], m[64];
+	size_t n = 0;
+
+	for (size_t i = 0; i < fw->n_indicators; i++) {
+		const res_score *s = &rc->indicators[i];
+		if (!s->flags)
+			continue;
+		n++;
+		sb_appends(sb, "<tr><td><a href=\"commune-");
+		html_text(sb, rc->code);
+		sb_appends(sb, ".html#i");
+		html_text(sb, fw->indicators[i].id);
+		sb_appends(sb, "\">");
+		html_text(sb, rc->name);
+		sb_appends(sb, "</a></td><td>");
+		html_text(sb, fw->indicators[i].id);
+		sb_appends(sb, " ");
+		html_text(sb, fw->indicators[i].name);
+		sb_appendf(sb, "</td><td class=\"n\">%s / %s</td><td class=\"flag\">",
+			   num(b, s->points), num(m, s->max));
+		flag_words(sb, s->flags, fw->numerator_above_denominator);
+		sb_appends(sb, " <span class=\"muted\">(");
+		html_text(sb, s->flags_text);
+		sb_appends(sb, ")</span></td></tr>\n");
+	}
+	return n;
+}
+
+/* The commune pages and what the summary pages need of each commune's
+ * detail: the data-quality page's rows, kept in two unnamed temporary
+ * files until that page is written. */
+struct report_pass {
+	const report_input *in;
+	char *dir;
+	strbuf sb;
+	FILE *missing, *flagged;
+	size_t n_flagged;
+};
+
+/* Copies a spool's bytes to the end of out. */
+static dti_err spool_copy(FILE *spool, output_file *out, dti_diag *d)
+{
+	char buf[65536];
+	size_t n;
+	dti_err rc = DTI_EOK;
+
+	if (fflush(spool) != 0 || fseek(spool, 0, SEEK_SET) != 0)
+		return diag_set(d, DTI_EIO, "cannot read back a temporary file: %s",
+				strerror(errno));
+	while (!rc && (n = fread(buf, 1, sizeof buf, spool)) > 0)
+		rc = output_write(out, buf, n, d);
+	if (!rc && ferror(spool))
+		rc = diag_set(d, DTI_EIO, "cannot read back a temporary file: %s", strerror(errno));
+	return rc;
+}
+
+static dti_err spool_put(FILE *spool, strbuf *sb, dti_diag *d)
+{
+	if (sb->len && fwrite(sb->data, 1, sb->len, spool) != sb->len)
+		return diag_set(d, DTI_EIO, "cannot write a temporary file: %s", strerror(errno));
+	sb_reset(sb);
+	return DTI_EOK;
+}
+
+/* data-quality.html, written as it goes. */
+static dti_err quality_page(const report_input *in, report_pass *p, FILE *paths, dti_diag *d)
+{
+	output_file out = {0};
+	char *path = xasprintf("%s/data-quality.html", p->dir);
+	strbuf *sb = &p->sb;
+	dti_err rc = output_open(&out, path, d);
+
+	if (rc)
+		goto out;
+	sb_reset(sb);
 	page_start(sb, in, "Chất lượng dữ liệu");
 	sb_appends(
 		sb,
@@ -999,70 +1112,35 @@ static void quality_page(strbuf *sb, const report_input *in)
 		"được tính 0 điểm ở các chỉ số dùng chúng.</p>\n<table id=\"missing\">\n"
 		"<thead><tr><th>Xã, thị trấn</th><th class=\"n\">Số lượng</th><th>Số liệu</th></tr></thead>\n"
 		"<tbody>\n");
-	for (size_t c = 0; c < r->n; c++) {
-		const res_commune *rc = &r->communes[c];
-		size_t have, used, k = 0;
-		coverage(r, rc, &have, &used);
-		sb_appends(sb, "<tr id=\"c");
-		html_text(sb, rc->code);
-		sb_appends(sb, "\"><td><a href=\"commune-");
-		html_text(sb, rc->code);
-		sb_appends(sb, ".html\">");
-		html_text(sb, rc->name);
-		sb_appendf(sb, "</a></td><td class=\"n\">%zu</td><td>", used - have);
-		for (size_t v = 0; v < fw->n_variables; v++) {
-			const res_input *x = &rc->inputs[v];
-			if (!x->stored || x->value.present)
-				continue;
-			sb_appends(sb, k++ ? "; " : "");
-			html_text(sb, fw->variables[v].label);
-			sb_appends(sb, " <span class=\"muted\">(");
-			html_text(sb, fw->variables[v].name);
-			sb_appends(sb, ", ");
-			html_text(sb, state_words(x->state));
-			sb_appends(sb, ")</span>");
-		}
-		sb_appends(sb, k ? "</td></tr>\n" : "đủ</td></tr>\n");
-	}
+	rc = output_flush(&out, sb, d);
+	if (!rc)
+		rc = spool_copy(p->missing, &out, d);
+	if (rc)
+		goto out;
 	sb_appends(sb, "</tbody>\n</table>\n<h2>Chỉ số bị gắn cờ</h2>\n");
-	for (size_t c = 0; c < r->n; c++)
-		for (size_t i = 0; i < fw->n_indicators; i++)
-			n_flagged += r->communes[c].indicators[i].flags != 0;
-	if (n_flagged == 0) {
+	if (p->n_flagged == 0) {
 		sb_appends(sb, "<p>Không có chỉ số nào bị gắn cờ.</p>\n");
 	} else {
 		sb_appends(sb,
 			   "<table id=\"flagged\">\n<thead><tr><th>Xã, thị trấn</th><th>Chỉ số</th>"
 			   "<th class=\"n\">Điểm</th><th>Cờ</th></tr></thead>\n<tbody>\n");
-		for (size_t c = 0; c < r->n; c++) {
-			const res_commune *rc = &r->communes[c];
-			for (size_t i = 0; i < fw->n_indicators; i++) {
-				const res_score *s = &rc->indicators[i];
-				if (!s->flags)
-					continue;
-				sb_appends(sb, "<tr><td><a href=\"commune-");
-				html_text(sb, rc->code);
-				sb_appends(sb, ".html#i");
-				html_text(sb, fw->indicators[i].id);
-				sb_appends(sb, "\">");
-				html_text(sb, rc->name);
-				sb_appends(sb, "</a></td><td>");
-				html_text(sb, fw->indicators[i].id);
-				sb_appends(sb, " ");
-				html_text(sb, fw->indicators[i].name);
-				sb_appendf(sb,
-					   "</td><td class=\"n\">%s / %s</td><td class=\"flag\">",
-					   num(b, s->points), num(m, s->max));
-				flag_words(sb, s->flags, fw->numerator_above_denominator);
-				sb_appends(sb, " <span class=\"muted\">(");
-				html_text(sb, s->flags_text);
-				sb_appends(sb, ")</span></td></tr>\n");
-			}
-		}
+		rc = output_flush(&out, sb, d);
+		if (!rc)
+			rc = spool_copy(p->flagged, &out, d);
+		if (rc)
+			goto out;
 		sb_appends(sb, "</tbody>\n</table>\n");
 	}
 	sources_section(sb, in->sources);
 	page_end(sb, in);
+	rc = output_flush(&out, sb, d);
+	if (!rc)
+		rc = output_commit(&out, paths, d);
+out:
+	if (rc && out.f)
+		output_abort(&out);
+	free(path);
+	return rc;
 }
 
 /* ---- year over year -------------------------------------------------- */
@@ -1134,39 +1212,97 @@ static void yoy_page(strbuf *sb, const report_input *in)
 	page_end(sb, in);
 }
 
-dti_err report_write_communes(const report_input *in, const char *dir, FILE *paths, dti_diag *d)
+dti_err report_pass_open(const report_input *in, const char *dir, report_pass **out, dti_diag *d)
 {
-	strbuf sb;
-	dti_err rc;
+	report_pass *p = xcalloc(1, sizeof *p);
+	dti_err rc = make_dirs(dir, d);
 
-	sb_init(&sb, 0);
-	rc = make_dirs(dir, d);
-	for (size_t c = 0; !rc && c < in->now->n; c++) {
-		const char *code = in->now->communes[c].code;
-		char name[64];
-		if (!*code || strspn(code, "0123456789") != strlen(code) || strlen(code) > 16) {
-			rc = diag_set(d, DTI_EINVALID, "commune code '%s' cannot name a page",
-				      code);
-			break;
-		}
-		sb_reset(&sb);
-		rc = commune_page(&sb, in, c, d);
-		snprintf(name, sizeof name, "commune-%s.html", code);
-		if (!rc)
-			rc = write_output(dir, name, &sb, paths, d);
+	p->in = in;
+	p->dir = xstrdup(dir);
+	sb_init(&p->sb, 0);
+	p->missing = tmpfile();
+	p->flagged = tmpfile();
+	if (!rc && (!p->missing || !p->flagged))
+		rc = diag_set(d, DTI_EIO, "cannot create a temporary file: %s", strerror(errno));
+	if (rc) {
+		report_pass_close(p);
+		p = NULL;
 	}
-	sb_free(&sb);
+	*out = p;
 	return rc;
 }
 
-dti_err report_write_summary(const report_input *in, const char *dir, FILE *paths, dti_diag *d)
+void report_pass_close(report_pass *p)
 {
+	if (!p)
+		return;
+	if (p->missing)
+		fclose(p->missing);
+	if (p->flagged)
+		fclose(p->flagged);
+	sb_free(&p->sb);
+	free(p->dir);
+	free(p);
+}
+
+dti_err report_pass_commune(report_pass *p, size_t c, FILE *paths, dti_diag *d)
+{
+	const report_input *in = p->in;
+	const res_commune *rc = &in->now->communes[c];
+	const char *code = rc->code;
+	char name[64];
+	dti_err err;
+
+	if (!*code || strspn(code, "0123456789") != strlen(code) || strlen(code) > 16)
+		return diag_set(d, DTI_EINVALID, "commune code '%s' cannot name a page", code);
+	sb_reset(&p->sb);
+	err = commune_page(&p->sb, in, c, d);
+	snprintf(name, sizeof name, "commune-%s.html", code);
+	if (!err)
+		err = write_output(p->dir, name, &p->sb, paths, d);
+	if (err)
+		return err;
+	sb_reset(&p->sb);
+	missing_row(&p->sb, in->now, rc);
+	err = spool_put(p->missing, &p->sb, d);
+	if (!err)
+		p->n_flagged += flagged_rows(&p->sb, in->now, rc);
+	if (!err)
+		err = spool_put(p->flagged, &p->sb, d);
+	return err;
+}
+
+/* index.html, written as it goes. */
+static dti_err index_page(const report_input *in, const char *dir, strbuf *sb, FILE *paths,
+			  dti_diag *d)
+{
+	char *path = xasprintf("%s/index.html", dir);
+	page_out po = {sb, {0}, DTI_EOK, d};
+	dti_err rc = output_open(&po.f, path, d);
+
+	sb_reset(sb);
+	if (!rc)
+		rc = district_page(&po, in, d);
+	if (!rc)
+		rc = po.rc;
+	if (!rc)
+		rc = output_flush(&po.f, sb, d);
+	if (!rc)
+		rc = output_commit(&po.f, paths, d);
+	if (rc && po.f.f)
+		output_abort(&po.f);
+	free(path);
+	return rc;
+}
+
+dti_err report_write_summary(const report_input *in, report_pass *pass, FILE *paths, dti_diag *d)
+{
+	const char *dir = pass->dir;
 	strbuf sb;
 	dti_err rc;
 
 	sb_init(&sb, 0);
-	quality_page(&sb, in);
-	rc = write_output(dir, "data-quality.html", &sb, paths, d);
+	rc = quality_page(in, pass, paths, d);
 	if (!rc && in->prev) {
 		sb_reset(&sb);
 		yoy_page(&sb, in);
@@ -1179,12 +1315,8 @@ dti_err report_write_summary(const report_input *in, const char *dir, FILE *path
 	}
 	if (!rc)
 		rc = report_write_groups(in, dir, paths, d);
-	if (!rc) {
-		sb_reset(&sb);
-		rc = district_page(&sb, in, d);
-		if (!rc)
-			rc = write_output(dir, "index.html", &sb, paths, d);
-	}
+	if (!rc)
+		rc = index_page(in, dir, &sb, paths, d);
 	sb_free(&sb);
 	return rc;
 }

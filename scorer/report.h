@@ -62,13 +62,20 @@ typedef struct report_input {
 } report_input;
 
 /* The report, from `in` alone (it reads nothing itself but through
- * in->history), into dir in two
- * steps: commune-CODE.html for each commune (creating dir), then
- * data-quality.html, (with prev or past) year-over-year.html, the rankings
- * of each group (ranking-*.html, report_area.c) and index.html, last,
- * as the report's path; in->sources is read only by the second.  Each
- * prints the paths it writes to paths (may be NULL). */
-dti_err report_write_communes(const report_input *in, const char *dir, FILE *paths, dti_diag *d);
-dti_err report_write_summary(const report_input *in, const char *dir, FILE *paths, dti_diag *d);
+ * in->history), into dir, commune by commune so that no more than one
+ * commune's detail is held: report_pass_open (creating dir), then
+ * report_pass_commune for each commune c of in->now in order, its detail
+ * read (results_detail with inputs) for the call: commune-CODE.html; then
+ * report_write_summary: data-quality.html, (with prev or past)
+ * year-over-year.html, the rankings of each group (ranking-*.html,
+ * report_area.c) and index.html, last, as the report's path; in->sources
+ * is read only by the summary.  Each prints the paths it writes to paths
+ * (may be NULL).  The caller closes the pass with report_pass_close
+ * (NULL-safe), also on error. */
+typedef struct report_pass report_pass;
+dti_err report_pass_open(const report_input *in, const char *dir, report_pass **out, dti_diag *d);
+dti_err report_pass_commune(report_pass *p, size_t c, FILE *paths, dti_diag *d);
+dti_err report_write_summary(const report_input *in, report_pass *p, FILE *paths, dti_diag *d);
+void report_pass_close(report_pass *p);
 
 #endif

@@ -7,15 +7,16 @@
 #include <string.h>
 
 #include "rule_kinds.h"
+#include "store_report.h"
 #include "store_score.h"
+#include "strmap.h"
 #include "util.h"
 
 long results_find(const results *r, const char *code)
 {
-	for (size_t i = 0; i < r->n; i++)
-		if (strcmp(r->communes[i].code, code) == 0)
-			return (long)i;
-	return -1;
+	intptr_t c;
+
+	return r->by_code && strmap_get(r->by_code, code, &c) ? (long)c : -1;
 }
 
 static void input_free(res_input *in)
@@ -37,19 +38,39 @@ static void input_free(res_input *in)
 	free(in->obs);
 }
 
+void results_detail_drop(results *r, size_t c)
+{
+	res_commune *rc = &r->communes[c];
+
+	for (size_t v = 0; rc->inputs && v < r->fw->n_variables; v++)
+		input_free(&rc->inputs[v]);
+	free(rc->inputs);
+	free(rc->indicators);
+	rc->inputs = NULL;
+	rc->indicators = NULL;
+}
+
+static void strmap_destroy(strmap *m, bool free_values)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; free_values && i < m->cap; i++)
+		if (m->keys[i])
+			free((void *)m->values[i]);
+	strmap_free(m);
+	free(m);
+}
+
 void results_free(results *r)
 {
 	if (!r)
 		return;
 	for (size_t c = 0; c < r->n; c++) {
 		res_commune *rc = &r->communes[c];
+		results_detail_drop(r, c);
 		free(rc->code);
 		free(rc->name);
 		free(rc->pillars);
-		free(rc->indicators);
-		for (size_t v = 0; rc->inputs && v < r->fw->n_variables; v++)
-			input_free(&rc->inputs[v]);
-		free(rc->inputs);
 	}
 	for (size_t i = 0; r->cross_x && i < r->fw->n_indicators; i++)
 		free(r->cross_x[i]);
@@ -57,19 +78,34 @@ void results_free(results *r)
 	free(r->cross_top);
 	free(r->communes);
 	free(r->names);
+	strmap_destroy(r->by_code, false);
+	strmap_destroy(r->flag_texts, true);
 	free(r);
 }
 
-/* The input of commune `code` and variable `var`, or NULL for a commune or
- * variable the results do not have. */
-static res_input *find_input(results *r, const strmap *by_code, const char *code, const char *var)
+/* A flags text held once however many scores carry it. */
+static const char *flags_interned(results *r, const char *text)
 {
-	const fw_variable *v = framework_variable(r->fw, var);
-	intptr_t c;
+	intptr_t v;
+	char *copy;
 
-	if (!v || !strmap_get(by_code, code, &c))
-		return NULL;
-	return &r->communes[c].inputs[v - r->fw->variables];
+	if (strmap_get(r->flag_texts, text, &v))
+		return (const char *)v;
+	copy = xstrdup(text);
+	strmap_put(r->flag_texts, text, (intptr_t)copy);
+	return copy;
+}
+
+static void read_score(results *r, const store_score *s, res_score *sc)
+{
+	sc->points = s->points;
+	sc->max = s->max_points;
+	sc->fraction = s->fraction;
+	sc->ratio = s->ratio;
+	sc->flags_text = flags_interned(r, s->flags);
+	sc->flags = flags_parse(sc->flags_text);
+	sc->not_applicable = sc->flags & FLAG_NOT_APPLICABLE;
+	sc->flags &= ~FLAG_NOT_APPLICABLE;
 }
 
 static char *dup_or_null(const char *s)
@@ -77,17 +113,25 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-/* Where the rows read go: the results and their index of codes. */
-typedef struct load_ctx {
+/* The input of variable `var` of the commune being read, or NULL for a
+ * variable the framework does not have. */
+static res_input *find_input(results *r, size_t c, const char *var)
+{
+	const fw_variable *v = framework_variable(r->fw, var);
+
+	return v ? &r->communes[c].inputs[v - r->fw->variables] : NULL;
+}
+
+/* Where the rows of one commune's detail go. */
+typedef struct detail_ctx {
 	results *r;
-	strmap *by_code;
-	size_t cap; /* communes allocated */
-} load_ctx;
+	size_t c;
+} detail_ctx;
 
 static dti_err take_input(void *ctx, const store_score_input *si, dti_diag *d)
 {
-	load_ctx *l = ctx;
-	res_input *in = find_input(l->r, l->by_code, si->commune_code, si->variable);
+	detail_ctx *l = ctx;
+	res_input *in = find_input(l->r, l->c, si->variable);
 
 	(void)d;
 	if (!in)
@@ -107,8 +151,8 @@ static dti_err take_input(void *ctx, const store_score_input *si, dti_diag *d)
 
 static dti_err take_observation(void *ctx, const store_input_observation *so, dti_diag *d)
 {
-	load_ctx *l = ctx;
-	res_input *in = find_input(l->r, l->by_code, so->commune_code, so->variable);
+	detail_ctx *l = ctx;
+	res_input *in = find_input(l->r, l->c, so->variable);
 	res_obs *o;
 
 	(void)d;
@@ -129,46 +173,79 @@ static dti_err take_observation(void *ctx, const store_input_observation *so, dt
 	return DTI_EOK;
 }
 
-/* The inputs of the run, then the observations behind each of them. */
-static dti_err load_inputs(staging *st, results *r, strmap *by_code, dti_diag *d)
+static dti_err take_indicator(void *ctx, const store_score *s, dti_diag *d)
 {
-	load_ctx l = {r, by_code, 0};
-	dti_err rc = store_score_inputs_each(st, r->run_id, take_input, &l, d);
+	detail_ctx *l = ctx;
+	const framework *fw = l->r->fw;
+	const fw_indicator *ind = framework_indicator(fw, s->item);
 
-	if (!rc)
-		rc = store_input_observations_each(st, r->run_id, take_observation, &l, d);
-	return rc;
+	(void)d;
+	if (ind && strcmp(s->level, "total") != 0)
+		read_score(l->r, s, &l->r->communes[l->c].indicators[ind - fw->indicators]);
+	return DTI_EOK;
 }
 
-static void read_score(const store_score *s, res_score *sc)
+/* An input that only indicators not applicable to commune c read is not
+ * one it needs: not counted as missing, not listed among its inputs. */
+static void drop_unneeded_inputs(results *r, size_t c)
 {
-	sc->points = s->points;
-	sc->max = s->max_points;
-	sc->fraction = s->fraction;
-	sc->ratio = s->ratio;
-	snprintf(sc->flags_text, sizeof sc->flags_text, "%s", s->flags);
-	sc->flags = flags_parse(sc->flags_text);
-	sc->not_applicable = sc->flags & FLAG_NOT_APPLICABLE;
-	sc->flags &= ~FLAG_NOT_APPLICABLE;
+	const framework *fw = r->fw;
+	const res_commune *rc = &r->communes[c];
+
+	for (size_t v = 0; v < fw->n_variables; v++) {
+		bool needed = false;
+		for (size_t i = 0; !needed && i < fw->n_indicators; i++)
+			needed = !rc->indicators[i].not_applicable &&
+				 framework_indicator_uses(&fw->indicators[i], &fw->variables[v]);
+		if (!needed)
+			rc->inputs[v].stored = false;
+	}
 }
 
-/* The x of every commune for each cross-commune indicator, and who holds
- * the extremes, so advising each commune needs no scan of the set. */
+dti_err results_detail(staging *st, results *r, size_t c, bool inputs, dti_diag *d)
+{
+	const framework *fw = r->fw;
+	res_commune *rc = &r->communes[c];
+	detail_ctx l = {r, c};
+	dti_err rc_err;
+
+	results_detail_drop(r, c);
+	rc->indicators = xcalloc(fw->n_indicators ? fw->n_indicators : 1, sizeof *rc->indicators);
+	rc_err = store_report_commune_scores(st, r->run_id, rc->code, take_indicator, &l, d);
+	if (!rc_err && inputs && r->with_inputs) {
+		rc->inputs = xcalloc(fw->n_variables ? fw->n_variables : 1, sizeof *rc->inputs);
+		rc_err = store_report_commune_inputs(st, r->run_id, rc->code, take_input, &l, d);
+		if (!rc_err)
+			rc_err = store_report_commune_observations(st, r->run_id, rc->code,
+								   take_observation, &l, d);
+		if (!rc_err && fw->by_unit_type)
+			drop_unneeded_inputs(r, c);
+		rc->n_used = rc->n_have = 0;
+		for (size_t v = 0; !rc_err && v < fw->n_variables; v++) {
+			rc->n_used += rc->inputs[v].stored;
+			rc->n_have += rc->inputs[v].stored && rc->inputs[v].value.present;
+		}
+	}
+	if (rc_err)
+		results_detail_drop(r, c);
+	return rc_err;
+}
+
+/* Who holds the extremes of the x of each cross-commune indicator, so
+ * advising each commune needs no scan of the set. */
 static void index_cross(results *r)
 {
 	const framework *fw = r->fw;
 
-	r->cross_x = xcalloc(fw->n_indicators, sizeof *r->cross_x);
-	r->cross_top = xcalloc(fw->n_indicators, sizeof *r->cross_top);
+	r->cross_top = xcalloc(fw->n_indicators ? fw->n_indicators : 1, sizeof *r->cross_top);
 	for (size_t i = 0; i < fw->n_indicators; i++) {
 		size_t *t = r->cross_top[i];
-		double *xs;
-		if (!rule_kind_of(&fw->indicators[i])->normalised)
+		const double *xs = r->cross_x[i];
+		if (!xs)
 			continue;
-		xs = r->cross_x[i] = xcalloc(r->n ? r->n : 1, sizeof *xs);
 		t[0] = t[1] = t[2] = t[3] = SIZE_MAX;
 		for (size_t c = 0; c < r->n; c++) {
-			double x = xs[c] = r->communes[c].indicators[i].ratio;
+			double x = xs[c];
 			if (isnan(x))
 				continue;
 			if (t[0] == SIZE_MAX || x > xs[t[0]]) {
@@ -187,36 +264,47 @@ static void index_cross(results *r)
 	}
 }
 
-/* The commune of a score row, added to the results when first met. */
+/* Where the rows of the whole run go, communes by code. */
+typedef struct load_ctx {
+	results *r;
+	size_t cap; /* communes allocated */
+} load_ctx;
+
+/* The commune of a score row: the last one read, or a new one (the rows
+ * come by commune code). */
 static res_commune *row_commune(load_ctx *l, const store_score *s)
 {
 	results *r = l->r;
 	const framework *fw = r->fw;
 	res_commune *c;
-	intptr_t ci;
 
-	if (strmap_get(l->by_code, s->commune_code, &ci))
-		return &r->communes[ci];
+	if (r->n && strcmp(r->communes[r->n - 1].code, s->commune_code) == 0)
+		return &r->communes[r->n - 1];
 	if (r->n == l->cap) {
+		size_t old = l->cap;
 		l->cap = l->cap ? l->cap * 2 : 16;
 		r->communes = xrealloc(r->communes, l->cap * sizeof *r->communes);
+		for (size_t i = 0; i < fw->n_indicators; i++) {
+			if (!r->cross_x[i])
+				continue;
+			r->cross_x[i] = xrealloc(r->cross_x[i], l->cap * sizeof *r->cross_x[i]);
+			for (size_t k = old; k < l->cap; k++)
+				r->cross_x[i][k] = 0; /* a commune without the row: 0, as scored */
+		}
 	}
-	ci = (intptr_t)r->n++;
-	c = &r->communes[ci];
+	c = &r->communes[r->n++];
 	memset(c, 0, sizeof *c);
 	c->code = xstrdup(s->commune_code);
 	c->name = xstrdup(s->commune_name);
-	c->pillars = xcalloc(fw->n_pillars, sizeof *c->pillars);
-	c->indicators = xcalloc(fw->n_indicators, sizeof *c->indicators);
-	c->inputs = xcalloc(fw->n_variables, sizeof *c->inputs);
-	strmap_put(l->by_code, s->commune_code, ci);
+	c->pillars = xcalloc(fw->n_pillars ? fw->n_pillars : 1, sizeof *c->pillars);
 	return c;
 }
 
 static dti_err take_score(void *ctx, const store_score *s, dti_diag *d)
 {
 	load_ctx *l = ctx;
-	const framework *fw = l->r->fw;
+	results *r = l->r;
+	const framework *fw = r->fw;
 	res_commune *c = row_commune(l, s);
 	const fw_indicator *ind = framework_indicator(fw, s->item);
 
@@ -226,65 +314,97 @@ static dti_err take_score(void *ctx, const store_score *s, dti_diag *d)
 		c->max = s->max_points;
 		c->rank = (long)s->rank;
 	} else if (ind) {
-		read_score(s, &c->indicators[ind - fw->indicators]);
+		size_t i = (size_t)(ind - fw->indicators);
+		c->n_flagged += (flags_parse(s->flags) & ~FLAG_NOT_APPLICABLE) != 0;
+		if (r->cross_x[i])
+			r->cross_x[i][r->n - 1] = s->ratio;
 	} else {
 		for (size_t p = 0; p < fw->n_pillars; p++)
 			if (strcmp(fw->pillars[p].id, s->item) == 0)
-				read_score(s, &c->pillars[p]);
+				read_score(r, s, &c->pillars[p]);
 	}
 	return DTI_EOK;
 }
 
-/* An input that only indicators not applicable to the commune read is not
- * one it needs: not counted as missing, not listed among its inputs. */
-static void drop_unneeded_inputs(results *r)
+/* A commune's place in the order of store_scores_each: by rank, then code. */
+typedef struct rank_key {
+	long rank;
+	const char *code;
+	size_t index; /* as read */
+} rank_key;
+
+static int cmp_rank(const void *a, const void *b)
 {
-	const framework *fw = r->fw;
+	const rank_key *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return strcmp(x->code, y->code);
+}
+
+/* The communes (read by code) and their x put in rank order. */
+static void sort_by_rank(results *r)
+{
+	size_t n = r->n ? r->n : 1;
+	rank_key *order = xcalloc(n, sizeof *order);
+	res_commune *sorted = xcalloc(n, sizeof *sorted);
+	double *xs = xcalloc(n, sizeof *xs);
 
 	for (size_t c = 0; c < r->n; c++)
-		for (size_t v = 0; v < fw->n_variables; v++) {
-			bool needed = false;
-			for (size_t i = 0; !needed && i < fw->n_indicators; i++)
-				needed = !r->communes[c].indicators[i].not_applicable &&
-					 framework_indicator_uses(&fw->indicators[i],
-								  &fw->variables[v]);
-			if (!needed)
-				r->communes[c].inputs[v].stored = false;
-		}
+		order[c] = (rank_key){r->communes[c].rank, r->communes[c].code, c};
+	if (r->n)
+		qsort(order, r->n, sizeof *order, cmp_rank);
+	for (size_t c = 0; c < r->n; c++)
+		sorted[c] = r->communes[order[c].index];
+	free(r->communes);
+	r->communes = sorted;
+	for (size_t i = 0; i < r->fw->n_indicators; i++) {
+		if (!r->cross_x[i])
+			continue;
+		for (size_t c = 0; c < r->n; c++)
+			xs[c] = r->cross_x[i][order[c].index];
+		memcpy(r->cross_x[i], xs, r->n * sizeof *xs);
+	}
+	free(xs);
+	free(order);
 }
 
 dti_err results_load(staging *st, const scoring_run_info *run, bool with_inputs, results **out,
 		     dti_diag *d)
 {
 	results *r = xcalloc(1, sizeof *r);
-	strmap by_code;
-	load_ctx l = {r, &by_code, 0};
+	const framework *fw = run->fw;
+	load_ctx l = {r, 0};
 	dti_err rc;
 
 	*out = NULL;
-	strmap_init(&by_code);
-	r->fw = run->fw;
+	r->fw = fw;
 	r->run_id = run->id;
 	r->year = run->year;
 	r->with_inputs = with_inputs;
+	r->by_code = xcalloc(1, sizeof *r->by_code);
+	r->flag_texts = xcalloc(1, sizeof *r->flag_texts);
+	strmap_init(r->by_code);
+	strmap_init(r->flag_texts);
 	snprintf(r->mode, sizeof r->mode, "%s", run->mode);
 	snprintf(r->started_at, sizeof r->started_at, "%s", run->started_at);
-	rc = store_scores_each(st, run->id, take_score, &l, d);
+	r->cross_x = xcalloc(fw->n_indicators ? fw->n_indicators : 1, sizeof *r->cross_x);
+	for (size_t i = 0; i < fw->n_indicators; i++)
+		if (rule_kind_of(&fw->indicators[i])->normalised)
+			r->cross_x[i] = xcalloc(1, sizeof *r->cross_x[i]);
+	rc = store_report_scores_by_code(st, run->id, take_score, &l, d);
 	if (rc)
 		goto out;
+	sort_by_rank(r);
 	r->names = xcalloc(r->n ? r->n : 1, sizeof *r->names);
 	for (size_t c = 0; c < r->n; c++) {
 		r->names[c] = r->communes[c].name;
+		strmap_put(r->by_code, r->communes[c].code, (intptr_t)c);
 		if (fabs(r->communes[c].max - r->communes[0].max) > 1e-9)
 			r->maxima_differ = true;
 	}
 	index_cross(r);
-	if (with_inputs)
-		rc = load_inputs(st, r, &by_code, d);
-	if (!rc && with_inputs && r->fw->by_unit_type)
-		drop_unneeded_inputs(r);
 out:
-	strmap_free(&by_code);
 	if (rc)
 		results_free(r);
 	else

@@ -1,8 +1,9 @@
-/* results.h — one stored scoring run read back whole for publishing: every
- * commune's total, rank, pillar and indicator scores, and (optionally) the
- * inputs each score used with the observations, sources and fetch times
- * behind them.  Every field may be read; strings are owned by the results
- * and freed by results_free. */
+/* results.h — one stored scoring run read back for publishing, in bounded
+ * memory: every commune's total, rank and pillar scores at once (tens of
+ * bytes a pillar), and one commune at a time its indicator scores and
+ * (optionally) the inputs each score used with the observations, sources
+ * and fetch times behind them (results_detail).  Every field may be read;
+ * strings are owned by the results and freed by results_free. */
 #ifndef DTI_RESULTS_H
 #define DTI_RESULTS_H
 
@@ -32,20 +33,26 @@ typedef struct res_input {
 
 typedef struct res_score {
 	double points, max, fraction;
-	double ratio;   /* NAN when none */
-	unsigned flags; /* FLAG_NOT_APPLICABLE is not among them: */
-	char flags_text[128];
-	bool not_applicable; /* not scored for the commune's unit type (max 0) */
+	double ratio;           /* NAN when none */
+	unsigned flags;         /* FLAG_NOT_APPLICABLE is not among them: */
+	bool not_applicable;    /* not scored for the commune's unit type (max 0) */
+	const char *flags_text; /* as stored; owned by the results */
 } res_score;
 
 typedef struct res_commune {
 	char *code, *name;
 	long rank;
 	double total;
-	double max;            /* its maximum: the framework's total less what does not apply */
-	res_score *pillars;    /* [fw->n_pillars] */
-	res_score *indicators; /* [fw->n_indicators] */
-	res_input *inputs;     /* [fw->n_variables]; all zero without inputs */
+	double max;         /* its maximum: the framework's total less what does not apply */
+	res_score *pillars; /* [fw->n_pillars] */
+	size_t n_flagged;   /* indicators with a flag */
+	/* Between results_detail and results_detail_drop only: */
+	res_score *indicators; /* [fw->n_indicators]; NULL otherwise */
+	res_input *inputs;     /* [fw->n_variables]; NULL otherwise or without inputs */
+	/* Set by results_detail with inputs (kept after the drop): the
+	 * variables the framework uses that the run stored, and of them those
+	 * with a value. */
+	size_t n_used, n_have;
 } res_commune;
 
 typedef struct results {
@@ -61,22 +68,31 @@ typedef struct results {
 	/* Per cross_commune indicator (NULL otherwise): x of every commune,
 	 * and the communes with the two largest and two smallest x. */
 	double **cross_x;
-	size_t (*cross_top)[4]; /* max1, max2, min1, min2 (SIZE_MAX: none) */
+	size_t (*cross_top)[4];    /* max1, max2, min1, min2 (SIZE_MAX: none) */
+	struct strmap *by_code;    /* commune code -> index */
+	struct strmap *flag_texts; /* each distinct flags text once */
 } results;
 
-/* Reads run `run` (run->fw must outlive the results).  with_inputs also
- * reads score_input and the observations behind each input.  Caller frees
- * *out with results_free. */
+/* Reads run `run`'s communes, totals and pillars (run->fw must outlive the
+ * results).  with_inputs: results_detail also reads score_input and the
+ * observations behind each input.  Caller frees *out with results_free. */
 dti_err results_load(staging *st, const scoring_run_info *run, bool with_inputs, results **out,
 		     dti_diag *d);
 void results_free(results *r);
+
+/* Reads commune c's indicator scores (and, with inputs and results loaded
+ * with_inputs, its inputs and their observations) into r->communes[c] until results_detail_drop(r, c),
+ * which frees them; on error nothing is left to drop.  Hold one commune's
+ * detail at a time. */
+dti_err results_detail(staging *st, results *r, size_t c, bool inputs, dti_diag *d);
+void results_detail_drop(results *r, size_t c);
 
 /* Index of a commune by code, or -1. */
 long results_find(const results *r, const char *code);
 
 /* "Where the points are" for commune c's indicator i, from the stored
- * inputs (needs with_inputs) and, for cross-commune indicators, the x of
- * every commune of the run. */
+ * inputs (c's detail read with inputs) and, for cross-commune indicators,
+ * the x of every commune of the run. */
 void results_advice(const results *r, size_t c, size_t i, advice *out);
 
 #endif

@@ -1,54 +1,70 @@
 #!/bin/sh
-# dti publish at national scale: the first 3,321 units of the shipped
-# list, then all of them (10,047), scored, then the CSV/JSON exports and the
-# report (one page per commune, "where the points are" for each) written.
-# Prints wall time, CPU, peak memory (/usr/bin/time -v), files and bytes
-# written for each size: memory should stay flat as communes grow.  (30,000
-# units would need a unit list of that size; the shipped lists have 10,047
-# and 3,321.)
+# dti publish at national scale (issue #16, item 3): every unit scored,
+# then the CSV/JSON exports and the report (one page per commune, "where
+# the points are" for each) written, at three sizes — the list after
+# 1 July 2025 (3,321 units), the list of 1 March 2025 (10,047) and 30,000
+# (that list and copies of its units under new codes) — so that memory is
+# seen to stay flat as communes grow.  Prints wall and CPU time, peak
+# memory, files and bytes written.  Target: national <= 5 s CPU, <= 150 MB.
 set -eu
-T=$DTI_TMP
-for n in 3321 10047; do
-rm -rf "$T/dti.db" "$T/dti.db-wal" "$T/dti.db-shm" "$T/out"
-python3 - "$DTI_ROOT" "$T" "$n" <<'PY'
-import csv, json, random, sys
-root, tmp, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-units = list(csv.DictReader(open(f'{root}/config/admin-units-2025-03-01.csv', encoding='utf-8')))[:n]
-fw = json.load(open(f'{root}/config/frameworks/commune-2024.json', encoding='utf-8'))
-types = {v['name']: v for v in fw['variables']}
-used = []
-for p in fw['pillars']:
-    for i in p['indicators']:
-        r = i['rule']
-        for v in [r.get('variable'), r.get('gate')] + r.get('numerator', []) + r.get('denominator', []):
-            if v and v not in used:
-                used.append(v)
-random.seed(2)
-with open(f'{tmp}/communes.csv', 'w', encoding='utf-8', newline='') as f:
-    w = csv.writer(f); w.writerow(['code', 'name'])
-    for u in units: w.writerow([u['commune_code'], u['commune_name']])
-with open(f'{tmp}/inputs.csv', 'w', encoding='utf-8', newline='') as f:
-    w = csv.writer(f); w.writerow(['commune_code', 'variable', 'value'])
-    for u in units:
-        for v in used:
-            t = types[v]['type']
-            if random.random() < 0.02:
-                continue  # some inputs missing
-            val = (random.choice(['có', 'không']) if t == 'yesno' else
-                   random.choice([e['value'] for e in types[v]['values']]) if t == 'enum' else
-                   str(random.randint(0, 20000)) if t == 'count' else f'{random.uniform(0, 900):.1f}')
-            w.writerow([u['commune_code'], v, val])
-print(f'data set: {len(units)} units')
+R=$DTI_ROOT T=$DTI_TMP
+
+# size NAME CONFIG DATA: loads DATA/communes.csv and DATA/inputs.csv into a
+# new database, scores, and measures the publish.
+size() {
+	name=$1 cfg=$2 data=$3 db=$T/$1.db
+	d() { "$DTI_BIN/dti" -q --config "$cfg" --db "$db" "$@"; }
+	d communes load "$data/communes.csv"
+	d import "$data/inputs.csv"
+	d score >/dev/null
+	/usr/bin/time -f '%e %U %S %M' -o "$T/$name.time" \
+		"$DTI_BIN/dti" -q --config "$cfg" --db "$db" publish --out "$T/$name.out" \
+		>"$T/$name.paths"
+	python3 - "$name" "$T/$name.time" "$T/$name.paths" "$T/$name.out" <<'PY'
+import os, sys
+name, tf, pf, out = sys.argv[1:5]
+wall, user, sys_, rss = open(tf).read().split()[-4:]
+size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
+print("dti publish, %s: %.1f s wall, %.1f s CPU (%.1f user, %.1f system), peak memory %.0f MB, "
+      "%d files, %.0f MB written" % (name, float(wall), float(user) + float(sys_), float(user),
+                                      float(sys_), int(rss) / 1024,
+                                      len(open(pf).read().splitlines()), size / 1048576))
 PY
-dti() { "$DTI_BIN/dti" -q --config "$DTI_ROOT/config/dti.json" --db "$T/dti.db" "$@"; }
-dti communes load "$T/communes.csv"
-dti import "$T/inputs.csv"
-dti score
-/usr/bin/time -v "$DTI_BIN/dti" -q --config "$DTI_ROOT/config/dti.json" --db "$T/dti.db" publish --out "$T/out" \
-	>"$T/files" 2>"$T/time" || { tail -5 "$T/time"; exit 1; }
-awk -v n="$n" -v files="$(wc -l <"$T/files")" -v mb="$(du -sm "$T/out" | cut -f1)" -F': ' '
-	/User time/ { u = $2 } /System time/ { s = $2 } /Elapsed \(wall/ { w = $2 }
-	/Maximum resident/ { m = $2 / 1024 }
-	END { printf "dti publish, %5d units: %s wall, %.1f s CPU (target <= 5 s at 10,047), peak %.0f MB (target <= 150 MB), %d files, %d MB\n", n, w, u + s, m, files, mb }' "$T/time"
-done
+	rm -rf "$T/$name.out" "$db"
+}
+
+# 3,321: the list after 1 July 2025, as tests/e2e/units-national-2025.sh runs it.
+python3 "$R/tests/bench/national.py" "$R" "$T/n3321" admin-units-2026-04-30.csv >/dev/null
+python3 "$R/tests/e2e/lib/config_abs.py" "$R/config/dti.json" "$T/c3321.json" \
+	'unit_list="2026-04-30"' "communes_csv=\"$T/n3321/communes.csv\"" 'name="Toàn quốc"' \
+	year=2025 district_sheets= sources=[] official= >/dev/null
+size "3,321 units" "$T/c3321.json" "$T/n3321"
+
+# 10,047: the list of 1 March 2025 with the shipped configuration.
+python3 "$R/tests/bench/national.py" "$R" "$T/n10047" >/dev/null
+size "10,047 units" "$R/config/dti.json" "$T/n10047"
+
+# 30,000: that list and copies of its units under codes it does not use.
+mkdir -p "$T/root30/config"
+ln -s "$R/config/frameworks" "$T/root30/config/frameworks"
+python3 - "$R/config/admin-units-2025-03-01.csv" "$T/root30/config/admin-units-2025-03-01.csv" 30000 <<'PY'
+import csv, sys
+src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rows = list(csv.DictReader(open(src, encoding="utf-8")))
+used = {r["commune_code"] for r in rows}
+free = (f"{c:05d}" for c in range(1, 100000) if f"{c:05d}" not in used)
+out, k = list(rows), 0
+while len(out) < n:
+    r = dict(rows[k % len(rows)])
+    r["commune_code"], r["commune_name"] = next(free), f"{r['commune_name']} {k // len(rows) + 2}"
+    out.append(r)
+    k += 1
+w = csv.DictWriter(open(dst, "w", encoding="utf-8", newline=""), fieldnames=list(rows[0]))
+w.writeheader()
+w.writerows(out)
+PY
+python3 "$R/tests/bench/national.py" "$T/root30" "$T/n30000" >/dev/null
+python3 "$R/tests/e2e/lib/config_abs.py" "$R/config/dti.json" "$T/c30000.json" \
+	"admin_units=\"$T/root30/config/admin-units-2025-03-01.csv\"" >/dev/null
+size "30,000 units" "$T/c30000.json" "$T/n30000"
 [ -n "${DTI_BENCH_KEEP:-}" ] || rm -rf "$T"

@@ -1,0 +1,75 @@
+#!/bin/sh
+# dti publish killed (kill -9) part-way leaves the report that was there
+# whole (issue #16, item 3): every file of it byte for byte, no half folder
+# in its place, nothing new beside it but the hidden folder being written;
+# and the next publish puts the new report in place.  The moments of the
+# kills are random fractions of a publish's measured time; the seed is
+# printed, DTI_KILL_SEED=N replays it.
+set -eu
+T=$DTI_TMP
+fail() { echo "FAIL: $*"; exit 1; }
+dti() { "$DTI_BIN/dti" -q --config "$DTI_ROOT/config/dti.json" --db "$T/dti.db" "$@"; }
+SEED=${DTI_KILL_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
+echo "seed $SEED (DTI_KILL_SEED=$SEED to replay)"
+
+# 600 units of the national data set: enough for a publish to take a while.
+python3 "$DTI_ROOT/tests/bench/national.py" "$DTI_ROOT" "$T/nat" >/dev/null
+python3 - "$T/nat" 600 <<'PY'
+import csv, sys
+d, n = sys.argv[1], int(sys.argv[2])
+rows = list(csv.reader(open(f'{d}/communes.csv', encoding='utf-8')))
+keep = {r[0] for r in rows[1:n + 1]}
+with open(f'{d}/communes.csv', 'w', encoding='utf-8', newline='') as f:
+    csv.writer(f).writerows(rows[:n + 1])
+inputs = list(csv.reader(open(f'{d}/inputs.csv', encoding='utf-8')))
+with open(f'{d}/inputs.csv', 'w', encoding='utf-8', newline='') as f:
+    w = csv.writer(f); w.writerow(inputs[0])
+    w.writerows(r for r in inputs[1:] if r[0] in keep)
+PY
+dti communes load "$T/nat/communes.csv"
+dti import "$T/nat/inputs.csv"
+dti score >/dev/null
+start=$(date +%s.%N)
+dti publish --out "$T/out" >/dev/null
+took=$(python3 -c "import sys; print('%.2f' % max(float(sys.argv[2]) - float(sys.argv[1]), 0.2))" \
+	"$start" "$(date +%s.%N)")
+cp -a "$T/out/2024" "$T/before"
+dti score >/dev/null # a second run: another report
+
+# Only the report's own folder may be visible in OUT (hidden ones aside).
+visible() { ls "$T/out" | tr '\n' ' '; }
+mid=0
+for round in 1 2 3; do
+	delay=$(python3 -c "import random, sys
+random.seed(int(sys.argv[1]) * 10 + int(sys.argv[2]))
+print('%.3f' % (float(sys.argv[3]) * random.uniform(0.1, 0.8)))" "$SEED" "$round" "$took")
+	# The program itself, not a shell around it, is what is killed.
+	"$DTI_BIN/dti" -q --config "$DTI_ROOT/config/dti.json" --db "$T/dti.db" \
+		publish --out "$T/out" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$delay"
+	kill -9 "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	if [ -d "$T/out/.2024.new.$pid" ]; then
+		mid=$((mid + 1))
+		diff -r "$T/before" "$T/out/2024" >/dev/null ||
+			fail "round $round: killed after ${delay}s, the report differs from the one before"
+		rm -rf "$T/out/.2024.new.$pid"
+	else
+		# The publish ended before the kill: the new report is whole.
+		grep -q '</html>' "$T/out/2024/report/index.html" || fail "round $round: index.html is cut"
+		cp -a "$T/out/2024" "$T/before"
+	fi
+	[ "$(visible)" = "2024 " ] || fail "round $round: OUT shows '$(visible)'"
+	echo "round $round: killed after ${delay}s of a ${took}s publish"
+done
+[ "$mid" -gt 0 ] || fail "no kill landed while the report was being written (publish ${took}s)"
+
+# The next publish puts the new run's report in place, whole.
+dti publish --out "$T/out" >/dev/null
+[ "$(visible)" = "2024 " ] || fail "after the last publish OUT shows '$(visible)'"
+run=$(sqlite3 "$T/dti.db" "SELECT max(id) FROM scoring_run")
+grep -q "\"id\": $run," "$T/out/2024/dti-2024.json" || fail "the last publish is not of run $run"
+python3 -c "import json, sys; json.load(open(sys.argv[1]))" "$T/out/2024/dti-2024.json" ||
+	fail "the JSON of the last publish does not parse"
+echo "publish killed $mid time(s) mid-write: the report before stayed whole"
