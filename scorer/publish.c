@@ -1,7 +1,10 @@
 #include "publish.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -422,6 +425,42 @@ static dti_err official_check(staging *st, const scoring_run_info *run, dti_diag
 	return rc;
 }
 
+/* Folders a publish killed part-way left in OUT: ".[official-]YEAR.new.PID"
+ * (being written) and "[official-]YEAR.old.PID" (the old report moved aside
+ * where the file system cannot swap), removed once their process is gone. */
+static void stale_stages_remove(const char *out_dir, const char *kind, int year)
+{
+	char *hidden = xasprintf(".%s%d.new.", kind, year), *aside = xasprintf("%s%d.old.", kind, year);
+	DIR *dir = opendir(out_dir);
+	struct dirent *e;
+
+	while (dir && (e = readdir(dir))) {
+		const char *rest = NULL;
+		char *end;
+		long pid;
+
+		if (!strncmp(e->d_name, hidden, strlen(hidden)))
+			rest = e->d_name + strlen(hidden);
+		else if (!strncmp(e->d_name, aside, strlen(aside)))
+			rest = e->d_name + strlen(aside);
+		if (!rest || !*rest)
+			continue;
+		errno = 0;
+		pid = strtol(rest, &end, 10);
+		if (*end || errno || pid <= 0 || pid == (long)getpid() || pid > INT_MAX)
+			continue;
+		if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+			char *path = xasprintf("%s/%s", out_dir, e->d_name);
+			dir_remove(path);
+			free(path);
+		}
+	}
+	if (dir)
+		closedir(dir);
+	free(hidden);
+	free(aside);
+}
+
 dti_err publish_run(staging *st, const scoring_run_info *run, const publish_options *o, FILE *paths,
 		    char **report_index, dti_diag *d)
 {
@@ -447,6 +486,7 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	/* The whole publication goes into a new folder beside OUT/YEAR, which
 	 * then takes its place in one rename: readers see the old set or the
 	 * new one, and a failure part-way leaves the old one untouched. */
+	stale_stages_remove(o->out_dir, kind, run->year);
 	dir_remove(stage);
 	rc = make_dirs(stage, d);
 	/* Its thousands of files are synced once, by dir_replace. */

@@ -2,9 +2,9 @@
 # dti publish killed (kill -9) part-way leaves the report that was there
 # whole (issue #16, item 3): every file of it byte for byte, no half folder
 # in its place, nothing new beside it but the hidden folder being written;
-# and the next publish puts the new report in place.  The moments of the
-# kills are random fractions of a publish's measured time; the seed is
-# printed, DTI_KILL_SEED=N replays it.
+# and the next publish puts the new report in place and removes what the
+# killed ones left.  The moments of the kills are random fractions of a
+# publish's measured time; the seed is printed, DTI_KILL_SEED=N replays it.
 set -eu
 T=$DTI_TMP
 fail() { echo "FAIL: $*"; exit 1; }
@@ -35,9 +35,14 @@ took=$(python3 -c "import sys; print('%.2f' % max(float(sys.argv[2]) - float(sys
 	"$start" "$(date +%s.%N)")
 cp -a "$T/out/2024" "$T/before"
 dti score >/dev/null # a second run: another report
+# That report, whole (a publish of one run is the same bytes every time):
+# a kill after the swap, while the folder that held the old report is
+# being removed, leaves it in place.
+dti publish --out "$T/ref" >/dev/null
 
 # Only the report's own folder may be visible in OUT (hidden ones aside).
 visible() { ls "$T/out" | tr '\n' ' '; }
+keep_before() { rm -rf "$T/before" && cp -a "$T/out/2024" "$T/before"; }
 mid=0
 for round in 1 2 3; do
 	delay=$(python3 -c "import random, sys
@@ -51,14 +56,19 @@ print('%.3f' % (float(sys.argv[3]) * random.uniform(0.1, 0.8)))" "$SEED" "$round
 	kill -9 "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	if [ -d "$T/out/.2024.new.$pid" ]; then
-		mid=$((mid + 1))
-		diff -r "$T/before" "$T/out/2024" >/dev/null ||
-			fail "round $round: killed after ${delay}s, the report differs from the one before"
-		rm -rf "$T/out/.2024.new.$pid"
+		if diff -r "$T/before" "$T/out/2024" >/dev/null; then
+			mid=$((mid + 1))
+		else
+			diff -r "$T/ref/2024" "$T/out/2024" >/dev/null ||
+				fail "round $round: killed after ${delay}s, the report is neither the one before nor the new one"
+			echo "round $round: killed after the swap, the new report whole"
+			keep_before
+		fi
 	else
 		# The publish ended before the kill: the new report is whole.
-		grep -q '</html>' "$T/out/2024/report/index.html" || fail "round $round: index.html is cut"
-		cp -a "$T/out/2024" "$T/before"
+		diff -r "$T/ref/2024" "$T/out/2024" >/dev/null ||
+			fail "round $round: the publish ended, its report is not the new one"
+		keep_before
 	fi
 	[ "$(visible)" = "2024 " ] || fail "round $round: OUT shows '$(visible)'"
 	echo "round $round: killed after ${delay}s of a ${took}s publish"
@@ -68,6 +78,9 @@ done
 # The next publish puts the new run's report in place, whole.
 dti publish --out "$T/out" >/dev/null
 [ "$(visible)" = "2024 " ] || fail "after the last publish OUT shows '$(visible)'"
+# What the killed ones left behind is gone with their processes.
+left=$(ls -A "$T/out" | grep -v '^2024$' || true)
+[ -z "$left" ] || fail "a killed publish's folder outlived the next publish: $left"
 run=$(sqlite3 "$T/dti.db" "SELECT max(id) FROM scoring_run")
 grep -q "\"id\": $run," "$T/out/2024/dti-2024.json" || fail "the last publish is not of run $run"
 python3 -c "import json, sys; json.load(open(sys.argv[1]))" "$T/out/2024/dti-2024.json" ||
