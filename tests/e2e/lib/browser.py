@@ -12,13 +12,39 @@ import os
 import struct
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.common.exceptions import (StaleElementReferenceException, TimeoutException,
+                                        WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 WAIT = 60  # seconds for any one page or element: generous, the machine is shared
+
+
+# What chromedriver says of an element or script of a page that is being
+# replaced by the next one, instead of a stale element, depending on the
+# moment: the old page is gone, which is all the tests wait for.
+_REPLACED = ("does not belong to the document", "No node with given id",
+             "Cannot find context with specified id", "Execution context was destroyed",
+             "Inspected target navigated or closed")
+
+
+def replaced(e):
+    return isinstance(e, StaleElementReferenceException) or any(m in (e.msg or "") for m in _REPLACED)
+
+
+def gone(old):
+    """A wait condition: old (an element) no longer belongs to the page."""
+    def cond(d):
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException as e:
+            if replaced(e):
+                return True
+            raise
+    return cond
 
 
 class Failure(Exception):
@@ -98,8 +124,17 @@ class Browser:
             return f"(page unreadable: {e.msg})"
 
     def wait(self, cond, what):
+        """cond(driver) once it is true; asked again while a page being
+        replaced answers it with an error of the old page."""
+        def asked(d):
+            try:
+                return cond(d)
+            except WebDriverException as e:
+                if replaced(e):
+                    return False
+                raise
         try:
-            return WebDriverWait(self.d, WAIT).until(cond)
+            return WebDriverWait(self.d, WAIT).until(asked)
         except TimeoutException:
             raise Failure(f"waited {WAIT} s for {what}, {self.where()}") from None
 
@@ -142,7 +177,7 @@ class Browser:
         old = self.d.find_element(By.TAG_NAME, "html")
         self.d.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
         el.click()
-        self.wait(EC.staleness_of(old), f"the page after clicking {what!r}")
+        self.wait(gone(old), f"the page after clicking {what!r}")
         self.wait(lambda d: d.execute_script("return document.readyState") == "complete",
                   "the next page to load")
 
