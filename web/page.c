@@ -44,6 +44,24 @@ void page_time(web_req *r, const char *iso)
 	html_text(&r->body, out);
 }
 
+void page_evidence_item(web_req *r, const char *commune, const char *sha, const char *name,
+			int64_t size, const char *by, const char *at)
+{
+	PAGE(r, "<li><a class=\"evidence-file\" href=\"/commune/evidence?commune=");
+	page_text(r, commune);
+	PAGE(r, "&amp;sha=");
+	page_text(r, sha);
+	PAGE(r, "\">");
+	page_text(r, name);
+	PAGE(r, "</a> <span class=\"muted\">(");
+	page_int(r, (size + 1023) / 1024);
+	PAGE(r, " KiB, ");
+	page_text(r, by);
+	PAGE(r, ", ");
+	page_time(r, at);
+	PAGE(r, ")</span></li>");
+}
+
 void page_csrf(web_req *r)
 {
 	PAGE(r, "<input type=\"hidden\" name=\"csrf\" value=\"");

@@ -248,19 +248,8 @@ static dti_err evidence_row(void *ctx, const store_evidence *e)
 		return DTI_EOK;
 	if (w->n++ == 0)
 		PAGE(r, "<ul id=\"evidence\">");
-	PAGE(r, "<li><a class=\"evidence-file\" href=\"/commune/evidence?commune=");
-	page_text(r, e->commune_code);
-	PAGE(r, "&amp;sha=");
-	page_text(r, e->sha256);
-	PAGE(r, "\">");
-	page_text(r, e->original_name);
-	PAGE(r, "</a> <span class=\"muted\">(");
-	page_int(r, (e->size + 1023) / 1024);
-	PAGE(r, " KiB, ");
-	page_text(r, e->uploaded_by);
-	PAGE(r, ", ");
-	page_time(r, e->uploaded_at);
-	PAGE(r, ")</span></li>");
+	page_evidence_item(r, e->commune_code, e->sha256, e->original_name, e->size, e->uploaded_by,
+			   e->uploaded_at);
 	return DTI_EOK;
 }
 

@@ -319,19 +319,7 @@ static void item_evidence(decl_page *p, const declare_item *it)
 		const page_file *f = &p->files.items[i];
 		if (strcmp(f->variable, var) != 0)
 			continue;
-		PAGE(r, "<li><a class=\"evidence-file\" href=\"/commune/evidence?commune=");
-		page_text(r, p->code);
-		PAGE(r, "&amp;sha=");
-		page_text(r, f->sha);
-		PAGE(r, "\">");
-		page_text(r, f->name);
-		PAGE(r, "</a> <span class=\"muted\">(");
-		page_int(r, (f->size + 1023) / 1024);
-		PAGE(r, " KiB, ");
-		page_text(r, f->by);
-		PAGE(r, ", ");
-		page_time(r, f->at);
-		PAGE(r, ")</span></li>");
+		page_evidence_item(r, p->code, f->sha, f->name, f->size, f->by, f->at);
 	}
 	PAGE(r, "</ul>");
 	if (p->writable) {

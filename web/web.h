@@ -165,6 +165,10 @@ void page_int(web_req *r, int64_t v);
 void page_number(web_req *r, double v);
 /* A time as the pages show it (time_vn). */
 void page_time(web_req *r, const char *iso);
+/* One uploaded evidence file as a list item: its link (served as an
+ * attachment by /commune/evidence), name, size, who uploaded it and when. */
+void page_evidence_item(web_req *r, const char *commune, const char *sha, const char *name,
+			int64_t size, const char *by, const char *at);
 /* The form's hidden CSRF field. */
 void page_csrf(web_req *r);
 /* The page's head, the top bar (account, logout) and its <h1>; then
