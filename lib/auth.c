@@ -357,7 +357,6 @@ dti_err auth_invite_accept(staging *st, const char *token, const char *password,
 			   bool *ok, dti_diag *d)
 {
 	char hash[AUTH_TOKEN_HEX], why[96], pw[AUTH_HASH_MAX];
-	int64_t account_id = 0;
 	dti_err rc;
 
 	*ok = false;
@@ -369,9 +368,7 @@ dti_err auth_invite_accept(staging *st, const char *token, const char *password,
 	if (rc)
 		return rc;
 	auth_token_hash(token, hash);
-	rc = store_invite_take(st, hash, now, &account_id, ok, d);
-	if (!rc && *ok)
-		rc = store_account_set_password(st, account_id, pw, d);
+	rc = store_invite_redeem(st, hash, now, pw, ok, d);
 	sodium_memzero(pw, sizeof pw);
 	if (rc)
 		*ok = false;

@@ -265,9 +265,10 @@ dti_err store_invite_add(staging *st, const char *token_hash, int64_t account_id
 	return finish(st, rc, d);
 }
 
-dti_err store_invite_take(staging *st, const char *token_hash, int64_t now, int64_t *account_id,
-			  bool *found, dti_diag *d)
+dti_err store_invite_redeem(staging *st, const char *token_hash, int64_t now,
+			    const char *password_hash, bool *found, dti_diag *d)
 {
+	int64_t account_id = 0;
 	dti_err rc = staging_begin(st, d);
 
 	*found = false;
@@ -275,10 +276,15 @@ dti_err store_invite_take(staging *st, const char *token_hash, int64_t now, int6
 		return rc;
 	rc = store_int64(st, d,
 			 "SELECT account_id FROM invite WHERE token_hash = ?1 AND expires > ?2",
-			 account_id, found, STORE_ARGS(STORE_TEXT(token_hash), STORE_INT(now)));
+			 &account_id, found, STORE_ARGS(STORE_TEXT(token_hash), STORE_INT(now)));
 	if (!rc)
 		rc = store_run(st, d, "DELETE FROM invite WHERE token_hash = ?1 OR expires <= ?2",
 			       STORE_ARGS(STORE_TEXT(token_hash), STORE_INT(now)));
+	if (!rc && *found)
+		rc = store_run(st, d, "UPDATE account SET password_hash = ?2 WHERE id = ?1",
+			       STORE_ARGS(STORE_INT(account_id), STORE_TEXT(password_hash)));
+	if (!rc && *found)
+		rc = end_sessions(st, account_id, d);
 	rc = finish(st, rc, d);
 	if (rc)
 		*found = false;

@@ -76,14 +76,16 @@ dti_err store_session_prune(staging *st, int64_t idle_before, int64_t created_be
 /* Replaces any invitation of the account by this one. */
 dti_err store_invite_add(staging *st, const char *token_hash, int64_t account_id, int64_t expires,
 			 dti_diag *d);
-/* Takes the invitation of token_hash: deletes it and, when it had not
- * expired at now, gives its account (*found true).  One use only. */
-dti_err store_invite_take(staging *st, const char *token_hash, int64_t now, int64_t *account_id,
-			  bool *found, dti_diag *d);
+/* Redeems the invitation of token_hash in one transaction: deletes it and,
+ * when it had not expired at now, sets its account's password to
+ * password_hash and ends the account's sessions (*found true).  One use
+ * only; a failure part-way leaves the invitation as it was. */
+dti_err store_invite_redeem(staging *st, const char *token_hash, int64_t now,
+			    const char *password_hash, bool *found, dti_diag *d);
 
 /* The name of the account an invitation (token_hash) is for, malloc'd;
  * NULL when there is no such invitation.  Reads only: the invitation
- * stays (store_invite_take takes it). */
+ * stays (store_invite_redeem takes it). */
 dti_err store_invite_account_name(staging *st, const char *token_hash, char **name, dti_diag *d);
 
 /* ---- failed logins ----------------------------------------------------- */

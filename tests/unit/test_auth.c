@@ -325,6 +325,25 @@ static void test_invitation(void **state)
 	assert_int_equal(auth_invite_accept(f->st, session, "mat-khau-7", NOW + 1, &ok, &d),
 			 DTI_EOK);
 	assert_true(ok);
+	/* The password cannot be stored (a trigger refuses it): the
+	 * invitation is not used up, and works once the store does. */
+	assert_int_equal(auth_invite(f->st, &p, id, NOW, token, &d), DTI_EOK);
+	assert_int_equal(staging_exec(f->st,
+				      "CREATE TEMP TRIGGER no_password BEFORE UPDATE OF password_hash "
+				      "ON main.account BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+				      &d),
+			 DTI_EOK);
+	assert_int_not_equal(auth_invite_accept(f->st, token, "mat-khau-8", NOW + 1, &ok, &d),
+			     DTI_EOK);
+	assert_false(ok);
+	assert_int_equal(staging_exec(f->st, "DROP TRIGGER no_password", &d), DTI_EOK);
+	assert_int_equal(auth_invite_accept(f->st, token, "mat-khau-8", NOW + 2, &ok, &d), DTI_EOK);
+	assert_true(ok);
+	assert_int_equal(auth_login(f->st, &p, "dung", "mat-khau-8", "10.0.0.5", NOW + 3, &res,
+				    &acct, session, &d),
+			 DTI_EOK);
+	store_account_free(&acct);
+	assert_int_equal(res, AUTH_LOGIN_OK);
 }
 
 static void test_accounts_and_units(void **state)
