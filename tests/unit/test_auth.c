@@ -328,11 +328,12 @@ static void test_invitation(void **state)
 	/* The password cannot be stored (a trigger refuses it): the
 	 * invitation is not used up, and works once the store does. */
 	assert_int_equal(auth_invite(f->st, &p, id, NOW, token, &d), DTI_EOK);
-	assert_int_equal(staging_exec(f->st,
-				      "CREATE TEMP TRIGGER no_password BEFORE UPDATE OF password_hash "
-				      "ON main.account BEGIN SELECT RAISE(ABORT, 'disk full'); END",
-				      &d),
-			 DTI_EOK);
+	assert_int_equal(
+		staging_exec(f->st,
+			     "CREATE TEMP TRIGGER no_password BEFORE UPDATE OF password_hash "
+			     "ON main.account BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+			     &d),
+		DTI_EOK);
 	assert_int_not_equal(auth_invite_accept(f->st, token, "mat-khau-8", NOW + 1, &ok, &d),
 			     DTI_EOK);
 	assert_false(ok);
