@@ -33,6 +33,21 @@ bool framework_applies(const fw_indicator *ind, int unit_type)
 	       (ind->applies_to & (1u << unit_type));
 }
 
+double framework_max_for(const framework *fw, const fw_pillar *pl, int unit_type)
+{
+	size_t first = pl ? pl->first : 0, n = pl ? pl->count : fw->n_indicators;
+	double sum = 0;
+	bool all = true;
+
+	for (size_t i = first; i < first + n; i++) {
+		if (framework_applies(&fw->indicators[i], unit_type))
+			sum += fw->indicators[i].max;
+		else
+			all = false;
+	}
+	return all ? (pl ? pl->max : fw->total) : sum;
+}
+
 const char *framework_applies_words(const fw_indicator *ind, char *buf, size_t len)
 {
 	size_t n = 0;

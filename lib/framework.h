@@ -138,6 +138,11 @@ const fw_indicator *framework_indicator(const framework *fw, const char *id);
  * (UNIT_TYPE_*, units.h; -1 when unknown: then only an indicator for
  * every unit is). */
 bool framework_applies(const fw_indicator *ind, int unit_type);
+/* The points of pillar pl (NULL: of the framework) a unit of type
+ * unit_type is scored for: the file's own figure when every indicator
+ * applies (an edition without "applies_to" states exactly its own), else
+ * the sum of the applicable indicators' maxima. */
+double framework_max_for(const framework *fw, const fw_pillar *pl, int unit_type);
 /* The unit types the indicator is scored for, in words ("Phường, Đặc
  * khu"; "every unit" without "applies_to"), into buf; returns buf. */
 const char *framework_applies_words(const fw_indicator *ind, char *buf, size_t len);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rule_kinds.h"
+#include "store_commune.h"
 #include "store_score.h"
 #include "strmap.h"
 #include "util.h"
@@ -19,6 +20,10 @@ typedef struct input_grid {
 	strmap code_index, var_index;
 	rule_value *values; /* [nc * nv] */
 	char **texts;       /* [nc * nv], owned */
+	int *unit_type;     /* [nc] UNIT_TYPE_* when the framework scores by
+			     * type, else -1 (and -1 for a type not known: the
+			     * scorer refuses to score it, dti-web shows what
+			     * applies to every unit) */
 	size_t nc, nv;
 } input_grid;
 
@@ -77,10 +82,26 @@ static dti_err grid_load(input_grid *g, staging *st, const framework *fw, int ye
 	g->nc = g->communes.count;
 	g->values = xcalloc(g->nc * g->nv + 1, sizeof *g->values);
 	g->texts = xcalloc(g->nc * g->nv + 1, sizeof *g->texts);
-	for (size_t c = 0; c < g->nc; c++)
+	g->unit_type = xcalloc(g->nc + 1, sizeof *g->unit_type);
+	for (size_t c = 0; c < g->nc; c++) {
 		strmap_put(&g->code_index, g->communes.items[c].code, (intptr_t)c);
+		g->unit_type[c] = -1;
+	}
 	for (size_t v = 0; v < g->nv; v++)
 		strmap_put(&g->var_index, fw->variables[v].name, (intptr_t)v);
+	if (fw->by_unit_type) {
+		strmap types;
+		strmap_init(&types);
+		rc = store_commune_unit_types(st, &types, d);
+		for (size_t c = 0; !rc && c < g->nc; c++) {
+			intptr_t t;
+			if (strmap_get(&types, g->communes.items[c].code, &t) && t >= 0)
+				g->unit_type[c] = (int)t;
+		}
+		strmap_free(&types);
+		if (rc)
+			return rc;
+	}
 	return store_current_inputs(st, year, false, take_input, g, d);
 }
 
@@ -90,6 +111,7 @@ static void grid_free(input_grid *g)
 		free(g->texts[k]);
 	free(g->texts);
 	free(g->values);
+	free(g->unit_type);
 	strmap_free(&g->code_index);
 	strmap_free(&g->var_index);
 	commune_list_free(&g->communes);
@@ -112,8 +134,9 @@ static void overlay(input_grid *g, size_t c, const provisional_answer *answers, 
 	}
 }
 
-/* A normalised indicator: x of every commune, then commune self's
- * fraction over the set's bounds, and its advice against the set. */
+/* A normalised indicator: x of every commune it applies to (as the scorer
+ * normalises), then commune self's fraction over the set's bounds, and its
+ * advice against the set. */
 static void score_normalised(const input_grid *g, const fw_indicator *ind, size_t self,
 			     provisional_indicator *out)
 {
@@ -124,7 +147,9 @@ static void score_normalised(const input_grid *g, const fw_indicator *ind, size_
 
 	for (size_t c = 0; c < g->nc; c++) {
 		l.c = c;
-		xs[c] = rule_eval(g->fw, ind, grid_get, &l).ratio;
+		xs[c] = framework_applies(ind, g->unit_type[c])
+				? rule_eval(g->fw, ind, grid_get, &l).ratio
+				: NAN;
 		names[c] = g->communes.items[c].name;
 		if (!isnan(xs[c])) {
 			mn = fmin(mn, xs[c]);
@@ -150,6 +175,7 @@ dti_err provisional_score(staging *st, const framework *fw, int year, const char
 {
 	input_grid *g = xcalloc(1, sizeof *g);
 	intptr_t self;
+	int type;
 	dti_err rc;
 
 	memset(out, 0, sizeof *out);
@@ -165,9 +191,12 @@ dti_err provisional_score(staging *st, const framework *fw, int year, const char
 	out->n_pillars = fw->n_pillars;
 	out->n_indicators = fw->n_indicators;
 	out->pillars = xcalloc(fw->n_pillars + 1, sizeof *out->pillars);
+	out->pillar_max = xcalloc(fw->n_pillars + 1, sizeof *out->pillar_max);
 	out->indicators = xcalloc(fw->n_indicators + 1, sizeof *out->indicators);
-	out->max = fw->total;
-	for (size_t p = 0; p < fw->n_pillars; p++)
+	type = g->unit_type[self];
+	out->max = framework_max_for(fw, NULL, type);
+	for (size_t p = 0; p < fw->n_pillars; p++) {
+		out->pillar_max[p] = framework_max_for(fw, &fw->pillars[p], type);
 		for (size_t i = fw->pillars[p].first;
 		     i < fw->pillars[p].first + fw->pillars[p].count; i++) {
 			const fw_indicator *ind = &fw->indicators[i];
@@ -175,6 +204,12 @@ dti_err provisional_score(staging *st, const framework *fw, int year, const char
 			grid_lookup l = {g, (size_t)self};
 			pi->ind = ind;
 			pi->max = ind->max;
+			if (!framework_applies(ind, type)) {
+				/* Neither scored nor in the maximum; nothing to gain. */
+				pi->max = 0;
+				pi->flags = FLAG_NOT_APPLICABLE;
+				continue;
+			}
 			if (rule_kind_of(ind)->normalised) {
 				score_normalised(g, ind, (size_t)self, pi);
 			} else {
@@ -187,6 +222,7 @@ dti_err provisional_score(staging *st, const framework *fw, int year, const char
 			out->pillars[p] += pi->points;
 			out->total += pi->points;
 		}
+	}
 out:
 	if (rc) {
 		grid_free(g);
@@ -203,6 +239,7 @@ void provisional_free(provisional *p)
 		grid_free(p->inputs);
 	free(p->inputs);
 	free(p->pillars);
+	free(p->pillar_max);
 	free(p->indicators);
 	memset(p, 0, sizeof *p);
 }

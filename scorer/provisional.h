@@ -3,7 +3,10 @@
  * commune's working answers put over its own, scored by the rules of the
  * scorer, with "where the points are" for each indicator.  Nothing is
  * stored.  Indicators normalised across communes are normalised over
- * every active commune, the others at their current values. */
+ * every active commune they apply to, the others at their current values;
+ * an indicator that does not apply to the commune's unit type is neither
+ * scored nor in its maxima (flag FLAG_NOT_APPLICABLE, max 0), as the
+ * scorer does. */
 #ifndef DTI_PROVISIONAL_H
 #define DTI_PROVISIONAL_H
 
@@ -33,8 +36,9 @@ struct input_grid;
  * The advice quotes values of the inputs it was computed from (an enum's
  * current answer), so those inputs live as long as the score does. */
 typedef struct provisional {
-	double total, max;
+	double total, max;                 /* max: of the commune's unit type */
 	double *pillars;                   /* [fw->n_pillars] points */
+	double *pillar_max;                /* [fw->n_pillars] of its unit type */
 	provisional_indicator *indicators; /* [fw->n_indicators] */
 	size_t n_pillars, n_indicators;
 	struct input_grid *inputs; /* owned: what the advice points into */

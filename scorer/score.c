@@ -302,24 +302,6 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-/* The points of pillar pl (NULL: of the framework) that a unit of type t
- * is scored for: the file's own figure when every indicator applies, so
- * that an edition without "applies_to" stores exactly what it states. */
-static double applicable_max(const framework *fw, const fw_pillar *pl, int t)
-{
-	size_t first = pl ? pl->first : 0, n = pl ? pl->count : fw->n_indicators;
-	double sum = 0;
-	bool all = true;
-
-	for (size_t i = first; i < first + n; i++) {
-		if (framework_applies(&fw->indicators[i], t))
-			sum += fw->indicators[i].max;
-		else
-			all = false;
-	}
-	return all ? (pl ? pl->max : fw->total) : sum;
-}
-
 /* Reading, set up: each commune's unit type, when the framework scores
  * some indicators for some types only, and its maximum.  A commune whose
  * type the database does not know cannot be scored under such a
@@ -345,7 +327,7 @@ static dti_err read_unit_types(score_pass_state *p, dti_diag *d)
 				      "load' with the unit list that holds it",
 				      e->code, e->name, p->fw->edition);
 		p->unit_type[c] = (int)t;
-		p->maxima[c] = applicable_max(p->fw, NULL, (int)t);
+		p->maxima[c] = framework_max_for(p->fw, NULL, (int)t);
 		if (c && p->maxima[c] != p->maxima[0])
 			p->maxima_differ = true;
 	}
@@ -597,7 +579,7 @@ static void fill_scores(void *ctx, size_t c, store_score *rows)
 
 	for (size_t pi = 0; pi < fw->n_pillars; pi++) {
 		const fw_pillar *pl = &fw->pillars[pi];
-		double psum = 0, pmax = applicable_max(fw, pl, p->unit_type[c]);
+		double psum = 0, pmax = framework_max_for(fw, pl, p->unit_type[c]);
 		unsigned pflags = 0;
 		for (size_t i = pl->first; i < pl->first + pl->count; i++) {
 			const result_cell *r = &p->res[c * p->ni + i];

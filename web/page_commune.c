@@ -437,7 +437,7 @@ static void score_block(decl_page *p)
 		PAGE(r, "</td><td class=\"num\" data-label=\"Điểm\">");
 		page_number(r, round(p->prov.pillars[i] * 100) / 100);
 		PAGE(r, "</td><td class=\"num\" data-label=\"Tối đa\">");
-		page_number(r, fw->pillars[i].max);
+		page_number(r, p->prov.pillar_max[i]);
 		PAGE(r, "</td></tr>");
 	}
 	PAGE(r, "</tbody></table></div><h2>Điểm nằm ở đâu</h2><div class=\"table-wrap\"><table "

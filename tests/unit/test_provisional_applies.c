@@ -1,0 +1,179 @@
+/* The provisional score (dti-web's) against the scorer's, under a framework
+ * that scores some indicators for some unit types only
+ * (tests/fixtures/applicability/: 1.2 for wards, 2.2 cross-commune for
+ * wards and special zones): for every commune, indicator, pillar and
+ * total, the same points and the same maximum as `dti score` stores, and a
+ * non-applicable indicator flagged and worth nothing to gain. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "batch.h"
+#include "framework.h"
+#include "provisional.h"
+#include "score.h"
+#include "staging.h"
+#include "store.h"
+#include "units.h"
+#include "util.h"
+
+#define DIR "tests/fixtures/applicability/"
+#define YEAR 2025
+
+typedef struct fixture {
+	char path[64];
+	staging *st;
+	framework *fw;
+} fixture;
+
+static const char *const codes[] = {"11953", "11977", "11992"};
+
+static int setup(void **state)
+{
+	fixture *f = xcalloc(1, sizeof *f);
+	commune_list l = {0};
+	batch b;
+	dti_problems p = {0};
+	batch_target t = {"sheet", "sheet", "test", YEAR, NULL, NULL, 0, false, NULL, NULL};
+	int64_t run = 0;
+	dti_diag d;
+	char *text = NULL, *line, *save = NULL;
+	size_t len = 0;
+	int fd;
+
+	snprintf(f->path, sizeof f->path, "/tmp/dti-test-applies-XXXXXX");
+	fd = mkstemp(f->path);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	unlink(f->path);
+	if (framework_load(DIR "framework.json", &f->fw, &d) || staging_open(f->path, &f->st, &d) ||
+	    staging_sync_framework(f->st, f->fw, &d))
+		return -1;
+	commune_list_add(&l, "11953", "Phường Phố Hiến");
+	commune_list_add(&l, "11977", "Xã Tân Hưng");
+	commune_list_add(&l, "11992", "Xã Lạc Đạo");
+	if (staging_set_communes(f->st, &l, NULL, NULL, &d) ||
+	    staging_exec(f->st,
+			 "UPDATE commune SET unit_type = CASE code WHEN '11953' THEN 'Phường' "
+			 "ELSE 'Xã' END",
+			 &d))
+		return -1;
+	commune_list_free(&l);
+	/* The fixture's inputs, line by line (code,variable,value). */
+	if (read_file(DIR "inputs.csv", 1 << 20, &text, &len, &d))
+		return -1;
+	batch_init(&b);
+	for (line = strtok_r(text, "\n", &save), line = strtok_r(NULL, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *c1 = strchr(line, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+		if (!c2)
+			return -1;
+		*c1 = *c2 = '\0';
+		if (!batch_add(&b, framework_variable(f->fw, c1 + 1), line, YEAR, c2 + 1, '.', NULL,
+			       NULL, "test", &p))
+			return -1;
+	}
+	free(text);
+	if (batch_store(f->st, &b, &t, &run, &d))
+		return -1;
+	batch_free(&b);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	char p[80];
+
+	staging_close(f->st);
+	framework_free(f->fw);
+	unlink(f->path);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+/* points and max_points of one stored score row of the latest run. */
+static void stored(fixture *f, const char *code, const char *item, double *points, double *max)
+{
+	bool found = false;
+	dti_diag d;
+	const char *from = "FROM score WHERE commune_code = ?1 AND item = ?2 AND scoring_run_id = "
+			   "(SELECT max(id) FROM scoring_run)";
+	char *q1 = xasprintf("SELECT points %s", from),
+	     *q2 = xasprintf("SELECT max_points %s", from);
+
+	assert_int_equal(store_double(f->st, &d, q1, points, &found,
+				      STORE_ARGS(STORE_TEXT(code), STORE_TEXT(item))),
+			 DTI_EOK);
+	assert_true(found);
+	assert_int_equal(store_double(f->st, &d, q2, max, &found,
+				      STORE_ARGS(STORE_TEXT(code), STORE_TEXT(item))),
+			 DTI_EOK);
+	free(q1);
+	free(q2);
+}
+
+static void same(const char *code, const char *item, double mine, double theirs)
+{
+	if (fabs(mine - theirs) > 1e-9)
+		fail_msg("%s %s: provisional %g, scorer %g", code, item, mine, theirs);
+}
+
+static void test_same_as_scorer(void **state)
+{
+	fixture *f = *state;
+	score_options o = {.year = YEAR};
+	score_summary s;
+	dti_diag d;
+	double pts, max;
+
+	assert_true(f->fw->by_unit_type);
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	for (size_t c = 0; c < sizeof codes / sizeof *codes; c++) {
+		provisional p;
+		assert_int_equal(provisional_score(f->st, f->fw, YEAR, codes[c], NULL, 0, &p, &d),
+				 DTI_EOK);
+		for (size_t i = 0; i < p.n_indicators; i++) {
+			const provisional_indicator *pi = &p.indicators[i];
+			stored(f, codes[c], pi->ind->id, &pts, &max);
+			same(codes[c], pi->ind->id, pi->points, pts);
+			same(codes[c], pi->ind->id, pi->max, max);
+			if (!framework_applies(pi->ind, strcmp(codes[c], "11953")
+								? UNIT_TYPE_XA
+								: UNIT_TYPE_PHUONG)) {
+				assert_true(pi->flags & FLAG_NOT_APPLICABLE);
+				assert_int_equal(pi->advice.kind, ADVICE_NONE);
+			}
+		}
+		for (size_t k = 0; k < p.n_pillars; k++) {
+			stored(f, codes[c], f->fw->pillars[k].id, &pts, &max);
+			same(codes[c], f->fw->pillars[k].id, p.pillars[k], pts);
+			same(codes[c], f->fw->pillars[k].id, p.pillar_max[k], max);
+		}
+		stored(f, codes[c], "TOTAL", &pts, &max);
+		same(codes[c], "TOTAL", p.total, pts);
+		same(codes[c], "TOTAL", p.max, max);
+		provisional_free(&p);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_same_as_scorer, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
