@@ -27,6 +27,7 @@ dti_err declare_round_get(staging *st, const config *c, int year, time_t now, de
 
 	memset(out, 0, sizeof *out);
 	out->year = year;
+	out->cfg = c;
 	rc = appraisal_round_deadline(st, c, year, &out->has_deadline, &text, &out->deadline, d);
 	if (!rc)
 		rc = appraisal_round_get(st, c, year, &ar, d);
@@ -378,6 +379,20 @@ static dti_err closed(const declare_round *round, declare_outcome *out, dti_diag
 			round->deadline_text);
 }
 
+/* Inside the write transaction: the round as it is now, closed by an
+ * admin or past its deadline since the page read it. */
+static dti_err still_open(staging *st, const declare_round *round, declare_outcome *out,
+			  dti_diag *d)
+{
+	declare_round now;
+	dti_err rc;
+
+	if (!round->cfg)
+		return DTI_EOK;
+	rc = declare_round_get(st, round->cfg, round->year, time(NULL), &now, d);
+	return rc ? rc : now.closed ? closed(&now, out, d) : DTI_EOK;
+}
+
 dti_err declare_save(staging *st, const form_items *items, const declare_round *round,
 		     const char *commune_code, const char *account, const declare_edit *edits,
 		     size_t n_edits, const declare_contact_edit *contacts, size_t n_contacts,
@@ -396,8 +411,10 @@ dti_err declare_save(staging *st, const form_items *items, const declare_round *
 	if (rc)
 		return rc;
 	/* Read inside the write transaction: no save lands between the
-	 * version compared and the row written. */
-	rc = declare_load(st, items, commune_code, round->year, &dc, d);
+	 * version compared and the row written, nor after the round closed. */
+	rc = still_open(st, round, out, d);
+	if (!rc)
+		rc = declare_load(st, items, commune_code, round->year, &dc, d);
 	v = dc.revision + 1;
 	now_iso(now);
 	for (size_t i = 0; !rc && i < n_edits; i++)
@@ -451,6 +468,8 @@ typedef struct submission {
 	const char *account;
 	int64_t revision;
 	bool conflict;
+	const declare_round *round; /* read again inside the transaction */
+	declare_outcome *out;
 } submission;
 
 /* Every answered item by the form's rules; a rejected item answered
@@ -508,8 +527,10 @@ static dti_err submit_extra(staging *st, int64_t run_id, void *ctx, dti_diag *d)
 	int year = first ? first->year : 0;
 	char now[32];
 	int64_t rev = 0;
-	dti_err rc = store_declare_revision(st, code, year, &rev, d);
+	dti_err rc = still_open(st, s->round, s->out, d);
 
+	if (!rc)
+		rc = store_declare_revision(st, code, year, &rev, d);
 	if (!rc && rev != s->revision) {
 		s->conflict = true;
 		return diag_set(d, DTI_EINVALID, "the declaration of %s changed while submitting",
@@ -548,10 +569,13 @@ dti_err declare_submit(staging *st, const framework *fw, const form_items *items
 	s.seen = xcalloc(items->count ? items->count : 1, sizeof *s.seen);
 	s.account = account;
 	s.revision = revision;
-	if (round->closed) {
-		rc = closed(round, out, d);
+	s.round = round;
+	s.out = out;
+	/* Closed already, or since the page read the round (checked again
+	 * inside the store's transaction, submit_extra). */
+	rc = round->closed ? closed(round, out, d) : still_open(st, round, out, d);
+	if (rc)
 		goto out_free;
-	}
 	rc = declare_load(st, items, commune_code, round->year, &dc, d);
 	if (rc)
 		goto out;

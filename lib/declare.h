@@ -39,6 +39,10 @@ typedef struct declare_round {
 	time_t deadline;
 	char deadline_text[64]; /* as configured; "" when none */
 	bool closed;            /* the deadline passed */
+	const config *cfg;      /* set by declare_round_get: a save or submission
+				 * reads the round again inside its transaction
+				 * (an admin closing it meanwhile wins); NULL: the
+				 * round as given */
 } declare_round;
 
 /* The round as forms obey it (appraisal_round_deadline: an admin's in the

@@ -23,7 +23,7 @@
 #define CODE "11989"
 #define LINK "https://xa.example.vn/qd.pdf"
 
-static const declare_round open_round = {2024, false, 0, "", false};
+static const declare_round open_round = {2024, false, 0, "", false, NULL};
 
 static int64_t count(fixture *f, const char *sql)
 {
@@ -209,7 +209,7 @@ static void test_rejected_and_deadline(void **state)
 	form_items items;
 	declaration dc;
 	declare_outcome o;
-	declare_round closed = {2024, true, 1, "2024-01-01", true};
+	declare_round closed = {2024, true, 1, "2024-01-01", true, NULL};
 	int64_t *ids = NULL;
 	size_t n = 0;
 	dti_diag d;
@@ -405,6 +405,40 @@ static void test_evidence_store(void **state)
 	dir_remove(dir);
 }
 
+/* A page read the round open; it closed before the save or submission
+ * reached the database (config/dti.json's deadline, 31/12/2024, is past):
+ * the write transaction reads the round again and refuses, nothing
+ * stored. */
+static void test_round_closed_meanwhile(void **state)
+{
+	fixture *f = *state;
+	config *cfg = NULL;
+	form_items items;
+	declare_outcome o;
+	declare_round stale;
+	dti_diag d;
+	declare_edit e = {"steering_head", "chair", NULL, NULL, 0};
+
+	assert_int_equal(config_load("config/dti.json", &cfg, &d), DTI_EOK);
+	form_items_build(f->fw, FORM_SOURCE_WORD, &items);
+	assert_int_equal(declare_round_get(f->st, cfg, 2024, 0, &stale, &d), DTI_EOK);
+	assert_false(stale.closed); /* as of 1970: open */
+	assert_ptr_equal(stale.cfg, cfg);
+	assert_int_equal(
+		declare_save(f->st, &items, &stale, CODE, "officer1", &e, 1, NULL, 0, &o, &d),
+		DTI_EDEADLINE);
+	assert_int_equal(o.saved, 0);
+	assert_true(o.problems.count == 1 && strstr(o.problems.items[0], "hết hạn"));
+	declare_outcome_free(&o);
+	assert_int_equal(count(f, "SELECT count(*) FROM declaration_item"), 0);
+	assert_int_equal(declare_submit(f->st, f->fw, &items, &stale, CODE, "officer1", 0, &o, &d),
+			 DTI_EDEADLINE);
+	declare_outcome_free(&o);
+	assert_int_equal(count(f, "SELECT count(*) FROM run WHERE program = 'dti-web'"), 0);
+	form_items_free(&items);
+	config_free(cfg);
+}
+
 static double indicator_points(const provisional *p, const char *id)
 {
 	for (size_t i = 0; i < p->n_indicators; i++)
@@ -525,6 +559,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shared_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_provisional, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_closed_meanwhile, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
