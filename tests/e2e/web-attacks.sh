@@ -253,9 +253,10 @@ from webclient import Client, PORT, check
 folder = glob.glob(os.path.join(os.environ["TMPDIR"], "dti-web-*"))
 check(len(folder) == 1, f"upload folders: {folder}")
 
-def half_sent(cookie):
+def half_sent(cookie, expect_file=False):
     """Sends a multipart body with a 40 KB file field but not its end;
-    returns the files in the upload folder meanwhile, then the status."""
+    returns the files in the upload folder meanwhile (a second, or until
+    one is there when one is expected), then the status."""
     b = "dtib"
     head = (f"--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.pdf\"\r\n"
             f"Content-Type: application/pdf\r\n\r\n%PDF-1.4\n").encode() + b"x" * 40000
@@ -265,8 +266,11 @@ def half_sent(cookie):
               (b"Cookie: dti_session=%s\r\n" % cookie.encode() if cookie else b"") +
               b"Content-Type: multipart/form-data; boundary=%s\r\n" % b.encode() +
               b"Content-Length: %d\r\n\r\n" % (len(head) + len(tail)) + head)
-    time.sleep(1)
-    files = os.listdir(folder[0])
+    end = time.time() + (10 if expect_file else 1)
+    files = []
+    while time.time() < end and not (expect_file and files):
+        time.sleep(0.1)
+        files = os.listdir(folder[0])
     s.sendall(tail)
     status = s.recv(100).split(b" ")[1]
     s.close()
@@ -280,10 +284,13 @@ check(files == [], f"a made-up session's file written: {files}")
 # Signed in, the file streams to disk as before (so the test can see one).
 c = Client()
 check(c.login("lacdao", "lacdao-pass-1").status == 303, "officer login")
-files, status = half_sent(c.cookies["dti_session"])
+files, status = half_sent(c.cookies["dti_session"], expect_file=True)
 check(len(files) == 1, f"a signed-in upload is not streamed: {files}")
 check(status == b"403", f"an upload without its token: {status}")
-time.sleep(0.3)
+# Removed when the request ends, a moment after its answer went out.
+end = time.time() + 10
+while os.listdir(folder[0]) and time.time() < end:
+    time.sleep(0.05)
 check(os.listdir(folder[0]) == [], "the upload outlived its request")
 PY
 
