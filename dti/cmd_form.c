@@ -14,6 +14,7 @@
 #include "form_xlsx.h"
 #include "log.h"
 #include "msg.h"
+#include "store_commune.h"
 #include "store_form.h"
 #include "table.h"
 #include "units.h"
@@ -112,6 +113,14 @@ static dti_err generate_one(app *a, const form_items *items, const commune_entry
 	return rc;
 }
 
+/* The communes' unit types when the framework asks some items of some
+ * types only (types initialised here; empty otherwise). */
+static dti_err unit_types_load(app *a, strmap *types, dti_diag *d)
+{
+	strmap_init(types);
+	return a->fw->by_unit_type ? store_commune_unit_types(a->st, types, d) : DTI_EOK;
+}
+
 static int form_generate(app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {{"commune", required_argument, NULL, 'c'},
@@ -123,6 +132,7 @@ static int form_generate(app *a, int argc, char **argv)
 	char *out_dir = NULL, only_code[16];
 	commune_list active = {0};
 	form_items items;
+	strmap types = {0};
 	const char *deadline = NULL;
 	time_t dl;
 	bool has_dl;
@@ -165,15 +175,21 @@ static int form_generate(app *a, int argc, char **argv)
 	rc = staging_active_communes(a->st, &active, &d);
 	if (!rc)
 		rc = make_dirs(out_dir, &d);
+	if (!rc)
+		rc = unit_types_load(a, &types, &d);
 	if (rc) {
 		code = fail(rc, &d);
 		goto out;
 	}
 	for (size_t i = 0; i < active.count; i++) {
 		const commune_entry *e = &active.items[i];
+		form_items mine;
 		if (only && strcmp(only_code, e->code) != 0)
 			continue;
-		rc = generate_one(a, &items, e, deadline, out_dir, strcmp(format, "xlsx") == 0, &d);
+		/* Each unit type is asked what is scored for it. */
+		form_items_for_type(a->fw, &items, form_unit_type(&types, e->code), &mine);
+		rc = generate_one(a, &mine, e, deadline, out_dir, strcmp(format, "xlsx") == 0, &d);
+		form_items_free(&mine);
 		if (rc) {
 			code = fail(rc, &d);
 			break;
@@ -184,10 +200,14 @@ static int form_generate(app *a, int argc, char **argv)
 		log_error("commune %s is not one of the communes assessed", only_code);
 		code = EXIT_REFUSED;
 	} else if (code == EXIT_OK) {
-		log_info("%zu form%s for %d written to %s (%zu items each)", written,
-			 written == 1 ? "" : "s", a->year, out_dir, items.count);
+		log_info(a->fw->by_unit_type
+				 ? "%zu form%s for %d written to %s (at most %zu items: "
+				   "each unit type is asked its own)"
+				 : "%zu form%s for %d written to %s (%zu items each)",
+			 written, written == 1 ? "" : "s", a->year, out_dir, items.count);
 	}
 out:
+	strmap_free(&types);
 	commune_list_free(&active);
 	form_items_free(&items);
 	free(out_dir);
@@ -503,6 +523,7 @@ static int form_import(app *a, int argc, char **argv)
 	const char *annotate = NULL;
 	commune_list active = {0};
 	commune_index ix;
+	strmap types = {0};
 	form_items items;
 	appraisal_tolerance tol;
 	dti_diag d;
@@ -527,9 +548,16 @@ static int form_import(app *a, int argc, char **argv)
 		rc = appraisal_tolerance_sync(a->st, &tol, &d);
 	if (!rc)
 		rc = staging_active_communes(a->st, &active, &d);
-	if (rc)
+	if (!rc)
+		rc = unit_types_load(a, &types, &d);
+	if (rc) {
+		strmap_free(&types);
+		commune_list_free(&active);
 		return fail(rc, &d);
+	}
 	commune_index_build(&ix, &active);
+	if (a->fw->by_unit_type)
+		ix.unit_types = &types;
 	form_items_build(a->fw, FORM_SOURCE_WORD, &items);
 	for (int i = optind; i < argc; i++) {
 		int one = import_one(a, &items, &ix, argv[i], force, dry, annotate);
@@ -538,6 +566,7 @@ static int form_import(app *a, int argc, char **argv)
 	}
 	form_items_free(&items);
 	commune_index_free(&ix);
+	strmap_free(&types);
 	commune_list_free(&active);
 	return code;
 }
@@ -597,6 +626,7 @@ typedef struct status_ctx {
 	const char *only; /* a commune code, or NULL for the summary of all */
 	form_items items;
 	strmap must, cur;
+	strmap types; /* unit types, when items depend on them */
 	bool all;
 	table *t;
 } status_ctx;
@@ -604,15 +634,20 @@ typedef struct status_ctx {
 /* A commune's answers to the form's items: counts, the names missing, and
  * with --commune one line per item. */
 typedef struct status_counts {
-	size_t answered, missing, waiting, rejected;
+	size_t asked, answered, missing, waiting, rejected;
 	strbuf missing_names;
 } status_counts;
 
 static void status_items(const status_ctx *x, const commune_entry *e, status_counts *n)
 {
+	int type = form_unit_type(&x->types, e->code);
+
 	for (size_t k = 0; k < x->items.count; k++) {
 		const fw_variable *v = x->items.items[k].variable;
 		current *cv = current_get(&x->cur, e->code, v->name);
+		if (!form_item_applies(x->a->fw, &x->items.items[k], type))
+			continue; /* not asked of its unit type */
+		n->asked++;
 		if (cv && cv->value)
 			n->answered++;
 		else if (cv && strcmp(cv->state, "rejected") == 0)
@@ -654,7 +689,7 @@ static void status_waiting(const status_ctx *x, const commune_entry *e, status_c
 static dti_err status_commune(const status_ctx *x, const commune_entry *e, dti_diag *d)
 {
 	store_form_submissions sub;
-	status_counts n = {0, 0, 0, 0, {0}};
+	status_counts n = {0, 0, 0, 0, 0, {0}};
 	msg_lang lang = x->a->cfg->language;
 	long contacts = 0;
 	char src[32];
@@ -683,7 +718,7 @@ static dti_err status_commune(const status_ctx *x, const commune_entry *e, dti_d
 		log_info(
 			msg_text(MSG_STATUS, lang), e->code,
 			msg_text(sub.count ? MSG_STATUS_SUBMITTED : MSG_STATUS_NOT_SUBMITTED, lang),
-			n.answered, x->items.count, n.waiting, n.rejected,
+			n.answered, n.asked, n.waiting, n.rejected,
 			msg_text(contacts >= CONTACT_ROLES ? MSG_STATUS_GIVEN : MSG_STATUS_MISSING,
 				 lang));
 	sb_free(&n.missing_names);
@@ -696,7 +731,7 @@ static int form_status(app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {{"commune", required_argument, NULL, 'c'},
 					     {NULL, 0, NULL, 0}};
-	status_ctx x = {a, NULL, {NULL, 0}, {0}, {0}, false, NULL};
+	status_ctx x = {a, NULL, {NULL, 0}, {0}, {0}, {0}, false, NULL};
 	char only_code[16];
 	commune_list active = {0};
 	size_t shown = 0;
@@ -721,6 +756,8 @@ static int form_status(app *a, int argc, char **argv)
 	rc = appraisal_must_verify(a->cfg, a->fw, &x.must, &x.all, &d);
 	if (!rc)
 		rc = staging_active_communes(a->st, &active, &d);
+	if (!rc)
+		rc = unit_types_load(a, &x.types, &d);
 	if (rc) {
 		code = fail(rc, &d);
 		goto out;
@@ -752,6 +789,7 @@ static int form_status(app *a, int argc, char **argv)
 out:
 	current_free(&x.cur);
 	strmap_free(&x.must);
+	strmap_free(&x.types);
 	form_items_free(&x.items);
 	commune_list_free(&active);
 	return code;

@@ -76,6 +76,39 @@ void form_items_build(const framework *fw, const char *source, form_items *out)
 	}
 }
 
+bool form_item_applies(const framework *fw, const form_item *it, int unit_type)
+{
+	bool used = false;
+
+	if (!fw->by_unit_type)
+		return true;
+	for (size_t k = 0; k < fw->n_indicators; k++) {
+		const fw_indicator *ind = &fw->indicators[k];
+		if (!framework_indicator_uses(ind, it->variable))
+			continue;
+		if (framework_applies(ind, unit_type))
+			return true;
+		used = true;
+	}
+	return !used;
+}
+
+void form_items_for_type(const framework *fw, const form_items *all, int unit_type, form_items *out)
+{
+	memset(out, 0, sizeof *out);
+	out->items = xcalloc(all->count ? all->count : 1, sizeof *out->items);
+	for (size_t i = 0; i < all->count; i++)
+		if (form_item_applies(fw, &all->items[i], unit_type))
+			out->items[out->count++] = all->items[i];
+}
+
+int form_unit_type(const strmap *types, const char *code)
+{
+	intptr_t t;
+
+	return types && code && strmap_get(types, code, &t) && t >= 0 ? (int)t : -1;
+}
+
 void form_items_free(form_items *it)
 {
 	free(it->items);
@@ -977,10 +1010,16 @@ static int second_pass(form_reader *fr, const form_items *items, int year, form_
 
 /* The checks across items, once every answer is read. */
 static void check_items(form_reader *fr, const framework *fw, const form_items *items,
-			form_result *res)
+			const commune_index *communes, form_result *res)
 {
+	int type = form_unit_type(communes ? communes->unit_types : NULL, res->commune_code);
+
 	for (size_t i = 0; i < items->count; i++) {
 		if (strmap_get(&fr->keys, items->items[i].variable->name, NULL))
+			continue;
+		/* Not asked of the commune's unit type: its form has no row. */
+		if (communes && communes->unit_types &&
+		    !form_item_applies(fw, &items->items[i], type))
 			continue;
 		fr->rd.line = 1;
 		fr->rd.key = items->items[i].variable->name;
@@ -1034,7 +1073,7 @@ dti_err form_read_lang(FILE *f, const char *name, const framework *fw, const for
 		rc = DTI_EPARSE;
 		goto out;
 	}
-	check_items(&fr, fw, items, res);
+	check_items(&fr, fw, items, communes, res);
 out:
 	sort_problems(p, before, name);
 	sort_problems(&res->notes, notes_before, name);

@@ -49,6 +49,17 @@ typedef struct form_items {
  * Caller frees with form_items_free. */
 void form_items_build(const framework *fw, const char *source, form_items *out);
 void form_items_free(form_items *it);
+/* Whether item it is asked of a unit of type unit_type (UNIT_TYPE_*, -1
+ * unknown): some indicator using its variable applies to the type, or
+ * none uses it.  Every item under a framework without "applies_to". */
+bool form_item_applies(const framework *fw, const form_item *it, int unit_type);
+/* The items of all asked of a unit of type unit_type, into out (free it
+ * with form_items_free). */
+void form_items_for_type(const framework *fw, const form_items *all, int unit_type,
+			 form_items *out);
+/* The unit type of commune code in types (store_commune_unit_types; NULL
+ * or absent: -1). */
+int form_unit_type(const strmap *types, const char *code);
 const form_item *form_items_find(const form_items *it, const char *variable);
 
 enum { CONTACT_OFFICER, CONTACT_APPROVER, CONTACT_ROLES };

@@ -42,6 +42,22 @@ dti_err store_commune_unit_types(staging *st, strmap *type_of, dti_diag *d)
 			  take_unit_type, type_of, NULL, STORE_NOARGS);
 }
 
+static dti_err take_one_type(void *ctx, const store_row *r, dti_diag *d)
+{
+	(void)d;
+	*(int *)ctx = unit_type_of(store_text_or_null(r, 0));
+	return DTI_EOK;
+}
+
+dti_err store_commune_unit_type(staging *st, const char *code, int *type, dti_diag *d)
+{
+	bool found = false;
+
+	*type = -1;
+	return store_first(st, d, "SELECT unit_type FROM commune WHERE active = 1 AND code = ?1",
+			   take_one_type, type, &found, STORE_ARGS(STORE_TEXT(code)));
+}
+
 dti_err store_commune_untyped(staging *st, int64_t *n, dti_diag *d)
 {
 	return store_int64(st, d,

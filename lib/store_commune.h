@@ -35,6 +35,10 @@ dti_err store_commune_unit_list(staging *st, char **have, dti_diag *d);
  * no type for it or the list's word is none of them. */
 dti_err store_commune_unit_types(staging *st, strmap *type_of, dti_diag *d);
 
+/* The unit type of one commune assessed into *type (UNIT_TYPE_*, -1 when
+ * unknown or not assessed). */
+dti_err store_commune_unit_type(staging *st, const char *code, int *type, dti_diag *d);
+
 /* How many communes assessed have no unit type recorded (stored before
  * the column existed). */
 dti_err store_commune_untyped(staging *st, int64_t *n, dti_diag *d);

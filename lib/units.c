@@ -383,6 +383,7 @@ bool commune_code_normalise(const char *raw, char out[16])
 void commune_index_build(commune_index *ix, const commune_list *l)
 {
 	ix->list = l;
+	ix->unit_types = NULL;
 	strmap_init(&ix->by_code);
 	strmap_init(&ix->by_name);
 	for (size_t i = 0; i < l->count; i++) {

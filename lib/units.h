@@ -96,6 +96,9 @@ bool commune_code_normalise(const char *raw, char out[16]);
 typedef struct commune_index {
 	const commune_list *list;
 	strmap by_code, by_name;
+	/* code -> UNIT_TYPE_* (store_commune_unit_types), for readers that ask
+	 * each unit type its own items; NULL (as built): not known. */
+	const strmap *unit_types;
 } commune_index;
 
 void commune_index_build(commune_index *ix, const commune_list *l);

@@ -16,6 +16,7 @@
 #include "html.h"
 #include "log.h"
 #include "provisional.h"
+#include "store_commune.h"
 #include "store_evidence.h"
 #include "web.h"
 
@@ -96,6 +97,28 @@ static bool is_officer(const web_req *r)
 	return r->acct.role && strcmp(r->acct.role, "commune") == 0;
 }
 
+/* The items the commune is asked: under a framework with "applies_to",
+ * those scored for its unit type (as its form has them). */
+static dti_err commune_items(const app *a, staging *st, const char *code, form_items *out,
+			     dti_diag *d)
+{
+	form_items all;
+	int type = -1;
+	dti_err rc = DTI_EOK;
+
+	form_items_build(a->fw, FORM_SOURCE_WORD, &all);
+	if (!a->fw->by_unit_type) {
+		*out = all;
+		return DTI_EOK;
+	}
+	rc = store_commune_unit_type(st, code, &type, d);
+	form_items_for_type(a->fw, &all, type, out);
+	form_items_free(&all);
+	if (rc)
+		form_items_free(out); /* empty, as the callers free it */
+	return rc;
+}
+
 /* Loads everything the page shows; DTI_ENOTFOUND when the commune is not
  * assessed. */
 static dti_err page_load(decl_page *p, web_req *r, dti_diag *d)
@@ -107,7 +130,9 @@ static dti_err page_load(decl_page *p, web_req *r, dti_diag *d)
 	memset(p, 0, sizeof *p);
 	p->r = r;
 	p->code = r->commune;
-	form_items_build(a->fw, FORM_SOURCE_WORD, &p->items);
+	rc = commune_items(a, r->st, p->code, &p->items, d);
+	if (rc)
+		return rc;
 	if (!commune_name(r->st, p->code, p->name, d))
 		return diag_set(d, DTI_ENOTFOUND, "commune %s is not assessed", p->code);
 	rc = declare_round_get(r->st, a->cfg, a->year, time(NULL), &p->rnd, d);
@@ -747,8 +772,9 @@ int page_commune_save(web_req *r)
 
 	if (!r->commune[0])
 		return page_message(r, 400, "Thiếu xã", "Yêu cầu không nêu xã.");
-	form_items_build(a->fw, FORM_SOURCE_WORD, &items);
-	rc = declare_round_get(r->st, a->cfg, a->year, time(NULL), &rnd, &d);
+	rc = commune_items(a, r->st, r->commune, &items, &d);
+	if (!rc)
+		rc = declare_round_get(r->st, a->cfg, a->year, time(NULL), &rnd, &d);
 	if (!rc)
 		rc = save_posted(r, &items, &rnd, &o, &d);
 	if (!rc) {
@@ -781,8 +807,9 @@ int page_commune_submit(web_req *r)
 		return page_message(r, 400, "Thiếu xã", "Yêu cầu không nêu xã.");
 	if (!rev_text || !parse_i64(rev_text, &rev))
 		rev = -1; /* a page without one cannot be current */
-	form_items_build(a->fw, FORM_SOURCE_WORD, &items);
-	rc = declare_round_get(r->st, a->cfg, a->year, time(NULL), &rnd, &d);
+	rc = commune_items(a, r->st, r->commune, &items, &d);
+	if (!rc)
+		rc = declare_round_get(r->st, a->cfg, a->year, time(NULL), &rnd, &d);
 	/* What the page shows is saved first (its own versions checked), then
 	 * the declaration at that revision is submitted. */
 	if (!rc)
@@ -863,7 +890,10 @@ int page_commune_upload(web_req *r)
 
 	if (!r->commune[0])
 		return page_message(r, 400, "Thiếu xã", "Yêu cầu không nêu xã.");
-	form_items_build(a->fw, FORM_SOURCE_WORD, &items);
+	if (commune_items(a, r->st, r->commune, &items, &d)) {
+		log_error("%s", d.msg);
+		return page_message(r, 500, "Lỗi máy chủ", "Không đọc được dữ liệu; hãy thử lại.");
+	}
 	it = form_items_find(&items, var ? var : "");
 	if (declare_round_get(r->st, a->cfg, a->year, time(NULL), &rnd, &d) ||
 	    evidence_store_get(a->cfg, &es, &d)) {
