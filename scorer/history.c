@@ -15,6 +15,7 @@
 #include "store_history.h"
 #include "store_score.h"
 #include "strmap.h"
+#include "text.h"
 #include "util.h"
 
 struct history {
@@ -159,8 +160,51 @@ static dti_err previous_config(config *c, int *year, char **db, dti_diag *d)
 	return DTI_EOK;
 }
 
-/* The earlier database: read-only, its list ours or our predecessor,
- * its year's official result. */
+/* The earlier database's communes named as its own list names them: a
+ * database labelled with one list but holding another's codes (11992 is
+ * Chỉ Đạo on the old list, Lạc Đạo on the new) would compare unrelated
+ * communes.  Refused when half of them or more differ; a name or two
+ * spelt otherwise is only warned of. */
+static dti_err check_prev_names(history *h, const units *own, const char *db, dti_diag *d)
+{
+	commune_list l = {0};
+	size_t bad = 0;
+	strbuf first;
+	dti_err rc;
+
+	if (!own)
+		return DTI_EOK;
+	rc = staging_active_communes(h->prev, &l, d);
+	if (rc) {
+		commune_list_free(&l);
+		return DTI_EDB;
+	}
+	sb_init(&first, 0);
+	for (size_t i = 0; i < l.count; i++) {
+		const admin_unit *u = units_find(own, l.items[i].code);
+		if (u && text_same_name(u->name, l.items[i].name))
+			continue;
+		if (bad++ < 3)
+			sb_appendf(&first, "%s%s %s (the list: %s)", first.len ? "; " : "",
+				   l.items[i].code, l.items[i].name, u ? u->name : "no such code");
+	}
+	if (bad && bad * 2 >= l.count && l.count >= 2)
+		rc = diag_set(d, DTI_ECONFIG,
+			      "\"previous\": database '%s' says it is on the unit list %s, but %zu of "
+			      "its %zu communes are not named as that list names them (%s): it "
+			      "holds another list's codes",
+			      db, h->prev_list, bad, l.count, first.data ? first.data : "");
+	else if (bad)
+		log_warn("\"previous\": database '%s': %zu commune%s named otherwise than the unit "
+			 "list %s: %s",
+			 db, bad, bad == 1 ? "" : "s", h->prev_list, first.data ? first.data : "");
+	sb_free(&first);
+	commune_list_free(&l);
+	return rc;
+}
+
+/* The earlier database: read-only, its list ours or our predecessor (its
+ * communes named as that list names them), its year's official result. */
 static dti_err open_previous(history *h, const char *db, dti_diag *d)
 {
 	bool found = false;
@@ -198,6 +242,9 @@ static dti_err open_previous(history *h, const char *db, dti_diag *d)
 				"\"previous\": database '%s' is on the unit list %s: comparing "
 				"needs the conversion table to %s, which could not be read",
 				db, h->prev_list, h->edition->id);
+	rc = check_prev_names(h, h->same_list ? h->list : h->x.old, db, d);
+	if (rc)
+		return rc;
 	if (store_approval_current(h->prev, h->prev_year, &h->official, &found, d))
 		return DTI_EDB;
 	return DTI_EOK;

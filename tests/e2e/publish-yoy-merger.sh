@@ -180,4 +180,17 @@ for f in fifo.db link.db; do
 	grep -qF "\"previous\" of the year 2025: '$dep/config/../var/$f' is not a regular file" "$DTI_TMP/fifo.err" ||
 		fail "previous $f: $(cat "$DTI_TMP/fifo.err")"
 done
+# A 2024 database labelled with the new list though it holds the old
+# one's codes (11992 was Chỉ Đạo, is now Lạc Đạo) is refused, naming it,
+# rather than compared with unrelated communes; the report stays.
+cp "$dep/var/dti.db" "$dep/var/mislabelled.db"
+sqlite3 "$dep/var/mislabelled.db" "UPDATE meta SET value = '2026-04-30' WHERE key = 'unit_list'"
+sed 's|"../var/dti.db"|"../var/mislabelled.db"|' "$dep/config/y2025.json" >"$dep/config/mis.json"
+before=$(cksum <"$yoy")
+if "$DTI_BIN/dti" --config "$dep/config/mis.json" publish >/dev/null 2>"$DTI_TMP/mis.err"; then
+	fail "a mislabelled previous database accepted"
+fi
+grep -q "says it is on the unit list 2026-04-30, but [0-9]* of its [0-9]* communes are not named as that list names them (.*11992 Xã Chỉ Đạo (the list: Xã Lạc Đạo)" \
+	"$DTI_TMP/mis.err" || fail "mislabelled previous: $(cat "$DTI_TMP/mis.err")"
+[ "$(cksum <"$yoy")" = "$before" ] || fail "the report changed after a refused publish"
 echo "publish-yoy-merger: ok"
