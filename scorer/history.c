@@ -189,11 +189,12 @@ static dti_err check_prev_names(history *h, const units *own, const char *db, dt
 				   l.items[i].code, l.items[i].name, u ? u->name : "no such code");
 	}
 	if (bad && bad * 2 >= l.count && l.count >= 2)
-		rc = diag_set(d, DTI_ECONFIG,
-			      "\"previous\": database '%s' says it is on the unit list %s, but %zu of "
-			      "its %zu communes are not named as that list names them (%s): it "
-			      "holds another list's codes",
-			      db, h->prev_list, bad, l.count, first.data ? first.data : "");
+		rc = diag_set(
+			d, DTI_ECONFIG,
+			"\"previous\": database '%s' says it is on the unit list %s, but %zu of "
+			"its %zu communes are not named as that list names them (%s): it "
+			"holds another list's codes",
+			db, h->prev_list, bad, l.count, first.data ? first.data : "");
 	else if (bad)
 		log_warn("\"previous\": database '%s': %zu commune%s named otherwise than the unit "
 			 "list %s: %s",
