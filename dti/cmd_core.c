@@ -10,7 +10,9 @@
 #include "cli.h"
 #include "explain.h"
 #include "export.h"
+#include "editions.h"
 #include "log.h"
+#include "oldcodes.h"
 #include "rescore.h"
 #include "score.h"
 #include "sheet.h"
@@ -108,6 +110,8 @@ typedef struct import_opts {
 	sheet_format fmt;
 	bool dry, if_changed;
 	char basis[65]; /* batch_basis: the communes assessed, the format, the framework */
+	oldcodes *old;  /* --unit-list of the list before the deployment's: the
+			 * file's codes are old ones (lib/oldcodes.h); else NULL */
 } import_opts;
 
 /* For --if-changed: the file read whole into *bytes (the caller frees);
@@ -141,6 +145,13 @@ static int import_read_whole(app *a, const import_opts *io, const batch_target *
 	return EXIT_OK;
 }
 
+/* In the run's transaction: how the file's old codes were converted
+ * (ctx: the summary line). */
+static dti_err record_old_codes(staging *st, int64_t run_id, void *ctx, dti_diag *d)
+{
+	return staging_run_set_old_codes(st, run_id, ctx, d);
+}
+
 /* Reads one sheet from f (consumed) and stores it whole, or records why
  * not.  Returns EXIT_OK, EXIT_REFUSED (bad sheet) or EXIT_DB, logged. */
 static int import_sheet(app *a, const import_opts *io, commune_index *ix, FILE *f,
@@ -148,13 +159,31 @@ static int import_sheet(app *a, const import_opts *io, commune_index *ix, FILE *
 {
 	const char *file = t->input;
 	dti_problems p = {0};
+	oldcodes_summary sum = {0};
 	batch b;
 	dti_diag d;
 	dti_err rc;
 	int code = EXIT_OK;
 
 	batch_init(&b);
-	rc = sheet_read_csv(f, file, io->fmt, a->fw, ix, a->year, &b, &p, &d);
+	if (io->old) {
+		/* Read by the old units' codes, then folded into the communes
+		 * assessed: merged whole mapped, split refused. */
+		commune_index oix;
+		batch ob;
+		batch_init(&ob);
+		commune_index_build(&oix, oldcodes_units(io->old));
+		rc = sheet_read_csv(f, file, io->fmt, a->fw, &oix, a->year, &ob, &p, &d);
+		if (!rc) {
+			oldcodes_fold(io->old, &ob, NULL, &b, &p, &sum);
+			if (p.count)
+				rc = DTI_EINVALID;
+		}
+		commune_index_free(&oix);
+		batch_free(&ob);
+	} else {
+		rc = sheet_read_csv(f, file, io->fmt, a->fw, ix, a->year, &b, &p, &d);
+	}
 	fclose(f);
 	if (rc == DTI_EPARSE)
 		problems_add(&p, "%s", d.msg);
@@ -173,9 +202,14 @@ static int import_sheet(app *a, const import_opts *io, commune_index *ix, FILE *
 		log_info(
 			"%s: dry run: %ld records read, %zu values valid, %ld empty; nothing stored",
 			file, b.counts.read, b.count, b.counts.skipped);
+		if (sum.text)
+			log_info("%s: %s", file, sum.text);
 	} else {
 		int64_t run = 0;
-		rc = batch_store(a->st, &b, t, &run, &d);
+		rc = batch_store_with(a->st, &b, t, sum.text ? record_old_codes : NULL, sum.text, &run,
+				      &d);
+		if (!rc && sum.text)
+			log_info("%s: %s", file, sum.text);
 		if (rc) {
 			log_error("%s", d.msg);
 			code = EXIT_DB;
@@ -188,6 +222,7 @@ static int import_sheet(app *a, const import_opts *io, commune_index *ix, FILE *
 	}
 	batch_free(&b);
 	problems_free(&p);
+	free(sum.text);
 	return code;
 }
 
@@ -232,9 +267,12 @@ int cmd_import(app *a, int argc, char **argv)
 					     {"format", required_argument, NULL, 'f'},
 					     {"dry-run", no_argument, NULL, 'n'},
 					     {"if-changed", no_argument, NULL, 'i'},
+					     {"unit-list", required_argument, NULL, 'u'},
 					     {NULL, 0, NULL, 0}};
 	static const char *const formats[] = {"auto", "long", "wide"};
-	import_opts io = {"district-sheet", SHEET_AUTO, false, false, ""};
+	import_opts io = {"district-sheet", SHEET_AUTO, false, false, "", NULL};
+	const char *unit_list = NULL;
+	const unit_edition *own = NULL;
 	commune_list active = {0};
 	commune_index ix;
 	dti_diag d;
@@ -253,6 +291,8 @@ int cmd_import(app *a, int argc, char **argv)
 			io.dry = true;
 		else if (c == 'i')
 			io.if_changed = true;
+		else if (c == 'u')
+			unit_list = optarg;
 		else if (c == 'f')
 			return usage_error("--format takes long or wide");
 		else
@@ -261,11 +301,29 @@ int cmd_import(app *a, int argc, char **argv)
 	if (optind >= argc)
 		return usage_error("name at least one FILE");
 	rc = staging_active_communes(a->st, &active, &d);
-	if (rc)
+	if (!rc && unit_list)
+		rc = config_edition(a->cfg, &own, &d);
+	if (!rc && unit_list && strcmp(unit_list, own->id) != 0) {
+		/* The file is keyed to the list before the deployment's, said
+		 * by the operator: dti never guesses it. */
+		if (!own->predecessor || strcmp(unit_list, own->predecessor) != 0) {
+			commune_list_free(&active);
+			log_error("--unit-list %s: the deployment's unit list is %s%s%s", unit_list,
+				  own->id, own->predecessor ? "; a file on old codes names " : "",
+				  own->predecessor ? own->predecessor : "");
+			return EXIT_USAGE;
+		}
+		rc = oldcodes_open(a->cfg, &active, &io.old, &d);
+	}
+	if (rc) {
+		commune_list_free(&active);
 		return fail(rc, &d);
+	}
 	commune_index_build(&ix, &active);
 	{
-		char *how = xasprintf("sheet format %s", formats[io.fmt]);
+		char *how = io.old ? xasprintf("sheet format %s, codes of unit list %s",
+					       formats[io.fmt], unit_list)
+				   : xasprintf("sheet format %s", formats[io.fmt]);
 		batch_basis(&active, how, a->fw->sha256, io.basis);
 		free(how);
 	}
@@ -278,6 +336,7 @@ int cmd_import(app *a, int argc, char **argv)
 			code = code ? code : EXIT_REFUSED;
 	}
 	commune_index_free(&ix);
+	oldcodes_free(io.old);
 	commune_list_free(&active);
 	return code;
 }

@@ -86,6 +86,37 @@ grep -qF "telecom:vnpt: ok run=2 read=9 values=0 stored=0" "$T/out" || fail "not
 grep -qF "old codes (unit list 2025-03-01): 0 old units mapped into 0 communes; values of 3 communes not stored: 11992 (old 11989 Xã Lạc Đạo was split), 11995 (old 11989 Xã Lạc Đạo was split), 12004 (old 12004 Xã Đình Dù was split)" "$T/out" ||
 	fail "the summary does not say why: $(cat "$T/out")"
 
+# --- an office sheet on old codes: dti import --unit-list ----------------
+# Hồng Châu 11980 was formed whole from old 11968, 11980 (Quảng Châu, a
+# code reused) and 12388: their populations add up under it.  Without the
+# option the file is refused (11968 and 12388 are no communes assessed),
+# never stored under the reused code.
+conf "$T/imp.json" 'communes=[{"code":"11980"},{"code":"11992"}]' 'sources=[]' "database=\"$T/imp.db\""
+"$DTI_BIN/dti" --config "$T/imp.json" init >/dev/null 2>&1 || fail "init for the import"
+printf 'commune_code,variable,value\n11968,population,1000\n11980,population,2000\n12388,population,3000\n' >"$T/old-sheet.csv"
+if "$DTI_BIN/dti" --config "$T/imp.json" import "$T/old-sheet.csv" >/dev/null 2>"$T/err"; then
+	fail "a sheet on old codes stored without --unit-list"
+fi
+[ "$(sqlite3 "$T/imp.db" "select count(*) from observation")" = 0 ] || fail "stored under a reused code"
+"$DTI_BIN/dti" --config "$T/imp.json" import --unit-list 2025-03-01 "$T/old-sheet.csv" >/dev/null 2>"$T/err" ||
+	fail "the sheet on old codes refused: $(cat "$T/err")"
+[ "$(sqlite3 "$T/imp.db" "select commune_code || '=' || value from observation")" = "11980=6000" ] ||
+	fail "not summed under Hồng Châu: $(sqlite3 "$T/imp.db" "select commune_code, value from observation")"
+grep -qF "old codes (unit list 2025-03-01): 3 old units mapped into 1 commune" "$T/err" || fail "no summary: $(cat "$T/err")"
+sqlite3 "$T/imp.db" "select old_codes from run where program = 'dti import' and status = 'ok'" |
+	grep -qF "3 old units mapped" || fail "the run does not record the conversion"
+# A split old unit is refused, naming it and where it went; nothing stored.
+printf 'commune_code,variable,value\n11989,population,500\n' >"$T/split-sheet.csv"
+if "$DTI_BIN/dti" --config "$T/imp.json" import --unit-list 2025-03-01 "$T/split-sheet.csv" >/dev/null 2>"$T/err"; then
+	fail "a split old unit accepted"
+fi
+grep -qF "old code 11989 'Xã Lạc Đạo' of the unit list 2025-03-01 was split" "$T/err" || fail "split: $(cat "$T/err")"
+[ "$(sqlite3 "$T/imp.db" "select count(*) from observation")" = 1 ] || fail "the split sheet stored something"
+code=0
+"$DTI_BIN/dti" --config "$T/imp.json" import --unit-list 2024-01-01 "$T/old-sheet.csv" >/dev/null 2>"$T/err" || code=$?
+[ "$code" = 2 ] && grep -qF -- "--unit-list 2024-01-01: the deployment's unit list is 2026-04-30; a file on old codes names 2025-03-01" "$T/err" ||
+	fail "an unknown --unit-list: exit $code, $(cat "$T/err")"
+
 # --- what a source may say -----------------------------------------------
 conf "$T/l.json" "sources=$(vnpt "$T/vnpt-old.json" | sed 's/"2025-03-01"/"2024-01-01"/')"
 refused "an unknown unit_list" "source 'telecom:vnpt': \"unit_list\" must be an edition of the unit list" \
