@@ -206,8 +206,8 @@ static int import_sheet(app *a, const import_opts *io, commune_index *ix, FILE *
 			log_info("%s: %s", file, sum.text);
 	} else {
 		int64_t run = 0;
-		rc = batch_store_with(a->st, &b, t, sum.text ? record_old_codes : NULL, sum.text, &run,
-				      &d);
+		rc = batch_store_with(a->st, &b, t, sum.text ? record_old_codes : NULL, sum.text,
+				      &run, &d);
 		if (!rc && sum.text)
 			log_info("%s: %s", file, sum.text);
 		if (rc) {
