@@ -105,25 +105,23 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* points and max_points of one stored score row of the latest run. */
+/* points and max_points of one stored score row of the latest run (the
+ * store keeps its statements by their SQL text: literals only). */
+#define STORED_ROW                                                               \
+	"FROM score WHERE commune_code = ?1 AND item = ?2 AND scoring_run_id = " \
+	"(SELECT max(id) FROM scoring_run)"
 static void stored(fixture *f, const char *code, const char *item, double *points, double *max)
 {
 	bool found = false;
 	dti_diag d;
-	const char *from = "FROM score WHERE commune_code = ?1 AND item = ?2 AND scoring_run_id = "
-			   "(SELECT max(id) FROM scoring_run)";
-	char *q1 = xasprintf("SELECT points %s", from),
-	     *q2 = xasprintf("SELECT max_points %s", from);
 
-	assert_int_equal(store_double(f->st, &d, q1, points, &found,
+	assert_int_equal(store_double(f->st, &d, "SELECT points " STORED_ROW, points, &found,
 				      STORE_ARGS(STORE_TEXT(code), STORE_TEXT(item))),
 			 DTI_EOK);
 	assert_true(found);
-	assert_int_equal(store_double(f->st, &d, q2, max, &found,
+	assert_int_equal(store_double(f->st, &d, "SELECT max_points " STORED_ROW, max, &found,
 				      STORE_ARGS(STORE_TEXT(code), STORE_TEXT(item))),
 			 DTI_EOK);
-	free(q1);
-	free(q2);
 }
 
 static void same(const char *code, const char *item, double mine, double theirs)
