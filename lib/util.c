@@ -832,6 +832,44 @@ const char *path_base(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+size_t format_fixed(char out[64], double v, int decimals)
+{
+	/* v = m * 2^-s exactly; v * 10^decimals = m * 10^decimals / 2^s, an
+	 * integer division in 128 bits rounded as glibc's printf rounds the
+	 * exact value: to nearest, ties to even. */
+	__extension__ typedef unsigned __int128 wide;
+	static const uint64_t pow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+	double a = fabs(v);
+	uint64_t n = 0, whole, frac;
+	size_t len = 0;
+	int e;
+
+	if (!isfinite(v) || decimals < 0 || decimals > 6 || a >= 1e12)
+		return (size_t)snprintf(out, 64, "%.*f", decimals, v);
+	if (a > 0) {
+		uint64_t m = (uint64_t)ldexp(frexp(a, &e), 53);
+		int s = 53 - e; /* > 13: a < 2^40 */
+		wide prod = (wide)m * pow10[decimals];
+		if (s < 127) {
+			wide q = prod >> s, rem = prod - (q << s), half = (wide)1 << (s - 1);
+			n = (uint64_t)q + (rem > half || (rem == half && (q & 1)));
+		}
+	}
+	if (signbit(v))
+		out[len++] = '-';
+	whole = n / pow10[decimals];
+	frac = n % pow10[decimals];
+	len += format_whole(out + len, (long long)whole);
+	if (decimals > 0) {
+		out[len++] = '.';
+		for (int k = decimals - 1; k >= 0; k--, frac /= 10)
+			out[len + (size_t)k] = (char)('0' + frac % 10);
+		len += (size_t)decimals;
+	}
+	out[len] = '\0';
+	return len;
+}
+
 void format_number(char out[64], double v)
 {
 	size_t n;
@@ -843,8 +881,7 @@ void format_number(char out[64], double v)
 		format_whole(out, (long long)v);
 		return;
 	}
-	snprintf(out, 64, "%.6f", v);
-	n = strlen(out);
+	n = format_fixed(out, v, 6);
 	while (n > 1 && out[n - 1] == '0')
 		out[--n] = '\0';
 	if (n > 1 && out[n - 1] == '.')

@@ -424,7 +424,7 @@ void advice_number(char out[64], double v, int decimals)
 	if (decimals > 6)
 		decimals = 6;
 	neg = v < 0;
-	snprintf(digits, sizeof digits, "%.*f", decimals, fabs(v));
+	format_fixed(digits, fabs(v), decimals);
 	dot = strchr(digits, '.');
 	frac = dot ? dot + 1 : NULL;
 	if (dot)

@@ -474,7 +474,8 @@ static dti_err official_check(staging *st, const scoring_run_info *run, dti_diag
  * where the file system cannot swap), removed once their process is gone. */
 static void stale_stages_remove(const char *out_dir, const char *kind, int year)
 {
-	char *hidden = xasprintf(".%s%d.new.", kind, year), *aside = xasprintf("%s%d.old.", kind, year);
+	char *hidden = xasprintf(".%s%d.new.", kind, year),
+	     *aside = xasprintf("%s%d.old.", kind, year);
 	DIR *dir = opendir(out_dir);
 	struct dirent *e;
 
