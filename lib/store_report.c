@@ -298,7 +298,12 @@ dti_err store_report_commune_scores(staging *st, int64_t run_id, const char *com
 {
 	scores_read sr = {fn, ctx};
 
-	return store_each(st, d, SCORE_COLUMNS "AND s.commune_code = ?2", take_score_row, &sr, NULL,
+	/* The commune's name is the caller's: no join for each row. */
+	return store_each(st, d,
+			  "SELECT s.commune_code, '', s.item, s.points, s.max_points, s.fraction, "
+			  "s.ratio, s.flags, s.rank, s.level FROM score s "
+			  "WHERE s.scoring_run_id = ?1 AND s.commune_code = ?2",
+			  take_score_row, &sr, NULL,
 			  STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)));
 }
 

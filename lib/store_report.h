@@ -123,7 +123,7 @@ dti_err store_report_run_area(staging *st, int64_t run_id, char **area_name, dti
  * own order: no sort), commune_name filled as store_scores_each does. */
 dti_err store_report_scores_by_code(staging *st, int64_t run_id, store_score_fn fn, void *ctx,
 				    dti_diag *d);
-/* The score rows of one commune of run `run_id`. */
+/* The score rows of one commune of run `run_id`, commune_name "". */
 dti_err store_report_commune_scores(staging *st, int64_t run_id, const char *commune_code,
 				    store_score_fn fn, void *ctx, dti_diag *d);
 /* The inputs of one commune of run `run_id`. */

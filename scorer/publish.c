@@ -340,11 +340,19 @@ static dti_err publish_csv(staging *st, const publication *p, const publish_opti
 			   const char *dir, const char *excel, const char *wide_name, FILE *paths,
 			   dti_diag *d)
 {
-	export_options eo = {dir, false, excel};
+	export_options eo = {dir, false, excel, export_xlsx_commune, NULL};
+	xlsx_export *x = NULL;
 	strbuf sb;
-	dti_err rc = export_results(st, p->now, &p->totals, &eo, paths, d);
+	dti_err rc = make_dirs(excel, d), end;
 
 	sb_init(&sb, 0);
+	/* The Excel scorecards are written from the CSV's reads, each
+	 * commune's scores read once for both. */
+	if (!rc)
+		rc = export_xlsx_open(&x, p->now, excel, d);
+	eo.each_ctx = x;
+	if (!rc)
+		rc = export_results(st, p->now, &p->totals, &eo, paths, d);
 	if (rc)
 		goto out;
 	publish_wide_csv(p->now, o->bands, false, &sb);
@@ -354,11 +362,10 @@ static dti_err publish_csv(staging *st, const publication *p, const publish_opti
 	sb_reset(&sb);
 	publish_wide_csv(p->now, o->bands, true, &sb);
 	rc = write_output(excel, wide_name, &sb, paths, d);
-	if (!rc)
-		rc = export_xlsx(st, p->now, &p->totals, o->bands, excel, paths, d);
 out:
+	end = export_xlsx_close(x, !rc, o->bands, excel, paths, d);
 	sb_free(&sb);
-	return rc;
+	return rc ? rc : end;
 }
 
 /* The JSON document and the commune pages, one commune's detail read at a
