@@ -102,18 +102,29 @@ dti_err sb_appendf(strbuf *sb, const char *fmt, ...)
 dti_err sb_vappendf(strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list again;
+	size_t room = sb->cap > sb->len ? sb->cap - sb->len : 0;
 	int n;
 	dti_err rc;
 
+	/* Written straight into the room there is, most often enough; only a
+	 * text that does not fit is formatted again. */
 	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, again);
+	n = vsnprintf(room ? sb->data + sb->len : NULL, room, fmt, again);
 	va_end(again);
-	if (n < 0)
-		return DTI_EINVALID;
-	rc = sb_grow(sb, (size_t)n);
-	if (rc)
-		return rc;
-	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+	if (n < 0 || (sb->max && sb->len + (size_t)n > sb->max)) {
+		if (sb->data)
+			sb->data[sb->len] = '\0';
+		return n < 0 ? DTI_EINVALID : DTI_ELIMIT;
+	}
+	if ((size_t)n >= room) {
+		rc = sb_grow(sb, (size_t)n);
+		if (rc) {
+			if (sb->data)
+				sb->data[sb->len] = '\0';
+			return rc;
+		}
+		vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+	}
 	sb->len += (size_t)n;
 	return DTI_EOK;
 }
@@ -411,8 +422,28 @@ bool time_vn(const char *iso, char out[TIME_VN_MAX])
 	if (time_parse_iso(iso, &t)) {
 		t += 7 * 3600; /* Vietnam keeps UTC+7 all year */
 		gmtime_r(&t, &tm);
-		snprintf(out, TIME_VN_MAX, "%02d:%02d ngày %02d/%02d/%04d (giờ Việt Nam)",
-			 tm.tm_hour, tm.tm_min, tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+		int year = tm.tm_year + 1900;
+		if (year < 0 || year > 9999) {
+			snprintf(out, TIME_VN_MAX, "%02d:%02d ngày %02d/%02d/%04d (giờ Việt Nam)",
+				 tm.tm_hour, tm.tm_min, tm.tm_mday, tm.tm_mon + 1, year);
+			return true;
+		}
+		/* The same text without printf: every page lists a time per input. */
+		{
+			static const char tail[] = " (giờ Việt Nam)";
+			char *o = out;
+			int two[4] = {tm.tm_hour, tm.tm_min, tm.tm_mday, tm.tm_mon + 1};
+			const char *sep[4] = {":", " ngày ", "/", "/"};
+			for (int k = 0; k < 4; k++) {
+				*o++ = (char)('0' + two[k] / 10 % 10);
+				*o++ = (char)('0' + two[k] % 10);
+				memcpy(o, sep[k], strlen(sep[k]));
+				o += strlen(sep[k]);
+			}
+			for (int div = 1000; div > 0; div /= 10)
+				*o++ = (char)('0' + year / div % 10);
+			memcpy(o, tail, sizeof tail);
+		}
 		return true;
 	}
 	/* Not a time: the text itself, cut on a character boundary. */
