@@ -1,7 +1,6 @@
 #include "results.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -251,14 +250,101 @@ static bool add_refs(doc_read *dr, size_t v, const char *ids)
 	}
 }
 
-/* A text member of an input's array: a string, or NULL for null; false
- * for anything else. */
-static bool doc_text(json_t *a, size_t k, const char **out)
-{
-	json_t *j = json_array_get(a, k);
+/* The stored documents are read without a general JSON parser (it cost a
+ * tenth of a national publish): the shape score.c writes, each string as
+ * sb_json_string escapes it, each number as sb_json_number writes it (read
+ * back by strtod, as jansson reads it).  Anything else makes the reader
+ * give up, and the caller reads the score_input view instead. */
+typedef struct doc_cursor {
+	const char *p;
+	strbuf text[3]; /* value, state, observation_ids of the member read */
+} doc_cursor;
 
-	*out = json_is_string(j) ? json_string_value(j) : NULL;
-	return json_is_string(j) || json_is_null(j);
+/* A string literal at c->p into out (NULL literal: *is_null). */
+static bool doc_string(doc_cursor *c, strbuf *out, bool *is_null)
+{
+	const char *p = c->p;
+
+	sb_reset(out);
+	*is_null = false;
+	if (strncmp(p, "null", 4) == 0) {
+		c->p = p + 4;
+		*is_null = true;
+		return true;
+	}
+	if (*p++ != '"')
+		return false;
+	for (;;) {
+		const char *run = p;
+		char ch;
+		while (*p && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+			p++;
+		sb_append(out, run, (size_t)(p - run));
+		if (*p == '"')
+			break;
+		if (*p != '\\')
+			return false; /* the end, or a control character */
+		p++;
+		switch (*p) {
+		case '"': ch = '"'; break;
+		case '\\': ch = '\\'; break;
+		case '/': ch = '/'; break;
+		case 'b': ch = '\b'; break;
+		case 'f': ch = '\f'; break;
+		case 'n': ch = '\n'; break;
+		case 'r': ch = '\r'; break;
+		case 't': ch = '\t'; break;
+		case 'u': {
+			unsigned v = 0;
+			for (int k = 1; k <= 4; k++) {
+				char h = p[k];
+				v = v * 16 + (unsigned)(h >= '0' && h <= '9'   ? h - '0'
+							: h >= 'a' && h <= 'f' ? h - 'a' + 10
+							: h >= 'A' && h <= 'F' ? h - 'A' + 10
+									       : 99);
+				if (v > 0xFFFF)
+					return false;
+			}
+			if (v == 0 || v >= 0x80)
+				return false; /* sb_json_string writes only control characters so */
+			ch = (char)v;
+			p += 4;
+			break;
+		}
+		default: return false;
+		}
+		sb_append(out, &ch, 1);
+		p++;
+	}
+	c->p = p + 1;
+	return true;
+}
+
+/* A number at c->p (null: NaN). */
+static bool doc_number(doc_cursor *c, double *out)
+{
+	char *end;
+
+	if (strncmp(c->p, "null", 4) == 0) {
+		c->p += 4;
+		*out = NAN;
+		return true;
+	}
+	if (!(*c->p == '-' || (*c->p >= '0' && *c->p <= '9')))
+		return false;
+	*out = strtod(c->p, &end);
+	if (end == c->p || !isfinite(*out))
+		return false;
+	c->p = end;
+	return true;
+}
+
+static bool doc_char(doc_cursor *c, char ch)
+{
+	if (*c->p != ch)
+		return false;
+	c->p++;
+	return true;
 }
 
 /* Reads document `doc` into commune l's inputs and their listed ids;
@@ -267,30 +353,44 @@ static bool doc_text(json_t *a, size_t k, const char **out)
 static bool read_input_doc(doc_read *dr, const char *doc)
 {
 	results *r = dr->l.r;
-	json_t *root = json_loads(doc, 0, NULL), *a;
-	const char *key;
-	bool ok = json_is_object(root);
+	res_input *inputs = r->communes[dr->l.c].inputs;
+	doc_cursor c = {doc, {{0}}};
+	strbuf key;
+	bool ok = doc_char(&c, '{'), first = true;
 
-	json_object_foreach(root, key, a)
-	{
+	sb_init(&key, 0);
+	for (size_t k = 0; k < 3; k++)
+		sb_init(&c.text[k], 0);
+	while (ok && !doc_char(&c, '}')) {
 		store_score_input si = {0};
-		json_t *num = json_array_get(a, 1);
-		const char *ids;
-		res_input *in = find_input(r, dr->l.c, key);
+		bool null[4];
+		res_input *in;
+		ok = (first || doc_char(&c, ',')) && doc_string(&c, &key, &null[0]) && !null[0] &&
+		     doc_char(&c, ':') && doc_char(&c, '[') &&
+		     doc_string(&c, &c.text[0], &null[1]) && doc_char(&c, ',') &&
+		     doc_number(&c, &si.num) && doc_char(&c, ',') &&
+		     doc_string(&c, &c.text[1], &null[2]) && doc_char(&c, ',') &&
+		     doc_string(&c, &c.text[2], &null[3]) && doc_char(&c, ']');
+		first = false;
+		if (!ok)
+			break;
+		in = find_input(r, dr->l.c, key.data);
 		if (!in)
 			continue;
-		if (!json_is_array(a) || json_array_size(a) != 4 || !doc_text(a, 0, &si.value) ||
-		    !(json_is_number(num) || json_is_null(num)) || !doc_text(a, 2, &si.state) ||
-		    !doc_text(a, 3, &ids) ||
-		    (ids && !add_refs(dr, (size_t)(in - r->communes[dr->l.c].inputs), ids))) {
-			ok = false;
+		if (in->stored ||
+		    (!null[3] && !add_refs(dr, (size_t)(in - inputs), c.text[2].data))) {
+			ok = false; /* a variable twice, or ids that are not a list */
 			break;
 		}
-		si.variable = key;
-		si.num = json_is_number(num) ? json_number_value(num) : NAN;
+		si.variable = key.data;
+		si.value = null[1] ? NULL : c.text[0].data ? c.text[0].data : "";
+		si.state = null[2] ? NULL : c.text[1].data ? c.text[1].data : "";
 		take_input(&dr->l, &si, NULL);
 	}
-	json_decref(root);
+	ok = ok && *c.p == '\0';
+	sb_free(&key);
+	for (size_t k = 0; k < 3; k++)
+		sb_free(&c.text[k]);
 	return ok;
 }
 
