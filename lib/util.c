@@ -901,6 +901,13 @@ size_t format_fixed(char out[64], double v, int decimals)
 	return len;
 }
 
+dti_err sb_append_fixed(strbuf *sb, double v, int decimals)
+{
+	char b[64];
+
+	return sb_append(sb, b, format_fixed(b, v, decimals));
+}
+
 void format_number(char out[64], double v)
 {
 	size_t n;
