@@ -427,7 +427,7 @@ int cmd_export(app *a, int argc, char **argv)
 					     {"out", required_argument, NULL, 'o'},
 					     {"bom", no_argument, NULL, 'b'},
 					     {NULL, 0, NULL, 0}};
-	export_options eo = {a->cfg->output_dir, false, NULL};
+	export_options eo = {.out_dir = a->cfg->output_dir};
 	scoring_run_info run;
 	int64_t run_id = 0;
 	dti_diag d;

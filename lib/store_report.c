@@ -298,7 +298,12 @@ dti_err store_report_commune_scores(staging *st, int64_t run_id, const char *com
 {
 	scores_read sr = {fn, ctx};
 
-	return store_each(st, d, SCORE_COLUMNS "AND s.commune_code = ?2", take_score_row, &sr, NULL,
+	/* The commune's name is the caller's: no join for each row. */
+	return store_each(st, d,
+			  "SELECT s.commune_code, '', s.item, s.points, s.max_points, s.fraction, "
+			  "s.ratio, s.flags, s.rank, s.level FROM score s "
+			  "WHERE s.scoring_run_id = ?1 AND s.commune_code = ?2",
+			  take_score_row, &sr, NULL,
 			  STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)));
 }
 
@@ -393,4 +398,51 @@ dti_err store_report_commune_observations(staging *st, int64_t run_id, const cha
 
 	return store_each(st, d, sql, take_observation_row, &orr, NULL,
 			  STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)));
+}
+
+dti_err store_report_commune_input_doc(staging *st, int64_t run_id, const char *commune_code,
+				       char **doc, dti_diag *d)
+{
+	*doc = NULL;
+	return store_text1(st, d,
+			   "SELECT i.inputs FROM scoring_input s JOIN input_set i "
+			   "ON i.sha256 = s.input_set "
+			   "WHERE s.scoring_run_id = ?1 AND s.commune_code = ?2",
+			   doc, STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)));
+}
+
+/* The columns of take_observation_row from observation_state st. */
+#define OBSERVATION_STATE_ROW                                                                  \
+	"SELECT st.commune_code, st.variable, st.id, st.value, st.state, src.name, src.kind, " \
+	"st.observed_at, coalesce(r.input, ''), st.proof_url, st.note, st.appraised_by, "      \
+	"st.appraisal_reason FROM "
+
+dti_err store_report_observations_by_id(staging *st, const char *ids, store_input_observation_fn fn,
+					void *ctx, dti_diag *d)
+{
+	observations_read orr = {fn, ctx};
+
+	return store_each(st, d,
+			  OBSERVATION_STATE_ROW
+			  "json_each(?1) j JOIN observation_state st ON st.id = j.value "
+			  "JOIN source src ON src.id = st.source_id JOIN run r ON r.id = st.run_id "
+			  "ORDER BY st.id",
+			  take_observation_row, &orr, NULL, STORE_ARGS(STORE_TEXT(ids)));
+}
+
+dti_err store_report_rejected_observations(staging *st, int64_t run_id, const char *commune_code,
+					   const char *variable, store_input_observation_fn fn,
+					   void *ctx, dti_diag *d)
+{
+	observations_read orr = {fn, ctx};
+
+	return store_each(
+		st, d,
+		OBSERVATION_STATE_ROW
+		"scoring_run sr JOIN observation_state st ON st.year = sr.year "
+		"JOIN source src ON src.id = st.source_id JOIN run r ON r.id = st.run_id "
+		"WHERE sr.id = ?1 AND st.commune_code = ?2 AND st.variable = ?3 "
+		"AND st.state = 'rejected' ORDER BY st.id",
+		take_observation_row, &orr, NULL,
+		STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code), STORE_TEXT(variable)));
 }

@@ -123,7 +123,7 @@ dti_err store_report_run_area(staging *st, int64_t run_id, char **area_name, dti
  * own order: no sort), commune_name filled as store_scores_each does. */
 dti_err store_report_scores_by_code(staging *st, int64_t run_id, store_score_fn fn, void *ctx,
 				    dti_diag *d);
-/* The score rows of one commune of run `run_id`. */
+/* The score rows of one commune of run `run_id`, commune_name "". */
 dti_err store_report_commune_scores(staging *st, int64_t run_id, const char *commune_code,
 				    store_score_fn fn, void *ctx, dti_diag *d);
 /* The inputs of one commune of run `run_id`. */
@@ -133,5 +133,20 @@ dti_err store_report_commune_inputs(staging *st, int64_t run_id, const char *com
  * store_input_observations_each gives them, by variable and id. */
 dti_err store_report_commune_observations(staging *st, int64_t run_id, const char *commune_code,
 					  store_input_observation_fn fn, void *ctx, dti_diag *d);
+/* The stored inputs document of one commune of run `run_id` (variable ->
+ * [value, num, state, observation_ids], the text score_input reads), or
+ * *doc NULL when the run has none for it.  Caller frees *doc. */
+dti_err store_report_commune_input_doc(staging *st, int64_t run_id, const char *commune_code,
+				       char **doc, dti_diag *d);
+/* The observations whose ids the JSON array `ids` lists, by id, each once,
+ * the row of store_input_observations_each (its variable the
+ * observation's). */
+dti_err store_report_observations_by_id(staging *st, const char *ids, store_input_observation_fn fn,
+					void *ctx, dti_diag *d);
+/* The rejected observations of one commune's variable in the year of run
+ * `run_id`, by id: those shown for an input an appraiser rejected. */
+dti_err store_report_rejected_observations(staging *st, int64_t run_id, const char *commune_code,
+					   const char *variable, store_input_observation_fn fn,
+					   void *ctx, dti_diag *d);
 
 #endif

@@ -102,18 +102,29 @@ dti_err sb_appendf(strbuf *sb, const char *fmt, ...)
 dti_err sb_vappendf(strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list again;
+	size_t room = sb->cap > sb->len ? sb->cap - sb->len : 0;
 	int n;
 	dti_err rc;
 
+	/* Written straight into the room there is, most often enough; only a
+	 * text that does not fit is formatted again. */
 	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, again);
+	n = vsnprintf(room ? sb->data + sb->len : NULL, room, fmt, again);
 	va_end(again);
-	if (n < 0)
-		return DTI_EINVALID;
-	rc = sb_grow(sb, (size_t)n);
-	if (rc)
-		return rc;
-	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+	if (n < 0 || (sb->max && sb->len + (size_t)n > sb->max)) {
+		if (sb->data)
+			sb->data[sb->len] = '\0';
+		return n < 0 ? DTI_EINVALID : DTI_ELIMIT;
+	}
+	if ((size_t)n >= room) {
+		rc = sb_grow(sb, (size_t)n);
+		if (rc) {
+			if (sb->data)
+				sb->data[sb->len] = '\0';
+			return rc;
+		}
+		vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+	}
 	sb->len += (size_t)n;
 	return DTI_EOK;
 }
@@ -411,8 +422,28 @@ bool time_vn(const char *iso, char out[TIME_VN_MAX])
 	if (time_parse_iso(iso, &t)) {
 		t += 7 * 3600; /* Vietnam keeps UTC+7 all year */
 		gmtime_r(&t, &tm);
-		snprintf(out, TIME_VN_MAX, "%02d:%02d ngày %02d/%02d/%04d (giờ Việt Nam)",
-			 tm.tm_hour, tm.tm_min, tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+		int year = tm.tm_year + 1900;
+		if (year < 0 || year > 9999) {
+			snprintf(out, TIME_VN_MAX, "%02d:%02d ngày %02d/%02d/%04d (giờ Việt Nam)",
+				 tm.tm_hour, tm.tm_min, tm.tm_mday, tm.tm_mon + 1, year);
+			return true;
+		}
+		/* The same text without printf: every page lists a time per input. */
+		{
+			static const char tail[] = " (giờ Việt Nam)";
+			char *o = out;
+			int two[4] = {tm.tm_hour, tm.tm_min, tm.tm_mday, tm.tm_mon + 1};
+			const char *sep[4] = {":", " ngày ", "/", "/"};
+			for (int k = 0; k < 4; k++) {
+				*o++ = (char)('0' + two[k] / 10 % 10);
+				*o++ = (char)('0' + two[k] % 10);
+				memcpy(o, sep[k], strlen(sep[k]));
+				o += strlen(sep[k]);
+			}
+			for (int div = 1000; div > 0; div /= 10)
+				*o++ = (char)('0' + year / div % 10);
+			memcpy(o, tail, sizeof tail);
+		}
 		return true;
 	}
 	/* Not a time: the text itself, cut on a character boundary. */
@@ -832,6 +863,51 @@ const char *path_base(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+size_t format_fixed(char out[64], double v, int decimals)
+{
+	/* v = m * 2^-s exactly; v * 10^decimals = m * 10^decimals / 2^s, an
+	 * integer division in 128 bits rounded as glibc's printf rounds the
+	 * exact value: to nearest, ties to even. */
+	__extension__ typedef unsigned __int128 wide;
+	static const uint64_t pow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+	double a = fabs(v);
+	uint64_t n = 0, whole, frac;
+	size_t len = 0;
+	int e;
+
+	if (!isfinite(v) || decimals < 0 || decimals > 6 || a >= 1e12)
+		return (size_t)snprintf(out, 64, "%.*f", decimals, v);
+	if (a > 0) {
+		uint64_t m = (uint64_t)ldexp(frexp(a, &e), 53);
+		int s = 53 - e; /* > 13: a < 2^40 */
+		wide prod = (wide)m * pow10[decimals];
+		if (s < 127) {
+			wide q = prod >> s, rem = prod - (q << s), half = (wide)1 << (s - 1);
+			n = (uint64_t)q + (rem > half || (rem == half && (q & 1)));
+		}
+	}
+	if (signbit(v))
+		out[len++] = '-';
+	whole = n / pow10[decimals];
+	frac = n % pow10[decimals];
+	len += format_whole(out + len, (long long)whole);
+	if (decimals > 0) {
+		out[len++] = '.';
+		for (int k = decimals - 1; k >= 0; k--, frac /= 10)
+			out[len + (size_t)k] = (char)('0' + frac % 10);
+		len += (size_t)decimals;
+	}
+	out[len] = '\0';
+	return len;
+}
+
+dti_err sb_append_fixed(strbuf *sb, double v, int decimals)
+{
+	char b[64];
+
+	return sb_append(sb, b, format_fixed(b, v, decimals));
+}
+
 void format_number(char out[64], double v)
 {
 	size_t n;
@@ -843,8 +919,7 @@ void format_number(char out[64], double v)
 		format_whole(out, (long long)v);
 		return;
 	}
-	snprintf(out, 64, "%.6f", v);
-	n = strlen(out);
+	n = format_fixed(out, v, 6);
 	while (n > 1 && out[n - 1] == '0')
 		out[--n] = '\0';
 	if (n > 1 && out[n - 1] == '.')

@@ -162,6 +162,11 @@ char *path_relative_to(const char *base_file, const char *path);
 /* Last component of a path (pointer into the argument). */
 const char *path_base(const char *path);
 
+/* v as snprintf's "%.*f" writes it (decimals 0 to 6), without printf when
+ * |v| < 1e12; returns the length. */
+size_t format_fixed(char out[64], double v, int decimals);
+/* The same appended to sb. */
+dti_err sb_append_fixed(strbuf *sb, double v, int decimals);
 /* Formats a score for files: up to 6 decimals, trailing zeros removed. */
 void format_number(char out[64], double v);
 

@@ -424,7 +424,7 @@ void advice_number(char out[64], double v, int decimals)
 	if (decimals > 6)
 		decimals = 6;
 	neg = v < 0;
-	snprintf(digits, sizeof digits, "%.*f", decimals, fabs(v));
+	format_fixed(digits, fabs(v), decimals);
 	dot = strchr(digits, '.');
 	frac = dot ? dot + 1 : NULL;
 	if (dot)
@@ -483,8 +483,11 @@ static void put_change(strbuf *sb, const advice_change *c)
 
 	if (c->to_text) {
 		put_label(sb, v);
-		sb_appendf(sb, ": “%s” → “%s”", enum_label(v, c->from_text),
-			   enum_label(v, c->to_text));
+		sb_appends(sb, ": “");
+		sb_appends(sb, enum_label(v, c->from_text));
+		sb_appends(sb, "” → “");
+		sb_appends(sb, enum_label(v, c->to_text));
+		sb_appends(sb, "”");
 		return;
 	}
 	if (c->n_vars == 1 && v->type == VAR_YESNO) {
@@ -495,7 +498,11 @@ static void put_change(strbuf *sb, const advice_change *c)
 	if (!isnan(c->ratio_from)) {
 		advice_number(a, c->ratio_from * 100.0, 1);
 		advice_number(b, c->ratio_to * 100.0, 1);
-		sb_appendf(sb, "nâng tỷ lệ từ %s%% lên %s%%: ", a, b);
+		sb_appends(sb, "nâng tỷ lệ từ ");
+		sb_appends(sb, a);
+		sb_appends(sb, "% lên ");
+		sb_appends(sb, b);
+		sb_appends(sb, "%: ");
 	}
 	for (size_t i = 0; i < c->n_vars; i++) {
 		if (i)
@@ -504,9 +511,18 @@ static void put_change(strbuf *sb, const advice_change *c)
 	}
 	advice_number(a, c->from, 2);
 	advice_number(b, c->to, 2);
-	sb_appendf(sb, " từ %s lên %s", a, b);
+	sb_appends(sb, " từ ");
+	sb_appends(sb, a);
+	sb_appends(sb, " lên ");
+	sb_appends(sb, b);
 	advice_number(a, c->to - c->from, 2);
-	sb_appendf(sb, " (thêm %s%s%s)", a, v->unit ? " " : "", v->unit ? v->unit : "");
+	sb_appends(sb, " (thêm ");
+	sb_appends(sb, a);
+	if (v->unit) {
+		sb_appends(sb, " ");
+		sb_appends(sb, v->unit);
+	}
+	sb_appends(sb, ")");
 }
 
 void advice_text(const advice *a, const fw_indicator *ind, strbuf *sb)
@@ -528,7 +544,9 @@ void advice_text(const advice *a, const fw_indicator *ind, strbuf *sb)
 			put_label(sb, a->vars[i]);
 		}
 		advice_number(p, a->available, 2);
-		sb_appendf(sb, " (tối đa %s điểm)", p);
+		sb_appends(sb, " (tối đa ");
+		sb_appends(sb, p);
+		sb_appends(sb, " điểm)");
 		return;
 	case ADVICE_CHECK:
 		if (a->flags & FLAG_NO_DENOMINATOR)
@@ -574,6 +592,10 @@ void advice_text(const advice *a, const fw_indicator *ind, strbuf *sb)
 		}
 		advice_number(p, a->points, 2);
 		advice_number(q, s->points, 2);
-		sb_appendf(sb, ": %s → %s điểm", p, q);
+		sb_appends(sb, ": ");
+		sb_appends(sb, p);
+		sb_appends(sb, " → ");
+		sb_appends(sb, q);
+		sb_appends(sb, " điểm");
 	}
 }

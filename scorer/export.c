@@ -101,8 +101,10 @@ static dti_err write_scores(staging *st, results *r, const store_report_totals *
 		if (rc)
 			break;
 		commune_lines(&sb, r, &r->communes[c], &totals->items[k], year);
+		if (o->each)
+			rc = o->each(o->each_ctx, (size_t)c, &totals->items[k], d);
 		results_detail_drop(r, (size_t)c);
-		if (sb.len >= EXPORT_FLUSH && n_out == 2)
+		if (!rc && sb.len >= EXPORT_FLUSH && n_out == 2)
 			rc = output_write(&out[1], sb.data, sb.len, d);
 		if (!rc && sb.len >= EXPORT_FLUSH)
 			rc = output_flush(&out[0], &sb, d);

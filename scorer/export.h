@@ -16,6 +16,11 @@ typedef struct export_options {
 	/* Also the same files with a BOM (Excel) into this folder, each
 	 * commune read once for both; NULL: none. */
 	const char *bom_dir;
+	/* Called for each commune after its rows, its detail read (results
+	 * index c, its TOTAL row t), so that other files are written from the
+	 * same read; an error stops the export.  NULL: none. */
+	dti_err (*each)(void *ctx, size_t c, const store_report_total *t, dti_diag *d);
+	void *each_ctx;
 } export_options;
 
 /* Writes scores-<year>.csv (one row per commune × indicator, pillar and

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strmap.h"
 #include "util.h"
 #include "xlsx.h"
 
@@ -110,58 +109,57 @@ static void score_row(sheet *s, int year, const char *code, const char *name, co
 	s->row++;
 }
 
-static dti_err write_scores(staging *st, results *r, const store_report_totals *totals,
-			    const char *dir, FILE *paths, dti_diag *d)
+struct xlsx_export {
+	const results *r;
+	sheet s;
+};
+
+dti_err export_xlsx_open(xlsx_export **out, const results *r, const char *dir, dti_diag *d)
 {
 	static const char *const heads[] = {"Năm", "Mã xã", "Tên xã",      "Mã",    "Cấp",
 					    "Tên", "Điểm",  "Điểm tối đa", "Tỷ lệ", "Cờ"};
 	static const double widths[] = {7, 9, 24, 8, 9, 50, 9, 11, 9, 20};
-	const framework *fw = r->fw;
+	xlsx_export *x = xcalloc(1, sizeof *x);
 	char file[64];
-	strmap by_code;
-	sheet s;
 	dti_err rc;
 
 	snprintf(file, sizeof file, "scores-%d.xlsx", r->year);
-	rc = sheet_open(&s, dir, file, "Điểm", heads, widths, 10, run_time(r), d);
-	if (rc)
-		return rc;
-	strmap_init(&by_code);
-	for (size_t c = 0; c < r->n; c++)
-		strmap_put(&by_code, r->communes[c].code, (intptr_t)c);
-	for (size_t k = 0; !rc && k < totals->n && s.row < LXW_ROW_MAX; k++) {
-		const store_report_total *t = &totals->items[k];
-		const res_commune *c;
-		intptr_t ci;
-		res_score total;
-		if (!strmap_get(&by_code, t->code, &ci))
-			continue;
-		rc = results_detail(st, r, (size_t)ci, false, d); /* one commune at a time */
-		if (rc)
-			break;
-		c = &r->communes[ci];
-		for (size_t p = 0; p < fw->n_pillars; p++) {
-			const fw_pillar *pl = &fw->pillars[p];
-			for (size_t i = pl->first; i < pl->first + pl->count; i++)
-				score_row(&s, r->year, c->code, t->name, fw->indicators[i].id,
-					  "indicator", fw->indicators[i].name, &c->indicators[i]);
-			score_row(&s, r->year, c->code, t->name, pl->id, "pillar", pl->name,
-				  &c->pillars[p]);
-		}
-		memset(&total, 0, sizeof total);
-		total.points = c->total;
-		total.max = t->max_points;
-		total.fraction = t->fraction;
-		total.flags_text = t->flags ? t->flags : "";
-		score_row(&s, r->year, c->code, t->name, "TOTAL", "total", "Tổng điểm", &total);
-		results_detail_drop(r, (size_t)ci);
-	}
-	strmap_free(&by_code);
+	x->r = r;
+	rc = sheet_open(&x->s, dir, file, "Điểm", heads, widths, 10, run_time(r), d);
 	if (rc) {
-		xlsx_abort(&s.x);
-		return rc;
+		free(x);
+		x = NULL;
 	}
-	return sheet_close(&s, paths, d);
+	*out = x;
+	return rc;
+}
+
+dti_err export_xlsx_commune(void *ctx, size_t ci, const store_report_total *t, dti_diag *d)
+{
+	xlsx_export *x = ctx;
+	const results *r = x->r;
+	const framework *fw = r->fw;
+	const res_commune *c = &r->communes[ci];
+	sheet *s = &x->s;
+	res_score total;
+
+	(void)d;
+	if (s->row >= LXW_ROW_MAX)
+		return DTI_EOK;
+	for (size_t p = 0; p < fw->n_pillars; p++) {
+		const fw_pillar *pl = &fw->pillars[p];
+		for (size_t i = pl->first; i < pl->first + pl->count; i++)
+			score_row(s, r->year, c->code, t->name, fw->indicators[i].id, "indicator",
+				  fw->indicators[i].name, &c->indicators[i]);
+		score_row(s, r->year, c->code, t->name, pl->id, "pillar", pl->name, &c->pillars[p]);
+	}
+	memset(&total, 0, sizeof total);
+	total.points = c->total;
+	total.max = t->max_points;
+	total.fraction = t->fraction;
+	total.flags_text = t->flags ? t->flags : "";
+	score_row(s, r->year, c->code, t->name, "TOTAL", "total", "Tổng điểm", &total);
+	return DTI_EOK;
 }
 
 /* wide-YEAR.xlsx: a row per commune by rank, a column per pillar. */
@@ -210,12 +208,20 @@ static dti_err write_wide(const results *r, const rating_bands *bands, const cha
 	return rc;
 }
 
-dti_err export_xlsx(staging *st, results *r, const store_report_totals *totals,
-		    const rating_bands *bands, const char *dir, FILE *paths, dti_diag *d)
+dti_err export_xlsx_close(xlsx_export *x, bool commit, const rating_bands *bands, const char *dir,
+			  FILE *paths, dti_diag *d)
 {
-	dti_err rc = write_scores(st, r, totals, dir, paths, d);
+	dti_err rc = DTI_EOK;
 
-	if (!rc)
-		rc = write_wide(r, bands, dir, paths, d);
+	if (!x)
+		return DTI_EOK;
+	if (commit) {
+		rc = sheet_close(&x->s, paths, d);
+		if (!rc)
+			rc = write_wide(x->r, bands, dir, paths, d);
+	} else {
+		xlsx_abort(&x->s.x);
+	}
+	free(x);
 	return rc;
 }

@@ -44,80 +44,132 @@ void publish_wide_csv(const results *r, const rating_bands *bands, bool bom, str
 	}
 }
 
-static json_t *num_or_null(double v)
+/* The commune lines are written as jansson would encode the same objects
+ * (JSON_COMPACT, JSON_PRESERVE_ORDER, JSON_REAL_PRECISION(17)): keys in
+ * the order below, no spaces, util.h's strings and numbers.  jansson
+ * leaves out a member whose value it cannot make (a NaN) and a pillar or
+ * indicator json_pack could not pack: so do these. */
+static void json_key(strbuf *sb, bool first, const char *key)
 {
-	return isnan(v) || isinf(v) ? json_null() : json_real(v);
+	if (!first)
+		sb_append(sb, ",", 1);
+	sb_json_string(sb, key);
+	sb_append(sb, ":", 1);
 }
 
-static json_t *flags_array(unsigned flags)
+static void json_num(strbuf *sb, const char *key, double v)
 {
-	json_t *a = json_array();
+	if (!isfinite(v))
+		return;
+	json_key(sb, false, key);
+	sb_json_number(sb, v);
+}
+
+/* A score's flags as stored, "not_applicable" included, as a list. */
+static void json_flags(strbuf *sb, const res_score *s)
+{
 	char buf[128];
 	char *p = buf;
 
-	flags_format(flags, buf, sizeof buf);
+	flags_format(s->flags | (s->not_applicable ? FLAG_NOT_APPLICABLE : 0u), buf, sizeof buf);
+	sb_append(sb, "[", 1);
 	while (*p) {
 		char *comma = strchr(p, ',');
 		if (comma)
 			*comma = '\0';
-		json_array_append_new(a, json_string(p));
+		if (p != buf)
+			sb_append(sb, ",", 1);
+		sb_json_string(sb, p);
 		if (!comma)
 			break;
 		p = comma + 1;
 	}
-	return a;
+	sb_append(sb, "]", 1);
 }
 
-/* A score's flags as stored, "not_applicable" included. */
-static unsigned score_flags(const res_score *s)
+static bool finite3(double a, double b, double c)
 {
-	return s->flags | (s->not_applicable ? FLAG_NOT_APPLICABLE : 0u);
+	return isfinite(a) && isfinite(b) && isfinite(c);
 }
 
-/* One commune as a JSON object (the caller decrefs). */
-static json_t *commune_json(const results *r, size_t c, const rating_bands *bands, strbuf *t)
+/* Commune c (its detail read) as one JSON object appended to sb; t is
+ * scratch for the advice. */
+static void commune_json(strbuf *sb, const results *r, size_t c, const rating_bands *bands,
+			 strbuf *t)
 {
 	const framework *fw = r->fw;
 	const res_commune *rc = &r->communes[c];
 	const char *band = report_commune_band(bands, r, rc);
-	json_t *jc = json_object(), *jp = json_array(), *ji = json_array();
+	char rank[24];
+	bool first = true;
 
-	json_object_set_new(jc, "code", json_string(rc->code));
-	json_object_set_new(jc, "name", json_string(rc->name));
-	json_object_set_new(jc, "rank", json_integer(rc->rank));
-	json_object_set_new(jc, "total", json_real(rc->total));
+	sb_append(sb, "{", 1);
+	json_key(sb, true, "code");
+	sb_json_string(sb, rc->code);
+	json_key(sb, false, "name");
+	sb_json_string(sb, rc->name);
+	json_key(sb, false, "rank");
+	sb_append(sb, rank, format_whole(rank, rc->rank));
+	json_num(sb, "total", rc->total);
 	if (fw->by_unit_type) /* the edition's maximum is not every commune's */
-		json_object_set_new(jc, "max", json_real(rc->max));
-	json_object_set_new(jc, "rating_band", band ? json_string(band) : json_null());
-	for (size_t p = 0; p < fw->n_pillars; p++)
-		json_array_append_new(jp, json_pack("{s:s, s:f, s:f, s:o}", "id", fw->pillars[p].id,
-						    "points", rc->pillars[p].points, "max",
-						    rc->pillars[p].max, "flags",
-						    flags_array(score_flags(&rc->pillars[p]))));
+		json_num(sb, "max", rc->max);
+	json_key(sb, false, "rating_band");
+	if (band)
+		sb_json_string(sb, band);
+	else
+		sb_appends(sb, "null");
+	json_key(sb, false, "pillars");
+	sb_append(sb, "[", 1);
+	for (size_t p = 0; p < fw->n_pillars; p++) {
+		const res_score *s = &rc->pillars[p];
+		if (!isfinite(s->points) || !isfinite(s->max))
+			continue;
+		sb_appends(sb, first ? "{" : ",{");
+		first = false;
+		json_key(sb, true, "id");
+		sb_json_string(sb, fw->pillars[p].id);
+		json_num(sb, "points", s->points);
+		json_num(sb, "max", s->max);
+		json_key(sb, false, "flags");
+		json_flags(sb, s);
+		sb_append(sb, "}", 1);
+	}
+	sb_appends(sb, "],\"indicators\":[");
+	first = true;
 	for (size_t i = 0; i < fw->n_indicators; i++) {
 		const res_score *s = &rc->indicators[i];
-		json_t *ind =
-			json_pack("{s:s, s:s, s:f, s:f, s:f, s:o, s:o}", "id", fw->indicators[i].id,
-				  "pillar", fw->pillars[fw->indicators[i].pillar].id, "points",
-				  s->points, "max", s->max, "fraction", s->fraction, "ratio",
-				  num_or_null(s->ratio), "flags", flags_array(score_flags(s)));
+		if (!finite3(s->points, s->max, s->fraction))
+			continue;
+		sb_appends(sb, first ? "{" : ",{");
+		first = false;
+		json_key(sb, true, "id");
+		sb_json_string(sb, fw->indicators[i].id);
+		json_key(sb, false, "pillar");
+		sb_json_string(sb, fw->pillars[fw->indicators[i].pillar].id);
+		json_num(sb, "points", s->points);
+		json_num(sb, "max", s->max);
+		json_num(sb, "fraction", s->fraction);
+		json_key(sb, false, "ratio");
+		if (isfinite(s->ratio))
+			sb_json_number(sb, s->ratio);
+		else
+			sb_appends(sb, "null");
+		json_key(sb, false, "flags");
+		json_flags(sb, s);
 		if (r->with_inputs) {
 			advice a;
 			results_advice(r, c, i, &a);
 			if (a.available > 0) {
 				sb_reset(t);
 				advice_text(&a, &fw->indicators[i], t);
-				json_object_set_new(ind, "points_available",
-						    json_real(a.available));
-				json_object_set_new(ind, "advice",
-						    json_string(t->len ? t->data : ""));
+				json_num(sb, "points_available", a.available);
+				json_key(sb, false, "advice");
+				sb_json_string(sb, t->len ? t->data : "");
 			}
 		}
-		json_array_append_new(ji, ind);
+		sb_append(sb, "}", 1);
 	}
-	json_object_set_new(jc, "pillars", jp);
-	json_object_set_new(jc, "indicators", ji);
-	return jc;
+	sb_appends(sb, "]}");
 }
 
 #define JSON_FLAGS (JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17))
@@ -205,16 +257,8 @@ static dti_err json_out_open(json_out *j, const char *path, const results *r,
 static dti_err json_out_commune(json_out *j, const results *r, size_t c, const rating_bands *bands,
 				dti_diag *d)
 {
-	json_t *jc = commune_json(r, c, bands, &j->t);
-	char *line = json_dumps(jc, JSON_COMPACT | JSON_FLAGS);
-
-	json_decref(jc);
-	if (!line)
-		return diag_set(d, DTI_ENOMEM, "cannot encode commune '%s' in '%s'",
-				r->communes[c].code, j->f.path);
 	sb_appends(&j->sb, j->n++ ? ",\n  " : "\n  ");
-	sb_appends(&j->sb, line);
-	free(line);
+	commune_json(&j->sb, r, c, bands, &j->t);
 	return j->sb.len >= JSON_FLUSH ? output_flush(&j->f, &j->sb, d) : DTI_EOK;
 }
 
@@ -296,11 +340,19 @@ static dti_err publish_csv(staging *st, const publication *p, const publish_opti
 			   const char *dir, const char *excel, const char *wide_name, FILE *paths,
 			   dti_diag *d)
 {
-	export_options eo = {dir, false, excel};
+	export_options eo = {dir, false, excel, export_xlsx_commune, NULL};
+	xlsx_export *x = NULL;
 	strbuf sb;
-	dti_err rc = export_results(st, p->now, &p->totals, &eo, paths, d);
+	dti_err rc = make_dirs(excel, d), end;
 
 	sb_init(&sb, 0);
+	/* The Excel scorecards are written from the CSV's reads, each
+	 * commune's scores read once for both. */
+	if (!rc)
+		rc = export_xlsx_open(&x, p->now, excel, d);
+	eo.each_ctx = x;
+	if (!rc)
+		rc = export_results(st, p->now, &p->totals, &eo, paths, d);
 	if (rc)
 		goto out;
 	publish_wide_csv(p->now, o->bands, false, &sb);
@@ -310,11 +362,10 @@ static dti_err publish_csv(staging *st, const publication *p, const publish_opti
 	sb_reset(&sb);
 	publish_wide_csv(p->now, o->bands, true, &sb);
 	rc = write_output(excel, wide_name, &sb, paths, d);
-	if (!rc)
-		rc = export_xlsx(st, p->now, &p->totals, o->bands, excel, paths, d);
 out:
+	end = export_xlsx_close(x, !rc, o->bands, excel, paths, d);
 	sb_free(&sb);
-	return rc;
+	return rc ? rc : end;
 }
 
 /* The JSON document and the commune pages, one commune's detail read at a

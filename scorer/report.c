@@ -381,8 +381,16 @@ static void heat_colour(char out[32], double f)
 		g = 200 + (178 - 200) * t;
 		b = 90 + (112 - 90) * t;
 	}
-	snprintf(out, 32, "#%02x%02x%02x", (unsigned)lround(r), (unsigned)lround(g),
-		 (unsigned)lround(b));
+	{
+		static const char hex[] = "0123456789abcdef";
+		unsigned rgb[3] = {(unsigned)lround(r), (unsigned)lround(g), (unsigned)lround(b)};
+		out[0] = '#';
+		for (int k = 0; k < 3; k++) {
+			out[1 + 2 * k] = hex[rgb[k] >> 4 & 15];
+			out[2 + 2 * k] = hex[rgb[k] & 15];
+		}
+		out[7] = '\0'; /* each within 0..255: two digits, as "%02x" */
+	}
 }
 
 static void chart_totals(page_out *po, const report_input *in)
@@ -512,20 +520,45 @@ static void chart_pillars(strbuf *sb, const results *r, const res_commune *rc)
 	for (size_t p = 0; p < fw->n_pillars; p++) {
 		double y = top + row * (double)p, f = rc->pillars[p].fraction;
 		heat_colour(colour, f);
-		sb_appendf(sb, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" text-anchor=\"end\">",
-			   label_w - 8, y + 18);
+		/* Appended piece by piece, the numbers as "%.0f" and "%.1f"
+		 * write them: a row of every commune page. */
+		sb_appends(sb, "<text x=\"");
+		sb_append_fixed(sb, label_w - 8, 0);
+		sb_appends(sb, "\" y=\"");
+		sb_append_fixed(sb, y + 18, 1);
+		sb_appends(sb, "\" font-size=\"13\" text-anchor=\"end\">");
 		html_text(sb, fw->pillars[p].id);
 		sb_appends(sb, " ");
 		html_text(sb, fw->pillars[p].name);
-		sb_appendf(
-			sb,
-			"</text><rect x=\"%.0f\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" fill=\"#edf1f5\"/>"
-			"<rect class=\"bar\" x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\"/>",
-			label_w, y + 5, bar_w, row - 10, label_w, y + 5,
-			bar_w * fmax(0, fmin(1, f)), row - 10, colour);
-		sb_appendf(sb, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"12\">%s / %s (%s)</text>\n",
-			   label_w + bar_w + 8, y + 18, num(b, rc->pillars[p].points),
-			   num(m, fw->pillars[p].max), pct(q, f));
+		sb_appends(sb, "</text><rect x=\"");
+		sb_append_fixed(sb, label_w, 0);
+		sb_appends(sb, "\" y=\"");
+		sb_append_fixed(sb, y + 5, 1);
+		sb_appends(sb, "\" width=\"");
+		sb_append_fixed(sb, bar_w, 0);
+		sb_appends(sb, "\" height=\"");
+		sb_append_fixed(sb, row - 10, 0);
+		sb_appends(sb, "\" fill=\"#edf1f5\"/><rect class=\"bar\" x=\"");
+		sb_append_fixed(sb, label_w, 0);
+		sb_appends(sb, "\" y=\"");
+		sb_append_fixed(sb, y + 5, 1);
+		sb_appends(sb, "\" width=\"");
+		sb_append_fixed(sb, bar_w * fmax(0, fmin(1, f)), 1);
+		sb_appends(sb, "\" height=\"");
+		sb_append_fixed(sb, row - 10, 0);
+		sb_appends(sb, "\" fill=\"");
+		sb_appends(sb, colour);
+		sb_appends(sb, "\"/><text x=\"");
+		sb_append_fixed(sb, label_w + bar_w + 8, 0);
+		sb_appends(sb, "\" y=\"");
+		sb_append_fixed(sb, y + 18, 1);
+		sb_appends(sb, "\" font-size=\"12\">");
+		sb_appends(sb, num(b, rc->pillars[p].points));
+		sb_appends(sb, " / ");
+		sb_appends(sb, num(m, fw->pillars[p].max));
+		sb_appends(sb, " (");
+		sb_appends(sb, pct(q, f));
+		sb_appends(sb, ")</text>\n");
 	}
 	sb_appends(sb, "</svg>\n");
 }
@@ -724,8 +757,13 @@ static void where_the_points_are(strbuf *sb, const results *r, size_t c)
 		html_text(sb, ind->id);
 		sb_appends(sb, "</a> ");
 		html_text(sb, ind->name);
-		sb_appendf(sb, "</td><td class=\"n\">%s / %s</td><td class=\"n\">%s</td><td>",
-			   num(b, gaps[k].a.points), num(m, ind->max), num(g, gaps[k].a.available));
+		sb_appends(sb, "</td><td class=\"n\">");
+		sb_appends(sb, num(b, gaps[k].a.points));
+		sb_appends(sb, " / ");
+		sb_appends(sb, num(m, ind->max));
+		sb_appends(sb, "</td><td class=\"n\">");
+		sb_appends(sb, num(g, gaps[k].a.available));
+		sb_appends(sb, "</td><td>");
 		sb_reset(&t);
 		advice_text(&gaps[k].a, ind, &t);
 		html_text(sb, t.len ? t.data : "—");
@@ -798,8 +836,11 @@ static void scorecard(strbuf *sb, const results *r, const res_commune *rc)
 			html_text(sb, ind->id);
 			sb_appends(sb, "</td><td>");
 			html_text(sb, ind->name);
-			sb_appendf(sb, "</td><td class=\"n\">%s / %s</td><td class=\"n\">",
-				   num(b, s->points), num(m, ind->max));
+			sb_appends(sb, "</td><td class=\"n\">");
+			sb_appends(sb, num(b, s->points));
+			sb_appends(sb, " / ");
+			sb_appends(sb, num(m, ind->max));
+			sb_appends(sb, "</td><td class=\"n\">");
 			measure_cell(sb, ind, s, rc, fw);
 			sb_appends(sb, "</td><td class=\"flag\">");
 			flag_words(sb, s->flags, fw->numerator_above_denominator);

@@ -1,5 +1,6 @@
 #include "results.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -149,15 +150,11 @@ static dti_err take_input(void *ctx, const store_score_input *si, dti_diag *d)
 	return DTI_EOK;
 }
 
-static dti_err take_observation(void *ctx, const store_input_observation *so, dti_diag *d)
+/* Observation so appended to input in. */
+static void add_observation(res_input *in, const store_input_observation *so)
 {
-	detail_ctx *l = ctx;
-	res_input *in = find_input(l->r, l->c, so->variable);
 	res_obs *o;
 
-	(void)d;
-	if (!in)
-		return DTI_EOK;
 	in->obs = xrealloc(in->obs, (in->n_obs + 1) * sizeof *in->obs);
 	o = &in->obs[in->n_obs++];
 	o->id = so->id;
@@ -170,7 +167,294 @@ static dti_err take_observation(void *ctx, const store_input_observation *so, dt
 	o->note = dup_or_null(so->note);
 	o->appraised_by = dup_or_null(so->appraised_by);
 	o->appraisal_reason = dup_or_null(so->appraisal_reason);
+}
+
+static dti_err take_observation(void *ctx, const store_input_observation *so, dti_diag *d)
+{
+	detail_ctx *l = ctx;
+	res_input *in = find_input(l->r, l->c, so->variable);
+
+	(void)d;
+	if (in)
+		add_observation(in, so);
 	return DTI_EOK;
+}
+
+/* An observation an input lists: input v, observation id. */
+typedef struct obs_ref {
+	int64_t id;
+	size_t v;
+} obs_ref;
+
+static int cmp_ref(const void *a, const void *b)
+{
+	const obs_ref *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->v < y->v ? -1 : x->v > y->v;
+}
+
+/* One commune's inputs read from its stored document, and the observations
+ * they list, the same as score_input and its observations give them. */
+typedef struct doc_read {
+	detail_ctx l;
+	obs_ref *refs; /* by id, then input */
+	size_t n, cap, next;
+} doc_read;
+
+/* The observations come by id: each goes to every input listing it, in
+ * the order of its ids, as the query by variable and id gave them. */
+static dti_err take_listed(void *ctx, const store_input_observation *so, dti_diag *d)
+{
+	doc_read *dr = ctx;
+	res_input *inputs = dr->l.r->communes[dr->l.c].inputs;
+
+	(void)d;
+	while (dr->next < dr->n && dr->refs[dr->next].id < so->id)
+		dr->next++;
+	for (size_t k = dr->next; k < dr->n && dr->refs[k].id == so->id; k++)
+		add_observation(&inputs[dr->refs[k].v], so);
+	return DTI_EOK;
+}
+
+/* The ids of "12,15" (observation_ids) added to dr for input v; false when
+ * the text is not such a list. */
+static bool add_refs(doc_read *dr, size_t v, const char *ids)
+{
+	const char *p = ids;
+
+	for (;;) {
+		char *end;
+		long long id;
+		while (*p == ' ')
+			p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		errno = 0;
+		id = strtoll(p, &end, 10);
+		if (errno)
+			return false;
+		if (dr->n == dr->cap) {
+			dr->cap = dr->cap ? dr->cap * 2 : 64;
+			dr->refs = xrealloc(dr->refs, dr->cap * sizeof *dr->refs);
+		}
+		dr->refs[dr->n++] = (obs_ref){id, v};
+		p = end;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return true;
+		if (*p++ != ',')
+			return false;
+	}
+}
+
+/* The stored documents are read without a general JSON parser (it cost a
+ * tenth of a national publish): the shape score.c writes, each string as
+ * sb_json_string escapes it, each number as sb_json_number writes it (read
+ * back by strtod, as jansson reads it).  Anything else makes the reader
+ * give up, and the caller reads the score_input view instead. */
+typedef struct doc_cursor {
+	const char *p;
+	strbuf text[3]; /* value, state, observation_ids of the member read */
+} doc_cursor;
+
+/* A string literal at c->p into out (NULL literal: *is_null). */
+static bool doc_string(doc_cursor *c, strbuf *out, bool *is_null)
+{
+	const char *p = c->p;
+
+	sb_reset(out);
+	*is_null = false;
+	if (strncmp(p, "null", 4) == 0) {
+		c->p = p + 4;
+		*is_null = true;
+		return true;
+	}
+	if (*p++ != '"')
+		return false;
+	for (;;) {
+		const char *run = p;
+		char ch;
+		while (*p && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+			p++;
+		sb_append(out, run, (size_t)(p - run));
+		if (*p == '"')
+			break;
+		if (*p != '\\')
+			return false; /* the end, or a control character */
+		p++;
+		switch (*p) {
+		case '"': ch = '"'; break;
+		case '\\': ch = '\\'; break;
+		case '/': ch = '/'; break;
+		case 'b': ch = '\b'; break;
+		case 'f': ch = '\f'; break;
+		case 'n': ch = '\n'; break;
+		case 'r': ch = '\r'; break;
+		case 't': ch = '\t'; break;
+		case 'u': {
+			unsigned v = 0;
+			for (int k = 1; k <= 4; k++) {
+				char h = p[k];
+				v = v * 16 + (unsigned)(h >= '0' && h <= '9'   ? h - '0'
+							: h >= 'a' && h <= 'f' ? h - 'a' + 10
+							: h >= 'A' && h <= 'F' ? h - 'A' + 10
+									       : 99);
+				if (v > 0xFFFF)
+					return false;
+			}
+			if (v == 0 || v >= 0x80)
+				return false; /* sb_json_string writes only control characters so */
+			ch = (char)v;
+			p += 4;
+			break;
+		}
+		default: return false;
+		}
+		sb_append(out, &ch, 1);
+		p++;
+	}
+	c->p = p + 1;
+	return true;
+}
+
+/* A number at c->p (null: NaN). */
+static bool doc_number(doc_cursor *c, double *out)
+{
+	char *end;
+
+	if (strncmp(c->p, "null", 4) == 0) {
+		c->p += 4;
+		*out = NAN;
+		return true;
+	}
+	if (!(*c->p == '-' || (*c->p >= '0' && *c->p <= '9')))
+		return false;
+	*out = strtod(c->p, &end);
+	if (end == c->p || !isfinite(*out))
+		return false;
+	c->p = end;
+	return true;
+}
+
+static bool doc_char(doc_cursor *c, char ch)
+{
+	if (*c->p != ch)
+		return false;
+	c->p++;
+	return true;
+}
+
+/* Reads document `doc` into commune l's inputs and their listed ids;
+ * false, with the inputs as they were, when it is not what score.c
+ * writes (the caller then reads the score_input view). */
+static bool read_input_doc(doc_read *dr, const char *doc)
+{
+	results *r = dr->l.r;
+	res_input *inputs = r->communes[dr->l.c].inputs;
+	doc_cursor c = {doc, {{0}}};
+	strbuf key;
+	bool ok = doc_char(&c, '{'), first = true;
+
+	sb_init(&key, 0);
+	for (size_t k = 0; k < 3; k++)
+		sb_init(&c.text[k], 0);
+	while (ok && !doc_char(&c, '}')) {
+		store_score_input si = {0};
+		bool null[4];
+		res_input *in;
+		ok = (first || doc_char(&c, ',')) && doc_string(&c, &key, &null[0]) && !null[0] &&
+		     doc_char(&c, ':') && doc_char(&c, '[') &&
+		     doc_string(&c, &c.text[0], &null[1]) && doc_char(&c, ',') &&
+		     doc_number(&c, &si.num) && doc_char(&c, ',') &&
+		     doc_string(&c, &c.text[1], &null[2]) && doc_char(&c, ',') &&
+		     doc_string(&c, &c.text[2], &null[3]) && doc_char(&c, ']');
+		first = false;
+		if (!ok)
+			break;
+		in = find_input(r, dr->l.c, key.data);
+		if (!in)
+			continue;
+		if (in->stored ||
+		    (!null[3] && !add_refs(dr, (size_t)(in - inputs), c.text[2].data))) {
+			ok = false; /* a variable twice, or ids that are not a list */
+			break;
+		}
+		si.variable = key.data;
+		si.value = null[1] ? NULL : c.text[0].data ? c.text[0].data : "";
+		si.state = null[2] ? NULL : c.text[1].data ? c.text[1].data : "";
+		take_input(&dr->l, &si, NULL);
+	}
+	ok = ok && *c.p == '\0';
+	sb_free(&key);
+	for (size_t k = 0; k < 3; k++)
+		sb_free(&c.text[k]);
+	return ok;
+}
+
+/* Commune c's inputs and their observations: from its stored document
+ * read at once, or through the score_input view when that document is
+ * not of the expected shape. */
+static dti_err read_inputs(staging *st, results *r, size_t c, dti_diag *d)
+{
+	const framework *fw = r->fw;
+	res_commune *rc = &r->communes[c];
+	doc_read dr = {{r, c}, NULL, 0, 0, 0};
+	strbuf ids;
+	char *doc = NULL, num[24];
+	dti_err err = store_report_commune_input_doc(st, r->run_id, rc->code, &doc, d);
+
+	sb_init(&ids, 0);
+	if (!err && doc && !read_input_doc(&dr, doc)) {
+		for (size_t v = 0; v < fw->n_variables; v++)
+			input_free(&rc->inputs[v]);
+		memset(rc->inputs, 0, fw->n_variables * sizeof *rc->inputs);
+		free(doc);
+		doc = NULL;
+		dr.n = 0;
+	}
+	if (!err && !doc) {
+		detail_ctx l = {r, c};
+		err = store_report_commune_inputs(st, r->run_id, rc->code, take_input, &l, d);
+		if (!err)
+			err = store_report_commune_observations(st, r->run_id, rc->code,
+								take_observation, &l, d);
+		goto out;
+	}
+	if (err)
+		goto out;
+	if (dr.n)
+		qsort(dr.refs, dr.n, sizeof *dr.refs, cmp_ref);
+	sb_appends(&ids, "[");
+	for (size_t k = 0; k < dr.n; k++) {
+		if (k && dr.refs[k].id == dr.refs[k - 1].id)
+			continue;
+		if (k)
+			sb_appends(&ids, ",");
+		sb_append(&ids, num, format_whole(num, dr.refs[k].id));
+	}
+	sb_appends(&ids, "]");
+	if (dr.n)
+		err = store_report_observations_by_id(st, ids.data, take_listed, &dr, d);
+	/* An input an appraiser rejected lists no observation: it shows the
+	 * rejected ones. */
+	for (size_t v = 0; !err && v < fw->n_variables; v++) {
+		const res_input *in = &rc->inputs[v];
+		bool listed = false;
+		for (size_t k = 0; !listed && k < dr.n; k++)
+			listed = dr.refs[k].v == v;
+		if (in->stored && !listed && in->state && strcmp(in->state, "rejected") == 0)
+			err = store_report_rejected_observations(st, r->run_id, rc->code,
+								 fw->variables[v].name,
+								 take_observation, &dr.l, d);
+	}
+out:
+	sb_free(&ids);
+	free(dr.refs);
+	free(doc);
+	return err;
 }
 
 static dti_err take_indicator(void *ctx, const store_score *s, dti_diag *d)
@@ -214,10 +498,7 @@ dti_err results_detail(staging *st, results *r, size_t c, bool inputs, dti_diag 
 	rc_err = store_report_commune_scores(st, r->run_id, rc->code, take_indicator, &l, d);
 	if (!rc_err && inputs && r->with_inputs) {
 		rc->inputs = xcalloc(fw->n_variables ? fw->n_variables : 1, sizeof *rc->inputs);
-		rc_err = store_report_commune_inputs(st, r->run_id, rc->code, take_input, &l, d);
-		if (!rc_err)
-			rc_err = store_report_commune_observations(st, r->run_id, rc->code,
-								   take_observation, &l, d);
+		rc_err = read_inputs(st, r, c, d);
 		if (!rc_err && fw->by_unit_type)
 			drop_unneeded_inputs(r, c);
 		rc->n_used = rc->n_have = 0;

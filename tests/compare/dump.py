@@ -1,9 +1,9 @@
 """Prints everything a dti run leaves behind that must not change with a
 refactor: the rows of every table and view analysts read, without time
 columns (the store's own storage tables are compared through the views that
-read them), and every output file with its time stamps masked.  Used by
-tests/compare-behaviour.sh."""
-import os, re, sqlite3, sys
+read them), and every output file with its time stamps masked (a workbook
+member by member).  Used by tests/compare-behaviour.sh."""
+import hashlib, os, re, sqlite3, sys, zipfile
 
 # Columns that hold a time, a duration or a process detail: they differ from
 # one run to the next by nature.
@@ -63,12 +63,36 @@ def dump_db(path, out):
         out.write(f'({n} rows)\n')
 
 
+# A zip member larger than this is shown by the digest of its masked text.
+BIG_MEMBER = 1 << 20
+
+
+def dump_zip(rel, path, out):
+    """A workbook by what it holds: each member's text with its times
+    masked (the run's time is in docProps/core.xml, and the size of that
+    member once compressed follows its digits, so the file's bytes are no
+    measure)."""
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(z.namelist()):
+            data = z.read(name)
+            try:
+                text = mask(data.decode('utf-8'))
+            except UnicodeDecodeError:
+                text = f'<{len(data)} bytes of binary, sha256 {hashlib.sha256(data).hexdigest()}>'
+            if len(text) > BIG_MEMBER:
+                text = f'<{len(text)} characters, sha256 {hashlib.sha256(text.encode()).hexdigest()}>'
+            out.write(f'== file {rel}!{name}\n{text}\n')
+
+
 def dump_files(top, out):
     for d, dirs, files in sorted(os.walk(top)):
         dirs.sort()
         for f in sorted(files):
             p = os.path.join(d, f)
             rel = os.path.relpath(p, top)
+            if f.endswith('.xlsx') and zipfile.is_zipfile(p):
+                dump_zip(rel, p, out)
+                continue
             data = open(p, 'rb').read()
             try:
                 text = mask(data.decode('utf-8'))

@@ -112,6 +112,60 @@ static void test_format_whole(void **state)
 }
 
 /* A bounded buffer refuses what does not fit and keeps what it had. */
+/* format_fixed against the printf it replaces: random doubles of every
+ * magnitude (NaN, infinities and huge ones go to printf), values on a
+ * decimal grid, exact ties (…5 at the last decimal, rounded to even) and
+ * the edges format_number meets. */
+static void test_format_fixed(void **state)
+{
+	static const double edges[] = {0.0,
+				       -0.0,
+				       0.5,
+				       1.5,
+				       2.5,
+				       0.125,
+				       0.375,
+				       1e-320,
+				       -1e-320,
+				       5e-7,
+				       -5e-7,
+				       4.9999999999999996e-7,
+				       999999999999.9999,
+				       1e12,
+				       -1e12,
+				       0.9999995,
+				       123.4565};
+	unsigned long long x = 88172645463325252ULL;
+	char want[64], got[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+		for (int dec = 0; dec <= 6; dec++) {
+			snprintf(want, sizeof want, "%.*f", dec, edges[i]);
+			assert_int_equal(format_fixed(got, edges[i], dec), strlen(want));
+			assert_string_equal(got, want);
+		}
+	for (long i = 0; i < 400000; i++) {
+		double v;
+		unsigned long long bits;
+		int dec;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		bits = x;
+		dec = (int)(bits % 7);
+		switch (i % 4) {
+		case 0: memcpy(&v, &bits, sizeof v); break;
+		case 1: v = (double)(bits % 2000000) / 1000.0 - 1000.0; break;
+		case 2: v = ldexp((double)((bits >> 8) % 100000), -(int)(bits % 20)); break;
+		default:
+			v = (double)(bits >> 11) / 9007199254740992.0 *
+			    pow(10, (int)(bits % 16) - 4);
+		}
+		snprintf(want, sizeof want, "%.*f", dec, v);
+		format_fixed(got, v, dec);
+		assert_string_equal(got, want);
+	}
+}
+
 static void test_bounded(void **state)
 {
 	strbuf sb;
@@ -284,7 +338,7 @@ int main(void)
 		cmocka_unit_test(test_strings),      cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_format_whole), cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_output_file),  cmocka_unit_test(test_time_vn),
-		cmocka_unit_test(test_open_below),
+		cmocka_unit_test(test_open_below),   cmocka_unit_test(test_format_fixed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
