@@ -298,12 +298,13 @@ static bool doc_string(doc_cursor *c, strbuf *out, bool *is_null)
 			unsigned v = 0;
 			for (int k = 1; k <= 4; k++) {
 				char h = p[k];
-				v = v * 16 + (unsigned)(h >= '0' && h <= '9'   ? h - '0'
-							: h >= 'a' && h <= 'f' ? h - 'a' + 10
-							: h >= 'A' && h <= 'F' ? h - 'A' + 10
-									       : 99);
-				if (v > 0xFFFF)
-					return false;
+				int digit = h >= '0' && h <= '9'   ? h - '0'
+					    : h >= 'a' && h <= 'f' ? h - 'a' + 10
+					    : h >= 'A' && h <= 'F' ? h - 'A' + 10
+								   : -1;
+				if (digit < 0)
+					return false; /* not four hex digits */
+				v = v * 16 + (unsigned)digit;
 			}
 			if (v == 0 || v >= 0x80)
 				return false; /* sb_json_string writes only control characters so */
