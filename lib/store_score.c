@@ -343,16 +343,21 @@ dti_err store_scoring_input_put(staging *st, int64_t run_id, const char *code, c
 enum { SCORE_COLS = 7 }; /* parameters per row; the set is bound once, as ?1 */
 
 /* INSERT of `per` rows of a score set: one INSERT of many rows costs
- * SQLite much less than as many INSERTs of one row.  Its own statement (the
- * text depends on the framework), finalised by the caller. */
+ * SQLite much less than as many INSERTs of one row.  OR FAIL: a failing
+ * row does not undo the statement's earlier ones, so SQLite keeps no
+ * statement journal for it (the pages each statement changed, copied
+ * again for every commune); any failure rolls the whole run back anyway.
+ * Its own statement (the text depends on the framework), finalised by the
+ * caller. */
 static dti_err prepare_score_insert(staging *st, size_t per, sqlite3_stmt **out, dti_diag *d)
 {
 	strbuf sql;
 	dti_err rc = DTI_EOK;
 
 	sb_init(&sql, 0);
-	sb_appends(&sql, "INSERT INTO score_rows(score_set, item, level, points, max_points, "
-			 "fraction, ratio, flags) VALUES ");
+	sb_appends(&sql,
+		   "INSERT OR FAIL INTO score_rows(score_set, item, level, points, max_points, "
+		   "fraction, ratio, flags) VALUES ");
 	for (size_t r = 0; r < per; r++)
 		sb_appends(&sql, r ? ",(?1,?,?,?,?,?,?,?)" : "(?1,?,?,?,?,?,?,?)");
 	if (sqlite3_prepare_v2(st->db, sql.data, -1, out, NULL) != SQLITE_OK)
