@@ -170,11 +170,6 @@ dti_err staging_open(const char *path, staging **out, dti_diag *d)
 	/* No memory statistics: they cost a global mutex on every allocation.
 	 * Only possible before SQLite's first use; later it is a harmless no-op. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	/* A statement's journal (the pages it changed that the transaction had
-	 * already changed, kept to undo that statement alone) stays in memory
-	 * up to 8 MiB instead of 64 KiB: a scoring run's ten thousand small
-	 * inserts wrote 350 MB of them to a temporary file. */
-	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 8 << 20);
 	st->path = xstrdup(path);
 	if (slash && slash != path) {
 		char *dir = xstrndup(path, (size_t)(slash - path));
