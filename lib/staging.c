@@ -644,20 +644,15 @@ static dti_err kept(staging *st, sqlite3_stmt **slot, const char *sql, dti_diag 
 	return *slot ? DTI_EOK : staging_prepare(st, sql, slot, d);
 }
 
-/* OR FAIL: a failing insert of one row undoes nothing of its own, so SQLite
- * keeps no statement journal for it (the index pages each insert changed,
- * 144 MB of them written to a temporary file by a 1 %-changed national
- * import); the caller rolls the whole batch back on any failure. */
 dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *observed_at,
 		    const observation *o, int64_t *id, dti_diag *d)
 {
 	sqlite3_stmt *s;
-	dti_err rc =
-		kept(st, &st->put,
-		     "INSERT OR FAIL INTO observation(commune_code, year, variable, value, num, "
-		     "source_id, run_id, observed_at, proof_url, note) "
-		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-		     d);
+	dti_err rc = kept(st, &st->put,
+			  "INSERT INTO observation(commune_code, year, variable, value, num, "
+			  "source_id, run_id, observed_at, proof_url, note) "
+			  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+			  d);
 
 	if (rc)
 		return rc;
