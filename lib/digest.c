@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void digest_fatal(const char *what)
 {
@@ -23,12 +24,32 @@ void sha256_init(sha256_ctx *c)
 	if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
 		digest_fatal("EVP_DigestInit_ex(sha256)");
 	c->md = md;
+	c->used = 0;
+}
+
+static void flush(sha256_ctx *c)
+{
+	if (c->used && EVP_DigestUpdate(c->md, c->buf, c->used) != 1)
+		digest_fatal("EVP_DigestUpdate");
+	c->used = 0;
 }
 
 void sha256_update(sha256_ctx *c, const void *data, size_t len)
 {
-	if (len && EVP_DigestUpdate(c->md, data, len) != 1)
-		digest_fatal("EVP_DigestUpdate");
+	if (len <= sizeof c->buf - c->used) {
+		if (len)
+			memcpy(c->buf + c->used, data, len);
+		c->used += len;
+		return;
+	}
+	flush(c);
+	if (len >= sizeof c->buf) {
+		if (EVP_DigestUpdate(c->md, data, len) != 1)
+			digest_fatal("EVP_DigestUpdate");
+		return;
+	}
+	memcpy(c->buf, data, len);
+	c->used = len;
 }
 
 static void to_hex(const unsigned char d[32], char out[65])
@@ -47,6 +68,7 @@ void sha256_final_hex(sha256_ctx *c, char out[65])
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 
+	flush(c);
 	if (EVP_DigestFinal_ex(c->md, d, &n) != 1 || n != 32)
 		digest_fatal("EVP_DigestFinal_ex");
 	EVP_MD_CTX_free(c->md);

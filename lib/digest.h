@@ -14,6 +14,10 @@ void sha256_hex(const void *data, size_t len, char out[65]);
  * installation and aborts too. */
 typedef struct sha256_ctx {
 	void *md; /* EVP_MD_CTX */
+	/* Small updates are gathered here and given to libcrypto together:
+	 * its per-call cost was most of the scorer's hashing of short fields. */
+	size_t used;
+	unsigned char buf[1024];
 } sha256_ctx;
 void sha256_init(sha256_ctx *c);
 void sha256_update(sha256_ctx *c, const void *data, size_t len);

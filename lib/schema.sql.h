@@ -740,6 +740,45 @@ static const char *const migration_audit_login[] = {
 	NULL,
 };
 
+/* Migration 17 (speed): score_rows checks its level by comparisons instead
+ * of IN.  SQLite (3.40) builds the IN list of a CHECK as a temporary table
+ * again for every row inserted, which was a third of a national scoring run.
+ * Same columns, same rule, same rows; the views over it are made again as
+ * they were. */
+static const char *const migration_score_rows_check[] = {
+	"CREATE TABLE score_rows_new(\n"
+	"  score_set INTEGER NOT NULL REFERENCES score_set(id),\n"
+	"  item TEXT NOT NULL,\n"
+	"  level TEXT NOT NULL CHECK (level = 'indicator' OR level = 'pillar' OR level = 'total'),\n"
+	"  points REAL NOT NULL,\n"
+	"  max_points REAL NOT NULL,\n"
+	"  fraction REAL NOT NULL,\n"
+	"  ratio REAL,\n"
+	"  flags TEXT NOT NULL DEFAULT '',\n"
+	"  PRIMARY KEY (score_set, item)\n"
+	") STRICT, WITHOUT ROWID;\n",
+	"INSERT INTO score_rows_new(score_set, item, level, points, max_points, fraction, ratio, flags)\n"
+	"SELECT score_set, item, level, points, max_points, fraction, ratio, flags FROM score_rows;\n",
+	"DROP VIEW current_ranking;\n",
+	"DROP VIEW current_score;\n",
+	"DROP VIEW score;\n",
+	"DROP TABLE score_rows;\n",
+	"ALTER TABLE score_rows_new RENAME TO score_rows;\n",
+	"CREATE VIEW score AS\n"
+	"SELECT r.scoring_run_id, r.commune_code, s.item, s.level, s.points, s.max_points,\n"
+	"       s.fraction, s.ratio, s.flags, CASE WHEN s.level = 'total' THEN r.rank END AS rank\n"
+	"FROM score_result r JOIN score_rows s ON s.score_set = r.score_set;\n",
+	"CREATE VIEW current_score AS\n"
+	"SELECT r.year, r.mode, s.scoring_run_id, s.commune_code, c.name AS commune_name, s.item, s.level,\n"
+	"       s.points, s.max_points, s.fraction, s.ratio, s.flags, s.rank\n"
+	"FROM score s JOIN latest_scoring_run r ON r.id = s.scoring_run_id\n"
+	"LEFT JOIN commune c ON c.code = s.commune_code;\n",
+	"CREATE VIEW current_ranking AS\n"
+	"SELECT year, commune_code, commune_name, points AS total, rank\n"
+	"FROM current_score WHERE level = 'total';\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 /* One migration a line, in order. */
 /* clang-format off */
@@ -760,6 +799,7 @@ static const char *const *const staging_migrations[] = {
 	migration_declaration,
 	migration_current,
 	migration_audit_login,
+	migration_score_rows_check,
 };
 /* clang-format on */
 

@@ -856,14 +856,33 @@ static dti_err take_source_value(void *ctx, const store_row *r, dti_diag *d)
 dti_err staging_source_values(staging *st, int64_t source_id, int year_from, int year_to,
 			      staging_value_fn fn, void *ctx, dti_diag *d)
 {
+	/* Two ways, neither sorting (the caller keeps the figure of the
+	 * largest id itself): when the source's runs stored a large share of
+	 * all observations (a national import is all of them), one scan of
+	 * the table, no lookup per row; else down observation_key over the
+	 * years, each row of the source looked up in the table. */
+	static const char scan[] =
+		"SELECT year, commune_code, variable, value, proof_url, note, id "
+		"FROM observation NOT INDEXED "
+		"WHERE year BETWEEN ?2 AND ?3 AND source_id = ?1";
+	static const char by_key[] =
+		"SELECT year, commune_code, variable, value, proof_url, note, id "
+		"FROM observation WHERE year BETWEEN ?2 AND ?3 AND source_id = ?1";
 	source_values_read sv = {fn, ctx};
-
-	/* One pass down observation_key. */
-	return store_each(
+	int64_t mine = 0, all = 0;
+	dti_err rc = store_int64(
 		st, d,
-		"SELECT year, commune_code, variable, value, proof_url, note "
-		"FROM observation WHERE year BETWEEN ?2 AND ?3 AND source_id = ?1 "
-		"ORDER BY year, commune_code, variable, source_id, id",
-		take_source_value, &sv, NULL,
+		"SELECT coalesce(sum(records_stored), 0) FROM run "
+		"WHERE source_id = ?1 AND year BETWEEN ?2 AND ?3",
+		&mine, NULL,
 		STORE_ARGS(STORE_INT(source_id), STORE_INT(year_from), STORE_INT(year_to)));
+
+	if (!rc)
+		rc = store_int64(st, d, "SELECT coalesce(max(id), 0) FROM observation", &all, NULL,
+				 STORE_NOARGS);
+	if (!rc)
+		rc = store_each(
+			st, d, mine * 4 >= all ? scan : by_key, take_source_value, &sv, NULL,
+			STORE_ARGS(STORE_INT(source_id), STORE_INT(year_from), STORE_INT(year_to)));
+	return rc;
 }

@@ -130,8 +130,8 @@ typedef struct observation {
 /* Whether a source has stored any figure yet. */
 dti_err staging_source_has_figures(staging *st, int64_t source_id, bool *has, dti_diag *d);
 /* Calls fn with every observation of source_id for the years year_from ..
- * year_to and its id (the last one stored for a key is the source's
- * current figure); o->num is NaN; the strings are borrowed for the call.
+ * year_to and its id, in no set order (the one of the largest id stored
+ * for a key is the source's current figure); o->num is NaN; the strings are borrowed for the call.
  * A writer compares what it would store with them in one pass: a figure
  * equal to the source's current one (same value, proof link and note) is
  * not stored again, so the appraisal of the current one stays valid. */

@@ -2,6 +2,7 @@
  * store_current.h). */
 #include "store_current.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,26 +11,74 @@
 #include "store.h"
 #include "util.h"
 
+/* A key's row as current_input_resolved gives it. */
+typedef struct resolved_row {
+	char *value, *state, *observation_ids, *observed_at;
+	double num; /* NaN: NULL */
+	int64_t sources;
+} resolved_row;
+
+static dti_err take_resolved(void *ctx, const store_row *r, dti_diag *d)
+{
+	resolved_row *x = ctx;
+
+	(void)d;
+	x->value = store_is_null(r, 0) ? NULL : store_text_dup(r, 0);
+	x->num = store_is_null(r, 1) ? NAN : store_num(r, 1);
+	x->state = store_text_dup(r, 2);
+	x->sources = store_int(r, 3);
+	x->observation_ids = store_is_null(r, 4) ? NULL : store_text_dup(r, 4);
+	x->observed_at = store_is_null(r, 5) ? NULL : store_text_dup(r, 5);
+	return DTI_EOK;
+}
+
 dti_err store_current_resolve(staging *st, int year, const char *commune_code, const char *variable,
 			      dti_diag *d)
 {
 	/* The view's WHERE on its GROUP BY columns is pushed down: one key's
-	 * sources are read, through observation_key. */
-	dti_err rc = store_run(
+	 * sources are read, through observation_key.  The row is then written
+	 * by an UPDATE or INSERT of one row OR FAIL, not by INSERT OR REPLACE
+	 * ... SELECT: neither can fail with a row half-written, so SQLite keeps
+	 * no statement journal for them (a 1 %-changed national import wrote
+	 * 145 MB of those, the pages of every key resolved). */
+	resolved_row x = {NULL, NULL, NULL, NULL, NAN, 0};
+	bool found = false;
+	dti_err rc = store_first(
 		st, d,
-		"INSERT OR REPLACE INTO current_value(year, commune_code, variable, value, num, "
-		"state, sources, observation_ids, observed_at) "
-		"SELECT year, commune_code, variable, value, num, state, sources, observation_ids, "
-		"observed_at FROM current_input_resolved "
+		"SELECT value, num, state, sources, observation_ids, observed_at "
+		"FROM current_input_resolved "
 		"WHERE year = ?1 AND commune_code = ?2 AND variable = ?3",
+		take_resolved, &x, &found,
 		STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code), STORE_TEXT(variable)));
 
-	if (!rc && store_changes(st) == 0)
+	if (!rc && !found)
 		rc = store_run(st, d,
 			       "DELETE FROM current_value WHERE year = ?1 AND commune_code = ?2 "
 			       "AND variable = ?3",
 			       STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code),
 					  STORE_TEXT(variable)));
+	if (!rc && found) {
+		const store_arg args[] = {STORE_INT(year),          STORE_TEXT(commune_code),
+					  STORE_TEXT(variable),     STORE_TEXT(x.value),
+					  STORE_NUM(x.num),         STORE_TEXT(x.state),
+					  STORE_INT(x.sources),     STORE_TEXT(x.observation_ids),
+					  STORE_TEXT(x.observed_at)};
+		rc = store_run(st, d,
+			       "UPDATE OR FAIL current_value SET value = ?4, num = ?5, state = ?6, "
+			       "sources = ?7, observation_ids = ?8, observed_at = ?9 "
+			       "WHERE year = ?1 AND commune_code = ?2 AND variable = ?3",
+			       args, sizeof args / sizeof args[0]);
+		if (!rc && store_changes(st) == 0)
+			rc = store_run(st, d,
+				       "INSERT OR FAIL INTO current_value(year, commune_code, "
+				       "variable, value, num, state, sources, observation_ids, "
+				       "observed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+				       args, sizeof args / sizeof args[0]);
+	}
+	free(x.value);
+	free(x.state);
+	free(x.observation_ids);
+	free(x.observed_at);
 	if (rc)
 		diag_prefix(d, "cannot resolve %s of commune %s for %d", variable, commune_code,
 			    year);

@@ -315,6 +315,12 @@ dti_err store_current_inputs(staging *st, int year, bool sorted, store_input_fn 
 
 /* ---- input sets ---- */
 
+/* The inserts of a scoring run, one a commune, are OR FAIL: a failing
+ * insert of one row undoes nothing of its own, so SQLite keeps no
+ * statement journal for it, which it wrote to a temporary file for each
+ * commune's insert (826 MB of pages for a national run); a failure rolls
+ * the whole run back anyway. */
+
 dti_err store_input_set_has(staging *st, const char *sha256, bool *found, dti_diag *d)
 {
 	int64_t one;
@@ -325,17 +331,18 @@ dti_err store_input_set_has(staging *st, const char *sha256, bool *found, dti_di
 
 dti_err store_input_set_put(staging *st, const char *sha256, const char *inputs, dti_diag *d)
 {
-	return store_run(st, d, "INSERT INTO input_set(sha256, inputs) VALUES (?1, ?2)",
+	return store_run(st, d, "INSERT OR FAIL INTO input_set(sha256, inputs) VALUES (?1, ?2)",
 			 STORE_ARGS(STORE_TEXT(sha256), STORE_TEXT(inputs)));
 }
 
 dti_err store_scoring_input_put(staging *st, int64_t run_id, const char *code, const char *sha256,
 				dti_diag *d)
 {
-	return store_run(st, d,
-			 "INSERT INTO scoring_input(scoring_run_id, commune_code, input_set) "
-			 "VALUES (?1, ?2, ?3)",
-			 STORE_ARGS(STORE_INT(run_id), STORE_TEXT(code), STORE_TEXT(sha256)));
+	return store_run(
+		st, d,
+		"INSERT OR FAIL INTO scoring_input(scoring_run_id, commune_code, input_set) "
+		"VALUES (?1, ?2, ?3)",
+		STORE_ARGS(STORE_INT(run_id), STORE_TEXT(code), STORE_TEXT(sha256)));
 }
 
 /* ---- scores ---- */
@@ -343,16 +350,21 @@ dti_err store_scoring_input_put(staging *st, int64_t run_id, const char *code, c
 enum { SCORE_COLS = 7 }; /* parameters per row; the set is bound once, as ?1 */
 
 /* INSERT of `per` rows of a score set: one INSERT of many rows costs
- * SQLite much less than as many INSERTs of one row.  Its own statement (the
- * text depends on the framework), finalised by the caller. */
+ * SQLite much less than as many INSERTs of one row.  OR FAIL: a failing
+ * row does not undo the statement's earlier ones, so SQLite keeps no
+ * statement journal for it (the pages each statement changed, copied
+ * again for every commune); any failure rolls the whole run back anyway.
+ * Its own statement (the text depends on the framework), finalised by the
+ * caller. */
 static dti_err prepare_score_insert(staging *st, size_t per, sqlite3_stmt **out, dti_diag *d)
 {
 	strbuf sql;
 	dti_err rc = DTI_EOK;
 
 	sb_init(&sql, 0);
-	sb_appends(&sql, "INSERT INTO score_rows(score_set, item, level, points, max_points, "
-			 "fraction, ratio, flags) VALUES ");
+	sb_appends(&sql,
+		   "INSERT OR FAIL INTO score_rows(score_set, item, level, points, max_points, "
+		   "fraction, ratio, flags) VALUES ");
 	for (size_t r = 0; r < per; r++)
 		sb_appends(&sql, r ? ",(?1,?,?,?,?,?,?,?)" : "(?1,?,?,?,?,?,?,?)");
 	if (sqlite3_prepare_v2(st->db, sql.data, -1, out, NULL) != SQLITE_OK)
@@ -424,8 +436,8 @@ static dti_err score_set_of(staging *st, sqlite3_stmt *ins, size_t per, size_t p
 			 STORE_ARGS(STORE_TEXT(sha)));
 	if (rc || found)
 		return rc;
-	rc = store_int64(st, d, "INSERT INTO score_set(sha256) VALUES (?1) RETURNING id", set,
-			 &found, STORE_ARGS(STORE_TEXT(sha)));
+	rc = store_int64(st, d, "INSERT OR FAIL INTO score_set(sha256) VALUES (?1) RETURNING id",
+			 set, &found, STORE_ARGS(STORE_TEXT(sha)));
 	if (!rc && !found)
 		rc = diag_set(d, DTI_EDB, "%s: cannot store a score set", st->path);
 	for (size_t k = 0; !rc && k < per; k++) {
@@ -468,12 +480,12 @@ dti_err store_scores_put(staging *st, int64_t run_id, size_t n_communes, size_t 
 		rc = score_set_of(st, ins, per, per_stmt, rows, &set, d);
 		rank = rank_of(rows, per);
 		if (!rc)
-			rc = store_run(st, d,
-				       "INSERT INTO score_result(scoring_run_id, commune_code, "
-				       "score_set, rank) VALUES (?1, ?2, ?3, ?4)",
-				       STORE_ARGS(STORE_INT(run_id),
-						  STORE_TEXT(rows[0].commune_code), STORE_INT(set),
-						  rank ? STORE_INT(rank) : STORE_NULL));
+			rc = store_run(
+				st, d,
+				"INSERT OR FAIL INTO score_result(scoring_run_id, commune_code, "
+				"score_set, rank) VALUES (?1, ?2, ?3, ?4)",
+				STORE_ARGS(STORE_INT(run_id), STORE_TEXT(rows[0].commune_code),
+					   STORE_INT(set), rank ? STORE_INT(rank) : STORE_NULL));
 	}
 	sqlite3_finalize(ins);
 	free(rows);

@@ -624,6 +624,7 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 	score_pass_state p;
 	char now[32];
 	double t0 = mono_seconds(), t1;
+	bool fk_off = false;
 	dti_err rc;
 
 	memset(out, 0, sizeof *out);
@@ -631,6 +632,14 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 	rc = pass_open(&p, st, fw, o, d);
 	if (rc)
 		goto out;
+	/* Every row the pass writes refers to rows it wrote itself (the run,
+	 * the input and score sets) or to the framework it synced: the
+	 * foreign-key lookup SQLite would make for each of the half million
+	 * score rows is left out, as a batch of observations does. */
+	rc = staging_foreign_keys(st, false, d);
+	if (rc)
+		goto out;
+	fk_off = true;
 	rc = staging_begin(st, d);
 	if (rc)
 		goto out;
@@ -683,6 +692,15 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 fail:
 	staging_rollback(st);
 out:
+	if (fk_off) {
+		dti_diag fk;
+		dti_err on = staging_foreign_keys(st, true, &fk);
+		if (on && !rc) {
+			rc = on;
+			if (d)
+				*d = fk;
+		}
+	}
 	pass_close(&p);
 	return rc;
 }

@@ -69,12 +69,40 @@ static void test_incremental_equals_one_shot(void **state)
 	}
 }
 
+/* Updates of every size around the context's gathering buffer (short ones
+ * gathered, long ones given through, one that fills it exactly) give the
+ * digest of the whole. */
+static void test_pieces_around_the_buffer(void **state)
+{
+	static unsigned char msg[20000];
+	static const size_t sizes[] = {1, 0, 7, 1023, 1, 1024, 1025, 3000, 2, 1021, 3, 64, 5000};
+	char whole[65], pieces[65];
+	size_t at = 0, k = 0;
+	sha256_ctx c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof msg; i++)
+		msg[i] = (unsigned char)(i * 131 + 7);
+	sha256_hex(msg, sizeof msg, whole);
+	sha256_init(&c);
+	while (at < sizeof msg) {
+		size_t n = sizes[k++ % (sizeof sizes / sizeof sizes[0])];
+		if (n > sizeof msg - at)
+			n = sizeof msg - at;
+		sha256_update(&c, msg + at, n);
+		at += n;
+	}
+	sha256_final_hex(&c, pieces);
+	assert_string_equal(pieces, whole);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_known_answers),
 		cmocka_unit_test(test_million_a_in_pieces),
 		cmocka_unit_test(test_incremental_equals_one_shot),
+		cmocka_unit_test(test_pieces_around_the_buffer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

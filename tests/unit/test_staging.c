@@ -157,6 +157,39 @@ static void test_resolution_index(void **state)
 	free(plan);
 }
 
+/* score_rows keeps its level rule (migration 17), checked without a
+ * temporary table built for every row inserted. */
+static void test_score_rows_level_check(void **state)
+{
+	fixture *f = *state;
+	char *plan;
+	dti_diag d;
+
+	assert_int_equal(
+		staging_exec(f->st, "INSERT INTO score_set(id, sha256) VALUES (1, 'x')", &d), 0);
+	assert_int_equal(staging_exec(f->st,
+				      "INSERT INTO score_rows(score_set, item, level, points, "
+				      "max_points, fraction) VALUES (1, 'P1', 'pillar', 1, 2, 0.5)",
+				      &d),
+			 0);
+	assert_int_not_equal(
+		staging_exec(f->st,
+			     "INSERT INTO score_rows(score_set, item, level, points, "
+			     "max_points, fraction) VALUES (1, 'X', 'bogus', 1, 2, 0.5)",
+			     &d),
+		0);
+	assert_int_equal(count(f, "SELECT count(*) FROM score_rows"), 1);
+	plan = lines_of(
+		f->st,
+		"EXPLAIN INSERT INTO score_rows(score_set, item, level, points, max_points, "
+		"fraction) VALUES (1, 'Y', 'total', 1, 2, 0.5)",
+		1);
+	assert_null(strstr(plan, "OpenEphemeral"));
+	free(plan);
+	assert_int_equal(staging_exec(f->st, "DELETE FROM score_rows; DELETE FROM score_set", &d),
+			 0);
+}
+
 static void test_refuses_newer_schema(void **state)
 {
 	fixture *f = *state;
@@ -440,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_schema_version_and_wal),
 		cmocka_unit_test(test_basis_of_a_payload),
 		cmocka_unit_test(test_resolution_index),
+		cmocka_unit_test(test_score_rows_level_check),
 		cmocka_unit_test(test_refuses_newer_schema),
 		cmocka_unit_test(test_migrates_score_inputs),
 		cmocka_unit_test(test_sum_over_operators),
