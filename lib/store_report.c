@@ -256,29 +256,6 @@ dti_err store_report_run_area(staging *st, int64_t run_id, char **area_name, dti
 
 /* ---- a run read commune by commune ---- */
 
-typedef struct scores_read {
-	store_score_fn fn;
-	void *ctx;
-} scores_read;
-
-static dti_err take_score_row(void *ctx, const store_row *r, dti_diag *d)
-{
-	const scores_read *sr = ctx;
-	store_score s;
-
-	s.commune_code = store_text(r, 0);
-	s.commune_name = store_text(r, 1);
-	s.item = store_text(r, 2);
-	s.points = store_num(r, 3);
-	s.max_points = store_num(r, 4);
-	s.fraction = store_num(r, 5);
-	s.ratio = store_num(r, 6);
-	s.flags = store_text(r, 7);
-	s.rank = store_int(r, 8);
-	s.level = store_text(r, 9);
-	return sr->fn(sr->ctx, &s, d);
-}
-
 #define SCORE_COLUMNS                                                                 \
 	"SELECT s.commune_code, coalesce(c.name, s.commune_code), s.item, s.points, " \
 	"s.max_points, s.fraction, s.ratio, s.flags, s.rank, s.level FROM score s "   \
@@ -287,80 +264,36 @@ static dti_err take_score_row(void *ctx, const store_row *r, dti_diag *d)
 dti_err store_report_scores_by_code(staging *st, int64_t run_id, store_score_fn fn, void *ctx,
 				    dti_diag *d)
 {
-	scores_read sr = {fn, ctx};
+	store_score_reader sr = {fn, ctx};
 
-	return store_each(st, d, SCORE_COLUMNS "ORDER BY s.commune_code, s.item", take_score_row,
+	return store_each(st, d, SCORE_COLUMNS "ORDER BY s.commune_code, s.item", store_score_row,
 			  &sr, NULL, STORE_ARGS(STORE_INT(run_id)));
 }
 
 dti_err store_report_commune_scores(staging *st, int64_t run_id, const char *commune_code,
 				    store_score_fn fn, void *ctx, dti_diag *d)
 {
-	scores_read sr = {fn, ctx};
+	store_score_reader sr = {fn, ctx};
 
 	/* The commune's name is the caller's: no join for each row. */
 	return store_each(st, d,
 			  "SELECT s.commune_code, '', s.item, s.points, s.max_points, s.fraction, "
 			  "s.ratio, s.flags, s.rank, s.level FROM score s "
 			  "WHERE s.scoring_run_id = ?1 AND s.commune_code = ?2",
-			  take_score_row, &sr, NULL,
+			  store_score_row, &sr, NULL,
 			  STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)));
-}
-
-typedef struct inputs_read {
-	store_score_input_fn fn;
-	void *ctx;
-} inputs_read;
-
-static dti_err take_input_row(void *ctx, const store_row *r, dti_diag *d)
-{
-	const inputs_read *ir = ctx;
-	store_score_input in;
-
-	in.commune_code = store_text(r, 0);
-	in.variable = store_text(r, 1);
-	in.value = store_text_or_null(r, 2);
-	in.num = store_num(r, 3);
-	in.state = store_text_or_null(r, 4);
-	return ir->fn(ir->ctx, &in, d);
 }
 
 dti_err store_report_commune_inputs(staging *st, int64_t run_id, const char *commune_code,
 				    store_score_input_fn fn, void *ctx, dti_diag *d)
 {
-	inputs_read ir = {fn, ctx};
+	store_score_input_reader ir = {fn, ctx};
 
 	return store_each(st, d,
 			  "SELECT commune_code, variable, value, num, state FROM score_input "
 			  "WHERE scoring_run_id = ?1 AND commune_code = ?2",
-			  take_input_row, &ir, NULL,
+			  store_score_input_row, &ir, NULL,
 			  STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)));
-}
-
-typedef struct observations_read {
-	store_input_observation_fn fn;
-	void *ctx;
-} observations_read;
-
-static dti_err take_observation_row(void *ctx, const store_row *r, dti_diag *d)
-{
-	const observations_read *orr = ctx;
-	store_input_observation o;
-
-	o.commune_code = store_text(r, 0);
-	o.variable = store_text(r, 1);
-	o.id = store_int(r, 2);
-	o.value = store_text_or_null(r, 3);
-	o.state = store_text_or_null(r, 4);
-	o.source = store_text_or_null(r, 5);
-	o.source_kind = store_text_or_null(r, 6);
-	o.observed_at = store_text_or_null(r, 7);
-	o.input = store_text_or_null(r, 8);
-	o.proof_url = store_text_or_null(r, 9);
-	o.note = store_text_or_null(r, 10);
-	o.appraised_by = store_text_or_null(r, 11);
-	o.appraisal_reason = store_text_or_null(r, 12);
-	return orr->fn(orr->ctx, &o, d);
 }
 
 dti_err store_report_commune_observations(staging *st, int64_t run_id, const char *commune_code,
@@ -394,9 +327,9 @@ dti_err store_report_commune_observations(staging *st, int64_t run_id, const cha
 		"JOIN observation_state st ON st.id = o.id AND st.state = 'rejected' "
 		"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "
 		"ORDER BY 2, 3";
-	observations_read orr = {fn, ctx};
+	store_observation_reader orr = {fn, ctx};
 
-	return store_each(st, d, sql, take_observation_row, &orr, NULL,
+	return store_each(st, d, sql, store_observation_row, &orr, NULL,
 			  STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)));
 }
 
@@ -411,7 +344,7 @@ dti_err store_report_commune_input_doc(staging *st, int64_t run_id, const char *
 			   doc, STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)));
 }
 
-/* The columns of take_observation_row from observation_state st. */
+/* The columns of store_observation_row from observation_state st. */
 #define OBSERVATION_STATE_ROW                                                                  \
 	"SELECT st.commune_code, st.variable, st.id, st.value, st.state, src.name, src.kind, " \
 	"st.observed_at, coalesce(r.input, ''), st.proof_url, st.note, st.appraised_by, "      \
@@ -420,21 +353,21 @@ dti_err store_report_commune_input_doc(staging *st, int64_t run_id, const char *
 dti_err store_report_observations_by_id(staging *st, const char *ids, store_input_observation_fn fn,
 					void *ctx, dti_diag *d)
 {
-	observations_read orr = {fn, ctx};
+	store_observation_reader orr = {fn, ctx};
 
 	return store_each(st, d,
 			  OBSERVATION_STATE_ROW
 			  "json_each(?1) j JOIN observation_state st ON st.id = j.value "
 			  "JOIN source src ON src.id = st.source_id JOIN run r ON r.id = st.run_id "
 			  "ORDER BY st.id",
-			  take_observation_row, &orr, NULL, STORE_ARGS(STORE_TEXT(ids)));
+			  store_observation_row, &orr, NULL, STORE_ARGS(STORE_TEXT(ids)));
 }
 
 dti_err store_report_rejected_observations(staging *st, int64_t run_id, const char *commune_code,
 					   const char *variable, store_input_observation_fn fn,
 					   void *ctx, dti_diag *d)
 {
-	observations_read orr = {fn, ctx};
+	store_observation_reader orr = {fn, ctx};
 
 	return store_each(
 		st, d,
@@ -443,6 +376,6 @@ dti_err store_report_rejected_observations(staging *st, int64_t run_id, const ch
 		"JOIN source src ON src.id = st.source_id JOIN run r ON r.id = st.run_id "
 		"WHERE sr.id = ?1 AND st.commune_code = ?2 AND st.variable = ?3 "
 		"AND st.state = 'rejected' ORDER BY st.id",
-		take_observation_row, &orr, NULL,
+		store_observation_row, &orr, NULL,
 		STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code), STORE_TEXT(variable)));
 }

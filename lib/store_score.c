@@ -492,14 +492,9 @@ dti_err store_scores_put(staging *st, int64_t run_id, size_t n_communes, size_t 
 	return rc;
 }
 
-typedef struct score_read {
-	store_score_fn fn;
-	void *ctx;
-} score_read;
-
-static dti_err take_score(void *ctx, const store_row *r, dti_diag *d)
+dti_err store_score_row(void *ctx, const store_row *r, dti_diag *d)
 {
-	const score_read *sr = ctx;
+	const store_score_reader *sr = ctx;
 	store_score s;
 
 	s.commune_code = store_text(r, 0);
@@ -524,21 +519,16 @@ dti_err store_scores_each(staging *st, int64_t run_id, store_score_fn fn, void *
 		"FROM score_result r JOIN score_rows s ON s.score_set = r.score_set "
 		"LEFT JOIN commune c ON c.code = r.commune_code WHERE r.scoring_run_id = ?1 "
 		"ORDER BY r.rank, r.commune_code, s.item";
-	score_read sr = {fn, ctx};
+	store_score_reader sr = {fn, ctx};
 
-	return store_each(st, d, sql, take_score, &sr, NULL, STORE_ARGS(STORE_INT(run_id)));
+	return store_each(st, d, sql, store_score_row, &sr, NULL, STORE_ARGS(STORE_INT(run_id)));
 }
 
 /* ---- a run's inputs read back ---- */
 
-typedef struct score_input_read {
-	store_score_input_fn fn;
-	void *ctx;
-} score_input_read;
-
-static dti_err take_score_input(void *ctx, const store_row *r, dti_diag *d)
+dti_err store_score_input_row(void *ctx, const store_row *r, dti_diag *d)
 {
-	const score_input_read *sr = ctx;
+	const store_score_input_reader *sr = ctx;
 	store_score_input in;
 
 	in.commune_code = store_text(r, 0);
@@ -552,22 +542,17 @@ static dti_err take_score_input(void *ctx, const store_row *r, dti_diag *d)
 dti_err store_score_inputs_each(staging *st, int64_t run_id, store_score_input_fn fn, void *ctx,
 				dti_diag *d)
 {
-	score_input_read sr = {fn, ctx};
+	store_score_input_reader sr = {fn, ctx};
 
 	return store_each(st, d,
 			  "SELECT commune_code, variable, value, num, state FROM score_input "
 			  "WHERE scoring_run_id = ?1",
-			  take_score_input, &sr, NULL, STORE_ARGS(STORE_INT(run_id)));
+			  store_score_input_row, &sr, NULL, STORE_ARGS(STORE_INT(run_id)));
 }
 
-typedef struct observation_read {
-	store_input_observation_fn fn;
-	void *ctx;
-} observation_read;
-
-static dti_err take_observation(void *ctx, const store_row *r, dti_diag *d)
+dti_err store_observation_row(void *ctx, const store_row *r, dti_diag *d)
 {
-	const observation_read *orr = ctx;
+	const store_observation_reader *orr = ctx;
 	store_input_observation o;
 
 	o.commune_code = store_text(r, 0);
@@ -614,7 +599,8 @@ dti_err store_input_observations_each(staging *st, int64_t run_id, store_input_o
 		"JOIN observation_state st ON st.id = o.id AND st.state = 'rejected' "
 		"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "
 		"ORDER BY 1, 2, 3";
-	observation_read orr = {fn, ctx};
+	store_observation_reader orr = {fn, ctx};
 
-	return store_each(st, d, sql, take_observation, &orr, NULL, STORE_ARGS(STORE_INT(run_id)));
+	return store_each(st, d, sql, store_observation_row, &orr, NULL,
+			  STORE_ARGS(STORE_INT(run_id)));
 }

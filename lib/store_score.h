@@ -206,4 +206,23 @@ typedef dti_err (*store_input_observation_fn)(void *ctx, const store_input_obser
 dti_err store_input_observations_each(staging *st, int64_t run_id, store_input_observation_fn fn,
 				      void *ctx, dti_diag *d);
 
+/* The row readers of the statements above, for the other readers of a run
+ * (lib/store_report.c) whose statements select the same columns in the
+ * same order: ctx is the matching reader, and each row goes to its fn. */
+typedef struct store_score_reader {
+	store_score_fn fn;
+	void *ctx;
+} store_score_reader;
+typedef struct store_score_input_reader {
+	store_score_input_fn fn;
+	void *ctx;
+} store_score_input_reader;
+typedef struct store_observation_reader {
+	store_input_observation_fn fn;
+	void *ctx;
+} store_observation_reader;
+dti_err store_score_row(void *ctx, const store_row *r, dti_diag *d);
+dti_err store_score_input_row(void *ctx, const store_row *r, dti_diag *d);
+dti_err store_observation_row(void *ctx, const store_row *r, dti_diag *d);
+
 #endif
