@@ -299,34 +299,9 @@ dti_err store_report_commune_inputs(staging *st, int64_t run_id, const char *com
 dti_err store_report_commune_observations(staging *st, int64_t run_id, const char *commune_code,
 					  store_input_observation_fn fn, void *ctx, dti_diag *d)
 {
-	/* store_input_observations_each's statement for one commune: the
-	 * inputs every value of which was rejected first, so that the planner
-	 * does not expand the inputs for each observation. */
+	/* store_input_observations_each's statement for one commune. */
 	static const char sql[] =
-		"WITH rejected AS MATERIALIZED ("
-		"SELECT i.commune_code, i.variable, sr.year FROM score_input i "
-		"JOIN scoring_run sr ON sr.id = i.scoring_run_id "
-		"WHERE i.scoring_run_id = ?1 AND i.commune_code = ?2 "
-		"AND i.observation_ids IS NULL AND i.state = 'rejected') "
-		"SELECT i.commune_code, i.variable, o.id, st.value, st.state, src.name, src.kind, "
-		"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note, st.appraised_by, "
-		"st.appraisal_reason "
-		"FROM score_input i, json_each('[' || i.observation_ids || ']') j "
-		"JOIN observation o ON o.id = j.value "
-		"JOIN observation_state st ON st.id = o.id "
-		"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "
-		"WHERE i.scoring_run_id = ?1 AND i.commune_code = ?2 "
-		"AND i.observation_ids IS NOT NULL "
-		"UNION ALL "
-		"SELECT i.commune_code, i.variable, o.id, st.value, st.state, src.name, src.kind, "
-		"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note, st.appraised_by, "
-		"st.appraisal_reason "
-		"FROM rejected i "
-		"JOIN observation o ON o.year = i.year AND o.commune_code = i.commune_code "
-		"AND o.variable = i.variable "
-		"JOIN observation_state st ON st.id = o.id AND st.state = 'rejected' "
-		"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "
-		"ORDER BY 2, 3";
+		STORE_INPUT_OBSERVATIONS_SQL("i.scoring_run_id = ?1 AND i.commune_code = ?2");
 	store_observation_reader orr = {fn, ctx};
 
 	return store_each(st, d, sql, store_observation_row, &orr, NULL,

@@ -574,31 +574,7 @@ dti_err store_observation_row(void *ctx, const store_row *r, dti_diag *d)
 dti_err store_input_observations_each(staging *st, int64_t run_id, store_input_observation_fn fn,
 				      void *ctx, dti_diag *d)
 {
-	/* The few inputs every value of which was rejected, first: the planner
-	 * would otherwise expand every input for each observation of the year. */
-	static const char sql[] =
-		"WITH rejected AS MATERIALIZED ("
-		"SELECT i.commune_code, i.variable, sr.year FROM score_input i "
-		"JOIN scoring_run sr ON sr.id = i.scoring_run_id "
-		"WHERE i.scoring_run_id = ?1 AND i.observation_ids IS NULL AND i.state = 'rejected') "
-		"SELECT i.commune_code, i.variable, o.id, st.value, st.state, src.name, src.kind, "
-		"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note, st.appraised_by, "
-		"st.appraisal_reason "
-		"FROM score_input i, json_each('[' || i.observation_ids || ']') j "
-		"JOIN observation o ON o.id = j.value "
-		"JOIN observation_state st ON st.id = o.id "
-		"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "
-		"WHERE i.scoring_run_id = ?1 AND i.observation_ids IS NOT NULL "
-		"UNION ALL "
-		"SELECT i.commune_code, i.variable, o.id, st.value, st.state, src.name, src.kind, "
-		"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note, st.appraised_by, "
-		"st.appraisal_reason "
-		"FROM rejected i "
-		"JOIN observation o ON o.year = i.year AND o.commune_code = i.commune_code "
-		"AND o.variable = i.variable "
-		"JOIN observation_state st ON st.id = o.id AND st.state = 'rejected' "
-		"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "
-		"ORDER BY 1, 2, 3";
+	static const char sql[] = STORE_INPUT_OBSERVATIONS_SQL("i.scoring_run_id = ?1");
 	store_observation_reader orr = {fn, ctx};
 
 	return store_each(st, d, sql, store_observation_row, &orr, NULL,

@@ -200,6 +200,36 @@ typedef struct store_input_observation {
 typedef dti_err (*store_input_observation_fn)(void *ctx, const store_input_observation *o,
 					      dti_diag *d);
 
+/* The statement of store_input_observations_each for the inputs WHERE
+ * selects (of score_input i; ?1 the run): the few inputs every value of
+ * which was rejected first (MATERIALIZED: the planner would otherwise
+ * expand every input for each observation of the year), then the
+ * observations each input lists, in the columns of store_observation_row,
+ * ordered by commune, variable and id. */
+#define STORE_INPUT_OBSERVATIONS_SQL(WHERE)                                                 \
+	"WITH rejected AS MATERIALIZED ("                                                   \
+	"SELECT i.commune_code, i.variable, sr.year FROM score_input i "                    \
+	"JOIN scoring_run sr ON sr.id = i.scoring_run_id "                                  \
+	"WHERE " WHERE " AND i.observation_ids IS NULL AND i.state = 'rejected') "          \
+	"SELECT i.commune_code, i.variable, o.id, st.value, st.state, src.name, src.kind, " \
+	"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note, st.appraised_by, "      \
+	"st.appraisal_reason "                                                              \
+	"FROM score_input i, json_each('[' || i.observation_ids || ']') j "                 \
+	"JOIN observation o ON o.id = j.value "                                             \
+	"JOIN observation_state st ON st.id = o.id "                                        \
+	"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "            \
+	"WHERE " WHERE " AND i.observation_ids IS NOT NULL "                                \
+	"UNION ALL "                                                                        \
+	"SELECT i.commune_code, i.variable, o.id, st.value, st.state, src.name, src.kind, " \
+	"o.observed_at, coalesce(r.input, ''), o.proof_url, o.note, st.appraised_by, "      \
+	"st.appraisal_reason "                                                              \
+	"FROM rejected i "                                                                  \
+	"JOIN observation o ON o.year = i.year AND o.commune_code = i.commune_code "        \
+	"AND o.variable = i.variable "                                                      \
+	"JOIN observation_state st ON st.id = o.id AND st.state = 'rejected' "              \
+	"JOIN source src ON src.id = o.source_id JOIN run r ON r.id = o.run_id "            \
+	"ORDER BY 1, 2, 3"
+
 /* Calls fn for the observations behind every input of run `run_id` — for
  * an input rejected by an appraiser, the rejected observations (the run
  * scored none) — ordered by commune, variable and observation id. */
