@@ -1,7 +1,7 @@
 /* staging_fixture.h — for the unit tests that store observations: a
  * staging database in /tmp with the commune-2024 framework and two Văn Lâm
- * communes (cmocka setup and teardown), and one value stored as its own
- * run.  Include after <cmocka.h>. */
+ * communes (cmocka setup and teardown; fixture_open for another framework
+ * or set), and one value stored as its own run.  Include after <cmocka.h>. */
 #ifndef DTI_STAGING_FIXTURE_H
 #define DTI_STAGING_FIXTURE_H
 
@@ -20,7 +20,10 @@ typedef struct fixture {
 	framework *fw;
 } fixture;
 
-static int setup(void **state)
+/* A fixture of a fresh database with framework fw_path and the communes
+ * codes[i], names[i]; NULL on failure. */
+static inline fixture *fixture_open(const char *fw_path, const char *const *codes,
+				    const char *const *names, size_t n)
 {
 	fixture *f = xcalloc(1, sizeof *f);
 	commune_list l = {0};
@@ -30,22 +33,30 @@ static int setup(void **state)
 	snprintf(f->path, sizeof f->path, "/tmp/dti-test-staging-XXXXXX");
 	fd = mkstemp(f->path);
 	if (fd < 0)
-		return -1;
+		return NULL;
 	close(fd);
 	unlink(f->path);
-	if (framework_load("config/frameworks/commune-2024.json", &f->fw, &d) ||
-	    staging_open(f->path, &f->st, &d) || staging_sync_framework(f->st, f->fw, &d))
-		return -1;
-	commune_list_add(&l, "11989", "Xã Lạc Đạo");
-	commune_list_add(&l, "11992", "Xã Chỉ Đạo");
+	if (framework_load(fw_path, &f->fw, &d) || staging_open(f->path, &f->st, &d) ||
+	    staging_sync_framework(f->st, f->fw, &d))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		commune_list_add(&l, codes[i], names[i]);
 	if (staging_set_communes(f->st, &l, NULL, NULL, &d))
-		return -1;
+		return NULL;
 	commune_list_free(&l);
-	*state = f;
-	return 0;
+	return f;
 }
 
-static int teardown(void **state)
+static inline int setup(void **state)
+{
+	static const char *const codes[] = {"11989", "11992"};
+	static const char *const names[] = {"Xã Lạc Đạo", "Xã Chỉ Đạo"};
+
+	*state = fixture_open("config/frameworks/commune-2024.json", codes, names, 2);
+	return *state ? 0 : -1;
+}
+
+static inline int teardown(void **state)
 {
 	fixture *f = *state;
 	char p[80];
@@ -62,8 +73,8 @@ static int teardown(void **state)
 }
 
 /* Stores one value of 2024 from `source` as its own run; returns the run. */
-static int64_t put_value(fixture *f, const char *source, const char *code, const char *var,
-			 const char *raw)
+static inline int64_t put_value(fixture *f, const char *source, const char *code, const char *var,
+				const char *raw)
 {
 	batch b;
 	dti_problems p = {0};

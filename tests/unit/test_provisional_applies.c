@@ -24,21 +24,17 @@
 #include "units.h"
 #include "util.h"
 
+#include "staging_fixture.h"
+
 #define DIR "tests/fixtures/applicability/"
 #define YEAR 2025
 
-typedef struct fixture {
-	char path[64];
-	staging *st;
-	framework *fw;
-} fixture;
-
 static const char *const codes[] = {"11953", "11977", "11992"};
 
-static int setup(void **state)
+static int setup_applies(void **state)
 {
-	fixture *f = xcalloc(1, sizeof *f);
-	commune_list l = {0};
+	static const char *const names[] = {"Phường Phố Hiến", "Xã Tân Hưng", "Xã Lạc Đạo"};
+	fixture *f = fixture_open(DIR "framework.json", codes, names, 3);
 	batch b;
 	dti_problems p = {0};
 	batch_target t = {"sheet", "sheet", "test", YEAR, NULL, NULL, 0, false, NULL, NULL};
@@ -46,27 +42,13 @@ static int setup(void **state)
 	dti_diag d;
 	char *text = NULL, *line, *save = NULL;
 	size_t len = 0;
-	int fd;
 
-	snprintf(f->path, sizeof f->path, "/tmp/dti-test-applies-XXXXXX");
-	fd = mkstemp(f->path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	unlink(f->path);
-	if (framework_load(DIR "framework.json", &f->fw, &d) || staging_open(f->path, &f->st, &d) ||
-	    staging_sync_framework(f->st, f->fw, &d))
-		return -1;
-	commune_list_add(&l, "11953", "Phường Phố Hiến");
-	commune_list_add(&l, "11977", "Xã Tân Hưng");
-	commune_list_add(&l, "11992", "Xã Lạc Đạo");
-	if (staging_set_communes(f->st, &l, NULL, NULL, &d) ||
+	if (!f ||
 	    staging_exec(f->st,
 			 "UPDATE commune SET unit_type = CASE code WHEN '11953' THEN 'Phường' "
 			 "ELSE 'Xã' END",
 			 &d))
 		return -1;
-	commune_list_free(&l);
 	/* The fixture's inputs, line by line (code,variable,value). */
 	if (read_file(DIR "inputs.csv", 1 << 20, &text, &len, &d))
 		return -1;
@@ -86,22 +68,6 @@ static int setup(void **state)
 		return -1;
 	batch_free(&b);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	char p[80];
-
-	staging_close(f->st);
-	framework_free(f->fw);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
-	free(f);
 	return 0;
 }
 
@@ -171,7 +137,7 @@ static void test_same_as_scorer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_same_as_scorer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_as_scorer, setup_applies, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
