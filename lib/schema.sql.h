@@ -779,6 +779,48 @@ static const char *const migration_score_rows_check[] = {
 	NULL,
 };
 
+/* Migration 18 (speed): a commune's score rows are one JSON text in
+ * score_set.rows, [item, level, points, max_points, fraction, ratio or
+ * null, flags] each, instead of a B-tree row a score in score_rows (a
+ * third of a national scoring run went into those rows).  Written by
+ * lib/store_score.c, by item, each number as it reads back as the same
+ * double (here printf('%!.17g'), seventeen digits); read back by it, and
+ * by the score view, which keeps its columns and rows. */
+static const char *const migration_score_sets[] = {
+	"DROP VIEW current_ranking;\n",
+	"DROP VIEW current_score;\n",
+	"DROP VIEW score;\n",
+	"ALTER TABLE score_set ADD COLUMN rows TEXT NOT NULL DEFAULT '[]';\n",
+	"UPDATE score_set SET rows = coalesce((\n"
+	"  SELECT '[' || group_concat('[' || json_quote(r.item) || ',' || json_quote(r.level) || ','\n"
+	"           || printf('%!.17g', r.points) || ',' || printf('%!.17g', r.max_points) || ','\n"
+	"           || printf('%!.17g', r.fraction) || ','\n"
+	"           || CASE WHEN r.ratio IS NULL THEN 'null' ELSE printf('%!.17g', r.ratio) END || ','\n"
+	"           || json_quote(r.flags) || ']', ',') || ']'\n"
+	"  FROM score_rows r WHERE r.score_set = score_set.id), '[]');\n",
+	"DROP TABLE score_rows;\n",
+	"CREATE VIEW score AS\n"
+	"SELECT r.scoring_run_id, r.commune_code,\n"
+	"       json_extract(j.value, '$[0]') AS item,\n"
+	"       json_extract(j.value, '$[1]') AS level,\n"
+	"       CAST(json_extract(j.value, '$[2]') AS REAL) AS points,\n"
+	"       CAST(json_extract(j.value, '$[3]') AS REAL) AS max_points,\n"
+	"       CAST(json_extract(j.value, '$[4]') AS REAL) AS fraction,\n"
+	"       CAST(json_extract(j.value, '$[5]') AS REAL) AS ratio,\n"
+	"       json_extract(j.value, '$[6]') AS flags,\n"
+	"       CASE WHEN json_extract(j.value, '$[1]') = 'total' THEN r.rank END AS rank\n"
+	"FROM score_result r JOIN score_set s ON s.id = r.score_set, json_each(s.rows) j;\n",
+	"CREATE VIEW current_score AS\n"
+	"SELECT r.year, r.mode, s.scoring_run_id, s.commune_code, c.name AS commune_name, s.item, s.level,\n"
+	"       s.points, s.max_points, s.fraction, s.ratio, s.flags, s.rank\n"
+	"FROM score s JOIN latest_scoring_run r ON r.id = s.scoring_run_id\n"
+	"LEFT JOIN commune c ON c.code = s.commune_code;\n",
+	"CREATE VIEW current_ranking AS\n"
+	"SELECT year, commune_code, commune_name, points AS total, rank\n"
+	"FROM current_score WHERE level = 'total';\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 /* One migration a line, in order. */
 /* clang-format off */
@@ -800,6 +842,7 @@ static const char *const *const staging_migrations[] = {
 	migration_current,
 	migration_audit_login,
 	migration_score_rows_check,
+	migration_score_sets,
 };
 /* clang-format on */
 

@@ -9,36 +9,42 @@
 #include "alloc.h"
 #include "store.h"
 
-static dti_err take_score(void *ctx, const store_row *r, dti_diag *d)
+/* The columns store_score_sets_each reads, with the commune's name or
+ * NAME when it has none, and the rest of the statement. */
+#define SET_COLUMNS(NAME)                                                          \
+	"SELECT r.commune_code, coalesce(c.name, " NAME "), r.rank, s.rows, s.id " \
+	"FROM score_result r JOIN score_set s ON s.id = r.score_set "              \
+	"LEFT JOIN commune c ON c.code = r.commune_code WHERE r.scoring_run_id = ?1 "
+
+static dti_err take_score(void *ctx, const store_score *sc, dti_diag *d)
 {
 	store_report_score *s = ctx;
 
 	(void)d;
 	if (s->flags)
 		return DTI_EOK; /* the first row; the key admits one */
-	s->points = store_num(r, 0);
-	s->max_points = store_num(r, 1);
-	s->fraction = store_num(r, 2);
-	s->ratio = store_num(r, 3);
-	s->flags = xstrdup(store_text(r, 4));
-	s->has_rank = !store_is_null(r, 5);
-	s->rank = store_int(r, 5);
-	s->commune_name = xstrdup(store_text(r, 6));
+	s->points = sc->points;
+	s->max_points = sc->max_points;
+	s->fraction = sc->fraction;
+	s->ratio = sc->ratio;
+	s->flags = xstrdup(sc->flags);
+	s->has_rank = sc->rank != 0;
+	s->rank = sc->rank;
+	s->commune_name = xstrdup(sc->commune_name);
 	return DTI_EOK;
 }
 
 dti_err store_report_score_of(staging *st, int64_t run_id, const char *commune_code,
 			      const char *item, store_report_score *out, bool *found, dti_diag *d)
 {
-	static const char sql[] =
-		"SELECT s.points, s.max_points, s.fraction, s.ratio, s.flags, s.rank, "
-		"coalesce(c.name, '') FROM score s LEFT JOIN commune c ON c.code = s.commune_code "
-		"WHERE s.scoring_run_id = ?1 AND s.commune_code = ?2 AND s.item = ?3";
+	dti_err rc;
 
 	memset(out, 0, sizeof *out);
-	return store_first(
-		st, d, sql, take_score, out, found,
-		STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code), STORE_TEXT(item)));
+	rc = store_score_sets_each(st, SET_COLUMNS("''") "AND r.commune_code = ?2",
+				   STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)), item,
+				   NULL, take_score, out, d);
+	*found = !rc && out->flags;
+	return rc;
 }
 
 void store_report_score_free(store_report_score *s)
@@ -185,13 +191,17 @@ typedef struct range {
 	double min, max;
 } range;
 
-static dti_err take_range(void *ctx, const store_row *r, dti_diag *d)
+static dti_err take_range(void *ctx, const store_score *s, dti_diag *d)
 {
 	range *g = ctx;
 
 	(void)d;
-	g->min = store_num(r, 0);
-	g->max = store_num(r, 1);
+	if (isnan(s->ratio))
+		return DTI_EOK;
+	if (isnan(g->min) || s->ratio < g->min)
+		g->min = s->ratio;
+	if (isnan(g->max) || s->ratio > g->max)
+		g->max = s->ratio;
 	return DTI_EOK;
 }
 
@@ -199,40 +209,34 @@ dti_err store_report_ratio_range(staging *st, int64_t run_id, const char *item, 
 				 double *max, dti_diag *d)
 {
 	range g = {NAN, NAN};
-	dti_err rc =
-		store_each(st, d,
-			   "SELECT min(ratio), max(ratio) FROM score WHERE scoring_run_id = ?1 "
-			   "AND item = ?2 AND ratio IS NOT NULL",
-			   take_range, &g, NULL, STORE_ARGS(STORE_INT(run_id), STORE_TEXT(item)));
+	dti_err rc = store_score_sets_each(st, SET_COLUMNS("''"), STORE_ARGS(STORE_INT(run_id)),
+					   item, NULL, take_range, &g, d);
 
 	*min = g.min;
 	*max = g.max;
 	return rc;
 }
 
-static dti_err take_total(void *ctx, const store_row *r, dti_diag *d)
+static dti_err take_total(void *ctx, const store_score *s, dti_diag *d)
 {
 	store_report_totals *l = ctx;
 	store_report_total *t = STORE_PUSH(l);
 
 	(void)d;
-	t->code = xstrdup(store_text(r, 0));
-	t->name = xstrdup(store_text(r, 1));
-	t->max_points = store_num(r, 2);
-	t->fraction = store_num(r, 3);
-	t->flags = xstrdup(store_text(r, 4));
+	t->code = xstrdup(s->commune_code);
+	t->name = xstrdup(s->commune_name);
+	t->max_points = s->max_points;
+	t->fraction = s->fraction;
+	t->flags = xstrdup(s->flags);
 	return DTI_EOK;
 }
 
 dti_err store_report_totals_of(staging *st, int64_t run_id, store_report_totals *out, dti_diag *d)
 {
-	static const char sql[] =
-		"SELECT s.commune_code, coalesce(c.name, ''), s.max_points, s.fraction, s.flags "
-		"FROM score s LEFT JOIN commune c ON c.code = s.commune_code "
-		"WHERE s.scoring_run_id = ?1 AND s.level = 'total' ORDER BY s.commune_code";
-
 	memset(out, 0, sizeof *out);
-	return store_each(st, d, sql, take_total, out, NULL, STORE_ARGS(STORE_INT(run_id)));
+	return store_score_sets_each(st, SET_COLUMNS("''") "ORDER BY r.commune_code",
+				     STORE_ARGS(STORE_INT(run_id)), NULL, "total", take_total, out,
+				     d);
 }
 
 void store_report_totals_free(store_report_totals *l)
@@ -256,32 +260,23 @@ dti_err store_report_run_area(staging *st, int64_t run_id, char **area_name, dti
 
 /* ---- a run read commune by commune ---- */
 
-#define SCORE_COLUMNS                                                                 \
-	"SELECT s.commune_code, coalesce(c.name, s.commune_code), s.item, s.points, " \
-	"s.max_points, s.fraction, s.ratio, s.flags, s.rank, s.level FROM score s "   \
-	"LEFT JOIN commune c ON c.code = s.commune_code WHERE s.scoring_run_id = ?1 "
-
 dti_err store_report_scores_by_code(staging *st, int64_t run_id, store_score_fn fn, void *ctx,
 				    dti_diag *d)
 {
-	store_score_reader sr = {fn, ctx};
-
-	return store_each(st, d, SCORE_COLUMNS "ORDER BY s.commune_code, s.item", store_score_row,
-			  &sr, NULL, STORE_ARGS(STORE_INT(run_id)));
+	return store_score_sets_each(st, SET_COLUMNS("r.commune_code") "ORDER BY r.commune_code",
+				     STORE_ARGS(STORE_INT(run_id)), NULL, NULL, fn, ctx, d);
 }
 
 dti_err store_report_commune_scores(staging *st, int64_t run_id, const char *commune_code,
 				    store_score_fn fn, void *ctx, dti_diag *d)
 {
-	store_score_reader sr = {fn, ctx};
-
-	/* The commune's name is the caller's: no join for each row. */
-	return store_each(st, d,
-			  "SELECT s.commune_code, '', s.item, s.points, s.max_points, s.fraction, "
-			  "s.ratio, s.flags, s.rank, s.level FROM score s "
-			  "WHERE s.scoring_run_id = ?1 AND s.commune_code = ?2",
-			  store_score_row, &sr, NULL,
-			  STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)));
+	/* The commune's name is the caller's: none is read. */
+	return store_score_sets_each(
+		st,
+		"SELECT r.commune_code, '', r.rank, s.rows, s.id FROM score_result r "
+		"JOIN score_set s ON s.id = r.score_set "
+		"WHERE r.scoring_run_id = ?1 AND r.commune_code = ?2",
+		STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)), NULL, NULL, fn, ctx, d);
 }
 
 dti_err store_report_commune_inputs(staging *st, int64_t run_id, const char *commune_code,

@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "digest.h"
+#include "json_scan.h"
 #include "staging_int.h"
 #include "util.h"
 
@@ -347,108 +348,102 @@ dti_err store_scoring_input_put(staging *st, int64_t run_id, const char *code, c
 
 /* ---- scores ---- */
 
-enum { SCORE_COLS = 7 }; /* parameters per row; the set is bound once, as ?1 */
+/* A commune's score rows are one score set, kept once for every run that
+ * gave the same rows: score_set.rows holds them as one JSON array
+ * (migration 18), [item, level, points, max_points, fraction, ratio or
+ * null, flags] each, by item, and the score view shows them as rows.  One
+ * row of text a commune costs SQLite far less than a B-tree row for each
+ * score (they were a third of a national scoring run); the numbers are
+ * written so that they read back as the same doubles. */
 
-/* INSERT of `per` rows of a score set: one INSERT of many rows costs
- * SQLite much less than as many INSERTs of one row.  OR FAIL: a failing
- * row does not undo the statement's earlier ones, so SQLite keeps no
- * statement journal for it (the pages each statement changed, copied
- * again for every commune); any failure rolls the whole run back anyway.
- * Its own statement (the text depends on the framework), finalised by the
- * caller. */
-static dti_err prepare_score_insert(staging *st, size_t per, sqlite3_stmt **out, dti_diag *d)
+static bool known_level(const char *level)
 {
-	strbuf sql;
+	return strcmp(level, "indicator") == 0 || strcmp(level, "pillar") == 0 ||
+	       strcmp(level, "total") == 0;
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+	return strcmp((*(const store_score *const *)a)->item,
+		      (*(const store_score *const *)b)->item);
+}
+
+/* One number of row r, then `after` (",", or "" for the last). */
+static dti_err put_number(strbuf *sb, double v, const char *after, const store_score *r,
+			  dti_diag *d)
+{
+	char num[32];
+
+	if (!isfinite(v))
+		return diag_set(d, DTI_EINVALID, "score %s of commune %s is not a finite number",
+				r->item, r->commune_code);
+	sb_append(sb, num, format_roundtrip(num, v));
+	sb_appends(sb, after);
+	return DTI_EOK;
+}
+
+/* The text of score set `rows` (per of them) into sb: by item, each level
+ * one of the three and each number finite, as score_rows required. */
+static dti_err set_text(strbuf *sb, const store_score *rows, size_t per,
+			const store_score **by_item, dti_diag *d)
+{
 	dti_err rc = DTI_EOK;
 
-	sb_init(&sql, 0);
-	sb_appends(&sql,
-		   "INSERT OR FAIL INTO score_rows(score_set, item, level, points, max_points, "
-		   "fraction, ratio, flags) VALUES ");
-	for (size_t r = 0; r < per; r++)
-		sb_appends(&sql, r ? ",(?1,?,?,?,?,?,?,?)" : "(?1,?,?,?,?,?,?,?)");
-	if (sqlite3_prepare_v2(st->db, sql.data, -1, out, NULL) != SQLITE_OK)
-		rc = store_db_error(st, d, "cannot prepare statement");
-	sb_free(&sql);
+	for (size_t k = 0; k < per; k++)
+		by_item[k] = &rows[k];
+	qsort(by_item, per, sizeof *by_item, cmp_item);
+	sb_reset(sb);
+	sb_appends(sb, "[");
+	for (size_t k = 0; !rc && k < per; k++) {
+		const store_score *r = by_item[k];
+		if (!known_level(r->level))
+			return diag_set(d, DTI_EINVALID, "score %s of commune %s has level '%s'",
+					r->item, r->commune_code, r->level);
+		sb_appends(sb, k ? ",[" : "[");
+		sb_json_string(sb, r->item);
+		sb_appends(sb, ",");
+		sb_json_string(sb, r->level);
+		sb_appends(sb, ",");
+		rc = put_number(sb, r->points, ",", r, d);
+		if (!rc)
+			rc = put_number(sb, r->max_points, ",", r, d);
+		if (!rc)
+			rc = put_number(sb, r->fraction, ",", r, d);
+		if (!rc && isnan(r->ratio))
+			sb_appends(sb, "null,");
+		else if (!rc)
+			rc = put_number(sb, r->ratio, ",", r, d);
+		if (!rc) {
+			sb_json_string(sb, r->flags);
+			sb_appends(sb, "]");
+		}
+	}
+	sb_appends(sb, "]");
 	return rc;
 }
 
-static void bind_score(sqlite3_stmt *s, size_t k, const store_score *r)
+/* The score set holding `text`: found by its digest, or stored. */
+static dti_err score_set_of(staging *st, const char *text, int64_t *set, dti_diag *d)
 {
-	int at = 2 + (int)(k * SCORE_COLS);
-
-	sqlite3_bind_text(s, at, r->item, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, at + 1, r->level, -1, SQLITE_STATIC);
-	sqlite3_bind_double(s, at + 2, r->points);
-	sqlite3_bind_double(s, at + 3, r->max_points);
-	sqlite3_bind_double(s, at + 4, r->fraction);
-	if (isnan(r->ratio))
-		sqlite3_bind_null(s, at + 5);
-	else
-		sqlite3_bind_double(s, at + 5, r->ratio);
-	sqlite3_bind_text(s, at + 6, r->flags, -1, SQLITE_STATIC);
-}
-
-static void hash_text(sha256_ctx *c, const char *s)
-{
-	sha256_update(c, s, strlen(s) + 1);
-}
-
-static void hash_num(sha256_ctx *c, double v)
-{
-	unsigned char none = 0xff;
-
-	if (isnan(v))
-		sha256_update(c, &none, 1); /* NULL: a byte no double is */
-	else
-		sha256_update(c, &v, sizeof v);
-}
-
-/* The digest of a commune's rows as score_rows keeps them (every column
- * but the commune and the rank, numbers bit for bit). */
-static void score_set_digest(const store_score *rows, size_t per, char out[65])
-{
-	sha256_ctx c;
-
-	sha256_init(&c);
-	for (size_t k = 0; k < per; k++) {
-		hash_text(&c, rows[k].item);
-		hash_text(&c, rows[k].level);
-		hash_num(&c, rows[k].points);
-		hash_num(&c, rows[k].max_points);
-		hash_num(&c, rows[k].fraction);
-		hash_num(&c, rows[k].ratio);
-		hash_text(&c, rows[k].flags);
-	}
-	sha256_final_hex(&c, out);
-}
-
-/* The score set of rows: found by its digest, or stored. */
-static dti_err score_set_of(staging *st, sqlite3_stmt *ins, size_t per, size_t per_stmt,
-			    const store_score *rows, int64_t *set, dti_diag *d)
-{
+	static const char tag[] = "dti score set 1\x1e";
 	char sha[65];
 	bool found = false;
+	sha256_ctx c;
 	dti_err rc;
 
-	score_set_digest(rows, per, sha);
+	sha256_init(&c);
+	sha256_update(&c, tag, sizeof tag - 1);
+	sha256_update(&c, text, strlen(text));
+	sha256_final_hex(&c, sha);
 	rc = store_int64(st, d, "SELECT id FROM score_set WHERE sha256 = ?1", set, &found,
 			 STORE_ARGS(STORE_TEXT(sha)));
 	if (rc || found)
 		return rc;
-	rc = store_int64(st, d, "INSERT OR FAIL INTO score_set(sha256) VALUES (?1) RETURNING id",
-			 set, &found, STORE_ARGS(STORE_TEXT(sha)));
+	rc = store_int64(st, d,
+			 "INSERT OR FAIL INTO score_set(sha256, rows) VALUES (?1, ?2) RETURNING id",
+			 set, &found, STORE_ARGS(STORE_TEXT(sha), STORE_TEXT(text)));
 	if (!rc && !found)
 		rc = diag_set(d, DTI_EDB, "%s: cannot store a score set", st->path);
-	for (size_t k = 0; !rc && k < per; k++) {
-		sqlite3_bind_int64(ins, 1, *set);
-		bind_score(ins, k % per_stmt, &rows[k]);
-		if ((k + 1) % per_stmt)
-			continue;
-		if (sqlite3_step(ins) != SQLITE_DONE)
-			rc = store_db_error(st, d, "cannot store scores");
-		sqlite3_reset(ins);
-	}
 	return rc;
 }
 
@@ -463,21 +458,20 @@ static int64_t rank_of(const store_score *rows, size_t per)
 dti_err store_scores_put(staging *st, int64_t run_id, size_t n_communes, size_t per,
 			 store_score_fill_fn fill, void *ctx, dti_diag *d)
 {
-	sqlite3_stmt *ins = NULL;
 	store_score *rows = xcalloc(per ? per : 1, sizeof *rows);
-	size_t per_stmt = per ? per : 1;
+	const store_score **by_item = xcalloc(per ? per : 1, sizeof *by_item);
 	int64_t set = 0, rank;
-	dti_err rc;
+	strbuf text;
+	dti_err rc = DTI_EOK;
 
-	if (per_stmt * SCORE_COLS + 1 >
-	    (size_t)sqlite3_limit(st->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1))
-		per_stmt = 1;
-	rc = prepare_score_insert(st, per_stmt, &ins, d);
+	sb_init(&text, 0);
 	/* Commune after commune, in the caller's order (code order keeps the
 	 * B-trees growing at their end). */
 	for (size_t c = 0; !rc && c < n_communes; c++) {
 		fill(ctx, c, rows);
-		rc = score_set_of(st, ins, per, per_stmt, rows, &set, d);
+		rc = set_text(&text, rows, per, by_item, d);
+		if (!rc)
+			rc = score_set_of(st, text.data, &set, d);
 		rank = rank_of(rows, per);
 		if (!rc)
 			rc = store_run(
@@ -487,41 +481,141 @@ dti_err store_scores_put(staging *st, int64_t run_id, size_t n_communes, size_t 
 				STORE_ARGS(STORE_INT(run_id), STORE_TEXT(rows[0].commune_code),
 					   STORE_INT(set), rank ? STORE_INT(rank) : STORE_NULL));
 	}
-	sqlite3_finalize(ins);
+	sb_free(&text);
+	free(by_item);
 	free(rows);
 	return rc;
 }
 
-dti_err store_score_row(void *ctx, const store_row *r, dti_diag *d)
-{
-	const store_score_reader *sr = ctx;
+/* One row of a set being read: its numbers, and where its strings start
+ * in the set's string buffer (pointers are made once the buffer is whole). */
+typedef struct set_row {
 	store_score s;
+	size_t item, level, flags;
+} set_row;
 
-	s.commune_code = store_text(r, 0);
-	s.commune_name = store_text(r, 1);
-	s.item = store_text(r, 2);
-	s.points = store_num(r, 3);
-	s.max_points = store_num(r, 4);
-	s.fraction = store_num(r, 5);
-	s.ratio = store_num(r, 6);
-	s.flags = store_text(r, 7);
-	s.rank = store_int(r, 8);
-	s.level = store_text(r, 9);
-	return sr->fn(sr->ctx, &s, d);
+/* Score sets being read back: the rows of the current one and the text of
+ * their strings. */
+typedef struct set_read {
+	store_score_fn fn;
+	void *ctx;
+	const char *item, *level; /* only the rows of this item / level; NULL: all */
+	set_row *rows;
+	size_t n, cap;
+	strbuf strings, token;
+} set_read;
+
+static bool scan_text(json_scan *c, set_read *sr, size_t *at)
+{
+	bool is_null;
+
+	if (!json_scan_string(c, &sr->token, &is_null) || is_null)
+		return false;
+	*at = sr->strings.len;
+	return !sb_append(&sr->strings, sr->token.data, sr->token.len + 1);
+}
+
+static bool scan_number(json_scan *c, double *v, bool may_be_null)
+{
+	return json_scan_char(c, ',') && json_scan_number(c, v) && (may_be_null || !isnan(*v));
+}
+
+/* The rows of set text `text` into sr->rows; false when it is not a set
+ * as set_text (or migration 18) writes it. */
+static bool scan_set(set_read *sr, const char *text)
+{
+	json_scan c = {text};
+	bool ok = json_scan_char(&c, '[');
+
+	sr->n = 0;
+	sb_reset(&sr->strings);
+	while (ok && !json_scan_char(&c, ']')) {
+		set_row *r;
+		if (sr->n && !json_scan_char(&c, ','))
+			return false;
+		if (sr->n == sr->cap) {
+			sr->cap = sr->cap ? sr->cap * 2 : 64;
+			sr->rows = xrealloc(sr->rows, sr->cap * sizeof *sr->rows);
+		}
+		r = &sr->rows[sr->n++];
+		memset(r, 0, sizeof *r);
+		ok = json_scan_char(&c, '[') && scan_text(&c, sr, &r->item) &&
+		     json_scan_char(&c, ',') && scan_text(&c, sr, &r->level) &&
+		     scan_number(&c, &r->s.points, false) &&
+		     scan_number(&c, &r->s.max_points, false) &&
+		     scan_number(&c, &r->s.fraction, false) && scan_number(&c, &r->s.ratio, true) &&
+		     json_scan_char(&c, ',') && scan_text(&c, sr, &r->flags) &&
+		     json_scan_char(&c, ']');
+	}
+	return ok && *c.p == '\0';
+}
+
+static int cmp_set_row(const void *a, const void *b)
+{
+	return strcmp(((const set_row *)a)->s.item, ((const set_row *)b)->s.item);
+}
+
+/* One commune's set (code, name, rank, rows, set id) to sr->fn, row by
+ * row in item order (a set written by migration 18 may hold them in
+ * another). */
+static dti_err take_set(void *ctx, const store_row *r, dti_diag *d)
+{
+	set_read *sr = ctx;
+	int64_t rank = store_int(r, 2);
+	bool sorted = true;
+	dti_err rc = DTI_EOK;
+
+	if (!scan_set(sr, store_text(r, 3)))
+		return diag_set(d, DTI_EDB,
+				"score set %lld (score_set.rows) is not as dti stores it",
+				(long long)store_int(r, 4));
+	for (size_t k = 0; k < sr->n; k++) {
+		store_score *s = &sr->rows[k].s;
+		s->commune_code = store_text(r, 0);
+		s->commune_name = store_text(r, 1);
+		s->item = sr->strings.data + sr->rows[k].item;
+		s->level = sr->strings.data + sr->rows[k].level;
+		s->flags = sr->strings.data + sr->rows[k].flags;
+		s->rank = strcmp(s->level, "total") == 0 ? rank : 0;
+		if (k && strcmp(sr->rows[k - 1].s.item, s->item) > 0)
+			sorted = false;
+	}
+	if (!sorted)
+		qsort(sr->rows, sr->n, sizeof *sr->rows, cmp_set_row);
+	for (size_t k = 0; !rc && k < sr->n; k++) {
+		const store_score *s = &sr->rows[k].s;
+		if ((!sr->item || strcmp(s->item, sr->item) == 0) &&
+		    (!sr->level || strcmp(s->level, sr->level) == 0))
+			rc = sr->fn(sr->ctx, s, d);
+	}
+	return rc;
+}
+
+dti_err store_score_sets_each(staging *st, const char *sql, const store_arg *args, size_t n,
+			      const char *item, const char *level, store_score_fn fn, void *ctx,
+			      dti_diag *d)
+{
+	set_read sr = {fn, ctx, item, level, NULL, 0, 0, {0}, {0}};
+	dti_err rc;
+
+	sb_init(&sr.strings, 0);
+	sb_init(&sr.token, 0);
+	rc = store_each(st, d, sql, take_set, &sr, NULL, args, n);
+	free(sr.rows);
+	sb_free(&sr.strings);
+	sb_free(&sr.token);
+	return rc;
 }
 
 dti_err store_scores_each(staging *st, int64_t run_id, store_score_fn fn, void *ctx, dti_diag *d)
 {
-	static const char sql[] =
-		"SELECT r.commune_code, coalesce(c.name, r.commune_code), s.item, s.points, "
-		"s.max_points, s.fraction, s.ratio, s.flags, "
-		"CASE WHEN s.level = 'total' THEN r.rank END, s.level "
-		"FROM score_result r JOIN score_rows s ON s.score_set = r.score_set "
+	return store_score_sets_each(
+		st,
+		"SELECT r.commune_code, coalesce(c.name, r.commune_code), r.rank, s.rows, s.id "
+		"FROM score_result r JOIN score_set s ON s.id = r.score_set "
 		"LEFT JOIN commune c ON c.code = r.commune_code WHERE r.scoring_run_id = ?1 "
-		"ORDER BY r.rank, r.commune_code, s.item";
-	store_score_reader sr = {fn, ctx};
-
-	return store_each(st, d, sql, store_score_row, &sr, NULL, STORE_ARGS(STORE_INT(run_id)));
+		"ORDER BY r.rank, r.commune_code",
+		STORE_ARGS(STORE_INT(run_id)), NULL, NULL, fn, ctx, d);
 }
 
 /* ---- a run's inputs read back ---- */

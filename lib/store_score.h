@@ -156,8 +156,9 @@ typedef void (*store_score_fill_fn)(void *ctx, size_t commune, store_score *rows
  * with `per` rows filled by fill, in that order (inside the caller's
  * transaction).  A commune whose rows (all but its rank) are those of a
  * set already stored, by an earlier run, links to that set; else its rows
- * go in as a new set, in one multi-row INSERT when SQLite takes that many
- * parameters, else one row at a time. */
+ * go in as a new set (score_set.rows, one JSON text).  DTI_EINVALID, for
+ * the caller to roll back, when a row's level is not indicator, pillar or
+ * total or a number is not finite. */
 dti_err store_scores_put(staging *st, int64_t run_id, size_t n_communes, size_t per,
 			 store_score_fill_fn fill, void *ctx, dti_diag *d);
 
@@ -166,6 +167,16 @@ typedef dti_err (*store_score_fn)(void *ctx, const store_score *s, dti_diag *d);
 /* Calls fn for every score row of run `run_id`, communes by rank then code
  * (commune_name filled). */
 dti_err store_scores_each(staging *st, int64_t run_id, store_score_fn fn, void *ctx, dti_diag *d);
+
+/* For the store's readers of score rows (lib/store_report.c,
+ * lib/store_history.c): `sql` gives one row a commune — its code, name,
+ * rank (NULL: none), its score set's rows (score_set.rows) and the set's
+ * id — and fn is called with each score row of each set, in item order,
+ * only those of `item` and of `level` when they are not NULL.  DTI_EDB
+ * naming the set when its text is not as dti stores it. */
+dti_err store_score_sets_each(staging *st, const char *sql, const store_arg *args, size_t n,
+			      const char *item, const char *level, store_score_fn fn, void *ctx,
+			      dti_diag *d);
 
 /* One input of a scoring run as the score_input view shows it.  Pointers
  * are valid during the callback only. */
@@ -239,10 +250,6 @@ dti_err store_input_observations_each(staging *st, int64_t run_id, store_input_o
 /* The row readers of the statements above, for the other readers of a run
  * (lib/store_report.c) whose statements select the same columns in the
  * same order: ctx is the matching reader, and each row goes to its fn. */
-typedef struct store_score_reader {
-	store_score_fn fn;
-	void *ctx;
-} store_score_reader;
 typedef struct store_score_input_reader {
 	store_score_input_fn fn;
 	void *ctx;
@@ -251,7 +258,6 @@ typedef struct store_observation_reader {
 	store_input_observation_fn fn;
 	void *ctx;
 } store_observation_reader;
-dti_err store_score_row(void *ctx, const store_row *r, dti_diag *d);
 dti_err store_score_input_row(void *ctx, const store_row *r, dti_diag *d);
 dti_err store_observation_row(void *ctx, const store_row *r, dti_diag *d);
 

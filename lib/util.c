@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -924,4 +925,84 @@ void format_number(char out[64], double v)
 		out[--n] = '\0';
 	if (n > 1 && out[n - 1] == '.')
 		out[--n] = '\0';
+}
+
+/* Seventeen significant digits are enough for any double to read back as
+ * itself; they are found here as the integer nearest to |v|·10^k in long
+ * double arithmetic (a 64-bit mantissa: 10^k exact up to k = 27, the
+ * product off by at most 2^-64 of itself), which is within 0.51 of the
+ * exact value, well inside half the double's spacing — the last digit
+ * may differ from printf's, the number read back may not.  Outside that
+ * range, or where long double is no wider than double, snprintf does it. */
+size_t format_roundtrip(char out[32], double v)
+{
+	static const long double p10[] = {
+		1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
+		1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
+		1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L,
+	};
+	double a = fabs(v);
+	unsigned long long n;
+	char digits[20];
+	size_t len = 0, nd = 17, whole;
+	int k;
+
+	if (v == 0 && signbit(v)) {
+		memcpy(out, "-0.0", 5);
+		return 4;
+	}
+	if (v == floor(v) && a < 1e15)
+		return format_whole(out, (long long)v);
+	if (LDBL_MANT_DIG < 64 || !(a >= 1e-10 && a < 1e15))
+		return (size_t)snprintf(out, 32, "%.17g", v);
+	k = 16 - (int)floor(log10(a));
+	if (k < 2)
+		k = 2;
+	if (k > 27)
+		k = 27;
+	for (;;) {
+		long double t = (long double)a * p10[k];
+		if (t >= 1e17L && k > 2) {
+			k--;
+			continue;
+		}
+		if (t < 1e16L && k < 27) {
+			k++;
+			continue;
+		}
+		n = (unsigned long long)(t + 0.5L);
+		break;
+	}
+	if (n >= 100000000000000000ULL) { /* rounded up to 10^17 */
+		n /= 10;
+		k--;
+	}
+	for (size_t i = nd; i-- > 0; n /= 10)
+		digits[i] = (char)('0' + n % 10);
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	if (v < 0)
+		out[len++] = '-';
+	/* |v| = 0.d1d2... · 10^(17 - k): the first 17 - k digits are whole. */
+	whole = 17 > k ? (size_t)(17 - k) : 0;
+	if (!whole) {
+		out[len++] = '0';
+		out[len++] = '.';
+		for (int z = k - 17; z > 0; z--)
+			out[len++] = '0';
+		memcpy(out + len, digits, nd);
+		len += nd;
+	} else {
+		memcpy(out + len, digits, whole < nd ? whole : nd);
+		len += whole < nd ? whole : nd;
+		for (size_t z = nd; z < whole; z++)
+			out[len++] = '0';
+		if (nd > whole) {
+			out[len++] = '.';
+			memcpy(out + len, digits + whole, nd - whole);
+			len += nd - whole;
+		}
+	}
+	out[len] = '\0';
+	return len;
 }

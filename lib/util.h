@@ -165,6 +165,12 @@ const char *path_base(const char *path);
 /* v as snprintf's "%.*f" writes it (decimals 0 to 6), without printf when
  * |v| < 1e12; returns the length. */
 size_t format_fixed(char out[64], double v, int decimals);
+/* A finite v as a decimal number that reads back (strtod, SQLite, JSON
+ * readers) as the same double, without printf in the common range: whole
+ * numbers as integers ("20"), others with at most 17 significant digits,
+ * not always the shortest ("0.5", "13.333333333333334"); returns the
+ * length.  NaN and infinities as snprintf writes them. */
+size_t format_roundtrip(char out[32], double v);
 /* The same appended to sb. */
 dti_err sb_append_fixed(strbuf *sb, double v, int decimals);
 /* Formats a score for files: up to 6 decimals, trailing zeros removed. */

@@ -14,10 +14,11 @@
 /* One commune's resolved inputs, indexed like fw->variables. */
 typedef struct input_row {
 	rule_value *values;
-	char **texts;   /* value text as resolved (owned) */
-	char **states;  /* state word (owned) */
-	char **obs_ids; /* observation ids (owned) */
+	char **texts;   /* value text as resolved (in strings) */
+	char **states;  /* state word (in strings) */
+	char **obs_ids; /* observation ids (in strings) */
 	size_t n;
+	arena strings; /* the commune's texts, freed at once */
 } input_row;
 
 static rule_value row_lookup(void *ctx, const fw_variable *v)
@@ -31,10 +32,8 @@ static rule_value row_lookup(void *ctx, const fw_variable *v)
 
 static void row_reset(input_row *row)
 {
+	arena_free(&row->strings);
 	for (size_t i = 0; i < row->n; i++) {
-		free(row->texts[i]);
-		free(row->states[i]);
-		free(row->obs_ids[i]);
 		row->texts[i] = row->states[i] = row->obs_ids[i] = NULL;
 		row->values[i].present = false;
 		row->values[i].num = 0.0;
@@ -115,10 +114,13 @@ static void json_text_or_null(strbuf *sb, const char *s)
 /* The document of one commune: variable -> [value, num, state,
  * observation_ids] for the variables the framework uses, in the order of
  * `order` (by name), written directly: building it as jansson objects
- * cost a tenth of a national run. */
+ * cost a tenth of a national run.  Numbers as format_roundtrip writes them
+ * (read back as the same doubles; printf cost a tenth again). */
 static void inputs_document(strbuf *sb, const framework *fw, const size_t *order, size_t n,
 			    const input_row *row)
 {
+	char num[32];
+
 	sb_reset(sb);
 	sb_appends(sb, "{");
 	for (size_t k = 0; k < n; k++) {
@@ -130,8 +132,8 @@ static void inputs_document(strbuf *sb, const framework *fw, const size_t *order
 		sb_appends(sb, ":[");
 		json_text_or_null(sb, present ? row->texts[v] : NULL);
 		sb_appends(sb, ",");
-		if (present && !isnan(row->values[v].num))
-			sb_json_number(sb, row->values[v].num);
+		if (present && isfinite(row->values[v].num))
+			sb_append(sb, num, format_roundtrip(num, row->values[v].num));
 		else
 			sb_appends(sb, "null");
 		sb_appends(sb, ",");
@@ -242,8 +244,7 @@ static void apply_state(input_row *row, size_t v, const score_options *o, const 
 	    (!o->must_verify || strmap_get(o->must_verify, fw->variables[v].name, NULL))) {
 		row->values[v].present = false;
 		row->values[v].why = FLAG_UNVERIFIED;
-		free(row->states[v]);
-		row->states[v] = xstrdup("unverified");
+		row->states[v] = arena_strdup(&row->strings, "unverified");
 	}
 }
 
@@ -297,9 +298,9 @@ typedef struct score_pass_state {
 	double t_compute, t_store;
 } score_pass_state;
 
-static char *dup_or_null(const char *s)
+static char *dup_or_null(arena *a, const char *s)
 {
-	return s ? xstrdup(s) : NULL;
+	return s ? arena_strdup(a, s) : NULL;
 }
 
 /* Reading, set up: each commune's unit type, when the framework scores
@@ -481,12 +482,9 @@ static dti_err take_input(void *ctx, const store_input *in, dti_diag *d)
 	if (!strmap_get(&p->var_index, in->variable, &v))
 		return DTI_EOK;
 	p->inputs++;
-	free(p->row.texts[v]);
-	free(p->row.states[v]);
-	free(p->row.obs_ids[v]);
-	p->row.texts[v] = dup_or_null(in->value);
-	p->row.states[v] = dup_or_null(in->state);
-	p->row.obs_ids[v] = dup_or_null(in->observation_ids);
+	p->row.texts[v] = dup_or_null(&p->row.strings, in->value);
+	p->row.states[v] = dup_or_null(&p->row.strings, in->state);
+	p->row.obs_ids[v] = dup_or_null(&p->row.strings, in->observation_ids);
 	p->row.values[v].present = in->value != NULL;
 	p->row.values[v].num = in->num;
 	p->row.values[v].text = p->row.texts[v];

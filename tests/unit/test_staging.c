@@ -20,6 +20,7 @@
 #include "staging_fixture.h"
 #include "store_appraisal.h"
 #include "store_current.h"
+#include "store_score.h"
 #include "util.h"
 
 /* Stores one value from a source as its own run; returns the observation id. */
@@ -157,37 +158,178 @@ static void test_resolution_index(void **state)
 	free(plan);
 }
 
-/* score_rows keeps its level rule (migration 17), checked without a
- * temporary table built for every row inserted. */
-static void test_score_rows_level_check(void **state)
+/* A commune's scores, rows of one score set (migration 18): what
+ * store_scores_put writes, store_scores_each and the score view read back
+ * bit for bit, in item order, with the rank on the total only; a row with
+ * a level that is none of the three, or a number that is not finite, is
+ * refused and nothing is stored. */
+typedef struct set_rows {
+	store_score rows[3];
+} set_rows;
+
+static void fill_set(void *ctx, size_t c, store_score *rows)
+{
+	(void)c;
+	memcpy(rows, ((set_rows *)ctx)->rows, sizeof((set_rows *)ctx)->rows);
+}
+
+typedef struct read_back {
+	char items[3][8];
+	double points[3], ratio[3];
+	int64_t rank[3];
+	size_t n;
+} read_back;
+
+static dti_err take_back(void *ctx, const store_score *s, dti_diag *d)
+{
+	read_back *b = ctx;
+
+	(void)d;
+	assert_true(b->n < 3);
+	snprintf(b->items[b->n], sizeof b->items[b->n], "%s", s->item);
+	b->points[b->n] = s->points;
+	b->ratio[b->n] = s->ratio;
+	b->rank[b->n++] = s->rank;
+	return DTI_EOK;
+}
+
+static void test_score_sets(void **state)
 {
 	fixture *f = *state;
-	char *plan;
+	const double third = 20.0 / 3, tiny = 1.0 / 3e9;
+	set_rows in = {{
+		{"11989", NULL, "TOTAL", "total", third, 1000, third / 1000, NAN, "", 4},
+		{"11989", NULL, "1.2", "indicator", third, 20, 1.0 / 3, tiny, "a \"b\"", 0},
+		{"11989", NULL, "1", "pillar", third, 100, third / 100, NAN, "", 0},
+	}};
+	read_back b = {0};
 	dti_diag d;
 
 	assert_int_equal(
-		staging_exec(f->st, "INSERT INTO score_set(id, sha256) VALUES (1, 'x')", &d), 0);
-	assert_int_equal(staging_exec(f->st,
-				      "INSERT INTO score_rows(score_set, item, level, points, "
-				      "max_points, fraction) VALUES (1, 'P1', 'pillar', 1, 2, 0.5)",
-				      &d),
-			 0);
-	assert_int_not_equal(
 		staging_exec(f->st,
-			     "INSERT INTO score_rows(score_set, item, level, points, "
-			     "max_points, fraction) VALUES (1, 'X', 'bogus', 1, 2, 0.5)",
+			     "INSERT INTO framework VALUES ('f', 'e', '{}', 't');"
+			     "INSERT INTO scoring_run(id, year, framework_sha256, edition, "
+			     "mode, started_at, status) VALUES (70, 2024, 'f', 'e', "
+			     "'provisional', 't', 'ok'), (71, 2024, 'f', 'e', "
+			     "'provisional', 't', 'ok'), (72, 2024, 'f', 'e', "
+			     "'provisional', 't', 'ok')",
 			     &d),
 		0);
-	assert_int_equal(count(f, "SELECT count(*) FROM score_rows"), 1);
-	plan = lines_of(
-		f->st,
-		"EXPLAIN INSERT INTO score_rows(score_set, item, level, points, max_points, "
-		"fraction) VALUES (1, 'Y', 'total', 1, 2, 0.5)",
-		1);
-	assert_null(strstr(plan, "OpenEphemeral"));
-	free(plan);
-	assert_int_equal(staging_exec(f->st, "DELETE FROM score_rows; DELETE FROM score_set", &d),
+	assert_int_equal(store_scores_put(f->st, 70, 1, 3, fill_set, &in, &d), DTI_EOK);
+	assert_int_equal(store_scores_each(f->st, 70, take_back, &b, &d), DTI_EOK);
+	assert_int_equal(b.n, 3);
+	assert_string_equal(b.items[0], "1");
+	assert_string_equal(b.items[1], "1.2");
+	assert_string_equal(b.items[2], "TOTAL");
+	for (size_t k = 0; k < 3; k++)
+		assert_memory_equal(&b.points[k], &third, sizeof third);
+	assert_memory_equal(&b.ratio[1], &tiny, sizeof tiny);
+	assert_true(isnan(b.ratio[0]) && isnan(b.ratio[2]));
+	assert_true(b.rank[0] == 0 && b.rank[1] == 0 && b.rank[2] == 4);
+	/* The view: the same rows, typed as score_rows had them. */
+	assert_int_equal(count(f, "SELECT count(*) FROM score WHERE scoring_run_id = 70 AND "
+				  "typeof(points) = 'real' AND typeof(max_points) = 'real' AND "
+				  "typeof(fraction) = 'real' AND points = 20.0 / 3"),
+			 3);
+	assert_int_equal(count(f, "SELECT count(*) FROM score WHERE scoring_run_id = 70 AND "
+				  "item = '1.2' AND ratio = 1.0 / 3e9 AND flags = 'a \"b\"' AND "
+				  "level = 'indicator' AND rank IS NULL"),
+			 1);
+	assert_int_equal(count(f, "SELECT rank FROM score WHERE scoring_run_id = 70 AND "
+				  "level = 'total'"),
+			 4);
+	/* The same rows again share the set. */
+	assert_int_equal(store_scores_put(f->st, 71, 1, 3, fill_set, &in, &d), DTI_EOK);
+	assert_int_equal(count(f, "SELECT count(*) FROM score_set"), 1);
+	/* Refused: a level that is none of the three, a number not finite. */
+	in.rows[1].level = "bogus";
+	assert_int_equal(store_scores_put(f->st, 72, 1, 3, fill_set, &in, &d), DTI_EINVALID);
+	assert_non_null(strstr(d.msg, "bogus"));
+	in.rows[1].level = "indicator";
+	in.rows[1].points = NAN;
+	assert_int_equal(store_scores_put(f->st, 72, 1, 3, fill_set, &in, &d), DTI_EINVALID);
+	assert_non_null(strstr(d.msg, "1.2"));
+	assert_int_equal(count(f, "SELECT count(*) FROM score_result WHERE scoring_run_id = 72"),
 			 0);
+	/* A set's text that is not as dti writes it is an error naming it. */
+	assert_int_equal(staging_exec(f->st, "UPDATE score_set SET rows = '[[\"1\"]]'", &d), 0);
+	memset(&b, 0, sizeof b);
+	assert_int_equal(store_scores_each(f->st, 70, take_back, &b, &d), DTI_EDB);
+	assert_non_null(strstr(d.msg, "score set 1"));
+	assert_int_equal(staging_exec(f->st,
+				      "DELETE FROM score_result; DELETE FROM score_set; "
+				      "DELETE FROM scoring_run; DELETE FROM framework",
+				      &d),
+			 0);
+}
+
+/* A database of schema 17 (a score row a B-tree row, in score_rows) is
+ * migrated to score sets: store_scores_each and the score view give the
+ * same rows, numbers bit for bit. */
+static void test_migrates_score_sets(void **state)
+{
+	const double third = 20.0 / 3, tiny = 1.0 / 3e9;
+	char path[80];
+	sqlite3 *db;
+	staging *st = NULL;
+	read_back b = {0};
+	dti_diag d;
+
+	(void)state;
+	snprintf(path, sizeof path, "/tmp/dti-test-migrate-sets-%d.db", (int)getpid());
+	unlink(path);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (size_t m = 0; m < 17; m++)
+		for (const char *const *q = staging_migrations[m]; *q; q++)
+			assert_int_equal(sqlite3_exec(db, *q, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db,
+			     "PRAGMA user_version = 17;"
+			     "INSERT INTO framework VALUES ('f', 'e', '{}', 't');"
+			     "INSERT INTO scoring_run(id, year, framework_sha256, edition, mode, "
+			     "started_at, status) VALUES (7, 2024, 'f', 'e', 'provisional', 't', "
+			     "'ok');"
+			     "INSERT INTO score_set(id, sha256) VALUES (1, 'x');"
+			     "INSERT INTO score_rows VALUES (1, 'TOTAL', 'total', 20.0 / 3, 1000, "
+			     "20.0 / 3 / 1000, NULL, ''), (1, '1.2', 'indicator', 20.0 / 3, 20, "
+			     "1.0 / 3, 1.0 / 3e9, 'a \"b\"'), (1, '1', 'pillar', 20.0 / 3, 100, "
+			     "20.0 / 3 / 100, NULL, '');"
+			     "INSERT INTO score_result VALUES (7, '11989', 1, 4);",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(staging_open(path, &st, &d), DTI_EOK);
+	assert_int_equal(store_scores_each(st, 7, take_back, &b, &d), DTI_EOK);
+	assert_int_equal(b.n, 3);
+	assert_string_equal(b.items[0], "1");
+	assert_string_equal(b.items[1], "1.2");
+	assert_string_equal(b.items[2], "TOTAL");
+	for (size_t k = 0; k < 3; k++)
+		assert_memory_equal(&b.points[k], &third, sizeof third);
+	assert_memory_equal(&b.ratio[1], &tiny, sizeof tiny);
+	assert_true(b.rank[0] == 0 && b.rank[1] == 0 && b.rank[2] == 4);
+	{
+		int64_t n = 0;
+		assert_int_equal(
+			staging_query_int64(
+				st,
+				"SELECT count(*) FROM score WHERE scoring_run_id = ?1 AND "
+				"typeof(points) = 'real' AND points = 20.0 / 3 AND "
+				"(item <> '1.2' OR (ratio = 1.0 / 3e9 AND flags = 'a \"b\"' "
+				"AND fraction = 1.0 / 3))",
+				7, &n, &d),
+			DTI_EOK);
+		assert_int_equal(n, 3);
+		assert_int_equal(staging_query_int64(st,
+						     "SELECT count(*) FROM sqlite_master WHERE "
+						     "name = 'score_rows' AND ?1",
+						     1, &n, &d),
+				 DTI_EOK);
+		assert_int_equal(n, 0);
+	}
+	staging_close(st);
+	unlink(path);
 }
 
 static void test_refuses_newer_schema(void **state)
@@ -473,7 +615,8 @@ int main(void)
 		cmocka_unit_test(test_schema_version_and_wal),
 		cmocka_unit_test(test_basis_of_a_payload),
 		cmocka_unit_test(test_resolution_index),
-		cmocka_unit_test(test_score_rows_level_check),
+		cmocka_unit_test(test_score_sets),
+		cmocka_unit_test(test_migrates_score_sets),
 		cmocka_unit_test(test_refuses_newer_schema),
 		cmocka_unit_test(test_migrates_score_inputs),
 		cmocka_unit_test(test_sum_over_operators),

@@ -111,6 +111,91 @@ static void test_format_whole(void **state)
 	assert_string_equal(buf, "-9223372036854775808");
 }
 
+/* format_roundtrip: every finite double reads back (strtod) as itself,
+ * bit for bit — random bit patterns, values on grids and ratios as the
+ * scorer makes them, and the edges of the range done without printf —
+ * with at most 17 significant digits, and in that range without an
+ * exponent. */
+static void expect_roundtrip(double v)
+{
+	char got[32];
+	size_t n = format_roundtrip(got, v);
+	double back = strtod(got, NULL);
+
+	assert_int_equal(n, strlen(got));
+	if (memcmp(&back, &v, sizeof v) != 0)
+		fail_msg("%.17g written as %s reads back as %.17g", v, got, back);
+	if (fabs(v) >= 1e-10 && fabs(v) < 1e15 && strpbrk(got, "eE"))
+		fail_msg("%.17g written as %s", v, got);
+}
+
+static void test_format_roundtrip(void **state)
+{
+	static const double edges[] = {0.0,
+				       -0.0,
+				       0.5,
+				       1.5,
+				       -2.5,
+				       0.1,
+				       0.2,
+				       0.3,
+				       1e-10,
+				       1e-11,
+				       9.99999999999e-11,
+				       1e15,
+				       1e15 - 0.5,
+				       999999999999999.9,
+				       0.99999999999999989,
+				       1.0000000000000002,
+				       13.333333333333334,
+				       2.0 / 3,
+				       1.0 / 3,
+				       100.0 / 7,
+				       5e-7,
+				       123456789.123456789,
+				       DBL_MAX,
+				       DBL_MIN,
+				       4.9e-324,
+				       -1e300};
+	static const struct {
+		double v;
+		const char *text;
+	} shown[] = {{20.0, "20"},     {-3.0, "-3"},
+		     {0.5, "0.5"},     {-0.0, "-0.0"},
+		     {0.25, "0.25"},   {0.05, "0.050000000000000003"},
+		     {123.5, "123.5"}, {13.333333333333334, "13.333333333333334"}};
+	unsigned long long x = 88172645463325252ULL;
+	char got[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+		expect_roundtrip(edges[i]);
+	for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+		format_roundtrip(got, shown[i].v);
+		assert_string_equal(got, shown[i].text);
+	}
+	for (long i = 0; i < 1000000; i++) {
+		double v;
+		unsigned long long bits;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		bits = x;
+		switch (i % 5) {
+		case 0:
+			memcpy(&v, &bits, sizeof v);
+			if (!isfinite(v))
+				continue;
+			break;
+		case 1: v = (double)(bits % 2000000) / 1000.0 - 1000.0; break;
+		case 2: v = (double)(bits % 201) / (double)(bits % 300 + 1) * 20.0; break;
+		case 3: v = ldexp((double)((bits >> 8) % 100000), -(int)(bits % 40)); break;
+		default:
+			v = (double)(bits >> 11) / 9007199254740992.0 *
+			    pow(10, (int)(bits % 26) - 11);
+		}
+		expect_roundtrip(v);
+	}
+}
+
 /* A bounded buffer refuses what does not fit and keeps what it had. */
 /* format_fixed against the printf it replaces: random doubles of every
  * magnitude (NaN, infinities and huge ones go to printf), values on a
@@ -335,10 +420,11 @@ static void test_open_below(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_strings),      cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_format_whole), cmocka_unit_test(test_bounded),
-		cmocka_unit_test(test_output_file),  cmocka_unit_test(test_time_vn),
-		cmocka_unit_test(test_open_below),   cmocka_unit_test(test_format_fixed),
+		cmocka_unit_test(test_strings),          cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_format_whole),     cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_output_file),      cmocka_unit_test(test_time_vn),
+		cmocka_unit_test(test_open_below),       cmocka_unit_test(test_format_fixed),
+		cmocka_unit_test(test_format_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
