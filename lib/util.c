@@ -927,6 +927,17 @@ void format_number(char out[64], double v)
 		out[--n] = '\0';
 }
 
+long double pow10_exact(int k)
+{
+	static const long double p10[] = {
+		1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
+		1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
+		1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L,
+	};
+
+	return p10[k];
+}
+
 /* Seventeen significant digits are enough for any double to read back as
  * itself; they are found here as the integer nearest to |v|·10^k in long
  * double arithmetic (a 64-bit mantissa: 10^k exact up to k = 27, the
@@ -936,11 +947,6 @@ void format_number(char out[64], double v)
  * range, or where long double is no wider than double, snprintf does it. */
 size_t format_roundtrip(char out[32], double v)
 {
-	static const long double p10[] = {
-		1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
-		1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
-		1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L,
-	};
 	double a = fabs(v);
 	unsigned long long n;
 	char digits[20];
@@ -961,7 +967,7 @@ size_t format_roundtrip(char out[32], double v)
 	if (k > 27)
 		k = 27;
 	for (;;) {
-		long double t = (long double)a * p10[k];
+		long double t = (long double)a * pow10_exact(k);
 		if (t >= 1e17L && k > 2) {
 			k--;
 			continue;

@@ -171,6 +171,10 @@ size_t format_fixed(char out[64], double v, int decimals);
  * not always the shortest ("0.5", "13.333333333333334"); returns the
  * length.  NaN and infinities as snprintf writes them. */
 size_t format_roundtrip(char out[32], double v);
+/* 10^k for 0 <= k <= 27, exact where long double has a 64-bit mantissa
+ * (format_roundtrip and json_scan_number rely on it; both check
+ * LDBL_MANT_DIG). */
+long double pow10_exact(int k);
 /* The same appended to sb. */
 dti_err sb_append_fixed(strbuf *sb, double v, int decimals);
 /* Formats a score for files: up to 6 decimals, trailing zeros removed. */

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "json_scan.h"
 #include "util.h"
 
 static void expect_like_jansson(json_t *j, const strbuf *mine)
@@ -194,6 +195,95 @@ static void test_format_roundtrip(void **state)
 		}
 		expect_roundtrip(v);
 	}
+}
+
+/* json_scan reads back what dti writes: numbers from format_roundtrip,
+ * sb_json_number and "%.17g" as the same doubles, bit for bit (random
+ * values of every magnitude); strings with the escapes sb_json_string
+ * writes; and refuses what it does not know rather than guess. */
+static double scan_number_of(const char *text)
+{
+	json_scan c = {text};
+	double v = 0;
+
+	if (!json_scan_number(&c, &v))
+		fail_msg("%s not read as a number", text);
+	if (*c.p)
+		fail_msg("%s read up to %s", text, c.p);
+	return v;
+}
+
+static void expect_number_back(double v, const char *text)
+{
+	double back = scan_number_of(text);
+
+	if (memcmp(&back, &v, sizeof v) != 0)
+		fail_msg("%.17g written as %s read back as %.17g", v, text, back);
+}
+
+static void test_json_scan(void **state)
+{
+	static const char *const refused[] = {"", "abc", "-", ".5", "1.", "+1", "nul"};
+	unsigned long long x = 2463534242ULL;
+	char text[48];
+	strbuf sb;
+	json_scan c;
+	double v;
+	bool is_null;
+
+	(void)state;
+	for (long i = 0; i < 600000; i++) {
+		unsigned long long bits;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		bits = x;
+		switch (i % 3) {
+		case 0:
+			memcpy(&v, &bits, sizeof v);
+			if (!isfinite(v))
+				continue;
+			break;
+		case 1: v = (double)(bits % 201) / (double)(bits % 300 + 1) * 20.0; break;
+		default:
+			v = (double)(bits >> 11) / 9007199254740992.0 *
+			    pow(10, (int)(bits % 26) - 11);
+		}
+		format_roundtrip(text, v);
+		expect_number_back(v, text);
+		snprintf(text, sizeof text, "%.17g", v);
+		expect_number_back(v, text);
+	}
+	sb_init(&sb, 0);
+	assert_int_equal(sb_json_number(&sb, 2.0 / 3), DTI_EOK);
+	expect_number_back(2.0 / 3, sb.data);
+	assert_true(isnan(scan_number_of("null")));
+	v = scan_number_of("-0.0");
+	assert_true(v == 0 && signbit(v));
+	assert_true(scan_number_of("2.5e-7") == 2.5e-7);
+	assert_true(scan_number_of("123456789012345678901234") == 123456789012345678901234.0);
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		c.p = refused[i];
+		if (json_scan_number(&c, &v) && *c.p == '\0')
+			fail_msg("'%s' read as the number %g", refused[i], v);
+	}
+	c.p = "\"a\\\"b\\u001f\\n\\/\",";
+	assert_true(json_scan_string(&c, &sb, &is_null));
+	assert_false(is_null);
+	assert_string_equal(sb.data, "a\"b\x1f\n/");
+	assert_true(json_scan_char(&c, ','));
+	assert_false(json_scan_char(&c, ','));
+	c.p = "\"\"";
+	assert_true(json_scan_string(&c, &sb, &is_null));
+	assert_string_equal(sb.data, "");
+	c.p = "null";
+	assert_true(json_scan_string(&c, &sb, &is_null));
+	assert_true(is_null);
+	c.p = "\"\\u00e9\"";
+	assert_false(json_scan_string(&c, &sb, &is_null));
+	c.p = "\"open";
+	assert_false(json_scan_string(&c, &sb, &is_null));
+	c.p = "\"a\tb\"";
+	assert_false(json_scan_string(&c, &sb, &is_null));
+	sb_free(&sb);
 }
 
 /* A bounded buffer refuses what does not fit and keeps what it had. */
@@ -424,7 +514,7 @@ int main(void)
 		cmocka_unit_test(test_format_whole),     cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_output_file),      cmocka_unit_test(test_time_vn),
 		cmocka_unit_test(test_open_below),       cmocka_unit_test(test_format_fixed),
-		cmocka_unit_test(test_format_roundtrip),
+		cmocka_unit_test(test_format_roundtrip), cmocka_unit_test(test_json_scan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
