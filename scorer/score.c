@@ -116,7 +116,7 @@ static void json_text_or_null(strbuf *sb, const char *s)
  * `order` (by name), written directly: building it as jansson objects
  * cost a tenth of a national run.  Numbers as format_roundtrip writes them
  * (read back as the same doubles; printf cost a tenth again). */
-static void inputs_document(strbuf *sb, const framework *fw, const size_t *order, size_t n,
+static void inputs_document(strbuf *sb, const strbuf *keys, const size_t *order, size_t n,
 			    const input_row *row)
 {
 	char num[32];
@@ -126,10 +126,7 @@ static void inputs_document(strbuf *sb, const framework *fw, const size_t *order
 	for (size_t k = 0; k < n; k++) {
 		size_t v = order[k];
 		bool present = row->values[v].present;
-		if (k)
-			sb_appends(sb, ",");
-		sb_json_string(sb, fw->variables[v].name);
-		sb_appends(sb, ":[");
+		sb_append(sb, keys[k].data, keys[k].len);
 		json_text_or_null(sb, present ? row->texts[v] : NULL);
 		sb_appends(sb, ",");
 		if (present && isfinite(row->values[v].num))
@@ -149,6 +146,22 @@ static int cmp_variable_name(const void *a, const void *b)
 {
 	return strcmp((*(const fw_variable *const *)a)->name,
 		      (*(const fw_variable *const *)b)->name);
+}
+
+/* The start of each member of the documents, written once: ',' (but the
+ * first), the variable's name as a JSON string, ':['. */
+static strbuf *document_keys(const framework *fw, const size_t *order, size_t n)
+{
+	strbuf *keys = xcalloc(n ? n : 1, sizeof *keys);
+
+	for (size_t k = 0; k < n; k++) {
+		sb_init(&keys[k], 0);
+		if (k)
+			sb_appends(&keys[k], ",");
+		sb_json_string(&keys[k], fw->variables[order[k]].name);
+		sb_appends(&keys[k], ":[");
+	}
+	return keys;
 }
 
 /* The indexes of the variables some indicator reads, ordered by name (the
@@ -279,6 +292,7 @@ typedef struct score_pass_state {
 	strmap var_index;        /* variable name -> index in fw->variables */
 	size_t nc, ni;           /* communes, indicators */
 	size_t *by_name, n_used; /* the variables the documents hold, by name */
+	strbuf *doc_keys;        /* [n_used] the start of each one's member */
 	input_row row;           /* the inputs of the commune being read */
 	size_t cur;              /* that commune, or NO_COMMUNE */
 	bool *seen;              /* [nc] the commune's rows have been read */
@@ -368,6 +382,7 @@ static dti_err pass_open(score_pass_state *p, staging *st, const framework *fw,
 	for (size_t v = 0; v < fw->n_variables; v++)
 		strmap_put(&p->var_index, fw->variables[v].name, (intptr_t)v);
 	p->by_name = used_by_name(fw, &p->n_used);
+	p->doc_keys = document_keys(fw, p->by_name, p->n_used);
 	p->row.n = fw->n_variables;
 	p->row.values = xcalloc(p->row.n, sizeof *p->row.values);
 	p->row.texts = xcalloc(p->row.n, sizeof *p->row.texts);
@@ -395,6 +410,9 @@ static void pass_close(score_pass_state *p)
 	free(p->unit_type);
 	free(p->maxima);
 	free(p->words);
+	for (size_t k = 0; p->doc_keys && k < p->n_used; k++)
+		sb_free(&p->doc_keys[k]);
+	free(p->doc_keys);
 	free(p->by_name);
 	free(p->seen);
 	free(p->digests);
@@ -412,7 +430,8 @@ static dti_err store_commune_inputs(score_pass_state *p, size_t c, dti_diag *d)
 	dti_err rc = store_input_set_has(p->st, p->digests[c], &found, d);
 
 	if (!rc && !found) {
-		inputs_document(&p->doc, p->fw, p->by_name, p->n_used, &p->row); /* cannot fail */
+		inputs_document(&p->doc, p->doc_keys, p->by_name, p->n_used,
+				&p->row); /* cannot fail */
 		rc = store_input_set_put(p->st, p->digests[c], p->doc.data, d);
 	}
 	if (!rc)
