@@ -368,9 +368,8 @@ static int cmp_item(const void *a, const void *b)
 		      (*(const store_score *const *)b)->item);
 }
 
-/* One number of row r, then `after` (",", or "" for the last). */
-static dti_err put_number(strbuf *sb, double v, const char *after, const store_score *r,
-			  dti_diag *d)
+/* One number of row r and the comma after it. */
+static dti_err put_number(strbuf *sb, double v, const store_score *r, dti_diag *d)
 {
 	char num[32];
 
@@ -378,12 +377,13 @@ static dti_err put_number(strbuf *sb, double v, const char *after, const store_s
 		return diag_set(d, DTI_EINVALID, "score %s of commune %s is not a finite number",
 				r->item, r->commune_code);
 	sb_append(sb, num, format_roundtrip(num, v));
-	sb_appends(sb, after);
+	sb_appends(sb, ",");
 	return DTI_EOK;
 }
 
-/* The text of score set `rows` (per of them) into sb: by item, each level
- * one of the three and each number finite, as score_rows required. */
+/* The text of score set `rows` (per of them) into sb: by item, each item
+ * once, each level one of the three and each number finite, as score_rows
+ * required. */
 static dti_err set_text(strbuf *sb, const store_score *rows, size_t per,
 			const store_score **by_item, dti_diag *d)
 {
@@ -399,20 +399,23 @@ static dti_err set_text(strbuf *sb, const store_score *rows, size_t per,
 		if (!known_level(r->level))
 			return diag_set(d, DTI_EINVALID, "score %s of commune %s has level '%s'",
 					r->item, r->commune_code, r->level);
+		if (k && strcmp(by_item[k - 1]->item, r->item) == 0)
+			return diag_set(d, DTI_EINVALID, "score %s of commune %s given twice",
+					r->item, r->commune_code);
 		sb_appends(sb, k ? ",[" : "[");
 		sb_json_string(sb, r->item);
 		sb_appends(sb, ",");
 		sb_json_string(sb, r->level);
 		sb_appends(sb, ",");
-		rc = put_number(sb, r->points, ",", r, d);
+		rc = put_number(sb, r->points, r, d);
 		if (!rc)
-			rc = put_number(sb, r->max_points, ",", r, d);
+			rc = put_number(sb, r->max_points, r, d);
 		if (!rc)
-			rc = put_number(sb, r->fraction, ",", r, d);
+			rc = put_number(sb, r->fraction, r, d);
 		if (!rc && isnan(r->ratio))
 			sb_appends(sb, "null,");
 		else if (!rc)
-			rc = put_number(sb, r->ratio, ",", r, d);
+			rc = put_number(sb, r->ratio, r, d);
 		if (!rc) {
 			sb_json_string(sb, r->flags);
 			sb_appends(sb, "]");

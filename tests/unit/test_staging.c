@@ -161,8 +161,8 @@ static void test_resolution_index(void **state)
 /* A commune's scores, rows of one score set (migration 18): what
  * store_scores_put writes, store_scores_each and the score view read back
  * bit for bit, in item order, with the rank on the total only; a row with
- * a level that is none of the three, or a number that is not finite, is
- * refused and nothing is stored. */
+ * a level that is none of the three, an item given twice or a number that
+ * is not finite is refused and nothing is stored. */
 typedef struct set_rows {
 	store_score rows[3];
 } set_rows;
@@ -246,6 +246,10 @@ static void test_score_sets(void **state)
 	assert_int_equal(store_scores_put(f->st, 72, 1, 3, fill_set, &in, &d), DTI_EINVALID);
 	assert_non_null(strstr(d.msg, "bogus"));
 	in.rows[1].level = "indicator";
+	in.rows[1].item = "TOTAL";
+	assert_int_equal(store_scores_put(f->st, 72, 1, 3, fill_set, &in, &d), DTI_EINVALID);
+	assert_non_null(strstr(d.msg, "twice"));
+	in.rows[1].item = "1.2";
 	in.rows[1].points = NAN;
 	assert_int_equal(store_scores_put(f->st, 72, 1, 3, fill_set, &in, &d), DTI_EINVALID);
 	assert_non_null(strstr(d.msg, "1.2"));
