@@ -821,6 +821,42 @@ static const char *const migration_score_sets[] = {
 	NULL,
 };
 
+/* Migration 19 (speed): an input document names its variables once for
+ * all of them.  input_layout holds, once, the JSON array of the variables
+ * a scoring run's documents hold, in order; a document of a layout
+ * (input_set.layout) is the array of their [value, num, state,
+ * observation_ids], without the names that were 40 % of every document.
+ * The documents stored before keep their form (layout NULL: an object by
+ * variable); score_input reads both, with the same columns. */
+static const char *const migration_input_layout[] = {
+	"CREATE TABLE input_layout(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  variables TEXT NOT NULL UNIQUE CHECK (json_valid(variables))\n"
+	") STRICT;\n",
+	"ALTER TABLE input_set ADD COLUMN layout INTEGER REFERENCES input_layout(id);\n",
+	"DROP VIEW missing_input;\n",
+	"DROP VIEW score_input;\n",
+	"CREATE VIEW score_input AS\n"
+	"SELECT s.scoring_run_id, s.commune_code, j.key AS variable,\n"
+	"       j.value ->> 0 AS value, CAST(j.value ->> 1 AS REAL) AS num,\n"
+	"       j.value ->> 2 AS state, j.value ->> 3 AS observation_ids\n"
+	"FROM scoring_input s JOIN input_set i ON i.sha256 = s.input_set, json_each(i.inputs) j\n"
+	"WHERE i.layout IS NULL\n"
+	"UNION ALL\n"
+	"SELECT s.scoring_run_id, s.commune_code, l.variables ->> j.key AS variable,\n"
+	"       j.value ->> 0 AS value, CAST(j.value ->> 1 AS REAL) AS num,\n"
+	"       j.value ->> 2 AS state, j.value ->> 3 AS observation_ids\n"
+	"FROM scoring_input s JOIN input_set i ON i.sha256 = s.input_set\n"
+	"JOIN input_layout l ON l.id = i.layout, json_each(i.inputs) j;\n",
+	"CREATE VIEW missing_input AS\n"
+	"SELECT r.year, i.commune_code, c.name AS commune_name, i.variable, v.source, i.state\n"
+	"FROM score_input i JOIN latest_scoring_run r ON r.id = i.scoring_run_id\n"
+	"LEFT JOIN commune c ON c.code = i.commune_code\n"
+	"LEFT JOIN variable v ON v.name = i.variable\n"
+	"WHERE i.state IN ('missing', 'rejected', 'unverified');\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 /* One migration a line, in order. */
 /* clang-format off */
@@ -843,6 +879,7 @@ static const char *const *const staging_migrations[] = {
 	migration_audit_login,
 	migration_score_rows_check,
 	migration_score_sets,
+	migration_input_layout,
 };
 /* clang-format on */
 

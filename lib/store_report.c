@@ -303,15 +303,33 @@ dti_err store_report_commune_observations(staging *st, int64_t run_id, const cha
 			  STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)));
 }
 
-dti_err store_report_commune_input_doc(staging *st, int64_t run_id, const char *commune_code,
-				       char **doc, dti_diag *d)
+typedef struct input_doc {
+	char **doc, **layout;
+} input_doc;
+
+static dti_err take_input_doc(void *ctx, const store_row *r, dti_diag *d)
 {
-	*doc = NULL;
-	return store_text1(st, d,
-			   "SELECT i.inputs FROM scoring_input s JOIN input_set i "
-			   "ON i.sha256 = s.input_set "
+	input_doc *x = ctx;
+
+	(void)d;
+	*x->doc = store_text_dup(r, 0);
+	*x->layout = store_is_null(r, 1) ? NULL : store_text_dup(r, 1);
+	return DTI_EOK;
+}
+
+dti_err store_report_commune_input_doc(staging *st, int64_t run_id, const char *commune_code,
+				       char **doc, char **layout, dti_diag *d)
+{
+	input_doc x = {doc, layout};
+	bool found;
+
+	*doc = *layout = NULL;
+	return store_first(st, d,
+			   "SELECT i.inputs, l.variables FROM scoring_input s JOIN input_set i "
+			   "ON i.sha256 = s.input_set LEFT JOIN input_layout l ON l.id = i.layout "
 			   "WHERE s.scoring_run_id = ?1 AND s.commune_code = ?2",
-			   doc, STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)));
+			   take_input_doc, &x, &found,
+			   STORE_ARGS(STORE_INT(run_id), STORE_TEXT(commune_code)));
 }
 
 /* The columns of store_observation_row from observation_state st. */

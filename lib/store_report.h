@@ -133,11 +133,14 @@ dti_err store_report_commune_inputs(staging *st, int64_t run_id, const char *com
  * store_input_observations_each gives them, by variable and id. */
 dti_err store_report_commune_observations(staging *st, int64_t run_id, const char *commune_code,
 					  store_input_observation_fn fn, void *ctx, dti_diag *d);
-/* The stored inputs document of one commune of run `run_id` (variable ->
- * [value, num, state, observation_ids], the text score_input reads), or
- * *doc NULL when the run has none for it.  Caller frees *doc. */
+/* The stored inputs document of one commune of run `run_id`, the text
+ * score_input reads, or *doc NULL when the run has none for it: with
+ * *layout its layout's variables (a JSON array of names) and the document
+ * the array of their [value, num, state, observation_ids]; with *layout
+ * NULL (documents stored before migration 19) an object, variable -> that
+ * array.  Caller frees both. */
 dti_err store_report_commune_input_doc(staging *st, int64_t run_id, const char *commune_code,
-				       char **doc, dti_diag *d);
+				       char **doc, char **layout, dti_diag *d);
 /* The observations whose ids the JSON array `ids` lists, by id, each once,
  * the row of store_input_observations_each (its variable the
  * observation's). */

@@ -330,10 +330,28 @@ dti_err store_input_set_has(staging *st, const char *sha256, bool *found, dti_di
 			   STORE_ARGS(STORE_TEXT(sha256)));
 }
 
-dti_err store_input_set_put(staging *st, const char *sha256, const char *inputs, dti_diag *d)
+dti_err store_input_layout(staging *st, const char *variables, int64_t *id, dti_diag *d)
 {
-	return store_run(st, d, "INSERT OR FAIL INTO input_set(sha256, inputs) VALUES (?1, ?2)",
-			 STORE_ARGS(STORE_TEXT(sha256), STORE_TEXT(inputs)));
+	bool found = false;
+	dti_err rc = store_int64(st, d, "SELECT id FROM input_layout WHERE variables = ?1", id,
+				 &found, STORE_ARGS(STORE_TEXT(variables)));
+
+	if (!rc && !found)
+		rc = store_int64(
+			st, d,
+			"INSERT OR FAIL INTO input_layout(variables) VALUES (?1) RETURNING id", id,
+			&found, STORE_ARGS(STORE_TEXT(variables)));
+	if (!rc && !found)
+		rc = diag_set(d, DTI_EDB, "%s: cannot store an input layout", st->path);
+	return rc;
+}
+
+dti_err store_input_set_put(staging *st, const char *sha256, const char *inputs, int64_t layout,
+			    dti_diag *d)
+{
+	return store_run(
+		st, d, "INSERT OR FAIL INTO input_set(sha256, inputs, layout) VALUES (?1, ?2, ?3)",
+		STORE_ARGS(STORE_TEXT(sha256), STORE_TEXT(inputs), STORE_INT(layout)));
 }
 
 dti_err store_scoring_input_put(staging *st, int64_t run_id, const char *code, const char *sha256,

@@ -128,9 +128,15 @@ dti_err store_current_inputs(staging *st, int year, bool sorted, store_input_fn 
 
 /* Whether input_set holds a document under digest `sha256`. */
 dti_err store_input_set_has(staging *st, const char *sha256, bool *found, dti_diag *d);
-/* Stores the JSON document `inputs` under `sha256` (inside the caller's
- * transaction); the digest must be new. */
-dti_err store_input_set_put(staging *st, const char *sha256, const char *inputs, dti_diag *d);
+/* The id of input layout `variables` (a JSON array of variable names, the
+ * order of a run's documents), stored when it is new (inside the caller's
+ * transaction). */
+dti_err store_input_layout(staging *st, const char *variables, int64_t *id, dti_diag *d);
+/* Stores the JSON document `inputs` of layout `layout` (the array of each
+ * variable's [value, num, state, observation_ids], in the layout's order)
+ * under `sha256` (inside the caller's transaction); the digest must be new. */
+dti_err store_input_set_put(staging *st, const char *sha256, const char *inputs, int64_t layout,
+			    dti_diag *d);
 /* Names input set `sha256` as the inputs of commune `code` in run `run_id`. */
 dti_err store_scoring_input_put(staging *st, int64_t run_id, const char *code, const char *sha256,
 				dti_diag *d);

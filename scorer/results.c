@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_scan.h"
 #include "rule_kinds.h"
 #include "store_report.h"
 #include "store_score.h"
@@ -251,147 +252,104 @@ static bool add_refs(doc_read *dr, size_t v, const char *ids)
 }
 
 /* The stored documents are read without a general JSON parser (it cost a
- * tenth of a national publish): the shape score.c writes, each string as
- * sb_json_string escapes it, each number as sb_json_number writes it (read
- * back by strtod, as jansson reads it).  Anything else makes the reader
- * give up, and the caller reads the score_input view instead. */
-typedef struct doc_cursor {
-	const char *p;
-	strbuf text[3]; /* value, state, observation_ids of the member read */
-} doc_cursor;
+ * tenth of a national publish): lib/json_scan reads the shape score.c
+ * writes.  Anything else makes the reader give up, and the caller reads
+ * the score_input view instead. */
 
-/* A string literal at c->p into out (NULL literal: *is_null). */
-static bool doc_string(doc_cursor *c, strbuf *out, bool *is_null)
+/* The layout's names (a JSON array of strings) into names; false when it
+ * is not that. */
+static bool read_layout(const char *layout, strbuf **names, size_t *n)
 {
-	const char *p = c->p;
+	json_scan c = {layout};
+	bool ok = json_scan_char(&c, '['), is_null = false;
+	size_t cap = 0;
 
-	sb_reset(out);
-	*is_null = false;
-	if (strncmp(p, "null", 4) == 0) {
-		c->p = p + 4;
-		*is_null = true;
-		return true;
-	}
-	if (*p++ != '"')
-		return false;
-	for (;;) {
-		const char *run = p;
-		char ch;
-		while (*p && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
-			p++;
-		sb_append(out, run, (size_t)(p - run));
-		if (*p == '"')
-			break;
-		if (*p != '\\')
-			return false; /* the end, or a control character */
-		p++;
-		switch (*p) {
-		case '"': ch = '"'; break;
-		case '\\': ch = '\\'; break;
-		case '/': ch = '/'; break;
-		case 'b': ch = '\b'; break;
-		case 'f': ch = '\f'; break;
-		case 'n': ch = '\n'; break;
-		case 'r': ch = '\r'; break;
-		case 't': ch = '\t'; break;
-		case 'u': {
-			unsigned v = 0;
-			for (int k = 1; k <= 4; k++) {
-				char h = p[k];
-				int digit = h >= '0' && h <= '9'   ? h - '0'
-					    : h >= 'a' && h <= 'f' ? h - 'a' + 10
-					    : h >= 'A' && h <= 'F' ? h - 'A' + 10
-								   : -1;
-				if (digit < 0)
-					return false; /* not four hex digits */
-				v = v * 16 + (unsigned)digit;
-			}
-			if (v == 0 || v >= 0x80)
-				return false; /* sb_json_string writes only control characters so */
-			ch = (char)v;
-			p += 4;
-			break;
+	*names = NULL;
+	*n = 0;
+	while (ok && !json_scan_char(&c, ']')) {
+		if (*n && !json_scan_char(&c, ','))
+			return false;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*names = xrealloc(*names, cap * sizeof **names);
 		}
-		default: return false;
-		}
-		sb_append(out, &ch, 1);
-		p++;
+		sb_init(&(*names)[*n], 0);
+		ok = json_scan_string(&c, &(*names)[(*n)++], &is_null) && !is_null;
 	}
-	c->p = p + 1;
-	return true;
+	return ok && *c.p == '\0';
 }
 
-/* A number at c->p (null: NaN). */
-static bool doc_number(doc_cursor *c, double *out)
+/* One member's [value, num, state, observation_ids] at c into si (texts in
+ * text[0..2]); ids_null says whether observation_ids is null. */
+static bool read_member(json_scan *c, strbuf text[3], store_score_input *si, bool *ids_null)
 {
-	char *end;
+	bool null[2];
 
-	if (strncmp(c->p, "null", 4) == 0) {
-		c->p += 4;
-		*out = NAN;
-		return true;
-	}
-	if (!(*c->p == '-' || (*c->p >= '0' && *c->p <= '9')))
+	if (!(json_scan_char(c, '[') && json_scan_string(c, &text[0], &null[0]) &&
+	      json_scan_char(c, ',') && json_scan_number(c, &si->num) && json_scan_char(c, ',') &&
+	      json_scan_string(c, &text[1], &null[1]) && json_scan_char(c, ',') &&
+	      json_scan_string(c, &text[2], ids_null) && json_scan_char(c, ']')))
 		return false;
-	*out = strtod(c->p, &end);
-	if (end == c->p || !isfinite(*out))
-		return false;
-	c->p = end;
+	si->value = null[0] ? NULL : text[0].data ? text[0].data : "";
+	si->state = null[1] ? NULL : text[1].data ? text[1].data : "";
 	return true;
 }
 
-static bool doc_char(doc_cursor *c, char ch)
-{
-	if (*c->p != ch)
-		return false;
-	c->p++;
-	return true;
-}
-
-/* Reads document `doc` into commune l's inputs and their listed ids;
- * false, with the inputs as they were, when it is not what score.c
- * writes (the caller then reads the score_input view). */
-static bool read_input_doc(doc_read *dr, const char *doc)
+/* Member `name` read into commune l's inputs and its listed ids; false
+ * when the variable came twice or its ids are not a list. */
+static bool take_member(doc_read *dr, const char *name, store_score_input *si, const strbuf *ids,
+			bool ids_null)
 {
 	results *r = dr->l.r;
 	res_input *inputs = r->communes[dr->l.c].inputs;
-	doc_cursor c = {doc, {{0}}};
-	strbuf key;
-	bool ok = doc_char(&c, '{'), first = true;
+	res_input *in = find_input(r, dr->l.c, name);
+
+	if (!in)
+		return true;
+	if (in->stored || (!ids_null && !add_refs(dr, (size_t)(in - inputs), ids->data)))
+		return false;
+	si->variable = name;
+	take_input(&dr->l, si, NULL);
+	return true;
+}
+
+/* Reads document `doc` — of layout `layout` (the array of its variables'
+ * names), or, without one, an object by variable — into commune l's
+ * inputs and their listed ids; false, with the inputs as they were, when
+ * it is not what score.c writes (the caller then reads the score_input
+ * view). */
+static bool read_input_doc(doc_read *dr, const char *doc, const char *layout)
+{
+	json_scan c = {doc};
+	strbuf key, text[3], *names = NULL;
+	size_t n_names = 0, k = 0;
+	bool ok, is_null;
 
 	sb_init(&key, 0);
-	for (size_t k = 0; k < 3; k++)
-		sb_init(&c.text[k], 0);
-	while (ok && !doc_char(&c, '}')) {
+	for (size_t t = 0; t < 3; t++)
+		sb_init(&text[t], 0);
+	ok = !layout || read_layout(layout, &names, &n_names);
+	ok = ok && json_scan_char(&c, layout ? '[' : '{');
+	while (ok && !json_scan_char(&c, layout ? ']' : '}')) {
 		store_score_input si = {0};
-		bool null[4];
-		res_input *in;
-		ok = (first || doc_char(&c, ',')) && doc_string(&c, &key, &null[0]) && !null[0] &&
-		     doc_char(&c, ':') && doc_char(&c, '[') &&
-		     doc_string(&c, &c.text[0], &null[1]) && doc_char(&c, ',') &&
-		     doc_number(&c, &si.num) && doc_char(&c, ',') &&
-		     doc_string(&c, &c.text[1], &null[2]) && doc_char(&c, ',') &&
-		     doc_string(&c, &c.text[2], &null[3]) && doc_char(&c, ']');
-		first = false;
-		if (!ok)
-			break;
-		in = find_input(r, dr->l.c, key.data);
-		if (!in)
-			continue;
-		if (in->stored ||
-		    (!null[3] && !add_refs(dr, (size_t)(in - inputs), c.text[2].data))) {
-			ok = false; /* a variable twice, or ids that are not a list */
-			break;
-		}
-		si.variable = key.data;
-		si.value = null[1] ? NULL : c.text[0].data ? c.text[0].data : "";
-		si.state = null[2] ? NULL : c.text[1].data ? c.text[1].data : "";
-		take_input(&dr->l, &si, NULL);
+		bool ids_null;
+		ok = !k || json_scan_char(&c, ',');
+		if (ok && layout)
+			ok = k < n_names;
+		else if (ok)
+			ok = json_scan_string(&c, &key, &is_null) && !is_null &&
+			     json_scan_char(&c, ':');
+		ok = ok && read_member(&c, text, &si, &ids_null) &&
+		     take_member(dr, layout ? names[k].data : key.data, &si, &text[2], ids_null);
+		k++;
 	}
-	ok = ok && *c.p == '\0';
+	ok = ok && *c.p == '\0' && (!layout || k == n_names);
 	sb_free(&key);
-	for (size_t k = 0; k < 3; k++)
-		sb_free(&c.text[k]);
+	for (size_t t = 0; t < 3; t++)
+		sb_free(&text[t]);
+	for (size_t t = 0; t < n_names; t++)
+		sb_free(&names[t]);
+	free(names);
 	return ok;
 }
 
@@ -404,11 +362,12 @@ static dti_err read_inputs(staging *st, results *r, size_t c, dti_diag *d)
 	res_commune *rc = &r->communes[c];
 	doc_read dr = {{r, c}, NULL, 0, 0, 0};
 	strbuf ids;
-	char *doc = NULL, num[24];
-	dti_err err = store_report_commune_input_doc(st, r->run_id, rc->code, &doc, d);
+	char *doc = NULL, *layout = NULL, num[24];
+	dti_err err = store_report_commune_input_doc(st, r->run_id, rc->code, &doc, &layout, d);
 
 	sb_init(&ids, 0);
-	if (!err && doc && !read_input_doc(&dr, doc)) {
+	if (!err && doc && !read_input_doc(&dr, doc, layout)) {
+		r->doc_fallbacks++;
 		for (size_t v = 0; v < fw->n_variables; v++)
 			input_free(&rc->inputs[v]);
 		memset(rc->inputs, 0, fw->n_variables * sizeof *rc->inputs);
@@ -455,6 +414,7 @@ out:
 	sb_free(&ids);
 	free(dr.refs);
 	free(doc);
+	free(layout);
 	return err;
 }
 

@@ -99,9 +99,10 @@ static void normalise_set(const framework *fw, result_cell *res, size_t nc)
 }
 
 /* The inputs of a scoring run are stored as one JSON document per commune
- * (variable -> [value, num, state, observation_ids]) in input_set, under
- * the commune's input digest, so that a commune whose inputs did not change
- * shares the document of an earlier run; scoring_input names each
+ * (the array of [value, num, state, observation_ids] of each variable of
+ * the run's layout: their names, once, in input_layout) in input_set,
+ * under the commune's input digest, so that a commune whose inputs did not
+ * change shares the document of an earlier run; scoring_input names each
  * commune's document.  The score_input view shows them as rows. */
 static void json_text_or_null(strbuf *sb, const char *s)
 {
@@ -111,22 +112,21 @@ static void json_text_or_null(strbuf *sb, const char *s)
 		sb_appends(sb, "null");
 }
 
-/* The document of one commune: variable -> [value, num, state,
- * observation_ids] for the variables the framework uses, in the order of
- * `order` (by name), written directly: building it as jansson objects
- * cost a tenth of a national run.  Numbers as format_roundtrip writes them
- * (read back as the same doubles; printf cost a tenth again). */
-static void inputs_document(strbuf *sb, const strbuf *keys, const size_t *order, size_t n,
-			    const input_row *row)
+/* The document of one commune: [value, num, state, observation_ids] of
+ * each variable the framework uses, in the order of `order` (by name, the
+ * layout's), written directly: building it as jansson objects cost a tenth
+ * of a national run.  Numbers as format_roundtrip writes them (read back
+ * as the same doubles; printf cost a tenth again). */
+static void inputs_document(strbuf *sb, const size_t *order, size_t n, const input_row *row)
 {
 	char num[32];
 
 	sb_reset(sb);
-	sb_appends(sb, "{");
+	sb_appends(sb, "[");
 	for (size_t k = 0; k < n; k++) {
 		size_t v = order[k];
 		bool present = row->values[v].present;
-		sb_append(sb, keys[k].data, keys[k].len);
+		sb_appends(sb, k ? ",[" : "[");
 		json_text_or_null(sb, present ? row->texts[v] : NULL);
 		sb_appends(sb, ",");
 		if (present && isfinite(row->values[v].num))
@@ -139,7 +139,7 @@ static void inputs_document(strbuf *sb, const strbuf *keys, const size_t *order,
 		json_text_or_null(sb, row->obs_ids[v]);
 		sb_appends(sb, "]");
 	}
-	sb_appends(sb, "}");
+	sb_appends(sb, "]");
 }
 
 static int cmp_variable_name(const void *a, const void *b)
@@ -148,20 +148,16 @@ static int cmp_variable_name(const void *a, const void *b)
 		      (*(const fw_variable *const *)b)->name);
 }
 
-/* The start of each member of the documents, written once: ',' (but the
- * first), the variable's name as a JSON string, ':['. */
-static strbuf *document_keys(const framework *fw, const size_t *order, size_t n)
+/* The layout of the documents: the JSON array of the names in `order`. */
+static void document_layout(strbuf *sb, const framework *fw, const size_t *order, size_t n)
 {
-	strbuf *keys = xcalloc(n ? n : 1, sizeof *keys);
-
+	sb_appends(sb, "[");
 	for (size_t k = 0; k < n; k++) {
-		sb_init(&keys[k], 0);
 		if (k)
-			sb_appends(&keys[k], ",");
-		sb_json_string(&keys[k], fw->variables[order[k]].name);
-		sb_appends(&keys[k], ":[");
+			sb_appends(sb, ",");
+		sb_json_string(sb, fw->variables[order[k]].name);
 	}
-	return keys;
+	sb_appends(sb, "]");
 }
 
 /* The indexes of the variables some indicator reads, ordered by name (the
@@ -292,7 +288,7 @@ typedef struct score_pass_state {
 	strmap var_index;        /* variable name -> index in fw->variables */
 	size_t nc, ni;           /* communes, indicators */
 	size_t *by_name, n_used; /* the variables the documents hold, by name */
-	strbuf *doc_keys;        /* [n_used] the start of each one's member */
+	int64_t layout;          /* their layout's id; 0 until one is stored */
 	input_row row;           /* the inputs of the commune being read */
 	size_t cur;              /* that commune, or NO_COMMUNE */
 	bool *seen;              /* [nc] the commune's rows have been read */
@@ -382,7 +378,6 @@ static dti_err pass_open(score_pass_state *p, staging *st, const framework *fw,
 	for (size_t v = 0; v < fw->n_variables; v++)
 		strmap_put(&p->var_index, fw->variables[v].name, (intptr_t)v);
 	p->by_name = used_by_name(fw, &p->n_used);
-	p->doc_keys = document_keys(fw, p->by_name, p->n_used);
 	p->row.n = fw->n_variables;
 	p->row.values = xcalloc(p->row.n, sizeof *p->row.values);
 	p->row.texts = xcalloc(p->row.n, sizeof *p->row.texts);
@@ -410,9 +405,6 @@ static void pass_close(score_pass_state *p)
 	free(p->unit_type);
 	free(p->maxima);
 	free(p->words);
-	for (size_t k = 0; p->doc_keys && k < p->n_used; k++)
-		sb_free(&p->doc_keys[k]);
-	free(p->doc_keys);
 	free(p->by_name);
 	free(p->seen);
 	free(p->digests);
@@ -429,10 +421,15 @@ static dti_err store_commune_inputs(score_pass_state *p, size_t c, dti_diag *d)
 	bool found = false;
 	dti_err rc = store_input_set_has(p->st, p->digests[c], &found, d);
 
+	if (!rc && !found && !p->layout) {
+		/* The first document the run stores: its layout, once. */
+		document_layout(&p->doc, p->fw, p->by_name, p->n_used);
+		rc = store_input_layout(p->st, p->doc.data, &p->layout, d);
+		sb_reset(&p->doc);
+	}
 	if (!rc && !found) {
-		inputs_document(&p->doc, p->doc_keys, p->by_name, p->n_used,
-				&p->row); /* cannot fail */
-		rc = store_input_set_put(p->st, p->digests[c], p->doc.data, d);
+		inputs_document(&p->doc, p->by_name, p->n_used, &p->row); /* cannot fail */
+		rc = store_input_set_put(p->st, p->digests[c], p->doc.data, p->layout, d);
 	}
 	if (!rc)
 		rc = store_scoring_input_put(p->st, p->run_id, p->communes.items[c].code,

@@ -15,6 +15,7 @@
 #include "batch.h"
 #include "framework.h"
 #include "rescore.h"
+#include "results.h"
 #include "score.h"
 #include "staging.h"
 #include "staging_int.h" /* looks under the store: raw statements */
@@ -189,6 +190,98 @@ static void test_rerun_shares_score_sets(void **state)
 		query(f, "SELECT count(*) FROM score WHERE scoring_run_id = ?1", s2.scoring_run_id),
 		2 * (int)(f->fw->n_indicators + f->fw->n_pillars + 1));
 	assert_int_equal(query(f, "SELECT count(*) FROM score_set WHERE ?1", 1), 2);
+}
+
+typedef struct doc_inputs {
+	const char *value, *state;
+	bool stored;
+} doc_inputs;
+
+/* The inputs results_detail reads for commune `code` of run `run`, with
+ * the number of documents it had to read through the view. */
+static size_t read_detail(fixture *f, int64_t run, const char *code, const char *var,
+			  doc_inputs *out)
+{
+	scoring_run_info info;
+	results *r = NULL;
+	size_t fallbacks;
+	long c;
+	dti_diag d;
+
+	assert_int_equal(score_run_load(f->st, run, 2024, &info, &d), DTI_EOK);
+	assert_int_equal(results_load(f->st, &info, true, &r, &d), DTI_EOK);
+	c = results_find(r, code);
+	assert_true(c >= 0);
+	assert_int_equal(results_detail(f->st, r, (size_t)c, true, &d), DTI_EOK);
+	{
+		const res_input *in =
+			&r->communes[c].inputs[framework_variable(f->fw, var) - f->fw->variables];
+		static char value[64], st[32];
+		snprintf(value, sizeof value, "%s", in->text ? in->text : "(none)");
+		snprintf(st, sizeof st, "%s", in->state ? in->state : "(none)");
+		*out = (doc_inputs){value, st, in->stored};
+	}
+	fallbacks = r->doc_fallbacks;
+	results_free(r);
+	framework_free(info.fw);
+	return fallbacks;
+}
+
+/* A run's input documents (migration 19: an array in the order of the
+ * run's layout, the names once in input_layout) read back whole by the
+ * report's reader, and the same through score_input; a document stored
+ * before (an object by variable) is read whole too; one of another shape
+ * is read through the view, the same inputs. */
+static void test_input_documents_read_back(void **state)
+{
+	fixture *f = *state;
+	score_options o = {.year = 2024};
+	score_summary s;
+	doc_inputs in;
+	dti_diag d;
+
+	put(f, "11989", "population", "7799");
+	put(f, "11989", "dx_staff", "có");
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	assert_int_equal(query(f, "SELECT count(*) FROM input_set WHERE layout IS NULL", 0), 0);
+	assert_int_equal(query(f,
+			       "SELECT count(*) FROM score_input WHERE scoring_run_id = ?1 AND "
+			       "commune_code = '11989' AND variable = 'population' AND "
+			       "value = '7799' AND num = 7799.0 AND state = 'raw'",
+			       s.scoring_run_id),
+			 1);
+	assert_int_equal(read_detail(f, s.scoring_run_id, "11989", "population", &in), 0);
+	assert_string_equal(in.value, "7799");
+	assert_string_equal(in.state, "raw");
+	/* The form of the documents stored before migration 19. */
+	assert_int_equal(
+		staging_exec(f->st,
+			     "UPDATE input_set SET inputs = (SELECT json_group_object(variable, "
+			     "json_array(value, num, state, observation_ids)) FROM score_input v "
+			     "WHERE v.scoring_run_id = (SELECT max(id) FROM scoring_run) AND "
+			     "v.commune_code = '11989'), layout = NULL WHERE sha256 = (SELECT "
+			     "input_set FROM scoring_input WHERE commune_code = '11989' AND "
+			     "scoring_run_id = (SELECT max(id) FROM scoring_run))",
+			     &d),
+		0);
+	assert_int_equal(query(f,
+			       "SELECT count(*) FROM score_input WHERE scoring_run_id = ?1 AND "
+			       "commune_code = '11989' AND variable = 'population' AND "
+			       "value = '7799' AND num = 7799.0",
+			       s.scoring_run_id),
+			 1);
+	assert_int_equal(read_detail(f, s.scoring_run_id, "11989", "population", &in), 0);
+	assert_string_equal(in.value, "7799");
+	/* Another shape (white space, which dti does not write): read through
+	 * the view. */
+	assert_int_equal(staging_exec(f->st,
+				      "UPDATE input_set SET inputs = '{\"population\": [\"7799\", "
+				      "7799, \"raw\", null]}' WHERE layout IS NULL",
+				      &d),
+			 0);
+	assert_int_equal(read_detail(f, s.scoring_run_id, "11989", "population", &in), 1);
+	assert_string_equal(in.value, "7799");
+	assert_string_equal(in.state, "raw");
 }
 
 /* The inputs read in the view's own order and sorted by commune give the
@@ -403,6 +496,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sorted_and_unsorted_reads_agree, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rerun_shares_score_sets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_input_documents_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latest_scoring_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_year_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_void_and_official, setup, teardown),
