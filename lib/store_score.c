@@ -456,13 +456,15 @@ static dti_err score_set_of(staging *st, const char *text, int64_t *set, dti_dia
 	sha256_update(&c, tag, sizeof tag - 1);
 	sha256_update(&c, text, strlen(text));
 	sha256_final_hex(&c, sha);
-	rc = store_int64(st, d, "SELECT id FROM score_set WHERE sha256 = ?1", set, &found,
-			 STORE_ARGS(STORE_TEXT(sha)));
-	if (rc || found)
-		return rc;
+	/* Stored when new (one statement: most sets of a first run are), else
+	 * found. */
 	rc = store_int64(st, d,
-			 "INSERT OR FAIL INTO score_set(sha256, rows) VALUES (?1, ?2) RETURNING id",
+			 "INSERT INTO score_set(sha256, rows) VALUES (?1, ?2) "
+			 "ON CONFLICT (sha256) DO NOTHING RETURNING id",
 			 set, &found, STORE_ARGS(STORE_TEXT(sha), STORE_TEXT(text)));
+	if (!rc && !found)
+		rc = store_int64(st, d, "SELECT id FROM score_set WHERE sha256 = ?1", set, &found,
+				 STORE_ARGS(STORE_TEXT(sha)));
 	if (!rc && !found)
 		rc = diag_set(d, DTI_EDB, "%s: cannot store a score set", st->path);
 	return rc;
