@@ -32,8 +32,8 @@ def mask(text):
 # How the store keeps what analysts read: compared through the views that
 # read them (current_input, score_input, score), not row by row, so that a
 # change of storage that keeps every view's rows shows as the same.
-STORAGE = {'current_value', 'current_input_resolved', 'input_set', 'scoring_input',
-           'score_set', 'score_rows', 'score_result'}
+STORAGE = {'current_value', 'current_input_resolved', 'input_set', 'input_layout',
+           'scoring_input', 'score_set', 'score_rows', 'score_result'}
 # Columns added on purpose and documented (docs/analyst.md): the marker of
 # what a scoring run's inputs were as of (a digest, not a score).
 ADDED_COL = {'marker'}
