@@ -205,27 +205,50 @@ static bool same_text(const char *stored, const char *v)
 /* The source's stored figures against the batch's items. */
 typedef struct current_merge {
 	const batch *b;
-	strmap variables; /* name -> the items' fw_variable */
-	bool *same;       /* by item index */
-	int64_t *seen;    /* by item index: the id of the stored figure compared */
+	strmap variables; /* name -> the items' fw_variable, filled on first use */
+	bool mapped;
+	size_t next;   /* the item the next figure is expected to be for */
+	bool *same;    /* by item index */
+	int64_t *seen; /* by item index: the id of the stored figure compared */
 } current_merge;
+
+/* The item of o's key, or b->count when the batch has none: the one after
+ * the last found when o is for it (a file read again lists its values in
+ * the order they were stored), else through the key table. */
+static size_t merge_item(current_merge *m, const observation *o)
+{
+	const batch *b = m->b;
+	const batch_item *it = m->next < b->count ? &b->items[m->next] : NULL;
+	intptr_t v = 0;
+	size_t slot;
+
+	if (it && it->year == o->year && strcmp(it->variable->name, o->variable) == 0 &&
+	    strcmp(it->commune_code, o->commune_code) == 0)
+		return m->next++;
+	if (!m->mapped) {
+		for (size_t i = 0; i < b->count; i++)
+			strmap_put(&m->variables, b->items[i].variable->name,
+				   (intptr_t)b->items[i].variable);
+		m->mapped = true;
+	}
+	if (!strmap_get(&m->variables, o->variable, &v))
+		return b->count;
+	slot = seen_find(b, item_hash(o->commune_code, o->year, (const fw_variable *)v),
+			 o->commune_code, o->year, (const fw_variable *)v);
+	if (!b->seen[slot].item)
+		return b->count;
+	m->next = b->seen[slot].item;
+	return b->seen[slot].item - 1;
+}
 
 static dti_err merge_stored(void *ctx, const observation *o, int64_t id, dti_diag *d)
 {
 	current_merge *m = ctx;
-	intptr_t v = 0;
-	size_t slot, i;
+	size_t i = merge_item(m, o);
 
 	(void)d;
-	if (!strmap_get(&m->variables, o->variable, &v))
-		return DTI_EOK;
-	slot = seen_find(m->b, item_hash(o->commune_code, o->year, (const fw_variable *)v),
-			 o->commune_code, o->year, (const fw_variable *)v);
-	if (!m->b->seen[slot].item)
-		return DTI_EOK;
-	i = m->b->seen[slot].item - 1;
 	/* The source's current figure is its last one stored. */
-	if (id < m->seen[i])
+	if (i == m->b->count || id < m->seen[i])
 		return DTI_EOK;
 	m->seen[i] = id;
 	m->same[i] = same_text(o->value, m->b->items[i].value) &&
@@ -235,18 +258,18 @@ static dti_err merge_stored(void *ctx, const observation *o, int64_t id, dti_dia
 }
 
 /* same[i]: item i is what source_id stores for its key now.  One pass over
- * the source's figures of the batch's years, each found in the batch's key
- * table. */
+ * the source's figures of the batch's years in the order they were stored,
+ * each matched with the item after the last matched, or else found in the
+ * batch's key table. */
 static dti_err mark_current(staging *st, int64_t source_id, const batch *b, bool *same, dti_diag *d)
 {
-	current_merge m = {b, {0}, same, xcalloc(b->count ? b->count : 1, sizeof *m.seen)};
+	current_merge m = {b, {0},  false,
+			   0, same, xcalloc(b->count ? b->count : 1, sizeof *m.seen)};
 	int lo = 0, hi = 0;
 	dti_err rc = DTI_EOK;
 
 	strmap_init(&m.variables);
 	for (size_t i = 0; i < b->count; i++) {
-		strmap_put(&m.variables, b->items[i].variable->name,
-			   (intptr_t)b->items[i].variable);
 		lo = i == 0 || b->items[i].year < lo ? b->items[i].year : lo;
 		hi = i == 0 || b->items[i].year > hi ? b->items[i].year : hi;
 	}

@@ -315,7 +315,7 @@ int text_yesno(const char *s)
 		small[n] = (char)(s[n] >= 'A' && s[n] <= 'Z' ? s[n] + 32 : s[n]);
 	if (s[n] == '\0') {
 		small[n] = '\0';
-		k = xstrdup(small);
+		k = small;
 	} else {
 		k = ascii_fold(s);
 	}
@@ -328,7 +328,8 @@ int text_yesno(const char *s)
 	for (int i = 0; no[i] && r < 0; i++)
 		if (strcmp(k, no[i]) == 0)
 			r = 0;
-	free(k);
+	if (k != small)
+		free(k);
 	return r;
 }
 

@@ -416,6 +416,48 @@ static void test_repeated_figure_keeps_its_appraisal(void **state)
 	assert_string_equal(get(f, "11989", "digital_signature_holders").state, "raw");
 }
 
+/* Stores the given values of one source as one batch (vars[i] = vals[i]
+ * for commune 11989); returns how many were stored. */
+static long store_values(fixture *f, const char *const *vars, const char *const *vals, size_t n)
+{
+	batch b;
+	dti_problems p = {0};
+	dti_diag d;
+	batch_target t = {"sheet:order", "sheet", "test", 2024, NULL, NULL, 0, false, NULL, NULL};
+	long stored;
+
+	batch_init(&b);
+	for (size_t i = 0; i < n; i++)
+		assert_true(batch_add(&b, framework_variable(f->fw, vars[i]), "11989", 2024,
+				      vals[i], '.', NULL, NULL, "order", &p));
+	assert_int_equal(batch_store(f->st, &b, &t, NULL, &d), DTI_EOK);
+	stored = b.counts.stored;
+	batch_free(&b);
+	return stored;
+}
+
+/* A file read again is compared with what its source stored whether it
+ * lists its values in the order they were stored or in another: only the
+ * changed figure is stored again. */
+static void test_repeated_file_in_another_order(void **state)
+{
+	fixture *f = *state;
+	static const char *const vars[] = {"villages", "dx_staff", "dx_meetings_chaired"};
+	static const char *const vals[] = {"12", "yes", "300"};
+	static const char *const back[] = {"dx_meetings_chaired", "dx_staff", "villages"};
+	static const char *const back_vals[] = {"301", "yes", "12"};
+	int before = count(f, "SELECT count(*) FROM observation");
+
+	assert_int_equal(store_values(f, vars, vals, 3), 3);
+	assert_int_equal(store_values(f, vars, vals, 3), 0);
+	assert_int_equal(store_values(f, back, back_vals, 3), 1);
+	assert_true(get(f, "11989", "dx_meetings_chaired").num == 301.0);
+	assert_int_equal(store_values(f, vars + 1, vals + 1, 2), 1); /* 300 again */
+	assert_true(get(f, "11989", "dx_meetings_chaired").num == 300.0);
+	assert_int_equal(store_values(f, back, back_vals, 3), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM observation"), before + 6);
+}
+
 static void test_failed_batch_stores_nothing(void **state)
 {
 	fixture *f = *state;
@@ -482,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_verified_above_raw),
 		cmocka_unit_test(test_correction_and_rejection),
 		cmocka_unit_test(test_repeated_figure_keeps_its_appraisal),
+		cmocka_unit_test(test_repeated_file_in_another_order),
 		cmocka_unit_test(test_failed_batch_stores_nothing),
 	};
 	return cmocka_run_group_tests_name("staging", tests, setup, teardown);

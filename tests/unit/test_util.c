@@ -332,13 +332,49 @@ static void test_open_below(void **state)
 	free(p);
 }
 
+/* parse_nonneg_decimal: the plain digits read without strtod give what
+ * strtod gives, and everything else still goes the long way. */
+static void test_nonneg_decimal(void **state)
+{
+	static const struct {
+		const char *text;
+		double want;
+	} good[] = {{"0", 0},
+		    {"007", 7},
+		    {"18651", 18651},
+		    {"999999999999999", 999999999999999.0},
+		    {"1234567890123456", 1234567890123456.0},
+		    {"9007199254740993", 9007199254740992.0},
+		    {" 12", 12},
+		    {"12 ", 12},
+		    {"12.5", 12.5},
+		    {"12,5", 12.5}};
+	static const char *const bad[] = {"",    " ",  "-1",  "+1",  "1e3",
+					  "12.", ".5", "1 2", "12a", "0x10"};
+	double x;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		x = -1;
+		assert_true(parse_nonneg_decimal(good[i].text, ',', &x));
+		assert_true(x == good[i].want);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		x = -1;
+		assert_false(parse_nonneg_decimal(bad[i], ',', &x));
+		assert_true(x == -1);
+	}
+	assert_false(parse_nonneg_decimal("12,5", '.', &x));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_strings),      cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_format_whole), cmocka_unit_test(test_bounded),
-		cmocka_unit_test(test_output_file),  cmocka_unit_test(test_time_vn),
-		cmocka_unit_test(test_open_below),   cmocka_unit_test(test_format_fixed),
+		cmocka_unit_test(test_strings),        cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_format_whole),   cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_output_file),    cmocka_unit_test(test_time_vn),
+		cmocka_unit_test(test_open_below),     cmocka_unit_test(test_format_fixed),
+		cmocka_unit_test(test_nonneg_decimal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
