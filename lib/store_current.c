@@ -13,9 +13,9 @@
 
 /* A key's row as current_input_resolved gives it. */
 typedef struct resolved_row {
-	char *value, *state, *observation_ids, *observed_at;
+	char *value, *state, *observation_ids;
 	double num; /* NaN: NULL */
-	int64_t sources;
+	int64_t sources, observation_id;
 } resolved_row;
 
 static dti_err take_resolved(void *ctx, const store_row *r, dti_diag *d)
@@ -28,8 +28,21 @@ static dti_err take_resolved(void *ctx, const store_row *r, dti_diag *d)
 	x->state = store_text_dup(r, 2);
 	x->sources = store_int(r, 3);
 	x->observation_ids = store_is_null(r, 4) ? NULL : store_text_dup(r, 4);
-	x->observed_at = store_is_null(r, 5) ? NULL : store_text_dup(r, 5);
+	x->observation_id = store_int(r, 5);
 	return DTI_EOK;
+}
+
+/* The list of observations current_value keeps for a resolved row: none
+ * when it is the picked observation alone (or the key's every source is
+ * rejected), which current_input reads back from observation_id. */
+static const char *kept_ids(const resolved_row *x)
+{
+	char one[24];
+
+	if (!x->observation_ids || strcmp(x->state, "rejected") == 0)
+		return NULL;
+	format_whole(one, x->observation_id);
+	return strcmp(x->observation_ids, one) == 0 ? NULL : x->observation_ids;
 }
 
 dti_err store_current_resolve(staging *st, int year, const char *commune_code, const char *variable,
@@ -41,11 +54,11 @@ dti_err store_current_resolve(staging *st, int year, const char *commune_code, c
 	 * ... SELECT: neither can fail with a row half-written, so SQLite keeps
 	 * no statement journal for them (a 1 %-changed national import wrote
 	 * 145 MB of those, the pages of every key resolved). */
-	resolved_row x = {NULL, NULL, NULL, NULL, NAN, 0};
+	resolved_row x = {NULL, NULL, NULL, NAN, 0, 0};
 	bool found = false;
 	dti_err rc = store_first(
 		st, d,
-		"SELECT value, num, state, sources, observation_ids, observed_at "
+		"SELECT value, num, state, sources, observation_ids, observation_id "
 		"FROM current_input_resolved "
 		"WHERE year = ?1 AND commune_code = ?2 AND variable = ?3",
 		take_resolved, &x, &found,
@@ -58,27 +71,27 @@ dti_err store_current_resolve(staging *st, int year, const char *commune_code, c
 			       STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code),
 					  STORE_TEXT(variable)));
 	if (!rc && found) {
-		const store_arg args[] = {STORE_INT(year),          STORE_TEXT(commune_code),
-					  STORE_TEXT(variable),     STORE_TEXT(x.value),
-					  STORE_NUM(x.num),         STORE_TEXT(x.state),
-					  STORE_INT(x.sources),     STORE_TEXT(x.observation_ids),
-					  STORE_TEXT(x.observed_at)};
+		const store_arg args[] = {STORE_INT(year),         STORE_TEXT(commune_code),
+					  STORE_TEXT(variable),    STORE_TEXT(x.value),
+					  STORE_NUM(x.num),        STORE_TEXT(x.state),
+					  STORE_INT(x.sources),    STORE_INT(x.observation_id),
+					  STORE_TEXT(kept_ids(&x))};
 		rc = store_run(st, d,
 			       "UPDATE OR FAIL current_value SET value = ?4, num = ?5, state = ?6, "
-			       "sources = ?7, observation_ids = ?8, observed_at = ?9 "
+			       "sources = ?7, observation_id = ?8, observation_ids = ?9 "
 			       "WHERE year = ?1 AND commune_code = ?2 AND variable = ?3",
 			       args, sizeof args / sizeof args[0]);
 		if (!rc && store_changes(st) == 0)
-			rc = store_run(st, d,
-				       "INSERT OR FAIL INTO current_value(year, commune_code, "
-				       "variable, value, num, state, sources, observation_ids, "
-				       "observed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-				       args, sizeof args / sizeof args[0]);
+			rc = store_run(
+				st, d,
+				"INSERT OR FAIL INTO current_value(year, commune_code, "
+				"variable, value, num, state, sources, observation_id, "
+				"observation_ids) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+				args, sizeof args / sizeof args[0]);
 	}
 	free(x.value);
 	free(x.state);
 	free(x.observation_ids);
-	free(x.observed_at);
 	if (rc)
 		diag_prefix(d, "cannot resolve %s of commune %s for %d", variable, commune_code,
 			    year);
@@ -168,11 +181,11 @@ dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, dti
 		rc = store_run(
 			st, d,
 			"INSERT INTO current_value(year, commune_code, variable, value, num, state, "
-			"sources, observation_ids, observed_at) "
+			"sources, observation_id) "
 			"SELECT o.year, o.commune_code, o.variable, "
 			"CASE WHEN v.aggregate = 'sum' THEN CASE WHEN o.num = CAST(o.num AS INTEGER) "
 			"THEN CAST(CAST(o.num AS INTEGER) AS TEXT) ELSE CAST(o.num AS TEXT) END "
-			"ELSE o.value END, o.num, 'raw', 1, CAST(o.id AS TEXT), o.observed_at "
+			"ELSE o.value END, o.num, 'raw', 1, o.id "
 			"FROM observation o JOIN variable v ON v.name = o.variable "
 			"WHERE o.id BETWEEN ?1 AND ?2 ON CONFLICT DO NOTHING",
 			STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id)));
@@ -264,7 +277,7 @@ dti_err store_current_check(staging *st, store_current_diff_fn fn, void *ctx, in
 
 	if (!rc)
 		rc = staging_prepare(st,
-				     "SELECT " CURRENT_COLUMNS " FROM current_value "
+				     "SELECT " CURRENT_COLUMNS " FROM current_input "
 				     "ORDER BY year, commune_code, variable",
 				     &c, d);
 	if (!rc) {

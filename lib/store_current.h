@@ -53,7 +53,8 @@ typedef struct store_current_diff {
 typedef dti_err (*store_current_diff_fn)(void *ctx, const store_current_diff *x, dti_diag *d);
 
 /* Recomputes the resolution of every key from the raw observations and
- * appraisals and compares it with current_value, column by column; calls
+ * appraisals and compares it with current_value as current_input reads it
+ * (the observations listed, the time observed), column by column; calls
  * fn for every key that differs, ordered by year, commune and variable.
  * *keys (may be NULL) is the number of keys the history resolves and
  * *diffs the number of differences.  Reads only. */

@@ -308,9 +308,14 @@ int text_yesno(const char *s)
 	size_t n = 0;
 	int r = -1;
 
-	/* Plain ASCII words need no Unicode machinery. */
+	/* Plain ASCII words need no Unicode machinery, and neither do the
+	 * Vietnamese words as a keyboard writes them (NFC, lower case). */
 	while (*s == ' ')
 		s++;
+	if (strcmp(s, "c\xC3\xB3") == 0)
+		return 1;
+	if (strcmp(s, "kh\xC3\xB4ng") == 0)
+		return 0;
 	for (; s[n] && n < sizeof small - 1 && (unsigned char)s[n] < 0x80; n++)
 		small[n] = (char)(s[n] >= 'A' && s[n] <= 'Z' ? s[n] + 32 : s[n]);
 	if (s[n] == '\0') {

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "text.h"
 #include "util.h"
 
 static void expect_like_jansson(json_t *j, const strbuf *mine)
@@ -367,6 +368,40 @@ static void test_nonneg_decimal(void **state)
 	assert_false(parse_nonneg_decimal("12,5", '.', &x));
 }
 
+/* text_yesno: the words read without folding answer as the folded ones. */
+static void test_yesno(void **state)
+{
+	static const struct {
+		const char *text;
+		int want;
+	} cases[] = {{"c\xC3\xB3", 1},
+		     {"kh\xC3\xB4ng", 0},
+		     {" c\xC3\xB3", 1},
+		     {"c\xC3\xB3 ", 1},
+		     {"C\xC3\x93", 1},
+		     {"KH\xC3\x94NG", 0},
+		     {"co\xCC\x81", 1},
+		     {"kho\xCC\x82ng", 0},
+		     {"yes", 1},
+		     {"No", 0},
+		     {"1", 1},
+		     {"0", 0},
+		     {"co", 1},
+		     {"khong", 0},
+		     {"c\xC3\xB3 kh\xC3\xB4ng", -1},
+		     {"c\xC3\xB3"
+		      "c\xC3\xB3",
+		      -1},
+		     {"", -1},
+		     {"maybe", -1}};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (text_yesno(cases[i].text) != cases[i].want)
+			fail_msg("text_yesno(\"%s\") is %d, not %d", cases[i].text,
+				 text_yesno(cases[i].text), cases[i].want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,7 +409,7 @@ int main(void)
 		cmocka_unit_test(test_format_whole),   cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_output_file),    cmocka_unit_test(test_time_vn),
 		cmocka_unit_test(test_open_below),     cmocka_unit_test(test_format_fixed),
-		cmocka_unit_test(test_nonneg_decimal),
+		cmocka_unit_test(test_nonneg_decimal), cmocka_unit_test(test_yesno),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
