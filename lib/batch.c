@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "store_current.h"
 #include "strmap.h"
 #include "text.h"
@@ -280,11 +281,39 @@ static dti_err mark_current(staging *st, int64_t source_id, const batch *b, bool
 	return rc;
 }
 
+/* A text or its absence, and its NUL: texts hashed one after the other
+ * cannot run together, and NULL is not "". */
+static void hash_field(sha256_ctx *c, const char *s)
+{
+	sha256_update(c, s ? "t" : "n", 1);
+	if (s)
+		sha256_update(c, s, strlen(s) + 1);
+}
+
+void batch_digest(const batch *b, char out[65])
+{
+	sha256_ctx c;
+
+	sha256_init(&c);
+	for (size_t i = 0; i < b->count; i++) {
+		const batch_item *it = &b->items[i];
+		char year[24];
+		format_whole(year, it->year);
+		hash_field(&c, it->commune_code);
+		hash_field(&c, year);
+		hash_field(&c, it->variable->name);
+		hash_field(&c, it->value);
+		hash_field(&c, it->proof_url);
+		hash_field(&c, it->note);
+	}
+	sha256_final_hex(&c, out);
+}
+
 dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra, void *ctx,
 			 int64_t *run_id, dti_diag *d)
 {
 	int64_t source_id = 0, run = 0;
-	char started[32], sha[65];
+	char started[32], sha[65], digest[65], last[65] = "";
 	bool known = false;
 	/* Observations only: their references are checked once each below
 	 * instead of by a foreign-key lookup per row. */
@@ -318,12 +347,23 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 		rc = staging_run_set_basis(st, run, t->basis, t->warning, d);
 	if (!rc && bulk)
 		rc = check_refs(st, b, d);
+	batch_digest(b, digest);
+	if (!rc)
+		rc = staging_run_set_batch(st, run, digest, d);
 	if (!rc)
 		rc = staging_source_has_figures(st, source_id, &known, d);
-	/* A figure the source already gave is not stored again: its
-	 * appraisal stays valid and a repeated run changes nothing. */
-	same = xcalloc(b->count ? b->count : 1, sizeof *same);
 	if (!rc && known)
+		rc = staging_last_batch(st, source_id, last, d);
+	/* A figure the source already gave is not stored again: its
+	 * appraisal stays valid and a repeated run changes nothing.  The
+	 * batch of the source's last run again is all figures it gave (its
+	 * every item became the source's current figure then, and nothing
+	 * of the source was stored since); else each is compared. */
+	same = xcalloc(b->count ? b->count : 1, sizeof *same);
+	if (!rc && known && strcmp(last, digest) == 0)
+		for (size_t i = 0; i < b->count; i++)
+			same[i] = true;
+	else if (!rc && known)
 		rc = mark_current(st, source_id, b, same, d);
 	for (size_t i = 0; !rc && i < b->count; i++) {
 		batch_item *it = &b->items[i];

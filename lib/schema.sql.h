@@ -779,7 +779,10 @@ static const char *const migration_score_rows_check[] = {
 	NULL,
 };
 
-/* Migration 19 (compact current values): current_value keeps the
+/* Migration 19 (import speed).  A run keeps the digest of the whole batch
+ * it was given (batch_sha256, lib/batch.h): the same batch again from the
+ * same source is known unchanged without comparing figure by figure.  And
+ * compact current values: current_value keeps the
  * observation a key's value is as of (observation_id, an integer: the one
  * the rule picks, whose observed_at the key shows) and the list of
  * observations behind it only when that is not the picked one alone (a sum
@@ -789,6 +792,7 @@ static const char *const migration_score_rows_check[] = {
  * observation_id, the picked observation, which the writers store.  The
  * table is filled again from the history. */
 static const char *const migration_current_compact[] = {
+	"ALTER TABLE run ADD COLUMN batch_sha256 TEXT;\n",
 	"DROP VIEW current_input;\n",
 	"DROP VIEW current_input_resolved;\n",
 	"CREATE VIEW current_input_resolved AS\n"

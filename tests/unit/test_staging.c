@@ -456,6 +456,15 @@ static void test_repeated_file_in_another_order(void **state)
 	assert_true(get(f, "11989", "dx_meetings_chaired").num == 300.0);
 	assert_int_equal(store_values(f, back, back_vals, 3), 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM observation"), before + 6);
+	/* The batch of an earlier run, not the last: compared figure by
+	 * figure, the one that differs from the last run's is stored. */
+	assert_int_equal(store_values(f, vars, vals, 3), 1);
+	assert_true(get(f, "11989", "dx_meetings_chaired").num == 300.0);
+	assert_int_equal(store_values(f, vars, vals, 3), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM observation"), before + 7);
+	assert_int_equal(count(f, "SELECT count(DISTINCT batch_sha256) FROM run r JOIN source s ON "
+				  "s.id = r.source_id WHERE s.name = 'sheet:order'"),
+			 3);
 }
 
 static void test_failed_batch_stores_nothing(void **state)
