@@ -320,6 +320,7 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	bool bulk = extra == NULL;
 	long stored = 0, unchanged = 0;
 	int64_t first_id = 0, last_id = 0;
+	int year_lo = 0, year_hi = 0;
 	bool *same = NULL;
 	dti_err rc = DTI_EOK;
 
@@ -374,12 +375,14 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 		else if (!rc && !(rc = staging_put(st, run, source_id, started, &o, &last_id, d))) {
 			if (!first_id)
 				first_id = last_id;
+			year_lo = !stored || it->year < year_lo ? it->year : year_lo;
+			year_hi = !stored || it->year > year_hi ? it->year : year_hi;
 			stored++;
 		}
 	}
 	/* In the same transaction: which value is scored. */
 	if (!rc && stored)
-		rc = store_current_stored(st, first_id, last_id, d);
+		rc = store_current_stored(st, first_id, last_id, year_lo, year_hi, d);
 	if (!rc && extra)
 		rc = extra(st, run, ctx, d);
 	if (!rc) {

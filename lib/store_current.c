@@ -146,37 +146,57 @@ dti_err store_current_resolve_observation(staging *st, int64_t obs_id, dti_diag 
 			    STORE_ARGS(STORE_INT(obs_id)), d);
 }
 
-/* Whether any year of observations first_id .. last_id has current values:
- * when none has, every key of the range is new (a first import). */
-static dti_err years_have_values(staging *st, int64_t first_id, int64_t last_id, bool *have,
-				 dti_diag *d)
+/* Whether any year from year_from to year_to has current values: when
+ * none has, every key of a run of those years is new (a first import). */
+static dti_err years_have_values(staging *st, int year_from, int year_to, bool *have, dti_diag *d)
 {
 	int64_t n = 0;
-	dti_err rc =
-		store_int64(st, d,
-			    "SELECT EXISTS (SELECT 1 FROM current_value WHERE year IN "
-			    "(SELECT DISTINCT year FROM observation WHERE id BETWEEN ?1 AND ?2))",
-			    &n, NULL, STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id)));
+	dti_err rc = store_int64(
+		st, d, "SELECT EXISTS (SELECT 1 FROM current_value WHERE year BETWEEN ?1 AND ?2)",
+		&n, NULL, STORE_ARGS(STORE_INT(year_from), STORE_INT(year_to)));
 
 	*have = n != 0;
 	return rc;
 }
 
-dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, dti_diag *d)
+dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, int year_from,
+			     int year_to, dti_diag *d)
 {
 	bool have = false;
-	dti_err rc = years_have_values(st, first_id, last_id, &have, d);
+	dti_err rc = years_have_values(st, year_from, year_to, &have, d);
 
+	/* A key whose value was the raw figure of the same source, alone
+	 * (the only source, or every other one below it: raw and earlier, or
+	 * rejected), takes the new figure as it is, as the rule would: one
+	 * statement for all of them instead of the history read again for
+	 * each (the figures a re-import changes are mostly such). */
+	if (!rc && have)
+		rc = store_run(
+			st, d,
+			"UPDATE OR FAIL current_value AS c SET "
+			"value = CASE WHEN v.aggregate = 'sum' THEN CASE WHEN o.num = "
+			"CAST(o.num AS INTEGER) THEN CAST(CAST(o.num AS INTEGER) AS TEXT) "
+			"ELSE CAST(o.num AS TEXT) END ELSE o.value END, "
+			"num = o.num, state = 'raw', sources = 1, observation_id = o.id, "
+			"observation_ids = NULL "
+			"FROM observation o JOIN variable v ON v.name = o.variable, observation p "
+			"WHERE o.id BETWEEN ?1 AND ?2 AND p.id = c.observation_id AND c.year = o.year AND "
+			"c.commune_code = o.commune_code AND c.variable = o.variable AND "
+			"c.state = 'raw' AND c.sources = 1 AND c.observation_ids IS NULL AND "
+			"p.source_id = o.source_id",
+			STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id)));
+	/* The other keys that had a value are resolved from the history. */
 	if (!rc && have)
 		rc = resolve_keys(st,
 				  "SELECT o.year, o.commune_code, o.variable FROM observation o "
 				  "WHERE o.id BETWEEN ?1 AND ?2 AND EXISTS (SELECT 1 FROM "
 				  "current_value c WHERE c.year = o.year AND c.commune_code = "
-				  "o.commune_code AND c.variable = o.variable)",
+				  "o.commune_code AND c.variable = o.variable AND "
+				  "c.observation_id <> o.id)",
 				  STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id)), d);
 	/* current_input_resolved for one raw source: a summed variable's
 	 * value is its number written as SQL writes a sum.  The keys just
-	 * resolved are left alone (DO NOTHING). */
+	 * written are left alone (DO NOTHING). */
 	if (!rc)
 		rc = store_run(
 			st, d,
