@@ -689,8 +689,8 @@ dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *
 	if (sqlite3_step(s) != SQLITE_DONE)
 		rc = diag_set(d, DTI_EDB, "%s: cannot store %s of %s: %s", st->path, o->variable,
 			      o->commune_code, sqlite3_errmsg(st->db));
+	/* Every parameter is bound again on the next call: no clearing. */
 	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
 	if (!rc && id)
 		*id = sqlite3_last_insert_rowid(st->db);
 	return rc;
