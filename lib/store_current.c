@@ -32,19 +32,6 @@ static dti_err take_resolved(void *ctx, const store_row *r, dti_diag *d)
 	return DTI_EOK;
 }
 
-/* The list of observations current_value keeps for a resolved row: none
- * when it is the picked observation alone (or the key's every source is
- * rejected), which current_input reads back from observation_id. */
-static const char *kept_ids(const resolved_row *x)
-{
-	char one[24];
-
-	if (!x->observation_ids || strcmp(x->state, "rejected") == 0)
-		return NULL;
-	format_whole(one, x->observation_id);
-	return strcmp(x->observation_ids, one) == 0 ? NULL : x->observation_ids;
-}
-
 dti_err store_current_resolve(staging *st, int year, const char *commune_code, const char *variable,
 			      dti_diag *d)
 {
@@ -71,11 +58,15 @@ dti_err store_current_resolve(staging *st, int year, const char *commune_code, c
 			       STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code),
 					  STORE_TEXT(variable)));
 	if (!rc && found) {
-		const store_arg args[] = {STORE_INT(year),         STORE_TEXT(commune_code),
-					  STORE_TEXT(variable),    STORE_TEXT(x.value),
-					  STORE_NUM(x.num),        STORE_TEXT(x.state),
-					  STORE_INT(x.sources),    STORE_INT(x.observation_id),
-					  STORE_TEXT(kept_ids(&x))};
+		const store_arg args[] = {STORE_INT(year),
+					  STORE_TEXT(commune_code),
+					  STORE_TEXT(variable),
+					  STORE_TEXT(x.value),
+					  STORE_NUM(x.num),
+					  STORE_TEXT(x.state),
+					  STORE_INT(x.sources),
+					  STORE_INT(x.observation_id),
+					  STORE_TEXT(x.observation_ids)};
 		rc = store_run(st, d,
 			       "UPDATE OR FAIL current_value SET value = ?4, num = ?5, state = ?6, "
 			       "sources = ?7, observation_id = ?8, observation_ids = ?9 "
@@ -178,11 +169,11 @@ dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, int
 			"CAST(o.num AS INTEGER) THEN CAST(CAST(o.num AS INTEGER) AS TEXT) "
 			"ELSE CAST(o.num AS TEXT) END ELSE o.value END, "
 			"num = o.num, state = 'raw', sources = 1, observation_id = o.id, "
-			"observation_ids = NULL "
+			"observation_ids = CAST(o.id AS TEXT) "
 			"FROM observation o JOIN variable v ON v.name = o.variable, observation p "
 			"WHERE o.id BETWEEN ?1 AND ?2 AND p.id = c.observation_id AND c.year = o.year AND "
 			"c.commune_code = o.commune_code AND c.variable = o.variable AND "
-			"c.state = 'raw' AND c.sources = 1 AND c.observation_ids IS NULL AND "
+			"c.state = 'raw' AND c.sources = 1 AND "
 			"p.source_id = o.source_id",
 			STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id)));
 	/* The other keys that had a value are resolved from the history. */
@@ -203,12 +194,12 @@ dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, int
 		rc = store_run(
 			st, d,
 			"INSERT INTO current_value(year, commune_code, variable, value, num, state, "
-			"sources, observation_id) "
+			"sources, observation_ids, observation_id) "
 			"SELECT o.year, o.commune_code, o.variable, "
 			"CASE WHEN o.variable IN (SELECT name FROM variable WHERE aggregate = 'sum') "
 			"THEN CASE WHEN o.num = CAST(o.num AS INTEGER) "
 			"THEN CAST(CAST(o.num AS INTEGER) AS TEXT) ELSE CAST(o.num AS TEXT) END "
-			"ELSE o.value END, o.num, 'raw', 1, o.id "
+			"ELSE o.value END, o.num, 'raw', 1, CAST(o.id AS TEXT), o.id "
 			"FROM observation o WHERE o.id BETWEEN ?1 AND ?2 ON CONFLICT DO NOTHING",
 			STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id)));
 	if (rc)
