@@ -309,12 +309,38 @@ void batch_digest(const batch *b, char out[65])
 	sha256_final_hex(&c, out);
 }
 
+/* same[i]: item i is the source's current figure, not to be stored again
+ * (its appraisal stays valid and a repeated run changes nothing).  The run
+ * records the batch's digest; the batch of the source's last run again is
+ * all figures it gave (its every item became the source's current figure
+ * then, and nothing of the source was stored since), else each item is
+ * compared. */
+static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const batch *b,
+			      bool *same, dti_diag *d)
+{
+	char digest[65], last[65] = "";
+	bool known = false;
+	dti_err rc;
+
+	batch_digest(b, digest);
+	rc = staging_run_set_batch(st, run, digest, d);
+	if (!rc)
+		rc = staging_source_has_figures(st, source_id, &known, d);
+	if (!rc && known)
+		rc = staging_last_batch(st, source_id, last, d);
+	if (!rc && known && strcmp(last, digest) == 0)
+		for (size_t i = 0; i < b->count; i++)
+			same[i] = true;
+	else if (!rc && known)
+		rc = mark_current(st, source_id, b, same, d);
+	return rc;
+}
+
 dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra, void *ctx,
 			 int64_t *run_id, dti_diag *d)
 {
 	int64_t source_id = 0, run = 0;
-	char started[32], sha[65], digest[65], last[65] = "";
-	bool known = false;
+	char started[32], sha[65];
 	/* Observations only: their references are checked once each below
 	 * instead of by a foreign-key lookup per row. */
 	bool bulk = extra == NULL;
@@ -348,24 +374,9 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 		rc = staging_run_set_basis(st, run, t->basis, t->warning, d);
 	if (!rc && bulk)
 		rc = check_refs(st, b, d);
-	batch_digest(b, digest);
-	if (!rc)
-		rc = staging_run_set_batch(st, run, digest, d);
-	if (!rc)
-		rc = staging_source_has_figures(st, source_id, &known, d);
-	if (!rc && known)
-		rc = staging_last_batch(st, source_id, last, d);
-	/* A figure the source already gave is not stored again: its
-	 * appraisal stays valid and a repeated run changes nothing.  The
-	 * batch of the source's last run again is all figures it gave (its
-	 * every item became the source's current figure then, and nothing
-	 * of the source was stored since); else each is compared. */
 	same = xcalloc(b->count ? b->count : 1, sizeof *same);
-	if (!rc && known && strcmp(last, digest) == 0)
-		for (size_t i = 0; i < b->count; i++)
-			same[i] = true;
-	else if (!rc && known)
-		rc = mark_current(st, source_id, b, same, d);
+	if (!rc)
+		rc = mark_unchanged(st, run, source_id, b, same, d);
 	for (size_t i = 0; !rc && i < b->count; i++) {
 		batch_item *it = &b->items[i];
 		observation o = {it->commune_code, it->year, it->variable->name, it->value, it->num,
