@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "store_current.h"
 #include "strmap.h"
 #include "text.h"
@@ -205,27 +206,50 @@ static bool same_text(const char *stored, const char *v)
 /* The source's stored figures against the batch's items. */
 typedef struct current_merge {
 	const batch *b;
-	strmap variables; /* name -> the items' fw_variable */
-	bool *same;       /* by item index */
-	int64_t *seen;    /* by item index: the id of the stored figure compared */
+	strmap variables; /* name -> the items' fw_variable, filled on first use */
+	bool mapped;
+	size_t next;   /* the item the next figure is expected to be for */
+	bool *same;    /* by item index */
+	int64_t *seen; /* by item index: the id of the stored figure compared */
 } current_merge;
+
+/* The item of o's key, or b->count when the batch has none: the one after
+ * the last found when o is for it (a file read again lists its values in
+ * the order they were stored), else through the key table. */
+static size_t merge_item(current_merge *m, const observation *o)
+{
+	const batch *b = m->b;
+	const batch_item *it = m->next < b->count ? &b->items[m->next] : NULL;
+	intptr_t v = 0;
+	size_t slot;
+
+	if (it && it->year == o->year && strcmp(it->variable->name, o->variable) == 0 &&
+	    strcmp(it->commune_code, o->commune_code) == 0)
+		return m->next++;
+	if (!m->mapped) {
+		for (size_t i = 0; i < b->count; i++)
+			strmap_put(&m->variables, b->items[i].variable->name,
+				   (intptr_t)b->items[i].variable);
+		m->mapped = true;
+	}
+	if (!strmap_get(&m->variables, o->variable, &v))
+		return b->count;
+	slot = seen_find(b, item_hash(o->commune_code, o->year, (const fw_variable *)v),
+			 o->commune_code, o->year, (const fw_variable *)v);
+	if (!b->seen[slot].item)
+		return b->count;
+	m->next = b->seen[slot].item;
+	return b->seen[slot].item - 1;
+}
 
 static dti_err merge_stored(void *ctx, const observation *o, int64_t id, dti_diag *d)
 {
 	current_merge *m = ctx;
-	intptr_t v = 0;
-	size_t slot, i;
+	size_t i = merge_item(m, o);
 
 	(void)d;
-	if (!strmap_get(&m->variables, o->variable, &v))
-		return DTI_EOK;
-	slot = seen_find(m->b, item_hash(o->commune_code, o->year, (const fw_variable *)v),
-			 o->commune_code, o->year, (const fw_variable *)v);
-	if (!m->b->seen[slot].item)
-		return DTI_EOK;
-	i = m->b->seen[slot].item - 1;
 	/* The source's current figure is its last one stored. */
-	if (id < m->seen[i])
+	if (i == m->b->count || id < m->seen[i])
 		return DTI_EOK;
 	m->seen[i] = id;
 	m->same[i] = same_text(o->value, m->b->items[i].value) &&
@@ -235,18 +259,18 @@ static dti_err merge_stored(void *ctx, const observation *o, int64_t id, dti_dia
 }
 
 /* same[i]: item i is what source_id stores for its key now.  One pass over
- * the source's figures of the batch's years, each found in the batch's key
- * table. */
+ * the source's figures of the batch's years in the order they were stored,
+ * each matched with the item after the last matched, or else found in the
+ * batch's key table. */
 static dti_err mark_current(staging *st, int64_t source_id, const batch *b, bool *same, dti_diag *d)
 {
-	current_merge m = {b, {0}, same, xcalloc(b->count ? b->count : 1, sizeof *m.seen)};
+	current_merge m = {b, {0},  false,
+			   0, same, xcalloc(b->count ? b->count : 1, sizeof *m.seen)};
 	int lo = 0, hi = 0;
 	dti_err rc = DTI_EOK;
 
 	strmap_init(&m.variables);
 	for (size_t i = 0; i < b->count; i++) {
-		strmap_put(&m.variables, b->items[i].variable->name,
-			   (intptr_t)b->items[i].variable);
 		lo = i == 0 || b->items[i].year < lo ? b->items[i].year : lo;
 		hi = i == 0 || b->items[i].year > hi ? b->items[i].year : hi;
 	}
@@ -257,17 +281,72 @@ static dti_err mark_current(staging *st, int64_t source_id, const batch *b, bool
 	return rc;
 }
 
+/* A text or its absence, and its NUL: texts hashed one after the other
+ * cannot run together, and NULL is not "". */
+static void hash_field(sha256_ctx *c, const char *s)
+{
+	sha256_update(c, s ? "t" : "n", 1);
+	if (s)
+		sha256_update(c, s, strlen(s) + 1);
+}
+
+void batch_digest(const batch *b, char out[65])
+{
+	sha256_ctx c;
+
+	sha256_init(&c);
+	for (size_t i = 0; i < b->count; i++) {
+		const batch_item *it = &b->items[i];
+		char year[24];
+		format_whole(year, it->year);
+		hash_field(&c, it->commune_code);
+		hash_field(&c, year);
+		hash_field(&c, it->variable->name);
+		hash_field(&c, it->value);
+		hash_field(&c, it->proof_url);
+		hash_field(&c, it->note);
+	}
+	sha256_final_hex(&c, out);
+}
+
+/* same[i]: item i is the source's current figure, not to be stored again
+ * (its appraisal stays valid and a repeated run changes nothing).  The run
+ * records the batch's digest; the batch of the source's last run again is
+ * all figures it gave (its every item became the source's current figure
+ * then, and nothing of the source was stored since), else each item is
+ * compared. */
+static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const batch *b,
+			      bool *same, dti_diag *d)
+{
+	char digest[65], last[65] = "";
+	bool known = false;
+	dti_err rc;
+
+	batch_digest(b, digest);
+	rc = staging_run_set_batch(st, run, digest, d);
+	if (!rc)
+		rc = staging_source_has_figures(st, source_id, &known, d);
+	if (!rc && known)
+		rc = staging_last_batch(st, source_id, last, d);
+	if (!rc && known && strcmp(last, digest) == 0)
+		for (size_t i = 0; i < b->count; i++)
+			same[i] = true;
+	else if (!rc && known)
+		rc = mark_current(st, source_id, b, same, d);
+	return rc;
+}
+
 dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra, void *ctx,
 			 int64_t *run_id, dti_diag *d)
 {
 	int64_t source_id = 0, run = 0;
 	char started[32], sha[65];
-	bool known = false;
 	/* Observations only: their references are checked once each below
 	 * instead of by a foreign-key lookup per row. */
 	bool bulk = extra == NULL;
 	long stored = 0, unchanged = 0;
 	int64_t first_id = 0, last_id = 0;
+	int year_lo = 0, year_hi = 0;
 	bool *same = NULL;
 	dti_err rc = DTI_EOK;
 
@@ -295,13 +374,9 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 		rc = staging_run_set_basis(st, run, t->basis, t->warning, d);
 	if (!rc && bulk)
 		rc = check_refs(st, b, d);
-	if (!rc)
-		rc = staging_source_has_figures(st, source_id, &known, d);
-	/* A figure the source already gave is not stored again: its
-	 * appraisal stays valid and a repeated run changes nothing. */
 	same = xcalloc(b->count ? b->count : 1, sizeof *same);
-	if (!rc && known)
-		rc = mark_current(st, source_id, b, same, d);
+	if (!rc)
+		rc = mark_unchanged(st, run, source_id, b, same, d);
 	for (size_t i = 0; !rc && i < b->count; i++) {
 		batch_item *it = &b->items[i];
 		observation o = {it->commune_code, it->year, it->variable->name, it->value, it->num,
@@ -311,12 +386,14 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 		else if (!rc && !(rc = staging_put(st, run, source_id, started, &o, &last_id, d))) {
 			if (!first_id)
 				first_id = last_id;
+			year_lo = !stored || it->year < year_lo ? it->year : year_lo;
+			year_hi = !stored || it->year > year_hi ? it->year : year_hi;
 			stored++;
 		}
 	}
 	/* In the same transaction: which value is scored. */
 	if (!rc && stored)
-		rc = store_current_stored(st, first_id, last_id, d);
+		rc = store_current_stored(st, first_id, last_id, year_lo, year_hi, d);
 	if (!rc && extra)
 		rc = extra(st, run, ctx, d);
 	if (!rc) {

@@ -83,11 +83,17 @@ typedef struct batch_target {
 void batch_basis(const commune_list *active, const char *how, const char *framework_sha256,
 		 char out[65]);
 
+/* The digest of the batch's items in order (commune, year, variable,
+ * value, proof link, note), as SHA-256 hex: what a run records of the
+ * batch it was given. */
+void batch_digest(const batch *b, char out[65]);
+
 /* Stores the whole batch in one BEGIN IMMEDIATE transaction with one run
  * record (status ok, with t's basis and warning) and the payload; on any failure nothing is stored.
  * A value equal to the source's current figure (value, proof link, note)
  * is not stored again; it counts as skipped, and b->counts.stored says how
- * many were stored.
+ * many were stored.  The run records the batch's digest (batch_digest):
+ * the batch of the source's last 'ok' run again is known unchanged whole.
  * *run_id receives the run (may be NULL). */
 dti_err batch_store(staging *st, batch *b, const batch_target *t, int64_t *run_id, dti_diag *d);
 

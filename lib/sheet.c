@@ -96,25 +96,45 @@ static const char *field_trimmed(const csv_reader *r, size_t i, char *buf, size_
 	return *heap;
 }
 
-/* "name:line:column (label)" for a value's messages, without printf: it
- * is written for every value of a sheet. */
-static void sheet_where(char *out, size_t cap, const char *name, long line, long column,
-			const char *label)
+/* Appends len bytes of s to out (n of cap used), as many as fit before
+ * the NUL. */
+static void put_bounded(char *out, size_t cap, size_t *n, const char *s, size_t len)
 {
-	char num[2][24];
-	const char *parts[] = {name, ":", num[0], ":", num[1], " (", label, ")"};
-	size_t n = 0;
+	if (len > cap - 1 - *n)
+		len = cap - 1 - *n;
+	memcpy(out + *n, s, len);
+	*n += len;
+	out[*n] = '\0';
+}
 
-	format_whole(num[0], line);
-	format_whole(num[1], column);
-	for (size_t i = 0; i < sizeof parts / sizeof parts[0] && n + 1 < cap; i++) {
-		size_t len = strlen(parts[i]);
-		if (len > cap - 1 - n)
-			len = cap - 1 - n;
-		memcpy(out + n, parts[i], len);
-		n += len;
-	}
-	out[n] = '\0';
+/* ":column (label)", the end of a value's place in its messages. */
+static void where_tail(char *out, size_t cap, long column, const char *label)
+{
+	char num[24];
+	size_t n = 0, len = format_whole(num, column);
+
+	out[0] = '\0';
+	put_bounded(out, cap, &n, ":", 1);
+	put_bounded(out, cap, &n, num, len);
+	put_bounded(out, cap, &n, " (", 2);
+	put_bounded(out, cap, &n, label, strlen(label));
+	put_bounded(out, cap, &n, ")", 1);
+}
+
+/* "name:line:column (label)" for a value's messages, without printf: it
+ * is written for every value of a sheet, from the sheet's name and the
+ * column's tail (where_tail) made once. */
+static void sheet_where(char *out, size_t cap, const char *name, size_t name_len, long line,
+			const char *tail)
+{
+	char num[24];
+	size_t n = 0, len = format_whole(num, line);
+
+	out[0] = '\0';
+	put_bounded(out, cap, &n, name, name_len);
+	put_bounded(out, cap, &n, ":", 1);
+	put_bounded(out, cap, &n, num, len);
+	put_bounded(out, cap, &n, tail, strlen(tail));
 }
 
 /* One sheet being read: its header, its columns and where rows go. */
@@ -131,6 +151,8 @@ typedef struct sheet_reader {
 	dti_problems *p;
 	const commune_entry *last_ce;
 	char last_code[32];
+	size_t name_len;
+	char value_tail[64]; /* where_tail of a long sheet's value column */
 } sheet_reader;
 
 /* The columns of the header and the format they make; false (with a
@@ -246,7 +268,7 @@ static void long_row(sheet_reader *sr, long line, const commune_entry *ce, int y
 	} else if (!*value) {
 		sr->b->counts.skipped++;
 	} else {
-		sheet_where(where, sizeof where, sr->name, line, sr->c_value + 1, "value");
+		sheet_where(where, sizeof where, sr->name, sr->name_len, line, sr->value_tail);
 		if (!batch_add(sr->b, v, ce->code, year, value, sr->h.dec, link, note, where,
 			       sr->p))
 			sr->b->counts.rejected++;
@@ -259,7 +281,7 @@ static void long_row(sheet_reader *sr, long line, const commune_entry *ce, int y
 /* A wide row: one value per variable column. */
 static void wide_row(sheet_reader *sr, long line, const commune_entry *ce, int year)
 {
-	char where[512];
+	char where[512], tail[512];
 
 	for (size_t i = 0; i < sr->h.n; i++) {
 		char valbuf[256], *valheap = NULL;
@@ -270,8 +292,8 @@ static void wide_row(sheet_reader *sr, long line, const commune_entry *ce, int y
 		if (!*value) {
 			sr->b->counts.skipped++;
 		} else {
-			sheet_where(where, sizeof where, sr->name, line, (long)i + 1,
-				    sr->h.names[i]);
+			where_tail(tail, sizeof tail, (long)i + 1, sr->h.names[i]);
+			sheet_where(where, sizeof where, sr->name, sr->name_len, line, tail);
 			if (!batch_add(sr->b, sr->colvar[i], ce->code, year, value, sr->h.dec, NULL,
 				       NULL, where, sr->p))
 				sr->b->counts.rejected++;
@@ -333,6 +355,8 @@ static dti_err sheet_read_text(FILE *f, const char *name, sheet_format fmt, cons
 		rc = DTI_EPARSE;
 	if (got <= 0 || !sheet_columns(&sr, &fmt))
 		goto out;
+	sr.name_len = strlen(name);
+	where_tail(sr.value_tail, sizeof sr.value_tail, sr.c_value + 1, "value");
 	batch_reserve(b, file_size(f) / 24);
 	if (sheet_rows(&sr, fmt, d) < 0)
 		rc = DTI_EPARSE;

@@ -608,6 +608,25 @@ dti_err staging_run_set_basis(staging *st, int64_t run_id, const char *basis, co
 		  : run_set(st, "UPDATE run SET warning = ?2 WHERE id = ?1", run_id, warning, d);
 }
 
+dti_err staging_run_set_batch(staging *st, int64_t run_id, const char *sha256, dti_diag *d)
+{
+	return run_set(st, "UPDATE run SET batch_sha256 = ?2 WHERE id = ?1", run_id, sha256, d);
+}
+
+dti_err staging_last_batch(staging *st, int64_t source_id, char sha[65], dti_diag *d)
+{
+	char *last = NULL;
+	dti_err rc =
+		store_text1(st, d,
+			    "SELECT batch_sha256 FROM run WHERE source_id = ?1 AND status = 'ok' "
+			    "ORDER BY id DESC LIMIT 1",
+			    &last, STORE_ARGS(STORE_INT(source_id)));
+
+	snprintf(sha, 65, "%s", last ? last : "");
+	free(last);
+	return rc;
+}
+
 dti_err staging_run_set_old_codes(staging *st, int64_t run_id, const char *text, dti_diag *d)
 {
 	return run_set(st, "UPDATE run SET old_codes = ?2 WHERE id = ?1", run_id, text, d);
@@ -670,8 +689,8 @@ dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *
 	if (sqlite3_step(s) != SQLITE_DONE)
 		rc = diag_set(d, DTI_EDB, "%s: cannot store %s of %s: %s", st->path, o->variable,
 			      o->commune_code, sqlite3_errmsg(st->db));
+	/* Every parameter is bound again on the next call: no clearing. */
 	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
 	if (!rc && id)
 		*id = sqlite3_last_insert_rowid(st->db);
 	return rc;

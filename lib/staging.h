@@ -79,6 +79,11 @@ dti_err staging_run_finish(staging *st, int64_t run_id, const char *status, cons
 			   const char *error, dti_diag *d);
 dti_err staging_run_set_payload(staging *st, int64_t run_id, const char *sha256, dti_diag *d);
 dti_err staging_run_set_forced(staging *st, int64_t run_id, const char *user, dti_diag *d);
+/* Records the digest of the whole batch a run was given (batch_digest). */
+dti_err staging_run_set_batch(staging *st, int64_t run_id, const char *sha256, dti_diag *d);
+/* The batch digest of the source's latest 'ok' run, "" when there is none
+ * or it kept none (runs before migration 19). */
+dti_err staging_last_batch(staging *st, int64_t source_id, char sha[65], dti_diag *d);
 /* Records how a run of a source keyed to the old unit list converted its
  * codes (lib/oldcodes.h: the summary line); text may be NULL. */
 dti_err staging_run_set_old_codes(staging *st, int64_t run_id, const char *text, dti_diag *d);

@@ -13,9 +13,9 @@
 
 /* A key's row as current_input_resolved gives it. */
 typedef struct resolved_row {
-	char *value, *state, *observation_ids, *observed_at;
+	char *value, *state, *observation_ids;
 	double num; /* NaN: NULL */
-	int64_t sources;
+	int64_t sources, observation_id;
 } resolved_row;
 
 static dti_err take_resolved(void *ctx, const store_row *r, dti_diag *d)
@@ -28,7 +28,7 @@ static dti_err take_resolved(void *ctx, const store_row *r, dti_diag *d)
 	x->state = store_text_dup(r, 2);
 	x->sources = store_int(r, 3);
 	x->observation_ids = store_is_null(r, 4) ? NULL : store_text_dup(r, 4);
-	x->observed_at = store_is_null(r, 5) ? NULL : store_text_dup(r, 5);
+	x->observation_id = store_int(r, 5);
 	return DTI_EOK;
 }
 
@@ -41,11 +41,11 @@ dti_err store_current_resolve(staging *st, int year, const char *commune_code, c
 	 * ... SELECT: neither can fail with a row half-written, so SQLite keeps
 	 * no statement journal for them (a 1 %-changed national import wrote
 	 * 145 MB of those, the pages of every key resolved). */
-	resolved_row x = {NULL, NULL, NULL, NULL, NAN, 0};
+	resolved_row x = {NULL, NULL, NULL, NAN, 0, 0};
 	bool found = false;
 	dti_err rc = store_first(
 		st, d,
-		"SELECT value, num, state, sources, observation_ids, observed_at "
+		"SELECT value, num, state, sources, observation_ids, observation_id "
 		"FROM current_input_resolved "
 		"WHERE year = ?1 AND commune_code = ?2 AND variable = ?3",
 		take_resolved, &x, &found,
@@ -58,27 +58,31 @@ dti_err store_current_resolve(staging *st, int year, const char *commune_code, c
 			       STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code),
 					  STORE_TEXT(variable)));
 	if (!rc && found) {
-		const store_arg args[] = {STORE_INT(year),          STORE_TEXT(commune_code),
-					  STORE_TEXT(variable),     STORE_TEXT(x.value),
-					  STORE_NUM(x.num),         STORE_TEXT(x.state),
-					  STORE_INT(x.sources),     STORE_TEXT(x.observation_ids),
-					  STORE_TEXT(x.observed_at)};
+		const store_arg args[] = {STORE_INT(year),
+					  STORE_TEXT(commune_code),
+					  STORE_TEXT(variable),
+					  STORE_TEXT(x.value),
+					  STORE_NUM(x.num),
+					  STORE_TEXT(x.state),
+					  STORE_INT(x.sources),
+					  STORE_INT(x.observation_id),
+					  STORE_TEXT(x.observation_ids)};
 		rc = store_run(st, d,
 			       "UPDATE OR FAIL current_value SET value = ?4, num = ?5, state = ?6, "
-			       "sources = ?7, observation_ids = ?8, observed_at = ?9 "
+			       "sources = ?7, observation_id = ?8, observation_ids = ?9 "
 			       "WHERE year = ?1 AND commune_code = ?2 AND variable = ?3",
 			       args, sizeof args / sizeof args[0]);
 		if (!rc && store_changes(st) == 0)
-			rc = store_run(st, d,
-				       "INSERT OR FAIL INTO current_value(year, commune_code, "
-				       "variable, value, num, state, sources, observation_ids, "
-				       "observed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-				       args, sizeof args / sizeof args[0]);
+			rc = store_run(
+				st, d,
+				"INSERT OR FAIL INTO current_value(year, commune_code, "
+				"variable, value, num, state, sources, observation_id, "
+				"observation_ids) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+				args, sizeof args / sizeof args[0]);
 	}
 	free(x.value);
 	free(x.state);
 	free(x.observation_ids);
-	free(x.observed_at);
 	if (rc)
 		diag_prefix(d, "cannot resolve %s of commune %s for %d", variable, commune_code,
 			    year);
@@ -133,48 +137,70 @@ dti_err store_current_resolve_observation(staging *st, int64_t obs_id, dti_diag 
 			    STORE_ARGS(STORE_INT(obs_id)), d);
 }
 
-/* Whether any year of observations first_id .. last_id has current values:
- * when none has, every key of the range is new (a first import). */
-static dti_err years_have_values(staging *st, int64_t first_id, int64_t last_id, bool *have,
-				 dti_diag *d)
+/* Whether any year from year_from to year_to has current values: when
+ * none has, every key of a run of those years is new (a first import). */
+static dti_err years_have_values(staging *st, int year_from, int year_to, bool *have, dti_diag *d)
 {
 	int64_t n = 0;
-	dti_err rc =
-		store_int64(st, d,
-			    "SELECT EXISTS (SELECT 1 FROM current_value WHERE year IN "
-			    "(SELECT DISTINCT year FROM observation WHERE id BETWEEN ?1 AND ?2))",
-			    &n, NULL, STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id)));
+	dti_err rc = store_int64(
+		st, d, "SELECT EXISTS (SELECT 1 FROM current_value WHERE year BETWEEN ?1 AND ?2)",
+		&n, NULL, STORE_ARGS(STORE_INT(year_from), STORE_INT(year_to)));
 
 	*have = n != 0;
 	return rc;
 }
 
-dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, dti_diag *d)
+dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, int year_from,
+			     int year_to, dti_diag *d)
 {
 	bool have = false;
-	dti_err rc = years_have_values(st, first_id, last_id, &have, d);
+	dti_err rc = years_have_values(st, year_from, year_to, &have, d);
 
+	/* A key whose value was the raw figure of the same source, alone
+	 * (the only source, or every other one below it: raw and earlier, or
+	 * rejected), takes the new figure as it is, as the rule would: one
+	 * statement for all of them instead of the history read again for
+	 * each (the figures a re-import changes are mostly such). */
+	if (!rc && have)
+		rc = store_run(
+			st, d,
+			"UPDATE OR FAIL current_value AS c SET "
+			"value = CASE WHEN v.aggregate = 'sum' THEN CASE WHEN o.num = "
+			"CAST(o.num AS INTEGER) THEN CAST(CAST(o.num AS INTEGER) AS TEXT) "
+			"ELSE CAST(o.num AS TEXT) END ELSE o.value END, "
+			"num = o.num, state = 'raw', sources = 1, observation_id = o.id, "
+			"observation_ids = CAST(o.id AS TEXT) "
+			"FROM observation o JOIN variable v ON v.name = o.variable, observation p "
+			"WHERE o.id BETWEEN ?1 AND ?2 AND p.id = c.observation_id AND c.year = o.year AND "
+			"c.commune_code = o.commune_code AND c.variable = o.variable AND "
+			"c.state = 'raw' AND c.sources = 1 AND "
+			"p.source_id = o.source_id",
+			STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id)));
+	/* The other keys that had a value are resolved from the history. */
 	if (!rc && have)
 		rc = resolve_keys(st,
 				  "SELECT o.year, o.commune_code, o.variable FROM observation o "
 				  "WHERE o.id BETWEEN ?1 AND ?2 AND EXISTS (SELECT 1 FROM "
 				  "current_value c WHERE c.year = o.year AND c.commune_code = "
-				  "o.commune_code AND c.variable = o.variable)",
+				  "o.commune_code AND c.variable = o.variable AND "
+				  "c.observation_id <> o.id)",
 				  STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id)), d);
 	/* current_input_resolved for one raw source: a summed variable's
-	 * value is its number written as SQL writes a sum.  The keys just
-	 * resolved are left alone (DO NOTHING). */
+	 * value is its number written as SQL writes a sum (the summed
+	 * variables are listed once, not joined on every row: a fifth of
+	 * this statement's work).  The keys just written are left alone (DO
+	 * NOTHING). */
 	if (!rc)
 		rc = store_run(
 			st, d,
 			"INSERT INTO current_value(year, commune_code, variable, value, num, state, "
-			"sources, observation_ids, observed_at) "
+			"sources, observation_ids, observation_id) "
 			"SELECT o.year, o.commune_code, o.variable, "
-			"CASE WHEN v.aggregate = 'sum' THEN CASE WHEN o.num = CAST(o.num AS INTEGER) "
+			"CASE WHEN o.variable IN (SELECT name FROM variable WHERE aggregate = 'sum') "
+			"THEN CASE WHEN o.num = CAST(o.num AS INTEGER) "
 			"THEN CAST(CAST(o.num AS INTEGER) AS TEXT) ELSE CAST(o.num AS TEXT) END "
-			"ELSE o.value END, o.num, 'raw', 1, CAST(o.id AS TEXT), o.observed_at "
-			"FROM observation o JOIN variable v ON v.name = o.variable "
-			"WHERE o.id BETWEEN ?1 AND ?2 ON CONFLICT DO NOTHING",
+			"ELSE o.value END, o.num, 'raw', 1, CAST(o.id AS TEXT), o.id "
+			"FROM observation o WHERE o.id BETWEEN ?1 AND ?2 ON CONFLICT DO NOTHING",
 			STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id)));
 	if (rc)
 		diag_prefix(d, "cannot resolve the values of observations %lld to %lld",
@@ -264,7 +290,7 @@ dti_err store_current_check(staging *st, store_current_diff_fn fn, void *ctx, in
 
 	if (!rc)
 		rc = staging_prepare(st,
-				     "SELECT " CURRENT_COLUMNS " FROM current_value "
+				     "SELECT " CURRENT_COLUMNS " FROM current_input "
 				     "ORDER BY year, commune_code, variable",
 				     &c, d);
 	if (!rc) {

@@ -24,12 +24,16 @@ dti_err store_current_resolve(staging *st, int year, const char *commune_code, c
 			      dti_diag *d);
 
 /* The current values after observations first_id .. last_id (one run's,
- * at most one a key) were stored: store_current_resolve for the keys that
- * had a current value; the others had no observation before, and get the
- * value of their one observation, raw, as the rule gives it for one raw
- * source — inserted in key order instead of read back from the history.
- * Called by batch_store_with, the one caller of staging_put. */
-dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, dti_diag *d);
+ * at most one a key, of the years year_from .. year_to) were stored: a key
+ * whose value was the same source's raw figure alone takes the new one as
+ * the rule gives it (in one statement); the other keys that had a current
+ * value are resolved again (store_current_resolve); the others had no
+ * observation before, and get the value of their one observation, raw, as
+ * the rule gives it for one raw source — inserted in key order instead of
+ * read back from the history.  Called by batch_store_with, the one caller
+ * of staging_put. */
+dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, int year_from,
+			     int year_to, dti_diag *d);
 
 /* store_current_resolve for the key of observation obs_id (an appraisal
  * act changes its observation's key only).  No observation: nothing. */
@@ -53,7 +57,8 @@ typedef struct store_current_diff {
 typedef dti_err (*store_current_diff_fn)(void *ctx, const store_current_diff *x, dti_diag *d);
 
 /* Recomputes the resolution of every key from the raw observations and
- * appraisals and compares it with current_value, column by column; calls
+ * appraisals and compares it with current_value as current_input reads it
+ * (the observations listed, the time observed), column by column; calls
  * fn for every key that differs, ordered by year, commune and variable.
  * *keys (may be NULL) is the number of keys the history resolves and
  * *diffs the number of differences.  Reads only. */

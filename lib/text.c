@@ -308,14 +308,19 @@ int text_yesno(const char *s)
 	size_t n = 0;
 	int r = -1;
 
-	/* Plain ASCII words need no Unicode machinery. */
+	/* Plain ASCII words need no Unicode machinery, and neither do the
+	 * Vietnamese words as a keyboard writes them (NFC, lower case). */
 	while (*s == ' ')
 		s++;
+	if (strcmp(s, "c\xC3\xB3") == 0)
+		return 1;
+	if (strcmp(s, "kh\xC3\xB4ng") == 0)
+		return 0;
 	for (; s[n] && n < sizeof small - 1 && (unsigned char)s[n] < 0x80; n++)
 		small[n] = (char)(s[n] >= 'A' && s[n] <= 'Z' ? s[n] + 32 : s[n]);
 	if (s[n] == '\0') {
 		small[n] = '\0';
-		k = xstrdup(small);
+		k = small;
 	} else {
 		k = ascii_fold(s);
 	}
@@ -328,7 +333,8 @@ int text_yesno(const char *s)
 	for (int i = 0; no[i] && r < 0; i++)
 		if (strcmp(k, no[i]) == 0)
 			r = 0;
-	free(k);
+	if (k != small)
+		free(k);
 	return r;
 }
 

@@ -384,27 +384,44 @@ void commune_index_build(commune_index *ix, const commune_list *l)
 {
 	ix->list = l;
 	ix->unit_types = NULL;
+	ix->names = xcalloc(1, sizeof *ix->names);
 	strmap_init(&ix->by_code);
-	strmap_init(&ix->by_name);
+	for (size_t i = 0; i < l->count; i++)
+		strmap_put(&ix->by_code, l->items[i].code, (intptr_t)i);
+}
+
+/* The name keys of the list, made once. */
+static strmap *names_of(const commune_index *ix)
+{
+	struct commune_names *n = ix->names;
+	const commune_list *l = ix->list;
+
+	if (n->built)
+		return &n->by_name;
+	n->built = true;
+	strmap_init(&n->by_name);
 	for (size_t i = 0; i < l->count; i++) {
 		char *key = text_name_key(l->items[i].name);
 		intptr_t prev;
-		strmap_put(&ix->by_code, l->items[i].code, (intptr_t)i);
 		if (key && *key) {
 			/* Two communes with one name: the name alone is ambiguous. */
-			if (strmap_get(&ix->by_name, key, &prev) && prev != (intptr_t)i)
-				strmap_put(&ix->by_name, key, -1);
+			if (strmap_get(&n->by_name, key, &prev) && prev != (intptr_t)i)
+				strmap_put(&n->by_name, key, -1);
 			else
-				strmap_put(&ix->by_name, key, (intptr_t)i);
+				strmap_put(&n->by_name, key, (intptr_t)i);
 		}
 		free(key);
 	}
+	return &n->by_name;
 }
 
 void commune_index_free(commune_index *ix)
 {
 	strmap_free(&ix->by_code);
-	strmap_free(&ix->by_name);
+	if (ix->names && ix->names->built)
+		strmap_free(&ix->names->by_name);
+	free(ix->names);
+	ix->names = NULL;
 }
 
 void commune_index_alias(commune_index *ix, const char *alias, const char *code)
@@ -416,7 +433,7 @@ void commune_index_alias(commune_index *ix, const char *alias, const char *code)
 		return;
 	key = text_name_key(alias);
 	if (key && *key)
-		strmap_put(&ix->by_name, key, i);
+		strmap_put(names_of(ix), key, i);
 	free(key);
 }
 
@@ -434,7 +451,7 @@ const commune_entry *commune_index_name(const commune_index *ix, const char *nam
 {
 	char *key = text_name_key(name);
 	intptr_t i = -1;
-	bool found = key && strmap_get(&ix->by_name, key, &i);
+	bool found = key && strmap_get(names_of(ix), key, &i);
 
 	free(key);
 	return found && i >= 0 ? &ix->list->items[i] : NULL;

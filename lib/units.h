@@ -91,11 +91,21 @@ void commune_list_from_units(commune_list *l, const units *u, const char *provin
  * Returns false when it is not a code. */
 bool commune_code_normalise(const char *raw, char out[16]);
 
+/* The name keys of a commune index, made on the first lookup by name:
+ * most readers (a sheet import) find communes by code only, and a
+ * national list's keys take a tenth of a second to make. */
+struct commune_names {
+	bool built;
+	strmap by_name;
+};
+
 /* An index of a commune list: by code, and by name key (text_name_key),
- * plus extra aliases.  Values are indexes into the list. */
+ * plus extra aliases.  Values are indexes into the list, which must stay
+ * as it is while the index is used. */
 typedef struct commune_index {
 	const commune_list *list;
-	strmap by_code, by_name;
+	strmap by_code;
+	struct commune_names *names;
 	/* code -> UNIT_TYPE_* (store_commune_unit_types), for readers that ask
 	 * each unit type its own items; NULL (as built): not known. */
 	const strmap *unit_types;

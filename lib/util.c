@@ -306,7 +306,17 @@ bool parse_nonneg_decimal(const char *s, char decimal_sep, double *out)
 	bool seen_sep = false, digits = false;
 	char *end;
 	double v;
+	uint64_t whole = 0;
 
+	/* A plain number of at most 15 digits, the usual figure, is exact
+	 * without strtod (below 2^53, as strtod would give it). */
+	while (n < 16 && s[n] >= '0' && s[n] <= '9')
+		whole = whole * 10 + (uint64_t)(s[n++] - '0');
+	if (n > 0 && n < 16 && s[n] == '\0') {
+		*out = (double)whole;
+		return true;
+	}
+	n = 0;
 	s = skip_spaces(s);
 	for (; *s && *s != ' ' && *s != '\t'; s++) {
 		if (*s >= '0' && *s <= '9') {

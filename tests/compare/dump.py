@@ -35,8 +35,9 @@ def mask(text):
 STORAGE = {'current_value', 'current_input_resolved', 'input_set', 'input_layout',
            'scoring_input', 'score_set', 'score_rows', 'score_result'}
 # Columns added on purpose and documented (docs/analyst.md): the marker of
-# what a scoring run's inputs were as of (a digest, not a score).
-ADDED_COL = {'marker'}
+# what a scoring run's inputs were as of, and the digest of the batch an
+# import or collector run was given (digests, not scores).
+ADDED_COL = {'marker', 'batch_sha256'}
 # A view's age in hours: the time since a run, which no two runs share.
 AGE_COL = re.compile(r'age_hours$')
 

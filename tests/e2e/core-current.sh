@@ -64,7 +64,7 @@ expect_eq "summed operators" "$(sqlite3 "$T/c.db" "SELECT value || '/' || source
 # Corruption is named, commune and variable, and exits 1.
 q "UPDATE current_value SET value = '999' WHERE commune_code = '11989' AND variable = 'villages'"
 q "DELETE FROM current_value WHERE commune_code = '11992' AND variable = 'dx_meetings_total'"
-q "INSERT INTO current_value VALUES (2024, '11998', 'villages', '4', 4.0, 'raw', 1, '999999', '2024-01-01')"
+q "INSERT INTO current_value(year, commune_code, variable, value, num, state, sources, observation_ids, observation_id) VALUES (2024, '11998', 'villages', '4', 4.0, 'raw', 1, '999999', 999999)"
 set +e
 dti check > "$T/check.out" 2> "$T/check.err"
 code=$?

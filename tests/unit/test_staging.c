@@ -562,6 +562,94 @@ static void test_repeated_figure_keeps_its_appraisal(void **state)
 	assert_string_equal(get(f, "11989", "digital_signature_holders").state, "raw");
 }
 
+/* A source's new figure where its last one was the value, alone, is taken
+ * as it is (a12, viettel's 6 and 8 below); where another source's was, or
+ * several were summed, the key is resolved from the history.  get() checks every current value against
+ * the history after each write. */
+static void test_new_figure_of_the_source_scored(void **state)
+{
+	fixture *f = *state;
+	int64_t b;
+
+	put(f, "office:a", "11992", "dx_meetings_total", "10");
+	b = put(f, "office:b", "11992", "dx_meetings_total", "20");
+	assert_true(get(f, "11992", "dx_meetings_total").num == 20.0);
+	put(f, "office:a", "11992", "dx_meetings_total", "11"); /* the last stored, over b's */
+	assert_true(get(f, "11992", "dx_meetings_total").num == 11.0);
+	b = put(f, "office:b", "11992", "dx_meetings_total", "21");
+	assert_true(get(f, "11992", "dx_meetings_total").num == 21.0);
+	appraise(f, b, "reject", NULL, NAN);
+	assert_true(get(f, "11992", "dx_meetings_total").num == 11.0);
+	put(f, "office:a", "11992", "dx_meetings_total", "12"); /* a's alone, b's rejected */
+	assert_true(get(f, "11992", "dx_meetings_total").num == 12.0);
+	assert_string_equal(get(f, "11992", "dx_meetings_total").state, "raw");
+	put(f, "office:b", "11992", "dx_meetings_total", "22"); /* b's new figure is raw again */
+	assert_true(get(f, "11992", "dx_meetings_total").num == 22.0);
+
+	put(f, "telecom:viettel", "11992", "enterprises_econtract", "5");
+	put(f, "telecom:viettel", "11992", "enterprises_econtract", "6"); /* one source: taken */
+	assert_true(get(f, "11992", "enterprises_econtract").num == 6.0);
+	b = put(f, "telecom:vnpt", "11992", "enterprises_econtract", "4");
+	put(f, "telecom:viettel", "11992", "enterprises_econtract", "7"); /* summed: resolved */
+	assert_true(get(f, "11992", "enterprises_econtract").num == 11.0);
+	assert_int_equal(get(f, "11992", "enterprises_econtract").sources, 2);
+	appraise(f, b, "reject", NULL, NAN);
+	put(f, "telecom:viettel", "11992", "enterprises_econtract", "8"); /* vnpt's rejected */
+	assert_true(get(f, "11992", "enterprises_econtract").num == 8.0);
+	assert_int_equal(get(f, "11992", "enterprises_econtract").sources, 1);
+}
+
+/* Stores the given values of one source as one batch (vars[i] = vals[i]
+ * for commune 11989); returns how many were stored. */
+static long store_values(fixture *f, const char *const *vars, const char *const *vals, size_t n)
+{
+	batch b;
+	dti_problems p = {0};
+	dti_diag d;
+	batch_target t = {"sheet:order", "sheet", "test", 2024, NULL, NULL, 0, false, NULL, NULL};
+	long stored;
+
+	batch_init(&b);
+	for (size_t i = 0; i < n; i++)
+		assert_true(batch_add(&b, framework_variable(f->fw, vars[i]), "11989", 2024,
+				      vals[i], '.', NULL, NULL, "order", &p));
+	assert_int_equal(batch_store(f->st, &b, &t, NULL, &d), DTI_EOK);
+	stored = b.counts.stored;
+	batch_free(&b);
+	return stored;
+}
+
+/* A file read again is compared with what its source stored whether it
+ * lists its values in the order they were stored or in another: only the
+ * changed figure is stored again. */
+static void test_repeated_file_in_another_order(void **state)
+{
+	fixture *f = *state;
+	static const char *const vars[] = {"villages", "dx_staff", "dx_meetings_chaired"};
+	static const char *const vals[] = {"12", "yes", "300"};
+	static const char *const back[] = {"dx_meetings_chaired", "dx_staff", "villages"};
+	static const char *const back_vals[] = {"301", "yes", "12"};
+	int before = count(f, "SELECT count(*) FROM observation");
+
+	assert_int_equal(store_values(f, vars, vals, 3), 3);
+	assert_int_equal(store_values(f, vars, vals, 3), 0);
+	assert_int_equal(store_values(f, back, back_vals, 3), 1);
+	assert_true(get(f, "11989", "dx_meetings_chaired").num == 301.0);
+	assert_int_equal(store_values(f, vars + 1, vals + 1, 2), 1); /* 300 again */
+	assert_true(get(f, "11989", "dx_meetings_chaired").num == 300.0);
+	assert_int_equal(store_values(f, back, back_vals, 3), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM observation"), before + 6);
+	/* The batch of an earlier run, not the last: compared figure by
+	 * figure, the one that differs from the last run's is stored. */
+	assert_int_equal(store_values(f, vars, vals, 3), 1);
+	assert_true(get(f, "11989", "dx_meetings_chaired").num == 300.0);
+	assert_int_equal(store_values(f, vars, vals, 3), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM observation"), before + 7);
+	assert_int_equal(count(f, "SELECT count(DISTINCT batch_sha256) FROM run r JOIN source s ON "
+				  "s.id = r.source_id WHERE s.name = 'sheet:order'"),
+			 3);
+}
+
 static void test_failed_batch_stores_nothing(void **state)
 {
 	fixture *f = *state;
@@ -629,6 +717,8 @@ int main(void)
 		cmocka_unit_test(test_verified_above_raw),
 		cmocka_unit_test(test_correction_and_rejection),
 		cmocka_unit_test(test_repeated_figure_keeps_its_appraisal),
+		cmocka_unit_test(test_new_figure_of_the_source_scored),
+		cmocka_unit_test(test_repeated_file_in_another_order),
 		cmocka_unit_test(test_failed_batch_stores_nothing),
 	};
 	return cmocka_run_group_tests_name("staging", tests, setup, teardown);

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "json_scan.h"
+#include "text.h"
 #include "util.h"
 
 static void expect_like_jansson(json_t *j, const strbuf *mine)
@@ -507,6 +508,75 @@ static void test_open_below(void **state)
 	free(p);
 }
 
+/* parse_nonneg_decimal: the plain digits read without strtod give what
+ * strtod gives, and everything else still goes the long way. */
+static void test_nonneg_decimal(void **state)
+{
+	static const struct {
+		const char *text;
+		double want;
+	} good[] = {{"0", 0},
+		    {"007", 7},
+		    {"18651", 18651},
+		    {"999999999999999", 999999999999999.0},
+		    {"1234567890123456", 1234567890123456.0},
+		    {"9007199254740993", 9007199254740992.0},
+		    {" 12", 12},
+		    {"12 ", 12},
+		    {"12.5", 12.5},
+		    {"12,5", 12.5}};
+	static const char *const bad[] = {"",    " ",  "-1",  "+1",  "1e3",
+					  "12.", ".5", "1 2", "12a", "0x10"};
+	double x;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		x = -1;
+		assert_true(parse_nonneg_decimal(good[i].text, ',', &x));
+		assert_true(x == good[i].want);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		x = -1;
+		assert_false(parse_nonneg_decimal(bad[i], ',', &x));
+		assert_true(x == -1);
+	}
+	assert_false(parse_nonneg_decimal("12,5", '.', &x));
+}
+
+/* text_yesno: the words read without folding answer as the folded ones. */
+static void test_yesno(void **state)
+{
+	static const struct {
+		const char *text;
+		int want;
+	} cases[] = {{"c\xC3\xB3", 1},
+		     {"kh\xC3\xB4ng", 0},
+		     {" c\xC3\xB3", 1},
+		     {"c\xC3\xB3 ", 1},
+		     {"C\xC3\x93", 1},
+		     {"KH\xC3\x94NG", 0},
+		     {"co\xCC\x81", 1},
+		     {"kho\xCC\x82ng", 0},
+		     {"yes", 1},
+		     {"No", 0},
+		     {"1", 1},
+		     {"0", 0},
+		     {"co", 1},
+		     {"khong", 0},
+		     {"c\xC3\xB3 kh\xC3\xB4ng", -1},
+		     {"c\xC3\xB3"
+		      "c\xC3\xB3",
+		      -1},
+		     {"", -1},
+		     {"maybe", -1}};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (text_yesno(cases[i].text) != cases[i].want)
+			fail_msg("text_yesno(\"%s\") is %d, not %d", cases[i].text,
+				 text_yesno(cases[i].text), cases[i].want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -514,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_format_whole),     cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_output_file),      cmocka_unit_test(test_time_vn),
 		cmocka_unit_test(test_open_below),       cmocka_unit_test(test_format_fixed),
+		cmocka_unit_test(test_nonneg_decimal),   cmocka_unit_test(test_yesno),
 		cmocka_unit_test(test_format_roundtrip), cmocka_unit_test(test_json_scan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
