@@ -588,10 +588,28 @@ dti_err sb_csv_field(strbuf *sb, const char *s, bool text)
 	return rc ? rc : sb_appends(sb, "\"");
 }
 
+static char *sync_later_dir; /* output_sync_later */
+
+void output_sync_later(const char *dir)
+{
+	free(sync_later_dir);
+	sync_later_dir = dir ? xstrdup(dir) : NULL;
+}
+
+/* Whether path is under the folder output_sync_later named. */
+static bool synced_later(const char *path)
+{
+	size_t n = sync_later_dir ? strlen(sync_later_dir) : 0;
+
+	return n && strncmp(path, sync_later_dir, n) == 0 && path[n] == '/';
+}
+
 dti_err output_open(output_file *o, const char *path, dti_diag *d)
 {
 	o->path = xstrdup(path);
-	o->tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	/* A file of a folder put in place whole (dir_replace) is not seen
+	 * before that: it is written where it goes, without a rename each. */
+	o->tmp = synced_later(path) ? xstrdup(path) : xasprintf("%s.tmp.%ld", path, (long)getpid());
 	o->f = fopen(o->tmp, "wb");
 	if (!o->f) {
 		dti_err rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
@@ -616,22 +634,6 @@ dti_err output_flush(output_file *o, strbuf *sb, dti_diag *d)
 	return rc;
 }
 
-static char *sync_later_dir; /* output_sync_later */
-
-void output_sync_later(const char *dir)
-{
-	free(sync_later_dir);
-	sync_later_dir = dir ? xstrdup(dir) : NULL;
-}
-
-/* Whether path is under the folder output_sync_later named. */
-static bool synced_later(const char *path)
-{
-	size_t n = sync_later_dir ? strlen(sync_later_dir) : 0;
-
-	return n && strncmp(path, sync_later_dir, n) == 0 && path[n] == '/';
-}
-
 dti_err output_commit(output_file *o, FILE *paths, dti_diag *d)
 {
 	dti_err rc = DTI_EOK;
@@ -641,7 +643,7 @@ dti_err output_commit(output_file *o, FILE *paths, dti_diag *d)
 	if (fclose(o->f) != 0 && !rc)
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
 	o->f = NULL;
-	if (!rc && rename(o->tmp, o->path) != 0)
+	if (!rc && strcmp(o->tmp, o->path) != 0 && rename(o->tmp, o->path) != 0)
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->path, strerror(errno));
 	if (!rc && paths)
 		fprintf(paths, "%s\n", o->path);

@@ -135,7 +135,9 @@ dti_err output_commit(output_file *o, FILE *paths, dti_diag *d);
 void output_abort(output_file *o);
 /* Files committed under folder dir (a copy is kept; NULL ends it) are not
  * synced one by one: dir_replace of that folder syncs its file system
- * once, before the swap.  For a publication of thousands of files. */
+ * once, before the swap.  Nor renamed: no reader sees the folder before
+ * the swap, so they are written at their path, not beside it (an abort
+ * removes what was written).  For a publication of thousands of files. */
 void output_sync_later(const char *dir);
 /* Writes sb into dir/name atomically and, when paths is not NULL, lists
  * the path written there (one per line). */
