@@ -867,7 +867,32 @@ static void used_by(strbuf *sb, const framework *fw, const fw_variable *v)
 	}
 }
 
-static void inputs_table(strbuf *sb, const results *r, const res_commune *rc)
+/* inputs_table's "used by" cells: a variable's is the framework's, the
+ * same on every page, made once. */
+static char **used_by_cells(const framework *fw)
+{
+	char **cells = xcalloc(fw->n_variables ? fw->n_variables : 1, sizeof *cells);
+	strbuf sb;
+
+	sb_init(&sb, 0);
+	for (size_t v = 0; v < fw->n_variables; v++) {
+		sb_reset(&sb);
+		used_by(&sb, fw, &fw->variables[v]);
+		cells[v] = xstrdup(sb.len ? sb.data : "");
+	}
+	sb_free(&sb);
+	return cells;
+}
+
+static void used_by_cells_free(char **cells, const framework *fw)
+{
+	for (size_t v = 0; cells && v < fw->n_variables; v++)
+		free(cells[v]);
+	free(cells);
+}
+
+static void inputs_table(strbuf *sb, const results *r, const res_commune *rc,
+			 char *const *used_by_cell)
 {
 	const framework *fw = r->fw;
 
@@ -889,7 +914,7 @@ static void inputs_table(strbuf *sb, const results *r, const res_commune *rc)
 		sb_appends(sb, ")</span></td><td class=\"n\">");
 		value_words(sb, var, in);
 		sb_appends(sb, "</td><td>");
-		used_by(sb, fw, var);
+		sb_appends(sb, used_by_cell[v]);
 		sb_appends(sb, "</td><td>");
 		html_text(sb, state_words(in->state));
 		for (size_t k = 0; k < in->n_obs; k++) {
@@ -941,7 +966,8 @@ static void inputs_table(strbuf *sb, const results *r, const res_commune *rc)
 	sb_appends(sb, "</tbody>\n</table>\n");
 }
 
-static dti_err commune_page(strbuf *sb, const report_input *in, size_t c, dti_diag *d)
+static dti_err commune_page(strbuf *sb, const report_input *in, char *const *used_by_cell, size_t c,
+			    dti_diag *d)
 {
 	const results *r = in->now;
 	const res_commune *rc = &r->communes[c];
@@ -978,7 +1004,7 @@ static dti_err commune_page(strbuf *sb, const report_input *in, size_t c, dti_di
 		report_past_section(sb, in, &past);
 	where_the_points_are(sb, r, c);
 	scorecard(sb, r, rc);
-	inputs_table(sb, r, rc);
+	inputs_table(sb, r, rc, used_by_cell);
 	page_end(sb, in);
 	history_cmp_free(&past);
 	return err;
@@ -1108,6 +1134,7 @@ struct report_pass {
 	strbuf sb;
 	FILE *missing, *flagged;
 	size_t n_flagged;
+	char **used_by; /* used_by_cells */
 };
 
 /* Copies a spool's bytes to the end of out. */
@@ -1260,6 +1287,7 @@ dti_err report_pass_open(const report_input *in, const char *dir, report_pass **
 
 	p->in = in;
 	p->dir = xstrdup(dir);
+	p->used_by = used_by_cells(in->now->fw);
 	sb_init(&p->sb, 0);
 	p->missing = tmpfile();
 	p->flagged = tmpfile();
@@ -1282,6 +1310,7 @@ void report_pass_close(report_pass *p)
 	if (p->flagged)
 		fclose(p->flagged);
 	sb_free(&p->sb);
+	used_by_cells_free(p->used_by, p->in->now->fw);
 	free(p->dir);
 	free(p);
 }
@@ -1297,7 +1326,7 @@ dti_err report_pass_commune(report_pass *p, size_t c, FILE *paths, dti_diag *d)
 	if (!*code || strspn(code, "0123456789") != strlen(code) || strlen(code) > 16)
 		return diag_set(d, DTI_EINVALID, "commune code '%s' cannot name a page", code);
 	sb_reset(&p->sb);
-	err = commune_page(&p->sb, in, c, d);
+	err = commune_page(&p->sb, in, p->used_by, c, d);
 	snprintf(name, sizeof name, "commune-%s.html", code);
 	if (!err)
 		err = write_output(p->dir, name, &p->sb, paths, d);
