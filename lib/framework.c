@@ -87,6 +87,11 @@ const fw_variable *framework_variable(const framework *fw, const char *name)
 
 const fw_indicator *framework_indicator(const framework *fw, const char *id)
 {
+	intptr_t found;
+
+	/* A publish looks up the indicator of each of a run's score rows. */
+	if (fw->indicator_index.count)
+		return strmap_get(&fw->indicator_index, id, &found) ? &fw->indicators[found] : NULL;
 	for (size_t i = 0; i < fw->n_indicators; i++)
 		if (strcmp(fw->indicators[i].id, id) == 0)
 			return &fw->indicators[i];
@@ -135,6 +140,7 @@ void framework_free(framework *fw)
 		free(fw->pillars[i].name_en);
 	}
 	strmap_free(&fw->variable_index);
+	strmap_free(&fw->indicator_index);
 	free(fw->variables);
 	free(fw->indicators);
 	free(fw->pillars);
@@ -571,6 +577,8 @@ dti_err framework_parse(const char *text, size_t len, const char *name, framewor
 		goto out;
 	for (size_t i = 0; i < fw->n_variables; i++)
 		strmap_put(&fw->variable_index, fw->variables[i].name, (intptr_t)i);
+	for (size_t i = 0; i < fw->n_indicators; i++)
+		strmap_put(&fw->indicator_index, fw->indicators[i].id, (intptr_t)i);
 out:
 	json_decref(root);
 	if (rc) {

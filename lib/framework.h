@@ -120,6 +120,7 @@ typedef struct framework {
 	norm_method default_norm;
 	bool proof_link_required; /* policy "proof_link": "required" | "optional" */
 	strmap variable_index;    /* name -> index into variables */
+	strmap indicator_index;   /* id -> index into indicators */
 	bool by_unit_type;        /* some indicator has "applies_to" */
 } framework;
 
