@@ -72,10 +72,12 @@ static dti_err sb_grow(strbuf *sb, size_t extra)
 
 dti_err sb_append(strbuf *sb, const void *data, size_t n)
 {
-	dti_err rc = sb_grow(sb, n);
-
-	if (rc)
-		return rc;
+	/* Room enough and no cap, the common case, without a call. */
+	if (sb->max || sb->len + n >= sb->cap) {
+		dti_err rc = sb_grow(sb, n);
+		if (rc)
+			return rc;
+	}
 	if (n)
 		memcpy(sb->data + sb->len, data, n);
 	sb->len += n;
@@ -234,7 +236,7 @@ dti_err sb_json_number(strbuf *sb, double x)
 		memcpy(buf + len, ".0", 2);
 		return sb_append(sb, buf, len + 2);
 	}
-	n = snprintf(buf, sizeof buf, "%.17g", x);
+	n = (int)format_general(buf, x, 17, false);
 	if (!strpbrk(buf, ".eEni")) {
 		buf[n++] = '.', buf[n++] = '0', buf[n] = '\0';
 	} else {
@@ -898,6 +900,109 @@ size_t format_fixed(char out[64], double v, int decimals)
 		for (int k = decimals - 1; k >= 0; k--, frac /= 10)
 			out[len + (size_t)k] = (char)('0' + frac % 10);
 		len += (size_t)decimals;
+	}
+	out[len] = '\0';
+	return len;
+}
+
+/* a * 10^t as an integer, cut (*round_up: whether printf, rounding to
+ * nearest with ties to even, would round it up), for 2^-17 < a < 2^50 and
+ * 0 <= t <= 22 (the product fits in 128 bits); see format_fixed. */
+static uint64_t scaled(double a, int t, bool *round_up)
+{
+	__extension__ typedef unsigned __int128 wide;
+	wide p10 = 1, prod, q, rem, half;
+	int e;
+	uint64_t m = (uint64_t)ldexp(frexp(a, &e), 53);
+	int s = 53 - e; /* 3 to 69 */
+
+	for (int k = 0; k < t; k++)
+		p10 *= 10;
+	prod = (wide)m * p10;
+	q = prod >> s;
+	rem = prod - (q << s);
+	half = (wide)1 << (s - 1);
+	*round_up = rem > half || (rem == half && (q & 1));
+	return (uint64_t)q;
+}
+
+size_t format_general(char out[40], double v, int precision, bool upper)
+{
+	static const uint64_t pow10[] = {1ULL,
+					 10ULL,
+					 100ULL,
+					 1000ULL,
+					 10000ULL,
+					 100000ULL,
+					 1000000ULL,
+					 10000000ULL,
+					 100000000ULL,
+					 1000000000ULL,
+					 10000000000ULL,
+					 100000000000ULL,
+					 1000000000000ULL,
+					 10000000000000ULL,
+					 100000000000000ULL,
+					 1000000000000000ULL,
+					 10000000000000000ULL,
+					 100000000000000000ULL};
+	double a = fabs(v);
+	char digits[24];
+	uint64_t n;
+	size_t len = 0;
+	int k, nd;
+	bool up;
+
+	if (!(a >= 1e-5 && a < 1e15) || precision < 16 || precision > 17)
+		return (size_t)snprintf(out, 40, upper ? "%.*G" : "%.*g", precision, v);
+	/* The decimal exponent k of a, from log10 and then checked on the
+	 * exact digits (cut, precision of them); the rounded ones may carry
+	 * into the next power of ten, as printf's do. */
+	k = (int)floor(log10(a));
+	for (;;) {
+		n = scaled(a, precision - 1 - k, &up);
+		if (n >= pow10[precision])
+			k++;
+		else if (n < pow10[precision - 1])
+			k--;
+		else
+			break;
+	}
+	if (up && ++n == pow10[precision]) {
+		n = pow10[precision - 1];
+		k++;
+	}
+	for (nd = precision; nd > 1 && n % 10 == 0; nd--)
+		n /= 10; /* %g drops trailing zeros */
+	for (int i = nd - 1; i >= 0; i--, n /= 10)
+		digits[i] = (char)('0' + n % 10);
+	if (v < 0)
+		out[len++] = '-';
+	if (k < -4 || k >= precision) {
+		out[len++] = digits[0];
+		if (nd > 1) {
+			out[len++] = '.';
+			memcpy(out + len, digits + 1, (size_t)nd - 1);
+			len += (size_t)nd - 1;
+		}
+		len += (size_t)snprintf(out + len, 40 - len, "%c%c%02d", upper ? 'E' : 'e',
+					k < 0 ? '-' : '+', k < 0 ? -k : k);
+	} else if (k >= 0) {
+		/* k + 1 digits before the point, the rest after it. */
+		for (int i = 0; i <= k; i++)
+			out[len++] = i < nd ? digits[i] : '0';
+		if (nd > k + 1) {
+			out[len++] = '.';
+			memcpy(out + len, digits + k + 1, (size_t)(nd - k - 1));
+			len += (size_t)(nd - k - 1);
+		}
+	} else {
+		out[len++] = '0';
+		out[len++] = '.';
+		for (int i = 0; i < -k - 1; i++)
+			out[len++] = '0';
+		memcpy(out + len, digits, (size_t)nd);
+		len += (size_t)nd;
 	}
 	out[len] = '\0';
 	return len;

@@ -169,6 +169,10 @@ const char *path_base(const char *path);
 size_t format_fixed(char out[64], double v, int decimals);
 /* The same appended to sb. */
 dti_err sb_append_fixed(strbuf *sb, double v, int decimals);
+/* v as snprintf's "%.*g" (upper: "%.*G") writes it; without printf for
+ * precision 16 or 17 (the shortest exact forms) and 1e-5 <= |v| < 1e15.
+ * Returns the length. */
+size_t format_general(char out[40], double v, int precision, bool upper);
 /* Formats a score for files: up to 6 decimals, trailing zeros removed. */
 void format_number(char out[64], double v);
 

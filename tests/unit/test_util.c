@@ -116,6 +116,71 @@ static void test_format_whole(void **state)
  * magnitude (NaN, infinities and huge ones go to printf), values on a
  * decimal grid, exact ties (…5 at the last decimal, rounded to even) and
  * the edges format_number meets. */
+/* format_general against snprintf's %.16G and %.17g: edges (powers of
+ * ten and the numbers beside them, ties, the bounds of the path without
+ * printf) and a million pseudo-random numbers of every scale. */
+static void test_format_general(void **state)
+{
+	static const double edges[] = {1e-5,
+				       9.9999999999999991e-06,
+				       1.0000000000000002e-05,
+				       1e-4,
+				       9.9999999999999991e-05,
+				       0.1,
+				       0.5,
+				       1.0 / 3,
+				       2.0 / 3,
+				       0.30000000000000004,
+				       13.333333333333334,
+				       744.26548277885342,
+				       999999999999999.88,
+				       1e15,
+				       99999.999999999985,
+				       0.99999999999999989,
+				       9.9999999999999982,
+				       123456789.12345679,
+				       1e-7,
+				       2.5e-7,
+				       1e300,
+				       5e-324,
+				       0.0,
+				       -0.0,
+				       1e16,
+				       -3.5};
+	unsigned long long x = 88172645463325252ULL;
+	char want[64], got[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+		for (int p = 16; p <= 17; p++)
+			for (int sign = 0; sign < 2; sign++) {
+				double v = sign ? -edges[i] : edges[i];
+				snprintf(want, sizeof want, p == 16 ? "%.*G" : "%.*g", p, v);
+				assert_int_equal(format_general(got, v, p, p == 16), strlen(want));
+				assert_string_equal(got, want);
+			}
+	for (long i = 0; i < 1000000; i++) {
+		double v;
+		unsigned long long bits;
+		int p;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		bits = x;
+		p = 16 + (int)(bits & 1);
+		switch (i % 4) {
+		case 0: memcpy(&v, &bits, sizeof v); break;
+		case 1: v = (double)(bits % 2000000000) / 1e6 - 1000.0; break;
+		case 2: v = ldexp((double)(bits >> 11), -(int)(bits % 110)); break;
+		default: v = (double)(bits % 100000) / (double)(1 + (bits >> 40) % 997); break;
+		}
+		if (isnan(v))
+			continue;
+		snprintf(want, sizeof want, p == 16 ? "%.*G" : "%.*g", p, v);
+		format_general(got, v, p, p == 16);
+		if (strcmp(got, want) != 0)
+			fail_msg("%.17g at precision %d: %s, not %s", v, p, got, want);
+	}
+}
+
 static void test_format_fixed(void **state)
 {
 	static const double edges[] = {0.0,
@@ -335,10 +400,11 @@ static void test_open_below(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_strings),      cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_format_whole), cmocka_unit_test(test_bounded),
-		cmocka_unit_test(test_output_file),  cmocka_unit_test(test_time_vn),
-		cmocka_unit_test(test_open_below),   cmocka_unit_test(test_format_fixed),
+		cmocka_unit_test(test_strings),        cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_format_whole),   cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_output_file),    cmocka_unit_test(test_time_vn),
+		cmocka_unit_test(test_open_below),     cmocka_unit_test(test_format_fixed),
+		cmocka_unit_test(test_format_general),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
