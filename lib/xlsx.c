@@ -54,13 +54,15 @@ struct xlsx_rows {
 	bool any, row_open, failed;
 	int err;           /* errno of the failure */
 	lxw_row_t row;     /* the row open */
+	char row_text[24]; /* its number, 1-based */
+	size_t row_len;
 	lxw_row_t row_max; /* the dimension's, as libxlsxwriter counts it */
 	lxw_col_t col_min, col_max;
 	/* Numbers as "%.16G" writes them, by their bits: a score's few
 	 * values repeat across the communes. */
 	struct {
 		uint64_t bits;
-		char text[32];
+		char text[40];
 	} nums[NUM_CACHE];
 	unsigned char out[ROWS_CHUNK];
 };
@@ -167,8 +169,9 @@ static bool cell_start(xlsx_rows *w, lxw_row_t row, lxw_col_t col, lxw_format *f
 	if (!w->row_open || row != w->row) {
 		if (w->row_open)
 			sb_append(&w->xml, "</row>", 6);
+		w->row_len = format_whole(w->row_text, (long long)row + 1);
 		sb_append(&w->xml, "<row r=\"", 8);
-		sb_append(&w->xml, num, format_whole(num, (long long)row + 1));
+		sb_append(&w->xml, w->row_text, w->row_len);
 		sb_append(&w->xml, "\">", 2);
 		w->row = row;
 		w->row_open = true;
@@ -177,7 +180,8 @@ static bool cell_start(xlsx_rows *w, lxw_row_t row, lxw_col_t col, lxw_format *f
 	}
 	workbook_column_name((size_t)col + 1, ref);
 	n = strlen(ref);
-	n += format_whole(ref + n, (long long)row + 1);
+	memcpy(ref + n, w->row_text, w->row_len);
+	n += w->row_len;
 	sb_append(&w->xml, "<c r=\"", 6);
 	sb_append(&w->xml, ref, n);
 	sb_append(&w->xml, "\"", 1);
@@ -190,7 +194,7 @@ static bool cell_start(xlsx_rows *w, lxw_row_t row, lxw_col_t col, lxw_format *f
 }
 
 /* v as libxlsxwriter's lxw_sprintf_dbl ("%.16G") writes it. */
-static const char *number_text(xlsx_rows *w, double v, char buf[32])
+static const char *number_text(xlsx_rows *w, double v, char buf[40])
 {
 	uint64_t bits;
 	size_t slot;
@@ -203,7 +207,7 @@ static const char *number_text(xlsx_rows *w, double v, char buf[32])
 	memcpy(&bits, &v, sizeof bits);
 	slot = (size_t)((bits ^ (bits >> 29) ^ (bits >> 47)) % NUM_CACHE);
 	if (w->nums[slot].bits != bits) {
-		snprintf(w->nums[slot].text, sizeof w->nums[slot].text, "%.16G", v);
+		format_general(w->nums[slot].text, v, 16, true);
 		w->nums[slot].bits = bits;
 	}
 	return w->nums[slot].text;
@@ -212,7 +216,7 @@ static const char *number_text(xlsx_rows *w, double v, char buf[32])
 void xlsx_number(xlsx_out *x, lxw_row_t row, lxw_col_t col, double v, lxw_format *f)
 {
 	xlsx_rows *w = x->rows;
-	char buf[32];
+	char buf[40];
 
 	if (!cell_start(w, row, col, f))
 		return;
