@@ -116,6 +116,30 @@ static void test_format_whole(void **state)
  * magnitude (NaN, infinities and huge ones go to printf), values on a
  * decimal grid, exact ties (…5 at the last decimal, rounded to even) and
  * the edges format_number meets. */
+/* The next of a pseudo-random sequence (Marsaglia's xorshift). */
+static unsigned long long xorshift(unsigned long long *x)
+{
+	*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+	return *x;
+}
+
+/* A number from bits: any double, a score, a power of two's fraction or a
+ * ratio, by turns. */
+static double any_scale(unsigned long long bits, long turn)
+{
+	double v;
+
+	if (turn % 4 == 0)
+		memcpy(&v, &bits, sizeof v);
+	else if (turn % 4 == 1)
+		v = (double)(bits % 2000000000) / 1e6 - 1000.0;
+	else if (turn % 4 == 2)
+		v = ldexp((double)(bits >> 11), -(int)(bits % 110));
+	else
+		v = (double)(bits % 100000) / (double)(1 + (bits >> 40) % 997);
+	return v;
+}
+
 /* format_general against snprintf's %.16G and %.17g: edges (powers of
  * ten and the numbers beside them, ties, the bounds of the path without
  * printf) and a million pseudo-random numbers of every scale. */
@@ -160,18 +184,9 @@ static void test_format_general(void **state)
 				assert_string_equal(got, want);
 			}
 	for (long i = 0; i < 1000000; i++) {
-		double v;
-		unsigned long long bits;
-		int p;
-		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		bits = x;
-		p = 16 + (int)(bits & 1);
-		switch (i % 4) {
-		case 0: memcpy(&v, &bits, sizeof v); break;
-		case 1: v = (double)(bits % 2000000000) / 1e6 - 1000.0; break;
-		case 2: v = ldexp((double)(bits >> 11), -(int)(bits % 110)); break;
-		default: v = (double)(bits % 100000) / (double)(1 + (bits >> 40) % 997); break;
-		}
+		unsigned long long bits = xorshift(&x);
+		int p = 16 + (int)(bits & 1);
+		double v = any_scale(bits, i);
 		if (isnan(v))
 			continue;
 		snprintf(want, sizeof want, p == 16 ? "%.*G" : "%.*g", p, v);
@@ -214,8 +229,7 @@ static void test_format_fixed(void **state)
 		double v;
 		unsigned long long bits;
 		int dec;
-		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		bits = x;
+		bits = xorshift(&x);
 		dec = (int)(bits % 7);
 		switch (i % 4) {
 		case 0: memcpy(&v, &bits, sizeof v); break;
