@@ -433,19 +433,35 @@ static void chart_totals(page_out *po, const report_input *in)
 		double w = bar_w * fmax(0, fmin(1, rc->total / r->fw->total));
 		char colour[32];
 		heat_colour(colour, rc->total / r->fw->total);
-		sb_appendf(sb, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" text-anchor=\"end\">",
-			   label_w - 8, y + 17);
+		/* Piece by piece, the numbers as "%.0f" and "%.1f" write them: a
+		 * row for every commune. */
+		sb_appends(sb, "<text x=\"");
+		sb_append_fixed(sb, label_w - 8, 0);
+		sb_appends(sb, "\" y=\"");
+		sb_append_fixed(sb, y + 17, 1);
+		sb_appends(sb, "\" font-size=\"13\" text-anchor=\"end\">");
 		html_text(sb, rc->name);
-		sb_appendf(
-			sb,
-			"</text><rect class=\"bar\" x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "
-			"fill=\"%s\"><title>",
-			label_w, y + 4, w, row - 8, colour);
+		sb_appends(sb, "</text><rect class=\"bar\" x=\"");
+		sb_append_fixed(sb, label_w, 0);
+		sb_appends(sb, "\" y=\"");
+		sb_append_fixed(sb, y + 4, 1);
+		sb_appends(sb, "\" width=\"");
+		sb_append_fixed(sb, w, 1);
+		sb_appends(sb, "\" height=\"");
+		sb_append_fixed(sb, row - 8, 0);
+		sb_appends(sb, "\" fill=\"");
+		sb_appends(sb, colour);
+		sb_appends(sb, "\"><title>");
 		html_text(sb, rc->name);
-		sb_appendf(
-			sb,
-			": %s</title></rect><text x=\"%.1f\" y=\"%.1f\" font-size=\"12\">%s</text>\n",
-			num(b, rc->total), label_w + w + 6, y + 17, num(b, rc->total));
+		sb_appends(sb, ": ");
+		sb_appends(sb, num(b, rc->total));
+		sb_appends(sb, "</title></rect><text x=\"");
+		sb_append_fixed(sb, label_w + w + 6, 1);
+		sb_appends(sb, "\" y=\"");
+		sb_append_fixed(sb, y + 17, 1);
+		sb_appends(sb, "\" font-size=\"12\">");
+		sb_appends(sb, b);
+		sb_appends(sb, "</text>\n");
 		page_flush(po);
 	}
 	sb_appends(sb, "</svg>\n");
@@ -478,27 +494,43 @@ static void chart_heatmap(page_out *po, const report_input *in)
 	for (size_t c = 0; c < r->n; c++) {
 		const res_commune *rc = &r->communes[c];
 		double y = top + row * (double)c;
-		sb_appendf(sb, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" text-anchor=\"end\">",
-			   label_w - 8, y + 18);
+		/* Piece by piece, the numbers as "%.0f" and "%.1f" write them: a
+		 * row of cells for every commune. */
+		sb_appends(sb, "<text x=\"");
+		sb_append_fixed(sb, label_w - 8, 0);
+		sb_appends(sb, "\" y=\"");
+		sb_append_fixed(sb, y + 18, 1);
+		sb_appends(sb, "\" font-size=\"13\" text-anchor=\"end\">");
 		html_text(sb, rc->name);
 		sb_appends(sb, "</text>\n");
 		for (size_t p = 0; p < fw->n_pillars; p++) {
 			double f = rc->pillars[p].fraction;
 			heat_colour(colour, f);
-			sb_appendf(
-				sb,
-				"<rect class=\"cell\" x=\"%.1f\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" "
-				"fill=\"%s\" stroke=\"#fff\"><title>",
-				label_w + cell * (double)p, y, cell, row, colour);
+			sb_appends(sb, "<rect class=\"cell\" x=\"");
+			sb_append_fixed(sb, label_w + cell * (double)p, 1);
+			sb_appends(sb, "\" y=\"");
+			sb_append_fixed(sb, y, 1);
+			sb_appends(sb, "\" width=\"");
+			sb_append_fixed(sb, cell, 0);
+			sb_appends(sb, "\" height=\"");
+			sb_append_fixed(sb, row, 0);
+			sb_appends(sb, "\" fill=\"");
+			sb_appends(sb, colour);
+			sb_appends(sb, "\" stroke=\"#fff\"><title>");
 			html_text(sb, rc->name);
 			sb_appends(sb, " — ");
 			html_text(sb, fw->pillars[p].name);
-			sb_appendf(sb, ": %s / ", num(b, rc->pillars[p].points));
-			sb_appendf(sb, "%s</title></rect>", num(b, fw->pillars[p].max));
-			sb_appendf(
-				sb,
-				"<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\">%s</text>\n",
-				label_w + cell * (double)p + cell / 2, y + 18, pct(b, f));
+			sb_appends(sb, ": ");
+			sb_appends(sb, num(b, rc->pillars[p].points));
+			sb_appends(sb, " / ");
+			sb_appends(sb, num(b, fw->pillars[p].max));
+			sb_appends(sb, "</title></rect><text x=\"");
+			sb_append_fixed(sb, label_w + cell * (double)p + cell / 2, 1);
+			sb_appends(sb, "\" y=\"");
+			sb_append_fixed(sb, y + 18, 1);
+			sb_appends(sb, "\" font-size=\"12\" text-anchor=\"middle\">");
+			sb_appends(sb, pct(b, f));
+			sb_appends(sb, "</text>\n");
 		}
 		page_flush(po);
 	}
@@ -818,11 +850,13 @@ static void scorecard(strbuf *sb, const results *r, const res_commune *rc)
 		html_text(sb, pl->id);
 		sb_appends(sb, "</td><td>");
 		html_text(sb, pl->name);
-		sb_appendf(
-			sb,
-			"</td><td class=\"n\">%s / %s</td><td class=\"n\">%s</td><td></td></tr>\n",
-			num(b, rc->pillars[p].points), num(m, rc->pillars[p].max),
-			pct(q, rc->pillars[p].fraction));
+		sb_appends(sb, "</td><td class=\"n\">");
+		sb_appends(sb, num(b, rc->pillars[p].points));
+		sb_appends(sb, " / ");
+		sb_appends(sb, num(m, rc->pillars[p].max));
+		sb_appends(sb, "</td><td class=\"n\">");
+		sb_appends(sb, pct(q, rc->pillars[p].fraction));
+		sb_appends(sb, "</td><td></td></tr>\n");
 		for (size_t i = pl->first; i < pl->first + pl->count; i++) {
 			const fw_indicator *ind = &fw->indicators[i];
 			const res_score *s = &rc->indicators[i];
