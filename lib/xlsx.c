@@ -335,7 +335,10 @@ static bool zip_members(const unsigned char *z, size_t len, zip_member **out, si
 		m[i].local = l;
 		m[i].data = l + 30 + get16(l + 26) + get16(l + 28);
 		m[i].local_len = (size_t)(m[i].data - l) + m[i].csize;
-		if (m[i].local_len > off - lo)
+		/* Headers that fit zip_rewrite's buffer: libxlsxwriter's have no
+		 * extra field and no comment. */
+		if (m[i].local_len > off - lo || m[i].central_len > ROWS_CHUNK ||
+		    (size_t)(m[i].data - l) > ROWS_CHUNK)
 			goto bad;
 		p += m[i].central_len;
 	}
@@ -423,6 +426,87 @@ static bool put_bytes(FILE *f, const void *p, size_t n)
 	return n == 0 || fwrite(p, 1, n, f) == n;
 }
 
+/* The worksheet's new member: its compressed pieces around the streamed
+ * rows, and what its headers say. */
+typedef struct sheet_member {
+	strbuf head, tail; /* deflated: before the rows, after them */
+	unsigned long crc;
+	uint64_t csize, usize;
+} sheet_member;
+
+/* s from libxlsxwriter's member m of the worksheet and w's rows (body_len
+ * bytes compressed); false when m is not the sheet expected. */
+static bool sheet_member_make(xlsx_rows *w, const zip_member *m, uint64_t body_len, sheet_member *s)
+{
+	strbuf xml, prefix;
+	const char *suffix = NULL;
+	size_t n_suffix;
+	bool ok;
+
+	sb_init(&xml, 0);
+	sb_init(&prefix, 0);
+	ok = inflate_member(m, &xml) && sheet_split(w, &xml, &prefix, &suffix);
+	if (ok) {
+		n_suffix = strlen(suffix);
+		s->crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)prefix.data, (uInt)prefix.len);
+		s->crc = crc32_combine(s->crc, w->crc, (z_off_t)w->len);
+		s->crc = crc32_combine(
+			s->crc, crc32(crc32(0L, Z_NULL, 0), (const Bytef *)suffix, (uInt)n_suffix),
+			(z_off_t)n_suffix);
+		ok = deflate_piece(prefix.data, prefix.len, Z_SYNC_FLUSH, &s->head) &&
+		     deflate_piece(suffix, n_suffix, Z_FINISH, &s->tail);
+		s->usize = prefix.len + w->len + n_suffix;
+		s->csize = s->head.len + body_len + s->tail.len;
+	}
+	sb_free(&xml);
+	sb_free(&prefix);
+	return ok;
+}
+
+/* The members m[0..n) into f, the worksheet's (sheet) as s and w's rows
+ * between its pieces, then the central directory and its end (eocd's
+ * copy); false when a write fails. */
+static bool zip_rewrite(FILE *f, xlsx_rows *w, zip_member *m, size_t n, const char *sheet,
+			const sheet_member *s, const unsigned char *eocd)
+{
+	unsigned char buf[ROWS_CHUNK], end[22];
+	uint64_t off = 0;
+	bool ok = true;
+
+	rewind(w->body);
+	for (size_t i = 0; ok && i < n; i++) {
+		size_t head_len = (size_t)(m[i].data - m[i].local), got;
+		m[i].at = (uint32_t)off;
+		if (strcmp(m[i].name, sheet) != 0) {
+			ok = put_bytes(f, m[i].local, m[i].local_len);
+			off += m[i].local_len;
+			continue;
+		}
+		memcpy(buf, m[i].local, head_len);
+		put32(buf + 14, (uint32_t)s->crc);
+		put32(buf + 18, (uint32_t)s->csize);
+		put32(buf + 22, (uint32_t)s->usize);
+		ok = put_bytes(f, buf, head_len) && put_bytes(f, s->head.data, s->head.len);
+		while (ok && (got = fread(buf, 1, sizeof buf, w->body)) > 0)
+			ok = put_bytes(f, buf, got);
+		ok = ok && !ferror(w->body) && put_bytes(f, s->tail.data, s->tail.len);
+		off += head_len + s->csize;
+	}
+	for (size_t i = 0; ok && i < n; i++) {
+		memcpy(buf, m[i].central, m[i].central_len);
+		put32(buf + 42, m[i].at);
+		if (strcmp(m[i].name, sheet) == 0) {
+			put32(buf + 16, (uint32_t)s->crc);
+			put32(buf + 20, (uint32_t)s->csize);
+			put32(buf + 24, (uint32_t)s->usize);
+		}
+		ok = put_bytes(f, buf, m[i].central_len);
+	}
+	memcpy(end, eocd, 22);
+	put32(end + 16, (uint32_t)off);
+	return ok && put_bytes(f, end, 22);
+}
+
 /* Rewrites x->tmp, the workbook libxlsxwriter closed, with its worksheet's
  * member holding the streamed rows. */
 static dti_err rows_assemble(xlsx_out *x, dti_diag *d)
@@ -432,19 +516,15 @@ static dti_err rows_assemble(xlsx_out *x, dti_diag *d)
 	size_t len = 0, n = 0;
 	zip_member *m = NULL;
 	const unsigned char *eocd = NULL;
-	strbuf xml, prefix, head, tail;
-	const char *suffix = NULL;
-	unsigned char buf[ROWS_CHUNK];
-	uint64_t body_len, csize, usize, off = 0, cd_off = 0;
-	unsigned long crc = 0;
+	sheet_member s;
+	uint64_t body_len;
 	FILE *f = NULL;
 	bool found = false;
 	dti_err rc;
 
-	sb_init(&xml, 0);
-	sb_init(&prefix, 0);
-	sb_init(&head, 0);
-	sb_init(&tail, 0);
+	memset(&s, 0, sizeof s);
+	sb_init(&s.head, 0);
+	sb_init(&s.tail, 0);
 	if (w->row_open)
 		sb_append(&w->xml, "</row>", 6);
 	rows_flush(w, Z_SYNC_FLUSH);
@@ -464,102 +544,27 @@ static dti_err rows_assemble(xlsx_out *x, dti_diag *d)
 		goto out;
 	}
 	for (size_t i = 0; !found && i < n; i++)
-		if (strcmp(m[i].name, sheet) == 0) {
-			found = inflate_member(&m[i], &xml) &&
-				sheet_split(w, &xml, &prefix, &suffix);
-			if (found) {
-				crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)prefix.data,
-					    (uInt)prefix.len);
-				crc = crc32_combine(crc, w->crc, (z_off_t)w->len);
-				crc = crc32_combine(crc,
-						    crc32(crc32(0L, Z_NULL, 0),
-							  (const Bytef *)suffix,
-							  (uInt)strlen(suffix)),
-						    (z_off_t)strlen(suffix));
-				found = deflate_piece(prefix.data, prefix.len, Z_SYNC_FLUSH,
-						      &head) &&
-					deflate_piece(suffix, strlen(suffix), Z_FINISH, &tail);
-			}
-		}
-	usize = prefix.len + w->len + (suffix ? strlen(suffix) : 0);
-	csize = head.len + body_len + tail.len;
+		if (strcmp(m[i].name, sheet) == 0)
+			found = sheet_member_make(w, &m[i], body_len, &s);
 	if (!found) {
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': no worksheet '%s' to complete",
 			      x->path, sheet);
 		goto out;
 	}
-	if (usize > UINT32_MAX || csize + len > UINT32_MAX) {
+	if (s.usize > UINT32_MAX || s.csize + len > UINT32_MAX) {
 		rc = diag_set(d, DTI_ELIMIT, "cannot write '%s': a worksheet over 4 GB", x->path);
 		goto out;
 	}
 	f = fopen(x->tmp, "wb");
-	if (!f) {
+	if (!f || !zip_rewrite(f, w, m, n, sheet, &s, eocd))
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", x->tmp, strerror(errno));
-		goto out;
-	}
-	rewind(w->body);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char hdr[30];
-		bool ok;
-		if (strcmp(m[i].name, sheet) != 0) {
-			m[i].at = (uint32_t)off;
-			ok = put_bytes(f, m[i].local, m[i].local_len);
-			off += m[i].local_len;
-		} else {
-			size_t got;
-			memcpy(hdr, m[i].local, 30);
-			put32(hdr + 14, (uint32_t)crc);
-			put32(hdr + 18, (uint32_t)csize);
-			put32(hdr + 22, (uint32_t)usize);
-			m[i].at = (uint32_t)off;
-			ok = put_bytes(f, hdr, 30) &&
-			     put_bytes(f, m[i].local + 30, (size_t)(m[i].data - m[i].local) - 30) &&
-			     put_bytes(f, head.data, head.len);
-			while (ok && (got = fread(buf, 1, sizeof buf, w->body)) > 0)
-				ok = put_bytes(f, buf, got);
-			ok = ok && !ferror(w->body) && put_bytes(f, tail.data, tail.len);
-			off += (size_t)(m[i].data - m[i].local) + csize;
-		}
-		if (!ok) {
-			rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", x->tmp, strerror(errno));
-			goto out;
-		}
-	}
-	cd_off = off;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char hdr[46];
-		memcpy(hdr, m[i].central, 46);
-		put32(hdr + 42, m[i].at);
-		if (strcmp(m[i].name, sheet) == 0) {
-			put32(hdr + 16, (uint32_t)crc);
-			put32(hdr + 20, (uint32_t)csize);
-			put32(hdr + 24, (uint32_t)usize);
-		}
-		if (!put_bytes(f, hdr, 46) ||
-		    !put_bytes(f, m[i].central + 46, m[i].central_len - 46)) {
-			rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", x->tmp, strerror(errno));
-			goto out;
-		}
-	}
-	{
-		unsigned char end[22];
-		memcpy(end, eocd, 22);
-		put32(end + 16, (uint32_t)cd_off);
-		if (!put_bytes(f, end, 22))
-			rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", x->tmp, strerror(errno));
-	}
-	if (fclose(f) != 0 && !rc)
+	if (f && fclose(f) != 0 && !rc)
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", x->tmp, strerror(errno));
-	f = NULL;
 out:
-	if (f)
-		fclose(f);
 	free(m);
 	free(z);
-	sb_free(&xml);
-	sb_free(&prefix);
-	sb_free(&head);
-	sb_free(&tail);
+	sb_free(&s.head);
+	sb_free(&s.tail);
 	return rc;
 }
 
