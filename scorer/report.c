@@ -393,6 +393,23 @@ static void heat_colour(char out[32], double f)
 	}
 }
 
+/* x="…" y="…" width="…" height="…" of an SVG box, the numbers as "%.*f"
+ * writes them (y with 1 decimal, the height with none): charts have one or
+ * two for every commune or pillar. */
+static void svg_box(strbuf *sb, double x, int x_decimals, double y, double w, int w_decimals,
+		    double h)
+{
+	sb_appends(sb, "x=\"");
+	sb_append_fixed(sb, x, x_decimals);
+	sb_appends(sb, "\" y=\"");
+	sb_append_fixed(sb, y, 1);
+	sb_appends(sb, "\" width=\"");
+	sb_append_fixed(sb, w, w_decimals);
+	sb_appends(sb, "\" height=\"");
+	sb_append_fixed(sb, h, 0);
+	sb_appends(sb, "\"");
+}
+
 static void chart_totals(page_out *po, const report_input *in)
 {
 	strbuf *sb = po->sb;
@@ -441,15 +458,9 @@ static void chart_totals(page_out *po, const report_input *in)
 		sb_append_fixed(sb, y + 17, 1);
 		sb_appends(sb, "\" font-size=\"13\" text-anchor=\"end\">");
 		html_text(sb, rc->name);
-		sb_appends(sb, "</text><rect class=\"bar\" x=\"");
-		sb_append_fixed(sb, label_w, 0);
-		sb_appends(sb, "\" y=\"");
-		sb_append_fixed(sb, y + 4, 1);
-		sb_appends(sb, "\" width=\"");
-		sb_append_fixed(sb, w, 1);
-		sb_appends(sb, "\" height=\"");
-		sb_append_fixed(sb, row - 8, 0);
-		sb_appends(sb, "\" fill=\"");
+		sb_appends(sb, "</text><rect class=\"bar\" ");
+		svg_box(sb, label_w, 0, y + 4, w, 1, row - 8);
+		sb_appends(sb, " fill=\"");
 		sb_appends(sb, colour);
 		sb_appends(sb, "\"><title>");
 		html_text(sb, rc->name);
@@ -506,15 +517,9 @@ static void chart_heatmap(page_out *po, const report_input *in)
 		for (size_t p = 0; p < fw->n_pillars; p++) {
 			double f = rc->pillars[p].fraction;
 			heat_colour(colour, f);
-			sb_appends(sb, "<rect class=\"cell\" x=\"");
-			sb_append_fixed(sb, label_w + cell * (double)p, 1);
-			sb_appends(sb, "\" y=\"");
-			sb_append_fixed(sb, y, 1);
-			sb_appends(sb, "\" width=\"");
-			sb_append_fixed(sb, cell, 0);
-			sb_appends(sb, "\" height=\"");
-			sb_append_fixed(sb, row, 0);
-			sb_appends(sb, "\" fill=\"");
+			sb_appends(sb, "<rect class=\"cell\" ");
+			svg_box(sb, label_w + cell * (double)p, 1, y, cell, 0, row);
+			sb_appends(sb, " fill=\"");
 			sb_appends(sb, colour);
 			sb_appends(sb, "\" stroke=\"#fff\"><title>");
 			html_text(sb, rc->name);
@@ -562,23 +567,11 @@ static void chart_pillars(strbuf *sb, const results *r, const res_commune *rc)
 		html_text(sb, fw->pillars[p].id);
 		sb_appends(sb, " ");
 		html_text(sb, fw->pillars[p].name);
-		sb_appends(sb, "</text><rect x=\"");
-		sb_append_fixed(sb, label_w, 0);
-		sb_appends(sb, "\" y=\"");
-		sb_append_fixed(sb, y + 5, 1);
-		sb_appends(sb, "\" width=\"");
-		sb_append_fixed(sb, bar_w, 0);
-		sb_appends(sb, "\" height=\"");
-		sb_append_fixed(sb, row - 10, 0);
-		sb_appends(sb, "\" fill=\"#edf1f5\"/><rect class=\"bar\" x=\"");
-		sb_append_fixed(sb, label_w, 0);
-		sb_appends(sb, "\" y=\"");
-		sb_append_fixed(sb, y + 5, 1);
-		sb_appends(sb, "\" width=\"");
-		sb_append_fixed(sb, bar_w * fmax(0, fmin(1, f)), 1);
-		sb_appends(sb, "\" height=\"");
-		sb_append_fixed(sb, row - 10, 0);
-		sb_appends(sb, "\" fill=\"");
+		sb_appends(sb, "</text><rect ");
+		svg_box(sb, label_w, 0, y + 5, bar_w, 0, row - 10);
+		sb_appends(sb, " fill=\"#edf1f5\"/><rect class=\"bar\" ");
+		svg_box(sb, label_w, 0, y + 5, bar_w * fmax(0, fmin(1, f)), 1, row - 10);
+		sb_appends(sb, " fill=\"");
 		sb_appends(sb, colour);
 		sb_appends(sb, "\"/><text x=\"");
 		sb_append_fixed(sb, label_w + bar_w + 8, 0);
