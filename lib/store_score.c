@@ -389,7 +389,7 @@ static int cmp_item(const void *a, const void *b)
 /* One number of row r and the comma after it. */
 static dti_err put_number(strbuf *sb, double v, const store_score *r, dti_diag *d)
 {
-	char num[32];
+	char num[40];
 
 	if (!isfinite(v))
 		return diag_set(d, DTI_EINVALID, "score %s of commune %s is not a finite number",

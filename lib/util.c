@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -21,9 +20,12 @@ struct arena_chunk {
 
 char *arena_strdup(arena *a, const char *s)
 {
-	size_t n = strlen(s) + 1;
+	size_t n;
 	char *p;
 
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
 	if (!a->head || a->head->cap - a->head->used < n) {
 		size_t cap = n > 65536 ? n : 65536;
 		arena_chunk *c = xmalloc(sizeof *c + cap);
@@ -73,10 +75,12 @@ static dti_err sb_grow(strbuf *sb, size_t extra)
 
 dti_err sb_append(strbuf *sb, const void *data, size_t n)
 {
-	dti_err rc = sb_grow(sb, n);
-
-	if (rc)
-		return rc;
+	/* Room enough and no cap, the common case, without a call. */
+	if (sb->max || sb->len + n >= sb->cap) {
+		dti_err rc = sb_grow(sb, n);
+		if (rc)
+			return rc;
+	}
 	if (n)
 		memcpy(sb->data + sb->len, data, n);
 	sb->len += n;
@@ -235,7 +239,7 @@ dti_err sb_json_number(strbuf *sb, double x)
 		memcpy(buf + len, ".0", 2);
 		return sb_append(sb, buf, len + 2);
 	}
-	n = snprintf(buf, sizeof buf, "%.17g", x);
+	n = (int)format_general(buf, x, 17, false);
 	if (!strpbrk(buf, ".eEni")) {
 		buf[n++] = '.', buf[n++] = '0', buf[n] = '\0';
 	} else {
@@ -599,10 +603,28 @@ dti_err sb_csv_field(strbuf *sb, const char *s, bool text)
 	return rc ? rc : sb_appends(sb, "\"");
 }
 
+static char *sync_later_dir; /* output_sync_later */
+
+void output_sync_later(const char *dir)
+{
+	free(sync_later_dir);
+	sync_later_dir = dir ? xstrdup(dir) : NULL;
+}
+
+/* Whether path is under the folder output_sync_later named. */
+static bool synced_later(const char *path)
+{
+	size_t n = sync_later_dir ? strlen(sync_later_dir) : 0;
+
+	return n && strncmp(path, sync_later_dir, n) == 0 && path[n] == '/';
+}
+
 dti_err output_open(output_file *o, const char *path, dti_diag *d)
 {
 	o->path = xstrdup(path);
-	o->tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	/* A file of a folder put in place whole (dir_replace) is not seen
+	 * before that: it is written where it goes, without a rename each. */
+	o->tmp = synced_later(path) ? xstrdup(path) : xasprintf("%s.tmp.%ld", path, (long)getpid());
 	o->f = fopen(o->tmp, "wb");
 	if (!o->f) {
 		dti_err rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
@@ -627,22 +649,6 @@ dti_err output_flush(output_file *o, strbuf *sb, dti_diag *d)
 	return rc;
 }
 
-static char *sync_later_dir; /* output_sync_later */
-
-void output_sync_later(const char *dir)
-{
-	free(sync_later_dir);
-	sync_later_dir = dir ? xstrdup(dir) : NULL;
-}
-
-/* Whether path is under the folder output_sync_later named. */
-static bool synced_later(const char *path)
-{
-	size_t n = sync_later_dir ? strlen(sync_later_dir) : 0;
-
-	return n && strncmp(path, sync_later_dir, n) == 0 && path[n] == '/';
-}
-
 dti_err output_commit(output_file *o, FILE *paths, dti_diag *d)
 {
 	dti_err rc = DTI_EOK;
@@ -652,7 +658,7 @@ dti_err output_commit(output_file *o, FILE *paths, dti_diag *d)
 	if (fclose(o->f) != 0 && !rc)
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
 	o->f = NULL;
-	if (!rc && rename(o->tmp, o->path) != 0)
+	if (!rc && strcmp(o->tmp, o->path) != 0 && rename(o->tmp, o->path) != 0)
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->path, strerror(errno));
 	if (!rc && paths)
 		fprintf(paths, "%s\n", o->path);
@@ -912,6 +918,109 @@ size_t format_fixed(char out[64], double v, int decimals)
 	return len;
 }
 
+/* a * 10^t as an integer, cut (*round_up: whether printf, rounding to
+ * nearest with ties to even, would round it up), for 2^-17 < a < 2^50 and
+ * 0 <= t <= 22 (the product fits in 128 bits); see format_fixed. */
+static uint64_t scaled(double a, int t, bool *round_up)
+{
+	__extension__ typedef unsigned __int128 wide;
+	wide p10 = 1, prod, q, rem, half;
+	int e;
+	uint64_t m = (uint64_t)ldexp(frexp(a, &e), 53);
+	int s = 53 - e; /* 3 to 69 */
+
+	for (int k = 0; k < t; k++)
+		p10 *= 10;
+	prod = (wide)m * p10;
+	q = prod >> s;
+	rem = prod - (q << s);
+	half = (wide)1 << (s - 1);
+	*round_up = rem > half || (rem == half && (q & 1));
+	return (uint64_t)q;
+}
+
+size_t format_general(char out[40], double v, int precision, bool upper)
+{
+	static const uint64_t pow10[] = {1ULL,
+					 10ULL,
+					 100ULL,
+					 1000ULL,
+					 10000ULL,
+					 100000ULL,
+					 1000000ULL,
+					 10000000ULL,
+					 100000000ULL,
+					 1000000000ULL,
+					 10000000000ULL,
+					 100000000000ULL,
+					 1000000000000ULL,
+					 10000000000000ULL,
+					 100000000000000ULL,
+					 1000000000000000ULL,
+					 10000000000000000ULL,
+					 100000000000000000ULL};
+	double a = fabs(v);
+	char digits[24];
+	uint64_t n;
+	size_t len = 0;
+	int k, nd;
+	bool up;
+
+	if (!(a >= 1e-5 && a < 1e15) || precision < 16 || precision > 17)
+		return (size_t)snprintf(out, 40, upper ? "%.*G" : "%.*g", precision, v);
+	/* The decimal exponent k of a, from log10 and then checked on the
+	 * exact digits (cut, precision of them); the rounded ones may carry
+	 * into the next power of ten, as printf's do. */
+	k = (int)floor(log10(a));
+	for (;;) {
+		n = scaled(a, precision - 1 - k, &up);
+		if (n >= pow10[precision])
+			k++;
+		else if (n < pow10[precision - 1])
+			k--;
+		else
+			break;
+	}
+	if (up && ++n == pow10[precision]) {
+		n = pow10[precision - 1];
+		k++;
+	}
+	for (nd = precision; nd > 1 && n % 10 == 0; nd--)
+		n /= 10; /* %g drops trailing zeros */
+	for (int i = nd - 1; i >= 0; i--, n /= 10)
+		digits[i] = (char)('0' + n % 10);
+	if (v < 0)
+		out[len++] = '-';
+	if (k < -4 || k >= precision) {
+		out[len++] = digits[0];
+		if (nd > 1) {
+			out[len++] = '.';
+			memcpy(out + len, digits + 1, (size_t)nd - 1);
+			len += (size_t)nd - 1;
+		}
+		len += (size_t)snprintf(out + len, 40 - len, "%c%c%02d", upper ? 'E' : 'e',
+					k < 0 ? '-' : '+', k < 0 ? -k : k);
+	} else if (k >= 0) {
+		/* k + 1 digits before the point, the rest after it. */
+		for (int i = 0; i <= k; i++)
+			out[len++] = i < nd ? digits[i] : '0';
+		if (nd > k + 1) {
+			out[len++] = '.';
+			memcpy(out + len, digits + k + 1, (size_t)(nd - k - 1));
+			len += (size_t)(nd - k - 1);
+		}
+	} else {
+		out[len++] = '0';
+		out[len++] = '.';
+		for (int i = 0; i < -k - 1; i++)
+			out[len++] = '0';
+		memcpy(out + len, digits, (size_t)nd);
+		len += (size_t)nd;
+	}
+	out[len] = '\0';
+	return len;
+}
+
 dti_err sb_append_fixed(strbuf *sb, double v, int decimals)
 {
 	char b[64];
@@ -948,77 +1057,14 @@ long double pow10_exact(int k)
 	return p10[k];
 }
 
-/* Seventeen significant digits are enough for any double to read back as
- * itself; they are found here as the integer nearest to |v|·10^k in long
- * double arithmetic (a 64-bit mantissa: 10^k exact up to k = 27, the
- * product off by at most 2^-64 of itself), which is within 0.51 of the
- * exact value, well inside half the double's spacing — the last digit
- * may differ from printf's, the number read back may not.  Outside that
- * range, or where long double is no wider than double, snprintf does it. */
-size_t format_roundtrip(char out[32], double v)
+size_t format_roundtrip(char out[40], double v)
 {
-	double a = fabs(v);
-	unsigned long long n;
-	char digits[20];
-	size_t len = 0, nd = 17, whole;
-	int k;
-
 	if (v == 0 && signbit(v)) {
 		memcpy(out, "-0.0", 5);
 		return 4;
 	}
-	if (v == floor(v) && a < 1e15)
+	if (v == floor(v) && fabs(v) < 1e15)
 		return format_whole(out, (long long)v);
-	if (LDBL_MANT_DIG < 64 || !(a >= 1e-10 && a < 1e15))
-		return (size_t)snprintf(out, 32, "%.17g", v);
-	k = 16 - (int)floor(log10(a));
-	if (k < 2)
-		k = 2;
-	if (k > 27)
-		k = 27;
-	for (;;) {
-		long double t = (long double)a * pow10_exact(k);
-		if (t >= 1e17L && k > 2) {
-			k--;
-			continue;
-		}
-		if (t < 1e16L && k < 27) {
-			k++;
-			continue;
-		}
-		n = (unsigned long long)(t + 0.5L);
-		break;
-	}
-	if (n >= 100000000000000000ULL) { /* rounded up to 10^17 */
-		n /= 10;
-		k--;
-	}
-	for (size_t i = nd; i-- > 0; n /= 10)
-		digits[i] = (char)('0' + n % 10);
-	while (nd > 1 && digits[nd - 1] == '0')
-		nd--;
-	if (v < 0)
-		out[len++] = '-';
-	/* |v| = 0.d1d2... · 10^(17 - k): the first 17 - k digits are whole. */
-	whole = 17 > k ? (size_t)(17 - k) : 0;
-	if (!whole) {
-		out[len++] = '0';
-		out[len++] = '.';
-		for (int z = k - 17; z > 0; z--)
-			out[len++] = '0';
-		memcpy(out + len, digits, nd);
-		len += nd;
-	} else {
-		memcpy(out + len, digits, whole < nd ? whole : nd);
-		len += whole < nd ? whole : nd;
-		for (size_t z = nd; z < whole; z++)
-			out[len++] = '0';
-		if (nd > whole) {
-			out[len++] = '.';
-			memcpy(out + len, digits + whole, nd - whole);
-			len += nd - whole;
-		}
-	}
-	out[len] = '\0';
-	return len;
+	/* Seventeen significant digits read back as the same double. */
+	return format_general(out, v, 17, false);
 }

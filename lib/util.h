@@ -16,8 +16,9 @@
 #define DTI_VERSION "0.1.0"
 #define DTI_USER_AGENT "dti/" DTI_VERSION " (commune DTI pipeline)"
 
-/* Arena for many small strings freed together (a batch's values).  The
- * strings live until arena_free. */
+/* Arena for many small strings freed together (a batch's values, a
+ * commune's texts).  The strings live until arena_free; arena_strdup of
+ * NULL is NULL. */
 typedef struct arena_chunk arena_chunk;
 typedef struct arena {
 	arena_chunk *head;
@@ -135,7 +136,9 @@ dti_err output_commit(output_file *o, FILE *paths, dti_diag *d);
 void output_abort(output_file *o);
 /* Files committed under folder dir (a copy is kept; NULL ends it) are not
  * synced one by one: dir_replace of that folder syncs its file system
- * once, before the swap.  For a publication of thousands of files. */
+ * once, before the swap.  Nor renamed: no reader sees the folder before
+ * the swap, so they are written at their path, not beside it (an abort
+ * removes what was written).  For a publication of thousands of files. */
 void output_sync_later(const char *dir);
 /* Writes sb into dir/name atomically and, when paths is not NULL, lists
  * the path written there (one per line). */
@@ -166,17 +169,20 @@ const char *path_base(const char *path);
  * |v| < 1e12; returns the length. */
 size_t format_fixed(char out[64], double v, int decimals);
 /* A finite v as a decimal number that reads back (strtod, SQLite, JSON
- * readers) as the same double, without printf in the common range: whole
- * numbers as integers ("20"), others with at most 17 significant digits,
- * not always the shortest ("0.5", "13.333333333333334"); returns the
- * length.  NaN and infinities as snprintf writes them. */
-size_t format_roundtrip(char out[32], double v);
+ * readers) as the same double: whole numbers as integers ("20"), others as
+ * "%.17g" writes them (format_general, without printf in the common range:
+ * "0.25", "13.333333333333334"); returns the length.  NaN and infinities as
+ * snprintf writes them. */
+size_t format_roundtrip(char out[40], double v);
 /* 10^k for 0 <= k <= 27, exact where long double has a 64-bit mantissa
- * (format_roundtrip and json_scan_number rely on it; both check
- * LDBL_MANT_DIG). */
+ * (json_scan_number relies on it, and checks LDBL_MANT_DIG). */
 long double pow10_exact(int k);
 /* The same appended to sb. */
 dti_err sb_append_fixed(strbuf *sb, double v, int decimals);
+/* v as snprintf's "%.*g" (upper: "%.*G") writes it; without printf for
+ * precision 16 or 17 (the shortest exact forms) and 1e-5 <= |v| < 1e15.
+ * Returns the length. */
+size_t format_general(char out[40], double v, int precision, bool upper);
 /* Formats a score for files: up to 6 decimals, trailing zeros removed. */
 void format_number(char out[64], double v);
 

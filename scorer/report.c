@@ -393,6 +393,23 @@ static void heat_colour(char out[32], double f)
 	}
 }
 
+/* x="…" y="…" width="…" height="…" of an SVG box, the numbers as "%.*f"
+ * writes them (y with 1 decimal, the height with none): charts have one or
+ * two for every commune or pillar. */
+static void svg_box(strbuf *sb, double x, int x_decimals, double y, double w, int w_decimals,
+		    double h)
+{
+	sb_appends(sb, "x=\"");
+	sb_append_fixed(sb, x, x_decimals);
+	sb_appends(sb, "\" y=\"");
+	sb_append_fixed(sb, y, 1);
+	sb_appends(sb, "\" width=\"");
+	sb_append_fixed(sb, w, w_decimals);
+	sb_appends(sb, "\" height=\"");
+	sb_append_fixed(sb, h, 0);
+	sb_appends(sb, "\"");
+}
+
 static void chart_totals(page_out *po, const report_input *in)
 {
 	strbuf *sb = po->sb;
@@ -433,19 +450,29 @@ static void chart_totals(page_out *po, const report_input *in)
 		double w = bar_w * fmax(0, fmin(1, rc->total / r->fw->total));
 		char colour[32];
 		heat_colour(colour, rc->total / r->fw->total);
-		sb_appendf(sb, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" text-anchor=\"end\">",
-			   label_w - 8, y + 17);
+		/* Piece by piece, the numbers as "%.0f" and "%.1f" write them: a
+		 * row for every commune. */
+		sb_appends(sb, "<text x=\"");
+		sb_append_fixed(sb, label_w - 8, 0);
+		sb_appends(sb, "\" y=\"");
+		sb_append_fixed(sb, y + 17, 1);
+		sb_appends(sb, "\" font-size=\"13\" text-anchor=\"end\">");
 		html_text(sb, rc->name);
-		sb_appendf(
-			sb,
-			"</text><rect class=\"bar\" x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "
-			"fill=\"%s\"><title>",
-			label_w, y + 4, w, row - 8, colour);
+		sb_appends(sb, "</text><rect class=\"bar\" ");
+		svg_box(sb, label_w, 0, y + 4, w, 1, row - 8);
+		sb_appends(sb, " fill=\"");
+		sb_appends(sb, colour);
+		sb_appends(sb, "\"><title>");
 		html_text(sb, rc->name);
-		sb_appendf(
-			sb,
-			": %s</title></rect><text x=\"%.1f\" y=\"%.1f\" font-size=\"12\">%s</text>\n",
-			num(b, rc->total), label_w + w + 6, y + 17, num(b, rc->total));
+		sb_appends(sb, ": ");
+		sb_appends(sb, num(b, rc->total));
+		sb_appends(sb, "</title></rect><text x=\"");
+		sb_append_fixed(sb, label_w + w + 6, 1);
+		sb_appends(sb, "\" y=\"");
+		sb_append_fixed(sb, y + 17, 1);
+		sb_appends(sb, "\" font-size=\"12\">");
+		sb_appends(sb, b);
+		sb_appends(sb, "</text>\n");
 		page_flush(po);
 	}
 	sb_appends(sb, "</svg>\n");
@@ -478,27 +505,37 @@ static void chart_heatmap(page_out *po, const report_input *in)
 	for (size_t c = 0; c < r->n; c++) {
 		const res_commune *rc = &r->communes[c];
 		double y = top + row * (double)c;
-		sb_appendf(sb, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" text-anchor=\"end\">",
-			   label_w - 8, y + 18);
+		/* Piece by piece, the numbers as "%.0f" and "%.1f" write them: a
+		 * row of cells for every commune. */
+		sb_appends(sb, "<text x=\"");
+		sb_append_fixed(sb, label_w - 8, 0);
+		sb_appends(sb, "\" y=\"");
+		sb_append_fixed(sb, y + 18, 1);
+		sb_appends(sb, "\" font-size=\"13\" text-anchor=\"end\">");
 		html_text(sb, rc->name);
 		sb_appends(sb, "</text>\n");
 		for (size_t p = 0; p < fw->n_pillars; p++) {
 			double f = rc->pillars[p].fraction;
 			heat_colour(colour, f);
-			sb_appendf(
-				sb,
-				"<rect class=\"cell\" x=\"%.1f\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" "
-				"fill=\"%s\" stroke=\"#fff\"><title>",
-				label_w + cell * (double)p, y, cell, row, colour);
+			sb_appends(sb, "<rect class=\"cell\" ");
+			svg_box(sb, label_w + cell * (double)p, 1, y, cell, 0, row);
+			sb_appends(sb, " fill=\"");
+			sb_appends(sb, colour);
+			sb_appends(sb, "\" stroke=\"#fff\"><title>");
 			html_text(sb, rc->name);
 			sb_appends(sb, " — ");
 			html_text(sb, fw->pillars[p].name);
-			sb_appendf(sb, ": %s / ", num(b, rc->pillars[p].points));
-			sb_appendf(sb, "%s</title></rect>", num(b, fw->pillars[p].max));
-			sb_appendf(
-				sb,
-				"<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\">%s</text>\n",
-				label_w + cell * (double)p + cell / 2, y + 18, pct(b, f));
+			sb_appends(sb, ": ");
+			sb_appends(sb, num(b, rc->pillars[p].points));
+			sb_appends(sb, " / ");
+			sb_appends(sb, num(b, fw->pillars[p].max));
+			sb_appends(sb, "</title></rect><text x=\"");
+			sb_append_fixed(sb, label_w + cell * (double)p + cell / 2, 1);
+			sb_appends(sb, "\" y=\"");
+			sb_append_fixed(sb, y + 18, 1);
+			sb_appends(sb, "\" font-size=\"12\" text-anchor=\"middle\">");
+			sb_appends(sb, pct(b, f));
+			sb_appends(sb, "</text>\n");
 		}
 		page_flush(po);
 	}
@@ -530,23 +567,11 @@ static void chart_pillars(strbuf *sb, const results *r, const res_commune *rc)
 		html_text(sb, fw->pillars[p].id);
 		sb_appends(sb, " ");
 		html_text(sb, fw->pillars[p].name);
-		sb_appends(sb, "</text><rect x=\"");
-		sb_append_fixed(sb, label_w, 0);
-		sb_appends(sb, "\" y=\"");
-		sb_append_fixed(sb, y + 5, 1);
-		sb_appends(sb, "\" width=\"");
-		sb_append_fixed(sb, bar_w, 0);
-		sb_appends(sb, "\" height=\"");
-		sb_append_fixed(sb, row - 10, 0);
-		sb_appends(sb, "\" fill=\"#edf1f5\"/><rect class=\"bar\" x=\"");
-		sb_append_fixed(sb, label_w, 0);
-		sb_appends(sb, "\" y=\"");
-		sb_append_fixed(sb, y + 5, 1);
-		sb_appends(sb, "\" width=\"");
-		sb_append_fixed(sb, bar_w * fmax(0, fmin(1, f)), 1);
-		sb_appends(sb, "\" height=\"");
-		sb_append_fixed(sb, row - 10, 0);
-		sb_appends(sb, "\" fill=\"");
+		sb_appends(sb, "</text><rect ");
+		svg_box(sb, label_w, 0, y + 5, bar_w, 0, row - 10);
+		sb_appends(sb, " fill=\"#edf1f5\"/><rect class=\"bar\" ");
+		svg_box(sb, label_w, 0, y + 5, bar_w * fmax(0, fmin(1, f)), 1, row - 10);
+		sb_appends(sb, " fill=\"");
 		sb_appends(sb, colour);
 		sb_appends(sb, "\"/><text x=\"");
 		sb_append_fixed(sb, label_w + bar_w + 8, 0);
@@ -818,11 +843,13 @@ static void scorecard(strbuf *sb, const results *r, const res_commune *rc)
 		html_text(sb, pl->id);
 		sb_appends(sb, "</td><td>");
 		html_text(sb, pl->name);
-		sb_appendf(
-			sb,
-			"</td><td class=\"n\">%s / %s</td><td class=\"n\">%s</td><td></td></tr>\n",
-			num(b, rc->pillars[p].points), num(m, rc->pillars[p].max),
-			pct(q, rc->pillars[p].fraction));
+		sb_appends(sb, "</td><td class=\"n\">");
+		sb_appends(sb, num(b, rc->pillars[p].points));
+		sb_appends(sb, " / ");
+		sb_appends(sb, num(m, rc->pillars[p].max));
+		sb_appends(sb, "</td><td class=\"n\">");
+		sb_appends(sb, pct(q, rc->pillars[p].fraction));
+		sb_appends(sb, "</td><td></td></tr>\n");
 		for (size_t i = pl->first; i < pl->first + pl->count; i++) {
 			const fw_indicator *ind = &fw->indicators[i];
 			const res_score *s = &rc->indicators[i];
@@ -867,7 +894,32 @@ static void used_by(strbuf *sb, const framework *fw, const fw_variable *v)
 	}
 }
 
-static void inputs_table(strbuf *sb, const results *r, const res_commune *rc)
+/* inputs_table's "used by" cells: a variable's is the framework's, the
+ * same on every page, made once. */
+static char **used_by_cells(const framework *fw)
+{
+	char **cells = xcalloc(fw->n_variables ? fw->n_variables : 1, sizeof *cells);
+	strbuf sb;
+
+	sb_init(&sb, 0);
+	for (size_t v = 0; v < fw->n_variables; v++) {
+		sb_reset(&sb);
+		used_by(&sb, fw, &fw->variables[v]);
+		cells[v] = xstrdup(sb.len ? sb.data : "");
+	}
+	sb_free(&sb);
+	return cells;
+}
+
+static void used_by_cells_free(char **cells, const framework *fw)
+{
+	for (size_t v = 0; cells && v < fw->n_variables; v++)
+		free(cells[v]);
+	free(cells);
+}
+
+static void inputs_table(strbuf *sb, const results *r, const res_commune *rc,
+			 char *const *used_by_cell)
 {
 	const framework *fw = r->fw;
 
@@ -889,7 +941,7 @@ static void inputs_table(strbuf *sb, const results *r, const res_commune *rc)
 		sb_appends(sb, ")</span></td><td class=\"n\">");
 		value_words(sb, var, in);
 		sb_appends(sb, "</td><td>");
-		used_by(sb, fw, var);
+		sb_appends(sb, used_by_cell[v]);
 		sb_appends(sb, "</td><td>");
 		html_text(sb, state_words(in->state));
 		for (size_t k = 0; k < in->n_obs; k++) {
@@ -941,7 +993,8 @@ static void inputs_table(strbuf *sb, const results *r, const res_commune *rc)
 	sb_appends(sb, "</tbody>\n</table>\n");
 }
 
-static dti_err commune_page(strbuf *sb, const report_input *in, size_t c, dti_diag *d)
+static dti_err commune_page(strbuf *sb, const report_input *in, char *const *used_by_cell, size_t c,
+			    dti_diag *d)
 {
 	const results *r = in->now;
 	const res_commune *rc = &r->communes[c];
@@ -978,7 +1031,7 @@ static dti_err commune_page(strbuf *sb, const report_input *in, size_t c, dti_di
 		report_past_section(sb, in, &past);
 	where_the_points_are(sb, r, c);
 	scorecard(sb, r, rc);
-	inputs_table(sb, r, rc);
+	inputs_table(sb, r, rc, used_by_cell);
 	page_end(sb, in);
 	history_cmp_free(&past);
 	return err;
@@ -1108,6 +1161,7 @@ struct report_pass {
 	strbuf sb;
 	FILE *missing, *flagged;
 	size_t n_flagged;
+	char **used_by; /* used_by_cells */
 };
 
 /* Copies a spool's bytes to the end of out. */
@@ -1260,6 +1314,7 @@ dti_err report_pass_open(const report_input *in, const char *dir, report_pass **
 
 	p->in = in;
 	p->dir = xstrdup(dir);
+	p->used_by = used_by_cells(in->now->fw);
 	sb_init(&p->sb, 0);
 	p->missing = tmpfile();
 	p->flagged = tmpfile();
@@ -1282,6 +1337,7 @@ void report_pass_close(report_pass *p)
 	if (p->flagged)
 		fclose(p->flagged);
 	sb_free(&p->sb);
+	used_by_cells_free(p->used_by, p->in->now->fw);
 	free(p->dir);
 	free(p);
 }
@@ -1297,7 +1353,7 @@ dti_err report_pass_commune(report_pass *p, size_t c, FILE *paths, dti_diag *d)
 	if (!*code || strspn(code, "0123456789") != strlen(code) || strlen(code) > 16)
 		return diag_set(d, DTI_EINVALID, "commune code '%s' cannot name a page", code);
 	sb_reset(&p->sb);
-	err = commune_page(&p->sb, in, c, d);
+	err = commune_page(&p->sb, in, p->used_by, c, d);
 	snprintf(name, sizeof name, "commune-%s.html", code);
 	if (!err)
 		err = write_output(p->dir, name, &p->sb, paths, d);

@@ -21,22 +21,9 @@ long results_find(const results *r, const char *code)
 	return r->by_code && strmap_get(r->by_code, code, &c) ? (long)c : -1;
 }
 
+/* The texts are the commune's arena's (results_detail_drop frees them). */
 static void input_free(res_input *in)
 {
-	free(in->text);
-	free(in->state);
-	for (size_t k = 0; k < in->n_obs; k++) {
-		res_obs *o = &in->obs[k];
-		free(o->value);
-		free(o->state);
-		free(o->source);
-		free(o->source_kind);
-		free(o->observed_at);
-		free(o->proof_url);
-		free(o->note);
-		free(o->appraised_by);
-		free(o->appraisal_reason);
-	}
 	free(in->obs);
 }
 
@@ -48,6 +35,7 @@ void results_detail_drop(results *r, size_t c)
 		input_free(&rc->inputs[v]);
 	free(rc->inputs);
 	free(rc->indicators);
+	arena_free(&rc->strings);
 	rc->inputs = NULL;
 	rc->indicators = NULL;
 }
@@ -110,11 +98,6 @@ static void read_score(results *r, const store_score *s, res_score *sc)
 	sc->flags &= ~FLAG_NOT_APPLICABLE;
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 /* The input of variable `var` of the commune being read, or NULL for a
  * variable the framework does not have. */
 static res_input *find_input(results *r, size_t c, const char *var)
@@ -139,8 +122,8 @@ static dti_err take_input(void *ctx, const store_score_input *si, dti_diag *d)
 	if (!in)
 		return DTI_EOK;
 	in->stored = true;
-	in->text = dup_or_null(si->value);
-	in->state = dup_or_null(si->state);
+	in->text = arena_strdup(&l->r->communes[l->c].strings, si->value);
+	in->state = arena_strdup(&l->r->communes[l->c].strings, si->state);
 	in->value.present = in->text != NULL;
 	in->value.num = si->num;
 	in->value.text = in->text;
@@ -151,23 +134,23 @@ static dti_err take_input(void *ctx, const store_score_input *si, dti_diag *d)
 	return DTI_EOK;
 }
 
-/* Observation so appended to input in. */
-static void add_observation(res_input *in, const store_input_observation *so)
+/* Observation so appended to input in, its texts copied into a. */
+static void add_observation(arena *a, res_input *in, const store_input_observation *so)
 {
 	res_obs *o;
 
 	in->obs = xrealloc(in->obs, (in->n_obs + 1) * sizeof *in->obs);
 	o = &in->obs[in->n_obs++];
 	o->id = so->id;
-	o->value = dup_or_null(so->value);
-	o->state = dup_or_null(so->state);
-	o->source = dup_or_null(so->source);
-	o->source_kind = dup_or_null(so->source_kind);
-	o->observed_at = dup_or_null(so->observed_at);
-	o->proof_url = dup_or_null(so->proof_url);
-	o->note = dup_or_null(so->note);
-	o->appraised_by = dup_or_null(so->appraised_by);
-	o->appraisal_reason = dup_or_null(so->appraisal_reason);
+	o->value = arena_strdup(a, so->value);
+	o->state = arena_strdup(a, so->state);
+	o->source = arena_strdup(a, so->source);
+	o->source_kind = arena_strdup(a, so->source_kind);
+	o->observed_at = arena_strdup(a, so->observed_at);
+	o->proof_url = arena_strdup(a, so->proof_url);
+	o->note = arena_strdup(a, so->note);
+	o->appraised_by = arena_strdup(a, so->appraised_by);
+	o->appraisal_reason = arena_strdup(a, so->appraisal_reason);
 }
 
 static dti_err take_observation(void *ctx, const store_input_observation *so, dti_diag *d)
@@ -177,7 +160,7 @@ static dti_err take_observation(void *ctx, const store_input_observation *so, dt
 
 	(void)d;
 	if (in)
-		add_observation(in, so);
+		add_observation(&l->r->communes[l->c].strings, in, so);
 	return DTI_EOK;
 }
 
@@ -215,7 +198,7 @@ static dti_err take_listed(void *ctx, const store_input_observation *so, dti_dia
 	while (dr->next < dr->n && dr->refs[dr->next].id < so->id)
 		dr->next++;
 	for (size_t k = dr->next; k < dr->n && dr->refs[k].id == so->id; k++)
-		add_observation(&inputs[dr->refs[k].v], so);
+		add_observation(&dr->l.r->communes[dr->l.c].strings, &inputs[dr->refs[k].v], so);
 	return DTI_EOK;
 }
 

@@ -12,6 +12,7 @@
 
 #include "advice.h"
 #include "score.h"
+#include "util.h"
 
 typedef struct res_obs {
 	int64_t id;
@@ -49,6 +50,7 @@ typedef struct res_commune {
 	/* Between results_detail and results_detail_drop only: */
 	res_score *indicators; /* [fw->n_indicators]; NULL otherwise */
 	res_input *inputs;     /* [fw->n_variables]; NULL otherwise or without inputs */
+	arena strings;         /* the inputs' and their observations' texts */
 	/* Set by results_detail with inputs (kept after the drop): the
 	 * variables the framework uses that the run stored, and of them those
 	 * with a value. */

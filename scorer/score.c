@@ -119,7 +119,7 @@ static void json_text_or_null(strbuf *sb, const char *s)
  * as the same doubles; printf cost a tenth again). */
 static void inputs_document(strbuf *sb, const size_t *order, size_t n, const input_row *row)
 {
-	char num[32];
+	char num[40];
 
 	sb_reset(sb);
 	sb_appends(sb, "[");
@@ -308,11 +308,6 @@ typedef struct score_pass_state {
 	double t_compute, t_store;
 } score_pass_state;
 
-static char *dup_or_null(arena *a, const char *s)
-{
-	return s ? arena_strdup(a, s) : NULL;
-}
-
 /* Reading, set up: each commune's unit type, when the framework scores
  * some indicators for some types only, and its maximum.  A commune whose
  * type the database does not know cannot be scored under such a
@@ -498,9 +493,9 @@ static dti_err take_input(void *ctx, const store_input *in, dti_diag *d)
 	if (!strmap_get(&p->var_index, in->variable, &v))
 		return DTI_EOK;
 	p->inputs++;
-	p->row.texts[v] = dup_or_null(&p->row.strings, in->value);
-	p->row.states[v] = dup_or_null(&p->row.strings, in->state);
-	p->row.obs_ids[v] = dup_or_null(&p->row.strings, in->observation_ids);
+	p->row.texts[v] = arena_strdup(&p->row.strings, in->value);
+	p->row.states[v] = arena_strdup(&p->row.strings, in->state);
+	p->row.obs_ids[v] = arena_strdup(&p->row.strings, in->observation_ids);
 	p->row.values[v].present = in->value != NULL;
 	p->row.values[v].num = in->num;
 	p->row.values[v].text = p->row.texts[v];

@@ -21,6 +21,13 @@
 #include "text.h"
 #include "util.h"
 
+/* The next of a pseudo-random sequence (Marsaglia's xorshift). */
+static unsigned long long xorshift(unsigned long long *x)
+{
+	*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+	return *x;
+}
+
 static void expect_like_jansson(json_t *j, const strbuf *mine)
 {
 	char *theirs = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(17));
@@ -115,20 +122,22 @@ static void test_format_whole(void **state)
 
 /* format_roundtrip: every finite double reads back (strtod) as itself,
  * bit for bit — random bit patterns, values on grids and ratios as the
- * scorer makes them, and the edges of the range done without printf —
- * with at most 17 significant digits, and in that range without an
- * exponent. */
+ * scorer makes them, and edges — whole numbers as integers, the others as
+ * "%.17g" writes them. */
 static void expect_roundtrip(double v)
 {
-	char got[32];
+	char got[40], want[40];
 	size_t n = format_roundtrip(got, v);
 	double back = strtod(got, NULL);
 
 	assert_int_equal(n, strlen(got));
 	if (memcmp(&back, &v, sizeof v) != 0)
 		fail_msg("%.17g written as %s reads back as %.17g", v, got, back);
-	if (fabs(v) >= 1e-10 && fabs(v) < 1e15 && strpbrk(got, "eE"))
-		fail_msg("%.17g written as %s", v, got);
+	if (v != floor(v) || fabs(v) >= 1e15) {
+		snprintf(want, sizeof want, "%.17g", v);
+		if (strcmp(got, want) != 0)
+			fail_msg("%.17g written as %s", v, got);
+	}
 }
 
 static void test_format_roundtrip(void **state)
@@ -167,7 +176,7 @@ static void test_format_roundtrip(void **state)
 		     {0.25, "0.25"},   {0.05, "0.050000000000000003"},
 		     {123.5, "123.5"}, {13.333333333333334, "13.333333333333334"}};
 	unsigned long long x = 88172645463325252ULL;
-	char got[32];
+	char got[40];
 
 	(void)state;
 	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
@@ -178,9 +187,7 @@ static void test_format_roundtrip(void **state)
 	}
 	for (long i = 0; i < 1000000; i++) {
 		double v;
-		unsigned long long bits;
-		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		bits = x;
+		unsigned long long bits = xorshift(&x);
 		switch (i % 5) {
 		case 0:
 			memcpy(&v, &bits, sizeof v);
@@ -234,9 +241,7 @@ static void test_json_scan(void **state)
 
 	(void)state;
 	for (long i = 0; i < 600000; i++) {
-		unsigned long long bits;
-		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		bits = x;
+		unsigned long long bits = xorshift(&x);
 		switch (i % 3) {
 		case 0:
 			memcpy(&v, &bits, sizeof v);
@@ -287,11 +292,84 @@ static void test_json_scan(void **state)
 	sb_free(&sb);
 }
 
-/* A bounded buffer refuses what does not fit and keeps what it had. */
 /* format_fixed against the printf it replaces: random doubles of every
  * magnitude (NaN, infinities and huge ones go to printf), values on a
  * decimal grid, exact ties (…5 at the last decimal, rounded to even) and
  * the edges format_number meets. */
+
+/* A number from bits: any double, a score, a power of two's fraction or a
+ * ratio, by turns. */
+static double any_scale(unsigned long long bits, long turn)
+{
+	double v;
+
+	if (turn % 4 == 0)
+		memcpy(&v, &bits, sizeof v);
+	else if (turn % 4 == 1)
+		v = (double)(bits % 2000000000) / 1e6 - 1000.0;
+	else if (turn % 4 == 2)
+		v = ldexp((double)(bits >> 11), -(int)(bits % 110));
+	else
+		v = (double)(bits % 100000) / (double)(1 + (bits >> 40) % 997);
+	return v;
+}
+
+/* format_general against snprintf's %.16G and %.17g: edges (powers of
+ * ten and the numbers beside them, ties, the bounds of the path without
+ * printf) and a million pseudo-random numbers of every scale. */
+static void test_format_general(void **state)
+{
+	static const double edges[] = {1e-5,
+				       9.9999999999999991e-06,
+				       1.0000000000000002e-05,
+				       1e-4,
+				       9.9999999999999991e-05,
+				       0.1,
+				       0.5,
+				       1.0 / 3,
+				       2.0 / 3,
+				       0.30000000000000004,
+				       13.333333333333334,
+				       744.26548277885342,
+				       999999999999999.88,
+				       1e15,
+				       99999.999999999985,
+				       0.99999999999999989,
+				       9.9999999999999982,
+				       123456789.12345679,
+				       1e-7,
+				       2.5e-7,
+				       1e300,
+				       5e-324,
+				       0.0,
+				       -0.0,
+				       1e16,
+				       -3.5};
+	unsigned long long x = 88172645463325252ULL;
+	char want[64], got[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+		for (int p = 16; p <= 17; p++)
+			for (int sign = 0; sign < 2; sign++) {
+				double v = sign ? -edges[i] : edges[i];
+				snprintf(want, sizeof want, p == 16 ? "%.*G" : "%.*g", p, v);
+				assert_int_equal(format_general(got, v, p, p == 16), strlen(want));
+				assert_string_equal(got, want);
+			}
+	for (long i = 0; i < 1000000; i++) {
+		unsigned long long bits = xorshift(&x);
+		int p = 16 + (int)(bits & 1);
+		double v = any_scale(bits, i);
+		if (isnan(v))
+			continue;
+		snprintf(want, sizeof want, p == 16 ? "%.*G" : "%.*g", p, v);
+		format_general(got, v, p, p == 16);
+		if (strcmp(got, want) != 0)
+			fail_msg("%.17g at precision %d: %s, not %s", v, p, got, want);
+	}
+}
+
 static void test_format_fixed(void **state)
 {
 	static const double edges[] = {0.0,
@@ -325,8 +403,7 @@ static void test_format_fixed(void **state)
 		double v;
 		unsigned long long bits;
 		int dec;
-		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		bits = x;
+		bits = xorshift(&x);
 		dec = (int)(bits % 7);
 		switch (i % 4) {
 		case 0: memcpy(&v, &bits, sizeof v); break;
@@ -342,6 +419,7 @@ static void test_format_fixed(void **state)
 	}
 }
 
+/* A bounded buffer refuses what does not fit and keeps what it had. */
 static void test_bounded(void **state)
 {
 	strbuf sb;
@@ -586,6 +664,7 @@ int main(void)
 		cmocka_unit_test(test_open_below),       cmocka_unit_test(test_format_fixed),
 		cmocka_unit_test(test_nonneg_decimal),   cmocka_unit_test(test_yesno),
 		cmocka_unit_test(test_format_roundtrip), cmocka_unit_test(test_json_scan),
+		cmocka_unit_test(test_format_general),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
