@@ -386,33 +386,26 @@ static int cmp_item(const void *a, const void *b)
 		      (*(const store_score *const *)b)->item);
 }
 
-/* One number of row r and the comma after it. */
-static dti_err put_number(strbuf *sb, double v, const store_score *r, dti_diag *d)
+/* One number of row r and the comma after it (checked finite by
+ * set_check). */
+static void put_number(strbuf *sb, double v)
 {
 	char num[40];
 
-	if (!isfinite(v))
-		return diag_set(d, DTI_EINVALID, "score %s of commune %s is not a finite number",
-				r->item, r->commune_code);
 	sb_append(sb, num, format_roundtrip(num, v));
 	sb_appends(sb, ",");
-	return DTI_EOK;
 }
 
-/* The text of score set `rows` (per of them) into sb: by item, each item
- * once, each level one of the three and each number finite, as score_rows
- * required. */
-static dti_err set_text(strbuf *sb, const store_score *rows, size_t per,
-			const store_score **by_item, dti_diag *d)
+/* by_item: the rows of a set (per of them) sorted by item; each item once,
+ * each level one of the three and each number finite, as score_rows
+ * required, else DTI_EINVALID naming the row. */
+static dti_err set_check(const store_score *rows, size_t per, const store_score **by_item,
+			 dti_diag *d)
 {
-	dti_err rc = DTI_EOK;
-
 	for (size_t k = 0; k < per; k++)
 		by_item[k] = &rows[k];
 	qsort(by_item, per, sizeof *by_item, cmp_item);
-	sb_reset(sb);
-	sb_appends(sb, "[");
-	for (size_t k = 0; !rc && k < per; k++) {
+	for (size_t k = 0; k < per; k++) {
 		const store_score *r = by_item[k];
 		if (!known_level(r->level))
 			return diag_set(d, DTI_EINVALID, "score %s of commune %s has level '%s'",
@@ -420,51 +413,95 @@ static dti_err set_text(strbuf *sb, const store_score *rows, size_t per,
 		if (k && strcmp(by_item[k - 1]->item, r->item) == 0)
 			return diag_set(d, DTI_EINVALID, "score %s of commune %s given twice",
 					r->item, r->commune_code);
+		if (!isfinite(r->points) || !isfinite(r->max_points) || !isfinite(r->fraction) ||
+		    isinf(r->ratio))
+			return diag_set(d, DTI_EINVALID,
+					"score %s of commune %s is not a finite number", r->item,
+					r->commune_code);
+	}
+	return DTI_EOK;
+}
+
+static void hash_text(sha256_ctx *c, const char *s)
+{
+	sha256_update(c, s, strlen(s) + 1);
+}
+
+static void hash_num(sha256_ctx *c, double v)
+{
+	unsigned char none = 0xff;
+
+	if (isnan(v))
+		sha256_update(c, &none, 1); /* NULL: a byte no double is */
+	else
+		sha256_update(c, &v, sizeof v);
+}
+
+/* The digest of a set's rows by item, numbers bit for bit: what finds a
+ * set already stored without writing its text (a rerun's sets all are). */
+static void set_digest(const store_score **by_item, size_t per, char out[65])
+{
+	static const char tag[] = "dti score set 2\x1e";
+	sha256_ctx c;
+
+	sha256_init(&c);
+	sha256_update(&c, tag, sizeof tag - 1);
+	for (size_t k = 0; k < per; k++) {
+		const store_score *r = by_item[k];
+		hash_text(&c, r->item);
+		hash_text(&c, r->level);
+		hash_num(&c, r->points);
+		hash_num(&c, r->max_points);
+		hash_num(&c, r->fraction);
+		hash_num(&c, r->ratio);
+		hash_text(&c, r->flags);
+	}
+	sha256_final_hex(&c, out);
+}
+
+/* The text of the set by_item (per rows, checked) into sb. */
+static void set_text(strbuf *sb, const store_score **by_item, size_t per)
+{
+	sb_reset(sb);
+	sb_appends(sb, "[");
+	for (size_t k = 0; k < per; k++) {
+		const store_score *r = by_item[k];
 		sb_appends(sb, k ? ",[" : "[");
 		sb_json_string(sb, r->item);
 		sb_appends(sb, ",");
 		sb_json_string(sb, r->level);
 		sb_appends(sb, ",");
-		rc = put_number(sb, r->points, r, d);
-		if (!rc)
-			rc = put_number(sb, r->max_points, r, d);
-		if (!rc)
-			rc = put_number(sb, r->fraction, r, d);
-		if (!rc && isnan(r->ratio))
+		put_number(sb, r->points);
+		put_number(sb, r->max_points);
+		put_number(sb, r->fraction);
+		if (isnan(r->ratio))
 			sb_appends(sb, "null,");
-		else if (!rc)
-			rc = put_number(sb, r->ratio, r, d);
-		if (!rc) {
-			sb_json_string(sb, r->flags);
-			sb_appends(sb, "]");
-		}
+		else
+			put_number(sb, r->ratio);
+		sb_json_string(sb, r->flags);
+		sb_appends(sb, "]");
 	}
 	sb_appends(sb, "]");
-	return rc;
 }
 
-/* The score set holding `text`: found by its digest, or stored. */
-static dti_err score_set_of(staging *st, const char *text, int64_t *set, dti_diag *d)
+/* The score set of rows by_item (per, checked): found by its digest, or
+ * stored (its text written into sb). */
+static dti_err score_set_of(staging *st, const store_score **by_item, size_t per, strbuf *sb,
+			    int64_t *set, dti_diag *d)
 {
-	static const char tag[] = "dti score set 1\x1e";
 	char sha[65];
 	bool found = false;
-	sha256_ctx c;
 	dti_err rc;
 
-	sha256_init(&c);
-	sha256_update(&c, tag, sizeof tag - 1);
-	sha256_update(&c, text, strlen(text));
-	sha256_final_hex(&c, sha);
-	/* Stored when new (one statement: most sets of a first run are), else
-	 * found. */
+	set_digest(by_item, per, sha);
+	rc = store_int64(st, d, "SELECT id FROM score_set WHERE sha256 = ?1", set, &found,
+			 STORE_ARGS(STORE_TEXT(sha)));
+	if (rc || found)
+		return rc;
+	set_text(sb, by_item, per);
 	rc = store_int64(st, d,
-			 "INSERT INTO score_set(sha256, rows) VALUES (?1, ?2) "
-			 "ON CONFLICT (sha256) DO NOTHING RETURNING id",
-			 set, &found, STORE_ARGS(STORE_TEXT(sha), STORE_TEXT(text)));
-	if (!rc && !found)
-		rc = store_int64(st, d, "SELECT id FROM score_set WHERE sha256 = ?1", set, &found,
-				 STORE_ARGS(STORE_TEXT(sha)));
+			 "INSERT OR FAIL INTO score_set(sha256, rows) VALUES (?1, ?2) RETURNING id",
+			 set, &found, STORE_ARGS(STORE_TEXT(sha), STORE_TEXT(sb->data)));
 	if (!rc && !found)
 		rc = diag_set(d, DTI_EDB, "%s: cannot store a score set", st->path);
 	return rc;
@@ -492,9 +529,9 @@ dti_err store_scores_put(staging *st, int64_t run_id, size_t n_communes, size_t 
 	 * B-trees growing at their end). */
 	for (size_t c = 0; !rc && c < n_communes; c++) {
 		fill(ctx, c, rows);
-		rc = set_text(&text, rows, per, by_item, d);
+		rc = set_check(rows, per, by_item, d);
 		if (!rc)
-			rc = score_set_of(st, text.data, &set, d);
+			rc = score_set_of(st, by_item, per, &text, &set, d);
 		rank = rank_of(rows, per);
 		if (!rc)
 			rc = store_run(
