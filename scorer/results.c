@@ -51,6 +51,26 @@ static void strmap_destroy(strmap *m, bool free_values)
 	free(m);
 }
 
+/* An input layout's text and its names, read once for all the documents
+ * of a run (they share it). */
+struct doc_layout {
+	char *text;
+	strbuf *names;
+	size_t n;
+	bool ok; /* the text is a layout */
+};
+
+static void layout_free(struct doc_layout *l)
+{
+	if (!l)
+		return;
+	for (size_t t = 0; t < l->n; t++)
+		sb_free(&l->names[t]);
+	free(l->names);
+	free(l->text);
+	free(l);
+}
+
 void results_free(results *r)
 {
 	if (!r)
@@ -70,6 +90,7 @@ void results_free(results *r)
 	free(r->names);
 	strmap_destroy(r->by_code, false);
 	strmap_destroy(r->flag_texts, true);
+	layout_free(r->layout);
 	free(r);
 }
 
@@ -296,6 +317,18 @@ static bool take_member(doc_read *dr, const char *name, store_score_input *si, c
 	return true;
 }
 
+/* r's layout of text `layout`: the one read last, or read now. */
+static const struct doc_layout *layout_of(results *r, const char *layout)
+{
+	if (!r->layout || strcmp(r->layout->text, layout) != 0) {
+		layout_free(r->layout);
+		r->layout = xcalloc(1, sizeof *r->layout);
+		r->layout->text = xstrdup(layout);
+		r->layout->ok = read_layout(layout, &r->layout->names, &r->layout->n);
+	}
+	return r->layout;
+}
+
 /* Reads document `doc` — of layout `layout` (the array of its variables'
  * names), or, without one, an object by variable — into commune l's
  * inputs and their listed ids; false, with the inputs as they were, when
@@ -304,14 +337,16 @@ static bool take_member(doc_read *dr, const char *name, store_score_input *si, c
 static bool read_input_doc(doc_read *dr, const char *doc, const char *layout)
 {
 	json_scan c = {doc};
-	strbuf key, text[3], *names = NULL;
-	size_t n_names = 0, k = 0;
+	const struct doc_layout *l = layout ? layout_of(dr->l.r, layout) : NULL;
+	const strbuf *names = l ? l->names : NULL;
+	size_t n_names = l ? l->n : 0, k = 0;
+	strbuf key, text[3];
 	bool ok, is_null;
 
 	sb_init(&key, 0);
 	for (size_t t = 0; t < 3; t++)
 		sb_init(&text[t], 0);
-	ok = !layout || read_layout(layout, &names, &n_names);
+	ok = !l || l->ok;
 	ok = ok && json_scan_char(&c, layout ? '[' : '{');
 	while (ok && !json_scan_char(&c, layout ? ']' : '}')) {
 		store_score_input si = {0};
@@ -330,9 +365,6 @@ static bool read_input_doc(doc_read *dr, const char *doc, const char *layout)
 	sb_free(&key);
 	for (size_t t = 0; t < 3; t++)
 		sb_free(&text[t]);
-	for (size_t t = 0; t < n_names; t++)
-		sb_free(&names[t]);
-	free(names);
 	return ok;
 }
 

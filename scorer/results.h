@@ -73,6 +73,7 @@ typedef struct results {
 	size_t (*cross_top)[4];    /* max1, max2, min1, min2 (SIZE_MAX: none) */
 	struct strmap *by_code;    /* commune code -> index */
 	struct strmap *flag_texts; /* each distinct flags text once */
+	struct doc_layout *layout; /* the input documents' layout last read */
 	size_t doc_fallbacks;      /* input documents not of score.c's shape, read
 				    * through score_input instead (0 when all are) */
 } results;
