@@ -267,6 +267,26 @@ static void test_score_sets(void **state)
 			 0);
 }
 
+/* A database at path (under /tmp, named by tag) made by the first
+ * `version` migrations, at that schema version, holding `rows` (SQL), as
+ * an older dti left it. */
+static void old_database(char path[80], const char *tag, size_t version, const char *rows)
+{
+	char pragma[48];
+	sqlite3 *db;
+
+	snprintf(path, 80, "/tmp/dti-test-%s-%d.db", tag, (int)getpid());
+	unlink(path);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (size_t m = 0; m < version; m++)
+		for (const char *const *q = staging_migrations[m]; *q; q++)
+			assert_int_equal(sqlite3_exec(db, *q, NULL, NULL, NULL), SQLITE_OK);
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %zu", version);
+	assert_int_equal(sqlite3_exec(db, pragma, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, rows, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
 /* A database of schema 17 (a score row a B-tree row, in score_rows) is
  * migrated to score sets: store_scores_each and the score view give the
  * same rows, numbers bit for bit. */
@@ -274,34 +294,22 @@ static void test_migrates_score_sets(void **state)
 {
 	const double third = 20.0 / 3, tiny = 1.0 / 3e9;
 	char path[80];
-	sqlite3 *db;
 	staging *st = NULL;
 	read_back b = {0};
 	dti_diag d;
 
 	(void)state;
-	snprintf(path, sizeof path, "/tmp/dti-test-migrate-sets-%d.db", (int)getpid());
-	unlink(path);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	for (size_t m = 0; m < 17; m++)
-		for (const char *const *q = staging_migrations[m]; *q; q++)
-			assert_int_equal(sqlite3_exec(db, *q, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(
-		sqlite3_exec(db,
-			     "PRAGMA user_version = 17;"
-			     "INSERT INTO framework VALUES ('f', 'e', '{}', 't');"
-			     "INSERT INTO scoring_run(id, year, framework_sha256, edition, mode, "
-			     "started_at, status) VALUES (7, 2024, 'f', 'e', 'provisional', 't', "
-			     "'ok');"
-			     "INSERT INTO score_set(id, sha256) VALUES (1, 'x');"
-			     "INSERT INTO score_rows VALUES (1, 'TOTAL', 'total', 20.0 / 3, 1000, "
-			     "20.0 / 3 / 1000, NULL, ''), (1, '1.2', 'indicator', 20.0 / 3, 20, "
-			     "1.0 / 3, 1.0 / 3e9, 'a \"b\"'), (1, '1', 'pillar', 20.0 / 3, 100, "
-			     "20.0 / 3 / 100, NULL, '');"
-			     "INSERT INTO score_result VALUES (7, '11989', 1, 4);",
-			     NULL, NULL, NULL),
-		SQLITE_OK);
-	sqlite3_close(db);
+	old_database(path, "migrate-sets", 17,
+		     "INSERT INTO framework VALUES ('f', 'e', '{}', 't');"
+		     "INSERT INTO scoring_run(id, year, framework_sha256, edition, mode, "
+		     "started_at, status) VALUES (7, 2024, 'f', 'e', 'provisional', 't', "
+		     "'ok');"
+		     "INSERT INTO score_set(id, sha256) VALUES (1, 'x');"
+		     "INSERT INTO score_rows VALUES (1, 'TOTAL', 'total', 20.0 / 3, 1000, "
+		     "20.0 / 3 / 1000, NULL, ''), (1, '1.2', 'indicator', 20.0 / 3, 20, "
+		     "1.0 / 3, 1.0 / 3e9, 'a \"b\"'), (1, '1', 'pillar', 20.0 / 3, 100, "
+		     "20.0 / 3 / 100, NULL, '');"
+		     "INSERT INTO score_result VALUES (7, '11989', 1, 4);");
 
 	assert_int_equal(staging_open(path, &st, &d), DTI_EOK);
 	assert_int_equal(store_scores_each(st, 7, take_back, &b, &d), DTI_EOK);
@@ -358,31 +366,19 @@ static void test_migrates_score_inputs(void **state)
 {
 	fixture *f = *state;
 	char path[80], *got;
-	sqlite3 *db;
 	staging *st = NULL;
 	dti_diag d;
 
 	(void)f;
-	snprintf(path, sizeof path, "/tmp/dti-test-migrate-%d.db", (int)getpid());
-	unlink(path);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	for (size_t m = 0; m < 4; m++)
-		for (const char *const *q = staging_migrations[m]; *q; q++)
-			assert_int_equal(sqlite3_exec(db, *q, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(
-		sqlite3_exec(
-			db,
-			"PRAGMA user_version = 4;"
-			"INSERT INTO framework VALUES ('f', 'e', '{}', 't');"
-			"INSERT INTO scoring_run(id, year, framework_sha256, edition, mode, started_at, "
-			"status) VALUES (7, 2024, 'f', 'e', 'provisional', 't', 'ok');"
-			"INSERT INTO score_input VALUES (7, '11989', 'population', '7799', 7799.0, "
-			"'raw', '12'), (7, '11989', 'households', NULL, NULL, 'missing', NULL), "
-			"(7, '11992', 'portal_dx_section', 'yes', 1.0, 'verified', '3,4'), "
-			"(7, '11992', 'population', '5120.5', 5120.5, 'corrected', '5');",
-			NULL, NULL, NULL),
-		SQLITE_OK);
-	sqlite3_close(db);
+	old_database(
+		path, "migrate", 4,
+		"INSERT INTO framework VALUES ('f', 'e', '{}', 't');"
+		"INSERT INTO scoring_run(id, year, framework_sha256, edition, mode, started_at, "
+		"status) VALUES (7, 2024, 'f', 'e', 'provisional', 't', 'ok');"
+		"INSERT INTO score_input VALUES (7, '11989', 'population', '7799', 7799.0, "
+		"'raw', '12'), (7, '11989', 'households', NULL, NULL, 'missing', NULL), "
+		"(7, '11992', 'portal_dx_section', 'yes', 1.0, 'verified', '3,4'), "
+		"(7, '11992', 'population', '5120.5', 5120.5, 'corrected', '5');");
 
 	assert_int_equal(staging_open(path, &st, &d), DTI_EOK);
 	got = lines_of(st,
