@@ -412,12 +412,14 @@ int cmd_score(app *a, int argc, char **argv)
 		return EXIT_OK;
 	if (rc)
 		return fail(rc, &d);
-	log_info("scoring run %lld: %zu communes, year %d, %s; %zu indicator scores lack inputs "
-		 "(rules %.1f ms, reading inputs %.1f ms, storing %.1f ms, whole run %.1f ms)",
-		 (long long)s.scoring_run_id, s.communes, a->year,
-		 o.official ? "official" : "provisional", s.missing, s.seconds_compute * 1e3,
-		 (s.seconds_total - s.seconds_compute - s.seconds_store) * 1e3,
-		 s.seconds_store * 1e3, s.seconds_total * 1e3);
+	log_info(
+		"scoring run %lld: %zu communes, year %d, %s; %zu indicator scores lack inputs "
+		"(rules %.1f ms, reading and storing inputs %.1f ms, storing scores %.1f ms, whole run "
+		"%.1f ms)",
+		(long long)s.scoring_run_id, s.communes, a->year,
+		o.official ? "official" : "provisional", s.missing, s.seconds_compute * 1e3,
+		(s.seconds_total - s.seconds_compute - s.seconds_store) * 1e3,
+		s.seconds_store * 1e3, s.seconds_total * 1e3);
 	return EXIT_OK;
 }
 

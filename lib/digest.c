@@ -34,14 +34,8 @@ static void flush(sha256_ctx *c)
 	c->used = 0;
 }
 
-void sha256_update(sha256_ctx *c, const void *data, size_t len)
+void sha256_update_big(sha256_ctx *c, const void *data, size_t len)
 {
-	if (len <= sizeof c->buf - c->used) {
-		if (len)
-			memcpy(c->buf + c->used, data, len);
-		c->used += len;
-		return;
-	}
 	flush(c);
 	if (len >= sizeof c->buf) {
 		if (EVP_DigestUpdate(c->md, data, len) != 1)

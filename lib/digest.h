@@ -4,6 +4,7 @@
 #define DTI_DIGEST_H
 
 #include <stddef.h>
+#include <string.h>
 
 /* Lowercase hex SHA-256 of a buffer (65 bytes with NUL). */
 void sha256_hex(const void *data, size_t len, char out[65]);
@@ -20,7 +21,19 @@ typedef struct sha256_ctx {
 	unsigned char buf[1024];
 } sha256_ctx;
 void sha256_init(sha256_ctx *c);
-void sha256_update(sha256_ctx *c, const void *data, size_t len);
+/* What does not fit in buf (sha256_update, inline, handles the rest). */
+void sha256_update_big(sha256_ctx *c, const void *data, size_t len);
+/* Inline: the scorer's digests are millions of fields of a few bytes. */
+static inline void sha256_update(sha256_ctx *c, const void *data, size_t len)
+{
+	if (len <= sizeof c->buf - c->used) {
+		if (len)
+			memcpy(c->buf + c->used, data, len);
+		c->used += len;
+		return;
+	}
+	sha256_update_big(c, data, len);
+}
 void sha256_final_hex(sha256_ctx *c, char out[65]);
 
 #endif

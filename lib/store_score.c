@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "digest.h"
+#include "handoff.h"
 #include "json_scan.h"
 #include "staging_int.h"
 #include "util.h"
@@ -390,9 +391,7 @@ static int cmp_item(const void *a, const void *b)
  * set_check). */
 static void put_number(strbuf *sb, double v)
 {
-	char num[40];
-
-	sb_append(sb, num, format_roundtrip(num, v));
+	sb_append_roundtrip(sb, v);
 	sb_appends(sb, ",");
 }
 
@@ -484,27 +483,33 @@ static void set_text(strbuf *sb, const store_score **by_item, size_t per)
 	sb_appends(sb, "]");
 }
 
-/* The score set of rows by_item (per, checked): found by its digest, or
- * stored (its text written into sb). */
-static dti_err score_set_of(staging *st, const store_score **by_item, size_t per, strbuf *sb,
-			    int64_t *set, dti_diag *d)
-{
+/* Storing scores runs on two cores: a thread fills each commune's rows,
+ * checks them and writes their digest and text (set_slot), the calling
+ * thread finds or stores the set and names it for the commune. */
+typedef struct set_slot {
+	store_score *rows;
+	const store_score **by_item;
 	char sha[65];
-	bool found = false;
-	dti_err rc;
+	strbuf text, code;
+	int64_t rank;
+} set_slot;
 
-	set_digest(by_item, per, sha);
-	rc = store_int64(st, d, "SELECT id FROM score_set WHERE sha256 = ?1", set, &found,
-			 STORE_ARGS(STORE_TEXT(sha)));
-	if (rc || found)
-		return rc;
-	set_text(sb, by_item, per);
-	rc = store_int64(st, d,
-			 "INSERT OR FAIL INTO score_set(sha256, rows) VALUES (?1, ?2) RETURNING id",
-			 set, &found, STORE_ARGS(STORE_TEXT(sha), STORE_TEXT(sb->data)));
-	if (!rc && !found)
-		rc = diag_set(d, DTI_EDB, "%s: cannot store a score set", st->path);
-	return rc;
+typedef struct set_fill {
+	size_t n_communes, per;
+	store_score_fill_fn fill;
+	void *ctx;
+	staging *st;
+	int64_t run_id;
+} set_fill;
+
+static void set_slot_free(void *slot)
+{
+	set_slot *s = slot;
+
+	free(s->rows);
+	free(s->by_item);
+	sb_free(&s->text);
+	sb_free(&s->code);
 }
 
 static int64_t rank_of(const store_score *rows, size_t per)
@@ -515,36 +520,74 @@ static int64_t rank_of(const store_score *rows, size_t per)
 	return 0;
 }
 
+/* The filling thread: commune after commune, in the caller's order (code
+ * order keeps the B-trees growing at their end).  The text is written
+ * even when the set is stored already: it costs this thread, not the
+ * other. */
+static dti_err fill_sets(void *ctx, handoff *h, dti_diag *d)
+{
+	const set_fill *f = ctx;
+	size_t per = f->per ? f->per : 1;
+
+	for (size_t c = 0; c < f->n_communes; c++) {
+		set_slot *s = handoff_slot(h);
+		dti_err rc;
+		if (!s)
+			return diag_set(d, DTI_EDB, "storing stopped");
+		if (!s->rows) {
+			s->rows = xcalloc(per, sizeof *s->rows);
+			s->by_item = xcalloc(per, sizeof *s->by_item);
+		}
+		f->fill(f->ctx, c, s->rows);
+		rc = set_check(s->rows, f->per, s->by_item, d);
+		if (rc)
+			return rc;
+		set_digest(s->by_item, f->per, s->sha);
+		set_text(&s->text, s->by_item, f->per);
+		sb_reset(&s->code);
+		sb_appends(&s->code, s->rows[0].commune_code);
+		s->rank = rank_of(s->rows, f->per);
+		handoff_send(h);
+	}
+	return DTI_EOK;
+}
+
+/* The storing thread: the set found by its digest, or stored; then the
+ * commune's result naming it. */
+static dti_err store_set(void *ctx, void *slot, dti_diag *d)
+{
+	const set_fill *f = ctx;
+	const set_slot *s = slot;
+	staging *st = f->st;
+	int64_t set = 0;
+	bool found = false;
+	dti_err rc = store_int64(st, d, "SELECT id FROM score_set WHERE sha256 = ?1", &set, &found,
+				 STORE_ARGS(STORE_TEXT(s->sha)));
+
+	if (!rc && !found) {
+		rc = store_int64(
+			st, d,
+			"INSERT OR FAIL INTO score_set(sha256, rows) VALUES (?1, ?2) RETURNING id",
+			&set, &found, STORE_ARGS(STORE_TEXT(s->sha), STORE_TEXT(s->text.data)));
+		if (!rc && !found)
+			rc = diag_set(d, DTI_EDB, "%s: cannot store a score set", st->path);
+	}
+	if (!rc)
+		rc = store_run(st, d,
+			       "INSERT OR FAIL INTO score_result(scoring_run_id, commune_code, "
+			       "score_set, rank) VALUES (?1, ?2, ?3, ?4)",
+			       STORE_ARGS(STORE_INT(f->run_id), STORE_TEXT(s->code.data),
+					  STORE_INT(set),
+					  s->rank ? STORE_INT(s->rank) : STORE_NULL));
+	return rc;
+}
+
 dti_err store_scores_put(staging *st, int64_t run_id, size_t n_communes, size_t per,
 			 store_score_fill_fn fill, void *ctx, dti_diag *d)
 {
-	store_score *rows = xcalloc(per ? per : 1, sizeof *rows);
-	const store_score **by_item = xcalloc(per ? per : 1, sizeof *by_item);
-	int64_t set = 0, rank;
-	strbuf text;
-	dti_err rc = DTI_EOK;
+	set_fill f = {n_communes, per, fill, ctx, st, run_id};
 
-	sb_init(&text, 0);
-	/* Commune after commune, in the caller's order (code order keeps the
-	 * B-trees growing at their end). */
-	for (size_t c = 0; !rc && c < n_communes; c++) {
-		fill(ctx, c, rows);
-		rc = set_check(rows, per, by_item, d);
-		if (!rc)
-			rc = score_set_of(st, by_item, per, &text, &set, d);
-		rank = rank_of(rows, per);
-		if (!rc)
-			rc = store_run(
-				st, d,
-				"INSERT OR FAIL INTO score_result(scoring_run_id, commune_code, "
-				"score_set, rank) VALUES (?1, ?2, ?3, ?4)",
-				STORE_ARGS(STORE_INT(run_id), STORE_TEXT(rows[0].commune_code),
-					   STORE_INT(set), rank ? STORE_INT(rank) : STORE_NULL));
-	}
-	sb_free(&text);
-	free(by_item);
-	free(rows);
-	return rc;
+	return handoff_run(64, sizeof(set_slot), fill_sets, &f, store_set, &f, set_slot_free, d);
 }
 
 /* One row of a set being read: its numbers, and where its strings start

@@ -155,7 +155,10 @@ typedef struct store_score {
 } store_score;
 
 /* Fills rows[0 .. per-1] with the scores of the run's commune number
- * `commune` (the strings must stay valid until the next call). */
+ * `commune` (the strings must stay valid until the next call).  It is
+ * called on a thread of its own, commune after commune, while
+ * store_scores_put writes on the caller's: it may read only what does not
+ * change meanwhile. */
 typedef void (*store_score_fill_fn)(void *ctx, size_t commune, store_score *rows);
 
 /* Stores the scores of run `run_id` for communes 0 .. n_communes-1, each

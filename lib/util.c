@@ -88,11 +88,6 @@ dti_err sb_append(strbuf *sb, const void *data, size_t n)
 	return DTI_EOK;
 }
 
-dti_err sb_appends(strbuf *sb, const char *s)
-{
-	return sb_append(sb, s, strlen(s));
-}
-
 dti_err sb_appendf(strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
@@ -1055,6 +1050,15 @@ long double pow10_exact(int k)
 	};
 
 	return p10[k];
+}
+
+dti_err sb_append_roundtrip(strbuf *sb, double v)
+{
+	dti_err rc = sb_grow(sb, 40);
+
+	if (!rc)
+		sb->len += format_roundtrip(sb->data + sb->len, v);
+	return rc;
 }
 
 size_t format_roundtrip(char out[40], double v)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "alloc.h"
@@ -37,7 +38,12 @@ typedef struct strbuf {
 void sb_init(strbuf *sb, size_t max);
 /* Returns DTI_ELIMIT (buffer unchanged) when the result would exceed max. */
 dti_err sb_append(strbuf *sb, const void *data, size_t n);
-dti_err sb_appends(strbuf *sb, const char *s);
+/* In the header, so that a literal's length is known when compiling (the
+ * writers of documents append thousands of "," and "]"). */
+static inline dti_err sb_appends(strbuf *sb, const char *s)
+{
+	return sb_append(sb, s, strlen(s));
+}
 dti_err sb_appendf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 dti_err sb_vappendf(strbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void sb_reset(strbuf *sb);
@@ -174,6 +180,9 @@ size_t format_fixed(char out[64], double v, int decimals);
  * "0.25", "13.333333333333334"); returns the length.  NaN and infinities as
  * snprintf writes them. */
 size_t format_roundtrip(char out[40], double v);
+/* Appends format_roundtrip's text of v, written in place (room for 40
+ * bytes is asked of a bounded buffer). */
+dti_err sb_append_roundtrip(strbuf *sb, double v);
 /* 10^k for 0 <= k <= 27, exact where long double has a 64-bit mantissa
  * (json_scan_number relies on it, and checks LDBL_MANT_DIG). */
 long double pow10_exact(int k);

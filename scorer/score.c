@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "handoff.h"
 #include "rule_kinds.h"
 #include "store_commune.h"
 #include "store_score.h"
@@ -14,9 +15,9 @@
 /* One commune's resolved inputs, indexed like fw->variables. */
 typedef struct input_row {
 	rule_value *values;
-	char **texts;   /* value text as resolved (in strings) */
-	char **states;  /* state word (in strings) */
-	char **obs_ids; /* observation ids (in strings) */
+	char **texts;        /* value text as resolved (in strings) */
+	const char **states; /* state word (interned: see intern_state) */
+	char **obs_ids;      /* observation ids (in strings) */
 	size_t n;
 	arena strings; /* the commune's texts, freed at once */
 } input_row;
@@ -34,7 +35,8 @@ static void row_reset(input_row *row)
 {
 	arena_free(&row->strings);
 	for (size_t i = 0; i < row->n; i++) {
-		row->texts[i] = row->states[i] = row->obs_ids[i] = NULL;
+		row->texts[i] = row->obs_ids[i] = NULL;
+		row->states[i] = NULL;
 		row->values[i].present = false;
 		row->values[i].num = 0.0;
 		row->values[i].text = NULL;
@@ -119,8 +121,6 @@ static void json_text_or_null(strbuf *sb, const char *s)
  * as the same doubles; printf cost a tenth again). */
 static void inputs_document(strbuf *sb, const size_t *order, size_t n, const input_row *row)
 {
-	char num[40];
-
 	sb_reset(sb);
 	sb_appends(sb, "[");
 	for (size_t k = 0; k < n; k++) {
@@ -130,7 +130,7 @@ static void inputs_document(strbuf *sb, const size_t *order, size_t n, const inp
 		json_text_or_null(sb, present ? row->texts[v] : NULL);
 		sb_appends(sb, ",");
 		if (present && isfinite(row->values[v].num))
-			sb_append(sb, num, format_roundtrip(num, row->values[v].num));
+			sb_append_roundtrip(sb, row->values[v].num);
 		else
 			sb_appends(sb, "null");
 		sb_appends(sb, ",");
@@ -160,20 +160,22 @@ static void document_layout(strbuf *sb, const framework *fw, const size_t *order
 	sb_appends(sb, "]");
 }
 
-/* The indexes of the variables some indicator reads, ordered by name (the
- * documents' key order); *n receives their number. */
-static size_t *used_by_name(const framework *fw, size_t *n)
+/* The indexes of the variables, or of those some indicator reads
+ * (used_only: the documents' variables), ordered by name (the documents'
+ * key order and current_value's); *n receives their number. */
+static size_t *vars_by_name(const framework *fw, bool used_only, size_t *n)
 {
 	const fw_variable **vars = xcalloc(fw->n_variables + 1, sizeof *vars);
 	size_t *order = xcalloc(fw->n_variables + 1, sizeof *order);
 
 	*n = 0;
-	for (size_t v = 0; v < fw->n_variables; v++)
-		for (size_t i = 0; i < fw->n_indicators; i++)
-			if (framework_indicator_uses(&fw->indicators[i], &fw->variables[v])) {
-				vars[(*n)++] = &fw->variables[v];
-				break;
-			}
+	for (size_t v = 0; v < fw->n_variables; v++) {
+		bool used = !used_only;
+		for (size_t i = 0; i < fw->n_indicators && !used; i++)
+			used = framework_indicator_uses(&fw->indicators[i], &fw->variables[v]);
+		if (used)
+			vars[(*n)++] = &fw->variables[v];
+	}
 	qsort(vars, *n, sizeof *vars, cmp_variable_name);
 	for (size_t k = 0; k < *n; k++)
 		order[k] = (size_t)(vars[k] - fw->variables);
@@ -253,7 +255,7 @@ static void apply_state(input_row *row, size_t v, const score_options *o, const 
 	    (!o->must_verify || strmap_get(o->must_verify, fw->variables[v].name, NULL))) {
 		row->values[v].present = false;
 		row->values[v].why = FLAG_UNVERIFIED;
-		row->states[v] = arena_strdup(&row->strings, "unverified");
+		row->states[v] = "unverified";
 	}
 }
 
@@ -283,25 +285,35 @@ typedef struct score_pass_state {
 	staging *st;
 	const framework *fw;
 	const score_options *o;
-	commune_list communes;   /* active, by code */
-	strmap code_index;       /* code -> index in communes */
-	strmap var_index;        /* variable name -> index in fw->variables */
-	size_t nc, ni;           /* communes, indicators */
-	size_t *by_name, n_used; /* the variables the documents hold, by name */
-	int64_t layout;          /* their layout's id; 0 until one is stored */
-	input_row row;           /* the inputs of the commune being read */
-	size_t cur;              /* that commune, or NO_COMMUNE */
-	bool *seen;              /* [nc] the commune's rows have been read */
-	bool unordered;          /* a commune's rows came apart */
-	char (*digests)[65];     /* [nc] each commune's input digest */
-	result_cell *res;        /* [nc * ni] */
-	double *totals;          /* [nc] */
-	long *ranks;             /* [nc] */
-	int *unit_type;          /* [nc] UNIT_TYPE_* (by_unit_type frameworks; else -1) */
-	double *maxima;          /* [nc] the points of the indicators it is scored for */
-	bool maxima_differ;      /* some commune's maximum is not another's */
-	char (*words)[128];      /* flag words of one commune's score rows */
-	strbuf doc;              /* the input document being written */
+	commune_list communes;    /* active, by code */
+	strmap code_index;        /* code -> index in communes */
+	strmap var_index;         /* variable name -> index in fw->variables */
+	size_t nc, ni;            /* communes, indicators */
+	size_t *by_name, n_used;  /* the variables the documents hold, by name */
+	int64_t layout;           /* their layout's id; 0 until one is stored */
+	input_row *row;           /* the inputs of the commune being read (in slot) */
+	struct inputs_slot *slot; /* the slot being filled by the reading thread */
+	size_t *by_var_name;      /* fw->variables' indexes by name */
+	size_t *var_rank;         /* [v]: v's place in by_var_name */
+	size_t next_var;          /* the place the next row's variable is looked for */
+	strmap states;            /* the state words read, once each (in state_words) */
+	arena state_words;
+	const char *last_state;
+	size_t cur;          /* that commune, or NO_COMMUNE */
+	bool *seen;          /* [nc] the commune's rows have been read */
+	bool unordered;      /* a commune's rows came apart */
+	char (*digests)[65]; /* [nc] each commune's input digest */
+	result_cell *res;    /* [nc * ni] */
+	double *totals;      /* [nc] */
+	long *ranks;         /* [nc] */
+	int *unit_type;      /* [nc] UNIT_TYPE_* (by_unit_type frameworks; else -1) */
+	double *maxima;      /* [nc] the points of the indicators it is scored for */
+	bool maxima_differ;  /* some commune's maximum is not another's */
+	char (*words)[128];  /* flag words of one commune's score rows */
+	strbuf doc;          /* the layout being written */
+	staging *ro;         /* the reading connection (the reading thread's) */
+	bool sorted;         /* read ordered by code */
+	handoff *h;          /* reading -> storing */
 	int64_t run_id;
 	size_t missing;
 	size_t inputs; /* rows of current_input read for the set */
@@ -346,6 +358,7 @@ static dti_err read_unit_types(score_pass_state *p, dti_diag *d)
 static dti_err pass_open(score_pass_state *p, staging *st, const framework *fw,
 			 const score_options *o, dti_diag *d)
 {
+	size_t n_all;
 	dti_err rc;
 
 	memset(p, 0, sizeof *p);
@@ -356,6 +369,7 @@ static dti_err pass_open(score_pass_state *p, staging *st, const framework *fw,
 	p->ni = fw->n_indicators;
 	strmap_init(&p->code_index);
 	strmap_init(&p->var_index);
+	strmap_init(&p->states);
 	sb_init(&p->doc, 0);
 	rc = staging_active_communes(st, &p->communes, d);
 	if (rc)
@@ -372,12 +386,11 @@ static dti_err pass_open(score_pass_state *p, staging *st, const framework *fw,
 		return rc;
 	for (size_t v = 0; v < fw->n_variables; v++)
 		strmap_put(&p->var_index, fw->variables[v].name, (intptr_t)v);
-	p->by_name = used_by_name(fw, &p->n_used);
-	p->row.n = fw->n_variables;
-	p->row.values = xcalloc(p->row.n, sizeof *p->row.values);
-	p->row.texts = xcalloc(p->row.n, sizeof *p->row.texts);
-	p->row.states = xcalloc(p->row.n, sizeof *p->row.states);
-	p->row.obs_ids = xcalloc(p->row.n, sizeof *p->row.obs_ids);
+	p->by_name = vars_by_name(fw, true, &p->n_used);
+	p->by_var_name = vars_by_name(fw, false, &n_all);
+	p->var_rank = xcalloc(fw->n_variables + 1, sizeof *p->var_rank);
+	for (size_t k = 0; k < n_all; k++)
+		p->var_rank[p->by_var_name[k]] = k;
 	p->res = xcalloc(p->nc * p->ni, sizeof *p->res);
 	p->totals = xcalloc(p->nc ? p->nc : 1, sizeof *p->totals);
 	p->ranks = xcalloc(p->nc ? p->nc : 1, sizeof *p->ranks);
@@ -387,13 +400,6 @@ static dti_err pass_open(score_pass_state *p, staging *st, const framework *fw,
 
 static void pass_close(score_pass_state *p)
 {
-	if (p->row.values) {
-		row_reset(&p->row);
-		free(p->row.values);
-		free(p->row.texts);
-		free(p->row.states);
-		free(p->row.obs_ids);
-	}
 	free(p->res);
 	free(p->totals);
 	free(p->ranks);
@@ -401,6 +407,10 @@ static void pass_close(score_pass_state *p)
 	free(p->maxima);
 	free(p->words);
 	free(p->by_name);
+	free(p->by_var_name);
+	free(p->var_rank);
+	strmap_free(&p->states);
+	arena_free(&p->state_words);
 	free(p->seen);
 	free(p->digests);
 	sb_free(&p->doc);
@@ -409,34 +419,11 @@ static void pass_close(score_pass_state *p)
 	commune_list_free(&p->communes);
 }
 
-/* Storing: commune c's inputs, as a document shared with every run whose
- * inputs for it had the same digest. */
-static dti_err store_commune_inputs(score_pass_state *p, size_t c, dti_diag *d)
-{
-	bool found = false;
-	dti_err rc = store_input_set_has(p->st, p->digests[c], &found, d);
-
-	if (!rc && !found && !p->layout) {
-		/* The first document the run stores: its layout, once. */
-		document_layout(&p->doc, p->fw, p->by_name, p->n_used);
-		rc = store_input_layout(p->st, p->doc.data, &p->layout, d);
-		sb_reset(&p->doc);
-	}
-	if (!rc && !found) {
-		inputs_document(&p->doc, p->by_name, p->n_used, &p->row); /* cannot fail */
-		rc = store_input_set_put(p->st, p->digests[c], p->doc.data, p->layout, d);
-	}
-	if (!rc)
-		rc = store_scoring_input_put(p->st, p->run_id, p->communes.items[c].code,
-					     p->digests[c], d);
-	return rc;
-}
-
 /* Computing: every indicator of commune c from the inputs read (the
  * cross-commune ones are normalised later). */
-static void score_commune(score_pass_state *p, size_t c)
+static void score_commune(score_pass_state *p, size_t c, const input_row *row)
 {
-	const void *ctx[2] = {p->fw, &p->row};
+	const void *ctx[2] = {p->fw, row};
 
 	for (size_t i = 0; i < p->ni; i++) {
 		rule_result r = {0.0, NAN, FLAG_NOT_APPLICABLE};
@@ -448,20 +435,131 @@ static void score_commune(score_pass_state *p, size_t c)
 	}
 }
 
-/* Commune c's inputs are all read: its digest, scores and stored inputs. */
-static dti_err commune_read(score_pass_state *p, size_t c, dti_diag *d)
+/* What reading hands to storing: a commune and its inputs as read (the
+ * slot's row is filled in place, and made once per slot). */
+typedef struct inputs_slot {
+	size_t c;
+	input_row row;
+} inputs_slot;
+
+static void row_free(input_row *row)
 {
+	if (!row->values)
+		return;
+	row_reset(row);
+	free(row->values);
+	free(row->texts);
+	free(row->states);
+	free(row->obs_ids);
+}
+
+static void inputs_slot_free(void *slot)
+{
+	row_free(&((inputs_slot *)slot)->row);
+}
+
+/* Scoring and storing (the calling thread), once commune c's inputs are
+ * all read: its digest and scores, and its inputs as a document shared
+ * with every run whose inputs for it had the same digest (written only
+ * when there is none). */
+static dti_err store_commune_inputs(void *ctx, void *slot, dti_diag *d)
+{
+	score_pass_state *p = ctx;
+	const inputs_slot *s = slot;
 	double t1;
+	bool found = false;
 	dti_err rc;
 
-	commune_digest(p->fw, p->communes.items[c].code, p->unit_type[c], &p->row, p->digests[c]);
+	commune_digest(p->fw, p->communes.items[s->c].code, p->unit_type[s->c], &s->row,
+		       p->digests[s->c]);
 	t1 = mono_seconds();
-	score_commune(p, c);
+	score_commune(p, s->c, &s->row);
 	p->t_compute += mono_seconds() - t1;
-	t1 = mono_seconds();
-	rc = store_commune_inputs(p, c, d);
-	p->t_store += mono_seconds() - t1;
+	rc = store_input_set_has(p->st, p->digests[s->c], &found, d);
+
+	if (!rc && !found && !p->layout) {
+		/* The first document the run stores: its layout, once. */
+		document_layout(&p->doc, p->fw, p->by_name, p->n_used);
+		rc = store_input_layout(p->st, p->doc.data, &p->layout, d);
+	}
+	if (!rc && !found) {
+		inputs_document(&p->doc, p->by_name, p->n_used, &s->row); /* cannot fail */
+		rc = store_input_set_put(p->st, p->digests[s->c], p->doc.data, p->layout, d);
+	}
+	if (!rc)
+		rc = store_scoring_input_put(p->st, p->run_id, p->communes.items[s->c].code,
+					     p->digests[s->c], d);
 	return rc;
+}
+
+/* Reading (its own thread): the slot for the next commune's inputs, its
+ * row emptied; DTI_EDB when storing has stopped (its error is the one
+ * reported). */
+static dti_err commune_begin(score_pass_state *p, dti_diag *d)
+{
+	inputs_slot *s = handoff_slot(p->h);
+	input_row *row;
+
+	if (!s)
+		return diag_set(d, DTI_EDB, "storing stopped");
+	row = &s->row;
+	if (!row->values) {
+		row->n = p->fw->n_variables;
+		row->values = xcalloc(row->n, sizeof *row->values);
+		row->texts = xcalloc(row->n, sizeof *row->texts);
+		row->states = xcalloc(row->n, sizeof *row->states);
+		row->obs_ids = xcalloc(row->n, sizeof *row->obs_ids);
+	}
+	row_reset(row);
+	p->slot = s;
+	p->row = row;
+	return DTI_EOK;
+}
+
+/* Reading: commune c's inputs are all read; they are handed over. */
+static void commune_read(score_pass_state *p, size_t c)
+{
+	p->slot->c = c;
+	p->slot = NULL;
+	p->row = NULL;
+	handoff_send(p->h);
+}
+
+/* The state words are few (observation_state): each is kept once for the
+ * pass rather than copied for every input. */
+static const char *intern_state(score_pass_state *p, const char *state)
+{
+	intptr_t at;
+
+	if (!state)
+		return NULL;
+	if (p->last_state && strcmp(state, p->last_state) == 0)
+		return p->last_state;
+	if (!strmap_get(&p->states, state, &at)) {
+		at = (intptr_t)arena_strdup(&p->state_words, state);
+		strmap_put(&p->states, state, at);
+	}
+	p->last_state = (const char *)at;
+	return p->last_state;
+}
+
+/* The index in fw->variables of a variable read.  A commune's rows come
+ * by variable name (current_value's key), the order of by_var_name: the
+ * name after the last one found is tried first. */
+static bool variable_of(score_pass_state *p, const char *name, size_t *v)
+{
+	intptr_t at;
+
+	if (p->next_var < p->fw->n_variables &&
+	    strcmp(name, p->fw->variables[p->by_var_name[p->next_var]].name) == 0) {
+		*v = p->by_var_name[p->next_var++];
+		return true;
+	}
+	if (!strmap_get(&p->var_index, name, &at))
+		return false;
+	*v = (size_t)at;
+	p->next_var = p->var_rank[*v] + 1;
+	return true;
 }
 
 /* Reading: one row of current_input.  A row of another commune ends the
@@ -469,14 +567,14 @@ static dti_err commune_read(score_pass_state *p, size_t c, dti_diag *d)
 static dti_err take_input(void *ctx, const store_input *in, dti_diag *d)
 {
 	score_pass_state *p = ctx;
-	intptr_t ci, v;
+	input_row *row;
+	intptr_t ci;
+	size_t v;
 	dti_err rc;
 
 	if (p->cur != NO_COMMUNE && strcmp(in->commune_code, p->communes.items[p->cur].code) != 0) {
-		rc = commune_read(p, p->cur, d);
+		commune_read(p, p->cur);
 		p->cur = NO_COMMUNE;
-		if (rc)
-			return rc;
 	}
 	if (p->cur == NO_COMMUNE) {
 		if (!strmap_get(&p->code_index, in->commune_code, &ci))
@@ -486,41 +584,67 @@ static dti_err take_input(void *ctx, const store_input *in, dti_diag *d)
 			return diag_set(d, DTI_EDB, "current_input rows of %s are not together",
 					p->communes.items[ci].code);
 		}
+		rc = commune_begin(p, d);
+		if (rc)
+			return rc;
 		p->seen[ci] = true;
 		p->cur = (size_t)ci;
-		row_reset(&p->row);
+		p->next_var = 0;
 	}
-	if (!strmap_get(&p->var_index, in->variable, &v))
+	if (!variable_of(p, in->variable, &v))
 		return DTI_EOK;
 	p->inputs++;
-	p->row.texts[v] = arena_strdup(&p->row.strings, in->value);
-	p->row.states[v] = arena_strdup(&p->row.strings, in->state);
-	p->row.obs_ids[v] = arena_strdup(&p->row.strings, in->observation_ids);
-	p->row.values[v].present = in->value != NULL;
-	p->row.values[v].num = in->num;
-	p->row.values[v].text = p->row.texts[v];
-	apply_state(&p->row, (size_t)v, p->o, p->fw);
+	row = p->row;
+	row->texts[v] = arena_strdup(&row->strings, in->value);
+	row->states[v] = intern_state(p, in->state);
+	row->obs_ids[v] = arena_strdup(&row->strings, in->observation_ids);
+	row->values[v].present = in->value != NULL;
+	row->values[v].num = in->num;
+	row->values[v].text = row->texts[v];
+	apply_state(row, v, p->o, p->fw);
 	return DTI_EOK;
 }
 
-/* Reading, whole: every commune with rows in current_input, in the order
- * they come (in practice the view keeps each commune's rows together, and
- * asking SQLite to sort them costs more than the whole scoring), then the
- * communes without any. */
-static dti_err read_inputs(score_pass_state *p, bool sorted, dti_diag *d)
+/* Reading, whole (the reading thread): every commune with rows in
+ * current_input, in the order they come (in practice the view keeps each
+ * commune's rows together, and asking SQLite to sort them costs more than
+ * the whole scoring), then the communes without any. */
+static dti_err read_all(void *ctx, handoff *h, dti_diag *d)
 {
-	dti_err rc = store_current_inputs(p->st, p->o->year, sorted, take_input, p, d);
+	score_pass_state *p = ctx;
+	dti_err rc;
 
+	p->h = h;
+	rc = store_current_inputs(p->ro, p->o->year, p->sorted, take_input, p, d);
 	if (!rc && p->cur != NO_COMMUNE)
-		rc = commune_read(p, p->cur, d);
+		commune_read(p, p->cur);
 	p->cur = NO_COMMUNE;
 	for (size_t c = 0; !rc && c < p->nc; c++) {
 		if (p->seen[c])
 			continue;
+		rc = commune_begin(p, d);
+		if (rc)
+			break;
 		p->seen[c] = true;
-		row_reset(&p->row);
-		rc = commune_read(p, c, d);
+		commune_read(p, c);
 	}
+	return rc;
+}
+
+/* Reading and storing the inputs, on two cores: a thread reads (on a
+ * connection of its own, which sees what was committed before this run's
+ * transaction began, and no other writer can commit while it is open) and
+ * scores each commune, this thread stores their documents. */
+static dti_err read_inputs(score_pass_state *p, bool sorted, dti_diag *d)
+{
+	dti_err rc = staging_open_readonly(staging_path(p->st), &p->ro, d);
+
+	p->sorted = sorted;
+	if (!rc)
+		rc = handoff_run(64, sizeof(inputs_slot), read_all, p, store_commune_inputs, p,
+				 inputs_slot_free, d);
+	staging_close(p->ro);
+	p->ro = NULL;
 	return rc;
 }
 

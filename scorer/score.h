@@ -32,8 +32,8 @@ typedef struct score_summary {
 	size_t communes;
 	size_t missing;         /* indicator scores flagged missing */
 	double seconds_compute; /* the rules, normalisation and ranks */
-	double seconds_store;   /* writing the scores and their inputs */
-	double seconds_total;   /* the rest is reading the inputs */
+	double seconds_store;   /* writing the scores, and the commit */
+	double seconds_total;   /* the rest is reading the inputs and storing them */
 	char input_sha256[65];  /* fingerprint of the inputs read (rescore.h) */
 	bool unchanged;         /* skip_if matched: nothing was stored */
 } score_summary;

@@ -487,6 +487,41 @@ static void test_void_and_official(void **state)
 		DTI_EOK);
 }
 
+/* A write that fails while the inputs are read, or while the scores are
+ * stored, on the other thread, ends the run with that write's error, and
+ * nothing of the run is kept; the same run then goes through. */
+static void test_failed_write_stores_nothing(void **state)
+{
+	static const char *const refuse[] = {
+		"CREATE TRIGGER refuse BEFORE INSERT ON input_set BEGIN "
+		"SELECT RAISE(ABORT, 'no room for inputs (test)'); END",
+		"CREATE TRIGGER refuse BEFORE INSERT ON score_set BEGIN "
+		"SELECT RAISE(ABORT, 'no room for scores (test)'); END",
+	};
+	static const char *const said[] = {"no room for inputs (test)",
+					   "no room for scores (test)"};
+	fixture *f = *state;
+	score_options o = {.year = 2024};
+	score_summary s;
+	dti_diag d;
+
+	put(f, "11989", "population", "7799");
+	put(f, "11992", "population", "5120");
+	for (size_t k = 0; k < 2; k++) {
+		assert_int_equal(staging_exec(f->st, refuse[k], &d), DTI_EOK);
+		assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EDB);
+		assert_non_null(strstr(d.msg, said[k]));
+		assert_int_equal(count_runs(f), 0);
+		assert_int_equal(query(f, "SELECT count(*) FROM input_set", 0), 0);
+		assert_int_equal(query(f, "SELECT count(*) FROM scoring_input", 0), 0);
+		assert_int_equal(query(f, "SELECT count(*) FROM score_set", 0), 0);
+		assert_int_equal(staging_exec(f->st, "DROP TRIGGER refuse", &d), DTI_EOK);
+	}
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	assert_int_equal(count_runs(f), 1);
+	assert_int_equal(query(f, "SELECT count(*) FROM score_result", 0), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +535,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_latest_scoring_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_year_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_void_and_official, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_write_stores_nothing, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
