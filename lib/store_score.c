@@ -398,12 +398,46 @@ static void put_number(strbuf *sb, double v)
 /* by_item: the rows of a set (per of them) sorted by item; each item once,
  * each level one of the three and each number finite, as score_rows
  * required, else DTI_EINVALID naming the row. */
-static dti_err set_check(const store_score *rows, size_t per, const store_score **by_item,
-			 dti_diag *d)
+/* The order by item of a commune's rows.  The rows of every commune come
+ * with the same items in the same order (the scorer's), so the order found
+ * for the last commune is tried first: a comparison a row, not a sort. */
+typedef struct item_order {
+	size_t *perm; /* [per]: the row at each place by item */
+	strbuf items; /* the last commune's items, in its rows' order, each NUL-ended */
+	bool known;
+} item_order;
+
+static void order_rows(const store_score *rows, size_t per, const store_score **by_item,
+		       item_order *o)
 {
+	if (o->known) {
+		const char *it = o->items.data;
+		size_t k = 0;
+		while (k < per && strcmp(it, rows[k].item) == 0)
+			it += strlen(rows[k++].item) + 1;
+		if (k == per) {
+			for (size_t j = 0; j < per; j++)
+				by_item[j] = &rows[o->perm[j]];
+			return;
+		}
+	}
 	for (size_t k = 0; k < per; k++)
 		by_item[k] = &rows[k];
 	qsort(by_item, per, sizeof *by_item, cmp_item);
+	if (!o->perm)
+		o->perm = xcalloc(per ? per : 1, sizeof *o->perm);
+	sb_reset(&o->items);
+	for (size_t k = 0; k < per; k++) {
+		o->perm[k] = (size_t)(by_item[k] - rows);
+		sb_append(&o->items, rows[k].item, strlen(rows[k].item) + 1);
+	}
+	o->known = true;
+}
+
+static dti_err set_check(const store_score *rows, size_t per, const store_score **by_item,
+			 item_order *o, dti_diag *d)
+{
+	order_rows(rows, per, by_item, o);
 	for (size_t k = 0; k < per; k++) {
 		const store_score *r = by_item[k];
 		if (!known_level(r->level))
@@ -500,6 +534,7 @@ typedef struct set_fill {
 	void *ctx;
 	staging *st;
 	int64_t run_id;
+	item_order order; /* the filling thread's */
 } set_fill;
 
 static void set_slot_free(void *slot)
@@ -526,7 +561,7 @@ static int64_t rank_of(const store_score *rows, size_t per)
  * other. */
 static dti_err fill_sets(void *ctx, handoff *h, dti_diag *d)
 {
-	const set_fill *f = ctx;
+	set_fill *f = ctx;
 	size_t per = f->per ? f->per : 1;
 
 	for (size_t c = 0; c < f->n_communes; c++) {
@@ -539,7 +574,7 @@ static dti_err fill_sets(void *ctx, handoff *h, dti_diag *d)
 			s->by_item = xcalloc(per, sizeof *s->by_item);
 		}
 		f->fill(f->ctx, c, s->rows);
-		rc = set_check(s->rows, f->per, s->by_item, d);
+		rc = set_check(s->rows, f->per, s->by_item, &f->order, d);
 		if (rc)
 			return rc;
 		set_digest(s->by_item, f->per, s->sha);
@@ -585,9 +620,14 @@ static dti_err store_set(void *ctx, void *slot, dti_diag *d)
 dti_err store_scores_put(staging *st, int64_t run_id, size_t n_communes, size_t per,
 			 store_score_fill_fn fill, void *ctx, dti_diag *d)
 {
-	set_fill f = {n_communes, per, fill, ctx, st, run_id};
+	set_fill f = {n_communes, per, fill, ctx, st, run_id, {NULL, {0}, false}};
+	dti_err rc;
 
-	return handoff_run(64, sizeof(set_slot), fill_sets, &f, store_set, &f, set_slot_free, d);
+	sb_init(&f.order.items, 0);
+	rc = handoff_run(64, sizeof(set_slot), fill_sets, &f, store_set, &f, set_slot_free, d);
+	free(f.order.perm);
+	sb_free(&f.order.items);
+	return rc;
 }
 
 /* One row of a set being read: its numbers, and where its strings start

@@ -267,6 +267,78 @@ static void test_score_sets(void **state)
 			 0);
 }
 
+/* Many communes' rows, each commune's in its own order: rows given in
+ * another order than the commune before are ordered anew (not by the last
+ * order), so every set reads back by item; an item given twice in a later
+ * commune is still refused, naming it. */
+typedef struct many_rows {
+	char codes[300][8];
+	size_t bad; /* this commune's rows give an item twice (0: none) */
+} many_rows;
+
+static void fill_many(void *ctx, size_t c, store_score *rows)
+{
+	static const char *const items[] = {"1.1", "1.2", "P1", "TOTAL"};
+	static const char *const levels[] = {"indicator", "indicator", "pillar", "total"};
+	many_rows *m = ctx;
+
+	for (size_t k = 0; k < 4; k++) {
+		/* Communes in threes: as given, reversed, rotated. */
+		size_t at = c % 3 == 0 ? k : c % 3 == 1 ? 3 - k : (k + 1) % 4;
+		rows[at] = (store_score){
+			m->codes[c], NULL, items[k], levels[k], (double)c + k,
+			100,         0.5,  NAN,      "",        k == 3 ? (int64_t)c + 1 : 0};
+	}
+	if (m->bad && c == m->bad)
+		rows[0].item = rows[2].item;
+}
+
+static void test_score_sets_of_many_communes(void **state)
+{
+	fixture *f = *state;
+	many_rows *m = xcalloc(1, sizeof *m);
+	dti_diag d;
+
+	for (size_t c = 0; c < 300; c++)
+		snprintf(m->codes[c], sizeof m->codes[c], "%05zu", c);
+	assert_int_equal(
+		staging_exec(f->st,
+			     "INSERT INTO framework VALUES ('f', 'e', '{}', 't');"
+			     "INSERT INTO scoring_run(id, year, framework_sha256, edition, "
+			     "mode, started_at, status) VALUES (80, 2024, 'f', 'e', "
+			     "'provisional', 't', 'ok'), (81, 2024, 'f', 'e', 'provisional', 't', "
+			     "'ok')",
+			     &d),
+		0);
+	assert_int_equal(store_scores_put(f->st, 80, 300, 4, fill_many, m, &d), DTI_EOK);
+	/* Every commune's four rows, each item with its own numbers. */
+	assert_int_equal(count(f, "SELECT count(*) FROM score WHERE scoring_run_id = 80"), 1200);
+	assert_int_equal(count(f, "SELECT count(*) FROM score WHERE scoring_run_id = 80 AND "
+				  "points = CAST(commune_code AS INTEGER) + CASE item WHEN '1.1' "
+				  "THEN 0 WHEN '1.2' THEN 1 WHEN 'P1' THEN 2 ELSE 3 END"),
+			 1200);
+	assert_int_equal(count(f, "SELECT count(*) FROM score WHERE scoring_run_id = 80 AND "
+				  "level = 'total' AND rank = CAST(commune_code AS INTEGER) + 1"),
+			 300);
+	assert_int_equal(count(f, "SELECT count(DISTINCT score_set) FROM score_result"), 300);
+	/* Each set's rows are by item, whatever order they were given in. */
+	assert_int_equal(count(f, "SELECT count(*) FROM score_set WHERE "
+				  "json_extract(rows, '$[0][0]') = '1.1' AND "
+				  "json_extract(rows, '$[1][0]') = '1.2' AND "
+				  "json_extract(rows, '$[2][0]') = 'P1' AND "
+				  "json_extract(rows, '$[3][0]') = 'TOTAL'"),
+			 300);
+	m->bad = 250;
+	assert_int_equal(store_scores_put(f->st, 81, 300, 4, fill_many, m, &d), DTI_EINVALID);
+	assert_non_null(strstr(d.msg, "commune 00250 given twice"));
+	free(m);
+	assert_int_equal(staging_exec(f->st,
+				      "DELETE FROM score_result; DELETE FROM score_set; "
+				      "DELETE FROM scoring_run; DELETE FROM framework",
+				      &d),
+			 0);
+}
+
 /* A database at path (under /tmp, named by tag) made by the first
  * `version` migrations, at that schema version, holding `rows` (SQL), as
  * an older dti left it. */
@@ -704,6 +776,7 @@ int main(void)
 		cmocka_unit_test(test_basis_of_a_payload),
 		cmocka_unit_test(test_resolution_index),
 		cmocka_unit_test(test_score_sets),
+		cmocka_unit_test(test_score_sets_of_many_communes),
 		cmocka_unit_test(test_migrates_score_sets),
 		cmocka_unit_test(test_refuses_newer_schema),
 		cmocka_unit_test(test_migrates_score_inputs),
