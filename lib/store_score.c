@@ -524,6 +524,7 @@ typedef struct set_slot {
 	store_score *rows;
 	const store_score **by_item;
 	char sha[65];
+	bool stored; /* an earlier run stored the set: no text written */
 	strbuf text, code;
 	int64_t rank;
 } set_slot;
@@ -533,6 +534,7 @@ typedef struct set_fill {
 	store_score_fill_fn fill;
 	void *ctx;
 	staging *st;
+	staging *known; /* the filling thread's connection, or NULL */
 	int64_t run_id;
 	item_order order; /* the filling thread's */
 } set_fill;
@@ -555,15 +557,38 @@ static int64_t rank_of(const store_score *rows, size_t per)
 	return 0;
 }
 
+/* Whether an earlier run stored the set of digest sha, asked on the
+ * filling thread's own connection (only when there are sets at all: a
+ * first run is not slowed by asking for each). */
+static dti_err stored_before(const set_fill *f, const bool *any, const char *sha, bool *found,
+			     dti_diag *d)
+{
+	int64_t one = 0;
+
+	*found = false;
+	if (!f->known || !*any)
+		return DTI_EOK;
+	return store_int64(f->known, d, "SELECT 1 FROM score_set WHERE sha256 = ?1", &one, found,
+			   STORE_ARGS(STORE_TEXT(sha)));
+}
+
 /* The filling thread: commune after commune, in the caller's order (code
- * order keeps the B-trees growing at their end).  The text is written
- * even when the set is stored already: it costs this thread, not the
- * other. */
+ * order keeps the B-trees growing at their end).  A set's text is written
+ * unless an earlier run stored it (the nightly rerun's case). */
 static dti_err fill_sets(void *ctx, handoff *h, dti_diag *d)
 {
 	set_fill *f = ctx;
 	size_t per = f->per ? f->per : 1;
+	bool any = false;
+	int64_t one = 0;
 
+	if (f->known) {
+		dti_err rc = store_int64(f->known, d, "SELECT EXISTS (SELECT 1 FROM score_set)",
+					 &one, NULL, STORE_NOARGS);
+		if (rc)
+			return rc;
+		any = one != 0;
+	}
 	for (size_t c = 0; c < f->n_communes; c++) {
 		set_slot *s = handoff_slot(h);
 		dti_err rc;
@@ -578,7 +603,11 @@ static dti_err fill_sets(void *ctx, handoff *h, dti_diag *d)
 		if (rc)
 			return rc;
 		set_digest(s->by_item, f->per, s->sha);
-		set_text(&s->text, s->by_item, f->per);
+		rc = stored_before(f, &any, s->sha, &s->stored, d);
+		if (rc)
+			return rc;
+		if (!s->stored)
+			set_text(&s->text, s->by_item, f->per);
 		sb_reset(&s->code);
 		sb_appends(&s->code, s->rows[0].commune_code);
 		s->rank = rank_of(s->rows, f->per);
@@ -599,6 +628,11 @@ static dti_err store_set(void *ctx, void *slot, dti_diag *d)
 	dti_err rc = store_int64(st, d, "SELECT id FROM score_set WHERE sha256 = ?1", &set, &found,
 				 STORE_ARGS(STORE_TEXT(s->sha)));
 
+	/* A set the filling thread saw stored is seen here too: no writer can
+	 * have removed it while this run holds the write lock. */
+	if (!rc && !found && s->stored)
+		rc = diag_set(d, DTI_EDB, "%s: score set %s vanished during the run", st->path,
+			      s->sha);
 	if (!rc && !found) {
 		rc = store_int64(
 			st, d,
@@ -617,10 +651,10 @@ static dti_err store_set(void *ctx, void *slot, dti_diag *d)
 	return rc;
 }
 
-dti_err store_scores_put(staging *st, int64_t run_id, size_t n_communes, size_t per,
+dti_err store_scores_put(staging *st, staging *known, int64_t run_id, size_t n_communes, size_t per,
 			 store_score_fill_fn fill, void *ctx, dti_diag *d)
 {
-	set_fill f = {n_communes, per, fill, ctx, st, run_id, {NULL, {0}, false}};
+	set_fill f = {n_communes, per, fill, ctx, st, known, run_id, {NULL, {0}, false}};
 	dti_err rc;
 
 	sb_init(&f.order.items, 0);

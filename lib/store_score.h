@@ -165,10 +165,13 @@ typedef void (*store_score_fill_fn)(void *ctx, size_t commune, store_score *rows
  * with `per` rows filled by fill, in that order (inside the caller's
  * transaction).  A commune whose rows (all but its rank) are those of a
  * set already stored, by an earlier run, links to that set; else its rows
- * go in as a new set (score_set.rows, one JSON text).  DTI_EINVALID, for
- * the caller to roll back, when a row's level is not indicator, pillar or
- * total or a number is not finite. */
-dti_err store_scores_put(staging *st, int64_t run_id, size_t n_communes, size_t per,
+ * go in as a new set (score_set.rows, one JSON text).  known (may be
+ * NULL): another connection to the same database, for the filling thread
+ * to see which sets earlier runs stored and not write their text (a
+ * read-only one opened after the caller's transaction began).
+ * DTI_EINVALID, for the caller to roll back, when a row's level is not
+ * indicator, pillar or total or a number is not finite. */
+dti_err store_scores_put(staging *st, staging *known, int64_t run_id, size_t n_communes, size_t per,
 			 store_score_fill_fn fill, void *ctx, dti_diag *d);
 
 typedef dti_err (*store_score_fn)(void *ctx, const store_score *s, dti_diag *d);

@@ -400,6 +400,7 @@ static dti_err pass_open(score_pass_state *p, staging *st, const framework *fw,
 
 static void pass_close(score_pass_state *p)
 {
+	staging_close(p->ro);
 	free(p->res);
 	free(p->totals);
 	free(p->ranks);
@@ -632,9 +633,10 @@ static dti_err read_all(void *ctx, handoff *h, dti_diag *d)
 }
 
 /* Reading and storing the inputs, on two cores: a thread reads (on a
- * connection of its own, which sees what was committed before this run's
- * transaction began, and no other writer can commit while it is open) and
- * scores each commune, this thread stores their documents. */
+ * connection of its own, p->ro, which sees what was committed before this
+ * run's transaction began, and no other writer can commit while it is
+ * open), this thread scores each commune and stores its document.  p->ro
+ * stays open for storing the scores. */
 static dti_err read_inputs(score_pass_state *p, bool sorted, dti_diag *d)
 {
 	dti_err rc = staging_open_readonly(staging_path(p->st), &p->ro, d);
@@ -643,8 +645,6 @@ static dti_err read_inputs(score_pass_state *p, bool sorted, dti_diag *d)
 	if (!rc)
 		rc = handoff_run(64, sizeof(inputs_slot), read_all, p, store_commune_inputs, p,
 				 inputs_slot_free, d);
-	staging_close(p->ro);
-	p->ro = NULL;
 	return rc;
 }
 
@@ -797,7 +797,12 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 	rank_communes(&p);
 	p.t_compute += mono_seconds() - t1;
 	t1 = mono_seconds();
-	rc = store_scores_put(st, p.run_id, p.nc, p.ni + fw->n_pillars + 1, fill_scores, &p, d);
+	rc = store_scores_put(st, p.ro, p.run_id, p.nc, p.ni + fw->n_pillars + 1, fill_scores, &p,
+			      d);
+	/* The reading connection is closed before the commit, whose checkpoint
+	 * it would hold back. */
+	staging_close(p.ro);
+	p.ro = NULL;
 	p.t_store += mono_seconds() - t1;
 	if (rc)
 		goto fail;

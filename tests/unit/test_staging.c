@@ -215,7 +215,7 @@ static void test_score_sets(void **state)
 			     "'provisional', 't', 'ok')",
 			     &d),
 		0);
-	assert_int_equal(store_scores_put(f->st, 70, 1, 3, fill_set, &in, &d), DTI_EOK);
+	assert_int_equal(store_scores_put(f->st, NULL, 70, 1, 3, fill_set, &in, &d), DTI_EOK);
 	assert_int_equal(store_scores_each(f->st, 70, take_back, &b, &d), DTI_EOK);
 	assert_int_equal(b.n, 3);
 	assert_string_equal(b.items[0], "1");
@@ -239,19 +239,19 @@ static void test_score_sets(void **state)
 				  "level = 'total'"),
 			 4);
 	/* The same rows again share the set. */
-	assert_int_equal(store_scores_put(f->st, 71, 1, 3, fill_set, &in, &d), DTI_EOK);
+	assert_int_equal(store_scores_put(f->st, NULL, 71, 1, 3, fill_set, &in, &d), DTI_EOK);
 	assert_int_equal(count(f, "SELECT count(*) FROM score_set"), 1);
 	/* Refused: a level that is none of the three, a number not finite. */
 	in.rows[1].level = "bogus";
-	assert_int_equal(store_scores_put(f->st, 72, 1, 3, fill_set, &in, &d), DTI_EINVALID);
+	assert_int_equal(store_scores_put(f->st, NULL, 72, 1, 3, fill_set, &in, &d), DTI_EINVALID);
 	assert_non_null(strstr(d.msg, "bogus"));
 	in.rows[1].level = "indicator";
 	in.rows[1].item = "TOTAL";
-	assert_int_equal(store_scores_put(f->st, 72, 1, 3, fill_set, &in, &d), DTI_EINVALID);
+	assert_int_equal(store_scores_put(f->st, NULL, 72, 1, 3, fill_set, &in, &d), DTI_EINVALID);
 	assert_non_null(strstr(d.msg, "twice"));
 	in.rows[1].item = "1.2";
 	in.rows[1].points = NAN;
-	assert_int_equal(store_scores_put(f->st, 72, 1, 3, fill_set, &in, &d), DTI_EINVALID);
+	assert_int_equal(store_scores_put(f->st, NULL, 72, 1, 3, fill_set, &in, &d), DTI_EINVALID);
 	assert_non_null(strstr(d.msg, "1.2"));
 	assert_int_equal(count(f, "SELECT count(*) FROM score_result WHERE scoring_run_id = 72"),
 			 0);
@@ -269,11 +269,13 @@ static void test_score_sets(void **state)
 
 /* Many communes' rows, each commune's in its own order: rows given in
  * another order than the commune before are ordered anew (not by the last
- * order), so every set reads back by item; an item given twice in a later
- * commune is still refused, naming it. */
+ * order), so every set reads back by item; a rerun told of the sets
+ * stored writes only the changed commune's; an item given twice in a
+ * later commune is still refused, naming it. */
 typedef struct many_rows {
 	char codes[300][8];
-	size_t bad; /* this commune's rows give an item twice (0: none) */
+	size_t bad;     /* this commune's rows give an item twice (0: none) */
+	size_t changed; /* this commune's points are half a point more (0: none) */
 } many_rows;
 
 static void fill_many(void *ctx, size_t c, store_score *rows)
@@ -288,6 +290,8 @@ static void fill_many(void *ctx, size_t c, store_score *rows)
 		rows[at] = (store_score){
 			m->codes[c], NULL, items[k], levels[k], (double)c + k,
 			100,         0.5,  NAN,      "",        k == 3 ? (int64_t)c + 1 : 0};
+		if (m->changed && c == m->changed)
+			rows[at].points += 0.5;
 	}
 	if (m->bad && c == m->bad)
 		rows[0].item = rows[2].item;
@@ -307,10 +311,10 @@ static void test_score_sets_of_many_communes(void **state)
 			     "INSERT INTO scoring_run(id, year, framework_sha256, edition, "
 			     "mode, started_at, status) VALUES (80, 2024, 'f', 'e', "
 			     "'provisional', 't', 'ok'), (81, 2024, 'f', 'e', 'provisional', 't', "
-			     "'ok')",
+			     "'ok'), (82, 2024, 'f', 'e', 'provisional', 't', 'ok')",
 			     &d),
 		0);
-	assert_int_equal(store_scores_put(f->st, 80, 300, 4, fill_many, m, &d), DTI_EOK);
+	assert_int_equal(store_scores_put(f->st, NULL, 80, 300, 4, fill_many, m, &d), DTI_EOK);
 	/* Every commune's four rows, each item with its own numbers. */
 	assert_int_equal(count(f, "SELECT count(*) FROM score WHERE scoring_run_id = 80"), 1200);
 	assert_int_equal(count(f, "SELECT count(*) FROM score WHERE scoring_run_id = 80 AND "
@@ -328,8 +332,28 @@ static void test_score_sets_of_many_communes(void **state)
 				  "json_extract(rows, '$[2][0]') = 'P1' AND "
 				  "json_extract(rows, '$[3][0]') = 'TOTAL'"),
 			 300);
+	{
+		staging *known = NULL;
+		assert_int_equal(staging_open_readonly(staging_path(f->st), &known, &d), DTI_EOK);
+		m->changed = 7;
+		assert_int_equal(store_scores_put(f->st, known, 82, 300, 4, fill_many, m, &d),
+				 DTI_EOK);
+		staging_close(known);
+		m->changed = 0;
+	}
+	assert_int_equal(count(f, "SELECT count(*) FROM score_set"), 301);
+	assert_int_equal(count(f, "SELECT count(*) FROM score_result WHERE scoring_run_id = 82 "
+				  "AND score_set IN (SELECT score_set FROM score_result WHERE "
+				  "scoring_run_id = 80)"),
+			 299);
+	assert_int_equal(count(f,
+			       "SELECT count(*) FROM (SELECT commune_code, item, points, rank "
+			       "FROM score WHERE scoring_run_id = 82 EXCEPT SELECT commune_code, "
+			       "item, points + (commune_code = '00007') * 0.5, rank FROM score "
+			       "WHERE scoring_run_id = 80)"),
+			 0);
 	m->bad = 250;
-	assert_int_equal(store_scores_put(f->st, 81, 300, 4, fill_many, m, &d), DTI_EINVALID);
+	assert_int_equal(store_scores_put(f->st, NULL, 81, 300, 4, fill_many, m, &d), DTI_EINVALID);
 	assert_non_null(strstr(d.msg, "commune 00250 given twice"));
 	free(m);
 	assert_int_equal(staging_exec(f->st,
