@@ -315,6 +315,34 @@ dti_err store_current_inputs(staging *st, int year, bool sorted, store_input_fn 
 			  STORE_ARGS(STORE_INT(year)));
 }
 
+dti_err store_commune_current_inputs(staging *st, int year, const char *commune_code,
+				     store_input_fn fn, void *ctx, dti_diag *d)
+{
+	static const char sql[] = "SELECT commune_code, variable, value, num, state, "
+				  "observation_ids FROM current_input WHERE year = ?1 AND "
+				  "commune_code = ?2";
+	input_read ir = {fn, ctx};
+
+	return store_each(st, d, sql, take_input, &ir, NULL,
+			  STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code)));
+}
+
+dti_err store_current_inputs_of(staging *st, int year, const char *names_json, store_input_fn fn,
+				void *ctx, dti_diag *d)
+{
+	/* Commune by commune, variable by variable, each row found by its key
+	 * (year, commune, variable): a scan of the year testing each row's
+	 * variable against the list costs twice as much nationally. */
+	static const char sql[] = "SELECT c.commune_code, c.variable, c.value, c.num, c.state, "
+				  "c.observation_ids FROM commune m CROSS JOIN json_each(?2) v "
+				  "CROSS JOIN current_input c WHERE m.active = 1 AND c.year = ?1 "
+				  "AND c.commune_code = m.code AND c.variable = v.value";
+	input_read ir = {fn, ctx};
+
+	return store_each(st, d, sql, take_input, &ir, NULL,
+			  STORE_ARGS(STORE_INT(year), STORE_TEXT(names_json)));
+}
+
 /* ---- input sets ---- */
 
 /* The inserts of a scoring run, one a commune, are OR FAIL: a failing

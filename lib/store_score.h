@@ -126,6 +126,15 @@ typedef dti_err (*store_input_fn)(void *ctx, const store_input *in, dti_diag *d)
 dti_err store_current_inputs(staging *st, int year, bool sorted, store_input_fn fn, void *ctx,
 			     dti_diag *d);
 
+/* The same rows, of one commune only. */
+dti_err store_commune_current_inputs(staging *st, int year, const char *commune_code,
+				     store_input_fn fn, void *ctx, dti_diag *d);
+
+/* The same rows, of every active commune, for the variables named in
+ * names_json (a JSON array of strings) only. */
+dti_err store_current_inputs_of(staging *st, int year, const char *names_json, store_input_fn fn,
+				void *ctx, dti_diag *d);
+
 /* Whether input_set holds a document under digest `sha256`. */
 dti_err store_input_set_has(staging *st, const char *sha256, bool *found, dti_diag *d);
 /* The id of input layout `variables` (a JSON array of variable names, the

@@ -67,8 +67,37 @@ static dti_err take_input(void *ctx, const store_input *in, dti_diag *d)
 	return DTI_EOK;
 }
 
-static dti_err grid_load(input_grid *g, staging *st, const framework *fw, int year, dti_diag *d)
+/* The names of the variables some normalised indicator reads, as a JSON
+ * array, into sb; false when there are none. */
+static bool normalised_variables(const framework *fw, strbuf *sb)
 {
+	size_t n = 0;
+
+	sb_appends(sb, "[");
+	for (size_t v = 0; v < fw->n_variables; v++) {
+		bool used = false;
+		for (size_t i = 0; i < fw->n_indicators && !used; i++)
+			used = rule_kind_of(&fw->indicators[i])->normalised &&
+			       framework_indicator_uses(&fw->indicators[i], &fw->variables[v]);
+		if (!used)
+			continue;
+		if (n++)
+			sb_appends(sb, ",");
+		sb_json_string(sb, fw->variables[v].name);
+	}
+	sb_appends(sb, "]");
+	return n > 0;
+}
+
+/* Reads what scoring commune_code needs: every input of its own, and of
+ * the other communes only those the normalised indicators read (their set
+ * is every commune; the other indicators read the commune alone).  A
+ * country's current values are 640,000 rows, its normalised inputs a few
+ * of each commune's sixty. */
+static dti_err grid_load(input_grid *g, staging *st, const framework *fw, int year,
+			 const char *commune_code, dti_diag *d)
+{
+	strbuf names;
 	dti_err rc;
 
 	memset(g, 0, sizeof *g);
@@ -102,7 +131,12 @@ static dti_err grid_load(input_grid *g, staging *st, const framework *fw, int ye
 		if (rc)
 			return rc;
 	}
-	return store_current_inputs(st, year, false, take_input, g, d);
+	rc = store_commune_current_inputs(st, year, commune_code, take_input, g, d);
+	sb_init(&names, 0);
+	if (!rc && normalised_variables(fw, &names))
+		rc = store_current_inputs_of(st, year, names.data, take_input, g, d);
+	sb_free(&names);
+	return rc;
 }
 
 static void grid_free(input_grid *g)
@@ -179,7 +213,7 @@ dti_err provisional_score(staging *st, const framework *fw, int year, const char
 	dti_err rc;
 
 	memset(out, 0, sizeof *out);
-	rc = grid_load(g, st, fw, year, d);
+	rc = grid_load(g, st, fw, year, commune_code, d);
 	if (rc)
 		goto out;
 	if (!strmap_get(&g->code_index, commune_code, &self)) {

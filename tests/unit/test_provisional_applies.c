@@ -134,10 +134,55 @@ static void test_same_as_scorer(void **state)
 	}
 }
 
+/* An indicator normalised across communes (8.4 of the 2024 framework: a
+ * commune's spending over the highest): the provisional score reads the
+ * other communes' inputs it needs, and each commune's points are the
+ * scorer's (30, 15 and 7.5 here). */
+static void test_normalised_over_every_commune(void **state)
+{
+	static const char *const codes3[] = {"11989", "11992", "11995"};
+	static const char *const names3[] = {"Xã Một", "Xã Hai", "Xã Ba"};
+	static const char *const spent[] = {"100", "50", "25"};
+	static const double points[] = {30, 15, 7.5};
+	fixture *f = fixture_open("config/frameworks/commune-2024.json", codes3, names3, 3);
+	batch b;
+	dti_problems pr = {0};
+	batch_target t = {"sheet", "sheet", "test", 2024, NULL, NULL, 0, false, NULL, NULL};
+	score_options o = {.year = 2024};
+	score_summary s;
+	int64_t run = 0;
+	dti_diag d;
+
+	assert_non_null(f);
+	*state = f; /* for teardown */
+	batch_init(&b);
+	for (size_t c = 0; c < 3; c++)
+		assert_true(batch_add(&b, framework_variable(f->fw, "digital_society_investment"),
+				      codes3[c], 2024, spent[c], '.', NULL, NULL, "test", &pr));
+	assert_int_equal(batch_store(f->st, &b, &t, &run, &d), DTI_EOK);
+	batch_free(&b);
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	for (size_t c = 0; c < 3; c++) {
+		provisional p;
+		double pts, max;
+		size_t i = 0;
+		assert_int_equal(provisional_score(f->st, f->fw, 2024, codes3[c], NULL, 0, &p, &d),
+				 DTI_EOK);
+		while (i < p.n_indicators && strcmp(p.indicators[i].ind->id, "8.4") != 0)
+			i++;
+		assert_true(i < p.n_indicators);
+		stored(f, codes3[c], "8.4", &pts, &max);
+		same(codes3[c], "8.4", pts, points[c]);
+		same(codes3[c], "8.4", p.indicators[i].points, points[c]);
+		provisional_free(&p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_same_as_scorer, setup_applies, teardown),
+		cmocka_unit_test_teardown(test_normalised_over_every_commune, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
