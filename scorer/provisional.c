@@ -12,44 +12,73 @@
 #include "strmap.h"
 #include "util.h"
 
-/* Every active commune's resolved inputs, as the scorer resolves them in
- * provisional mode (a rejected value is no value). */
+/* The resolved inputs scoring one commune needs, as the scorer resolves
+ * them in provisional mode (a rejected value is no value): all of its own,
+ * and of every active commune the variables a normalised indicator reads
+ * (the grid's columns). */
 typedef struct input_grid {
 	const framework *fw;
 	commune_list communes;
 	strmap code_index, var_index;
-	rule_value *values; /* [nc * nv] */
-	char **texts;       /* [nc * nv], owned */
+	size_t self;      /* the commune scored */
+	rule_value *own;  /* [nv]: its inputs */
+	char **own_texts; /* [nv], owned */
+	size_t *col;      /* [nv]: the variable's column, or NO_COLUMN */
+	size_t ncol;
+	rule_value *values; /* [nc * ncol]: the other communes' (self's are in own) */
+	char **texts;       /* [nc * ncol], owned */
 	int *unit_type;     /* [nc] UNIT_TYPE_* when the framework scores by
-			     * type, else -1 (and -1 for a type not known: the
-			     * scorer refuses to score it, dti-web shows what
-			     * applies to every unit) */
+				  * type, else -1 (and -1 for a type not known: the
+				  * scorer refuses to score it, dti-web shows what
+				  * applies to every unit) */
 	size_t nc, nv;
 } input_grid;
+
+enum { NO_COLUMN = SIZE_MAX };
 
 typedef struct grid_lookup {
 	const input_grid *g;
 	size_t c;
 } grid_lookup;
 
+/* Where commune c's value of variable v is kept; NULL when the grid keeps
+ * none (a variable of another commune no normalised indicator reads). */
+static rule_value *grid_cell(const input_grid *g, size_t c, size_t v, char ***text)
+{
+	if (c == g->self) {
+		*text = &g->own_texts[v];
+		return &g->own[v];
+	}
+	if (g->col[v] == NO_COLUMN)
+		return NULL;
+	*text = &g->texts[c * g->ncol + g->col[v]];
+	return &g->values[c * g->ncol + g->col[v]];
+}
+
 static rule_value grid_get(void *ctx, const fw_variable *v)
 {
 	const grid_lookup *l = ctx;
+	char **text;
+	const rule_value *cell = grid_cell(l->g, l->c, (size_t)(v - l->g->fw->variables), &text);
+	rule_value none = {0};
 
-	return l->g->values[l->c * l->g->nv + (size_t)(v - l->g->fw->variables)];
+	return cell ? *cell : none;
 }
 
 static void grid_set(input_grid *g, size_t c, size_t v, const char *text, double num, bool present,
 		     unsigned why)
 {
-	size_t k = c * g->nv + v;
+	char **t;
+	rule_value *cell = grid_cell(g, c, v, &t);
 
-	free(g->texts[k]);
-	g->texts[k] = text ? xstrdup(text) : NULL;
-	g->values[k].present = present;
-	g->values[k].num = num;
-	g->values[k].text = g->fw->variables[v].type == VAR_ENUM ? g->texts[k] : NULL;
-	g->values[k].why = why;
+	if (!cell)
+		return;
+	free(*t);
+	*t = text ? xstrdup(text) : NULL;
+	cell->present = present;
+	cell->num = num;
+	cell->text = g->fw->variables[v].type == VAR_ENUM ? *t : NULL;
+	cell->why = why;
 }
 
 static dti_err take_input(void *ctx, const store_input *in, dti_diag *d)
@@ -67,11 +96,11 @@ static dti_err take_input(void *ctx, const store_input *in, dti_diag *d)
 	return DTI_EOK;
 }
 
-/* The names of the variables some normalised indicator reads, as a JSON
- * array, into sb; false when there are none. */
-static bool normalised_variables(const framework *fw, strbuf *sb)
+/* The grid's columns: the variables some normalised indicator reads, and
+ * their names as a JSON array into sb. */
+static void normalised_variables(input_grid *g, strbuf *sb)
 {
-	size_t n = 0;
+	const framework *fw = g->fw;
 
 	sb_appends(sb, "[");
 	for (size_t v = 0; v < fw->n_variables; v++) {
@@ -79,14 +108,14 @@ static bool normalised_variables(const framework *fw, strbuf *sb)
 		for (size_t i = 0; i < fw->n_indicators && !used; i++)
 			used = rule_kind_of(&fw->indicators[i])->normalised &&
 			       framework_indicator_uses(&fw->indicators[i], &fw->variables[v]);
+		g->col[v] = used ? g->ncol : NO_COLUMN;
 		if (!used)
 			continue;
-		if (n++)
+		if (g->ncol++)
 			sb_appends(sb, ",");
 		sb_json_string(sb, fw->variables[v].name);
 	}
 	sb_appends(sb, "]");
-	return n > 0;
 }
 
 /* Reads what scoring commune_code needs: every input of its own, and of
@@ -98,6 +127,7 @@ static dti_err grid_load(input_grid *g, staging *st, const framework *fw, int ye
 			 const char *commune_code, dti_diag *d)
 {
 	strbuf names;
+	intptr_t self;
 	dti_err rc;
 
 	memset(g, 0, sizeof *g);
@@ -109,13 +139,22 @@ static dti_err grid_load(input_grid *g, staging *st, const framework *fw, int ye
 	if (rc)
 		return rc;
 	g->nc = g->communes.count;
-	g->values = xcalloc(g->nc * g->nv + 1, sizeof *g->values);
-	g->texts = xcalloc(g->nc * g->nv + 1, sizeof *g->texts);
 	g->unit_type = xcalloc(g->nc + 1, sizeof *g->unit_type);
 	for (size_t c = 0; c < g->nc; c++) {
 		strmap_put(&g->code_index, g->communes.items[c].code, (intptr_t)c);
 		g->unit_type[c] = -1;
 	}
+	if (!strmap_get(&g->code_index, commune_code, &self))
+		return diag_set(d, DTI_ENOTFOUND, "commune %s is not one of the communes assessed",
+				commune_code);
+	g->self = (size_t)self;
+	g->own = xcalloc(g->nv + 1, sizeof *g->own);
+	g->own_texts = xcalloc(g->nv + 1, sizeof *g->own_texts);
+	g->col = xcalloc(g->nv + 1, sizeof *g->col);
+	sb_init(&names, 0);
+	normalised_variables(g, &names);
+	g->values = xcalloc(g->nc * g->ncol + 1, sizeof *g->values);
+	g->texts = xcalloc(g->nc * g->ncol + 1, sizeof *g->texts);
 	for (size_t v = 0; v < g->nv; v++)
 		strmap_put(&g->var_index, fw->variables[v].name, (intptr_t)v);
 	if (fw->by_unit_type) {
@@ -128,12 +167,10 @@ static dti_err grid_load(input_grid *g, staging *st, const framework *fw, int ye
 				g->unit_type[c] = (int)t;
 		}
 		strmap_free(&types);
-		if (rc)
-			return rc;
 	}
-	rc = store_commune_current_inputs(st, year, commune_code, take_input, g, d);
-	sb_init(&names, 0);
-	if (!rc && normalised_variables(fw, &names))
+	if (!rc)
+		rc = store_commune_current_inputs(st, year, commune_code, take_input, g, d);
+	if (!rc && g->ncol)
 		rc = store_current_inputs_of(st, year, names.data, take_input, g, d);
 	sb_free(&names);
 	return rc;
@@ -141,10 +178,15 @@ static dti_err grid_load(input_grid *g, staging *st, const framework *fw, int ye
 
 static void grid_free(input_grid *g)
 {
-	for (size_t k = 0; g->texts && k < g->nc * g->nv; k++)
+	for (size_t k = 0; g->texts && k < g->nc * g->ncol; k++)
 		free(g->texts[k]);
+	for (size_t v = 0; g->own_texts && v < g->nv; v++)
+		free(g->own_texts[v]);
 	free(g->texts);
 	free(g->values);
+	free(g->own_texts);
+	free(g->own);
+	free(g->col);
 	free(g->unit_type);
 	strmap_free(&g->code_index);
 	strmap_free(&g->var_index);
@@ -208,7 +250,7 @@ dti_err provisional_score(staging *st, const framework *fw, int year, const char
 			  dti_diag *d)
 {
 	input_grid *g = xcalloc(1, sizeof *g);
-	intptr_t self;
+	size_t self;
 	int type;
 	dti_err rc;
 
@@ -216,12 +258,8 @@ dti_err provisional_score(staging *st, const framework *fw, int year, const char
 	rc = grid_load(g, st, fw, year, commune_code, d);
 	if (rc)
 		goto out;
-	if (!strmap_get(&g->code_index, commune_code, &self)) {
-		rc = diag_set(d, DTI_ENOTFOUND, "commune %s is not one of the communes assessed",
-			      commune_code);
-		goto out;
-	}
-	overlay(g, (size_t)self, answers, n);
+	self = g->self;
+	overlay(g, self, answers, n);
 	out->n_pillars = fw->n_pillars;
 	out->n_indicators = fw->n_indicators;
 	out->pillars = xcalloc(fw->n_pillars + 1, sizeof *out->pillars);
