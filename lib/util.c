@@ -73,24 +73,18 @@ static dti_err sb_grow(strbuf *sb, size_t extra)
 	return DTI_EOK;
 }
 
-dti_err sb_append(strbuf *sb, const void *data, size_t n)
+/* sb_append's way when the buffer must grow or has a cap (util.h). */
+dti_err sb_append_grow(strbuf *sb, const void *data, size_t n)
 {
-	/* Room enough and no cap, the common case, without a call. */
-	if (sb->max || sb->len + n >= sb->cap) {
-		dti_err rc = sb_grow(sb, n);
-		if (rc)
-			return rc;
-	}
+	dti_err rc = sb_grow(sb, n);
+
+	if (rc)
+		return rc;
 	if (n)
 		memcpy(sb->data + sb->len, data, n);
 	sb->len += n;
 	sb->data[sb->len] = '\0';
 	return DTI_EOK;
-}
-
-dti_err sb_appends(strbuf *sb, const char *s)
-{
-	return sb_append(sb, s, strlen(s));
 }
 
 dti_err sb_appendf(strbuf *sb, const char *fmt, ...)

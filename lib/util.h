@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "alloc.h"
@@ -35,9 +36,28 @@ typedef struct strbuf {
 } strbuf;
 
 void sb_init(strbuf *sb, size_t max);
-/* Returns DTI_ELIMIT (buffer unchanged) when the result would exceed max. */
-dti_err sb_append(strbuf *sb, const void *data, size_t n);
-dti_err sb_appends(strbuf *sb, const char *s);
+/* Returns DTI_ELIMIT (buffer unchanged) when the result would exceed max.
+ * Inline: the pages, exports and workbooks are made of millions of short
+ * appends (issue #16); with room and no cap one is a copy, and the length
+ * of a literal given to sb_appends is counted when compiling. */
+dti_err sb_append_grow(strbuf *sb, const void *data, size_t n);
+
+static inline dti_err sb_append(strbuf *sb, const void *data, size_t n)
+{
+	if (sb->max || sb->len + n >= sb->cap)
+		return sb_append_grow(sb, data, n);
+	if (n)
+		memcpy(sb->data + sb->len, data, n);
+	sb->len += n;
+	sb->data[sb->len] = '\0';
+	return DTI_EOK;
+}
+
+static inline dti_err sb_appends(strbuf *sb, const char *s)
+{
+	return sb_append(sb, s, strlen(s));
+}
+
 dti_err sb_appendf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 dti_err sb_vappendf(strbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void sb_reset(strbuf *sb);
