@@ -141,11 +141,11 @@ dti_err store_report_commune_observations(staging *st, int64_t run_id, const cha
  * array.  Caller frees both. */
 dti_err store_report_commune_input_doc(staging *st, int64_t run_id, const char *commune_code,
 				       char **doc, char **layout, dti_diag *d);
-/* The observations whose ids the JSON array `ids` lists, by id, each once,
- * the row of store_input_observations_each (its variable the
- * observation's). */
-dti_err store_report_observations_by_id(staging *st, const char *ids, store_input_observation_fn fn,
-					void *ctx, dti_diag *d);
+/* The observations whose ids the n ids list (ascending, each once), by
+ * id, the row of store_input_observations_each (its variable the
+ * observation's); an id no observation has is passed over. */
+dti_err store_report_observations_by_id(staging *st, const int64_t *ids, size_t n,
+					store_input_observation_fn fn, void *ctx, dti_diag *d);
 /* The rejected observations of one commune's variable in the year of run
  * `run_id`, by id: those shown for an input an appraiser rejected. */
 dti_err store_report_rejected_observations(staging *st, int64_t run_id, const char *commune_code,

@@ -376,11 +376,11 @@ static dti_err read_inputs(staging *st, results *r, size_t c, dti_diag *d)
 	const framework *fw = r->fw;
 	res_commune *rc = &r->communes[c];
 	doc_read dr = {{r, c}, NULL, 0, 0, 0};
-	strbuf ids;
-	char *doc = NULL, *layout = NULL, num[24];
+	int64_t *ids = NULL; /* the refs' ids, each once */
+	size_t n_ids = 0;
+	char *doc = NULL, *layout = NULL;
 	dti_err err = store_report_commune_input_doc(st, r->run_id, rc->code, &doc, &layout, d);
 
-	sb_init(&ids, 0);
 	if (!err && doc && !read_input_doc(&dr, doc, layout)) {
 		r->doc_fallbacks++;
 		for (size_t v = 0; v < fw->n_variables; v++)
@@ -402,17 +402,13 @@ static dti_err read_inputs(staging *st, results *r, size_t c, dti_diag *d)
 		goto out;
 	if (dr.n)
 		qsort(dr.refs, dr.n, sizeof *dr.refs, cmp_ref);
-	sb_appends(&ids, "[");
-	for (size_t k = 0; k < dr.n; k++) {
-		if (k && dr.refs[k].id == dr.refs[k - 1].id)
-			continue;
-		if (k)
-			sb_appends(&ids, ",");
-		sb_append(&ids, num, format_whole(num, dr.refs[k].id));
-	}
-	sb_appends(&ids, "]");
 	if (dr.n)
-		err = store_report_observations_by_id(st, ids.data, take_listed, &dr, d);
+		ids = xcalloc(dr.n, sizeof *ids);
+	for (size_t k = 0; k < dr.n; k++)
+		if (!k || dr.refs[k].id != dr.refs[k - 1].id)
+			ids[n_ids++] = dr.refs[k].id;
+	if (n_ids)
+		err = store_report_observations_by_id(st, ids, n_ids, take_listed, &dr, d);
 	/* An input an appraiser rejected lists no observation: it shows the
 	 * rejected ones. */
 	for (size_t v = 0; !err && v < fw->n_variables; v++) {
@@ -426,7 +422,7 @@ static dti_err read_inputs(staging *st, results *r, size_t c, dti_diag *d)
 								 take_observation, &dr.l, d);
 	}
 out:
-	sb_free(&ids);
+	free(ids);
 	free(dr.refs);
 	free(doc);
 	free(layout);
