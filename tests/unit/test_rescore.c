@@ -21,6 +21,7 @@
 #include "staging_int.h" /* looks under the store: raw statements */
 #include "staging_fixture.h"
 #include "store_appraisal.h"
+#include "store_report.h"
 #include "store_score.h"
 #include "util.h"
 
@@ -284,6 +285,59 @@ static void test_input_documents_read_back(void **state)
 	assert_string_equal(in.state, "raw");
 }
 
+typedef struct seen_ids {
+	int64_t ids[16];
+	size_t n;
+} seen_ids;
+
+static dti_err take_seen(void *ctx, const store_input_observation *o, dti_diag *d)
+{
+	seen_ids *s = ctx;
+
+	(void)d;
+	assert_true(s->n < 16);
+	assert_string_equal(o->variable, "population");
+	s->ids[s->n++] = o->id;
+	return DTI_EOK;
+}
+
+/* The report's read of observations by id (ranges of ids: ids near each
+ * other read in one, those between passed over): the listed ones come
+ * back by id, each once, whether near each other or far apart; an id no
+ * observation has is passed over. */
+static void test_observations_by_id(void **state)
+{
+	fixture *f = *state;
+	seen_ids s = {{0}, 0};
+	int64_t first, ids[7];
+	char raw[16];
+	dti_diag d;
+
+	for (int k = 0; k < 30; k++) {
+		snprintf(raw, sizeof raw, "%d", 100 + k);
+		put(f, k % 2 ? "11992" : "11989", "population", raw);
+	}
+	first = query(f, "SELECT min(id) FROM observation", 0);
+	assert_int_equal(query(f, "SELECT max(id) FROM observation", 0), first + 29);
+	ids[0] = first, ids[1] = first + 2, ids[2] = first + 3, ids[3] = first + 15;
+	ids[4] = first + 28, ids[5] = first + 29, ids[6] = first + 1000;
+	assert_int_equal(store_report_observations_by_id(f->st, ids, 7, take_seen, &s, &d),
+			 DTI_EOK);
+	assert_int_equal(s.n, 6);
+	for (size_t k = 0; k < 6; k++)
+		assert_int_equal(s.ids[k], ids[k]);
+	/* One id alone, and none. */
+	s.n = 0;
+	assert_int_equal(store_report_observations_by_id(f->st, ids + 3, 1, take_seen, &s, &d),
+			 DTI_EOK);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.ids[0], first + 15);
+	s.n = 0;
+	assert_int_equal(store_report_observations_by_id(f->st, ids, 0, take_seen, &s, &d),
+			 DTI_EOK);
+	assert_int_equal(s.n, 0);
+}
+
 /* The inputs read in the view's own order and sorted by commune give the
  * same scores, inputs and fingerprint. */
 static void test_sorted_and_unsorted_reads_agree(void **state)
@@ -497,6 +551,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rerun_shares_score_sets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_input_documents_read_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_observations_by_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latest_scoring_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_year_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_void_and_official, setup, teardown),
