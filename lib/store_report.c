@@ -218,28 +218,6 @@ dti_err store_report_ratio_range(staging *st, int64_t run_id, const char *item, 
 	return rc;
 }
 
-static dti_err take_total(void *ctx, const store_score *s, dti_diag *d)
-{
-	store_report_totals *l = ctx;
-	store_report_total *t = STORE_PUSH(l);
-
-	(void)d;
-	t->code = xstrdup(s->commune_code);
-	t->name = xstrdup(s->commune_name);
-	t->max_points = s->max_points;
-	t->fraction = s->fraction;
-	t->flags = xstrdup(s->flags);
-	return DTI_EOK;
-}
-
-dti_err store_report_totals_of(staging *st, int64_t run_id, store_report_totals *out, dti_diag *d)
-{
-	memset(out, 0, sizeof *out);
-	return store_score_sets_each(st, SET_COLUMNS("''") "ORDER BY r.commune_code",
-				     STORE_ARGS(STORE_INT(run_id)), NULL, "total", take_total, out,
-				     d);
-}
-
 void store_report_totals_free(store_report_totals *l)
 {
 	for (size_t i = 0; l && i < l->n; i++) {
@@ -264,7 +242,7 @@ dti_err store_report_run_area(staging *st, int64_t run_id, char **area_name, dti
 dti_err store_report_scores_by_code(staging *st, int64_t run_id, store_score_fn fn, void *ctx,
 				    dti_diag *d)
 {
-	return store_score_sets_each(st, SET_COLUMNS("r.commune_code") "ORDER BY r.commune_code",
+	return store_score_sets_each(st, SET_COLUMNS("NULL") "ORDER BY r.commune_code",
 				     STORE_ARGS(STORE_INT(run_id)), NULL, NULL, fn, ctx, d);
 }
 

@@ -301,10 +301,8 @@ static dti_err publication_load(staging *st, const scoring_run_info *run, histor
 	int64_t prev_id = 0;
 	bool official = false;
 	int configured = history_prev_year(h);
-	dti_err rc = results_load(st, run, true, &p->now, d);
+	dti_err rc = results_load_totals(st, run, true, &p->now, &p->totals, d);
 
-	if (!rc)
-		rc = store_report_totals_of(st, run->id, &p->totals, d);
 	if (!rc)
 		rc = store_approval_current(st, run->year, &p->official, &official, d);
 	if (!rc)

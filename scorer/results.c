@@ -520,7 +520,8 @@ static void index_cross(results *r)
 /* Where the rows of the whole run go, communes by code. */
 typedef struct load_ctx {
 	results *r;
-	size_t cap; /* communes allocated */
+	size_t cap;                  /* communes allocated */
+	store_report_totals *totals; /* or NULL */
 } load_ctx;
 
 /* The commune of a score row: the last one read, or a new one (the rows
@@ -548,7 +549,8 @@ static res_commune *row_commune(load_ctx *l, const store_score *s)
 	c = &r->communes[r->n++];
 	memset(c, 0, sizeof *c);
 	c->code = xstrdup(s->commune_code);
-	c->name = xstrdup(s->commune_name);
+	/* Named by its code when the commune table has no name for it. */
+	c->name = xstrdup(s->commune_name ? s->commune_name : s->commune_code);
 	c->pillars = xcalloc(fw->n_pillars ? fw->n_pillars : 1, sizeof *c->pillars);
 	return c;
 }
@@ -563,6 +565,14 @@ static dti_err take_score(void *ctx, const store_score *s, dti_diag *d)
 
 	(void)d;
 	if (strcmp(s->level, "total") == 0) {
+		if (l->totals) {
+			store_report_total *t = STORE_PUSH(l->totals);
+			t->code = xstrdup(s->commune_code);
+			t->name = xstrdup(s->commune_name ? s->commune_name : "");
+			t->max_points = s->max_points;
+			t->fraction = s->fraction;
+			t->flags = xstrdup(s->flags);
+		}
 		c->total = s->points;
 		c->max = s->max_points;
 		c->rank = (long)s->rank;
@@ -625,12 +635,20 @@ static void sort_by_rank(results *r)
 dti_err results_load(staging *st, const scoring_run_info *run, bool with_inputs, results **out,
 		     dti_diag *d)
 {
+	return results_load_totals(st, run, with_inputs, out, NULL, d);
+}
+
+dti_err results_load_totals(staging *st, const scoring_run_info *run, bool with_inputs,
+			    results **out, store_report_totals *totals, dti_diag *d)
+{
 	results *r = xcalloc(1, sizeof *r);
 	const framework *fw = run->fw;
-	load_ctx l = {r, 0};
+	load_ctx l = {r, 0, totals};
 	dti_err rc;
 
 	*out = NULL;
+	if (totals)
+		memset(totals, 0, sizeof *totals);
 	r->fw = fw;
 	r->run_id = run->id;
 	r->year = run->year;

@@ -12,6 +12,7 @@
 
 #include "advice.h"
 #include "score.h"
+#include "store_report.h"
 #include "util.h"
 
 typedef struct res_obs {
@@ -83,6 +84,12 @@ typedef struct results {
  * observations behind each input.  Caller frees *out with results_free. */
 dti_err results_load(staging *st, const scoring_run_info *run, bool with_inputs, results **out,
 		     dti_diag *d);
+/* results_load, and from the same read of the run's score sets the TOTAL
+ * row of every commune into *totals, by code (store_report.h; name ""
+ * for a commune not in the commune table).  Caller frees both (totals
+ * with store_report_totals_free), also on error. */
+dti_err results_load_totals(staging *st, const scoring_run_info *run, bool with_inputs,
+			    results **out, store_report_totals *totals, dti_diag *d);
 void results_free(results *r);
 
 /* Reads commune c's indicator scores (and, with inputs and results loaded

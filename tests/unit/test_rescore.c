@@ -285,6 +285,52 @@ static void test_input_documents_read_back(void **state)
 	assert_string_equal(in.state, "raw");
 }
 
+/* The TOTAL rows read with the results (results_load_totals) are the
+ * score table's, by code; a commune the commune table no longer names is
+ * named by its code in the results and "" in the totals, as the exports
+ * write it. */
+static void test_results_with_totals(void **state)
+{
+	fixture *f = *state;
+	score_options o = {.year = 2024};
+	scoring_run_info info;
+	score_summary s;
+	store_report_totals t = {0};
+	results *r = NULL;
+	long c;
+	dti_diag d;
+
+	put(f, "11989", "population", "7799");
+	put(f, "11992", "population", "5120");
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	assert_int_equal(staging_foreign_keys(f->st, false, &d), DTI_EOK);
+	assert_int_equal(staging_exec(f->st, "DELETE FROM commune WHERE code = '11992'", &d), 0);
+	assert_int_equal(score_run_load(f->st, s.scoring_run_id, 2024, &info, &d), DTI_EOK);
+	assert_int_equal(results_load_totals(f->st, &info, false, &r, &t, &d), DTI_EOK);
+	assert_int_equal(r->n, 2);
+	assert_int_equal(t.n, 2);
+	assert_string_equal(t.items[0].code, "11989");
+	assert_string_equal(t.items[0].name, "Xã Lạc Đạo");
+	assert_string_equal(t.items[1].code, "11992");
+	assert_string_equal(t.items[1].name, "");
+	c = results_find(r, "11992");
+	assert_true(c >= 0);
+	assert_string_equal(r->communes[c].name, "11992");
+	for (size_t k = 0; k < 2; k++) {
+		char sql[200];
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*) FROM score WHERE scoring_run_id = ?1 AND level = "
+			 "'total' AND commune_code = '%s' AND max_points = %.17g AND fraction "
+			 "= %.17g AND flags = '%s'",
+			 t.items[k].code, t.items[k].max_points, t.items[k].fraction,
+			 t.items[k].flags);
+		assert_int_equal(query(f, sql, s.scoring_run_id), 1);
+	}
+	store_report_totals_free(&t);
+	results_free(r);
+	framework_free(info.fw);
+}
+
 typedef struct seen_ids {
 	int64_t ids[16];
 	size_t n;
@@ -552,6 +598,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rerun_shares_score_sets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_input_documents_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_observations_by_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_results_with_totals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latest_scoring_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_year_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_void_and_official, setup, teardown),
