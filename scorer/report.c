@@ -922,6 +922,10 @@ static void inputs_table(strbuf *sb, const results *r, const res_commune *rc,
 			 char *const *used_by_cell)
 {
 	const framework *fw = r->fw;
+	/* The last observation time written and its words: a page's
+	 * observations come from a few imports, most at one time. */
+	const char *last_at = NULL;
+	char at[TIME_VN_MAX];
 
 	sb_appends(
 		sb,
@@ -962,13 +966,14 @@ static void inputs_table(strbuf *sb, const results *r, const res_commune *rc,
 		/* The source by its name, never the file or URL read. */
 		for (size_t k = 0; k < in->n_obs; k++) {
 			const res_obs *o = &in->obs[k];
-			char at[TIME_VN_MAX];
 			sb_appends(sb, k ? "<br>" : "");
 			html_text(sb, o->source);
 			sb_appends(sb, " (");
 			html_text(sb, o->source_kind);
 			sb_appends(sb, "), ");
-			time_vn(o->observed_at, at);
+			if (!last_at || !o->observed_at || strcmp(o->observed_at, last_at) != 0)
+				time_vn(o->observed_at, at);
+			last_at = o->observed_at;
 			html_text(sb, at);
 			if (in->n_obs > 1) {
 				sb_appends(sb, ": ");
