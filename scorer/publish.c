@@ -95,10 +95,8 @@ static bool finite3(double a, double b, double c)
 	return isfinite(a) && isfinite(b) && isfinite(c);
 }
 
-/* Commune c (its detail read) as one JSON object appended to sb; t is
- * scratch for the advice. */
-static void commune_json(strbuf *sb, const results *r, size_t c, const rating_bands *bands,
-			 strbuf *t)
+/* Commune c (its detail read) as one JSON object appended to sb. */
+static void commune_json(strbuf *sb, const results *r, size_t c, const rating_bands *bands)
 {
 	const framework *fw = r->fw;
 	const res_commune *rc = &r->communes[c];
@@ -160,14 +158,13 @@ static void commune_json(strbuf *sb, const results *r, size_t c, const rating_ba
 		json_key(sb, false, "flags");
 		json_flags(sb, s);
 		if (r->with_inputs) {
-			advice a;
-			results_advice(r, c, i, &a);
-			if (a.available > 0) {
-				sb_reset(t);
-				advice_text(&a, &fw->indicators[i], t);
-				json_num(sb, "points_available", a.available);
+			const advice *a = results_advice_kept(r, c, i, NULL);
+			const char *words;
+			if (a->available > 0) {
+				results_advice_kept(r, c, i, &words);
+				json_num(sb, "points_available", a->available);
 				json_key(sb, false, "advice");
-				sb_json_string(sb, t->len ? t->data : "");
+				sb_json_string(sb, words);
 			}
 		}
 		sb_append(sb, "}", 1);
@@ -182,7 +179,7 @@ static void commune_json(strbuf *sb, const results *r, size_t c, const rating_ba
  * the publication reaches it. */
 typedef struct json_out {
 	output_file f;
-	strbuf sb, t;
+	strbuf sb;
 	size_t n; /* communes written */
 } json_out;
 
@@ -241,7 +238,6 @@ static dti_err json_out_open(json_out *j, const char *path, const results *r,
 
 	memset(j, 0, sizeof *j);
 	sb_init(&j->sb, 0);
-	sb_init(&j->t, 0);
 	json_decref(root);
 	if (!head || n < sizeof tail - 1 || strcmp(head + n - (sizeof tail - 1), tail) != 0) {
 		free(head);
@@ -261,7 +257,7 @@ static dti_err json_out_commune(json_out *j, const results *r, size_t c, const r
 				dti_diag *d)
 {
 	sb_appends(&j->sb, j->n++ ? ",\n  " : "\n  ");
-	commune_json(&j->sb, r, c, bands, &j->t);
+	commune_json(&j->sb, r, c, bands);
 	return j->sb.len >= JSON_FLUSH ? output_flush(&j->f, &j->sb, d) : DTI_EOK;
 }
 
@@ -279,7 +275,6 @@ static dti_err json_out_close(json_out *j, bool commit, dti_diag *d)
 	if (j->f.f)
 		output_abort(&j->f);
 	sb_free(&j->sb);
-	sb_free(&j->t);
 	return rc;
 }
 

@@ -748,12 +748,11 @@ static void where_the_points_are(strbuf *sb, const results *r, size_t c)
 	size_t n = 0;
 	double total = 0;
 	char b[64], m[64], g[64];
-	strbuf t;
+	const char *words;
 
-	sb_init(&t, 0);
 	for (size_t i = 0; i < fw->n_indicators; i++) {
 		gaps[n].ind = i;
-		results_advice(r, c, i, &gaps[n].a);
+		gaps[n].a = *results_advice_kept(r, c, i, NULL);
 		if (gaps[n].a.available > 0.005) {
 			total += gaps[n].a.available;
 			n++;
@@ -789,14 +788,12 @@ static void where_the_points_are(strbuf *sb, const results *r, size_t c)
 		sb_appends(sb, "</td><td class=\"n\">");
 		sb_appends(sb, num(g, gaps[k].a.available));
 		sb_appends(sb, "</td><td>");
-		sb_reset(&t);
-		advice_text(&gaps[k].a, ind, &t);
-		html_text(sb, t.len ? t.data : "—");
+		results_advice_kept(r, c, gaps[k].ind, &words);
+		html_text(sb, *words ? words : "—");
 		sb_appends(sb, "</td></tr>\n");
 	}
 	sb_appends(sb, "</tbody>\n</table>\n");
 out:
-	sb_free(&t);
 	free(gaps);
 }
 

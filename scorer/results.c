@@ -27,9 +27,21 @@ static void input_free(res_input *in)
 	free(in->obs);
 }
 
+/* An indicator's advice and words as results_advice_kept keeps them. */
+struct advice_kept {
+	advice a;
+	char *words;
+	bool known; /* a is made */
+};
+
 void results_detail_drop(results *r, size_t c)
 {
 	res_commune *rc = &r->communes[c];
+
+	for (size_t i = 0; rc->advice && i < r->fw->n_indicators; i++)
+		free(rc->advice[i].words);
+	free(rc->advice);
+	rc->advice = NULL;
 
 	for (size_t v = 0; rc->inputs && v < r->fw->n_variables; v++)
 		input_free(&rc->inputs[v]);
@@ -724,4 +736,31 @@ void results_advice(const results *r, size_t c, size_t i, advice *out)
 		set.best = hi == SIZE_MAX ? c : hi;
 	}
 	advice_compute(r->fw, ind, commune_lookup, &l, &set, out);
+}
+
+const advice *results_advice_kept(const results *r, size_t c, size_t i, const char **words)
+{
+	/* Kept with the commune's detail: r->communes is not r's to keep
+	 * const, and the detail is what the advice is made from. */
+	res_commune *rc = &r->communes[c];
+	struct advice_kept *k;
+
+	if (!rc->advice)
+		rc->advice =
+			xcalloc(r->fw->n_indicators ? r->fw->n_indicators : 1, sizeof *rc->advice);
+	k = &rc->advice[i];
+	if (!k->known) {
+		results_advice(r, c, i, &k->a);
+		k->known = true;
+	}
+	if (words && !k->words) {
+		strbuf t;
+		sb_init(&t, 0);
+		advice_text(&k->a, &r->fw->indicators[i], &t);
+		k->words = t.len ? sb_take(&t) : xstrdup("");
+		sb_free(&t);
+	}
+	if (words)
+		*words = k->words;
+	return &k->a;
 }

@@ -331,6 +331,55 @@ static void test_results_with_totals(void **state)
 	framework_free(info.fw);
 }
 
+/* The advice kept with a commune's detail (results_advice_kept, which the
+ * JSON document and the page share) is results_advice's, its words
+ * advice_text's, made once until results_detail_drop. */
+static void test_advice_kept(void **state)
+{
+	fixture *f = *state;
+	score_options o = {.year = 2024};
+	scoring_run_info info;
+	score_summary s;
+	results *r = NULL;
+	size_t worded = 0;
+	long c;
+	dti_diag d;
+
+	put(f, "11989", "population", "7799");
+	put(f, "11989", "dx_staff", "có");
+	put(f, "11992", "population", "5120");
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	assert_int_equal(score_run_load(f->st, s.scoring_run_id, 2024, &info, &d), DTI_EOK);
+	assert_int_equal(results_load(f->st, &info, true, &r, &d), DTI_EOK);
+	c = results_find(r, "11989");
+	assert_true(c >= 0);
+	assert_int_equal(results_detail(f->st, r, (size_t)c, true, &d), DTI_EOK);
+	for (size_t i = 0; i < f->fw->n_indicators; i++) {
+		advice a;
+		strbuf t;
+		const char *words = NULL, *again = NULL;
+		const advice *k = results_advice_kept(r, (size_t)c, i, NULL);
+		results_advice(r, (size_t)c, i, &a);
+		assert_int_equal(k->kind, a.kind);
+		assert_true(k->available == a.available);
+		assert_int_equal(k->n_steps, a.n_steps);
+		assert_ptr_equal(results_advice_kept(r, (size_t)c, i, &words), k);
+		sb_init(&t, 0);
+		advice_text(&a, &f->fw->indicators[i], &t);
+		assert_string_equal(words, t.len ? t.data : "");
+		worded += t.len > 0;
+		sb_free(&t);
+		results_advice_kept(r, (size_t)c, i, &again);
+		assert_ptr_equal(again, words); /* made once */
+	}
+	assert_true(worded > 0);
+	assert_non_null(r->communes[c].advice);
+	results_detail_drop(r, (size_t)c);
+	assert_null(r->communes[c].advice);
+	results_free(r);
+	framework_free(info.fw);
+}
+
 typedef struct seen_ids {
 	int64_t ids[16];
 	size_t n;
@@ -599,6 +648,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_input_documents_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_observations_by_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_results_with_totals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latest_scoring_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_year_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_void_and_official, setup, teardown),
