@@ -691,16 +691,46 @@ void output_abort(output_file *o)
 	memset(o, 0, sizeof *o);
 }
 
+/* As output_open, output_write and output_commit would write it, in one
+ * write of the descriptor: no stdio buffer (which would copy the data,
+ * stat the file and write it in two or more pieces), for each of the
+ * report's thousands of pages. */
 static dti_err write_whole(const char *path, const void *data, size_t len, FILE *paths, dti_diag *d)
 {
-	output_file o;
-	dti_err rc = output_open(&o, path, d);
+	char *tmp =
+		synced_later(path) ? xstrdup(path) : xasprintf("%s.tmp.%ld", path, (long)getpid());
+	const char *p = data;
+	dti_err rc = DTI_EOK;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 
-	if (!rc)
-		rc = output_write(&o, data, len, d);
-	if (!rc)
-		return output_commit(&o, paths, d);
-	output_abort(&o);
+	if (fd < 0) {
+		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", tmp,
+				      strerror(n < 0 ? errno : EIO));
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (!rc && !synced_later(path) && fsync(fd) != 0)
+		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+	if (close(fd) != 0 && !rc)
+		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+	if (!rc && strcmp(tmp, path) != 0 && rename(tmp, path) != 0)
+		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", path, strerror(errno));
+	if (!rc && paths)
+		fprintf(paths, "%s\n", path);
+	if (rc)
+		unlink(tmp);
+	free(tmp);
 	return rc;
 }
 

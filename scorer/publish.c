@@ -405,6 +405,7 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	publication p;
 	report_input ri;
 	report_pass *pass = NULL;
+	bool reading = false;
 	dti_err rc;
 
 	memset(&p, 0, sizeof p);
@@ -414,7 +415,12 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	/* From OUT/YEAR/report/ or OUT/official-YEAR/report/ alike. */
 	snprintf(official_href, sizeof official_href, "../../official-%d/report/index.html",
 		 run->year);
-	rc = publication_load(st, run, o->history, &p, d);
+	/* The run's reads, each commune's in turn, in one read transaction:
+	 * SQLite locks and checks the database once, not for each of the
+	 * tens of thousands of statements. */
+	rc = staging_begin_read(st, &reading, d);
+	if (!rc)
+		rc = publication_load(st, run, o->history, &p, d);
 	if (!rc)
 		rc = store_report_run_area(st, run->id, &area, d);
 	if (!rc)
@@ -441,6 +447,9 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	ri.past = p.past;
 	json_path = xasprintf("%s/%s", dir, json_name);
 	rc = publish_communes(st, &p, o, &ri, json_path, report_dir, &pass, paths, d);
+	if (!rc && reading)
+		rc = staging_commit(st, d);
+	reading = rc && reading;
 	/* The sources' ages are as of after the commune pages, as they always
 	 * were: the age is that of the data when the quality page is made. */
 	if (!rc)
@@ -448,6 +457,8 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	if (!rc)
 		rc = report_write_summary(&ri, pass, paths, d);
 out:
+	if (reading)
+		staging_rollback(st);
 	report_pass_close(pass);
 	publication_free(&p);
 	free(json_path);
