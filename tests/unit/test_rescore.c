@@ -380,6 +380,29 @@ static void test_advice_kept(void **state)
 	framework_free(info.fw);
 }
 
+/* A read transaction (publish's) is begun only outside another one, and
+ * ended by its beginner. */
+static void test_begin_read(void **state)
+{
+	fixture *f = *state;
+	bool began = false, again = true;
+	dti_diag d;
+
+	assert_int_equal(staging_begin_read(f->st, &began, &d), DTI_EOK);
+	assert_true(began);
+	assert_int_equal(query(f, "SELECT count(*) FROM commune WHERE ?1", 1), 2);
+	assert_int_equal(staging_begin_read(f->st, &again, &d), DTI_EOK);
+	assert_false(again); /* one is open: nothing done */
+	assert_int_equal(staging_commit(f->st, &d), DTI_EOK);
+	assert_int_equal(staging_begin(f->st, &d), DTI_EOK);
+	assert_int_equal(staging_begin_read(f->st, &again, &d), DTI_EOK);
+	assert_false(again); /* a writer's */
+	staging_rollback(f->st);
+	assert_int_equal(staging_begin_read(f->st, &began, &d), DTI_EOK);
+	assert_true(began);
+	staging_rollback(f->st);
+}
+
 typedef struct seen_ids {
 	int64_t ids[16];
 	size_t n;
@@ -649,6 +672,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_observations_by_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_results_with_totals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_begin_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latest_scoring_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_year_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_void_and_official, setup, teardown),
