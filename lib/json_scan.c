@@ -16,7 +16,8 @@ bool json_scan_char(json_scan *c, char ch)
 
 static bool null_literal(json_scan *c)
 {
-	if (strncmp(c->p, "null", 4) != 0)
+	/* The first letter first: most values are not null. */
+	if (*c->p != 'n' || strncmp(c->p, "null", 4) != 0)
 		return false;
 	c->p += 4;
 	return true;

@@ -50,6 +50,18 @@ dti_err staging_begin(staging *st, dti_diag *d)
 	return staging_exec(st, "BEGIN IMMEDIATE", d);
 }
 
+dti_err staging_begin_read(staging *st, bool *began, dti_diag *d)
+{
+	dti_err rc = DTI_EOK;
+
+	*began = false;
+	if (sqlite3_get_autocommit(st->db)) {
+		rc = staging_exec(st, "BEGIN", d);
+		*began = !rc;
+	}
+	return rc;
+}
+
 dti_err staging_commit(staging *st, dti_diag *d)
 {
 	return staging_exec(st, "COMMIT", d);

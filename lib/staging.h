@@ -37,6 +37,11 @@ dti_err staging_exec(staging *st, const char *sql, dti_diag *d);
 /* BEGIN IMMEDIATE: writers take the write lock up front. */
 dti_err staging_begin(staging *st, dti_diag *d);
 dti_err staging_commit(staging *st, dti_diag *d);
+/* A read transaction (BEGIN, deferred) for many reads of one state of the
+ * database, SQLite's locks taken and its file checked once for all of
+ * them; *began false (nothing done) when a transaction is already open.
+ * The caller who began ends it with staging_commit or staging_rollback. */
+dti_err staging_begin_read(staging *st, bool *began, dti_diag *d);
 void staging_rollback(staging *st);
 /* Foreign-key enforcement of this connection; takes effect only outside a
  * transaction.  A bulk store that has checked its own references (see

@@ -2,6 +2,7 @@
  * loaded results (see store_report.h). */
 #include "store_report.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,28 +218,6 @@ dti_err store_report_ratio_range(staging *st, int64_t run_id, const char *item, 
 	return rc;
 }
 
-static dti_err take_total(void *ctx, const store_score *s, dti_diag *d)
-{
-	store_report_totals *l = ctx;
-	store_report_total *t = STORE_PUSH(l);
-
-	(void)d;
-	t->code = xstrdup(s->commune_code);
-	t->name = xstrdup(s->commune_name);
-	t->max_points = s->max_points;
-	t->fraction = s->fraction;
-	t->flags = xstrdup(s->flags);
-	return DTI_EOK;
-}
-
-dti_err store_report_totals_of(staging *st, int64_t run_id, store_report_totals *out, dti_diag *d)
-{
-	memset(out, 0, sizeof *out);
-	return store_score_sets_each(st, SET_COLUMNS("''") "ORDER BY r.commune_code",
-				     STORE_ARGS(STORE_INT(run_id)), NULL, "total", take_total, out,
-				     d);
-}
-
 void store_report_totals_free(store_report_totals *l)
 {
 	for (size_t i = 0; l && i < l->n; i++) {
@@ -263,7 +242,7 @@ dti_err store_report_run_area(staging *st, int64_t run_id, char **area_name, dti
 dti_err store_report_scores_by_code(staging *st, int64_t run_id, store_score_fn fn, void *ctx,
 				    dti_diag *d)
 {
-	return store_score_sets_each(st, SET_COLUMNS("r.commune_code") "ORDER BY r.commune_code",
+	return store_score_sets_each(st, SET_COLUMNS("NULL") "ORDER BY r.commune_code",
 				     STORE_ARGS(STORE_INT(run_id)), NULL, NULL, fn, ctx, d);
 }
 
@@ -338,17 +317,52 @@ dti_err store_report_commune_input_doc(staging *st, int64_t run_id, const char *
 	"st.observed_at, coalesce(r.input, ''), st.proof_url, st.note, st.appraised_by, "      \
 	"st.appraisal_reason FROM "
 
-dti_err store_report_observations_by_id(staging *st, const char *ids, store_input_observation_fn fn,
-					void *ctx, dti_diag *d)
-{
-	store_observation_reader orr = {fn, ctx};
+/* Listed ids at most this far apart are read in one range of ids, the
+ * few observations between them read and passed over: a commune's are
+ * stored together, one stretch of ids for each import of its values. */
+enum { ID_GAP = 8 };
 
-	return store_each(st, d,
-			  OBSERVATION_STATE_ROW
-			  "json_each(?1) j JOIN observation_state st ON st.id = j.value "
-			  "JOIN source src ON src.id = st.source_id JOIN run r ON r.id = st.run_id "
-			  "ORDER BY st.id",
-			  store_observation_row, &orr, NULL, STORE_ARGS(STORE_TEXT(ids)));
+typedef struct listed_reader {
+	store_observation_reader orr;
+	const int64_t *ids;
+	size_t n, next; /* ids[next]: the next listed id not yet read */
+} listed_reader;
+
+/* A row of the range: given on when its id is listed. */
+static dti_err take_listed_row(void *ctx, const store_row *r, dti_diag *d)
+{
+	listed_reader *l = ctx;
+	int64_t id = store_int(r, 2);
+
+	while (l->next < l->n && l->ids[l->next] < id)
+		l->next++;
+	if (l->next == l->n || l->ids[l->next] != id)
+		return DTI_EOK;
+	return store_observation_row(&l->orr, r, d);
+}
+
+dti_err store_report_observations_by_id(staging *st, const int64_t *ids, size_t n,
+					store_input_observation_fn fn, void *ctx, dti_diag *d)
+{
+	/* A range of observation ids, in the id's order with no sort (where
+	 * a JSON list of ids joined with json_each needed one). */
+	static const char sql[] = OBSERVATION_STATE_ROW
+		"observation_state st JOIN source src ON src.id = st.source_id "
+		"JOIN run r ON r.id = st.run_id WHERE st.id BETWEEN ?1 AND ?2 ORDER BY st.id";
+	listed_reader l = {{fn, ctx}, ids, n, 0};
+	dti_err rc = DTI_EOK;
+
+	for (size_t k = 0; !rc && k < n;) {
+		size_t last = k;
+		while (last + 1 < n && ids[last + 1] - ids[last] <= ID_GAP) {
+			assert(ids[last + 1] > ids[last]);
+			last++;
+		}
+		rc = store_each(st, d, sql, take_listed_row, &l, NULL,
+				STORE_ARGS(STORE_INT(ids[k]), STORE_INT(ids[last])));
+		k = last + 1;
+	}
+	return rc;
 }
 
 dti_err store_report_rejected_observations(staging *st, int64_t run_id, const char *commune_code,

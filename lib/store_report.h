@@ -105,9 +105,8 @@ typedef struct store_report_totals {
 	size_t n;
 } store_report_totals;
 
-/* The TOTAL row of every commune of a scoring run, by code.  Caller frees
- * *out with store_report_totals_free, also on error. */
-dti_err store_report_totals_of(staging *st, int64_t run_id, store_report_totals *out, dti_diag *d);
+/* The TOTAL row of every commune of a scoring run, by code, as
+ * results_load_totals reads them.  Frees the items. */
 void store_report_totals_free(store_report_totals *l);
 
 /* The name of the area scoring run `run_id` assessed, as configured when it
@@ -120,7 +119,8 @@ dti_err store_report_run_area(staging *st, int64_t run_id, char **area_name, dti
  * callback only. */
 
 /* Every score row of run `run_id` by commune code then item (the table's
- * own order: no sort), commune_name filled as store_scores_each does. */
+ * own order: no sort), commune_name the commune table's, NULL for a
+ * commune not in it. */
 dti_err store_report_scores_by_code(staging *st, int64_t run_id, store_score_fn fn, void *ctx,
 				    dti_diag *d);
 /* The score rows of one commune of run `run_id`, commune_name "". */
@@ -141,11 +141,11 @@ dti_err store_report_commune_observations(staging *st, int64_t run_id, const cha
  * array.  Caller frees both. */
 dti_err store_report_commune_input_doc(staging *st, int64_t run_id, const char *commune_code,
 				       char **doc, char **layout, dti_diag *d);
-/* The observations whose ids the JSON array `ids` lists, by id, each once,
- * the row of store_input_observations_each (its variable the
- * observation's). */
-dti_err store_report_observations_by_id(staging *st, const char *ids, store_input_observation_fn fn,
-					void *ctx, dti_diag *d);
+/* The observations whose ids the n ids list (ascending, each once), by
+ * id, the row of store_input_observations_each (its variable the
+ * observation's); an id no observation has is passed over. */
+dti_err store_report_observations_by_id(staging *st, const int64_t *ids, size_t n,
+					store_input_observation_fn fn, void *ctx, dti_diag *d);
 /* The rejected observations of one commune's variable in the year of run
  * `run_id`, by id: those shown for an input an appraiser rejected. */
 dti_err store_report_rejected_observations(staging *st, int64_t run_id, const char *commune_code,

@@ -777,7 +777,7 @@ static dti_err take_set(void *ctx, const store_row *r, dti_diag *d)
 	for (size_t k = 0; k < sr->n; k++) {
 		store_score *s = &sr->rows[k].s;
 		s->commune_code = store_text(r, 0);
-		s->commune_name = store_text(r, 1);
+		s->commune_name = store_text_or_null(r, 1);
 		s->item = sr->strings.data + sr->rows[k].item;
 		s->level = sr->strings.data + sr->rows[k].level;
 		s->flags = sr->strings.data + sr->rows[k].flags;

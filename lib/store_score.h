@@ -154,7 +154,9 @@ dti_err store_scoring_input_put(staging *st, int64_t run_id, const char *code, c
  * the callback only. */
 typedef struct store_score {
 	const char *commune_code;
-	const char *commune_name; /* read only: the commune's name, or its code */
+	const char *commune_name; /* read only: the commune's name, or its code
+				  * (NULL from store_report_scores_by_code
+				  * for a commune not in the table) */
 	const char *item;         /* indicator or pillar id, or "TOTAL" */
 	const char *level;        /* "indicator", "pillar" or "total" */
 	double points, max_points, fraction;

@@ -153,18 +153,34 @@ void sb_free(strbuf *sb)
 
 size_t format_whole(char out[24], long long v)
 {
-	char digits[24];
+	/* Two digits at a time from the right, into their places: the
+	 * exports and pages write millions of ranks, rows and numbers. */
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	size_t n = 0, len = 0;
+	size_t n = 1, len;
+	char *p;
 
-	do
-		digits[n++] = (char)('0' + u % 10);
-	while ((u /= 10) > 0);
-	if (v < 0)
-		out[len++] = '-';
-	while (n > 0)
-		out[len++] = digits[--n];
+	for (unsigned long long t = u; t >= 10; t /= 10)
+		n++;
+	len = n + (v < 0);
+	out[0] = '-';
 	out[len] = '\0';
+	p = out + len;
+	while (u >= 100) {
+		unsigned k = (unsigned)(u % 100) * 2;
+		u /= 100;
+		*--p = pairs[k + 1];
+		*--p = pairs[k];
+	}
+	if (u >= 10) {
+		*--p = pairs[u * 2 + 1];
+		*--p = pairs[u * 2];
+	} else {
+		*--p = (char)('0' + u);
+	}
 	return len;
 }
 
@@ -675,16 +691,46 @@ void output_abort(output_file *o)
 	memset(o, 0, sizeof *o);
 }
 
+/* As output_open, output_write and output_commit would write it, in one
+ * write of the descriptor: no stdio buffer (which would copy the data,
+ * stat the file and write it in two or more pieces), for each of the
+ * report's thousands of pages. */
 static dti_err write_whole(const char *path, const void *data, size_t len, FILE *paths, dti_diag *d)
 {
-	output_file o;
-	dti_err rc = output_open(&o, path, d);
+	char *tmp =
+		synced_later(path) ? xstrdup(path) : xasprintf("%s.tmp.%ld", path, (long)getpid());
+	const char *p = data;
+	dti_err rc = DTI_EOK;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 
-	if (!rc)
-		rc = output_write(&o, data, len, d);
-	if (!rc)
-		return output_commit(&o, paths, d);
-	output_abort(&o);
+	if (fd < 0) {
+		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", tmp,
+				      strerror(n < 0 ? errno : EIO));
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (!rc && !synced_later(path) && fsync(fd) != 0)
+		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+	if (close(fd) != 0 && !rc)
+		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+	if (!rc && strcmp(tmp, path) != 0 && rename(tmp, path) != 0)
+		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", path, strerror(errno));
+	if (!rc && paths)
+		fprintf(paths, "%s\n", path);
+	if (rc)
+		unlink(tmp);
+	free(tmp);
 	return rc;
 }
 
@@ -889,8 +935,18 @@ size_t format_fixed(char out[64], double v, int decimals)
 	if (!isfinite(v) || decimals < 0 || decimals > 6 || a >= 1e12)
 		return (size_t)snprintf(out, 64, "%.*f", decimals, v);
 	if (a > 0) {
-		uint64_t m = (uint64_t)ldexp(frexp(a, &e), 53);
-		int s = 53 - e; /* > 13: a < 2^40 */
+		/* a = f * 2^e with 0.5 <= f < 1, m = f * 2^53: frexp and ldexp's,
+		 * from the bits of a normal number. */
+		uint64_t bits, m;
+		int s;
+		memcpy(&bits, &a, sizeof bits);
+		if (bits >> 52) {
+			m = (bits & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
+			e = (int)(bits >> 52) - 1022;
+		} else {
+			m = (uint64_t)ldexp(frexp(a, &e), 53);
+		}
+		s = 53 - e; /* > 13: a < 2^40 */
 		wide prod = (wide)m * pow10[decimals];
 		if (s < 127) {
 			wide q = prod >> s, rem = prod - (q << s), half = (wide)1 << (s - 1);

@@ -34,7 +34,7 @@ dti_err xlsx_open(xlsx_out *x, const char *path, bool streaming, dti_diag *d)
 /* The level of the rows' deflate stream: zlib's fastest, 2 s less CPU
  * than level 3 on a national export and about a third of libxlsxwriter's
  * level 6, for a file a third larger (32.5 MB for 24.9). */
-enum { ROWS_LEVEL = 1, ROWS_CHUNK = 1 << 16, NUM_CACHE = 4096 };
+enum { ROWS_LEVEL = 1, ROWS_CHUNK = 1 << 16, NUM_CACHE = 4096, COL_CACHE = 32 };
 
 /* Excel's longest text in a cell, in characters (libxlsxwriter's check). */
 enum { STR_MAX = 32767 };
@@ -58,6 +58,16 @@ struct xlsx_rows {
 	size_t row_len;
 	lxw_row_t row_max; /* the dimension's, as libxlsxwriter counts it */
 	lxw_col_t col_min, col_max;
+	/* The first columns' names and each one's last format, with the
+	 * style attribute it gives (" s=\"3\"", or "" for none): a sheet's
+	 * cells of a column share one. */
+	struct {
+		char name[8];
+		unsigned char name_len, style_len;
+		bool known;
+		lxw_format *f;
+		char style[24];
+	} cols[COL_CACHE];
 	/* Numbers as "%.16G" writes them, by their bits: a score's few
 	 * values repeat across the communes. */
 	struct {
@@ -160,9 +170,8 @@ static bool cell_place(xlsx_rows *w, lxw_row_t row, lxw_col_t col)
  * row opened first; false for a cell libxlsxwriter would refuse. */
 static bool cell_start(xlsx_rows *w, lxw_row_t row, lxw_col_t col, lxw_format *f)
 {
-	char ref[40], num[24];
+	char cell[80];
 	size_t n;
-	int32_t style = f ? lxw_format_get_xf_index(f) : 0;
 
 	if (!cell_place(w, row, col))
 		return false;
@@ -178,18 +187,47 @@ static bool cell_start(xlsx_rows *w, lxw_row_t row, lxw_col_t col, lxw_format *f
 		if (w->xml.len >= ROWS_CHUNK)
 			rows_flush(w, Z_NO_FLUSH);
 	}
-	workbook_column_name((size_t)col + 1, ref);
-	n = strlen(ref);
-	memcpy(ref + n, w->row_text, w->row_len);
-	n += w->row_len;
-	sb_append(&w->xml, "<c r=\"", 6);
-	sb_append(&w->xml, ref, n);
-	sb_append(&w->xml, "\"", 1);
-	if (style) {
-		sb_append(&w->xml, " s=\"", 4);
-		sb_append(&w->xml, num, format_whole(num, style));
-		sb_append(&w->xml, "\"", 1);
+	/* "<c r=\"" the column, the row, "\"" and the style, in one append. */
+	memcpy(cell, "<c r=\"", 6);
+	n = 6;
+	if (col < COL_CACHE) {
+		if (!w->cols[col].known) {
+			workbook_column_name((size_t)col + 1, w->cols[col].name);
+			w->cols[col].name_len = (unsigned char)strlen(w->cols[col].name);
+			w->cols[col].known = true;
+		}
+		memcpy(cell + n, w->cols[col].name, w->cols[col].name_len);
+		n += w->cols[col].name_len;
+	} else {
+		char name[8];
+		size_t len;
+		workbook_column_name((size_t)col + 1, name);
+		len = strlen(name);
+		memcpy(cell + n, name, len);
+		n += len;
 	}
+	memcpy(cell + n, w->row_text, w->row_len);
+	n += w->row_len;
+	cell[n++] = '"';
+	if (col < COL_CACHE && w->cols[col].f == f && w->cols[col].style_len) {
+		memcpy(cell + n, w->cols[col].style, w->cols[col].style_len);
+		n += w->cols[col].style_len;
+	} else {
+		int32_t style = f ? lxw_format_get_xf_index(f) : 0;
+		size_t start = n;
+		if (style) {
+			memcpy(cell + n, " s=\"", 4);
+			n += 4;
+			n += format_whole(cell + n, style);
+			cell[n++] = '"';
+		}
+		if (col < COL_CACHE && style) {
+			memcpy(w->cols[col].style, cell + start, n - start);
+			w->cols[col].style_len = (unsigned char)(n - start);
+			w->cols[col].f = f;
+		}
+	}
+	sb_append(&w->xml, cell, n);
 	return true;
 }
 

@@ -193,10 +193,8 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 {
 	store_report_totals totals = {0};
 	results *r = NULL;
-	dti_err rc = results_load(st, run, false, &r, d);
+	dti_err rc = results_load_totals(st, run, false, &r, &totals, d);
 
-	if (!rc)
-		rc = store_report_totals_of(st, run->id, &totals, d);
 	if (!rc)
 		rc = export_results(st, r, &totals, o, paths, d);
 	store_report_totals_free(&totals);

@@ -32,7 +32,7 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 
 /* The same from a run already read: r (results_load, inputs not needed;
  * each commune's detail is read in turn, results_detail, and dropped) and
- * totals (store_report_totals_of of the same run), both the caller's. */
+ * totals (results_load_totals of the same run), both the caller's. */
 dti_err export_results(staging *st, results *r, const store_report_totals *totals,
 		       const export_options *o, FILE *paths, dti_diag *d);
 

@@ -49,15 +49,18 @@ void publish_wide_csv(const results *r, const rating_bands *bands, bool bom, str
  * the order below, no spaces, util.h's strings and numbers.  jansson
  * leaves out a member whose value it cannot make (a NaN) and a pillar or
  * indicator json_pack could not pack: so do these. */
-static void json_key(strbuf *sb, bool first, const char *key)
+/* The keys are the literals below, which need no escape: written as they
+ * are (inline, their lengths counted when compiling). */
+static inline void json_key(strbuf *sb, bool first, const char *key)
 {
 	if (!first)
 		sb_append(sb, ",", 1);
-	sb_json_string(sb, key);
-	sb_append(sb, ":", 1);
+	sb_append(sb, "\"", 1);
+	sb_appends(sb, key);
+	sb_append(sb, "\":", 2);
 }
 
-static void json_num(strbuf *sb, const char *key, double v)
+static inline void json_num(strbuf *sb, const char *key, double v)
 {
 	if (!isfinite(v))
 		return;
@@ -92,10 +95,8 @@ static bool finite3(double a, double b, double c)
 	return isfinite(a) && isfinite(b) && isfinite(c);
 }
 
-/* Commune c (its detail read) as one JSON object appended to sb; t is
- * scratch for the advice. */
-static void commune_json(strbuf *sb, const results *r, size_t c, const rating_bands *bands,
-			 strbuf *t)
+/* Commune c (its detail read) as one JSON object appended to sb. */
+static void commune_json(strbuf *sb, const results *r, size_t c, const rating_bands *bands)
 {
 	const framework *fw = r->fw;
 	const res_commune *rc = &r->communes[c];
@@ -157,14 +158,13 @@ static void commune_json(strbuf *sb, const results *r, size_t c, const rating_ba
 		json_key(sb, false, "flags");
 		json_flags(sb, s);
 		if (r->with_inputs) {
-			advice a;
-			results_advice(r, c, i, &a);
-			if (a.available > 0) {
-				sb_reset(t);
-				advice_text(&a, &fw->indicators[i], t);
-				json_num(sb, "points_available", a.available);
+			const advice *a = results_advice_kept(r, c, i, NULL);
+			const char *words;
+			if (a->available > 0) {
+				results_advice_kept(r, c, i, &words);
+				json_num(sb, "points_available", a->available);
 				json_key(sb, false, "advice");
-				sb_json_string(sb, t->len ? t->data : "");
+				sb_json_string(sb, words);
 			}
 		}
 		sb_append(sb, "}", 1);
@@ -179,7 +179,7 @@ static void commune_json(strbuf *sb, const results *r, size_t c, const rating_ba
  * the publication reaches it. */
 typedef struct json_out {
 	output_file f;
-	strbuf sb, t;
+	strbuf sb;
 	size_t n; /* communes written */
 } json_out;
 
@@ -238,7 +238,6 @@ static dti_err json_out_open(json_out *j, const char *path, const results *r,
 
 	memset(j, 0, sizeof *j);
 	sb_init(&j->sb, 0);
-	sb_init(&j->t, 0);
 	json_decref(root);
 	if (!head || n < sizeof tail - 1 || strcmp(head + n - (sizeof tail - 1), tail) != 0) {
 		free(head);
@@ -258,7 +257,7 @@ static dti_err json_out_commune(json_out *j, const results *r, size_t c, const r
 				dti_diag *d)
 {
 	sb_appends(&j->sb, j->n++ ? ",\n  " : "\n  ");
-	commune_json(&j->sb, r, c, bands, &j->t);
+	commune_json(&j->sb, r, c, bands);
 	return j->sb.len >= JSON_FLUSH ? output_flush(&j->f, &j->sb, d) : DTI_EOK;
 }
 
@@ -276,7 +275,6 @@ static dti_err json_out_close(json_out *j, bool commit, dti_diag *d)
 	if (j->f.f)
 		output_abort(&j->f);
 	sb_free(&j->sb);
-	sb_free(&j->t);
 	return rc;
 }
 
@@ -301,10 +299,8 @@ static dti_err publication_load(staging *st, const scoring_run_info *run, histor
 	int64_t prev_id = 0;
 	bool official = false;
 	int configured = history_prev_year(h);
-	dti_err rc = results_load(st, run, true, &p->now, d);
+	dti_err rc = results_load_totals(st, run, true, &p->now, &p->totals, d);
 
-	if (!rc)
-		rc = store_report_totals_of(st, run->id, &p->totals, d);
 	if (!rc)
 		rc = store_approval_current(st, run->year, &p->official, &official, d);
 	if (!rc)
@@ -409,6 +405,7 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	publication p;
 	report_input ri;
 	report_pass *pass = NULL;
+	bool reading = false;
 	dti_err rc;
 
 	memset(&p, 0, sizeof p);
@@ -418,7 +415,12 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	/* From OUT/YEAR/report/ or OUT/official-YEAR/report/ alike. */
 	snprintf(official_href, sizeof official_href, "../../official-%d/report/index.html",
 		 run->year);
-	rc = publication_load(st, run, o->history, &p, d);
+	/* The run's reads, each commune's in turn, in one read transaction:
+	 * SQLite locks and checks the database once, not for each of the
+	 * tens of thousands of statements. */
+	rc = staging_begin_read(st, &reading, d);
+	if (!rc)
+		rc = publication_load(st, run, o->history, &p, d);
 	if (!rc)
 		rc = store_report_run_area(st, run->id, &area, d);
 	if (!rc)
@@ -445,6 +447,9 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	ri.past = p.past;
 	json_path = xasprintf("%s/%s", dir, json_name);
 	rc = publish_communes(st, &p, o, &ri, json_path, report_dir, &pass, paths, d);
+	if (!rc && reading)
+		rc = staging_commit(st, d);
+	reading = rc && reading;
 	/* The sources' ages are as of after the commune pages, as they always
 	 * were: the age is that of the data when the quality page is made. */
 	if (!rc)
@@ -452,6 +457,8 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	if (!rc)
 		rc = report_write_summary(&ri, pass, paths, d);
 out:
+	if (reading)
+		staging_rollback(st);
 	report_pass_close(pass);
 	publication_free(&p);
 	free(json_path);

@@ -748,12 +748,11 @@ static void where_the_points_are(strbuf *sb, const results *r, size_t c)
 	size_t n = 0;
 	double total = 0;
 	char b[64], m[64], g[64];
-	strbuf t;
+	const char *words;
 
-	sb_init(&t, 0);
 	for (size_t i = 0; i < fw->n_indicators; i++) {
 		gaps[n].ind = i;
-		results_advice(r, c, i, &gaps[n].a);
+		gaps[n].a = *results_advice_kept(r, c, i, NULL);
 		if (gaps[n].a.available > 0.005) {
 			total += gaps[n].a.available;
 			n++;
@@ -789,14 +788,12 @@ static void where_the_points_are(strbuf *sb, const results *r, size_t c)
 		sb_appends(sb, "</td><td class=\"n\">");
 		sb_appends(sb, num(g, gaps[k].a.available));
 		sb_appends(sb, "</td><td>");
-		sb_reset(&t);
-		advice_text(&gaps[k].a, ind, &t);
-		html_text(sb, t.len ? t.data : "—");
+		results_advice_kept(r, c, gaps[k].ind, &words);
+		html_text(sb, *words ? words : "—");
 		sb_appends(sb, "</td></tr>\n");
 	}
 	sb_appends(sb, "</tbody>\n</table>\n");
 out:
-	sb_free(&t);
 	free(gaps);
 }
 
@@ -922,6 +919,10 @@ static void inputs_table(strbuf *sb, const results *r, const res_commune *rc,
 			 char *const *used_by_cell)
 {
 	const framework *fw = r->fw;
+	/* The last observation time written and its words: a page's
+	 * observations come from a few imports, most at one time. */
+	const char *last_at = NULL;
+	char at[TIME_VN_MAX];
 
 	sb_appends(
 		sb,
@@ -962,13 +963,14 @@ static void inputs_table(strbuf *sb, const results *r, const res_commune *rc,
 		/* The source by its name, never the file or URL read. */
 		for (size_t k = 0; k < in->n_obs; k++) {
 			const res_obs *o = &in->obs[k];
-			char at[TIME_VN_MAX];
 			sb_appends(sb, k ? "<br>" : "");
 			html_text(sb, o->source);
 			sb_appends(sb, " (");
 			html_text(sb, o->source_kind);
 			sb_appends(sb, "), ");
-			time_vn(o->observed_at, at);
+			if (!last_at || !o->observed_at || strcmp(o->observed_at, last_at) != 0)
+				time_vn(o->observed_at, at);
+			last_at = o->observed_at;
 			html_text(sb, at);
 			if (in->n_obs > 1) {
 				sb_appends(sb, ": ");

@@ -27,9 +27,21 @@ static void input_free(res_input *in)
 	free(in->obs);
 }
 
+/* An indicator's advice and words as results_advice_kept keeps them. */
+struct advice_kept {
+	advice a;
+	char *words;
+	bool known; /* a is made */
+};
+
 void results_detail_drop(results *r, size_t c)
 {
 	res_commune *rc = &r->communes[c];
+
+	for (size_t i = 0; rc->advice && i < r->fw->n_indicators; i++)
+		free(rc->advice[i].words);
+	free(rc->advice);
+	rc->advice = NULL;
 
 	for (size_t v = 0; rc->inputs && v < r->fw->n_variables; v++)
 		input_free(&rc->inputs[v]);
@@ -376,11 +388,11 @@ static dti_err read_inputs(staging *st, results *r, size_t c, dti_diag *d)
 	const framework *fw = r->fw;
 	res_commune *rc = &r->communes[c];
 	doc_read dr = {{r, c}, NULL, 0, 0, 0};
-	strbuf ids;
-	char *doc = NULL, *layout = NULL, num[24];
+	int64_t *ids = NULL; /* the refs' ids, each once */
+	size_t n_ids = 0;
+	char *doc = NULL, *layout = NULL;
 	dti_err err = store_report_commune_input_doc(st, r->run_id, rc->code, &doc, &layout, d);
 
-	sb_init(&ids, 0);
 	if (!err && doc && !read_input_doc(&dr, doc, layout)) {
 		r->doc_fallbacks++;
 		for (size_t v = 0; v < fw->n_variables; v++)
@@ -402,17 +414,13 @@ static dti_err read_inputs(staging *st, results *r, size_t c, dti_diag *d)
 		goto out;
 	if (dr.n)
 		qsort(dr.refs, dr.n, sizeof *dr.refs, cmp_ref);
-	sb_appends(&ids, "[");
-	for (size_t k = 0; k < dr.n; k++) {
-		if (k && dr.refs[k].id == dr.refs[k - 1].id)
-			continue;
-		if (k)
-			sb_appends(&ids, ",");
-		sb_append(&ids, num, format_whole(num, dr.refs[k].id));
-	}
-	sb_appends(&ids, "]");
 	if (dr.n)
-		err = store_report_observations_by_id(st, ids.data, take_listed, &dr, d);
+		ids = xcalloc(dr.n, sizeof *ids);
+	for (size_t k = 0; k < dr.n; k++)
+		if (!k || dr.refs[k].id != dr.refs[k - 1].id)
+			ids[n_ids++] = dr.refs[k].id;
+	if (n_ids)
+		err = store_report_observations_by_id(st, ids, n_ids, take_listed, &dr, d);
 	/* An input an appraiser rejected lists no observation: it shows the
 	 * rejected ones. */
 	for (size_t v = 0; !err && v < fw->n_variables; v++) {
@@ -426,7 +434,7 @@ static dti_err read_inputs(staging *st, results *r, size_t c, dti_diag *d)
 								 take_observation, &dr.l, d);
 	}
 out:
-	sb_free(&ids);
+	free(ids);
 	free(dr.refs);
 	free(doc);
 	free(layout);
@@ -524,7 +532,8 @@ static void index_cross(results *r)
 /* Where the rows of the whole run go, communes by code. */
 typedef struct load_ctx {
 	results *r;
-	size_t cap; /* communes allocated */
+	size_t cap;                  /* communes allocated */
+	store_report_totals *totals; /* or NULL */
 } load_ctx;
 
 /* The commune of a score row: the last one read, or a new one (the rows
@@ -552,7 +561,8 @@ static res_commune *row_commune(load_ctx *l, const store_score *s)
 	c = &r->communes[r->n++];
 	memset(c, 0, sizeof *c);
 	c->code = xstrdup(s->commune_code);
-	c->name = xstrdup(s->commune_name);
+	/* Named by its code when the commune table has no name for it. */
+	c->name = xstrdup(s->commune_name ? s->commune_name : s->commune_code);
 	c->pillars = xcalloc(fw->n_pillars ? fw->n_pillars : 1, sizeof *c->pillars);
 	return c;
 }
@@ -567,6 +577,14 @@ static dti_err take_score(void *ctx, const store_score *s, dti_diag *d)
 
 	(void)d;
 	if (strcmp(s->level, "total") == 0) {
+		if (l->totals) {
+			store_report_total *t = STORE_PUSH(l->totals);
+			t->code = xstrdup(s->commune_code);
+			t->name = xstrdup(s->commune_name ? s->commune_name : "");
+			t->max_points = s->max_points;
+			t->fraction = s->fraction;
+			t->flags = xstrdup(s->flags);
+		}
 		c->total = s->points;
 		c->max = s->max_points;
 		c->rank = (long)s->rank;
@@ -629,12 +647,20 @@ static void sort_by_rank(results *r)
 dti_err results_load(staging *st, const scoring_run_info *run, bool with_inputs, results **out,
 		     dti_diag *d)
 {
+	return results_load_totals(st, run, with_inputs, out, NULL, d);
+}
+
+dti_err results_load_totals(staging *st, const scoring_run_info *run, bool with_inputs,
+			    results **out, store_report_totals *totals, dti_diag *d)
+{
 	results *r = xcalloc(1, sizeof *r);
 	const framework *fw = run->fw;
-	load_ctx l = {r, 0};
+	load_ctx l = {r, 0, totals};
 	dti_err rc;
 
 	*out = NULL;
+	if (totals)
+		memset(totals, 0, sizeof *totals);
 	r->fw = fw;
 	r->run_id = run->id;
 	r->year = run->year;
@@ -710,4 +736,31 @@ void results_advice(const results *r, size_t c, size_t i, advice *out)
 		set.best = hi == SIZE_MAX ? c : hi;
 	}
 	advice_compute(r->fw, ind, commune_lookup, &l, &set, out);
+}
+
+const advice *results_advice_kept(const results *r, size_t c, size_t i, const char **words)
+{
+	/* Kept with the commune's detail: r->communes is not r's to keep
+	 * const, and the detail is what the advice is made from. */
+	res_commune *rc = &r->communes[c];
+	struct advice_kept *k;
+
+	if (!rc->advice)
+		rc->advice =
+			xcalloc(r->fw->n_indicators ? r->fw->n_indicators : 1, sizeof *rc->advice);
+	k = &rc->advice[i];
+	if (!k->known) {
+		results_advice(r, c, i, &k->a);
+		k->known = true;
+	}
+	if (words && !k->words) {
+		strbuf t;
+		sb_init(&t, 0);
+		advice_text(&k->a, &r->fw->indicators[i], &t);
+		k->words = t.len ? sb_take(&t) : xstrdup("");
+		sb_free(&t);
+	}
+	if (words)
+		*words = k->words;
+	return &k->a;
 }

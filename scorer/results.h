@@ -12,6 +12,7 @@
 
 #include "advice.h"
 #include "score.h"
+#include "store_report.h"
 #include "util.h"
 
 typedef struct res_obs {
@@ -48,9 +49,10 @@ typedef struct res_commune {
 	res_score *pillars; /* [fw->n_pillars] */
 	size_t n_flagged;   /* indicators with a flag */
 	/* Between results_detail and results_detail_drop only: */
-	res_score *indicators; /* [fw->n_indicators]; NULL otherwise */
-	res_input *inputs;     /* [fw->n_variables]; NULL otherwise or without inputs */
-	arena strings;         /* the inputs' and their observations' texts */
+	res_score *indicators;      /* [fw->n_indicators]; NULL otherwise */
+	res_input *inputs;          /* [fw->n_variables]; NULL otherwise or without inputs */
+	arena strings;              /* the inputs' and their observations' texts */
+	struct advice_kept *advice; /* [fw->n_indicators], results_advice_kept */
 	/* Set by results_detail with inputs (kept after the drop): the
 	 * variables the framework uses that the run stored, and of them those
 	 * with a value. */
@@ -83,6 +85,12 @@ typedef struct results {
  * observations behind each input.  Caller frees *out with results_free. */
 dti_err results_load(staging *st, const scoring_run_info *run, bool with_inputs, results **out,
 		     dti_diag *d);
+/* results_load, and from the same read of the run's score sets the TOTAL
+ * row of every commune into *totals, by code (store_report.h; name ""
+ * for a commune not in the commune table).  Caller frees both (totals
+ * with store_report_totals_free), also on error. */
+dti_err results_load_totals(staging *st, const scoring_run_info *run, bool with_inputs,
+			    results **out, store_report_totals *totals, dti_diag *d);
 void results_free(results *r);
 
 /* Reads commune c's indicator scores (and, with inputs and results loaded
@@ -99,5 +107,10 @@ long results_find(const results *r, const char *code);
  * inputs (c's detail read with inputs) and, for cross-commune indicators,
  * the x of every commune of the run. */
 void results_advice(const results *r, size_t c, size_t i, advice *out);
+/* results_advice's advice on indicator i of commune c (its detail read)
+ * and, with words, its words (advice_text; "" for none): made once for
+ * the commune's detail, which the JSON document and its page both give,
+ * and kept until results_detail_drop frees them. */
+const advice *results_advice_kept(const results *r, size_t c, size_t i, const char **words);
 
 #endif

@@ -21,6 +21,7 @@
 #include "staging_int.h" /* looks under the store: raw statements */
 #include "staging_fixture.h"
 #include "store_appraisal.h"
+#include "store_report.h"
 #include "store_score.h"
 #include "util.h"
 
@@ -284,6 +285,177 @@ static void test_input_documents_read_back(void **state)
 	assert_string_equal(in.state, "raw");
 }
 
+/* The TOTAL rows read with the results (results_load_totals) are the
+ * score table's, by code; a commune the commune table no longer names is
+ * named by its code in the results and "" in the totals, as the exports
+ * write it. */
+static void test_results_with_totals(void **state)
+{
+	fixture *f = *state;
+	score_options o = {.year = 2024};
+	scoring_run_info info;
+	score_summary s;
+	store_report_totals t = {0};
+	results *r = NULL;
+	long c;
+	dti_diag d;
+
+	put(f, "11989", "population", "7799");
+	put(f, "11992", "population", "5120");
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	assert_int_equal(staging_foreign_keys(f->st, false, &d), DTI_EOK);
+	assert_int_equal(staging_exec(f->st, "DELETE FROM commune WHERE code = '11992'", &d), 0);
+	assert_int_equal(score_run_load(f->st, s.scoring_run_id, 2024, &info, &d), DTI_EOK);
+	assert_int_equal(results_load_totals(f->st, &info, false, &r, &t, &d), DTI_EOK);
+	assert_int_equal(r->n, 2);
+	assert_int_equal(t.n, 2);
+	assert_string_equal(t.items[0].code, "11989");
+	assert_string_equal(t.items[0].name, "Xã Lạc Đạo");
+	assert_string_equal(t.items[1].code, "11992");
+	assert_string_equal(t.items[1].name, "");
+	c = results_find(r, "11992");
+	assert_true(c >= 0);
+	assert_string_equal(r->communes[c].name, "11992");
+	for (size_t k = 0; k < 2; k++) {
+		char sql[200];
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*) FROM score WHERE scoring_run_id = ?1 AND level = "
+			 "'total' AND commune_code = '%s' AND max_points = %.17g AND fraction "
+			 "= %.17g AND flags = '%s'",
+			 t.items[k].code, t.items[k].max_points, t.items[k].fraction,
+			 t.items[k].flags);
+		assert_int_equal(query(f, sql, s.scoring_run_id), 1);
+	}
+	store_report_totals_free(&t);
+	results_free(r);
+	framework_free(info.fw);
+}
+
+/* The advice kept with a commune's detail (results_advice_kept, which the
+ * JSON document and the page share) is results_advice's, its words
+ * advice_text's, made once until results_detail_drop. */
+static void test_advice_kept(void **state)
+{
+	fixture *f = *state;
+	score_options o = {.year = 2024};
+	scoring_run_info info;
+	score_summary s;
+	results *r = NULL;
+	size_t worded = 0;
+	long c;
+	dti_diag d;
+
+	put(f, "11989", "population", "7799");
+	put(f, "11989", "dx_staff", "có");
+	put(f, "11992", "population", "5120");
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	assert_int_equal(score_run_load(f->st, s.scoring_run_id, 2024, &info, &d), DTI_EOK);
+	assert_int_equal(results_load(f->st, &info, true, &r, &d), DTI_EOK);
+	c = results_find(r, "11989");
+	assert_true(c >= 0);
+	assert_int_equal(results_detail(f->st, r, (size_t)c, true, &d), DTI_EOK);
+	for (size_t i = 0; i < f->fw->n_indicators; i++) {
+		advice a;
+		strbuf t;
+		const char *words = NULL, *again = NULL;
+		const advice *k = results_advice_kept(r, (size_t)c, i, NULL);
+		results_advice(r, (size_t)c, i, &a);
+		assert_int_equal(k->kind, a.kind);
+		assert_true(k->available == a.available);
+		assert_int_equal(k->n_steps, a.n_steps);
+		assert_ptr_equal(results_advice_kept(r, (size_t)c, i, &words), k);
+		sb_init(&t, 0);
+		advice_text(&a, &f->fw->indicators[i], &t);
+		assert_string_equal(words, t.len ? t.data : "");
+		worded += t.len > 0;
+		sb_free(&t);
+		results_advice_kept(r, (size_t)c, i, &again);
+		assert_ptr_equal(again, words); /* made once */
+	}
+	assert_true(worded > 0);
+	assert_non_null(r->communes[c].advice);
+	results_detail_drop(r, (size_t)c);
+	assert_null(r->communes[c].advice);
+	results_free(r);
+	framework_free(info.fw);
+}
+
+/* A read transaction (publish's) is begun only outside another one, and
+ * ended by its beginner. */
+static void test_begin_read(void **state)
+{
+	fixture *f = *state;
+	bool began = false, again = true;
+	dti_diag d;
+
+	assert_int_equal(staging_begin_read(f->st, &began, &d), DTI_EOK);
+	assert_true(began);
+	assert_int_equal(query(f, "SELECT count(*) FROM commune WHERE ?1", 1), 2);
+	assert_int_equal(staging_begin_read(f->st, &again, &d), DTI_EOK);
+	assert_false(again); /* one is open: nothing done */
+	assert_int_equal(staging_commit(f->st, &d), DTI_EOK);
+	assert_int_equal(staging_begin(f->st, &d), DTI_EOK);
+	assert_int_equal(staging_begin_read(f->st, &again, &d), DTI_EOK);
+	assert_false(again); /* a writer's */
+	staging_rollback(f->st);
+	assert_int_equal(staging_begin_read(f->st, &began, &d), DTI_EOK);
+	assert_true(began);
+	staging_rollback(f->st);
+}
+
+typedef struct seen_ids {
+	int64_t ids[16];
+	size_t n;
+} seen_ids;
+
+static dti_err take_seen(void *ctx, const store_input_observation *o, dti_diag *d)
+{
+	seen_ids *s = ctx;
+
+	(void)d;
+	assert_true(s->n < 16);
+	assert_string_equal(o->variable, "population");
+	s->ids[s->n++] = o->id;
+	return DTI_EOK;
+}
+
+/* The report's read of observations by id (ranges of ids: ids near each
+ * other read in one, those between passed over): the listed ones come
+ * back by id, each once, whether near each other or far apart; an id no
+ * observation has is passed over. */
+static void test_observations_by_id(void **state)
+{
+	fixture *f = *state;
+	seen_ids s = {{0}, 0};
+	int64_t first, ids[7];
+	char raw[16];
+	dti_diag d;
+
+	for (int k = 0; k < 30; k++) {
+		snprintf(raw, sizeof raw, "%d", 100 + k);
+		put(f, k % 2 ? "11992" : "11989", "population", raw);
+	}
+	first = query(f, "SELECT min(id) FROM observation", 0);
+	assert_int_equal(query(f, "SELECT max(id) FROM observation", 0), first + 29);
+	ids[0] = first, ids[1] = first + 2, ids[2] = first + 3, ids[3] = first + 15;
+	ids[4] = first + 28, ids[5] = first + 29, ids[6] = first + 1000;
+	assert_int_equal(store_report_observations_by_id(f->st, ids, 7, take_seen, &s, &d),
+			 DTI_EOK);
+	assert_int_equal(s.n, 6);
+	for (size_t k = 0; k < 6; k++)
+		assert_int_equal(s.ids[k], ids[k]);
+	/* One id alone, and none. */
+	s.n = 0;
+	assert_int_equal(store_report_observations_by_id(f->st, ids + 3, 1, take_seen, &s, &d),
+			 DTI_EOK);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.ids[0], first + 15);
+	s.n = 0;
+	assert_int_equal(store_report_observations_by_id(f->st, ids, 0, take_seen, &s, &d),
+			 DTI_EOK);
+	assert_int_equal(s.n, 0);
+}
+
 /* The inputs read in the view's own order and sorted by commune give the
  * same scores, inputs and fingerprint. */
 static void test_sorted_and_unsorted_reads_agree(void **state)
@@ -532,6 +704,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rerun_shares_score_sets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_input_documents_read_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_observations_by_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_results_with_totals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_begin_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latest_scoring_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_year_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_void_and_official, setup, teardown),

@@ -118,6 +118,31 @@ static void test_format_whole(void **state)
 	assert_string_equal(buf, "9007199254740993");
 	format_whole(buf, LLONG_MIN);
 	assert_string_equal(buf, "-9223372036854775808");
+	format_whole(buf, LLONG_MAX);
+	assert_string_equal(buf, "9223372036854775807");
+	/* Written two digits at a time: every length, each side of every
+	 * power of ten, and random numbers, as printf writes them. */
+	{
+		unsigned long long x = 88172645463325252ULL;
+		char want[24];
+		for (int e = 0; e <= 18; e++) {
+			long long p = 1;
+			for (int k = 0; k < e; k++)
+				p *= 10;
+			for (long long v = p - 2; v <= p + 1; v++)
+				for (int sign = -1; sign <= 1; sign += 2) {
+					snprintf(want, sizeof want, "%lld", sign * v);
+					assert_int_equal(format_whole(buf, sign * v), strlen(want));
+					assert_string_equal(buf, want);
+				}
+		}
+		for (int i = 0; i < 100000; i++) {
+			long long v = (long long)xorshift(&x) >> (i % 63);
+			snprintf(want, sizeof want, "%lld", v);
+			assert_int_equal(format_whole(buf, v), strlen(want));
+			assert_string_equal(buf, want);
+		}
+	}
 }
 
 /* format_roundtrip: every finite double reads back (strtod) as itself,

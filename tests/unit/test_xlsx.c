@@ -74,11 +74,11 @@ static void write_sheet(const char *path, bool stream, size_t long_len)
 		if (stream) {
 			xlsx_string(&x, r, 0, texts[i], f);
 			xlsx_number(&x, r, 2, numbers[i], i % 4 == 1 ? NULL : num);
-			xlsx_string(&x, r, 27, texts[i], text);
+			xlsx_string(&x, r, 27, texts[i], i % 2 ? num : text); /* two styles */
 		} else {
 			worksheet_write_string(ws, r, 0, texts[i], f);
 			worksheet_write_number(ws, r, 2, numbers[i], i % 4 == 1 ? NULL : num);
-			worksheet_write_string(ws, r, 27, texts[i], text);
+			worksheet_write_string(ws, r, 27, texts[i], i % 2 ? num : text);
 		}
 	}
 	for (size_t i = 0; i < sizeof numbers / sizeof *numbers; i++) {
