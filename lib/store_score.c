@@ -600,23 +600,13 @@ static dti_err stored_before(const set_fill *f, const bool *any, const char *sha
 			   STORE_ARGS(STORE_TEXT(sha)));
 }
 
-/* The filling thread: commune after commune, in the caller's order (code
- * order keeps the B-trees growing at their end).  A set's text is written
- * unless an earlier run stored it (the nightly rerun's case). */
-static dti_err fill_sets(void *ctx, handoff *h, dti_diag *d)
+/* Commune after commune, in the caller's order (code order keeps the
+ * B-trees growing at their end).  A set's text is written unless an
+ * earlier run stored it (any: there are sets at all). */
+static dti_err fill_each_set(set_fill *f, bool any, handoff *h, dti_diag *d)
 {
-	set_fill *f = ctx;
 	size_t per = f->per ? f->per : 1;
-	bool any = false;
-	int64_t one = 0;
 
-	if (f->known) {
-		dti_err rc = store_int64(f->known, d, "SELECT EXISTS (SELECT 1 FROM score_set)",
-					 &one, NULL, STORE_NOARGS);
-		if (rc)
-			return rc;
-		any = one != 0;
-	}
 	for (size_t c = 0; c < f->n_communes; c++) {
 		set_slot *s = handoff_slot(h);
 		dti_err rc;
@@ -642,6 +632,28 @@ static dti_err fill_sets(void *ctx, handoff *h, dti_diag *d)
 		handoff_send(h);
 	}
 	return DTI_EOK;
+}
+
+/* The filling thread: every commune's set, the lookups of stored ones in
+ * one read transaction of its connection (SQLite locks and checks the file
+ * once, not for each). */
+static dti_err fill_sets(void *ctx, handoff *h, dti_diag *d)
+{
+	set_fill *f = ctx;
+	bool began = false;
+	dti_err rc = DTI_EOK;
+	int64_t one = 0;
+
+	if (f->known)
+		rc = staging_begin_read(f->known, &began, d);
+	if (!rc && f->known)
+		rc = store_int64(f->known, d, "SELECT EXISTS (SELECT 1 FROM score_set)", &one, NULL,
+				 STORE_NOARGS);
+	if (!rc)
+		rc = fill_each_set(f, one != 0, h, d);
+	if (began)
+		staging_rollback(f->known);
+	return rc;
 }
 
 /* The storing thread: the set found by its digest, or stored; then the
