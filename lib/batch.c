@@ -98,11 +98,45 @@ void batch_reserve(batch *b, size_t n)
 	make_room(b, n < (1u << 20) ? n : 1u << 20);
 }
 
-bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int year, const char *raw,
-	       char decimal_sep, const char *proof_url, const char *note, const char *where,
-	       dti_problems *p)
+const char *batch_keep(batch *b, const char *s)
 {
-	char canon[128];
+	return arena_strdup(&b->strings, s);
+}
+
+/* Appends len bytes of s to out (n of cap used), as many as fit before
+ * the NUL. */
+static void put_bounded(char *out, size_t cap, size_t *n, const char *s, size_t len)
+{
+	if (len > cap - 1 - *n)
+		len = cap - 1 - *n;
+	memcpy(out + *n, s, len);
+	*n += len;
+	out[*n] = '\0';
+}
+
+const char *batch_where_text(const batch_where *w, char *out, size_t cap)
+{
+	char num[24];
+	size_t n = 0;
+
+	if (w->line <= 0 && !*w->tail)
+		return w->head;
+	out[0] = '\0';
+	put_bounded(out, cap, &n, w->head, strlen(w->head));
+	if (w->line > 0) {
+		size_t len = format_whole(num, w->line);
+		put_bounded(out, cap, &n, ":", 1);
+		put_bounded(out, cap, &n, num, len);
+	}
+	put_bounded(out, cap, &n, w->tail, strlen(w->tail));
+	return out;
+}
+
+bool batch_add_at(batch *b, const fw_variable *v, const char *commune_code, int year,
+		  const char *raw, char decimal_sep, const char *proof_url, const char *note,
+		  const batch_where *where, dti_problems *p)
+{
+	char canon[128], at[BATCH_WHERE], first[BATCH_WHERE];
 	double num = NAN;
 	dti_diag d;
 	char why[TEXT_WHY];
@@ -113,23 +147,26 @@ bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int yea
 	/* Readers name the link's or note's own column first; this is the
 	 * net under every writer. */
 	if (proof_url && *proof_url && !text_link_ok(proof_url, why)) {
-		problems_add(p, "%s: the proof link %s", where, why);
+		problems_add(p, "%s: the proof link %s", batch_where_text(where, at, sizeof at),
+			     why);
 		return false;
 	}
 	if (note && !text_note_ok(note, why)) {
-		problems_add(p, "%s: the note %s", where, why);
+		problems_add(p, "%s: the note %s", batch_where_text(where, at, sizeof at), why);
 		return false;
 	}
 	if (framework_value(v, raw, decimal_sep, canon, sizeof canon, &num, &d)) {
-		problems_add(p, "%s: %s", where, d.msg);
+		problems_add(p, "%s: %s", batch_where_text(where, at, sizeof at), d.msg);
 		return false;
 	}
 	make_room(b, b->count + 1);
 	h = item_hash(commune_code, year, v);
 	slot = &b->seen[seen_find(b, h, commune_code, year, v)];
 	if (slot->item) {
-		problems_add(p, "%s: duplicate: %s of commune %s for %d was already given at %s",
-			     where, v->name, commune_code, year, b->items[slot->item - 1].where);
+		problems_add(
+			p, "%s: duplicate: %s of commune %s for %d was already given at %s",
+			batch_where_text(where, at, sizeof at), v->name, commune_code, year,
+			batch_where_text(&b->items[slot->item - 1].where, first, sizeof first));
 		return false;
 	}
 	it = &b->items[b->count];
@@ -144,11 +181,25 @@ bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int yea
 	it->num = num;
 	it->proof_url = proof_url && *proof_url ? arena_strdup(&b->strings, proof_url) : NULL;
 	it->note = note && *note ? arena_strdup(&b->strings, note) : NULL;
-	it->where = arena_strdup(&b->strings, where);
+	it->where = *where;
 	b->count++;
 	slot->hash = h;
 	slot->item = b->count;
 	return true;
+}
+
+bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int year, const char *raw,
+	       char decimal_sep, const char *proof_url, const char *note, const char *where,
+	       dti_problems *p)
+{
+	batch_where w = {where, "", 0};
+	bool added;
+
+	/* The text is kept only for a value that is. */
+	added = batch_add_at(b, v, commune_code, year, raw, decimal_sep, proof_url, note, &w, p);
+	if (added)
+		b->items[b->count - 1].where.head = arena_strdup(&b->strings, where);
+	return added;
 }
 
 dti_err batch_store(staging *st, batch *b, const batch_target *t, int64_t *run_id, dti_diag *d)
@@ -164,6 +215,7 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 	const fw_variable **vars = NULL;
 	size_t nvars = 0, cap = 0;
 	const char *last = NULL;
+	char at[BATCH_WHERE];
 	dti_err rc = DTI_EOK;
 	bool found;
 
@@ -174,7 +226,8 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 			rc = staging_has_commune(st, it->commune_code, &found, d);
 			if (!rc && !found)
 				rc = diag_set(d, DTI_EINVALID,
-					      "%s: commune %s is not in the database", it->where,
+					      "%s: commune %s is not in the database",
+					      batch_where_text(&it->where, at, sizeof at),
 					      it->commune_code);
 			last = it->commune_code;
 		}
@@ -185,7 +238,8 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 		rc = staging_has_variable(st, it->variable->name, &found, d);
 		if (!rc && !found)
 			rc = diag_set(d, DTI_EINVALID, "%s: variable %s is not in the database",
-				      it->where, it->variable->name);
+				      batch_where_text(&it->where, at, sizeof at),
+				      it->variable->name);
 		if (nvars == cap) {
 			cap = cap ? cap * 2 : 64;
 			vars = xrealloc(vars, cap * sizeof *vars);

@@ -19,7 +19,17 @@ struct batch_slot {
 	size_t item;
 };
 
-/* Strings of an item live in the batch's arena. */
+/* Where a value was read, for messages: head, then ":line" when line > 0,
+ * then tail ("file" ":12" ":3 (value)").  Kept as its parts and written
+ * only for a message: a national sheet's 643,008 texts were a fifth of an
+ * import's memory. */
+typedef struct batch_where {
+	const char *head, *tail;
+	long line;
+} batch_where;
+
+/* Strings of an item live in the batch's arena (or, for where's head and
+ * tail, as long as the batch: see batch_add_at). */
 typedef struct batch_item {
 	char *commune_code;
 	int year;
@@ -27,8 +37,15 @@ typedef struct batch_item {
 	char *value; /* canonical */
 	double num;  /* NaN for enums */
 	char *proof_url, *note;
-	char *where; /* "file:line" of the record, for duplicate messages */
+	batch_where where; /* the record's place, for messages (batch_where_text) */
 } batch_item;
+
+/* The text of where: its head itself when it has neither line nor tail,
+ * else written into out (at most cap - 1 bytes, cut there). */
+const char *batch_where_text(const batch_where *w, char *out, size_t cap);
+
+/* BATCH_WHERE bytes hold any where text a message writes. */
+#define BATCH_WHERE 512
 
 typedef struct batch {
 	batch_item *items;
@@ -55,6 +72,16 @@ void batch_reserve(batch *b, size_t n);
 bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int year, const char *raw,
 	       char decimal_sep, const char *proof_url, const char *note, const char *where,
 	       dti_problems *p);
+
+/* batch_add with where given as its parts, which the batch borrows: they
+ * must outlive it (batch_keep makes such a copy once, e.g. of a sheet's
+ * name and of each column's tail). */
+bool batch_add_at(batch *b, const fw_variable *v, const char *commune_code, int year,
+		  const char *raw, char decimal_sep, const char *proof_url, const char *note,
+		  const batch_where *where, dti_problems *p);
+
+/* A copy of s that lives as long as b. */
+const char *batch_keep(batch *b, const char *s);
 
 /* Whether the batch holds a value for this commune, year and variable. */
 bool batch_has(const batch *b, const char *commune_code, int year, const fw_variable *v);

@@ -316,13 +316,16 @@ typedef struct fold {
 /* A split old unit: refused once, naming where it went. */
 static void refuse_split(fold *f, const old_unit *u, const batch_item *it)
 {
+	char at[BATCH_WHERE];
+
 	if (!strmap_put(&f->refused, u->code, 1))
 		return;
 	problems_add(f->p,
 		     "%s: old code %s '%s' of the unit list %s was split (\"Nhập một phần\") "
 		     "between %s of the unit list %s: its figures belong to no one commune; give "
 		     "them keyed to the new communes",
-		     it->where, u->code, u->name, f->o->old_id, u->went.data, f->o->new_id);
+		     batch_where_text(&it->where, at, sizeof at), u->code, u->name, f->o->old_id,
+		     u->went.data, f->o->new_id);
 }
 
 static void gather(fold *f, const batch_item *it)
@@ -395,7 +398,7 @@ static void settle_acc(fold *f, const batch *from, acc *a)
 	const new_unit *n = &f->o->news[a->commune];
 	const commune_entry *e = &f->o->active->items[a->commune];
 	const fw_variable *v = a->first->variable;
-	char where[700], value[64], key[32];
+	char where[700], at[BATCH_WHERE], value[64], key[32];
 	bool ok;
 
 	if (n->why_not || a->n < n->n_preds) {
@@ -404,7 +407,8 @@ static void settle_acc(fold *f, const batch *from, acc *a)
 		free(why);
 		return;
 	}
-	snprintf(where, sizeof where, "%s (old %s to %s)", a->first->where, a->codes.data, e->code);
+	snprintf(where, sizeof where, "%s (old %s to %s)",
+		 batch_where_text(&a->first->where, at, sizeof at), a->codes.data, e->code);
 	if (a->n == 1) {
 		ok = batch_add(f->to, v, e->code, a->first->year, a->first->value, '.',
 			       a->first->proof_url, a->first->note, where, f->p);
