@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "digest.h"
 #include "store_current.h"
 #include "strmap.h"
@@ -335,58 +337,209 @@ static dti_err mark_current(staging *st, int64_t source_id, const batch *b, bool
 	return rc;
 }
 
-/* A text or its absence, and its NUL: texts hashed one after the other
- * cannot run together, and NULL is not "". */
-static void hash_field(sha256_ctx *c, const char *s)
+/* A text or its absence, and its NUL, after an item's other fields, at
+ * out (room checked by the caller): texts one after the other cannot run
+ * together, and NULL is not "". */
+static char *item_field(char *out, const char *s, size_t len)
 {
-	sha256_update(c, s ? "t" : "n", 1);
-	if (s)
-		sha256_update(c, s, strlen(s) + 1);
+	*out++ = s ? 't' : 'n';
+	if (s) {
+		memcpy(out, s, len + 1);
+		out += len + 1;
+	}
+	return out;
+}
+
+/* An item's bytes as the digests read them (commune, year, variable,
+ * value, proof link, note), in buf when they fit (cap bytes), else in
+ * *heap (the caller frees); *len of them, the first *key_len its key's. */
+static const char *item_bytes(const batch_item *it, char *buf, size_t cap, char **heap, size_t *len,
+			      size_t *key_len)
+{
+	char year[24];
+	const char *f[6] = {it->commune_code, year,          it->variable->name,
+			    it->value,        it->proof_url, it->note};
+	size_t n[6], total = 0;
+	char *out;
+
+	format_whole(year, it->year);
+	for (int i = 0; i < 6; i++) {
+		n[i] = f[i] ? strlen(f[i]) : 0;
+		total += 1 + (f[i] ? n[i] + 1 : 0);
+		if (i == 2)
+			*key_len = total;
+	}
+	out = total <= cap ? buf : (*heap = xmalloc(total));
+	buf = out;
+	for (int i = 0; i < 6; i++)
+		out = item_field(out, f[i], n[i]);
+	*len = total;
+	return buf;
+}
+
+/* SipHash-2-4 of n bytes under a fixed key, as libsodium computes it on
+ * every machine, never 0. */
+static uint64_t item_hash64(const char *bytes, size_t n)
+{
+	static const unsigned char key[crypto_shorthash_siphash24_KEYBYTES] = "dti batch items";
+	unsigned char h[crypto_shorthash_siphash24_BYTES];
+	uint64_t v = 0;
+
+	crypto_shorthash_siphash24(h, (const unsigned char *)bytes, n, key);
+	for (int k = 7; k >= 0; k--)
+		v = v << 8 | h[k];
+	return v ? v : 1;
+}
+
+/* The batch's digest into out (unless NULL) and, when hashes is not NULL,
+ * each item's two hashes (item_hash64): hashes[2i] of its key's bytes,
+ * hashes[2i + 1] of all its bytes.  False when the hashes could not be
+ * made (libsodium would not start): only the digest was. */
+static bool digest_items(const batch *b, char out[65], uint64_t *hashes)
+{
+	sha256_ctx c;
+
+	if (hashes && sodium_init() < 0)
+		hashes = NULL;
+	if (out)
+		sha256_init(&c);
+	for (size_t i = 0; i < b->count; i++) {
+		char buf[1024], *heap = NULL;
+		size_t len, key_len = 0;
+		const char *bytes =
+			item_bytes(&b->items[i], buf, sizeof buf, &heap, &len, &key_len);
+		if (out)
+			sha256_update(&c, bytes, len);
+		if (hashes) {
+			hashes[2 * i] = item_hash64(bytes, key_len);
+			hashes[2 * i + 1] = item_hash64(bytes, len);
+		}
+		free(heap);
+	}
+	if (out)
+		sha256_final_hex(&c, out);
+	return hashes != NULL;
 }
 
 void batch_digest(const batch *b, char out[65])
 {
-	sha256_ctx c;
+	digest_items(b, out, NULL);
+}
 
-	sha256_init(&c);
-	for (size_t i = 0; i < b->count; i++) {
-		const batch_item *it = &b->items[i];
-		char year[24];
-		format_whole(year, it->year);
-		hash_field(&c, it->commune_code);
-		hash_field(&c, year);
-		hash_field(&c, it->variable->name);
-		hash_field(&c, it->value);
-		hash_field(&c, it->proof_url);
-		hash_field(&c, it->note);
+/* Hash i of the kept bytes (little-endian). */
+static uint64_t kept_hash(const unsigned char *kept, size_t i)
+{
+	uint64_t v = 0;
+
+	for (int k = 7; k >= 0; k--)
+		v = v << 8 | kept[8 * i + (size_t)k];
+	return v;
+}
+
+/* same[i] for each of the n items from their hashes (digest_items) and the
+ * n_kept pairs of the source's last batch (keep_items): the last batch's
+ * item of the same key was the source's figure of that key, so item i is
+ * unchanged when the pairs are equal.  The key is looked for at the same
+ * place first (a file read again lists its values as before), else in a
+ * table of the last batch's keys, made on the first miss.  False when some
+ * key is not in the last batch: only the source's figures can tell. */
+static bool mark_by_hashes(const uint64_t *mine, size_t n, const unsigned char *kept, size_t n_kept,
+			   bool *same)
+{
+	size_t *table = NULL, mask = 0; /* index + 1 of a kept pair, by its key's hash */
+	bool all = true;
+
+	for (size_t i = 0; all && i < n; i++) {
+		size_t k;
+		if (i < n_kept && kept_hash(kept, 2 * i) == mine[2 * i]) {
+			same[i] = kept_hash(kept, 2 * i + 1) == mine[2 * i + 1];
+			continue;
+		}
+		if (!table) {
+			size_t cap = 1024;
+			while (cap < 2 * n_kept)
+				cap *= 2;
+			table = xcalloc(cap, sizeof *table);
+			mask = cap - 1;
+			for (size_t j = 0; j < n_kept; j++) {
+				for (k = (size_t)kept_hash(kept, 2 * j) & mask; table[k];)
+					k = (k + 1) & mask;
+				table[k] = j + 1;
+			}
+		}
+		for (k = (size_t)mine[2 * i] & mask;
+		     table[k] && kept_hash(kept, 2 * (table[k] - 1)) != mine[2 * i];)
+			k = (k + 1) & mask;
+		all = table[k] != 0;
+		same[i] = all && kept_hash(kept, 2 * (table[k] - 1) + 1) == mine[2 * i + 1];
 	}
-	sha256_final_hex(&c, out);
+	free(table);
+	return all;
+}
+
+/* The batch's hash pairs kept for the source, as little-endian bytes. */
+static dti_err keep_items(staging *st, int64_t source_id, const char *digest,
+			  const uint64_t *hashes, size_t n, dti_diag *d)
+{
+	unsigned char *bytes = xmalloc(n ? 16 * n : 1);
+	dti_err rc;
+
+	for (size_t i = 0; i < 2 * n; i++)
+		for (int k = 0; k < 8; k++)
+			bytes[8 * i + (size_t)k] = (unsigned char)(hashes[i] >> (8 * k));
+	rc = staging_keep_batch_items(st, source_id, digest, bytes, 16 * n, d);
+	free(bytes);
+	return rc;
 }
 
 /* same[i]: item i is the source's current figure, not to be stored again
  * (its appraisal stays valid and a repeated run changes nothing).  The run
  * records the batch's digest; the batch of the source's last run again is
  * all figures it gave (its every item became the source's current figure
- * then, and nothing of the source was stored since), else each item is
- * compared. */
+ * then, and nothing of the source was stored since).  Else, when the
+ * source keeps the item hashes of that batch (source_batch), an item is
+ * unchanged when its hash is one of them; else each item is compared with
+ * the source's figures.  The batch's own hashes are then kept. */
 static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const batch *b,
 			      bool *same, dti_diag *d)
 {
-	char digest[65], last[65] = "";
-	bool known = false;
-	dti_err rc;
+	char digest[65], last[65] = "", kept[65] = "";
+	uint64_t *hashes = xmalloc((b->count ? 2 * b->count : 1) * sizeof *hashes);
+	unsigned char *items = NULL;
+	size_t len = 0;
+	bool known = false, hashed = false;
+	dti_err rc = staging_source_has_figures(st, source_id, &known, d);
 
-	batch_digest(b, digest);
-	rc = staging_run_set_batch(st, run, digest, d);
-	if (!rc)
-		rc = staging_source_has_figures(st, source_id, &known, d);
 	if (!rc && known)
 		rc = staging_last_batch(st, source_id, last, d);
-	if (!rc && known && strcmp(last, digest) == 0)
+	if (!rc)
+		rc = staging_kept_batch(st, source_id, kept, d);
+	/* The hashes are made only when needed: not for the batch kept
+	 * already, given again. */
+	if (!rc) {
+		bool again = known && *last && strcmp(kept, last) == 0;
+		hashed = digest_items(b, digest, again ? NULL : hashes);
+		if (again && strcmp(digest, last) != 0)
+			hashed = digest_items(b, NULL, hashes);
+		rc = staging_run_set_batch(st, run, digest, d);
+	}
+	if (!rc && known && strcmp(last, digest) == 0) {
 		for (size_t i = 0; i < b->count; i++)
 			same[i] = true;
-	else if (!rc && known)
+	} else if (!rc && known && hashed && *last && strcmp(kept, last) == 0) {
+		rc = staging_kept_batch_items(st, source_id, &items, &len, d);
+		if (!rc && !(items && len % 16 == 0 &&
+			     mark_by_hashes(hashes, b->count, items, len / 16, same))) {
+			memset(same, 0, b->count * sizeof *same);
+			rc = mark_current(st, source_id, b, same, d);
+		}
+	} else if (!rc && known) {
 		rc = mark_current(st, source_id, b, same, d);
+	}
+	if (!rc && hashed && strcmp(kept, digest) != 0)
+		rc = keep_items(st, source_id, digest, hashes, b->count, d);
+	free(items);
+	free(hashes);
 	return rc;
 }
 

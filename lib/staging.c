@@ -627,6 +627,67 @@ dti_err staging_last_batch(staging *st, int64_t source_id, char sha[65], dti_dia
 	return rc;
 }
 
+dti_err staging_kept_batch(staging *st, int64_t source_id, char sha[65], dti_diag *d)
+{
+	char *kept = NULL;
+	dti_err rc =
+		store_text1(st, d, "SELECT batch_sha256 FROM source_batch WHERE source_id = ?1",
+			    &kept, STORE_ARGS(STORE_INT(source_id)));
+
+	snprintf(sha, 65, "%s", kept ? kept : "");
+	free(kept);
+	return rc;
+}
+
+dti_err staging_kept_batch_items(staging *st, int64_t source_id, unsigned char **bytes, size_t *len,
+				 dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	dti_err rc = staging_prepare(
+		st, "SELECT item_hashes FROM source_batch WHERE source_id = ?1", &s, d);
+	int step;
+
+	*bytes = NULL;
+	*len = 0;
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(s, 1, source_id);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		const void *blob = sqlite3_column_blob(s, 0);
+		*len = (size_t)sqlite3_column_bytes(s, 0);
+		*bytes = xmalloc(*len ? *len : 1);
+		if (*len)
+			memcpy(*bytes, blob, *len);
+	} else if (step != SQLITE_DONE) {
+		rc = db_error(st, d, "cannot read the kept batch");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+dti_err staging_keep_batch_items(staging *st, int64_t source_id, const char *sha256,
+				 const void *bytes, size_t len, dti_diag *d)
+{
+	sqlite3_stmt *s = NULL;
+	dti_err rc = staging_prepare(
+		st,
+		"INSERT INTO source_batch(source_id, batch_sha256, item_hashes) "
+		"VALUES (?1, ?2, ?3) ON CONFLICT(source_id) DO UPDATE SET "
+		"batch_sha256 = excluded.batch_sha256, item_hashes = excluded.item_hashes",
+		&s, d);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(s, 1, source_id);
+	sqlite3_bind_text(s, 2, sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(s, 3, len ? bytes : "", len, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_error(st, d, "cannot keep the batch");
+	sqlite3_finalize(s);
+	return rc;
+}
+
 dti_err staging_run_set_old_codes(staging *st, int64_t run_id, const char *text, dti_diag *d)
 {
 	return run_set(st, "UPDATE run SET old_codes = ?2 WHERE id = ?1", run_id, text, d);

@@ -84,6 +84,17 @@ dti_err staging_run_set_batch(staging *st, int64_t run_id, const char *sha256, d
 /* The batch digest of the source's latest 'ok' run, "" when there is none
  * or it kept none (runs before migration 19). */
 dti_err staging_last_batch(staging *st, int64_t source_id, char sha[65], dti_diag *d);
+/* The digest of the batch whose item hashes are kept for the source
+ * (table source_batch), "" when none are. */
+dti_err staging_kept_batch(staging *st, int64_t source_id, char sha[65], dti_diag *d);
+/* The item hashes kept for the source: *bytes (the caller frees; NULL when
+ * none) and *len of them. */
+dti_err staging_kept_batch_items(staging *st, int64_t source_id, unsigned char **bytes, size_t *len,
+				 dti_diag *d);
+/* Keeps len bytes of item hashes of the batch with digest sha256 for the
+ * source, instead of any kept before.  Borrows its arguments. */
+dti_err staging_keep_batch_items(staging *st, int64_t source_id, const char *sha256,
+				 const void *bytes, size_t len, dti_diag *d);
 /* Records how a run of a source keyed to the old unit list converted its
  * codes (lib/oldcodes.h: the summary line); text may be NULL. */
 dti_err staging_run_set_old_codes(staging *st, int64_t run_id, const char *text, dti_diag *d);
