@@ -477,19 +477,33 @@ static bool mark_by_hashes(const uint64_t *mine, size_t n, const unsigned char *
 	return all;
 }
 
-/* The batch's hash pairs kept for the source, as little-endian bytes. */
-static dti_err keep_items(staging *st, int64_t source_id, const char *digest,
-			  const uint64_t *hashes, size_t n, dti_diag *d)
-{
-	unsigned char *bytes = xmalloc(n ? 16 * n : 1);
-	dti_err rc;
+/* mark_by_hashes over the pairs kept for the source. */
+typedef struct by_hashes {
+	const uint64_t *mine;
+	size_t n;
+	bool *same, decided;
+} by_hashes;
 
-	for (size_t i = 0; i < 2 * n; i++)
+static void take_kept(void *ctx, const unsigned char *bytes, size_t len)
+{
+	by_hashes *h = ctx;
+
+	h->decided = len % 16 == 0 && mark_by_hashes(h->mine, h->n, bytes, len / 16, h->same);
+}
+
+/* The batch's hash pairs kept for the source, as little-endian bytes
+ * written over the hashes themselves (each into its own 8 bytes). */
+static dti_err keep_items(staging *st, int64_t source_id, const char *digest, uint64_t *hashes,
+			  size_t n, dti_diag *d)
+{
+	unsigned char *bytes = (unsigned char *)hashes;
+
+	for (size_t i = 0; i < 2 * n; i++) {
+		uint64_t h = hashes[i];
 		for (int k = 0; k < 8; k++)
-			bytes[8 * i + (size_t)k] = (unsigned char)(hashes[i] >> (8 * k));
-	rc = staging_keep_batch_items(st, source_id, digest, bytes, 16 * n, d);
-	free(bytes);
-	return rc;
+			bytes[8 * i + (size_t)k] = (unsigned char)(h >> (8 * k));
+	}
+	return staging_keep_batch_items(st, source_id, digest, bytes, 16 * n, d);
 }
 
 /* same[i]: item i is the source's current figure, not to be stored again
@@ -505,8 +519,6 @@ static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const
 {
 	char digest[65], last[65] = "", kept[65] = "";
 	uint64_t *hashes = xmalloc((b->count ? 2 * b->count : 1) * sizeof *hashes);
-	unsigned char *items = NULL;
-	size_t len = 0;
 	bool known = false, hashed = false;
 	dti_err rc = staging_source_has_figures(st, source_id, &known, d);
 
@@ -527,9 +539,9 @@ static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const
 		for (size_t i = 0; i < b->count; i++)
 			same[i] = true;
 	} else if (!rc && known && hashed && *last && strcmp(kept, last) == 0) {
-		rc = staging_kept_batch_items(st, source_id, &items, &len, d);
-		if (!rc && !(items && len % 16 == 0 &&
-			     mark_by_hashes(hashes, b->count, items, len / 16, same))) {
+		by_hashes h = {hashes, b->count, same, false};
+		rc = staging_kept_batch_items(st, source_id, take_kept, &h, d);
+		if (!rc && !h.decided) {
 			memset(same, 0, b->count * sizeof *same);
 			rc = mark_current(st, source_id, b, same, d);
 		}
@@ -538,7 +550,6 @@ static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const
 	}
 	if (!rc && hashed && strcmp(kept, digest) != 0)
 		rc = keep_items(st, source_id, digest, hashes, b->count, d);
-	free(items);
 	free(hashes);
 	return rc;
 }

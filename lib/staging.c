@@ -639,7 +639,7 @@ dti_err staging_kept_batch(staging *st, int64_t source_id, char sha[65], dti_dia
 	return rc;
 }
 
-dti_err staging_kept_batch_items(staging *st, int64_t source_id, unsigned char **bytes, size_t *len,
+dti_err staging_kept_batch_items(staging *st, int64_t source_id, staging_items_fn fn, void *ctx,
 				 dti_diag *d)
 {
 	sqlite3_stmt *s = NULL;
@@ -647,18 +647,14 @@ dti_err staging_kept_batch_items(staging *st, int64_t source_id, unsigned char *
 		st, "SELECT item_hashes FROM source_batch WHERE source_id = ?1", &s, d);
 	int step;
 
-	*bytes = NULL;
-	*len = 0;
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(s, 1, source_id);
 	step = sqlite3_step(s);
 	if (step == SQLITE_ROW) {
-		const void *blob = sqlite3_column_blob(s, 0);
-		*len = (size_t)sqlite3_column_bytes(s, 0);
-		*bytes = xmalloc(*len ? *len : 1);
-		if (*len)
-			memcpy(*bytes, blob, *len);
+		const unsigned char *blob = sqlite3_column_blob(s, 0);
+		size_t len = (size_t)sqlite3_column_bytes(s, 0);
+		fn(ctx, blob ? blob : (const unsigned char *)"", len);
 	} else if (step != SQLITE_DONE) {
 		rc = db_error(st, d, "cannot read the kept batch");
 	}

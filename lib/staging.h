@@ -87,9 +87,10 @@ dti_err staging_last_batch(staging *st, int64_t source_id, char sha[65], dti_dia
 /* The digest of the batch whose item hashes are kept for the source
  * (table source_batch), "" when none are. */
 dti_err staging_kept_batch(staging *st, int64_t source_id, char sha[65], dti_diag *d);
-/* The item hashes kept for the source: *bytes (the caller frees; NULL when
- * none) and *len of them. */
-dti_err staging_kept_batch_items(staging *st, int64_t source_id, unsigned char **bytes, size_t *len,
+/* fn(ctx, bytes, len) with the item hashes kept for the source (borrowed:
+ * valid during the call), or not at all when none are. */
+typedef void (*staging_items_fn)(void *ctx, const unsigned char *bytes, size_t len);
+dti_err staging_kept_batch_items(staging *st, int64_t source_id, staging_items_fn fn, void *ctx,
 				 dti_diag *d);
 /* Keeps len bytes of item hashes of the batch with digest sha256 for the
  * source, instead of any kept before.  Borrows its arguments. */
