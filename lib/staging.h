@@ -161,5 +161,10 @@ dti_err staging_source_values(staging *st, int64_t source_id, int year_from, int
  * what it stored before it commits (store_current_stored). */
 dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *observed_at,
 		    const observation *o, int64_t *id, dti_diag *d);
+/* staging_put of n rows in order, most of them a few dozen to a statement:
+ * their ids run from *first_id to *last_id (0 and 0 when n is 0). */
+dti_err staging_put_rows(staging *st, int64_t run_id, int64_t source_id, const char *observed_at,
+			 const observation *rows, size_t n, int64_t *first_id, int64_t *last_id,
+			 dti_diag *d);
 
 #endif
