@@ -50,8 +50,8 @@ static size_t seen_find(const batch *b, uint64_t h, const char *commune_code, in
 
 	while (b->seen[i].item) {
 		const batch_item *it = &b->items[b->seen[i].item - 1];
-		if (b->seen[i].hash == h && it->variable == v && it->year == year &&
-		    strcmp(it->commune_code, commune_code) == 0)
+		if (b->seen[i].tag == (uint32_t)(h >> 32) && it->variable == v &&
+		    it->year == year && strcmp(it->commune_code, commune_code) == 0)
 			break;
 		i = (i + 1) & mask;
 	}
@@ -84,9 +84,12 @@ static void make_room(batch *b, size_t n)
 	b->seen = xcalloc(cap, sizeof *b->seen);
 	mask = cap - 1;
 	for (size_t i = 0; i < old_cap; i++) {
-		size_t k = (size_t)old[i].hash & mask;
+		const batch_item *it;
+		size_t k;
 		if (!old[i].item)
 			continue;
+		it = &b->items[old[i].item - 1];
+		k = (size_t)item_hash(it->commune_code, it->year, it->variable) & mask;
 		while (b->seen[k].item)
 			k = (k + 1) & mask;
 		b->seen[k] = old[i];
@@ -185,8 +188,8 @@ bool batch_add_at(batch *b, const fw_variable *v, const char *commune_code, int 
 	it->note = note && *note ? arena_strdup(&b->strings, note) : NULL;
 	it->where = *where;
 	b->count++;
-	slot->hash = h;
-	slot->item = b->count;
+	slot->tag = (uint32_t)(h >> 32);
+	slot->item = (uint32_t)b->count;
 	return true;
 }
 
@@ -350,21 +353,31 @@ static char *item_field(char *out, const char *s, size_t len)
 	return out;
 }
 
+/* The year of an item as text, written once for a run of items of the
+ * same year. */
+typedef struct year_text {
+	int year;
+	size_t len;
+	char text[24];
+} year_text;
+
 /* An item's bytes as the digests read them (commune, year, variable,
  * value, proof link, note), in buf when they fit (cap bytes), else in
  * *heap (the caller frees); *len of them, the first *key_len its key's. */
-static const char *item_bytes(const batch_item *it, char *buf, size_t cap, char **heap, size_t *len,
-			      size_t *key_len)
+static const char *item_bytes(const batch_item *it, year_text *y, char *buf, size_t cap,
+			      char **heap, size_t *len, size_t *key_len)
 {
-	char year[24];
-	const char *f[6] = {it->commune_code, year,          it->variable->name,
+	const char *f[6] = {it->commune_code, y->text,       it->variable->name,
 			    it->value,        it->proof_url, it->note};
 	size_t n[6], total = 0;
 	char *out;
 
-	format_whole(year, it->year);
+	if (!y->len || y->year != it->year) {
+		y->year = it->year;
+		y->len = format_whole(y->text, it->year);
+	}
 	for (int i = 0; i < 6; i++) {
-		n[i] = f[i] ? strlen(f[i]) : 0;
+		n[i] = i == 1 ? y->len : f[i] ? strlen(f[i]) : 0;
 		total += 1 + (f[i] ? n[i] + 1 : 0);
 		if (i == 2)
 			*key_len = total;
@@ -375,6 +388,18 @@ static const char *item_bytes(const batch_item *it, char *buf, size_t cap, char 
 		out = item_field(out, f[i], n[i]);
 	*len = total;
 	return buf;
+}
+
+/* FNV-1a of an item's key bytes, never 0: where to look for the key among
+ * the last batch's (a collision finds another key's pair, whose figure
+ * hash, of the key too, then differs: the item is stored again). */
+static uint64_t key_hash64(const char *bytes, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)bytes[i]) * 1099511628211ULL;
+	return h ? h : 1;
 }
 
 /* SipHash-2-4 of n bytes under a fixed key, as libsodium computes it on
@@ -392,12 +417,13 @@ static uint64_t item_hash64(const char *bytes, size_t n)
 }
 
 /* The batch's digest into out (unless NULL) and, when hashes is not NULL,
- * each item's two hashes (item_hash64): hashes[2i] of its key's bytes,
- * hashes[2i + 1] of all its bytes.  False when the hashes could not be
+ * each item's two hashes: hashes[2i] of its key's bytes (key_hash64),
+ * hashes[2i + 1] of all its bytes (item_hash64).  False when the hashes could not be
  * made (libsodium would not start): only the digest was. */
 static bool digest_items(const batch *b, char out[65], uint64_t *hashes)
 {
 	sha256_ctx c;
+	year_text y = {0, 0, ""};
 
 	if (hashes && sodium_init() < 0)
 		hashes = NULL;
@@ -407,11 +433,11 @@ static bool digest_items(const batch *b, char out[65], uint64_t *hashes)
 		char buf[1024], *heap = NULL;
 		size_t len, key_len = 0;
 		const char *bytes =
-			item_bytes(&b->items[i], buf, sizeof buf, &heap, &len, &key_len);
+			item_bytes(&b->items[i], &y, buf, sizeof buf, &heap, &len, &key_len);
 		if (out)
 			sha256_update(&c, bytes, len);
 		if (hashes) {
-			hashes[2 * i] = item_hash64(bytes, key_len);
+			hashes[2 * i] = key_hash64(bytes, key_len);
 			hashes[2 * i + 1] = item_hash64(bytes, len);
 		}
 		free(heap);
