@@ -75,6 +75,7 @@ static void make_room(batch *b, size_t n)
 	if (n > b->cap) {
 		b->cap = b->cap * 2 > n ? b->cap * 2 : n;
 		b->items = xrealloc(b->items, b->cap * sizeof *b->items);
+		alloc_huge_pages(b->items, b->cap * sizeof *b->items);
 	}
 	while (cap < 2 * n)
 		cap *= 2;
@@ -82,6 +83,7 @@ static void make_room(batch *b, size_t n)
 		return;
 	b->seen_cap = cap;
 	b->seen = xcalloc(cap, sizeof *b->seen);
+	alloc_huge_pages(b->seen, cap * sizeof *b->seen);
 	mask = cap - 1;
 	for (size_t i = 0; i < old_cap; i++) {
 		const batch_item *it;
@@ -546,7 +548,10 @@ static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const
 	char digest[65], last[65] = "", kept[65] = "";
 	uint64_t *hashes = xmalloc((b->count ? 2 * b->count : 1) * sizeof *hashes);
 	bool known = false, hashed = false;
-	dti_err rc = staging_source_has_figures(st, source_id, &known, d);
+	dti_err rc;
+
+	alloc_huge_pages(hashes, 2 * b->count * sizeof *hashes);
+	rc = staging_source_has_figures(st, source_id, &known, d);
 
 	if (!rc && known)
 		rc = staging_last_batch(st, source_id, last, d);
