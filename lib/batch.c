@@ -22,6 +22,7 @@ void batch_init(batch *b)
 void batch_free(batch *b)
 {
 	free(b->items);
+	free(b->places);
 	arena_free(&b->strings);
 	free(b->seen);
 	memset(b, 0, sizeof *b);
@@ -105,9 +106,15 @@ void batch_reserve(batch *b, size_t n)
 	make_room(b, n < (1u << 20) ? n : 1u << 20);
 }
 
-const char *batch_keep(batch *b, const char *s)
+uint32_t batch_new_place(batch *b, const char *head, const char *tail)
 {
-	return arena_strdup(&b->strings, s);
+	if (b->n_places == b->cap_places) {
+		b->cap_places = b->cap_places ? 2 * b->cap_places : 16;
+		b->places = xrealloc(b->places, b->cap_places * sizeof *b->places);
+	}
+	b->places[b->n_places].head = arena_strdup(&b->strings, head);
+	b->places[b->n_places].tail = *tail ? arena_strdup(&b->strings, tail) : "";
+	return (uint32_t)b->n_places++;
 }
 
 /* Appends len bytes of s to out (n of cap used), as many as fit before
@@ -121,17 +128,18 @@ static void put_bounded(char *out, size_t cap, size_t *n, const char *s, size_t 
 	out[*n] = '\0';
 }
 
-const char *batch_where_text(const batch_where *w, char *out, size_t cap)
+/* A place and a line as text (batch_item_where). */
+static const char *where_text(const batch_place *w, long line, char *out, size_t cap)
 {
 	char num[24];
 	size_t n = 0;
 
-	if (w->line <= 0 && !*w->tail)
+	if (line <= 0 && !*w->tail)
 		return w->head;
 	out[0] = '\0';
 	put_bounded(out, cap, &n, w->head, strlen(w->head));
-	if (w->line > 0) {
-		size_t len = format_whole(num, w->line);
+	if (line > 0) {
+		size_t len = format_whole(num, line);
 		put_bounded(out, cap, &n, ":", 1);
 		put_bounded(out, cap, &n, num, len);
 	}
@@ -139,10 +147,16 @@ const char *batch_where_text(const batch_where *w, char *out, size_t cap)
 	return out;
 }
 
+const char *batch_item_where(const batch *b, const batch_item *it, char *out, size_t cap)
+{
+	return where_text(&b->places[it->place], it->line, out, cap);
+}
+
 bool batch_add_at(batch *b, const fw_variable *v, const char *commune_code, int year,
 		  const char *raw, char decimal_sep, const char *proof_url, const char *note,
-		  const batch_where *where, dti_problems *p)
+		  uint32_t place, long line, dti_problems *p)
 {
+	const batch_place *where = &b->places[place];
 	char canon[128], at[BATCH_WHERE], first[BATCH_WHERE];
 	double num = NAN;
 	dti_diag d;
@@ -154,26 +168,25 @@ bool batch_add_at(batch *b, const fw_variable *v, const char *commune_code, int 
 	/* Readers name the link's or note's own column first; this is the
 	 * net under every writer. */
 	if (proof_url && *proof_url && !text_link_ok(proof_url, why)) {
-		problems_add(p, "%s: the proof link %s", batch_where_text(where, at, sizeof at),
+		problems_add(p, "%s: the proof link %s", where_text(where, line, at, sizeof at),
 			     why);
 		return false;
 	}
 	if (note && !text_note_ok(note, why)) {
-		problems_add(p, "%s: the note %s", batch_where_text(where, at, sizeof at), why);
+		problems_add(p, "%s: the note %s", where_text(where, line, at, sizeof at), why);
 		return false;
 	}
 	if (framework_value(v, raw, decimal_sep, canon, sizeof canon, &num, &d)) {
-		problems_add(p, "%s: %s", batch_where_text(where, at, sizeof at), d.msg);
+		problems_add(p, "%s: %s", where_text(where, line, at, sizeof at), d.msg);
 		return false;
 	}
 	make_room(b, b->count + 1);
 	h = item_hash(commune_code, year, v);
 	slot = &b->seen[seen_find(b, h, commune_code, year, v)];
 	if (slot->item) {
-		problems_add(
-			p, "%s: duplicate: %s of commune %s for %d was already given at %s",
-			batch_where_text(where, at, sizeof at), v->name, commune_code, year,
-			batch_where_text(&b->items[slot->item - 1].where, first, sizeof first));
+		problems_add(p, "%s: duplicate: %s of commune %s for %d was already given at %s",
+			     where_text(where, line, at, sizeof at), v->name, commune_code, year,
+			     batch_item_where(b, &b->items[slot->item - 1], first, sizeof first));
 		return false;
 	}
 	it = &b->items[b->count];
@@ -188,7 +201,8 @@ bool batch_add_at(batch *b, const fw_variable *v, const char *commune_code, int 
 	it->num = num;
 	it->proof_url = proof_url && *proof_url ? arena_strdup(&b->strings, proof_url) : NULL;
 	it->note = note && *note ? arena_strdup(&b->strings, note) : NULL;
-	it->where = *where;
+	it->place = place;
+	it->line = line;
 	b->count++;
 	slot->tag = (uint32_t)(h >> 32);
 	slot->item = (uint32_t)b->count;
@@ -199,13 +213,13 @@ bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int yea
 	       char decimal_sep, const char *proof_url, const char *note, const char *where,
 	       dti_problems *p)
 {
-	batch_where w = {where, "", 0};
-	bool added;
+	uint32_t place = batch_new_place(b, where, "");
+	bool added = batch_add_at(b, v, commune_code, year, raw, decimal_sep, proof_url, note,
+				  place, 0, p);
 
-	/* The text is kept only for a value that is. */
-	added = batch_add_at(b, v, commune_code, year, raw, decimal_sep, proof_url, note, &w, p);
-	if (added)
-		b->items[b->count - 1].where.head = arena_strdup(&b->strings, where);
+	/* The place is kept only for a value that is. */
+	if (!added)
+		b->n_places--;
 	return added;
 }
 
@@ -232,10 +246,9 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 		if (!last || strcmp(last, it->commune_code) != 0) {
 			rc = staging_has_commune(st, it->commune_code, &found, d);
 			if (!rc && !found)
-				rc = diag_set(d, DTI_EINVALID,
-					      "%s: commune %s is not in the database",
-					      batch_where_text(&it->where, at, sizeof at),
-					      it->commune_code);
+				rc = diag_set(
+					d, DTI_EINVALID, "%s: commune %s is not in the database",
+					batch_item_where(b, it, at, sizeof at), it->commune_code);
 			last = it->commune_code;
 		}
 		while (k < nvars && vars[k] != it->variable)
@@ -245,8 +258,7 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 		rc = staging_has_variable(st, it->variable->name, &found, d);
 		if (!rc && !found)
 			rc = diag_set(d, DTI_EINVALID, "%s: variable %s is not in the database",
-				      batch_where_text(&it->where, at, sizeof at),
-				      it->variable->name);
+				      batch_item_where(b, it, at, sizeof at), it->variable->name);
 		if (nvars == cap) {
 			cap = cap ? cap * 2 : 64;
 			vars = xrealloc(vars, cap * sizeof *vars);

@@ -302,6 +302,7 @@ typedef struct acc {
 typedef struct fold {
 	const oldcodes *o;
 	json_t *combine;
+	const batch *from;
 	batch *to;
 	dti_problems *p;
 	acc *accs;
@@ -324,7 +325,7 @@ static void refuse_split(fold *f, const old_unit *u, const batch_item *it)
 		     "%s: old code %s '%s' of the unit list %s was split (\"Nhập một phần\") "
 		     "between %s of the unit list %s: its figures belong to no one commune; give "
 		     "them keyed to the new communes",
-		     batch_where_text(&it->where, at, sizeof at), u->code, u->name, f->o->old_id,
+		     batch_item_where(f->from, it, at, sizeof at), u->code, u->name, f->o->old_id,
 		     u->went.data, f->o->new_id);
 }
 
@@ -408,7 +409,7 @@ static void settle_acc(fold *f, const batch *from, acc *a)
 		return;
 	}
 	snprintf(where, sizeof where, "%s (old %s to %s)",
-		 batch_where_text(&a->first->where, at, sizeof at), a->codes.data, e->code);
+		 batch_item_where(from, a->first, at, sizeof at), a->codes.data, e->code);
 	if (a->n == 1) {
 		ok = batch_add(f->to, v, e->code, a->first->year, a->first->value, '.',
 			       a->first->proof_url, a->first->note, where, f->p);
@@ -440,6 +441,7 @@ void oldcodes_fold(const oldcodes *o, const batch *from, json_t *combine, batch 
 	memset(&f, 0, sizeof f);
 	f.o = o;
 	f.combine = combine;
+	f.from = from;
 	f.to = to;
 	f.p = p;
 	strmap_init(&f.acc_ix);

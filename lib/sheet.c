@@ -96,19 +96,19 @@ static const char *field_trimmed(const csv_reader *r, size_t i, char *buf, size_
 	return *heap;
 }
 
-/* ":column (label)", the end of a value's place in its messages, kept
- * as long as the batch: made once a column. */
-static const char *where_tail(batch *b, long column, const char *label)
+/* The place of a column's values in their messages: the sheet's name,
+ * then (after the line) ":column (label)".  Made once a column. */
+static uint32_t column_place(batch *b, const char *name, long column, const char *label)
 {
 	char *tail = xasprintf(":%ld (%s)", column, label);
-	const char *kept;
+	uint32_t place;
 
 	/* Cut where a message's text would be (BATCH_WHERE). */
 	if (strlen(tail) >= BATCH_WHERE)
 		tail[BATCH_WHERE - 1] = '\0';
-	kept = batch_keep(b, tail);
+	place = batch_new_place(b, name, tail);
 	free(tail);
-	return kept;
+	return place;
 }
 
 /* One sheet being read: its header, its columns and where rows go. */
@@ -125,9 +125,8 @@ typedef struct sheet_reader {
 	dti_problems *p;
 	const commune_entry *last_ce;
 	char last_code[32];
-	const char *where_name; /* the sheet's name, kept as long as the batch */
-	const char *value_tail; /* where_tail of a long sheet's value column */
-	const char **col_tail;  /* wide: where_tail per column, made on first use */
+	uint32_t value_place; /* column_place of a long sheet's value column */
+	uint32_t *col_place;  /* wide: column_place + 1 per column, made on first use */
 } sheet_reader;
 
 /* The columns of the header and the format they make; false (with a
@@ -243,9 +242,8 @@ static void long_row(sheet_reader *sr, long line, const commune_entry *ce, int y
 	} else if (!*value) {
 		sr->b->counts.skipped++;
 	} else {
-		batch_where at = {sr->where_name, sr->value_tail, line};
-		if (!batch_add_at(sr->b, v, ce->code, year, value, sr->h.dec, link, note, &at,
-				  sr->p))
+		if (!batch_add_at(sr->b, v, ce->code, year, value, sr->h.dec, link, note,
+				  sr->value_place, line, sr->p))
 			sr->b->counts.rejected++;
 	}
 	free(vheap);
@@ -265,12 +263,11 @@ static void wide_row(sheet_reader *sr, long line, const commune_entry *ce, int y
 		if (!*value) {
 			sr->b->counts.skipped++;
 		} else {
-			batch_where at = {sr->where_name, NULL, line};
-			if (!sr->col_tail[i])
-				sr->col_tail[i] = where_tail(sr->b, (long)i + 1, sr->h.names[i]);
-			at.tail = sr->col_tail[i];
+			if (!sr->col_place[i])
+				sr->col_place[i] = 1 + column_place(sr->b, sr->name, (long)i + 1,
+								    sr->h.names[i]);
 			if (!batch_add_at(sr->b, sr->colvar[i], ce->code, year, value, sr->h.dec,
-					  NULL, NULL, &at, sr->p))
+					  NULL, NULL, sr->col_place[i] - 1, line, sr->p))
 				sr->b->counts.rejected++;
 		}
 		free(valheap);
@@ -330,16 +327,15 @@ static dti_err sheet_read_text(FILE *f, const char *name, sheet_format fmt, cons
 		rc = DTI_EPARSE;
 	if (got <= 0 || !sheet_columns(&sr, &fmt))
 		goto out;
-	sr.where_name = batch_keep(b, name);
-	sr.value_tail = where_tail(b, sr.c_value + 1, "value");
-	sr.col_tail = xcalloc(sr.h.n ? sr.h.n : 1, sizeof *sr.col_tail);
+	sr.value_place = column_place(b, name, sr.c_value + 1, "value");
+	sr.col_place = xcalloc(sr.h.n ? sr.h.n : 1, sizeof *sr.col_place);
 	batch_reserve(b, file_size(f) / 24);
 	if (sheet_rows(&sr, fmt, d) < 0)
 		rc = DTI_EPARSE;
 out:
 	csv_header_free(&sr.h);
 	free(sr.colvar);
-	free(sr.col_tail);
+	free(sr.col_place);
 	csv_close(sr.r);
 	if (!rc && p->count > before)
 		rc = DTI_EINVALID;
