@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "digest.h"
 #include "store_current.h"
 #include "strmap.h"
@@ -20,6 +22,7 @@ void batch_init(batch *b)
 void batch_free(batch *b)
 {
 	free(b->items);
+	free(b->places);
 	arena_free(&b->strings);
 	free(b->seen);
 	memset(b, 0, sizeof *b);
@@ -48,8 +51,8 @@ static size_t seen_find(const batch *b, uint64_t h, const char *commune_code, in
 
 	while (b->seen[i].item) {
 		const batch_item *it = &b->items[b->seen[i].item - 1];
-		if (b->seen[i].hash == h && it->variable == v && it->year == year &&
-		    strcmp(it->commune_code, commune_code) == 0)
+		if (b->seen[i].tag == (uint32_t)(h >> 32) && it->variable == v &&
+		    it->year == year && strcmp(it->commune_code, commune_code) == 0)
 			break;
 		i = (i + 1) & mask;
 	}
@@ -73,6 +76,7 @@ static void make_room(batch *b, size_t n)
 	if (n > b->cap) {
 		b->cap = b->cap * 2 > n ? b->cap * 2 : n;
 		b->items = xrealloc(b->items, b->cap * sizeof *b->items);
+		alloc_huge_pages(b->items, b->cap * sizeof *b->items);
 	}
 	while (cap < 2 * n)
 		cap *= 2;
@@ -80,11 +84,15 @@ static void make_room(batch *b, size_t n)
 		return;
 	b->seen_cap = cap;
 	b->seen = xcalloc(cap, sizeof *b->seen);
+	alloc_huge_pages(b->seen, cap * sizeof *b->seen);
 	mask = cap - 1;
 	for (size_t i = 0; i < old_cap; i++) {
-		size_t k = (size_t)old[i].hash & mask;
+		const batch_item *it;
+		size_t k;
 		if (!old[i].item)
 			continue;
+		it = &b->items[old[i].item - 1];
+		k = (size_t)item_hash(it->commune_code, it->year, it->variable) & mask;
 		while (b->seen[k].item)
 			k = (k + 1) & mask;
 		b->seen[k] = old[i];
@@ -98,11 +106,58 @@ void batch_reserve(batch *b, size_t n)
 	make_room(b, n < (1u << 20) ? n : 1u << 20);
 }
 
-bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int year, const char *raw,
-	       char decimal_sep, const char *proof_url, const char *note, const char *where,
-	       dti_problems *p)
+uint32_t batch_new_place(batch *b, const char *head, const char *tail)
 {
-	char canon[128];
+	if (b->n_places == b->cap_places) {
+		b->cap_places = b->cap_places ? 2 * b->cap_places : 16;
+		b->places = xrealloc(b->places, b->cap_places * sizeof *b->places);
+	}
+	b->places[b->n_places].head = arena_strdup(&b->strings, head);
+	b->places[b->n_places].tail = *tail ? arena_strdup(&b->strings, tail) : "";
+	return (uint32_t)b->n_places++;
+}
+
+/* Appends len bytes of s to out (n of cap used), as many as fit before
+ * the NUL. */
+static void put_bounded(char *out, size_t cap, size_t *n, const char *s, size_t len)
+{
+	if (len > cap - 1 - *n)
+		len = cap - 1 - *n;
+	memcpy(out + *n, s, len);
+	*n += len;
+	out[*n] = '\0';
+}
+
+/* A place and a line as text (batch_item_where). */
+static const char *where_text(const batch_place *w, long line, char *out, size_t cap)
+{
+	char num[24];
+	size_t n = 0;
+
+	if (line <= 0 && !*w->tail)
+		return w->head;
+	out[0] = '\0';
+	put_bounded(out, cap, &n, w->head, strlen(w->head));
+	if (line > 0) {
+		size_t len = format_whole(num, line);
+		put_bounded(out, cap, &n, ":", 1);
+		put_bounded(out, cap, &n, num, len);
+	}
+	put_bounded(out, cap, &n, w->tail, strlen(w->tail));
+	return out;
+}
+
+const char *batch_item_where(const batch *b, const batch_item *it, char *out, size_t cap)
+{
+	return where_text(&b->places[it->place], it->line, out, cap);
+}
+
+bool batch_add_at(batch *b, const fw_variable *v, const char *commune_code, int year,
+		  const char *raw, char decimal_sep, const char *proof_url, const char *note,
+		  uint32_t place, long line, dti_problems *p)
+{
+	const batch_place *where = &b->places[place];
+	char canon[128], at[BATCH_WHERE], first[BATCH_WHERE];
 	double num = NAN;
 	dti_diag d;
 	char why[TEXT_WHY];
@@ -113,15 +168,16 @@ bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int yea
 	/* Readers name the link's or note's own column first; this is the
 	 * net under every writer. */
 	if (proof_url && *proof_url && !text_link_ok(proof_url, why)) {
-		problems_add(p, "%s: the proof link %s", where, why);
+		problems_add(p, "%s: the proof link %s", where_text(where, line, at, sizeof at),
+			     why);
 		return false;
 	}
 	if (note && !text_note_ok(note, why)) {
-		problems_add(p, "%s: the note %s", where, why);
+		problems_add(p, "%s: the note %s", where_text(where, line, at, sizeof at), why);
 		return false;
 	}
 	if (framework_value(v, raw, decimal_sep, canon, sizeof canon, &num, &d)) {
-		problems_add(p, "%s: %s", where, d.msg);
+		problems_add(p, "%s: %s", where_text(where, line, at, sizeof at), d.msg);
 		return false;
 	}
 	make_room(b, b->count + 1);
@@ -129,7 +185,8 @@ bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int yea
 	slot = &b->seen[seen_find(b, h, commune_code, year, v)];
 	if (slot->item) {
 		problems_add(p, "%s: duplicate: %s of commune %s for %d was already given at %s",
-			     where, v->name, commune_code, year, b->items[slot->item - 1].where);
+			     where_text(where, line, at, sizeof at), v->name, commune_code, year,
+			     batch_item_where(b, &b->items[slot->item - 1], first, sizeof first));
 		return false;
 	}
 	it = &b->items[b->count];
@@ -144,11 +201,26 @@ bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int yea
 	it->num = num;
 	it->proof_url = proof_url && *proof_url ? arena_strdup(&b->strings, proof_url) : NULL;
 	it->note = note && *note ? arena_strdup(&b->strings, note) : NULL;
-	it->where = arena_strdup(&b->strings, where);
+	it->place = place;
+	it->line = line;
 	b->count++;
-	slot->hash = h;
-	slot->item = b->count;
+	slot->tag = (uint32_t)(h >> 32);
+	slot->item = (uint32_t)b->count;
 	return true;
+}
+
+bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int year, const char *raw,
+	       char decimal_sep, const char *proof_url, const char *note, const char *where,
+	       dti_problems *p)
+{
+	uint32_t place = batch_new_place(b, where, "");
+	bool added = batch_add_at(b, v, commune_code, year, raw, decimal_sep, proof_url, note,
+				  place, 0, p);
+
+	/* The place is kept only for a value that is. */
+	if (!added)
+		b->n_places--;
+	return added;
 }
 
 dti_err batch_store(staging *st, batch *b, const batch_target *t, int64_t *run_id, dti_diag *d)
@@ -164,6 +236,7 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 	const fw_variable **vars = NULL;
 	size_t nvars = 0, cap = 0;
 	const char *last = NULL;
+	char at[BATCH_WHERE];
 	dti_err rc = DTI_EOK;
 	bool found;
 
@@ -173,9 +246,9 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 		if (!last || strcmp(last, it->commune_code) != 0) {
 			rc = staging_has_commune(st, it->commune_code, &found, d);
 			if (!rc && !found)
-				rc = diag_set(d, DTI_EINVALID,
-					      "%s: commune %s is not in the database", it->where,
-					      it->commune_code);
+				rc = diag_set(
+					d, DTI_EINVALID, "%s: commune %s is not in the database",
+					batch_item_where(b, it, at, sizeof at), it->commune_code);
 			last = it->commune_code;
 		}
 		while (k < nvars && vars[k] != it->variable)
@@ -185,7 +258,7 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 		rc = staging_has_variable(st, it->variable->name, &found, d);
 		if (!rc && !found)
 			rc = diag_set(d, DTI_EINVALID, "%s: variable %s is not in the database",
-				      it->where, it->variable->name);
+				      batch_item_where(b, it, at, sizeof at), it->variable->name);
 		if (nvars == cap) {
 			cap = cap ? cap * 2 : 64;
 			vars = xrealloc(vars, cap * sizeof *vars);
@@ -281,58 +354,246 @@ static dti_err mark_current(staging *st, int64_t source_id, const batch *b, bool
 	return rc;
 }
 
-/* A text or its absence, and its NUL: texts hashed one after the other
- * cannot run together, and NULL is not "". */
-static void hash_field(sha256_ctx *c, const char *s)
+/* A text or its absence, and its NUL, after an item's other fields, at
+ * out (room checked by the caller): texts one after the other cannot run
+ * together, and NULL is not "". */
+static char *item_field(char *out, const char *s, size_t len)
 {
-	sha256_update(c, s ? "t" : "n", 1);
-	if (s)
-		sha256_update(c, s, strlen(s) + 1);
+	*out++ = s ? 't' : 'n';
+	if (s) {
+		memcpy(out, s, len + 1);
+		out += len + 1;
+	}
+	return out;
+}
+
+/* The year of an item as text, written once for a run of items of the
+ * same year. */
+typedef struct year_text {
+	int year;
+	size_t len;
+	char text[24];
+} year_text;
+
+/* An item's bytes as the digests read them (commune, year, variable,
+ * value, proof link, note), in buf when they fit (cap bytes), else in
+ * *heap (the caller frees); *len of them, the first *key_len its key's. */
+static const char *item_bytes(const batch_item *it, year_text *y, char *buf, size_t cap,
+			      char **heap, size_t *len, size_t *key_len)
+{
+	const char *f[6] = {it->commune_code, y->text,       it->variable->name,
+			    it->value,        it->proof_url, it->note};
+	size_t n[6], total = 0;
+	char *out;
+
+	if (!y->len || y->year != it->year) {
+		y->year = it->year;
+		y->len = format_whole(y->text, it->year);
+	}
+	for (int i = 0; i < 6; i++) {
+		n[i] = i == 1 ? y->len : f[i] ? strlen(f[i]) : 0;
+		total += 1 + (f[i] ? n[i] + 1 : 0);
+		if (i == 2)
+			*key_len = total;
+	}
+	out = total <= cap ? buf : (*heap = xmalloc(total));
+	buf = out;
+	for (int i = 0; i < 6; i++)
+		out = item_field(out, f[i], n[i]);
+	*len = total;
+	return buf;
+}
+
+/* FNV-1a of an item's key bytes, never 0: where to look for the key among
+ * the last batch's (a collision finds another key's pair, whose figure
+ * hash, of the key too, then differs: the item is stored again). */
+static uint64_t key_hash64(const char *bytes, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)bytes[i]) * 1099511628211ULL;
+	return h ? h : 1;
+}
+
+/* SipHash-2-4 of n bytes under a fixed key, as libsodium computes it on
+ * every machine, never 0. */
+static uint64_t item_hash64(const char *bytes, size_t n)
+{
+	static const unsigned char key[crypto_shorthash_siphash24_KEYBYTES] = "dti batch items";
+	unsigned char h[crypto_shorthash_siphash24_BYTES];
+	uint64_t v = 0;
+
+	crypto_shorthash_siphash24(h, (const unsigned char *)bytes, n, key);
+	for (int k = 7; k >= 0; k--)
+		v = v << 8 | h[k];
+	return v ? v : 1;
+}
+
+/* The batch's digest into out (unless NULL) and, when hashes is not NULL,
+ * each item's two hashes: hashes[2i] of its key's bytes (key_hash64),
+ * hashes[2i + 1] of all its bytes (item_hash64).  False when the hashes could not be
+ * made (libsodium would not start): only the digest was. */
+static bool digest_items(const batch *b, char out[65], uint64_t *hashes)
+{
+	sha256_ctx c;
+	year_text y = {0, 0, ""};
+
+	if (hashes && sodium_init() < 0)
+		hashes = NULL;
+	if (out)
+		sha256_init(&c);
+	for (size_t i = 0; i < b->count; i++) {
+		char buf[1024], *heap = NULL;
+		size_t len, key_len = 0;
+		const char *bytes =
+			item_bytes(&b->items[i], &y, buf, sizeof buf, &heap, &len, &key_len);
+		if (out)
+			sha256_update(&c, bytes, len);
+		if (hashes) {
+			hashes[2 * i] = key_hash64(bytes, key_len);
+			hashes[2 * i + 1] = item_hash64(bytes, len);
+		}
+		free(heap);
+	}
+	if (out)
+		sha256_final_hex(&c, out);
+	return hashes != NULL;
 }
 
 void batch_digest(const batch *b, char out[65])
 {
-	sha256_ctx c;
+	digest_items(b, out, NULL);
+}
 
-	sha256_init(&c);
-	for (size_t i = 0; i < b->count; i++) {
-		const batch_item *it = &b->items[i];
-		char year[24];
-		format_whole(year, it->year);
-		hash_field(&c, it->commune_code);
-		hash_field(&c, year);
-		hash_field(&c, it->variable->name);
-		hash_field(&c, it->value);
-		hash_field(&c, it->proof_url);
-		hash_field(&c, it->note);
+/* Hash i of the kept bytes (little-endian). */
+static uint64_t kept_hash(const unsigned char *kept, size_t i)
+{
+	uint64_t v = 0;
+
+	for (int k = 7; k >= 0; k--)
+		v = v << 8 | kept[8 * i + (size_t)k];
+	return v;
+}
+
+/* same[i] for each of the n items from their hashes (digest_items) and the
+ * n_kept pairs of the source's last batch (keep_items): the last batch's
+ * item of the same key was the source's figure of that key, so item i is
+ * unchanged when the pairs are equal.  The key is looked for at the same
+ * place first (a file read again lists its values as before), else in a
+ * table of the last batch's keys, made on the first miss.  False when some
+ * key is not in the last batch: only the source's figures can tell. */
+static bool mark_by_hashes(const uint64_t *mine, size_t n, const unsigned char *kept, size_t n_kept,
+			   bool *same)
+{
+	size_t *table = NULL, mask = 0; /* index + 1 of a kept pair, by its key's hash */
+	bool all = true;
+
+	for (size_t i = 0; all && i < n; i++) {
+		size_t k;
+		if (i < n_kept && kept_hash(kept, 2 * i) == mine[2 * i]) {
+			same[i] = kept_hash(kept, 2 * i + 1) == mine[2 * i + 1];
+			continue;
+		}
+		if (!table) {
+			size_t cap = 1024;
+			while (cap < 2 * n_kept)
+				cap *= 2;
+			table = xcalloc(cap, sizeof *table);
+			mask = cap - 1;
+			for (size_t j = 0; j < n_kept; j++) {
+				for (k = (size_t)kept_hash(kept, 2 * j) & mask; table[k];)
+					k = (k + 1) & mask;
+				table[k] = j + 1;
+			}
+		}
+		for (k = (size_t)mine[2 * i] & mask;
+		     table[k] && kept_hash(kept, 2 * (table[k] - 1)) != mine[2 * i];)
+			k = (k + 1) & mask;
+		all = table[k] != 0;
+		same[i] = all && kept_hash(kept, 2 * (table[k] - 1) + 1) == mine[2 * i + 1];
 	}
-	sha256_final_hex(&c, out);
+	free(table);
+	return all;
+}
+
+/* mark_by_hashes over the pairs kept for the source. */
+typedef struct by_hashes {
+	const uint64_t *mine;
+	size_t n;
+	bool *same, decided;
+} by_hashes;
+
+static void take_kept(void *ctx, const unsigned char *bytes, size_t len)
+{
+	by_hashes *h = ctx;
+
+	h->decided = len % 16 == 0 && mark_by_hashes(h->mine, h->n, bytes, len / 16, h->same);
+}
+
+/* The batch's hash pairs kept for the source, as little-endian bytes
+ * written over the hashes themselves (each into its own 8 bytes). */
+static dti_err keep_items(staging *st, int64_t source_id, const char *digest, uint64_t *hashes,
+			  size_t n, dti_diag *d)
+{
+	unsigned char *bytes = (unsigned char *)hashes;
+
+	for (size_t i = 0; i < 2 * n; i++) {
+		uint64_t h = hashes[i];
+		for (int k = 0; k < 8; k++)
+			bytes[8 * i + (size_t)k] = (unsigned char)(h >> (8 * k));
+	}
+	return staging_keep_batch_items(st, source_id, digest, bytes, 16 * n, d);
 }
 
 /* same[i]: item i is the source's current figure, not to be stored again
  * (its appraisal stays valid and a repeated run changes nothing).  The run
  * records the batch's digest; the batch of the source's last run again is
  * all figures it gave (its every item became the source's current figure
- * then, and nothing of the source was stored since), else each item is
- * compared. */
+ * then, and nothing of the source was stored since).  Else, when the
+ * source keeps the item hashes of that batch (source_batch), an item is
+ * unchanged when its hash is one of them; else each item is compared with
+ * the source's figures.  The batch's own hashes are then kept. */
 static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const batch *b,
 			      bool *same, dti_diag *d)
 {
-	char digest[65], last[65] = "";
-	bool known = false;
+	char digest[65], last[65] = "", kept[65] = "";
+	uint64_t *hashes = xmalloc((b->count ? 2 * b->count : 1) * sizeof *hashes);
+	bool known = false, hashed = false;
 	dti_err rc;
 
-	batch_digest(b, digest);
-	rc = staging_run_set_batch(st, run, digest, d);
-	if (!rc)
-		rc = staging_source_has_figures(st, source_id, &known, d);
+	alloc_huge_pages(hashes, 2 * b->count * sizeof *hashes);
+	rc = staging_source_has_figures(st, source_id, &known, d);
+
 	if (!rc && known)
 		rc = staging_last_batch(st, source_id, last, d);
-	if (!rc && known && strcmp(last, digest) == 0)
+	if (!rc)
+		rc = staging_kept_batch(st, source_id, kept, d);
+	/* The hashes are made only when needed: not for the batch kept
+	 * already, given again. */
+	if (!rc) {
+		bool again = known && *last && strcmp(kept, last) == 0;
+		hashed = digest_items(b, digest, again ? NULL : hashes);
+		if (again && strcmp(digest, last) != 0)
+			hashed = digest_items(b, NULL, hashes);
+		rc = staging_run_set_batch(st, run, digest, d);
+	}
+	if (!rc && known && strcmp(last, digest) == 0) {
 		for (size_t i = 0; i < b->count; i++)
 			same[i] = true;
-	else if (!rc && known)
+	} else if (!rc && known && hashed && *last && strcmp(kept, last) == 0) {
+		by_hashes h = {hashes, b->count, same, false};
+		rc = staging_kept_batch_items(st, source_id, take_kept, &h, d);
+		if (!rc && !h.decided) {
+			memset(same, 0, b->count * sizeof *same);
+			rc = mark_current(st, source_id, b, same, d);
+		}
+	} else if (!rc && known) {
 		rc = mark_current(st, source_id, b, same, d);
+	}
+	if (!rc && hashed && strcmp(kept, digest) != 0)
+		rc = keep_items(st, source_id, digest, hashes, b->count, d);
+	free(hashes);
 	return rc;
 }
 
@@ -377,18 +638,28 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	same = xcalloc(b->count ? b->count : 1, sizeof *same);
 	if (!rc)
 		rc = mark_unchanged(st, run, source_id, b, same, d);
-	for (size_t i = 0; !rc && i < b->count; i++) {
-		batch_item *it = &b->items[i];
-		observation o = {it->commune_code, it->year, it->variable->name, it->value, it->num,
-				 it->proof_url,    it->note};
-		if (same[i])
-			unchanged++;
-		else if (!rc && !(rc = staging_put(st, run, source_id, started, &o, &last_id, d))) {
-			if (!first_id)
-				first_id = last_id;
+	/* The figures to store, a thousand at a time, in the batch's order. */
+	for (size_t i = 0; !rc && i < b->count;) {
+		observation rows[1024];
+		size_t n = 0;
+		int64_t lo = 0, hi = 0;
+		for (; i < b->count && n < sizeof rows / sizeof rows[0]; i++) {
+			batch_item *it = &b->items[i];
+			if (same[i]) {
+				unchanged++;
+				continue;
+			}
+			rows[n++] = (observation){it->commune_code, it->year, it->variable->name,
+						  it->value,        it->num,  it->proof_url,
+						  it->note};
 			year_lo = !stored || it->year < year_lo ? it->year : year_lo;
 			year_hi = !stored || it->year > year_hi ? it->year : year_hi;
 			stored++;
+		}
+		rc = staging_put_rows(st, run, source_id, started, rows, n, &lo, &hi, d);
+		if (!rc && n) {
+			first_id = first_id ? first_id : lo;
+			last_id = hi;
 		}
 	}
 	/* In the same transaction: which value is scored. */

@@ -13,22 +13,36 @@
 #include "staging.h"
 #include "util.h"
 
-/* A key's hash and its item's index + 1 (0: empty slot). */
+/* The high half of a key's hash and its item's index + 1 (0: empty
+ * slot): 8 bytes a slot, 16 MB for a national sheet.  A batch holds fewer
+ * than 2^32 items (each takes 72 bytes and more). */
 struct batch_slot {
-	uint64_t hash;
-	size_t item;
+	uint32_t tag;
+	uint32_t item;
 };
+
+/* Where a value was read, for messages: a place's head, then ":line"
+ * when line > 0, then its tail ("file" ":12" ":3 (value)").  Kept as its
+ * parts and written only for a message: a national sheet's 643,008 texts
+ * were a fifth of an import's memory. */
+typedef struct batch_place {
+	const char *head, *tail; /* in the batch's arena */
+} batch_place;
 
 /* Strings of an item live in the batch's arena. */
 typedef struct batch_item {
 	char *commune_code;
 	int year;
+	uint32_t place; /* index in the batch's places: with line, where the record is */
 	const fw_variable *variable;
 	char *value; /* canonical */
 	double num;  /* NaN for enums */
 	char *proof_url, *note;
-	char *where; /* "file:line" of the record, for duplicate messages */
+	long line;
 } batch_item;
+
+/* BATCH_WHERE bytes hold any where text a message writes. */
+#define BATCH_WHERE 512
 
 typedef struct batch {
 	batch_item *items;
@@ -36,8 +50,14 @@ typedef struct batch {
 	struct batch_slot *seen; /* open addressing over the items' keys */
 	size_t seen_cap;         /* a power of two, kept at most half full */
 	arena strings;
+	batch_place *places;
+	size_t n_places, cap_places;
 	run_counts counts;
 } batch;
+
+/* Where item it was read: its place's head itself when it has neither line
+ * nor tail, else written into out (at most cap - 1 bytes, cut there). */
+const char *batch_item_where(const batch *b, const batch_item *it, char *out, size_t cap);
 
 void batch_init(batch *b);
 void batch_free(batch *b);
@@ -55,6 +75,16 @@ void batch_reserve(batch *b, size_t n);
 bool batch_add(batch *b, const fw_variable *v, const char *commune_code, int year, const char *raw,
 	       char decimal_sep, const char *proof_url, const char *note, const char *where,
 	       dti_problems *p);
+
+/* A place of values (its head and tail, copied: see batch_place) for
+ * batch_add_at, made once, e.g. for a sheet's column. */
+uint32_t batch_new_place(batch *b, const char *head, const char *tail);
+
+/* batch_add with the value's where given as a place (batch_new_place)
+ * and a line. */
+bool batch_add_at(batch *b, const fw_variable *v, const char *commune_code, int year,
+		  const char *raw, char decimal_sep, const char *proof_url, const char *note,
+		  uint32_t place, long line, dti_problems *p);
 
 /* Whether the batch holds a value for this commune, year and variable. */
 bool batch_has(const batch *b, const char *commune_code, int year, const fw_variable *v);

@@ -302,6 +302,7 @@ typedef struct acc {
 typedef struct fold {
 	const oldcodes *o;
 	json_t *combine;
+	const batch *from;
 	batch *to;
 	dti_problems *p;
 	acc *accs;
@@ -316,13 +317,16 @@ typedef struct fold {
 /* A split old unit: refused once, naming where it went. */
 static void refuse_split(fold *f, const old_unit *u, const batch_item *it)
 {
+	char at[BATCH_WHERE];
+
 	if (!strmap_put(&f->refused, u->code, 1))
 		return;
 	problems_add(f->p,
 		     "%s: old code %s '%s' of the unit list %s was split (\"Nhập một phần\") "
 		     "between %s of the unit list %s: its figures belong to no one commune; give "
 		     "them keyed to the new communes",
-		     it->where, u->code, u->name, f->o->old_id, u->went.data, f->o->new_id);
+		     batch_item_where(f->from, it, at, sizeof at), u->code, u->name, f->o->old_id,
+		     u->went.data, f->o->new_id);
 }
 
 static void gather(fold *f, const batch_item *it)
@@ -395,7 +399,7 @@ static void settle_acc(fold *f, const batch *from, acc *a)
 	const new_unit *n = &f->o->news[a->commune];
 	const commune_entry *e = &f->o->active->items[a->commune];
 	const fw_variable *v = a->first->variable;
-	char where[700], value[64], key[32];
+	char where[700], at[BATCH_WHERE], value[64], key[32];
 	bool ok;
 
 	if (n->why_not || a->n < n->n_preds) {
@@ -404,7 +408,8 @@ static void settle_acc(fold *f, const batch *from, acc *a)
 		free(why);
 		return;
 	}
-	snprintf(where, sizeof where, "%s (old %s to %s)", a->first->where, a->codes.data, e->code);
+	snprintf(where, sizeof where, "%s (old %s to %s)",
+		 batch_item_where(from, a->first, at, sizeof at), a->codes.data, e->code);
 	if (a->n == 1) {
 		ok = batch_add(f->to, v, e->code, a->first->year, a->first->value, '.',
 			       a->first->proof_url, a->first->note, where, f->p);
@@ -436,6 +441,7 @@ void oldcodes_fold(const oldcodes *o, const batch *from, json_t *combine, batch 
 	memset(&f, 0, sizeof f);
 	f.o = o;
 	f.combine = combine;
+	f.from = from;
 	f.to = to;
 	f.p = p;
 	strmap_init(&f.acc_ix);

@@ -923,6 +923,22 @@ static const char *const migration_current_compact[] = {
 	NULL,
 };
 
+/* Migration 21 (re-import speed).  What a source's last batch held, item
+ * by item: a 64-bit hash of each item's key and figure (lib/batch.c), in
+ * the batch's order, with the digest of that batch (run.batch_sha256).  A
+ * re-import whose source's last ok run was given that batch compares its
+ * items with these hashes instead of reading the source's figures again;
+ * without them (a database older than this) it reads the figures, and the
+ * run keeps its own for the next. */
+static const char *const migration_batch_items[] = {
+	"CREATE TABLE source_batch(\n"
+	"  source_id INTEGER PRIMARY KEY REFERENCES source(id),\n"
+	"  batch_sha256 TEXT NOT NULL,\n"
+	"  item_hashes BLOB NOT NULL\n"
+	") STRICT;\n",
+	NULL,
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 /* One migration a line, in order. */
 /* clang-format off */
@@ -947,6 +963,7 @@ static const char *const *const staging_migrations[] = {
 	migration_score_sets,
 	migration_input_layout,
 	migration_current_compact,
+	migration_batch_items,
 };
 /* clang-format on */
 

@@ -96,45 +96,19 @@ static const char *field_trimmed(const csv_reader *r, size_t i, char *buf, size_
 	return *heap;
 }
 
-/* Appends len bytes of s to out (n of cap used), as many as fit before
- * the NUL. */
-static void put_bounded(char *out, size_t cap, size_t *n, const char *s, size_t len)
+/* The place of a column's values in their messages: the sheet's name,
+ * then (after the line) ":column (label)".  Made once a column. */
+static uint32_t column_place(batch *b, const char *name, long column, const char *label)
 {
-	if (len > cap - 1 - *n)
-		len = cap - 1 - *n;
-	memcpy(out + *n, s, len);
-	*n += len;
-	out[*n] = '\0';
-}
+	char *tail = xasprintf(":%ld (%s)", column, label);
+	uint32_t place;
 
-/* ":column (label)", the end of a value's place in its messages. */
-static void where_tail(char *out, size_t cap, long column, const char *label)
-{
-	char num[24];
-	size_t n = 0, len = format_whole(num, column);
-
-	out[0] = '\0';
-	put_bounded(out, cap, &n, ":", 1);
-	put_bounded(out, cap, &n, num, len);
-	put_bounded(out, cap, &n, " (", 2);
-	put_bounded(out, cap, &n, label, strlen(label));
-	put_bounded(out, cap, &n, ")", 1);
-}
-
-/* "name:line:column (label)" for a value's messages, without printf: it
- * is written for every value of a sheet, from the sheet's name and the
- * column's tail (where_tail) made once. */
-static void sheet_where(char *out, size_t cap, const char *name, size_t name_len, long line,
-			const char *tail)
-{
-	char num[24];
-	size_t n = 0, len = format_whole(num, line);
-
-	out[0] = '\0';
-	put_bounded(out, cap, &n, name, name_len);
-	put_bounded(out, cap, &n, ":", 1);
-	put_bounded(out, cap, &n, num, len);
-	put_bounded(out, cap, &n, tail, strlen(tail));
+	/* Cut where a message's text would be (BATCH_WHERE). */
+	if (strlen(tail) >= BATCH_WHERE)
+		tail[BATCH_WHERE - 1] = '\0';
+	place = batch_new_place(b, name, tail);
+	free(tail);
+	return place;
 }
 
 /* One sheet being read: its header, its columns and where rows go. */
@@ -151,8 +125,8 @@ typedef struct sheet_reader {
 	dti_problems *p;
 	const commune_entry *last_ce;
 	char last_code[32];
-	size_t name_len;
-	char value_tail[64]; /* where_tail of a long sheet's value column */
+	uint32_t value_place; /* column_place of a long sheet's value column */
+	uint32_t *col_place;  /* wide: column_place + 1 per column, made on first use */
 } sheet_reader;
 
 /* The columns of the header and the format they make; false (with a
@@ -246,7 +220,7 @@ static void long_row(sheet_reader *sr, long line, const commune_entry *ce, int y
 	/* The note is kept as written, as on the form. */
 	const char *note = sr->c_note >= 0 ? csv_field(r, (size_t)sr->c_note) : "";
 	const fw_variable *v = framework_variable(sr->fw, vname);
-	char why[TEXT_WHY], where[512];
+	char why[TEXT_WHY];
 	bool clean = true;
 
 	if (*link && !text_link_ok(link, why)) {
@@ -268,9 +242,8 @@ static void long_row(sheet_reader *sr, long line, const commune_entry *ce, int y
 	} else if (!*value) {
 		sr->b->counts.skipped++;
 	} else {
-		sheet_where(where, sizeof where, sr->name, sr->name_len, line, sr->value_tail);
-		if (!batch_add(sr->b, v, ce->code, year, value, sr->h.dec, link, note, where,
-			       sr->p))
+		if (!batch_add_at(sr->b, v, ce->code, year, value, sr->h.dec, link, note,
+				  sr->value_place, line, sr->p))
 			sr->b->counts.rejected++;
 	}
 	free(vheap);
@@ -281,8 +254,6 @@ static void long_row(sheet_reader *sr, long line, const commune_entry *ce, int y
 /* A wide row: one value per variable column. */
 static void wide_row(sheet_reader *sr, long line, const commune_entry *ce, int year)
 {
-	char where[512], tail[512];
-
 	for (size_t i = 0; i < sr->h.n; i++) {
 		char valbuf[256], *valheap = NULL;
 		const char *value;
@@ -292,10 +263,11 @@ static void wide_row(sheet_reader *sr, long line, const commune_entry *ce, int y
 		if (!*value) {
 			sr->b->counts.skipped++;
 		} else {
-			where_tail(tail, sizeof tail, (long)i + 1, sr->h.names[i]);
-			sheet_where(where, sizeof where, sr->name, sr->name_len, line, tail);
-			if (!batch_add(sr->b, sr->colvar[i], ce->code, year, value, sr->h.dec, NULL,
-				       NULL, where, sr->p))
+			if (!sr->col_place[i])
+				sr->col_place[i] = 1 + column_place(sr->b, sr->name, (long)i + 1,
+								    sr->h.names[i]);
+			if (!batch_add_at(sr->b, sr->colvar[i], ce->code, year, value, sr->h.dec,
+					  NULL, NULL, sr->col_place[i] - 1, line, sr->p))
 				sr->b->counts.rejected++;
 		}
 		free(valheap);
@@ -355,14 +327,15 @@ static dti_err sheet_read_text(FILE *f, const char *name, sheet_format fmt, cons
 		rc = DTI_EPARSE;
 	if (got <= 0 || !sheet_columns(&sr, &fmt))
 		goto out;
-	sr.name_len = strlen(name);
-	where_tail(sr.value_tail, sizeof sr.value_tail, sr.c_value + 1, "value");
+	sr.value_place = column_place(b, name, sr.c_value + 1, "value");
+	sr.col_place = xcalloc(sr.h.n ? sr.h.n : 1, sizeof *sr.col_place);
 	batch_reserve(b, file_size(f) / 24);
 	if (sheet_rows(&sr, fmt, d) < 0)
 		rc = DTI_EPARSE;
 out:
 	csv_header_free(&sr.h);
 	free(sr.colvar);
+	free(sr.col_place);
 	csv_close(sr.r);
 	if (!rc && p->count > before)
 		rc = DTI_EINVALID;

@@ -89,6 +89,18 @@ dti_err staging_run_set_batch(staging *st, int64_t run_id, const char *sha256, d
 /* The batch digest of the source's latest 'ok' run, "" when there is none
  * or it kept none (runs before migration 19). */
 dti_err staging_last_batch(staging *st, int64_t source_id, char sha[65], dti_diag *d);
+/* The digest of the batch whose item hashes are kept for the source
+ * (table source_batch), "" when none are. */
+dti_err staging_kept_batch(staging *st, int64_t source_id, char sha[65], dti_diag *d);
+/* fn(ctx, bytes, len) with the item hashes kept for the source (borrowed:
+ * valid during the call), or not at all when none are. */
+typedef void (*staging_items_fn)(void *ctx, const unsigned char *bytes, size_t len);
+dti_err staging_kept_batch_items(staging *st, int64_t source_id, staging_items_fn fn, void *ctx,
+				 dti_diag *d);
+/* Keeps len bytes of item hashes of the batch with digest sha256 for the
+ * source, instead of any kept before.  Borrows its arguments. */
+dti_err staging_keep_batch_items(staging *st, int64_t source_id, const char *sha256,
+				 const void *bytes, size_t len, dti_diag *d);
 /* Records how a run of a source keyed to the old unit list converted its
  * codes (lib/oldcodes.h: the summary line); text may be NULL. */
 dti_err staging_run_set_old_codes(staging *st, int64_t run_id, const char *text, dti_diag *d);
@@ -154,5 +166,10 @@ dti_err staging_source_values(staging *st, int64_t source_id, int year_from, int
  * what it stored before it commits (store_current_stored). */
 dti_err staging_put(staging *st, int64_t run_id, int64_t source_id, const char *observed_at,
 		    const observation *o, int64_t *id, dti_diag *d);
+/* staging_put of n rows in order, most of them a few dozen to a statement:
+ * their ids run from *first_id to *last_id (0 and 0 when n is 0). */
+dti_err staging_put_rows(staging *st, int64_t run_id, int64_t source_id, const char *observed_at,
+			 const observation *rows, size_t n, int64_t *first_id, int64_t *last_id,
+			 dti_diag *d);
 
 #endif

@@ -23,7 +23,7 @@ typedef struct store_stmt {
 struct staging {
 	sqlite3 *db;
 	char *path;
-	sqlite3_stmt *put, *has_commune, *has_variable;
+	sqlite3_stmt *put, *put_rows, *has_commune, *has_variable;
 	store_stmt *cache;
 	size_t n_cache, cap_cache;
 };

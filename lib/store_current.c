@@ -176,6 +176,11 @@ dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, int
 			"c.state = 'raw' AND c.sources = 1 AND "
 			"p.source_id = o.source_id",
 			STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id)));
+	/* Every key updated so (one row a key: the run's keys differ): none
+	 * is left to resolve or to insert (a 1 %-changed re-import read the
+	 * keys twice more for nothing). */
+	if (!rc && have && store_changes(st) == last_id - first_id + 1)
+		return DTI_EOK;
 	/* The other keys that had a value are resolved from the history. */
 	if (!rc && have)
 		rc = resolve_keys(st,
@@ -189,8 +194,11 @@ dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, int
 	 * value is its number written as SQL writes a sum (the summed
 	 * variables are listed once, not joined on every row: a fifth of
 	 * this statement's work).  The keys just written are left alone (DO
-	 * NOTHING). */
-	if (!rc)
+	 * NOTHING).  Years without values hold no other observation: the
+	 * run's are read down observation_key, so that the rows go into the
+	 * table in its key order (each one after the last, without a search
+	 * from the root: 6 % of a first national import). */
+	if (!rc && have)
 		rc = store_run(
 			st, d,
 			"INSERT INTO current_value(year, commune_code, variable, value, num, state, "
@@ -202,6 +210,21 @@ dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, int
 			"ELSE o.value END, o.num, 'raw', 1, CAST(o.id AS TEXT), o.id "
 			"FROM observation o WHERE o.id BETWEEN ?1 AND ?2 ON CONFLICT DO NOTHING",
 			STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id)));
+	if (!rc && !have)
+		rc = store_run(
+			st, d,
+			"INSERT INTO current_value(year, commune_code, variable, value, num, state, "
+			"sources, observation_ids, observation_id) "
+			"SELECT o.year, o.commune_code, o.variable, "
+			"CASE WHEN o.variable IN (SELECT name FROM variable WHERE aggregate = 'sum') "
+			"THEN CASE WHEN o.num = CAST(o.num AS INTEGER) "
+			"THEN CAST(CAST(o.num AS INTEGER) AS TEXT) ELSE CAST(o.num AS TEXT) END "
+			"ELSE o.value END, o.num, 'raw', 1, CAST(o.id AS TEXT), o.id "
+			"FROM observation o INDEXED BY observation_key "
+			"WHERE o.year BETWEEN ?3 AND ?4 AND o.id BETWEEN ?1 AND ?2 "
+			"ORDER BY o.year, o.commune_code, o.variable",
+			STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id), STORE_INT(year_from),
+				   STORE_INT(year_to)));
 	if (rc)
 		diag_prefix(d, "cannot resolve the values of observations %lld to %lld",
 			    (long long)first_id, (long long)last_id);

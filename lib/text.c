@@ -171,7 +171,13 @@ bool text_link_ok(const char *s, char why[TEXT_WHY])
 
 bool text_note_ok(const char *s, char why[TEXT_WHY])
 {
-	size_t n = strlen(s);
+	size_t n;
+
+	/* No note, the common case: nothing to check (twice for each value
+	 * of a sheet). */
+	if (!*s)
+		return true;
+	n = strlen(s);
 
 	if (n > TEXT_MAX_NOTE) {
 		snprintf(why, TEXT_WHY, "is %zu bytes long; at most %d are kept (shorten it)", n,

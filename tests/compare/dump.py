@@ -33,7 +33,7 @@ def mask(text):
 # read them (current_input, score_input, score), not row by row, so that a
 # change of storage that keeps every view's rows shows as the same.
 STORAGE = {'current_value', 'current_input_resolved', 'input_set', 'input_layout',
-           'scoring_input', 'score_set', 'score_rows', 'score_result'}
+           'scoring_input', 'score_set', 'score_rows', 'score_result', 'source_batch'}
 # Columns added on purpose and documented (docs/analyst.md): the marker of
 # what a scoring run's inputs were as of, and the digest of the batch an
 # import or collector run was given (digests, not scores).

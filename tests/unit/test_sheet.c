@@ -117,6 +117,30 @@ static void test_wide_semicolon_decimal_comma(void **state)
 	done(&r);
 }
 
+/* A wide sheet's values name their own column in their messages, and a
+ * duplicate names the first value's place (kept as parts, written when a
+ * message needs it). */
+static void test_wide_places_in_messages(void **state)
+{
+	result r;
+	char at[BATCH_WHERE];
+	(void)state;
+	read_text("commune_code,commune_name,population,dx_budget\n"
+		  "11989,X,9954,abc\n"
+		  "11989,X,9955,1\n",
+		  &r);
+	assert_int_equal(r.rc, DTI_EINVALID);
+	assert_true(has_problem(&r, "t.csv:2:4 (dx_budget): "));
+	assert_true(has_problem(&r, "t.csv:3:3 (population): duplicate: population of commune "
+				    "11989 for 2024 was already given at t.csv:2:3 (population)"));
+	assert_int_equal(r.b.count, 2);
+	assert_string_equal(batch_item_where(&r.b, &r.b.items[0], at, sizeof at),
+			    "t.csv:2:3 (population)");
+	assert_string_equal(batch_item_where(&r.b, &r.b.items[1], at, sizeof at),
+			    "t.csv:3:4 (dx_budget)");
+	done(&r);
+}
+
 static void test_every_problem_is_reported(void **state)
 {
 	result r;
@@ -454,6 +478,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_long_with_bom_quotes_and_words),
 		cmocka_unit_test(test_wide_semicolon_decimal_comma),
+		cmocka_unit_test(test_wide_places_in_messages),
 		cmocka_unit_test(test_every_problem_is_reported),
 		cmocka_unit_test(test_file_sized_batch),
 		cmocka_unit_test(test_wide_unknown_column_and_missing_key),

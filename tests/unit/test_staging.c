@@ -691,14 +691,15 @@ static void test_new_figure_of_the_source_scored(void **state)
 	assert_int_equal(get(f, "11992", "enterprises_econtract").sources, 1);
 }
 
-/* Stores the given values of one source as one batch (vars[i] = vals[i]
- * for commune 11989); returns how many were stored. */
-static long store_values(fixture *f, const char *const *vars, const char *const *vals, size_t n)
+/* Stores the given values of source as one batch (vars[i] = vals[i] for
+ * commune 11989); returns how many were stored. */
+static long store_source_values(fixture *f, const char *source, const char *const *vars,
+				const char *const *vals, size_t n)
 {
 	batch b;
 	dti_problems p = {0};
 	dti_diag d;
-	batch_target t = {"sheet:order", "sheet", "test", 2024, NULL, NULL, 0, false, NULL, NULL};
+	batch_target t = {source, "sheet", "test", 2024, NULL, NULL, 0, false, NULL, NULL};
 	long stored;
 
 	batch_init(&b);
@@ -709,6 +710,11 @@ static long store_values(fixture *f, const char *const *vars, const char *const 
 	stored = b.counts.stored;
 	batch_free(&b);
 	return stored;
+}
+
+static long store_values(fixture *f, const char *const *vars, const char *const *vals, size_t n)
+{
+	return store_source_values(f, "sheet:order", vars, vals, n);
 }
 
 /* A file read again is compared with what its source stored whether it
@@ -740,6 +746,75 @@ static void test_repeated_file_in_another_order(void **state)
 	assert_int_equal(count(f, "SELECT count(DISTINCT batch_sha256) FROM run r JOIN source s ON "
 				  "s.id = r.source_id WHERE s.name = 'sheet:order'"),
 			 3);
+}
+
+/* A re-import is compared with the item hashes its source's last batch
+ * kept (source_batch), not with the figures read again; without them (a
+ * database of schema 20) it reads the figures, and keeps the hashes. */
+static void test_reimport_by_kept_hashes(void **state)
+{
+	fixture *f = *state;
+	static const char *const vars[] = {"villages", "dx_staff", "dx_meetings_chaired"};
+	static const char *const vals[] = {"12", "yes", "300"};
+	static const char *const next[] = {"12", "yes", "301"};
+	static const char *const kept_sql =
+		"SELECT count(*) FROM source_batch k JOIN source s ON s.id = k.source_id "
+		"WHERE s.name = 'sheet:kept' AND length(k.item_hashes) = 48 AND "
+		"k.batch_sha256 = (SELECT batch_sha256 FROM run WHERE source_id = s.id "
+		"ORDER BY id DESC LIMIT 1)";
+	static const char *const tamper =
+		"UPDATE observation SET value = '%s' WHERE variable = 'villages' AND source_id = "
+		"(SELECT id FROM source WHERE name = 'sheet:kept')";
+	char sql[256];
+	dti_diag d;
+
+	assert_int_equal(store_source_values(f, "sheet:kept", vars, vals, 3), 3);
+	assert_int_equal(count(f, kept_sql), 1);
+	/* A figure changed behind dti's back (never done; it tells the two
+	 * ways apart): the kept hashes say villages is as the last batch gave
+	 * it, and only the changed value is stored. */
+	snprintf(sql, sizeof sql, tamper, "99");
+	assert_int_equal(staging_exec(f->st, sql, &d), DTI_EOK);
+	assert_int_equal(store_source_values(f, "sheet:kept", vars, next, 3), 1);
+	assert_int_equal(count(f, kept_sql), 1);
+	/* Without kept hashes the figures are read: villages differs now. */
+	assert_int_equal(staging_exec(f->st, "DELETE FROM source_batch", &d), DTI_EOK);
+	assert_int_equal(store_source_values(f, "sheet:kept", vars, vals, 3), 2);
+	assert_int_equal(count(f, kept_sql), 1);
+	assert_true(get(f, "11989", "villages").num == 12.0);
+	assert_true(get(f, "11989", "dx_meetings_chaired").num == 300.0);
+	/* The same batch again is unchanged whole and keeps what it kept. */
+	assert_int_equal(store_source_values(f, "sheet:kept", vars, vals, 3), 0);
+	assert_int_equal(count(f, kept_sql), 1);
+}
+
+/* A database of schema 20 is migrated: its runs stay, and no source has
+ * kept hashes yet. */
+static void test_migrates_to_kept_batches(void **state)
+{
+	char path[80];
+	staging *st = NULL;
+	int64_t n = 0;
+	dti_diag d;
+
+	(void)state;
+	old_database(path, "migrate-kept", 20,
+		     "INSERT INTO source(id, name, kind, created_at) VALUES (1, 's', 'sheet', 't');"
+		     "INSERT INTO run(id, source_id, program, year, started_at, status, "
+		     "batch_sha256) VALUES (5, 1, 'dti import', 2024, 't', 'ok', 'x');");
+	assert_int_equal(staging_open(path, &st, &d), DTI_EOK);
+	assert_int_equal(staging_query_int64(st,
+					     "SELECT count(*) FROM run WHERE id = ?1 AND "
+					     "batch_sha256 = 'x'",
+					     5, &n, &d),
+			 DTI_EOK);
+	assert_int_equal(n, 1);
+	assert_int_equal(
+		staging_query_int64(st, "SELECT count(*) + ?1 FROM source_batch", 0, &n, &d),
+		DTI_EOK);
+	assert_int_equal(n, 0);
+	staging_close(st);
+	unlink(path);
 }
 
 static void test_failed_batch_stores_nothing(void **state)
@@ -812,6 +887,8 @@ int main(void)
 		cmocka_unit_test(test_repeated_figure_keeps_its_appraisal),
 		cmocka_unit_test(test_new_figure_of_the_source_scored),
 		cmocka_unit_test(test_repeated_file_in_another_order),
+		cmocka_unit_test(test_reimport_by_kept_hashes),
+		cmocka_unit_test(test_migrates_to_kept_batches),
 		cmocka_unit_test(test_failed_batch_stores_nothing),
 	};
 	return cmocka_run_group_tests_name("staging", tests, setup, teardown);
