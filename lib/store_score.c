@@ -588,13 +588,12 @@ static int64_t rank_of(const store_score *rows, size_t per)
 /* Whether an earlier run stored the set of digest sha, asked on the
  * filling thread's own connection (only when there are sets at all: a
  * first run is not slowed by asking for each). */
-static dti_err stored_before(const set_fill *f, const bool *any, const char *sha, bool *found,
-			     dti_diag *d)
+static dti_err stored_before(const set_fill *f, bool any, const char *sha, bool *found, dti_diag *d)
 {
 	int64_t one = 0;
 
 	*found = false;
-	if (!f->known || !*any)
+	if (!f->known || !any)
 		return DTI_EOK;
 	return store_int64(f->known, d, "SELECT 1 FROM score_set WHERE sha256 = ?1", &one, found,
 			   STORE_ARGS(STORE_TEXT(sha)));
@@ -621,7 +620,7 @@ static dti_err fill_each_set(set_fill *f, bool any, handoff *h, dti_diag *d)
 		if (rc)
 			return rc;
 		set_digest(s->by_item, f->per, s->sha);
-		rc = stored_before(f, &any, s->sha, &s->stored, d);
+		rc = stored_before(f, any, s->sha, &s->stored, d);
 		if (rc)
 			return rc;
 		if (!s->stored)

@@ -310,7 +310,7 @@ typedef struct score_pass_state {
 	double *maxima;      /* [nc] the points of the indicators it is scored for */
 	bool maxima_differ;  /* some commune's maximum is not another's */
 	char (*words)[128];  /* flag words of one commune's score rows */
-	strbuf doc;          /* the layout being written */
+	strbuf doc;          /* the layout, then each document, being written */
 	staging *ro;         /* the reading connection (the reading thread's) */
 	bool sorted;         /* read ordered by code */
 	handoff *h;          /* reading -> storing */
