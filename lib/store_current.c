@@ -150,6 +150,17 @@ static dti_err years_have_values(staging *st, int year_from, int year_to, bool *
 	return rc;
 }
 
+/* The current values of raw observations, one a key (the head of both
+ * statements below: what follows says which observations and how). */
+#define RAW_CURRENT_VALUES                                                             \
+	"INSERT INTO current_value(year, commune_code, variable, value, num, state, "  \
+	"sources, observation_ids, observation_id) "                                   \
+	"SELECT o.year, o.commune_code, o.variable, "                                  \
+	"CASE WHEN o.variable IN (SELECT name FROM variable WHERE aggregate = 'sum') " \
+	"THEN CASE WHEN o.num = CAST(o.num AS INTEGER) "                               \
+	"THEN CAST(CAST(o.num AS INTEGER) AS TEXT) ELSE CAST(o.num AS TEXT) END "      \
+	"ELSE o.value END, o.num, 'raw', 1, CAST(o.id AS TEXT), o.id "
+
 dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, int year_from,
 			     int year_to, dti_diag *d)
 {
@@ -201,30 +212,17 @@ dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, int
 	if (!rc && have)
 		rc = store_run(
 			st, d,
-			"INSERT INTO current_value(year, commune_code, variable, value, num, state, "
-			"sources, observation_ids, observation_id) "
-			"SELECT o.year, o.commune_code, o.variable, "
-			"CASE WHEN o.variable IN (SELECT name FROM variable WHERE aggregate = 'sum') "
-			"THEN CASE WHEN o.num = CAST(o.num AS INTEGER) "
-			"THEN CAST(CAST(o.num AS INTEGER) AS TEXT) ELSE CAST(o.num AS TEXT) END "
-			"ELSE o.value END, o.num, 'raw', 1, CAST(o.id AS TEXT), o.id "
+			RAW_CURRENT_VALUES
 			"FROM observation o WHERE o.id BETWEEN ?1 AND ?2 ON CONFLICT DO NOTHING",
 			STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id)));
 	if (!rc && !have)
-		rc = store_run(
-			st, d,
-			"INSERT INTO current_value(year, commune_code, variable, value, num, state, "
-			"sources, observation_ids, observation_id) "
-			"SELECT o.year, o.commune_code, o.variable, "
-			"CASE WHEN o.variable IN (SELECT name FROM variable WHERE aggregate = 'sum') "
-			"THEN CASE WHEN o.num = CAST(o.num AS INTEGER) "
-			"THEN CAST(CAST(o.num AS INTEGER) AS TEXT) ELSE CAST(o.num AS TEXT) END "
-			"ELSE o.value END, o.num, 'raw', 1, CAST(o.id AS TEXT), o.id "
-			"FROM observation o INDEXED BY observation_key "
-			"WHERE o.year BETWEEN ?3 AND ?4 AND o.id BETWEEN ?1 AND ?2 "
-			"ORDER BY o.year, o.commune_code, o.variable",
-			STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id), STORE_INT(year_from),
-				   STORE_INT(year_to)));
+		rc = store_run(st, d,
+			       RAW_CURRENT_VALUES
+			       "FROM observation o INDEXED BY observation_key "
+			       "WHERE o.year BETWEEN ?3 AND ?4 AND o.id BETWEEN ?1 AND ?2 "
+			       "ORDER BY o.year, o.commune_code, o.variable",
+			       STORE_ARGS(STORE_INT(first_id), STORE_INT(last_id),
+					  STORE_INT(year_from), STORE_INT(year_to)));
 	if (rc)
 		diag_prefix(d, "cannot resolve the values of observations %lld to %lld",
 			    (long long)first_id, (long long)last_id);
