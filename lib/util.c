@@ -629,12 +629,18 @@ static bool synced_later(const char *path)
 	return n && strncmp(path, sync_later_dir, n) == 0 && path[n] == '/';
 }
 
+/* Where a file for path is written before it is in place: path itself
+ * in a folder put in place whole (dir_replace), which is not seen before
+ * that, so no rename each; else a temporary beside it. */
+static char *output_tmp_path(const char *path)
+{
+	return synced_later(path) ? xstrdup(path) : xasprintf("%s.tmp.%ld", path, (long)getpid());
+}
+
 dti_err output_open(output_file *o, const char *path, dti_diag *d)
 {
 	o->path = xstrdup(path);
-	/* A file of a folder put in place whole (dir_replace) is not seen
-	 * before that: it is written where it goes, without a rename each. */
-	o->tmp = synced_later(path) ? xstrdup(path) : xasprintf("%s.tmp.%ld", path, (long)getpid());
+	o->tmp = output_tmp_path(path);
 	o->f = fopen(o->tmp, "wb");
 	if (!o->f) {
 		dti_err rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
@@ -697,8 +703,7 @@ void output_abort(output_file *o)
  * report's thousands of pages. */
 static dti_err write_whole(const char *path, const void *data, size_t len, FILE *paths, dti_diag *d)
 {
-	char *tmp =
-		synced_later(path) ? xstrdup(path) : xasprintf("%s.tmp.%ld", path, (long)getpid());
+	char *tmp = output_tmp_path(path);
 	const char *p = data;
 	dti_err rc = DTI_EOK;
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
