@@ -559,7 +559,7 @@ static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const
 {
 	char digest[65], last[65] = "", kept[65] = "";
 	uint64_t *hashes = xmalloc((b->count ? 2 * b->count : 1) * sizeof *hashes);
-	bool known = false, hashed = false;
+	bool known = false, hashed = false, again;
 	dti_err rc;
 
 	alloc_huge_pages(hashes, 2 * b->count * sizeof *hashes);
@@ -571,8 +571,8 @@ static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const
 		rc = staging_kept_batch(st, source_id, kept, d);
 	/* The hashes are made only when needed: not for the batch kept
 	 * already, given again. */
+	again = !rc && known && *last && strcmp(kept, last) == 0;
 	if (!rc) {
-		bool again = known && *last && strcmp(kept, last) == 0;
 		hashed = digest_items(b, digest, again ? NULL : hashes);
 		if (again && strcmp(digest, last) != 0)
 			hashed = digest_items(b, NULL, hashes);
@@ -581,7 +581,7 @@ static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const
 	if (!rc && known && strcmp(last, digest) == 0) {
 		for (size_t i = 0; i < b->count; i++)
 			same[i] = true;
-	} else if (!rc && known && hashed && *last && strcmp(kept, last) == 0) {
+	} else if (!rc && again && hashed) {
 		by_hashes h = {hashes, b->count, same, false};
 		rc = staging_kept_batch_items(st, source_id, take_kept, &h, d);
 		if (!rc && !h.decided) {
@@ -638,9 +638,9 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	same = xcalloc(b->count ? b->count : 1, sizeof *same);
 	if (!rc)
 		rc = mark_unchanged(st, run, source_id, b, same, d);
-	/* The figures to store, a thousand at a time, in the batch's order. */
+	/* The figures to store, 256 at a time, in the batch's order. */
 	for (size_t i = 0; !rc && i < b->count;) {
-		observation rows[1024];
+		observation rows[256]; /* eight statements of PUT_ROWS; 14 KB of stack */
 		size_t n = 0;
 		int64_t lo = 0, hi = 0;
 		for (; i < b->count && n < sizeof rows / sizeof rows[0]; i++) {

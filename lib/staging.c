@@ -626,30 +626,30 @@ dti_err staging_run_set_batch(staging *st, int64_t run_id, const char *sha256, d
 	return run_set(st, "UPDATE run SET batch_sha256 = ?2 WHERE id = ?1", run_id, sha256, d);
 }
 
+/* The one digest sql (?1 the source) gives, "" for none, into sha. */
+static dti_err source_digest(staging *st, const char *sql, int64_t source_id, char sha[65],
+			     dti_diag *d)
+{
+	char *text = NULL;
+	dti_err rc = store_text1(st, d, sql, &text, STORE_ARGS(STORE_INT(source_id)));
+
+	snprintf(sha, 65, "%s", text ? text : "");
+	free(text);
+	return rc;
+}
+
 dti_err staging_last_batch(staging *st, int64_t source_id, char sha[65], dti_diag *d)
 {
-	char *last = NULL;
-	dti_err rc =
-		store_text1(st, d,
-			    "SELECT batch_sha256 FROM run WHERE source_id = ?1 AND status = 'ok' "
-			    "ORDER BY id DESC LIMIT 1",
-			    &last, STORE_ARGS(STORE_INT(source_id)));
-
-	snprintf(sha, 65, "%s", last ? last : "");
-	free(last);
-	return rc;
+	return source_digest(st,
+			     "SELECT batch_sha256 FROM run WHERE source_id = ?1 AND status = 'ok' "
+			     "ORDER BY id DESC LIMIT 1",
+			     source_id, sha, d);
 }
 
 dti_err staging_kept_batch(staging *st, int64_t source_id, char sha[65], dti_diag *d)
 {
-	char *kept = NULL;
-	dti_err rc =
-		store_text1(st, d, "SELECT batch_sha256 FROM source_batch WHERE source_id = ?1",
-			    &kept, STORE_ARGS(STORE_INT(source_id)));
-
-	snprintf(sha, 65, "%s", kept ? kept : "");
-	free(kept);
-	return rc;
+	return source_digest(st, "SELECT batch_sha256 FROM source_batch WHERE source_id = ?1",
+			     source_id, sha, d);
 }
 
 dti_err staging_kept_batch_items(staging *st, int64_t source_id, staging_items_fn fn, void *ctx,

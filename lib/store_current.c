@@ -150,6 +150,12 @@ static dti_err years_have_values(staging *st, int year_from, int year_to, bool *
 	return rc;
 }
 
+/* A summed variable's value: observation o's number written as SQL writes
+ * a sum (a whole number without ".0"). */
+#define SUM_AS_TEXT                                                                           \
+	"CASE WHEN o.num = CAST(o.num AS INTEGER) THEN CAST(CAST(o.num AS INTEGER) AS TEXT) " \
+	"ELSE CAST(o.num AS TEXT) END"
+
 /* The current values of raw observations, one a key (the head of both
  * statements below: what follows says which observations and how). */
 #define RAW_CURRENT_VALUES                                                             \
@@ -157,9 +163,7 @@ static dti_err years_have_values(staging *st, int year_from, int year_to, bool *
 	"sources, observation_ids, observation_id) "                                   \
 	"SELECT o.year, o.commune_code, o.variable, "                                  \
 	"CASE WHEN o.variable IN (SELECT name FROM variable WHERE aggregate = 'sum') " \
-	"THEN CASE WHEN o.num = CAST(o.num AS INTEGER) "                               \
-	"THEN CAST(CAST(o.num AS INTEGER) AS TEXT) ELSE CAST(o.num AS TEXT) END "      \
-	"ELSE o.value END, o.num, 'raw', 1, CAST(o.id AS TEXT), o.id "
+	"THEN " SUM_AS_TEXT " ELSE o.value END, o.num, 'raw', 1, CAST(o.id AS TEXT), o.id "
 
 dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, int year_from,
 			     int year_to, dti_diag *d)
@@ -176,9 +180,8 @@ dti_err store_current_stored(staging *st, int64_t first_id, int64_t last_id, int
 		rc = store_run(
 			st, d,
 			"UPDATE OR FAIL current_value AS c SET "
-			"value = CASE WHEN v.aggregate = 'sum' THEN CASE WHEN o.num = "
-			"CAST(o.num AS INTEGER) THEN CAST(CAST(o.num AS INTEGER) AS TEXT) "
-			"ELSE CAST(o.num AS TEXT) END ELSE o.value END, "
+			"value = CASE WHEN v.aggregate = 'sum' THEN " SUM_AS_TEXT
+			" ELSE o.value END, "
 			"num = o.num, state = 'raw', sources = 1, observation_id = o.id, "
 			"observation_ids = CAST(o.id AS TEXT) "
 			"FROM observation o JOIN variable v ON v.name = o.variable, observation p "
