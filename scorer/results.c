@@ -343,9 +343,9 @@ static const struct doc_layout *layout_of(results *r, const char *layout)
 
 /* Reads document `doc` — of layout `layout` (the array of its variables'
  * names), or, without one, an object by variable — into commune l's
- * inputs and their listed ids; false, with the inputs as they were, when
- * it is not what score.c writes (the caller then reads the score_input
- * view). */
+ * inputs and their listed ids; false when it is not what score.c writes
+ * (what it took by then stays: the caller empties the inputs and the ids
+ * and reads the score_input view instead). */
 static bool read_input_doc(doc_read *dr, const char *doc, const char *layout)
 {
 	json_scan c = {doc};
