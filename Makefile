@@ -12,7 +12,7 @@ LOCALSTATEDIR ?= /var
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS     = libcurl jansson sqlite3 libutf8proc libcrypto xlsxwriter libzip expat libsodium \
-           libmicrohttpd zlib
+           libmicrohttpd zlib libisal
 WARN     = -Wall -Wextra -Werror -pedantic -Wmissing-prototypes -Wstrict-prototypes \
            -Wwrite-strings -Wvla -Wformat-security -Wshadow -Wpointer-arith -Wno-format-truncation
 OPT      ?= -O2 -g

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs, on Debian, exactly the packages dti needs that are not installed yet.
 set -eu
-pkgs="gcc make pkg-config libcurl4-openssl-dev libssl-dev libjansson-dev libsqlite3-dev libcmocka-dev libutf8proc-dev libxlsxwriter-dev libzip-dev zlib1g-dev libexpat1-dev libsodium-dev libmicrohttpd-dev sqlite3 python3 ca-certificates openssl ${DTI_EXTRA_PKGS:-}"
+pkgs="gcc make pkg-config libcurl4-openssl-dev libssl-dev libjansson-dev libsqlite3-dev libcmocka-dev libutf8proc-dev libxlsxwriter-dev libzip-dev zlib1g-dev libisal-dev libexpat1-dev libsodium-dev libmicrohttpd-dev sqlite3 python3 ca-certificates openssl ${DTI_EXTRA_PKGS:-}"
 missing=""
 for p in $pkgs; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
