@@ -21,10 +21,17 @@ void flags_format(unsigned flags, char *buf, size_t len)
 
 	if (len)
 		buf[0] = '\0';
-	for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++) {
-		if (!(flags & flag_names[i].bit) || n >= len)
+	/* Without snprintf: a national run formats half a million rows' flags. */
+	for (size_t i = 0; flags && i < sizeof flag_names / sizeof flag_names[0]; i++) {
+		size_t m = strlen(flag_names[i].name);
+		if (!(flags & flag_names[i].bit))
 			continue;
-		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "," : "", flag_names[i].name);
+		if (n + (n ? 1 : 0) + m >= len)
+			break;
+		if (n)
+			buf[n++] = ',';
+		memcpy(buf + n, flag_names[i].name, m + 1);
+		n += m;
 	}
 }
 

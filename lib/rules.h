@@ -22,7 +22,8 @@ enum {
 #undef SCORE_FLAG_ENUM
 };
 
-/* Writes "missing,no_denominator" (or "") into buf. */
+/* Writes "missing,no_denominator" (or "") into buf; a name that does not
+ * fit in len is left out whole, with those after it. */
 void flags_format(unsigned flags, char *buf, size_t len);
 /* The flags named in such a text (unknown names are ignored). */
 unsigned flags_parse(const char *text);

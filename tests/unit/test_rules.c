@@ -202,6 +202,11 @@ static void test_flags_format(void **state)
 	assert_string_equal(buf, "");
 	flags_format(FLAG_NUM_ABOVE_DEN, buf, sizeof buf);
 	assert_string_equal(buf, "numerator_above_denominator");
+	/* A word that does not fit is left out whole, and those after it. */
+	flags_format(FLAG_MISSING | FLAG_REJECTED, buf, 12);
+	assert_string_equal(buf, "missing");
+	flags_format(FLAG_MISSING | FLAG_REJECTED, buf, 17);
+	assert_string_equal(buf, "missing,rejected");
 	/* Parsing gives back what formatting wrote. */
 	assert_int_equal(flags_parse("missing,rejected"), FLAG_MISSING | FLAG_REJECTED);
 	assert_int_equal(flags_parse("numerator_above_denominator"), FLAG_NUM_ABOVE_DEN);
