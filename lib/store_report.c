@@ -322,36 +322,163 @@ dti_err store_report_commune_input_doc(staging *st, int64_t run_id, const char *
  * stored together, one stretch of ids for each import of its values. */
 enum { ID_GAP = 8 };
 
+/* A source's name and kind, or a run's input (b NULL), by id. */
+typedef struct obs_name {
+	int64_t id;
+	char *a, *b;
+} obs_name;
+
+typedef struct obs_names_of {
+	obs_name *at; /* by id */
+	size_t n, cap, last;
+} obs_names_of;
+
+struct store_obs_names {
+	obs_names_of sources, runs;
+};
+
+static void obs_names_of_free(obs_names_of *o)
+{
+	for (size_t k = 0; k < o->n; k++) {
+		free(o->at[k].a);
+		free(o->at[k].b);
+	}
+	free(o->at);
+}
+
+void store_obs_names_free(store_obs_names *names)
+{
+	if (!names)
+		return;
+	obs_names_of_free(&names->sources);
+	obs_names_of_free(&names->runs);
+	free(names);
+}
+
+typedef struct obs_name_read {
+	obs_name *into;
+	bool two;
+} obs_name_read;
+
+static dti_err take_obs_name(void *ctx, const store_row *r, dti_diag *d)
+{
+	obs_name_read *x = ctx;
+
+	(void)d;
+	x->into->a = store_is_null(r, 0) ? NULL : store_text_dup(r, 0);
+	x->into->b = x->two && !store_is_null(r, 1) ? store_text_dup(r, 1) : NULL;
+	return DTI_EOK;
+}
+
+/* The entry of id in o, read by sql (?1 the id; one or two columns) when
+ * not yet kept; NULL when no row has that id (the join it stands for
+ * would have passed the observation over). */
+static dti_err obs_name_of(staging *st, obs_names_of *o, const char *sql, bool two, int64_t id,
+			   const obs_name **out, dti_diag *d)
+{
+	size_t lo = 0, hi = o->n;
+	obs_name fresh = {id, NULL, NULL};
+	obs_name_read x = {&fresh, two};
+	bool found = false;
+	dti_err rc;
+
+	*out = NULL;
+	/* A commune's observations mostly share a source and a run. */
+	if (o->last < o->n && o->at[o->last].id == id) {
+		*out = &o->at[o->last];
+		return DTI_EOK;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->at[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < o->n && o->at[lo].id == id) {
+		o->last = lo;
+		*out = &o->at[lo];
+		return DTI_EOK;
+	}
+	rc = store_first(st, d, sql, take_obs_name, &x, &found, STORE_ARGS(STORE_INT(id)));
+	if (rc || !found)
+		return rc;
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 16;
+		o->at = xrealloc(o->at, o->cap * sizeof *o->at);
+	}
+	memmove(o->at + lo + 1, o->at + lo, (o->n - lo) * sizeof *o->at);
+	o->at[lo] = fresh;
+	o->n++;
+	o->last = lo;
+	*out = &o->at[lo];
+	return DTI_EOK;
+}
+
 typedef struct listed_reader {
 	store_observation_reader orr;
+	staging *st;
+	store_obs_names *names;
 	const int64_t *ids;
 	size_t n, next; /* ids[next]: the next listed id not yet read */
 } listed_reader;
 
-/* A row of the range: given on when its id is listed. */
+/* A row of the range: given on when its id is listed, with its source's
+ * name and kind and its run's input (store_observation_row's columns). */
 static dti_err take_listed_row(void *ctx, const store_row *r, dti_diag *d)
 {
 	listed_reader *l = ctx;
 	int64_t id = store_int(r, 2);
+	const obs_name *src = NULL, *run = NULL;
+	store_input_observation o;
+	dti_err rc;
 
 	while (l->next < l->n && l->ids[l->next] < id)
 		l->next++;
 	if (l->next == l->n || l->ids[l->next] != id)
 		return DTI_EOK;
-	return store_observation_row(&l->orr, r, d);
+	rc = obs_name_of(l->st, &l->names->sources, "SELECT name, kind FROM source WHERE id = ?1",
+			 true, store_int(r, 5), &src, d);
+	if (!rc && src)
+		rc = obs_name_of(l->st, &l->names->runs,
+				 "SELECT coalesce(input, '') FROM run WHERE id = ?1", false,
+				 store_int(r, 6), &run, d);
+	if (rc || !src || !run)
+		return rc;
+	o.commune_code = store_text(r, 0);
+	o.variable = store_text(r, 1);
+	o.id = id;
+	o.value = store_text_or_null(r, 3);
+	o.state = store_text_or_null(r, 4);
+	o.source = src->a;
+	o.source_kind = src->b;
+	o.observed_at = store_text_or_null(r, 7);
+	o.input = run->a;
+	o.proof_url = store_text_or_null(r, 8);
+	o.note = store_text_or_null(r, 9);
+	o.appraised_by = store_text_or_null(r, 10);
+	o.appraisal_reason = store_text_or_null(r, 11);
+	return l->orr.fn(l->orr.ctx, &o, d);
 }
 
-dti_err store_report_observations_by_id(staging *st, const int64_t *ids, size_t n,
-					store_input_observation_fn fn, void *ctx, dti_diag *d)
+dti_err store_report_observations_by_id(staging *st, store_obs_names **names, const int64_t *ids,
+					size_t n, store_input_observation_fn fn, void *ctx,
+					dti_diag *d)
 {
 	/* A range of observation ids, in the id's order with no sort (where
-	 * a JSON list of ids joined with json_each needed one). */
-	static const char sql[] = OBSERVATION_STATE_ROW
-		"observation_state st JOIN source src ON src.id = st.source_id "
-		"JOIN run r ON r.id = st.run_id WHERE st.id BETWEEN ?1 AND ?2 ORDER BY st.id";
-	listed_reader l = {{fn, ctx}, ids, n, 0};
+	 * a JSON list of ids joined with json_each needed one); the source
+	 * and run of each looked up in *names. */
+	static const char sql[] =
+		"SELECT st.commune_code, st.variable, st.id, st.value, st.state, st.source_id, "
+		"st.run_id, st.observed_at, st.proof_url, st.note, st.appraised_by, "
+		"st.appraisal_reason FROM observation_state st WHERE st.id BETWEEN ?1 AND ?2 "
+		"ORDER BY st.id";
+	listed_reader l = {{fn, ctx}, st, NULL, ids, n, 0};
 	dti_err rc = DTI_EOK;
 
+	if (!*names)
+		*names = xcalloc(1, sizeof **names);
+	l.names = *names;
 	for (size_t k = 0; !rc && k < n;) {
 		size_t last = k;
 		while (last + 1 < n && ids[last + 1] - ids[last] <= ID_GAP) {

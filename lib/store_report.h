@@ -141,11 +141,19 @@ dti_err store_report_commune_observations(staging *st, int64_t run_id, const cha
  * array.  Caller frees both. */
 dti_err store_report_commune_input_doc(staging *st, int64_t run_id, const char *commune_code,
 				       char **doc, char **layout, dti_diag *d);
+/* The names of the sources and the inputs of the runs that observations
+ * read by id come from, each read once and kept across calls of
+ * store_report_observations_by_id (*names NULL at first; freed with
+ * store_obs_names_free): a publish looks each up once, where a join would
+ * for every observation. */
+typedef struct store_obs_names store_obs_names;
+void store_obs_names_free(store_obs_names *names);
 /* The observations whose ids the n ids list (ascending, each once), by
  * id, the row of store_input_observations_each (its variable the
  * observation's); an id no observation has is passed over. */
-dti_err store_report_observations_by_id(staging *st, const int64_t *ids, size_t n,
-					store_input_observation_fn fn, void *ctx, dti_diag *d);
+dti_err store_report_observations_by_id(staging *st, store_obs_names **names, const int64_t *ids,
+					size_t n, store_input_observation_fn fn, void *ctx,
+					dti_diag *d);
 /* The rejected observations of one commune's variable in the year of run
  * `run_id`, by id: those shown for an input an appraiser rejected. */
 dti_err store_report_rejected_observations(staging *st, int64_t run_id, const char *commune_code,

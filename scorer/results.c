@@ -103,6 +103,7 @@ void results_free(results *r)
 	strmap_destroy(r->by_code, false);
 	strmap_destroy(r->flag_texts, true);
 	layout_free(r->layout);
+	store_obs_names_free(r->obs_names);
 	free(r);
 }
 
@@ -420,7 +421,8 @@ static dti_err read_inputs(staging *st, results *r, size_t c, dti_diag *d)
 		if (!k || dr.refs[k].id != dr.refs[k - 1].id)
 			ids[n_ids++] = dr.refs[k].id;
 	if (n_ids)
-		err = store_report_observations_by_id(st, ids, n_ids, take_listed, &dr, d);
+		err = store_report_observations_by_id(st, &r->obs_names, ids, n_ids, take_listed,
+						      &dr, d);
 	/* An input an appraiser rejected lists no observation: it shows the
 	 * rejected ones. */
 	for (size_t v = 0; !err && v < fw->n_variables; v++) {

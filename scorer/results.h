@@ -72,12 +72,13 @@ typedef struct results {
 	/* Per cross_commune indicator (NULL otherwise): x of every commune,
 	 * and the communes with the two largest and two smallest x. */
 	double **cross_x;
-	size_t (*cross_top)[4];    /* max1, max2, min1, min2 (SIZE_MAX: none) */
-	struct strmap *by_code;    /* commune code -> index */
-	struct strmap *flag_texts; /* each distinct flags text once */
-	struct doc_layout *layout; /* the input documents' layout last read */
-	size_t doc_fallbacks;      /* input documents not of score.c's shape, read
+	size_t (*cross_top)[4];            /* max1, max2, min1, min2 (SIZE_MAX: none) */
+	struct strmap *by_code;            /* commune code -> index */
+	struct strmap *flag_texts;         /* each distinct flags text once */
+	struct doc_layout *layout;         /* the input documents' layout last read */
+	size_t doc_fallbacks;              /* input documents not of score.c's shape, read
 				    * through score_input instead (0 when all are) */
+	struct store_obs_names *obs_names; /* sources and runs of the observations read */
 } results;
 
 /* Reads run `run`'s communes, totals and pillars (run->fw must outlive the

@@ -427,6 +427,7 @@ static void test_observations_by_id(void **state)
 {
 	fixture *f = *state;
 	seen_ids s = {{0}, 0};
+	store_obs_names *names = NULL;
 	int64_t first, ids[7];
 	char raw[16];
 	dti_diag d;
@@ -439,21 +440,96 @@ static void test_observations_by_id(void **state)
 	assert_int_equal(query(f, "SELECT max(id) FROM observation", 0), first + 29);
 	ids[0] = first, ids[1] = first + 2, ids[2] = first + 3, ids[3] = first + 15;
 	ids[4] = first + 28, ids[5] = first + 29, ids[6] = first + 1000;
-	assert_int_equal(store_report_observations_by_id(f->st, ids, 7, take_seen, &s, &d),
+	assert_int_equal(store_report_observations_by_id(f->st, &names, ids, 7, take_seen, &s, &d),
 			 DTI_EOK);
 	assert_int_equal(s.n, 6);
 	for (size_t k = 0; k < 6; k++)
 		assert_int_equal(s.ids[k], ids[k]);
 	/* One id alone, and none. */
 	s.n = 0;
-	assert_int_equal(store_report_observations_by_id(f->st, ids + 3, 1, take_seen, &s, &d),
-			 DTI_EOK);
+	assert_int_equal(
+		store_report_observations_by_id(f->st, &names, ids + 3, 1, take_seen, &s, &d),
+		DTI_EOK);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.ids[0], first + 15);
 	s.n = 0;
-	assert_int_equal(store_report_observations_by_id(f->st, ids, 0, take_seen, &s, &d),
+	assert_int_equal(store_report_observations_by_id(f->st, &names, ids, 0, take_seen, &s, &d),
 			 DTI_EOK);
 	assert_int_equal(s.n, 0);
+	store_obs_names_free(names);
+}
+
+typedef struct seen_names {
+	int64_t ids[32];
+	char names[32][64];
+	size_t n;
+} seen_names;
+
+static dti_err take_names(void *ctx, const store_input_observation *o, dti_diag *d)
+{
+	seen_names *s = ctx;
+
+	(void)d;
+	assert_true(s->n < 32);
+	s->ids[s->n] = o->id;
+	snprintf(s->names[s->n++], 64, "%s|%s|%s", o->source, o->source_kind, o->input);
+	return DTI_EOK;
+}
+
+/* Each observation read by id names its own source (and kind) and its
+ * run's input, read once each and kept across reads in one cache: runs
+ * met out of their order, again from the cache, and a run with no input
+ * (""). */
+static void test_observations_by_id_names(void **state)
+{
+	fixture *f = *state;
+	static const char *const sources[][2] = {{"sheet-a", "sheet"}, {"portal-b", "portal"}};
+	store_obs_names *names = NULL;
+	seen_names s;
+	int64_t ids[12], first;
+	char want[12][64], raw[16], input[32];
+	dti_diag d;
+
+	for (int k = 0; k < 12; k++) {
+		batch b;
+		dti_problems p = {0};
+		int64_t run = 0;
+		batch_target t = {sources[k % 3 == 0][0],
+				  sources[k % 3 == 0][1],
+				  "test",
+				  2024,
+				  k == 5 ? NULL : input,
+				  NULL,
+				  0,
+				  false,
+				  NULL,
+				  NULL};
+		snprintf(raw, sizeof raw, "%d", 100 + k);
+		snprintf(input, sizeof input, "file-%d.csv", k);
+		batch_init(&b);
+		assert_true(batch_add(&b, framework_variable(f->fw, "population"), "11989", 2024,
+				      raw, '.', NULL, NULL, "test", &p));
+		assert_int_equal(batch_store(f->st, &b, &t, &run, &d), DTI_EOK);
+		batch_free(&b);
+		snprintf(want[k], 64, "%s|%s|%s", t.source, t.source_kind, k == 5 ? "" : input);
+	}
+	first = query(f, "SELECT min(id) FROM observation", 0);
+	for (int k = 0; k < 12; k++)
+		ids[k] = first + k;
+	/* The later half first, then the earlier: runs come in out of order. */
+	for (int pass = 0; pass < 3; pass++) {
+		size_t from = pass == 0 ? 6 : 0, n = pass == 1 ? 6 : pass == 0 ? 6 : 12;
+		memset(&s, 0, sizeof s);
+		assert_int_equal(store_report_observations_by_id(f->st, &names, ids + from, n,
+								 take_names, &s, &d),
+				 DTI_EOK);
+		assert_int_equal(s.n, n);
+		for (size_t k = 0; k < n; k++) {
+			assert_int_equal(s.ids[k], ids[from + k]);
+			assert_string_equal(s.names[k], want[from + k]);
+		}
+	}
+	store_obs_names_free(names);
 }
 
 /* The inputs read in the view's own order and sorted by commune give the
@@ -705,6 +781,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rerun_shares_score_sets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_input_documents_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_observations_by_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_observations_by_id_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_results_with_totals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_begin_read, setup, teardown),
