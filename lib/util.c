@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "strmap.h"
+
 struct arena_chunk {
 	arena_chunk *next;
 	size_t used, cap;
@@ -613,12 +615,15 @@ dti_err sb_csv_field(strbuf *sb, const char *s, bool text)
 	return rc ? rc : sb_appends(sb, "\"");
 }
 
-static char *sync_later_dir; /* output_sync_later */
+static char *sync_later_dir;      /* output_sync_later */
+static strmap sync_later_written; /* the files put in place under it */
 
 void output_sync_later(const char *dir)
 {
 	free(sync_later_dir);
 	sync_later_dir = dir ? xstrdup(dir) : NULL;
+	strmap_free(&sync_later_written);
+	strmap_init(&sync_later_written);
 }
 
 /* Whether path is under the folder output_sync_later named. */
@@ -627,6 +632,82 @@ static bool synced_later(const char *path)
 	size_t n = sync_later_dir ? strlen(sync_later_dir) : 0;
 
 	return n && strncmp(path, sync_later_dir, n) == 0 && path[n] == '/';
+}
+
+void output_written(const char *path)
+{
+	if (synced_later(path))
+		strmap_put(&sync_later_written, path, 1);
+}
+
+/* Removes under dir what output_written did not record: files, and the
+ * folders left empty.  True when dir is left holding something. */
+static bool remove_unwritten(const char *dir)
+{
+	DIR *h = opendir(dir);
+	struct dirent *e;
+	bool any = false;
+
+	while (h && (e = readdir(h)) != NULL) {
+		char *sub;
+		struct stat sb;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		sub = xasprintf("%s/%s", dir, e->d_name);
+		if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			if (remove_unwritten(sub))
+				any = true;
+			else
+				rmdir(sub);
+		} else if (strmap_get(&sync_later_written, sub, NULL)) {
+			any = true;
+		} else {
+			unlink(sub);
+		}
+		free(sub);
+	}
+	if (h)
+		closedir(h);
+	return any;
+}
+
+void output_remove_unwritten(void)
+{
+	if (sync_later_dir)
+		remove_unwritten(sync_later_dir);
+}
+
+/* The descriptor to write path's bytes into.  Under the folder
+ * output_sync_later named, a file already there (left by the publication
+ * two runs ago: dir_replace keeps the folder it replaces for the next
+ * one) is written over in place, its inode and blocks kept, so that a
+ * nightly publish neither makes nor deletes thousands of files; the
+ * caller cuts it to the length written (output_cut).  Anything else there
+ * is removed and made anew: a symbolic link is never followed, a file
+ * with other names (a hard link) never written through, and a FIFO never
+ * waited on.  Elsewhere the file is made or emptied. */
+static int output_fd(const char *path)
+{
+	struct stat sb;
+	int fd;
+
+	if (!synced_later(path))
+		return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_nlink == 1 &&
+	    fcntl(fd, F_SETFL, 0) == 0)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	if (unlink(path) != 0 && errno != ENOENT)
+		return -1;
+	return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+}
+
+/* A file written over in place (output_fd) cut to the len bytes written. */
+static bool output_cut(const char *path, int fd, off_t len)
+{
+	return !synced_later(path) || ftruncate(fd, len) == 0;
 }
 
 /* Where a file for path is written before it is in place: path itself
@@ -639,9 +720,14 @@ static char *output_tmp_path(const char *path)
 
 dti_err output_open(output_file *o, const char *path, dti_diag *d)
 {
+	int fd;
+
 	o->path = xstrdup(path);
 	o->tmp = output_tmp_path(path);
-	o->f = fopen(o->tmp, "wb");
+	fd = output_fd(o->tmp);
+	o->f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (!o->f && fd >= 0)
+		close(fd);
 	if (!o->f) {
 		dti_err rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
 		output_abort(o);
@@ -669,13 +755,16 @@ dti_err output_commit(output_file *o, FILE *paths, dti_diag *d)
 {
 	dti_err rc = DTI_EOK;
 
-	if (fflush(o->f) != 0 || (!synced_later(o->path) && fsync(fileno(o->f)) != 0))
+	if (fflush(o->f) != 0 || !output_cut(o->tmp, fileno(o->f), ftello(o->f)) ||
+	    (!synced_later(o->path) && fsync(fileno(o->f)) != 0))
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
 	if (fclose(o->f) != 0 && !rc)
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
 	o->f = NULL;
 	if (!rc && strcmp(o->tmp, o->path) != 0 && rename(o->tmp, o->path) != 0)
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", o->path, strerror(errno));
+	if (!rc)
+		output_written(o->path);
 	if (!rc && paths)
 		fprintf(paths, "%s\n", o->path);
 	if (rc)
@@ -706,7 +795,8 @@ static dti_err write_whole(const char *path, const void *data, size_t len, FILE 
 	char *tmp = output_tmp_path(path);
 	const char *p = data;
 	dti_err rc = DTI_EOK;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	const size_t whole = len;
+	int fd = output_fd(tmp);
 
 	if (fd < 0) {
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", tmp, strerror(errno));
@@ -725,12 +815,14 @@ static dti_err write_whole(const char *path, const void *data, size_t len, FILE 
 		p += n;
 		len -= (size_t)n;
 	}
-	if (!rc && !synced_later(path) && fsync(fd) != 0)
+	if (!rc && (!output_cut(tmp, fd, (off_t)whole) || (!synced_later(path) && fsync(fd) != 0)))
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", tmp, strerror(errno));
 	if (close(fd) != 0 && !rc)
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", tmp, strerror(errno));
 	if (!rc && strcmp(tmp, path) != 0 && rename(tmp, path) != 0)
 		rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", path, strerror(errno));
+	if (!rc)
+		output_written(path);
 	if (!rc && paths)
 		fprintf(paths, "%s\n", path);
 	if (rc)
@@ -857,7 +949,7 @@ static bool sync_file_system(const char *dir)
 	return ok;
 }
 
-dti_err dir_replace(const char *new_dir, const char *path, dti_diag *d)
+dti_err dir_replace(const char *new_dir, const char *path, const char *keep, dti_diag *d)
 {
 	char *parent = xstrdup(path), *slash = strrchr(parent, '/'), *old = NULL;
 	struct stat sb;
@@ -877,7 +969,12 @@ dti_err dir_replace(const char *new_dir, const char *path, dti_diag *d)
 		if (rename(new_dir, path) != 0)
 			rc = diag_set(d, DTI_EIO, "cannot write '%s': %s", path, strerror(errno));
 	} else if (rename_exchange(new_dir, path) == 0) {
-		dir_remove(new_dir); /* which now holds the old folder */
+		/* new_dir now holds the old folder: kept as keep, else removed. */
+		struct stat kb;
+		if (keep && lstat(keep, &kb) == 0)
+			dir_remove(keep);
+		if (!keep || rename(new_dir, keep) != 0)
+			dir_remove(new_dir);
 	} else {
 		/* No exchange on this file system: the old folder is moved aside
 		 * first, leaving a moment without one (never a mixed one). */

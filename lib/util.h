@@ -160,19 +160,28 @@ void output_abort(output_file *o);
  * the swap, so they are written at their path, not beside it (an abort
  * removes what was written).  For a publication of thousands of files. */
 void output_sync_later(const char *dir);
+/* Records path as a file put in place under that folder (output_commit
+ * and write_output do; a writer of its own calls it). */
+void output_written(const char *path);
+/* Removes under that folder every file not recorded so, and the folders
+ * left empty: what an earlier publication left in a folder written over
+ * again (dir_replace's keep) and this one did not write. */
+void output_remove_unwritten(void);
 /* Writes sb into dir/name atomically and, when paths is not NULL, lists
  * the path written there (one per line). */
 dti_err write_output(const char *dir, const char *name, const strbuf *sb, FILE *paths, dti_diag *d);
 /* Puts the folder new_dir in the place of path whole: its file system
  * synced once (syncfs; the files output_sync_later left) and its folders,
  * then swapped in one rename (renameat2 RENAME_EXCHANGE;
- * a plain rename when path does not exist) and the old folder removed, so
- * a reader of path sees the old set or the new one, never a mix.  Where
+ * a plain rename when path does not exist) and the old folder removed, or
+ * with keep not NULL kept as keep (replacing what was there), for the next
+ * publication to write over (output_fd), so a reader of path sees the old
+ * set or the new one, never a mix.  Where
  * the file system cannot exchange, the old folder is moved aside first.
  * A path that is a symbolic link or a file is refused (DTI_EIO), never
  * followed or removed.  On error path is as it was and new_dir is left
  * for the caller. */
-dti_err dir_replace(const char *new_dir, const char *path, dti_diag *d);
+dti_err dir_replace(const char *new_dir, const char *path, const char *keep, dti_diag *d);
 /* rm -r, best effort; symbolic links (path itself too) are removed, not
  * followed. */
 void dir_remove(const char *path);

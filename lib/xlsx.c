@@ -660,7 +660,9 @@ dti_err xlsx_commit(xlsx_out *x, FILE *paths, dti_diag *d)
 			      strerror(errno));
 	if (rc)
 		unlink(x->tmp);
-	else if (paths)
+	else
+		output_written(x->path);
+	if (!rc && paths)
 		fprintf(paths, "%s\n", x->path);
 	xlsx_free(x);
 	return rc;

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "export.h"
@@ -526,6 +527,9 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	const char *kind = o->official ? "official-" : "";
 	char *dir = xasprintf("%s/%s%d", o->out_dir, kind, run->year);
 	char *stage = xasprintf("%s/.%s%d.new.%ld", o->out_dir, kind, run->year, (long)getpid());
+	/* The report the last publish replaced, kept by it (dir_replace). */
+	char *spare = xasprintf("%s/.%s%d.spare", o->out_dir, kind, run->year);
+	struct stat sb;
 	char *listing = NULL, *line;
 	size_t listing_len = 0, n = strlen(stage);
 	FILE *staged = open_memstream(&listing, &listing_len);
@@ -547,17 +551,25 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	 * new one, and a failure part-way leaves the old one untouched. */
 	stale_stages_remove(o->out_dir, kind, run->year);
 	dir_remove(stage);
+	/* The new folder starts as that report, whose files are written over
+	 * in place: a nightly publish neither makes nor deletes thousands of
+	 * files (each costs the file system more than writing it over). */
+	if (lstat(spare, &sb) == 0 && (!S_ISDIR(sb.st_mode) || rename(spare, stage) != 0))
+		dir_remove(spare);
 	rc = make_dirs(stage, d);
 	/* Its thousands of files are synced once, by dir_replace. */
 	output_sync_later(stage);
 	if (!rc)
 		rc = publish_into(st, run, o, stage, staged, d);
+	/* What the kept report held and this one does not, gone. */
+	if (!rc)
+		output_remove_unwritten();
 	output_sync_later(NULL);
 	if (fclose(staged) != 0 && !rc)
 		rc = diag_set(d, DTI_ENOMEM, "cannot list the files of '%s'", dir);
 	staged = NULL;
 	if (!rc)
-		rc = dir_replace(stage, dir, d);
+		rc = dir_replace(stage, dir, spare, d);
 	if (rc) {
 		dir_remove(stage);
 		goto out;
@@ -579,6 +591,7 @@ out:
 		fclose(staged);
 	free(listing);
 	free(stage);
+	free(spare);
 	free(dir);
 	return rc;
 }
