@@ -699,8 +699,8 @@ static int output_fd(const char *path)
 		return fd;
 	if (fd >= 0)
 		close(fd);
-	if (unlink(path) != 0 && errno != ENOENT)
-		return -1;
+	if (unlink(path) != 0 && errno == EISDIR)
+		dir_remove(path); /* a folder where the file goes */
 	return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
 }
 

@@ -5,7 +5,7 @@
 # files), what the new report does not hold is removed, and anything that
 # is not a plain file of one name is replaced, never written through: a
 # hard link's other name and a symbolic link's target keep their bytes, a
-# FIFO is not waited on.  The report is the same as one published afresh.
+# FIFO is not waited on, a folder in a file's place is removed.  The report is the same as one published afresh.
 set -eu
 V=$DTI_ROOT/tests/fixtures/vectors
 T=$DTI_TMP
@@ -37,12 +37,14 @@ rm "$S/report/index.html" && ln "$T/outside.html" "$S/report/index.html"
 echo target >"$T/target.json"
 rm "$S/dti-2024.json" && ln -s "$T/target.json" "$S/dti-2024.json"
 rm "$S/ranking-2024.csv" && mkfifo "$S/ranking-2024.csv"
+rm "$S/scores-2024.csv" && mkdir -p "$S/scores-2024.csv/inside"
 timeout 120 "$DTI_BIN/dti" --config "$DTI_ROOT/config/dti.json" --db "$T/dti.db" \
 	publish --out "$T/out" >"$T/paths" || fail "the publish over the kept report failed (or waited)"
 [ "$(cat "$T/outside.html")" = outside ] || fail "a hard link's other name was written through"
 [ "$(cat "$T/target.json")" = target ] || fail "a symbolic link was followed"
 [ -f "$T/out/2024/report/index.html" ] && [ ! -L "$T/out/2024/dti-2024.json" ] &&
-	[ -f "$T/out/2024/ranking-2024.csv" ] || fail "a hostile entry was kept"
+	[ -f "$T/out/2024/ranking-2024.csv" ] && [ -f "$T/out/2024/scores-2024.csv" ] ||
+	fail "a hostile entry was kept"
 [ ! -e "$T/out/2024/report/stale.html" ] && [ ! -e "$T/out/2024/gone" ] ||
 	fail "what the new report does not hold was kept"
 [ "$(stat -c %i "$T/out/2024/wide-2024.csv")" = "$kept" ] ||
