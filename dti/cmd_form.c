@@ -604,11 +604,12 @@ static dti_err take_current(void *ctx, const store_current_value *v)
 	return DTI_EOK;
 }
 
-/* Every current value of the year, keyed "code|variable" (one pass over
- * the view, not one per commune). */
-static dti_err load_current(app *a, strmap *out, dti_diag *d)
+/* The current values of the year, keyed "code|variable": of commune
+ * `only` when it is not NULL (a national database holds 643,000), else
+ * of every commune in one pass over the view, not one per commune. */
+static dti_err load_current(app *a, const char *only, strmap *out, dti_diag *d)
 {
-	return store_current_each(a->st, a->year, take_current, out, d);
+	return store_current_each(a->st, a->year, only, take_current, out, d);
 }
 
 static current *current_get(const strmap *m, const char *code, const char *variable)
@@ -772,7 +773,7 @@ static int form_status(app *a, int argc, char **argv)
 			   "answered", "missing", "awaiting_appraisal", "rejected", "contact",
 			   "missing_items");
 	}
-	rc = load_current(a, &x.cur, &d);
+	rc = load_current(a, x.only, &x.cur, &d);
 	for (size_t i = 0; !rc && i < active.count; i++) {
 		if (x.only && strcmp(active.items[i].code, x.only) != 0)
 			continue;

@@ -134,13 +134,21 @@ static dti_err each_current(void *ctx, const store_row *r, dti_diag *d)
 	return w->fn(w->ctx, &v);
 }
 
-dti_err store_current_each(staging *st, int year, store_current_fn fn, void *ctx, dti_diag *d)
+dti_err store_current_each(staging *st, int year, const char *commune_code, store_current_fn fn,
+			   void *ctx, dti_diag *d)
 {
 	current_walk w = {fn, ctx};
-	dti_err rc = store_each(st, d,
-				"SELECT commune_code, variable, value, state, observation_ids "
-				"FROM current_input WHERE year = ?1",
-				each_current, &w, NULL, STORE_ARGS(STORE_INT(year)));
+	dti_err rc =
+		commune_code
+			? store_each(st, d,
+				     "SELECT commune_code, variable, value, state, observation_ids "
+				     "FROM current_input WHERE year = ?1 AND commune_code = ?2",
+				     each_current, &w, NULL,
+				     STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code)))
+			: store_each(st, d,
+				     "SELECT commune_code, variable, value, state, observation_ids "
+				     "FROM current_input WHERE year = ?1",
+				     each_current, &w, NULL, STORE_ARGS(STORE_INT(year)));
 
 	return rc == DTI_EDB ? store_db_failed(st, d, "cannot read current_input") : rc;
 }

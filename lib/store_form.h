@@ -65,9 +65,11 @@ typedef struct store_current_value {
 
 typedef dti_err (*store_current_fn)(void *ctx, const store_current_value *v);
 
-/* Calls fn for every current value of a year (one pass over the view).
- * On a database error d reads "cannot read current_input: …". */
-dti_err store_current_each(staging *st, int year, store_current_fn fn, void *ctx, dti_diag *d);
+/* Calls fn for every current value of a year (one pass over the view),
+ * or only commune_code's when it is not NULL.  On a database error d
+ * reads "cannot read current_input: …". */
+dti_err store_current_each(staging *st, int year, const char *commune_code, store_current_fn fn,
+			   void *ctx, dti_diag *d);
 
 /* What a commune's form source holds for a year. */
 typedef struct store_form_submissions {

@@ -127,13 +127,15 @@ dti_err store_scoring_run_start(staging *st, int year, const char *framework_sha
 }
 
 dti_err store_scoring_run_finish(staging *st, int64_t id, const char *finished_at,
-				 const char *input_sha256, dti_diag *d)
+				 const char *input_sha256, int64_t inputs, int64_t inputs_missing,
+				 dti_diag *d)
 {
 	return store_run(
 		st, d,
-		"UPDATE scoring_run SET status = 'ok', finished_at = ?2, input_sha256 = ?3 "
-		"WHERE id = ?1",
-		STORE_ARGS(STORE_INT(id), STORE_TEXT(finished_at), STORE_TEXT(input_sha256)));
+		"UPDATE scoring_run SET status = 'ok', finished_at = ?2, input_sha256 = ?3, "
+		"inputs = ?4, inputs_missing = ?5 WHERE id = ?1",
+		STORE_ARGS(STORE_INT(id), STORE_TEXT(finished_at), STORE_TEXT(input_sha256),
+			   STORE_INT(inputs), STORE_INT(inputs_missing)));
 }
 
 dti_err store_scoring_run_set_marker(staging *st, int64_t id, const char *marker, dti_diag *d)

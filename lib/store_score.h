@@ -61,9 +61,12 @@ dti_err store_scoring_run_by_id(staging *st, int64_t id, store_scoring_run *out,
 dti_err store_scoring_run_start(staging *st, int year, const char *framework_sha256,
 				const char *edition, const char *mode, const char *started_at,
 				size_t communes, const char *area_name, int64_t *id, dti_diag *d);
-/* Marks run `id` 'ok' with its end time and input fingerprint. */
+/* Marks run `id` 'ok' with its end time, input fingerprint, and how many
+ * inputs it scored and of them how many were missing, rejected or
+ * unverified (score_input's rows of the run, and of those states). */
 dti_err store_scoring_run_finish(staging *st, int64_t id, const char *finished_at,
-				 const char *input_sha256, dti_diag *d);
+				 const char *input_sha256, int64_t inputs, int64_t inputs_missing,
+				 dti_diag *d);
 
 /* Records on run `id` the marker of what its inputs were as of (a run of
  * the same inputs found unchanged takes the newer marker). */

@@ -207,11 +207,19 @@ static dti_err take_missing(void *ctx, const store_row *r, dti_diag *d)
 dti_err store_scoring_missing(staging *st, int64_t id, int64_t *missing, int64_t *total,
 			      dti_diag *d)
 {
+	/* As the run counted them; a run scored before migration 22 has none
+	 * kept, and its inputs are counted through score_input. */
+	static const char kept[] = "SELECT inputs, inputs_missing FROM scoring_run WHERE id = ?1 "
+				   "AND inputs IS NOT NULL AND inputs_missing IS NOT NULL";
 	static const char sql[] =
 		"SELECT count(*), coalesce(sum(state IN ('missing', 'rejected', 'unverified')), 0) "
 		"FROM score_input WHERE scoring_run_id = ?1";
 	int64_t n[2] = {0, 0};
-	dti_err rc = store_each(st, d, sql, take_missing, n, NULL, STORE_ARGS(STORE_INT(id)));
+	size_t rows = 0;
+	dti_err rc = store_each(st, d, kept, take_missing, n, &rows, STORE_ARGS(STORE_INT(id)));
+
+	if (!rc && rows == 0)
+		rc = store_each(st, d, sql, take_missing, n, NULL, STORE_ARGS(STORE_INT(id)));
 
 	*total = n[0];
 	*missing = n[1];

@@ -317,6 +317,9 @@ typedef struct score_pass_state {
 	int64_t run_id;
 	size_t missing;
 	size_t inputs; /* rows of current_input read for the set */
+	/* The documents' entries, and those missing, rejected or unverified
+	 * (what score_input gives of the run; kept on it for dti status). */
+	int64_t doc_inputs, doc_missing;
 	double t_compute, t_store;
 } score_pass_state;
 
@@ -459,6 +462,21 @@ static void inputs_slot_free(void *slot)
 	row_free(&((inputs_slot *)slot)->row);
 }
 
+/* Whether a document's state word (inputs_document's) is one of those
+ * dti status counts as missing: missing, rejected, unverified.  Most are
+ * "raw", told apart at its third letter. */
+static bool state_not_given(const char *state)
+{
+	if (!state)
+		return true;
+	switch (state[0]) {
+	case 'm': return strcmp(state, "missing") == 0;
+	case 'r': return state[2] == 'j' && strcmp(state, "rejected") == 0;
+	case 'u': return strcmp(state, "unverified") == 0;
+	default: return false;
+	}
+}
+
 /* Scoring and storing (the calling thread), once commune c's inputs are
  * all read: its digest and scores, and its inputs as a document shared
  * with every run whose inputs for it had the same digest (written only
@@ -473,6 +491,9 @@ static dti_err store_commune_inputs(void *ctx, void *slot, dti_diag *d)
 
 	commune_digest(p->fw, p->communes.items[s->c].code, p->unit_type[s->c], &s->row,
 		       p->digests[s->c]);
+	p->doc_inputs += (int64_t)p->n_used;
+	for (size_t k = 0; k < p->n_used; k++)
+		p->doc_missing += state_not_given(s->row.states[p->by_name[k]]);
 	t1 = mono_seconds();
 	score_commune(p, s->c, &s->row);
 	p->t_compute += mono_seconds() - t1;
@@ -814,7 +835,8 @@ static dti_err score_pass(staging *st, const framework *fw, const score_options 
 		goto out;
 	}
 	now_iso(now);
-	rc = store_scoring_run_finish(st, p.run_id, now, out->input_sha256, d);
+	rc = store_scoring_run_finish(st, p.run_id, now, out->input_sha256, p.doc_inputs,
+				      p.doc_missing, d);
 	if (!rc && o->marker)
 		rc = store_scoring_run_set_marker(st, p.run_id, o->marker, d);
 	if (rc)

@@ -353,6 +353,54 @@ static void test_store_form(void **state)
 	}
 }
 
+typedef struct current_seen {
+	size_t n, of_11989;
+} current_seen;
+
+static dti_err count_current(void *ctx, const store_current_value *v)
+{
+	current_seen *c = ctx;
+
+	c->n++;
+	c->of_11989 += strcmp(v->commune_code, "11989") == 0;
+	return DTI_EOK;
+}
+
+/* The current values of one commune (form status --commune), or of all. */
+static void test_current_each_of_one_commune(void **state)
+{
+	fixture *f = *state;
+	commune_list l = {0};
+	dti_problems p = {0};
+	batch b;
+	batch_target t = {"form:11992", "form", "test", 2024, "mem", NULL, 0, false, NULL, NULL};
+	current_seen all = {0, 0}, one = {0, 0}, none = {0, 0};
+	int64_t run = 0;
+	dti_diag d;
+
+	commune_list_add(&l, "11989", "Xã Lạc Đạo");
+	commune_list_add(&l, "11992", "Xã Trưng Trắc");
+	assert_int_equal(staging_set_communes(f->st, &l, NULL, NULL, &d), DTI_EOK);
+	commune_list_free(&l);
+	batch_init(&b);
+	assert_true(batch_add(&b, framework_variable(f->fw, "dx_meetings_total"), "11992", 2024,
+			      "7", '.', NULL, NULL, "t:1", &p));
+	assert_true(batch_add(&b, framework_variable(f->fw, "portal_dx_posts"), "11992", 2024, "3",
+			      '.', NULL, NULL, "t:2", &p));
+	assert_int_equal(batch_store(f->st, &b, &t, &run, &d), DTI_EOK);
+	batch_free(&b);
+	assert_int_equal(store_current_each(f->st, 2024, NULL, count_current, &all, &d), DTI_EOK);
+	assert_int_equal(store_current_each(f->st, 2024, "11989", count_current, &one, &d),
+			 DTI_EOK);
+	assert_int_equal(store_current_each(f->st, 2024, "11990", count_current, &none, &d),
+			 DTI_EOK);
+	assert_true(one.n > 0);
+	assert_int_equal(one.n, one.of_11989);
+	assert_int_equal(all.of_11989, one.n);
+	assert_int_equal(all.n, one.n + 2);
+	assert_int_equal(none.n, 0);
+}
+
 static config *config_of(const char *json)
 {
 	config *c = xcalloc(1, sizeof *c);
@@ -494,6 +542,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_appraisal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_form, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_current_each_of_one_commune, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_sections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_in_database, setup, teardown),
 	};

@@ -23,6 +23,7 @@
 #include "store_appraisal.h"
 #include "store_report.h"
 #include "store_score.h"
+#include "store_status.h"
 #include "util.h"
 
 static void put(fixture *f, const char *code, const char *var, const char *raw)
@@ -532,6 +533,73 @@ static void test_observations_by_id_names(void **state)
 	store_obs_names_free(names);
 }
 
+/* How many of a run's inputs score_input gives, and of them how many
+ * missing, rejected or unverified. */
+static void view_counts(fixture *f, int64_t run, int64_t *total, int64_t *missing)
+{
+	*total = query(f, "SELECT count(*) FROM score_input WHERE scoring_run_id = ?1", run);
+	*missing = query(f,
+			 "SELECT count(*) FROM score_input WHERE scoring_run_id = ?1 AND state IN "
+			 "('missing', 'rejected', 'unverified')",
+			 run);
+}
+
+/* A run keeps how many inputs it scored and how many were missing,
+ * rejected or unverified, as score_input counts them: dti status reads
+ * them without expanding every document.  A run that kept none (scored
+ * before migration 22) is counted through score_input still. */
+static void test_run_keeps_input_counts(void **state)
+{
+	fixture *f = *state;
+	score_options o = {.year = 2024};
+	score_summary s;
+	int64_t total = -1, missing = -1, want_total, want_missing, provisional_missing;
+	store_appraisal_act act = {0, "reject", NULL, NAN, "t", "2024-01-01", "sai số liệu"};
+	dti_diag d;
+
+	put(f, "11989", "population", "7799");
+	put(f, "11992", "population", "5120");
+	put(f, "11989", "households", "2100");
+	act.observation_id = query(f, "SELECT max(id) FROM observation", 0);
+	assert_int_equal(staging_begin(f->st, &d), DTI_EOK);
+	assert_int_equal(store_appraisal_add(f->st, &act, NULL, &d), DTI_EOK);
+	assert_int_equal(staging_commit(f->st, &d), DTI_EOK);
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	view_counts(f, s.scoring_run_id, &want_total, &want_missing);
+	assert_true(want_total > 0 && want_missing > 0 && want_missing < want_total);
+	assert_int_equal(query(f,
+			       "SELECT count(*) FROM score_input WHERE scoring_run_id = ?1 AND "
+			       "state = 'rejected'",
+			       s.scoring_run_id),
+			 1);
+	assert_int_equal(query(f, "SELECT inputs FROM scoring_run WHERE id = ?1", s.scoring_run_id),
+			 want_total);
+	assert_int_equal(store_scoring_missing(f->st, s.scoring_run_id, &missing, &total, &d),
+			 DTI_EOK);
+	assert_int_equal(total, want_total);
+	assert_int_equal(missing, want_missing);
+	provisional_missing = missing;
+	/* An official run: the values not verified are unverified too. */
+	o.official = true;
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	view_counts(f, s.scoring_run_id, &want_total, &want_missing);
+	assert_true(want_missing > provisional_missing);
+	assert_int_equal(store_scoring_missing(f->st, s.scoring_run_id, &missing, &total, &d),
+			 DTI_EOK);
+	assert_int_equal(total, want_total);
+	assert_int_equal(missing, want_missing);
+	/* A run with no counts kept: counted through score_input. */
+	assert_int_equal(staging_exec(f->st,
+				      "UPDATE scoring_run SET inputs = NULL, inputs_missing = NULL",
+				      &d),
+			 DTI_EOK);
+	missing = total = -1;
+	assert_int_equal(store_scoring_missing(f->st, s.scoring_run_id, &missing, &total, &d),
+			 DTI_EOK);
+	assert_int_equal(total, want_total);
+	assert_int_equal(missing, want_missing);
+}
+
 /* The inputs read in the view's own order and sorted by commune give the
  * same scores, inputs and fingerprint. */
 static void test_sorted_and_unsorted_reads_agree(void **state)
@@ -782,6 +850,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_input_documents_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_observations_by_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_observations_by_id_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_keeps_input_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_results_with_totals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_begin_read, setup, teardown),

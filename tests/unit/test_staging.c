@@ -818,6 +818,35 @@ static void test_migrates_to_kept_batches(void **state)
 	unlink(path);
 }
 
+/* A database of the schema before scoring runs kept their input counts
+ * keeps its runs, with no counts (NULL: dti status counts them through
+ * score_input), and a run scored now keeps its own. */
+static void test_migrates_to_run_input_counts(void **state)
+{
+	char path[80];
+	staging *st = NULL;
+	int64_t n = 0;
+	dti_diag d;
+
+	(void)state;
+	old_database(path, "migrate-counts", (size_t)staging_schema_version() - 1,
+		     "INSERT INTO framework(sha256, edition, body, loaded_at) VALUES "
+		     "('f', 'e', '{}', 't');"
+		     "INSERT INTO scoring_run(id, year, framework_sha256, edition, mode, "
+		     "started_at, status, communes) VALUES (3, 2024, 'f', 'e', 'provisional', "
+		     "'t', 'ok', 2);");
+	assert_int_equal(staging_open(path, &st, &d), DTI_EOK);
+	assert_int_equal(staging_query_int64(st,
+					     "SELECT count(*) FROM scoring_run WHERE id = ?1 AND "
+					     "communes = 2 AND inputs IS NULL AND "
+					     "inputs_missing IS NULL",
+					     3, &n, &d),
+			 DTI_EOK);
+	assert_int_equal(n, 1);
+	staging_close(st);
+	unlink(path);
+}
+
 static void test_failed_batch_stores_nothing(void **state)
 {
 	fixture *f = *state;
@@ -890,6 +919,7 @@ int main(void)
 		cmocka_unit_test(test_repeated_file_in_another_order),
 		cmocka_unit_test(test_reimport_by_kept_hashes),
 		cmocka_unit_test(test_migrates_to_kept_batches),
+		cmocka_unit_test(test_migrates_to_run_input_counts),
 		cmocka_unit_test(test_failed_batch_stores_nothing),
 	};
 	return cmocka_run_group_tests_name("staging", tests, setup, teardown);
