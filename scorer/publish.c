@@ -553,8 +553,11 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	dir_remove(stage);
 	/* The new folder starts as that report, whose files are written over
 	 * in place: a nightly publish neither makes nor deletes thousands of
-	 * files (each costs the file system more than writing it over). */
-	if (lstat(spare, &sb) == 0 && (!S_ISDIR(sb.st_mode) || rename(spare, stage) != 0))
+	 * files (each costs the file system more than writing it over).  Not
+	 * one another user made (an administrator's publish as root): the
+	 * nightly could not write in it. */
+	if (lstat(spare, &sb) == 0 &&
+	    (!S_ISDIR(sb.st_mode) || sb.st_uid != geteuid() || rename(spare, stage) != 0))
 		dir_remove(spare);
 	rc = make_dirs(stage, d);
 	/* Its thousands of files are synced once, by dir_replace. */
