@@ -367,53 +367,96 @@ static char *item_field(char *out, const char *s, size_t len)
 	return out;
 }
 
-/* The year of an item as text, written once for a run of items of the
- * same year. */
-typedef struct year_text {
-	int year;
-	size_t len;
-	char text[24];
-} year_text;
-
-/* An item's bytes as the digests read them (commune, year, variable,
- * value, proof link, note), in buf when they fit (cap bytes), else in
- * *heap (the caller frees); *len of them, the first *key_len its key's. */
-static const char *item_bytes(const batch_item *it, year_text *y, char *buf, size_t cap,
-			      char **heap, size_t *len, size_t *key_len)
+/* 8 bytes as a little-endian number, and back: written out byte by byte,
+ * which compilers make one load or store on any machine. */
+static uint64_t load_le64(const unsigned char *p)
 {
-	const char *f[6] = {it->commune_code, y->text,       it->variable->name,
-			    it->value,        it->proof_url, it->note};
-	size_t n[6], total = 0;
-	char *out;
-
-	if (!y->len || y->year != it->year) {
-		y->year = it->year;
-		y->len = format_whole(y->text, it->year);
-	}
-	for (int i = 0; i < 6; i++) {
-		n[i] = i == 1 ? y->len : f[i] ? strlen(f[i]) : 0;
-		total += 1 + (f[i] ? n[i] + 1 : 0);
-		if (i == 2)
-			*key_len = total;
-	}
-	out = total <= cap ? buf : (*heap = xmalloc(total));
-	buf = out;
-	for (int i = 0; i < 6; i++)
-		out = item_field(out, f[i], n[i]);
-	*len = total;
-	return buf;
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+	       (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+	       (uint64_t)p[7] << 56;
 }
 
-/* FNV-1a of an item's key bytes, never 0: where to look for the key among
- * the last batch's (a collision finds another key's pair, whose figure
- * hash, of the key too, then differs: the item is stored again). */
-static uint64_t key_hash64(const char *bytes, size_t n)
+static void store_le64(unsigned char *p, uint64_t v)
 {
-	uint64_t h = 1469598103934665603ULL;
+	for (int k = 0; k < 8; k++)
+		p[k] = (unsigned char)(v >> (8 * k));
+}
 
+/* FNV-1a of n more bytes after state h (FNV_START before any). */
+#define FNV_START 1469598103934665603ULL
+static uint64_t fnv1a(uint64_t h, const char *bytes, size_t n)
+{
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)bytes[i]) * 1099511628211ULL;
-	return h ? h : 1;
+	return h;
+}
+
+/* Where the items' bytes are written, one item after the other.  A run
+ * of items of one commune and year shares the first two fields: written
+ * once at the start of buf, with the FNV-1a state after them. */
+typedef struct item_writer {
+	const char *code; /* the commune (an item's pointer) of the head in buf, or NULL */
+	int year;
+	size_t head_len;
+	uint64_t head_fnv;
+	char *heap; /* an item too long for buf, freed by the next call */
+	char buf[1024];
+} item_writer;
+
+/* An item's bytes as the digests read them (commune, year, variable,
+ * value, proof link, note: item_field each), *len of them, and the
+ * FNV-1a of its key's (the first three fields) in *key_fnv unless NULL.
+ * Valid until the next call; the caller frees w->heap after the last. */
+static const char *item_bytes(item_writer *w, const batch_item *it, size_t *len, uint64_t *key_fnv)
+{
+	const char *name = it->variable->name;
+	size_t n_name = strlen(name), n_value = it->value ? strlen(it->value) : 0,
+	       n_proof = it->proof_url ? strlen(it->proof_url) : 0,
+	       n_note = it->note ? strlen(it->note) : 0, n_code = 0, n_year = 0, head, total;
+	bool same_head = w->code && it->commune_code == w->code && it->year == w->year;
+	char year[24], *out, *end;
+
+	if (same_head) {
+		head = w->head_len;
+	} else {
+		n_code = strlen(it->commune_code);
+		n_year = format_whole(year, it->year);
+		head = n_code + n_year + 4;
+		w->code = NULL;
+	}
+	total = head + n_name + 2 + (it->value ? n_value + 2 : 1) +
+		(it->proof_url ? n_proof + 2 : 1) + (it->note ? n_note + 2 : 1);
+	free(w->heap);
+	w->heap = NULL;
+	out = total <= sizeof w->buf ? w->buf : (w->heap = xmalloc(total));
+	if (!same_head) {
+		item_field(item_field(out, it->commune_code, n_code), year, n_year);
+		w->head_fnv = key_fnv ? fnv1a(FNV_START, out, head) : 0;
+		if (out == w->buf) {
+			w->code = it->commune_code;
+			w->year = it->year;
+			w->head_len = head;
+		}
+	} else if (out != w->buf) {
+		memcpy(out, w->buf, head);
+	}
+	end = item_field(out + head, name, n_name);
+	if (key_fnv)
+		*key_fnv = fnv1a(w->head_fnv, out + head, n_name + 2);
+	end = item_field(end, it->value, n_value);
+	end = item_field(end, it->proof_url, n_proof);
+	end = item_field(end, it->note, n_note);
+	*len = (size_t)(end - out);
+	return out;
+}
+
+/* FNV-1a of an item's key bytes (item_bytes), never 0: where to look for
+ * the key among the last batch's (a collision finds another key's pair,
+ * whose figure hash, of the key too, then differs: the item is stored
+ * again). */
+static uint64_t key_hash64(uint64_t key_fnv)
+{
+	return key_fnv ? key_fnv : 1;
 }
 
 /* SipHash-2-4 of n bytes under a fixed key, as libsodium computes it on
@@ -422,11 +465,10 @@ static uint64_t item_hash64(const char *bytes, size_t n)
 {
 	static const unsigned char key[crypto_shorthash_siphash24_KEYBYTES] = "dti batch items";
 	unsigned char h[crypto_shorthash_siphash24_BYTES];
-	uint64_t v = 0;
+	uint64_t v;
 
 	crypto_shorthash_siphash24(h, (const unsigned char *)bytes, n, key);
-	for (int k = 7; k >= 0; k--)
-		v = v << 8 | h[k];
+	v = load_le64(h);
 	return v ? v : 1;
 }
 
@@ -437,25 +479,26 @@ static uint64_t item_hash64(const char *bytes, size_t n)
 static bool digest_items(const batch *b, char out[65], uint64_t *hashes)
 {
 	sha256_ctx c;
-	year_text y = {0, 0, ""};
+	item_writer w;
 
+	w.code = NULL;
+	w.heap = NULL;
 	if (hashes && sodium_init() < 0)
 		hashes = NULL;
 	if (out)
 		sha256_init(&c);
 	for (size_t i = 0; i < b->count; i++) {
-		char buf[1024], *heap = NULL;
-		size_t len, key_len = 0;
-		const char *bytes =
-			item_bytes(&b->items[i], &y, buf, sizeof buf, &heap, &len, &key_len);
+		size_t len;
+		uint64_t key_fnv = 0;
+		const char *bytes = item_bytes(&w, &b->items[i], &len, hashes ? &key_fnv : NULL);
 		if (out)
 			sha256_update(&c, bytes, len);
 		if (hashes) {
-			hashes[2 * i] = key_hash64(bytes, key_len);
+			hashes[2 * i] = key_hash64(key_fnv);
 			hashes[2 * i + 1] = item_hash64(bytes, len);
 		}
-		free(heap);
 	}
+	free(w.heap);
 	if (out)
 		sha256_final_hex(&c, out);
 	return hashes != NULL;
@@ -469,11 +512,7 @@ void batch_digest(const batch *b, char out[65])
 /* Hash i of the kept bytes (little-endian). */
 static uint64_t kept_hash(const unsigned char *kept, size_t i)
 {
-	uint64_t v = 0;
-
-	for (int k = 7; k >= 0; k--)
-		v = v << 8 | kept[8 * i + (size_t)k];
-	return v;
+	return load_le64(kept + 8 * i);
 }
 
 /* same[i] for each of the n items from their hashes (digest_items) and the
@@ -538,11 +577,8 @@ static dti_err keep_items(staging *st, int64_t source_id, const char *digest, ui
 {
 	unsigned char *bytes = (unsigned char *)hashes;
 
-	for (size_t i = 0; i < 2 * n; i++) {
-		uint64_t h = hashes[i];
-		for (int k = 0; k < 8; k++)
-			bytes[8 * i + (size_t)k] = (unsigned char)(h >> (8 * k));
-	}
+	for (size_t i = 0; i < 2 * n; i++)
+		store_le64(bytes + 8 * i, hashes[i]);
 	return staging_keep_batch_items(st, source_id, digest, bytes, 16 * n, d);
 }
 
