@@ -41,20 +41,40 @@ static uint64_t item_hash(const char *commune_code, int year, const fw_variable 
 	return (h ^ (h >> 29)) + (uint64_t)((uintptr_t)v / sizeof *v);
 }
 
+/* The tag kept in a key's slot: the high half of its hash, mixed with its
+ * variable, so that the keys of one commune (whose hashes share their high
+ * half) differ by it and an item is read only on a real match. */
+static uint32_t seen_tag(uint64_t h, const fw_variable *v)
+{
+	return (uint32_t)(h >> 32) ^ (uint32_t)((uintptr_t)v / sizeof *v) * 0x9E3779B9u;
+}
+
+/* The step from a slot to the next one tried for a key of this tag: odd,
+ * so that it reaches every slot of the table (a power of two), and
+ * another for each key, so that a commune's keys that land on another
+ * commune's each go their own way instead of walking the other's run of
+ * slots one by one (14 slots a value for a national sheet so, 0.2 now). */
+static size_t seen_step(uint32_t tag, size_t mask)
+{
+	return (size_t)(((uint64_t)tag * 0x9E3779B97F4A7C15ULL) >> 20 | 1) & mask;
+}
+
 /* The slot of the item with this key in b->seen, or the empty one where
- * it would go.  The hashes are compared first: the items are only read on
+ * it would go.  The tags are compared first: the items are only read on
  * a real match. */
 static size_t seen_find(const batch *b, uint64_t h, const char *commune_code, int year,
 			const fw_variable *v)
 {
 	size_t mask = b->seen_cap - 1, i = (size_t)h & mask;
+	uint32_t tag = seen_tag(h, v);
+	size_t step = seen_step(tag, mask);
 
 	while (b->seen[i].item) {
 		const batch_item *it = &b->items[b->seen[i].item - 1];
-		if (b->seen[i].tag == (uint32_t)(h >> 32) && it->variable == v &&
-		    it->year == year && strcmp(it->commune_code, commune_code) == 0)
+		if (b->seen[i].tag == tag && it->variable == v && it->year == year &&
+		    strcmp(it->commune_code, commune_code) == 0)
 			break;
-		i = (i + 1) & mask;
+		i = (i + step) & mask;
 	}
 	return i;
 }
@@ -94,7 +114,7 @@ static void make_room(batch *b, size_t n)
 		it = &b->items[old[i].item - 1];
 		k = (size_t)item_hash(it->commune_code, it->year, it->variable) & mask;
 		while (b->seen[k].item)
-			k = (k + 1) & mask;
+			k = (k + seen_step(old[i].tag, mask)) & mask;
 		b->seen[k] = old[i];
 	}
 	free(old);
@@ -204,7 +224,7 @@ bool batch_add_at(batch *b, const fw_variable *v, const char *commune_code, int 
 	it->place = place;
 	it->line = line;
 	b->count++;
-	slot->tag = (uint32_t)(h >> 32);
+	slot->tag = seen_tag(h, v);
 	slot->item = (uint32_t)b->count;
 	return true;
 }
@@ -234,7 +254,7 @@ dti_err batch_store(staging *st, batch *b, const batch_target *t, int64_t *run_i
 static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 {
 	const fw_variable **vars = NULL;
-	size_t nvars = 0, cap = 0;
+	size_t nvars = 0, cap = 0, next = 0; /* next: after the last variable met */
 	const char *last = NULL;
 	char at[BATCH_WHERE];
 	dti_err rc = DTI_EOK;
@@ -242,8 +262,8 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 
 	for (size_t i = 0; !rc && i < b->count; i++) {
 		const batch_item *it = &b->items[i];
-		size_t k = 0;
-		if (!last || strcmp(last, it->commune_code) != 0) {
+		size_t k = next < nvars ? next : 0, tried = 0;
+		if (!last || (last != it->commune_code && strcmp(last, it->commune_code) != 0)) {
 			rc = staging_has_commune(st, it->commune_code, &found, d);
 			if (!rc && !found)
 				rc = diag_set(
@@ -251,9 +271,14 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 					batch_item_where(b, it, at, sizeof at), it->commune_code);
 			last = it->commune_code;
 		}
-		while (k < nvars && vars[k] != it->variable)
-			k++;
-		if (rc || k < nvars)
+		/* Looked for from the one after the last met: the variables
+		 * come back in the same order for each commune. */
+		while (tried < nvars && vars[k] != it->variable) {
+			k = k + 1 < nvars ? k + 1 : 0;
+			tried++;
+		}
+		next = tried < nvars ? k + 1 : nvars + 1;
+		if (rc || tried < nvars)
 			continue;
 		rc = staging_has_variable(st, it->variable->name, &found, d);
 		if (!rc && !found)
@@ -378,8 +403,14 @@ static uint64_t load_le64(const unsigned char *p)
 
 static void store_le64(unsigned char *p, uint64_t v)
 {
-	for (int k = 0; k < 8; k++)
-		p[k] = (unsigned char)(v >> (8 * k));
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+	p[4] = (unsigned char)(v >> 32);
+	p[5] = (unsigned char)(v >> 40);
+	p[6] = (unsigned char)(v >> 48);
+	p[7] = (unsigned char)(v >> 56);
 }
 
 /* FNV-1a of n more bytes after state h (FNV_START before any). */
