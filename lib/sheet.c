@@ -80,7 +80,7 @@ const fw_variable *sheet_heading_variable(const framework *fw, const char *headi
 static const char *field_trimmed(const csv_reader *r, size_t i, char *buf, size_t cap, char **heap)
 {
 	const char *s = csv_field(r, i);
-	size_t n = strlen(s);
+	size_t n = csv_field_len(r, i);
 
 	while (n > 0 &&
 	       (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
