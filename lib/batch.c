@@ -664,6 +664,10 @@ static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const
 	return rc;
 }
 
+/* Figures to store among unchanged ones from which a batch's writes are
+ * taken to reach pages all over the database. */
+#define WIDE_WRITES 4096
+
 dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra, void *ctx,
 			 int64_t *run_id, dti_diag *d)
 {
@@ -675,7 +679,8 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	long stored = 0, unchanged = 0;
 	int64_t first_id = 0, last_id = 0;
 	int year_lo = 0, year_hi = 0;
-	bool *same = NULL;
+	size_t n_same = 0;
+	bool *same = NULL, wide = false;
 	dti_err rc = DTI_EOK;
 
 	if (bulk)
@@ -705,6 +710,14 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	same = xcalloc(b->count ? b->count : 1, sizeof *same);
 	if (!rc)
 		rc = mark_unchanged(st, run, source_id, b, same, d);
+	/* Thousands of figures changed among unchanged ones: a re-import whose
+	 * changes are all over the database (staging_wide_writes). */
+	for (size_t i = 0; !rc && i < b->count; i++)
+		n_same += same[i];
+	if (!rc && n_same && b->count - n_same >= WIDE_WRITES) {
+		rc = staging_wide_writes(st, true, d);
+		wide = !rc;
+	}
 	/* The figures to store, 256 at a time, in the batch's order. */
 	for (size_t i = 0; !rc && i < b->count;) {
 		observation rows[256]; /* eight statements of PUT_ROWS; 14 KB of stack */
@@ -746,6 +759,15 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 		staging_rollback(st);
 		b->counts.stored = 0;
 		b->counts.skipped -= unchanged;
+	}
+	if (wide) {
+		dti_diag back;
+		dti_err off = staging_wide_writes(st, false, &back);
+		if (off && !rc) {
+			rc = off;
+			if (d)
+				*d = back;
+		}
 	}
 	if (bulk) {
 		dti_diag fk;

@@ -990,6 +990,96 @@ static void test_reimport_scattered_changes(void **state)
 	assert_current_checks(f);
 }
 
+/* The page cache a batch's writes had (in its transaction, after its
+ * observations were stored), into *(int64_t *)ctx. */
+static dti_err note_cache(staging *st, int64_t run_id, void *ctx, dti_diag *d)
+{
+	(void)run_id;
+	return staging_query_int64(st, "SELECT cache_size FROM pragma_cache_size", 0, ctx, d);
+}
+
+/* Every numeric variable of n communes ("00001" ...), item i's value
+ * raised by bump unless i % 10 == 0; stored by source 'sheet:wide' with
+ * the page cache its writes had in *cache.  Returns how many were stored. */
+static long store_wide(fixture *f, int n, int bump, size_t *items, int64_t *cache)
+{
+	batch b;
+	dti_problems p = {0};
+	dti_diag d;
+	batch_target t = {"sheet:wide", "sheet", "test", 2024, NULL, NULL, 0, false, NULL, NULL};
+	long stored;
+	int i = 0;
+
+	batch_init(&b);
+	for (int c = 1; c <= n; c++)
+		for (size_t v = 0; v < f->fw->n_variables; v++) {
+			const fw_variable *var = &f->fw->variables[v];
+			char code[16], value[32];
+			if (var->type != VAR_COUNT && var->type != VAR_AMOUNT)
+				continue;
+			snprintf(code, sizeof code, "%05d", c);
+			snprintf(value, sizeof value, "%d", i + (i % 10 ? bump : 0));
+			assert_true(
+				batch_add(&b, var, code, 2024, value, '.', NULL, NULL, "wide", &p));
+			i++;
+		}
+	assert_int_equal(batch_store_with(f->st, &b, &t, note_cache, cache, NULL, &d), DTI_EOK);
+	stored = b.counts.stored;
+	*items = b.count;
+	batch_free(&b);
+	return stored;
+}
+
+/* A re-import that changes thousands of figures among unchanged ones has
+ * the larger page cache for its writes (staging_wide_writes), and the
+ * connection has its own again after; a first import or a few changes
+ * keep the usual one.  What is stored is the same either way. */
+static void test_wide_reimport_cache(void **state)
+{
+	char names[160][16];
+	const char *codes[160], *name_of[160];
+	fixture *f;
+	size_t items = 0, numeric = 0;
+	int64_t cache = 0, after = 0;
+	long stored;
+	int n;
+	dti_diag d;
+
+	(void)state;
+	for (int c = 0; c < 160; c++) {
+		snprintf(names[c], sizeof names[c], "%05d", c + 1);
+		codes[c] = names[c];
+		name_of[c] = names[c];
+	}
+	f = fixture_open("config/frameworks/commune-2024.json", codes, name_of, 160);
+	assert_non_null(f);
+	for (size_t v = 0; v < f->fw->n_variables; v++)
+		numeric += f->fw->variables[v].type == VAR_COUNT ||
+			   f->fw->variables[v].type == VAR_AMOUNT;
+	n = (int)(5000 / numeric) + 1; /* 90 % of the items changed: 4,500 at least */
+	assert_true(n <= 160);
+	stored = store_wide(f, n, 0, &items, &cache);
+	assert_int_equal(stored, (long)items);
+	assert_int_equal(cache, -16384);
+	stored = store_wide(f, n, 1, &items, &cache);
+	assert_int_equal(stored, (long)(items - (items + 9) / 10));
+	assert_int_equal(cache, -81920);
+	assert_int_equal(staging_query_int64(f->st, "SELECT cache_size FROM pragma_cache_size", 0,
+					     &after, &d),
+			 DTI_EOK);
+	assert_int_equal(after, -16384);
+	assert_current_checks(f);
+	assert_int_equal(count(f, "SELECT count(*) FROM observation WHERE run_id = (SELECT "
+				  "max(id) FROM run)"),
+			 (int)(items - (items + 9) / 10));
+	/* A few changed: the usual cache. */
+	stored = store_wide(f, 1, 2, &items, &cache);
+	assert_int_equal(stored, (long)(items - (items + 9) / 10));
+	assert_int_equal(cache, -16384);
+	assert_current_checks(f);
+	teardown((void **)&f);
+}
+
 /* A database of schema 20 is migrated: its runs stay, and no source has
  * kept hashes yet. */
 static void test_migrates_to_kept_batches(void **state)
@@ -1091,6 +1181,7 @@ int main(void)
 		cmocka_unit_test(test_repeated_file_in_another_order),
 		cmocka_unit_test(test_reimport_by_kept_hashes),
 		cmocka_unit_test_setup_teardown(test_reimport_scattered_changes, setup, teardown),
+		cmocka_unit_test(test_wide_reimport_cache),
 		cmocka_unit_test(test_migrates_to_kept_batches),
 		cmocka_unit_test(test_failed_batch_stores_nothing),
 	};
