@@ -41,20 +41,40 @@ static uint64_t item_hash(const char *commune_code, int year, const fw_variable 
 	return (h ^ (h >> 29)) + (uint64_t)((uintptr_t)v / sizeof *v);
 }
 
+/* The tag kept in a key's slot: the high half of its hash, mixed with its
+ * variable, so that the keys of one commune (whose hashes share their high
+ * half) differ by it and an item is read only on a real match. */
+static uint32_t seen_tag(uint64_t h, const fw_variable *v)
+{
+	return (uint32_t)(h >> 32) ^ (uint32_t)((uintptr_t)v / sizeof *v) * 0x9E3779B9u;
+}
+
+/* The step from a slot to the next one tried for a key of this tag: odd,
+ * so that it reaches every slot of the table (a power of two), and
+ * another for each key, so that a commune's keys that land on another
+ * commune's each go their own way instead of walking the other's run of
+ * slots one by one (14 slots a value for a national sheet so, 0.2 now). */
+static size_t seen_step(uint32_t tag, size_t mask)
+{
+	return (size_t)(((uint64_t)tag * 0x9E3779B97F4A7C15ULL) >> 20 | 1) & mask;
+}
+
 /* The slot of the item with this key in b->seen, or the empty one where
- * it would go.  The hashes are compared first: the items are only read on
+ * it would go.  The tags are compared first: the items are only read on
  * a real match. */
 static size_t seen_find(const batch *b, uint64_t h, const char *commune_code, int year,
 			const fw_variable *v)
 {
 	size_t mask = b->seen_cap - 1, i = (size_t)h & mask;
+	uint32_t tag = seen_tag(h, v);
+	size_t step = seen_step(tag, mask);
 
 	while (b->seen[i].item) {
 		const batch_item *it = &b->items[b->seen[i].item - 1];
-		if (b->seen[i].tag == (uint32_t)(h >> 32) && it->variable == v &&
-		    it->year == year && strcmp(it->commune_code, commune_code) == 0)
+		if (b->seen[i].tag == tag && it->variable == v && it->year == year &&
+		    strcmp(it->commune_code, commune_code) == 0)
 			break;
-		i = (i + 1) & mask;
+		i = (i + step) & mask;
 	}
 	return i;
 }
@@ -94,7 +114,7 @@ static void make_room(batch *b, size_t n)
 		it = &b->items[old[i].item - 1];
 		k = (size_t)item_hash(it->commune_code, it->year, it->variable) & mask;
 		while (b->seen[k].item)
-			k = (k + 1) & mask;
+			k = (k + seen_step(old[i].tag, mask)) & mask;
 		b->seen[k] = old[i];
 	}
 	free(old);
@@ -204,7 +224,7 @@ bool batch_add_at(batch *b, const fw_variable *v, const char *commune_code, int 
 	it->place = place;
 	it->line = line;
 	b->count++;
-	slot->tag = (uint32_t)(h >> 32);
+	slot->tag = seen_tag(h, v);
 	slot->item = (uint32_t)b->count;
 	return true;
 }
@@ -234,7 +254,7 @@ dti_err batch_store(staging *st, batch *b, const batch_target *t, int64_t *run_i
 static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 {
 	const fw_variable **vars = NULL;
-	size_t nvars = 0, cap = 0;
+	size_t nvars = 0, cap = 0, next = 0; /* next: after the last variable met */
 	const char *last = NULL;
 	char at[BATCH_WHERE];
 	dti_err rc = DTI_EOK;
@@ -242,8 +262,8 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 
 	for (size_t i = 0; !rc && i < b->count; i++) {
 		const batch_item *it = &b->items[i];
-		size_t k = 0;
-		if (!last || strcmp(last, it->commune_code) != 0) {
+		size_t k = next < nvars ? next : 0, tried = 0;
+		if (!last || (last != it->commune_code && strcmp(last, it->commune_code) != 0)) {
 			rc = staging_has_commune(st, it->commune_code, &found, d);
 			if (!rc && !found)
 				rc = diag_set(
@@ -251,9 +271,14 @@ static dti_err check_refs(staging *st, const batch *b, dti_diag *d)
 					batch_item_where(b, it, at, sizeof at), it->commune_code);
 			last = it->commune_code;
 		}
-		while (k < nvars && vars[k] != it->variable)
-			k++;
-		if (rc || k < nvars)
+		/* Looked for from the one after the last met: the variables
+		 * come back in the same order for each commune. */
+		while (tried < nvars && vars[k] != it->variable) {
+			k = k + 1 < nvars ? k + 1 : 0;
+			tried++;
+		}
+		next = tried < nvars ? k + 1 : nvars + 1;
+		if (rc || tried < nvars)
 			continue;
 		rc = staging_has_variable(st, it->variable->name, &found, d);
 		if (!rc && !found)
@@ -367,53 +392,102 @@ static char *item_field(char *out, const char *s, size_t len)
 	return out;
 }
 
-/* The year of an item as text, written once for a run of items of the
- * same year. */
-typedef struct year_text {
-	int year;
-	size_t len;
-	char text[24];
-} year_text;
-
-/* An item's bytes as the digests read them (commune, year, variable,
- * value, proof link, note), in buf when they fit (cap bytes), else in
- * *heap (the caller frees); *len of them, the first *key_len its key's. */
-static const char *item_bytes(const batch_item *it, year_text *y, char *buf, size_t cap,
-			      char **heap, size_t *len, size_t *key_len)
+/* 8 bytes as a little-endian number, and back: written out byte by byte,
+ * which compilers make one load or store on any machine. */
+static uint64_t load_le64(const unsigned char *p)
 {
-	const char *f[6] = {it->commune_code, y->text,       it->variable->name,
-			    it->value,        it->proof_url, it->note};
-	size_t n[6], total = 0;
-	char *out;
-
-	if (!y->len || y->year != it->year) {
-		y->year = it->year;
-		y->len = format_whole(y->text, it->year);
-	}
-	for (int i = 0; i < 6; i++) {
-		n[i] = i == 1 ? y->len : f[i] ? strlen(f[i]) : 0;
-		total += 1 + (f[i] ? n[i] + 1 : 0);
-		if (i == 2)
-			*key_len = total;
-	}
-	out = total <= cap ? buf : (*heap = xmalloc(total));
-	buf = out;
-	for (int i = 0; i < 6; i++)
-		out = item_field(out, f[i], n[i]);
-	*len = total;
-	return buf;
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+	       (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+	       (uint64_t)p[7] << 56;
 }
 
-/* FNV-1a of an item's key bytes, never 0: where to look for the key among
- * the last batch's (a collision finds another key's pair, whose figure
- * hash, of the key too, then differs: the item is stored again). */
-static uint64_t key_hash64(const char *bytes, size_t n)
+static void store_le64(unsigned char *p, uint64_t v)
 {
-	uint64_t h = 1469598103934665603ULL;
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+	p[4] = (unsigned char)(v >> 32);
+	p[5] = (unsigned char)(v >> 40);
+	p[6] = (unsigned char)(v >> 48);
+	p[7] = (unsigned char)(v >> 56);
+}
 
+/* FNV-1a of n more bytes after state h (FNV_START before any). */
+#define FNV_START 1469598103934665603ULL
+static uint64_t fnv1a(uint64_t h, const char *bytes, size_t n)
+{
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)bytes[i]) * 1099511628211ULL;
-	return h ? h : 1;
+	return h;
+}
+
+/* Where the items' bytes are written, one item after the other.  A run
+ * of items of one commune and year shares the first two fields: written
+ * once at the start of buf, with the FNV-1a state after them. */
+typedef struct item_writer {
+	const char *code; /* the commune (an item's pointer) of the head in buf, or NULL */
+	int year;
+	size_t head_len;
+	uint64_t head_fnv;
+	char *heap; /* an item too long for buf, freed by the next call */
+	char buf[1024];
+} item_writer;
+
+/* An item's bytes as the digests read them (commune, year, variable,
+ * value, proof link, note: item_field each), *len of them, and the
+ * FNV-1a of its key's (the first three fields) in *key_fnv unless NULL.
+ * Valid until the next call; the caller frees w->heap after the last. */
+static const char *item_bytes(item_writer *w, const batch_item *it, size_t *len, uint64_t *key_fnv)
+{
+	const char *name = it->variable->name;
+	size_t n_name = strlen(name), n_value = it->value ? strlen(it->value) : 0,
+	       n_proof = it->proof_url ? strlen(it->proof_url) : 0,
+	       n_note = it->note ? strlen(it->note) : 0, n_code = 0, n_year = 0, head, total;
+	bool same_head = w->code && it->commune_code == w->code && it->year == w->year;
+	char year[24], *out, *end;
+
+	if (same_head) {
+		head = w->head_len;
+	} else {
+		n_code = strlen(it->commune_code);
+		n_year = format_whole(year, it->year);
+		head = n_code + n_year + 4;
+		w->code = NULL;
+	}
+	total = head + n_name + 2 + (it->value ? n_value + 2 : 1) +
+		(it->proof_url ? n_proof + 2 : 1) + (it->note ? n_note + 2 : 1);
+	free(w->heap);
+	w->heap = NULL;
+	out = total <= sizeof w->buf ? w->buf : (w->heap = xmalloc(total));
+	if (!same_head) {
+		item_field(item_field(out, it->commune_code, n_code), year, n_year);
+		w->head_fnv = key_fnv ? fnv1a(FNV_START, out, head) : 0;
+		if (out == w->buf) {
+			w->code = it->commune_code;
+			w->year = it->year;
+			w->head_len = head;
+		}
+	} else if (out != w->buf) {
+		memcpy(out, w->buf, head);
+	}
+	end = item_field(out + head, name, n_name);
+	if (key_fnv)
+		*key_fnv = fnv1a(w->head_fnv, out + head, n_name + 2);
+	end = item_field(end, it->value, n_value);
+	end = item_field(end, it->proof_url, n_proof);
+	end = item_field(end, it->note, n_note);
+	*len = (size_t)(end - out);
+	return out;
+}
+
+/* FNV-1a of an item's key bytes (item_bytes), never 0: where to look for
+ * the key among the last batch's (a collision finds another key's pair,
+ * whose figure hash, of the key too, then differs: the item is stored
+ * again). */
+static uint64_t key_hash64(uint64_t key_fnv)
+{
+	return key_fnv ? key_fnv : 1;
 }
 
 /* SipHash-2-4 of n bytes under a fixed key, as libsodium computes it on
@@ -422,11 +496,10 @@ static uint64_t item_hash64(const char *bytes, size_t n)
 {
 	static const unsigned char key[crypto_shorthash_siphash24_KEYBYTES] = "dti batch items";
 	unsigned char h[crypto_shorthash_siphash24_BYTES];
-	uint64_t v = 0;
+	uint64_t v;
 
 	crypto_shorthash_siphash24(h, (const unsigned char *)bytes, n, key);
-	for (int k = 7; k >= 0; k--)
-		v = v << 8 | h[k];
+	v = load_le64(h);
 	return v ? v : 1;
 }
 
@@ -437,25 +510,26 @@ static uint64_t item_hash64(const char *bytes, size_t n)
 static bool digest_items(const batch *b, char out[65], uint64_t *hashes)
 {
 	sha256_ctx c;
-	year_text y = {0, 0, ""};
+	item_writer w;
 
+	w.code = NULL;
+	w.heap = NULL;
 	if (hashes && sodium_init() < 0)
 		hashes = NULL;
 	if (out)
 		sha256_init(&c);
 	for (size_t i = 0; i < b->count; i++) {
-		char buf[1024], *heap = NULL;
-		size_t len, key_len = 0;
-		const char *bytes =
-			item_bytes(&b->items[i], &y, buf, sizeof buf, &heap, &len, &key_len);
+		size_t len;
+		uint64_t key_fnv = 0;
+		const char *bytes = item_bytes(&w, &b->items[i], &len, hashes ? &key_fnv : NULL);
 		if (out)
 			sha256_update(&c, bytes, len);
 		if (hashes) {
-			hashes[2 * i] = key_hash64(bytes, key_len);
+			hashes[2 * i] = key_hash64(key_fnv);
 			hashes[2 * i + 1] = item_hash64(bytes, len);
 		}
-		free(heap);
 	}
+	free(w.heap);
 	if (out)
 		sha256_final_hex(&c, out);
 	return hashes != NULL;
@@ -469,11 +543,7 @@ void batch_digest(const batch *b, char out[65])
 /* Hash i of the kept bytes (little-endian). */
 static uint64_t kept_hash(const unsigned char *kept, size_t i)
 {
-	uint64_t v = 0;
-
-	for (int k = 7; k >= 0; k--)
-		v = v << 8 | kept[8 * i + (size_t)k];
-	return v;
+	return load_le64(kept + 8 * i);
 }
 
 /* same[i] for each of the n items from their hashes (digest_items) and the
@@ -538,11 +608,8 @@ static dti_err keep_items(staging *st, int64_t source_id, const char *digest, ui
 {
 	unsigned char *bytes = (unsigned char *)hashes;
 
-	for (size_t i = 0; i < 2 * n; i++) {
-		uint64_t h = hashes[i];
-		for (int k = 0; k < 8; k++)
-			bytes[8 * i + (size_t)k] = (unsigned char)(h >> (8 * k));
-	}
+	for (size_t i = 0; i < 2 * n; i++)
+		store_le64(bytes + 8 * i, hashes[i]);
 	return staging_keep_batch_items(st, source_id, digest, bytes, 16 * n, d);
 }
 
@@ -597,6 +664,10 @@ static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const
 	return rc;
 }
 
+/* Figures to store among unchanged ones from which a batch's writes are
+ * taken to reach pages all over the database. */
+#define WIDE_WRITES 4096
+
 dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra, void *ctx,
 			 int64_t *run_id, dti_diag *d)
 {
@@ -608,7 +679,8 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	long stored = 0, unchanged = 0;
 	int64_t first_id = 0, last_id = 0;
 	int year_lo = 0, year_hi = 0;
-	bool *same = NULL;
+	size_t n_same = 0;
+	bool *same = NULL, wide = false;
 	dti_err rc = DTI_EOK;
 
 	if (bulk)
@@ -638,6 +710,14 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	same = xcalloc(b->count ? b->count : 1, sizeof *same);
 	if (!rc)
 		rc = mark_unchanged(st, run, source_id, b, same, d);
+	/* Thousands of figures changed among unchanged ones: a re-import whose
+	 * changes are all over the database (staging_wide_writes). */
+	for (size_t i = 0; !rc && i < b->count; i++)
+		n_same += same[i];
+	if (!rc && n_same && b->count - n_same >= WIDE_WRITES) {
+		rc = staging_wide_writes(st, true, d);
+		wide = !rc;
+	}
 	/* The figures to store, 256 at a time, in the batch's order. */
 	for (size_t i = 0; !rc && i < b->count;) {
 		observation rows[256]; /* eight statements of PUT_ROWS; 14 KB of stack */
@@ -679,6 +759,15 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 		staging_rollback(st);
 		b->counts.stored = 0;
 		b->counts.skipped -= unchanged;
+	}
+	if (wide) {
+		dti_diag back;
+		dti_err off = staging_wide_writes(st, false, &back);
+		if (off && !rc) {
+			rc = off;
+			if (d)
+				*d = back;
+		}
 	}
 	if (bulk) {
 		dti_diag fk;

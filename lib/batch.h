@@ -13,8 +13,9 @@
 #include "staging.h"
 #include "util.h"
 
-/* The high half of a key's hash and its item's index + 1 (0: empty
- * slot): 8 bytes a slot, 16 MB for a national sheet.  A batch holds fewer
+/* A tag of a key's hash (the high half, mixed with the variable) and its
+ * item's index + 1 (0: empty slot): 8 bytes a slot, 16 MB for a national
+ * sheet.  A batch holds fewer
  * than 2^32 items (each takes 72 bytes and more). */
 struct batch_slot {
 	uint32_t tag;

@@ -624,6 +624,20 @@ dti_err framework_value(const fw_variable *v, const char *raw, char decimal_sep,
 	char *folded = NULL;
 	dti_err rc = DTI_EOK;
 
+	/* The usual figure, a whole number of at most 15 digits without a
+	 * leading zero, is its own canonical text and exact as a double: what
+	 * the general path below gives it, without its checks and writing. */
+	if (v->type == VAR_COUNT || v->type == VAR_AMOUNT) {
+		uint64_t whole = 0;
+		size_t n = 0;
+		while (n < 16 && raw[n] >= '0' && raw[n] <= '9')
+			whole = whole * 10 + (uint64_t)(raw[n++] - '0');
+		if (n > 0 && n < 16 && raw[n] == '\0' && (raw[0] != '0' || n == 1)) {
+			*num = (double)whole;
+			canon_put(canon, canon_len, raw);
+			return DTI_EOK;
+		}
+	}
 	if (!utf8_valid(raw, strlen(raw)))
 		return diag_set(d, DTI_EINVALID, "value is not valid UTF-8");
 	switch (v->type) {

@@ -80,7 +80,7 @@ const fw_variable *sheet_heading_variable(const framework *fw, const char *headi
 static const char *field_trimmed(const csv_reader *r, size_t i, char *buf, size_t cap, char **heap)
 {
 	const char *s = csv_field(r, i);
-	size_t n = strlen(s);
+	size_t n = csv_field_len(r, i);
 
 	while (n > 0 &&
 	       (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
@@ -125,8 +125,10 @@ typedef struct sheet_reader {
 	dti_problems *p;
 	const commune_entry *last_ce;
 	char last_code[32];
-	uint32_t value_place; /* column_place of a long sheet's value column */
-	uint32_t *col_place;  /* wide: column_place + 1 per column, made on first use */
+	uint32_t value_place;         /* column_place of a long sheet's value column */
+	uint32_t *col_place;          /* wide: column_place + 1 per column, made on first use */
+	const fw_variable *last_var;  /* long: the last row's variable, or NULL */
+	const fw_variable **next_var; /* long: per variable, the one the row after it had */
 } sheet_reader;
 
 /* The columns of the header and the format they make; false (with a
@@ -207,6 +209,24 @@ static bool row_year(sheet_reader *sr, long line, int *year)
 	return true;
 }
 
+/* The variable named vname, or NULL.  A sheet lists each commune's
+ * variables in the same order: the one that came after the last row's
+ * variable the time before is tried first, by one comparison, before the
+ * framework's index. */
+static const fw_variable *row_variable(sheet_reader *sr, const char *vname)
+{
+	const fw_variable **after =
+		sr->last_var ? &sr->next_var[sr->last_var - sr->fw->variables] : NULL;
+	const fw_variable *v = after && *after && strcmp((*after)->name, vname) == 0
+				       ? *after
+				       : framework_variable(sr->fw, vname);
+
+	if (after && v)
+		*after = v;
+	sr->last_var = v;
+	return v;
+}
+
 /* A long row: one value with its variable, proof link and note. */
 static void long_row(sheet_reader *sr, long line, const commune_entry *ce, int year)
 {
@@ -219,7 +239,7 @@ static void long_row(sheet_reader *sr, long line, const commune_entry *ce, int y
 				 : "";
 	/* The note is kept as written, as on the form. */
 	const char *note = sr->c_note >= 0 ? csv_field(r, (size_t)sr->c_note) : "";
-	const fw_variable *v = framework_variable(sr->fw, vname);
+	const fw_variable *v = row_variable(sr, vname);
 	char why[TEXT_WHY];
 	bool clean = true;
 
@@ -329,6 +349,7 @@ static dti_err sheet_read_text(FILE *f, const char *name, sheet_format fmt, cons
 		goto out;
 	sr.value_place = column_place(b, name, sr.c_value + 1, "value");
 	sr.col_place = xcalloc(sr.h.n ? sr.h.n : 1, sizeof *sr.col_place);
+	sr.next_var = xcalloc(fw->n_variables ? fw->n_variables : 1, sizeof *sr.next_var);
 	batch_reserve(b, file_size(f) / 24);
 	if (sheet_rows(&sr, fmt, d) < 0)
 		rc = DTI_EPARSE;
@@ -336,6 +357,7 @@ out:
 	csv_header_free(&sr.h);
 	free(sr.colvar);
 	free(sr.col_place);
+	free(sr.next_var);
 	csv_close(sr.r);
 	if (!rc && p->count > before)
 		rc = DTI_EINVALID;

@@ -172,6 +172,9 @@ fail:
 	return rc;
 }
 
+/* A connection's page cache: 16 MB (staging_wide_writes for more). */
+#define CACHE_PRAGMA "PRAGMA cache_size = -16384;"
+
 dti_err staging_open(const char *path, staging **out, dti_diag *d)
 {
 	staging *st = xcalloc(1, sizeof *st);
@@ -215,7 +218,7 @@ dti_err staging_open(const char *path, staging **out, dti_diag *d)
 	rc = staging_exec(st,
 			  "PRAGMA journal_mode = WAL; "
 			  "PRAGMA foreign_keys = ON; "
-			  "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;",
+			  "PRAGMA synchronous = NORMAL; " CACHE_PRAGMA,
 			  d);
 	if (!rc)
 		rc = migrate(st, d);
@@ -280,10 +283,7 @@ dti_err staging_open_readonly(const char *path, staging **out, dti_diag *d)
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, STAGING_BUSY_MS);
-	rc = staging_exec(st,
-			  "PRAGMA query_only = ON; PRAGMA foreign_keys = ON; "
-			  "PRAGMA cache_size = -16384;",
-			  d);
+	rc = staging_exec(st, "PRAGMA query_only = ON; PRAGMA foreign_keys = ON; " CACHE_PRAGMA, d);
 	if (!rc)
 		rc = readonly_schema(st, d);
 	if (rc)
@@ -968,6 +968,11 @@ dti_err staging_source_has_figures(staging *st, int64_t source_id, bool *has, dt
 
 	*has = n != 0;
 	return rc;
+}
+
+dti_err staging_wide_writes(staging *st, bool on, dti_diag *d)
+{
+	return staging_exec(st, on ? "PRAGMA cache_size = -81920" : CACHE_PRAGMA, d);
 }
 
 dti_err staging_foreign_keys(staging *st, bool on, dti_diag *d)

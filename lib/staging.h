@@ -47,6 +47,16 @@ void staging_rollback(staging *st);
  * transaction.  A bulk store that has checked its own references (see
  * staging_has_commune) turns it off for its transaction and back on. */
 dti_err staging_foreign_keys(staging *st, bool on, dti_diag *d);
+/* The page cache of this connection for a transaction whose writes reach
+ * pages all over the database (a re-import changing values of every
+ * commune dirties nearly every page of the current values and of the
+ * observations' index): 80 MB when on instead of 16, so that the pager
+ * keeps those pages until the commit rather than writing them to the WAL
+ * before it, reading them back, and reading the whole WAL again at the
+ * commit to checksum a page it wrote twice.  The cache grows only as
+ * pages are used.  Off goes back to 16 MB; the caller turns it off on
+ * every path. */
+dti_err staging_wide_writes(staging *st, bool on, dti_diag *d);
 /* Whether a commune code, or a variable name, is in its table. */
 dti_err staging_has_commune(staging *st, const char *code, bool *found, dti_diag *d);
 dti_err staging_has_variable(staging *st, const char *name, bool *found, dti_diag *d);

@@ -323,6 +323,40 @@ static void test_value_words(void **state)
 			 DTI_EINVALID);
 	assert_int_equal(framework_value(am, "\xff\xfe", '.', canon, sizeof canon, &num, &d),
 			 DTI_EINVALID);
+	/* Whole numbers as written and as the general path writes them: the
+	 * plain ones are their own text, leading zeros go, 16 digits and more
+	 * are read as any number. */
+	{
+		static const char *const in[] = {"0",
+						 "7",
+						 "00",
+						 "007",
+						 "999999999999999",
+						 "0999999999999999",
+						 "1234567890123456",
+						 "12.0",
+						 "12 "};
+		static const char *const out[] = {"0",
+						  "7",
+						  "0",
+						  "7",
+						  "999999999999999",
+						  "999999999999999",
+						  "1234567890123456",
+						  "12",
+						  "12"};
+		static const double nums[] = {
+			0,  7, 0, 7, 999999999999999.0, 999999999999999.0, 1234567890123456.0,
+			12, 12};
+		for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
+			for (int k = 0; k < 2; k++) {
+				assert_int_equal(framework_value(k ? am : ct, in[i], '.', canon,
+								 sizeof canon, &num, &d),
+						 0);
+				assert_string_equal(canon, out[i]);
+				assert_true(num == nums[i]);
+			}
+	}
 	framework_free(fw);
 }
 

@@ -172,6 +172,49 @@ static void test_every_problem_is_reported(void **state)
 	done(&r);
 }
 
+/* The key table of a batch, grown from its smallest size many times over
+ * and crowded the way a national sheet crowds it (communes whose runs of
+ * slots overlap), still finds every key and only those: each value given
+ * a second time is a duplicate, a key never given is not there. */
+static void test_batch_keys_in_a_crowded_table(void **state)
+{
+	batch b;
+	dti_problems p = {0};
+	size_t n_var = 0, added = 0;
+	const fw_variable *vars[64];
+	char code[16];
+
+	(void)state;
+	for (size_t v = 0; v < fw->n_variables && n_var < 64; v++)
+		if (fw->variables[v].type == VAR_COUNT)
+			vars[n_var++] = &fw->variables[v];
+	assert_true(n_var >= 8);
+	batch_init(&b);
+	for (int c = 0; c < 3000; c++)
+		for (size_t v = 0; v < n_var; v++) {
+			snprintf(code, sizeof code, "%05d", c);
+			assert_true(
+				batch_add(&b, vars[v], code, 2024, "1", '.', NULL, NULL, "t", &p));
+			added++;
+		}
+	assert_int_equal(b.count, added);
+	for (int c = 0; c < 3000; c += 7)
+		for (size_t v = 0; v < n_var; v += 3) {
+			snprintf(code, sizeof code, "%05d", c);
+			assert_true(batch_has(&b, code, 2024, vars[v]));
+			assert_false(batch_has(&b, code, 2023, vars[v]));
+			assert_false(
+				batch_add(&b, vars[v], code, 2024, "2", '.', NULL, NULL, "t", &p));
+		}
+	snprintf(code, sizeof code, "%05d", 3000);
+	assert_false(batch_has(&b, code, 2024, vars[0]));
+	assert_int_equal(b.count, added);
+	assert_true(p.count > 0);
+	assert_non_null(strstr(p.items[0], "duplicate"));
+	problems_free(&p);
+	batch_free(&b);
+}
+
 /* From a real file the batch is sized from the file first; values of a
  * commune that come back later, after another commune or an unknown code,
  * still carry their own code and still meet their duplicates. */
@@ -481,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_wide_places_in_messages),
 		cmocka_unit_test(test_every_problem_is_reported),
 		cmocka_unit_test(test_file_sized_batch),
+		cmocka_unit_test(test_batch_keys_in_a_crowded_table),
 		cmocka_unit_test(test_wide_unknown_column_and_missing_key),
 		cmocka_unit_test(test_invalid_utf8_is_refused),
 		cmocka_unit_test(test_hostile_links_and_notes_are_refused),

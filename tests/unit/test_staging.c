@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "batch.h"
+#include "digest.h"
 #include "framework.h"
 #include "schema.sql.h"
 #include "staging.h"
@@ -789,6 +791,295 @@ static void test_reimport_by_kept_hashes(void **state)
 	assert_int_equal(count(f, kept_sql), 1);
 }
 
+/* An item's bytes as batch.c's digests read them, written plainly here
+ * from the item's fields: each text as 't', its bytes and NUL, an absent
+ * one as 'n'; commune, year, variable, value, proof link, note.  *key_len:
+ * the first three's. */
+static size_t ref_field(char *out, const char *s)
+{
+	size_t n;
+
+	if (!s) {
+		*out = 'n';
+		return 1;
+	}
+	n = strlen(s);
+	out[0] = 't';
+	memcpy(out + 1, s, n + 1);
+	return n + 2;
+}
+
+static size_t ref_item_bytes(const batch_item *it, char *out, size_t *key_len)
+{
+	char year[16];
+	size_t n = 0;
+
+	snprintf(year, sizeof year, "%d", it->year);
+	n += ref_field(out + n, it->commune_code);
+	n += ref_field(out + n, year);
+	n += ref_field(out + n, it->variable->name);
+	*key_len = n;
+	n += ref_field(out + n, it->value);
+	n += ref_field(out + n, it->proof_url);
+	n += ref_field(out + n, it->note);
+	return n;
+}
+
+/* What a batch's run and source_batch should hold, computed afresh: the
+ * SHA-256 of all items' bytes, and per item FNV-1a of its key's bytes and
+ * SipHash-2-4 (libsodium, key "dti batch items") of all of them, each a
+ * little-endian 64-bit number, 0 written as 1; the pairs as hex. */
+static void ref_batch(const batch *b, char digest[65], char **hex)
+{
+	static const unsigned char key[crypto_shorthash_siphash24_KEYBYTES] = "dti batch items";
+	strbuf all, h;
+
+	assert_true(sodium_init() >= 0);
+	sb_init(&all, 0);
+	sb_init(&h, 0);
+	for (size_t i = 0; i < b->count; i++) {
+		char bytes[8192];
+		unsigned char sip[crypto_shorthash_siphash24_BYTES];
+		size_t key_len, n = ref_item_bytes(&b->items[i], bytes, &key_len);
+		uint64_t pair[2] = {1469598103934665603ULL, 0};
+		for (size_t k = 0; k < key_len; k++)
+			pair[0] = (pair[0] ^ (unsigned char)bytes[k]) * 1099511628211ULL;
+		crypto_shorthash_siphash24(sip, (const unsigned char *)bytes, n, key);
+		for (int k = 7; k >= 0; k--)
+			pair[1] = pair[1] << 8 | sip[k];
+		for (int j = 0; j < 2; j++)
+			for (int k = 0; k < 8; k++)
+				sb_appendf(&h, "%02X",
+					   (unsigned)((pair[j] ? pair[j] : 1) >> (8 * k)) & 0xffu);
+		sb_append(&all, bytes, n);
+	}
+	sha256_hex(all.data ? all.data : "", all.len, digest);
+	*hex = sb_take(&h);
+	sb_free(&all);
+}
+
+/* The national shape in small: both communes' numeric variables, some of
+ * them for 2023 between those of 2024, a proof link on every fifth, a
+ * note on every third, one note longer than batch.c's item buffer; the
+ * value of every item i with i % 7 == 3 raised by bump. */
+static void scattered_batch(fixture *f, batch *b, int bump)
+{
+	static const char *const codes[] = {"11989", "11992"};
+	dti_problems p = {0};
+	char *long_note = xmalloc(3001);
+	int i = 0;
+
+	memset(long_note, 'x', 3000);
+	long_note[3000] = '\0';
+	batch_init(b);
+	for (size_t c = 0; c < 2; c++)
+		for (size_t v = 0; v < f->fw->n_variables; v++) {
+			const fw_variable *var = &f->fw->variables[v];
+			char value[32], link[64], note[32];
+			if (var->type != VAR_COUNT && var->type != VAR_AMOUNT)
+				continue;
+			snprintf(value, sizeof value, "%d", 7 * i + 1 + (i % 7 == 3 ? bump : 0));
+			snprintf(link, sizeof link, "https://example.org/proof/%d", i);
+			snprintf(note, sizeof note, "note %d", i);
+			assert_true(batch_add(b, var, codes[c], v % 4 == 1 ? 2023 : 2024, value,
+					      '.', i % 5 == 0 ? link : NULL,
+					      i == 11      ? long_note
+					      : i % 3 == 0 ? note
+							   : NULL,
+					      "scattered", &p));
+			i++;
+		}
+	assert_int_equal(p.count, 0);
+	free(long_note);
+}
+
+/* Text column col of the first row of sql (caller frees). */
+static char *text_of(fixture *f, const char *sql, int col)
+{
+	sqlite3_stmt *s;
+	dti_diag d;
+	char *t;
+
+	assert_int_equal(staging_prepare(f->st, sql, &s, &d), 0);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	t = xstrdup((const char *)sqlite3_column_text(s, col));
+	sqlite3_finalize(s);
+	return t;
+}
+
+/* The digest and the hashes kept for source 'sheet:scattered' are those
+ * of the batch given, computed afresh. */
+static void assert_kept_as(fixture *f, const batch *b)
+{
+	static const char *const kept_sql =
+		"SELECT hex(k.item_hashes), k.batch_sha256, (SELECT batch_sha256 FROM run WHERE "
+		"source_id = s.id ORDER BY id DESC LIMIT 1) FROM source_batch k JOIN source s ON "
+		"s.id = k.source_id WHERE s.name = 'sheet:scattered'";
+	char digest[65], *hex = NULL, *kept = text_of(f, kept_sql, 0),
+			 *kept_digest = text_of(f, kept_sql, 1),
+			 *run_digest = text_of(f, kept_sql, 2);
+
+	ref_batch(b, digest, &hex);
+	assert_string_equal(kept, hex);
+	assert_string_equal(kept_digest, digest);
+	assert_string_equal(run_digest, digest);
+	free(hex);
+	free(kept);
+	free(kept_digest);
+	free(run_digest);
+}
+
+/* A re-import whose changed values are scattered over communes, years
+ * and variables stores exactly those, the current values follow (get:
+ * the table is what the history resolves to), and the digest and hashes
+ * kept after each run are those of its batch, computed afresh. */
+static void test_reimport_scattered_changes(void **state)
+{
+	fixture *f = *state;
+	batch_target t = {
+		"sheet:scattered", "sheet", "test", 2024, NULL, NULL, 0, false, NULL, NULL};
+	int before = count(f, "SELECT count(*) FROM observation"), changed = 0;
+	dti_diag d;
+	batch b;
+
+	scattered_batch(f, &b, 0);
+	assert_int_equal(batch_store(f->st, &b, &t, NULL, &d), DTI_EOK);
+	assert_int_equal(b.counts.stored, (long)b.count);
+	assert_kept_as(f, &b);
+	batch_free(&b);
+
+	scattered_batch(f, &b, 0);
+	assert_int_equal(batch_store(f->st, &b, &t, NULL, &d), DTI_EOK);
+	assert_int_equal(b.counts.stored, 0);
+	batch_free(&b);
+
+	scattered_batch(f, &b, 1000);
+	for (size_t i = 0; i < b.count; i++)
+		changed += i % 7 == 3;
+	assert_true(changed > 10);
+	assert_int_equal(batch_store(f->st, &b, &t, NULL, &d), DTI_EOK);
+	assert_int_equal(b.counts.stored, changed);
+	assert_kept_as(f, &b);
+	/* The run stored the changed items and no other, and each is the
+	 * current value of its key. */
+	assert_int_equal(count(f, "SELECT count(*) FROM observation WHERE run_id = (SELECT max(id) "
+				  "FROM run)"),
+			 changed);
+	for (size_t i = 0; i < b.count; i++) {
+		const batch_item *it = &b.items[i];
+		char sql[256];
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*) FROM observation WHERE run_id = (SELECT max(id) FROM "
+			 "run) AND year = %d AND commune_code = '%s' AND variable = '%s' AND "
+			 "value = '%s'",
+			 it->year, it->commune_code, it->variable->name, it->value);
+		assert_int_equal(count(f, sql), i % 7 == 3);
+		if (it->year == 2024)
+			assert_true(get(f, it->commune_code, it->variable->name).num == it->num);
+	}
+	assert_int_equal(count(f, "SELECT count(*) FROM observation"),
+			 before + (int)b.count + changed);
+	batch_free(&b);
+
+	/* Back to the first figures: the changed ones are stored again. */
+	scattered_batch(f, &b, 0);
+	assert_int_equal(batch_store(f->st, &b, &t, NULL, &d), DTI_EOK);
+	assert_int_equal(b.counts.stored, changed);
+	assert_kept_as(f, &b);
+	batch_free(&b);
+	assert_current_checks(f);
+}
+
+/* The page cache a batch's writes had (in its transaction, after its
+ * observations were stored), into *(int64_t *)ctx. */
+static dti_err note_cache(staging *st, int64_t run_id, void *ctx, dti_diag *d)
+{
+	(void)run_id;
+	return staging_query_int64(st, "SELECT cache_size FROM pragma_cache_size", 0, ctx, d);
+}
+
+/* Every numeric variable of n communes ("00001" ...), item i's value
+ * raised by bump unless i % 10 == 0; stored by source 'sheet:wide' with
+ * the page cache its writes had in *cache.  Returns how many were stored. */
+static long store_wide(fixture *f, int n, int bump, size_t *items, int64_t *cache)
+{
+	batch b;
+	dti_problems p = {0};
+	dti_diag d;
+	batch_target t = {"sheet:wide", "sheet", "test", 2024, NULL, NULL, 0, false, NULL, NULL};
+	long stored;
+	int i = 0;
+
+	batch_init(&b);
+	for (int c = 1; c <= n; c++)
+		for (size_t v = 0; v < f->fw->n_variables; v++) {
+			const fw_variable *var = &f->fw->variables[v];
+			char code[16], value[32];
+			if (var->type != VAR_COUNT && var->type != VAR_AMOUNT)
+				continue;
+			snprintf(code, sizeof code, "%05d", c);
+			snprintf(value, sizeof value, "%d", i + (i % 10 ? bump : 0));
+			assert_true(
+				batch_add(&b, var, code, 2024, value, '.', NULL, NULL, "wide", &p));
+			i++;
+		}
+	assert_int_equal(batch_store_with(f->st, &b, &t, note_cache, cache, NULL, &d), DTI_EOK);
+	stored = b.counts.stored;
+	*items = b.count;
+	batch_free(&b);
+	return stored;
+}
+
+/* A re-import that changes thousands of figures among unchanged ones has
+ * the larger page cache for its writes (staging_wide_writes), and the
+ * connection has its own again after; a first import or a few changes
+ * keep the usual one.  What is stored is the same either way. */
+static void test_wide_reimport_cache(void **state)
+{
+	char names[160][16];
+	const char *codes[160], *name_of[160];
+	fixture *f;
+	size_t items = 0, numeric = 0;
+	int64_t cache = 0, after = 0;
+	long stored;
+	int n;
+	dti_diag d;
+
+	(void)state;
+	for (int c = 0; c < 160; c++) {
+		snprintf(names[c], sizeof names[c], "%05d", c + 1);
+		codes[c] = names[c];
+		name_of[c] = names[c];
+	}
+	f = fixture_open("config/frameworks/commune-2024.json", codes, name_of, 160);
+	assert_non_null(f);
+	for (size_t v = 0; v < f->fw->n_variables; v++)
+		numeric += f->fw->variables[v].type == VAR_COUNT ||
+			   f->fw->variables[v].type == VAR_AMOUNT;
+	n = (int)(5000 / numeric) + 1; /* 90 % of the items changed: 4,500 at least */
+	assert_true(n <= 160);
+	stored = store_wide(f, n, 0, &items, &cache);
+	assert_int_equal(stored, (long)items);
+	assert_int_equal(cache, -16384);
+	stored = store_wide(f, n, 1, &items, &cache);
+	assert_int_equal(stored, (long)(items - (items + 9) / 10));
+	assert_int_equal(cache, -81920);
+	assert_int_equal(staging_query_int64(f->st, "SELECT cache_size FROM pragma_cache_size", 0,
+					     &after, &d),
+			 DTI_EOK);
+	assert_int_equal(after, -16384);
+	assert_current_checks(f);
+	assert_int_equal(count(f, "SELECT count(*) FROM observation WHERE run_id = (SELECT "
+				  "max(id) FROM run)"),
+			 (int)(items - (items + 9) / 10));
+	/* A few changed: the usual cache. */
+	stored = store_wide(f, 1, 2, &items, &cache);
+	assert_int_equal(stored, (long)(items - (items + 9) / 10));
+	assert_int_equal(cache, -16384);
+	assert_current_checks(f);
+	teardown((void **)&f);
+}
+
 /* A database of schema 20 is migrated: its runs stay, and no source has
  * kept hashes yet. */
 static void test_migrates_to_kept_batches(void **state)
@@ -918,6 +1209,8 @@ int main(void)
 		cmocka_unit_test(test_new_figure_of_the_source_scored),
 		cmocka_unit_test(test_repeated_file_in_another_order),
 		cmocka_unit_test(test_reimport_by_kept_hashes),
+		cmocka_unit_test_setup_teardown(test_reimport_scattered_changes, setup, teardown),
+		cmocka_unit_test(test_wide_reimport_cache),
 		cmocka_unit_test(test_migrates_to_kept_batches),
 		cmocka_unit_test(test_migrates_to_run_input_counts),
 		cmocka_unit_test(test_failed_batch_stores_nothing),
