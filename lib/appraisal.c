@@ -10,6 +10,7 @@
 #include "store_user.h"
 #include "text.h"
 #include "util.h"
+#include "verifiers.h"
 
 const char *appraisal_action_name(appraisal_action a)
 {
@@ -177,6 +178,55 @@ dti_err appraisal_must_verify(const config *c, const framework *fw, strmap *out,
 				c->path, i, fw->edition, src);
 	}
 	return DTI_EOK;
+}
+
+/* The variables of a queue as a JSON list into out, *n of them; false
+ * (out untouched) for every variable stored, the framework's or not: all
+ * to be verified, and not an appraiser's. */
+static bool queue_variables(const framework *fw, const strmap *must, bool all, bool appraiser,
+			    char *const *unit_names, size_t n_units, strbuf *out, size_t *n)
+{
+	*n = 0;
+	if (all && !appraiser)
+		return false;
+	sb_appends(out, "[");
+	for (size_t i = 0; i < fw->n_variables; i++) {
+		const char *name = fw->variables[i].name;
+		if ((!all && !strmap_get(must, name, NULL)) ||
+		    (appraiser && !verifiers_cover(fw, unit_names, n_units, name)))
+			continue;
+		if ((*n)++)
+			sb_appends(out, ",");
+		sb_json_string(out, name);
+	}
+	sb_appends(out, "]");
+	return true;
+}
+
+dti_err appraisal_queue(staging *st, const config *c, const framework *fw, int year,
+			const char *commune_code, bool appraiser, char *const *unit_names,
+			size_t n_units, int64_t limit, int64_t *total, store_appraisal_item_fn fn,
+			void *ctx, dti_diag *d)
+{
+	strmap must;
+	strbuf vars;
+	bool all = false, listed = false;
+	size_t n = 0;
+	dti_err rc;
+
+	if (total)
+		*total = 0;
+	strmap_init(&must);
+	sb_init(&vars, 0);
+	rc = appraisal_must_verify(c, fw, &must, &all, d);
+	if (!rc)
+		listed = queue_variables(fw, &must, all, appraiser, unit_names, n_units, &vars, &n);
+	if (!rc && (!listed || n))
+		rc = store_appraisal_queue(st, year, commune_code, listed ? vars.data : NULL, limit,
+					   total, fn, ctx, d);
+	sb_free(&vars);
+	strmap_free(&must);
+	return rc;
 }
 
 static dti_err tolerance_number(const config *c, json_t *tol, const char *key, double *out,

@@ -20,6 +20,7 @@
 #include "err.h"
 #include "framework.h"
 #include "staging.h"
+#include "store_appraisal.h"
 #include "strmap.h"
 
 typedef enum { APPRAISE_VERIFY, APPRAISE_REJECT, APPRAISE_CORRECT } appraisal_action;
@@ -60,6 +61,19 @@ dti_err appraisal_find(staging *st, int year, const char *commune_code, const ch
  * out must be initialised by the caller (strmap_init) and freed by it. */
 dti_err appraisal_must_verify(const config *c, const framework *fw, strmap *out, bool *all,
 			      dti_diag *d);
+
+/* The appraisal queue an account sees for a year: the latest values still
+ * 'raw' (store_appraisal_queue) of the variables that must be verified
+ * (appraisal_must_verify) and, for an appraiser, only of those one of its
+ * unit_names[0 .. n_units) verifies (verifiers_cover); of commune_code ("" for
+ * every commune).  fn receives the first limit rows (negative: all of
+ * them), *total (may be NULL) how many there are.  The variables go to
+ * the store as one bound JSON list; an account that verifies none reads
+ * nothing.  DTI_ECONFIG as appraisal_must_verify. */
+dti_err appraisal_queue(staging *st, const config *c, const framework *fw, int year,
+			const char *commune_code, bool appraiser, char *const *unit_names,
+			size_t n_units, int64_t limit, int64_t *total, store_appraisal_item_fn fn,
+			void *ctx, dti_diag *d);
 
 typedef struct appraisal_tolerance {
 	double absolute, relative;

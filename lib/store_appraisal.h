@@ -70,6 +70,19 @@ typedef dti_err (*store_appraisal_item_fn)(void *ctx, const store_appraisal_item
 dti_err store_appraisal_each(staging *st, int year, const char *commune_code, const char *variable,
 			     bool pending, store_appraisal_item_fn fn, void *ctx, dti_diag *d);
 
+/* The appraisal queue of a year: the latest value of each source still
+ * 'raw', of commune_code ("" for every commune) and of the variables named
+ * by variables_json (a JSON array of names, bound as it is; NULL for every
+ * variable), in store_appraisal_each's order.  fn is called for the first
+ * limit of them (every one for a negative limit) and *total (may be NULL)
+ * receives how many there are, read in one snapshot: the rows cost what is
+ * shown, and only a page the limit fills is counted (count(*), which walks
+ * the index over every row it counts).  A non-zero return of fn stops the
+ * walk and is returned. */
+dti_err store_appraisal_queue(staging *st, int year, const char *commune_code,
+			      const char *variables_json, int64_t limit, int64_t *total,
+			      store_appraisal_item_fn fn, void *ctx, dti_diag *d);
+
 /* One row of the view `disagreement`, every column as the text SQLite
  * gives ("" for NULL).  Borrowed: valid only inside the callback. */
 typedef struct store_disagreement {

@@ -15,17 +15,7 @@
 #include "store_appraisal.h"
 #include "store_evidence.h"
 #include "units.h"
-#include "verifiers.h"
 #include "web.h"
-
-/* Whether the account reviews this variable: an appraiser their units'
- * variables, everyone else (admin, viewer: reading) all. */
-static bool mine(const web_req *r, const char *variable)
-{
-	if (strcmp(r->acct.role, "appraiser") != 0)
-		return true;
-	return verifiers_cover(r->app->core.fw, r->acct.units, r->acct.n_units, variable);
-}
 
 static const char *variable_label(const web_req *r, const char *name)
 {
@@ -58,11 +48,21 @@ static void state_cell(web_req *r, const char *state)
 
 #define QUEUE_MAX 1000 /* rows a queue page shows; the commune filter narrows it */
 
+/* The queue of commune_code ("" for every commune) the account sees: an
+ * appraiser their units', everyone else (admin, viewer: reading) all. */
+static dti_err queue_read(web_req *r, const char *commune_code, int64_t limit, int64_t *total,
+			  store_appraisal_item_fn fn, void *ctx, dti_diag *d)
+{
+	const app *a = &r->app->core;
+
+	return appraisal_queue(r->st, a->cfg, a->fw, a->year, commune_code,
+			       strcmp(r->acct.role, "appraiser") == 0, r->acct.units,
+			       r->acct.n_units, limit, total, fn, ctx, d);
+}
+
 typedef struct queue_walk {
 	web_req *r;
-	const strmap *must;
-	bool all;
-	long n, shown;
+	long shown;
 	char commune[16]; /* of the rows so far, for the "verify all" button */
 } queue_walk;
 
@@ -84,12 +84,6 @@ static dti_err queue_row(void *ctx, const store_appraisal_item *it)
 	queue_walk *w = ctx;
 	web_req *r = w->r;
 
-	if (!w->all && !strmap_get(w->must, it->variable, NULL))
-		return DTI_EOK;
-	if (!mine(r, it->variable))
-		return DTI_EOK;
-	if (w->n++ >= QUEUE_MAX)
-		return DTI_EOK;
 	w->shown++;
 	if (w->commune[0] && strcmp(w->commune, it->commune_code) != 0 &&
 	    strcmp(r->acct.role, "appraiser") == 0)
@@ -116,15 +110,13 @@ static dti_err queue_row(void *ctx, const store_appraisal_item *it)
 
 int page_appraise_queue(web_req *r)
 {
-	strmap must;
-	queue_walk w = {r, &must, false, 0, 0, ""};
+	queue_walk w = {r, 0, ""};
 	char only[16] = "";
 	const char *filter = web_arg(r, "commune");
+	int64_t total = 0;
 	dti_diag d;
 	dti_err rc;
 
-	strmap_init(&must);
-	rc = appraisal_must_verify(r->app->core.cfg, r->app->core.fw, &must, &w.all, &d);
 	page_begin(r, "Hàng chờ thẩm định");
 	if (strcmp(r->acct.role, "appraiser") == 0) {
 		PAGE(r, "<p>Đơn vị: ");
@@ -145,22 +137,19 @@ int page_appraise_queue(web_req *r)
 	PAGE(r, "<div class=\"table-wrap\"><table class=\"stack\" id=\"queue\"><thead><tr>"
 		"<th>Xã</th><th>Chỉ tiêu</th><th>Nguồn</th><th>Giá trị</th><th>Trạng thái</th>"
 		"<th>Lúc</th></tr></thead><tbody>");
-	if (!rc)
-		rc = store_appraisal_each(r->st, r->app->core.year, only, NULL, true, queue_row, &w,
-					  &d);
+	rc = queue_read(r, only, QUEUE_MAX, &total, queue_row, &w, &d);
 	if (w.commune[0] && strcmp(r->acct.role, "appraiser") == 0)
 		commune_button(r, w.commune);
 	PAGE(r, "</tbody></table></div><p id=\"queue-count\">");
-	page_int(r, w.n);
+	page_int(r, total);
 	PAGE(r, " mục chờ thẩm định");
-	if (w.shown < w.n) {
+	if (w.shown < total) {
 		PAGE(r, "; trang này hiện ");
 		page_int(r, w.shown);
 		PAGE(r, " mục đầu: hãy lọc theo xã");
 	}
 	PAGE(r, ".</p>");
 	page_end(r);
-	strmap_free(&must);
 	if (rc) {
 		log_error("queue: %s", d.msg);
 		return page_message(r, 500, "Lỗi máy chủ", "Không đọc được hàng chờ.");
@@ -412,9 +401,6 @@ int page_appraise_act(web_req *r)
 /* ---- a commune's remaining items ------------------------------------- */
 
 typedef struct rest_walk {
-	web_req *r;
-	const strmap *must;
-	bool all;
 	int64_t *ids;
 	size_t n;
 } rest_walk;
@@ -424,8 +410,7 @@ static dti_err rest_row(void *ctx, const store_appraisal_item *it)
 	rest_walk *w = ctx;
 	int64_t id;
 
-	if ((!w->all && !strmap_get(w->must, it->variable, NULL)) || !mine(w->r, it->variable) ||
-	    !parse_i64(it->id_text, &id))
+	if (!parse_i64(it->id_text, &id))
 		return DTI_EOK;
 	w->ids = xrealloc(w->ids, (w->n + 1) * sizeof *w->ids);
 	w->ids[w->n++] = id;
@@ -434,24 +419,18 @@ static dti_err rest_row(void *ctx, const store_appraisal_item *it)
 
 int page_appraise_commune(web_req *r)
 {
-	strmap must;
-	rest_walk w = {r, &must, false, NULL, 0};
+	rest_walk w = {NULL, 0};
 	char what[96];
 	dti_diag d;
 	dti_err rc;
 
 	if (!r->commune[0])
 		return page_message(r, 400, "Không thẩm định được", "Hãy chọn một xã.");
-	strmap_init(&must);
-	rc = appraisal_must_verify(r->app->core.cfg, r->app->core.fw, &must, &w.all, &d);
-	if (!rc)
-		rc = store_appraisal_each(r->st, r->app->core.year, r->commune, NULL, true,
-					  rest_row, &w, &d);
+	rc = queue_read(r, r->commune, -1, NULL, rest_row, &w, &d);
 	/* All or nothing: a failure midway leaves every item as it was. */
 	if (!rc && w.n)
 		rc = appraisal_record_all(r->st, r->app->core.fw, w.ids, w.n, APPRAISE_VERIFY, NULL,
 					  r->acct.name, NULL, NULL, &d);
-	strmap_free(&must);
 	free(w.ids);
 	if (rc) {
 		log_error("verify commune: %s", d.msg);

@@ -479,6 +479,198 @@ static void test_config_sections(void **state)
 	strmap_free(&m);
 }
 
+/* What a walk of the queue received: "commune variable source" a row,
+ * joined by "; ". */
+typedef struct queue_seen {
+	strbuf text;
+	size_t n;
+	int64_t staff_11992; /* the id of 11992's dx_staff from the sheet */
+} queue_seen;
+
+static dti_err seen_item(void *ctx, const store_appraisal_item *it)
+{
+	queue_seen *q = ctx;
+
+	assert_string_equal(it->state, "raw");
+	if (q->n++)
+		sb_appends(&q->text, "; ");
+	sb_appendf(&q->text, "%s %s %s", it->commune_code, it->variable, it->source);
+	if (strcmp(it->commune_code, "11992") == 0 && strcmp(it->variable, "dx_staff") == 0)
+		assert_true(parse_i64(it->id_text, &q->staff_11992));
+	return DTI_EOK;
+}
+
+/* The store's queue into q; returns its total.  The rows are never more
+ * than limit. */
+static int64_t store_queue(fixture *f, const char *commune, const char *vars, int64_t limit,
+			   queue_seen *q)
+{
+	int64_t total = -1;
+	dti_diag d;
+
+	sb_reset(&q->text);
+	q->n = 0;
+	assert_int_equal(
+		store_appraisal_queue(f->st, 2024, commune, vars, limit, &total, seen_item, q, &d),
+		DTI_EOK);
+	assert_true(limit < 0 || q->n <= (size_t)limit);
+	return total;
+}
+
+/* An account's queue (appraisal_queue) into q; returns its total. */
+static int64_t account_queue(fixture *f, const char *config_json, const char *unit,
+			     const char *commune, int64_t limit, queue_seen *q)
+{
+	config *c = config_of(config_json);
+	char *const names[] = {(char *)unit};
+	int64_t total = -1;
+	dti_diag d;
+
+	sb_reset(&q->text);
+	q->n = 0;
+	assert_int_equal(appraisal_queue(f->st, c, f->fw, 2024, commune, unit != NULL, names,
+					 unit ? 1 : 0, limit, &total, seen_item, q, &d),
+			 DTI_EOK);
+	config_free(c);
+	return total;
+}
+
+/* The district sheet's dx_meetings_total, dx_staff and portal_dx_posts
+ * for 11986, 11989 and 11992, 11992's dx_staff being staff_11992. */
+static void sheet_batch(fixture *f, const char *staff_11992)
+{
+	static const char *const communes[] = {"11986", "11989", "11992"};
+	batch_target t = {
+		"district-sheet", "sheet", "test", 2024, "mem", NULL, 0, false, NULL, NULL};
+	dti_problems p = {0};
+	int64_t run = 0;
+	batch b;
+	dti_diag d;
+
+	batch_init(&b);
+	for (size_t i = 0; i < 3; i++) {
+		const char *staff = strcmp(communes[i], "11992") == 0 ? staff_11992 : "có";
+		assert_true(batch_add(&b, framework_variable(f->fw, "dx_meetings_total"),
+				      communes[i], 2024, "5", '.', NULL, NULL, "s:1", &p));
+		assert_true(batch_add(&b, framework_variable(f->fw, "dx_staff"), communes[i], 2024,
+				      staff, '.', NULL, NULL, "s:2", &p));
+		assert_true(batch_add(&b, framework_variable(f->fw, "portal_dx_posts"), communes[i],
+				      2024, "12", '.', NULL, NULL, "s:3", &p));
+	}
+	if (batch_store(f->st, &b, &t, &run, &d))
+		fail_msg("%s", d.msg);
+	batch_free(&b);
+}
+
+#define Q_86 "11986 dx_meetings_total district-sheet; 11986 portal_dx_posts district-sheet"
+#define Q_89_MEET "11989 dx_meetings_total district-sheet; 11989 dx_meetings_total form:11989"
+#define Q_89_STAFF "11989 dx_staff district-sheet; 11989 dx_staff form:11989"
+#define Q_89_REST "11989 portal_dx_posts district-sheet; 11989 steering_head form:11989"
+#define Q_92_MEET "11992 dx_meetings_total district-sheet"
+#define Q_92_REST "11992 dx_staff district-sheet; 11992 portal_dx_posts district-sheet"
+
+/* The queue's page read in SQL: how many there are and the first rows in
+ * the page's order, the variables (to verify, of an appraiser's units)
+ * and the commune filtering both; verified and superseded values are not
+ * in it, and a name is bound, never spliced. */
+static void test_queue(void **state)
+{
+	fixture *f = *state;
+	const char *official = "{\"official\": {\"must_verify\": [\"dx_meetings_total\", "
+			       "\"dx_staff\"]}}";
+	const char *office = "Văn phòng HĐND-UBND huyện"; /* not dx_staff's */
+	commune_list l = {0};
+	queue_seen q = {{0}, 0, 0};
+	int64_t superseded, *ids = NULL;
+	size_t n = 0;
+	dti_diag d;
+
+	commune_list_add(&l, "11986", "Xã Như Quỳnh");
+	commune_list_add(&l, "11989", "Xã Lạc Đạo");
+	commune_list_add(&l, "11992", "Xã Tân Quang");
+	if (staging_set_communes(f->st, &l, NULL, NULL, &d))
+		fail_msg("%s", d.msg);
+	commune_list_free(&l);
+	sb_init(&q.text, 0);
+	sheet_batch(f, "không");
+	assert_int_equal(store_queue(f, "11992", "[\"dx_staff\"]", 10, &q), 1);
+	superseded = q.staff_11992;
+	sheet_batch(f, "có");
+	assert_int_equal(
+		appraisal_find(f->st, 2024, "11986", "dx_staff", "district-sheet", &ids, &n, &d),
+		DTI_EOK);
+	assert_int_equal(n, 1);
+	assert_int_equal(appraisal_record(f->st, f->fw, ids[0], APPRAISE_VERIFY, NULL, "lan", NULL,
+					  NULL, &d),
+			 DTI_EOK);
+	free(ids);
+
+	/* Every variable of every commune, in the page's order: commune,
+	 * variable, source; 11992's dx_staff the sheet's latest. */
+	assert_int_equal(store_queue(f, "", NULL, 100, &q), 11);
+	assert_string_equal(q.text.data, Q_86 "; " Q_89_MEET "; " Q_89_STAFF "; " Q_89_REST
+					      "; " Q_92_MEET "; " Q_92_REST);
+	assert_true(q.staff_11992 > superseded);
+	/* A page: the first rows, the count of them all (a page the limit
+	 * fills exactly, or no row, is counted too). */
+	assert_int_equal(store_queue(f, "", NULL, 4, &q), 11);
+	assert_string_equal(q.text.data, Q_86 "; " Q_89_MEET);
+	assert_int_equal(store_queue(f, "", NULL, 11, &q), 11);
+	assert_int_equal(q.n, 11);
+	assert_int_equal(store_queue(f, "", NULL, 0, &q), 11);
+	assert_int_equal(q.n, 0);
+	/* No limit, no count. */
+	q.n = 0;
+	assert_int_equal(store_appraisal_queue(f->st, 2024, "", NULL, -1, NULL, seen_item, &q, &d),
+			 DTI_EOK);
+	assert_int_equal(q.n, 11);
+	/* The variables named, and a commune. */
+	assert_int_equal(store_queue(f, "", "[\"steering_head\", \"dx_staff\"]", 100, &q), 4);
+	assert_string_equal(q.text.data, Q_89_STAFF "; 11989 steering_head form:11989; "
+						    "11992 dx_staff district-sheet");
+	assert_int_equal(store_queue(f, "", "[\"steering_head\", \"dx_staff\"]", 2, &q), 4);
+	assert_string_equal(q.text.data, Q_89_STAFF);
+	assert_int_equal(store_queue(f, "11989", "[\"dx_staff\", \"portal_dx_posts\"]", 1, &q), 3);
+	assert_string_equal(q.text.data, "11989 dx_staff district-sheet");
+	assert_int_equal(store_queue(f, "11992", NULL, 100, &q), 3);
+	assert_string_equal(q.text.data, Q_92_MEET "; " Q_92_REST);
+	assert_int_equal(store_queue(f, "11986", "[\"dx_staff\"]", 100, &q), 0); /* verified */
+	assert_int_equal(store_queue(f, "11987", NULL, 100, &q), 0);
+	assert_int_equal(store_queue(f, "", "[]", 100, &q), 0);
+	assert_int_equal(store_queue(f, "", "[\"x') OR 1 = 1 OR ('\"]", 100, &q), 0);
+
+	/* An account's: a reader sees every variable stored (no "official"),
+	 * another edition's too, or the ones to verify; an appraiser those
+	 * their unit verifies. */
+	assert_int_equal(
+		staging_exec(f->st,
+			     "INSERT INTO variable(name, type, aggregate, source, label) "
+			     "VALUES ('old_item', 'count', 'latest', 'commune', 'Cũ'); "
+			     "INSERT INTO observation(commune_code, year, variable, value, "
+			     "source_id, run_id, observed_at) SELECT '11992', 2024, "
+			     "'old_item', '1', source_id, run_id, observed_at "
+			     "FROM observation WHERE id = 1",
+			     &d),
+		DTI_EOK);
+	assert_int_equal(account_queue(f, "{}", NULL, "11992", 100, &q), 4);
+	assert_string_equal(q.text.data,
+			    Q_92_MEET "; 11992 dx_staff district-sheet; 11992 old_item "
+				      "form:11989; 11992 portal_dx_posts district-sheet");
+	assert_int_equal(account_queue(f, "{}", NULL, "", 100, &q), 12);
+	assert_int_equal(account_queue(f, official, NULL, "", 3, &q), 7);
+	assert_string_equal(q.text.data, "11986 dx_meetings_total district-sheet; " Q_89_MEET);
+	assert_int_equal(account_queue(f, "{}", office, "", 100, &q), 8);
+	assert_null(strstr(q.text.data, "dx_staff"));
+	assert_int_equal(account_queue(f, official, office, "", 100, &q), 4);
+	assert_string_equal(q.text.data,
+			    "11986 dx_meetings_total district-sheet; " Q_89_MEET "; " Q_92_MEET);
+	assert_int_equal(account_queue(f, official, office, "11989", 1, &q), 2);
+	assert_string_equal(q.text.data, "11989 dx_meetings_total district-sheet");
+	assert_int_equal(account_queue(f, official, "Bưu điện huyện", "", 100, &q), 0);
+	assert_int_equal(q.n, 0);
+	sb_free(&q.text);
+}
+
 /* The round an admin sets in dti-web comes before the configuration's,
  * through the one function forms obey; a closed round's deadline is when
  * it closed; a reopening needs a deadline after now. */
@@ -541,6 +733,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_record_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_appraisal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_form, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_current_each_of_one_commune, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_sections, setup, teardown),

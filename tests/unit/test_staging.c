@@ -1120,7 +1120,7 @@ static void test_migrates_to_run_input_counts(void **state)
 	dti_diag d;
 
 	(void)state;
-	old_database(path, "migrate-counts", (size_t)staging_schema_version() - 1,
+	old_database(path, "migrate-counts", 21,
 		     "INSERT INTO framework(sha256, edition, body, loaded_at) VALUES "
 		     "('f', 'e', '{}', 't');"
 		     "INSERT INTO scoring_run(id, year, framework_sha256, edition, mode, "
@@ -1134,6 +1134,73 @@ static void test_migrates_to_run_input_counts(void **state)
 					     3, &n, &d),
 			 DTI_EOK);
 	assert_int_equal(n, 1);
+	staging_close(st);
+	unlink(path);
+}
+
+/* The plan of a commune's disagreements, one detail a line. */
+static char *disagreement_plan(sqlite3 *db)
+{
+	sqlite3_stmt *s;
+	strbuf sb;
+
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "EXPLAIN QUERY PLAN SELECT * FROM disagreement "
+					    "WHERE year = 2024 AND commune_code = '11989'",
+					    -1, &s, NULL),
+			 SQLITE_OK);
+	sb_init(&sb, 0);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		sb_appendf(&sb, "%s\n", (const char *)sqlite3_column_text(s, 3));
+	sqlite3_finalize(s);
+	return sb_take(&sb);
+}
+
+/* A database of schema 21 is migrated (23) to a view `disagreement` that gives
+ * the same rows, a commune's found through the index instead of every
+ * source's latest value of the country computed first. */
+static void test_migrates_disagreement_view(void **state)
+{
+	char path[80], *plan, *got;
+	staging *st = NULL;
+	sqlite3 *db;
+	dti_diag d;
+
+	(void)state;
+	old_database(path, "migrate-disagree", 21,
+		     "INSERT INTO commune(code, name, updated_at) VALUES ('11989', 'Xã Lạc Đạo', "
+		     "'t'), ('11992', 'Xã Tân Quang', 't');"
+		     "INSERT INTO variable VALUES ('dx_meetings_total', 'count', 'latest', "
+		     "'commune', 'Số cuộc họp', NULL);"
+		     "INSERT INTO source(id, name, kind, created_at) VALUES (1, 'form:11989', "
+		     "'form', 't'), (2, 'form:11992', 'form', 't'), (3, 'telecom', 'telecom', 't');"
+		     "INSERT INTO run(id, source_id, program, year, started_at, status) VALUES "
+		     "(1, 1, 'f', 2024, 't', 'ok'), (2, 2, 'f', 2024, 't', 'ok'), "
+		     "(3, 3, 'f', 2024, 't', 'ok');"
+		     "INSERT INTO observation(id, commune_code, year, variable, value, num, "
+		     "source_id, run_id, observed_at) VALUES "
+		     "(1, '11989', 2024, 'dx_meetings_total', '4', 4, 1, 1, 't'), "
+		     "(2, '11992', 2024, 'dx_meetings_total', '5', 5, 2, 2, 't'), "
+		     "(3, '11989', 2024, 'dx_meetings_total', '9', 9, 3, 3, 't'), "
+		     "(4, '11992', 2024, 'dx_meetings_total', '5', 5, 3, 3, 't');");
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	plan = disagreement_plan(db);
+	assert_non_null(strstr(plan, "MATERIALIZE sv"));
+	free(plan);
+	sqlite3_close(db);
+
+	assert_int_equal(staging_open(path, &st, &d), DTI_EOK);
+	got = lines_of(st,
+		       "SELECT commune_code || '|' || variable || '|' || form_value || '|' || "
+		       "feed_source || '|' || feed_value || '|' || difference FROM disagreement "
+		       "ORDER BY commune_code",
+		       0);
+	assert_string_equal(got, "11989|dx_meetings_total|4|telecom|9|5.0\n");
+	free(got);
+	plan = disagreement_plan(staging_db(st));
+	assert_null(strstr(plan, "MATERIALIZE sv"));
+	assert_non_null(strstr(plan, "USING INDEX observation_key (year=? AND commune_code=?)"));
+	free(plan);
 	staging_close(st);
 	unlink(path);
 }
@@ -1213,6 +1280,7 @@ int main(void)
 		cmocka_unit_test(test_wide_reimport_cache),
 		cmocka_unit_test(test_migrates_to_kept_batches),
 		cmocka_unit_test(test_migrates_to_run_input_counts),
+		cmocka_unit_test(test_migrates_disagreement_view),
 		cmocka_unit_test(test_failed_batch_stores_nothing),
 	};
 	return cmocka_run_group_tests_name("staging", tests, setup, teardown);
