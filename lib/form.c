@@ -828,11 +828,16 @@ static void check_commune(form_reader *fr, const commune_index *communes, form_r
 	if (has_name) {
 		rd->line = fr->name_line;
 		by_name = commune_index_name(communes, fr->name_raw);
-		if (by_code && by_name != by_code)
+		/* The code's own name, though another commune has it too. */
+		if (by_code && !commune_index_name_is(communes, by_code, fr->name_raw))
 			problem(rd, header[C_ANSWER], MSG_COMMUNE_NAME, fr->name_raw, by_code->code,
 				by_code->name);
 		else if (!by_code && !by_name && !has_code)
-			problem(rd, header[C_ANSWER], MSG_COMMUNE_UNKNOWN, fr->name_raw);
+			problem(rd, header[C_ANSWER],
+				commune_index_name_shared(communes, fr->name_raw)
+					? MSG_COMMUNE_SHARED_NAME
+					: MSG_COMMUNE_UNKNOWN,
+				fr->name_raw);
 	}
 	if (!has_code && !has_name) {
 		rd->line = 1;

@@ -49,6 +49,8 @@ typedef enum { LANG_VI, LANG_EN, LANG_COUNT } msg_lang;
 	  "commune '%s' is not one of the communes assessed")                                      \
 	X(MSG_COMMUNE_NAME, "'%s' không phải tên của xã %s (%s): để nguyên tên xã như khi nhận phiếu", \
 	  "'%s' is not the name of commune %s (%s)")                                               \
+	X(MSG_COMMUNE_SHARED_NAME, "nhiều xã cùng tên '%s': ghi mã xã như khi nhận phiếu", \
+	  "several communes are named '%s': give the commune's code as on the form sent")        \
 	X(MSG_NO_COMMUNE, "phiếu không ghi xã nào (dòng \"commune\"): dùng phiếu huyện gửi cho xã", \
 	  "the form names no commune (row \"commune\")")                                           \
 	X(MSG_NO_YEAR, "phiếu không ghi năm đánh giá (dòng \"year\"): dùng phiếu huyện gửi cho xã", \

@@ -318,6 +318,42 @@ static void test_round_trip(void **state)
 	case_free(&c);
 }
 
+/* A commune whose name another commune has too: its form, code and name
+ * as sent, is its own (not "not the name of commune …"); a form giving the
+ * shared name alone is told to give the code. */
+static void test_shared_name(void **state)
+{
+	read_case c;
+	const char *pre[18] = {"chair", "3",  "4",  "yes", "12",  "no", "rarely", "yes", "no",
+			       "yes",   "no", "no", "yes", "yes", "5",  "no",     "no",  "yes"};
+	const char *links[18];
+	char *text, *at, *edited;
+
+	(void)state;
+	case_init(&c);
+	commune_index_free(&c.ix);
+	commune_list_add(&c.communes, "12010", "Xã Lạc Đạo");
+	commune_index_build(&c.ix, &c.communes);
+	for (size_t i = 0; i < 18; i++)
+		links[i] = "https://example.vn/proof";
+	text = render(&c, pre, links);
+	assert_int_equal(read_text(&c, text), DTI_EOK);
+	assert_int_equal(c.p.count, 0);
+	assert_string_equal(c.res.commune_code, "11989");
+	/* The code's cell emptied: the name alone does not say which. */
+	at = strstr(text, "commune,Mã xã/thị trấn,11989");
+	assert_non_null(at);
+	edited = xasprintf("%.*scommune,Mã xã/thị trấn,%s", (int)(at - text), text,
+			   at + strlen("commune,Mã xã/thị trấn,11989"));
+	form_result_free(&c.res);
+	form_result_init(&c.res);
+	assert_int_equal(read_text(&c, edited), DTI_EINVALID);
+	assert_true(has_problem(&c, "nhiều xã cùng tên 'Xã Lạc Đạo': ghi mã xã"));
+	free(edited);
+	free(text);
+	case_free(&c);
+}
+
 static void test_problems_in_line_order(void **state)
 {
 	read_case c;
@@ -632,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_proof_link_policy),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_problems_in_line_order),
+		cmocka_unit_test(test_shared_name),
 		cmocka_unit_test(test_hostile_fields),
 		cmocka_unit_test(test_contact_formulas_and_spoofing),
 		cmocka_unit_test(test_one_pass_notes_and_language),
