@@ -4,15 +4,19 @@
  * viewer reads is what was published, number for number.  The report
  * styles itself with one inline <style>: its page gets a policy that
  * allows that style by its hash and nothing else. */
+#include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "web.h"
 
-#define REPORT_MAX (32 * 1024 * 1024)
+/* A page is read whole once, for the hashes of its inline styles (its
+ * policy); it is then sent from the file, as the exports are. */
+#define REPORT_PAGE_MAX ((uint64_t)256 * 1024 * 1024)
 
 /* Whether OUT/<rel> is a regular file reached through no link, in any of
  * its parts (open_below). */
@@ -123,11 +127,32 @@ static char *report_csp(const char *html)
 	return sb_take(&sb);
 }
 
+/* The size bytes of fd from its start into a string (NUL-terminated);
+ * false when they cannot be read whole. */
+static bool read_whole(int fd, uint64_t size, char **out)
+{
+	char *buf = xmalloc((size_t)size + 1);
+	size_t got = 0;
+
+	while (got < size) {
+		ssize_t n = pread(fd, buf + got, (size_t)size - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(buf);
+			return false;
+		}
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	return true;
+}
+
 int page_report_file(web_req *r)
 {
 	const char *rel = r->path + strlen("/report/"), *ext = NULL;
-	char *data = NULL;
-	size_t len = 0;
+	struct stat sb;
 	dti_diag d;
 	int fd = -1;
 
@@ -135,18 +160,31 @@ int page_report_file(web_req *r)
 	if (!report_path_ok(rel, &ext) ||
 	    open_below(r->app->core.cfg->output_dir, rel, &fd, &d) != DTI_EOK)
 		return page_message(r, 404, "Không tìm thấy", "Không có trang báo cáo này.");
-	if (read_fd(fd, rel, REPORT_MAX, &data, &len, &d)) {
-		log_error("report: %s", d.msg);
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
 		return page_message(r, 404, "Không tìm thấy", "Không đọc được trang báo cáo này.");
 	}
 	if (strcmp(ext, "html") == 0) {
-		r->csp = report_csp(data);
+		char *html = NULL;
+		if ((uint64_t)sb.st_size > REPORT_PAGE_MAX ||
+		    !read_whole(fd, (uint64_t)sb.st_size, &html)) {
+			log_error("report: cannot read '%s' (%lld bytes)", rel,
+				  (long long)sb.st_size);
+			close(fd);
+			return page_message(r, 404, "Không tìm thấy",
+					    "Không đọc được trang báo cáo này.");
+		}
+		r->csp = report_csp(html);
+		free(html);
 	} else {
 		r->content_type =
 			strcmp(ext, "csv") == 0 ? "text/csv; charset=utf-8" : "application/json";
 		r->disposition = xstrdup("attachment");
 	}
-	sb_append(&r->body, data, len);
-	free(data);
+	/* Sent from the file as the size read (a file is written whole before
+	 * it is published, and never grows in place). */
+	r->has_file = true;
+	r->file_fd = fd;
+	r->file_size = (uint64_t)sb.st_size;
 	return 200;
 }

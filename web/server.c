@@ -171,6 +171,8 @@ static void req_free(req_ctx *x)
 	for (size_t i = 0; i < r->n_cookies; i++)
 		free(r->cookies[i]);
 	store_account_free(&r->acct);
+	if (r->has_file)
+		close(r->file_fd);
 	sb_free(&r->body);
 	free(r->location);
 	free(r->etag);
@@ -311,8 +313,16 @@ static enum MHD_Result respond(struct MHD_Connection *c, req_ctx *x)
 
 	static char empty[1];
 
-	resp = MHD_create_response_from_buffer(r->body.len, r->body.data ? r->body.data : empty,
-					       MHD_RESPMEM_MUST_COPY);
+	if (r->has_file) {
+		/* MHD closes the file with the response; on failure it is ours. */
+		resp = MHD_create_response_from_fd64(r->file_size, r->file_fd);
+		if (!resp)
+			close(r->file_fd);
+		r->has_file = false;
+	} else {
+		resp = MHD_create_response_from_buffer(
+			r->body.len, r->body.data ? r->body.data : empty, MHD_RESPMEM_MUST_COPY);
+	}
 	if (!resp)
 		return MHD_NO;
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)

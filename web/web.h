@@ -127,7 +127,13 @@ struct web_req {
 	bool cacheable; /* static assets only; else Cache-Control: no-store */
 	char *csp;      /* a Content-Security-Policy of its own (malloc'd); NULL: the strict one */
 	char *etag;
-	char *disposition;         /* Content-Disposition (a file served back); malloc'd */
+	char *disposition; /* Content-Disposition (a file served back); malloc'd */
+	/* A file sent as the body instead (its descriptor, taken by the
+	 * server, and size): a published report's files, up to a national
+	 * JSON of 90 MB, go out as they are on disk, never held in memory. */
+	bool has_file;
+	int file_fd;
+	uint64_t file_size;
 	char allow[WEB_ALLOW_MAX]; /* a 405's Allow header ("": none) */
 };
 

@@ -138,6 +138,29 @@ for bad in ("/report/official-2024/report/../../../dti.json", "/report/2024/repo
     check(v.get(bad).status == 404, f"{bad} served")
 check(v.get("/report/2024/dti-2024.json").header("content-disposition") == "attachment", "export as attachment")
 PY
+# A national report's files are larger than a page dti-web holds in
+# memory: they are sent from the file, whole (a 40 MB export, and a 40 MB
+# page whose policy still has its inline style's hash).
+python3 - "$T/out/2024" <<'PY'
+import sys
+d = sys.argv[1]
+open(d + "/dti-2024.json", "w").write("[" + " " * (40 << 20) + "]")
+page = open(d + "/report/index.html", encoding="utf-8").read()
+open(d + "/report/data-quality.html", "w", encoding="utf-8").write(
+    page.replace("</body>", "<p>" + "x" * (40 << 20) + "</p></body>"))
+PY
+OUT=$T/out py <<'PY'
+import os
+from webclient import Client, check
+v = Client()
+v.login("boss", "boss-pass-1")
+d = os.environ["OUT"] + "/2024"
+for rel in ("dti-2024.json", "report/data-quality.html"):
+    r = v.get("/report/2024/" + rel)
+    want = open(f"{d}/{rel}", "rb").read()
+    check(r.status == 200 and r.body == want, f"{rel}: {r.status}, {len(r.body)} of {len(want)} bytes")
+check("'sha256-" in r.header("content-security-policy"), "the large page's policy")
+PY
 [ "$(q "SELECT by FROM approval")" = admin ] || die "approval not by the account"
 [ -s "$T/out/official-2024/report/index.html" ] || die "no official report published"
 [ "$(q "SELECT count(*) FROM audit WHERE account = 'admin' AND action IN ('user add', 'user disable', 'round', 'approve')")" -ge 6 ] || die "audit rows"
