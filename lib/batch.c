@@ -668,6 +668,27 @@ static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const
  * taken to reach pages all over the database. */
 #define WIDE_WRITES 4096
 
+/* The connection's settings a batch changed put back (the page cache of
+ * staging_wide_writes, foreign keys): rc, or the first failure to. */
+static dti_err settings_back(staging *st, bool wide, bool bulk, dti_err rc, dti_diag *d)
+{
+	dti_diag back;
+	dti_err off = DTI_EOK;
+
+	if (wide)
+		off = staging_wide_writes(st, false, &back);
+	if (bulk && !off)
+		off = staging_foreign_keys(st, true, &back);
+	else if (bulk)
+		staging_foreign_keys(st, true, NULL);
+	if (off && !rc) {
+		rc = off;
+		if (d)
+			*d = back;
+	}
+	return rc;
+}
+
 dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_extra extra, void *ctx,
 			 int64_t *run_id, dti_diag *d)
 {
@@ -760,24 +781,7 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 		b->counts.stored = 0;
 		b->counts.skipped -= unchanged;
 	}
-	if (wide) {
-		dti_diag back;
-		dti_err off = staging_wide_writes(st, false, &back);
-		if (off && !rc) {
-			rc = off;
-			if (d)
-				*d = back;
-		}
-	}
-	if (bulk) {
-		dti_diag fk;
-		dti_err on = staging_foreign_keys(st, true, &fk);
-		if (on && !rc) {
-			rc = on;
-			if (d)
-				*d = fk;
-		}
-	}
+	rc = settings_back(st, wide, bulk, rc, d);
 	if (rc)
 		return rc;
 	if (run_id)

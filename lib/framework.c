@@ -618,25 +618,31 @@ static void canon_put(char *canon, size_t canon_len, const char *s)
 	canon[n] = '\0';
 }
 
+/* The usual figure, a whole number of at most 15 digits without a leading
+ * zero, is its own canonical text and exact as a double: what the general
+ * path of framework_value gives it, without its checks and writing. */
+static bool plain_whole(const char *raw, double *num)
+{
+	uint64_t whole = 0;
+	size_t n = 0;
+
+	while (n < 16 && raw[n] >= '0' && raw[n] <= '9')
+		whole = whole * 10 + (uint64_t)(raw[n++] - '0');
+	if (n == 0 || n >= 16 || raw[n] != '\0' || (raw[0] == '0' && n > 1))
+		return false;
+	*num = (double)whole;
+	return true;
+}
+
 dti_err framework_value(const fw_variable *v, const char *raw, char decimal_sep, char *canon,
 			size_t canon_len, double *num, dti_diag *d)
 {
 	char *folded = NULL;
 	dti_err rc = DTI_EOK;
 
-	/* The usual figure, a whole number of at most 15 digits without a
-	 * leading zero, is its own canonical text and exact as a double: what
-	 * the general path below gives it, without its checks and writing. */
-	if (v->type == VAR_COUNT || v->type == VAR_AMOUNT) {
-		uint64_t whole = 0;
-		size_t n = 0;
-		while (n < 16 && raw[n] >= '0' && raw[n] <= '9')
-			whole = whole * 10 + (uint64_t)(raw[n++] - '0');
-		if (n > 0 && n < 16 && raw[n] == '\0' && (raw[0] != '0' || n == 1)) {
-			*num = (double)whole;
-			canon_put(canon, canon_len, raw);
-			return DTI_EOK;
-		}
+	if ((v->type == VAR_COUNT || v->type == VAR_AMOUNT) && plain_whole(raw, num)) {
+		canon_put(canon, canon_len, raw);
+		return DTI_EOK;
 	}
 	if (!utf8_valid(raw, strlen(raw)))
 		return diag_set(d, DTI_EINVALID, "value is not valid UTF-8");
