@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "staging.h"
 #include "store_report.h"
 #include "util.h"
 
@@ -13,13 +14,16 @@ void csv_put(strbuf *sb, const char *field, bool last)
 	sb_append(sb, last ? "\n" : ",", 1);
 }
 
+/* A number's text (digits, sign, point) never needs quoting. */
 void csv_put_number(strbuf *sb, double v, bool last)
 {
-	char buf[64];
+	char buf[66];
+	size_t n;
 
 	format_number(buf, v);
-	sb_csv_field(sb, buf, false);
-	sb_append(sb, last ? "\n" : ",", 1);
+	n = strlen(buf);
+	buf[n] = last ? '\n' : ',';
+	sb_append(sb, buf, n + 1);
 }
 
 /* The scores file is written as it is built, a commune at a time, so that
@@ -27,43 +31,82 @@ void csv_put_number(strbuf *sb, double v, bool last)
  * growing buffer. */
 enum { EXPORT_FLUSH = 1 << 20 };
 
-static void score_line(strbuf *sb, const char *year, const char *code, const char *name,
-		       const char *item, const char *level, const char *item_name, double points,
-		       double max, double fraction, const char *flags)
+/* Three fields and their commas, as csv_put writes them, appended to sb;
+ * its offset returned. */
+static size_t csv_part(strbuf *sb, const char *a, const char *b, const char *c)
 {
-	csv_put(sb, year, false);
-	csv_put(sb, code, false);
-	csv_put(sb, name, false);
-	csv_put(sb, item, false);
-	csv_put(sb, level, false);
-	csv_put(sb, item_name, false);
+	size_t at = sb->len;
+
+	csv_put(sb, a, false);
+	csv_put(sb, b, false);
+	csv_put(sb, c, false);
+	return at;
+}
+
+/* The fields a line of the scores file shares with others, quoted once:
+ * each item's (id, level, name), in framework order — indicators of P1,
+ * P1, indicators of P2, P2, …, TOTAL — and the commune's (year, code,
+ * name). */
+typedef struct line_parts {
+	strbuf items, commune;
+	size_t *at; /* where each item's part starts in items; one more: its end */
+} line_parts;
+
+static void line_parts_init(line_parts *lp, const framework *fw)
+{
+	size_t k = 0;
+
+	sb_init(&lp->items, 0);
+	sb_init(&lp->commune, 0);
+	lp->at = xcalloc(fw->n_indicators + fw->n_pillars + 2, sizeof *lp->at);
+	for (size_t p = 0; p < fw->n_pillars; p++) {
+		const fw_pillar *pl = &fw->pillars[p];
+		for (size_t i = pl->first; i < pl->first + pl->count; i++)
+			lp->at[k++] = csv_part(&lp->items, fw->indicators[i].id, "indicator",
+					       fw->indicators[i].name);
+		lp->at[k++] = csv_part(&lp->items, pl->id, "pillar", pl->name);
+	}
+	lp->at[k++] = csv_part(&lp->items, "TOTAL", "total", "Tổng điểm");
+	lp->at[k] = lp->items.len;
+}
+
+static void line_parts_free(line_parts *lp)
+{
+	sb_free(&lp->items);
+	sb_free(&lp->commune);
+	free(lp->at);
+}
+
+static void score_line(strbuf *sb, const line_parts *lp, size_t k, double points, double max,
+		       double fraction, const char *flags)
+{
+	sb_append(sb, lp->commune.data, lp->commune.len);
+	sb_append(sb, lp->items.data + lp->at[k], lp->at[k + 1] - lp->at[k]);
 	csv_put_number(sb, points, false);
 	csv_put_number(sb, max, false);
 	csv_put_number(sb, fraction, false);
 	csv_put(sb, flags, true);
 }
 
-/* One commune's rows in framework order: indicators of P1, P1, indicators
- * of P2, P2, …, TOTAL. */
-static void commune_lines(strbuf *sb, const results *r, const res_commune *c,
+/* One commune's rows in framework order (line_parts). */
+static void commune_lines(strbuf *sb, line_parts *lp, const results *r, const res_commune *c,
 			  const store_report_total *t, const char *year)
 {
 	const framework *fw = r->fw;
+	size_t k = 0;
 
+	sb_reset(&lp->commune);
+	csv_part(&lp->commune, year, c->code, t->name);
 	for (size_t p = 0; p < fw->n_pillars; p++) {
 		const fw_pillar *pl = &fw->pillars[p];
 		const res_score *ps = &c->pillars[p];
 		for (size_t i = pl->first; i < pl->first + pl->count; i++) {
 			const res_score *s = &c->indicators[i];
-			score_line(sb, year, c->code, t->name, fw->indicators[i].id, "indicator",
-				   fw->indicators[i].name, s->points, s->max, s->fraction,
-				   s->flags_text);
+			score_line(sb, lp, k++, s->points, s->max, s->fraction, s->flags_text);
 		}
-		score_line(sb, year, c->code, t->name, pl->id, "pillar", pl->name, ps->points,
-			   ps->max, ps->fraction, ps->flags_text);
+		score_line(sb, lp, k++, ps->points, ps->max, ps->fraction, ps->flags_text);
 	}
-	score_line(sb, year, c->code, t->name, "TOTAL", "total", "Tổng điểm", c->total,
-		   t->max_points, t->fraction, t->flags);
+	score_line(sb, lp, k, c->total, t->max_points, t->fraction, t->flags);
 }
 
 /* scores-YEAR.csv into o->out_dir and, with o->bom_dir, the same with a
@@ -76,10 +119,12 @@ static dti_err write_scores(staging *st, results *r, const store_report_totals *
 	output_file out[2] = {{0}, {0}};
 	size_t n_out = o->bom_dir ? 2 : 1;
 	char year[16];
+	line_parts lp;
 	strbuf sb;
 	dti_err rc = DTI_EOK;
 
 	sb_init(&sb, 0);
+	line_parts_init(&lp, r->fw);
 	snprintf(year, sizeof year, "%d", r->year);
 	for (size_t k = 0; !rc && k < n_out; k++)
 		rc = output_open(&out[k], path[k], d);
@@ -100,7 +145,7 @@ static dti_err write_scores(staging *st, results *r, const store_report_totals *
 		rc = results_detail(st, r, (size_t)c, false, d);
 		if (rc)
 			break;
-		commune_lines(&sb, r, &r->communes[c], &totals->items[k], year);
+		commune_lines(&sb, &lp, r, &r->communes[c], &totals->items[k], year);
 		if (o->each)
 			rc = o->each(o->each_ctx, (size_t)c, &totals->items[k], d);
 		results_detail_drop(r, (size_t)c);
@@ -119,6 +164,7 @@ out:
 	for (size_t k = 0; k < n_out; k++)
 		if (out[k].f || out[k].path)
 			output_abort(&out[k]);
+	line_parts_free(&lp);
 	sb_free(&sb);
 	return rc;
 }
@@ -193,10 +239,17 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 {
 	store_report_totals totals = {0};
 	results *r = NULL;
-	dti_err rc = results_load_totals(st, run, false, &r, &totals, d);
+	bool reading = false;
+	/* All its reads in one read transaction: the database locked and
+	 * checked once, not for each commune's statement. */
+	dti_err rc = staging_begin_read(st, &reading, d);
 
 	if (!rc)
+		rc = results_load_totals(st, run, false, &r, &totals, d);
+	if (!rc)
 		rc = export_results(st, r, &totals, o, paths, d);
+	if (reading)
+		staging_rollback(st);
 	store_report_totals_free(&totals);
 	results_free(r);
 	return rc;
