@@ -126,9 +126,16 @@ static int fast_number(const char *p, const char **end, double *out)
 				return 0;
 		}
 	}
-	if (*p == 'e' || *p == 'E' || LDBL_MANT_DIG < 64)
+	if (*p == 'e' || *p == 'E')
 		return 0;
-	*out = (double)((long double)m / pow10_exact(decimals));
+	/* A whole number below 2^53 (most of a score set's) is exact as a
+	 * double; the rest is divided in long double, exact to the double. */
+	if (decimals == 0 && m <= (1ULL << 53))
+		*out = (double)m;
+	else if (LDBL_MANT_DIG < 64)
+		return 0;
+	else
+		*out = (double)((long double)m / pow10_exact(decimals));
 	if (neg)
 		*out = -*out;
 	*end = p;

@@ -28,13 +28,50 @@ class Step:
         return f'{self.wall * 1000:7.0f} ms wall, {self.cpu * 1000:7.0f} ms CPU, peak {self.rss / 1024:6.1f} MB'
 
 
-def run(args, **kw):
+# Each step is measured TRIES times (DTI_BENCH_TRIES), every try from the
+# same state, and its fastest try kept: on a shared or virtual machine one
+# try can be a fifth slower than the next for reasons outside the program
+# (memory the host has not yet given, another tenant's disk).  The
+# references are measured the same way.
+TRIES = max(1, int(os.environ.get('DTI_BENCH_TRIES', '3')))
+
+
+def run_once(args, stdin=None):
     """Runs one step in its own wrapper so that its peak memory is its own."""
-    p = subprocess.run([sys.executable, '-c', MEASURE] + args, capture_output=True, text=True, **kw)
+    f = open(stdin) if stdin else None
+    try:
+        p = subprocess.run([sys.executable, '-c', MEASURE] + args, stdin=f, capture_output=True, text=True)
+    finally:
+        if f:
+            f.close()
     code, dt, cpu, rss = p.stdout.split()[-4:]
     if code != '0':
         sys.exit(f'{args[0]} failed: {p.stderr[-2000:]}')
     return Step(float(dt), float(cpu), int(rss), p)
+
+
+def run(args, stdin=None, state=(), tries=None):
+    """The fastest of TRIES runs of a step.  state: the files the step
+    changes (a database, with its -wal and -shm), put back as they were
+    before each try after the first, so that every try does the same work;
+    the last try's files stay."""
+    files = [f + extra for f in state for extra in ('', '-wal', '-shm')]
+    kept = [f for f in files if os.path.exists(f)]
+    for f in kept:
+        shutil.copy(f, f + '.before')
+    best = None
+    for k in range(tries or TRIES):
+        if k:
+            for f in files:
+                if os.path.exists(f):
+                    os.remove(f)
+            for f in kept:
+                shutil.copy(f + '.before', f)
+        s = run_once(args, stdin)
+        best = s if best is None or s.wall < best.wall else best
+    for f in kept:
+        os.remove(f + '.before')
+    return best
 
 
 def size(db):
@@ -58,19 +95,19 @@ def line(what, step, ref=None, target=None):
 db = f'{tmp}/dti.db'
 dti = [f'{bindir}/dti', '--config', f'{root}/config/dti.json', '--db', db]
 print(f'data set: {len(units)} units, {rows} observations ({os.path.getsize(tmp + "/inputs.csv") / 1e6:.1f} MB CSV)')
-print('timings are of a shared machine: run it more than once')
+print(f'each figure is the fastest of {TRIES} tries from the same state (DTI_BENCH_TRIES); '
+      'timings are of a shared machine: run it more than once')
 
 # The references, measured in this run.
 py = run(['python3', f'{root}/tests/bench/baseline.py', fw, f'{tmp}/communes.csv', f'{tmp}/inputs.csv', '-', f'{tmp}/py.csv'])
 with open(f'{tmp}/sql.sql', 'w') as f:
     subprocess.run(['python3', f'{root}/tests/bench/sql_path.py', fw, f'{tmp}/communes.csv', f'{tmp}/inputs.csv',
                     f'{tmp}/sql.db', f'{tmp}/sql.csv'], stdout=f, check=True)
-with open(f'{tmp}/sql.sql') as f:
-    sq = run(['sqlite3', f'{tmp}/sql.db'], stdin=f)
+sq = run(['sqlite3', f'{tmp}/sql.db'], stdin=f'{tmp}/sql.sql', state=[f'{tmp}/sql.db'])
 line('reference: plain Python script (no database)', py)
 line('reference: sqlite3 .import + scoring in SQL', sq)
 
-load = run(dti + ['communes', 'load', f'{tmp}/communes.csv'])
+load = run(dti + ['communes', 'load', f'{tmp}/communes.csv'], state=[db])
 line('dti communes load', load)
 # A bare INSERT loop into the same schema: a copy of the database as dti
 # made it, the observations inserted by one prepared statement.
@@ -84,12 +121,12 @@ r = csv.reader(open(sys.argv[2], encoding='utf-8')); next(r)
 db.executemany("INSERT INTO observation(commune_code, year, variable, value, num, source_id, run_id, observed_at) "
                "VALUES (?, 2024, ?, ?, NULL, 1, 1, 'now')", r)
 db.commit()
-''', f'{tmp}/bare.db', f'{tmp}/inputs.csv'])
+''', f'{tmp}/bare.db', f'{tmp}/inputs.csv'], state=[f'{tmp}/bare.db'])
 line('reference: bare INSERT loop into the same schema', bare)
 
-imp = run(dti + ['import', f'{tmp}/inputs.csv'])
+imp = run(dti + ['import', f'{tmp}/inputs.csv'], state=[db])
 line('dti import, fresh', imp, bare, '<= 1.15x the bare loop')
-re0 = run(dti + ['import', f'{tmp}/inputs.csv'])
+re0 = run(dti + ['import', f'{tmp}/inputs.csv'], state=[db])
 line('dti import again, unchanged', re0, None, '<= 500 ms')
 random.seed(3)
 with open(f'{tmp}/inputs.csv', encoding='utf-8', newline='') as f, \
@@ -100,23 +137,23 @@ with open(f'{tmp}/inputs.csv', encoding='utf-8', newline='') as f, \
         if random.random() < 0.013 and val.isdigit() and val != '1':  # about 1 % of all rows
             val = str(int(val) + 1)
         g.write(f'{code},{var},{val}\n')
-re1 = run(dti + ['import', f'{tmp}/changed.csv'])
+re1 = run(dti + ['import', f'{tmp}/changed.csv'], state=[db])
 line('dti import, 1 % of the values changed', re1, None, '<= 500 ms')
-sc = run(dti + ['score'])
+sc = run(dti + ['score'], state=[db])
 line('dti score', sc, None, '<= 800 ms')
 before = size(db)
-sc2 = run(dti + ['score'])
+sc2 = run(dti + ['score'], tries=1)
 grown = size(db) - before
 line('dti score again, same inputs (a forced rerun)', sc2)
 print(f'{"  database growth of that rerun":<52} {grown / 1e6:.2f} MB')
 before = size(db)
-ic = run(dti + ['score', '--if-changed'])
-re2 = run(dti + ['import', f'{tmp}/changed.csv'])
-ic2 = run(dti + ['score', '--if-changed'])
+ic = run(dti + ['score', '--if-changed'], state=[db])
+re2 = run(dti + ['import', f'{tmp}/changed.csv'], tries=1)
+ic2 = run(dti + ['score', '--if-changed'], tries=1)
 grown = size(db) - before
 line('dti score --if-changed, nothing changed', ic, None, '<= 50 ms')
 print(f'{"  an unchanged nightly (re-import + score --if-changed)":<52} {grown / 1e6:.2f} MB database growth  (target < 1 MB)')
-ex = run(dti + ['export', '--out', f'{tmp}/out'])
+ex = run(dti + ['export', '--out', f'{tmp}/out'], state=[f'{tmp}/out/scores-2024.csv', f'{tmp}/out/ranking-2024.csv'])
 line('dti export', ex)
 whole = Step(load.wall + imp.wall + sc.wall + ex.wall, load.cpu + imp.cpu + sc.cpu + ex.cpu,
              max(load.rss, imp.rss, sc.rss, ex.rss), None)

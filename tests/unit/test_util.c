@@ -283,6 +283,17 @@ static void test_json_scan(void **state)
 		snprintf(text, sizeof text, "%.17g", v);
 		expect_number_back(v, text);
 	}
+	/* Whole numbers, read without division up to 2^53, as strtod reads
+	 * them on either side of it. */
+	for (long i = 0; i < 200000; i++) {
+		unsigned long long bits = xorshift(&x);
+		unsigned long long whole =
+			i < 64 ? (1ULL << 53) - 32 + (unsigned long long)i : bits >> (bits % 64);
+		snprintf(text, sizeof text, "%s%llu", i % 2 ? "-" : "", whole);
+		expect_number_back(strtod(text, NULL), text);
+	}
+	v = scan_number_of("-0");
+	assert_true(v == 0 && signbit(v));
 	sb_init(&sb, 0);
 	assert_int_equal(sb_json_number(&sb, 2.0 / 3), DTI_EOK);
 	expect_number_back(2.0 / 3, sb.data);
