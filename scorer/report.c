@@ -360,6 +360,11 @@ static void page_flush(page_out *po)
 		po->rc = output_flush(&po->f, po->sb, po->d);
 }
 
+static void page_row_done(void *po)
+{
+	page_flush(po);
+}
+
 /* ---- charts (inline SVG) --------------------------------------------- */
 
 /* Red (0%) through amber to green (100%). */
@@ -675,7 +680,7 @@ static dti_err district_page(page_out *po, const report_input *in, dti_diag *d)
 	sb_appends(sb, "<h2>Bảng xếp hạng</h2>\n");
 	if (in->prev)
 		prev_basis(sb, in);
-	err = report_ranking(sb, in, d);
+	err = report_ranking(sb, in, page_row_done, po, d);
 	ranking_basis(sb, r);
 	if (bands) {
 		sb_appends(sb, "<p class=\"muted\">Xếp loại theo cấu hình: ");

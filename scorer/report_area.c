@@ -342,7 +342,8 @@ static void past_basis(strbuf *sb, const report_input *in)
 		sb_appendf(sb, "<p class=\"muted\">Năm %d chưa có kết quả chính thức.</p>\n", y);
 }
 
-dti_err report_ranking(strbuf *sb, const report_input *in, dti_diag *d)
+dti_err report_ranking(strbuf *sb, const report_input *in, void (*row_done)(void *), void *ctx,
+		       dti_diag *d)
 {
 	area_groups g;
 	ranking all;
@@ -356,18 +357,23 @@ dti_err report_ranking(strbuf *sb, const report_input *in, dti_diag *d)
 	groups_nav(sb, &g, NULL);
 	if (in->past)
 		past_basis(sb, in);
+	ranking_head(sb, in, &g, false);
+	/* Row by row into the page, which row_done may write out: a national
+	 * ranking is not held whole. */
 	for (size_t c = 0; !rc && c < in->now->n; c++) {
 		const res_commune *x = &in->now->communes[c];
 		history_place pl = {0};
 		if (in->history)
 			history_place_of(in->history, x->code, &pl);
 		rc = commune_cells(&cells, in, &g, x, &pl, d);
-		if (!rc)
-			ranking_add(&all, false, x, &cells);
-	}
-	ranking_head(sb, in, &g, false);
-	if (all.rows.len)
+		if (rc)
+			break;
+		sb_reset(&all.rows);
+		ranking_add(&all, false, x, &cells);
 		sb_append(sb, all.rows.data, all.rows.len);
+		if (row_done)
+			row_done(ctx);
+	}
 	sb_appends(sb, "</tbody>\n</table>\n");
 	sb_free(&cells);
 	sb_free(&all.rows);

@@ -24,7 +24,9 @@ void report_prev_basis(strbuf *sb, const report_input *in);
  * has more than one unit type or former district), then every commune
  * with its type and former districts, its change from the year before
  * (in->prev or, with in->past, the comparison figure). */
-dti_err report_ranking(strbuf *sb, const report_input *in, dti_diag *d);
+/* row_done(ctx), when not NULL, is called after each commune's row. */
+dti_err report_ranking(strbuf *sb, const report_input *in, void (*row_done)(void *), void *ctx,
+		       dti_diag *d);
 /* ranking-TYPE.html and ranking-huyen-CODE.html, one per group. */
 dti_err report_write_groups(const report_input *in, const char *dir, FILE *paths, dti_diag *d);
 /* year-over-year.html with in->past: each commune's comparison figure

@@ -39,3 +39,14 @@ rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
 bad = [r for r in rows if units.get(r.get("commune_code") or r.get("code")) is None]
 sys.exit(1 if bad or len(rows) != len(units) else 0)
 PY
+# The index's ranking, several MB and so written out part by part as it
+# is made, holds every commune once, in the ranking's order.
+python3 - "$out/ranking-2025.csv" "$out/report/index.html" <<'PY' || fail "the index's ranking is not the ranking"
+import csv, re, sys
+codes = [r["commune_code"] for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))]
+page = open(sys.argv[2], encoding="utf-8").read()
+table = re.search(r'<table id="ranking".*?</table>', page, re.S).group(0)
+shown = re.findall(r'<tr><td class="n">[0-9]+</td><td><a href="commune-([0-9]+)\.html">', table)
+assert len(page.encode()) > 2 << 20, len(page.encode())
+sys.exit(0 if shown == codes else 1)
+PY
