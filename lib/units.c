@@ -332,7 +332,8 @@ dti_err commune_list_check(commune_list *l, const units *u, const char *where, d
 		} else if (!*e->name) {
 			free(e->name);
 			e->name = xstrdup(a->name);
-		} else {
+		} else if (strcmp(e->name, a->name) != 0) {
+			/* The same text is the same name: folded only when it differs. */
 			char *k1 = text_name_key(e->name), *k2 = text_name_key(a->name);
 			if (!k1 || !k2 || strcmp(k1, k2) != 0)
 				problems_add(
