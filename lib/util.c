@@ -617,11 +617,30 @@ dti_err sb_csv_field(strbuf *sb, const char *s, bool text)
 
 static char *sync_later_dir;      /* output_sync_later */
 static strmap sync_later_written; /* the files put in place under it */
+static int sync_later_mask = -1;  /* the umask then (umask_read) */
+
+/* The process's umask, read without setting it (umask(2) sets it, for a
+ * moment, for every thread of dti-web): -1 when it cannot be read. */
+static int umask_read(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+	unsigned m;
+	int mask = -1;
+
+	while (f && mask < 0 && fgets(line, sizeof line, f))
+		if (sscanf(line, "Umask: %o", &m) == 1)
+			mask = (int)(m & 0777);
+	if (f)
+		fclose(f);
+	return mask;
+}
 
 void output_sync_later(const char *dir)
 {
 	free(sync_later_dir);
 	sync_later_dir = dir ? xstrdup(dir) : NULL;
+	sync_later_mask = dir ? umask_read() : -1;
 	strmap_free(&sync_later_written);
 	strmap_init(&sync_later_written);
 }
@@ -694,8 +713,11 @@ static int output_fd(const char *path)
 	if (!synced_later(path))
 		return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	/* Ours, with the mode a file made now gets: else it would be
+	 * published as another user's, or with an earlier umask's mode. */
 	if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_nlink == 1 &&
-	    fcntl(fd, F_SETFL, 0) == 0)
+	    sb.st_uid == geteuid() && sync_later_mask >= 0 &&
+	    (sb.st_mode & 07777) == (0666 & ~(mode_t)sync_later_mask) && fcntl(fd, F_SETFL, 0) == 0)
 		return fd;
 	if (fd >= 0)
 		close(fd);
@@ -908,6 +930,46 @@ void dir_remove(const char *path)
 		unlink(path);
 	else
 		tree_apply(path, true);
+}
+
+/* recycle_tree of the folder path, which is want's mode and ours. */
+static void recycle_below(const char *path, mode_t want)
+{
+	DIR *h = opendir(path);
+	struct dirent *e;
+
+	while (h && (e = readdir(h)) != NULL) {
+		char *sub;
+		struct stat sb;
+		if (e->d_type == DT_REG || strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0)
+			continue;
+		sub = xasprintf("%s/%s", path, e->d_name);
+		if (lstat(sub, &sb) != 0 || S_ISREG(sb.st_mode)) {
+			free(sub);
+			continue;
+		}
+		if (S_ISDIR(sb.st_mode) && sb.st_uid == geteuid() && (sb.st_mode & 0777) == want)
+			recycle_below(sub, want);
+		else
+			dir_remove(sub);
+		free(sub);
+	}
+	if (h)
+		closedir(h);
+}
+
+bool dir_recycle(const char *path)
+{
+	int mask = umask_read();
+	mode_t want = 0775 & ~(mode_t)(mask < 0 ? 0 : mask);
+	struct stat sb;
+
+	if (mask < 0 || lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || sb.st_uid != geteuid() ||
+	    (sb.st_mode & 0777) != want)
+		return false;
+	recycle_below(path, want);
+	return true;
 }
 
 #ifndef RENAME_EXCHANGE

@@ -185,6 +185,14 @@ dti_err dir_replace(const char *new_dir, const char *path, const char *keep, dti
 /* rm -r, best effort; symbolic links (path itself too) are removed, not
  * followed. */
 void dir_remove(const char *path);
+/* Makes path, a kept publication to be written over in place (output_fd),
+ * hold only what may be: below it a symbolic link, a FIFO, a device, and
+ * a folder another user owns or of a mode a folder made now (make_dirs)
+ * would not have are removed (make_dirs would take a link to a folder
+ * elsewhere as the folder, and the files be written there; the others
+ * would be published as they are).  False, nothing changed, when path
+ * itself is not such a folder: the caller removes it. */
+bool dir_recycle(const char *path);
 /* mkdir -p. */
 dti_err make_dirs(const char *path, dti_diag *d);
 

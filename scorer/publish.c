@@ -559,6 +559,8 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	if (lstat(spare, &sb) == 0 &&
 	    (!S_ISDIR(sb.st_mode) || sb.st_uid != geteuid() || rename(spare, stage) != 0))
 		dir_remove(spare);
+	else if (lstat(stage, &sb) == 0 && !dir_recycle(stage))
+		dir_remove(stage); /* not one to write in: made afresh */
 	rc = make_dirs(stage, d);
 	/* Its thousands of files are synced once, by dir_replace. */
 	output_sync_later(stage);
