@@ -1,0 +1,74 @@
+#!/bin/sh
+# dti-web sends a published report's files from their descriptor: none is
+# left open by any way a request ends (a page, an export, HEAD, a 404, a
+# page over the size read for its policy, a client gone part-way through a
+# download), a file over 4 GB (sparse) is announced at its 64-bit size and
+# its first bytes sent, every file has its type and a policy, and a
+# commune officer gets none of them.
+. "$DTI_ROOT/tests/e2e/web_env"
+dti score >/dev/null 2>&1 || die "score"
+dti publish >/dev/null 2>&1 || die "publish"
+D=$T/out/2024
+[ -f "$D/report/index.html" ] || die "no report published"
+python3 - "$D" <<'PY'
+import sys
+d = sys.argv[1]
+open(d + "/big-2024.json", "w").write("[" + " " * (8 << 20) + "]")
+with open(d + "/huge-2024.csv", "wb") as f:  # sparse: 5 GiB
+    f.write(b"a,b\n")
+    f.truncate(5 << 30)
+with open(d + "/report/over.html", "wb") as f:  # past the 256 MB read for the policy
+    f.write(b"<html><style>p{}</style>")
+    f.truncate((256 << 20) + 1)
+PY
+WEB_PID=$WEB_PID py <<'PY'
+import http.client, os, socket
+from webclient import Client, check, PORT
+pid = os.environ["WEB_PID"]
+fds = lambda: len(os.listdir(f"/proc/{pid}/fd"))
+v = Client()
+check(v.login("boss", "boss-pass-1").status == 303, "viewer login")
+cookie = "; ".join(f"{k}={x}" for k, x in v.cookies.items())
+for path in ("/report/2024/report/index.html", "/report/2024/dti-2024.json", "/report/2024/wide-2024.csv"):
+    v.get(path)
+before = fds()
+kinds = {"/report/2024/report/index.html": "text/html; charset=utf-8",
+         "/report/2024/dti-2024.json": "application/json",
+         "/report/2024/wide-2024.csv": "text/csv; charset=utf-8"}
+for i in range(40):
+    for path, kind in kinds.items():
+        for method in ("GET", "HEAD"):
+            r = v.request(method, path)
+            check(r.status == 200 and r.header("content-type") == kind, f"{method} {path}: {r.status} {r.header('content-type')}")
+            csp = r.header("content-security-policy") or ""
+            check(csp.startswith("default-src 'none'"), f"{method} {path}: policy {csp!r}")
+            check(method == "GET" or r.body == b"", f"HEAD {path} has a body")
+    for bad in ("/report/2024/report/nope.html", "/report/2024/report/over.html",
+                "/report/2024/report/../dti-2024.json", "/report/2024/report/%2e%2e/x.html"):
+        check(v.get(bad).status == 404, f"{bad} served")
+# Clients gone part-way through an 8 MB download.
+for i in range(30):
+    s = socket.create_connection(("127.0.0.1", PORT))
+    s.sendall(f"GET /report/2024/big-2024.json HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\r\n".encode())
+    s.recv(4096)
+    s.close()
+# A 5 GiB file: its size whole in Content-Length, its first bytes sent.
+c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+c.request("GET", "/report/2024/huge-2024.csv", headers={"Cookie": cookie})
+r = c.getresponse()
+check(r.status == 200 and r.getheader("content-length") == str(5 << 30), f"5 GiB: {r.status} {r.getheader('content-length')}")
+check(r.read(4) == b"a,b\n", "5 GiB: first bytes")
+c.close()
+import time
+for _ in range(50):
+    if fds() <= before:
+        break
+    time.sleep(0.1)
+check(fds() <= before, f"descriptors left open: {before} before, {fds()} after")
+o = Client()
+check(o.login("lacdao", "lacdao-pass-1").status == 303, "commune login")
+for path in kinds:
+    check(o.get(path).status == 403, f"a commune officer got {path}")
+check(Client().get("/report/2024/dti-2024.json").status == 303, "served without a session")
+PY
+echo "web-report-fd: ok"
