@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -705,6 +706,29 @@ void output_remove_unwritten(void)
  * is removed and made anew: a symbolic link is never followed, a file
  * with other names (a hard link) never written through, and a FIFO never
  * waited on.  Elsewhere the file is made or emptied. */
+/* Linux's (fcntl.h gives them with _GNU_SOURCE only). */
+#ifndef F_SETLEASE
+#define F_SETLEASE 1024
+#endif
+#ifndef F_SETSIG
+#define F_SETSIG 10
+#endif
+
+/* Whether nobody else has fd's file open: a reader of the report it was
+ * still reading it (a download dti-web sends from its descriptor, a
+ * backup) would read bytes of two reports were it written over.  A write
+ * lease is granted only to the one open description of a file, and is
+ * given back at once: nobody can open the file meanwhile but through
+ * the hidden kept report, and were somebody to, the lease's break signal
+ * is SIGURG, which is ignored unless handled (dti handles none). */
+static bool open_alone(int fd)
+{
+	if (fcntl(fd, F_SETSIG, SIGURG) != 0 || fcntl(fd, F_SETLEASE, F_WRLCK) != 0)
+		return false;
+	fcntl(fd, F_SETLEASE, F_UNLCK);
+	return true;
+}
+
 static int output_fd(const char *path)
 {
 	struct stat sb;
@@ -713,11 +737,13 @@ static int output_fd(const char *path)
 	if (!synced_later(path))
 		return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	/* Ours, with the mode a file made now gets: else it would be
-	 * published as another user's, or with an earlier umask's mode. */
+	/* Ours, with the mode a file made now gets (else it would be
+	 * published as another user's, or with an earlier umask's mode), and
+	 * open nowhere else. */
 	if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_nlink == 1 &&
 	    sb.st_uid == geteuid() && sync_later_mask >= 0 &&
-	    (sb.st_mode & 07777) == (0666 & ~(mode_t)sync_later_mask) && fcntl(fd, F_SETFL, 0) == 0)
+	    (sb.st_mode & 07777) == (0666 & ~(mode_t)sync_later_mask) && open_alone(fd) &&
+	    fcntl(fd, F_SETFL, 0) == 0)
 		return fd;
 	if (fd >= 0)
 		close(fd);

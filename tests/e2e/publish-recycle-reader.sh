@@ -1,12 +1,11 @@
 #!/bin/sh
-# KNOWN FAILING (not in tests/e2e/, so not run by the suite): a reader
-# that opened a published file (dti-web sending an export from its
-# descriptor, a backup, a browser's download) and is still reading it two
-# publishes later reads bytes of neither report: the second publish takes
-# the folder the first one replaced (OUT/.YEAR.spare) and writes over its
-# files in place, the reader's inode among them.  Before the recycling
-# (2d1eeef) every publish wrote new files and the inode a reader held was
-# never changed.  Run: DTI_BIN=$PWD/bin sh tests/run-e2e.sh tests/e2e-failing/publish-recycle-reader.sh
+# A reader that opened a published file (dti-web sending an export from
+# its descriptor, a backup, a browser's download) and is still reading it
+# two publishes later reads it as it was published: the second publish
+# starts from the folder the first one replaced (OUT/.YEAR.spare), whose
+# files it writes over in place, but not a file somebody holds open (the
+# reader's inode): that one is made anew.  Fails if the kept files are
+# written over without that check.
 set -eu
 V=$DTI_ROOT/tests/fixtures/vectors
 T=$DTI_TMP
