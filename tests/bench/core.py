@@ -84,6 +84,32 @@ def size(db):
     return n
 
 
+def fresh(f, saved=None):
+    """Database f removed (with its -wal and -shm), or put back as saved."""
+    for extra in ('', '-wal', '-shm'):
+        if os.path.exists(f + extra):
+            os.remove(f + extra)
+    if saved:
+        shutil.copy(saved, f)
+
+
+def best(steps):
+    return min(steps, key=lambda s: s.wall)
+
+
+def paired(what, pairs, target):
+    """pairs: (reference, dti) steps measured one right after the other,
+    a pair a round: the machine's speed drifts over minutes on a shared or
+    virtual machine (a reference ran a third slower in one round than in
+    the next), and a ratio of two steps that ran side by side drifts less
+    than either time.  Prints the rounds' ratios, their median first."""
+    walls = sorted(m.wall / r.wall for r, m in pairs)
+    cpus = sorted(m.cpu / r.cpu for r, m in pairs)
+    mid = len(walls) // 2
+    print(f'{what:<52} {walls[mid]:.2f}x wall, {cpus[mid]:.2f}x CPU (median of {len(pairs)} rounds; '
+          f'wall {", ".join(f"{x:.2f}" for x in walls)})  (target {target})')
+
+
 def line(what, step, ref=None, target=None):
     """ref: the reference step; the ratio of wall times and of CPU times
     (on a loaded machine the CPU ratio is the steadier)."""
@@ -95,24 +121,31 @@ def line(what, step, ref=None, target=None):
 db = f'{tmp}/dti.db'
 dti = [f'{bindir}/dti', '--config', f'{root}/config/dti.json', '--db', db]
 print(f'data set: {len(units)} units, {rows} observations ({os.path.getsize(tmp + "/inputs.csv") / 1e6:.1f} MB CSV)')
-print(f'each figure is the fastest of {TRIES} tries from the same state (DTI_BENCH_TRIES); '
+print(f'each time is the fastest of {TRIES} tries from the same state (DTI_BENCH_TRIES); each ratio to a '
+      'reference the median of as many rounds, the reference and dti run side by side in each; '
       'timings are of a shared machine: run it more than once')
 
-# The references, measured in this run.
-py = run(['python3', f'{root}/tests/bench/baseline.py', fw, f'{tmp}/communes.csv', f'{tmp}/inputs.csv', '-', f'{tmp}/py.csv'])
+# The references, measured in rounds beside dti's whole path (the end).
+py_args = ['python3', f'{root}/tests/bench/baseline.py', fw, f'{tmp}/communes.csv', f'{tmp}/inputs.csv', '-',
+           f'{tmp}/py.csv']
 with open(f'{tmp}/sql.sql', 'w') as f:
     subprocess.run(['python3', f'{root}/tests/bench/sql_path.py', fw, f'{tmp}/communes.csv', f'{tmp}/inputs.csv',
                     f'{tmp}/sql.db', f'{tmp}/sql.csv'], stdout=f, check=True)
-sq = run(['sqlite3', f'{tmp}/sql.db'], stdin=f'{tmp}/sql.sql', state=[f'{tmp}/sql.db'])
-line('reference: plain Python script (no database)', py)
-line('reference: sqlite3 .import + scoring in SQL', sq)
+
+
+def sql_once():
+    fresh(f'{tmp}/sql.db')
+    return run_once(['sqlite3', f'{tmp}/sql.db'], stdin=f'{tmp}/sql.sql')
+
 
 load = run(dti + ['communes', 'load', f'{tmp}/communes.csv'], state=[db])
 line('dti communes load', load)
 # A bare INSERT loop into the same schema: a copy of the database as dti
-# made it, the observations inserted by one prepared statement.
-shutil.copy(db, f'{tmp}/bare.db')
-bare = run(['python3', '-c', '''
+# made it, the observations inserted by one prepared statement; in rounds
+# with dti's import into the same copy.
+size(db)
+shutil.copy(db, f'{tmp}/loaded.db')
+bare_args = ['python3', '-c', '''
 import csv, sqlite3, sys
 db = sqlite3.connect(sys.argv[1]); db.execute("PRAGMA synchronous = NORMAL")
 db.execute("INSERT INTO source(name, kind, created_at) VALUES ('bare', 'sheet', 'now')")
@@ -121,11 +154,16 @@ r = csv.reader(open(sys.argv[2], encoding='utf-8')); next(r)
 db.executemany("INSERT INTO observation(commune_code, year, variable, value, num, source_id, run_id, observed_at) "
                "VALUES (?, 2024, ?, ?, NULL, 1, 1, 'now')", r)
 db.commit()
-''', f'{tmp}/bare.db', f'{tmp}/inputs.csv'], state=[f'{tmp}/bare.db'])
-line('reference: bare INSERT loop into the same schema', bare)
-
-imp = run(dti + ['import', f'{tmp}/inputs.csv'], state=[db])
-line('dti import, fresh', imp, bare, '<= 1.15x the bare loop')
+''', f'{tmp}/bare.db', f'{tmp}/inputs.csv']
+pairs = []
+for k in range(TRIES):
+    fresh(f'{tmp}/bare.db', f'{tmp}/loaded.db')
+    b = run_once(bare_args)
+    fresh(db, f'{tmp}/loaded.db')
+    pairs.append((b, run_once(dti + ['import', f'{tmp}/inputs.csv'])))
+line('reference: bare INSERT loop into the same schema', best(b for b, _ in pairs))
+line('dti import, fresh', best(i for _, i in pairs))
+paired('  dti import against the bare loop', pairs, '<= 1.15x')
 re0 = run(dti + ['import', f'{tmp}/inputs.csv'], state=[db])
 line('dti import again, unchanged', re0, None, '<= 500 ms')
 random.seed(3)
@@ -155,7 +193,24 @@ line('dti score --if-changed, nothing changed', ic, None, '<= 50 ms')
 print(f'{"  an unchanged nightly (re-import + score --if-changed)":<52} {grown / 1e6:.2f} MB database growth  (target < 1 MB)')
 ex = run(dti + ['export', '--out', f'{tmp}/out'], state=[f'{tmp}/out/scores-2024.csv', f'{tmp}/out/ranking-2024.csv'])
 line('dti export', ex)
-whole = Step(load.wall + imp.wall + sc.wall + ex.wall, load.cpu + imp.cpu + sc.cpu + ex.cpu,
-             max(load.rss, imp.rss, sc.rss, ex.rss), None)
-line('dti whole path (load + import + score + export)', whole, py, '<= 1.3x the Python script')
-line('  the same against the sqlite3 .import + SQL path', whole, sq, '< 1x')
+
+
+def whole_once():
+    """dti's whole path into a database of its own: load, import, score, export."""
+    w = f'{tmp}/whole.db'
+    fresh(w)
+    d = [f'{bindir}/dti', '--config', f'{root}/config/dti.json', '--db', w]
+    steps = [run_once(d + a) for a in (['communes', 'load', f'{tmp}/communes.csv'],
+                                       ['import', f'{tmp}/inputs.csv'], ['score'],
+                                       ['export', '--out', f'{tmp}/whole-out'])]
+    return Step(sum(x.wall for x in steps), sum(x.cpu for x in steps), max(x.rss for x in steps), None)
+
+
+rounds = []
+for k in range(TRIES):
+    rounds.append((run_once(py_args), sql_once(), whole_once()))
+line('reference: plain Python script (no database)', best(p for p, _, _ in rounds))
+line('reference: sqlite3 .import + scoring in SQL', best(q for _, q, _ in rounds))
+line('dti whole path (load + import + score + export)', best(w for _, _, w in rounds))
+paired('  against the Python script', [(p, w) for p, _, w in rounds], '<= 1.3x')
+paired('  against the sqlite3 .import + SQL path', [(q, w) for _, q, w in rounds], '< 1x')
