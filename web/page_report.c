@@ -14,9 +14,11 @@
 #include "log.h"
 #include "web.h"
 
-/* A page is read whole once, for the hashes of its inline styles (its
- * policy); it is then sent from the file, as the exports are. */
-#define REPORT_PAGE_MAX ((uint64_t)256 * 1024 * 1024)
+/* A page is read once, a block at a time, for the hashes of its inline
+ * styles (its policy): a request holds a block of it, not the page (a
+ * national data-quality page is 42 MB); it is then sent from the file, as
+ * the exports are. */
+#define CSP_BLOCK 65536
 
 /* Whether OUT/<rel> is a regular file reached through no link, in any of
  * its parts (open_below). */
@@ -102,51 +104,92 @@ static bool report_path_ok(const char *rel, const char **ext)
 	       strstr(rel, "/report/") == NULL;
 }
 
-/* The policy of a report page: its inline styles by their SHA-256. */
-static char *report_csp(const char *html)
+/* Where the k bytes of s first are in the n bytes at p; NULL: nowhere. */
+static const char *find(const char *p, size_t n, const char *s, size_t k)
 {
-	strbuf sb;
-	const char *p = html;
-
-	sb_init(&sb, 0);
-	sb_appends(&sb, "default-src 'none'; style-src");
-	while ((p = strstr(p, "<style>")) != NULL) {
-		const char *end = strstr(p + 7, "</style>");
-		unsigned char h[crypto_hash_sha256_BYTES];
-		char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES,
-						   sodium_base64_VARIANT_ORIGINAL)];
-		if (!end)
-			break;
-		crypto_hash_sha256(h, (const unsigned char *)p + 7, (size_t)(end - p - 7));
-		sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_ORIGINAL);
-		sb_appendf(&sb, " 'sha256-%s'", b64);
-		p = end;
-	}
-	sb_appends(&sb, "; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
-			"base-uri 'none'");
-	return sb_take(&sb);
+	for (size_t i = 0; n >= k && i <= n - k; i++)
+		if (p[i] == s[0] && memcmp(p + i, s, k) == 0)
+			return p + i;
+	return NULL;
 }
 
-/* The size bytes of fd from its start into a string (NUL-terminated);
- * false when they cannot be read whole. */
-static bool read_whole(int fd, uint64_t size, char **out)
-{
-	char *buf = xmalloc((size_t)size + 1);
-	size_t got = 0;
+/* An inline style being read: its hash, and the policy it goes into. */
+typedef struct csp_scan {
+	strbuf sb;
+	bool inside; /* after a "<style>", before its "</style>" */
+	crypto_hash_sha256_state h;
+} csp_scan;
 
-	while (got < size) {
-		ssize_t n = pread(fd, buf + got, (size_t)size - got, (off_t)got);
+/* The styles begun and ended in buf[0 .. n) into c's policy; how many of
+ * its bytes are done with (the rest, which may begin a tag, comes again
+ * before the next block; at the end, all of them). */
+static size_t csp_block(csp_scan *c, const char *buf, size_t n, bool end)
+{
+	size_t done = 0;
+
+	for (;;) {
+		const char *tag = c->inside ? "</style>" : "<style>";
+		size_t k = strlen(tag), keep;
+		const char *p = find(buf + done, n - done, tag, k);
+		if (!p) {
+			keep = end ? 0 : n - done < k - 1 ? n - done : k - 1;
+			if (c->inside)
+				crypto_hash_sha256_update(&c->h, (const unsigned char *)buf + done,
+							  n - done - keep);
+			return n - keep;
+		}
+		if (c->inside) {
+			unsigned char h[crypto_hash_sha256_BYTES];
+			char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES,
+							   sodium_base64_VARIANT_ORIGINAL)];
+			crypto_hash_sha256_update(&c->h, (const unsigned char *)buf + done,
+						  (size_t)(p - buf) - done);
+			crypto_hash_sha256_final(&c->h, h);
+			sodium_bin2base64(b64, sizeof b64, h, sizeof h,
+					  sodium_base64_VARIANT_ORIGINAL);
+			sb_appendf(&c->sb, " 'sha256-%s'", b64);
+		} else {
+			crypto_hash_sha256_init(&c->h);
+		}
+		c->inside = !c->inside;
+		done = (size_t)(p - buf) + k;
+	}
+}
+
+/* The policy of the report page fd, size bytes: its inline styles by
+ * their SHA-256 (a style not closed has none).  NULL when the page cannot
+ * be read whole. */
+static char *report_csp(int fd, uint64_t size)
+{
+	char *buf = xmalloc(CSP_BLOCK + 8);
+	csp_scan c = {.inside = false};
+	uint64_t at = 0;
+	size_t have = 0;
+	bool end = false;
+
+	sb_init(&c.sb, 0);
+	sb_appends(&c.sb, "default-src 'none'; style-src");
+	while (!end) {
+		size_t want = size - at < CSP_BLOCK ? (size_t)(size - at) : CSP_BLOCK, done;
+		ssize_t n = want ? pread(fd, buf + have, want, (off_t)at) : 0;
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
+		if (n < 0 || (n == 0 && want)) {
 			free(buf);
-			return false;
+			sb_free(&c.sb);
+			return NULL;
 		}
-		got += (size_t)n;
+		at += (uint64_t)n;
+		have += (size_t)n;
+		end = at >= size;
+		done = csp_block(&c, buf, have, end);
+		memmove(buf, buf + done, have - done);
+		have -= done;
 	}
-	buf[got] = '\0';
-	*out = buf;
-	return true;
+	free(buf);
+	sb_appends(&c.sb, "; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
+			  "base-uri 'none'");
+	return sb_take(&c.sb);
 }
 
 int page_report_file(web_req *r)
@@ -165,17 +208,14 @@ int page_report_file(web_req *r)
 		return page_message(r, 404, "Không tìm thấy", "Không đọc được trang báo cáo này.");
 	}
 	if (strcmp(ext, "html") == 0) {
-		char *html = NULL;
-		if ((uint64_t)sb.st_size > REPORT_PAGE_MAX ||
-		    !read_whole(fd, (uint64_t)sb.st_size, &html)) {
+		r->csp = report_csp(fd, (uint64_t)sb.st_size);
+		if (!r->csp) {
 			log_error("report: cannot read '%s' (%lld bytes)", rel,
 				  (long long)sb.st_size);
 			close(fd);
 			return page_message(r, 404, "Không tìm thấy",
 					    "Không đọc được trang báo cáo này.");
 		}
-		r->csp = report_csp(html);
-		free(html);
 	} else {
 		r->content_type =
 			strcmp(ext, "csv") == 0 ? "text/csv; charset=utf-8" : "application/json";

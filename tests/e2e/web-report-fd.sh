@@ -1,8 +1,9 @@
 #!/bin/sh
 # dti-web sends a published report's files from their descriptor: none is
 # left open by any way a request ends (a page, an export, HEAD, a 404, a
-# page over the size read for its policy, a client gone part-way through a
-# download), a file over 4 GB (sparse) is announced at its 64-bit size and
+# client gone part-way through a download); a page's policy has the hash of
+# each of its styles, read a block at a time (tags and styles across blocks,
+# a page over 256 MB); a file over 4 GB (sparse) is announced at its 64-bit size and
 # its first bytes sent, every file has its type and a policy, and a
 # commune officer gets none of them.
 . "$DTI_ROOT/tests/e2e/web_env"
@@ -17,11 +18,18 @@ open(d + "/big-2024.json", "w").write("[" + " " * (8 << 20) + "]")
 with open(d + "/huge-2024.csv", "wb") as f:  # sparse: 5 GiB
     f.write(b"a,b\n")
     f.truncate(5 << 30)
-with open(d + "/report/over.html", "wb") as f:  # past the 256 MB read for the policy
+# Pages read a 64 KB block at a time for their styles' hashes: styles
+# whose tags and text straddle blocks, and one at the end of a page past
+# the 256 MB once read whole for them (sparse).
+with open(d + "/report/blocks.html", "wb") as f:
+    f.write(b"<html>" + b"x" * (65536 - 6 - 3) + b"<style>" + b"p{color:red}" * 9000 + b"</style>"
+            + b"y" * (65536 - 5) + b"<style>b{}</style><p>")
+with open(d + "/report/over.html", "wb") as f:
     f.write(b"<html><style>p{}</style>")
-    f.truncate((256 << 20) + 1)
+    f.seek(256 << 20)
+    f.write(b"<style>i{}</style></html>")
 PY
-WEB_PID=$WEB_PID py <<'PY'
+D=$D WEB_PID=$WEB_PID py <<'PY'
 import http.client, os, socket
 from webclient import Client, check, PORT
 pid = os.environ["WEB_PID"]
@@ -43,9 +51,19 @@ for i in range(40):
             csp = r.header("content-security-policy") or ""
             check(csp.startswith("default-src 'none'"), f"{method} {path}: policy {csp!r}")
             check(method == "GET" or r.body == b"", f"HEAD {path} has a body")
-    for bad in ("/report/2024/report/nope.html", "/report/2024/report/over.html",
+    for bad in ("/report/2024/report/nope.html",
                 "/report/2024/report/../dti-2024.json", "/report/2024/report/%2e%2e/x.html"):
         check(v.get(bad).status == 404, f"{bad} served")
+import base64, hashlib
+def hashes(styles):
+    return [f"'sha256-{base64.b64encode(hashlib.sha256(x).digest()).decode()}'" for x in styles]
+for page, styles in (("blocks", [b"p{color:red}" * 9000, b"b{}"]), ("over", [b"p{}", b"i{}"])):
+    r = v.request("HEAD", f"/report/2024/report/{page}.html")
+    csp = r.header("content-security-policy") or ""
+    got = csp.split("style-src", 1)[-1].split(";", 1)[0].split()
+    check(r.status == 200 and got == hashes(styles), f"{page}.html: {r.status}, style-src {got}")
+    size = os.path.getsize(f"{os.environ['D']}/report/{page}.html")
+    check(r.header("content-length") == str(size), f"{page}.html: length {r.header('content-length')}")
 # Clients gone part-way through an 8 MB download.
 for i in range(30):
     s = socket.create_connection(("127.0.0.1", PORT))
