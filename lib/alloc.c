@@ -5,29 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <stdint.h>
 
 static void out_of_memory(void)
 {
 	fputs("dti: out of memory\n", stderr);
 	abort();
-}
-
-void alloc_huge_pages(void *p, size_t n)
-{
-#ifdef MADV_HUGEPAGE
-	const uintptr_t huge = (uintptr_t)2 << 20;
-	uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-	uintptr_t to = ((uintptr_t)p + n) & ~(huge - 1);
-
-	/* Only the whole huge pages inside the array; a failure is no harm. */
-	if (to > from)
-		(void)madvise((void *)from, to - from, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)n;
-#endif
 }
 
 void *xmalloc(size_t n)

@@ -12,12 +12,6 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
-/* A hint that the n bytes at p (a large array, about to be filled) be
- * backed by huge pages where the system has them (Linux's transparent huge
- * pages, when set to "madvise"): one page fault for 2 MB instead of 512.
- * A national import's batch (80 MB) spent a fifth of a re-import's time in
- * the kernel faulting its pages in.  Changes nothing else. */
-void alloc_huge_pages(void *p, size_t n);
 /* Returns a malloc'd formatted string; caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -96,7 +96,6 @@ static void make_room(batch *b, size_t n)
 	if (n > b->cap) {
 		b->cap = b->cap * 2 > n ? b->cap * 2 : n;
 		b->items = xrealloc(b->items, b->cap * sizeof *b->items);
-		alloc_huge_pages(b->items, b->cap * sizeof *b->items);
 	}
 	while (cap < 2 * n)
 		cap *= 2;
@@ -104,7 +103,6 @@ static void make_room(batch *b, size_t n)
 		return;
 	b->seen_cap = cap;
 	b->seen = xcalloc(cap, sizeof *b->seen);
-	alloc_huge_pages(b->seen, cap * sizeof *b->seen);
 	mask = cap - 1;
 	for (size_t i = 0; i < old_cap; i++) {
 		const batch_item *it;
@@ -629,7 +627,6 @@ static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const
 	bool known = false, hashed = false, again;
 	dti_err rc;
 
-	alloc_huge_pages(hashes, 2 * b->count * sizeof *hashes);
 	rc = staging_source_has_figures(st, source_id, &known, d);
 
 	if (!rc && known)
