@@ -660,34 +660,52 @@ void output_written(const char *path)
 		strmap_put(&sync_later_written, path, 1);
 }
 
-/* Removes under dir what output_written did not record: files, and the
- * folders left empty.  True when dir is left holding something. */
-static bool remove_unwritten(const char *dir)
+typedef void dir_entry_fn(void *ctx, const char *sub, const struct stat *st);
+
+/* fn(ctx, sub, &st) for each entry of folder path but "." and ".." (sub
+ * its path, st its lstat; one that vanished meanwhile is passed over).
+ * False when path cannot be read. */
+static bool dir_each(const char *path, dir_entry_fn *fn, void *ctx)
 {
-	DIR *h = opendir(dir);
+	DIR *h = opendir(path);
 	struct dirent *e;
-	bool any = false;
 
 	while (h && (e = readdir(h)) != NULL) {
 		char *sub;
-		struct stat sb;
+		struct stat st;
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		sub = xasprintf("%s/%s", dir, e->d_name);
-		if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			if (remove_unwritten(sub))
-				any = true;
-			else
-				rmdir(sub);
-		} else if (strmap_get(&sync_later_written, sub, NULL)) {
-			any = true;
-		} else {
-			unlink(sub);
-		}
+		sub = xasprintf("%s/%s", path, e->d_name);
+		if (lstat(sub, &st) == 0)
+			fn(ctx, sub, &st);
 		free(sub);
 	}
 	if (h)
 		closedir(h);
+	return h != NULL;
+}
+
+static bool remove_unwritten(const char *dir);
+
+/* remove_unwritten of one entry; *any: something is left. */
+static void unwritten_entry(void *any, const char *sub, const struct stat *st)
+{
+	if (S_ISDIR(st->st_mode) ? remove_unwritten(sub)
+				 : strmap_get(&sync_later_written, sub, NULL))
+		*(bool *)any = true;
+	else if (S_ISDIR(st->st_mode))
+		rmdir(sub);
+	else
+		unlink(sub);
+}
+
+/* Removes under dir what output_written did not record: files, and the
+ * folders left empty.  True when dir is left holding something. */
+static bool remove_unwritten(const char *dir)
+{
+	bool any = false;
+
+	dir_each(dir, unwritten_entry, &any);
 	return any;
 }
 
@@ -697,15 +715,6 @@ void output_remove_unwritten(void)
 		remove_unwritten(sync_later_dir);
 }
 
-/* The descriptor to write path's bytes into.  Under the folder
- * output_sync_later named, a file already there (left by the publication
- * two runs ago: dir_replace keeps the folder it replaces for the next
- * one) is written over in place, its inode and blocks kept, so that a
- * nightly publish neither makes nor deletes thousands of files; the
- * caller cuts it to the length written (output_cut).  Anything else there
- * is removed and made anew: a symbolic link is never followed, a file
- * with other names (a hard link) never written through, and a FIFO never
- * waited on.  Elsewhere the file is made or emptied. */
 /* Linux's (fcntl.h gives them with _GNU_SOURCE only). */
 #ifndef F_SETLEASE
 #define F_SETLEASE 1024
@@ -729,6 +738,15 @@ static bool open_alone(int fd)
 	return true;
 }
 
+/* The descriptor to write path's bytes into.  Under the folder
+ * output_sync_later named, a file already there (left by the publication
+ * two runs ago: dir_replace keeps the folder it replaces for the next
+ * one) is written over in place, its inode and blocks kept, so that a
+ * nightly publish neither makes nor deletes thousands of files; the
+ * caller cuts it to the length written (output_cut).  Anything else there
+ * is removed and made anew: a symbolic link is never followed, a file
+ * with other names (a hard link) never written through, and a FIFO never
+ * waited on.  Elsewhere the file is made or emptied. */
 static int output_fd(const char *path)
 {
 	struct stat sb;
@@ -916,33 +934,41 @@ dti_err make_dirs(const char *path, dti_diag *d)
 	return rc;
 }
 
+/* A tree being removed (remove) or its folders synced; ok: no folder
+ * failed to be read or synced. */
+typedef struct tree_walk {
+	bool remove, ok;
+} tree_walk;
+
+static bool tree_apply(const char *path, bool remove);
+
+static void tree_entry(void *ctx, const char *sub, const struct stat *st)
+{
+	tree_walk *t = ctx;
+
+	if (S_ISDIR(st->st_mode))
+		t->ok = tree_apply(sub, t->remove) && t->ok;
+	else if (t->remove)
+		unlink(sub);
+}
+
 /* Removes a tree (remove) or fsyncs each of its folders (!remove),
  * depth first; symbolic links are not followed.  False on the first
  * folder that cannot be read or synced. */
 static bool tree_apply(const char *path, bool remove)
 {
-	DIR *dir = opendir(path);
-	struct dirent *e;
-	bool ok = dir != NULL;
+	tree_walk t = {remove, true};
+	bool ok = dir_each(path, tree_entry, &t) && t.ok;
+	int fd;
 
-	while (dir && (e = readdir(dir)) != NULL) {
-		char *sub;
-		struct stat sb;
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		sub = xasprintf("%s/%s", path, e->d_name);
-		if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
-			ok = tree_apply(sub, remove) && ok;
-		else if (remove)
-			unlink(sub);
-		free(sub);
-	}
-	if (dir && !remove && fsync(dirfd(dir)) != 0)
-		ok = false;
-	if (dir)
-		closedir(dir);
-	if (remove)
+	if (remove) {
 		rmdir(path);
+		return ok;
+	}
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ok = fd >= 0 && fsync(fd) == 0 && ok;
+	if (fd >= 0)
+		close(fd);
 	return ok;
 }
 
@@ -958,31 +984,24 @@ void dir_remove(const char *path)
 		tree_apply(path, true);
 }
 
-/* recycle_tree of the folder path, which is want's mode and ours. */
-static void recycle_below(const char *path, mode_t want)
-{
-	DIR *h = opendir(path);
-	struct dirent *e;
+static void recycle_entry(void *want, const char *sub, const struct stat *st);
 
-	while (h && (e = readdir(h)) != NULL) {
-		char *sub;
-		struct stat sb;
-		if (e->d_type == DT_REG || strcmp(e->d_name, ".") == 0 ||
-		    strcmp(e->d_name, "..") == 0)
-			continue;
-		sub = xasprintf("%s/%s", path, e->d_name);
-		if (lstat(sub, &sb) != 0 || S_ISREG(sb.st_mode)) {
-			free(sub);
-			continue;
-		}
-		if (S_ISDIR(sb.st_mode) && sb.st_uid == geteuid() && (sb.st_mode & 0777) == want)
-			recycle_below(sub, want);
-		else
-			dir_remove(sub);
-		free(sub);
-	}
-	if (h)
-		closedir(h);
+/* dir_recycle below path, a folder of ours of mode *want. */
+static void recycle_below(const char *path, mode_t *want)
+{
+	dir_each(path, recycle_entry, want);
+}
+
+/* A plain file stays (output_fd judges it); a folder of ours of the mode
+ * wanted is gone through; anything else is removed. */
+static void recycle_entry(void *want, const char *sub, const struct stat *st)
+{
+	mode_t mode = *(mode_t *)want;
+
+	if (S_ISDIR(st->st_mode) && st->st_uid == geteuid() && (st->st_mode & 0777) == mode)
+		recycle_below(sub, want);
+	else if (!S_ISREG(st->st_mode))
+		dir_remove(sub);
 }
 
 bool dir_recycle(const char *path)
@@ -994,7 +1013,7 @@ bool dir_recycle(const char *path)
 	if (mask < 0 || lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || sb.st_uid != geteuid() ||
 	    (sb.st_mode & 0777) != want)
 		return false;
-	recycle_below(path, want);
+	recycle_below(path, &want);
 	return true;
 }
 
