@@ -76,9 +76,10 @@ typedef struct results {
 	struct strmap *by_code;            /* commune code -> index */
 	struct strmap *flag_texts;         /* each distinct flags text once */
 	struct doc_layout *layout;         /* the input documents' layout last read */
-	size_t doc_fallbacks;              /* input documents not of score.c's shape, read
-				    * through score_input instead (0 when all are) */
 	struct store_obs_names *obs_names; /* sources and runs of the observations read */
+	/* Input documents not of score.c's shape, read through score_input
+	 * instead (0 when all are). */
+	size_t doc_fallbacks;
 } results;
 
 /* Reads run `run`'s communes, totals and pillars (run->fw must outlive the
