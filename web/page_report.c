@@ -4,6 +4,7 @@
  * viewer reads is what was published, number for number.  The report
  * styles itself with one inline <style>: its page gets a policy that
  * allows that style by its hash and nothing else. */
+#define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -104,15 +105,6 @@ static bool report_path_ok(const char *rel, const char **ext)
 	       strstr(rel, "/report/") == NULL;
 }
 
-/* Where the k bytes of s first are in the n bytes at p; NULL: nowhere. */
-static const char *find(const char *p, size_t n, const char *s, size_t k)
-{
-	for (size_t i = 0; n >= k && i <= n - k; i++)
-		if (p[i] == s[0] && memcmp(p + i, s, k) == 0)
-			return p + i;
-	return NULL;
-}
-
 /* An inline style being read: its hash, and the policy it goes into. */
 typedef struct csp_scan {
 	strbuf sb;
@@ -130,7 +122,7 @@ static size_t csp_block(csp_scan *c, const char *buf, size_t n, bool end)
 	for (;;) {
 		const char *tag = c->inside ? "</style>" : "<style>";
 		size_t k = strlen(tag), keep;
-		const char *p = find(buf + done, n - done, tag, k);
+		const char *p = memmem(buf + done, n - done, tag, k);
 		if (!p) {
 			keep = end ? 0 : n - done < k - 1 ? n - done : k - 1;
 			if (c->inside)
