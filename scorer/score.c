@@ -194,16 +194,19 @@ static void digest_field(sha256_ctx *c, const char *t)
 	sha256_update(c, "\x1f", 1);
 }
 
-/* One commune's part of the input fingerprint: its code, its unit type
- * when the framework scores by type (unit_type >= 0; a commune that
+/* One commune's part of the input fingerprint: the layout of the
+ * documents (layout_sha: which variables they hold; a document is shared
+ * only by runs whose documents hold the same ones), its code, its unit
+ * type when the framework scores by type (unit_type >= 0; a commune that
  * becomes a ward is scored anew) and, for each variable current_input has
  * a row for, the value, state and observations. */
-static void commune_digest(const framework *fw, const char *code, int unit_type,
-			   const input_row *row, char out[65])
+static void commune_digest(const framework *fw, const char *layout_sha, const char *code,
+			   int unit_type, const input_row *row, char out[65])
 {
 	sha256_ctx c;
 
 	sha256_init(&c);
+	digest_field(&c, layout_sha);
 	digest_field(&c, code);
 	if (unit_type >= 0)
 		digest_field(&c, unit_type_name(unit_type));
@@ -290,6 +293,7 @@ typedef struct score_pass_state {
 	strmap var_index;         /* variable name -> index in fw->variables */
 	size_t nc, ni;            /* communes, indicators */
 	size_t *by_name, n_used;  /* the variables the documents hold, by name */
+	char layout_sha[65];      /* of their layout (document_layout), in each digest */
 	int64_t layout;           /* their layout's id; 0 until one is stored */
 	input_row *row;           /* the inputs of the commune being read (in slot) */
 	struct inputs_slot *slot; /* the slot being filled by the reading thread */
@@ -390,6 +394,10 @@ static dti_err pass_open(score_pass_state *p, staging *st, const framework *fw,
 	for (size_t v = 0; v < fw->n_variables; v++)
 		strmap_put(&p->var_index, fw->variables[v].name, (intptr_t)v);
 	p->by_name = vars_by_name(fw, true, &p->n_used);
+	sb_reset(&p->doc);
+	document_layout(&p->doc, fw, p->by_name, p->n_used);
+	sha256_hex(p->doc.data, p->doc.len, p->layout_sha);
+	sb_reset(&p->doc);
 	p->by_var_name = vars_by_name(fw, false, &n_all);
 	p->var_rank = xcalloc(fw->n_variables + 1, sizeof *p->var_rank);
 	for (size_t k = 0; k < n_all; k++)
@@ -489,8 +497,8 @@ static dti_err store_commune_inputs(void *ctx, void *slot, dti_diag *d)
 	bool found = false;
 	dti_err rc;
 
-	commune_digest(p->fw, p->communes.items[s->c].code, p->unit_type[s->c], &s->row,
-		       p->digests[s->c]);
+	commune_digest(p->fw, p->layout_sha, p->communes.items[s->c].code, p->unit_type[s->c],
+		       &s->row, p->digests[s->c]);
 	p->doc_inputs += (int64_t)p->n_used;
 	for (size_t k = 0; k < p->n_used; k++)
 		p->doc_missing += state_not_given(s->row.states[p->by_name[k]]);

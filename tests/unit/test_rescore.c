@@ -600,6 +600,41 @@ static void test_run_keeps_input_counts(void **state)
 	assert_int_equal(missing, want_missing);
 }
 
+/* A framework whose indicators read fewer variables (its last indicator
+ * left out) over the same values: the documents hold other variables, so
+ * the run stores its own and counts them as score_input does, not the
+ * earlier run's shared. */
+static void test_other_layout_not_shared(void **state)
+{
+	fixture *f = *state;
+	score_options o = {.year = 2024};
+	score_summary s1, s2;
+	fw_pillar *last = &f->fw->pillars[f->fw->n_pillars - 1];
+	int64_t total1, total2, missing;
+	dti_diag d;
+
+	put(f, "11989", "population", "7799");
+	put(f, "11992", "population", "5120");
+	assert_int_equal(score_year(f->st, f->fw, &o, &s1, &d), DTI_EOK);
+	view_counts(f, s1.scoring_run_id, &total1, &missing);
+	last->count--;
+	f->fw->n_indicators--;
+	assert_int_equal(score_year(f->st, f->fw, &o, &s2, &d), DTI_EOK);
+	last->count++;
+	f->fw->n_indicators++;
+	view_counts(f, s2.scoring_run_id, &total2, &missing);
+	assert_true(total2 < total1);
+	assert_int_equal(
+		query(f, "SELECT inputs FROM scoring_run WHERE id = ?1", s2.scoring_run_id),
+		total2);
+	assert_int_equal(query(f,
+			       "SELECT count(*) FROM scoring_input a JOIN scoring_input b ON "
+			       "b.commune_code = a.commune_code AND b.input_set = a.input_set "
+			       "WHERE a.scoring_run_id = ?1 AND b.scoring_run_id = ?1 + 1",
+			       s1.scoring_run_id),
+			 0);
+}
+
 /* The inputs read in the view's own order and sorted by commune give the
  * same scores, inputs and fingerprint. */
 static void test_sorted_and_unsorted_reads_agree(void **state)
@@ -851,6 +886,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_observations_by_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_observations_by_id_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_keeps_input_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_layout_not_shared, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_results_with_totals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_begin_read, setup, teardown),
