@@ -594,18 +594,16 @@ static dti_err take_current(void *ctx, const store_current_value *v)
 {
 	strmap *out = ctx;
 	current *c = xcalloc(1, sizeof *c);
-	char *key = xasprintf("%s|%s", v->commune_code, v->variable);
 
 	c->value = v->value ? xstrdup(v->value) : NULL;
 	c->state = xstrdup(v->state);
 	c->ids = v->observation_ids ? xstrdup(v->observation_ids) : NULL;
-	strmap_put(out, key, (intptr_t)c);
-	free(key);
+	strmap_put(out, v->variable, (intptr_t)c);
 	return DTI_EOK;
 }
 
-/* The current values of the year of commune `code`, keyed "code|variable"
- * into out, emptied first: one commune's at a time (a national database
+/* The current values of the year of commune `code`, by variable, into
+ * out, emptied first: one commune's at a time (a national database
  * holds 643,000; all of them in memory took 160 MB). */
 static dti_err load_current(app *a, const char *code, strmap *out, dti_diag *d)
 {
@@ -614,13 +612,11 @@ static dti_err load_current(app *a, const char *code, strmap *out, dti_diag *d)
 	return store_current_each(a->st, a->year, code, take_current, out, d);
 }
 
-static current *current_get(const strmap *m, const char *code, const char *variable)
+static current *current_get(const strmap *m, const char *variable)
 {
-	char key[256];
 	intptr_t p;
 
-	snprintf(key, sizeof key, "%s|%s", code, variable);
-	return strmap_get(m, key, &p) ? (current *)p : NULL;
+	return strmap_get(m, variable, &p) ? (current *)p : NULL;
 }
 
 /* What form status reads once and uses for every commune. */
@@ -647,7 +643,7 @@ static void status_items(const status_ctx *x, const commune_entry *e, status_cou
 
 	for (size_t k = 0; k < x->items.count; k++) {
 		const fw_variable *v = x->items.items[k].variable;
-		current *cv = current_get(&x->cur, e->code, v->name);
+		current *cv = current_get(&x->cur, v->name);
 		if (!form_item_applies(x->a->fw, &x->items.items[k], type))
 			continue; /* not asked of its unit type */
 		n->asked++;
@@ -675,7 +671,7 @@ static void status_waiting(const status_ctx *x, const commune_entry *e, status_c
 
 	for (size_t k = 0; k < fw->n_variables; k++) {
 		const fw_variable *v = &fw->variables[k];
-		current *cv = current_get(&x->cur, e->code, v->name);
+		current *cv = current_get(&x->cur, v->name);
 		if (!cv || strcmp(cv->state, "raw") != 0 || !cv->value)
 			continue;
 		if (!x->all && !strmap_get(&x->must, v->name, NULL))

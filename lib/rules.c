@@ -23,9 +23,11 @@ void flags_format(unsigned flags, char *buf, size_t len)
 		buf[0] = '\0';
 	/* Without snprintf: a national run formats half a million rows' flags. */
 	for (size_t i = 0; flags && i < sizeof flag_names / sizeof flag_names[0]; i++) {
-		size_t m = strlen(flag_names[i].name);
+		size_t m;
 		if (!(flags & flag_names[i].bit))
 			continue;
+		flags &= ~flag_names[i].bit; /* the loop ends after the last one set */
+		m = strlen(flag_names[i].name);
 		if (n + (n ? 1 : 0) + m >= len)
 			break;
 		if (n)

@@ -939,11 +939,11 @@ static const char *const migration_batch_items[] = {
 	NULL,
 };
 
-/* A scoring run's number of inputs and of those missing, rejected or
- * unverified, kept by the run when it is scored: `dti status` reads them
- * where counting them through score_input expands every commune's input
- * document (seconds for a national run).  NULL for a run scored before
- * this, which is counted that way still. */
+/* Migration 22 (status speed).  A scoring run's number of inputs and of
+ * those missing, rejected or unverified, kept by the run when it is
+ * scored: `dti status` reads them where counting them through score_input
+ * expands every commune's input document (seconds for a national run).
+ * NULL for a run scored before this, which is counted that way still. */
 static const char *const migration_run_input_counts[] = {
 	"ALTER TABLE scoring_run ADD COLUMN inputs INTEGER",
 	"ALTER TABLE scoring_run ADD COLUMN inputs_missing INTEGER",

@@ -137,18 +137,15 @@ static dti_err each_current(void *ctx, const store_row *r, dti_diag *d)
 dti_err store_current_each(staging *st, int year, const char *commune_code, store_current_fn fn,
 			   void *ctx, dti_diag *d)
 {
+	static const char *const sql[2] = {
+		"SELECT commune_code, variable, value, state, observation_ids "
+		"FROM current_input WHERE year = ?1",
+		"SELECT commune_code, variable, value, state, observation_ids "
+		"FROM current_input WHERE year = ?1 AND commune_code = ?2"};
+	const store_arg args[] = {STORE_INT(year), STORE_TEXT(commune_code)};
+	int one = commune_code != NULL;
 	current_walk w = {fn, ctx};
-	dti_err rc =
-		commune_code
-			? store_each(st, d,
-				     "SELECT commune_code, variable, value, state, observation_ids "
-				     "FROM current_input WHERE year = ?1 AND commune_code = ?2",
-				     each_current, &w, NULL,
-				     STORE_ARGS(STORE_INT(year), STORE_TEXT(commune_code)))
-			: store_each(st, d,
-				     "SELECT commune_code, variable, value, state, observation_ids "
-				     "FROM current_input WHERE year = ?1",
-				     each_current, &w, NULL, STORE_ARGS(STORE_INT(year)));
+	dti_err rc = store_each(st, d, sql[one], each_current, &w, NULL, args, one ? 2 : 1);
 
 	return rc == DTI_EDB ? store_db_failed(st, d, "cannot read current_input") : rc;
 }

@@ -471,18 +471,11 @@ static void inputs_slot_free(void *slot)
 }
 
 /* Whether a document's state word (inputs_document's) is one of those
- * dti status counts as missing: missing, rejected, unverified.  Most are
- * "raw", told apart at its third letter. */
+ * dti status counts as missing: missing, rejected, unverified. */
 static bool state_not_given(const char *state)
 {
-	if (!state)
-		return true;
-	switch (state[0]) {
-	case 'm': return strcmp(state, "missing") == 0;
-	case 'r': return state[2] == 'j' && strcmp(state, "rejected") == 0;
-	case 'u': return strcmp(state, "unverified") == 0;
-	default: return false;
-	}
+	return !state || strcmp(state, "missing") == 0 || strcmp(state, "rejected") == 0 ||
+	       strcmp(state, "unverified") == 0;
 }
 
 /* Scoring and storing (the calling thread), once commune c's inputs are
