@@ -817,6 +817,7 @@ static void check_commune(form_reader *fr, const commune_index *communes, form_r
 	reader *rd = &fr->rd;
 	const commune_entry *by_code = NULL, *by_name = NULL;
 	bool has_code = fr->code_raw && *fr->code_raw, has_name = fr->name_raw && *fr->name_raw;
+	bool shared = false;
 
 	rd->key = NULL;
 	if (has_code) {
@@ -827,16 +828,15 @@ static void check_commune(form_reader *fr, const commune_index *communes, form_r
 	}
 	if (has_name) {
 		rd->line = fr->name_line;
-		by_name = commune_index_name(communes, fr->name_raw);
-		/* The code's own name, though another commune has it too. */
-		if (by_code && !commune_index_name_is(communes, by_code, fr->name_raw))
+		by_name = commune_index_name_of(communes, fr->name_raw, &shared);
+		/* The code's name or alias, or its own name though another
+		 * commune has it too. */
+		if (by_code && by_name != by_code && !commune_name_is(by_code, fr->name_raw))
 			problem(rd, header[C_ANSWER], MSG_COMMUNE_NAME, fr->name_raw, by_code->code,
 				by_code->name);
 		else if (!by_code && !by_name && !has_code)
 			problem(rd, header[C_ANSWER],
-				commune_index_name_shared(communes, fr->name_raw)
-					? MSG_COMMUNE_SHARED_NAME
-					: MSG_COMMUNE_UNKNOWN,
+				shared ? MSG_COMMUNE_SHARED_NAME : MSG_COMMUNE_UNKNOWN,
 				fr->name_raw);
 	}
 	if (!has_code && !has_name) {

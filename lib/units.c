@@ -448,35 +448,30 @@ const commune_entry *commune_index_code(const commune_index *ix, const char *raw
 	return &ix->list->items[i];
 }
 
-const commune_entry *commune_index_name(const commune_index *ix, const char *name)
+const commune_entry *commune_index_name_of(const commune_index *ix, const char *name, bool *shared)
 {
 	char *key = text_name_key(name);
 	intptr_t i = -1;
 	bool found = key && strmap_get(names_of(ix), key, &i);
 
 	free(key);
+	*shared = found && i < 0;
 	return found && i >= 0 ? &ix->list->items[i] : NULL;
 }
 
-bool commune_index_name_is(const commune_index *ix, const commune_entry *e, const char *name)
+const commune_entry *commune_index_name(const commune_index *ix, const char *name)
+{
+	bool shared;
+
+	return commune_index_name_of(ix, name, &shared);
+}
+
+bool commune_name_is(const commune_entry *e, const char *name)
 {
 	char *key = text_name_key(name), *own = text_name_key(e->name);
-	intptr_t i = -1;
 	bool yes = key && own && *key && strcmp(key, own) == 0;
 
-	if (!yes && key && strmap_get(names_of(ix), key, &i) && i >= 0)
-		yes = &ix->list->items[i] == e;
 	free(key);
 	free(own);
 	return yes;
-}
-
-bool commune_index_name_shared(const commune_index *ix, const char *name)
-{
-	char *key = text_name_key(name);
-	intptr_t i = 0;
-	bool shared = key && strmap_get(names_of(ix), key, &i) && i < 0;
-
-	free(key);
-	return shared;
 }

@@ -120,10 +120,11 @@ const commune_entry *commune_index_code(const commune_index *ix, const char *raw
 /* Finds by Vietnamese name in any case, diacritics, normalisation form or
  * prefix; NULL when unknown or when two communes share the key. */
 const commune_entry *commune_index_name(const commune_index *ix, const char *name);
-/* Whether name is e's name (as commune_index_name matches names) or an
- * alias of e: true also when another commune has that name too. */
-bool commune_index_name_is(const commune_index *ix, const commune_entry *e, const char *name);
-/* Whether two or more communes of the index have that name. */
-bool commune_index_name_shared(const commune_index *ix, const char *name);
+/* commune_index_name, and *shared: whether it is NULL because two or more
+ * communes of the index have that name. */
+const commune_entry *commune_index_name_of(const commune_index *ix, const char *name, bool *shared);
+/* Whether name is e's own name as commune_index_name matches names (in any
+ * case, diacritics, form or prefix), whoever else has it too. */
+bool commune_name_is(const commune_entry *e, const char *name);
 
 #endif
