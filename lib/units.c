@@ -386,6 +386,8 @@ void commune_index_build(commune_index *ix, const commune_list *l)
 	ix->list = l;
 	ix->unit_types = NULL;
 	ix->names = xcalloc(1, sizeof *ix->names);
+	atomic_init(&ix->names->built, false);
+	pthread_mutex_init(&ix->names->making, NULL);
 	strmap_init(&ix->by_code);
 	for (size_t i = 0; i < l->count; i++)
 		strmap_put(&ix->by_code, l->items[i].code, (intptr_t)i);
@@ -397,9 +399,13 @@ static strmap *names_of(const commune_index *ix)
 	struct commune_names *n = ix->names;
 	const commune_list *l = ix->list;
 
-	if (n->built)
+	if (atomic_load_explicit(&n->built, memory_order_acquire))
 		return &n->by_name;
-	n->built = true;
+	pthread_mutex_lock(&n->making);
+	if (atomic_load_explicit(&n->built, memory_order_relaxed)) {
+		pthread_mutex_unlock(&n->making);
+		return &n->by_name;
+	}
 	strmap_init(&n->by_name);
 	for (size_t i = 0; i < l->count; i++) {
 		char *key = text_name_key(l->items[i].name);
@@ -413,14 +419,19 @@ static strmap *names_of(const commune_index *ix)
 		}
 		free(key);
 	}
+	/* Whole before any other thread reads it (the acquire above). */
+	atomic_store_explicit(&n->built, true, memory_order_release);
+	pthread_mutex_unlock(&n->making);
 	return &n->by_name;
 }
 
 void commune_index_free(commune_index *ix)
 {
 	strmap_free(&ix->by_code);
-	if (ix->names && ix->names->built)
+	if (ix->names && atomic_load(&ix->names->built))
 		strmap_free(&ix->names->by_name);
+	if (ix->names)
+		pthread_mutex_destroy(&ix->names->making);
 	free(ix->names);
 	ix->names = NULL;
 }

@@ -3,6 +3,8 @@
 #ifndef DTI_UNITS_H
 #define DTI_UNITS_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -93,9 +95,12 @@ bool commune_code_normalise(const char *raw, char out[16]);
 
 /* The name keys of a commune index, made on the first lookup by name:
  * most readers (a sheet import) find communes by code only, and a
- * national list's keys take a tenth of a second to make. */
+ * national list's keys take a tenth of a second to make.  Threads may
+ * look names up at once (OneTouch's two halves): the first to need the
+ * keys makes them under `making`, and `built` is set once they are whole. */
 struct commune_names {
-	bool built;
+	atomic_bool built;
+	pthread_mutex_t making;
 	strmap by_name;
 };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <pthread.h>
 #include <utf8proc.h>
 
 #include "collector.h"
@@ -429,6 +430,58 @@ static void test_same_origin(void **state)
 	free(s);
 }
 
+/* Two threads that look names up at once in a new index (OneTouch's two
+ * halves do) both find every commune: the name keys are made once, whole,
+ * before either reads them.  The second thread used to find the keys
+ * marked made while the first was still making them, and missed names. */
+typedef struct name_finder {
+	const commune_index *ix;
+	const commune_list *l;
+	pthread_barrier_t *go;
+	size_t missed;
+} name_finder;
+
+static void *find_names(void *arg)
+{
+	name_finder *f = arg;
+
+	pthread_barrier_wait(f->go);
+	for (size_t i = f->l->count; i-- > 0;)
+		f->missed += commune_index_name(f->ix, f->l->items[i].name) != &f->l->items[i];
+	return NULL;
+}
+
+static void test_names_found_by_two_threads(void **state)
+{
+	commune_list l = {0};
+	char code[16], name[64];
+	pthread_barrier_t go;
+
+	(void)state;
+	for (int i = 0; i < 20000; i++) {
+		snprintf(code, sizeof code, "%05d", i + 1);
+		snprintf(name, sizeof name, "Xã Số %d", i + 1);
+		commune_list_add(&l, code, name);
+	}
+	for (int round = 0; round < 5; round++) {
+		commune_index ix;
+		name_finder f[2];
+		pthread_t t[2];
+		commune_index_build(&ix, &l);
+		pthread_barrier_init(&go, NULL, 2);
+		for (int k = 0; k < 2; k++) {
+			f[k] = (name_finder){&ix, &l, &go, 0};
+			assert_int_equal(pthread_create(&t[k], NULL, find_names, &f[k]), 0);
+		}
+		for (int k = 0; k < 2; k++)
+			pthread_join(t[k], NULL);
+		pthread_barrier_destroy(&go);
+		assert_int_equal(f[0].missed + f[1].missed, 0);
+		commune_index_free(&ix);
+	}
+	commune_list_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -439,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_mapping_records),
 		cmocka_unit_test(test_mapping_hostile),
 		cmocka_unit_test(test_same_origin),
+		cmocka_unit_test(test_names_found_by_two_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
