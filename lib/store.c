@@ -3,6 +3,7 @@
 #include "store.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,53 +33,57 @@ void store_cache_free(staging *st)
 	st->n_cache = st->cap_cache = 0;
 }
 
-/* A statement for sql, from the cache or newly prepared.  *slot is NULL, the
- * caller gets no slot, and release() finalises it, when the cached one is
- * in use by an outer query. */
-static dti_err acquire(staging *st, const char *sql, sqlite3_stmt **out, store_stmt **slot,
-		       dti_diag *d)
+/* No slot of the cache: a statement prepared for one use. */
+#define NO_SLOT SIZE_MAX
+
+/* A statement for sql, from the cache or newly prepared.  *slot is its
+ * index in the cache, or NO_SLOT, and release() finalises it, when the
+ * cached one is in use by an outer query.  An index, not a pointer: a
+ * query run inside an outer one's callback may grow the cache, and move
+ * it, while the outer one holds its slot. */
+static dti_err acquire(staging *st, const char *sql, sqlite3_stmt **out, size_t *slot, dti_diag *d)
 {
-	store_stmt *e = NULL;
+	size_t e = NO_SLOT;
 
 	*out = NULL;
-	*slot = NULL;
-	for (size_t i = 0; i < st->n_cache && !e; i++)
+	*slot = NO_SLOT;
+	for (size_t i = 0; i < st->n_cache && e == NO_SLOT; i++)
 		if (st->cache[i].sql == sql || strcmp(st->cache[i].sql, sql) == 0)
-			e = &st->cache[i];
-	if (e && !e->busy) {
-		e->busy = true;
-		*out = e->stmt;
+			e = i;
+	if (e != NO_SLOT && !st->cache[e].busy) {
+		st->cache[e].busy = true;
+		*out = st->cache[e].stmt;
 		*slot = e;
 		return DTI_EOK;
 	}
-	if (sqlite3_prepare_v3(st->db, sql, -1, e ? 0 : SQLITE_PREPARE_PERSISTENT, out, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v3(st->db, sql, -1, e != NO_SLOT ? 0 : SQLITE_PREPARE_PERSISTENT, out,
+			       NULL) != SQLITE_OK)
 		return store_db_error(st, d, "cannot prepare statement");
-	if (e)
+	if (e != NO_SLOT)
 		return DTI_EOK; /* nested use: the caller's own, finalised after */
 	if (st->n_cache == st->cap_cache) {
 		st->cap_cache = st->cap_cache ? 2 * st->cap_cache : 32;
 		st->cache = xrealloc(st->cache, st->cap_cache * sizeof *st->cache);
 	}
-	e = &st->cache[st->n_cache++];
-	e->sql = sql;
-	e->stmt = *out;
-	e->busy = true;
+	e = st->n_cache++;
+	st->cache[e].sql = sql;
+	st->cache[e].stmt = *out;
+	st->cache[e].busy = true;
 	*slot = e;
 	return DTI_EOK;
 }
 
-static void release(sqlite3_stmt *s, store_stmt *slot)
+static void release(staging *st, sqlite3_stmt *s, size_t slot)
 {
 	if (!s)
 		return;
-	if (!slot) {
+	if (slot == NO_SLOT) {
 		sqlite3_finalize(s);
 		return;
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	slot->busy = false;
+	st->cache[slot].busy = false;
 }
 
 static dti_err bind_all(staging *st, sqlite3_stmt *s, const store_arg *a, size_t n, dti_diag *d)
@@ -107,7 +112,7 @@ dti_err store_each(staging *st, dti_diag *d, const char *sql, store_row_fn fn, v
 		   size_t *rows, const store_arg *args, size_t n)
 {
 	sqlite3_stmt *s = NULL;
-	store_stmt *slot = NULL;
+	size_t slot = NO_SLOT;
 	store_row row;
 	size_t count = 0;
 	dti_err rc = acquire(st, sql, &s, &slot, d);
@@ -123,7 +128,7 @@ dti_err store_each(staging *st, dti_diag *d, const char *sql, store_row_fn fn, v
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = store_db_error(st, d, "cannot run query");
-	release(s, slot);
+	release(st, s, slot);
 	if (rows)
 		*rows = count;
 	return rc;

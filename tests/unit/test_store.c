@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "staging.h"
+#include "staging_int.h"
 #include "store.h"
 #include "util.h"
 
@@ -202,6 +203,43 @@ static void test_nested_same_statement(void **state)
 	assert_int_equal(o.sum, 20);
 }
 
+/* Queries run inside an outer one's callback that grow the statement
+ * cache, moving it: the outer query's slot is freed afterwards all the
+ * same (it was written through a pointer into the cache as it was: a
+ * write after free, and the slot left busy for good). */
+enum { GROWING = 100 };
+static char growing_sql[GROWING][48];
+
+static dti_err grow_cache(void *ctx, const store_row *r, dti_diag *d)
+{
+	staging *st = ctx;
+	int64_t v = 0;
+
+	(void)r;
+	for (int i = 0; i < GROWING; i++) {
+		dti_err rc = store_int64(st, d, growing_sql[i], &v, NULL, STORE_NOARGS);
+		if (rc)
+			return rc;
+	}
+	return DTI_EOK;
+}
+
+static void test_cache_grown_inside_a_query(void **state)
+{
+	fixture *f = *state;
+	static const char outer_sql[] = "SELECT 1";
+	dti_diag d;
+
+	for (int i = 0; i < GROWING; i++)
+		snprintf(growing_sql[i], sizeof growing_sql[i], "SELECT %d + 1", i);
+	assert_int_equal(store_each(f->st, &d, outer_sql, grow_cache, f->st, NULL, STORE_NOARGS),
+			 DTI_EOK);
+	assert_true(f->st->n_cache > GROWING);
+	for (size_t i = 0; i < f->st->n_cache; i++)
+		if (f->st->cache[i].busy)
+			fail_msg("statement '%s' left in use", f->st->cache[i].sql);
+}
+
 static void test_cached_many_times(void **state)
 {
 	fixture *f = *state;
@@ -278,6 +316,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_callback_stops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nested_same_statement, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cached_many_times, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cache_grown_inside_a_query, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_row_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_name_the_database, setup, teardown),
 	};
