@@ -342,27 +342,44 @@ static void page_end(strbuf *sb, const report_input *in)
 
 /* ---- a page written as it goes ---------------------------------------- */
 
-/* A page too large to hold (the index at national scale): its text goes
- * to the file past PAGE_FLUSH bytes, at the end of a row; the first error
- * is kept in rc. */
-typedef struct page_out {
-	strbuf *sb;
-	output_file f;
-	dti_err rc;
-	dti_diag *d;
-} page_out;
-
+/* A page too large to hold (report_int.h): its text goes to the file past
+ * PAGE_FLUSH bytes, at the end of a row; the first error is kept in rc. */
 enum { PAGE_FLUSH = 1 << 20 };
 
-static void page_flush(page_out *po)
+dti_err report_page_open(report_page *po, const char *dir, const char *name, strbuf *sb,
+			 dti_diag *d)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+
+	*po = (report_page){sb, {0}, DTI_EOK, d};
+	sb_reset(sb);
+	po->rc = output_open(&po->f, path, d);
+	free(path);
+	return po->rc;
+}
+
+void report_page_flush(report_page *po)
 {
 	if (!po->rc && po->sb->len >= PAGE_FLUSH)
 		po->rc = output_flush(&po->f, po->sb, po->d);
 }
 
+dti_err report_page_close(report_page *po, dti_err rc, FILE *paths)
+{
+	if (!rc)
+		rc = po->rc;
+	if (!rc)
+		rc = output_flush(&po->f, po->sb, po->d);
+	if (!rc)
+		rc = output_commit(&po->f, paths, po->d);
+	if (rc && po->f.f)
+		output_abort(&po->f);
+	return rc;
+}
+
 static void page_row_done(void *po)
 {
-	page_flush(po);
+	report_page_flush(po);
 }
 
 /* ---- charts (inline SVG) --------------------------------------------- */
@@ -415,7 +432,7 @@ static void svg_box(strbuf *sb, double x, int x_decimals, double y, double w, in
 	sb_appends(sb, "\"");
 }
 
-static void chart_totals(page_out *po, const report_input *in)
+static void chart_totals(report_page *po, const report_input *in)
 {
 	strbuf *sb = po->sb;
 	const results *r = in->now;
@@ -478,12 +495,12 @@ static void chart_totals(page_out *po, const report_input *in)
 		sb_appends(sb, "\" font-size=\"12\">");
 		sb_appends(sb, b);
 		sb_appends(sb, "</text>\n");
-		page_flush(po);
+		report_page_flush(po);
 	}
 	sb_appends(sb, "</svg>\n");
 }
 
-static void chart_heatmap(page_out *po, const report_input *in)
+static void chart_heatmap(report_page *po, const report_input *in)
 {
 	strbuf *sb = po->sb;
 	const results *r = in->now;
@@ -542,7 +559,7 @@ static void chart_heatmap(page_out *po, const report_input *in)
 			sb_appends(sb, pct(b, f));
 			sb_appends(sb, "</text>\n");
 		}
-		page_flush(po);
+		report_page_flush(po);
 	}
 	sb_appends(sb, "</svg>\n");
 }
@@ -663,7 +680,7 @@ static void not_applicable_row(strbuf *sb, const fw_indicator *ind)
 		       "điểm tối đa</td></tr>\n");
 }
 
-static dti_err district_page(page_out *po, const report_input *in, dti_diag *d)
+static dti_err district_page(report_page *po, const report_input *in, dti_diag *d)
 {
 	strbuf *sb = po->sb;
 	const results *r = in->now;
@@ -692,7 +709,7 @@ static dti_err district_page(page_out *po, const report_input *in, dti_diag *d)
 		sb_appends(sb, ". Đây là mức tham khảo, không phải xếp loại chính thức.</p>\n");
 	}
 	sb_appends(sb, "<h2>Tổng điểm</h2>\n");
-	page_flush(po);
+	report_page_flush(po);
 	chart_totals(po, in);
 	sb_appends(sb, "<h2>Điểm theo trụ cột (% điểm tối đa của trụ cột)</h2>\n");
 	chart_heatmap(po, in);
@@ -724,7 +741,7 @@ static dti_err district_page(page_out *po, const report_input *in, dti_diag *d)
 			"</a></td><td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%s</td>"
 			"<td class=\"n\">%zu</td></tr>\n",
 			have, used, pct(m, used ? (double)have / (double)used : 0), flagged);
-		page_flush(po);
+		report_page_flush(po);
 	}
 	sb_appends(sb, "</tbody>\n</table>\n");
 	page_end(sb, in);
@@ -1380,23 +1397,12 @@ dti_err report_pass_commune(report_pass *p, size_t c, FILE *paths, dti_diag *d)
 static dti_err index_page(const report_input *in, const char *dir, strbuf *sb, FILE *paths,
 			  dti_diag *d)
 {
-	char *path = xasprintf("%s/index.html", dir);
-	page_out po = {sb, {0}, DTI_EOK, d};
-	dti_err rc = output_open(&po.f, path, d);
+	report_page po;
+	dti_err rc = report_page_open(&po, dir, "index.html", sb, d);
 
-	sb_reset(sb);
 	if (!rc)
 		rc = district_page(&po, in, d);
-	if (!rc)
-		rc = po.rc;
-	if (!rc)
-		rc = output_flush(&po.f, sb, d);
-	if (!rc)
-		rc = output_commit(&po.f, paths, d);
-	if (rc && po.f.f)
-		output_abort(&po.f);
-	free(path);
-	return rc;
+	return report_page_close(&po, rc, paths);
 }
 
 dti_err report_write_summary(const report_input *in, report_pass *pass, FILE *paths, dti_diag *d)

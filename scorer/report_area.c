@@ -382,11 +382,13 @@ dti_err report_ranking(strbuf *sb, const report_input *in, void (*row_done)(void
 }
 
 /* The groups with pages: the types when more than one, then the
- * districts when more than one. */
+ * districts when more than one; each with its communes, by their index in
+ * the run (in rank order), so that its page is written row by row. */
 typedef struct group_pages {
 	area_group **group; /* [n] */
 	bool *is_type;      /* [n] */
-	ranking *r;         /* [n] */
+	size_t **members;   /* [n][group->n] */
+	size_t *n_members;  /* [n] */
 	size_t n, n_types;
 	strmap district_at; /* district code -> index in group */
 } group_pages;
@@ -402,11 +404,12 @@ static void pages_init(group_pages *p, area_groups *g)
 	p->n_types = types;
 	p->group = xcalloc(p->n + 1, sizeof *p->group);
 	p->is_type = xcalloc(p->n + 1, sizeof *p->is_type);
-	p->r = xcalloc(p->n + 1, sizeof *p->r);
+	p->members = xcalloc(p->n + 1, sizeof *p->members);
+	p->n_members = xcalloc(p->n + 1, sizeof *p->n_members);
 	for (size_t i = 0; i < p->n; i++) {
 		p->is_type[i] = i < types;
 		p->group[i] = i < types ? &g->types[i] : &g->districts[i - types];
-		sb_init(&p->r[i].rows, 0);
+		p->members[i] = xcalloc(p->group[i]->n + 1, sizeof *p->members[i]);
 		if (!p->is_type[i])
 			strmap_put(&p->district_at, p->group[i]->key, (intptr_t)i);
 	}
@@ -415,44 +418,52 @@ static void pages_init(group_pages *p, area_groups *g)
 static void pages_free(group_pages *p)
 {
 	for (size_t i = 0; i < p->n; i++)
-		sb_free(&p->r[i].rows);
+		free(p->members[i]);
 	free(p->group);
 	free(p->is_type);
-	free(p->r);
+	free(p->members);
+	free(p->n_members);
 	strmap_free(&p->district_at);
 }
 
-/* Every commune's row into the rankings of its groups, in one pass. */
-static dti_err pages_fill(group_pages *p, const report_input *in, const area_groups *g, dti_diag *d)
+/* Commune c a member of group i (groups_collect counted it there). */
+static void member_add(group_pages *p, size_t i, size_t c)
 {
-	strbuf cells;
-	dti_err rc = DTI_EOK;
-
-	sb_init(&cells, 0);
-	for (size_t c = 0; !rc && c < in->now->n; c++) {
-		const res_commune *x = &in->now->communes[c];
-		history_place pl;
-		history_place_of(in->history, x->code, &pl);
-		rc = commune_cells(&cells, in, g, x, &pl, d);
-		for (size_t t = 0; !rc && pl.type && t < p->n_types; t++)
-			if (strcmp(p->group[t]->key, pl.type) == 0)
-				ranking_add(&p->r[t], true, x, &cells);
-		for (size_t k = 0; !rc && k < pl.n_districts; k++) {
-			intptr_t at;
-			if (strmap_get(&p->district_at, pl.district_code[k], &at))
-				ranking_add(&p->r[at], true, x, &cells);
-		}
-	}
-	sb_free(&cells);
-	return rc;
+	if (p->n_members[i] < p->group[i]->n)
+		p->members[i][p->n_members[i]++] = c;
 }
 
-static void group_page(strbuf *sb, const report_input *in, const area_groups *g,
-		       const area_group *only, bool type_group, const ranking *r)
+/* Every commune into the groups it is ranked in, in one pass. */
+static void pages_fill(group_pages *p, const report_input *in)
 {
-	strbuf h;
+	for (size_t c = 0; c < in->now->n; c++) {
+		history_place pl;
+		history_place_of(in->history, in->now->communes[c].code, &pl);
+		for (size_t t = 0; pl.type && t < p->n_types; t++)
+			if (strcmp(p->group[t]->key, pl.type) == 0)
+				member_add(p, t, c);
+		for (size_t k = 0; k < pl.n_districts; k++) {
+			intptr_t at;
+			if (strmap_get(&p->district_at, pl.district_code[k], &at))
+				member_add(p, (size_t)at, c);
+		}
+	}
+}
+
+/* Group i's ranking page, written row by row. */
+static dti_err group_page(report_page *po, const report_input *in, const area_groups *g,
+			  const group_pages *p, size_t i)
+{
+	const area_group *only = p->group[i];
+	bool type_group = p->is_type[i];
+	strbuf *sb = po->sb, h, cells;
+	ranking r;
+	dti_err rc = DTI_EOK;
 
 	sb_init(&h, 0);
+	sb_init(&cells, 0);
+	memset(&r, 0, sizeof r);
+	sb_init(&r.rows, 0);
 	sb_appends(&h, type_group ? "Bảng xếp hạng: " : "Bảng xếp hạng: các đơn vị từ ");
 	sb_appends(&h, only->name);
 	report_page_start(sb, in, h.data);
@@ -470,11 +481,24 @@ static void group_page(strbuf *sb, const report_input *in, const area_groups *g,
 	else if (in->past)
 		past_basis(sb, in);
 	ranking_head(sb, in, g, true);
-	if (r->rows.len)
-		sb_append(sb, r->rows.data, r->rows.len);
+	for (size_t m = 0; !rc && m < p->n_members[i]; m++) {
+		const res_commune *x = &in->now->communes[p->members[i][m]];
+		history_place pl;
+		history_place_of(in->history, x->code, &pl);
+		rc = commune_cells(&cells, in, g, x, &pl, po->d);
+		if (rc)
+			break;
+		sb_reset(&r.rows);
+		ranking_add(&r, true, x, &cells);
+		sb_append(sb, r.rows.data, r.rows.len);
+		report_page_flush(po);
+	}
 	sb_appends(sb, "</tbody>\n</table>\n");
 	report_page_end(sb, in);
 	sb_free(&h);
+	sb_free(&cells);
+	sb_free(&r.rows);
+	return rc;
 }
 
 dti_err report_write_groups(const report_input *in, const char *dir, FILE *paths, dti_diag *d)
@@ -482,16 +506,18 @@ dti_err report_write_groups(const report_input *in, const char *dir, FILE *paths
 	area_groups g;
 	group_pages p;
 	strbuf sb;
-	dti_err rc;
+	dti_err rc = DTI_EOK;
 
 	groups_collect(in, &g);
 	pages_init(&p, &g);
 	sb_init(&sb, 0);
-	rc = p.n ? pages_fill(&p, in, &g, d) : DTI_EOK;
+	pages_fill(&p, in);
 	for (size_t i = 0; !rc && i < p.n; i++) {
-		sb_reset(&sb);
-		group_page(&sb, in, &g, p.group[i], p.is_type[i], &p.r[i]);
-		rc = write_output(dir, p.group[i]->file, &sb, paths, d);
+		report_page po;
+		rc = report_page_open(&po, dir, p.group[i]->file, &sb, d);
+		if (!rc)
+			rc = group_page(&po, in, &g, &p, i);
+		rc = report_page_close(&po, rc, paths);
 	}
 	sb_free(&sb);
 	pages_free(&p);

@@ -18,6 +18,22 @@ void report_change_cell(strbuf *sb, double delta);
 void report_total_cell(strbuf *sb, const results *r, const res_commune *rc);
 /* "Năm …: so với kết quả chính thức" of in->prev. */
 void report_prev_basis(strbuf *sb, const report_input *in);
+/* A page written to its file as it goes (the index, a group's ranking), so
+ * that a national page is not held whole: report_page_open empties sb for
+ * the page's text; report_page_flush, after a row, writes it out once it
+ * is past 1 MB (the first error kept); report_page_close writes the rest
+ * and puts the file in place, or removes it when rc or a write failed,
+ * and returns the first error. */
+typedef struct report_page {
+	strbuf *sb;
+	output_file f;
+	dti_err rc;
+	dti_diag *d;
+} report_page;
+dti_err report_page_open(report_page *po, const char *dir, const char *name, strbuf *sb,
+			 dti_diag *d);
+void report_page_flush(report_page *po);
+dti_err report_page_close(report_page *po, dti_err rc, FILE *paths);
 
 /* report_area.c */
 /* The ranking of the index: links to each group's ranking (when the run
