@@ -106,15 +106,30 @@ static dti_err take_state(void *ctx, const store_row *r, dti_diag *d)
 	return DTI_EOK;
 }
 
+static dti_err take_forms(void *ctx, const store_row *r, dti_diag *d)
+{
+	store_source_states *l = ctx;
+
+	(void)d;
+	l->n_forms = (size_t)store_int(r, 0);
+	l->forms_last = store_text_dup(r, 1);
+	return DTI_EOK;
+}
+
 dti_err store_source_states_list(staging *st, store_source_states *out, dti_diag *d)
 {
 	static const char sql[] =
 		"SELECT source, kind, max_age_hours, last_success, age_hours, last_status, last_error, "
-		"state <> 'ok' FROM source_status ORDER BY source";
+		"state <> 'ok' FROM source_status WHERE kind <> 'form' OR state <> 'ok' "
+		"ORDER BY source";
+	static const char forms[] = "SELECT count(*), max(last_success) FROM source_status "
+				    "WHERE kind = 'form' AND state = 'ok'";
 	dti_err rc;
 
 	memset(out, 0, sizeof *out);
 	rc = store_each(st, d, sql, take_state, out, NULL, STORE_NOARGS);
+	if (!rc)
+		rc = store_each(st, d, forms, take_forms, out, NULL, STORE_NOARGS);
 	if (rc)
 		diag_set(d, DTI_EDB, "cannot read source_status: %s", sqlite3_errmsg(st->db));
 	return rc;
@@ -132,6 +147,7 @@ void store_source_states_free(store_source_states *l)
 	}
 	if (l) {
 		free(l->items);
+		free(l->forms_last);
 		memset(l, 0, sizeof *l);
 	}
 }

@@ -59,9 +59,14 @@ typedef struct store_source_state {
 typedef struct store_source_states {
 	store_source_state *items; /* by source name */
 	size_t n;
+	/* The communes' own forms (kind "form", a source each: 10,048 of them
+	 * nationally) whose state is 'ok' are counted, not listed: */
+	size_t n_forms;
+	char *forms_last; /* the latest success among them; NULL when none */
 } store_source_states;
 
-/* Every row of source_status, by source.  Caller frees *out with
+/* The rows of source_status by source, but for the forms counted in
+ * n_forms (a form not 'ok' is listed).  Caller frees *out with
  * store_source_states_free, also on error. */
 dti_err store_source_states_list(staging *st, store_source_states *out, dti_diag *d);
 void store_source_states_free(store_source_states *l);

@@ -1111,8 +1111,20 @@ static void sources_section(strbuf *sb, const store_source_states *sources)
 		for (size_t i = 0; i < n; i++)
 			source_row(sb, &sources->items[i]);
 		sb_appends(sb, "</tbody>\n</table>\n");
-	} else {
+	} else if (!sources || !sources->n_forms) {
 		sb_appends(sb, "<p>Chưa có nguồn nào.</p>\n");
+	}
+	/* The communes' forms, a source each, in one line (store_status.h). */
+	if (sources && sources->n_forms) {
+		char at[TIME_VN_MAX];
+		if (sources->forms_last)
+			time_vn(sources->forms_last, at);
+		sb_appendf(sb,
+			   "<p id=\"form-sources\">Biểu mẫu tự khai: %zu đơn vị đã nộp (mỗi đơn vị "
+			   "một nguồn loại form, không liệt kê ở trên); lần nhận gần nhất ",
+			   sources->n_forms);
+		html_text(sb, sources->forms_last ? at : "—");
+		sb_appends(sb, ".</p>\n");
 	}
 }
 

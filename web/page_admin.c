@@ -11,6 +11,20 @@
 #include "verifiers.h"
 #include "web.h"
 
+/* The communes' forms, a source each, counted in one line (a national
+ * list of them was 10,048 rows). */
+static void forms_line(web_req *r, const store_source_states *s)
+{
+	if (!s->n_forms)
+		return;
+	PAGE(r, "<p id=\"form-sources\">Biểu mẫu tự khai: <span id=\"form-sources-n\">");
+	page_int(r, (int64_t)s->n_forms);
+	PAGE(r, "</span> đơn vị đã nộp (mỗi đơn vị một nguồn loại form, không liệt kê ở trên); "
+		"lần nhận gần nhất ");
+	page_time(r, s->forms_last);
+	PAGE(r, ".</p>");
+}
+
 static void sources_table(web_req *r, const store_source_states *s)
 {
 	PAGE(r,
@@ -38,6 +52,7 @@ static void sources_table(web_req *r, const store_source_states *s)
 		PAGE(r, "</td></tr>");
 	}
 	PAGE(r, "</tbody></table></div>");
+	forms_line(r, s);
 }
 
 static void runs_table(web_req *r, const store_run_rows *l)
