@@ -6,6 +6,7 @@
  * allows that style by its hash and nothing else. */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,94 @@ static char *report_csp(int fd, uint64_t size)
 	return sb_take(&c.sb);
 }
 
+/* ---- the policies of the large pages, kept ---------------------------- */
+
+/* A page of more than a block is read for its styles once, not on every
+ * request (a national data-quality page is 42 MB): its policy is kept by
+ * the file's identity.  A page published again is another file, or the
+ * same one written over in its folder's spare (a change of its times: the
+ * kept report is written over only while nobody holds it open, and never
+ * while it is published). */
+typedef struct csp_kept {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+	char *csp; /* NULL: a free slot */
+	uint64_t used;
+} csp_kept;
+
+enum { CSP_KEPT = 32 };
+static csp_kept kept[CSP_KEPT];
+static uint64_t kept_clock;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool same_time(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+static bool kept_is(const csp_kept *k, const struct stat *st)
+{
+	return k->csp && k->dev == st->st_dev && k->ino == st->st_ino && k->size == st->st_size &&
+	       same_time(k->mtime, st->st_mtim) && same_time(k->ctime, st->st_ctim);
+}
+
+/* A copy of the policy kept for the file, or NULL. */
+static char *csp_kept_get(const struct stat *st)
+{
+	char *csp = NULL;
+
+	pthread_mutex_lock(&kept_lock);
+	for (size_t i = 0; i < CSP_KEPT && !csp; i++)
+		if (kept_is(&kept[i], st)) {
+			kept[i].used = ++kept_clock;
+			csp = xstrdup(kept[i].csp);
+		}
+	pthread_mutex_unlock(&kept_lock);
+	return csp;
+}
+
+/* Keeps a copy of csp for the file, in the place of its earlier policy
+ * (the same inode) or of the one used least lately. */
+static void csp_kept_put(const struct stat *st, const char *csp)
+{
+	size_t at = 0;
+
+	pthread_mutex_lock(&kept_lock);
+	for (size_t i = 0; i < CSP_KEPT; i++) {
+		if (kept[i].csp && kept[i].dev == st->st_dev && kept[i].ino == st->st_ino) {
+			at = i;
+			break;
+		}
+		if (!kept[i].csp || kept[i].used < kept[at].used)
+			at = i;
+	}
+	free(kept[at].csp);
+	kept[at] = (csp_kept){st->st_dev,  st->st_ino,   st->st_size, st->st_mtim,
+			      st->st_ctim, xstrdup(csp), ++kept_clock};
+	pthread_mutex_unlock(&kept_lock);
+}
+
+/* The policy of page fd (report_csp), from what is kept for a large one. */
+static char *page_csp(int fd, const struct stat *st, const char *rel)
+{
+	char *csp;
+
+	if (st->st_size <= CSP_BLOCK)
+		return report_csp(fd, (uint64_t)st->st_size);
+	csp = csp_kept_get(st);
+	if (csp)
+		return csp;
+	csp = report_csp(fd, (uint64_t)st->st_size);
+	if (csp) {
+		log_info("report: the styles of '%s' read for its policy (%lld bytes)", rel,
+			 (long long)st->st_size);
+		csp_kept_put(st, csp);
+	}
+	return csp;
+}
+
 int page_report_file(web_req *r)
 {
 	const char *rel = r->path + strlen("/report/"), *ext = NULL;
@@ -200,7 +289,7 @@ int page_report_file(web_req *r)
 		return page_message(r, 404, "Không tìm thấy", "Không đọc được trang báo cáo này.");
 	}
 	if (strcmp(ext, "html") == 0) {
-		r->csp = report_csp(fd, (uint64_t)sb.st_size);
+		r->csp = page_csp(fd, &sb, rel);
 		if (!r->csp) {
 			log_error("report: cannot read '%s' (%lld bytes)", rel,
 				  (long long)sb.st_size);

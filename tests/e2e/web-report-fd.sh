@@ -3,7 +3,8 @@
 # left open by any way a request ends (a page, an export, HEAD, a 404, a
 # client gone part-way through a download); a page's policy has the hash of
 # each of its styles, read a block at a time (tags and styles across blocks,
-# a page over 256 MB); a file over 4 GB (sparse) is announced at its 64-bit size and
+# a page over 256 MB) and, for a page of more than a block, once until the
+# file changes; a file over 4 GB (sparse) is announced at its 64-bit size and
 # its first bytes sent, every file has its type and a policy, and a
 # commune officer gets none of them.
 . "$DTI_ROOT/tests/e2e/web_env"
@@ -29,7 +30,7 @@ with open(d + "/report/over.html", "wb") as f:
     f.seek(256 << 20)
     f.write(b"<style>i{}</style></html>")
 PY
-D=$D WEB_PID=$WEB_PID py <<'PY'
+D=$D T=$T WEB_PID=$WEB_PID py <<'PY'
 import http.client, os, socket
 from webclient import Client, check, PORT
 pid = os.environ["WEB_PID"]
@@ -66,7 +67,7 @@ for i in range(40):
     for bad in ("/report/2024/report/nope.html",
                 "/report/2024/report/../dti-2024.json", "/report/2024/report/%2e%2e/x.html"):
         check(v.get(bad).status == 404, f"{bad} served")
-import base64, hashlib
+import base64, hashlib, time
 def hashes(styles):
     return [f"'sha256-{base64.b64encode(hashlib.sha256(x).digest()).decode()}'" for x in styles]
 for page, styles in (("blocks", [b"p{color:red}" * 9000, b"b{}"]), ("over", [b"p{}", b"i{}"])):
@@ -76,6 +77,32 @@ for page, styles in (("blocks", [b"p{color:red}" * 9000, b"b{}"]), ("over", [b"p
     check(r.status == 200 and got == hashes(styles), f"{page}.html: {r.status}, style-src {got}")
     size = os.path.getsize(f"{os.environ['D']}/report/{page}.html")
     check(r.header("content-length") == str(size), f"{page}.html: length {r.header('content-length')}")
+# A large page is read for its styles once (dti-web logs each reading);
+# written over in place (its times change), or replaced by another file
+# of the same size and times, it is read again for its new styles.
+log = os.environ["T"] + "/web.log"
+reads = lambda: open(log, encoding="utf-8").read().count("the styles of '2024/report/blocks.html' read")
+def blocks_styles():
+    r = v.request("GET", "/report/2024/report/blocks.html")
+    csp = r.header("content-security-policy") or ""
+    return r.status, csp.split("style-src", 1)[-1].split(";", 1)[0].split()
+for _ in range(3):
+    check(blocks_styles() == (200, hashes([b"p{color:red}" * 9000, b"b{}"])), "blocks.html again")
+check(reads() == 1, f"blocks.html read {reads()} times for 4 requests")
+path = os.environ["D"] + "/report/blocks.html"
+time.sleep(0.05)  # past the file system's clock tick
+with open(path, "r+b") as f:
+    page = f.read()
+    f.seek(0)
+    f.write(page.replace(b"<style>b{}</style>", b"<style>i{}</style>"))
+check(blocks_styles() == (200, hashes([b"p{color:red}" * 9000, b"i{}"])), "blocks.html written over")
+st = os.stat(path)
+with open(path + ".new", "wb") as f:
+    f.write(page.replace(b"<style>b{}</style>", b"<style>u{}</style>"))
+os.utime(path + ".new", ns=(st.st_atime_ns, st.st_mtime_ns))
+os.rename(path + ".new", path)
+check(blocks_styles() == (200, hashes([b"p{color:red}" * 9000, b"u{}"])), "blocks.html replaced")
+check(reads() == 3, f"blocks.html read {reads()} times, not 3")
 # Clients gone part-way through an 8 MB download.
 for i in range(30):
     s = socket.create_connection(("127.0.0.1", PORT))
