@@ -113,25 +113,36 @@ static dti_err take_forms(void *ctx, const store_row *r, dti_diag *d)
 	(void)d;
 	l->n_forms = (size_t)store_int(r, 0);
 	l->forms_last = store_text_dup(r, 1);
+	l->n_year = (size_t)store_int(r, 2);
 	return DTI_EOK;
 }
 
-dti_err store_source_states_list(staging *st, store_source_states *out, dti_diag *d)
+dti_err store_source_states_list(staging *st, int year, store_source_states *out, dti_diag *d)
 {
 	static const char sql[] =
 		"SELECT source, kind, max_age_hours, last_success, age_hours, last_status, last_error, "
 		"state <> 'ok' FROM source_status WHERE kind <> 'form' OR state <> 'ok' "
 		"ORDER BY source";
-	static const char forms[] = "SELECT count(*), max(last_success) FROM source_status "
-				    "WHERE kind = 'form' AND state = 'ok'";
+	static const char forms[] =
+		"SELECT count(*), max(last_success), count(*) FILTER (WHERE source_id IN "
+		"(SELECT source_id FROM run WHERE year = ?1 AND status IN ('ok', 'unchanged'))) "
+		"FROM source_status WHERE kind = 'form' AND state = 'ok'";
+	bool began = false;
 	dti_err rc;
 
 	memset(out, 0, sizeof *out);
-	rc = store_each(st, d, sql, take_state, out, NULL, STORE_NOARGS);
+	/* One moment for both: a form is either listed or counted. */
+	rc = staging_begin_read(st, &began, d);
 	if (!rc)
-		rc = store_each(st, d, forms, take_forms, out, NULL, STORE_NOARGS);
+		rc = store_each(st, d, sql, take_state, out, NULL, STORE_NOARGS);
+	if (!rc)
+		rc = store_each(st, d, forms, take_forms, out, NULL, STORE_ARGS(STORE_INT(year)));
 	if (rc)
 		diag_set(d, DTI_EDB, "cannot read source_status: %s", sqlite3_errmsg(st->db));
+	if (began && !rc)
+		rc = staging_commit(st, d);
+	else if (began)
+		staging_rollback(st);
 	return rc;
 }
 

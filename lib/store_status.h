@@ -60,15 +60,17 @@ typedef struct store_source_states {
 	store_source_state *items; /* by source name */
 	size_t n;
 	/* The communes' own forms (kind "form", a source each: 10,048 of them
-	 * nationally) whose state is 'ok' are counted, not listed: */
-	size_t n_forms;
+	 * nationally) whose state is 'ok' are counted, not listed (a form
+	 * source is not of a year: n_year of them gave the year's form): */
+	size_t n_forms, n_year;
 	char *forms_last; /* the latest success among them; NULL when none */
 } store_source_states;
 
 /* The rows of source_status by source, but for the forms counted in
- * n_forms (a form not 'ok' is listed).  Caller frees *out with
- * store_source_states_free, also on error. */
-dti_err store_source_states_list(staging *st, store_source_states *out, dti_diag *d);
+ * n_forms (a form not 'ok' is listed), all read at one moment; n_year of
+ * the forms counted have a run of `year` that stored or found unchanged.
+ * Caller frees *out with store_source_states_free, also on error. */
+dti_err store_source_states_list(staging *st, int year, store_source_states *out, dti_diag *d);
 void store_source_states_free(store_source_states *l);
 
 /* ---- scoring --------------------------------------------------------- */

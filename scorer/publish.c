@@ -454,7 +454,7 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 	/* The sources' ages are as of after the commune pages, as they always
 	 * were: the age is that of the data when the quality page is made. */
 	if (!rc)
-		rc = store_source_states_list(st, &p.sources, d);
+		rc = store_source_states_list(st, run->year, &p.sources, d);
 	if (!rc)
 		rc = report_write_summary(&ri, pass, paths, d);
 out:

@@ -1085,7 +1085,7 @@ static void source_row(strbuf *o, const store_source_state *x)
 	sb_appends(o, "</td></tr>\n");
 }
 
-static void sources_section(strbuf *sb, const store_source_states *sources)
+static void sources_section(strbuf *sb, const store_source_states *sources, int year)
 {
 	static const char head[] =
 		"<thead><tr><th>Nguồn</th><th>Loại</th><th class=\"n\">Tuổi tối đa (giờ)</th>"
@@ -1119,10 +1119,12 @@ static void sources_section(strbuf *sb, const store_source_states *sources)
 		char at[TIME_VN_MAX];
 		if (sources->forms_last)
 			time_vn(sources->forms_last, at);
-		sb_appendf(sb,
-			   "<p id=\"form-sources\">Biểu mẫu tự khai: %zu đơn vị đã nộp (mỗi đơn vị "
-			   "một nguồn loại form, không liệt kê ở trên); lần nhận gần nhất ",
-			   sources->n_forms);
+		sb_appendf(
+			sb,
+			"<p id=\"form-sources\">Biểu mẫu tự khai: %zu nguồn không có vấn đề (mỗi "
+			"đơn vị một nguồn loại form, không liệt kê ở trên), trong đó %zu đã gửi "
+			"biểu mẫu năm %d; lần nhận gần nhất ",
+			sources->n_forms, sources->n_year, year);
 		html_text(sb, sources->forms_last ? at : "—");
 		sb_appends(sb, ".</p>\n");
 	}
@@ -1262,7 +1264,7 @@ static dti_err quality_page(const report_input *in, report_pass *p, FILE *paths,
 			goto out;
 		sb_appends(sb, "</tbody>\n</table>\n");
 	}
-	sources_section(sb, in->sources);
+	sources_section(sb, in->sources, in->now->year);
 	page_end(sb, in);
 	rc = output_flush(&out, sb, d);
 	if (!rc)

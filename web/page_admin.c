@@ -19,8 +19,12 @@ static void forms_line(web_req *r, const store_source_states *s)
 		return;
 	PAGE(r, "<p id=\"form-sources\">Biểu mẫu tự khai: <span id=\"form-sources-n\">");
 	page_int(r, (int64_t)s->n_forms);
-	PAGE(r, "</span> đơn vị đã nộp (mỗi đơn vị một nguồn loại form, không liệt kê ở trên); "
-		"lần nhận gần nhất ");
+	PAGE(r, "</span> nguồn không có vấn đề (mỗi đơn vị một nguồn loại form, không liệt kê ở "
+		"trên), trong đó <span id=\"form-sources-year\">");
+	page_int(r, (int64_t)s->n_year);
+	PAGE(r, "</span> đã gửi biểu mẫu năm ");
+	page_int(r, r->app->core.year);
+	PAGE(r, "; lần nhận gần nhất ");
 	page_time(r, s->forms_last);
 	PAGE(r, ".</p>");
 }
@@ -94,7 +98,7 @@ int page_admin_status(web_req *r)
 	store_nightly n = {0};
 	bool found = false;
 	dti_diag d;
-	dti_err rc = store_source_states_list(r->st, &s, &d);
+	dti_err rc = store_source_states_list(r->st, r->app->core.year, &s, &d);
 
 	if (!rc)
 		rc = store_runs_latest(r->st, 30, &runs, &d);

@@ -3,8 +3,14 @@
 # commune's form is a source of its own ("form:CODE", 10,048 of them
 # nationally), so the admin's status page and the report's data-quality
 # page list the feeds and count the forms in one line, with the latest
-# received, instead of a row a commune.
+# received, instead of a row a commune.  A form source is not of a year:
+# of those counted, the line says how many gave the year's form (one of
+# these gave only the year before's).
 . "$DTI_ROOT/tests/e2e/web_env"
+q "INSERT INTO source(name, kind, created_at) VALUES ('form:11990', 'form', '2023-05-01T00:00:00Z');
+   INSERT INTO run(source_id, program, year, started_at, finished_at, status)
+   SELECT id, 'dti-web', 2023, '2023-05-01T00:00:00Z', '2023-05-01T00:00:01Z', 'ok'
+   FROM source WHERE name = 'form:11990';"
 LAST=$(q "SELECT max(last_success) FROM source_status WHERE kind = 'form'")
 [ -n "$LAST" ] || die "no form received"
 export LAST
@@ -21,7 +27,9 @@ check("document-system" in table.group(0), "the feed is not listed")
 check("form:" not in table.group(0), "a commune's form is listed as a source")
 m = re.search(r'<p id="form-sources">(.*?)</p>', r.text, re.S)
 check(m is not None, "no line of the forms")
-check(re.search(r'id="form-sources-n">2<', m.group(1)) is not None, f"forms counted: {m.group(1)}")
+check(re.search(r'id="form-sources-n">3<', m.group(1)) is not None, f"forms counted: {m.group(1)}")
+check(re.search(r'id="form-sources-year">2</span> đã gửi biểu mẫu năm 2024', m.group(1)) is not None,
+      f"the year's forms: {m.group(1)}")
 PY
 dti score >/dev/null 2>&1 || die "score"
 dti publish >/dev/null 2>&1 || die "publish"
@@ -32,7 +40,7 @@ table = re.search(r'<table id="sources">.*?</table>', page, re.S).group(0)
 assert "document-system" in table, "the feed is not listed"
 assert "form:" not in table, "a commune's form is listed as a source"
 line = re.search(r'<p id="form-sources">(.*?)</p>', page, re.S).group(1)
-assert "2 đơn vị đã nộp" in line, line
+assert "3 nguồn không có vấn đề" in line and "trong đó 2 đã gửi biểu mẫu năm 2024" in line, line
 # The latest received, as the page writes times (Vietnam's hour and date).
 assert re.search(r"lần nhận gần nhất [0-9]{2}:[0-9]{2} ngày [0-9]{2}/[0-9]{2}/[0-9]{4}", line), line
 PY
