@@ -511,7 +511,8 @@ dti_err report_write_groups(const report_input *in, const char *dir, FILE *paths
 	groups_collect(in, &g);
 	pages_init(&p, &g);
 	sb_init(&sb, 0);
-	pages_fill(&p, in);
+	if (p.n) /* none without in->history */
+		pages_fill(&p, in);
 	for (size_t i = 0; !rc && i < p.n; i++) {
 		report_page po;
 		rc = report_page_open(&po, dir, p.group[i]->file, &sb, d);

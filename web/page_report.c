@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -189,20 +190,21 @@ static char *report_csp(int fd, uint64_t size)
 
 /* A page of more than a block is read for its styles once, not on every
  * request (a national data-quality page is 42 MB): its policy is kept by
- * the file's identity.  A page published again is another file, or the
- * same one written over in its folder's spare (a change of its times: the
- * kept report is written over only while nobody holds it open, and never
- * while it is published). */
+ * the file's identity (device, inode, size, modification and change
+ * times).  A page published again is another file, or the same one
+ * written over in its folder's spare (its times change: the kept report
+ * is written over only while nobody holds it open, and never while it is
+ * published).  Only a page whose times are CSP_SETTLED seconds old and did
+ * not change while it was read is kept: a file system whose clock moves in
+ * ticks (whole seconds on some) could give a page changed again within a
+ * tick, or removed and made anew on the same inode, the same times. */
 typedef struct csp_kept {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime, ctime;
+	struct stat st;
 	char *csp; /* NULL: a free slot */
 	uint64_t used;
 } csp_kept;
 
-enum { CSP_KEPT = 32 };
+enum { CSP_KEPT = 32, CSP_SETTLED = 2 };
 static csp_kept kept[CSP_KEPT];
 static uint64_t kept_clock;
 static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -212,10 +214,23 @@ static bool same_time(struct timespec a, struct timespec b)
 	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
 }
 
-static bool kept_is(const csp_kept *k, const struct stat *st)
+static bool same_file(const struct stat *a, const struct stat *b)
 {
-	return k->csp && k->dev == st->st_dev && k->ino == st->st_ino && k->size == st->st_size &&
-	       same_time(k->mtime, st->st_mtim) && same_time(k->ctime, st->st_ctim);
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       same_time(a->st_mtim, b->st_mtim) && same_time(a->st_ctim, b->st_ctim);
+}
+
+/* Whether page fd is still as st says, and was last changed CSP_SETTLED
+ * seconds ago or more. */
+static bool settled(int fd, const struct stat *st)
+{
+	struct stat again;
+	struct timespec now;
+
+	return fstat(fd, &again) == 0 && same_file(&again, st) &&
+	       clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+	       now.tv_sec - st->st_mtim.tv_sec > CSP_SETTLED &&
+	       now.tv_sec - st->st_ctim.tv_sec > CSP_SETTLED;
 }
 
 /* A copy of the policy kept for the file, or NULL. */
@@ -225,7 +240,7 @@ static char *csp_kept_get(const struct stat *st)
 
 	pthread_mutex_lock(&kept_lock);
 	for (size_t i = 0; i < CSP_KEPT && !csp; i++)
-		if (kept_is(&kept[i], st)) {
+		if (kept[i].csp && same_file(&kept[i].st, st)) {
 			kept[i].used = ++kept_clock;
 			csp = xstrdup(kept[i].csp);
 		}
@@ -241,7 +256,8 @@ static void csp_kept_put(const struct stat *st, const char *csp)
 
 	pthread_mutex_lock(&kept_lock);
 	for (size_t i = 0; i < CSP_KEPT; i++) {
-		if (kept[i].csp && kept[i].dev == st->st_dev && kept[i].ino == st->st_ino) {
+		if (kept[i].csp && kept[i].st.st_dev == st->st_dev &&
+		    kept[i].st.st_ino == st->st_ino) {
 			at = i;
 			break;
 		}
@@ -249,8 +265,7 @@ static void csp_kept_put(const struct stat *st, const char *csp)
 			at = i;
 	}
 	free(kept[at].csp);
-	kept[at] = (csp_kept){st->st_dev,  st->st_ino,   st->st_size, st->st_mtim,
-			      st->st_ctim, xstrdup(csp), ++kept_clock};
+	kept[at] = (csp_kept){*st, xstrdup(csp), ++kept_clock};
 	pthread_mutex_unlock(&kept_lock);
 }
 
@@ -268,7 +283,8 @@ static char *page_csp(int fd, const struct stat *st, const char *rel)
 	if (csp) {
 		log_info("report: the styles of '%s' read for its policy (%lld bytes)", rel,
 			 (long long)st->st_size);
-		csp_kept_put(st, csp);
+		if (settled(fd, st))
+			csp_kept_put(st, csp);
 	}
 	return csp;
 }

@@ -4,7 +4,7 @@
 # client gone part-way through a download); a page's policy has the hash of
 # each of its styles, read a block at a time (tags and styles across blocks,
 # a page over 256 MB) and, for a page of more than a block, once until the
-# file changes; a file over 4 GB (sparse) is announced at its 64-bit size and
+# file changes (once it is 2 s old); a file over 4 GB (sparse) is announced at its 64-bit size and
 # its first bytes sent, every file has its type and a policy, and a
 # commune officer gets none of them.
 . "$DTI_ROOT/tests/e2e/web_env"
@@ -77,32 +77,48 @@ for page, styles in (("blocks", [b"p{color:red}" * 9000, b"b{}"]), ("over", [b"p
     check(r.status == 200 and got == hashes(styles), f"{page}.html: {r.status}, style-src {got}")
     size = os.path.getsize(f"{os.environ['D']}/report/{page}.html")
     check(r.header("content-length") == str(size), f"{page}.html: length {r.header('content-length')}")
-# A large page is read for its styles once (dti-web logs each reading);
-# written over in place (its times change), or replaced by another file
-# of the same size and times, it is read again for its new styles.
+# A large page is read for its styles once (dti-web logs each reading)
+# once its times are over 2 s old; written over in place (its times
+# change), or replaced by another file of the same size and modification
+# time, it is read again for its new styles.
 log = os.environ["T"] + "/web.log"
 reads = lambda: open(log, encoding="utf-8").read().count("the styles of '2024/report/blocks.html' read")
+path = os.environ["D"] + "/report/blocks.html"
 def blocks_styles():
     r = v.request("GET", "/report/2024/report/blocks.html")
     csp = r.header("content-security-policy") or ""
     return r.status, csp.split("style-src", 1)[-1].split(";", 1)[0].split()
-for _ in range(3):
-    check(blocks_styles() == (200, hashes([b"p{color:red}" * 9000, b"b{}"])), "blocks.html again")
-check(reads() == 1, f"blocks.html read {reads()} times for 4 requests")
-path = os.environ["D"] + "/report/blocks.html"
-time.sleep(0.05)  # past the file system's clock tick
+def settle():  # past dti-web's 2 s, counted in whole seconds of its clock
+    st = os.stat(path)
+    while int(time.time()) - int(max(st.st_mtime, st.st_ctime)) <= 2:
+        time.sleep(0.2)
+def read_once(styles, what):
+    settle()
+    n = reads()
+    for _ in range(4):
+        check(blocks_styles() == (200, hashes(styles)), f"{what}: style-src {blocks_styles()}")
+    check(reads() == n + 1, f"{what}: read {reads() - n} times for 4 requests")
+read_once([b"p{color:red}" * 9000, b"b{}"], "blocks.html")
 with open(path, "r+b") as f:
     page = f.read()
     f.seek(0)
     f.write(page.replace(b"<style>b{}</style>", b"<style>i{}</style>"))
 check(blocks_styles() == (200, hashes([b"p{color:red}" * 9000, b"i{}"])), "blocks.html written over")
+read_once([b"p{color:red}" * 9000, b"i{}"], "blocks.html written over")
 st = os.stat(path)
 with open(path + ".new", "wb") as f:
     f.write(page.replace(b"<style>b{}</style>", b"<style>u{}</style>"))
 os.utime(path + ".new", ns=(st.st_atime_ns, st.st_mtime_ns))
 os.rename(path + ".new", path)
 check(blocks_styles() == (200, hashes([b"p{color:red}" * 9000, b"u{}"])), "blocks.html replaced")
-check(reads() == 3, f"blocks.html read {reads()} times, not 3")
+read_once([b"p{color:red}" * 9000, b"u{}"], "blocks.html replaced")
+# Not kept while its times are not 2 s old (here its modification time is
+# an hour ahead): read for every request.
+os.utime(path, (time.time(), time.time() + 3600))
+n = reads()
+for _ in range(3):
+    check(blocks_styles() == (200, hashes([b"p{color:red}" * 9000, b"u{}"])), "blocks.html ahead")
+check(reads() == n + 3, f"a page changed in the last 2 s was kept: read {reads() - n} times for 3")
 # Clients gone part-way through an 8 MB download.
 for i in range(30):
     s = socket.create_connection(("127.0.0.1", PORT))
