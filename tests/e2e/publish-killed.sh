@@ -29,6 +29,12 @@ PY
 dti communes load "$T/nat/communes.csv"
 dti import "$T/nat/inputs.csv"
 dti score >/dev/null
+# The kills are timed by a publish over the report the one before kept
+# (OUT/.2024.spare), the fastest kind: a first publish makes every file and
+# takes twice as long, so kills timed by it mostly came after a later,
+# faster one had ended (3 rounds missed the writing in about 1 run of 8).
+dti publish --out "$T/out" >/dev/null
+dti publish --out "$T/out" >/dev/null
 start=$(date +%s.%N)
 dti publish --out "$T/out" >/dev/null
 took=$(python3 -c "import sys; print('%.2f' % max(float(sys.argv[2]) - float(sys.argv[1]), 0.2))" \
@@ -48,8 +54,10 @@ is_new() {
 # Only the report's own folder may be visible in OUT (hidden ones aside).
 visible() { ls "$T/out" | tr '\n' ' '; }
 keep_before() { rm -rf "$T/before" && cp -a "$T/out/2024" "$T/before"; }
+# At least 3 rounds, and more (up to 10) until a kill lands mid-write.
 mid=0
-for round in 1 2 3; do
+for round in 1 2 3 4 5 6 7 8 9 10; do
+	[ "$round" -gt 3 ] && [ "$mid" -gt 0 ] && break
 	delay=$(python3 -c "import random, sys
 random.seed(int(sys.argv[1]) * 10 + int(sys.argv[2]))
 print('%.3f' % (float(sys.argv[3]) * random.uniform(0.1, 0.8)))" "$SEED" "$round" "$took")
