@@ -96,8 +96,10 @@ def read_once(styles, what):
     settle()
     n = reads()
     for _ in range(4):
-        check(blocks_styles() == (200, hashes(styles)), f"{what}: style-src {blocks_styles()}")
-    check(reads() == n + 1, f"{what}: read {reads() - n} times for 4 requests")
+        got = blocks_styles()
+        check(got == (200, hashes(styles)), f"{what}: {got}")
+    # Once, or not at all when an earlier request found it settled.
+    check(reads() - n <= 1, f"{what}: read {reads() - n} times for 4 requests")
 read_once([b"p{color:red}" * 9000, b"b{}"], "blocks.html")
 with open(path, "r+b") as f:
     page = f.read()
