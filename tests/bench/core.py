@@ -143,7 +143,7 @@ line('dti communes load', load)
 # A bare INSERT loop into the same schema: a copy of the database as dti
 # made it, the observations inserted by one prepared statement; in rounds
 # with dti's import into the same copy.
-size(db)
+size(db)  # its WAL checkpointed: the copy is the whole database
 shutil.copy(db, f'{tmp}/loaded.db')
 bare_args = ['python3', '-c', '''
 import csv, sqlite3, sys
