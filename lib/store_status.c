@@ -89,16 +89,29 @@ void store_source_names_free(store_source_names *l)
 	}
 }
 
+/* A row of source_status: listed, or a form without a problem counted. */
 static dti_err take_state(void *ctx, const store_row *r, dti_diag *d)
 {
 	store_source_states *l = ctx;
-	store_source_state *s = STORE_PUSH(l);
+	store_source_state *s;
+	const char *last = store_text_or_null(r, 3);
 
 	(void)d;
+	if (strcmp(store_text(r, 1), "form") == 0 && store_int(r, 7) == 0) {
+		l->n_forms++;
+		l->n_year += store_int(r, 8) != 0;
+		/* ISO times of one shape: the later sorts last. */
+		if (last && (!l->forms_last || strcmp(last, l->forms_last) > 0)) {
+			free(l->forms_last);
+			l->forms_last = xstrdup(last);
+		}
+		return DTI_EOK;
+	}
+	s = STORE_PUSH(l);
 	s->source = store_text_dup(r, 0);
 	s->kind = store_text_dup(r, 1);
 	s->max_age_hours = store_num(r, 2);
-	s->last_success = store_text_dup(r, 3);
+	s->last_success = last ? xstrdup(last) : NULL;
 	s->age_hours = store_num(r, 4);
 	s->last_status = store_text_dup(r, 5);
 	s->last_error = store_text_dup(r, 6);
@@ -106,43 +119,19 @@ static dti_err take_state(void *ctx, const store_row *r, dti_diag *d)
 	return DTI_EOK;
 }
 
-static dti_err take_forms(void *ctx, const store_row *r, dti_diag *d)
-{
-	store_source_states *l = ctx;
-
-	(void)d;
-	l->n_forms = (size_t)store_int(r, 0);
-	l->forms_last = store_text_dup(r, 1);
-	l->n_year = (size_t)store_int(r, 2);
-	return DTI_EOK;
-}
-
 dti_err store_source_states_list(staging *st, int year, store_source_states *out, dti_diag *d)
 {
+	/* One statement: a form is either listed or counted. */
 	static const char sql[] =
 		"SELECT source, kind, max_age_hours, last_success, age_hours, last_status, last_error, "
-		"state <> 'ok' FROM source_status WHERE kind <> 'form' OR state <> 'ok' "
-		"ORDER BY source";
-	static const char forms[] =
-		"SELECT count(*), max(last_success), count(*) FILTER (WHERE source_id IN "
-		"(SELECT source_id FROM run WHERE year = ?1 AND status IN ('ok', 'unchanged'))) "
-		"FROM source_status WHERE kind = 'form' AND state = 'ok'";
-	bool began = false;
+		"state <> 'ok', source_id IN (SELECT source_id FROM run WHERE year = ?1 AND "
+		"status IN ('ok', 'unchanged')) FROM source_status ORDER BY source";
 	dti_err rc;
 
 	memset(out, 0, sizeof *out);
-	/* One moment for both: a form is either listed or counted. */
-	rc = staging_begin_read(st, &began, d);
-	if (!rc)
-		rc = store_each(st, d, sql, take_state, out, NULL, STORE_NOARGS);
-	if (!rc)
-		rc = store_each(st, d, forms, take_forms, out, NULL, STORE_ARGS(STORE_INT(year)));
+	rc = store_each(st, d, sql, take_state, out, NULL, STORE_ARGS(STORE_INT(year)));
 	if (rc)
 		diag_set(d, DTI_EDB, "cannot read source_status: %s", sqlite3_errmsg(st->db));
-	if (began && !rc)
-		rc = staging_commit(st, d);
-	else if (began)
-		staging_rollback(st);
 	return rc;
 }
 
