@@ -377,11 +377,6 @@ dti_err report_page_close(report_page *po, dti_err rc, FILE *paths)
 	return rc;
 }
 
-static void page_row_done(void *po)
-{
-	report_page_flush(po);
-}
-
 /* ---- charts (inline SVG) --------------------------------------------- */
 
 /* Red (0%) through amber to green (100%). */
@@ -680,7 +675,7 @@ static void not_applicable_row(strbuf *sb, const fw_indicator *ind)
 		       "điểm tối đa</td></tr>\n");
 }
 
-static dti_err district_page(report_page *po, const report_input *in, dti_diag *d)
+static dti_err district_page(report_page *po, const report_input *in)
 {
 	strbuf *sb = po->sb;
 	const results *r = in->now;
@@ -697,7 +692,7 @@ static dti_err district_page(report_page *po, const report_input *in, dti_diag *
 	sb_appends(sb, "<h2>Bảng xếp hạng</h2>\n");
 	if (in->prev)
 		prev_basis(sb, in);
-	err = report_ranking(sb, in, page_row_done, po, d);
+	err = report_ranking(po, in);
 	ranking_basis(sb, r);
 	if (bands) {
 		sb_appends(sb, "<p class=\"muted\">Xếp loại theo cấu hình: ");
@@ -1415,7 +1410,7 @@ static dti_err index_page(const report_input *in, const char *dir, strbuf *sb, F
 	dti_err rc = report_page_open(&po, dir, "index.html", sb, d);
 
 	if (!rc)
-		rc = district_page(&po, in, d);
+		rc = district_page(&po, in);
 	return report_page_close(&po, rc, paths);
 }
 

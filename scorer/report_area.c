@@ -271,11 +271,10 @@ static dti_err ranking_before(strbuf *sb, const report_input *in, const res_comm
 }
 
 /* A commune's cells after its rank(s), the same in every ranking: name,
- * type, former districts, total, band, the year before.  Into sb (reset). */
+ * type, former districts, total, band, the year before; appended to sb. */
 static dti_err commune_cells(strbuf *sb, const report_input *in, const area_groups *g,
 			     const res_commune *x, const history_place *pl, dti_diag *d)
 {
-	sb_reset(sb);
 	sb_appends(sb, "<td><a href=\"commune-");
 	html_text(sb, x->code);
 	sb_appends(sb, ".html\">");
@@ -304,27 +303,37 @@ static dti_err commune_cells(strbuf *sb, const report_input *in, const area_grou
 	return ranking_before(sb, in, x, d);
 }
 
-/* The rows of one ranking being written, and the rank in it. */
+/* The rank given in one ranking as its rows are written. */
 typedef struct ranking {
-	strbuf rows;
 	size_t k;
 	long last_rank, rank;
 } ranking;
 
-/* A commune's row, in rank order; in a group its rank in the group first:
- * equal totals share a rank in the group as in the whole. */
-static void ranking_add(ranking *r, bool group, const res_commune *x, const strbuf *cells)
+/* Commune x's row of ranking r (the communes come in rank order) into the
+ * page, which writes itself out past a megabyte; in a group (group) its
+ * rank in the group first: equal totals share a rank in the group as in
+ * the whole. */
+static dti_err ranking_row(report_page *po, ranking *r, bool group, const report_input *in,
+			   const area_groups *g, const res_commune *x)
 {
+	strbuf *sb = po->sb;
+	history_place pl = {0};
+	dti_err rc;
+
+	if (in->history)
+		history_place_of(in->history, x->code, &pl);
 	r->k++;
 	if (x->rank != r->last_rank)
 		r->rank = (long)r->k;
 	r->last_rank = x->rank;
-	sb_appends(&r->rows, "<tr>");
+	sb_appends(sb, "<tr>");
 	if (group)
-		sb_appendf(&r->rows, "<td class=\"n\">%ld</td>", r->rank);
-	sb_appendf(&r->rows, "<td class=\"n\">%ld</td>", x->rank);
-	sb_append(&r->rows, cells->data, cells->len);
-	sb_appends(&r->rows, "</tr>\n");
+		sb_appendf(sb, "<td class=\"n\">%ld</td>", r->rank);
+	sb_appendf(sb, "<td class=\"n\">%ld</td>", x->rank);
+	rc = commune_cells(sb, in, g, x, &pl, po->d);
+	sb_appends(sb, "</tr>\n");
+	report_page_flush(po);
+	return rc;
 }
 
 static void past_basis(strbuf *sb, const report_input *in)
@@ -342,41 +351,21 @@ static void past_basis(strbuf *sb, const report_input *in)
 		sb_appendf(sb, "<p class=\"muted\">Năm %d chưa có kết quả chính thức.</p>\n", y);
 }
 
-dti_err report_ranking(strbuf *sb, const report_input *in, void (*row_done)(void *), void *ctx,
-		       dti_diag *d)
+dti_err report_ranking(report_page *po, const report_input *in)
 {
+	strbuf *sb = po->sb;
 	area_groups g;
-	ranking all;
-	strbuf cells;
+	ranking all = {0};
 	dti_err rc = DTI_EOK;
 
-	memset(&all, 0, sizeof all);
-	sb_init(&all.rows, 0);
-	sb_init(&cells, 0);
 	groups_collect(in, &g);
 	groups_nav(sb, &g, NULL);
 	if (in->past)
 		past_basis(sb, in);
 	ranking_head(sb, in, &g, false);
-	/* Row by row into the page, which row_done may write out: a national
-	 * ranking is not held whole. */
-	for (size_t c = 0; !rc && c < in->now->n; c++) {
-		const res_commune *x = &in->now->communes[c];
-		history_place pl = {0};
-		if (in->history)
-			history_place_of(in->history, x->code, &pl);
-		rc = commune_cells(&cells, in, &g, x, &pl, d);
-		if (rc)
-			break;
-		sb_reset(&all.rows);
-		ranking_add(&all, false, x, &cells);
-		sb_append(sb, all.rows.data, all.rows.len);
-		if (row_done)
-			row_done(ctx);
-	}
+	for (size_t c = 0; !rc && c < in->now->n; c++)
+		rc = ranking_row(po, &all, false, in, &g, &in->now->communes[c]);
 	sb_appends(sb, "</tbody>\n</table>\n");
-	sb_free(&cells);
-	sb_free(&all.rows);
 	groups_free(&g);
 	return rc;
 }
@@ -456,14 +445,11 @@ static dti_err group_page(report_page *po, const report_input *in, const area_gr
 {
 	const area_group *only = p->group[i];
 	bool type_group = p->is_type[i];
-	strbuf *sb = po->sb, h, cells;
-	ranking r;
+	strbuf *sb = po->sb, h;
+	ranking r = {0};
 	dti_err rc = DTI_EOK;
 
 	sb_init(&h, 0);
-	sb_init(&cells, 0);
-	memset(&r, 0, sizeof r);
-	sb_init(&r.rows, 0);
 	sb_appends(&h, type_group ? "Bảng xếp hạng: " : "Bảng xếp hạng: các đơn vị từ ");
 	sb_appends(&h, only->name);
 	report_page_start(sb, in, h.data);
@@ -481,23 +467,11 @@ static dti_err group_page(report_page *po, const report_input *in, const area_gr
 	else if (in->past)
 		past_basis(sb, in);
 	ranking_head(sb, in, g, true);
-	for (size_t m = 0; !rc && m < p->n_members[i]; m++) {
-		const res_commune *x = &in->now->communes[p->members[i][m]];
-		history_place pl;
-		history_place_of(in->history, x->code, &pl);
-		rc = commune_cells(&cells, in, g, x, &pl, po->d);
-		if (rc)
-			break;
-		sb_reset(&r.rows);
-		ranking_add(&r, true, x, &cells);
-		sb_append(sb, r.rows.data, r.rows.len);
-		report_page_flush(po);
-	}
+	for (size_t m = 0; !rc && m < p->n_members[i]; m++)
+		rc = ranking_row(po, &r, true, in, g, &in->now->communes[p->members[i][m]]);
 	sb_appends(sb, "</tbody>\n</table>\n");
 	report_page_end(sb, in);
 	sb_free(&h);
-	sb_free(&cells);
-	sb_free(&r.rows);
 	return rc;
 }
 

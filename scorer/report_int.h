@@ -40,9 +40,8 @@ dti_err report_page_close(report_page *po, dti_err rc, FILE *paths);
  * has more than one unit type or former district), then every commune
  * with its type and former districts, its change from the year before
  * (in->prev or, with in->past, the comparison figure). */
-/* row_done(ctx), when not NULL, is called after each commune's row. */
-dti_err report_ranking(strbuf *sb, const report_input *in, void (*row_done)(void *), void *ctx,
-		       dti_diag *d);
+/* Into page po, row by row. */
+dti_err report_ranking(report_page *po, const report_input *in);
 /* ranking-TYPE.html and ranking-huyen-CODE.html, one per group. */
 dti_err report_write_groups(const report_input *in, const char *dir, FILE *paths, dti_diag *d);
 /* year-over-year.html with in->past: each commune's comparison figure
