@@ -984,22 +984,15 @@ void dir_remove(const char *path)
 		tree_apply(path, true);
 }
 
-static void recycle_entry(void *want, const char *sub, const struct stat *st);
-
-/* dir_recycle below path, a folder of ours of mode *want. */
-static void recycle_below(const char *path, mode_t *want)
-{
-	dir_each(path, recycle_entry, want);
-}
-
-/* A plain file stays (output_fd judges it); a folder of ours of the mode
- * wanted is gone through; anything else is removed. */
+/* dir_recycle of one entry: a plain file stays (output_fd judges it); a
+ * folder of ours of the mode wanted (*want) is gone through; anything
+ * else is removed. */
 static void recycle_entry(void *want, const char *sub, const struct stat *st)
 {
 	mode_t mode = *(mode_t *)want;
 
 	if (S_ISDIR(st->st_mode) && st->st_uid == geteuid() && (st->st_mode & 0777) == mode)
-		recycle_below(sub, want);
+		dir_each(sub, recycle_entry, want);
 	else if (!S_ISREG(st->st_mode))
 		dir_remove(sub);
 }
@@ -1013,7 +1006,7 @@ bool dir_recycle(const char *path)
 	if (mask < 0 || lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || sb.st_uid != geteuid() ||
 	    (sb.st_mode & 0777) != want)
 		return false;
-	recycle_below(path, &want);
+	dir_each(path, recycle_entry, &want);
 	return true;
 }
 
