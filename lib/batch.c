@@ -666,14 +666,14 @@ static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const
 #define WIDE_WRITES 4096
 
 /* The connection's settings a batch changed put back (the page cache of
- * staging_wide_writes, foreign keys): rc, or the first failure to. */
+ * STAGING_CACHE_WIDE_WRITES, foreign keys): rc, or the first failure to. */
 static dti_err settings_back(staging *st, bool wide, bool bulk, dti_err rc, dti_diag *d)
 {
 	dti_diag back;
 	dti_err off = DTI_EOK;
 
 	if (wide)
-		off = staging_wide_writes(st, false, &back);
+		off = staging_cache(st, STAGING_CACHE_WRITES, &back);
 	if (bulk && !off)
 		off = staging_foreign_keys(st, true, &back);
 	else if (bulk)
@@ -729,11 +729,11 @@ dti_err batch_store_with(staging *st, batch *b, const batch_target *t, batch_ext
 	if (!rc)
 		rc = mark_unchanged(st, run, source_id, b, same, d);
 	/* Thousands of figures changed among unchanged ones: a re-import whose
-	 * changes are all over the database (staging_wide_writes). */
+	 * changes are all over the database (STAGING_CACHE_WIDE_WRITES). */
 	for (size_t i = 0; !rc && i < b->count; i++)
 		n_same += same[i];
 	if (!rc && n_same && b->count - n_same >= WIDE_WRITES) {
-		rc = staging_wide_writes(st, true, d);
+		rc = staging_cache(st, STAGING_CACHE_WIDE_WRITES, d);
 		wide = !rc;
 	}
 	/* The figures to store, 256 at a time, in the batch's order. */

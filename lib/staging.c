@@ -172,8 +172,12 @@ fail:
 	return rc;
 }
 
-/* A connection's page cache: 16 MB (staging_wide_writes for more). */
-#define CACHE_PRAGMA "PRAGMA cache_size = -16384;"
+/* A connection's page cache, by use (staging_cache), in KiB. */
+static const int cache_kib[] = {
+	[STAGING_CACHE_READS] = 2048,
+	[STAGING_CACHE_WRITES] = 16384,
+	[STAGING_CACHE_WIDE_WRITES] = 81920,
+};
 
 dti_err staging_open(const char *path, staging **out, dti_diag *d)
 {
@@ -218,8 +222,10 @@ dti_err staging_open(const char *path, staging **out, dti_diag *d)
 	rc = staging_exec(st,
 			  "PRAGMA journal_mode = WAL; "
 			  "PRAGMA foreign_keys = ON; "
-			  "PRAGMA synchronous = NORMAL; " CACHE_PRAGMA,
+			  "PRAGMA synchronous = NORMAL",
 			  d);
+	if (!rc)
+		rc = staging_cache(st, STAGING_CACHE_WRITES, d);
 	if (!rc)
 		rc = migrate(st, d);
 	if (rc)
@@ -283,7 +289,9 @@ dti_err staging_open_readonly(const char *path, staging **out, dti_diag *d)
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, STAGING_BUSY_MS);
-	rc = staging_exec(st, "PRAGMA query_only = ON; PRAGMA foreign_keys = ON; " CACHE_PRAGMA, d);
+	rc = staging_exec(st, "PRAGMA query_only = ON; PRAGMA foreign_keys = ON", d);
+	if (!rc)
+		rc = staging_cache(st, STAGING_CACHE_READS, d);
 	if (!rc)
 		rc = readonly_schema(st, d);
 	if (rc)
@@ -970,9 +978,12 @@ dti_err staging_source_has_figures(staging *st, int64_t source_id, bool *has, dt
 	return rc;
 }
 
-dti_err staging_wide_writes(staging *st, bool on, dti_diag *d)
+dti_err staging_cache(staging *st, staging_cache_use use, dti_diag *d)
 {
-	return staging_exec(st, on ? "PRAGMA cache_size = -81920" : CACHE_PRAGMA, d);
+	char pragma[48];
+
+	snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", cache_kib[use]);
+	return staging_exec(st, pragma, d);
 }
 
 dti_err staging_foreign_keys(staging *st, bool on, dti_diag *d)

@@ -47,16 +47,28 @@ void staging_rollback(staging *st);
  * transaction.  A bulk store that has checked its own references (see
  * staging_has_commune) turns it off for its transaction and back on. */
 dti_err staging_foreign_keys(staging *st, bool on, dti_diag *d);
-/* The page cache of this connection for a transaction whose writes reach
- * pages all over the database (a re-import changing values of every
- * commune dirties nearly every page of the current values and of the
- * observations' index): 80 MB when on instead of 16, so that the pager
- * keeps those pages until the commit rather than writing them to the WAL
- * before it, reading them back, and reading the whole WAL again at the
- * commit to checksum a page it wrote twice.  The cache grows only as
- * pages are used.  Off goes back to 16 MB; the caller turns it off on
- * every path. */
-dti_err staging_wide_writes(staging *st, bool on, dti_diag *d);
+/* The page cache of this connection, by what it is used for.  It grows
+ * only as pages are used, and a smaller size set gives back what is over.
+ * - READS (2 MB), a read-only connection's and a long pass of reads (a
+ *   publish): the file's pages are in the kernel's page cache anyway, and
+ *   SQLite's own copy of them is memory the kernel has to give and zero
+ *   first (14 MB less for a national score, export or publish, as fast);
+ * - WRITES (16 MB), a read-write connection's, so that a transaction keeps
+ *   the pages it writes until its commit;
+ * - WIDE_WRITES (80 MB), for a transaction whose writes reach pages all
+ *   over the database (a re-import changing values of every commune dirties
+ *   nearly every page of the current values and of the observations'
+ *   index): the pager keeps those pages until the commit rather than
+ *   writing them to the WAL before it, reading them back, and reading the
+ *   whole WAL again at the commit to checksum a page it wrote twice.
+ * Whoever sets READS or WIDE_WRITES on a read-write connection sets WRITES
+ * again after, on every path. */
+typedef enum staging_cache_use {
+	STAGING_CACHE_READS,
+	STAGING_CACHE_WRITES,
+	STAGING_CACHE_WIDE_WRITES,
+} staging_cache_use;
+dti_err staging_cache(staging *st, staging_cache_use use, dti_diag *d);
 /* Whether a commune code, or a variable name, is in its table. */
 dti_err staging_has_commune(staging *st, const char *code, bool *found, dti_diag *d);
 dti_err staging_has_variable(staging *st, const char *name, bool *found, dti_diag *d);

@@ -533,7 +533,7 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	char *listing = NULL, *line;
 	size_t listing_len = 0, n = strlen(stage);
 	FILE *staged = open_memstream(&listing, &listing_len);
-	dti_err rc;
+	dti_err rc, back;
 
 	if (report_index)
 		*report_index = NULL;
@@ -564,8 +564,14 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	rc = make_dirs(stage, d);
 	/* Its thousands of files are synced once, by dir_replace. */
 	output_sync_later(stage);
+	/* A pass of reads: the small page cache (STAGING_CACHE_READS). */
 	if (!rc)
+		rc = staging_cache(st, STAGING_CACHE_READS, d);
+	if (!rc) {
 		rc = publish_into(st, run, o, stage, staged, d);
+		back = staging_cache(st, STAGING_CACHE_WRITES, rc ? NULL : d);
+		rc = rc ? rc : back;
+	}
 	/* What the kept report held and this one does not, gone. */
 	if (!rc)
 		output_remove_unwritten();

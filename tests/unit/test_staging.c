@@ -1031,7 +1031,7 @@ static long store_wide(fixture *f, int n, int bump, size_t *items, int64_t *cach
 }
 
 /* A re-import that changes thousands of figures among unchanged ones has
- * the larger page cache for its writes (staging_wide_writes), and the
+ * the larger page cache for its writes (STAGING_CACHE_WIDE_WRITES), and the
  * connection has its own again after; a first import or a few changes
  * keep the usual one.  What is stored is the same either way. */
 static void test_wide_reimport_cache(void **state)
@@ -1078,6 +1078,29 @@ static void test_wide_reimport_cache(void **state)
 	assert_int_equal(cache, -16384);
 	assert_current_checks(f);
 	teardown((void **)&f);
+}
+
+/* The page cache by use: a read-write connection's for writes, a
+ * read-only one's the small one for reads; a use set and put back. */
+static void test_cache_by_use(void **state)
+{
+	fixture *f = *state;
+	const char *q = "SELECT cache_size FROM pragma_cache_size";
+	staging *ro = NULL;
+	int64_t kib = 0;
+	dti_diag d;
+
+	assert_int_equal(count(f, q), -16384);
+	assert_int_equal(staging_open_readonly(staging_path(f->st), &ro, &d), DTI_EOK);
+	assert_int_equal(staging_query_int64(ro, q, 0, &kib, &d), DTI_EOK);
+	assert_int_equal(kib, -2048);
+	staging_close(ro);
+	assert_int_equal(staging_cache(f->st, STAGING_CACHE_READS, &d), DTI_EOK);
+	assert_int_equal(count(f, q), -2048);
+	assert_int_equal(staging_cache(f->st, STAGING_CACHE_WIDE_WRITES, &d), DTI_EOK);
+	assert_int_equal(count(f, q), -81920);
+	assert_int_equal(staging_cache(f->st, STAGING_CACHE_WRITES, &d), DTI_EOK);
+	assert_int_equal(count(f, q), -16384);
 }
 
 /* A database of schema 20 is migrated: its runs stay, and no source has
@@ -1260,6 +1283,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_schema_version_and_wal),
+		cmocka_unit_test(test_cache_by_use),
 		cmocka_unit_test(test_basis_of_a_payload),
 		cmocka_unit_test(test_resolution_index),
 		cmocka_unit_test(test_score_sets),
