@@ -617,7 +617,8 @@ dti_err sb_csv_field(strbuf *sb, const char *s, bool text)
 }
 
 static char *sync_later_dir;      /* output_sync_later */
-static strmap sync_later_written; /* the files put in place under it */
+static strmap sync_later_written; /* the files put in place under it, by their
+				   * paths under it (30,000 units' report: 1 MB less) */
 static int sync_later_mask = -1;  /* the umask then (umask_read) */
 
 /* The process's umask, read without setting it (umask(2) sets it, for a
@@ -646,18 +647,26 @@ void output_sync_later(const char *dir)
 	strmap_init(&sync_later_written);
 }
 
-/* Whether path is under the folder output_sync_later named. */
-static bool synced_later(const char *path)
+/* path's part under the folder output_sync_later named, or NULL. */
+static const char *later_part(const char *path)
 {
 	size_t n = sync_later_dir ? strlen(sync_later_dir) : 0;
 
-	return n && strncmp(path, sync_later_dir, n) == 0 && path[n] == '/';
+	return n && strncmp(path, sync_later_dir, n) == 0 && path[n] == '/' ? path + n + 1 : NULL;
+}
+
+/* Whether path is under the folder output_sync_later named. */
+static bool synced_later(const char *path)
+{
+	return later_part(path) != NULL;
 }
 
 void output_written(const char *path)
 {
-	if (synced_later(path))
-		strmap_put(&sync_later_written, path, 1);
+	const char *part = later_part(path);
+
+	if (part)
+		strmap_put(&sync_later_written, part, 1);
 }
 
 typedef void dir_entry_fn(void *ctx, const char *sub, const struct stat *st);
@@ -690,8 +699,10 @@ static bool remove_unwritten(const char *dir);
 /* remove_unwritten of one entry; *any: something is left. */
 static void unwritten_entry(void *any, const char *sub, const struct stat *st)
 {
+	const char *part = later_part(sub);
+
 	if (S_ISDIR(st->st_mode) ? remove_unwritten(sub)
-				 : strmap_get(&sync_later_written, sub, NULL))
+				 : !part || strmap_get(&sync_later_written, part, NULL))
 		*(bool *)any = true;
 	else if (S_ISDIR(st->st_mode))
 		rmdir(sub);

@@ -282,7 +282,7 @@ static dti_err json_out_close(json_out *j, bool commit, dti_diag *d)
 /* A run read once for every file of the publication. */
 typedef struct publication {
 	results *now;                /* with inputs */
-	store_report_totals totals;  /* the TOTAL rows, for the long CSV */
+	store_report_totals totals;  /* the TOTAL rows, for the exports only */
 	results *prev;               /* an earlier year's (store_year_before), or NULL */
 	bool prev_official;          /* prev is that year's official result */
 	scoring_run_info prev_run;   /* owns prev's framework */
@@ -428,6 +428,8 @@ static dti_err publish_into(staging *st, const scoring_run_info *run, const publ
 		rc = publish_csv(st, &p, o, dir, excel, wide_name, paths, d);
 	if (rc)
 		goto out;
+	/* The TOTAL rows were the long CSV's and the workbooks' only. */
+	store_report_totals_free(&p.totals);
 	/* Titled with the area the run assessed, not today's configuration. */
 	title = area ? area : o->title ? o->title : "";
 	memset(&ri, 0, sizeof ri);
