@@ -99,7 +99,7 @@ static void commune_lines(strbuf *sb, line_parts *lp, const results *r, const re
 	csv_part(&lp->commune, year, c->code, t->name);
 	for (size_t p = 0; p < fw->n_pillars; p++) {
 		const fw_pillar *pl = &fw->pillars[p];
-		const res_score *ps = &c->pillars[p];
+		const res_pillar *ps = &c->pillars[p];
 		for (size_t i = pl->first; i < pl->first + pl->count; i++) {
 			const res_score *s = &c->indicators[i];
 			score_line(sb, lp, k++, s->points, s->max, s->fraction, s->flags_text);

@@ -98,8 +98,14 @@ static const char *level_vi(const char *level)
 					       : "tổng";
 }
 
+/* One score's numbers and its flags as stored. */
+typedef struct row_score {
+	double points, max, fraction;
+	const char *flags_text;
+} row_score;
+
 static void score_row(sheet *s, int year, const char *code, const char *name, const char *item,
-		      const char *level, const char *item_name, const res_score *sc)
+		      const char *level, const char *item_name, row_score sc)
 {
 	put_num(s, 0, year, s->whole);
 	put_text(s, 1, code);
@@ -107,10 +113,10 @@ static void score_row(sheet *s, int year, const char *code, const char *name, co
 	put_text(s, 3, item);
 	put_text(s, 4, level_vi(level));
 	put_text(s, 5, item_name);
-	put_num(s, 6, sc->points, s->points);
-	put_num(s, 7, sc->max, s->points);
-	put_num(s, 8, sc->fraction, s->fraction);
-	put_text(s, 9, sc->flags_text);
+	put_num(s, 6, sc.points, s->points);
+	put_num(s, 7, sc.max, s->points);
+	put_num(s, 8, sc.fraction, s->fraction);
+	put_text(s, 9, sc.flags_text);
 	s->row++;
 }
 
@@ -146,24 +152,24 @@ dti_err export_xlsx_commune(void *ctx, size_t ci, const store_report_total *t, d
 	const framework *fw = r->fw;
 	const res_commune *c = &r->communes[ci];
 	sheet *s = &x->s;
-	res_score total;
 
 	(void)d;
 	if (s->row >= LXW_ROW_MAX)
 		return DTI_EOK;
 	for (size_t p = 0; p < fw->n_pillars; p++) {
 		const fw_pillar *pl = &fw->pillars[p];
-		for (size_t i = pl->first; i < pl->first + pl->count; i++)
+		const res_pillar *ps = &c->pillars[p];
+		for (size_t i = pl->first; i < pl->first + pl->count; i++) {
+			const res_score *is = &c->indicators[i];
 			score_row(s, r->year, c->code, t->name, fw->indicators[i].id, "indicator",
-				  fw->indicators[i].name, &c->indicators[i]);
-		score_row(s, r->year, c->code, t->name, pl->id, "pillar", pl->name, &c->pillars[p]);
+				  fw->indicators[i].name,
+				  (row_score){is->points, is->max, is->fraction, is->flags_text});
+		}
+		score_row(s, r->year, c->code, t->name, pl->id, "pillar", pl->name,
+			  (row_score){ps->points, ps->max, ps->fraction, ps->flags_text});
 	}
-	memset(&total, 0, sizeof total);
-	total.points = c->total;
-	total.max = t->max_points;
-	total.fraction = t->fraction;
-	total.flags_text = t->flags ? t->flags : "";
-	score_row(s, r->year, c->code, t->name, "TOTAL", "total", "Tổng điểm", &total);
+	score_row(s, r->year, c->code, t->name, "TOTAL", "total", "Tổng điểm",
+		  (row_score){c->total, t->max_points, t->fraction, t->flags ? t->flags : ""});
 	return DTI_EOK;
 }
 

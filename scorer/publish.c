@@ -70,12 +70,13 @@ static inline void json_num(strbuf *sb, const char *key, double v)
 }
 
 /* A score's flags as stored, "not_applicable" included, as a list. */
-static void json_flags(strbuf *sb, const res_score *s)
+/* flags: FLAG_NOT_APPLICABLE among them. */
+static void json_flags(strbuf *sb, unsigned flags)
 {
 	char buf[128];
 	char *p = buf;
 
-	flags_format(s->flags | (s->not_applicable ? FLAG_NOT_APPLICABLE : 0u), buf, sizeof buf);
+	flags_format(flags, buf, sizeof buf);
 	sb_append(sb, "[", 1);
 	while (*p) {
 		char *comma = strchr(p, ',');
@@ -123,7 +124,7 @@ static void commune_json(strbuf *sb, const results *r, size_t c, const rating_ba
 	json_key(sb, false, "pillars");
 	sb_append(sb, "[", 1);
 	for (size_t p = 0; p < fw->n_pillars; p++) {
-		const res_score *s = &rc->pillars[p];
+		const res_pillar *s = &rc->pillars[p];
 		if (!isfinite(s->points) || !isfinite(s->max))
 			continue;
 		sb_appends(sb, first ? "{" : ",{");
@@ -133,7 +134,7 @@ static void commune_json(strbuf *sb, const results *r, size_t c, const rating_ba
 		json_num(sb, "points", s->points);
 		json_num(sb, "max", s->max);
 		json_key(sb, false, "flags");
-		json_flags(sb, s);
+		json_flags(sb, flags_parse(s->flags_text));
 		sb_append(sb, "}", 1);
 	}
 	sb_appends(sb, "],\"indicators\":[");
@@ -157,7 +158,7 @@ static void commune_json(strbuf *sb, const results *r, size_t c, const rating_ba
 		else
 			sb_appends(sb, "null");
 		json_key(sb, false, "flags");
-		json_flags(sb, s);
+		json_flags(sb, s->flags | (s->not_applicable ? FLAG_NOT_APPLICABLE : 0u));
 		if (r->with_inputs) {
 			const advice *a = results_advice_kept(r, c, i, NULL);
 			const char *words;

@@ -598,7 +598,8 @@ static dti_err take_score(void *ctx, const store_score *s, dti_diag *d)
 	} else {
 		for (size_t p = 0; p < fw->n_pillars; p++)
 			if (strcmp(fw->pillars[p].id, s->item) == 0)
-				read_score(r, s, &c->pillars[p]);
+				c->pillars[p] = (res_pillar){s->points, s->max_points, s->fraction,
+							     flags_interned(r, s->flags)};
 	}
 	return DTI_EOK;
 }

@@ -41,13 +41,21 @@ typedef struct res_score {
 	const char *flags_text; /* as stored; owned by the results */
 } res_score;
 
+/* A pillar's score as the pages and exports show it: 32 bytes where a
+ * res_score takes 48, for each of every commune's pillars (held for the
+ * whole of a publish, for the rankings and charts). */
+typedef struct res_pillar {
+	double points, max, fraction;
+	const char *flags_text; /* as stored ("not_applicable" included); owned by the results */
+} res_pillar;
+
 typedef struct res_commune {
 	char *code, *name;
 	long rank;
 	double total;
-	double max;         /* its maximum: the framework's total less what does not apply */
-	res_score *pillars; /* [fw->n_pillars] */
-	size_t n_flagged;   /* indicators with a flag */
+	double max;          /* its maximum: the framework's total less what does not apply */
+	res_pillar *pillars; /* [fw->n_pillars] */
+	size_t n_flagged;    /* indicators with a flag */
 	/* Between results_detail and results_detail_drop only: */
 	res_score *indicators;      /* [fw->n_indicators]; NULL otherwise */
 	res_input *inputs;          /* [fw->n_variables]; NULL otherwise or without inputs */
