@@ -16,9 +16,20 @@
 
 long results_find(const results *r, const char *code)
 {
-	intptr_t c;
+	size_t lo = 0, hi = r->by_code ? r->n : 0;
 
-	return r->by_code && strmap_get(r->by_code, code, &c) ? (long)c : -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t c = r->by_code[mid];
+		int cmp = strcmp(r->communes[c].code, code);
+		if (cmp == 0)
+			return (long)c;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
 }
 
 /* The texts are the commune's arena's (results_detail_drop frees them). */
@@ -100,7 +111,7 @@ void results_free(results *r)
 	free(r->cross_top);
 	free(r->communes);
 	free(r->names);
-	strmap_destroy(r->by_code, false);
+	free(r->by_code);
 	strmap_destroy(r->flag_texts, true);
 	layout_free(r->layout);
 	store_obs_names_free(r->obs_names);
@@ -647,6 +658,22 @@ static void sort_by_rank(results *r)
 	free(order);
 }
 
+/* r->by_code: the communes' indices in the order of their codes, 4 bytes
+ * a commune where a map from code to index took about 80. */
+static void index_codes(results *r)
+{
+	rank_key *keys = xcalloc(r->n ? r->n : 1, sizeof *keys);
+
+	for (size_t c = 0; c < r->n; c++)
+		keys[c] = (rank_key){0, r->communes[c].code, c}; /* equal ranks: by code */
+	if (r->n)
+		qsort(keys, r->n, sizeof *keys, cmp_rank);
+	r->by_code = xcalloc(r->n ? r->n : 1, sizeof *r->by_code);
+	for (size_t k = 0; k < r->n; k++)
+		r->by_code[k] = (uint32_t)keys[k].index;
+	free(keys);
+}
+
 dti_err results_load(staging *st, const scoring_run_info *run, bool with_inputs, results **out,
 		     dti_diag *d)
 {
@@ -668,9 +695,7 @@ dti_err results_load_totals(staging *st, const scoring_run_info *run, bool with_
 	r->run_id = run->id;
 	r->year = run->year;
 	r->with_inputs = with_inputs;
-	r->by_code = xcalloc(1, sizeof *r->by_code);
 	r->flag_texts = xcalloc(1, sizeof *r->flag_texts);
-	strmap_init(r->by_code);
 	strmap_init(r->flag_texts);
 	snprintf(r->mode, sizeof r->mode, "%s", run->mode);
 	snprintf(r->started_at, sizeof r->started_at, "%s", run->started_at);
@@ -682,10 +707,10 @@ dti_err results_load_totals(staging *st, const scoring_run_info *run, bool with_
 	if (rc)
 		goto out;
 	sort_by_rank(r);
+	index_codes(r);
 	r->names = xcalloc(r->n ? r->n : 1, sizeof *r->names);
 	for (size_t c = 0; c < r->n; c++) {
 		r->names[c] = r->communes[c].name;
-		strmap_put(r->by_code, r->communes[c].code, (intptr_t)c);
 		if (fabs(r->communes[c].max - r->communes[0].max) > 1e-9)
 			r->maxima_differ = true;
 	}

@@ -81,7 +81,7 @@ typedef struct results {
 	 * and the communes with the two largest and two smallest x. */
 	double **cross_x;
 	size_t (*cross_top)[4];            /* max1, max2, min1, min2 (SIZE_MAX: none) */
-	struct strmap *by_code;            /* commune code -> index */
+	uint32_t *by_code;                 /* [n] the communes' indices by code (results_find) */
 	struct strmap *flag_texts;         /* each distinct flags text once */
 	struct doc_layout *layout;         /* the input documents' layout last read */
 	struct store_obs_names *obs_names; /* sources and runs of the observations read */

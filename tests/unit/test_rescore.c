@@ -317,6 +317,13 @@ static void test_results_with_totals(void **state)
 	c = results_find(r, "11992");
 	assert_true(c >= 0);
 	assert_string_equal(r->communes[c].name, "11992");
+	/* Found by code whatever their order by rank; other codes not. */
+	for (size_t k = 0; k < r->n; k++)
+		assert_int_equal(results_find(r, r->communes[k].code), (long)k);
+	assert_int_equal(results_find(r, "11990"), -1);
+	assert_int_equal(results_find(r, "00000"), -1);
+	assert_int_equal(results_find(r, "99999"), -1);
+	assert_int_equal(results_find(r, ""), -1);
 	for (size_t k = 0; k < 2; k++) {
 		char sql[200];
 		snprintf(sql, sizeof sql,
