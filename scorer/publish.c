@@ -17,32 +17,62 @@
 #include "store_status.h"
 #include "util.h"
 
-void publish_wide_csv(const results *r, const rating_bands *bands, bool bom, strbuf *sb)
+/* The wide CSV's bytes held before they are written: 64 KB and a row. */
+enum { WIDE_FLUSH = 1 << 16 };
+
+/* The wide CSV (one row per commune, by rank: rank, code, name, pillar
+ * points, total, rating band) as name in dir and, with a BOM, in excel:
+ * written as its rows are made, both files from the same bytes. */
+static dti_err publish_wide_csv(const results *r, const rating_bands *bands, const char *dir,
+				const char *excel, const char *name, FILE *paths, dti_diag *d)
 {
 	const framework *fw = r->fw;
+	char *path[2] = {xasprintf("%s/%s", dir, name), xasprintf("%s/%s", excel, name)};
+	output_file out[2] = {{0}, {0}};
+	strbuf sb;
+	dti_err rc = DTI_EOK;
 
-	if (bom)
-		sb_appends(sb, "\xEF\xBB\xBF");
-	csv_put(sb, "year", false);
-	csv_put(sb, "rank", false);
-	csv_put(sb, "commune_code", false);
-	csv_put(sb, "commune_name", false);
+	sb_init(&sb, 0);
+	for (size_t k = 0; !rc && k < 2; k++)
+		rc = output_open(&out[k], path[k], d);
+	if (!rc)
+		rc = output_write(&out[1], "\xEF\xBB\xBF", 3, d);
+	csv_put(&sb, "year", false);
+	csv_put(&sb, "rank", false);
+	csv_put(&sb, "commune_code", false);
+	csv_put(&sb, "commune_name", false);
 	for (size_t p = 0; p < fw->n_pillars; p++)
-		csv_put(sb, fw->pillars[p].id, false);
-	csv_put(sb, "total", false);
-	csv_put(sb, "rating_band", true);
-	for (size_t c = 0; c < r->n; c++) {
-		const res_commune *rc = &r->communes[c];
-		const char *band = report_commune_band(bands, r, rc);
-		csv_put_number(sb, r->year, false);
-		csv_put_number(sb, (double)rc->rank, false);
-		csv_put(sb, rc->code, false);
-		csv_put(sb, rc->name, false);
-		for (size_t p = 0; p < fw->n_pillars; p++)
-			csv_put_number(sb, rc->pillars[p].points, false);
-		csv_put_number(sb, rc->total, false);
-		csv_put(sb, band ? band : "", true);
+		csv_put(&sb, fw->pillars[p].id, false);
+	csv_put(&sb, "total", false);
+	csv_put(&sb, "rating_band", true);
+	for (size_t c = 0; !rc && c <= r->n; c++) {
+		const res_commune *row = c < r->n ? &r->communes[c] : NULL;
+		if (row) {
+			const char *band = report_commune_band(bands, r, row);
+			csv_put_number(&sb, r->year, false);
+			csv_put_number(&sb, (double)row->rank, false);
+			csv_put(&sb, row->code, false);
+			csv_put(&sb, row->name, false);
+			for (size_t p = 0; p < fw->n_pillars; p++)
+				csv_put_number(&sb, row->pillars[p].points, false);
+			csv_put_number(&sb, row->total, false);
+			csv_put(&sb, band ? band : "", true);
+		}
+		if (sb.len >= WIDE_FLUSH || !row) {
+			rc = output_write(&out[1], sb.data, sb.len, d);
+			if (!rc)
+				rc = output_flush(&out[0], &sb, d);
+		}
 	}
+	for (size_t k = 0; !rc && k < 2; k++)
+		rc = output_commit(&out[k], paths, d);
+	for (size_t k = 0; k < 2; k++) {
+		if (out[k].f || out[k].path)
+			output_abort(&out[k]);
+		free(path[k]);
+	}
+	sb_free(&sb);
+	return rc;
 }
 
 /* The commune lines are written as jansson would encode the same objects
@@ -340,10 +370,8 @@ static dti_err publish_csv(staging *st, const publication *p, const publish_opti
 {
 	export_options eo = {dir, false, excel, export_xlsx_commune, NULL};
 	xlsx_export *x = NULL;
-	strbuf sb;
 	dti_err rc = make_dirs(excel, d), end;
 
-	sb_init(&sb, 0);
 	/* The Excel scorecards are written from the CSV's reads, each
 	 * commune's scores read once for both. */
 	if (!rc)
@@ -353,16 +381,9 @@ static dti_err publish_csv(staging *st, const publication *p, const publish_opti
 		rc = export_results(st, p->now, &p->totals, &eo, paths, d);
 	if (rc)
 		goto out;
-	publish_wide_csv(p->now, o->bands, false, &sb);
-	rc = write_output(dir, wide_name, &sb, paths, d);
-	if (rc)
-		goto out;
-	sb_reset(&sb);
-	publish_wide_csv(p->now, o->bands, true, &sb);
-	rc = write_output(excel, wide_name, &sb, paths, d);
+	rc = publish_wide_csv(p->now, o->bands, dir, excel, wide_name, paths, d);
 out:
 	end = export_xlsx_close(x, !rc, o->bands, excel, paths, d);
-	sb_free(&sb);
 	return rc ? rc : end;
 }
 

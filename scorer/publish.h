@@ -35,8 +35,4 @@ typedef struct publish_options {
 dti_err publish_run(staging *st, const scoring_run_info *run, const publish_options *o, FILE *paths,
 		    char **report_index, dti_diag *d);
 
-/* The wide CSV (one row per commune: rank, code, name, pillar points,
- * total, rating band) of loaded results into sb (the caller's). */
-void publish_wide_csv(const results *r, const rating_bands *bands, bool bom, struct strbuf *sb);
-
 #endif
