@@ -554,9 +554,12 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	/* The report the last publish replaced, kept by it (dir_replace). */
 	char *spare = xasprintf("%s/.%s%d.spare", o->out_dir, kind, run->year);
 	struct stat sb;
-	char *listing = NULL, *line;
-	size_t listing_len = 0, n = strlen(stage);
-	FILE *staged = open_memstream(&listing, &listing_len);
+	char *line = NULL;
+	size_t cap = 0, n = strlen(stage);
+	ssize_t len;
+	/* The paths written, spooled (30,000 units' report: 2 MB of them). */
+	FILE *staged = tmpfile();
+	int tmp_errno = errno;
 	dti_err rc, back;
 
 	if (report_index)
@@ -567,7 +570,8 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 			goto out;
 	}
 	if (!staged) {
-		rc = diag_set(d, DTI_ENOMEM, "cannot list the files of '%s'", dir);
+		rc = diag_set(d, DTI_EIO, "cannot create a temporary file: %s",
+			      strerror(tmp_errno));
 		goto out;
 	}
 	/* The whole publication goes into a new folder beside OUT/YEAR, which
@@ -600,9 +604,9 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	if (!rc)
 		output_remove_unwritten();
 	output_sync_later(NULL);
-	if (fclose(staged) != 0 && !rc)
-		rc = diag_set(d, DTI_ENOMEM, "cannot list the files of '%s'", dir);
-	staged = NULL;
+	if ((fflush(staged) != 0 || ferror(staged)) && !rc)
+		rc = diag_set(d, DTI_EIO, "cannot list the files of '%s': %s", dir,
+			      strerror(errno));
 	if (!rc)
 		rc = dir_replace(stage, dir, spare, d);
 	if (rc) {
@@ -610,21 +614,19 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 		goto out;
 	}
 	/* The paths as they are now, under OUT/YEAR. */
-	for (line = listing; paths && line && *line;) {
-		char *end = strchr(line, '\n');
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-		if (len >= n && strncmp(line, stage, n) == 0)
-			fprintf(paths, "%s%.*s\n", dir, (int)(len - n), line + n);
+	rewind(staged);
+	while (paths && (len = getline(&line, &cap, staged)) > 0) {
+		if ((size_t)len >= n && strncmp(line, stage, n) == 0)
+			fprintf(paths, "%s%s", dir, line + n);
 		else
-			fprintf(paths, "%.*s\n", (int)len, line);
-		line = end ? end + 1 : NULL;
+			fputs(line, paths);
 	}
 	if (report_index)
 		*report_index = xasprintf("%s/report/index.html", dir);
 out:
 	if (staged)
 		fclose(staged);
-	free(listing);
+	free(line);
 	free(stage);
 	free(spare);
 	free(dir);
