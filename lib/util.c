@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "strmap.h"
 
 struct arena_chunk {
 	arena_chunk *next;
@@ -616,10 +615,16 @@ dti_err sb_csv_field(strbuf *sb, const char *s, bool text)
 	return rc ? rc : sb_appends(sb, "\"");
 }
 
-static char *sync_later_dir;      /* output_sync_later */
-static strmap sync_later_written; /* the files put in place under it, by their
-				   * paths under it (30,000 units' report: 1 MB less) */
-static int sync_later_mask = -1;  /* the umask then (umask_read) */
+static char *sync_later_dir;     /* output_sync_later */
+static int sync_later_mask = -1; /* the umask then (umask_read) */
+/* The files put in place under it, by their paths under it, texts in an
+ * arena; sorted by output_remove_unwritten to be looked up.  About 34
+ * bytes a file, where a map of the whole paths took 120. */
+static struct {
+	arena texts;
+	const char **items;
+	size_t n, cap;
+} later_written;
 
 /* The process's umask, read without setting it (umask(2) sets it, for a
  * moment, for every thread of dti-web): -1 when it cannot be read. */
@@ -643,8 +648,9 @@ void output_sync_later(const char *dir)
 	free(sync_later_dir);
 	sync_later_dir = dir ? xstrdup(dir) : NULL;
 	sync_later_mask = dir ? umask_read() : -1;
-	strmap_free(&sync_later_written);
-	strmap_init(&sync_later_written);
+	arena_free(&later_written.texts);
+	free(later_written.items);
+	memset(&later_written, 0, sizeof later_written);
 }
 
 /* path's part under the folder output_sync_later named, or NULL. */
@@ -665,8 +671,27 @@ void output_written(const char *path)
 {
 	const char *part = later_part(path);
 
-	if (part)
-		strmap_put(&sync_later_written, part, 1);
+	if (!part)
+		return;
+	if (later_written.n == later_written.cap) {
+		later_written.cap = later_written.cap ? 2 * later_written.cap : 256;
+		later_written.items = xrealloc(later_written.items,
+					       later_written.cap * sizeof *later_written.items);
+	}
+	later_written.items[later_written.n++] = arena_strdup(&later_written.texts, part);
+}
+
+static int cmp_text(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether output_written recorded part (later_written sorted). */
+static bool was_written(const char *part)
+{
+	return part && later_written.n &&
+	       bsearch(&part, later_written.items, later_written.n, sizeof *later_written.items,
+		       cmp_text) != NULL;
 }
 
 typedef void dir_entry_fn(void *ctx, const char *sub, const struct stat *st);
@@ -701,8 +726,7 @@ static void unwritten_entry(void *any, const char *sub, const struct stat *st)
 {
 	const char *part = later_part(sub);
 
-	if (S_ISDIR(st->st_mode) ? remove_unwritten(sub)
-				 : !part || strmap_get(&sync_later_written, part, NULL))
+	if (S_ISDIR(st->st_mode) ? remove_unwritten(sub) : !part || was_written(part))
 		*(bool *)any = true;
 	else if (S_ISDIR(st->st_mode))
 		rmdir(sub);
@@ -722,8 +746,11 @@ static bool remove_unwritten(const char *dir)
 
 void output_remove_unwritten(void)
 {
-	if (sync_later_dir)
-		remove_unwritten(sync_later_dir);
+	if (!sync_later_dir)
+		return;
+	if (later_written.n)
+		qsort(later_written.items, later_written.n, sizeof *later_written.items, cmp_text);
+	remove_unwritten(sync_later_dir);
 }
 
 /* Linux's (fcntl.h gives them with _GNU_SOURCE only). */

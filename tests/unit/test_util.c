@@ -544,6 +544,77 @@ static void test_output_file(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* A folder written over (output_sync_later): of what was there, only the
+ * files recorded as written this time stay, and the folders left empty
+ * go; 600 files in two folders, recorded out of order, names sharing
+ * their beginnings, one path outside the folder not recorded. */
+static void test_remove_unwritten(void **state)
+{
+	char dir[] = "/tmp/dti-test-unwritten-XXXXXX";
+	char *sub[3], *outside;
+	dti_diag d;
+	strbuf sb;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	sub[0] = xasprintf("%s/report", dir);
+	sub[1] = xasprintf("%s/excel", dir);
+	sub[2] = xasprintf("%s/old", dir);
+	for (size_t k = 0; k < 3; k++)
+		assert_int_equal(mkdir(sub[k], 0755), 0);
+	sb_init(&sb, 0);
+	sb_appends(&sb, "x");
+	/* Before: 300 files in each of report and excel, one in old. */
+	for (int i = 0; i < 600; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "c-%d.html", i / 2);
+		assert_int_equal(write_output(sub[i % 2], name, &sb, NULL, &d), DTI_EOK);
+	}
+	assert_int_equal(write_output(sub[2], "gone.html", &sb, NULL, &d), DTI_EOK);
+	output_sync_later(dir);
+	/* Written again: the even ones of report, from the last down, and
+	 * excel's c-1.html only; a path that only begins like the folder. */
+	for (int i = 298; i >= 0; i -= 2) {
+		char *path = xasprintf("%s/c-%d.html", sub[0], i);
+		output_written(path);
+		free(path);
+	}
+	outside = xasprintf("%sx/report/c-1.html", dir);
+	output_written(outside);
+	free(outside);
+	{
+		char *path = xasprintf("%s/c-1.html", sub[1]);
+		output_written(path);
+		free(path);
+	}
+	output_remove_unwritten();
+	output_sync_later(NULL);
+	assert_int_equal(files_in(sub[0]), 150);
+	assert_int_equal(files_in(sub[1]), 1);
+	for (int i = 0; i < 300; i++) {
+		char *path = xasprintf("%s/c-%d.html", sub[0], i);
+		assert_int_equal(access(path, F_OK) == 0, i % 2 == 0);
+		free(path);
+	}
+	assert_int_equal(access(sub[2], F_OK), -1); /* left empty: gone */
+	for (int i = 0; i < 300; i += 2) {
+		char *path = xasprintf("%s/c-%d.html", sub[0], i);
+		unlink(path);
+		free(path);
+	}
+	{
+		char *path = xasprintf("%s/c-1.html", sub[1]);
+		unlink(path);
+		free(path);
+	}
+	for (size_t k = 0; k < 2; k++)
+		assert_int_equal(rmdir(sub[k]), 0);
+	for (size_t k = 0; k < 3; k++)
+		free(sub[k]);
+	sb_free(&sb);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* Stored times (UTC) shown in Vietnam time, the Vietnamese way. */
 static void test_time_vn(void **state)
 {
@@ -700,7 +771,7 @@ int main(void)
 		cmocka_unit_test(test_open_below),       cmocka_unit_test(test_format_fixed),
 		cmocka_unit_test(test_nonneg_decimal),   cmocka_unit_test(test_yesno),
 		cmocka_unit_test(test_format_roundtrip), cmocka_unit_test(test_json_scan),
-		cmocka_unit_test(test_format_general),
+		cmocka_unit_test(test_format_general),   cmocka_unit_test(test_remove_unwritten),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
