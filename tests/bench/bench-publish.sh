@@ -12,19 +12,18 @@
 set -eu
 R=$DTI_ROOT T=$DTI_TMP
 
-# quiet: waits until no file this script (or whatever ran just before it)
-# deleted is recent.  ext4 without a journal (as on the test machine)
-# passes over each inode freed in the last 5 s before it gives a new file
-# one, so a publish right after the last size's output was removed would
-# be measured with that removal's cost: the files are written out (sync)
-# and a minute waited, from the removal on (from the start, for the first
-# size).  That is not all of it: once a new file's inode makes its inode
-# table block unwritten again, the inodes of that block freed in the last
-# 5 minutes count as recent too, so a first publish here still pays for
-# up to 10,000 such passes (a third of its CPU time in a profile).  The
-# first publish is therefore measured on tmpfs as well (/dev/shm, when
-# it has room), where what is left is dti's own work and the copying of
-# its bytes into the page cache.
+# quiet: waits until no file whatever ran just before this script deleted
+# is recent.  ext4 without a journal (as on the test machine) passes over
+# each inode freed in the last 30 s before it gives a new file one, and
+# once a new file's inode makes its inode table block unwritten again,
+# over each of that block's inodes freed in the last 5 minutes: a first
+# publish right after thousands of files were removed pays for up to
+# 10,000 such passes (a third of its CPU time in a profile).  So the
+# files are written out (sync) and a minute waited from the start, and
+# this script removes no report before the end (size).  Files removed in
+# the 5 minutes before it still count: the first publish is therefore
+# measured on tmpfs as well (/dev/shm, when it has room), where what is
+# left is dti's own work and the copying of its bytes into the page cache.
 removed_at=$(date +%s)
 quiet() {
 	sync
@@ -62,7 +61,9 @@ shm_dir() {
 # new database, scores, and measures the publish three times: into an
 # empty folder, over it (the report replaced is kept, OUT/.YEAR.spare),
 # and again, written over the kept one (the nightly's every night); then
-# into an empty folder on tmpfs, when /dev/shm has room.
+# into an empty folder on tmpfs, when /dev/shm has room.  The reports on
+# disk stay until the end (about 6.5 GB in all): removing one would make
+# the next size's new files pay for its freed inodes (see quiet).
 size() {
 	name=$1 cfg=$2 data=$3 db=$T/$1.db
 	d() { "$DTI_BIN/dti" -q --config "$cfg" --db "$db" "$@"; }
@@ -73,14 +74,12 @@ size() {
 	measure "$name" "first" "$cfg" "$db" "$T/$name.out"
 	measure "$name" "over the last one" "$cfg" "$db" "$T/$name.out"
 	measure "$name" "again, over the kept one" "$cfg" "$db" "$T/$name.out"
-	rm -rf "$T/$name.out"
 	shm=$(shm_dir "$(du -sk "$T/$name.db" | cut -f1)")
 	if [ -n "$shm" ]; then
 		measure "$name" "first, on tmpfs" "$cfg" "$db" "$shm/out"
 		rm -rf "$shm"
 	fi
 	rm -f "$db"
-	removed_at=$(date +%s)
 }
 
 # 3,321: the list after 1 July 2025, as tests/e2e/units-national-2025.sh runs it.
