@@ -25,11 +25,15 @@ dti_err store_history_unit_of(staging *st, int64_t run_id, const char *code,
 			      store_history_unit *out, bool *found, dti_diag *d)
 {
 	/* The population counts only as the run scored it: a rejected,
-	 * unverified or missing one is none. */
+	 * unverified or missing one is none.  Its run and commune are the
+	 * parameters, not the outer row's columns: SQLite pushes constants
+	 * into each arm of the score_input view (a search by scoring_input's
+	 * key), but reads the whole view, every commune's inputs, for a
+	 * correlated term (0.6 s a unit against a national run). */
 	static const char sql[] =
 		"SELECT s.points, s.rank, coalesce(c.name, ''), "
-		"(SELECT i.num FROM score_input i WHERE i.scoring_run_id = s.scoring_run_id "
-		"AND i.commune_code = s.commune_code AND i.variable = 'population' "
+		"(SELECT i.num FROM score_input i WHERE i.scoring_run_id = ?1 "
+		"AND i.commune_code = ?2 AND i.variable = 'population' "
 		"AND i.state IN ('raw', 'verified', 'corrected')) "
 		"FROM score s LEFT JOIN commune c ON c.code = s.commune_code "
 		"WHERE s.scoring_run_id = ?1 AND s.commune_code = ?2 AND s.item = 'TOTAL'";
