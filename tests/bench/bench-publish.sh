@@ -116,4 +116,23 @@ python3 "$R/tests/bench/national.py" "$T/root30" "$T/n30000" >/dev/null
 python3 "$R/tests/e2e/lib/config_abs.py" "$R/config/dti.json" "$T/c30000.json" \
 	"admin_units=\"$T/root30/config/admin-units-2025-03-01.csv\"" >/dev/null
 size "30,000 units" "$T/c30000.json" "$T/n30000"
+
+# 3,321 units of 2025 compared across the reorganisation with the 10,047
+# of 2024, whose official result is in a database of its own ("previous"):
+# the earlier year's result of each predecessor is read from it.
+p() { "$DTI_BIN/dti" -q --config "$R/config/dti.json" --db "$T/prev.db" "$@"; }
+p communes load "$T/n10047/communes.csv"
+p import "$T/n10047/inputs.csv"
+p score >/dev/null
+p approve 1 --decision 1/QĐ-UBND --decision-date 2025-03-01 --by bench --out "$T/prev.out" >/dev/null
+python3 "$R/tests/e2e/lib/config_abs.py" "$T/c3321.json" "$T/c3321h.json" \
+	"previous={\"year\": 2024, \"database\": \"$T/prev.db\"}" >/dev/null
+h() { "$DTI_BIN/dti" -q --config "$T/c3321h.json" --db "$T/hist.db" "$@"; }
+h communes load "$T/n3321/communes.csv"
+h import "$T/n3321/inputs.csv"
+h score >/dev/null
+measure "3,321 units" "with 2024's 10,047 across the reorganisation, first" "$T/c3321h.json" \
+	"$T/hist.db" "$T/hist.out"
+measure "3,321 units" "with 2024's 10,047, again, over the kept one" "$T/c3321h.json" \
+	"$T/hist.db" "$T/hist.out"
 [ -n "${DTI_BENCH_KEEP:-}" ] || rm -rf "$T"
