@@ -31,7 +31,21 @@ struct history {
 	char *prev_list;
 	bool same_list;
 	store_approval official; /* scoring_run_id 0: the year has none */
+	/* Each earlier unit's result as read once (prev_unit_of): a publish
+	 * compares each commune on its page, in every ranking that lists it
+	 * and on the comparison page. */
+	strmap read_index; /* old code -> its index in read */
+	struct prev_unit *read;
+	size_t n_read, cap_read;
 };
+
+/* An earlier unit's official result; found false: the run has none. */
+typedef struct prev_unit {
+	bool found;
+	double total, population;
+	long rank;
+	char *name;
+} prev_unit;
 
 double history_weighted_mean(const history_pred *p, size_t n, history_basis *basis)
 {
@@ -260,6 +274,7 @@ dti_err history_open(config *c, int year, history **out, dti_diag *d)
 
 	*out = h;
 	strmap_init(&h->old_rows);
+	strmap_init(&h->read_index);
 	rc = previous_config(c, &prev_year, &db, d);
 	if (!rc)
 		rc = config_units(c, &h->list, d);
@@ -289,6 +304,10 @@ void history_close(history *h)
 	crosswalk_env_close(&h->x);
 	free(h->by_new);
 	strmap_free(&h->old_rows);
+	strmap_free(&h->read_index);
+	for (size_t i = 0; i < h->n_read; i++)
+		free(h->read[i].name);
+	free(h->read);
 	staging_close(h->prev);
 	free(h->prev_list);
 	free(h);
@@ -397,34 +416,58 @@ static void preds_from_table(const history *h, const char *code, history_cmp *c)
 	}
 }
 
+/* The official result of earlier unit `code`, read from the earlier
+ * database the first time it is asked for (*out valid until the next
+ * call). */
+static dti_err prev_unit_of(history *h, const char *code, const prev_unit **out, dti_diag *d)
+{
+	store_history_unit u;
+	bool found = false;
+	intptr_t k;
+	dti_err rc;
+
+	if (strmap_get(&h->read_index, code, &k)) {
+		*out = &h->read[k];
+		return DTI_EOK;
+	}
+	rc = store_history_unit_of(h->prev, h->official.scoring_run_id, code, &u, &found, d);
+	if (rc) {
+		store_history_unit_free(&u);
+		return DTI_EDB;
+	}
+	if (h->n_read == h->cap_read) {
+		h->cap_read = h->cap_read ? 2 * h->cap_read : 256;
+		h->read = xrealloc(h->read, h->cap_read * sizeof *h->read);
+	}
+	h->read[h->n_read] = (prev_unit){found, u.total, u.population, (long)u.rank,
+					 found && *u.name ? xstrdup(u.name) : NULL};
+	store_history_unit_free(&u);
+	strmap_put(&h->read_index, code, (intptr_t)h->n_read);
+	*out = &h->read[h->n_read++];
+	return DTI_EOK;
+}
+
 /* Each predecessor's official result of the earlier year. */
 static dti_err preds_scores(history *h, history_cmp *c, dti_diag *d)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		history_pred *p = &c->preds[i];
-		store_history_unit u;
-		bool found = false;
-		dti_err rc;
+		const prev_unit *u = NULL;
 		if (p->unchecked)
 			continue; /* the code is another unit's: its result is not this one's */
-		rc = store_history_unit_of(h->prev, h->official.scoring_run_id, p->code, &u, &found,
-					   d);
-		if (rc) {
-			store_history_unit_free(&u);
+		if (prev_unit_of(h, p->code, &u, d))
 			return DTI_EDB;
-		}
-		if (found) {
+		if (u->found) {
 			p->scored = true;
-			p->total = u.total;
-			p->rank = (long)u.rank;
-			p->population = u.population;
+			p->total = u->total;
+			p->rank = u->rank;
+			p->population = u->population;
 			c->n_scored++;
-			if (*u.name) {
+			if (u->name) {
 				free(p->name);
-				p->name = xstrdup(u.name);
+				p->name = xstrdup(u->name);
 			}
 		}
-		store_history_unit_free(&u);
 	}
 	return DTI_EOK;
 }
