@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 struct arena_chunk {
 	arena_chunk *next;
 	size_t used, cap;
@@ -619,7 +618,7 @@ static char *sync_later_dir;     /* output_sync_later */
 static int sync_later_mask = -1; /* the umask then (umask_read) */
 /* The files put in place under it, by their paths under it, texts in an
  * arena; sorted by output_remove_unwritten to be looked up.  About 34
- * bytes a file, where a map of the whole paths took 120. */
+ * bytes a file, where a map of the whole paths took about 100. */
 static struct {
 	arena texts;
 	const char **items;
