@@ -557,8 +557,9 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	char *line = NULL;
 	size_t cap = 0, n = strlen(stage);
 	ssize_t len;
-	/* The paths written, spooled (30,000 units' report: 2 MB of them). */
-	FILE *staged = tmpfile();
+	/* The paths written, spooled for paths (30,000 units' report: 2 MB
+	 * of them); none without paths. */
+	FILE *staged = paths ? tmpfile() : NULL;
 	int tmp_errno = errno;
 	dti_err rc, back;
 
@@ -569,7 +570,7 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 		if (rc)
 			goto out;
 	}
-	if (!staged) {
+	if (paths && !staged) {
 		rc = diag_set(d, DTI_EIO, "cannot create a temporary file: %s",
 			      strerror(tmp_errno));
 		goto out;
@@ -604,7 +605,7 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 	if (!rc)
 		output_remove_unwritten();
 	output_sync_later(NULL);
-	if ((fflush(staged) != 0 || ferror(staged)) && !rc)
+	if (staged && (fflush(staged) != 0 || ferror(staged)) && !rc)
 		rc = diag_set(d, DTI_EIO, "cannot list the files of '%s': %s", dir,
 			      strerror(errno));
 	if (!rc)
@@ -614,8 +615,9 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 		goto out;
 	}
 	/* The paths as they are now, under OUT/YEAR. */
-	rewind(staged);
-	while (paths && (len = getline(&line, &cap, staged)) > 0) {
+	if (staged)
+		rewind(staged);
+	while (staged && (len = getline(&line, &cap, staged)) > 0) {
 		if ((size_t)len >= n && strncmp(line, stage, n) == 0)
 			fprintf(paths, "%s%s", dir, line + n);
 		else
