@@ -8,6 +8,10 @@
 # scoring run has its whole score set); the lock is free; and finally a
 # run completes and the status is ok.
 . "$DTI_ROOT/tests/e2e/ops-common.inc"
+# A nightly killed so cannot remove its temporary folder: it is made in
+# this test's scratch folder, removed with it, not left in /tmp.
+TMPDIR=$DTI_TMP
+export TMPDIR
 
 NIGHTLY_TRIALS=${DTI_KILL_NIGHTLY_TRIALS:-8}
 TRIALS=${DTI_KILL_TRIALS:-30}
