@@ -1080,6 +1080,25 @@ static void source_row(strbuf *o, const store_source_state *x)
 	sb_appends(o, "</td></tr>\n");
 }
 
+void report_forms_line(strbuf *sb, const store_source_states *s, int year)
+{
+	char at[TIME_VN_MAX];
+
+	if (!s || !s->n_forms)
+		return;
+	if (s->forms_last)
+		time_vn(s->forms_last, at);
+	sb_appendf(
+		sb,
+		"<p id=\"form-sources\">Biểu mẫu tự khai: <span id=\"form-sources-n\">%zu</span> "
+		"nguồn không có vấn đề (mỗi đơn vị một nguồn loại form, không liệt kê ở trên), "
+		"trong đó <span id=\"form-sources-year\">%zu</span> đã gửi biểu mẫu năm %d; "
+		"lần nhận gần nhất ",
+		s->n_forms, s->n_year, year);
+	html_text(sb, s->forms_last ? at : "—");
+	sb_appends(sb, ".</p>\n");
+}
+
 static void sources_section(strbuf *sb, const store_source_states *sources, int year)
 {
 	static const char head[] =
@@ -1109,20 +1128,7 @@ static void sources_section(strbuf *sb, const store_source_states *sources, int 
 	} else if (!sources || !sources->n_forms) {
 		sb_appends(sb, "<p>Chưa có nguồn nào.</p>\n");
 	}
-	/* The communes' forms, a source each, in one line (store_status.h). */
-	if (sources && sources->n_forms) {
-		char at[TIME_VN_MAX];
-		if (sources->forms_last)
-			time_vn(sources->forms_last, at);
-		sb_appendf(
-			sb,
-			"<p id=\"form-sources\">Biểu mẫu tự khai: %zu nguồn không có vấn đề (mỗi "
-			"đơn vị một nguồn loại form, không liệt kê ở trên), trong đó %zu đã gửi "
-			"biểu mẫu năm %d; lần nhận gần nhất ",
-			sources->n_forms, sources->n_year, year);
-		html_text(sb, sources->forms_last ? at : "—");
-		sb_appends(sb, ".</p>\n");
-	}
+	report_forms_line(sb, sources, year);
 }
 
 /* One commune's row of the data-quality page's missing inputs. */

@@ -39,6 +39,10 @@ const char *report_band(const rating_bands *b, double total);
  * share of the framework's total, since bands are written in the
  * framework's points. */
 const char *report_commune_band(const rating_bands *b, const results *r, const res_commune *rc);
+/* The communes' forms among the sources (store_source_states' n_forms, a
+ * source each) in one paragraph, for the data-quality page and dti-web's
+ * status page: nothing when there are none. */
+void report_forms_line(strbuf *sb, const store_source_states *s, int year);
 
 typedef struct report_input {
 	const results *now;        /* with inputs */

@@ -6,28 +6,11 @@
 #include <time.h>
 
 #include "log.h"
+#include "report.h"
 #include "store_status.h"
 #include "units.h"
 #include "verifiers.h"
 #include "web.h"
-
-/* The communes' forms, a source each, counted in one line (a national
- * list of them was 10,048 rows). */
-static void forms_line(web_req *r, const store_source_states *s)
-{
-	if (!s->n_forms)
-		return;
-	PAGE(r, "<p id=\"form-sources\">Biểu mẫu tự khai: <span id=\"form-sources-n\">");
-	page_int(r, (int64_t)s->n_forms);
-	PAGE(r, "</span> nguồn không có vấn đề (mỗi đơn vị một nguồn loại form, không liệt kê ở "
-		"trên), trong đó <span id=\"form-sources-year\">");
-	page_int(r, (int64_t)s->n_year);
-	PAGE(r, "</span> đã gửi biểu mẫu năm ");
-	page_int(r, r->app->core.year);
-	PAGE(r, "; lần nhận gần nhất ");
-	page_time(r, s->forms_last);
-	PAGE(r, ".</p>");
-}
 
 static void sources_table(web_req *r, const store_source_states *s)
 {
@@ -56,7 +39,9 @@ static void sources_table(web_req *r, const store_source_states *s)
 		PAGE(r, "</td></tr>");
 	}
 	PAGE(r, "</tbody></table></div>");
-	forms_line(r, s);
+	/* The communes' forms, a source each, counted in one line (a
+	 * national list of them was 10,048 rows). */
+	report_forms_line(&r->body, s, r->app->core.year);
 }
 
 static void runs_table(web_req *r, const store_run_rows *l)
