@@ -854,6 +854,17 @@ dti_err output_flush(output_file *o, strbuf *sb, dti_diag *d)
 	return rc;
 }
 
+dti_err output_flush_past(output_file *o, size_t n, strbuf *sb, bool whole, dti_diag *d)
+{
+	dti_err rc = DTI_EOK;
+
+	if (!whole && sb->len < OUTPUT_HELD)
+		return DTI_EOK;
+	for (size_t k = 0; !rc && k + 1 < n; k++)
+		rc = output_write(&o[k], sb->data, sb->len, d);
+	return rc || !n ? rc : output_flush(&o[n - 1], sb, d);
+}
+
 dti_err output_commit(output_file *o, FILE *paths, dti_diag *d)
 {
 	dti_err rc = DTI_EOK;

@@ -152,6 +152,11 @@ dti_err output_open(output_file *o, const char *path, dti_diag *d);
 dti_err output_write(output_file *o, const void *data, size_t len, dti_diag *d);
 /* Writes sb's bytes and empties sb. */
 dti_err output_flush(output_file *o, strbuf *sb, dti_diag *d);
+/* What a file written as it is made holds before it writes: a megabyte. */
+enum { OUTPUT_HELD = 1 << 20 };
+/* sb's bytes written into each of the n files and sb emptied, when it
+ * holds OUTPUT_HELD bytes or more or when whole (the file's end). */
+dti_err output_flush_past(output_file *o, size_t n, strbuf *sb, bool whole, dti_diag *d);
 dti_err output_commit(output_file *o, FILE *paths, dti_diag *d);
 void output_abort(output_file *o);
 /* Files committed under folder dir (a copy is kept; NULL ends it) are not

@@ -26,10 +26,9 @@ void csv_put_number(strbuf *sb, double v, bool last)
 	sb_append(sb, buf, n + 1);
 }
 
-/* The scores file is written as it is built, a commune at a time, so that
- * a national export needs neither its size in memory nor the copies of a
- * growing buffer. */
-enum { EXPORT_FLUSH = 1 << 20 };
+/* The scores file is written as it is built, a commune at a time
+ * (output_flush_past), so that a national export needs neither its size in
+ * memory nor the copies of a growing buffer. */
 
 /* Three fields and their commas, as csv_put writes them, appended to sb;
  * its offset returned. */
@@ -149,15 +148,11 @@ static dti_err write_scores(staging *st, results *r, const store_report_totals *
 		if (o->each)
 			rc = o->each(o->each_ctx, (size_t)c, &totals->items[k], d);
 		results_detail_drop(r, (size_t)c);
-		if (!rc && sb.len >= EXPORT_FLUSH && n_out == 2)
-			rc = output_write(&out[1], sb.data, sb.len, d);
-		if (!rc && sb.len >= EXPORT_FLUSH)
-			rc = output_flush(&out[0], &sb, d);
+		if (!rc)
+			rc = output_flush_past(out, n_out, &sb, false, d);
 	}
-	if (!rc && n_out == 2)
-		rc = output_write(&out[1], sb.data, sb.len, d);
 	if (!rc)
-		rc = output_flush(&out[0], &sb, d);
+		rc = output_flush_past(out, n_out, &sb, true, d);
 	for (size_t k = 0; !rc && k < n_out; k++)
 		rc = output_commit(&out[k], NULL, d);
 out:

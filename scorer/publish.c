@@ -17,9 +17,6 @@
 #include "store_status.h"
 #include "util.h"
 
-/* The wide CSV's bytes held before they are written: 64 KB and a row. */
-enum { WIDE_FLUSH = 1 << 16 };
-
 /* The wide CSV (one row per commune, by rank: rank, code, name, pillar
  * points, total, rating band) as name in dir and, with a BOM, in excel:
  * written as its rows are made, both files from the same bytes. */
@@ -45,25 +42,21 @@ static dti_err publish_wide_csv(const results *r, const rating_bands *bands, con
 		csv_put(&sb, fw->pillars[p].id, false);
 	csv_put(&sb, "total", false);
 	csv_put(&sb, "rating_band", true);
-	for (size_t c = 0; !rc && c <= r->n; c++) {
-		const res_commune *row = c < r->n ? &r->communes[c] : NULL;
-		if (row) {
-			const char *band = report_commune_band(bands, r, row);
-			csv_put_number(&sb, r->year, false);
-			csv_put_number(&sb, (double)row->rank, false);
-			csv_put(&sb, row->code, false);
-			csv_put(&sb, row->name, false);
-			for (size_t p = 0; p < fw->n_pillars; p++)
-				csv_put_number(&sb, row->pillars[p].points, false);
-			csv_put_number(&sb, row->total, false);
-			csv_put(&sb, band ? band : "", true);
-		}
-		if (sb.len >= WIDE_FLUSH || !row) {
-			rc = output_write(&out[1], sb.data, sb.len, d);
-			if (!rc)
-				rc = output_flush(&out[0], &sb, d);
-		}
+	for (size_t c = 0; !rc && c < r->n; c++) {
+		const res_commune *row = &r->communes[c];
+		const char *band = report_commune_band(bands, r, row);
+		csv_put_number(&sb, r->year, false);
+		csv_put_number(&sb, (double)row->rank, false);
+		csv_put(&sb, row->code, false);
+		csv_put(&sb, row->name, false);
+		for (size_t p = 0; p < fw->n_pillars; p++)
+			csv_put_number(&sb, row->pillars[p].points, false);
+		csv_put_number(&sb, row->total, false);
+		csv_put(&sb, band ? band : "", true);
+		rc = output_flush_past(out, 2, &sb, false, d);
 	}
+	if (!rc)
+		rc = output_flush_past(out, 2, &sb, true, d);
 	for (size_t k = 0; !rc && k < 2; k++)
 		rc = output_commit(&out[k], paths, d);
 	for (size_t k = 0; k < 2; k++) {
@@ -99,8 +92,7 @@ static inline void json_num(strbuf *sb, const char *key, double v)
 	sb_json_number(sb, v);
 }
 
-/* A score's flags as stored, "not_applicable" included, as a list. */
-/* flags: FLAG_NOT_APPLICABLE among them. */
+/* A score's flags (FLAG_NOT_APPLICABLE among them) as a list. */
 static void json_flags(strbuf *sb, unsigned flags)
 {
 	char buf[128];
@@ -215,8 +207,6 @@ typedef struct json_out {
 	size_t n; /* communes written */
 } json_out;
 
-enum { JSON_FLUSH = 1 << 20 };
-
 static json_t *json_head(const results *r, const rating_bands *bands, const char *title)
 {
 	const framework *fw = r->fw;
@@ -290,7 +280,7 @@ static dti_err json_out_commune(json_out *j, const results *r, size_t c, const r
 {
 	sb_appends(&j->sb, j->n++ ? ",\n  " : "\n  ");
 	commune_json(&j->sb, r, c, bands);
-	return j->sb.len >= JSON_FLUSH ? output_flush(&j->f, &j->sb, d) : DTI_EOK;
+	return output_flush_past(&j->f, 1, &j->sb, false, d);
 }
 
 /* Ends the document and puts it in place (commit), or removes it. */

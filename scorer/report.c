@@ -343,9 +343,7 @@ static void page_end(strbuf *sb, const report_input *in)
 /* ---- a page written as it goes ---------------------------------------- */
 
 /* A page too large to hold (report_int.h): its text goes to the file past
- * PAGE_FLUSH bytes, at the end of a row; the first error is kept in rc. */
-enum { PAGE_FLUSH = 1 << 20 };
-
+ * OUTPUT_HELD bytes, at the end of a row; the first error is kept in rc. */
 dti_err report_page_open(report_page *po, const char *dir, const char *name, strbuf *sb,
 			 dti_diag *d)
 {
@@ -360,8 +358,8 @@ dti_err report_page_open(report_page *po, const char *dir, const char *name, str
 
 void report_page_flush(report_page *po)
 {
-	if (!po->rc && po->sb->len >= PAGE_FLUSH)
-		po->rc = output_flush(&po->f, po->sb, po->d);
+	if (!po->rc)
+		po->rc = output_flush_past(&po->f, 1, po->sb, false, po->d);
 }
 
 dti_err report_page_close(report_page *po, dti_err rc, FILE *paths)

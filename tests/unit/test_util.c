@@ -534,6 +534,28 @@ static void test_output_file(void **state)
 	unlink(path);
 	free(path);
 
+	/* The same bytes into two files: held below OUTPUT_HELD, then into
+	 * both at the end. */
+	{
+		output_file two[2] = {{0}, {0}};
+		char *p2[2] = {xasprintf("%s/one.csv", dir), xasprintf("%s/two.csv", dir)};
+		for (size_t k = 0; k < 2; k++)
+			assert_int_equal(output_open(&two[k], p2[k], &d), DTI_EOK);
+		sb_appends(&sb, "x,y\n");
+		assert_int_equal(output_flush_past(two, 2, &sb, false, &d), DTI_EOK);
+		assert_int_equal(sb.len, 4); /* held */
+		assert_int_equal(output_flush_past(two, 2, &sb, true, &d), DTI_EOK);
+		assert_int_equal(sb.len, 0);
+		for (size_t k = 0; k < 2; k++) {
+			assert_int_equal(output_commit(&two[k], NULL, &d), DTI_EOK);
+			assert_int_equal(read_file(p2[k], 1024, &text, &len, &d), DTI_EOK);
+			assert_string_equal(text, "x,y\n");
+			free(text);
+			unlink(p2[k]);
+			free(p2[k]);
+		}
+	}
+
 	/* A folder that does not exist: an error naming the file. */
 	path = xasprintf("%s/missing/out.csv", dir);
 	assert_int_equal(output_open(&o, path, &d), DTI_EIO);
