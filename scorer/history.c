@@ -39,12 +39,10 @@ struct history {
 	size_t n_read, cap_read;
 };
 
-/* An earlier unit's official result; found false: the run has none. */
+/* An earlier unit's official result as read; found false: the run has none. */
 typedef struct prev_unit {
 	bool found;
-	double total, population;
-	long rank;
-	char *name;
+	store_history_unit u;
 } prev_unit;
 
 double history_weighted_mean(const history_pred *p, size_t n, history_basis *basis)
@@ -306,7 +304,7 @@ void history_close(history *h)
 	strmap_free(&h->old_rows);
 	strmap_free(&h->read_index);
 	for (size_t i = 0; i < h->n_read; i++)
-		free(h->read[i].name);
+		store_history_unit_free(&h->read[i].u);
 	free(h->read);
 	staging_close(h->prev);
 	free(h->prev_list);
@@ -439,9 +437,7 @@ static dti_err prev_unit_of(history *h, const char *code, const prev_unit **out,
 		h->cap_read = h->cap_read ? 2 * h->cap_read : 256;
 		h->read = xrealloc(h->read, h->cap_read * sizeof *h->read);
 	}
-	h->read[h->n_read] = (prev_unit){found, u.total, u.population, (long)u.rank,
-					 found && *u.name ? xstrdup(u.name) : NULL};
-	store_history_unit_free(&u);
+	h->read[h->n_read] = (prev_unit){found, u}; /* u's name now the history's */
 	strmap_put(&h->read_index, code, (intptr_t)h->n_read);
 	*out = &h->read[h->n_read++];
 	return DTI_EOK;
@@ -459,13 +455,13 @@ static dti_err preds_scores(history *h, history_cmp *c, dti_diag *d)
 			return DTI_EDB;
 		if (u->found) {
 			p->scored = true;
-			p->total = u->total;
-			p->rank = u->rank;
-			p->population = u->population;
+			p->total = u->u.total;
+			p->rank = (long)u->u.rank;
+			p->population = u->u.population;
 			c->n_scored++;
-			if (u->name) {
+			if (*u->u.name) {
 				free(p->name);
-				p->name = xstrdup(u->name);
+				p->name = xstrdup(u->u.name);
 			}
 		}
 	}
