@@ -98,14 +98,10 @@ static const char *level_vi(const char *level)
 					       : "tổng";
 }
 
-/* One score's numbers and its flags as stored. */
-typedef struct row_score {
-	double points, max, fraction;
-	const char *flags_text;
-} row_score;
-
+/* One score's row: its numbers and its flags as stored. */
 static void score_row(sheet *s, int year, const char *code, const char *name, const char *item,
-		      const char *level, const char *item_name, row_score sc)
+		      const char *level, const char *item_name, double points, double max,
+		      double fraction, const char *flags)
 {
 	put_num(s, 0, year, s->whole);
 	put_text(s, 1, code);
@@ -113,10 +109,10 @@ static void score_row(sheet *s, int year, const char *code, const char *name, co
 	put_text(s, 3, item);
 	put_text(s, 4, level_vi(level));
 	put_text(s, 5, item_name);
-	put_num(s, 6, sc.points, s->points);
-	put_num(s, 7, sc.max, s->points);
-	put_num(s, 8, sc.fraction, s->fraction);
-	put_text(s, 9, sc.flags_text);
+	put_num(s, 6, points, s->points);
+	put_num(s, 7, max, s->points);
+	put_num(s, 8, fraction, s->fraction);
+	put_text(s, 9, flags);
 	s->row++;
 }
 
@@ -162,14 +158,14 @@ dti_err export_xlsx_commune(void *ctx, size_t ci, const store_report_total *t, d
 		for (size_t i = pl->first; i < pl->first + pl->count; i++) {
 			const res_score *is = &c->indicators[i];
 			score_row(s, r->year, c->code, t->name, fw->indicators[i].id, "indicator",
-				  fw->indicators[i].name,
-				  (row_score){is->points, is->max, is->fraction, is->flags_text});
+				  fw->indicators[i].name, is->points, is->max, is->fraction,
+				  is->flags_text);
 		}
-		score_row(s, r->year, c->code, t->name, pl->id, "pillar", pl->name,
-			  (row_score){ps->points, ps->max, ps->fraction, ps->flags_text});
+		score_row(s, r->year, c->code, t->name, pl->id, "pillar", pl->name, ps->points,
+			  ps->max, ps->fraction, ps->flags_text);
 	}
-	score_row(s, r->year, c->code, t->name, "TOTAL", "total", "Tổng điểm",
-		  (row_score){c->total, t->max_points, t->fraction, t->flags ? t->flags : ""});
+	score_row(s, r->year, c->code, t->name, "TOTAL", "total", "Tổng điểm", c->total,
+		  t->max_points, t->fraction, t->flags ? t->flags : "");
 	return DTI_EOK;
 }
 
