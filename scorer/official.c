@@ -1,10 +1,16 @@
 #include "official.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "history.h"
+#include "log.h"
 #include "publish.h"
 #include "report.h"
 #include "score.h"
@@ -36,6 +42,44 @@ dti_err official_approve(staging *st, const store_scoring_run *run, store_approv
 	return rc;
 }
 
+/* The lock of the publications into out, held from before the run to
+ * publish is chosen until its report is in place: two publishes at once
+ * (the nightly's, an approval in dti-web, an administrator's) would each
+ * choose their run first, and the slower would put its report in place
+ * last, an official report of the approval just superseded, say.  The
+ * other waits; the kernel drops the lock of a process that dies.  One
+ * open of its own a call: flock keeps the threads of dti-web apart too.
+ * *lock -1 on error. */
+static dti_err publish_lock(const char *out, int *lock, dti_diag *d)
+{
+	char *path = xasprintf("%s/.publish.lock", out);
+	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644), e = errno;
+	struct stat sb;
+	dti_err rc = DTI_EOK;
+
+	/* Readable by all whatever the umask (it holds nothing): a lock made
+	 * by root under umask 077 would otherwise stop the nightly's user. */
+	if (fd >= 0 && fstat(fd, &sb) == 0 && sb.st_uid == geteuid() && (sb.st_mode & 0444) != 0444)
+		(void)fchmod(fd, 0644);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		e = errno;
+		if (e == EWOULDBLOCK) {
+			log_info("%s: another publish is running; waiting for it to finish", out);
+			while ((e = flock(fd, LOCK_EX) != 0 ? errno : 0) == EINTR)
+				;
+		}
+		if (e) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	if (fd < 0)
+		rc = diag_set(d, DTI_EIO, "cannot lock '%s': %s", path, strerror(e));
+	*lock = fd;
+	free(path);
+	return rc;
+}
+
 dti_err official_publish(staging *st, config *c, int year, const char *out, int64_t run_id,
 			 bool official, FILE *paths, char **index, official_published *published,
 			 dti_diag *d)
@@ -45,6 +89,7 @@ dti_err official_publish(staging *st, config *c, int year, const char *out, int6
 	history *hist = NULL;
 	publish_options po;
 	char *abs = NULL;
+	int lock = -1;
 	dti_err rc;
 
 	if (index)
@@ -54,6 +99,11 @@ dti_err official_publish(staging *st, config *c, int year, const char *out, int6
 		diag_prefix(d, "%s", c->path);
 		return rc;
 	}
+	rc = make_dirs(out, d);
+	if (!rc)
+		rc = publish_lock(out, &lock, d);
+	if (rc)
+		goto out;
 	if (official && !run_id) {
 		store_approval ap;
 		bool found = false;
@@ -67,9 +117,6 @@ dti_err official_publish(staging *st, config *c, int year, const char *out, int6
 			goto out;
 		run_id = ap.scoring_run_id;
 	}
-	rc = make_dirs(out, d);
-	if (rc)
-		goto out;
 	/* Absolute paths, so the report's path opens from anywhere. */
 	abs = realpath(out, NULL);
 	po.out_dir = abs ? abs : out;
@@ -87,6 +134,8 @@ dti_err official_publish(staging *st, config *c, int year, const char *out, int6
 		published->year = run.year;
 	}
 out:
+	if (lock >= 0)
+		close(lock); /* and with it the lock */
 	history_close(hist);
 	free(abs);
 	framework_free(run.fw);

@@ -1,7 +1,6 @@
 /* page_round.c — the admin's rounds (deadline, close, reopen: through
  * lib/appraisal.c, so forms and dti-web obey the same deadline) and the
  * approval of the official result (scorer/official.c, as `dti approve`). */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -186,10 +185,6 @@ static bool decision_ok(const char *s)
 	return n > 0 && n <= 200 && strspn(s, " ") < n && text_check(s, n, TEXT_LINE, why);
 }
 
-/* publish_run names its folder by the process: one publication at a time
- * in dti-web. */
-static pthread_mutex_t publishing = PTHREAD_MUTEX_INITIALIZER;
-
 int page_admin_approve(web_req *r)
 {
 	const char *decision = web_form_arg(r, "decision"),
@@ -223,7 +218,8 @@ int page_admin_approve(web_req *r)
 		snprintf(what, sizeof what, "run %lld, decision %s of %s", (long long)run.id,
 			 ap.decision, ap.decision_date);
 		web_audit(r, "approve", what);
-		pthread_mutex_lock(&publishing);
+		/* One publication at a time, this process's threads and others'
+		 * (official_publish's lock). */
 		rc = official_publish(r->st, r->app->core.cfg, run.year,
 				      r->app->core.cfg->output_dir, run.id, true, NULL, NULL, NULL,
 				      &d);
@@ -231,7 +227,6 @@ int page_admin_approve(web_req *r)
 			rc = official_publish(r->st, r->app->core.cfg, run.year,
 					      r->app->core.cfg->output_dir, 0, false, NULL, NULL,
 					      NULL, &d);
-		pthread_mutex_unlock(&publishing);
 	}
 	if (rc) {
 		log_error("approve: %s", d.msg);

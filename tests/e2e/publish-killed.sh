@@ -95,7 +95,7 @@ done
 dti publish --out "$T/out" >/dev/null
 [ "$(visible)" = "2024 " ] || fail "after the last publish OUT shows '$(visible)'"
 # What the killed ones left behind is gone with their processes.
-left=$(ls -A "$T/out" | grep -v '^2024$' | grep -v '^\.2024\.spare$' || true)
+left=$(ls -A "$T/out" | grep -v '^2024$' | grep -v '^\.2024\.spare$' | grep -v '^\.publish\.lock$' || true)
 [ -z "$left" ] || fail "a killed publish's folder outlived the next publish: $left"
 run=$(sqlite3 "$T/dti.db" "SELECT max(id) FROM scoring_run")
 grep -q "\"id\": $run," "$T/out/2024/dti-2024.json" || fail "the last publish is not of run $run"

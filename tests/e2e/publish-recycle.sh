@@ -37,7 +37,7 @@ for d, _, fs in sorted(os.walk(root)):
         print(h.hexdigest(), os.path.relpath(p, root))
 PY
 }
-shown() { ls -A "$T/out" | tr '\n' ' '; }
+shown() { ls -A "$T/out" | grep -v '^\.publish\.lock$' | tr '\n' ' '; }
 
 dti communes load "$V/communes.csv"
 dti import "$V/inputs.csv" >/dev/null
