@@ -665,15 +665,15 @@ static dti_err mark_unchanged(staging *st, int64_t run, int64_t source_id, const
  * taken to reach pages all over the database. */
 #define WIDE_WRITES 4096
 
-/* The connection's settings a batch changed put back (the page cache of
- * STAGING_CACHE_WIDE_WRITES, foreign keys): rc, or the first failure to. */
+/* The connection's settings a batch changed put back (its own page cache
+ * after STAGING_CACHE_WIDE_WRITES, foreign keys): rc, or the first failure to. */
 static dti_err settings_back(staging *st, bool wide, bool bulk, dti_err rc, dti_diag *d)
 {
 	dti_diag back;
 	dti_err off = DTI_EOK;
 
 	if (wide)
-		off = staging_cache(st, STAGING_CACHE_WRITES, &back);
+		off = staging_cache(st, STAGING_CACHE_OWN, &back);
 	if (bulk && !off)
 		off = staging_foreign_keys(st, true, &back);
 	else if (bulk)

@@ -225,7 +225,7 @@ dti_err staging_open(const char *path, staging **out, dti_diag *d)
 			  "PRAGMA synchronous = NORMAL",
 			  d);
 	if (!rc)
-		rc = staging_cache(st, STAGING_CACHE_WRITES, d);
+		rc = staging_cache_own(st, STAGING_CACHE_WRITES, d);
 	if (!rc)
 		rc = migrate(st, d);
 	if (rc)
@@ -291,7 +291,7 @@ dti_err staging_open_readonly(const char *path, staging **out, dti_diag *d)
 	sqlite3_busy_timeout(st->db, STAGING_BUSY_MS);
 	rc = staging_exec(st, "PRAGMA query_only = ON; PRAGMA foreign_keys = ON", d);
 	if (!rc)
-		rc = staging_cache(st, STAGING_CACHE_READS, d);
+		rc = staging_cache_own(st, STAGING_CACHE_READS, d);
 	if (!rc)
 		rc = readonly_schema(st, d);
 	if (rc)
@@ -982,8 +982,17 @@ dti_err staging_cache(staging *st, staging_cache_use use, dti_diag *d)
 {
 	char pragma[48];
 
+	if (use == STAGING_CACHE_OWN)
+		use = st->cache_own;
 	snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", cache_kib[use]);
 	return staging_exec(st, pragma, d);
+}
+
+dti_err staging_cache_own(staging *st, staging_cache_use use, dti_diag *d)
+{
+	if (use != STAGING_CACHE_OWN)
+		st->cache_own = use;
+	return staging_cache(st, STAGING_CACHE_OWN, d);
 }
 
 dti_err staging_foreign_keys(staging *st, bool on, dti_diag *d)

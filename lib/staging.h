@@ -61,14 +61,20 @@ dti_err staging_foreign_keys(staging *st, bool on, dti_diag *d);
  *   index): the pager keeps those pages until the commit rather than
  *   writing them to the WAL before it, reading them back, and reading the
  *   whole WAL again at the commit to checksum a page it wrote twice.
- * Whoever sets READS or WIDE_WRITES on a read-write connection sets WRITES
- * again after, on every path. */
+ * - OWN, the connection's own use again (staging_cache_own).
+ * Whoever sets another sets OWN again after, on every path. */
 typedef enum staging_cache_use {
 	STAGING_CACHE_READS,
 	STAGING_CACHE_WRITES,
 	STAGING_CACHE_WIDE_WRITES,
+	STAGING_CACHE_OWN,
 } staging_cache_use;
 dti_err staging_cache(staging *st, staging_cache_use use, dti_diag *d);
+/* The connection's own use (not OWN), set now and by OWN after: WRITES
+ * for a connection staging_open made, READS for staging_open_readonly's.
+ * dti-web's connections, one per thread, read far more than they write,
+ * and their transactions write a commune's few pages: READS. */
+dti_err staging_cache_own(staging *st, staging_cache_use use, dti_diag *d);
 /* Whether a commune code, or a variable name, is in its table. */
 dti_err staging_has_commune(staging *st, const char *code, bool *found, dti_diag *d);
 dti_err staging_has_variable(staging *st, const char *name, bool *found, dti_diag *d);

@@ -26,6 +26,7 @@ struct staging {
 	sqlite3_stmt *put, *put_rows, *has_commune, *has_variable;
 	store_stmt *cache;
 	size_t n_cache, cap_cache;
+	staging_cache_use cache_own; /* the connection's own use */
 };
 
 /* The raw connection and statement helpers: for the store files (and the

@@ -588,7 +588,7 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 		rc = staging_cache(st, STAGING_CACHE_READS, d);
 	if (!rc) {
 		rc = publish_into(st, run, o, stage, staged, d);
-		back = staging_cache(st, STAGING_CACHE_WRITES, rc ? NULL : d);
+		back = staging_cache(st, STAGING_CACHE_OWN, rc ? NULL : d);
 		rc = rc ? rc : back;
 	}
 	/* What the kept report held and this one does not, gone. */

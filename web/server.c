@@ -50,6 +50,10 @@ static staging *thread_db(const web_app *a, dti_diag *d)
 		return st;
 	if (staging_open(staging_path(a->core.st), &st, d))
 		return NULL;
+	if (staging_cache_own(st, STAGING_CACHE_READS, d)) {
+		staging_close(st);
+		return NULL;
+	}
 	pthread_setspecific(db_key, st);
 	return st;
 }

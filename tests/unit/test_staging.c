@@ -1099,7 +1099,19 @@ static void test_cache_by_use(void **state)
 	assert_int_equal(count(f, q), -2048);
 	assert_int_equal(staging_cache(f->st, STAGING_CACHE_WIDE_WRITES, &d), DTI_EOK);
 	assert_int_equal(count(f, q), -81920);
-	assert_int_equal(staging_cache(f->st, STAGING_CACHE_WRITES, &d), DTI_EOK);
+	assert_int_equal(staging_cache(f->st, STAGING_CACHE_OWN, &d), DTI_EOK);
+	assert_int_equal(count(f, q), -16384);
+	/* A connection of mostly reads (dti-web's): its own use is READS, and
+	 * OWN after a wide write puts back READS, not WRITES. */
+	assert_int_equal(staging_cache_own(f->st, STAGING_CACHE_READS, &d), DTI_EOK);
+	assert_int_equal(count(f, q), -2048);
+	assert_int_equal(staging_cache(f->st, STAGING_CACHE_WIDE_WRITES, &d), DTI_EOK);
+	assert_int_equal(count(f, q), -81920);
+	assert_int_equal(staging_cache(f->st, STAGING_CACHE_OWN, &d), DTI_EOK);
+	assert_int_equal(count(f, q), -2048);
+	assert_int_equal(staging_cache_own(f->st, STAGING_CACHE_OWN, &d), DTI_EOK);
+	assert_int_equal(count(f, q), -2048);
+	assert_int_equal(staging_cache_own(f->st, STAGING_CACHE_WRITES, &d), DTI_EOK);
 	assert_int_equal(count(f, q), -16384);
 }
 
