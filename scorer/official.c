@@ -53,28 +53,35 @@ dti_err official_approve(staging *st, const store_scoring_run *run, store_approv
 static dti_err publish_lock(const char *out, int *lock, dti_diag *d)
 {
 	char *path = xasprintf("%s/.publish.lock", out);
-	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644), e = errno;
+	/* Never a symbolic link followed, nor a FIFO waited on (O_NONBLOCK;
+	 * flock does not heed it): only a plain file is taken. */
+	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+	const char *why = fd < 0 ? strerror(errno) : NULL;
 	struct stat sb;
 	dti_err rc = DTI_EOK;
 
+	if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)))
+		why = "not a plain file";
 	/* Readable by all whatever the umask (it holds nothing): a lock made
 	 * by root under umask 077 would otherwise stop the nightly's user. */
-	if (fd >= 0 && fstat(fd, &sb) == 0 && sb.st_uid == geteuid() && (sb.st_mode & 0444) != 0444)
+	if (!why && sb.st_uid == geteuid() && (sb.st_mode & 0444) != 0444)
 		(void)fchmod(fd, 0644);
-	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		e = errno;
+	if (!why && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
 		if (e == EWOULDBLOCK) {
 			log_info("%s: another publish is running; waiting for it to finish", out);
 			while ((e = flock(fd, LOCK_EX) != 0 ? errno : 0) == EINTR)
 				;
 		}
-		if (e) {
-			close(fd);
-			fd = -1;
-		}
+		if (e)
+			why = strerror(e);
 	}
-	if (fd < 0)
-		rc = diag_set(d, DTI_EIO, "cannot lock '%s': %s", path, strerror(e));
+	if (why) {
+		rc = diag_set(d, DTI_EIO, "cannot lock '%s': %s", path, why);
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
 	*lock = fd;
 	free(path);
 	return rc;

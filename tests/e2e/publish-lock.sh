@@ -71,4 +71,20 @@ grep -rq "publish.lock" "$DTI_TMP/p.out" && fail "the lock file was listed as wr
 rm -f "$lock"
 (umask 077 && dti publish >/dev/null 2>"$DTI_TMP/p3.err") || fail "a publish failed: $(cat "$DTI_TMP/p3.err")"
 [ "$(stat -c %a "$lock")" = 644 ] || fail "the lock made under umask 077 has mode $(stat -c %a "$lock")"
+# A lock file that is not a plain file is refused, clearly, and nothing
+# waits on a FIFO or writes through a link.
+for kind in fifo link dir; do
+	rm -f "$lock"
+	case $kind in
+	fifo) mkfifo "$lock" ;;
+	link) echo keep >"$DTI_TMP/target" && ln -s "$DTI_TMP/target" "$lock" ;;
+	dir) mkdir "$lock" ;;
+	esac
+	timeout 20 "$DTI_BIN/dti" --config "$dep/config/dti.json" publish >/dev/null 2>"$DTI_TMP/k.err"
+	rc=$?
+	[ "$rc" = 4 ] || fail "a publish with a $kind as its lock exited $rc, expected 4"
+	grep -q "cannot lock '.*/.publish.lock'" "$DTI_TMP/k.err" || fail "no clear message for a $kind: $(cat "$DTI_TMP/k.err")"
+	rm -rf "$lock"
+done
+[ "$(cat "$DTI_TMP/target")" = keep ] || fail "the link's target was changed"
 echo "publish lock ok"
