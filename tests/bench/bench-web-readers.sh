@@ -7,6 +7,7 @@
 # thread has its own database connection and page cache).
 set -eu
 T=$DTI_TMP
+. "$DTI_ROOT/tests/bench/web.inc"
 R=$DTI_ROOT
 python3 "$R/tests/bench/national.py" "$R" "$T" >/dev/null
 export DTI_AUTH_FAST_HASH=1 # the benchmark measures pages, not Argon2id
@@ -25,14 +26,7 @@ dti score >/dev/null
 echo "viewer-pw-123456" | dti user add v1 --role viewer --password-stdin >/dev/null
 sqlite3 "$T/dti.db" "SELECT code FROM commune ORDER BY code" | awk 'NR % 25 == 0' | head -n 400 >"$T/codes"
 for threads in 1 8; do
-	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	"$DTI_BIN/dti-web" --config "$T/dti-$threads.json" --listen "127.0.0.1:$PORT" 2>"$T/web.log" &
-	WEB=$!
-	trap 'kill $WEB 2>/dev/null' EXIT
-	for _i in $(seq 1 100); do
-		python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 0.2)" 2>/dev/null && break
-		sleep 0.1
-	done
+	bench_web_start "$T/dti-$threads.json"
 	PYTHONPATH="$R/tests/e2e/lib" python3 - "$PORT" "$T/codes" "$threads" "$WEB" "$T/peaks" <<'PY'
 import sys, threading, time
 from web_client import Client

@@ -5,6 +5,7 @@
 # be none) and whether every acknowledged submission was stored.
 set -eu
 T=$DTI_TMP
+. "$DTI_ROOT/tests/bench/web.inc"
 R=$DTI_ROOT
 N=${DTI_BENCH_OFFICERS:-300}
 cat > "$T/dti.json" <<JSON
@@ -22,14 +23,7 @@ sqlite3 "$T/dti.db" "SELECT code FROM commune WHERE active = 1 ORDER BY code LIM
 while read -r c; do
   echo "bench-pw-123456" | dti user add "cb$c" --role commune --commune "$c" --password-stdin > /dev/null
 done < "$T/codes"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$DTI_BIN/dti-web" --config "$T/dti.json" --listen "127.0.0.1:$PORT" 2> "$T/web.log" &
-WEB=$!
-trap 'kill $WEB 2>/dev/null' EXIT
-for _i in $(seq 1 100); do
-  python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 0.2)" 2>/dev/null && break
-  sleep 0.1
-done
+bench_web_start "$T/dti.json"
 PYTHONPATH="$R/tests/e2e/lib" python3 - "$PORT" "$T/codes" "$T/acked" <<'PY'
 import sys, threading, time
 from web_client import Client, page_fields, with_answers
