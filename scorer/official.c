@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -53,19 +54,29 @@ dti_err official_approve(staging *st, const store_scoring_run *run, store_approv
 static dti_err publish_lock(const char *out, int *lock, dti_diag *d)
 {
 	char *path = xasprintf("%s/.publish.lock", out);
-	/* Never a symbolic link followed, nor a FIFO waited on (O_NONBLOCK;
-	 * flock does not heed it): only a plain file is taken. */
-	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
-	const char *why = fd < 0 ? strerror(errno) : NULL;
-	struct stat sb;
+	/* Never a symbolic link followed, a FIFO waited on (O_NONBLOCK; flock
+	 * does not heed it) nor a file of other names changed: only a plain
+	 * file of one name is taken.  Opened for writing, so that only those
+	 * who may publish into OUT can hold it. */
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+	bool made = fd >= 0;
+	const char *why = NULL;
+	struct stat sb, ob;
 	dti_err rc = DTI_EOK;
 
-	if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)))
+	if (fd < 0 && errno == EEXIST)
+		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		why = strerror(errno);
+	else if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_nlink != 1)
 		why = "not a plain file";
-	/* Readable by all whatever the umask (it holds nothing): a lock made
-	 * by root under umask 077 would otherwise stop the nightly's user. */
-	if (!why && sb.st_uid == geteuid() && (sb.st_mode & 0444) != 0444)
+	/* Made now: 0644 whatever the umask, and when root made it, OUT's
+	 * owner's, so that the nightly's user can still take it. */
+	if (!why && made) {
 		(void)fchmod(fd, 0644);
+		if (geteuid() == 0 && stat(out, &ob) == 0)
+			(void)fchown(fd, ob.st_uid, ob.st_gid);
+	}
 	if (!why && flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		int e = errno;
 		if (e == EWOULDBLOCK) {

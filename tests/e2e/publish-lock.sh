@@ -73,12 +73,15 @@ rm -f "$lock"
 [ "$(stat -c %a "$lock")" = 644 ] || fail "the lock made under umask 077 has mode $(stat -c %a "$lock")"
 # A lock file that is not a plain file is refused, clearly, and nothing
 # waits on a FIFO or writes through a link.
-for kind in fifo link dir; do
+echo secret >"$DTI_TMP/secret"
+chmod 600 "$DTI_TMP/secret"
+for kind in fifo link dir hardlink; do
 	rm -f "$lock"
 	case $kind in
 	fifo) mkfifo "$lock" ;;
 	link) echo keep >"$DTI_TMP/target" && ln -s "$DTI_TMP/target" "$lock" ;;
 	dir) mkdir "$lock" ;;
+	hardlink) ln "$DTI_TMP/secret" "$lock" ;;
 	esac
 	timeout 20 "$DTI_BIN/dti" --config "$dep/config/dti.json" publish >/dev/null 2>"$DTI_TMP/k.err"
 	rc=$?
@@ -87,4 +90,5 @@ for kind in fifo link dir; do
 	rm -rf "$lock"
 done
 [ "$(cat "$DTI_TMP/target")" = keep ] || fail "the link's target was changed"
+[ "$(stat -c %a "$DTI_TMP/secret")" = 600 ] || fail "a file linked as the lock had its mode changed"
 echo "publish lock ok"
