@@ -2,7 +2,7 @@
 # A nightly run killed outright (SIGKILL, the OOM killer) leaves its
 # temporary folder; the next run removes those whose run is gone and
 # keeps a live run's, one without a pid file (an earlier version's), one
-# whose pid file is not a number and a symbolic link, and leaves none of
+# whose pid file is not a number or is a FIFO, and a symbolic link, and leaves none of
 # its own.
 . "$DTI_ROOT/tests/e2e/ops-common.inc"
 
@@ -30,11 +30,14 @@ plant Gone02 "$dead"
 plant Alive1 "$live"
 plant NoPid1 -
 plant Bogus1 "12x"
+plant FifoP1 -
+mkfifo "$TMPDIR/dti-nightly.FifoP1/pid"
 mkdir "$DTI_TMP/elsewhere"
 echo "$dead" >"$DTI_TMP/elsewhere/pid"
 ln -s "$DTI_TMP/elsewhere" "$TMPDIR/dti-nightly.Link01"
 
-nightly 2>"$DTI_TMP/n.err" || fail "the nightly run failed: $(tail -n 5 "$DTI_TMP/n.err")"
+DTI_BIN=$NIGHTLY_BIN timeout 60 sh "$NIGHTLY" --config "$dep/config/dti.json" 2>"$DTI_TMP/n.err" ||
+	fail "the nightly run failed (or hung on a FIFO): $(tail -n 5 "$DTI_TMP/n.err")"
 for d in Gone01 Gone02; do
 	[ ! -e "$TMPDIR/dti-nightly.$d" ] || fail "the folder of a run that is gone was kept: $d"
 	grep -q "removed $TMPDIR/dti-nightly.$d, left by a run that was killed" "$DTI_TMP/n.err" ||
@@ -42,14 +45,16 @@ for d in Gone01 Gone02; do
 	grep -q "removed $TMPDIR/dti-nightly.$d" "$dep/var/log/dti-nightly.log" ||
 		fail "the removal of $d is not in the log file"
 done
-for d in Alive1 NoPid1 Bogus1; do
+for d in Alive1 NoPid1 Bogus1 FifoP1; do
 	[ -d "$TMPDIR/dti-nightly.$d" ] || fail "the folder $d was removed"
 done
 [ -L "$TMPDIR/dti-nightly.Link01" ] && [ -f "$DTI_TMP/elsewhere/pid" ] ||
 	fail "a symbolic link (or what it points to) was removed"
 left=$(ls -A "$TMPDIR" | grep -v -e '^dti-nightly\.Alive1$' -e '^dti-nightly\.NoPid1$' \
-	-e '^dti-nightly\.Bogus1$' -e '^dti-nightly\.Link01$' || true)
+	-e '^dti-nightly\.Bogus1$' -e '^dti-nightly\.FifoP1$' -e '^dti-nightly\.Link01$' || true)
 [ -z "$left" ] || fail "the run left in TMPDIR: $left"
+
+rm -r "$TMPDIR/dti-nightly.FifoP1" # (the search below reads every pid file)
 
 # SIGKILLed after it started: its folder stays until the next run.
 setsid sh "$NIGHTLY" --config "$dep/config/dti.json" >/dev/null 2>"$DTI_TMP/k.err" &
