@@ -1095,24 +1095,29 @@ static void test_cache_by_use(void **state)
 	assert_int_equal(staging_query_int64(ro, q, 0, &kib, &d), DTI_EOK);
 	assert_int_equal(kib, -2048);
 	staging_close(ro);
-	assert_int_equal(staging_cache(f->st, STAGING_CACHE_READS, &d), DTI_EOK);
-	assert_int_equal(count(f, q), -2048);
-	assert_int_equal(staging_cache(f->st, STAGING_CACHE_WIDE_WRITES, &d), DTI_EOK);
-	assert_int_equal(count(f, q), -81920);
-	assert_int_equal(staging_cache(f->st, STAGING_CACHE_OWN, &d), DTI_EOK);
-	assert_int_equal(count(f, q), -16384);
-	/* A connection of mostly reads (dti-web's): its own use is READS, and
-	 * OWN after a wide write puts back READS, not WRITES. */
-	assert_int_equal(staging_cache_own(f->st, STAGING_CACHE_READS, &d), DTI_EOK);
-	assert_int_equal(count(f, q), -2048);
-	assert_int_equal(staging_cache(f->st, STAGING_CACHE_WIDE_WRITES, &d), DTI_EOK);
-	assert_int_equal(count(f, q), -81920);
-	assert_int_equal(staging_cache(f->st, STAGING_CACHE_OWN, &d), DTI_EOK);
-	assert_int_equal(count(f, q), -2048);
-	assert_int_equal(staging_cache_own(f->st, STAGING_CACHE_OWN, &d), DTI_EOK);
-	assert_int_equal(count(f, q), -2048);
-	assert_int_equal(staging_cache_own(f->st, STAGING_CACHE_WRITES, &d), DTI_EOK);
-	assert_int_equal(count(f, q), -16384);
+	/* Each step: the use set (as the connection's own with own), and the
+	 * size then.  A connection of mostly reads (dti-web's) has READS as
+	 * its own, and OWN after a wide write puts back READS, not WRITES. */
+	static const struct {
+		bool own;
+		staging_cache_use use;
+		int64_t kib;
+	} steps[] = {
+		{false, STAGING_CACHE_READS, -2048},
+		{false, STAGING_CACHE_WIDE_WRITES, -81920},
+		{false, STAGING_CACHE_OWN, -16384},
+		{true, STAGING_CACHE_READS, -2048},
+		{false, STAGING_CACHE_WIDE_WRITES, -81920},
+		{false, STAGING_CACHE_OWN, -2048},
+		{true, STAGING_CACHE_OWN, -2048},
+		{true, STAGING_CACHE_WRITES, -16384},
+	};
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		dti_err rc = steps[i].own ? staging_cache_own(f->st, steps[i].use, &d)
+					  : staging_cache(f->st, steps[i].use, &d);
+		assert_int_equal(rc, DTI_EOK);
+		assert_int_equal(count(f, q), steps[i].kib);
+	}
 }
 
 /* A database of schema 20 is migrated: its runs stay, and no source has
