@@ -57,7 +57,8 @@ int cmd_user(app *a, int argc, char **argv);
 int cmd_check(app *a, int argc, char **argv);
 /* Publishes run_id (0: the year's latest, or with official its approved
  * run) into out; official: as the year's official result, into
- * out/official-YEAR/.  Returns the exit code, having logged any error. */
-int cli_publish(app *a, const char *out, int64_t run_id, bool official);
+ * out/official-YEAR/, waiting at most wait_s seconds for another publish
+ * into out.  Returns the exit code, having logged any error. */
+int cli_publish(app *a, const char *out, int64_t run_id, bool official, int wait_s);
 
 #endif

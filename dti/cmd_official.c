@@ -91,8 +91,10 @@ int cmd_approve(app *a, int argc, char **argv)
 		 (long long)ap.id);
 	/* The official publication, then the year's, whose index now links it. */
 	a->year = run.year;
-	code = cli_publish(a, out, run.id, true);
-	return code ? code : cli_publish(a, out, 0, false);
+	/* The year's current approval, this one unless another superseded
+	 * it meanwhile: then that one is the official result to put in place. */
+	code = cli_publish(a, out, 0, true, OFFICIAL_WAIT_S);
+	return code ? code : cli_publish(a, out, 0, false, OFFICIAL_WAIT_S);
 }
 
 int cmd_runs_void(app *a, int argc, char **argv)

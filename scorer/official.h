@@ -22,7 +22,10 @@ dti_err official_approve(staging *st, const store_scoring_run *run, store_approv
 /* Publishes run_id (0: the year's latest, or with official its approved
  * run) into out, as `dti publish` does (rating bands and title from the
  * configuration c): with official, as the year's official result into
- * out/official-YEAR/.  Paths written go to paths (may be NULL); *index
+ * out/official-YEAR/.  One publish into out at a time: this one waits at
+ * most wait_s seconds (0: not at all) for another to finish, then gives up
+ * with DTI_ELOCKED, naming the holder's process.  Paths written go to
+ * paths (may be NULL); *index
  * (may be NULL) receives the report's index.html, malloc'd; *published
  * (may be NULL) the run published (its id and year). */
 typedef struct official_published {
@@ -30,7 +33,11 @@ typedef struct official_published {
 	int year;
 } official_published;
 dti_err official_publish(staging *st, config *c, int year, const char *out, int64_t run_id,
-			 bool official, FILE *paths, char **index, official_published *published,
-			 dti_diag *d);
+			 bool official, int wait_s, FILE *paths, char **index,
+			 official_published *published, dti_diag *d);
+
+/* How long `dti publish` waits for another publish by default: a national
+ * publish takes well under a minute. */
+#define OFFICIAL_WAIT_S 600
 
 #endif

@@ -218,22 +218,37 @@ int page_admin_approve(web_req *r)
 		snprintf(what, sizeof what, "run %lld, decision %s of %s", (long long)run.id,
 			 ap.decision, ap.decision_date);
 		web_audit(r, "approve", what);
-		/* One publication at a time, this process's threads and others'
-		 * (official_publish's lock). */
+		/* The year's current approval (this one, unless another superseded
+		 * it meanwhile), then the year's report that links it.  One
+		 * publication at a time, this process's threads and others'
+		 * (official_publish's lock): a worker waits for another at most
+		 * "web"."publish_wait_seconds". */
 		rc = official_publish(r->st, r->app->core.cfg, run.year,
-				      r->app->core.cfg->output_dir, run.id, true, NULL, NULL, NULL,
-				      &d);
+				      r->app->core.cfg->output_dir, 0, true, r->app->publish_wait_s,
+				      NULL, NULL, NULL, &d);
 		if (!rc)
 			rc = official_publish(r->st, r->app->core.cfg, run.year,
-					      r->app->core.cfg->output_dir, 0, false, NULL, NULL,
-					      NULL, &d);
+					      r->app->core.cfg->output_dir, 0, false,
+					      r->app->publish_wait_s, NULL, NULL, NULL, &d);
 	}
-	if (rc) {
+	if (rc)
 		log_error("approve: %s", d.msg);
+	if (rc == DTI_ELOCKED) {
+		char msg[512];
+
+		snprintf(
+			msg, sizeof msg,
+			"Đã ghi phê duyệt, nhưng một lần công bố khác vẫn chạy sau %d giây nên "
+			"báo cáo chưa được cập nhật. Khi lần đó xong, hãy chạy 'dti publish "
+			"--official' rồi 'dti publish' (nhật ký của dti-web ghi tiến trình đang giữ "
+			"khoá).",
+			r->app->publish_wait_s);
+		return page_message(r, 503, "Chưa công bố được", msg);
+	}
+	if (rc)
 		return page_message(
 			r, 500, "Lỗi khi công bố",
 			"Đã ghi phê duyệt (nếu không có lỗi trước đó) nhưng chưa công bố "
 			"được báo cáo; hãy chạy 'dti publish --official'.");
-	}
 	return web_redirect(r, "/admin/approve");
 }

@@ -63,7 +63,7 @@ dti_err web_server_configure(web_server *s, web_app *a, const char *listen, dti_
 {
 	json_t *web = json_object_get(a->core.cfg->root, "web");
 	const char *path = a->core.cfg->path;
-	int64_t threads = 4, conns = 512, per_ip = 64, idle = 15, req = 120;
+	int64_t threads = 4, conns = 512, per_ip = 64, idle = 15, req = 120, pub_wait = 60;
 	int64_t body = 20 * 1024 * 1024;
 	json_t *proxy = json_object_get(web, "trust_proxy");
 	json_t *where = json_object_get(web, "listen");
@@ -83,6 +83,8 @@ dti_err web_server_configure(web_server *s, web_app *a, const char *listen, dti_
 		rc = whole(web, "request_seconds", 1, 3600, &req, path, d);
 	if (!rc)
 		rc = whole(web, "max_body_bytes", 1024, (int64_t)1 << 32, &body, path, d);
+	if (!rc)
+		rc = whole(web, "publish_wait_seconds", 0, 3600, &pub_wait, path, d);
 	if (!rc && proxy && !json_is_boolean(proxy))
 		rc = diag_set(d, DTI_ECONFIG, "%s: web.trust_proxy must be true or false", path);
 	if (!rc && where && !json_is_string(where))
@@ -97,6 +99,7 @@ dti_err web_server_configure(web_server *s, web_app *a, const char *listen, dti_
 	s->request_seconds = (double)req;
 	s->trust_proxy = json_is_true(proxy);
 	a->max_body = (size_t)body;
+	a->publish_wait_s = (int)pub_wait;
 	if (!listen)
 		listen = where ? json_string_value(where) : "127.0.0.1:8080";
 	return parse_listen(s, listen, d);

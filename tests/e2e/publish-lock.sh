@@ -60,6 +60,43 @@ grep -q 'Quyết định số 1/QĐ-A' "$off" && fail "the official report still
 grep -q "$outdir/official-2024/report/index.html" "$DTI_TMP/p.out" ||
 	fail "the publish did not print its report's path"
 
+# A holder that does not let go (a stopped process, say): a publish gives
+# up after --wait seconds, naming the holder and publishing nothing, and
+# --wait 0 does not wait at all.  The holder writes its id into the lock
+# as dti does.
+rm -f "$fifo" && mkfifo "$fifo"
+flock "$lock" sh -c "echo \$\$ >'$lock'; echo held \$\$; read -r _ <'$fifo'" >"$DTI_TMP/hold2.out" &
+holder=$!
+wait_for "$DTI_TMP/hold2.out" held
+hpid=$(sed -n 's/^held //p' "$DTI_TMP/hold2.out")
+sum=$(cksum <"$off")
+for w in 1 0; do
+	dti publish --official --wait "$w" >"$DTI_TMP/w.out" 2>"$DTI_TMP/w.err"
+	rc=$?
+	[ "$rc" = 4 ] || fail "a publish that could not take the lock in $w s exited $rc, expected 4"
+	grep -q "another publish (process $hpid) still holds '.*/var/out/.publish.lock' after $w s: not published" "$DTI_TMP/w.err" ||
+		fail "no clear message naming the holder $hpid: $(cat "$DTI_TMP/w.err")"
+	[ ! -s "$DTI_TMP/w.out" ] || fail "a publish that gave up printed paths: $(cat "$DTI_TMP/w.out")"
+	[ "$w" = 0 ] && grep -q "waiting" "$DTI_TMP/w.err" && fail "--wait 0 said it waited"
+done
+[ "$(cksum <"$off")" = "$sum" ] || fail "a publish that gave up changed the official report"
+dti publish --wait soon >/dev/null 2>&1
+[ $? = 2 ] || fail "--wait soon was not refused as a usage error"
+echo go >"$fifo"
+wait "$holder" || fail "the second holder of the lock failed"
+# Its id is named only while it lives: the lock free again, the next
+# publish writes its own.
+dti publish >/dev/null 2>"$DTI_TMP/p4.err" || fail "a publish after the holder left failed: $(cat "$DTI_TMP/p4.err")"
+[ "$(cat "$lock")" != "$hpid" ] || fail "the lock still names the holder that left"
+
+# No official result for the year: refused before the folder or its lock
+# is made.
+dti --year 2023 publish --official --out "$DTI_TMP/new" >/dev/null 2>"$DTI_TMP/n.err"
+rc=$?
+[ "$rc" = 1 ] || fail "publishing a year with no official result exited $rc, expected 1"
+grep -q "no official result for 2023" "$DTI_TMP/n.err" || fail "no clear message: $(cat "$DTI_TMP/n.err")"
+[ ! -e "$DTI_TMP/new" ] || fail "a refused publish left $(find "$DTI_TMP/new")"
+
 # Without another holder a publish neither waits nor says so.
 dti publish >/dev/null 2>"$DTI_TMP/p2.err" || fail "a publish failed: $(cat "$DTI_TMP/p2.err")"
 grep -q "waiting" "$DTI_TMP/p2.err" && fail "a publish with the lock free said it waited"

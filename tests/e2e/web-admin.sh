@@ -6,6 +6,8 @@
 # forms and the web), reopened accepts it again; an appraiser verifies a
 # commune's remaining items at once, as their account, only in their
 # units; the admin approves the official result and the viewer reads it.
+# An approval waits at most a second for another publish (below).
+WEB_EXTRA=', "publish_wait_seconds": 1'
 . "$DTI_ROOT/tests/e2e/web_env"
 dti score 2>/dev/null || die "score"
 RUN=$(q "SELECT max(id) FROM scoring_run")
@@ -164,4 +166,27 @@ PY
 [ "$(q "SELECT by FROM approval")" = admin ] || die "approval not by the account"
 [ -s "$T/out/official-2024/report/index.html" ] || die "no official report published"
 [ "$(q "SELECT count(*) FROM audit WHERE account = 'admin' AND action IN ('user add', 'user disable', 'round', 'approve')")" -ge 6 ] || die "audit rows"
+# Another publish that does not let go (a stopped nightly, say): the
+# approval is recorded, the worker gives up after publish_wait_seconds
+# and says so (503), and the official report is left as it was.
+mkfifo "$T/hold"
+flock "$T/out/.publish.lock" sh -c "echo held; read -r _ <'$T/hold'" >"$T/hold.out" &
+holder=$!
+for _ in $(seq 1 200); do grep -q held "$T/hold.out" && break; sleep 0.05; done
+grep -q held "$T/hold.out" || die "the lock was not taken"
+sum=$(cksum <"$T/out/official-2024/report/index.html")
+py <<'PY'
+import os
+from webclient import Client, check
+a = Client()
+a.login("admin", "admin-pass-1")
+r = a.post("/admin/approve", {"run": os.environ["RUN"], "decision": "456/QĐ-UBND", "decision_date": "2025-03-01"})
+check(r.status == 503 and "Đã ghi phê duyệt" in r.text and "sau 1 giây" in r.text,
+      f"approve while another publish holds the lock: {r.status}")
+check(a.get("/admin/approve").status == 200, "the server is still answering")
+PY
+echo go >"$T/hold"
+wait "$holder" || die "the holder of the lock failed"
+[ "$(q "SELECT decision FROM official_result WHERE year = 2024")" = "456/QĐ-UBND" ] || die "the approval was not recorded"
+[ "$(cksum <"$T/out/official-2024/report/index.html")" = "$sum" ] || die "the official report changed while the lock was held"
 echo "web-admin: ok"
