@@ -35,6 +35,14 @@ mkfifo "$TMPDIR/dti-nightly.FifoP1/pid"
 mkdir "$DTI_TMP/elsewhere"
 echo "$dead" >"$DTI_TMP/elsewhere/pid"
 ln -s "$DTI_TMP/elsewhere" "$TMPDIR/dti-nightly.Link01"
+# A dead run's folder of another user (another deployment's nightly) is
+# theirs to remove: shown by root making one another user's.
+others=
+if [ "$(id -u)" = 0 ]; then
+	plant Other1 "$dead"
+	chown -R 65534 "$TMPDIR/dti-nightly.Other1"
+	others=Other1
+fi
 
 DTI_BIN=$NIGHTLY_BIN timeout 60 sh "$NIGHTLY" --config "$dep/config/dti.json" 2>"$DTI_TMP/n.err" ||
 	fail "the nightly run failed (or hung on a FIFO): $(tail -n 5 "$DTI_TMP/n.err")"
@@ -45,13 +53,14 @@ for d in Gone01 Gone02; do
 	grep -q "removed $TMPDIR/dti-nightly.$d" "$dep/var/log/dti-nightly.log" ||
 		fail "the removal of $d is not in the log file"
 done
-for d in Alive1 NoPid1 Bogus1 FifoP1; do
+for d in Alive1 NoPid1 Bogus1 FifoP1 $others; do
 	[ -d "$TMPDIR/dti-nightly.$d" ] || fail "the folder $d was removed"
 done
 [ -L "$TMPDIR/dti-nightly.Link01" ] && [ -f "$DTI_TMP/elsewhere/pid" ] ||
 	fail "a symbolic link (or what it points to) was removed"
 left=$(ls -A "$TMPDIR" | grep -v -e '^dti-nightly\.Alive1$' -e '^dti-nightly\.NoPid1$' \
-	-e '^dti-nightly\.Bogus1$' -e '^dti-nightly\.FifoP1$' -e '^dti-nightly\.Link01$' || true)
+	-e '^dti-nightly\.Bogus1$' -e '^dti-nightly\.FifoP1$' -e '^dti-nightly\.Link01$' \
+	-e '^dti-nightly\.Other1$' || true)
 [ -z "$left" ] || fail "the run left in TMPDIR: $left"
 
 rm -r "$TMPDIR/dti-nightly.FifoP1" # (the search below reads every pid file)
