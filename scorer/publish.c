@@ -600,8 +600,13 @@ dti_err publish_run(staging *st, const scoring_run_info *run, const publish_opti
 			      strerror(errno));
 	if (!rc)
 		rc = dir_replace(stage, dir, spare, d);
+	/* Failed, the new folder is kept as the next publish's spare: its
+	 * files, written or not, are as good to write over as the kept
+	 * report's were (the next publish removes what it does not write),
+	 * and without it that publish would make every file anew. */
 	if (rc) {
-		dir_remove(stage);
+		if (lstat(stage, &sb) != 0 || rename(stage, spare) != 0)
+			dir_remove(stage);
 		goto out;
 	}
 	/* The paths as they are now, under OUT/YEAR. */

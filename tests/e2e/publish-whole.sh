@@ -2,7 +2,8 @@
 # dti publish is whole or nothing: a publish that fails part-way (the disk
 # fills: writes beyond 36 KiB fail with EFBIG, as with ENOSPC) exits 4 and
 # leaves every file of the previous publication as it was — none new, none
-# gone, no temporary folder; the next good publish replaces every file, and
+# gone, its own folder kept hidden as the next publish's spare; the next
+# good publish replaces every file (writing over the spare's), and
 # OUT/YEAR stays the folder users open.
 set -eu
 V=$DTI_ROOT/tests/fixtures/vectors
@@ -46,9 +47,14 @@ if ! cmp -s "$T/old.sums" "$T/after-fail.sums"; then
 fi
 [ "$(ls -A "$T/out" | grep -v '^\.2024\.spare$' | grep -v '^\.publish\.lock$')" = 2024 ] || { echo "FAIL: left behind in OUT: $(ls -A "$T/out")"; exit 1; }
 [ ! -s "$T/full.out" ] || { echo "FAIL: a failed publish listed files: $(cat "$T/full.out")"; exit 1; }
+# Its folder is kept, hidden, as the next publish's spare, which writes
+# over the files in it rather than making them anew.
+[ -f "$T/out/.2024.spare/scores-2024.csv" ] || { echo "FAIL: the failed publish's folder was not kept as the spare: $(ls -A "$T/out")"; exit 1; }
+kept=$(stat -c %i "$T/out/.2024.spare/scores-2024.csv")
 # A good publish: every file new, the paths printed are under OUT/2024.
 dti publish --out "$T/out" >"$T/paths"
 sums "$T/out/2024" >"$T/after-ok.sums"
+[ "$(stat -c %i "$T/out/2024/scores-2024.csv")" = "$kept" ] || { echo "FAIL: the good publish did not write over the spare's files"; exit 1; }
 if ! cmp -s "$T/new.sums" "$T/after-ok.sums"; then
 	echo "FAIL: the good publish did not give the new publication:"
 	diff "$T/new.sums" "$T/after-ok.sums" | head -n 20
