@@ -27,7 +27,7 @@ typedef struct web_app {
 	char *public_url;    /* may be NULL */
 	size_t max_body;     /* bytes of a request body ("web"."max_body_bytes") */
 	char *upload_dir;    /* private temporary folder of uploads */
-	int publish_wait_s;  /* an approval's wait for another publish ("web"."publish_wait_seconds") */
+	int publish_wait_s; /* an approval's wait for another publish ("web"."publish_wait_seconds") */
 } web_app;
 
 /* A file field of a multipart/form-data request, streamed to a temporary
