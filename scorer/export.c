@@ -108,60 +108,83 @@ static void commune_lines(strbuf *sb, line_parts *lp, const results *r, const re
 	score_line(sb, lp, k, c->total, t->max_points, t->fraction, t->flags);
 }
 
-/* scores-YEAR.csv into o->out_dir and, with o->bom_dir, the same with a
- * BOM there: the communes by code, each read once for both.  names[k]
- * receives the name the exports give results commune k (NULL for one
- * without a TOTAL row).  The paths are the caller's to list. */
-static dti_err write_scores(staging *st, results *r, const store_report_totals *totals,
-			    const export_options *o, const char **names, char *path[2], dti_diag *d)
-{
-	output_file out[2] = {{0}, {0}};
-	size_t n_out = o->bom_dir ? 2 : 1;
+/* scores-YEAR.csv being written into o->out_dir and, with o->bom_dir,
+ * the same with a BOM there: the communes by code, each read once for
+ * both. */
+typedef struct scores_file {
+	output_file out[2];
+	size_t n_out;
 	char year[16];
 	line_parts lp;
 	strbuf sb;
+} scores_file;
+
+static dti_err scores_open(scores_file *w, const framework *fw, int year, const export_options *o,
+			   char *path[2], dti_diag *d)
+{
 	dti_err rc = DTI_EOK;
 
-	sb_init(&sb, 0);
-	line_parts_init(&lp, r->fw);
-	snprintf(year, sizeof year, "%d", r->year);
-	for (size_t k = 0; !rc && k < n_out; k++)
-		rc = output_open(&out[k], path[k], d);
-	if (rc)
-		goto out;
-	if (o->bom && !o->bom_dir)
-		sb_appends(&sb, "\xEF\xBB\xBF");
-	if (o->bom_dir)
-		rc = output_write(&out[1], "\xEF\xBB\xBF", 3, d);
-	sb_appends(&sb, "year,commune_code,commune_name,indicator,level,name,points,max_points,"
-			"fraction,flags\n");
-	/* One commune's scores read at a time. */
+	memset(w->out, 0, sizeof w->out);
+	w->n_out = o->bom_dir ? 2 : 1;
+	sb_init(&w->sb, 0);
+	line_parts_init(&w->lp, fw);
+	snprintf(w->year, sizeof w->year, "%d", year);
+	for (size_t k = 0; !rc && k < w->n_out; k++)
+		rc = output_open(&w->out[k], path[k], d);
+	if (!rc && o->bom && !o->bom_dir)
+		sb_appends(&w->sb, "\xEF\xBB\xBF");
+	if (!rc && o->bom_dir)
+		rc = output_write(&w->out[1], "\xEF\xBB\xBF", 3, d);
+	if (!rc)
+		sb_appends(&w->sb, "year,commune_code,commune_name,indicator,level,name,points,"
+				   "max_points,fraction,flags\n");
+	return rc;
+}
+
+/* Commune c's lines (its indicators read), t its TOTAL row. */
+static dti_err scores_commune(scores_file *w, const results *r, const res_commune *c,
+			      const store_report_total *t, dti_diag *d)
+{
+	commune_lines(&w->sb, &w->lp, r, c, t, w->year);
+	return output_flush_past(w->out, w->n_out, &w->sb, false, d);
+}
+
+/* The files put in place (rc 0) or removed; rc, or the first failure. */
+static dti_err scores_close(scores_file *w, dti_err rc, dti_diag *d)
+{
+	if (!rc)
+		rc = output_flush_past(w->out, w->n_out, &w->sb, true, d);
+	for (size_t k = 0; !rc && k < w->n_out; k++)
+		rc = output_commit(&w->out[k], NULL, d);
+	for (size_t k = 0; k < w->n_out; k++)
+		if (w->out[k].f || w->out[k].path)
+			output_abort(&w->out[k]);
+	line_parts_free(&w->lp);
+	sb_free(&w->sb);
+	return rc;
+}
+
+/* scores-YEAR.csv from results read: each commune's detail read in turn
+ * (results_detail), for o->each too. */
+static dti_err write_scores(staging *st, results *r, const store_report_totals *totals,
+			    const export_options *o, char *path[2], dti_diag *d)
+{
+	scores_file w;
+	dti_err rc = scores_open(&w, r->fw, r->year, o, path, d);
+
 	for (size_t k = 0; !rc && k < totals->n; k++) {
 		long c = results_find(r, totals->items[k].code);
 		if (c < 0)
 			continue;
-		names[c] = totals->items[k].name;
 		rc = results_detail(st, r, (size_t)c, false, d);
 		if (rc)
 			break;
-		commune_lines(&sb, &lp, r, &r->communes[c], &totals->items[k], year);
-		if (o->each)
+		rc = scores_commune(&w, r, &r->communes[c], &totals->items[k], d);
+		if (!rc && o->each)
 			rc = o->each(o->each_ctx, (size_t)c, &totals->items[k], d);
 		results_detail_drop(r, (size_t)c);
-		if (!rc)
-			rc = output_flush_past(out, n_out, &sb, false, d);
 	}
-	if (!rc)
-		rc = output_flush_past(out, n_out, &sb, true, d);
-	for (size_t k = 0; !rc && k < n_out; k++)
-		rc = output_commit(&out[k], NULL, d);
-out:
-	for (size_t k = 0; k < n_out; k++)
-		if (out[k].f || out[k].path)
-			output_abort(&out[k]);
-	line_parts_free(&lp);
-	sb_free(&sb);
-	return rc;
+	return scores_close(&w, rc, d);
 }
 
 /* ranking-YEAR.csv: the communes by rank, then code (the results' order). */
@@ -202,31 +225,64 @@ static dti_err write_ranking(const results *r, const char *dir, bool bom, const 
 	return rc;
 }
 
-dti_err export_results(staging *st, results *r, const store_report_totals *totals,
-		       const export_options *o, FILE *paths, dti_diag *d)
+/* The paths of the scores files (written) and the rankings, written now:
+ * listed as when each folder was written in turn.  names[k] receives the
+ * name the exports give results commune k (NULL for one without a TOTAL
+ * row). */
+static dti_err export_finish(const results *r, const store_report_totals *totals,
+			     const export_options *o, const char **names, char *path[2],
+			     FILE *paths, dti_diag *d)
 {
-	const char **names = xcalloc(r->n ? r->n : 1, sizeof *names);
-	char *path[2] = {xasprintf("%s/scores-%d.csv", o->out_dir, r->year),
-			 o->bom_dir ? xasprintf("%s/scores-%d.csv", o->bom_dir, r->year) : NULL};
-	dti_err rc = make_dirs(o->out_dir, d);
+	dti_err rc = DTI_EOK;
 
-	if (!rc && o->bom_dir)
-		rc = make_dirs(o->bom_dir, d);
-	if (!rc)
-		rc = write_scores(st, r, totals, o, names, path, d);
-	/* Listed as when each folder was written in turn. */
-	if (!rc && paths)
+	for (size_t k = 0; k < totals->n; k++) {
+		long c = results_find(r, totals->items[k].code);
+		if (c >= 0)
+			names[c] = totals->items[k].name;
+	}
+	if (paths)
 		fprintf(paths, "%s\n", path[0]);
-	if (!rc)
-		rc = write_ranking(r, o->out_dir, o->bom && !o->bom_dir, names, paths, d);
+	rc = write_ranking(r, o->out_dir, o->bom && !o->bom_dir, names, paths, d);
 	if (!rc && o->bom_dir && paths)
 		fprintf(paths, "%s\n", path[1]);
 	if (!rc && o->bom_dir)
 		rc = write_ranking(r, o->bom_dir, true, names, paths, d);
+	return rc;
+}
+
+/* The files' folders made and their paths (caller frees both). */
+static dti_err export_paths(const export_options *o, int year, char *path[2], dti_diag *d)
+{
+	dti_err rc = make_dirs(o->out_dir, d);
+
+	path[0] = xasprintf("%s/scores-%d.csv", o->out_dir, year);
+	path[1] = o->bom_dir ? xasprintf("%s/scores-%d.csv", o->bom_dir, year) : NULL;
+	if (!rc && o->bom_dir)
+		rc = make_dirs(o->bom_dir, d);
+	return rc;
+}
+
+dti_err export_results(staging *st, results *r, const store_report_totals *totals,
+		       const export_options *o, FILE *paths, dti_diag *d)
+{
+	const char **names = xcalloc(r->n ? r->n : 1, sizeof *names);
+	char *path[2];
+	dti_err rc = export_paths(o, r->year, path, d);
+
+	if (!rc)
+		rc = write_scores(st, r, totals, o, path, d);
+	if (!rc)
+		rc = export_finish(r, totals, o, names, path, paths, d);
 	free(path[0]);
 	free(path[1]);
 	free(names);
 	return rc;
+}
+
+static dti_err take_commune(void *ctx, const results *r, const res_commune *c,
+			    const store_report_total *t, dti_diag *d)
+{
+	return scores_commune(ctx, r, c, t, d);
 }
 
 dti_err export_run(staging *st, const scoring_run_info *run, const export_options *o, FILE *paths,
@@ -234,17 +290,33 @@ dti_err export_run(staging *st, const scoring_run_info *run, const export_option
 {
 	store_report_totals totals = {0};
 	results *r = NULL;
+	const char **names = NULL;
+	char *path[2];
+	scores_file w;
 	bool reading = false;
 	/* All its reads in one read transaction: the database locked and
-	 * checked once, not for each commune's statement. */
-	dti_err rc = staging_begin_read(st, &reading, d);
+	 * checked once, not for each commune's statement.  The scores file is
+	 * written from the same read of the score sets as the results (each
+	 * commune's lines as soon as its rows are in): the sets are read once. */
+	dti_err rc = export_paths(o, run->year, path, d);
 
 	if (!rc)
-		rc = results_load_totals(st, run, false, &r, &totals, d);
-	if (!rc)
-		rc = export_results(st, r, &totals, o, paths, d);
+		rc = staging_begin_read(st, &reading, d);
+	if (!rc) {
+		rc = scores_open(&w, run->fw, run->year, o, path, d);
+		if (!rc)
+			rc = results_load_each(st, run, false, &r, &totals, take_commune, &w, d);
+		rc = scores_close(&w, rc, d);
+	}
+	if (!rc) {
+		names = xcalloc(r->n ? r->n : 1, sizeof *names);
+		rc = export_finish(r, &totals, o, names, path, paths, d);
+	}
 	if (reading)
 		staging_rollback(st);
+	free(names);
+	free(path[0]);
+	free(path[1]);
 	store_report_totals_free(&totals);
 	results_free(r);
 	return rc;

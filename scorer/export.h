@@ -25,8 +25,10 @@ typedef struct export_options {
 
 /* Writes scores-<year>.csv (one row per commune × indicator, pillar and
  * TOTAL) and ranking-<year>.csv into out_dir, atomically.  Prints each
- * path written to `paths` (may be NULL).  Reads the run's results and
- * the TOTAL rows (export_results). */
+ * path written to `paths` (may be NULL).  Reads the run's score sets
+ * once: the scores file is written as they are read, with the results
+ * and TOTAL rows the ranking is written from (results_load_each).  o->each
+ * is export_results' only. */
 dti_err export_run(staging *st, const scoring_run_info *run, const export_options *o, FILE *paths,
 		   dti_diag *d);
 

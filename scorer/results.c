@@ -547,6 +547,8 @@ typedef struct load_ctx {
 	results *r;
 	size_t cap;                  /* communes allocated */
 	store_report_totals *totals; /* or NULL */
+	results_commune_fn each;     /* or NULL (results_load_each) */
+	void *each_ctx;
 } load_ctx;
 
 /* The commune of a score row: the last one read, or a new one (the rows
@@ -580,15 +582,38 @@ static res_commune *row_commune(load_ctx *l, const store_score *s)
 	return c;
 }
 
+/* results_load_each: the last commune read, all its rows in, to l->each
+ * with its TOTAL row (none without one), and its indicators dropped. */
+static dti_err hand_over(load_ctx *l, dti_diag *d)
+{
+	results *r = l->r;
+	size_t c = r->n - 1;
+	const store_report_total *t = l->totals->n ? &l->totals->items[l->totals->n - 1] : NULL;
+	dti_err rc = DTI_EOK;
+
+	if (t && strcmp(t->code, r->communes[c].code) == 0)
+		rc = l->each(l->each_ctx, r, &r->communes[c], t, d);
+	results_detail_drop(r, c);
+	return rc;
+}
+
 static dti_err take_score(void *ctx, const store_score *s, dti_diag *d)
 {
 	load_ctx *l = ctx;
 	results *r = l->r;
 	const framework *fw = r->fw;
-	res_commune *c = row_commune(l, s);
 	const fw_indicator *ind = framework_indicator(fw, s->item);
+	res_commune *c;
 
-	(void)d;
+	if (l->each && r->n && strcmp(r->communes[r->n - 1].code, s->commune_code) != 0) {
+		dti_err rc = hand_over(l, d);
+		if (rc)
+			return rc;
+	}
+	c = row_commune(l, s);
+	if (l->each && !c->indicators)
+		c->indicators =
+			xcalloc(fw->n_indicators ? fw->n_indicators : 1, sizeof *c->indicators);
 	if (strcmp(s->level, "total") == 0) {
 		if (l->totals) {
 			store_report_total *t = STORE_PUSH(l->totals);
@@ -606,6 +631,8 @@ static dti_err take_score(void *ctx, const store_score *s, dti_diag *d)
 		c->n_flagged += (flags_parse(s->flags) & ~FLAG_NOT_APPLICABLE) != 0;
 		if (r->cross_x[i])
 			r->cross_x[i][r->n - 1] = s->ratio;
+		if (c->indicators)
+			read_score(r, s, &c->indicators[i]);
 	} else {
 		for (size_t p = 0; p < fw->n_pillars; p++)
 			if (strcmp(fw->pillars[p].id, s->item) == 0)
@@ -683,9 +710,16 @@ dti_err results_load(staging *st, const scoring_run_info *run, bool with_inputs,
 dti_err results_load_totals(staging *st, const scoring_run_info *run, bool with_inputs,
 			    results **out, store_report_totals *totals, dti_diag *d)
 {
+	return results_load_each(st, run, with_inputs, out, totals, NULL, NULL, d);
+}
+
+dti_err results_load_each(staging *st, const scoring_run_info *run, bool with_inputs, results **out,
+			  store_report_totals *totals, results_commune_fn each, void *each_ctx,
+			  dti_diag *d)
+{
 	results *r = xcalloc(1, sizeof *r);
 	const framework *fw = run->fw;
-	load_ctx l = {r, 0, totals};
+	load_ctx l = {r, 0, totals, totals ? each : NULL, each_ctx};
 	dti_err rc;
 
 	*out = NULL;
@@ -704,6 +738,8 @@ dti_err results_load_totals(staging *st, const scoring_run_info *run, bool with_
 		if (rule_kind_of(&fw->indicators[i])->normalised)
 			r->cross_x[i] = xcalloc(1, sizeof *r->cross_x[i]);
 	rc = store_report_scores_by_code(st, run->id, take_score, &l, d);
+	if (!rc && l.each && r->n)
+		rc = hand_over(&l, d);
 	if (rc)
 		goto out;
 	sort_by_rank(r);

@@ -101,6 +101,18 @@ dti_err results_load(staging *st, const scoring_run_info *run, bool with_inputs,
  * with store_report_totals_free), also on error. */
 dti_err results_load_totals(staging *st, const scoring_run_info *run, bool with_inputs,
 			    results **out, store_report_totals *totals, dti_diag *d);
+/* results_load_totals that also hands each commune with a TOTAL row, as
+ * soon as its rows are read (by code), to each: c with its indicator
+ * scores (c->indicators, dropped after the call) and t its TOTAL row, so
+ * that a file of every commune's scores is written from the one read of
+ * the run's score sets.  c is not yet at its index in the results (they
+ * are put in rank order once all are read).  An error of each stops the
+ * read and is returned. */
+typedef dti_err (*results_commune_fn)(void *ctx, const results *r, const res_commune *c,
+				      const store_report_total *t, dti_diag *d);
+dti_err results_load_each(staging *st, const scoring_run_info *run, bool with_inputs, results **out,
+			  store_report_totals *totals, results_commune_fn each, void *each_ctx,
+			  dti_diag *d);
 void results_free(results *r);
 
 /* Reads commune c's indicator scores (and, with inputs and results loaded

@@ -392,6 +392,92 @@ static long history_lookup_steps(int n)
  * work.  Reading the population through the score_input view with the
  * outer row's columns read every commune's inputs for each lookup (0.6 s
  * a unit against a national run: a national comparison took hours). */
+/* What results_load_each handed over: each commune's code and its
+ * indicator scores, copied; stop: the call that fails (0: none). */
+typedef struct handed {
+	char codes[4][16];
+	res_score ind[4][64];
+	size_t n, n_ind, stop;
+} handed;
+
+static dti_err take_handed(void *ctx, const results *r, const res_commune *c,
+			   const store_report_total *t, dti_diag *d)
+{
+	handed *h = ctx;
+
+	assert_true(h->n < 4 && r->fw->n_indicators <= 64);
+	assert_string_equal(t->code, c->code);
+	snprintf(h->codes[h->n], sizeof h->codes[h->n], "%s", c->code);
+	memcpy(h->ind[h->n], c->indicators, r->fw->n_indicators * sizeof *c->indicators);
+	h->n_ind = r->fw->n_indicators;
+	if (++h->n == h->stop)
+		return diag_set(d, DTI_EIO, "stopped at %s", c->code);
+	return DTI_EOK;
+}
+
+/* results_load_each hands every commune over once, by code, with the
+ * indicator scores results_detail reads for it afterwards; the results
+ * are those results_load_totals reads; an error of the callee stops the
+ * read and is returned, with no results. */
+static void test_results_each(void **state)
+{
+	fixture *f = *state;
+	score_options o = {.year = 2024};
+	scoring_run_info info;
+	score_summary s;
+	store_report_totals t = {0}, t2 = {0};
+	results *r = NULL, *r2 = NULL;
+	handed h = {.stop = 0};
+	dti_diag d;
+
+	put(f, "11989", "population", "7799");
+	put(f, "11992", "population", "5120");
+	assert_int_equal(score_year(f->st, f->fw, &o, &s, &d), DTI_EOK);
+	assert_int_equal(score_run_load(f->st, s.scoring_run_id, 2024, &info, &d), DTI_EOK);
+	assert_int_equal(results_load_each(f->st, &info, false, &r, &t, take_handed, &h, &d),
+			 DTI_EOK);
+	assert_int_equal(h.n, 2);
+	assert_string_equal(h.codes[0], "11989");
+	assert_string_equal(h.codes[1], "11992");
+	assert_int_equal(results_load_totals(f->st, &info, false, &r2, &t2, &d), DTI_EOK);
+	assert_int_equal(r->n, r2->n);
+	assert_int_equal(t.n, t2.n);
+	for (size_t k = 0; k < h.n; k++) {
+		long c = results_find(r, h.codes[k]);
+		assert_true(c >= 0);
+		assert_null(r->communes[c].indicators); /* dropped after the call */
+		assert_string_equal(r->communes[c].code, r2->communes[c].code);
+		assert_true(r->communes[c].total == r2->communes[c].total);
+		assert_int_equal(r->communes[c].rank, r2->communes[c].rank);
+		assert_int_equal(results_detail(f->st, r, (size_t)c, false, &d), DTI_EOK);
+		for (size_t i = 0; i < h.n_ind; i++) {
+			const res_score *a = &h.ind[k][i], *b = &r->communes[c].indicators[i];
+			assert_true(a->points == b->points && a->max == b->max &&
+				    a->fraction == b->fraction);
+			assert_true((isnan(a->ratio) && isnan(b->ratio)) || a->ratio == b->ratio);
+			assert_int_equal(a->flags, b->flags);
+			assert_int_equal(a->not_applicable, b->not_applicable);
+			assert_string_equal(a->flags_text, b->flags_text);
+		}
+		results_detail_drop(r, (size_t)c);
+	}
+	results_free(r);
+	results_free(r2);
+	store_report_totals_free(&t);
+	store_report_totals_free(&t2);
+	/* Stopped by the first commune's call. */
+	memset(&h, 0, sizeof h);
+	h.stop = 1;
+	r = NULL;
+	assert_int_equal(results_load_each(f->st, &info, false, &r, &t, take_handed, &h, &d),
+			 DTI_EIO);
+	assert_int_equal(h.n, 1);
+	assert_null(r);
+	assert_non_null(strstr(d.msg, "stopped at 11989"));
+	store_report_totals_free(&t);
+	framework_free(info.fw);
+}
+
 static void test_history_lookup_by_key(void **state)
 {
 	long few = history_lookup_steps(10), many = history_lookup_steps(100);
@@ -958,6 +1044,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_run_keeps_input_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_layout_not_shared, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_results_with_totals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_results_each, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_begin_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latest_scoring_run, setup, teardown),
