@@ -89,6 +89,8 @@ def dump_files(top, out):
     for d, dirs, files in sorted(os.walk(top)):
         dirs.sort()
         for f in sorted(files):
+            if f == '.publish.lock':
+                continue  # the id of the last process to publish
             p = os.path.join(d, f)
             rel = os.path.relpath(p, top)
             if f.endswith('.xlsx') and zipfile.is_zipfile(p):
