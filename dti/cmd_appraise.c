@@ -16,10 +16,10 @@
 #include "util.h"
 
 /* A list's rows go to t (reasons may hold tabs and line breaks: the table
- * keeps one record per line); n counts them. */
+ * keeps one record per line); n counts them.  variable: only its rows
+ * (NULL: all). */
 typedef struct list_walk {
-	bool pending, all;
-	const strmap *must;
+	const char *variable;
 	table *t;
 	long n;
 } list_walk;
@@ -31,7 +31,7 @@ static dti_err list_one(void *ctx, const store_appraisal_item *it)
 			     it->value,        it->state,        it->observed_at, it->proof_url,
 			     it->appraised_by, it->reason};
 
-	if (w->pending && !w->all && !strmap_get(w->must, it->variable, NULL))
+	if (w->variable && strcmp(w->variable, it->variable) != 0)
 		return DTI_EOK;
 	w->n++;
 	table_row(w->t, f);
@@ -46,12 +46,11 @@ static int appraise_list(app *a, int argc, char **argv)
 					     {NULL, 0, NULL, 0}};
 	const char *variable = NULL;
 	char code[16] = "";
-	bool pending = false, all;
-	strmap must;
-	list_walk w = {false, false, NULL, NULL, 0};
+	bool pending = false;
+	list_walk w = {NULL, NULL, 0};
 	dti_diag d;
 	dti_err rc;
-	int c, code_rc = EXIT_OK;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+c:v:p", opts, NULL)) != -1) {
@@ -64,29 +63,24 @@ static int appraise_list(app *a, int argc, char **argv)
 		else if (c != 'c')
 			return option_error(opts, argv);
 	}
-	strmap_init(&must);
-	rc = appraisal_must_verify(a->cfg, a->fw, &must, &all, &d);
-	if (rc) {
-		code_rc = fail(rc, &d);
-		goto out;
-	}
-	w.pending = pending;
-	w.all = all;
-	w.must = &must;
 	w.t = table_open(stdout, 10);
 	table_rowv(w.t, "id", "commune", "variable", "source", "value", "state", "observed_at",
 		   "proof_url", "appraised_by", "reason");
-	rc = store_appraisal_each(a->st, a->year, code, variable, pending, list_one, &w, &d);
-	table_close(w.t);
-	if (rc) {
-		code_rc = fail(rc, &d);
-		goto out;
+	/* Awaiting appraisal: the queue an admin sees in dti-web, the same
+	 * rows in the same order. */
+	if (pending) {
+		w.variable = variable;
+		rc = appraisal_queue(a->st, a->cfg, a->fw, a->year, code, false, NULL, 0, -1, NULL,
+				     list_one, &w, &d);
+	} else {
+		rc = store_appraisal_each(a->st, a->year, code, variable, false, list_one, &w, &d);
 	}
+	table_close(w.t);
+	if (rc)
+		return fail(rc, &d);
 	log_info("%ld observation%s%s", w.n, w.n == 1 ? "" : "s",
 		 pending ? " awaiting appraisal" : "");
-out:
-	strmap_free(&must);
-	return code_rc;
+	return EXIT_OK;
 }
 
 /* Who acts when --by is not given: $USER, else the account name. */
@@ -223,7 +217,7 @@ static int appraise_disagreements(app *a, int argc, char **argv)
 	appraisal_tolerance tol;
 	dti_diag d;
 	dti_err rc;
-	list_walk w = {false, false, NULL, NULL, 0};
+	list_walk w = {NULL, NULL, 0};
 	int c;
 
 	optind = 1;
